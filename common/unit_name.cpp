@@ -1,0 +1,108 @@
+#include "unit_name.h"
+
+#include <cctype>
+
+namespace vermilion {
+namespace {
+
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '-' || c == '_' ||
+         c == '.' || c == '\\';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<UnitNameParts> split_service_name(std::string_view name) {
+  if (name.size() > kUnitNameMax || name.size() <= kServiceSuffix.size()) return std::nullopt;
+  if (!name.ends_with(kServiceSuffix)) return std::nullopt;
+  std::string_view stem = name.substr(0, name.size() - kServiceSuffix.size());
+  UnitNameParts parts;
+  auto at = stem.find('@');
+  std::string_view prefix = stem.substr(0, at);
+  if (prefix.empty()) return std::nullopt;
+  for (char c : prefix)
+    if (!is_name_char(c)) return std::nullopt;
+  parts.prefix = std::string(prefix);
+  if (at != std::string_view::npos) {
+    std::string_view instance = stem.substr(at + 1);
+    for (char c : instance)
+      if (!is_name_char(c) && c != '@') return std::nullopt;
+    parts.instance = std::string(instance);
+    parts.is_template = instance.empty();
+  }
+  return parts;
+}
+
+bool is_valid_service_name(std::string_view name) { return split_service_name(name).has_value(); }
+
+std::optional<std::string> normalize_service_name(std::string_view name) {
+  std::string full(name);
+  if (!name.ends_with(kServiceSuffix)) full += kServiceSuffix;
+  if (!is_valid_service_name(full)) return std::nullopt;
+  return full;
+}
+
+std::optional<std::string> template_of(std::string_view name) {
+  auto parts = split_service_name(name);
+  if (!parts || parts->instance.empty()) return std::nullopt;
+  return parts->prefix + "@" + std::string(kServiceSuffix);
+}
+
+std::string bus_label_escape(std::string_view s) {
+  if (s.empty()) return "_";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')) {
+      out += c;
+    } else {
+      out += '_';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> bus_label_unescape(std::string_view s) {
+  if (s == "_") return std::string();
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '_') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+std::string unescape_instance(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '-') {
+      out += '/';
+    } else if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] == 'x' && hex_value(s[i + 2]) >= 0 && hex_value(s[i + 3]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 2]) * 16 + hex_value(s[i + 3]));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace vermilion

@@ -1,0 +1,44 @@
+// Unit names as systemd spells them: "web.service", templates
+// "getty@.service" and instances "getty@tty1.service". Shared by the daemon
+// and the bridge so both agree on what a name is and how it looks on D-Bus.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vermilion {
+
+inline constexpr std::string_view kServiceSuffix = ".service";
+inline constexpr std::size_t kUnitNameMax = 255;
+
+struct UnitNameParts {
+  std::string prefix;    // "getty" in getty@tty1.service
+  std::string instance;  // "tty1"; empty for plain units and templates
+  bool is_template = false;  // "getty@.service"
+};
+
+// A valid service unit name: [prefix][@instance].service, characters from
+// systemd's set (ASCII alphanumerics and ":-_.\@"), at most 255 bytes.
+[[nodiscard]] bool is_valid_service_name(std::string_view name);
+
+// "web" -> "web.service"; "web.service" stays. Returns nullopt for names that
+// are not valid service names even after adding the suffix.
+[[nodiscard]] std::optional<std::string> normalize_service_name(std::string_view name);
+
+// Splits a valid service name. nullopt for an invalid one.
+[[nodiscard]] std::optional<UnitNameParts> split_service_name(std::string_view name);
+
+// "getty@tty1.service" -> "getty@.service"; nullopt if not an instance.
+[[nodiscard]] std::optional<std::string> template_of(std::string_view name);
+
+// systemd's bus_label_escape: [A-Za-z0-9] stay, every other byte becomes
+// _XX (lower-case hex); the empty string becomes "_".
+[[nodiscard]] std::string bus_label_escape(std::string_view s);
+[[nodiscard]] std::optional<std::string> bus_label_unescape(std::string_view s);
+
+// systemd's unit-name unescaping used by %I: "\xNN" becomes the byte and
+// "-" becomes "/".
+[[nodiscard]] std::string unescape_instance(std::string_view s);
+
+}  // namespace vermilion

@@ -1,0 +1,56 @@
+#include "unit_name.h"
+
+#include <gtest/gtest.h>
+
+namespace vermilion {
+namespace {
+
+TEST(UnitName, NormalizeAddsSuffix) {
+  EXPECT_EQ(normalize_service_name("web"), "web.service");
+  EXPECT_EQ(normalize_service_name("web.service"), "web.service");
+  EXPECT_EQ(normalize_service_name("getty@tty1"), "getty@tty1.service");
+  EXPECT_FALSE(normalize_service_name(""));
+  EXPECT_FALSE(normalize_service_name("a b"));
+  EXPECT_FALSE(normalize_service_name("../etc/passwd"));
+  EXPECT_FALSE(normalize_service_name(std::string(300, 'a')));
+}
+
+TEST(UnitName, SplitsTemplatesAndInstances) {
+  auto plain = split_service_name("web.service");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->prefix, "web");
+  EXPECT_TRUE(plain->instance.empty());
+  EXPECT_FALSE(plain->is_template);
+
+  auto tmpl = split_service_name("getty@.service");
+  ASSERT_TRUE(tmpl);
+  EXPECT_TRUE(tmpl->is_template);
+
+  auto inst = split_service_name("getty@tty1.service");
+  ASSERT_TRUE(inst);
+  EXPECT_EQ(inst->prefix, "getty");
+  EXPECT_EQ(inst->instance, "tty1");
+  EXPECT_EQ(template_of("getty@tty1.service"), "getty@.service");
+  EXPECT_FALSE(template_of("web.service"));
+  EXPECT_FALSE(split_service_name("@x.service"));
+  EXPECT_FALSE(split_service_name("web.socket"));
+}
+
+TEST(UnitName, BusLabelEscapeMatchesSystemd) {
+  EXPECT_EQ(bus_label_escape("web.service"), "web_2eservice");
+  EXPECT_EQ(bus_label_escape("getty@tty1.service"), "getty_40tty1_2eservice");
+  EXPECT_EQ(bus_label_escape(""), "_");
+  EXPECT_EQ(bus_label_unescape("web_2eservice"), "web.service");
+  EXPECT_EQ(bus_label_unescape("_"), "");
+  EXPECT_FALSE(bus_label_unescape("bad_2"));
+  EXPECT_FALSE(bus_label_unescape("bad_zz"));
+}
+
+TEST(UnitName, UnescapesInstances) {
+  EXPECT_EQ(unescape_instance("dev-sda1"), "dev/sda1");
+  EXPECT_EQ(unescape_instance("a\\x2db"), "a-b");
+  EXPECT_EQ(unescape_instance("trailing\\x2"), "trailing\\x2");
+}
+
+}  // namespace
+}  // namespace vermilion
