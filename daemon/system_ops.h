@@ -44,8 +44,11 @@ struct SpawnRequest {
   // Write end of the service's log pipe, used where StandardOutput= or
   // StandardError= is journal (or inherit pointing at journal). -1: /dev/null.
   int log_fd = -1;
+  // Passed to the child as fds 3, 4, ... in this order (LISTEN_FDS, the
+  // broker link). Nothing else beyond stdio survives exec.
+  std::vector<int> pass_fds;
   ProcessScope* scope = nullptr;  // the child joins it before exec
-  bool user_manager = false;      // --user: no credential changes allowed
+  bool user_manager = false;      // --user: User=/Group= must name ourselves
 };
 
 struct SpawnedProcess {
@@ -68,6 +71,10 @@ class SystemOps {
   // Reads a PID file. Returns 0 or -errno.
   [[nodiscard]] virtual int read_pid_file(const std::string& path, pid_t& out) = 0;
   [[nodiscard]] virtual bool path_exists(const std::string& path) = 0;
+  // RuntimeDirectory=: created (owned by User=) before the first process of
+  // a run starts, removed when the service is dead again. Return 0 or -errno.
+  [[nodiscard]] virtual int create_runtime_directories(const ServiceConfig& config) = 0;
+  virtual void remove_runtime_directories(const ServiceConfig& config) = 0;
 };
 
 }  // namespace vermilion
