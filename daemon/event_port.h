@@ -1,0 +1,36 @@
+// Time as the state machine sees it: a clock and one-shot timers. The real
+// port sits on sd-event (CLOCK_MONOTONIC); tests use a fake that advances
+// time on demand, so no test ever sleeps to let a timeout pass.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "unit_config.h"
+
+namespace vermilion {
+
+class Timer {
+ public:
+  virtual ~Timer() = default;
+  // Fires once at the monotonic deadline; re-arming replaces the deadline.
+  virtual void arm(usec_t monotonic_deadline) = 0;
+  virtual void disarm() = 0;
+  [[nodiscard]] virtual bool armed() const = 0;
+};
+
+class EventPort {
+ public:
+  virtual ~EventPort() = default;
+  [[nodiscard]] virtual usec_t now_monotonic() const = 0;
+  [[nodiscard]] virtual usec_t now_realtime() const = 0;
+  // The callback runs from the loop, never from inside arm().
+  [[nodiscard]] virtual std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) = 0;
+};
+
+// deadline = now + span, saturating at "never".
+[[nodiscard]] inline usec_t deadline_after(usec_t now, usec_t span) {
+  return span == kUsecInfinity || now + span < now ? kUsecInfinity : now + span;
+}
+
+}  // namespace vermilion

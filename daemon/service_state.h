@@ -1,0 +1,49 @@
+// systemd's vocabulary for where a service is in its life, so that users and
+// tools (systemctl, GUI managers) read Vermilion's states without a glossary.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace vermilion {
+
+enum class ActiveState { inactive, activating, active, deactivating, failed, reloading };
+
+enum class SubState {
+  dead,
+  start_pre,
+  start,
+  start_post,
+  running,
+  exited,  // RemainAfterExit: nothing runs, yet the service counts as active
+  reload,
+  stop,  // ExecStop= commands run
+  stop_watchdog,
+  stop_sigterm,
+  stop_sigkill,
+  stop_post,  // ExecStopPost= commands run
+  final_sigterm,
+  final_sigkill,
+  auto_restart,  // waiting RestartSec before starting again
+  failed,
+};
+
+// Why the last run ended; "success" while nothing went wrong.
+enum class ServiceResult {
+  success,
+  exit_code,
+  signal,
+  core_dump,
+  timeout,
+  watchdog,
+  start_limit_hit,
+  resources,  // could not even fork/exec: spawn failed, runtime dir failed
+  protocol,   // the service broke the protocol its Type= promises (no PID file)
+};
+
+[[nodiscard]] std::string_view to_string(ActiveState s);
+[[nodiscard]] std::string_view to_string(SubState s);
+[[nodiscard]] std::string_view to_string(ServiceResult r);
+[[nodiscard]] ActiveState active_state_of(SubState s, bool reloading_by_notify);
+
+}  // namespace vermilion

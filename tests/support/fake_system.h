@@ -1,0 +1,188 @@
+// Fakes for the supervisor's seams: a clock that moves only when told, timers
+// that fire when it passes them, and system calls that record what was asked
+// and report processes that the test then "exits" by hand.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "event_port.h"
+#include "system_ops.h"
+
+namespace vermilion::testing {
+
+class FakeEventPort : public EventPort {
+ public:
+  class FakeTimer : public Timer {
+   public:
+    FakeTimer(FakeEventPort& port, std::function<void()> fire) : port_(port), fire_(std::move(fire)) {
+      port_.timers_.insert(this);
+    }
+    ~FakeTimer() override { port_.timers_.erase(this); }
+    void arm(usec_t deadline) override { deadline_ = deadline; }
+    void disarm() override { deadline_ = kUsecInfinity; }
+    [[nodiscard]] bool armed() const override { return deadline_ != kUsecInfinity; }
+    usec_t deadline_ = kUsecInfinity;
+
+   private:
+    friend class FakeEventPort;
+    FakeEventPort& port_;
+    std::function<void()> fire_;
+  };
+
+  [[nodiscard]] usec_t now_monotonic() const override { return now_; }
+  [[nodiscard]] usec_t now_realtime() const override { return 1'700'000'000'000'000ULL + now_; }
+  [[nodiscard]] std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) override {
+    return std::make_unique<FakeTimer>(*this, std::move(on_fire));
+  }
+
+  // Moves time forward, firing due timers in deadline order, one at a time
+  // (a fired timer may arm others).
+  void advance(usec_t span) {
+    usec_t target = now_ + span;
+    for (;;) {
+      FakeTimer* next = nullptr;
+      for (FakeTimer* t : timers_)
+        if (t->deadline_ <= target && (!next || t->deadline_ < next->deadline_)) next = t;
+      if (!next) break;
+      now_ = std::max(now_, next->deadline_);
+      next->deadline_ = kUsecInfinity;
+      next->fire_();
+    }
+    now_ = target;
+  }
+
+  // The earliest armed deadline, or infinity.
+  [[nodiscard]] usec_t next_deadline() const {
+    usec_t best = kUsecInfinity;
+    for (FakeTimer* t : timers_) best = std::min(best, t->deadline_);
+    return best;
+  }
+
+ private:
+  usec_t now_ = 1'000'000;
+  std::set<FakeTimer*> timers_;
+};
+
+struct SpawnRecord {
+  pid_t pid;
+  std::string service;
+  std::string path;
+  ProcessRole role;
+  std::vector<std::string> extra_environment;
+};
+
+class FakeSystemOps : public SystemOps {
+ public:
+  class FakeScope : public ProcessScope {
+   public:
+    FakeScope(FakeSystemOps& ops, std::string name) : ops_(ops), name_(std::move(name)) {}
+    int signal_all(int sig) override {
+      ops_.signals.push_back({name_, 0, sig});
+      return static_cast<int>(members().size());
+    }
+    [[nodiscard]] bool empty() override { return members().empty(); }
+    [[nodiscard]] bool contains(pid_t pid) override { return members().count(pid) > 0; }
+    void adopt(pid_t pid) override { ops_.live[pid] = name_; }
+
+   private:
+    std::set<pid_t> members() {
+      std::set<pid_t> out;
+      for (auto& [pid, owner] : ops_.live)
+        if (owner == name_) out.insert(pid);
+      return out;
+    }
+    FakeSystemOps& ops_;
+    std::string name_;
+  };
+
+  struct SignalRecord {
+    std::string service;  // whole scope when pid == 0
+    pid_t pid;
+    int sig;
+  };
+
+  std::unique_ptr<ProcessScope> create_scope(const std::string& name) override {
+    return std::make_unique<FakeScope>(*this, name);
+  }
+  int spawn(const SpawnRequest& request, SpawnedProcess& out) override {
+    if (fail_spawns) return -ENOMEM;
+    pid_t pid = next_pid++;
+    out.pid = pid;
+    live[pid] = request.config->name;
+    spawns.push_back({pid, request.config->name, request.command->path, request.role,
+                      request.extra_environment});
+    return 0;
+  }
+  int signal_process(const SpawnedProcess& p, int sig) override {
+    signals.push_back({"", p.pid, sig});
+    return live.count(p.pid) ? 0 : -ESRCH;
+  }
+  int open_process(pid_t pid, SpawnedProcess& out) override {
+    if (!live.count(pid)) return -ESRCH;
+    out.pid = pid;
+    return 0;
+  }
+  int read_pid_file(const std::string& path, pid_t& out) override {
+    auto it = pid_files.find(path);
+    if (it == pid_files.end()) return -ENOENT;
+    out = it->second;
+    return 0;
+  }
+  bool path_exists(const std::string& path) override { return existing_paths.count(path) > 0; }
+  int create_runtime_directories(const ServiceConfig&) override { return 0; }
+  void remove_runtime_directories(const ServiceConfig&) override {}
+
+  // The test's hands: a process of `service` that the fake never forked.
+  pid_t add_process(const std::string& service) {
+    pid_t pid = next_pid++;
+    live[pid] = service;
+    return pid;
+  }
+  [[nodiscard]] const SpawnRecord* last_spawn() const { return spawns.empty() ? nullptr : &spawns.back(); }
+  [[nodiscard]] bool was_signalled(pid_t pid, int sig) const {
+    return std::any_of(signals.begin(), signals.end(),
+                       [&](const SignalRecord& s) { return s.pid == pid && s.sig == sig; });
+  }
+  [[nodiscard]] bool scope_was_signalled(const std::string& service, int sig) const {
+    return std::any_of(signals.begin(), signals.end(), [&](const SignalRecord& s) {
+      return s.pid == 0 && s.service == service && s.sig == sig;
+    });
+  }
+
+  std::map<pid_t, std::string> live;  // pid -> service
+  std::vector<SpawnRecord> spawns;
+  std::vector<SignalRecord> signals;
+  std::map<std::string, pid_t> pid_files;
+  std::set<std::string> existing_paths;
+  bool fail_spawns = false;
+  pid_t next_pid = 1000;
+};
+
+inline ServiceConfig make_config(const std::string& name, ServiceType type = ServiceType::simple) {
+  ServiceConfig c;
+  c.name = name;
+  c.load_state = LoadState::loaded;
+  c.type = type;
+  ExecCommand cmd;
+  cmd.path = "/usr/bin/" + name.substr(0, name.find('.'));
+  cmd.argv = {cmd.path};
+  c.exec_start.push_back(cmd);
+  return c;
+}
+
+inline ExecCommand make_command(const std::string& path, bool ignore_failure = false) {
+  ExecCommand cmd;
+  cmd.path = path;
+  cmd.argv = {path};
+  cmd.ignore_failure = ignore_failure;
+  return cmd;
+}
+
+}  // namespace vermilion::testing
