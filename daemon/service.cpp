@@ -98,10 +98,10 @@ StopOutcome Service::stop() {
 ReloadOutcome Service::reload() {
   if (sub_ != SubState::running && sub_ != SubState::exited) return ReloadOutcome::not_active;
   if (running_->exec_reload.empty()) return ReloadOutcome::not_reloadable;
-  if (run_control(Phase::reload, 0)) {
-    set_state(SubState::reload);
-    arm_phase_timer(running_->timeout_start);
-  }
+  reload_failed_ = false;
+  if (!run_control(Phase::reload, 0)) return ReloadOutcome::failed;
+  set_state(SubState::reload);
+  arm_phase_timer(running_->timeout_start);
   return ReloadOutcome::reloading;
 }
 
@@ -420,6 +420,7 @@ void Service::fail_phase(Phase phase, ServiceResult why) {
     case Phase::start_post: enter_stop(why); return;
     case Phase::reload:
       message("reload failed");
+      reload_failed_ = true;
       enter_running();
       return;
     case Phase::stop: enter_signal(SubState::stop_sigterm, why); return;
@@ -582,6 +583,7 @@ void Service::on_timeout() {
       return;
     case SubState::reload:
       message("reload operation timed out, killing reload process");
+      reload_failed_ = true;
       if (control_.pid > 0) env_.ops.signal_process(control_, SIGKILL);
       forget_control();
       enter_running();

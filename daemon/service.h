@@ -75,7 +75,7 @@ struct ServiceEnvironment {
 
 enum class StartOutcome { started, already_active, busy, not_loaded, condition_failed, start_limit_hit };
 enum class StopOutcome { stopping, already_inactive };
-enum class ReloadOutcome { reloading, not_active, not_reloadable };
+enum class ReloadOutcome { reloading, failed, not_active, not_reloadable };
 enum class KillTarget { main, all };
 
 // How a process ended, as waitid reports it.
@@ -118,6 +118,7 @@ class Service {
   [[nodiscard]] unsigned n_restarts() const { return n_restarts_; }
   [[nodiscard]] const ExitInfo& exec_main_status() const { return main_exit_; }
   [[nodiscard]] const std::string& status_text() const { return status_text_; }
+  [[nodiscard]] bool last_reload_failed() const { return reload_failed_; }
   [[nodiscard]] usec_t active_enter_timestamp() const { return active_enter_realtime_; }
   [[nodiscard]] usec_t active_exit_timestamp() const { return active_exit_realtime_; }
   [[nodiscard]] usec_t inactive_enter_timestamp() const { return inactive_enter_realtime_; }
@@ -184,6 +185,7 @@ class Service {
   bool stop_by_notify_ = false;   // STOPPING=1: the service stops by itself
   bool reached_running_ = false;  // ExecStop= runs only after a good start
   bool main_pid_unknown_ = false; // Type=forking without PIDFile=
+  bool reload_failed_ = false;
 
   SpawnedProcess main_;
   SpawnedProcess control_;
