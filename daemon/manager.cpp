@@ -115,6 +115,8 @@ void Manager::remove_vanished_units() {
   for (auto it = units_.begin(); it != units_.end();) {
     Unit& unit = *it->second;
     if (unit.removed && !unit.job && is_down(unit.service->active_state())) {
+      // Destroyed at the next drain: we may be inside one of its callbacks.
+      graveyard_.push_back(std::move(it->second));
       it = units_.erase(it);
       removed_any = true;
     } else {
@@ -519,6 +521,7 @@ void Manager::stop_units_bound_to_down_ones() {
 void Manager::process_queues() {
   if (draining_) return;  // the outer drain picks up whatever was queued
   draining_ = true;
+  graveyard_.clear();
   for (bool progress = true; progress;) {
     progress = false;
     while (!transitions_.empty()) {

@@ -139,6 +139,7 @@ class Manager final : private ServiceListener {
   LogFdProvider log_fd_for_;
 
   std::map<std::string, std::unique_ptr<Unit>> units_;
+  std::vector<std::unique_ptr<Unit>> graveyard_;
   std::map<std::string, std::string> aliases_;  // alias -> canonical
   std::map<pid_t, std::string> pid_owner_;
   DependencyGraph graph_;

@@ -1,0 +1,98 @@
+// vermiliond's body: one sd-event loop that owns the kernel-facing pieces
+// (signals, the notify socket, every service's log pipe, the real system
+// calls) and feeds their events to the manager. main() only parses options
+// into SupervisorOptions and calls run(); tests and benchmarks build a
+// Supervisor in-process and drive its loop.
+#pragma once
+
+#include <systemd/sd-event.h>
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "event_source.h"
+#include "linux_system_ops.h"
+#include "logger.h"
+#include "manager.h"
+#include "sd_event_port.h"
+#include "service_log.h"
+
+namespace vermilion {
+
+class NotifySocket;
+class JournalWriter;
+
+struct SupervisorOptions {
+  ManagerScope scope = ManagerScope::system;
+  std::vector<std::string> unit_dirs;  // search path, first wins
+  // Holds the notify socket. Default: /run/vermilion (system) or
+  // $XDG_RUNTIME_DIR/vermilion (user).
+  std::string runtime_dir;
+  LogLevel log_level = LogLevel::info;
+  std::size_t log_buffer_bytes = LogBuffer::kDefaultMaxBytes;
+  bool start_boot_units = true;
+  bool use_journal = true;  // forward service output to journald when it runs
+};
+
+class Supervisor final : private ManagerObserver {
+ public:
+  [[nodiscard]] static int create(SupervisorOptions options, std::unique_ptr<Supervisor>& out);
+  ~Supervisor() override;
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  // Loads units, starts the boot units, and runs until SIGTERM/SIGINT has
+  // stopped every service. Returns the exit status for main().
+  [[nodiscard]] int run();
+
+  // For in-process callers: load units and start boot units without running.
+  void start();
+  // Runs the loop until `done` holds or `timeout_usec` passes; true if done.
+  [[nodiscard]] bool run_until(const std::function<bool()>& done, usec_t timeout_usec);
+  // Stops every service and returns once all are down (or the timeout hit).
+  [[nodiscard]] bool shutdown(usec_t timeout_usec);
+  void reload();  // what SIGHUP does
+
+  [[nodiscard]] Manager& manager() { return *manager_; }
+  [[nodiscard]] sd_event* loop() { return loop_.get(); }
+  [[nodiscard]] const ServiceLog* log_of(const std::string& unit) const;
+  [[nodiscard]] const std::string& notify_socket_path() const { return notify_path_; }
+  [[nodiscard]] const LinuxSystemOps& system_ops() const { return *ops_; }
+
+ private:
+  explicit Supervisor(SupervisorOptions options);
+  [[nodiscard]] int init();
+
+  // ManagerObserver
+  void on_unit_state_changed(const Service& service, ActiveState old_active,
+                             SubState old_sub) noexcept override;
+  void on_unit_message(const Service& service, std::string_view message) noexcept override;
+  void on_manager_message(Severity severity, std::string_view message) noexcept override;
+  void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept override;
+  void on_units_changed() noexcept override {}
+
+  static int on_signal(sd_event_source* source, const struct signalfd_siginfo* info, void* self);
+  void reap_children();
+  int log_fd_for(const std::string& unit);
+  void report(const Diagnostics& diags);
+
+  SupervisorOptions options_;
+  Logger logger_;
+  EventLoopPtr loop_;
+  std::unique_ptr<SdEventPort> port_;
+  std::unique_ptr<LinuxSystemOps> ops_;
+  std::unique_ptr<JournalWriter> journal_;
+  std::unique_ptr<UnitSource> source_;
+  std::map<std::string, std::unique_ptr<ServiceLog>> logs_;
+  std::unique_ptr<NotifySocket> notify_;
+  std::string notify_path_;
+  std::unique_ptr<Manager> manager_;
+  std::vector<EventSourcePtr> signal_sources_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace vermilion
