@@ -48,6 +48,7 @@ std::size_t unescape_one(std::string_view s, std::size_t pos, std::string& out) 
     case '"': out += '"'; return 1;
     case '\'': out += '\''; return 1;
     case 's': out += ' '; return 1;
+    case ';': out += ';'; return 1;  // "\;": a literal ";" word in Exec lines
     case 'x': {
       if (pos + 2 >= s.size()) return 0;
       int hi = hex_digit(s[pos + 1]), lo = hex_digit(s[pos + 2]);

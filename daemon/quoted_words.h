@@ -20,7 +20,7 @@ struct QuotedWord {
 };
 
 // Escapes: \a \b \f \n \r \t \v \\ \" \' \s (space), \xNN, \NNN (octal),
-// \uNNNN, \UNNNNNNNN, and a backslash before whitespace. Anything else, a
+// \uNNNN, \UNNNNNNNN, \; (a literal ';'), and a backslash before whitespace. Anything else, a
 // NUL byte, or an unterminated quote is an error. '$' is left alone: variable
 // expansion is the spawner's job.
 [[nodiscard]] ParseResult<std::vector<QuotedWord>> split_quoted_words(std::string_view s);
