@@ -205,7 +205,9 @@ UnitLoader::FileResult UnitLoader::apply_file(const std::string& path_for_messag
 }
 
 ServiceConfig UnitLoader::finish(ServiceConfig config, FileResult result, Diagnostics& diags) const {
-  bool verified = verify_service_config(config, diags);
+  // Whole-unit checks only for units whose lines were all valid: after an
+  // invalid ExecStart= line, "no ExecStart=" would only repeat the problem.
+  bool verified = result.syntax_ok && result.values_ok && verify_service_config(config, diags);
   if (!result.syntax_ok) config.load_state = LoadState::error;
   else if (!result.values_ok || !verified) config.load_state = LoadState::bad_setting;
   else config.load_state = LoadState::loaded;
