@@ -167,6 +167,13 @@ std::vector<const Service*> Manager::services() const {
   return out;
 }
 
+const Service* Manager::owner_of(pid_t pid) const {
+  auto it = pid_owner_.find(pid);
+  if (it == pid_owner_.end()) return nullptr;
+  auto unit = units_.find(it->second);
+  return unit == units_.end() ? nullptr : unit->second->service.get();
+}
+
 bool Manager::has_jobs() const {
   return std::any_of(units_.begin(), units_.end(), [](const auto& u) { return u.second->job.has_value(); });
 }

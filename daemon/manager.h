@@ -86,6 +86,8 @@ class Manager final : private ServiceListener {
   // "web", "web.service" or an alias; nullptr when unknown.
   [[nodiscard]] Service* find(const std::string& name);
   [[nodiscard]] std::vector<const Service*> services() const;
+  // The service watching this pid (main or control process), if any.
+  [[nodiscard]] const Service* owner_of(pid_t pid) const;
   [[nodiscard]] bool has_jobs() const;
   [[nodiscard]] std::optional<JobType> job_of(const std::string& name) const;
 

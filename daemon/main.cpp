@@ -1,0 +1,86 @@
+// vermiliond: parses options into SupervisorOptions and hands over. The only
+// place with process-wide decisions (exit codes, stdio).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "supervisor.h"
+#include "unit_loader.h"
+
+namespace {
+
+using namespace vermilion;
+
+// `vermiliond --verify FILE...`: like systemd-analyze verify. Loads each file
+// on its own, prints every message with file:line, starts nothing.
+int verify(const std::vector<std::string>& files, ManagerScope scope) {
+  ManagerIdentity identity = ManagerIdentity::current(scope);
+  UnitLoader loader({}, identity);
+  int failed = 0;
+  for (const auto& file : files) {
+    Diagnostics diags;
+    ServiceConfig config = loader.load_file(file, diags);
+    for (const auto& d : diags.items()) std::cerr << format_diagnostic(d) << '\n';
+    if (config.load_state != LoadState::loaded) {
+      std::cerr << file << ": error: unit " << (config.name.empty() ? file : config.name)
+                << " failed to load (" << to_string(config.load_state) << ")\n";
+      ++failed;
+    }
+  }
+  if (failed == 0) std::cerr << files.size() << " unit file(s) verified\n";
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vermiliond: a service supervisor for systemd-style .service units"};
+  app.set_version_flag("--version", "vermiliond " VERMILION_VERSION);
+
+  bool system_scope = false, user_scope = false;
+  SupervisorOptions options;
+  std::string log_level = "info";
+  std::vector<std::string> verify_files;
+  bool no_boot = false;
+  std::size_t log_buffer = options.log_buffer_bytes;
+
+  auto* sys = app.add_flag("--system", system_scope, "Run as the system's supervisor (default for root)");
+  auto* usr = app.add_flag("--user", user_scope, "Run as a user's supervisor (default for other users)");
+  sys->excludes(usr);
+  app.add_option("--unit-dir", options.unit_dirs,
+                 "Directory to load units from (repeatable, first wins); replaces the defaults:\n"
+                 "  --system: /etc/vermilion/system, /usr/lib/vermilion/system\n"
+                 "  --user:   $XDG_CONFIG_HOME/vermilion/user, $XDG_DATA_HOME/vermilion/user")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--runtime-dir", options.runtime_dir,
+                 "Directory for the notify socket (default /run/vermilion, or $XDG_RUNTIME_DIR/vermilion)");
+  app.add_option("--log-level", log_level, "error, warning, info or debug")
+      ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
+  app.add_option("--log-buffer-size", log_buffer, "Bytes of output kept in memory per service")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+  app.add_flag("--no-boot-units", no_boot, "Do not start units wanted by multi-user.target/default.target");
+  app.add_option("--verify", verify_files, "Check unit files, print problems with file:line, start nothing")
+      ->check(CLI::ExistingFile);
+
+  CLI11_PARSE(app, argc, argv);
+
+  options.scope = user_scope ? ManagerScope::user
+                  : system_scope ? ManagerScope::system
+                  : geteuid() == 0 ? ManagerScope::system
+                                   : ManagerScope::user;
+  if (!verify_files.empty()) return verify(verify_files, options.scope);
+
+  options.log_level = *parse_log_level(log_level);
+  options.log_buffer_bytes = log_buffer;
+  options.start_boot_units = !no_boot;
+
+  std::unique_ptr<Supervisor> supervisor;
+  if (int r = Supervisor::create(std::move(options), supervisor); r < 0) {
+    std::fprintf(stderr, "vermiliond: cannot start: %s\n", std::strerror(-r));
+    return 1;
+  }
+  return supervisor->run();
+}

@@ -1,0 +1,292 @@
+#include "supervisor.h"
+
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+#include "journal_writer.h"
+#include "notify_socket.h"
+#include "unit_loader.h"
+
+namespace vermilion {
+namespace {
+
+// Output is read before exits are handled, and readiness before exits too,
+// so a service that prints, notifies and dies is seen in that order.
+constexpr int64_t kLogPriority = SD_EVENT_PRIORITY_NORMAL - 20;
+constexpr int64_t kNotifyPriority = SD_EVENT_PRIORITY_NORMAL - 10;
+constexpr int64_t kSignalPriority = SD_EVENT_PRIORITY_NORMAL;
+
+class LoaderSource final : public UnitSource {
+ public:
+  explicit LoaderSource(UnitLoader loader) : loader_(std::move(loader)) {}
+  std::vector<std::string> list_units() override { return loader_.list_units(); }
+  ServiceConfig load(const std::string& name, Diagnostics& diags) override {
+    return loader_.load(name, diags);
+  }
+
+ private:
+  UnitLoader loader_;
+};
+
+int make_directory(const std::string& path) {
+  for (std::size_t slash = 1; slash != std::string::npos;) {
+    slash = path.find('/', slash + 1);
+    std::string prefix = path.substr(0, slash);
+    if (mkdir(prefix.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
+  }
+  return 0;
+}
+
+std::string describe_state(const Service& s) {
+  std::string text = s.name() + ": state " + std::string(to_string(s.active_state())) + "/" +
+                     std::string(to_string(s.sub_state()));
+  text += " result=" + std::string(to_string(s.result()));
+  if (s.main_pid() > 0) text += " main-pid=" + std::to_string(s.main_pid());
+  if (s.n_restarts() > 0) text += " restarts=" + std::to_string(s.n_restarts());
+  return text;
+}
+
+}  // namespace
+
+Supervisor::Supervisor(SupervisorOptions options)
+    : options_(std::move(options)), logger_(options_.log_level) {}
+
+Supervisor::~Supervisor() {
+  // The manager's services hold log fds and timers on the loop: they go first.
+  manager_.reset();
+  notify_.reset();
+  logs_.clear();
+  signal_sources_.clear();
+}
+
+int Supervisor::create(SupervisorOptions options, std::unique_ptr<Supervisor>& out) {
+  std::unique_ptr<Supervisor> s(new Supervisor(std::move(options)));
+  if (int r = s->init(); r < 0) return r;
+  out = std::move(s);
+  return 0;
+}
+
+int Supervisor::init() {
+  sd_event* loop = nullptr;
+  if (int r = sd_event_new(&loop); r < 0) return r;
+  loop_.reset(loop);
+  port_ = std::make_unique<SdEventPort>(loop);
+
+  // We reap whatever a service leaves behind: orphans are reparented to us.
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return -errno;
+
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
+  if (sigprocmask(SIG_BLOCK, &mask, nullptr) < 0) return -errno;
+  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) {
+    sd_event_source* source = nullptr;
+    if (int r = sd_event_add_signal(loop, &source, sig, &Supervisor::on_signal, this); r < 0) return r;
+    signal_sources_.emplace_back(source);
+    sd_event_source_set_priority(source, kSignalPriority);
+  }
+
+  ManagerIdentity identity = ManagerIdentity::current(options_.scope);
+  if (options_.unit_dirs.empty()) options_.unit_dirs = default_unit_dirs(options_.scope, identity);
+  if (options_.runtime_dir.empty()) {
+    if (options_.scope == ManagerScope::user && identity.runtime_dir.empty()) {
+      logger_.error("--user needs XDG_RUNTIME_DIR (or --runtime-dir)");
+      return -EINVAL;
+    }
+    options_.runtime_dir = (options_.scope == ManagerScope::system ? std::string("/run")
+                                                                   : identity.runtime_dir) +
+                           "/vermilion";
+  }
+  if (int r = make_directory(options_.runtime_dir); r < 0) {
+    logger_.error("cannot create runtime directory " + options_.runtime_dir + ": " + std::strerror(-r));
+    return r;
+  }
+
+  LinuxSystemOpsOptions ops_options;
+  ops_options.scope = options_.scope;
+  ops_options.runtime_root = options_.scope == ManagerScope::system ? "/run" : identity.runtime_dir;
+  if (const char* lang = std::getenv("LANG")) ops_options.lang = lang;
+  if (int r = LinuxSystemOps::create(ops_options, ops_); r < 0) {
+    logger_.error(std::string("cannot set up process control: ") + std::strerror(-r));
+    return r;
+  }
+  logger_.debug(ops_->uses_cgroups() ? "services run in cgroups under " + ops_->cgroup_directory()
+                                     : std::string("cgroup v2 not writable: services tracked by session"));
+
+  if (options_.use_journal) {
+    if (int r = JournalWriter::open(JournalWriter::kDefaultSocketPath, journal_); r < 0 && r != -ENOENT)
+      logger_.warning(std::string("journal not usable, keeping logs in memory only: ") + std::strerror(-r));
+  }
+
+  notify_path_ = options_.runtime_dir + "/notify";
+  NotifySocketOptions notify_options;
+  notify_options.path = notify_path_;
+  notify_options.priority = kNotifyPriority;
+  notify_options.on_message = [this](pid_t sender, uid_t, const NotifyMessage& message) {
+    manager_->on_notify(sender, message);
+  };
+  notify_options.on_problem = [this](const NotifyIncident& incident) {
+    logger_.warning("notify socket: " + std::string(to_string(incident.problem)) + " (sender " +
+                    std::to_string(incident.sender) + ", " + std::to_string(incident.detail) + ")");
+  };
+  if (int r = NotifySocket::create(loop, std::move(notify_options), notify_); r < 0) {
+    logger_.error("cannot bind notify socket " + notify_path_ + ": " + std::strerror(-r));
+    return r;
+  }
+
+  source_ = std::make_unique<LoaderSource>(UnitLoader(options_.unit_dirs, identity));
+  manager_ = std::make_unique<Manager>(
+      *source_, *ops_, *port_, *this,
+      ManagerOptions{notify_path_, options_.scope == ManagerScope::user},
+      [this](const std::string& unit) { return log_fd_for(unit); });
+  return 0;
+}
+
+int Supervisor::log_fd_for(const std::string& unit) {
+  auto it = logs_.find(unit);
+  if (it != logs_.end()) return it->second->write_fd();
+  ServiceLogOptions log_options;
+  log_options.unit_name = unit;
+  log_options.priority = kLogPriority;
+  log_options.buffer_bytes = options_.log_buffer_bytes;
+  log_options.journal = journal_.get();
+  std::unique_ptr<ServiceLog> log;
+  if (int r = ServiceLog::create(loop_.get(), std::move(log_options), log); r < 0) {
+    logger_.error(unit + ": cannot capture output: " + std::strerror(-r));
+    return -1;
+  }
+  if (logger_.enabled(LogLevel::debug))
+    log->set_listener([this, unit](const LogLine& line) { logger_.debug(unit + "| " + line.text); });
+  int fd = log->write_fd();
+  logs_[unit] = std::move(log);
+  return fd;
+}
+
+const ServiceLog* Supervisor::log_of(const std::string& unit) const {
+  auto normalized = normalize_service_name(unit);
+  if (!normalized) return nullptr;
+  auto it = logs_.find(*normalized);
+  if (it == logs_.end() && manager_) {
+    // An alias: look up the unit's real name.
+    if (Service* s = manager_->find(unit)) it = logs_.find(s->name());
+  }
+  return it == logs_.end() ? nullptr : it->second.get();
+}
+
+void Supervisor::report(const Diagnostics& diags) {
+  for (const auto& d : diags.items())
+    logger_.log(d.severity == Severity::error ? LogLevel::error : LogLevel::warning,
+                format_diagnostic(d));
+}
+
+void Supervisor::start() {
+  Diagnostics diags;
+  manager_->load_units(diags);
+  report(diags);
+  logger_.info("loaded " + std::to_string(manager_->services().size()) + " units from " +
+               std::to_string(options_.unit_dirs.size()) + " directories");
+  if (options_.start_boot_units) manager_->start_boot_units();
+}
+
+void Supervisor::reload() {
+  logger_.info("reloading units");
+  Diagnostics diags;
+  manager_->reload_units(diags);
+  report(diags);
+}
+
+int Supervisor::run() {
+  start();
+  int r = sd_event_loop(loop_.get());
+  if (r < 0) {
+    logger_.error(std::string("event loop failed: ") + std::strerror(-r));
+    return EXIT_FAILURE;
+  }
+  logger_.info("all services stopped, exiting");
+  return EXIT_SUCCESS;
+}
+
+bool Supervisor::run_until(const std::function<bool()>& done, usec_t timeout_usec) {
+  usec_t deadline = deadline_after(port_->now_monotonic(), timeout_usec);
+  while (!done()) {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    usec_t now = static_cast<usec_t>(ts.tv_sec) * 1'000'000 + static_cast<usec_t>(ts.tv_nsec) / 1000;
+    if (now >= deadline) return false;
+    if (sd_event_run(loop_.get(), deadline - now) < 0) return false;
+    if (sd_event_get_state(loop_.get()) == SD_EVENT_FINISHED) return done();
+  }
+  return true;
+}
+
+bool Supervisor::shutdown(usec_t timeout_usec) {
+  bool stopped = false;
+  shutting_down_ = true;
+  manager_->stop_all([&stopped] { stopped = true; });
+  return run_until([&stopped] { return stopped; }, timeout_usec);
+}
+
+int Supervisor::on_signal(sd_event_source*, const struct signalfd_siginfo* info, void* userdata) {
+  auto* self = static_cast<Supervisor*>(userdata);
+  switch (info->ssi_signo) {
+    case SIGCHLD: self->reap_children(); break;
+    case SIGHUP: self->reload(); break;
+    case SIGTERM:
+    case SIGINT:
+      if (self->shutting_down_) break;
+      self->shutting_down_ = true;
+      self->logger_.info(std::string("received SIG") + sigabbrev_np(static_cast<int>(info->ssi_signo)) +
+                         ", stopping all services");
+      self->manager_->stop_all([self] { sd_event_exit(self->loop_.get(), 0); });
+      break;
+    default: break;
+  }
+  return 0;
+}
+
+// Reaps every child, ours or orphaned to us, so no zombie is ever left.
+void Supervisor::reap_children() {
+  for (;;) {
+    siginfo_t info{};
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0 || info.si_pid == 0) break;
+    // Whatever it printed last is read before its exit is acted on.
+    if (const Service* owner = manager_->owner_of(info.si_pid)) {
+      auto log = logs_.find(owner->name());
+      if (log != logs_.end()) (void)log->second->drain();
+    }
+    manager_->on_child_exited(info.si_pid, ExitInfo{info.si_code, info.si_status});
+  }
+}
+
+void Supervisor::on_unit_state_changed(const Service& service, ActiveState, SubState) noexcept {
+  logger_.info(describe_state(service));
+  if (service.active_state() == ActiveState::inactive || service.active_state() == ActiveState::failed) {
+    auto log = logs_.find(service.name());
+    if (log != logs_.end()) log->second->flush_partial();
+  }
+}
+
+void Supervisor::on_unit_message(const Service& service, std::string_view message) noexcept {
+  logger_.info(service.name() + ": " + std::string(message));
+}
+
+void Supervisor::on_manager_message(Severity severity, std::string_view message) noexcept {
+  logger_.log(severity == Severity::error ? LogLevel::error : LogLevel::warning, message);
+}
+
+void Supervisor::on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept {
+  LogLevel level = result == JobResult::done || result == JobResult::canceled ? LogLevel::debug
+                                                                                : LogLevel::warning;
+  logger_.log(level, unit + ": job " + std::string(to_string(type)) + " finished: " +
+                         std::string(to_string(result)));
+}
+
+}  // namespace vermilion
