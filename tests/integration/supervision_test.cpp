@@ -1,0 +1,326 @@
+// The real supervisor, in-process, running real services: every event comes
+// from the kernel (SIGCHLD, the notify socket, pipes, signals sent to us).
+// Waits are on the loop with a deadline, never sleeps.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "supervisor.h"
+#include "temp_dir.h"
+
+namespace vermilion {
+namespace {
+
+using testing::TempDir;
+
+constexpr usec_t kWait = 20 * kUsecPerSec;  // generous: CI machines are slow
+const std::string kHelpers = VERMILION_TEST_HELPER_DIR;
+
+bool process_exists(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Children of `parent`, from /proc.
+std::set<pid_t> children_of(pid_t parent) {
+  std::set<pid_t> out;
+  DIR* dir = opendir("/proc");
+  if (!dir) return out;
+  while (dirent* e = readdir(dir)) {
+    pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+    if (pid <= 0) continue;
+    std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state;
+    pid_t ppid;
+    rest >> state >> ppid;
+    if (ppid == parent) out.insert(pid);
+  }
+  closedir(dir);
+  return out;
+}
+
+class SupervisionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "runs services in system scope: needs root";
+  }
+  void TearDown() override {
+    if (supervisor_) EXPECT_TRUE(supervisor_->shutdown(kWait)) << "every service stops";
+  }
+
+  void unit(const std::string& name, const std::string& text) { units_.write(name, text); }
+
+  Supervisor& boot() {
+    SupervisorOptions options;
+    options.scope = ManagerScope::system;
+    options.unit_dirs = {units_.path()};
+    options.runtime_dir = runtime_.file("vermilion");
+    options.use_journal = false;
+    options.log_level = LogLevel::debug;
+    EXPECT_EQ(Supervisor::create(options, supervisor_), 0);
+    supervisor_->start();
+    return *supervisor_;
+  }
+
+  Service& service(const std::string& name) {
+    Service* s = supervisor_->manager().find(name);
+    EXPECT_NE(s, nullptr) << name;
+    return *s;
+  }
+
+  [[nodiscard]] bool wait_for(const std::function<bool()>& done) {
+    return supervisor_->run_until(done, kWait);
+  }
+  [[nodiscard]] bool wait_state(const std::string& name, ActiveState active, SubState sub) {
+    return wait_for([&] {
+      Service* s = supervisor_->manager().find(name);
+      return s && s->active_state() == active && s->sub_state() == sub;
+    });
+  }
+
+  JobResult run_job(JobType type, const std::string& name) {
+    std::optional<JobResult> result;
+    EnqueueResult r = supervisor_->manager().enqueue(type, name, [&](JobResult j) { result = j; });
+    EXPECT_TRUE(r.ok) << r.error;
+    if (!r.ok) return JobResult::invalid;
+    EXPECT_TRUE(wait_for([&] { return result.has_value(); })) << "job on " << name << " finished";
+    return result.value_or(JobResult::canceled);
+  }
+
+  std::vector<std::string> log_lines(const std::string& name) {
+    std::vector<std::string> out;
+    if (const ServiceLog* log = supervisor_->log_of(name))
+      for (const auto& line : log->buffer().tail(1000)) out.push_back(line.text);
+    return out;
+  }
+
+  TempDir units_, runtime_, scratch_;
+  std::unique_ptr<Supervisor> supervisor_;
+};
+
+TEST_F(SupervisionTest, RestartsACrashedService) {
+  unit("crashy.service",
+       "[Service]\nExecStart=/bin/sleep 1000\nRestart=on-failure\nRestartSec=50ms\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "crashy"), JobResult::done);
+  pid_t first = service("crashy").main_pid();
+  ASSERT_TRUE(process_exists(first));
+  kill(first, SIGKILL);
+  ASSERT_TRUE(wait_for([&] {
+    return service("crashy").n_restarts() == 1 && service("crashy").sub_state() == SubState::running;
+  }));
+  EXPECT_NE(service("crashy").main_pid(), first);
+  EXPECT_TRUE(process_exists(service("crashy").main_pid()));
+  EXPECT_FALSE(process_exists(first)) << "the crashed process was reaped";
+  EXPECT_EQ(service("crashy").exec_main_status().status, SIGKILL);
+}
+
+TEST_F(SupervisionTest, CrashLoopEndsInStartLimitHit) {
+  unit("loop.service",
+       "[Unit]\nStartLimitIntervalSec=60\nStartLimitBurst=3\n"
+       "[Service]\nExecStart=/bin/false\nRestart=always\nRestartSec=10ms\n");
+  boot();
+  (void)run_job(JobType::start, "loop");
+  ASSERT_TRUE(wait_state("loop.service", ActiveState::failed, SubState::failed));
+  ASSERT_TRUE(wait_for([&] { return service("loop").result() == ServiceResult::start_limit_hit; }));
+  EXPECT_EQ(service("loop").n_restarts(), 3u);
+  EXPECT_EQ(service("loop").main_pid(), 0);
+}
+
+TEST_F(SupervisionTest, NotifyServiceBecomesActiveOnReady) {
+  unit("notifier.service", "[Service]\nType=notify\nExecStart=" + kHelpers + "/vermilion-test-notify\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "notifier"), JobResult::done);
+  Service& s = service("notifier");
+  EXPECT_EQ(s.active_state(), ActiveState::active);
+  EXPECT_EQ(s.status_text(), "ready");
+  EXPECT_TRUE(process_exists(s.main_pid()));
+  ASSERT_EQ(run_job(JobType::stop, "notifier"), JobResult::done);
+  EXPECT_EQ(s.result(), ServiceResult::success) << "it exits 0 on SIGTERM";
+}
+
+TEST_F(SupervisionTest, NotifyWatchdogKeepsAServiceAliveOnlyWhilePinged) {
+  unit("pinger.service", "[Service]\nType=notify\nWatchdogSec=1s\nExecStart=" + kHelpers +
+                             "/vermilion-test-notify watchdog\n");
+  unit("silent.service", "[Service]\nType=notify\nWatchdogSec=300ms\nExecStart=" + kHelpers +
+                             "/vermilion-test-notify\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "pinger"), JobResult::done);
+  ASSERT_EQ(run_job(JobType::start, "silent"), JobResult::done);
+  ASSERT_TRUE(wait_state("silent.service", ActiveState::failed, SubState::failed));
+  EXPECT_EQ(service("silent").result(), ServiceResult::watchdog);
+  EXPECT_EQ(service("pinger").sub_state(), SubState::running) << "pings held the watchdog off";
+}
+
+TEST_F(SupervisionTest, StopTimeoutKillsATermIgnoringServiceAndAllItsChildren) {
+  // The shell ignores SIGTERM, and so do its children (ignored signals are
+  // inherited); one child even leaves the session.
+  unit("stubborn.service",
+       "[Service]\nExecStart=/bin/sh -c 'trap \"\" TERM; sleep 1000 & setsid sleep 1001 & "
+       "echo up; wait'\nTimeoutStopSec=500ms\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "stubborn"), JobResult::done);
+  pid_t main = service("stubborn").main_pid();
+  ASSERT_TRUE(wait_for([&] { return children_of(main).size() >= 2; }));
+  std::set<pid_t> children = children_of(main);
+
+  ASSERT_EQ(run_job(JobType::stop, "stubborn"), JobResult::done);
+  EXPECT_EQ(service("stubborn").active_state(), ActiveState::failed);
+  EXPECT_EQ(service("stubborn").result(), ServiceResult::timeout);
+  EXPECT_FALSE(process_exists(main));
+  for (pid_t child : children) EXPECT_FALSE(process_exists(child)) << "child " << child << " survived";
+}
+
+TEST_F(SupervisionTest, ForkingDaemonIsTrackedThroughItsPidFile) {
+  std::string pid_file = scratch_.file("daemon.pid");
+  unit("daemon.service", "[Service]\nType=forking\nPIDFile=" + pid_file +
+                             "\nExecStart=/bin/sh -c 'sleep 1000 & echo $! > " + pid_file + "'\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "daemon"), JobResult::done);
+  pid_t daemon = std::atoi(read_file(pid_file).c_str());
+  EXPECT_EQ(service("daemon").main_pid(), daemon);
+  EXPECT_EQ(service("daemon").sub_state(), SubState::running);
+  kill(daemon, SIGKILL);
+  ASSERT_TRUE(wait_state("daemon.service", ActiveState::failed, SubState::failed));
+  EXPECT_EQ(service("daemon").result(), ServiceResult::signal);
+}
+
+TEST_F(SupervisionTest, OneshotWithRemainAfterExit) {
+  std::string marker = scratch_.file("done");
+  unit("setup.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/touch " + marker +
+                            "\nExecStop=/bin/rm " + marker + "\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "setup"), JobResult::done);
+  EXPECT_EQ(service("setup").active_state(), ActiveState::active);
+  EXPECT_EQ(service("setup").sub_state(), SubState::exited);
+  EXPECT_EQ(access(marker.c_str(), F_OK), 0);
+  ASSERT_EQ(run_job(JobType::stop, "setup"), JobResult::done);
+  EXPECT_EQ(service("setup").active_state(), ActiveState::inactive);
+  EXPECT_NE(access(marker.c_str(), F_OK), 0) << "ExecStop= ran";
+}
+
+TEST_F(SupervisionTest, DependenciesStartInOrderAndFailuresPropagate) {
+  unit("db.service", "[Service]\nType=notify\nExecStart=" + kHelpers + "/vermilion-test-notify\n");
+  unit("web.service", "[Unit]\nRequires=db.service\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("broken.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n");
+  unit("needs-broken.service",
+       "[Unit]\nRequires=broken.service\nAfter=broken.service\n[Service]\nExecStart=/bin/sleep 1000\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "web"), JobResult::done);
+  EXPECT_LE(service("db").active_enter_timestamp(), service("web").inactive_exit_timestamp())
+      << "web started only after db was ready";
+
+  EXPECT_EQ(run_job(JobType::start, "needs-broken"), JobResult::dependency);
+  EXPECT_EQ(service("broken").active_state(), ActiveState::failed);
+  EXPECT_EQ(service("needs-broken").inactive_exit_timestamp(), 0u) << "never started";
+
+  // Stopping db takes web down with it, web first.
+  ASSERT_EQ(run_job(JobType::stop, "db"), JobResult::done);
+  EXPECT_EQ(service("web").active_state(), ActiveState::inactive);
+  EXPECT_LE(service("web").inactive_enter_timestamp(), service("db").inactive_enter_timestamp());
+}
+
+TEST_F(SupervisionTest, SighupReloadsUnits) {
+  unit("old.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("changing.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("running.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "changing"), JobResult::done);
+  ASSERT_EQ(run_job(JobType::start, "running"), JobResult::done);
+  unlink(units_.file("old.service").c_str());
+  unlink(units_.file("running.service").c_str());
+  unit("new.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("changing.service", "[Service]\nExecStart=/bin/sleep 2000\n");
+
+  kill(getpid(), SIGHUP);
+  ASSERT_TRUE(wait_for([&] { return supervisor_->manager().find("new") != nullptr; }));
+  EXPECT_EQ(supervisor_->manager().find("old"), nullptr) << "removed while stopped: gone";
+  ASSERT_NE(supervisor_->manager().find("running"), nullptr) << "removed but running: stays";
+  EXPECT_EQ(service("changing").config().exec_start[0].argv[1], "2000");
+
+  pid_t before = service("changing").main_pid();
+  EXPECT_EQ(read_file("/proc/" + std::to_string(before) + "/cmdline").find("2000"), std::string::npos)
+      << "the running process is untouched";
+  ASSERT_EQ(run_job(JobType::restart, "changing"), JobResult::done);
+  std::string cmdline = read_file("/proc/" + std::to_string(service("changing").main_pid()) + "/cmdline");
+  EXPECT_NE(cmdline.find("2000"), std::string::npos) << "the new ExecStart= took effect";
+
+  ASSERT_EQ(run_job(JobType::stop, "running"), JobResult::done);
+  EXPECT_EQ(supervisor_->manager().find("running"), nullptr);
+}
+
+TEST_F(SupervisionTest, LogsAreCapturedAcrossARestart) {
+  unit("chatty.service",
+       "[Service]\nExecStart=/bin/sh -c 'echo \"hello from $$\"; echo to-stderr >&2; "
+       "printf no-newline; exec sleep 1000'\nRestart=always\nRestartSec=10ms\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "chatty"), JobResult::done);
+  pid_t first = service("chatty").main_pid();
+  ASSERT_TRUE(wait_for([&] { return log_lines("chatty").size() >= 2; }));
+  kill(first, SIGKILL);
+  ASSERT_TRUE(wait_for([&] { return service("chatty").n_restarts() == 1 && log_lines("chatty").size() >= 5; }));
+  auto lines = log_lines("chatty");
+  EXPECT_EQ(lines[0], "hello from " + std::to_string(first));
+  EXPECT_EQ(lines[1], "to-stderr");
+  EXPECT_EQ(lines[2], "no-newline") << "a partial line is kept when its writer dies";
+  EXPECT_EQ(lines[3], "hello from " + std::to_string(service("chatty").main_pid()));
+}
+
+TEST_F(SupervisionTest, ServicesStartWithACleanEnvironmentAndNoStrayFds) {
+  // An fd the supervisor's process has open without O_CLOEXEC must not leak.
+  int leaky = open("/dev/null", O_RDONLY);
+  ASSERT_GE(leaky, 0);
+  unit("probe.service",
+       "[Service]\nType=oneshot\nEnvironment=GREETING=hi\n"
+       "ExecStart=/bin/sh -c 'ls /proc/self/fd | tr \"\\\\n\" \" \"; echo; env | sort'\n");
+  setenv("VERMILION_TEST_SECRET", "leak", 1);
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "probe"), JobResult::done);
+  unsetenv("VERMILION_TEST_SECRET");
+  close(leaky);
+  ASSERT_TRUE(wait_for([&] { return log_lines("probe").size() >= 3; }));
+  auto lines = log_lines("probe");
+  // ls itself opens one fd for the directory it lists (3).
+  EXPECT_EQ(lines[0], "0 1 2 3 ");
+  bool greeting = false;
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.find("VERMILION_TEST_SECRET"), std::string::npos) << line;
+    greeting = greeting || line == "GREETING=hi";
+  }
+  EXPECT_TRUE(greeting);
+}
+
+TEST_F(SupervisionTest, SigtermStopsEverythingInReverseOrder) {
+  unit("base.service", "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n");
+  unit("top.service",
+       "[Unit]\nRequires=base.service\nAfter=base.service\n[Service]\nExecStart=/bin/sleep 1000\n"
+       "[Install]\nWantedBy=multi-user.target\n");
+  boot();
+  ASSERT_TRUE(wait_state("top.service", ActiveState::active, SubState::running));
+  ASSERT_TRUE(wait_state("base.service", ActiveState::active, SubState::running));
+  pid_t base = service("base").main_pid(), top = service("top").main_pid();
+  kill(getpid(), SIGTERM);
+  ASSERT_TRUE(wait_for([&] { return sd_event_get_state(supervisor_->loop()) == SD_EVENT_FINISHED; }));
+  EXPECT_FALSE(process_exists(base));
+  EXPECT_FALSE(process_exists(top));
+  EXPECT_LE(service("top").inactive_enter_timestamp(), service("base").inactive_enter_timestamp());
+  supervisor_.reset();
+}
+
+}  // namespace
+}  // namespace vermilion
