@@ -1,12 +1,11 @@
 #include "exec_environment.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 
-#include "unique_fd.h"
+#include "file_io.h"
 
 namespace vermilion {
 namespace {
@@ -19,24 +18,6 @@ bool is_newline(char c) { return kNewline.find(c) != std::string_view::npos; }
 
 std::string_view key_of(std::string_view assignment) {
   return assignment.substr(0, assignment.find('='));
-}
-
-int read_whole_file(const std::string& path, std::string& out) {
-  unique_fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (!fd) return -errno;
-  std::string text;
-  char buffer[4096];
-  for (;;) {
-    ssize_t n = read(fd.get(), buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return -errno;
-    }
-    if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  out = std::move(text);
-  return 0;
 }
 
 // One pass over an environment file; a small state machine because quotes,
@@ -244,7 +225,7 @@ int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std:
     for (const auto& assignment : inputs.config->environment) set_environment(env, assignment);
     for (const auto& file : inputs.config->environment_files) {
       std::string text;
-      int r = read_whole_file(file.path, text);
+      int r = read_text_file(file.path, text);
       if (r < 0) {
         if (file.optional) continue;
         failed_file = file.path;
