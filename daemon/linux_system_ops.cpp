@@ -2,7 +2,7 @@
 
 #include <ftw.h>
 #include <signal.h>
-#include <sys/pidfd.h>
+#include "pidfd.h"
 #include <sys/stat.h>
 #include <unistd.h>
 

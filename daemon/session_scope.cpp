@@ -1,7 +1,7 @@
 #include "session_scope.h"
 
 #include <signal.h>
-#include <sys/pidfd.h>
+#include "pidfd.h"
 #include <unistd.h>
 
 #include <cerrno>

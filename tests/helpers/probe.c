@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,15 @@ static void report(int argc, char **argv) {
   printf("nofile=%llu:%llu\n", (unsigned long long)limit.rlim_cur, (unsigned long long)limit.rlim_max);
   printf("nnp=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
   printf("sid_is_pid=%d\n", getsid(0) == getpid());
+  sigset_t blocked;
+  sigprocmask(SIG_BLOCK, NULL, &blocked);
+  int blocked_count = 0, ignored_count = 0;
+  for (int sig = 1; sig < NSIG; sig++) {
+    struct sigaction action;
+    if (sigismember(&blocked, sig) == 1) blocked_count++;
+    if (sigaction(sig, NULL, &action) == 0 && action.sa_handler == SIG_IGN) ignored_count++;
+  }
+  printf("blocked=%d\nignored=%d\n", blocked_count, ignored_count);
   DIR *dir = opendir("/proc/self/fd");
   printf("fds=");
   int first = 1;
