@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -370,6 +371,53 @@ TEST_F(LinuxSystemOpsTest, RuntimeDirectoryMustStayBelowTheRoot) {
   EXPECT_EQ(ops_->create_runtime_directories(config_), -EINVAL);
   config_.runtime_directory = {"/abs"};
   EXPECT_EQ(ops_->create_runtime_directories(config_), -EINVAL);
+}
+
+}  // namespace
+}  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+using namespace vermilion::test;
+
+TEST(LinuxSystemOpsUserScope, RunsInHomeWithOwnLoginAndRuntimeDir) {
+  LinuxSystemOpsOptions options;
+  options.scope = ManagerScope::user;
+  options.backend = ScopeBackend::session;
+  options.runtime_root = "/tmp/vermilion-user-runtime";
+  std::unique_ptr<LinuxSystemOps> ops;
+  ASSERT_EQ(LinuxSystemOps::create(options, ops), 0);
+  ServiceConfig config;
+  config.name = "user.service";
+  config.working_directory_optional = true;  // the home may not exist here
+  ExecCommand command = command_of({kProbe, "report"});
+  fd_pair log;
+  ASSERT_EQ(make_pipe(log), 0);
+  SpawnRequest request;
+  request.config = &config;
+  request.command = &command;
+  request.log_fd = log.second.get();
+  SpawnedProcess process;
+  ASSERT_EQ(ops->spawn(request, process), 0);
+  log.second.reset();
+  std::string output = read_until_eof(log.first.get());
+  EXPECT_EQ(reap(process).status, 0) << output;
+  passwd* self = getpwuid(getuid());
+  ASSERT_NE(self, nullptr);
+  EXPECT_EQ(value_of(output, "env=HOME"), self->pw_dir);
+  EXPECT_EQ(value_of(output, "env=USER"), self->pw_name);
+  EXPECT_EQ(value_of(output, "env=XDG_RUNTIME_DIR"), "/tmp/vermilion-user-runtime");
+  EXPECT_EQ(value_of(output, "uid"), std::to_string(getuid()));
+}
+
+TEST(LinuxSystemOpsAutomatic, PrefersCgroupsWhereWritable) {
+  CgroupLocation location;
+  bool writable = discover_cgroup(location) == 0 && location.writable;
+  std::unique_ptr<LinuxSystemOps> ops;
+  ASSERT_EQ(LinuxSystemOps::create({}, ops), 0);
+  EXPECT_EQ(ops->uses_cgroups(), writable);
+  EXPECT_NE(ops->create_scope("web.service"), nullptr);
 }
 
 }  // namespace
