@@ -56,7 +56,10 @@ TEST_F(CgroupScopeTest, KillReachesGrandchildrenAndSetsidDaemon) {
   for (pid_t pid : tree.pids) EXPECT_TRUE(scope_->contains(pid)) << pid;
   EXPECT_FALSE(scope_->contains(getpid()));
 
-  EXPECT_EQ(scope_->signal_all(SIGKILL), 4);
+  // 4, or 5 while the daemon\'s short-lived middle parent has not exited yet.
+  int signalled = scope_->signal_all(SIGKILL);
+  EXPECT_GE(signalled, 4);
+  EXPECT_LE(signalled, 5);
   for (pid_t pid : tree.pids) EXPECT_TRUE(wait_exited(pid)) << pid;
   EXPECT_TRUE(wait_empty(inotify.get()));
   Exit e = reap(tree.main);
@@ -66,7 +69,10 @@ TEST_F(CgroupScopeTest, KillReachesGrandchildrenAndSetsidDaemon) {
 TEST_F(CgroupScopeTest, OtherSignalsGoToEveryProcess) {
   SpawnedTree tree = spawn_tree(*ops_, *scope_, true);
   ASSERT_EQ(tree.pids.size(), 4u);
-  EXPECT_EQ(scope_->signal_all(SIGTERM), 4);
+  // 4, or 5 while the daemon\'s short-lived middle parent has not exited yet.
+  int signalled = scope_->signal_all(SIGTERM);
+  EXPECT_GE(signalled, 4);
+  EXPECT_LE(signalled, 5);
   for (pid_t pid : tree.pids) EXPECT_TRUE(wait_exited(pid)) << pid;
   Exit e = reap(tree.main);
   EXPECT_EQ(e.code, CLD_KILLED);

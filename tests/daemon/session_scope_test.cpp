@@ -34,7 +34,10 @@ TEST_F(SessionScopeTest, KillReachesEveryProcessInTheSession) {
   for (pid_t pid : tree.pids) EXPECT_TRUE(scope_->contains(pid)) << pid;
   EXPECT_FALSE(scope_->contains(getpid()));
 
-  EXPECT_EQ(scope_->signal_all(SIGKILL), 4);
+  // 4, or 5 while the daemon\'s short-lived middle parent has not exited yet.
+  int signalled = scope_->signal_all(SIGKILL);
+  EXPECT_GE(signalled, 4);
+  EXPECT_LE(signalled, 5);
   for (pid_t pid : tree.pids) EXPECT_TRUE(wait_exited(pid)) << pid;
   EXPECT_TRUE(scope_->empty());  // the unreaped main process is a zombie
   Exit e = reap(tree.main);
@@ -49,7 +52,10 @@ TEST_F(SessionScopeTest, DaemonSeenOnceStaysAMemberAfterLeavingTheSession) {
   pid_t daemon = tree.pids.back();
   scope_->adopt(daemon);
   for (pid_t pid : tree.pids) EXPECT_TRUE(scope_->contains(pid)) << pid;
-  EXPECT_EQ(scope_->signal_all(SIGTERM), 4);
+  // 4, or 5 while the daemon\'s short-lived middle parent has not exited yet.
+  int signalled = scope_->signal_all(SIGTERM);
+  EXPECT_GE(signalled, 4);
+  EXPECT_LE(signalled, 5);
   for (pid_t pid : tree.pids) EXPECT_TRUE(wait_exited(pid)) << pid;
   EXPECT_TRUE(scope_->empty());
   reap(tree.main);
