@@ -1,0 +1,68 @@
+// cgroup v2 discovery and the daemon's own subtree. The v2 hierarchy is
+// found through /proc/self/mountinfo (hybrid layouts mount it at
+// /sys/fs/cgroup/unified), our place in it through /proc/self/cgroup. Each
+// daemon works below <own cgroup>/vermilion-<pid>/, so several daemons
+// (parallel tests) never share a directory.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace vermilion {
+
+struct CgroupLocation {
+  std::string mount_point;   // where cgroup2 is mounted, e.g. /sys/fs/cgroup/unified
+  std::string own_cgroup;    // our cgroup as /proc/self/cgroup names it, e.g. "/" or "/a/b"
+  std::string own_directory; // the directory of own_cgroup under mount_point
+  bool writable = false;     // we may create children and move processes
+};
+
+// From the text of /proc/self/mountinfo: the first cgroup2 mount, its mount
+// point (octal escapes resolved) and the root of the hierarchy it shows.
+// 0 or -ENOENT.
+[[nodiscard]] int find_cgroup2_mount(std::string_view mountinfo, std::string& mount_point,
+                                     std::string& mount_root);
+// From the text of /proc/PID/cgroup: the path of the "0::" line. 0 or -ENOENT.
+[[nodiscard]] int parse_unified_cgroup(std::string_view proc_cgroup, std::string& out);
+// Where our cgroup lives and whether we can manage children there.
+// -ENOENT / -ENOMEDIUM when there is no usable cgroup v2.
+[[nodiscard]] int discover_cgroup(CgroupLocation& out);
+
+// A unit name as a cgroup directory name: systemd's cg_escape, which
+// prefixes '_' to names that could clash with cgroupfs's own files.
+[[nodiscard]] std::string escape_cgroup_name(std::string_view name);
+
+// <own cgroup>/vermilion-<pid>/ and one child per service. Shared between the
+// system ops and every scope, so the directory outlives the last scope; the
+// subtree is removed (if empty) when the last owner lets go.
+class CgroupTree {
+ public:
+  [[nodiscard]] static int create(const CgroupLocation& location, pid_t owner, std::shared_ptr<CgroupTree>& out);
+  CgroupTree(const CgroupTree&) = delete;
+  CgroupTree& operator=(const CgroupTree&) = delete;
+  ~CgroupTree();
+
+  [[nodiscard]] const std::string& directory() const { return directory_; }
+  // directory() relative to the hierarchy root, as /proc/PID/cgroup shows it.
+  [[nodiscard]] const std::string& cgroup_path() const { return cgroup_path_; }
+
+  // Creates (or reuses, when a previous run left processes behind) the
+  // service's child cgroup. Every acquire needs one release; the last
+  // release removes the directory if it is empty.
+  [[nodiscard]] int acquire_child(const std::string& service_name, std::string& name_in_tree);
+  void release_child(const std::string& name_in_tree);
+
+ private:
+  CgroupTree(std::string directory, std::string cgroup_path)
+      : directory_(std::move(directory)), cgroup_path_(std::move(cgroup_path)) {}
+
+  std::string directory_;
+  std::string cgroup_path_;
+  std::map<std::string, unsigned> users_;
+};
+
+}  // namespace vermilion

@@ -1,0 +1,30 @@
+// Exit statuses a service's process reports when something fails between
+// fork and exec. The numbers are systemd's (src/basic/exit-status.h), so
+// "status=203/EXEC" means the same thing to users of either.
+#pragma once
+
+namespace vermilion {
+
+enum class ExecExitStatus : int {
+  chdir = 200,
+  fds = 202,
+  exec = 203,
+  memory = 204,
+  limits = 205,
+  signal_mask = 207,
+  stdin_ = 208,
+  stdout_ = 209,
+  group = 216,
+  user = 217,
+  cgroup = 219,
+  setsid = 220,
+  stderr_ = 222,
+  no_new_privileges = 227,
+  runtime_directory = 233,
+};
+
+// systemd's name for an exit status ("EXEC" for 203), or nullptr when the
+// status is none of ours.
+[[nodiscard]] const char* exit_status_name(int status);
+
+}  // namespace vermilion

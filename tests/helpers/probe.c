@@ -1,0 +1,110 @@
+/* A service for spawn tests that reports what it was started with.
+ *   probe report        uid=, gid=, groups=, umask=, cwd=, nofile=, nnp=,
+ *                       fds= (open fds), sid_is_pid=, then env= and arg= lines
+ *   probe echo OUT ERR  OUT on stdout, ERR on stderr
+ *   probe tree [setsid] two children and a double-forked daemon (in a new
+ *                       session with "setsid"), all waiting; prints
+ *                       "pids=A B C D" once all exist, then waits itself */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static void report(int argc, char **argv) {
+  printf("uid=%d\ngid=%d\n", (int)getuid(), (int)getgid());
+  gid_t groups[256];
+  int n = getgroups(256, groups);
+  printf("groups=");
+  for (int i = 0; i < n; i++) printf("%s%d", i ? "," : "", (int)groups[i]);
+  printf("\n");
+  mode_t mask = umask(0);
+  printf("umask=%04o\n", (unsigned)mask);
+  char cwd[4096];
+  printf("cwd=%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
+  struct rlimit limit;
+  getrlimit(RLIMIT_NOFILE, &limit);
+  printf("nofile=%llu:%llu\n", (unsigned long long)limit.rlim_cur, (unsigned long long)limit.rlim_max);
+  printf("nnp=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+  printf("sid_is_pid=%d\n", getsid(0) == getpid());
+  sigset_t blocked;
+  sigprocmask(SIG_BLOCK, NULL, &blocked);
+  int blocked_count = 0, ignored_count = 0;
+  for (int sig = 1; sig < NSIG; sig++) {
+    struct sigaction action;
+    if (sigismember(&blocked, sig) == 1) blocked_count++;
+    if (sigaction(sig, NULL, &action) == 0 && action.sa_handler == SIG_IGN) ignored_count++;
+  }
+  printf("blocked=%d\nignored=%d\n", blocked_count, ignored_count);
+  DIR *dir = opendir("/proc/self/fd");
+  printf("fds=");
+  int first = 1;
+  struct dirent *entry;
+  while (dir && (entry = readdir(dir))) {
+    if (entry->d_name[0] == '.' || atoi(entry->d_name) == dirfd(dir)) continue;
+    printf("%s%s", first ? "" : ",", entry->d_name);
+    first = 0;
+  }
+  printf("\n");
+  if (dir) closedir(dir);
+  for (char **e = environ; *e; e++) printf("env=%s\n", *e);
+  for (int i = 0; i < argc; i++) printf("arg=%s\n", argv[i]);
+}
+
+static void wait_forever(void) {
+  for (;;) pause();
+}
+
+static int tree(int use_setsid) {
+  pid_t children[2];
+  for (int i = 0; i < 2; i++) {
+    children[i] = fork();
+    if (children[i] == 0) wait_forever();
+  }
+  int sync[2];
+  if (pipe(sync) < 0) return 1;
+  pid_t middle = fork();
+  if (middle == 0) {
+    if (use_setsid) setsid();
+    pid_t daemon = fork();
+    if (daemon == 0) {
+      close(sync[0]);
+      pid_t self = getpid();
+      if (write(sync[1], &self, sizeof self) != sizeof self) _exit(1);
+      close(sync[1]);
+      wait_forever();
+    }
+    _exit(0);
+  }
+  close(sync[1]);
+  pid_t daemon = 0;
+  if (read(sync[0], &daemon, sizeof daemon) != sizeof daemon) return 1;
+  printf("pids=%d %d %d %d\n", (int)getpid(), (int)children[0], (int)children[1], (int)daemon);
+  fflush(stdout);
+  wait_forever();
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "report") == 0) {
+    report(argc, argv);
+    return 0;
+  }
+  if (argc > 3 && strcmp(argv[1], "echo") == 0) {
+    printf("%s\n", argv[2]);
+    fflush(stdout);
+    fprintf(stderr, "%s\n", argv[3]);
+    return 0;
+  }
+  if (argc > 1 && strcmp(argv[1], "tree") == 0) return tree(argc > 2 && strcmp(argv[2], "setsid") == 0);
+  fprintf(stderr, "usage: probe report | echo OUT ERR | tree [setsid]\n");
+  return 2;
+}
