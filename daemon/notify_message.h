@@ -1,15 +1,40 @@
-// TEMPORARY local copy until the logs branch lands (not committed).
+// One sd_notify() datagram, read the way systemd (v252) reads it:
+// newline-separated KEY=VALUE assignments, unknown keys ignored, a known key
+// with a value we cannot use ignored on its own (the rest of the message
+// still counts), with a reason the caller can log.
+//
+// Flags (READY=1, STOPPING=1, RELOADING=1, WATCHDOG=1, WATCHDOG=trigger)
+// count wherever they appear; for keys with a value (STATUS=, MAINPID=,
+// ERRNO=, WATCHDOG_USEC=) the first occurrence decides, as in systemd.
 #pragma once
+
 #include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+
 namespace vermilion {
+
 struct NotifyMessage {
-  bool ready = false, stopping = false, reloading = false, watchdog_ping = false, watchdog_trigger = false;
-  std::optional<std::string> status;
-  std::optional<pid_t> main_pid;
-  std::optional<int> errno_value;
-  std::optional<uint64_t> watchdog_usec;
+  bool ready = false;             // READY=1
+  bool stopping = false;          // STOPPING=1
+  bool reloading = false;         // RELOADING=1
+  bool watchdog_ping = false;     // WATCHDOG=1
+  bool watchdog_trigger = false;  // WATCHDOG=trigger: act as if the watchdog expired
+  std::optional<std::string> status;  // STATUS=; "" clears the status. Valid UTF-8.
+  std::optional<pid_t> main_pid;      // MAINPID=, > 0
+  std::optional<int> errno_value;     // ERRNO=, 0..4095
+  std::optional<std::uint64_t> watchdog_usec;  // WATCHDOG_USEC=; 0 turns the watchdog off
+  // One entry per known field that was ignored, e.g. "MAINPID=abc: not a
+  // valid PID". Unknown keys are not listed: they are normal.
+  std::vector<std::string> ignored;
 };
-}
+
+// Never fails: a datagram with nothing usable gives an empty message. One
+// with a NUL byte is ignored as a whole (systemd does the same), with a reason.
+[[nodiscard]] NotifyMessage parse_notify_message(std::string_view datagram);
+
+}  // namespace vermilion
