@@ -1,5 +1,7 @@
 #include "exec_environment.h"
 
+#include "value_parsers.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,15 +160,6 @@ class EnvironmentFileParser {
 };
 
 }  // namespace
-
-bool is_valid_environment_name(std::string_view name) {
-  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 void set_environment(std::vector<std::string>& env, std::string_view key, std::string_view value) {
   std::string assignment(key);

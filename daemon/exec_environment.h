@@ -11,14 +11,12 @@
 #include <vector>
 
 #include "unit_config.h"
+#include "value_parsers.h"
 
 namespace vermilion {
 
 inline constexpr std::string_view kDefaultExecPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-// A shell-style variable name: [A-Za-z_][A-Za-z0-9_]*.
-[[nodiscard]] bool is_valid_environment_name(std::string_view name);
 
 // "KEY=VALUE" list helpers. set_environment replaces an earlier KEY in
 // place-order-independent fashion (the new value wins, once).

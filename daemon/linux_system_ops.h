@@ -14,11 +14,10 @@
 #include <string>
 
 #include "cgroup.h"
+#include "manager_identity.h"
 #include "system_ops.h"
 
 namespace vermilion {
-
-enum class ManagerScope { system, user };
 
 enum class ScopeBackend {
   automatic,  // cgroup v2 where writable, sessions otherwise

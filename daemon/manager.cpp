@@ -455,7 +455,7 @@ void Manager::on_notify(pid_t sender, const NotifyMessage& message) {
 
 void Manager::on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept {
   transitions_.push_back(
-      {service.name(), old_active, service.active_state(), old_sub, service.sub_state()});
+      {service.name(), StateChange{old_active, service.active_state(), old_sub, service.sub_state()}});
 }
 
 void Manager::on_pid_attached(Service& service, pid_t pid) noexcept { pid_owner_[pid] = service.name(); }
@@ -471,11 +471,12 @@ void Manager::on_service_message(Service& service, std::string_view message) noe
 
 // ---- the queues ---------------------------------------------------------------
 
-void Manager::handle_transition(const Transition& t) {
-  auto it = units_.find(t.unit);
+void Manager::handle_transition(const Transition& transition) {
+  auto it = units_.find(transition.unit);
   if (it == units_.end()) return;
   Unit& unit = *it->second;
-  observer_.on_unit_state_changed(*unit.service, t.old_active, t.old_sub);
+  const StateChange& t = transition.change;
+  observer_.on_unit_state_changed(*unit.service, t);
 
   if (unit.job && unit.job->running) {
     Job& job = *unit.job;
@@ -506,7 +507,7 @@ void Manager::handle_transition(const Transition& t) {
 
   // BindsTo=: checked once this event is fully handled, so a unit that goes
   // down only to restart (failed -> auto-restart) takes nobody with it.
-  if (is_down(t.new_active) && !is_down(t.old_active)) bound_checks_.insert(t.unit);
+  if (is_down(t.new_active) && !is_down(t.old_active)) bound_checks_.insert(transition.unit);
 }
 
 void Manager::stop_units_bound_to_down_ones() {

@@ -34,8 +34,7 @@ namespace vermilion {
 class ManagerObserver {
  public:
   virtual ~ManagerObserver() = default;
-  virtual void on_unit_state_changed(const Service& service, ActiveState old_active,
-                                     SubState old_sub) noexcept = 0;
+  virtual void on_unit_state_changed(const Service& service, const StateChange& change) noexcept = 0;
   virtual void on_unit_message(const Service& service, std::string_view message) noexcept = 0;
   virtual void on_manager_message(Severity severity, std::string_view message) noexcept = 0;
   virtual void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept = 0;
@@ -108,8 +107,7 @@ class Manager final : private ServiceListener {
   };
   struct Transition {
     std::string unit;
-    ActiveState old_active, new_active;
-    SubState old_sub, new_sub;
+    StateChange change;
   };
   class DrainingPort;
 

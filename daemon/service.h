@@ -113,8 +113,9 @@ class Service {
   [[nodiscard]] ActiveState active_state() const { return active_state_of(sub_, notify_reloading_); }
   [[nodiscard]] SubState sub_state() const { return sub_; }
   [[nodiscard]] ServiceResult result() const { return result_; }
-  [[nodiscard]] pid_t main_pid() const { return main_.pid; }
-  [[nodiscard]] pid_t control_pid() const { return control_.pid; }
+  // 0 when there is none, as systemd's MainPID/ControlPID.
+  [[nodiscard]] pid_t main_pid() const { return main_.pid > 0 ? main_.pid : 0; }
+  [[nodiscard]] pid_t control_pid() const { return control_.pid > 0 ? control_.pid : 0; }
   [[nodiscard]] unsigned n_restarts() const { return n_restarts_; }
   [[nodiscard]] const ExitInfo& exec_main_status() const { return main_exit_; }
   [[nodiscard]] const std::string& status_text() const { return status_text_; }

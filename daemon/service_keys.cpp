@@ -166,9 +166,14 @@ Handler dependency(std::vector<std::string> ServiceConfig::*field, NonServiceDep
     for (auto& name : split_words(*expanded)) {
       std::string_view type = unit_type_of(name);
       if (type.empty()) {
-        a.error("Invalid unit name '" + name + "' in " + a.key +
-                "= (dependencies need the full name, for example '" + name + ".service')");
-        continue;
+        // As everywhere in Vermilion, "web" means "web.service".
+        auto service = normalize_service_name(name);
+        if (!service || split_service_name(*service)->is_template) {
+          a.error("Invalid unit name '" + name + "' in " + a.key + "=");
+          continue;
+        }
+        name = *service;
+        type = "service";
       }
       if (type != "service") {
         if (non_service == NonServiceDependency::drop_with_warning)

@@ -41,6 +41,12 @@ enum class ServiceResult {
   protocol,   // the service broke the protocol its Type= promises (no PID file)
 };
 
+// One step of a service's life, as observers are told of it.
+struct StateChange {
+  ActiveState old_active, new_active;
+  SubState old_sub, new_sub;
+};
+
 [[nodiscard]] std::string_view to_string(ActiveState s);
 [[nodiscard]] std::string_view to_string(SubState s);
 [[nodiscard]] std::string_view to_string(ServiceResult r);

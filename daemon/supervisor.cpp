@@ -14,6 +14,7 @@
 #include "journal_writer.h"
 #include "notify_socket.h"
 #include "unit_loader.h"
+#include "unit_name.h"
 
 namespace vermilion {
 namespace {
@@ -45,9 +46,10 @@ int make_directory(const std::string& path) {
   return 0;
 }
 
-std::string describe_state(const Service& s) {
-  std::string text = s.name() + ": state " + std::string(to_string(s.active_state())) + "/" +
-                     std::string(to_string(s.sub_state()));
+// "web.service: state active/running result=success main-pid=42"
+std::string describe_state(const Service& s, const StateChange& change) {
+  std::string text = s.name() + ": state " + std::string(to_string(change.new_active)) + "/" +
+                     std::string(to_string(change.new_sub));
   text += " result=" + std::string(to_string(s.result()));
   if (s.main_pid() > 0) text += " main-pid=" + std::to_string(s.main_pid());
   if (s.n_restarts() > 0) text += " restarts=" + std::to_string(s.n_restarts());
@@ -201,6 +203,7 @@ void Supervisor::reload() {
   Diagnostics diags;
   manager_->reload_units(diags);
   report(diags);
+  logger_.info("reloaded: " + std::to_string(manager_->services().size()) + " units");
 }
 
 int Supervisor::run() {
@@ -221,7 +224,9 @@ bool Supervisor::run_until(const std::function<bool()>& done, usec_t timeout_use
     clock_gettime(CLOCK_MONOTONIC, &ts);
     usec_t now = static_cast<usec_t>(ts.tv_sec) * 1'000'000 + static_cast<usec_t>(ts.tv_nsec) / 1000;
     if (now >= deadline) return false;
-    if (sd_event_run(loop_.get(), deadline - now) < 0) return false;
+    // Conditions on the outside world (a file, /proc) come with no event:
+    // look again at least every 100 ms.
+    if (sd_event_run(loop_.get(), std::min<usec_t>(deadline - now, 100'000)) < 0) return false;
     if (sd_event_get_state(loop_.get()) == SD_EVENT_FINISHED) return done();
   }
   return true;
@@ -266,9 +271,9 @@ void Supervisor::reap_children() {
   }
 }
 
-void Supervisor::on_unit_state_changed(const Service& service, ActiveState, SubState) noexcept {
-  logger_.info(describe_state(service));
-  if (service.active_state() == ActiveState::inactive || service.active_state() == ActiveState::failed) {
+void Supervisor::on_unit_state_changed(const Service& service, const StateChange& change) noexcept {
+  logger_.info(describe_state(service, change));
+  if (change.new_active == ActiveState::inactive || change.new_active == ActiveState::failed) {
     auto log = logs_.find(service.name());
     if (log != logs_.end()) log->second->flush_partial();
   }

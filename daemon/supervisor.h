@@ -38,7 +38,7 @@ struct SupervisorOptions {
   bool use_journal = true;  // forward service output to journald when it runs
 };
 
-class Supervisor final : private ManagerObserver {
+class Supervisor final : public ManagerObserver {
  public:
   [[nodiscard]] static int create(SupervisorOptions options, std::unique_ptr<Supervisor>& out);
   ~Supervisor() override;
@@ -52,6 +52,7 @@ class Supervisor final : private ManagerObserver {
   // For in-process callers: load units and start boot units without running.
   void start();
   // Runs the loop until `done` holds or `timeout_usec` passes; true if done.
+  // `done` is checked after every event, and at least every 100 ms.
   [[nodiscard]] bool run_until(const std::function<bool()>& done, usec_t timeout_usec);
   // Stops every service and returns once all are down (or the timeout hit).
   [[nodiscard]] bool shutdown(usec_t timeout_usec);
@@ -68,8 +69,7 @@ class Supervisor final : private ManagerObserver {
   [[nodiscard]] int init();
 
   // ManagerObserver
-  void on_unit_state_changed(const Service& service, ActiveState old_active,
-                             SubState old_sub) noexcept override;
+  void on_unit_state_changed(const Service& service, const StateChange& change) noexcept override;
   void on_unit_message(const Service& service, std::string_view message) noexcept override;
   void on_manager_message(Severity severity, std::string_view message) noexcept override;
   void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept override;

@@ -41,8 +41,8 @@ class FakeUnitSource : public UnitSource {
 
 class RecordingObserver : public ManagerObserver {
  public:
-  void on_unit_state_changed(const Service& s, ActiveState, SubState) noexcept override {
-    states.push_back(s.name() + ":" + std::string(to_string(s.sub_state())));
+  void on_unit_state_changed(const Service& s, const StateChange& change) noexcept override {
+    states.push_back(s.name() + ":" + std::string(to_string(change.new_sub)));
   }
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view m) noexcept override { messages.emplace_back(m); }

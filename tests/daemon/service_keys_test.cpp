@@ -208,3 +208,18 @@ TEST(VerifyService, Rules) {
 
 }  // namespace
 }  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+TEST(ServiceKeys, DependencyNamesWithoutSuffixMeanServices) {
+  auto l = apply("[Unit]\nRequires=db\nAfter=db network.target\nWants=cache.service\n"
+                 "[Service]\nExecStart=/bin/true\n");
+  EXPECT_FALSE(l.diags.has_errors());
+  EXPECT_EQ(l.config.requires_, std::vector<std::string>{"db.service"});
+  EXPECT_EQ(l.config.after, std::vector<std::string>{"db.service"});
+  EXPECT_EQ(l.config.wants, std::vector<std::string>{"cache.service"});
+}
+
+}  // namespace
+}  // namespace vermilion

@@ -48,7 +48,9 @@ TEST(Vermiliond, BadArgumentsAreClearErrors) {
 }
 
 TEST(Vermiliond, StartsBootUnitsReloadsOnSighupAndStopsEverythingOnSigterm) {
-  if (geteuid() != 0) GTEST_SKIP() << "system scope needs root";
+  if (geteuid() != 0) {
+    GTEST_SKIP() << "system scope needs root";
+  }
   TempDir units, runtime;
   units.write("web.service",
               "[Unit]\nDescription=web\n[Service]\nExecStart=/bin/sleep 1000\n"

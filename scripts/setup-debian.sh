@@ -1,0 +1,12 @@
+#!/bin/sh
+# Installs every Debian 12 package that building, testing and the demo need.
+# Run as root on a fresh machine; safe to run again.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends \
+  build-essential g++ cmake ninja-build pkg-config \
+  libsystemd-dev libsdbus-c++-dev libsdbus-c++-bin libcli11-dev \
+  googletest libgtest-dev libgmock-dev libglib2.0-dev libglib2.0-bin \
+  dbus dbus-daemon dbus-bin systemd procps util-linux \
+  clang libclang-rt-14-dev
