@@ -433,21 +433,21 @@ void Manager::on_notify(pid_t sender, const NotifyMessage& message) {
     if (unit != units_.end()) target = unit->second->service.get();
   }
   if (!target) {
-    // NotifyAccess=all: any process of the service may speak.
+    // Not a main or control process: some other process of a service
+    // (allowed with NotifyAccess=all, refused by the service otherwise).
     for (auto& [_, unit] : units_) {
-      const Service& s = *unit->service;
-      if (s.config().effective_notify_access() == NotifyAccess::all && !is_down(s.active_state())) {
+      if (!is_down(unit->service->active_state()) && unit->service->owns_process(sender)) {
         target = unit->service.get();
-        target->on_notify(sender, message);
+        break;
       }
     }
-    if (!target)
-      observer_.on_manager_message(Severity::warning, "notification from unknown PID " +
-                                                          std::to_string(sender) + " ignored");
-    process_queues();
-    return;
   }
-  target->on_notify(sender, message);
+  if (target)
+    target->on_notify(sender, message);
+  else if (message.actionable())
+    observer_.on_manager_message(Severity::warning,
+                                 "notification from PID " + std::to_string(sender) +
+                                     ", which belongs to no service, ignored");
   process_queues();
 }
 

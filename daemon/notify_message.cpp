@@ -75,6 +75,7 @@ class Parser {
 
   void assignment(std::string_view key, std::string_view value) {
     if (key == "READY") return flag(key, value, out_.ready);
+    if (key == "BARRIER") return flag(key, value, out_.barrier);
     if (key == "STOPPING") return flag(key, value, out_.stopping);
     if (key == "RELOADING") return flag(key, value, out_.reloading);
     if (key == "WATCHDOG") {

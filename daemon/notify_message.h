@@ -20,6 +20,7 @@ namespace vermilion {
 
 struct NotifyMessage {
   bool ready = false;             // READY=1
+  bool barrier = false;           // BARRIER=1: the sender waits for its fd to be closed
   bool stopping = false;          // STOPPING=1
   bool reloading = false;         // RELOADING=1
   bool watchdog_ping = false;     // WATCHDOG=1
@@ -31,6 +32,12 @@ struct NotifyMessage {
   // One entry per known field that was ignored, e.g. "MAINPID=abc: not a
   // valid PID". Unknown keys are not listed: they are normal.
   std::vector<std::string> ignored;
+
+  // Whether the message asks for anything (a BARRIER=1 alone does not).
+  [[nodiscard]] bool actionable() const {
+    return ready || stopping || reloading || watchdog_ping || watchdog_trigger || status || main_pid ||
+           errno_value || watchdog_usec;
+  }
 };
 
 // Never fails: a datagram with nothing usable gives an empty message. One

@@ -119,8 +119,7 @@ bool NotifySocket::receive_one() {
     }
   }
   const pid_t sender = credentials ? credentials->pid : 0;
-  if (fds_closed > 0 || (header.msg_flags & MSG_CTRUNC))
-    report(NotifyProblem::fds_closed, sender, fds_closed);
+  const bool fds_dropped = fds_closed > 0 || (header.msg_flags & MSG_CTRUNC);
 
   if (sender <= 0) {
     report(NotifyProblem::no_credentials, 0, 0);
@@ -135,7 +134,12 @@ bool NotifySocket::receive_one() {
     report(NotifyProblem::embedded_nul, sender, 0);
     return true;
   }
-  options_.on_message(sender, credentials->uid, parse_notify_message(text));
+  NotifyMessage message = parse_notify_message(text);
+  // sd_notify_barrier() sends one fd and waits for us to close it: that is
+  // the protocol, not an fd store attempt.
+  if (fds_dropped && !(message.barrier && fds_closed == 1))
+    report(NotifyProblem::fds_closed, sender, fds_closed);
+  options_.on_message(sender, credentials->uid, message);
   return true;
 }
 

@@ -137,6 +137,11 @@ bool Service::is_stopping() const {
   }
 }
 
+bool Service::owns_process(pid_t pid) const {
+  if (pid <= 0) return false;
+  return pid == main_.pid || pid == control_.pid || (scope_ && scope_->contains(pid));
+}
+
 bool Service::waiting_for_empty_scope() const {
   switch (sub_) {
     case SubState::stop_watchdog:
@@ -657,6 +662,7 @@ void Service::arm_phase_timer(usec_t span) {
 }
 
 void Service::on_notify(pid_t sender, const NotifyMessage& msg) {
+  if (!msg.actionable()) return;  // e.g. BARRIER=1 alone: nothing to allow or refuse
   NotifyAccess access = running_->effective_notify_access();
   bool allowed = false;
   switch (access) {

@@ -127,6 +127,8 @@ class Service {
   // True while a stop is under way (the manager waits for these).
   [[nodiscard]] bool is_stopping() const;
   [[nodiscard]] bool waiting_for_empty_scope() const;
+  // Whether pid is one of this service's processes right now.
+  [[nodiscard]] bool owns_process(pid_t pid) const;
 
  private:
   enum class Phase { start_pre, start, start_post, reload, stop, stop_post };

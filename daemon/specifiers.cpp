@@ -25,7 +25,7 @@ SpecifierResolver::SpecifierResolver(std::string_view unit_name, const ManagerId
   values_['h'] = identity.home;
   values_['t'] = identity.runtime_dir;
   values_['H'] = identity.host_name;
-  values_['%'] = "%";
+  values_['%'] = std::string(1, '%');  // not = "%": g++ 12 -O2 warns falsely (-Wrestrict)
 }
 
 SpecifierExpansion SpecifierResolver::expand(std::string_view text) const {

@@ -11,7 +11,7 @@ cmake --build --preset release -j "$(nproc)"
 work=$(mktemp -d)
 log="$work/vermiliond.log"
 ./build/release/daemon/vermiliond --system --unit-dir examples/units \
-  --runtime-dir "$work/run" --log-level info >"$log" 2>&1 &
+  --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -25,9 +25,12 @@ wait_for() {
 }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+# At debug level vermiliond also echoes each service's output as "unit| line".
+events() { grep -v -E '\| |: job ' "$1"; }
+
 step "starting vermiliond with $(ls examples/units | wc -l) example units"
 wait_for "api.service: state active/running"
-cat "$log"
+events "$log"
 
 step "crashing hello.service (SIGKILL to its main process)"
 hello=$(grep -o 'hello.service: state active/running result=success main-pid=[0-9]*' "$log" | tail -1 | sed 's/.*=//')
@@ -45,6 +48,10 @@ wait_for "reloading units"
 grep -A1 "reloading units" "$log" | tail -2
 
 step "stopping everything (SIGTERM), in reverse dependency order"
+before=$(wc -l <"$log")
 kill -TERM "$daemon"
 wait "$daemon" || true
-grep -E "state (inactive|failed)/|exiting" "$log" | tail -8
+tail -n +"$((before + 1))" "$log" | events /dev/stdin
+
+step "what the services printed (captured through vermiliond's log pipes)"
+grep '| ' "$log" | grep -v 'hello #[3-9]\|hello #[0-9][0-9]'

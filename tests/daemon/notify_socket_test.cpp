@@ -204,6 +204,19 @@ TEST_F(NotifySocketTest, FdsSentAlongAreClosed) {
   EXPECT_EQ(incidents_[0].sender, ::getpid());
 }
 
+TEST_F(NotifySocketTest, BarrierFdIsClosedQuietly) {
+  // sd_notify_barrier(): one fd, closed by the receiver as the answer.
+  unique_fd barrier(::eventfd(0, EFD_CLOEXEC));
+  ASSERT_TRUE(barrier);
+  const int before = open_fd_count();
+  ASSERT_GT(send("BARRIER=1", {barrier.get()}), 0);
+  ASSERT_TRUE(run_until_received(1));
+  EXPECT_EQ(open_fd_count(), before);
+  EXPECT_TRUE(received_[0].message.barrier);
+  EXPECT_FALSE(received_[0].message.actionable());
+  EXPECT_TRUE(incidents_.empty()) << "a barrier is the protocol, not an fd store attempt";
+}
+
 TEST_F(NotifySocketTest, OversizedDatagramIsDropped) {
   ASSERT_GT(send(std::string(NotifySocket::kMaxDatagram + 1, 'A')), 0);
   ASSERT_GT(send("READY=1"), 0);

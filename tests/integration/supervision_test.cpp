@@ -157,6 +157,25 @@ TEST_F(SupervisionTest, NotifyServiceBecomesActiveOnReady) {
   EXPECT_EQ(s.result(), ServiceResult::success) << "it exits 0 on SIGTERM";
 }
 
+TEST_F(SupervisionTest, NotifyAccessDecidesWhoMayReport) {
+  // The helper runs as a child of the main shell and reports READY=1 and
+  // MAINPID=<itself> from its own PID.
+  const std::string child = "ExecStart=/bin/sh -c '" + kHelpers + "/vermilion-test-notify & wait'\n";
+  unit("open.service", "[Service]\nType=notify\nNotifyAccess=all\n" + child);
+  unit("strict.service", "[Service]\nType=notify\nTimeoutStartSec=1s\n" + child);
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "open"), JobResult::done);
+  EXPECT_EQ(service("open").status_text(), "ready");
+  pid_t helper = service("open").main_pid();
+  EXPECT_NE(read_file("/proc/" + std::to_string(helper) + "/cmdline").find("vermilion-test-notify"),
+            std::string::npos)
+      << "MAINPID= from a process of the service moved the main PID to it";
+
+  EXPECT_EQ(run_job(JobType::start, "strict"), JobResult::failed)
+      << "NotifyAccess=main refuses a child's READY=1; the start times out";
+  EXPECT_EQ(service("strict").result(), ServiceResult::timeout);
+}
+
 TEST_F(SupervisionTest, NotifyWatchdogKeepsAServiceAliveOnlyWhilePinged) {
   unit("pinger.service", "[Service]\nType=notify\nWatchdogSec=1s\nExecStart=" + kHelpers +
                              "/vermilion-test-notify watchdog\n");
