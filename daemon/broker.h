@@ -1,0 +1,162 @@
+// The capability broker: the only place that decides what a child may do.
+//
+// Authority flows from policy alone: apply_policy() installs the granted
+// capabilities as roots and removes (revoking everything derived) those no
+// longer granted. Children act through their private links; a link only ever
+// names its own holder, so identity is the link, never a PID.
+//
+// This class holds the rules and the audit trail; it knows nothing of D-Bus.
+// Each link registers as a LinkPeer to be told what happens to its holder
+// (capabilities received or revoked, connections made to it).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "capability_table.h"
+#include "job.h"
+#include "log_buffer.h"
+#include "logger.h"
+#include "policy.h"
+#include "unique_fd.h"
+
+namespace vermilion {
+
+// Errors a child sees, as D-Bus error names.
+namespace broker_error {
+inline constexpr const char* kNoSuchSlot = "org.vermilion1.Error.NoSuchCapability";
+inline constexpr const char* kAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
+inline constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
+inline constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExceeded";
+inline constexpr const char* kNoSuchService = "org.vermilion1.Error.NoSuchService";
+inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
+inline constexpr const char* kRevoked = "org.vermilion1.Error.Revoked";
+inline constexpr const char* kFailed = "org.freedesktop.DBus.Error.Failed";
+}  // namespace broker_error
+
+struct BrokerResult {
+  std::string error;    // empty: success; else a D-Bus error name
+  std::string message;  // for the error
+
+  [[nodiscard]] bool ok() const { return error.empty(); }
+  static BrokerResult success() { return {}; }
+  static BrokerResult failure(const char* name, std::string text) { return {name, std::move(text)}; }
+};
+
+struct ServiceStatus {
+  std::string name, description, active_state, sub_state, result;
+  std::uint32_t main_pid = 0;
+  std::uint32_t n_restarts = 0;
+  std::int32_t exec_main_status = 0;
+};
+
+// What the broker may do to services: the manager, seen through a window.
+class ServiceControl {
+ public:
+  virtual ~ServiceControl() = default;
+  [[nodiscard]] virtual std::optional<ServiceStatus> status(const std::string& name) = 0;
+  [[nodiscard]] virtual std::vector<ServiceStatus> list() = 0;
+  // "" when queued; `done` runs once the job finished. Else why not.
+  [[nodiscard]] virtual std::string enqueue(JobType type, const std::string& name,
+                                            std::function<void(JobResult)> done) = 0;
+  [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
+  [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
+  virtual void reload_units() = 0;
+};
+
+// One child's link, as the broker sees it.
+class LinkPeer {
+ public:
+  virtual ~LinkPeer() = default;
+  virtual void capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept = 0;
+  virtual void revoked(Slot slot) noexcept = 0;
+  // A client connected through an endpoint naming this holder.
+  virtual void connection(unique_fd fd, std::uint64_t badge) noexcept = 0;
+  virtual void service_state_changed(const std::string& name, const std::string& active,
+                                     const std::string& sub) noexcept = 0;
+};
+
+struct BrokerLimits {
+  std::size_t capabilities_per_holder = CapabilityTable::kDefaultMaxPerHolder;
+  std::size_t calls_in_flight_per_link = 32;   // job calls awaiting their result
+  std::size_t queued_messages_per_link = 256;  // unread messages to a child
+  std::size_t fds_per_message = 0;             // no method takes an fd from a child
+};
+
+class Broker {
+ public:
+  Broker(ServiceControl& control, const Logger& audit_log, BrokerLimits limits = {});
+  ~Broker();
+
+  // Installs what policy grants now and removes what it no longer grants
+  // (with everything derived from it). Holders are told.
+  void apply_policy(const PolicySet& policy);
+  // Whether the service gets a link at all (it holds something).
+  [[nodiscard]] bool has_capabilities(const std::string& holder) const;
+  // Listening sockets and files policy grants the holder, in grant order,
+  // for LISTEN_FDS; names for LISTEN_FDNAMES.
+  struct PassedFd {
+    int fd;
+    std::string name;
+  };
+  [[nodiscard]] std::vector<PassedFd> listen_fds(const std::string& holder) const;
+
+  void attach(const std::string& holder, LinkPeer& peer);
+  void detach(const std::string& holder, LinkPeer& peer);
+
+  // ---- what a child may ask, each checked against its own CList ----
+  [[nodiscard]] std::vector<const Capability*> list(const std::string& holder) const;
+  [[nodiscard]] const Capability* lookup(const std::string& holder, Slot slot) const;
+  [[nodiscard]] BrokerResult derive(const std::string& holder, Slot slot, const std::string& rights,
+                                    Slot& out);
+  [[nodiscard]] BrokerResult grant(const std::string& holder, Slot endpoint, Slot cap,
+                                   const std::string& rights, Slot& receiver_slot);
+  [[nodiscard]] BrokerResult revoke(const std::string& holder, Slot slot);
+  [[nodiscard]] BrokerResult drop(const std::string& holder, Slot slot);
+  [[nodiscard]] BrokerResult connect(const std::string& holder, Slot endpoint, unique_fd& mine);
+  [[nodiscard]] BrokerResult open_fd(const std::string& holder, Slot slot, int& fd);
+  // Checks that `slot` is a capability of `kind` with `right` covering
+  // `service` ("" means the capability's own object when it names one
+  // service); resolves the name. Audits denials.
+  [[nodiscard]] BrokerResult authorize(const std::string& holder, Slot slot, CapabilityKind kind,
+                                       Rights right, const std::string& service,
+                                       std::string& resolved);
+  // A capability still exists (for replies to calls queued before a revoke).
+  [[nodiscard]] bool still_held(const std::string& holder, Slot slot, CapabilityId id) const;
+
+  // Tells watchers (manager capabilities with `watch`) about a state change.
+  void service_state_changed(const std::string& name, const std::string& active, const std::string& sub);
+  void watch(const std::string& holder, LinkPeer& peer);
+
+  void audit(const std::string& action, const std::string& subject, const std::string& detail,
+             const std::string& result) const;
+
+  [[nodiscard]] ServiceControl& control() { return control_; }
+  [[nodiscard]] const BrokerLimits& limits() const { return limits_; }
+  [[nodiscard]] const CapabilityTable& table() const { return table_; }
+
+ private:
+  struct Resource;  // an fd opened for an fd capability
+  void tell_revoked(const std::vector<RevokedCap>& removed);
+  [[nodiscard]] std::string describe(const Capability& cap) const;
+
+  ServiceControl& control_;
+  const Logger& audit_log_;
+  BrokerLimits limits_;
+  CapabilityTable table_;
+  std::map<std::string, std::set<LinkPeer*>> peers_;
+  std::set<LinkPeer*> watchers_;
+  // Root capability id -> the policy grant it came from (for reloads).
+  std::map<CapabilityId, std::string> root_keys_;
+  std::map<CapabilityId, std::unique_ptr<Resource>> resources_;  // by root id
+  // Connections made through an endpoint capability: one end kept to cut them.
+  std::map<CapabilityId, std::vector<unique_fd>> connections_;
+};
+
+}  // namespace vermilion
