@@ -25,7 +25,9 @@ SpecifierResolver::SpecifierResolver(std::string_view unit_name, const ManagerId
   values_['h'] = identity.home;
   values_['t'] = identity.runtime_dir;
   values_['H'] = identity.host_name;
-  values_['%'] = "%";
+  // std::string(1, '%'), not "%": g++ 12 -O2 reports a false -Wrestrict on
+  // assigning a one-character literal to an optional<string> (GCC PR 105651).
+  values_['%'] = std::string(1, '%');
 }
 
 SpecifierExpansion SpecifierResolver::expand(std::string_view text) const {
