@@ -185,6 +185,13 @@ void run_exec_child(const ExecChildPlan& plan) noexcept {
     fail(plan, ExecExitStatus::exec, plan.program_lookup_errno ? plan.program_lookup_errno : ENOENT, "execute",
          plan.program_as_written);
   }
+  if (plan.listen_pid_value) {
+    char digits[16];
+    int n = 0;
+    for (pid_t p = getpid(); p > 0 && n < 15; p /= 10) digits[n++] = static_cast<char>('0' + p % 10);
+    for (int i = 0; i < n; ++i) plan.listen_pid_value[i] = digits[n - 1 - i];
+    plan.listen_pid_value[n] = '\0';
+  }
   execve(plan.program, plan.argv, plan.envp);
   fail(plan, ExecExitStatus::exec, errno, "execute", plan.program);
 }

@@ -52,6 +52,9 @@ struct ExecChildPlan {
   const char* program_as_written = "";    // for messages
   char* const* argv = nullptr;
   char* const* envp = nullptr;
+  // Points into envp's "LISTEN_PID=" entry, with room for any pid: the child
+  // writes its own pid there (the parent cannot know it before fork).
+  char* listen_pid_value = nullptr;
 };
 
 // Sets up the process as the plan says and execs; never returns. Any failure

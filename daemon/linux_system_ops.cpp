@@ -140,6 +140,8 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   std::vector<ExecLimitPlan> limits;
   for (const auto& [resource, limit] : config.limits) limits.push_back({resource, {limit.soft, limit.hard}});
   std::vector<char*> argv_pointers = to_pointers(argv);
+  constexpr std::string_view kListenPid = "LISTEN_PID=";
+  if (request.set_listen_pid) env.push_back(std::string(kListenPid) + std::string(15, '0'));
   std::vector<char*> env_pointers = to_pointers(env);
 
   ExecChildPlan plan;
@@ -172,6 +174,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.program_as_written = command.path.c_str();
   plan.argv = argv_pointers.data();
   plan.envp = env_pointers.data();
+  if (request.set_listen_pid) plan.listen_pid_value = env.back().data() + kListenPid.size();
 
   pid_t pid = fork();
   if (pid < 0) return -errno;

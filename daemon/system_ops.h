@@ -47,6 +47,8 @@ struct SpawnRequest {
   // Passed to the child as fds 3, 4, ... in this order (LISTEN_FDS, the
   // broker link). Nothing else beyond stdio survives exec.
   std::vector<int> pass_fds;
+  // Adds LISTEN_PID=<the child's own pid>, which only the child knows.
+  bool set_listen_pid = false;
   ProcessScope* scope = nullptr;  // the child joins it before exec
   bool user_manager = false;      // --user: User=/Group= must name ourselves
 };

@@ -1,0 +1,65 @@
+// One child's private link: a peer-to-peer D-Bus server (sd-bus, anonymous
+// auth, fd passing) on the broker's end of a socketpair made before fork.
+// The API is interfaces/org.vermilion1.Link.xml. Every call names a slot of
+// this link's own holder; the broker decides. The link never blocks: a child
+// that stops reading is disconnected once its queue passes the limit.
+#pragma once
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "broker.h"
+#include "unique_fd.h"
+
+namespace vermilion {
+
+inline constexpr const char* kLinkPath = "/org/vermilion1/link";
+inline constexpr const char* kCapabilityPathPrefix = "/org/vermilion1/link/cap";
+
+class LinkServer final : public LinkPeer {
+ public:
+  // Runs when the child hangs up or is cut off; the owner destroys the link
+  // afterwards, never from inside this callback.
+  using ClosedCallback = std::function<void(LinkServer& link, const std::string& reason)>;
+
+  [[nodiscard]] static int create(sd_event* loop, Broker& broker, std::string holder, unique_fd broker_end,
+                                  ClosedCallback on_closed, std::unique_ptr<LinkServer>& out);
+  ~LinkServer() override;
+  LinkServer(const LinkServer&) = delete;
+  LinkServer& operator=(const LinkServer&) = delete;
+
+  [[nodiscard]] const std::string& holder() const { return holder_; }
+  [[nodiscard]] bool closed() const { return closed_; }
+  void close(const std::string& reason);
+
+  // LinkPeer
+  void capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept override;
+  void revoked(Slot slot) noexcept override;
+  void connection(unique_fd fd, std::uint64_t badge) noexcept override;
+  void service_state_changed(const std::string& name, const std::string& active,
+                             const std::string& sub) noexcept override;
+
+  // For the sd-bus callbacks (link_server.cpp).
+  struct Calls;
+
+ private:
+  LinkServer(Broker& broker, std::string holder, ClosedCallback on_closed);
+  void check_queue();
+
+  Broker& broker_;
+  std::string holder_;
+  ClosedCallback on_closed_;
+  sd_bus* bus_ = nullptr;
+  std::size_t in_flight_ = 0;
+  bool closed_ = false;
+  // Job replies arrive after the call returned; they check this first.
+  std::shared_ptr<LinkServer*> self_;
+};
+
+[[nodiscard]] std::string capability_path(Slot slot);
+
+}  // namespace vermilion
