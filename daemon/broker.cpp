@@ -341,10 +341,21 @@ bool Broker::still_held(const std::string& holder, Slot slot, CapabilityId id) c
   return cap && cap->id == id;
 }
 
-void Broker::watch(const std::string&, LinkPeer& peer) { watchers_.insert(&peer); }
+void Broker::watch(const std::string& holder, Slot slot, LinkPeer& peer) {
+  const Capability* cap = table_.lookup(holder, slot);
+  if (cap) watchers_[&peer] = Watch{holder, slot, cap->id};
+}
 
 void Broker::service_state_changed(const std::string& name, const std::string& active, const std::string& sub) {
-  for (LinkPeer* p : watchers_) p->service_state_changed(name, active, sub);
+  for (auto it = watchers_.begin(); it != watchers_.end();) {
+    if (!still_held(it->second.holder, it->second.slot, it->second.id)) {
+      it = watchers_.erase(it);
+      continue;
+    }
+    LinkPeer* peer = it->first;
+    ++it;  // the peer may close (and detach) while being told
+    peer->service_state_changed(name, active, sub);
+  }
 }
 
 }  // namespace vermilion

@@ -132,7 +132,9 @@ class Broker {
 
   // Tells watchers (manager capabilities with `watch`) about a state change.
   void service_state_changed(const std::string& name, const std::string& active, const std::string& sub);
-  void watch(const std::string& holder, LinkPeer& peer);
+  // A manager capability with `watch` subscribes this link; it ends when the
+  // capability is revoked or dropped, or the link goes.
+  void watch(const std::string& holder, Slot slot, LinkPeer& peer);
 
   void audit(const std::string& action, const std::string& subject, const std::string& detail,
              const std::string& result) const;
@@ -151,7 +153,12 @@ class Broker {
   BrokerLimits limits_;
   CapabilityTable table_;
   std::map<std::string, std::set<LinkPeer*>> peers_;
-  std::set<LinkPeer*> watchers_;
+  struct Watch {
+    std::string holder;
+    Slot slot;
+    CapabilityId id;
+  };
+  std::map<LinkPeer*, Watch> watchers_;
   // Root capability id -> the policy grant it came from (for reloads).
   std::map<CapabilityId, std::string> root_keys_;
   std::map<CapabilityId, std::unique_ptr<Resource>> resources_;  // by root id

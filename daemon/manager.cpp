@@ -61,7 +61,9 @@ Manager::Unit& Manager::add_unit(ServiceConfig config) {
   int log_fd = log_fd_for_ ? log_fd_for_(name) : -1;
   unit->service = std::make_unique<Service>(
       std::make_shared<const ServiceConfig>(std::move(config)),
-      ServiceEnvironment{ops_, *port_, *this, options_.notify_socket, options_.user_manager}, log_fd);
+      ServiceEnvironment{ops_, *port_, *this, options_.notify_socket, options_.user_manager,
+                         options_.spawn_hook},
+      log_fd);
   Unit& ref = *unit;
   units_[name] = std::move(unit);
   return ref;

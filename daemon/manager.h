@@ -44,6 +44,7 @@ class ManagerObserver {
 struct ManagerOptions {
   std::string notify_socket;  // NOTIFY_SOCKET for services that may notify
   bool user_manager = false;
+  SpawnHook* spawn_hook = nullptr;
 };
 
 // Gives the write end of a unit's log pipe (or -1), kept open by its owner

@@ -359,6 +359,8 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
     request.extra_environment.push_back("MAINPID=" + std::to_string(main_.pid));
   if (role == ProcessRole::main && watchdog_usec_ > 0)
     request.extra_environment.push_back("WATCHDOG_USEC=" + std::to_string(watchdog_usec_));
+  std::vector<unique_fd> child_fds;  // kept open until the child has its copies
+  if (env_.spawn_hook) child_fds = env_.spawn_hook->prepare(*running_, role, request);
   int r = env_.ops.spawn(request, out);
   if (r < 0) {
     message("failed to spawn " + command.path + ": " + std::strerror(-r));

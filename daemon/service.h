@@ -44,6 +44,7 @@
 #include "event_port.h"
 #include "notify_message.h"
 #include "service_state.h"
+#include "spawn_hook.h"
 #include "system_ops.h"
 #include "unit_config.h"
 
@@ -71,6 +72,7 @@ struct ServiceEnvironment {
   ServiceListener& listener;
   std::string notify_socket;  // value for NOTIFY_SOCKET; empty: none
   bool user_manager = false;
+  SpawnHook* spawn_hook = nullptr;  // the broker's link and fds, if any
 };
 
 enum class StartOutcome { started, already_active, busy, not_loaded, condition_failed, start_limit_hit };

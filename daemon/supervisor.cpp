@@ -1,6 +1,7 @@
 #include "supervisor.h"
 
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 
 #include "journal_writer.h"
 #include "notify_socket.h"
+#include "policy_loader.h"
 #include "unit_loader.h"
 #include "unit_name.h"
 
@@ -62,7 +64,11 @@ Supervisor::Supervisor(SupervisorOptions options)
     : options_(std::move(options)), logger_(options_.log_level) {}
 
 Supervisor::~Supervisor() {
-  // The manager's services hold log fds and timers on the loop: they go first.
+  // Links and services hold fds, timers and sources on the loop: they go first.
+  links_.clear();
+  link_sweeper_.reset();
+  broker_.reset();
+  control_.reset();
   manager_.reset();
   notify_.reset();
   logs_.clear();
@@ -147,8 +153,17 @@ int Supervisor::init() {
   source_ = std::make_unique<LoaderSource>(UnitLoader(options_.unit_dirs, identity));
   manager_ = std::make_unique<Manager>(
       *source_, *ops_, *port_, *this,
-      ManagerOptions{notify_path_, options_.scope == ManagerScope::user},
+      ManagerOptions{notify_path_, options_.scope == ManagerScope::user, this},
       [this](const std::string& unit) { return log_fd_for(unit); });
+  control_ = std::make_unique<ManagerControl>(
+      *manager_,
+      [this](const std::string& unit, std::size_t lines) {
+        const ServiceLog* log = log_of(unit);
+        return log ? log->buffer().tail(lines) : std::vector<LogLine>{};
+      },
+      [this] { reload(); });
+  broker_ = std::make_unique<Broker>(*control_, logger_);
+  if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(options_.scope, identity);
   return 0;
 }
 
@@ -189,7 +204,74 @@ void Supervisor::report(const Diagnostics& diags) {
                 format_diagnostic(d));
 }
 
+void Supervisor::reload_policies() {
+  Diagnostics diags;
+  PolicySet policy = load_policies(options_.policy_dirs, diags);
+  report(diags);
+  broker_->apply_policy(policy);
+  logger_.info("policies: " + std::to_string(policy.grants.size()) + " grants from " +
+               std::to_string(policy.files.size()) + " files");
+}
+
+std::vector<unique_fd> Supervisor::prepare(const ServiceConfig& config, ProcessRole role, SpawnRequest& request) {
+  std::vector<unique_fd> child_fds;
+  // systemd's socket activation protocol: fds from 3 on, named, with
+  // LISTEN_PID set by the child itself.
+  if (role == ProcessRole::main) {
+    std::vector<Broker::PassedFd> listen = broker_->listen_fds(config.name);
+    if (!listen.empty()) {
+      std::string names;
+      for (const auto& fd : listen) {
+        request.pass_fds.push_back(fd.fd);
+        names += (names.empty() ? "" : ":") + fd.name;
+      }
+      request.extra_environment.push_back("LISTEN_FDS=" + std::to_string(listen.size()));
+      request.extra_environment.push_back("LISTEN_FDNAMES=" + names);
+      request.set_listen_pid = true;
+    }
+  }
+  if (!broker_->has_capabilities(config.name)) return child_fds;
+  fd_pair pair;
+  if (int r = make_socketpair(pair, AF_UNIX, SOCK_STREAM); r < 0) {
+    logger_.error(config.name + ": cannot make the private link: " + std::strerror(-r));
+    return child_fds;
+  }
+  std::unique_ptr<LinkServer> link;
+  int r = LinkServer::create(loop_.get(), *broker_, config.name, std::move(pair.first),
+                             [this](LinkServer& closed, const std::string& reason) {
+                               logger_.debug(closed.holder() + ": private link closed: " + reason);
+                               if (link_sweeper_) sd_event_source_set_enabled(link_sweeper_.get(), SD_EVENT_ONESHOT);
+                             },
+                             link);
+  if (r < 0) {
+    logger_.error(config.name + ": cannot serve the private link: " + std::strerror(-r));
+    return child_fds;
+  }
+  links_.push_back(std::move(link));
+  request.extra_environment.push_back("VERMILION_BROKER_FD=" + std::to_string(3 + request.pass_fds.size()));
+  request.pass_fds.push_back(pair.second.get());
+  child_fds.push_back(std::move(pair.second));
+  return child_fds;
+}
+
+void Supervisor::sweep_closed_links() {
+  std::erase_if(links_, [](const std::unique_ptr<LinkServer>& l) { return l->closed(); });
+}
+
 void Supervisor::start() {
+  if (!link_sweeper_) {
+    sd_event_source* s = nullptr;
+    if (sd_event_add_defer(loop_.get(), &s,
+                           [](sd_event_source*, void* self) {
+                             static_cast<Supervisor*>(self)->sweep_closed_links();
+                             return 0;
+                           },
+                           this) >= 0) {
+      link_sweeper_.reset(s);
+      sd_event_source_set_enabled(s, SD_EVENT_OFF);
+    }
+  }
+  reload_policies();
   Diagnostics diags;
   manager_->load_units(diags);
   report(diags);
@@ -204,6 +286,7 @@ void Supervisor::reload() {
   manager_->reload_units(diags);
   report(diags);
   logger_.info("reloaded: " + std::to_string(manager_->services().size()) + " units");
+  reload_policies();
 }
 
 int Supervisor::run() {
@@ -273,6 +356,9 @@ void Supervisor::reap_children() {
 
 void Supervisor::on_unit_state_changed(const Service& service, const StateChange& change) noexcept {
   logger_.info(describe_state(service, change));
+  if (broker_)
+    broker_->service_state_changed(service.name(), std::string(to_string(change.new_active)),
+                                   std::string(to_string(change.new_sub)));
   if (change.new_active == ActiveState::inactive || change.new_active == ActiveState::failed) {
     auto log = logs_.find(service.name());
     if (log != logs_.end()) log->second->flush_partial();

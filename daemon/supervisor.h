@@ -14,12 +14,16 @@
 #include <string>
 #include <vector>
 
+#include "broker.h"
 #include "event_source.h"
+#include "link_server.h"
 #include "linux_system_ops.h"
 #include "logger.h"
 #include "manager.h"
+#include "manager_control.h"
 #include "sd_event_port.h"
 #include "service_log.h"
+#include "spawn_hook.h"
 
 namespace vermilion {
 
@@ -29,6 +33,8 @@ class JournalWriter;
 struct SupervisorOptions {
   ManagerScope scope = ManagerScope::system;
   std::vector<std::string> unit_dirs;  // search path, first wins
+  // Where *.policy files live; empty: the defaults for the scope.
+  std::vector<std::string> policy_dirs;
   // Holds the notify socket. Default: /run/vermilion (system) or
   // $XDG_RUNTIME_DIR/vermilion (user).
   std::string runtime_dir;
@@ -38,7 +44,7 @@ struct SupervisorOptions {
   bool use_journal = true;  // forward service output to journald when it runs
 };
 
-class Supervisor final : public ManagerObserver {
+class Supervisor final : public ManagerObserver, private SpawnHook {
  public:
   [[nodiscard]] static int create(SupervisorOptions options, std::unique_ptr<Supervisor>& out);
   ~Supervisor() override;
@@ -56,13 +62,16 @@ class Supervisor final : public ManagerObserver {
   [[nodiscard]] bool run_until(const std::function<bool()>& done, usec_t timeout_usec);
   // Stops every service and returns once all are down (or the timeout hit).
   [[nodiscard]] bool shutdown(usec_t timeout_usec);
-  void reload();  // what SIGHUP does
+  void reload();  // what SIGHUP does: units, then policies
+  void reload_policies();
 
   [[nodiscard]] Manager& manager() { return *manager_; }
   [[nodiscard]] sd_event* loop() { return loop_.get(); }
   [[nodiscard]] const ServiceLog* log_of(const std::string& unit) const;
   [[nodiscard]] const std::string& notify_socket_path() const { return notify_path_; }
   [[nodiscard]] const LinuxSystemOps& system_ops() const { return *ops_; }
+  [[nodiscard]] Broker& broker() { return *broker_; }
+  [[nodiscard]] std::size_t link_count() const { return links_.size(); }
 
  private:
   explicit Supervisor(SupervisorOptions options);
@@ -79,6 +88,11 @@ class Supervisor final : public ManagerObserver {
   void reap_children();
   int log_fd_for(const std::string& unit);
   void report(const Diagnostics& diags);
+  // SpawnHook: LISTEN_FDS for the main process, a private link for every
+  // process of a service that holds capabilities.
+  [[nodiscard]] std::vector<unique_fd> prepare(const ServiceConfig& config, ProcessRole role,
+                                               SpawnRequest& request) override;
+  void sweep_closed_links();
 
   SupervisorOptions options_;
   Logger logger_;
@@ -91,6 +105,10 @@ class Supervisor final : public ManagerObserver {
   std::unique_ptr<NotifySocket> notify_;
   std::string notify_path_;
   std::unique_ptr<Manager> manager_;
+  std::unique_ptr<ManagerControl> control_;
+  std::unique_ptr<Broker> broker_;
+  std::vector<std::unique_ptr<LinkServer>> links_;
+  EventSourcePtr link_sweeper_;  // destroys closed links outside their callbacks
   std::vector<EventSourcePtr> signal_sources_;
   bool shutting_down_ = false;
 };
