@@ -129,7 +129,8 @@ NameCheck check_service_name(std::string_view value, bool glob_allowed) {
   auto name = normalize_service_name(value);
   if (!name) return {std::nullopt, "not a valid service name"};
   if (split_service_name(*name)->is_template)
-    return {std::nullopt, "a template names no service; name an instance or use a glob"};
+    return {std::nullopt, glob_allowed ? "a template names no service; name an instance or use a glob"
+                                       : "a template names no service; name an instance"};
   return {std::move(name), {}};
 }
 
@@ -286,9 +287,7 @@ class PolicyFileParser {
       case CapabilityKind::endpoint: {
         bool glob = *kind == CapabilityKind::service;
         if (!object || object->empty())
-          return invalid(a, std::string(to_string(*kind)) + " needs a service: " + to_string(*kind) +
-                                (glob ? ":NAME or service:GLOB" : ":SERVICE")),
-                 false;
+          return invalid(a, glob ? "expected service:NAME or service:GLOB" : "expected endpoint:SERVICE"), false;
         auto name = check_service_name(*object, glob);
         if (!name.name) return invalid(a, name.error), false;
         grant.object = *name.name;
@@ -296,7 +295,7 @@ class PolicyFileParser {
       }
       case CapabilityKind::fd:
         if (!object || !is_valid_fd_name(*object))
-          return invalid(a, "fd needs a name: fd:NAME, 1-255 printable characters without ':' or spaces"), false;
+          return invalid(a, "expected fd:NAME, NAME being 1-255 printable characters without ':' or spaces"), false;
         grant.object = std::string(*object);
         return true;
     }
