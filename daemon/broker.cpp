@@ -1,5 +1,6 @@
 #include "broker.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 

@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
                  "  --system: /etc/vermilion/system, /usr/lib/vermilion/system\n"
                  "  --user:   $XDG_CONFIG_HOME/vermilion/user, $XDG_DATA_HOME/vermilion/user")
       ->check(CLI::ExistingDirectory);
+  app.add_option("--policy-dir", options.policy_dirs,
+                 "Directory to load *.policy files from (repeatable); replaces the defaults:\n"
+                 "  --system: /etc/vermilion/policy, /usr/lib/vermilion/policy\n"
+                 "  --user:   $XDG_CONFIG_HOME/vermilion/policy")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--runtime-dir", options.runtime_dir,
                  "Directory for the notify socket (default /run/vermilion, or $XDG_RUNTIME_DIR/vermilion)");
   app.add_option("--log-level", log_level, "error, warning, info or debug")

@@ -15,6 +15,17 @@
 namespace vermilion {
 namespace {
 
+// Rights as a policy states them: at least one, each allowed for the kind;
+// a message lists what the kind allows, so the fix is in the error.
+RightsParse parse_granted_rights(CapabilityKind kind, std::string_view value) {
+  const std::string allows =
+      std::string(" (") + to_string(kind) + " allows: " + rights_to_string(allowed_rights(kind)) + ")";
+  RightsParse parsed = parse_rights(kind, value);
+  if (!parsed.rights) return {std::nullopt, parsed.error + allows};
+  if (*parsed.rights == 0) return {std::nullopt, "no rights given" + allows};
+  return parsed;
+}
+
 constexpr std::array<std::string_view, 10> kGrantKeys{
     "To", "Capability", "Rights", "Badge", "ListenStream", "ListenDatagram", "File", "Mode",
     "FileDescriptorName", "SocketMode"};
@@ -248,7 +259,7 @@ class PolicyFileParser {
     if (!kind_known) return std::nullopt;  // rights and fd keys depend on the kind
 
     if (const auto* r = find(keys, "Rights")) {
-      auto parsed = parse_rights(grant.kind, r->value);
+      auto parsed = parse_granted_rights(grant.kind, r->value);
       if (parsed.rights) grant.rights = *parsed.rights;
       else invalid(*r, parsed.error), ok = false;
     }
@@ -383,7 +394,7 @@ class PolicyFileParser {
       else invalid(*service, glob.error), ok = false;
     }
     if (const auto* r = find(keys, "Rights")) {
-      auto parsed = parse_rights(CapabilityKind::service, r->value);
+      auto parsed = parse_granted_rights(CapabilityKind::service, r->value);
       if (parsed.rights) rule.rights = *parsed.rights;
       else invalid(*r, parsed.error), ok = false;
     }

@@ -163,7 +163,7 @@ int Supervisor::init() {
       },
       [this] { reload(); });
   broker_ = std::make_unique<Broker>(*control_, logger_);
-  if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(options_.scope, identity);
+  if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(options_.scope);
   return 0;
 }
 
