@@ -325,7 +325,7 @@ constexpr uint64_t kUnprivileged = SD_BUS_VTABLE_UNPRIVILEGED;
 
 const sd_bus_vtable kLinkVtable[] = {
     SD_BUS_VTABLE_START(0),
-    SD_BUS_METHOD_WITH_NAMES("ListCapabilities", "", SD_BUS_PARAM(capabilities), "a(usssto)",
+    SD_BUS_METHOD_WITH_NAMES("ListCapabilities", "", , "a(usssto)",
                              SD_BUS_PARAM(capabilities), &LinkServer::Calls::list_capabilities, kUnprivileged),
     SD_BUS_SIGNAL_WITH_NAMES("CapabilityReceived", "usssto",
                              SD_BUS_PARAM(slot) SD_BUS_PARAM(kind) SD_BUS_PARAM(object) SD_BUS_PARAM(rights)

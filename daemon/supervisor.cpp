@@ -61,7 +61,7 @@ std::string describe_state(const Service& s, const StateChange& change) {
 }  // namespace
 
 Supervisor::Supervisor(SupervisorOptions options)
-    : options_(std::move(options)), logger_(options_.log_level) {}
+    : options_(std::move(options)), logger_(options_.log_level, options_.log_fd) {}
 
 Supervisor::~Supervisor() {
   // Links and services hold fds, timers and sources on the loop: they go first.

@@ -39,6 +39,7 @@ struct SupervisorOptions {
   // $XDG_RUNTIME_DIR/vermilion (user).
   std::string runtime_dir;
   LogLevel log_level = LogLevel::info;
+  int log_fd = 2;  // where vermiliond's own log (and the audit trail) goes
   std::size_t log_buffer_bytes = LogBuffer::kDefaultMaxBytes;
   bool start_boot_units = true;
   bool use_journal = true;  // forward service output to journald when it runs

@@ -2,120 +2,18 @@
 // from the kernel (SIGCHLD, the notify socket, pipes, signals sent to us).
 // Waits are on the loop with a deadline, never sleeps.
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <dirent.h>
-#include <gtest/gtest.h>
-
-#include <fstream>
-#include <set>
-#include <sstream>
-
-#include "supervisor.h"
-#include "temp_dir.h"
+#include "supervisor_fixture.h"
 
 namespace vermilion {
 namespace {
 
-using testing::TempDir;
+using testing::kHelpers;
+using testing::process_exists;
+using testing::read_file;
+using testing::children_of;
 
-constexpr usec_t kWait = 20 * kUsecPerSec;  // generous: CI machines are slow
-const std::string kHelpers = VERMILION_TEST_HELPER_DIR;
-
-bool process_exists(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Children of `parent`, from /proc.
-std::set<pid_t> children_of(pid_t parent) {
-  std::set<pid_t> out;
-  DIR* dir = opendir("/proc");
-  if (!dir) return out;
-  while (dirent* e = readdir(dir)) {
-    pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-    if (pid <= 0) continue;
-    std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
-    auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 2));
-    char state;
-    pid_t ppid;
-    rest >> state >> ppid;
-    if (ppid == parent) out.insert(pid);
-  }
-  closedir(dir);
-  return out;
-}
-
-class SupervisionTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (geteuid() != 0) {
-      GTEST_SKIP() << "runs services in system scope: needs root";
-    }
-  }
-  void TearDown() override {
-    if (supervisor_) {
-      EXPECT_TRUE(supervisor_->shutdown(kWait)) << "every service stops";
-    }
-  }
-
-  void unit(const std::string& name, const std::string& text) { units_.write(name, text); }
-
-  Supervisor& boot() {
-    SupervisorOptions options;
-    options.scope = ManagerScope::system;
-    options.unit_dirs = {units_.path()};
-    options.runtime_dir = runtime_.file("vermilion");
-    options.use_journal = false;
-    options.log_level = LogLevel::debug;
-    EXPECT_EQ(Supervisor::create(options, supervisor_), 0);
-    supervisor_->start();
-    return *supervisor_;
-  }
-
-  Service& service(const std::string& name) {
-    Service* s = supervisor_->manager().find(name);
-    EXPECT_NE(s, nullptr) << name;
-    return *s;
-  }
-
-  [[nodiscard]] bool wait_for(const std::function<bool()>& done) {
-    return supervisor_->run_until(done, kWait);
-  }
-  [[nodiscard]] bool wait_state(const std::string& name, ActiveState active, SubState sub) {
-    return wait_for([&] {
-      Service* s = supervisor_->manager().find(name);
-      return s && s->active_state() == active && s->sub_state() == sub;
-    });
-  }
-
-  JobResult run_job(JobType type, const std::string& name) {
-    std::optional<JobResult> result;
-    EnqueueResult r = supervisor_->manager().enqueue(type, name, [&](JobResult j) { result = j; });
-    EXPECT_TRUE(r.ok) << r.error;
-    if (!r.ok) return JobResult::invalid;
-    EXPECT_TRUE(wait_for([&] { return result.has_value(); })) << "job on " << name << " finished";
-    return result.value_or(JobResult::canceled);
-  }
-
-  std::vector<std::string> log_lines(const std::string& name) {
-    std::vector<std::string> out;
-    if (const ServiceLog* log = supervisor_->log_of(name))
-      for (const auto& line : log->buffer().tail(1000)) out.push_back(line.text);
-    return out;
-  }
-
-  TempDir units_, runtime_, scratch_;
-  std::unique_ptr<Supervisor> supervisor_;
-};
+class SupervisionTest : public testing::SupervisorFixture {};
 
 TEST_F(SupervisionTest, RestartsACrashedService) {
   unit("crashy.service",

@@ -1,0 +1,286 @@
+/* A service that talks to vermiliond over its private link with sd-bus, the
+ * way any D-Bus library can. It runs the commands given as arguments, in
+ * order, printing one line per result to stdout (which the supervisor
+ * captures, so tests read results from the service's log):
+ *
+ *   list                      -> "cap SLOT KIND OBJECT RIGHTS BADGE" per slot, then "listed N"
+ *   status SLOT NAME          -> "status ACTIVE SUB RESULT PID"
+ *   start|stop|restart SLOT NAME -> "done METHOD"
+ *   kill SLOT NAME SIGNAL     -> "done Kill"
+ *   logs SLOT NAME N          -> "log TEXT" per line
+ *   derive SLOT RIGHTS        -> "derived SLOT"
+ *   grant ENDPOINT SLOT RIGHTS -> "granted SLOT"
+ *   revoke SLOT | drop SLOT   -> "done Revoke" | "done Drop"
+ *   connect SLOT              -> "connected", then echoes one line through the socket: "peer-said TEXT"
+ *   open SLOT                 -> "opened FDKIND"
+ *   services SLOT             -> "service NAME ACTIVE SUB" per service
+ *   watch SLOT                -> "done Watch"
+ *   wait SIGNAL [COUNT]       -> "signal NAME ARGS" for each received signal until COUNT of SIGNAL
+ *   serve                     -> answers each Connection: writes "hello badge=B" to it
+ *   env                       -> "env NAME=VALUE" for LISTEN_* and VERMILION_BROKER_FD
+ *   accept                    -> accept() on fd 3 (LISTEN_FDS), write "accepted" to the client
+ *   hold                      -> waits for SIGTERM
+ * Errors print "error NAME MESSAGE" and go on with the next command.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <systemd/sd-bus.h>
+#include <unistd.h>
+
+static sd_bus *bus;
+
+static void path_of(char *out, size_t n, const char *slot) {
+  snprintf(out, n, "/org/vermilion1/link/cap/%s", slot);
+}
+
+static int report_error(sd_bus_error *e, int r) {
+  printf("error %s %s\n", e->name ? e->name : "errno", e->message ? e->message : strerror(-r));
+  fflush(stdout);
+  sd_bus_error_free(e);
+  return r;
+}
+
+static int call(const char *slot, const char *iface, const char *method, sd_bus_message **reply,
+                const char *types, ...) {
+  char path[128];
+  sd_bus_message *m = NULL;
+  sd_bus_error e = SD_BUS_ERROR_NULL;
+  path_of(path, sizeof path, slot);
+  int r = sd_bus_message_new_method_call(bus, &m, NULL, path, iface, method);
+  if (r < 0) return r;
+  if (types && *types) {
+    va_list ap;
+    va_start(ap, types);
+    r = sd_bus_message_appendv(m, types, ap);
+    va_end(ap);
+    if (r < 0) return r;
+  }
+  r = sd_bus_call(bus, m, 30 * 1000000ULL, &e, reply);
+  sd_bus_message_unref(m);
+  if (r < 0) return report_error(&e, r);
+  return r;
+}
+
+static int print_signal(sd_bus_message *m, const char *want, int *seen) {
+  const char *member = sd_bus_message_get_member(m);
+  if (!member) return 0;
+  if (strcmp(member, "Revoked") == 0) {
+    uint32_t slot;
+    sd_bus_message_read(m, "u", &slot);
+    printf("signal Revoked %u\n", slot);
+  } else if (strcmp(member, "CapabilityReceived") == 0) {
+    uint32_t slot;
+    const char *kind, *object, *rights, *path;
+    uint64_t badge;
+    sd_bus_message_read(m, "usssto", &slot, &kind, &object, &rights, &badge, &path);
+    printf("signal CapabilityReceived %u %s %s [%s] %llu\n", slot, kind, object, rights,
+           (unsigned long long)badge);
+  } else if (strcmp(member, "ServiceStateChanged") == 0) {
+    const char *name, *active, *sub;
+    sd_bus_message_read(m, "sss", &name, &active, &sub);
+    printf("signal ServiceStateChanged %s %s %s\n", name, active, sub);
+  } else if (strcmp(member, "Connection") == 0) {
+    int fd;
+    uint64_t badge;
+    sd_bus_message_read(m, "ht", &fd, &badge);
+    printf("signal Connection %llu\n", (unsigned long long)badge);
+    char line[64];
+    int n = snprintf(line, sizeof line, "hello badge=%llu\n", (unsigned long long)badge);
+    if (write(fd, line, (size_t)n) < 0) printf("error write %s\n", strerror(errno));
+  } else {
+    return 0;
+  }
+  fflush(stdout);
+  if (want && strcmp(member, want) == 0) ++*seen;
+  return 0;
+}
+
+/* Processes incoming messages until `count` signals named `want` arrived. */
+static int wait_signals(const char *want, int count) {
+  int seen = 0;
+  while (!want || seen < count) {
+    sd_bus_message *m = NULL;
+    int r = sd_bus_process(bus, &m);
+    if (r < 0) {
+      printf("error process %s\n", strerror(-r));
+      fflush(stdout);
+      return r;
+    }
+    if (m) {
+      if (sd_bus_message_get_type(m, NULL) >= 0) {
+        uint8_t type = 0;
+        sd_bus_message_get_type(m, &type);
+        if (type == SD_BUS_MESSAGE_SIGNAL) print_signal(m, want, &seen);
+      }
+      sd_bus_message_unref(m);
+      continue;
+    }
+    if (r > 0) continue;
+    if (sd_bus_wait(bus, UINT64_MAX) < 0) return -1;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  const char *fd_text = getenv("VERMILION_BROKER_FD");
+  int r;
+  if (!fd_text) {
+    printf("error no-link VERMILION_BROKER_FD is not set\n");
+    for (int i = 1; i < argc; ++i)
+      if (strcmp(argv[i], "env") == 0) printf("env LISTEN_FDS=%s\n", getenv("LISTEN_FDS") ?: "");
+    return 0;
+  }
+  int fd = atoi(fd_text);
+  if ((r = sd_bus_new(&bus)) < 0 || (r = sd_bus_set_fd(bus, fd, fd)) < 0 ||
+      (r = sd_bus_set_anonymous(bus, 1)) < 0 || (r = sd_bus_negotiate_fds(bus, 1)) < 0 ||
+      (r = sd_bus_start(bus)) < 0) {
+    printf("error connect %s\n", strerror(-r));
+    return 1;
+  }
+  for (int i = 1; i < argc; ++i) {
+    const char *cmd = argv[i];
+    sd_bus_message *reply = NULL;
+    if (strcmp(cmd, "list") == 0) {
+      sd_bus_error e = SD_BUS_ERROR_NULL;
+      r = sd_bus_call_method(bus, NULL, "/org/vermilion1/link", "org.vermilion1.Link", "ListCapabilities", &e,
+                             &reply, "");
+      if (r < 0) {
+        report_error(&e, r);
+        continue;
+      }
+      uint32_t slot;
+      const char *kind, *object, *rights, *path;
+      uint64_t badge;
+      int n = 0;
+      sd_bus_message_enter_container(reply, 'a', "(usssto)");
+      while (sd_bus_message_read(reply, "(usssto)", &slot, &kind, &object, &rights, &badge, &path) > 0) {
+        printf("cap %u %s %s [%s] %llu\n", slot, kind, object, rights, (unsigned long long)badge);
+        ++n;
+      }
+      printf("listed %d\n", n);
+    } else if (strcmp(cmd, "status") == 0 && i + 2 < argc) {
+      const char *slot = argv[++i], *name = argv[++i];
+      if (call(slot, "org.vermilion1.ServiceCapability", "Status", &reply, "s", name) >= 0) {
+        const char *active, *sub, *result, *description;
+        uint32_t pid, restarts;
+        int32_t status;
+        sd_bus_message_read(reply, "sssuuis", &active, &sub, &result, &pid, &restarts, &status, &description);
+        printf("status %s %s %s %u\n", active, sub, result, pid);
+      }
+    } else if ((strcmp(cmd, "start") == 0 || strcmp(cmd, "stop") == 0 || strcmp(cmd, "restart") == 0) &&
+               i + 2 < argc) {
+      const char *slot = argv[++i], *name = argv[++i];
+      const char *method = cmd[0] == 's' ? (cmd[2] == 'a' ? "Start" : "Stop") : "Restart";
+      if (call(slot, "org.vermilion1.ServiceCapability", method, &reply, "s", name) >= 0)
+        printf("done %s\n", method);
+    } else if (strcmp(cmd, "kill") == 0 && i + 3 < argc) {
+      const char *slot = argv[++i], *name = argv[++i];
+      int sig = atoi(argv[++i]);
+      if (call(slot, "org.vermilion1.ServiceCapability", "Kill", &reply, "si", name, sig) >= 0) printf("done Kill\n");
+    } else if (strcmp(cmd, "logs") == 0 && i + 3 < argc) {
+      const char *slot = argv[++i], *name = argv[++i];
+      uint32_t n = (uint32_t)atoi(argv[++i]);
+      if (call(slot, "org.vermilion1.ServiceCapability", "GetLogs", &reply, "su", name, n) >= 0) {
+        uint64_t t;
+        const char *text;
+        sd_bus_message_enter_container(reply, 'a', "(ts)");
+        while (sd_bus_message_read(reply, "(ts)", &t, &text) > 0) printf("log %s\n", text);
+      }
+    } else if (strcmp(cmd, "derive") == 0 && i + 2 < argc) {
+      const char *slot = argv[++i], *rights = argv[++i];
+      if (call(slot, "org.vermilion1.Capability", "Derive", &reply, "s", rights) >= 0) {
+        uint32_t s;
+        const char *path;
+        sd_bus_message_read(reply, "uo", &s, &path);
+        printf("derived %u\n", s);
+      }
+    } else if (strcmp(cmd, "grant") == 0 && i + 3 < argc) {
+      const char *ep = argv[++i];
+      uint32_t slot = (uint32_t)atoi(argv[++i]);
+      const char *rights = argv[++i];
+      if (call(ep, "org.vermilion1.EndpointCapability", "Grant", &reply, "us", slot, rights) >= 0) {
+        uint32_t s;
+        sd_bus_message_read(reply, "u", &s);
+        printf("granted %u\n", s);
+      }
+    } else if ((strcmp(cmd, "revoke") == 0 || strcmp(cmd, "drop") == 0) && i + 1 < argc) {
+      const char *method = cmd[0] == 'r' ? "Revoke" : "Drop";
+      if (call(argv[++i], "org.vermilion1.Capability", method, &reply, "") >= 0) printf("done %s\n", method);
+    } else if (strcmp(cmd, "connect") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.EndpointCapability", "Connect", &reply, "") >= 0) {
+        int sock;
+        sd_bus_message_read(reply, "h", &sock);
+        printf("connected\n");
+        fflush(stdout);
+        char buf[128];
+        ssize_t n = read(sock, buf, sizeof buf - 1);
+        if (n > 0) {
+          buf[n] = 0;
+          buf[strcspn(buf, "\n")] = 0;
+          printf("peer-said %s\n", buf);
+        }
+        fflush(stdout);
+        /* Then wait until the broker cuts it (revocation): read returns 0. */
+        n = read(sock, buf, sizeof buf);
+        printf("connection-closed %zd\n", n);
+      }
+    } else if (strcmp(cmd, "open") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.FdCapability", "Open", &reply, "") >= 0) {
+        int got;
+        struct stat st;
+        sd_bus_message_read(reply, "h", &got);
+        fstat(got, &st);
+        printf("opened %s\n", S_ISSOCK(st.st_mode) ? "socket" : S_ISREG(st.st_mode) ? "file" : "other");
+      }
+    } else if (strcmp(cmd, "services") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.ManagerCapability", "ListServices", &reply, "") >= 0) {
+        const char *name, *description, *active, *sub;
+        sd_bus_message_enter_container(reply, 'a', "(ssss)");
+        while (sd_bus_message_read(reply, "(ssss)", &name, &description, &active, &sub) > 0)
+          printf("service %s %s %s\n", name, active, sub);
+      }
+    } else if (strcmp(cmd, "watch") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.ManagerCapability", "Watch", &reply, "") >= 0) printf("done Watch\n");
+    } else if (strcmp(cmd, "wait") == 0 && i + 1 < argc) {
+      const char *want = argv[++i];
+      int count = 1;
+      if (i + 1 < argc && atoi(argv[i + 1]) > 0) count = atoi(argv[++i]);
+      wait_signals(want, count);
+    } else if (strcmp(cmd, "serve") == 0) {
+      printf("serving\n");
+      fflush(stdout);
+      wait_signals(NULL, 0);
+    } else if (strcmp(cmd, "env") == 0) {
+      printf("env LISTEN_FDS=%s LISTEN_PID=%s LISTEN_FDNAMES=%s VERMILION_BROKER_FD=%s pid=%d\n",
+             getenv("LISTEN_FDS") ?: "", getenv("LISTEN_PID") ?: "", getenv("LISTEN_FDNAMES") ?: "",
+             getenv("VERMILION_BROKER_FD") ?: "", (int)getpid());
+    } else if (strcmp(cmd, "accept") == 0) {
+      printf("accepting\n");
+      fflush(stdout);
+      int client = accept(3, NULL, NULL);
+      if (client < 0) {
+        printf("error accept %s\n", strerror(errno));
+      } else {
+        if (write(client, "accepted\n", 9) < 0) printf("error write %s\n", strerror(errno));
+        close(client);
+        printf("accepted one\n");
+      }
+    } else if (strcmp(cmd, "hold") == 0) {
+      printf("holding\n");
+      fflush(stdout);
+      pause();
+    } else {
+      printf("error usage unknown command %s\n", cmd);
+    }
+    fflush(stdout);
+    sd_bus_message_unref(reply);
+  }
+  sd_bus_flush_close_unref(bus);
+  return 0;
+}
