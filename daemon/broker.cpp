@@ -75,13 +75,14 @@ std::string Broker::describe(const Capability& cap) const {
 // ---- policy ----------------------------------------------------------------------
 
 void Broker::apply_policy(const PolicySet& policy) {
-  std::map<std::string, const PolicyGrant*> wanted;
-  for (const auto& g : policy.grants) wanted.emplace(grant_key(g), &g);
+  std::set<std::string> wanted;
+  for (const auto& g : policy.grants) wanted.insert(grant_key(g));
 
   // What is no longer granted goes, with everything derived from it.
+  std::set<std::string> kept;
   for (auto it = root_keys_.begin(); it != root_keys_.end();) {
     if (wanted.count(it->second)) {
-      wanted.erase(it->second);  // still granted: keep it (and what was derived)
+      kept.insert(it->second);  // still granted: keep it (and what was derived)
       ++it;
       continue;
     }
@@ -94,7 +95,11 @@ void Broker::apply_policy(const PolicySet& policy) {
     it = root_keys_.erase(it);
   }
 
-  for (const auto& [key, grant] : wanted) {
+  // New grants, in policy order, so slot numbers follow the files.
+  for (const PolicyGrant& g : policy.grants) {
+    std::string key = grant_key(g);
+    if (!kept.insert(key).second) continue;  // held already, or granted twice
+    const PolicyGrant* grant = &g;
     std::unique_ptr<Resource> resource;
     if (grant->fd) {
       resource = std::make_unique<Resource>();

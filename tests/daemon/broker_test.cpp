@@ -1,0 +1,205 @@
+#include "broker.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "policy.h"
+
+namespace vermilion {
+namespace {
+
+class FakeControl : public ServiceControl {
+ public:
+  std::optional<ServiceStatus> status(const std::string& name) override {
+    ServiceStatus s;
+    s.name = name;
+    return s;
+  }
+  std::vector<ServiceStatus> list() override { return {}; }
+  std::string enqueue(JobType, const std::string&, std::function<void(JobResult)> done) override {
+    done(JobResult::done);
+    return {};
+  }
+  int kill(const std::string&, int) override { return 1; }
+  std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
+  void reload_units() override {}
+};
+
+class RecordingPeer : public LinkPeer {
+ public:
+  void capability_received(const Capability& cap, std::uint64_t badge) noexcept override {
+    received.push_back({cap.slot, badge});
+  }
+  void revoked(Slot slot) noexcept override { revoked_slots.push_back(slot); }
+  void connection(unique_fd fd, std::uint64_t badge) noexcept override {
+    connections.push_back(std::move(fd));
+    connection_badges.push_back(badge);
+  }
+  void service_state_changed(const std::string& name, const std::string&, const std::string&) noexcept override {
+    states.push_back(name);
+  }
+  std::vector<std::pair<Slot, std::uint64_t>> received;
+  std::vector<Slot> revoked_slots;
+  std::vector<unique_fd> connections;
+  std::vector<std::uint64_t> connection_badges;
+  std::vector<std::string> states;
+};
+
+class BrokerTest : public ::testing::Test {
+ protected:
+  BrokerTest() : audit_file_(std::tmpfile()), logger_(LogLevel::info, fileno(audit_file_)), broker_(control_, logger_) {}
+  ~BrokerTest() override { std::fclose(audit_file_); }
+
+  void apply(const std::string& text) {
+    Diagnostics diags;
+    PolicySet set = parse_policy_text("t.policy", text, diags);
+    ASSERT_FALSE(diags.has_errors()) << (diags.items().empty() ? "" : format_diagnostic(diags.items()[0]));
+    broker_.apply_policy(set);
+  }
+  std::string audit() {
+    std::fflush(audit_file_);
+    std::string out;
+    std::rewind(audit_file_);
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, audit_file_)) out.append(buf, n);
+    std::fseek(audit_file_, 0, SEEK_END);
+    return out;
+  }
+
+  FakeControl control_;
+  std::FILE* audit_file_;
+  Logger logger_;
+  Broker broker_;
+};
+
+const char* kPanelPolicy =
+    "[Grant]\nTo=panel\nCapability=service:web-*.service\nRights=status restart\n"
+    "[Grant]\nTo=panel\nCapability=endpoint:worker\nRights=connect grant\nBadge=7\n";
+
+TEST_F(BrokerTest, PolicyGrantsBecomeRootsAndAreAudited) {
+  apply(kPanelPolicy);
+  EXPECT_TRUE(broker_.has_capabilities("panel.service"));
+  EXPECT_FALSE(broker_.has_capabilities("worker.service"));
+  ASSERT_EQ(broker_.list("panel.service").size(), 2u);
+  EXPECT_NE(audit().find("audit: action=grant subject=panel.service slot=1 object=service:web-*.service "
+                         "rights=\"status restart\""),
+            std::string::npos)
+      << audit();
+}
+
+TEST_F(BrokerTest, AuthorizeChecksKindRightsAndCoverage) {
+  apply(kPanelPolicy);
+  std::string resolved;
+  EXPECT_TRUE(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "web-a", resolved).ok());
+  EXPECT_EQ(resolved, "web-a.service");
+  BrokerResult not_covered =
+      broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "db", resolved);
+  EXPECT_EQ(not_covered.error, broker_error::kAccessDenied);
+  EXPECT_EQ(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::stop, "web-a", resolved).error,
+            broker_error::kAccessDenied);
+  EXPECT_EQ(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "", resolved).error,
+            broker_error::kInvalidArgs)
+      << "a glob capability needs a name";
+  EXPECT_EQ(broker_.authorize("panel.service", 9, CapabilityKind::service, rights::status, "web-a", resolved).error,
+            broker_error::kNoSuchSlot);
+  EXPECT_EQ(broker_.authorize("other.service", 1, CapabilityKind::service, rights::status, "web-a", resolved).error,
+            broker_error::kNoSuchSlot)
+      << "slot numbers mean nothing on another link";
+  EXPECT_EQ(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "../x", resolved).error,
+            broker_error::kInvalidArgs);
+  EXPECT_NE(audit().find("result=denied (not covered)"), std::string::npos);
+  EXPECT_NE(audit().find("result=denied (no such capability)"), std::string::npos);
+}
+
+TEST_F(BrokerTest, DeriveOnlyShrinks) {
+  apply(kPanelPolicy);
+  Slot derived = 0;
+  EXPECT_TRUE(broker_.derive("panel.service", 1, "status", derived).ok());
+  EXPECT_EQ(broker_.lookup("panel.service", derived)->rights, rights::status);
+  Slot more = 0;
+  EXPECT_EQ(broker_.derive("panel.service", derived, "status restart", more).error, broker_error::kAccessDenied);
+  EXPECT_EQ(broker_.derive("panel.service", 1, "status fly", more).error, broker_error::kInvalidArgs);
+  EXPECT_NE(audit().find("action=derive"), std::string::npos);
+}
+
+TEST_F(BrokerTest, GrantTellsTheReceiverWithTheEndpointBadge) {
+  apply(kPanelPolicy);
+  RecordingPeer worker;
+  broker_.attach("worker.service", worker);
+  Slot given = 0;
+  ASSERT_TRUE(broker_.grant("panel.service", 2, 1, "status", given).ok());
+  ASSERT_EQ(worker.received.size(), 1u);
+  EXPECT_EQ(worker.received[0], (std::pair<Slot, std::uint64_t>{given, 7}));
+  EXPECT_EQ(broker_.lookup("worker.service", given)->rights, rights::status);
+  broker_.detach("worker.service", worker);
+}
+
+TEST_F(BrokerTest, RevokeTellsEveryHolderAndCutsConnections) {
+  apply(kPanelPolicy);
+  RecordingPeer worker, panel;
+  broker_.attach("worker.service", worker);
+  broker_.attach("panel.service", panel);
+  Slot given = 0, copy = 0;
+  ASSERT_TRUE(broker_.grant("panel.service", 2, 1, "status", given).ok());
+  ASSERT_TRUE(broker_.derive("panel.service", 2, "connect", copy).ok());
+  unique_fd mine;
+  ASSERT_TRUE(broker_.connect("panel.service", copy, mine).ok());
+  ASSERT_EQ(worker.connections.size(), 1u);
+  EXPECT_EQ(worker.connection_badges[0], 7u);
+
+  ASSERT_TRUE(broker_.revoke("panel.service", 2).ok()) << "revoking the endpoint root removes the copy";
+  EXPECT_EQ(panel.revoked_slots, std::vector<Slot>{copy});
+  char byte;
+  EXPECT_EQ(::read(mine.get(), &byte, 1), 0) << "the connection was shut down";
+
+  ASSERT_TRUE(broker_.revoke("panel.service", 1).ok());
+  EXPECT_EQ(worker.revoked_slots, std::vector<Slot>{given});
+  EXPECT_EQ(broker_.lookup("worker.service", given), nullptr);
+  broker_.detach("worker.service", worker);
+  broker_.detach("panel.service", panel);
+}
+
+TEST_F(BrokerTest, ReloadKeepsWhatIsStillGrantedAndRevokesTheRest) {
+  apply(kPanelPolicy);
+  RecordingPeer panel;
+  broker_.attach("panel.service", panel);
+  Slot derived = 0;
+  ASSERT_TRUE(broker_.derive("panel.service", 1, "status", derived).ok());
+  // The endpoint grant goes; the service grant stays (and so does its copy).
+  apply("[Grant]\nTo=panel\nCapability=service:web-*.service\nRights=status restart\n");
+  EXPECT_EQ(panel.revoked_slots, std::vector<Slot>{2});
+  EXPECT_NE(broker_.lookup("panel.service", 1), nullptr);
+  EXPECT_NE(broker_.lookup("panel.service", derived), nullptr);
+  // A changed grant is a new capability: the old one and its copies go.
+  apply("[Grant]\nTo=panel\nCapability=service:web-*.service\nRights=status\n");
+  EXPECT_EQ(broker_.lookup("panel.service", 1), nullptr);
+  EXPECT_EQ(broker_.lookup("panel.service", derived), nullptr);
+  ASSERT_EQ(broker_.list("panel.service").size(), 1u);
+  EXPECT_EQ(broker_.list("panel.service")[0]->rights, rights::status);
+  broker_.detach("panel.service", panel);
+}
+
+TEST_F(BrokerTest, WatchersHearStateChangesOnlyWhileTheyHoldWatch) {
+  apply("[Grant]\nTo=bridge\nCapability=manager\nRights=list watch\n");
+  RecordingPeer bridge;
+  broker_.attach("bridge.service", bridge);
+  broker_.watch("bridge.service", 1, bridge);
+  broker_.service_state_changed("web.service", "active", "running");
+  EXPECT_EQ(bridge.states, std::vector<std::string>{"web.service"});
+  apply("");
+  broker_.service_state_changed("db.service", "active", "running");
+  EXPECT_EQ(bridge.states.size(), 1u) << "the capability is gone, and so is the subscription";
+  broker_.detach("bridge.service", bridge);
+}
+
+TEST_F(BrokerTest, ConnectNeedsALinkedTarget) {
+  apply(kPanelPolicy);
+  unique_fd mine;
+  EXPECT_EQ(broker_.connect("panel.service", 2, mine).error, broker_error::kFailed);
+  EXPECT_EQ(broker_.connect("panel.service", 1, mine).error, broker_error::kAccessDenied);
+}
+
+}  // namespace
+}  // namespace vermilion
