@@ -1,8 +1,10 @@
-#!/bin/sh
-# The demo: vermiliond supervising the example units in examples/units.
-# Shows ordered start (warmup before api), readiness, a crash and its restart,
-# a reload on SIGHUP, a crash loop ending at the start limit, and an orderly
-# stop of everything on SIGTERM. Needs root (system scope, cgroups).
+#!/bin/bash
+# The demo: vermiliond supervising the example units in examples/units, with
+# the capabilities of examples/policies. Shows ordered start (warmup before
+# api), readiness, socket activation of an unprivileged service, a service
+# using (and being refused) capabilities over its private link, a crash and
+# its restart, a crash loop ending at the start limit, a reload on SIGHUP,
+# and an orderly stop of everything on SIGTERM. Needs root.
 set -eu
 cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
@@ -10,10 +12,39 @@ cmake --build --preset release -j "$(nproc)"
 
 work=$(mktemp -d)
 log="$work/vermiliond.log"
-./build/release/daemon/vermiliond --system --unit-dir examples/units \
-  --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
+
+# Two services talk to vermiliond over their private links with the small
+# sd-bus client the tests use; their units need its built path, so they are
+# written here. Their authority comes from examples/policies only.
+client="$PWD/build/release/tests/vermilion-test-link_client"
+mkdir -p "$work/units" /run/vermilion-demo
+echo "content only root can read" >/run/vermilion-demo/site.txt
+chmod 0600 /run/vermilion-demo/site.txt
+cat >"$work/units/web.service" <<UNIT
+[Unit]
+Description=Serves on 127.0.0.1:8080 as nobody, through a socket the broker opened
+[Service]
+User=nobody
+ExecStart=$client env open 3 accept hold
+[Install]
+WantedBy=multi-user.target
+UNIT
+cat >"$work/units/admin-panel.service" <<UNIT
+[Unit]
+Description=May see web.service and restart it, nothing else
+Wants=web.service
+After=web.service
+[Service]
+Type=oneshot
+ExecStart=$client list status 1 '' restart 1 '' status 1 '' stop 1 '' kill 1 '' 9 status 1 hello
+[Install]
+WantedBy=multi-user.target
+UNIT
+
+./build/release/daemon/vermiliond --system --unit-dir "$work/units" --unit-dir examples/units \
+  --policy-dir examples/policies --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
 daemon=$!
-trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$work" /run/vermilion-demo' EXIT
 
 # Waits (on inotify, through tail -f) until the log shows a line matching $1.
 wait_for() {
@@ -24,28 +55,43 @@ wait_for() {
   fi
 }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-
 # At debug level vermiliond also echoes each service's output as "unit| line".
-events() { grep -v -E '\| |: job ' "$1"; }
+events() { grep -v -E '\| |: job |^audit: ' "$1"; }
 
-step "starting vermiliond with $(ls examples/units | wc -l) example units"
+step "starting vermiliond with the example units and policies"
 wait_for "api.service: state active/running"
+wait_for "admin-panel.service: state inactive/dead"
 events "$log"
+
+step "the broker's audit trail: grants from policy, then what admin-panel asked for"
+grep "^audit: " "$log"
+
+step "admin-panel.service over its private link: status and restart work; stop, kill and other services are refused"
+grep "admin-panel.service| " "$log"
+
+step "web.service runs as nobody and accepts on a socket it could not have opened (LISTEN_FDS)"
+wait_for "web.service| accepting"
+grep "web.service| " "$log"
+exec 3<>/dev/tcp/127.0.0.1/8080
+read -r reply <&3
+exec 3<&-
+echo "a client connected to 127.0.0.1:8080 and read: $reply"
 
 step "crashing hello.service (SIGKILL to its main process)"
 hello=$(grep -o 'hello.service: state active/running result=success main-pid=[0-9]*' "$log" | tail -1 | sed 's/.*=//')
 kill -KILL "$hello"
 wait_for "hello.service: state active/running .*restarts=1"
-grep "hello.service" "$log" | tail -4
+grep "hello.service: state" "$log" | tail -4
 
 step "flaky.service crashes until its start limit stops it"
 wait_for "flaky.service: state failed/failed result=start-limit-hit"
 grep "flaky.service: state" "$log" | tail -3
 
-step "reloading units (SIGHUP)"
+step "reloading units and policies (SIGHUP)"
 kill -HUP "$daemon"
-wait_for "reloading units"
-grep -A1 "reloading units" "$log" | tail -2
+wait_for "reloaded:"
+wait_for "policies: .* grants"
+tail -3 "$log" | events /dev/stdin
 
 step "stopping everything (SIGTERM), in reverse dependency order"
 before=$(wc -l <"$log")
@@ -53,5 +99,5 @@ kill -TERM "$daemon"
 wait "$daemon" || true
 tail -n +"$((before + 1))" "$log" | events /dev/stdin
 
-step "what the services printed (captured through vermiliond's log pipes)"
-grep '| ' "$log" | grep -v 'hello #[3-9]\|hello #[0-9][0-9]'
+step "what the example services printed (captured through vermiliond's log pipes)"
+grep '| ' "$log" | grep -v -E 'hello #([3-9]|[0-9][0-9])|(web|admin-panel).service\|'
