@@ -19,6 +19,12 @@ class Timer {
   [[nodiscard]] virtual bool armed() const = 0;
 };
 
+// Ends the watch when destroyed.
+class FdWatch {
+ public:
+  virtual ~FdWatch() = default;
+};
+
 class EventPort {
  public:
   virtual ~EventPort() = default;
@@ -26,6 +32,9 @@ class EventPort {
   [[nodiscard]] virtual usec_t now_realtime() const = 0;
   // The callback runs from the loop, never from inside arm().
   [[nodiscard]] virtual std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) = 0;
+  // Calls on_ready (from the loop) once, when fd becomes readable: a pidfd
+  // becomes readable when its process exits. The callback may destroy the watch.
+  [[nodiscard]] virtual std::unique_ptr<FdWatch> watch_readable(int fd, std::function<void()> on_ready) = 0;
 };
 
 // deadline = now + span, saturating at "never".

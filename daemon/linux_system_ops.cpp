@@ -4,6 +4,7 @@
 #include <signal.h>
 #include "pidfd.h"
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -202,6 +203,15 @@ int LinuxSystemOps::open_process(pid_t pid, SpawnedProcess& out) {
   out.pid = pid;
   out.pidfd = std::move(pidfd);
   return 0;
+}
+
+bool LinuxSystemOps::is_own_child(const SpawnedProcess& process) {
+  if (!process.pidfd) return false;
+  siginfo_t info{};
+  // WNOWAIT: only look; the supervisor's reaping loop collects the status.
+  // P_PIDFD (Linux 5.4) is in <linux/wait.h> but not in glibc 2.36's idtype_t.
+  constexpr auto kPidfd = static_cast<idtype_t>(3);
+  return waitid(kPidfd, static_cast<id_t>(process.pidfd.get()), &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
 int LinuxSystemOps::read_pid_file(const std::string& path, pid_t& out) {

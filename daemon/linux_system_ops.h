@@ -45,6 +45,7 @@ class LinuxSystemOps final : public SystemOps {
   [[nodiscard]] int spawn(const SpawnRequest& request, SpawnedProcess& out) override;
   int signal_process(const SpawnedProcess& process, int sig) override;
   [[nodiscard]] int open_process(pid_t pid, SpawnedProcess& out) override;
+  [[nodiscard]] bool is_own_child(const SpawnedProcess& process) override;
   [[nodiscard]] int read_pid_file(const std::string& path, pid_t& out) override;
   [[nodiscard]] bool path_exists(const std::string& path) override;
   [[nodiscard]] int create_runtime_directories(const ServiceConfig& config) override;

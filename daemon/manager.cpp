@@ -6,8 +6,8 @@
 
 namespace vermilion {
 
-// Services arm timers through this port; when one fires, the manager drains
-// its queues right after, as it does after every other event.
+// Services arm timers and watch pidfds through this port; when one fires,
+// the manager drains its queues right after, as after every other event.
 class Manager::DrainingPort final : public EventPort {
  public:
   DrainingPort(EventPort& inner, Manager& manager) : inner_(inner), manager_(manager) {}
@@ -16,6 +16,12 @@ class Manager::DrainingPort final : public EventPort {
   [[nodiscard]] std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) override {
     return inner_.make_timer([this, fire = std::move(on_fire)] {
       fire();
+      manager_.process_queues();
+    });
+  }
+  [[nodiscard]] std::unique_ptr<FdWatch> watch_readable(int fd, std::function<void()> on_ready) override {
+    return inner_.watch_readable(fd, [this, ready = std::move(on_ready)] {
+      ready();
       manager_.process_queues();
     });
   }

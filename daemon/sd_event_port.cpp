@@ -44,7 +44,9 @@ class SdTimer final : public Timer {
   static int dispatch(sd_event_source*, uint64_t, void* self) {
     auto* timer = static_cast<SdTimer*>(self);
     timer->armed_ = false;
-    timer->fire_();  // may destroy other timers, never this one's owner mid-call
+    // A copy: the callback may destroy this timer (and the original) while it runs.
+    std::function<void()> fire = timer->fire_;
+    fire();
     return 0;
   }
   sd_event* loop_;
@@ -53,7 +55,31 @@ class SdTimer final : public Timer {
   bool armed_ = false;
 };
 
+class SdFdWatch final : public FdWatch {
+ public:
+  explicit SdFdWatch(std::function<void()> ready) : ready_(std::move(ready)) {}
+  static int dispatch(sd_event_source* source, int, uint32_t, void* self) {
+    sd_event_source_set_enabled(source, SD_EVENT_OFF);  // once: see EventPort
+    // A copy: the callback may destroy this watch (and the original) while it runs.
+    std::function<void()> ready = static_cast<SdFdWatch*>(self)->ready_;
+    ready();
+    return 0;
+  }
+  EventSourcePtr source;
+
+ private:
+  std::function<void()> ready_;
+};
+
 }  // namespace
+
+std::unique_ptr<FdWatch> SdEventPort::watch_readable(int fd, std::function<void()> on_ready) {
+  auto watch = std::make_unique<SdFdWatch>(std::move(on_ready));
+  sd_event_source* s = nullptr;
+  if (sd_event_add_io(loop_, &s, fd, EPOLLIN, &SdFdWatch::dispatch, watch.get()) < 0) return nullptr;
+  watch->source.reset(s);
+  return watch;
+}
 
 usec_t SdEventPort::now_monotonic() const {
   uint64_t now = 0;

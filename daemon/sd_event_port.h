@@ -13,6 +13,7 @@ class SdEventPort final : public EventPort {
   [[nodiscard]] usec_t now_monotonic() const override;
   [[nodiscard]] usec_t now_realtime() const override;
   [[nodiscard]] std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) override;
+  [[nodiscard]] std::unique_ptr<FdWatch> watch_readable(int fd, std::function<void()> on_ready) override;
 
  private:
   sd_event* loop_;

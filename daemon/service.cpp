@@ -125,16 +125,7 @@ void Service::reset_failed() {
 }
 
 bool Service::is_stopping() const {
-  switch (sub_) {
-    case SubState::stop:
-    case SubState::stop_watchdog:
-    case SubState::stop_sigterm:
-    case SubState::stop_sigkill:
-    case SubState::stop_post:
-    case SubState::final_sigterm:
-    case SubState::final_sigkill: return true;
-    default: return false;
-  }
+  return active_state_of(sub_, false) == ActiveState::deactivating;
 }
 
 bool Service::owns_process(pid_t pid) const {
@@ -467,12 +458,25 @@ bool Service::adopt_main_pid(pid_t pid) {
   main_pid_unknown_ = false;
   if (scope_) scope_->adopt(pid);
   env_.listener.on_pid_attached(*this, pid);
+  if (main_.pidfd)
+    adopted_main_watch_ = env_.port.watch_readable(main_.pidfd.get(), [this] { on_adopted_main_readable(); });
   return true;
 }
 
 void Service::forget_main() {
+  adopted_main_watch_.reset();
   if (main_.pid > 0) env_.listener.on_pid_detached(*this, main_.pid);
   main_ = SpawnedProcess{};
+}
+
+// The adopted main process ended. If it is our child after all (reparented to
+// us, the subreaper), SIGCHLD brings its status; otherwise its parent reaped
+// it and the status is lost: like systemd, count it as a clean exit.
+void Service::on_adopted_main_readable() {
+  adopted_main_watch_.reset();
+  if (main_gone() || env_.ops.is_own_child(main_)) return;
+  message("main process " + std::to_string(main_.pid) + " (not our child) exited; its status is unknown");
+  on_main_exited(ExitInfo{CLD_EXITED, 0});
 }
 
 void Service::forget_control() {

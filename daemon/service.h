@@ -161,6 +161,7 @@ class Service {
   [[nodiscard]] int spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out);
 
   void on_main_exited(ExitInfo info);
+  void on_adopted_main_readable();
   void on_control_exited(ExitInfo info);
   void on_timeout();
   void on_watchdog_timeout();
@@ -199,6 +200,9 @@ class Service {
   std::size_t main_command_index_ = 0;  // oneshot runs ExecStart= commands in turn
   std::unique_ptr<ProcessScope> scope_;
 
+  // The pidfd of a main process we adopted (MAINPID=, PIDFile=): unless it is
+  // our child, no SIGCHLD tells of its end, its pidfd does.
+  std::unique_ptr<FdWatch> adopted_main_watch_;
   std::unique_ptr<Timer> phase_timer_;
   std::unique_ptr<Timer> watchdog_timer_;
   usec_t watchdog_usec_ = 0;

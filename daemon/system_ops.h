@@ -68,6 +68,9 @@ class SystemOps {
   [[nodiscard]] virtual int spawn(const SpawnRequest& request, SpawnedProcess& out) = 0;
   // Signals one process through its pidfd (or pid when pidfd is invalid).
   virtual int signal_process(const SpawnedProcess& process, int sig) = 0;
+  // Whether the process is our own child (then SIGCHLD will tell of its
+  // exit, with its status); false for a process we only adopted.
+  [[nodiscard]] virtual bool is_own_child(const SpawnedProcess& process) = 0;
   // Opens a pidfd for a process we did not fork (MAINPID=, PIDFile=).
   [[nodiscard]] virtual int open_process(pid_t pid, SpawnedProcess& out) = 0;
   // Reads a PID file. Returns 0 or -errno.

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "loop_wait.h"
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -23,20 +25,8 @@ namespace {
 using namespace std::literals;
 using Lines = std::vector<std::string>;
 
-std::uint64_t monotonic_usec() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000u;
-}
-
-// Runs the loop until done() holds or 10 s have passed; returns done().
-bool run_until(sd_event* loop, const std::function<bool()>& done) {
-  const std::uint64_t deadline = monotonic_usec() + 10'000'000u;
-  while (!done() && monotonic_usec() < deadline) {
-    if (sd_event_run(loop, 100'000) < 0) return false;
-  }
-  return done();
-}
+using testing::monotonic_usec;
+using testing::run_until;
 
 void write_all(int fd, std::string_view data) {
   while (!data.empty()) {

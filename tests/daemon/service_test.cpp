@@ -347,6 +347,42 @@ TEST_F(ServiceTest, WatchdogTimeoutAbortsAndRestarts) {
   EXPECT_EQ(s.sub_state(), SubState::auto_restart);
 }
 
+TEST_F(ServiceTest, AnAdoptedMainThatIsNotOurChildIsWatchedThroughItsPidfd) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.notify_access = NotifyAccess::all;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t grandchild = ops_.add_process("n.service");
+  NotifyMessage m;
+  m.ready = true;
+  m.main_pid = grandchild;
+  s.on_notify(grandchild, m);
+  ASSERT_EQ(s.main_pid(), grandchild);
+  ASSERT_EQ(s.sub_state(), SubState::running);
+  // Its parent reaps it: no SIGCHLD for us, only the pidfd.
+  ops_.live.erase(grandchild);
+  port_.make_readable(ops_.pidfds[grandchild]);
+  EXPECT_EQ(s.main_pid(), 0);
+  EXPECT_NE(s.sub_state(), SubState::running);
+}
+
+TEST_F(ServiceTest, AnAdoptedMainThatIsOurChildWaitsForSigchld) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.notify_access = NotifyAccess::all;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t orphan = ops_.add_process("n.service");
+  ops_.own_children.insert(orphan);
+  NotifyMessage m;
+  m.ready = true;
+  m.main_pid = orphan;
+  s.on_notify(orphan, m);
+  port_.make_readable(ops_.pidfds[orphan]);
+  EXPECT_EQ(s.main_pid(), orphan) << "the status comes with SIGCHLD";
+  exit_process(orphan, CLD_EXITED, 3);
+  EXPECT_EQ(s.result(), ServiceResult::exit_code);
+}
+
 TEST_F(ServiceTest, OneshotRunsCommandsInTurnAndRemainsAfterExit) {
   ServiceConfig c = make_config("setup.service", ServiceType::oneshot);
   c.exec_start.push_back(make_command("/bin/second"));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <functional>
@@ -58,6 +59,36 @@ class FakeEventPort : public EventPort {
     now_ = target;
   }
 
+  class FakeWatch : public FdWatch {
+   public:
+    FakeWatch(FakeEventPort& port, int fd, std::function<void()> ready) : port_(port), fd_(fd), ready_(std::move(ready)) {
+      port_.watches_.insert(this);
+    }
+    ~FakeWatch() override { port_.watches_.erase(this); }
+
+   private:
+    friend class FakeEventPort;
+    FakeEventPort& port_;
+    int fd_;
+    bool fired_ = false;
+    std::function<void()> ready_;
+  };
+  [[nodiscard]] std::unique_ptr<FdWatch> watch_readable(int fd, std::function<void()> on_ready) override {
+    return std::make_unique<FakeWatch>(*this, fd, std::move(on_ready));
+  }
+  // Makes every watch on fd fire, as the loop would when it became readable.
+  void make_readable(int fd) {
+    std::vector<FakeWatch*> ready;
+    for (FakeWatch* w : watches_)
+      if (w->fd_ == fd) ready.push_back(w);
+    for (FakeWatch* w : ready) {
+      if (!watches_.count(w) || w->fired_) continue;
+      w->fired_ = true;  // once, as the real port
+      std::function<void()> call = w->ready_;
+      call();
+    }
+  }
+
   // The earliest armed deadline, or infinity.
   [[nodiscard]] usec_t next_deadline() const {
     usec_t best = kUsecInfinity;
@@ -68,6 +99,7 @@ class FakeEventPort : public EventPort {
  private:
   usec_t now_ = 1'000'000;
   std::set<FakeTimer*> timers_;
+  std::set<FakeWatch*> watches_;
 };
 
 struct SpawnRecord {
@@ -127,8 +159,11 @@ class FakeSystemOps : public SystemOps {
   int open_process(pid_t pid, SpawnedProcess& out) override {
     if (!live.count(pid)) return -ESRCH;
     out.pid = pid;
+    out.pidfd = unique_fd(::dup(0));  // stands for a pidfd: a real, distinct fd number
+    pidfds[pid] = out.pidfd.get();
     return 0;
   }
+  bool is_own_child(const SpawnedProcess& p) override { return own_children.count(p.pid) > 0; }
   int read_pid_file(const std::string& path, pid_t& out) override {
     auto it = pid_files.find(path);
     if (it == pid_files.end()) return -ENOENT;
@@ -157,6 +192,8 @@ class FakeSystemOps : public SystemOps {
   }
 
   std::map<pid_t, std::string> live;  // pid -> service
+  std::set<pid_t> own_children;       // adopted processes that are our children anyway
+  std::map<pid_t, int> pidfds;        // opened by open_process
   std::vector<SpawnRecord> spawns;
   std::vector<SignalRecord> signals;
   std::map<std::string, pid_t> pid_files;
