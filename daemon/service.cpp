@@ -156,6 +156,7 @@ void Service::begin_run() {
   result_ = ServiceResult::success;
   main_exit_ = {};
   status_text_.clear();
+  status_errno_ = 0;
   main_command_index_ = 0;
   watchdog_usec_ = running_->watchdog_usec;
   scope_ = env_.ops.create_scope(running_->name);
@@ -685,6 +686,7 @@ void Service::on_notify(pid_t sender, const NotifyMessage& msg) {
     return;
   }
   if (msg.status) status_text_ = *msg.status;
+  if (msg.errno_value) status_errno_ = *msg.errno_value;
   if (msg.main_pid && *msg.main_pid != main_.pid &&
       (sub_ == SubState::start || sub_ == SubState::start_post || sub_ == SubState::running ||
        sub_ == SubState::reload)) {

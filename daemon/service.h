@@ -121,6 +121,8 @@ class Service {
   [[nodiscard]] unsigned n_restarts() const { return n_restarts_; }
   [[nodiscard]] const ExitInfo& exec_main_status() const { return main_exit_; }
   [[nodiscard]] const std::string& status_text() const { return status_text_; }
+  // ERRNO= from sd_notify (systemd's StatusErrno); 0 when none.
+  [[nodiscard]] int status_errno() const { return status_errno_; }
   [[nodiscard]] bool last_reload_failed() const { return reload_failed_; }
   [[nodiscard]] usec_t active_enter_timestamp() const { return active_enter_realtime_; }
   [[nodiscard]] usec_t active_exit_timestamp() const { return active_exit_realtime_; }
@@ -211,6 +213,7 @@ class Service {
   unsigned n_restarts_ = 0;
   ExitInfo main_exit_;
   std::string status_text_;
+  int status_errno_ = 0;
   usec_t active_enter_realtime_ = 0, active_exit_realtime_ = 0;
   usec_t inactive_enter_realtime_ = 0, inactive_exit_realtime_ = 0;
 };

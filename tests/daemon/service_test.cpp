@@ -264,9 +264,11 @@ TEST_F(ServiceTest, NotifyWaitsForReady) {
   NotifyMessage ready;
   ready.ready = true;
   ready.status = "serving";
+  ready.errno_value = 11;
   s.on_notify(s.main_pid(), ready);
   EXPECT_EQ(s.sub_state(), SubState::running);
   EXPECT_EQ(s.status_text(), "serving");
+  EXPECT_EQ(s.status_errno(), 11);
 }
 
 TEST_F(ServiceTest, NotifyAccessAllAcceptsAnyProcessOfTheService) {
