@@ -291,6 +291,7 @@ struct LinkServer::Calls {
       self.close("the child hung up");
       return 1;
     }
+    if (!self.child_spoke_) self.child_spoke();
     if (sd_bus_message_get_type(m, nullptr) != 0) {
       uint8_t type = 0;
       sd_bus_message_get_type(m, &type);
@@ -478,8 +479,25 @@ void LinkServer::revoked(Slot slot) noexcept {
   check_queue();
 }
 
+void LinkServer::child_spoke() {
+  child_spoke_ = true;
+  auto pending = std::move(pending_connections_);
+  for (auto& [fd, badge] : pending) connection(std::move(fd), badge);
+}
+
 void LinkServer::connection(unique_fd fd, std::uint64_t badge) noexcept {
   if (closed_) return;
+  if (!child_spoke_) {
+    // Held, not dropped; bounded like the write queue.
+    if (pending_connections_.size() >= broker_.limits().queued_messages_per_link) {
+      broker_.audit("quota", holder_, "pending-connections=" + std::to_string(pending_connections_.size()),
+                    "disconnected (child never spoke)");
+      close("it never spoke while connections queued up");
+      return;
+    }
+    pending_connections_.emplace_back(std::move(fd), badge);
+    return;
+  }
   sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Connection", "ht", fd.get(), badge);
   check_queue();
 }

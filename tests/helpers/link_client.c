@@ -21,8 +21,10 @@
  *   watch SLOT                -> "done Watch"
  *   wait SIGNAL [COUNT]       -> "waiting SIGNAL", then "signal NAME ARGS" for each received signal
  *                                until COUNT of SIGNAL
- *   serve                     -> answers each Connection: writes "hello badge=B" to it and keeps
- *                                its end open (so only the broker can end the stream)
+ *   serve                     -> calls ListCapabilities (a link delivers Connection only once
+ *                                the child spoke), prints "serving", then answers each
+ *                                Connection: writes "hello badge=B" to it and keeps its end
+ *                                open (so only the broker can end the stream)
  *   derive-until SLOT RIGHTS  -> derives until an error: "derived-count N", then the error
  *   passfd SLOT               -> calls Derive with an fd attached: "error ..." or "done passfd"
  *   flood SLOT NAME           -> Status calls, 32 in flight, forever: "flooding" once the first
@@ -314,6 +316,13 @@ int main(int argc, char **argv) {
       if (i + 1 < argc && atoi(argv[i + 1]) > 0) count = atoi(argv[++i]);
       wait_signals(want, count);
     } else if (strcmp(cmd, "serve") == 0) {
+      sd_bus_error e = SD_BUS_ERROR_NULL;
+      r = sd_bus_call_method(bus, NULL, "/org/vermilion1/link", "org.vermilion1.Link", "ListCapabilities", &e,
+                             &reply, "");
+      if (r < 0) {
+        report_error(&e, r);
+        continue;
+      }
       printf("serving\n");
       fflush(stdout);
       wait_signals(NULL, 0);

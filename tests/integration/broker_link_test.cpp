@@ -134,6 +134,26 @@ TEST_F(BrokerTest, GrantOverEndpointDeliversAWeakerCopyWithTheEndpointBadge) {
                        "result=denied (rights_exceed)"}));
 }
 
+// sd-bus clients pipeline their authentication and fail (EIO) when an fd
+// arrives while they still read the handshake's answer. b here has started
+// its link but not read anything when a connects: the Connection (with its
+// fd) must wait until b has spoken, and then arrive intact.
+TEST_F(BrokerTest, ConnectionWaitsUntilTheServingChildHasSpoken) {
+  simple("b", "sigwait serve");
+  simple("a", "connect 1");
+  policy("a.policy", "[Grant]\nTo=a\nCapability=endpoint:b\nRights=connect\nBadge=3\n");
+  policy("b.policy", "[Grant]\nTo=b\nCapability=manager\nRights=list\n");
+  boot();
+  ASSERT_TRUE(started("b"));
+  ASSERT_TRUE(wait_log("b.service", "sigwaiting"));
+  ASSERT_TRUE(started("a"));
+  ASSERT_TRUE(wait_log("a.service", "connected"));
+  signal_main("b");
+  ASSERT_TRUE(wait_log("a.service", "peer-said hello badge=3"));
+  EXPECT_TRUE(has_log("b.service", "signal Connection 3"));
+  EXPECT_FALSE(has_log("b.service", "error")) << ::testing::PrintToString(log_lines("b.service"));
+}
+
 // fd capabilities: a listening socket policy opens where the service could
 // not (a root-only directory), handed over with systemd's LISTEN_FDS protocol
 // to a service that runs as nobody.
