@@ -1,5 +1,6 @@
 #include "link_server.h"
 
+#include <sys/socket.h>
 #include <systemd/sd-id128.h>
 
 #include <cerrno>
@@ -440,6 +441,10 @@ int LinkServer::create(sd_event* loop, Broker& broker, std::string holder, uniqu
   }
   if ((r = sd_bus_add_node_enumerator(bus, nullptr, kCapabilityPathPrefix, &Calls::enumerate, self)) < 0) return r;
   if ((r = sd_bus_start(bus)) < 0) return r;
+  // After sd_bus_start(), which raised the buffer.
+  if (int size = broker.limits().link_send_buffer_bytes; size > 0) {
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) < 0) return -errno;
+  }
   if ((r = sd_bus_attach_event(bus, loop, SD_EVENT_PRIORITY_NORMAL)) < 0) return r;
   broker.attach(link->holder_, *link);
   out = std::move(link);

@@ -28,7 +28,7 @@
  *   derive-until SLOT RIGHTS  -> derives until an error: "derived-count N", then the error
  *   passfd SLOT               -> calls Derive with an fd attached: "error ..." or "done passfd"
  *   flood SLOT NAME           -> Status calls, 32 in flight, forever: "flooding" once the first
- *                                replies came, "flood-count N" every 5000 replies
+ *                                replies came, "flood-count N" every 500 replies
  *   latency SLOT NAME COUNT   -> COUNT Status round trips one after another:
  *                                "latency max_us=X median_us=Y"
  *   sigwait                   -> "sigwaiting", then blocks (without reading the link) until
@@ -80,7 +80,7 @@ static int on_flood_reply(sd_bus_message *m, void *userdata, sd_bus_error *e) {
     exit(1);
   }
   if (++flood_replies == 32) printf("flooding\n");
-  if (flood_replies % 5000 == 0) printf("flood-count %ld\n", flood_replies);
+  if (flood_replies % 500 == 0) printf("flood-count %ld\n", flood_replies);
   fflush(stdout);
   return send_flood_call(flood_path, userdata);
 }
