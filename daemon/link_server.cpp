@@ -1,5 +1,6 @@
 #include "link_server.h"
 
+#include <sys/socket.h>
 #include <systemd/sd-id128.h>
 
 #include <cerrno>
@@ -291,6 +292,7 @@ struct LinkServer::Calls {
       self.close("the child hung up");
       return 1;
     }
+    if (!self.child_spoke_) self.child_spoke();
     if (sd_bus_message_get_type(m, nullptr) != 0) {
       uint8_t type = 0;
       sd_bus_message_get_type(m, &type);
@@ -439,6 +441,10 @@ int LinkServer::create(sd_event* loop, Broker& broker, std::string holder, uniqu
   }
   if ((r = sd_bus_add_node_enumerator(bus, nullptr, kCapabilityPathPrefix, &Calls::enumerate, self)) < 0) return r;
   if ((r = sd_bus_start(bus)) < 0) return r;
+  // After sd_bus_start(), which raised the buffer.
+  if (int size = broker.limits().link_send_buffer_bytes; size > 0) {
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) < 0) return -errno;
+  }
   if ((r = sd_bus_attach_event(bus, loop, SD_EVENT_PRIORITY_NORMAL)) < 0) return r;
   broker.attach(link->holder_, *link);
   out = std::move(link);
@@ -478,8 +484,25 @@ void LinkServer::revoked(Slot slot) noexcept {
   check_queue();
 }
 
+void LinkServer::child_spoke() {
+  child_spoke_ = true;
+  auto pending = std::move(pending_connections_);
+  for (auto& [fd, badge] : pending) connection(std::move(fd), badge);
+}
+
 void LinkServer::connection(unique_fd fd, std::uint64_t badge) noexcept {
   if (closed_) return;
+  if (!child_spoke_) {
+    // Held, not dropped; bounded like the write queue.
+    if (pending_connections_.size() >= broker_.limits().queued_messages_per_link) {
+      broker_.audit("quota", holder_, "pending-connections=" + std::to_string(pending_connections_.size()),
+                    "disconnected (child never spoke)");
+      close("it never spoke while connections queued up");
+      return;
+    }
+    pending_connections_.emplace_back(std::move(fd), badge);
+    return;
+  }
   sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Connection", "ht", fd.get(), badge);
   check_queue();
 }

@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "broker.h"
 #include "unique_fd.h"
@@ -56,6 +58,13 @@ class LinkServer final : public LinkPeer {
   sd_bus* bus_ = nullptr;
   std::size_t in_flight_ = 0;
   bool closed_ = false;
+  // A client may pipeline its authentication (sd-bus sends AUTH, NEGOTIATE_UNIX_FD
+  // and BEGIN at once) and then fails with EIO if fds arrive before it has read
+  // the server's answer. It has read it once it sends anything, so fds we send
+  // unasked (Connection) wait for the child's first message.
+  bool child_spoke_ = false;
+  std::vector<std::pair<unique_fd, std::uint64_t>> pending_connections_;
+  void child_spoke();
   // Job replies arrive after the call returned; they check this first.
   std::shared_ptr<LinkServer*> self_;
 };

@@ -162,7 +162,7 @@ int Supervisor::init() {
         return log ? log->buffer().tail(lines) : std::vector<LogLine>{};
       },
       [this] { reload(); });
-  broker_ = std::make_unique<Broker>(*control_, logger_);
+  broker_ = std::make_unique<Broker>(*control_, logger_, options_.broker_limits);
   if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(options_.scope);
   return 0;
 }

@@ -43,6 +43,7 @@ struct SupervisorOptions {
   std::size_t log_buffer_bytes = LogBuffer::kDefaultMaxBytes;
   bool start_boot_units = true;
   bool use_journal = true;  // forward service output to journald when it runs
+  BrokerLimits broker_limits;  // quotas of every private link
 };
 
 class Supervisor final : public ManagerObserver, private SpawnHook {

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* POLLRDHUP */
 /* A service that talks to vermiliond over its private link with sd-bus, the
  * way any D-Bus library can. It runs the commands given as arguments, in
  * order, printing one line per result to stdout (which the supervisor
@@ -11,18 +12,35 @@
  *   derive SLOT RIGHTS        -> "derived SLOT"
  *   grant ENDPOINT SLOT RIGHTS -> "granted SLOT"
  *   revoke SLOT | drop SLOT   -> "done Revoke" | "done Drop"
- *   connect SLOT              -> "connected", then echoes one line through the socket: "peer-said TEXT"
+ *   connect SLOT              -> "connected", then reads one line through the socket: "peer-said TEXT",
+ *                                then "connection-open" if the socket is still open (else
+ *                                "connection-closed-early"); the socket is kept for `eof`
+ *   eof                       -> reads the connected socket until it ends: "connection-closed N"
  *   open SLOT                 -> "opened FDKIND"
  *   services SLOT             -> "service NAME ACTIVE SUB" per service
  *   watch SLOT                -> "done Watch"
- *   wait SIGNAL [COUNT]       -> "signal NAME ARGS" for each received signal until COUNT of SIGNAL
- *   serve                     -> answers each Connection: writes "hello badge=B" to it
+ *   wait SIGNAL [COUNT]       -> "waiting SIGNAL", then "signal NAME ARGS" for each received signal
+ *                                until COUNT of SIGNAL
+ *   serve                     -> calls ListCapabilities (a link delivers Connection only once
+ *                                the child spoke), prints "serving", then answers each
+ *                                Connection: writes "hello badge=B" to it and keeps its end
+ *                                open (so only the broker can end the stream)
+ *   derive-until SLOT RIGHTS  -> derives until an error: "derived-count N", then the error
+ *   passfd SLOT               -> calls Derive with an fd attached: "error ..." or "done passfd"
+ *   flood SLOT NAME           -> Status calls, 32 in flight, forever: "flooding" once the first
+ *                                replies came, "flood-count N" every 500 replies
+ *   latency SLOT NAME COUNT   -> COUNT Status round trips one after another:
+ *                                "latency max_us=X median_us=Y"
+ *   sigwait                   -> "sigwaiting", then blocks (without reading the link) until
+ *                                SIGUSR1: "got-usr1"
  *   env                       -> "env NAME=VALUE" for LISTEN_* and VERMILION_BROKER_FD
  *   accept                    -> accept() on fd 3 (LISTEN_FDS), write "accepted" to the client
  *   hold                      -> waits for SIGTERM
  * Errors print "error NAME MESSAGE" and go on with the next command.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +48,42 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <systemd/sd-bus.h>
+#include <time.h>
 #include <unistd.h>
 
 static sd_bus *bus;
+static int conn = -1; /* the socket of the last `connect` */
+
+static uint64_t now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int compare_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* flood: keeps 32 Status calls in flight until killed. */
+static long flood_replies;
+static int on_flood_reply(sd_bus_message *m, void *userdata, sd_bus_error *e);
+static int send_flood_call(const char *path, const char *name) {
+  return sd_bus_call_method_async(bus, NULL, NULL, path, "org.vermilion1.ServiceCapability", "Status",
+                                  on_flood_reply, (void *)name, "s", name);
+}
+static const char *flood_path;
+static int on_flood_reply(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+  (void)e;
+  if (sd_bus_message_is_method_error(m, NULL)) {
+    printf("error %s %s\n", sd_bus_message_get_error(m)->name, sd_bus_message_get_error(m)->message);
+    exit(1);
+  }
+  if (++flood_replies == 32) printf("flooding\n");
+  if (flood_replies % 500 == 0) printf("flood-count %ld\n", flood_replies);
+  fflush(stdout);
+  return send_flood_call(flood_path, userdata);
+}
 
 static void path_of(char *out, size_t n, const char *slot) {
   snprintf(out, n, "/org/vermilion1/link/cap/%s", slot);
@@ -92,6 +143,8 @@ static int print_signal(sd_bus_message *m, const char *want, int *seen) {
     char line[64];
     int n = snprintf(line, sizeof line, "hello badge=%llu\n", (unsigned long long)badge);
     if (write(fd, line, (size_t)n) < 0) printf("error write %s\n", strerror(errno));
+    /* The message owns fd; keep a copy so the stream lives until the broker cuts it. */
+    if (fcntl(fd, F_DUPFD_CLOEXEC, 3) < 0) printf("error dup %s\n", strerror(errno));
   } else {
     return 0;
   }
@@ -103,6 +156,10 @@ static int print_signal(sd_bus_message *m, const char *want, int *seen) {
 /* Processes incoming messages until `count` signals named `want` arrived. */
 static int wait_signals(const char *want, int count) {
   int seen = 0;
+  if (want) {
+    printf("waiting %s\n", want);
+    fflush(stdout);
+  }
   while (!want || seen < count) {
     sd_bus_message *m = NULL;
     int r = sd_bus_process(bus, &m);
@@ -112,11 +169,9 @@ static int wait_signals(const char *want, int count) {
       return r;
     }
     if (m) {
-      if (sd_bus_message_get_type(m, NULL) >= 0) {
-        uint8_t type = 0;
-        sd_bus_message_get_type(m, &type);
-        if (type == SD_BUS_MESSAGE_SIGNAL) print_signal(m, want, &seen);
-      }
+      /* (sd_bus_message_get_type() with a NULL pointer is -EINVAL, not a test.) */
+      uint8_t type = 0;
+      if (sd_bus_message_get_type(m, &type) >= 0 && type == SD_BUS_MESSAGE_SIGNAL) print_signal(m, want, &seen);
       sd_bus_message_unref(m);
       continue;
     }
@@ -128,6 +183,11 @@ static int wait_signals(const char *want, int count) {
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
+  /* For `sigwait`: SIGUSR1 never kills us, whenever it comes. */
+  sigset_t usr1;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  sigprocmask(SIG_BLOCK, &usr1, NULL);
   const char *fd_text = getenv("VERMILION_BROKER_FD");
   int r;
   if (!fd_text) {
@@ -218,18 +278,21 @@ int main(int argc, char **argv) {
         sd_bus_message_read(reply, "h", &sock);
         printf("connected\n");
         fflush(stdout);
+        conn = fcntl(sock, F_DUPFD_CLOEXEC, 3); /* the reply owns sock */
         char buf[128];
-        ssize_t n = read(sock, buf, sizeof buf - 1);
+        ssize_t n = read(conn, buf, sizeof buf - 1);
         if (n > 0) {
           buf[n] = 0;
           buf[strcspn(buf, "\n")] = 0;
           printf("peer-said %s\n", buf);
         }
-        fflush(stdout);
-        /* Then wait until the broker cuts it (revocation): read returns 0. */
-        n = read(sock, buf, sizeof buf);
-        printf("connection-closed %zd\n", n);
+        struct pollfd p = {.fd = conn, .events = POLLIN | POLLRDHUP};
+        printf("%s\n", poll(&p, 1, 0) == 0 ? "connection-open" : "connection-closed-early");
       }
+    } else if (strcmp(cmd, "eof") == 0) {
+      char buf[128];
+      ssize_t n = read(conn, buf, sizeof buf);
+      printf("connection-closed %zd\n", n);
     } else if (strcmp(cmd, "open") == 0 && i + 1 < argc) {
       if (call(argv[++i], "org.vermilion1.FdCapability", "Open", &reply, "") >= 0) {
         int got;
@@ -253,6 +316,13 @@ int main(int argc, char **argv) {
       if (i + 1 < argc && atoi(argv[i + 1]) > 0) count = atoi(argv[++i]);
       wait_signals(want, count);
     } else if (strcmp(cmd, "serve") == 0) {
+      sd_bus_error e = SD_BUS_ERROR_NULL;
+      r = sd_bus_call_method(bus, NULL, "/org/vermilion1/link", "org.vermilion1.Link", "ListCapabilities", &e,
+                             &reply, "");
+      if (r < 0) {
+        report_error(&e, r);
+        continue;
+      }
       printf("serving\n");
       fflush(stdout);
       wait_signals(NULL, 0);
@@ -271,6 +341,60 @@ int main(int argc, char **argv) {
         close(client);
         printf("accepted one\n");
       }
+    } else if (strcmp(cmd, "derive-until") == 0 && i + 2 < argc) {
+      const char *slot = argv[++i], *rights = argv[++i];
+      int n = 0;
+      for (;;) {
+        sd_bus_message *r2 = NULL;
+        if (call(slot, "org.vermilion1.Capability", "Derive", &r2, "s", rights) < 0) break;
+        sd_bus_message_unref(r2);
+        ++n;
+      }
+      printf("derived-count %d\n", n);
+    } else if (strcmp(cmd, "passfd") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.Capability", "Derive", &reply, "sh", "status", 0) >= 0)
+        printf("done passfd\n");
+    } else if (strcmp(cmd, "flood") == 0 && i + 2 < argc) {
+      char path[128];
+      path_of(path, sizeof path, argv[++i]);
+      flood_path = path;
+      const char *name = argv[++i];
+      for (int k = 0; k < 32; ++k) send_flood_call(path, name);
+      for (;;) {
+        int r2 = sd_bus_process(bus, NULL);
+        if (r2 < 0) {
+          printf("error process %s\n", strerror(-r2));
+          return 1;
+        }
+        if (r2 == 0 && sd_bus_wait(bus, UINT64_MAX) < 0) return 1;
+      }
+    } else if (strcmp(cmd, "latency") == 0 && i + 3 < argc) {
+      const char *slot = argv[++i], *name = argv[++i];
+      int count = atoi(argv[++i]);
+      uint64_t *samples = calloc((size_t)(count > 0 ? count : 1), sizeof *samples);
+      int n = 0;
+      for (; n < count; ++n) {
+        sd_bus_message *r2 = NULL;
+        uint64_t t0 = now_us();
+        if (call(slot, "org.vermilion1.ServiceCapability", "Status", &r2, "s", name) < 0) break;
+        samples[n] = now_us() - t0;
+        sd_bus_message_unref(r2);
+      }
+      if (n == count && n > 0) {
+        qsort(samples, (size_t)n, sizeof *samples, compare_u64);
+        printf("latency max_us=%llu median_us=%llu\n", (unsigned long long)samples[n - 1],
+               (unsigned long long)samples[n / 2]);
+      }
+      free(samples);
+    } else if (strcmp(cmd, "sigwait") == 0) {
+      printf("sigwaiting\n");
+      fflush(stdout);
+      sigset_t wanted;
+      sigemptyset(&wanted);
+      sigaddset(&wanted, SIGUSR1);
+      int sig = 0;
+      sigwait(&wanted, &sig);
+      printf("got-usr1\n");
     } else if (strcmp(cmd, "hold") == 0) {
       printf("holding\n");
       fflush(stdout);

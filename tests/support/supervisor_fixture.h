@@ -100,6 +100,7 @@ class SupervisorFixture : public ::testing::Test {
     options.runtime_dir = runtime_.file("vermilion");
     options.use_journal = false;
     options.log_level = LogLevel::debug;
+    options.broker_limits = broker_limits_;
     // The daemon's own log goes to a file the test can read (audit lines),
     // and is echoed to stderr when the test ends.
     log_fd_ = ::open(scratch_.file("vermiliond.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -156,6 +157,7 @@ class SupervisorFixture : public ::testing::Test {
   }
 
   TempDir units_, policies_, runtime_, scratch_;
+  BrokerLimits broker_limits_;  // set before boot() to test quotas
   int log_fd_ = -1;
   std::unique_ptr<Supervisor> supervisor_;
 };
