@@ -121,17 +121,18 @@ TEST_F(BrokerRevocationTest, RevokingAnEndpointCutsTheConnectionsMadeThroughIt) 
 TEST_F(BrokerRevocationTest, PolicyReloadRevokesWhatIsNoLongerGranted) {
   unit("web.service", "[Service]\nExecStart=/bin/sleep 1000\n");
   unit("other.service", "[Service]\nExecStart=/bin/sleep 1000\n");
-  // manager = slot 1, service:web = slot 2, derived from it = slot 3.
+  // Slots follow policy order: manager = slot 1 (10-manager), service:web =
+  // slot 2 (20-web), derived from it = slot 3.
   simple("a", "derive 2 status wait Revoked 2 status 2 web status 3 web services 1 list");
-  policy("10-web.policy", "[Grant]\nTo=a\nCapability=service:web\nRights=status\n");
-  policy("20-manager.policy", "[Grant]\nTo=a\nCapability=manager\nRights=list\n");
+  policy("20-web.policy", "[Grant]\nTo=a\nCapability=service:web\nRights=status\n");
+  policy("10-manager.policy", "[Grant]\nTo=a\nCapability=manager\nRights=list\n");
   boot();
   ASSERT_TRUE(started("web"));
   ASSERT_TRUE(started("a"));
   ASSERT_TRUE(wait_log("a.service", "waiting Revoked"));
   EXPECT_TRUE(has_log("a.service", "derived 3"));
 
-  policy("10-web.policy", "[Grant]\nTo=a\nCapability=service:other\nRights=status\n");
+  policy("20-web.policy", "[Grant]\nTo=a\nCapability=service:other\nRights=status\n");
   ASSERT_EQ(::kill(::getpid(), SIGHUP), 0);  // what an admin does; handled on the loop
   ASSERT_TRUE(wait_log("a.service", "listed 2"));
   EXPECT_TRUE(has_log("a.service", "signal Revoked 3"));
