@@ -13,6 +13,7 @@
 #include <string>
 
 #include "broker.h"
+#include "event_source.h"
 #include "unique_fd.h"
 
 namespace vermilion {
@@ -54,6 +55,9 @@ class LinkServer final : public LinkPeer {
   std::string holder_;
   ClosedCallback on_closed_;
   sd_bus* bus_ = nullptr;
+  // Until authentication is over: dispatches what the child sent in the same
+  // read as its BEGIN (see link_server.cpp, Calls::after_auth).
+  EventSourcePtr after_auth_;
   std::size_t in_flight_ = 0;
   bool closed_ = false;
   // Job replies arrive after the call returned; they check this first.
