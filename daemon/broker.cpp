@@ -295,10 +295,14 @@ BrokerResult Broker::open_fd(const std::string& holder, Slot slot, int& fd) {
     audit("open", holder, describe(*cap), "denied (no use right)");
     return BrokerResult::failure(broker_error::kAccessDenied, "capability does not allow use");
   }
-  // The resource belongs to the root this capability descends from.
-  const Capability* root = cap;
-  while (root && root->parent != 0) root = table_.find(root->parent);
-  auto it = root ? resources_.find(root->id) : resources_.end();
+  // The resource belongs to the root this capability descends from. Its
+  // holder may have dropped that root: then it is a slotless tombstone,
+  // which find() does not return. Only roots become tombstones (drop
+  // re-parents the children of anything else), so a parent id that find()
+  // does not know is the root's.
+  CapabilityId root = cap->id;
+  for (const Capability* c = cap; c && c->parent != 0; c = table_.find(c->parent)) root = c->parent;
+  auto it = resources_.find(root);
   if (it == resources_.end()) return BrokerResult::failure(broker_error::kFailed, "resource is gone");
   fd = it->second->fd.get();
   audit("open", holder, describe(*cap), "ok");

@@ -283,6 +283,33 @@ struct LinkServer::Calls {
     return 0;
   }
 
+  // sd-bus (systemd 252) reads the authentication lines in chunks of up to
+  // 256 bytes; what follows the client's BEGIN in the same chunk (its first
+  // messages) stays in sd-bus's read buffer when the bus starts running, and
+  // nothing wakes the loop for it: the fd has no new data and the read queue
+  // is empty, so sd-bus neither polls for it nor sets a timeout. A client
+  // that sends BEGIN and its first call back to back and then waits for the
+  // reply (GDBus does) hangs. sd-bus clients send BEGIN with their AUTH
+  // line, long before their first call, so they rarely hit it.
+  // This post source runs after every event until the bus is running, then
+  // once calls sd_bus_process() for what is buffered (a few messages at most
+  // fit in that chunk) and switches itself off; from then on sd-bus's own
+  // sources drive the link.
+  static int after_auth(sd_event_source* source, void* userdata) {
+    LinkServer& self = link(userdata);
+    if (!self.closed_ && sd_bus_is_open(self.bus_) > 0 && sd_bus_is_ready(self.bus_) == 0)
+      return 0;  // still authenticating: look again after the next event
+    sd_event_source_set_enabled(source, SD_EVENT_OFF);
+    for (int i = 0; i < kMaxBufferedAtBegin && !self.closed_ && sd_bus_is_ready(self.bus_) > 0; ++i) {
+      int r = sd_bus_process(self.bus_, nullptr);
+      if (r < 0) self.close(std::string("processing its first messages failed: ") + std::strerror(-r));
+      if (r <= 0) break;
+    }
+    return 0;
+  }
+  // 256 bytes hold fewer: a method call's header alone is over 32 bytes.
+  static constexpr int kMaxBufferedAtBegin = 16;
+
   // Sees every message first: hang-ups, fds a child tries to pass, and
   // calls to slots this link does not hold (denied and audited here, with
   // a clear error rather than a bare UnknownObject).
@@ -397,6 +424,7 @@ LinkServer::LinkServer(Broker& broker, std::string holder, ClosedCallback on_clo
       self_(std::make_shared<LinkServer*>(this)) {}
 
 LinkServer::~LinkServer() {
+  after_auth_.reset();
   *self_ = nullptr;
   broker_.detach(holder_, *this);
   if (bus_) {
@@ -446,6 +474,9 @@ int LinkServer::create(sd_event* loop, Broker& broker, std::string holder, uniqu
     if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) < 0) return -errno;
   }
   if ((r = sd_bus_attach_event(bus, loop, SD_EVENT_PRIORITY_NORMAL)) < 0) return r;
+  sd_event_source* after_auth = nullptr;
+  if ((r = sd_event_add_post(loop, &after_auth, &Calls::after_auth, self)) < 0) return r;
+  link->after_auth_.reset(after_auth);
   broker.attach(link->holder_, *link);
   out = std::move(link);
   return 0;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "broker.h"
+#include "event_source.h"
 #include "unique_fd.h"
 
 namespace vermilion {
@@ -56,6 +57,9 @@ class LinkServer final : public LinkPeer {
   std::string holder_;
   ClosedCallback on_closed_;
   sd_bus* bus_ = nullptr;
+  // Until authentication is over: dispatches what the child sent in the same
+  // read as its BEGIN (see link_server.cpp, Calls::after_auth).
+  EventSourcePtr after_auth_;
   std::size_t in_flight_ = 0;
   bool closed_ = false;
   // A client may pipeline its authentication (sd-bus sends AUTH, NEGOTIATE_UNIX_FD

@@ -1,0 +1,300 @@
+// What a capability invocation through vermiliond costs, next to the raw
+// socketpair round trip it rides on and to the same question asked through
+// a message bus. Prints one table with ratios to the raw round trip, all
+// measured in this run:
+//  (a) raw: a 128-byte ping-pong over a socketpair with a forked echo
+//      process (about the size of a Status call and of its reply);
+//  (b) broker: a real Supervisor in this process (its LinkServer served by
+//      its sd-event loop), and a child service (tests/helpers/
+//      link_bench_client.c) holding a service capability, calling
+//      ServiceCapability.Status on its private link with sd-bus;
+//  (c) dbus-daemon: the same Status call, made by the same client code, to
+//      a process that exports it with sd-bus on a private dbus-daemon.
+// Clients time every call themselves (CLOCK_MONOTONIC), one call at a time;
+// the table shows median and p95.
+//
+// Every process involved is pinned to one CPU (this process sets its
+// affinity first; forked children, the supervisor's services and
+// dbus-daemon inherit it): across CPUs a round trip is dominated by
+// wake-up latency between cores (~55 us vs ~10 us here, ARCHITECTURE.md),
+// which would hide what the layers cost. On one CPU, each round trip is two
+// context switches plus what each layer does.
+//
+// One machine, one run; nothing is asserted (goals live in benchmarks, never
+// in tests). Runs as root (the supervisor uses system scope); skips
+// otherwise. Every wait has a deadline; every process and directory it makes
+// is gone when it returns.
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "subprocess.h"
+#include "supervisor.h"
+#include "temp_dir.h"
+
+namespace vermilion {
+namespace {
+
+using testing::Subprocess;
+using testing::TempDir;
+
+constexpr long kCalls = 10000;
+constexpr long kWarmup = 1000;
+constexpr std::size_t kMessageBytes = 128;
+constexpr usec_t kTimeout = 120 * kUsecPerSec;
+constexpr int kTimeoutMs = 120 * 1000;
+const std::string kHelper = std::string(VERMILION_TEST_HELPER_DIR) + "/vermilion-test-link_bench_client";
+constexpr const char* kBusName = "org.vermilion1.BenchStatus";
+
+struct Stats {
+  double median_us = 0;
+  double p95_us = 0;
+  double min_us = 0;
+};
+
+std::uint64_t now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+int fail(const std::string& what) {
+  std::fprintf(stderr, "broker_bench: %s\n", what.c_str());
+  return 1;
+}
+
+// "rtt n=N median_ns=M p95_ns=P min_ns=L" from the client's output.
+std::optional<Stats> parse_rtt(const std::string& output) {
+  auto at = output.find("rtt n=");
+  if (at == std::string::npos) return std::nullopt;
+  long n = 0;
+  unsigned long long median = 0, p95 = 0, min = 0;
+  if (std::sscanf(output.c_str() + at, "rtt n=%ld median_ns=%llu p95_ns=%llu min_ns=%llu", &n, &median, &p95,
+                  &min) != 4 ||
+      n != kCalls)
+    return std::nullopt;
+  return Stats{static_cast<double>(median) / 1000.0, static_cast<double>(p95) / 1000.0,
+               static_cast<double>(min) / 1000.0};
+}
+
+// ---------------------------------------------------------------------------
+// (a) The raw round trip.
+
+bool write_all(int fd, const char* data, std::size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    data += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+bool read_all(int fd, char* data, std::size_t n) {
+  while (n > 0) {
+    ssize_t r = read(fd, data, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    data += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+std::optional<Stats> raw_round_trip() {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return std::nullopt;
+  pid_t pid = fork();
+  if (pid < 0) return std::nullopt;
+  if (pid == 0) {
+    // The echo end: what it reads, it writes back, until EOF.
+    close(sv[0]);
+    char buf[kMessageBytes];
+    while (read_all(sv[1], buf, sizeof buf) && write_all(sv[1], buf, sizeof buf)) {
+    }
+    _exit(0);
+  }
+  close(sv[1]);
+  char buf[kMessageBytes];
+  std::memset(buf, 'x', sizeof buf);
+  std::vector<std::uint64_t> samples;
+  samples.reserve(kCalls);
+  bool ok = true;
+  for (long i = 0; ok && i < kWarmup + kCalls; ++i) {
+    std::uint64_t t0 = now_ns();
+    ok = write_all(sv[0], buf, sizeof buf) && read_all(sv[0], buf, sizeof buf);
+    if (i >= kWarmup) samples.push_back(now_ns() - t0);
+  }
+  close(sv[0]);  // EOF ends the echo process
+  waitpid(pid, nullptr, 0);
+  if (!ok) return std::nullopt;
+  std::sort(samples.begin(), samples.end());
+  auto p95 = static_cast<std::size_t>(0.95 * static_cast<double>(samples.size() - 1) + 0.5);
+  return Stats{static_cast<double>(samples[samples.size() / 2]) / 1000.0,
+               static_cast<double>(samples[p95]) / 1000.0, static_cast<double>(samples[0]) / 1000.0};
+}
+
+// ---------------------------------------------------------------------------
+// (b) Through vermiliond: an in-process Supervisor, the client its service.
+
+std::optional<Stats> broker_round_trip(std::string& error) {
+  sigset_t saved_mask;
+  sigprocmask(SIG_SETMASK, nullptr, &saved_mask);  // the supervisor blocks the signals it handles
+  std::optional<Stats> stats;
+  {
+    TempDir units, policies, runtime;
+    units.write("bench-target.service", "[Service]\nExecStart=/bin/sleep infinity\n");
+    units.write("bench-client.service", "[Service]\nType=oneshot\nExecStart=" + kHelper + " " +
+                                            std::to_string(kCalls) + " " + std::to_string(kWarmup) + "\n");
+    policies.write("bench.policy", "[Grant]\nTo=bench-client\nCapability=service:bench-target.service\nRights=status\n");
+    SupervisorOptions options;
+    options.scope = ManagerScope::system;
+    options.unit_dirs = {units.path()};
+    options.policy_dirs = {policies.path()};
+    options.runtime_dir = runtime.file("vermilion");
+    options.use_journal = false;
+    options.log_level = LogLevel::warning;  // no audit lines (info): the real daemon's default is info
+    options.start_boot_units = false;
+    std::unique_ptr<Supervisor> supervisor;
+    if (Supervisor::create(options, supervisor) < 0) {
+      error = "creating the supervisor";
+    } else {
+      supervisor->start();
+      std::optional<JobResult> target, client;
+      EnqueueResult r1 = supervisor->manager().enqueue(JobType::start, "bench-target.service",
+                                                       [&](JobResult j) { target = j; });
+      bool ok = r1.ok && supervisor->run_until([&] { return target.has_value(); }, kTimeout) &&
+                *target == JobResult::done;
+      EnqueueResult r2{};
+      if (ok)
+        r2 = supervisor->manager().enqueue(JobType::start, "bench-client.service", [&](JobResult j) { client = j; });
+      // A oneshot's start job finishes when its process has exited.
+      ok = ok && r2.ok && supervisor->run_until([&] { return client.has_value(); }, kTimeout);
+      std::string output;
+      if (const ServiceLog* log = supervisor->log_of("bench-client.service"))
+        for (const auto& line : log->buffer().tail(100)) output += line.text + "\n";
+      stats = parse_rtt(output);
+      if (!ok || !stats) error = "the link client: " + (output.empty() ? std::string("no output") : output);
+      if (!supervisor->shutdown(kTimeout)) std::fprintf(stderr, "broker_bench: services did not stop in time\n");
+    }
+  }
+  sigprocmask(SIG_SETMASK, &saved_mask, nullptr);
+  return stats;
+}
+
+// ---------------------------------------------------------------------------
+// (c) Through a private dbus-daemon.
+
+std::optional<Stats> bus_round_trip(std::string& error) {
+  TempDir dir;
+  dir.write("bus.conf",
+            "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+            " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+            "<busconfig>\n"
+            "  <type>session</type>\n"
+            "  <listen>unix:path=" + dir.file("bus") + "</listen>\n"
+            "  <auth>EXTERNAL</auth>\n"
+            "  <policy context=\"default\">\n"
+            "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+            "    <allow eavesdrop=\"true\"/>\n"
+            "    <allow own=\"*\"/>\n"
+            "  </policy>\n"
+            "</busconfig>\n");
+  Subprocess bus({"/usr/bin/dbus-daemon", "--config-file=" + dir.file("bus.conf"), "--nofork", "--print-address"});
+  // The address is one line; as root dbus-daemon may also warn about the fd
+  // limit on the same (merged) output.
+  if (!bus.wait_for_output("unix:", kTimeoutMs) || !bus.wait_for_output("\n", kTimeoutMs)) {
+    error = "dbus-daemon gave no address: " + bus.output();
+    return std::nullopt;
+  }
+  const std::string& out = bus.output();
+  std::size_t at = out.find("unix:");
+  std::string address = out.substr(at, out.find('\n', at) - at);
+
+  Subprocess server({kHelper, "serve", address, kBusName});
+  if (!server.wait_for_output("ready", kTimeoutMs)) {
+    error = "the bus server: " + server.output();
+    return std::nullopt;
+  }
+  Subprocess client({kHelper, std::to_string(kCalls), std::to_string(kWarmup), address, kBusName});
+  int status = client.wait_exit(kTimeoutMs);
+  std::optional<Stats> stats = parse_rtt(client.output());
+  if (status != 0 || !stats) error = "the bus client: " + client.output();
+  return stats;
+}
+
+// ---------------------------------------------------------------------------
+
+struct Row {
+  std::string measurement;
+  Stats stats;
+};
+
+void print_table(const std::vector<Row>& rows) {
+  const Stats& raw = rows.front().stats;
+  std::size_t width = 0;
+  for (const Row& r : rows) width = std::max(width, r.measurement.size());
+  std::printf("%-*s | %10s | %10s | %10s | %12s | %9s\n", static_cast<int>(width), "round trip", "median",
+              "p95", "min", "median/raw", "p95/raw");
+  std::printf("%s-+-%s-+-%s-+-%s-+-%s-+-%s\n", std::string(width, '-').c_str(), std::string(10, '-').c_str(),
+              std::string(10, '-').c_str(), std::string(10, '-').c_str(), std::string(12, '-').c_str(),
+              std::string(9, '-').c_str());
+  for (const Row& r : rows) {
+    std::printf("%-*s | %7.2f us | %7.2f us | %7.2f us | %11.2fx | %8.2fx\n", static_cast<int>(width),
+                r.measurement.c_str(), r.stats.median_us, r.stats.p95_us, r.stats.min_us,
+                r.stats.median_us / raw.median_us, r.stats.p95_us / raw.p95_us);
+  }
+}
+
+int run() {
+  // Pin first, so that everything forked from here on inherits the CPU.
+  int cpu = sched_getcpu();
+  if (cpu < 0) return fail("sched_getcpu");
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (sched_setaffinity(0, sizeof set, &set) < 0) return fail("sched_setaffinity");
+
+  std::string error;
+  std::optional<Stats> raw = raw_round_trip();
+  if (!raw) return fail("raw socketpair round trip failed");
+  std::optional<Stats> bus = bus_round_trip(error);
+  if (!bus) return fail("dbus-daemon round trip failed: " + error);
+  std::optional<Stats> broker = broker_round_trip(error);
+  if (!broker) return fail("broker round trip failed: " + error);
+
+  utsname host{};
+  uname(&host);
+  std::printf("broker_bench: %s %s, %ld CPUs online; every process pinned to CPU %d; %ld calls each after %ld "
+              "warm-up calls, one at a time\n",
+              host.sysname, host.release, sysconf(_SC_NPROCESSORS_ONLN), cpu, kCalls, kWarmup);
+  std::printf("Goal (issue): broker <= 1.5x raw. One machine, one run; nothing here is asserted.\n\n");
+  print_table({{"raw socketpair ping-pong, " + std::to_string(kMessageBytes) + " B each way", *raw},
+               {"broker: ServiceCapability.Status on the private link (sd-bus p2p)", *broker},
+               {"dbus-daemon: the same Status via a private bus (sd-bus both ends)", *bus}});
+  return 0;
+}
+
+}  // namespace
+}  // namespace vermilion
+
+int main() {
+  if (geteuid() != 0) {
+    std::printf("broker_bench: skipped: needs root (the supervisor runs in system scope)\n");
+    return 0;
+  }
+  return vermilion::run();
+}

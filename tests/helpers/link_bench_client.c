@@ -1,0 +1,145 @@
+/* The client side of bench/broker_bench.cpp: asks Status N times, one call
+ * at a time, with sd-bus, timing each round trip with CLOCK_MONOTONIC, and
+ * prints one line:
+ *
+ *   rtt n=N median_ns=M p95_ns=P min_ns=L
+ *
+ * Two ways in, the same calls and the same timing code:
+ *   link_bench_client N WARMUP
+ *       over the private link (VERMILION_BROKER_FD), on capability slot 1,
+ *       for the capability's own service ("");
+ *   link_bench_client N WARMUP ADDRESS DESTINATION
+ *       over a message bus at ADDRESS, to DESTINATION, which exports the
+ *       same method at the same path;
+ *   link_bench_client serve ADDRESS DESTINATION
+ *       the other end of that: connects to the bus at ADDRESS, owns
+ *       DESTINATION, exports Status there (a fixed answer the size of the
+ *       broker's), prints "ready", and serves until the bus goes away.
+ * Errors print "error WHAT MESSAGE" and exit 1.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-bus.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int compare(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int status_call(sd_bus *bus, const char *destination) {
+  sd_bus_error e = SD_BUS_ERROR_NULL;
+  sd_bus_message *reply = NULL;
+  int r = sd_bus_call_method(bus, destination, "/org/vermilion1/link/cap/1", "org.vermilion1.ServiceCapability",
+                             "Status", &e, &reply, "s", "");
+  if (r >= 0) {
+    const char *active, *sub, *result, *description;
+    uint32_t pid, restarts;
+    int32_t status;
+    r = sd_bus_message_read(reply, "sssuuis", &active, &sub, &result, &pid, &restarts, &status, &description);
+  } else {
+    printf("error call %s %s\n", e.name ? e.name : "errno", e.message ? e.message : strerror(-r));
+  }
+  sd_bus_error_free(&e);
+  sd_bus_message_unref(reply);
+  return r;
+}
+
+static int status_method(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+  (void)userdata;
+  (void)error;
+  const char *name = NULL;
+  int r = sd_bus_message_read(m, "s", &name);
+  if (r < 0) return r;
+  return sd_bus_reply_method_return(m, "sssuuis", "active", "running", "success", (uint32_t)getpid(), 0u, 0,
+                                    "bench target");
+}
+
+static const sd_bus_vtable status_vtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD("Status", "s", "sssuuis", status_method, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_VTABLE_END};
+
+static int serve(const char *address, const char *name) {
+  sd_bus *bus = NULL;
+  int r = sd_bus_new(&bus);
+  if (r >= 0) r = sd_bus_set_address(bus, address);
+  if (r >= 0) r = sd_bus_set_bus_client(bus, 1);
+  if (r >= 0) r = sd_bus_start(bus);
+  if (r >= 0)
+    r = sd_bus_add_object_vtable(bus, NULL, "/org/vermilion1/link/cap/1", "org.vermilion1.ServiceCapability",
+                                 status_vtable, NULL);
+  if (r >= 0) r = sd_bus_request_name(bus, name, 0);
+  if (r < 0) {
+    printf("error serve %s\n", strerror(-r));
+    return 1;
+  }
+  printf("ready\n");
+  for (;;) {
+    r = sd_bus_process(bus, NULL);
+    if (r < 0) break;
+    if (r > 0) continue;
+    if (sd_bus_wait(bus, UINT64_MAX) < 0) break;
+  }
+  sd_bus_unref(bus);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (argc == 4 && strcmp(argv[1], "serve") == 0) return serve(argv[2], argv[3]);
+  if (argc != 3 && argc != 5) {
+    printf("error usage link_bench_client N WARMUP [ADDRESS DESTINATION]\n");
+    return 1;
+  }
+  long n = atol(argv[1]), warmup = atol(argv[2]);
+  const char *destination = argc == 5 ? argv[4] : NULL;
+  if (n <= 0 || warmup < 0) {
+    printf("error usage N must be positive\n");
+    return 1;
+  }
+  sd_bus *bus = NULL;
+  int r = sd_bus_new(&bus);
+  if (r >= 0 && destination) {
+    if ((r = sd_bus_set_address(bus, argv[3])) >= 0) r = sd_bus_set_bus_client(bus, 1);
+  } else if (r >= 0) {
+    const char *fd_text = getenv("VERMILION_BROKER_FD");
+    if (!fd_text) {
+      printf("error no-link VERMILION_BROKER_FD is not set\n");
+      return 1;
+    }
+    int fd = atoi(fd_text);
+    if ((r = sd_bus_set_fd(bus, fd, fd)) >= 0) r = sd_bus_set_anonymous(bus, 1);
+  }
+  if (r >= 0) r = sd_bus_start(bus);
+  if (r < 0) {
+    printf("error connect %s\n", strerror(-r));
+    return 1;
+  }
+  uint64_t *samples = calloc((size_t)n, sizeof *samples);
+  if (!samples) return 1;
+  for (long i = 0; i < warmup; ++i)
+    if (status_call(bus, destination) < 0) return 1;
+  for (long i = 0; i < n; ++i) {
+    uint64_t t0 = now_ns();
+    if (status_call(bus, destination) < 0) return 1;
+    samples[i] = now_ns() - t0;
+  }
+  qsort(samples, (size_t)n, sizeof *samples, compare);
+  size_t p95 = (size_t)((double)(n - 1) * 0.95 + 0.5);
+  printf("rtt n=%ld median_ns=%llu p95_ns=%llu min_ns=%llu\n", n, (unsigned long long)samples[n / 2],
+         (unsigned long long)samples[p95], (unsigned long long)samples[0]);
+  free(samples);
+  sd_bus_flush_close_unref(bus);
+  return 0;
+}
