@@ -1,18 +1,22 @@
 #!/bin/sh
-# Builds and runs the whole test suite: the debug build, then the same tests
-# under AddressSanitizer + UndefinedBehaviorSanitizer. ctest prints the count.
-# Then every fuzz target runs briefly (10 s each); a crash, leak or
-# sanitizer report fails the script, leaving the input under build/fuzz/artifacts.
+# Builds and runs the whole test suite: the debug build, every fuzz target
+# briefly (10 s each), then the tests again under AddressSanitizer +
+# UndefinedBehaviorSanitizer. ctest prints the count; its summary ends the
+# output. A fuzzer's crash, leak or sanitizer report fails the script and
+# leaves the input under build/fuzz/artifacts.
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
-for preset in debug asan; do
-  echo "=== $preset build"
-  cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j "$jobs"
-  echo "=== $preset tests"
-  ctest --preset "$preset" -j "$jobs"
-done
+
+run_tests() {
+  echo "=== $1 build"
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" -j "$jobs"
+  echo "=== $1 tests"
+  ctest --preset "$1" -j "$jobs"
+}
+
+run_tests debug
 
 echo "=== fuzz build"
 cmake --preset fuzz >/dev/null
@@ -30,3 +34,5 @@ for target in build/fuzz/tests/fuzz/*_fuzz; do
   fi
   grep -E '^stat::number_of_executed_units' "build/fuzz/artifacts/$name.log" || true
 done
+
+run_tests asan
