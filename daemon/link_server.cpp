@@ -497,6 +497,7 @@ void LinkServer::check_queue() {
   if (closed_ || sd_bus_get_n_queued_write(bus_, &queued) < 0) return;
   if (queued > broker_.limits().queued_messages_per_link) {
     broker_.audit("quota", holder_, "queued=" + std::to_string(queued), "disconnected (child stopped reading)");
+    misbehaved_ = true;
     close("it stopped reading (" + std::to_string(queued) + " messages queued)");
   }
 }
@@ -528,6 +529,7 @@ void LinkServer::connection(unique_fd fd, std::uint64_t badge) noexcept {
     if (pending_connections_.size() >= broker_.limits().queued_messages_per_link) {
       broker_.audit("quota", holder_, "pending-connections=" + std::to_string(pending_connections_.size()),
                     "disconnected (child never spoke)");
+      misbehaved_ = true;
       close("it never spoke while connections queued up");
       return;
     }

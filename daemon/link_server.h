@@ -38,6 +38,9 @@ class LinkServer final : public LinkPeer {
   [[nodiscard]] const std::string& holder() const { return holder_; }
   [[nodiscard]] bool closed() const { return closed_; }
   void close(const std::string& reason);
+  // Closed because the child broke the link's rules (stopped reading), not
+  // because it hung up.
+  [[nodiscard]] bool misbehaved() const { return misbehaved_; }
 
   // LinkPeer
   void capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept override;
@@ -62,6 +65,7 @@ class LinkServer final : public LinkPeer {
   EventSourcePtr after_auth_;
   std::size_t in_flight_ = 0;
   bool closed_ = false;
+  bool misbehaved_ = false;
   // A client may pipeline its authentication (sd-bus sends AUTH, NEGOTIATE_UNIX_FD
   // and BEGIN at once) and then fails with EIO if fds arrive before it has read
   // the server's answer. It has read it once it sends anything, so fds we send

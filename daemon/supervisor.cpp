@@ -239,7 +239,15 @@ std::vector<unique_fd> Supervisor::prepare(const ServiceConfig& config, ProcessR
   std::unique_ptr<LinkServer> link;
   int r = LinkServer::create(loop_.get(), *broker_, config.name, std::move(pair.first),
                              [this](LinkServer& closed, const std::string& reason) {
-                               logger_.debug(closed.holder() + ": private link closed: " + reason);
+                               if (closed.misbehaved()) {
+                                 // A stuck child: its service's Restart= decides what follows.
+                                 logger_.warning(closed.holder() + ": private link cut: " + reason +
+                                                 "; killing its main process");
+                                 if (Service* s = manager_->find(closed.holder()))
+                                   (void)s->kill(KillTarget::main, SIGKILL);
+                               } else {
+                                 logger_.debug(closed.holder() + ": private link closed: " + reason);
+                               }
                                if (link_sweeper_) sd_event_source_set_enabled(link_sweeper_.get(), SD_EVENT_ONESHOT);
                              },
                              link);

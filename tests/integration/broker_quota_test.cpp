@@ -56,7 +56,8 @@ TEST_F(BrokerQuotaTest, MessageCarryingAnFdIsRefused) {
 }
 
 // A watcher that stops reading while another service flaps: its queue grows
-// until the limit, then its link is cut and the cut audited. (Limits are
+// until the limit, then its link is cut, the cut audited, and its main
+// process killed so that its unit's Restart= decides what follows. (Limits are
 // small so that the kernel's socket buffer and then the queue fill quickly:
 // with sd-bus's 8 MiB send buffer it takes ~20000 signals.)
 TEST_F(BrokerQuotaTest, ChildThatStopsReadingIsDisconnected) {
@@ -65,19 +66,29 @@ TEST_F(BrokerQuotaTest, ChildThatStopsReadingIsDisconnected) {
   unit("flap.service", "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep 1000\n");
   simple("w", "watch 1 sigwait");
   policy("w.policy", "[Grant]\nTo=w\nCapability=manager\nRights=watch\n");
+  // The same watcher, with Restart=: after the cut it comes back, linked anew.
+  unit("w2.service", "[Unit]\nStartLimitIntervalSec=0\n[Service]\nRestart=on-failure\nRestartSec=10ms\nExecStart=" +
+                         client("watch 1 sigwait") + "\n");
+  policy("w2.policy", "[Grant]\nTo=w2\nCapability=manager\nRights=watch\n");
   boot();
   ASSERT_TRUE(started("w"));
   ASSERT_TRUE(wait_log("w.service", "sigwaiting"));
-  ASSERT_EQ(supervisor_->link_count(), 1u);
+  ASSERT_TRUE(started("w2"));
+  ASSERT_TRUE(wait_log("w2.service", "sigwaiting"));
+  ASSERT_EQ(supervisor_->link_count(), 2u);
   int cycles = 0;
-  for (; cycles < 2000 && supervisor_->link_count() == 1; ++cycles) {
+  for (; cycles < 2000 && supervisor_->link_count() == 2; ++cycles) {
     ASSERT_TRUE(started("flap"));
     ASSERT_EQ(run_job(JobType::stop, "flap"), JobResult::done);
   }
-  ASSERT_EQ(supervisor_->link_count(), 0u) << "after " << cycles << " start/stop cycles";
+  ASSERT_LT(supervisor_->link_count(), 2u) << "after " << cycles << " start/stop cycles";
   EXPECT_TRUE(audited({"action=quota subject=w.service queued=17", "result=disconnected (child stopped reading)"}));
-  EXPECT_TRUE(wait_daemon_log({"w.service: private link closed: it stopped reading"}));
-  EXPECT_EQ(service("w").active_state(), ActiveState::active) << "the process itself is left to its unit";
+  EXPECT_TRUE(wait_daemon_log({"w.service: private link cut: it stopped reading", "killing its main process"}));
+  // Killed, so its unit's Restart= decides what follows (none here: failed).
+  EXPECT_TRUE(wait_state("w.service", ActiveState::failed, SubState::failed));
+  EXPECT_EQ(service("w").result(), ServiceResult::signal);
+  ASSERT_TRUE(wait_for([&] { return service("w2").n_restarts() >= 1; })) << "Restart=on-failure brought w2 back";
+  ASSERT_TRUE(wait_state("w2.service", ActiveState::active, SubState::running));
   std::printf("link cut after %d start/stop cycles\n", cycles);
 }
 
