@@ -312,10 +312,13 @@ BrokerResult Broker::open_fd(const std::string& holder, Slot slot, int& fd) {
 BrokerResult Broker::authorize(const std::string& holder, Slot slot, CapabilityKind kind, Rights right,
                                const std::string& service, std::string& resolved) {
   const Capability* cap = table_.lookup(holder, slot);
-  std::string detail = "slot=" + std::to_string(slot) + " right=" + quoted(rights_to_string(right)) +
-                       (service.empty() ? "" : " service=" + quoted(service));
+  // Built only for a denial: this is every call's path.
+  auto detail = [&] {
+    return "slot=" + std::to_string(slot) + " right=" + quoted(rights_to_string(right)) +
+           (service.empty() ? "" : " service=" + quoted(service));
+  };
   if (!cap) {
-    audit("invoke", holder, detail, "denied (no such capability)");
+    audit("invoke", holder, detail(), "denied (no such capability)");
     return BrokerResult::failure(broker_error::kNoSuchSlot, "no capability in slot " + std::to_string(slot));
   }
   if (cap->kind != kind || (cap->rights & right) != right) {
@@ -334,7 +337,7 @@ BrokerResult Broker::authorize(const std::string& holder, Slot slot, CapabilityK
   }
   auto normalized = normalize_service_name(service);
   if (!normalized) {
-    audit("invoke", holder, detail, "denied (invalid name)");
+    audit("invoke", holder, detail(), "denied (invalid name)");
     return BrokerResult::failure(broker_error::kInvalidArgs, "invalid service name");
   }
   if (!capability_covers(*cap, *normalized)) {
