@@ -34,6 +34,22 @@ TEST_F(BrokerTest, ChildListsItsCapabilitiesAndAsksForStatus) {
 
 // Slot numbers are per link: a number that is valid in another child's CList
 // names nothing on this one, and neither does one that was never handed out.
+// A service without grants gets no link and no extra fd; one with grants
+// gets exactly one link per process.
+TEST_F(BrokerTest, OnlyServicesWithGrantsGetALink) {
+  oneshot("plain", "env");
+  oneshot("granted", "env list");
+  policy("granted.policy", "[Grant]\nTo=granted\nCapability=service:plain\nRights=status\n");
+  boot();
+  ASSERT_TRUE(started("plain"));
+  EXPECT_TRUE(has_log("plain.service", "error no-link VERMILION_BROKER_FD is not set"));
+  EXPECT_TRUE(has_log("plain.service", "env LISTEN_FDS="));
+  EXPECT_EQ(supervisor_->link_count(), 0u);
+  ASSERT_TRUE(started("granted"));
+  EXPECT_TRUE(has_log("granted.service", "VERMILION_BROKER_FD=3"));
+  EXPECT_TRUE(has_log("granted.service", "listed 1"));
+}
+
 TEST_F(BrokerTest, SlotsCannotBeForgedOrBorrowedFromAnotherChild) {
   unit("web.service", "[Service]\nExecStart=/bin/sleep 1000\n");
   // Slot 2 exists only in b's CList (b: manager = 1, service = 2).
