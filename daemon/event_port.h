@@ -3,6 +3,8 @@
 // time on demand, so no test ever sleeps to let a timeout pass.
 #pragma once
 
+#include <time.h>
+
 #include <functional>
 #include <memory>
 
@@ -36,6 +38,10 @@ class EventPort {
   // becomes readable when its process exits. The callback may destroy the watch.
   [[nodiscard]] virtual std::unique_ptr<FdWatch> watch_readable(int fd, std::function<void()> on_ready) = 0;
 };
+
+// The clock now, without sd-event's per-iteration cache (which is stale
+// between iterations).
+[[nodiscard]] usec_t clock_now_usec(clockid_t clock);
 
 // deadline = now + span, saturating at "never".
 [[nodiscard]] inline usec_t deadline_after(usec_t now, usec_t span) {

@@ -1,6 +1,7 @@
 #include "file_io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,6 +34,20 @@ int write_text_file(const std::string& path, std::string_view text) {
   ssize_t n = write(fd.get(), text.data(), text.size());
   if (n < 0) return -errno;
   if (static_cast<std::size_t>(n) != text.size()) return -EIO;
+  return 0;
+}
+
+int make_parent_directories(const std::string& path) {
+  for (std::size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    std::string parent = path.substr(0, slash);
+    if (mkdir(parent.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
+  }
+  return 0;
+}
+
+int make_directories(const std::string& path) {
+  if (int r = make_parent_directories(path); r < 0) return r;
+  if (mkdir(path.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
   return 0;
 }
 

@@ -42,15 +42,6 @@ bool is_safe_relative_path(const std::string& path) {
   return true;
 }
 
-// mkdir -p for the parents of a runtime directory (root-owned, 0755).
-int make_parents(const std::string& path) {
-  for (std::size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-    std::string parent = path.substr(0, slash);
-    if (mkdir(parent.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
-  }
-  return 0;
-}
-
 int remove_entry(const char* path, const struct stat*, int type, FTW*) {
   if (type == FTW_DP) {
     rmdir(path);
@@ -247,7 +238,7 @@ int LinuxSystemOps::create_runtime_directories(const ServiceConfig& config) {
   r = resolve_credentials({&config, user_manager, true}, credentials, failure);
   if (r < 0) return r;
   for (const auto& path : paths) {
-    r = make_parents(path);
+    r = make_parent_directories(path);
     if (r < 0) return r;
     if (mkdir(path.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
     struct stat st {};

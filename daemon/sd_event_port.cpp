@@ -11,12 +11,6 @@ namespace {
 // accuracy (250 ms) would make every stop timeout and RestartSec sloppy.
 constexpr uint64_t kTimerAccuracyUsec = 1000;
 
-usec_t clock_now(clockid_t clock) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return static_cast<usec_t>(ts.tv_sec) * 1'000'000 + static_cast<usec_t>(ts.tv_nsec) / 1000;
-}
-
 class SdTimer final : public Timer {
  public:
   SdTimer(sd_event* loop, std::function<void()> fire) : loop_(loop), fire_(std::move(fire)) {}
@@ -84,10 +78,16 @@ std::unique_ptr<FdWatch> SdEventPort::watch_readable(int fd, std::function<void(
 usec_t SdEventPort::now_monotonic() const {
   uint64_t now = 0;
   if (sd_event_now(loop_, CLOCK_MONOTONIC, &now) >= 0) return now;
-  return clock_now(CLOCK_MONOTONIC);
+  return clock_now_usec(CLOCK_MONOTONIC);
 }
 
-usec_t SdEventPort::now_realtime() const { return clock_now(CLOCK_REALTIME); }
+usec_t SdEventPort::now_realtime() const { return clock_now_usec(CLOCK_REALTIME); }
+
+usec_t clock_now_usec(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<usec_t>(ts.tv_sec) * 1'000'000 + static_cast<usec_t>(ts.tv_nsec) / 1000;
+}
 
 std::unique_ptr<Timer> SdEventPort::make_timer(std::function<void()> on_fire) {
   return std::make_unique<SdTimer>(loop_, std::move(on_fire));

@@ -11,17 +11,12 @@
 #include <string_view>
 #include <utility>
 
+#include "event_port.h"
+#include "unit_name.h"
+
 namespace vermilion {
 
 namespace {
-
-constexpr std::string_view kServiceSuffix = ".service";
-
-std::uint64_t realtime_now_usec() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000u;
-}
 
 std::string identifier_for(std::string_view unit_name) {
   if (unit_name.size() > kServiceSuffix.size() && unit_name.ends_with(kServiceSuffix))
@@ -74,7 +69,7 @@ ssize_t ServiceLog::read_once(std::size_t limit) {
   for (;;) {
     const ssize_t n = ::read(read_end_.get(), chunk.data(), limit);
     if (n > 0) {
-      const std::uint64_t now = realtime_now_usec();
+      const std::uint64_t now = clock_now_usec(CLOCK_REALTIME);
       splitter_.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)),
                      [this, now](std::string_view line) { emit(now, line); });
       return n;
@@ -99,7 +94,7 @@ int ServiceLog::drain() {
 }
 
 void ServiceLog::flush_partial() {
-  const std::uint64_t now = realtime_now_usec();
+  const std::uint64_t now = clock_now_usec(CLOCK_REALTIME);
   splitter_.flush([this, now](std::string_view line) { emit(now, line); });
 }
 

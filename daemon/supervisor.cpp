@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "file_io.h"
 #include "journal_writer.h"
 #include "notify_socket.h"
 #include "policy_loader.h"
@@ -38,15 +39,6 @@ class LoaderSource final : public UnitSource {
  private:
   UnitLoader loader_;
 };
-
-int make_directory(const std::string& path) {
-  for (std::size_t slash = 1; slash != std::string::npos;) {
-    slash = path.find('/', slash + 1);
-    std::string prefix = path.substr(0, slash);
-    if (mkdir(prefix.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
-  }
-  return 0;
-}
 
 // "web.service: state active/running result=success main-pid=42"
 std::string describe_state(const Service& s, const StateChange& change) {
@@ -113,7 +105,7 @@ int Supervisor::init() {
                                                                    : identity.runtime_dir) +
                            "/vermilion";
   }
-  if (int r = make_directory(options_.runtime_dir); r < 0) {
+  if (int r = make_directories(options_.runtime_dir); r < 0) {
     logger_.error("cannot create runtime directory " + options_.runtime_dir + ": " + std::strerror(-r));
     return r;
   }
@@ -311,9 +303,7 @@ int Supervisor::run() {
 bool Supervisor::run_until(const std::function<bool()>& done, usec_t timeout_usec) {
   usec_t deadline = deadline_after(port_->now_monotonic(), timeout_usec);
   while (!done()) {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    usec_t now = static_cast<usec_t>(ts.tv_sec) * 1'000'000 + static_cast<usec_t>(ts.tv_nsec) / 1000;
+    usec_t now = clock_now_usec(CLOCK_MONOTONIC);
     if (now >= deadline) return false;
     // Conditions on the outside world (a file, /proc) come with no event:
     // look again at least every 100 ms.
