@@ -1,6 +1,5 @@
 #include "policy.h"
 
-#include <fnmatch.h>
 
 #include <algorithm>
 #include <array>
@@ -410,10 +409,6 @@ class PolicyFileParser {
 
 PolicySet parse_policy_text(const std::string& path, std::string_view text, Diagnostics& diags) {
   return PolicyFileParser(path).parse(text, diags);
-}
-
-bool service_glob_matches(std::string_view glob, std::string_view name) {
-  return ::fnmatch(std::string(glob).c_str(), std::string(name).c_str(), FNM_NOESCAPE) == 0;
 }
 
 }  // namespace vermilion

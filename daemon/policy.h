@@ -21,6 +21,7 @@
 #include "diagnostics.h"
 #include "listen_address.h"
 #include "rights.h"
+#include "service_glob.h"
 
 namespace vermilion {
 
@@ -66,9 +67,5 @@ struct PolicySet {
 // error the result is empty (files included) and the last diagnostic says
 // that the file grants nothing.
 [[nodiscard]] PolicySet parse_policy_text(const std::string& path, std::string_view text, Diagnostics& diags);
-
-// "fnmatch"-style glob of service names accepted by Capability=service: and
-// [Bus] Service=: '*' and '?' only.
-[[nodiscard]] bool service_glob_matches(std::string_view glob, std::string_view name);
 
 }  // namespace vermilion

@@ -182,14 +182,6 @@ TEST(PolicyParse, NulBytesAreRejectedNotTruncated) {
   EXPECT_TRUE(diags.has_errors());
 }
 
-TEST(PolicyGlob, Matches) {
-  EXPECT_TRUE(service_glob_matches("web-*.service", "web-api.service"));
-  EXPECT_TRUE(service_glob_matches("web-?.service", "web-1.service"));
-  EXPECT_FALSE(service_glob_matches("web-*.service", "web.service"));
-  EXPECT_TRUE(service_glob_matches("*.service", "getty@tty1.service"));
-  EXPECT_TRUE(service_glob_matches("a\\x2db.service", "a\\x2db.service"));  // backslash is no escape
-}
-
 // Each broken/NAME.policy has NAME.expected: the exact diagnostics, paths
 // relative to the corpus directory. Every one of them grants nothing.
 TEST(PolicyCorpus, BrokenPoliciesReportExactly) {

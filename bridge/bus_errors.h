@@ -1,0 +1,39 @@
+// The errors org.vermilion1 answers with (interfaces/org.vermilion1.xml),
+// and how errors from the private link become them. sdbus-c++ turns a thrown
+// sdbus::Error into the D-Bus error reply; these build them.
+#pragma once
+
+#include <sdbus-c++/Error.h>
+
+#include <string>
+#include <string_view>
+
+#include "broker_link.h"
+
+namespace vermilion::bridge::errors {
+
+inline constexpr const char* kNoSuchService = "org.vermilion1.Error.NoSuchService";
+inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
+inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
+inline constexpr const char* kUnavailable = "org.vermilion1.Error.Unavailable";
+inline constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExceeded";
+inline constexpr const char* kAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
+inline constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
+
+// A caller's string shown in an error message: at most 64 bytes, with
+// control bytes escaped, so a hostile name cannot flood or forge log lines.
+[[nodiscard]] std::string printable(std::string_view text);
+
+[[nodiscard]] sdbus::Error no_such_service(std::string_view name);
+[[nodiscard]] sdbus::Error invalid_args(const std::string& message);
+[[nodiscard]] sdbus::Error access_denied(const std::string& message);
+
+enum class JobKind { start, stop, restart, reload };
+
+// A link error for a call about `service`. JobFailed becomes StartFailed
+// for start and restart (with the service's Result), JobFailed otherwise;
+// the bridge's missing or revoked capability becomes AccessDenied.
+[[nodiscard]] sdbus::Error from_link(const LinkError& error, std::string_view service, const JobKind* job,
+                                     std::string_view result);
+
+}  // namespace vermilion::bridge::errors

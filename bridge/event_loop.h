@@ -1,0 +1,25 @@
+// The bridge's one thread serves both of its connections: the bus
+// (sdbus-c++, through getEventLoopPollData/processPendingRequest) and the
+// private link (sd-bus). Why this never deadlocks and never loses a signal:
+// - nothing blocks on the link once serving: every link call is
+//   asynchronous, and vermiliond never calls the bridge;
+// - the only blocking bus call is the credentials query to the bus daemon,
+//   which always answers; messages that arrive meanwhile wait in sd-bus's
+//   queue, they are not dropped;
+// - each round drains both connections completely before polling again,
+//   and polls with the events and deadlines both libraries ask for, so a
+//   message already read into a queue is dispatched, not left waiting for
+//   the socket to become readable again.
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include <sdbus-c++/IConnection.h>
+
+namespace vermilion::bridge {
+
+// Runs until a signal arrives on `signal_fd` (a signalfd: SIGTERM/SIGINT)
+// → 0, or either connection closes → negative errno (logged).
+[[nodiscard]] int run_event_loop(sdbus::IConnection& bus, sd_bus* link, int signal_fd);
+
+}  // namespace vermilion::bridge
