@@ -1,0 +1,107 @@
+// The whole stack for a test, as real processes: a private dbus-daemon, the
+// real vermiliond (with units and policies written for the test, plus the
+// shipped policies/), and the vermilion-bridge it starts and supervises.
+// Ready once org.vermilion1 has an owner on the private bus (an event, not a
+// sleep). The bus address is exported as DBUS_SESSION_BUS_ADDRESS (session
+// flavour) or DBUS_SYSTEM_BUS_ADDRESS (system flavour), so vermiliond passes
+// it to the bridge and every client the test runs finds the same bus.
+#pragma once
+
+#include <stdlib.h>
+
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "private_bus.h"
+#include "subprocess.h"
+#include "temp_dir.h"
+
+namespace vermilion::testing {
+
+inline const std::string kVermiliondPath = VERMILIOND_PATH;
+inline const std::string kBridgePath = VERMILION_BRIDGE_PATH;
+
+struct StackFiles {
+  std::vector<std::pair<std::string, std::string>> units;     // file name, text
+  std::vector<std::pair<std::string, std::string>> policies;  // file name, text
+};
+
+class BridgeStack {
+ public:
+  explicit BridgeStack(const StackFiles& files, BusFlavour flavour = BusFlavour::session)
+      : bus_(flavour) {
+    if (!bus_.ok()) {
+      error_ = "private bus: " + bus_.error();
+      return;
+    }
+    const bool system = flavour == BusFlavour::system;
+    setenv(system ? "DBUS_SYSTEM_BUS_ADDRESS" : "DBUS_SESSION_BUS_ADDRESS", bus_.address().c_str(), 1);
+    dir_.write("placeholder", "");
+    std::filesystem::create_directories(dir_.file("units"));
+    std::filesystem::create_directories(dir_.file("policies"));
+    for (const auto& [name, text] : files.units) dir_.write("units/" + name, text);
+    for (const auto& [name, text] : files.policies) dir_.write("policies/" + name, text);
+    // vermiliond logs to a file: a pipe nobody drains would fill and stall it.
+    std::string command = "exec '" + kVermiliondPath + "'" + (system ? " --system" : " --user") + " --unit-dir '" +
+                          dir_.file("units") + "' --policy-dir '" + dir_.file("policies") + "' --policy-dir '" +
+                          VERMILION_SOURCE_DIR + "/policies' --runtime-dir '" + dir_.file("run") +
+                          "' --bridge-path '" + kBridgePath + "' --log-level debug >'" + dir_.file("vermiliond.log") +
+                          "' 2>&1";
+    daemon_ = std::make_unique<Subprocess>(std::vector<std::string>{"/bin/sh", "-c", command});
+    auto owner = bus_.wait_for_owner("org.vermilion1");
+    if (!owner) {
+      error_ = "org.vermilion1 never got an owner";
+      return;
+    }
+    owner_ = *owner;
+  }
+  ~BridgeStack() {
+    if (daemon_ && daemon_->pid() > 0) {
+      kill(daemon_->pid(), SIGTERM);
+      (void)daemon_->wait_exit(20000);
+    }
+  }
+  BridgeStack(const BridgeStack&) = delete;
+  BridgeStack& operator=(const BridgeStack&) = delete;
+
+  [[nodiscard]] bool ok() const { return error_.empty(); }
+  // What went wrong, with everything vermiliond said so far.
+  [[nodiscard]] std::string error() const { return error_ + "\n" + log(); }
+  [[nodiscard]] std::string log() const {
+    std::ifstream in(dir_.file("vermiliond.log"));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  [[nodiscard]] PrivateBus& bus() { return bus_; }
+  [[nodiscard]] Subprocess& daemon() { return *daemon_; }
+  [[nodiscard]] const std::string& owner() const { return owner_; }
+  [[nodiscard]] std::string address_option() const { return "--address=" + bus_.address(); }
+  [[nodiscard]] const TempDir& dir() const { return dir_; }
+
+ private:
+  PrivateBus bus_;
+  TempDir dir_;
+  std::unique_ptr<Subprocess> daemon_;
+  std::string owner_;
+  std::string error_;
+};
+
+// A command's exit status and its combined output.
+struct CommandResult {
+  int status = -1;  // exit code, or -1 if it did not exit normally in time
+  std::string output;
+};
+
+inline CommandResult run_command(const std::vector<std::string>& argv, int timeout_ms = 30000) {
+  Subprocess process(argv);
+  int status = process.wait_exit(timeout_ms);
+  CommandResult result;
+  result.output = process.output();
+  if (status >= 0 && WIFEXITED(status)) result.status = WEXITSTATUS(status);
+  return result;
+}
+
+}  // namespace vermilion::testing
