@@ -56,7 +56,8 @@ std::string service_object_path(std::string_view name) {
   return std::string(kManagerPath) + "/service/" + bus_label_escape(name);
 }
 
-Bridge::Bridge(sdbus::IConnection& bus, std::string version) : bus_(bus), version_(std::move(version)) {}
+Bridge::Bridge(sdbus::IConnection& bus, std::string version)
+    : bus_(bus), version_(std::move(version)), callers_(std::make_unique<CallerIdentity>(bus)) {}
 
 Bridge::~Bridge() {
   services_.clear();
@@ -176,7 +177,7 @@ std::string Bridge::resolve(std::string_view name) const {
 const HeldCapability& Bridge::authorize_service(const sdbus::Message* call, const std::string& service, Rights right,
                                                 const char* action) {
   if (!call) throw errors::access_denied("no caller");
-  Caller caller = callers_.of(*call);
+  Caller caller = callers_->of(*call);
   if (!is_subset(right, authorizer_.service_rights(caller, service))) {
     throw errors::access_denied("uid " + std::to_string(caller.uid) + " may not " + action + " " + service +
                                 " (no [Bus] rule gives '" + rights_to_string(right) + "')");
@@ -190,7 +191,7 @@ const HeldCapability& Bridge::authorize_service(const sdbus::Message* call, cons
 
 const HeldCapability& Bridge::authorize_manager(const sdbus::Message* call, Rights right, const char* action) {
   if (!call) throw errors::access_denied("no caller");
-  Caller caller = callers_.of(*call);
+  Caller caller = callers_->of(*call);
   if (!is_subset(right, authorizer_.manager_rights(caller))) {
     throw errors::access_denied("uid " + std::to_string(caller.uid) + " may not " + action +
                                 " (no [Bus] rule gives ManagerRights '" + rights_to_string(right) + "')");

@@ -100,7 +100,7 @@ class Bridge final : private BrokerLinkListener {
   std::unique_ptr<BrokerLink> link_;
   ServiceMirror mirror_;
   BusAuthorizer authorizer_;
-  CallerIdentity callers_;
+  std::unique_ptr<CallerIdentity> callers_;
   std::unique_ptr<ManagerObject> manager_;
   std::map<std::string, std::unique_ptr<ServiceObject>, std::less<>> services_;
   bool serving_ = false;  // objects are public: changes are signalled
