@@ -41,7 +41,8 @@ ExecStart=$client list status 1 '' restart 1 '' status 1 '' stop 1 '' kill 1 '' 
 WantedBy=multi-user.target
 UNIT
 
-./build/release/bin/vermiliond --system --unit-dir "$work/units" --unit-dir examples/units \
+# The D-Bus bridge is not part of this demo (yet): --no-bridge.
+./build/release/bin/vermiliond --system --no-bridge --unit-dir "$work/units" --unit-dir examples/units \
   --policy-dir examples/policies --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$work" /run/vermilion-demo' EXIT
