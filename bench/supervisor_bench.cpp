@@ -440,7 +440,7 @@ std::optional<long> vermiliond_rss_kib(int n) {
     units.write(service_name(i), std::string("[Service]\nExecStart=") + kProgram + " " + kProgramArg +
                                      "\n[Install]\nWantedBy=multi-user.target\n");
   Daemon daemon;
-  if (!daemon.spawn({VERMILIOND_PATH, "--system", "--unit-dir", units.path(), "--runtime-dir",
+  if (!daemon.spawn({VERMILIOND_PATH, "--system", "--no-bridge", "--unit-dir", units.path(), "--runtime-dir",
                      runtime.file("rt"), "--log-level", "info"}))
     return std::nullopt;
 

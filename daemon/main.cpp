@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "supervisor.h"
@@ -34,6 +35,18 @@ int verify(const std::vector<std::string>& files, ManagerScope scope) {
   return failed == 0 ? 0 : 1;
 }
 
+// vermilion-bridge beside our own executable (the build tree, or a
+// relocated install), else where `cmake --install` puts it.
+std::string default_bridge_path() {
+  std::error_code ignored;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ignored);
+  if (!self.empty()) {
+    std::filesystem::path beside = self.parent_path() / "vermilion-bridge";
+    if (::access(beside.c_str(), X_OK) == 0) return beside.string();
+  }
+  return VERMILION_BRIDGE_INSTALL_PATH;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -45,6 +58,8 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   std::vector<std::string> verify_files;
   bool no_boot = false;
+  bool no_bridge = false;
+  std::string bridge_path;
   std::size_t log_buffer = options.log_buffer_bytes;
 
   auto* sys = app.add_flag("--system", system_scope, "Run as the system's supervisor (default for root)");
@@ -67,6 +82,12 @@ int main(int argc, char** argv) {
   app.add_option("--log-buffer-size", log_buffer, "Bytes of output kept in memory per service")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
   app.add_flag("--no-boot-units", no_boot, "Do not start units wanted by multi-user.target/default.target");
+  auto* no_bridge_flag = app.add_flag("--no-bridge", no_bridge,
+                                      "Run without the D-Bus bridge (the built-in vermilion-bridge.service)");
+  app.add_option("--bridge-path", bridge_path,
+                 "The vermilion-bridge executable (default: beside vermiliond, else "
+                 VERMILION_BRIDGE_INSTALL_PATH ")")
+      ->excludes(no_bridge_flag);
   app.add_option("--verify", verify_files, "Check unit files, print problems with file:line, start nothing")
       ->check(CLI::ExistingFile);
 
@@ -81,6 +102,15 @@ int main(int argc, char** argv) {
   options.log_level = *parse_log_level(log_level);
   options.log_buffer_bytes = log_buffer;
   options.start_boot_units = !no_boot;
+  if (!no_bridge) {
+    if (bridge_path.empty()) bridge_path = default_bridge_path();
+    // ExecStart= wants an absolute path; a missing file is the unit's
+    // failure (status 203), not ours.
+    std::error_code ignored;
+    std::filesystem::path absolute = std::filesystem::absolute(bridge_path, ignored).lexically_normal();
+    options.bridge = BridgeOptions{absolute.empty() ? bridge_path : absolute.string(),
+                                   bridge_environment_from_process(options.scope)};
+  }
 
   std::unique_ptr<Supervisor> supervisor;
   if (int r = Supervisor::create(std::move(options), supervisor); r < 0) {

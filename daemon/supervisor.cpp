@@ -142,7 +142,11 @@ int Supervisor::init() {
     return r;
   }
 
-  source_ = std::make_unique<LoaderSource>(UnitLoader(options_.unit_dirs, identity));
+  UnitLoader loader(options_.unit_dirs, identity);
+  if (options_.bridge)
+    loader.add_builtin(std::string(kBridgeUnitName), std::string(kBridgeUnitSource),
+                       bridge_unit_text(*options_.bridge, options_.scope));
+  source_ = std::make_unique<LoaderSource>(std::move(loader));
   manager_ = std::make_unique<Manager>(
       *source_, *ops_, *port_, *this,
       ManagerOptions{notify_path_, options_.scope == ManagerScope::user, this},
@@ -157,6 +161,25 @@ int Supervisor::init() {
   broker_ = std::make_unique<Broker>(*control_, logger_, options_.broker_limits);
   if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(options_.scope);
   return 0;
+}
+
+void Supervisor::report_bridge_unit() {
+  const std::string name(kBridgeUnitName);
+  const Service* bridge = manager_->find(name);
+  if (bridge == nullptr) {
+    logger_.info(name + ": masked, running without the D-Bus bridge");
+    return;
+  }
+  if (bridge->config().fragment_path != kBridgeUnitSource) {
+    logger_.info(name + ": replaced by " + bridge->config().fragment_path);
+    return;
+  }
+  // Not fatal: the unit fails like any service whose program is missing
+  // (status 203) and everything else runs. Said up front, with the way out.
+  const std::string& executable = options_.bridge->executable;
+  if (::access(executable.c_str(), X_OK) < 0)
+    logger_.warning(name + ": bridge executable " + executable + ": " + std::strerror(errno) +
+                    "; the unit will fail (see --bridge-path, --no-bridge)");
 }
 
 int Supervisor::log_fd_for(const std::string& unit) {
@@ -277,6 +300,7 @@ void Supervisor::start() {
   report(diags);
   logger_.info("loaded " + std::to_string(manager_->services().size()) + " units from " +
                std::to_string(options_.unit_dirs.size()) + " directories");
+  if (options_.bridge) report_bridge_unit();
   if (options_.start_boot_units) manager_->start_boot_units();
 }
 

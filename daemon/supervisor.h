@@ -11,9 +11,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "bridge_unit.h"
 #include "broker.h"
 #include "event_source.h"
 #include "link_server.h"
@@ -44,6 +46,10 @@ struct SupervisorOptions {
   bool start_boot_units = true;
   bool use_journal = true;  // forward service output to journald when it runs
   BrokerLimits broker_limits;  // quotas of every private link
+  // Supervise vermilion-bridge as the built-in unit vermilion-bridge.service
+  // (bridge_unit.h), unless a unit file of that name replaces or masks it.
+  // Off by default: in-process tests and benchmarks run without a bridge.
+  std::optional<BridgeOptions> bridge;
 };
 
 class Supervisor final : public ManagerObserver, private SpawnHook {
@@ -89,6 +95,7 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   static int on_signal(sd_event_source* source, const struct signalfd_siginfo* info, void* self);
   void reap_children();
   int log_fd_for(const std::string& unit);
+  void report_bridge_unit();  // after loading: built-in, replaced or masked
   void report(const Diagnostics& diags);
   // SpawnHook: LISTEN_FDS for the main process, a private link for every
   // process of a service that holds capabilities.

@@ -106,6 +106,10 @@ std::vector<std::string> default_unit_dirs(ManagerScope scope, const ManagerIden
 UnitLoader::UnitLoader(std::vector<std::string> search_path, ManagerIdentity identity)
     : search_path_(std::move(search_path)), identity_(std::move(identity)) {}
 
+void UnitLoader::add_builtin(std::string name, std::string source_name, std::string text) {
+  builtins_[std::move(name)] = Builtin{std::move(source_name), std::move(text)};
+}
+
 std::optional<std::string> UnitLoader::find_in_search_path(const std::string& file_name) const {
   for (const auto& dir : search_path_) {
     std::string candidate = dir + "/" + file_name;
@@ -121,6 +125,8 @@ std::optional<std::string> UnitLoader::find_in_search_path(const std::string& fi
 std::optional<UnitLoader::Fragment> UnitLoader::resolve(const std::string& name, int depth) const {
   auto path = find_in_search_path(name);
   if (!path) {
+    if (auto builtin = builtins_.find(name); builtin != builtins_.end())
+      return Fragment{name, builtin->second.source_name, false, &builtin->second};
     auto template_name = template_of(name);
     if (!template_name) return std::nullopt;
     path = find_in_search_path(*template_name);
@@ -169,6 +175,9 @@ std::vector<std::string> UnitLoader::list_units() const {
       names.push_back(entry);
     }
   }
+  // A built-in unit is listed unless a file (or a mask) of its name exists.
+  for (const auto& [name, builtin] : builtins_)
+    if (!find_in_search_path(name)) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -268,7 +277,7 @@ ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) cons
     config.load_state = LoadState::error;
     return config;
   }
-  auto read = read_unit_file(fragment->path);
+  auto read = fragment->builtin ? ReadResult{fragment->builtin->text, {}} : read_unit_file(fragment->path);
   if (!read.text) {
     diags.error({fragment->path, 0}, "Cannot read unit file: " + read.error);
     config.load_state = LoadState::error;

@@ -1,8 +1,10 @@
 // Finds .service files in a search path and loads them into ServiceConfig:
 // symlink aliases, template instances, drop-ins, specifiers, and systemd's
-// checks. Load time only; nothing here spawns anything.
+// checks; also built-in units whose text vermiliond supplies. Load time
+// only; nothing here spawns anything.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,13 @@ namespace vermilion {
 class UnitLoader {
  public:
   UnitLoader(std::vector<std::string> search_path, ManagerIdentity identity);
+
+  // A unit defined by vermiliond itself (vermilion-bridge.service). It loads
+  // like a file named `source_name` placed after the whole search path: a
+  // file of the same name anywhere in the search path replaces it, a
+  // symlink to /dev/null masks it, and drop-ins (NAME.service.d/*.conf)
+  // apply to it. Diagnostics name `source_name` ("<built-in>/NAME").
+  void add_builtin(std::string name, std::string source_name, std::string text);
 
   // Names of every loadable non-template .service in the search path (first
   // directory wins for the same file name), sorted. Symlink aliases and
@@ -48,10 +57,15 @@ class UnitLoader {
                                         const std::string& text, Diagnostics& diags) const;
 
  private:
+  struct Builtin {
+    std::string source_name;
+    std::string text;
+  };
   struct Fragment {
     std::string name;  // canonical name the unit is loaded as
-    std::string path;  // file to read
+    std::string path;  // file to read, or a built-in unit's source name
     bool masked = false;
+    const Builtin* builtin = nullptr;  // the text, when no file defines the unit
   };
   struct FileResult {
     bool syntax_ok = true;
@@ -68,6 +82,7 @@ class UnitLoader {
 
   std::vector<std::string> search_path_;
   ManagerIdentity identity_;
+  std::map<std::string, Builtin> builtins_;  // by unit name
 };
 
 }  // namespace vermilion

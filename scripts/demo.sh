@@ -16,7 +16,7 @@ log="$work/vermiliond.log"
 # Two services talk to vermiliond over their private links with the small
 # sd-bus client the tests use; their units need its built path, so they are
 # written here. Their authority comes from examples/policies only.
-client="$PWD/build/release/tests/vermilion-test-link_client"
+client="$PWD/build/release/bin/vermilion-test-link_client"
 mkdir -p "$work/units" /run/vermilion-demo
 echo "content only root can read" >/run/vermilion-demo/site.txt
 chmod 0600 /run/vermilion-demo/site.txt
@@ -41,7 +41,8 @@ ExecStart=$client list status 1 '' restart 1 '' status 1 '' stop 1 '' kill 1 '' 
 WantedBy=multi-user.target
 UNIT
 
-./build/release/daemon/vermiliond --system --unit-dir "$work/units" --unit-dir examples/units \
+# The D-Bus bridge is not part of this demo (yet): --no-bridge.
+./build/release/bin/vermiliond --system --no-bridge --unit-dir "$work/units" --unit-dir examples/units \
   --policy-dir examples/policies --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$work" /run/vermilion-demo' EXIT

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs every Debian 12 package that building, testing and the demo need.
+# Installs every Debian 12 package that building, testing and the demo need,
+# and creates the account vermilion-bridge runs as under `vermiliond --system`.
 # Run as root on a fresh machine; safe to run again.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
@@ -8,5 +9,12 @@ apt-get install -y -q --no-install-recommends \
   build-essential g++ cmake ninja-build pkg-config \
   libsystemd-dev libsdbus-c++-dev libsdbus-c++-bin libcli11-dev \
   googletest libgtest-dev libgmock-dev libglib2.0-dev libglib2.0-bin \
-  dbus dbus-daemon dbus-bin systemd procps util-linux \
+  dbus dbus-daemon dbus-bin systemd procps util-linux adduser \
   clang libclang-rt-14-dev
+
+# The D-Bus bridge's system account and group (what sysusers.d/vermilion.conf
+# declares for systemd-sysusers): no home, no login.
+if ! getent passwd vermilion-bridge >/dev/null; then
+  adduser --system --group --no-create-home --home /nonexistent \
+    --gecos "Vermilion D-Bus bridge" vermilion-bridge
+fi

@@ -22,7 +22,7 @@ echo "=== fuzz build"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"
 mkdir -p build/fuzz/artifacts
-for target in build/fuzz/tests/fuzz/*_fuzz; do
+for target in build/fuzz/bin/*_fuzz; do
   name=$(basename "$target")
   echo "=== fuzz $name (10 s)"
   # No pipe here: sh has no pipefail, and the fuzzer's exit status decides.

@@ -212,6 +212,49 @@ TEST_F(SearchPathTest, BadDropInMakesTheUnitBad) {
   EXPECT_EQ(loader().load("web.service", diags).load_state, LoadState::bad_setting);
 }
 
+const std::string kBuiltinText =
+    "[Unit]\nDescription=built in\n[Service]\nExecStart=/bin/builtin\nBogus=1\n"
+    "[Install]\nWantedBy=multi-user.target\n";
+
+TEST_F(SearchPathTest, BuiltinUnitLoadsItsTextWithDropInsAndNamesItsSource) {
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\n");
+  write(etc_ + "/made.service.d/10-env.conf", "[Service]\nEnvironment=A=1\n");
+  UnitLoader l = loader();
+  l.add_builtin("made.service", "<built-in>/made.service", kBuiltinText);
+  EXPECT_EQ(l.list_units(), (std::vector<std::string>{"made.service", "web.service"}));
+  Diagnostics diags;
+  auto config = l.load("made.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.fragment_path, "<built-in>/made.service");
+  EXPECT_EQ(config.exec_start.at(0).path, "/bin/builtin");
+  EXPECT_TRUE(config.start_at_boot);
+  EXPECT_EQ(config.environment, (std::vector<std::string>{"A=1"}));
+  EXPECT_EQ(formatted(diags),
+            "<built-in>/made.service:5: warning: Unknown key 'Bogus' in section [Service], ignoring.\n");
+}
+
+TEST_F(SearchPathTest, FileOfTheSameNameReplacesABuiltinUnit) {
+  write(lib_ + "/made.service", "[Service]\nExecStart=/bin/file\n");
+  UnitLoader l = loader();
+  l.add_builtin("made.service", "<built-in>/made.service", kBuiltinText);
+  EXPECT_EQ(l.list_units(), (std::vector<std::string>{"made.service"}));
+  Diagnostics diags;
+  auto config = l.load("made.service", diags);
+  EXPECT_EQ(config.fragment_path, lib_ + "/made.service");
+  EXPECT_EQ(config.exec_start.at(0).path, "/bin/file");
+  EXPECT_FALSE(config.start_at_boot);
+}
+
+TEST_F(SearchPathTest, MaskedBuiltinUnitIsNotListedAndDoesNotLoad) {
+  link("/dev/null", etc_ + "/made.service");
+  UnitLoader l = loader();
+  l.add_builtin("made.service", "<built-in>/made.service", kBuiltinText);
+  EXPECT_EQ(l.list_units(), std::vector<std::string>{});
+  Diagnostics diags;
+  EXPECT_EQ(l.load("made.service", diags).load_state, LoadState::error);
+  EXPECT_NE(formatted(diags).find("masked"), std::string::npos) << formatted(diags);
+}
+
 TEST(DefaultUnitDirs, SystemAndUser) {
   auto id = test_identity();
   EXPECT_EQ(default_unit_dirs(ManagerScope::system, id),

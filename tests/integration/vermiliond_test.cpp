@@ -3,6 +3,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "subprocess.h"
 #include "temp_dir.h"
 
@@ -13,6 +16,7 @@ using testing::Subprocess;
 using testing::TempDir;
 
 const std::string kVermiliond = VERMILIOND_PATH;
+const std::string kFakeBridge = std::string(VERMILION_TEST_HELPER_DIR) + "/vermilion-test-fake_bridge";
 
 TEST(Vermiliond, VerifyReportsEveryProblemWithFileAndLine) {
   TempDir dir;
@@ -57,7 +61,7 @@ TEST(Vermiliond, StartsBootUnitsReloadsOnSighupAndStopsEverythingOnSigterm) {
               "[Install]\nWantedBy=multi-user.target\n");
   units.write("broken.service", "[Service]\nExecStart=/bin/true\nTimeoutSec=soon\n");
   Subprocess daemon({kVermiliond, "--system", "--unit-dir", units.path(), "--runtime-dir",
-                     runtime.file("rt")});
+                     runtime.file("rt"), "--no-bridge"});
   ASSERT_TRUE(daemon.wait_for_output("web.service: state active/running")) << daemon.output();
   EXPECT_NE(daemon.output().find(units.file("broken.service") + ":3: error:"), std::string::npos)
       << daemon.output();
@@ -72,6 +76,82 @@ TEST(Vermiliond, StartsBootUnitsReloadsOnSighupAndStopsEverythingOnSigterm) {
   int status = daemon.wait_exit();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
   EXPECT_EQ(access(runtime.file("rt/notify").c_str(), F_OK), -1) << "the notify socket is removed";
+  EXPECT_EQ(daemon.output().find("vermilion-bridge"), std::string::npos) << "--no-bridge: no bridge unit";
+}
+
+// What vermiliond prints for one run of --user over `units` until `text`
+// appears, then SIGTERM; extra arguments go last.
+class VermiliondBridge : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    units_.write("web.service", "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=default.target\n");
+  }
+  std::vector<std::string> argv(const std::string& program, std::vector<std::string> extra) {
+    std::vector<std::string> out{program, "--user", "--unit-dir", units_.path(), "--runtime-dir",
+                                 runtime_.file("rt"), "--log-level", "debug"};
+    out.insert(out.end(), extra.begin(), extra.end());
+    return out;
+  }
+  // The bridge's output and its state changes come through different
+  // sources (log pipe, notify socket): their order in the log varies.
+  static bool wait_anywhere(Subprocess& daemon, const std::string& text) {
+    return daemon.output().find(text) != std::string::npos || daemon.wait_for_output(text);
+  }
+  static void stop(Subprocess& daemon) {
+    kill(daemon.pid(), SIGTERM);
+    int status = daemon.wait_exit();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
+  }
+  TempDir units_, runtime_;
+};
+
+TEST_F(VermiliondBridge, BridgePathRunsTheBridgeWithItsBusAddress) {
+  ::setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/tmp/test bus", 1);
+  Subprocess daemon(argv(kVermiliond, {"--bridge-path", kFakeBridge}));
+  ::unsetenv("DBUS_SESSION_BUS_ADDRESS");
+  ASSERT_TRUE(wait_anywhere(daemon, "vermilion-bridge.service| bridge ready")) << daemon.output();
+  ASSERT_TRUE(wait_anywhere(daemon, "vermilion-bridge.service: state active/running")) << daemon.output();
+  EXPECT_NE(daemon.output().find("vermilion-bridge.service| arg=--user"), std::string::npos) << daemon.output();
+  EXPECT_NE(daemon.output().find("vermilion-bridge.service| env=DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/test bus"),
+            std::string::npos)
+      << daemon.output();
+  stop(daemon);
+}
+
+TEST_F(VermiliondBridge, DefaultBridgeIsTheOneBesideVermiliond) {
+  TempDir bin;
+  std::filesystem::copy_file(kVermiliond, bin.file("vermiliond"));
+  std::filesystem::copy_file(kFakeBridge, bin.file("vermilion-bridge"));
+  std::filesystem::permissions(bin.file("vermiliond"), std::filesystem::perms(0755));
+  std::filesystem::permissions(bin.file("vermilion-bridge"), std::filesystem::perms(0755));
+  Subprocess daemon(argv(bin.file("vermiliond"), {}));
+  ASSERT_TRUE(wait_anywhere(daemon, "vermilion-bridge.service| arg=" + bin.file("vermilion-bridge")))
+      << daemon.output();
+  ASSERT_TRUE(wait_anywhere(daemon, "vermilion-bridge.service: state active/running")) << daemon.output();
+  stop(daemon);
+}
+
+TEST_F(VermiliondBridge, BadBridgePathFailsOnlyTheBridgeUnit) {
+  Subprocess daemon(argv(kVermiliond, {"--bridge-path", "/nonexistent/vermilion-bridge"}));
+  ASSERT_TRUE(daemon.wait_for_output(
+      "vermilion-bridge.service: bridge executable /nonexistent/vermilion-bridge: No such file or directory"))
+      << daemon.output();
+  ASSERT_TRUE(daemon.wait_for_output("vermilion-bridge.service: main process exited, code=exited, status=203"))
+      << daemon.output();
+  ASSERT_TRUE(daemon.wait_for_output("vermilion-bridge.service: state failed/failed result=start-limit-hit"))
+      << daemon.output();
+  EXPECT_NE(daemon.output().find("web.service: state active/running"), std::string::npos) << daemon.output();
+  EXPECT_EQ(daemon.output().find("web.service: state inactive"), std::string::npos) << daemon.output();
+  stop(daemon);
+  EXPECT_NE(daemon.output().find("web.service: state inactive/dead"), std::string::npos)
+      << "web.service ran until SIGTERM: " << daemon.output();
+}
+
+TEST_F(VermiliondBridge, NoBridgeAndBridgePathExcludeEachOther) {
+  Subprocess both(argv(kVermiliond, {"--no-bridge", "--bridge-path", "/x"}));
+  int status = both.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+  EXPECT_NE(both.output().find("excludes"), std::string::npos) << both.output();
 }
 
 }  // namespace

@@ -94,7 +94,8 @@ class SupervisorFixture : public ::testing::Test {
 
   Supervisor& boot() {
     SupervisorOptions options;
-    options.scope = ManagerScope::system;
+    options.scope = scope_;
+    options.bridge = bridge_;
     options.unit_dirs = {units_.path()};
     options.policy_dirs = {policies_.path()};
     options.runtime_dir = runtime_.file("vermilion");
@@ -158,6 +159,8 @@ class SupervisorFixture : public ::testing::Test {
 
   TempDir units_, policies_, runtime_, scratch_;
   BrokerLimits broker_limits_;  // set before boot() to test quotas
+  ManagerScope scope_ = ManagerScope::system;  // set before boot()
+  std::optional<BridgeOptions> bridge_;       // set before boot(): supervise a bridge
   int log_fd_ = -1;
   std::unique_ptr<Supervisor> supervisor_;
 };
