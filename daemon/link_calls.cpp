@@ -140,6 +140,7 @@ struct LinkServer::Calls {
   static int restart(sd_bus_message* m, void* u, sd_bus_error* e) {
     return job(m, u, e, JobType::restart, rights::restart);
   }
+  static int reload(sd_bus_message* m, void* u, sd_bus_error* e) { return job(m, u, e, JobType::reload, rights::reload); }
   static int kill(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     const char* name = nullptr;
@@ -208,7 +209,7 @@ struct LinkServer::Calls {
     self.broker_.watch(self.holder_, slot(m), self);
     return sd_bus_reply_method_return(m, "");
   }
-  static int reload(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+  static int reload_units(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     std::string unused;
     BrokerResult result =
@@ -307,6 +308,7 @@ const sd_bus_vtable kServiceVtable[] = {
     SD_BUS_METHOD_WITH_NAMES("Start", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::start, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("Stop", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::stop, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("Restart", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::restart, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Reload", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::reload, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("Kill", "si", SD_BUS_PARAM(name) SD_BUS_PARAM(signal), "", , &LinkServer::Calls::kill,
                              kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("GetLogs", "su", SD_BUS_PARAM(name) SD_BUS_PARAM(lines), "a(ts)", SD_BUS_PARAM(lines),
@@ -318,7 +320,7 @@ const sd_bus_vtable kManagerVtable[] = {
     SD_BUS_METHOD_WITH_NAMES("ListServices", "", , "a(ssss)", SD_BUS_PARAM(services),
                              &LinkServer::Calls::list_services, kUnprivileged),
     SD_BUS_METHOD("Watch", "", "", &LinkServer::Calls::watch, kUnprivileged),
-    SD_BUS_METHOD("Reload", "", "", &LinkServer::Calls::reload, kUnprivileged),
+    SD_BUS_METHOD("Reload", "", "", &LinkServer::Calls::reload_units, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 const sd_bus_vtable kEndpointVtable[] = {

@@ -6,7 +6,7 @@
  *
  *   list                      -> "cap SLOT KIND OBJECT RIGHTS BADGE" per slot, then "listed N"
  *   status SLOT NAME          -> "status ACTIVE SUB RESULT PID"
- *   start|stop|restart SLOT NAME -> "done METHOD"
+ *   start|stop|restart|reload SLOT NAME -> "done METHOD"
  *   kill SLOT NAME SIGNAL     -> "done Kill"
  *   logs SLOT NAME N          -> "log TEXT" per line
  *   derive SLOT RIGHTS        -> "derived SLOT"
@@ -83,6 +83,15 @@ static int on_flood_reply(sd_bus_message *m, void *userdata, sd_bus_error *e) {
   if (flood_replies % 500 == 0) printf("flood-count %ld\n", flood_replies);
   fflush(stdout);
   return send_flood_call(flood_path, userdata);
+}
+
+/* The ServiceCapability job method a command names, or NULL. */
+static const char *job_method(const char *cmd) {
+  if (strcmp(cmd, "start") == 0) return "Start";
+  if (strcmp(cmd, "stop") == 0) return "Stop";
+  if (strcmp(cmd, "restart") == 0) return "Restart";
+  if (strcmp(cmd, "reload") == 0) return "Reload";
+  return NULL;
 }
 
 static void path_of(char *out, size_t n, const char *slot) {
@@ -233,10 +242,9 @@ int main(int argc, char **argv) {
         sd_bus_message_read(reply, "sssuuis", &active, &sub, &result, &pid, &restarts, &status, &description);
         printf("status %s %s %s %u\n", active, sub, result, pid);
       }
-    } else if ((strcmp(cmd, "start") == 0 || strcmp(cmd, "stop") == 0 || strcmp(cmd, "restart") == 0) &&
-               i + 2 < argc) {
+    } else if (job_method(cmd) && i + 2 < argc) {
       const char *slot = argv[++i], *name = argv[++i];
-      const char *method = cmd[0] == 's' ? (cmd[2] == 'a' ? "Start" : "Stop") : "Restart";
+      const char *method = job_method(cmd);
       if (call(slot, "org.vermilion1.ServiceCapability", method, &reply, "s", name) >= 0)
         printf("done %s\n", method);
     } else if (strcmp(cmd, "kill") == 0 && i + 3 < argc) {

@@ -1,0 +1,64 @@
+// What vermilion-bridge needs from its private link, with real children
+// (tests/helpers/link_client.c) on real links: service reload jobs, another
+// service's CList, every service's properties, the [Bus] rules in effect,
+// and the signals a watcher gets (properties before state, both before the
+// reply of the job they finish; Reloaded after a reload).
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "broker_fixture.h"
+
+namespace vermilion {
+namespace {
+
+constexpr const char* kAccessDenied = "error org.freedesktop.DBus.Error.AccessDenied";
+constexpr const char* kJobFailed = "error org.vermilion1.Error.JobFailed";
+
+class BrokerBridgeApiTest : public testing::BrokerFixture {};
+
+TEST_F(BrokerBridgeApiTest, ServiceReloadIsAJobThatNeedsTheReloadRight) {
+  unit("web.service",
+       "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/sh -c 'echo reloaded-by-exec-reload'\n");
+  unit("idle.service", "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/true\n");
+  oneshot("a", "reload 1 web derive 1 status reload 2 web reload 1 idle reload 1 nosuch");
+  policy("a.policy", "[Grant]\nTo=a\nCapability=service:*\nRights=status reload\n");
+  boot();
+  ASSERT_TRUE(started("web"));
+  ASSERT_TRUE(started("a"));
+  auto lines = log_lines("a.service");
+  ASSERT_EQ(lines.size(), 5u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(lines[0], "done Reload");
+  EXPECT_TRUE(wait_log("web.service", "reloaded-by-exec-reload")) << "ExecReload= ran before the reply";
+  EXPECT_EQ(lines[1], "derived 2");
+  EXPECT_EQ(lines[2].rfind(kAccessDenied, 0), 0u) << "slot 2 lacks reload: " << lines[2];
+  EXPECT_EQ(lines[3].rfind(kJobFailed, 0), 0u) << lines[3];
+  EXPECT_NE(lines[3].find("job for idle.service finished: invalid"), std::string::npos)
+      << "an inactive service cannot reload: " << lines[3];
+  EXPECT_EQ(lines[4].rfind("error org.vermilion1.Error.NoSuchService", 0), 0u) << lines[4];
+  EXPECT_EQ(service("web").active_state(), ActiveState::active);
+  EXPECT_TRUE(audited({"action=invoke subject=a.service slot=2 object=service:*.service", "asked=\"reload\"",
+                       "result=denied (right not held)"}));
+}
+
+TEST_F(BrokerBridgeApiTest, ReloadCallWhoseCapabilityIsRevokedMeanwhileGetsRevoked) {
+  std::string go = scratch_.file("reload-may-finish");
+  unit("web.service", "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/sh -c 'echo reload-waiting; "
+                      "while [ ! -e " + go + " ]; do sleep 0.05; done'\n");
+  simple("a", "derive 1 'status reload' reload 2 web status 1 web");
+  policy("a.policy", "[Grant]\nTo=a\nCapability=service:web\nRights=status reload\n");
+  boot();
+  ASSERT_TRUE(started("web"));
+  ASSERT_TRUE(started("a"));
+  ASSERT_TRUE(wait_log("web.service", "reload-waiting"));
+  ASSERT_TRUE(has_log("a.service", "derived 2"));
+  ASSERT_TRUE(supervisor_->broker().revoke("a.service", 1).ok());
+  scratch_.write("reload-may-finish", "");
+  ASSERT_TRUE(wait_log("a.service", "status active running")) << "the reload itself ran to the end";
+  auto lines = log_lines("a.service");
+  ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(lines[1].rfind("error org.vermilion1.Error.Revoked", 0), 0u) << lines[1];
+}
+
+}  // namespace
+}  // namespace vermilion
