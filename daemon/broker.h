@@ -24,6 +24,7 @@
 #include "log_buffer.h"
 #include "logger.h"
 #include "policy.h"
+#include "service_status.h"
 #include "unique_fd.h"
 
 namespace vermilion {
@@ -47,13 +48,6 @@ struct BrokerResult {
   [[nodiscard]] bool ok() const { return error.empty(); }
   static BrokerResult success() { return {}; }
   static BrokerResult failure(const char* name, std::string text) { return {name, std::move(text)}; }
-};
-
-struct ServiceStatus {
-  std::string name, description, active_state, sub_state, result;
-  std::uint32_t main_pid = 0;
-  std::uint32_t n_restarts = 0;
-  std::int32_t exec_main_status = 0;
 };
 
 // What the broker may do to services: the manager, seen through a window.

@@ -8,6 +8,8 @@
 #include <csignal>
 #include <cstring>
 
+#include "service_properties.h"
+
 namespace vermilion {
 namespace {
 
@@ -25,24 +27,36 @@ struct LinkServer::Calls {
   static LinkServer& link(void* userdata) { return *static_cast<LinkServer*>(userdata); }
   static Slot slot(sd_bus_message* m) { return capability_slot(sd_bus_message_get_path(m)); }
 
-  // -- root --
-  static int list_capabilities(sd_bus_message* m, void* userdata, sd_bus_error*) {
-    LinkServer& self = link(userdata);
+  // Sends the method return whose body `fill` appends (0 or -errno).
+  template <typename Fill>
+  static int reply_with(LinkServer& self, sd_bus_message* m, Fill fill) {
     sd_bus_message* reply = nullptr;
     int r = sd_bus_message_new_method_return(m, &reply);
-    if (r < 0) return r;
-    r = sd_bus_message_open_container(reply, 'a', "(usssto)");
-    for (const Capability* cap : self.broker_.list(self.holder_)) {
-      if (r < 0) break;
-      r = sd_bus_message_append(reply, "(usssto)", cap->slot, to_string(cap->kind), cap->object.c_str(),
-                                rights_to_string(cap->rights).c_str(), cap->badge,
-                                capability_path(cap->slot).c_str());
-    }
-    if (r >= 0) r = sd_bus_message_close_container(reply);
+    if (r >= 0) r = fill(reply);
     if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);
     sd_bus_message_unref(reply);
     self.check_queue();
     return r < 0 ? r : 1;
+  }
+  // The call's slot holds a manager capability with `right` (denials audited).
+  static BrokerResult authorize_manager(LinkServer& self, sd_bus_message* m, Rights right) {
+    std::string unused;
+    return self.broker_.authorize(self.holder_, slot(m), CapabilityKind::manager, right, "", unused);
+  }
+
+  // -- root --
+  static int list_capabilities(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    LinkServer& self = link(userdata);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(usssto)");
+      for (const Capability* cap : self.broker_.list(self.holder_)) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(usssto)", cap->slot, to_string(cap->kind), cap->object.c_str(),
+                                  rights_to_string(cap->rights).c_str(), cap->badge,
+                                  capability_path(cap->slot).c_str());
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
   }
 
   // -- every capability --
@@ -140,7 +154,9 @@ struct LinkServer::Calls {
   static int restart(sd_bus_message* m, void* u, sd_bus_error* e) {
     return job(m, u, e, JobType::restart, rights::restart);
   }
-  static int reload(sd_bus_message* m, void* u, sd_bus_error* e) { return job(m, u, e, JobType::reload, rights::reload); }
+  static int reload(sd_bus_message* m, void* u, sd_bus_error* e) {
+    return job(m, u, e, JobType::reload, rights::reload);
+  }
   static int kill(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     const char* name = nullptr;
@@ -165,55 +181,56 @@ struct LinkServer::Calls {
     BrokerResult result =
         self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::logs, name, resolved);
     if (!result.ok()) return reply_error(error, result);
-    sd_bus_message* reply = nullptr;
-    int r = sd_bus_message_new_method_return(m, &reply);
-    if (r >= 0) r = sd_bus_message_open_container(reply, 'a', "(ts)");
-    for (const LogLine& line : self.broker_.control().logs(resolved, lines)) {
-      if (r < 0) break;
-      r = sd_bus_message_append(reply, "(ts)", line.realtime_usec, line.text.c_str());
-    }
-    if (r >= 0) r = sd_bus_message_close_container(reply);
-    if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);
-    sd_bus_message_unref(reply);
-    self.check_queue();
-    return r < 0 ? r : 1;
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(ts)");
+      for (const LogLine& line : self.broker_.control().logs(resolved, lines)) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(ts)", line.realtime_usec, line.text.c_str());
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
   }
 
   // -- manager capabilities --
   static int list_services(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
-    std::string unused;
-    BrokerResult result =
-        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::manager, rights::list, "", unused);
+    BrokerResult result = authorize_manager(self, m, rights::list);
     if (!result.ok()) return reply_error(error, result);
-    sd_bus_message* reply = nullptr;
-    int r = sd_bus_message_new_method_return(m, &reply);
-    if (r >= 0) r = sd_bus_message_open_container(reply, 'a', "(ssss)");
-    for (const ServiceStatus& s : self.broker_.control().list()) {
-      if (r < 0) break;
-      r = sd_bus_message_append(reply, "(ssss)", s.name.c_str(), s.description.c_str(), s.active_state.c_str(),
-                                s.sub_state.c_str());
-    }
-    if (r >= 0) r = sd_bus_message_close_container(reply);
-    if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);
-    sd_bus_message_unref(reply);
-    self.check_queue();
-    return r < 0 ? r : 1;
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(ssss)");
+      for (const ServiceStatus& s : self.broker_.control().list()) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(ssss)", s.name.c_str(), s.description.c_str(), s.active_state.c_str(),
+                                  s.sub_state.c_str());
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+  static int list_service_properties(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = authorize_manager(self, m, rights::list);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(sa{sv})");
+      for (const ServiceStatus& s : self.broker_.control().list()) {
+        if (r >= 0) r = sd_bus_message_open_container(reply, 'r', "sa{sv}");
+        if (r >= 0) r = sd_bus_message_append(reply, "s", s.name.c_str());
+        if (r >= 0) r = append_service_properties(reply, s);
+        if (r >= 0) r = sd_bus_message_close_container(reply);
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
   }
   static int watch(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
-    std::string unused;
-    BrokerResult result =
-        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::manager, rights::watch, "", unused);
+    BrokerResult result = authorize_manager(self, m, rights::watch);
     if (!result.ok()) return reply_error(error, result);
     self.broker_.watch(self.holder_, slot(m), self);
     return sd_bus_reply_method_return(m, "");
   }
   static int reload_units(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
-    std::string unused;
-    BrokerResult result =
-        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::manager, rights::reload, "", unused);
+    BrokerResult result = authorize_manager(self, m, rights::reload);
     if (!result.ok()) return reply_error(error, result);
     self.broker_.control().reload_units();
     return sd_bus_reply_method_return(m, "");
@@ -319,6 +336,8 @@ const sd_bus_vtable kManagerVtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD_WITH_NAMES("ListServices", "", , "a(ssss)", SD_BUS_PARAM(services),
                              &LinkServer::Calls::list_services, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("ListServiceProperties", "", , "a(sa{sv})", SD_BUS_PARAM(services),
+                             &LinkServer::Calls::list_service_properties, kUnprivileged),
     SD_BUS_METHOD("Watch", "", "", &LinkServer::Calls::watch, kUnprivileged),
     SD_BUS_METHOD("Reload", "", "", &LinkServer::Calls::reload_units, kUnprivileged),
     SD_BUS_VTABLE_END};

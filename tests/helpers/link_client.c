@@ -18,6 +18,7 @@
  *   eof                       -> reads the connected socket until it ends: "connection-closed N"
  *   open SLOT                 -> "opened FDKIND"
  *   services SLOT             -> "service NAME ACTIVE SUB" per service
+ *   props SLOT                -> "props NAME KEY:TYPE=VALUE..." per service (ListServiceProperties)
  *   watch SLOT                -> "done Watch"
  *   wait SIGNAL [COUNT]       -> "waiting SIGNAL", then "signal NAME ARGS" for each received signal
  *                                until COUNT of SIGNAL
@@ -124,6 +125,37 @@ static int call(const char *slot, const char *iface, const char *method, sd_bus_
   sd_bus_message_unref(m);
   if (r < 0) return report_error(&e, r);
   return r;
+}
+
+/* Prints an a{sv} of basic values as " KEY:TYPE=VALUE" each, in order. */
+static int print_properties(sd_bus_message *m) {
+  int r = sd_bus_message_enter_container(m, 'a', "{sv}");
+  if (r < 0) return r;
+  while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+    const char *key, *contents;
+    char type;
+    if ((r = sd_bus_message_read(m, "s", &key)) < 0 || (r = sd_bus_message_peek_type(m, &type, &contents)) < 0 ||
+        (r = sd_bus_message_enter_container(m, 'v', contents)) < 0)
+      return r;
+    printf(" %s:%s=", key, contents);
+    union {
+      const char *s;
+      uint32_t u;
+      int32_t i;
+      uint64_t t;
+    } v;
+    if ((r = sd_bus_message_read_basic(m, contents[0], &v)) < 0) return r;
+    switch (contents[0]) {
+      case 's': printf("%s", v.s); break;
+      case 'u': printf("%u", v.u); break;
+      case 'i': printf("%d", v.i); break;
+      case 't': printf("%llu", (unsigned long long)v.t); break;
+      default: printf("?"); break;
+    }
+    if ((r = sd_bus_message_exit_container(m)) < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
+  }
+  if (r < 0) return r;
+  return sd_bus_message_exit_container(m);
 }
 
 static int print_signal(sd_bus_message *m, const char *want, int *seen) {
@@ -315,6 +347,18 @@ int main(int argc, char **argv) {
         sd_bus_message_enter_container(reply, 'a', "(ssss)");
         while (sd_bus_message_read(reply, "(ssss)", &name, &description, &active, &sub) > 0)
           printf("service %s %s %s\n", name, active, sub);
+      }
+    } else if (strcmp(cmd, "props") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.ManagerCapability", "ListServiceProperties", &reply, "") >= 0) {
+        const char *name;
+        sd_bus_message_enter_container(reply, 'a', "(sa{sv})");
+        while (sd_bus_message_enter_container(reply, 'r', "sa{sv}") > 0) {
+          sd_bus_message_read(reply, "s", &name);
+          printf("props %s", name);
+          if (print_properties(reply) < 0) printf(" error-reading");
+          printf("\n");
+          sd_bus_message_exit_container(reply);
+        }
       }
     } else if (strcmp(cmd, "watch") == 0 && i + 1 < argc) {
       if (call(argv[++i], "org.vermilion1.ManagerCapability", "Watch", &reply, "") >= 0) printf("done Watch\n");

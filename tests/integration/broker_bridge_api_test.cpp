@@ -15,7 +15,24 @@ namespace {
 constexpr const char* kAccessDenied = "error org.freedesktop.DBus.Error.AccessDenied";
 constexpr const char* kJobFailed = "error org.vermilion1.Error.JobFailed";
 
-class BrokerBridgeApiTest : public testing::BrokerFixture {};
+class BrokerBridgeApiTest : public testing::BrokerFixture {
+ protected:
+  // The line of `service`'s log that starts with `prefix`; "" if none.
+  std::string line_starting(const std::string& service, const std::string& prefix) {
+    for (const auto& line : log_lines(service))
+      if (line.rfind(prefix, 0) == 0) return line;
+    return {};
+  }
+};
+
+// "KEY:TYPE=VALUE" out of a line printed by link_client's print_properties.
+std::string property(const std::string& line, const std::string& key_and_type) {
+  auto at = line.find(" " + key_and_type + "=");
+  if (at == std::string::npos) return "<missing>";
+  at += key_and_type.size() + 2;
+  auto end = line.find(' ', at);
+  return line.substr(at, end == std::string::npos ? end : end - at);
+}
 
 TEST_F(BrokerBridgeApiTest, ServiceReloadIsAJobThatNeedsTheReloadRight) {
   unit("web.service",
@@ -58,6 +75,43 @@ TEST_F(BrokerBridgeApiTest, ReloadCallWhoseCapabilityIsRevokedMeanwhileGetsRevok
   auto lines = log_lines("a.service");
   ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
   EXPECT_EQ(lines[1].rfind("error org.vermilion1.Error.Revoked", 0), 0u) << lines[1];
+}
+
+TEST_F(BrokerBridgeApiTest, ListServicePropertiesGivesEveryServiceWithTypedProperties) {
+  unit("web.service", "[Unit]\nDescription=The web server\n[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("idle.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("broken.service", "[Service]\nExecStart=/bin/sleep 1000\nRestart=sometimes\n");
+  oneshot("a", "props 1 derive 1 watch props 2");
+  policy("a.policy", "[Grant]\nTo=a\nCapability=manager\nRights=list watch\n");
+  boot();
+  ASSERT_TRUE(started("web"));
+  ASSERT_TRUE(started("a"));
+
+  std::string web = line_starting("a.service", "props web.service ");
+  EXPECT_EQ(web.rfind("props web.service Name:s=web.service Description:s=The web server LoadState:s=loaded "
+                      "ActiveState:s=active SubState:s=running Result:s=success MainPID:u=",
+                      0),
+            0u)
+      << web;
+  EXPECT_EQ(property(web, "MainPID:u"), std::to_string(service("web").main_pid()));
+  EXPECT_EQ(property(web, "ExecMainStatus:i"), "0");
+  EXPECT_EQ(property(web, "NRestarts:u"), "0");
+  EXPECT_EQ(property(web, "ActiveEnterTimestamp:t"), std::to_string(service("web").active_enter_timestamp()));
+  EXPECT_NE(property(web, "ActiveEnterTimestamp:t"), "0");
+  EXPECT_EQ(property(web, "InactiveEnterTimestamp:t"), "0") << "never went inactive";
+
+  EXPECT_EQ(line_starting("a.service", "props idle.service "),
+            "props idle.service Name:s=idle.service Description:s= LoadState:s=loaded ActiveState:s=inactive "
+            "SubState:s=dead Result:s=success MainPID:u=0 ExecMainStatus:i=0 NRestarts:u=0 "
+            "ActiveEnterTimestamp:t=0 InactiveEnterTimestamp:t=0");
+  EXPECT_EQ(property(line_starting("a.service", "props broken.service "), "LoadState:s"), "bad-setting");
+  EXPECT_EQ(property(line_starting("a.service", "props a.service "), "ActiveState:s"), "activating")
+      << "a oneshot listing while it runs";
+
+  std::string denied = line_starting("a.service", "error ");
+  EXPECT_EQ(denied.rfind(kAccessDenied, 0), 0u) << "slot 2 has watch, not list: " << denied;
+  EXPECT_TRUE(audited({"action=invoke subject=a.service slot=2 object=manager", "asked=\"list\"",
+                       "result=denied (right not held)"}));
 }
 
 }  // namespace
