@@ -349,6 +349,19 @@ BrokerResult Broker::authorize(const std::string& holder, Slot slot, CapabilityK
   return BrokerResult::success();
 }
 
+BrokerResult Broker::capabilities_of(const std::string& holder, Slot slot, const std::string& service,
+                                     std::vector<const Capability*>& out) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::inspect, "", unused);
+  if (!allowed.ok()) return allowed;
+  auto normalized = normalize_service_name(service);
+  if (!normalized) return BrokerResult::failure(broker_error::kInvalidArgs, "invalid service name");
+  std::optional<ServiceStatus> status = control_.status(*normalized);
+  if (!status) return BrokerResult::failure(broker_error::kNoSuchService, "no service " + *normalized);
+  out = table_.clist(status->name);  // by its own name, not an alias
+  return BrokerResult::success();
+}
+
 bool Broker::still_held(const std::string& holder, Slot slot, CapabilityId id) const {
   const Capability* cap = table_.lookup(holder, slot);
   return cap && cap->id == id;

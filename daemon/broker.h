@@ -125,6 +125,11 @@ class Broker {
   [[nodiscard]] BrokerResult authorize(const std::string& holder, Slot slot, CapabilityKind kind,
                                        Rights right, const std::string& service,
                                        std::string& resolved);
+  // The CList of a loaded service (`service`: "web", "web.service" or an
+  // alias), for a manager capability in `slot` with `inspect`. Denials are
+  // audited; an unknown service is NoSuchService.
+  [[nodiscard]] BrokerResult capabilities_of(const std::string& holder, Slot slot, const std::string& service,
+                                             std::vector<const Capability*>& out);
   // A capability still exists (for replies to calls queued before a revoke).
   [[nodiscard]] bool still_held(const std::string& holder, Slot slot, CapabilityId id) const;
 

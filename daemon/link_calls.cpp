@@ -221,6 +221,23 @@ struct LinkServer::Calls {
       return r < 0 ? r : sd_bus_message_close_container(reply);
     });
   }
+  static int list_capabilities_of(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    std::vector<const Capability*> caps;
+    BrokerResult result = self.broker_.capabilities_of(self.holder_, slot(m), name, caps);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(ussst)");
+      for (const Capability* cap : caps) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(ussst)", cap->slot, to_string(cap->kind), cap->object.c_str(),
+                                  rights_to_string(cap->rights).c_str(), cap->badge);
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
   static int watch(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     BrokerResult result = authorize_manager(self, m, rights::watch);
@@ -338,6 +355,8 @@ const sd_bus_vtable kManagerVtable[] = {
                              &LinkServer::Calls::list_services, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ListServiceProperties", "", , "a(sa{sv})", SD_BUS_PARAM(services),
                              &LinkServer::Calls::list_service_properties, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("ListCapabilitiesOf", "s", SD_BUS_PARAM(name), "a(ussst)", SD_BUS_PARAM(capabilities),
+                             &LinkServer::Calls::list_capabilities_of, kUnprivileged),
     SD_BUS_METHOD("Watch", "", "", &LinkServer::Calls::watch, kUnprivileged),
     SD_BUS_METHOD("Reload", "", "", &LinkServer::Calls::reload_units, kUnprivileged),
     SD_BUS_VTABLE_END};

@@ -12,9 +12,11 @@ namespace {
 
 class FakeControl : public ServiceControl {
  public:
+  // Every service exists but those named "nosuch*"; "alias.service" is web's.
   std::optional<ServiceStatus> status(const std::string& name) override {
+    if (name.rfind("nosuch", 0) == 0) return std::nullopt;
     ServiceStatus s;
-    s.name = name;
+    s.name = name == "alias.service" ? "web.service" : name;
     return s;
   }
   std::vector<ServiceStatus> list() override { return {}; }
@@ -192,6 +194,33 @@ TEST_F(BrokerTest, WatchersHearStateChangesOnlyWhileTheyHoldWatch) {
   broker_.service_state_changed("db.service", "active", "running");
   EXPECT_EQ(bridge.states.size(), 1u) << "the capability is gone, and so is the subscription";
   broker_.detach("bridge.service", bridge);
+}
+
+TEST_F(BrokerTest, CapabilitiesOfAnotherServiceNeedInspect) {
+  apply(std::string(kPanelPolicy) +
+        "[Grant]\nTo=bridge\nCapability=manager\nRights=list inspect\n"
+        "[Grant]\nTo=web\nCapability=service:web\nRights=status\nBadge=3\n");
+  Slot narrow = 0;
+  ASSERT_TRUE(broker_.derive("bridge.service", 1, "list", narrow).ok());
+  std::vector<const Capability*> caps;
+  ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "panel", caps).ok());
+  ASSERT_EQ(caps.size(), 2u);
+  EXPECT_EQ(caps[0]->object, "web-*.service");
+  EXPECT_EQ(caps[1]->kind, CapabilityKind::endpoint);
+  ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "alias", caps).ok());
+  ASSERT_EQ(caps.size(), 1u) << "an alias names the service's own CList";
+  EXPECT_EQ(caps[0]->badge, 3u);
+  ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "worker.service", caps).ok());
+  EXPECT_TRUE(caps.empty()) << "a service that holds nothing";
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "nosuch", caps).error, broker_error::kNoSuchService);
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "../x", caps).error, broker_error::kInvalidArgs);
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", narrow, "panel", caps).error, broker_error::kAccessDenied);
+  EXPECT_EQ(broker_.capabilities_of("panel.service", 1, "panel", caps).error, broker_error::kAccessDenied)
+      << "a service capability is no manager";
+  EXPECT_NE(audit().find("action=invoke subject=bridge.service slot=2 object=manager rights=\"list\" badge=0 "
+                         "asked=\"inspect\" result=denied (right not held)"),
+            std::string::npos)
+      << audit();
 }
 
 TEST_F(BrokerTest, ConnectNeedsALinkedTarget) {

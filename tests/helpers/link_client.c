@@ -18,6 +18,8 @@
  *   eof                       -> reads the connected socket until it ends: "connection-closed N"
  *   open SLOT                 -> "opened FDKIND"
  *   services SLOT             -> "service NAME ACTIVE SUB" per service
+ *   capsof SLOT NAME          -> "capof SLOT KIND OBJECT [RIGHTS] BADGE" per capability NAME holds,
+ *                                then "capsof N" (ListCapabilitiesOf)
  *   props SLOT                -> "props NAME KEY:TYPE=VALUE..." per service (ListServiceProperties)
  *   watch SLOT                -> "done Watch"
  *   wait SIGNAL [COUNT]       -> "waiting SIGNAL", then "signal NAME ARGS" for each received signal
@@ -347,6 +349,20 @@ int main(int argc, char **argv) {
         sd_bus_message_enter_container(reply, 'a', "(ssss)");
         while (sd_bus_message_read(reply, "(ssss)", &name, &description, &active, &sub) > 0)
           printf("service %s %s %s\n", name, active, sub);
+      }
+    } else if (strcmp(cmd, "capsof") == 0 && i + 2 < argc) {
+      const char *slot = argv[++i], *name = argv[++i];
+      if (call(slot, "org.vermilion1.ManagerCapability", "ListCapabilitiesOf", &reply, "s", name) >= 0) {
+        uint32_t s;
+        const char *kind, *object, *rights;
+        uint64_t badge;
+        int n = 0;
+        sd_bus_message_enter_container(reply, 'a', "(ussst)");
+        while (sd_bus_message_read(reply, "(ussst)", &s, &kind, &object, &rights, &badge) > 0) {
+          printf("capof %u %s %s [%s] %llu\n", s, kind, object, rights, (unsigned long long)badge);
+          ++n;
+        }
+        printf("capsof %d\n", n);
       }
     } else if (strcmp(cmd, "props") == 0 && i + 1 < argc) {
       if (call(argv[++i], "org.vermilion1.ManagerCapability", "ListServiceProperties", &reply, "") >= 0) {

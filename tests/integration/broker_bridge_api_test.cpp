@@ -114,5 +114,31 @@ TEST_F(BrokerBridgeApiTest, ListServicePropertiesGivesEveryServiceWithTypedPrope
                        "result=denied (right not held)"}));
 }
 
+TEST_F(BrokerBridgeApiTest, ListCapabilitiesOfShowsAnotherServicesCList) {
+  unit("web.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("plain.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  oneshot("panel", "derive 1 status");
+  oneshot("a", "capsof 1 panel capsof 1 plain.service capsof 1 nosuch derive 1 list capsof 2 panel");
+  policy("a.policy", "[Grant]\nTo=a\nCapability=manager\nRights=list inspect\n");
+  policy("panel.policy",
+         "[Grant]\nTo=panel\nCapability=service:web\nRights=status restart\nBadge=42\n"
+         "[Grant]\nTo=panel\nCapability=endpoint:web\nRights=connect\n");
+  boot();
+  ASSERT_TRUE(started("panel"));
+  ASSERT_TRUE(started("a"));
+  auto lines = log_lines("a.service");
+  ASSERT_EQ(lines.size(), 8u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(lines[0], "capof 1 service web.service [status restart] 42");
+  EXPECT_EQ(lines[1], "capof 2 endpoint web.service [connect] 0");
+  EXPECT_EQ(lines[2], "capof 3 service web.service [status] 42") << "what panel derived is in its CList too";
+  EXPECT_EQ(lines[3], "capsof 3");
+  EXPECT_EQ(lines[4], "capsof 0") << "plain holds nothing";
+  EXPECT_EQ(lines[5].rfind("error org.vermilion1.Error.NoSuchService", 0), 0u) << lines[5];
+  EXPECT_EQ(lines[6], "derived 2");
+  EXPECT_EQ(lines[7].rfind(kAccessDenied, 0), 0u) << "slot 2 lacks inspect: " << lines[7];
+  EXPECT_TRUE(audited({"action=invoke subject=a.service slot=2 object=manager", "asked=\"inspect\"",
+                       "result=denied (right not held)"}));
+}
+
 }  // namespace
 }  // namespace vermilion
