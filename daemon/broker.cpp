@@ -373,6 +373,11 @@ void Broker::watch(const std::string& holder, Slot slot, LinkPeer& peer) {
 }
 
 void Broker::service_state_changed(const std::string& name, const std::string& active, const std::string& sub) {
+  if (watchers_.empty()) return;
+  ServiceStatus status = control_.status(name).value_or(ServiceStatus{});
+  status.name = name;
+  status.active_state = active;
+  status.sub_state = sub;
   for (auto it = watchers_.begin(); it != watchers_.end();) {
     if (!still_held(it->second.holder, it->second.slot, it->second.id)) {
       it = watchers_.erase(it);
@@ -380,7 +385,7 @@ void Broker::service_state_changed(const std::string& name, const std::string& a
     }
     LinkPeer* peer = it->first;
     ++it;  // the peer may close (and detach) while being told
-    peer->service_state_changed(name, active, sub);
+    peer->service_state_changed(status);
   }
 }
 

@@ -72,8 +72,10 @@ class LinkPeer {
   virtual void revoked(Slot slot) noexcept = 0;
   // A client connected through an endpoint naming this holder.
   virtual void connection(unique_fd fd, std::uint64_t badge) noexcept = 0;
-  virtual void service_state_changed(const std::string& name, const std::string& active,
-                                     const std::string& sub) noexcept = 0;
+  // A service changed state (for links that watch). `status` is the service
+  // as it is now, but with the active and sub state of this change: changes
+  // are told one by one, in order, after the event that made them.
+  virtual void service_state_changed(const ServiceStatus& status) noexcept = 0;
 };
 
 struct BrokerLimits {

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "service_properties.h"
+
 namespace vermilion {
 
 std::string capability_path(Slot slot) { return std::string(kCapabilityPathPrefix) + "/" + std::to_string(slot); }
@@ -199,11 +201,16 @@ void LinkServer::connection(unique_fd fd, std::uint64_t badge) noexcept {
   check_queue();
 }
 
-void LinkServer::service_state_changed(const std::string& name, const std::string& active,
-                                       const std::string& sub) noexcept {
+void LinkServer::service_state_changed(const ServiceStatus& status) noexcept {
   if (closed_) return;
-  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "ServiceStateChanged", "sss", name.c_str(), active.c_str(),
-                     sub.c_str());
+  sd_bus_message* m = nullptr;
+  int r = sd_bus_message_new_signal(bus_, &m, kLinkPath, kLinkInterface, "ServicePropertiesChanged");
+  if (r >= 0) r = sd_bus_message_append(m, "s", status.name.c_str());
+  if (r >= 0) r = append_service_properties(m, status);
+  if (r >= 0) r = sd_bus_send(bus_, m, nullptr);
+  sd_bus_message_unref(m);
+  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "ServiceStateChanged", "sss", status.name.c_str(),
+                     status.active_state.c_str(), status.sub_state.c_str());
   check_queue();
 }
 

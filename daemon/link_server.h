@@ -47,8 +47,8 @@ class LinkServer final : public LinkPeer {
   void capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept override;
   void revoked(Slot slot) noexcept override;
   void connection(unique_fd fd, std::uint64_t badge) noexcept override;
-  void service_state_changed(const std::string& name, const std::string& active,
-                             const std::string& sub) noexcept override;
+  // ServicePropertiesChanged, then ServiceStateChanged.
+  void service_state_changed(const ServiceStatus& status) noexcept override;
 
   // The method handlers (link_calls.cpp).
   struct Calls;

@@ -17,6 +17,10 @@ class FakeControl : public ServiceControl {
     if (name.rfind("nosuch", 0) == 0) return std::nullopt;
     ServiceStatus s;
     s.name = name == "alias.service" ? "web.service" : name;
+    s.description = "fake " + s.name;
+    s.active_state = "inactive";
+    s.sub_state = "dead";
+    s.main_pid = 42;
     return s;
   }
   std::vector<ServiceStatus> list() override { return {}; }
@@ -39,14 +43,16 @@ class RecordingPeer : public LinkPeer {
     connections.push_back(std::move(fd));
     connection_badges.push_back(badge);
   }
-  void service_state_changed(const std::string& name, const std::string&, const std::string&) noexcept override {
-    states.push_back(name);
+  void service_state_changed(const ServiceStatus& status) noexcept override {
+    states.push_back(status.name);
+    statuses.push_back(status);
   }
   std::vector<std::pair<Slot, std::uint64_t>> received;
   std::vector<Slot> revoked_slots;
   std::vector<unique_fd> connections;
   std::vector<std::uint64_t> connection_badges;
   std::vector<std::string> states;
+  std::vector<ServiceStatus> statuses;
 };
 
 class BrokerTest : public ::testing::Test {
@@ -190,6 +196,12 @@ TEST_F(BrokerTest, WatchersHearStateChangesOnlyWhileTheyHoldWatch) {
   broker_.watch("bridge.service", 1, bridge);
   broker_.service_state_changed("web.service", "active", "running");
   EXPECT_EQ(bridge.states, std::vector<std::string>{"web.service"});
+  // The service as the control sees it, with the state of this change.
+  ASSERT_EQ(bridge.statuses.size(), 1u);
+  EXPECT_EQ(bridge.statuses[0].description, "fake web.service");
+  EXPECT_EQ(bridge.statuses[0].main_pid, 42u);
+  EXPECT_EQ(bridge.statuses[0].active_state, "active");
+  EXPECT_EQ(bridge.statuses[0].sub_state, "running");
   apply("");
   broker_.service_state_changed("db.service", "active", "running");
   EXPECT_EQ(bridge.states.size(), 1u) << "the capability is gone, and so is the subscription";

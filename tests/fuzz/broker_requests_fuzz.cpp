@@ -109,7 +109,9 @@ class FakePeer final : public LinkPeer {
       fail(holder_ + " told slot " + std::to_string(slot) + " was revoked, but it is still there");
   }
   void connection(unique_fd, std::uint64_t) noexcept override {}
-  void service_state_changed(const std::string&, const std::string&, const std::string&) noexcept override {}
+  void service_state_changed(const ServiceStatus& status) noexcept override {
+    if (status.name.empty() || status.active_state.empty()) fail(holder_ + " told of a state change without a state");
+  }
 
  private:
   const Broker& broker_;

@@ -7,6 +7,10 @@
  *   list                      -> "cap SLOT KIND OBJECT RIGHTS BADGE" per slot, then "listed N"
  *   status SLOT NAME          -> "status ACTIVE SUB RESULT PID"
  *   start|stop|restart|reload SLOT NAME -> "done METHOD"
+ *   jobw start|stop|restart|reload SLOT NAME
+ *                             -> the same call, asynchronous: prints each signal as it arrives
+ *                                ("signal ...") until the reply, then "done METHOD" (or the error)
+ *   mreload SLOT              -> ManagerCapability.Reload: "done ManagerReload"
  *   kill SLOT NAME SIGNAL     -> "done Kill"
  *   logs SLOT NAME N          -> "log TEXT" per line
  *   derive SLOT RIGHTS        -> "derived SLOT"
@@ -23,7 +27,8 @@
  *   props SLOT                -> "props NAME KEY:TYPE=VALUE..." per service (ListServiceProperties)
  *   watch SLOT                -> "done Watch"
  *   wait SIGNAL [COUNT]       -> "waiting SIGNAL", then "signal NAME ARGS" for each received signal
- *                                until COUNT of SIGNAL
+ *                                until COUNT of SIGNAL (ServicePropertiesChanged prints
+ *                                "signal ServicePropertiesChanged NAME KEY:TYPE=VALUE...")
  *   serve                     -> calls ListCapabilities (a link delivers Connection only once
  *                                the child spoke), prints "serving", then answers each
  *                                Connection: writes "hello badge=B" to it and keeps its end
@@ -178,6 +183,14 @@ static int print_signal(sd_bus_message *m, const char *want, int *seen) {
     const char *name, *active, *sub;
     sd_bus_message_read(m, "sss", &name, &active, &sub);
     printf("signal ServiceStateChanged %s %s %s\n", name, active, sub);
+  } else if (strcmp(member, "ServicePropertiesChanged") == 0) {
+    const char *name;
+    sd_bus_message_read(m, "s", &name);
+    printf("signal ServicePropertiesChanged %s", name);
+    if (print_properties(m) < 0) printf(" error-reading");
+    printf("\n");
+  } else if (strcmp(member, "Reloaded") == 0) {
+    printf("signal Reloaded\n");
   } else if (strcmp(member, "Connection") == 0) {
     int fd;
     uint64_t badge;
@@ -194,6 +207,20 @@ static int print_signal(sd_bus_message *m, const char *want, int *seen) {
   fflush(stdout);
   if (want && strcmp(member, want) == 0) ++*seen;
   return 0;
+}
+
+/* jobw: the reply of the job call in flight. */
+static int job_replied;
+static int on_job_reply(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+  (void)e;
+  const sd_bus_error *error = sd_bus_message_get_error(m);
+  if (error)
+    printf("error %s %s\n", error->name, error->message);
+  else
+    printf("done %s\n", (const char *)userdata);
+  fflush(stdout);
+  job_replied = 1;
+  return 1;
 }
 
 /* Processes incoming messages until `count` signals named `want` arrived. */
@@ -281,6 +308,34 @@ int main(int argc, char **argv) {
       const char *method = job_method(cmd);
       if (call(slot, "org.vermilion1.ServiceCapability", method, &reply, "s", name) >= 0)
         printf("done %s\n", method);
+    } else if (strcmp(cmd, "jobw") == 0 && i + 3 < argc && job_method(argv[i + 1])) {
+      /* The call is asynchronous and every message is handled as it comes,
+       * so the lines show the order the link sent signals and the reply in. */
+      const char *method = job_method(argv[++i]);
+      char path[128];
+      path_of(path, sizeof path, argv[++i]);
+      const char *name = argv[++i];
+      job_replied = 0;
+      r = sd_bus_call_method_async(bus, NULL, NULL, path, "org.vermilion1.ServiceCapability", method, on_job_reply,
+                                   (void *)method, "s", name);
+      if (r < 0) printf("error call %s\n", strerror(-r));
+      while (r >= 0 && !job_replied) {
+        sd_bus_message *m = NULL;
+        r = sd_bus_process(bus, &m);
+        if (r < 0) {
+          printf("error process %s\n", strerror(-r));
+          break;
+        }
+        if (m) {
+          uint8_t type = 0;
+          if (sd_bus_message_get_type(m, &type) >= 0 && type == SD_BUS_MESSAGE_SIGNAL) print_signal(m, NULL, NULL);
+          sd_bus_message_unref(m);
+          continue;
+        }
+        if (r == 0 && sd_bus_wait(bus, UINT64_MAX) < 0) break;
+      }
+    } else if (strcmp(cmd, "mreload") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.ManagerCapability", "Reload", &reply, "") >= 0) printf("done ManagerReload\n");
     } else if (strcmp(cmd, "kill") == 0 && i + 3 < argc) {
       const char *slot = argv[++i], *name = argv[++i];
       int sig = atoi(argv[++i]);

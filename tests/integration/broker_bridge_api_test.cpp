@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "broker_fixture.h"
 
@@ -138,6 +139,58 @@ TEST_F(BrokerBridgeApiTest, ListCapabilitiesOfShowsAnotherServicesCList) {
   EXPECT_EQ(lines[7].rfind(kAccessDenied, 0), 0u) << "slot 2 lacks inspect: " << lines[7];
   EXPECT_TRUE(audited({"action=invoke subject=a.service slot=2 object=manager", "asked=\"inspect\"",
                        "result=denied (right not held)"}));
+}
+
+// A watcher hears, for every state change, ServicePropertiesChanged and right
+// after it ServiceStateChanged with the same state; a job's reply comes after
+// the signals of the changes that finished it. The client's jobw prints
+// signals and the reply in the order they arrived on its link.
+TEST_F(BrokerBridgeApiTest, PropertiesThenStateThenTheJobsReply) {
+  unit("web.service", "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/true\n");
+  oneshot("a", "watch 1 jobw start 2 web jobw reload 2 web jobw restart 2 web jobw stop 2 web");
+  policy("a.policy",
+         "[Grant]\nTo=a\nCapability=manager\nRights=watch\n"
+         "[Grant]\nTo=a\nCapability=service:web\nRights=start stop restart reload\n");
+  boot();
+  ASSERT_TRUE(started("a"));
+  auto lines = log_lines("a.service");
+  ASSERT_GE(lines.size(), 5u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(lines[0], "done Watch");
+
+  const std::string props = "signal ServicePropertiesChanged ";
+  const std::string state = "signal ServiceStateChanged ";
+  std::vector<std::string> web_states;  // since the last reply
+  std::vector<std::string> replies;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    SCOPED_TRACE(::testing::PrintToString(lines));
+    if (line.rfind(state, 0) == 0) {
+      std::istringstream words(line.substr(state.size()));
+      std::string name, active, sub;
+      words >> name >> active >> sub;
+      const std::string& before = lines[i - 1];
+      ASSERT_EQ(before.rfind(props + name + " ", 0), 0u) << "properties come right before the state: " << line;
+      EXPECT_EQ(property(before, "Name:s"), name);
+      EXPECT_EQ(property(before, "ActiveState:s"), active) << before;
+      EXPECT_EQ(property(before, "SubState:s"), sub) << before;
+      EXPECT_EQ(property(before, "LoadState:s"), "loaded") << before;
+      if (name == "web.service") web_states.push_back(active + "/" + sub);
+    } else if (line.rfind(props, 0) == 0) {
+      ASSERT_LT(i + 1, lines.size());
+      EXPECT_EQ(lines[i + 1].rfind(state, 0), 0u) << "each properties signal is followed by its state";
+    } else {
+      ASSERT_EQ(line.rfind("done ", 0), 0u) << line;
+      replies.push_back(line);
+      ASSERT_FALSE(web_states.empty()) << line << " came before any state change of web";
+      const std::string final_state = line == "done Stop" ? "inactive/dead" : "active/running";
+      EXPECT_EQ(web_states.back(), final_state) << line << " replied before the watcher saw web " << final_state;
+      auto saw = [&](const char* s) { return std::find(web_states.begin(), web_states.end(), s) != web_states.end(); };
+      EXPECT_TRUE(line != "done Reload" || saw("reloading/reload"));
+      EXPECT_TRUE(line != "done Restart" || saw("inactive/dead"));
+      web_states.clear();
+    }
+  }
+  EXPECT_EQ(replies, (std::vector<std::string>{"done Start", "done Reload", "done Restart", "done Stop"}));
 }
 
 }  // namespace
