@@ -378,6 +378,14 @@ void Broker::service_state_changed(const std::string& name, const std::string& a
   status.name = name;
   status.active_state = active;
   status.sub_state = sub;
+  tell_watchers([&](LinkPeer& peer) { peer.service_state_changed(status); });
+}
+
+void Broker::reloaded() {
+  tell_watchers([](LinkPeer& peer) { peer.reloaded(); });
+}
+
+void Broker::tell_watchers(const std::function<void(LinkPeer&)>& tell) {
   for (auto it = watchers_.begin(); it != watchers_.end();) {
     if (!still_held(it->second.holder, it->second.slot, it->second.id)) {
       it = watchers_.erase(it);
@@ -385,7 +393,7 @@ void Broker::service_state_changed(const std::string& name, const std::string& a
     }
     LinkPeer* peer = it->first;
     ++it;  // the peer may close (and detach) while being told
-    peer->service_state_changed(status);
+    tell(*peer);
   }
 }
 

@@ -76,6 +76,9 @@ class LinkPeer {
   // as it is now, but with the active and sub state of this change: changes
   // are told one by one, in order, after the event that made them.
   virtual void service_state_changed(const ServiceStatus& status) noexcept = 0;
+  // Units and policies were reloaded (for links that watch): services may
+  // have come or gone, and the [Bus] rules may have changed.
+  virtual void reloaded() noexcept = 0;
 };
 
 struct BrokerLimits {
@@ -137,6 +140,8 @@ class Broker {
 
   // Tells watchers (manager capabilities with `watch`) about a state change.
   void service_state_changed(const std::string& name, const std::string& active, const std::string& sub);
+  // Tells watchers that a reload of units and policies has completed.
+  void reloaded();
   // A manager capability with `watch` subscribes this link; it ends when the
   // capability is revoked or dropped, or the link goes.
   void watch(const std::string& holder, Slot slot, LinkPeer& peer);
@@ -151,6 +156,8 @@ class Broker {
  private:
   struct Resource;  // an fd opened for an fd capability
   void tell_revoked(const std::vector<RevokedCap>& removed);
+  // Every link whose watch capability is still held; forgets the others.
+  void tell_watchers(const std::function<void(LinkPeer&)>& tell);
   [[nodiscard]] std::string describe(const Capability& cap) const;
 
   ServiceControl& control_;

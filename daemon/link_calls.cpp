@@ -315,6 +315,7 @@ const sd_bus_vtable kLinkVtable[] = {
                              0),
     SD_BUS_SIGNAL_WITH_NAMES("Revoked", "u", SD_BUS_PARAM(slot), 0),
     SD_BUS_SIGNAL_WITH_NAMES("Connection", "ht", SD_BUS_PARAM(socket) SD_BUS_PARAM(badge), 0),
+    SD_BUS_SIGNAL("Reloaded", "", 0),
     SD_BUS_SIGNAL_WITH_NAMES("ServicePropertiesChanged", "sa{sv}", SD_BUS_PARAM(name) SD_BUS_PARAM(properties), 0),
     SD_BUS_SIGNAL_WITH_NAMES("ServiceStateChanged", "sss",
                              SD_BUS_PARAM(name) SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state), 0),

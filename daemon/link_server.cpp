@@ -214,4 +214,10 @@ void LinkServer::service_state_changed(const ServiceStatus& status) noexcept {
   check_queue();
 }
 
+void LinkServer::reloaded() noexcept {
+  if (closed_) return;
+  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Reloaded", "");
+  check_queue();
+}
+
 }  // namespace vermilion

@@ -51,8 +51,10 @@ class RecordingPeer : public LinkPeer {
   std::vector<Slot> revoked_slots;
   std::vector<unique_fd> connections;
   std::vector<std::uint64_t> connection_badges;
+  void reloaded() noexcept override { ++reloads; }
   std::vector<std::string> states;
   std::vector<ServiceStatus> statuses;
+  int reloads = 0;
 };
 
 class BrokerTest : public ::testing::Test {
@@ -233,6 +235,23 @@ TEST_F(BrokerTest, CapabilitiesOfAnotherServiceNeedInspect) {
                          "asked=\"inspect\" result=denied (right not held)"),
             std::string::npos)
       << audit();
+}
+
+TEST_F(BrokerTest, ReloadedReachesOnlyLinksThatStillWatch) {
+  apply("[Grant]\nTo=bridge\nCapability=manager\nRights=list watch\n"
+        "[Grant]\nTo=other\nCapability=manager\nRights=list watch\n");
+  RecordingPeer bridge, other;
+  broker_.attach("bridge.service", bridge);
+  broker_.attach("other.service", other);
+  broker_.watch("bridge.service", 1, bridge);
+  broker_.reloaded();
+  EXPECT_EQ(bridge.reloads, 1);
+  EXPECT_EQ(other.reloads, 0) << "other never called Watch";
+  apply("[Grant]\nTo=other\nCapability=manager\nRights=list watch\n");
+  broker_.reloaded();
+  EXPECT_EQ(bridge.reloads, 1) << "the watch capability is gone";
+  broker_.detach("bridge.service", bridge);
+  broker_.detach("other.service", other);
 }
 
 TEST_F(BrokerTest, ConnectNeedsALinkedTarget) {

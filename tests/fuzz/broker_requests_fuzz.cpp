@@ -112,6 +112,7 @@ class FakePeer final : public LinkPeer {
   void service_state_changed(const ServiceStatus& status) noexcept override {
     if (status.name.empty() || status.active_state.empty()) fail(holder_ + " told of a state change without a state");
   }
+  void reloaded() noexcept override {}
 
  private:
   const Broker& broker_;

@@ -11,6 +11,7 @@
  *                             -> the same call, asynchronous: prints each signal as it arrives
  *                                ("signal ...") until the reply, then "done METHOD" (or the error)
  *   mreload SLOT              -> ManagerCapability.Reload: "done ManagerReload"
+ *   mreloadw SLOT             -> the same, asynchronous, printing signals until the reply (as jobw)
  *   kill SLOT NAME SIGNAL     -> "done Kill"
  *   logs SLOT NAME N          -> "log TEXT" per line
  *   derive SLOT RIGHTS        -> "derived SLOT"
@@ -223,6 +224,35 @@ static int on_job_reply(sd_bus_message *m, void *userdata, sd_bus_error *e) {
   return 1;
 }
 
+/* Calls METHOD (with NAME as its one argument, if not NULL) asynchronously
+ * and handles every message as it comes until the reply: the lines show
+ * signals and the reply ("done LABEL" or the error) in the order the link
+ * sent them. */
+static void call_printing_signals(const char *slot, const char *iface, const char *method, const char *label,
+                                  const char *name) {
+  char path[128];
+  path_of(path, sizeof path, slot);
+  job_replied = 0;
+  int r = name ? sd_bus_call_method_async(bus, NULL, NULL, path, iface, method, on_job_reply, (void *)label, "s", name)
+               : sd_bus_call_method_async(bus, NULL, NULL, path, iface, method, on_job_reply, (void *)label, "");
+  if (r < 0) printf("error call %s\n", strerror(-r));
+  while (r >= 0 && !job_replied) {
+    sd_bus_message *m = NULL;
+    r = sd_bus_process(bus, &m);
+    if (r < 0) {
+      printf("error process %s\n", strerror(-r));
+      break;
+    }
+    if (m) {
+      uint8_t type = 0;
+      if (sd_bus_message_get_type(m, &type) >= 0 && type == SD_BUS_MESSAGE_SIGNAL) print_signal(m, NULL, NULL);
+      sd_bus_message_unref(m);
+      continue;
+    }
+    if (r == 0 && sd_bus_wait(bus, UINT64_MAX) < 0) break;
+  }
+}
+
 /* Processes incoming messages until `count` signals named `want` arrived. */
 static int wait_signals(const char *want, int count) {
   int seen = 0;
@@ -309,31 +339,11 @@ int main(int argc, char **argv) {
       if (call(slot, "org.vermilion1.ServiceCapability", method, &reply, "s", name) >= 0)
         printf("done %s\n", method);
     } else if (strcmp(cmd, "jobw") == 0 && i + 3 < argc && job_method(argv[i + 1])) {
-      /* The call is asynchronous and every message is handled as it comes,
-       * so the lines show the order the link sent signals and the reply in. */
       const char *method = job_method(argv[++i]);
-      char path[128];
-      path_of(path, sizeof path, argv[++i]);
-      const char *name = argv[++i];
-      job_replied = 0;
-      r = sd_bus_call_method_async(bus, NULL, NULL, path, "org.vermilion1.ServiceCapability", method, on_job_reply,
-                                   (void *)method, "s", name);
-      if (r < 0) printf("error call %s\n", strerror(-r));
-      while (r >= 0 && !job_replied) {
-        sd_bus_message *m = NULL;
-        r = sd_bus_process(bus, &m);
-        if (r < 0) {
-          printf("error process %s\n", strerror(-r));
-          break;
-        }
-        if (m) {
-          uint8_t type = 0;
-          if (sd_bus_message_get_type(m, &type) >= 0 && type == SD_BUS_MESSAGE_SIGNAL) print_signal(m, NULL, NULL);
-          sd_bus_message_unref(m);
-          continue;
-        }
-        if (r == 0 && sd_bus_wait(bus, UINT64_MAX) < 0) break;
-      }
+      const char *slot = argv[++i], *name = argv[++i];
+      call_printing_signals(slot, "org.vermilion1.ServiceCapability", method, method, name);
+    } else if (strcmp(cmd, "mreloadw") == 0 && i + 1 < argc) {
+      call_printing_signals(argv[++i], "org.vermilion1.ManagerCapability", "Reload", "ManagerReload", NULL);
     } else if (strcmp(cmd, "mreload") == 0 && i + 1 < argc) {
       if (call(argv[++i], "org.vermilion1.ManagerCapability", "Reload", &reply, "") >= 0) printf("done ManagerReload\n");
     } else if (strcmp(cmd, "kill") == 0 && i + 3 < argc) {

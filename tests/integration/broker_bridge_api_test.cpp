@@ -3,6 +3,7 @@
 // service's CList, every service's properties, the [Bus] rules in effect,
 // and the signals a watcher gets (properties before state, both before the
 // reply of the job they finish; Reloaded after a reload).
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -191,6 +192,34 @@ TEST_F(BrokerBridgeApiTest, PropertiesThenStateThenTheJobsReply) {
     }
   }
   EXPECT_EQ(replies, (std::vector<std::string>{"done Start", "done Reload", "done Restart", "done Stop"}));
+}
+
+// Reloaded tells a watcher to list services and fetch the bus rules again,
+// after every reload: SIGHUP, and ManagerCapability.Reload, before its reply.
+TEST_F(BrokerBridgeApiTest, WatchersHearReloadedAfterEveryReload) {
+  simple("w", "watch 1 wait Reloaded 2");
+  oneshot("r", "watch 1 mreloadw 1 derive 1 list mreload 2");
+  policy("w.policy", "[Grant]\nTo=w\nCapability=manager\nRights=watch\n");
+  policy("r.policy", "[Grant]\nTo=r\nCapability=manager\nRights=list watch reload\n");
+  boot();
+  ASSERT_TRUE(started("w"));
+  ASSERT_TRUE(wait_log("w.service", "waiting Reloaded"));
+  ASSERT_EQ(::kill(::getpid(), SIGHUP), 0);  // what an admin does; handled on the loop
+  ASSERT_TRUE(wait_log("w.service", "signal Reloaded"));
+  ASSERT_TRUE(started("r"));
+  ASSERT_TRUE(wait_for([&] {
+    auto lines = log_lines("w.service");
+    return std::count(lines.begin(), lines.end(), "signal Reloaded") == 2;
+  })) << "w heard the reload r asked for";
+  auto lines = log_lines("r.service");
+  ASSERT_EQ(lines.size(), 5u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(lines[0], "done Watch");
+  EXPECT_EQ(lines[1], "signal Reloaded") << "before the reply";
+  EXPECT_EQ(lines[2], "done ManagerReload");
+  EXPECT_EQ(lines[3], "derived 2");
+  EXPECT_EQ(lines[4].rfind(kAccessDenied, 0), 0u) << "slot 2 lacks reload: " << lines[4];
+  EXPECT_TRUE(audited({"action=invoke subject=r.service slot=2 object=manager", "asked=\"reload\"",
+                       "result=denied (right not held)"}));
 }
 
 }  // namespace
