@@ -7,9 +7,9 @@ namespace vermilion {
 namespace {
 
 // Index i names bit 1 << i.
-constexpr std::array<std::string_view, 12> kRightNames = {
-    "status", "start", "stop",   "restart", "kill",  "logs",
-    "list",   "watch", "reload", "connect", "grant", "use",
+constexpr std::array<std::string_view, 13> kRightNames = {
+    "status", "start", "stop",   "restart", "kill",  "logs",   "list",
+    "watch",  "reload", "connect", "grant", "use",  "inspect",
 };
 static_assert(rights::all_known == (Rights{1} << kRightNames.size()) - 1);
 
@@ -28,9 +28,9 @@ Rights allowed_rights(CapabilityKind kind) {
   switch (kind) {
     case CapabilityKind::service:
       return rights::status | rights::start | rights::stop | rights::restart | rights::kill |
-             rights::logs;
+             rights::logs | rights::reload;
     case CapabilityKind::manager:
-      return rights::list | rights::watch | rights::reload;
+      return rights::list | rights::watch | rights::reload | rights::inspect;
     case CapabilityKind::endpoint:
       return rights::connect | rights::grant;
     case CapabilityKind::fd:

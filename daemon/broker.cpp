@@ -349,6 +349,19 @@ BrokerResult Broker::authorize(const std::string& holder, Slot slot, CapabilityK
   return BrokerResult::success();
 }
 
+BrokerResult Broker::capabilities_of(const std::string& holder, Slot slot, const std::string& service,
+                                     std::vector<const Capability*>& out) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::inspect, "", unused);
+  if (!allowed.ok()) return allowed;
+  auto normalized = normalize_service_name(service);
+  if (!normalized) return BrokerResult::failure(broker_error::kInvalidArgs, "invalid service name");
+  std::optional<ServiceStatus> status = control_.status(*normalized);
+  if (!status) return BrokerResult::failure(broker_error::kNoSuchService, "no service " + *normalized);
+  out = table_.clist(status->name);  // by its own name, not an alias
+  return BrokerResult::success();
+}
+
 bool Broker::still_held(const std::string& holder, Slot slot, CapabilityId id) const {
   const Capability* cap = table_.lookup(holder, slot);
   return cap && cap->id == id;
@@ -360,6 +373,19 @@ void Broker::watch(const std::string& holder, Slot slot, LinkPeer& peer) {
 }
 
 void Broker::service_state_changed(const std::string& name, const std::string& active, const std::string& sub) {
+  if (watchers_.empty()) return;
+  ServiceStatus status = control_.status(name).value_or(ServiceStatus{});
+  status.name = name;
+  status.active_state = active;
+  status.sub_state = sub;
+  tell_watchers([&](LinkPeer& peer) { peer.service_state_changed(status); });
+}
+
+void Broker::reloaded() {
+  tell_watchers([](LinkPeer& peer) { peer.reloaded(); });
+}
+
+void Broker::tell_watchers(const std::function<void(LinkPeer&)>& tell) {
   for (auto it = watchers_.begin(); it != watchers_.end();) {
     if (!still_held(it->second.holder, it->second.slot, it->second.id)) {
       it = watchers_.erase(it);
@@ -367,7 +393,7 @@ void Broker::service_state_changed(const std::string& name, const std::string& a
     }
     LinkPeer* peer = it->first;
     ++it;  // the peer may close (and detach) while being told
-    peer->service_state_changed(name, active, sub);
+    tell(*peer);
   }
 }
 

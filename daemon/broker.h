@@ -24,6 +24,7 @@
 #include "log_buffer.h"
 #include "logger.h"
 #include "policy.h"
+#include "service_status.h"
 #include "unique_fd.h"
 
 namespace vermilion {
@@ -49,13 +50,6 @@ struct BrokerResult {
   static BrokerResult failure(const char* name, std::string text) { return {name, std::move(text)}; }
 };
 
-struct ServiceStatus {
-  std::string name, description, active_state, sub_state, result;
-  std::uint32_t main_pid = 0;
-  std::uint32_t n_restarts = 0;
-  std::int32_t exec_main_status = 0;
-};
-
 // What the broker may do to services: the manager, seen through a window.
 class ServiceControl {
  public:
@@ -78,8 +72,13 @@ class LinkPeer {
   virtual void revoked(Slot slot) noexcept = 0;
   // A client connected through an endpoint naming this holder.
   virtual void connection(unique_fd fd, std::uint64_t badge) noexcept = 0;
-  virtual void service_state_changed(const std::string& name, const std::string& active,
-                                     const std::string& sub) noexcept = 0;
+  // A service changed state (for links that watch). `status` is the service
+  // as it is now, but with the active and sub state of this change: changes
+  // are told one by one, in order, after the event that made them.
+  virtual void service_state_changed(const ServiceStatus& status) noexcept = 0;
+  // Units and policies were reloaded (for links that watch): services may
+  // have come or gone, and the [Bus] rules may have changed.
+  virtual void reloaded() noexcept = 0;
 };
 
 struct BrokerLimits {
@@ -131,11 +130,18 @@ class Broker {
   [[nodiscard]] BrokerResult authorize(const std::string& holder, Slot slot, CapabilityKind kind,
                                        Rights right, const std::string& service,
                                        std::string& resolved);
+  // The CList of a loaded service (`service`: "web", "web.service" or an
+  // alias), for a manager capability in `slot` with `inspect`. Denials are
+  // audited; an unknown service is NoSuchService.
+  [[nodiscard]] BrokerResult capabilities_of(const std::string& holder, Slot slot, const std::string& service,
+                                             std::vector<const Capability*>& out);
   // A capability still exists (for replies to calls queued before a revoke).
   [[nodiscard]] bool still_held(const std::string& holder, Slot slot, CapabilityId id) const;
 
   // Tells watchers (manager capabilities with `watch`) about a state change.
   void service_state_changed(const std::string& name, const std::string& active, const std::string& sub);
+  // Tells watchers that a reload of units and policies has completed.
+  void reloaded();
   // A manager capability with `watch` subscribes this link; it ends when the
   // capability is revoked or dropped, or the link goes.
   void watch(const std::string& holder, Slot slot, LinkPeer& peer);
@@ -150,6 +156,8 @@ class Broker {
  private:
   struct Resource;  // an fd opened for an fd capability
   void tell_revoked(const std::vector<RevokedCap>& removed);
+  // Every link whose watch capability is still held; forgets the others.
+  void tell_watchers(const std::function<void(LinkPeer&)>& tell);
   [[nodiscard]] std::string describe(const Capability& cap) const;
 
   ServiceControl& control_;

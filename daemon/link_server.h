@@ -21,6 +21,7 @@
 namespace vermilion {
 
 inline constexpr const char* kLinkPath = "/org/vermilion1/link";
+inline constexpr const char* kLinkInterface = "org.vermilion1.Link";
 inline constexpr const char* kCapabilityPathPrefix = "/org/vermilion1/link/cap";
 
 class LinkServer final : public LinkPeer {
@@ -46,14 +47,20 @@ class LinkServer final : public LinkPeer {
   void capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept override;
   void revoked(Slot slot) noexcept override;
   void connection(unique_fd fd, std::uint64_t badge) noexcept override;
-  void service_state_changed(const std::string& name, const std::string& active,
-                             const std::string& sub) noexcept override;
+  // ServicePropertiesChanged, then ServiceStateChanged.
+  void service_state_changed(const ServiceStatus& status) noexcept override;
+  void reloaded() noexcept override;
 
-  // For the sd-bus callbacks (link_server.cpp).
+  // The method handlers (link_calls.cpp).
   struct Calls;
 
  private:
   LinkServer(Broker& broker, std::string holder, ClosedCallback on_closed);
+  // Registers the link's objects and their methods (link_calls.cpp).
+  [[nodiscard]] int add_objects();
+  // sd-bus filter: sees every message before the handlers.
+  static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);
+  static int after_auth(sd_event_source* source, void* userdata);
   void check_queue();
 
   Broker& broker_;
@@ -61,7 +68,7 @@ class LinkServer final : public LinkPeer {
   ClosedCallback on_closed_;
   sd_bus* bus_ = nullptr;
   // Until authentication is over: dispatches what the child sent in the same
-  // read as its BEGIN (see link_server.cpp, Calls::after_auth).
+  // read as its BEGIN (see link_server.cpp, after_auth).
   EventSourcePtr after_auth_;
   std::size_t in_flight_ = 0;
   bool closed_ = false;
@@ -78,5 +85,7 @@ class LinkServer final : public LinkPeer {
 };
 
 [[nodiscard]] std::string capability_path(Slot slot);
+// The slot a capability path names; 0 when it names none.
+[[nodiscard]] Slot capability_slot(const char* path);
 
 }  // namespace vermilion

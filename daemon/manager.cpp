@@ -559,6 +559,14 @@ void Manager::process_queues() {
       run_job(*it->second);
       progress = true;
     }
+    // A job's waiters hear of its end only once every state change queued so
+    // far was reported: a job can end in the very step that queued the change
+    // ending it (a stop during auto-restart, a start refused by the start
+    // limit), and whoever relays both must send the change first.
+    if (!transitions_.empty()) {
+      progress = true;
+      continue;
+    }
     while (!finished_callbacks_.empty()) {
       auto [callback, result] = std::move(finished_callbacks_.front());
       finished_callbacks_.pop_front();

@@ -11,6 +11,11 @@
 // process_queues() drains it after each external event (child exit, notify
 // message, timer, request), finishing jobs and propagating failures with
 // worklists. Its depth never depends on the dependency graph.
+//
+// Order: the observer hears every state change before any job callback that
+// follows it runs, so whoever waits for a job (a link's method reply) is
+// told of its end only after the state changes that ended it were reported
+// (the link's ServiceStateChanged signals).
 #pragma once
 
 #include <deque>

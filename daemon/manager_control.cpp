@@ -14,6 +14,9 @@ ServiceStatus status_of(const Service& s) {
   out.main_pid = static_cast<std::uint32_t>(s.main_pid());
   out.n_restarts = s.n_restarts();
   out.exec_main_status = s.exec_main_status().status;
+  out.load_state = to_string(s.config().load_state);
+  out.active_enter_timestamp = s.active_enter_timestamp();
+  out.inactive_enter_timestamp = s.inactive_enter_timestamp();
   return out;
 }
 

@@ -28,7 +28,7 @@ RightsParse parse_granted_rights(CapabilityKind kind, std::string_view value) {
 constexpr std::array<std::string_view, 10> kGrantKeys{
     "To", "Capability", "Rights", "Badge", "ListenStream", "ListenDatagram", "File", "Mode",
     "FileDescriptorName", "SocketMode"};
-constexpr std::array<std::string_view, 4> kBusKeys{"User", "Group", "Service", "Rights"};
+constexpr std::array<std::string_view, 5> kBusKeys{"User", "Group", "Service", "Rights", "ManagerRights"};
 constexpr std::array<std::string_view, 3> kFdSourceKeys{"ListenStream", "ListenDatagram", "File"};
 constexpr std::size_t kFdNameMax = 255;      // systemd's FDNAME_MAX
 constexpr std::size_t kUserNameMax = 32;     // useradd's limit
@@ -372,33 +372,64 @@ class PolicyFileParser {
 
   std::optional<BusRule> parse_bus(const Section& section) {
     Keys keys = collect_keys(section, kBusKeys);
-    bool ok = require(section, keys, {"Service", "Rights"});
+    bool ok = true;
     BusRule rule;
     rule.where = {path_, section.line};
+    const auto* service = find(keys, "Service");
+    const auto* service_rights = find(keys, "Rights");
+    const auto* manager_rights = find(keys, "ManagerRights");
     if (!find(keys, "User") && !find(keys, "Group"))
       error(section.line, "[Bus] needs User= or Group= (whom the rule is for)"), ok = false;
-    for (auto [key, out] : {std::pair{"User", &rule.users}, std::pair{"Group", &rule.groups}}) {
-      const auto* a = find(keys, key);
-      if (!a) continue;
-      auto words = split_words(a->value);
-      if (words.empty()) invalid(*a, "expected names or numeric ids"), ok = false;
-      for (auto word : words) {
-        if (is_valid_user_or_group(word)) out->emplace_back(word);
-        else invalid(*a, "'" + std::string(word) + "' is not a valid name or numeric id"), ok = false;
-      }
-    }
-    if (const auto* service = find(keys, "Service")) {
+    if (!service_rights && !manager_rights)
+      error(section.line, "[Bus] needs Rights= or ManagerRights= (what the rule allows)"), ok = false;
+    if (service_rights && !service)
+      error(section.line, "[Bus] is missing Service= (the services Rights= is for)"), ok = false;
+    if (service && !service_rights && manager_rights)
+      error(service->line, quoted(*service) + " without Rights= allows nothing on services (ManagerRights= are "
+                                              "not per service)"),
+          ok = false;
+    if (const auto* a = find(keys, "User")) ok = parse_callers(*a, rule.users, true) && ok;
+    if (const auto* a = find(keys, "Group")) ok = parse_callers(*a, rule.groups, false) && ok;
+    if (service) {
       auto glob = check_service_name(service->value, true);
       if (glob.name) rule.service_glob = *glob.name;
       else invalid(*service, glob.error), ok = false;
     }
-    if (const auto* r = find(keys, "Rights")) {
-      auto parsed = parse_granted_rights(CapabilityKind::service, r->value);
+    if (service_rights) {
+      auto parsed = parse_granted_rights(CapabilityKind::service, service_rights->value);
       if (parsed.rights) rule.rights = *parsed.rights;
-      else invalid(*r, parsed.error), ok = false;
+      else invalid(*service_rights, parsed.error), ok = false;
+    }
+    if (manager_rights) {
+      auto parsed = parse_granted_rights(CapabilityKind::manager, manager_rights->value);
+      if (parsed.rights) rule.manager_rights = *parsed.rights;
+      else invalid(*manager_rights, parsed.error), ok = false;
     }
     if (!ok) return std::nullopt;
     return rule;
+  }
+
+  // User=/Group=: names or numeric ids; for users, "*" alone is every caller.
+  bool parse_callers(const UnitAssignment& a, std::vector<std::string>& out, bool is_user) {
+    auto words = split_words(a.value);
+    if (words.empty()) return invalid(a, "expected names or numeric ids"), false;
+    if (std::find(words.begin(), words.end(), "*") != words.end()) {
+      if (!is_user) return invalid(a, "'*' is only for User= (every caller)"), false;
+      if (words.size() > 1) return invalid(a, "'*' already means every caller; name nobody beside it"), false;
+      out.emplace_back("*");
+      return true;
+    }
+    bool ok = true;
+    for (auto word : words) {
+      if (is_valid_user_or_group(word)) {
+        out.emplace_back(word);
+        continue;
+      }
+      std::string why = "'" + std::string(word) + "' is not a valid name or numeric id";
+      if (is_user && word.find('*') != std::string_view::npos) why += " ('*' alone means every caller)";
+      invalid(a, why), ok = false;
+    }
+    return ok;
   }
 
   const std::string& path_;

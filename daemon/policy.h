@@ -47,13 +47,18 @@ struct PolicyGrant {
   SourceLocation where;      // the [Grant] header
 };
 
-// Reserved for the D-Bus bridge: callers (by user or group) that may ask for
-// `rights` on services matching `service_glob`. Parsed, not acted on yet.
+// What vermilion-bridge may do for D-Bus callers: callers (by user or group)
+// that may ask for `rights` on services matching `service_glob`, and for
+// `manager_rights` on the service table. The bridge fetches the rules in
+// effect (ManagerCapability.GetBusRules) and checks each caller's uid and
+// groups against them; it can never do more than its own capabilities.
+// At least one of users/groups and at least one of rights/manager_rights.
 struct BusRule {
-  std::vector<std::string> users;   // names or numeric ids, as written
+  std::vector<std::string> users;   // names or numeric ids, as written; {"*"}: every caller
   std::vector<std::string> groups;  // names or numeric ids, as written
-  std::string service_glob;         // normalized: "web-*" -> "web-*.service"
-  Rights rights = 0;                // service rights
+  std::string service_glob;         // normalized: "web-*" -> "web-*.service"; "" exactly when rights == 0
+  Rights rights = 0;                // service rights (Rights=)
+  Rights manager_rights = 0;        // manager rights (ManagerRights=): list watch reload inspect
   SourceLocation where;             // the [Bus] header
 };
 

@@ -311,6 +311,7 @@ void Supervisor::reload() {
   report(diags);
   logger_.info("reloaded: " + std::to_string(manager_->services().size()) + " units");
   reload_policies();
+  broker_->reloaded();
 }
 
 int Supervisor::run() {

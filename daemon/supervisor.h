@@ -70,7 +70,7 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   [[nodiscard]] bool run_until(const std::function<bool()>& done, usec_t timeout_usec);
   // Stops every service and returns once all are down (or the timeout hit).
   [[nodiscard]] bool shutdown(usec_t timeout_usec);
-  void reload();  // what SIGHUP does: units, then policies
+  void reload();  // what SIGHUP does: units, then policies, then tells watchers
   void reload_policies();
 
   [[nodiscard]] Manager& manager() { return *manager_; }

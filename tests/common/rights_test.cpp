@@ -7,18 +7,20 @@ namespace {
 
 TEST(CapabilityRights, AllowedRightsPerKind) {
   EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::service)),
-            "status start stop restart kill logs");
-  EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::manager)), "list watch reload");
+            "status start stop restart kill logs reload");
+  EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::manager)), "list watch reload inspect");
   EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::endpoint)), "connect grant");
   EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::fd)), "use");
-  // The kinds split the known rights between them, none shared.
+  // The kinds split the known rights between them; only `reload` is shared
+  // (a service's ExecReload=, the manager's units and policies).
   Rights seen = 0;
   for (auto kind : {CapabilityKind::service, CapabilityKind::manager, CapabilityKind::endpoint,
                     CapabilityKind::fd}) {
-    EXPECT_EQ(seen & allowed_rights(kind), 0u) << to_string(kind);
+    EXPECT_EQ(seen & allowed_rights(kind) & ~rights::reload, 0u) << to_string(kind);
     seen |= allowed_rights(kind);
   }
   EXPECT_EQ(seen, rights::all_known);
+  EXPECT_EQ(allowed_rights(CapabilityKind::service) & allowed_rights(CapabilityKind::manager), rights::reload);
 }
 
 TEST(CapabilityRights, KindNamesRoundTrip) {
@@ -75,12 +77,13 @@ TEST(CapabilityRights, UnknownWordNamesWordAndKind) {
 TEST(CapabilityRights, ToStringUsesFixedOrder) {
   EXPECT_EQ(rights_to_string(rights::use | rights::status | rights::grant), "status grant use");
   EXPECT_EQ(rights_to_string(rights::all_known),
-            "status start stop restart kill logs list watch reload connect grant use");
+            "status start stop restart kill logs list watch reload connect grant use inspect");
 }
 
 TEST(CapabilityRights, ToStringShowsUnknownBits) {
   EXPECT_EQ(rights_to_string(rights::stop | 0x10000u), "stop 0x10000");
-  EXPECT_EQ(rights_to_string(0x3000u), "0x3000");
+  EXPECT_EQ(rights_to_string(0x6000u), "0x6000");
+  EXPECT_EQ(rights_to_string(0x3000u), "inspect 0x2000");
 }
 
 TEST(CapabilityRights, ParseAndPrintRoundTrip) {

@@ -12,9 +12,15 @@ namespace {
 
 class FakeControl : public ServiceControl {
  public:
+  // Every service exists but those named "nosuch*"; "alias.service" is web's.
   std::optional<ServiceStatus> status(const std::string& name) override {
+    if (name.rfind("nosuch", 0) == 0) return std::nullopt;
     ServiceStatus s;
-    s.name = name;
+    s.name = name == "alias.service" ? "web.service" : name;
+    s.description = "fake " + s.name;
+    s.active_state = "inactive";
+    s.sub_state = "dead";
+    s.main_pid = 42;
     return s;
   }
   std::vector<ServiceStatus> list() override { return {}; }
@@ -37,14 +43,18 @@ class RecordingPeer : public LinkPeer {
     connections.push_back(std::move(fd));
     connection_badges.push_back(badge);
   }
-  void service_state_changed(const std::string& name, const std::string&, const std::string&) noexcept override {
-    states.push_back(name);
+  void service_state_changed(const ServiceStatus& status) noexcept override {
+    states.push_back(status.name);
+    statuses.push_back(status);
   }
   std::vector<std::pair<Slot, std::uint64_t>> received;
   std::vector<Slot> revoked_slots;
   std::vector<unique_fd> connections;
   std::vector<std::uint64_t> connection_badges;
+  void reloaded() noexcept override { ++reloads; }
   std::vector<std::string> states;
+  std::vector<ServiceStatus> statuses;
+  int reloads = 0;
 };
 
 class BrokerTest : public ::testing::Test {
@@ -188,10 +198,60 @@ TEST_F(BrokerTest, WatchersHearStateChangesOnlyWhileTheyHoldWatch) {
   broker_.watch("bridge.service", 1, bridge);
   broker_.service_state_changed("web.service", "active", "running");
   EXPECT_EQ(bridge.states, std::vector<std::string>{"web.service"});
+  // The service as the control sees it, with the state of this change.
+  ASSERT_EQ(bridge.statuses.size(), 1u);
+  EXPECT_EQ(bridge.statuses[0].description, "fake web.service");
+  EXPECT_EQ(bridge.statuses[0].main_pid, 42u);
+  EXPECT_EQ(bridge.statuses[0].active_state, "active");
+  EXPECT_EQ(bridge.statuses[0].sub_state, "running");
   apply("");
   broker_.service_state_changed("db.service", "active", "running");
   EXPECT_EQ(bridge.states.size(), 1u) << "the capability is gone, and so is the subscription";
   broker_.detach("bridge.service", bridge);
+}
+
+TEST_F(BrokerTest, CapabilitiesOfAnotherServiceNeedInspect) {
+  apply(std::string(kPanelPolicy) +
+        "[Grant]\nTo=bridge\nCapability=manager\nRights=list inspect\n"
+        "[Grant]\nTo=web\nCapability=service:web\nRights=status\nBadge=3\n");
+  Slot narrow = 0;
+  ASSERT_TRUE(broker_.derive("bridge.service", 1, "list", narrow).ok());
+  std::vector<const Capability*> caps;
+  ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "panel", caps).ok());
+  ASSERT_EQ(caps.size(), 2u);
+  EXPECT_EQ(caps[0]->object, "web-*.service");
+  EXPECT_EQ(caps[1]->kind, CapabilityKind::endpoint);
+  ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "alias", caps).ok());
+  ASSERT_EQ(caps.size(), 1u) << "an alias names the service's own CList";
+  EXPECT_EQ(caps[0]->badge, 3u);
+  ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "worker.service", caps).ok());
+  EXPECT_TRUE(caps.empty()) << "a service that holds nothing";
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "nosuch", caps).error, broker_error::kNoSuchService);
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "../x", caps).error, broker_error::kInvalidArgs);
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", narrow, "panel", caps).error, broker_error::kAccessDenied);
+  EXPECT_EQ(broker_.capabilities_of("panel.service", 1, "panel", caps).error, broker_error::kAccessDenied)
+      << "a service capability is no manager";
+  EXPECT_NE(audit().find("action=invoke subject=bridge.service slot=2 object=manager rights=\"list\" badge=0 "
+                         "asked=\"inspect\" result=denied (right not held)"),
+            std::string::npos)
+      << audit();
+}
+
+TEST_F(BrokerTest, ReloadedReachesOnlyLinksThatStillWatch) {
+  apply("[Grant]\nTo=bridge\nCapability=manager\nRights=list watch\n"
+        "[Grant]\nTo=other\nCapability=manager\nRights=list watch\n");
+  RecordingPeer bridge, other;
+  broker_.attach("bridge.service", bridge);
+  broker_.attach("other.service", other);
+  broker_.watch("bridge.service", 1, bridge);
+  broker_.reloaded();
+  EXPECT_EQ(bridge.reloads, 1);
+  EXPECT_EQ(other.reloads, 0) << "other never called Watch";
+  apply("[Grant]\nTo=other\nCapability=manager\nRights=list watch\n");
+  broker_.reloaded();
+  EXPECT_EQ(bridge.reloads, 1) << "the watch capability is gone";
+  broker_.detach("bridge.service", bridge);
+  broker_.detach("other.service", other);
 }
 
 TEST_F(BrokerTest, ConnectNeedsALinkedTarget) {

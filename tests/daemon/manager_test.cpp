@@ -343,5 +343,52 @@ TEST_F(ManagerTest, TimersDriveRestartsThroughTheManager) {
   EXPECT_EQ(service("crashy").n_restarts(), 1u);
 }
 
+// Whoever waits for a job hears of its end only after the observer has
+// heard every state change so far, those that ended the job included: the
+// link relays both, and a client that watches must see the final state
+// before the reply. These jobs end in the same step that changes the state.
+class JobOrderTest : public ManagerTest {
+ protected:
+  // Enqueues and records the callback in the observer's list of states.
+  void enqueue_recorded(JobType type, const std::string& name) {
+    ASSERT_TRUE(manager()
+                    .enqueue(type, name,
+                             [this](JobResult r) { observer_.states.push_back("done:" + std::string(to_string(r))); })
+                    .ok);
+  }
+  void crash_into_auto_restart(const std::string& name) {
+    EXPECT_EQ(start(name), JobResult::done);
+    exit_main(name, CLD_EXITED, 1);
+    ASSERT_EQ(service(name).sub_state(), SubState::auto_restart);
+    observer_.states.clear();
+  }
+};
+
+TEST_F(JobOrderTest, StopDuringAutoRestartRepliesAfterTheStateChange) {
+  ServiceConfig& c = source_.add(make_config("crashy.service"));
+  c.restart = RestartPolicy::always;
+  c.restart_sec = kUsecPerSec;
+  crash_into_auto_restart("crashy.service");
+  enqueue_recorded(JobType::stop, "crashy");
+  EXPECT_EQ(observer_.states, (std::vector<std::string>{"crashy.service:dead", "done:done"}));
+}
+
+TEST_F(JobOrderTest, StartRefusedByTheStartLimitRepliesAfterTheStateChange) {
+  ServiceConfig& c = source_.add(make_config("crashy.service"));
+  c.restart = RestartPolicy::always;
+  c.restart_sec = kUsecPerSec;
+  c.start_limit_burst = 1;
+  crash_into_auto_restart("crashy.service");
+  enqueue_recorded(JobType::start, "crashy");
+  EXPECT_EQ(observer_.states, (std::vector<std::string>{"crashy.service:failed", "done:failed"}));
+}
+
+TEST_F(JobOrderTest, StartRepliesAfterEveryStateChangeOfTheStart) {
+  source_.add(make_config("web.service", ServiceType::notify));
+  enqueue_recorded(JobType::start, "web");
+  ready("web.service");
+  EXPECT_EQ(observer_.states, (std::vector<std::string>{"web.service:start", "web.service:running", "done:done"}));
+}
+
 }  // namespace
 }  // namespace vermilion

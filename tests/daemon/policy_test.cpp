@@ -136,9 +136,56 @@ TEST(PolicyParse, BusRules) {
   EXPECT_EQ(r.groups, (std::vector<std::string>{"wheel", "adm"}));
   EXPECT_EQ(r.service_glob, "web-*.service");
   EXPECT_EQ(r.rights, rights::status | rights::restart);
+  EXPECT_EQ(r.manager_rights, 0u);
   EXPECT_EQ(r.where.line, 1u);
   EXPECT_TRUE(set.bus_rules[1].users.empty());
   EXPECT_EQ(set.bus_rules[1].service_glob, "*.service");
+}
+
+TEST(PolicyParse, BusRuleForEveryCaller) {
+  auto set = parse_ok("[Bus]\nUser=*\nService=*\nRights=status\n");
+  ASSERT_EQ(set.bus_rules.size(), 1u);
+  EXPECT_EQ(set.bus_rules[0].users, std::vector<std::string>{"*"});
+  EXPECT_TRUE(set.bus_rules[0].groups.empty());
+}
+
+TEST(PolicyParse, BusRuleWithManagerRights) {
+  auto set = parse_ok(
+      "[Bus]\nUser=root\nManagerRights=reload inspect\n"
+      "[Bus]\nGroup=wheel\nService=web-*\nRights=status start\nManagerRights=list watch\n");
+  ASSERT_EQ(set.bus_rules.size(), 2u);
+  const auto& manager_only = set.bus_rules[0];
+  EXPECT_EQ(manager_only.manager_rights, rights::reload | rights::inspect);
+  EXPECT_EQ(manager_only.rights, 0u);
+  EXPECT_EQ(manager_only.service_glob, "") << "no service rights, no services";
+  const auto& both = set.bus_rules[1];
+  EXPECT_EQ(both.service_glob, "web-*.service");
+  EXPECT_EQ(both.rights, rights::status | rights::start);
+  EXPECT_EQ(both.manager_rights, rights::list | rights::watch);
+}
+
+TEST(PolicyParse, BusRuleMustAllowSomethingOnSomething) {
+  EXPECT_EQ(errors_of("[Bus]\nUser=root\nService=*\n"),
+            "t.policy:1: error: [Bus] needs Rights= or ManagerRights= (what the rule allows)\n"
+            "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
+  EXPECT_EQ(errors_of("[Bus]\nUser=root\nRights=status\n"),
+            "t.policy:1: error: [Bus] is missing Service= (the services Rights= is for)\n"
+            "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
+  EXPECT_EQ(errors_of("[Bus]\nRights=status\n"),
+            "t.policy:1: error: [Bus] needs User= or Group= (whom the rule is for)\n"
+            "t.policy:1: error: [Bus] is missing Service= (the services Rights= is for)\n"
+            "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
+}
+
+TEST(PolicyParse, StarIsOnlyAWholeUserWord) {
+  EXPECT_EQ(errors_of("[Bus]\nUser=*root\nManagerRights=list\n"),
+            "t.policy:2: error: Invalid User= value '*root': '*root' is not a valid name or numeric id ('*' alone "
+            "means every caller)\n"
+            "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
+  EXPECT_EQ(errors_of("[Bus]\nUser=root *\nManagerRights=list\n"),
+            "t.policy:2: error: Invalid User= value 'root *': '*' already means every caller; name nobody beside "
+            "it\n"
+            "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
 }
 
 TEST(PolicyParse, EmptyAndCommentOnlyFilesGrantNothingQuietly) {
@@ -168,7 +215,7 @@ TEST(PolicyParse, MissingKeysAreOneLine) {
 
 TEST(PolicyParse, EmptyRightsIsAnError) {
   EXPECT_EQ(errors_of("[Grant]\nTo=a\nCapability=manager\nRights=\n"),
-            "t.policy:4: error: Invalid Rights= value '': no rights given (manager allows: list watch reload)\n"
+            "t.policy:4: error: Invalid Rights= value '': no rights given (manager allows: list watch reload inspect)\n"
             "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
 }
 

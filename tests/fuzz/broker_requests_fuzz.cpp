@@ -109,7 +109,10 @@ class FakePeer final : public LinkPeer {
       fail(holder_ + " told slot " + std::to_string(slot) + " was revoked, but it is still there");
   }
   void connection(unique_fd, std::uint64_t) noexcept override {}
-  void service_state_changed(const std::string&, const std::string&, const std::string&) noexcept override {}
+  void service_state_changed(const ServiceStatus& status) noexcept override {
+    if (status.name.empty() || status.active_state.empty()) fail(holder_ + " told of a state change without a state");
+  }
+  void reloaded() noexcept override {}
 
  private:
   const Broker& broker_;
@@ -167,14 +170,15 @@ void check(const Broker& broker, const PolicySet& policy, const std::function<st
 // Mostly words that are rights of `source`'s kind (so that derive and grant
 // get past parsing), sometimes any right's name, sometimes raw bytes.
 std::string rights_text(FuzzedDataProvider& in, const Capability* source) {
-  static const char* const kWords[] = {"status", "start", "stop",    "restart", "kill",  "logs",
-                                       "list",   "watch", "reload",  "connect", "grant", "use"};
+  static const char* const kWords[] = {"status", "start",   "stop",  "restart", "kill",
+                                       "logs",   "list",    "watch", "reload",  "connect",
+                                       "grant",  "use",     "inspect"};
   const auto how = in.ConsumeIntegralInRange(0, 7);
   if (how == 0) return in.ConsumeRandomLengthString(24);
   Rights bits = in.ConsumeIntegral<std::uint16_t>();
   if (how > 1 && source) bits &= allowed_rights(source->kind);
   std::string out;
-  for (std::size_t i = 0; i < 12; ++i)
+  for (std::size_t i = 0; i < std::size(kWords); ++i)
     if (bits & (1u << i)) out += std::string(out.empty() ? "" : " ") + kWords[i];
   return out;
 }
@@ -244,7 +248,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       case 4: {
         const auto kind = static_cast<CapabilityKind>(in.ConsumeIntegralInRange(0, 3));
-        const Rights right = Rights{1} << in.ConsumeIntegralInRange(0, 11);
+        const Rights right = Rights{1} << in.ConsumeIntegralInRange(0, 12);
         const std::string service = service_text(in);
         std::string resolved;
         if (broker.authorize(holder, slot, kind, right, service, resolved).ok()) {

@@ -25,8 +25,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (grant.fd && grant.fd->name.empty()) std::abort();
   }
   for (const auto& rule : set.bus_rules) {
-    if (rule.rights == 0 || !is_subset(rule.rights, allowed_rights(CapabilityKind::service))) std::abort();
+    if (rule.rights == 0 && rule.manager_rights == 0) std::abort();
+    if (!is_subset(rule.rights, allowed_rights(CapabilityKind::service))) std::abort();
+    if (!is_subset(rule.manager_rights, allowed_rights(CapabilityKind::manager))) std::abort();
+    if ((rule.rights == 0) != rule.service_glob.empty()) std::abort();
     if (rule.users.empty() && rule.groups.empty()) std::abort();
+    for (const auto& user : rule.users)
+      if (user.find('*') != std::string::npos && rule.users.size() != 1) std::abort();
+    for (const auto& group : rule.groups)
+      if (group.find('*') != std::string::npos) std::abort();
     (void)service_glob_matches(rule.service_glob, "web.service");
   }
   return 0;

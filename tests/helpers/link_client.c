@@ -6,7 +6,12 @@
  *
  *   list                      -> "cap SLOT KIND OBJECT RIGHTS BADGE" per slot, then "listed N"
  *   status SLOT NAME          -> "status ACTIVE SUB RESULT PID"
- *   start|stop|restart SLOT NAME -> "done METHOD"
+ *   start|stop|restart|reload SLOT NAME -> "done METHOD"
+ *   jobw start|stop|restart|reload SLOT NAME
+ *                             -> the same call, asynchronous: prints each signal as it arrives
+ *                                ("signal ...") until the reply, then "done METHOD" (or the error)
+ *   mreload SLOT              -> ManagerCapability.Reload: "done ManagerReload"
+ *   mreloadw SLOT             -> the same, asynchronous, printing signals until the reply (as jobw)
  *   kill SLOT NAME SIGNAL     -> "done Kill"
  *   logs SLOT NAME N          -> "log TEXT" per line
  *   derive SLOT RIGHTS        -> "derived SLOT"
@@ -18,9 +23,13 @@
  *   eof                       -> reads the connected socket until it ends: "connection-closed N"
  *   open SLOT                 -> "opened FDKIND"
  *   services SLOT             -> "service NAME ACTIVE SUB" per service
+ *   capsof SLOT NAME          -> "capof SLOT KIND OBJECT [RIGHTS] BADGE" per capability NAME holds,
+ *                                then "capsof N" (ListCapabilitiesOf)
+ *   props SLOT                -> "props NAME KEY:TYPE=VALUE..." per service (ListServiceProperties)
  *   watch SLOT                -> "done Watch"
  *   wait SIGNAL [COUNT]       -> "waiting SIGNAL", then "signal NAME ARGS" for each received signal
- *                                until COUNT of SIGNAL
+ *                                until COUNT of SIGNAL (ServicePropertiesChanged prints
+ *                                "signal ServicePropertiesChanged NAME KEY:TYPE=VALUE...")
  *   serve                     -> calls ListCapabilities (a link delivers Connection only once
  *                                the child spoke), prints "serving", then answers each
  *                                Connection: writes "hello badge=B" to it and keeps its end
@@ -85,6 +94,15 @@ static int on_flood_reply(sd_bus_message *m, void *userdata, sd_bus_error *e) {
   return send_flood_call(flood_path, userdata);
 }
 
+/* The ServiceCapability job method a command names, or NULL. */
+static const char *job_method(const char *cmd) {
+  if (strcmp(cmd, "start") == 0) return "Start";
+  if (strcmp(cmd, "stop") == 0) return "Stop";
+  if (strcmp(cmd, "restart") == 0) return "Restart";
+  if (strcmp(cmd, "reload") == 0) return "Reload";
+  return NULL;
+}
+
 static void path_of(char *out, size_t n, const char *slot) {
   snprintf(out, n, "/org/vermilion1/link/cap/%s", slot);
 }
@@ -117,6 +135,37 @@ static int call(const char *slot, const char *iface, const char *method, sd_bus_
   return r;
 }
 
+/* Prints an a{sv} of basic values as " KEY:TYPE=VALUE" each, in order. */
+static int print_properties(sd_bus_message *m) {
+  int r = sd_bus_message_enter_container(m, 'a', "{sv}");
+  if (r < 0) return r;
+  while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+    const char *key, *contents;
+    char type;
+    if ((r = sd_bus_message_read(m, "s", &key)) < 0 || (r = sd_bus_message_peek_type(m, &type, &contents)) < 0 ||
+        (r = sd_bus_message_enter_container(m, 'v', contents)) < 0)
+      return r;
+    printf(" %s:%s=", key, contents);
+    union {
+      const char *s;
+      uint32_t u;
+      int32_t i;
+      uint64_t t;
+    } v;
+    if ((r = sd_bus_message_read_basic(m, contents[0], &v)) < 0) return r;
+    switch (contents[0]) {
+      case 's': printf("%s", v.s); break;
+      case 'u': printf("%u", v.u); break;
+      case 'i': printf("%d", v.i); break;
+      case 't': printf("%llu", (unsigned long long)v.t); break;
+      default: printf("?"); break;
+    }
+    if ((r = sd_bus_message_exit_container(m)) < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
+  }
+  if (r < 0) return r;
+  return sd_bus_message_exit_container(m);
+}
+
 static int print_signal(sd_bus_message *m, const char *want, int *seen) {
   const char *member = sd_bus_message_get_member(m);
   if (!member) return 0;
@@ -135,6 +184,14 @@ static int print_signal(sd_bus_message *m, const char *want, int *seen) {
     const char *name, *active, *sub;
     sd_bus_message_read(m, "sss", &name, &active, &sub);
     printf("signal ServiceStateChanged %s %s %s\n", name, active, sub);
+  } else if (strcmp(member, "ServicePropertiesChanged") == 0) {
+    const char *name;
+    sd_bus_message_read(m, "s", &name);
+    printf("signal ServicePropertiesChanged %s", name);
+    if (print_properties(m) < 0) printf(" error-reading");
+    printf("\n");
+  } else if (strcmp(member, "Reloaded") == 0) {
+    printf("signal Reloaded\n");
   } else if (strcmp(member, "Connection") == 0) {
     int fd;
     uint64_t badge;
@@ -151,6 +208,49 @@ static int print_signal(sd_bus_message *m, const char *want, int *seen) {
   fflush(stdout);
   if (want && strcmp(member, want) == 0) ++*seen;
   return 0;
+}
+
+/* jobw: the reply of the job call in flight. */
+static int job_replied;
+static int on_job_reply(sd_bus_message *m, void *userdata, sd_bus_error *e) {
+  (void)e;
+  const sd_bus_error *error = sd_bus_message_get_error(m);
+  if (error)
+    printf("error %s %s\n", error->name, error->message);
+  else
+    printf("done %s\n", (const char *)userdata);
+  fflush(stdout);
+  job_replied = 1;
+  return 1;
+}
+
+/* Calls METHOD (with NAME as its one argument, if not NULL) asynchronously
+ * and handles every message as it comes until the reply: the lines show
+ * signals and the reply ("done LABEL" or the error) in the order the link
+ * sent them. */
+static void call_printing_signals(const char *slot, const char *iface, const char *method, const char *label,
+                                  const char *name) {
+  char path[128];
+  path_of(path, sizeof path, slot);
+  job_replied = 0;
+  int r = name ? sd_bus_call_method_async(bus, NULL, NULL, path, iface, method, on_job_reply, (void *)label, "s", name)
+               : sd_bus_call_method_async(bus, NULL, NULL, path, iface, method, on_job_reply, (void *)label, "");
+  if (r < 0) printf("error call %s\n", strerror(-r));
+  while (r >= 0 && !job_replied) {
+    sd_bus_message *m = NULL;
+    r = sd_bus_process(bus, &m);
+    if (r < 0) {
+      printf("error process %s\n", strerror(-r));
+      break;
+    }
+    if (m) {
+      uint8_t type = 0;
+      if (sd_bus_message_get_type(m, &type) >= 0 && type == SD_BUS_MESSAGE_SIGNAL) print_signal(m, NULL, NULL);
+      sd_bus_message_unref(m);
+      continue;
+    }
+    if (r == 0 && sd_bus_wait(bus, UINT64_MAX) < 0) break;
+  }
 }
 
 /* Processes incoming messages until `count` signals named `want` arrived. */
@@ -233,12 +333,19 @@ int main(int argc, char **argv) {
         sd_bus_message_read(reply, "sssuuis", &active, &sub, &result, &pid, &restarts, &status, &description);
         printf("status %s %s %s %u\n", active, sub, result, pid);
       }
-    } else if ((strcmp(cmd, "start") == 0 || strcmp(cmd, "stop") == 0 || strcmp(cmd, "restart") == 0) &&
-               i + 2 < argc) {
+    } else if (job_method(cmd) && i + 2 < argc) {
       const char *slot = argv[++i], *name = argv[++i];
-      const char *method = cmd[0] == 's' ? (cmd[2] == 'a' ? "Start" : "Stop") : "Restart";
+      const char *method = job_method(cmd);
       if (call(slot, "org.vermilion1.ServiceCapability", method, &reply, "s", name) >= 0)
         printf("done %s\n", method);
+    } else if (strcmp(cmd, "jobw") == 0 && i + 3 < argc && job_method(argv[i + 1])) {
+      const char *method = job_method(argv[++i]);
+      const char *slot = argv[++i], *name = argv[++i];
+      call_printing_signals(slot, "org.vermilion1.ServiceCapability", method, method, name);
+    } else if (strcmp(cmd, "mreloadw") == 0 && i + 1 < argc) {
+      call_printing_signals(argv[++i], "org.vermilion1.ManagerCapability", "Reload", "ManagerReload", NULL);
+    } else if (strcmp(cmd, "mreload") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.ManagerCapability", "Reload", &reply, "") >= 0) printf("done ManagerReload\n");
     } else if (strcmp(cmd, "kill") == 0 && i + 3 < argc) {
       const char *slot = argv[++i], *name = argv[++i];
       int sig = atoi(argv[++i]);
@@ -307,6 +414,32 @@ int main(int argc, char **argv) {
         sd_bus_message_enter_container(reply, 'a', "(ssss)");
         while (sd_bus_message_read(reply, "(ssss)", &name, &description, &active, &sub) > 0)
           printf("service %s %s %s\n", name, active, sub);
+      }
+    } else if (strcmp(cmd, "capsof") == 0 && i + 2 < argc) {
+      const char *slot = argv[++i], *name = argv[++i];
+      if (call(slot, "org.vermilion1.ManagerCapability", "ListCapabilitiesOf", &reply, "s", name) >= 0) {
+        uint32_t s;
+        const char *kind, *object, *rights;
+        uint64_t badge;
+        int n = 0;
+        sd_bus_message_enter_container(reply, 'a', "(ussst)");
+        while (sd_bus_message_read(reply, "(ussst)", &s, &kind, &object, &rights, &badge) > 0) {
+          printf("capof %u %s %s [%s] %llu\n", s, kind, object, rights, (unsigned long long)badge);
+          ++n;
+        }
+        printf("capsof %d\n", n);
+      }
+    } else if (strcmp(cmd, "props") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.ManagerCapability", "ListServiceProperties", &reply, "") >= 0) {
+        const char *name;
+        sd_bus_message_enter_container(reply, 'a', "(sa{sv})");
+        while (sd_bus_message_enter_container(reply, 'r', "sa{sv}") > 0) {
+          sd_bus_message_read(reply, "s", &name);
+          printf("props %s", name);
+          if (print_properties(reply) < 0) printf(" error-reading");
+          printf("\n");
+          sd_bus_message_exit_container(reply);
+        }
       }
     } else if (strcmp(cmd, "watch") == 0 && i + 1 < argc) {
       if (call(argv[++i], "org.vermilion1.ManagerCapability", "Watch", &reply, "") >= 0) printf("done Watch\n");
