@@ -1,0 +1,95 @@
+// vermilionctl against the real stack: vermiliond, the bridge it supervises,
+// a private session bus. Output and exit codes as systemctl's.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "bridge_fixture.h"
+
+namespace vermilion::testing {
+namespace {
+
+StackFiles files() {
+  StackFiles f;
+  f.units = {{"sleeper.service",
+              "[Unit]\nDescription=Sleeps until stopped\n[Service]\nExecStart=/bin/sleep infinity\n"
+              "[Install]\nWantedBy=multi-user.target\n"},
+             {"talker.service",
+              "[Unit]\nDescription=Says hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+              "ExecStart=/bin/echo hello from talker\n"}};
+  return f;
+}
+
+class VermilionctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(stack_.ok()) << stack_.error(); }
+  CommandResult ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), {VERMILIONCTL_PATH, "--user"});
+    return run_command(args);
+  }
+  BridgeStack stack_{files()};
+};
+
+TEST_F(VermilionctlTest, ListShowsEveryServiceLikeSystemctl) {
+  auto list = ctl({"list"});
+  ASSERT_EQ(list.status, 0) << list.output;
+  EXPECT_NE(list.output.find("UNIT"), std::string::npos);
+  EXPECT_NE(list.output.find("sleeper.service"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("Sleeps until stopped"), std::string::npos);
+  EXPECT_NE(list.output.find("vermilion-bridge.service"), std::string::npos);
+  EXPECT_NE(list.output.find("loaded units listed."), std::string::npos);
+}
+
+TEST_F(VermilionctlTest, StopStartStatusAndIsActive) {
+  ASSERT_EQ(ctl({"start", "sleeper"}).status, 0);  // a no-op when it already runs
+  auto status = ctl({"status", "sleeper"});
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_NE(status.output.find("sleeper.service - Sleeps until stopped"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("Active: active (running)"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("Main PID: "), std::string::npos);
+
+  auto stop = ctl({"stop", "sleeper"});
+  EXPECT_EQ(stop.status, 0) << stop.output;
+  auto inactive = ctl({"is-active", "sleeper"});
+  EXPECT_EQ(inactive.status, 3);
+  EXPECT_EQ(inactive.output, "inactive\n");
+  EXPECT_EQ(ctl({"status", "sleeper"}).status, 3);
+
+  EXPECT_EQ(ctl({"restart", "sleeper"}).status, 0);
+  auto active = ctl({"is-active", "sleeper"});
+  EXPECT_EQ(active.status, 0);
+  EXPECT_EQ(active.output, "active\n");
+}
+
+TEST_F(VermilionctlTest, KillLogsCapsAndReloadConfig) {
+  ASSERT_EQ(ctl({"start", "talker"}).status, 0);
+  auto logs = ctl({"logs", "-n", "5", "talker"});
+  EXPECT_EQ(logs.status, 0) << logs.output;
+  EXPECT_NE(logs.output.find("talker.service: hello from talker"), std::string::npos) << logs.output;
+
+  auto kill = ctl({"kill", "-s", "KILL", "sleeper"});
+  EXPECT_EQ(kill.status, 0) << kill.output;
+  auto bad_signal = ctl({"kill", "-s", "NOPE", "sleeper"});
+  EXPECT_NE(bad_signal.status, 0);
+
+  auto caps = ctl({"caps", "vermilion-bridge"});
+  EXPECT_EQ(caps.status, 0) << caps.output;
+  EXPECT_NE(caps.output.find("manager"), std::string::npos) << caps.output;
+
+  EXPECT_EQ(ctl({"reload-config"}).status, 0);
+}
+
+TEST_F(VermilionctlTest, UnknownServicesAndFailures) {
+  auto status = ctl({"status", "no-such"});
+  EXPECT_EQ(status.status, 4) << status.output;
+  auto start = ctl({"start", "no-such"});
+  EXPECT_EQ(start.status, 4) << start.output;
+  EXPECT_NE(start.output.find("not found"), std::string::npos) << start.output;
+  auto unknown = ctl({"is-active", "no-such"});
+  EXPECT_EQ(unknown.status, 3);
+  EXPECT_EQ(unknown.output, "inactive\n");
+}
+
+}  // namespace
+}  // namespace vermilion::testing
