@@ -9,7 +9,12 @@
 //      link_bench_client.c) holding a service capability, calling
 //      ServiceCapability.Status on its private link with sd-bus;
 //  (c) dbus-daemon: the same Status call, made by the same client code, to
-//      a process that exports it with sd-bus on a private dbus-daemon.
+//      a process that exports it with sd-bus on a private dbus-daemon;
+//  (d) org.vermilion1: the real vermiliond (1000 services loaded) and the
+//      vermilion-bridge it supervises on a private dbus-daemon; a client
+//      reads one service's ActiveState (Properties.Get: a status round trip
+//      through the bus and the bridge), and calls Manager.ListServices,
+//      reading all 1000 rows.
 // Clients time every call themselves (CLOCK_MONOTONIC), one call at a time;
 // the table shows median and p95.
 //
@@ -33,6 +38,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <iterator>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -40,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "private_bus.h"
 #include "subprocess.h"
 #include "supervisor.h"
 #include "temp_dir.h"
@@ -76,14 +84,14 @@ int fail(const std::string& what) {
 }
 
 // "rtt n=N median_ns=M p95_ns=P min_ns=L" from the client's output.
-std::optional<Stats> parse_rtt(const std::string& output) {
+std::optional<Stats> parse_rtt(const std::string& output, long expected_calls = kCalls) {
   auto at = output.find("rtt n=");
   if (at == std::string::npos) return std::nullopt;
   long n = 0;
   unsigned long long median = 0, p95 = 0, min = 0;
   if (std::sscanf(output.c_str() + at, "rtt n=%ld median_ns=%llu p95_ns=%llu min_ns=%llu", &n, &median, &p95,
                   &min) != 4 ||
-      n != kCalls)
+      n != expected_calls)
     return std::nullopt;
   return Stats{static_cast<double>(median) / 1000.0, static_cast<double>(p95) / 1000.0,
                static_cast<double>(min) / 1000.0};
@@ -236,6 +244,65 @@ std::optional<Stats> bus_round_trip(std::string& error) {
   return stats;
 }
 
+// (d) org.vermilion1 through the bridge.
+
+constexpr int kBridgeServices = 1000;
+constexpr long kListCalls = 200;
+constexpr long kListWarmup = 20;
+
+struct BridgeStats {
+  Stats get;
+  Stats list;
+};
+
+std::optional<BridgeStats> bridge_round_trips(std::string& error) {
+  testing::PrivateBus bus;
+  if (!bus.ok()) {
+    error = "private bus: " + bus.error();
+    return std::nullopt;
+  }
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("units"));
+  for (int i = 0; i < kBridgeServices; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "units/bench-%04d.service", i);
+    dir.write(name, "[Unit]\nDescription=Benchmark service " + std::to_string(i) +
+                        "\n[Service]\nExecStart=/bin/sleep infinity\n");
+  }
+  // Logs go to a file: a pipe nobody drains would stall vermiliond.
+  std::string command = "DBUS_SESSION_BUS_ADDRESS='" + bus.address() + "' exec '" VERMILIOND_PATH "' --user" +
+                        " --unit-dir '" + dir.file("units") + "' --policy-dir '" VERMILION_SOURCE_DIR "/policies'" +
+                        " --runtime-dir '" + dir.file("run") + "' --bridge-path '" VERMILION_BRIDGE_PATH "'" +
+                        " --log-level warning >'" + dir.file("log") + "' 2>&1";
+  Subprocess daemon({"/bin/sh", "-c", command});
+  auto log = [&] {
+    std::ifstream in(dir.file("log"));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::optional<BridgeStats> stats;
+  if (!bus.wait_for_owner("org.vermilion1", kTimeoutMs)) {
+    error = "org.vermilion1 never got an owner: " + log();
+  } else {
+    Subprocess get({kHelper, "get", std::to_string(kCalls), std::to_string(kWarmup), bus.address(),
+                    "/org/vermilion1/service/bench_2d0000_2eservice"});
+    int get_status = get.wait_exit(kTimeoutMs);
+    std::optional<Stats> get_stats = parse_rtt(get.output());
+    Subprocess list({kHelper, "list", std::to_string(kListCalls), std::to_string(kListWarmup), bus.address()});
+    int list_status = list.wait_exit(kTimeoutMs);
+    std::optional<Stats> list_stats = parse_rtt(list.output(), kListCalls);
+    if (get_status != 0 || !get_stats) {
+      error = "the Get client: " + get.output();
+    } else if (list_status != 0 || !list_stats) {
+      error = "the ListServices client: " + list.output();
+    } else {
+      stats = BridgeStats{*get_stats, *list_stats};
+    }
+  }
+  kill(daemon.pid(), SIGTERM);
+  (void)daemon.wait_exit(kTimeoutMs);
+  return stats;
+}
+
 // ---------------------------------------------------------------------------
 
 struct Row {
@@ -275,6 +342,8 @@ int run() {
   if (!bus) return fail("dbus-daemon round trip failed: " + error);
   std::optional<Stats> broker = broker_round_trip(error);
   if (!broker) return fail("broker round trip failed: " + error);
+  std::optional<BridgeStats> bridge = bridge_round_trips(error);
+  if (!bridge) return fail("org.vermilion1 round trips failed: " + error);
 
   utsname host{};
   uname(&host);
@@ -284,7 +353,11 @@ int run() {
   std::printf("Goal (issue): broker <= 1.5x raw. One machine, one run; nothing here is asserted.\n\n");
   print_table({{"raw socketpair ping-pong, " + std::to_string(kMessageBytes) + " B each way", *raw},
                {"broker: ServiceCapability.Status on the private link (sd-bus p2p)", *broker},
-               {"dbus-daemon: the same Status via a private bus (sd-bus both ends)", *bus}});
+               {"dbus-daemon: the same Status via a private bus (sd-bus both ends)", *bus},
+               {"org.vermilion1: Get(ActiveState) via dbus-daemon and the bridge", bridge->get},
+               {"org.vermilion1: ListServices, " + std::to_string(kBridgeServices) + " services (" +
+                    std::to_string(kListCalls) + " calls)",
+                bridge->list}});
   return 0;
 }
 

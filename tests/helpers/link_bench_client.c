@@ -11,6 +11,11 @@
  *   link_bench_client N WARMUP ADDRESS DESTINATION
  *       over a message bus at ADDRESS, to DESTINATION, which exports the
  *       same method at the same path;
+ *   link_bench_client get N WARMUP ADDRESS PATH
+ *       org.vermilion1 through a bus: Properties.Get(ActiveState) on the
+ *       service object PATH (a status round trip through the bridge);
+ *   link_bench_client list N WARMUP ADDRESS
+ *       org.vermilion1's Manager.ListServices, reading every row;
  *   link_bench_client serve ADDRESS DESTINATION
  *       the other end of that: connects to the bus at ADDRESS, owns
  *       DESTINATION, exports Status there (a fixed answer the size of the
@@ -47,6 +52,38 @@ static int status_call(sd_bus *bus, const char *destination) {
     uint32_t pid, restarts;
     int32_t status;
     r = sd_bus_message_read(reply, "sssuuis", &active, &sub, &result, &pid, &restarts, &status, &description);
+  } else {
+    printf("error call %s %s\n", e.name ? e.name : "errno", e.message ? e.message : strerror(-r));
+  }
+  sd_bus_error_free(&e);
+  sd_bus_message_unref(reply);
+  return r;
+}
+
+/* org.vermilion1 through the bridge: one property, or the whole list. */
+static const char *service_path;
+
+static int get_call(sd_bus *bus, const char *destination) {
+  sd_bus_error e = SD_BUS_ERROR_NULL;
+  char *state = NULL;
+  int r = sd_bus_get_property_string(bus, destination, service_path, "org.vermilion1.Service", "ActiveState", &e,
+                                     &state);
+  if (r < 0) printf("error call %s %s\n", e.name ? e.name : "errno", e.message ? e.message : strerror(-r));
+  free(state);
+  sd_bus_error_free(&e);
+  return r;
+}
+
+static int list_call(sd_bus *bus, const char *destination) {
+  sd_bus_error e = SD_BUS_ERROR_NULL;
+  sd_bus_message *reply = NULL;
+  int r = sd_bus_call_method(bus, destination, "/org/vermilion1", "org.vermilion1.Manager", "ListServices", &e,
+                             &reply, "");
+  if (r >= 0) {
+    const char *name, *description, *active, *sub, *path;
+    r = sd_bus_message_enter_container(reply, 'a', "(sssso)");
+    while (r >= 0 && (r = sd_bus_message_read(reply, "(sssso)", &name, &description, &active, &sub, &path)) > 0) {
+    }
   } else {
     printf("error call %s %s\n", e.name ? e.name : "errno", e.message ? e.message : strerror(-r));
   }
@@ -98,12 +135,24 @@ static int serve(const char *address, const char *name) {
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc == 4 && strcmp(argv[1], "serve") == 0) return serve(argv[2], argv[3]);
-  if (argc != 3 && argc != 5) {
+  int (*call)(sd_bus *, const char *) = status_call;
+  long n = 0, warmup = 0;
+  const char *address = NULL, *destination = NULL;
+  if (argc >= 5 && (strcmp(argv[1], "get") == 0 || strcmp(argv[1], "list") == 0)) {
+    call = strcmp(argv[1], "get") == 0 ? get_call : list_call;
+    if (call == get_call ? argc != 6 : argc != 5) {
+      printf("error usage link_bench_client get N WARMUP ADDRESS PATH | list N WARMUP ADDRESS\n");
+      return 1;
+    }
+    n = atol(argv[2]), warmup = atol(argv[3]), address = argv[4], destination = "org.vermilion1";
+    service_path = argc == 6 ? argv[5] : NULL;
+  } else if (argc == 3 || argc == 5) {
+    n = atol(argv[1]), warmup = atol(argv[2]);
+    if (argc == 5) address = argv[3], destination = argv[4];
+  } else {
     printf("error usage link_bench_client N WARMUP [ADDRESS DESTINATION]\n");
     return 1;
   }
-  long n = atol(argv[1]), warmup = atol(argv[2]);
-  const char *destination = argc == 5 ? argv[4] : NULL;
   if (n <= 0 || warmup < 0) {
     printf("error usage N must be positive\n");
     return 1;
@@ -111,7 +160,7 @@ int main(int argc, char **argv) {
   sd_bus *bus = NULL;
   int r = sd_bus_new(&bus);
   if (r >= 0 && destination) {
-    if ((r = sd_bus_set_address(bus, argv[3])) >= 0) r = sd_bus_set_bus_client(bus, 1);
+    if ((r = sd_bus_set_address(bus, address)) >= 0) r = sd_bus_set_bus_client(bus, 1);
   } else if (r >= 0) {
     const char *fd_text = getenv("VERMILION_BROKER_FD");
     if (!fd_text) {
@@ -129,10 +178,10 @@ int main(int argc, char **argv) {
   uint64_t *samples = calloc((size_t)n, sizeof *samples);
   if (!samples) return 1;
   for (long i = 0; i < warmup; ++i)
-    if (status_call(bus, destination) < 0) return 1;
+    if (call(bus, destination) < 0) return 1;
   for (long i = 0; i < n; ++i) {
     uint64_t t0 = now_ns();
-    if (status_call(bus, destination) < 0) return 1;
+    if (call(bus, destination) < 0) return 1;
     samples[i] = now_ns() - t0;
   }
   qsort(samples, (size_t)n, sizeof *samples, compare);
