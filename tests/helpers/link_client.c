@@ -347,7 +347,8 @@ int main(int argc, char **argv) {
     } else if (strcmp(cmd, "mreloadw") == 0 && i + 1 < argc) {
       call_printing_signals(argv[++i], "org.vermilion1.ManagerCapability", "Reload", "ManagerReload", NULL);
     } else if (strcmp(cmd, "mreload") == 0 && i + 1 < argc) {
-      if (call(argv[++i], "org.vermilion1.ManagerCapability", "Reload", &reply, "") >= 0) printf("done ManagerReload\n");
+      if (call(argv[++i], "org.vermilion1.ManagerCapability", "Reload", &reply, "") >= 0)
+        printf("done ManagerReload\n");
     } else if (strcmp(cmd, "kill") == 0 && i + 3 < argc) {
       const char *slot = argv[++i], *name = argv[++i];
       int sig = atoi(argv[++i]);
