@@ -75,6 +75,7 @@ std::string Broker::describe(const Capability& cap) const {
 // ---- policy ----------------------------------------------------------------------
 
 void Broker::apply_policy(const PolicySet& policy) {
+  bus_rules_ = policy.bus_rules;
   std::set<std::string> wanted;
   for (const auto& g : policy.grants) wanted.insert(grant_key(g));
 

@@ -98,7 +98,8 @@ class Broker {
   ~Broker();
 
   // Installs what policy grants now and removes what it no longer grants
-  // (with everything derived from it). Holders are told.
+  // (with everything derived from it). Holders are told. Keeps the policy's
+  // [Bus] rules.
   void apply_policy(const PolicySet& policy);
   // Whether the service gets a link at all (it holds something).
   [[nodiscard]] bool has_capabilities(const std::string& holder) const;
@@ -149,6 +150,10 @@ class Broker {
   void audit(const std::string& action, const std::string& subject, const std::string& detail,
              const std::string& result) const;
 
+  // The [Bus] rules of the policy in effect, in policy order (for
+  // ManagerCapability.GetBusRules: the bridge enforces them).
+  [[nodiscard]] const std::vector<BusRule>& bus_rules() const { return bus_rules_; }
+
   [[nodiscard]] ServiceControl& control() { return control_; }
   [[nodiscard]] const BrokerLimits& limits() const { return limits_; }
   [[nodiscard]] const CapabilityTable& table() const { return table_; }
@@ -171,6 +176,7 @@ class Broker {
     CapabilityId id;
   };
   std::map<LinkPeer*, Watch> watchers_;
+  std::vector<BusRule> bus_rules_;
   // Root capability id -> the policy grant it came from (for reloads).
   std::map<CapabilityId, std::string> root_keys_;
   std::map<CapabilityId, std::unique_ptr<Resource>> resources_;  // by root id

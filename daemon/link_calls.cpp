@@ -19,6 +19,15 @@ int reply_error(sd_bus_error* error, const BrokerResult& r) {
   return sd_bus_error_set(error, r.error.c_str(), r.message.c_str());
 }
 
+int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
+  int r = sd_bus_message_open_container(m, 'a', "s");
+  for (const std::string& s : strings) {
+    if (r < 0) break;
+    r = sd_bus_message_append(m, "s", s.c_str());
+  }
+  return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
 }  // namespace
 
 // The sd-bus entry points. Each finds its link through userdata and its slot
@@ -238,6 +247,26 @@ struct LinkServer::Calls {
       return r < 0 ? r : sd_bus_message_close_container(reply);
     });
   }
+  static int get_bus_rules(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = authorize_manager(self, m, rights::list);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(asasssss)");
+      for (const BusRule& rule : self.broker_.bus_rules()) {
+        if (r >= 0) r = sd_bus_message_open_container(reply, 'r', "asasssss");
+        if (r >= 0) r = append_strings(reply, rule.users);
+        if (r >= 0) r = append_strings(reply, rule.groups);
+        if (r >= 0) {
+          std::string where = rule.where.file + ":" + std::to_string(rule.where.line);
+          r = sd_bus_message_append(reply, "ssss", rule.service_glob.c_str(), rights_to_string(rule.rights).c_str(),
+                                    rights_to_string(rule.manager_rights).c_str(), where.c_str());
+        }
+        if (r >= 0) r = sd_bus_message_close_container(reply);
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
   static int watch(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     BrokerResult result = authorize_manager(self, m, rights::watch);
@@ -359,6 +388,8 @@ const sd_bus_vtable kManagerVtable[] = {
                              &LinkServer::Calls::list_service_properties, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ListCapabilitiesOf", "s", SD_BUS_PARAM(name), "a(ussst)", SD_BUS_PARAM(capabilities),
                              &LinkServer::Calls::list_capabilities_of, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetBusRules", "", , "a(asasssss)", SD_BUS_PARAM(rules),
+                             &LinkServer::Calls::get_bus_rules, kUnprivileged),
     SD_BUS_METHOD("Watch", "", "", &LinkServer::Calls::watch, kUnprivileged),
     SD_BUS_METHOD("Reload", "", "", &LinkServer::Calls::reload_units, kUnprivileged),
     SD_BUS_VTABLE_END};

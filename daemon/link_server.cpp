@@ -209,6 +209,8 @@ void LinkServer::service_state_changed(const ServiceStatus& status) noexcept {
   if (r >= 0) r = append_service_properties(m, status);
   if (r >= 0) r = sd_bus_send(bus_, m, nullptr);
   sd_bus_message_unref(m);
+  check_queue();  // each message counts against the limit
+  if (closed_) return;
   sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "ServiceStateChanged", "sss", status.name.c_str(),
                      status.active_state.c_str(), status.sub_state.c_str());
   check_queue();

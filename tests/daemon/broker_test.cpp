@@ -254,6 +254,16 @@ TEST_F(BrokerTest, ReloadedReachesOnlyLinksThatStillWatch) {
   broker_.detach("other.service", other);
 }
 
+TEST_F(BrokerTest, KeepsTheBusRulesOfThePolicyInEffect) {
+  apply("[Bus]\nUser=*\nService=*\nRights=status\n[Bus]\nUser=root\nManagerRights=reload\n");
+  ASSERT_EQ(broker_.bus_rules().size(), 2u);
+  EXPECT_EQ(broker_.bus_rules()[0].users, std::vector<std::string>{"*"});
+  EXPECT_EQ(broker_.bus_rules()[1].manager_rights, rights::reload);
+  EXPECT_EQ(broker_.bus_rules()[1].where.line, 5u);
+  apply("");
+  EXPECT_TRUE(broker_.bus_rules().empty()) << "a reload replaces them";
+}
+
 TEST_F(BrokerTest, ConnectNeedsALinkedTarget) {
   apply(kPanelPolicy);
   unique_fd mine;

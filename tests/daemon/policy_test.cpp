@@ -266,5 +266,35 @@ TEST(PolicyCorpus, ShippedAndExamplePoliciesAreClean) {
   EXPECT_GT(grants, 0u);
 }
 
+// The shipped defaults: the bridge holds the authority, [Bus] says whom it
+// serves: status for everyone, control for root.
+TEST(PolicyCorpus, ShippedDefaultsAreReadOnlyForEveryoneAndControlForRoot) {
+  const std::string path = std::string(VERMILION_SOURCE_DIR) + "/policies/00-defaults.policy";
+  auto set = parse_ok(read_file(path));
+  namespace r = rights;
+  const Rights control = r::status | r::start | r::stop | r::restart | r::reload | r::kill | r::logs;
+  ASSERT_EQ(set.grants.size(), 2u);
+  for (const auto& g : set.grants) EXPECT_EQ(g.to, "vermilion-bridge.service");
+  EXPECT_EQ(set.grants[0].kind, CapabilityKind::manager);
+  EXPECT_EQ(set.grants[0].rights, r::list | r::watch | r::reload | r::inspect);
+  EXPECT_EQ(set.grants[1].kind, CapabilityKind::service);
+  EXPECT_EQ(set.grants[1].object, "*.service");
+  EXPECT_EQ(set.grants[1].rights, control);
+
+  ASSERT_EQ(set.bus_rules.size(), 2u);
+  const BusRule& everyone = set.bus_rules[0];
+  EXPECT_EQ(everyone.users, std::vector<std::string>{"*"});
+  EXPECT_TRUE(everyone.groups.empty());
+  EXPECT_EQ(everyone.service_glob, "*.service");
+  EXPECT_EQ(everyone.rights, r::status);
+  EXPECT_EQ(everyone.manager_rights, 0u);
+  const BusRule& root = set.bus_rules[1];
+  EXPECT_EQ(root.users, std::vector<std::string>{"root"});
+  EXPECT_TRUE(root.groups.empty());
+  EXPECT_EQ(root.service_glob, "*.service");
+  EXPECT_EQ(root.rights, control);
+  EXPECT_EQ(root.manager_rights, r::reload | r::inspect);
+}
+
 }  // namespace
 }  // namespace vermilion

@@ -1,6 +1,7 @@
 // The requests behind the private link, as a child can send them: a sequence
 // of broker operations (derive, grant, revoke, drop, authorize, connect,
-// open, watch, a policy reload, a link going away and coming back) with
+// open, watch, a policy reload, a link going away and coming back, another
+// service's CList, the bus rules, a completed reload told to watchers) with
 // holders among four services, fuzzed slot numbers, rights strings and
 // service names, on a Broker with a fixed policy, a fake ServiceControl and
 // fake LinkPeers. After every operation:
@@ -9,11 +10,15 @@
 //    the policy in force grants, with the same kind and object and rights
 //    only shrinking; so no holder ever has a right that policy did not grant
 //    for that object in total;
-//  - whatever the broker allowed (authorize, connect, open) was covered by
-//    the caller's capability and by the policy;
+//  - whatever the broker allowed (authorize, connect, open, capabilities_of,
+//    the bus rules) was covered by the caller's capability and by the policy;
+//  - capabilities_of gives exactly the named service's CList, and the bus
+//    rules are those of the policy in force;
 //  - a capability that policy grants and that is still held, directly or
 //    derived, can still be used (an fd capability opens).
-// Peers check that a received slot exists and a revoked one is gone.
+// Peers check that a received slot exists, a revoked one is gone, and that
+// only a link holding a manager capability with `watch` hears state changes
+// and reloads.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -22,12 +27,14 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "broker.h"
 #include "capability_table.h"
 #include "policy.h"
+#include "unit_name.h"
 
 namespace {
 
@@ -68,22 +75,37 @@ PolicySet make_policy(bool reloaded) {
   p.grants.push_back(make_grant("a.service", CapabilityKind::endpoint, "b.service", r::connect | r::grant, 7));
   p.grants.push_back(make_grant("b.service", CapabilityKind::service, "db.service", r::status | r::logs));
   p.grants.push_back(make_grant("b.service", CapabilityKind::endpoint, "c.service", r::grant, 9));
-  p.grants.push_back(make_grant("c.service", CapabilityKind::manager, "", r::list | r::watch));
+  p.grants.push_back(make_grant("c.service", CapabilityKind::manager, "", r::list | r::watch | r::inspect));
   p.grants.push_back(make_grant("d.service", CapabilityKind::fd, "null", r::use));
   p.grants.push_back(make_grant("d.service", CapabilityKind::endpoint, "a.service", r::connect | r::grant));
+  p.grants.push_back(make_grant("b.service", CapabilityKind::manager, "", r::list | r::inspect));
+  BusRule everyone;
+  everyone.users = {"*"};
+  everyone.service_glob = "*.service";
+  everyone.rights = r::status;
+  everyone.where = {"fuzz.policy", 2};
+  p.bus_rules.push_back(everyone);
   if (!reloaded) {
     p.grants.push_back(make_grant("c.service", CapabilityKind::endpoint, "d.service", r::connect | r::grant, 3));
     p.grants.push_back(make_grant("d.service", CapabilityKind::service, "db.service", r::status | r::stop));
   } else {
     p.grants.push_back(make_grant("c.service", CapabilityKind::service, "web-1.service", r::status));
+    BusRule root;
+    root.users = {"root"};
+    root.manager_rights = r::reload | r::inspect;
+    root.where = {"fuzz.policy", 7};
+    p.bus_rules.push_back(root);
   }
   return p;
 }
 
 class FakeControl final : public ServiceControl {
  public:
+  // The services of kNames and the holders (whose CLists capabilities_of shows).
   std::optional<ServiceStatus> status(const std::string& name) override {
-    if (name != "web-1.service" && name != "web-2.service" && name != "db.service") return std::nullopt;
+    static const std::set<std::string> kKnown = {"web-1.service", "web-2.service", "db.service", "a.service",
+                                                 "b.service",     "c.service",     "d.service"};
+    if (!kKnown.count(name)) return std::nullopt;
     ServiceStatus s;
     s.name = name;
     s.active_state = "active";
@@ -111,10 +133,18 @@ class FakePeer final : public LinkPeer {
   void connection(unique_fd, std::uint64_t) noexcept override {}
   void service_state_changed(const ServiceStatus& status) noexcept override {
     if (status.name.empty() || status.active_state.empty()) fail(holder_ + " told of a state change without a state");
+    if (!watches()) fail(holder_ + " told of a state change without a watch capability");
   }
-  void reloaded() noexcept override {}
+  void reloaded() noexcept override {
+    if (!watches()) fail(holder_ + " told of a reload without a watch capability");
+  }
 
  private:
+  [[nodiscard]] bool watches() const {
+    for (const Capability* cap : broker_.list(holder_))
+      if (cap->kind == CapabilityKind::manager && (cap->rights & rights::watch)) return true;
+    return false;
+  }
   const Broker& broker_;
   std::string holder_;
 };
@@ -184,8 +214,8 @@ std::string rights_text(FuzzedDataProvider& in, const Capability* source) {
 }
 
 std::string service_text(FuzzedDataProvider& in) {
-  static const char* const kNames[] = {"",   "web-1", "web-1.service", "web-2.service", "db", "db.service",
-                                       "a", "web-*.service", "web-1.socket"};
+  static const char* const kNames[] = {"",  "web-1",         "web-1.service", "web-2.service", "db",
+                                       "db.service", "a", "b.service", "c", "web-*.service", "web-1.socket"};
   if (in.ConsumeIntegralInRange(0, 7) == 0) return in.ConsumeRandomLengthString(24);
   return kNames[in.ConsumeIntegralInRange<std::size_t>(0, std::size(kNames) - 1)];
 }
@@ -220,7 +250,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(broker, *current, [] { return std::string("initial policy"); });
 
   for (int steps = 0; in.remaining_bytes() > 0 && steps < 64; ++steps) {
-    const auto op = in.ConsumeIntegralInRange(0, 9);
+    const auto op = in.ConsumeIntegralInRange(0, 12);
     const std::size_t h = in.ConsumeIntegralInRange<std::size_t>(0, kHolderCount - 1);
     const std::string holder = kHolders[h];
     const Slot slot = slot_number(in);
@@ -305,6 +335,38 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         else
           broker.attach(holder, *peers[h]);
         attached[h] = !attached[h];
+        break;
+      case 10: {
+        // ManagerCapability.ListCapabilitiesOf
+        const std::string service = service_text(in);
+        std::vector<const Capability*> caps;
+        if (broker.capabilities_of(holder, slot, service, caps).ok()) {
+          const Capability* cap = broker.lookup(holder, slot);
+          if (!cap || cap->kind != CapabilityKind::manager || !(cap->rights & rights::inspect))
+            fail(after() + ": inspected " + service + " without the right");
+          const auto named = normalize_service_name(service);
+          if (!named || caps != broker.table().clist(*named))
+            fail(after() + ": capabilities_of " + service + " is not its CList");
+        }
+        break;
+      }
+      case 11: {
+        // ManagerCapability.GetBusRules
+        std::string unused;
+        if (broker.authorize(holder, slot, CapabilityKind::manager, rights::list, "", unused).ok()) {
+          const auto& rules = broker.bus_rules();
+          if (rules.size() != current->bus_rules.size()) fail(after() + ": bus rules are not the policy's");
+          for (std::size_t i = 0; i < rules.size(); ++i)
+            if (rules[i].users != current->bus_rules[i].users ||
+                rules[i].manager_rights != current->bus_rules[i].manager_rights ||
+                rules[i].where.line != current->bus_rules[i].where.line)
+              fail(after() + ": bus rule " + std::to_string(i) + " is not the policy's");
+        }
+        break;
+      }
+      case 12:
+        // A reload of units and policies completed: watchers are told.
+        broker.reloaded();
         break;
     }
     check(broker, *current, after);

@@ -10,6 +10,11 @@
  *   list               -> "cap SLOT KIND OBJECT [RIGHTS] BADGE PATH" per slot, then "listed N"
  *   status SLOT NAME   -> "status ACTIVE SUB RESULT PID DESCRIPTION"
  *   rights SLOT        -> "rights SLOT [RIGHTS]" (Properties.Get on org.vermilion1.Capability)
+ *   compare XML SLOT...-> introspects the link's root and the given slots and compares every
+ *                         org.vermilion1.* interface found there with the one of the same name in
+ *                         the file XML (methods, signals, properties, argument types), both ways:
+ *                         "mismatch WHAT" per difference, then "compared N interfaces", and
+ *                         "unserved INTERFACE" for each interface of the file no object had
  * Errors print "error NAME MESSAGE" and go on with the next command.
  *
  * GLib is used by tests only; vermiliond never links it.
@@ -96,6 +101,124 @@ static void rights(GDBusConnection *connection, const char *slot) {
   g_variant_unref(reply);
 }
 
+/* "in:SIG out:SIG" of a method, "SIG" of a signal. */
+static gchar *signature_of(GDBusArgInfo **args) {
+  GString *out = g_string_new("");
+  for (GDBusArgInfo **a = args; a && *a; ++a) g_string_append(out, (*a)->signature);
+  return g_string_free(out, FALSE);
+}
+
+static GDBusInterfaceInfo *find_interface(GDBusNodeInfo *node, const char *name) {
+  for (GDBusInterfaceInfo **i = node->interfaces; i && *i; ++i)
+    if (strcmp((*i)->name, name) == 0) return *i;
+  for (GDBusNodeInfo **n = node->nodes; n && *n; ++n) {
+    GDBusInterfaceInfo *found = find_interface(*n, name);
+    if (found) return found;
+  }
+  return NULL;
+}
+
+/* Every member of `a` is in `b` with the same types; `what` says which side is which. */
+static int compare_members(GDBusInterfaceInfo *a, GDBusInterfaceInfo *b, const char *what) {
+  int mismatches = 0;
+  for (GDBusMethodInfo **m = a->methods; m && *m; ++m) {
+    GDBusMethodInfo *other = g_dbus_interface_info_lookup_method(b, (*m)->name);
+    gchar *in = signature_of((*m)->in_args), *out = signature_of((*m)->out_args);
+    gchar *other_in = other ? signature_of(other->in_args) : NULL;
+    gchar *other_out = other ? signature_of(other->out_args) : NULL;
+    if (!other || strcmp(in, other_in) != 0 || strcmp(out, other_out) != 0) {
+      printf("mismatch %s method %s.%s (%s)->(%s)\n", what, a->name, (*m)->name, in, out);
+      ++mismatches;
+    }
+    g_free(in), g_free(out), g_free(other_in), g_free(other_out);
+  }
+  for (GDBusSignalInfo **sig = a->signals; sig && *sig; ++sig) {
+    GDBusSignalInfo *other = g_dbus_interface_info_lookup_signal(b, (*sig)->name);
+    gchar *args = signature_of((*sig)->args), *other_args = other ? signature_of(other->args) : NULL;
+    if (!other || strcmp(args, other_args) != 0) {
+      printf("mismatch %s signal %s.%s (%s)\n", what, a->name, (*sig)->name, args);
+      ++mismatches;
+    }
+    g_free(args), g_free(other_args);
+  }
+  for (GDBusPropertyInfo **p = a->properties; p && *p; ++p) {
+    GDBusPropertyInfo *other = g_dbus_interface_info_lookup_property(b, (*p)->name);
+    if (!other || strcmp((*p)->signature, other->signature) != 0) {
+      printf("mismatch %s property %s.%s %s\n", what, a->name, (*p)->name, (*p)->signature);
+      ++mismatches;
+    }
+  }
+  return mismatches;
+}
+
+static void compare(GDBusConnection *connection, const char *xml_path, char **slots, int n_slots) {
+  gchar *xml = NULL;
+  GError *error = NULL;
+  if (!g_file_get_contents(xml_path, &xml, NULL, &error)) {
+    report_error(error);
+    return;
+  }
+  GDBusNodeInfo *file = g_dbus_node_info_new_for_xml(xml, &error);
+  g_free(xml);
+  if (!file) {
+    report_error(error);
+    return;
+  }
+  GHashTable *served = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  int compared = 0;
+  for (int k = -1; k < n_slots; ++k) {
+    char path[128];
+    if (k < 0)
+      snprintf(path, sizeof path, "/org/vermilion1/link");
+    else
+      path_of(path, sizeof path, slots[k]);
+    GVariant *reply = g_dbus_connection_call_sync(connection, NULL, path, "org.freedesktop.DBus.Introspectable",
+                                                  "Introspect", NULL, G_VARIANT_TYPE("(s)"),
+                                                  G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+    if (!reply) {
+      report_error(error);
+      error = NULL;
+      continue;
+    }
+    const gchar *live_xml = NULL;
+    g_variant_get(reply, "(&s)", &live_xml);
+    GDBusNodeInfo *live = g_dbus_node_info_new_for_xml(live_xml, &error);
+    g_variant_unref(reply);
+    if (!live) {
+      report_error(error);
+      error = NULL;
+      continue;
+    }
+    for (GDBusInterfaceInfo **i = live->interfaces; i && *i; ++i) {
+      if (!g_str_has_prefix((*i)->name, "org.vermilion1.")) continue;
+      if (g_hash_table_contains(served, (*i)->name)) continue;
+      g_hash_table_add(served, g_strdup((*i)->name));
+      GDBusInterfaceInfo *documented = find_interface(file, (*i)->name);
+      if (!documented) {
+        printf("mismatch undocumented interface %s\n", (*i)->name);
+        continue;
+      }
+      compare_members(*i, documented, "served-not-documented");
+      compare_members(documented, *i, "documented-not-served");
+      ++compared;
+    }
+    g_dbus_node_info_unref(live);
+  }
+  printf("compared %d interfaces\n", compared);
+  /* Interfaces the file documents that no object served. */
+  GPtrArray *todo = g_ptr_array_new();
+  g_ptr_array_add(todo, file);
+  while (todo->len > 0) {
+    GDBusNodeInfo *node = g_ptr_array_remove_index(todo, todo->len - 1);
+    for (GDBusInterfaceInfo **i = node->interfaces; i && *i; ++i)
+      if (!g_hash_table_contains(served, (*i)->name)) printf("unserved %s\n", (*i)->name);
+    for (GDBusNodeInfo **n = node->nodes; n && *n; ++n) g_ptr_array_add(todo, *n);
+  }
+  g_ptr_array_free(todo, TRUE);
+  g_hash_table_destroy(served);
+  g_dbus_node_info_unref(file);
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   const char *fd_text = getenv("VERMILION_BROKER_FD");
@@ -137,6 +260,9 @@ int main(int argc, char **argv) {
       i += 2;
     } else if (strcmp(cmd, "rights") == 0 && i + 1 < argc) {
       rights(connection, argv[++i]);
+    } else if (strcmp(cmd, "compare") == 0 && i + 1 < argc) {
+      compare(connection, argv[i + 1], argv + i + 2, argc - i - 2);
+      break; /* the slots are the rest of the arguments */
     } else {
       printf("error usage unknown command %s\n", cmd);
     }

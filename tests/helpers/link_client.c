@@ -25,6 +25,8 @@
  *   services SLOT             -> "service NAME ACTIVE SUB" per service
  *   capsof SLOT NAME          -> "capof SLOT KIND OBJECT [RIGHTS] BADGE" per capability NAME holds,
  *                                then "capsof N" (ListCapabilitiesOf)
+ *   busrules SLOT             -> "busrule users=[..] groups=[..] service=GLOB rights=[..] manager=[..]
+ *                                at=FILE:LINE" per rule, then "busrules N" (GetBusRules)
  *   props SLOT                -> "props NAME KEY:TYPE=VALUE..." per service (ListServiceProperties)
  *   watch SLOT                -> "done Watch"
  *   wait SIGNAL [COUNT]       -> "waiting SIGNAL", then "signal NAME ARGS" for each received signal
@@ -345,7 +347,8 @@ int main(int argc, char **argv) {
     } else if (strcmp(cmd, "mreloadw") == 0 && i + 1 < argc) {
       call_printing_signals(argv[++i], "org.vermilion1.ManagerCapability", "Reload", "ManagerReload", NULL);
     } else if (strcmp(cmd, "mreload") == 0 && i + 1 < argc) {
-      if (call(argv[++i], "org.vermilion1.ManagerCapability", "Reload", &reply, "") >= 0) printf("done ManagerReload\n");
+      if (call(argv[++i], "org.vermilion1.ManagerCapability", "Reload", &reply, "") >= 0)
+        printf("done ManagerReload\n");
     } else if (strcmp(cmd, "kill") == 0 && i + 3 < argc) {
       const char *slot = argv[++i], *name = argv[++i];
       int sig = atoi(argv[++i]);
@@ -428,6 +431,28 @@ int main(int argc, char **argv) {
           ++n;
         }
         printf("capsof %d\n", n);
+      }
+    } else if (strcmp(cmd, "busrules") == 0 && i + 1 < argc) {
+      if (call(argv[++i], "org.vermilion1.ManagerCapability", "GetBusRules", &reply, "") >= 0) {
+        int n = 0;
+        sd_bus_message_enter_container(reply, 'a', "(asasssss)");
+        while (sd_bus_message_enter_container(reply, 'r', "asasssss") > 0) {
+          printf("busrule");
+          for (int list = 0; list < 2; ++list) {
+            const char *word;
+            printf(list == 0 ? " users=[" : " groups=[");
+            sd_bus_message_enter_container(reply, 'a', "s");
+            for (int k = 0; sd_bus_message_read(reply, "s", &word) > 0; ++k) printf("%s%s", k ? " " : "", word);
+            sd_bus_message_exit_container(reply);
+            printf("]");
+          }
+          const char *glob, *rights, *manager, *where;
+          sd_bus_message_read(reply, "ssss", &glob, &rights, &manager, &where);
+          printf(" service=%s rights=[%s] manager=[%s] at=%s\n", glob, rights, manager, where);
+          sd_bus_message_exit_container(reply);
+          ++n;
+        }
+        printf("busrules %d\n", n);
       }
     } else if (strcmp(cmd, "props") == 0 && i + 1 < argc) {
       if (call(argv[++i], "org.vermilion1.ManagerCapability", "ListServiceProperties", &reply, "") >= 0) {

@@ -222,5 +222,41 @@ TEST_F(BrokerBridgeApiTest, WatchersHearReloadedAfterEveryReload) {
                        "result=denied (right not held)"}));
 }
 
+TEST_F(BrokerBridgeApiTest, GetBusRulesGivesTheRulesInEffectAsWritten) {
+  simple("a", "busrules 1 derive 1 watch busrules 2 watch 1 wait Reloaded busrules 1");
+  policy("a.policy", "[Grant]\nTo=a\nCapability=manager\nRights=list watch\n");
+  policy("bus.policy",
+         "# who may ask the bridge for what\n"
+         "[Bus]\nUser=*\nService=*\nRights=status\n"
+         "\n"
+         "[Bus]\nUser=root 1000\nGroup=wheel adm\nService=web-*\nRights=restart status\n"
+         "ManagerRights=inspect reload\n"
+         "[Bus]\nGroup=0\nManagerRights=list\n");
+  boot();
+  ASSERT_TRUE(started("a"));
+  ASSERT_TRUE(wait_log("a.service", "waiting Reloaded"));
+  auto lines = log_lines("a.service");
+  const std::string at = " at=" + policies_.file("bus.policy") + ":";
+  ASSERT_EQ(lines.size(), 8u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(lines[0], "busrule users=[*] groups=[] service=*.service rights=[status] manager=[]" + at + "2");
+  EXPECT_EQ(lines[1], "busrule users=[root 1000] groups=[wheel adm] service=web-*.service rights=[status restart] "
+                      "manager=[reload inspect]" + at + "7");
+  EXPECT_EQ(lines[2], "busrule users=[] groups=[0] service= rights=[] manager=[list]" + at + "13");
+  EXPECT_EQ(lines[3], "busrules 3");
+  EXPECT_EQ(lines[4], "derived 2");
+  EXPECT_EQ(lines[5].rfind(kAccessDenied, 0), 0u) << "slot 2 lacks list: " << lines[5];
+  EXPECT_TRUE(audited({"action=invoke subject=a.service slot=2 object=manager", "asked=\"list\"",
+                       "result=denied (right not held)"}));
+
+  // A reload brings the rules then in effect; a broken file brings none.
+  policy("bus.policy", "[Bus]\nUser=alice\nService=web\nRights=status\n");
+  policy("broken.policy", "[Bus]\nUser=mallory\nService=*\nRights=status kill everything\n");
+  supervisor_->reload();
+  ASSERT_TRUE(wait_log("a.service", "busrules 1"));
+  EXPECT_TRUE(has_log("a.service", "busrule users=[alice] groups=[] service=web.service rights=[status] manager=[]" +
+                                       at + "1"));
+  EXPECT_FALSE(has_log("a.service", "mallory"));
+}
+
 }  // namespace
 }  // namespace vermilion

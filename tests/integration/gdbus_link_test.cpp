@@ -43,5 +43,29 @@ TEST_F(GdbusLinkTest, GdbusChildGetsTheBrokersErrors) {
   EXPECT_TRUE(has_log("panel.service", "error org.freedesktop.DBus.Error.AccessDenied"));
 }
 
+// interfaces/org.vermilion1.Link.xml is what clients (vermilion-bridge) are
+// written against: every org.vermilion1 interface the link serves, on its
+// root and on a slot of each kind, has exactly the methods, signals,
+// properties and argument types the file documents, and the file documents
+// nothing the link does not serve.
+TEST_F(GdbusLinkTest, TheLinkServesExactlyTheDocumentedInterfaces) {
+  unit("web.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  const std::string xml = std::string(VERMILION_SOURCE_DIR) + "/interfaces/org.vermilion1.Link.xml";
+  unit("panel.service", "[Service]\nType=oneshot\nExecStart=" + client("compare " + xml + " 1 2 3 4") + "\n");
+  policy("panel.policy",
+         "[Grant]\nTo=panel\nCapability=service:web\nRights=status\n"
+         "[Grant]\nTo=panel\nCapability=manager\nRights=list\n"
+         "[Grant]\nTo=panel\nCapability=endpoint:web\nRights=connect\n"
+         "[Grant]\nTo=panel\nCapability=fd:null\nRights=use\nFile=/dev/null\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "panel"), JobResult::done);
+  ASSERT_TRUE(wait_log("panel.service", "done"));
+  auto lines = log_lines("panel.service");
+  EXPECT_TRUE(has_log("panel.service", "compared 6 interfaces")) << ::testing::PrintToString(lines);
+  EXPECT_FALSE(has_log("panel.service", "mismatch")) << ::testing::PrintToString(lines);
+  EXPECT_FALSE(has_log("panel.service", "unserved")) << ::testing::PrintToString(lines);
+  EXPECT_FALSE(has_log("panel.service", "error")) << ::testing::PrintToString(lines);
+}
+
 }  // namespace
 }  // namespace vermilion
