@@ -135,8 +135,8 @@ int Bridge::read_table(sd_bus_message* reply, std::vector<ServiceProperties>& ou
 
 void Bridge::load_rules(sd_bus_message* reply) {
   std::vector<BusRuleText> rules;
-  int r = sd_bus_message_enter_container(reply, 'a', "(asassss)");
-  while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "asassss")) > 0) {
+  int r = sd_bus_message_enter_container(reply, 'a', "(asasssss)");
+  while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "asasssss")) > 0) {
     BusRuleText rule;
     char** users = nullptr;
     char** groups = nullptr;
