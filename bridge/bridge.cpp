@@ -248,6 +248,8 @@ void Bridge::logs(const sdbus::Message* call, std::string_view name, std::uint32
                   sdbus::Result<std::vector<sdbus::Struct<std::uint64_t, std::string>>>&& result) {
   std::string service = resolve(name);
   const HeldCapability& capability = authorize_service(call, service, rights::logs, "read the logs of");
+  // On the bus 0 means everything kept; the link counts lines exactly.
+  if (lines == 0) lines = UINT32_MAX;
   auto reply = share(std::move(result));
   link_->call(
       capability, kServiceCapability, "GetLogs",

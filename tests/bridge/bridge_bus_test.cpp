@@ -217,7 +217,7 @@ TEST_F(BridgeBusTest, GdbusIntrospectAndCall) {
                               "org.vermilion1", "--object-path", "/org/vermilion1", "--method",
                               "org.freedesktop.DBus.ObjectManager.GetManagedObjects"});
   ASSERT_EQ(managed.status, 0) << managed.output;
-  EXPECT_NE(managed.output.find("objectpath '/org/vermilion1/service/talker_2eservice'"), std::string::npos)
+  EXPECT_NE(managed.output.find("'/org/vermilion1/service/talker_2eservice': {"), std::string::npos)
       << managed.output;
   EXPECT_NE(managed.output.find("'ActiveState': <'active'>"), std::string::npos);
 }

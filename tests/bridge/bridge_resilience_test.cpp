@@ -190,7 +190,7 @@ TEST(BridgeBadInput, EveryBadCallGetsAnErrorAndNothingStops) {
   for (const auto& c : cases) {
     std::vector<std::string> argv{"/usr/bin/gdbus", "call", "--address", stack.bus().address(), "--dest",
                                   "org.vermilion1", "--object-path", "/org/vermilion1", "--method",
-                                  "org.vermilion1.Manager." + c.method};
+                                  "org.vermilion1.Manager." + c.method, "--"};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
     auto result = run_command(argv);
     EXPECT_NE(result.status, 0) << c.method;
