@@ -4,7 +4,8 @@
 # api), readiness, socket activation of an unprivileged service, a service
 # using (and being refused) capabilities over its private link, a crash and
 # its restart, a crash loop ending at the start limit, a reload on SIGHUP,
-# and an orderly stop of everything on SIGTERM. Needs root.
+# the D-Bus bridge (vermilionctl and busctl on a private bus), and an
+# orderly stop of everything on SIGTERM. Needs root.
 set -eu
 cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
@@ -41,11 +42,31 @@ ExecStart=$client list status 1 '' restart 1 '' status 1 '' stop 1 '' kill 1 '' 
 WantedBy=multi-user.target
 UNIT
 
-# The D-Bus bridge is not part of this demo (yet): --no-bridge.
-./build/release/bin/vermiliond --system --no-bridge --unit-dir "$work/units" --unit-dir examples/units \
-  --policy-dir examples/policies --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
+# A private bus configured like the system bus (system.conf's policy plus
+# dbus-1/system.d/org.vermilion1.conf), never the machine's own: the bridge
+# that vermiliond supervises puts org.vermilion1 there, as the dedicated
+# user vermilion-bridge. Session-bus clients (busctl --user) find it too.
+cat >"$work/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <listen>unix:path=$work/bus</listen>
+  <include>$PWD/tests/data/bus/system.conf</include>
+  <includedir>$PWD/dbus-1/system.d</includedir>
+</busconfig>
+CONF
+chmod 0755 "$work"
+mkfifo "$work/address"
+dbus-daemon --config-file="$work/bus.conf" --nofork --print-address=3 3>"$work/address" 2>/dev/null &
+bus=$!
+read -r address <"$work/address"
+export DBUS_SYSTEM_BUS_ADDRESS="$address" DBUS_SESSION_BUS_ADDRESS="$address"
+
+./build/release/bin/vermiliond --system --unit-dir "$work/units" --unit-dir examples/units \
+  --policy-dir examples/policies --policy-dir policies --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
 daemon=$!
-trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$work" /run/vermilion-demo' EXIT
+trap 'kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; kill "$bus" 2>/dev/null || true
+      rm -rf "$work" /run/vermilion-demo' EXIT
 
 # Waits (on inotify, through tail -f) until the log shows a line matching $1.
 wait_for() {
@@ -77,6 +98,23 @@ exec 3<>/dev/tcp/127.0.0.1/8080
 read -r reply <&3
 exec 3<&-
 echo "a client connected to 127.0.0.1:8080 and read: $reply"
+
+step "org.vermilion1 on the bus: the bridge, running as user vermilion-bridge with only its capabilities"
+wait_for "vermilion-bridge.service: state active/running"
+ps -o user=,pid=,args= -p "$(grep -o 'vermilion-bridge.service: state active/running result=success main-pid=[0-9]*' "$log" | tail -1 | sed 's/.*=//')"
+ctl=./build/release/bin/vermilionctl
+step "vermilionctl list"
+$ctl list
+step "busctl --user tree org.vermilion1"
+busctl --user tree org.vermilion1
+step "vermilionctl status api"
+$ctl status api || true
+step "as user nobody: reading works, stopping is refused by the [Bus] rules"
+setpriv --reuid=nobody --regid=nogroup --clear-groups $ctl is-active api || true
+setpriv --reuid=nobody --regid=nogroup --clear-groups $ctl stop api || true
+step "as root: restart api through the bridge (it replies once the job is done)"
+$ctl restart api && $ctl is-active api
+busctl --user get-property org.vermilion1 /org/vermilion1/service/api_2eservice org.vermilion1.Service MainPID
 
 step "crashing hello.service (SIGKILL to its main process)"
 hello=$(grep -o 'hello.service: state active/running result=success main-pid=[0-9]*' "$log" | tail -1 | sed 's/.*=//')
