@@ -18,9 +18,7 @@ namespace {
 
 StackFiles files() {
   StackFiles f;
-  f.units = {{"sleeper.service",
-              "[Unit]\nDescription=Sleeps until stopped\n[Service]\nExecStart=/bin/sleep infinity\n"
-              "[Install]\nWantedBy=multi-user.target\n"}};
+  f.units = {kSleeperUnit};
   f.policies = {{"50-operators.policy",
                  "# Members of group 4242 may restart sleeper.service, nothing more.\n"
                  "[Bus]\nGroup=4242\nService=sleeper\nRights=status restart\n"}};

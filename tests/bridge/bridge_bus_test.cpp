@@ -40,9 +40,7 @@ class ServiceProxy final : public sdbus::ProxyInterfaces<org::vermilion1::Servic
 StackFiles example_files() {
   StackFiles files;
   files.units = {
-      {"sleeper.service",
-       "[Unit]\nDescription=Sleeps until stopped\n[Service]\nExecStart=/bin/sleep infinity\n"
-       "[Install]\nWantedBy=multi-user.target\n"},
+      kSleeperUnit,
       {"talker.service",
        "[Unit]\nDescription=Says hello, then sleeps\n[Service]\n"
        "ExecStart=/bin/sh -c 'echo hello from talker; echo second line; exec sleep infinity'\n"

@@ -16,9 +16,7 @@ namespace {
 
 StackFiles files() {
   StackFiles f;
-  f.units = {{"sleeper.service",
-              "[Unit]\nDescription=Sleeps until stopped\n[Service]\nExecStart=/bin/sleep infinity\n"
-              "[Install]\nWantedBy=multi-user.target\n"}};
+  f.units = {kSleeperUnit};
   return f;
 }
 

@@ -12,9 +12,7 @@ namespace {
 
 StackFiles files() {
   StackFiles f;
-  f.units = {{"sleeper.service",
-              "[Unit]\nDescription=Sleeps until stopped\n[Service]\nExecStart=/bin/sleep infinity\n"
-              "[Install]\nWantedBy=multi-user.target\n"},
+  f.units = {kSleeperUnit,
              {"talker.service",
               "[Unit]\nDescription=Says hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
               "ExecStart=/bin/echo hello from talker\n"}};

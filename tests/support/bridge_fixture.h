@@ -25,6 +25,12 @@ namespace vermilion::testing {
 inline const std::string kVermiliondPath = VERMILIOND_PATH;
 inline const std::string kBridgePath = VERMILION_BRIDGE_PATH;
 
+// A unit every stack test uses: started at boot, runs until stopped.
+inline const std::pair<std::string, std::string> kSleeperUnit{
+    "sleeper.service",
+    "[Unit]\nDescription=Sleeps until stopped\n[Service]\nExecStart=/bin/sleep infinity\n"
+    "[Install]\nWantedBy=multi-user.target\n"};
+
 struct StackFiles {
   std::vector<std::pair<std::string, std::string>> units;     // file name, text
   std::vector<std::pair<std::string, std::string>> policies;  // file name, text
