@@ -1,7 +1,9 @@
 #include "broker_link.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <exception>
 #include <utility>
 
 #include "service_glob.h"
@@ -12,14 +14,31 @@ namespace {
 constexpr const char* kLinkPath = "/org/vermilion1/link";
 constexpr const char* kLinkInterface = "org.vermilion1.Link";
 // Jobs reply when they finish, which takes as long as the service's own
-// timeouts allow; vermiliond always answers, and a closed link fails every
-// pending call at once, so the bridge sets no short deadline of its own.
-constexpr std::uint64_t kCallTimeoutUsec = 3600ULL * 1000 * 1000;
+// timeouts allow, and vermiliond counts them until then: no deadline here
+// (UINT64_MAX), or the bridge would give up on a job vermiliond still runs.
+// A closed link fails every pending call at once. Queries are answered
+// immediately; their deadline only guards against a vermiliond gone wrong.
+constexpr std::uint64_t kJobTimeoutUsec = UINT64_MAX;
+constexpr std::uint64_t kQueryTimeoutUsec = 60ULL * 1000 * 1000;
+constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExceeded";
 
 struct InFlight {
   BrokerLink* link;
   BrokerLink::ReplyHandler handler;
+  BrokerLink::CallKind kind;
 };
+
+// Handlers run inside sd-bus's dispatch, i.e. C code: nothing may escape.
+template <typename Function>
+void without_exceptions(const char* what, Function&& function) noexcept {
+  try {
+    function();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "%s: %s\n", what, error.what());
+  } catch (...) {
+    std::fprintf(stderr, "%s: unknown exception\n", what);
+  }
+}
 
 LinkError error_of(const sd_bus_error* error, int r) {
   if (error && sd_bus_error_is_set(error)) return {error->name, error->message ? error->message : ""};
@@ -144,55 +163,73 @@ const HeldCapability* BrokerLink::manager_capability(Rights right) const {
 }
 
 void BrokerLink::call(const HeldCapability& capability, const char* interface, const char* member,
-                      const Append& append, ReplyHandler handler) {
+                      const Append& append, ReplyHandler handler, CallKind kind) {
+  auto fail = [&](LinkError error) {
+    without_exceptions("link call", [&] { handler(nullptr, &error); });
+  };
+  if (kind == CallKind::job && jobs_in_flight_ >= kMaxJobsInFlight) {
+    return fail({kLimitsExceeded, std::to_string(kMaxJobsInFlight) +
+                                      " jobs are already in progress through vermilion-bridge; try again when one "
+                                      "has finished"});
+  }
+  if (kind == CallKind::query && queued_.size() >= kMaxQueuedQueries) {
+    return fail({kLimitsExceeded, "vermilion-bridge has " + std::to_string(kMaxQueuedQueries) +
+                                      " requests waiting for vermiliond; try again later"});
+  }
   sd_bus_message* raw = nullptr;
   int r = sd_bus_message_new_method_call(bus_.get(), &raw, nullptr, capability.path.c_str(), interface, member);
   SdBusMessagePtr message(raw);
   if (r >= 0 && append) r = append(message.get());
-  if (r < 0) {
-    LinkError error = error_of(nullptr, r);
-    handler(nullptr, &error);
-    return;
-  }
-  queued_.push_back({std::move(message), std::move(handler)});
+  if (r < 0) return fail(error_of(nullptr, r));
+  PendingCall pending{std::move(message), std::move(handler), kind};
+  if (kind == CallKind::job) return send(std::move(pending));
+  queued_.push_back(std::move(pending));
   send_queued();
 }
 
 void BrokerLink::send_queued() {
-  while (in_flight_ < kMaxCallsInFlight && !queued_.empty()) {
+  while (queries_in_flight_ < kMaxQueriesInFlight && !queued_.empty()) {
     PendingCall next = std::move(queued_.front());
     queued_.pop_front();
-    auto* state = new InFlight{this, std::move(next.handler)};
-    sd_bus_slot* slot = nullptr;
-    int r = sd_bus_call_async(bus_.get(), &slot, next.message.get(), &BrokerLink::on_reply, state, kCallTimeoutUsec);
-    if (r < 0) {
-      LinkError error = error_of(nullptr, r);
-      auto handler = std::move(state->handler);
-      delete state;
-      handler(nullptr, &error);
-      continue;
-    }
-    // The bus owns the slot from here; the state goes with it, whether the
-    // reply comes or the link closes first.
-    sd_bus_slot_set_destroy_callback(slot, [](void* userdata) { delete static_cast<InFlight*>(userdata); });
-    sd_bus_slot_set_floating(slot, 1);
-    sd_bus_slot_unref(slot);
-    ++in_flight_;
+    send(std::move(next));
   }
+}
+
+void BrokerLink::send(PendingCall call) {
+  auto* state = new InFlight{this, std::move(call.handler), call.kind};
+  sd_bus_slot* slot = nullptr;
+  const bool job = call.kind == CallKind::job;
+  int r = sd_bus_call_async(bus_.get(), &slot, call.message.get(), &BrokerLink::on_reply, state,
+                            job ? kJobTimeoutUsec : kQueryTimeoutUsec);
+  if (r < 0) {
+    LinkError error = error_of(nullptr, r);
+    auto handler = std::move(state->handler);
+    delete state;
+    without_exceptions("link call", [&] { handler(nullptr, &error); });
+    return;
+  }
+  // The bus owns the slot from here; the state goes with it, whether the
+  // reply comes or the link closes first.
+  sd_bus_slot_set_destroy_callback(slot, [](void* userdata) { delete static_cast<InFlight*>(userdata); });
+  sd_bus_slot_set_floating(slot, 1);
+  sd_bus_slot_unref(slot);
+  ++(job ? jobs_in_flight_ : queries_in_flight_);
 }
 
 int BrokerLink::on_reply(sd_bus_message* message, void* userdata, sd_bus_error*) {
   auto* state = static_cast<InFlight*>(userdata);
   BrokerLink* link = state->link;
-  --link->in_flight_;
+  --(state->kind == CallKind::job ? link->jobs_in_flight_ : link->queries_in_flight_);
   auto handler = std::move(state->handler);
   state->handler = nullptr;
-  if (const sd_bus_error* error = sd_bus_message_get_error(message)) {
-    LinkError failure = error_of(error, -EIO);
-    handler(nullptr, &failure);
-  } else {
-    handler(message, nullptr);
-  }
+  without_exceptions("link reply", [&] {
+    if (const sd_bus_error* error = sd_bus_message_get_error(message)) {
+      LinkError failure = error_of(error, -EIO);
+      handler(nullptr, &failure);
+    } else {
+      handler(message, nullptr);
+    }
+  });
   link->send_queued();
   return 0;
 }
@@ -222,7 +259,12 @@ void BrokerLink::on_revoked(sd_bus_message* message) {
 }
 
 int BrokerLink::on_signal(sd_bus_message* message, void* userdata, sd_bus_error*) {
-  auto* link = static_cast<BrokerLink*>(userdata);
+  without_exceptions("link signal", [&] { static_cast<BrokerLink*>(userdata)->dispatch_signal(message); });
+  return 0;
+}
+
+void BrokerLink::dispatch_signal(sd_bus_message* message) {
+  BrokerLink* link = this;
   std::string_view member = sd_bus_message_get_member(message);
   if (member == "CapabilityReceived") {
     link->on_capability_received(message);
@@ -245,7 +287,6 @@ int BrokerLink::on_signal(sd_bus_message* message, void* userdata, sd_bus_error*
   } else if (member == "Reloaded") {
     link->listener_.on_reloaded();
   }
-  return 0;
 }
 
 }  // namespace vermilion::bridge

@@ -5,10 +5,16 @@
 // covers a request, and it passes the Watch signals on.
 //
 // Calls are asynchronous: the bridge never waits on vermiliond while it
-// serves the bus (start-up excepted, before the bus name is taken). At most
-// kMaxCallsInFlight calls are outstanding, below vermiliond's per-link
-// quota; further calls wait here in order, so a burst of bus callers gets
-// queued rather than LimitsExceeded.
+// serves the bus (start-up excepted, before the bus name is taken). Two
+// kinds, kept apart so that slow ones never hold up quick ones:
+// - jobs (Start/Stop/Restart/Reload) reply when the job ends, which may be
+//   never (a service that never gets ready). At most vermiliond's per-link
+//   quota are outstanding; one more is refused at once with LimitsExceeded,
+//   not queued behind jobs that may not end (a queued Stop could not cancel
+//   the Start it waits behind);
+// - queries (everything else) are answered at once by vermiliond. At most
+//   kMaxQueriesInFlight are outstanding, the rest wait here in order, up to
+//   kMaxQueuedQueries; beyond that LimitsExceeded.
 #pragma once
 
 #include <systemd/sd-bus.h>
@@ -23,6 +29,7 @@
 #include <vector>
 
 #include "bus_authorizer.h"
+#include "link_limits.h"
 #include "rights.h"
 #include "service_mirror.h"
 
@@ -62,11 +69,16 @@ class BrokerLinkListener {
 
 class BrokerLink {
  public:
-  static constexpr std::size_t kMaxCallsInFlight = 16;
+  static constexpr std::size_t kMaxJobsInFlight = kDefaultLinkJobsInFlight;
+  static constexpr std::size_t kMaxQueriesInFlight = 16;
+  static constexpr std::size_t kMaxQueuedQueries = 1024;
+
+  enum class CallKind { query, job };
 
   // Builds the call's arguments; returns a negative errno on failure.
   using Append = std::function<int(sd_bus_message*)>;
-  // Exactly one of reply / error is set.
+  // Exactly one of reply / error is set. Called from sd-bus's dispatch: an
+  // exception escaping it is caught, logged and dropped there.
   using ReplyHandler = std::function<void(sd_bus_message* reply, const LinkError* error)>;
 
   // Takes ownership of fd, connects, and reads the CList (a blocking call:
@@ -85,35 +97,40 @@ class BrokerLink {
   [[nodiscard]] const HeldCapability* manager_capability(Rights right) const;
   [[nodiscard]] const std::map<std::uint32_t, HeldCapability>& capabilities() const { return capabilities_; }
 
-  // Queues an asynchronous call of `member` on a capability's object.
-  // Failures to even send are reported through `handler` as well.
+  // An asynchronous call of `member` on a capability's object. Failures to
+  // even send, and the limits above, are reported through `handler` too.
   void call(const HeldCapability& capability, const char* interface, const char* member, const Append& append,
-            ReplyHandler handler);
+            ReplyHandler handler, CallKind kind = CallKind::query);
   // The same, blocking: start-up only, before the bridge serves the bus.
   [[nodiscard]] int call_blocking(const HeldCapability& capability, const char* interface, const char* member,
                                   SdBusMessagePtr& reply, LinkError& error);
 
-  [[nodiscard]] std::size_t calls_in_flight() const { return in_flight_; }
+  [[nodiscard]] std::size_t jobs_in_flight() const { return jobs_in_flight_; }
+  [[nodiscard]] std::size_t queries_in_flight() const { return queries_in_flight_; }
 
  private:
   struct PendingCall {
     SdBusMessagePtr message;
     ReplyHandler handler;
+    CallKind kind = CallKind::query;
   };
   BrokerLink(BrokerLinkListener& listener) : listener_(listener) {}
   [[nodiscard]] int start(int fd);
   [[nodiscard]] int read_capabilities();
+  void send(PendingCall call);
   void send_queued();
   void on_capability_received(sd_bus_message* message);
   void on_revoked(sd_bus_message* message);
   static int on_signal(sd_bus_message* message, void* self, sd_bus_error* error);
+  void dispatch_signal(sd_bus_message* message);
   static int on_reply(sd_bus_message* message, void* call, sd_bus_error* error);
 
   BrokerLinkListener& listener_;
   SdBusPtr bus_;
   std::map<std::uint32_t, HeldCapability> capabilities_;
-  std::deque<PendingCall> queued_;
-  std::size_t in_flight_ = 0;
+  std::deque<PendingCall> queued_;  // queries only
+  std::size_t queries_in_flight_ = 0;
+  std::size_t jobs_in_flight_ = 0;
 };
 
 // Reads one a{sv} of service properties (Link.ServicePropertiesChanged,

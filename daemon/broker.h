@@ -21,6 +21,7 @@
 
 #include "capability_table.h"
 #include "job.h"
+#include "link_limits.h"
 #include "log_buffer.h"
 #include "logger.h"
 #include "policy.h"
@@ -83,7 +84,7 @@ class LinkPeer {
 
 struct BrokerLimits {
   std::size_t capabilities_per_holder = CapabilityTable::kDefaultMaxPerHolder;
-  std::size_t calls_in_flight_per_link = 32;   // job calls awaiting their result
+  std::size_t calls_in_flight_per_link = kDefaultLinkJobsInFlight;  // job calls awaiting their result
   std::size_t queued_messages_per_link = 256;  // unread messages to a child
   std::size_t fds_per_message = 0;             // no method takes an fd from a child
   // SO_SNDBUF of the broker's end of each link; 0 keeps sd-bus's (8 MiB, which
