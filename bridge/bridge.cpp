@@ -111,7 +111,7 @@ int Bridge::load_initial_state() {
   }
   (void)mirror_.replace_all(std::move(table));
   if (link_->call_blocking(*list, kManagerCapability, "GetBusRules", reply, error) < 0) {
-    log_line("GetBusRules failed: " + error.name + ": " + error.message + "; no bus caller may act");
+    deny_every_caller("GetBusRules failed: " + error.name + ": " + error.message);
     return 0;
   }
   load_rules(reply.get());
@@ -161,7 +161,7 @@ void Bridge::load_rules(sd_bus_message* reply) {
     r = sd_bus_message_exit_container(reply);
   }
   if (r < 0) {
-    log_line("vermiliond sent malformed [Bus] rules; keeping the previous ones");
+    deny_every_caller("vermiliond sent malformed [Bus] rules");
     return;
   }
   for (const auto& warning : authorizer_.load(rules, system_id_resolver())) log_line(warning);
@@ -224,7 +224,8 @@ void Bridge::job(const sdbus::Message* call, std::string_view name, errors::JobK
                 if (!error) return reply->returnResults();
                 const ServiceProperties* now = mirror_.find(service);
                 reply->returnError(errors::from_link(*error, service, &kind, now ? now->result : ""));
-              });
+              },
+              BrokerLink::CallKind::job);
 }
 
 void Bridge::kill(const sdbus::Message* call, std::string_view name, std::int32_t signal, sdbus::Result<>&& result) {
@@ -337,12 +338,20 @@ void Bridge::refresh_table() {
 
 void Bridge::refresh_rules() {
   const HeldCapability* list = link_->manager_capability(rights::list);
-  if (!list) return;
+  if (!list) return deny_every_caller("vermilion-bridge no longer holds a manager capability with 'list'");
   link_->call(*list, kManagerCapability, "GetBusRules", nullptr,
               [this](sd_bus_message* message, const LinkError* error) {
-                if (error) return log_line("GetBusRules failed: " + error->name + ": " + error->message);
+                if (error) return deny_every_caller("GetBusRules failed: " + error->name + ": " + error->message);
                 load_rules(message);
               });
+}
+
+// Rules only ever narrow what the bridge does for a caller, so rules it
+// cannot read are no rules: keeping the old ones after an admin tightened
+// them would fail open.
+void Bridge::deny_every_caller(const std::string& why) {
+  log_line(why + "; no bus caller may act until the [Bus] rules can be read again");
+  (void)authorizer_.load({}, system_id_resolver());
 }
 
 void Bridge::on_service_properties(ServiceProperties properties) noexcept {

@@ -9,7 +9,9 @@ std::string printable(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
     auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7f || byte == '\\') {
+    // Bytes >= 0x80 too: cutting at kMax could split a UTF-8 sequence, and
+    // sd-bus silently drops an error reply that is not valid UTF-8.
+    if (byte < 0x20 || byte >= 0x7f || byte == '\\') {
       char escaped[8];
       std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
       out += escaped;

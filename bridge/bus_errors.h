@@ -20,8 +20,9 @@ inline constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExcee
 inline constexpr const char* kAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
 inline constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
 
-// A caller's string shown in an error message: at most 64 bytes, with
-// control bytes escaped, so a hostile name cannot flood or forge log lines.
+// A caller's string shown in an error message: at most 64 bytes, ASCII
+// only (control and non-ASCII bytes as \xNN), so a hostile name can neither
+// flood nor forge log lines, nor make the reply invalid UTF-8.
 [[nodiscard]] std::string printable(std::string_view text);
 
 [[nodiscard]] sdbus::Error no_such_service(std::string_view name);

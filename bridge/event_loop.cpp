@@ -16,6 +16,8 @@
 namespace vermilion::bridge {
 namespace {
 
+constexpr int kBatch = 64;
+
 std::uint64_t monotonic_usec() {
   struct timespec now {};
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -37,16 +39,22 @@ int poll_timeout_ms(std::uint64_t deadline_usec) {
 
 int run_event_loop(sdbus::IConnection& bus, sd_bus* link, int signal_fd) {
   for (;;) {
+    // Turns: at most kBatch messages from each connection per round, so a
+    // busy bus (reads are open to everyone) cannot starve the link, whose
+    // unread messages vermiliond counts against the bridge.
+    bool more = false;
     int r = 0;
-    while ((r = sd_bus_process(link, nullptr)) > 0) {
-    }
+    int done = 0;
+    while (done < kBatch && (r = sd_bus_process(link, nullptr)) > 0) ++done;
     if (r < 0) {
       std::fprintf(stderr, "the link to vermiliond closed: %s\n", std::strerror(-r));
       return r;
     }
+    more = more || done == kBatch;
     try {
-      while (bus.processPendingRequest()) {
-      }
+      done = 0;
+      while (done < kBatch && bus.processPendingRequest()) ++done;
+      more = more || done == kBatch;
     } catch (const sdbus::Error& error) {
       std::fprintf(stderr, "the bus connection failed: %s\n", error.what());
       return -ECONNRESET;
@@ -65,7 +73,7 @@ int run_event_loop(sdbus::IConnection& bus, sd_bus* link, int signal_fd) {
         {sd_bus_get_fd(link), static_cast<short>(link_events), 0},
         {signal_fd, POLLIN, 0},
     };
-    int timeout = poll_timeout_ms(std::min(bus_poll.timeout_usec, link_deadline));
+    int timeout = more ? 0 : poll_timeout_ms(std::min(bus_poll.timeout_usec, link_deadline));
     if (poll(fds, 3, timeout) < 0 && errno != EINTR) return -errno;
     if (fds[2].revents & POLLIN) {
       struct signalfd_siginfo info {};

@@ -6,8 +6,9 @@
 // - the only blocking bus call is the credentials query to the bus daemon,
 //   which always answers; messages that arrive meanwhile wait in sd-bus's
 //   queue, they are not dropped;
-// - each round drains both connections completely before polling again,
-//   and polls with the events and deadlines both libraries ask for, so a
+// - each round takes up to a batch of messages from each connection in
+//   turn; while either has more, the poll does not wait, and otherwise it
+//   waits with the events and deadlines both libraries ask for, so a
 //   message already read into a queue is dispatched, not left waiting for
 //   the socket to become readable again.
 #pragma once

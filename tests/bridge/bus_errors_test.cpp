@@ -9,6 +9,8 @@ TEST(BusErrors, PrintableEscapesAndBounds) {
   EXPECT_EQ(printable("web.service"), "web.service");
   EXPECT_EQ(printable(std::string("a\nb\x01\\", 5)), "a\\x0ab\\x01\\x5c");
   EXPECT_EQ(printable(std::string(100, 'x')), std::string(64, 'x') + "...");
+  // Non-ASCII is escaped: a cut at 64 bytes can never split a UTF-8 sequence.
+  EXPECT_EQ(printable(std::string(63, 'a') + "\xc3\xa9"), std::string(63, 'a') + "\\xc3...");
 }
 
 TEST(BusErrors, JobFailureBecomesStartFailedForStartsOnly) {
