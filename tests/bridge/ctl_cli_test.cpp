@@ -91,8 +91,10 @@ class FakeBridge final : public sdbus::AdaptorInterfaces<org::vermilion1::Manage
     registerAdaptor();
   }
   ~FakeBridge() {
-    unregisterAdaptor();
+    // Delayed answers first: a reply sent after the object is unregistered
+    // would use its freed vtable (ASan caught it).
     for (auto& t : delayed_) t.join();
+    unregisterAdaptor();
   }
 
   void log(const std::string& line) {
