@@ -262,7 +262,7 @@ void Bridge::logs(const sdbus::Message* call, std::string_view name, std::uint32
         std::uint64_t usec = 0;
         const char* line = nullptr;
         while (r >= 0 && (r = sd_bus_message_read(message, "(ts)", &usec, &line)) > 0) entries.emplace_back(usec, line);
-        if (r < 0) return reply->returnError(sdbus::Error(errors::kUnavailable, "malformed logs from vermiliond"));
+        if (r < 0) return reply->returnError(sdbus::Error(error_names::kUnavailable, "malformed logs from vermiliond"));
         reply->returnResults(entries);
       });
 }
@@ -291,7 +291,7 @@ void Bridge::capabilities(
                   rows.emplace_back(slot, kind, object, granted, badge);
                 }
                 if (r < 0) {
-                  return reply->returnError(sdbus::Error(errors::kUnavailable, "malformed capabilities"));
+                  return reply->returnError(sdbus::Error(error_names::kUnavailable, "malformed capabilities"));
                 }
                 reply->returnResults(rows);
               });

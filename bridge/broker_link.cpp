@@ -6,6 +6,7 @@
 #include <exception>
 #include <utility>
 
+#include "error_names.h"
 #include "service_glob.h"
 
 namespace vermilion::bridge {
@@ -20,7 +21,6 @@ constexpr const char* kLinkInterface = "org.vermilion1.Link";
 // immediately; their deadline only guards against a vermiliond gone wrong.
 constexpr std::uint64_t kJobTimeoutUsec = UINT64_MAX;
 constexpr std::uint64_t kQueryTimeoutUsec = 60ULL * 1000 * 1000;
-constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExceeded";
 
 struct InFlight {
   BrokerLink* link;
@@ -42,7 +42,7 @@ void without_exceptions(const char* what, Function&& function) noexcept {
 
 LinkError error_of(const sd_bus_error* error, int r) {
   if (error && sd_bus_error_is_set(error)) return {error->name, error->message ? error->message : ""};
-  return {"org.freedesktop.DBus.Error.Failed", std::string("link: ") + std::strerror(r < 0 ? -r : EIO)};
+  return {error_names::kFailed, std::string("link: ") + std::strerror(r < 0 ? -r : EIO)};
 }
 
 // One capability entry "(usssto)" or the CapabilityReceived arguments.
@@ -168,12 +168,12 @@ void BrokerLink::call(const HeldCapability& capability, const char* interface, c
     without_exceptions("link call", [&] { handler(nullptr, &error); });
   };
   if (kind == CallKind::job && jobs_in_flight_ >= kMaxJobsInFlight) {
-    return fail({kLimitsExceeded, std::to_string(kMaxJobsInFlight) +
+    return fail({error_names::kLimitsExceeded, std::to_string(kMaxJobsInFlight) +
                                       " jobs are already in progress through vermilion-bridge; try again when one "
                                       "has finished"});
   }
   if (kind == CallKind::query && queued_.size() >= kMaxQueuedQueries) {
-    return fail({kLimitsExceeded, "vermilion-bridge has " + std::to_string(kMaxQueuedQueries) +
+    return fail({error_names::kLimitsExceeded, "vermilion-bridge has " + std::to_string(kMaxQueuedQueries) +
                                       " requests waiting for vermiliond; try again later"});
   }
   sd_bus_message* raw = nullptr;

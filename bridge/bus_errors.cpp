@@ -4,6 +4,8 @@
 
 namespace vermilion::bridge::errors {
 
+using namespace error_names;
+
 std::string printable(std::string_view text) {
   constexpr std::size_t kMax = 64;
   std::string out;
@@ -34,15 +36,15 @@ sdbus::Error access_denied(const std::string& message) { return sdbus::Error(kAc
 sdbus::Error from_link(const LinkError& error, std::string_view service, const JobKind* job, std::string_view result) {
   const std::string& name = error.name;
   const std::string what = printable(service);
-  if (name == "org.vermilion1.Error.JobFailed") {
+  if (name == kJobFailed) {
     bool starting = job && (*job == JobKind::start || *job == JobKind::restart);
     std::string message = "Job for " + what + " failed";
     if (!result.empty() && result != "success") message += " (Result: " + std::string(result) + ")";
     message += ": " + error.message;
     return sdbus::Error(starting ? kStartFailed : kJobFailed, message);
   }
-  if (name == "org.vermilion1.Error.NoSuchService") return no_such_service(service);
-  if (name == "org.vermilion1.Error.NoSuchCapability" || name == "org.vermilion1.Error.Revoked") {
+  if (name == kNoSuchService) return no_such_service(service);
+  if (name == kNoSuchCapability || name == kRevoked) {
     return access_denied("vermilion-bridge no longer holds the capability for " + what + ": " + error.message);
   }
   if (name == kAccessDenied) return access_denied("vermilion-bridge may not do that to " + what + ": " + error.message);

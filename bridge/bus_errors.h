@@ -9,16 +9,9 @@
 #include <string_view>
 
 #include "broker_link.h"
+#include "error_names.h"
 
 namespace vermilion::bridge::errors {
-
-inline constexpr const char* kNoSuchService = "org.vermilion1.Error.NoSuchService";
-inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
-inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
-inline constexpr const char* kUnavailable = "org.vermilion1.Error.Unavailable";
-inline constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExceeded";
-inline constexpr const char* kAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
-inline constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
 
 // A caller's string shown in an error message: at most 64 bytes, ASCII
 // only (control and non-ASCII bytes as \xNN), so a hostile name can neither

@@ -24,7 +24,7 @@ Caller CallerIdentity::of(const sdbus::Message& message) {
         .withArguments(sender)
         .storeResultsTo(credentials);
     auto uid = credentials.find("UnixUserID");
-    if (uid == credentials.end()) throw sdbus::Error(errors::kAccessDenied, "the bus reports no UnixUserID");
+    if (uid == credentials.end()) throw sdbus::Error(error_names::kAccessDenied, "the bus reports no UnixUserID");
     caller.uid = uid->second.get<std::uint32_t>();
     if (auto groups = credentials.find("UnixGroupIDs"); groups != credentials.end()) {
       for (std::uint32_t gid : groups->second.get<std::vector<std::uint32_t>>()) caller.gids.push_back(gid);

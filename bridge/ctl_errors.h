@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "ctl_control.h"
+#include "error_names.h"
 
 namespace vermilion::ctl {
 
@@ -27,13 +28,15 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitNotActive = 3;
 inline constexpr int kExitNoSuchUnit = 4;
 
+// Ours, from the shared list; then what the bus daemon says when nobody
+// owns org.vermilion1 or an object is gone.
 namespace bus_error {
-inline constexpr std::string_view kNoSuchService = "org.vermilion1.Error.NoSuchService";
-inline constexpr std::string_view kStartFailed = "org.vermilion1.Error.StartFailed";
-inline constexpr std::string_view kJobFailed = "org.vermilion1.Error.JobFailed";
-inline constexpr std::string_view kUnavailable = "org.vermilion1.Error.Unavailable";
-inline constexpr std::string_view kAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
-inline constexpr std::string_view kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
+inline constexpr std::string_view kNoSuchService = error_names::kNoSuchService;
+inline constexpr std::string_view kStartFailed = error_names::kStartFailed;
+inline constexpr std::string_view kJobFailed = error_names::kJobFailed;
+inline constexpr std::string_view kUnavailable = error_names::kUnavailable;
+inline constexpr std::string_view kAccessDenied = error_names::kAccessDenied;
+inline constexpr std::string_view kInvalidArgs = error_names::kInvalidArgs;
 inline constexpr std::string_view kServiceUnknown = "org.freedesktop.DBus.Error.ServiceUnknown";
 inline constexpr std::string_view kNameHasNoOwner = "org.freedesktop.DBus.Error.NameHasNoOwner";
 inline constexpr std::string_view kUnknownObject = "org.freedesktop.DBus.Error.UnknownObject";

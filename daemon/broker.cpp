@@ -36,14 +36,14 @@ std::string grant_key(const PolicyGrant& g) {
 const char* error_name(CapError e) {
   switch (e) {
     case CapError::ok: return "";
-    case CapError::no_such_slot: return broker_error::kNoSuchSlot;
+    case CapError::no_such_slot: return error_names::kNoSuchCapability;
     case CapError::rights_exceed:
     case CapError::not_permitted:
-    case CapError::wrong_kind: return broker_error::kAccessDenied;
-    case CapError::quota_exceeded: return broker_error::kLimitsExceeded;
-    case CapError::no_such_holder: return broker_error::kFailed;
+    case CapError::wrong_kind: return error_names::kAccessDenied;
+    case CapError::quota_exceeded: return error_names::kLimitsExceeded;
+    case CapError::no_such_holder: return error_names::kFailed;
   }
-  return broker_error::kFailed;
+  return error_names::kFailed;
 }
 
 bool has_glob(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
@@ -181,12 +181,12 @@ BrokerResult Broker::derive(const std::string& holder, Slot slot, const std::str
   const Capability* cap = table_.lookup(holder, slot);
   if (!cap) {
     audit("derive", holder, "slot=" + std::to_string(slot), "denied (no such capability)");
-    return BrokerResult::failure(broker_error::kNoSuchSlot, "no capability in slot " + std::to_string(slot));
+    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " + std::to_string(slot));
   }
   RightsParse parsed = parse_rights(cap->kind, rights);
   if (!parsed.rights) {
     audit("derive", holder, describe(*cap) + " asked=" + quoted(rights), "denied (invalid rights)");
-    return BrokerResult::failure(broker_error::kInvalidArgs, parsed.error);
+    return BrokerResult::failure(error_names::kInvalidArgs, parsed.error);
   }
   SlotResult r = table_.derive(holder, slot, *parsed.rights);
   if (!r.slot) {
@@ -210,13 +210,13 @@ BrokerResult Broker::grant(const std::string& holder, Slot endpoint, Slot cap_sl
                        " rights=" + quoted(rights);
   if (!cap || !ep) {
     audit("grant", holder, detail, "denied (no such capability)");
-    return BrokerResult::failure(broker_error::kNoSuchSlot, "no capability in slot " +
+    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " +
                                                                 std::to_string(!ep ? endpoint : cap_slot));
   }
   RightsParse parsed = parse_rights(cap->kind, rights);
   if (!parsed.rights) {
     audit("grant", holder, detail, "denied (invalid rights)");
-    return BrokerResult::failure(broker_error::kInvalidArgs, parsed.error);
+    return BrokerResult::failure(error_names::kInvalidArgs, parsed.error);
   }
   CapabilityTable::GrantResult r = table_.grant(holder, endpoint, cap_slot, *parsed.rights);
   if (!r.receiver) {
@@ -262,22 +262,22 @@ BrokerResult Broker::connect(const std::string& holder, Slot endpoint, unique_fd
   std::string detail = "slot=" + std::to_string(endpoint);
   if (!ep) {
     audit("connect", holder, detail, "denied (no such capability)");
-    return BrokerResult::failure(broker_error::kNoSuchSlot, "no capability in slot " + std::to_string(endpoint));
+    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " + std::to_string(endpoint));
   }
   if (ep->kind != CapabilityKind::endpoint || !(ep->rights & rights::connect)) {
     audit("connect", holder, describe(*ep), "denied (no connect right)");
-    return BrokerResult::failure(broker_error::kAccessDenied, "capability does not allow connect");
+    return BrokerResult::failure(error_names::kAccessDenied, "capability does not allow connect");
   }
   auto peers = peers_.find(ep->object);
   if (peers == peers_.end() || peers->second.empty()) {
     audit("connect", holder, describe(*ep), "failed (target not linked)");
-    return BrokerResult::failure(broker_error::kFailed, ep->object + " is not running with a link");
+    return BrokerResult::failure(error_names::kFailed, ep->object + " is not running with a link");
   }
   fd_pair pair;
   if (int r = make_socketpair(pair, AF_UNIX, SOCK_STREAM); r < 0)
-    return BrokerResult::failure(broker_error::kFailed, std::string("socketpair: ") + std::strerror(-r));
+    return BrokerResult::failure(error_names::kFailed, std::string("socketpair: ") + std::strerror(-r));
   unique_fd kept(::fcntl(pair.first.get(), F_DUPFD_CLOEXEC, 3));
-  if (!kept) return BrokerResult::failure(broker_error::kFailed, std::string("dup: ") + std::strerror(errno));
+  if (!kept) return BrokerResult::failure(error_names::kFailed, std::string("dup: ") + std::strerror(errno));
   connections_[ep->id].push_back(std::move(kept));
   // The most recently linked process of the target is the one serving.
   (*peers->second.rbegin())->connection(std::move(pair.second), ep->badge);
@@ -290,11 +290,11 @@ BrokerResult Broker::open_fd(const std::string& holder, Slot slot, int& fd) {
   const Capability* cap = table_.lookup(holder, slot);
   if (!cap) {
     audit("open", holder, "slot=" + std::to_string(slot), "denied (no such capability)");
-    return BrokerResult::failure(broker_error::kNoSuchSlot, "no capability in slot " + std::to_string(slot));
+    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " + std::to_string(slot));
   }
   if (cap->kind != CapabilityKind::fd || !(cap->rights & rights::use)) {
     audit("open", holder, describe(*cap), "denied (no use right)");
-    return BrokerResult::failure(broker_error::kAccessDenied, "capability does not allow use");
+    return BrokerResult::failure(error_names::kAccessDenied, "capability does not allow use");
   }
   // The resource belongs to the root this capability descends from. Its
   // holder may have dropped that root: then it is a slotless tombstone,
@@ -304,7 +304,7 @@ BrokerResult Broker::open_fd(const std::string& holder, Slot slot, int& fd) {
   CapabilityId root = cap->id;
   for (const Capability* c = cap; c && c->parent != 0; c = table_.find(c->parent)) root = c->parent;
   auto it = resources_.find(root);
-  if (it == resources_.end()) return BrokerResult::failure(broker_error::kFailed, "resource is gone");
+  if (it == resources_.end()) return BrokerResult::failure(error_names::kFailed, "resource is gone");
   fd = it->second->fd.get();
   audit("open", holder, describe(*cap), "ok");
   return BrokerResult::success();
@@ -320,17 +320,17 @@ BrokerResult Broker::authorize(const std::string& holder, Slot slot, CapabilityK
   };
   if (!cap) {
     audit("invoke", holder, detail(), "denied (no such capability)");
-    return BrokerResult::failure(broker_error::kNoSuchSlot, "no capability in slot " + std::to_string(slot));
+    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " + std::to_string(slot));
   }
   if (cap->kind != kind || (cap->rights & right) != right) {
     audit("invoke", holder, describe(*cap) + " asked=" + quoted(rights_to_string(right)), "denied (right not held)");
-    return BrokerResult::failure(broker_error::kAccessDenied,
+    return BrokerResult::failure(error_names::kAccessDenied,
                                  "this capability does not carry \"" + rights_to_string(right) + "\"");
   }
   if (kind != CapabilityKind::service) return BrokerResult::success();
   if (service.empty()) {
     if (has_glob(cap->object)) {
-      return BrokerResult::failure(broker_error::kInvalidArgs,
+      return BrokerResult::failure(error_names::kInvalidArgs,
                                    "this capability covers " + cap->object + ": name a service");
     }
     resolved = cap->object;
@@ -339,11 +339,11 @@ BrokerResult Broker::authorize(const std::string& holder, Slot slot, CapabilityK
   auto normalized = normalize_service_name(service);
   if (!normalized) {
     audit("invoke", holder, detail(), "denied (invalid name)");
-    return BrokerResult::failure(broker_error::kInvalidArgs, "invalid service name");
+    return BrokerResult::failure(error_names::kInvalidArgs, "invalid service name");
   }
   if (!capability_covers(*cap, *normalized)) {
     audit("invoke", holder, describe(*cap) + " service=" + quoted(*normalized), "denied (not covered)");
-    return BrokerResult::failure(broker_error::kAccessDenied,
+    return BrokerResult::failure(error_names::kAccessDenied,
                                  "this capability covers " + cap->object + ", not " + *normalized);
   }
   resolved = *normalized;
@@ -356,9 +356,9 @@ BrokerResult Broker::capabilities_of(const std::string& holder, Slot slot, const
   BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::inspect, "", unused);
   if (!allowed.ok()) return allowed;
   auto normalized = normalize_service_name(service);
-  if (!normalized) return BrokerResult::failure(broker_error::kInvalidArgs, "invalid service name");
+  if (!normalized) return BrokerResult::failure(error_names::kInvalidArgs, "invalid service name");
   std::optional<ServiceStatus> status = control_.status(*normalized);
-  if (!status) return BrokerResult::failure(broker_error::kNoSuchService, "no service " + *normalized);
+  if (!status) return BrokerResult::failure(error_names::kNoSuchService, "no service " + *normalized);
   out = table_.clist(status->name);  // by its own name, not an alias
   return BrokerResult::success();
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "capability_table.h"
+#include "error_names.h"
 #include "job.h"
 #include "link_limits.h"
 #include "log_buffer.h"
@@ -30,17 +31,6 @@
 
 namespace vermilion {
 
-// Errors a child sees, as D-Bus error names.
-namespace broker_error {
-inline constexpr const char* kNoSuchSlot = "org.vermilion1.Error.NoSuchCapability";
-inline constexpr const char* kAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
-inline constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
-inline constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExceeded";
-inline constexpr const char* kNoSuchService = "org.vermilion1.Error.NoSuchService";
-inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
-inline constexpr const char* kRevoked = "org.vermilion1.Error.Revoked";
-inline constexpr const char* kFailed = "org.freedesktop.DBus.Error.Failed";
-}  // namespace broker_error
 
 struct BrokerResult {
   std::string error;    // empty: success; else a D-Bus error name

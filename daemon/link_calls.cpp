@@ -95,7 +95,7 @@ struct LinkServer::Calls {
                       void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     const Capability* cap = self.broker_.lookup(self.holder_, capability_slot(path));
-    if (!cap) return sd_bus_error_set(error, broker_error::kNoSuchSlot, "capability is gone");
+    if (!cap) return sd_bus_error_set(error, error_names::kNoSuchCapability, "capability is gone");
     std::string_view n = name;
     if (n == "Slot") return sd_bus_message_append(reply, "u", cap->slot);
     if (n == "Kind") return sd_bus_message_append(reply, "s", to_string(cap->kind));
@@ -114,7 +114,7 @@ struct LinkServer::Calls {
         self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::status, name, resolved);
     if (!result.ok()) return reply_error(error, result);
     auto s = self.broker_.control().status(resolved);
-    if (!s) return sd_bus_error_setf(error, broker_error::kNoSuchService, "no service %s", resolved.c_str());
+    if (!s) return sd_bus_error_setf(error, error_names::kNoSuchService, "no service %s", resolved.c_str());
     return sd_bus_reply_method_return(m, "sssuuis", s->active_state.c_str(), s->sub_state.c_str(),
                                       s->result.c_str(), s->main_pid, s->n_restarts, s->exec_main_status,
                                       escape_invalid_utf8(s->description).c_str());
@@ -129,7 +129,7 @@ struct LinkServer::Calls {
     if (!result.ok()) return reply_error(error, result);
     if (self.in_flight_ >= self.broker_.limits().calls_in_flight_per_link) {
       self.broker_.audit("invoke", self.holder_, "slot=" + std::to_string(s), "denied (calls in flight)");
-      return sd_bus_error_setf(error, broker_error::kLimitsExceeded, "more than %zu calls in flight",
+      return sd_bus_error_setf(error, error_names::kLimitsExceeded, "more than %zu calls in flight",
                                self.broker_.limits().calls_in_flight_per_link);
     }
     CapabilityId id = self.broker_.lookup(self.holder_, s)->id;
@@ -141,11 +141,11 @@ struct LinkServer::Calls {
           if (link) --link->in_flight_;
           if (link && !link->closed_) {
             if (!link->broker_.still_held(link->holder_, s, id))
-              sd_bus_reply_method_errorf(m, broker_error::kRevoked, "the capability was revoked");
+              sd_bus_reply_method_errorf(m, error_names::kRevoked, "the capability was revoked");
             else if (job_result == JobResult::done || job_result == JobResult::skipped)
               sd_bus_reply_method_return(m, "");
             else
-              sd_bus_reply_method_errorf(m, broker_error::kJobFailed, "job for %s finished: %s",
+              sd_bus_reply_method_errorf(m, error_names::kJobFailed, "job for %s finished: %s",
                                          resolved.c_str(), std::string(to_string(job_result)).c_str());
             link->check_queue();
           }
@@ -155,7 +155,7 @@ struct LinkServer::Calls {
       // Not queued: the callback never runs.
       --self.in_flight_;
       sd_bus_message_unref(m);
-      return sd_bus_error_set(error, broker_error::kNoSuchService, failure.c_str());
+      return sd_bus_error_set(error, error_names::kNoSuchService, failure.c_str());
     }
     return 1;  // the reply comes when the job is done
   }
@@ -173,13 +173,13 @@ struct LinkServer::Calls {
     int sig = 0;
     if (int r = sd_bus_message_read(m, "si", &name, &sig); r < 0) return r;
     if (sig <= 0 || sig >= NSIG)
-      return sd_bus_error_setf(error, broker_error::kInvalidArgs, "invalid signal %d", sig);
+      return sd_bus_error_setf(error, error_names::kInvalidArgs, "invalid signal %d", sig);
     std::string resolved;
     BrokerResult result =
         self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::kill, name, resolved);
     if (!result.ok()) return reply_error(error, result);
     int r = self.broker_.control().kill(resolved, sig);
-    if (r < 0) return sd_bus_error_setf(error, broker_error::kFailed, "kill %s: %s", resolved.c_str(), std::strerror(-r));
+    if (r < 0) return sd_bus_error_setf(error, error_names::kFailed, "kill %s: %s", resolved.c_str(), std::strerror(-r));
     return sd_bus_reply_method_return(m, "");
   }
   static int logs(sd_bus_message* m, void* userdata, sd_bus_error* error) {

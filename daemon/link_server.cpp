@@ -77,7 +77,7 @@ int LinkServer::filter(sd_bus_message* m, void* userdata, sd_bus_error*) {
   if (signature && std::strchr(signature, 'h') && self.broker_.limits().fds_per_message == 0) {
     self.broker_.audit("call", self.holder_, std::string("member=") + (sd_bus_message_get_member(m) ?: ""),
                        "denied (fds in message)");
-    sd_bus_reply_method_errorf(m, broker_error::kLimitsExceeded,
+    sd_bus_reply_method_errorf(m, error_names::kLimitsExceeded,
                                "no method takes file descriptors from a child");
     return 1;
   }
@@ -88,7 +88,7 @@ int LinkServer::filter(sd_bus_message* m, void* userdata, sd_bus_error*) {
       self.broker_.audit("invoke", self.holder_,
                          std::string("path=") + path + " member=" + (sd_bus_message_get_member(m) ?: ""),
                          "denied (no such capability)");
-      sd_bus_reply_method_errorf(m, broker_error::kNoSuchSlot, "this link holds no capability at %s", path);
+      sd_bus_reply_method_errorf(m, error_names::kNoSuchCapability, "this link holds no capability at %s", path);
       return 1;
     }
   }

@@ -5,6 +5,8 @@
 namespace vermilion::bridge::errors {
 namespace {
 
+using namespace error_names;
+
 TEST(BusErrors, PrintableEscapesAndBounds) {
   EXPECT_EQ(printable("web.service"), "web.service");
   EXPECT_EQ(printable(std::string("a\nb\x01\\", 5)), "a\\x0ab\\x01\\x5c");

@@ -1,0 +1,19 @@
+// The D-Bus error names Vermilion answers with, on the private links and on
+// org.vermilion1 (interfaces/*.xml), spelled once for vermiliond, the bridge
+// and vermilionctl.
+#pragma once
+
+namespace vermilion::error_names {
+
+inline constexpr const char* kNoSuchCapability = "org.vermilion1.Error.NoSuchCapability";
+inline constexpr const char* kNoSuchService = "org.vermilion1.Error.NoSuchService";
+inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
+inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
+inline constexpr const char* kRevoked = "org.vermilion1.Error.Revoked";
+inline constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExceeded";
+inline constexpr const char* kUnavailable = "org.vermilion1.Error.Unavailable";
+inline constexpr const char* kAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
+inline constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
+inline constexpr const char* kFailed = "org.freedesktop.DBus.Error.Failed";
+
+}  // namespace vermilion::error_names
