@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "service_status.h"
+
 namespace vermilion::ctl {
 
 // A D-Bus error reply (or a failure to reach the bus at all): its name, e.g.
@@ -44,19 +46,7 @@ struct ServiceListEntry {
 };
 
 // The org.vermilion1.Service properties `status` shows.
-struct ServiceProperties {
-  std::string name;
-  std::string description;
-  std::string load_state;
-  std::string active_state;
-  std::string sub_state;
-  std::string result;
-  std::uint32_t main_pid = 0;
-  std::int32_t exec_main_status = 0;
-  std::uint32_t n_restarts = 0;
-  std::uint64_t active_enter_timestamp = 0;    // realtime µs; 0: never
-  std::uint64_t inactive_enter_timestamp = 0;  // realtime µs; 0: never
-};
+using ServiceProperties = ServiceStatus;
 
 // One line of Manager.GetLogs.
 struct LogEntry {

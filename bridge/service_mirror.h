@@ -13,23 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include "service_status.h"
+
 namespace vermilion::bridge {
 
-struct ServiceProperties {
-  std::string name;  // "web.service"
-  std::string description;
-  std::string load_state;
-  std::string active_state;
-  std::string sub_state;
-  std::string result;
-  std::uint32_t main_pid = 0;
-  std::int32_t exec_main_status = 0;
-  std::uint32_t n_restarts = 0;
-  std::uint64_t active_enter_timestamp = 0;    // realtime µs, 0 if never
-  std::uint64_t inactive_enter_timestamp = 0;  // realtime µs, 0 if never
-
-  friend bool operator==(const ServiceProperties&, const ServiceProperties&) = default;
-};
+// The properties of one org.vermilion1.Service object.
+using ServiceProperties = ServiceStatus;
 
 // The D-Bus names of the properties that differ between a and b
 // ("ActiveState", "MainPID", ...), in the order of org.vermilion1.Service.

@@ -8,11 +8,11 @@
 #include <string>
 
 #include "org.vermilion1.adaptor.h"
+#include "service_mirror.h"
 
 namespace vermilion::bridge {
 
 class Bridge;
-struct ServiceProperties;
 
 class ServiceObject final
     : public sdbus::AdaptorInterfaces<org::vermilion1::Service_adaptor, sdbus::ManagedObject_adaptor,

@@ -1,0 +1,29 @@
+// One service's state in systemd's words (load_state "loaded", active_state
+// "active", sub_state "running", result "success", ...): the snapshot the
+// broker takes through ServiceControl, the org.vermilion1.Service
+// properties the bridge mirrors, and what vermilionctl shows. One struct for
+// all three, as they are one set of facts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace vermilion {
+
+struct ServiceStatus {
+  std::string name;  // "web.service"
+  std::string description;
+  std::string load_state;  // loaded, not-found, bad-setting, error, masked
+  std::string active_state;
+  std::string sub_state;
+  std::string result;
+  std::uint32_t main_pid = 0;
+  std::int32_t exec_main_status = 0;  // exit status, or the signal that ended it
+  std::uint32_t n_restarts = 0;
+  std::uint64_t active_enter_timestamp = 0;    // realtime µs; 0 if never
+  std::uint64_t inactive_enter_timestamp = 0;  // realtime µs; 0 if never
+
+  friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
+};
+
+}  // namespace vermilion
