@@ -117,7 +117,7 @@ struct LinkServer::Calls {
     if (!s) return sd_bus_error_setf(error, error_names::kNoSuchService, "no service %s", resolved.c_str());
     return sd_bus_reply_method_return(m, "sssuuis", s->active_state.c_str(), s->sub_state.c_str(),
                                       s->result.c_str(), s->main_pid, s->n_restarts, s->exec_main_status,
-                                      escape_invalid_utf8(s->description).c_str());
+                                      s->description.c_str());
   }
   static int job(sd_bus_message* m, void* userdata, sd_bus_error* error, JobType type, Rights right) {
     LinkServer& self = link(userdata);
@@ -211,7 +211,7 @@ struct LinkServer::Calls {
       int r = sd_bus_message_open_container(reply, 'a', "(ssss)");
       for (const ServiceStatus& s : self.broker_.control().list()) {
         if (r < 0) break;
-        r = sd_bus_message_append(reply, "(ssss)", s.name.c_str(), escape_invalid_utf8(s.description).c_str(), s.active_state.c_str(),
+        r = sd_bus_message_append(reply, "(ssss)", s.name.c_str(), s.description.c_str(), s.active_state.c_str(),
                                   s.sub_state.c_str());
       }
       return r < 0 ? r : sd_bus_message_close_container(reply);

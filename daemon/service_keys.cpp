@@ -10,6 +10,7 @@
 #include "exec_line.h"
 #include "quoted_words.h"
 #include "unit_name.h"
+#include "utf8.h"
 #include "value_parsers.h"
 
 namespace vermilion {
@@ -228,7 +229,9 @@ Handler not_implemented(std::string how_treated = "ignored") {
 // --- Handlers with their own rules -------------------------------------------
 
 void set_description(Assignment& a) {
-  if (auto text = a.expand(a.value)) a.config.description = std::move(*text);
+  // Unit files are bytes; the description is shown on D-Bus, whose strings
+  // must be UTF-8: escaped once here rather than at every state change.
+  if (auto text = a.expand(a.value)) a.config.description = escape_invalid_utf8(*text);
 }
 
 void set_type(Assignment& a) {

@@ -1,7 +1,5 @@
 #include "service_properties.h"
 
-#include "utf8.h"
-
 namespace vermilion {
 namespace {
 
@@ -23,8 +21,7 @@ int append_entry(sd_bus_message* m, const char* key, const char* type, T value) 
 int append_service_properties(sd_bus_message* m, const ServiceStatus& s) {
   int r = sd_bus_message_open_container(m, 'a', "{sv}");
   if (r >= 0) r = append_entry(m, "Name", "s", s.name.c_str());
-  // Unit files are bytes; a D-Bus string must be UTF-8.
-  if (r >= 0) r = append_entry(m, "Description", "s", escape_invalid_utf8(s.description).c_str());
+  if (r >= 0) r = append_entry(m, "Description", "s", s.description.c_str());
   if (r >= 0) r = append_entry(m, "LoadState", "s", s.load_state.c_str());
   if (r >= 0) r = append_entry(m, "ActiveState", "s", s.active_state.c_str());
   if (r >= 0) r = append_entry(m, "SubState", "s", s.sub_state.c_str());

@@ -87,6 +87,13 @@ StartLimitInterval=30s
   EXPECT_EQ(c.watchdog_usec, 0u);
 }
 
+// A unit file is bytes; its description goes onto D-Bus, which takes UTF-8.
+TEST(ServiceKeys, DescriptionThatIsNotUtf8IsEscapedOnce) {
+  auto l = apply("[Unit]\nDescription=caf\xc3\xa9 \xff\xfe end\n[Service]\nExecStart=/bin/true\n");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(l.config.description, "caf\xc3\xa9 \\xff\\xfe end");
+}
+
 TEST(ServiceKeys, EmptyAssignmentResetsLists) {
   auto l = apply(R"([Unit]
 After=a.service
