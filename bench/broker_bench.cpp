@@ -38,8 +38,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <iterator>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -47,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "bridge_fixture.h"
 #include "private_bus.h"
 #include "subprocess.h"
 #include "supervisor.h"
@@ -207,30 +206,12 @@ std::optional<Stats> broker_round_trip(std::string& error) {
 // (c) Through a private dbus-daemon.
 
 std::optional<Stats> bus_round_trip(std::string& error) {
-  TempDir dir;
-  dir.write("bus.conf",
-            "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-            " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-            "<busconfig>\n"
-            "  <type>session</type>\n"
-            "  <listen>unix:path=" + dir.file("bus") + "</listen>\n"
-            "  <auth>EXTERNAL</auth>\n"
-            "  <policy context=\"default\">\n"
-            "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-            "    <allow eavesdrop=\"true\"/>\n"
-            "    <allow own=\"*\"/>\n"
-            "  </policy>\n"
-            "</busconfig>\n");
-  Subprocess bus({"/usr/bin/dbus-daemon", "--config-file=" + dir.file("bus.conf"), "--nofork", "--print-address"});
-  // The address is one line; as root dbus-daemon may also warn about the fd
-  // limit on the same (merged) output.
-  if (!bus.wait_for_output("unix:", kTimeoutMs) || !bus.wait_for_output("\n", kTimeoutMs)) {
-    error = "dbus-daemon gave no address: " + bus.output();
+  testing::PrivateBus bus;
+  if (!bus.ok()) {
+    error = "private bus: " + bus.error();
     return std::nullopt;
   }
-  const std::string& out = bus.output();
-  std::size_t at = out.find("unix:");
-  std::string address = out.substr(at, out.find('\n', at) - at);
+  const std::string& address = bus.address();
 
   Subprocess server({kHelper, "serve", address, kBusName});
   if (!server.wait_for_output("ready", kTimeoutMs)) {
@@ -256,51 +237,35 @@ struct BridgeStats {
 };
 
 std::optional<BridgeStats> bridge_round_trips(std::string& error) {
-  testing::PrivateBus bus;
-  if (!bus.ok()) {
-    error = "private bus: " + bus.error();
-    return std::nullopt;
-  }
-  TempDir dir;
-  std::filesystem::create_directories(dir.file("units"));
+  testing::StackFiles files;
   for (int i = 0; i < kBridgeServices; ++i) {
     char name[32];
-    std::snprintf(name, sizeof name, "units/bench-%04d.service", i);
-    dir.write(name, "[Unit]\nDescription=Benchmark service " + std::to_string(i) +
-                        "\n[Service]\nExecStart=/bin/sleep infinity\n");
+    std::snprintf(name, sizeof name, "bench-%04d.service", i);
+    files.units.push_back({name, "[Unit]\nDescription=Benchmark service " + std::to_string(i) +
+                                     "\n[Service]\nExecStart=/bin/sleep infinity\n"});
   }
-  // Logs go to a file: a pipe nobody drains would stall vermiliond.
-  std::string command = "DBUS_SESSION_BUS_ADDRESS='" + bus.address() + "' exec '" VERMILIOND_PATH "' --user" +
-                        " --unit-dir '" + dir.file("units") + "' --policy-dir '" VERMILION_SOURCE_DIR "/policies'" +
-                        " --runtime-dir '" + dir.file("run") + "' --bridge-path '" VERMILION_BRIDGE_PATH "'" +
-                        " --log-level warning >'" + dir.file("log") + "' 2>&1";
-  Subprocess daemon({"/bin/sh", "-c", command});
-  auto log = [&] {
-    std::ifstream in(dir.file("log"));
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  std::optional<BridgeStats> stats;
-  if (!bus.wait_for_owner("org.vermilion1", kTimeoutMs)) {
-    error = "org.vermilion1 never got an owner: " + log();
-  } else {
-    Subprocess get({kHelper, "get", std::to_string(kCalls), std::to_string(kWarmup), bus.address(),
-                    "/org/vermilion1/service/bench_2d0000_2eservice"});
-    int get_status = get.wait_exit(kTimeoutMs);
-    std::optional<Stats> get_stats = parse_rtt(get.output());
-    Subprocess list({kHelper, "list", std::to_string(kListCalls), std::to_string(kListWarmup), bus.address()});
-    int list_status = list.wait_exit(kTimeoutMs);
-    std::optional<Stats> list_stats = parse_rtt(list.output(), kListCalls);
-    if (get_status != 0 || !get_stats) {
-      error = "the Get client: " + get.output();
-    } else if (list_status != 0 || !list_stats) {
-      error = "the ListServices client: " + list.output();
-    } else {
-      stats = BridgeStats{*get_stats, *list_stats};
-    }
+  testing::BridgeStack stack(files);
+  if (!stack.ok()) {
+    error = stack.error();
+    return std::nullopt;
   }
-  kill(daemon.pid(), SIGTERM);
-  (void)daemon.wait_exit(kTimeoutMs);
-  return stats;
+  const std::string& address = stack.bus().address();
+  Subprocess get({kHelper, "get", std::to_string(kCalls), std::to_string(kWarmup), address,
+                  "/org/vermilion1/service/bench_2d0000_2eservice"});
+  int get_status = get.wait_exit(kTimeoutMs);
+  std::optional<Stats> get_stats = parse_rtt(get.output());
+  if (get_status != 0 || !get_stats) {
+    error = "the Get client: " + get.output();
+    return std::nullopt;
+  }
+  Subprocess list({kHelper, "list", std::to_string(kListCalls), std::to_string(kListWarmup), address});
+  int list_status = list.wait_exit(kTimeoutMs);
+  std::optional<Stats> list_stats = parse_rtt(list.output(), kListCalls);
+  if (list_status != 0 || !list_stats) {
+    error = "the ListServices client: " + list.output();
+    return std::nullopt;
+  }
+  return BridgeStats{*get_stats, *list_stats};
 }
 
 // ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <thread>
 
+#include "private_bus.h"
 #include "subprocess.h"
 #include "temp_dir.h"
 #include "unit_name.h"
@@ -28,6 +29,7 @@ namespace vermilion {
 namespace {
 
 using testing::Subprocess;
+using testing::PrivateBus;
 using testing::TempDir;
 
 constexpr int kTimeoutMs = 20000;
@@ -201,26 +203,8 @@ class FakeBridge final : public sdbus::AdaptorInterfaces<org::vermilion1::Manage
 class VermilionctlCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_.write("bus.conf",
-               "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-               " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-               "<busconfig>\n"
-               "  <type>session</type>\n"
-               "  <listen>unix:path=" + dir_.file("bus") + "</listen>\n"
-               "  <auth>EXTERNAL</auth>\n"
-               "  <policy context=\"default\">\n"
-               "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-               "    <allow eavesdrop=\"true\"/>\n"
-               "    <allow own=\"*\"/>\n"
-               "  </policy>\n"
-               "</busconfig>\n");
-    daemon_ = std::make_unique<Subprocess>(std::vector<std::string>{
-        "/usr/bin/dbus-daemon", "--config-file=" + dir_.file("bus.conf"), "--nofork", "--print-address"});
-    ASSERT_TRUE(daemon_->wait_for_output("unix:", kTimeoutMs) && daemon_->wait_for_output("\n", kTimeoutMs))
-        << daemon_->output();
-    const std::string& out = daemon_->output();
-    const std::size_t at = out.find("unix:");
-    address_ = out.substr(at, out.find('\n', at) - at);
+    ASSERT_TRUE(bus_.ok()) << bus_.error();
+    address_ = bus_.address();
     // vermilionctl finds the bus where systemctl would: --system (the
     // default) through DBUS_SYSTEM_BUS_ADDRESS, --user through
     // DBUS_SESSION_BUS_ADDRESS. Both name the private bus.
@@ -253,7 +237,7 @@ class VermilionctlCli : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Subprocess> daemon_;
+  PrivateBus bus_;
   std::string address_;
   std::unique_ptr<sdbus::IConnection> connection_;
   std::unique_ptr<FakeBridge> bridge_;
