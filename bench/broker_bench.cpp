@@ -168,7 +168,7 @@ std::optional<Stats> broker_round_trip(std::string& error) {
                                             std::to_string(kCalls) + " " + std::to_string(kWarmup) + "\n");
     policies.write("bench.policy", "[Grant]\nTo=bench-client\nCapability=service:bench-target.service\nRights=status\n");
     SupervisorOptions options;
-    options.scope = ManagerScope::system;
+    options.scope = RuntimeScope::system;
     options.unit_dirs = {units.path()};
     options.policy_dirs = {policies.path()};
     options.runtime_dir = runtime.file("vermilion");
@@ -191,7 +191,7 @@ std::optional<Stats> broker_round_trip(std::string& error) {
       // A oneshot's start job finishes when its process has exited.
       ok = ok && r2.ok && supervisor->run_until([&] { return client.has_value(); }, kTimeout);
       std::string output;
-      if (const ServiceLog* log = supervisor->log_of("bench-client.service"))
+      if (const OutputCapture* log = supervisor->log_of("bench-client.service"))
         for (const auto& line : log->buffer().tail(100)) output += line.text + "\n";
       stats = parse_rtt(output);
       if (!ok || !stats) error = "the link client: " + (output.empty() ? std::string("no output") : output);

@@ -32,7 +32,7 @@
 
 #include "supervisor.h"
 #include "temp_dir.h"
-#include "unique_fd.h"
+#include "common/unique_fd.h"
 
 extern char** environ;
 
@@ -215,7 +215,7 @@ class InProcess {
 
   [[nodiscard]] bool boot() {
     SupervisorOptions options;
-    options.scope = ManagerScope::system;
+    options.scope = RuntimeScope::system;
     options.unit_dirs = {units_.path()};
     options.runtime_dir = runtime_.file("vermilion");
     options.use_journal = false;

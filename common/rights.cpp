@@ -1,4 +1,4 @@
-#include "rights.h"
+#include "common/rights.h"
 
 #include <array>
 #include <cstdio>

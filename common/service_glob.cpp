@@ -1,4 +1,4 @@
-#include "service_glob.h"
+#include "common/service_glob.h"
 
 #include <fnmatch.h>
 

@@ -1,4 +1,4 @@
-#include "unique_fd.h"
+#include "common/unique_fd.h"
 
 #include <cerrno>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
 #include <iostream>
 
 #include "supervisor.h"
-#include "unit_loader.h"
+#include "units/unit_loader.h"
 
 namespace {
 
@@ -17,8 +17,8 @@ using namespace vermilion;
 
 // `vermiliond --verify FILE...`: like systemd-analyze verify. Loads each file
 // on its own, prints every message with file:line, starts nothing.
-int verify(const std::vector<std::string>& files, ManagerScope scope) {
-  ManagerIdentity identity = ManagerIdentity::current(scope);
+int verify(const std::vector<std::string>& files, RuntimeScope scope) {
+  RuntimeIdentity identity = RuntimeIdentity::current(scope);
   UnitLoader loader({}, identity);
   int failed = 0;
   for (const auto& file : files) {
@@ -93,10 +93,10 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  options.scope = user_scope ? ManagerScope::user
-                  : system_scope ? ManagerScope::system
-                  : geteuid() == 0 ? ManagerScope::system
-                                   : ManagerScope::user;
+  options.scope = user_scope ? RuntimeScope::user
+                  : system_scope ? RuntimeScope::system
+                  : geteuid() == 0 ? RuntimeScope::system
+                                   : RuntimeScope::user;
   if (!verify_files.empty()) return verify(verify_files, options.scope);
 
   options.log_level = *parse_log_level(log_level);

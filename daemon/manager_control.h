@@ -4,8 +4,8 @@
 
 #include <functional>
 
-#include "broker.h"
-#include "manager.h"
+#include "broker/broker.h"
+#include "supervision/manager.h"
 
 namespace vermilion {
 

@@ -12,12 +12,12 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "file_io.h"
-#include "journal_writer.h"
-#include "notify_socket.h"
-#include "policy_loader.h"
-#include "unit_loader.h"
-#include "unit_name.h"
+#include "platform/file_io.h"
+#include "logs/journal_writer.h"
+#include "platform/notify_socket.h"
+#include "broker/policy_loader.h"
+#include "units/unit_loader.h"
+#include "common/unit_name.h"
 
 namespace vermilion {
 namespace {
@@ -94,14 +94,14 @@ int Supervisor::init() {
     sd_event_source_set_priority(source, kSignalPriority);
   }
 
-  ManagerIdentity identity = ManagerIdentity::current(options_.scope);
+  RuntimeIdentity identity = RuntimeIdentity::current(options_.scope);
   if (options_.unit_dirs.empty()) options_.unit_dirs = default_unit_dirs(options_.scope, identity);
   if (options_.runtime_dir.empty()) {
-    if (options_.scope == ManagerScope::user && identity.runtime_dir.empty()) {
+    if (options_.scope == RuntimeScope::user && identity.runtime_dir.empty()) {
       logger_.error("--user needs XDG_RUNTIME_DIR (or --runtime-dir)");
       return -EINVAL;
     }
-    options_.runtime_dir = (options_.scope == ManagerScope::system ? std::string("/run")
+    options_.runtime_dir = (options_.scope == RuntimeScope::system ? std::string("/run")
                                                                    : identity.runtime_dir) +
                            "/vermilion";
   }
@@ -112,7 +112,7 @@ int Supervisor::init() {
 
   LinuxSystemOpsOptions ops_options;
   ops_options.scope = options_.scope;
-  ops_options.runtime_root = options_.scope == ManagerScope::system ? "/run" : identity.runtime_dir;
+  ops_options.runtime_root = options_.scope == RuntimeScope::system ? "/run" : identity.runtime_dir;
   if (const char* lang = std::getenv("LANG")) ops_options.lang = lang;
   if (int r = LinuxSystemOps::create(ops_options, ops_); r < 0) {
     logger_.error(std::string("cannot set up process control: ") + std::strerror(-r));
@@ -149,12 +149,12 @@ int Supervisor::init() {
   source_ = std::make_unique<LoaderSource>(std::move(loader));
   manager_ = std::make_unique<Manager>(
       *source_, *ops_, *port_, *this,
-      ManagerOptions{notify_path_, options_.scope == ManagerScope::user, this},
+      ManagerOptions{notify_path_, options_.scope == RuntimeScope::user, this},
       [this](const std::string& unit) { return log_fd_for(unit); });
   control_ = std::make_unique<ManagerControl>(
       *manager_,
       [this](const std::string& unit, std::size_t lines) {
-        const ServiceLog* log = log_of(unit);
+        const OutputCapture* log = log_of(unit);
         return log ? log->buffer().tail(lines) : std::vector<LogLine>{};
       },
       [this] { reload(); });
@@ -185,13 +185,13 @@ void Supervisor::report_bridge_unit() {
 int Supervisor::log_fd_for(const std::string& unit) {
   auto it = logs_.find(unit);
   if (it != logs_.end()) return it->second->write_fd();
-  ServiceLogOptions log_options;
+  OutputCaptureOptions log_options;
   log_options.unit_name = unit;
   log_options.priority = kLogPriority;
   log_options.buffer_bytes = options_.log_buffer_bytes;
   log_options.journal = journal_.get();
-  std::unique_ptr<ServiceLog> log;
-  if (int r = ServiceLog::create(loop_.get(), std::move(log_options), log); r < 0) {
+  std::unique_ptr<OutputCapture> log;
+  if (int r = OutputCapture::create(loop_.get(), std::move(log_options), log); r < 0) {
     logger_.error(unit + ": cannot capture output: " + std::strerror(-r));
     return -1;
   }
@@ -202,7 +202,7 @@ int Supervisor::log_fd_for(const std::string& unit) {
   return fd;
 }
 
-const ServiceLog* Supervisor::log_of(const std::string& unit) const {
+const OutputCapture* Supervisor::log_of(const std::string& unit) const {
   auto normalized = normalize_service_name(unit);
   if (!normalized) return nullptr;
   auto it = logs_.find(*normalized);

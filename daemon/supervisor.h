@@ -15,17 +15,17 @@
 #include <string>
 #include <vector>
 
-#include "bridge_unit.h"
-#include "broker.h"
-#include "event_source.h"
-#include "link_server.h"
-#include "linux_system_ops.h"
-#include "logger.h"
-#include "manager.h"
+#include "units/bridge_unit.h"
+#include "broker/broker.h"
+#include "platform/event_source.h"
+#include "link/link_server.h"
+#include "exec/linux_system_ops.h"
+#include "logs/logger.h"
+#include "supervision/manager.h"
 #include "manager_control.h"
-#include "sd_event_port.h"
-#include "service_log.h"
-#include "spawn_hook.h"
+#include "platform/sd_event_port.h"
+#include "logs/output_capture.h"
+#include "exec/spawn_hook.h"
 
 namespace vermilion {
 
@@ -33,7 +33,7 @@ class NotifySocket;
 class JournalWriter;
 
 struct SupervisorOptions {
-  ManagerScope scope = ManagerScope::system;
+  RuntimeScope scope = RuntimeScope::system;
   std::vector<std::string> unit_dirs;  // search path, first wins
   // Where *.policy files live; empty: the defaults for the scope.
   std::vector<std::string> policy_dirs;
@@ -75,7 +75,7 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
 
   [[nodiscard]] Manager& manager() { return *manager_; }
   [[nodiscard]] sd_event* loop() { return loop_.get(); }
-  [[nodiscard]] const ServiceLog* log_of(const std::string& unit) const;
+  [[nodiscard]] const OutputCapture* log_of(const std::string& unit) const;
   [[nodiscard]] const std::string& notify_socket_path() const { return notify_path_; }
   [[nodiscard]] const LinuxSystemOps& system_ops() const { return *ops_; }
   [[nodiscard]] Broker& broker() { return *broker_; }
@@ -110,7 +110,7 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   std::unique_ptr<LinuxSystemOps> ops_;
   std::unique_ptr<JournalWriter> journal_;
   std::unique_ptr<UnitSource> source_;
-  std::map<std::string, std::unique_ptr<ServiceLog>> logs_;
+  std::map<std::string, std::unique_ptr<OutputCapture>> logs_;
   std::unique_ptr<NotifySocket> notify_;
   std::string notify_path_;
   std::unique_ptr<Manager> manager_;

@@ -1,4 +1,4 @@
-#include "unit_name.h"
+#include "common/unit_name.h"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "daemon/spawn_test_support.h"
-#include "linux_system_ops.h"
+#include "exec/linux_system_ops.h"
 
 namespace vermilion::test {
 

@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include "pidfd.h"
+#include "platform/pidfd.h"
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "system_ops.h"
-#include "unique_fd.h"
+#include "exec/system_ops.h"
+#include "common/unique_fd.h"
 
 namespace vermilion::test {
 

@@ -31,10 +31,10 @@
 #include <string>
 #include <vector>
 
-#include "broker.h"
-#include "capability_table.h"
-#include "policy.h"
-#include "unit_name.h"
+#include "broker/broker.h"
+#include "broker/capability_table.h"
+#include "broker/policy.h"
+#include "common/unit_name.h"
 
 namespace {
 

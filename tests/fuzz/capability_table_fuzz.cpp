@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "capability_table.h"
+#include "broker/capability_table.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "line_splitter.h"
+#include "logs/line_splitter.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;

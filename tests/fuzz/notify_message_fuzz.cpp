@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "notify_message.h"
+#include "platform/notify_message.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const vermilion::NotifyMessage m =

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "policy.h"
+#include "broker/policy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vermilion;

@@ -5,11 +5,11 @@
 #include <cstdint>
 #include <string>
 
-#include "unit_loader.h"
+#include "units/unit_loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vermilion;
-  ManagerIdentity identity;
+  RuntimeIdentity identity;
   identity.user_name = "fuzz";
   identity.uid = 1000;
   identity.home = "/home/fuzz";

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "utf8.h"
+#include "common/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

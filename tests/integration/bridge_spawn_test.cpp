@@ -19,7 +19,7 @@ const std::string kFakeBridge = kHelpers + "/vermilion-test-fake_bridge";
 class BridgeSpawnTest : public testing::SupervisorFixture {
  protected:
   // User scope: the bridge runs as whoever runs the test, without User=.
-  void use_bridge(ManagerScope scope, std::vector<std::string> environment = {}) {
+  void use_bridge(RuntimeScope scope, std::vector<std::string> environment = {}) {
     scope_ = scope;
     bridge_ = BridgeOptions{kFakeBridge, std::move(environment)};
     // A unit file beside the built-in one; both start at boot.
@@ -32,7 +32,7 @@ class BridgeSpawnTest : public testing::SupervisorFixture {
 };
 
 TEST_F(BridgeSpawnTest, BuiltinUnitStartsAtBootWithUserArgumentsAndEnvironment) {
-  use_bridge(ManagerScope::user,
+  use_bridge(RuntimeScope::user,
              {"DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/a bus;x=%i$HOME", "XDG_RUNTIME_DIR=/run/user/4242"});
   boot();
   ASSERT_TRUE(wait_bridge_running()) << "started at boot, active once READY=1 came";
@@ -51,7 +51,7 @@ TEST_F(BridgeSpawnTest, BuiltinUnitStartsAtBootWithUserArgumentsAndEnvironment) 
 }
 
 TEST_F(BridgeSpawnTest, RestartedAfterSigkill) {
-  use_bridge(ManagerScope::user);
+  use_bridge(RuntimeScope::user);
   boot();
   ASSERT_TRUE(wait_bridge_running());
   pid_t first = service(kBridge).main_pid();
@@ -66,7 +66,7 @@ TEST_F(BridgeSpawnTest, RestartedAfterSigkill) {
 }
 
 TEST_F(BridgeSpawnTest, SystemScopeRunsItAsTheBridgeAccount) {
-  use_bridge(ManagerScope::system, {"DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/dbus/system_bus_socket"});
+  use_bridge(RuntimeScope::system, {"DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/dbus/system_bus_socket"});
   boot();
   const ServiceConfig& config = service(kBridge).config();
   EXPECT_EQ(config.load_state, LoadState::loaded);
@@ -91,7 +91,7 @@ TEST_F(BridgeSpawnTest, SystemScopeBridgeRunsUnprivileged) {
     if (stat(dir.c_str(), &st) < 0 || (st.st_mode & S_IXOTH) == 0)
       GTEST_SKIP() << dir << " is not searchable by other users";
   }
-  use_bridge(ManagerScope::system);
+  use_bridge(RuntimeScope::system);
   boot();
   ASSERT_TRUE(wait_bridge_running());
   ASSERT_TRUE(wait_log(kBridge, "bridge ready"));
@@ -100,7 +100,7 @@ TEST_F(BridgeSpawnTest, SystemScopeBridgeRunsUnprivileged) {
 }
 
 TEST_F(BridgeSpawnTest, UnitFileOfTheSameNameReplacesIt) {
-  use_bridge(ManagerScope::user);
+  use_bridge(RuntimeScope::user);
   unit(kBridge, "[Unit]\nDescription=site bridge\n[Service]\nExecStart=/bin/sleep 1000\n"
                 "[Install]\nWantedBy=default.target\n");
   boot();
@@ -113,7 +113,7 @@ TEST_F(BridgeSpawnTest, UnitFileOfTheSameNameReplacesIt) {
 }
 
 TEST_F(BridgeSpawnTest, DropInsApplyToTheBuiltinUnit) {
-  use_bridge(ManagerScope::user);
+  use_bridge(RuntimeScope::user);
   ASSERT_EQ(mkdir(units_.file(kBridge + ".d").c_str(), 0755), 0);
   unit(kBridge + ".d/10-extra.conf", "[Service]\nEnvironment=EXTRA=from-drop-in\n");
   boot();
@@ -123,7 +123,7 @@ TEST_F(BridgeSpawnTest, DropInsApplyToTheBuiltinUnit) {
 }
 
 TEST_F(BridgeSpawnTest, MaskingDisablesIt) {
-  use_bridge(ManagerScope::user);
+  use_bridge(RuntimeScope::user);
   ASSERT_EQ(symlink("/dev/null", units_.file(kBridge).c_str()), 0);
   boot();
   ASSERT_TRUE(wait_state("other.service", ActiveState::active, SubState::running));
@@ -133,7 +133,7 @@ TEST_F(BridgeSpawnTest, MaskingDisablesIt) {
 }
 
 TEST_F(BridgeSpawnTest, ReloadKeepsItRunning) {
-  use_bridge(ManagerScope::user);
+  use_bridge(RuntimeScope::user);
   boot();
   ASSERT_TRUE(wait_bridge_running());
   pid_t pid = service(kBridge).main_pid();
@@ -154,7 +154,7 @@ TEST_F(BridgeSpawnTest, ReloadKeepsItRunning) {
 }
 
 TEST_F(BridgeSpawnTest, MissingExecutableFailsOnlyTheBridgeUnit) {
-  use_bridge(ManagerScope::user);
+  use_bridge(RuntimeScope::user);
   bridge_->executable = units_.file("no-such-bridge");
   boot();
   ASSERT_TRUE(wait_daemon_log({"vermilion-bridge.service: bridge executable " + units_.file("no-such-bridge"),

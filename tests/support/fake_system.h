@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "event_port.h"
-#include "system_ops.h"
+#include "platform/event_port.h"
+#include "exec/system_ops.h"
 
 namespace vermilion::testing {
 

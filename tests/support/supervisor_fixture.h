@@ -138,7 +138,7 @@ class SupervisorFixture : public ::testing::Test {
 
   std::vector<std::string> log_lines(const std::string& name) {
     std::vector<std::string> out;
-    if (const ServiceLog* log = supervisor_->log_of(name))
+    if (const OutputCapture* log = supervisor_->log_of(name))
       for (const auto& line : log->buffer().tail(1000)) out.push_back(line.text);
     return out;
   }
@@ -159,7 +159,7 @@ class SupervisorFixture : public ::testing::Test {
 
   TempDir units_, policies_, runtime_, scratch_;
   BrokerLimits broker_limits_;  // set before boot() to test quotas
-  ManagerScope scope_ = ManagerScope::system;  // set before boot()
+  RuntimeScope scope_ = RuntimeScope::system;  // set before boot()
   std::optional<BridgeOptions> bridge_;       // set before boot(): supervise a bridge
   int log_fd_ = -1;
   std::unique_ptr<Supervisor> supervisor_;

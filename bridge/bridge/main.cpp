@@ -1,0 +1,75 @@
+// vermilion-bridge: org.vermilion1 on the system or session bus, for a
+// vermiliond that started it with a private link (VERMILION_BROKER_FD).
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "bridge/bridge.h"
+#include "bridge/event_loop.h"
+#include "common/unique_fd.h"
+
+namespace {
+
+int link_fd_from_environment() {
+  const char* text = std::getenv("VERMILION_BROKER_FD");
+  if (!text) return -1;
+  int fd = -1;
+  std::string_view view(text);
+  auto [ptr, ec] = std::from_chars(view.data(), view.data() + view.size(), fd);
+  if (ec != std::errc() || ptr != view.data() + view.size() || fd < 3) return -1;
+  return fd;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vermilion-bridge: org.vermilion1 on D-Bus, acting only through its capabilities"};
+  bool user = false;
+  bool system = false;
+  auto* user_flag = app.add_flag("--user", user, "Serve on the session bus (DBUS_SESSION_BUS_ADDRESS)");
+  app.add_flag("--system", system, "Serve on the system bus (DBUS_SYSTEM_BUS_ADDRESS); the default")
+      ->excludes(user_flag);
+  app.set_version_flag("--version", VERMILION_VERSION);
+  CLI11_PARSE(app, argc, argv);
+
+  int link_fd = link_fd_from_environment();
+  if (link_fd < 0) {
+    std::fprintf(stderr, "vermilion-bridge runs under vermiliond: VERMILION_BROKER_FD is not set or not an fd\n");
+    return 1;
+  }
+  // Only the link and the bus: the fd is ours from here on.
+  unsetenv("VERMILION_BROKER_FD");
+
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+  vermilion::unique_fd signal_fd(signalfd(-1, &stop_signals, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!signal_fd) {
+    std::perror("signalfd");
+    return 1;
+  }
+
+  try {
+    auto bus = user ? sdbus::createSessionBusConnection() : sdbus::createSystemBusConnection();
+    std::unique_ptr<vermilion::bridge::Bridge> bridge;
+    if (vermilion::bridge::Bridge::create(*bus, link_fd, VERMILION_VERSION, bridge) < 0) return 1;
+    bus->requestName(vermilion::bridge::kBusName);
+    std::fprintf(stderr, "serving %s on the %s bus\n", vermilion::bridge::kBusName, user ? "session" : "system");
+    sd_notify(0, user ? "READY=1\nSTATUS=Serving org.vermilion1 on the session bus"
+                      : "READY=1\nSTATUS=Serving org.vermilion1 on the system bus");
+    int r = vermilion::bridge::run_event_loop(*bus, bridge->link_bus(), signal_fd.get());
+    return r < 0 ? 1 : 0;
+  } catch (const sdbus::Error& error) {
+    std::fprintf(stderr, "vermilion-bridge: %s\n", error.what());
+    return 1;
+  }
+}

@@ -1,0 +1,46 @@
+#include "bridge/manager_object.h"
+
+#include <utility>
+
+#include "bridge/bridge.h"
+
+namespace vermilion::bridge {
+
+ManagerObject::ManagerObject(sdbus::IConnection& bus, Bridge& bridge)
+    : AdaptorInterfaces(bus, kManagerPath), bridge_(bridge) {
+  registerAdaptor();
+}
+
+ManagerObject::~ManagerObject() { unregisterAdaptor(); }
+
+std::vector<ManagerObject::ServiceRow> ManagerObject::ListServices() { return bridge_.list_services(); }
+
+sdbus::ObjectPath ManagerObject::GetService(const std::string& name) { return bridge_.get_service(name); }
+
+void ManagerObject::StartService(sdbus::Result<>&& result, std::string name) {
+  bridge_.job(getObject().getCurrentlyProcessedMessage(), name, errors::JobKind::start, std::move(result));
+}
+void ManagerObject::StopService(sdbus::Result<>&& result, std::string name) {
+  bridge_.job(getObject().getCurrentlyProcessedMessage(), name, errors::JobKind::stop, std::move(result));
+}
+void ManagerObject::RestartService(sdbus::Result<>&& result, std::string name) {
+  bridge_.job(getObject().getCurrentlyProcessedMessage(), name, errors::JobKind::restart, std::move(result));
+}
+void ManagerObject::ReloadService(sdbus::Result<>&& result, std::string name) {
+  bridge_.job(getObject().getCurrentlyProcessedMessage(), name, errors::JobKind::reload, std::move(result));
+}
+void ManagerObject::KillService(sdbus::Result<>&& result, std::string name, int32_t signal) {
+  bridge_.kill(getObject().getCurrentlyProcessedMessage(), name, signal, std::move(result));
+}
+void ManagerObject::GetLogs(sdbus::Result<std::vector<LogEntry>>&& result, std::string name, uint32_t lines) {
+  bridge_.logs(getObject().getCurrentlyProcessedMessage(), name, lines, std::move(result));
+}
+void ManagerObject::GetCapabilities(sdbus::Result<std::vector<CapabilityRow>>&& result, std::string name) {
+  bridge_.capabilities(getObject().getCurrentlyProcessedMessage(), name, std::move(result));
+}
+void ManagerObject::Reload(sdbus::Result<>&& result) {
+  bridge_.reload(getObject().getCurrentlyProcessedMessage(), std::move(result));
+}
+std::string ManagerObject::Version() { return bridge_.version(); }
+
+}  // namespace vermilion::bridge

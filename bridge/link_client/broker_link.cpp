@@ -1,0 +1,292 @@
+#include "link_client/broker_link.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <utility>
+
+#include "common/error_names.h"
+#include "common/service_glob.h"
+
+namespace vermilion::bridge {
+namespace {
+
+constexpr const char* kLinkPath = "/org/vermilion1/link";
+constexpr const char* kLinkInterface = "org.vermilion1.Link";
+// Jobs reply when they finish, which takes as long as the service's own
+// timeouts allow, and vermiliond counts them until then: no deadline here
+// (UINT64_MAX), or the bridge would give up on a job vermiliond still runs.
+// A closed link fails every pending call at once. Queries are answered
+// immediately; their deadline only guards against a vermiliond gone wrong.
+constexpr std::uint64_t kJobTimeoutUsec = UINT64_MAX;
+constexpr std::uint64_t kQueryTimeoutUsec = 60ULL * 1000 * 1000;
+
+struct InFlight {
+  BrokerLink* link;
+  BrokerLink::ReplyHandler handler;
+  BrokerLink::CallKind kind;
+};
+
+// Handlers run inside sd-bus's dispatch, i.e. C code: nothing may escape.
+template <typename Function>
+void without_exceptions(const char* what, Function&& function) noexcept {
+  try {
+    function();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "%s: %s\n", what, error.what());
+  } catch (...) {
+    std::fprintf(stderr, "%s: unknown exception\n", what);
+  }
+}
+
+LinkError error_of(const sd_bus_error* error, int r) {
+  if (error && sd_bus_error_is_set(error)) return {error->name, error->message ? error->message : ""};
+  return {error_names::kFailed, std::string("link: ") + std::strerror(r < 0 ? -r : EIO)};
+}
+
+// One capability entry "(usssto)" or the CapabilityReceived arguments.
+int read_capability(sd_bus_message* message, HeldCapability& out) {
+  const char* kind = nullptr;
+  const char* object = nullptr;
+  const char* rights = nullptr;
+  const char* path = nullptr;
+  std::uint64_t badge = 0;
+  int r = sd_bus_message_read(message, "usssto", &out.slot, &kind, &object, &rights, &badge, &path);
+  if (r <= 0) return r;
+  auto parsed_kind = parse_kind(kind);
+  if (!parsed_kind) return -EBADMSG;
+  auto parsed_rights = parse_rights(*parsed_kind, rights);
+  if (!parsed_rights.rights) return -EBADMSG;
+  out.kind = *parsed_kind;
+  out.object = object;
+  out.rights = *parsed_rights.rights;
+  out.path = path;
+  return 1;
+}
+
+}  // namespace
+
+int read_service_properties(sd_bus_message* message, ServiceStatus& out) {
+  int r = sd_bus_message_enter_container(message, 'a', "{sv}");
+  if (r <= 0) return r < 0 ? r : -EBADMSG;
+  while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
+    const char* key = nullptr;
+    if ((r = sd_bus_message_read(message, "s", &key)) < 0) return r;
+    std::string_view name = key;
+    auto read_string = [&](std::string& field) {
+      const char* value = nullptr;
+      int rr = sd_bus_message_read(message, "v", "s", &value);
+      if (rr >= 0) field = value;
+      return rr;
+    };
+    if (name == "Name") r = read_string(out.name);
+    else if (name == "Description") r = read_string(out.description);
+    else if (name == "LoadState") r = read_string(out.load_state);
+    else if (name == "ActiveState") r = read_string(out.active_state);
+    else if (name == "SubState") r = read_string(out.sub_state);
+    else if (name == "Result") r = read_string(out.result);
+    else if (name == "MainPID") r = sd_bus_message_read(message, "v", "u", &out.main_pid);
+    else if (name == "ExecMainStatus") r = sd_bus_message_read(message, "v", "i", &out.exec_main_status);
+    else if (name == "NRestarts") r = sd_bus_message_read(message, "v", "u", &out.n_restarts);
+    else if (name == "ActiveEnterTimestamp") r = sd_bus_message_read(message, "v", "t", &out.active_enter_timestamp);
+    else if (name == "InactiveEnterTimestamp")
+      r = sd_bus_message_read(message, "v", "t", &out.inactive_enter_timestamp);
+    else r = sd_bus_message_skip(message, "v");
+    if (r < 0) return r;
+    if ((r = sd_bus_message_exit_container(message)) < 0) return r;
+  }
+  if (r < 0) return r;
+  return sd_bus_message_exit_container(message);
+}
+
+int BrokerLink::connect(int fd, BrokerLinkListener& listener, std::unique_ptr<BrokerLink>& out) {
+  std::unique_ptr<BrokerLink> link(new BrokerLink(listener));
+  if (int r = link->start(fd); r < 0) return r;
+  out = std::move(link);
+  return 0;
+}
+
+BrokerLink::~BrokerLink() = default;
+
+int BrokerLink::start(int fd) {
+  sd_bus* raw = nullptr;
+  int r = sd_bus_new(&raw);
+  if (r < 0) return r;
+  bus_.reset(raw);
+  if ((r = sd_bus_set_fd(raw, fd, fd)) < 0 || (r = sd_bus_set_anonymous(raw, 1)) < 0 ||
+      (r = sd_bus_negotiate_fds(raw, 1)) < 0 || (r = sd_bus_start(raw)) < 0) {
+    return r;
+  }
+  // One match for every Link signal; the member decides.
+  r = sd_bus_match_signal(raw, nullptr, nullptr, kLinkPath, kLinkInterface, nullptr, &BrokerLink::on_signal, this);
+  if (r < 0) return r;
+  return read_capabilities();
+}
+
+int BrokerLink::read_capabilities() {
+  sd_bus_error error = SD_BUS_ERROR_NULL;
+  sd_bus_message* raw_reply = nullptr;
+  int r = sd_bus_call_method(bus_.get(), nullptr, kLinkPath, kLinkInterface, "ListCapabilities", &error, &raw_reply,
+                             "");
+  sd_bus_error_free(&error);
+  if (r < 0) return r;
+  SdBusMessagePtr reply(raw_reply);
+  if ((r = sd_bus_message_enter_container(reply.get(), 'a', "(usssto)")) < 0) return r;
+  std::map<std::uint32_t, HeldCapability> held;
+  while ((r = sd_bus_message_enter_container(reply.get(), 'r', "usssto")) > 0) {
+    HeldCapability capability;
+    if ((r = read_capability(reply.get(), capability)) < 0) return r;
+    if ((r = sd_bus_message_exit_container(reply.get())) < 0) return r;
+    held[capability.slot] = std::move(capability);
+  }
+  if (r < 0) return r;
+  capabilities_ = std::move(held);
+  return 0;
+}
+
+const HeldCapability* BrokerLink::service_capability(std::string_view service, Rights right) const {
+  for (const auto& [slot, capability] : capabilities_) {
+    if (capability.kind == CapabilityKind::service && is_subset(right, capability.rights) &&
+        service_glob_matches(capability.object, service)) {
+      return &capability;
+    }
+  }
+  return nullptr;
+}
+
+const HeldCapability* BrokerLink::manager_capability(Rights right) const {
+  for (const auto& [slot, capability] : capabilities_) {
+    if (capability.kind == CapabilityKind::manager && is_subset(right, capability.rights)) return &capability;
+  }
+  return nullptr;
+}
+
+void BrokerLink::call(const HeldCapability& capability, const char* interface, const char* member,
+                      const Append& append, ReplyHandler handler, CallKind kind) {
+  auto fail = [&](LinkError error) {
+    without_exceptions("link call", [&] { handler(nullptr, &error); });
+  };
+  if (kind == CallKind::job && jobs_in_flight_ >= kMaxJobsInFlight) {
+    return fail({error_names::kLimitsExceeded, std::to_string(kMaxJobsInFlight) +
+                                      " jobs are already in progress through vermilion-bridge; try again when one "
+                                      "has finished"});
+  }
+  if (kind == CallKind::query && queued_.size() >= kMaxQueuedQueries) {
+    return fail({error_names::kLimitsExceeded, "vermilion-bridge has " + std::to_string(kMaxQueuedQueries) +
+                                      " requests waiting for vermiliond; try again later"});
+  }
+  sd_bus_message* raw = nullptr;
+  int r = sd_bus_message_new_method_call(bus_.get(), &raw, nullptr, capability.path.c_str(), interface, member);
+  SdBusMessagePtr message(raw);
+  if (r >= 0 && append) r = append(message.get());
+  if (r < 0) return fail(error_of(nullptr, r));
+  PendingCall pending{std::move(message), std::move(handler), kind};
+  if (kind == CallKind::job) return send(std::move(pending));
+  queued_.push_back(std::move(pending));
+  send_queued();
+}
+
+void BrokerLink::send_queued() {
+  while (queries_in_flight_ < kMaxQueriesInFlight && !queued_.empty()) {
+    PendingCall next = std::move(queued_.front());
+    queued_.pop_front();
+    send(std::move(next));
+  }
+}
+
+void BrokerLink::send(PendingCall call) {
+  auto* state = new InFlight{this, std::move(call.handler), call.kind};
+  sd_bus_slot* slot = nullptr;
+  const bool job = call.kind == CallKind::job;
+  int r = sd_bus_call_async(bus_.get(), &slot, call.message.get(), &BrokerLink::on_reply, state,
+                            job ? kJobTimeoutUsec : kQueryTimeoutUsec);
+  if (r < 0) {
+    LinkError error = error_of(nullptr, r);
+    auto handler = std::move(state->handler);
+    delete state;
+    without_exceptions("link call", [&] { handler(nullptr, &error); });
+    return;
+  }
+  // The bus owns the slot from here; the state goes with it, whether the
+  // reply comes or the link closes first.
+  sd_bus_slot_set_destroy_callback(slot, [](void* userdata) { delete static_cast<InFlight*>(userdata); });
+  sd_bus_slot_set_floating(slot, 1);
+  sd_bus_slot_unref(slot);
+  ++(job ? jobs_in_flight_ : queries_in_flight_);
+}
+
+int BrokerLink::on_reply(sd_bus_message* message, void* userdata, sd_bus_error*) {
+  auto* state = static_cast<InFlight*>(userdata);
+  BrokerLink* link = state->link;
+  --(state->kind == CallKind::job ? link->jobs_in_flight_ : link->queries_in_flight_);
+  auto handler = std::move(state->handler);
+  state->handler = nullptr;
+  without_exceptions("link reply", [&] {
+    if (const sd_bus_error* error = sd_bus_message_get_error(message)) {
+      LinkError failure = error_of(error, -EIO);
+      handler(nullptr, &failure);
+    } else {
+      handler(message, nullptr);
+    }
+  });
+  link->send_queued();
+  return 0;
+}
+
+int BrokerLink::call_blocking(const HeldCapability& capability, const char* interface, const char* member,
+                              SdBusMessagePtr& reply, LinkError& error) {
+  sd_bus_error failure = SD_BUS_ERROR_NULL;
+  sd_bus_message* raw = nullptr;
+  int r = sd_bus_call_method(bus_.get(), nullptr, capability.path.c_str(), interface, member, &failure, &raw, "");
+  if (r < 0) {
+    error = error_of(&failure, r);
+  } else {
+    reply.reset(raw);
+  }
+  sd_bus_error_free(&failure);
+  return r;
+}
+
+void BrokerLink::on_capability_received(sd_bus_message* message) {
+  HeldCapability capability;
+  if (read_capability(message, capability) > 0) capabilities_[capability.slot] = std::move(capability);
+}
+
+void BrokerLink::on_revoked(sd_bus_message* message) {
+  std::uint32_t slot = 0;
+  if (sd_bus_message_read(message, "u", &slot) > 0) capabilities_.erase(slot);
+}
+
+int BrokerLink::on_signal(sd_bus_message* message, void* userdata, sd_bus_error*) {
+  without_exceptions("link signal", [&] { static_cast<BrokerLink*>(userdata)->dispatch_signal(message); });
+  return 0;
+}
+
+void BrokerLink::dispatch_signal(sd_bus_message* message) {
+  BrokerLink* link = this;
+  std::string_view member = sd_bus_message_get_member(message);
+  if (member == "CapabilityReceived") {
+    link->on_capability_received(message);
+  } else if (member == "Revoked") {
+    link->on_revoked(message);
+  } else if (member == "ServicePropertiesChanged") {
+    const char* name = nullptr;
+    ServiceStatus properties;
+    if (sd_bus_message_read(message, "s", &name) > 0 && read_service_properties(message, properties) >= 0) {
+      if (properties.name.empty()) properties.name = name;
+      link->listener_.on_service_properties(std::move(properties));
+    }
+  } else if (member == "ServiceStateChanged") {
+    const char* name = nullptr;
+    const char* active = nullptr;
+    const char* sub = nullptr;
+    if (sd_bus_message_read(message, "sss", &name, &active, &sub) > 0) {
+      link->listener_.on_service_state(name, active, sub);
+    }
+  } else if (member == "Reloaded") {
+    link->listener_.on_reloaded();
+  }
+}
+
+}  // namespace vermilion::bridge

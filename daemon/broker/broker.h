@@ -1,0 +1,178 @@
+// The capability broker: the only place that decides what a child may do.
+//
+// Authority flows from policy alone: apply_policy() installs the granted
+// capabilities as roots and removes (revoking everything derived) those no
+// longer granted. Children act through their private links; a link only ever
+// names its own holder, so identity is the link, never a PID.
+//
+// This class holds the rules and the audit trail; it knows nothing of D-Bus.
+// Each link registers as a LinkPeer to be told what happens to its holder
+// (capabilities received or revoked, connections made to it).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "broker/capability_table.h"
+#include "common/error_names.h"
+#include "supervision/job.h"
+#include "common/link_limits.h"
+#include "logs/log_buffer.h"
+#include "logs/logger.h"
+#include "broker/policy.h"
+#include "common/service_status.h"
+#include "common/unique_fd.h"
+
+namespace vermilion {
+
+
+struct BrokerResult {
+  std::string error;    // empty: success; else a D-Bus error name
+  std::string message;  // for the error
+
+  [[nodiscard]] bool ok() const { return error.empty(); }
+  static BrokerResult success() { return {}; }
+  static BrokerResult failure(const char* name, std::string text) { return {name, std::move(text)}; }
+};
+
+// What the broker may do to services: the manager, seen through a window.
+class ServiceControl {
+ public:
+  virtual ~ServiceControl() = default;
+  [[nodiscard]] virtual std::optional<ServiceStatus> status(const std::string& name) = 0;
+  [[nodiscard]] virtual std::vector<ServiceStatus> list() = 0;
+  // "" when queued; `done` runs once the job finished. Else why not.
+  [[nodiscard]] virtual std::string enqueue(JobType type, const std::string& name,
+                                            std::function<void(JobResult)> done) = 0;
+  [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
+  [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
+  virtual void reload_units() = 0;
+};
+
+// One child's link, as the broker sees it.
+class LinkPeer {
+ public:
+  virtual ~LinkPeer() = default;
+  virtual void capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept = 0;
+  virtual void revoked(Slot slot) noexcept = 0;
+  // A client connected through an endpoint naming this holder.
+  virtual void connection(unique_fd fd, std::uint64_t badge) noexcept = 0;
+  // A service changed state (for links that watch). `status` is the service
+  // as it is now, but with the active and sub state of this change: changes
+  // are told one by one, in order, after the event that made them.
+  virtual void service_state_changed(const ServiceStatus& status) noexcept = 0;
+  // Units and policies were reloaded (for links that watch): services may
+  // have come or gone, and the [Bus] rules may have changed.
+  virtual void reloaded() noexcept = 0;
+};
+
+struct BrokerLimits {
+  std::size_t capabilities_per_holder = CapabilityTable::kDefaultMaxPerHolder;
+  std::size_t calls_in_flight_per_link = kDefaultLinkJobsInFlight;  // job calls awaiting their result
+  std::size_t queued_messages_per_link = 256;  // unread messages to a child
+  std::size_t fds_per_message = 0;             // no method takes an fd from a child
+  // SO_SNDBUF of the broker's end of each link; 0 keeps sd-bus's (8 MiB, which
+  // the kernel doubles): what a child that stops reading can pin in the kernel
+  // before queued_messages_per_link even starts counting.
+  int link_send_buffer_bytes = 0;
+};
+
+class Broker {
+ public:
+  Broker(ServiceControl& control, const Logger& audit_log, BrokerLimits limits = {});
+  ~Broker();
+
+  // Installs what policy grants now and removes what it no longer grants
+  // (with everything derived from it). Holders are told. Keeps the policy's
+  // [Bus] rules.
+  void apply_policy(const PolicySet& policy);
+  // Whether the service gets a link at all (it holds something).
+  [[nodiscard]] bool has_capabilities(const std::string& holder) const;
+  // Listening sockets and files policy grants the holder, in grant order,
+  // for LISTEN_FDS; names for LISTEN_FDNAMES.
+  struct PassedFd {
+    int fd;
+    std::string name;
+  };
+  [[nodiscard]] std::vector<PassedFd> listen_fds(const std::string& holder) const;
+
+  void attach(const std::string& holder, LinkPeer& peer);
+  void detach(const std::string& holder, LinkPeer& peer);
+
+  // ---- what a child may ask, each checked against its own CList ----
+  [[nodiscard]] std::vector<const Capability*> list(const std::string& holder) const;
+  [[nodiscard]] const Capability* lookup(const std::string& holder, Slot slot) const;
+  [[nodiscard]] BrokerResult derive(const std::string& holder, Slot slot, const std::string& rights,
+                                    Slot& out);
+  [[nodiscard]] BrokerResult grant(const std::string& holder, Slot endpoint, Slot cap,
+                                   const std::string& rights, Slot& receiver_slot);
+  [[nodiscard]] BrokerResult revoke(const std::string& holder, Slot slot);
+  [[nodiscard]] BrokerResult drop(const std::string& holder, Slot slot);
+  [[nodiscard]] BrokerResult connect(const std::string& holder, Slot endpoint, unique_fd& mine);
+  [[nodiscard]] BrokerResult open_fd(const std::string& holder, Slot slot, int& fd);
+  // Checks that `slot` is a capability of `kind` with `right` covering
+  // `service` ("" means the capability's own object when it names one
+  // service); resolves the name. Audits denials.
+  [[nodiscard]] BrokerResult authorize(const std::string& holder, Slot slot, CapabilityKind kind,
+                                       Rights right, const std::string& service,
+                                       std::string& resolved);
+  // The CList of a loaded service (`service`: "web", "web.service" or an
+  // alias), for a manager capability in `slot` with `inspect`. Denials are
+  // audited; an unknown service is NoSuchService.
+  [[nodiscard]] BrokerResult capabilities_of(const std::string& holder, Slot slot, const std::string& service,
+                                             std::vector<const Capability*>& out);
+  // A capability still exists (for replies to calls queued before a revoke).
+  [[nodiscard]] bool still_held(const std::string& holder, Slot slot, CapabilityId id) const;
+
+  // Tells watchers (manager capabilities with `watch`) about a state change.
+  void service_state_changed(const std::string& name, const std::string& active, const std::string& sub);
+  // Tells watchers that a reload of units and policies has completed.
+  void reloaded();
+  // A manager capability with `watch` subscribes this link; it ends when the
+  // capability is revoked or dropped, or the link goes.
+  void watch(const std::string& holder, Slot slot, LinkPeer& peer);
+
+  void audit(const std::string& action, const std::string& subject, const std::string& detail,
+             const std::string& result) const;
+
+  // The [Bus] rules of the policy in effect, in policy order (for
+  // ManagerCapability.GetBusRules: the bridge enforces them).
+  [[nodiscard]] const std::vector<BusRule>& bus_rules() const { return bus_rules_; }
+
+  [[nodiscard]] ServiceControl& control() { return control_; }
+  [[nodiscard]] const BrokerLimits& limits() const { return limits_; }
+  [[nodiscard]] const CapabilityTable& table() const { return table_; }
+
+ private:
+  struct Resource;  // an fd opened for an fd capability
+  void tell_revoked(const std::vector<RevokedCap>& removed);
+  // Every link whose watch capability is still held; forgets the others.
+  void tell_watchers(const std::function<void(LinkPeer&)>& tell);
+  [[nodiscard]] std::string describe(const Capability& cap) const;
+
+  ServiceControl& control_;
+  const Logger& audit_log_;
+  BrokerLimits limits_;
+  CapabilityTable table_;
+  std::map<std::string, std::set<LinkPeer*>> peers_;
+  struct Watch {
+    std::string holder;
+    Slot slot;
+    CapabilityId id;
+  };
+  std::map<LinkPeer*, Watch> watchers_;
+  std::vector<BusRule> bus_rules_;
+  // Root capability id -> the policy grant it came from (for reloads).
+  std::map<CapabilityId, std::string> root_keys_;
+  std::map<CapabilityId, std::unique_ptr<Resource>> resources_;  // by root id
+  // Connections made through an endpoint capability: one end kept to cut them.
+  std::map<CapabilityId, std::vector<unique_fd>> connections_;
+};
+
+}  // namespace vermilion

@@ -1,0 +1,113 @@
+#include "broker/policy_loader.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+#include "common/unique_fd.h"
+
+namespace vermilion {
+namespace {
+
+// Far above any real policy; keeps a stray huge file from eating memory.
+constexpr std::size_t kMaxPolicyFileSize = 1024 * 1024;
+constexpr std::string_view kPolicySuffix = ".policy";
+
+struct DirListing {
+  std::vector<std::string> names;  // *.policy, not hidden
+  int error = 0;                   // errno; 0 also when the directory is missing
+};
+
+DirListing list_policy_files(const std::string& dir) {
+  DirListing listing;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    if (errno != ENOENT) listing.error = errno;
+    return listing;
+  }
+  while (dirent* entry = ::readdir(d)) {
+    std::string_view name = entry->d_name;
+    if (name.front() == '.' || !name.ends_with(kPolicySuffix) || name.size() == kPolicySuffix.size()) continue;
+    listing.names.emplace_back(name);
+  }
+  ::closedir(d);
+  return listing;
+}
+
+bool is_masked(const std::string& path) {
+  char resolved[PATH_MAX];
+  return ::realpath(path.c_str(), resolved) != nullptr && std::strcmp(resolved, "/dev/null") == 0;
+}
+
+// The file's text, or an error message.
+bool read_policy_file(const std::string& path, std::string& text, std::string& error) {
+  unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd) return error = std::strerror(errno), false;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) < 0) return error = std::strerror(errno), false;
+  if (!S_ISREG(st.st_mode)) return error = "not a regular file", false;
+  char buffer[8192];
+  while (true) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return error = std::strerror(errno), false;
+    }
+    if (n == 0) return true;
+    text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > kMaxPolicyFileSize) return error = "file larger than 1 MiB", false;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> default_policy_dirs(RuntimeScope scope, std::string_view xdg_config_home,
+                                             std::string_view home) {
+  if (scope == RuntimeScope::system) return {"/etc/vermilion/policy", "/usr/lib/vermilion/policy"};
+  std::string base = !xdg_config_home.empty() && xdg_config_home.front() == '/'
+                         ? std::string(xdg_config_home)
+                         : std::string(home) + "/.config";
+  return {base + "/vermilion/policy"};
+}
+
+std::vector<std::string> default_policy_dirs(RuntimeScope scope) {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  return default_policy_dirs(scope, xdg ? xdg : "", home ? home : "");
+}
+
+PolicySet load_policies(const std::vector<std::string>& dirs, Diagnostics& diags) {
+  std::map<std::string, std::string> by_file_name;  // sorted; first directory wins
+  for (const auto& dir : dirs) {
+    auto listing = list_policy_files(dir);
+    if (listing.error != 0)
+      diags.error({dir, 0}, std::string("Cannot read policy directory: ") + std::strerror(listing.error));
+    for (auto& name : listing.names) by_file_name.emplace(name, dir + "/" + name);
+  }
+
+  PolicySet set;
+  for (const auto& [name, path] : by_file_name) {
+    if (is_masked(path)) continue;
+    std::string text;
+    std::string error;
+    if (!read_policy_file(path, text, error)) {
+      diags.error({path, 0}, "Cannot read policy file: " + error + "; none of its grants are in effect");
+      continue;
+    }
+    auto file = parse_policy_text(path, text, diags);
+    for (auto& grant : file.grants) set.grants.push_back(std::move(grant));
+    for (auto& rule : file.bus_rules) set.bus_rules.push_back(std::move(rule));
+    for (auto& f : file.files) set.files.push_back(std::move(f));
+  }
+  return set;
+}
+
+}  // namespace vermilion

@@ -1,0 +1,199 @@
+#include "exec/exec_child.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "exec/exit_status.h"
+
+namespace vermilion {
+namespace {
+
+// A fixed buffer message builder: no allocation after fork.
+class Line {
+ public:
+  Line& add(const char* text) {
+    for (; text && *text && size_ < sizeof buffer_ - 1; ++text) buffer_[size_++] = *text;
+    return *this;
+  }
+  void write_to(int fd) {
+    buffer_[size_++] = '\n';
+    ssize_t ignored = write(fd, buffer_, size_);
+    (void)ignored;
+  }
+
+ private:
+  char buffer_[1024];
+  std::size_t size_ = 0;
+};
+
+[[noreturn]] void fail(const ExecChildPlan& plan, ExecExitStatus status, int error, const char* what,
+                       const char* detail = nullptr) {
+  Line line;
+  line.add("vermiliond: ").add(plan.service_name).add(": failed to ").add(what);
+  if (detail) line.add(" ").add(detail);
+  const char* description = strerrordesc_np(error);
+  line.add(": ").add(description ? description : "Unknown error");
+  line.write_to(STDERR_FILENO);
+  _exit(static_cast<int>(status));
+}
+
+void reset_signals() {
+  struct sigaction action {};
+  action.sa_handler = SIG_DFL;
+  sigemptyset(&action.sa_mask);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    sigaction(sig, &action, nullptr);  // EINVAL for signals glibc reserves
+  }
+}
+
+// Opens what one of stdout/stderr should be. -errno on failure.
+int open_output(const ExecChildPlan& plan, const ExecOutputPlan& output, int inherited) {
+  int fd = -1;
+  switch (output.kind) {
+    case OutputKind::journal:
+      if (plan.log_fd >= 0) return fcntl(plan.log_fd, F_DUPFD_CLOEXEC, 3);
+      fd = open("/dev/null", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      break;
+    case OutputKind::null:
+      fd = open("/dev/null", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      break;
+    case OutputKind::inherit:
+      fd = fcntl(inherited, F_DUPFD_CLOEXEC, 3);
+      if (fd < 0) fd = open("/dev/null", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      break;
+    case OutputKind::file:
+    case OutputKind::append: {
+      // systemd 252: file: neither truncates nor appends, it writes from the
+      // start over what is there; append: appends.
+      int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY;
+      if (output.kind == OutputKind::append) flags |= O_APPEND;
+      fd = open(output.path, flags, 0666 & ~plan.umask);
+      break;
+    }
+  }
+  return fd < 0 ? -errno : fd;
+}
+
+bool same_file_output(const ExecOutputPlan& a, const ExecOutputPlan& b) {
+  return a.kind == b.kind && (a.kind == OutputKind::file || a.kind == OutputKind::append) && a.path && b.path &&
+         strcmp(a.path, b.path) == 0;
+}
+
+// Moves fd (CLOEXEC, above every target) to target without CLOEXEC.
+bool place(int fd, int target) { return dup2(fd, target) == target; }
+
+// stdin, stdout, stderr, then pass_fds as 3, 4, ...; every other fd closed.
+void set_up_fds(const ExecChildPlan& plan) {
+  // Everything is first copied above the highest target, so placing one fd
+  // can never overwrite the source of another.
+  const int first_free = 3 + static_cast<int>(plan.pass_fd_count);
+  auto lift = [&](int fd) { return fd < 0 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, first_free); };
+
+  int in = lift(open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (in < 0) fail(plan, ExecExitStatus::stdin_, errno, "open /dev/null for standard input");
+
+  int out = open_output(plan, plan.standard_output, STDOUT_FILENO);
+  if (out < 0) fail(plan, ExecExitStatus::stdout_, -out, "set up standard output", plan.standard_output.path);
+  out = lift(out);
+  if (out < 0) fail(plan, ExecExitStatus::stdout_, errno, "set up standard output");
+
+  // stderr=inherit means "what stdout is", and so does the same file twice
+  // (two independent offsets would overwrite each other).
+  int err = -1;
+  bool err_is_out = plan.standard_error.kind == OutputKind::inherit ||
+                    same_file_output(plan.standard_output, plan.standard_error);
+  if (!err_is_out) {
+    err = open_output(plan, plan.standard_error, STDERR_FILENO);
+    if (err < 0) fail(plan, ExecExitStatus::stderr_, -err, "set up standard error", plan.standard_error.path);
+    err = lift(err);
+    if (err < 0) fail(plan, ExecExitStatus::stderr_, errno, "set up standard error");
+  }
+
+  int lifted_pass[256];
+  if (plan.pass_fd_count > sizeof lifted_pass / sizeof lifted_pass[0]) {
+    fail(plan, ExecExitStatus::fds, EMFILE, "pass file descriptors");
+  }
+  for (std::size_t i = 0; i < plan.pass_fd_count; ++i) {
+    lifted_pass[i] = lift(plan.pass_fds[i]);
+    if (lifted_pass[i] < 0) fail(plan, ExecExitStatus::fds, errno, "pass file descriptors");
+  }
+
+  if (!place(in, STDIN_FILENO)) fail(plan, ExecExitStatus::stdin_, errno, "set up standard input");
+  if (!place(out, STDOUT_FILENO)) fail(plan, ExecExitStatus::stdout_, errno, "set up standard output");
+  bool err_ok = err_is_out ? dup2(STDOUT_FILENO, STDERR_FILENO) == STDERR_FILENO : place(err, STDERR_FILENO);
+  if (!err_ok) fail(plan, ExecExitStatus::stderr_, errno, "set up standard error");
+  for (std::size_t i = 0; i < plan.pass_fd_count; ++i) {
+    if (!place(lifted_pass[i], 3 + static_cast<int>(i))) fail(plan, ExecExitStatus::fds, errno, "pass file descriptors");
+  }
+  if (close_range(static_cast<unsigned>(first_free), ~0U, 0) < 0) {
+    // Kernels before 5.9: close one by one up to the fd limit.
+    rlimit limit {};
+    rlim_t highest = getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur : 65536;
+    for (rlim_t fd = static_cast<rlim_t>(first_free); fd < highest; ++fd) close(static_cast<int>(fd));
+  }
+}
+
+}  // namespace
+
+void run_exec_child(const ExecChildPlan& plan) noexcept {
+  reset_signals();
+  sigset_t all;
+  sigemptyset(&all);
+  if (sigprocmask(SIG_SETMASK, &all, nullptr) < 0) {
+    fail(plan, ExecExitStatus::signal_mask, errno, "reset the signal mask");
+  }
+  if (setsid() < 0) fail(plan, ExecExitStatus::setsid, errno, "start a new session");
+  if (plan.cgroup_procs_fd >= 0 && write(plan.cgroup_procs_fd, "0", 1) != 1) {
+    fail(plan, ExecExitStatus::cgroup, errno, "join the service's cgroup");
+  }
+  set_up_fds(plan);
+  for (std::size_t i = 0; i < plan.limit_count; ++i) {
+    if (setrlimit(static_cast<__rlimit_resource>(plan.limits[i].resource), &plan.limits[i].value) < 0) {
+      fail(plan, ExecExitStatus::limits, errno, "set resource limits");
+    }
+  }
+  umask(plan.umask);
+  if (plan.credential_failure_status != 0) {
+    fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
+         plan.credential_failure_what);
+  }
+  if (plan.change_credentials) {
+    if (plan.set_groups && setgroups(plan.group_count, plan.groups) < 0) {
+      fail(plan, ExecExitStatus::group, errno, "set supplementary groups");
+    }
+    if (setresgid(plan.gid, plan.gid, plan.gid) < 0) fail(plan, ExecExitStatus::group, errno, "change group");
+    if (setresuid(plan.uid, plan.uid, plan.uid) < 0) fail(plan, ExecExitStatus::user, errno, "change user");
+  }
+  if (chdir(plan.working_directory) < 0) {
+    if (!plan.working_directory_optional) {
+      fail(plan, ExecExitStatus::chdir, errno, "change directory to", plan.working_directory);
+    }
+    if (chdir("/") < 0) fail(plan, ExecExitStatus::chdir, errno, "change directory to", "/");
+  }
+  if (plan.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+    fail(plan, ExecExitStatus::no_new_privileges, errno, "set no_new_privs");
+  }
+  if (plan.program_lookup_errno != 0 || !plan.program) {
+    fail(plan, ExecExitStatus::exec, plan.program_lookup_errno ? plan.program_lookup_errno : ENOENT, "execute",
+         plan.program_as_written);
+  }
+  if (plan.listen_pid_value) {
+    char digits[16];
+    int n = 0;
+    for (pid_t p = getpid(); p > 0 && n < 15; p /= 10) digits[n++] = static_cast<char>('0' + p % 10);
+    for (int i = 0; i < n; ++i) plan.listen_pid_value[i] = digits[n - 1 - i];
+    plan.listen_pid_value[n] = '\0';
+  }
+  execve(plan.program, plan.argv, plan.envp);
+  fail(plan, ExecExitStatus::exec, errno, "execute", plan.program);
+}
+
+}  // namespace vermilion

@@ -1,0 +1,64 @@
+// The part of spawning that runs in the child between fork and execve. It
+// only reads a plan the parent prepared (no allocation, no NSS, no locks), so
+// it is async-signal-safe apart from open(2)s of files the unit names.
+#pragma once
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <cstddef>
+
+#include "units/unit_config.h"
+
+namespace vermilion {
+
+struct ExecOutputPlan {
+  OutputKind kind = OutputKind::journal;
+  const char* path = nullptr;  // file: and append:
+};
+
+struct ExecLimitPlan {
+  int resource = 0;
+  rlimit value{};
+};
+
+struct ExecChildPlan {
+  const char* service_name = "";
+  int cgroup_procs_fd = -1;  // write "0" here to join the scope's cgroup
+  int log_fd = -1;           // journal output; -1: /dev/null
+  ExecOutputPlan standard_output;
+  ExecOutputPlan standard_error;  // inherit: whatever stdout became
+  const int* pass_fds = nullptr;  // become 3, 4, ...
+  std::size_t pass_fd_count = 0;
+  const ExecLimitPlan* limits = nullptr;
+  std::size_t limit_count = 0;
+  mode_t umask = 0022;
+  // A User=/Group= that could not be resolved before fork: reported at the
+  // credentials step with this status (0: none).
+  int credential_failure_status = 0;
+  int credential_failure_errno = 0;
+  const char* credential_failure_what = nullptr;
+  bool change_credentials = false;
+  bool set_groups = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  const gid_t* groups = nullptr;
+  std::size_t group_count = 0;
+  const char* working_directory = "/";
+  bool working_directory_optional = false;
+  bool no_new_privileges = false;
+  const char* program = nullptr;          // resolved path
+  int program_lookup_errno = 0;           // non-zero: lookup failed in the parent
+  const char* program_as_written = "";    // for messages
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+  // Points into envp's "LISTEN_PID=" entry, with room for any pid: the child
+  // writes its own pid there (the parent cannot know it before fork).
+  char* listen_pid_value = nullptr;
+};
+
+// Sets up the process as the plan says and execs; never returns. Any failure
+// writes one line to the process's stderr and exits with systemd's status.
+[[noreturn]] void run_exec_child(const ExecChildPlan& plan) noexcept;
+
+}  // namespace vermilion

@@ -1,0 +1,49 @@
+// Who a service's process runs as: User=, Group=, SupplementaryGroups=
+// resolved (by name or number) in the supervisor before fork, because NSS
+// lookups are not safe between fork and exec.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/exec_environment.h"
+#include "exec/exit_status.h"
+#include "units/unit_config.h"
+
+namespace vermilion {
+
+struct ExecCredentials {
+  // False: the process keeps the supervisor's identity (no User=/Group=
+  // and no SupplementaryGroups=, or a '+'/'!' command, or --user).
+  bool change = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  bool set_groups = false;
+  std::vector<gid_t> groups;
+  // HOME/USER/LOGNAME/SHELL and '~' come from here: the User= account, or
+  // under --user our own account.
+  std::optional<LoginIdentity> login;
+};
+
+// Why the process must not start; reported by the child, as systemd does,
+// with the matching exit status.
+struct CredentialFailure {
+  ExecExitStatus status = ExecExitStatus::user;
+  int error = 0;     // positive errno
+  std::string what;  // "resolve user bob"
+};
+
+struct CredentialRequest {
+  const ServiceConfig* config = nullptr;
+  bool user_manager = false;      // --user: only ourselves
+  bool apply_identity = true;     // false for '+' and '!' commands
+};
+
+// 0, or -errno with failure filled in.
+[[nodiscard]] int resolve_credentials(const CredentialRequest& request, ExecCredentials& out,
+                                      CredentialFailure& failure);
+
+}  // namespace vermilion

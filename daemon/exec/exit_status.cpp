@@ -1,0 +1,26 @@
+#include "exec/exit_status.h"
+
+namespace vermilion {
+
+const char* exit_status_name(int status) {
+  switch (static_cast<ExecExitStatus>(status)) {
+    case ExecExitStatus::chdir: return "CHDIR";
+    case ExecExitStatus::fds: return "FDS";
+    case ExecExitStatus::exec: return "EXEC";
+    case ExecExitStatus::memory: return "MEMORY";
+    case ExecExitStatus::limits: return "LIMITS";
+    case ExecExitStatus::signal_mask: return "SIGNAL_MASK";
+    case ExecExitStatus::stdin_: return "STDIN";
+    case ExecExitStatus::stdout_: return "STDOUT";
+    case ExecExitStatus::group: return "GROUP";
+    case ExecExitStatus::user: return "USER";
+    case ExecExitStatus::cgroup: return "CGROUP";
+    case ExecExitStatus::setsid: return "SETSID";
+    case ExecExitStatus::stderr_: return "STDERR";
+    case ExecExitStatus::no_new_privileges: return "NO_NEW_PRIVILEGES";
+    case ExecExitStatus::runtime_directory: return "RUNTIME_DIRECTORY";
+  }
+  return nullptr;
+}
+
+}  // namespace vermilion

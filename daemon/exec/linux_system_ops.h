@@ -1,0 +1,67 @@
+// The real SystemOps: fork/exec of service processes on Linux, pidfds for
+// signals, cgroup v2 or session-based process scopes, RuntimeDirectory=.
+//
+// Never reaps and never touches SIGCHLD: the supervisor reaps every child
+// itself (waitid(P_ALL) as child subreaper). That also makes fork +
+// pidfd_open race-free: the child cannot be reaped, and its PID reused,
+// before the event loop runs again.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "platform/cgroup.h"
+#include "units/runtime_scope.h"
+#include "exec/system_ops.h"
+
+namespace vermilion {
+
+enum class ScopeBackend {
+  automatic,  // cgroup v2 where writable, sessions otherwise
+  cgroup,     // cgroup v2 or fail
+  session,    // sessions even where cgroups would work
+};
+
+struct LinuxSystemOpsOptions {
+  RuntimeScope scope = RuntimeScope::system;
+  ScopeBackend backend = ScopeBackend::automatic;
+  // Where RuntimeDirectory= lives: /run (system) or $XDG_RUNTIME_DIR (user).
+  std::string runtime_root;
+  // The supervisor's own LANG, handed on to services.
+  std::optional<std::string> lang;
+};
+
+class LinuxSystemOps final : public SystemOps {
+ public:
+  // -errno when ScopeBackend::cgroup was asked for and cannot be had.
+  [[nodiscard]] static int create(LinuxSystemOpsOptions options, std::unique_ptr<LinuxSystemOps>& out);
+
+  // Scopes are LinuxProcessScope (process_scope.h): events_path() tells
+  // what to watch with inotify to learn a scope became empty.
+  [[nodiscard]] std::unique_ptr<ProcessScope> create_scope(const std::string& service_name) override;
+  [[nodiscard]] int spawn(const SpawnRequest& request, SpawnedProcess& out) override;
+  int signal_process(const SpawnedProcess& process, int sig) override;
+  [[nodiscard]] int open_process(pid_t pid, SpawnedProcess& out) override;
+  [[nodiscard]] bool is_own_child(const SpawnedProcess& process) override;
+  [[nodiscard]] int read_pid_file(const std::string& path, pid_t& out) override;
+  [[nodiscard]] bool path_exists(const std::string& path) override;
+  [[nodiscard]] int create_runtime_directories(const ServiceConfig& config) override;
+  void remove_runtime_directories(const ServiceConfig& config) override;
+
+  [[nodiscard]] bool uses_cgroups() const { return cgroups_ != nullptr; }
+  // <own cgroup>/vermilion-<pid>, "" without cgroups.
+  [[nodiscard]] std::string cgroup_directory() const;
+
+ private:
+  LinuxSystemOps(LinuxSystemOpsOptions options, std::shared_ptr<CgroupTree> cgroups)
+      : options_(std::move(options)), cgroups_(std::move(cgroups)) {}
+  [[nodiscard]] int runtime_directory_paths(const ServiceConfig& config, std::vector<std::string>& out) const;
+
+  LinuxSystemOpsOptions options_;
+  std::shared_ptr<CgroupTree> cgroups_;  // null: session scopes
+};
+
+}  // namespace vermilion

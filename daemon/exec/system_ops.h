@@ -1,0 +1,69 @@
+// The seam between the supervisor's decisions and the kernel. Everything the
+// state machine does to the outside world (fork/exec, signals, asking whether
+// a service still has processes) goes through SystemOps, so unit tests can
+// inject a fake and drive the state machine without real processes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/unique_fd.h"
+#include "platform/process_scope.h"
+#include "units/unit_config.h"
+
+namespace vermilion {
+
+enum class ProcessRole { main, control };
+
+struct SpawnRequest {
+  const ServiceConfig* config = nullptr;
+  const ExecCommand* command = nullptr;
+  ProcessRole role = ProcessRole::main;
+  // Added to the environment after the unit's own (NOTIFY_SOCKET, MAINPID,
+  // WATCHDOG_USEC, ...).
+  std::vector<std::string> extra_environment;
+  // Write end of the service's log pipe, used where StandardOutput= or
+  // StandardError= is journal (or inherit pointing at journal). -1: /dev/null.
+  int log_fd = -1;
+  // Passed to the child as fds 3, 4, ... in this order (LISTEN_FDS, the
+  // broker link). Nothing else beyond stdio survives exec.
+  std::vector<int> pass_fds;
+  // Adds LISTEN_PID=<the child's own pid>, which only the child knows.
+  bool set_listen_pid = false;
+  ProcessScope* scope = nullptr;  // the child joins it before exec
+  bool user_manager = false;      // --user: User=/Group= must name ourselves
+};
+
+struct SpawnedProcess {
+  pid_t pid = -1;
+  unique_fd pidfd;  // signals go through it, so a reused PID is never hit
+};
+
+class SystemOps {
+ public:
+  virtual ~SystemOps() = default;
+  // A fresh scope for one run of a service.
+  [[nodiscard]] virtual std::unique_ptr<ProcessScope> create_scope(const std::string& service_name) = 0;
+  // fork + exec. Returns 0 or -errno; a failing exec in the child shows up
+  // later as an exit with status 203 (systemd's EXIT_EXEC), as in systemd.
+  [[nodiscard]] virtual int spawn(const SpawnRequest& request, SpawnedProcess& out) = 0;
+  // Signals one process through its pidfd (or pid when pidfd is invalid).
+  virtual int signal_process(const SpawnedProcess& process, int sig) = 0;
+  // Whether the process is our own child (then SIGCHLD will tell of its
+  // exit, with its status); false for a process we only adopted.
+  [[nodiscard]] virtual bool is_own_child(const SpawnedProcess& process) = 0;
+  // Opens a pidfd for a process we did not fork (MAINPID=, PIDFile=).
+  [[nodiscard]] virtual int open_process(pid_t pid, SpawnedProcess& out) = 0;
+  // Reads a PID file. Returns 0 or -errno.
+  [[nodiscard]] virtual int read_pid_file(const std::string& path, pid_t& out) = 0;
+  [[nodiscard]] virtual bool path_exists(const std::string& path) = 0;
+  // RuntimeDirectory=: created (owned by User=) before the first process of
+  // a run starts, removed when the service is dead again. Return 0 or -errno.
+  [[nodiscard]] virtual int create_runtime_directories(const ServiceConfig& config) = 0;
+  virtual void remove_runtime_directories(const ServiceConfig& config) = 0;
+};
+
+}  // namespace vermilion

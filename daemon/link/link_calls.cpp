@@ -1,0 +1,439 @@
+// The private link's methods (interfaces/org.vermilion1.Link.xml): what a
+// child may ask of its link and of each capability in its CList. Every
+// handler asks the broker, which checks the caller's own CList; nothing here
+// decides anything.
+#include "link/link_server.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "link/service_properties.h"
+#include "common/utf8.h"
+
+namespace vermilion {
+namespace {
+
+constexpr const char* kCapabilityInterface = "org.vermilion1.Capability";
+
+int reply_error(sd_bus_error* error, const BrokerResult& r) {
+  return sd_bus_error_set(error, r.error.c_str(), r.message.c_str());
+}
+
+int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
+  int r = sd_bus_message_open_container(m, 'a', "s");
+  for (const std::string& s : strings) {
+    if (r < 0) break;
+    r = sd_bus_message_append(m, "s", s.c_str());
+  }
+  return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+}  // namespace
+
+// The sd-bus entry points. Each finds its link through userdata and its slot
+// through the object path: nothing a child sends can name another's CList.
+struct LinkServer::Calls {
+  static LinkServer& link(void* userdata) { return *static_cast<LinkServer*>(userdata); }
+  static Slot slot(sd_bus_message* m) { return capability_slot(sd_bus_message_get_path(m)); }
+
+  // Sends the method return whose body `fill` appends (0 or -errno).
+  template <typename Fill>
+  static int reply_with(LinkServer& self, sd_bus_message* m, Fill fill) {
+    sd_bus_message* reply = nullptr;
+    int r = sd_bus_message_new_method_return(m, &reply);
+    if (r >= 0) r = fill(reply);
+    if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);
+    sd_bus_message_unref(reply);
+    self.check_queue();
+    return r < 0 ? r : 1;
+  }
+  // The call's slot holds a manager capability with `right` (denials audited).
+  static BrokerResult authorize_manager(LinkServer& self, sd_bus_message* m, Rights right) {
+    std::string unused;
+    return self.broker_.authorize(self.holder_, slot(m), CapabilityKind::manager, right, "", unused);
+  }
+
+  // -- root --
+  static int list_capabilities(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    LinkServer& self = link(userdata);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(usssto)");
+      for (const Capability* cap : self.broker_.list(self.holder_)) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(usssto)", cap->slot, to_string(cap->kind), cap->object.c_str(),
+                                  rights_to_string(cap->rights).c_str(), cap->badge,
+                                  capability_path(cap->slot).c_str());
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+
+  // -- every capability --
+  static int derive(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* rights = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &rights); r < 0) return r;
+    Slot out = 0;
+    BrokerResult result = self.broker_.derive(self.holder_, slot(m), rights, out);
+    if (!result.ok()) return reply_error(error, result);
+    return sd_bus_reply_method_return(m, "uo", out, capability_path(out).c_str());
+  }
+  static int revoke(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = self.broker_.revoke(self.holder_, slot(m));
+    if (!result.ok()) return reply_error(error, result);
+    return sd_bus_reply_method_return(m, "");
+  }
+  static int drop(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = self.broker_.drop(self.holder_, slot(m));
+    if (!result.ok()) return reply_error(error, result);
+    return sd_bus_reply_method_return(m, "");
+  }
+  static int property(sd_bus*, const char* path, const char*, const char* name, sd_bus_message* reply,
+                      void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const Capability* cap = self.broker_.lookup(self.holder_, capability_slot(path));
+    if (!cap) return sd_bus_error_set(error, error_names::kNoSuchCapability, "capability is gone");
+    std::string_view n = name;
+    if (n == "Slot") return sd_bus_message_append(reply, "u", cap->slot);
+    if (n == "Kind") return sd_bus_message_append(reply, "s", to_string(cap->kind));
+    if (n == "Object") return sd_bus_message_append(reply, "s", cap->object.c_str());
+    if (n == "Rights") return sd_bus_message_append(reply, "s", rights_to_string(cap->rights).c_str());
+    return sd_bus_message_append(reply, "t", cap->badge);
+  }
+
+  // -- service capabilities --
+  static int status(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    std::string resolved;
+    BrokerResult result =
+        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::status, name, resolved);
+    if (!result.ok()) return reply_error(error, result);
+    auto s = self.broker_.control().status(resolved);
+    if (!s) return sd_bus_error_setf(error, error_names::kNoSuchService, "no service %s", resolved.c_str());
+    return sd_bus_reply_method_return(m, "sssuuis", s->active_state.c_str(), s->sub_state.c_str(),
+                                      s->result.c_str(), s->main_pid, s->n_restarts, s->exec_main_status,
+                                      s->description.c_str());
+  }
+  static int job(sd_bus_message* m, void* userdata, sd_bus_error* error, JobType type, Rights right) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    std::string resolved;
+    Slot s = slot(m);
+    BrokerResult result = self.broker_.authorize(self.holder_, s, CapabilityKind::service, right, name, resolved);
+    if (!result.ok()) return reply_error(error, result);
+    if (self.in_flight_ >= self.broker_.limits().calls_in_flight_per_link) {
+      self.broker_.audit("invoke", self.holder_, "slot=" + std::to_string(s), "denied (calls in flight)");
+      return sd_bus_error_setf(error, error_names::kLimitsExceeded, "more than %zu calls in flight",
+                               self.broker_.limits().calls_in_flight_per_link);
+    }
+    CapabilityId id = self.broker_.lookup(self.holder_, s)->id;
+    sd_bus_message_ref(m);
+    ++self.in_flight_;
+    std::string failure = self.broker_.control().enqueue(
+        type, resolved, [alive = self.self_, m, s, id, resolved](JobResult job_result) {
+          LinkServer* link = *alive;
+          if (link) --link->in_flight_;
+          if (link && !link->closed_) {
+            if (!link->broker_.still_held(link->holder_, s, id))
+              sd_bus_reply_method_errorf(m, error_names::kRevoked, "the capability was revoked");
+            else if (job_result == JobResult::done || job_result == JobResult::skipped)
+              sd_bus_reply_method_return(m, "");
+            else
+              sd_bus_reply_method_errorf(m, error_names::kJobFailed, "job for %s finished: %s",
+                                         resolved.c_str(), std::string(to_string(job_result)).c_str());
+            link->check_queue();
+          }
+          sd_bus_message_unref(m);
+        });
+    if (!failure.empty()) {
+      // Not queued: the callback never runs.
+      --self.in_flight_;
+      sd_bus_message_unref(m);
+      return sd_bus_error_set(error, error_names::kNoSuchService, failure.c_str());
+    }
+    return 1;  // the reply comes when the job is done
+  }
+  static int start(sd_bus_message* m, void* u, sd_bus_error* e) { return job(m, u, e, JobType::start, rights::start); }
+  static int stop(sd_bus_message* m, void* u, sd_bus_error* e) { return job(m, u, e, JobType::stop, rights::stop); }
+  static int restart(sd_bus_message* m, void* u, sd_bus_error* e) {
+    return job(m, u, e, JobType::restart, rights::restart);
+  }
+  static int reload(sd_bus_message* m, void* u, sd_bus_error* e) {
+    return job(m, u, e, JobType::reload, rights::reload);
+  }
+  static int kill(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    int sig = 0;
+    if (int r = sd_bus_message_read(m, "si", &name, &sig); r < 0) return r;
+    if (sig <= 0 || sig >= NSIG)
+      return sd_bus_error_setf(error, error_names::kInvalidArgs, "invalid signal %d", sig);
+    std::string resolved;
+    BrokerResult result =
+        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::kill, name, resolved);
+    if (!result.ok()) return reply_error(error, result);
+    int r = self.broker_.control().kill(resolved, sig);
+    if (r < 0) return sd_bus_error_setf(error, error_names::kFailed, "kill %s: %s", resolved.c_str(), std::strerror(-r));
+    return sd_bus_reply_method_return(m, "");
+  }
+  static int logs(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    uint32_t lines = 0;
+    if (int r = sd_bus_message_read(m, "su", &name, &lines); r < 0) return r;
+    std::string resolved;
+    BrokerResult result =
+        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::logs, name, resolved);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(ts)");
+      for (const LogLine& line : self.broker_.control().logs(resolved, lines)) {
+        if (r < 0) break;
+        // Output is bytes; a D-Bus string must be UTF-8 without NUL.
+        r = sd_bus_message_append(reply, "(ts)", line.realtime_usec, escape_invalid_utf8(line.text).c_str());
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+
+  // -- manager capabilities --
+  static int list_services(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = authorize_manager(self, m, rights::list);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(ssss)");
+      for (const ServiceStatus& s : self.broker_.control().list()) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(ssss)", s.name.c_str(), s.description.c_str(), s.active_state.c_str(),
+                                  s.sub_state.c_str());
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+  static int list_service_properties(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = authorize_manager(self, m, rights::list);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(sa{sv})");
+      for (const ServiceStatus& s : self.broker_.control().list()) {
+        if (r >= 0) r = sd_bus_message_open_container(reply, 'r', "sa{sv}");
+        if (r >= 0) r = sd_bus_message_append(reply, "s", s.name.c_str());
+        if (r >= 0) r = append_service_properties(reply, s);
+        if (r >= 0) r = sd_bus_message_close_container(reply);
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+  static int list_capabilities_of(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    std::vector<const Capability*> caps;
+    BrokerResult result = self.broker_.capabilities_of(self.holder_, slot(m), name, caps);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(ussst)");
+      for (const Capability* cap : caps) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(ussst)", cap->slot, to_string(cap->kind), cap->object.c_str(),
+                                  rights_to_string(cap->rights).c_str(), cap->badge);
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+  static int get_bus_rules(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = authorize_manager(self, m, rights::list);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(asasssss)");
+      for (const BusRule& rule : self.broker_.bus_rules()) {
+        if (r >= 0) r = sd_bus_message_open_container(reply, 'r', "asasssss");
+        if (r >= 0) r = append_strings(reply, rule.users);
+        if (r >= 0) r = append_strings(reply, rule.groups);
+        if (r >= 0) {
+          std::string where = rule.where.file + ":" + std::to_string(rule.where.line);
+          r = sd_bus_message_append(reply, "ssss", rule.service_glob.c_str(), rights_to_string(rule.rights).c_str(),
+                                    rights_to_string(rule.manager_rights).c_str(), where.c_str());
+        }
+        if (r >= 0) r = sd_bus_message_close_container(reply);
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+  static int watch(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = authorize_manager(self, m, rights::watch);
+    if (!result.ok()) return reply_error(error, result);
+    self.broker_.watch(self.holder_, slot(m), self);
+    return sd_bus_reply_method_return(m, "");
+  }
+  static int reload_units(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = authorize_manager(self, m, rights::reload);
+    if (!result.ok()) return reply_error(error, result);
+    self.broker_.control().reload_units();
+    return sd_bus_reply_method_return(m, "");
+  }
+
+  // -- endpoint capabilities --
+  static int connect(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    unique_fd mine;
+    BrokerResult result = self.broker_.connect(self.holder_, slot(m), mine);
+    if (!result.ok()) return reply_error(error, result);
+    return sd_bus_reply_method_return(m, "h", mine.get());  // sd-bus sends a dup
+  }
+  static int grant(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    uint32_t cap = 0;
+    const char* rights = nullptr;
+    if (int r = sd_bus_message_read(m, "us", &cap, &rights); r < 0) return r;
+    Slot receiver_slot = 0;
+    BrokerResult result = self.broker_.grant(self.holder_, slot(m), cap, rights, receiver_slot);
+    if (!result.ok()) return reply_error(error, result);
+    return sd_bus_reply_method_return(m, "u", receiver_slot);
+  }
+
+  // -- fd capabilities --
+  static int open(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    int fd = -1;
+    BrokerResult result = self.broker_.open_fd(self.holder_, slot(m), fd);
+    if (!result.ok()) return reply_error(error, result);
+    return sd_bus_reply_method_return(m, "h", fd);
+  }
+
+  // -- object lookup: which capability paths exist on this link --
+  template <int Kind>
+  static int find(sd_bus*, const char* path, const char*, void* userdata, void** found, sd_bus_error*) {
+    LinkServer& self = link(userdata);
+    const Capability* cap = self.broker_.lookup(self.holder_, capability_slot(path));
+    if (!cap || (Kind >= 0 && static_cast<int>(cap->kind) != Kind)) return 0;
+    *found = userdata;
+    return 1;
+  }
+  static int enumerate(sd_bus*, const char*, void* userdata, char*** nodes, sd_bus_error*) {
+    LinkServer& self = link(userdata);
+    auto caps = self.broker_.list(self.holder_);
+    char** out = static_cast<char**>(calloc(caps.size() + 1, sizeof(char*)));
+    if (!out) return -ENOMEM;
+    for (std::size_t i = 0; i < caps.size(); ++i) out[i] = strdup(capability_path(caps[i]->slot).c_str());
+    *nodes = out;
+    return 0;
+  }
+};
+
+namespace {
+
+constexpr uint64_t kUnprivileged = SD_BUS_VTABLE_UNPRIVILEGED;
+
+const sd_bus_vtable kLinkVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_NAMES("ListCapabilities", "", , "a(usssto)",
+                             SD_BUS_PARAM(capabilities), &LinkServer::Calls::list_capabilities, kUnprivileged),
+    SD_BUS_SIGNAL_WITH_NAMES("CapabilityReceived", "usssto",
+                             SD_BUS_PARAM(slot) SD_BUS_PARAM(kind) SD_BUS_PARAM(object) SD_BUS_PARAM(rights)
+                                 SD_BUS_PARAM(badge) SD_BUS_PARAM(path),
+                             0),
+    SD_BUS_SIGNAL_WITH_NAMES("Revoked", "u", SD_BUS_PARAM(slot), 0),
+    SD_BUS_SIGNAL_WITH_NAMES("Connection", "ht", SD_BUS_PARAM(socket) SD_BUS_PARAM(badge), 0),
+    SD_BUS_SIGNAL("Reloaded", "", 0),
+    SD_BUS_SIGNAL_WITH_NAMES("ServicePropertiesChanged", "sa{sv}", SD_BUS_PARAM(name) SD_BUS_PARAM(properties), 0),
+    SD_BUS_SIGNAL_WITH_NAMES("ServiceStateChanged", "sss",
+                             SD_BUS_PARAM(name) SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state), 0),
+    SD_BUS_VTABLE_END};
+
+const sd_bus_vtable kCapabilityVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_PROPERTY("Slot", "u", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Kind", "s", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Object", "s", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Rights", "s", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Badge", "t", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_METHOD_WITH_NAMES("Derive", "s", SD_BUS_PARAM(rights), "uo", SD_BUS_PARAM(slot) SD_BUS_PARAM(path),
+                             &LinkServer::Calls::derive, kUnprivileged),
+    SD_BUS_METHOD("Revoke", "", "", &LinkServer::Calls::revoke, kUnprivileged),
+    SD_BUS_METHOD("Drop", "", "", &LinkServer::Calls::drop, kUnprivileged),
+    SD_BUS_VTABLE_END};
+
+const sd_bus_vtable kServiceVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_NAMES("Status", "s", SD_BUS_PARAM(name), "sssuuis",
+                             SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state) SD_BUS_PARAM(result)
+                                 SD_BUS_PARAM(main_pid) SD_BUS_PARAM(n_restarts)
+                                     SD_BUS_PARAM(exec_main_status) SD_BUS_PARAM(description),
+                             &LinkServer::Calls::status, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Start", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::start, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Stop", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::stop, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Restart", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::restart, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Reload", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::reload, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Kill", "si", SD_BUS_PARAM(name) SD_BUS_PARAM(signal), "", , &LinkServer::Calls::kill,
+                             kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetLogs", "su", SD_BUS_PARAM(name) SD_BUS_PARAM(lines), "a(ts)", SD_BUS_PARAM(lines),
+                             &LinkServer::Calls::logs, kUnprivileged),
+    SD_BUS_VTABLE_END};
+
+const sd_bus_vtable kManagerVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_NAMES("ListServices", "", , "a(ssss)", SD_BUS_PARAM(services),
+                             &LinkServer::Calls::list_services, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("ListServiceProperties", "", , "a(sa{sv})", SD_BUS_PARAM(services),
+                             &LinkServer::Calls::list_service_properties, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("ListCapabilitiesOf", "s", SD_BUS_PARAM(name), "a(ussst)", SD_BUS_PARAM(capabilities),
+                             &LinkServer::Calls::list_capabilities_of, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetBusRules", "", , "a(asasssss)", SD_BUS_PARAM(rules),
+                             &LinkServer::Calls::get_bus_rules, kUnprivileged),
+    SD_BUS_METHOD("Watch", "", "", &LinkServer::Calls::watch, kUnprivileged),
+    SD_BUS_METHOD("Reload", "", "", &LinkServer::Calls::reload_units, kUnprivileged),
+    SD_BUS_VTABLE_END};
+
+const sd_bus_vtable kEndpointVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_NAMES("Connect", "", , "h", SD_BUS_PARAM(socket), &LinkServer::Calls::connect, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Grant", "us", SD_BUS_PARAM(slot) SD_BUS_PARAM(rights), "u", SD_BUS_PARAM(receiver_slot),
+                             &LinkServer::Calls::grant, kUnprivileged),
+    SD_BUS_VTABLE_END};
+
+const sd_bus_vtable kFdVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_NAMES("Open", "", , "h", SD_BUS_PARAM(fd), &LinkServer::Calls::open, kUnprivileged),
+    SD_BUS_VTABLE_END};
+
+}  // namespace
+
+// Every object of the link: its root, and one object per slot whose
+// interfaces follow the capability's kind (found on each call, so a slot
+// that is gone answers nothing).
+int LinkServer::add_objects() {
+  int r = 0;
+  if ((r = sd_bus_add_object_vtable(bus_, nullptr, kLinkPath, kLinkInterface, kLinkVtable, this)) < 0) return r;
+  struct {
+    const char* interface;
+    const sd_bus_vtable* vtable;
+    sd_bus_object_find_t find;
+  } const kinds[] = {
+      {kCapabilityInterface, kCapabilityVtable, &Calls::find<-1>},
+      {"org.vermilion1.ServiceCapability", kServiceVtable, &Calls::find<static_cast<int>(CapabilityKind::service)>},
+      {"org.vermilion1.ManagerCapability", kManagerVtable, &Calls::find<static_cast<int>(CapabilityKind::manager)>},
+      {"org.vermilion1.EndpointCapability", kEndpointVtable,
+       &Calls::find<static_cast<int>(CapabilityKind::endpoint)>},
+      {"org.vermilion1.FdCapability", kFdVtable, &Calls::find<static_cast<int>(CapabilityKind::fd)>},
+  };
+  for (const auto& k : kinds) {
+    r = sd_bus_add_fallback_vtable(bus_, nullptr, kCapabilityPathPrefix, k.interface, k.vtable, k.find, this);
+    if (r < 0) return r;
+  }
+  if ((r = sd_bus_add_node_enumerator(bus_, nullptr, kCapabilityPathPrefix, &Calls::enumerate, this)) < 0) return r;
+  return 0;
+}
+
+}  // namespace vermilion

@@ -1,0 +1,225 @@
+#include "link/link_server.h"
+
+#include <sys/socket.h>
+#include <systemd/sd-id128.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "link/service_properties.h"
+
+namespace vermilion {
+
+std::string capability_path(Slot slot) { return std::string(kCapabilityPathPrefix) + "/" + std::to_string(slot); }
+
+Slot capability_slot(const char* path) {
+  std::string_view p(path ? path : "");
+  std::string_view prefix = kCapabilityPathPrefix;
+  if (!p.starts_with(prefix) || p.size() <= prefix.size() + 1 || p[prefix.size()] != '/') return 0;
+  std::string_view digits = p.substr(prefix.size() + 1);
+  if (digits.size() > 10 || digits.front() == '0') return 0;
+  unsigned long long v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  return v > UINT32_MAX ? 0 : static_cast<Slot>(v);
+}
+
+namespace {
+
+// 256 bytes hold fewer: a method call's header alone is over 32 bytes.
+constexpr int kMaxBufferedAtBegin = 16;
+
+}  // namespace
+
+// sd-bus (systemd 252) reads the authentication lines in chunks of up to
+// 256 bytes; what follows the client's BEGIN in the same chunk (its first
+// messages) stays in sd-bus's read buffer when the bus starts running, and
+// nothing wakes the loop for it: the fd has no new data and the read queue
+// is empty, so sd-bus neither polls for it nor sets a timeout. A client
+// that sends BEGIN and its first call back to back and then waits for the
+// reply (GDBus does) hangs. sd-bus clients send BEGIN with their AUTH
+// line, long before their first call, so they rarely hit it.
+// This post source runs after every event until the bus is running, then
+// once calls sd_bus_process() for what is buffered (a few messages at most
+// fit in that chunk) and switches itself off; from then on sd-bus's own
+// sources drive the link.
+int LinkServer::after_auth(sd_event_source* source, void* userdata) {
+  LinkServer& self = *static_cast<LinkServer*>(userdata);
+  if (!self.closed_ && sd_bus_is_open(self.bus_) > 0 && sd_bus_is_ready(self.bus_) == 0)
+    return 0;  // still authenticating: look again after the next event
+  sd_event_source_set_enabled(source, SD_EVENT_OFF);
+  for (int i = 0; i < kMaxBufferedAtBegin && !self.closed_ && sd_bus_is_ready(self.bus_) > 0; ++i) {
+    int r = sd_bus_process(self.bus_, nullptr);
+    if (r < 0) self.close(std::string("processing its first messages failed: ") + std::strerror(-r));
+    if (r <= 0) break;
+  }
+  return 0;
+}
+
+// Sees every message first: hang-ups, fds a child tries to pass, and
+// calls to slots this link does not hold (denied and audited here, with
+// a clear error rather than a bare UnknownObject).
+int LinkServer::filter(sd_bus_message* m, void* userdata, sd_bus_error*) {
+  LinkServer& self = *static_cast<LinkServer*>(userdata);
+  if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Local", "Disconnected") > 0) {
+    self.close("the child hung up");
+    return 1;
+  }
+  if (!self.child_spoke_) self.child_spoke();
+  if (sd_bus_message_get_type(m, nullptr) != 0) {
+    uint8_t type = 0;
+    sd_bus_message_get_type(m, &type);
+    if (type != SD_BUS_MESSAGE_METHOD_CALL) return 0;
+  }
+  const char* signature = sd_bus_message_get_signature(m, 1);
+  if (signature && std::strchr(signature, 'h') && self.broker_.limits().fds_per_message == 0) {
+    self.broker_.audit("call", self.holder_, std::string("member=") + (sd_bus_message_get_member(m) ?: ""),
+                       "denied (fds in message)");
+    sd_bus_reply_method_errorf(m, error_names::kLimitsExceeded,
+                               "no method takes file descriptors from a child");
+    return 1;
+  }
+  const char* path = sd_bus_message_get_path(m);
+  if (path && std::string_view(path).starts_with(std::string(kCapabilityPathPrefix) + "/")) {
+    Slot s = capability_slot(path);
+    if (s == 0 || !self.broker_.lookup(self.holder_, s)) {
+      self.broker_.audit("invoke", self.holder_,
+                         std::string("path=") + path + " member=" + (sd_bus_message_get_member(m) ?: ""),
+                         "denied (no such capability)");
+      sd_bus_reply_method_errorf(m, error_names::kNoSuchCapability, "this link holds no capability at %s", path);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+LinkServer::LinkServer(Broker& broker, std::string holder, ClosedCallback on_closed)
+    : broker_(broker),
+      holder_(std::move(holder)),
+      on_closed_(std::move(on_closed)),
+      self_(std::make_shared<LinkServer*>(this)) {}
+
+LinkServer::~LinkServer() {
+  after_auth_.reset();
+  *self_ = nullptr;
+  broker_.detach(holder_, *this);
+  if (bus_) {
+    sd_bus_detach_event(bus_);
+    sd_bus_close_unref(bus_);  // never flush: a child that does not read must not block us
+  }
+}
+
+int LinkServer::create(sd_event* loop, Broker& broker, std::string holder, unique_fd broker_end,
+                       ClosedCallback on_closed, std::unique_ptr<LinkServer>& out) {
+  std::unique_ptr<LinkServer> link(new LinkServer(broker, std::move(holder), std::move(on_closed)));
+  sd_bus* bus = nullptr;
+  int r = sd_bus_new(&bus);
+  if (r < 0) return r;
+  link->bus_ = bus;
+  sd_id128_t id;
+  if ((r = sd_id128_randomize(&id)) < 0) return r;
+  int fd = broker_end.get();
+  if ((r = sd_bus_set_fd(bus, fd, fd)) < 0) return r;
+  (void)broker_end.release();  // the bus owns it now
+  if ((r = sd_bus_set_server(bus, 1, id)) < 0) return r;
+  if ((r = sd_bus_set_anonymous(bus, 1)) < 0) return r;
+  if ((r = sd_bus_negotiate_fds(bus, 1)) < 0) return r;
+  void* self = link.get();
+  if ((r = sd_bus_add_filter(bus, nullptr, &LinkServer::filter, self)) < 0) return r;
+  if ((r = link->add_objects()) < 0) return r;
+  if ((r = sd_bus_start(bus)) < 0) return r;
+  // After sd_bus_start(), which raised the buffer.
+  if (int size = broker.limits().link_send_buffer_bytes; size > 0) {
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) < 0) return -errno;
+  }
+  if ((r = sd_bus_attach_event(bus, loop, SD_EVENT_PRIORITY_NORMAL)) < 0) return r;
+  sd_event_source* after_auth = nullptr;
+  if ((r = sd_event_add_post(loop, &after_auth, &LinkServer::after_auth, self)) < 0) return r;
+  link->after_auth_.reset(after_auth);
+  broker.attach(link->holder_, *link);
+  out = std::move(link);
+  return 0;
+}
+
+void LinkServer::close(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  broker_.detach(holder_, *this);
+  if (bus_) sd_bus_close(bus_);
+  if (on_closed_) on_closed_(*this, reason);
+}
+
+// A child that stops reading would make us queue without bound: past the
+// limit it is cut off (and its service decides, per Restart=, what follows).
+void LinkServer::check_queue() {
+  uint64_t queued = 0;
+  if (closed_ || sd_bus_get_n_queued_write(bus_, &queued) < 0) return;
+  if (queued > broker_.limits().queued_messages_per_link) {
+    broker_.audit("quota", holder_, "queued=" + std::to_string(queued), "disconnected (child stopped reading)");
+    misbehaved_ = true;
+    close("it stopped reading (" + std::to_string(queued) + " messages queued)");
+  }
+}
+
+void LinkServer::capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept {
+  if (closed_) return;
+  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "CapabilityReceived", "usssto", cap.slot,
+                     to_string(cap.kind), cap.object.c_str(), rights_to_string(cap.rights).c_str(), granter_badge,
+                     capability_path(cap.slot).c_str());
+  check_queue();
+}
+
+void LinkServer::revoked(Slot slot) noexcept {
+  if (closed_) return;
+  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Revoked", "u", slot);
+  check_queue();
+}
+
+void LinkServer::child_spoke() {
+  child_spoke_ = true;
+  auto pending = std::move(pending_connections_);
+  for (auto& [fd, badge] : pending) connection(std::move(fd), badge);
+}
+
+void LinkServer::connection(unique_fd fd, std::uint64_t badge) noexcept {
+  if (closed_) return;
+  if (!child_spoke_) {
+    // Held, not dropped; bounded like the write queue.
+    if (pending_connections_.size() >= broker_.limits().queued_messages_per_link) {
+      broker_.audit("quota", holder_, "pending-connections=" + std::to_string(pending_connections_.size()),
+                    "disconnected (child never spoke)");
+      misbehaved_ = true;
+      close("it never spoke while connections queued up");
+      return;
+    }
+    pending_connections_.emplace_back(std::move(fd), badge);
+    return;
+  }
+  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Connection", "ht", fd.get(), badge);
+  check_queue();
+}
+
+void LinkServer::service_state_changed(const ServiceStatus& status) noexcept {
+  if (closed_) return;
+  sd_bus_message* m = nullptr;
+  int r = sd_bus_message_new_signal(bus_, &m, kLinkPath, kLinkInterface, "ServicePropertiesChanged");
+  if (r >= 0) r = sd_bus_message_append(m, "s", status.name.c_str());
+  if (r >= 0) r = append_service_properties(m, status);
+  if (r >= 0) r = sd_bus_send(bus_, m, nullptr);
+  sd_bus_message_unref(m);
+  check_queue();  // each message counts against the limit
+  if (closed_) return;
+  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "ServiceStateChanged", "sss", status.name.c_str(),
+                     status.active_state.c_str(), status.sub_state.c_str());
+  check_queue();
+}
+
+void LinkServer::reloaded() noexcept {
+  if (closed_) return;
+  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Reloaded", "");
+  check_queue();
+}
+
+}  // namespace vermilion

@@ -1,0 +1,113 @@
+#include "logs/output_capture.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <string_view>
+#include <utility>
+
+#include "platform/event_port.h"
+#include "common/unit_name.h"
+
+namespace vermilion {
+
+namespace {
+
+std::string identifier_for(std::string_view unit_name) {
+  if (unit_name.size() > kServiceSuffix.size() && unit_name.ends_with(kServiceSuffix))
+    unit_name.remove_suffix(kServiceSuffix.size());
+  return std::string(unit_name);
+}
+
+}  // namespace
+
+OutputCapture::OutputCapture(OutputCaptureOptions options, unique_fd read_end, unique_fd write_end)
+    : options_(std::move(options)),
+      syslog_identifier_(identifier_for(options_.unit_name)),
+      read_end_(std::move(read_end)),
+      write_end_(std::move(write_end)),
+      splitter_(options_.line_max),
+      buffer_(options_.buffer_bytes) {}
+
+int OutputCapture::create(sd_event* loop, OutputCaptureOptions options, std::unique_ptr<OutputCapture>& out) {
+  fd_pair pipe;
+  if (int r = make_pipe(pipe); r < 0) return r;
+  // Only our end is non-blocking: the service writes as to a terminal or
+  // journald's stream socket, waiting when we fall behind.
+  const int flags = ::fcntl(pipe.first.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(pipe.first.get(), F_SETFL, flags | O_NONBLOCK) < 0) return -errno;
+
+  std::unique_ptr<OutputCapture> log(
+      new OutputCapture(std::move(options), std::move(pipe.first), std::move(pipe.second)));
+  sd_event_source* raw = nullptr;
+  if (int r = sd_event_add_io(loop, &raw, log->read_end_.get(), EPOLLIN, &OutputCapture::on_readable, log.get());
+      r < 0)
+    return r;
+  log->source_.reset(raw);
+  if (int r = sd_event_source_set_priority(raw, log->options_.priority); r < 0) return r;
+  (void)sd_event_source_set_description(raw, ("log:" + log->options_.unit_name).c_str());
+  out = std::move(log);
+  return 0;
+}
+
+int OutputCapture::on_readable(sd_event_source*, int, std::uint32_t, void* userdata) {
+  auto* self = static_cast<OutputCapture*>(userdata);
+  const ssize_t n = self->read_once(kReadChunk);
+  // A failing read on our own pipe cannot get better; a negative return
+  // makes sd-event disable this source instead of spinning on it.
+  return n < 0 ? static_cast<int>(n) : 0;
+}
+
+ssize_t OutputCapture::read_once(std::size_t limit) {
+  std::array<char, kReadChunk> chunk;
+  limit = std::min(limit, chunk.size());
+  for (;;) {
+    const ssize_t n = ::read(read_end_.get(), chunk.data(), limit);
+    if (n > 0) {
+      const std::uint64_t now = clock_now_usec(CLOCK_REALTIME);
+      splitter_.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)),
+                     [this, now](std::string_view line) { emit(now, line); });
+      return n;
+    }
+    // n == 0 would be EOF, impossible while we hold the write end.
+    if (n == 0 || errno == EAGAIN) return 0;
+    if (errno != EINTR) return -errno;
+  }
+}
+
+int OutputCapture::drain() {
+  int available = 0;
+  if (::ioctl(read_end_.get(), FIONREAD, &available) < 0) return -errno;
+  auto left = static_cast<std::size_t>(available);
+  while (left > 0) {
+    const ssize_t n = read_once(left);
+    if (n < 0) return static_cast<int>(n);
+    if (n == 0) break;
+    left -= static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+void OutputCapture::flush_partial() {
+  const std::uint64_t now = clock_now_usec(CLOCK_REALTIME);
+  splitter_.flush([this, now](std::string_view line) { emit(now, line); });
+}
+
+void OutputCapture::emit(std::uint64_t realtime_usec, std::string_view text) {
+  const LogLine& line = buffer_.append(realtime_usec, std::string(text));
+  if (options_.journal) {
+    const int r = options_.journal->send({{"MESSAGE", line.text},
+                                          {"PRIORITY", "6"},
+                                          {"SYSLOG_IDENTIFIER", syslog_identifier_},
+                                          {"VERMILION_UNIT", options_.unit_name}});
+    if (r < 0) ++journal_dropped_;
+  }
+  if (listener_) listener_(line);
+}
+
+}  // namespace vermilion

@@ -1,0 +1,171 @@
+#include "platform/cgroup.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+
+#include "platform/file_io.h"
+
+namespace vermilion {
+namespace {
+
+std::string_view next_line(std::string_view& text) {
+  auto end = text.find('\n');
+  std::string_view line = text.substr(0, end);
+  text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+  return line;
+}
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape_mountinfo(std::string_view field) {
+  std::string out;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '\\' && i + 3 < field.size()) {
+      auto octal = field.substr(i + 1, 3);
+      bool ok = true;
+      int value = 0;
+      for (char c : octal) {
+        ok = ok && c >= '0' && c <= '7';
+        value = value * 8 + (c - '0');
+      }
+      if (ok) {
+        out.push_back(static_cast<char>(value));
+        i += 3;
+        continue;
+      }
+    }
+    out.push_back(field[i]);
+  }
+  return out;
+}
+
+std::string join_cgroup_path(const std::string& parent, std::string_view child) {
+  std::string path = parent;
+  if (path.empty() || path.back() != '/') path += '/';
+  path += child;
+  return path;
+}
+
+}  // namespace
+
+int find_cgroup2_mount(std::string_view mountinfo, std::string& mount_point, std::string& mount_root) {
+  while (!mountinfo.empty()) {
+    std::string_view line = next_line(mountinfo);
+    auto separator = line.find(" - ");
+    if (separator == std::string_view::npos) continue;
+    std::string_view after = line.substr(separator + 3);
+    if (after.substr(0, after.find(' ')) != "cgroup2") continue;
+    // Fields before the separator: id parent major:minor root mount-point ...
+    std::array<std::string_view, 5> fields{};
+    std::string_view before = line.substr(0, separator);
+    std::size_t count = 0;
+    while (count < fields.size() && !before.empty()) {
+      auto end = before.find(' ');
+      fields[count++] = before.substr(0, end);
+      before = end == std::string_view::npos ? std::string_view() : before.substr(end + 1);
+    }
+    if (count < fields.size()) continue;
+    mount_root = unescape_mountinfo(fields[3]);
+    mount_point = unescape_mountinfo(fields[4]);
+    return 0;
+  }
+  return -ENOENT;
+}
+
+int parse_unified_cgroup(std::string_view proc_cgroup, std::string& out) {
+  while (!proc_cgroup.empty()) {
+    std::string_view line = next_line(proc_cgroup);
+    if (line.substr(0, 3) == "0::") {
+      out = line.substr(3);
+      return 0;
+    }
+  }
+  return -ENOENT;
+}
+
+int discover_cgroup(CgroupLocation& out) {
+  std::string mountinfo, own;
+  int r = read_text_file("/proc/self/mountinfo", mountinfo);
+  if (r < 0) return r;
+  std::string mount_point, mount_root;
+  r = find_cgroup2_mount(mountinfo, mount_point, mount_root);
+  if (r < 0) return r;
+  std::string proc_cgroup;
+  r = read_text_file("/proc/self/cgroup", proc_cgroup);
+  if (r < 0) return r;
+  r = parse_unified_cgroup(proc_cgroup, own);
+  if (r < 0) return r;
+  // The mount may show only part of the hierarchy; our cgroup must lie in it.
+  std::string relative;
+  if (mount_root == "/") {
+    relative = own;
+  } else if (own == mount_root || own.starts_with(mount_root + "/")) {
+    relative = own.substr(mount_root.size());
+  } else {
+    return -ENOMEDIUM;
+  }
+  CgroupLocation location;
+  location.mount_point = mount_point;
+  location.own_cgroup = own;
+  location.own_directory = relative.empty() || relative == "/" ? mount_point : mount_point + relative;
+  // Moving a process between two children needs write access to the
+  // cgroup.procs of their common ancestor, which is our own cgroup.
+  location.writable = access(location.own_directory.c_str(), W_OK) == 0 &&
+                      access((location.own_directory + "/cgroup.procs").c_str(), W_OK) == 0;
+  out = std::move(location);
+  return 0;
+}
+
+std::string escape_cgroup_name(std::string_view name) {
+  static constexpr std::array<std::string_view, 4> kReserved = {"notify_on_release", "release_agent", "tasks",
+                                                                "cgroup.procs"};
+  bool needs_prefix = name.empty() || name[0] == '_' || name[0] == '.';
+  for (auto reserved : kReserved) needs_prefix = needs_prefix || name == reserved;
+  // Names like "cgroup.x" or "memory.x" look like controller files.
+  auto dot = name.find('.');
+  if (!needs_prefix && dot != std::string_view::npos) {
+    static constexpr std::array<std::string_view, 11> kControllers = {
+        "cgroup", "cpu", "cpuset", "io", "memory", "pids", "rdma", "hugetlb", "misc", "freezer", "blkio"};
+    for (auto controller : kControllers) needs_prefix = needs_prefix || name.substr(0, dot) == controller;
+  }
+  std::string out;
+  if (needs_prefix) out += '_';
+  out += name;
+  return out;
+}
+
+int CgroupTree::create(const CgroupLocation& location, pid_t owner, std::shared_ptr<CgroupTree>& out) {
+  std::string name = "vermilion-" + std::to_string(owner);
+  std::string directory = location.own_directory + "/" + name;
+  if (mkdir(directory.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
+  out.reset(new CgroupTree(directory, join_cgroup_path(location.own_cgroup, name)));
+  return 0;
+}
+
+CgroupTree::~CgroupTree() {
+  for (const auto& [name, users] : users_) rmdir((directory_ + "/" + name).c_str());
+  rmdir(directory_.c_str());
+}
+
+int CgroupTree::acquire_child(const std::string& service_name, std::string& name_in_tree) {
+  std::string name = escape_cgroup_name(service_name);
+  if (name.find('/') != std::string::npos || name == "." || name == "..") return -EINVAL;
+  std::string path = directory_ + "/" + name;
+  if (mkdir(path.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
+  ++users_[name];
+  name_in_tree = std::move(name);
+  return 0;
+}
+
+void CgroupTree::release_child(const std::string& name_in_tree) {
+  auto it = users_.find(name_in_tree);
+  if (it == users_.end()) return;
+  if (--it->second > 0) return;
+  users_.erase(it);
+  // EBUSY when processes are left: the directory stays for the next run.
+  rmdir((directory_ + "/" + name_in_tree).c_str());
+}
+
+}  // namespace vermilion

@@ -1,0 +1,119 @@
+#include "platform/cgroup_scope.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <set>
+
+#include "platform/file_io.h"
+
+namespace vermilion {
+namespace {
+
+// Enough rounds to catch processes forked while we signal, without looping
+// forever on a fork bomb.
+constexpr int kMaxSignalRounds = 16;
+
+}  // namespace
+
+int CgroupScope::create(std::shared_ptr<CgroupTree> tree, const std::string& service_name,
+                        std::unique_ptr<CgroupScope>& out) {
+  std::string name;
+  int r = tree->acquire_child(service_name, name);
+  if (r < 0) return r;
+  std::string procs = tree->directory() + "/" + name + "/cgroup.procs";
+  unique_fd procs_fd(open(procs.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!procs_fd) {
+    r = -errno;
+    tree->release_child(name);
+    return r;
+  }
+  out.reset(new CgroupScope(std::move(tree), std::move(name), std::move(procs_fd)));
+  return 0;
+}
+
+CgroupScope::CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd)
+    : tree_(std::move(tree)),
+      name_in_tree_(std::move(name)),
+      directory_(tree_->directory() + "/" + name_in_tree_),
+      cgroup_path_(tree_->cgroup_path() + "/" + name_in_tree_),
+      procs_fd_(std::move(procs_fd)) {}
+
+CgroupScope::~CgroupScope() {
+  procs_fd_.reset();
+  tree_->release_child(name_in_tree_);
+}
+
+int CgroupScope::read_pids(std::vector<pid_t>& out) const {
+  std::string text;
+  int r = read_text_file(directory_ + "/cgroup.procs", text);
+  if (r < 0) return r;
+  std::vector<pid_t> pids;
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  while (p < end) {
+    pid_t pid = 0;
+    auto [next, ec] = std::from_chars(p, end, pid);
+    if (ec == std::errc() && pid > 0) pids.push_back(pid);
+    p = std::find(next, end, '\n');
+    if (p < end) ++p;
+  }
+  out = std::move(pids);
+  return 0;
+}
+
+int CgroupScope::signal_all(int sig) {
+  std::set<pid_t> signalled;
+  if (sig == SIGKILL) {
+    std::vector<pid_t> pids;
+    int r = read_pids(pids);
+    if (r < 0) return r;
+    if (write_text_file(directory_ + "/cgroup.kill", "1") == 0) return static_cast<int>(pids.size());
+    // No cgroup.kill (kernels before 5.14): fall through to one by one.
+  }
+  for (int round = 0; round < kMaxSignalRounds; ++round) {
+    std::vector<pid_t> pids;
+    int r = read_pids(pids);
+    if (r < 0) return signalled.empty() ? r : static_cast<int>(signalled.size());
+    bool any_new = false;
+    for (pid_t pid : pids) {
+      if (!signalled.insert(pid).second) continue;
+      any_new = true;
+      // ESRCH: it exited meanwhile, which is what we wanted anyway.
+      if (kill(pid, sig) < 0 && errno != ESRCH) signalled.erase(pid);
+    }
+    if (!any_new) break;
+  }
+  return static_cast<int>(signalled.size());
+}
+
+bool CgroupScope::empty() {
+  std::string events;
+  // A cgroup we cannot read counts as empty: otherwise the supervisor would
+  // wait forever for processes it can no longer see.
+  if (read_text_file(directory_ + "/cgroup.events", events) < 0) return true;
+  return events.find("populated 1") == std::string::npos;
+}
+
+bool CgroupScope::contains(pid_t pid) {
+  if (pid <= 0) return false;
+  std::string text, path;
+  if (read_text_file("/proc/" + std::to_string(pid) + "/cgroup", text) < 0) return false;
+  if (parse_unified_cgroup(text, path) < 0) return false;
+  return path == cgroup_path_;
+}
+
+void CgroupScope::adopt(pid_t) {}
+
+void CgroupScope::on_spawned(pid_t pid) {
+  // The child writes itself in too; doing it here as well means the scope is
+  // populated before the child has even been scheduled.
+  std::string text = std::to_string(pid);
+  (void)!write(procs_fd_.get(), text.data(), text.size());
+}
+
+}  // namespace vermilion

@@ -1,0 +1,49 @@
+// A service's processes as one cgroup v2 directory: nothing escapes it by
+// forking, setsid() or double-forking, and the kernel tells us (via
+// cgroup.events) when the last process is gone.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/cgroup.h"
+#include "platform/process_scope.h"
+#include "common/unique_fd.h"
+
+namespace vermilion {
+
+class CgroupScope final : public LinuxProcessScope {
+ public:
+  [[nodiscard]] static int create(std::shared_ptr<CgroupTree> tree, const std::string& service_name,
+                                  std::unique_ptr<CgroupScope>& out);
+  ~CgroupScope() override;
+
+  // SIGKILL goes through cgroup.kill where the kernel has it, which also
+  // catches processes forked while we kill. Other signals go to each PID in
+  // cgroup.procs, re-reading until no new PID shows up.
+  int signal_all(int sig) override;
+  [[nodiscard]] bool empty() override;
+  [[nodiscard]] bool contains(pid_t pid) override;
+  // Membership is the cgroup's; a process outside it is not ours to kill.
+  void adopt(pid_t pid) override;
+
+  [[nodiscard]] int join_fd() const override { return procs_fd_.get(); }
+  void on_spawned(pid_t pid) override;
+  [[nodiscard]] std::string events_path() const override { return directory_ + "/cgroup.events"; }
+
+  [[nodiscard]] const std::string& directory() const { return directory_; }
+  [[nodiscard]] const std::string& cgroup_path() const { return cgroup_path_; }
+
+ private:
+  CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd);
+  [[nodiscard]] int read_pids(std::vector<pid_t>& out) const;
+
+  std::shared_ptr<CgroupTree> tree_;
+  std::string name_in_tree_;
+  std::string directory_;
+  std::string cgroup_path_;
+  unique_fd procs_fd_;
+};
+
+}  // namespace vermilion

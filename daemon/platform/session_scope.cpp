@@ -1,0 +1,120 @@
+#include "platform/session_scope.h"
+
+#include <signal.h>
+#include "platform/pidfd.h"
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "common/unique_fd.h"
+
+namespace vermilion {
+namespace {
+
+constexpr int kMaxSignalRounds = 16;
+
+}  // namespace
+
+void SessionScope::remember(pid_t pid) {
+  ProcStat stat;
+  if (read_proc_stat(pid, stat) == 0) known_[pid] = stat.start_time;
+}
+
+void SessionScope::on_spawned(pid_t pid) {
+  sessions_.insert(pid);  // the child's setsid() makes its PID a session ID
+  remember(pid);
+}
+
+void SessionScope::adopt(pid_t pid) {
+  if (pid > 0) remember(pid);
+}
+
+int SessionScope::members(std::vector<ProcStat>& out) {
+  std::vector<ProcStat> all;
+  int r = list_processes(all);
+  if (r < 0) return r;
+  const pid_t self = getpid();
+  std::map<pid_t, std::vector<std::size_t>> children;
+  std::vector<std::size_t> queue;
+  std::vector<bool> member(all.size(), false);
+  std::set<pid_t> live_sessions;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const ProcStat& p = all[i];
+    live_sessions.insert(p.session);
+    live_sessions.insert(p.pid);
+    if (p.state == 'Z' || p.pid == self || p.pid == 1) continue;
+    children[p.ppid].push_back(i);
+    auto known = known_.find(p.pid);
+    if (sessions_.count(p.session) > 0 || (known != known_.end() && known->second == p.start_time)) {
+      member[i] = true;
+      queue.push_back(i);
+    }
+  }
+  while (!queue.empty()) {
+    std::size_t i = queue.back();
+    queue.pop_back();
+    auto it = children.find(all[i].pid);
+    if (it == children.end()) continue;
+    for (std::size_t child : it->second) {
+      if (member[child]) continue;
+      member[child] = true;
+      queue.push_back(child);
+    }
+  }
+  std::vector<ProcStat> result;
+  std::map<pid_t, std::uint64_t> known;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!member[i]) continue;
+    result.push_back(all[i]);
+    known[all[i].pid] = all[i].start_time;
+  }
+  // Remembering today's members keeps a daemon that later loses its parent.
+  known_ = std::move(known);
+  std::erase_if(sessions_, [&](pid_t session) { return live_sessions.count(session) == 0; });
+  out = std::move(result);
+  return 0;
+}
+
+int SessionScope::signal_all(int sig) {
+  std::map<pid_t, std::uint64_t> attempted;
+  int signalled = 0;
+  for (int round = 0; round < kMaxSignalRounds; ++round) {
+    std::vector<ProcStat> current;
+    int r = members(current);
+    if (r < 0) return signalled == 0 ? r : signalled;
+    bool any_new = false;
+    for (const ProcStat& p : current) {
+      auto it = attempted.find(p.pid);
+      if (it != attempted.end() && it->second == p.start_time) continue;
+      any_new = true;
+      attempted[p.pid] = p.start_time;
+      // The pidfd pins the process; checking the start time after opening it
+      // proves it is the one the scan saw, not a new owner of the PID.
+      unique_fd pidfd(pidfd_open(p.pid, 0));
+      if (!pidfd) continue;
+      ProcStat now;
+      if (read_proc_stat(p.pid, now) < 0 || now.start_time != p.start_time) continue;
+      if (pidfd_send_signal(pidfd.get(), sig, nullptr, 0) == 0) ++signalled;
+    }
+    if (!any_new) break;
+  }
+  return signalled;
+}
+
+bool SessionScope::empty() {
+  std::vector<ProcStat> current;
+  if (members(current) < 0) return true;
+  return current.empty();
+}
+
+bool SessionScope::contains(pid_t pid) {
+  std::vector<ProcStat> current;
+  if (members(current) < 0) return false;
+  for (const ProcStat& p : current) {
+    if (p.pid == pid) return true;
+  }
+  return false;
+}
+
+}  // namespace vermilion

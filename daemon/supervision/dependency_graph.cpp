@@ -1,0 +1,160 @@
+#include "supervision/dependency_graph.h"
+
+#include <algorithm>
+
+namespace vermilion {
+
+const DependencyGraph::Names& DependencyGraph::lookup(const std::map<std::string, Names>& m,
+                                                      const std::string& name) {
+  static const Names kEmpty;
+  auto it = m.find(name);
+  return it == m.end() ? kEmpty : it->second;
+}
+
+std::vector<std::string> DependencyGraph::rebuild(
+    const std::map<std::string, const ServiceConfig*>& units,
+    const std::function<std::string(const std::string&)>& canonical) {
+  for (auto* m : {&after_, &before_, &requires_, &requisite_, &wants_, &required_by_, &bound_by_,
+                  &conflicts_})
+    m->clear();
+  auto order = [&](const std::string& later, const std::string& earlier) {
+    if (later == earlier) return;
+    after_[later].insert(earlier);
+    before_[earlier].insert(later);
+  };
+  for (const auto& [name, config] : units) {
+    for (const auto& n : config->after) order(name, canonical(n));
+    for (const auto& n : config->before) order(canonical(n), name);
+    for (const auto* list : {&config->requires_, &config->binds_to}) {
+      for (const auto& n : *list) {
+        std::string dep = canonical(n);
+        if (dep == name) continue;
+        requires_[name].insert(dep);
+        required_by_[dep].insert(name);
+      }
+    }
+    for (const auto& n : config->binds_to) {
+      std::string dep = canonical(n);
+      if (dep != name) bound_by_[dep].insert(name);
+    }
+    for (const auto& n : config->requisite) {
+      std::string dep = canonical(n);
+      if (dep == name) continue;
+      requisite_[name].insert(dep);
+      required_by_[dep].insert(name);
+    }
+    for (const auto& n : config->wants)
+      if (canonical(n) != name) wants_[name].insert(canonical(n));
+    // [Install] WantedBy=/RequiredBy= naming services: the reverse edges.
+    for (const auto& n : config->wanted_by)
+      if (units.count(canonical(n))) wants_[canonical(n)].insert(name);
+    for (const auto& n : config->required_by) {
+      std::string other = canonical(n);
+      if (!units.count(other) || other == name) continue;
+      requires_[other].insert(name);
+      required_by_[name].insert(other);
+    }
+    for (const auto& n : config->conflicts) {
+      std::string other = canonical(n);
+      if (other == name) continue;
+      conflicts_[name].insert(other);
+      conflicts_[other].insert(name);
+    }
+  }
+  return break_cycles();
+}
+
+// Tarjan's strongly connected components over "after" edges, iteratively so
+// depth never depends on the graph. Every component with more than one unit
+// is a cycle: its internal ordering edges are dropped.
+std::vector<std::string> DependencyGraph::break_cycles() {
+  std::vector<std::string> messages;
+  std::map<std::string, int> index, low;
+  std::set<std::string> on_stack;
+  std::vector<std::string> stack;
+  int counter = 0;
+  std::vector<std::string> nodes;
+  for (const auto& [n, _] : after_) nodes.push_back(n);
+
+  struct Frame {
+    std::string node;
+    std::vector<std::string> next;
+    std::size_t i = 0;
+  };
+  std::vector<std::vector<std::string>> components;
+  for (const auto& root : nodes) {
+    if (index.count(root)) continue;
+    std::vector<Frame> frames;
+    auto push = [&](const std::string& n) {
+      index[n] = low[n] = counter++;
+      stack.push_back(n);
+      on_stack.insert(n);
+      const Names& succ = lookup(after_, n);
+      frames.push_back({n, std::vector<std::string>(succ.begin(), succ.end()), 0});
+    };
+    push(root);
+    while (!frames.empty()) {
+      Frame& f = frames.back();
+      if (f.i < f.next.size()) {
+        const std::string w = f.next[f.i++];
+        if (!index.count(w)) {
+          push(w);
+        } else if (on_stack.count(w)) {
+          low[f.node] = std::min(low[f.node], index[w]);
+        }
+        continue;
+      }
+      std::string v = f.node;
+      frames.pop_back();
+      if (!frames.empty()) low[frames.back().node] = std::min(low[frames.back().node], low[v]);
+      if (low[v] == index[v]) {
+        std::vector<std::string> component;
+        for (;;) {
+          std::string w = stack.back();
+          stack.pop_back();
+          on_stack.erase(w);
+          component.push_back(w);
+          if (w == v) break;
+        }
+        if (component.size() > 1) components.push_back(std::move(component));
+      }
+    }
+  }
+
+  for (auto& component : components) {
+    Names members(component.begin(), component.end());
+    // Name one concrete cycle: walk "after" edges inside the component from
+    // its smallest member until a unit repeats.
+    std::vector<std::string> path{*members.begin()};
+    std::set<std::string> seen{path.back()};
+    for (;;) {
+      const Names& succ = lookup(after_, path.back());
+      auto next = std::find_if(succ.begin(), succ.end(),
+                               [&](const std::string& s) { return members.count(s) > 0; });
+      path.push_back(*next);
+      if (!seen.insert(*next).second) break;
+    }
+    auto start = std::find(path.begin(), path.end(), path.back());
+    std::string text = "ordering cycle found: ";
+    for (auto it = start; it != path.end(); ++it) {
+      if (it != start) text += " after ";
+      text += *it;
+    }
+    text += "; ignoring the ordering among ";
+    bool first = true;
+    for (const auto& m : members) {
+      text += (first ? "" : ", ") + m;
+      first = false;
+    }
+    messages.push_back(text);
+    for (const auto& m : members) {
+      for (const auto& other : members) {
+        after_[m].erase(other);
+        before_[m].erase(other);
+      }
+    }
+  }
+  return messages;
+}
+
+}  // namespace vermilion

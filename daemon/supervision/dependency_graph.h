@@ -1,0 +1,50 @@
+// Who needs whom and who starts after whom, built once per (re)load from the
+// units' configurations. Ordering cycles are found here and broken: their
+// edges are dropped (with a message naming the cycle), so every unit in or
+// around a cycle still starts.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "units/unit_config.h"
+
+namespace vermilion {
+
+class DependencyGraph {
+ public:
+  using Names = std::set<std::string>;
+
+  // `units` maps canonical names to configurations; `canonical` maps any
+  // name (alias or canonical) to the canonical one. Returns one message per
+  // ordering cycle broken.
+  std::vector<std::string> rebuild(const std::map<std::string, const ServiceConfig*>& units,
+                                   const std::function<std::string(const std::string&)>& canonical);
+
+  // Units that `name` is ordered after (After=, and others' Before=).
+  [[nodiscard]] const Names& after(const std::string& name) const { return lookup(after_, name); }
+  // Units ordered after `name`.
+  [[nodiscard]] const Names& before(const std::string& name) const { return lookup(before_, name); }
+  // Requires= and BindsTo= (and others' RequiredBy=): must start with it.
+  [[nodiscard]] const Names& requirements(const std::string& name) const { return lookup(requires_, name); }
+  [[nodiscard]] const Names& requisites(const std::string& name) const { return lookup(requisite_, name); }
+  // Wants= and others' WantedBy=.
+  [[nodiscard]] const Names& wants(const std::string& name) const { return lookup(wants_, name); }
+  // Units whose Requires=/BindsTo=/Requisite= name this one: they stop with it.
+  [[nodiscard]] const Names& required_by(const std::string& name) const { return lookup(required_by_, name); }
+  // Units with BindsTo= on this one: they stop whenever it goes down.
+  [[nodiscard]] const Names& bound_by(const std::string& name) const { return lookup(bound_by_, name); }
+  [[nodiscard]] const Names& conflicts(const std::string& name) const { return lookup(conflicts_, name); }
+
+ private:
+  static const Names& lookup(const std::map<std::string, Names>& m, const std::string& name);
+  std::vector<std::string> break_cycles();
+
+  std::map<std::string, Names> after_, before_, requires_, requisite_, wants_, required_by_,
+      bound_by_, conflicts_;
+};
+
+}  // namespace vermilion

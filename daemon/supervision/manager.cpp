@@ -1,0 +1,587 @@
+#include "supervision/manager.h"
+
+#include <algorithm>
+
+#include "common/unit_name.h"
+
+namespace vermilion {
+
+// Services arm timers and watch pidfds through this port; when one fires,
+// the manager drains its queues right after, as after every other event.
+class Manager::DrainingPort final : public EventPort {
+ public:
+  DrainingPort(EventPort& inner, Manager& manager) : inner_(inner), manager_(manager) {}
+  [[nodiscard]] usec_t now_monotonic() const override { return inner_.now_monotonic(); }
+  [[nodiscard]] usec_t now_realtime() const override { return inner_.now_realtime(); }
+  [[nodiscard]] std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) override {
+    return inner_.make_timer([this, fire = std::move(on_fire)] {
+      fire();
+      manager_.process_queues();
+    });
+  }
+  [[nodiscard]] std::unique_ptr<FdWatch> watch_readable(int fd, std::function<void()> on_ready) override {
+    return inner_.watch_readable(fd, [this, ready = std::move(on_ready)] {
+      ready();
+      manager_.process_queues();
+    });
+  }
+
+ private:
+  EventPort& inner_;
+  Manager& manager_;
+};
+
+namespace {
+
+bool is_down(ActiveState s) { return s == ActiveState::inactive || s == ActiveState::failed; }
+bool is_up(ActiveState s) { return s == ActiveState::active || s == ActiveState::reloading; }
+
+}  // namespace
+
+Manager::Manager(UnitSource& source, SystemOps& ops, EventPort& port, ManagerObserver& observer,
+                 ManagerOptions options, LogFdProvider log_fd_for)
+    : source_(source),
+      ops_(ops),
+      port_(std::make_unique<DrainingPort>(port, *this)),
+      observer_(observer),
+      options_(std::move(options)),
+      log_fd_for_(std::move(log_fd_for)) {}
+
+Manager::~Manager() {
+  // Services go first: their timers live in the draining port.
+  units_.clear();
+}
+
+// ---- units ---------------------------------------------------------------------
+
+std::string Manager::canonical(const std::string& name) const {
+  auto it = aliases_.find(name);
+  return it == aliases_.end() ? name : it->second;
+}
+
+Manager::Unit& Manager::add_unit(ServiceConfig config) {
+  std::string name = config.name;
+  for (const auto& alias : config.aliases)
+    if (alias != name) aliases_[alias] = name;
+  auto unit = std::make_unique<Unit>();
+  int log_fd = log_fd_for_ ? log_fd_for_(name) : -1;
+  unit->service = std::make_unique<Service>(
+      std::make_shared<const ServiceConfig>(std::move(config)),
+      ServiceEnvironment{ops_, *port_, *this, options_.notify_socket, options_.user_manager,
+                         options_.spawn_hook},
+      log_fd);
+  Unit& ref = *unit;
+  units_[name] = std::move(unit);
+  return ref;
+}
+
+void Manager::load_units(Diagnostics& diags) {
+  for (const auto& name : source_.list_units()) {
+    if (units_.count(name)) continue;
+    add_unit(source_.load(name, diags));
+  }
+  rebuild_graph();
+  observer_.on_units_changed();
+}
+
+void Manager::reload_units(Diagnostics& diags) {
+  std::set<std::string> listed;
+  aliases_.clear();
+  for (const auto& name : source_.list_units()) {
+    listed.insert(name);
+    ServiceConfig config = source_.load(name, diags);
+    for (const auto& alias : config.aliases)
+      if (alias != config.name) aliases_[alias] = config.name;
+    auto it = units_.find(config.name);
+    if (it == units_.end()) {
+      add_unit(std::move(config));
+    } else {
+      it->second->removed = false;
+      it->second->service->replace_config(std::make_shared<const ServiceConfig>(std::move(config)));
+    }
+  }
+  // Instances loaded on demand are not listed; they stay while their
+  // template (or own file) still loads.
+  for (auto& [name, unit] : units_) {
+    if (listed.count(name)) continue;
+    Diagnostics quiet;
+    ServiceConfig config = source_.load(name, quiet);
+    if (config.load_state == LoadState::not_found) {
+      unit->removed = true;
+    } else {
+      diags.append(quiet);
+      unit->service->replace_config(std::make_shared<const ServiceConfig>(std::move(config)));
+    }
+  }
+  remove_vanished_units();
+  rebuild_graph();
+  observer_.on_units_changed();
+}
+
+void Manager::remove_vanished_units() {
+  bool removed_any = false;
+  for (auto it = units_.begin(); it != units_.end();) {
+    Unit& unit = *it->second;
+    if (unit.removed && !unit.job && is_down(unit.service->active_state())) {
+      // Destroyed at the next drain: we may be inside one of its callbacks.
+      graveyard_.push_back(std::move(it->second));
+      it = units_.erase(it);
+      removed_any = true;
+    } else {
+      ++it;
+    }
+  }
+  if (removed_any) {
+    for (auto it = aliases_.begin(); it != aliases_.end();)
+      it = units_.count(it->second) ? std::next(it) : aliases_.erase(it);
+  }
+}
+
+void Manager::rebuild_graph() {
+  std::map<std::string, const ServiceConfig*> configs;
+  for (const auto& [name, unit] : units_) configs[name] = &unit->service->config();
+  for (const auto& message : graph_.rebuild(configs, [this](const std::string& n) { return canonical(n); }))
+    observer_.on_manager_message(Severity::error, message);
+}
+
+Manager::Unit* Manager::resolve(const std::string& name, bool load_if_missing) {
+  auto normalized = normalize_service_name(name);
+  if (!normalized) return nullptr;
+  std::string full = canonical(*normalized);
+  auto it = units_.find(full);
+  if (it != units_.end()) return it->second.get();
+  if (!load_if_missing) return nullptr;
+  // Instances of templates (and units added since the last reload) load on
+  // first use, as in systemd.
+  Diagnostics diags;
+  ServiceConfig config = source_.load(full, diags);
+  for (const auto& d : diags.items()) observer_.on_manager_message(d.severity, format_diagnostic(d));
+  if (config.load_state == LoadState::not_found) return nullptr;
+  Unit& unit = add_unit(std::move(config));
+  rebuild_graph();
+  observer_.on_units_changed();
+  return &unit;
+}
+
+Service* Manager::find(const std::string& name) {
+  Unit* unit = resolve(name, false);
+  return unit ? unit->service.get() : nullptr;
+}
+
+std::vector<const Service*> Manager::services() const {
+  std::vector<const Service*> out;
+  out.reserve(units_.size());
+  for (const auto& [_, unit] : units_) out.push_back(unit->service.get());
+  return out;
+}
+
+const Service* Manager::owner_of(pid_t pid) const {
+  auto it = pid_owner_.find(pid);
+  if (it == pid_owner_.end()) return nullptr;
+  auto unit = units_.find(it->second);
+  return unit == units_.end() ? nullptr : unit->second->service.get();
+}
+
+bool Manager::has_jobs() const {
+  return std::any_of(units_.begin(), units_.end(), [](const auto& u) { return u.second->job.has_value(); });
+}
+
+std::optional<JobType> Manager::job_of(const std::string& name) const {
+  auto normalized = normalize_service_name(name);
+  if (!normalized) return std::nullopt;
+  auto it = units_.find(canonical(*normalized));
+  if (it == units_.end() || !it->second->job) return std::nullopt;
+  return it->second->job->type;
+}
+
+// ---- requests ----------------------------------------------------------------
+
+EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallback done) {
+  if (!normalize_service_name(name)) return {false, "invalid unit name '" + name + "'"};
+  Unit* root = resolve(name, true);
+  if (!root) return {false, "unit " + *normalize_service_name(name) + " not found"};
+  const std::string root_name = root->service->name();
+  if (type != JobType::stop && root->service->config().load_state != LoadState::loaded)
+    return {false, "unit " + root_name + " is not loaded properly (" +
+                       to_string(root->service->config().load_state) + ")"};
+
+  if (type == JobType::start || type == JobType::restart) {
+    // The requirement closure must be loadable before anything is queued.
+    std::vector<std::string> todo{root_name};
+    std::set<std::string> seen;
+    std::vector<std::pair<Unit*, bool>> pulled;  // unit, required
+    while (!todo.empty()) {
+      std::string current = todo.back();
+      todo.pop_back();
+      if (!seen.insert(current).second) continue;
+      Unit* unit = resolve(current, true);
+      pulled.push_back({unit, true});
+      for (const auto& dep : graph_.requisites(current)) {
+        Unit* r = resolve(dep, true);
+        if (!r || !is_up(r->service->active_state()))
+          return {false, "requisite " + dep + " of " + current + " is not active"};
+      }
+      for (const auto& dep : graph_.requirements(current)) {
+        Unit* r = resolve(dep, true);
+        if (!r) return {false, "unit " + dep + " required by " + current + " not found"};
+        if (r->service->config().load_state != LoadState::loaded)
+          return {false, "unit " + dep + " required by " + current + " is not loaded properly (" +
+                             to_string(r->service->config().load_state) + ")"};
+        todo.push_back(r->service->name());
+      }
+      for (const auto& dep : graph_.wants(current)) {
+        Unit* w = resolve(dep, true);
+        if (w && w->service->config().load_state == LoadState::loaded)
+          todo.push_back(w->service->name());
+        else
+          observer_.on_manager_message(Severity::warning,
+                                       current + " wants " + dep + ", which is not loadable; skipping it");
+      }
+    }
+    for (auto& [unit, _] : pulled) {
+      const std::string& n = unit->service->name();
+      if (unit == root)
+        add_job(*unit, type, std::move(done));
+      else if (!unit->job || unit->job->type == JobType::stop)
+        add_job(*unit, JobType::start, {});
+      for (const auto& other : graph_.conflicts(n)) {
+        Unit* c = resolve(other, false);
+        if (c && !is_down(c->service->active_state())) add_job(*c, JobType::stop, {});
+      }
+    }
+    if (type == JobType::restart) {
+      // Units that require this one restart with it, if they are running.
+      for (const auto& dependent : graph_.required_by(root_name)) {
+        Unit* d = resolve(dependent, false);
+        if (d && is_up(d->service->active_state()) && !d->job) add_job(*d, JobType::restart, {});
+      }
+    }
+  } else if (type == JobType::stop) {
+    add_job(*root, JobType::stop, std::move(done));
+    // Whatever requires a stopped unit stops too.
+    std::vector<std::string> todo{root_name};
+    std::set<std::string> seen;
+    while (!todo.empty()) {
+      std::string current = todo.back();
+      todo.pop_back();
+      if (!seen.insert(current).second) continue;
+      for (const auto& dependent : graph_.required_by(current)) {
+        Unit* d = resolve(dependent, false);
+        if (!d || is_down(d->service->active_state())) continue;
+        if (!d->job || d->job->type != JobType::stop) add_job(*d, JobType::stop, {});
+        todo.push_back(dependent);
+      }
+    }
+  } else {
+    add_job(*root, JobType::reload, std::move(done));
+  }
+  process_queues();
+  return {};
+}
+
+void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
+  if (unit.job) {
+    Job& existing = *unit.job;
+    bool same = existing.type == type ||
+                (existing.type == JobType::restart && type == JobType::start);
+    if (same) {
+      if (done) existing.waiters.push_back(std::move(done));
+      return;
+    }
+    // A newer, different request wins; whoever waited on the old one hears so.
+    for (auto& w : existing.waiters)
+      if (w) finished_callbacks_.push_back({std::move(w), JobResult::canceled});
+    observer_.on_job_finished(unit.service->name(), existing.type, JobResult::canceled);
+    unit.job.reset();
+  }
+  unit.job = Job{type, false, false, {}};
+  if (done) unit.job->waiters.push_back(std::move(done));
+}
+
+void Manager::finish_job(Unit& unit, JobResult result) {
+  if (!unit.job) return;
+  Job job = std::move(*unit.job);
+  unit.job.reset();
+  observer_.on_job_finished(unit.service->name(), job.type, result);
+  for (auto& w : job.waiters)
+    if (w) finished_callbacks_.push_back({std::move(w), result});
+  bool start_like = job.type == JobType::start || job.type == JobType::restart;
+  if (start_like && result != JobResult::done && result != JobResult::skipped)
+    fail_dependent_jobs(unit.service->name());
+}
+
+// A unit that failed to start takes down the waiting start jobs of units that
+// require it, transitively (a worklist, not recursion).
+void Manager::fail_dependent_jobs(const std::string& failed_unit) {
+  std::vector<std::string> todo{failed_unit};
+  while (!todo.empty()) {
+    std::string current = todo.back();
+    todo.pop_back();
+    for (const auto& dependent : graph_.required_by(current)) {
+      Unit* d = resolve(dependent, false);
+      if (!d || !d->job || d->job->running) continue;
+      if (d->job->type != JobType::start && d->job->type != JobType::restart) continue;
+      observer_.on_manager_message(Severity::error, "dependency failed for " + dependent + ": " +
+                                                        current + " did not start");
+      Job job = std::move(*d->job);
+      d->job.reset();
+      observer_.on_job_finished(dependent, job.type, JobResult::dependency);
+      for (auto& w : job.waiters)
+        if (w) finished_callbacks_.push_back({std::move(w), JobResult::dependency});
+      todo.push_back(dependent);
+    }
+  }
+}
+
+bool Manager::runnable(const std::string& name, const Unit& unit) const {
+  const Job& job = *unit.job;
+  auto job_on = [this](const std::string& other) -> const Job* {
+    auto it = units_.find(other);
+    return it == units_.end() || !it->second->job ? nullptr : &*it->second->job;
+  };
+  auto is_stop_phase = [](const Job& j) {
+    return j.type == JobType::stop || (j.type == JobType::restart && !j.restart_stopped);
+  };
+  if (is_stop_phase(job)) {
+    // Reverse order: whatever starts after us stops before us.
+    for (const auto& later : graph_.before(name)) {
+      const Job* other = job_on(later);
+      if (other && is_stop_phase(*other)) return false;
+    }
+    return true;
+  }
+  if (unit.service->is_stopping()) return false;
+  for (const auto& earlier : graph_.after(name))
+    if (job_on(earlier)) return false;
+  // A stop goes before a start it is ordered with, whichever the direction.
+  for (const auto& later : graph_.before(name)) {
+    const Job* other = job_on(later);
+    if (other && is_stop_phase(*other)) return false;
+  }
+  return true;
+}
+
+void Manager::run_job(Unit& unit) {
+  Job& job = *unit.job;
+  Service& s = *unit.service;
+  job.running = true;
+  if (job.type == JobType::stop || (job.type == JobType::restart && !job.restart_stopped)) {
+    if (s.stop() == StopOutcome::already_inactive) {
+      if (job.type == JobType::stop) {
+        finish_job(unit, JobResult::done);
+      } else {
+        job.restart_stopped = true;
+        job.running = false;
+      }
+    }
+    return;
+  }
+  if (job.type == JobType::reload) {
+    switch (s.reload()) {
+      case ReloadOutcome::reloading: return;
+      case ReloadOutcome::failed: finish_job(unit, JobResult::failed); return;
+      case ReloadOutcome::not_active:
+      case ReloadOutcome::not_reloadable: finish_job(unit, JobResult::invalid); return;
+    }
+    return;
+  }
+  switch (s.start()) {
+    case StartOutcome::started: return;
+    case StartOutcome::already_active:
+      if (is_up(s.active_state())) finish_job(unit, JobResult::done);
+      return;  // activating: wait for it
+    case StartOutcome::busy: job.running = false; return;
+    case StartOutcome::not_loaded: finish_job(unit, JobResult::failed); return;
+    case StartOutcome::condition_failed: finish_job(unit, JobResult::skipped); return;
+    case StartOutcome::start_limit_hit: finish_job(unit, JobResult::failed); return;
+  }
+}
+
+void Manager::start_boot_units() {
+  std::vector<std::string> names;
+  for (const auto& [name, unit] : units_)
+    if (unit->service->config().start_at_boot) names.push_back(name);
+  for (const auto& name : names) {
+    EnqueueResult r = enqueue(JobType::start, name);
+    if (!r.ok) observer_.on_manager_message(Severity::error, "cannot start " + name + ": " + r.error);
+  }
+}
+
+void Manager::stop_all(std::function<void()> done) {
+  all_stopped_ = std::move(done);
+  for (auto& [name, unit] : units_) {
+    if (!is_down(unit->service->active_state()) || unit->job) add_job(*unit, JobType::stop, {});
+  }
+  process_queues();
+}
+
+void Manager::reset_failed(const std::string& name) {
+  if (Service* s = find(name)) s->reset_failed();
+  process_queues();
+}
+
+// ---- events -----------------------------------------------------------------
+
+void Manager::on_child_exited(pid_t pid, ExitInfo info) {
+  auto it = pid_owner_.find(pid);
+  if (it != pid_owner_.end()) {
+    auto unit = units_.find(it->second);
+    if (unit != units_.end()) unit->second->service->on_process_exited(pid, info);
+  }
+  // Whatever died, a stopping service may now be empty.
+  for (auto& [_, unit] : units_) unit->service->on_scope_maybe_empty();
+  process_queues();
+}
+
+void Manager::on_notify(pid_t sender, const NotifyMessage& message) {
+  auto it = pid_owner_.find(sender);
+  Service* target = nullptr;
+  if (it != pid_owner_.end()) {
+    auto unit = units_.find(it->second);
+    if (unit != units_.end()) target = unit->second->service.get();
+  }
+  if (!target) {
+    // Not a main or control process: some other process of a service
+    // (allowed with NotifyAccess=all, refused by the service otherwise).
+    for (auto& [_, unit] : units_) {
+      if (!is_down(unit->service->active_state()) && unit->service->owns_process(sender)) {
+        target = unit->service.get();
+        break;
+      }
+    }
+  }
+  if (target)
+    target->on_notify(sender, message);
+  else if (message.actionable())
+    observer_.on_manager_message(Severity::warning,
+                                 "notification from PID " + std::to_string(sender) +
+                                     ", which belongs to no service, ignored");
+  process_queues();
+}
+
+// ---- ServiceListener ----------------------------------------------------------
+
+void Manager::on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept {
+  transitions_.push_back(
+      {service.name(), StateChange{old_active, service.active_state(), old_sub, service.sub_state()}});
+}
+
+void Manager::on_pid_attached(Service& service, pid_t pid) noexcept { pid_owner_[pid] = service.name(); }
+
+void Manager::on_pid_detached(Service& service, pid_t pid) noexcept {
+  auto it = pid_owner_.find(pid);
+  if (it != pid_owner_.end() && it->second == service.name()) pid_owner_.erase(it);
+}
+
+void Manager::on_service_message(Service& service, std::string_view message) noexcept {
+  observer_.on_unit_message(service, message);
+}
+
+// ---- the queues ---------------------------------------------------------------
+
+void Manager::handle_transition(const Transition& transition) {
+  auto it = units_.find(transition.unit);
+  if (it == units_.end()) return;
+  Unit& unit = *it->second;
+  const StateChange& t = transition.change;
+  observer_.on_unit_state_changed(*unit.service, t);
+
+  if (unit.job && unit.job->running) {
+    Job& job = *unit.job;
+    bool stop_phase = job.type == JobType::stop || (job.type == JobType::restart && !job.restart_stopped);
+    if (stop_phase) {
+      if (is_down(t.new_active)) {
+        if (job.type == JobType::stop) {
+          finish_job(unit, JobResult::done);
+        } else {
+          job.restart_stopped = true;
+          job.running = false;
+        }
+      }
+    } else if (job.type == JobType::reload) {
+      if (t.old_sub == SubState::reload && t.new_sub != SubState::reload)
+        finish_job(unit, unit.service->last_reload_failed() || !is_up(t.new_active) ? JobResult::failed
+                                                                                      : JobResult::done);
+    } else if (is_up(t.new_active)) {
+      finish_job(unit, JobResult::done);
+    } else if (t.new_active == ActiveState::failed) {
+      finish_job(unit, JobResult::failed);
+    } else if (t.new_active == ActiveState::inactive && !is_down(t.old_active)) {
+      // A oneshot that ran to completion without RemainAfterExit=.
+      finish_job(unit, unit.service->result() == ServiceResult::success ? JobResult::done
+                                                                        : JobResult::failed);
+    }
+  }
+
+  // BindsTo=: checked once this event is fully handled, so a unit that goes
+  // down only to restart (failed -> auto-restart) takes nobody with it.
+  if (is_down(t.new_active) && !is_down(t.old_active)) bound_checks_.insert(transition.unit);
+}
+
+void Manager::stop_units_bound_to_down_ones() {
+  std::set<std::string> checks = std::exchange(bound_checks_, {});
+  for (const auto& name : checks) {
+    Unit* down = resolve(name, false);
+    if (down && !is_down(down->service->active_state())) continue;
+    for (const auto& bound : graph_.bound_by(name)) {
+      Unit* b = resolve(bound, false);
+      if (!b || is_down(b->service->active_state())) continue;
+      if (b->job && b->job->type == JobType::stop) continue;
+      observer_.on_manager_message(Severity::warning,
+                                   bound + " is bound to " + name + ", which went down; stopping it");
+      add_job(*b, JobType::stop, {});
+    }
+  }
+}
+
+void Manager::process_queues() {
+  if (draining_) return;  // the outer drain picks up whatever was queued
+  draining_ = true;
+  graveyard_.clear();
+  for (bool progress = true; progress;) {
+    progress = false;
+    while (!transitions_.empty()) {
+      Transition t = std::move(transitions_.front());
+      transitions_.pop_front();
+      handle_transition(t);
+      progress = true;
+    }
+    if (!bound_checks_.empty()) {
+      stop_units_bound_to_down_ones();
+      progress = true;
+    }
+    std::vector<std::string> ready;
+    for (const auto& [name, unit] : units_)
+      if (unit->job && !unit->job->running && runnable(name, *unit)) ready.push_back(name);
+    for (const auto& name : ready) {
+      auto it = units_.find(name);
+      if (it == units_.end() || !it->second->job || it->second->job->running) continue;
+      run_job(*it->second);
+      progress = true;
+    }
+    // A job's waiters hear of its end only once every state change queued so
+    // far was reported: a job can end in the very step that queued the change
+    // ending it (a stop during auto-restart, a start refused by the start
+    // limit), and whoever relays both must send the change first.
+    if (!transitions_.empty()) {
+      progress = true;
+      continue;
+    }
+    while (!finished_callbacks_.empty()) {
+      auto [callback, result] = std::move(finished_callbacks_.front());
+      finished_callbacks_.pop_front();
+      callback(result);
+      progress = true;
+    }
+  }
+  remove_vanished_units();
+  draining_ = false;
+  if (all_stopped_ && !has_jobs()) {
+    bool all_down = std::all_of(units_.begin(), units_.end(), [](const auto& u) {
+      return is_down(u.second->service->active_state());
+    });
+    if (all_down) std::exchange(all_stopped_, nullptr)();
+  }
+}
+
+}  // namespace vermilion

@@ -1,0 +1,160 @@
+// The service table and its jobs.
+//
+// Requests (start/stop/restart/reload) become jobs, at most one per unit,
+// pulled in along Requires=/Wants=/BindsTo= and pushed along Conflicts=. A
+// waiting job runs once nothing it is ordered after (After=/Before=) still
+// has a job of its own; stops run in reverse order, and a stop always goes
+// before a start it is ordered with. Independent jobs run in the same pass,
+// so independent services start in parallel.
+//
+// No recursion: services report state changes into a queue, and
+// process_queues() drains it after each external event (child exit, notify
+// message, timer, request), finishing jobs and propagating failures with
+// worklists. Its depth never depends on the dependency graph.
+//
+// Order: the observer hears every state change before any job callback that
+// follows it runs, so whoever waits for a job (a link's method reply) is
+// told of its end only after the state changes that ended it were reported
+// (the link's ServiceStateChanged signals).
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "supervision/dependency_graph.h"
+#include "platform/event_port.h"
+#include "supervision/job.h"
+#include "supervision/service.h"
+#include "units/unit_source.h"
+
+namespace vermilion {
+
+// How the outside (logging, later the bridge) hears about the manager.
+class ManagerObserver {
+ public:
+  virtual ~ManagerObserver() = default;
+  virtual void on_unit_state_changed(const Service& service, const StateChange& change) noexcept = 0;
+  virtual void on_unit_message(const Service& service, std::string_view message) noexcept = 0;
+  virtual void on_manager_message(Severity severity, std::string_view message) noexcept = 0;
+  virtual void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept = 0;
+  virtual void on_units_changed() noexcept = 0;
+};
+
+struct ManagerOptions {
+  std::string notify_socket;  // NOTIFY_SOCKET for services that may notify
+  bool user_manager = false;
+  SpawnHook* spawn_hook = nullptr;
+};
+
+// Gives the write end of a unit's log pipe (or -1), kept open by its owner
+// for the unit's whole life; called once per unit.
+using LogFdProvider = std::function<int(const std::string& unit)>;
+
+struct EnqueueResult {
+  bool ok = true;
+  std::string error;  // why not, naming the unit
+};
+
+class Manager final : private ServiceListener {
+ public:
+  using JobCallback = std::function<void(JobResult)>;
+
+  Manager(UnitSource& source, SystemOps& ops, EventPort& port, ManagerObserver& observer,
+          ManagerOptions options, LogFdProvider log_fd_for);
+  ~Manager() override;
+  Manager(const Manager&) = delete;
+  Manager& operator=(const Manager&) = delete;
+
+  // Loads every unit the source lists. Messages go to diags.
+  void load_units(Diagnostics& diags);
+  // SIGHUP: new units appear, removed ones vanish once inactive, changed
+  // ones take their new configuration at the next start.
+  void reload_units(Diagnostics& diags);
+
+  [[nodiscard]] EnqueueResult enqueue(JobType type, const std::string& name, JobCallback done = {});
+  // Units wanted by multi-user.target/default.target.
+  void start_boot_units();
+  // Stops everything in reverse dependency order; `done` runs once all is down.
+  void stop_all(std::function<void()> done);
+  void reset_failed(const std::string& name);
+
+  // Events from the loop.
+  void on_child_exited(pid_t pid, ExitInfo info);
+  void on_notify(pid_t sender, const NotifyMessage& message);
+
+  // "web", "web.service" or an alias; nullptr when unknown.
+  [[nodiscard]] Service* find(const std::string& name);
+  [[nodiscard]] std::vector<const Service*> services() const;
+  // The service watching this pid (main or control process), if any.
+  [[nodiscard]] const Service* owner_of(pid_t pid) const;
+  [[nodiscard]] bool has_jobs() const;
+  [[nodiscard]] std::optional<JobType> job_of(const std::string& name) const;
+
+  // Decides what follows from everything queued by the last event.
+  void process_queues();
+
+ private:
+  struct Job {
+    JobType type;
+    bool running = false;
+    bool restart_stopped = false;  // restart: the stop half is done
+    std::vector<JobCallback> waiters;
+  };
+  struct Unit {
+    std::unique_ptr<Service> service;
+    std::optional<Job> job;
+    bool removed = false;  // gone from disk; vanishes once inactive
+  };
+  struct Transition {
+    std::string unit;
+    StateChange change;
+  };
+  class DrainingPort;
+
+  // ServiceListener
+  void on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept override;
+  void on_pid_attached(Service& service, pid_t pid) noexcept override;
+  void on_pid_detached(Service& service, pid_t pid) noexcept override;
+  void on_service_message(Service& service, std::string_view message) noexcept override;
+
+  Unit* resolve(const std::string& name, bool load_if_missing);
+  Unit& add_unit(ServiceConfig config);
+  void rebuild_graph();
+  [[nodiscard]] std::string canonical(const std::string& name) const;
+
+  void add_job(Unit& unit, JobType type, JobCallback done);
+  void finish_job(Unit& unit, JobResult result);
+  [[nodiscard]] bool runnable(const std::string& name, const Unit& unit) const;
+  void run_job(Unit& unit);
+  void handle_transition(const Transition& t);
+  void fail_dependent_jobs(const std::string& failed_unit);
+  void stop_units_bound_to_down_ones();
+  void remove_vanished_units();
+
+  UnitSource& source_;
+  SystemOps& ops_;
+  std::unique_ptr<DrainingPort> port_;
+  ManagerObserver& observer_;
+  ManagerOptions options_;
+  LogFdProvider log_fd_for_;
+
+  std::map<std::string, std::unique_ptr<Unit>> units_;
+  std::vector<std::unique_ptr<Unit>> graveyard_;
+  std::map<std::string, std::string> aliases_;  // alias -> canonical
+  std::map<pid_t, std::string> pid_owner_;
+  DependencyGraph graph_;
+
+  std::deque<Transition> transitions_;
+  std::set<std::string> bound_checks_;  // units that went down during this event
+  std::deque<std::pair<JobCallback, JobResult>> finished_callbacks_;
+  std::function<void()> all_stopped_;
+  bool draining_ = false;
+};
+
+}  // namespace vermilion

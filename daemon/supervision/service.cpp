@@ -1,0 +1,813 @@
+#include "supervision/service.h"
+
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace vermilion {
+namespace {
+
+bool is_clean_signal(int sig) {
+  return sig == SIGHUP || sig == SIGINT || sig == SIGTERM || sig == SIGPIPE;
+}
+
+std::string describe_exit(ExitInfo info) {
+  if (info.code == CLD_EXITED) return "code=exited, status=" + std::to_string(info.status);
+  const char* name = sigabbrev_np(info.status);
+  std::string sig = name ? std::string("SIG") + name : std::to_string(info.status);
+  return std::string(info.code == CLD_DUMPED ? "code=dumped" : "code=killed") + ", signal=" + sig;
+}
+
+bool in_set(const ExitStatusSet& set, ExitInfo info) {
+  if (info.code == CLD_EXITED) return set.codes.count(info.status) > 0;
+  return set.signals.count(info.status) > 0;
+}
+
+}  // namespace
+
+Service::Service(std::shared_ptr<const ServiceConfig> config, ServiceEnvironment env, int log_fd)
+    : config_(config), running_(std::move(config)), env_(std::move(env)), log_fd_(log_fd) {
+  phase_timer_ = env_.port.make_timer([this] { on_timeout(); });
+  watchdog_timer_ = env_.port.make_timer([this] { on_watchdog_timeout(); });
+}
+
+Service::~Service() = default;
+
+void Service::replace_config(std::shared_ptr<const ServiceConfig> config) {
+  config_ = std::move(config);
+  if (sub_ == SubState::dead || sub_ == SubState::failed) running_ = config_;
+}
+
+// ---- requests -------------------------------------------------------------
+
+StartOutcome Service::start() {
+  if (config_->load_state != LoadState::loaded) return StartOutcome::not_loaded;
+  switch (sub_) {
+    case SubState::dead:
+    case SubState::failed: break;
+    case SubState::auto_restart:
+      // An explicit start does not wait out RestartSec.
+      phase_timer_->disarm();
+      break;
+    default:
+      return is_stopping() ? StartOutcome::busy : StartOutcome::already_active;
+  }
+  if (!conditions_pass()) {
+    message("start condition failed, not starting");
+    if (sub_ == SubState::auto_restart) set_state(SubState::dead);
+    return StartOutcome::condition_failed;
+  }
+  if (!start_limit_allows()) {
+    message("start request repeated too quickly, refusing to start");
+    result_ = ServiceResult::start_limit_hit;
+    set_state(SubState::failed);
+    return StartOutcome::start_limit_hit;
+  }
+  begin_run();
+  return StartOutcome::started;
+}
+
+StopOutcome Service::stop() {
+  switch (sub_) {
+    case SubState::dead:
+    case SubState::failed: return StopOutcome::already_inactive;
+    case SubState::auto_restart:
+      phase_timer_->disarm();
+      stop_requested_ = true;
+      set_state(SubState::dead);
+      return StopOutcome::already_inactive;
+    case SubState::start_pre:
+    case SubState::start:
+    case SubState::start_post:
+    case SubState::reload:
+      stop_requested_ = true;
+      enter_signal(SubState::stop_sigterm, ServiceResult::success);
+      return StopOutcome::stopping;
+    case SubState::running:
+    case SubState::exited:
+      stop_requested_ = true;
+      enter_stop(ServiceResult::success);
+      return StopOutcome::stopping;
+    default:  // already on the stop path
+      stop_requested_ = true;
+      return StopOutcome::stopping;
+  }
+}
+
+ReloadOutcome Service::reload() {
+  if (sub_ != SubState::running && sub_ != SubState::exited) return ReloadOutcome::not_active;
+  if (running_->exec_reload.empty()) return ReloadOutcome::not_reloadable;
+  reload_failed_ = false;
+  if (!run_control(Phase::reload, 0)) return ReloadOutcome::failed;
+  set_state(SubState::reload);
+  arm_phase_timer(running_->timeout_start);
+  return ReloadOutcome::reloading;
+}
+
+int Service::kill(KillTarget target, int sig) {
+  if (target == KillTarget::main) {
+    if (main_gone()) return -ESRCH;
+    int r = env_.ops.signal_process(main_, sig);
+    return r < 0 ? r : 1;
+  }
+  if (!scope_) return -ESRCH;
+  int n = scope_->signal_all(sig);
+  return n == 0 ? -ESRCH : n;
+}
+
+void Service::reset_failed() {
+  recent_starts_.clear();
+  if (sub_ == SubState::failed) {
+    result_ = ServiceResult::success;
+    set_state(SubState::dead);
+  }
+}
+
+bool Service::is_stopping() const {
+  return active_state_of(sub_, false) == ActiveState::deactivating;
+}
+
+bool Service::owns_process(pid_t pid) const {
+  if (pid <= 0) return false;
+  return pid == main_.pid || pid == control_.pid || (scope_ && scope_->contains(pid));
+}
+
+bool Service::waiting_for_empty_scope() const {
+  switch (sub_) {
+    case SubState::stop_watchdog:
+    case SubState::stop_sigterm:
+    case SubState::stop_sigkill:
+    case SubState::final_sigterm:
+    case SubState::final_sigkill: return true;
+    default: return false;
+  }
+}
+
+// ---- the run ----------------------------------------------------------------
+
+void Service::begin_run() {
+  running_ = config_;
+  stop_requested_ = false;
+  stop_by_notify_ = false;
+  reached_running_ = false;
+  main_pid_unknown_ = false;
+  notify_reloading_ = false;
+  result_ = ServiceResult::success;
+  main_exit_ = {};
+  status_text_.clear();
+  status_errno_ = 0;
+  main_command_index_ = 0;
+  watchdog_usec_ = running_->watchdog_usec;
+  scope_ = env_.ops.create_scope(running_->name);
+  if (int r = env_.ops.create_runtime_directories(*running_); r < 0) {
+    message(std::string("failed to set up runtime directory: ") + std::strerror(-r));
+    result_ = ServiceResult::resources;
+    // Leave inactive through a visible transition so waiting jobs learn of it.
+    set_state(SubState::start_pre);
+    enter_dead(ServiceResult::resources, true);
+    return;
+  }
+  enter_start_pre();
+}
+
+void Service::enter_start_pre() {
+  if (running_->exec_start_pre.empty()) {
+    enter_start();
+    return;
+  }
+  if (!run_control(Phase::start_pre, 0)) return;
+  set_state(SubState::start_pre);
+  arm_phase_timer(running_->timeout_start);
+}
+
+void Service::enter_start() {
+  const auto& commands = running_->exec_start;
+  if (commands.empty()) {  // oneshot without ExecStart=, allowed as in systemd
+    enter_start_post();
+    return;
+  }
+  if (running_->type == ServiceType::forking) {
+    if (!run_control(Phase::start, 0)) return;
+    set_state(SubState::start);
+    arm_phase_timer(running_->timeout_start);
+    return;
+  }
+  if (!spawn_main(commands[0])) return;
+  arm_watchdog();
+  switch (running_->type) {
+    case ServiceType::simple:
+    case ServiceType::exec: enter_start_post(); return;
+    case ServiceType::notify:
+    case ServiceType::oneshot:
+    case ServiceType::forking:
+      set_state(SubState::start);
+      // systemd never times out a oneshot's start unless asked explicitly;
+      // its default TimeoutStartSec still applies, so do the same.
+      arm_phase_timer(running_->timeout_start);
+      return;
+  }
+}
+
+void Service::enter_start_post() {
+  if (running_->exec_start_post.empty()) {
+    enter_running();
+    return;
+  }
+  if (!run_control(Phase::start_post, 0)) return;
+  set_state(SubState::start_post);
+  arm_phase_timer(running_->timeout_start);
+}
+
+void Service::enter_running() {
+  phase_timer_->disarm();
+  if (result_ != ServiceResult::success) {
+    enter_signal(SubState::stop_sigterm, result_);
+    return;
+  }
+  bool good = !main_gone() || (main_pid_unknown_ && scope_ && !scope_->empty());
+  if (good) {
+    reached_running_ = true;
+    set_state(SubState::running);
+    return;
+  }
+  if (running_->remain_after_exit) {
+    reached_running_ = true;
+    set_state(SubState::exited);
+    return;
+  }
+  reached_running_ = true;  // oneshot finished: ExecStop= still runs
+  enter_stop(ServiceResult::success);
+}
+
+void Service::enter_stop(ServiceResult why) {
+  note_result(why);
+  watchdog_timer_->disarm();
+  notify_reloading_ = false;
+  if (reached_running_ && !running_->exec_stop.empty()) {
+    if (!run_control(Phase::stop, 0)) return;
+    set_state(SubState::stop);
+    arm_phase_timer(running_->timeout_stop);
+    return;
+  }
+  enter_signal(SubState::stop_sigterm, ServiceResult::success);
+}
+
+void Service::enter_signal(SubState state, ServiceResult why) {
+  note_result(why);
+  watchdog_timer_->disarm();
+  notify_reloading_ = false;
+  bool kill_step = state == SubState::stop_sigkill || state == SubState::final_sigkill;
+  int sig = kill_step ? SIGKILL
+            : state == SubState::stop_watchdog ? SIGABRT
+                                                : running_->kill_signal;
+  KillMode mode = running_->kill_mode;
+  if (mode != KillMode::none) {
+    if (!main_gone()) env_.ops.signal_process(main_, sig);
+    if (control_.pid > 0) env_.ops.signal_process(control_, sig);
+    bool whole_scope =
+        mode == KillMode::control_group || (mode == KillMode::mixed && sig == SIGKILL);
+    if (whole_scope && scope_) scope_->signal_all(sig);
+  }
+  set_state(state);
+  if (stop_complete()) {
+    finish_signal_step();
+    return;
+  }
+  arm_phase_timer(running_->timeout_stop);
+}
+
+void Service::finish_signal_step() {
+  switch (sub_) {
+    case SubState::stop_watchdog:
+    case SubState::stop_sigterm:
+    case SubState::stop_sigkill: enter_stop_post(ServiceResult::success); return;
+    case SubState::final_sigterm:
+    case SubState::final_sigkill: enter_dead(ServiceResult::success, true); return;
+    default: return;
+  }
+}
+
+void Service::enter_stop_post(ServiceResult why) {
+  note_result(why);
+  if (!running_->exec_stop_post.empty()) {
+    if (!run_control(Phase::stop_post, 0)) return;
+    set_state(SubState::stop_post);
+    arm_phase_timer(running_->timeout_stop);
+    return;
+  }
+  enter_signal(SubState::final_sigterm, ServiceResult::success);
+}
+
+void Service::enter_dead(ServiceResult why, bool allow_restart) {
+  note_result(why);
+  phase_timer_->disarm();
+  watchdog_timer_->disarm();
+  forget_control();
+  forget_main();
+  notify_reloading_ = false;
+  scope_.reset();
+  env_.ops.remove_runtime_directories(*running_);
+  bool restart = allow_restart && !stop_requested_ && should_restart(result_);
+  set_state(result_ == ServiceResult::success ? SubState::dead : SubState::failed);
+  if (restart) enter_auto_restart();
+}
+
+void Service::enter_auto_restart() {
+  message("scheduling restart");
+  set_state(SubState::auto_restart);
+  arm_phase_timer(running_->restart_sec);
+}
+
+void Service::restart_now() {
+  ++n_restarts_;
+  if (!start_limit_allows()) {
+    message("start request repeated too quickly, refusing to start");
+    result_ = ServiceResult::start_limit_hit;
+    set_state(SubState::failed);
+    return;
+  }
+  if (!conditions_pass()) {
+    message("start condition failed, not restarting");
+    set_state(SubState::dead);
+    return;
+  }
+  begin_run();
+}
+
+// ---- processes --------------------------------------------------------------
+
+int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out) {
+  SpawnRequest request;
+  request.config = running_.get();
+  request.command = &command;
+  request.role = role;
+  request.log_fd = log_fd_;
+  request.scope = scope_.get();
+  request.user_manager = env_.user_manager;
+  if (running_->effective_notify_access() != NotifyAccess::none && !env_.notify_socket.empty())
+    request.extra_environment.push_back("NOTIFY_SOCKET=" + env_.notify_socket);
+  if (role == ProcessRole::control && !main_gone())
+    request.extra_environment.push_back("MAINPID=" + std::to_string(main_.pid));
+  if (role == ProcessRole::main && watchdog_usec_ > 0)
+    request.extra_environment.push_back("WATCHDOG_USEC=" + std::to_string(watchdog_usec_));
+  std::vector<unique_fd> child_fds;  // kept open until the child has its copies
+  if (env_.spawn_hook) child_fds = env_.spawn_hook->prepare(*running_, role, request);
+  int r = env_.ops.spawn(request, out);
+  if (r < 0) {
+    message("failed to spawn " + command.path + ": " + std::strerror(-r));
+    return r;
+  }
+  env_.listener.on_pid_attached(*this, out.pid);
+  return 0;
+}
+
+bool Service::spawn_main(const ExecCommand& command) {
+  if (spawn(command, ProcessRole::main, main_) < 0) {
+    set_state(SubState::start);
+    enter_signal(SubState::stop_sigterm, ServiceResult::resources);
+    return false;
+  }
+  return true;
+}
+
+const std::vector<ExecCommand>& Service::commands_of(Phase phase) const {
+  switch (phase) {
+    case Phase::start_pre: return running_->exec_start_pre;
+    case Phase::start: return running_->exec_start;
+    case Phase::start_post: return running_->exec_start_post;
+    case Phase::reload: return running_->exec_reload;
+    case Phase::stop: return running_->exec_stop;
+    case Phase::stop_post: return running_->exec_stop_post;
+  }
+  return running_->exec_start;
+}
+
+bool Service::run_control(Phase phase, std::size_t index) {
+  control_phase_ = phase;
+  control_index_ = index;
+  if (spawn(commands_of(phase)[index], ProcessRole::control, control_) == 0) return true;
+  fail_phase(phase, ServiceResult::resources);
+  return false;
+}
+
+void Service::advance_phase() {
+  const auto& commands = commands_of(control_phase_);
+  if (control_index_ + 1 < commands.size()) {
+    run_control(control_phase_, control_index_ + 1);
+    return;
+  }
+  switch (control_phase_) {
+    case Phase::start_pre: enter_start(); return;
+    case Phase::start: finish_forking_start(); return;
+    case Phase::start_post: enter_running(); return;
+    case Phase::reload: enter_running(); return;
+    case Phase::stop: enter_signal(SubState::stop_sigterm, ServiceResult::success); return;
+    case Phase::stop_post: enter_signal(SubState::final_sigterm, ServiceResult::success); return;
+  }
+}
+
+void Service::fail_phase(Phase phase, ServiceResult why) {
+  switch (phase) {
+    case Phase::start_pre:
+    case Phase::start:
+      // Show the attempt before the stop path, so watchers see why it failed.
+      if (sub_ == SubState::dead || sub_ == SubState::failed || sub_ == SubState::auto_restart)
+        set_state(SubState::start_pre);
+      enter_signal(SubState::stop_sigterm, why);
+      return;
+    case Phase::start_post: enter_stop(why); return;
+    case Phase::reload:
+      message("reload failed");
+      reload_failed_ = true;
+      enter_running();
+      return;
+    case Phase::stop: enter_signal(SubState::stop_sigterm, why); return;
+    case Phase::stop_post: enter_signal(SubState::final_sigterm, why); return;
+  }
+}
+
+void Service::finish_forking_start() {
+  const std::string& pid_file = running_->pid_file;
+  if (pid_file.empty()) {
+    // Like systemd without PIDFile=: the service lives as long as its scope.
+    main_pid_unknown_ = true;
+    enter_start_post();
+    return;
+  }
+  pid_t pid = 0;
+  if (int r = env_.ops.read_pid_file(pid_file, pid); r < 0) {
+    message("cannot read PID file " + pid_file + ": " + std::strerror(-r));
+    enter_signal(SubState::stop_sigterm, ServiceResult::protocol);
+    return;
+  }
+  if (!adopt_main_pid(pid)) {
+    enter_signal(SubState::stop_sigterm, ServiceResult::protocol);
+    return;
+  }
+  enter_start_post();
+}
+
+bool Service::adopt_main_pid(pid_t pid) {
+  SpawnedProcess process;
+  if (int r = env_.ops.open_process(pid, process); r < 0) {
+    message("main PID " + std::to_string(pid) + " is not usable: " + std::strerror(-r));
+    return false;
+  }
+  forget_main();
+  main_ = std::move(process);
+  main_pid_unknown_ = false;
+  if (scope_) scope_->adopt(pid);
+  env_.listener.on_pid_attached(*this, pid);
+  if (main_.pidfd)
+    adopted_main_watch_ = env_.port.watch_readable(main_.pidfd.get(), [this] { on_adopted_main_readable(); });
+  return true;
+}
+
+void Service::forget_main() {
+  adopted_main_watch_.reset();
+  if (main_.pid > 0) env_.listener.on_pid_detached(*this, main_.pid);
+  main_ = SpawnedProcess{};
+}
+
+// The adopted main process ended. If it is our child after all (reparented to
+// us, the subreaper), SIGCHLD brings its status; otherwise its parent reaped
+// it and the status is lost: like systemd, count it as a clean exit.
+void Service::on_adopted_main_readable() {
+  adopted_main_watch_.reset();
+  if (main_gone() || env_.ops.is_own_child(main_)) return;
+  message("main process " + std::to_string(main_.pid) + " (not our child) exited; its status is unknown");
+  on_main_exited(ExitInfo{CLD_EXITED, 0});
+}
+
+void Service::forget_control() {
+  if (control_.pid > 0) env_.listener.on_pid_detached(*this, control_.pid);
+  control_ = SpawnedProcess{};
+}
+
+bool Service::stop_complete() {
+  if (!main_gone() || control_.pid > 0) return false;
+  KillMode mode = running_->kill_mode;
+  if (mode == KillMode::control_group || mode == KillMode::mixed)
+    return !scope_ || scope_->empty();
+  return true;
+}
+
+// ---- events -------------------------------------------------------------------
+
+bool Service::on_process_exited(pid_t pid, ExitInfo info) {
+  if (pid <= 0) return false;
+  if (pid == main_.pid) {
+    on_main_exited(info);
+    return true;
+  }
+  if (pid == control_.pid) {
+    on_control_exited(info);
+    return true;
+  }
+  return false;
+}
+
+void Service::on_main_exited(ExitInfo info) {
+  main_exit_ = info;
+  forget_main();
+  ServiceResult r = classify_main_exit(info);
+  message("main process exited, " + describe_exit(info) +
+          (r == ServiceResult::success ? "" : ", result " + std::string(to_string(r))));
+  switch (sub_) {
+    case SubState::start:
+      if (running_->type == ServiceType::oneshot && r == ServiceResult::success) {
+        if (++main_command_index_ < running_->exec_start.size()) {
+          spawn_main(running_->exec_start[main_command_index_]);
+          return;
+        }
+        enter_start_post();
+        return;
+      }
+      // A notify service that exits before READY=1 broke its promise.
+      if (r == ServiceResult::success) r = ServiceResult::protocol;
+      enter_signal(SubState::stop_sigterm, r);
+      return;
+    case SubState::start_post:
+    case SubState::reload:
+      note_result(r);  // decided once the control process is done
+      return;
+    case SubState::running:
+      if (stop_by_notify_) {
+        note_result(r);
+        if (stop_complete()) finish_signal_step();
+        return;
+      }
+      note_result(r);
+      enter_running();
+      return;
+    default:
+      note_result(r);
+      if (waiting_for_empty_scope() && stop_complete()) finish_signal_step();
+      return;
+  }
+}
+
+void Service::on_control_exited(ExitInfo info) {
+  bool ignore = commands_of(control_phase_)[control_index_].ignore_failure;
+  forget_control();
+  bool ok = info.code == CLD_EXITED && info.status == 0;
+  if (!ok) {
+    message("control process (" + commands_of(control_phase_)[control_index_].path + ") exited, " +
+            describe_exit(info) + (ignore ? ", ignoring" : ""));
+  }
+  if (waiting_for_empty_scope()) {
+    if (stop_complete()) finish_signal_step();
+    return;
+  }
+  if (ok || ignore) {
+    advance_phase();
+    return;
+  }
+  ServiceResult why = info.code == CLD_EXITED   ? ServiceResult::exit_code
+                      : info.code == CLD_DUMPED ? ServiceResult::core_dump
+                                                : ServiceResult::signal;
+  fail_phase(control_phase_, why);
+}
+
+void Service::on_scope_maybe_empty() {
+  if (!scope_) return;
+  if (waiting_for_empty_scope() || (stop_by_notify_ && sub_ == SubState::stop_sigterm)) {
+    if (stop_complete()) finish_signal_step();
+    return;
+  }
+  if (sub_ == SubState::running && main_pid_unknown_ && scope_->empty()) {
+    main_pid_unknown_ = false;
+    enter_running();
+  }
+}
+
+void Service::on_timeout() {
+  switch (sub_) {
+    case SubState::start_pre:
+    case SubState::start:
+      message("start operation timed out, terminating");
+      enter_signal(SubState::stop_sigterm, ServiceResult::timeout);
+      return;
+    case SubState::start_post:
+      message("start-post operation timed out, stopping");
+      enter_stop(ServiceResult::timeout);
+      return;
+    case SubState::reload:
+      message("reload operation timed out, killing reload process");
+      reload_failed_ = true;
+      if (control_.pid > 0) env_.ops.signal_process(control_, SIGKILL);
+      forget_control();
+      enter_running();
+      return;
+    case SubState::stop:
+      message("stop operation timed out, terminating");
+      enter_signal(SubState::stop_sigterm, ServiceResult::timeout);
+      return;
+    case SubState::stop_sigterm:
+    case SubState::stop_watchdog:
+      if (running_->send_sigkill) {
+        message("state '" + std::string(to_string(sub_)) + "' timed out, killing");
+        enter_signal(SubState::stop_sigkill, ServiceResult::timeout);
+      } else {
+        message("state '" + std::string(to_string(sub_)) + "' timed out, skipping SIGKILL");
+        enter_stop_post(ServiceResult::timeout);
+      }
+      return;
+    case SubState::stop_sigkill:
+      message("processes still around after SIGKILL, ignoring");
+      forget_control();
+      forget_main();
+      enter_stop_post(ServiceResult::timeout);
+      return;
+    case SubState::stop_post:
+      message("stop-post operation timed out, terminating");
+      enter_signal(SubState::final_sigterm, ServiceResult::timeout);
+      return;
+    case SubState::final_sigterm:
+      if (running_->send_sigkill) {
+        enter_signal(SubState::final_sigkill, ServiceResult::timeout);
+      } else {
+        forget_control();
+        forget_main();
+        enter_dead(ServiceResult::timeout, true);
+      }
+      return;
+    case SubState::final_sigkill:
+      message("processes still around after final SIGKILL, entering failed mode");
+      forget_control();
+      forget_main();
+      enter_dead(ServiceResult::timeout, true);
+      return;
+    case SubState::auto_restart: restart_now(); return;
+    default: return;
+  }
+}
+
+void Service::on_watchdog_timeout() {
+  if (sub_ != SubState::start && sub_ != SubState::start_post && sub_ != SubState::running &&
+      sub_ != SubState::reload)
+    return;
+  message("watchdog timeout (limit " + std::to_string(watchdog_usec_ / 1000) + "ms), aborting");
+  enter_signal(SubState::stop_watchdog, ServiceResult::watchdog);
+}
+
+void Service::arm_watchdog() {
+  if (watchdog_usec_ == 0 || watchdog_usec_ == kUsecInfinity) {
+    watchdog_timer_->disarm();
+    return;
+  }
+  watchdog_timer_->arm(deadline_after(env_.port.now_monotonic(), watchdog_usec_));
+}
+
+void Service::arm_phase_timer(usec_t span) {
+  usec_t deadline = deadline_after(env_.port.now_monotonic(), span);
+  if (deadline == kUsecInfinity)
+    phase_timer_->disarm();
+  else
+    phase_timer_->arm(deadline);
+}
+
+void Service::on_notify(pid_t sender, const NotifyMessage& msg) {
+  if (!msg.actionable()) return;  // e.g. BARRIER=1 alone: nothing to allow or refuse
+  NotifyAccess access = running_->effective_notify_access();
+  bool allowed = false;
+  switch (access) {
+    case NotifyAccess::none: break;
+    case NotifyAccess::main: allowed = sender == main_.pid; break;
+    case NotifyAccess::exec: allowed = sender == main_.pid || sender == control_.pid; break;
+    case NotifyAccess::all:
+      allowed = sender == main_.pid || sender == control_.pid || (scope_ && scope_->contains(sender));
+      break;
+  }
+  if (!allowed || sender <= 0) {
+    message("notification from PID " + std::to_string(sender) + " refused (NotifyAccess=" +
+            to_string(access) + ")");
+    return;
+  }
+  if (msg.status) status_text_ = *msg.status;
+  if (msg.errno_value) status_errno_ = *msg.errno_value;
+  if (msg.main_pid && *msg.main_pid != main_.pid &&
+      (sub_ == SubState::start || sub_ == SubState::start_post || sub_ == SubState::running ||
+       sub_ == SubState::reload)) {
+    // Only a process inside the service may become its main process.
+    if (scope_ && (scope_->contains(*msg.main_pid) || *msg.main_pid == control_.pid))
+      (void)adopt_main_pid(*msg.main_pid);
+    else
+      message("MAINPID=" + std::to_string(*msg.main_pid) + " is not part of the service, ignoring");
+  }
+  if (msg.watchdog_usec) {
+    watchdog_usec_ = *msg.watchdog_usec;
+    arm_watchdog();
+  }
+  if (msg.watchdog_ping) arm_watchdog();
+  if (msg.watchdog_trigger) {
+    on_watchdog_timeout();
+    return;
+  }
+  if (msg.stopping && sub_ == SubState::running) {
+    // The service is stopping on its own: wait for it, as for a stop.
+    stop_by_notify_ = true;
+    watchdog_timer_->disarm();
+    set_state(SubState::stop_sigterm);
+    arm_phase_timer(running_->timeout_stop);
+    return;
+  }
+  if (msg.reloading && sub_ == SubState::running && !notify_reloading_) {
+    ActiveState before = active_state();
+    notify_reloading_ = true;
+    env_.listener.on_state_changed(*this, before, sub_);
+  }
+  if (msg.ready) {
+    if (sub_ == SubState::start && running_->type == ServiceType::notify) {
+      enter_start_post();
+    } else if (notify_reloading_) {
+      ActiveState before = active_state();
+      notify_reloading_ = false;
+      env_.listener.on_state_changed(*this, before, sub_);
+    }
+  }
+}
+
+// ---- policy -------------------------------------------------------------------
+
+ServiceResult Service::classify_main_exit(ExitInfo info) const {
+  if (in_set(running_->success_exit_status, info)) return ServiceResult::success;
+  switch (info.code) {
+    case CLD_EXITED:
+      return info.status == 0 ? ServiceResult::success : ServiceResult::exit_code;
+    case CLD_KILLED:
+      // A oneshot's commands must finish; a daemon may end on a clean signal.
+      if (running_->type != ServiceType::oneshot && is_clean_signal(info.status))
+        return ServiceResult::success;
+      return ServiceResult::signal;
+    default: return ServiceResult::core_dump;
+  }
+}
+
+bool Service::should_restart(ServiceResult result) const {
+  if (result == ServiceResult::start_limit_hit) return false;
+  if (main_exit_.code != 0 && in_set(running_->restart_prevent_exit_status, main_exit_)) return false;
+  bool abnormal = result == ServiceResult::signal || result == ServiceResult::core_dump ||
+                  result == ServiceResult::timeout || result == ServiceResult::watchdog;
+  switch (running_->restart) {
+    case RestartPolicy::no: return false;
+    case RestartPolicy::always: return true;
+    case RestartPolicy::on_success: return result == ServiceResult::success;
+    case RestartPolicy::on_failure: return result != ServiceResult::success;
+    case RestartPolicy::on_abnormal: return abnormal;
+    case RestartPolicy::on_watchdog: return result == ServiceResult::watchdog;
+    case RestartPolicy::on_abort:
+      return result == ServiceResult::signal || result == ServiceResult::core_dump;
+  }
+  return false;
+}
+
+bool Service::start_limit_allows() {
+  usec_t interval = config_->start_limit_interval;
+  unsigned burst = config_->start_limit_burst;
+  if (interval == 0 || burst == 0) return true;
+  usec_t now = env_.port.now_monotonic();
+  while (!recent_starts_.empty() && recent_starts_.front() + interval <= now)
+    recent_starts_.pop_front();
+  if (recent_starts_.size() >= burst) return false;
+  recent_starts_.push_back(now);
+  return true;
+}
+
+bool Service::conditions_pass() {
+  bool any_trigger = false, trigger_passed = false;
+  for (const PathCondition& c : config_->condition_path_exists) {
+    bool holds = env_.ops.path_exists(c.path) != c.negate;
+    if (c.trigger) {
+      any_trigger = true;
+      trigger_passed = trigger_passed || holds;
+    } else if (!holds) {
+      return false;
+    }
+  }
+  return !any_trigger || trigger_passed;
+}
+
+void Service::note_result(ServiceResult why) {
+  if (result_ == ServiceResult::success) result_ = why;
+}
+
+void Service::message(const std::string& text) { env_.listener.on_service_message(*this, text); }
+
+void Service::set_state(SubState next) {
+  ActiveState old_active = active_state();
+  SubState old_sub = sub_;
+  sub_ = next;
+  ActiveState now_active = active_state();
+  usec_t now = env_.port.now_realtime();
+  auto is_down = [](ActiveState s) { return s == ActiveState::inactive || s == ActiveState::failed; };
+  auto is_up = [](ActiveState s) { return s == ActiveState::active || s == ActiveState::reloading; };
+  if (is_down(old_active) && !is_down(now_active)) inactive_exit_realtime_ = now;
+  if (!is_up(old_active) && is_up(now_active)) active_enter_realtime_ = now;
+  if (is_up(old_active) && !is_up(now_active)) active_exit_realtime_ = now;
+  if (!is_down(old_active) && is_down(now_active)) inactive_enter_realtime_ = now;
+  if (old_sub != next) env_.listener.on_state_changed(*this, old_active, old_sub);
+}
+
+}  // namespace vermilion

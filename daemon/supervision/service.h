@@ -1,0 +1,221 @@
+// One service's state machine.
+//
+// Lifecycle (systemd's, see service_state.h for the names):
+//
+//   dead/failed --start--> [start-pre] -> start -> [start-post] -> running
+//        ^                                                          |  (exited
+//        |                                                          |   with
+//        +-- auto-restart <-- dead/failed <-- [stop-post] <-- stop-sigterm <-- [stop]
+//
+// - Desired vs current: the manager's jobs say what is wanted (start, stop,
+//   reload); this class only reports where the service is. A start request
+//   while activating or active, or a stop request while stopping, is a no-op.
+// - Interruptible: a stop request interrupts start-pre/start/start-post,
+//   reload and auto-restart at once (the pending restart is dropped). Nothing
+//   interrupts the stop path: it always runs to dead or failed.
+// - Each "phase" runs one command list one command at a time as the control
+//   process (ExecStartPre=, ExecStartPost=, ExecReload=, ExecStop=,
+//   ExecStopPost=); a failing command (without '-') fails the phase.
+// - Type= decides when "start" ends: simple/exec at fork, notify at READY=1,
+//   forking when the ExecStart= process exits (main PID then from PIDFile= or
+//   MAINPID=), oneshot when every ExecStart= command has exited.
+// - The main process ending while running enters the stop path (ExecStop=,
+//   then signals for what is left, then ExecStopPost=), as systemd does. Its
+//   result then decides Restart=.
+// - One timer bounds every phase (TimeoutStartSec=/TimeoutStopSec=); a
+//   second is the watchdog. Expiry moves to the next harsher step, never
+//   back: stop-sigterm -> stop-sigkill -> stop-post -> final-sigterm ->
+//   final-sigkill -> dead.
+// - Restarts pass through the start limit; hitting it ends in failed with
+//   result start-limit-hit and no further attempt.
+//
+// The class never calls back into itself through the manager: it tells its
+// listener about state changes, and the manager decides what follows after
+// the current event (no recursion through the dependency graph).
+#pragma once
+
+#include <sys/types.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/event_port.h"
+#include "platform/notify_message.h"
+#include "supervision/service_state.h"
+#include "exec/spawn_hook.h"
+#include "exec/system_ops.h"
+#include "units/unit_config.h"
+
+namespace vermilion {
+
+class Service;
+
+// How the manager hears from a service. noexcept: a listener may record and
+// queue, never fail or call back into the service.
+class ServiceListener {
+ public:
+  virtual ~ServiceListener() = default;
+  virtual void on_state_changed(Service& service, ActiveState old_active,
+                                SubState old_sub) noexcept = 0;
+  // The service now watches (or stops watching) this pid's exit.
+  virtual void on_pid_attached(Service& service, pid_t pid) noexcept = 0;
+  virtual void on_pid_detached(Service& service, pid_t pid) noexcept = 0;
+  // One line for the daemon's own log about this service.
+  virtual void on_service_message(Service& service, std::string_view message) noexcept = 0;
+};
+
+struct ServiceEnvironment {
+  SystemOps& ops;
+  EventPort& port;
+  ServiceListener& listener;
+  std::string notify_socket;  // value for NOTIFY_SOCKET; empty: none
+  bool user_manager = false;
+  SpawnHook* spawn_hook = nullptr;  // the broker's link and fds, if any
+};
+
+enum class StartOutcome { started, already_active, busy, not_loaded, condition_failed, start_limit_hit };
+enum class StopOutcome { stopping, already_inactive };
+enum class ReloadOutcome { reloading, failed, not_active, not_reloadable };
+enum class KillTarget { main, all };
+
+// How a process ended, as waitid reports it.
+struct ExitInfo {
+  int code = 0;    // CLD_EXITED, CLD_KILLED, CLD_DUMPED
+  int status = 0;  // exit status or signal number
+};
+
+class Service {
+ public:
+  Service(std::shared_ptr<const ServiceConfig> config, ServiceEnvironment env, int log_fd);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  [[nodiscard]] StartOutcome start();
+  [[nodiscard]] StopOutcome stop();
+  [[nodiscard]] ReloadOutcome reload();
+  // Returns how many processes were signalled, or -errno (-ESRCH: none).
+  [[nodiscard]] int kill(KillTarget target, int sig);
+  // systemctl reset-failed: failed -> dead, start limit forgotten.
+  void reset_failed();
+
+  // Events from the loop. Return false when the pid is not this service's.
+  bool on_process_exited(pid_t pid, ExitInfo info);
+  void on_notify(pid_t sender, const NotifyMessage& message);
+  // Something of ours died; check whether the scope became empty.
+  void on_scope_maybe_empty();
+
+  // A new configuration (reload of units). Takes effect at the next start.
+  void replace_config(std::shared_ptr<const ServiceConfig> config);
+
+  [[nodiscard]] const std::string& name() const { return config_->name; }
+  [[nodiscard]] const ServiceConfig& config() const { return *config_; }
+  [[nodiscard]] ActiveState active_state() const { return active_state_of(sub_, notify_reloading_); }
+  [[nodiscard]] SubState sub_state() const { return sub_; }
+  [[nodiscard]] ServiceResult result() const { return result_; }
+  // 0 when there is none, as systemd's MainPID/ControlPID.
+  [[nodiscard]] pid_t main_pid() const { return main_.pid > 0 ? main_.pid : 0; }
+  [[nodiscard]] pid_t control_pid() const { return control_.pid > 0 ? control_.pid : 0; }
+  [[nodiscard]] unsigned n_restarts() const { return n_restarts_; }
+  [[nodiscard]] const ExitInfo& exec_main_status() const { return main_exit_; }
+  [[nodiscard]] const std::string& status_text() const { return status_text_; }
+  // ERRNO= from sd_notify (systemd's StatusErrno); 0 when none.
+  [[nodiscard]] int status_errno() const { return status_errno_; }
+  [[nodiscard]] bool last_reload_failed() const { return reload_failed_; }
+  [[nodiscard]] usec_t active_enter_timestamp() const { return active_enter_realtime_; }
+  [[nodiscard]] usec_t active_exit_timestamp() const { return active_exit_realtime_; }
+  [[nodiscard]] usec_t inactive_enter_timestamp() const { return inactive_enter_realtime_; }
+  [[nodiscard]] usec_t inactive_exit_timestamp() const { return inactive_exit_realtime_; }
+  // True while a stop is under way (the manager waits for these).
+  [[nodiscard]] bool is_stopping() const;
+  [[nodiscard]] bool waiting_for_empty_scope() const;
+  // Whether pid is one of this service's processes right now.
+  [[nodiscard]] bool owns_process(pid_t pid) const;
+
+ private:
+  enum class Phase { start_pre, start, start_post, reload, stop, stop_post };
+
+  void set_state(SubState next);
+  void enter_start_pre();
+  void enter_start();
+  void enter_start_post();
+  void enter_running();
+  void enter_stop(ServiceResult why);
+  void enter_signal(SubState state, ServiceResult why);
+  void enter_stop_post(ServiceResult why);
+  void enter_dead(ServiceResult why, bool allow_restart);
+  void enter_auto_restart();
+  void restart_now();
+  void begin_run();
+  void fail_phase(Phase phase, ServiceResult why);
+  void finish_forking_start();
+  [[nodiscard]] bool adopt_main_pid(pid_t pid);
+  void note_result(ServiceResult why);  // the first failure of a run sticks
+
+  // Runs commands[index] of the phase's list as the control process.
+  // Returns false (having moved on to the failure path) on spawn failure.
+  bool run_control(Phase phase, std::size_t index);
+  void advance_phase();  // the current control command succeeded
+  bool spawn_main(const ExecCommand& command);
+  [[nodiscard]] const std::vector<ExecCommand>& commands_of(Phase phase) const;
+  [[nodiscard]] int spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out);
+
+  void on_main_exited(ExitInfo info);
+  void on_adopted_main_readable();
+  void on_control_exited(ExitInfo info);
+  void on_timeout();
+  void on_watchdog_timeout();
+  void arm_phase_timer(usec_t span);
+  void arm_watchdog();
+  void forget_main();
+  void forget_control();
+  [[nodiscard]] bool main_gone() const { return main_.pid <= 0; }
+  [[nodiscard]] bool stop_complete();
+  void finish_signal_step();
+
+  [[nodiscard]] ServiceResult classify_main_exit(ExitInfo info) const;
+  [[nodiscard]] bool should_restart(ServiceResult result) const;
+  [[nodiscard]] bool start_limit_allows();
+  [[nodiscard]] bool conditions_pass();
+  void message(const std::string& text);
+
+  std::shared_ptr<const ServiceConfig> config_;   // newest, used at next start
+  std::shared_ptr<const ServiceConfig> running_;  // the one this run started with
+  ServiceEnvironment env_;
+  int log_fd_;
+
+  SubState sub_ = SubState::dead;
+  ServiceResult result_ = ServiceResult::success;
+  bool notify_reloading_ = false;
+  bool stop_requested_ = false;   // an explicit stop forbids auto-restart
+  bool stop_by_notify_ = false;   // STOPPING=1: the service stops by itself
+  bool reached_running_ = false;  // ExecStop= runs only after a good start
+  bool main_pid_unknown_ = false; // Type=forking without PIDFile=
+  bool reload_failed_ = false;
+
+  SpawnedProcess main_;
+  SpawnedProcess control_;
+  Phase control_phase_ = Phase::start_pre;
+  std::size_t control_index_ = 0;
+  std::size_t main_command_index_ = 0;  // oneshot runs ExecStart= commands in turn
+  std::unique_ptr<ProcessScope> scope_;
+
+  // The pidfd of a main process we adopted (MAINPID=, PIDFile=): unless it is
+  // our child, no SIGCHLD tells of its end, its pidfd does.
+  std::unique_ptr<FdWatch> adopted_main_watch_;
+  std::unique_ptr<Timer> phase_timer_;
+  std::unique_ptr<Timer> watchdog_timer_;
+  usec_t watchdog_usec_ = 0;
+
+  std::deque<usec_t> recent_starts_;  // monotonic times, for the start limit
+  unsigned n_restarts_ = 0;
+  ExitInfo main_exit_;
+  std::string status_text_;
+  int status_errno_ = 0;
+  usec_t active_enter_realtime_ = 0, active_exit_realtime_ = 0;
+  usec_t inactive_enter_realtime_ = 0, inactive_exit_realtime_ = 0;
+};
+
+}  // namespace vermilion

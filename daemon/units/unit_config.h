@@ -1,0 +1,136 @@
+// What a loaded .service file says, after parsing and specifier expansion.
+// This is the contract between the unit loader (which fills it) and the
+// supervisor (which only reads it). Defaults are systemd's.
+#pragma once
+
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "units/diagnostics.h"
+
+namespace vermilion {
+
+enum class LoadState { loaded, not_found, bad_setting, error };
+
+enum class ServiceType { simple, exec, notify, oneshot, forking };
+
+enum class RestartPolicy { no, on_success, on_failure, on_abnormal, on_watchdog, on_abort, always };
+
+enum class KillMode { control_group, process, mixed, none };
+
+enum class NotifyAccess { none, main, exec, all };
+
+enum class OutputKind { inherit, null, journal, file, append };
+
+struct OutputTarget {
+  OutputKind kind = OutputKind::journal;
+  std::string path;  // for file: and append:
+};
+
+// One Exec*= line. Words are kept as written (quotes removed, C escapes
+// resolved, specifiers expanded); $VAR/${VAR} are expanded at spawn time
+// against the service's environment, as systemd does.
+struct ExecCommand {
+  std::string path;                // program to run (absolute, or searched in PATH at spawn)
+  std::vector<std::string> argv;   // argv[0] included; differs from path with '@'
+  bool ignore_failure = false;     // '-': a non-zero exit counts as success
+  bool full_privileges = false;    // '+': run as the supervisor's user, no dropping
+  bool ambient_privileges = false; // '!': no User=/Group=/SupplementaryGroups= applied
+  bool expand_environment = true;  // ':' prefix turns expansion off
+  SourceLocation where;            // for messages about this command
+};
+
+// Exit statuses that count as success (SuccessExitStatus=) or that stop
+// automatic restarts (RestartPreventExitStatus=).
+struct ExitStatusSet {
+  std::set<int> codes;
+  std::set<int> signals;
+  [[nodiscard]] bool empty() const { return codes.empty() && signals.empty(); }
+};
+
+struct PathCondition {
+  std::string path;
+  bool negate = false;   // "!path"
+  bool trigger = false;  // "|path": any trigger condition passing is enough
+};
+
+struct ResourceLimit {
+  rlim_t soft = RLIM_INFINITY;
+  rlim_t hard = RLIM_INFINITY;
+};
+
+struct EnvironmentFile {
+  std::string path;
+  bool optional = false;  // '-' prefix: missing file is fine
+};
+
+struct ServiceConfig {
+  // Identity.
+  std::string name;            // "web.service", "getty@tty1.service"
+  std::string fragment_path;   // file it came from ("" when not found)
+  std::vector<std::string> aliases;  // from [Install] Alias=
+  LoadState load_state = LoadState::not_found;
+
+  // [Unit]
+  std::string description;
+  std::vector<std::string> requires_, wants, binds_to, requisite, after, before, conflicts;
+  usec_t start_limit_interval = 10 * kUsecPerSec;
+  unsigned start_limit_burst = 5;
+  std::vector<PathCondition> condition_path_exists;
+
+  // [Service]
+  ServiceType type = ServiceType::simple;
+  std::vector<ExecCommand> exec_start_pre, exec_start, exec_start_post, exec_reload, exec_stop,
+      exec_stop_post;
+  RestartPolicy restart = RestartPolicy::no;
+  usec_t restart_sec = 100'000;
+  usec_t timeout_start = 90 * kUsecPerSec;  // kUsecInfinity: no timeout
+  usec_t timeout_stop = 90 * kUsecPerSec;
+  bool remain_after_exit = false;
+  std::string pid_file;
+  KillMode kill_mode = KillMode::control_group;
+  int kill_signal = SIGTERM;
+  bool send_sigkill = true;
+  ExitStatusSet success_exit_status;
+  ExitStatusSet restart_prevent_exit_status;
+  std::string user, group;
+  std::vector<std::string> supplementary_groups;
+  std::vector<std::string> environment;  // "KEY=value", in order; later wins
+  std::vector<EnvironmentFile> environment_files;
+  std::string working_directory;       // "" = "/" (or home with '~')
+  bool working_directory_optional = false;  // '-' prefix
+  mode_t umask = 0022;
+  OutputTarget standard_output{OutputKind::journal, {}};
+  OutputTarget standard_error{OutputKind::inherit, {}};  // inherit = same as stdout
+  bool no_new_privileges = false;
+  std::map<int, ResourceLimit> limits;  // RLIMIT_* -> values
+  std::vector<std::string> runtime_directory;  // relative to /run (system) or $XDG_RUNTIME_DIR
+  usec_t watchdog_usec = 0;                    // 0 = off
+  std::optional<NotifyAccess> notify_access;   // unset: main for Type=notify, else none
+
+  // [Install]
+  std::vector<std::string> wanted_by, required_by;
+  // WantedBy=multi-user.target or default.target: start when vermiliond starts.
+  bool start_at_boot = false;
+
+  [[nodiscard]] NotifyAccess effective_notify_access() const {
+    if (notify_access) return *notify_access;
+    return type == ServiceType::notify ? NotifyAccess::main : NotifyAccess::none;
+  }
+};
+
+[[nodiscard]] const char* to_string(LoadState s);
+[[nodiscard]] const char* to_string(ServiceType t);
+[[nodiscard]] const char* to_string(RestartPolicy r);
+[[nodiscard]] const char* to_string(KillMode k);
+[[nodiscard]] const char* to_string(NotifyAccess n);
+
+}  // namespace vermilion

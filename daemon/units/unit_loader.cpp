@@ -1,0 +1,305 @@
+#include "units/unit_loader.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+#include "units/unit_keys.h"
+#include "units/specifiers.h"
+#include "common/unique_fd.h"
+#include "units/unit_file_syntax.h"
+#include "common/unit_name.h"
+
+namespace vermilion {
+namespace {
+
+// Far above any real unit file; keeps a stray huge file from eating memory.
+constexpr std::size_t kMaxUnitFileSize = 4 * 1024 * 1024;
+// Alias chains longer than this are treated as loops.
+constexpr int kMaxAliasDepth = 16;
+
+struct ReadResult {
+  std::optional<std::string> text;
+  std::string error;  // when text is empty
+  int error_number = 0;
+};
+
+ReadResult read_unit_file(const std::string& path) {
+  int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (raw < 0) return {std::nullopt, std::strerror(errno), errno};
+  unique_fd fd(raw);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) < 0) return {std::nullopt, std::strerror(errno)};
+  if (!S_ISREG(st.st_mode)) return {std::nullopt, "not a regular file"};
+  std::string text;
+  char buffer[8192];
+  while (true) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return {std::nullopt, std::strerror(errno)};
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > kMaxUnitFileSize) return {std::nullopt, "file too large"};
+  }
+  return {std::move(text), {}};
+}
+
+std::string base_name(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool is_symlink(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+std::optional<std::string> real_path(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (::realpath(path.c_str(), resolved) == nullptr) return std::nullopt;
+  return std::string(resolved);
+}
+
+// File names in dir, sorted; empty if dir does not exist.
+std::vector<std::string> directory_entries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (dirent* entry = ::readdir(d)) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && value[0] == '/' ? std::string(value) : std::move(fallback);
+}
+
+}  // namespace
+
+std::vector<std::string> default_unit_dirs(RuntimeScope scope, const RuntimeIdentity& identity) {
+  if (scope == RuntimeScope::system) return {"/etc/vermilion/system", "/usr/lib/vermilion/system"};
+  return {env_or("XDG_CONFIG_HOME", identity.home + "/.config") + "/vermilion/user",
+          env_or("XDG_DATA_HOME", identity.home + "/.local/share") + "/vermilion/user"};
+}
+
+UnitLoader::UnitLoader(std::vector<std::string> search_path, RuntimeIdentity identity)
+    : search_path_(std::move(search_path)), identity_(std::move(identity)) {}
+
+void UnitLoader::add_builtin(std::string name, std::string source_name, std::string text) {
+  builtins_[std::move(name)] = Builtin{std::move(source_name), std::move(text)};
+}
+
+std::optional<std::string> UnitLoader::find_in_search_path(const std::string& file_name) const {
+  for (const auto& dir : search_path_) {
+    std::string candidate = dir + "/" + file_name;
+    if (exists(candidate)) return candidate;
+  }
+  return std::nullopt;
+}
+
+// Which file a name loads from, and under which canonical name. A symlink
+// whose target has another service name makes the name an alias of that
+// unit, which is then looked up by its own name (an override earlier in the
+// search path wins, as in systemd).
+std::optional<UnitLoader::Fragment> UnitLoader::resolve(const std::string& name, int depth) const {
+  auto path = find_in_search_path(name);
+  if (!path) {
+    if (auto builtin = builtins_.find(name); builtin != builtins_.end())
+      return Fragment{name, builtin->second.source_name, false, &builtin->second};
+    auto template_name = template_of(name);
+    if (!template_name) return std::nullopt;
+    path = find_in_search_path(*template_name);
+    if (!path) return std::nullopt;
+  }
+  if (!is_symlink(*path)) return Fragment{name, *path, false};
+
+  auto target = real_path(*path);
+  if (!target) return Fragment{name, *path, false};  // dangling: reading reports it
+  if (*target == "/dev/null") return Fragment{name, *path, true};
+  std::string target_name = base_name(*target);
+  // Same name (a linked unit file), the template of this instance, or a
+  // target that is no service name: not an alias.
+  if (target_name == name || template_of(name) == target_name || !split_service_name(target_name) ||
+      split_service_name(target_name)->is_template)
+    return Fragment{name, *target, false};
+  if (depth >= kMaxAliasDepth) return Fragment{name, *target, false};
+  auto canonical = resolve(target_name, depth + 1);
+  if (canonical) return canonical;
+  return Fragment{target_name, *target, false};
+}
+
+std::vector<std::string> UnitLoader::symlink_aliases_of(const std::string& canonical) const {
+  std::vector<std::string> aliases;
+  for (const auto& dir : search_path_) {
+    for (const auto& entry : directory_entries(dir)) {
+      if (entry == canonical || !split_service_name(entry) || !is_symlink(dir + "/" + entry)) continue;
+      if (std::find(aliases.begin(), aliases.end(), entry) != aliases.end()) continue;
+      auto fragment = resolve(entry, 0);
+      if (fragment && !fragment->masked && fragment->name == canonical) aliases.push_back(entry);
+    }
+  }
+  return aliases;
+}
+
+std::vector<std::string> UnitLoader::list_units() const {
+  std::vector<std::string> names;
+  for (const auto& dir : search_path_) {
+    for (const auto& entry : directory_entries(dir)) {
+      auto parts = split_service_name(entry);
+      if (!parts || parts->is_template) continue;
+      if (std::find(names.begin(), names.end(), entry) != names.end()) continue;
+      if (find_in_search_path(entry) != dir + "/" + entry) continue;  // shadowed
+      auto fragment = resolve(entry, 0);
+      if (!fragment || fragment->masked || fragment->name != entry) continue;
+      names.push_back(entry);
+    }
+  }
+  // A built-in unit is listed unless a file (or a mask) of its name exists.
+  for (const auto& [name, builtin] : builtins_)
+    if (!find_in_search_path(name)) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> UnitLoader::drop_in_paths(const ServiceConfig& config) const {
+  std::vector<std::string> names{config.name};
+  names.insert(names.end(), config.aliases.begin(), config.aliases.end());
+  if (auto template_name = template_of(config.name)) names.push_back(*template_name);
+
+  std::map<std::string, std::string> by_file_name;  // first search directory wins
+  for (const auto& dir : search_path_) {
+    for (const auto& unit_name : names) {
+      std::string drop_in_dir = dir + "/" + unit_name + ".d";
+      for (const auto& entry : directory_entries(drop_in_dir))
+        if (entry.ends_with(".conf")) by_file_name.emplace(entry, drop_in_dir + "/" + entry);
+    }
+  }
+  std::vector<std::string> paths;
+  for (auto& [file_name, path] : by_file_name) paths.push_back(path);
+  return paths;
+}
+
+UnitLoader::FileResult UnitLoader::apply_file(const std::string& path_for_messages, const std::string& text,
+                                              ServiceConfig& config, Diagnostics& diags) const {
+  FileResult result;
+  Diagnostics syntax_diags;
+  auto syntax = parse_unit_file_syntax(text, path_for_messages, syntax_diags);
+  result.syntax_ok = !syntax_diags.has_errors();
+  diags.append(syntax_diags);
+  SpecifierResolver specifiers(config.name, identity_);
+  ServiceKeyContext context{specifiers, identity_};
+  result.values_ok = apply_service_assignments(syntax, path_for_messages, context, config, diags);
+  return result;
+}
+
+ServiceConfig UnitLoader::finish(ServiceConfig config, FileResult result, Diagnostics& diags) const {
+  // Whole-unit checks only for units whose lines were all valid: after an
+  // invalid ExecStart= line, "no ExecStart=" would only repeat the problem.
+  bool verified = result.syntax_ok && result.values_ok && verify_service_config(config, diags);
+  if (!result.syntax_ok) config.load_state = LoadState::error;
+  else if (!result.values_ok || !verified) config.load_state = LoadState::bad_setting;
+  else config.load_state = LoadState::loaded;
+  return config;
+}
+
+ServiceConfig UnitLoader::load_text(const std::string& name, const std::string& path_for_messages,
+                                    const std::string& text, Diagnostics& diags) const {
+  ServiceConfig config;
+  config.name = name;
+  config.fragment_path = path_for_messages;
+  if (!split_service_name(name)) {
+    diags.error({path_for_messages, 0}, "'" + name + "' is not a valid service unit name.");
+    config.load_state = LoadState::error;
+    return config;
+  }
+  FileResult result = apply_file(path_for_messages, text, config, diags);
+  return finish(std::move(config), result, diags);
+}
+
+ServiceConfig UnitLoader::load_file(const std::string& path, Diagnostics& diags) const {
+  auto read = read_unit_file(path);
+  if (!read.text) {
+    ServiceConfig config;
+    config.name = base_name(path);
+    config.load_state = read.error_number == ENOENT ? LoadState::not_found : LoadState::error;
+    diags.error({path, 0}, "Cannot read unit file: " + read.error);
+    return config;
+  }
+  return load_text(base_name(path), path, *read.text, diags);
+}
+
+ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) const {
+  ServiceConfig config;
+  config.name = name;
+  auto parts = split_service_name(name);
+  if (!parts) {
+    diags.error({name, 0}, "'" + name + "' is not a valid service unit name.");
+    config.load_state = LoadState::not_found;
+    return config;
+  }
+  if (parts->is_template) {
+    diags.error({name, 0}, "Cannot load template unit " + name + " by itself; name an instance such as " +
+                               parts->prefix + "@NAME.service.");
+    config.load_state = LoadState::error;
+    return config;
+  }
+  auto fragment = resolve(name, 0);
+  if (!fragment) {
+    diags.error({name, 0}, "Unit " + name + " not found in the search path.");
+    config.load_state = LoadState::not_found;
+    return config;
+  }
+  config.name = fragment->name;
+  config.fragment_path = fragment->path;
+  if (fragment->masked) {
+    diags.error({fragment->path, 0}, "Unit " + name + " is masked (symlinked to /dev/null).");
+    config.load_state = LoadState::error;
+    return config;
+  }
+  auto read = fragment->builtin ? ReadResult{fragment->builtin->text, {}} : read_unit_file(fragment->path);
+  if (!read.text) {
+    diags.error({fragment->path, 0}, "Cannot read unit file: " + read.error);
+    config.load_state = LoadState::error;
+    return config;
+  }
+  config.aliases = symlink_aliases_of(config.name);
+  if (name != config.name && std::find(config.aliases.begin(), config.aliases.end(), name) == config.aliases.end())
+    config.aliases.push_back(name);
+
+  FileResult result = apply_file(fragment->path, *read.text, config, diags);
+  for (const auto& drop_in : drop_in_paths(config)) {
+    auto drop_in_text = read_unit_file(drop_in);
+    if (!drop_in_text.text) {
+      diags.error({drop_in, 0}, "Cannot read drop-in: " + drop_in_text.error);
+      result.syntax_ok = false;
+      continue;
+    }
+    FileResult part = apply_file(drop_in, *drop_in_text.text, config, diags);
+    result.syntax_ok = result.syntax_ok && part.syntax_ok;
+    result.values_ok = result.values_ok && part.values_ok;
+  }
+  return finish(std::move(config), result, diags);
+}
+
+}  // namespace vermilion

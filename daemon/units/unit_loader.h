@@ -1,0 +1,88 @@
+// Finds .service files in a search path and loads them into ServiceConfig:
+// symlink aliases, template instances, drop-ins, specifiers, and systemd's
+// checks; also built-in units whose text vermiliond supplies. Load time
+// only; nothing here spawns anything.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "units/diagnostics.h"
+#include "units/runtime_scope.h"
+#include "units/unit_config.h"
+
+namespace vermilion {
+
+// system: /etc/vermilion/system, /usr/lib/vermilion/system.
+// user: $XDG_CONFIG_HOME/vermilion/user (default ~/.config/vermilion/user),
+// then $XDG_DATA_HOME/vermilion/user (default ~/.local/share/vermilion/user).
+[[nodiscard]] std::vector<std::string> default_unit_dirs(RuntimeScope scope, const RuntimeIdentity& identity);
+
+class UnitLoader {
+ public:
+  UnitLoader(std::vector<std::string> search_path, RuntimeIdentity identity);
+
+  // A unit defined by vermiliond itself (vermilion-bridge.service). It loads
+  // like a file named `source_name` placed after the whole search path: a
+  // file of the same name anywhere in the search path replaces it, a
+  // symlink to /dev/null masks it, and drop-ins (NAME.service.d/*.conf)
+  // apply to it. Diagnostics name `source_name` ("<built-in>/NAME").
+  void add_builtin(std::string name, std::string source_name, std::string text);
+
+  // Names of every loadable non-template .service in the search path (first
+  // directory wins for the same file name), sorted. Symlink aliases and
+  // masked units (symlinks to /dev/null) are not listed; an instance
+  // symlinked to its template ("getty@tty1.service -> getty@.service") is.
+  [[nodiscard]] std::vector<std::string> list_units() const;
+
+  // Loads by normalized name ("web.service"; an instance "getty@tty1.service"
+  // falls back to "getty@.service"). Resolves symlink aliases: the result's
+  // `name` is the canonical name and `aliases` lists symlink names and
+  // [Install] Alias= names. Applies drop-ins (NAME.service.d/*.conf and the
+  // template's prefix@.service.d/*.conf in every search directory; the first
+  // directory wins for the same file name; applied in file-name order).
+  // Never fails hard: problems go to diags and set load_state
+  // (not_found / bad_setting / error).
+  [[nodiscard]] ServiceConfig load(const std::string& name, Diagnostics& diags) const;
+
+  // For `vermiliond --verify FILE`: loads the file at this path (no
+  // drop-ins), name = its file name.
+  [[nodiscard]] ServiceConfig load_file(const std::string& path, Diagnostics& diags) const;
+
+  // Loads from text already in memory (tests, fuzzing). Messages name
+  // path_for_messages.
+  [[nodiscard]] ServiceConfig load_text(const std::string& name, const std::string& path_for_messages,
+                                        const std::string& text, Diagnostics& diags) const;
+
+ private:
+  struct Builtin {
+    std::string source_name;
+    std::string text;
+  };
+  struct Fragment {
+    std::string name;  // canonical name the unit is loaded as
+    std::string path;  // file to read, or a built-in unit's source name
+    bool masked = false;
+    const Builtin* builtin = nullptr;  // the text, when no file defines the unit
+  };
+  struct FileResult {
+    bool syntax_ok = true;
+    bool values_ok = true;
+  };
+
+  [[nodiscard]] std::optional<std::string> find_in_search_path(const std::string& file_name) const;
+  [[nodiscard]] std::optional<Fragment> resolve(const std::string& name, int depth) const;
+  [[nodiscard]] std::vector<std::string> symlink_aliases_of(const std::string& canonical) const;
+  [[nodiscard]] std::vector<std::string> drop_in_paths(const ServiceConfig& config) const;
+  FileResult apply_file(const std::string& path_for_messages, const std::string& text,
+                        ServiceConfig& config, Diagnostics& diags) const;
+  [[nodiscard]] ServiceConfig finish(ServiceConfig config, FileResult result, Diagnostics& diags) const;
+
+  std::vector<std::string> search_path_;
+  RuntimeIdentity identity_;
+  std::map<std::string, Builtin> builtins_;  // by unit name
+};
+
+}  // namespace vermilion

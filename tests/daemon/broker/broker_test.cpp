@@ -1,0 +1,275 @@
+#include "broker/broker.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "broker/policy.h"
+
+namespace vermilion {
+namespace {
+
+class FakeControl : public ServiceControl {
+ public:
+  // Every service exists but those named "nosuch*"; "alias.service" is web's.
+  std::optional<ServiceStatus> status(const std::string& name) override {
+    if (name.rfind("nosuch", 0) == 0) return std::nullopt;
+    ServiceStatus s;
+    s.name = name == "alias.service" ? "web.service" : name;
+    s.description = "fake " + s.name;
+    s.active_state = "inactive";
+    s.sub_state = "dead";
+    s.main_pid = 42;
+    return s;
+  }
+  std::vector<ServiceStatus> list() override { return {}; }
+  std::string enqueue(JobType, const std::string&, std::function<void(JobResult)> done) override {
+    done(JobResult::done);
+    return {};
+  }
+  int kill(const std::string&, int) override { return 1; }
+  std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
+  void reload_units() override {}
+};
+
+class RecordingPeer : public LinkPeer {
+ public:
+  void capability_received(const Capability& cap, std::uint64_t badge) noexcept override {
+    received.push_back({cap.slot, badge});
+  }
+  void revoked(Slot slot) noexcept override { revoked_slots.push_back(slot); }
+  void connection(unique_fd fd, std::uint64_t badge) noexcept override {
+    connections.push_back(std::move(fd));
+    connection_badges.push_back(badge);
+  }
+  void service_state_changed(const ServiceStatus& status) noexcept override {
+    states.push_back(status.name);
+    statuses.push_back(status);
+  }
+  std::vector<std::pair<Slot, std::uint64_t>> received;
+  std::vector<Slot> revoked_slots;
+  std::vector<unique_fd> connections;
+  std::vector<std::uint64_t> connection_badges;
+  void reloaded() noexcept override { ++reloads; }
+  std::vector<std::string> states;
+  std::vector<ServiceStatus> statuses;
+  int reloads = 0;
+};
+
+class BrokerTest : public ::testing::Test {
+ protected:
+  BrokerTest() : audit_file_(std::tmpfile()), logger_(LogLevel::info, fileno(audit_file_)), broker_(control_, logger_) {}
+  ~BrokerTest() override { std::fclose(audit_file_); }
+
+  void apply(const std::string& text) {
+    Diagnostics diags;
+    PolicySet set = parse_policy_text("t.policy", text, diags);
+    ASSERT_FALSE(diags.has_errors()) << (diags.items().empty() ? "" : format_diagnostic(diags.items()[0]));
+    broker_.apply_policy(set);
+  }
+  std::string audit() {
+    std::fflush(audit_file_);
+    std::string out;
+    std::rewind(audit_file_);
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, audit_file_)) out.append(buf, n);
+    std::fseek(audit_file_, 0, SEEK_END);
+    return out;
+  }
+
+  FakeControl control_;
+  std::FILE* audit_file_;
+  Logger logger_;
+  Broker broker_;
+};
+
+const char* kPanelPolicy =
+    "[Grant]\nTo=panel\nCapability=service:web-*.service\nRights=status restart\n"
+    "[Grant]\nTo=panel\nCapability=endpoint:worker\nRights=connect grant\nBadge=7\n";
+
+TEST_F(BrokerTest, PolicyGrantsBecomeRootsAndAreAudited) {
+  apply(kPanelPolicy);
+  EXPECT_TRUE(broker_.has_capabilities("panel.service"));
+  EXPECT_FALSE(broker_.has_capabilities("worker.service"));
+  ASSERT_EQ(broker_.list("panel.service").size(), 2u);
+  EXPECT_NE(audit().find("audit: action=grant subject=panel.service slot=1 object=service:web-*.service "
+                         "rights=\"status restart\""),
+            std::string::npos)
+      << audit();
+}
+
+TEST_F(BrokerTest, AuthorizeChecksKindRightsAndCoverage) {
+  apply(kPanelPolicy);
+  std::string resolved;
+  EXPECT_TRUE(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "web-a", resolved).ok());
+  EXPECT_EQ(resolved, "web-a.service");
+  BrokerResult not_covered =
+      broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "db", resolved);
+  EXPECT_EQ(not_covered.error, error_names::kAccessDenied);
+  EXPECT_EQ(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::stop, "web-a", resolved).error,
+            error_names::kAccessDenied);
+  EXPECT_EQ(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "", resolved).error,
+            error_names::kInvalidArgs)
+      << "a glob capability needs a name";
+  EXPECT_EQ(broker_.authorize("panel.service", 9, CapabilityKind::service, rights::status, "web-a", resolved).error,
+            error_names::kNoSuchCapability);
+  EXPECT_EQ(broker_.authorize("other.service", 1, CapabilityKind::service, rights::status, "web-a", resolved).error,
+            error_names::kNoSuchCapability)
+      << "slot numbers mean nothing on another link";
+  EXPECT_EQ(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "../x", resolved).error,
+            error_names::kInvalidArgs);
+  EXPECT_NE(audit().find("result=denied (not covered)"), std::string::npos);
+  EXPECT_NE(audit().find("result=denied (no such capability)"), std::string::npos);
+}
+
+TEST_F(BrokerTest, DeriveOnlyShrinks) {
+  apply(kPanelPolicy);
+  Slot derived = 0;
+  EXPECT_TRUE(broker_.derive("panel.service", 1, "status", derived).ok());
+  EXPECT_EQ(broker_.lookup("panel.service", derived)->rights, rights::status);
+  Slot more = 0;
+  EXPECT_EQ(broker_.derive("panel.service", derived, "status restart", more).error, error_names::kAccessDenied);
+  EXPECT_EQ(broker_.derive("panel.service", 1, "status fly", more).error, error_names::kInvalidArgs);
+  EXPECT_NE(audit().find("action=derive"), std::string::npos);
+}
+
+TEST_F(BrokerTest, GrantTellsTheReceiverWithTheEndpointBadge) {
+  apply(kPanelPolicy);
+  RecordingPeer worker;
+  broker_.attach("worker.service", worker);
+  Slot given = 0;
+  ASSERT_TRUE(broker_.grant("panel.service", 2, 1, "status", given).ok());
+  ASSERT_EQ(worker.received.size(), 1u);
+  EXPECT_EQ(worker.received[0], (std::pair<Slot, std::uint64_t>{given, 7}));
+  EXPECT_EQ(broker_.lookup("worker.service", given)->rights, rights::status);
+  broker_.detach("worker.service", worker);
+}
+
+TEST_F(BrokerTest, RevokeTellsEveryHolderAndCutsConnections) {
+  apply(kPanelPolicy);
+  RecordingPeer worker, panel;
+  broker_.attach("worker.service", worker);
+  broker_.attach("panel.service", panel);
+  Slot given = 0, copy = 0;
+  ASSERT_TRUE(broker_.grant("panel.service", 2, 1, "status", given).ok());
+  ASSERT_TRUE(broker_.derive("panel.service", 2, "connect", copy).ok());
+  unique_fd mine;
+  ASSERT_TRUE(broker_.connect("panel.service", copy, mine).ok());
+  ASSERT_EQ(worker.connections.size(), 1u);
+  EXPECT_EQ(worker.connection_badges[0], 7u);
+
+  ASSERT_TRUE(broker_.revoke("panel.service", 2).ok()) << "revoking the endpoint root removes the copy";
+  EXPECT_EQ(panel.revoked_slots, std::vector<Slot>{copy});
+  char byte;
+  EXPECT_EQ(::read(mine.get(), &byte, 1), 0) << "the connection was shut down";
+
+  ASSERT_TRUE(broker_.revoke("panel.service", 1).ok());
+  EXPECT_EQ(worker.revoked_slots, std::vector<Slot>{given});
+  EXPECT_EQ(broker_.lookup("worker.service", given), nullptr);
+  broker_.detach("worker.service", worker);
+  broker_.detach("panel.service", panel);
+}
+
+TEST_F(BrokerTest, ReloadKeepsWhatIsStillGrantedAndRevokesTheRest) {
+  apply(kPanelPolicy);
+  RecordingPeer panel;
+  broker_.attach("panel.service", panel);
+  Slot derived = 0;
+  ASSERT_TRUE(broker_.derive("panel.service", 1, "status", derived).ok());
+  // The endpoint grant goes; the service grant stays (and so does its copy).
+  apply("[Grant]\nTo=panel\nCapability=service:web-*.service\nRights=status restart\n");
+  EXPECT_EQ(panel.revoked_slots, std::vector<Slot>{2});
+  EXPECT_NE(broker_.lookup("panel.service", 1), nullptr);
+  EXPECT_NE(broker_.lookup("panel.service", derived), nullptr);
+  // A changed grant is a new capability: the old one and its copies go.
+  apply("[Grant]\nTo=panel\nCapability=service:web-*.service\nRights=status\n");
+  EXPECT_EQ(broker_.lookup("panel.service", 1), nullptr);
+  EXPECT_EQ(broker_.lookup("panel.service", derived), nullptr);
+  ASSERT_EQ(broker_.list("panel.service").size(), 1u);
+  EXPECT_EQ(broker_.list("panel.service")[0]->rights, rights::status);
+  broker_.detach("panel.service", panel);
+}
+
+TEST_F(BrokerTest, WatchersHearStateChangesOnlyWhileTheyHoldWatch) {
+  apply("[Grant]\nTo=bridge\nCapability=manager\nRights=list watch\n");
+  RecordingPeer bridge;
+  broker_.attach("bridge.service", bridge);
+  broker_.watch("bridge.service", 1, bridge);
+  broker_.service_state_changed("web.service", "active", "running");
+  EXPECT_EQ(bridge.states, std::vector<std::string>{"web.service"});
+  // The service as the control sees it, with the state of this change.
+  ASSERT_EQ(bridge.statuses.size(), 1u);
+  EXPECT_EQ(bridge.statuses[0].description, "fake web.service");
+  EXPECT_EQ(bridge.statuses[0].main_pid, 42u);
+  EXPECT_EQ(bridge.statuses[0].active_state, "active");
+  EXPECT_EQ(bridge.statuses[0].sub_state, "running");
+  apply("");
+  broker_.service_state_changed("db.service", "active", "running");
+  EXPECT_EQ(bridge.states.size(), 1u) << "the capability is gone, and so is the subscription";
+  broker_.detach("bridge.service", bridge);
+}
+
+TEST_F(BrokerTest, CapabilitiesOfAnotherServiceNeedInspect) {
+  apply(std::string(kPanelPolicy) +
+        "[Grant]\nTo=bridge\nCapability=manager\nRights=list inspect\n"
+        "[Grant]\nTo=web\nCapability=service:web\nRights=status\nBadge=3\n");
+  Slot narrow = 0;
+  ASSERT_TRUE(broker_.derive("bridge.service", 1, "list", narrow).ok());
+  std::vector<const Capability*> caps;
+  ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "panel", caps).ok());
+  ASSERT_EQ(caps.size(), 2u);
+  EXPECT_EQ(caps[0]->object, "web-*.service");
+  EXPECT_EQ(caps[1]->kind, CapabilityKind::endpoint);
+  ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "alias", caps).ok());
+  ASSERT_EQ(caps.size(), 1u) << "an alias names the service's own CList";
+  EXPECT_EQ(caps[0]->badge, 3u);
+  ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "worker.service", caps).ok());
+  EXPECT_TRUE(caps.empty()) << "a service that holds nothing";
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "nosuch", caps).error, error_names::kNoSuchService);
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "../x", caps).error, error_names::kInvalidArgs);
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", narrow, "panel", caps).error, error_names::kAccessDenied);
+  EXPECT_EQ(broker_.capabilities_of("panel.service", 1, "panel", caps).error, error_names::kAccessDenied)
+      << "a service capability is no manager";
+  EXPECT_NE(audit().find("action=invoke subject=bridge.service slot=2 object=manager rights=\"list\" badge=0 "
+                         "asked=\"inspect\" result=denied (right not held)"),
+            std::string::npos)
+      << audit();
+}
+
+TEST_F(BrokerTest, ReloadedReachesOnlyLinksThatStillWatch) {
+  apply("[Grant]\nTo=bridge\nCapability=manager\nRights=list watch\n"
+        "[Grant]\nTo=other\nCapability=manager\nRights=list watch\n");
+  RecordingPeer bridge, other;
+  broker_.attach("bridge.service", bridge);
+  broker_.attach("other.service", other);
+  broker_.watch("bridge.service", 1, bridge);
+  broker_.reloaded();
+  EXPECT_EQ(bridge.reloads, 1);
+  EXPECT_EQ(other.reloads, 0) << "other never called Watch";
+  apply("[Grant]\nTo=other\nCapability=manager\nRights=list watch\n");
+  broker_.reloaded();
+  EXPECT_EQ(bridge.reloads, 1) << "the watch capability is gone";
+  broker_.detach("bridge.service", bridge);
+  broker_.detach("other.service", other);
+}
+
+TEST_F(BrokerTest, KeepsTheBusRulesOfThePolicyInEffect) {
+  apply("[Bus]\nUser=*\nService=*\nRights=status\n[Bus]\nUser=root\nManagerRights=reload\n");
+  ASSERT_EQ(broker_.bus_rules().size(), 2u);
+  EXPECT_EQ(broker_.bus_rules()[0].users, std::vector<std::string>{"*"});
+  EXPECT_EQ(broker_.bus_rules()[1].manager_rights, rights::reload);
+  EXPECT_EQ(broker_.bus_rules()[1].where.line, 5u);
+  apply("");
+  EXPECT_TRUE(broker_.bus_rules().empty()) << "a reload replaces them";
+}
+
+TEST_F(BrokerTest, ConnectNeedsALinkedTarget) {
+  apply(kPanelPolicy);
+  unique_fd mine;
+  EXPECT_EQ(broker_.connect("panel.service", 2, mine).error, error_names::kFailed);
+  EXPECT_EQ(broker_.connect("panel.service", 1, mine).error, error_names::kAccessDenied);
+}
+
+}  // namespace
+}  // namespace vermilion

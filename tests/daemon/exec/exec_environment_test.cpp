@@ -1,0 +1,160 @@
+#include "exec/exec_environment.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace vermilion {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+std::vector<std::string> parse(std::string_view text) {
+  std::vector<std::string> out;
+  parse_environment_file(text, out);
+  return out;
+}
+
+TEST(EnvironmentFile, PlainAssignmentsCommentsAndBlankLines) {
+  EXPECT_THAT(parse("# comment\n; also a comment\n\nA=1\n  B = two words  \nC=\n"),
+              ElementsAre("A=1", "B=two words", "C="));
+}
+
+TEST(EnvironmentFile, QuotesAndEscapes) {
+  EXPECT_THAT(parse("A='single $HOME \\n'\nB=\"double \\\"q\\\" \\$x \\n\"\nC=a\\ b\\\\c\n"),
+              ElementsAre("A=single $HOME \\n", "B=double \"q\" $x \\n", "C=a b\\c"));
+}
+
+TEST(EnvironmentFile, QuotedPartsJoinAndHashInValueIsLiteral) {
+  EXPECT_THAT(parse("A='x'\"y\"\nB=value # not a comment\n"), ElementsAre("A=xy", "B=value # not a comment"));
+}
+
+TEST(EnvironmentFile, LineContinuationAndMultilineQuotes) {
+  EXPECT_THAT(parse("A=one\\\ntwo\nB=\"l1\nl2\"\n# comment \\\ncontinued\nC=3"),
+              ElementsAre("A=onetwo", "B=l1\nl2", "C=3"));
+}
+
+TEST(EnvironmentFile, InvalidNamesAndLinesWithoutEqualsAreSkipped) {
+  EXPECT_THAT(parse("NOEQUALS\n1X=bad\nA B=bad\nGOOD=yes\n"), ElementsAre("GOOD=yes"));
+}
+
+TEST(Environment, SetReplacesAndGetFinds) {
+  std::vector<std::string> env;
+  set_environment(env, "A=1");
+  set_environment(env, "B=2");
+  set_environment(env, "A=3");
+  EXPECT_THAT(env, ElementsAre("A=3", "B=2"));
+  EXPECT_EQ(get_environment(env, "A"), "3");
+  EXPECT_FALSE(get_environment(env, "C"));
+  EXPECT_FALSE(get_environment(env, ""));
+}
+
+class TempFile {
+ public:
+  explicit TempFile(const std::string& text) {
+    char name[] = "/tmp/vermilion-envfile-XXXXXX";
+    int fd = mkstemp(name);
+    EXPECT_GE(fd, 0);
+    close(fd);
+    path_ = name;
+    std::ofstream(path_) << text;
+  }
+  ~TempFile() { unlink(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(BuildEnvironment, FreshThenUnitThenFilesThenExtra) {
+  setenv("VERMILION_TEST_LEAK", "leaked", 1);
+  TempFile file("B=from-file\nC=from-file\n");
+  ServiceConfig config;
+  config.environment = {"A=unit", "B=unit", "PATH=/custom"};
+  config.environment_files = {{file.path(), false}, {"/nonexistent/env", true}};
+  std::vector<std::string> extra = {"C=extra", "MAINPID=42"};
+  LoginIdentity login{"nobody", "/nonexistent", "/usr/sbin/nologin"};
+  ExecEnvironmentInputs inputs;
+  inputs.config = &config;
+  inputs.extra = &extra;
+  inputs.login = &login;
+  inputs.lang = "C.UTF-8";
+  inputs.runtime_directories = {"/run/a", "/run/b"};
+  std::vector<std::string> env;
+  std::string failed;
+  ASSERT_EQ(build_exec_environment(inputs, env, failed), 0);
+  EXPECT_THAT(env, ElementsAre("PATH=/custom", "LANG=C.UTF-8", "HOME=/nonexistent", "USER=nobody",
+                               "LOGNAME=nobody", "SHELL=/usr/sbin/nologin", "RUNTIME_DIRECTORY=/run/a:/run/b",
+                               "A=unit", "B=from-file", "C=extra", "MAINPID=42"));
+  unsetenv("VERMILION_TEST_LEAK");
+}
+
+TEST(BuildEnvironment, WithoutUserOnlyDefaults) {
+  ServiceConfig config;
+  ExecEnvironmentInputs inputs;
+  inputs.config = &config;
+  std::vector<std::string> env;
+  std::string failed;
+  ASSERT_EQ(build_exec_environment(inputs, env, failed), 0);
+  EXPECT_THAT(env, ElementsAre("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+}
+
+TEST(BuildEnvironment, MissingRequiredFileFails) {
+  ServiceConfig config;
+  config.environment_files = {{"/nonexistent/env", false}};
+  ExecEnvironmentInputs inputs;
+  inputs.config = &config;
+  std::vector<std::string> env;
+  std::string failed;
+  EXPECT_EQ(build_exec_environment(inputs, env, failed), -ENOENT);
+  EXPECT_EQ(failed, "/nonexistent/env");
+}
+
+TEST(Expansion, WholeWordVariableSplitsIntoWords) {
+  std::vector<std::string> env = {"ARGS=-a  'b c' \"d e\"", "EMPTY=", "ONE=x"};
+  EXPECT_THAT(expand_exec_arguments({"prog", "$ARGS", "$EMPTY", "$UNSET", "$ONE"}, env),
+              ElementsAre("prog", "-a", "b c", "d e", "x"));
+}
+
+TEST(Expansion, BracedVariableSubstitutesWithinWord) {
+  std::vector<std::string> env = {"ARGS=-a b", "X=1"};
+  EXPECT_THAT(expand_exec_arguments({"--opt=${ARGS}", "${X}${X}", "${UNSET}end", "${ARGS}"}, env),
+              ElementsAre("--opt=-a b", "11", "end", "-a b"));
+}
+
+TEST(Expansion, DollarDollarAndUnsupportedSyntaxStayLiteral) {
+  std::vector<std::string> env = {"X=1"};
+  EXPECT_THAT(expand_exec_arguments({"$$X", "a$$b", "a$X", "${X", "${X:-d}", "$", "a$"}, env),
+              ElementsAre("$X", "a$b", "a$X", "${X", "${X:-d}", "$", "a$"));
+}
+
+TEST(Expansion, WholeWordTakesTheRestAsName) {
+  std::vector<std::string> env = {"X=1"};
+  EXPECT_THAT(expand_exec_arguments({"$X/bin"}, env), IsEmpty());
+}
+
+TEST(Expansion, SplitHandlesEscapesAndUnbalancedQuotes) {
+  EXPECT_THAT(split_value_into_words("a\\ b 'c"), ElementsAre("a b", "c"));
+  EXPECT_THAT(split_value_into_words("  "), IsEmpty());
+  EXPECT_THAT(split_value_into_words("''"), ElementsAre(""));
+}
+
+TEST(FindProgram, AbsoluteBareAndMissing) {
+  std::string out;
+  ASSERT_EQ(find_program("/bin/true", "/nowhere", out), 0);
+  EXPECT_EQ(out, "/bin/true");
+  ASSERT_EQ(find_program("sh", "/nowhere:relative:/usr/bin:/bin", out), 0);
+  EXPECT_TRUE(out == "/usr/bin/sh" || out == "/bin/sh") << out;
+  EXPECT_EQ(find_program("definitely-not-a-program-xyz", "/usr/bin:/bin", out), -ENOENT);
+  EXPECT_EQ(find_program("bin/sh", "/usr", out), -EINVAL);
+  EXPECT_EQ(find_program("passwd", "/etc", out), -ENOENT);  // exists, not executable
+}
+
+}  // namespace
+}  // namespace vermilion

@@ -1,0 +1,424 @@
+#include "exec/linux_system_ops.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <pwd.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "daemon/spawn_test_support.h"
+#include "exec/exec_environment.h"
+
+namespace vermilion {
+namespace {
+
+using namespace vermilion::test;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct ProcessRun {
+  std::string output;
+  Exit exit;
+};
+
+class LinuxSystemOpsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char name[] = "/tmp/vermilion-spawn-XXXXXX";
+    ASSERT_NE(mkdtemp(name), nullptr);
+    temp_ = name;
+    chmod(temp_.c_str(), 0755);
+    LinuxSystemOpsOptions options;
+    options.backend = ScopeBackend::session;
+    options.runtime_root = temp_ + "/run";
+    options.lang = "C.UTF-8";
+    ASSERT_EQ(LinuxSystemOps::create(options, ops_), 0);
+    config_.name = "test.service";
+  }
+  void TearDown() override {
+    std::string command = "rm -rf '" + temp_ + "'";
+    ASSERT_EQ(system(command.c_str()), 0);
+  }
+
+  ProcessRun run(const ExecCommand& command, SpawnRequest request = {}) {
+    fd_pair log;
+    EXPECT_EQ(make_pipe(log), 0);
+    request.config = &config_;
+    request.command = &command;
+    request.log_fd = log.second.get();
+    SpawnedProcess process;
+    ProcessRun result;
+    EXPECT_EQ(ops_->spawn(request, process), 0);
+    if (process.pid <= 0) return result;
+    EXPECT_TRUE(process.pidfd.valid());
+    log.second.reset();
+    result.output = read_until_eof(log.first.get());
+    result.exit = reap(process);
+    return result;
+  }
+  ProcessRun report(std::vector<std::string> extra_args = {}, SpawnRequest request = {}) {
+    std::vector<std::string> argv = {kProbe, "report"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    return run(command_of(argv), std::move(request));
+  }
+  static std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  std::string temp_;
+  std::unique_ptr<LinuxSystemOps> ops_;
+  ServiceConfig config_;
+};
+
+TEST_F(LinuxSystemOpsTest, EnvironmentIsFreshThenUnitThenExtra) {
+  setenv("VERMILION_TEST_LEAK", "1", 1);
+  config_.environment = {"A=unit", "B=unit"};
+  SpawnRequest request;
+  request.extra_environment = {"B=extra", "MAINPID=7"};
+  ProcessRun r = report({}, request);
+  unsetenv("VERMILION_TEST_LEAK");
+  EXPECT_EQ(r.exit.code, CLD_EXITED);
+  EXPECT_EQ(r.exit.status, 0);
+  EXPECT_THAT(lines_with_prefix(r.output, "env="),
+              ElementsAre(std::string("PATH=") + std::string(kDefaultExecPath), "LANG=C.UTF-8", "A=unit",
+                          "B=extra", "MAINPID=7"));
+}
+
+TEST_F(LinuxSystemOpsTest, EnvironmentFileIsReadAtSpawn) {
+  std::string path = temp_ + "/env";
+  std::ofstream(path) << "# settings\nFROM_FILE=\"quoted value\"\nA=file\n";
+  config_.environment = {"A=unit"};
+  config_.environment_files = {{path, false}, {temp_ + "/missing", true}};
+  ProcessRun r = report();
+  EXPECT_EQ(value_of(r.output, "env=FROM_FILE"), "quoted value");
+  EXPECT_EQ(value_of(r.output, "env=A"), "file");
+}
+
+TEST_F(LinuxSystemOpsTest, MissingRequiredEnvironmentFileFailsTheSpawn) {
+  config_.environment_files = {{temp_ + "/missing", false}};
+  ExecCommand command = command_of({kProbe, "report"});
+  SpawnRequest request;
+  request.config = &config_;
+  request.command = &command;
+  SpawnedProcess process;
+  EXPECT_EQ(ops_->spawn(request, process), -ENOENT);
+  EXPECT_EQ(process.pid, -1);
+}
+
+TEST_F(LinuxSystemOpsTest, ArgumentsAreExpanded) {
+  config_.environment = {"ARGS=-x 'y z'", "W=w"};
+  ProcessRun r = report({"$ARGS", "pre${W}post", "$$W", "$UNSET", "${UNSET}"});
+  EXPECT_THAT(lines_with_prefix(r.output, "arg="), ElementsAre(kProbe, "report", "-x", "y z", "prewpost", "$W", ""));
+}
+
+TEST_F(LinuxSystemOpsTest, ExpansionCanBeTurnedOff) {
+  config_.environment = {"W=w"};
+  ExecCommand command = command_of({kProbe, "report", "$W", "${W}"});
+  command.expand_environment = false;
+  ProcessRun r = run(command);
+  EXPECT_THAT(lines_with_prefix(r.output, "arg="), ElementsAre(kProbe, "report", "$W", "${W}"));
+}
+
+TEST_F(LinuxSystemOpsTest, BareCommandIsFoundInPath) {
+  std::string dir = kProbe.substr(0, kProbe.rfind('/'));
+  config_.environment = {"PATH=/nonexistent:" + dir};
+  ProcessRun r = run(command_of({"vermilion-test-probe", "report"}));
+  EXPECT_EQ(r.exit.status, 0) << r.output;
+  EXPECT_EQ(value_of(r.output, "arg"), "vermilion-test-probe");
+}
+
+TEST_F(LinuxSystemOpsTest, OnlyStdioAndPassedFdsSurvive) {
+  int leaked = open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
+  ASSERT_GE(leaked, 0);
+  fd_pair passed_a, passed_b;
+  ASSERT_EQ(make_pipe(passed_a), 0);
+  ASSERT_EQ(make_pipe(passed_b), 0);
+  SpawnRequest request;
+  request.pass_fds = {passed_b.first.get(), passed_a.second.get()};
+  ProcessRun r = report({}, request);
+  close(leaked);
+  EXPECT_EQ(value_of(r.output, "fds"), "0,1,2,3,4");
+}
+
+TEST_F(LinuxSystemOpsTest, PassedFdsKeepTheirOrderAndObject) {
+  fd_pair passed;
+  ASSERT_EQ(make_pipe(passed), 0);
+  SpawnRequest request;
+  request.pass_fds = {passed.second.get()};
+  // The child writes through fd 3; we read it from the pipe we passed.
+  ExecCommand command = command_of({"/bin/sh", "-c", "echo through-three >&3"});
+  ProcessRun r = run(command, request);
+  passed.second.reset();
+  EXPECT_EQ(r.exit.status, 0) << r.output;
+  EXPECT_EQ(read_until_eof(passed.first.get()), "through-three\n");
+}
+
+TEST_F(LinuxSystemOpsTest, SignalsAreResetAndOwnSessionStarted) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGCHLD);
+  ASSERT_EQ(sigprocmask(SIG_BLOCK, &block, &old), 0);
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGUSR1, &ignore, &previous);
+  ProcessRun r = report();
+  sigaction(SIGUSR1, &previous, nullptr);
+  sigprocmask(SIG_SETMASK, &old, nullptr);
+  EXPECT_EQ(value_of(r.output, "blocked"), "0");
+  EXPECT_EQ(value_of(r.output, "ignored"), "0");
+  EXPECT_EQ(value_of(r.output, "sid_is_pid"), "1");
+}
+
+TEST_F(LinuxSystemOpsTest, LimitsUmaskDirectoryAndNoNewPrivileges) {
+  config_.limits[RLIMIT_NOFILE] = {100, 200};
+  config_.umask = 0077;
+  config_.working_directory = temp_;
+  config_.no_new_privileges = true;
+  ProcessRun r = report();
+  EXPECT_EQ(r.exit.status, 0) << r.output;
+  EXPECT_EQ(value_of(r.output, "nofile"), "100:200");
+  EXPECT_EQ(value_of(r.output, "umask"), "0077");
+  EXPECT_EQ(value_of(r.output, "cwd"), temp_);
+  EXPECT_EQ(value_of(r.output, "nnp"), "1");
+}
+
+TEST_F(LinuxSystemOpsTest, DefaultsAreRootDirectoryAndNoNoNewPrivileges) {
+  ProcessRun r = report();
+  EXPECT_EQ(value_of(r.output, "cwd"), "/");
+  EXPECT_EQ(value_of(r.output, "umask"), "0022");
+  EXPECT_EQ(value_of(r.output, "nnp"), "0");
+}
+
+TEST_F(LinuxSystemOpsTest, DropsToUserNobody) {
+  if (getuid() != 0) GTEST_SKIP() << "needs root";
+  config_.user = "nobody";
+  config_.working_directory = "~";
+  config_.working_directory_optional = true;  // nobody's home does not exist
+  ProcessRun r = report();
+  EXPECT_EQ(r.exit.status, 0) << r.output;
+  EXPECT_EQ(value_of(r.output, "uid"), "65534");
+  EXPECT_EQ(value_of(r.output, "gid"), "65534");
+  EXPECT_EQ(value_of(r.output, "groups"), "65534");
+  EXPECT_EQ(value_of(r.output, "env=USER"), "nobody");
+  EXPECT_EQ(value_of(r.output, "env=HOME"), "/nonexistent");
+  EXPECT_EQ(value_of(r.output, "cwd"), "/");
+}
+
+TEST_F(LinuxSystemOpsTest, GroupAndSupplementaryGroups) {
+  if (getuid() != 0) GTEST_SKIP() << "needs root";
+  config_.user = "nobody";
+  config_.group = "root";
+  config_.supplementary_groups = {"4"};
+  ProcessRun r = report();
+  EXPECT_EQ(value_of(r.output, "uid"), "65534");
+  EXPECT_EQ(value_of(r.output, "gid"), "0");
+  // As initgroups(user, Group=): the primary group given, then the rest.
+  EXPECT_EQ(value_of(r.output, "groups"), "0,4");
+}
+
+TEST_F(LinuxSystemOpsTest, PrivilegedCommandKeepsOurIdentity) {
+  if (getuid() != 0) GTEST_SKIP() << "needs root";
+  config_.user = "nobody";
+  ExecCommand command = command_of({kProbe, "report"});
+  command.full_privileges = true;
+  ProcessRun r = run(command);
+  EXPECT_EQ(value_of(r.output, "uid"), "0");
+}
+
+TEST_F(LinuxSystemOpsTest, UnknownUserExits217WithAMessage) {
+  config_.user = "no-such-user-vermilion";
+  ProcessRun r = report();
+  EXPECT_EQ(r.exit.code, CLD_EXITED);
+  EXPECT_EQ(r.exit.status, 217);
+  EXPECT_EQ(r.output, "vermiliond: test.service: failed to resolve user no-such-user-vermilion: No such process\n");
+}
+
+TEST_F(LinuxSystemOpsTest, UserManagerRefusesAnotherUser) {
+  SpawnRequest request;
+  request.user_manager = true;
+  config_.user = getuid() == 0 ? "nobody" : "root";
+  ProcessRun r = report({}, request);
+  EXPECT_EQ(r.exit.status, 217);
+  EXPECT_THAT(r.output, HasSubstr("Operation not permitted"));
+}
+
+TEST_F(LinuxSystemOpsTest, ExecFailureExits203WithAMessage) {
+  ProcessRun r = run(command_of({"/bin/nope"}));
+  EXPECT_EQ(r.exit.code, CLD_EXITED);
+  EXPECT_EQ(r.exit.status, 203);
+  EXPECT_EQ(r.output, "vermiliond: test.service: failed to execute /bin/nope: No such file or directory\n");
+  r = run(command_of({"no-such-program-vermilion"}));
+  EXPECT_EQ(r.exit.status, 203);
+  EXPECT_THAT(r.output, HasSubstr("failed to execute no-such-program-vermilion"));
+}
+
+TEST_F(LinuxSystemOpsTest, MissingWorkingDirectoryExits200UnlessOptional) {
+  config_.working_directory = temp_ + "/missing";
+  ProcessRun r = report();
+  EXPECT_EQ(r.exit.status, 200);
+  EXPECT_THAT(r.output, HasSubstr("failed to change directory to " + temp_ + "/missing"));
+  config_.working_directory_optional = true;
+  r = report();
+  EXPECT_EQ(r.exit.status, 0);
+  EXPECT_EQ(value_of(r.output, "cwd"), "/");
+}
+
+TEST_F(LinuxSystemOpsTest, FileOutputOverwritesFromTheStartAppendAppends) {
+  std::string out = temp_ + "/out", err = temp_ + "/err";
+  std::ofstream(out) << "0123456789ABCDEF\n";
+  std::ofstream(err) << "old\n";
+  config_.standard_output = {OutputKind::file, out};
+  config_.standard_error = {OutputKind::append, err};
+  ProcessRun r = run(command_of({kProbe, "echo", "hi", "oops"}));
+  EXPECT_EQ(r.exit.status, 0);
+  EXPECT_EQ(r.output, "");
+  EXPECT_EQ(read_file(out), "hi\n3456789ABCDEF\n");
+  EXPECT_EQ(read_file(err), "old\noops\n");
+}
+
+TEST_F(LinuxSystemOpsTest, StderrInheritsFileStdoutAndSameFileSharesOffset) {
+  std::string out = temp_ + "/both";
+  config_.standard_output = {OutputKind::file, out};
+  ProcessRun r = run(command_of({kProbe, "echo", "one", "two"}));
+  EXPECT_EQ(read_file(out), "one\ntwo\n");
+  config_.standard_error = {OutputKind::file, out};
+  unlink(out.c_str());
+  r = run(command_of({kProbe, "echo", "three", "four"}));
+  EXPECT_EQ(read_file(out), "three\nfour\n");
+}
+
+TEST_F(LinuxSystemOpsTest, NullAndJournalOutputs) {
+  config_.standard_output = {OutputKind::null, {}};
+  config_.standard_error = {OutputKind::journal, {}};
+  ProcessRun r = run(command_of({kProbe, "echo", "to-null", "to-log"}));
+  EXPECT_EQ(r.output, "to-log\n");
+}
+
+TEST_F(LinuxSystemOpsTest, SignalAndOpenProcessUsePidfds) {
+  ExecCommand command = command_of({"/bin/sleep", "1000"});
+  SpawnRequest request;
+  request.config = &config_;
+  request.command = &command;
+  SpawnedProcess process;
+  ASSERT_EQ(ops_->spawn(request, process), 0);
+  SpawnedProcess opened;
+  ASSERT_EQ(ops_->open_process(process.pid, opened), 0);
+  EXPECT_EQ(opened.pid, process.pid);
+  EXPECT_EQ(ops_->signal_process(opened, SIGTERM), 0);
+  Exit e = reap(process);
+  EXPECT_EQ(e.code, CLD_KILLED);
+  EXPECT_EQ(e.status, SIGTERM);
+  // The pidfd refers to the reaped process: no PID reuse can be hit.
+  EXPECT_EQ(ops_->signal_process(opened, SIGTERM), -ESRCH);
+  EXPECT_EQ(ops_->open_process(process.pid, opened), -ESRCH);
+}
+
+TEST_F(LinuxSystemOpsTest, ReadPidFileValidates) {
+  std::string path = temp_ + "/pid";
+  pid_t pid = 0;
+  std::ofstream(path) << getpid() << "\n";
+  ASSERT_EQ(ops_->read_pid_file(path, pid), 0);
+  EXPECT_EQ(pid, getpid());
+  for (const char* bad : {"abc\n", "0\n", "-5\n", "12x\n", ""}) {
+    std::ofstream(path, std::ios::trunc) << bad;
+    EXPECT_EQ(ops_->read_pid_file(path, pid), -EBADMSG) << bad;
+  }
+  pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  siginfo_t info{};
+  ASSERT_EQ(waitid(P_PID, static_cast<id_t>(gone), &info, WEXITED), 0);
+  std::ofstream(path, std::ios::trunc) << gone;
+  EXPECT_EQ(ops_->read_pid_file(path, pid), -ESRCH);
+  EXPECT_EQ(ops_->read_pid_file(temp_ + "/missing", pid), -ENOENT);
+}
+
+TEST_F(LinuxSystemOpsTest, PathExists) {
+  EXPECT_TRUE(ops_->path_exists(temp_));
+  EXPECT_FALSE(ops_->path_exists(temp_ + "/missing"));
+}
+
+TEST_F(LinuxSystemOpsTest, RuntimeDirectoriesAreCreatedOwnedExportedAndRemoved) {
+  config_.runtime_directory = {"web", "nested/dir"};
+  if (getuid() == 0) config_.user = "nobody";
+  ASSERT_EQ(ops_->create_runtime_directories(config_), 0);
+  for (const char* name : {"/run/web", "/run/nested/dir"}) {
+    struct stat st {};
+    ASSERT_EQ(stat((temp_ + name).c_str(), &st), 0) << name;
+    EXPECT_TRUE(S_ISDIR(st.st_mode));
+    EXPECT_EQ(st.st_mode & 07777, 0755u);
+    if (getuid() == 0) {
+      EXPECT_EQ(st.st_uid, 65534u);
+    }
+  }
+  std::ofstream(temp_ + "/run/web/file") << "x";
+  ProcessRun r = report();
+  EXPECT_EQ(value_of(r.output, "env=RUNTIME_DIRECTORY"), temp_ + "/run/web:" + temp_ + "/run/nested/dir");
+  ops_->remove_runtime_directories(config_);
+  EXPECT_FALSE(ops_->path_exists(temp_ + "/run/web"));
+  EXPECT_FALSE(ops_->path_exists(temp_ + "/run/nested/dir"));
+}
+
+TEST_F(LinuxSystemOpsTest, RuntimeDirectoryMustStayBelowTheRoot) {
+  config_.runtime_directory = {"../escape"};
+  EXPECT_EQ(ops_->create_runtime_directories(config_), -EINVAL);
+  config_.runtime_directory = {"/abs"};
+  EXPECT_EQ(ops_->create_runtime_directories(config_), -EINVAL);
+}
+
+}  // namespace
+}  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+using namespace vermilion::test;
+
+TEST(LinuxSystemOpsUserScope, RunsInHomeWithOwnLoginAndRuntimeDir) {
+  LinuxSystemOpsOptions options;
+  options.scope = RuntimeScope::user;
+  options.backend = ScopeBackend::session;
+  options.runtime_root = "/tmp/vermilion-user-runtime";
+  std::unique_ptr<LinuxSystemOps> ops;
+  ASSERT_EQ(LinuxSystemOps::create(options, ops), 0);
+  ServiceConfig config;
+  config.name = "user.service";
+  config.working_directory_optional = true;  // the home may not exist here
+  ExecCommand command = command_of({kProbe, "report"});
+  fd_pair log;
+  ASSERT_EQ(make_pipe(log), 0);
+  SpawnRequest request;
+  request.config = &config;
+  request.command = &command;
+  request.log_fd = log.second.get();
+  SpawnedProcess process;
+  ASSERT_EQ(ops->spawn(request, process), 0);
+  log.second.reset();
+  std::string output = read_until_eof(log.first.get());
+  EXPECT_EQ(reap(process).status, 0) << output;
+  passwd* self = getpwuid(getuid());
+  ASSERT_NE(self, nullptr);
+  EXPECT_EQ(value_of(output, "env=HOME"), self->pw_dir);
+  EXPECT_EQ(value_of(output, "env=USER"), self->pw_name);
+  EXPECT_EQ(value_of(output, "env=XDG_RUNTIME_DIR"), "/tmp/vermilion-user-runtime");
+  EXPECT_EQ(value_of(output, "uid"), std::to_string(getuid()));
+}
+
+TEST(LinuxSystemOpsAutomatic, PrefersCgroupsWhereWritable) {
+  CgroupLocation location;
+  bool writable = discover_cgroup(location) == 0 && location.writable;
+  std::unique_ptr<LinuxSystemOps> ops;
+  ASSERT_EQ(LinuxSystemOps::create({}, ops), 0);
+  EXPECT_EQ(ops->uses_cgroups(), writable);
+  EXPECT_NE(ops->create_scope("web.service"), nullptr);
+}
+
+}  // namespace
+}  // namespace vermilion

@@ -1,0 +1,132 @@
+// LinkServer on a socketpair, driven by its own sd-event loop in this
+// process, with the client's bytes written by hand so that their timing is
+// fixed rather than left to the scheduler.
+#include "link/link_server.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+namespace vermilion {
+namespace {
+
+class NoServices final : public ServiceControl {
+ public:
+  std::optional<ServiceStatus> status(const std::string&) override { return std::nullopt; }
+  std::vector<ServiceStatus> list() override { return {}; }
+  std::string enqueue(JobType, const std::string&, std::function<void(JobResult)>) override { return "none"; }
+  int kill(const std::string&, int) override { return -ESRCH; }
+  std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
+  void reload_units() override {}
+};
+
+// What a client writes to authenticate (EXTERNAL as uid 0, as GDBus does),
+// fds negotiated, and BEGIN.
+constexpr char kAuth[] = "\0AUTH EXTERNAL 30\r\nNEGOTIATE_UNIX_FD\r\nBEGIN\r\n";
+
+void put_u32(std::string& s, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+// A little-endian D-Bus method call without a body, as bytes.
+std::string method_call(std::uint32_t serial, const std::string& path, const std::string& interface,
+                        const std::string& member) {
+  std::string fields;  // begins at offset 16 of the message
+  auto field = [&](char code, char type, const std::string& value) {
+    while ((16 + fields.size()) % 8) fields.push_back('\0');
+    fields += {code, 1, type, '\0'};
+    put_u32(fields, static_cast<std::uint32_t>(value.size()));
+    fields += value;
+    fields.push_back('\0');
+  };
+  field(1, 'o', path);
+  field(2, 's', interface);
+  field(3, 's', member);
+  std::string m = {'l', 1 /* method call */, 0, 1};
+  put_u32(m, 0);  // body length
+  put_u32(m, serial);
+  put_u32(m, static_cast<std::uint32_t>(fields.size()));
+  m += fields;
+  while (m.size() % 8) m.push_back('\0');
+  return m;
+}
+
+class LinkServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_GE(sd_event_new(&loop_), 0);
+    PolicyGrant g;
+    g.to = "panel.service";
+    g.kind = CapabilityKind::service;
+    g.object = "web.service";
+    g.rights = rights::status;
+    PolicySet policy;
+    policy.grants.push_back(g);
+    broker_.apply_policy(policy);
+    fd_pair pair;
+    ASSERT_EQ(make_socketpair(pair, AF_UNIX, SOCK_STREAM), 0);
+    client_ = std::move(pair.first);
+    ASSERT_EQ(LinkServer::create(loop_, broker_, "panel.service", std::move(pair.second),
+                                 [this](LinkServer&, const std::string&) { closed_ = true; }, link_),
+              0);
+  }
+  void TearDown() override {
+    link_.reset();
+    sd_event_unref(loop_);
+  }
+
+  // Runs the loop, collecting what the server sends, until `text` is in it or
+  // five seconds pass.
+  bool run_until_received(const std::string& text) {
+    for (int i = 0; i < 500 && received_.find(text) == std::string::npos; ++i) {
+      if (sd_event_run(loop_, 10'000) < 0) return false;
+      pollfd p{client_.get(), POLLIN, 0};
+      while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+        char buf[4096];
+        ssize_t n = read(client_.get(), buf, sizeof buf);
+        if (n <= 0) break;
+        received_.append(buf, static_cast<std::size_t>(n));
+      }
+    }
+    return received_.find(text) != std::string::npos;
+  }
+
+  NoServices control_;
+  Logger quiet_{LogLevel::error};
+  Broker broker_{control_, quiet_};
+  sd_event* loop_ = nullptr;
+  unique_fd client_;
+  std::unique_ptr<LinkServer> link_;
+  std::string received_;
+  bool closed_ = false;
+};
+
+// GDBus sends BEGIN and, right after, its first call; when both arrive in
+// one read, sd-bus 252 keeps the call in its buffer and nothing wakes it.
+TEST_F(LinkServerTest, AnswersACallThatArrivedTogetherWithBegin) {
+  std::string hello = std::string(kAuth, sizeof kAuth - 1) +
+                      method_call(1, "/org/vermilion1/link", "org.vermilion1.Link", "ListCapabilities");
+  ASSERT_EQ(write(client_.get(), hello.data(), hello.size()), static_cast<ssize_t>(hello.size()));
+  ASSERT_TRUE(run_until_received("AGREE_UNIX_FD\r\n")) << received_;
+  // The method return names the capability's object.
+  EXPECT_TRUE(run_until_received("web.service")) << "no reply to a call sent right after BEGIN";
+  EXPECT_FALSE(closed_);
+}
+
+TEST_F(LinkServerTest, AnswersCallsSentAfterAuthentication) {
+  std::string auth(kAuth, sizeof kAuth - 1);
+  ASSERT_EQ(write(client_.get(), auth.data(), auth.size()), static_cast<ssize_t>(auth.size()));
+  ASSERT_TRUE(run_until_received("AGREE_UNIX_FD\r\n")) << received_;
+  std::string call = method_call(1, "/org/vermilion1/link", "org.vermilion1.Link", "ListCapabilities");
+  ASSERT_EQ(write(client_.get(), call.data(), call.size()), static_cast<ssize_t>(call.size()));
+  EXPECT_TRUE(run_until_received("web.service"));
+}
+
+}  // namespace
+}  // namespace vermilion

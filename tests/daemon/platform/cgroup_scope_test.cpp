@@ -1,0 +1,103 @@
+#include "platform/cgroup_scope.h"
+
+#include <gtest/gtest.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+
+#include "daemon/scope_test_support.h"
+
+namespace vermilion {
+namespace {
+
+using namespace vermilion::test;
+
+class CgroupScopeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    LinuxSystemOpsOptions options;
+    options.backend = ScopeBackend::cgroup;
+    if (LinuxSystemOps::create(options, ops_) < 0) GTEST_SKIP() << "no writable cgroup v2";
+    ASSERT_TRUE(ops_->uses_cgroups());
+    auto scope = ops_->create_scope("tree.service");
+    scope_.reset(dynamic_cast<CgroupScope*>(scope.release()));
+    ASSERT_NE(scope_, nullptr);
+  }
+
+  // Waits, on inotify of cgroup.events as the supervisor would, until the
+  // scope reports empty.
+  bool wait_empty(int inotify) {
+    long long deadline = now_ms() + kDeadlineMs;
+    while (!scope_->empty()) {
+      if (!wait_readable(inotify, deadline)) return false;
+      char buffer[4096];
+      (void)!read(inotify, buffer, sizeof buffer);
+    }
+    return true;
+  }
+
+  std::unique_ptr<LinuxSystemOps> ops_;
+  std::unique_ptr<CgroupScope> scope_;
+};
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+TEST_F(CgroupScopeTest, KillReachesGrandchildrenAndSetsidDaemon) {
+  unique_fd inotify(inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+  ASSERT_TRUE(inotify.valid());
+  ASSERT_GE(inotify_add_watch(inotify.get(), scope_->events_path().c_str(), IN_MODIFY), 0);
+  EXPECT_TRUE(scope_->empty());
+
+  SpawnedTree tree = spawn_tree(*ops_, *scope_, true);
+  ASSERT_EQ(tree.pids.size(), 4u);
+  EXPECT_FALSE(scope_->empty());
+  for (pid_t pid : tree.pids) EXPECT_TRUE(scope_->contains(pid)) << pid;
+  EXPECT_FALSE(scope_->contains(getpid()));
+
+  // 4, or 5 while the daemon\'s short-lived middle parent has not exited yet.
+  int signalled = scope_->signal_all(SIGKILL);
+  EXPECT_GE(signalled, 4);
+  EXPECT_LE(signalled, 5);
+  for (pid_t pid : tree.pids) EXPECT_TRUE(wait_exited(pid)) << pid;
+  EXPECT_TRUE(wait_empty(inotify.get()));
+  Exit e = reap(tree.main);
+  EXPECT_EQ(e.code, CLD_KILLED);
+}
+
+TEST_F(CgroupScopeTest, OtherSignalsGoToEveryProcess) {
+  SpawnedTree tree = spawn_tree(*ops_, *scope_, true);
+  ASSERT_EQ(tree.pids.size(), 4u);
+  // 4, or 5 while the daemon\'s short-lived middle parent has not exited yet.
+  int signalled = scope_->signal_all(SIGTERM);
+  EXPECT_GE(signalled, 4);
+  EXPECT_LE(signalled, 5);
+  for (pid_t pid : tree.pids) EXPECT_TRUE(wait_exited(pid)) << pid;
+  Exit e = reap(tree.main);
+  EXPECT_EQ(e.code, CLD_KILLED);
+  EXPECT_EQ(e.status, SIGTERM);
+  EXPECT_TRUE(scope_->empty());
+}
+
+TEST_F(CgroupScopeTest, ChildCgroupIsRemovedWithTheScopeAndSubtreeWithTheOps) {
+  std::string directory = scope_->directory();
+  std::string subtree = ops_->cgroup_directory();
+  EXPECT_TRUE(is_directory(directory));
+  EXPECT_EQ(directory.substr(0, subtree.size()), subtree);
+  EXPECT_NE(subtree.find("/vermilion-" + std::to_string(getpid())), std::string::npos);
+  scope_.reset();
+  EXPECT_FALSE(is_directory(directory));
+  ops_.reset();
+  EXPECT_FALSE(is_directory(subtree));
+}
+
+TEST_F(CgroupScopeTest, AdoptDoesNotWidenTheCgroup) {
+  scope_->adopt(getpid());
+  EXPECT_FALSE(scope_->contains(getpid()));
+  EXPECT_TRUE(scope_->empty());
+  EXPECT_EQ(scope_->signal_all(SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace vermilion

@@ -1,0 +1,87 @@
+#include "platform/cgroup.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace vermilion {
+namespace {
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+TEST(CgroupDiscovery, FindsUnifiedMountInHybridLayout) {
+  const char* mountinfo =
+      "25 30 0:23 / /sys rw,nosuid - sysfs sysfs rw\n"
+      "31 25 0:26 / /sys/fs/cgroup ro,nosuid shared:9 - tmpfs tmpfs ro,mode=755\n"
+      "32 31 0:27 / /sys/fs/cgroup/unified rw,nosuid shared:10 - cgroup2 cgroup2 rw,nsdelegate\n"
+      "33 31 0:28 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n";
+  std::string point, root;
+  ASSERT_EQ(find_cgroup2_mount(mountinfo, point, root), 0);
+  EXPECT_EQ(point, "/sys/fs/cgroup/unified");
+  EXPECT_EQ(root, "/");
+}
+
+TEST(CgroupDiscovery, UnescapesMountPointAndSkipsCgroupV1) {
+  std::string point, root;
+  EXPECT_EQ(find_cgroup2_mount("33 31 0:28 / /sys/fs/cgroup/x rw - cgroup cgroup rw\n", point, root), -ENOENT);
+  ASSERT_EQ(find_cgroup2_mount("40 1 0:30 /sub /mnt/with\\040space rw - cgroup2 none rw\n", point, root), 0);
+  EXPECT_EQ(point, "/mnt/with space");
+  EXPECT_EQ(root, "/sub");
+}
+
+TEST(CgroupDiscovery, ParsesUnifiedLineOfProcCgroup) {
+  std::string path;
+  ASSERT_EQ(parse_unified_cgroup("9:name=systemd:/\n4:memory:/x\n0::/user.slice/a.scope\n", path), 0);
+  EXPECT_EQ(path, "/user.slice/a.scope");
+  EXPECT_EQ(parse_unified_cgroup("4:memory:/x\n", path), -ENOENT);
+}
+
+TEST(CgroupDiscovery, EscapesNamesThatLookLikeCgroupFiles) {
+  EXPECT_EQ(escape_cgroup_name("web.service"), "web.service");
+  EXPECT_EQ(escape_cgroup_name("getty@tty1.service"), "getty@tty1.service");
+  EXPECT_EQ(escape_cgroup_name("cgroup.service"), "_cgroup.service");
+  EXPECT_EQ(escape_cgroup_name("memory.service"), "_memory.service");
+  EXPECT_EQ(escape_cgroup_name("_x.service"), "__x.service");
+  EXPECT_EQ(escape_cgroup_name("tasks"), "_tasks");
+}
+
+TEST(CgroupDiscovery, DiscoversThisMachine) {
+  CgroupLocation location;
+  int r = discover_cgroup(location);
+  if (r < 0) GTEST_SKIP() << "no cgroup v2 here";
+  EXPECT_TRUE(is_directory(location.own_directory)) << location.own_directory;
+  EXPECT_EQ(location.own_cgroup.substr(0, 1), "/");
+}
+
+TEST(CgroupTree, CreatesSubtreeAndChildrenAndRemovesThem) {
+  CgroupLocation location;
+  if (discover_cgroup(location) < 0 || !location.writable) GTEST_SKIP() << "cgroup v2 not writable";
+  std::string subtree, child_directory;
+  {
+    std::shared_ptr<CgroupTree> tree;
+    ASSERT_EQ(CgroupTree::create(location, getpid(), tree), 0);
+    subtree = tree->directory();
+    EXPECT_TRUE(is_directory(subtree));
+    EXPECT_EQ(tree->cgroup_path().substr(tree->cgroup_path().rfind('/')), "/vermilion-" + std::to_string(getpid()));
+    std::string first, second;
+    ASSERT_EQ(tree->acquire_child("web.service", first), 0);
+    ASSERT_EQ(tree->acquire_child("web.service", second), 0);
+    EXPECT_EQ(first, second);
+    child_directory = subtree + "/" + first;
+    EXPECT_TRUE(is_directory(child_directory));
+    tree->release_child(first);
+    EXPECT_TRUE(is_directory(child_directory)) << "still used by the second acquire";
+    tree->release_child(second);
+    EXPECT_FALSE(is_directory(child_directory));
+    ASSERT_EQ(tree->acquire_child("db.service", first), 0);
+  }
+  EXPECT_FALSE(is_directory(subtree)) << "the last owner removes the subtree";
+}
+
+}  // namespace
+}  // namespace vermilion

@@ -1,0 +1,394 @@
+#include "supervision/manager.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_system.h"
+
+namespace vermilion {
+namespace {
+
+using testing::FakeEventPort;
+using testing::FakeSystemOps;
+using testing::make_config;
+
+class FakeUnitSource : public UnitSource {
+ public:
+  std::vector<std::string> list_units() override {
+    std::vector<std::string> names;
+    for (const auto& [name, _] : configs)
+      if (name.find("@.") == std::string::npos) names.push_back(name);
+    return names;
+  }
+  ServiceConfig load(const std::string& name, Diagnostics&) override {
+    auto it = configs.find(name);
+    if (it != configs.end()) return it->second;
+    auto at = name.find('@');
+    if (at != std::string::npos) {
+      auto tmpl = configs.find(name.substr(0, at + 1) + ".service");
+      if (tmpl != configs.end()) {
+        ServiceConfig c = tmpl->second;
+        c.name = name;
+        return c;
+      }
+    }
+    ServiceConfig missing;
+    missing.name = name;
+    return missing;
+  }
+  ServiceConfig& add(ServiceConfig c) { return configs[c.name] = std::move(c); }
+  std::map<std::string, ServiceConfig> configs;
+};
+
+class RecordingObserver : public ManagerObserver {
+ public:
+  void on_unit_state_changed(const Service& s, const StateChange& change) noexcept override {
+    states.push_back(s.name() + ":" + std::string(to_string(change.new_sub)));
+  }
+  void on_unit_message(const Service&, std::string_view) noexcept override {}
+  void on_manager_message(Severity, std::string_view m) noexcept override { messages.emplace_back(m); }
+  void on_job_finished(const std::string&, JobType, JobResult) noexcept override {}
+  void on_units_changed() noexcept override {}
+  std::vector<std::string> states;
+  std::vector<std::string> messages;
+};
+
+class ManagerTest : public ::testing::Test {
+ protected:
+  Manager& manager() {
+    if (!manager_) {
+      manager_ = std::make_unique<Manager>(source_, ops_, port_, observer_,
+                                           ManagerOptions{"/run/notify", false}, nullptr);
+      Diagnostics diags;
+      manager_->load_units(diags);
+    }
+    return *manager_;
+  }
+  Service& service(const std::string& name) {
+    Service* s = manager().find(name);
+    EXPECT_NE(s, nullptr) << name;
+    return *s;
+  }
+  void ready(const std::string& name) {
+    NotifyMessage m;
+    m.ready = true;
+    manager().on_notify(service(name).main_pid(), m);
+  }
+  void exit_main(const std::string& name, int code, int status) {
+    pid_t pid = service(name).main_pid();
+    ops_.live.erase(pid);
+    manager().on_child_exited(pid, {code, status});
+  }
+  int order_of_spawn(const std::string& name) {
+    for (std::size_t i = 0; i < ops_.spawns.size(); ++i)
+      if (ops_.spawns[i].service == name) return static_cast<int>(i);
+    return -1;
+  }
+  JobResult start(const std::string& name) {
+    std::optional<JobResult> result;
+    EnqueueResult r = manager().enqueue(JobType::start, name, [&](JobResult j) { result = j; });
+    EXPECT_TRUE(r.ok) << r.error;
+    return result.value_or(JobResult::canceled);
+  }
+
+  FakeUnitSource source_;
+  FakeSystemOps ops_;
+  FakeEventPort port_;
+  RecordingObserver observer_;
+  std::unique_ptr<Manager> manager_;
+};
+
+TEST_F(ManagerTest, StartsRequirementsFirstWhenOrdered) {
+  source_.add(make_config("db.service", ServiceType::notify));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requires_ = {"db.service"};
+  web.after = {"db.service"};
+
+  std::optional<JobResult> result;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult r) { result = r; }).ok);
+  EXPECT_EQ(service("db").sub_state(), SubState::start);
+  EXPECT_EQ(order_of_spawn("web.service"), -1) << "web waits for db to be ready";
+  EXPECT_FALSE(result);
+  ready("db.service");
+  EXPECT_EQ(service("web").sub_state(), SubState::running);
+  EXPECT_EQ(result, JobResult::done);
+}
+
+TEST_F(ManagerTest, IndependentServicesStartInTheSamePass) {
+  source_.add(make_config("a.service", ServiceType::notify));
+  source_.add(make_config("b.service", ServiceType::notify));
+  ServiceConfig& c = source_.add(make_config("c.service"));
+  c.wants = {"a.service", "b.service"};
+  ASSERT_TRUE(manager().enqueue(JobType::start, "c").ok);
+  EXPECT_EQ(service("a").sub_state(), SubState::start);
+  EXPECT_EQ(service("b").sub_state(), SubState::start);
+  EXPECT_EQ(service("c").sub_state(), SubState::running) << "no ordering: c does not wait";
+}
+
+TEST_F(ManagerTest, FailedRequirementFailsDependentsTransitively) {
+  source_.add(make_config("db.service", ServiceType::notify));
+  ServiceConfig& app = source_.add(make_config("app.service"));
+  app.requires_ = {"db.service"};
+  app.after = {"db.service"};
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requires_ = {"app.service"};
+  web.after = {"app.service"};
+  std::optional<JobResult> web_result;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult r) { web_result = r; }).ok);
+  exit_main("db.service", CLD_EXITED, 1);
+  EXPECT_EQ(service("db").active_state(), ActiveState::failed);
+  EXPECT_EQ(web_result, JobResult::dependency);
+  EXPECT_EQ(order_of_spawn("app.service"), -1);
+  EXPECT_EQ(order_of_spawn("web.service"), -1);
+  EXPECT_FALSE(manager().has_jobs());
+}
+
+TEST_F(ManagerTest, WantedUnitFailingDoesNotStopTheWanter) {
+  source_.add(make_config("extra.service", ServiceType::notify));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.wants = {"extra.service", "missing.service"};
+  web.after = {"extra.service"};
+  std::optional<JobResult> result;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult r) { result = r; }).ok);
+  exit_main("extra.service", CLD_EXITED, 1);
+  EXPECT_EQ(result, JobResult::done);
+  EXPECT_EQ(service("web").sub_state(), SubState::running);
+}
+
+TEST_F(ManagerTest, MissingRequirementRefusesTheJob) {
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requires_ = {"nothere.service"};
+  EnqueueResult r = manager().enqueue(JobType::start, "web");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("nothere.service"), std::string::npos) << r.error;
+  EXPECT_TRUE(ops_.spawns.empty());
+}
+
+TEST_F(ManagerTest, UnknownAndInvalidNamesAreErrors) {
+  EXPECT_FALSE(manager().enqueue(JobType::start, "ghost").ok);
+  EXPECT_FALSE(manager().enqueue(JobType::start, "bad name").ok);
+  EXPECT_FALSE(manager().enqueue(JobType::stop, "../x").ok);
+}
+
+TEST_F(ManagerTest, BadSettingUnitCannotStartButOthersDo) {
+  ServiceConfig& bad = source_.add(make_config("bad.service"));
+  bad.load_state = LoadState::bad_setting;
+  source_.add(make_config("good.service"));
+  EXPECT_FALSE(manager().enqueue(JobType::start, "bad").ok);
+  EXPECT_EQ(start("good"), JobResult::done);
+}
+
+TEST_F(ManagerTest, StopAllStopsInReverseOrder) {
+  source_.add(make_config("db.service"));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requires_ = {"db.service"};
+  web.after = {"db.service"};
+  EXPECT_EQ(start("web"), JobResult::done);
+  pid_t db_pid = service("db").main_pid();
+  pid_t web_pid = service("web").main_pid();
+
+  bool stopped = false;
+  manager().stop_all([&] { stopped = true; });
+  EXPECT_TRUE(ops_.was_signalled(web_pid, SIGTERM));
+  EXPECT_FALSE(ops_.was_signalled(db_pid, SIGTERM)) << "db stops only after web is down";
+  exit_main("web.service", CLD_KILLED, SIGTERM);
+  EXPECT_TRUE(ops_.was_signalled(db_pid, SIGTERM));
+  EXPECT_FALSE(stopped);
+  exit_main("db.service", CLD_KILLED, SIGTERM);
+  EXPECT_TRUE(stopped);
+}
+
+TEST_F(ManagerTest, StoppingARequirementStopsItsDependents) {
+  source_.add(make_config("db.service"));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requires_ = {"db.service"};
+  web.after = {"db.service"};
+  EXPECT_EQ(start("web"), JobResult::done);
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "db").ok);
+  EXPECT_EQ(service("web").sub_state(), SubState::stop_sigterm);
+  exit_main("web.service", CLD_KILLED, SIGTERM);
+  exit_main("db.service", CLD_KILLED, SIGTERM);
+  EXPECT_EQ(service("web").active_state(), ActiveState::inactive);
+  EXPECT_EQ(service("db").active_state(), ActiveState::inactive);
+}
+
+TEST_F(ManagerTest, BindsToStopsWhenTheOtherCrashes) {
+  source_.add(make_config("db.service"));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.binds_to = {"db.service"};
+  web.after = {"db.service"};
+  EXPECT_EQ(start("web"), JobResult::done);
+  exit_main("db.service", CLD_KILLED, SIGSEGV);
+  EXPECT_EQ(service("web").sub_state(), SubState::stop_sigterm);
+}
+
+TEST_F(ManagerTest, RequiresDoesNotStopWhenTheOtherCrashes) {
+  source_.add(make_config("db.service"));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requires_ = {"db.service"};
+  EXPECT_EQ(start("web"), JobResult::done);
+  exit_main("db.service", CLD_KILLED, SIGSEGV);
+  EXPECT_EQ(service("web").sub_state(), SubState::running);
+}
+
+TEST_F(ManagerTest, OrderingCycleIsNamedAndBrokenSoEverythingStarts) {
+  ServiceConfig& a = source_.add(make_config("a.service"));
+  a.after = {"b.service"};
+  ServiceConfig& b = source_.add(make_config("b.service"));
+  b.after = {"c.service"};
+  ServiceConfig& c = source_.add(make_config("c.service"));
+  c.after = {"a.service"};
+  a.wants = {"b.service", "c.service"};
+  source_.add(make_config("d.service"));
+  manager();
+  ASSERT_EQ(observer_.messages.size(), 1u);
+  EXPECT_NE(observer_.messages[0].find("ordering cycle"), std::string::npos);
+  EXPECT_NE(observer_.messages[0].find("a.service"), std::string::npos) << observer_.messages[0];
+  EXPECT_NE(observer_.messages[0].find("c.service"), std::string::npos) << observer_.messages[0];
+  EXPECT_EQ(start("a"), JobResult::done);
+  EXPECT_EQ(service("b").sub_state(), SubState::running);
+  EXPECT_EQ(service("c").sub_state(), SubState::running);
+  EXPECT_EQ(start("d"), JobResult::done);
+}
+
+TEST_F(ManagerTest, ConflictsStopTheOtherUnit) {
+  source_.add(make_config("old.service"));
+  ServiceConfig& fresh = source_.add(make_config("new.service"));
+  fresh.conflicts = {"old.service"};
+  EXPECT_EQ(start("old"), JobResult::done);
+  ASSERT_TRUE(manager().enqueue(JobType::start, "new").ok);
+  EXPECT_EQ(service("old").sub_state(), SubState::stop_sigterm);
+}
+
+TEST_F(ManagerTest, RestartIsStopThenStart) {
+  source_.add(make_config("web.service"));
+  EXPECT_EQ(start("web"), JobResult::done);
+  pid_t before = service("web").main_pid();
+  std::optional<JobResult> result;
+  ASSERT_TRUE(manager().enqueue(JobType::restart, "web", [&](JobResult r) { result = r; }).ok);
+  EXPECT_FALSE(result);
+  exit_main("web.service", CLD_KILLED, SIGTERM);
+  EXPECT_EQ(result, JobResult::done);
+  EXPECT_NE(service("web").main_pid(), before);
+}
+
+TEST_F(ManagerTest, ReloadOfInactiveUnitIsInvalid) {
+  source_.add(make_config("web.service"));
+  std::optional<JobResult> result;
+  ASSERT_TRUE(manager().enqueue(JobType::reload, "web", [&](JobResult r) { result = r; }).ok);
+  EXPECT_EQ(result, JobResult::invalid);
+}
+
+TEST_F(ManagerTest, StopCancelsAPendingStart) {
+  source_.add(make_config("n.service", ServiceType::notify));
+  std::optional<JobResult> start_result, stop_result;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "n", [&](JobResult r) { start_result = r; }).ok);
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "n", [&](JobResult r) { stop_result = r; }).ok);
+  EXPECT_EQ(start_result, JobResult::canceled);
+  exit_main("n.service", CLD_KILLED, SIGTERM);
+  EXPECT_EQ(stop_result, JobResult::done);
+}
+
+TEST_F(ManagerTest, TemplateInstancesLoadOnDemandAndAliasesResolve) {
+  source_.add(make_config("getty@.service"));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.aliases = {"www.service"};
+  EXPECT_EQ(start("getty@tty1"), JobResult::done);
+  EXPECT_EQ(service("getty@tty1.service").name(), "getty@tty1.service");
+  EXPECT_EQ(start("www"), JobResult::done);
+  EXPECT_EQ(manager().find("www")->name(), "web.service");
+}
+
+TEST_F(ManagerTest, BootUnitsStart) {
+  ServiceConfig& a = source_.add(make_config("a.service"));
+  a.start_at_boot = true;
+  source_.add(make_config("b.service"));
+  manager().start_boot_units();
+  EXPECT_EQ(service("a").sub_state(), SubState::running);
+  EXPECT_EQ(service("b").sub_state(), SubState::dead);
+}
+
+TEST_F(ManagerTest, ReloadAddsRemovesAndReplaces) {
+  source_.add(make_config("keep.service"));
+  source_.add(make_config("gone.service"));
+  source_.add(make_config("busy.service"));
+  EXPECT_EQ(start("busy"), JobResult::done);
+  source_.configs.erase("gone.service");
+  source_.configs.erase("busy.service");
+  source_.add(make_config("new.service"));
+  source_.configs["keep.service"].description = "changed";
+  Diagnostics diags;
+  manager().reload_units(diags);
+  EXPECT_EQ(manager().find("gone"), nullptr);
+  ASSERT_NE(manager().find("busy"), nullptr) << "a running unit stays until it stops";
+  ASSERT_NE(manager().find("new"), nullptr);
+  EXPECT_EQ(service("keep").config().description, "changed");
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "busy").ok);
+  exit_main("busy.service", CLD_KILLED, SIGTERM);
+  EXPECT_EQ(manager().find("busy"), nullptr);
+}
+
+TEST_F(ManagerTest, TimersDriveRestartsThroughTheManager) {
+  ServiceConfig& c = source_.add(make_config("crashy.service"));
+  c.restart = RestartPolicy::on_failure;
+  c.restart_sec = kUsecPerSec;
+  ServiceConfig& w = source_.add(make_config("watcher.service"));
+  w.binds_to = {"crashy.service"};
+  EXPECT_EQ(start("watcher"), JobResult::done);
+  exit_main("crashy.service", CLD_EXITED, 1);
+  EXPECT_EQ(service("crashy").sub_state(), SubState::auto_restart);
+  EXPECT_EQ(service("watcher").sub_state(), SubState::running)
+      << "a unit going down only to restart takes nobody with it";
+  port_.advance(kUsecPerSec);
+  EXPECT_EQ(service("crashy").sub_state(), SubState::running);
+  EXPECT_EQ(service("crashy").n_restarts(), 1u);
+}
+
+// Whoever waits for a job hears of its end only after the observer has
+// heard every state change so far, those that ended the job included: the
+// link relays both, and a client that watches must see the final state
+// before the reply. These jobs end in the same step that changes the state.
+class JobOrderTest : public ManagerTest {
+ protected:
+  // Enqueues and records the callback in the observer's list of states.
+  void enqueue_recorded(JobType type, const std::string& name) {
+    ASSERT_TRUE(manager()
+                    .enqueue(type, name,
+                             [this](JobResult r) { observer_.states.push_back("done:" + std::string(to_string(r))); })
+                    .ok);
+  }
+  void crash_into_auto_restart(const std::string& name) {
+    EXPECT_EQ(start(name), JobResult::done);
+    exit_main(name, CLD_EXITED, 1);
+    ASSERT_EQ(service(name).sub_state(), SubState::auto_restart);
+    observer_.states.clear();
+  }
+};
+
+TEST_F(JobOrderTest, StopDuringAutoRestartRepliesAfterTheStateChange) {
+  ServiceConfig& c = source_.add(make_config("crashy.service"));
+  c.restart = RestartPolicy::always;
+  c.restart_sec = kUsecPerSec;
+  crash_into_auto_restart("crashy.service");
+  enqueue_recorded(JobType::stop, "crashy");
+  EXPECT_EQ(observer_.states, (std::vector<std::string>{"crashy.service:dead", "done:done"}));
+}
+
+TEST_F(JobOrderTest, StartRefusedByTheStartLimitRepliesAfterTheStateChange) {
+  ServiceConfig& c = source_.add(make_config("crashy.service"));
+  c.restart = RestartPolicy::always;
+  c.restart_sec = kUsecPerSec;
+  c.start_limit_burst = 1;
+  crash_into_auto_restart("crashy.service");
+  enqueue_recorded(JobType::start, "crashy");
+  EXPECT_EQ(observer_.states, (std::vector<std::string>{"crashy.service:failed", "done:failed"}));
+}
+
+TEST_F(JobOrderTest, StartRepliesAfterEveryStateChangeOfTheStart) {
+  source_.add(make_config("web.service", ServiceType::notify));
+  enqueue_recorded(JobType::start, "web");
+  ready("web.service");
+  EXPECT_EQ(observer_.states, (std::vector<std::string>{"web.service:start", "web.service:running", "done:done"}));
+}
+
+}  // namespace
+}  // namespace vermilion

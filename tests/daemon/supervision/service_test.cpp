@@ -1,0 +1,550 @@
+#include "supervision/service.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_system.h"
+
+namespace vermilion {
+namespace {
+
+using testing::FakeEventPort;
+using testing::FakeSystemOps;
+using testing::make_command;
+using testing::make_config;
+
+struct Transition {
+  std::string service;
+  SubState from, to;
+};
+
+class RecordingListener : public ServiceListener {
+ public:
+  void on_state_changed(Service& s, ActiveState, SubState old_sub) noexcept override {
+    transitions.push_back({s.name(), old_sub, s.sub_state()});
+  }
+  void on_pid_attached(Service&, pid_t) noexcept override {}
+  void on_pid_detached(Service&, pid_t) noexcept override {}
+  void on_service_message(Service&, std::string_view m) noexcept override {
+    messages.emplace_back(m);
+  }
+  std::vector<Transition> transitions;
+  std::vector<std::string> messages;
+};
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  Service& make(ServiceConfig config) {
+    service_ = std::make_unique<Service>(std::make_shared<ServiceConfig>(std::move(config)),
+                                         ServiceEnvironment{ops_, port_, listener_, "/run/notify", false},
+                                         -1);
+    return *service_;
+  }
+  // The process ends as the kernel would report it.
+  void exit_process(pid_t pid, int code, int status) {
+    ops_.live.erase(pid);
+    EXPECT_TRUE(service_->on_process_exited(pid, {code, status}));
+    service_->on_scope_maybe_empty();
+  }
+  void exit_main(int status = 0) { exit_process(service_->main_pid(), CLD_EXITED, status); }
+  void kill_main(int sig) { exit_process(service_->main_pid(), CLD_KILLED, sig); }
+  void exit_control(int status = 0) { exit_process(service_->control_pid(), CLD_EXITED, status); }
+
+  FakeSystemOps ops_;
+  FakeEventPort port_;
+  RecordingListener listener_;
+  std::unique_ptr<Service> service_;
+};
+
+TEST_F(ServiceTest, SimpleServiceRunsAtFork) {
+  Service& s = make(make_config("web.service"));
+  EXPECT_EQ(s.active_state(), ActiveState::inactive);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.active_state(), ActiveState::active);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_GT(s.main_pid(), 0);
+  EXPECT_GT(s.active_enter_timestamp(), 0u);
+  EXPECT_EQ(s.start(), StartOutcome::already_active);
+}
+
+TEST_F(ServiceTest, StopSendsKillSignalToTheWholeServiceThenGoesDead) {
+  Service& s = make(make_config("web.service"));
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t main = s.main_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm);
+  EXPECT_EQ(s.active_state(), ActiveState::deactivating);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGTERM));
+  EXPECT_TRUE(ops_.scope_was_signalled("web.service", SIGTERM));
+  kill_main(SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+  EXPECT_EQ(s.stop(), StopOutcome::already_inactive);
+}
+
+TEST_F(ServiceTest, StopWaitsForLeftoverProcessesOfTheService) {
+  Service& s = make(make_config("web.service"));
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t child = ops_.add_process("web.service");
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  kill_main(SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm) << "a child of the service is still alive";
+  ops_.live.erase(child);
+  s.on_scope_maybe_empty();
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+}
+
+TEST_F(ServiceTest, StopTimeoutEscalatesToSigkill) {
+  ServiceConfig c = make_config("stubborn.service");
+  c.timeout_stop = 5 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t main = s.main_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  port_.advance(5 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigkill);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGKILL));
+  EXPECT_TRUE(ops_.scope_was_signalled("stubborn.service", SIGKILL));
+  kill_main(SIGKILL);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::timeout);
+}
+
+TEST_F(ServiceTest, SendSigkillNoSkipsTheKill) {
+  ServiceConfig c = make_config("gentle.service");
+  c.timeout_stop = kUsecPerSec;
+  c.send_sigkill = false;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t main = s.main_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  port_.advance(10 * kUsecPerSec);
+  EXPECT_FALSE(ops_.was_signalled(main, SIGKILL));
+  EXPECT_EQ(s.active_state(), ActiveState::failed);
+}
+
+TEST_F(ServiceTest, CrashRestartsAfterRestartSec) {
+  ServiceConfig c = make_config("crashy.service");
+  c.restart = RestartPolicy::on_failure;
+  c.restart_sec = 2 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t first = s.main_pid();
+  exit_main(1);
+  EXPECT_EQ(s.sub_state(), SubState::auto_restart);
+  EXPECT_EQ(s.active_state(), ActiveState::activating);
+  EXPECT_EQ(s.exec_main_status().status, 1);
+  port_.advance(kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::auto_restart) << "RestartSec not yet over";
+  port_.advance(kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_NE(s.main_pid(), first);
+  EXPECT_EQ(s.n_restarts(), 1u);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+TEST_F(ServiceTest, CrashLoopEndsInStartLimitHit) {
+  ServiceConfig c = make_config("loop.service");
+  c.restart = RestartPolicy::always;
+  c.restart_sec = 100'000;
+  c.start_limit_burst = 3;
+  c.start_limit_interval = 10 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(s.sub_state(), SubState::running) << "attempt " << i;
+    exit_main(1);
+    port_.advance(100'000);
+  }
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::start_limit_hit);
+  EXPECT_EQ(port_.next_deadline(), kUsecInfinity) << "no further attempt scheduled";
+  EXPECT_EQ(s.start(), StartOutcome::start_limit_hit);
+  port_.advance(10 * kUsecPerSec);
+  EXPECT_EQ(s.start(), StartOutcome::started) << "the interval has passed";
+}
+
+TEST_F(ServiceTest, RestartPolicies) {
+  struct Case {
+    RestartPolicy policy;
+    int code, status;
+    bool restarts;
+  };
+  const Case cases[] = {
+      {RestartPolicy::no, CLD_EXITED, 1, false},
+      {RestartPolicy::always, CLD_EXITED, 0, true},
+      {RestartPolicy::on_success, CLD_EXITED, 0, true},
+      {RestartPolicy::on_success, CLD_EXITED, 1, false},
+      {RestartPolicy::on_failure, CLD_EXITED, 0, false},
+      {RestartPolicy::on_failure, CLD_KILLED, SIGSEGV, true},
+      {RestartPolicy::on_abnormal, CLD_EXITED, 1, false},
+      {RestartPolicy::on_abnormal, CLD_KILLED, SIGSEGV, true},
+      {RestartPolicy::on_abort, CLD_DUMPED, SIGABRT, true},
+      {RestartPolicy::on_abort, CLD_EXITED, 3, false},
+      {RestartPolicy::on_watchdog, CLD_KILLED, SIGKILL, false},
+  };
+  for (const Case& k : cases) {
+    ServiceConfig c = make_config("p.service");
+    c.restart = k.policy;
+    Service& s = make(c);
+    ASSERT_EQ(s.start(), StartOutcome::started);
+    exit_process(s.main_pid(), k.code, k.status);
+    EXPECT_EQ(s.sub_state() == SubState::auto_restart, k.restarts)
+        << to_string(k.policy) << " " << k.code << "/" << k.status;
+  }
+}
+
+TEST_F(ServiceTest, ResultsNameHowTheMainProcessEnded) {
+  ServiceConfig c = make_config("r.service");
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_process(s.main_pid(), CLD_DUMPED, SIGSEGV);
+  EXPECT_EQ(s.result(), ServiceResult::core_dump);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  kill_main(SIGKILL);
+  EXPECT_EQ(s.result(), ServiceResult::signal);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  kill_main(SIGTERM);
+  EXPECT_EQ(s.result(), ServiceResult::success) << "SIGTERM is a clean end for a daemon";
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+}
+
+TEST_F(ServiceTest, SuccessAndRestartPreventExitStatus) {
+  ServiceConfig c = make_config("x.service");
+  c.restart = RestartPolicy::always;
+  c.success_exit_status.codes = {42};
+  c.restart_prevent_exit_status.codes = {7};
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_main(42);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+  EXPECT_EQ(s.sub_state(), SubState::auto_restart);
+  port_.advance(kUsecPerSec);
+  ASSERT_EQ(s.sub_state(), SubState::running);
+  exit_main(7);
+  EXPECT_EQ(s.sub_state(), SubState::failed) << "7 prevents the restart";
+}
+
+TEST_F(ServiceTest, StopDuringAutoRestartCancelsIt) {
+  ServiceConfig c = make_config("x.service");
+  c.restart = RestartPolicy::always;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_main(1);
+  ASSERT_EQ(s.sub_state(), SubState::auto_restart);
+  EXPECT_EQ(s.stop(), StopOutcome::already_inactive);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  port_.advance(60 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+}
+
+TEST_F(ServiceTest, ExplicitStopNeverRestarts) {
+  ServiceConfig c = make_config("x.service");
+  c.restart = RestartPolicy::always;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  kill_main(SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+}
+
+TEST_F(ServiceTest, NotifyWaitsForReady) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.sub_state(), SubState::start);
+  EXPECT_EQ(s.active_state(), ActiveState::activating);
+  const auto& env = ops_.last_spawn()->extra_environment;
+  EXPECT_NE(std::find(env.begin(), env.end(), "NOTIFY_SOCKET=/run/notify"), env.end());
+
+  NotifyMessage from_stranger;
+  from_stranger.ready = true;
+  s.on_notify(4242, from_stranger);
+  EXPECT_EQ(s.sub_state(), SubState::start) << "NotifyAccess=main refuses other PIDs";
+
+  NotifyMessage ready;
+  ready.ready = true;
+  ready.status = "serving";
+  ready.errno_value = 11;
+  s.on_notify(s.main_pid(), ready);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_EQ(s.status_text(), "serving");
+  EXPECT_EQ(s.status_errno(), 11);
+}
+
+TEST_F(ServiceTest, NotifyAccessAllAcceptsAnyProcessOfTheService) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.notify_access = NotifyAccess::all;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t helper = ops_.add_process("n.service");
+  NotifyMessage ready;
+  ready.ready = true;
+  s.on_notify(helper, ready);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+}
+
+TEST_F(ServiceTest, NotifyStartTimeout) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.timeout_start = 3 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  port_.advance(3 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm);
+  kill_main(SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::timeout);
+}
+
+TEST_F(ServiceTest, NotifyExitBeforeReadyIsAProtocolFailure) {
+  Service& s = make(make_config("n.service", ServiceType::notify));
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_main(0);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::protocol);
+}
+
+TEST_F(ServiceTest, NotifyReloadingAndStopping) {
+  Service& s = make(make_config("n.service", ServiceType::notify));
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  NotifyMessage m;
+  m.ready = true;
+  s.on_notify(s.main_pid(), m);
+  NotifyMessage reloading;
+  reloading.reloading = true;
+  s.on_notify(s.main_pid(), reloading);
+  EXPECT_EQ(s.active_state(), ActiveState::reloading);
+  s.on_notify(s.main_pid(), m);
+  EXPECT_EQ(s.active_state(), ActiveState::active);
+  NotifyMessage stopping;
+  stopping.stopping = true;
+  s.on_notify(s.main_pid(), stopping);
+  EXPECT_EQ(s.active_state(), ActiveState::deactivating);
+  exit_main(0);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+}
+
+TEST_F(ServiceTest, WatchdogTimeoutAbortsAndRestarts) {
+  ServiceConfig c = make_config("w.service", ServiceType::notify);
+  c.watchdog_usec = 2 * kUsecPerSec;
+  c.restart = RestartPolicy::on_watchdog;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  const auto& env = ops_.last_spawn()->extra_environment;
+  EXPECT_NE(std::find(env.begin(), env.end(), "WATCHDOG_USEC=2000000"), env.end());
+  NotifyMessage m;
+  m.ready = true;
+  s.on_notify(s.main_pid(), m);
+  NotifyMessage ping;
+  ping.watchdog_ping = true;
+  port_.advance(1'500'000);
+  s.on_notify(s.main_pid(), ping);
+  port_.advance(1'500'000);
+  EXPECT_EQ(s.sub_state(), SubState::running) << "the ping moved the deadline";
+  pid_t main = s.main_pid();
+  port_.advance(kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_watchdog);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGABRT));
+  exit_process(main, CLD_DUMPED, SIGABRT);
+  EXPECT_EQ(s.result(), ServiceResult::watchdog);
+  EXPECT_EQ(s.sub_state(), SubState::auto_restart);
+}
+
+TEST_F(ServiceTest, AnAdoptedMainThatIsNotOurChildIsWatchedThroughItsPidfd) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.notify_access = NotifyAccess::all;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t grandchild = ops_.add_process("n.service");
+  NotifyMessage m;
+  m.ready = true;
+  m.main_pid = grandchild;
+  s.on_notify(grandchild, m);
+  ASSERT_EQ(s.main_pid(), grandchild);
+  ASSERT_EQ(s.sub_state(), SubState::running);
+  // Its parent reaps it: no SIGCHLD for us, only the pidfd.
+  ops_.live.erase(grandchild);
+  port_.make_readable(ops_.pidfds[grandchild]);
+  EXPECT_EQ(s.main_pid(), 0);
+  EXPECT_NE(s.sub_state(), SubState::running);
+}
+
+TEST_F(ServiceTest, AnAdoptedMainThatIsOurChildWaitsForSigchld) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.notify_access = NotifyAccess::all;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t orphan = ops_.add_process("n.service");
+  ops_.own_children.insert(orphan);
+  NotifyMessage m;
+  m.ready = true;
+  m.main_pid = orphan;
+  s.on_notify(orphan, m);
+  port_.make_readable(ops_.pidfds[orphan]);
+  EXPECT_EQ(s.main_pid(), orphan) << "the status comes with SIGCHLD";
+  exit_process(orphan, CLD_EXITED, 3);
+  EXPECT_EQ(s.result(), ServiceResult::exit_code);
+}
+
+TEST_F(ServiceTest, OneshotRunsCommandsInTurnAndRemainsAfterExit) {
+  ServiceConfig c = make_config("setup.service", ServiceType::oneshot);
+  c.exec_start.push_back(make_command("/bin/second"));
+  c.remain_after_exit = true;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.active_state(), ActiveState::activating);
+  exit_main(0);
+  EXPECT_EQ(ops_.last_spawn()->path, "/bin/second");
+  EXPECT_EQ(s.active_state(), ActiveState::activating);
+  exit_main(0);
+  EXPECT_EQ(s.active_state(), ActiveState::active);
+  EXPECT_EQ(s.sub_state(), SubState::exited);
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+}
+
+TEST_F(ServiceTest, OneshotWithoutRemainAfterExitEndsInactive) {
+  Service& s = make(make_config("job.service", ServiceType::oneshot));
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_main(0);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+TEST_F(ServiceTest, ForkingTakesMainPidFromPidFile) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  c.pid_file = "/run/d.pid";
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.sub_state(), SubState::start);
+  pid_t daemon = ops_.add_process("d.service");
+  ops_.pid_files["/run/d.pid"] = daemon;
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_EQ(s.main_pid(), daemon);
+  exit_process(daemon, CLD_EXITED, 3);
+  EXPECT_EQ(s.result(), ServiceResult::exit_code);
+}
+
+TEST_F(ServiceTest, ForkingWithoutReadablePidFileFails) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  c.pid_file = "/run/missing.pid";
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::protocol);
+}
+
+TEST_F(ServiceTest, StartPreFailureSkipsMainButRunsStopPost) {
+  ServiceConfig c = make_config("pre.service");
+  c.exec_start_pre.push_back(make_command("/bin/check"));
+  c.exec_stop_post.push_back(make_command("/bin/cleanup"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.sub_state(), SubState::start_pre);
+  exit_control(1);
+  EXPECT_EQ(s.sub_state(), SubState::stop_post);
+  EXPECT_EQ(ops_.last_spawn()->path, "/bin/cleanup");
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::exit_code);
+  for (const auto& spawn : ops_.spawns) EXPECT_NE(spawn.role, ProcessRole::main);
+}
+
+TEST_F(ServiceTest, DashPrefixIgnoresFailure) {
+  ServiceConfig c = make_config("pre.service");
+  c.exec_start_pre.push_back(make_command("/bin/maybe", true));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_control(1);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+}
+
+TEST_F(ServiceTest, ExecStopRunsBeforeSignalsAndGetsMainPid) {
+  ServiceConfig c = make_config("s.service");
+  c.exec_stop.push_back(make_command("/bin/graceful"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t main = s.main_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  EXPECT_EQ(s.sub_state(), SubState::stop);
+  const auto& env = ops_.last_spawn()->extra_environment;
+  EXPECT_NE(std::find(env.begin(), env.end(), "MAINPID=" + std::to_string(main)), env.end());
+  exit_process(main, CLD_EXITED, 0);  // the graceful stop worked
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+}
+
+TEST_F(ServiceTest, KillModeProcessSignalsOnlyTheMainProcess) {
+  ServiceConfig c = make_config("k.service");
+  c.kill_mode = KillMode::process;
+  c.kill_signal = SIGINT;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ops_.add_process("k.service");
+  pid_t main = s.main_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGINT));
+  EXPECT_FALSE(ops_.scope_was_signalled("k.service", SIGINT));
+  kill_main(SIGINT);
+  EXPECT_EQ(s.sub_state(), SubState::dead) << "KillMode=process leaves the rest alone";
+}
+
+TEST_F(ServiceTest, ReloadRunsExecReload) {
+  ServiceConfig c = make_config("r.service");
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.reload(), ReloadOutcome::not_reloadable);
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  kill_main(SIGTERM);
+
+  c.exec_reload.push_back(make_command("/bin/kill"));
+  s.replace_config(std::make_shared<ServiceConfig>(c));
+  EXPECT_EQ(s.reload(), ReloadOutcome::not_active);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_EQ(s.reload(), ReloadOutcome::reloading);
+  EXPECT_EQ(s.active_state(), ActiveState::reloading);
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+}
+
+TEST_F(ServiceTest, ConditionPathExists) {
+  ServiceConfig c = make_config("cond.service");
+  c.condition_path_exists.push_back({"/etc/ready", false, false});
+  Service& s = make(c);
+  EXPECT_EQ(s.start(), StartOutcome::condition_failed);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  ops_.existing_paths.insert("/etc/ready");
+  EXPECT_EQ(s.start(), StartOutcome::started);
+}
+
+TEST_F(ServiceTest, SpawnFailureIsAResourcesFailure) {
+  Service& s = make(make_config("x.service"));
+  ops_.fail_spawns = true;
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::resources);
+}
+
+TEST_F(ServiceTest, NewConfigTakesEffectAtNextStart) {
+  ServiceConfig c = make_config("x.service");
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  c.exec_start[0] = make_command("/usr/bin/newer");
+  s.replace_config(std::make_shared<ServiceConfig>(c));
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  kill_main(SIGTERM);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(ops_.last_spawn()->path, "/usr/bin/newer");
+}
+
+TEST_F(ServiceTest, BadSettingNeverStarts) {
+  ServiceConfig c = make_config("bad.service");
+  c.load_state = LoadState::bad_setting;
+  Service& s = make(c);
+  EXPECT_EQ(s.start(), StartOutcome::not_loaded);
+  EXPECT_TRUE(ops_.spawns.empty());
+}
+
+}  // namespace
+}  // namespace vermilion

@@ -1,0 +1,114 @@
+#include "units/bridge_unit.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "units/unit_loader.h"
+
+namespace vermilion {
+namespace {
+
+RuntimeIdentity identity(RuntimeScope scope) {
+  RuntimeIdentity id;
+  id.scope = scope;
+  id.user_name = scope == RuntimeScope::system ? "root" : "alice";
+  id.uid = scope == RuntimeScope::system ? 0 : 1000;
+  id.home = scope == RuntimeScope::system ? "/root" : "/home/alice";
+  id.runtime_dir = scope == RuntimeScope::system ? "/run" : "/run/user/1000";
+  id.host_name = "testhost";
+  return id;
+}
+
+// The generated text goes through the same loader as unit files.
+ServiceConfig load(const BridgeOptions& options, RuntimeScope scope, Diagnostics& diags) {
+  UnitLoader loader({}, identity(scope));
+  return loader.load_text(std::string(kBridgeUnitName), std::string(kBridgeUnitSource),
+                          bridge_unit_text(options, scope), diags);
+}
+
+std::string formatted(const Diagnostics& diags) {
+  std::string out;
+  for (const auto& d : diags.items()) out += format_diagnostic(d) + "\n";
+  return out;
+}
+
+TEST(BridgeUnit, SystemScopeRunsAsTheBridgeUserAtBoot) {
+  Diagnostics diags;
+  ServiceConfig config = load({"/usr/libexec/vermilion/vermilion-bridge", {}}, RuntimeScope::system, diags);
+  EXPECT_TRUE(diags.items().empty()) << formatted(diags);
+  ASSERT_EQ(config.load_state, LoadState::loaded);
+  EXPECT_EQ(config.name, "vermilion-bridge.service");
+  EXPECT_EQ(config.description, "Vermilion D-Bus bridge (org.vermilion1)");
+  EXPECT_EQ(config.type, ServiceType::notify);
+  EXPECT_EQ(config.effective_notify_access(), NotifyAccess::main);
+  ASSERT_EQ(config.exec_start.size(), 1u);
+  EXPECT_EQ(config.exec_start[0].path, "/usr/libexec/vermilion/vermilion-bridge");
+  EXPECT_EQ(config.exec_start[0].argv,
+            (std::vector<std::string>{"/usr/libexec/vermilion/vermilion-bridge", "--system"}));
+  EXPECT_EQ(config.restart, RestartPolicy::always);
+  EXPECT_EQ(config.restart_sec, 100'000u);
+  EXPECT_EQ(config.user, "vermilion-bridge");
+  EXPECT_EQ(config.group, "vermilion-bridge");
+  EXPECT_TRUE(config.environment.empty());
+  EXPECT_TRUE(config.start_at_boot);
+  EXPECT_EQ(config.wanted_by, (std::vector<std::string>{"multi-user.target"}));
+}
+
+TEST(BridgeUnit, UserScopeRunsAsTheInvokingUser) {
+  Diagnostics diags;
+  ServiceConfig config = load({"/opt/v/vermilion-bridge", {"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
+                                                           "XDG_RUNTIME_DIR=/run/user/1000"}},
+                              RuntimeScope::user, diags);
+  EXPECT_TRUE(diags.items().empty()) << formatted(diags);
+  ASSERT_EQ(config.load_state, LoadState::loaded);
+  EXPECT_EQ(config.exec_start.at(0).argv, (std::vector<std::string>{"/opt/v/vermilion-bridge", "--user"}));
+  EXPECT_EQ(config.user, "");
+  EXPECT_EQ(config.group, "");
+  EXPECT_EQ(config.environment, (std::vector<std::string>{"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
+                                                          "XDG_RUNTIME_DIR=/run/user/1000"}));
+  EXPECT_TRUE(config.start_at_boot);
+  EXPECT_EQ(config.wanted_by, (std::vector<std::string>{"default.target"}));
+}
+
+// Paths and addresses may hold anything a file name or an environment value
+// can: they must load back byte for byte, never as specifiers, variables,
+// several words or several assignments.
+TEST(BridgeUnit, ValuesLoadBackExactly) {
+  const std::string path = "/opt/my dir/100%/$HOME/\"q\"/back\\slash/semi;colon/vermilion-bridge";
+  const std::string address =
+      "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/a b;tcp:host=x,%i=$USER\\\"'\t\n\x01\x7f\xc3\xa9";
+  Diagnostics diags;
+  ServiceConfig config = load({path, {address, "X=two words", "EMPTY="}}, RuntimeScope::system, diags);
+  EXPECT_TRUE(diags.items().empty()) << formatted(diags);
+  ASSERT_EQ(config.load_state, LoadState::loaded);
+  ASSERT_EQ(config.exec_start.size(), 1u);
+  EXPECT_EQ(config.exec_start[0].path, path);
+  EXPECT_EQ(config.exec_start[0].argv, (std::vector<std::string>{path, "--system"}));
+  EXPECT_FALSE(config.exec_start[0].expand_environment) << "$HOME stays as written in argv[0]";
+  EXPECT_EQ(config.environment, (std::vector<std::string>{address, "X=two words", "EMPTY="}));
+}
+
+TEST(BridgeUnit, Quoting) {
+  EXPECT_EQ(quote_unit_value("a $b%c"), "\"a $b%%c\"");
+  EXPECT_EQ(quote_unit_value("\"\\\n"), "\"\\\"\\\\\\x0a\"");
+}
+
+TEST(BridgeUnit, EnvironmentPassedThroughDependsOnScope) {
+  ::setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/tmp/system", 1);
+  ::setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/tmp/session", 1);
+  ::setenv("XDG_RUNTIME_DIR", "", 1);
+  EXPECT_EQ(bridge_environment_from_process(RuntimeScope::system),
+            (std::vector<std::string>{"DBUS_SYSTEM_BUS_ADDRESS=unix:path=/tmp/system"}));
+  EXPECT_EQ(bridge_environment_from_process(RuntimeScope::user),
+            (std::vector<std::string>{"DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/session"}));
+  ::setenv("XDG_RUNTIME_DIR", "/run/user/7", 1);
+  ::unsetenv("DBUS_SESSION_BUS_ADDRESS");
+  EXPECT_EQ(bridge_environment_from_process(RuntimeScope::user),
+            (std::vector<std::string>{"XDG_RUNTIME_DIR=/run/user/7"}));
+  ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+  EXPECT_TRUE(bridge_environment_from_process(RuntimeScope::system).empty());
+}
+
+}  // namespace
+}  // namespace vermilion

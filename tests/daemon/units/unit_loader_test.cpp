@@ -1,0 +1,270 @@
+#include "units/unit_loader.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace vermilion {
+namespace {
+
+const std::string kCorpus = std::string(VERMILION_TEST_DATA_DIR) + "/units";
+
+RuntimeIdentity test_identity() {
+  RuntimeIdentity id;
+  id.scope = RuntimeScope::system;
+  id.user_name = "root";
+  id.home = "/root";
+  id.runtime_dir = "/run";
+  id.host_name = "testhost";
+  return id;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> files_in(const std::string& dir, std::string_view suffix) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name.ends_with(suffix)) names.push_back(name);
+    }
+    closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string formatted(const Diagnostics& diags) {
+  std::string out;
+  for (auto& d : diags.items()) out += format_diagnostic(d) + "\n";
+  return out;
+}
+
+// Each broken/NAME.service has NAME.expected: the exact diagnostics, paths
+// relative to the corpus directory.
+TEST(UnitLoaderCorpus, BrokenUnitsReportExactly) {
+  UnitLoader loader({}, test_identity());
+  auto units = files_in(kCorpus + "/broken", ".service");
+  ASSERT_GE(units.size(), 15u);
+  for (auto& unit : units) {
+    SCOPED_TRACE(unit);
+    Diagnostics diags;
+    auto config = loader.load_text(unit, unit, read_file(kCorpus + "/broken/" + unit), diags);
+    std::string expected_path = kCorpus + "/broken/" + unit.substr(0, unit.size() - 8) + ".expected";
+    EXPECT_EQ(formatted(diags), read_file(expected_path));
+    EXPECT_FALSE(diags.items().empty());
+    if (diags.has_errors()) EXPECT_NE(config.load_state, LoadState::loaded);
+    else EXPECT_EQ(config.load_state, LoadState::loaded);
+  }
+}
+
+TEST(UnitLoaderCorpus, GoodUnitsLoadWithOnlyWarnings) {
+  UnitLoader loader({kCorpus + "/good"}, test_identity());
+  auto units = files_in(kCorpus + "/good", ".service");
+  ASSERT_GE(units.size(), 3u);
+  for (auto& unit : units) {
+    SCOPED_TRACE(unit);
+    Diagnostics diags;
+    auto config = loader.load_file(kCorpus + "/good/" + unit, diags);
+    EXPECT_FALSE(diags.has_errors()) << formatted(diags);
+    EXPECT_EQ(config.load_state, LoadState::loaded);
+  }
+}
+
+// A throwaway pair of search directories ("etc" before "lib").
+class SearchPathTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/vermilion-loader-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    root_ = pattern;
+    etc_ = root_ + "/etc";
+    lib_ = root_ + "/lib";
+    ASSERT_EQ(mkdir(etc_.c_str(), 0755), 0);
+    ASSERT_EQ(mkdir(lib_.c_str(), 0755), 0);
+  }
+  void TearDown() override {
+    std::string command = "rm -rf '" + root_ + "'";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+  }
+  static void write(const std::string& path, const std::string& text) {
+    auto slash = path.rfind('/');
+    mkdir(path.substr(0, slash).c_str(), 0755);
+    std::ofstream(path) << text;
+  }
+  static void link(const std::string& target, const std::string& path) {
+    ASSERT_EQ(symlink(target.c_str(), path.c_str()), 0);
+  }
+  UnitLoader loader() const { return UnitLoader({etc_, lib_}, test_identity()); }
+
+  std::string root_, etc_, lib_;
+};
+
+TEST_F(SearchPathTest, FirstDirectoryWinsAndListIsSorted) {
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/lib\n");
+  write(etc_ + "/web.service", "[Service]\nExecStart=/bin/etc\n");
+  write(lib_ + "/a.service", "[Service]\nExecStart=/bin/a\n");
+  write(lib_ + "/getty@.service", "[Service]\nExecStart=/sbin/getty %I\n");
+  write(lib_ + "/notes.txt", "");
+  Diagnostics diags;
+  auto config = loader().load("web.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded);
+  EXPECT_EQ(config.fragment_path, etc_ + "/web.service");
+  EXPECT_EQ(config.exec_start.at(0).path, "/bin/etc");
+  EXPECT_EQ(loader().list_units(), (std::vector<std::string>{"a.service", "web.service"}));
+}
+
+TEST_F(SearchPathTest, NotFoundAndInvalidNames) {
+  Diagnostics diags;
+  EXPECT_EQ(loader().load("missing.service", diags).load_state, LoadState::not_found);
+  EXPECT_EQ(loader().load("web", diags).load_state, LoadState::not_found);
+  EXPECT_EQ(diags.items().size(), 2u);
+  EXPECT_EQ(loader().load_file(root_ + "/nope.service", diags).load_state, LoadState::not_found);
+}
+
+TEST_F(SearchPathTest, InstanceFallsBackToTemplate) {
+  write(lib_ + "/getty@.service", "[Unit]\nDescription=Getty on %I\n[Service]\nExecStart=/sbin/agetty %I\n");
+  Diagnostics diags;
+  auto config = loader().load("getty@tty1.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded);
+  EXPECT_EQ(config.name, "getty@tty1.service");
+  EXPECT_EQ(config.description, "Getty on tty1");
+  EXPECT_EQ(config.exec_start.at(0).argv, (std::vector<std::string>{"/sbin/agetty", "tty1"}));
+  EXPECT_EQ(loader().load("getty@.service", diags).load_state, LoadState::error);
+}
+
+TEST_F(SearchPathTest, SymlinkAliasesResolveToTheCanonicalUnit) {
+  write(lib_ + "/rsyslog.service", "[Service]\nExecStart=/usr/sbin/rsyslogd\n[Install]\nAlias=logger.service\n");
+  link(lib_ + "/rsyslog.service", etc_ + "/syslog.service");
+  link("rsyslog.service", lib_ + "/klog.service");
+  Diagnostics diags;
+  auto config = loader().load("syslog.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.name, "rsyslog.service");
+  EXPECT_EQ(config.fragment_path, lib_ + "/rsyslog.service");
+  EXPECT_EQ(config.aliases, (std::vector<std::string>{"syslog.service", "klog.service", "logger.service"}));
+  auto direct = loader().load("rsyslog.service", diags);
+  EXPECT_EQ(direct.aliases, config.aliases);
+  EXPECT_EQ(loader().list_units(), (std::vector<std::string>{"rsyslog.service"}));
+}
+
+TEST_F(SearchPathTest, InstanceSymlinkToTemplateIsListedAndMaskedIsNot) {
+  write(lib_ + "/getty@.service", "[Service]\nExecStart=/sbin/agetty %I\n");
+  link(lib_ + "/getty@.service", etc_ + "/getty@tty2.service");
+  write(lib_ + "/masked.service", "[Service]\nExecStart=/bin/x\n");
+  link("/dev/null", etc_ + "/masked.service");
+  EXPECT_EQ(loader().list_units(), (std::vector<std::string>{"getty@tty2.service"}));
+  Diagnostics diags;
+  auto masked = loader().load("masked.service", diags);
+  EXPECT_EQ(masked.load_state, LoadState::error);
+  auto getty = loader().load("getty@tty2.service", diags);
+  EXPECT_EQ(getty.name, "getty@tty2.service");
+  EXPECT_EQ(getty.exec_start.at(0).argv.at(1), "tty2");
+}
+
+TEST_F(SearchPathTest, DropInsApplyInFileNameOrder) {
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\nRestart=no\nEnvironment=A=lib\n");
+  write(lib_ + "/web.service.d/10-restart.conf", "[Service]\nRestart=always\n");
+  write(lib_ + "/web.service.d/30-env.conf", "[Service]\nEnvironment=A=lib30\n");
+  // Same file name in an earlier directory replaces the later one.
+  write(etc_ + "/web.service.d/30-env.conf", "[Service]\nEnvironment=A=etc30\n");
+  write(etc_ + "/web.service.d/20-exec.conf", "[Service]\nExecStart=\nExecStart=/bin/web2\n");
+  write(etc_ + "/web.service.d/ignored.txt", "[Service]\nRestart=no\n");
+  Diagnostics diags;
+  auto config = loader().load("web.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.restart, RestartPolicy::always);
+  EXPECT_EQ(config.environment, (std::vector<std::string>{"A=etc30"}));
+  ASSERT_EQ(config.exec_start.size(), 1u);
+  EXPECT_EQ(config.exec_start[0].path, "/bin/web2");
+}
+
+TEST_F(SearchPathTest, TemplateDropInsApplyToInstances) {
+  write(lib_ + "/getty@.service", "[Service]\nExecStart=/sbin/agetty %I\n");
+  write(lib_ + "/getty@.service.d/10-restart.conf", "[Service]\nRestart=always\n");
+  write(etc_ + "/getty@tty3.service.d/20-user.conf", "[Service]\nUser=%i\nBogus=1\n");
+  Diagnostics diags;
+  auto config = loader().load("getty@tty3.service", diags);
+  EXPECT_EQ(config.restart, RestartPolicy::always);
+  EXPECT_EQ(config.user, "tty3");
+  ASSERT_EQ(diags.items().size(), 1u);
+  EXPECT_EQ(diags.items()[0].where.file, etc_ + "/getty@tty3.service.d/20-user.conf");
+  EXPECT_EQ(diags.items()[0].where.line, 3u);
+  auto other = loader().load("getty@tty4.service", diags);
+  EXPECT_EQ(other.user, "");
+}
+
+TEST_F(SearchPathTest, BadDropInMakesTheUnitBad) {
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\n");
+  write(lib_ + "/web.service.d/x.conf", "[Service]\nRestart=sometimes\n");
+  Diagnostics diags;
+  EXPECT_EQ(loader().load("web.service", diags).load_state, LoadState::bad_setting);
+}
+
+const std::string kBuiltinText =
+    "[Unit]\nDescription=built in\n[Service]\nExecStart=/bin/builtin\nBogus=1\n"
+    "[Install]\nWantedBy=multi-user.target\n";
+
+TEST_F(SearchPathTest, BuiltinUnitLoadsItsTextWithDropInsAndNamesItsSource) {
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\n");
+  write(etc_ + "/made.service.d/10-env.conf", "[Service]\nEnvironment=A=1\n");
+  UnitLoader l = loader();
+  l.add_builtin("made.service", "<built-in>/made.service", kBuiltinText);
+  EXPECT_EQ(l.list_units(), (std::vector<std::string>{"made.service", "web.service"}));
+  Diagnostics diags;
+  auto config = l.load("made.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.fragment_path, "<built-in>/made.service");
+  EXPECT_EQ(config.exec_start.at(0).path, "/bin/builtin");
+  EXPECT_TRUE(config.start_at_boot);
+  EXPECT_EQ(config.environment, (std::vector<std::string>{"A=1"}));
+  EXPECT_EQ(formatted(diags),
+            "<built-in>/made.service:5: warning: Unknown key 'Bogus' in section [Service], ignoring.\n");
+}
+
+TEST_F(SearchPathTest, FileOfTheSameNameReplacesABuiltinUnit) {
+  write(lib_ + "/made.service", "[Service]\nExecStart=/bin/file\n");
+  UnitLoader l = loader();
+  l.add_builtin("made.service", "<built-in>/made.service", kBuiltinText);
+  EXPECT_EQ(l.list_units(), (std::vector<std::string>{"made.service"}));
+  Diagnostics diags;
+  auto config = l.load("made.service", diags);
+  EXPECT_EQ(config.fragment_path, lib_ + "/made.service");
+  EXPECT_EQ(config.exec_start.at(0).path, "/bin/file");
+  EXPECT_FALSE(config.start_at_boot);
+}
+
+TEST_F(SearchPathTest, MaskedBuiltinUnitIsNotListedAndDoesNotLoad) {
+  link("/dev/null", etc_ + "/made.service");
+  UnitLoader l = loader();
+  l.add_builtin("made.service", "<built-in>/made.service", kBuiltinText);
+  EXPECT_EQ(l.list_units(), std::vector<std::string>{});
+  Diagnostics diags;
+  EXPECT_EQ(l.load("made.service", diags).load_state, LoadState::error);
+  EXPECT_NE(formatted(diags).find("masked"), std::string::npos) << formatted(diags);
+}
+
+TEST(DefaultUnitDirs, SystemAndUser) {
+  auto id = test_identity();
+  EXPECT_EQ(default_unit_dirs(RuntimeScope::system, id),
+            (std::vector<std::string>{"/etc/vermilion/system", "/usr/lib/vermilion/system"}));
+  id.home = "/home/u";
+  auto user = default_unit_dirs(RuntimeScope::user, id);
+  ASSERT_EQ(user.size(), 2u);
+  EXPECT_TRUE(user[0].ends_with("/vermilion/user"));
+  EXPECT_TRUE(user[1].ends_with("/vermilion/user"));
+}
+
+}  // namespace
+}  // namespace vermilion

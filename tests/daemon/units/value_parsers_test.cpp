@@ -1,0 +1,141 @@
+#include "units/value_parsers.h"
+
+#include <gtest/gtest.h>
+
+namespace vermilion {
+namespace {
+
+TEST(ParseBoolean, AcceptsSystemdSpellings) {
+  for (auto s : {"1", "yes", "y", "true", "t", "on", "YES", "True"}) EXPECT_EQ(parse_boolean(s), true) << s;
+  for (auto s : {"0", "no", "n", "false", "f", "off", "OFF"}) EXPECT_EQ(parse_boolean(s), false) << s;
+  for (auto s : {"", "2", "yess", "enable", " yes"}) EXPECT_EQ(parse_boolean(s), std::nullopt) << s;
+}
+
+TEST(ParseTimeSpan, UnitsAndCombinations) {
+  constexpr usec_t s = kUsecPerSec;
+  EXPECT_EQ(parse_time_span("5"), 5 * s);
+  EXPECT_EQ(parse_time_span("500ms"), 500'000u);
+  EXPECT_EQ(parse_time_span("1min 30s"), 90 * s);
+  EXPECT_EQ(parse_time_span("1min30s"), 90 * s);
+  EXPECT_EQ(parse_time_span("2h"), 7200 * s);
+  EXPECT_EQ(parse_time_span("2 hours"), 7200 * s);
+  EXPECT_EQ(parse_time_span("1.5s"), 1'500'000u);
+  EXPECT_EQ(parse_time_span("10us"), 10u);
+  EXPECT_EQ(parse_time_span("10usec"), 10u);
+  EXPECT_EQ(parse_time_span("3msec"), 3000u);
+  EXPECT_EQ(parse_time_span("1m"), 60 * s);
+  EXPECT_EQ(parse_time_span("1M"), 2'629'800 * s);
+  EXPECT_EQ(parse_time_span("1d"), 86400 * s);
+  EXPECT_EQ(parse_time_span("1w"), 7 * 86400 * s);
+  EXPECT_EQ(parse_time_span("1weeks"), 7 * 86400 * s);
+  EXPECT_EQ(parse_time_span("1y"), 31'557'600 * s);
+  EXPECT_EQ(parse_time_span("1hr 1minutes 1seconds"), 3661 * s);
+  EXPECT_EQ(parse_time_span("0"), 0u);
+  EXPECT_EQ(parse_time_span("infinity"), kUsecInfinity);
+  EXPECT_EQ(parse_time_span(" 5s "), 5 * s);
+}
+
+TEST(ParseTimeSpan, DefaultUnitApplies) {
+  EXPECT_EQ(parse_time_span("5", 1), 5u);
+  EXPECT_EQ(parse_time_span("5s", 1), 5 * kUsecPerSec);
+}
+
+TEST(ParseTimeSpan, RejectsGarbage) {
+  for (auto t : {"", "abc", "5x", "-5s", "5s garbage", "1.2.3", "s", "99999999999999999999s", "100000000y"})
+    EXPECT_EQ(parse_time_span(t), std::nullopt) << t;
+}
+
+TEST(ParseSignal, NamesNumbersAndRealtime) {
+  EXPECT_EQ(parse_signal("SIGTERM"), SIGTERM);
+  EXPECT_EQ(parse_signal("TERM"), SIGTERM);
+  EXPECT_EQ(parse_signal("15"), 15);
+  EXPECT_EQ(parse_signal("SIGKILL"), SIGKILL);
+  EXPECT_EQ(parse_signal("HUP"), SIGHUP);
+  EXPECT_EQ(parse_signal("SIGRTMIN+2"), SIGRTMIN + 2);
+  EXPECT_EQ(parse_signal("RTMAX-1"), SIGRTMAX - 1);
+  for (auto s : {"", "SIG", "SIGFOO", "term", "0", "65", "RTMIN+99", "-1"}) EXPECT_EQ(parse_signal(s), std::nullopt) << s;
+}
+
+TEST(ParseExitStatusList, CodesSignalsAndReset) {
+  auto r = parse_exit_status_list("0 1 SIGTERM 255 HUP", {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value->codes, (std::set<int>{0, 1, 255}));
+  EXPECT_EQ(r.value->signals, (std::set<int>{SIGTERM, SIGHUP}));
+  auto more = parse_exit_status_list("3", *r.value);
+  ASSERT_TRUE(more.ok());
+  EXPECT_EQ(more.value->codes, (std::set<int>{0, 1, 3, 255}));
+  auto reset = parse_exit_status_list("", *more.value);
+  ASSERT_TRUE(reset.ok());
+  EXPECT_TRUE(reset.value->empty());
+  EXPECT_FALSE(parse_exit_status_list("256", {}).ok());
+  EXPECT_FALSE(parse_exit_status_list("SIGNOPE", {}).ok());
+  EXPECT_FALSE(parse_exit_status_list("1x", {}).ok());
+}
+
+TEST(ParseResourceLimit, CountsBytesAndInfinity) {
+  auto n = parse_resource_limit("1024", RLIMIT_NOFILE);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n.value->soft, 1024u);
+  EXPECT_EQ(n.value->hard, 1024u);
+  auto pair = parse_resource_limit("1024:4096", RLIMIT_NOFILE);
+  ASSERT_TRUE(pair.ok());
+  EXPECT_EQ(pair.value->soft, 1024u);
+  EXPECT_EQ(pair.value->hard, 4096u);
+  auto inf = parse_resource_limit("infinity", RLIMIT_CORE);
+  ASSERT_TRUE(inf.ok());
+  EXPECT_EQ(inf.value->soft, RLIM_INFINITY);
+  auto bytes = parse_resource_limit("4K:1G", RLIMIT_AS);
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(bytes.value->soft, 4096u);
+  EXPECT_EQ(bytes.value->hard, 1024u * 1024 * 1024);
+  auto half = parse_resource_limit("1.5M", RLIMIT_STACK);
+  ASSERT_TRUE(half.ok());
+  EXPECT_EQ(half.value->soft, 1024u * 1024 * 3 / 2);
+  auto soft_inf = parse_resource_limit("10:infinity", RLIMIT_NPROC);
+  ASSERT_TRUE(soft_inf.ok());
+  EXPECT_EQ(soft_inf.value->hard, RLIM_INFINITY);
+}
+
+TEST(ParseResourceLimit, TimeAndNice) {
+  auto cpu = parse_resource_limit("1min", RLIMIT_CPU);
+  ASSERT_TRUE(cpu.ok());
+  EXPECT_EQ(cpu.value->soft, 60u);
+  EXPECT_EQ(parse_resource_limit("1500ms", RLIMIT_CPU).value->soft, 2u);  // rounded up
+  EXPECT_EQ(parse_resource_limit("30", RLIMIT_CPU).value->soft, 30u);
+  EXPECT_EQ(parse_resource_limit("5s", RLIMIT_RTTIME).value->soft, 5'000'000u);
+  EXPECT_EQ(parse_resource_limit("500", RLIMIT_RTTIME).value->soft, 500u);
+  EXPECT_EQ(parse_resource_limit("-5", RLIMIT_NICE).value->soft, 25u);
+  EXPECT_EQ(parse_resource_limit("+19", RLIMIT_NICE).value->soft, 1u);
+  EXPECT_EQ(parse_resource_limit("40", RLIMIT_NICE).value->soft, 40u);
+  EXPECT_FALSE(parse_resource_limit("41", RLIMIT_NICE).ok());
+  EXPECT_FALSE(parse_resource_limit("-21", RLIMIT_NICE).ok());
+}
+
+TEST(ParseResourceLimit, Rejects) {
+  EXPECT_FALSE(parse_resource_limit("", RLIMIT_NOFILE).ok());
+  EXPECT_FALSE(parse_resource_limit("lots", RLIMIT_NOFILE).ok());
+  EXPECT_FALSE(parse_resource_limit("4K", RLIMIT_NOFILE).ok());  // no suffixes on counts
+  EXPECT_FALSE(parse_resource_limit("4Q", RLIMIT_AS).ok());
+  EXPECT_FALSE(parse_resource_limit("10:5", RLIMIT_NOFILE).ok());
+  EXPECT_FALSE(parse_resource_limit("1:2:3", RLIMIT_NOFILE).ok());
+  EXPECT_FALSE(parse_resource_limit("99999999999E", RLIMIT_AS).ok());
+  EXPECT_FALSE(parse_resource_limit("-1", RLIMIT_NOFILE).ok());
+}
+
+TEST(ParseUmask, Octal) {
+  EXPECT_EQ(parse_umask("0022"), 0022u);
+  EXPECT_EQ(parse_umask("077"), 077u);
+  EXPECT_EQ(parse_umask("7777"), 07777u);
+  for (auto s : {"", "8", "0x22", "10000", "-1", "022 "}) EXPECT_EQ(parse_umask(s), std::nullopt) << s;
+}
+
+TEST(EnvironmentName, Validity) {
+  EXPECT_TRUE(is_valid_environment_name("PATH"));
+  EXPECT_TRUE(is_valid_environment_name("_x1"));
+  EXPECT_FALSE(is_valid_environment_name(""));
+  EXPECT_FALSE(is_valid_environment_name("1A"));
+  EXPECT_FALSE(is_valid_environment_name("A-B"));
+}
+
+}  // namespace
+}  // namespace vermilion

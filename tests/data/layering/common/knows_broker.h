@@ -1,0 +1,2 @@
+// common/ is the bottom layer.
+#include "broker/broker.h"

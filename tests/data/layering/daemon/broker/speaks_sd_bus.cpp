@@ -1,0 +1,2 @@
+// Only link/ speaks sd-bus.
+#include <systemd/sd-bus.h>

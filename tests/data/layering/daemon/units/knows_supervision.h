@@ -1,0 +1,2 @@
+// units/ must not know the state machine.
+#include "supervision/service.h"
