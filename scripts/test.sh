@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds and runs the whole test suite: the debug build, every fuzz target
 # briefly (10 s each), then the tests again under AddressSanitizer +
-# UndefinedBehaviorSanitizer. ctest prints the count; its summary ends the
+# UndefinedBehaviorSanitizer. It also builds the programs as a Debian package
+# would (CMAKE_BUILD_TYPE=Release with dpkg-buildflags' hardening flags),
+# where any warning fails the script. ctest prints the count; its summary ends the
 # output. A fuzzer's crash, leak or sanitizer report fails the script and
 # leaves the input under build/fuzz/artifacts.
 set -eu
@@ -17,6 +19,16 @@ run_tests() {
 }
 
 run_tests debug
+
+echo "=== release build with Debian's packaging flags"
+# dpkg-buildflags (dpkg-dev, which build-essential brings) gives the flags
+# Debian's packages build with: -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong...
+CFLAGS="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS)" \
+CXXFLAGS="$(dpkg-buildflags --get CXXFLAGS) $(dpkg-buildflags --get CPPFLAGS)" \
+LDFLAGS="$(dpkg-buildflags --get LDFLAGS)" \
+  cmake -S . -B build/package -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DVERMILION_WERROR=ON -DVERMILION_TESTS=OFF >/dev/null
+cmake --build build/package -j "$jobs"
 
 echo "=== fuzz build"
 cmake --preset fuzz >/dev/null
