@@ -88,8 +88,14 @@ int open_fd_resource(const FdSpec& spec, unique_fd& out) {
     case FdSpec::FileMode::write: flags |= O_WRONLY; break;
     case FdSpec::FileMode::read_write: flags |= O_RDWR; break;
   }
-  unique_fd fd(::open(spec.address.c_str(), flags));
+  // O_NONBLOCK so the open itself never waits (a FIFO without a peer, a
+  // terminal without carrier): a FIFO opened for writing with no reader
+  // fails with ENXIO instead. Then cleared, so the holder gets the file as an
+  // ordinary open(2) would have given it.
+  unique_fd fd(::open(spec.address.c_str(), flags | O_NONBLOCK));
   if (!fd) return -errno;
+  int status = ::fcntl(fd.get(), F_GETFL);
+  if (status < 0 || ::fcntl(fd.get(), F_SETFL, status & ~O_NONBLOCK) < 0) return -errno;
   out = std::move(fd);
   return 0;
 }

@@ -9,7 +9,9 @@
 namespace vermilion {
 
 // Returns 0 or -errno. Sockets are bound and (stream) listening, CLOEXEC;
-// a stale AF_UNIX socket file is replaced and given SocketMode=.
+// a stale AF_UNIX socket file is replaced and given SocketMode=. Files are
+// opened without ever blocking the caller: a FIFO with no reader, opened
+// for writing, gives -ENXIO.
 [[nodiscard]] int open_fd_resource(const FdSpec& spec, unique_fd& out);
 
 }  // namespace vermilion

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <map>
 
-#include "common/unique_fd.h"
+#include "common/regular_file.h"
 
 namespace vermilion {
 namespace {
@@ -49,22 +49,9 @@ bool is_masked(const std::string& path) {
 
 // The file's text, or an error message.
 bool read_policy_file(const std::string& path, std::string& text, std::string& error) {
-  unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-  if (!fd) return error = std::strerror(errno), false;
-  struct stat st {};
-  if (::fstat(fd.get(), &st) < 0) return error = std::strerror(errno), false;
-  if (!S_ISREG(st.st_mode)) return error = "not a regular file", false;
-  char buffer[8192];
-  while (true) {
-    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return error = std::strerror(errno), false;
-    }
-    if (n == 0) return true;
-    text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > kMaxPolicyFileSize) return error = "file larger than 1 MiB", false;
-  }
+  int r = read_regular_file(path, kMaxPolicyFileSize, text);
+  if (r < 0) error = read_error_text(r, kMaxPolicyFileSize);
+  return r == 0;
 }
 
 }  // namespace

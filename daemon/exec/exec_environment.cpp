@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-#include "platform/file_io.h"
+#include "common/regular_file.h"
 
 namespace vermilion {
 namespace {
@@ -195,7 +195,7 @@ void parse_environment_file(std::string_view text, std::vector<std::string>& out
 }
 
 int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std::string>& out,
-                           std::string& failed_file) {
+                           std::string& failure) {
   std::vector<std::string> env;
   set_environment(env, "PATH", kDefaultExecPath);
   if (inputs.lang) set_environment(env, "LANG", *inputs.lang);
@@ -218,10 +218,10 @@ int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std:
     for (const auto& assignment : inputs.config->environment) set_environment(env, assignment);
     for (const auto& file : inputs.config->environment_files) {
       std::string text;
-      int r = read_text_file(file.path, text);
+      int r = read_regular_file(file.path, kEnvironmentFileMaxBytes, text);
       if (r < 0) {
         if (file.optional) continue;
-        failed_file = file.path;
+        failure = "EnvironmentFile=" + file.path + ": " + read_error_text(r, kEnvironmentFileMaxBytes);
         return r;
       }
       std::vector<std::string> assignments;

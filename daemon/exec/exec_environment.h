@@ -47,10 +47,17 @@ struct ExecEnvironmentInputs {
   std::optional<std::string> xdg_runtime_dir;       // --user: the runtime root
 };
 
-// Builds the environment. Returns 0, or -errno when a non-optional
-// EnvironmentFile= cannot be read; then failed_file names it.
+// The most an EnvironmentFile= may hold (bytes); a larger one fails the start.
+inline constexpr std::size_t kEnvironmentFileMaxBytes = 4 * 1024 * 1024;
+
+// Builds the environment. Returns 0, or read_regular_file()'s -errno when a
+// non-optional EnvironmentFile= cannot be read (missing, not a regular file:
+// a FIFO or /dev/zero is refused without blocking, too large); then
+// `failure` says which and why: "EnvironmentFile=/etc/x: not a regular file".
+// An optional file ("-" prefix) that cannot be read is skipped, whatever the
+// reason, as systemd's exec_context_load_environment() does.
 [[nodiscard]] int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std::string>& out,
-                                         std::string& failed_file);
+                                         std::string& failure);
 
 // Splits a variable's value into words as systemd does for a word that is
 // exactly $VAR: at whitespace, quotes removed, backslash escaping the next

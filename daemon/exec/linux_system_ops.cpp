@@ -14,6 +14,7 @@
 #include "exec/exec_child.h"
 #include "exec/exec_credentials.h"
 #include "exec/exec_environment.h"
+#include "common/regular_file.h"
 #include "platform/file_io.h"
 #include "platform/session_scope.h"
 
@@ -111,9 +112,12 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   int r = runtime_directory_paths(config, env_inputs.runtime_directories);
   if (r < 0) return r;
   std::vector<std::string> env;
-  std::string failed_file;
-  r = build_exec_environment(env_inputs, env, failed_file);
-  if (r < 0) return r;
+  std::string failure;
+  r = build_exec_environment(env_inputs, env, failure);
+  if (r < 0) {
+    if (request.failure) *request.failure = std::move(failure);
+    return r;
+  }
 
   std::vector<std::string> argv =
       command.expand_environment ? expand_exec_arguments(command.argv, env) : command.argv;
@@ -207,7 +211,7 @@ bool LinuxSystemOps::is_own_child(const SpawnedProcess& process) {
 
 int LinuxSystemOps::read_pid_file(const std::string& path, pid_t& out) {
   std::string text;
-  int r = read_text_file(path, text);
+  int r = read_regular_file(path, kPidFileMaxBytes, text);
   if (r < 0) return r;
   auto first = text.find_first_not_of(" \t\n");
   auto last = text.find_last_not_of(" \t\n");

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@
 namespace vermilion {
 
 enum class ProcessRole { main, control };
+
+// The most a PIDFile= may hold (bytes): one PID and a newline, with room.
+inline constexpr std::size_t kPidFileMaxBytes = 4096;
 
 struct SpawnRequest {
   const ServiceConfig* config = nullptr;
@@ -35,6 +39,9 @@ struct SpawnRequest {
   bool set_listen_pid = false;
   ProcessScope* scope = nullptr;  // the child joins it before exec
   bool user_manager = false;      // --user: User=/Group= must name ourselves
+  // Where spawn() says why it failed, beyond its -errno, when it can name
+  // the setting ("EnvironmentFile=/etc/x: not a regular file"). May be null.
+  std::string* failure = nullptr;
 };
 
 struct SpawnedProcess {
@@ -57,7 +64,9 @@ class SystemOps {
   [[nodiscard]] virtual bool is_own_child(const SpawnedProcess& process) = 0;
   // Opens a pidfd for a process we did not fork (MAINPID=, PIDFile=).
   [[nodiscard]] virtual int open_process(pid_t pid, SpawnedProcess& out) = 0;
-  // Reads a PID file. Returns 0 or -errno.
+  // Reads a PID file: a regular file of at most kPidFileMaxBytes, opened
+  // without blocking. Returns 0 or -errno (read_regular_file()'s, -EBADMSG
+  // when it holds no PID, -ESRCH when that process does not exist).
   [[nodiscard]] virtual int read_pid_file(const std::string& path, pid_t& out) = 0;
   [[nodiscard]] virtual bool path_exists(const std::string& path) = 0;
   // RuntimeDirectory=: created (owned by User=) before the first process of

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/regular_file.h"
+
 namespace vermilion {
 namespace {
 
@@ -353,9 +355,11 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
     request.extra_environment.push_back("WATCHDOG_USEC=" + std::to_string(watchdog_usec_));
   std::vector<unique_fd> child_fds;  // kept open until the child has its copies
   if (env_.spawn_hook) child_fds = env_.spawn_hook->prepare(*running_, role, request);
+  std::string failure;
+  request.failure = &failure;
   int r = env_.ops.spawn(request, out);
   if (r < 0) {
-    message("failed to spawn " + command.path + ": " + std::strerror(-r));
+    message("failed to spawn " + command.path + ": " + (failure.empty() ? std::strerror(-r) : failure));
     return r;
   }
   env_.listener.on_pid_attached(*this, out.pid);
@@ -437,7 +441,7 @@ void Service::finish_forking_start() {
   }
   pid_t pid = 0;
   if (int r = env_.ops.read_pid_file(pid_file, pid); r < 0) {
-    message("cannot read PID file " + pid_file + ": " + std::strerror(-r));
+    message("PIDFile=" + pid_file + ": cannot read PID file: " + read_error_text(r, kPidFileMaxBytes));
     enter_signal(SubState::stop_sigterm, ServiceResult::protocol);
     return;
   }

@@ -15,6 +15,7 @@
 
 #include "units/unit_keys.h"
 #include "units/specifiers.h"
+#include "common/regular_file.h"
 #include "common/unique_fd.h"
 #include "units/unit_file_syntax.h"
 #include "common/unit_name.h"
@@ -34,24 +35,9 @@ struct ReadResult {
 };
 
 ReadResult read_unit_file(const std::string& path) {
-  int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (raw < 0) return {std::nullopt, std::strerror(errno), errno};
-  unique_fd fd(raw);
-  struct stat st {};
-  if (::fstat(fd.get(), &st) < 0) return {std::nullopt, std::strerror(errno)};
-  if (!S_ISREG(st.st_mode)) return {std::nullopt, "not a regular file"};
   std::string text;
-  char buffer[8192];
-  while (true) {
-    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return {std::nullopt, std::strerror(errno)};
-    }
-    if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > kMaxUnitFileSize) return {std::nullopt, "file too large"};
-  }
+  if (int r = read_regular_file(path, kMaxUnitFileSize, text); r < 0)
+    return {std::nullopt, read_error_text(r, kMaxUnitFileSize), -r};
   return {std::move(text), {}};
 }
 

@@ -1,6 +1,7 @@
 // The vermiliond binary as a user runs it: options, --verify, signals.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -77,6 +78,39 @@ TEST(Vermiliond, StartsBootUnitsReloadsOnSighupAndStopsEverythingOnSigterm) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
   EXPECT_EQ(access(runtime.file("rt/notify").c_str(), F_OK), -1) << "the notify socket is removed";
   EXPECT_EQ(daemon.output().find("vermilion-bridge"), std::string::npos) << "--no-bridge: no bridge unit";
+}
+
+// Files a unit makes vermiliond read must never stop it: a FIFO or a
+// device as EnvironmentFile= or as the unit file itself fails that unit
+// alone, with the unit, the key and the file named, and the others run.
+TEST(Vermiliond, UnreadableFilesFailOnlyTheirUnit) {
+  TempDir units, runtime;
+  ASSERT_EQ(mkfifo(units.file("env.fifo").c_str(), 0600), 0);
+  ASSERT_EQ(mkfifo(units.file("fifo.service").c_str(), 0600), 0);
+  units.write("fifo-env.service", "[Service]\nEnvironmentFile=" + units.file("env.fifo") +
+                                       "\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=default.target\n");
+  units.write("zero-env.service",
+              "[Service]\nEnvironmentFile=/dev/zero\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=default.target\n");
+  units.write("web.service", "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=default.target\n");
+  Subprocess daemon({kVermiliond, "--user", "--unit-dir", units.path(), "--runtime-dir", runtime.file("rt"),
+                     "--no-bridge"});
+  // The three units start in parallel: their lines come in any order.
+  auto seen = [&](const std::string& text) {
+    return daemon.output().find(text) != std::string::npos || daemon.wait_for_output(text);
+  };
+  ASSERT_TRUE(seen("web.service: state active/running")) << daemon.output();
+  ASSERT_TRUE(seen("fifo-env.service: failed to spawn /bin/sleep: EnvironmentFile=" + units.file("env.fifo") +
+                   ": not a regular file"))
+      << daemon.output();
+  ASSERT_TRUE(seen("zero-env.service: failed to spawn /bin/sleep: EnvironmentFile=/dev/zero: not a regular file"))
+      << daemon.output();
+  ASSERT_TRUE(seen("zero-env.service: state failed/failed result=resources")) << daemon.output();
+  EXPECT_NE(daemon.output().find(units.file("fifo.service") + ": error: Cannot read unit file: not a regular file"),
+            std::string::npos)
+      << daemon.output();
+  kill(daemon.pid(), SIGTERM);
+  int status = daemon.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
 }
 
 // What vermiliond prints for one run of --user over `units` until `text`

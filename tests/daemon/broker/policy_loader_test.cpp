@@ -97,6 +97,20 @@ TEST_F(PolicyLoaderTest, ABrokenFileDoesNotStopTheOthers) {
                 ": error: Policy file has errors; none of its grants or bus rules are in effect\n");
 }
 
+// A policy that is a FIFO or a device would block or never end a read.
+TEST_F(PolicyLoaderTest, FifoAndDevicePoliciesAreRefusedWithoutBlocking) {
+  alarm(20);  // a blocking open fails the test instead of hanging it
+  write(etc() + "/10-good.policy", grant("a"));
+  ASSERT_EQ(mkfifo((etc() + "/20-fifo.policy").c_str(), 0644), 0);
+  ASSERT_EQ(symlink("/dev/zero", (etc() + "/30-zero.policy").c_str()), 0);
+  Diagnostics diags;
+  auto set = load_policies({etc()}, diags);
+  alarm(0);
+  ASSERT_EQ(set.grants.size(), 1u);
+  EXPECT_EQ(formatted(diags), etc() + "/20-fifo.policy: error: Cannot read policy file: not a regular file; none of its grants are in effect\n" +
+                                  etc() + "/30-zero.policy: error: Cannot read policy file: not a regular file; none of its grants are in effect\n");
+}
+
 TEST_F(PolicyLoaderTest, IgnoresOtherNamesHiddenFilesAndMissingDirectories) {
   write(etc() + "/web.policy.bak", grant("a"));
   write(etc() + "/.hidden.policy", grant("b"));
@@ -117,7 +131,7 @@ TEST_F(PolicyLoaderTest, UnreadableEntriesAreErrors) {
   EXPECT_TRUE(set.grants.empty());
   EXPECT_EQ(formatted(diags),
             lib() + "/not-a-dir: error: Cannot read policy directory: Not a directory\n" + etc() +
-                "/10-dir.policy: error: Cannot read policy file: not a regular file; none of its grants are in "
+                "/10-dir.policy: error: Cannot read policy file: Is a directory; none of its grants are in "
                 "effect\n");
 }
 

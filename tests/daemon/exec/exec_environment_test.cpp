@@ -3,17 +3,21 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
+
 namespace vermilion {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using testing::TempDir;
 
 std::vector<std::string> parse(std::string_view text) {
   std::vector<std::string> out;
@@ -113,7 +117,52 @@ TEST(BuildEnvironment, MissingRequiredFileFails) {
   std::vector<std::string> env;
   std::string failed;
   EXPECT_EQ(build_exec_environment(inputs, env, failed), -ENOENT);
-  EXPECT_EQ(failed, "/nonexistent/env");
+  EXPECT_EQ(failed, "EnvironmentFile=/nonexistent/env: No such file or directory");
+}
+
+// A FIFO or a device there once stopped vermiliond before it started
+// anything: the read must be refused at once, naming the key and the file.
+TEST(BuildEnvironment, FifoAndDeviceAreRefusedWithoutBlocking) {
+  alarm(20);  // a blocking read fails the test instead of hanging it
+  TempDir dir;
+  ASSERT_EQ(mkfifo(dir.file("fifo").c_str(), 0600), 0);
+  for (const std::string& path : {dir.file("fifo"), std::string("/dev/zero")}) {
+    ServiceConfig config;
+    config.environment_files = {{path, false}};
+    ExecEnvironmentInputs inputs;
+    inputs.config = &config;
+    std::vector<std::string> env;
+    std::string failed;
+    EXPECT_EQ(build_exec_environment(inputs, env, failed), -EBADFD) << path;
+    EXPECT_EQ(failed, "EnvironmentFile=" + path + ": not a regular file");
+  }
+  alarm(0);
+}
+
+TEST(BuildEnvironment, OptionalFileThatCannotBeReadIsSkipped) {
+  TempDir dir;
+  ASSERT_EQ(mkfifo(dir.file("fifo").c_str(), 0600), 0);
+  ServiceConfig config;
+  config.environment_files = {{dir.file("fifo"), true}, {"/dev/zero", true}, {dir.path(), true}};
+  ExecEnvironmentInputs inputs;
+  inputs.config = &config;
+  std::vector<std::string> env;
+  std::string failed;
+  EXPECT_EQ(build_exec_environment(inputs, env, failed), 0);
+  EXPECT_EQ(failed, "");
+}
+
+TEST(BuildEnvironment, OversizedFileFails) {
+  TempDir dir;
+  dir.write("big", std::string(kEnvironmentFileMaxBytes + 1, '#'));
+  ServiceConfig config;
+  config.environment_files = {{dir.file("big"), false}};
+  ExecEnvironmentInputs inputs;
+  inputs.config = &config;
+  std::vector<std::string> env;
+  std::string failed;
+  EXPECT_EQ(build_exec_environment(inputs, env, failed), -E2BIG);
+  EXPECT_EQ(failed, "EnvironmentFile=" + dir.file("big") + ": larger than 4194304 bytes");
 }
 
 TEST(Expansion, WholeWordVariableSplitsIntoWords) {

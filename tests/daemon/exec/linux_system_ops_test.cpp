@@ -340,6 +340,19 @@ TEST_F(LinuxSystemOpsTest, ReadPidFileValidates) {
   EXPECT_EQ(ops_->read_pid_file(temp_ + "/missing", pid), -ENOENT);
 }
 
+TEST_F(LinuxSystemOpsTest, ReadPidFileNeverBlocksAndIsBounded) {
+  alarm(20);  // a blocking open fails the test instead of hanging it
+  std::string fifo = temp_ + "/fifo.pid";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  pid_t pid = 0;
+  EXPECT_EQ(ops_->read_pid_file(fifo, pid), -EBADFD);
+  EXPECT_EQ(ops_->read_pid_file("/dev/zero", pid), -EBADFD);
+  std::string big = temp_ + "/big.pid";
+  std::ofstream(big) << std::string(kPidFileMaxBytes, ' ') << getpid() << "\n";
+  EXPECT_EQ(ops_->read_pid_file(big, pid), -E2BIG);
+  alarm(0);
+}
+
 TEST_F(LinuxSystemOpsTest, PathExists) {
   EXPECT_TRUE(ops_->path_exists(temp_));
   EXPECT_FALSE(ops_->path_exists(temp_ + "/missing"));

@@ -133,6 +133,33 @@ TEST_F(SearchPathTest, NotFoundAndInvalidNames) {
   EXPECT_EQ(loader().load_file(root_ + "/nope.service", diags).load_state, LoadState::not_found);
 }
 
+// A unit file or drop-in that is a FIFO (or a device) would block or never
+// end a read: it fails that unit alone, with the file named, at once.
+TEST_F(SearchPathTest, FifoUnitFileAndDropInFailOnlyTheirUnit) {
+  alarm(20);  // a blocking open fails the test instead of hanging it
+  ASSERT_EQ(mkfifo((etc_ + "/fifo.service").c_str(), 0644), 0);
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\n");
+  ASSERT_EQ(mkdir((etc_ + "/web.service.d").c_str(), 0755), 0);
+  ASSERT_EQ(mkfifo((etc_ + "/web.service.d/10-fifo.conf").c_str(), 0644), 0);
+  write(lib_ + "/ok.service", "[Service]\nExecStart=/bin/ok\n");
+  link("/dev/zero", etc_ + "/zero.service");
+
+  Diagnostics diags;
+  EXPECT_EQ(loader().load("fifo.service", diags).load_state, LoadState::error);
+  EXPECT_EQ(loader().load("zero.service", diags).load_state, LoadState::error);
+  auto web = loader().load("web.service", diags);
+  EXPECT_NE(web.load_state, LoadState::loaded);
+  EXPECT_EQ(loader().load("ok.service", diags).load_state, LoadState::loaded);
+  std::string all;
+  for (const auto& d : diags.items()) all += format_diagnostic(d) + "\n";
+  EXPECT_NE(all.find(etc_ + "/fifo.service: error: Cannot read unit file: not a regular file"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find(etc_ + "/web.service.d/10-fifo.conf: error: Cannot read drop-in: not a regular file"),
+            std::string::npos)
+      << all;
+  alarm(0);
+}
+
 TEST_F(SearchPathTest, InstanceFallsBackToTemplate) {
   write(lib_ + "/getty@.service", "[Unit]\nDescription=Getty on %I\n[Service]\nExecStart=/sbin/agetty %I\n");
   Diagnostics diags;
