@@ -143,7 +143,8 @@ void set_up_fds(const ExecChildPlan& plan) {
 
 }  // namespace
 
-void run_exec_child(const ExecChildPlan& plan) noexcept {
+void run_exec_child(const ExecChildPlan& given) noexcept {
+  ExecChildPlan plan = given;  // the child's own, which prepare may complete
   reset_signals();
   sigset_t all;
   sigemptyset(&all);
@@ -161,6 +162,7 @@ void run_exec_child(const ExecChildPlan& plan) noexcept {
     }
   }
   umask(plan.umask);
+  if (plan.prepare) plan.prepare(plan, plan.prepare_context);
   if (plan.credential_failure_status != 0) {
     fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
          plan.credential_failure_what);

@@ -1,6 +1,10 @@
 // The part of spawning that runs in the child between fork and execve. It
-// only reads a plan the parent prepared (no allocation, no NSS, no locks), so
-// it is async-signal-safe apart from open(2)s of files the unit names.
+// follows a plan the parent prepared. Everything but the `prepare` step is
+// async-signal-safe apart from open(2)s of files the unit names; `prepare`
+// is where the child resolves User=/Group= through NSS, as systemd's
+// exec_child() does, so that a slow LDAP or a hung nscd stalls that one
+// process, never the supervisor. (vermiliond is single-threaded, so the
+// forked child may allocate and call NSS.)
 #pragma once
 
 #include <sys/resource.h>
@@ -33,8 +37,14 @@ struct ExecChildPlan {
   const ExecLimitPlan* limits = nullptr;
   std::size_t limit_count = 0;
   mode_t umask = 0022;
-  // A User=/Group= that could not be resolved before fork: reported at the
-  // credentials step with this status (0: none).
+  // Runs in the child on its own copy of the plan, right before the
+  // credentials step (stdout/stderr are set up, so what it reports reaches
+  // the service's log): fills in uid/gid/groups, envp and the working
+  // directory, or sets credential_failure_*. Null: the plan is complete.
+  void (*prepare)(struct ExecChildPlan& plan, void* context) = nullptr;
+  void* prepare_context = nullptr;
+  // Why the process must not start: reported at the credentials step with
+  // this status (0: none).
   int credential_failure_status = 0;
   int credential_failure_errno = 0;
   const char* credential_failure_what = nullptr;

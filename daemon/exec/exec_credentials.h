@@ -1,6 +1,8 @@
 // Who a service's process runs as: User=, Group=, SupplementaryGroups=
-// resolved (by name or number) in the supervisor before fork, because NSS
-// lookups are not safe between fork and exec.
+// resolved (by name or number) through NSS. Called only in the forked child
+// (LinuxSystemOps::spawn's prepare step), as systemd's exec_child() does:
+// vermiliond is single-threaded, so the child may, and a slow or hung name
+// service then holds up that one process, never the supervisor.
 #pragma once
 
 #include <sys/types.h>

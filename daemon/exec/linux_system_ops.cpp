@@ -30,6 +30,89 @@ std::vector<char*> to_pointers(std::vector<std::string>& strings) {
   return pointers;
 }
 
+// What the child works out for itself before it drops privileges: User=,
+// Group= and SupplementaryGroups= through NSS, HOME/USER/LOGNAME/SHELL,
+// '~' and the default working directory, and the ownership of
+// RuntimeDirectory=. vermiliond itself never calls NSS after start-up, so a
+// slow name service stalls that one process (until its start timeout), never
+// the supervisor. The parent's instance lives in spawn()'s frame; the child
+// works on its own copy of that memory.
+struct ChildCredentials {
+  CredentialRequest request;
+  const ExecCommand* command = nullptr;
+  std::vector<std::string> env;  // without what the account and the child add
+  bool set_listen_pid = false;
+  std::vector<std::string> runtime_directories;
+  // Filled in the child; the plan points into them.
+  ExecCredentials credentials;
+  CredentialFailure failure;
+  std::string working_directory;
+  std::vector<std::string> argv;
+  std::vector<char*> argv_pointers, env_pointers;
+
+  void fail(ExecChildPlan& plan, ExecExitStatus status, int error, std::string what) {
+    failure.what = std::move(what);
+    plan.credential_failure_status = static_cast<int>(status);
+    plan.credential_failure_errno = error;
+    plan.credential_failure_what = failure.what.c_str();
+  }
+
+  static void prepare(ExecChildPlan& plan, void* context) {
+    auto& self = *static_cast<ChildCredentials*>(context);
+    const ServiceConfig& config = *self.request.config;
+    if (resolve_credentials(self.request, self.credentials, self.failure) < 0)
+      return self.fail(plan, self.failure.status, self.failure.error, self.failure.what);
+    const ExecCredentials& c = self.credentials;
+    plan.change_credentials = c.change;
+    plan.set_groups = c.set_groups;
+    plan.uid = c.uid;
+    plan.gid = c.gid;
+    plan.groups = c.groups.data();
+    plan.group_count = c.groups.size();
+
+    // The account's variables as if set before the unit's own Environment=
+    // (build_exec_environment's order): a value the unit sets wins.
+    if (c.login) {
+      for (const auto& [key, value] : {std::pair{"HOME", c.login->home}, {"USER", c.login->user},
+                                       {"LOGNAME", c.login->user}, {"SHELL", c.login->shell}}) {
+        if (!get_environment(self.env, key)) self.env.push_back(std::string(key) + "=" + value);
+      }
+    }
+    const ExecCommand& command = *self.command;
+    self.argv = command.expand_environment ? expand_exec_arguments(command.argv, self.env) : command.argv;
+    if (self.argv.empty()) self.argv.push_back(command.path);
+    if (self.set_listen_pid) self.env.push_back("LISTEN_PID=" + std::to_string(getpid()));
+    self.argv_pointers = to_pointers(self.argv);
+    self.env_pointers = to_pointers(self.env);
+    plan.argv = self.argv_pointers.data();
+    plan.envp = self.env_pointers.data();
+
+    self.working_directory = config.working_directory;
+    if (self.working_directory.empty()) {
+      self.working_directory = self.request.user_manager && c.login ? c.login->home : "/";
+    } else if (self.working_directory == "~") {
+      self.working_directory = c.login ? c.login->home : "/";
+    }
+    plan.working_directory = self.working_directory.c_str();
+
+    // Still root here: RuntimeDirectory= (made by the parent) becomes User='s,
+    // as systemd's setup_exec_directory() does, also from a '+' command.
+    if (self.runtime_directories.empty()) return;
+    ExecCredentials owner = c;
+    if (!self.request.apply_identity) {
+      CredentialRequest as_service = self.request;
+      as_service.apply_identity = true;
+      if (resolve_credentials(as_service, owner, self.failure) < 0)
+        return self.fail(plan, self.failure.status, self.failure.error, self.failure.what);
+    }
+    if (!owner.change) return;
+    for (const auto& path : self.runtime_directories) {
+      if (lchown(path.c_str(), owner.uid, owner.gid) < 0)
+        return self.fail(plan, ExecExitStatus::runtime_directory, errno, "give " + path + " to User=");
+    }
+  }
+};
+
 bool is_safe_relative_path(const std::string& path) {
   if (path.empty() || path[0] == '/') return false;
   std::size_t start = 0;
@@ -97,16 +180,9 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   if (request.scope && !scope) return -EINVAL;
   const bool user_manager = request.user_manager || options_.scope == RuntimeScope::user;
 
-  ExecCredentials credentials;
-  CredentialFailure credential_failure;
-  CredentialRequest credential_request{&config, user_manager,
-                                       !command.full_privileges && !command.ambient_privileges};
-  const bool credentials_ok = resolve_credentials(credential_request, credentials, credential_failure) == 0;
-
   ExecEnvironmentInputs env_inputs;
   env_inputs.config = &config;
   env_inputs.extra = &request.extra_environment;
-  env_inputs.login = credentials.login ? &*credentials.login : nullptr;
   env_inputs.lang = options_.lang;
   if (user_manager && !options_.runtime_root.empty()) env_inputs.xdg_runtime_dir = options_.runtime_root;
   int r = runtime_directory_paths(config, env_inputs.runtime_directories);
@@ -119,26 +195,12 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
     return r;
   }
 
-  std::vector<std::string> argv =
-      command.expand_environment ? expand_exec_arguments(command.argv, env) : command.argv;
-  if (argv.empty()) argv.push_back(command.path);
   std::string program;
   auto path_value = get_environment(env, "PATH");
   int lookup = find_program(command.path, path_value ? *path_value : kDefaultExecPath, program);
 
-  std::string working_directory = config.working_directory;
-  if (working_directory.empty()) {
-    working_directory = user_manager && credentials.login ? credentials.login->home : "/";
-  } else if (working_directory == "~") {
-    working_directory = credentials.login ? credentials.login->home : "/";
-  }
-
   std::vector<ExecLimitPlan> limits;
   for (const auto& [resource, limit] : config.limits) limits.push_back({resource, {limit.soft, limit.hard}});
-  std::vector<char*> argv_pointers = to_pointers(argv);
-  constexpr std::string_view kListenPid = "LISTEN_PID=";
-  if (request.set_listen_pid) env.push_back(std::string(kListenPid) + std::string(15, '0'));
-  std::vector<char*> env_pointers = to_pointers(env);
 
   ExecChildPlan plan;
   plan.service_name = config.name.c_str();
@@ -151,26 +213,19 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.limits = limits.data();
   plan.limit_count = limits.size();
   plan.umask = config.umask;
-  if (!credentials_ok) {
-    plan.credential_failure_status = static_cast<int>(credential_failure.status);
-    plan.credential_failure_errno = credential_failure.error;
-    plan.credential_failure_what = credential_failure.what.c_str();
-  }
-  plan.change_credentials = credentials.change;
-  plan.set_groups = credentials.set_groups;
-  plan.uid = credentials.uid;
-  plan.gid = credentials.gid;
-  plan.groups = credentials.groups.data();
-  plan.group_count = credentials.groups.size();
-  plan.working_directory = working_directory.c_str();
+  ChildCredentials child;
+  child.request = {&config, user_manager, !command.full_privileges && !command.ambient_privileges};
+  child.command = &command;
+  child.env = std::move(env);
+  child.set_listen_pid = request.set_listen_pid;
+  child.runtime_directories = env_inputs.runtime_directories;
+  plan.prepare = &ChildCredentials::prepare;
+  plan.prepare_context = &child;
   plan.working_directory_optional = config.working_directory_optional;
   plan.no_new_privileges = config.no_new_privileges;
   plan.program = lookup == 0 ? program.c_str() : nullptr;
   plan.program_lookup_errno = -lookup;
   plan.program_as_written = command.path.c_str();
-  plan.argv = argv_pointers.data();
-  plan.envp = env_pointers.data();
-  if (request.set_listen_pid) plan.listen_pid_value = env.back().data() + kListenPid.size();
 
   pid_t pid = fork();
   if (pid < 0) return -errno;
@@ -236,11 +291,6 @@ int LinuxSystemOps::create_runtime_directories(const ServiceConfig& config) {
   int r = runtime_directory_paths(config, paths);
   if (r < 0) return r;
   if (paths.empty()) return 0;
-  const bool user_manager = options_.scope == RuntimeScope::user;
-  ExecCredentials credentials;
-  CredentialFailure failure;
-  r = resolve_credentials({&config, user_manager, true}, credentials, failure);
-  if (r < 0) return r;
   for (const auto& path : paths) {
     r = make_parent_directories(path);
     if (r < 0) return r;
@@ -249,7 +299,8 @@ int LinuxSystemOps::create_runtime_directories(const ServiceConfig& config) {
     if (lstat(path.c_str(), &st) < 0) return -errno;
     if (!S_ISDIR(st.st_mode)) return -ENOTDIR;  // never follow a planted symlink
     if (chmod(path.c_str(), 0755) < 0) return -errno;
-    if (credentials.change && lchown(path.c_str(), credentials.uid, credentials.gid) < 0) return -errno;
+    // Its owner is set by each process of the run (ChildCredentials), where
+    // User= is resolved: no name lookup here.
   }
   return 0;
 }

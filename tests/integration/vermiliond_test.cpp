@@ -1,11 +1,15 @@
 // The vermiliond binary as a user runs it: options, --verify, signals.
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "subprocess.h"
 #include "temp_dir.h"
@@ -111,6 +115,52 @@ TEST(Vermiliond, UnreadableFilesFailOnlyTheirUnit) {
   kill(daemon.pid(), SIGTERM);
   int status = daemon.wait_exit();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
+}
+
+// systemd resolves User= in the forked child; so must vermiliond. With every
+// user/group lookup in vermiliond's own process made to hang after start-up
+// (tests/preload/nss_hang.c), services with User=, Group= and
+// SupplementaryGroups= still start and restart, and SIGTERM still works.
+TEST(Vermiliond, NoNameServiceLookupInTheSupervisorAfterStartUp) {
+  TempDir units, runtime, work;
+  passwd* me = getpwuid(geteuid());
+  group* my_group = getgrgid(getegid());
+  ASSERT_TRUE(me && my_group);
+  units.write("nss.service", std::string("[Unit]\nStartLimitIntervalSec=0\n[Service]\nUser=") + me->pw_name +
+                                 "\nGroup=" + my_group->gr_name + "\nSupplementaryGroups=" + my_group->gr_name +
+                                 "\nRuntimeDirectory=nss\nExecStart=/bin/sh -c 'echo home=$HOME'\n"
+                                 "StandardOutput=append:" + work.file("out") +
+                                 "\nRestart=always\nRestartSec=100ms\n[Install]\nWantedBy=default.target\n");
+  const std::string log = work.file("nss.log"), trigger = work.file("hang");
+  // Armed from the start: vermiliond's own start-up (who am I) runs before
+  // the file exists; the test creates it once the first run has started.
+  ::setenv("LD_PRELOAD", VERMILION_NSS_HANG_PATH, 1);
+  ::setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);  // the shim comes before libasan
+  ::setenv("VERMILION_NSS_LOG", log.c_str(), 1);
+  ::setenv("VERMILION_NSS_HANG_WHEN", trigger.c_str(), 1);
+  Subprocess daemon({kVermiliond, "--user", "--unit-dir", units.path(), "--runtime-dir", runtime.file("rt"),
+                     "--no-bridge"});
+  for (const char* name : {"LD_PRELOAD", "ASAN_OPTIONS", "VERMILION_NSS_LOG", "VERMILION_NSS_HANG_WHEN"})
+    ::unsetenv(name);
+  ASSERT_TRUE(daemon.wait_for_output("nss.service: state active/running")) << daemon.output();
+  work.write("hang", "");
+  std::ifstream before_file(log);
+  std::string before((std::istreambuf_iterator<char>(before_file)), std::istreambuf_iterator<char>());
+
+  // Each run resolves User= again: in the child, or vermiliond would hang here.
+  for (int run = 0; run < 3; ++run) {
+    ASSERT_TRUE(daemon.wait_for_output("nss.service: main process exited, code=exited, status=0")) << daemon.output();
+    ASSERT_TRUE(daemon.wait_for_output("nss.service: state activating/auto-restart")) << daemon.output();
+  }
+  std::ifstream out_file(work.file("out"));
+  std::string out((std::istreambuf_iterator<char>(out_file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(out.find("home=" + std::string(me->pw_dir) + "\n"), std::string::npos) << out;
+  kill(daemon.pid(), SIGTERM);
+  int status = daemon.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
+  std::ifstream after_file(log);
+  std::string after((std::istreambuf_iterator<char>(after_file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(after, before) << "lookups in vermiliond after start-up:\n" << after.substr(before.size());
 }
 
 // What vermiliond prints for one run of --user over `units` until `text`

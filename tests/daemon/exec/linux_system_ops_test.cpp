@@ -367,13 +367,19 @@ TEST_F(LinuxSystemOpsTest, RuntimeDirectoriesAreCreatedOwnedExportedAndRemoved) 
     ASSERT_EQ(stat((temp_ + name).c_str(), &st), 0) << name;
     EXPECT_TRUE(S_ISDIR(st.st_mode));
     EXPECT_EQ(st.st_mode & 07777, 0755u);
+  }
+  ProcessRun r = report();
+  EXPECT_EQ(value_of(r.output, "env=RUNTIME_DIRECTORY"), temp_ + "/run/web:" + temp_ + "/run/nested/dir");
+  // The service's process gives them to User=, where User= is resolved (in
+  // the child: vermiliond makes no name lookup).
+  for (const char* name : {"/run/web", "/run/nested/dir"}) {
+    struct stat st {};
+    ASSERT_EQ(stat((temp_ + name).c_str(), &st), 0) << name;
     if (getuid() == 0) {
-      EXPECT_EQ(st.st_uid, 65534u);
+      EXPECT_EQ(st.st_uid, 65534u) << name;
     }
   }
   std::ofstream(temp_ + "/run/web/file") << "x";
-  ProcessRun r = report();
-  EXPECT_EQ(value_of(r.output, "env=RUNTIME_DIRECTORY"), temp_ + "/run/web:" + temp_ + "/run/nested/dir");
   ops_->remove_runtime_directories(config_);
   EXPECT_FALSE(ops_->path_exists(temp_ + "/run/web"));
   EXPECT_FALSE(ops_->path_exists(temp_ + "/run/nested/dir"));
