@@ -51,6 +51,7 @@ int OutputCapture::create(sd_event* loop, OutputCaptureOptions options, std::uni
   log->source_.reset(raw);
   if (int r = sd_event_source_set_priority(raw, log->options_.priority); r < 0) return r;
   (void)sd_event_source_set_description(raw, ("log:" + log->options_.unit_name).c_str());
+  if (int r = IoYield::create(loop, raw, kBytesPerTurn, log->yield_); r < 0) return r;
   out = std::move(log);
   return 0;
 }
@@ -60,7 +61,11 @@ int OutputCapture::on_readable(sd_event_source*, int, std::uint32_t, void* userd
   const ssize_t n = self->read_once(kReadChunk);
   // A failing read on our own pipe cannot get better; a negative return
   // makes sd-event disable this source instead of spinning on it.
-  return n < 0 ? static_cast<int>(n) : 0;
+  if (n < 0) return static_cast<int>(n);
+  // A service writing without pause keeps this pipe readable at every turn;
+  // at this priority it would shut out everything else (IoYield).
+  self->yield_->spend(static_cast<std::size_t>(n));
+  return 0;
 }
 
 ssize_t OutputCapture::read_once(std::size_t limit) {

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "platform/event_source.h"
+#include "platform/io_yield.h"
 #include "logs/journal_writer.h"
 #include "logs/line_splitter.h"
 #include "logs/log_buffer.h"
@@ -45,6 +46,9 @@ class OutputCapture {
   // Bytes read per wakeup of the io source, so one chatty service cannot
   // hold the loop; the source stays ready and is called again.
   static constexpr std::size_t kReadChunk = 16 * 1024;
+  // Bytes read (over one or more turns of the loop) before every other
+  // pending event gets its turn (IoYield).
+  static constexpr std::size_t kBytesPerTurn = 64 * 1024;
 
   [[nodiscard]] static int create(sd_event* loop, OutputCaptureOptions options,
                                   std::unique_ptr<OutputCapture>& out);
@@ -86,6 +90,7 @@ class OutputCapture {
   unique_fd read_end_;
   unique_fd write_end_;
   EventSourcePtr source_;
+  std::unique_ptr<IoYield> yield_;  // after source_: destroyed first
   LineSplitter splitter_;
   LogBuffer buffer_;
   Listener listener_;

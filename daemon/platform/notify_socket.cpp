@@ -60,18 +60,25 @@ int NotifySocket::create(sd_event* loop, NotifySocketOptions options, std::uniqu
   self->source_.reset(raw);
   if (int r = sd_event_source_set_priority(raw, self->options_.priority); r < 0) return r;
   (void)sd_event_source_set_description(raw, "notify-socket");
+  if (int r = IoYield::create(loop, raw, kDatagramsPerTurn, self->yield_); r < 0) return r;
   out = std::move(self);
   return 0;
 }
 
 NotifySocket::~NotifySocket() {
+  yield_.reset();
   source_.reset();
   if (bound_) (void)::unlink(options_.path.c_str());
 }
 
 int NotifySocket::on_readable(sd_event_source*, int, std::uint32_t, void* userdata) {
   auto* self = static_cast<NotifySocket*>(userdata);
-  while (self->receive_one()) {
+  // A sender that keeps the socket full must not shut out the rest of the
+  // loop (see IoYield): after kDatagramsPerTurn, everything else goes first.
+  for (std::size_t i = 0; i < kDatagramsPerTurn; ++i) {
+    if (!self->receive_one()) break;
+    self->yield_->spend(1);
+    if (self->yield_->yielding()) break;
   }
   // Never negative: that would disable the source and deafen us for good.
   return 0;

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "platform/event_source.h"
+#include "platform/io_yield.h"
 #include "platform/notify_message.h"
 #include "common/unique_fd.h"
 
@@ -56,6 +57,9 @@ class NotifySocket {
   // Room for this many fds in the control buffer (systemd's NOTIFY_FD_MAX);
   // the kernel closes any beyond it.
   static constexpr std::size_t kMaxFds = 768;
+  // Datagrams taken (over one or more turns of the loop) before every other
+  // pending event gets its turn (IoYield).
+  static constexpr std::size_t kDatagramsPerTurn = 64;
 
   // Callbacks run from the loop; they must not destroy the NotifySocket.
   [[nodiscard]] static int create(sd_event* loop, NotifySocketOptions options,
@@ -81,6 +85,7 @@ class NotifySocket {
   unique_fd socket_;
   bool bound_ = false;
   EventSourcePtr source_;
+  std::unique_ptr<IoYield> yield_;  // after source_: destroyed first
 };
 
 }  // namespace vermilion

@@ -2,13 +2,13 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/eventfd.h>
 
 #include "loop_wait.h"
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,6 +90,36 @@ TEST_F(OutputCaptureTest, LinesAcrossSeveralWrites) {
   ASSERT_EQ(tail.size(), 2u);
   EXPECT_EQ(tail[0].text, "second");
   EXPECT_GT(tail[0].realtime_usec, 0u);
+}
+
+// A service writing without pause keeps its pipe readable at every turn; at
+// the log's high priority it must still not shut out the rest of the loop.
+// Deterministic stand-in for such a writer: a pipe enlarged to 1 MiB and
+// filled before the loop runs.
+TEST_F(OutputCaptureTest, AServiceThatNeverStopsWritingGivesWayToEveryOtherEvent) {
+  OutputCaptureOptions options;
+  options.priority = SD_EVENT_PRIORITY_NORMAL - 20;  // as vermiliond runs it
+  make_log(std::move(options));
+  ASSERT_GE(fcntl(log_->write_fd(), F_SETPIPE_SZ, 1 << 20), 1 << 20);
+  const std::string line(100, 'x');
+  // Half the capacity: the pipe packs whole writes into pages.
+  const std::size_t lines = (1 << 19) / (line.size() + 1);
+  for (std::size_t i = 0; i < lines; ++i) write_all(log_->write_fd(), line + "\n");
+  unique_fd event(eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK));  // readable from now on
+  std::pair<const Lines*, std::size_t> seen_when_ran{&seen_, 0};
+  auto on_event = [](sd_event_source* source, int, uint32_t, void* userdata) {
+    auto* self = static_cast<std::pair<const Lines*, std::size_t>*>(userdata);
+    self->second = self->first->size();
+    return sd_event_source_set_enabled(source, SD_EVENT_OFF);
+  };
+  sd_event_source* raw = nullptr;
+  ASSERT_GE(sd_event_add_io(loop_.get(), &raw, event.get(), EPOLLIN, on_event, &seen_when_ran), 0);
+  EventSourcePtr event_source(raw);
+  ASSERT_GE(sd_event_source_set_priority(raw, SD_EVENT_PRIORITY_NORMAL), 0);
+  ASSERT_TRUE(run_until_lines(lines));
+  EXPECT_GT(seen_when_ran.second, 0u);
+  EXPECT_LE(seen_when_ran.second * (line.size() + 1), OutputCapture::kBytesPerTurn)
+      << "the other event waited for the whole backlog";
 }
 
 TEST_F(OutputCaptureTest, PartialLineThenCompletion) {

@@ -104,6 +104,37 @@ class NotifySocketTest : public ::testing::Test {
   std::vector<NotifyIncident> incidents_;
 };
 
+// Any local process may send: a sender that keeps the socket full (a child
+// sending without pause; the queue holds only a few datagrams, so it refills
+// between turns) must not shut out the rest of the loop (SIGCHLD, the links,
+// timers).
+TEST_F(NotifySocketTest, AFloodGivesWayToEveryOtherEvent) {
+  pid_t flooder = fork();
+  ASSERT_GE(flooder, 0);
+  if (flooder == 0) {
+    for (;;) (void)send("STATUS=flood");
+  }
+  ASSERT_TRUE(run_until_received(1));
+  unique_fd event(eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK));  // readable from now on
+  std::pair<std::size_t, const std::vector<Received>*> seen{0, &received_};
+  auto on_event = [](sd_event_source* source, int, uint32_t, void* userdata) {
+    auto* self = static_cast<std::pair<std::size_t, const std::vector<Received>*>*>(userdata);
+    self->first = self->second->size();
+    return sd_event_source_set_enabled(source, SD_EVENT_OFF);
+  };
+  sd_event_source* raw = nullptr;
+  ASSERT_GE(sd_event_add_io(loop_.get(), &raw, event.get(), EPOLLIN, on_event, &seen), 0);
+  EventSourcePtr event_source(raw);
+  // Less urgent than notifications, as SIGCHLD and the links are in vermiliond.
+  ASSERT_GE(sd_event_source_set_priority(raw, SD_EVENT_PRIORITY_NORMAL + 10), 0);
+  const std::size_t before = received_.size();
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return seen.first != 0 || received_.size() > before + 100'000; }));
+  ::kill(flooder, SIGKILL);
+  ::waitpid(flooder, nullptr, 0);
+  ASSERT_NE(seen.first, 0u) << "the flood shut the other event out";
+  EXPECT_LE(seen.first - before, 2 * NotifySocket::kDatagramsPerTurn);
+}
+
 TEST_F(NotifySocketTest, SocketIsWorldWritableAndRemovedAtTheEnd) {
   struct stat st{};
   ASSERT_EQ(::stat(socket_->address().c_str(), &st), 0);
