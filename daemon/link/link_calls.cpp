@@ -8,8 +8,10 @@
 #include <csignal>
 #include <cstring>
 
-#include "link/service_properties.h"
+#include "common/error_names.h"
 #include "common/utf8.h"
+#include "link/link_errors.h"
+#include "link/service_properties.h"
 
 namespace vermilion {
 namespace {
@@ -17,7 +19,7 @@ namespace {
 constexpr const char* kCapabilityInterface = "org.vermilion1.Capability";
 
 int reply_error(sd_bus_error* error, const BrokerResult& r) {
-  return sd_bus_error_set(error, r.error.c_str(), r.message.c_str());
+  return sd_bus_error_set(error, error_name(*r.error), r.message.c_str());
 }
 
 int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
