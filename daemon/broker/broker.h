@@ -59,9 +59,8 @@ class ServiceControl {
   virtual ~ServiceControl() = default;
   [[nodiscard]] virtual std::optional<ServiceStatus> status(const std::string& name) = 0;
   [[nodiscard]] virtual std::vector<ServiceStatus> list() = 0;
-  // "" when queued; `done` runs once the job finished. Else why not.
-  [[nodiscard]] virtual std::string enqueue(JobType type, const std::string& name,
-                                            std::function<void(JobResult)> done) = 0;
+  // Manager::enqueue: `done` runs once the job finished, if it was queued.
+  virtual EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) = 0;
   [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
   [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
   virtual void reload_units() = 0;

@@ -16,4 +16,15 @@ const char* error_name(BrokerError error) {
   return error_names::kFailed;
 }
 
+const char* error_name(EnqueueOutcome outcome) {
+  switch (outcome) {
+    case EnqueueOutcome::queued: return nullptr;
+    case EnqueueOutcome::invalid_name: return error_names::kInvalidArgs;
+    case EnqueueOutcome::not_found: return error_names::kNoSuchService;
+    case EnqueueOutcome::bad_setting: return error_names::kBadSetting;
+    case EnqueueOutcome::load_failed: return error_names::kLoadFailed;
+  }
+  return error_names::kFailed;
+}
+
 }  // namespace vermilion

@@ -56,11 +56,6 @@ struct ManagerOptions {
 // for the unit's whole life; called once per unit.
 using LogFdProvider = std::function<int(const std::string& unit)>;
 
-struct EnqueueResult {
-  bool ok = true;
-  std::string error;  // why not, naming the unit
-};
-
 class Manager final : private ServiceListener {
  public:
   using JobCallback = std::function<void(JobResult)>;
@@ -77,7 +72,13 @@ class Manager final : private ServiceListener {
   // ones take their new configuration at the next start.
   void reload_units(Diagnostics& diags);
 
-  [[nodiscard]] EnqueueResult enqueue(JobType type, const std::string& name, JobCallback done = {});
+  // Queues a job for `name` ("web", "web.service" or an alias) and what it
+  // pulls in; `done` runs once the job has finished. Refused (nothing
+  // queued, `done` never runs) when the unit, or one it requires, does not
+  // load: a start needs every unit of its Requires=/BindsTo=/Requisite=
+  // closure loaded, as systemd's transactions do. A Requisite= that is not
+  // active is no refusal: the job fails with JobResult::dependency.
+  EnqueueResult enqueue(JobType type, const std::string& name, JobCallback done = {});
   // Units wanted by multi-user.target/default.target.
   void start_boot_units();
   // Stops everything in reverse dependency order; `done` runs once all is down.

@@ -24,7 +24,7 @@ class FakeControl : public ServiceControl {
     return s;
   }
   std::vector<ServiceStatus> list() override { return {}; }
-  std::string enqueue(JobType, const std::string&, std::function<void(JobResult)> done) override {
+  EnqueueResult enqueue(JobType, const std::string&, std::function<void(JobResult)> done) override {
     done(JobResult::done);
     return {};
   }
