@@ -199,14 +199,6 @@ bool Manager::has_jobs() const {
   return std::any_of(units_.begin(), units_.end(), [](const auto& u) { return u.second->job.has_value(); });
 }
 
-std::optional<JobType> Manager::job_of(const std::string& name) const {
-  auto normalized = normalize_service_name(name);
-  if (!normalized) return std::nullopt;
-  auto it = units_.find(canonical(*normalized));
-  if (it == units_.end() || !it->second->job) return std::nullopt;
-  return it->second->job->type;
-}
-
 // ---- requests ----------------------------------------------------------------
 
 EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallback done) {

@@ -95,7 +95,6 @@ class Manager final : private ServiceListener {
   // The service watching this pid (main or control process), if any.
   [[nodiscard]] const Service* owner_of(pid_t pid) const;
   [[nodiscard]] bool has_jobs() const;
-  [[nodiscard]] std::optional<JobType> job_of(const std::string& name) const;
 
   // Decides what follows from everything queued by the last event.
   void process_queues();
