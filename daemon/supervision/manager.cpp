@@ -435,11 +435,6 @@ void Manager::stop_all(std::function<void()> done) {
   process_queues();
 }
 
-void Manager::reset_failed(const std::string& name) {
-  if (Service* s = find(name)) s->reset_failed();
-  process_queues();
-}
-
 // ---- events -----------------------------------------------------------------
 
 void Manager::on_child_exited(pid_t pid, ExitInfo info) {

@@ -83,7 +83,6 @@ class Manager final : private ServiceListener {
   void start_boot_units();
   // Stops everything in reverse dependency order; `done` runs once all is down.
   void stop_all(std::function<void()> done);
-  void reset_failed(const std::string& name);
 
   // Events from the loop.
   void on_child_exited(pid_t pid, ExitInfo info);

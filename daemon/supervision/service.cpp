@@ -118,14 +118,6 @@ int Service::kill(KillTarget target, int sig) {
   return n == 0 ? -ESRCH : n;
 }
 
-void Service::reset_failed() {
-  recent_starts_.clear();
-  if (sub_ == SubState::failed) {
-    result_ = ServiceResult::success;
-    set_state(SubState::dead);
-  }
-}
-
 bool Service::is_stopping() const {
   return active_state_of(sub_, false) == ActiveState::deactivating;
 }

@@ -98,8 +98,6 @@ class Service {
   [[nodiscard]] ReloadOutcome reload();
   // Returns how many processes were signalled, or -errno (-ESRCH: none).
   [[nodiscard]] int kill(KillTarget target, int sig);
-  // systemctl reset-failed: failed -> dead, start limit forgotten.
-  void reset_failed();
 
   // Events from the loop. Return false when the pid is not this service's.
   bool on_process_exited(pid_t pid, ExitInfo info);
