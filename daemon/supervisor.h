@@ -90,7 +90,6 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   void on_unit_message(const Service& service, std::string_view message) noexcept override;
   void on_manager_message(Severity severity, std::string_view message) noexcept override;
   void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept override;
-  void on_units_changed() noexcept override {}
 
   static int on_signal(sd_event_source* source, const struct signalfd_siginfo* info, void* self);
   void reap_children();

@@ -94,7 +94,6 @@ void Manager::load_units(Diagnostics& diags) {
     add_unit(source_.load(name, diags));
   }
   rebuild_graph();
-  observer_.on_units_changed();
 }
 
 void Manager::reload_units(Diagnostics& diags) {
@@ -128,7 +127,6 @@ void Manager::reload_units(Diagnostics& diags) {
   }
   remove_vanished_units();
   rebuild_graph();
-  observer_.on_units_changed();
 }
 
 void Manager::remove_vanished_units() {
@@ -172,7 +170,6 @@ Manager::Unit* Manager::resolve(const std::string& name, bool load_if_missing) {
   if (config.load_state == LoadState::not_found) return nullptr;
   Unit& unit = add_unit(std::move(config));
   rebuild_graph();
-  observer_.on_units_changed();
   return &unit;
 }
 

@@ -35,7 +35,7 @@
 
 namespace vermilion {
 
-// How the outside (logging, later the bridge) hears about the manager.
+// How the outside (vermiliond's log, the broker's watchers) hears about the manager.
 class ManagerObserver {
  public:
   virtual ~ManagerObserver() = default;
@@ -43,7 +43,6 @@ class ManagerObserver {
   virtual void on_unit_message(const Service& service, std::string_view message) noexcept = 0;
   virtual void on_manager_message(Severity severity, std::string_view message) noexcept = 0;
   virtual void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept = 0;
-  virtual void on_units_changed() noexcept = 0;
 };
 
 struct ManagerOptions {

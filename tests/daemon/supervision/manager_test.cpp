@@ -47,7 +47,6 @@ class RecordingObserver : public ManagerObserver {
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view m) noexcept override { messages.emplace_back(m); }
   void on_job_finished(const std::string&, JobType, JobResult) noexcept override {}
-  void on_units_changed() noexcept override {}
   std::vector<std::string> states;
   std::vector<std::string> messages;
 };
