@@ -182,14 +182,14 @@ TEST_F(ServiceTest, RestartPolicies) {
       {RestartPolicy::on_abort, CLD_EXITED, 3, false},
       {RestartPolicy::on_watchdog, CLD_KILLED, SIGKILL, false},
   };
-  for (const Case& k : cases) {
+  for (std::size_t i = 0; i < std::size(cases); ++i) {
+    const Case& k = cases[i];
     ServiceConfig c = make_config("p.service");
     c.restart = k.policy;
     Service& s = make(c);
     ASSERT_EQ(s.start(), StartOutcome::started);
     exit_process(s.main_pid(), k.code, k.status);
-    EXPECT_EQ(s.sub_state() == SubState::auto_restart, k.restarts)
-        << to_string(k.policy) << " " << k.code << "/" << k.status;
+    EXPECT_EQ(s.sub_state() == SubState::auto_restart, k.restarts) << "case " << i;
   }
 }
 
