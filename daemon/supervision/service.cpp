@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/regular_file.h"
+#include "exec/exit_status.h"
 
 namespace vermilion {
 namespace {
@@ -14,8 +15,12 @@ bool is_clean_signal(int sig) {
   return sig == SIGHUP || sig == SIGINT || sig == SIGTERM || sig == SIGPIPE;
 }
 
+// systemd's words: "code=exited, status=203/EXEC", "code=killed, signal=SIGTERM".
 std::string describe_exit(ExitInfo info) {
-  if (info.code == CLD_EXITED) return "code=exited, status=" + std::to_string(info.status);
+  if (info.code == CLD_EXITED) {
+    const char* name = exit_status_name(info.status);
+    return "code=exited, status=" + std::to_string(info.status) + (name ? std::string("/") + name : "");
+  }
   const char* name = sigabbrev_np(info.status);
   std::string sig = name ? std::string("SIG") + name : std::to_string(info.status);
   return std::string(info.code == CLD_DUMPED ? "code=dumped" : "code=killed") + ", signal=" + sig;
