@@ -104,9 +104,6 @@ class BrokerLink {
   [[nodiscard]] int call_blocking(const HeldCapability& capability, const char* interface, const char* member,
                                   SdBusMessagePtr& reply, LinkError& error);
 
-  [[nodiscard]] std::size_t jobs_in_flight() const { return jobs_in_flight_; }
-  [[nodiscard]] std::size_t queries_in_flight() const { return queries_in_flight_; }
-
  private:
   struct PendingCall {
     SdBusMessagePtr message;
