@@ -76,7 +76,6 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   [[nodiscard]] Manager& manager() { return *manager_; }
   [[nodiscard]] sd_event* loop() { return loop_.get(); }
   [[nodiscard]] const OutputCapture* log_of(const std::string& unit) const;
-  [[nodiscard]] const std::string& notify_socket_path() const { return notify_path_; }
   [[nodiscard]] const LinuxSystemOps& system_ops() const { return *ops_; }
   [[nodiscard]] Broker& broker() { return *broker_; }
   [[nodiscard]] std::size_t link_count() const { return links_.size(); }
