@@ -806,7 +806,6 @@ void Service::set_state(SubState next) {
   auto is_up = [](ActiveState s) { return s == ActiveState::active || s == ActiveState::reloading; };
   if (is_down(old_active) && !is_down(now_active)) inactive_exit_realtime_ = now;
   if (!is_up(old_active) && is_up(now_active)) active_enter_realtime_ = now;
-  if (is_up(old_active) && !is_up(now_active)) active_exit_realtime_ = now;
   if (!is_down(old_active) && is_down(now_active)) inactive_enter_realtime_ = now;
   if (old_sub != next) env_.listener.on_state_changed(*this, old_active, old_sub);
 }
