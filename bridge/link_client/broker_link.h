@@ -94,7 +94,6 @@ class BrokerLink {
   [[nodiscard]] const HeldCapability* service_capability(std::string_view service, Rights right) const;
   // A manager capability with `right`, or nullptr.
   [[nodiscard]] const HeldCapability* manager_capability(Rights right) const;
-  [[nodiscard]] const std::map<std::uint32_t, HeldCapability>& capabilities() const { return capabilities_; }
 
   // An asynchronous call of `member` on a capability's object. Failures to
   // even send, and the limits above, are reported through `handler` too.

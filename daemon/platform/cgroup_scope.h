@@ -32,7 +32,6 @@ class CgroupScope final : public LinuxProcessScope {
   void on_spawned(pid_t pid) override;
 
   [[nodiscard]] const std::string& directory() const { return directory_; }
-  [[nodiscard]] const std::string& cgroup_path() const { return cgroup_path_; }
 
  private:
   CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd);
