@@ -183,13 +183,13 @@ std::optional<Stats> broker_round_trip(std::string& error) {
       std::optional<JobResult> target, client;
       EnqueueResult r1 = supervisor->manager().enqueue(JobType::start, "bench-target.service",
                                                        [&](JobResult j) { target = j; });
-      bool ok = r1.ok && supervisor->run_until([&] { return target.has_value(); }, kTimeout) &&
+      bool ok = r1.queued() && supervisor->run_until([&] { return target.has_value(); }, kTimeout) &&
                 *target == JobResult::done;
       EnqueueResult r2{};
       if (ok)
         r2 = supervisor->manager().enqueue(JobType::start, "bench-client.service", [&](JobResult j) { client = j; });
       // A oneshot's start job finishes when its process has exited.
-      ok = ok && r2.ok && supervisor->run_until([&] { return client.has_value(); }, kTimeout);
+      ok = ok && r2.queued() && supervisor->run_until([&] { return client.has_value(); }, kTimeout);
       std::string output;
       if (const OutputCapture* log = supervisor->log_of("bench-client.service"))
         for (const auto& line : log->buffer().tail(100)) output += line.text + "\n";

@@ -262,7 +262,7 @@ std::optional<StartTimes> vermilion_start(int n, const std::string& program, boo
     EnqueueResult r = manager.enqueue(JobType::start, service_name(i), [&failed_jobs](JobResult result) {
       if (result != JobResult::done) ++failed_jobs;
     });
-    if (!r.ok) return std::nullopt;
+    if (!r.queued()) return std::nullopt;
   }
   // A cursor, so each check costs O(1) amortised, not O(N) per event.
   std::size_t next_inactive = 0;
@@ -300,7 +300,7 @@ std::optional<RestartSamples> measure_restart(int warmup, int reps, const std::s
   if (!run.boot()) return std::nullopt;
   Supervisor& supervisor = run.supervisor();
   Service* s = supervisor.manager().find("crashy.service");
-  if (!s || !supervisor.manager().enqueue(JobType::start, "crashy.service").ok) return std::nullopt;
+  if (!s || !supervisor.manager().enqueue(JobType::start, "crashy.service").queued()) return std::nullopt;
   auto running = [s] { return s->active_state() == ActiveState::active && s->sub_state() == SubState::running; };
   if (!supervisor.run_until(running, kStartTimeout)) return std::nullopt;
   if (!wait_all_execd({s->main_pid()}, program)) return std::nullopt;

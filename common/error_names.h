@@ -7,6 +7,12 @@ namespace vermilion::error_names {
 
 inline constexpr const char* kNoSuchCapability = "org.vermilion1.Error.NoSuchCapability";
 inline constexpr const char* kNoSuchService = "org.vermilion1.Error.NoSuchService";
+// The unit (the one named, or one it requires) has an invalid value of a known
+// key: load state bad-setting (systemd's org.freedesktop.systemd1.BadUnitSetting).
+inline constexpr const char* kBadSetting = "org.vermilion1.Error.BadSetting";
+// The unit (the one named, or one it requires) could not be loaded at all:
+// load state error (a syntax error, masked, unreadable).
+inline constexpr const char* kLoadFailed = "org.vermilion1.Error.LoadFailed";
 inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
 inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
 inline constexpr const char* kRevoked = "org.vermilion1.Error.Revoked";

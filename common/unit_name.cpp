@@ -73,23 +73,6 @@ std::string bus_label_escape(std::string_view s) {
   return out;
 }
 
-std::optional<std::string> bus_label_unescape(std::string_view s) {
-  if (s == "_") return std::string();
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '_') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
-}
-
 std::string unescape_instance(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {

@@ -35,7 +35,6 @@ struct UnitNameParts {
 // systemd's bus_label_escape: [A-Za-z0-9] stay, every other byte becomes
 // _XX (lower-case hex); the empty string becomes "_".
 [[nodiscard]] std::string bus_label_escape(std::string_view s);
-[[nodiscard]] std::optional<std::string> bus_label_unescape(std::string_view s);
 
 // systemd's unit-name unescaping used by %I: "\xNN" becomes the byte and
 // "-" becomes "/".

@@ -32,9 +32,8 @@ std::vector<ServiceStatus> ManagerControl::list() {
   return out;
 }
 
-std::string ManagerControl::enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) {
-  EnqueueResult r = manager_.enqueue(type, name, std::move(done));
-  return r.ok ? std::string() : r.error;
+EnqueueResult ManagerControl::enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) {
+  return manager_.enqueue(type, name, std::move(done));
 }
 
 int ManagerControl::kill(const std::string& name, int sig) {

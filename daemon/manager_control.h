@@ -19,8 +19,7 @@ class ManagerControl final : public ServiceControl {
 
   [[nodiscard]] std::optional<ServiceStatus> status(const std::string& name) override;
   [[nodiscard]] std::vector<ServiceStatus> list() override;
-  [[nodiscard]] std::string enqueue(JobType type, const std::string& name,
-                                    std::function<void(JobResult)> done) override;
+  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override;
   [[nodiscard]] int kill(const std::string& name, int sig) override;
   [[nodiscard]] std::vector<LogLine> logs(const std::string& name, std::size_t lines) override;
   void reload_units() override { reload_(); }

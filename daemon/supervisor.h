@@ -76,7 +76,6 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   [[nodiscard]] Manager& manager() { return *manager_; }
   [[nodiscard]] sd_event* loop() { return loop_.get(); }
   [[nodiscard]] const OutputCapture* log_of(const std::string& unit) const;
-  [[nodiscard]] const std::string& notify_socket_path() const { return notify_path_; }
   [[nodiscard]] const LinuxSystemOps& system_ops() const { return *ops_; }
   [[nodiscard]] Broker& broker() { return *broker_; }
   [[nodiscard]] std::size_t link_count() const { return links_.size(); }
@@ -90,7 +89,6 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   void on_unit_message(const Service& service, std::string_view message) noexcept override;
   void on_manager_message(Severity severity, std::string_view message) noexcept override;
   void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept override;
-  void on_units_changed() noexcept override {}
 
   static int on_signal(sd_event_source* source, const struct signalfd_siginfo* info, void* self);
   void reap_children();

@@ -26,7 +26,7 @@ std::string printable(std::string_view text) {
 }
 
 sdbus::Error no_such_service(std::string_view name) {
-  return sdbus::Error(kNoSuchService, "Unit " + printable(name) + " not loaded.");
+  return sdbus::Error(kNoSuchService, "Unit " + printable(name) + " not found.");
 }
 
 sdbus::Error invalid_args(const std::string& message) { return sdbus::Error(kInvalidArgs, message); }
@@ -43,7 +43,12 @@ sdbus::Error from_link(const LinkError& error, std::string_view service, const J
     message += ": " + error.message;
     return sdbus::Error(starting ? kStartFailed : kJobFailed, message);
   }
-  if (name == kNoSuchService) return no_such_service(service);
+  // vermiliond names the unit at fault, which may be one the service
+  // requires ("Unit db.service not found."): its words are kept.
+  if (name == kNoSuchService) {
+    return error.message.empty() ? no_such_service(service) : sdbus::Error(kNoSuchService, error.message);
+  }
+  if (name == kBadSetting || name == kLoadFailed) return sdbus::Error(name, error.message);
   if (name == kNoSuchCapability || name == kRevoked) {
     return access_denied("vermilion-bridge no longer holds the capability for " + what + ": " + error.message);
   }

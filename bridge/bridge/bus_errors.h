@@ -26,7 +26,9 @@ enum class JobKind { start, stop, restart, reload };
 
 // A link error for a call about `service`. JobFailed becomes StartFailed
 // for start and restart (with the service's Result), JobFailed otherwise;
-// the bridge's missing or revoked capability becomes AccessDenied.
+// NoSuchService, BadSetting and LoadFailed keep vermiliond's message, which
+// names the unit at fault (the service, or one it requires); the bridge's
+// missing or revoked capability becomes AccessDenied.
 [[nodiscard]] sdbus::Error from_link(const LinkError& error, std::string_view service, const JobKind* job,
                                      std::string_view result);
 

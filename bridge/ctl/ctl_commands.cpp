@@ -104,7 +104,7 @@ int run_job(CommandEnv& env, JobVerb verb, const std::string& unit) {
     if (!result_in_message(outcome->message, unit)) result = read_result(env.bus, unit);
     return fail(env, describe_job_failure(unit, *outcome, result, env.ctl));
   }
-  return fail(env, describe_failure(std::string(verb_name(verb)) + " " + unit, unit, *outcome));
+  return fail(env, describe_failure(std::string(verb_name(verb)) + " " + unit, unit, *outcome, env.ctl));
 }
 
 int run_kill(CommandEnv& env, const std::string& unit, int signal) {

@@ -41,17 +41,29 @@ ErrorKind classify(const BusError& error) {
   const std::string_view name = error.name;
   if (name == bus_error::kNoSuchService || name == bus_error::kUnknownObject) return ErrorKind::no_such_service;
   if (name == bus_error::kAccessDenied) return ErrorKind::access_denied;
+  if (name == bus_error::kBadSetting || name == bus_error::kLoadFailed) return ErrorKind::unit_broken;
   if (name == bus_error::kStartFailed || name == bus_error::kJobFailed) return ErrorKind::job_failed;
   if (name == bus_error::kServiceUnknown || name == bus_error::kNameHasNoOwner) return ErrorKind::no_bridge;
   return ErrorKind::other;
 }
 
-Failure describe_failure(std::string_view what, std::string_view unit, const BusError& error) {
+Failure describe_failure(std::string_view what, std::string_view unit, const BusError& error,
+                         std::string_view ctl) {
   const std::string prefix = "Failed to " + std::string(what) + ": ";
   switch (classify(error)) {
     case ErrorKind::no_such_service:
       if (unit.empty()) break;
+      // UnknownObject's message names an object path, not a unit.
+      if (error.name == bus_error::kNoSuchService && !error.message.empty())
+        return {prefix + error.message + "\n", kExitNoSuchUnit};
       return {prefix + "Unit " + std::string(unit) + " not found.\n", kExitNoSuchUnit};
+    case ErrorKind::unit_broken: {
+      // The unit file's problems (file:line) are in vermiliond's log.
+      std::string text = prefix + message_or_name(error) + "\n";
+      if (!unit.empty())
+        text += "See vermiliond's log and '" + std::string(ctl) + " status " + std::string(unit) + "' for details.\n";
+      return {text, kExitFailure};
+    }
     case ErrorKind::access_denied: {
       std::string text = prefix + "Access denied";
       if (!error.message.empty() && error.message != "Access denied") text += " (" + error.message + ")";

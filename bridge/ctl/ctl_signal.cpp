@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -12,8 +13,7 @@ namespace vermilion::ctl {
 
 namespace {
 
-// Linux's standard signals by name; aliases (IOT, POLL, CLD) after the name
-// signal_name() prints.
+// Linux's standard signals by name, then the aliases (IOT, POLL, CLD).
 constexpr std::array<std::pair<std::string_view, int>, 34> kSignals{{
     {"HUP", SIGHUP},       {"INT", SIGINT},       {"QUIT", SIGQUIT},   {"ILL", SIGILL},
     {"TRAP", SIGTRAP},     {"ABRT", SIGABRT},     {"BUS", SIGBUS},     {"FPE", SIGFPE},
@@ -65,14 +65,6 @@ std::optional<int> parse_signal(std::string_view text) {
     return valid(signal) ? std::optional<int>(signal) : std::nullopt;
   }
   return std::nullopt;
-}
-
-std::string signal_name(int signal) {
-  for (const auto& [known, number] : kSignals)
-    if (number == signal) return "SIG" + std::string(known);
-  if (signal == SIGRTMIN) return "SIGRTMIN";
-  if (signal > SIGRTMIN && signal <= SIGRTMAX) return "SIGRTMIN+" + std::to_string(signal - SIGRTMIN);
-  return std::to_string(signal);
 }
 
 }  // namespace vermilion::ctl

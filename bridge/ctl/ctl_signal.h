@@ -3,7 +3,6 @@
 #pragma once
 
 #include <optional>
-#include <string>
 #include <string_view>
 
 namespace vermilion::ctl {
@@ -11,8 +10,5 @@ namespace vermilion::ctl {
 // The signal number, or nullopt for anything that names no signal (0 and
 // numbers above SIGRTMAX included: 0 sends nothing, so it is no signal here).
 [[nodiscard]] std::optional<int> parse_signal(std::string_view text);
-
-// "SIGTERM", "SIGRTMIN+3"; the number as text for an unknown one.
-[[nodiscard]] std::string signal_name(int signal);
 
 }  // namespace vermilion::ctl

@@ -94,7 +94,6 @@ class BrokerLink {
   [[nodiscard]] const HeldCapability* service_capability(std::string_view service, Rights right) const;
   // A manager capability with `right`, or nullptr.
   [[nodiscard]] const HeldCapability* manager_capability(Rights right) const;
-  [[nodiscard]] const std::map<std::uint32_t, HeldCapability>& capabilities() const { return capabilities_; }
 
   // An asynchronous call of `member` on a capability's object. Failures to
   // even send, and the limits above, are reported through `handler` too.
@@ -103,9 +102,6 @@ class BrokerLink {
   // The same, blocking: start-up only, before the bridge serves the bus.
   [[nodiscard]] int call_blocking(const HeldCapability& capability, const char* interface, const char* member,
                                   SdBusMessagePtr& reply, LinkError& error);
-
-  [[nodiscard]] std::size_t jobs_in_flight() const { return jobs_in_flight_; }
-  [[nodiscard]] std::size_t queries_in_flight() const { return queries_in_flight_; }
 
  private:
   struct PendingCall {

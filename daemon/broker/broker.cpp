@@ -33,17 +33,17 @@ std::string grant_key(const PolicyGrant& g) {
   return key;
 }
 
-const char* error_name(CapError e) {
+BrokerError error_of(CapError e) {
   switch (e) {
-    case CapError::ok: return "";
-    case CapError::no_such_slot: return error_names::kNoSuchCapability;
+    case CapError::no_such_slot: return BrokerError::no_such_capability;
     case CapError::rights_exceed:
     case CapError::not_permitted:
-    case CapError::wrong_kind: return error_names::kAccessDenied;
-    case CapError::quota_exceeded: return error_names::kLimitsExceeded;
-    case CapError::no_such_holder: return error_names::kFailed;
+    case CapError::wrong_kind: return BrokerError::access_denied;
+    case CapError::quota_exceeded: return BrokerError::quota_exceeded;
+    case CapError::ok:  // not an error: never asked
+    case CapError::no_such_holder: return BrokerError::unavailable;
   }
-  return error_names::kFailed;
+  return BrokerError::unavailable;
 }
 
 bool has_glob(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
@@ -190,18 +190,18 @@ BrokerResult Broker::derive(const std::string& holder, Slot slot, const std::str
   const Capability* cap = table_.lookup(holder, slot);
   if (!cap) {
     audit("derive", holder, "slot=" + std::to_string(slot), "denied (no such capability)");
-    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " + std::to_string(slot));
+    return BrokerResult::failure(BrokerError::no_such_capability, "no capability in slot " + std::to_string(slot));
   }
   RightsParse parsed = parse_rights(cap->kind, rights);
   if (!parsed.rights) {
     audit("derive", holder, describe(*cap) + " asked=" + quoted(rights), "denied (invalid rights)");
-    return BrokerResult::failure(error_names::kInvalidArgs, parsed.error);
+    return BrokerResult::failure(BrokerError::invalid_argument, parsed.error);
   }
   SlotResult r = table_.derive(holder, slot, *parsed.rights);
   if (!r.slot) {
     audit("derive", holder, describe(*cap) + " asked=" + quoted(rights),
           std::string("denied (") + to_string(r.error) + ")");
-    return BrokerResult::failure(error_name(r.error),
+    return BrokerResult::failure(error_of(r.error),
                                  r.error == CapError::rights_exceed
                                      ? "asked for rights beyond \"" + rights_to_string(cap->rights) + "\""
                                      : std::string("cannot derive: ") + to_string(r.error));
@@ -219,18 +219,18 @@ BrokerResult Broker::grant(const std::string& holder, Slot endpoint, Slot cap_sl
                        " rights=" + quoted(rights);
   if (!cap || !ep) {
     audit("grant", holder, detail, "denied (no such capability)");
-    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " +
+    return BrokerResult::failure(BrokerError::no_such_capability, "no capability in slot " +
                                                                 std::to_string(!ep ? endpoint : cap_slot));
   }
   RightsParse parsed = parse_rights(cap->kind, rights);
   if (!parsed.rights) {
     audit("grant", holder, detail, "denied (invalid rights)");
-    return BrokerResult::failure(error_names::kInvalidArgs, parsed.error);
+    return BrokerResult::failure(BrokerError::invalid_argument, parsed.error);
   }
   CapabilityTable::GrantResult r = table_.grant(holder, endpoint, cap_slot, *parsed.rights);
   if (!r.receiver) {
     audit("grant", holder, detail, std::string("denied (") + to_string(r.error) + ")");
-    return BrokerResult::failure(error_name(r.error), std::string("cannot grant: ") + to_string(r.error));
+    return BrokerResult::failure(error_of(r.error), std::string("cannot grant: ") + to_string(r.error));
   }
   receiver_slot = r.receiver_slot;
   const Capability* given = table_.lookup(*r.receiver, r.receiver_slot);
@@ -246,7 +246,7 @@ BrokerResult Broker::revoke(const std::string& holder, Slot slot) {
   std::vector<RevokedCap> removed = table_.revoke(holder, slot, &error);
   if (error != CapError::ok) {
     audit("revoke", holder, "slot=" + std::to_string(slot), std::string("denied (") + to_string(error) + ")");
-    return BrokerResult::failure(error_name(error), "no capability in slot " + std::to_string(slot));
+    return BrokerResult::failure(error_of(error), "no capability in slot " + std::to_string(slot));
   }
   audit("revoke", holder, "slot=" + std::to_string(slot) + " removed=" + std::to_string(removed.size()), "ok");
   tell_revoked(removed);
@@ -259,7 +259,7 @@ BrokerResult Broker::drop(const std::string& holder, Slot slot) {
   CapError error = table_.drop(holder, slot);
   if (error != CapError::ok) {
     audit("drop", holder, "slot=" + std::to_string(slot), std::string("denied (") + to_string(error) + ")");
-    return BrokerResult::failure(error_name(error), "no capability in slot " + std::to_string(slot));
+    return BrokerResult::failure(error_of(error), "no capability in slot " + std::to_string(slot));
   }
   audit("drop", holder, "slot=" + std::to_string(slot), "ok");
   connections_.erase(id);
@@ -271,22 +271,22 @@ BrokerResult Broker::connect(const std::string& holder, Slot endpoint, unique_fd
   std::string detail = "slot=" + std::to_string(endpoint);
   if (!ep) {
     audit("connect", holder, detail, "denied (no such capability)");
-    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " + std::to_string(endpoint));
+    return BrokerResult::failure(BrokerError::no_such_capability, "no capability in slot " + std::to_string(endpoint));
   }
   if (ep->kind != CapabilityKind::endpoint || !(ep->rights & rights::connect)) {
     audit("connect", holder, describe(*ep), "denied (no connect right)");
-    return BrokerResult::failure(error_names::kAccessDenied, "capability does not allow connect");
+    return BrokerResult::failure(BrokerError::access_denied, "capability does not allow connect");
   }
   auto peers = peers_.find(ep->object);
   if (peers == peers_.end() || peers->second.empty()) {
     audit("connect", holder, describe(*ep), "failed (target not linked)");
-    return BrokerResult::failure(error_names::kFailed, ep->object + " is not running with a link");
+    return BrokerResult::failure(BrokerError::unavailable, ep->object + " is not running with a link");
   }
   fd_pair pair;
   if (int r = make_socketpair(pair, AF_UNIX, SOCK_STREAM); r < 0)
-    return BrokerResult::failure(error_names::kFailed, std::string("socketpair: ") + std::strerror(-r));
+    return BrokerResult::failure(BrokerError::unavailable, std::string("socketpair: ") + std::strerror(-r));
   unique_fd kept(::fcntl(pair.first.get(), F_DUPFD_CLOEXEC, 3));
-  if (!kept) return BrokerResult::failure(error_names::kFailed, std::string("dup: ") + std::strerror(errno));
+  if (!kept) return BrokerResult::failure(BrokerError::unavailable, std::string("dup: ") + std::strerror(errno));
   connections_[ep->id].push_back(std::move(kept));
   // The most recently linked process of the target is the one serving.
   (*peers->second.rbegin())->connection(std::move(pair.second), ep->badge);
@@ -299,11 +299,11 @@ BrokerResult Broker::open_fd(const std::string& holder, Slot slot, int& fd) {
   const Capability* cap = table_.lookup(holder, slot);
   if (!cap) {
     audit("open", holder, "slot=" + std::to_string(slot), "denied (no such capability)");
-    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " + std::to_string(slot));
+    return BrokerResult::failure(BrokerError::no_such_capability, "no capability in slot " + std::to_string(slot));
   }
   if (cap->kind != CapabilityKind::fd || !(cap->rights & rights::use)) {
     audit("open", holder, describe(*cap), "denied (no use right)");
-    return BrokerResult::failure(error_names::kAccessDenied, "capability does not allow use");
+    return BrokerResult::failure(BrokerError::access_denied, "capability does not allow use");
   }
   // The resource belongs to the root this capability descends from. Its
   // holder may have dropped that root: then it is a slotless tombstone,
@@ -313,7 +313,7 @@ BrokerResult Broker::open_fd(const std::string& holder, Slot slot, int& fd) {
   CapabilityId root = cap->id;
   for (const Capability* c = cap; c && c->parent != 0; c = table_.find(c->parent)) root = c->parent;
   auto it = resources_.find(root);
-  if (it == resources_.end()) return BrokerResult::failure(error_names::kFailed, "resource is gone");
+  if (it == resources_.end()) return BrokerResult::failure(BrokerError::unavailable, "resource is gone");
   fd = it->second->fd.get();
   audit("open", holder, describe(*cap), "ok");
   return BrokerResult::success();
@@ -329,17 +329,17 @@ BrokerResult Broker::authorize(const std::string& holder, Slot slot, CapabilityK
   };
   if (!cap) {
     audit("invoke", holder, detail(), "denied (no such capability)");
-    return BrokerResult::failure(error_names::kNoSuchCapability, "no capability in slot " + std::to_string(slot));
+    return BrokerResult::failure(BrokerError::no_such_capability, "no capability in slot " + std::to_string(slot));
   }
   if (cap->kind != kind || (cap->rights & right) != right) {
     audit("invoke", holder, describe(*cap) + " asked=" + quoted(rights_to_string(right)), "denied (right not held)");
-    return BrokerResult::failure(error_names::kAccessDenied,
+    return BrokerResult::failure(BrokerError::access_denied,
                                  "this capability does not carry \"" + rights_to_string(right) + "\"");
   }
   if (kind != CapabilityKind::service) return BrokerResult::success();
   if (service.empty()) {
     if (has_glob(cap->object)) {
-      return BrokerResult::failure(error_names::kInvalidArgs,
+      return BrokerResult::failure(BrokerError::invalid_argument,
                                    "this capability covers " + cap->object + ": name a service");
     }
     resolved = cap->object;
@@ -348,11 +348,11 @@ BrokerResult Broker::authorize(const std::string& holder, Slot slot, CapabilityK
   auto normalized = normalize_service_name(service);
   if (!normalized) {
     audit("invoke", holder, detail(), "denied (invalid name)");
-    return BrokerResult::failure(error_names::kInvalidArgs, "invalid service name");
+    return BrokerResult::failure(BrokerError::invalid_argument, "invalid service name");
   }
   if (!capability_covers(*cap, *normalized)) {
     audit("invoke", holder, describe(*cap) + " service=" + quoted(*normalized), "denied (not covered)");
-    return BrokerResult::failure(error_names::kAccessDenied,
+    return BrokerResult::failure(BrokerError::access_denied,
                                  "this capability covers " + cap->object + ", not " + *normalized);
   }
   resolved = *normalized;
@@ -365,9 +365,9 @@ BrokerResult Broker::capabilities_of(const std::string& holder, Slot slot, const
   BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::inspect, "", unused);
   if (!allowed.ok()) return allowed;
   auto normalized = normalize_service_name(service);
-  if (!normalized) return BrokerResult::failure(error_names::kInvalidArgs, "invalid service name");
+  if (!normalized) return BrokerResult::failure(BrokerError::invalid_argument, "invalid service name");
   std::optional<ServiceStatus> status = control_.status(*normalized);
-  if (!status) return BrokerResult::failure(error_names::kNoSuchService, "no service " + *normalized);
+  if (!status) return BrokerResult::failure(BrokerError::no_such_service, "Unit " + *normalized + " not found.");
   out = table_.clist(status->name);  // by its own name, not an alias
   return BrokerResult::success();
 }

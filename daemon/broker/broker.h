@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "broker/capability_table.h"
-#include "common/error_names.h"
 #include "supervision/job.h"
 #include "common/link_limits.h"
 #include "logs/log_buffer.h"
@@ -32,13 +31,26 @@
 namespace vermilion {
 
 
-struct BrokerResult {
-  std::string error;    // empty: success; else a D-Bus error name
-  std::string message;  // for the error
+// Why the broker refused a child's request. The link turns each into a
+// D-Bus error (link/link_errors.h); the broker knows nothing of D-Bus.
+enum class BrokerError {
+  no_such_capability,  // the caller's CList has nothing in that slot
+  access_denied,       // the capability lacks the right, is of another kind, does
+                       // not cover the service, or rights would grow
+  invalid_argument,    // malformed rights or service name; a glob where one service is needed
+  quota_exceeded,      // a holder would exceed BrokerLimits::capabilities_per_holder
+  no_such_service,     // no loaded service has that name
+  unavailable,         // allowed, but not possible now: the endpoint's service has no
+                       // link, the resource is gone, a system call failed
+};
 
-  [[nodiscard]] bool ok() const { return error.empty(); }
+struct [[nodiscard]] BrokerResult {
+  std::optional<BrokerError> error;  // nullopt: success
+  std::string message;               // for the error: what was refused, for the caller
+
+  [[nodiscard]] bool ok() const { return !error; }
   static BrokerResult success() { return {}; }
-  static BrokerResult failure(const char* name, std::string text) { return {name, std::move(text)}; }
+  static BrokerResult failure(BrokerError e, std::string text) { return {e, std::move(text)}; }
 };
 
 // What the broker may do to services: the manager, seen through a window.
@@ -47,9 +59,8 @@ class ServiceControl {
   virtual ~ServiceControl() = default;
   [[nodiscard]] virtual std::optional<ServiceStatus> status(const std::string& name) = 0;
   [[nodiscard]] virtual std::vector<ServiceStatus> list() = 0;
-  // "" when queued; `done` runs once the job finished. Else why not.
-  [[nodiscard]] virtual std::string enqueue(JobType type, const std::string& name,
-                                            std::function<void(JobResult)> done) = 0;
+  // Manager::enqueue: `done` runs once the job finished, if it was queued.
+  virtual EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) = 0;
   [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
   [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
   virtual void reload_units() = 0;

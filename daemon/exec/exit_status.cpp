@@ -7,7 +7,6 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::chdir: return "CHDIR";
     case ExecExitStatus::fds: return "FDS";
     case ExecExitStatus::exec: return "EXEC";
-    case ExecExitStatus::memory: return "MEMORY";
     case ExecExitStatus::limits: return "LIMITS";
     case ExecExitStatus::signal_mask: return "SIGNAL_MASK";
     case ExecExitStatus::stdin_: return "STDIN";

@@ -1,6 +1,7 @@
 // Exit statuses a service's process reports when something fails between
-// fork and exec. The numbers are systemd's (src/basic/exit-status.h), so
-// "status=203/EXEC" means the same thing to users of either.
+// fork and exec: those the child side can give. The numbers are systemd's
+// (src/basic/exit-status.h), so "status=203/EXEC" means the same thing to
+// users of either.
 #pragma once
 
 namespace vermilion {
@@ -9,7 +10,6 @@ enum class ExecExitStatus : int {
   chdir = 200,
   fds = 202,
   exec = 203,
-  memory = 204,
   limits = 205,
   signal_mask = 207,
   stdin_ = 208,
@@ -24,7 +24,8 @@ enum class ExecExitStatus : int {
 };
 
 // systemd's name for an exit status ("EXEC" for 203), or nullptr when the
-// status is none of ours.
+// status is none of ours. vermiliond's log says "status=203/EXEC", as
+// systemd's does.
 [[nodiscard]] const char* exit_status_name(int status);
 
 }  // namespace vermilion

@@ -39,8 +39,7 @@ class LinuxSystemOps final : public SystemOps {
   // -errno when ScopeBackend::cgroup was asked for and cannot be had.
   [[nodiscard]] static int create(LinuxSystemOpsOptions options, std::unique_ptr<LinuxSystemOps>& out);
 
-  // Scopes are LinuxProcessScope (process_scope.h): events_path() tells
-  // what to watch with inotify to learn a scope became empty.
+  // Scopes are LinuxProcessScope (process_scope.h).
   [[nodiscard]] std::unique_ptr<ProcessScope> create_scope(const std::string& service_name) override;
   [[nodiscard]] int spawn(const SpawnRequest& request, SpawnedProcess& out) override;
   int signal_process(const SpawnedProcess& process, int sig) override;

@@ -8,8 +8,10 @@
 #include <csignal>
 #include <cstring>
 
-#include "link/service_properties.h"
+#include "common/error_names.h"
 #include "common/utf8.h"
+#include "link/link_errors.h"
+#include "link/service_properties.h"
 
 namespace vermilion {
 namespace {
@@ -17,7 +19,7 @@ namespace {
 constexpr const char* kCapabilityInterface = "org.vermilion1.Capability";
 
 int reply_error(sd_bus_error* error, const BrokerResult& r) {
-  return sd_bus_error_set(error, r.error.c_str(), r.message.c_str());
+  return sd_bus_error_set(error, error_name(*r.error), r.message.c_str());
 }
 
 int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
@@ -114,7 +116,7 @@ struct LinkServer::Calls {
         self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::status, name, resolved);
     if (!result.ok()) return reply_error(error, result);
     auto s = self.broker_.control().status(resolved);
-    if (!s) return sd_bus_error_setf(error, error_names::kNoSuchService, "no service %s", resolved.c_str());
+    if (!s) return sd_bus_error_setf(error, error_names::kNoSuchService, "Unit %s not found.", resolved.c_str());
     return sd_bus_reply_method_return(m, "sssuuis", s->active_state.c_str(), s->sub_state.c_str(),
                                       s->result.c_str(), s->main_pid, s->n_restarts, s->exec_main_status,
                                       s->description.c_str());
@@ -135,7 +137,7 @@ struct LinkServer::Calls {
     CapabilityId id = self.broker_.lookup(self.holder_, s)->id;
     sd_bus_message_ref(m);
     ++self.in_flight_;
-    std::string failure = self.broker_.control().enqueue(
+    EnqueueResult enqueued = self.broker_.control().enqueue(
         type, resolved, [alive = self.self_, m, s, id, resolved](JobResult job_result) {
           LinkServer* link = *alive;
           if (link) --link->in_flight_;
@@ -151,11 +153,11 @@ struct LinkServer::Calls {
           }
           sd_bus_message_unref(m);
         });
-    if (!failure.empty()) {
+    if (!enqueued.queued()) {
       // Not queued: the callback never runs.
       --self.in_flight_;
       sd_bus_message_unref(m);
-      return sd_bus_error_set(error, error_names::kNoSuchService, failure.c_str());
+      return sd_bus_error_set(error, error_name(enqueued.outcome), describe(enqueued).c_str());
     }
     return 1;  // the reply comes when the job is done
   }

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/error_names.h"
 #include "link/service_properties.h"
 
 namespace vermilion {

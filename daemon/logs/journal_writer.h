@@ -39,8 +39,6 @@ class JournalWriter {
   // dropped; other -errno (journald gone, ...) likewise drop the entry.
   [[nodiscard]] int send(const std::vector<JournalField>& fields) const;
 
-  [[nodiscard]] const std::string& socket_path() const { return socket_path_; }
-
  private:
   JournalWriter(unique_fd socket, std::string socket_path)
       : socket_(std::move(socket)), socket_path_(std::move(socket_path)) {}

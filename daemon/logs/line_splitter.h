@@ -26,7 +26,6 @@ class LineSplitter {
   void flush(const Emit& emit);
 
   [[nodiscard]] bool has_partial() const { return !pending_.empty(); }
-  [[nodiscard]] std::size_t line_max() const { return line_max_; }
 
  private:
   std::size_t line_max_;

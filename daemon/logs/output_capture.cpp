@@ -106,11 +106,12 @@ void OutputCapture::flush_partial() {
 void OutputCapture::emit(std::uint64_t realtime_usec, std::string_view text) {
   const LogLine& line = buffer_.append(realtime_usec, std::string(text));
   if (options_.journal) {
-    const int r = options_.journal->send({{"MESSAGE", line.text},
-                                          {"PRIORITY", "6"},
-                                          {"SYSLOG_IDENTIFIER", syslog_identifier_},
-                                          {"VERMILION_UNIT", options_.unit_name}});
-    if (r < 0) ++journal_dropped_;
+    // A journal that is full or gone does not get the line; the buffer
+    // (status, GetLogs) still has it, and we never wait for journald.
+    (void)options_.journal->send({{"MESSAGE", line.text},
+                                  {"PRIORITY", "6"},
+                                  {"SYSLOG_IDENTIFIER", syslog_identifier_},
+                                  {"VERMILION_UNIT", options_.unit_name}});
   }
   if (listener_) listener_(line);
 }

@@ -72,9 +72,6 @@ class OutputCapture {
   void set_listener(Listener listener) { listener_ = std::move(listener); }
 
   [[nodiscard]] const LogBuffer& buffer() const { return buffer_; }
-  [[nodiscard]] const std::string& unit_name() const { return options_.unit_name; }
-  // Lines the journal did not take (full or gone); they are still in the buffer.
-  [[nodiscard]] std::uint64_t journal_dropped() const { return journal_dropped_; }
 
  private:
   OutputCapture(OutputCaptureOptions options, unique_fd read_end, unique_fd write_end);
@@ -94,7 +91,6 @@ class OutputCapture {
   LineSplitter splitter_;
   LogBuffer buffer_;
   Listener listener_;
-  std::uint64_t journal_dropped_ = 0;
 };
 
 }  // namespace vermilion

@@ -1,6 +1,6 @@
 // A service's processes as one cgroup v2 directory: nothing escapes it by
-// forking, setsid() or double-forking, and the kernel tells us (via
-// cgroup.events) when the last process is gone.
+// forking, setsid() or double-forking, and the kernel says (cgroup.events,
+// "populated") whether any process is left.
 #pragma once
 
 #include <memory>
@@ -30,10 +30,8 @@ class CgroupScope final : public LinuxProcessScope {
 
   [[nodiscard]] int join_fd() const override { return procs_fd_.get(); }
   void on_spawned(pid_t pid) override;
-  [[nodiscard]] std::string events_path() const override { return directory_ + "/cgroup.events"; }
 
   [[nodiscard]] const std::string& directory() const { return directory_; }
-  [[nodiscard]] const std::string& cgroup_path() const { return cgroup_path_; }
 
  private:
   CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd);

@@ -18,7 +18,6 @@ class Timer {
   // Fires once at the monotonic deadline; re-arming replaces the deadline.
   virtual void arm(usec_t monotonic_deadline) = 0;
   virtual void disarm() = 0;
-  [[nodiscard]] virtual bool armed() const = 0;
 };
 
 // Ends the watch when destroyed.

@@ -1,12 +1,22 @@
 // The processes of one service (ProcessScope, what the state machine asks
 // through the SystemOps seam), and what LinuxSystemOps needs beyond that
-// (LinuxProcessScope): how a freshly forked child joins it, and how the
-// supervisor can learn that it became empty without polling.
+// (LinuxProcessScope): how a freshly forked child joins it.
+//
+// How the supervisor learns that a scope became empty, without polling:
+// from SIGCHLD. vermiliond is a child subreaper, so every process of a
+// service is its child or is re-parented to it when its parent dies: the
+// exit of the last one is a SIGCHLD to vermiliond, after which the manager
+// asks empty() of every scope it waits on. The kernel leaves the cgroup
+// (cgroup_exit) before it signals the parent (exit_notify), so empty() is
+// already true then. systemd watches cgroup.events with inotify because
+// its units also hold processes it never forked (a scope unit's session,
+// whose parent is sshd). Every process of a service here descends from
+// vermiliond, so inotify would add one case only: a process moved into the
+// cgroup from outside, reaped by a live parent elsewhere. Such a stop still
+// ends, at the TimeoutStopSec= steps.
 #pragma once
 
 #include <sys/types.h>
-
-#include <string>
 
 namespace vermilion {
 
@@ -35,10 +45,6 @@ class LinuxProcessScope : public ProcessScope {
   // Called in the parent right after fork with the child's PID, before the
   // child may have run at all, so membership never depends on that race.
   virtual void on_spawned(pid_t pid) = 0;
-  // A file whose modification (inotify IN_MODIFY) means empty() may have
-  // changed: the cgroup's cgroup.events. "" when there is none and empty()
-  // must be asked again after each SIGCHLD.
-  [[nodiscard]] virtual std::string events_path() const = 0;
 };
 
 }  // namespace vermilion

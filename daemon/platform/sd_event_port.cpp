@@ -26,18 +26,14 @@ class SdTimer final : public Timer {
       sd_event_source_set_time(source_.get(), deadline);
     }
     sd_event_source_set_enabled(source_.get(), SD_EVENT_ONESHOT);
-    armed_ = true;
   }
   void disarm() override {
     if (source_) sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF);
-    armed_ = false;
   }
-  [[nodiscard]] bool armed() const override { return armed_; }
 
  private:
   static int dispatch(sd_event_source*, uint64_t, void* self) {
     auto* timer = static_cast<SdTimer*>(self);
-    timer->armed_ = false;
     // A copy: the callback may destroy this timer (and the original) while it runs.
     std::function<void()> fire = timer->fire_;
     fire();
@@ -46,7 +42,6 @@ class SdTimer final : public Timer {
   sd_event* loop_;
   std::function<void()> fire_;
   EventSourcePtr source_;
-  bool armed_ = false;
 };
 
 class SdFdWatch final : public FdWatch {

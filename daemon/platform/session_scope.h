@@ -42,7 +42,6 @@ class SessionScope final : public LinuxProcessScope {
 
   [[nodiscard]] int join_fd() const override { return -1; }
   void on_spawned(pid_t pid) override;
-  [[nodiscard]] std::string events_path() const override { return {}; }
 
   // The current members (after a fresh scan). -errno when /proc is unreadable.
   [[nodiscard]] int members(std::vector<ProcStat>& out);

@@ -24,4 +24,18 @@ std::string_view to_string(JobResult r) {
   return "failed";
 }
 
+std::string describe(const EnqueueResult& r) {
+  switch (r.outcome) {
+    case EnqueueOutcome::queued: return "";
+    case EnqueueOutcome::invalid_name: return "Unit name " + r.unit + " is not valid.";
+    case EnqueueOutcome::not_found: return "Unit " + r.unit + " not found.";
+    case EnqueueOutcome::bad_setting: return "Unit " + r.unit + " has a bad unit file setting.";
+    // systemd adds the load error's errno; ours are logged with file:line
+    // when the unit is loaded.
+    case EnqueueOutcome::load_failed:
+      return "Unit " + r.unit + " failed to load properly, please adjust/correct and reload service manager.";
+  }
+  return "";
+}
+
 }  // namespace vermilion

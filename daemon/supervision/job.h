@@ -1,7 +1,9 @@
-// What someone asked the manager to do with a unit, and how it ended.
-// Names as systemd's job types and results, so messages read the same.
+// What someone asked the manager to do with a unit, and how it ended — or
+// why it was never queued. Names as systemd's job types and results, and
+// refusals in systemd's words, so messages read the same.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace vermilion {
@@ -11,13 +13,36 @@ enum class JobType { start, stop, restart, reload };
 enum class JobResult {
   done,
   failed,      // the unit failed
-  dependency,  // a unit this one requires failed
+  dependency,  // a unit this one requires failed, or a Requisite= is not active
   canceled,    // replaced by a conflicting job
   skipped,     // a start condition was false; the unit stays inactive
   invalid,     // not applicable to the unit's state (reload of an inactive unit)
 };
 
+// Whether a job was queued, and if not, why. A job that was not queued never
+// runs its callback; one that was always does, exactly once.
+enum class EnqueueOutcome {
+  queued,
+  invalid_name,  // not a service unit name ("bad name", "../x")
+  not_found,     // no such unit: no file for it in the search path
+  bad_setting,   // load state bad-setting: an invalid value of a known key
+  load_failed,   // load state error: a syntax error, masked, unreadable
+};
+
+struct [[nodiscard]] EnqueueResult {
+  EnqueueOutcome outcome = EnqueueOutcome::queued;
+  // When refused, the unit at fault: the one asked for, or a unit it
+  // requires (Requires=, BindsTo=, Requisite=). Empty when queued.
+  std::string unit;
+
+  [[nodiscard]] bool queued() const { return outcome == EnqueueOutcome::queued; }
+};
+
 [[nodiscard]] std::string_view to_string(JobType t);
 [[nodiscard]] std::string_view to_string(JobResult r);
+// Why it was refused, in systemd's words (bus_unit_validate_load_state):
+// "Unit db.service not found.", "Unit web.service has a bad unit file
+// setting."; "" when queued.
+[[nodiscard]] std::string describe(const EnqueueResult& r);
 
 }  // namespace vermilion

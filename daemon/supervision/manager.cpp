@@ -36,6 +36,19 @@ namespace {
 bool is_down(ActiveState s) { return s == ActiveState::inactive || s == ActiveState::failed; }
 bool is_up(ActiveState s) { return s == ActiveState::active || s == ActiveState::reloading; }
 
+// Whether a unit a job needs (`asked`, found as `service` or not at all) is
+// loaded; if not, the refusal naming it.
+EnqueueResult check_loaded(const Service* service, const std::string& asked) {
+  if (!service) return {EnqueueOutcome::not_found, asked};
+  switch (service->config().load_state) {
+    case LoadState::loaded: return {};
+    case LoadState::not_found: return {EnqueueOutcome::not_found, service->name()};
+    case LoadState::bad_setting: return {EnqueueOutcome::bad_setting, service->name()};
+    case LoadState::error: return {EnqueueOutcome::load_failed, service->name()};
+  }
+  return {EnqueueOutcome::load_failed, service->name()};
+}
+
 }  // namespace
 
 Manager::Manager(UnitSource& source, SystemOps& ops, EventPort& port, ManagerObserver& observer,
@@ -81,7 +94,6 @@ void Manager::load_units(Diagnostics& diags) {
     add_unit(source_.load(name, diags));
   }
   rebuild_graph();
-  observer_.on_units_changed();
 }
 
 void Manager::reload_units(Diagnostics& diags) {
@@ -115,7 +127,6 @@ void Manager::reload_units(Diagnostics& diags) {
   }
   remove_vanished_units();
   rebuild_graph();
-  observer_.on_units_changed();
 }
 
 void Manager::remove_vanished_units() {
@@ -159,7 +170,6 @@ Manager::Unit* Manager::resolve(const std::string& name, bool load_if_missing) {
   if (config.load_state == LoadState::not_found) return nullptr;
   Unit& unit = add_unit(std::move(config));
   rebuild_graph();
-  observer_.on_units_changed();
   return &unit;
 }
 
@@ -186,59 +196,51 @@ bool Manager::has_jobs() const {
   return std::any_of(units_.begin(), units_.end(), [](const auto& u) { return u.second->job.has_value(); });
 }
 
-std::optional<JobType> Manager::job_of(const std::string& name) const {
-  auto normalized = normalize_service_name(name);
-  if (!normalized) return std::nullopt;
-  auto it = units_.find(canonical(*normalized));
-  if (it == units_.end() || !it->second->job) return std::nullopt;
-  return it->second->job->type;
-}
-
 // ---- requests ----------------------------------------------------------------
 
 EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallback done) {
-  if (!normalize_service_name(name)) return {false, "invalid unit name '" + name + "'"};
-  Unit* root = resolve(name, true);
-  if (!root) return {false, "unit " + *normalize_service_name(name) + " not found"};
+  auto normalized = normalize_service_name(name);
+  if (!normalized) return {EnqueueOutcome::invalid_name, name};
+  Unit* root = resolve(*normalized, true);
+  if (!root) return {EnqueueOutcome::not_found, *normalized};
   const std::string root_name = root->service->name();
-  if (type != JobType::stop && root->service->config().load_state != LoadState::loaded)
-    return {false, "unit " + root_name + " is not loaded properly (" +
-                       to_string(root->service->config().load_state) + ")"};
+  // A stop needs nothing loaded: a broken unit can still be stopped.
+  if (type != JobType::stop) {
+    if (EnqueueResult r = check_loaded(root->service.get(), root_name); !r.queued()) return r;
+  }
 
   if (type == JobType::start || type == JobType::restart) {
+    auto service_of = [](const Unit* unit) -> const Service* { return unit ? unit->service.get() : nullptr; };
     // The requirement closure must be loadable before anything is queued.
     std::vector<std::string> todo{root_name};
     std::set<std::string> seen;
-    std::vector<std::pair<Unit*, bool>> pulled;  // unit, required
+    std::vector<Unit*> pulled;
     while (!todo.empty()) {
       std::string current = todo.back();
       todo.pop_back();
       if (!seen.insert(current).second) continue;
-      Unit* unit = resolve(current, true);
-      pulled.push_back({unit, true});
+      pulled.push_back(resolve(current, true));
+      // Requisites are not started, only required to load here; whether they
+      // are active is checked when the job runs (run_job), as systemd's
+      // verify-active jobs do.
       for (const auto& dep : graph_.requisites(current)) {
-        Unit* r = resolve(dep, true);
-        if (!r || !is_up(r->service->active_state()))
-          return {false, "requisite " + dep + " of " + current + " is not active"};
+        if (EnqueueResult r = check_loaded(service_of(resolve(dep, true)), dep); !r.queued()) return r;
       }
       for (const auto& dep : graph_.requirements(current)) {
-        Unit* r = resolve(dep, true);
-        if (!r) return {false, "unit " + dep + " required by " + current + " not found"};
-        if (r->service->config().load_state != LoadState::loaded)
-          return {false, "unit " + dep + " required by " + current + " is not loaded properly (" +
-                             to_string(r->service->config().load_state) + ")"};
-        todo.push_back(r->service->name());
+        Unit* required = resolve(dep, true);
+        if (EnqueueResult r = check_loaded(service_of(required), dep); !r.queued()) return r;
+        todo.push_back(required->service->name());
       }
       for (const auto& dep : graph_.wants(current)) {
         Unit* w = resolve(dep, true);
-        if (w && w->service->config().load_state == LoadState::loaded)
+        if (check_loaded(service_of(w), dep).queued())
           todo.push_back(w->service->name());
         else
           observer_.on_manager_message(Severity::warning,
                                        current + " wants " + dep + ", which is not loadable; skipping it");
       }
     }
-    for (auto& [unit, _] : pulled) {
+    for (Unit* unit : pulled) {
       const std::string& n = unit->service->name();
       if (unit == root)
         add_job(*unit, type, std::move(done));
@@ -353,6 +355,12 @@ bool Manager::runnable(const std::string& name, const Unit& unit) const {
   if (unit.service->is_stopping()) return false;
   for (const auto& earlier : graph_.after(name))
     if (job_on(earlier)) return false;
+  // A Requisite= still activating may yet come up: wait for it to settle,
+  // as systemd's verify-active job does, rather than fail the start.
+  for (const auto& requisite : graph_.requisites(name)) {
+    auto it = units_.find(requisite);
+    if (it != units_.end() && it->second->service->active_state() == ActiveState::activating) return false;
+  }
   // A stop goes before a start it is ordered with, whichever the direction.
   for (const auto& later : graph_.before(name)) {
     const Job* other = job_on(later);
@@ -385,6 +393,15 @@ void Manager::run_job(Unit& unit) {
     }
     return;
   }
+  // Requisite= units are not started for us: they must be up already.
+  for (const auto& requisite : graph_.requisites(s.name())) {
+    Unit* r = resolve(requisite, false);
+    if (r && is_up(r->service->active_state())) continue;
+    observer_.on_manager_message(Severity::error, "dependency failed for " + s.name() + ": requisite " +
+                                                      requisite + " is not active");
+    finish_job(unit, JobResult::dependency);
+    return;
+  }
   switch (s.start()) {
     case StartOutcome::started: return;
     case StartOutcome::already_active:
@@ -403,7 +420,7 @@ void Manager::start_boot_units() {
     if (unit->service->config().start_at_boot) names.push_back(name);
   for (const auto& name : names) {
     EnqueueResult r = enqueue(JobType::start, name);
-    if (!r.ok) observer_.on_manager_message(Severity::error, "cannot start " + name + ": " + r.error);
+    if (!r.queued()) observer_.on_manager_message(Severity::error, "cannot start " + name + ": " + describe(r));
   }
 }
 
@@ -412,11 +429,6 @@ void Manager::stop_all(std::function<void()> done) {
   for (auto& [name, unit] : units_) {
     if (!is_down(unit->service->active_state()) || unit->job) add_job(*unit, JobType::stop, {});
   }
-  process_queues();
-}
-
-void Manager::reset_failed(const std::string& name) {
-  if (Service* s = find(name)) s->reset_failed();
   process_queues();
 }
 

@@ -35,7 +35,7 @@
 
 namespace vermilion {
 
-// How the outside (logging, later the bridge) hears about the manager.
+// How the outside (vermiliond's log, the broker's watchers) hears about the manager.
 class ManagerObserver {
  public:
   virtual ~ManagerObserver() = default;
@@ -43,7 +43,6 @@ class ManagerObserver {
   virtual void on_unit_message(const Service& service, std::string_view message) noexcept = 0;
   virtual void on_manager_message(Severity severity, std::string_view message) noexcept = 0;
   virtual void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept = 0;
-  virtual void on_units_changed() noexcept = 0;
 };
 
 struct ManagerOptions {
@@ -55,11 +54,6 @@ struct ManagerOptions {
 // Gives the write end of a unit's log pipe (or -1), kept open by its owner
 // for the unit's whole life; called once per unit.
 using LogFdProvider = std::function<int(const std::string& unit)>;
-
-struct EnqueueResult {
-  bool ok = true;
-  std::string error;  // why not, naming the unit
-};
 
 class Manager final : private ServiceListener {
  public:
@@ -77,12 +71,17 @@ class Manager final : private ServiceListener {
   // ones take their new configuration at the next start.
   void reload_units(Diagnostics& diags);
 
-  [[nodiscard]] EnqueueResult enqueue(JobType type, const std::string& name, JobCallback done = {});
+  // Queues a job for `name` ("web", "web.service" or an alias) and what it
+  // pulls in; `done` runs once the job has finished. Refused (nothing
+  // queued, `done` never runs) when the unit, or one it requires, does not
+  // load: a start needs every unit of its Requires=/BindsTo=/Requisite=
+  // closure loaded, as systemd's transactions do. A Requisite= that is not
+  // active is no refusal: the job fails with JobResult::dependency.
+  EnqueueResult enqueue(JobType type, const std::string& name, JobCallback done = {});
   // Units wanted by multi-user.target/default.target.
   void start_boot_units();
   // Stops everything in reverse dependency order; `done` runs once all is down.
   void stop_all(std::function<void()> done);
-  void reset_failed(const std::string& name);
 
   // Events from the loop.
   void on_child_exited(pid_t pid, ExitInfo info);
@@ -94,7 +93,6 @@ class Manager final : private ServiceListener {
   // The service watching this pid (main or control process), if any.
   [[nodiscard]] const Service* owner_of(pid_t pid) const;
   [[nodiscard]] bool has_jobs() const;
-  [[nodiscard]] std::optional<JobType> job_of(const std::string& name) const;
 
   // Decides what follows from everything queued by the last event.
   void process_queues();

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/regular_file.h"
+#include "exec/exit_status.h"
 
 namespace vermilion {
 namespace {
@@ -14,8 +15,12 @@ bool is_clean_signal(int sig) {
   return sig == SIGHUP || sig == SIGINT || sig == SIGTERM || sig == SIGPIPE;
 }
 
+// systemd's words: "code=exited, status=203/EXEC", "code=killed, signal=SIGTERM".
 std::string describe_exit(ExitInfo info) {
-  if (info.code == CLD_EXITED) return "code=exited, status=" + std::to_string(info.status);
+  if (info.code == CLD_EXITED) {
+    const char* name = exit_status_name(info.status);
+    return "code=exited, status=" + std::to_string(info.status) + (name ? std::string("/") + name : "");
+  }
   const char* name = sigabbrev_np(info.status);
   std::string sig = name ? std::string("SIG") + name : std::to_string(info.status);
   return std::string(info.code == CLD_DUMPED ? "code=dumped" : "code=killed") + ", signal=" + sig;
@@ -116,14 +121,6 @@ int Service::kill(KillTarget target, int sig) {
   if (!scope_) return -ESRCH;
   int n = scope_->signal_all(sig);
   return n == 0 ? -ESRCH : n;
-}
-
-void Service::reset_failed() {
-  recent_starts_.clear();
-  if (sub_ == SubState::failed) {
-    result_ = ServiceResult::success;
-    set_state(SubState::dead);
-  }
 }
 
 bool Service::is_stopping() const {
@@ -809,7 +806,6 @@ void Service::set_state(SubState next) {
   auto is_up = [](ActiveState s) { return s == ActiveState::active || s == ActiveState::reloading; };
   if (is_down(old_active) && !is_down(now_active)) inactive_exit_realtime_ = now;
   if (!is_up(old_active) && is_up(now_active)) active_enter_realtime_ = now;
-  if (is_up(old_active) && !is_up(now_active)) active_exit_realtime_ = now;
   if (!is_down(old_active) && is_down(now_active)) inactive_enter_realtime_ = now;
   if (old_sub != next) env_.listener.on_state_changed(*this, old_active, old_sub);
 }

@@ -98,8 +98,6 @@ class Service {
   [[nodiscard]] ReloadOutcome reload();
   // Returns how many processes were signalled, or -errno (-ESRCH: none).
   [[nodiscard]] int kill(KillTarget target, int sig);
-  // systemctl reset-failed: failed -> dead, start limit forgotten.
-  void reset_failed();
 
   // Events from the loop. Return false when the pid is not this service's.
   bool on_process_exited(pid_t pid, ExitInfo info);
@@ -125,7 +123,6 @@ class Service {
   [[nodiscard]] int status_errno() const { return status_errno_; }
   [[nodiscard]] bool last_reload_failed() const { return reload_failed_; }
   [[nodiscard]] usec_t active_enter_timestamp() const { return active_enter_realtime_; }
-  [[nodiscard]] usec_t active_exit_timestamp() const { return active_exit_realtime_; }
   [[nodiscard]] usec_t inactive_enter_timestamp() const { return inactive_enter_realtime_; }
   [[nodiscard]] usec_t inactive_exit_timestamp() const { return inactive_exit_realtime_; }
   // True while a stop is under way (the manager waits for these).
@@ -214,7 +211,7 @@ class Service {
   ExitInfo main_exit_;
   std::string status_text_;
   int status_errno_ = 0;
-  usec_t active_enter_realtime_ = 0, active_exit_realtime_ = 0;
+  usec_t active_enter_realtime_ = 0;
   usec_t inactive_enter_realtime_ = 0, inactive_exit_realtime_ = 0;
 };
 

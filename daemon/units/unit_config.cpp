@@ -12,40 +12,6 @@ const char* to_string(LoadState s) {
   return "error";
 }
 
-const char* to_string(ServiceType t) {
-  switch (t) {
-    case ServiceType::simple: return "simple";
-    case ServiceType::exec: return "exec";
-    case ServiceType::notify: return "notify";
-    case ServiceType::oneshot: return "oneshot";
-    case ServiceType::forking: return "forking";
-  }
-  return "simple";
-}
-
-const char* to_string(RestartPolicy r) {
-  switch (r) {
-    case RestartPolicy::no: return "no";
-    case RestartPolicy::on_success: return "on-success";
-    case RestartPolicy::on_failure: return "on-failure";
-    case RestartPolicy::on_abnormal: return "on-abnormal";
-    case RestartPolicy::on_watchdog: return "on-watchdog";
-    case RestartPolicy::on_abort: return "on-abort";
-    case RestartPolicy::always: return "always";
-  }
-  return "no";
-}
-
-const char* to_string(KillMode k) {
-  switch (k) {
-    case KillMode::control_group: return "control-group";
-    case KillMode::process: return "process";
-    case KillMode::mixed: return "mixed";
-    case KillMode::none: return "none";
-  }
-  return "control-group";
-}
-
 const char* to_string(NotifyAccess n) {
   switch (n) {
     case NotifyAccess::none: return "none";

@@ -128,9 +128,6 @@ struct ServiceConfig {
 };
 
 [[nodiscard]] const char* to_string(LoadState s);
-[[nodiscard]] const char* to_string(ServiceType t);
-[[nodiscard]] const char* to_string(RestartPolicy r);
-[[nodiscard]] const char* to_string(KillMode k);
 [[nodiscard]] const char* to_string(NotifyAccess n);
 
 }  // namespace vermilion

@@ -40,10 +40,6 @@ TEST(UnitName, BusLabelEscapeMatchesSystemd) {
   EXPECT_EQ(bus_label_escape("web.service"), "web_2eservice");
   EXPECT_EQ(bus_label_escape("getty@tty1.service"), "getty_40tty1_2eservice");
   EXPECT_EQ(bus_label_escape(""), "_");
-  EXPECT_EQ(bus_label_unescape("web_2eservice"), "web.service");
-  EXPECT_EQ(bus_label_unescape("_"), "");
-  EXPECT_FALSE(bus_label_unescape("bad_2"));
-  EXPECT_FALSE(bus_label_unescape("bad_zz"));
 }
 
 TEST(UnitName, UnescapesInstances) {

@@ -15,7 +15,10 @@ StackFiles files() {
   f.units = {kSleeperUnit,
              {"talker.service",
               "[Unit]\nDescription=Says hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
-              "ExecStart=/bin/echo hello from talker\n"}};
+              "ExecStart=/bin/echo hello from talker\n"},
+             {"broken.service", "[Service]\nExecStart=/bin/true\nRestart=sometimes\n"},
+             {"needy.service", "[Unit]\nRequisite=talker.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
+             {"needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n"}};
   return f;
 }
 
@@ -87,6 +90,30 @@ TEST_F(VermilionctlTest, UnknownServicesAndFailures) {
   auto unknown = ctl({"is-active", "no-such"});
   EXPECT_EQ(unknown.status, 3);
   EXPECT_EQ(unknown.output, "inactive\n");
+}
+
+// What systemctl says for each, through vermiliond, the link, the bridge and
+// org.vermilion1: a unit that exists but does not load, or whose requisite
+// is down, is no unknown unit (exit 1, not 4).
+TEST_F(VermilionctlTest, BadSettingAndInactiveRequisiteAreNotUnknownUnits) {
+  auto bad = ctl({"start", "broken"});
+  EXPECT_EQ(bad.status, 1) << bad.output;
+  EXPECT_EQ(bad.output,
+            "Failed to start broken.service: Unit broken.service has a bad unit file setting.\n"
+            "See vermiliond's log and 'vermilionctl --user status broken.service' for details.\n");
+
+  auto needy = ctl({"start", "needy"});
+  EXPECT_EQ(needy.status, 1) << needy.output;
+  EXPECT_EQ(needy.output,
+            "A dependency job for needy.service failed. See 'vermilionctl --user status needy.service' for details.\n");
+  EXPECT_EQ(ctl({"is-active", "talker"}).output, "inactive\n") << "a requisite is not started for us";
+  ASSERT_EQ(ctl({"start", "talker"}).status, 0);
+  EXPECT_EQ(ctl({"start", "needy"}).status, 0) << "with its requisite active it starts";
+
+  auto missing = ctl({"start", "needs-ghost"});
+  EXPECT_EQ(missing.status, 4) << missing.output;
+  EXPECT_EQ(missing.output, "Failed to start needs-ghost.service: Unit ghost.service not found.\n")
+      << "the unit that is missing, not the one asked for";
 }
 
 }  // namespace

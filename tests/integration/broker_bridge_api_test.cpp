@@ -60,6 +60,30 @@ TEST_F(BrokerBridgeApiTest, ServiceReloadIsAJobThatNeedsTheReloadRight) {
                        "result=denied (right not held)"}));
 }
 
+// A start that cannot be queued says why, by error name, and names the unit
+// at fault; an inactive Requisite= fails the job itself ("dependency").
+TEST_F(BrokerBridgeApiTest, StartsThatCannotRunSayWhyByErrorName) {
+  unit("bad.service", "[Service]\nExecStart=/bin/true\nRestart=sometimes\n");
+  unit("needs-bad.service", "[Unit]\nRequires=bad.service\n[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("idle.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("web.service", "[Unit]\nRequisite=idle.service\nAfter=idle.service\n[Service]\nExecStart=/bin/sleep 1000\n");
+  oneshot("a", "start 1 bad start 1 needs-bad start 1 needs-ghost start 1 nosuch start 1 web");
+  policy("a.policy", "[Grant]\nTo=a\nCapability=service:*\nRights=start\n");
+  boot();
+  ASSERT_TRUE(started("a"));
+  auto lines = log_lines("a.service");
+  ASSERT_EQ(lines.size(), 5u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(lines[0], "error org.vermilion1.Error.BadSetting Unit bad.service has a bad unit file setting.");
+  EXPECT_EQ(lines[1], "error org.vermilion1.Error.BadSetting Unit bad.service has a bad unit file setting.")
+      << "the unit at fault is the requirement";
+  EXPECT_EQ(lines[2], "error org.vermilion1.Error.NoSuchService Unit ghost.service not found.");
+  EXPECT_EQ(lines[3], "error org.vermilion1.Error.NoSuchService Unit nosuch.service not found.");
+  EXPECT_EQ(lines[4], std::string(kJobFailed) + " job for web.service finished: dependency");
+  EXPECT_EQ(service("web").active_state(), ActiveState::inactive);
+  EXPECT_EQ(service("idle").active_state(), ActiveState::inactive) << "a requisite is never started for us";
+}
+
 TEST_F(BrokerBridgeApiTest, ReloadCallWhoseCapabilityIsRevokedMeanwhileGetsRevoked) {
   std::string go = scratch_.file("reload-may-finish");
   unit("web.service", "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/sh -c 'echo reload-waiting; "

@@ -28,7 +28,6 @@ class FakeEventPort : public EventPort {
     ~FakeTimer() override { port_.timers_.erase(this); }
     void arm(usec_t deadline) override { deadline_ = deadline; }
     void disarm() override { deadline_ = kUsecInfinity; }
-    [[nodiscard]] bool armed() const override { return deadline_ != kUsecInfinity; }
     usec_t deadline_ = kUsecInfinity;
 
    private:

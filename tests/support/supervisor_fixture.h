@@ -130,8 +130,8 @@ class SupervisorFixture : public ::testing::Test {
   JobResult run_job(JobType type, const std::string& name) {
     std::optional<JobResult> result;
     EnqueueResult r = supervisor_->manager().enqueue(type, name, [&](JobResult j) { result = j; });
-    EXPECT_TRUE(r.ok) << r.error;
-    if (!r.ok) return JobResult::invalid;
+    EXPECT_TRUE(r.queued()) << describe(r);
+    if (!r.queued()) return JobResult::invalid;
     EXPECT_TRUE(wait_for([&] { return result.has_value(); })) << "job on " << name << " finished";
     return result.value_or(JobResult::canceled);
   }

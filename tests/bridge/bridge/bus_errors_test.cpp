@@ -35,5 +35,20 @@ TEST(BusErrors, TheBridgesMissingAuthorityIsAccessDenied) {
   EXPECT_EQ(from_link({"org.example.Weird", "x"}, "a.service", nullptr, "").getName(), kUnavailable);
 }
 
+TEST(BusErrors, UnitsThatDoNotLoadKeepVermilionsWordsAndName) {
+  JobKind start = JobKind::start;
+  // The unit at fault may be one the service requires: vermiliond's message says which.
+  auto missing = from_link({kNoSuchService, "Unit db.service not found."}, "web.service", &start, "");
+  EXPECT_EQ(missing.getName(), kNoSuchService);
+  EXPECT_EQ(missing.getMessage(), "Unit db.service not found.");
+  auto bad = from_link({kBadSetting, "Unit web.service has a bad unit file setting."}, "web.service", &start, "");
+  EXPECT_EQ(bad.getName(), kBadSetting);
+  EXPECT_EQ(bad.getMessage(), "Unit web.service has a bad unit file setting.");
+  EXPECT_EQ(from_link({kLoadFailed, "Unit x.service failed to load properly"}, "x.service", &start, "").getName(),
+            kLoadFailed);
+  // Without a message, the service the call named.
+  EXPECT_EQ(from_link({kNoSuchService, ""}, "web.service", &start, "").getMessage(), "Unit web.service not found.");
+}
+
 }  // namespace
 }  // namespace vermilion::bridge::errors

@@ -116,8 +116,9 @@ class FakeBridge final : public sdbus::AdaptorInterfaces<org::vermilion1::Manage
   using LogEntries = std::vector<sdbus::Struct<uint64_t, std::string>>;
 
   bool known(const std::string& name) const { return services_.count(name) > 0; }
+  // In vermilion-bridge's words (bus_errors.cpp).
   static sdbus::Error no_such(const std::string& name) {
-    return sdbus::Error("org.vermilion1.Error.NoSuchService", "no service " + name);
+    return sdbus::Error("org.vermilion1.Error.NoSuchService", "Unit " + name + " not found.");
   }
   static sdbus::Error denied() { return sdbus::Error("org.freedesktop.DBus.Error.AccessDenied", "Access denied"); }
   // Answers later, from another thread (sdbus-c++ lets a Result be returned

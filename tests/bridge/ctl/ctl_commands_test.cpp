@@ -103,8 +103,9 @@ class FakeControl final : public Control {
     if (auto it = fail.find(method); it != fail.end()) return it->second;
     return std::nullopt;
   }
+  // What vermilion-bridge says.
   static BusError no_such(const std::string& name) {
-    return {std::string(bus_error::kNoSuchService), "no service " + name};
+    return {std::string(bus_error::kNoSuchService), "Unit " + name + " not found."};
   }
   static BusError unknown_object(const std::string& path) {
     return {std::string(bus_error::kUnknownObject), "no object " + path};
@@ -242,6 +243,35 @@ TEST_F(CtlCommands, JobsAreSilentOnSuccess) {
 TEST_F(CtlCommands, JobOnAnUnknownUnit) {
   EXPECT_EQ(run_job(env, JobVerb::start, "nope.service"), kExitNoSuchUnit);
   EXPECT_EQ(err.str(), "Failed to start nope.service: Unit nope.service not found.\n");
+}
+
+TEST_F(CtlCommands, JobNeedingAMissingUnitNamesIt) {
+  bus.add("web.service", "inactive", "dead");
+  bus.fail["StartService"] = {std::string(bus_error::kNoSuchService), "Unit db.service not found."};
+  EXPECT_EQ(run_job(env, JobVerb::start, "web.service"), kExitNoSuchUnit);
+  EXPECT_EQ(err.str(), "Failed to start web.service: Unit db.service not found.\n");
+}
+
+TEST_F(CtlCommands, StartOfABadSettingUnitIsNotNoSuchUnit) {
+  bus.add("bad.service", "inactive", "dead");
+  bus.services["bad.service"].load_state = "bad-setting";
+  bus.fail["StartService"] = {std::string(bus_error::kBadSetting), "Unit bad.service has a bad unit file setting."};
+  env.ctl = "vermilionctl --user";
+  // systemctl: "Failed to start X: Unit X has a bad unit file setting.", exit 1.
+  EXPECT_EQ(run_job(env, JobVerb::start, "bad.service"), kExitFailure);
+  EXPECT_EQ(err.str(),
+            "Failed to start bad.service: Unit bad.service has a bad unit file setting.\n"
+            "See vermiliond's log and 'vermilionctl --user status bad.service' for details.\n");
+  EXPECT_EQ(bus.calls, (std::vector<std::string>{"StartService bad.service"})) << "no Result to read";
+}
+
+TEST_F(CtlCommands, StartWithAnInactiveRequisiteIsADependencyFailure) {
+  bus.add("web.service", "inactive", "dead");
+  // What the bridge makes of the link's JobFailed "dependency".
+  bus.fail["StartService"] = {std::string(bus_error::kStartFailed),
+                              "Job for web.service failed: job for web.service finished: dependency"};
+  EXPECT_EQ(run_job(env, JobVerb::start, "web.service"), kExitFailure);
+  EXPECT_EQ(err.str(), "A dependency job for web.service failed. See 'vermilionctl status web.service' for details.\n");
 }
 
 TEST_F(CtlCommands, JobDenied) {

@@ -11,6 +11,8 @@ TEST(CtlErrors, Classifies) {
   EXPECT_EQ(classify(error(bus_error::kNoSuchService)), ErrorKind::no_such_service);
   EXPECT_EQ(classify(error(bus_error::kUnknownObject)), ErrorKind::no_such_service);
   EXPECT_EQ(classify(error(bus_error::kAccessDenied)), ErrorKind::access_denied);
+  EXPECT_EQ(classify(error(bus_error::kBadSetting)), ErrorKind::unit_broken);
+  EXPECT_EQ(classify(error(bus_error::kLoadFailed)), ErrorKind::unit_broken);
   EXPECT_EQ(classify(error(bus_error::kStartFailed)), ErrorKind::job_failed);
   EXPECT_EQ(classify(error(bus_error::kJobFailed)), ErrorKind::job_failed);
   EXPECT_EQ(classify(error(bus_error::kServiceUnknown)), ErrorKind::no_bridge);
@@ -20,9 +22,40 @@ TEST(CtlErrors, Classifies) {
 }
 
 TEST(CtlErrors, NoSuchServiceIsExit4) {
-  Failure f = describe_failure("start web.service", "web.service", error(bus_error::kNoSuchService, "no such"));
+  Failure f = describe_failure("start web.service", "web.service", error(bus_error::kNoSuchService));
   EXPECT_EQ(f.text, "Failed to start web.service: Unit web.service not found.\n");
   EXPECT_EQ(f.exit_code, kExitNoSuchUnit);
+  // As systemctl, the server's words: they name the unit at fault.
+  f = describe_failure("start web.service", "web.service",
+                       error(bus_error::kNoSuchService, "Unit db.service not found."));
+  EXPECT_EQ(f.text, "Failed to start web.service: Unit db.service not found.\n");
+  EXPECT_EQ(f.exit_code, kExitNoSuchUnit);
+  // An object that went away names a path, not a unit.
+  f = describe_failure("kill unit web.service", "web.service",
+                       error(bus_error::kUnknownObject, "Unknown object '/org/vermilion1/service/web_2eservice'."));
+  EXPECT_EQ(f.text, "Failed to kill unit web.service: Unit web.service not found.\n");
+  EXPECT_EQ(f.exit_code, kExitNoSuchUnit);
+}
+
+TEST(CtlErrors, UnitsThatDoNotLoadAreExit1NotNoSuchUnit) {
+  // systemctl start: "Failed to start X: Unit X has a bad unit file setting.",
+  // then where to look; exit 1 (BadUnitSetting is no "not installed").
+  Failure f = describe_failure("start bad.service", "bad.service",
+                               error(bus_error::kBadSetting, "Unit bad.service has a bad unit file setting."),
+                               "vermilionctl");
+  EXPECT_EQ(f.text,
+            "Failed to start bad.service: Unit bad.service has a bad unit file setting.\n"
+            "See vermiliond's log and 'vermilionctl status bad.service' for details.\n");
+  EXPECT_EQ(f.exit_code, kExitFailure);
+  f = describe_failure("restart web.service", "web.service",
+                       error(bus_error::kLoadFailed, "Unit db.service failed to load properly, please adjust/correct "
+                                                     "and reload service manager."),
+                       "vermilionctl --user");
+  EXPECT_EQ(f.text,
+            "Failed to restart web.service: Unit db.service failed to load properly, please adjust/correct and "
+            "reload service manager.\n"
+            "See vermiliond's log and 'vermilionctl --user status web.service' for details.\n");
+  EXPECT_EQ(f.exit_code, kExitFailure);
 }
 
 TEST(CtlErrors, AccessDenied) {

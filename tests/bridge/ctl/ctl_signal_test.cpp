@@ -53,12 +53,5 @@ TEST(CtlSignal, RejectsWhatNamesNoSignal) {
   EXPECT_FALSE(parse_signal(" TERM"));
 }
 
-TEST(CtlSignal, NamesForMessages) {
-  EXPECT_EQ(signal_name(SIGTERM), "SIGTERM");
-  EXPECT_EQ(signal_name(SIGKILL), "SIGKILL");
-  EXPECT_EQ(signal_name(SIGRTMIN + 2), "SIGRTMIN+2");
-  EXPECT_EQ(signal_name(0), "0");
-}
-
 }  // namespace
 }  // namespace vermilion::ctl

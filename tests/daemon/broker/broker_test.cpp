@@ -24,7 +24,7 @@ class FakeControl : public ServiceControl {
     return s;
   }
   std::vector<ServiceStatus> list() override { return {}; }
-  std::string enqueue(JobType, const std::string&, std::function<void(JobResult)> done) override {
+  EnqueueResult enqueue(JobType, const std::string&, std::function<void(JobResult)> done) override {
     done(JobResult::done);
     return {};
   }
@@ -106,19 +106,19 @@ TEST_F(BrokerTest, AuthorizeChecksKindRightsAndCoverage) {
   EXPECT_EQ(resolved, "web-a.service");
   BrokerResult not_covered =
       broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "db", resolved);
-  EXPECT_EQ(not_covered.error, error_names::kAccessDenied);
+  EXPECT_EQ(not_covered.error, BrokerError::access_denied);
   EXPECT_EQ(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::stop, "web-a", resolved).error,
-            error_names::kAccessDenied);
+            BrokerError::access_denied);
   EXPECT_EQ(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "", resolved).error,
-            error_names::kInvalidArgs)
+            BrokerError::invalid_argument)
       << "a glob capability needs a name";
   EXPECT_EQ(broker_.authorize("panel.service", 9, CapabilityKind::service, rights::status, "web-a", resolved).error,
-            error_names::kNoSuchCapability);
+            BrokerError::no_such_capability);
   EXPECT_EQ(broker_.authorize("other.service", 1, CapabilityKind::service, rights::status, "web-a", resolved).error,
-            error_names::kNoSuchCapability)
+            BrokerError::no_such_capability)
       << "slot numbers mean nothing on another link";
   EXPECT_EQ(broker_.authorize("panel.service", 1, CapabilityKind::service, rights::status, "../x", resolved).error,
-            error_names::kInvalidArgs);
+            BrokerError::invalid_argument);
   EXPECT_NE(audit().find("result=denied (not covered)"), std::string::npos);
   EXPECT_NE(audit().find("result=denied (no such capability)"), std::string::npos);
 }
@@ -129,8 +129,8 @@ TEST_F(BrokerTest, DeriveOnlyShrinks) {
   EXPECT_TRUE(broker_.derive("panel.service", 1, "status", derived).ok());
   EXPECT_EQ(broker_.lookup("panel.service", derived)->rights, rights::status);
   Slot more = 0;
-  EXPECT_EQ(broker_.derive("panel.service", derived, "status restart", more).error, error_names::kAccessDenied);
-  EXPECT_EQ(broker_.derive("panel.service", 1, "status fly", more).error, error_names::kInvalidArgs);
+  EXPECT_EQ(broker_.derive("panel.service", derived, "status restart", more).error, BrokerError::access_denied);
+  EXPECT_EQ(broker_.derive("panel.service", 1, "status fly", more).error, BrokerError::invalid_argument);
   EXPECT_NE(audit().find("action=derive"), std::string::npos);
 }
 
@@ -226,10 +226,10 @@ TEST_F(BrokerTest, CapabilitiesOfAnotherServiceNeedInspect) {
   EXPECT_EQ(caps[0]->badge, 3u);
   ASSERT_TRUE(broker_.capabilities_of("bridge.service", 1, "worker.service", caps).ok());
   EXPECT_TRUE(caps.empty()) << "a service that holds nothing";
-  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "nosuch", caps).error, error_names::kNoSuchService);
-  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "../x", caps).error, error_names::kInvalidArgs);
-  EXPECT_EQ(broker_.capabilities_of("bridge.service", narrow, "panel", caps).error, error_names::kAccessDenied);
-  EXPECT_EQ(broker_.capabilities_of("panel.service", 1, "panel", caps).error, error_names::kAccessDenied)
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "nosuch", caps).error, BrokerError::no_such_service);
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", 1, "../x", caps).error, BrokerError::invalid_argument);
+  EXPECT_EQ(broker_.capabilities_of("bridge.service", narrow, "panel", caps).error, BrokerError::access_denied);
+  EXPECT_EQ(broker_.capabilities_of("panel.service", 1, "panel", caps).error, BrokerError::access_denied)
       << "a service capability is no manager";
   EXPECT_NE(audit().find("action=invoke subject=bridge.service slot=2 object=manager rights=\"list\" badge=0 "
                          "asked=\"inspect\" result=denied (right not held)"),
@@ -267,8 +267,8 @@ TEST_F(BrokerTest, KeepsTheBusRulesOfThePolicyInEffect) {
 TEST_F(BrokerTest, ConnectNeedsALinkedTarget) {
   apply(kPanelPolicy);
   unique_fd mine;
-  EXPECT_EQ(broker_.connect("panel.service", 2, mine).error, error_names::kFailed);
-  EXPECT_EQ(broker_.connect("panel.service", 1, mine).error, error_names::kAccessDenied);
+  EXPECT_EQ(broker_.connect("panel.service", 2, mine).error, BrokerError::unavailable);
+  EXPECT_EQ(broker_.connect("panel.service", 1, mine).error, BrokerError::access_denied);
 }
 
 }  // namespace

@@ -20,7 +20,9 @@ class NoServices final : public ServiceControl {
  public:
   std::optional<ServiceStatus> status(const std::string&) override { return std::nullopt; }
   std::vector<ServiceStatus> list() override { return {}; }
-  std::string enqueue(JobType, const std::string&, std::function<void(JobResult)>) override { return "none"; }
+  EnqueueResult enqueue(JobType, const std::string& name, std::function<void(JobResult)>) override {
+    return {EnqueueOutcome::not_found, name};
+  }
   int kill(const std::string&, int) override { return -ESRCH; }
   std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
   void reload_units() override {}

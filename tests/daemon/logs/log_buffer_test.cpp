@@ -14,12 +14,10 @@ std::vector<std::string> texts(const std::vector<LogLine>& lines) {
   return out;
 }
 
-TEST(LogBuffer, SequenceNumbersStartAtOneAndIncrease) {
+TEST(LogBuffer, AppendKeepsTimeAndText) {
   LogBuffer buffer;
-  EXPECT_EQ(buffer.last_seq(), 0u);
-  EXPECT_EQ(buffer.append(10, "a").seq, 1u);
-  EXPECT_EQ(buffer.append(11, "b").seq, 2u);
-  EXPECT_EQ(buffer.last_seq(), 2u);
+  EXPECT_EQ(buffer.append(10, "a").text, "a");
+  EXPECT_EQ(buffer.append(11, "b").realtime_usec, 11u);
   const auto lines = buffer.tail(5);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0].realtime_usec, 10u);
@@ -61,7 +59,6 @@ TEST(LogBuffer, NewestLineIsKeptEvenWhenOverBudget) {
   (void)buffer.append(0, std::string(100, 'y'));
   ASSERT_EQ(buffer.line_count(), 1u);
   EXPECT_EQ(buffer.tail(1)[0].text, std::string(100, 'y'));
-  EXPECT_EQ(buffer.tail(1)[0].seq, 2u);
 }
 
 TEST(LogBuffer, KeepsNulBytes) {
@@ -69,45 +66,6 @@ TEST(LogBuffer, KeepsNulBytes) {
   const std::string text("a\0b", 3);
   (void)buffer.append(0, text);
   EXPECT_EQ(buffer.tail(1)[0].text, text);
-}
-
-TEST(LogBuffer, FollowerSeesEveryLineOnce) {
-  LogBuffer buffer;
-  std::uint64_t cursor = buffer.last_seq();
-  std::vector<std::string> seen;
-  for (int round = 0; round < 4; ++round) {
-    for (int i = 0; i < round; ++i) (void)buffer.append(0, std::to_string(round) + "." + std::to_string(i));
-    const LinesAfter batch = buffer.lines_after(cursor);
-    EXPECT_EQ(batch.missed, 0u);
-    for (const auto& line : batch.lines) {
-      EXPECT_EQ(line.seq, cursor + 1);
-      cursor = line.seq;
-      seen.push_back(line.text);
-    }
-  }
-  EXPECT_EQ(seen, (std::vector<std::string>{"1.0", "2.0", "2.1", "3.0", "3.1", "3.2"}));
-  EXPECT_TRUE(buffer.lines_after(cursor).lines.empty());
-  EXPECT_TRUE(buffer.lines_after(cursor + 100).lines.empty());
-}
-
-TEST(LogBuffer, LinesAfterHonoursMaxLines) {
-  LogBuffer buffer;
-  for (int i = 0; i < 5; ++i) (void)buffer.append(0, std::to_string(i));
-  const LinesAfter first = buffer.lines_after(1, 2);
-  EXPECT_EQ(texts(first.lines), (std::vector<std::string>{"1", "2"}));
-  const LinesAfter rest = buffer.lines_after(first.lines.back().seq);
-  EXPECT_EQ(texts(rest.lines), (std::vector<std::string>{"3", "4"}));
-}
-
-TEST(LogBuffer, SlowFollowerIsToldHowManyItMissed) {
-  const std::size_t line_cost = 1 + LogBuffer::kLineOverheadBytes;
-  LogBuffer buffer(3 * line_cost);
-  for (int i = 0; i < 10; ++i) (void)buffer.append(0, std::to_string(i));  // seqs 1..10, holds 8..10
-  const LinesAfter batch = buffer.lines_after(2);
-  EXPECT_EQ(batch.missed, 5u);  // seqs 3..7
-  EXPECT_EQ(texts(batch.lines), (std::vector<std::string>{"7", "8", "9"}));
-  EXPECT_EQ(batch.lines.front().seq, 8u);
-  EXPECT_EQ(buffer.lines_after(7).missed, 0u);
 }
 
 }  // namespace

@@ -63,10 +63,7 @@ class OutputCaptureTest : public ::testing::Test {
   void make_log(OutputCaptureOptions options = {}) {
     if (options.unit_name.empty()) options.unit_name = "web.service";
     ASSERT_EQ(OutputCapture::create(loop_.get(), std::move(options), log_), 0);
-    log_->set_listener([this](const LogLine& line) {
-      seen_.push_back(line.text);
-      seqs_.push_back(line.seq);
-    });
+    log_->set_listener([this](const LogLine& line) { seen_.push_back(line.text); });
   }
 
   bool run_until_lines(std::size_t count) {
@@ -76,7 +73,6 @@ class OutputCaptureTest : public ::testing::Test {
   EventLoopPtr loop_;
   std::unique_ptr<OutputCapture> log_;
   Lines seen_;
-  std::vector<std::uint64_t> seqs_;
 };
 
 TEST_F(OutputCaptureTest, LinesAcrossSeveralWrites) {
@@ -85,7 +81,6 @@ TEST_F(OutputCaptureTest, LinesAcrossSeveralWrites) {
   write_all(log_->write_fd(), "ond\nthird\n");
   ASSERT_TRUE(run_until_lines(3));
   EXPECT_EQ(seen_, (Lines{"first", "second", "third"}));
-  EXPECT_EQ(seqs_, (std::vector<std::uint64_t>{1, 2, 3}));
   const auto tail = log_->buffer().tail(2);
   ASSERT_EQ(tail.size(), 2u);
   EXPECT_EQ(tail[0].text, "second");
@@ -171,7 +166,7 @@ TEST_F(OutputCaptureTest, DrainReadsEverythingAProcessWroteBeforeItExited) {
   EXPECT_EQ(seen_.back(), "err");
   log_->flush_partial();
   EXPECT_EQ(seen_.back(), "tail");
-  EXPECT_EQ(seqs_.back(), 3002u);
+  EXPECT_EQ(seen_.size(), 3002u);
 }
 
 TEST_F(OutputCaptureTest, PipeOutlivesRestarts) {
@@ -206,7 +201,6 @@ TEST_F(OutputCaptureTest, BufferIsBoundedByBytes) {
   ASSERT_TRUE(run_until_lines(100));
   EXPECT_EQ(log_->buffer().line_count(), 10u);
   EXPECT_EQ(log_->buffer().tail(1)[0].text, "line 00099");
-  EXPECT_EQ(log_->buffer().last_seq(), 100u);
 }
 
 TEST_F(OutputCaptureTest, WriteEndIsCloexecAndReadEndNonBlocking) {
@@ -250,7 +244,6 @@ TEST_F(OutputCaptureTest, LinesGoToTheJournal) {
   EXPECT_EQ(std::string(datagram, static_cast<std::size_t>(n)),
             "MESSAGE=hello journal\nPRIORITY=6\nSYSLOG_IDENTIFIER=getty@tty1\n"
             "VERMILION_UNIT=getty@tty1.service\n");
-  EXPECT_EQ(log_->journal_dropped(), 0u);
   ::unlink(path.c_str());
   ::rmdir(dir_template);
 }

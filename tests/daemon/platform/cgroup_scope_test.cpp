@@ -23,8 +23,9 @@ class CgroupScopeTest : public ::testing::Test {
     ASSERT_NE(scope_, nullptr);
   }
 
-  // Waits, on inotify of cgroup.events as the supervisor would, until the
-  // scope reports empty.
+  // Waits, on inotify of cgroup.events, until the scope reports empty. (The
+  // supervisor, a subreaper, learns it from SIGCHLD: process_scope.h. This
+  // test is not the reaper of the daemon it spawns.)
   bool wait_empty(int inotify) {
     long long deadline = now_ms() + kDeadlineMs;
     while (!scope_->empty()) {
@@ -47,7 +48,7 @@ bool is_directory(const std::string& path) {
 TEST_F(CgroupScopeTest, KillReachesGrandchildrenAndSetsidDaemon) {
   unique_fd inotify(inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
   ASSERT_TRUE(inotify.valid());
-  ASSERT_GE(inotify_add_watch(inotify.get(), scope_->events_path().c_str(), IN_MODIFY), 0);
+  ASSERT_GE(inotify_add_watch(inotify.get(), (scope_->directory() + "/cgroup.events").c_str(), IN_MODIFY), 0);
   EXPECT_TRUE(scope_->empty());
 
   SpawnedTree tree = spawn_tree(*ops_, *scope_, true);

@@ -47,7 +47,6 @@ class RecordingObserver : public ManagerObserver {
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view m) noexcept override { messages.emplace_back(m); }
   void on_job_finished(const std::string&, JobType, JobResult) noexcept override {}
-  void on_units_changed() noexcept override {}
   std::vector<std::string> states;
   std::vector<std::string> messages;
 };
@@ -86,7 +85,7 @@ class ManagerTest : public ::testing::Test {
   JobResult start(const std::string& name) {
     std::optional<JobResult> result;
     EnqueueResult r = manager().enqueue(JobType::start, name, [&](JobResult j) { result = j; });
-    EXPECT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.queued()) << describe(r);
     return result.value_or(JobResult::canceled);
   }
 
@@ -104,7 +103,7 @@ TEST_F(ManagerTest, StartsRequirementsFirstWhenOrdered) {
   web.after = {"db.service"};
 
   std::optional<JobResult> result;
-  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult r) { result = r; }).ok);
+  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult r) { result = r; }).queued());
   EXPECT_EQ(service("db").sub_state(), SubState::start);
   EXPECT_EQ(order_of_spawn("web.service"), -1) << "web waits for db to be ready";
   EXPECT_FALSE(result);
@@ -118,7 +117,7 @@ TEST_F(ManagerTest, IndependentServicesStartInTheSamePass) {
   source_.add(make_config("b.service", ServiceType::notify));
   ServiceConfig& c = source_.add(make_config("c.service"));
   c.wants = {"a.service", "b.service"};
-  ASSERT_TRUE(manager().enqueue(JobType::start, "c").ok);
+  ASSERT_TRUE(manager().enqueue(JobType::start, "c").queued());
   EXPECT_EQ(service("a").sub_state(), SubState::start);
   EXPECT_EQ(service("b").sub_state(), SubState::start);
   EXPECT_EQ(service("c").sub_state(), SubState::running) << "no ordering: c does not wait";
@@ -133,7 +132,7 @@ TEST_F(ManagerTest, FailedRequirementFailsDependentsTransitively) {
   web.requires_ = {"app.service"};
   web.after = {"app.service"};
   std::optional<JobResult> web_result;
-  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult r) { web_result = r; }).ok);
+  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult r) { web_result = r; }).queued());
   exit_main("db.service", CLD_EXITED, 1);
   EXPECT_EQ(service("db").active_state(), ActiveState::failed);
   EXPECT_EQ(web_result, JobResult::dependency);
@@ -148,7 +147,7 @@ TEST_F(ManagerTest, WantedUnitFailingDoesNotStopTheWanter) {
   web.wants = {"extra.service", "missing.service"};
   web.after = {"extra.service"};
   std::optional<JobResult> result;
-  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult r) { result = r; }).ok);
+  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult r) { result = r; }).queued());
   exit_main("extra.service", CLD_EXITED, 1);
   EXPECT_EQ(result, JobResult::done);
   EXPECT_EQ(service("web").sub_state(), SubState::running);
@@ -158,23 +157,102 @@ TEST_F(ManagerTest, MissingRequirementRefusesTheJob) {
   ServiceConfig& web = source_.add(make_config("web.service"));
   web.requires_ = {"nothere.service"};
   EnqueueResult r = manager().enqueue(JobType::start, "web");
-  EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.error.find("nothere.service"), std::string::npos) << r.error;
+  EXPECT_EQ(r.outcome, EnqueueOutcome::not_found);
+  EXPECT_EQ(r.unit, "nothere.service") << "the unit at fault, not the one asked for";
+  EXPECT_EQ(describe(r), "Unit nothere.service not found.");
   EXPECT_TRUE(ops_.spawns.empty());
+  EXPECT_FALSE(manager().has_jobs()) << "nothing of the closure was queued";
 }
 
 TEST_F(ManagerTest, UnknownAndInvalidNamesAreErrors) {
-  EXPECT_FALSE(manager().enqueue(JobType::start, "ghost").ok);
-  EXPECT_FALSE(manager().enqueue(JobType::start, "bad name").ok);
-  EXPECT_FALSE(manager().enqueue(JobType::stop, "../x").ok);
+  EnqueueResult ghost = manager().enqueue(JobType::start, "ghost");
+  EXPECT_EQ(ghost.outcome, EnqueueOutcome::not_found);
+  EXPECT_EQ(describe(ghost), "Unit ghost.service not found.");
+  EnqueueResult bad_name = manager().enqueue(JobType::start, "bad name");
+  EXPECT_EQ(bad_name.outcome, EnqueueOutcome::invalid_name);
+  EXPECT_EQ(describe(bad_name), "Unit name bad name is not valid.");
+  EXPECT_EQ(manager().enqueue(JobType::stop, "../x").outcome, EnqueueOutcome::invalid_name);
+  EXPECT_EQ(manager().enqueue(JobType::stop, "ghost").outcome, EnqueueOutcome::not_found);
 }
 
 TEST_F(ManagerTest, BadSettingUnitCannotStartButOthersDo) {
   ServiceConfig& bad = source_.add(make_config("bad.service"));
   bad.load_state = LoadState::bad_setting;
   source_.add(make_config("good.service"));
-  EXPECT_FALSE(manager().enqueue(JobType::start, "bad").ok);
+  for (JobType type : {JobType::start, JobType::restart, JobType::reload}) {
+    EnqueueResult r = manager().enqueue(type, "bad");
+    EXPECT_EQ(r.outcome, EnqueueOutcome::bad_setting) << to_string(type);
+    EXPECT_EQ(r.unit, "bad.service");
+  }
+  EXPECT_EQ(describe(manager().enqueue(JobType::start, "bad")), "Unit bad.service has a bad unit file setting.");
+  EXPECT_TRUE(manager().enqueue(JobType::stop, "bad").queued()) << "a broken unit can always be stopped";
   EXPECT_EQ(start("good"), JobResult::done);
+}
+
+TEST_F(ManagerTest, UnloadableUnitsAreRefusedByLoadState) {
+  ServiceConfig& broken = source_.add(make_config("broken.service"));
+  broken.load_state = LoadState::error;  // a syntax error, masked, unreadable
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requires_ = {"broken.service"};
+  ServiceConfig& api = source_.add(make_config("api.service"));
+  api.requisite = {"broken.service"};
+  EnqueueResult r = manager().enqueue(JobType::start, "broken");
+  EXPECT_EQ(r.outcome, EnqueueOutcome::load_failed);
+  EXPECT_EQ(describe(r),
+            "Unit broken.service failed to load properly, please adjust/correct and reload service manager.");
+  for (const char* name : {"web", "api"}) {
+    r = manager().enqueue(JobType::start, name);
+    EXPECT_EQ(r.outcome, EnqueueOutcome::load_failed) << name;
+    EXPECT_EQ(r.unit, "broken.service") << name;
+  }
+  EXPECT_TRUE(ops_.spawns.empty());
+}
+
+TEST_F(ManagerTest, InactiveRequisiteFailsTheStartWithDependency) {
+  source_.add(make_config("db.service"));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requisite = {"db.service"};
+  web.after = {"db.service"};
+  std::optional<JobResult> result;
+  EnqueueResult r = manager().enqueue(JobType::start, "web", [&](JobResult j) { result = j; });
+  EXPECT_TRUE(r.queued()) << "an inactive requisite is the job's failure, not a refusal: " << describe(r);
+  EXPECT_EQ(result, JobResult::dependency);
+  EXPECT_TRUE(ops_.spawns.empty()) << "a requisite is not started, and web is not started without it";
+  EXPECT_EQ(service("web").active_state(), ActiveState::inactive);
+  EXPECT_FALSE(manager().has_jobs());
+  ASSERT_FALSE(observer_.messages.empty());
+  EXPECT_EQ(observer_.messages.back(), "dependency failed for web.service: requisite db.service is not active");
+
+  EXPECT_EQ(start("db"), JobResult::done);
+  EXPECT_EQ(start("web"), JobResult::done) << "with db active, web starts";
+  EXPECT_EQ(service("web").sub_state(), SubState::running);
+}
+
+TEST_F(ManagerTest, StartWaitsForARequisiteStillActivating) {
+  source_.add(make_config("db.service", ServiceType::notify));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requisite = {"db.service"};
+  ASSERT_TRUE(manager().enqueue(JobType::start, "db").queued());
+  ASSERT_EQ(service("db").active_state(), ActiveState::activating);
+  std::optional<JobResult> result;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult j) { result = j; }).queued());
+  EXPECT_FALSE(result) << "db may yet come up";
+  EXPECT_EQ(order_of_spawn("web.service"), -1);
+  ready("db.service");
+  EXPECT_EQ(result, JobResult::done);
+  EXPECT_EQ(service("web").sub_state(), SubState::running);
+}
+
+TEST_F(ManagerTest, RequisiteThatFailsWhileActivatingFailsTheStart) {
+  source_.add(make_config("db.service", ServiceType::notify));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requisite = {"db.service"};
+  ASSERT_TRUE(manager().enqueue(JobType::start, "db").queued());
+  std::optional<JobResult> result;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "web", [&](JobResult j) { result = j; }).queued());
+  exit_main("db.service", CLD_EXITED, 1);
+  EXPECT_EQ(result, JobResult::dependency);
+  EXPECT_EQ(order_of_spawn("web.service"), -1);
 }
 
 TEST_F(ManagerTest, StopAllStopsInReverseOrder) {
@@ -203,7 +281,7 @@ TEST_F(ManagerTest, StoppingARequirementStopsItsDependents) {
   web.requires_ = {"db.service"};
   web.after = {"db.service"};
   EXPECT_EQ(start("web"), JobResult::done);
-  ASSERT_TRUE(manager().enqueue(JobType::stop, "db").ok);
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "db").queued());
   EXPECT_EQ(service("web").sub_state(), SubState::stop_sigterm);
   exit_main("web.service", CLD_KILLED, SIGTERM);
   exit_main("db.service", CLD_KILLED, SIGTERM);
@@ -255,7 +333,7 @@ TEST_F(ManagerTest, ConflictsStopTheOtherUnit) {
   ServiceConfig& fresh = source_.add(make_config("new.service"));
   fresh.conflicts = {"old.service"};
   EXPECT_EQ(start("old"), JobResult::done);
-  ASSERT_TRUE(manager().enqueue(JobType::start, "new").ok);
+  ASSERT_TRUE(manager().enqueue(JobType::start, "new").queued());
   EXPECT_EQ(service("old").sub_state(), SubState::stop_sigterm);
 }
 
@@ -264,7 +342,7 @@ TEST_F(ManagerTest, RestartIsStopThenStart) {
   EXPECT_EQ(start("web"), JobResult::done);
   pid_t before = service("web").main_pid();
   std::optional<JobResult> result;
-  ASSERT_TRUE(manager().enqueue(JobType::restart, "web", [&](JobResult r) { result = r; }).ok);
+  ASSERT_TRUE(manager().enqueue(JobType::restart, "web", [&](JobResult r) { result = r; }).queued());
   EXPECT_FALSE(result);
   exit_main("web.service", CLD_KILLED, SIGTERM);
   EXPECT_EQ(result, JobResult::done);
@@ -274,15 +352,15 @@ TEST_F(ManagerTest, RestartIsStopThenStart) {
 TEST_F(ManagerTest, ReloadOfInactiveUnitIsInvalid) {
   source_.add(make_config("web.service"));
   std::optional<JobResult> result;
-  ASSERT_TRUE(manager().enqueue(JobType::reload, "web", [&](JobResult r) { result = r; }).ok);
+  ASSERT_TRUE(manager().enqueue(JobType::reload, "web", [&](JobResult r) { result = r; }).queued());
   EXPECT_EQ(result, JobResult::invalid);
 }
 
 TEST_F(ManagerTest, StopCancelsAPendingStart) {
   source_.add(make_config("n.service", ServiceType::notify));
   std::optional<JobResult> start_result, stop_result;
-  ASSERT_TRUE(manager().enqueue(JobType::start, "n", [&](JobResult r) { start_result = r; }).ok);
-  ASSERT_TRUE(manager().enqueue(JobType::stop, "n", [&](JobResult r) { stop_result = r; }).ok);
+  ASSERT_TRUE(manager().enqueue(JobType::start, "n", [&](JobResult r) { start_result = r; }).queued());
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "n", [&](JobResult r) { stop_result = r; }).queued());
   EXPECT_EQ(start_result, JobResult::canceled);
   exit_main("n.service", CLD_KILLED, SIGTERM);
   EXPECT_EQ(stop_result, JobResult::done);
@@ -322,7 +400,7 @@ TEST_F(ManagerTest, ReloadAddsRemovesAndReplaces) {
   ASSERT_NE(manager().find("busy"), nullptr) << "a running unit stays until it stops";
   ASSERT_NE(manager().find("new"), nullptr);
   EXPECT_EQ(service("keep").config().description, "changed");
-  ASSERT_TRUE(manager().enqueue(JobType::stop, "busy").ok);
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "busy").queued());
   exit_main("busy.service", CLD_KILLED, SIGTERM);
   EXPECT_EQ(manager().find("busy"), nullptr);
 }
@@ -354,7 +432,7 @@ class JobOrderTest : public ManagerTest {
     ASSERT_TRUE(manager()
                     .enqueue(type, name,
                              [this](JobResult r) { observer_.states.push_back("done:" + std::string(to_string(r))); })
-                    .ok);
+                    .queued());
   }
   void crash_into_auto_restart(const std::string& name) {
     EXPECT_EQ(start(name), JobResult::done);

@@ -66,6 +66,22 @@ TEST_F(ServiceTest, SimpleServiceRunsAtFork) {
   EXPECT_EQ(s.start(), StartOutcome::already_active);
 }
 
+// As systemd logs it: the exit status of a failure between fork and exec
+// carries its name.
+TEST_F(ServiceTest, ExitMessagesNameSystemdsExitStatuses) {
+  make(make_config("web.service"));
+  ASSERT_EQ(service_->start(), StartOutcome::started);
+  exit_main(203);
+  ASSERT_FALSE(listener_.messages.empty());
+  EXPECT_EQ(listener_.messages.front(), "main process exited, code=exited, status=203/EXEC, result exit-code");
+  listener_.messages.clear();
+  ASSERT_EQ(service_->start(), StartOutcome::started);
+  exit_main(3);
+  ASSERT_FALSE(listener_.messages.empty());
+  EXPECT_EQ(listener_.messages.front(), "main process exited, code=exited, status=3, result exit-code")
+      << "a status that is none of systemd's has no name";
+}
+
 TEST_F(ServiceTest, StopSendsKillSignalToTheWholeServiceThenGoesDead) {
   Service& s = make(make_config("web.service"));
   ASSERT_EQ(s.start(), StartOutcome::started);
@@ -182,14 +198,14 @@ TEST_F(ServiceTest, RestartPolicies) {
       {RestartPolicy::on_abort, CLD_EXITED, 3, false},
       {RestartPolicy::on_watchdog, CLD_KILLED, SIGKILL, false},
   };
-  for (const Case& k : cases) {
+  for (std::size_t i = 0; i < std::size(cases); ++i) {
+    const Case& k = cases[i];
     ServiceConfig c = make_config("p.service");
     c.restart = k.policy;
     Service& s = make(c);
     ASSERT_EQ(s.start(), StartOutcome::started);
     exit_process(s.main_pid(), k.code, k.status);
-    EXPECT_EQ(s.sub_state() == SubState::auto_restart, k.restarts)
-        << to_string(k.policy) << " " << k.code << "/" << k.status;
+    EXPECT_EQ(s.sub_state() == SubState::auto_restart, k.restarts) << "case " << i;
   }
 }
 
