@@ -53,7 +53,8 @@ std::string describe_state(const Service& s, const StateChange& change) {
 }  // namespace
 
 Supervisor::Supervisor(SupervisorOptions options)
-    : options_(std::move(options)), logger_(options_.log_level, options_.log_fd) {}
+    : options_(std::move(options)),
+      logger_(options_.log_level, options_.log_fd, options_.environment.journal_stream) {}
 
 Supervisor::~Supervisor() {
   // Links and services hold fds, timers and sources on the loop: they go first.
@@ -94,7 +95,7 @@ int Supervisor::init() {
     sd_event_source_set_priority(source, kSignalPriority);
   }
 
-  RuntimeIdentity identity = RuntimeIdentity::current(options_.scope);
+  RuntimeIdentity identity = RuntimeIdentity::current(options_.scope, options_.environment);
   if (options_.unit_dirs.empty()) options_.unit_dirs = default_unit_dirs(options_.scope, identity);
   if (options_.runtime_dir.empty()) {
     if (options_.scope == RuntimeScope::user && identity.runtime_dir.empty()) {
@@ -113,7 +114,7 @@ int Supervisor::init() {
   LinuxSystemOpsOptions ops_options;
   ops_options.scope = options_.scope;
   ops_options.runtime_root = options_.scope == RuntimeScope::system ? "/run" : identity.runtime_dir;
-  if (const char* lang = std::getenv("LANG")) ops_options.lang = lang;
+  ops_options.lang = options_.environment.lang;
   if (int r = LinuxSystemOps::create(ops_options, ops_); r < 0) {
     logger_.error(std::string("cannot set up process control: ") + std::strerror(-r));
     return r;
@@ -159,7 +160,7 @@ int Supervisor::init() {
       },
       [this] { reload(); });
   broker_ = std::make_unique<Broker>(*control_, logger_, options_.broker_limits);
-  if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(options_.scope);
+  if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(identity);
   return 0;
 }
 

@@ -34,11 +34,16 @@ class JournalWriter;
 
 struct SupervisorOptions {
   RuntimeScope scope = RuntimeScope::system;
-  std::vector<std::string> unit_dirs;  // search path, first wins
-  // Where *.policy files live; empty: the defaults for the scope.
+  // vermiliond's own environment as main() read it: the user manager's
+  // home, XDG directories and runtime dir, LANG for services,
+  // JOURNAL_STREAM for our log. Empty: the defaults (runtime_scope.h).
+  ProcessEnvironment environment;
+  // Search path, first wins; empty: the defaults for the scope (unit_loader.h).
+  std::vector<std::string> unit_dirs;
+  // Where *.policy files live; empty: the defaults for the scope (policy_loader.h).
   std::vector<std::string> policy_dirs;
   // Holds the notify socket. Default: /run/vermilion (system) or
-  // $XDG_RUNTIME_DIR/vermilion (user).
+  // <the identity's runtime dir>/vermilion (user).
   std::string runtime_dir;
   LogLevel log_level = LogLevel::info;
   int log_fd = 2;  // where vermiliond's own log (and the audit trail) goes
