@@ -1,5 +1,7 @@
 // vermiliond: parses options into SupervisorOptions and hands over. The only
-// place with process-wide decisions (exit codes, stdio).
+// place with process-wide state: exit codes, stdio, the environment (read
+// once, here), the child subreaper flag and the signal mask
+// (set_up_supervisor_process()).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "process_setup.h"
 #include "supervisor.h"
 #include "units/unit_loader.h"
 
@@ -115,6 +118,10 @@ int main(int argc, char** argv) {
   }
 
   std::unique_ptr<Supervisor> supervisor;
+  if (int r = set_up_supervisor_process(options); r < 0) {
+    std::fprintf(stderr, "vermiliond: cannot set up the process: %s\n", std::strerror(-r));
+    return 1;
+  }
   if (int r = Supervisor::create(std::move(options), supervisor); r < 0) {
     std::fprintf(stderr, "vermiliond: cannot start: %s\n", std::strerror(-r));
     return 1;
