@@ -158,8 +158,6 @@ std::optional<Stats> raw_round_trip() {
 // (b) Through vermiliond: an in-process Supervisor, the client its service.
 
 std::optional<Stats> broker_round_trip(std::string& error) {
-  sigset_t saved_mask;
-  sigprocmask(SIG_SETMASK, nullptr, &saved_mask);  // the supervisor blocks the signals it handles
   std::optional<Stats> stats;
   {
     TempDir units, policies, runtime;
@@ -198,7 +196,6 @@ std::optional<Stats> broker_round_trip(std::string& error) {
       if (!supervisor->shutdown(kTimeout)) std::fprintf(stderr, "broker_bench: services did not stop in time\n");
     }
   }
-  sigprocmask(SIG_SETMASK, &saved_mask, nullptr);
   return stats;
 }
 

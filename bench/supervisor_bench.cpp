@@ -196,19 +196,18 @@ std::optional<double> direct_start_ms(int n, const std::string& program) {
 // ---------------------------------------------------------------------------
 // Vermilion in-process: the real Supervisor with its real loop.
 
-// A supervisor over a temporary unit directory. Stops every service and
-// restores our signal mask (the supervisor blocks the signals it handles)
-// when it goes.
+// A supervisor over a temporary unit directory. Stops every service when it
+// goes. It reaps only what it forked and leaves our signal mask alone
+// (SupervisorOptions' defaults), so our own children stay ours.
 class InProcess {
  public:
-  InProcess() { sigprocmask(SIG_SETMASK, nullptr, &saved_mask_); }
+  InProcess() = default;
   InProcess(const InProcess&) = delete;
   InProcess& operator=(const InProcess&) = delete;
   ~InProcess() {
     if (supervisor_ && !supervisor_->shutdown(kStopTimeout))
       std::fprintf(stderr, "supervisor_bench: services did not stop in time\n");
     supervisor_.reset();
-    sigprocmask(SIG_SETMASK, &saved_mask_, nullptr);
   }
 
   void unit(const std::string& name, const std::string& text) { units_.write(name, text); }
@@ -231,7 +230,6 @@ class InProcess {
  private:
   TempDir units_, runtime_;
   std::unique_ptr<Supervisor> supervisor_;
-  sigset_t saved_mask_{};
 };
 
 struct StartTimes {
@@ -290,8 +288,8 @@ struct RestartSamples {
 };
 
 // Restart after SIGKILL, supervised and direct, one sample of each per
-// round in ABBA order. The supervisor's loop only runs inside run_until, so
-// it never reaps the direct child, which we kill and waitpid ourselves.
+// round in ABBA order. The supervisor reaps only what it forked, so the
+// direct child is ours to kill and waitpid.
 std::optional<RestartSamples> measure_restart(int warmup, int reps, const std::string& program) {
   InProcess run;
   // StartLimitIntervalSec=0: the default burst (5 in 10 s) would stop us.

@@ -1,5 +1,7 @@
 // vermiliond: parses options into SupervisorOptions and hands over. The only
-// place with process-wide decisions (exit codes, stdio).
+// place with process-wide state: exit codes, stdio, the environment (read
+// once, here), the child subreaper flag and the signal mask
+// (set_up_supervisor_process()).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "process_setup.h"
 #include "supervisor.h"
 #include "units/unit_loader.h"
 
@@ -17,8 +20,8 @@ using namespace vermilion;
 
 // `vermiliond --verify FILE...`: like systemd-analyze verify. Loads each file
 // on its own, prints every message with file:line, starts nothing.
-int verify(const std::vector<std::string>& files, RuntimeScope scope) {
-  RuntimeIdentity identity = RuntimeIdentity::current(scope);
+int verify(const std::vector<std::string>& files, RuntimeScope scope, const ProcessEnvironment& env) {
+  RuntimeIdentity identity = RuntimeIdentity::current(scope, env);
   UnitLoader loader({}, identity);
   int failed = 0;
   for (const auto& file : files) {
@@ -97,7 +100,9 @@ int main(int argc, char** argv) {
                   : system_scope ? RuntimeScope::system
                   : geteuid() == 0 ? RuntimeScope::system
                                    : RuntimeScope::user;
-  if (!verify_files.empty()) return verify(verify_files, options.scope);
+  // The environment is read here, once; everything below gets its values.
+  options.environment = ProcessEnvironment::parse(environ);
+  if (!verify_files.empty()) return verify(verify_files, options.scope, options.environment);
 
   options.log_level = *parse_log_level(log_level);
   options.log_buffer_bytes = log_buffer;
@@ -109,10 +114,14 @@ int main(int argc, char** argv) {
     std::error_code ignored;
     std::filesystem::path absolute = std::filesystem::absolute(bridge_path, ignored).lexically_normal();
     options.bridge = BridgeOptions{absolute.empty() ? bridge_path : absolute.string(),
-                                   bridge_environment_from_process(options.scope)};
+                                   bridge_environment(options.scope, options.environment)};
   }
 
   std::unique_ptr<Supervisor> supervisor;
+  if (int r = set_up_supervisor_process(options); r < 0) {
+    std::fprintf(stderr, "vermiliond: cannot set up the process: %s\n", std::strerror(-r));
+    return 1;
+  }
   if (int r = Supervisor::create(std::move(options), supervisor); r < 0) {
     std::fprintf(stderr, "vermiliond: cannot start: %s\n", std::strerror(-r));
     return 1;

@@ -1,10 +1,8 @@
 #include "supervisor.h"
 
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -53,7 +51,8 @@ std::string describe_state(const Service& s, const StateChange& change) {
 }  // namespace
 
 Supervisor::Supervisor(SupervisorOptions options)
-    : options_(std::move(options)), logger_(options_.log_level, options_.log_fd) {}
+    : options_(std::move(options)),
+      logger_(options_.log_level, options_.log_fd, options_.environment.journal_stream) {}
 
 Supervisor::~Supervisor() {
   // Links and services hold fds, timers and sources on the loop: they go first.
@@ -65,6 +64,7 @@ Supervisor::~Supervisor() {
   notify_.reset();
   logs_.clear();
   signal_sources_.clear();
+  reaper_.reset();
 }
 
 int Supervisor::create(SupervisorOptions options, std::unique_ptr<Supervisor>& out) {
@@ -80,21 +80,27 @@ int Supervisor::init() {
   loop_.reset(loop);
   port_ = std::make_unique<SdEventPort>(loop);
 
-  // We reap whatever a service leaves behind: orphans are reparented to us.
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return -errno;
-
-  sigset_t mask;
-  sigemptyset(&mask);
-  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
-  if (sigprocmask(SIG_BLOCK, &mask, nullptr) < 0) return -errno;
-  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) {
-    sd_event_source* source = nullptr;
-    if (int r = sd_event_add_signal(loop, &source, sig, &Supervisor::on_signal, this); r < 0) return r;
-    signal_sources_.emplace_back(source);
-    sd_event_source_set_priority(source, kSignalPriority);
+  if (int r = ChildReaper::create(loop, options_.reap, kSignalPriority,
+                                  [this](const ChildExit& exit) { on_child_exited(exit); }, reaper_);
+      r < 0) {
+    logger_.error(std::string("cannot watch child processes: ") + std::strerror(-r) +
+                  (r == -EBUSY ? " (SIGCHLD must be blocked: see set_up_supervisor_process())" : ""));
+    return r;
+  }
+  if (options_.handle_signals) {
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+      sd_event_source* source = nullptr;
+      if (int r = sd_event_add_signal(loop, &source, sig, &Supervisor::on_signal, this); r < 0) {
+        logger_.error(std::string("cannot take SIG") + sigabbrev_np(sig) + ": " + std::strerror(-r) +
+                      (r == -EBUSY ? " (not blocked: see set_up_supervisor_process())" : ""));
+        return r;
+      }
+      signal_sources_.emplace_back(source);
+      sd_event_source_set_priority(source, kSignalPriority);
+    }
   }
 
-  RuntimeIdentity identity = RuntimeIdentity::current(options_.scope);
+  RuntimeIdentity identity = RuntimeIdentity::current(options_.scope, options_.environment);
   if (options_.unit_dirs.empty()) options_.unit_dirs = default_unit_dirs(options_.scope, identity);
   if (options_.runtime_dir.empty()) {
     if (options_.scope == RuntimeScope::user && identity.runtime_dir.empty()) {
@@ -113,7 +119,8 @@ int Supervisor::init() {
   LinuxSystemOpsOptions ops_options;
   ops_options.scope = options_.scope;
   ops_options.runtime_root = options_.scope == RuntimeScope::system ? "/run" : identity.runtime_dir;
-  if (const char* lang = std::getenv("LANG")) ops_options.lang = lang;
+  ops_options.lang = options_.environment.lang;
+  ops_options.reaper = reaper_.get();
   if (int r = LinuxSystemOps::create(ops_options, ops_); r < 0) {
     logger_.error(std::string("cannot set up process control: ") + std::strerror(-r));
     return r;
@@ -159,7 +166,7 @@ int Supervisor::init() {
       },
       [this] { reload(); });
   broker_ = std::make_unique<Broker>(*control_, logger_, options_.broker_limits);
-  if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(options_.scope);
+  if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(identity);
   return 0;
 }
 
@@ -348,7 +355,6 @@ bool Supervisor::shutdown(usec_t timeout_usec) {
 int Supervisor::on_signal(sd_event_source*, const struct signalfd_siginfo* info, void* userdata) {
   auto* self = static_cast<Supervisor*>(userdata);
   switch (info->ssi_signo) {
-    case SIGCHLD: self->reap_children(); break;
     case SIGHUP: self->reload(); break;
     case SIGTERM:
     case SIGINT:
@@ -363,18 +369,16 @@ int Supervisor::on_signal(sd_event_source*, const struct signalfd_siginfo* info,
   return 0;
 }
 
-// Reaps every child, ours or orphaned to us, so no zombie is ever left.
-void Supervisor::reap_children() {
-  for (;;) {
-    siginfo_t info{};
-    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0 || info.si_pid == 0) break;
-    // Whatever it printed last is read before its exit is acted on.
-    if (const Service* owner = manager_->owner_of(info.si_pid)) {
-      auto log = logs_.find(owner->name());
-      if (log != logs_.end()) (void)log->second->drain();
-    }
-    manager_->on_child_exited(info.si_pid, ExitInfo{info.si_code, info.si_status});
+// Every child the reaper collected: a service's, or (every_child) an
+// orphan reparented to us, which no service owns.
+void Supervisor::on_child_exited(const ChildExit& exit) {
+  if (!manager_) return;
+  // Whatever it printed last is read before its exit is acted on.
+  if (const Service* owner = manager_->owner_of(exit.pid)) {
+    auto log = logs_.find(owner->name());
+    if (log != logs_.end()) (void)log->second->drain();
   }
+  manager_->on_child_exited(exit.pid, ExitInfo{exit.code, exit.status});
 }
 
 void Supervisor::on_unit_state_changed(const Service& service, const StateChange& change) noexcept {

@@ -1,8 +1,10 @@
 // vermiliond's body: one sd-event loop that owns the kernel-facing pieces
-// (signals, the notify socket, every service's log pipe, the real system
-// calls) and feeds their events to the manager. main() only parses options
-// into SupervisorOptions and calls run(); tests and benchmarks build a
-// Supervisor in-process and drive its loop.
+// (child exits, signals, the notify socket, every service's log pipe, the
+// real system calls) and feeds their events to the manager. main() sets up
+// the process (process_setup.h), parses options into SupervisorOptions and
+// calls run(); tests and benchmarks build a Supervisor in-process and drive
+// its loop. The Supervisor itself changes no process-wide state: what it may
+// do to the process (reap every child, take signals) the options say.
 #pragma once
 
 #include <systemd/sd-event.h>
@@ -17,6 +19,7 @@
 
 #include "units/bridge_unit.h"
 #include "broker/broker.h"
+#include "platform/child_reaper.h"
 #include "platform/event_source.h"
 #include "link/link_server.h"
 #include "exec/linux_system_ops.h"
@@ -34,11 +37,16 @@ class JournalWriter;
 
 struct SupervisorOptions {
   RuntimeScope scope = RuntimeScope::system;
-  std::vector<std::string> unit_dirs;  // search path, first wins
-  // Where *.policy files live; empty: the defaults for the scope.
+  // vermiliond's own environment as main() read it: the user manager's
+  // home, XDG directories and runtime dir, LANG for services,
+  // JOURNAL_STREAM for our log. Empty: the defaults (runtime_scope.h).
+  ProcessEnvironment environment;
+  // Search path, first wins; empty: the defaults for the scope (unit_loader.h).
+  std::vector<std::string> unit_dirs;
+  // Where *.policy files live; empty: the defaults for the scope (policy_loader.h).
   std::vector<std::string> policy_dirs;
   // Holds the notify socket. Default: /run/vermilion (system) or
-  // $XDG_RUNTIME_DIR/vermilion (user).
+  // <the identity's runtime dir>/vermilion (user).
   std::string runtime_dir;
   LogLevel log_level = LogLevel::info;
   int log_fd = 2;  // where vermiliond's own log (and the audit trail) goes
@@ -50,17 +58,31 @@ struct SupervisorOptions {
   // (bridge_unit.h), unless a unit file of that name replaces or masks it.
   // Off by default: in-process tests and benchmarks run without a bridge.
   std::optional<BridgeOptions> bridge;
+  // What main() made of the process (set_up_supervisor_process()). The
+  // defaults touch nothing process-wide, for a Supervisor inside another
+  // program: it reaps only the processes it forked, leaving the program's
+  // own children to it, and leaves every signal alone.
+  //   reap = every_child: the process is a child subreaper with SIGCHLD
+  //     blocked; every child, orphans included, is ours to reap.
+  //   handle_signals: SIGTERM and SIGINT (blocked) stop every service and
+  //     end run(); SIGHUP reloads.
+  ReapScope reap = ReapScope::forked_children;
+  bool handle_signals = false;
 };
 
 class Supervisor final : public ManagerObserver, private SpawnHook {
  public:
+  // Returns 0 or -errno: -EBUSY when the options claim signals (reap =
+  // every_child, handle_signals) that are not blocked; other errors come
+  // from the runtime directory, the notify socket and process control.
   [[nodiscard]] static int create(SupervisorOptions options, std::unique_ptr<Supervisor>& out);
   ~Supervisor() override;
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
 
   // Loads units, starts the boot units, and runs until SIGTERM/SIGINT has
-  // stopped every service. Returns the exit status for main().
+  // stopped every service (so needs handle_signals). Returns the exit
+  // status for main().
   [[nodiscard]] int run();
 
   // For in-process callers: load units and start boot units without running.
@@ -91,7 +113,7 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept override;
 
   static int on_signal(sd_event_source* source, const struct signalfd_siginfo* info, void* self);
-  void reap_children();
+  void on_child_exited(const ChildExit& exit);
   int log_fd_for(const std::string& unit);
   void report_bridge_unit();  // after loading: built-in, replaced or masked
   void report(const Diagnostics& diags);
@@ -105,6 +127,7 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   Logger logger_;
   EventLoopPtr loop_;
   std::unique_ptr<SdEventPort> port_;
+  std::unique_ptr<ChildReaper> reaper_;
   std::unique_ptr<LinuxSystemOps> ops_;
   std::unique_ptr<JournalWriter> journal_;
   std::unique_ptr<UnitSource> source_;

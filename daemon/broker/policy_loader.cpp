@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -56,19 +55,9 @@ bool read_policy_file(const std::string& path, std::string& text, std::string& e
 
 }  // namespace
 
-std::vector<std::string> default_policy_dirs(RuntimeScope scope, std::string_view xdg_config_home,
-                                             std::string_view home) {
-  if (scope == RuntimeScope::system) return {"/etc/vermilion/policy", "/usr/lib/vermilion/policy"};
-  std::string base = !xdg_config_home.empty() && xdg_config_home.front() == '/'
-                         ? std::string(xdg_config_home)
-                         : std::string(home) + "/.config";
-  return {base + "/vermilion/policy"};
-}
-
-std::vector<std::string> default_policy_dirs(RuntimeScope scope) {
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  const char* home = std::getenv("HOME");
-  return default_policy_dirs(scope, xdg ? xdg : "", home ? home : "");
+std::vector<std::string> default_policy_dirs(const RuntimeIdentity& identity) {
+  if (identity.scope == RuntimeScope::system) return {"/etc/vermilion/policy", "/usr/lib/vermilion/policy"};
+  return {identity.config_home + "/vermilion/policy"};
 }
 
 PolicySet load_policies(const std::vector<std::string>& dirs, Diagnostics& diags) {

@@ -15,13 +15,9 @@
 namespace vermilion {
 
 // system: /etc/vermilion/policy, /usr/lib/vermilion/policy.
-// user: $XDG_CONFIG_HOME/vermilion/policy (default $HOME/.config/...). Reads
-// the environment; main() calls it once.
-[[nodiscard]] std::vector<std::string> default_policy_dirs(RuntimeScope scope);
-// The same from explicit values (tests): xdg_config_home is used when
-// absolute, else home + "/.config".
-[[nodiscard]] std::vector<std::string> default_policy_dirs(RuntimeScope scope, std::string_view xdg_config_home,
-                                                           std::string_view home);
+// user: identity.config_home/vermilion/policy ($XDG_CONFIG_HOME, default
+// ~/.config: runtime_scope.h).
+[[nodiscard]] std::vector<std::string> default_policy_dirs(const RuntimeIdentity& identity);
 
 // Loads every policy file found. A directory that does not exist is skipped
 // quietly (the defaults often do not); any other problem with a directory or

@@ -231,6 +231,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   if (pid < 0) return -errno;
   if (pid == 0) run_exec_child(plan);
 
+  if (options_.reaper) options_.reaper->forked(pid);
   if (scope) scope->on_spawned(pid);
   out.pid = pid;
   // Only fails on kernels without pidfds; signals then fall back to the PID.

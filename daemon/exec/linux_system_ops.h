@@ -1,10 +1,10 @@
 // The real SystemOps: fork/exec of service processes on Linux, pidfds for
 // signals, cgroup v2 or session-based process scopes, RuntimeDirectory=.
 //
-// Never reaps and never touches SIGCHLD: the supervisor reaps every child
-// itself (waitid(P_ALL) as child subreaper). That also makes fork +
-// pidfd_open race-free: the child cannot be reaped, and its PID reused,
-// before the event loop runs again.
+// Never reaps and never touches SIGCHLD: it tells the supervisor's
+// ChildReaper of every fork, and the reaper collects the child from the
+// event loop. That also makes fork + pidfd_open race-free: the child cannot
+// be reaped, and its PID reused, before the event loop runs again.
 #pragma once
 
 #include <sys/types.h>
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "platform/cgroup.h"
+#include "platform/child_reaper.h"
 #include "units/runtime_scope.h"
 #include "exec/system_ops.h"
 
@@ -32,6 +33,8 @@ struct LinuxSystemOpsOptions {
   std::string runtime_root;
   // The supervisor's own LANG, handed on to services.
   std::optional<std::string> lang;
+  // Told of every child forked; may be null (then the caller reaps).
+  ChildReaper* reaper = nullptr;
 };
 
 class LinuxSystemOps final : public SystemOps {

@@ -5,20 +5,20 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 namespace vermilion {
 namespace {
 
 // JOURNAL_STREAM="dev:ino" names the journal stream our stderr is, if any.
-bool stderr_is_journal(int fd) {
-  const char* stream = std::getenv("JOURNAL_STREAM");
+// It is inherited by whatever we run with stderr redirected elsewhere, so
+// the fd itself must be that stream.
+bool is_journal_stream(int fd, const std::optional<std::string>& stream) {
   if (!stream) return false;
   struct stat st {};
   if (fstat(fd, &st) < 0) return false;
   unsigned long long dev = 0, ino = 0;
-  if (std::sscanf(stream, "%llu:%llu", &dev, &ino) != 2) return false;
+  if (std::sscanf(stream->c_str(), "%llu:%llu", &dev, &ino) != 2) return false;
   return st.st_dev == dev && st.st_ino == ino;
 }
 
@@ -32,8 +32,8 @@ std::optional<LogLevel> parse_log_level(std::string_view text) {
   return std::nullopt;
 }
 
-Logger::Logger(LogLevel max_level, int fd)
-    : max_level_(max_level), fd_(fd), journal_prefixes_(stderr_is_journal(fd)) {}
+Logger::Logger(LogLevel max_level, int fd, const std::optional<std::string>& journal_stream)
+    : max_level_(max_level), fd_(fd), journal_prefixes_(is_journal_stream(fd, journal_stream)) {}
 
 void Logger::log(LogLevel level, std::string_view message) const {
   if (!enabled(level)) return;

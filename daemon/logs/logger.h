@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace vermilion {
@@ -14,7 +15,10 @@ enum class LogLevel { error = 3, warning = 4, info = 6, debug = 7 };
 
 class Logger {
  public:
-  explicit Logger(LogLevel max_level, int fd = 2);
+  // Lines go to fd with one write(2) each. journal_stream is
+  // $JOURNAL_STREAM as main() read it ("DEV:INODE"): when it names fd,
+  // lines carry "<N>" priority prefixes.
+  explicit Logger(LogLevel max_level, int fd = 2, const std::optional<std::string>& journal_stream = std::nullopt);
   [[nodiscard]] bool enabled(LogLevel level) const { return level <= max_level_; }
   void log(LogLevel level, std::string_view message) const;
   void error(std::string_view m) const { log(LogLevel::error, m); }

@@ -472,8 +472,9 @@ void Service::forget_main() {
 }
 
 // The adopted main process ended. If it is our child after all (reparented to
-// us, the subreaper), SIGCHLD brings its status; otherwise its parent reaped
-// it and the status is lost: like systemd, count it as a clean exit.
+// us, the subreaper), the supervisor's reaper brings its status; otherwise its
+// parent reaped it and the status is lost: like systemd, count it as a clean
+// exit.
 void Service::on_adopted_main_readable() {
   adopted_main_watch_.reset();
   if (main_gone() || env_.ops.is_own_child(main_)) return;

@@ -1,7 +1,6 @@
 #include "units/bridge_unit.h"
 
 #include <cstdio>
-#include <cstdlib>
 
 namespace vermilion {
 
@@ -51,17 +50,16 @@ std::string bridge_unit_text(const BridgeOptions& options, RuntimeScope scope) {
   return text;
 }
 
-std::vector<std::string> bridge_environment_from_process(RuntimeScope scope) {
+std::vector<std::string> bridge_environment(RuntimeScope scope, const ProcessEnvironment& env) {
   std::vector<std::string> out;
-  auto pass = [&out](const char* name) {
-    const char* value = std::getenv(name);
-    if (value != nullptr && value[0] != '\0') out.push_back(std::string(name) + "=" + value);
+  auto pass = [&out](const char* name, const std::optional<std::string>& value) {
+    if (value) out.push_back(std::string(name) + "=" + *value);
   };
   if (scope == RuntimeScope::system) {
-    pass("DBUS_SYSTEM_BUS_ADDRESS");
+    pass("DBUS_SYSTEM_BUS_ADDRESS", env.dbus_system_bus_address);
   } else {
-    pass("DBUS_SESSION_BUS_ADDRESS");
-    pass("XDG_RUNTIME_DIR");
+    pass("DBUS_SESSION_BUS_ADDRESS", env.dbus_session_bus_address);
+    pass("XDG_RUNTIME_DIR", env.xdg_runtime_dir);
   }
   return out;
 }

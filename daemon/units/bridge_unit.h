@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "units/process_environment.h"
 #include "units/runtime_scope.h"
 
 namespace vermilion {
@@ -25,7 +26,7 @@ struct BridgeOptions {
   std::string executable;  // absolute path of vermilion-bridge
   // "NAME=value" assignments set in the bridge's environment (services start
   // with a fresh one); main() passes vermiliond's own bus addresses through
-  // with bridge_environment_from_process().
+  // with bridge_environment().
   std::vector<std::string> environment;
 };
 
@@ -40,10 +41,11 @@ struct BridgeOptions {
 // Values are quoted so that they load back exactly, whatever they contain.
 [[nodiscard]] std::string bridge_unit_text(const BridgeOptions& options, RuntimeScope scope);
 
-// The variables the bridge needs to find its bus, as set in this process:
-// DBUS_SYSTEM_BUS_ADDRESS (system scope), or DBUS_SESSION_BUS_ADDRESS and
-// XDG_RUNTIME_DIR (user scope). Unset or empty ones are left out.
-[[nodiscard]] std::vector<std::string> bridge_environment_from_process(RuntimeScope scope);
+// The variables the bridge needs to find its bus, as vermiliond's own
+// environment has them: DBUS_SYSTEM_BUS_ADDRESS (system scope), or
+// DBUS_SESSION_BUS_ADDRESS and XDG_RUNTIME_DIR (user scope), as
+// "NAME=value". Ones `env` lacks are left out.
+[[nodiscard]] std::vector<std::string> bridge_environment(RuntimeScope scope, const ProcessEnvironment& env);
 
 // One word of a unit file value, in double quotes, that quoted_words.h
 // splits back into exactly `text`: backslash and double quote escaped,

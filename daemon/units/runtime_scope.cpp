@@ -4,20 +4,11 @@
 #include <unistd.h>
 
 #include <climits>
-#include <cstdlib>
 #include <vector>
 
 namespace vermilion {
-namespace {
 
-std::string env_or(const char* name, std::string fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && value[0] != '\0' ? std::string(value) : std::move(fallback);
-}
-
-}  // namespace
-
-RuntimeIdentity RuntimeIdentity::current(RuntimeScope scope) {
+RuntimeIdentity RuntimeIdentity::current(RuntimeScope scope, const ProcessEnvironment& env) {
   RuntimeIdentity id;
   id.scope = scope;
   char host[HOST_NAME_MAX + 1] = {};
@@ -41,8 +32,10 @@ RuntimeIdentity RuntimeIdentity::current(RuntimeScope scope) {
   } else {
     id.user_name = std::to_string(id.uid);
   }
-  id.home = env_or("HOME", id.home);
-  id.runtime_dir = env_or("XDG_RUNTIME_DIR", "/run/user/" + std::to_string(id.uid));
+  id.home = env.home.value_or(id.home);
+  id.runtime_dir = env.xdg_runtime_dir.value_or("/run/user/" + std::to_string(id.uid));
+  id.config_home = env.xdg_config_home.value_or(id.home + "/.config");
+  id.data_home = env.xdg_data_home.value_or(id.home + "/.local/share");
   return id;
 }
 

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -76,17 +75,11 @@ std::vector<std::string> directory_entries(const std::string& dir) {
   return names;
 }
 
-std::string env_or(const char* name, std::string fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && value[0] == '/' ? std::string(value) : std::move(fallback);
-}
-
 }  // namespace
 
 std::vector<std::string> default_unit_dirs(RuntimeScope scope, const RuntimeIdentity& identity) {
   if (scope == RuntimeScope::system) return {"/etc/vermilion/system", "/usr/lib/vermilion/system"};
-  return {env_or("XDG_CONFIG_HOME", identity.home + "/.config") + "/vermilion/user",
-          env_or("XDG_DATA_HOME", identity.home + "/.local/share") + "/vermilion/user"};
+  return {identity.config_home + "/vermilion/user", identity.data_home + "/vermilion/user"};
 }
 
 UnitLoader::UnitLoader(std::vector<std::string> search_path, RuntimeIdentity identity)

@@ -16,8 +16,9 @@
 namespace vermilion {
 
 // system: /etc/vermilion/system, /usr/lib/vermilion/system.
-// user: $XDG_CONFIG_HOME/vermilion/user (default ~/.config/vermilion/user),
-// then $XDG_DATA_HOME/vermilion/user (default ~/.local/share/vermilion/user).
+// user: identity.config_home/vermilion/user, then
+// identity.data_home/vermilion/user ($XDG_CONFIG_HOME and $XDG_DATA_HOME,
+// defaults ~/.config and ~/.local/share: runtime_scope.h).
 [[nodiscard]] std::vector<std::string> default_unit_dirs(RuntimeScope scope, const RuntimeIdentity& identity);
 
 class UnitLoader {

@@ -225,6 +225,7 @@ TEST_F(BrokerBridgeApiTest, WatchersHearReloadedAfterEveryReload) {
   oneshot("r", "watch 1 mreloadw 1 derive 1 list mreload 2");
   policy("w.policy", "[Grant]\nTo=w\nCapability=manager\nRights=watch\n");
   policy("r.policy", "[Grant]\nTo=r\nCapability=manager\nRights=list watch reload\n");
+  as_main_process_ = true;  // SIGHUP is the process's
   boot();
   ASSERT_TRUE(started("w"));
   ASSERT_TRUE(wait_log("w.service", "waiting Reloaded"));

@@ -126,6 +126,7 @@ TEST_F(BrokerRevocationTest, PolicyReloadRevokesWhatIsNoLongerGranted) {
   simple("a", "derive 2 status wait Revoked 2 status 2 web status 3 web services 1 list");
   policy("20-web.policy", "[Grant]\nTo=a\nCapability=service:web\nRights=status\n");
   policy("10-manager.policy", "[Grant]\nTo=a\nCapability=manager\nRights=list\n");
+  as_main_process_ = true;  // SIGHUP is the process's
   boot();
   ASSERT_TRUE(started("web"));
   ASSERT_TRUE(started("a"));

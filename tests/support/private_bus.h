@@ -23,7 +23,8 @@
 // PR_SET_PDEATHSIG(SIGKILL): it dies with the thread that made the fixture
 // (gtest's main thread), so a crashed test leaves no daemon behind. The
 // destructor kills it through a pidfd and reaps it; if someone else reaped
-// it first (an in-process Supervisor reaps P_ALL) that is fine too.
+// it first (an in-process Supervisor set up as main() is, which reaps every
+// child) that is fine too.
 #pragma once
 
 #include <fcntl.h>

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "process_setup.h"
 #include "supervisor.h"
 #include "temp_dir.h"
 
@@ -68,6 +70,11 @@ class SupervisorFixture : public ::testing::Test {
       EXPECT_TRUE(supervisor_->shutdown(kWait)) << "every service stops";
     }
     supervisor_.reset();
+    if (as_main_process_) {
+      // What set_up_supervisor_process() did, undone for the next test.
+      prctl(PR_SET_CHILD_SUBREAPER, 0);
+      sigprocmask(SIG_SETMASK, &saved_mask_, nullptr);
+    }
     if (log_fd_ >= 0) {
       ::close(log_fd_);
       std::fputs(daemon_log().c_str(), stderr);
@@ -106,6 +113,10 @@ class SupervisorFixture : public ::testing::Test {
     // and is echoed to stderr when the test ends.
     log_fd_ = ::open(scratch_.file("vermiliond.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     options.log_fd = log_fd_;
+    if (as_main_process_) {
+      sigprocmask(SIG_SETMASK, nullptr, &saved_mask_);
+      EXPECT_EQ(set_up_supervisor_process(options), 0);
+    }
     EXPECT_EQ(Supervisor::create(options, supervisor_), 0);
     supervisor_->start();
     return *supervisor_;
@@ -161,6 +172,13 @@ class SupervisorFixture : public ::testing::Test {
   BrokerLimits broker_limits_;  // set before boot() to test quotas
   RuntimeScope scope_ = RuntimeScope::system;  // set before boot()
   std::optional<BridgeOptions> bridge_;       // set before boot(): supervise a bridge
+  // Set before boot(): the test process is set up as vermiliond's main()
+  // sets up its own (a child subreaper; SIGCHLD, SIGTERM, SIGINT, SIGHUP
+  // blocked and taken by the supervisor), for tests that signal themselves
+  // as an admin signals the daemon, or need orphans reparented to them.
+  // The supervisor then reaps every child of the test. Undone at TearDown.
+  bool as_main_process_ = false;
+  sigset_t saved_mask_{};
   int log_fd_ = -1;
   std::unique_ptr<Supervisor> supervisor_;
 };

@@ -136,14 +136,22 @@ TEST_F(PolicyLoaderTest, UnreadableEntriesAreErrors) {
 }
 
 TEST(PolicyDirs, Defaults) {
-  EXPECT_EQ(default_policy_dirs(RuntimeScope::system, "/x", "/home/u"),
+  RuntimeIdentity id;
+  id.scope = RuntimeScope::system;
+  id.config_home = "/x";
+  EXPECT_EQ(default_policy_dirs(id),
             (std::vector<std::string>{"/etc/vermilion/policy", "/usr/lib/vermilion/policy"}));
-  EXPECT_EQ(default_policy_dirs(RuntimeScope::user, "/home/u/cfg", "/home/u"),
-            std::vector<std::string>{"/home/u/cfg/vermilion/policy"});
-  EXPECT_EQ(default_policy_dirs(RuntimeScope::user, "", "/home/u"),
-            std::vector<std::string>{"/home/u/.config/vermilion/policy"});
-  EXPECT_EQ(default_policy_dirs(RuntimeScope::user, "relative", "/home/u"),
-            std::vector<std::string>{"/home/u/.config/vermilion/policy"});
+  id.scope = RuntimeScope::user;
+  id.config_home = "/home/u/cfg";
+  EXPECT_EQ(default_policy_dirs(id), std::vector<std::string>{"/home/u/cfg/vermilion/policy"});
+}
+
+TEST(PolicyDirs, UserDefaultFollowsTheXdgRule) {
+  // Relative and empty XDG_CONFIG_HOME are ignored (runtime_scope_test has
+  // the rule itself): the policies are then under HOME/.config.
+  const char* envp[] = {"HOME=/home/u", "XDG_CONFIG_HOME=relative", nullptr};
+  auto id = RuntimeIdentity::current(RuntimeScope::user, ProcessEnvironment::parse(envp));
+  EXPECT_EQ(default_policy_dirs(id), std::vector<std::string>{"/home/u/.config/vermilion/policy"});
 }
 
 }  // namespace

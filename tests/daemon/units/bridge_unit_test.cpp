@@ -95,19 +95,22 @@ TEST(BridgeUnit, Quoting) {
 }
 
 TEST(BridgeUnit, EnvironmentPassedThroughDependsOnScope) {
-  ::setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/tmp/system", 1);
-  ::setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/tmp/session", 1);
-  ::setenv("XDG_RUNTIME_DIR", "", 1);
-  EXPECT_EQ(bridge_environment_from_process(RuntimeScope::system),
+  const char* both[] = {"DBUS_SYSTEM_BUS_ADDRESS=unix:path=/tmp/system",
+                        "DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/session", "XDG_RUNTIME_DIR=", nullptr};
+  ProcessEnvironment env = ProcessEnvironment::parse(both);
+  EXPECT_EQ(bridge_environment(RuntimeScope::system, env),
             (std::vector<std::string>{"DBUS_SYSTEM_BUS_ADDRESS=unix:path=/tmp/system"}));
-  EXPECT_EQ(bridge_environment_from_process(RuntimeScope::user),
+  EXPECT_EQ(bridge_environment(RuntimeScope::user, env),
             (std::vector<std::string>{"DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/session"}));
-  ::setenv("XDG_RUNTIME_DIR", "/run/user/7", 1);
-  ::unsetenv("DBUS_SESSION_BUS_ADDRESS");
-  EXPECT_EQ(bridge_environment_from_process(RuntimeScope::user),
-            (std::vector<std::string>{"XDG_RUNTIME_DIR=/run/user/7"}));
-  ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
-  EXPECT_TRUE(bridge_environment_from_process(RuntimeScope::system).empty());
+
+  const char* runtime_only[] = {"XDG_RUNTIME_DIR=/run/user/7", nullptr};
+  env = ProcessEnvironment::parse(runtime_only);
+  EXPECT_EQ(bridge_environment(RuntimeScope::user, env), (std::vector<std::string>{"XDG_RUNTIME_DIR=/run/user/7"}));
+  EXPECT_TRUE(bridge_environment(RuntimeScope::system, env).empty());
+
+  const char* relative_runtime[] = {"XDG_RUNTIME_DIR=run/user/7", nullptr};
+  EXPECT_TRUE(bridge_environment(RuntimeScope::user, ProcessEnvironment::parse(relative_runtime)).empty())
+      << "a relative XDG_RUNTIME_DIR is no runtime dir, for the bridge too";
 }
 
 }  // namespace

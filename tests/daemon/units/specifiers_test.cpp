@@ -48,20 +48,5 @@ TEST(Specifiers, UnknownIsReported) {
   EXPECT_FALSE(r.expand("%\xff").ok());
 }
 
-TEST(RuntimeIdentity, SystemIsRoot) {
-  auto id = RuntimeIdentity::current(RuntimeScope::system);
-  EXPECT_EQ(id.user_name, "root");
-  EXPECT_EQ(id.uid, 0u);
-  EXPECT_EQ(id.runtime_dir, "/run");
-  EXPECT_FALSE(id.host_name.empty());
-}
-
-TEST(RuntimeIdentity, UserComesFromProcess) {
-  auto id = RuntimeIdentity::current(RuntimeScope::user);
-  EXPECT_EQ(id.uid, getuid());
-  EXPECT_FALSE(id.user_name.empty());
-  EXPECT_FALSE(id.runtime_dir.empty());
-}
-
 }  // namespace
 }  // namespace vermilion

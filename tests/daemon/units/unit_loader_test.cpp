@@ -286,11 +286,10 @@ TEST(DefaultUnitDirs, SystemAndUser) {
   auto id = test_identity();
   EXPECT_EQ(default_unit_dirs(RuntimeScope::system, id),
             (std::vector<std::string>{"/etc/vermilion/system", "/usr/lib/vermilion/system"}));
-  id.home = "/home/u";
-  auto user = default_unit_dirs(RuntimeScope::user, id);
-  ASSERT_EQ(user.size(), 2u);
-  EXPECT_TRUE(user[0].ends_with("/vermilion/user"));
-  EXPECT_TRUE(user[1].ends_with("/vermilion/user"));
+  id.config_home = "/home/u/cfg";
+  id.data_home = "/home/u/.local/share";
+  EXPECT_EQ(default_unit_dirs(RuntimeScope::user, id),
+            (std::vector<std::string>{"/home/u/cfg/vermilion/user", "/home/u/.local/share/vermilion/user"}));
 }
 
 }  // namespace

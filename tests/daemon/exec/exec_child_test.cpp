@@ -1,0 +1,257 @@
+// run_exec_child() in real forked children, execing the probe helper
+// (tests/helpers/probe.c), which reports what it was started with.
+#include "exec/exec_child.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/unique_fd.h"
+#include "exec/exit_status.h"
+#include "temp_dir.h"
+
+namespace vermilion {
+namespace {
+
+using testing::TempDir;
+
+const std::string kProbe = std::string(VERMILION_TEST_HELPER_DIR) + "/vermilion-test-probe";
+
+// Strings the plan points into, kept alive by the test.
+struct Words {
+  explicit Words(std::vector<std::string> words) : strings(std::move(words)) {
+    for (auto& s : strings) pointers.push_back(s.data());
+    pointers.push_back(nullptr);
+  }
+  std::vector<std::string> strings;
+  std::vector<char*> pointers;
+};
+
+struct Outcome {
+  pid_t pid = -1;
+  int status = -1;     // wait status
+  std::string output;  // stdout and stderr, through the log pipe
+
+  [[nodiscard]] int exit_code() const { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+  [[nodiscard]] bool has_line(const std::string& line) const {
+    std::istringstream lines(output);
+    for (std::string l; std::getline(lines, l);)
+      if (l == line) return true;
+    return false;
+  }
+};
+
+class ExecChildTest : public ::testing::Test {
+ protected:
+  ExecChildTest() : argv_({kProbe, "report"}), env_({"FOO=bar"}) {
+    plan_.service_name = "test.service";
+    plan_.program = kProbe.c_str();
+    plan_.program_as_written = kProbe.c_str();
+    plan_.argv = argv_.pointers.data();
+    plan_.envp = env_.pointers.data();
+  }
+
+  // Forks, lets `in_child` change the child first (what the supervisor's
+  // process would be like), runs the plan, and collects the output and the
+  // exit status. Output goes through a pipe, as to the journal.
+  Outcome run(const std::function<void()>& in_child = {}) {
+    fd_pair log;
+    EXPECT_EQ(make_pipe(log), 0);
+    plan_.log_fd = log.second.get();
+    Outcome out;
+    out.pid = fork();
+    if (out.pid == 0) {
+      if (in_child) in_child();
+      run_exec_child(plan_);
+    }
+    log.second.reset();
+    char buffer[4096];
+    for (ssize_t n; (n = read(log.first.get(), buffer, sizeof buffer)) > 0;)
+      out.output.append(buffer, static_cast<std::size_t>(n));
+    EXPECT_EQ(waitpid(out.pid, &out.status, 0), out.pid);
+    return out;
+  }
+
+  Words argv_, env_;
+  ExecChildPlan plan_;
+};
+
+TEST_F(ExecChildTest, ExecsTheProgramWithItsArgumentsAndOnlyItsEnvironment) {
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("arg=" + kProbe));
+  EXPECT_TRUE(out.has_line("arg=report"));
+  EXPECT_TRUE(out.has_line("env=FOO=bar"));
+  EXPECT_EQ(out.output.find("env=PATH="), std::string::npos) << "nothing from the parent's environment";
+}
+
+TEST_F(ExecChildTest, OnlyStdioAndThePassedFdsSurvive) {
+  int leaked = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC: close_range must get it
+  ASSERT_GE(leaked, 0);
+  fd_pair first, second;
+  ASSERT_EQ(make_pipe(first), 0);
+  ASSERT_EQ(make_pipe(second), 0);
+  const int pass[] = {second.first.get(), first.first.get()};
+  plan_.pass_fds = pass;
+  plan_.pass_fd_count = 2;
+  Outcome out = run();
+  ::close(leaked);
+  EXPECT_TRUE(out.has_line("fds=0,1,2,3,4")) << out.output;
+}
+
+TEST_F(ExecChildTest, TheProcessIsSetUpAsPlanned) {
+  ExecLimitPlan limit{RLIMIT_NOFILE, {100, 200}};
+  plan_.limits = &limit;
+  plan_.limit_count = 1;
+  plan_.umask = 0027;
+  plan_.working_directory = "/tmp";
+  plan_.no_new_privileges = true;
+  // The supervisor's own process blocks and ignores signals: none of that
+  // reaches the service.
+  Outcome out = run([] {
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, nullptr);
+    signal(SIGUSR1, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+  });
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("nofile=100:200")) << out.output;
+  EXPECT_TRUE(out.has_line("umask=0027"));
+  EXPECT_TRUE(out.has_line("cwd=/tmp"));
+  EXPECT_TRUE(out.has_line("nnp=1"));
+  EXPECT_TRUE(out.has_line("sid_is_pid=1")) << "a session of its own";
+  EXPECT_TRUE(out.has_line("blocked=0"));
+  EXPECT_TRUE(out.has_line("ignored=0"));
+}
+
+TEST_F(ExecChildTest, ListenPidIsTheChildsOwn) {
+  Words env({"LISTEN_FDS=0", "LISTEN_PID=" + std::string(15, '0')});
+  plan_.envp = env.pointers.data();
+  plan_.listen_pid_value = env.strings[1].data() + std::string("LISTEN_PID=").size();
+  Outcome out = run();
+  EXPECT_TRUE(out.has_line("env=LISTEN_PID=" + std::to_string(out.pid))) << out.output;
+}
+
+TEST_F(ExecChildTest, JoiningTheScopeWritesZeroToItsProcsFile) {
+  fd_pair procs;  // stands for cgroup.procs
+  ASSERT_EQ(make_pipe(procs), 0);
+  plan_.cgroup_procs_fd = procs.second.get();
+  Outcome out = run();
+  procs.second.reset();
+  char buffer[8] = {};
+  EXPECT_EQ(read(procs.first.get(), buffer, sizeof buffer), 1);
+  EXPECT_STREQ(buffer, "0");
+  EXPECT_EQ(out.exit_code(), 0);
+}
+
+TEST_F(ExecChildTest, AProgramThatWasNotFoundExitsWithExecStatusAndSaysSo) {
+  plan_.program = nullptr;
+  plan_.program_lookup_errno = ENOENT;
+  plan_.program_as_written = "no-such-program";
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::exec));
+  EXPECT_EQ(out.output, "vermiliond: test.service: failed to execute no-such-program: No such file or directory\n");
+}
+
+TEST_F(ExecChildTest, ExecveFailureIsTheExecStatusToo) {
+  TempDir dir;
+  dir.write("not-executable", "#!/bin/sh\n");
+  std::string path = dir.file("not-executable");
+  plan_.program = path.c_str();
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::exec));
+  EXPECT_EQ(out.output, "vermiliond: test.service: failed to execute " + path + ": Permission denied\n");
+}
+
+TEST_F(ExecChildTest, AMissingWorkingDirectoryFailsUnlessOptional) {
+  plan_.working_directory = "/nonexistent-vermilion-dir";
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::chdir));
+  EXPECT_NE(out.output.find("failed to change directory to /nonexistent-vermilion-dir"), std::string::npos)
+      << out.output;
+
+  plan_.working_directory_optional = true;  // WorkingDirectory=-/...
+  out = run();
+  EXPECT_EQ(out.exit_code(), 0);
+  EXPECT_TRUE(out.has_line("cwd=/"));
+}
+
+TEST_F(ExecChildTest, ACredentialFailureFoundBeforeForkIsReportedWithItsStatus) {
+  plan_.credential_failure_status = static_cast<int>(ExecExitStatus::user);
+  plan_.credential_failure_errno = ESRCH;
+  plan_.credential_failure_what = "determine user nobody-here";
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 217);
+  EXPECT_EQ(out.output, "vermiliond: test.service: failed to determine user nobody-here: No such process\n");
+}
+
+TEST_F(ExecChildTest, CredentialsChangeToThePlannedUser) {
+  if (geteuid() != 0) GTEST_SKIP() << "changing user needs root";
+  const gid_t groups[] = {65534};
+  plan_.change_credentials = true;
+  plan_.set_groups = true;
+  plan_.uid = 65534;
+  plan_.gid = 65534;
+  plan_.groups = groups;
+  plan_.group_count = 1;
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("uid=65534"));
+  EXPECT_TRUE(out.has_line("gid=65534"));
+  EXPECT_TRUE(out.has_line("groups=65534"));
+}
+
+class ExecChildOutputTest : public ExecChildTest {
+ protected:
+  ExecChildOutputTest() {
+    argv_ = Words({kProbe, "echo", "to-stdout", "to-stderr"});
+    plan_.argv = argv_.pointers.data();
+  }
+  static std::string contents(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+};
+
+TEST_F(ExecChildOutputTest, JournalOutputGoesToTheLogPipeWithStderrAlongside) {
+  Outcome out = run();
+  EXPECT_EQ(out.output, "to-stdout\nto-stderr\n");
+}
+
+TEST_F(ExecChildOutputTest, FileOutputWritesFromTheStartAndAppendAppends) {
+  TempDir dir;
+  dir.write("out", "0123456789abcdefghijklmnop\n");
+  std::string path = dir.file("out");
+  plan_.standard_output = {OutputKind::file, path.c_str()};
+  plan_.standard_error = {OutputKind::file, path.c_str()};  // the same file: one offset
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0);
+  EXPECT_EQ(out.output, "") << "nothing to the journal";
+  EXPECT_EQ(contents(path), "to-stdout\nto-stderr\nklmnop\n") << "systemd's file: neither truncates nor appends";
+
+  plan_.standard_output = {OutputKind::append, path.c_str()};
+  plan_.standard_error = {OutputKind::null, nullptr};
+  out = run();
+  EXPECT_EQ(contents(path), "to-stdout\nto-stderr\nklmnop\nto-stdout\n");
+}
+
+TEST_F(ExecChildOutputTest, AnOutputFileThatCannotBeOpenedIsTheStdoutStatus) {
+  plan_.standard_output = {OutputKind::file, "/nonexistent-vermilion-dir/out"};
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::stdout_));
+}
+
+}  // namespace
+}  // namespace vermilion

@@ -1,0 +1,351 @@
+// The private link's methods (link_calls.cpp), called by a real sd-bus
+// client on the other end of the socketpair, both ends on one sd-event loop
+// in this process. The broker is real; what it controls is a fake that
+// records what was asked. Replies and signals are waited for on the loop.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error_names.h"
+#include "link/link_server.h"
+#include "loop_wait.h"
+#include "temp_dir.h"
+
+namespace vermilion {
+namespace {
+
+using testing::run_until;
+
+constexpr const char* kServiceInterface = "org.vermilion1.ServiceCapability";
+constexpr const char* kManagerInterface = "org.vermilion1.ManagerCapability";
+constexpr const char* kCapabilityInterface = "org.vermilion1.Capability";
+constexpr const char* kFdInterface = "org.vermilion1.FdCapability";
+
+class FakeControl final : public ServiceControl {
+ public:
+  std::optional<ServiceStatus> status(const std::string& name) override {
+    auto it = services.find(name);
+    if (it == services.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<ServiceStatus> list() override {
+    std::vector<ServiceStatus> out;
+    for (const auto& [_, s] : services) out.push_back(s);
+    return out;
+  }
+  std::string enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override {
+    if (!services.count(name)) return "no service " + name;
+    jobs.push_back({type, name, std::move(done)});
+    return "";
+  }
+  int kill(const std::string& name, int sig) override {
+    kills.emplace_back(name, sig);
+    return 1;
+  }
+  std::vector<LogLine> logs(const std::string& name, std::size_t lines) override {
+    asked_logs.emplace_back(name, lines);
+    return {LogLine{1, 1'700'000'000'000'000ULL, "started"}, LogLine{2, 1'700'000'000'000'001ULL, "bad \xff byte"}};
+  }
+  void reload_units() override { ++reloads; }
+
+  struct Job {
+    JobType type;
+    std::string name;
+    std::function<void(JobResult)> done;
+  };
+  std::map<std::string, ServiceStatus> services;
+  std::vector<Job> jobs;
+  std::vector<std::pair<std::string, int>> kills;
+  std::vector<std::pair<std::string, std::size_t>> asked_logs;
+  int reloads = 0;
+};
+
+// A reply (or error) to one call.
+class Reply {
+ public:
+  Reply() = default;
+  explicit Reply(sd_bus_message* m) : m_(sd_bus_message_ref(m)) {}
+  Reply(Reply&& other) noexcept : m_(std::exchange(other.m_, nullptr)) {}
+  Reply& operator=(Reply&& other) noexcept {
+    std::swap(m_, other.m_);
+    return *this;
+  }
+  ~Reply() { sd_bus_message_unref(m_); }
+  [[nodiscard]] bool arrived() const { return m_ != nullptr; }
+  [[nodiscard]] bool ok() const { return m_ && !sd_bus_message_is_method_error(m_, nullptr); }
+  [[nodiscard]] std::string error() const {
+    const sd_bus_error* e = m_ ? sd_bus_message_get_error(m_) : nullptr;
+    return e && e->name ? e->name : "";
+  }
+  [[nodiscard]] sd_bus_message* get() const { return m_; }
+
+ private:
+  sd_bus_message* m_ = nullptr;
+};
+
+class LinkCallsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServiceStatus web;
+    web.name = "web.service";
+    web.description = "The web server";
+    web.active_state = "active";
+    web.sub_state = "running";
+    web.result = "success";
+    web.main_pid = 42;
+    web.n_restarts = 2;
+    control_.services[web.name] = web;
+    ServiceStatus db = web;
+    db.name = "db.service";
+    db.description = "The database";
+    control_.services[db.name] = db;
+    data_.write("data", "granted contents");
+
+    // Slots follow policy order: 1 service:web, 2 manager, 3 fd:data.
+    PolicySet policy;
+    PolicyGrant service;
+    service.to = "panel.service";
+    service.kind = CapabilityKind::service;
+    service.object = "web.service";
+    service.rights = rights::status | rights::start | rights::logs | rights::kill;
+    service.badge = 7;
+    policy.grants.push_back(service);
+    PolicyGrant manager;
+    manager.to = "panel.service";
+    manager.kind = CapabilityKind::manager;
+    manager.rights = rights::list | rights::reload;
+    policy.grants.push_back(manager);
+    PolicyGrant fd;
+    fd.to = "panel.service";
+    fd.kind = CapabilityKind::fd;
+    fd.object = "data";
+    fd.rights = rights::use;
+    fd.fd = FdSpec{FdSpec::Type::file, data_.file("data"), FdSpec::FileMode::read, "data", 0666};
+    policy.grants.push_back(fd);
+    broker_.apply_policy(policy);
+
+    sd_event* e = nullptr;
+    ASSERT_GE(sd_event_new(&e), 0);
+    loop_.reset(e);
+    fd_pair pair;
+    ASSERT_EQ(make_socketpair(pair, AF_UNIX, SOCK_STREAM), 0);
+    ASSERT_EQ(LinkServer::create(loop_.get(), broker_, "panel.service", std::move(pair.second),
+                                 [this](LinkServer&, const std::string&) { closed_ = true; }, link_),
+              0);
+    // The child's end, as tests/helpers/link_client.c sets it up.
+    ASSERT_GE(sd_bus_new(&client_), 0);
+    ASSERT_GE(sd_bus_set_fd(client_, pair.first.get(), pair.first.get()), 0);
+    client_fd_ = std::move(pair.first);
+    ASSERT_GE(sd_bus_set_anonymous(client_, 1), 0);
+    ASSERT_GE(sd_bus_negotiate_fds(client_, 1), 0);
+    ASSERT_GE(sd_bus_start(client_), 0);
+    ASSERT_GE(sd_bus_attach_event(client_, loop_.get(), 0), 0);
+    ASSERT_GE(sd_bus_match_signal(client_, nullptr, nullptr, kLinkPath, kLinkInterface, nullptr,
+                                  &LinkCallsTest::on_signal, this),
+              0);
+  }
+  void TearDown() override {
+    if (client_) {
+      sd_bus_detach_event(client_);
+      sd_bus_flush_close_unref(client_);
+    }
+    (void)client_fd_.release();  // sd-bus closed it
+    link_.reset();
+  }
+
+  static int on_signal(sd_bus_message* m, void* self, sd_bus_error*) {
+    static_cast<LinkCallsTest*>(self)->signals_.push_back(sd_bus_message_get_member(m));
+    return 0;
+  }
+  static int on_reply(sd_bus_message* m, void* out, sd_bus_error*) {
+    *static_cast<Reply*>(out) = Reply(m);
+    return 0;
+  }
+
+  // Sends a call; its reply lands in `out` once the loop delivered it.
+  template <typename... Args>
+  void send(Reply& out, const std::string& path, const char* interface, const char* member, const char* types,
+            Args... args) {
+    sd_bus_message* m = nullptr;
+    ASSERT_GE(sd_bus_message_new_method_call(client_, &m, nullptr, path.c_str(), interface, member), 0);
+    if (types && *types) {
+      ASSERT_GE(sd_bus_message_append(m, types, args...), 0);
+    }
+    ASSERT_GE(sd_bus_call_async(client_, nullptr, m, &LinkCallsTest::on_reply, &out, 0), 0);
+    sd_bus_message_unref(m);
+  }
+  template <typename... Args>
+  Reply call(const std::string& path, const char* interface, const char* member, const char* types = "",
+             Args... args) {
+    Reply out;
+    send(out, path, interface, member, types, args...);
+    EXPECT_TRUE(run_until(loop_.get(), [&] { return out.arrived(); })) << member << ": no reply";
+    return out;
+  }
+  static std::string cap(Slot slot) { return capability_path(slot); }
+
+  testing::TempDir data_;
+  FakeControl control_;
+  Logger quiet_{LogLevel::error};
+  Broker broker_{control_, quiet_};
+  EventLoopPtr loop_;
+  std::unique_ptr<LinkServer> link_;
+  sd_bus* client_ = nullptr;
+  unique_fd client_fd_;
+  std::vector<std::string> signals_;
+  bool closed_ = false;
+};
+
+TEST_F(LinkCallsTest, ListCapabilitiesIsTheHoldersCList) {
+  Reply r = call(kLinkPath, kLinkInterface, "ListCapabilities");
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_GE(sd_bus_message_enter_container(r.get(), 'a', "(usssto)"), 0);
+  std::vector<std::string> rows;
+  uint32_t slot;
+  const char *kind, *object, *rights, *path;
+  uint64_t badge;
+  while (sd_bus_message_read(r.get(), "(usssto)", &slot, &kind, &object, &rights, &badge, &path) > 0)
+    rows.push_back(std::to_string(slot) + " " + kind + " " + object + " [" + rights + "] " + std::to_string(badge) +
+                   " " + path);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].rfind("1 service web.service [", 0), 0u) << rows[0];
+  EXPECT_NE(rows[0].find("] 7 /org/vermilion1/link/cap/1"), std::string::npos) << rows[0];
+  EXPECT_EQ(rows[1].rfind("2 manager", 0), 0u) << rows[1];
+  EXPECT_EQ(rows[2].rfind("3 fd data", 0), 0u) << rows[2];
+}
+
+TEST_F(LinkCallsTest, CapabilityPropertiesDescribeTheSlot) {
+  Reply r = call(cap(1), "org.freedesktop.DBus.Properties", "Get", "ss", kCapabilityInterface, "Object");
+  ASSERT_TRUE(r.ok()) << r.error();
+  const char* object = nullptr;
+  ASSERT_GE(sd_bus_message_read(r.get(), "v", "s", &object), 0);
+  EXPECT_STREQ(object, "web.service");
+  r = call(cap(1), "org.freedesktop.DBus.Properties", "Get", "ss", kCapabilityInterface, "Badge");
+  uint64_t badge = 0;
+  ASSERT_GE(sd_bus_message_read(r.get(), "v", "t", &badge), 0);
+  EXPECT_EQ(badge, 7u);
+}
+
+TEST_F(LinkCallsTest, StatusThroughAServiceCapability) {
+  Reply r = call(cap(1), kServiceInterface, "Status", "s", "web.service");
+  ASSERT_TRUE(r.ok()) << r.error();
+  const char *active, *sub, *result;
+  ASSERT_GE(sd_bus_message_read(r.get(), "sss", &active, &sub, &result), 0);
+  EXPECT_STREQ(active, "active");
+  EXPECT_STREQ(sub, "running");
+  EXPECT_STREQ(result, "success");
+  r = call(cap(1), kServiceInterface, "Status", "s", "");  // "" is the capability's own service
+  EXPECT_TRUE(r.ok()) << r.error();
+}
+
+TEST_F(LinkCallsTest, OnlyWhatTheCapabilityCoversIsAllowed) {
+  EXPECT_EQ(call(cap(1), kServiceInterface, "Status", "s", "db.service").error(), error_names::kAccessDenied)
+      << "another service";
+  EXPECT_EQ(call(cap(1), kServiceInterface, "Stop", "s", "web.service").error(), error_names::kAccessDenied)
+      << "a right not held";
+  EXPECT_TRUE(control_.jobs.empty());
+  Reply wrong_kind = call(cap(1), kManagerInterface, "ListServices");
+  EXPECT_FALSE(wrong_kind.ok()) << "a service capability has no manager methods";
+  Reply no_slot = call(cap(99), kServiceInterface, "Status", "s", "web.service");
+  EXPECT_FALSE(no_slot.ok()) << "no object for a slot this link does not hold";
+}
+
+TEST_F(LinkCallsTest, AJobIsAnsweredWhenItFinishes) {
+  Reply started;
+  send(started, cap(1), kServiceInterface, "Start", "s", "web");
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return !control_.jobs.empty(); }));
+  EXPECT_EQ(control_.jobs[0].type, JobType::start);
+  EXPECT_EQ(control_.jobs[0].name, "web.service") << "the name resolved by the broker";
+  EXPECT_FALSE(started.arrived()) << "no reply before the job is done";
+  control_.jobs[0].done(JobResult::done);
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return started.arrived(); }));
+  EXPECT_TRUE(started.ok()) << started.error();
+
+  Reply failed;
+  send(failed, cap(1), kServiceInterface, "Start", "s", "web.service");
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return control_.jobs.size() == 2; }));
+  control_.jobs[1].done(JobResult::failed);
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return failed.arrived(); }));
+  EXPECT_EQ(failed.error(), error_names::kJobFailed);
+}
+
+TEST_F(LinkCallsTest, KillChecksTheSignalThenKills) {
+  EXPECT_EQ(call(cap(1), kServiceInterface, "Kill", "si", "web.service", 0).error(), error_names::kInvalidArgs);
+  EXPECT_EQ(call(cap(1), kServiceInterface, "Kill", "si", "web.service", 4096).error(), error_names::kInvalidArgs);
+  EXPECT_TRUE(control_.kills.empty());
+  EXPECT_TRUE(call(cap(1), kServiceInterface, "Kill", "si", "web.service", SIGUSR1).ok());
+  ASSERT_EQ(control_.kills.size(), 1u);
+  EXPECT_EQ(control_.kills[0], (std::pair<std::string, int>{"web.service", SIGUSR1}));
+}
+
+TEST_F(LinkCallsTest, LogsAreValidUtf8Lines) {
+  Reply r = call(cap(1), kServiceInterface, "GetLogs", "su", "web.service", 10u);
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(control_.asked_logs.size(), 1u);
+  EXPECT_EQ(control_.asked_logs[0].second, 10u);
+  ASSERT_GE(sd_bus_message_enter_container(r.get(), 'a', "(ts)"), 0);
+  uint64_t when;
+  const char* text;
+  ASSERT_GT(sd_bus_message_read(r.get(), "(ts)", &when, &text), 0);
+  EXPECT_EQ(when, 1'700'000'000'000'000ULL);
+  EXPECT_STREQ(text, "started");
+  ASSERT_GT(sd_bus_message_read(r.get(), "(ts)", &when, &text), 0);
+  EXPECT_STREQ(text, "bad \\xff byte") << "output is bytes; D-Bus strings are UTF-8";
+}
+
+TEST_F(LinkCallsTest, ManagerCapabilityListsAndReloads) {
+  Reply r = call(cap(2), kManagerInterface, "ListServices");
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_GE(sd_bus_message_enter_container(r.get(), 'a', "(ssss)"), 0);
+  std::vector<std::string> names;
+  const char *name, *description, *active, *sub;
+  while (sd_bus_message_read(r.get(), "(ssss)", &name, &description, &active, &sub) > 0) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"db.service", "web.service"}));
+
+  EXPECT_TRUE(call(cap(2), kManagerInterface, "Reload").ok());
+  EXPECT_EQ(control_.reloads, 1);
+  EXPECT_EQ(call(cap(2), kManagerInterface, "Watch").error(), error_names::kAccessDenied) << "no watch right";
+}
+
+TEST_F(LinkCallsTest, DeriveRevokeAndDrop) {
+  Reply derived = call(cap(1), kCapabilityInterface, "Derive", "s", "status");
+  ASSERT_TRUE(derived.ok()) << derived.error();
+  uint32_t slot = 0;
+  const char* path = nullptr;
+  ASSERT_GE(sd_bus_message_read(derived.get(), "uo", &slot, &path), 0);
+  EXPECT_EQ(slot, 4u);
+  EXPECT_EQ(path, cap(4));
+  EXPECT_TRUE(call(cap(4), kServiceInterface, "Status", "s", "web.service").ok());
+  EXPECT_EQ(call(cap(4), kServiceInterface, "GetLogs", "su", "web.service", 1u).error(), error_names::kAccessDenied)
+      << "rights only shrink";
+  EXPECT_FALSE(call(cap(1), kCapabilityInterface, "Derive", "s", "status stop").ok()) << "nor grow";
+
+  // Revoking the original revokes what was derived from it; the holder is told.
+  EXPECT_TRUE(call(cap(1), kCapabilityInterface, "Revoke").ok());
+  EXPECT_TRUE(run_until(loop_.get(), [&] { return !signals_.empty(); }));
+  EXPECT_EQ(signals_[0], "Revoked");
+  EXPECT_FALSE(call(cap(4), kServiceInterface, "Status", "s", "web.service").ok());
+
+  EXPECT_TRUE(call(cap(2), kCapabilityInterface, "Drop").ok());
+  EXPECT_FALSE(call(cap(2), kManagerInterface, "ListServices").ok()) << "dropped: gone from the CList";
+}
+
+TEST_F(LinkCallsTest, OpenHandsOverTheFdThePolicyGrants) {
+  Reply r = call(cap(3), kFdInterface, "Open");
+  ASSERT_TRUE(r.ok()) << r.error();
+  int fd = -1;
+  ASSERT_GE(sd_bus_message_read(r.get(), "h", &fd), 0);
+  char buffer[64] = {};
+  ASSERT_GT(pread(fd, buffer, sizeof buffer - 1, 0), 0);
+  EXPECT_STREQ(buffer, "granted contents");
+}
+
+}  // namespace
+}  // namespace vermilion

@@ -1,0 +1,66 @@
+#include "process_setup.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace vermilion {
+namespace {
+
+// Each check runs in a child (a death test), so the test process itself
+// keeps its mask and stays no subreaper.
+
+void set_up_and_check() {
+  SupervisorOptions options;
+  if (options.reap != ReapScope::forked_children || options.handle_signals) _exit(1);
+  if (set_up_supervisor_process(options) != 0) _exit(2);
+  int subreaper = 0;
+  if (prctl(PR_GET_CHILD_SUBREAPER, &subreaper) < 0 || subreaper != 1) _exit(3);
+  sigset_t mask;
+  sigprocmask(SIG_SETMASK, nullptr, &mask);
+  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP})
+    if (sigismember(&mask, sig) != 1) _exit(4);
+  if (sigismember(&mask, SIGUSR1) != 0) _exit(5);
+  if (options.reap != ReapScope::every_child || !options.handle_signals) _exit(6);
+  _exit(0);
+}
+
+TEST(ProcessSetup, MakesTheProcessASubreaperWithItsSignalsBlocked) {
+  EXPECT_EXIT(set_up_and_check(), ::testing::ExitedWithCode(0), "");
+}
+
+// An orphan's exit reaches the process that called it: what vermiliond
+// needs to learn how a double-forked daemon ended.
+void orphan_comes_to_us() {
+  SupervisorOptions options;
+  if (set_up_supervisor_process(options) != 0) _exit(1);
+  int ready[2];
+  if (pipe(ready) < 0) _exit(2);
+  pid_t middle = fork();
+  if (middle == 0) {
+    pid_t orphan = fork();
+    if (orphan == 0) {
+      close(ready[1]);
+      char byte;
+      (void)read(ready[0], &byte, 1);  // until the middle process is gone
+      _exit(42);
+    }
+    _exit(0);
+  }
+  if (waitpid(middle, nullptr, 0) != middle) _exit(3);
+  close(ready[1]);
+  close(ready[0]);
+  int status = 0;
+  pid_t reaped = waitpid(-1, &status, 0);  // the orphan, reparented to us
+  if (reaped <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 42) _exit(4);
+  _exit(0);
+}
+
+TEST(ProcessSetup, OrphansAreReparentedToTheProcess) {
+  EXPECT_EXIT(orphan_comes_to_us(), ::testing::ExitedWithCode(0), "");
+}
+
+}  // namespace
+}  // namespace vermilion

@@ -1,0 +1,179 @@
+#include "supervision/dependency_graph.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace vermilion {
+namespace {
+
+using Names = DependencyGraph::Names;
+
+// Configurations by canonical name; `aliases` maps other names to them.
+class DependencyGraphTest : public ::testing::Test {
+ protected:
+  ServiceConfig& unit(const std::string& name) {
+    ServiceConfig& c = configs_[name];
+    c.name = name;
+    return c;
+  }
+  std::vector<std::string> rebuild() {
+    std::map<std::string, const ServiceConfig*> units;
+    for (const auto& [name, config] : configs_) units[name] = &config;
+    return graph_.rebuild(units, [this](const std::string& n) {
+      auto alias = aliases_.find(n);
+      return alias == aliases_.end() ? n : alias->second;
+    });
+  }
+
+  std::map<std::string, ServiceConfig> configs_;
+  std::map<std::string, std::string> aliases_;
+  DependencyGraph graph_;
+};
+
+TEST_F(DependencyGraphTest, AfterAndBeforeAreTwoViewsOfOneOrder) {
+  unit("web.service").after = {"db.service"};
+  unit("db.service").before = {"cache.service"};
+  unit("cache.service");
+  EXPECT_TRUE(rebuild().empty());
+  EXPECT_EQ(graph_.after("web.service"), Names{"db.service"});
+  EXPECT_EQ(graph_.before("db.service"), (Names{"cache.service", "web.service"}));
+  EXPECT_EQ(graph_.after("cache.service"), Names{"db.service"}) << "db's Before= orders cache after db";
+  EXPECT_TRUE(graph_.after("db.service").empty());
+  EXPECT_TRUE(graph_.after("unknown.service").empty()) << "unknown names have no edges";
+}
+
+TEST_F(DependencyGraphTest, RequirementsAndTheirReverse) {
+  ServiceConfig& web = unit("web.service");
+  web.requires_ = {"db.service"};
+  web.binds_to = {"net.service"};
+  web.requisite = {"mount.service"};
+  web.wants = {"metrics.service"};
+  for (const char* n : {"db.service", "net.service", "mount.service", "metrics.service"}) unit(n);
+  rebuild();
+  EXPECT_EQ(graph_.requirements("web.service"), (Names{"db.service", "net.service"}))
+      << "BindsTo= requires too";
+  EXPECT_EQ(graph_.requisites("web.service"), Names{"mount.service"});
+  EXPECT_EQ(graph_.wants("web.service"), Names{"metrics.service"});
+  EXPECT_EQ(graph_.required_by("db.service"), Names{"web.service"});
+  EXPECT_EQ(graph_.required_by("net.service"), Names{"web.service"});
+  EXPECT_EQ(graph_.required_by("mount.service"), Names{"web.service"}) << "Requisite= stops with it too";
+  EXPECT_TRUE(graph_.required_by("metrics.service").empty()) << "Wants= is not a requirement";
+  EXPECT_EQ(graph_.bound_by("net.service"), Names{"web.service"});
+  EXPECT_TRUE(graph_.bound_by("db.service").empty());
+  EXPECT_TRUE(graph_.after("web.service").empty()) << "requirements do not order";
+}
+
+TEST_F(DependencyGraphTest, InstallSectionAddsReverseEdgesBetweenServices) {
+  unit("app.service");
+  unit("plugin.service").wanted_by = {"app.service", "multi-user.target"};
+  unit("driver.service").required_by = {"app.service"};
+  rebuild();
+  EXPECT_EQ(graph_.wants("app.service"), Names{"plugin.service"});
+  EXPECT_TRUE(graph_.wants("multi-user.target").empty()) << "only units in the table get edges";
+  EXPECT_EQ(graph_.requirements("app.service"), Names{"driver.service"});
+  EXPECT_EQ(graph_.required_by("driver.service"), Names{"app.service"});
+}
+
+TEST_F(DependencyGraphTest, ConflictsGoBothWays) {
+  unit("a.service").conflicts = {"b.service"};
+  unit("b.service");
+  rebuild();
+  EXPECT_EQ(graph_.conflicts("a.service"), Names{"b.service"});
+  EXPECT_EQ(graph_.conflicts("b.service"), Names{"a.service"});
+}
+
+TEST_F(DependencyGraphTest, AliasesResolveToCanonicalNames) {
+  aliases_["database.service"] = "db.service";
+  unit("db.service");
+  ServiceConfig& web = unit("web.service");
+  web.after = {"database.service"};
+  web.requires_ = {"database.service"};
+  rebuild();
+  EXPECT_EQ(graph_.after("web.service"), Names{"db.service"});
+  EXPECT_EQ(graph_.required_by("db.service"), Names{"web.service"});
+  EXPECT_TRUE(graph_.required_by("database.service").empty());
+}
+
+TEST_F(DependencyGraphTest, EdgesToItselfAreIgnored) {
+  aliases_["me.service"] = "self.service";
+  ServiceConfig& self = unit("self.service");
+  self.after = {"self.service"};
+  self.before = {"me.service"};
+  self.requires_ = {"me.service"};
+  self.binds_to = {"self.service"};
+  self.requisite = {"self.service"};
+  self.wants = {"self.service"};
+  self.required_by = {"self.service"};
+  self.conflicts = {"me.service"};
+  EXPECT_TRUE(rebuild().empty()) << "no cycle of one";
+  EXPECT_TRUE(graph_.after("self.service").empty());
+  EXPECT_TRUE(graph_.requirements("self.service").empty());
+  EXPECT_TRUE(graph_.requisites("self.service").empty());
+  EXPECT_TRUE(graph_.wants("self.service").empty());
+  EXPECT_TRUE(graph_.bound_by("self.service").empty());
+  EXPECT_TRUE(graph_.conflicts("self.service").empty());
+}
+
+TEST_F(DependencyGraphTest, AnOrderingCycleIsBrokenAndNamed) {
+  unit("a.service").after = {"b.service"};
+  unit("b.service").after = {"c.service"};
+  unit("c.service").after = {"a.service"};
+  ServiceConfig& d = unit("d.service");
+  d.after = {"a.service"};
+  unit("e.service").before = {"d.service"};
+  auto messages = rebuild();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0],
+            "ordering cycle found: a.service after b.service after c.service after a.service; "
+            "ignoring the ordering among a.service, b.service, c.service");
+  for (const char* n : {"a.service", "b.service", "c.service"}) {
+    EXPECT_TRUE(graph_.after(n).empty()) << n << ": edges inside the cycle dropped";
+  }
+  EXPECT_EQ(graph_.after("d.service"), (Names{"a.service", "e.service"})) << "edges around it stay";
+  EXPECT_EQ(graph_.before("a.service"), Names{"d.service"});
+}
+
+TEST_F(DependencyGraphTest, SeparateCyclesAreEachReported) {
+  unit("a.service").after = {"b.service"};
+  unit("b.service").before = {"a.service"};
+  unit("b.service").after = {"a.service"};
+  unit("x.service").after = {"y.service"};
+  unit("y.service").after = {"x.service"};
+  auto messages = rebuild();
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_NE(messages[0].find("ignoring the ordering among a.service, b.service"), std::string::npos) << messages[0];
+  EXPECT_NE(messages[1].find("ignoring the ordering among x.service, y.service"), std::string::npos) << messages[1];
+}
+
+TEST_F(DependencyGraphTest, ALongChainIsNoCycleAndNeedsNoRecursion) {
+  // 20000 units in a row: a recursive search would overflow the stack.
+  const int n = 20000;
+  for (int i = 1; i < n; ++i)
+    unit("u" + std::to_string(i) + ".service").after = {"u" + std::to_string(i - 1) + ".service"};
+  unit("u0.service");
+  EXPECT_TRUE(rebuild().empty());
+  EXPECT_EQ(graph_.after("u19999.service"), Names{"u19998.service"});
+  // Closing the chain makes one cycle of all of them.
+  unit("u0.service").after = {"u19999.service"};
+  auto messages = rebuild();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_TRUE(graph_.after("u5.service").empty());
+}
+
+TEST_F(DependencyGraphTest, RebuildForgetsTheOldGraph) {
+  unit("a.service").after = {"b.service"};
+  unit("b.service").conflicts = {"c.service"};
+  unit("c.service");
+  rebuild();
+  unit("a.service").after.clear();
+  unit("b.service").conflicts.clear();
+  rebuild();
+  EXPECT_TRUE(graph_.after("a.service").empty());
+  EXPECT_TRUE(graph_.before("b.service").empty());
+  EXPECT_TRUE(graph_.conflicts("c.service").empty());
+}
+
+}  // namespace
+}  // namespace vermilion
