@@ -36,7 +36,6 @@ class SilentObserver final : public ManagerObserver {
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view) noexcept override {}
   void on_job_finished(const std::string&, JobType, JobResult) noexcept override {}
-  void on_units_changed() noexcept override {}
 };
 
 class ManagerControlTest : public ::testing::Test {
@@ -55,7 +54,7 @@ class ManagerControlTest : public ::testing::Test {
         *manager_,
         [this](const std::string& unit, std::size_t lines) {
           asked_logs_.emplace_back(unit, lines);
-          return std::vector<LogLine>{LogLine{1, 0, "hello from " + unit}};
+          return std::vector<LogLine>{LogLine{0, "hello from " + unit}};
         },
         [this] { ++reloads_; });
   }

@@ -184,7 +184,9 @@ TEST_F(SupervisorTest, TheEnvironmentMainReadFeedsTheModules) {
   ASSERT_EQ(Supervisor::create(options, supervisor_), 0) << daemon_log();
   supervisor_->start();
 
-  EXPECT_EQ(supervisor_->notify_socket_path(), home.file("run/vermilion/notify"));
+  struct stat notify {};
+  EXPECT_EQ(::stat(home.file("run/vermilion/notify").c_str(), &notify), 0) << "the notify socket under $XDG_RUNTIME_DIR";
+  EXPECT_TRUE(S_ISSOCK(notify.st_mode));
   EXPECT_NE(supervisor_->manager().find("data"), nullptr) << "from ~/.local/share: XDG_DATA_HOME was relative";
   EXPECT_TRUE(supervisor_->broker().has_capabilities("env.service")) << "policy from $XDG_CONFIG_HOME";
   ASSERT_EQ(run_job(JobType::start, "env"), JobResult::done);

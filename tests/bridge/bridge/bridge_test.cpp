@@ -42,10 +42,10 @@ class TableControl final : public ServiceControl {
     for (const auto& [_, s] : services) out.push_back(s);
     return out;
   }
-  std::string enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override {
-    if (!services.count(name)) return "no service " + name;
+  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override {
+    if (!services.count(name)) return {EnqueueOutcome::not_found, name};
     jobs.push_back({type, name, std::move(done)});
-    return "";
+    return {};
   }
   int kill(const std::string&, int) override { return 1; }
   std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }

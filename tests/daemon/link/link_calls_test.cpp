@@ -40,10 +40,10 @@ class FakeControl final : public ServiceControl {
     for (const auto& [_, s] : services) out.push_back(s);
     return out;
   }
-  std::string enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override {
-    if (!services.count(name)) return "no service " + name;
+  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override {
+    if (!services.count(name)) return {EnqueueOutcome::not_found, name};
     jobs.push_back({type, name, std::move(done)});
-    return "";
+    return {};
   }
   int kill(const std::string& name, int sig) override {
     kills.emplace_back(name, sig);
@@ -51,7 +51,7 @@ class FakeControl final : public ServiceControl {
   }
   std::vector<LogLine> logs(const std::string& name, std::size_t lines) override {
     asked_logs.emplace_back(name, lines);
-    return {LogLine{1, 1'700'000'000'000'000ULL, "started"}, LogLine{2, 1'700'000'000'000'001ULL, "bad \xff byte"}};
+    return {LogLine{1'700'000'000'000'000ULL, "started"}, LogLine{1'700'000'000'000'001ULL, "bad \xff byte"}};
   }
   void reload_units() override { ++reloads; }
 

@@ -55,15 +55,12 @@ TEST_F(SdEventPortTest, ATimerFiresOnceAtItsDeadline) {
     ++fired;
     fired_at = clock_now_usec(CLOCK_MONOTONIC);
   });
-  EXPECT_FALSE(timer->armed());
   usec_t deadline = port_->now_monotonic() + 20 * kMs;
   timer->arm(deadline);
-  EXPECT_TRUE(timer->armed());
   EXPECT_EQ(fired, 0) << "never from inside arm()";
   ASSERT_TRUE(run_until(loop_.get(), [&] { return fired > 0; }));
   EXPECT_GE(fired_at, deadline);
   EXPECT_LT(fired_at, deadline + 50 * kMs) << "within a millisecond's accuracy, plus scheduling";
-  EXPECT_FALSE(timer->armed());
   run_past(30 * kMs);
   EXPECT_EQ(fired, 1) << "one-shot";
 }
@@ -76,7 +73,6 @@ TEST_F(SdEventPortTest, ReArmingReplacesTheDeadlineAndDisarmCancels) {
   auto cancelled = port_->make_timer([&] { ++late; });
   cancelled->arm(port_->now_monotonic() + 5 * kMs);
   cancelled->disarm();
-  EXPECT_FALSE(cancelled->armed());
   run_past(30 * kMs);
   EXPECT_EQ(early, 1);
   EXPECT_EQ(late, 0);

@@ -28,26 +28,28 @@ TEST(UnitConfig, LoadStateNames) {
   EXPECT_STREQ(to_string(LoadState::error), "error");
 }
 
-TEST(UnitConfig, ServiceTypeNamesLoadBack) {
-  for (ServiceType t : {ServiceType::simple, ServiceType::exec, ServiceType::notify, ServiceType::oneshot,
-                        ServiceType::forking}) {
-    EXPECT_EQ(load(std::string("Type=") + to_string(t) + "\n").type, t) << to_string(t);
+TEST(UnitConfig, ServiceTypeNamesLoad) {
+  for (auto [name, t] : {std::pair{"simple", ServiceType::simple}, {"exec", ServiceType::exec},
+                         {"notify", ServiceType::notify}, {"oneshot", ServiceType::oneshot},
+                         {"forking", ServiceType::forking}}) {
+    EXPECT_EQ(load(std::string("Type=") + name + "\n").type, t) << name;
   }
-  EXPECT_STREQ(to_string(ServiceType::oneshot), "oneshot");
 }
 
-TEST(UnitConfig, RestartNamesLoadBack) {
-  for (RestartPolicy r : {RestartPolicy::no, RestartPolicy::on_success, RestartPolicy::on_failure,
-                          RestartPolicy::on_abnormal, RestartPolicy::on_watchdog, RestartPolicy::on_abort,
-                          RestartPolicy::always})
-    EXPECT_EQ(load(std::string("Restart=") + to_string(r) + "\n").restart, r) << to_string(r);
-  EXPECT_STREQ(to_string(RestartPolicy::on_failure), "on-failure");
+TEST(UnitConfig, RestartNamesLoad) {
+  for (auto [name, r] : {std::pair{"no", RestartPolicy::no}, {"on-success", RestartPolicy::on_success},
+                         {"on-failure", RestartPolicy::on_failure}, {"on-abnormal", RestartPolicy::on_abnormal},
+                         {"on-watchdog", RestartPolicy::on_watchdog}, {"on-abort", RestartPolicy::on_abort},
+                         {"always", RestartPolicy::always}}) {
+    EXPECT_EQ(load(std::string("Restart=") + name + "\n").restart, r) << name;
+  }
 }
 
-TEST(UnitConfig, KillModeNamesLoadBack) {
-  for (KillMode k : {KillMode::control_group, KillMode::process, KillMode::mixed, KillMode::none})
-    EXPECT_EQ(load(std::string("KillMode=") + to_string(k) + "\n").kill_mode, k) << to_string(k);
-  EXPECT_STREQ(to_string(KillMode::control_group), "control-group");
+TEST(UnitConfig, KillModeNamesLoad) {
+  for (auto [name, k] : {std::pair{"control-group", KillMode::control_group}, {"process", KillMode::process},
+                         {"mixed", KillMode::mixed}, {"none", KillMode::none}}) {
+    EXPECT_EQ(load(std::string("KillMode=") + name + "\n").kill_mode, k) << name;
+  }
 }
 
 TEST(UnitConfig, NotifyAccessNamesLoadBack) {
