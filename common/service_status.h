@@ -26,4 +26,25 @@ struct ServiceStatus {
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
 
+// Every field under its property name, the one org.vermilion1.Service and the
+// private link's properties dict use, in the interface's order: calls
+// visit("Name", &ServiceStatus::name), visit("Description", ...), ... so that
+// encoders, decoders and comparisons name each property in one place. The
+// member pointers' types are the D-Bus types: std::string s, std::uint32_t u,
+// std::int32_t i, std::uint64_t t.
+template <typename Visit>
+void for_each_service_property(Visit&& visit) {
+  visit("Name", &ServiceStatus::name);
+  visit("Description", &ServiceStatus::description);
+  visit("LoadState", &ServiceStatus::load_state);
+  visit("ActiveState", &ServiceStatus::active_state);
+  visit("SubState", &ServiceStatus::sub_state);
+  visit("Result", &ServiceStatus::result);
+  visit("MainPID", &ServiceStatus::main_pid);
+  visit("ExecMainStatus", &ServiceStatus::exec_main_status);
+  visit("NRestarts", &ServiceStatus::n_restarts);
+  visit("ActiveEnterTimestamp", &ServiceStatus::active_enter_timestamp);
+  visit("InactiveEnterTimestamp", &ServiceStatus::inactive_enter_timestamp);
+}
+
 }  // namespace vermilion
