@@ -15,14 +15,12 @@
 #include <vector>
 
 #include "broker/broker.h"
-#include "platform/event_source.h"
+#include "common/link_wire.h"
 #include "common/unique_fd.h"
+#include "link/link_rows.h"
+#include "platform/event_source.h"
 
 namespace vermilion {
-
-inline constexpr const char* kLinkPath = "/org/vermilion1/link";
-inline constexpr const char* kLinkInterface = "org.vermilion1.Link";
-inline constexpr const char* kCapabilityPathPrefix = "/org/vermilion1/link/cap";
 
 class LinkServer final : public LinkPeer {
  public:
@@ -61,6 +59,8 @@ class LinkServer final : public LinkPeer {
   // sd-bus filter: sees every message before the handlers.
   static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);
   static int after_auth(sd_event_source* source, void* userdata);
+  // Sends a Link signal whose body `fill` appends (0 or -errno). 0 or -errno.
+  [[nodiscard]] int emit(const char* member, const std::function<int(sd_bus_message*)>& fill);
   void check_queue();
 
   Broker& broker_;
@@ -83,9 +83,5 @@ class LinkServer final : public LinkPeer {
   // Job replies arrive after the call returned; they check this first.
   std::shared_ptr<LinkServer*> self_;
 };
-
-[[nodiscard]] std::string capability_path(Slot slot);
-// The slot a capability path names; 0 when it names none.
-[[nodiscard]] Slot capability_slot(const char* path);
 
 }  // namespace vermilion
