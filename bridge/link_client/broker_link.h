@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/capability_row.h"
 #include "common/link_limits.h"
 #include "common/rights.h"
 #include "common/service_status.h"
@@ -43,13 +44,9 @@ struct SdBusMessageUnref {
 using SdBusPtr = std::unique_ptr<sd_bus, SdBusUnref>;
 using SdBusMessagePtr = std::unique_ptr<sd_bus_message, SdBusMessageUnref>;
 
-struct HeldCapability {
-  std::uint32_t slot = 0;
-  CapabilityKind kind = CapabilityKind::service;
-  std::string object;  // service name or glob; "" for manager
-  Rights rights = 0;
-  std::string path;    // /org/vermilion1/link/cap/SLOT
-};
+// One capability of the bridge's CList, as ListCapabilities and
+// CapabilityReceived tell it.
+using HeldCapability = CapabilityRow;
 
 // An error from the link, as a D-Bus error name and message.
 struct LinkError {
@@ -131,10 +128,5 @@ class BrokerLink {
   std::size_t queries_in_flight_ = 0;
   std::size_t jobs_in_flight_ = 0;
 };
-
-// Reads one a{sv} of service properties (Link.ServicePropertiesChanged,
-// ManagerCapability.ListServiceProperties); unknown keys are skipped so
-// vermiliond may add more. Negative errno on a malformed message.
-[[nodiscard]] int read_service_properties(sd_bus_message* message, ServiceStatus& out);
 
 }  // namespace vermilion::bridge
