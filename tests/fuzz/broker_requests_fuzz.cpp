@@ -325,7 +325,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::string unused;
         if (attached[h] && broker.authorize(holder, slot, CapabilityKind::manager, rights::watch, "", unused).ok())
           broker.watch(holder, slot, *peers[h]);
-        broker.service_state_changed("web-1.service", "active", "running");
+        ServiceStatus running;
+        running.name = "web-1.service";
+        running.active_state = "active";
+        running.sub_state = "running";
+        broker.service_state_changed(running);
         break;
       }
       case 9:
