@@ -1,8 +1,8 @@
 // One service's state in systemd's words (load_state "loaded", active_state
 // "active", sub_state "running", result "success", ...): the snapshot the
-// broker takes through ServiceControl, the org.vermilion1.Service
-// properties the bridge mirrors, and what vermilionctl shows. One struct for
-// all three, as they are one set of facts.
+// manager takes at each change, the org.vermilion1.Service properties the
+// bridge mirrors, and what vermilionctl shows. One struct for all three, as
+// they are one set of facts.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,9 @@ struct ServiceStatus {
   std::uint32_t n_restarts = 0;
   std::uint64_t active_enter_timestamp = 0;    // realtime µs; 0 if never
   std::uint64_t inactive_enter_timestamp = 0;  // realtime µs; 0 if never
+  // The service's own word on what it is doing: its last STATUS= through
+  // sd_notify (systemd's StatusText), UTF-8; "" when it said none this run.
+  std::string status_text;
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -45,6 +48,7 @@ void for_each_service_property(Visit&& visit) {
   visit("NRestarts", &ServiceStatus::n_restarts);
   visit("ActiveEnterTimestamp", &ServiceStatus::active_enter_timestamp);
   visit("InactiveEnterTimestamp", &ServiceStatus::inactive_enter_timestamp);
+  visit("StatusText", &ServiceStatus::status_text);
 }
 
 }  // namespace vermilion

@@ -386,6 +386,10 @@ void Supervisor::on_unit_state_changed(const ServiceStatus& status, const StateC
   }
 }
 
+void Supervisor::on_unit_properties_changed(const ServiceStatus& status) noexcept {
+  if (broker_) broker_->service_properties_changed(status);
+}
+
 void Supervisor::on_unit_message(const Service& service, std::string_view message) noexcept {
   logger_.info(service.name() + ": " + std::string(message));
 }

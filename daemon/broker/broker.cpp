@@ -375,6 +375,10 @@ void Broker::watch(const std::string& holder, Slot slot, LinkPeer& peer) {
 
 void Broker::service_state_changed(const ServiceStatus& status) { watchers_.service_state_changed(status); }
 
+void Broker::service_properties_changed(const ServiceStatus& status) {
+  watchers_.service_properties_changed(status);
+}
+
 void Broker::reloaded() { watchers_.reloaded(); }
 
 }  // namespace vermilion

@@ -121,6 +121,9 @@ class Broker {
   // Tells watchers (manager capabilities with `watch`) about a state change:
   // `status` is the service at that change, passed on as it is.
   void service_state_changed(const ServiceStatus& status);
+  // The same for a change of properties other than the state (StatusText,
+  // MainPID).
+  void service_properties_changed(const ServiceStatus& status);
   // Tells watchers that a reload of units and policies has completed.
   void reloaded();
   // A manager capability with `watch` subscribes this link; it ends when the

@@ -24,6 +24,9 @@ class LinkPeer {
   // as it was at this change, snapshotted by the manager when it happened:
   // changes are told one by one, in order, after the event that made them.
   virtual void service_state_changed(const ServiceStatus& status) noexcept = 0;
+  // What a service reports changed while its state did not (StatusText,
+  // MainPID), for links that watch; in order with the state changes.
+  virtual void service_properties_changed(const ServiceStatus& status) noexcept = 0;
   // Units and policies were reloaded (for links that watch): services may
   // have come or gone, and the [Bus] rules may have changed.
   virtual void reloaded() noexcept = 0;

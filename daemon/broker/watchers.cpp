@@ -14,6 +14,10 @@ void Watchers::service_state_changed(const ServiceStatus& status) {
   tell([&](LinkPeer& peer) { peer.service_state_changed(status); });
 }
 
+void Watchers::service_properties_changed(const ServiceStatus& status) {
+  tell([&](LinkPeer& peer) { peer.service_properties_changed(status); });
+}
+
 void Watchers::reloaded() {
   tell([](LinkPeer& peer) { peer.reloaded(); });
 }

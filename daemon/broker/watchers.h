@@ -35,6 +35,7 @@ class Watchers {
 
   // The change as `status` says, passed on unchanged.
   void service_state_changed(const ServiceStatus& status);
+  void service_properties_changed(const ServiceStatus& status);
   void reloaded();
 
  private:

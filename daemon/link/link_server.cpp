@@ -203,6 +203,13 @@ void LinkServer::service_state_changed(const ServiceStatus& status) noexcept {
   check_queue();
 }
 
+void LinkServer::service_properties_changed(const ServiceStatus& status) noexcept {
+  if (closed_) return;
+  (void)emit("ServicePropertiesChanged",
+             [&](sd_bus_message* m) { return append_service_properties_changed(m, status); });
+  check_queue();
+}
+
 void LinkServer::reloaded() noexcept {
   if (closed_) return;
   sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Reloaded", "");

@@ -47,6 +47,8 @@ class LinkServer final : public LinkPeer {
   void connection(unique_fd fd, std::uint64_t badge) noexcept override;
   // ServicePropertiesChanged, then ServiceStateChanged.
   void service_state_changed(const ServiceStatus& status) noexcept override;
+  // ServicePropertiesChanged alone.
+  void service_properties_changed(const ServiceStatus& status) noexcept override;
   void reloaded() noexcept override;
 
   // The method handlers (link_calls.cpp).

@@ -470,6 +470,10 @@ void Manager::on_state_changed(Service& service, ActiveState old_active, SubStat
                           status_of(service)});
 }
 
+void Manager::on_properties_changed(Service& service) noexcept {
+  transitions_.push_back({service.name(), std::nullopt, status_of(service)});
+}
+
 void Manager::on_pid_attached(Service& service, pid_t pid) noexcept { pid_owner_[pid] = service.name(); }
 
 void Manager::on_pid_detached(Service& service, pid_t pid) noexcept {
@@ -487,7 +491,11 @@ void Manager::handle_transition(const Transition& transition) {
   auto it = units_.find(transition.unit);
   if (it == units_.end()) return;
   Unit& unit = *it->second;
-  const StateChange& t = transition.change;
+  if (!transition.change) {
+    observer_.on_unit_properties_changed(transition.status);
+    return;
+  }
+  const StateChange& t = *transition.change;
   observer_.on_unit_state_changed(transition.status, t);
 
   if (unit.job && unit.job->running) {

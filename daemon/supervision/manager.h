@@ -48,6 +48,10 @@ class ManagerObserver {
   // `status` is the service when it made `change` (its active and sub
   // state are change.new_active and change.new_sub), whatever it did since.
   virtual void on_unit_state_changed(const ServiceStatus& status, const StateChange& change) noexcept = 0;
+  // What a service reports changed while its state did not (its STATUS=
+  // text, its main PID from MAINPID=); `status` is the service then. In
+  // order with the state changes.
+  virtual void on_unit_properties_changed(const ServiceStatus& status) noexcept = 0;
   virtual void on_unit_message(const Service& service, std::string_view message) noexcept = 0;
   virtual void on_manager_message(Severity severity, std::string_view message) noexcept = 0;
   virtual void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept = 0;
@@ -121,13 +125,14 @@ class Manager final : private ServiceListener {
   };
   struct Transition {
     std::string unit;
-    StateChange change;
-    ServiceStatus status;  // taken when the service changed
+    std::optional<StateChange> change;  // none: properties changed, the state did not
+    ServiceStatus status;               // taken when the service changed
   };
   class DrainingPort;
 
   // ServiceListener
   void on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept override;
+  void on_properties_changed(Service& service) noexcept override;
   void on_pid_attached(Service& service, pid_t pid) noexcept override;
   void on_pid_detached(Service& service, pid_t pid) noexcept override;
   void on_service_message(Service& service, std::string_view message) noexcept override;

@@ -17,6 +17,7 @@ ServiceStatus status_of(const Service& s) {
   out.n_restarts = s.n_restarts();
   out.active_enter_timestamp = s.active_enter_timestamp();
   out.inactive_enter_timestamp = s.inactive_enter_timestamp();
+  out.status_text = s.status_text();
   return out;
 }
 

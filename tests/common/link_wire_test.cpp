@@ -45,6 +45,7 @@ ServiceStatus running_db() {
   s.main_pid = 4242;
   s.exec_main_status = -1;
   s.active_enter_timestamp = 1700000000000001u;
+  s.status_text = "accepting connections";
   return s;
 }
 
@@ -157,6 +158,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"NRestarts", "u", "3"},
                                 {"ActiveEnterTimestamp", "t", "1700000000123456"},
                                 {"InactiveEnterTimestamp", "t", "1700000000999999"},
+                                {"StatusText", "s", ""},
                             }));
 }
 

@@ -135,6 +135,10 @@ class FakePeer final : public LinkPeer {
     if (status.name.empty() || status.active_state.empty()) fail(holder_ + " told of a state change without a state");
     if (!watches()) fail(holder_ + " told of a state change without a watch capability");
   }
+  void service_properties_changed(const ServiceStatus& status) noexcept override {
+    if (status.name.empty()) fail(holder_ + " told of a property change without a name");
+    if (!watches()) fail(holder_ + " told of a property change without a watch capability");
+  }
   void reloaded() noexcept override {
     if (!watches()) fail(holder_ + " told of a reload without a watch capability");
   }
@@ -330,6 +334,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         running.active_state = "active";
         running.sub_state = "running";
         broker.service_state_changed(running);
+        running.status_text = "serving";
+        broker.service_properties_changed(running);
         break;
       }
       case 9:

@@ -49,6 +49,10 @@ class RecordingPeer : public LinkPeer {
     states.push_back(status.name);
     statuses.push_back(status);
   }
+  void service_properties_changed(const ServiceStatus& status) noexcept override {
+    property_changes.push_back(status);
+  }
+  std::vector<ServiceStatus> property_changes;
   std::vector<std::pair<Slot, std::uint64_t>> received;
   std::vector<Slot> revoked_slots;
   std::vector<unique_fd> connections;
@@ -229,6 +233,10 @@ TEST_F(BrokerTest, WatchersGetEachChangesOwnSnapshotWithoutAReadBack) {
                                         snapshot("web.service", "active", "running", 43)};
   for (const ServiceStatus& change : changes) broker_.service_state_changed(change);
   EXPECT_EQ(bridge.statuses, changes);
+  ServiceStatus says = changes.back();
+  says.status_text = "serving";
+  broker_.service_properties_changed(says);
+  EXPECT_EQ(bridge.property_changes, std::vector<ServiceStatus>{says});
   EXPECT_EQ(control_.status_reads, 0);
   broker_.detach("bridge.service", bridge);
 }

@@ -21,6 +21,10 @@ class Peer final : public LinkPeer {
     log_.push_back(name_ + ": " + status.name + " " + status.sub_state + " pid " + std::to_string(status.main_pid));
     if (on_told) on_told();
   }
+  void service_properties_changed(const ServiceStatus& status) noexcept override {
+    log_.push_back(name_ + ": " + status.name + " says \"" + status.status_text + "\"");
+    if (on_told) on_told();
+  }
   void reloaded() noexcept override {
     log_.push_back(name_ + ": reloaded");
     if (on_told) on_told();
@@ -72,6 +76,17 @@ TEST_F(WatchersTest, EveryChangeReachesEveryWatcherInOrderAsItCame) {
                                                   "bridge: web.service running pid 43", "bridge: reloaded"}));
   EXPECT_EQ(panel_log.size(), 3u);
   EXPECT_EQ(panel_log[1], "panel: web.service running pid 43");
+}
+
+TEST_F(WatchersTest, PropertyChangesGoWhereStateChangesGo) {
+  Peer bridge("bridge", log_);
+  subscribe(bridge, "bridge.service", grant_watch("bridge.service"));
+  ServiceStatus says = change("running", 43);
+  says.status_text = "serving 3 clients";
+  watchers_.service_properties_changed(says);
+  watchers_.service_state_changed(change("stop-sigterm", 0));
+  EXPECT_EQ(log_, (std::vector<std::string>{"bridge: web.service says \"serving 3 clients\"",
+                                            "bridge: web.service stop-sigterm pid 0"}));
 }
 
 TEST_F(WatchersTest, AWatchEndsWithItsCapability) {

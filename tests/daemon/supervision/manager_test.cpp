@@ -45,6 +45,10 @@ class RecordingObserver : public ManagerObserver {
     states.push_back(status.name + ":" + std::string(to_string(change.new_sub)));
     snapshots.push_back(status);
   }
+  void on_unit_properties_changed(const ServiceStatus& status) noexcept override {
+    states.push_back(status.name + " says \"" + status.status_text + "\"");
+    snapshots.push_back(status);
+  }
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view m) noexcept override { messages.emplace_back(m); }
   void on_job_finished(const std::string&, JobType, JobResult) noexcept override {}
@@ -384,6 +388,29 @@ TEST_F(ManagerTest, EachChangeCarriesTheServiceAsItWasThen) {
   EXPECT_NE(running.main_pid, static_cast<std::uint32_t>(first_pid));
   EXPECT_EQ(running.result, "success");
   EXPECT_EQ(shots[3].n_restarts, 0u) << "earlier snapshots keep their values";
+}
+
+// STATUS= reaches the observer with the service as it was when it said it,
+// in order with the state changes.
+TEST_F(ManagerTest, StatusTextIsReportedInOrderWithTheStateChanges) {
+  source_.add(make_config("n.service", ServiceType::notify));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "n").ok);
+  observer_.states.clear();
+  observer_.snapshots.clear();
+  NotifyMessage warming;
+  warming.status = "warming the cache";
+  manager().on_notify(service("n").main_pid(), warming);
+  NotifyMessage ready;
+  ready.ready = true;
+  ready.status = "ready";
+  manager().on_notify(service("n").main_pid(), ready);
+  EXPECT_EQ(observer_.states, (std::vector<std::string>{"n.service says \"warming the cache\"",
+                                                        "n.service says \"ready\"", "n.service:running"}));
+  ASSERT_EQ(observer_.snapshots.size(), 3u);
+  EXPECT_EQ(observer_.snapshots[0].status_text, "warming the cache");
+  EXPECT_EQ(observer_.snapshots[1].sub_state, "start") << "said before READY=1 took effect";
+  EXPECT_EQ(observer_.snapshots[2].status_text, "ready");
+  EXPECT_EQ(observer_.snapshots[2].active_state, "active");
 }
 
 // Whoever waits for a job hears of its end only after the observer has
