@@ -144,8 +144,6 @@ void LinkServer::check_queue() {
   }
 }
 
-// A Link signal whose body `fill` appends. A signal that cannot be built
-// (out of memory) is not sent; one that cannot be queued has closed the bus.
 int LinkServer::emit(const char* member, const std::function<int(sd_bus_message*)>& fill) {
   sd_bus_message* m = nullptr;
   int r = sd_bus_message_new_signal(bus_, &m, kLinkPath, kLinkInterface, member);

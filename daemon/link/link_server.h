@@ -61,7 +61,9 @@ class LinkServer final : public LinkPeer {
   // sd-bus filter: sees every message before the handlers.
   static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);
   static int after_auth(sd_event_source* source, void* userdata);
-  // Sends a Link signal whose body `fill` appends (0 or -errno). 0 or -errno.
+  // Sends the Link signal `member` with the body `fill` appends (fill
+  // returns 0 or -errno). 0 or -errno; a signal that could not be built is
+  // not sent.
   [[nodiscard]] int emit(const char* member, const std::function<int(sd_bus_message*)>& fill);
   void check_queue();
 
