@@ -6,6 +6,7 @@
 
 #include "broker/broker.h"
 #include "supervision/manager.h"
+#include "supervision/service_snapshot.h"
 
 namespace vermilion {
 
@@ -29,7 +30,5 @@ class ManagerControl final : public ServiceControl {
   LogSource logs_;
   Reloader reload_;
 };
-
-[[nodiscard]] ServiceStatus status_of(const Service& service);
 
 }  // namespace vermilion

@@ -39,12 +39,10 @@ class LoaderSource final : public UnitSource {
 };
 
 // "web.service: state active/running result=success main-pid=42"
-std::string describe_state(const Service& s, const StateChange& change) {
-  std::string text = s.name() + ": state " + std::string(to_string(change.new_active)) + "/" +
-                     std::string(to_string(change.new_sub));
-  text += " result=" + std::string(to_string(s.result()));
-  if (s.main_pid() > 0) text += " main-pid=" + std::to_string(s.main_pid());
-  if (s.n_restarts() > 0) text += " restarts=" + std::to_string(s.n_restarts());
+std::string describe_state(const ServiceStatus& s) {
+  std::string text = s.name + ": state " + s.active_state + "/" + s.sub_state + " result=" + s.result;
+  if (s.main_pid > 0) text += " main-pid=" + std::to_string(s.main_pid);
+  if (s.n_restarts > 0) text += " restarts=" + std::to_string(s.n_restarts);
   return text;
 }
 
@@ -381,15 +379,19 @@ void Supervisor::on_child_exited(const ChildExit& exit) {
   manager_->on_child_exited(exit.pid, ExitInfo{exit.code, exit.status});
 }
 
-void Supervisor::on_unit_state_changed(const Service& service, const StateChange& change) noexcept {
-  logger_.info(describe_state(service, change));
-  if (broker_)
-    broker_->service_state_changed(service.name(), std::string(to_string(change.new_active)),
-                                   std::string(to_string(change.new_sub)));
+// The manager's snapshot goes on as it is: logged, and through the broker
+// to the links that watch.
+void Supervisor::on_unit_state_changed(const ServiceStatus& status, const StateChange& change) noexcept {
+  logger_.info(describe_state(status));
+  if (broker_) broker_->service_state_changed(status);
   if (change.new_active == ActiveState::inactive || change.new_active == ActiveState::failed) {
-    auto log = logs_.find(service.name());
+    auto log = logs_.find(status.name);
     if (log != logs_.end()) log->second->flush_partial();
   }
+}
+
+void Supervisor::on_unit_properties_changed(const ServiceStatus& status) noexcept {
+  if (broker_) broker_->service_properties_changed(status);
 }
 
 void Supervisor::on_unit_message(const Service& service, std::string_view message) noexcept {

@@ -107,7 +107,8 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   [[nodiscard]] int init();
 
   // ManagerObserver
-  void on_unit_state_changed(const Service& service, const StateChange& change) noexcept override;
+  void on_unit_state_changed(const ServiceStatus& status, const StateChange& change) noexcept override;
+  void on_unit_properties_changed(const ServiceStatus& status) noexcept override;
   void on_unit_message(const Service& service, std::string_view message) noexcept override;
   void on_manager_message(Severity severity, std::string_view message) noexcept override;
   void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept override;

@@ -2,19 +2,16 @@
 
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <utility>
 
 #include "bridge/manager_object.h"
 #include "bridge/service_object.h"
+#include "common/link_wire.h"
 #include "common/unit_name.h"
 
 namespace vermilion::bridge {
 namespace {
-
-constexpr const char* kServiceCapability = "org.vermilion1.ServiceCapability";
-constexpr const char* kManagerCapability = "org.vermilion1.ManagerCapability";
 
 void log_line(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
 
@@ -89,7 +86,7 @@ int Bridge::load_initial_state() {
   } else {
     SdBusMessagePtr reply;
     LinkError error;
-    if (link_->call_blocking(*watch, kManagerCapability, "Watch", reply, error) < 0) {
+    if (link_->call_blocking(*watch, kManagerCapabilityInterface, "Watch", reply, error) < 0) {
       log_line("Watch failed: " + error.name + ": " + error.message);
     }
   }
@@ -100,17 +97,17 @@ int Bridge::load_initial_state() {
   }
   SdBusMessagePtr reply;
   LinkError error;
-  if (link_->call_blocking(*list, kManagerCapability, "ListServiceProperties", reply, error) < 0) {
+  if (link_->call_blocking(*list, kManagerCapabilityInterface, "ListServiceProperties", reply, error) < 0) {
     log_line("ListServiceProperties failed: " + error.name + ": " + error.message);
     return -EIO;
   }
   std::vector<ServiceStatus> table;
-  if (int r = read_table(reply.get(), table); r < 0) {
+  if (int r = read_service_table(reply.get(), table); r < 0) {
     log_line("vermiliond sent a malformed service table");
     return r;
   }
   (void)mirror_.replace_all(std::move(table));
-  if (link_->call_blocking(*list, kManagerCapability, "GetBusRules", reply, error) < 0) {
+  if (link_->call_blocking(*list, kManagerCapabilityInterface, "GetBusRules", reply, error) < 0) {
     deny_every_caller("GetBusRules failed: " + error.name + ": " + error.message);
     return 0;
   }
@@ -118,49 +115,9 @@ int Bridge::load_initial_state() {
   return 0;
 }
 
-int Bridge::read_table(sd_bus_message* reply, std::vector<ServiceStatus>& out) {
-  int r = sd_bus_message_enter_container(reply, 'a', "(sa{sv})");
-  if (r < 0) return r;
-  while ((r = sd_bus_message_enter_container(reply, 'r', "sa{sv}")) > 0) {
-    const char* name = nullptr;
-    ServiceStatus properties;
-    if ((r = sd_bus_message_read(reply, "s", &name)) < 0) return r;
-    if ((r = read_service_properties(reply, properties)) < 0) return r;
-    if ((r = sd_bus_message_exit_container(reply)) < 0) return r;
-    if (properties.name.empty()) properties.name = name;
-    out.push_back(std::move(properties));
-  }
-  return r;
-}
-
 void Bridge::load_rules(sd_bus_message* reply) {
   std::vector<BusRuleText> rules;
-  int r = sd_bus_message_enter_container(reply, 'a', "(asasssss)");
-  while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "asasssss")) > 0) {
-    BusRuleText rule;
-    char** users = nullptr;
-    char** groups = nullptr;
-    const char* glob = nullptr;
-    const char* service_rights = nullptr;
-    const char* manager_rights = nullptr;
-    const char* where = nullptr;
-    if ((r = sd_bus_message_read_strv(reply, &users)) < 0) break;
-    if ((r = sd_bus_message_read_strv(reply, &groups)) < 0) break;
-    for (char** p = users; p && *p; ++p) rule.users.emplace_back(*p);
-    for (char** p = groups; p && *p; ++p) rule.groups.emplace_back(*p);
-    for (char** p = users; p && *p; ++p) std::free(*p);
-    for (char** p = groups; p && *p; ++p) std::free(*p);
-    std::free(users);
-    std::free(groups);
-    if ((r = sd_bus_message_read(reply, "ssss", &glob, &service_rights, &manager_rights, &where)) < 0) break;
-    rule.service_glob = glob;
-    rule.rights = service_rights;
-    rule.manager_rights = manager_rights;
-    rule.where = where;
-    rules.push_back(std::move(rule));
-    r = sd_bus_message_exit_container(reply);
-  }
-  if (r < 0) {
+  if (read_bus_rules(reply, rules) < 0) {
     deny_every_caller("vermiliond sent malformed [Bus] rules");
     return;
   }
@@ -219,7 +176,7 @@ void Bridge::job(const sdbus::Message* call, std::string_view name, errors::JobK
   std::string service = resolve(name);
   const HeldCapability& capability = authorize_service(call, service, job_right(kind), job_member(kind));
   auto reply = share(std::move(result));
-  link_->call(capability, kServiceCapability, job_member(kind), with_name(service),
+  link_->call(capability, kServiceCapabilityInterface, job_member(kind), with_name(service),
               [this, reply, service, kind](sd_bus_message*, const LinkError* error) {
                 if (!error) return reply->returnResults();
                 const ServiceStatus* now = mirror_.find(service);
@@ -237,7 +194,7 @@ void Bridge::kill(const sdbus::Message* call, std::string_view name, std::int32_
   const HeldCapability& capability = authorize_service(call, service, rights::kill, "kill");
   auto reply = share(std::move(result));
   link_->call(
-      capability, kServiceCapability, "Kill",
+      capability, kServiceCapabilityInterface, "Kill",
       [service, signal](sd_bus_message* m) { return sd_bus_message_append(m, "si", service.c_str(), signal); },
       [reply, service](sd_bus_message*, const LinkError* error) {
         if (!error) return reply->returnResults();
@@ -253,7 +210,7 @@ void Bridge::logs(const sdbus::Message* call, std::string_view name, std::uint32
   if (lines == 0) lines = UINT32_MAX;
   auto reply = share(std::move(result));
   link_->call(
-      capability, kServiceCapability, "GetLogs",
+      capability, kServiceCapabilityInterface, "GetLogs",
       [service, lines](sd_bus_message* m) { return sd_bus_message_append(m, "su", service.c_str(), lines); },
       [reply, service](sd_bus_message* message, const LinkError* error) {
         if (error) return reply->returnError(errors::from_link(*error, service, nullptr, ""));
@@ -276,23 +233,17 @@ void Bridge::capabilities(
   // takes the manager right `inspect`, not the service's `status`.
   const HeldCapability& capability = authorize_manager(call, rights::inspect, "inspect capabilities");
   auto reply = share(std::move(result));
-  link_->call(capability, kManagerCapability, "ListCapabilitiesOf", with_name(service),
+  link_->call(capability, kManagerCapabilityInterface, "ListCapabilitiesOf", with_name(service),
               [reply, service](sd_bus_message* message, const LinkError* error) {
                 if (error) return reply->returnError(errors::from_link(*error, service, nullptr, ""));
-                std::vector<sdbus::Struct<std::uint32_t, std::string, std::string, std::string, std::uint64_t>> rows;
-                int r = sd_bus_message_enter_container(message, 'a', "(ussst)");
-                std::uint32_t slot = 0;
-                const char* kind = nullptr;
-                const char* object = nullptr;
-                const char* granted = nullptr;
-                std::uint64_t badge = 0;
-                while (r >= 0 &&
-                       (r = sd_bus_message_read(message, "(ussst)", &slot, &kind, &object, &granted, &badge)) > 0) {
-                  rows.emplace_back(slot, kind, object, granted, badge);
-                }
-                if (r < 0) {
+                std::vector<CapabilityRow> held;
+                if (read_capabilities_of(message, held) < 0) {
                   return reply->returnError(sdbus::Error(error_names::kUnavailable, "malformed capabilities"));
                 }
+                std::vector<sdbus::Struct<std::uint32_t, std::string, std::string, std::string, std::uint64_t>> rows;
+                rows.reserve(held.size());
+                for (const CapabilityRow& c : held)
+                  rows.emplace_back(c.slot, to_string(c.kind), c.object, rights_to_string(c.rights), c.badge);
                 reply->returnResults(rows);
               });
 }
@@ -300,7 +251,7 @@ void Bridge::capabilities(
 void Bridge::reload(const sdbus::Message* call, sdbus::Result<>&& result) {
   const HeldCapability& capability = authorize_manager(call, rights::reload, "reload the configuration");
   auto reply = share(std::move(result));
-  link_->call(capability, kManagerCapability, "Reload", nullptr, [reply](sd_bus_message*, const LinkError* error) {
+  link_->call(capability, kManagerCapabilityInterface, "Reload", nullptr, [reply](sd_bus_message*, const LinkError* error) {
     if (!error) return reply->returnResults();
     reply->returnError(errors::from_link(*error, "the configuration", nullptr, ""));
   });
@@ -327,11 +278,12 @@ void Bridge::apply(const ServiceMirror::Delta& delta) {
 void Bridge::refresh_table() {
   const HeldCapability* list = link_->manager_capability(rights::list);
   if (!list) return;
-  link_->call(*list, kManagerCapability, "ListServiceProperties", nullptr,
+  link_->call(*list, kManagerCapabilityInterface, "ListServiceProperties", nullptr,
               [this](sd_bus_message* message, const LinkError* error) {
                 if (error) return log_line("ListServiceProperties failed: " + error->name + ": " + error->message);
                 std::vector<ServiceStatus> table;
-                if (read_table(message, table) < 0) return log_line("vermiliond sent a malformed service table");
+                if (read_service_table(message, table) < 0)
+                  return log_line("vermiliond sent a malformed service table");
                 apply(mirror_.replace_all(std::move(table)));
               });
 }
@@ -339,7 +291,7 @@ void Bridge::refresh_table() {
 void Bridge::refresh_rules() {
   const HeldCapability* list = link_->manager_capability(rights::list);
   if (!list) return deny_every_caller("vermilion-bridge no longer holds a manager capability with 'list'");
-  link_->call(*list, kManagerCapability, "GetBusRules", nullptr,
+  link_->call(*list, kManagerCapabilityInterface, "GetBusRules", nullptr,
               [this](sd_bus_message* message, const LinkError* error) {
                 if (error) return deny_every_caller("GetBusRules failed: " + error->name + ": " + error->message);
                 load_rules(message);

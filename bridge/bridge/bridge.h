@@ -88,7 +88,6 @@ class Bridge final : private BrokerLinkListener {
   void refresh_rules();
   void load_rules(sd_bus_message* reply);
   void deny_every_caller(const std::string& why);
-  [[nodiscard]] static int read_table(sd_bus_message* reply, std::vector<ServiceStatus>& out);
 
   // BrokerLinkListener
   void on_service_properties(ServiceStatus properties) noexcept override;

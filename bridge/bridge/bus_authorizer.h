@@ -17,19 +17,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/bus_rule_text.h"
 #include "common/rights.h"
 
 namespace vermilion::bridge {
-
-// One [Bus] rule as vermiliond sends it: names or ids as written.
-struct BusRuleText {
-  std::vector<std::string> users;
-  std::vector<std::string> groups;
-  std::string service_glob;    // normalized: "web-*.service"; "" if the rule has no Service=
-  std::string rights;          // service rights, words
-  std::string manager_rights;  // manager rights, words
-  std::string where;           // "file:line"
-};
 
 struct Caller {
   uid_t uid = 0;

@@ -1,24 +1,16 @@
 #include "bridge/service_mirror.h"
 
+#include <string_view>
 #include <utility>
 
 namespace vermilion::bridge {
 
 std::vector<std::string> changed_property_names(const ServiceStatus& a, const ServiceStatus& b) {
   std::vector<std::string> names;
-  auto check = [&](bool differs, const char* name) {
-    if (differs) names.emplace_back(name);
-  };
-  check(a.description != b.description, "Description");
-  check(a.load_state != b.load_state, "LoadState");
-  check(a.active_state != b.active_state, "ActiveState");
-  check(a.sub_state != b.sub_state, "SubState");
-  check(a.result != b.result, "Result");
-  check(a.main_pid != b.main_pid, "MainPID");
-  check(a.exec_main_status != b.exec_main_status, "ExecMainStatus");
-  check(a.n_restarts != b.n_restarts, "NRestarts");
-  check(a.active_enter_timestamp != b.active_enter_timestamp, "ActiveEnterTimestamp");
-  check(a.inactive_enter_timestamp != b.inactive_enter_timestamp, "InactiveEnterTimestamp");
+  for_each_service_property([&](const char* name, auto member) {
+    // Name is the mirror's key, and const on the bus: never "changed".
+    if (std::string_view(name) != "Name" && a.*member != b.*member) names.emplace_back(name);
+  });
   return names;
 }
 

@@ -17,10 +17,9 @@
 
 namespace vermilion::bridge {
 
-// The properties of one org.vermilion1.Service object.
-
 // The D-Bus names of the properties that differ between a and b
-// ("ActiveState", "MainPID", ...), in the order of org.vermilion1.Service.
+// ("ActiveState", "MainPID", ...), in the order of org.vermilion1.Service;
+// never "Name", which is const.
 [[nodiscard]] std::vector<std::string> changed_property_names(const ServiceStatus& a,
                                                               const ServiceStatus& b);
 

@@ -47,5 +47,6 @@ int32_t ServiceObject::ExecMainStatus() { return properties().exec_main_status; 
 uint32_t ServiceObject::NRestarts() { return properties().n_restarts; }
 uint64_t ServiceObject::ActiveEnterTimestamp() { return properties().active_enter_timestamp; }
 uint64_t ServiceObject::InactiveEnterTimestamp() { return properties().inactive_enter_timestamp; }
+std::string ServiceObject::StatusText() { return properties().status_text; }
 
 }  // namespace vermilion::bridge

@@ -42,6 +42,7 @@ class ServiceObject final
   uint32_t NRestarts() override;
   uint64_t ActiveEnterTimestamp() override;
   uint64_t InactiveEnterTimestamp() override;
+  std::string StatusText() override;
 
   Bridge& bridge_;
   std::string name_;

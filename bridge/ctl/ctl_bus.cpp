@@ -129,17 +129,7 @@ class BusControl final : public Control {
       ServiceProxy service(*connection_, object_path);
       const auto all = service.GetAll(org::vermilion1::Service_proxy::INTERFACE_NAME);
       ServiceStatus p;
-      take(all, "Name", p.name);
-      take(all, "Description", p.description);
-      take(all, "LoadState", p.load_state);
-      take(all, "ActiveState", p.active_state);
-      take(all, "SubState", p.sub_state);
-      take(all, "Result", p.result);
-      take(all, "MainPID", p.main_pid);
-      take(all, "ExecMainStatus", p.exec_main_status);
-      take(all, "NRestarts", p.n_restarts);
-      take(all, "ActiveEnterTimestamp", p.active_enter_timestamp);
-      take(all, "InactiveEnterTimestamp", p.inactive_enter_timestamp);
+      for_each_service_property([&](const char* key, auto member) { take(all, key, p.*member); });
       return p;
     });
   }

@@ -27,6 +27,29 @@ std::string_view state_glyph(std::string_view active_state) {
 
 std::string or_na(std::string_view s) { return s.empty() ? "n/a" : std::string(s); }
 
+// `text` with C0 and C1 control characters but tab as \xNN bytes: what a
+// service wrote, which must not drive the reader's terminal.
+void append_printable(std::string& out, std::string_view text) {
+  auto escape = [&out](unsigned char byte) {
+    char escaped[5];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+    out += escaped;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if ((byte < 0x20 && byte != '\t') || byte == 0x7F) {
+      escape(byte);
+    } else if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {  // C1 controls, U+0080..U+009F
+      escape(byte);
+      escape(next);
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+}
+
 }  // namespace
 
 std::string format_unit_list(std::vector<UnitRow> rows, bool legend) {
@@ -81,6 +104,11 @@ std::string format_status(const ServiceStatus& p, std::uint64_t now_usec,
     if (main_comm && !main_comm->empty()) out += " (" + *main_comm + ")";
     out += "\n";
   }
+  if (!p.status_text.empty()) {
+    out += "     Status: \"";
+    append_printable(out, p.status_text);
+    out += "\"\n";
+  }
   if (p.n_restarts > 0) out += "   Restarts: " + std::to_string(p.n_restarts) + "\n";
   return out;
 }
@@ -97,25 +125,7 @@ bool counts_as_active(std::string_view active_state) {
 
 std::string format_log_line(std::string_view unit, const LogEntry& entry) {
   std::string out = format_log_time(entry.realtime_usec) + " " + std::string(unit) + ": ";
-  auto escape = [&out](unsigned char byte) {
-    char escaped[5];
-    std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
-    out += escaped;
-  };
-  const std::string& line = entry.line;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    auto byte = static_cast<unsigned char>(line[i]);
-    auto next = i + 1 < line.size() ? static_cast<unsigned char>(line[i + 1]) : 0;
-    if ((byte < 0x20 && byte != '\t') || byte == 0x7F) {
-      escape(byte);
-    } else if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {  // C1 controls, U+0080..U+009F
-      escape(byte);
-      escape(next);
-      ++i;
-    } else {
-      out += line[i];
-    }
-  }
+  append_printable(out, entry.line);
   out += "\n";
   return out;
 }

@@ -31,6 +31,7 @@ struct UnitRow {
 //        Loaded: loaded
 //        Active: active (running) since Tue 2024-11-26 11:05:46 CET; 2h 3min ago
 //      Main PID: 1234 (python3)
+//        Status: "Serving 3 requests"
 //      Restarts: 2
 // The glyph: ● active, activating, deactivating; ↻ reloading; × failed;
 // ○ otherwise. The substate is shown unless it equals the state, a Result
@@ -38,7 +39,8 @@ struct UnitRow {
 // ActiveEnterTimestamp for active/reloading and InactiveEnterTimestamp for
 // inactive/failed; the API has no timestamps for the states in between.
 // Main PID only when non-zero (with `main_comm`, the process's name, when
-// known); Restarts only when non-zero.
+// known); Status (StatusText, quoted, control characters as in
+// format_log_line) only when not empty; Restarts only when non-zero.
 [[nodiscard]] std::string format_status(const ServiceStatus& properties, std::uint64_t now_usec,
                                         const std::optional<std::string>& main_comm);
 

@@ -7,13 +7,12 @@
 #include <utility>
 
 #include "common/error_names.h"
+#include "common/link_wire.h"
 #include "common/service_glob.h"
 
 namespace vermilion::bridge {
 namespace {
 
-constexpr const char* kLinkPath = "/org/vermilion1/link";
-constexpr const char* kLinkInterface = "org.vermilion1.Link";
 // Jobs reply when they finish, which takes as long as the service's own
 // timeouts allow, and vermiliond counts them until then: no deadline here
 // (UINT64_MAX), or the bridge would give up on a job vermiliond still runs.
@@ -45,60 +44,7 @@ LinkError error_of(const sd_bus_error* error, int r) {
   return {error_names::kFailed, std::string("link: ") + std::strerror(r < 0 ? -r : EIO)};
 }
 
-// One capability entry "(usssto)" or the CapabilityReceived arguments.
-int read_capability(sd_bus_message* message, HeldCapability& out) {
-  const char* kind = nullptr;
-  const char* object = nullptr;
-  const char* rights = nullptr;
-  const char* path = nullptr;
-  std::uint64_t badge = 0;
-  int r = sd_bus_message_read(message, "usssto", &out.slot, &kind, &object, &rights, &badge, &path);
-  if (r <= 0) return r;
-  auto parsed_kind = parse_kind(kind);
-  if (!parsed_kind) return -EBADMSG;
-  auto parsed_rights = parse_rights(*parsed_kind, rights);
-  if (!parsed_rights.rights) return -EBADMSG;
-  out.kind = *parsed_kind;
-  out.object = object;
-  out.rights = *parsed_rights.rights;
-  out.path = path;
-  return 1;
-}
-
 }  // namespace
-
-int read_service_properties(sd_bus_message* message, ServiceStatus& out) {
-  int r = sd_bus_message_enter_container(message, 'a', "{sv}");
-  if (r <= 0) return r < 0 ? r : -EBADMSG;
-  while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
-    const char* key = nullptr;
-    if ((r = sd_bus_message_read(message, "s", &key)) < 0) return r;
-    std::string_view name = key;
-    auto read_string = [&](std::string& field) {
-      const char* value = nullptr;
-      int rr = sd_bus_message_read(message, "v", "s", &value);
-      if (rr >= 0) field = value;
-      return rr;
-    };
-    if (name == "Name") r = read_string(out.name);
-    else if (name == "Description") r = read_string(out.description);
-    else if (name == "LoadState") r = read_string(out.load_state);
-    else if (name == "ActiveState") r = read_string(out.active_state);
-    else if (name == "SubState") r = read_string(out.sub_state);
-    else if (name == "Result") r = read_string(out.result);
-    else if (name == "MainPID") r = sd_bus_message_read(message, "v", "u", &out.main_pid);
-    else if (name == "ExecMainStatus") r = sd_bus_message_read(message, "v", "i", &out.exec_main_status);
-    else if (name == "NRestarts") r = sd_bus_message_read(message, "v", "u", &out.n_restarts);
-    else if (name == "ActiveEnterTimestamp") r = sd_bus_message_read(message, "v", "t", &out.active_enter_timestamp);
-    else if (name == "InactiveEnterTimestamp")
-      r = sd_bus_message_read(message, "v", "t", &out.inactive_enter_timestamp);
-    else r = sd_bus_message_skip(message, "v");
-    if (r < 0) return r;
-    if ((r = sd_bus_message_exit_container(message)) < 0) return r;
-  }
-  if (r < 0) return r;
-  return sd_bus_message_exit_container(message);
-}
 
 int BrokerLink::connect(int fd, BrokerLinkListener& listener, std::unique_ptr<BrokerLink>& out) {
   std::unique_ptr<BrokerLink> link(new BrokerLink(listener));
@@ -132,15 +78,13 @@ int BrokerLink::read_capabilities() {
   sd_bus_error_free(&error);
   if (r < 0) return r;
   SdBusMessagePtr reply(raw_reply);
-  if ((r = sd_bus_message_enter_container(reply.get(), 'a', "(usssto)")) < 0) return r;
+  std::vector<CapabilityRow> rows;
+  if ((r = vermilion::read_capabilities(reply.get(), rows)) < 0) return r;
   std::map<std::uint32_t, HeldCapability> held;
-  while ((r = sd_bus_message_enter_container(reply.get(), 'r', "usssto")) > 0) {
-    HeldCapability capability;
-    if ((r = read_capability(reply.get(), capability)) < 0) return r;
-    if ((r = sd_bus_message_exit_container(reply.get())) < 0) return r;
-    held[capability.slot] = std::move(capability);
+  for (CapabilityRow& row : rows) {
+    std::uint32_t slot = row.slot;
+    held[slot] = std::move(row);
   }
-  if (r < 0) return r;
   capabilities_ = std::move(held);
   return 0;
 }
@@ -250,7 +194,10 @@ int BrokerLink::call_blocking(const HeldCapability& capability, const char* inte
 
 void BrokerLink::on_capability_received(sd_bus_message* message) {
   HeldCapability capability;
-  if (read_capability(message, capability) > 0) capabilities_[capability.slot] = std::move(capability);
+  if (read_capability(message, capability) >= 0) {
+    std::uint32_t slot = capability.slot;
+    capabilities_[slot] = std::move(capability);
+  }
 }
 
 void BrokerLink::on_revoked(sd_bus_message* message) {
@@ -271,19 +218,13 @@ void BrokerLink::dispatch_signal(sd_bus_message* message) {
   } else if (member == "Revoked") {
     link->on_revoked(message);
   } else if (member == "ServicePropertiesChanged") {
-    const char* name = nullptr;
     ServiceStatus properties;
-    if (sd_bus_message_read(message, "s", &name) > 0 && read_service_properties(message, properties) >= 0) {
-      if (properties.name.empty()) properties.name = name;
+    if (read_service_properties_changed(message, properties) >= 0)
       link->listener_.on_service_properties(std::move(properties));
-    }
   } else if (member == "ServiceStateChanged") {
-    const char* name = nullptr;
-    const char* active = nullptr;
-    const char* sub = nullptr;
-    if (sd_bus_message_read(message, "sss", &name, &active, &sub) > 0) {
-      link->listener_.on_service_state(name, active, sub);
-    }
+    ServiceStatus state;
+    if (read_service_state_changed(message, state) >= 0)
+      link->listener_.on_service_state(state.name, state.active_state, state.sub_state);
   } else if (member == "Reloaded") {
     link->listener_.on_reloaded();
   }

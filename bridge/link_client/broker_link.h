@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/capability_row.h"
 #include "common/link_limits.h"
 #include "common/rights.h"
 #include "common/service_status.h"
@@ -43,13 +44,9 @@ struct SdBusMessageUnref {
 using SdBusPtr = std::unique_ptr<sd_bus, SdBusUnref>;
 using SdBusMessagePtr = std::unique_ptr<sd_bus_message, SdBusMessageUnref>;
 
-struct HeldCapability {
-  std::uint32_t slot = 0;
-  CapabilityKind kind = CapabilityKind::service;
-  std::string object;  // service name or glob; "" for manager
-  Rights rights = 0;
-  std::string path;    // /org/vermilion1/link/cap/SLOT
-};
+// One capability of the bridge's CList, as ListCapabilities and
+// CapabilityReceived tell it.
+using HeldCapability = CapabilityRow;
 
 // An error from the link, as a D-Bus error name and message.
 struct LinkError {
@@ -94,6 +91,8 @@ class BrokerLink {
   [[nodiscard]] const HeldCapability* service_capability(std::string_view service, Rights right) const;
   // A manager capability with `right`, or nullptr.
   [[nodiscard]] const HeldCapability* manager_capability(Rights right) const;
+  // The CList as last read and kept current (slot -> capability).
+  [[nodiscard]] const std::map<std::uint32_t, HeldCapability>& capabilities() const { return capabilities_; }
 
   // An asynchronous call of `member` on a capability's object. Failures to
   // even send, and the limits above, are reported through `handler` too.
@@ -102,6 +101,11 @@ class BrokerLink {
   // The same, blocking: start-up only, before the bridge serves the bus.
   [[nodiscard]] int call_blocking(const HeldCapability& capability, const char* interface, const char* member,
                                   SdBusMessagePtr& reply, LinkError& error);
+
+  // Calls sent and not yet answered, of each kind (at most kMaxJobsInFlight
+  // and kMaxQueriesInFlight).
+  [[nodiscard]] std::size_t jobs_in_flight() const { return jobs_in_flight_; }
+  [[nodiscard]] std::size_t queries_in_flight() const { return queries_in_flight_; }
 
  private:
   struct PendingCall {
@@ -127,10 +131,5 @@ class BrokerLink {
   std::size_t queries_in_flight_ = 0;
   std::size_t jobs_in_flight_ = 0;
 };
-
-// Reads one a{sv} of service properties (Link.ServicePropertiesChanged,
-// ManagerCapability.ListServiceProperties); unknown keys are skipped so
-// vermiliond may add more. Negative errno on a malformed message.
-[[nodiscard]] int read_service_properties(sd_bus_message* message, ServiceStatus& out);
 
 }  // namespace vermilion::bridge

@@ -159,7 +159,7 @@ void Broker::detach(const std::string& holder, LinkPeer& peer) {
     it->second.erase(&peer);
     if (it->second.empty()) peers_.erase(it);
   }
-  watchers_.erase(&peer);
+  watchers_.remove(peer);
 }
 
 void Broker::tell_revoked(const std::vector<RevokedCap>& removed) {
@@ -379,32 +379,15 @@ bool Broker::still_held(const std::string& holder, Slot slot, CapabilityId id) c
 
 void Broker::watch(const std::string& holder, Slot slot, LinkPeer& peer) {
   const Capability* cap = table_.lookup(holder, slot);
-  if (cap) watchers_[&peer] = Watch{holder, slot, cap->id};
+  if (cap) watchers_.add(peer, holder, slot, cap->id);
 }
 
-void Broker::service_state_changed(const std::string& name, const std::string& active, const std::string& sub) {
-  if (watchers_.empty()) return;
-  ServiceStatus status = control_.status(name).value_or(ServiceStatus{});
-  status.name = name;
-  status.active_state = active;
-  status.sub_state = sub;
-  tell_watchers([&](LinkPeer& peer) { peer.service_state_changed(status); });
+void Broker::service_state_changed(const ServiceStatus& status) { watchers_.service_state_changed(status); }
+
+void Broker::service_properties_changed(const ServiceStatus& status) {
+  watchers_.service_properties_changed(status);
 }
 
-void Broker::reloaded() {
-  tell_watchers([](LinkPeer& peer) { peer.reloaded(); });
-}
-
-void Broker::tell_watchers(const std::function<void(LinkPeer&)>& tell) {
-  for (auto it = watchers_.begin(); it != watchers_.end();) {
-    if (!still_held(it->second.holder, it->second.slot, it->second.id)) {
-      it = watchers_.erase(it);
-      continue;
-    }
-    LinkPeer* peer = it->first;
-    ++it;  // the peer may close (and detach) while being told
-    tell(*peer);
-  }
-}
+void Broker::reloaded() { watchers_.reloaded(); }
 
 }  // namespace vermilion

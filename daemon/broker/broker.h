@@ -7,7 +7,10 @@
 //
 // This class holds the rules and the audit trail; it knows nothing of D-Bus.
 // Each link registers as a LinkPeer to be told what happens to its holder
-// (capabilities received or revoked, connections made to it).
+// (capabilities received or revoked, connections made to it). Changes to
+// the service table come from the manager, each with its snapshot, and go
+// on to the watching links (watchers.h) as they came: the broker decides
+// who may watch, and never reads a service back to tell of its change.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +23,8 @@
 #include <vector>
 
 #include "broker/capability_table.h"
+#include "broker/link_peer.h"
+#include "broker/watchers.h"
 #include "supervision/job.h"
 #include "common/link_limits.h"
 #include "logs/log_buffer.h"
@@ -64,23 +69,6 @@ class ServiceControl {
   [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
   [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
   virtual void reload_units() = 0;
-};
-
-// One child's link, as the broker sees it.
-class LinkPeer {
- public:
-  virtual ~LinkPeer() = default;
-  virtual void capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept = 0;
-  virtual void revoked(Slot slot) noexcept = 0;
-  // A client connected through an endpoint naming this holder.
-  virtual void connection(unique_fd fd, std::uint64_t badge) noexcept = 0;
-  // A service changed state (for links that watch). `status` is the service
-  // as it is now, but with the active and sub state of this change: changes
-  // are told one by one, in order, after the event that made them.
-  virtual void service_state_changed(const ServiceStatus& status) noexcept = 0;
-  // Units and policies were reloaded (for links that watch): services may
-  // have come or gone, and the [Bus] rules may have changed.
-  virtual void reloaded() noexcept = 0;
 };
 
 struct BrokerLimits {
@@ -141,8 +129,12 @@ class Broker {
   // A capability still exists (for replies to calls queued before a revoke).
   [[nodiscard]] bool still_held(const std::string& holder, Slot slot, CapabilityId id) const;
 
-  // Tells watchers (manager capabilities with `watch`) about a state change.
-  void service_state_changed(const std::string& name, const std::string& active, const std::string& sub);
+  // Tells watchers (manager capabilities with `watch`) about a state change:
+  // `status` is the service at that change, passed on as it is.
+  void service_state_changed(const ServiceStatus& status);
+  // The same for a change of properties other than the state (StatusText,
+  // MainPID).
+  void service_properties_changed(const ServiceStatus& status);
   // Tells watchers that a reload of units and policies has completed.
   void reloaded();
   // A manager capability with `watch` subscribes this link; it ends when the
@@ -163,8 +155,6 @@ class Broker {
  private:
   struct Resource;  // an fd opened for an fd capability
   void tell_revoked(const std::vector<RevokedCap>& removed);
-  // Every link whose watch capability is still held; forgets the others.
-  void tell_watchers(const std::function<void(LinkPeer&)>& tell);
   [[nodiscard]] std::string describe(const Capability& cap) const;
 
   ServiceControl& control_;
@@ -172,12 +162,7 @@ class Broker {
   BrokerLimits limits_;
   CapabilityTable table_;
   std::map<std::string, std::set<LinkPeer*>> peers_;
-  struct Watch {
-    std::string holder;
-    Slot slot;
-    CapabilityId id;
-  };
-  std::map<LinkPeer*, Watch> watchers_;
+  Watchers watchers_{table_};
   std::vector<BusRule> bus_rules_;
   // Root capability id -> the policy grant it came from (for reloads).
   std::map<CapabilityId, std::string> root_keys_;

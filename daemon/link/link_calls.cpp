@@ -9,26 +9,16 @@
 #include <cstring>
 
 #include "common/error_names.h"
+#include "common/link_wire.h"
 #include "common/utf8.h"
 #include "link/link_errors.h"
-#include "link/service_properties.h"
+#include "link/link_rows.h"
 
 namespace vermilion {
 namespace {
 
-constexpr const char* kCapabilityInterface = "org.vermilion1.Capability";
-
 int reply_error(sd_bus_error* error, const BrokerResult& r) {
   return sd_bus_error_set(error, error_name(*r.error), r.message.c_str());
-}
-
-int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
-  int r = sd_bus_message_open_container(m, 'a', "s");
-  for (const std::string& s : strings) {
-    if (r < 0) break;
-    r = sd_bus_message_append(m, "s", s.c_str());
-  }
-  return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
 }  // namespace
@@ -60,14 +50,7 @@ struct LinkServer::Calls {
   static int list_capabilities(sd_bus_message* m, void* userdata, sd_bus_error*) {
     LinkServer& self = link(userdata);
     return reply_with(self, m, [&](sd_bus_message* reply) {
-      int r = sd_bus_message_open_container(reply, 'a', "(usssto)");
-      for (const Capability* cap : self.broker_.list(self.holder_)) {
-        if (r < 0) break;
-        r = sd_bus_message_append(reply, "(usssto)", cap->slot, to_string(cap->kind), cap->object.c_str(),
-                                  rights_to_string(cap->rights).c_str(), cap->badge,
-                                  capability_path(cap->slot).c_str());
-      }
-      return r < 0 ? r : sd_bus_message_close_container(reply);
+      return append_capabilities(reply, capability_rows(self.broker_.list(self.holder_)));
     });
   }
 
@@ -117,9 +100,7 @@ struct LinkServer::Calls {
     if (!result.ok()) return reply_error(error, result);
     auto s = self.broker_.control().status(resolved);
     if (!s) return sd_bus_error_setf(error, error_names::kNoSuchService, "Unit %s not found.", resolved.c_str());
-    return sd_bus_reply_method_return(m, "sssuuis", s->active_state.c_str(), s->sub_state.c_str(),
-                                      s->result.c_str(), s->main_pid, s->n_restarts, s->exec_main_status,
-                                      s->description.c_str());
+    return reply_with(self, m, [&](sd_bus_message* reply) { return append_service_status_reply(reply, *s); });
   }
   static int job(sd_bus_message* m, void* userdata, sd_bus_error* error, JobType type, Rights right) {
     LinkServer& self = link(userdata);
@@ -210,13 +191,7 @@ struct LinkServer::Calls {
     BrokerResult result = authorize_manager(self, m, rights::list);
     if (!result.ok()) return reply_error(error, result);
     return reply_with(self, m, [&](sd_bus_message* reply) {
-      int r = sd_bus_message_open_container(reply, 'a', "(ssss)");
-      for (const ServiceStatus& s : self.broker_.control().list()) {
-        if (r < 0) break;
-        r = sd_bus_message_append(reply, "(ssss)", s.name.c_str(), s.description.c_str(), s.active_state.c_str(),
-                                  s.sub_state.c_str());
-      }
-      return r < 0 ? r : sd_bus_message_close_container(reply);
+      return append_service_list(reply, self.broker_.control().list());
     });
   }
   static int list_service_properties(sd_bus_message* m, void* userdata, sd_bus_error* error) {
@@ -224,14 +199,7 @@ struct LinkServer::Calls {
     BrokerResult result = authorize_manager(self, m, rights::list);
     if (!result.ok()) return reply_error(error, result);
     return reply_with(self, m, [&](sd_bus_message* reply) {
-      int r = sd_bus_message_open_container(reply, 'a', "(sa{sv})");
-      for (const ServiceStatus& s : self.broker_.control().list()) {
-        if (r >= 0) r = sd_bus_message_open_container(reply, 'r', "sa{sv}");
-        if (r >= 0) r = sd_bus_message_append(reply, "s", s.name.c_str());
-        if (r >= 0) r = append_service_properties(reply, s);
-        if (r >= 0) r = sd_bus_message_close_container(reply);
-      }
-      return r < 0 ? r : sd_bus_message_close_container(reply);
+      return append_service_table(reply, self.broker_.control().list());
     });
   }
   static int list_capabilities_of(sd_bus_message* m, void* userdata, sd_bus_error* error) {
@@ -242,13 +210,7 @@ struct LinkServer::Calls {
     BrokerResult result = self.broker_.capabilities_of(self.holder_, slot(m), name, caps);
     if (!result.ok()) return reply_error(error, result);
     return reply_with(self, m, [&](sd_bus_message* reply) {
-      int r = sd_bus_message_open_container(reply, 'a', "(ussst)");
-      for (const Capability* cap : caps) {
-        if (r < 0) break;
-        r = sd_bus_message_append(reply, "(ussst)", cap->slot, to_string(cap->kind), cap->object.c_str(),
-                                  rights_to_string(cap->rights).c_str(), cap->badge);
-      }
-      return r < 0 ? r : sd_bus_message_close_container(reply);
+      return append_capabilities_of(reply, capability_rows(caps));
     });
   }
   static int get_bus_rules(sd_bus_message* m, void* userdata, sd_bus_error* error) {
@@ -256,19 +218,7 @@ struct LinkServer::Calls {
     BrokerResult result = authorize_manager(self, m, rights::list);
     if (!result.ok()) return reply_error(error, result);
     return reply_with(self, m, [&](sd_bus_message* reply) {
-      int r = sd_bus_message_open_container(reply, 'a', "(asasssss)");
-      for (const BusRule& rule : self.broker_.bus_rules()) {
-        if (r >= 0) r = sd_bus_message_open_container(reply, 'r', "asasssss");
-        if (r >= 0) r = append_strings(reply, rule.users);
-        if (r >= 0) r = append_strings(reply, rule.groups);
-        if (r >= 0) {
-          std::string where = rule.where.file + ":" + std::to_string(rule.where.line);
-          r = sd_bus_message_append(reply, "ssss", rule.service_glob.c_str(), rights_to_string(rule.rights).c_str(),
-                                    rights_to_string(rule.manager_rights).c_str(), where.c_str());
-        }
-        if (r >= 0) r = sd_bus_message_close_container(reply);
-      }
-      return r < 0 ? r : sd_bus_message_close_container(reply);
+      return append_bus_rules(reply, bus_rule_texts(self.broker_.bus_rules()));
     });
   }
   static int watch(sd_bus_message* m, void* userdata, sd_bus_error* error) {
@@ -424,11 +374,10 @@ int LinkServer::add_objects() {
     sd_bus_object_find_t find;
   } const kinds[] = {
       {kCapabilityInterface, kCapabilityVtable, &Calls::find<-1>},
-      {"org.vermilion1.ServiceCapability", kServiceVtable, &Calls::find<static_cast<int>(CapabilityKind::service)>},
-      {"org.vermilion1.ManagerCapability", kManagerVtable, &Calls::find<static_cast<int>(CapabilityKind::manager)>},
-      {"org.vermilion1.EndpointCapability", kEndpointVtable,
-       &Calls::find<static_cast<int>(CapabilityKind::endpoint)>},
-      {"org.vermilion1.FdCapability", kFdVtable, &Calls::find<static_cast<int>(CapabilityKind::fd)>},
+      {kServiceCapabilityInterface, kServiceVtable, &Calls::find<static_cast<int>(CapabilityKind::service)>},
+      {kManagerCapabilityInterface, kManagerVtable, &Calls::find<static_cast<int>(CapabilityKind::manager)>},
+      {kEndpointCapabilityInterface, kEndpointVtable, &Calls::find<static_cast<int>(CapabilityKind::endpoint)>},
+      {kFdCapabilityInterface, kFdVtable, &Calls::find<static_cast<int>(CapabilityKind::fd)>},
   };
   for (const auto& k : kinds) {
     r = sd_bus_add_fallback_vtable(bus_, nullptr, kCapabilityPathPrefix, k.interface, k.vtable, k.find, this);

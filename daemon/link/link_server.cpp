@@ -7,26 +7,8 @@
 #include <cstring>
 
 #include "common/error_names.h"
-#include "link/service_properties.h"
 
 namespace vermilion {
-
-std::string capability_path(Slot slot) { return std::string(kCapabilityPathPrefix) + "/" + std::to_string(slot); }
-
-Slot capability_slot(const char* path) {
-  std::string_view p(path ? path : "");
-  std::string_view prefix = kCapabilityPathPrefix;
-  if (!p.starts_with(prefix) || p.size() <= prefix.size() + 1 || p[prefix.size()] != '/') return 0;
-  std::string_view digits = p.substr(prefix.size() + 1);
-  if (digits.size() > 10 || digits.front() == '0') return 0;
-  unsigned long long v = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return 0;
-    v = v * 10 + static_cast<unsigned>(c - '0');
-  }
-  return v > UINT32_MAX ? 0 : static_cast<Slot>(v);
-}
-
 namespace {
 
 // 256 bytes hold fewer: a method call's header alone is over 32 bytes.
@@ -164,11 +146,20 @@ void LinkServer::check_queue() {
   }
 }
 
+int LinkServer::emit(const char* member, const std::function<int(sd_bus_message*)>& fill) {
+  sd_bus_message* m = nullptr;
+  int r = sd_bus_message_new_signal(bus_, &m, kLinkPath, kLinkInterface, member);
+  if (r >= 0) r = fill(m);
+  if (r >= 0) r = sd_bus_send(bus_, m, nullptr);
+  sd_bus_message_unref(m);
+  return r;
+}
+
 void LinkServer::capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept {
   if (closed_) return;
-  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "CapabilityReceived", "usssto", cap.slot,
-                     to_string(cap.kind), cap.object.c_str(), rights_to_string(cap.rights).c_str(), granter_badge,
-                     capability_path(cap.slot).c_str());
+  CapabilityRow row = capability_row(cap);
+  row.badge = granter_badge;
+  (void)emit("CapabilityReceived", [&](sd_bus_message* m) { return append_capability(m, row); });
   check_queue();
 }
 
@@ -204,16 +195,18 @@ void LinkServer::connection(unique_fd fd, std::uint64_t badge) noexcept {
 
 void LinkServer::service_state_changed(const ServiceStatus& status) noexcept {
   if (closed_) return;
-  sd_bus_message* m = nullptr;
-  int r = sd_bus_message_new_signal(bus_, &m, kLinkPath, kLinkInterface, "ServicePropertiesChanged");
-  if (r >= 0) r = sd_bus_message_append(m, "s", status.name.c_str());
-  if (r >= 0) r = append_service_properties(m, status);
-  if (r >= 0) r = sd_bus_send(bus_, m, nullptr);
-  sd_bus_message_unref(m);
+  (void)emit("ServicePropertiesChanged",
+             [&](sd_bus_message* m) { return append_service_properties_changed(m, status); });
   check_queue();  // each message counts against the limit
   if (closed_) return;
-  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "ServiceStateChanged", "sss", status.name.c_str(),
-                     status.active_state.c_str(), status.sub_state.c_str());
+  (void)emit("ServiceStateChanged", [&](sd_bus_message* m) { return append_service_state_changed(m, status); });
+  check_queue();
+}
+
+void LinkServer::service_properties_changed(const ServiceStatus& status) noexcept {
+  if (closed_) return;
+  (void)emit("ServicePropertiesChanged",
+             [&](sd_bus_message* m) { return append_service_properties_changed(m, status); });
   check_queue();
 }
 

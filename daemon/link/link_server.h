@@ -15,14 +15,12 @@
 #include <vector>
 
 #include "broker/broker.h"
-#include "platform/event_source.h"
+#include "common/link_wire.h"
 #include "common/unique_fd.h"
+#include "link/link_rows.h"
+#include "platform/event_source.h"
 
 namespace vermilion {
-
-inline constexpr const char* kLinkPath = "/org/vermilion1/link";
-inline constexpr const char* kLinkInterface = "org.vermilion1.Link";
-inline constexpr const char* kCapabilityPathPrefix = "/org/vermilion1/link/cap";
 
 class LinkServer final : public LinkPeer {
  public:
@@ -49,6 +47,8 @@ class LinkServer final : public LinkPeer {
   void connection(unique_fd fd, std::uint64_t badge) noexcept override;
   // ServicePropertiesChanged, then ServiceStateChanged.
   void service_state_changed(const ServiceStatus& status) noexcept override;
+  // ServicePropertiesChanged alone.
+  void service_properties_changed(const ServiceStatus& status) noexcept override;
   void reloaded() noexcept override;
 
   // The method handlers (link_calls.cpp).
@@ -61,6 +61,10 @@ class LinkServer final : public LinkPeer {
   // sd-bus filter: sees every message before the handlers.
   static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);
   static int after_auth(sd_event_source* source, void* userdata);
+  // Sends the Link signal `member` with the body `fill` appends (fill
+  // returns 0 or -errno). 0 or -errno; a signal that could not be built is
+  // not sent.
+  [[nodiscard]] int emit(const char* member, const std::function<int(sd_bus_message*)>& fill);
   void check_queue();
 
   Broker& broker_;
@@ -83,9 +87,5 @@ class LinkServer final : public LinkPeer {
   // Job replies arrive after the call returned; they check this first.
   std::shared_ptr<LinkServer*> self_;
 };
-
-[[nodiscard]] std::string capability_path(Slot slot);
-// The slot a capability path names; 0 when it names none.
-[[nodiscard]] Slot capability_slot(const char* path);
 
 }  // namespace vermilion

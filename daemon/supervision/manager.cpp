@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/unit_name.h"
+#include "supervision/service_snapshot.h"
 
 namespace vermilion {
 
@@ -474,8 +475,15 @@ void Manager::on_notify(pid_t sender, const NotifyMessage& message) {
 // ---- ServiceListener ----------------------------------------------------------
 
 void Manager::on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept {
-  transitions_.push_back(
-      {service.name(), StateChange{old_active, service.active_state(), old_sub, service.sub_state()}});
+  // The snapshot now: by the time the queue is drained the service may have
+  // moved on (a crash and its auto-restart are one event).
+  transitions_.push_back({service.name(),
+                          StateChange{old_active, service.active_state(), old_sub, service.sub_state()},
+                          status_of(service)});
+}
+
+void Manager::on_properties_changed(Service& service) noexcept {
+  transitions_.push_back({service.name(), std::nullopt, status_of(service)});
 }
 
 void Manager::on_pid_attached(Service& service, pid_t pid) noexcept { pid_owner_[pid] = service.name(); }
@@ -495,8 +503,12 @@ void Manager::handle_transition(const Transition& transition) {
   auto it = units_.find(transition.unit);
   if (it == units_.end()) return;
   Unit& unit = *it->second;
-  const StateChange& t = transition.change;
-  observer_.on_unit_state_changed(*unit.service, t);
+  if (!transition.change) {
+    observer_.on_unit_properties_changed(transition.status);
+    return;
+  }
+  const StateChange& t = *transition.change;
+  observer_.on_unit_state_changed(transition.status, t);
 
   if (unit.job && unit.job->running) {
     Job& job = *unit.job;

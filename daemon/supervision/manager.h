@@ -16,6 +16,10 @@
 // follows it runs, so whoever waits for a job (a link's method reply) is
 // told of its end only after the state changes that ended it were reported
 // (the link's ServiceStateChanged signals).
+//
+// Snapshots: a change is reported after the event, but with the service as
+// it was when it changed (service_snapshot.h), taken as the service reports
+// it. Two changes in one event are two snapshots, not the latest state twice.
 #pragma once
 
 #include <deque>
@@ -29,17 +33,25 @@
 
 #include "supervision/dependency_graph.h"
 #include "platform/event_port.h"
+#include "common/service_status.h"
 #include "supervision/job.h"
 #include "supervision/service.h"
 #include "units/unit_source.h"
 
 namespace vermilion {
 
-// How the outside (vermiliond's log, the broker's watchers) hears about the manager.
+// How the outside (logging, the broker and through it the links) hears
+// about the manager.
 class ManagerObserver {
  public:
   virtual ~ManagerObserver() = default;
-  virtual void on_unit_state_changed(const Service& service, const StateChange& change) noexcept = 0;
+  // `status` is the service when it made `change` (its active and sub
+  // state are change.new_active and change.new_sub), whatever it did since.
+  virtual void on_unit_state_changed(const ServiceStatus& status, const StateChange& change) noexcept = 0;
+  // What a service reports changed while its state did not (its STATUS=
+  // text, its main PID from MAINPID=); `status` is the service then. In
+  // order with the state changes.
+  virtual void on_unit_properties_changed(const ServiceStatus& status) noexcept = 0;
   virtual void on_unit_message(const Service& service, std::string_view message) noexcept = 0;
   virtual void on_manager_message(Severity severity, std::string_view message) noexcept = 0;
   virtual void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept = 0;
@@ -111,12 +123,14 @@ class Manager final : private ServiceListener {
   };
   struct Transition {
     std::string unit;
-    StateChange change;
+    std::optional<StateChange> change;  // none: properties changed, the state did not
+    ServiceStatus status;               // taken when the service changed
   };
   class DrainingPort;
 
   // ServiceListener
   void on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept override;
+  void on_properties_changed(Service& service) noexcept override;
   void on_pid_attached(Service& service, pid_t pid) noexcept override;
   void on_pid_detached(Service& service, pid_t pid) noexcept override;
   void on_service_message(Service& service, std::string_view message) noexcept override;

@@ -687,17 +687,24 @@ void Service::on_notify(pid_t sender, const NotifyMessage& msg) {
             to_string(access) + ")");
     return;
   }
-  if (msg.status) status_text_ = *msg.status;
+  bool changed = false;  // what the listener hears of apart from state changes
+  if (msg.status && *msg.status != status_text_) {
+    status_text_ = *msg.status;
+    changed = true;
+  }
   if (msg.errno_value) status_errno_ = *msg.errno_value;
   if (msg.main_pid && *msg.main_pid != main_.pid &&
       (sub_ == SubState::start || sub_ == SubState::start_post || sub_ == SubState::running ||
        sub_ == SubState::reload)) {
     // Only a process inside the service may become its main process.
     if (scope_ && (scope_->contains(*msg.main_pid) || *msg.main_pid == control_.pid))
-      (void)adopt_main_pid(*msg.main_pid);
+      changed = adopt_main_pid(*msg.main_pid) || changed;
     else
       message("MAINPID=" + std::to_string(*msg.main_pid) + " is not part of the service, ignoring");
   }
+  // Before what the rest of the message does to the state (READY=1,
+  // STOPPING=1), so that this change and those are told in that order.
+  if (changed) env_.listener.on_properties_changed(*this);
   if (msg.watchdog_usec) {
     watchdog_usec_ = *msg.watchdog_usec;
     arm_watchdog();

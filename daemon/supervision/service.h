@@ -59,6 +59,9 @@ class ServiceListener {
   virtual ~ServiceListener() = default;
   virtual void on_state_changed(Service& service, ActiveState old_active,
                                 SubState old_sub) noexcept = 0;
+  // Something the service reports changed while its state did not: its
+  // STATUS= text, or its main PID from MAINPID=.
+  virtual void on_properties_changed(Service& service) noexcept = 0;
   // The service now watches (or stops watching) this pid's exit.
   virtual void on_pid_attached(Service& service, pid_t pid) noexcept = 0;
   virtual void on_pid_detached(Service& service, pid_t pid) noexcept = 0;

@@ -32,7 +32,8 @@ class MapSource final : public UnitSource {
 
 class SilentObserver final : public ManagerObserver {
  public:
-  void on_unit_state_changed(const Service&, const StateChange&) noexcept override {}
+  void on_unit_state_changed(const ServiceStatus&, const StateChange&) noexcept override {}
+  void on_unit_properties_changed(const ServiceStatus&) noexcept override {}
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view) noexcept override {}
   void on_job_finished(const std::string&, JobType, JobResult) noexcept override {}

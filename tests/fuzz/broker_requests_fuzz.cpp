@@ -135,6 +135,10 @@ class FakePeer final : public LinkPeer {
     if (status.name.empty() || status.active_state.empty()) fail(holder_ + " told of a state change without a state");
     if (!watches()) fail(holder_ + " told of a state change without a watch capability");
   }
+  void service_properties_changed(const ServiceStatus& status) noexcept override {
+    if (status.name.empty()) fail(holder_ + " told of a property change without a name");
+    if (!watches()) fail(holder_ + " told of a property change without a watch capability");
+  }
   void reloaded() noexcept override {
     if (!watches()) fail(holder_ + " told of a reload without a watch capability");
   }
@@ -325,7 +329,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::string unused;
         if (attached[h] && broker.authorize(holder, slot, CapabilityKind::manager, rights::watch, "", unused).ok())
           broker.watch(holder, slot, *peers[h]);
-        broker.service_state_changed("web-1.service", "active", "running");
+        ServiceStatus running;
+        running.name = "web-1.service";
+        running.active_state = "active";
+        running.sub_state = "running";
+        broker.service_state_changed(running);
+        running.status_text = "serving";
+        broker.service_properties_changed(running);
         break;
       }
       case 9:

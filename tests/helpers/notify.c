@@ -3,7 +3,9 @@
  * on SIGTERM reports STOPPING=1 and exits 0. With an argument "watchdog" it
  * also pets the watchdog at half the interval systemd's protocol tells it.
  * With "ready-on-usr1" it prints "waiting for SIGUSR1" and reports READY=1
- * only once SIGUSR1 came: a service exactly as slow to start as a test wants. */
+ * only once SIGUSR1 came: a service exactly as slow to start as a test wants.
+ * With "status-on-usr1" it reports STATUS=got SIGUSR1 N for the Nth SIGUSR1
+ * once ready: a status that changes while the state does not. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,17 +14,25 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t usr1_count;
 
 static void on_term(int sig) {
   (void)sig;
   stop_requested = 1;
 }
 
+static void on_usr1(int sig) {
+  (void)sig;
+  ++usr1_count;
+}
+
 int main(int argc, char **argv) {
   int watchdog = argc > 1 && strcmp(argv[1], "watchdog") == 0;
   int never_ready = argc > 1 && strcmp(argv[1], "never-ready") == 0;
   int ready_on_usr1 = argc > 1 && strcmp(argv[1], "ready-on-usr1") == 0;
+  int status_on_usr1 = argc > 1 && strcmp(argv[1], "status-on-usr1") == 0;
   signal(SIGTERM, on_term);
+  if (status_on_usr1) signal(SIGUSR1, on_usr1);
   if (ready_on_usr1) {
     sigset_t usr1;
     sigemptyset(&usr1);
@@ -43,6 +53,20 @@ int main(int argc, char **argv) {
   fflush(stdout);
   uint64_t interval = 0;
   if (watchdog && sd_watchdog_enabled(0, &interval) <= 0) interval = 0;
+  if (status_on_usr1) {
+    /* Signals wait while the flags are looked at, so none is lost between
+     * the look and the sleep. */
+    sigset_t both, old;
+    sigemptyset(&both);
+    sigaddset(&both, SIGUSR1);
+    sigaddset(&both, SIGTERM);
+    sigprocmask(SIG_BLOCK, &both, &old);
+    int told = 0;
+    while (!stop_requested) {
+      while (told < usr1_count) sd_notifyf(0, "STATUS=got SIGUSR1 %d", ++told);
+      if (!stop_requested) sigsuspend(&old);
+    }
+  }
   while (!stop_requested) {
     if (interval > 0) {
       usleep(interval / 2);

@@ -46,6 +46,8 @@ StackFiles example_files() {
        "ExecStart=/bin/sh -c 'echo hello from talker; echo second line; exec sleep infinity'\n"
        "[Install]\nWantedBy=multi-user.target\n"},
       {"broken.service", "[Unit]\nDescription=Always fails\n[Service]\nType=oneshot\nExecStart=/bin/false\n"},
+      {"notifier.service",
+       "[Service]\nType=notify\nExecStart=" + kHelpers + "/vermilion-test-notify status-on-usr1\n"},
   };
   return files;
 }
@@ -218,6 +220,53 @@ TEST_F(BridgeBusTest, GdbusIntrospectAndCall) {
   EXPECT_NE(managed.output.find("'/org/vermilion1/service/talker_2eservice': {"), std::string::npos)
       << managed.output;
   EXPECT_NE(managed.output.find("'ActiveState': <'active'>"), std::string::npos);
+}
+
+// The StatusText of every PropertiesChanged of one object, in order.
+int record_status_text(sd_bus_message* m, void* userdata, sd_bus_error*) {
+  auto* texts = static_cast<std::vector<std::string>*>(userdata);
+  const char* interface = nullptr;
+  if (sd_bus_message_read(m, "s", &interface) < 0) return 0;
+  if (sd_bus_message_enter_container(m, 'a', "{sv}") <= 0) return 0;
+  while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
+    const char* key = nullptr;
+    const char* value = nullptr;
+    if (sd_bus_message_read(m, "s", &key) < 0) return 0;
+    if (std::string_view(key) == "StatusText") {
+      if (sd_bus_message_read(m, "v", "s", &value) < 0) return 0;
+      texts->emplace_back(value);
+    } else if (sd_bus_message_skip(m, "v") < 0) {
+      return 0;
+    }
+    sd_bus_message_exit_container(m);
+  }
+  return 0;
+}
+
+// A service's STATUS= is its StatusText on the bus: there when its start
+// job replies (READY=1 came with STATUS=ready), and announced with
+// PropertiesChanged when it changes while the state does not.
+TEST_F(BridgeBusTest, StatusTextFollowsTheServicesNotifications) {
+  manager_->StartService("notifier.service");
+  ServiceProxy notifier(*bus_, manager_->GetService("notifier"));
+  EXPECT_EQ(notifier.StatusText(), "ready");
+
+  SdBusPtr watcher = connect_bus(stack_.bus().address());
+  ASSERT_TRUE(watcher);
+  std::vector<std::string> texts;
+  // Synchronous: the bus has the match before the signal is sent.
+  ASSERT_GE(sd_bus_match_signal(watcher.get(), nullptr, nullptr, "/org/vermilion1/service/notifier_2eservice",
+                                "org.freedesktop.DBus.Properties", "PropertiesChanged", &record_status_text, &texts),
+            0);
+  ASSERT_EQ(::kill(static_cast<pid_t>(notifier.MainPID()), SIGUSR1), 0);
+  long long deadline = monotonic_ms() + 20000;
+  while (texts.empty() && monotonic_ms() < deadline) {
+    if (sd_bus_process(watcher.get(), nullptr) > 0) continue;
+    sd_bus_wait(watcher.get(), static_cast<uint64_t>(deadline - monotonic_ms()) * 1000);
+  }
+  EXPECT_EQ(texts, std::vector<std::string>{"got SIGUSR1 1"}) << stack_.log();
+  EXPECT_EQ(notifier.StatusText(), "got SIGUSR1 1");
+  EXPECT_EQ(notifier.ActiveState(), "active") << "the state stayed";
 }
 
 TEST_F(BridgeBusTest, GlibClientListsStopsStartsAndSeesSignals) {

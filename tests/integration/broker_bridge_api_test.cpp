@@ -129,7 +129,7 @@ TEST_F(BrokerBridgeApiTest, ListServicePropertiesGivesEveryServiceWithTypedPrope
   EXPECT_EQ(line_starting("a.service", "props idle.service "),
             "props idle.service Name:s=idle.service Description:s= LoadState:s=loaded ActiveState:s=inactive "
             "SubState:s=dead Result:s=success MainPID:u=0 ExecMainStatus:i=0 NRestarts:u=0 "
-            "ActiveEnterTimestamp:t=0 InactiveEnterTimestamp:t=0");
+            "ActiveEnterTimestamp:t=0 InactiveEnterTimestamp:t=0 StatusText:s=");
   EXPECT_EQ(property(line_starting("a.service", "props broken.service "), "LoadState:s"), "bad-setting");
   EXPECT_EQ(property(line_starting("a.service", "props a.service "), "ActiveState:s"), "activating")
       << "a oneshot listing while it runs";

@@ -41,6 +41,7 @@ struct FakeServiceState {
   std::uint32_t main_pid = 0;
   std::uint32_t restarts = 0;
   std::uint64_t active_enter = 0;
+  std::string status_text;
 };
 
 // One service object: properties only (vermilionctl acts through the Manager).
@@ -72,6 +73,7 @@ class FakeService final : public sdbus::AdaptorInterfaces<org::vermilion1::Servi
   uint32_t NRestarts() override { return state_.restarts; }
   uint64_t ActiveEnterTimestamp() override { return state_.active_enter; }
   uint64_t InactiveEnterTimestamp() override { return 0; }
+  std::string StatusText() override { return state_.status_text; }
 
   std::string name_;
   FakeServiceState state_;
@@ -85,9 +87,9 @@ class FakeBridge final : public sdbus::AdaptorInterfaces<org::vermilion1::Manage
  public:
   explicit FakeBridge(sdbus::IConnection& connection) : AdaptorInterfaces(connection, "/org/vermilion1") {
     services_["web.service"] = {"Serves the site", "active", "running", "success",
-                                static_cast<std::uint32_t>(getpid()), 2, 1700000000000000};
-    services_["crash.service"] = {"Crashes", "failed", "failed", "exit-code", 0, 5, 0};
-    services_["slow.service"] = {"Takes its time", "inactive", "dead", "success", 0, 0, 0};
+                                static_cast<std::uint32_t>(getpid()), 2, 1700000000000000, "Serving 3 requests"};
+    services_["crash.service"] = {"Crashes", "failed", "failed", "exit-code", 0, 5, 0, ""};
+    services_["slow.service"] = {"Takes its time", "inactive", "dead", "success", 0, 0, 0, ""};
     for (const auto& [name, state] : services_)
       objects_.push_back(std::make_unique<FakeService>(connection, name, state));
     registerAdaptor();
@@ -281,7 +283,8 @@ TEST_F(VermilionctlCli, Status) {
             "     Loaded: loaded\n"
             "     Active: active (running) since Tue 2023-11-14 22:13:20 UTC")
       << r.output;
-  EXPECT_NE(r.output.find(" ago\n   Main PID: " + std::to_string(getpid()) + " (" + name + ")\n   Restarts: 2\n\n"
+  EXPECT_NE(r.output.find(" ago\n   Main PID: " + std::to_string(getpid()) + " (" + name +
+                          ")\n     Status: \"Serving 3 requests\"\n   Restarts: 2\n\n"
                           "Nov 14 22:13:20 web.service: hello\n"
                           "Nov 14 22:13:21 web.service: world\n"),
             std::string::npos)

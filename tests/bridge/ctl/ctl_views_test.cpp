@@ -78,6 +78,26 @@ TEST_F(CtlViews, StatusOfARunningService) {
   EXPECT_EQ(status_exit_code(p), kExitSuccess);
 }
 
+// StatusText as systemctl shows it: quoted, after Main PID. It is the
+// service's own text, so it cannot drive the terminal.
+TEST_F(CtlViews, StatusShowsWhatTheServiceSaysItDoes) {
+  ServiceStatus p = running_web();
+  p.status_text = "Serving 3 requests";
+  p.n_restarts = 1;
+  EXPECT_EQ(format_status(p, kNovember, std::string("python3")),
+            "\u25CF web.service - Serves the site\n"
+            "     Loaded: loaded\n"
+            "     Active: active (running) since Tue 2024-11-26 09:02:46 CET; 2h 3min ago\n"
+            "   Main PID: 1234 (python3)\n"
+            "     Status: \"Serving 3 requests\"\n"
+            "   Restarts: 1\n");
+  p.status_text = "done\x1b[2J\tnow \u00e9t\u00e9";
+  p.main_pid = 0;
+  p.n_restarts = 0;
+  std::string out = format_status(p, kNovember, std::nullopt);
+  EXPECT_EQ(out.substr(out.find("     Status")), "     Status: \"done\\x1b[2J\tnow \u00e9t\u00e9\"\n");
+}
+
 TEST_F(CtlViews, StatusOfAFailedService) {
   ServiceStatus p = running_web();
   p.active_state = "failed";

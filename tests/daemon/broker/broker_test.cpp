@@ -14,6 +14,7 @@ class FakeControl : public ServiceControl {
  public:
   // Every service exists but those named "nosuch*"; "alias.service" is web's.
   std::optional<ServiceStatus> status(const std::string& name) override {
+    ++status_reads;
     if (name.rfind("nosuch", 0) == 0) return std::nullopt;
     ServiceStatus s;
     s.name = name == "alias.service" ? "web.service" : name;
@@ -31,6 +32,7 @@ class FakeControl : public ServiceControl {
   int kill(const std::string&, int) override { return 1; }
   std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
   void reload_units() override {}
+  int status_reads = 0;
 };
 
 class RecordingPeer : public LinkPeer {
@@ -47,6 +49,10 @@ class RecordingPeer : public LinkPeer {
     states.push_back(status.name);
     statuses.push_back(status);
   }
+  void service_properties_changed(const ServiceStatus& status) noexcept override {
+    property_changes.push_back(status);
+  }
+  std::vector<ServiceStatus> property_changes;
   std::vector<std::pair<Slot, std::uint64_t>> received;
   std::vector<Slot> revoked_slots;
   std::vector<unique_fd> connections;
@@ -191,22 +197,47 @@ TEST_F(BrokerTest, ReloadKeepsWhatIsStillGrantedAndRevokesTheRest) {
   broker_.detach("panel.service", panel);
 }
 
+ServiceStatus snapshot(const std::string& name, const std::string& active, const std::string& sub, pid_t pid) {
+  ServiceStatus s;
+  s.name = name;
+  s.description = "as it was";
+  s.active_state = active;
+  s.sub_state = sub;
+  s.main_pid = static_cast<std::uint32_t>(pid);
+  return s;
+}
+
 TEST_F(BrokerTest, WatchersHearStateChangesOnlyWhileTheyHoldWatch) {
   apply("[Grant]\nTo=bridge\nCapability=manager\nRights=list watch\n");
   RecordingPeer bridge;
   broker_.attach("bridge.service", bridge);
   broker_.watch("bridge.service", 1, bridge);
-  broker_.service_state_changed("web.service", "active", "running");
+  broker_.service_state_changed(snapshot("web.service", "active", "running", 7));
   EXPECT_EQ(bridge.states, std::vector<std::string>{"web.service"});
-  // The service as the control sees it, with the state of this change.
-  ASSERT_EQ(bridge.statuses.size(), 1u);
-  EXPECT_EQ(bridge.statuses[0].description, "fake web.service");
-  EXPECT_EQ(bridge.statuses[0].main_pid, 42u);
-  EXPECT_EQ(bridge.statuses[0].active_state, "active");
-  EXPECT_EQ(bridge.statuses[0].sub_state, "running");
   apply("");
-  broker_.service_state_changed("db.service", "active", "running");
+  broker_.service_state_changed(snapshot("db.service", "active", "running", 8));
   EXPECT_EQ(bridge.states.size(), 1u) << "the capability is gone, and so is the subscription";
+  broker_.detach("bridge.service", bridge);
+}
+
+// The manager's snapshots go to the watchers as they are, one per change,
+// in order: the broker reads nothing back (the control would answer with the
+// service as it is now, fake web.service with PID 42, for every change).
+TEST_F(BrokerTest, WatchersGetEachChangesOwnSnapshotWithoutAReadBack) {
+  apply("[Grant]\nTo=bridge\nCapability=manager\nRights=list watch\n");
+  RecordingPeer bridge;
+  broker_.attach("bridge.service", bridge);
+  broker_.watch("bridge.service", 1, bridge);
+  std::vector<ServiceStatus> changes = {snapshot("web.service", "deactivating", "stop-sigterm", 0),
+                                        snapshot("web.service", "activating", "start", 43),
+                                        snapshot("web.service", "active", "running", 43)};
+  for (const ServiceStatus& change : changes) broker_.service_state_changed(change);
+  EXPECT_EQ(bridge.statuses, changes);
+  ServiceStatus says = changes.back();
+  says.status_text = "serving";
+  broker_.service_properties_changed(says);
+  EXPECT_EQ(bridge.property_changes, std::vector<ServiceStatus>{says});
+  EXPECT_EQ(control_.status_reads, 0);
   broker_.detach("bridge.service", bridge);
 }
 

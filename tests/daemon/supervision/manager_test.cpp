@@ -41,13 +41,19 @@ class FakeUnitSource : public UnitSource {
 
 class RecordingObserver : public ManagerObserver {
  public:
-  void on_unit_state_changed(const Service& s, const StateChange& change) noexcept override {
-    states.push_back(s.name() + ":" + std::string(to_string(change.new_sub)));
+  void on_unit_state_changed(const ServiceStatus& status, const StateChange& change) noexcept override {
+    states.push_back(status.name + ":" + std::string(to_string(change.new_sub)));
+    snapshots.push_back(status);
+  }
+  void on_unit_properties_changed(const ServiceStatus& status) noexcept override {
+    states.push_back(status.name + " says \"" + status.status_text + "\"");
+    snapshots.push_back(status);
   }
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view m) noexcept override { messages.emplace_back(m); }
   void on_job_finished(const std::string&, JobType, JobResult) noexcept override {}
   std::vector<std::string> states;
+  std::vector<ServiceStatus> snapshots;
   std::vector<std::string> messages;
 };
 
@@ -419,6 +425,70 @@ TEST_F(ManagerTest, TimersDriveRestartsThroughTheManager) {
   port_.advance(kUsecPerSec);
   EXPECT_EQ(service("crashy").sub_state(), SubState::running);
   EXPECT_EQ(service("crashy").n_restarts(), 1u);
+}
+
+// A change is reported after its event, with the service as it was when it
+// changed: a crash that goes down and schedules its restart in one event
+// is four changes, each with its own values, not the last state four times.
+TEST_F(ManagerTest, EachChangeCarriesTheServiceAsItWasThen) {
+  ServiceConfig& c = source_.add(make_config("crashy.service"));
+  c.restart = RestartPolicy::always;
+  c.restart_sec = kUsecPerSec;
+  EXPECT_EQ(start("crashy"), JobResult::done);
+  const pid_t first_pid = service("crashy").main_pid();
+  port_.advance(5 * kUsecPerSec);
+  observer_.states.clear();
+  observer_.snapshots.clear();
+  exit_main("crashy.service", CLD_EXITED, 1);
+  ASSERT_EQ(observer_.states, (std::vector<std::string>{"crashy.service:stop-sigterm", "crashy.service:final-sigterm",
+                                                        "crashy.service:failed", "crashy.service:auto-restart"}));
+  const auto& shots = observer_.snapshots;
+  ASSERT_EQ(shots.size(), 4u);
+  EXPECT_EQ(shots[0].active_state, "deactivating");
+  EXPECT_EQ(shots[0].sub_state, "stop-sigterm");
+  EXPECT_EQ(shots[0].inactive_enter_timestamp, 0u) << "not down yet at the first change";
+  EXPECT_EQ(shots[2].active_state, "failed");
+  EXPECT_EQ(shots[2].inactive_enter_timestamp, port_.now_realtime()) << "down from the third";
+  EXPECT_EQ(shots[3].active_state, "activating");
+  for (const ServiceStatus& shot : shots) {
+    EXPECT_EQ(shot.result, "exit-code");
+    EXPECT_EQ(shot.exec_main_status, 1);
+    EXPECT_EQ(shot.main_pid, 0u);
+    EXPECT_EQ(shot.n_restarts, 0u);
+  }
+
+  port_.advance(kUsecPerSec);
+  ASSERT_EQ(observer_.snapshots.size(), 5u);
+  const ServiceStatus& running = observer_.snapshots[4];
+  EXPECT_EQ(running.sub_state, "running");
+  EXPECT_EQ(running.n_restarts, 1u);
+  EXPECT_NE(running.main_pid, 0u);
+  EXPECT_NE(running.main_pid, static_cast<std::uint32_t>(first_pid));
+  EXPECT_EQ(running.result, "success");
+  EXPECT_EQ(shots[3].n_restarts, 0u) << "earlier snapshots keep their values";
+}
+
+// STATUS= reaches the observer with the service as it was when it said it,
+// in order with the state changes.
+TEST_F(ManagerTest, StatusTextIsReportedInOrderWithTheStateChanges) {
+  source_.add(make_config("n.service", ServiceType::notify));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "n").queued());
+  observer_.states.clear();
+  observer_.snapshots.clear();
+  NotifyMessage warming;
+  warming.status = "warming the cache";
+  manager().on_notify(service("n").main_pid(), warming);
+  NotifyMessage ready;
+  ready.ready = true;
+  ready.status = "ready";
+  manager().on_notify(service("n").main_pid(), ready);
+  EXPECT_EQ(observer_.states, (std::vector<std::string>{"n.service says \"warming the cache\"",
+                                                        "n.service says \"ready\"", "n.service:running"}));
+  ASSERT_EQ(observer_.snapshots.size(), 3u);
+  EXPECT_EQ(observer_.snapshots[0].status_text, "warming the cache");
+  EXPECT_EQ(observer_.snapshots[1].sub_state, "start") << "said before READY=1 took effect";
+  EXPECT_EQ(observer_.snapshots[2].status_text, "ready");
+  EXPECT_EQ(observer_.snapshots[2].active_state, "active");
 }
 
 // Whoever waits for a job hears of its end only after the observer has

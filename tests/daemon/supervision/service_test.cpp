@@ -22,12 +22,18 @@ class RecordingListener : public ServiceListener {
   void on_state_changed(Service& s, ActiveState, SubState old_sub) noexcept override {
     transitions.push_back({s.name(), old_sub, s.sub_state()});
   }
+  // Recorded with the state it came in, as "text (pid P) while SUB".
+  void on_properties_changed(Service& s) noexcept override {
+    properties.push_back(s.status_text() + " (pid " + std::to_string(s.main_pid()) + ") while " +
+                         std::string(to_string(s.sub_state())));
+  }
   void on_pid_attached(Service&, pid_t) noexcept override {}
   void on_pid_detached(Service&, pid_t) noexcept override {}
   void on_service_message(Service&, std::string_view m) noexcept override {
     messages.emplace_back(m);
   }
   std::vector<Transition> transitions;
+  std::vector<std::string> properties;
   std::vector<std::string> messages;
 };
 
@@ -363,6 +369,44 @@ TEST_F(ServiceTest, WatchdogTimeoutAbortsAndRestarts) {
   exit_process(main, CLD_DUMPED, SIGABRT);
   EXPECT_EQ(s.result(), ServiceResult::watchdog);
   EXPECT_EQ(s.sub_state(), SubState::auto_restart);
+}
+
+// STATUS= and MAINPID= change what the service reports without changing its
+// state: the listener hears of them, before what the same message does to
+// the state, and only when something changed.
+TEST_F(ServiceTest, StatusTextAndMainPidChangesAreToldApartFromTheState) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.notify_access = NotifyAccess::all;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  const pid_t first = s.main_pid();
+  NotifyMessage starting;
+  starting.status = "starting up";
+  s.on_notify(first, starting);
+  s.on_notify(first, starting);
+  NotifyMessage stranger;
+  stranger.status = "not yours";
+  s.on_notify(4242, stranger);
+  EXPECT_EQ(listener_.properties, std::vector<std::string>{"starting up (pid " + std::to_string(first) + ") while start"})
+      << "the same text again, and a refused message, change nothing";
+
+  listener_.transitions.clear();
+  pid_t worker = ops_.add_process("n.service");
+  NotifyMessage ready;
+  ready.ready = true;
+  ready.status = "ready";
+  ready.main_pid = worker;
+  s.on_notify(first, ready);
+  ASSERT_EQ(listener_.properties.size(), 2u);
+  EXPECT_EQ(listener_.properties[1], "ready (pid " + std::to_string(worker) + ") while start")
+      << "told before READY=1 moved the state";
+  ASSERT_EQ(listener_.transitions.size(), 1u);
+  EXPECT_EQ(listener_.transitions[0].to, SubState::running);
+
+  NotifyMessage same_pid;
+  same_pid.main_pid = worker;
+  s.on_notify(worker, same_pid);
+  EXPECT_EQ(listener_.properties.size(), 2u);
 }
 
 TEST_F(ServiceTest, AnAdoptedMainThatIsNotOurChildIsWatchedThroughItsPidfd) {

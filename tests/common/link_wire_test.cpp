@@ -1,0 +1,401 @@
+// The private link's wire format: everything vermiliond appends, the bridge
+// reads back as it was; the dict has exactly the documented keys and types;
+// readers skip what they do not know and refuse what is malformed.
+#include "common/link_wire.h"
+
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "common/unique_fd.h"
+
+namespace vermilion {
+namespace {
+
+ServiceStatus failed_web() {
+  ServiceStatus s;
+  s.name = "web.service";
+  s.description = "The web server";
+  s.load_state = "loaded";
+  s.active_state = "failed";
+  s.sub_state = "failed";
+  s.result = "signal";
+  s.main_pid = 0;
+  s.exec_main_status = 9;
+  s.n_restarts = 3;
+  s.active_enter_timestamp = 1700000000123456u;
+  s.inactive_enter_timestamp = 1700000000999999u;
+  return s;
+}
+
+ServiceStatus running_db() {
+  ServiceStatus s;
+  s.name = "db.service";
+  s.description = "Database";
+  s.load_state = "loaded";
+  s.active_state = "active";
+  s.sub_state = "running";
+  s.result = "success";
+  s.main_pid = 4242;
+  s.exec_main_status = -1;
+  s.active_enter_timestamp = 1700000000000001u;
+  s.status_text = "accepting connections";
+  return s;
+}
+
+// Messages to append to and read back. sd-bus builds messages only on a bus
+// that has started, so this one has (on a socketpair nobody answers).
+class LinkWireTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fd_pair pair;
+    ASSERT_EQ(make_socketpair(pair, AF_UNIX, SOCK_STREAM), 0);
+    peer_ = std::move(pair.second);
+    int fd = pair.first.release();
+    ASSERT_GE(sd_bus_new(&bus_), 0);
+    ASSERT_GE(sd_bus_set_fd(bus_, fd, fd), 0);
+    ASSERT_GE(sd_bus_set_anonymous(bus_, 1), 0);
+    ASSERT_GE(sd_bus_start(bus_), 0);
+    m_ = fresh();
+  }
+  void TearDown() override {
+    for (sd_bus_message* m : messages_) sd_bus_message_unref(m);
+    sd_bus_close_unref(bus_);
+  }
+  // A new empty message, freed with the fixture.
+  sd_bus_message* fresh() {
+    sd_bus_message* m = nullptr;
+    EXPECT_GE(sd_bus_message_new_signal(bus_, &m, "/t", "t.T", "S"), 0);
+    messages_.push_back(m);
+    return m;
+  }
+  // Seals `m` as if sent, and goes back to its start to read it.
+  static void seal(sd_bus_message* m) {
+    static uint64_t cookie = 0;
+    ASSERT_GE(sd_bus_message_seal(m, ++cookie, 0), 0);
+    ASSERT_GE(sd_bus_message_rewind(m, 1), 0);
+  }
+  // Seals m_ and reads its dict back as (key, type, value as text).
+  std::vector<std::tuple<std::string, std::string, std::string>> dict_entries() {
+    std::vector<std::tuple<std::string, std::string, std::string>> out;
+    seal(m_);
+    EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), kServicePropertiesSignature);
+    EXPECT_GT(sd_bus_message_enter_container(m_, 'a', "{sv}"), 0);
+    while (sd_bus_message_enter_container(m_, 'e', "sv") > 0) {
+      const char* key = nullptr;
+      const char* contents = nullptr;
+      char type = 0;
+      EXPECT_GE(sd_bus_message_read(m_, "s", &key), 0);
+      EXPECT_GE(sd_bus_message_peek_type(m_, &type, &contents), 0);
+      EXPECT_EQ(type, 'v');
+      EXPECT_GE(sd_bus_message_enter_container(m_, 'v', contents), 0);
+      std::string value;
+      if (std::string_view(contents) == "s") {
+        const char* s = nullptr;
+        EXPECT_GE(sd_bus_message_read_basic(m_, 's', &s), 0);
+        value = s;
+      } else if (std::string_view(contents) == "u") {
+        uint32_t u = 0;
+        EXPECT_GE(sd_bus_message_read_basic(m_, 'u', &u), 0);
+        value = std::to_string(u);
+      } else if (std::string_view(contents) == "i") {
+        int32_t i = 0;
+        EXPECT_GE(sd_bus_message_read_basic(m_, 'i', &i), 0);
+        value = std::to_string(i);
+      } else if (std::string_view(contents) == "t") {
+        uint64_t t = 0;
+        EXPECT_GE(sd_bus_message_read_basic(m_, 't', &t), 0);
+        value = std::to_string(t);
+      }
+      EXPECT_GE(sd_bus_message_exit_container(m_), 0);
+      EXPECT_GE(sd_bus_message_exit_container(m_), 0);
+      out.emplace_back(key, contents, value);
+    }
+    EXPECT_GE(sd_bus_message_exit_container(m_), 0);
+    return out;
+  }
+  // Writes a dict by hand: (key, variant type, value appended by `append`).
+  template <typename... Entries>
+  void hand_dict(Entries... entries) {
+    ASSERT_GE(sd_bus_message_open_container(m_, 'a', "{sv}"), 0);
+    auto one = [&](const auto& entry) {
+      const auto& [key, type, value] = entry;
+      ASSERT_GE(sd_bus_message_open_container(m_, 'e', "sv"), 0);
+      ASSERT_GE(sd_bus_message_append(m_, "s", key), 0);
+      ASSERT_GE(sd_bus_message_append(m_, "v", type, value), 0);
+      ASSERT_GE(sd_bus_message_close_container(m_), 0);
+    };
+    (one(entries), ...);
+    ASSERT_GE(sd_bus_message_close_container(m_), 0);
+  }
+
+  unique_fd peer_;
+  sd_bus* bus_ = nullptr;
+  sd_bus_message* m_ = nullptr;
+  std::vector<sd_bus_message*> messages_;
+};
+
+// ---- the properties dict ----------------------------------------------------
+
+TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
+  ASSERT_EQ(append_service_properties(m_, failed_web()), 0);
+  using Entry = std::tuple<std::string, std::string, std::string>;
+  EXPECT_EQ(dict_entries(), (std::vector<Entry>{
+                                {"Name", "s", "web.service"},
+                                {"Description", "s", "The web server"},
+                                {"LoadState", "s", "loaded"},
+                                {"ActiveState", "s", "failed"},
+                                {"SubState", "s", "failed"},
+                                {"Result", "s", "signal"},
+                                {"MainPID", "u", "0"},
+                                {"ExecMainStatus", "i", "9"},
+                                {"NRestarts", "u", "3"},
+                                {"ActiveEnterTimestamp", "t", "1700000000123456"},
+                                {"InactiveEnterTimestamp", "t", "1700000000999999"},
+                                {"StatusText", "s", ""},
+                            }));
+}
+
+TEST_F(LinkWireTest, DictRoundTrips) {
+  for (const ServiceStatus& sent : {failed_web(), running_db(), ServiceStatus{}}) {
+    sd_bus_message* m = fresh();
+    ASSERT_EQ(append_service_properties(m, sent), 0);
+    seal(m);
+    ServiceStatus got;
+    got.name = "stale";
+    got.n_restarts = 77;
+    ASSERT_EQ(read_service_properties(m, got), 0);
+    EXPECT_EQ(got, sent) << "every field is overwritten, none left from before";
+    EXPECT_EQ(sd_bus_message_at_end(m, 1), 1);
+  }
+}
+
+TEST_F(LinkWireTest, DictReaderSkipsKeysItDoesNotKnow) {
+  const char* nothing = "";
+  hand_dict(std::make_tuple("Future", "s", "from a newer vermiliond"), std::make_tuple("ActiveState", "s", "active"),
+            std::make_tuple("FutureNumber", "t", uint64_t{5}), std::make_tuple("Tail", "s", nothing),
+            std::make_tuple("MainPID", "u", uint32_t{12}));
+  seal(m_);
+  ServiceStatus got;
+  ASSERT_EQ(read_service_properties(m_, got), 0);
+  EXPECT_EQ(got.active_state, "active");
+  EXPECT_EQ(got.main_pid, 12u);
+  EXPECT_EQ(sd_bus_message_at_end(m_, 1), 1);
+}
+
+TEST_F(LinkWireTest, DictReaderLeavesFieldsOfMissingKeys) {
+  hand_dict(std::make_tuple("SubState", "s", "running"));
+  seal(m_);
+  ServiceStatus got = running_db();
+  got.sub_state = "start";
+  ASSERT_EQ(read_service_properties(m_, got), 0);
+  ServiceStatus expected = running_db();
+  EXPECT_EQ(got, expected) << "only SubState came, and it is the only field that changed";
+}
+
+TEST_F(LinkWireTest, DictReaderRefusesAKnownKeyOfAnotherType) {
+  hand_dict(std::make_tuple("Name", "s", "web.service"), std::make_tuple("MainPID", "s", "12"));
+  seal(m_);
+  ServiceStatus got;
+  EXPECT_EQ(read_service_properties(m_, got), -ENXIO);
+}
+
+TEST_F(LinkWireTest, DictReaderRefusesSomethingElse) {
+  ASSERT_GE(sd_bus_message_append(m_, "as", 1, "web.service"), 0);
+  seal(m_);
+  ServiceStatus got;
+  EXPECT_LT(read_service_properties(m_, got), 0);
+}
+
+// ---- service status in its other shapes -------------------------------------
+
+TEST_F(LinkWireTest, ServiceTableRoundTrips) {
+  std::vector<ServiceStatus> sent = {failed_web(), running_db()};
+  ASSERT_EQ(append_service_table(m_, sent), 0);
+  seal(m_);
+  EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "a(sa{sv})");
+  std::vector<ServiceStatus> got = {ServiceStatus{}};
+  ASSERT_EQ(read_service_table(m_, got), 0);
+  EXPECT_EQ(got, sent);
+}
+
+TEST_F(LinkWireTest, ServiceTableEntryWithoutNameInItsDictTakesTheNameBesideIt) {
+  ASSERT_GE(sd_bus_message_open_container(m_, 'a', "(sa{sv})"), 0);
+  ASSERT_GE(sd_bus_message_open_container(m_, 'r', "sa{sv}"), 0);
+  ASSERT_GE(sd_bus_message_append(m_, "s", "web.service"), 0);
+  ASSERT_GE(sd_bus_message_append(m_, "a{sv}", 1, "ActiveState", "s", "active"), 0);
+  ASSERT_GE(sd_bus_message_close_container(m_), 0);
+  ASSERT_GE(sd_bus_message_close_container(m_), 0);
+  seal(m_);
+  std::vector<ServiceStatus> got;
+  ASSERT_EQ(read_service_table(m_, got), 0);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].name, "web.service");
+  EXPECT_EQ(got[0].active_state, "active");
+}
+
+TEST_F(LinkWireTest, PropertiesChangedRoundTrips) {
+  ASSERT_EQ(append_service_properties_changed(m_, failed_web()), 0);
+  seal(m_);
+  EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "sa{sv}");
+  ServiceStatus got;
+  ASSERT_EQ(read_service_properties_changed(m_, got), 0);
+  EXPECT_EQ(got, failed_web());
+}
+
+TEST_F(LinkWireTest, StateChangedCarriesNameAndStatesOnly) {
+  ASSERT_EQ(append_service_state_changed(m_, failed_web()), 0);
+  seal(m_);
+  EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "sss");
+  ServiceStatus got;
+  ASSERT_EQ(read_service_state_changed(m_, got), 0);
+  ServiceStatus expected;
+  expected.name = "web.service";
+  expected.active_state = "failed";
+  expected.sub_state = "failed";
+  EXPECT_EQ(got, expected);
+}
+
+TEST_F(LinkWireTest, StateChangedThatEndsEarlyIsMalformed) {
+  ASSERT_GE(sd_bus_message_append(m_, "ss", "web.service", "active"), 0);
+  seal(m_);
+  ServiceStatus got;
+  EXPECT_EQ(read_service_state_changed(m_, got), -ENXIO) << "no third string";
+}
+
+TEST_F(LinkWireTest, StatusReplyRoundTrips) {
+  ASSERT_EQ(append_service_status_reply(m_, failed_web()), 0);
+  seal(m_);
+  EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "sssuuis");
+  ServiceStatus got;
+  ASSERT_EQ(read_service_status_reply(m_, got), 0);
+  ServiceStatus expected = failed_web();
+  expected.name = expected.load_state = "";
+  expected.active_enter_timestamp = expected.inactive_enter_timestamp = 0;
+  EXPECT_EQ(got, expected) << "the seven fields of the reply, no more";
+}
+
+TEST_F(LinkWireTest, ServiceListRoundTrips) {
+  ASSERT_EQ(append_service_list(m_, {failed_web(), running_db()}), 0);
+  seal(m_);
+  EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "a(ssss)");
+  std::vector<ServiceStatus> got;
+  ASSERT_EQ(read_service_list(m_, got), 0);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].name, "web.service");
+  EXPECT_EQ(got[0].description, "The web server");
+  EXPECT_EQ(got[0].active_state, "failed");
+  EXPECT_EQ(got[1].sub_state, "running");
+  EXPECT_EQ(got[1].main_pid, 0u) << "not in the list";
+}
+
+// ---- capabilities -----------------------------------------------------------
+
+std::vector<CapabilityRow> some_capabilities() {
+  return {
+      {1, CapabilityKind::service, "web-*.service", rights::status | rights::restart, 0,
+       "/org/vermilion1/link/cap/1"},
+      {2, CapabilityKind::manager, "", rights::list | rights::watch, 7, "/org/vermilion1/link/cap/2"},
+      {30, CapabilityKind::endpoint, "db.service", rights::connect | rights::grant, UINT64_MAX,
+       "/org/vermilion1/link/cap/30"},
+      {31, CapabilityKind::fd, "null", 0, 1, "/org/vermilion1/link/cap/31"},
+  };
+}
+
+TEST_F(LinkWireTest, CapabilitiesRoundTrip) {
+  ASSERT_EQ(append_capabilities(m_, some_capabilities()), 0);
+  seal(m_);
+  EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "a(usssto)");
+  std::vector<CapabilityRow> got;
+  ASSERT_EQ(read_capabilities(m_, got), 0);
+  EXPECT_EQ(got, some_capabilities());
+}
+
+TEST_F(LinkWireTest, RightsTravelAsWords) {
+  ASSERT_EQ(append_capability(m_, some_capabilities()[0]), 0);
+  seal(m_);
+  EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "usssto");
+  uint32_t slot = 0;
+  const char *kind = nullptr, *object = nullptr, *words = nullptr, *path = nullptr;
+  uint64_t badge = 1;
+  ASSERT_GT(sd_bus_message_read(m_, "usssto", &slot, &kind, &object, &words, &badge, &path), 0);
+  EXPECT_STREQ(kind, "service");
+  EXPECT_STREQ(words, "status restart");
+  EXPECT_EQ(badge, 0u);
+}
+
+TEST_F(LinkWireTest, OneCapabilityRoundTrips) {
+  CapabilityRow sent = some_capabilities()[2];
+  ASSERT_EQ(append_capability(m_, sent), 0);
+  seal(m_);
+  CapabilityRow got;
+  ASSERT_EQ(read_capability(m_, got), 0);
+  EXPECT_EQ(got, sent);
+}
+
+TEST_F(LinkWireTest, CapabilitiesOfAnotherServiceHaveNoPath) {
+  ASSERT_EQ(append_capabilities_of(m_, some_capabilities()), 0);
+  seal(m_);
+  EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "a(ussst)");
+  std::vector<CapabilityRow> got;
+  ASSERT_EQ(read_capabilities_of(m_, got), 0);
+  std::vector<CapabilityRow> expected = some_capabilities();
+  for (auto& row : expected) row.path.clear();
+  EXPECT_EQ(got, expected);
+}
+
+TEST_F(LinkWireTest, CapabilityReaderRefusesUnknownKindsAndRights) {
+  sd_bus_message* kind = fresh();
+  ASSERT_GE(sd_bus_message_append(kind, "usssto", 1, "timer", "x", "", uint64_t{0}, "/org/vermilion1/link/cap/1"), 0);
+  seal(kind);
+  CapabilityRow got;
+  EXPECT_EQ(read_capability(kind, got), -EBADMSG);
+
+  sd_bus_message* right = fresh();
+  ASSERT_GE(sd_bus_message_append(right, "usssto", 1, "service", "x", "status connect", uint64_t{0},
+                                  "/org/vermilion1/link/cap/1"),
+            0);
+  seal(right);
+  EXPECT_EQ(read_capability(right, got), -EBADMSG) << "connect is no right of a service capability";
+}
+
+TEST_F(LinkWireTest, CapabilityListOfAnotherShapeIsRefused) {
+  ASSERT_EQ(append_capabilities_of(m_, some_capabilities()), 0);
+  seal(m_);
+  std::vector<CapabilityRow> got = some_capabilities();
+  EXPECT_EQ(read_capabilities(m_, got), -ENXIO);
+  EXPECT_EQ(got, some_capabilities()) << "a reader that fails leaves the list it would replace";
+}
+
+// ---- [Bus] rules ------------------------------------------------------------
+
+TEST_F(LinkWireTest, BusRulesRoundTrip) {
+  std::vector<BusRuleText> sent = {
+      {{"*"}, {}, "*.service", "status", "", "/etc/vermilion/policy.d/00-defaults.policy:12"},
+      {{"alice", "1001"}, {"wheel", "adm"}, "", "", "reload inspect", "local.policy:3"},
+      {},
+  };
+  ASSERT_EQ(append_bus_rules(m_, sent), 0);
+  seal(m_);
+  EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "a(asasssss)");
+  std::vector<BusRuleText> got;
+  ASSERT_EQ(read_bus_rules(m_, got), 0);
+  EXPECT_EQ(got, sent);
+}
+
+TEST_F(LinkWireTest, BusRulesThatEndEarlyAreMalformed) {
+  ASSERT_GE(sd_bus_message_open_container(m_, 'a', "(asas)"), 0);
+  ASSERT_GE(sd_bus_message_close_container(m_), 0);
+  seal(m_);
+  std::vector<BusRuleText> got;
+  EXPECT_LT(read_bus_rules(m_, got), 0);
+}
+
+}  // namespace
+}  // namespace vermilion
