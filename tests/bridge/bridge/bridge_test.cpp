@@ -17,6 +17,7 @@
 #include "common/error_names.h"
 #include "link/link_server.h"
 #include "private_bus.h"
+#include "table_control.h"
 
 namespace vermilion::bridge {
 namespace {
@@ -29,37 +30,7 @@ using vermilion::testing::SdBusPtr;
 constexpr const char* kManagerInterface = "org.vermilion1.Manager";
 constexpr const char* kBridgeUnit = "vermilion-bridge.service";
 
-// The service table behind the broker: records jobs, finishes them when told.
-class TableControl final : public ServiceControl {
- public:
-  std::optional<ServiceStatus> status(const std::string& name) override {
-    auto it = services.find(name);
-    if (it == services.end()) return std::nullopt;
-    return it->second;
-  }
-  std::vector<ServiceStatus> list() override {
-    std::vector<ServiceStatus> out;
-    for (const auto& [_, s] : services) out.push_back(s);
-    return out;
-  }
-  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override {
-    if (!services.count(name)) return {EnqueueOutcome::not_found, name};
-    jobs.push_back({type, name, std::move(done)});
-    return {};
-  }
-  int kill(const std::string&, int) override { return 1; }
-  std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
-  void reload_units() override { ++reloads; }
-
-  struct Job {
-    JobType type;
-    std::string name;
-    std::function<void(JobResult)> done;
-  };
-  std::map<std::string, ServiceStatus> services;
-  std::vector<Job> jobs;
-  int reloads = 0;
-};
+using vermilion::testing::TableControl;
 
 ServiceStatus service(const std::string& name, const std::string& description, const std::string& active,
                       const std::string& sub) {

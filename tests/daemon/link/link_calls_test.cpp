@@ -16,6 +16,7 @@
 #include "common/error_names.h"
 #include "link/link_server.h"
 #include "loop_wait.h"
+#include "table_control.h"
 #include "temp_dir.h"
 
 namespace vermilion {
@@ -28,44 +29,7 @@ constexpr const char* kManagerInterface = "org.vermilion1.ManagerCapability";
 constexpr const char* kCapabilityInterface = "org.vermilion1.Capability";
 constexpr const char* kFdInterface = "org.vermilion1.FdCapability";
 
-class FakeControl final : public ServiceControl {
- public:
-  std::optional<ServiceStatus> status(const std::string& name) override {
-    auto it = services.find(name);
-    if (it == services.end()) return std::nullopt;
-    return it->second;
-  }
-  std::vector<ServiceStatus> list() override {
-    std::vector<ServiceStatus> out;
-    for (const auto& [_, s] : services) out.push_back(s);
-    return out;
-  }
-  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override {
-    if (!services.count(name)) return {EnqueueOutcome::not_found, name};
-    jobs.push_back({type, name, std::move(done)});
-    return {};
-  }
-  int kill(const std::string& name, int sig) override {
-    kills.emplace_back(name, sig);
-    return 1;
-  }
-  std::vector<LogLine> logs(const std::string& name, std::size_t lines) override {
-    asked_logs.emplace_back(name, lines);
-    return {LogLine{1'700'000'000'000'000ULL, "started"}, LogLine{1'700'000'000'000'001ULL, "bad \xff byte"}};
-  }
-  void reload_units() override { ++reloads; }
-
-  struct Job {
-    JobType type;
-    std::string name;
-    std::function<void(JobResult)> done;
-  };
-  std::map<std::string, ServiceStatus> services;
-  std::vector<Job> jobs;
-  std::vector<std::pair<std::string, int>> kills;
-  std::vector<std::pair<std::string, std::size_t>> asked_logs;
-  int reloads = 0;
-};
+using FakeControl = testing::TableControl;
 
 // A reply (or error) to one call.
 class Reply {
@@ -106,6 +70,7 @@ class LinkCallsTest : public ::testing::Test {
     db.name = "db.service";
     db.description = "The database";
     control_.services[db.name] = db;
+    control_.log_lines = {LogLine{1'700'000'000'000'000ULL, "started"}, LogLine{1'700'000'000'000'001ULL, "bad \xff byte"}};
     data_.write("data", "granted contents");
 
     // Slots follow policy order: 1 service:web, 2 manager, 3 fd:data.

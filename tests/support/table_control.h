@@ -1,0 +1,57 @@
+// A ServiceControl over a plain table, for tests of the broker's users (the
+// link, the bridge): services are what the test puts in `services`; jobs are
+// recorded and finish when the test calls their `done`.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "broker/broker.h"
+
+namespace vermilion::testing {
+
+class TableControl final : public ServiceControl {
+ public:
+  std::optional<ServiceStatus> status(const std::string& name) override {
+    auto it = services.find(name);
+    if (it == services.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<ServiceStatus> list() override {
+    std::vector<ServiceStatus> out;
+    for (const auto& [_, s] : services) out.push_back(s);
+    return out;
+  }
+  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override {
+    if (!services.count(name)) return {EnqueueOutcome::not_found, name};
+    jobs.push_back({type, name, std::move(done)});
+    return {};
+  }
+  int kill(const std::string& name, int sig) override {
+    kills.emplace_back(name, sig);
+    return 1;
+  }
+  std::vector<LogLine> logs(const std::string& name, std::size_t lines) override {
+    asked_logs.emplace_back(name, lines);
+    return log_lines;
+  }
+  void reload_units() override { ++reloads; }
+
+  struct Job {
+    JobType type;
+    std::string name;
+    std::function<void(JobResult)> done;
+  };
+  std::map<std::string, ServiceStatus> services;
+  std::vector<LogLine> log_lines;  // what logs() answers, whatever is asked
+  std::vector<Job> jobs;
+  std::vector<std::pair<std::string, int>> kills;
+  std::vector<std::pair<std::string, std::size_t>> asked_logs;
+  int reloads = 0;
+};
+
+}  // namespace vermilion::testing
