@@ -45,16 +45,6 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-bool is_symlink(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
-}
-
-bool exists(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0;
-}
-
 std::optional<std::string> real_path(const std::string& path) {
   char resolved[PATH_MAX];
   if (::realpath(path.c_str(), resolved) == nullptr) return std::nullopt;
@@ -83,18 +73,34 @@ std::vector<std::string> default_unit_dirs(RuntimeScope scope, const RuntimeIden
 }
 
 UnitLoader::UnitLoader(std::vector<std::string> search_path, RuntimeIdentity identity)
-    : search_path_(std::move(search_path)), identity_(std::move(identity)) {}
+    : search_path_(search_path), identity_(std::move(identity)), names_(std::move(search_path)) {}
 
 void UnitLoader::add_builtin(std::string name, std::string source_name, std::string text) {
   builtins_[std::move(name)] = Builtin{std::move(source_name), std::move(text)};
 }
 
 std::optional<std::string> UnitLoader::find_in_search_path(const std::string& file_name) const {
-  for (const auto& dir : search_path_) {
-    std::string candidate = dir + "/" + file_name;
-    if (exists(candidate)) return candidate;
+  const UnitNameMap::Entry* entry = names_.find(file_name);
+  if (!entry) return std::nullopt;
+  return entry->path;
+}
+
+void UnitLoader::refresh() const {
+  if (!names_.refresh()) return;
+  // Every symlink alias, found once per change of the search path rather
+  // than by a scan of it for every unit loaded.
+  aliases_.clear();
+  for (const auto& [entry, where] : names_.entries()) {
+    if (!where.symlink || !split_service_name(entry)) continue;
+    auto fragment = resolve(entry, 0);
+    if (fragment && !fragment->masked && fragment->name != entry) aliases_[fragment->name].push_back(entry);
   }
-  return std::nullopt;
+  // In search-path order, then by name, as a scan of the directories lists them.
+  for (auto& [_, names] : aliases_) {
+    std::stable_sort(names.begin(), names.end(), [this](const std::string& a, const std::string& b) {
+      return names_.find(a)->directory < names_.find(b)->directory;
+    });
+  }
 }
 
 // Which file a name loads from, and under which canonical name. A symlink
@@ -102,16 +108,17 @@ std::optional<std::string> UnitLoader::find_in_search_path(const std::string& fi
 // unit, which is then looked up by its own name (an override earlier in the
 // search path wins, as in systemd).
 std::optional<UnitLoader::Fragment> UnitLoader::resolve(const std::string& name, int depth) const {
-  auto path = find_in_search_path(name);
-  if (!path) {
+  const UnitNameMap::Entry* entry = names_.find(name);
+  if (!entry) {
     if (auto builtin = builtins_.find(name); builtin != builtins_.end())
       return Fragment{name, builtin->second.source_name, false, &builtin->second};
     auto template_name = template_of(name);
     if (!template_name) return std::nullopt;
-    path = find_in_search_path(*template_name);
-    if (!path) return std::nullopt;
+    entry = names_.find(*template_name);
+    if (!entry) return std::nullopt;
   }
-  if (!is_symlink(*path)) return Fragment{name, *path, false};
+  const std::string* path = &entry->path;
+  if (!entry->symlink) return Fragment{name, *path, false};
 
   auto target = real_path(*path);
   if (!target) return Fragment{name, *path, false};  // dangling: reading reports it
@@ -129,30 +136,19 @@ std::optional<UnitLoader::Fragment> UnitLoader::resolve(const std::string& name,
 }
 
 std::vector<std::string> UnitLoader::symlink_aliases_of(const std::string& canonical) const {
-  std::vector<std::string> aliases;
-  for (const auto& dir : search_path_) {
-    for (const auto& entry : directory_entries(dir)) {
-      if (entry == canonical || !split_service_name(entry) || !is_symlink(dir + "/" + entry)) continue;
-      if (std::find(aliases.begin(), aliases.end(), entry) != aliases.end()) continue;
-      auto fragment = resolve(entry, 0);
-      if (fragment && !fragment->masked && fragment->name == canonical) aliases.push_back(entry);
-    }
-  }
-  return aliases;
+  auto it = aliases_.find(canonical);
+  return it == aliases_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::vector<std::string> UnitLoader::list_units() const {
+  refresh();
   std::vector<std::string> names;
-  for (const auto& dir : search_path_) {
-    for (const auto& entry : directory_entries(dir)) {
-      auto parts = split_service_name(entry);
-      if (!parts || parts->is_template) continue;
-      if (std::find(names.begin(), names.end(), entry) != names.end()) continue;
-      if (find_in_search_path(entry) != dir + "/" + entry) continue;  // shadowed
-      auto fragment = resolve(entry, 0);
-      if (!fragment || fragment->masked || fragment->name != entry) continue;
-      names.push_back(entry);
-    }
+  for (const auto& [entry, where] : names_.entries()) {  // first directory wins, sorted
+    auto parts = split_service_name(entry);
+    if (!parts || parts->is_template) continue;
+    auto fragment = resolve(entry, 0);
+    if (!fragment || fragment->masked || fragment->name != entry) continue;
+    names.push_back(entry);
   }
   // A built-in unit is listed unless a file (or a mask) of its name exists.
   for (const auto& [name, builtin] : builtins_)
@@ -229,6 +225,7 @@ ServiceConfig UnitLoader::load_file(const std::string& path, Diagnostics& diags)
 }
 
 ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) const {
+  refresh();
   ServiceConfig config;
   config.name = name;
   auto parts = split_service_name(name);

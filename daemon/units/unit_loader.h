@@ -12,6 +12,7 @@
 #include "units/diagnostics.h"
 #include "units/runtime_scope.h"
 #include "units/unit_config.h"
+#include "units/unit_name_map.h"
 
 namespace vermilion {
 
@@ -73,6 +74,9 @@ class UnitLoader {
     bool values_ok = true;
   };
 
+  // Re-reads the search path if it changed (UnitNameMap) and then finds
+  // every symlink alias again. Called by each public entry point.
+  void refresh() const;
   [[nodiscard]] std::optional<std::string> find_in_search_path(const std::string& file_name) const;
   [[nodiscard]] std::optional<Fragment> resolve(const std::string& name, int depth) const;
   [[nodiscard]] std::vector<std::string> symlink_aliases_of(const std::string& canonical) const;
@@ -84,6 +88,9 @@ class UnitLoader {
   std::vector<std::string> search_path_;
   RuntimeIdentity identity_;
   std::map<std::string, Builtin> builtins_;  // by unit name
+  // Caches of the search path's contents, kept current by refresh().
+  mutable UnitNameMap names_;
+  mutable std::map<std::string, std::vector<std::string>> aliases_;  // canonical name -> symlink names
 };
 
 }  // namespace vermilion

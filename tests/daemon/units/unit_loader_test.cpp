@@ -160,6 +160,22 @@ TEST_F(SearchPathTest, FifoUnitFileAndDropInFailOnlyTheirUnit) {
   alarm(0);
 }
 
+// The loader reads the search path once and again only when it changes
+// (UnitNameMap): a unit added or removed later is seen by the next load.
+TEST_F(SearchPathTest, FilesAddedOrRemovedLaterAreSeen) {
+  UnitLoader units = loader();
+  Diagnostics diags;
+  EXPECT_EQ(units.load("late.service", diags).load_state, LoadState::not_found);
+  write(etc_ + "/late.service", "[Service]\nExecStart=/bin/late\n");
+  link("late.service", etc_ + "/alias.service");
+  auto late = units.load("late.service", diags);
+  EXPECT_EQ(late.load_state, LoadState::loaded);
+  EXPECT_EQ(late.aliases, (std::vector<std::string>{"alias.service"}));
+  EXPECT_EQ(units.list_units(), (std::vector<std::string>{"late.service"}));
+  ASSERT_EQ(unlink((etc_ + "/alias.service").c_str()), 0);
+  EXPECT_TRUE(units.load("late.service", diags).aliases.empty());
+}
+
 TEST_F(SearchPathTest, InstanceFallsBackToTemplate) {
   write(lib_ + "/getty@.service", "[Unit]\nDescription=Getty on %I\n[Service]\nExecStart=/sbin/agetty %I\n");
   Diagnostics diags;
