@@ -6,7 +6,8 @@
 // The load: a service that writes a line every 10 ms for the whole run, and a
 // client thread calling ListServices back to back on its own connection.
 // The main thread starts and stops cycle.service through org.vermilion1
-// (each call replies once its job is done) and every N/M cycles reloads,
+// (each call replies once its job is done; StartLimitIntervalSec=0, since
+// every start counts towards the start limit, as in systemd) and every N/M cycles reloads,
 // alternately by SIGHUP to vermiliond and by the Manager's Reload call.
 // Checks: every call answers without error within its timeout; vermiliond's
 // fds and service cgroups end exactly as they started, RSS within
@@ -28,7 +29,7 @@ constexpr int kWarmupCycles = 20;
 int run(int cycles, int reloads) {
   testing::StackFiles files;
   files.units = {
-      {"cycle.service", "[Service]\nExecStart=/bin/sleep infinity\n"},
+      {"cycle.service", "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep infinity\n"},
       {"chatty.service",
        "[Service]\nExecStart=/bin/sh -c 'while :; do echo tick; sleep 0.01; done'\n"
        "[Install]\nWantedBy=multi-user.target\n"}};
