@@ -71,8 +71,9 @@ FuzzRun fuzz(const std::vector<std::string>& argv, int iterations) {
 
 int run(int iterations, unsigned seed) {
   testing::StackFiles files;
+  // Root may start and restart sleeper many times: no start limit.
   files.units = {{"sleeper.service",
-                  "[Service]\nExecStart=/bin/sleep infinity\nTimeoutStopSec=2s\n"
+                  "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep infinity\nTimeoutStopSec=2s\n"
                   "[Install]\nWantedBy=multi-user.target\n"},
                  {"oneshot.service", "[Service]\nType=oneshot\nExecStart=/bin/true\nRemainAfterExit=yes\n"}};
   testing::BridgeStack stack(files, testing::BusFlavour::system);

@@ -19,7 +19,8 @@
  * Prints one line per result kind, then the summary the soak driver reads:
  *   fuzz: methods=M calls=C replies=R errors=E hangs=H lost=L
  * hangs: calls with no answer within the timeout; lost: the name lost its
- * owner or the connection closed (the service crashed). Exit status 0 when
+ * owner (the service crashed). A connection dbus-daemon closes (it drops a
+ * client whose message it refuses) is an error, and the fuzzer reconnects. Exit status 0 when
  * hangs and lost are 0, 1 otherwise, 2 on bad usage or introspection failure.
  */
 #include <gio/gio.h>
@@ -296,8 +297,22 @@ int main(int argc, char **argv) {
           (remote && strcmp(remote, "org.freedesktop.DBus.Error.NoReply") == 0)) {
         ++hangs;
         fprintf(stderr, "hang: %s %s.%s\n", method->path, method->interface, method->method);
-      } else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED) ||
-                 (remote && strcmp(remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0)) {
+      } else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED)) {
+        /* dbus-daemon dropped *our* connection (a message it refuses, such
+         * as one over its limits): not the service's doing. Reconnect. */
+        ++errors;
+        g_object_unref(bus);
+        bus = g_dbus_connection_new_for_address_sync(
+            address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+            NULL, NULL, NULL);
+        if (!bus) {
+          fprintf(stderr, "vermilion-dbus-fuzzer: cannot reconnect to %s\n", address);
+          return 2;
+        }
+        g_dbus_connection_set_exit_on_close(bus, FALSE);
+        g_free(remote);
+        remote = g_strdup("(connection closed by the bus; reconnected)");
+      } else if (remote && strcmp(remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0) {
         ++lost;
         fprintf(stderr, "lost: %s %s.%s: %s\n", method->path, method->interface, method->method, error->message);
       } else {
