@@ -26,7 +26,9 @@ class TempDir {
 
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // Writes `text` to `name` (which may name subdirectories: made as needed).
   void write(const std::string& name, const std::string& text) const {
+    std::filesystem::create_directories(std::filesystem::path(file(name)).parent_path());
     std::ofstream(file(name)) << text;
   }
 

@@ -1,0 +1,157 @@
+// Soak 4: the D-Bus fuzzer (vermilion-dbus-fuzzer, dbus_fuzzer.c) drives
+// every method of org.vermilion1 for N iterations (default 200), first as
+// nobody, then as root, on a system-style private bus with the shipped
+// default policy (policies/00-defaults.policy: everyone may read, root may
+// control).
+//
+//   dbus_fuzz_soak [N [SEED]]
+//
+// Checks: 0 crashes (vermiliond still running; the bridge's MainPID and
+// NRestarts unchanged, and the fuzzer never lost the name); 0 hangs (every
+// call answered within 10 s); 0 state changes by nobody (every service's
+// ActiveState, SubState, MainPID and NRestarts the same before and after
+// the unprivileged run). As root the fuzzer skips the bridge's own service
+// object, whose Stop and Kill would end the bridge by right. vermiliond's fds
+// and cgroups at the end (sleeper started again if root's run stopped it)
+// match the start; RSS within kRssToleranceKib.
+#include <signal.h>
+
+#include <map>
+#include <tuple>
+
+#include "run_as.h"
+#include "soak.h"
+
+namespace vermilion::soak {
+namespace {
+
+constexpr int kFullIterations = 200;
+constexpr int kCallTimeoutMs = 10000;
+const std::string kBridge = "vermilion-bridge.service";
+const std::vector<std::string> kServices = {"sleeper.service", "oneshot.service", kBridge};
+
+using State = std::tuple<std::string, std::string, std::uint32_t, std::uint32_t>;
+
+std::map<std::string, State> snapshot(Client& client) {
+  std::map<std::string, State> out;
+  for (const auto& name : kServices)
+    out[name] = {client.string_property(name, "ActiveState").value_or("?"),
+                 client.string_property(name, "SubState").value_or("?"),
+                 client.u32_property(name, "MainPID").value_or(0), client.u32_property(name, "NRestarts").value_or(0)};
+  return out;
+}
+
+struct FuzzRun {
+  long long calls = 0, errors = 0, hangs = 0, lost = 0;
+  bool finished = false;
+  std::string output;
+};
+
+long long field(const std::string& line, const std::string& key) {
+  auto at = line.find(key + "=");
+  return at == std::string::npos ? -1 : std::atoll(line.c_str() + at + key.size() + 1);
+}
+
+FuzzRun fuzz(const std::vector<std::string>& argv, int iterations) {
+  testing::Subprocess process(argv);
+  // Every call has its own 10 s timeout; this bounds a run that never ends.
+  int status = process.wait_exit(60000 + iterations * 20000);
+  FuzzRun run;
+  run.output = process.output();
+  auto at = run.output.rfind("fuzz: ");
+  if (status < 0 || at == std::string::npos) return run;
+  std::string line = run.output.substr(at);
+  run.finished = true;
+  run.calls = field(line, "calls");
+  run.errors = field(line, "errors");
+  run.hangs = field(line, "hangs");
+  run.lost = field(line, "lost");
+  return run;
+}
+
+int run(int iterations, unsigned seed) {
+  testing::StackFiles files;
+  // Root may start and restart sleeper many times: no start limit.
+  files.units = {{"sleeper.service",
+                  "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep infinity\nTimeoutStopSec=2s\n"
+                  "[Install]\nWantedBy=multi-user.target\n"},
+                 {"oneshot.service", "[Service]\nType=oneshot\nExecStart=/bin/true\nRemainAfterExit=yes\n"}};
+  testing::BridgeStack stack(files, testing::BusFlavour::system);
+  if (!stack.ok()) {
+    std::fprintf(stderr, "stack did not start: %s\n", stack.error().c_str());
+    return 1;
+  }
+  const pid_t daemon = stack.daemon().pid();
+  Report report("soak: D-Bus fuzzer, " + std::to_string(iterations) + " iterations over every method, as nobody and as root (seed " +
+                std::to_string(seed) + ")");
+  Client client(stack.bus().address(), kCallTimeoutMs);
+  if (!client.ok()) return 1;
+  const pid_t bridge = bridge_pid(daemon);
+  Sample start = sample(daemon);
+  auto before = snapshot(client);
+
+  const std::vector<std::string> fuzzer = {VERMILION_DBUS_FUZZER_PATH, "--address", stack.bus().address(),
+                                           "--iterations", std::to_string(iterations), "--seed",
+                                           std::to_string(seed), "--timeout-ms", std::to_string(kCallTimeoutMs)};
+  FuzzRun as_nobody = fuzz(testing::run_as(testing::nobody(), fuzzer), iterations);
+  auto after_nobody = snapshot(client);
+  long long changed = 0;
+  std::string first_change;
+  for (const auto& [name, state] : before) {
+    if (after_nobody[name] == state) continue;
+    ++changed;
+    if (first_change.empty())
+      first_change = name + ": " + std::get<0>(state) + "/" + std::get<1>(state) + " -> " +
+                     std::get<0>(after_nobody[name]) + "/" + std::get<1>(after_nobody[name]);
+  }
+
+  std::vector<std::string> as_root_argv = fuzzer;
+  as_root_argv.insert(as_root_argv.end(), {"--skip-path", service_path(kBridge), "--seed", std::to_string(seed + 1)});
+  FuzzRun as_root = fuzz(as_root_argv, iterations);
+
+  const bool daemon_alive = kill(daemon, 0) == 0;
+  const pid_t bridge_after = bridge_pid(daemon);
+  auto bridge_restarts = client.u32_property(kBridge, "NRestarts");
+  // Put back what root may have changed by right, so the samples compare.
+  if (client.string_property("sleeper.service", "ActiveState").value_or("") != "active")
+    (void)client.manager_call("StartService", "sleeper");
+  if (client.string_property("oneshot.service", "ActiveState").value_or("") != "inactive")
+    (void)client.manager_call("StopService", "oneshot");
+  Sample end = sample(daemon);
+
+  auto fuzz_rows = [&](const std::string& who, const FuzzRun& r) {
+    if (!r.finished) report.fail("the fuzzer as " + who + " did not finish:\n" + r.output);
+    report.row("calls as " + who + " (failures: hangs)", r.calls, r.hangs);
+    report.row("  name lost (crash) as " + who, r.calls, r.lost);
+    report.note(who + ": " + std::to_string(r.errors) + " calls answered with an error");
+  };
+  fuzz_rows("nobody", as_nobody);
+  fuzz_rows("root", as_root);
+  report.row("services whose state nobody changed", static_cast<long long>(before.size()), changed);
+  report.row("vermiliond still running", 1, daemon_alive ? 0 : 1);
+  report.row("bridge MainPID unchanged, NRestarts 0", 1,
+             bridge != 0 && bridge_after == bridge && bridge_restarts.value_or(1) == 0 ? 0 : 1);
+  if (!first_change.empty()) report.note("first change by nobody: " + first_change);
+  std::string summary;
+  for (const auto* r : {&as_nobody, &as_root}) {
+    std::istringstream lines(r->output);
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("error ", 0) == 0 || line.rfind("hang", 0) == 0 || line.rfind("lost", 0) == 0)
+        summary += "  " + std::string(r == &as_nobody ? "nobody " : "root ") + line + "\n";
+  }
+  report.note("answers by D-Bus error name:\n" + summary);
+  return report.print(start, end);
+}
+
+}  // namespace
+}  // namespace vermilion::soak
+
+int main(int argc, char** argv) {
+  int iterations = vermilion::soak::count_argument(argc, argv, 1, vermilion::soak::kFullIterations);
+  auto seed = static_cast<unsigned>(vermilion::soak::count_argument(argc, argv, 2, 7));
+  if (geteuid() != 0) {
+    std::printf("dbus_fuzz_soak: skipped (running the fuzzer as nobody needs root)\n");
+    return vermilion::soak::kSkip;
+  }
+  return vermilion::soak::run(iterations, seed);
+}
