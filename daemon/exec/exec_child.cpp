@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -156,6 +158,15 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     fail(plan, ExecExitStatus::cgroup, errno, "join the service's cgroup");
   }
   set_up_fds(plan);
+  // vermiliond raised its own soft RLIMIT_NOFILE to the hard limit; a
+  // service starts with systemd's default soft limit, FD_SETSIZE (1024),
+  // since select() breaks on fds past it. The hard limit stays, so a
+  // service may raise it itself; LimitNOFILE= below overrides both.
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur > FD_SETSIZE) {
+    nofile.rlim_cur = FD_SETSIZE;
+    if (setrlimit(RLIMIT_NOFILE, &nofile) < 0) fail(plan, ExecExitStatus::limits, errno, "set resource limits");
+  }
   for (std::size_t i = 0; i < plan.limit_count; ++i) {
     if (setrlimit(static_cast<__rlimit_resource>(plan.limits[i].resource), &plan.limits[i].value) < 0) {
       fail(plan, ExecExitStatus::limits, errno, "set resource limits");

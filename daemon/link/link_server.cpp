@@ -147,26 +147,33 @@ void LinkServer::check_queue() {
 }
 
 int LinkServer::emit(const char* member, const std::function<int(sd_bus_message*)>& fill) {
+  if (closed_) return -ENOTCONN;
   sd_bus_message* m = nullptr;
   int r = sd_bus_message_new_signal(bus_, &m, kLinkPath, kLinkInterface, member);
   if (r >= 0) r = fill(m);
   if (r >= 0) r = sd_bus_send(bus_, m, nullptr);
   sd_bus_message_unref(m);
-  return r;
+  if (r < 0) {
+    // The child's view of its CList and of the services it watches is built
+    // from these signals alone: one lost would leave it silently wrong, so
+    // the link goes, as on overflow, and the child sees the disconnect.
+    broker_.audit("signal", holder_, std::string("member=") + member + " error=" + std::strerror(-r),
+                  "disconnected (signal not sent)");
+    close(std::string("the ") + member + " signal could not be sent: " + std::strerror(-r));
+    return r;
+  }
+  check_queue();  // each message counts against the limit
+  return 0;
 }
 
 void LinkServer::capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept {
-  if (closed_) return;
   CapabilityRow row = capability_row(cap);
   row.badge = granter_badge;
   (void)emit("CapabilityReceived", [&](sd_bus_message* m) { return append_capability(m, row); });
-  check_queue();
 }
 
 void LinkServer::revoked(Slot slot) noexcept {
-  if (closed_) return;
-  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Revoked", "u", slot);
-  check_queue();
+  (void)emit("Revoked", [&](sd_bus_message* m) { return sd_bus_message_append(m, "u", slot); });
 }
 
 void LinkServer::child_spoke() {
@@ -189,31 +196,22 @@ void LinkServer::connection(unique_fd fd, std::uint64_t badge) noexcept {
     pending_connections_.emplace_back(std::move(fd), badge);
     return;
   }
-  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Connection", "ht", fd.get(), badge);
-  check_queue();
+  (void)emit("Connection", [&](sd_bus_message* m) { return sd_bus_message_append(m, "ht", fd.get(), badge); });
 }
 
 void LinkServer::service_state_changed(const ServiceStatus& status) noexcept {
-  if (closed_) return;
   (void)emit("ServicePropertiesChanged",
              [&](sd_bus_message* m) { return append_service_properties_changed(m, status); });
-  check_queue();  // each message counts against the limit
-  if (closed_) return;
   (void)emit("ServiceStateChanged", [&](sd_bus_message* m) { return append_service_state_changed(m, status); });
-  check_queue();
 }
 
 void LinkServer::service_properties_changed(const ServiceStatus& status) noexcept {
-  if (closed_) return;
   (void)emit("ServicePropertiesChanged",
              [&](sd_bus_message* m) { return append_service_properties_changed(m, status); });
-  check_queue();
 }
 
 void LinkServer::reloaded() noexcept {
-  if (closed_) return;
-  sd_bus_emit_signal(bus_, kLinkPath, kLinkInterface, "Reloaded", "");
-  check_queue();
+  (void)emit("Reloaded", [](sd_bus_message*) { return 0; });
 }
 
 }  // namespace vermilion

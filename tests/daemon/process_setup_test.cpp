@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -13,6 +14,10 @@ namespace {
 // keeps its mask and stays no subreaper.
 
 void set_up_and_check() {
+  rlimit lowered{};
+  getrlimit(RLIMIT_NOFILE, &lowered);
+  lowered.rlim_cur = lowered.rlim_max > 64 ? 64 : lowered.rlim_max;  // as a shell may start us
+  setrlimit(RLIMIT_NOFILE, &lowered);
   SupervisorOptions options;
   if (options.reap != ReapScope::forked_children || options.handle_signals) _exit(1);
   if (set_up_supervisor_process(options) != 0) _exit(2);
@@ -24,6 +29,8 @@ void set_up_and_check() {
     if (sigismember(&mask, sig) != 1) _exit(4);
   if (sigismember(&mask, SIGUSR1) != 0) _exit(5);
   if (options.reap != ReapScope::every_child || !options.handle_signals) _exit(6);
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) < 0 || nofile.rlim_cur != nofile.rlim_max) _exit(7);
   _exit(0);
 }
 

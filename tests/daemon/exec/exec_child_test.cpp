@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -134,6 +135,23 @@ TEST_F(ExecChildTest, TheProcessIsSetUpAsPlanned) {
   EXPECT_TRUE(out.has_line("sid_is_pid=1")) << "a session of its own";
   EXPECT_TRUE(out.has_line("blocked=0"));
   EXPECT_TRUE(out.has_line("ignored=0"));
+}
+
+// vermiliond runs with its soft fd limit raised to the hard one; a service
+// gets systemd's default soft limit, FD_SETSIZE, with the hard one kept.
+TEST_F(ExecChildTest, TheSoftFdLimitIsFdSetSizeUnlessTheUnitSaysOtherwise) {
+  rlimit own{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &own), 0);
+  if (own.rlim_max <= FD_SETSIZE) GTEST_SKIP() << "the hard limit leaves nothing to raise";
+  Outcome out = run([] {
+    rlimit raised{};
+    getrlimit(RLIMIT_NOFILE, &raised);
+    raised.rlim_cur = raised.rlim_max;  // what vermiliond does at start
+    setrlimit(RLIMIT_NOFILE, &raised);
+  });
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("nofile=" + std::to_string(FD_SETSIZE) + ":" + std::to_string(own.rlim_max)))
+      << out.output;
 }
 
 TEST_F(ExecChildTest, ListenPidIsTheChildsOwn) {

@@ -312,5 +312,18 @@ TEST_F(LinkCallsTest, OpenHandsOverTheFdThePolicyGrants) {
   EXPECT_STREQ(buffer, "granted contents");
 }
 
+// A signal the child does not get would leave its view silently wrong:
+// one that cannot be sent (here: a description that is not UTF-8, which
+// sd-bus refuses to marshal) closes the link instead, and the child sees it.
+TEST_F(LinkCallsTest, ASignalThatCannotBeSentClosesTheLink) {
+  ASSERT_TRUE(call(cap(2), kManagerInterface, "ListServices").ok());  // the child spoke; all is well
+  ServiceStatus bad = control_.services["web.service"];
+  bad.description = "not \xff UTF-8";
+  link_->service_properties_changed(bad);
+  EXPECT_TRUE(closed_) << "the link stayed open after a lost signal";
+  EXPECT_TRUE(run_until(loop_.get(), [&] { return sd_bus_is_open(client_) <= 0; }))
+      << "the child did not see the disconnect";
+}
+
 }  // namespace
 }  // namespace vermilion
