@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/regular_file.h"
+#include "common/utf8.h"
 #include "exec/exit_status.h"
 
 namespace vermilion {
@@ -688,9 +689,16 @@ void Service::on_notify(pid_t sender, const NotifyMessage& msg) {
     return;
   }
   bool changed = false;  // what the listener hears of apart from state changes
-  if (msg.status && *msg.status != status_text_) {
-    status_text_ = *msg.status;
-    changed = true;
+  // STATUS= is any bytes a service sends; it goes out as a D-Bus string
+  // (StatusText), which must be UTF-8: a signal sd-bus refuses to send
+  // closes the link it was for, so bad text from one service must not
+  // reach the links of its watchers unescaped.
+  if (msg.status) {
+    std::string text = escape_invalid_utf8(*msg.status);
+    if (text != status_text_) {
+      status_text_ = std::move(text);
+      changed = true;
+    }
   }
   if (msg.errno_value) status_errno_ = *msg.errno_value;
   if (msg.main_pid && *msg.main_pid != main_.pid &&

@@ -293,6 +293,17 @@ TEST_F(ServiceTest, NotifyWaitsForReady) {
   EXPECT_EQ(s.status_errno(), 11);
 }
 
+// StatusText goes out as a D-Bus string, and a signal sd-bus cannot send
+// closes the watcher's link: bytes that are not UTF-8 are escaped.
+TEST_F(ServiceTest, StatusTextThatIsNotUtf8IsEscaped) {
+  Service& s = make(make_config("n.service", ServiceType::notify));
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  NotifyMessage status;
+  status.status = std::string("half \xff done\0!", 13);
+  s.on_notify(s.main_pid(), status);
+  EXPECT_EQ(s.status_text(), "half \\xff done\\x00!");
+}
+
 TEST_F(ServiceTest, NotifyAccessAllAcceptsAnyProcessOfTheService) {
   ServiceConfig c = make_config("n.service", ServiceType::notify);
   c.notify_access = NotifyAccess::all;
