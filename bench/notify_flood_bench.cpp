@@ -37,7 +37,10 @@ namespace {
 using testing::NotifyFlooder;
 using testing::TempDir;
 
-constexpr int kRounds = 8;            // ABBA: half idle, half flooded
+// Rounds go on (ABBA: half idle, half flooded, whole groups of four) until
+// the flooded ones have taken kFloodDatagrams, and at least kMinRounds.
+constexpr int kMinRounds = 8;
+constexpr std::uint64_t kFloodDatagrams = 1'000'000;
 constexpr int kReadyPerRound = 10;    // start -> READY=1 of a Type=notify service
 constexpr int kRestartsPerRound = 10; // SIGKILL -> the new main process exec'd
 constexpr long kLinkCalls = 300;      // Status round trips per round
@@ -46,6 +49,11 @@ constexpr usec_t kTimeout = 60 * kUsecPerSec;
 const std::string kNotifyHelper = std::string(VERMILION_TEST_HELPER_DIR) + "/vermilion-test-notify";
 const std::string kLinkClient = std::string(VERMILION_TEST_HELPER_DIR) + "/vermilion-test-link_bench_client";
 constexpr const char* kSleep = "/bin/sleep";
+// What /proc/PID/exe shows for kSleep (/usr/bin/sleep where /bin is a link).
+std::string sleep_program() {
+  char resolved[PATH_MAX];
+  return realpath(kSleep, resolved) ? std::string(resolved) : std::string(kSleep);
+}
 
 usec_t now_usec() { return clock_now_usec(CLOCK_MONOTONIC); }
 
@@ -80,17 +88,6 @@ bool wait_execd(pid_t pid, const std::string& program) {
   return true;
 }
 
-// Until the flooder has sent n; false if it died or the time ran out.
-bool wait_sent(const NotifyFlooder& flooder, std::uint64_t n) {
-  usec_t deadline = now_usec() + kTimeout;
-  const timespec pause{0, 1'000'000};
-  while (flooder.sent() < n) {
-    if (!flooder.alive() || now_usec() >= deadline) return false;
-    nanosleep(&pause, nullptr);
-  }
-  return true;
-}
-
 struct Samples {
   std::vector<double> ready_ms, restart_ms, link_us;
 };
@@ -98,10 +95,10 @@ struct Samples {
 class Bench {
  public:
   [[nodiscard]] bool boot() {
-    units_.write("ready.service", "[Service]\nType=notify\nExecStart=" + kNotifyHelper + "\n");
+    units_.write("ready.service", "[Unit]\nStartLimitIntervalSec=0\n[Service]\nType=notify\nExecStart=" + kNotifyHelper + "\n");
     units_.write("crashy.service", std::string("[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=") + kSleep +
                                        " infinity\nRestart=always\nRestartSec=0\n");
-    units_.write("client.service", "[Service]\nType=oneshot\nExecStart=" + kLinkClient + " " +
+    units_.write("client.service", "[Unit]\nStartLimitIntervalSec=0\n[Service]\nType=oneshot\nExecStart=" + kLinkClient + " " +
                                        std::to_string(kLinkCalls) + " " + std::to_string(kLinkWarmup) + "\n");
     policies_.write("bench.policy", "[Grant]\nTo=client\nCapability=service:crashy.service\nRights=status\n");
     SupervisorOptions options;
@@ -116,11 +113,18 @@ class Bench {
     supervisor_->start();
     crashy_ = supervisor_->manager().find("crashy.service");
     ready_ = supervisor_->manager().find("ready.service");
-    return crashy_ && ready_ && job(JobType::start, "crashy.service") && wait_execd(crashy_->main_pid(), kSleep);
+    return crashy_ && ready_ && job(JobType::start, "crashy.service") && wait_execd(crashy_->main_pid(), sleep_program_);
   }
   ~Bench() {
     if (supervisor_ && !supervisor_->shutdown(kTimeout))
       std::fprintf(stderr, "notify_flood_bench: services did not stop in time\n");
+  }
+  // Runs the loop until the flooder has sent n; false if it died or the
+  // time ran out. (The socket's queue holds few datagrams: a flooder gets
+  // going only while the loop drains it.)
+  [[nodiscard]] bool wait_sent(const NotifyFlooder& flooder, std::uint64_t n) {
+    return supervisor_->run_until([&] { return flooder.sent() >= n || !flooder.alive(); }, kTimeout) &&
+           flooder.alive();
   }
   [[nodiscard]] std::string notify_path() const { return runtime_.file("vermilion") + "/notify"; }
   [[nodiscard]] bool uses_cgroups() const { return supervisor_->system_ops().uses_cgroups(); }
@@ -140,13 +144,14 @@ class Bench {
       bool restarted = supervisor_->run_until(
           [&] { return crashy_->sub_state() == SubState::running && crashy_->main_pid() > 0 && crashy_->main_pid() != old; },
           kTimeout);
-      if (!restarted || !wait_execd(crashy_->main_pid(), kSleep)) return fail("crashy.service did not restart");
+      if (!restarted || !wait_execd(crashy_->main_pid(), sleep_program_)) return fail("crashy.service did not restart");
       out.restart_ms.push_back(static_cast<double>(now_usec() - t0) / 1000.0);
     }
-    if (!job(JobType::start, "client.service")) return fail("the link client failed");
+    bool done = job(JobType::start, "client.service");
     std::string output;
     if (const OutputCapture* log = supervisor_->log_of("client.service"))
       for (const auto& line : log->buffer().tail(5)) output += line.text + "\n";
+    if (!done) return fail(("the link client failed: " + output).c_str());
     auto at = output.rfind("rtt n=");
     unsigned long long median_ns = 0;
     long n = 0;
@@ -171,6 +176,7 @@ class Bench {
   std::unique_ptr<Supervisor> supervisor_;
   Service* crashy_ = nullptr;
   Service* ready_ = nullptr;
+  const std::string sleep_program_ = sleep_program();
 };
 
 void row(const char* what, double idle, double flooded, const char* unit) {
@@ -187,15 +193,15 @@ int run() {
   Samples idle, flooded;
   std::uint64_t datagrams = 0;
   usec_t flooded_usec = 0;
-  for (int r = 0; r < kRounds; ++r) {
+  int rounds = 0;
+  for (int r = 0; r < kMinRounds || datagrams < kFloodDatagrams || r % 4 != 0; ++r) {
+    rounds = r + 1;
     if (abba_first(r)) {
       if (!bench.round(idle)) return 1;
       continue;
     }
     NotifyFlooder flooder(bench.notify_path());
-    // The flooder runs while the loop does not, so the socket's queue is
-    // full before the first measurement starts.
-    if (!wait_sent(flooder, 1000)) {
+    if (!bench.wait_sent(flooder, 1000)) {
       std::fprintf(stderr, "notify_flood_bench: the flooder did not get going\n");
       return 1;
     }
@@ -218,7 +224,7 @@ int run() {
               "One machine, one run; nothing here is asserted.\n\n",
               static_cast<unsigned long long>(datagrams), static_cast<double>(flooded_usec) / 1e6,
               flooded_usec ? static_cast<double>(datagrams) * 1e6 / static_cast<double>(flooded_usec) : 0.0,
-              kRounds);
+              rounds);
   std::printf("%-44s | %13s | %13s | %7s\n", "measurement", "idle", "flooded", "ratio");
   std::printf("%s\n", std::string(44 + 3 + 13 + 3 + 13 + 3 + 7, '-').c_str());
   std::string n = std::to_string(idle.ready_ms.size());
