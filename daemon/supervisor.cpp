@@ -12,6 +12,7 @@
 
 #include "platform/file_io.h"
 #include "logs/journal_writer.h"
+#include "common/clock.h"
 #include "platform/notify_socket.h"
 #include "broker/policy_loader.h"
 #include "units/unit_loader.h"
@@ -139,6 +140,10 @@ int Supervisor::init() {
     manager_->on_notify(sender, message);
   };
   notify_options.on_problem = [this](const NotifyIncident& incident) {
+    std::uint64_t suppressed = 0;
+    if (!notify_problem_log_.allow(clock_now_usec(CLOCK_MONOTONIC), suppressed)) return;
+    if (suppressed > 0)
+      logger_.warning("notify socket: " + std::to_string(suppressed) + " problems were not logged (rate limit)");
     logger_.warning("notify socket: " + std::string(to_string(incident.problem)) + " (sender " +
                     std::to_string(incident.sender) + ", " + std::to_string(incident.detail) + ")");
   };

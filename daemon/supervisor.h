@@ -23,6 +23,7 @@
 #include "platform/event_source.h"
 #include "link/link_server.h"
 #include "exec/linux_system_ops.h"
+#include "logs/log_rate_limit.h"
 #include "logs/logger.h"
 #include "supervision/manager.h"
 #include "manager_control.h"
@@ -135,6 +136,8 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   std::map<std::string, std::unique_ptr<OutputCapture>> logs_;
   std::unique_ptr<NotifySocket> notify_;
   std::string notify_path_;
+  // Malformed datagrams come from anyone, like unowned ones (Manager).
+  LogRateLimit notify_problem_log_{Manager::kUnknownSenderLogInterval, Manager::kUnknownSenderLogBurst};
   std::unique_ptr<Manager> manager_;
   std::unique_ptr<ManagerControl> control_;
   std::unique_ptr<Broker> broker_;

@@ -155,12 +155,14 @@ std::string LinuxSystemOps::cgroup_directory() const { return cgroups_ ? cgroups
 std::unique_ptr<ProcessScope> LinuxSystemOps::create_scope(const std::string& service_name) {
   if (cgroups_) {
     std::unique_ptr<CgroupScope> scope;
-    if (CgroupScope::create(cgroups_, service_name, scope) == 0) return scope;
+    if (CgroupScope::create(cgroups_, service_name, scope, owners_) == 0) return scope;
     // A cgroup we cannot make (odd name, cgroup limits) still leaves the
     // weaker session tracking rather than no service at all.
   }
-  return std::make_unique<SessionScope>();
+  return std::make_unique<SessionScope>(owners_, service_name);
 }
+
+int LinuxSystemOps::scope_owner(pid_t pid, std::string& service) { return owners_->find(pid, service); }
 
 int LinuxSystemOps::runtime_directory_paths(const ServiceConfig& config, std::vector<std::string>& out) const {
   std::vector<std::string> paths;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 
 #include "platform/cgroup.h"
 #include "platform/child_reaper.h"
+#include "platform/scope_owners.h"
 #include "units/runtime_scope.h"
 #include "exec/system_ops.h"
 
@@ -44,6 +46,7 @@ class LinuxSystemOps final : public SystemOps {
 
   // Scopes are LinuxProcessScope (process_scope.h).
   [[nodiscard]] std::unique_ptr<ProcessScope> create_scope(const std::string& service_name) override;
+  [[nodiscard]] int scope_owner(pid_t pid, std::string& service) override;
   [[nodiscard]] int spawn(const SpawnRequest& request, SpawnedProcess& out) override;
   int signal_process(const SpawnedProcess& process, int sig) override;
   [[nodiscard]] int open_process(pid_t pid, SpawnedProcess& out) override;
@@ -59,11 +62,14 @@ class LinuxSystemOps final : public SystemOps {
 
  private:
   LinuxSystemOps(LinuxSystemOpsOptions options, std::shared_ptr<CgroupTree> cgroups)
-      : options_(std::move(options)), cgroups_(std::move(cgroups)) {}
+      : options_(std::move(options)),
+        cgroups_(std::move(cgroups)),
+        owners_(std::make_shared<ScopeOwners>(getpid())) {}
   [[nodiscard]] int runtime_directory_paths(const ServiceConfig& config, std::vector<std::string>& out) const;
 
   LinuxSystemOpsOptions options_;
   std::shared_ptr<CgroupTree> cgroups_;  // null: session scopes
+  std::shared_ptr<ScopeOwners> owners_;  // every live scope registers here
 };
 
 }  // namespace vermilion

@@ -54,6 +54,12 @@ class SystemOps {
   virtual ~SystemOps() = default;
   // A fresh scope for one run of a service.
   [[nodiscard]] virtual std::unique_ptr<ProcessScope> create_scope(const std::string& service_name) = 0;
+  // Which service's live scope holds pid, for a notify datagram from a
+  // process that is no main or control process. Costs O(1) in the number
+  // of services and never walks /proc (platform/scope_owners.h). 0 with
+  // `service` (the name create_scope() was given) set; -ESRCH when no scope
+  // holds it; -errno when the process could not be looked at.
+  [[nodiscard]] virtual int scope_owner(pid_t pid, std::string& service) = 0;
   // fork + exec. Returns 0 or -errno; a failing exec in the child shows up
   // later as an exit with status 203 (systemd's EXIT_EXEC), as in systemd.
   [[nodiscard]] virtual int spawn(const SpawnRequest& request, SpawnedProcess& out) = 0;

@@ -21,7 +21,7 @@ constexpr int kMaxSignalRounds = 16;
 }  // namespace
 
 int CgroupScope::create(std::shared_ptr<CgroupTree> tree, const std::string& service_name,
-                        std::unique_ptr<CgroupScope>& out) {
+                        std::unique_ptr<CgroupScope>& out, std::shared_ptr<ScopeOwners> owners) {
   std::string name;
   int r = tree->acquire_child(service_name, name);
   if (r < 0) return r;
@@ -32,18 +32,23 @@ int CgroupScope::create(std::shared_ptr<CgroupTree> tree, const std::string& ser
     tree->release_child(name);
     return r;
   }
-  out.reset(new CgroupScope(std::move(tree), std::move(name), std::move(procs_fd)));
+  out.reset(new CgroupScope(std::move(tree), std::move(name), std::move(procs_fd), std::move(owners), service_name));
   return 0;
 }
 
-CgroupScope::CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd)
+CgroupScope::CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd,
+                         std::shared_ptr<ScopeOwners> owners, const std::string& service_name)
     : tree_(std::move(tree)),
       name_in_tree_(std::move(name)),
       directory_(tree_->directory() + "/" + name_in_tree_),
       cgroup_path_(tree_->cgroup_path() + "/" + name_in_tree_),
-      procs_fd_(std::move(procs_fd)) {}
+      procs_fd_(std::move(procs_fd)),
+      owners_(std::move(owners)) {
+  if (owners_) owners_->add_cgroup(cgroup_path_, service_name);
+}
 
 CgroupScope::~CgroupScope() {
+  if (owners_) owners_->remove_cgroup(cgroup_path_);
   procs_fd_.reset();
   tree_->release_child(name_in_tree_);
 }

@@ -9,14 +9,18 @@
 
 #include "platform/cgroup.h"
 #include "platform/process_scope.h"
+#include "platform/scope_owners.h"
 #include "common/unique_fd.h"
 
 namespace vermilion {
 
 class CgroupScope final : public LinuxProcessScope {
  public:
+  // `owners` (may be null) learns of the scope's cgroup for as long as the
+  // scope lives, so a notify sender is found without asking every scope.
   [[nodiscard]] static int create(std::shared_ptr<CgroupTree> tree, const std::string& service_name,
-                                  std::unique_ptr<CgroupScope>& out);
+                                  std::unique_ptr<CgroupScope>& out,
+                                  std::shared_ptr<ScopeOwners> owners = nullptr);
   ~CgroupScope() override;
 
   // SIGKILL goes through cgroup.kill where the kernel has it, which also
@@ -34,7 +38,8 @@ class CgroupScope final : public LinuxProcessScope {
   [[nodiscard]] const std::string& directory() const { return directory_; }
 
  private:
-  CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd);
+  CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd,
+              std::shared_ptr<ScopeOwners> owners, const std::string& service_name);
   [[nodiscard]] int read_pids(std::vector<pid_t>& out) const;
 
   std::shared_ptr<CgroupTree> tree_;
@@ -42,6 +47,7 @@ class CgroupScope final : public LinuxProcessScope {
   std::string directory_;
   std::string cgroup_path_;
   unique_fd procs_fd_;
+  std::shared_ptr<ScopeOwners> owners_;
 };
 
 }  // namespace vermilion

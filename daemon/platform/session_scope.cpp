@@ -16,13 +16,39 @@ constexpr int kMaxSignalRounds = 16;
 
 }  // namespace
 
+SessionScope::SessionScope(std::shared_ptr<ScopeOwners> owners, std::string service_name)
+    : owners_(std::move(owners)), service_name_(std::move(service_name)) {}
+
+SessionScope::~SessionScope() {
+  if (!owners_) return;
+  for (pid_t session : sessions_) owners_->remove_session(session);
+  for (const auto& [pid, _] : known_) owners_->remove_process(pid);
+}
+
 void SessionScope::remember(pid_t pid) {
   ProcStat stat;
-  if (read_proc_stat(pid, stat) == 0) known_[pid] = stat.start_time;
+  if (read_proc_stat(pid, stat) < 0) return;
+  auto [it, inserted] = known_.insert_or_assign(pid, stat.start_time);
+  if (owners_) {
+    if (!inserted) owners_->remove_process(pid);
+    owners_->add_process(pid, it->second, service_name_);
+  }
+}
+
+void SessionScope::add_session(pid_t session) {
+  if (sessions_.insert(session).second && owners_) owners_->add_session(session, service_name_);
+}
+
+void SessionScope::set_known(std::map<pid_t, std::uint64_t> known) {
+  if (owners_) {
+    for (const auto& [pid, _] : known_) owners_->remove_process(pid);
+    for (const auto& [pid, start_time] : known) owners_->add_process(pid, start_time, service_name_);
+  }
+  known_ = std::move(known);
 }
 
 void SessionScope::on_spawned(pid_t pid) {
-  sessions_.insert(pid);  // the child's setsid() makes its PID a session ID
+  add_session(pid);  // the child's setsid() makes its PID a session ID
   remember(pid);
 }
 
@@ -70,8 +96,12 @@ int SessionScope::members(std::vector<ProcStat>& out) {
     known[all[i].pid] = all[i].start_time;
   }
   // Remembering today's members keeps a daemon that later loses its parent.
-  known_ = std::move(known);
-  std::erase_if(sessions_, [&](pid_t session) { return live_sessions.count(session) == 0; });
+  set_known(std::move(known));
+  std::erase_if(sessions_, [&](pid_t session) {
+    if (live_sessions.count(session) > 0) return false;
+    if (owners_) owners_->remove_session(session);
+    return true;
+  });
   out = std::move(result);
   return 0;
 }

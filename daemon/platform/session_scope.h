@@ -28,12 +28,19 @@
 
 #include "platform/proc_stat.h"
 #include "platform/process_scope.h"
+#include "platform/scope_owners.h"
 
 namespace vermilion {
 
 class SessionScope final : public LinuxProcessScope {
  public:
   SessionScope() = default;
+  // `owners` (may be null) learns of the scope's sessions and known
+  // processes as of each scan, under `service_name`, while the scope lives.
+  SessionScope(std::shared_ptr<ScopeOwners> owners, std::string service_name);
+  ~SessionScope() override;
+  SessionScope(const SessionScope&) = delete;
+  SessionScope& operator=(const SessionScope&) = delete;
 
   int signal_all(int sig) override;
   [[nodiscard]] bool empty() override;
@@ -48,9 +55,14 @@ class SessionScope final : public LinuxProcessScope {
 
  private:
   void remember(pid_t pid);
+  void add_session(pid_t session);
+  // Replaces known_, telling owners_ what changed.
+  void set_known(std::map<pid_t, std::uint64_t> known);
 
   std::set<pid_t> sessions_;
   std::map<pid_t, std::uint64_t> known_;  // PID -> start time
+  std::shared_ptr<ScopeOwners> owners_;
+  std::string service_name_;
 };
 
 }  // namespace vermilion

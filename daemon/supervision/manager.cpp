@@ -447,29 +447,44 @@ void Manager::on_child_exited(pid_t pid, ExitInfo info) {
 }
 
 void Manager::on_notify(pid_t sender, const NotifyMessage& message) {
-  auto it = pid_owner_.find(sender);
+  // Anyone may send, so finding the sender costs the same however many
+  // services there are: a map of main and control PIDs, then one question
+  // to the scopes together (SystemOps::scope_owner), never one per service.
   Service* target = nullptr;
-  if (it != pid_owner_.end()) {
+  bool in_scope = false;
+  if (auto it = pid_owner_.find(sender); it != pid_owner_.end()) {
     auto unit = units_.find(it->second);
     if (unit != units_.end()) target = unit->second->service.get();
   }
-  if (!target) {
-    // Not a main or control process: some other process of a service
-    // (allowed with NotifyAccess=all, refused by the service otherwise).
-    for (auto& [_, unit] : units_) {
-      if (!is_down(unit->service->active_state()) && unit->service->owns_process(sender)) {
-        target = unit->service.get();
-        break;
+  if (!target && message.actionable()) {
+    // Some other process of a service: allowed with NotifyAccess=all,
+    // refused by the service otherwise. A message with nothing to act on
+    // (BARRIER=1 alone) needs no owner, so it costs no /proc read at all.
+    std::string name;
+    if (ops_.scope_owner(sender, name) == 0) {
+      auto unit = units_.find(name);
+      if (unit != units_.end() && !is_down(unit->second->service->active_state())) {
+        target = unit->second->service.get();
+        in_scope = true;
       }
     }
   }
   if (target)
-    target->on_notify(sender, message);
+    target->on_notify(sender, message, in_scope);
   else if (message.actionable())
-    observer_.on_manager_message(Severity::warning,
-                                 "notification from PID " + std::to_string(sender) +
-                                     ", which belongs to no service, ignored");
+    warn_unknown_sender(sender);
   process_queues();
+}
+
+void Manager::warn_unknown_sender(pid_t sender) {
+  std::uint64_t suppressed = 0;
+  if (!unknown_sender_log_.allow(port_->now_monotonic(), suppressed)) return;
+  if (suppressed > 0)
+    observer_.on_manager_message(Severity::warning, std::to_string(suppressed) +
+                                                        " notifications from processes that belong to no "
+                                                        "service were not logged (rate limit)");
+  observer_.on_manager_message(Severity::warning, "notification from PID " + std::to_string(sender) +
+                                                      ", which belongs to no service, ignored");
 }
 
 // ---- ServiceListener ----------------------------------------------------------

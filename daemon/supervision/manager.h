@@ -35,6 +35,7 @@
 #include "platform/event_port.h"
 #include "common/service_status.h"
 #include "supervision/job.h"
+#include "logs/log_rate_limit.h"
 #include "supervision/service.h"
 #include "units/unit_source.h"
 
@@ -69,6 +70,10 @@ using LogFdProvider = std::function<int(const std::string& unit)>;
 
 class Manager final : private ServiceListener {
  public:
+  // How often "notification from PID X, which belongs to no service" may
+  // be logged: any local process can send to the notify socket.
+  static constexpr usec_t kUnknownSenderLogInterval = 10 * kUsecPerSec;
+  static constexpr unsigned kUnknownSenderLogBurst = 10;
   using JobCallback = std::function<void(JobResult)>;
 
   Manager(UnitSource& source, SystemOps& ops, EventPort& port, ManagerObserver& observer,
@@ -135,6 +140,10 @@ class Manager final : private ServiceListener {
   void on_pid_detached(Service& service, pid_t pid) noexcept override;
   void on_service_message(Service& service, std::string_view message) noexcept override;
 
+  // Logs a notification nobody owns, at most kUnknownSenderLogBurst lines
+  // per kUnknownSenderLogInterval.
+  void warn_unknown_sender(pid_t sender);
+
   Unit* resolve(const std::string& name, bool load_if_missing);
   Unit& add_unit(ServiceConfig config);
   void rebuild_graph();
@@ -160,6 +169,7 @@ class Manager final : private ServiceListener {
   std::vector<std::unique_ptr<Unit>> graveyard_;
   std::map<std::string, std::string> aliases_;  // alias -> canonical
   std::map<pid_t, std::string> pid_owner_;
+  LogRateLimit unknown_sender_log_{kUnknownSenderLogInterval, kUnknownSenderLogBurst};
   DependencyGraph graph_;
 
   std::deque<Transition> transitions_;

@@ -128,11 +128,6 @@ bool Service::is_stopping() const {
   return active_state_of(sub_, false) == ActiveState::deactivating;
 }
 
-bool Service::owns_process(pid_t pid) const {
-  if (pid <= 0) return false;
-  return pid == main_.pid || pid == control_.pid || (scope_ && scope_->contains(pid));
-}
-
 bool Service::waiting_for_empty_scope() const {
   switch (sub_) {
     case SubState::stop_watchdog:
@@ -671,7 +666,7 @@ void Service::arm_phase_timer(usec_t span) {
     phase_timer_->arm(deadline);
 }
 
-void Service::on_notify(pid_t sender, const NotifyMessage& msg) {
+void Service::on_notify(pid_t sender, const NotifyMessage& msg, bool sender_in_scope) {
   if (!msg.actionable()) return;  // e.g. BARRIER=1 alone: nothing to allow or refuse
   NotifyAccess access = running_->effective_notify_access();
   bool allowed = false;
@@ -680,7 +675,7 @@ void Service::on_notify(pid_t sender, const NotifyMessage& msg) {
     case NotifyAccess::main: allowed = sender == main_.pid; break;
     case NotifyAccess::exec: allowed = sender == main_.pid || sender == control_.pid; break;
     case NotifyAccess::all:
-      allowed = sender == main_.pid || sender == control_.pid || (scope_ && scope_->contains(sender));
+      allowed = sender == main_.pid || sender == control_.pid || (scope_ && sender_in_scope);
       break;
   }
   if (!allowed || sender <= 0) {

@@ -104,7 +104,11 @@ class Service {
 
   // Events from the loop. Return false when the pid is not this service's.
   bool on_process_exited(pid_t pid, ExitInfo info);
-  void on_notify(pid_t sender, const NotifyMessage& message);
+  // sender_in_scope: the caller found sender in this service's scope
+  // (SystemOps::scope_owner(), one lookup for all services), which is what
+  // NotifyAccess=all allows beyond the main and control processes. Asking
+  // the scope here instead would read /proc per datagram again.
+  void on_notify(pid_t sender, const NotifyMessage& message, bool sender_in_scope);
   // Something of ours died; check whether the scope became empty.
   void on_scope_maybe_empty();
 
@@ -131,8 +135,6 @@ class Service {
   // True while a stop is under way (the manager waits for these).
   [[nodiscard]] bool is_stopping() const;
   [[nodiscard]] bool waiting_for_empty_scope() const;
-  // Whether pid is one of this service's processes right now.
-  [[nodiscard]] bool owns_process(pid_t pid) const;
 
  private:
   enum class Phase { start_pre, start, start_post, reload, stop, stop_post };

@@ -119,7 +119,10 @@ class FakeSystemOps : public SystemOps {
       return static_cast<int>(members().size());
     }
     [[nodiscard]] bool empty() override { return members().empty(); }
-    [[nodiscard]] bool contains(pid_t pid) override { return members().count(pid) > 0; }
+    [[nodiscard]] bool contains(pid_t pid) override {
+      ++ops_.contains_calls;
+      return members().count(pid) > 0;
+    }
     void adopt(pid_t pid) override { ops_.live[pid] = name_; }
 
    private:
@@ -141,6 +144,13 @@ class FakeSystemOps : public SystemOps {
 
   std::unique_ptr<ProcessScope> create_scope(const std::string& name) override {
     return std::make_unique<FakeScope>(*this, name);
+  }
+  int scope_owner(pid_t pid, std::string& service) override {
+    ++scope_owner_calls;
+    auto it = live.find(pid);
+    if (it == live.end()) return -ESRCH;
+    service = it->second;
+    return 0;
   }
   int spawn(const SpawnRequest& request, SpawnedProcess& out) override {
     if (fail_spawns) return -ENOMEM;
@@ -191,6 +201,8 @@ class FakeSystemOps : public SystemOps {
   }
 
   std::map<pid_t, std::string> live;  // pid -> service
+  int contains_calls = 0;     // ProcessScope::contains(), any scope
+  int scope_owner_calls = 0;  // SystemOps::scope_owner()
   std::set<pid_t> own_children;       // adopted processes that are our children anyway
   std::map<pid_t, int> pidfds;        // opened by open_process
   std::vector<SpawnRecord> spawns;

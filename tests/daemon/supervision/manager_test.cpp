@@ -538,5 +538,85 @@ TEST_F(JobOrderTest, StartRepliesAfterEveryStateChangeOfTheStart) {
   EXPECT_EQ(observer_.states, (std::vector<std::string>{"web.service:start", "web.service:running", "done:done"}));
 }
 
+// A notification from a process that is no main or control process costs
+// one question to the scopes together, however many services there are:
+// no scope is asked one by one (that read /proc once per service).
+TEST_F(ManagerTest, ANotifySenderIsFoundWithOneLookupWhateverTheNumberOfServices) {
+  for (int i = 0; i < 50; ++i) source_.add(make_config("s" + std::to_string(i) + ".service"));
+  ServiceConfig& n = source_.add(make_config("n.service", ServiceType::notify));
+  n.notify_access = NotifyAccess::all;
+  manager();
+  for (int i = 0; i < 50; ++i) start("s" + std::to_string(i));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "n").queued());
+  pid_t helper = ops_.add_process("n.service");
+  ops_.contains_calls = 0;
+
+  NotifyMessage ready;
+  ready.ready = true;
+  for (int i = 0; i < 1000; ++i) manager().on_notify(99999, ready);  // nobody's
+  EXPECT_EQ(ops_.scope_owner_calls, 1000);
+  manager().on_notify(helper, ready);
+  EXPECT_EQ(ops_.scope_owner_calls, 1001);
+  EXPECT_EQ(service("n").sub_state(), SubState::running) << "NotifyAccess=all: a helper in the scope may";
+  EXPECT_EQ(ops_.contains_calls, 0) << "no scope was asked one by one";
+}
+
+TEST_F(ManagerTest, NotifyAccessMainStillRefusesAnotherProcessOfTheService) {
+  source_.add(make_config("n.service", ServiceType::notify));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "n").queued());
+  pid_t helper = ops_.add_process("n.service");
+  NotifyMessage ready;
+  ready.ready = true;
+  manager().on_notify(helper, ready);
+  EXPECT_EQ(service("n").sub_state(), SubState::start);
+  manager().on_notify(service("n").main_pid(), ready);
+  EXPECT_EQ(service("n").sub_state(), SubState::running);
+}
+
+TEST_F(ManagerTest, AProcessOfAStoppedServiceIsNobodysSender) {
+  ServiceConfig& n = source_.add(make_config("n.service", ServiceType::notify));
+  n.notify_access = NotifyAccess::all;
+  manager();
+  pid_t stray = ops_.add_process("n.service");  // left over, the service is dead
+  NotifyMessage status;
+  status.status = "hello";
+  manager().on_notify(stray, status);
+  EXPECT_EQ(service("n").status_text(), "");
+  ASSERT_EQ(observer_.messages.size(), 1u);
+  EXPECT_NE(observer_.messages[0].find("belongs to no service"), std::string::npos);
+}
+
+// A flood from a stranger writes at most a burst of lines per interval, then
+// one line with how many it left out.
+TEST_F(ManagerTest, WarningsAboutStrangersAreRateLimited) {
+  manager();
+  NotifyMessage ready;
+  ready.ready = true;
+  for (int i = 0; i < 10000; ++i) manager().on_notify(50000 + i % 100, ready);
+  EXPECT_EQ(observer_.messages.size(), Manager::kUnknownSenderLogBurst);
+  EXPECT_EQ(observer_.messages[0], "notification from PID 50000, which belongs to no service, ignored");
+
+  port_.advance(Manager::kUnknownSenderLogInterval - 1);
+  manager().on_notify(42, ready);
+  EXPECT_EQ(observer_.messages.size(), Manager::kUnknownSenderLogBurst) << "still the same interval";
+
+  port_.advance(1);
+  observer_.messages.clear();
+  manager().on_notify(43, ready);
+  ASSERT_EQ(observer_.messages.size(), 2u);
+  EXPECT_EQ(observer_.messages[0],
+            std::to_string(10000 - Manager::kUnknownSenderLogBurst + 1) +
+                " notifications from processes that belong to no service were not logged (rate limit)");
+  EXPECT_EQ(observer_.messages[1], "notification from PID 43, which belongs to no service, ignored");
+
+  // BARRIER=1 alone asks nothing and is never logged (nor looked up).
+  NotifyMessage barrier;
+  barrier.barrier = true;
+  int lookups = ops_.scope_owner_calls;
+  manager().on_notify(44, barrier);
+  EXPECT_EQ(ops_.scope_owner_calls, lookups);
+  EXPECT_EQ(observer_.messages.size(), 2u);
+}
+
 }  // namespace
 }  // namespace vermilion

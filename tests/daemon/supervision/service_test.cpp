@@ -280,14 +280,14 @@ TEST_F(ServiceTest, NotifyWaitsForReady) {
 
   NotifyMessage from_stranger;
   from_stranger.ready = true;
-  s.on_notify(4242, from_stranger);
+  s.on_notify(4242, from_stranger, false);
   EXPECT_EQ(s.sub_state(), SubState::start) << "NotifyAccess=main refuses other PIDs";
 
   NotifyMessage ready;
   ready.ready = true;
   ready.status = "serving";
   ready.errno_value = 11;
-  s.on_notify(s.main_pid(), ready);
+  s.on_notify(s.main_pid(), ready, false);
   EXPECT_EQ(s.sub_state(), SubState::running);
   EXPECT_EQ(s.status_text(), "serving");
   EXPECT_EQ(s.status_errno(), 11);
@@ -312,7 +312,7 @@ TEST_F(ServiceTest, NotifyAccessAllAcceptsAnyProcessOfTheService) {
   pid_t helper = ops_.add_process("n.service");
   NotifyMessage ready;
   ready.ready = true;
-  s.on_notify(helper, ready);
+  s.on_notify(helper, ready, true);
   EXPECT_EQ(s.sub_state(), SubState::running);
 }
 
@@ -341,16 +341,16 @@ TEST_F(ServiceTest, NotifyReloadingAndStopping) {
   ASSERT_EQ(s.start(), StartOutcome::started);
   NotifyMessage m;
   m.ready = true;
-  s.on_notify(s.main_pid(), m);
+  s.on_notify(s.main_pid(), m, false);
   NotifyMessage reloading;
   reloading.reloading = true;
-  s.on_notify(s.main_pid(), reloading);
+  s.on_notify(s.main_pid(), reloading, false);
   EXPECT_EQ(s.active_state(), ActiveState::reloading);
-  s.on_notify(s.main_pid(), m);
+  s.on_notify(s.main_pid(), m, false);
   EXPECT_EQ(s.active_state(), ActiveState::active);
   NotifyMessage stopping;
   stopping.stopping = true;
-  s.on_notify(s.main_pid(), stopping);
+  s.on_notify(s.main_pid(), stopping, false);
   EXPECT_EQ(s.active_state(), ActiveState::deactivating);
   exit_main(0);
   EXPECT_EQ(s.sub_state(), SubState::dead);
@@ -366,11 +366,11 @@ TEST_F(ServiceTest, WatchdogTimeoutAbortsAndRestarts) {
   EXPECT_NE(std::find(env.begin(), env.end(), "WATCHDOG_USEC=2000000"), env.end());
   NotifyMessage m;
   m.ready = true;
-  s.on_notify(s.main_pid(), m);
+  s.on_notify(s.main_pid(), m, false);
   NotifyMessage ping;
   ping.watchdog_ping = true;
   port_.advance(1'500'000);
-  s.on_notify(s.main_pid(), ping);
+  s.on_notify(s.main_pid(), ping, false);
   port_.advance(1'500'000);
   EXPECT_EQ(s.sub_state(), SubState::running) << "the ping moved the deadline";
   pid_t main = s.main_pid();
@@ -393,11 +393,11 @@ TEST_F(ServiceTest, StatusTextAndMainPidChangesAreToldApartFromTheState) {
   const pid_t first = s.main_pid();
   NotifyMessage starting;
   starting.status = "starting up";
-  s.on_notify(first, starting);
-  s.on_notify(first, starting);
+  s.on_notify(first, starting, false);
+  s.on_notify(first, starting, false);
   NotifyMessage stranger;
   stranger.status = "not yours";
-  s.on_notify(4242, stranger);
+  s.on_notify(4242, stranger, false);
   EXPECT_EQ(listener_.properties, std::vector<std::string>{"starting up (pid " + std::to_string(first) + ") while start"})
       << "the same text again, and a refused message, change nothing";
 
@@ -407,7 +407,7 @@ TEST_F(ServiceTest, StatusTextAndMainPidChangesAreToldApartFromTheState) {
   ready.ready = true;
   ready.status = "ready";
   ready.main_pid = worker;
-  s.on_notify(first, ready);
+  s.on_notify(first, ready, false);
   ASSERT_EQ(listener_.properties.size(), 2u);
   EXPECT_EQ(listener_.properties[1], "ready (pid " + std::to_string(worker) + ") while start")
       << "told before READY=1 moved the state";
@@ -416,7 +416,7 @@ TEST_F(ServiceTest, StatusTextAndMainPidChangesAreToldApartFromTheState) {
 
   NotifyMessage same_pid;
   same_pid.main_pid = worker;
-  s.on_notify(worker, same_pid);
+  s.on_notify(worker, same_pid, true);
   EXPECT_EQ(listener_.properties.size(), 2u);
 }
 
@@ -429,7 +429,7 @@ TEST_F(ServiceTest, AnAdoptedMainThatIsNotOurChildIsWatchedThroughItsPidfd) {
   NotifyMessage m;
   m.ready = true;
   m.main_pid = grandchild;
-  s.on_notify(grandchild, m);
+  s.on_notify(grandchild, m, true);
   ASSERT_EQ(s.main_pid(), grandchild);
   ASSERT_EQ(s.sub_state(), SubState::running);
   // Its parent reaps it: no SIGCHLD for us, only the pidfd.
@@ -449,7 +449,7 @@ TEST_F(ServiceTest, AnAdoptedMainThatIsOurChildWaitsForSigchld) {
   NotifyMessage m;
   m.ready = true;
   m.main_pid = orphan;
-  s.on_notify(orphan, m);
+  s.on_notify(orphan, m, true);
   port_.make_readable(ops_.pidfds[orphan]);
   EXPECT_EQ(s.main_pid(), orphan) << "the status comes with SIGCHLD";
   exit_process(orphan, CLD_EXITED, 3);
