@@ -62,7 +62,7 @@ TEST_F(ServiceSnapshotTest, EveryFieldComesFromTheStateMachineAtThatMoment) {
   NotifyMessage ready;
   ready.ready = true;
   ready.status = "serving";
-  service.on_notify(service.main_pid(), ready);
+  service.on_notify(service.main_pid(), ready, true);
   ServiceStatus running = status_of(service);
   EXPECT_EQ(running.active_state, "active");
   EXPECT_EQ(running.sub_state, "running");

@@ -300,7 +300,7 @@ TEST_F(ServiceTest, StatusTextThatIsNotUtf8IsEscaped) {
   ASSERT_EQ(s.start(), StartOutcome::started);
   NotifyMessage status;
   status.status = std::string("half \xff done\0!", 13);
-  s.on_notify(s.main_pid(), status);
+  s.on_notify(s.main_pid(), status, true);
   EXPECT_EQ(s.status_text(), "half \\xff done\\x00!");
 }
 
