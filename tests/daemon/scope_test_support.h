@@ -45,4 +45,18 @@ inline SpawnedTree spawn_tree(SystemOps& ops, ProcessScope& scope, bool setsid_d
   return tree;
 }
 
+// The notify socket's question (SystemOps::scope_owner), answered without
+// asking the scope: every process of the tree is "tree.service"'s; the test
+// process and its parent belong to no service.
+inline void expect_owned_by_tree(SystemOps& ops, const SpawnedTree& tree) {
+  for (pid_t pid : tree.pids) {
+    std::string owner;
+    EXPECT_EQ(ops.scope_owner(pid, owner), 0) << pid;
+    EXPECT_EQ(owner, "tree.service") << pid;
+  }
+  std::string none;
+  EXPECT_EQ(ops.scope_owner(getpid(), none), -ESRCH);
+  EXPECT_EQ(ops.scope_owner(getppid(), none), -ESRCH);
+}
+
 }  // namespace vermilion::test

@@ -56,15 +56,7 @@ TEST_F(CgroupScopeTest, KillReachesGrandchildrenAndSetsidDaemon) {
   EXPECT_FALSE(scope_->empty());
   for (pid_t pid : tree.pids) EXPECT_TRUE(scope_->contains(pid)) << pid;
   EXPECT_FALSE(scope_->contains(getpid()));
-  // The notify socket's question, answered without asking the scope.
-  for (pid_t pid : tree.pids) {
-    std::string owner;
-    EXPECT_EQ(ops_->scope_owner(pid, owner), 0) << pid;
-    EXPECT_EQ(owner, "tree.service") << pid;
-  }
-  std::string none;
-  EXPECT_EQ(ops_->scope_owner(getpid(), none), -ESRCH);
-  EXPECT_EQ(ops_->scope_owner(getppid(), none), -ESRCH);
+  expect_owned_by_tree(*ops_, tree);
 
   // 4, or 5 while the daemon\'s short-lived middle parent has not exited yet.
   int signalled = scope_->signal_all(SIGKILL);
