@@ -24,7 +24,8 @@ class IoYield {
  public:
   // `io` is the source to switch off and on; it must outlive this object
   // (its owner holds both). Returns 0 or -errno from sd-event.
-  // `budget` is in the caller's units (datagrams, bytes).
+  // `budget` is in the caller's units (datagrams, bytes), at least 1.
+  // Returns 0, or -EINVAL.
   [[nodiscard]] static int create(sd_event* loop, sd_event_source* io, std::size_t budget,
                                   std::unique_ptr<IoYield>& out);
 
@@ -36,9 +37,11 @@ class IoYield {
   [[nodiscard]] bool yielding() const noexcept;
 
  private:
-  IoYield(sd_event_source* io, std::size_t budget) : io_(io), budget_(budget) {}
+  IoYield(sd_event* loop, sd_event_source* io, std::size_t budget) : loop_(loop), io_(io), budget_(budget) {}
+  [[nodiscard]] int make_resume_source() noexcept;
   static int on_idle(sd_event_source* source, void* userdata);
 
+  sd_event* loop_;
   sd_event_source* io_;
   std::size_t budget_;
   std::size_t spent_ = 0;
