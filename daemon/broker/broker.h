@@ -75,7 +75,6 @@ struct BrokerLimits {
   std::size_t capabilities_per_holder = CapabilityTable::kDefaultMaxPerHolder;
   std::size_t calls_in_flight_per_link = kDefaultLinkJobsInFlight;  // job calls awaiting their result
   std::size_t queued_messages_per_link = 256;  // unread messages to a child
-  std::size_t fds_per_message = 0;             // no method takes an fd from a child
   // SO_SNDBUF of the broker's end of each link; 0 keeps sd-bus's (8 MiB, which
   // the kernel doubles): what a child that stops reading can pin in the kernel
   // before queued_messages_per_link even starts counting.

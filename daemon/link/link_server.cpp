@@ -41,7 +41,7 @@ int LinkServer::after_auth(sd_event_source* source, void* userdata) {
   return 0;
 }
 
-// Sees every message first: hang-ups, fds a child tries to pass, and
+// Sees every message first: hang-ups, messages that came with fds, and
 // calls to slots this link does not hold (denied and audited here, with
 // a clear error rather than a bare UnknownObject).
 int LinkServer::filter(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -51,19 +51,21 @@ int LinkServer::filter(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return 1;
   }
   if (!self.child_spoke_) self.child_spoke();
-  if (sd_bus_message_get_type(m, nullptr) != 0) {
-    uint8_t type = 0;
-    sd_bus_message_get_type(m, &type);
-    if (type != SD_BUS_MESSAGE_METHOD_CALL) return 0;
-  }
-  const char* signature = sd_bus_message_get_signature(m, 1);
-  if (signature && std::strchr(signature, 'h') && self.broker_.limits().fds_per_message == 0) {
-    self.broker_.audit("call", self.holder_, std::string("member=") + (sd_bus_message_get_member(m) ?: ""),
-                       "denied (fds in message)");
-    sd_bus_reply_method_errorf(m, error_names::kLimitsExceeded,
-                               "no method takes file descriptors from a child");
+  uint8_t type = 0;
+  sd_bus_message_get_type(m, &type);
+  uint64_t cookie = 0;
+  if (sd_bus_message_get_cookie(m, &cookie) >= 0 && self.gate_->take_refusal(static_cast<uint32_t>(cookie))) {
+    // The gate has closed the fds already; whatever the signature says, no
+    // method takes one from a child.
+    bool call = type == SD_BUS_MESSAGE_METHOD_CALL;
+    self.broker_.audit(call ? "call" : "message", self.holder_,
+                       std::string("member=") + (sd_bus_message_get_member(m) ?: ""),
+                       call ? "denied (fds in message)" : "dropped (fds in message)");
+    if (call)
+      sd_bus_reply_method_errorf(m, error_names::kLimitsExceeded, "no method takes file descriptors from a child");
     return 1;
   }
+  if (type != SD_BUS_MESSAGE_METHOD_CALL) return 0;
   const char* path = sd_bus_message_get_path(m);
   if (path && std::string_view(path).starts_with(std::string(kCapabilityPathPrefix) + "/")) {
     Slot s = capability_slot(path);
@@ -86,6 +88,7 @@ LinkServer::LinkServer(Broker& broker, std::string holder, ClosedCallback on_clo
 
 LinkServer::~LinkServer() {
   after_auth_.reset();
+  gate_.reset();  // before sd-bus closes the socket it reads
   *self_ = nullptr;
   broker_.detach(holder_, *this);
   if (bus_) {
@@ -103,9 +106,23 @@ int LinkServer::create(sd_event* loop, Broker& broker, std::string holder, uniqu
   link->bus_ = bus;
   sd_id128_t id;
   if ((r = sd_id128_randomize(&id)) < 0) return r;
-  int fd = broker_end.get();
-  if ((r = sd_bus_set_fd(bus, fd, fd)) < 0) return r;
-  (void)broker_end.release();  // the bus owns it now
+  LinkServer* raw = link.get();
+  unique_fd bus_input, bus_output;
+  r = LinkGate::create(
+      loop, std::move(broker_end),
+      [raw](const std::string& why) {
+        raw->broker_.audit("protocol", raw->holder_, why, "disconnected");
+        raw->misbehaved_ = true;
+        raw->close(why);
+      },
+      bus_input, bus_output, link->gate_);
+  if (r < 0) return r;
+  int fd = bus_output.get();
+  if ((r = sd_bus_set_fd(bus, bus_input.get(), fd)) < 0) return r;
+  // The bus owns both now: it reads what the gate passes on and writes to
+  // the child directly.
+  (void)bus_input.release();
+  (void)bus_output.release();
   if ((r = sd_bus_set_server(bus, 1, id)) < 0) return r;
   if ((r = sd_bus_set_anonymous(bus, 1)) < 0) return r;
   if ((r = sd_bus_negotiate_fds(bus, 1)) < 0) return r;
@@ -130,6 +147,7 @@ void LinkServer::close(const std::string& reason) {
   if (closed_) return;
   closed_ = true;
   broker_.detach(holder_, *this);
+  if (gate_) gate_->stop();
   if (bus_) sd_bus_close(bus_);
   if (on_closed_) on_closed_(*this, reason);
 }

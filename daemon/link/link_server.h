@@ -1,5 +1,8 @@
 // One child's private link: a peer-to-peer D-Bus server (sd-bus, anonymous
 // auth, fd passing) on the broker's end of a socketpair made before fork.
+// fds pass one way only: to the child. What the child sends reaches sd-bus
+// through a gate (link_gate.h) that closes every fd it carries, and a call
+// that came with one is refused with LimitsExceeded and audited.
 // The API is interfaces/org.vermilion1.Link.xml. Every call names a slot of
 // this link's own holder; the broker decides. The link never blocks: a child
 // that stops reading is disconnected once its queue passes the limit.
@@ -17,6 +20,7 @@
 #include "broker/broker.h"
 #include "common/link_wire.h"
 #include "common/unique_fd.h"
+#include "link/link_gate.h"
 #include "link/link_rows.h"
 #include "platform/event_source.h"
 
@@ -40,6 +44,8 @@ class LinkServer final : public LinkPeer {
   // Closed because the child broke the link's rules (stopped reading), not
   // because it hung up.
   [[nodiscard]] bool misbehaved() const { return misbehaved_; }
+  // File descriptors the child sent, all closed on arrival.
+  [[nodiscard]] std::size_t fds_refused() const { return gate_ ? gate_->fds_closed() : 0; }
 
   // LinkPeer
   void capability_received(const Capability& cap, std::uint64_t granter_badge) noexcept override;
@@ -72,6 +78,8 @@ class LinkServer final : public LinkPeer {
   std::string holder_;
   ClosedCallback on_closed_;
   sd_bus* bus_ = nullptr;
+  // Reads the child's socket for sd-bus and keeps every fd out of it.
+  std::unique_ptr<LinkGate> gate_;
   // Until authentication is over: dispatches what the child sent in the same
   // read as its BEGIN (see link_server.cpp, after_auth).
   EventSourcePtr after_auth_;

@@ -2,6 +2,7 @@
 // process, with the client's bytes written by hand so that their timing is
 // fixed rather than left to the scheduler.
 #include "link/link_server.h"
+#include "dbus_bytes.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -34,72 +35,6 @@ class NoServices final : public ServiceControl {
   std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
   void reload_units() override {}
 };
-
-// What a client writes to authenticate (EXTERNAL as uid 0, as GDBus does),
-// fds negotiated, and BEGIN.
-constexpr char kAuth[] = "\0AUTH EXTERNAL 30\r\nNEGOTIATE_UNIX_FD\r\nBEGIN\r\n";
-
-void put_u32(std::string& s, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-// A little-endian D-Bus method call, as bytes: without a body, or with one
-// string argument; `unix_fds` is what its header says it carries.
-std::string method_call(std::uint32_t serial, const std::string& path, const std::string& interface,
-                        const std::string& member, const std::string* argument = nullptr,
-                        std::uint32_t unix_fds = 0) {
-  std::string fields;  // begins at offset 16 of the message
-  auto align_fields = [&] {
-    while ((16 + fields.size()) % 8) fields.push_back('\0');
-  };
-  auto field = [&](char code, char type, const std::string& value) {
-    align_fields();
-    fields += {code, 1, type, '\0'};
-    put_u32(fields, static_cast<std::uint32_t>(value.size()));
-    fields += value;
-    fields.push_back('\0');
-  };
-  field(1, 'o', path);
-  field(2, 's', interface);
-  field(3, 's', member);
-  std::string body;
-  if (argument) {
-    align_fields();
-    fields += {8, 1, 'g', '\0', 1, 's', '\0'};  // SIGNATURE "s"
-    put_u32(body, static_cast<std::uint32_t>(argument->size()));
-    body += *argument;
-    body.push_back('\0');
-  }
-  if (unix_fds) {
-    align_fields();
-    fields += {9, 1, 'u', '\0'};  // UNIX_FDS
-    put_u32(fields, unix_fds);
-  }
-  std::string m = {'l', 1 /* method call */, 0, 1};
-  put_u32(m, static_cast<std::uint32_t>(body.size()));
-  put_u32(m, serial);
-  put_u32(m, static_cast<std::uint32_t>(fields.size()));
-  m += fields;
-  while (m.size() % 8) m.push_back('\0');
-  return m + body;
-}
-
-// Writes `bytes` with `fd` attached (SCM_RIGHTS), as a child may.
-bool send_with_fd(int socket, const std::string& bytes, int fd) {
-  iovec iov{const_cast<char*>(bytes.data()), bytes.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  return sendmsg(socket, &msg, MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
-}
 
 class LinkServerTest : public ::testing::Test {
  protected:
@@ -141,6 +76,13 @@ class LinkServerTest : public ::testing::Test {
     return received_.find(text) != std::string::npos;
   }
 
+  // Authenticates as a child would.
+  void authenticate() {
+    std::string auth(kAuth, sizeof kAuth - 1);
+    ASSERT_EQ(write(client_.get(), auth.data(), auth.size()), static_cast<ssize_t>(auth.size()));
+    ASSERT_TRUE(run_until_received("AGREE_UNIX_FD\r\n")) << received_;
+  }
+
   NoServices control_;
   Logger quiet_{LogLevel::error};
   Broker broker_{control_, quiet_};
@@ -172,28 +114,62 @@ TEST_F(LinkServerTest, AnswersCallsSentAfterAuthentication) {
   EXPECT_TRUE(run_until_received("web.service"));
 }
 
-// The case: a Restart call (signature "s") with an fd attached. Its
-// job waits; the fd must not wait with it.
-TEST_F(LinkServerTest, AJobCallDoesNotKeepTheFdsAttachedToIt) {
-  std::string auth(kAuth, sizeof kAuth - 1);
-  ASSERT_EQ(write(client_.get(), auth.data(), auth.size()), static_cast<ssize_t>(auth.size()));
-  ASSERT_TRUE(run_until_received("AGREE_UNIX_FD\r\n")) << received_;
+// The case: a Restart call (signature "s") with an fd attached,
+// which used to start a job that kept the fd until it ended. It is refused
+// before any handler runs, and vermiliond holds the fd no longer than the
+// read that brought it.
+TEST_F(LinkServerTest, ACallWithAnFdAttachedIsRefusedAndTheFdClosed) {
+  authenticate();
   fd_pair pipe_ends;
   ASSERT_EQ(make_pipe(pipe_ends), 0);
   const std::string name = "web.service";
-  std::string call = method_call(1, capability_path(1), "org.vermilion1.ServiceCapability",
+  std::string call = method_call(7, capability_path(1), "org.vermilion1.ServiceCapability",
                                  "Restart", &name, 1);
   ASSERT_TRUE(send_with_fd(client_.get(), call, pipe_ends.second.get()));
   pipe_ends.second.reset();  // now only vermiliond may hold the write end
-  for (int i = 0; i < 500 && control_.jobs.empty(); ++i) ASSERT_GE(sd_event_run(loop_, 10'000), 0);
-  ASSERT_EQ(control_.jobs.size(), 1u) << "the restart was not asked for: " << received_;
-  // The job is still running: the write end must already be closed.
+  EXPECT_TRUE(run_until_received("org.vermilion1.Error.LimitsExceeded")) << received_;
+  EXPECT_TRUE(control_.jobs.empty()) << "the restart was asked for";
   pollfd p{pipe_ends.first.get(), POLLIN, 0};
-  for (int i = 0; i < 500 && poll(&p, 1, 0) == 0; ++i) ASSERT_GE(sd_event_run(loop_, 10'000), 0);
+  EXPECT_EQ(poll(&p, 1, 0), 1);
   EXPECT_TRUE(p.revents & POLLHUP) << "vermiliond still holds the fd the child attached";
-  control_.jobs[0](JobResult::done);
-  EXPECT_TRUE(run_until_received(std::string("\x02\x01", 2))) << "no method return once the job ended";
+  EXPECT_EQ(link_->fds_refused(), 1u);
+  EXPECT_FALSE(closed_) << "the link stays usable";
+  std::string list = method_call(8, "/org/vermilion1/link", "org.vermilion1.Link", "ListCapabilities");
+  ASSERT_EQ(write(client_.get(), list.data(), list.size()), static_cast<ssize_t>(list.size()));
+  EXPECT_TRUE(run_until_received("web.service"));
+}
+
+// Whatever the signature and the header say: a call whose header does not
+// declare the fd it carries (sd-bus would take it and drop the fd silently)
+// and one that declares fds it does not carry are both refused.
+TEST_F(LinkServerTest, CallsAreRefusedForFdsWhateverTheirHeaderSays) {
+  authenticate();
+  fd_pair pipe_ends;
+  ASSERT_EQ(make_pipe(pipe_ends), 0);
+  const std::string name = "web.service";
+  std::string undeclared = method_call(7, capability_path(1), "org.vermilion1.ServiceCapability", "Status", &name);
+  ASSERT_TRUE(send_with_fd(client_.get(), undeclared, pipe_ends.second.get()));
+  pipe_ends.second.reset();
+  ASSERT_TRUE(run_until_received("org.vermilion1.Error.LimitsExceeded")) << received_;
+  received_.clear();
+  std::string declared = method_call(8, capability_path(1), "org.vermilion1.ServiceCapability", "Status", &name, 2);
+  ASSERT_EQ(write(client_.get(), declared.data(), declared.size()), static_cast<ssize_t>(declared.size()));
+  EXPECT_TRUE(run_until_received("org.vermilion1.Error.LimitsExceeded")) << received_;
   EXPECT_FALSE(closed_);
+}
+
+// fds that come with the SASL lines belong to no call: the link closes.
+TEST_F(LinkServerTest, FdsDuringAuthenticationCloseTheLink) {
+  fd_pair pipe_ends;
+  ASSERT_EQ(make_pipe(pipe_ends), 0);
+  std::string auth(kAuth, sizeof kAuth - 1);
+  ASSERT_TRUE(send_with_fd(client_.get(), auth.substr(0, 5), pipe_ends.second.get()));
+  pipe_ends.second.reset();
+  for (int i = 0; i < 500 && !closed_; ++i) ASSERT_GE(sd_event_run(loop_, 10'000), 0);
+  EXPECT_TRUE(closed_);
+  EXPECT_TRUE(link_->misbehaved());
+  pollfd p{pipe_ends.first.get(), POLLIN, 0};
+  EXPECT_EQ(poll(&p, 1, 0), 1);
 }
 
 }  // namespace
