@@ -1,6 +1,7 @@
 #include "broker/broker.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -157,7 +158,10 @@ void Broker::detach(const std::string& holder, LinkPeer& peer) {
   auto it = peers_.find(holder);
   if (it != peers_.end()) {
     it->second.erase(&peer);
-    if (it->second.empty()) peers_.erase(it);
+    if (it->second.empty()) {
+      peers_.erase(it);
+      for (const Capability* cap : table_.clist(holder)) connections_.erase(cap->id);
+    }
   }
   watchers_.remove(peer);
 }
@@ -282,6 +286,13 @@ BrokerResult Broker::connect(const std::string& holder, Slot endpoint, unique_fd
     audit("connect", holder, describe(*ep), "failed (target not linked)");
     return BrokerResult::failure(BrokerError::unavailable, ep->object + " is not running with a link");
   }
+  if (open_connections(holder) >= limits_.connections_per_link) {
+    audit("quota", holder, describe(*ep) + " connections=" + std::to_string(limits_.connections_per_link),
+          "denied (connections open)");
+    return BrokerResult::failure(BrokerError::quota_exceeded, "more than " +
+                                                              std::to_string(limits_.connections_per_link) +
+                                                              " connections open");
+  }
   fd_pair pair;
   if (int r = make_socketpair(pair, AF_UNIX, SOCK_STREAM); r < 0)
     return BrokerResult::failure(BrokerError::unavailable, std::string("socketpair: ") + std::strerror(-r));
@@ -293,6 +304,23 @@ BrokerResult Broker::connect(const std::string& holder, Slot endpoint, unique_fd
   mine = std::move(pair.first);
   audit("connect", holder, describe(*ep), "ok");
   return BrokerResult::success();
+}
+
+std::size_t Broker::open_connections(const std::string& holder) {
+  std::size_t open = 0;
+  for (const Capability* cap : table_.clist(holder)) {
+    auto it = connections_.find(cap->id);
+    if (it == connections_.end()) continue;
+    // The target closed its end: ours reports a hang-up, and nothing is
+    // left to cut.
+    std::erase_if(it->second, [](const unique_fd& fd) {
+      pollfd p{fd.get(), POLLIN, 0};
+      return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+    });
+    open += it->second.size();
+    if (it->second.empty()) connections_.erase(it);
+  }
+  return open;
 }
 
 BrokerResult Broker::open_fd(const std::string& holder, Slot slot, int& fd) {

@@ -75,6 +75,12 @@ struct BrokerLimits {
   std::size_t capabilities_per_holder = CapabilityTable::kDefaultMaxPerHolder;
   std::size_t calls_in_flight_per_link = kDefaultLinkJobsInFlight;  // job calls awaiting their result
   std::size_t queued_messages_per_link = 256;  // unread messages to a child
+  // Open connections a holder made through Connect (vermiliond keeps one fd
+  // of each, to cut it on revocation), and connections made to a child that
+  // wait for it to speak on its link. With the link's own four fds (its
+  // socket, sd-bus's duplicate, the gate's socketpair), this bounds what one
+  // link holds of vermiliond's fds: 4 + 2 * 64.
+  std::size_t connections_per_link = 64;
   // SO_SNDBUF of the broker's end of each link; 0 keeps sd-bus's (8 MiB, which
   // the kernel doubles): what a child that stops reading can pin in the kernel
   // before queued_messages_per_link even starts counting.
@@ -154,6 +160,9 @@ class Broker {
  private:
   struct Resource;  // an fd opened for an fd capability
   void tell_revoked(const std::vector<RevokedCap>& removed);
+  // Connections `holder` made that are still open (closes the kept end of
+  // those whose other side has gone).
+  [[nodiscard]] std::size_t open_connections(const std::string& holder);
   [[nodiscard]] std::string describe(const Capability& cap) const;
 
   ServiceControl& control_;
@@ -166,7 +175,10 @@ class Broker {
   // Root capability id -> the policy grant it came from (for reloads).
   std::map<CapabilityId, std::string> root_keys_;
   std::map<CapabilityId, std::unique_ptr<Resource>> resources_;  // by root id
-  // Connections made through an endpoint capability: one end kept to cut them.
+  // Connections made through an endpoint capability (by its id): the
+  // caller's end kept to cut them on revocation. Dropped with the capability,
+  // when the target closes its end, or when the caller has no link left (its
+  // process is gone: the target then sees the end of the stream).
   std::map<CapabilityId, std::vector<unique_fd>> connections_;
 };
 

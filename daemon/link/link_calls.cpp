@@ -22,29 +22,6 @@ int reply_error(sd_bus_error* error, const BrokerResult& r) {
   return sd_bus_error_set(error, error_name(*r.error), r.message.c_str());
 }
 
-// A call answered later (a job's) must not keep the child's message: the
-// message owns whatever fds the child attached to it, wanted or not, and
-// they would stay open in vermiliond until the job ends. A reply needs only
-// the call's cookie and whether one is expected, so the call is kept as a
-// stand-in: an empty call on the same bus sealed with the same cookie.
-// 0 or -errno; *out is the caller's.
-int reply_stand_in(sd_bus_message* call, sd_bus_message** out) {
-  std::uint64_t cookie = 0;
-  int r = sd_bus_message_get_cookie(call, &cookie);
-  if (r < 0) return r;
-  sd_bus_message* m = nullptr;
-  r = sd_bus_message_new_method_call(sd_bus_message_get_bus(call), &m, nullptr, sd_bus_message_get_path(call),
-                                     sd_bus_message_get_interface(call), sd_bus_message_get_member(call));
-  if (r >= 0) r = sd_bus_message_set_expect_reply(m, sd_bus_message_get_expect_reply(call) > 0);
-  if (r >= 0) r = sd_bus_message_seal(m, cookie, 0);
-  if (r < 0) {
-    sd_bus_message_unref(m);
-    return r;
-  }
-  *out = m;
-  return 0;
-}
-
 }  // namespace
 
 // The sd-bus entry points. Each finds its link through userdata and its slot
@@ -140,8 +117,8 @@ struct LinkServer::Calls {
                                self.broker_.limits().calls_in_flight_per_link);
     }
     CapabilityId id = self.broker_.lookup(self.holder_, s)->id;
-    sd_bus_message* call = m;
-    if (int r = reply_stand_in(call, &m); r < 0) return r;
+    // Kept for the reply; it holds no fd (the link's gate let none through).
+    sd_bus_message_ref(m);
     ++self.in_flight_;
     EnqueueResult enqueued = self.broker_.control().enqueue(
         type, resolved, [alive = self.self_, m, s, id, resolved](JobResult job_result) {

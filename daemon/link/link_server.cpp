@@ -203,8 +203,8 @@ void LinkServer::child_spoke() {
 void LinkServer::connection(unique_fd fd, std::uint64_t badge) noexcept {
   if (closed_) return;
   if (!child_spoke_) {
-    // Held, not dropped; bounded like the write queue.
-    if (pending_connections_.size() >= broker_.limits().queued_messages_per_link) {
+    // Held, not dropped; bounded (BrokerLimits::connections_per_link).
+    if (pending_connections_.size() >= broker_.limits().connections_per_link) {
       broker_.audit("quota", holder_, "pending-connections=" + std::to_string(pending_connections_.size()),
                     "disconnected (child never spoke)");
       misbehaved_ = true;

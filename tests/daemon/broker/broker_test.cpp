@@ -302,5 +302,36 @@ TEST_F(BrokerTest, ConnectNeedsALinkedTarget) {
   EXPECT_EQ(broker_.connect("panel.service", 1, mine).error, BrokerError::access_denied);
 }
 
+// Each open connection costs vermiliond the fd it keeps to cut it: a holder
+// gets at most connections_per_link; one whose target hung up no longer
+// counts, and a holder with no link left (its process is gone) keeps none,
+// so its targets see the end of the stream.
+TEST_F(BrokerTest, OpenConnectionsPerHolderAreBounded) {
+  apply(kPanelPolicy);
+  RecordingPeer worker, panel;
+  broker_.attach("worker.service", worker);
+  broker_.attach("panel.service", panel);
+  const std::size_t limit = broker_.limits().connections_per_link;
+  std::vector<unique_fd> mine(limit);
+  for (auto& fd : mine) ASSERT_TRUE(broker_.connect("panel.service", 2, fd).ok());
+  unique_fd one_more;
+  BrokerResult over = broker_.connect("panel.service", 2, one_more);
+  EXPECT_EQ(over.error, BrokerError::quota_exceeded);
+  EXPECT_NE(audit().find("result=denied (connections open)"), std::string::npos);
+
+  worker.connections[0].reset();  // the target closes one
+  EXPECT_TRUE(broker_.connect("panel.service", 2, one_more).ok()) << "a closed connection still counted";
+
+  // The caller's process is gone (its ends closed, its link detached):
+  // the target's ends read the end of the stream.
+  mine.clear();
+  one_more.reset();
+  broker_.detach("panel.service", panel);
+  char byte;
+  EXPECT_EQ(::read(worker.connections[1].get(), &byte, 1), 0) << "vermiliond still holds the caller's end";
+  EXPECT_EQ(::read(worker.connections.back().get(), &byte, 1), 0);
+  broker_.detach("worker.service", worker);
+}
+
 }  // namespace
 }  // namespace vermilion
