@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/out_of_memory.h"
 #include "platform/file_io.h"
 #include "logs/journal_writer.h"
 #include "common/clock.h"
@@ -356,20 +357,22 @@ bool Supervisor::shutdown(usec_t timeout_usec) {
 }
 
 int Supervisor::on_signal(sd_event_source*, const struct signalfd_siginfo* info, void* userdata) {
-  auto* self = static_cast<Supervisor*>(userdata);
-  switch (info->ssi_signo) {
-    case SIGHUP: self->reload(); break;
-    case SIGTERM:
-    case SIGINT:
-      if (self->shutting_down_) break;
-      self->shutting_down_ = true;
-      self->logger_.info(std::string("received SIG") + sigabbrev_np(static_cast<int>(info->ssi_signo)) +
-                         ", stopping all services");
-      self->manager_->stop_all([self] { sd_event_exit(self->loop_.get(), 0); });
-      break;
-    default: break;
-  }
-  return 0;
+  return event_guard("a signal", [&] {
+    auto* self = static_cast<Supervisor*>(userdata);
+    switch (info->ssi_signo) {
+      case SIGHUP: self->reload(); break;
+      case SIGTERM:
+      case SIGINT:
+        if (self->shutting_down_) break;
+        self->shutting_down_ = true;
+        self->logger_.info(std::string("received SIG") + sigabbrev_np(static_cast<int>(info->ssi_signo)) +
+                           ", stopping all services");
+        self->manager_->stop_all([self] { sd_event_exit(self->loop_.get(), 0); });
+        break;
+      default: break;
+    }
+    return 0;
+  });
 }
 
 // Every child the reaper collected: a service's, or (every_child) an
@@ -387,31 +390,41 @@ void Supervisor::on_child_exited(const ChildExit& exit) {
 // The manager's snapshot goes on as it is: logged, and through the broker
 // to the links that watch.
 void Supervisor::on_unit_state_changed(const ServiceStatus& status, const StateChange& change) noexcept {
-  logger_.info(describe_state(status));
-  if (broker_) broker_->service_state_changed(status);
-  if (change.new_active == ActiveState::inactive || change.new_active == ActiveState::failed) {
-    auto log = logs_.find(status.name);
-    if (log != logs_.end()) log->second->flush_partial();
-  }
+  drop_if_out_of_memory("a state change", [&] {
+    logger_.info(describe_state(status));
+    if (broker_) broker_->service_state_changed(status);
+    if (change.new_active == ActiveState::inactive || change.new_active == ActiveState::failed) {
+      auto log = logs_.find(status.name);
+      if (log != logs_.end()) log->second->flush_partial();
+    }
+  });
 }
 
 void Supervisor::on_unit_properties_changed(const ServiceStatus& status) noexcept {
-  if (broker_) broker_->service_properties_changed(status);
+  drop_if_out_of_memory("a property change", [&] {
+    if (broker_) broker_->service_properties_changed(status);
+  });
 }
 
 void Supervisor::on_unit_message(const Service& service, std::string_view message) noexcept {
-  logger_.info(service.name() + ": " + std::string(message));
+  drop_if_out_of_memory("a service message", [&] {
+    logger_.info(service.name() + ": " + std::string(message));
+  });
 }
 
 void Supervisor::on_manager_message(Severity severity, std::string_view message) noexcept {
-  logger_.log(severity == Severity::error ? LogLevel::error : LogLevel::warning, message);
+  drop_if_out_of_memory("a manager message", [&] {
+    logger_.log(severity == Severity::error ? LogLevel::error : LogLevel::warning, message);
+  });
 }
 
 void Supervisor::on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept {
-  LogLevel level = result == JobResult::done || result == JobResult::canceled ? LogLevel::debug
-                                                                                : LogLevel::warning;
-  logger_.log(level, unit + ": job " + std::string(to_string(type)) + " finished: " +
-                         std::string(to_string(result)));
+  drop_if_out_of_memory("a finished job", [&] {
+    LogLevel level = result == JobResult::done || result == JobResult::canceled ? LogLevel::debug
+                                                                                  : LogLevel::warning;
+    logger_.log(level, unit + ": job " + std::string(to_string(type)) + " finished: " +
+                           std::string(to_string(result)));
+  });
 }
 
 }  // namespace vermilion

@@ -12,6 +12,7 @@
 #include "common/error_names.h"
 #include "common/link_wire.h"
 #include "common/utf8.h"
+#include "common/out_of_memory.h"
 #include "link/link_errors.h"
 #include "link/link_rows.h"
 
@@ -125,14 +126,16 @@ struct LinkServer::Calls {
           LinkServer* link = *alive;
           if (link) --link->in_flight_;
           if (link && !link->closed_) {
-            if (!link->broker_.still_held(link->holder_, s, id))
-              sd_bus_reply_method_errorf(m, error_names::kRevoked, "the capability was revoked");
-            else if (job_result == JobResult::done || job_result == JobResult::skipped)
-              sd_bus_reply_method_return(m, "");
-            else
-              sd_bus_reply_method_errorf(m, error_names::kJobFailed, "job for %s finished: %s",
-                                         resolved.c_str(), std::string(to_string(job_result)).c_str());
-            link->check_queue();
+            drop_if_out_of_memory("a job's reply", [&] {
+              if (!link->broker_.still_held(link->holder_, s, id))
+                sd_bus_reply_method_errorf(m, error_names::kRevoked, "the capability was revoked");
+              else if (job_result == JobResult::done || job_result == JobResult::skipped)
+                sd_bus_reply_method_return(m, "");
+              else
+                sd_bus_reply_method_errorf(m, error_names::kJobFailed, "job for %s finished: %s",
+                                           resolved.c_str(), std::string(to_string(job_result)).c_str());
+              link->check_queue();
+            });
           }
           sd_bus_message_unref(m);
         });
@@ -288,12 +291,40 @@ struct LinkServer::Calls {
 
 namespace {
 
+// Every callback sd-bus makes into the link runs guarded: out of memory
+// fails that one call (common/out_of_memory.h).
+template <sd_bus_message_handler_t Handler>
+int guarded(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+  return call_guard("a link call", -ENOMEM, [&] { return Handler(m, userdata, error); });
+}
+
+template <sd_bus_property_get_t Getter>
+int guarded_property(sd_bus* bus, const char* path, const char* interface, const char* property,
+                     sd_bus_message* reply, void* userdata, sd_bus_error* error) {
+  return call_guard("a link property", -ENOMEM,
+                    [&] { return Getter(bus, path, interface, property, reply, userdata, error); });
+}
+
+template <sd_bus_object_find_t Find>
+int guarded_find(sd_bus* bus, const char* path, const char* interface, void* userdata, void** found,
+                 sd_bus_error* error) {
+  return call_guard("a link object lookup", -ENOMEM,
+                    [&] { return Find(bus, path, interface, userdata, found, error); });
+}
+
+template <sd_bus_node_enumerator_t Enumerate>
+int guarded_enumerate(sd_bus* bus, const char* prefix, void* userdata, char*** nodes, sd_bus_error* error) {
+  return call_guard("a link object listing", -ENOMEM,
+                    [&] { return Enumerate(bus, prefix, userdata, nodes, error); });
+}
+
 constexpr uint64_t kUnprivileged = SD_BUS_VTABLE_UNPRIVILEGED;
 
 const sd_bus_vtable kLinkVtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD_WITH_NAMES("ListCapabilities", "", , "a(usssto)",
-                             SD_BUS_PARAM(capabilities), &LinkServer::Calls::list_capabilities, kUnprivileged),
+                             SD_BUS_PARAM(capabilities),
+                             &guarded<&LinkServer::Calls::list_capabilities>, kUnprivileged),
     SD_BUS_SIGNAL_WITH_NAMES("CapabilityReceived", "usssto",
                              SD_BUS_PARAM(slot) SD_BUS_PARAM(kind) SD_BUS_PARAM(object) SD_BUS_PARAM(rights)
                                  SD_BUS_PARAM(badge) SD_BUS_PARAM(path),
@@ -308,15 +339,15 @@ const sd_bus_vtable kLinkVtable[] = {
 
 const sd_bus_vtable kCapabilityVtable[] = {
     SD_BUS_VTABLE_START(0),
-    SD_BUS_PROPERTY("Slot", "u", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-    SD_BUS_PROPERTY("Kind", "s", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-    SD_BUS_PROPERTY("Object", "s", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-    SD_BUS_PROPERTY("Rights", "s", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-    SD_BUS_PROPERTY("Badge", "t", &LinkServer::Calls::property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Slot", "u", &guarded_property<&LinkServer::Calls::property>, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Kind", "s", &guarded_property<&LinkServer::Calls::property>, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Object", "s", &guarded_property<&LinkServer::Calls::property>, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Rights", "s", &guarded_property<&LinkServer::Calls::property>, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Badge", "t", &guarded_property<&LinkServer::Calls::property>, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_METHOD_WITH_NAMES("Derive", "s", SD_BUS_PARAM(rights), "uo", SD_BUS_PARAM(slot) SD_BUS_PARAM(path),
-                             &LinkServer::Calls::derive, kUnprivileged),
-    SD_BUS_METHOD("Revoke", "", "", &LinkServer::Calls::revoke, kUnprivileged),
-    SD_BUS_METHOD("Drop", "", "", &LinkServer::Calls::drop, kUnprivileged),
+                             &guarded<&LinkServer::Calls::derive>, kUnprivileged),
+    SD_BUS_METHOD("Revoke", "", "", &guarded<&LinkServer::Calls::revoke>, kUnprivileged),
+    SD_BUS_METHOD("Drop", "", "", &guarded<&LinkServer::Calls::drop>, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 const sd_bus_vtable kServiceVtable[] = {
@@ -325,41 +356,46 @@ const sd_bus_vtable kServiceVtable[] = {
                              SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state) SD_BUS_PARAM(result)
                                  SD_BUS_PARAM(main_pid) SD_BUS_PARAM(n_restarts)
                                      SD_BUS_PARAM(exec_main_status) SD_BUS_PARAM(description),
-                             &LinkServer::Calls::status, kUnprivileged),
-    SD_BUS_METHOD_WITH_NAMES("Start", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::start, kUnprivileged),
-    SD_BUS_METHOD_WITH_NAMES("Stop", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::stop, kUnprivileged),
-    SD_BUS_METHOD_WITH_NAMES("Restart", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::restart, kUnprivileged),
-    SD_BUS_METHOD_WITH_NAMES("Reload", "s", SD_BUS_PARAM(name), "", , &LinkServer::Calls::reload, kUnprivileged),
-    SD_BUS_METHOD_WITH_NAMES("Kill", "si", SD_BUS_PARAM(name) SD_BUS_PARAM(signal), "", , &LinkServer::Calls::kill,
+                             &guarded<&LinkServer::Calls::status>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Start", "s", SD_BUS_PARAM(name), "", ,
+                             &guarded<&LinkServer::Calls::start>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Stop", "s", SD_BUS_PARAM(name), "", , &guarded<&LinkServer::Calls::stop>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Restart", "s", SD_BUS_PARAM(name), "", ,
+                             &guarded<&LinkServer::Calls::restart>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Reload", "s", SD_BUS_PARAM(name), "", ,
+                             &guarded<&LinkServer::Calls::reload>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Kill", "si", SD_BUS_PARAM(name) SD_BUS_PARAM(signal), "", ,
+                             &guarded<&LinkServer::Calls::kill>,
                              kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("GetLogs", "su", SD_BUS_PARAM(name) SD_BUS_PARAM(lines), "a(ts)", SD_BUS_PARAM(lines),
-                             &LinkServer::Calls::logs, kUnprivileged),
+                             &guarded<&LinkServer::Calls::logs>, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 const sd_bus_vtable kManagerVtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD_WITH_NAMES("ListServices", "", , "a(ssss)", SD_BUS_PARAM(services),
-                             &LinkServer::Calls::list_services, kUnprivileged),
+                             &guarded<&LinkServer::Calls::list_services>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ListServiceProperties", "", , "a(sa{sv})", SD_BUS_PARAM(services),
-                             &LinkServer::Calls::list_service_properties, kUnprivileged),
+                             &guarded<&LinkServer::Calls::list_service_properties>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ListCapabilitiesOf", "s", SD_BUS_PARAM(name), "a(ussst)", SD_BUS_PARAM(capabilities),
-                             &LinkServer::Calls::list_capabilities_of, kUnprivileged),
+                             &guarded<&LinkServer::Calls::list_capabilities_of>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("GetBusRules", "", , "a(asasssss)", SD_BUS_PARAM(rules),
-                             &LinkServer::Calls::get_bus_rules, kUnprivileged),
-    SD_BUS_METHOD("Watch", "", "", &LinkServer::Calls::watch, kUnprivileged),
-    SD_BUS_METHOD("Reload", "", "", &LinkServer::Calls::reload_units, kUnprivileged),
+                             &guarded<&LinkServer::Calls::get_bus_rules>, kUnprivileged),
+    SD_BUS_METHOD("Watch", "", "", &guarded<&LinkServer::Calls::watch>, kUnprivileged),
+    SD_BUS_METHOD("Reload", "", "", &guarded<&LinkServer::Calls::reload_units>, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 const sd_bus_vtable kEndpointVtable[] = {
     SD_BUS_VTABLE_START(0),
-    SD_BUS_METHOD_WITH_NAMES("Connect", "", , "h", SD_BUS_PARAM(socket), &LinkServer::Calls::connect, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Connect", "", , "h", SD_BUS_PARAM(socket),
+                             &guarded<&LinkServer::Calls::connect>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("Grant", "us", SD_BUS_PARAM(slot) SD_BUS_PARAM(rights), "u", SD_BUS_PARAM(receiver_slot),
-                             &LinkServer::Calls::grant, kUnprivileged),
+                             &guarded<&LinkServer::Calls::grant>, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 const sd_bus_vtable kFdVtable[] = {
     SD_BUS_VTABLE_START(0),
-    SD_BUS_METHOD_WITH_NAMES("Open", "", , "h", SD_BUS_PARAM(fd), &LinkServer::Calls::open, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Open", "", , "h", SD_BUS_PARAM(fd), &guarded<&LinkServer::Calls::open>, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 }  // namespace
@@ -367,6 +403,9 @@ const sd_bus_vtable kFdVtable[] = {
 // Every object of the link: its root, and one object per slot whose
 // interfaces follow the capability's kind (found on each call, so a slot
 // that is gone answers nothing).
+template <CapabilityKind kind>
+constexpr sd_bus_object_find_t kFind = &guarded_find<&LinkServer::Calls::find<static_cast<int>(kind)>>;
+
 int LinkServer::add_objects() {
   int r = 0;
   if ((r = sd_bus_add_object_vtable(bus_, nullptr, kLinkPath, kLinkInterface, kLinkVtable, this)) < 0) return r;
@@ -375,17 +414,18 @@ int LinkServer::add_objects() {
     const sd_bus_vtable* vtable;
     sd_bus_object_find_t find;
   } const kinds[] = {
-      {kCapabilityInterface, kCapabilityVtable, &Calls::find<-1>},
-      {kServiceCapabilityInterface, kServiceVtable, &Calls::find<static_cast<int>(CapabilityKind::service)>},
-      {kManagerCapabilityInterface, kManagerVtable, &Calls::find<static_cast<int>(CapabilityKind::manager)>},
-      {kEndpointCapabilityInterface, kEndpointVtable, &Calls::find<static_cast<int>(CapabilityKind::endpoint)>},
-      {kFdCapabilityInterface, kFdVtable, &Calls::find<static_cast<int>(CapabilityKind::fd)>},
+      {kCapabilityInterface, kCapabilityVtable, &guarded_find<&Calls::find<-1>>},
+      {kServiceCapabilityInterface, kServiceVtable, kFind<CapabilityKind::service>},
+      {kManagerCapabilityInterface, kManagerVtable, kFind<CapabilityKind::manager>},
+      {kEndpointCapabilityInterface, kEndpointVtable, kFind<CapabilityKind::endpoint>},
+      {kFdCapabilityInterface, kFdVtable, &guarded_find<&Calls::find<static_cast<int>(CapabilityKind::fd)>>},
   };
   for (const auto& k : kinds) {
     r = sd_bus_add_fallback_vtable(bus_, nullptr, kCapabilityPathPrefix, k.interface, k.vtable, k.find, this);
     if (r < 0) return r;
   }
-  if ((r = sd_bus_add_node_enumerator(bus_, nullptr, kCapabilityPathPrefix, &Calls::enumerate, this)) < 0) return r;
+  r = sd_bus_add_node_enumerator(bus_, nullptr, kCapabilityPathPrefix, &guarded_enumerate<&Calls::enumerate>, this);
+  if (r < 0) return r;
   return 0;
 }
 

@@ -1,4 +1,5 @@
 #include "link/link_gate.h"
+#include "common/out_of_memory.h"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -58,19 +59,23 @@ void LinkGate::stop() {
 }
 
 int LinkGate::on_child(sd_event_source*, int, uint32_t, void* userdata) {
-  static_cast<LinkGate*>(userdata)->read_child();
-  return 0;
+  return event_guard("a link's input", [&] {
+    static_cast<LinkGate*>(userdata)->read_child();
+    return 0;
+  });
 }
 
 int LinkGate::on_feed(sd_event_source*, int, uint32_t, void* userdata) {
-  LinkGate& self = *static_cast<LinkGate*>(userdata);
-  if (!self.flush()) return 0;
-  sd_event_source_set_enabled(self.feed_source_.get(), SD_EVENT_OFF);
-  if (self.eof_)
-    self.end_of_input();
-  else
-    sd_event_source_set_enabled(self.child_source_.get(), SD_EVENT_ON);
-  return 0;
+  return event_guard("a link's input", [&] {
+    LinkGate& self = *static_cast<LinkGate*>(userdata);
+    if (!self.flush()) return 0;
+    sd_event_source_set_enabled(self.feed_source_.get(), SD_EVENT_OFF);
+    if (self.eof_)
+      self.end_of_input();
+    else
+      sd_event_source_set_enabled(self.child_source_.get(), SD_EVENT_ON);
+    return 0;
+  });
 }
 
 void LinkGate::read_child() {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/out_of_memory.h"
 #include "common/error_names.h"
 
 namespace vermilion {
@@ -29,22 +30,29 @@ constexpr int kMaxBufferedAtBegin = 16;
 // fit in that chunk) and switches itself off; from then on sd-bus's own
 // sources drive the link.
 int LinkServer::after_auth(sd_event_source* source, void* userdata) {
-  LinkServer& self = *static_cast<LinkServer*>(userdata);
-  if (!self.closed_ && sd_bus_is_open(self.bus_) > 0 && sd_bus_is_ready(self.bus_) == 0)
-    return 0;  // still authenticating: look again after the next event
-  sd_event_source_set_enabled(source, SD_EVENT_OFF);
-  for (int i = 0; i < kMaxBufferedAtBegin && !self.closed_ && sd_bus_is_ready(self.bus_) > 0; ++i) {
-    int r = sd_bus_process(self.bus_, nullptr);
-    if (r < 0) self.close(std::string("processing its first messages failed: ") + std::strerror(-r));
-    if (r <= 0) break;
-  }
-  return 0;
+  return event_guard("a link's first messages", [&] {
+    LinkServer& self = *static_cast<LinkServer*>(userdata);
+    if (!self.closed_ && sd_bus_is_open(self.bus_) > 0 && sd_bus_is_ready(self.bus_) == 0)
+      return 0;  // still authenticating: look again after the next event
+    sd_event_source_set_enabled(source, SD_EVENT_OFF);
+    for (int i = 0; i < kMaxBufferedAtBegin && !self.closed_ && sd_bus_is_ready(self.bus_) > 0; ++i) {
+      int r = sd_bus_process(self.bus_, nullptr);
+      if (r < 0) self.close(std::string("processing its first messages failed: ") + std::strerror(-r));
+      if (r <= 0) break;
+    }
+    return 0;
+  });
 }
 
 // Sees every message first: hang-ups, messages that came with fds, and
 // calls to slots this link does not hold (denied and audited here, with
 // a clear error rather than a bare UnknownObject).
-int LinkServer::filter(sd_bus_message* m, void* userdata, sd_bus_error*) {
+int LinkServer::filter(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+  // Out of memory here fails the message; sd-bus then closes the link.
+  return call_guard("a link message", -ENOMEM, [&] { return filter_message(m, userdata, error); });
+}
+
+int LinkServer::filter_message(sd_bus_message* m, void* userdata, sd_bus_error*) {
   LinkServer& self = *static_cast<LinkServer*>(userdata);
   if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Local", "Disconnected") > 0) {
     self.close("the child hung up");
@@ -166,11 +174,28 @@ void LinkServer::check_queue() {
 
 int LinkServer::emit(const char* member, const std::function<int(sd_bus_message*)>& fill) {
   if (closed_) return -ENOTCONN;
-  sd_bus_message* m = nullptr;
-  int r = sd_bus_message_new_signal(bus_, &m, kLinkPath, kLinkInterface, member);
-  if (r >= 0) r = fill(m);
-  if (r >= 0) r = sd_bus_send(bus_, m, nullptr);
-  sd_bus_message_unref(m);
+  try {
+    return emit_or_close(member, fill);
+  } catch (const std::bad_alloc&) {
+    // Lost like any signal that cannot be sent: the link goes. ("out of
+    // memory" fits std::string's small buffer: closing allocates nothing.)
+    report_out_of_memory("a link signal");
+    try {
+      close("out of memory");
+    } catch (const std::bad_alloc&) {
+    }
+    return -ENOMEM;
+  }
+}
+
+int LinkServer::emit_or_close(const char* member, const std::function<int(sd_bus_message*)>& fill) {
+  sd_bus_message* raw = nullptr;
+  int r = sd_bus_message_new_signal(bus_, &raw, kLinkPath, kLinkInterface, member);
+  // Unreferenced however fill() ends (it may throw std::bad_alloc).
+  std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> m(raw, &sd_bus_message_unref);
+  if (r >= 0) r = fill(m.get());
+  if (r >= 0) r = sd_bus_send(bus_, m.get(), nullptr);
+  m.reset();
   if (r < 0) {
     // The child's view of its CList and of the services it watches is built
     // from these signals alone: one lost would leave it silently wrong, so

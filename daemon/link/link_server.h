@@ -66,12 +66,14 @@ class LinkServer final : public LinkPeer {
   [[nodiscard]] int add_objects();
   // sd-bus filter: sees every message before the handlers.
   static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);
+  static int filter_message(sd_bus_message* m, void* userdata, sd_bus_error* error);
   static int after_auth(sd_event_source* source, void* userdata);
   // Sends the Link signal `member` with the body `fill` appends (fill
   // returns 0 or -errno), then checks the queue. 0 or -errno; a signal that
   // could not be built or queued closes the link (audited), since the child
   // would otherwise hold a wrong view of its CList. -ENOTCONN once closed.
   [[nodiscard]] int emit(const char* member, const std::function<int(sd_bus_message*)>& fill);
+  [[nodiscard]] int emit_or_close(const char* member, const std::function<int(sd_bus_message*)>& fill);
   void check_queue();
 
   Broker& broker_;

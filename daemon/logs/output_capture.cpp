@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/out_of_memory.h"
 #include "platform/event_port.h"
 #include "common/unit_name.h"
 
@@ -57,15 +58,17 @@ int OutputCapture::create(sd_event* loop, OutputCaptureOptions options, std::uni
 }
 
 int OutputCapture::on_readable(sd_event_source*, int, std::uint32_t, void* userdata) {
-  auto* self = static_cast<OutputCapture*>(userdata);
-  const ssize_t n = self->read_once(kReadChunk);
-  // A failing read on our own pipe cannot get better; a negative return
-  // makes sd-event disable this source instead of spinning on it.
-  if (n < 0) return static_cast<int>(n);
-  // A service writing without pause keeps this pipe readable at every turn;
-  // at this priority it would shut out everything else (IoYield).
-  self->yield_->spend(static_cast<std::size_t>(n));
-  return 0;
+  return event_guard("a service's output", [&] {
+    auto* self = static_cast<OutputCapture*>(userdata);
+    const ssize_t n = self->read_once(kReadChunk);
+    // A failing read on our own pipe cannot get better; a negative return
+    // makes sd-event disable this source instead of spinning on it.
+    if (n < 0) return static_cast<int>(n);
+    // A service writing without pause keeps this pipe readable at every turn;
+    // at this priority it would shut out everything else (IoYield).
+    self->yield_->spend(static_cast<std::size_t>(n));
+    return 0;
+  });
 }
 
 ssize_t OutputCapture::read_once(std::size_t limit) {

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <vector>
 
+#include "common/out_of_memory.h"
 #include "platform/pidfd.h"
 
 namespace vermilion {
@@ -64,27 +65,31 @@ int ChildReaper::create(sd_event* loop, ReapScope scope, std::int64_t priority, 
 }
 
 void ChildReaper::forked(pid_t pid) noexcept {
-  if (scope_ == ReapScope::every_child || pid <= 0) return;
-  auto watched = std::make_unique<Watched>();
-  watched->owner = this;
-  watched->pid = pid;
-  watched->pidfd.reset(pidfd_open(pid, 0));
-  sd_event_source* source = nullptr;
-  if (watched->pidfd && sd_event_add_io(loop_, &source, watched->pidfd.get(), EPOLLIN, &ChildReaper::on_pidfd,
-                                        watched.get()) >= 0) {
-    watched->source.reset(source);
-    sd_event_source_set_priority(source, priority_);
-    watched_[pid] = std::move(watched);
-    return;
-  }
-  polled_.insert(pid);
-  arm_poll_timer();
+  drop_if_out_of_memory("a new child", [&] {
+    if (scope_ == ReapScope::every_child || pid <= 0) return;
+    auto watched = std::make_unique<Watched>();
+    watched->owner = this;
+    watched->pid = pid;
+    watched->pidfd.reset(pidfd_open(pid, 0));
+    sd_event_source* source = nullptr;
+    if (watched->pidfd && sd_event_add_io(loop_, &source, watched->pidfd.get(), EPOLLIN, &ChildReaper::on_pidfd,
+                                          watched.get()) >= 0) {
+      watched->source.reset(source);
+      sd_event_source_set_priority(source, priority_);
+      watched_[pid] = std::move(watched);
+      return;
+    }
+    polled_.insert(pid);
+    arm_poll_timer();
+  });
 }
 
 int ChildReaper::on_sigchld(sd_event_source*, const struct signalfd_siginfo*, void* self) {
-  // Signals coalesce: one SIGCHLD may stand for many exits.
-  static_cast<ChildReaper*>(self)->reap_all();
-  return 0;
+  return event_guard("a child's exit", [&] {
+    // Signals coalesce: one SIGCHLD may stand for many exits.
+    static_cast<ChildReaper*>(self)->reap_all();
+    return 0;
+  });
 }
 
 void ChildReaper::reap_all() {
@@ -96,9 +101,11 @@ void ChildReaper::reap_all() {
 }
 
 int ChildReaper::on_pidfd(sd_event_source*, int, std::uint32_t, void* userdata) {
-  auto* watched = static_cast<Watched*>(userdata);
-  watched->owner->reap_watched(watched->pid);
-  return 0;
+  return event_guard("a child's exit", [&] {
+    auto* watched = static_cast<Watched*>(userdata);
+    watched->owner->reap_watched(watched->pid);
+    return 0;
+  });
 }
 
 void ChildReaper::reap_watched(pid_t pid) {
@@ -136,10 +143,12 @@ void ChildReaper::arm_poll_timer() {
 }
 
 int ChildReaper::on_poll_timer(sd_event_source*, std::uint64_t, void* self) {
-  auto* reaper = static_cast<ChildReaper*>(self);
-  reaper->reap_polled();
-  if (!reaper->polled_.empty()) reaper->arm_poll_timer();
-  return 0;
+  return event_guard("a child's exit", [&] {
+    auto* reaper = static_cast<ChildReaper*>(self);
+    reaper->reap_polled();
+    if (!reaper->polled_.empty()) reaper->arm_poll_timer();
+    return 0;
+  });
 }
 
 void ChildReaper::reap_polled() {

@@ -1,4 +1,5 @@
 #include "platform/notify_socket.h"
+#include "common/out_of_memory.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -72,16 +73,18 @@ NotifySocket::~NotifySocket() {
 }
 
 int NotifySocket::on_readable(sd_event_source*, int, std::uint32_t, void* userdata) {
-  auto* self = static_cast<NotifySocket*>(userdata);
-  // A sender that keeps the socket full must not shut out the rest of the
-  // loop (see IoYield): after kDatagramsPerTurn, everything else goes first.
-  for (std::size_t i = 0; i < kDatagramsPerTurn; ++i) {
-    if (!self->receive_one()) break;
-    self->yield_->spend(1);
-    if (self->yield_->yielding()) break;
-  }
-  // Never negative: that would disable the source and deafen us for good.
-  return 0;
+  return event_guard("a notify message", [&] {
+    auto* self = static_cast<NotifySocket*>(userdata);
+    // A sender that keeps the socket full must not shut out the rest of the
+    // loop (see IoYield): after kDatagramsPerTurn, everything else goes first.
+    for (std::size_t i = 0; i < kDatagramsPerTurn; ++i) {
+      if (!self->receive_one()) break;
+      self->yield_->spend(1);
+      if (self->yield_->yielding()) break;
+    }
+    // Never negative: that would disable the source and deafen us for good.
+    return 0;
+  });
 }
 
 void NotifySocket::report(NotifyProblem problem, pid_t sender, long detail) const {

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include "common/out_of_memory.h"
 #include "platform/event_source.h"
 
 namespace vermilion {
@@ -33,11 +34,13 @@ class SdTimer final : public Timer {
 
  private:
   static int dispatch(sd_event_source*, uint64_t, void* self) {
-    auto* timer = static_cast<SdTimer*>(self);
-    // A copy: the callback may destroy this timer (and the original) while it runs.
-    std::function<void()> fire = timer->fire_;
-    fire();
-    return 0;
+    return event_guard("a timer", [&] {
+      auto* timer = static_cast<SdTimer*>(self);
+      // A copy: the callback may destroy this timer (and the original) while it runs.
+      std::function<void()> fire = timer->fire_;
+      fire();
+      return 0;
+    });
   }
   sd_event* loop_;
   std::function<void()> fire_;
@@ -48,11 +51,13 @@ class SdFdWatch final : public FdWatch {
  public:
   explicit SdFdWatch(std::function<void()> ready) : ready_(std::move(ready)) {}
   static int dispatch(sd_event_source* source, int, uint32_t, void* self) {
-    sd_event_source_set_enabled(source, SD_EVENT_OFF);  // once: see EventPort
-    // A copy: the callback may destroy this watch (and the original) while it runs.
-    std::function<void()> ready = static_cast<SdFdWatch*>(self)->ready_;
-    ready();
-    return 0;
+    return event_guard("an fd watch", [&] {
+      sd_event_source_set_enabled(source, SD_EVENT_OFF);  // once: see EventPort
+      // A copy: the callback may destroy this watch (and the original) while it runs.
+      std::function<void()> ready = static_cast<SdFdWatch*>(self)->ready_;
+      ready();
+      return 0;
+    });
   }
   EventSourcePtr source;
 

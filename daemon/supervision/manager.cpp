@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/out_of_memory.h"
 #include "common/unit_name.h"
 #include "supervision/service_snapshot.h"
 
@@ -490,26 +491,36 @@ void Manager::warn_unknown_sender(pid_t sender) {
 // ---- ServiceListener ----------------------------------------------------------
 
 void Manager::on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept {
-  // The snapshot now: by the time the queue is drained the service may have
-  // moved on (a crash and its auto-restart are one event).
-  transitions_.push_back({service.name(),
-                          StateChange{old_active, service.active_state(), old_sub, service.sub_state()},
-                          status_of(service)});
+  drop_if_out_of_memory("a state change", [&] {
+    // The snapshot now: by the time the queue is drained the service may have
+    // moved on (a crash and its auto-restart are one event).
+    transitions_.push_back({service.name(),
+                            StateChange{old_active, service.active_state(), old_sub, service.sub_state()},
+                            status_of(service)});
+  });
 }
 
 void Manager::on_properties_changed(Service& service) noexcept {
-  transitions_.push_back({service.name(), std::nullopt, status_of(service)});
+  drop_if_out_of_memory("a property change", [&] {
+    transitions_.push_back({service.name(), std::nullopt, status_of(service)});
+  });
 }
 
-void Manager::on_pid_attached(Service& service, pid_t pid) noexcept { pid_owner_[pid] = service.name(); }
+void Manager::on_pid_attached(Service& service, pid_t pid) noexcept {
+  drop_if_out_of_memory("a new process", [&] { pid_owner_[pid] = service.name(); });
+}
 
 void Manager::on_pid_detached(Service& service, pid_t pid) noexcept {
-  auto it = pid_owner_.find(pid);
-  if (it != pid_owner_.end() && it->second == service.name()) pid_owner_.erase(it);
+  drop_if_out_of_memory("a process exit", [&] {
+    auto it = pid_owner_.find(pid);
+    if (it != pid_owner_.end() && it->second == service.name()) pid_owner_.erase(it);
+  });
 }
 
 void Manager::on_service_message(Service& service, std::string_view message) noexcept {
-  observer_.on_unit_message(service, message);
+  drop_if_out_of_memory("a service message", [&] {
+    observer_.on_unit_message(service, message);
+  });
 }
 
 // ---- the queues ---------------------------------------------------------------

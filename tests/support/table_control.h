@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,6 +18,7 @@ namespace vermilion::testing {
 class TableControl final : public ServiceControl {
  public:
   std::optional<ServiceStatus> status(const std::string& name) override {
+    if (out_of_memory_in_status > 0 && out_of_memory_in_status-- > 0) throw std::bad_alloc();
     auto it = services.find(name);
     if (it == services.end()) return std::nullopt;
     return it->second;
@@ -52,6 +54,8 @@ class TableControl final : public ServiceControl {
   std::vector<std::pair<std::string, int>> kills;
   std::vector<std::pair<std::string, std::size_t>> asked_logs;
   int reloads = 0;
+  // status() fails this many times as an allocation inside it would.
+  int out_of_memory_in_status = 0;
 };
 
 }  // namespace vermilion::testing

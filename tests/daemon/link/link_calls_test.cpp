@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/error_names.h"
+#include "common/out_of_memory.h"
 #include "link/link_server.h"
 #include "loop_wait.h"
 #include "table_control.h"
@@ -208,6 +209,18 @@ TEST_F(LinkCallsTest, StatusThroughAServiceCapability) {
   EXPECT_STREQ(result, "success");
   r = call(cap(1), kServiceInterface, "Status", "s", "");  // "" is the capability's own service
   EXPECT_TRUE(r.ok()) << r.error();
+}
+
+// Out of memory while handling one call fails that call, not vermiliond:
+// sd-bus answers NoMemory, and the link goes on (common/out_of_memory.h).
+TEST_F(LinkCallsTest, OutOfMemoryFailsOnlyThatCall) {
+  control_.out_of_memory_in_status = 1;
+  unsigned long reports = out_of_memory_reports();
+  Reply r = call(cap(1), kServiceInterface, "Status", "s", "web.service");
+  EXPECT_EQ(r.error(), "org.freedesktop.DBus.Error.NoMemory");
+  EXPECT_EQ(out_of_memory_reports(), reports + 1);
+  EXPECT_FALSE(closed_);
+  EXPECT_TRUE(call(cap(1), kServiceInterface, "Status", "s", "web.service").ok());
 }
 
 TEST_F(LinkCallsTest, OnlyWhatTheCapabilityCoversIsAllowed) {
