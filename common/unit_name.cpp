@@ -17,12 +17,8 @@ int hex_value(char c) {
   return -1;
 }
 
-}  // namespace
-
-std::optional<UnitNameParts> split_service_name(std::string_view name) {
-  if (name.size() > kUnitNameMax || name.size() <= kServiceSuffix.size()) return std::nullopt;
-  if (!name.ends_with(kServiceSuffix)) return std::nullopt;
-  std::string_view stem = name.substr(0, name.size() - kServiceSuffix.size());
+// The part before the type suffix: prefix[@instance].
+std::optional<UnitNameParts> split_stem(std::string_view stem) {
   UnitNameParts parts;
   auto at = stem.find('@');
   std::string_view prefix = stem.substr(0, at);
@@ -40,7 +36,30 @@ std::optional<UnitNameParts> split_service_name(std::string_view name) {
   return parts;
 }
 
+}  // namespace
+
+std::optional<UnitNameParts> split_service_name(std::string_view name) {
+  if (name.size() > kUnitNameMax || name.size() <= kServiceSuffix.size()) return std::nullopt;
+  if (!name.ends_with(kServiceSuffix)) return std::nullopt;
+  return split_stem(name.substr(0, name.size() - kServiceSuffix.size()));
+}
+
 bool is_valid_service_name(std::string_view name) { return split_service_name(name).has_value(); }
+
+std::string_view unit_type_of(std::string_view name) {
+  auto dot = name.rfind('.');
+  return dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
+}
+
+bool is_valid_unit_name(std::string_view name) {
+  static constexpr std::string_view kTypes[] = {"service", "socket", "device", "mount", "automount", "swap",
+                                                "target",  "path",   "timer",  "slice", "scope"};
+  std::string_view type = unit_type_of(name);
+  bool known = false;
+  for (std::string_view t : kTypes) known = known || t == type;
+  if (!known || name.size() > kUnitNameMax || name.size() <= type.size() + 1) return false;
+  return split_stem(name.substr(0, name.size() - type.size() - 1)).has_value();
+}
 
 std::optional<std::string> normalize_service_name(std::string_view name) {
   std::string full(name);

@@ -22,6 +22,14 @@ struct UnitNameParts {
 // systemd's set (ASCII alphanumerics and ":-_.\@"), at most 255 bytes.
 [[nodiscard]] bool is_valid_service_name(std::string_view name);
 
+// A valid unit name of any type systemd knows (systemd.unit(5)): the same
+// characters and instance rules as a service name, with one of the suffixes
+// .service .socket .device .mount .automount .swap .target .path .timer
+// .slice .scope. For [Install] lines, which name targets and other types.
+[[nodiscard]] bool is_valid_unit_name(std::string_view name);
+// The part after the last '.' ("service", "target"); "" when none.
+[[nodiscard]] std::string_view unit_type_of(std::string_view name);
+
 // "web" -> "web.service"; "web.service" stays. Returns nullopt for names that
 // are not valid service names even after adding the suffix.
 [[nodiscard]] std::optional<std::string> normalize_service_name(std::string_view name);

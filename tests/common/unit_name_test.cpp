@@ -50,3 +50,22 @@ TEST(UnitName, UnescapesInstances) {
 
 }  // namespace
 }  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+TEST(UnitNameTest, AnyUnitTypeSystemdKnows) {
+  for (const char* ok : {"multi-user.target", "getty@tty1.service", "x@.target", "dbus.socket", "-.mount",
+                         "sys-kernel.device", "a.timer", "b.path", "c.slice", "d.scope", "e.swap", "f.automount"})
+    EXPECT_TRUE(is_valid_unit_name(ok)) << ok;
+  for (const char* bad : {"multi-user", "a.nope", ".target", "a b.target", "@x.service", "a.target/",
+                          "a%.target"})
+    EXPECT_FALSE(is_valid_unit_name(bad)) << bad;
+  EXPECT_TRUE(is_valid_unit_name(std::string(249, 'a') + ".scope")) << "255 bytes";
+  EXPECT_FALSE(is_valid_unit_name(std::string(250, 'a') + ".scope")) << "256 bytes";
+  EXPECT_EQ(unit_type_of("a.b.target"), "target");
+  EXPECT_EQ(unit_type_of("none"), "");
+}
+
+}  // namespace
+}  // namespace vermilion
