@@ -12,6 +12,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <systemd/sd-bus.h>
 #include <unistd.h>
@@ -69,9 +70,22 @@ inline int fd_count(pid_t pid) {
   return n;
 }
 
+// The text of a /proc file; "" when it cannot be read. Not an ifstream:
+// a process that exits between open and read makes read() fail with ESRCH,
+// which libstdc++'s filebuf turns into an exception no caller expects.
+inline std::string read_proc(const std::string& path) {
+  std::string text;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return text;
+}
+
 // VmRSS of `pid` in KiB (/proc/PID/status), -1 if unreadable.
 inline long rss_kib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::istringstream in(read_proc("/proc/" + std::to_string(pid) + "/status"));
   std::string line;
   while (std::getline(in, line))
     if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
@@ -80,8 +94,7 @@ inline long rss_kib(pid_t pid) {
 
 // Parent pid and state letter of `pid` from /proc/PID/stat.
 inline bool stat_of(pid_t pid, pid_t& ppid, char& state, std::string& comm) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::string text = read_proc("/proc/" + std::to_string(pid) + "/stat");
   auto open = text.find('(');
   auto close = text.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close + 4 > text.size()) return false;
@@ -147,7 +160,7 @@ inline std::string cgroup2_mount() {
 inline int service_cgroups(pid_t daemon) {
   std::string mount = cgroup2_mount();
   if (mount.empty()) return -1;
-  std::ifstream in("/proc/" + std::to_string(daemon) + "/cgroup");
+  std::istringstream in(read_proc("/proc/" + std::to_string(daemon) + "/cgroup"));
   std::string line, own;
   while (std::getline(in, line))
     if (line.rfind("0::", 0) == 0) own = line.substr(3);
