@@ -13,6 +13,11 @@ inline constexpr const char* kBadSetting = "org.vermilion1.Error.BadSetting";
 // The unit (the one named, or one it requires) could not be loaded at all:
 // load state error (a syntax error, masked, unreadable).
 inline constexpr const char* kLoadFailed = "org.vermilion1.Error.LoadFailed";
+// Enablement: no unit file of that name (systemd's NoSuchUnit for files), the
+// unit is masked (systemd's UnitMasked), a file or link is in the way.
+inline constexpr const char* kNoSuchUnitFile = "org.vermilion1.Error.NoSuchUnitFile";
+inline constexpr const char* kUnitMasked = "org.vermilion1.Error.UnitMasked";
+inline constexpr const char* kFileExists = "org.freedesktop.DBus.Error.FileExists";
 inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
 inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
 inline constexpr const char* kRevoked = "org.vermilion1.Error.Revoked";

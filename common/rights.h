@@ -34,11 +34,12 @@ inline constexpr Rights connect = 512;
 inline constexpr Rights grant = 1024;
 inline constexpr Rights use = 2048;
 inline constexpr Rights inspect = 4096;
-inline constexpr Rights all_known = 8191;  // every bit above
+inline constexpr Rights enable = 8192;
+inline constexpr Rights all_known = 16383;  // every bit above
 }  // namespace rights
 
 // service: status start stop restart kill logs reload; manager: list watch
-// reload inspect; endpoint: connect grant; fd: use. `reload` is one bit for
+// reload inspect enable; endpoint: connect grant; fd: use. `reload` is one bit for
 // both kinds: on a service capability it reloads that service (ExecReload=),
 // on the manager it reloads units and policies.
 [[nodiscard]] Rights allowed_rights(CapabilityKind kind);

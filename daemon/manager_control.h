@@ -7,6 +7,7 @@
 #include "broker/broker.h"
 #include "supervision/manager.h"
 #include "supervision/service_snapshot.h"
+#include "units/unit_install.h"
 
 namespace vermilion {
 
@@ -15,8 +16,9 @@ class ManagerControl final : public ServiceControl {
   using LogSource = std::function<std::vector<LogLine>(const std::string& unit, std::size_t lines)>;
   using Reloader = std::function<void()>;
 
-  ManagerControl(Manager& manager, LogSource logs, Reloader reload)
-      : manager_(manager), logs_(std::move(logs)), reload_(std::move(reload)) {}
+  // `install` is where enablement reads unit files and writes its links.
+  ManagerControl(Manager& manager, LogSource logs, Reloader reload, InstallPaths install)
+      : manager_(manager), logs_(std::move(logs)), reload_(std::move(reload)), installer_(std::move(install)) {}
 
   [[nodiscard]] std::optional<ServiceStatus> status(const std::string& name) override;
   [[nodiscard]] std::vector<ServiceStatus> list() override;
@@ -24,11 +26,23 @@ class ManagerControl final : public ServiceControl {
   [[nodiscard]] int kill(const std::string& name, int sig) override;
   [[nodiscard]] std::vector<LogLine> logs(const std::string& name, std::size_t lines) override;
   void reload_units() override { reload_(); }
+  [[nodiscard]] int change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,
+                                      std::vector<InstallChange>& changes, Diagnostics& diags) override;
+  [[nodiscard]] std::optional<UnitFileState> unit_file_state(const std::string& name) override {
+    return installer_.state(name);
+  }
+  [[nodiscard]] std::map<std::string, UnitFileState> unit_files() override { return installer_.list(); }
 
  private:
   Manager& manager_;
   LogSource logs_;
   Reloader reload_;
+  UnitInstaller installer_;
 };
+
+// Where enablement writes: the first unit directory (as systemctl enable
+// writes /etc/systemd/system); the first other one under /run/ holds
+// runtime links (systemd's /run/systemd/system).
+[[nodiscard]] InstallPaths install_paths_for(const std::vector<std::string>& unit_dirs);
 
 }  // namespace vermilion

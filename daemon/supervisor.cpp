@@ -168,7 +168,7 @@ int Supervisor::init() {
         const OutputCapture* log = log_of(unit);
         return log ? log->buffer().tail(lines) : std::vector<LogLine>{};
       },
-      [this] { reload(); });
+      [this] { reload(); }, install_paths_for(options_.unit_dirs));
   broker_ = std::make_unique<Broker>(*control_, logger_, options_.broker_limits);
   if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(identity);
   return 0;

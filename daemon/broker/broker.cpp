@@ -400,6 +400,60 @@ BrokerResult Broker::capabilities_of(const std::string& holder, Slot slot, const
   return BrokerResult::success();
 }
 
+const char* to_string(UnitFileOperation op) {
+  switch (op) {
+    case UnitFileOperation::enable: return "enable";
+    case UnitFileOperation::disable: return "disable";
+    case UnitFileOperation::reenable: return "reenable";
+    case UnitFileOperation::mask: return "mask";
+    case UnitFileOperation::unmask: return "unmask";
+  }
+  return "?";
+}
+
+BrokerResult Broker::change_unit_files(const std::string& holder, Slot slot, UnitFileOperation op,
+                                       const std::vector<std::string>& names, std::vector<InstallChange>& changes) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::enable, "", unused);
+  if (!allowed.ok()) return allowed;
+  std::string listed;
+  for (const std::string& n : names) listed += (listed.empty() ? "" : " ") + quoted(n);
+  if (names.empty()) return BrokerResult::failure(BrokerError::invalid_argument, "no unit files named");
+  Diagnostics diags;
+  int r = control_.change_unit_files(op, names, changes, diags);
+  std::string message;
+  for (const Diagnostic& d : diags.items())
+    if (d.severity == Severity::error) message += (message.empty() ? "" : " ") + d.message;
+  audit(to_string(op), holder, "units=" + listed + " changes=" + std::to_string(changes.size()),
+        r < 0 ? "failed (" + message + ")" : std::string("ok"));
+  if (r >= 0) return BrokerResult::success();
+  BrokerError error = r == -ENOENT    ? BrokerError::no_such_unit_file
+                      : r == -ERFKILL ? BrokerError::unit_masked
+                      : r == -EEXIST  ? BrokerError::file_exists
+                      : r == -EINVAL  ? BrokerError::invalid_argument
+                                      : BrokerError::unavailable;
+  return BrokerResult::failure(error, message.empty() ? std::strerror(-r) : message);
+}
+
+BrokerResult Broker::unit_file_state(const std::string& holder, Slot slot, const std::string& name,
+                                     UnitFileState& out) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::list, "", unused);
+  if (!allowed.ok()) return allowed;
+  auto state = control_.unit_file_state(name);
+  if (!state) return BrokerResult::failure(BrokerError::no_such_unit_file, "No such file or directory: " + name);
+  out = *state;
+  return BrokerResult::success();
+}
+
+BrokerResult Broker::unit_files(const std::string& holder, Slot slot, std::map<std::string, UnitFileState>& out) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::list, "", unused);
+  if (!allowed.ok()) return allowed;
+  out = control_.unit_files();
+  return BrokerResult::success();
+}
+
 bool Broker::still_held(const std::string& holder, Slot slot, CapabilityId id) const {
   const Capability* cap = table_.lookup(holder, slot);
   return cap && cap->id == id;

@@ -30,6 +30,7 @@
 #include "logs/log_buffer.h"
 #include "logs/logger.h"
 #include "broker/policy.h"
+#include "units/unit_install.h"
 #include "common/service_status.h"
 #include "common/unique_fd.h"
 
@@ -47,6 +48,9 @@ enum class BrokerError {
   no_such_service,     // no loaded service has that name
   unavailable,         // allowed, but not possible now: the endpoint's service has no
                        // link, the resource is gone, a system call failed
+  no_such_unit_file,   // enablement: no unit file of that name in the search path
+  unit_masked,         // enablement: the unit is masked
+  file_exists,         // enablement: another file or link is in the way
 };
 
 struct [[nodiscard]] BrokerResult {
@@ -59,6 +63,10 @@ struct [[nodiscard]] BrokerResult {
 };
 
 // What the broker may do to services: the manager, seen through a window.
+// What enablement does to unit files (units/unit_install.h).
+enum class UnitFileOperation { enable, disable, reenable, mask, unmask };
+[[nodiscard]] const char* to_string(UnitFileOperation op);  // "enable", ...
+
 class ServiceControl {
  public:
   virtual ~ServiceControl() = default;
@@ -69,6 +77,14 @@ class ServiceControl {
   [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
   [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
   virtual void reload_units() = 0;
+  // Enablement on vermiliond's unit search path (UnitInstaller): 0 or
+  // -errno as UnitInstaller's; `changes` holds what was done (also on
+  // failure), `diags` what went wrong.
+  [[nodiscard]] virtual int change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,
+                                              std::vector<InstallChange>& changes, Diagnostics& diags) = 0;
+  // nullopt: no unit file of that name.
+  [[nodiscard]] virtual std::optional<UnitFileState> unit_file_state(const std::string& name) = 0;
+  [[nodiscard]] virtual std::map<std::string, UnitFileState> unit_files() = 0;
 };
 
 struct BrokerLimits {
@@ -131,6 +147,21 @@ class Broker {
   // audited; an unknown service is NoSuchService.
   [[nodiscard]] BrokerResult capabilities_of(const std::string& holder, Slot slot, const std::string& service,
                                              std::vector<const Capability*>& out);
+  // Enablement through a manager capability in `slot` with `enable`
+  // (systemctl enable, disable, reenable, mask, unmask), audited. `changes`
+  // holds what was done, also when it fails part way, as systemctl reports
+  // it. Errors: no_such_unit_file, unit_masked, file_exists,
+  // invalid_argument (a bad name, no names), unavailable (any other
+  // failure); the message is systemctl's.
+  [[nodiscard]] BrokerResult change_unit_files(const std::string& holder, Slot slot, UnitFileOperation op,
+                                               const std::vector<std::string>& names,
+                                               std::vector<InstallChange>& changes);
+  // A unit file's enablement state, with `list` (no_such_unit_file when none).
+  [[nodiscard]] BrokerResult unit_file_state(const std::string& holder, Slot slot, const std::string& name,
+                                             UnitFileState& out);
+  // Every unit file and its state, with `list`.
+  [[nodiscard]] BrokerResult unit_files(const std::string& holder, Slot slot,
+                                        std::map<std::string, UnitFileState>& out);
   // A capability still exists (for replies to calls queued before a revoke).
   [[nodiscard]] bool still_held(const std::string& holder, Slot slot, CapabilityId id) const;
 

@@ -233,6 +233,69 @@ struct LinkServer::Calls {
     self.broker_.watch(self.holder_, slot(m), self);
     return sd_bus_reply_method_return(m, "");
   }
+  // Enablement: names in, systemd's change rows out (type "symlink" or
+  // "unlink", the link, what it points to).
+  static int unit_files_change(sd_bus_message* m, void* userdata, sd_bus_error* error, UnitFileOperation op) {
+    LinkServer& self = link(userdata);
+    std::vector<std::string> names;
+    char** raw = nullptr;
+    if (int r = sd_bus_message_read_strv(m, &raw); r < 0) return r;
+    for (char** n = raw; n && *n; ++n) {
+      names.emplace_back(*n);
+      free(*n);
+    }
+    free(raw);
+    std::vector<InstallChange> changes;
+    BrokerResult result = self.broker_.change_unit_files(self.holder_, slot(m), op, names, changes);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(sss)");
+      for (const InstallChange& c : changes) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(sss)", c.kind == InstallChange::Kind::symlink ? "symlink" : "unlink",
+                                  c.path.c_str(), c.target.c_str());
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+  static int enable_unit_files(sd_bus_message* m, void* u, sd_bus_error* e) {
+    return unit_files_change(m, u, e, UnitFileOperation::enable);
+  }
+  static int disable_unit_files(sd_bus_message* m, void* u, sd_bus_error* e) {
+    return unit_files_change(m, u, e, UnitFileOperation::disable);
+  }
+  static int reenable_unit_files(sd_bus_message* m, void* u, sd_bus_error* e) {
+    return unit_files_change(m, u, e, UnitFileOperation::reenable);
+  }
+  static int mask_unit_files(sd_bus_message* m, void* u, sd_bus_error* e) {
+    return unit_files_change(m, u, e, UnitFileOperation::mask);
+  }
+  static int unmask_unit_files(sd_bus_message* m, void* u, sd_bus_error* e) {
+    return unit_files_change(m, u, e, UnitFileOperation::unmask);
+  }
+  static int get_unit_file_state(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    UnitFileState state{};
+    BrokerResult result = self.broker_.unit_file_state(self.holder_, slot(m), name, state);
+    if (!result.ok()) return reply_error(error, result);
+    return sd_bus_reply_method_return(m, "s", to_string(state));
+  }
+  static int list_unit_files(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    std::map<std::string, UnitFileState> files;
+    BrokerResult result = self.broker_.unit_files(self.holder_, slot(m), files);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(ss)");
+      for (const auto& [name, state] : files) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(ss)", name.c_str(), to_string(state));
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
   static int reload_units(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     BrokerResult result = authorize_manager(self, m, rights::reload);
@@ -383,6 +446,20 @@ const sd_bus_vtable kManagerVtable[] = {
                              &guarded<&LinkServer::Calls::get_bus_rules>, kUnprivileged),
     SD_BUS_METHOD("Watch", "", "", &guarded<&LinkServer::Calls::watch>, kUnprivileged),
     SD_BUS_METHOD("Reload", "", "", &guarded<&LinkServer::Calls::reload_units>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("EnableUnitFiles", "as", SD_BUS_PARAM(names), "a(sss)", SD_BUS_PARAM(changes),
+                             &guarded<&LinkServer::Calls::enable_unit_files>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("DisableUnitFiles", "as", SD_BUS_PARAM(names), "a(sss)", SD_BUS_PARAM(changes),
+                             &guarded<&LinkServer::Calls::disable_unit_files>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("ReenableUnitFiles", "as", SD_BUS_PARAM(names), "a(sss)", SD_BUS_PARAM(changes),
+                             &guarded<&LinkServer::Calls::reenable_unit_files>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("MaskUnitFiles", "as", SD_BUS_PARAM(names), "a(sss)", SD_BUS_PARAM(changes),
+                             &guarded<&LinkServer::Calls::mask_unit_files>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("UnmaskUnitFiles", "as", SD_BUS_PARAM(names), "a(sss)", SD_BUS_PARAM(changes),
+                             &guarded<&LinkServer::Calls::unmask_unit_files>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetUnitFileState", "s", SD_BUS_PARAM(name), "s", SD_BUS_PARAM(state),
+                             &guarded<&LinkServer::Calls::get_unit_file_state>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("ListUnitFiles", "", , "a(ss)", SD_BUS_PARAM(files),
+                             &guarded<&LinkServer::Calls::list_unit_files>, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 const sd_bus_vtable kEndpointVtable[] = {

@@ -12,6 +12,9 @@ const char* error_name(BrokerError error) {
     case BrokerError::quota_exceeded: return error_names::kLimitsExceeded;
     case BrokerError::no_such_service: return error_names::kNoSuchService;
     case BrokerError::unavailable: return error_names::kFailed;
+    case BrokerError::no_such_unit_file: return error_names::kNoSuchUnitFile;
+    case BrokerError::unit_masked: return error_names::kUnitMasked;
+    case BrokerError::file_exists: return error_names::kFileExists;
   }
   return error_names::kFailed;
 }

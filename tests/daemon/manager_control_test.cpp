@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_system.h"
+#include "temp_dir.h"
 
 namespace vermilion {
 namespace {
@@ -57,7 +58,7 @@ class ManagerControlTest : public ::testing::Test {
           asked_logs_.emplace_back(unit, lines);
           return std::vector<LogLine>{LogLine{0, "hello from " + unit}};
         },
-        [this] { ++reloads_; });
+        [this] { ++reloads_; }, install_paths_for({units_.path() + "/etc", units_.path() + "/run", units_.path() + "/lib"}));
   }
 
   // Starts through the control, as a link's Start call does.
@@ -67,6 +68,7 @@ class ManagerControlTest : public ::testing::Test {
     return result;
   }
 
+  testing::TempDir units_;  // the unit directories enablement works on
   MapSource source_;
   FakeSystemOps ops_;
   FakeEventPort port_;
@@ -151,8 +153,28 @@ TEST_F(ManagerControlTest, ReloadUnitsCallsTheReloader) {
 }
 
 TEST_F(ManagerControlTest, WithoutALogSourceThereAreNoLogs) {
-  ManagerControl bare(*manager_, nullptr, [] {});
+  ManagerControl bare(*manager_, nullptr, [] {}, InstallPaths{});
   EXPECT_TRUE(bare.logs("web", 10).empty());
+}
+
+// Enablement reaches the unit directories the supervisor was given: links
+// go into the first one; one under /run/ would hold runtime links.
+TEST_F(ManagerControlTest, EnablementWorksOnTheUnitDirectories) {
+  units_.write("lib/web.service", "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+  std::vector<InstallChange> changes;
+  Diagnostics diags;
+  ASSERT_EQ(control_->change_unit_files(UnitFileOperation::enable, {"web.service"}, changes, diags), 0);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].path, units_.path() + "/etc/multi-user.target.wants/web.service");
+  EXPECT_EQ(changes[0].target, units_.path() + "/lib/web.service");
+  EXPECT_EQ(control_->unit_file_state("web.service"), UnitFileState::enabled);
+  EXPECT_EQ(control_->unit_files().size(), 1u);
+  EXPECT_EQ(control_->change_unit_files(UnitFileOperation::enable, {"nope.service"}, changes, diags), -ENOENT);
+
+  InstallPaths paths = install_paths_for({"/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system"});
+  EXPECT_EQ(paths.config, "/etc/systemd/system");
+  EXPECT_EQ(paths.runtime_config, "/run/systemd/system");
+  EXPECT_EQ(install_paths_for({"/etc/vermilion/system", "/usr/lib/vermilion/system"}).runtime_config, "");
 }
 
 }  // namespace

@@ -42,6 +42,23 @@ class TableControl final : public ServiceControl {
     return log_lines;
   }
   void reload_units() override { ++reloads; }
+  // Enablement is real, on `install_paths` (empty: no unit files at all).
+  int change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,
+                        std::vector<InstallChange>& changes, Diagnostics& diags) override {
+    UnitInstaller installer(install_paths);
+    switch (op) {
+      case UnitFileOperation::enable: return installer.enable(names, changes, diags);
+      case UnitFileOperation::disable: return installer.disable(names, changes, diags);
+      case UnitFileOperation::reenable: return installer.reenable(names, changes, diags);
+      case UnitFileOperation::mask: return installer.mask(names, changes, diags);
+      case UnitFileOperation::unmask: return installer.unmask(names, changes, diags);
+    }
+    return -EINVAL;
+  }
+  std::optional<UnitFileState> unit_file_state(const std::string& name) override {
+    return UnitInstaller(install_paths).state(name);
+  }
+  std::map<std::string, UnitFileState> unit_files() override { return UnitInstaller(install_paths).list(); }
 
   struct Job {
     JobType type;
@@ -54,6 +71,7 @@ class TableControl final : public ServiceControl {
   std::vector<std::pair<std::string, int>> kills;
   std::vector<std::pair<std::string, std::size_t>> asked_logs;
   int reloads = 0;
+  InstallPaths install_paths;
   // status() fails this many times as an allocation inside it would.
   int out_of_memory_in_status = 0;
 };

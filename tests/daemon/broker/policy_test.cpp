@@ -215,7 +215,7 @@ TEST(PolicyParse, MissingKeysAreOneLine) {
 
 TEST(PolicyParse, EmptyRightsIsAnError) {
   EXPECT_EQ(errors_of("[Grant]\nTo=a\nCapability=manager\nRights=\n"),
-            "t.policy:4: error: Invalid Rights= value '': no rights given (manager allows: list watch reload inspect)\n"
+            "t.policy:4: error: Invalid Rights= value '': no rights given (manager allows: list watch reload inspect enable)\n"
             "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
 }
 

@@ -95,6 +95,9 @@ class LinkCallsTest : public ::testing::Test {
     fd.rights = rights::use;
     fd.fd = FdSpec{FdSpec::Type::file, data_.file("data"), FdSpec::FileMode::read, "data", 0666};
     policy.grants.push_back(fd);
+    PolicyGrant enabler = manager;  // slot 4
+    enabler.rights = rights::enable;
+    policy.grants.push_back(enabler);
     broker_.apply_policy(policy);
 
     sd_event* e = nullptr;
@@ -180,11 +183,52 @@ TEST_F(LinkCallsTest, ListCapabilitiesIsTheHoldersCList) {
   while (sd_bus_message_read(r.get(), "(usssto)", &slot, &kind, &object, &rights, &badge, &path) > 0)
     rows.push_back(std::to_string(slot) + " " + kind + " " + object + " [" + rights + "] " + std::to_string(badge) +
                    " " + path);
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[0].rfind("1 service web.service [", 0), 0u) << rows[0];
   EXPECT_NE(rows[0].find("] 7 /org/vermilion1/link/cap/1"), std::string::npos) << rows[0];
   EXPECT_EQ(rows[1].rfind("2 manager", 0), 0u) << rows[1];
   EXPECT_EQ(rows[2].rfind("3 fd data", 0), 0u) << rows[2];
+  EXPECT_EQ(rows[3].rfind("4 manager  [enable]", 0), 0u) << rows[3];
+}
+
+// Enablement through a manager capability: changing unit files needs
+// `enable`, reading their states `list`; the reply lists systemd's change
+// rows, and errors carry systemctl's words.
+TEST_F(LinkCallsTest, EnablementNeedsTheEnableRight) {
+  data_.write("units/web.service", "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+  control_.install_paths = InstallPaths{{data_.file("etc"), data_.file("units")}, data_.file("etc"), ""};
+  EXPECT_EQ(call(cap(2), kManagerInterface, "EnableUnitFiles", "as", 1, "web.service").error(),
+            error_names::kAccessDenied)
+      << "list and reload do not allow enabling";
+  Reply r = call(cap(4), kManagerInterface, "EnableUnitFiles", "as", 1, "web.service");
+  ASSERT_TRUE(r.ok()) << r.error();
+  const char *type, *path, *target;
+  ASSERT_GE(sd_bus_message_read(r.get(), "a(sss)", 1, &type, &path, &target), 0);
+  EXPECT_STREQ(type, "symlink");
+  EXPECT_EQ(std::string(path), data_.file("etc/multi-user.target.wants/web.service"));
+  EXPECT_EQ(std::string(target), data_.file("units/web.service"));
+
+  r = call(cap(2), kManagerInterface, "GetUnitFileState", "s", "web.service");
+  const char* state = nullptr;
+  ASSERT_GE(sd_bus_message_read(r.get(), "s", &state), 0) << r.error();
+  EXPECT_STREQ(state, "enabled");
+  EXPECT_EQ(call(cap(2), kManagerInterface, "GetUnitFileState", "s", "nope.service").error(),
+            error_names::kNoSuchUnitFile);
+  r = call(cap(2), kManagerInterface, "ListUnitFiles");
+  const char *name = nullptr, *listed = nullptr;
+  ASSERT_GE(sd_bus_message_read(r.get(), "a(ss)", 1, &name, &listed), 0) << r.error();
+  EXPECT_STREQ(name, "web.service");
+
+  EXPECT_EQ(call(cap(4), kManagerInterface, "MaskUnitFiles", "as", 1, "bad name").error(),
+            error_names::kInvalidArgs);
+  ASSERT_TRUE(call(cap(4), kManagerInterface, "MaskUnitFiles", "as", 1, "web.service").ok());
+  EXPECT_EQ(call(cap(4), kManagerInterface, "EnableUnitFiles", "as", 1, "web.service").error(),
+            error_names::kUnitMasked);
+  EXPECT_TRUE(call(cap(4), kManagerInterface, "UnmaskUnitFiles", "as", 1, "web.service").ok());
+  EXPECT_TRUE(call(cap(4), kManagerInterface, "DisableUnitFiles", "as", 1, "web.service").ok());
+  r = call(cap(2), kManagerInterface, "GetUnitFileState", "s", "web.service");
+  ASSERT_GE(sd_bus_message_read(r.get(), "s", &state), 0) << r.error();
+  EXPECT_STREQ(state, "disabled");
 }
 
 TEST_F(LinkCallsTest, CapabilityPropertiesDescribeTheSlot) {
@@ -298,10 +342,10 @@ TEST_F(LinkCallsTest, DeriveRevokeAndDrop) {
   uint32_t slot = 0;
   const char* path = nullptr;
   ASSERT_GE(sd_bus_message_read(derived.get(), "uo", &slot, &path), 0);
-  EXPECT_EQ(slot, 4u);
-  EXPECT_EQ(path, cap(4));
-  EXPECT_TRUE(call(cap(4), kServiceInterface, "Status", "s", "web.service").ok());
-  EXPECT_EQ(call(cap(4), kServiceInterface, "GetLogs", "su", "web.service", 1u).error(), error_names::kAccessDenied)
+  EXPECT_EQ(slot, 5u);
+  EXPECT_EQ(path, cap(5));
+  EXPECT_TRUE(call(cap(5), kServiceInterface, "Status", "s", "web.service").ok());
+  EXPECT_EQ(call(cap(5), kServiceInterface, "GetLogs", "su", "web.service", 1u).error(), error_names::kAccessDenied)
       << "rights only shrink";
   EXPECT_FALSE(call(cap(1), kCapabilityInterface, "Derive", "s", "status stop").ok()) << "nor grow";
 
@@ -309,7 +353,7 @@ TEST_F(LinkCallsTest, DeriveRevokeAndDrop) {
   EXPECT_TRUE(call(cap(1), kCapabilityInterface, "Revoke").ok());
   EXPECT_TRUE(run_until(loop_.get(), [&] { return !signals_.empty(); }));
   EXPECT_EQ(signals_[0], "Revoked");
-  EXPECT_FALSE(call(cap(4), kServiceInterface, "Status", "s", "web.service").ok());
+  EXPECT_FALSE(call(cap(5), kServiceInterface, "Status", "s", "web.service").ok());
 
   EXPECT_TRUE(call(cap(2), kCapabilityInterface, "Drop").ok());
   EXPECT_FALSE(call(cap(2), kManagerInterface, "ListServices").ok()) << "dropped: gone from the CList";

@@ -34,6 +34,13 @@ class NoServices final : public ServiceControl {
   int kill(const std::string&, int) override { return -ESRCH; }
   std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
   void reload_units() override {}
+  // No unit files here: enablement finds none.
+  int change_unit_files(UnitFileOperation, const std::vector<std::string>&, std::vector<InstallChange>&,
+                        Diagnostics&) override {
+    return -ENOENT;
+  }
+  std::optional<UnitFileState> unit_file_state(const std::string&) override { return std::nullopt; }
+  std::map<std::string, UnitFileState> unit_files() override { return {}; }
 };
 
 class LinkServerTest : public ::testing::Test {
