@@ -114,6 +114,24 @@ std::string template_name_of(const std::string& name) {
   return name.substr(0, at + 1) + name.substr(at + 1 + instance.size());
 }
 
+// unlink(2) of a link, reported as systemctl does. 0 or -errno.
+int remove_link(const std::string& path, std::vector<InstallChange>& changes, Diagnostics& diags) {
+  if (::unlink(path.c_str()) < 0) {
+    int r = -errno;
+    diags.error({path, 0}, std::string("cannot remove link: ") + std::strerror(-r));
+    return r;
+  }
+  changes.push_back({InstallChange::Kind::unlink, path, {}});
+  return 0;
+}
+
+// 0, or -EINVAL with systemctl's message.
+int check_name(const std::string& name, Diagnostics& diags) {
+  if (is_valid_unit_name(name)) return 0;
+  diags.error({}, "Invalid unit name \"" + name + "\".");
+  return -EINVAL;
+}
+
 }  // namespace
 
 const char* to_string(UnitFileState state) {
@@ -222,10 +240,7 @@ int UnitInstaller::install(const std::string& name, std::vector<std::string>& vi
                            std::vector<InstallChange>& changes, Diagnostics& diags) const {
   if (std::find(visited.begin(), visited.end(), name) != visited.end()) return 0;
   visited.push_back(name);
-  if (!is_valid_unit_name(name)) {
-    diags.error({}, "Invalid unit name \"" + name + "\".");
-    return -EINVAL;
-  }
+  if (int r = check_name(name, diags); r < 0) return r;
   auto found = find(name);
   if (!found) {
     diags.error({}, "Unit file " + name + " does not exist.");
@@ -302,10 +317,7 @@ int UnitInstaller::disable(const std::vector<std::string>& names, std::vector<In
                            Diagnostics& diags) const {
   std::vector<std::string> marked;
   for (const std::string& name : names) {
-    if (!is_valid_unit_name(name)) {
-      diags.error({}, "Invalid unit name \"" + name + "\".");
-      return -EINVAL;
-    }
+    if (int r = check_name(name, diags); r < 0) return r;
     collect_names(name, marked, diags);
   }
   auto is_marked = [&](const std::string& n) {
@@ -316,13 +328,7 @@ int UnitInstaller::disable(const std::vector<std::string>& names, std::vector<In
     if (target == kDevNull) continue;  // masks stay: unmask removes them
     std::string link_name = base_name(path), target_name = base_name(target);
     if (!is_marked(link_name) && !is_marked(target_name) && !is_marked(template_name_of(link_name))) continue;
-    if (::unlink(path.c_str()) < 0) {
-      int r = -errno;
-      diags.error({path, 0}, std::string("cannot remove link: ") + std::strerror(-r));
-      if (result == 0) result = r;
-      continue;
-    }
-    changes.push_back({InstallChange::Kind::unlink, path, {}});
+    if (int r = remove_link(path, changes, diags); r < 0 && result == 0) result = r;
   }
   return result;
 }
@@ -337,9 +343,8 @@ int UnitInstaller::mask(const std::vector<std::string>& names, std::vector<Insta
                         Diagnostics& diags) const {
   int result = 0;
   for (const std::string& name : names) {
-    if (!is_valid_unit_name(name)) {
-      diags.error({}, "Invalid unit name \"" + name + "\".");
-      if (result == 0) result = -EINVAL;
+    if (int r = check_name(name, diags); r < 0) {
+      if (result == 0) result = r;
       continue;
     }
     if (int r = link(paths_.config + "/" + name, kDevNull, changes, diags); r < 0 && result == 0) result = r;
@@ -351,21 +356,14 @@ int UnitInstaller::unmask(const std::vector<std::string>& names, std::vector<Ins
                           Diagnostics& diags) const {
   int result = 0;
   for (const std::string& name : names) {
-    if (!is_valid_unit_name(name)) {
-      diags.error({}, "Invalid unit name \"" + name + "\".");
-      if (result == 0) result = -EINVAL;
+    if (int r = check_name(name, diags); r < 0) {
+      if (result == 0) result = r;
       continue;
     }
     // Only the persistent mask: systemctl unmask leaves /run's (--runtime).
     std::string path = paths_.config + "/" + name;
     if (read_link(path) != std::optional<std::string>(kDevNull)) continue;
-    if (::unlink(path.c_str()) < 0) {
-      int r = -errno;
-      diags.error({path, 0}, std::string("cannot remove link: ") + std::strerror(-r));
-      if (result == 0) result = r;
-      continue;
-    }
-    changes.push_back({InstallChange::Kind::unlink, path, {}});
+    if (int r = remove_link(path, changes, diags); r < 0 && result == 0) result = r;
   }
   return result;
 }
