@@ -764,8 +764,8 @@ ApplyResult apply_service_assignments(const UnitFileSyntax& syntax, const std::s
         diags.warn({path, assignment.line},
                    assignment.key + "= is not implemented by Vermilion; ignored (the unit starts as if it held).");
       else
-        diags.warn({path, assignment.line}, "Unknown key name '" + assignment.key + "' in section '" +
-                                                assignment.section + "', ignoring.");
+        diags.warn({path, assignment.line}, "Unknown key '" + assignment.key + "' in section [" +
+                                                assignment.section + "], ignoring.");
       continue;
     }
     Assignment a(assignment, path, context, config, diags);

@@ -51,9 +51,11 @@ std::string formatted(const Diagnostics& diags) {
   return out;
 }
 
-// Each broken/NAME.service has NAME.expected: the exact diagnostics, paths
-// relative to the corpus directory.
-TEST(UnitLoaderCorpus, BrokenUnitsReportExactly) {
+// Each broken/NAME.service has NAME.expected, Vermilion's exact diagnostics
+// (paths relative to the corpus directory), and NAME.systemd, what systemd
+// 252 said and its load state (recorded by record_systemd.sh). Vermilion
+// must reach systemd's load state and report at every line systemd does.
+TEST(UnitLoaderCorpus, BrokenUnitsReportExactlyAndAsSystemd) {
   UnitLoader loader({}, test_identity());
   auto units = files_in(kCorpus + "/broken", ".service");
   ASSERT_GE(units.size(), 15u);
@@ -61,11 +63,26 @@ TEST(UnitLoaderCorpus, BrokenUnitsReportExactly) {
     SCOPED_TRACE(unit);
     Diagnostics diags;
     auto config = loader.load_text(unit, unit, read_file(kCorpus + "/broken/" + unit), diags);
-    std::string expected_path = kCorpus + "/broken/" + unit.substr(0, unit.size() - 8) + ".expected";
-    EXPECT_EQ(formatted(diags), read_file(expected_path));
+    std::string stem = kCorpus + "/broken/" + unit.substr(0, unit.size() - 8);
+    EXPECT_EQ(formatted(diags), read_file(stem + ".expected"));
     EXPECT_FALSE(diags.items().empty());
     if (diags.has_errors()) EXPECT_NE(config.load_state, LoadState::loaded);
     else EXPECT_EQ(config.load_state, LoadState::loaded);
+
+    std::istringstream systemd(read_file(stem + ".systemd"));
+    std::string line, systemd_state;
+    while (std::getline(systemd, line)) {
+      if (line.starts_with("load-state: ")) {
+        systemd_state = line.substr(12);
+        continue;
+      }
+      // "NAME.service:LINE: message": Vermilion reports at that line too.
+      auto colon = line.find(':', unit.size() + 1);
+      if (!line.starts_with(unit + ":") || colon == std::string::npos) continue;
+      std::string place = line.substr(0, colon + 1);
+      EXPECT_NE(formatted(diags).find(place), std::string::npos) << "systemd: " << line;
+    }
+    EXPECT_EQ(to_string(config.load_state), systemd_state);
   }
 }
 
