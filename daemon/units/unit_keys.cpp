@@ -804,6 +804,8 @@ bool verify_service_config(const ServiceConfig& config, Diagnostics& diags) {
     return refuse(unit,
                   "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot "
                   "services. Refusing.");
+  if (config.type == ServiceType::oneshot && !config.restart_force_exit_status.empty())
+    return refuse(unit, "Service has RestartForceExitStatus= set, which isn't allowed for Type=oneshot services. Refusing.");
   return true;
 }
 

@@ -42,7 +42,8 @@ void complete_service_config(ServiceConfig& config);
 
 // Whole-unit checks after complete_service_config(), in systemd 252's
 // order (service_verify): ExecStart=/ExecStop=/SuccessAction= present,
-// ExecStart= count, RemainAfterExit=, oneshot restrictions. Reports the
+// ExecStart= count, RemainAfterExit=, oneshot restrictions (Restart=,
+// RestartForceExitStatus=). Reports the
 // first problem only, as systemd; it points at the fragment, at the
 // offending line where there is one. Returns false when the unit must not
 // be used.

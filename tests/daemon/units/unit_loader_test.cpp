@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace vermilion {
@@ -83,6 +84,45 @@ TEST(UnitLoaderCorpus, BrokenUnitsReportExactlyAndAsSystemd) {
       EXPECT_NE(formatted(diags).find(place), std::string::npos) << "systemd: " << line;
     }
     EXPECT_EQ(to_string(config.load_state), systemd_state);
+  }
+}
+
+// Each systemd/NAME.service (a file named as an instance loads as that
+// instance) against NAME.systemd, recorded from systemd 252: the same load
+// state, a message at each line systemd reports one, and the same service
+// dependencies from Wants=, Requires=, After=.
+TEST(UnitLoaderCorpus, LoadsAsSystemd) {
+  UnitLoader loader({}, test_identity());
+  auto units = files_in(kCorpus + "/systemd", ".service");
+  ASSERT_GE(units.size(), 15u);
+  for (auto& unit : units) {
+    SCOPED_TRACE(unit);
+    Diagnostics diags;
+    auto config = loader.load_text(unit, unit, read_file(kCorpus + "/systemd/" + unit), diags);
+    std::string stem = kCorpus + "/systemd/" + unit.substr(0, unit.size() - 8);
+    std::istringstream systemd(read_file(stem + ".systemd"));
+    std::string line, systemd_state;
+    std::map<std::string, std::vector<std::string>> systemd_deps;
+    while (std::getline(systemd, line)) {
+      if (line.starts_with("load-state: ")) {
+        systemd_state = line.substr(12);
+      } else if (auto colon = line.find(": "); colon != std::string::npos && line.ends_with(".service") &&
+                 (line.starts_with("wants") || line.starts_with("requires") || line.starts_with("after"))) {
+        systemd_deps[line.substr(0, colon)].push_back(line.substr(colon + 2));
+      } else if (line.starts_with(unit + ":") && line.find(':', unit.size() + 1) != std::string::npos) {
+        std::string place = line.substr(0, line.find(':', unit.size() + 1) + 1);
+        EXPECT_NE(formatted(diags).find(place), std::string::npos) << "systemd: " << line;
+      }
+    }
+    EXPECT_EQ(to_string(config.load_state), systemd_state) << formatted(diags);
+    if (config.load_state != LoadState::loaded) continue;
+    auto sorted = [](std::vector<std::string> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    EXPECT_EQ(sorted(config.wants), sorted(systemd_deps["wants"]));
+    EXPECT_EQ(sorted(config.requires_), sorted(systemd_deps["requires"]));
+    EXPECT_EQ(sorted(config.after), sorted(systemd_deps["after"]));
   }
 }
 
@@ -267,7 +307,7 @@ TEST_F(SearchPathTest, TemplateDropInsApplyToInstances) {
 
 TEST_F(SearchPathTest, BadDropInMakesTheUnitBad) {
   write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\n");
-  write(lib_ + "/web.service.d/x.conf", "[Service]\nRestart=sometimes\n");
+  write(lib_ + "/web.service.d/x.conf", "[Service]\nUser=bad:name\n");
   Diagnostics diags;
   EXPECT_EQ(loader().load("web.service", diags).load_state, LoadState::bad_setting);
 }
@@ -323,6 +363,48 @@ TEST(DefaultUnitDirs, SystemAndUser) {
   id.data_home = "/home/u/.local/share";
   EXPECT_EQ(default_unit_dirs(RuntimeScope::user, id),
             (std::vector<std::string>{"/home/u/cfg/vermilion/user", "/home/u/.local/share/vermilion/user"}));
+}
+
+}  // namespace
+}  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+// systemd-analyze verify on a link to /dev/null: "Unit NAME is masked.", and
+// it fails (checked with systemd 252).
+TEST_F(SearchPathTest, VerifyOfAMaskedFileSaysMasked) {
+  link("/dev/null", etc_ + "/m.service");
+  Diagnostics diags;
+  auto config = loader().load_file(etc_ + "/m.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::error);
+  ASSERT_EQ(diags.items().size(), 1u);
+  EXPECT_EQ(format_diagnostic(diags.items()[0]), etc_ + "/m.service: error: Unit m.service is masked.");
+}
+
+// A drop-in may set SuccessAction=; the unit then needs no ExecStart= and is
+// a oneshot, as in systemd 252.
+TEST_F(SearchPathTest, SuccessActionWithoutExecStartLoadsAsOneshot) {
+  write(lib_ + "/done.service", "[Service]\n");
+  write(etc_ + "/done.service.d/action.conf", "[Unit]\nSuccessAction=exit\n");
+  Diagnostics diags;
+  auto config = loader().load("done.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.type, ServiceType::oneshot);
+  EXPECT_EQ(config.success_action, EmergencyAction::exit);
+}
+
+// %y names the fragment (its real path) also in drop-ins.
+TEST_F(SearchPathTest, FragmentSpecifiers) {
+  write(lib_ + "/web.service", "[Unit]\nDescription=%y\n[Service]\nExecStart=/bin/web\n");
+  write(etc_ + "/web.service.d/x.conf", "[Service]\nEnvironment=DIR=%Y\n");
+  Diagnostics diags;
+  auto config = loader().load("web.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  char real[PATH_MAX];
+  ASSERT_NE(realpath(lib_.c_str(), real), nullptr);
+  EXPECT_EQ(config.description, std::string(real) + "/web.service");
+  EXPECT_EQ(config.environment, (std::vector<std::string>{"DIR=" + std::string(real)}));
 }
 
 }  // namespace
