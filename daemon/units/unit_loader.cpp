@@ -234,7 +234,11 @@ ServiceConfig UnitLoader::load_file(const std::string& path, Diagnostics& diags)
     diags.error({path, 0}, "Cannot read unit file: " + read.error);
     return config;
   }
-  return load_text(base_name(path), path, *read.text, diags);
+  // systemd-analyze verify loads a template file as the instance "i"
+  // (t@.service as t@i.service), so %i and friends resolve.
+  std::string name = base_name(path);
+  if (auto parts = split_service_name(name); parts && parts->is_template) name = parts->prefix + "@i.service";
+  return load_text(name, path, *read.text, diags);
 }
 
 ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) const {

@@ -382,6 +382,18 @@ TEST_F(SearchPathTest, VerifyOfAMaskedFileSaysMasked) {
   EXPECT_EQ(format_diagnostic(diags.items()[0]), etc_ + "/m.service: error: Unit m.service is masked.");
 }
 
+// systemd-analyze verify 252 loads t@.service as t@i.service (checked:
+// "t@i.service: Command /nonexistent-i-t@i.service is not executable").
+TEST_F(SearchPathTest, VerifyOfATemplateLoadsInstanceI) {
+  write(etc_ + "/t@.service", "[Service]\nExecStart=/bin/echo %i %n\nUser=%i\n");
+  Diagnostics diags;
+  auto config = loader().load_file(etc_ + "/t@.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.name, "t@i.service");
+  EXPECT_EQ(config.exec_start.at(0).argv, (std::vector<std::string>{"/bin/echo", "i", "t@i.service"}));
+  EXPECT_EQ(config.user, "i");
+}
+
 // A drop-in may set SuccessAction=; the unit then needs no ExecStart= and is
 // a oneshot, as in systemd 252.
 TEST_F(SearchPathTest, SuccessActionWithoutExecStartLoadsAsOneshot) {
