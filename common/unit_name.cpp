@@ -92,12 +92,14 @@ std::string bus_label_escape(std::string_view s) {
   return out;
 }
 
-std::string unescape_instance(std::string_view s) {
+std::optional<std::string> unescape_instance(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '-') {
       out += '/';
-    } else if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] == 'x' && hex_value(s[i + 2]) >= 0 && hex_value(s[i + 3]) >= 0) {
+    } else if (s[i] == '\\') {
+      if (i + 3 >= s.size()) return std::nullopt;
+      if (s[i + 1] != 'x' || hex_value(s[i + 2]) < 0 || hex_value(s[i + 3]) < 0) return std::nullopt;
       out += static_cast<char>(hex_value(s[i + 2]) * 16 + hex_value(s[i + 3]));
       i += 3;
     } else {
@@ -105,6 +107,23 @@ std::string unescape_instance(std::string_view s) {
     }
   }
   return out;
+}
+
+std::optional<std::string> unescape_path(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  if (s == "-") return "/";
+  auto unescaped = unescape_instance(s);
+  if (!unescaped || unescaped->starts_with('/') || unescaped->ends_with('/')) return std::nullopt;
+  std::string path = "/" + *unescaped;
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    auto end = path.find('/', pos);
+    std::string_view part = std::string_view(path).substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (part.empty() || part == "." || part == "..") return std::nullopt;
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return path;
 }
 
 }  // namespace vermilion

@@ -44,8 +44,15 @@ struct UnitNameParts {
 // _XX (lower-case hex); the empty string becomes "_".
 [[nodiscard]] std::string bus_label_escape(std::string_view s);
 
-// systemd's unit-name unescaping used by %I: "\xNN" becomes the byte and
-// "-" becomes "/".
-[[nodiscard]] std::string unescape_instance(std::string_view s);
+// systemd's unit_name_unescape (used by %I %J %P %f): "\xNN" becomes the
+// byte and "-" becomes "/". nullopt when a backslash starts anything but
+// "\x" and two hex digits (systemd: -EINVAL).
+[[nodiscard]] std::optional<std::string> unescape_instance(std::string_view s);
+
+// systemd's unit_name_path_unescape (%f): "-" alone is "/", otherwise the
+// unescaped text with a '/' in front; nullopt when s is empty, an escape
+// is invalid, the unescaped text starts or ends with '/', or the path is
+// not normalized ("//", "." or ".." components).
+[[nodiscard]] std::optional<std::string> unescape_path(std::string_view s);
 
 }  // namespace vermilion

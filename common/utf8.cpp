@@ -35,6 +35,15 @@ std::size_t valid_sequence_length(std::string_view text, std::size_t at) {
 
 }  // namespace
 
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t length = valid_sequence_length(text, at);
+    if (length == 0) return false;
+    at += length;
+  }
+  return true;
+}
+
 std::string escape_invalid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -13,4 +13,7 @@ namespace vermilion {
 // "\xNN", and the rest is kept.
 [[nodiscard]] std::string escape_invalid_utf8(std::string_view text);
 
+// True when `text` is valid UTF-8 without NUL bytes (the rule above).
+[[nodiscard]] bool is_valid_utf8(std::string_view text);
+
 }  // namespace vermilion

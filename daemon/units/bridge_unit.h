@@ -47,7 +47,7 @@ struct BridgeOptions {
 // "NAME=value". Ones `env` lacks are left out.
 [[nodiscard]] std::vector<std::string> bridge_environment(RuntimeScope scope, const ProcessEnvironment& env);
 
-// One word of a unit file value, in double quotes, that quoted_words.h
+// One word of a unit file value, in double quotes, that extract_word.h
 // splits back into exactly `text`: backslash and double quote escaped,
 // control characters as \xNN, '%' doubled (specifiers). '$' is left alone:
 // Environment= does not expand it, and the ExecStart= above turns expansion off.

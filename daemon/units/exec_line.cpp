@@ -1,11 +1,9 @@
 #include "units/exec_line.h"
 
-#include "units/quoted_words.h"
+#include "units/extract_word.h"
 
 namespace vermilion {
 namespace {
-
-using Commands = ParseResult<std::vector<ExecCommand>>;
 
 struct Prefixes {
   bool ignore_failure = false;
@@ -42,55 +40,120 @@ std::string_view strip_prefixes(std::string_view word, Prefixes& p) {
   return word.substr(i);
 }
 
-bool has_control_characters(std::string_view s) {
-  for (char c : s)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
-  return false;
+// systemd's string_is_safe(): no control characters, no quotes or backslashes.
+bool is_safe(std::string_view s) {
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == '\\' || c == '"' || c == '\'') return false;
+  }
+  return true;
+}
+
+// path_is_valid() for absolute paths (each component at most NAME_MAX, the
+// whole at most PATH_MAX), filename_is_valid() for bare names.
+bool is_valid_program(std::string_view p) {
+  constexpr std::size_t kNameMax = 255, kPathMax = 4096;
+  if (p.size() >= kPathMax) return false;
+  if (p.front() != '/') return p != "." && p != ".." && p.find('/') == std::string_view::npos && p.size() <= kNameMax;
+  std::size_t pos = 0;
+  while (pos < p.size()) {
+    auto end = p.find('/', pos);
+    if (end == std::string_view::npos) end = p.size();
+    if (end - pos > kNameMax) return false;
+    pos = end + 1;
+  }
+  return true;
+}
+
+// extract_first_word_and_warn(): a word with unknown escapes is taken as
+// written (with a warning); unbalanced quoting is reported by the caller.
+ExtractedWord next_word(std::string_view& rest, const SourceLocation& where, Diagnostics& diags) {
+  std::string_view saved = rest;
+  auto w = extract_first_word(rest, kExtractUnquote | kExtractCunescape);
+  if (w.status != ExtractStatus::invalid) return w;
+  rest = saved;
+  w = extract_first_word(rest, kExtractUnquote | kExtractCunescape | kExtractCunescapeRelax);
+  if (w.status == ExtractStatus::word) diags.warn(where, "Ignoring unknown escape sequences: \"" + w.word + "\"");
+  return w;
 }
 
 }  // namespace
 
-ParseResult<std::vector<ExecCommand>> parse_exec_line(std::string_view value,
-                                                      const SourceLocation& where) {
-  auto split = split_quoted_words(value);
-  if (!split.ok()) return Commands::failure(split.error);
-  const auto& words = *split.value;
+ExecLineResult parse_exec_line(std::string_view value, const SourceLocation& where,
+                               const SpecifierResolver& specifiers, std::vector<ExecCommand>& out,
+                               Diagnostics& diags) {
+  const std::string rvalue(value);
+  std::string_view rest = value;
+  while (true) {
+    auto first = next_word(rest, where, diags);
+    if (first.status == ExtractStatus::end) return ExecLineResult::ok;
+    if (first.status == ExtractStatus::invalid) {
+      // systemd logs this at error level but drops only this line.
+      diags.warn(where, "Unbalanced quoting, ignoring: \"" + rvalue + "\"");
+      return ExecLineResult::ignored;
+    }
+    if (first.word == ";") continue;  // a stray separator
 
-  std::vector<ExecCommand> commands;
-  std::size_t i = 0;
-  while (i < words.size()) {
     Prefixes prefixes;
-    std::string_view path = strip_prefixes(words[i].text, prefixes);
-    if (words[i].is_lone_semicolon || path.empty())
-      return Commands::failure("empty executable path in command line");
-    if (has_control_characters(path))
-      return Commands::failure("executable path contains control characters");
-    if (path.back() == '/') return Commands::failure("executable path '" + std::string(path) + "' is a directory");
-    if (path.front() != '/' && path.find('/') != std::string_view::npos)
-      return Commands::failure("'" + std::string(path) +
-                               "' is neither a valid executable name nor an absolute path");
+    std::string_view program = strip_prefixes(first.word, prefixes);
+    const bool ignore = prefixes.ignore_failure;
+    const std::string ignoring = ignore ? ", ignoring" : "";
+    auto problem = [&](const std::string& message) {
+      if (ignore) diags.warn(where, message);
+      else diags.error(where, message);
+      return ignore ? ExecLineResult::ignored : ExecLineResult::fatal;
+    };
+
+    auto path = specifiers.expand(program, SpecifierSet::full, kMaxPathExpansion);
+    if (!path.ok())
+      return problem("Failed to resolve unit specifiers in '" + std::string(program) + "'" + ignoring + ": " + path.error);
+    if (path.text.empty()) return problem("Empty path in command line" + ignoring + ": '" + rvalue + "'");
+    if (!is_safe(path.text)) return problem("Executable name contains special characters" + ignoring + ": " + path.text);
+    if (path.text.back() == '/') return problem("Executable path specifies a directory" + ignoring + ": " + path.text);
+    if (!is_valid_program(path.text))
+      return problem("Neither a valid executable name nor an absolute path" + ignoring + ": " + path.text);
 
     ExecCommand command;
-    command.path = std::string(path);
+    command.path = path.text;
     command.ignore_failure = prefixes.ignore_failure;
     command.full_privileges = prefixes.full_privileges;
     command.ambient_privileges = prefixes.no_setuid;
     command.expand_environment = !prefixes.no_env_expand;
     command.where = where;
-    ++i;
-    if (prefixes.separate_argv0) {
-      if (i >= words.size() || words[i].is_lone_semicolon)
-        return Commands::failure("'@' prefix given but no argv[0] word follows the path");
-      command.argv.push_back(words[i].text);
-      ++i;
-    } else {
-      command.argv.push_back(command.path);
+    if (!prefixes.separate_argv0) command.argv.push_back(command.path);
+
+    bool more = false;  // a separator ended this command
+    while (!rest.empty()) {
+      // An unquoted ";" alone is a separator, "\;" alone a literal ";":
+      // checked on the raw text, as extract_first_word() would return ";"
+      // for both (and for "\;" inside quotes).
+      if (rest[0] == ';' && (rest.size() == 1 || is_unit_whitespace(rest[1]))) {
+        rest.remove_prefix(1);
+        more = true;
+        break;
+      }
+      if (rest.size() >= 2 && rest[0] == '\\' && rest[1] == ';' && (rest.size() == 2 || is_unit_whitespace(rest[2]))) {
+        rest.remove_prefix(2);
+        while (!rest.empty() && is_unit_whitespace(rest[0])) rest.remove_prefix(1);
+        command.argv.emplace_back(";");
+        continue;
+      }
+      auto w = next_word(rest, where, diags);
+      if (w.status == ExtractStatus::end) break;
+      if (w.status == ExtractStatus::invalid) {
+        if (ignore) diags.warn(where, "Unbalanced quoting, ignoring: \"" + rvalue + "\"");
+        else diags.error(where, "Unbalanced quoting, ignoring: \"" + rvalue + "\"");
+        return ignore ? ExecLineResult::ignored : ExecLineResult::fatal;
+      }
+      auto arg = specifiers.expand(w.word);
+      if (!arg.ok()) return problem("Failed to resolve unit specifiers in " + w.word + ignoring + ": " + arg.error);
+      command.argv.push_back(std::move(arg.text));
     }
-    while (i < words.size() && !words[i].is_lone_semicolon) command.argv.push_back(words[i++].text);
-    if (i < words.size()) ++i;  // the separator
-    commands.push_back(std::move(command));
+    if (command.argv.empty())
+      return problem("Empty executable name or zeroeth argument" + ignoring + ": " + rvalue);
+    out.push_back(std::move(command));
+    if (!more) return ExecLineResult::ok;
   }
-  return Commands::success(std::move(commands));
 }
 
 }  // namespace vermilion

@@ -32,19 +32,27 @@ ProcessEnvironment ProcessEnvironment::parse(const char* const* envp) {
       {"XDG_CONFIG_HOME", &ProcessEnvironment::xdg_config_home, true},
       {"XDG_DATA_HOME", &ProcessEnvironment::xdg_data_home, true},
       {"XDG_RUNTIME_DIR", &ProcessEnvironment::xdg_runtime_dir, true},
+      {"XDG_CACHE_HOME", &ProcessEnvironment::xdg_cache_home, true},
+      {"SHELL", &ProcessEnvironment::shell, true},
       {"LANG", &ProcessEnvironment::lang, false},
       {"JOURNAL_STREAM", &ProcessEnvironment::journal_stream, false},
       {"DBUS_SYSTEM_BUS_ADDRESS", &ProcessEnvironment::dbus_system_bus_address, false},
       {"DBUS_SESSION_BUS_ADDRESS", &ProcessEnvironment::dbus_session_bus_address, false},
   };
 
+  // systemd's tmp_dir(): the first of these that is set and valid.
+  static constexpr std::string_view kTmpVariables[] = {"TMPDIR", "TEMP", "TMP"};
+
   ProcessEnvironment env;
   bool seen[std::size(kVariables)] = {};
+  std::optional<std::string> tmp[std::size(kTmpVariables)];
   for (; envp != nullptr && *envp != nullptr; ++envp) {
     const char* entry = *envp;
     const char* equals = std::strchr(entry, '=');
     if (equals == nullptr) continue;
     std::string_view name(entry, static_cast<std::size_t>(equals - entry));
+    for (std::size_t i = 0; i < std::size(kTmpVariables); ++i)
+      if (name == kTmpVariables[i] && !tmp[i]) tmp[i] = absolute_path_or_none(equals + 1);
     for (std::size_t i = 0; i < std::size(kVariables); ++i) {
       const Variable& v = kVariables[i];
       if (seen[i] || name != v.name) continue;
@@ -52,6 +60,8 @@ ProcessEnvironment ProcessEnvironment::parse(const char* const* envp) {
       env.*v.field = v.path ? absolute_path_or_none(equals + 1) : non_empty_or_none(equals + 1);
     }
   }
+  for (auto& candidate : tmp)
+    if (candidate && !env.tmpdir) env.tmpdir = candidate;
   return env;
 }
 

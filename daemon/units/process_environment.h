@@ -22,6 +22,11 @@ struct ProcessEnvironment {
   std::optional<std::string> xdg_config_home;  // XDG_CONFIG_HOME
   std::optional<std::string> xdg_data_home;    // XDG_DATA_HOME
   std::optional<std::string> xdg_runtime_dir;  // XDG_RUNTIME_DIR
+  std::optional<std::string> xdg_cache_home;   // XDG_CACHE_HOME (%C of a user manager)
+  std::optional<std::string> shell;            // SHELL (%s of a user manager)
+  // TMPDIR, TEMP, TMP in this order (%T, %V): the first that is set and
+  // absolute; whether it is a directory is checked by its user.
+  std::optional<std::string> tmpdir;
   // Values: non-empty, or nullopt.
   std::optional<std::string> lang;                      // LANG, handed on to services
   std::optional<std::string> journal_stream;            // JOURNAL_STREAM "dev:ino" of our stderr

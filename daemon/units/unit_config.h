@@ -30,6 +30,14 @@ enum class NotifyAccess { none, main, exec, all };
 
 enum class OutputKind { inherit, null, journal, file, append };
 
+// SuccessAction=/FailureAction= (systemd.unit(5)): what the manager does
+// when the unit succeeds or fails. A user manager accepts only none, exit
+// and exit-force, as systemd 252.
+enum class EmergencyAction {
+  none, exit, exit_force, reboot, reboot_force, reboot_immediate, poweroff, poweroff_force,
+  poweroff_immediate, halt, halt_force, halt_immediate, kexec, kexec_force
+};
+
 struct OutputTarget {
   OutputKind kind = OutputKind::journal;
   std::string path;  // for file: and append:
@@ -85,9 +93,14 @@ struct ServiceConfig {
   usec_t start_limit_interval = 10 * kUsecPerSec;
   unsigned start_limit_burst = 5;
   std::vector<PathCondition> condition_path_exists;
+  EmergencyAction success_action = EmergencyAction::none;
+  EmergencyAction failure_action = EmergencyAction::none;
 
   // [Service]
+  // Without Type= it is simple, or oneshot when there is no ExecStart=
+  // (systemd's service_add_extras); type_explicit says Type= was given.
   ServiceType type = ServiceType::simple;
+  bool type_explicit = false;
   std::vector<ExecCommand> exec_start_pre, exec_start, exec_start_post, exec_reload, exec_stop,
       exec_stop_post;
   RestartPolicy restart = RestartPolicy::no;
@@ -101,6 +114,7 @@ struct ServiceConfig {
   bool send_sigkill = true;
   ExitStatusSet success_exit_status;
   ExitStatusSet restart_prevent_exit_status;
+  ExitStatusSet restart_force_exit_status;  // RestartForceExitStatus=
   std::string user, group;
   std::vector<std::string> supplementary_groups;
   std::vector<std::string> environment;  // "KEY=value", in order; later wins

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "common/utf8.h"
+
 namespace vermilion {
 namespace {
 
@@ -29,11 +31,15 @@ bool ends_with_continuation(std::string_view line) {
 struct LogicalLine {
   std::string text;
   unsigned first_line = 0;
+  bool too_long = false;  // reported; the text is left out
 };
 
 // Splits text into physical lines and joins continuations. Comment lines
-// inside a continuation are skipped, as systemd does.
-std::vector<LogicalLine> logical_lines(std::string_view text) {
+// inside a continuation are skipped, as systemd does. A physical line of
+// kMaxUnitFileLine bytes or more, or a joined line longer than that plus
+// one, is too long (systemd's LONG_LINE_MAX of 1 MiB for read_line() and
+// for continuations).
+std::vector<LogicalLine> logical_lines(std::string_view text, const std::string& path, Diagnostics& diags) {
   std::vector<LogicalLine> out;
   std::optional<LogicalLine> pending;
   unsigned number = 0;
@@ -45,14 +51,31 @@ std::vector<LogicalLine> logical_lines(std::string_view text) {
     ++number;
     if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
 
-    if (is_comment(trim(raw))) continue;
-    if (!pending) pending = LogicalLine{{}, number};
-    if (ends_with_continuation(raw)) {
-      pending->text.append(raw.substr(0, raw.size() - 1));
-      pending->text += ' ';
+    if (raw.size() >= kMaxUnitFileLine) {
+      diags.error({path, number}, "Line too long (" + std::to_string(raw.size()) + " bytes, at most " +
+                                      std::to_string(kMaxUnitFileLine - 1) + "), the unit cannot be loaded.");
+      if (pending) pending->too_long = true;
+      else out.push_back({{}, number, true});
+      if (!ends_with_continuation(raw) && pending) {
+        out.push_back(std::move(*pending));
+        pending.reset();
+      }
       continue;
     }
-    pending->text.append(raw);
+    if (is_comment(trim(raw))) continue;
+    if (!pending) pending = LogicalLine{{}, number};
+    bool continued = ends_with_continuation(raw);
+    std::string_view part = continued ? raw.substr(0, raw.size() - 1) : raw;
+    if (!pending->too_long && pending->text.size() + part.size() + (continued ? 1 : 0) > kMaxUnitFileLine) {
+      diags.error({path, pending->first_line}, "Continuation line too long (more than " +
+                                                   std::to_string(kMaxUnitFileLine) + " bytes), the unit cannot be loaded.");
+      pending->too_long = true;
+    }
+    if (!pending->too_long) {
+      pending->text.append(part);
+      if (continued) pending->text += ' ';
+    }
+    if (continued) continue;
     out.push_back(std::move(*pending));
     pending.reset();
   }
@@ -67,10 +90,16 @@ UnitFileSyntax parse_unit_file_syntax(std::string_view text, const std::string& 
   UnitFileSyntax out;
   std::string section;
   bool in_section = false;
-  for (auto& logical : logical_lines(text)) {
+  for (auto& logical : logical_lines(text, path, diags)) {
+    if (logical.too_long) continue;
     std::string_view line = trim(logical.text);
     SourceLocation where{path, logical.first_line};
     if (line.empty()) continue;
+    if (!is_valid_utf8(line)) {
+      // systemd refuses the whole file for this (load state "error").
+      diags.error(where, "String is not UTF-8 clean, ignoring assignment: " + escape_invalid_utf8(line));
+      continue;
+    }
 
     if (line.front() == '[') {
       if (line.back() != ']' || line.size() < 3 ||
@@ -90,16 +119,16 @@ UnitFileSyntax parse_unit_file_syntax(std::string_view text, const std::string& 
 
     auto eq = line.find('=');
     if (eq == std::string_view::npos) {
-      diags.error(where, "Missing '=', ignoring line: " + std::string(line));
+      diags.warn(where, "Missing '=', ignoring line.");
       continue;
     }
     std::string key(trim(line.substr(0, eq)));
     if (key.empty()) {
-      diags.error(where, "Missing key name before '=', ignoring line: " + std::string(line));
+      diags.warn(where, "Missing key name before '=', ignoring line.");
       continue;
     }
     if (!in_section) {
-      diags.warn(where, "Assignment outside of section, ignoring: " + key + "=");
+      diags.warn(where, "Assignment outside of section. Ignoring.");
       continue;
     }
     if (section.empty()) continue;  // under an invalid header, already reported

@@ -4,6 +4,7 @@
 // handlers in service_keys.h give them meaning.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,9 +30,15 @@ struct UnitFileSyntax {
   std::vector<UnitAssignment> assignments;  // in file order
 };
 
-// Never fails hard: malformed lines are reported as errors at path:line and
-// skipped, so one pass reports every problem. Assignments outside any
-// section are a warning and dropped, as systemd does.
+// The longest physical line, newline included (systemd's LONG_LINE_MAX).
+inline constexpr std::size_t kMaxUnitFileLine = 1024 * 1024;
+
+// Never fails hard: problems are reported at path:line and the line is
+// skipped, so one pass reports every problem. As systemd 252
+// (src/shared/conf-parser.c): a line without '=' or without a key, and an
+// assignment outside any section, are warnings; an invalid section header,
+// a line that is not UTF-8 and an over-long line are errors, after which
+// the file must not be used (load state "error").
 [[nodiscard]] UnitFileSyntax parse_unit_file_syntax(std::string_view text, const std::string& path,
                                                     Diagnostics& diags);
 

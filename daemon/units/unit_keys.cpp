@@ -1,6 +1,7 @@
 #include "units/unit_keys.h"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <functional>
 #include <map>
@@ -8,7 +9,7 @@
 #include <string_view>
 
 #include "units/exec_line.h"
-#include "units/quoted_words.h"
+#include "units/extract_word.h"
 #include "common/unit_name.h"
 #include "common/utf8.h"
 #include "units/value_parsers.h"
@@ -30,41 +31,93 @@ std::vector<std::string> split_words(std::string_view s) {
   return words;
 }
 
-// A unit name of any type systemd knows, which dependency keys may mention.
-// Returns the type suffix ("service", "target", ...), or "" if invalid.
-std::string_view unit_type_of(std::string_view name) {
-  static constexpr std::array<std::string_view, 11> kTypes{
-      "service", "socket", "target", "device", "mount", "automount",
-      "swap",    "timer",  "path",   "slice",  "scope"};
-  auto dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || name.size() > kUnitNameMax) return {};
-  std::string_view type = name.substr(dot + 1);
-  if (std::find(kTypes.begin(), kTypes.end(), type) == kTypes.end()) return {};
-  // Same character rules for every type: check as if it were a service.
-  std::string as_service = std::string(name.substr(0, dot)) + std::string(kServiceSuffix);
-  auto parts = split_service_name(as_service);
-  if (!parts || parts->is_template) return {};
-  return type;
+// The words of a value as systemd's extract_first_word() with `flags`
+// splits them; stops at the first word it cannot split.
+std::vector<std::string> extract_words(std::string_view s, unsigned flags, bool* failed = nullptr) {
+  std::vector<std::string> words;
+  while (true) {
+    auto w = extract_first_word(s, flags);
+    if (w.status == ExtractStatus::word) {
+      words.push_back(std::move(w.word));
+      continue;
+    }
+    if (failed) *failed = w.status == ExtractStatus::invalid;
+    return words;
+  }
 }
 
-bool path_is_normalized(std::string_view path) {
-  if (path.find("//") != std::string_view::npos) return false;
+constexpr std::array<std::string_view, 11> kUnitTypes{"service", "socket", "target", "device", "mount", "automount",
+                                                      "swap",    "timer",  "path",   "slice",  "scope"};
+
+bool is_unit_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '-' || c == '_' || c == '.' || c == '\\';
+}
+
+struct ParsedUnitName {
+  std::string prefix, instance, type;
+  bool is_template = false;
+};
+
+// systemd's unit_name_is_valid() for any type: PREFIX[@INSTANCE].TYPE, at
+// most 255 bytes, characters from [A-Za-z0-9:_.\\-] ('@' also inside the
+// instance), a known type.
+std::optional<ParsedUnitName> parse_unit_name(std::string_view name) {
+  if (name.size() > kUnitNameMax) return std::nullopt;
+  auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  ParsedUnitName out;
+  out.type = std::string(name.substr(dot + 1));
+  if (std::find(kUnitTypes.begin(), kUnitTypes.end(), out.type) == kUnitTypes.end()) return std::nullopt;
+  std::string_view stem = name.substr(0, dot);
+  auto at = stem.find('@');
+  std::string_view prefix = stem.substr(0, at);
+  if (prefix.empty() || !std::all_of(prefix.begin(), prefix.end(), is_unit_name_char)) return std::nullopt;
+  out.prefix = std::string(prefix);
+  if (at != std::string_view::npos) {
+    std::string_view instance = stem.substr(at + 1);
+    if (!std::all_of(instance.begin(), instance.end(), [](char c) { return is_unit_name_char(c) || c == '@'; }))
+      return std::nullopt;
+    out.instance = std::string(instance);
+    out.is_template = instance.empty();
+  }
+  return out;
+}
+
+// systemd's path_simplify(): "//" and "." components go, as does a
+// trailing '/'. ".." stays (path_is_normalized() then refuses it).
+std::string simplify_path(std::string_view path) {
+  std::string out;
+  bool absolute = !path.empty() && path.front() == '/';
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    auto end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(pos, end - pos);
+    if (!part.empty() && part != ".") {
+      if (!out.empty() || absolute) out += '/';
+      out += part;
+    }
+    pos = end + 1;
+  }
+  if (out.empty()) return absolute ? "/" : (path.empty() ? "" : ".");
+  return out;
+}
+
+bool has_dot_dot(std::string_view path) {
   std::size_t pos = 0;
   while (pos <= path.size()) {
     auto end = path.find('/', pos);
-    std::string_view part = path.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
-    if (part == "." || part == "..") return false;
-    if (end == std::string_view::npos) break;
+    if (end == std::string_view::npos) end = path.size();
+    if (path.substr(pos, end - pos) == "..") return true;
     pos = end + 1;
   }
-  return true;
-}
-
-bool is_absolute_normalized(std::string_view path) {
-  return !path.empty() && path.front() == '/' && path_is_normalized(path);
+  return false;
 }
 
 // One assignment being applied: where it is, and how to report about it.
+// Following systemd 252 (src/core/load-fragment.c), most invalid values are
+// a warning and leave the setting as it was ("ignoring"); a few make the
+// unit bad-setting (fatal) and fewer fail its load (load_error).
 class Assignment {
  public:
   Assignment(const UnitAssignment& a, const std::string& path, const ServiceKeyContext& context,
@@ -77,30 +130,33 @@ class Assignment {
   const ServiceKeyContext& context;
   ServiceConfig& config;
 
-  void invalid(const std::string& reason = {}) {
-    std::string message = "Invalid " + key + "= value '" + value + "'";
-    if (!reason.empty()) message += ": " + reason;
-    diags_.error(where, message);
-    failed = true;
-  }
   void warn(const std::string& message) { diags_.warn(where, message); }
-  void error(const std::string& message) {
+  // A warning: this assignment is ignored, the unit loads.
+  void ignore(const std::string& message) { diags_.warn(where, message); }
+  // An error: the unit is bad-setting.
+  void fatal(const std::string& message) {
     diags_.error(where, message);
-    failed = true;
+    bad_setting = true;
+  }
+  // An error: the unit fails to load (load state "error").
+  void load_error(const std::string& message) {
+    diags_.error(where, message);
+    failed_load = true;
   }
 
-  // Specifier expansion of text (the value or a word of it); reports an
-  // unknown specifier as an error of this key.
-  std::optional<std::string> expand(std::string_view text) {
-    auto expanded = context.specifiers.expand(text);
-    if (!expanded.ok()) {
-      error("Unknown specifier '%" + std::string(1, *expanded.unknown) + "' in " + key + "= value '" + value + "'");
-      return std::nullopt;
-    }
-    return std::move(expanded.text);
+  // Specifier expansion; on failure reports systemd's message as a warning
+  // ("..., ignoring: Invalid slot") and returns nullopt.
+  std::optional<std::string> expand(std::string_view text, SpecifierSet set = SpecifierSet::full,
+                                    std::size_t max = kMaxValueExpansion, bool quote = true) {
+    auto expanded = context.specifiers.expand(text, set, max);
+    if (expanded.ok()) return std::move(expanded.text);
+    std::string shown = quote ? "'" + std::string(text) + "'" : std::string(text);
+    ignore("Failed to resolve unit specifiers in " + shown + ", ignoring: " + expanded.error);
+    return std::nullopt;
   }
 
-  bool failed = false;
+  bool bad_setting = false;
+  bool failed_load = false;
 
  private:
   Diagnostics& diags_;
@@ -113,88 +169,96 @@ using Handler = std::function<void(Assignment&)>;
 Handler boolean(bool ServiceConfig::*field) {
   return [field](Assignment& a) {
     if (auto b = parse_boolean(a.value)) a.config.*field = *b;
-    else a.invalid("expected a boolean");
+    else a.ignore("Failed to parse boolean value, ignoring: " + a.value);
   };
 }
 
 Handler time_span(usec_t ServiceConfig::*field) {
   return [field](Assignment& a) {
     if (auto t = parse_time_span(a.value)) a.config.*field = *t;
-    else a.invalid("expected a time span like '90s' or '1min 30s'");
+    else a.ignore("Failed to parse sec value, ignoring: " + a.value);
   };
 }
 
-// TimeoutStartSec=/TimeoutStopSec=: 0 and infinity both disable the timeout.
-void set_timeout(Assignment& a, std::initializer_list<usec_t ServiceConfig::*> fields) {
+// TimeoutStartSec=/TimeoutStopSec=/TimeoutSec=: 0 and infinity both
+// disable the timeout (systemd's parse_sec_fix_0).
+void set_timeout(Assignment& a, std::initializer_list<usec_t ServiceConfig::*> fields, const std::string& what) {
   auto t = parse_time_span(a.value);
-  if (!t) return a.invalid("expected a time span like '90s', or 'infinity'");
+  if (!t) return a.ignore("Failed to parse " + what + ", ignoring: " + a.value);
   for (auto field : fields) a.config.*field = *t == 0 ? kUsecInfinity : *t;
 }
 
 template <typename Enum>
-Handler choice(Enum ServiceConfig::*field, std::initializer_list<std::pair<std::string_view, Enum>> options) {
+Handler choice(Enum ServiceConfig::*field, std::string what,
+               std::initializer_list<std::pair<std::string_view, Enum>> options) {
   std::vector<std::pair<std::string_view, Enum>> table(options);
-  return [field, table](Assignment& a) {
+  return [field, table, what](Assignment& a) {
     for (auto& [text, e] : table)
       if (a.value == text) {
         a.config.*field = e;
         return;
       }
-    std::string allowed;
-    for (auto& option : table) allowed += (allowed.empty() ? "" : ", ") + std::string(option.first);
-    a.invalid("expected one of " + allowed);
+    a.ignore("Failed to parse " + what + ", ignoring: " + a.value);
   };
 }
 
 Handler exec(std::vector<ExecCommand> ServiceConfig::*field) {
   return [field](Assignment& a) {
     if (a.value.empty()) return (a.config.*field).clear();
-    auto expanded = a.expand(a.value);
-    if (!expanded) return;
-    auto commands = parse_exec_line(*expanded, a.where);
-    if (!commands.ok()) return a.invalid(commands.error);
-    for (auto& c : *commands.value) (a.config.*field).push_back(std::move(c));
+    Diagnostics diags;
+    auto result = parse_exec_line(a.value, a.where, a.context.specifiers, a.config.*field, diags);
+    for (const auto& d : diags.items()) {
+      if (d.severity == Severity::error) a.fatal(d.message);
+      else a.warn(d.message);
+    }
+    if (result == ExecLineResult::fatal) a.bad_setting = true;
   };
 }
 
 enum class NonServiceDependency { drop_silently, drop_with_warning };
 
+// Requires=, Wants=, After=, ... (systemd's config_parse_unit_deps): names
+// split keeping backslashes, specifiers of the unit-name set expanded, and
+// a template ("postgresql@.service") gets this unit's instance, or its
+// prefix when it has none (unit_add_dependency_by_name's resolve_template).
 Handler dependency(std::vector<std::string> ServiceConfig::*field, NonServiceDependency non_service) {
   return [field, non_service](Assignment& a) {
     if (a.value.empty()) return (a.config.*field).clear();
-    auto expanded = a.expand(a.value);
-    if (!expanded) return;
-    for (auto& name : split_words(*expanded)) {
-      std::string_view type = unit_type_of(name);
-      if (type.empty()) {
-        // As everywhere in Vermilion, "web" means "web.service".
-        auto service = normalize_service_name(name);
-        if (!service || split_service_name(*service)->is_template) {
-          a.error("Invalid unit name '" + name + "' in " + a.key + "=");
-          continue;
-        }
-        name = *service;
-        type = "service";
+    for (auto& word : extract_words(a.value, kExtractRetainEscape)) {
+      auto name = a.expand(word, SpecifierSet::unit_name, kMaxUnitNameExpansion);
+      if (!name) continue;
+      auto parsed = parse_unit_name(*name);
+      if (parsed && parsed->is_template) {
+        auto self = parse_unit_name(a.config.name);
+        std::string instance = self && !self->instance.empty() ? self->instance : (self ? self->prefix : "");
+        *name = parsed->prefix + "@" + instance + "." + parsed->type;
+        parsed = parse_unit_name(*name);
       }
-      if (type != "service") {
+      if (!parsed) {
+        a.ignore("Failed to add dependency on " + *name + ", ignoring: Invalid argument");
+        continue;
+      }
+      if (parsed->type != "service") {
         if (non_service == NonServiceDependency::drop_with_warning)
-          a.warn(a.key + "=" + name + " ignored: Vermilion manages only services");
+          a.warn(a.key + "=" + *name + " ignored: Vermilion manages only services");
         continue;
       }
       auto& list = a.config.*field;
-      if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+      if (std::find(list.begin(), list.end(), *name) == list.end()) list.push_back(*name);
     }
   };
 }
 
+// [Install] is read by enablement, not when a unit loads: systemd says
+// nothing about its values at load time, so problems are only warnings.
 Handler install_targets(std::vector<std::string> ServiceConfig::*field) {
   return [field](Assignment& a) {
     if (a.value.empty()) return (a.config.*field).clear();
     auto expanded = a.expand(a.value);
     if (!expanded) return;
     for (auto& name : split_words(*expanded)) {
-      if (unit_type_of(name).empty()) {
-        a.error("Invalid unit name '" + name + "' in " + a.key + "=");
+      if (!parse_unit_name(name)) {
+        a.ignore("Invalid unit name '" + name + "' in " + a.key + "=, ignoring.");
         continue;
       }
       if (name == "multi-user.target" || name == "default.target") a.config.start_at_boot = true;
@@ -207,15 +271,19 @@ Handler install_targets(std::vector<std::string> ServiceConfig::*field) {
 Handler exit_statuses(ExitStatusSet ServiceConfig::*field) {
   return [field](Assignment& a) {
     auto parsed = parse_exit_status_list(a.value, a.config.*field);
-    if (!parsed.ok()) return a.invalid(parsed.error);
-    a.config.*field = std::move(*parsed.value);
+    for (auto& word : parsed.invalid) a.ignore("Failed to parse value, ignoring: " + word);
+    a.config.*field = std::move(parsed.set);
   };
 }
 
 Handler limit(int resource) {
   return [resource](Assignment& a) {
     auto parsed = parse_resource_limit(a.value, resource);
-    if (!parsed.ok()) return a.invalid(parsed.error);
+    if (!parsed.ok()) {
+      if (parsed.error == "soft limit is above the hard limit")
+        return a.ignore("Soft resource limit chosen higher than hard limit, ignoring: " + a.value);
+      return a.ignore("Failed to parse resource value, ignoring: " + a.value);
+    }
     a.config.limits[resource] = *parsed.value;
   };
 }
@@ -241,96 +309,128 @@ void set_type(Assignment& a) {
       {"forking", ServiceType::forking}};
   if (auto it = kTypes.find(a.value); it != kTypes.end()) {
     a.config.type = it->second;
+    a.config.type_explicit = true;
   } else if (a.value == "dbus" || a.value == "idle") {
     a.warn("Type=" + a.value + " is not implemented by Vermilion; treated as Type=simple.");
     a.config.type = ServiceType::simple;
+    a.config.type_explicit = true;
   } else {
-    a.invalid("expected simple, exec, notify, oneshot or forking");
+    a.ignore("Failed to parse service type, ignoring: " + a.value);
   }
 }
 
 void set_kill_signal(Assignment& a) {
   if (auto sig = parse_signal(a.value)) a.config.kill_signal = *sig;
-  else a.invalid("expected a signal name or number");
+  else a.ignore("Failed to parse signal name, ignoring: " + a.value);
 }
 
 void set_start_limit_burst(Assignment& a) {
-  unsigned burst = 0;
-  bool digits = !a.value.empty() && std::all_of(a.value.begin(), a.value.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits || a.value.size() > 9) return a.invalid("expected a non-negative integer");
-  for (char c : a.value) burst = burst * 10 + static_cast<unsigned>(c - '0');
-  a.config.start_limit_burst = burst;
+  auto burst = parse_systemd_unsigned(a.value, 0xFFFFFFFFull);
+  if (!burst) return a.ignore("Failed to parse unsigned value, ignoring: " + a.value);
+  a.config.start_limit_burst = static_cast<unsigned>(*burst);
 }
 
+void set_emergency_action(Assignment& a, EmergencyAction ServiceConfig::*field) {
+  static const std::map<std::string_view, EmergencyAction> kActions{
+      {"none", EmergencyAction::none},
+      {"exit", EmergencyAction::exit},
+      {"exit-force", EmergencyAction::exit_force},
+      {"reboot", EmergencyAction::reboot},
+      {"reboot-force", EmergencyAction::reboot_force},
+      {"reboot-immediate", EmergencyAction::reboot_immediate},
+      {"poweroff", EmergencyAction::poweroff},
+      {"poweroff-force", EmergencyAction::poweroff_force},
+      {"poweroff-immediate", EmergencyAction::poweroff_immediate},
+      {"halt", EmergencyAction::halt},
+      {"halt-force", EmergencyAction::halt_force},
+      {"halt-immediate", EmergencyAction::halt_immediate},
+      {"kexec", EmergencyAction::kexec},
+      {"kexec-force", EmergencyAction::kexec_force}};
+  auto it = kActions.find(a.value);
+  if (it == kActions.end()) return a.ignore("Failed to parse " + a.key + "=, ignoring: " + a.value);
+  bool user_allowed = it->second == EmergencyAction::none || it->second == EmergencyAction::exit ||
+                      it->second == EmergencyAction::exit_force;
+  if (a.context.identity.scope == RuntimeScope::user && !user_allowed)
+    return a.ignore(a.key + "= setting '" + a.value + "' is not supported for user units, ignoring.");
+  a.config.*field = it->second;
+}
+
+// ConditionPathExists=: "|" (trigger) then "!" (negate) prefixes, then an
+// absolute path, simplified.
 void set_condition_path_exists(Assignment& a) {
   if (a.value.empty()) return a.config.condition_path_exists.clear();
-  auto expanded = a.expand(a.value);
-  if (!expanded) return;
-  std::string_view text = *expanded;
+  std::string_view text = a.value;
   PathCondition condition;
   if (text.starts_with('|')) {
     condition.trigger = true;
     text.remove_prefix(1);
+    while (!text.empty() && kWhitespace.find(text.front()) != std::string_view::npos) text.remove_prefix(1);
   }
   if (text.starts_with('!')) {
     condition.negate = true;
     text.remove_prefix(1);
+    while (!text.empty() && kWhitespace.find(text.front()) != std::string_view::npos) text.remove_prefix(1);
   }
-  if (!is_absolute_normalized(text)) return a.invalid("path must be absolute and normalized");
-  condition.path = std::string(text);
+  auto expanded = a.expand(text, SpecifierSet::full, kMaxPathExpansion, false);
+  if (!expanded) return;
+  if (!expanded->starts_with('/')) return a.ignore(a.key + "= path is not absolute, ignoring: " + *expanded);
+  std::string path = simplify_path(*expanded);
+  if (has_dot_dot(path)) return a.ignore(a.key + "= path is not normalized, ignoring: " + path);
+  condition.path = std::move(path);
   a.config.condition_path_exists.push_back(std::move(condition));
 }
 
 void set_pid_file(Assignment& a) {
   if (a.value.empty()) return a.config.pid_file.clear();
-  auto expanded = a.expand(a.value);
+  auto expanded = a.expand(a.value, SpecifierSet::full, kMaxPathExpansion);
   if (!expanded) return;
   std::string path = *expanded;
   // systemd 252: a relative PIDFile= is below the runtime directory (/run).
   if (!path.starts_with('/')) path = a.context.identity.runtime_dir + "/" + path;
-  if (!is_absolute_normalized(path)) return a.invalid("path is not normalized");
+  path = simplify_path(path);
+  // systemd returns this error from the parser: the unit fails to load.
+  if (has_dot_dot(path)) return a.load_error("PIDFile= path is not normalized, ignoring: " + path);
   a.config.pid_file = std::move(path);
 }
 
-bool is_valid_user_or_group(std::string_view name) {
-  if (name.empty() || name.size() > 256 || name.front() == '-') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u > 0x20 && u != 0x7f && c != ':' && c != '/' && c != ',';
-  });
-}
-
+// User=/Group=: an invalid name or specifier makes the unit bad-setting.
 void set_user_or_group(Assignment& a, std::string ServiceConfig::*field) {
-  auto expanded = a.expand(a.value);
-  if (!expanded) return;
-  if (!expanded->empty() && !is_valid_user_or_group(*expanded)) return a.invalid("not a valid user or group name");
-  a.config.*field = std::move(*expanded);
+  if (a.value.empty()) return (a.config.*field).clear();
+  auto expanded = a.context.specifiers.expand(a.value);
+  if (!expanded.ok()) return a.fatal("Failed to resolve unit specifiers in " + a.value + ": " + expanded.error);
+  if (!is_valid_user_or_group_name(expanded.text))
+    return a.fatal("Invalid user/group name or numeric ID: " + expanded.text);
+  a.config.*field = std::move(expanded.text);
 }
 
 void set_supplementary_groups(Assignment& a) {
   if (a.value.empty()) return a.config.supplementary_groups.clear();
-  auto expanded = a.expand(a.value);
-  if (!expanded) return;
-  for (auto& group : split_words(*expanded)) {
-    if (!is_valid_user_or_group(group)) {
-      a.error("Invalid group name '" + group + "' in SupplementaryGroups=");
-      continue;
-    }
-    a.config.supplementary_groups.push_back(group);
+  for (auto& word : extract_words(a.value, kExtractUnquote)) {
+    auto expanded = a.context.specifiers.expand(word);
+    if (!expanded.ok()) return a.fatal("Failed to resolve unit specifiers in " + word + ": " + expanded.error);
+    if (!is_valid_user_or_group_name(expanded.text))
+      return a.fatal("Invalid user/group name or numeric ID: " + expanded.text);
+    a.config.supplementary_groups.push_back(std::move(expanded.text));
   }
 }
 
+// Environment= (systemd's config_parse_environ): words split with quotes
+// and C escapes; a word that cannot be split drops it and the rest of the
+// line ("Invalid syntax"), an invalid assignment (name, or a value that is
+// not UTF-8) drops only itself.
 void set_environment(Assignment& a) {
   if (a.value.empty()) return a.config.environment.clear();
-  auto words = split_quoted_words(a.value);
-  // systemd only warns here; the rest of the unit is fine.
-  if (!words.ok()) return a.warn("Invalid Environment= syntax, ignoring: " + words.error);
-  for (auto& word : *words.value) {
-    auto assignment = a.expand(word.text);
+  std::string_view rest = a.value;
+  while (true) {
+    auto word = extract_first_word(rest, kExtractUnquote | kExtractCunescape);
+    if (word.status == ExtractStatus::end) return;
+    if (word.status == ExtractStatus::invalid) return a.ignore("Invalid syntax, ignoring: " + a.value);
+    auto assignment = a.expand(word.word, SpecifierSet::full, kMaxValueExpansion, false);
     if (!assignment) continue;
     auto eq = assignment->find('=');
-    if (eq == std::string::npos || !is_valid_environment_name(std::string_view(*assignment).substr(0, eq))) {
-      a.warn("Invalid environment assignment, ignoring: " + *assignment);
+    if (eq == std::string::npos || !is_valid_environment_name(std::string_view(*assignment).substr(0, eq)) ||
+        !is_valid_utf8(*assignment)) {
+      a.ignore("Invalid environment assignment, ignoring: " + escape_invalid_utf8(*assignment));
       continue;
     }
     // Later assignments of the same variable win; keep one entry each.
@@ -343,7 +443,7 @@ void set_environment(Assignment& a) {
 
 void set_environment_file(Assignment& a) {
   if (a.value.empty()) return a.config.environment_files.clear();
-  auto expanded = a.expand(a.value);
+  auto expanded = a.expand(a.value, SpecifierSet::full, kMaxPathExpansion);
   if (!expanded) return;
   EnvironmentFile file;
   std::string_view path = *expanded;
@@ -351,34 +451,55 @@ void set_environment_file(Assignment& a) {
     file.optional = true;
     path.remove_prefix(1);
   }
-  if (!is_absolute_normalized(path)) return a.invalid("path must be absolute and normalized");
-  file.path = std::string(path);
+  if (!path.starts_with('/')) return a.ignore("EnvironmentFile= path is not absolute, ignoring: " + std::string(path));
+  std::string simplified = simplify_path(path);
+  if (has_dot_dot(simplified))
+    return a.ignore("EnvironmentFile= path is not normalized, ignoring: " + std::string(path));
+  file.path = std::move(simplified);
   a.config.environment_files.push_back(std::move(file));
 }
 
+// WorkingDirectory=: invalid is fatal, unless '-' makes it a warning.
 void set_working_directory(Assignment& a) {
   if (a.value.empty()) {
     a.config.working_directory.clear();
     a.config.working_directory_optional = false;
     return;
   }
-  auto expanded = a.expand(a.value);
-  if (!expanded) return;
-  std::string_view path = *expanded;
+  std::string_view text = a.value;
   bool optional = false;
-  if (path.starts_with('-')) {
+  if (text.starts_with('-')) {
     optional = true;
-    path.remove_prefix(1);
+    text.remove_prefix(1);
   }
+  auto problem = [&](const std::string& message) {
+    if (optional) a.ignore(message + ", ignoring: " + std::string(text));
+    else a.fatal(message + ": " + std::string(text));
+  };
   // "~" is the home of User= (resolved at spawn time); otherwise absolute.
-  if (path != "~" && !is_absolute_normalized(path)) return a.invalid("expected an absolute path or '~'");
-  a.config.working_directory = std::string(path);
+  if (text == "~") {
+    a.config.working_directory = "~";
+    a.config.working_directory_optional = optional;
+    return;
+  }
+  auto expanded = a.context.specifiers.expand(text, SpecifierSet::full, kMaxPathExpansion);
+  if (!expanded.ok()) return problem("Failed to resolve unit specifiers in '" + std::string(text) + "': " + expanded.error);
+  if (!expanded.text.starts_with('/')) {
+    if (optional) return a.ignore("WorkingDirectory= path is not absolute, ignoring: " + expanded.text);
+    return a.fatal("WorkingDirectory= path is not absolute: " + expanded.text);
+  }
+  std::string path = simplify_path(expanded.text);
+  if (has_dot_dot(path)) {
+    if (optional) return a.ignore("WorkingDirectory= path is not normalized, ignoring: " + expanded.text);
+    return a.fatal("WorkingDirectory= path is not normalized: " + expanded.text);
+  }
+  a.config.working_directory = std::move(path);
   a.config.working_directory_optional = optional;
 }
 
 void set_umask(Assignment& a) {
   if (auto mask = parse_umask(a.value)) a.config.umask = *mask;
-  else a.invalid("expected an octal mode between 0000 and 7777");
+  else a.ignore("Failed to parse mode value, ignoring: " + a.value);
 }
 
 void set_standard_input(Assignment& a) {
@@ -388,13 +509,11 @@ void set_standard_input(Assignment& a) {
     a.warn("StandardInput=" + a.value + " is not implemented by Vermilion; treated as null.");
     return;
   }
-  a.invalid();
+  a.ignore("Failed to parse input specifier, ignoring: " + a.value);
 }
 
 void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
-  auto expanded = a.expand(a.value);
-  if (!expanded) return;
-  std::string_view v = *expanded;
+  std::string_view v = a.value;
   OutputTarget& target = a.config.*field;
   static const std::map<std::string_view, OutputKind> kPlain{
       {"inherit", OutputKind::inherit}, {"null", OutputKind::null}, {"journal", OutputKind::journal}};
@@ -416,31 +535,40 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
         {{"file:", OutputKind::file}, {"truncate:", OutputKind::file}, {"append:", OutputKind::append}}};
     for (auto& [prefix, kind] : kPaths) {
       if (!v.starts_with(prefix)) continue;
-      std::string_view path = v.substr(prefix.size());
-      if (!is_absolute_normalized(path)) return a.invalid("path must be absolute and normalized");
-      target = {kind, std::string(path)};
+      auto expanded = a.expand(v.substr(prefix.size()), SpecifierSet::full, kMaxPathExpansion);
+      if (!expanded) return;
+      // systemd's messages here say no "ignoring", but the unit loads.
+      if (!expanded->starts_with('/')) return a.ignore(a.key + "= path is not absolute: " + *expanded);
+      std::string path = simplify_path(*expanded);
+      if (has_dot_dot(path)) return a.ignore(a.key + "= path is not normalized: " + *expanded);
+      target = {kind, std::move(path)};
       return;
     }
-    a.invalid("expected inherit, null, journal, file:PATH or append:PATH");
+    a.ignore("Failed to parse output specifier, ignoring: " + a.value);
   }
 }
 
 void set_runtime_directory(Assignment& a) {
   if (a.value.empty()) return a.config.runtime_directory.clear();
-  auto expanded = a.expand(a.value);
-  if (!expanded) return;
-  for (auto& dir : split_words(*expanded)) {
-    if (dir.front() == '/' || !path_is_normalized(dir) || dir.back() == '/') {
-      a.error("Invalid RuntimeDirectory= entry '" + dir + "': must be a relative, normalized path");
+  for (auto& word : extract_words(a.value, kExtractUnquote)) {
+    auto expanded = a.expand(word, SpecifierSet::full, kMaxPathExpansion);
+    if (!expanded) continue;
+    if (expanded->starts_with('/')) {
+      a.ignore("RuntimeDirectory= path is absolute, ignoring: " + *expanded);
       continue;
     }
-    a.config.runtime_directory.push_back(dir);
+    std::string dir = simplify_path(*expanded);
+    if (dir.empty() || dir == "." || has_dot_dot(dir)) {
+      a.ignore("RuntimeDirectory= path is not normalized, ignoring: " + *expanded);
+      continue;
+    }
+    a.config.runtime_directory.push_back(std::move(dir));
   }
 }
 
 void set_watchdog(Assignment& a) {
   auto t = parse_time_span(a.value);
-  if (!t) return a.invalid("expected a time span");
+  if (!t) return a.ignore("Failed to parse sec value, ignoring: " + a.value);
   a.config.watchdog_usec = *t == kUsecInfinity ? 0 : *t;  // infinity disables it, as in systemd
 }
 
@@ -448,7 +576,7 @@ void set_notify_access(Assignment& a) {
   static const std::map<std::string_view, NotifyAccess> kModes{
       {"none", NotifyAccess::none}, {"main", NotifyAccess::main}, {"exec", NotifyAccess::exec}, {"all", NotifyAccess::all}};
   if (auto it = kModes.find(a.value); it != kModes.end()) a.config.notify_access = it->second;
-  else a.invalid("expected none, main, exec or all");
+  else a.ignore("Failed to parse notify access specifier, ignoring: " + a.value);
 }
 
 void add_alias(Assignment& a) {
@@ -458,7 +586,7 @@ void add_alias(Assignment& a) {
   for (auto& name : split_words(*expanded)) {
     auto parts = split_service_name(name);
     if (!parts) {
-      a.error("Invalid Alias= name '" + name + "': aliases of a service must be service names");
+      a.ignore("Invalid Alias= name '" + name + "': aliases of a service must be service names, ignoring.");
       continue;
     }
     auto& aliases = a.config.aliases;
@@ -485,13 +613,15 @@ KeyTable unit_section_keys() {
       {"StartLimitIntervalSec", time_span(&ServiceConfig::start_limit_interval)},
       {"StartLimitBurst", set_start_limit_burst},
       {"ConditionPathExists", set_condition_path_exists},
+      {"SuccessAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::success_action); }},
+      {"FailureAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::failure_action); }},
   };
   for (const char* key :
        {"Documentation", "DefaultDependencies", "StartLimitAction", "OnFailure", "OnFailureJobMode",
         "OnSuccess", "OnSuccessJobMode", "PartOf", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
         "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor",
         "IgnoreOnIsolate", "StopWhenUnneeded", "RefuseManualStart", "RefuseManualStop", "AllowIsolate",
-        "CollectMode", "FailureAction", "SuccessAction", "FailureActionExitStatus",
+        "CollectMode", "FailureActionExitStatus",
         "SuccessActionExitStatus", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})
     t.emplace(key, not_implemented());
@@ -508,7 +638,7 @@ KeyTable service_section_keys() {
       {"ExecReload", exec(&S::exec_reload)},
       {"ExecStop", exec(&S::exec_stop)},
       {"ExecStopPost", exec(&S::exec_stop_post)},
-      {"Restart", choice(&S::restart, {{"no", RestartPolicy::no},
+      {"Restart", choice(&S::restart, "service restart specifier", {{"no", RestartPolicy::no},
                                        {"on-success", RestartPolicy::on_success},
                                        {"on-failure", RestartPolicy::on_failure},
                                        {"on-abnormal", RestartPolicy::on_abnormal},
@@ -516,12 +646,12 @@ KeyTable service_section_keys() {
                                        {"on-abort", RestartPolicy::on_abort},
                                        {"always", RestartPolicy::always}})},
       {"RestartSec", time_span(&S::restart_sec)},
-      {"TimeoutStartSec", [](Assignment& a) { set_timeout(a, {&S::timeout_start}); }},
-      {"TimeoutStopSec", [](Assignment& a) { set_timeout(a, {&S::timeout_stop}); }},
-      {"TimeoutSec", [](Assignment& a) { set_timeout(a, {&S::timeout_start, &S::timeout_stop}); }},
+      {"TimeoutStartSec", [](Assignment& a) { set_timeout(a, {&S::timeout_start}, "TimeoutStartSec= parameter"); }},
+      {"TimeoutStopSec", [](Assignment& a) { set_timeout(a, {&S::timeout_stop}, "time value"); }},
+      {"TimeoutSec", [](Assignment& a) { set_timeout(a, {&S::timeout_start, &S::timeout_stop}, "TimeoutSec= parameter"); }},
       {"RemainAfterExit", boolean(&S::remain_after_exit)},
       {"PIDFile", set_pid_file},
-      {"KillMode", choice(&S::kill_mode, {{"control-group", KillMode::control_group},
+      {"KillMode", choice(&S::kill_mode, "kill mode specification", {{"control-group", KillMode::control_group},
                                           {"process", KillMode::process},
                                           {"mixed", KillMode::mixed},
                                           {"none", KillMode::none}})},
@@ -529,6 +659,7 @@ KeyTable service_section_keys() {
       {"SendSIGKILL", boolean(&S::send_sigkill)},
       {"SuccessExitStatus", exit_statuses(&S::success_exit_status)},
       {"RestartPreventExitStatus", exit_statuses(&S::restart_prevent_exit_status)},
+      {"RestartForceExitStatus", exit_statuses(&S::restart_force_exit_status)},
       {"User", [](Assignment& a) { set_user_or_group(a, &S::user); }},
       {"Group", [](Assignment& a) { set_user_or_group(a, &S::group); }},
       {"SupplementaryGroups", set_supplementary_groups},
@@ -573,7 +704,7 @@ KeyTable service_section_keys() {
         "CPUSchedulingPolicy", "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CPUAffinity",
         "StateDirectory", "StateDirectoryMode", "LogsDirectory", "LogsDirectoryMode", "CacheDirectory",
         "CacheDirectoryMode", "ConfigurationDirectory", "ConfigurationDirectoryMode",
-        "RuntimeDirectoryMode", "RuntimeDirectoryPreserve", "DynamicUser", "RestartForceExitStatus",
+        "RuntimeDirectoryMode", "RuntimeDirectoryPreserve", "DynamicUser",
         "TimeoutAbortSec", "TimeoutStartFailureMode", "TimeoutStopFailureMode", "RuntimeMaxSec",
         "RuntimeRandomizedExtraSec", "FinalKillSignal", "RestartKillSignal", "WatchdogSignal",
         "SendSIGHUP", "GuessMainPID", "PermissionsStartOnly", "RootDirectory", "RootImage", "MountFlags",
@@ -614,15 +745,14 @@ const KeyTable* keys_of_section(std::string_view section) {
 
 }  // namespace
 
-bool apply_service_assignments(const UnitFileSyntax& syntax, const std::string& path,
-                               const ServiceKeyContext& context, ServiceConfig& config,
-                               Diagnostics& diags) {
+ApplyResult apply_service_assignments(const UnitFileSyntax& syntax, const std::string& path,
+                                      const ServiceKeyContext& context, ServiceConfig& config, Diagnostics& diags) {
   for (const auto& header : syntax.sections) {
     // "X-" sections are for other tools; systemd ignores them silently.
     if (!header.name.empty() && !keys_of_section(header.name) && !header.name.starts_with("X-"))
-      diags.warn({path, header.line}, "Unknown section '" + header.name + "', ignoring.");
+      diags.warn({path, header.line}, "Unknown section '" + header.name + "'. Ignoring.");
   }
-  bool ok = true;
+  ApplyResult result;
   for (const auto& assignment : syntax.assignments) {
     const KeyTable* keys = keys_of_section(assignment.section);
     if (keys == nullptr || assignment.key.starts_with("X-")) continue;
@@ -640,34 +770,43 @@ bool apply_service_assignments(const UnitFileSyntax& syntax, const std::string& 
     }
     Assignment a(assignment, path, context, config, diags);
     it->second(a);
-    if (a.failed) ok = false;
+    result.bad_setting = result.bad_setting || a.bad_setting;
+    result.load_error = result.load_error || a.failed_load;
   }
-  return ok;
+  return result;
+}
+
+void complete_service_config(ServiceConfig& config) {
+  if (!config.type_explicit && config.exec_start.empty()) config.type = ServiceType::oneshot;
 }
 
 bool verify_service_config(const ServiceConfig& config, Diagnostics& diags) {
   SourceLocation unit{config.fragment_path, 0};
-  bool ok = true;
-  if (config.type != ServiceType::oneshot) {
-    if (config.exec_start.empty()) {
-      diags.error(unit, "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-      ok = false;
-    } else if (config.exec_start.size() > 1) {
-      diags.error(config.exec_start[1].where,
-                  "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-      ok = false;
-    }
-  } else {
-    if (config.exec_start.empty() && config.exec_stop.empty()) {
-      diags.error(unit, "Service has no ExecStart= and no ExecStop= setting. Refusing.");
-      ok = false;
-    }
-    if (config.restart == RestartPolicy::always || config.restart == RestartPolicy::on_success) {
-      diags.error(unit, "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing.");
-      ok = false;
-    }
-  }
-  return ok;
+  auto refuse = [&](const SourceLocation& where, const std::string& message) {
+    diags.error(where, message);
+    return false;
+  };
+  const bool no_success_action = config.success_action == EmergencyAction::none;
+  if (config.exec_start.empty() && config.exec_stop.empty() && no_success_action)
+    return refuse(unit, "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+  if (config.type != ServiceType::oneshot && config.exec_start.empty())
+    return refuse(unit, "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
+  if (!config.remain_after_exit && config.exec_start.empty() && no_success_action)
+    return refuse(unit,
+                  "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes "
+                  "set. Refusing.");
+  if (config.type != ServiceType::oneshot && config.exec_start.size() > 1)
+    return refuse(config.exec_start[1].where,
+                  "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. "
+                  "Refusing.");
+  if (config.type == ServiceType::oneshot &&
+      (config.restart == RestartPolicy::always || config.restart == RestartPolicy::on_success))
+    return refuse(unit,
+                  "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot "
+                  "services. Refusing.");
+  if (config.type == ServiceType::oneshot && !config.restart_force_exit_status.empty())
+    return refuse(unit, "Service has RestartForceExitStatus= set, which isn't allowed for Type=oneshot services. Refusing.");
+  return true;
 }
 
 }  // namespace vermilion

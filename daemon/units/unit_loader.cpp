@@ -182,15 +182,19 @@ UnitLoader::FileResult UnitLoader::apply_file(const std::string& path_for_messag
   auto syntax = parse_unit_file_syntax(text, path_for_messages, syntax_diags);
   result.syntax_ok = !syntax_diags.has_errors();
   diags.append(syntax_diags);
-  SpecifierResolver specifiers(config.name, identity_);
+  // %y/%Y name the fragment, also in drop-ins.
+  SpecifierResolver specifiers(config.name, identity_, config.fragment_path);
   ServiceKeyContext context{specifiers, identity_};
-  result.values_ok = apply_service_assignments(syntax, path_for_messages, context, config, diags);
+  ApplyResult applied = apply_service_assignments(syntax, path_for_messages, context, config, diags);
+  result.values_ok = !applied.bad_setting;
+  result.syntax_ok = result.syntax_ok && !applied.load_error;
   return result;
 }
 
 ServiceConfig UnitLoader::finish(ServiceConfig config, FileResult result, Diagnostics& diags) const {
   // Whole-unit checks only for units whose lines were all valid: after an
   // invalid ExecStart= line, "no ExecStart=" would only repeat the problem.
+  complete_service_config(config);
   bool verified = result.syntax_ok && result.values_ok && verify_service_config(config, diags);
   if (!result.syntax_ok) config.load_state = LoadState::error;
   else if (!result.values_ok || !verified) config.load_state = LoadState::bad_setting;
@@ -213,6 +217,15 @@ ServiceConfig UnitLoader::load_text(const std::string& name, const std::string& 
 }
 
 ServiceConfig UnitLoader::load_file(const std::string& path, Diagnostics& diags) const {
+  // A link to /dev/null masks the unit: systemd-analyze verify says so and fails.
+  if (auto target = real_path(path); target && *target == "/dev/null") {
+    ServiceConfig config;
+    config.name = base_name(path);
+    config.fragment_path = path;
+    config.load_state = LoadState::error;
+    diags.error({path, 0}, "Unit " + config.name + " is masked.");
+    return config;
+  }
   auto read = read_unit_file(path);
   if (!read.text) {
     ServiceConfig config;
@@ -221,7 +234,11 @@ ServiceConfig UnitLoader::load_file(const std::string& path, Diagnostics& diags)
     diags.error({path, 0}, "Cannot read unit file: " + read.error);
     return config;
   }
-  return load_text(base_name(path), path, *read.text, diags);
+  // systemd-analyze verify loads a template file as the instance "i"
+  // (t@.service as t@i.service), so %i and friends resolve.
+  std::string name = base_name(path);
+  if (auto parts = split_service_name(name); parts && parts->is_template) name = parts->prefix + "@i.service";
+  return load_text(name, path, *read.text, diags);
 }
 
 ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) const {

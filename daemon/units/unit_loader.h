@@ -50,7 +50,9 @@ class UnitLoader {
   [[nodiscard]] ServiceConfig load(const std::string& name, Diagnostics& diags) const;
 
   // For `vermiliond --verify FILE`: loads the file at this path (no
-  // drop-ins), name = its file name.
+  // drop-ins), name = its file name. As systemd-analyze verify 252: a link
+  // to /dev/null is reported as "Unit NAME is masked." and fails; a
+  // template file loads as the instance "i" (t@.service as t@i.service).
   [[nodiscard]] ServiceConfig load_file(const std::string& path, Diagnostics& diags) const;
 
   // Loads from text already in memory (tests, fuzzing). Messages name

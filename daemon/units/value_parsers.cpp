@@ -6,7 +6,11 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cerrno>
+#include <cstdlib>
 #include <limits>
+
+#include "common/utf8.h"
 
 namespace vermilion {
 namespace {
@@ -56,7 +60,7 @@ constexpr usec_t kUsecPerYear = 31'557'600 * kUsecPerSec;  // 365.25 days
 
 // Order matters: the first suffix that is a prefix of the text wins, exactly
 // as in systemd's table ("ms" before "m", "min" before "m").
-constexpr std::array<TimeUnit, 28> kTimeUnits{{
+constexpr std::array<TimeUnit, 30> kTimeUnits{{
     {"seconds", kUsecPerSec},   {"second", kUsecPerSec},    {"sec", kUsecPerSec},
     {"s", kUsecPerSec},         {"minutes", kUsecPerMinute}, {"minute", kUsecPerMinute},
     {"min", kUsecPerMinute},    {"months", kUsecPerMonth},  {"month", kUsecPerMonth},
@@ -66,36 +70,57 @@ constexpr std::array<TimeUnit, 28> kTimeUnits{{
     {"day", kUsecPerDay},       {"d", kUsecPerDay},         {"weeks", 7 * kUsecPerDay},
     {"week", 7 * kUsecPerDay},  {"w", 7 * kUsecPerDay},     {"years", kUsecPerYear},
     {"year", kUsecPerYear},     {"y", kUsecPerYear},        {"usec", 1},
-    {"us", 1},
+    {"us", 1},                  {"\xce\xbcs", 1} /* U+03BC GREEK SMALL LETTER MU */,
+    {"\xc2\xb5s", 1} /* U+00B5 MICRO SIGN */,
 }};
 
-bool add_checked(usec_t& total, usec_t add) {
-  if (add > kUsecInfinity - 1 - total) return false;  // kUsecInfinity stays reserved
-  total += add;
-  return true;
+// systemd's signal names (signal_to_string's table): one name per number,
+// no aliases.
+constexpr std::array<std::string_view, 32> kSignalNames{
+    "",     "HUP",  "INT",    "QUIT", "ILL",    "TRAP", "ABRT", "BUS",  "FPE",  "KILL", "USR1",
+    "SEGV", "USR2", "PIPE",   "ALRM", "TERM",   "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
+    "TTOU", "URG",  "XCPU",   "XFSZ", "VTALRM", "PROF", "WINCH", "IO",  "PWR",  "SYS"};
+
+// safe_atoi(): strtol base 0 plus "0b"/"0o", leading whitespace allowed.
+std::optional<long long> parse_systemd_signed(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  std::string text(s.substr(i));
+  int base = 0;
+  std::size_t sign = (!text.empty() && (text[0] == '+' || text[0] == '-')) ? 1 : 0;
+  std::string digits = text;
+  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'b' || text[1] == 'B' || text[1] == 'o' || text[1] == 'O')) {
+    base = (text[1] == 'b' || text[1] == 'B') ? 2 : 8;
+    digits = text.substr(2);
+  }
+  (void)sign;
+  if (digits.empty() || text.find('\0') != std::string::npos) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  long long value = std::strtoll(digits.c_str(), &end, base);
+  if (errno != 0 || end == digits.c_str() || *end != '\0') return std::nullopt;
+  return value;
 }
 
 std::optional<int> signal_from_name(std::string_view name) {
   if (name.starts_with("SIG")) name.remove_prefix(3);
   if (name.empty()) return std::nullopt;
-  for (int sig = 1; sig < SIGRTMIN; ++sig) {
-    const char* abbrev = sigabbrev_np(sig);
-    if (abbrev != nullptr && name == abbrev) return sig;
-  }
-  // RTMIN, RTMIN+n, RTMAX, RTMAX-n.
-  auto realtime = [&](std::string_view base, int origin, char sign) -> std::optional<int> {
-    if (!name.starts_with(base)) return std::nullopt;
+  for (int sig = 1; sig < static_cast<int>(kSignalNames.size()); ++sig)
+    if (name == kSignalNames[sig]) return sig;
+  // RTMIN, RTMIN+n, RTMAX, RTMAX-n (0 <= n <= SIGRTMAX - SIGRTMIN).
+  for (auto [base, sign] : {std::pair<std::string_view, char>{"RTMIN", '+'}, {"RTMAX", '-'}}) {
+    if (!name.starts_with(base)) continue;
     std::string_view rest = name.substr(base.size());
+    int origin = sign == '+' ? SIGRTMIN : SIGRTMAX;
     if (rest.empty()) return origin;
     if (rest.front() != sign) return std::nullopt;
-    auto offset = parse_unsigned<int>(rest.substr(1));
+    auto offset = parse_systemd_signed(rest);
     if (!offset) return std::nullopt;
-    int sig = sign == '+' ? origin + *offset : origin - *offset;
-    if (sig < SIGRTMIN || sig > SIGRTMAX) return std::nullopt;
-    return sig;
-  };
-  if (auto sig = realtime("RTMIN", SIGRTMIN, '+')) return sig;
-  return realtime("RTMAX", SIGRTMAX, '-');
+    if (sign == '+' && (*offset < 0 || *offset > SIGRTMAX - SIGRTMIN)) return std::nullopt;
+    if (sign == '-' && (*offset > 0 || *offset < SIGRTMIN - SIGRTMAX)) return std::nullopt;
+    return origin + static_cast<int>(*offset);
+  }
+  return std::nullopt;
 }
 
 // parse_size with base 1024, as systemd: "512", "4K", "1.5G".
@@ -175,90 +200,163 @@ std::optional<bool> parse_boolean(std::string_view s) {
   return std::nullopt;
 }
 
-std::optional<usec_t> parse_time_span(std::string_view s, usec_t default_unit) {
-  auto begin = s.find_first_not_of(kWhitespace);
-  if (begin == std::string_view::npos) return std::nullopt;
-  s = s.substr(begin, s.find_last_not_of(kWhitespace) - begin + 1);
-  if (s == "infinity") return kUsecInfinity;
-
-  usec_t total = 0;
-  std::size_t pos = 0;
-  while (pos < s.size()) {
-    pos = s.find_first_not_of(kWhitespace, pos);
-    if (pos == std::string_view::npos) break;
-    std::size_t digits_end = pos;
-    while (digits_end < s.size() && std::isdigit(static_cast<unsigned char>(s[digits_end]))) ++digits_end;
-    std::string_view whole_text = s.substr(pos, digits_end - pos);
-    std::string_view fraction_text;
-    std::size_t number_end = digits_end;
-    if (number_end < s.size() && s[number_end] == '.') {
-      std::size_t frac_end = number_end + 1;
-      while (frac_end < s.size() && std::isdigit(static_cast<unsigned char>(s[frac_end]))) ++frac_end;
-      fraction_text = s.substr(number_end + 1, frac_end - number_end - 1);
-      number_end = frac_end;
-    }
-    if (whole_text.empty() && fraction_text.empty()) return std::nullopt;
-
-    std::size_t unit_begin = s.find_first_not_of(kWhitespace, number_end);
-    usec_t multiplier = default_unit;
-    std::size_t next = number_end;
-    if (unit_begin != std::string_view::npos && !std::isdigit(static_cast<unsigned char>(s[unit_begin])) &&
-        s[unit_begin] != '.') {
-      std::string_view rest = s.substr(unit_begin);
-      auto unit = std::find_if(kTimeUnits.begin(), kTimeUnits.end(),
-                               [&](const TimeUnit& u) { return rest.starts_with(u.suffix); });
-      if (unit == kTimeUnits.end()) return std::nullopt;
-      multiplier = unit->usec;
-      next = unit_begin + unit->suffix.size();
-    }
-
-    usec_t whole = 0;
-    if (!whole_text.empty()) {
-      auto parsed = parse_unsigned<usec_t>(whole_text);
-      if (!parsed) return std::nullopt;
-      whole = *parsed;
-    }
-    if (whole != 0 && multiplier > (kUsecInfinity - 1) / whole) return std::nullopt;
-    if (!add_checked(total, whole * multiplier)) return std::nullopt;
-    // Fractions: at most 9 digits matter for microsecond precision of any unit.
-    usec_t scale = multiplier;
-    for (std::size_t i = 0; i < fraction_text.size() && i < 18; ++i) {
-      scale /= 10;
-      if (!add_checked(total, static_cast<usec_t>(fraction_text[i] - '0') * scale)) return std::nullopt;
-    }
-    pos = next;
-    // Components must be separated by whitespace or follow a unit directly ("1min30s").
-    if (pos < s.size() && next == number_end && !std::isspace(static_cast<unsigned char>(s[pos])))
-      return std::nullopt;
+std::optional<usec_t> parse_time_span(std::string_view t, usec_t default_unit) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t p = 0;
+  while (p < t.size() && is_space(t[p])) ++p;
+  if (t.substr(p).starts_with("infinity")) {
+    std::size_t q = p + 8;
+    while (q < t.size() && is_space(t[q])) ++q;
+    if (q != t.size()) return std::nullopt;
+    return kUsecInfinity;
   }
-  return total;
+  usec_t usec = 0;
+  bool something = false;
+  while (true) {
+    while (p < t.size() && is_space(t[p])) ++p;
+    if (p >= t.size()) {
+      if (!something) return std::nullopt;
+      break;
+    }
+    if (t[p] == '-') return std::nullopt;  // no negative spans, not even "-0"
+    // strtoll: optional '+', then digits.
+    std::size_t e = p;
+    if (t[e] == '+') ++e;
+    std::size_t digits_begin = e;
+    while (e < t.size() && is_digit(t[e])) ++e;
+    bool has_digits = e > digits_begin;
+    if (!has_digits) e = p;  // strtoll consumed nothing
+    usec_t whole = 0;
+    for (std::size_t i = digits_begin; has_digits && i < e; ++i) {
+      if (whole > (kUsecInfinity - 1) / 10) return std::nullopt;
+      whole = whole * 10 + static_cast<usec_t>(t[i] - '0');
+    }
+    std::size_t after;
+    bool fraction = e < t.size() && t[e] == '.';
+    if (fraction) {
+      after = e + 1;
+      while (after < t.size() && is_digit(t[after])) ++after;
+    } else if (!has_digits) {
+      return std::nullopt;
+    } else {
+      after = e;
+    }
+    // The unit, after optional whitespace; none means default_unit.
+    std::size_t u = after;
+    while (u < t.size() && is_space(t[u])) ++u;
+    usec_t multiplier = default_unit;
+    std::size_t next = u;
+    std::string_view rest = t.substr(u);
+    auto unit = std::find_if(kTimeUnits.begin(), kTimeUnits.end(), [&](const TimeUnit& x) { return rest.starts_with(x.suffix); });
+    if (unit != kTimeUnits.end()) {
+      multiplier = unit->usec;
+      next = u + unit->suffix.size();
+    }
+    // "12.34.56" is refused, "12.34 .56" and "12.34s.56" are fine.
+    if (next == after && after < t.size()) return std::nullopt;
+    if (whole >= kUsecInfinity / multiplier) return std::nullopt;
+    usec_t k = whole * multiplier;
+    if (k >= kUsecInfinity - usec) return std::nullopt;
+    usec += k;
+    something = true;
+    if (fraction) {
+      usec_t m = multiplier / 10;
+      std::size_t b = e + 1;
+      for (; b < t.size() && is_digit(t[b]); ++b, m /= 10) {
+        k = static_cast<usec_t>(t[b] - '0') * m;
+        if (k >= kUsecInfinity - usec) return std::nullopt;
+        usec += k;
+      }
+      if (b == e + 1) return std::nullopt;  // "5.", "3.s", "3. 1", "0.-0"
+    }
+    p = next;
+  }
+  return usec;
+}
+
+std::optional<unsigned long long> parse_systemd_unsigned(std::string_view s, unsigned long long max) {
+  std::size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  std::string text(s.substr(i));
+  if (text.find('\0') != std::string::npos) return std::nullopt;
+  int base = 0;
+  std::string digits = text;
+  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'b' || text[1] == 'B' || text[1] == 'o' || text[1] == 'O')) {
+    base = (text[1] == 'b' || text[1] == 'B') ? 2 : 8;
+    digits = text.substr(2);
+  }
+  if (digits.empty()) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long value = std::strtoull(digits.c_str(), &end, base);
+  if (errno != 0 || end == digits.c_str() || *end != '\0') return std::nullopt;
+  if (value != 0 && digits.find('-') != std::string::npos) return std::nullopt;  // strtoull wraps negatives
+  if (value > max) return std::nullopt;
+  return value;
 }
 
 std::optional<int> parse_signal(std::string_view s) {
-  if (auto number = parse_unsigned<int>(s)) {
-    if (*number >= 1 && *number < _NSIG) return number;
+  if (auto number = parse_systemd_signed(s)) {
+    if (*number >= 1 && *number < _NSIG) return static_cast<int>(*number);
     return std::nullopt;
   }
   return signal_from_name(s);
 }
 
-ParseResult<ExitStatusSet> parse_exit_status_list(std::string_view s, ExitStatusSet set) {
+std::optional<int> parse_exit_status(std::string_view s) {
+  // systemd's exit_status_mappings (src/basic/exit-status.c).
+  static constexpr std::array<std::pair<std::string_view, int>, 68> kNames{{
+      {"SUCCESS", 0}, {"FAILURE", 1}, {"INVALIDARGUMENT", 2}, {"NOTIMPLEMENTED", 3}, {"NOPERMISSION", 4},
+      {"NOTINSTALLED", 5}, {"NOTCONFIGURED", 6}, {"NOTRUNNING", 7}, {"USAGE", 64}, {"DATAERR", 65},
+      {"NOINPUT", 66}, {"NOUSER", 67}, {"NOHOST", 68}, {"UNAVAILABLE", 69}, {"SOFTWARE", 70}, {"OSERR", 71},
+      {"OSFILE", 72}, {"CANTCREAT", 73}, {"IOERR", 74}, {"TEMPFAIL", 75}, {"PROTOCOL", 76}, {"NOPERM", 77},
+      {"CONFIG", 78}, {"CHDIR", 200}, {"NICE", 201}, {"FDS", 202}, {"EXEC", 203}, {"MEMORY", 204},
+      {"LIMITS", 205}, {"OOM_ADJUST", 206}, {"SIGNAL_MASK", 207}, {"STDIN", 208}, {"STDOUT", 209},
+      {"CHROOT", 210}, {"IOPRIO", 211}, {"TIMERSLACK", 212}, {"SECUREBITS", 213}, {"SETSCHEDULER", 214},
+      {"CPUAFFINITY", 215}, {"GROUP", 216}, {"USER", 217}, {"CAPABILITIES", 218}, {"CGROUP", 219},
+      {"SETSID", 220}, {"CONFIRM", 221}, {"STDERR", 222}, {"PAM", 224}, {"NETWORK", 225}, {"NAMESPACE", 226},
+      {"NO_NEW_PRIVILEGES", 227}, {"SECCOMP", 228}, {"SELINUX_CONTEXT", 229}, {"PERSONALITY", 230},
+      {"APPARMOR", 231}, {"ADDRESS_FAMILIES", 232}, {"RUNTIME_DIRECTORY", 233}, {"CHOWN", 235},
+      {"SMACK_PROCESS_LABEL", 236}, {"KEYRING", 237}, {"STATE_DIRECTORY", 238}, {"CACHE_DIRECTORY", 239},
+      {"LOGS_DIRECTORY", 240}, {"CONFIGURATION_DIRECTORY", 241}, {"NUMA_POLICY", 242}, {"CREDENTIALS", 243},
+      {"BPF", 244}, {"EXCEPTION", 255}, {"", -1},
+  }};
+  for (auto& [name, code] : kNames)
+    if (!name.empty() && s == name) return code;
+  if (auto number = parse_systemd_unsigned(s, 255)) return static_cast<int>(*number);
+  return std::nullopt;
+}
+
+ExitStatusParse parse_exit_status_list(std::string_view s, ExitStatusSet set) {
+  ExitStatusParse out;
   auto words = split_whitespace(s);
-  if (words.empty()) return ParseResult<ExitStatusSet>::success({});
+  if (words.empty()) return out;  // reset
+  out.set = std::move(set);
   for (auto word : words) {
-    if (std::isdigit(static_cast<unsigned char>(word.front()))) {
-      auto code = parse_unsigned<int>(word);
-      if (!code || *code > 255)
-        return ParseResult<ExitStatusSet>::failure("exit status '" + std::string(word) + "' is not in 0-255");
-      set.codes.insert(*code);
-      continue;
-    }
-    auto sig = signal_from_name(word);
-    if (!sig)
-      return ParseResult<ExitStatusSet>::failure("'" + std::string(word) + "' is neither an exit status nor a signal name");
-    set.signals.insert(*sig);
+    if (auto code = parse_exit_status(word)) out.set.codes.insert(*code);
+    else if (auto sig = parse_signal(word)) out.set.signals.insert(*sig);
+    else out.invalid.emplace_back(word);
   }
-  return ParseResult<ExitStatusSet>::success(std::move(set));
+  return out;
+}
+
+bool is_valid_user_or_group_name(std::string_view u) {
+  if (u.empty()) return false;
+  if (auto id = parse_systemd_unsigned(u, 0xFFFFFFFFull)) {
+    // A numeric id: valid unless it is one of the two invalid ones.
+    if (u.find_first_not_of("0123456789") == std::string_view::npos)
+      return *id != 0xFFFFFFFFull && *id != 65535;
+  }
+  if (!is_valid_utf8(u)) return false;
+  for (char c : u) {
+    auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7f || c == ':' || c == '/') return false;
+  }
+  if (u.front() == ' ' || u.back() == ' ') return false;
+  std::string_view digits = u.front() == '-' ? u.substr(1) : u;
+  if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos) return false;
+  return u != "." && u != "..";
 }
 
 RlimitUnit rlimit_unit(int resource) {
@@ -297,6 +395,7 @@ ParseResult<ResourceLimit> parse_resource_limit(std::string_view s, int resource
 }
 
 std::optional<mode_t> parse_umask(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   auto mask = parse_unsigned<unsigned>(s, 8);
   if (!mask || *mask > 07777) return std::nullopt;
   return static_cast<mode_t>(*mask);

@@ -29,19 +29,47 @@ struct [[nodiscard]] ParseResult {
 // 1/yes/y/true/t/on and 0/no/n/false/f/off, case-insensitive.
 [[nodiscard]] std::optional<bool> parse_boolean(std::string_view s);
 
-// systemd time spans: "1min 30s", "2h", "500ms", "1.5s", "infinity"
-// (kUsecInfinity). A bare number is in default_unit microseconds-per-unit
-// (seconds unless told otherwise).
+// systemd 252's parse_time() (src/basic/time-util.c): "1min 30s", "2h",
+// "500ms", "1.5s", ".7", "+3.1s", "23µs", "3.1s.2", "infinity"
+// (kUsecInfinity). A number without a unit is in default_unit microseconds
+// (seconds unless told otherwise). Refused: "", "5.", "3.s", "3. 1s",
+// "12.34.56", negative values, and sums that reach kUsecInfinity.
 [[nodiscard]] std::optional<usec_t> parse_time_span(std::string_view s,
                                                     usec_t default_unit = kUsecPerSec);
 
-// "SIGTERM", "TERM", "15", "RTMIN+3", "SIGRTMIN+3". Returns the signal number.
+// An unsigned integer as systemd's safe_atou() reads it (strtoul base 0
+// plus "0b"/"0o"): leading whitespace and '+' allowed, "0x1f" hex, "017"
+// octal, "0b101" binary; "-0" is 0; anything else negative is refused.
+[[nodiscard]] std::optional<unsigned long long> parse_systemd_unsigned(std::string_view s,
+                                                                       unsigned long long max);
+
+// systemd's signal_from_string(): a number 1-64 (as safe_atoi reads it), or
+// a name with or without "SIG" from its table (HUP ... SYS; no aliases such
+// as IOT, CLD or POLL), "RTMIN", "RTMIN+n", "RTMAX", "RTMAX-n".
 [[nodiscard]] std::optional<int> parse_signal(std::string_view s);
 
-// Adds the space-separated words of s (exit codes 0-255 and signal names) to
-// set; an empty s clears it (systemd's reset). On error set is unchanged.
-[[nodiscard]] ParseResult<ExitStatusSet> parse_exit_status_list(std::string_view s,
-                                                                ExitStatusSet set);
+// systemd's exit_status_from_string(): a name from its table ("DATAERR",
+// "CANTCREAT", "NOTINSTALLED", "CHDIR", ...; `systemd-analyze
+// exit-status`) or a number 0-255 as safe_atou8 reads it.
+[[nodiscard]] std::optional<int> parse_exit_status(std::string_view s);
+
+// SuccessExitStatus=, RestartPreventExitStatus=, RestartForceExitStatus=
+// (systemd's config_parse_set_status): adds each whitespace-separated
+// word, an exit status (parse_exit_status) or else a signal (parse_signal),
+// to set; an empty s clears it. Words that are neither are left out and
+// named in `invalid`, in order ("Failed to parse value, ignoring: WORD").
+struct ExitStatusParse {
+  ExitStatusSet set;
+  std::vector<std::string> invalid;
+};
+[[nodiscard]] ExitStatusParse parse_exit_status_list(std::string_view s, ExitStatusSet set);
+
+// User=, Group=, SupplementaryGroups= as systemd 252 accepts them
+// (valid_user_group_name with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC):
+// a numeric id 0-4294967294 other than 65535, or a name that is valid
+// UTF-8, has no control characters, ':' or '/', does not start or end with
+// a space, is not all digits (or '-' and digits), and is not "." or "..".
+[[nodiscard]] bool is_valid_user_or_group_name(std::string_view name);
 
 // How a Limit*= value is spelled for one resource.
 enum class RlimitUnit { count, bytes, cpu_seconds, microseconds, nice };
@@ -53,7 +81,7 @@ enum class RlimitUnit { count, bytes, cpu_seconds, microseconds, nice };
 // (microseconds), and "+N"/"-N" nice levels for LimitNICE.
 [[nodiscard]] ParseResult<ResourceLimit> parse_resource_limit(std::string_view s, int resource);
 
-// Octal file-mode mask, 0-07777.
+// Octal file-mode mask, 0-07777 (leading whitespace allowed, as systemd's parse_mode).
 [[nodiscard]] std::optional<mode_t> parse_umask(std::string_view s);
 
 // systemd's env_name_is_valid: [A-Za-z_][A-Za-z0-9_]*.

@@ -45,7 +45,23 @@ TEST(UnitName, BusLabelEscapeMatchesSystemd) {
 TEST(UnitName, UnescapesInstances) {
   EXPECT_EQ(unescape_instance("dev-sda1"), "dev/sda1");
   EXPECT_EQ(unescape_instance("a\\x2db"), "a-b");
-  EXPECT_EQ(unescape_instance("trailing\\x2"), "trailing\\x2");
+  // systemd's unit_name_unescape refuses a backslash that does not start "\\xNN".
+  EXPECT_EQ(unescape_instance("trailing\\x2"), std::nullopt);
+  EXPECT_EQ(unescape_instance("a\\b"), std::nullopt);
+  EXPECT_EQ(unescape_instance("a\\xzz"), std::nullopt);
+  EXPECT_EQ(unescape_instance(""), "");
+}
+
+// systemd 252 src/test/test-unit-name.c, test_unit_name_path_unescape.
+TEST(UnitName, UnescapePathAsSystemd) {
+  EXPECT_EQ(unescape_path("foo"), "/foo");
+  EXPECT_EQ(unescape_path("foo-bar"), "/foo/bar");
+  EXPECT_EQ(unescape_path("foo-.bar"), "/foo/.bar");
+  EXPECT_EQ(unescape_path("foo-bar-baz"), "/foo/bar/baz");
+  EXPECT_EQ(unescape_path("-"), "/");
+  EXPECT_EQ(unescape_path("x-y\\x2dz"), "/x/y-z");
+  for (const char* bad : {"--", "-foo-bar", "foo--bar", "foo-bar-", ".-bar", "foo-..", "", "a\\q"})
+    EXPECT_EQ(unescape_path(bad), std::nullopt) << bad;
 }
 
 }  // namespace

@@ -9,12 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vermilion;
-  RuntimeIdentity identity;
-  identity.user_name = "fuzz";
-  identity.uid = 1000;
-  identity.home = "/home/fuzz";
-  identity.runtime_dir = "/run/user/1000";
-  identity.host_name = "fuzzhost";
+  // Every specifier resolves (host facts included), as on a real host.
+  static const RuntimeIdentity identity = RuntimeIdentity::for_tests(RuntimeScope::user);
   UnitLoader loader({}, identity);
 
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -16,7 +16,7 @@ StackFiles files() {
              {"talker.service",
               "[Unit]\nDescription=Says hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
               "ExecStart=/bin/echo hello from talker\n"},
-             {"broken.service", "[Service]\nExecStart=/bin/true\nRestart=sometimes\n"},
+             {"broken.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n"},
              {"needy.service", "[Unit]\nRequisite=talker.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
              {"needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n"}};
   return f;

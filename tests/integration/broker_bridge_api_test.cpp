@@ -63,7 +63,7 @@ TEST_F(BrokerBridgeApiTest, ServiceReloadIsAJobThatNeedsTheReloadRight) {
 // A start that cannot be queued says why, by error name, and names the unit
 // at fault; an inactive Requisite= fails the job itself ("dependency").
 TEST_F(BrokerBridgeApiTest, StartsThatCannotRunSayWhyByErrorName) {
-  unit("bad.service", "[Service]\nExecStart=/bin/true\nRestart=sometimes\n");
+  unit("bad.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n");
   unit("needs-bad.service", "[Unit]\nRequires=bad.service\n[Service]\nExecStart=/bin/sleep 1000\n");
   unit("needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n");
   unit("idle.service", "[Service]\nExecStart=/bin/sleep 1000\n");
@@ -106,7 +106,7 @@ TEST_F(BrokerBridgeApiTest, ReloadCallWhoseCapabilityIsRevokedMeanwhileGetsRevok
 TEST_F(BrokerBridgeApiTest, ListServicePropertiesGivesEveryServiceWithTypedProperties) {
   unit("web.service", "[Unit]\nDescription=The web server\n[Service]\nExecStart=/bin/sleep 1000\n");
   unit("idle.service", "[Service]\nExecStart=/bin/sleep 1000\n");
-  unit("broken.service", "[Service]\nExecStart=/bin/sleep 1000\nRestart=sometimes\n");
+  unit("broken.service", "[Service]\nExecStart=/bin/sleep 1000\nUser=bad:name\n");
   oneshot("a", "props 1 derive 1 watch props 2");
   policy("a.policy", "[Grant]\nTo=a\nCapability=manager\nRights=list watch\n");
   boot();

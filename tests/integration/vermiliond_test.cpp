@@ -26,7 +26,7 @@ const std::string kFakeBridge = std::string(VERMILION_TEST_HELPER_DIR) + "/vermi
 TEST(Vermiliond, VerifyReportsEveryProblemWithFileAndLine) {
   TempDir dir;
   dir.write("good.service", "[Service]\nExecStart=/bin/true\nFancyKey=1\n");
-  dir.write("bad.service", "[Unit]\nDescription=bad\n[Service]\nExecStart=/bin/true\nRestart=sometimes\n");
+  dir.write("bad.service", "[Unit]\nDescription=bad\n[Service]\nExecStart=/bin/true\nUser=bad:name\n");
   Subprocess good({kVermiliond, "--verify", dir.file("good.service")});
   int status = good.wait_exit();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << good.output();
@@ -36,7 +36,7 @@ TEST(Vermiliond, VerifyReportsEveryProblemWithFileAndLine) {
   status = both.wait_exit();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << both.output();
   EXPECT_NE(both.output().find(dir.file("bad.service") + ":5: error:"), std::string::npos) << both.output();
-  EXPECT_NE(both.output().find("Restart"), std::string::npos) << both.output();
+  EXPECT_NE(both.output().find("bad:name"), std::string::npos) << both.output();
 }
 
 TEST(Vermiliond, BadArgumentsAreClearErrors) {
@@ -64,7 +64,7 @@ TEST(Vermiliond, StartsBootUnitsReloadsOnSighupAndStopsEverythingOnSigterm) {
   units.write("web.service",
               "[Unit]\nDescription=web\n[Service]\nExecStart=/bin/sleep 1000\n"
               "[Install]\nWantedBy=multi-user.target\n");
-  units.write("broken.service", "[Service]\nExecStart=/bin/true\nTimeoutSec=soon\n");
+  units.write("broken.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n");
   Subprocess daemon({kVermiliond, "--system", "--unit-dir", units.path(), "--runtime-dir",
                      runtime.file("rt"), "--no-bridge"});
   ASSERT_TRUE(daemon.wait_for_output("web.service: state active/running")) << daemon.output();

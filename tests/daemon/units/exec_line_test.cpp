@@ -8,10 +8,34 @@ namespace {
 using V = std::vector<std::string>;
 const SourceLocation kWhere{"u.service", 7};
 
+struct Parsed {
+  ExecLineResult result;
+  std::vector<ExecCommand> commands;
+  Diagnostics diags;
+  [[nodiscard]] std::vector<V> argvs() const {
+    std::vector<V> out;
+    for (auto& c : commands) out.push_back(c.argv);
+    return out;
+  }
+  [[nodiscard]] std::string messages() const {
+    std::string out;
+    for (auto& d : diags.items()) out += (d.severity == Severity::error ? "E: " : "W: ") + d.message + "\n";
+    return out;
+  }
+};
+
+Parsed parse(std::string_view s, std::string_view unit = "u.service") {
+  static const RuntimeIdentity id = RuntimeIdentity::for_tests(RuntimeScope::system);
+  SpecifierResolver specifiers(unit, id);
+  Parsed p;
+  p.result = parse_exec_line(s, kWhere, specifiers, p.commands, p.diags);
+  return p;
+}
+
 std::vector<ExecCommand> parse_ok(std::string_view s) {
-  auto r = parse_exec_line(s, kWhere);
-  EXPECT_TRUE(r.ok()) << r.error;
-  return r.ok() ? *r.value : std::vector<ExecCommand>{};
+  auto p = parse(s);
+  EXPECT_EQ(p.result, ExecLineResult::ok) << p.messages();
+  return p.commands;
 }
 
 TEST(ExecLine, PlainCommand) {
@@ -25,9 +49,9 @@ TEST(ExecLine, PlainCommand) {
 }
 
 TEST(ExecLine, QuotingAndEscapes) {
-  auto c = parse_ok(R"(/bin/echo "hello world" 'a b' x\ty)");
+  auto c = parse_ok(R"(/bin/echo "hello world" 'a b' x\ty "a"b"c"'d' '\x41' \u00e9 \xff)");
   ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].argv, (V{"/bin/echo", "hello world", "a b", "x\ty"}));
+  EXPECT_EQ(c[0].argv, (V{"/bin/echo", "hello world", "a b", "x\ty", "abcd", "A", "\xc3\xa9", "\xff"}));
 }
 
 TEST(ExecLine, Prefixes) {
@@ -37,12 +61,15 @@ TEST(ExecLine, Prefixes) {
   c = parse_ok("@/bin/sh mysh -c x");
   EXPECT_EQ(c[0].path, "/bin/sh");
   EXPECT_EQ(c[0].argv, (V{"mysh", "-c", "x"}));
+  c = parse_ok("@/bin/echo \"\" x");  // an empty argv[0] is allowed
+  EXPECT_EQ(c[0].argv, (V{"", "x"}));
   c = parse_ok("+/bin/a");
   EXPECT_TRUE(c[0].full_privileges);
   c = parse_ok("!/bin/a");
   EXPECT_TRUE(c[0].ambient_privileges);
-  c = parse_ok("!!/bin/a");  // credentials applied through ambient capabilities
+  c = parse_ok("!!-/bin/a");  // credentials applied through ambient capabilities
   EXPECT_FALSE(c[0].ambient_privileges);
+  EXPECT_TRUE(c[0].ignore_failure);
   EXPECT_EQ(c[0].path, "/bin/a");
   c = parse_ok(":/bin/a $X");
   EXPECT_FALSE(c[0].expand_environment);
@@ -53,35 +80,94 @@ TEST(ExecLine, Prefixes) {
   EXPECT_EQ(c[0].argv, (V{"zero"}));
 }
 
-TEST(ExecLine, RepeatedPrefixEndsPrefixes) {
-  // "--" : the second '-' starts the path, which is then not absolute.
-  auto r = parse_exec_line("--/bin/a", kWhere);
-  EXPECT_FALSE(r.ok());
-  EXPECT_FALSE(parse_exec_line("+!/bin/a", kWhere).ok());
+TEST(ExecLine, ProgramPathsAsSystemd) {
+  // Accepted by systemd 252 as written (checked with `systemd --test`).
+  EXPECT_EQ(parse_ok("sleep 10")[0].path, "sleep");
+  EXPECT_EQ(parse_ok("/bin//echo")[0].path, "/bin//echo");
+  EXPECT_EQ(parse_ok("/bin/../bin/echo")[0].path, "/bin/../bin/echo");
+  EXPECT_EQ(parse_ok("\"/bin/ech o\" x")[0].path, "/bin/ech o");
+  EXPECT_EQ(parse_ok("/bin/ec\\x20ho x")[0].path, "/bin/ec ho");
+  EXPECT_EQ(parse_ok("echo\"x\" a")[0].argv, (V{"echox", "a"}));
 }
 
-TEST(ExecLine, BareNameIsSearchedLater) {
-  auto c = parse_ok("sleep 10");
-  EXPECT_EQ(c[0].path, "sleep");
+TEST(ExecLine, RefusedProgramPaths) {
+  struct Case {
+    const char* value;
+    const char* message;
+  };
+  // systemd 252's messages; each makes the unit bad-setting.
+  for (auto [value, message] : std::initializer_list<Case>{
+           {"\"\"", "Empty path in command line: '\"\"'"},
+           {"@/bin/echo", "Empty executable name or zeroeth argument: @/bin/echo"},
+           {"foo/bar x", "Neither a valid executable name nor an absolute path: foo/bar"},
+           {"+!/bin/x", "Neither a valid executable name nor an absolute path: !/bin/x"},
+           {"/bin/", "Executable path specifies a directory: /bin/"},
+           {"/bin/ech\\x27o x", "Executable name contains special characters: /bin/ech'o"},
+           {"/bin/ech\\\"o x", "Executable name contains special characters: /bin/ech\"o"},
+           {"/bin/ec\\\\ho x", "Executable name contains special characters: /bin/ec\\ho"},
+           {"/bin/ech\\x0ao", "Executable name contains special characters: /bin/ech\no"},
+           {"/bin/echo %Z", "Failed to resolve unit specifiers in %Z: Invalid slot"},
+           {"/bin/echo \"a", "Unbalanced quoting, ignoring: \"/bin/echo \"a\""},
+           {"/bin/echo a'b", "Unbalanced quoting, ignoring: \"/bin/echo a'b\""},
+       }) {
+    auto p = parse(value);
+    EXPECT_EQ(p.result, ExecLineResult::fatal) << value;
+    EXPECT_EQ(p.messages(), std::string("E: ") + message + "\n") << value;
+  }
 }
 
-TEST(ExecLine, SemicolonSeparatesCommands) {
-  auto c = parse_ok("/bin/a 1 ; -/bin/b 2 \\; ;");
-  ASSERT_EQ(c.size(), 2u);
-  EXPECT_EQ(c[0].argv, (V{"/bin/a", "1"}));
-  EXPECT_EQ(c[1].argv, (V{"/bin/b", "2", ";"}));
-  EXPECT_TRUE(c[1].ignore_failure);
+TEST(ExecLine, IgnoreFailurePrefixTurnsProblemsIntoWarnings) {
+  auto p = parse("-/bin/ech\\\\o x");
+  EXPECT_EQ(p.result, ExecLineResult::ignored);
+  EXPECT_EQ(p.messages(), "W: Executable name contains special characters, ignoring: /bin/ech\\o\n");
+  p = parse("-");
+  EXPECT_EQ(p.messages(), "W: Empty path in command line, ignoring: '-'\n");
+  p = parse("--/bin/a");  // the second '-' starts the path
+  EXPECT_EQ(p.messages(), "W: Neither a valid executable name nor an absolute path, ignoring: -/bin/a\n");
+  p = parse("-/bin/echo %Z");
+  EXPECT_EQ(p.messages(), "W: Failed to resolve unit specifiers in %Z, ignoring: Invalid slot\n");
+  // An unbalanced first word drops the line in systemd, even without '-'.
+  p = parse("\"/bin/echo");
+  EXPECT_EQ(p.result, ExecLineResult::ignored);
+  EXPECT_TRUE(p.commands.empty());
 }
 
-TEST(ExecLine, Errors) {
-  EXPECT_EQ(parse_exec_line("/bin/echo \"unterminated", kWhere).error, "unterminated double quote");
-  EXPECT_FALSE(parse_exec_line("-", kWhere).ok());
-  EXPECT_FALSE(parse_exec_line("bin/relative", kWhere).ok());
-  EXPECT_FALSE(parse_exec_line("/usr/bin/", kWhere).ok());
-  EXPECT_FALSE(parse_exec_line("@/bin/a", kWhere).ok());
-  EXPECT_FALSE(parse_exec_line("; /bin/a", kWhere).ok());
-  EXPECT_FALSE(parse_exec_line("/bin/a ; ; /bin/b", kWhere).ok());
-  EXPECT_FALSE(parse_exec_line("\"/bin/a\\x01\"", kWhere).ok());
+// systemd keeps unknown escapes as written and says so, word by word.
+TEST(ExecLine, UnknownEscapesAreKeptAsWritten) {
+  auto p = parse(R"(/bin/echo \w a\;b \; c\ d "x\qy" ; ; /bin/true)");
+  EXPECT_EQ(p.result, ExecLineResult::ok);
+  EXPECT_EQ(p.argvs(), (std::vector<V>{{"/bin/echo", "\\w", "a\\;b", ";", "c\\ d", "x\\qy"}, {"/bin/true"}}));
+  EXPECT_EQ(p.messages(),
+            "W: Ignoring unknown escape sequences: \"\\w\"\n"
+            "W: Ignoring unknown escape sequences: \"a\\;b\"\n"
+            "W: Ignoring unknown escape sequences: \"c\\ d\"\n"
+            "W: Ignoring unknown escape sequences: \"x\\qy\"\n");
+  p = parse(R"(/bin/echo \x00 \777 \0 "a\;" a\\\; \   x)");
+  EXPECT_EQ(p.argvs(), (std::vector<V>{{"/bin/echo", "\\x00", "\\777", "\\0", "a\\;", "a\\\\;", "\\ ", "x"}}));
+}
+
+TEST(ExecLine, SemicolonsSeparateCommands) {
+  auto p = parse(R"(/bin/echo ";" \\; x; y ;z \;; ; -/bin/b 2 \; ;)");
+  EXPECT_EQ(p.argvs(), (std::vector<V>{{"/bin/echo", ";", "\\;", "x;", "y", ";z", "\\;;"}, {"/bin/b", "2", ";"}}));
+  EXPECT_TRUE(p.commands[1].ignore_failure);
+  EXPECT_EQ(parse_ok("; /bin/echo a").size(), 1u);     // stray separators are skipped
+  EXPECT_EQ(parse_ok("\";\" /bin/echo").size(), 1u);   // also a quoted one as first word
+  EXPECT_EQ(parse_ok("/bin/echo ;").size(), 1u);
+  EXPECT_TRUE(parse_ok("; ;").empty());
+}
+
+// Specifiers are expanded in each word after splitting: a value is one
+// argument whatever it holds, and an empty one is an empty argument.
+TEST(ExecLine, SpecifiersPerWord) {
+  auto p = parse("/bin/echo %n %N %i %I %f %% %, x%", "echo@x-y\\x2dz.service");
+  EXPECT_EQ(p.argvs(), (std::vector<V>{{"/bin/echo", "echo@x-y\\x2dz.service", "echo@x-y\\x2dz", "x-y\\x2dz", "x/y-z",
+                                        "/x/y-z", "%", "%,", "x%"}}));
+  EXPECT_EQ(parse_ok("/bin/echo %i")[0].argv, (V{"/bin/echo", ""}));
+  p = parse("/bin/echo %I", "a@b\\x20c.service");
+  EXPECT_EQ(p.argvs(), (std::vector<V>{{"/bin/echo", "b c"}}));
+  p = parse("/bin/echo %f", "foo@-x.service");  // "-x" is no escaped path
+  EXPECT_EQ(p.result, ExecLineResult::fatal);
+  EXPECT_EQ(p.messages(), "E: Failed to resolve unit specifiers in %f: Invalid argument\n");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace vermilion {
@@ -51,9 +52,11 @@ std::string formatted(const Diagnostics& diags) {
   return out;
 }
 
-// Each broken/NAME.service has NAME.expected: the exact diagnostics, paths
-// relative to the corpus directory.
-TEST(UnitLoaderCorpus, BrokenUnitsReportExactly) {
+// Each broken/NAME.service has NAME.expected, Vermilion's exact diagnostics
+// (paths relative to the corpus directory), and NAME.systemd, what systemd
+// 252 said and its load state (recorded by record_systemd.sh). Vermilion
+// must reach systemd's load state and report at every line systemd does.
+TEST(UnitLoaderCorpus, BrokenUnitsReportExactlyAndAsSystemd) {
   UnitLoader loader({}, test_identity());
   auto units = files_in(kCorpus + "/broken", ".service");
   ASSERT_GE(units.size(), 15u);
@@ -61,11 +64,65 @@ TEST(UnitLoaderCorpus, BrokenUnitsReportExactly) {
     SCOPED_TRACE(unit);
     Diagnostics diags;
     auto config = loader.load_text(unit, unit, read_file(kCorpus + "/broken/" + unit), diags);
-    std::string expected_path = kCorpus + "/broken/" + unit.substr(0, unit.size() - 8) + ".expected";
-    EXPECT_EQ(formatted(diags), read_file(expected_path));
+    std::string stem = kCorpus + "/broken/" + unit.substr(0, unit.size() - 8);
+    EXPECT_EQ(formatted(diags), read_file(stem + ".expected"));
     EXPECT_FALSE(diags.items().empty());
     if (diags.has_errors()) EXPECT_NE(config.load_state, LoadState::loaded);
     else EXPECT_EQ(config.load_state, LoadState::loaded);
+
+    std::istringstream systemd(read_file(stem + ".systemd"));
+    std::string line, systemd_state;
+    while (std::getline(systemd, line)) {
+      if (line.starts_with("load-state: ")) {
+        systemd_state = line.substr(12);
+        continue;
+      }
+      // "NAME.service:LINE: message": Vermilion reports at that line too.
+      auto colon = line.find(':', unit.size() + 1);
+      if (!line.starts_with(unit + ":") || colon == std::string::npos) continue;
+      std::string place = line.substr(0, colon + 1);
+      EXPECT_NE(formatted(diags).find(place), std::string::npos) << "systemd: " << line;
+    }
+    EXPECT_EQ(to_string(config.load_state), systemd_state);
+  }
+}
+
+// Each systemd/NAME.service (a file named as an instance loads as that
+// instance) against NAME.systemd, recorded from systemd 252: the same load
+// state, a message at each line systemd reports one, and the same service
+// dependencies from Wants=, Requires=, After=.
+TEST(UnitLoaderCorpus, LoadsAsSystemd) {
+  UnitLoader loader({}, test_identity());
+  auto units = files_in(kCorpus + "/systemd", ".service");
+  ASSERT_GE(units.size(), 15u);
+  for (auto& unit : units) {
+    SCOPED_TRACE(unit);
+    Diagnostics diags;
+    auto config = loader.load_text(unit, unit, read_file(kCorpus + "/systemd/" + unit), diags);
+    std::string stem = kCorpus + "/systemd/" + unit.substr(0, unit.size() - 8);
+    std::istringstream systemd(read_file(stem + ".systemd"));
+    std::string line, systemd_state;
+    std::map<std::string, std::vector<std::string>> systemd_deps;
+    while (std::getline(systemd, line)) {
+      if (line.starts_with("load-state: ")) {
+        systemd_state = line.substr(12);
+      } else if (auto colon = line.find(": "); colon != std::string::npos && line.ends_with(".service") &&
+                 (line.starts_with("wants") || line.starts_with("requires") || line.starts_with("after"))) {
+        systemd_deps[line.substr(0, colon)].push_back(line.substr(colon + 2));
+      } else if (line.starts_with(unit + ":") && line.find(':', unit.size() + 1) != std::string::npos) {
+        std::string place = line.substr(0, line.find(':', unit.size() + 1) + 1);
+        EXPECT_NE(formatted(diags).find(place), std::string::npos) << "systemd: " << line;
+      }
+    }
+    EXPECT_EQ(to_string(config.load_state), systemd_state) << formatted(diags);
+    if (config.load_state != LoadState::loaded) continue;
+    auto sorted = [](std::vector<std::string> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    EXPECT_EQ(sorted(config.wants), sorted(systemd_deps["wants"]));
+    EXPECT_EQ(sorted(config.requires_), sorted(systemd_deps["requires"]));
+    EXPECT_EQ(sorted(config.after), sorted(systemd_deps["after"]));
   }
 }
 
@@ -250,7 +307,7 @@ TEST_F(SearchPathTest, TemplateDropInsApplyToInstances) {
 
 TEST_F(SearchPathTest, BadDropInMakesTheUnitBad) {
   write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\n");
-  write(lib_ + "/web.service.d/x.conf", "[Service]\nRestart=sometimes\n");
+  write(lib_ + "/web.service.d/x.conf", "[Service]\nUser=bad:name\n");
   Diagnostics diags;
   EXPECT_EQ(loader().load("web.service", diags).load_state, LoadState::bad_setting);
 }
@@ -306,6 +363,60 @@ TEST(DefaultUnitDirs, SystemAndUser) {
   id.data_home = "/home/u/.local/share";
   EXPECT_EQ(default_unit_dirs(RuntimeScope::user, id),
             (std::vector<std::string>{"/home/u/cfg/vermilion/user", "/home/u/.local/share/vermilion/user"}));
+}
+
+}  // namespace
+}  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+// systemd-analyze verify on a link to /dev/null: "Unit NAME is masked.", and
+// it fails (checked with systemd 252).
+TEST_F(SearchPathTest, VerifyOfAMaskedFileSaysMasked) {
+  link("/dev/null", etc_ + "/m.service");
+  Diagnostics diags;
+  auto config = loader().load_file(etc_ + "/m.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::error);
+  ASSERT_EQ(diags.items().size(), 1u);
+  EXPECT_EQ(format_diagnostic(diags.items()[0]), etc_ + "/m.service: error: Unit m.service is masked.");
+}
+
+// systemd-analyze verify 252 loads t@.service as t@i.service (checked:
+// "t@i.service: Command /nonexistent-i-t@i.service is not executable").
+TEST_F(SearchPathTest, VerifyOfATemplateLoadsInstanceI) {
+  write(etc_ + "/t@.service", "[Service]\nExecStart=/bin/echo %i %n\nUser=%i\n");
+  Diagnostics diags;
+  auto config = loader().load_file(etc_ + "/t@.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.name, "t@i.service");
+  EXPECT_EQ(config.exec_start.at(0).argv, (std::vector<std::string>{"/bin/echo", "i", "t@i.service"}));
+  EXPECT_EQ(config.user, "i");
+}
+
+// A drop-in may set SuccessAction=; the unit then needs no ExecStart= and is
+// a oneshot, as in systemd 252.
+TEST_F(SearchPathTest, SuccessActionWithoutExecStartLoadsAsOneshot) {
+  write(lib_ + "/done.service", "[Service]\n");
+  write(etc_ + "/done.service.d/action.conf", "[Unit]\nSuccessAction=exit\n");
+  Diagnostics diags;
+  auto config = loader().load("done.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.type, ServiceType::oneshot);
+  EXPECT_EQ(config.success_action, EmergencyAction::exit);
+}
+
+// %y names the fragment (its real path) also in drop-ins.
+TEST_F(SearchPathTest, FragmentSpecifiers) {
+  write(lib_ + "/web.service", "[Unit]\nDescription=%y\n[Service]\nExecStart=/bin/web\n");
+  write(etc_ + "/web.service.d/x.conf", "[Service]\nEnvironment=DIR=%Y\n");
+  Diagnostics diags;
+  auto config = loader().load("web.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  char real[PATH_MAX];
+  ASSERT_NE(realpath(lib_.c_str(), real), nullptr);
+  EXPECT_EQ(config.description, std::string(real) + "/web.service");
+  EXPECT_EQ(config.environment, (std::vector<std::string>{"DIR=" + std::string(real)}));
 }
 
 }  // namespace

@@ -45,31 +45,94 @@ TEST(ParseTimeSpan, RejectsGarbage) {
     EXPECT_EQ(parse_time_span(t), std::nullopt) << t;
 }
 
+// systemd 252 src/test/test-time-util.c, test_parse_sec.
+TEST(ParseTimeSpan, SystemdVectors) {
+  constexpr usec_t ms = 1000, s = kUsecPerSec;
+  EXPECT_EQ(parse_time_span("5s"), 5 * s);
+  EXPECT_EQ(parse_time_span("5s500ms"), 5 * s + 500 * ms);
+  EXPECT_EQ(parse_time_span(" 5s 500ms  "), 5 * s + 500 * ms);
+  EXPECT_EQ(parse_time_span(" 5.5s  "), 5 * s + 500 * ms);
+  EXPECT_EQ(parse_time_span(" 5.5s 0.5ms "), 5 * s + 500 * ms + 500);
+  EXPECT_EQ(parse_time_span(" .22s "), 220 * ms);
+  EXPECT_EQ(parse_time_span(" .50y "), 31'557'600 * s / 2);
+  EXPECT_EQ(parse_time_span("2.5"), 2500 * ms);
+  EXPECT_EQ(parse_time_span(".7"), 700 * ms);
+  EXPECT_EQ(parse_time_span("23us"), 23u);
+  EXPECT_EQ(parse_time_span("23\xc2\xb5s"), 23u);  // MICRO SIGN
+  EXPECT_EQ(parse_time_span("23\xce\xbcs"), 23u);  // GREEK SMALL LETTER MU
+  EXPECT_EQ(parse_time_span("infinity"), kUsecInfinity);
+  EXPECT_EQ(parse_time_span(" infinity "), kUsecInfinity);
+  EXPECT_EQ(parse_time_span("+3.1s"), 3100 * ms);
+  EXPECT_EQ(parse_time_span("3.1s.2"), 3300 * ms);
+  EXPECT_EQ(parse_time_span("3.1 .2"), 3300 * ms);
+  EXPECT_EQ(parse_time_span("3.1 sec .2 sec"), 3300 * ms);
+  EXPECT_EQ(parse_time_span("3.1 sec 1.2 sec"), 4300 * ms);
+  for (auto t : {" xyz ", "", " . ", " 5. ", ".s ", "-5s ", "-0.3s ", "-0.0s ", "-0.-0s ", "0.-0s ", "3.-0s ",
+                 " infinity .7", ".3 infinity", "3.+1s", "3. 1s", "3.s", "12.34.56", "12..34", "..1234", "1234.."})
+    EXPECT_EQ(parse_time_span(t), std::nullopt) << t;
+  // test_parse_time
+  EXPECT_EQ(parse_time_span("5", 1), 5u);
+  EXPECT_EQ(parse_time_span("5", 1000), 5000u);
+  EXPECT_EQ(parse_time_span("5s", 1000), 5 * s);
+  EXPECT_EQ(parse_time_span("11111111111111y", 1), std::nullopt);
+  EXPECT_NE(parse_time_span("1.1111111111111y", 1), std::nullopt);
+}
+
 TEST(ParseSignal, NamesNumbersAndRealtime) {
   EXPECT_EQ(parse_signal("SIGTERM"), SIGTERM);
   EXPECT_EQ(parse_signal("TERM"), SIGTERM);
   EXPECT_EQ(parse_signal("15"), 15);
+  EXPECT_EQ(parse_signal("0xf"), 15);
   EXPECT_EQ(parse_signal("SIGKILL"), SIGKILL);
   EXPECT_EQ(parse_signal("HUP"), SIGHUP);
+  EXPECT_EQ(parse_signal("PWR"), SIGPWR);
+  EXPECT_EQ(parse_signal("STKFLT"), SIGSTKFLT);
   EXPECT_EQ(parse_signal("SIGRTMIN+2"), SIGRTMIN + 2);
   EXPECT_EQ(parse_signal("RTMAX-1"), SIGRTMAX - 1);
-  for (auto s : {"", "SIG", "SIGFOO", "term", "0", "65", "RTMIN+99", "-1"}) EXPECT_EQ(parse_signal(s), std::nullopt) << s;
+  // systemd's table has no aliases and is case-sensitive (checked with systemd 252).
+  for (auto s : {"", "SIG", "SIGFOO", "term", "usr1", "IOT", "SIGIOT", "CLD", "POLL", "0", "65", "RTMIN+99", "-1",
+                 "RTMIN-1", "RTMAX+1"})
+    EXPECT_EQ(parse_signal(s), std::nullopt) << s;
+}
+
+TEST(ParseExitStatus, NamesAndNumbers) {
+  EXPECT_EQ(parse_exit_status("DATAERR"), 65);
+  EXPECT_EQ(parse_exit_status("CANTCREAT"), 73);
+  EXPECT_EQ(parse_exit_status("NOTINSTALLED"), 5);
+  EXPECT_EQ(parse_exit_status("CHDIR"), 200);
+  EXPECT_EQ(parse_exit_status("BPF"), 244);
+  EXPECT_EQ(parse_exit_status("EXCEPTION"), 255);
+  EXPECT_EQ(parse_exit_status("0"), 0);
+  EXPECT_EQ(parse_exit_status("255"), 255);
+  EXPECT_EQ(parse_exit_status("0x41"), 65);  // safe_atou8: C's base 0
+  EXPECT_EQ(parse_exit_status("010"), 8);
+  EXPECT_EQ(parse_exit_status("0b11"), 3);
+  EXPECT_EQ(parse_exit_status("+5"), 5);
+  for (auto s : {"256", "300", "-1", "dataerr", "SIGTERM", "1x", "08", ""}) EXPECT_EQ(parse_exit_status(s), std::nullopt) << s;
 }
 
 TEST(ParseExitStatusList, CodesSignalsAndReset) {
-  auto r = parse_exit_status_list("0 1 SIGTERM 255 HUP", {});
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r.value->codes, (std::set<int>{0, 1, 255}));
-  EXPECT_EQ(r.value->signals, (std::set<int>{SIGTERM, SIGHUP}));
-  auto more = parse_exit_status_list("3", *r.value);
-  ASSERT_TRUE(more.ok());
-  EXPECT_EQ(more.value->codes, (std::set<int>{0, 1, 3, 255}));
-  auto reset = parse_exit_status_list("", *more.value);
-  ASSERT_TRUE(reset.ok());
-  EXPECT_TRUE(reset.value->empty());
-  EXPECT_FALSE(parse_exit_status_list("256", {}).ok());
-  EXPECT_FALSE(parse_exit_status_list("SIGNOPE", {}).ok());
-  EXPECT_FALSE(parse_exit_status_list("1x", {}).ok());
+  auto r = parse_exit_status_list("0 1 SIGTERM 255 HUP DATAERR CANTCREAT", {});
+  EXPECT_TRUE(r.invalid.empty());
+  EXPECT_EQ(r.set.codes, (std::set<int>{0, 1, 65, 73, 255}));
+  EXPECT_EQ(r.set.signals, (std::set<int>{SIGTERM, SIGHUP}));
+  auto more = parse_exit_status_list("3", r.set);
+  EXPECT_EQ(more.set.codes, (std::set<int>{0, 1, 3, 65, 73, 255}));
+  auto reset = parse_exit_status_list("", more.set);
+  EXPECT_TRUE(reset.set.empty());
+  // systemd drops each invalid word on its own and keeps the rest.
+  auto mixed = parse_exit_status_list("0 300 SIGBOGUS TERM 5 bogus", {});
+  EXPECT_EQ(mixed.set.codes, (std::set<int>{0, 5}));
+  EXPECT_EQ(mixed.set.signals, (std::set<int>{SIGTERM}));
+  EXPECT_EQ(mixed.invalid, (std::vector<std::string>{"300", "SIGBOGUS", "bogus"}));
+}
+
+TEST(UserOrGroupName, RelaxedAsSystemd252) {
+  for (auto ok : {"nobody", "a b", "a@b", "+x", "-x", "a,b", "1234", "0", "4294967294", "domain\\user"})
+    EXPECT_TRUE(is_valid_user_or_group_name(ok)) << ok;
+  for (auto bad : {"", "bad:name", "a/b", ".", "..", "-1", "65535", "4294967295", "99999999999", " x", "x ", "a\tb",
+                   "\xff"})
+    EXPECT_FALSE(is_valid_user_or_group_name(bad)) << bad;
 }
 
 TEST(ParseResourceLimit, CountsBytesAndInfinity) {
