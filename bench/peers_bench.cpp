@@ -32,8 +32,13 @@
 //
 // Each supervisor runs with its defaults except what the harness needs:
 // restart at once (vermiliond RestartSec=0 and StartLimitIntervalSec=0,
-// supervisord startsecs=0), supervisord's output capture off (its default
-// writes a log file per program), s6-svscan -c large enough for N. s6 and
+// supervisord startsecs=0), s6-svscan -c large enough for N, and no
+// supervisor capturing the services' output, as s6 and runit do not without
+// a logger service: supervisord *_logfile=NONE (its default writes a file
+// per program), vermiliond StandardOutput=null (its default, the journal,
+// holds a pipe per service: two more fds each, and at 10 000 services more
+// fds than a hard RLIMIT_NOFILE of 20 000 allows, which vermiliond can raise
+// only with CAP_SYS_RESOURCE). s6 and
 // runit run ./run, a symlink to the service program (no shell); the file's
 // path reaches it through the environment.
 //
@@ -334,7 +339,8 @@ class Run {
         for (int i = 0; i < n_; ++i)
           dir_.write("units/" + name(i) + ".service",
                      "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=" + service_ + " " + count_.path() +
-                         "\nRestart=always\nRestartSec=0\n[Install]\nWantedBy=multi-user.target\n");
+                         "\nRestart=always\nRestartSec=0\nStandardOutput=null\nStandardError=null\n"
+                         "[Install]\nWantedBy=multi-user.target\n");
         if (n_ == 0) mkdir(dir_.file("units").c_str(), 0755);
         return true;
       case Kind::s6:

@@ -236,8 +236,10 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   if (options_.reaper) options_.reaper->forked(pid);
   if (scope) scope->on_spawned(pid);
   out.pid = pid;
-  // Only fails on kernels without pidfds; signals then fall back to the PID.
-  out.pidfd = unique_fd(pidfd_open(pid, 0));
+  // No pidfd: the PID of a child we have not reaped cannot be reused, and
+  // the same event that reaps it tells the service (system_ops.h). Each fd
+  // vermiliond holds is copied by every later fork and closed again in the
+  // child, so one per service would make each spawn cost O(services).
   return 0;
 }
 

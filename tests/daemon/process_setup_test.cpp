@@ -5,6 +5,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 namespace vermilion {
@@ -31,6 +33,16 @@ void set_up_and_check() {
   if (options.reap != ReapScope::every_child || !options.handle_signals) _exit(6);
   rlimit nofile{};
   if (getrlimit(RLIMIT_NOFILE, &nofile) < 0 || nofile.rlim_cur != nofile.rlim_max) _exit(7);
+  // Root may raise the hard limit: to systemd's 524288, or fs.nr_open.
+  if (geteuid() == 0) {
+    unsigned long long nr_open = 0;
+    if (FILE* f = fopen("/proc/sys/fs/nr_open", "r")) {
+      if (fscanf(f, "%llu", &nr_open) != 1) nr_open = 0;
+      fclose(f);
+    }
+    rlim_t expected = nr_open > 0 && nr_open < 524288 ? nr_open : 524288;
+    if (nofile.rlim_max < expected) _exit(8);
+  }
   _exit(0);
 }
 
