@@ -128,6 +128,17 @@ void CgroupScope::on_spawned(pid_t pid) {
   else
     (void)write_text_file(directory_ + "/cgroup.procs", text);
   procs_fd_.reset();
+  directory_fd_.reset();
+}
+
+int CgroupScope::clone_into_fd() const {
+  if (!directory_fd_) directory_fd_.reset(open(directory_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  return directory_fd_.get();
+}
+
+void CgroupScope::on_spawned_inside(pid_t) {
+  procs_fd_.reset();
+  directory_fd_.reset();
 }
 
 }  // namespace vermilion

@@ -38,6 +38,9 @@ class CgroupScope final : public LinuxProcessScope {
   // the child in by path.
   [[nodiscard]] int join_fd() const override;
   void on_spawned(pid_t pid) override;
+  // The directory, open only from here until on_spawned_inside().
+  [[nodiscard]] int clone_into_fd() const override;
+  void on_spawned_inside(pid_t pid) override;
 
   [[nodiscard]] const std::string& directory() const { return directory_; }
 
@@ -51,6 +54,7 @@ class CgroupScope final : public LinuxProcessScope {
   std::string directory_;
   std::string cgroup_path_;
   mutable unique_fd procs_fd_;
+  mutable unique_fd directory_fd_;
   std::shared_ptr<ScopeOwners> owners_;
 };
 
