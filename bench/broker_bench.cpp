@@ -8,6 +8,10 @@
 //      its sd-event loop), and a child service (tests/helpers/
 //      link_bench_client.c) holding a service capability, calling
 //      ServiceCapability.Status on its private link with sd-bus;
+//  (a') sd-bus p2p: the same Status call, made by the same client code, to
+//      a process that exports it with sd-bus peer-to-peer on a socketpair,
+//      as the private link is: sd-bus's own floor on that link, so that
+//      (b) - (a') is what the broker adds;
 //  (c) dbus-daemon: the same Status call, made by the same client code, to
 //      a process that exports it with sd-bus on a private dbus-daemon;
 //  (d) org.vermilion1: the real vermiliond (1000 services loaded) and the
@@ -17,6 +21,12 @@
 //      reading all 1000 rows.
 // Clients time every call themselves (CLOCK_MONOTONIC), one call at a time;
 // the table shows median and p95.
+//
+// A second table times the capability table itself (daemon/broker/
+// capability_table.h), in this process: revoking a derivation tree of
+// 10 000 capabilities, and one Derive and one Grant by a holder that holds
+// 10 and one that holds 10 000 (each the median of many, the table put back
+// as it was after each).
 //
 // Every process involved is pinned to one CPU (this process sets its
 // affinity first; forked children, the supervisor's services and
@@ -29,6 +39,7 @@
 // in tests). Runs as root (the supervisor uses system scope); skips
 // otherwise. Every wait has a deadline; every process and directory it makes
 // is gone when it returns.
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -45,6 +56,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/capability_table.h"
 #include "bridge_fixture.h"
 #include "private_bus.h"
 #include "subprocess.h"
@@ -152,6 +164,165 @@ std::optional<Stats> raw_round_trip() {
   auto p95 = static_cast<std::size_t>(0.95 * static_cast<double>(samples.size() - 1) + 0.5);
   return Stats{static_cast<double>(samples[samples.size() / 2]) / 1000.0,
                static_cast<double>(samples[p95]) / 1000.0, static_cast<double>(samples[0]) / 1000.0};
+}
+
+// ---------------------------------------------------------------------------
+// (a') sd-bus peer-to-peer on a socketpair: the helper serves Status on one
+// end, the same client calls it on the other.
+
+// Forks and execs argv with `fd` as fd 3 (and nothing else beyond stdio),
+// stdout into `out` when given. Returns the pid or -1.
+pid_t spawn_with_fd(const std::vector<std::string>& args, int fd, int out, bool broker_fd_env) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  // dup2 onto itself keeps O_CLOEXEC: clear it then.
+  if (fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(fd, 3) != 3) _exit(127);
+  if (out >= 0 && dup2(out, STDOUT_FILENO) != STDOUT_FILENO) _exit(127);
+  close_range(4, ~0U, 0);
+  if (broker_fd_env) setenv("VERMILION_BROKER_FD", "3", 1);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execv(argv[0], argv.data());
+  _exit(127);
+}
+
+std::optional<Stats> p2p_round_trip(std::string& error) {
+  int sv[2], out[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(out, O_CLOEXEC) < 0) {
+    error = "socketpair";
+    return std::nullopt;
+  }
+  pid_t server = spawn_with_fd({kHelper, "serve-p2p", "3"}, sv[1], -1, false);
+  pid_t client = spawn_with_fd({kHelper, std::to_string(kCalls), std::to_string(kWarmup)}, sv[0], out[1], true);
+  close(sv[0]);
+  close(sv[1]);
+  close(out[1]);
+  std::string output;
+  char buf[4096];
+  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    output.append(buf, static_cast<std::size_t>(n));
+  }
+  close(out[0]);
+  int status = 0;
+  if (client > 0) waitpid(client, &status, 0);
+  if (server > 0) waitpid(server, nullptr, 0);  // ends at the client's EOF
+  std::optional<Stats> stats = parse_rtt(output);
+  if (client <= 0 || server <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !stats)
+    error = "the p2p client: " + output;
+  return stats;
+}
+
+// ---------------------------------------------------------------------------
+// The capability table: revoke, derive and grant at scale.
+
+std::uint64_t thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+struct TableFigures {
+  double revoke_10000_ms = 0;
+  double revoke_10000_cpu_ms = 0;  // this thread's CPU time: what the load of the machine leaves out
+  double derive_us[2] = {0, 0};  // holding 10, 10 000
+  double grant_us[2] = {0, 0};
+};
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+std::optional<TableFigures> table_figures(std::string& error) {
+  constexpr int kTree = 10000;
+  constexpr int kOps = 2001;
+  TableFigures f;
+  // Revoke: a tree of kTree capabilities below one root, each derived from
+  // an earlier one (a bushy tree several levels deep), spread over holders
+  // by grants, as delegation makes them. Median of 5 builds.
+  {
+    std::vector<double> samples, cpu_samples;
+    for (int round = 0; round < 5; ++round) {
+      CapabilityTable table(kTree + 16);
+      SlotResult root = table.install_root("a.service", CapabilityKind::service, "web.service",
+                                           rights::status | rights::start | rights::stop, 0, "bench");
+      if (!root.slot) {
+        error = "install_root";
+        return std::nullopt;
+      }
+      std::vector<Slot> slots{*root.slot};
+      for (int i = 0; i < kTree; ++i) {
+        Slot from = slots[static_cast<std::size_t>(i) / 3];  // three children each
+        SlotResult r = table.derive("a.service", from, rights::status);
+        if (!r.slot) {
+          error = std::string("derive: ") + to_string(r.error);
+          return std::nullopt;
+        }
+        slots.push_back(*r.slot);
+      }
+      auto c0 = thread_cpu_ns();
+      auto t0 = now_ns();
+      std::vector<RevokedCap> gone = table.revoke("a.service", *root.slot);
+      auto t1 = now_ns();
+      cpu_samples.push_back(static_cast<double>(thread_cpu_ns() - c0) / 1e6);
+      if (gone.size() != static_cast<std::size_t>(kTree)) {
+        error = "revoke removed " + std::to_string(gone.size());
+        return std::nullopt;
+      }
+      samples.push_back(static_cast<double>(t1 - t0) / 1e6);
+    }
+    f.revoke_10000_ms = median_of(samples);
+    f.revoke_10000_cpu_ms = median_of(cpu_samples);
+  }
+  // Derive and Grant by a holder that holds `held`: each timed alone, then
+  // undone (drop) so the holder keeps its size.
+  int index = 0;
+  for (int held : {10, 10000}) {
+    CapabilityTable table(20000);
+    SlotResult cap = table.install_root("a.service", CapabilityKind::service, "web.service", rights::status, 0,
+                                        "bench");
+    SlotResult endpoint = table.install_root("a.service", CapabilityKind::endpoint, "b.service",
+                                             rights::connect | rights::grant, 0, "bench");
+    // The receiver holds as many, so both ends of a grant are at that size.
+    SlotResult theirs = table.install_root("b.service", CapabilityKind::service, "db.service", rights::status, 0,
+                                           "bench");
+    if (!cap.slot || !endpoint.slot || !theirs.slot) {
+      error = "install_root";
+      return std::nullopt;
+    }
+    for (int i = 2; i < held; ++i) {
+      if (!table.derive("a.service", *cap.slot, rights::status).slot ||
+          !table.derive("b.service", *theirs.slot, rights::status).slot) {
+        error = "filling the holders";
+        return std::nullopt;
+      }
+    }
+    std::vector<double> derive, grant;
+    for (int i = 0; i < kOps; ++i) {
+      auto t0 = now_ns();
+      SlotResult d = table.derive("a.service", *cap.slot, rights::status);
+      auto t1 = now_ns();
+      CapabilityTable::GrantResult g = table.grant("a.service", *endpoint.slot, *cap.slot, rights::status);
+      auto t2 = now_ns();
+      if (!d.slot || !g.receiver) {
+        error = "derive or grant failed";
+        return std::nullopt;
+      }
+      derive.push_back(static_cast<double>(t1 - t0) / 1e3);
+      grant.push_back(static_cast<double>(t2 - t1) / 1e3);
+      if (table.drop("a.service", *d.slot) != CapError::ok || table.drop(*g.receiver, g.receiver_slot) != CapError::ok) {
+        error = "drop failed";
+        return std::nullopt;
+      }
+    }
+    f.derive_us[index] = median_of(derive);
+    f.grant_us[index] = median_of(grant);
+    ++index;
+  }
+  return f;
 }
 
 // ---------------------------------------------------------------------------
@@ -300,26 +471,42 @@ int run() {
   std::string error;
   std::optional<Stats> raw = raw_round_trip();
   if (!raw) return fail("raw socketpair round trip failed");
+  std::optional<Stats> p2p = p2p_round_trip(error);
+  if (!p2p) return fail("sd-bus p2p round trip failed: " + error);
   std::optional<Stats> bus = bus_round_trip(error);
   if (!bus) return fail("dbus-daemon round trip failed: " + error);
   std::optional<Stats> broker = broker_round_trip(error);
   if (!broker) return fail("broker round trip failed: " + error);
   std::optional<BridgeStats> bridge = bridge_round_trips(error);
   if (!bridge) return fail("org.vermilion1 round trips failed: " + error);
+  std::optional<TableFigures> table = table_figures(error);
+  if (!table) return fail("capability table: " + error);
 
   utsname host{};
   uname(&host);
   std::printf("broker_bench: %s %s, %ld CPUs online; every process pinned to CPU %d; %ld calls each after %ld "
               "warm-up calls, one at a time\n",
               host.sysname, host.release, sysconf(_SC_NPROCESSORS_ONLN), cpu, kCalls, kWarmup);
-  std::printf("Goal (issue): broker <= 1.5x raw. One machine, one run; nothing here is asserted.\n\n");
+  std::printf("Goal (issue): broker <= 1.5x raw; sd-bus p2p alone is its floor on this link. One machine, one "
+              "run; nothing here is asserted.\n\n");
   print_table({{"raw socketpair ping-pong, " + std::to_string(kMessageBytes) + " B each way", *raw},
+               {"sd-bus p2p: the same Status from a bare sd-bus server, socketpair", *p2p},
                {"broker: ServiceCapability.Status on the private link (sd-bus p2p)", *broker},
                {"dbus-daemon: the same Status via a private bus (sd-bus both ends)", *bus},
                {"org.vermilion1: Get(ActiveState) via dbus-daemon and the bridge", bridge->get},
                {"org.vermilion1: ListServices, " + std::to_string(kBridgeServices) + " services (" +
                     std::to_string(kListCalls) + " calls)",
                 bridge->list}});
+  std::printf("\nbroker's own share of a Status round trip (broker - sd-bus p2p): %.2f us median\n",
+              broker->median_us - p2p->median_us);
+  std::printf("\ncapability table (in this process)                         | median\n");
+  std::printf("-----------------------------------------------------------+-----------\n");
+  std::printf("revoke a derivation tree of 10000 capabilities (goal 10 ms) | %7.3f ms\n", table->revoke_10000_ms);
+  std::printf("  the same, CPU time of this thread                         | %7.3f ms\n", table->revoke_10000_cpu_ms);
+  std::printf("derive, holder holding 10                                   | %7.3f us\n", table->derive_us[0]);
+  std::printf("derive, holder holding 10000                                | %7.3f us\n", table->derive_us[1]);
+  std::printf("grant, both holders holding 10                              | %7.3f us\n", table->grant_us[0]);
+  std::printf("grant, both holders holding 10000                           | %7.3f us\n", table->grant_us[1]);
   return 0;
 }
 

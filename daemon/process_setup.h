@@ -12,9 +12,11 @@ namespace vermilion {
 // orphans of services are reparented to it, and their exit statuses come
 // with them) and blocks SIGCHLD, SIGTERM, SIGINT and SIGHUP in the calling
 // thread (the loop takes them through signalfd; call it before any thread
-// is started, so that threads inherit the mask), and raises its soft
-// RLIMIT_NOFILE to the hard limit, as systemd does (services get
-// FD_SETSIZE back, exec/exec_child.h). Then tells the options so:
+// is started, so that threads inherit the mask), and raises its
+// RLIMIT_NOFILE as systemd does: the hard limit to 524288 (or fs.nr_open if
+// lower) where the process may (CAP_SYS_RESOURCE), then the soft limit to
+// the hard one (services get FD_SETSIZE back, exec/exec_child.h). Then
+// tells the options so:
 // reap = every_child, handle_signals = true. Returns 0 or -errno; on
 // failure the options are unchanged.
 [[nodiscard]] int set_up_supervisor_process(SupervisorOptions& options);

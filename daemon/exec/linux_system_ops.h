@@ -1,10 +1,12 @@
 // The real SystemOps: fork/exec of service processes on Linux, pidfds for
-// signals, cgroup v2 or session-based process scopes, RuntimeDirectory=.
+// signals to adopted processes, cgroup v2 or session-based process scopes,
+// RuntimeDirectory=.
 //
 // Never reaps and never touches SIGCHLD: it tells the supervisor's
 // ChildReaper of every fork, and the reaper collects the child from the
-// event loop. That also makes fork + pidfd_open race-free: the child cannot
-// be reaped, and its PID reused, before the event loop runs again.
+// event loop. That also makes signals to a forked child by PID race-free:
+// the child cannot be reaped, and its PID reused, before the loop tells its
+// service.
 #pragma once
 
 #include <sys/types.h>

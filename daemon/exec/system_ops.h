@@ -44,9 +44,14 @@ struct SpawnRequest {
   std::string* failure = nullptr;
 };
 
+// A process a service watches. Signals go through its pidfd when it has one,
+// so a reused PID is never hit: processes we adopted (open_process()) have
+// one. A child we forked (spawn()) has none and needs none: its PID cannot
+// be reused before we reap it, and the event that reaps it is the one that
+// makes its service forget it.
 struct SpawnedProcess {
   pid_t pid = -1;
-  unique_fd pidfd;  // signals go through it, so a reused PID is never hit
+  unique_fd pidfd;
 };
 
 class SystemOps {

@@ -114,11 +114,31 @@ bool CgroupScope::contains(pid_t pid) {
 
 void CgroupScope::adopt(pid_t) {}
 
+int CgroupScope::join_fd() const {
+  if (!procs_fd_) procs_fd_.reset(open((directory_ + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+  return procs_fd_.get();
+}
+
 void CgroupScope::on_spawned(pid_t pid) {
   // The child writes itself in too; doing it here as well means the scope is
   // populated before the child has even been scheduled.
   std::string text = std::to_string(pid);
-  (void)!write(procs_fd_.get(), text.data(), text.size());
+  if (procs_fd_)
+    (void)!write(procs_fd_.get(), text.data(), text.size());
+  else
+    (void)write_text_file(directory_ + "/cgroup.procs", text);
+  procs_fd_.reset();
+  directory_fd_.reset();
+}
+
+int CgroupScope::clone_into_fd() const {
+  if (!directory_fd_) directory_fd_.reset(open(directory_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  return directory_fd_.get();
+}
+
+void CgroupScope::on_spawned_inside(pid_t) {
+  procs_fd_.reset();
+  directory_fd_.reset();
 }
 
 }  // namespace vermilion

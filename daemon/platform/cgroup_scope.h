@@ -32,8 +32,15 @@ class CgroupScope final : public LinuxProcessScope {
   // Membership is the cgroup's; a process outside it is not ours to kill.
   void adopt(pid_t pid) override;
 
-  [[nodiscard]] int join_fd() const override { return procs_fd_.get(); }
+  // cgroup.procs is open only from join_fd() until on_spawned(): a service
+  // that runs costs vermiliond no fd for its cgroup (10 000 services must
+  // fit the fd limit). -1 if it cannot be opened; on_spawned() then writes
+  // the child in by path.
+  [[nodiscard]] int join_fd() const override;
   void on_spawned(pid_t pid) override;
+  // The directory, open only from here until on_spawned_inside().
+  [[nodiscard]] int clone_into_fd() const override;
+  void on_spawned_inside(pid_t pid) override;
 
   [[nodiscard]] const std::string& directory() const { return directory_; }
 
@@ -46,7 +53,8 @@ class CgroupScope final : public LinuxProcessScope {
   std::string name_in_tree_;
   std::string directory_;
   std::string cgroup_path_;
-  unique_fd procs_fd_;
+  mutable unique_fd procs_fd_;
+  mutable unique_fd directory_fd_;
   std::shared_ptr<ScopeOwners> owners_;
 };
 

@@ -45,6 +45,13 @@ class LinuxProcessScope : public ProcessScope {
   // Called in the parent right after fork with the child's PID, before the
   // child may have run at all, so membership never depends on that race.
   virtual void on_spawned(pid_t pid) = 0;
+  // An fd (O_PATH directory, O_CLOEXEC) on the cgroup a child can be created
+  // in directly (clone3 CLONE_INTO_CGROUP), or -1 when the scope is not a
+  // cgroup. Moving a process into a cgroup afterwards (cgroup.procs) waits
+  // for an RCU grace period, milliseconds, on every spawn.
+  [[nodiscard]] virtual int clone_into_fd() const { return -1; }
+  // Instead of on_spawned(): the child was created inside the scope.
+  virtual void on_spawned_inside(pid_t pid) { on_spawned(pid); }
 };
 
 }  // namespace vermilion

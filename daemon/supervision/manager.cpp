@@ -38,6 +38,22 @@ namespace {
 bool is_down(ActiveState s) { return s == ActiveState::inactive || s == ActiveState::failed; }
 bool is_up(ActiveState s) { return s == ActiveState::active || s == ActiveState::reloading; }
 
+// Whether Service::on_scope_maybe_empty() may have something to do: the
+// service is on its stop path (it waits for its processes to be gone), or
+// runs with no main PID known (Type=forking without PIDFile=: it lives as
+// long as its scope). Wider than what the service checks, never narrower.
+// Whether any process of the unit writes to the output pipe vermiliond
+// reads (StandardOutput=/StandardError=journal, the default). Units whose
+// output goes elsewhere get no pipe: two fds fewer each.
+bool needs_log(const ServiceConfig& config) {
+  return config.standard_output.kind == OutputKind::journal || config.standard_error.kind == OutputKind::journal;
+}
+
+bool watches_scope(const Service& s) {
+  if (s.active_state() == ActiveState::deactivating) return true;
+  return s.sub_state() == SubState::running && s.main_pid() <= 0;
+}
+
 // Whether a unit a job needs (`asked`, found as `service` or not at all) is
 // loaded; if not, the refusal naming it.
 EnqueueResult check_loaded(const Service* service, const std::string& asked) {
@@ -79,7 +95,7 @@ Manager::Unit& Manager::add_unit(ServiceConfig config) {
   for (const auto& alias : config.aliases)
     if (alias != name) aliases_[alias] = name;
   auto unit = std::make_unique<Unit>();
-  int log_fd = log_fd_for_ ? log_fd_for_(name) : -1;
+  int log_fd = log_fd_for_ && needs_log(config) ? log_fd_for_(name) : -1;
   unit->service = std::make_unique<Service>(
       std::make_shared<const ServiceConfig>(std::move(config)),
       ServiceEnvironment{ops_, *port_, *this, options_.notify_socket, options_.user_manager,
@@ -111,6 +127,8 @@ void Manager::reload_units(Diagnostics& diags) {
       add_unit(std::move(config));
     } else {
       it->second->removed = false;
+      removed_.erase(config.name);
+      give_log_if_needed(*it->second->service, config);
       it->second->service->replace_config(std::make_shared<const ServiceConfig>(std::move(config)));
     }
   }
@@ -122,8 +140,10 @@ void Manager::reload_units(Diagnostics& diags) {
     ServiceConfig config = source_.load(name, quiet);
     if (config.load_state == LoadState::not_found) {
       unit->removed = true;
+      removed_.insert(name);
     } else {
       diags.append(quiet);
+      give_log_if_needed(*unit->service, config);
       unit->service->replace_config(std::make_shared<const ServiceConfig>(std::move(config)));
     }
   }
@@ -131,17 +151,29 @@ void Manager::reload_units(Diagnostics& diags) {
   rebuild_graph();
 }
 
+void Manager::give_log_if_needed(Service& service, const ServiceConfig& config) {
+  if (log_fd_for_ && service.log_fd() < 0 && needs_log(config)) service.set_log_fd(log_fd_for_(config.name));
+}
+
 void Manager::remove_vanished_units() {
   bool removed_any = false;
-  for (auto it = units_.begin(); it != units_.end();) {
+  for (auto name = removed_.begin(); name != removed_.end();) {
+    auto it = units_.find(*name);
+    if (it == units_.end() || !it->second->removed) {
+      name = removed_.erase(name);
+      continue;
+    }
     Unit& unit = *it->second;
-    if (unit.removed && !unit.job && is_down(unit.service->active_state())) {
+    if (!unit.job && is_down(unit.service->active_state())) {
       // Destroyed at the next drain: we may be inside one of its callbacks.
+      waiting_.erase(*name);
+      scope_watchers_.erase(*name);
       graveyard_.push_back(std::move(it->second));
-      it = units_.erase(it);
+      units_.erase(it);
+      name = removed_.erase(name);
       removed_any = true;
     } else {
-      ++it;
+      ++name;
     }
   }
   if (removed_any) {
@@ -194,9 +226,7 @@ const Service* Manager::owner_of(pid_t pid) const {
   return unit == units_.end() ? nullptr : unit->second->service.get();
 }
 
-bool Manager::has_jobs() const {
-  return std::any_of(units_.begin(), units_.end(), [](const auto& u) { return u.second->job.has_value(); });
-}
+bool Manager::has_jobs() const { return job_count_ > 0; }
 
 // ---- requests ----------------------------------------------------------------
 
@@ -283,6 +313,17 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
   return {};
 }
 
+void Manager::set_job(Unit& unit, Job job) {
+  if (!unit.job) ++job_count_;
+  unit.job = std::move(job);
+  if (!unit.job->running) waiting_.insert(unit.service->name());
+}
+
+void Manager::clear_job(Unit& unit) {
+  if (unit.job) --job_count_;
+  unit.job.reset();
+}
+
 void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
   if (unit.job) {
     Job& existing = *unit.job;
@@ -296,16 +337,16 @@ void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
     for (auto& w : existing.waiters)
       if (w) finished_callbacks_.push_back({std::move(w), JobResult::canceled});
     observer_.on_job_finished(unit.service->name(), existing.type, JobResult::canceled);
-    unit.job.reset();
+    clear_job(unit);
   }
-  unit.job = Job{type, false, false, {}};
+  set_job(unit, Job{type, false, false, {}});
   if (done) unit.job->waiters.push_back(std::move(done));
 }
 
 void Manager::finish_job(Unit& unit, JobResult result) {
   if (!unit.job) return;
   Job job = std::move(*unit.job);
-  unit.job.reset();
+  clear_job(unit);
   observer_.on_job_finished(unit.service->name(), job.type, result);
   for (auto& w : job.waiters)
     if (w) finished_callbacks_.push_back({std::move(w), result});
@@ -328,7 +369,7 @@ void Manager::fail_dependent_jobs(const std::string& failed_unit) {
       observer_.on_manager_message(Severity::error, "dependency failed for " + dependent + ": " +
                                                         current + " did not start");
       Job job = std::move(*d->job);
-      d->job.reset();
+      clear_job(*d);
       observer_.on_job_finished(dependent, job.type, JobResult::dependency);
       for (auto& w : job.waiters)
         if (w) finished_callbacks_.push_back({std::move(w), JobResult::dependency});
@@ -382,6 +423,7 @@ void Manager::run_job(Unit& unit) {
       } else {
         job.restart_stopped = true;
         job.running = false;
+        waiting_.insert(s.name());
       }
     }
     return;
@@ -409,7 +451,10 @@ void Manager::run_job(Unit& unit) {
     case StartOutcome::already_active:
       if (is_up(s.active_state())) finish_job(unit, JobResult::done);
       return;  // activating: wait for it
-    case StartOutcome::busy: job.running = false; return;
+    case StartOutcome::busy:
+      job.running = false;
+      waiting_.insert(s.name());
+      return;
     case StartOutcome::not_loaded: finish_job(unit, JobResult::failed); return;
     case StartOutcome::condition_failed: finish_job(unit, JobResult::skipped); return;
     case StartOutcome::start_limit_hit: finish_job(unit, JobResult::failed); return;
@@ -437,13 +482,26 @@ void Manager::stop_all(std::function<void()> done) {
 // ---- events -----------------------------------------------------------------
 
 void Manager::on_child_exited(pid_t pid, ExitInfo info) {
-  auto it = pid_owner_.find(pid);
-  if (it != pid_owner_.end()) {
+  Service* owner = nullptr;
+  if (auto it = pid_owner_.find(pid); it != pid_owner_.end()) {
     auto unit = units_.find(it->second);
-    if (unit != units_.end()) unit->second->service->on_process_exited(pid, info);
+    if (unit != units_.end()) owner = unit->second->service.get();
   }
-  // Whatever died, a stopping service may now be empty.
-  for (auto& [_, unit] : units_) unit->service->on_scope_maybe_empty();
+  if (owner) {
+    owner->on_process_exited(pid, info);
+    // A main or control process lives in its own service's scope (one
+    // cgroup, or its session): that is the one scope its exit can empty.
+    owner->on_scope_maybe_empty();
+  } else {
+    // Some other process (a daemon's child re-parented to us), of a
+    // service or of none: it can have emptied only a scope that is waited
+    // on. The names are copied: a check may change the set.
+    std::vector<std::string> watchers(scope_watchers_.begin(), scope_watchers_.end());
+    for (const auto& name : watchers) {
+      auto unit = units_.find(name);
+      if (unit != units_.end()) unit->second->service->on_scope_maybe_empty();
+    }
+  }
   process_queues();
 }
 
@@ -490,8 +548,16 @@ void Manager::warn_unknown_sender(pid_t sender) {
 
 // ---- ServiceListener ----------------------------------------------------------
 
+void Manager::update_scope_watch(Service& service) {
+  if (watches_scope(service))
+    scope_watchers_.insert(service.name());
+  else
+    scope_watchers_.erase(service.name());
+}
+
 void Manager::on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept {
   drop_if_out_of_memory("a state change", [&] {
+    update_scope_watch(service);
     // The snapshot now: by the time the queue is drained the service may have
     // moved on (a crash and its auto-restart are one event).
     transitions_.push_back({service.name(),
@@ -502,18 +568,23 @@ void Manager::on_state_changed(Service& service, ActiveState old_active, SubStat
 
 void Manager::on_properties_changed(Service& service) noexcept {
   drop_if_out_of_memory("a property change", [&] {
+    update_scope_watch(service);
     transitions_.push_back({service.name(), std::nullopt, status_of(service)});
   });
 }
 
 void Manager::on_pid_attached(Service& service, pid_t pid) noexcept {
-  drop_if_out_of_memory("a new process", [&] { pid_owner_[pid] = service.name(); });
+  drop_if_out_of_memory("a new process", [&] {
+    pid_owner_[pid] = service.name();
+    update_scope_watch(service);
+  });
 }
 
 void Manager::on_pid_detached(Service& service, pid_t pid) noexcept {
   drop_if_out_of_memory("a process exit", [&] {
     auto it = pid_owner_.find(pid);
     if (it != pid_owner_.end() && it->second == service.name()) pid_owner_.erase(it);
+    update_scope_watch(service);
   });
 }
 
@@ -546,6 +617,7 @@ void Manager::handle_transition(const Transition& transition) {
         } else {
           job.restart_stopped = true;
           job.running = false;
+          waiting_.insert(transition.unit);
         }
       }
     } else if (job.type == JobType::reload) {
@@ -600,12 +672,23 @@ void Manager::process_queues() {
       stop_units_bound_to_down_ones();
       progress = true;
     }
+    // Only units whose job waits: a drain costs what is queued, not the
+    // number of units (after each of N boot units' enqueue, and after every
+    // event). In name order, as before.
     std::vector<std::string> ready;
-    for (const auto& [name, unit] : units_)
-      if (unit->job && !unit->job->running && runnable(name, *unit)) ready.push_back(name);
+    for (auto name = waiting_.begin(); name != waiting_.end();) {
+      auto it = units_.find(*name);
+      if (it == units_.end() || !it->second->job || it->second->job->running) {
+        name = waiting_.erase(name);
+        continue;
+      }
+      if (runnable(*name, *it->second)) ready.push_back(*name);
+      ++name;
+    }
     for (const auto& name : ready) {
       auto it = units_.find(name);
       if (it == units_.end() || !it->second->job || it->second->job->running) continue;
+      waiting_.erase(name);
       run_job(*it->second);
       progress = true;
     }

@@ -146,8 +146,18 @@ class Manager final : private ServiceListener {
 
   Unit* resolve(const std::string& name, bool load_if_missing);
   Unit& add_unit(ServiceConfig config);
+  // An output pipe for a unit that now writes to the journal and had none.
+  void give_log_if_needed(Service& service, const ServiceConfig& config);
   void rebuild_graph();
   [[nodiscard]] std::string canonical(const std::string& name) const;
+
+  // Every job is set and cleared through these two, which keep the counts
+  // process_queues() relies on (waiting_, job_count_).
+  void set_job(Unit& unit, Job job);
+  void clear_job(Unit& unit);
+  // Keeps scope_watchers_ in step with the service's state. May throw
+  // std::bad_alloc: the listener calls it inside their out-of-memory guard.
+  void update_scope_watch(Service& service);
 
   void add_job(Unit& unit, JobType type, JobCallback done);
   void finish_job(Unit& unit, JobResult result);
@@ -177,6 +187,17 @@ class Manager final : private ServiceListener {
   std::deque<std::pair<JobCallback, JobResult>> finished_callbacks_;
   std::function<void()> all_stopped_;
   bool draining_ = false;
+  // What each event looks at, so that its cost never grows with the number
+  // of units (issue 10): the units whose job waits to run (a superset:
+  // process_queues() drops the ones whose job ran or ended), how many jobs
+  // there are, the units gone from disk, and the services that wait for
+  // their scope to empty (deactivating, or running without a known main
+  // PID), which are all an exit of no service's main or control process
+  // can concern.
+  std::set<std::string> waiting_;
+  std::size_t job_count_ = 0;
+  std::set<std::string> removed_;
+  std::set<std::string> scope_watchers_;
 };
 
 }  // namespace vermilion

@@ -114,6 +114,10 @@ class Service {
 
   // A new configuration (reload of units). Takes effect at the next start.
   void replace_config(std::shared_ptr<const ServiceConfig> config);
+  // The output pipe, for a service that had none (its output went nowhere
+  // the journal reads until a reload said otherwise). Used from the next spawn.
+  void set_log_fd(int fd) { log_fd_ = fd; }
+  [[nodiscard]] int log_fd() const { return log_fd_; }
 
   [[nodiscard]] const std::string& name() const { return config_->name; }
   [[nodiscard]] const ServiceConfig& config() const { return *config_; }

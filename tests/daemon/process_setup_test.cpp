@@ -5,6 +5,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 namespace vermilion {
@@ -18,6 +20,12 @@ void set_up_and_check() {
   getrlimit(RLIMIT_NOFILE, &lowered);
   lowered.rlim_cur = lowered.rlim_max > 64 ? 64 : lowered.rlim_max;  // as a shell may start us
   setrlimit(RLIMIT_NOFILE, &lowered);
+  // Whether this process may raise its hard limit (CAP_SYS_RESOURCE; root
+  // in a container may lack it): tried, then put back.
+  const rlimit before = lowered;
+  rlimit probe{before.rlim_max + 1, before.rlim_max + 1};
+  const bool may_raise = setrlimit(RLIMIT_NOFILE, &probe) == 0;
+  setrlimit(RLIMIT_NOFILE, &before);
   SupervisorOptions options;
   if (options.reap != ReapScope::forked_children || options.handle_signals) _exit(1);
   if (set_up_supervisor_process(options) != 0) _exit(2);
@@ -31,6 +39,16 @@ void set_up_and_check() {
   if (options.reap != ReapScope::every_child || !options.handle_signals) _exit(6);
   rlimit nofile{};
   if (getrlimit(RLIMIT_NOFILE, &nofile) < 0 || nofile.rlim_cur != nofile.rlim_max) _exit(7);
+  // Whoever may raise the hard limit gets systemd's 524288 (or fs.nr_open).
+  if (may_raise) {
+    unsigned long long nr_open = 0;
+    if (FILE* f = fopen("/proc/sys/fs/nr_open", "r")) {
+      if (fscanf(f, "%llu", &nr_open) != 1) nr_open = 0;
+      fclose(f);
+    }
+    rlim_t expected = nr_open > 0 && nr_open < 524288 ? nr_open : 524288;
+    if (nofile.rlim_max < expected) _exit(8);
+  }
   _exit(0);
 }
 

@@ -19,7 +19,11 @@
  *   link_bench_client serve ADDRESS DESTINATION
  *       the other end of that: connects to the bus at ADDRESS, owns
  *       DESTINATION, exports Status there (a fixed answer the size of the
- *       broker's), prints "ready", and serves until the bus goes away.
+ *       broker's), prints "ready", and serves until the bus goes away;
+ *   link_bench_client serve-p2p FD
+ *       the same Status, served with sd-bus peer-to-peer (anonymous, as
+ *       vermiliond's link server) on the socket FD until it closes: the
+ *       floor of a round trip on the private link without the broker.
  * Errors print "error WHAT MESSAGE" and exit 1.
  */
 #include <errno.h>
@@ -132,9 +136,36 @@ static int serve(const char *address, const char *name) {
   return 0;
 }
 
+static int serve_p2p(int fd) {
+  sd_bus *bus = NULL;
+  sd_id128_t id;
+  int r = sd_id128_randomize(&id);
+  if (r >= 0) r = sd_bus_new(&bus);
+  if (r >= 0) r = sd_bus_set_fd(bus, fd, fd);
+  if (r >= 0) r = sd_bus_set_server(bus, 1, id);
+  if (r >= 0) r = sd_bus_set_anonymous(bus, 1);
+  if (r >= 0) r = sd_bus_start(bus);
+  if (r >= 0)
+    r = sd_bus_add_object_vtable(bus, NULL, "/org/vermilion1/link/cap/1", "org.vermilion1.ServiceCapability",
+                                 status_vtable, NULL);
+  if (r < 0) {
+    printf("error serve-p2p %s\n", strerror(-r));
+    return 1;
+  }
+  for (;;) {
+    r = sd_bus_process(bus, NULL);
+    if (r < 0) break;
+    if (r > 0) continue;
+    if (sd_bus_wait(bus, UINT64_MAX) < 0) break;
+  }
+  sd_bus_unref(bus);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc == 4 && strcmp(argv[1], "serve") == 0) return serve(argv[2], argv[3]);
+  if (argc == 3 && strcmp(argv[1], "serve-p2p") == 0) return serve_p2p(atoi(argv[2]));
   int (*call)(sd_bus *, const char *) = status_call;
   long n = 0, warmup = 0;
   const char *address = NULL, *destination = NULL;

@@ -118,7 +118,10 @@ class FakeSystemOps : public SystemOps {
       ops_.signals.push_back({name_, 0, sig});
       return static_cast<int>(members().size());
     }
-    [[nodiscard]] bool empty() override { return members().empty(); }
+    [[nodiscard]] bool empty() override {
+      ++ops_.empty_calls;
+      return members().empty();
+    }
     [[nodiscard]] bool contains(pid_t pid) override {
       ++ops_.contains_calls;
       return members().count(pid) > 0;
@@ -202,6 +205,7 @@ class FakeSystemOps : public SystemOps {
 
   std::map<pid_t, std::string> live;  // pid -> service
   int contains_calls = 0;     // ProcessScope::contains(), any scope
+  int empty_calls = 0;        // ProcessScope::empty(), any scope
   int scope_owner_calls = 0;  // SystemOps::scope_owner()
   std::set<pid_t> own_children;       // adopted processes that are our children anyway
   std::map<pid_t, int> pidfds;        // opened by open_process

@@ -1,5 +1,6 @@
 #include "platform/cgroup_scope.h"
 
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -97,6 +98,34 @@ TEST_F(CgroupScopeTest, ChildCgroupIsRemovedWithTheScopeAndSubtreeWithTheOps) {
   EXPECT_FALSE(is_directory(directory));
   ops_.reset();
   EXPECT_FALSE(is_directory(subtree));
+}
+
+// The child is created in its cgroup (clone3 CLONE_INTO_CGROUP where the
+// kernel has it), and once it runs the scope holds no fd on the cgroup: an
+// fd per service would be copied by every later fork (issue 10).
+TEST_F(CgroupScopeTest, HoldsNoFdOnceItsChildIsSpawned) {
+  unique_fd inotify(inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+  ASSERT_TRUE(inotify.valid());
+  ASSERT_GE(inotify_add_watch(inotify.get(), (scope_->directory() + "/cgroup.events").c_str(), IN_MODIFY), 0);
+  SpawnedTree tree = spawn_tree(*ops_, *scope_, false);
+  ASSERT_EQ(tree.pids.size(), 4u);
+  for (pid_t pid : tree.pids) EXPECT_TRUE(scope_->contains(pid)) << pid;
+  const std::string directory = scope_->directory();
+  DIR* fds = opendir("/proc/self/fd");
+  ASSERT_NE(fds, nullptr);
+  while (dirent* entry = readdir(fds)) {
+    char target[4096];
+    std::string link = std::string("/proc/self/fd/") + entry->d_name;
+    ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+    if (n <= 0) continue;
+    EXPECT_NE(std::string(target, static_cast<std::size_t>(n)).rfind(directory, 0), 0u)
+        << "fd " << entry->d_name << " still on the cgroup";
+  }
+  closedir(fds);
+  EXPECT_GE(scope_->signal_all(SIGKILL), 4);
+  for (pid_t pid : tree.pids) EXPECT_TRUE(wait_exited(pid)) << pid;
+  EXPECT_TRUE(wait_empty(inotify.get()));
+  EXPECT_EQ(reap(tree.main).code, CLD_KILLED);
 }
 
 TEST_F(CgroupScopeTest, AdoptDoesNotWidenTheCgroup) {

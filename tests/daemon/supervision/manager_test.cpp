@@ -102,6 +102,44 @@ class ManagerTest : public ::testing::Test {
   std::unique_ptr<Manager> manager_;
 };
 
+// What one exit costs must not grow with the number of units (issue 10): a
+// main process's exit asks only its own service's scope whether it is empty.
+TEST_F(ManagerTest, AnExitAsksOnlyItsOwnServicesScope) {
+  constexpr int kUnits = 200;
+  for (int i = 0; i < kUnits; ++i) source_.add(make_config("s" + std::to_string(i) + ".service"));
+  for (int i = 0; i < kUnits; ++i) EXPECT_EQ(start("s" + std::to_string(i)), JobResult::done);
+  bool all_stopped = false;
+  manager().stop_all([&] { all_stopped = true; });
+  for (int i = 0; i < kUnits; ++i)
+    ASSERT_EQ(service("s" + std::to_string(i)).sub_state(), SubState::stop_sigterm);
+  ops_.empty_calls = 0;
+  for (int i = 0; i < kUnits; ++i) exit_main("s" + std::to_string(i), CLD_KILLED, SIGTERM);
+  EXPECT_TRUE(all_stopped);
+  EXPECT_FALSE(manager().has_jobs());
+  EXPECT_LE(ops_.empty_calls, 3 * kUnits) << "scopes asked per exit grow with the number of units";
+}
+
+// A process that is no main or control process (a daemon's child, reparented
+// to vermiliond) can empty the scope of a service that waits for it.
+TEST_F(ManagerTest, AnExitOfAnotherProcessEndsTheStopThatWaitedForIt) {
+  source_.add(make_config("a.service"));
+  source_.add(make_config("b.service"));
+  EXPECT_EQ(start("a"), JobResult::done);
+  EXPECT_EQ(start("b"), JobResult::done);
+  constexpr pid_t kLeftover = 90001;
+  ops_.live[kLeftover] = "a.service";
+  std::optional<JobResult> stopped;
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "a", [&](JobResult r) { stopped = r; }).queued());
+  exit_main("a.service", CLD_KILLED, SIGTERM);
+  EXPECT_EQ(service("a").sub_state(), SubState::stop_sigterm) << "a process of a is left";
+  EXPECT_FALSE(stopped);
+  ops_.live.erase(kLeftover);
+  manager().on_child_exited(kLeftover, {CLD_KILLED, SIGTERM});
+  EXPECT_EQ(service("a").active_state(), ActiveState::inactive);
+  EXPECT_EQ(stopped, JobResult::done);
+  EXPECT_EQ(service("b").sub_state(), SubState::running);
+}
+
 TEST_F(ManagerTest, StartsRequirementsFirstWhenOrdered) {
   source_.add(make_config("db.service", ServiceType::notify));
   ServiceConfig& web = source_.add(make_config("web.service"));
