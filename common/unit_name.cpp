@@ -74,6 +74,33 @@ std::optional<std::string> template_of(std::string_view name) {
   return parts->prefix + "@" + std::string(kServiceSuffix);
 }
 
+std::optional<std::string> bus_label_unescape(std::string_view label) {
+  if (label == "_") return std::string();
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(label.size());
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    auto u = static_cast<unsigned char>(label[i]);
+    if (label[i] == '_') {
+      if (i + 2 >= label.size()) return std::nullopt;
+      int high = hex(label[i + 1]), low = hex(label[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    } else if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')) {
+      out += label[i];
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 std::string bus_label_escape(std::string_view s) {
   if (s.empty()) return "_";
   static constexpr char kHex[] = "0123456789abcdef";

@@ -43,6 +43,10 @@ struct UnitNameParts {
 // systemd's bus_label_escape: [A-Za-z0-9] stay, every other byte becomes
 // _XX (lower-case hex); the empty string becomes "_".
 [[nodiscard]] std::string bus_label_escape(std::string_view s);
+// Its inverse, systemd's bus_label_unescape: "_" is "", "_XX" (hex, either
+// case) the byte XX, anything else itself. A '_' without two hex digits
+// after it, or an unescaped byte other than [A-Za-z0-9], is nullopt.
+[[nodiscard]] std::optional<std::string> bus_label_unescape(std::string_view label);
 
 // systemd's unit_name_unescape (used by %I %J %P %f): "\xNN" becomes the
 // byte and "-" becomes "/". nullopt when a backslash starts anything but

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "process_setup.h"
+#include "sd_booted_claim.h"
 #include "supervisor.h"
 #include "units/unit_loader.h"
 
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> verify_files;
   bool no_boot = false;
   bool no_bridge = false;
+  bool systemd_compat = false;
   std::string bridge_path;
   std::size_t log_buffer = options.log_buffer_bytes;
 
@@ -91,6 +93,10 @@ int main(int argc, char** argv) {
                  "The vermilion-bridge executable (default: beside vermiliond, else "
                  VERMILION_BRIDGE_INSTALL_PATH ")")
       ->excludes(no_bridge_flag);
+  app.add_flag("--systemd-compat", systemd_compat,
+               "The bridge also serves org.freedesktop.systemd1 (systemctl, Cockpit); --system: creates "
+               "/run/systemd/system unless systemd runs")
+      ->excludes(no_bridge_flag);
   app.add_option("--verify", verify_files, "Check unit files, print problems with file:line, start nothing")
       ->check(CLI::ExistingFile);
 
@@ -117,14 +123,37 @@ int main(int argc, char** argv) {
                                    bridge_environment(options.scope, options.environment)};
   }
 
+  // systemctl asks sd_booted() before it talks to the system's manager at
+  // all: in system scope the compatibility face needs /run/systemd/system,
+  // and must not be offered where systemd itself runs (sd_booted_claim.h).
+  SdBootedPaths booted_paths;
+  SdBootedClaim booted;
+  if (systemd_compat && options.scope == RuntimeScope::system) {
+    std::string runtime_dir = options.runtime_dir.empty() ? "/run/vermilion" : options.runtime_dir;
+    std::error_code ignored;
+    std::filesystem::create_directories(runtime_dir, ignored);
+    booted_paths.marker = runtime_dir + "/systemd-compat";
+    booted = claim_sd_booted(booted_paths);
+    std::fprintf(stderr, "vermiliond: %s\n", booted.message.c_str());
+    systemd_compat = booted.ours();
+  }
+  if (options.bridge) options.bridge->systemd_compat = systemd_compat;
+  auto finish = [&](int status) {
+    if (std::string released = release_sd_booted(booted_paths, booted); !released.empty())
+      std::fprintf(stderr, "vermiliond: %s\n", released.c_str());
+    return status;
+  };
+
   std::unique_ptr<Supervisor> supervisor;
   if (int r = set_up_supervisor_process(options); r < 0) {
     std::fprintf(stderr, "vermiliond: cannot set up the process: %s\n", std::strerror(-r));
-    return 1;
+    return finish(1);
   }
   if (int r = Supervisor::create(std::move(options), supervisor); r < 0) {
     std::fprintf(stderr, "vermiliond: cannot start: %s\n", std::strerror(-r));
-    return 1;
+    return finish(1);
   }
-  return supervisor->run();
+  int status = supervisor->run();
+  supervisor.reset();
+  return finish(status);
 }

@@ -9,7 +9,7 @@ apt-get install -y -q --no-install-recommends \
   build-essential g++ cmake ninja-build pkg-config \
   libsystemd-dev libsdbus-c++-dev libsdbus-c++-bin libcli11-dev \
   googletest libgtest-dev libgmock-dev libglib2.0-dev libglib2.0-bin \
-  dbus dbus-daemon dbus-bin systemd procps util-linux adduser \
+  dbus dbus-daemon dbus-bin systemd procps util-linux adduser python3 \
   clang libclang-rt-14-dev
 
 # The D-Bus bridge's system account and group (what sysusers.d/vermilion.conf

@@ -134,7 +134,12 @@ std::string Bridge::resolve(std::string_view name) const {
 const HeldCapability& Bridge::authorize_service(const sdbus::Message* call, const std::string& service, Rights right,
                                                 const char* action) {
   if (!call) throw errors::access_denied("no caller");
-  Caller caller = callers_->of(*call);
+  return authorize_service_of(call->getSender(), service, right, action);
+}
+
+const HeldCapability& Bridge::authorize_service_of(const std::string& sender, const std::string& service,
+                                                   Rights right, const char* action) {
+  Caller caller = callers_->of(sender);
   if (!is_subset(right, authorizer_.service_rights(caller, service))) {
     throw errors::access_denied("uid " + std::to_string(caller.uid) + " may not " + action + " " + service +
                                 " (no [Bus] rule gives '" + rights_to_string(right) + "')");
@@ -148,7 +153,11 @@ const HeldCapability& Bridge::authorize_service(const sdbus::Message* call, cons
 
 const HeldCapability& Bridge::authorize_manager(const sdbus::Message* call, Rights right, const char* action) {
   if (!call) throw errors::access_denied("no caller");
-  Caller caller = callers_->of(*call);
+  return authorize_manager_of(call->getSender(), right, action);
+}
+
+const HeldCapability& Bridge::authorize_manager_of(const std::string& sender, Rights right, const char* action) {
+  Caller caller = callers_->of(sender);
   if (!is_subset(right, authorizer_.manager_rights(caller))) {
     throw errors::access_denied("uid " + std::to_string(caller.uid) + " may not " + action +
                                 " (no [Bus] rule gives ManagerRights '" + rights_to_string(right) + "')");
@@ -273,6 +282,7 @@ void Bridge::apply(const ServiceMirror::Delta& delta) {
     auto it = services_.find(changed.name);
     if (it != services_.end()) it->second->emitPropertiesChangedSignal(kServiceInterface, changed.properties);
   }
+  if (observer_) observer_->on_mirror_changed(delta);
 }
 
 void Bridge::refresh_table() {
@@ -285,6 +295,7 @@ void Bridge::refresh_table() {
                 if (read_service_table(message, table) < 0)
                   return log_line("vermiliond sent a malformed service table");
                 apply(mirror_.replace_all(std::move(table)));
+                if (observer_) observer_->on_reloaded();
               });
 }
 

@@ -31,6 +31,18 @@ namespace vermilion::bridge {
 class ManagerObject;
 class ServiceObject;
 
+// Told of every change the bridge applies to its mirror, after the
+// org.vermilion1 objects have signalled it: the org.freedesktop.systemd1
+// face (systemd1_server.h) follows the same table.
+class MirrorObserver {
+ public:
+  virtual ~MirrorObserver() = default;
+  virtual void on_mirror_changed(const ServiceMirror::Delta& delta) noexcept = 0;
+  // vermiliond reloaded units and policies, and the mirror holds the new
+  // table (its delta came just before).
+  virtual void on_reloaded() noexcept = 0;
+};
+
 inline constexpr const char* kBusName = "org.vermilion1";
 inline constexpr const char* kManagerPath = "/org/vermilion1";
 inline constexpr const char* kServiceInterface = "org.vermilion1.Service";
@@ -53,6 +65,16 @@ class Bridge final : private BrokerLinkListener {
   [[nodiscard]] sd_bus* link_bus() const { return link_->bus(); }
   [[nodiscard]] const ServiceMirror& mirror() const { return mirror_; }
   [[nodiscard]] const std::string& version() const { return version_; }
+  [[nodiscard]] BrokerLink& link() { return *link_; }
+  void set_observer(MirrorObserver* observer) { observer_ = observer; }
+
+  // For faces that are not sdbus-c++ objects (systemd1_server.h): the same
+  // checks as every org.vermilion1 call, for the caller with unique name
+  // `sender`. Each throws sdbus::Error (AccessDenied) as the ones below do.
+  [[nodiscard]] const HeldCapability& authorize_service_of(const std::string& sender, const std::string& service,
+                                                           Rights right, const char* action);
+  [[nodiscard]] const HeldCapability& authorize_manager_of(const std::string& sender, Rights right,
+                                                           const char* action);
 
   // What the bus objects forward to. `call` is the message being served;
   // each throws sdbus::Error for what it can tell at once and otherwise
@@ -104,6 +126,7 @@ class Bridge final : private BrokerLinkListener {
   std::unique_ptr<ManagerObject> manager_;
   std::map<std::string, std::unique_ptr<ServiceObject>, std::less<>> services_;
   bool serving_ = false;  // objects are public: changes are signalled
+  MirrorObserver* observer_ = nullptr;
 };
 
 }  // namespace vermilion::bridge

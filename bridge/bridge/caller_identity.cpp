@@ -13,8 +13,9 @@ namespace vermilion::bridge {
 CallerIdentity::CallerIdentity(sdbus::IConnection& bus)
     : bus_daemon_(sdbus::createProxy(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus")) {}
 
-Caller CallerIdentity::of(const sdbus::Message& message) {
-  std::string sender = message.getSender();
+Caller CallerIdentity::of(const sdbus::Message& message) { return of(message.getSender()); }
+
+Caller CallerIdentity::of(const std::string& sender) {
   if (auto it = cache_.find(sender); it != cache_.end()) return it->second;
   Caller caller;
   try {
@@ -34,7 +35,7 @@ Caller CallerIdentity::of(const sdbus::Message& message) {
                                 error.getMessage());
   }
   if (cache_.size() >= kMaxCached) cache_.clear();
-  cache_.emplace(std::move(sender), caller);
+  cache_.emplace(sender, caller);
   return caller;
 }
 

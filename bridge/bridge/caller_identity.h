@@ -32,6 +32,8 @@ class CallerIdentity {
   // Throws sdbus::Error (AccessDenied) when the bus cannot say who it is.
   // Blocks on one call to the bus daemon the first time a sender is seen.
   [[nodiscard]] Caller of(const sdbus::Message& message);
+  // The same for the sender's unique name (":1.42").
+  [[nodiscard]] Caller of(const std::string& sender);
   // How many senders are cached (at most kMaxCached).
   [[nodiscard]] std::size_t cached() const { return cache_.size(); }
 

@@ -37,7 +37,7 @@ int poll_timeout_ms(std::uint64_t deadline_usec) {
 
 }  // namespace
 
-int run_event_loop(sdbus::IConnection& bus, sd_bus* link, int signal_fd) {
+int run_event_loop(sdbus::IConnection& bus, sd_bus* link, sd_bus* compat, int signal_fd) {
   for (;;) {
     // Turns: at most kBatch messages from each connection per round, so a
     // busy bus (reads are open to everyone) cannot starve the link, whose
@@ -51,6 +51,15 @@ int run_event_loop(sdbus::IConnection& bus, sd_bus* link, int signal_fd) {
       return r;
     }
     more = more || done == kBatch;
+    if (compat) {
+      done = 0;
+      while (done < kBatch && (r = sd_bus_process(compat, nullptr)) > 0) ++done;
+      if (r < 0) {
+        std::fprintf(stderr, "the org.freedesktop.systemd1 bus connection closed: %s\n", std::strerror(-r));
+        return r;
+      }
+      more = more || done == kBatch;
+    }
     try {
       done = 0;
       while (done < kBatch && bus.processPendingRequest()) ++done;
@@ -68,13 +77,24 @@ int run_event_loop(sdbus::IConnection& bus, sd_bus* link, int signal_fd) {
       std::fprintf(stderr, "the link to vermiliond closed\n");
       return -ECONNRESET;
     }
-    struct pollfd fds[3] = {
+    std::uint64_t compat_deadline = UINT64_MAX;
+    int compat_events = 0;
+    if (compat) {
+      compat_events = sd_bus_get_events(compat);
+      if (compat_events < 0 || sd_bus_get_timeout(compat, &compat_deadline) < 0) {
+        std::fprintf(stderr, "the org.freedesktop.systemd1 bus connection closed\n");
+        return -ECONNRESET;
+      }
+    }
+    struct pollfd fds[4] = {
         {bus_poll.fd, bus_poll.events, 0},
         {sd_bus_get_fd(link), static_cast<short>(link_events), 0},
         {signal_fd, POLLIN, 0},
+        {compat ? sd_bus_get_fd(compat) : -1, static_cast<short>(compat_events), 0},
     };
-    int timeout = more ? 0 : poll_timeout_ms(std::min(bus_poll.timeout_usec, link_deadline));
-    if (poll(fds, 3, timeout) < 0 && errno != EINTR) return -errno;
+    int timeout =
+        more ? 0 : poll_timeout_ms(std::min({bus_poll.timeout_usec, link_deadline, compat_deadline}));
+    if (poll(fds, compat ? 4 : 3, timeout) < 0 && errno != EINTR) return -errno;
     if (fds[2].revents & POLLIN) {
       struct signalfd_siginfo info {};
       if (read(signal_fd, &info, sizeof info) == sizeof info) {

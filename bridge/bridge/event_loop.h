@@ -20,7 +20,9 @@
 namespace vermilion::bridge {
 
 // Runs until a signal arrives on `signal_fd` (a signalfd: SIGTERM/SIGINT)
-// → 0, or either connection closes → negative errno (logged).
-[[nodiscard]] int run_event_loop(sdbus::IConnection& bus, sd_bus* link, int signal_fd);
+// → 0, or a connection closes → negative errno (logged). `compat`, when not
+// null, is the org.freedesktop.systemd1 face's own bus connection
+// (systemd1_server.h), served in the same turns.
+[[nodiscard]] int run_event_loop(sdbus::IConnection& bus, sd_bus* link, sd_bus* compat, int signal_fd);
 
 }  // namespace vermilion::bridge

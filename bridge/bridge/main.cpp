@@ -13,6 +13,7 @@
 
 #include "bridge/bridge.h"
 #include "bridge/event_loop.h"
+#include "bridge/systemd1_server.h"
 #include "common/unique_fd.h"
 
 namespace {
@@ -33,9 +34,12 @@ int main(int argc, char** argv) {
   CLI::App app{"vermilion-bridge: org.vermilion1 on D-Bus, acting only through its capabilities"};
   bool user = false;
   bool system = false;
+  bool systemd_compat = false;
   auto* user_flag = app.add_flag("--user", user, "Serve on the session bus (DBUS_SESSION_BUS_ADDRESS)");
   app.add_flag("--system", system, "Serve on the system bus (DBUS_SYSTEM_BUS_ADDRESS); the default")
       ->excludes(user_flag);
+  app.add_flag("--systemd-compat", systemd_compat,
+               "Also serve org.freedesktop.systemd1 (systemctl, Cockpit), with the same authority");
   app.set_version_flag("--version", VERMILION_VERSION);
   CLI11_PARSE(app, argc, argv);
 
@@ -64,9 +68,16 @@ int main(int argc, char** argv) {
     if (vermilion::bridge::Bridge::create(*bus, link_fd, VERMILION_VERSION, bridge) < 0) return 1;
     bus->requestName(vermilion::bridge::kBusName);
     std::fprintf(stderr, "serving %s on the %s bus\n", vermilion::bridge::kBusName, user ? "session" : "system");
-    sd_notify(0, user ? "READY=1\nSTATUS=Serving org.vermilion1 on the session bus"
-                      : "READY=1\nSTATUS=Serving org.vermilion1 on the system bus");
-    int r = vermilion::bridge::run_event_loop(*bus, bridge->link_bus(), signal_fd.get());
+    // The systemd face is an addition: when its name is taken (systemd
+    // runs) or refused, org.vermilion1 is served all the same.
+    std::unique_ptr<vermilion::bridge::Systemd1Server> systemd1;
+    if (systemd_compat) (void)vermilion::bridge::Systemd1Server::create(*bridge, user, systemd1);
+    std::string status = std::string("READY=1\nSTATUS=Serving org.vermilion1") +
+                         (systemd1 ? " and org.freedesktop.systemd1" : "") + " on the " +
+                         (user ? "session" : "system") + " bus";
+    sd_notify(0, status.c_str());
+    int r = vermilion::bridge::run_event_loop(*bus, bridge->link_bus(), systemd1 ? systemd1->bus() : nullptr,
+                                              signal_fd.get());
     return r < 0 ? 1 : 0;
   } catch (const sdbus::Error& error) {
     std::fprintf(stderr, "vermilion-bridge: %s\n", error.what());

@@ -37,7 +37,8 @@ std::string bridge_unit_text(const BridgeOptions& options, RuntimeScope scope) {
       "[Service]\n"
       "Type=notify\n"
       "NotifyAccess=main\n";
-  text += "ExecStart=:" + quote_unit_value(options.executable) + (system ? " --system\n" : " --user\n");
+  text += "ExecStart=:" + quote_unit_value(options.executable) + (system ? " --system" : " --user") +
+          (options.systemd_compat ? " --systemd-compat\n" : "\n");
   text += "Restart=always\nRestartSec=100ms\n";
   if (system) {
     text += "User=" + std::string(kBridgeUser) + "\n";

@@ -28,13 +28,16 @@ struct BridgeOptions {
   // with a fresh one); main() passes vermiliond's own bus addresses through
   // with bridge_environment().
   std::vector<std::string> environment;
+  // `vermiliond --systemd-compat`: the bridge also serves
+  // org.freedesktop.systemd1 (its --systemd-compat).
+  bool systemd_compat = false;
 };
 
 // The unit's text:
 //   [Unit] Description=Vermilion D-Bus bridge (org.vermilion1)
 //   [Service] Type=notify, NotifyAccess=main,
-//             ExecStart=:<executable> --system|--user (':': no $VAR
-//             expansion, so the path is taken as it is), Restart=always,
+//             ExecStart=:<executable> --system|--user [--systemd-compat]
+//             (':': no $VAR expansion, so the path is taken as it is), Restart=always,
 //             RestartSec=100ms, User=/Group=vermilion-bridge (system scope
 //             only), Environment= for each assignment
 //   [Install] WantedBy=multi-user.target (system) or default.target (user)

@@ -42,6 +42,18 @@ TEST(UnitName, BusLabelEscapeMatchesSystemd) {
   EXPECT_EQ(bus_label_escape(""), "_");
 }
 
+TEST(UnitName, BusLabelUnescapeInvertsEscape) {
+  for (std::string name : {"web.service", "getty@tty1.service", "", "a-b_c:d\\x2d.service", "\xff\x01"})
+    EXPECT_EQ(bus_label_unescape(bus_label_escape(name)), name) << name;
+  EXPECT_EQ(bus_label_unescape("web_2Eservice"), "web.service");
+  EXPECT_EQ(bus_label_unescape("_"), "");
+  EXPECT_EQ(bus_label_unescape(""), "");
+  EXPECT_EQ(bus_label_unescape("web_2"), std::nullopt);
+  EXPECT_EQ(bus_label_unescape("web_"), std::nullopt);
+  EXPECT_EQ(bus_label_unescape("web_zz"), std::nullopt);
+  EXPECT_EQ(bus_label_unescape("web.service"), std::nullopt);
+}
+
 TEST(UnitName, UnescapesInstances) {
   EXPECT_EQ(unescape_instance("dev-sda1"), "dev/sda1");
   EXPECT_EQ(unescape_instance("a\\x2db"), "a-b");

@@ -34,6 +34,9 @@ inline const std::pair<std::string, std::string> kSleeperUnit{
 struct StackFiles {
   std::vector<std::pair<std::string, std::string>> units;     // file name, text
   std::vector<std::pair<std::string, std::string>> policies;  // file name, text
+  std::vector<std::string> vermiliond_options;                // more options ("--systemd-compat")
+  // The stack is ready once this name has an owner too ("" : only org.vermilion1).
+  std::string also_wait_for;
 };
 
 class BridgeStack {
@@ -55,8 +58,9 @@ class BridgeStack {
     std::string command = "exec '" + kVermiliondPath + "'" + (system ? " --system" : " --user") + " --unit-dir '" +
                           dir_.file("units") + "' --policy-dir '" + dir_.file("policies") + "' --policy-dir '" +
                           VERMILION_SOURCE_DIR + "/policies' --runtime-dir '" + dir_.file("run") +
-                          "' --bridge-path '" + kBridgePath + "' --log-level debug >'" + dir_.file("vermiliond.log") +
-                          "' 2>&1";
+                          "' --bridge-path '" + kBridgePath + "' --log-level debug";
+    for (const auto& option : files.vermiliond_options) command += " '" + option + "'";
+    command += " >'" + dir_.file("vermiliond.log") + "' 2>&1";
     daemon_ = std::make_unique<Subprocess>(std::vector<std::string>{"/bin/sh", "-c", command});
     auto owner = bus_.wait_for_owner("org.vermilion1");
     if (!owner) {
@@ -64,6 +68,10 @@ class BridgeStack {
       return;
     }
     owner_ = *owner;
+    if (!files.also_wait_for.empty() && !bus_.wait_for_owner(files.also_wait_for)) {
+      error_ = files.also_wait_for + " never got an owner";
+      return;
+    }
   }
   ~BridgeStack() {
     if (daemon_ && daemon_->pid() > 0) {

@@ -143,7 +143,7 @@ TEST_F(EventLoopTest, ServesBothConnectionsUntilASignal) {
   object->finishRegistration();
   const std::string bridge_unique = bridge_bus_->getUniqueName();
 
-  auto loop = std::async(std::launch::async, [&] { return run_event_loop(*bridge_bus_, link_bus, signal_fd_.get()); });
+  auto loop = std::async(std::launch::async, [&] { return run_event_loop(*bridge_bus_, link_bus, nullptr, signal_fd_.get()); });
 
   Answer through_link, from_link;
   // From here on no ASSERT: the loop must be signalled before the future goes.
@@ -174,7 +174,7 @@ TEST_F(EventLoopTest, ALinkThatClosesEndsTheLoopWithAnError) {
   ASSERT_GE(sd_bus_start(raw), 0);
   pair.second.reset();  // vermiliond went away
 
-  auto loop = std::async(std::launch::async, [&] { return run_event_loop(*bridge_bus_, raw, signal_fd_.get()); });
+  auto loop = std::async(std::launch::async, [&] { return run_event_loop(*bridge_bus_, raw, nullptr, signal_fd_.get()); });
   ASSERT_EQ(loop.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   EXPECT_LT(loop.get(), 0);
 }

@@ -71,6 +71,16 @@ TEST(BridgeUnit, UserScopeRunsAsTheInvokingUser) {
   EXPECT_EQ(config.wanted_by, (std::vector<std::string>{"default.target"}));
 }
 
+TEST(BridgeUnit, SystemdCompatIsPassedOn) {
+  Diagnostics diags;
+  BridgeOptions options{"/usr/libexec/vermilion/vermilion-bridge", {}};
+  options.systemd_compat = true;
+  ServiceConfig config = load(options, RuntimeScope::system, diags);
+  EXPECT_TRUE(diags.items().empty()) << formatted(diags);
+  EXPECT_EQ(config.exec_start.at(0).argv,
+            (std::vector<std::string>{"/usr/libexec/vermilion/vermilion-bridge", "--system", "--systemd-compat"}));
+}
+
 // Paths and addresses may hold anything a program path (systemd refuses
 // quotes, backslashes and control characters there) or an environment value
 // can: they must load back byte for byte, never as specifiers, variables,

@@ -1,0 +1,897 @@
+#include "bridge/systemd1_server.h"
+
+#include <fnmatch.h>
+#include <sys/utsname.h>
+
+#include <sdbus-c++/Error.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "bridge/systemd1_errors.h"
+#include "bridge/systemd1_handlers.h"
+#include "bridge/systemd1_names.h"
+#include "bridge/systemd1_values.h"
+#include "common/error_names.h"
+#include "common/link_wire.h"
+#include "common/out_of_memory.h"
+#include "common/unit_name.h"
+#include "systemd1_vtables.h"
+
+namespace vermilion::bridge {
+
+using namespace systemd1;
+namespace en = systemd1::error_names;
+
+namespace {
+
+int set_error(sd_bus_error* error, const char* name, const std::string& message) {
+  return sd_bus_error_set(error, name, message.c_str());
+}
+
+// A caller's string in a message: bounded and printable (bus_errors.h).
+std::string shown(std::string_view text) { return errors::printable(text); }
+
+bool is_active_or_reloading(const ServiceStatus* s) {
+  return s && (s->active_state == "active" || s->active_state == "reloading");
+}
+bool is_active_or_activating(const ServiceStatus* s) {
+  return s && (s->active_state == "active" || s->active_state == "reloading" || s->active_state == "activating");
+}
+
+// Reads an "as" argument; false on a malformed message (sd-bus has checked
+// the signature, so only a negative errno from sd-bus).
+int read_strv(sd_bus_message* m, std::vector<std::string>& out) {
+  char** raw = nullptr;
+  int r = sd_bus_message_read_strv(m, &raw);
+  if (r < 0) return r;
+  for (char** p = raw; p && *p; ++p) {
+    out.emplace_back(*p);
+    free(*p);
+  }
+  free(raw);
+  return 0;
+}
+
+bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
+  if (patterns.empty()) return true;
+  for (const auto& p : patterns)
+    if (fnmatch(p.c_str(), name.c_str(), FNM_NOESCAPE) == 0) return true;
+  return false;
+}
+
+// The job result a link error means (job.h's words): JobFailed names it
+// ("job for web.service finished: dependency"); a unit the job needed that
+// vermiliond refused (not found, bad setting) fails it as a dependency;
+// anything else (the link closed, the capability revoked) failed.
+std::string result_of(const LinkError& error) {
+  if (error.name == vermilion::error_names::kJobFailed) {
+    auto at = error.message.rfind(": ");
+    if (at != std::string::npos) {
+      std::string word = error.message.substr(at + 2);
+      for (const char* known : {"done", "failed", "dependency", "canceled", "skipped", "invalid", "timeout"})
+        if (word == known) return word == "skipped" ? "done" : word;
+    }
+    return "failed";
+  }
+  if (error.name == vermilion::error_names::kNoSuchService || error.name == vermilion::error_names::kBadSetting ||
+      error.name == vermilion::error_names::kLoadFailed)
+    return "dependency";
+  return "failed";
+}
+
+const char* link_member_of(std::string_view type) {
+  if (type == "start") return "Start";
+  if (type == "stop") return "Stop";
+  if (type == "restart") return "Restart";
+  if (type == "reload") return "Reload";
+  return nullptr;
+}
+
+Rights right_of(std::string_view type) {
+  if (type == "stop") return rights::stop;
+  if (type == "restart") return rights::restart;
+  if (type == "reload") return rights::reload;
+  return rights::start;
+}
+
+std::string architecture() {
+  struct utsname u {};
+  if (uname(&u) < 0) return "";
+  std::string machine = u.machine;
+  if (machine == "x86_64") return "x86-64";
+  if (machine == "i686" || machine == "i586" || machine == "i486" || machine == "i386") return "x86";
+  if (machine == "aarch64") return "arm64";
+  return machine;
+}
+
+template <typename Body>
+int guarded(const char* where, sd_bus_error* error, Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const sdbus::Error& e) {
+    return set_error(error, e.getName().c_str(), e.getMessage());
+  } catch (const std::bad_alloc&) {
+    report_out_of_memory(where);
+    return -ENOMEM;
+  } catch (const std::exception& e) {
+    return set_error(error, en::kFailed, std::string(where) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+// ---- entry points ------------------------------------------------------------
+
+namespace systemd1 {
+
+int systemd1_method(sd_bus_message* m, void* self, sd_bus_error* error) {
+  return static_cast<Systemd1Server*>(self)->method(m, error);
+}
+
+int systemd1_get_property(sd_bus*, const char* path, const char* interface, const char* property,
+                          sd_bus_message* reply, void* self, sd_bus_error* error) {
+  return static_cast<Systemd1Server*>(self)->get_property(path, interface, property, reply, error);
+}
+
+int systemd1_set_property(sd_bus*, const char*, const char* interface, const char* property, sd_bus_message*,
+                          void* self, sd_bus_error* error) {
+  return static_cast<Systemd1Server*>(self)->set_property(interface, property, error);
+}
+
+}  // namespace systemd1
+
+// ---- set-up ------------------------------------------------------------------
+
+int Systemd1Server::create(Bridge& bridge, bool user, std::unique_ptr<Systemd1Server>& out) {
+  std::unique_ptr<Systemd1Server> server(new Systemd1Server(bridge));
+  if (int r = server->serve(user); r < 0) return r;
+  bridge.set_observer(server.get());
+  out = std::move(server);
+  return 0;
+}
+
+Systemd1Server::~Systemd1Server() {
+  bridge_.set_observer(nullptr);
+  for (sd_bus_slot* slot : slots_) sd_bus_slot_unref(slot);
+  sd_bus_track_unref(subscribers_);
+  if (bus_) sd_bus_flush_close_unref(bus_);
+}
+
+void Systemd1Server::log(const std::string& line) const { std::fprintf(stderr, "%s\n", line.c_str()); }
+
+int Systemd1Server::serve(bool user) {
+  int r = user ? sd_bus_open_user_with_description(&bus_, "vermilion-systemd1")
+               : sd_bus_open_system_with_description(&bus_, "vermilion-systemd1");
+  if (r < 0) {
+    log(std::string("org.freedesktop.systemd1: cannot connect to the bus: ") + std::strerror(-r));
+    return r;
+  }
+  auto add = [&](int result, sd_bus_slot* slot) {
+    if (result >= 0) slots_.push_back(slot);
+    return result;
+  };
+  sd_bus_slot* slot = nullptr;
+  if ((r = add(sd_bus_add_object_vtable(bus_, &slot, kSystemdManagerPath, kManagerInterface, kManagerVtable, this), slot)) < 0 ||
+      (r = add(sd_bus_add_fallback_vtable(bus_, &slot, kUnitPathPrefix, kUnitInterface, kUnitVtable, &find_unit, this),
+               slot)) < 0 ||
+      (r = add(sd_bus_add_fallback_vtable(bus_, &slot, kUnitPathPrefix, kSystemdServiceInterface, kServiceVtable,
+                                          &find_service, this),
+               slot)) < 0 ||
+      (r = add(sd_bus_add_fallback_vtable(bus_, &slot, kJobPathPrefix, kJobInterface, kJobVtable, &find_job, this),
+               slot)) < 0 ||
+      (r = add(sd_bus_add_node_enumerator(bus_, &slot, kUnitPathPrefix, &enumerate_units, this), slot)) < 0 ||
+      (r = add(sd_bus_add_node_enumerator(bus_, &slot, kJobPathPrefix, &enumerate_jobs, this), slot)) < 0 ||
+      (r = sd_bus_track_new(bus_, &subscribers_, nullptr, nullptr)) < 0) {
+    log(std::string("org.freedesktop.systemd1: cannot register its objects: ") + std::strerror(-r));
+    return r;
+  }
+  r = sd_bus_request_name(bus_, kSystemdBusName, 0);
+  if (r < 0) {
+    std::string owner = "someone else";
+    sd_bus_creds* creds = nullptr;
+    if (sd_bus_get_name_creds(bus_, kSystemdBusName, SD_BUS_CREDS_UNIQUE_NAME | SD_BUS_CREDS_PID, &creds) >= 0) {
+      const char* unique = nullptr;
+      pid_t pid = 0;
+      if (sd_bus_creds_get_unique_name(creds, &unique) >= 0 && unique) owner = unique;
+      if (sd_bus_creds_get_pid(creds, &pid) >= 0 && pid > 0) owner += " (PID " + std::to_string(pid) + ")";
+      sd_bus_creds_unref(creds);
+    }
+    if (r == -EEXIST || r == -EALREADY) {
+      log(std::string("org.freedesktop.systemd1 is already owned by ") + owner +
+          ": another service manager serves it; not serving the systemd interface");
+      return -EEXIST;
+    }
+    log(std::string("org.freedesktop.systemd1: cannot own the name: ") + std::strerror(-r) +
+        (r == -EACCES ? " (the bus policy does not allow it: dbus-1/system.d/org.freedesktop.systemd1.vermilion.conf)"
+                      : ""));
+    return r;
+  }
+  log(std::string("serving org.freedesktop.systemd1 on the ") + (user ? "session" : "system") + " bus");
+  return 0;
+}
+
+// ---- objects -------------------------------------------------------------------
+
+int Systemd1Server::find_unit(sd_bus*, const char* path, const char*, void* self, void** found, sd_bus_error*) {
+  return call_guard("systemd1 find_unit", -ENOMEM, [&] {
+    if (!unit_name_of_path(path)) return 0;
+    *found = self;
+    return 1;
+  });
+}
+
+int Systemd1Server::find_service(sd_bus*, const char* path, const char*, void* self, void** found,
+                                 sd_bus_error*) {
+  return call_guard("systemd1 find_service", -ENOMEM, [&] {
+    auto name = unit_name_of_path(path);
+    if (!name || unit_type_of(*name) != "service") return 0;
+    *found = self;
+    return 1;
+  });
+}
+
+int Systemd1Server::find_job(sd_bus*, const char* path, const char*, void* self, void** found, sd_bus_error*) {
+  auto* server = static_cast<Systemd1Server*>(self);
+  auto id = job_id_of_path(path);
+  if (!id || !server->jobs_.count(*id)) return 0;
+  *found = self;
+  return 1;
+}
+
+int Systemd1Server::enumerate_units(sd_bus*, const char*, void* self, char*** nodes, sd_bus_error*) {
+  return call_guard("systemd1 enumerate_units", -ENOMEM, [&] {
+    auto* server = static_cast<Systemd1Server*>(self);
+    const auto& services = server->bridge_.mirror().services();
+    char** list = static_cast<char**>(calloc(services.size() + 1, sizeof(char*)));
+    if (!list) return -ENOMEM;
+    std::size_t i = 0;
+    for (const auto& [name, status] : services) {
+      list[i] = strdup(unit_object_path(name).c_str());
+      if (!list[i]) {
+        for (std::size_t j = 0; j < i; ++j) free(list[j]);
+        free(list);
+        return -ENOMEM;
+      }
+      ++i;
+    }
+    *nodes = list;
+    return 0;
+  });
+}
+
+int Systemd1Server::enumerate_jobs(sd_bus*, const char*, void* self, char*** nodes, sd_bus_error*) {
+  return call_guard("systemd1 enumerate_jobs", -ENOMEM, [&] {
+    auto* server = static_cast<Systemd1Server*>(self);
+    char** list = static_cast<char**>(calloc(server->jobs_.size() + 1, sizeof(char*)));
+    if (!list) return -ENOMEM;
+    std::size_t i = 0;
+    for (const auto& [id, job] : server->jobs_) {
+      list[i] = strdup(job_object_path(id).c_str());
+      if (!list[i]) {
+        for (std::size_t j = 0; j < i; ++j) free(list[j]);
+        free(list);
+        return -ENOMEM;
+      }
+      ++i;
+    }
+    *nodes = list;
+    return 0;
+  });
+}
+
+Systemd1Server::UnitView Systemd1Server::view_of(std::string name) const {
+  UnitView view;
+  view.status = bridge_.mirror().find(name);
+  view.job = job_of_unit(name);
+  view.name = std::move(name);
+  return view;
+}
+
+const Systemd1Server::Job* Systemd1Server::job_of_unit(std::string_view unit) const {
+  const Job* found = nullptr;
+  for (const auto& [id, job] : jobs_)
+    if (job.unit == unit) found = &job;  // the newest
+  return found;
+}
+
+// ---- methods -------------------------------------------------------------------
+
+int Systemd1Server::method(sd_bus_message* m, sd_bus_error* error) {
+  using Handler = int (Systemd1Server::*)(sd_bus_message*, sd_bus_error*);
+  static const std::unordered_map<std::string_view, Handler> kManager = {
+      {"GetUnit", &Systemd1Server::get_unit},
+      {"LoadUnit", &Systemd1Server::load_unit},
+      {"GetUnitByPID", &Systemd1Server::get_unit_by_pid},
+      {"ListUnits", &Systemd1Server::list_units},
+      {"ListUnitsFiltered", &Systemd1Server::list_units_filtered},
+      {"ListUnitsByPatterns", &Systemd1Server::list_units_by_patterns},
+      {"ListUnitsByNames", &Systemd1Server::list_units_by_names},
+      {"Subscribe", &Systemd1Server::subscribe},
+      {"Unsubscribe", &Systemd1Server::unsubscribe},
+      {"Reload", &Systemd1Server::reload},
+      {"ListJobs", &Systemd1Server::list_jobs},
+      {"GetJob", &Systemd1Server::get_job},
+      {"CancelJob", &Systemd1Server::cancel_job},
+      {"KillUnit", &Systemd1Server::kill_unit},
+  };
+  static const std::unordered_map<std::string_view, std::string_view> kManagerJobs = {
+      {"StartUnit", "start"},
+      {"StopUnit", "stop"},
+      {"RestartUnit", "restart"},
+      {"ReloadUnit", "reload"},
+      {"TryRestartUnit", "try-restart"},
+      {"ReloadOrRestartUnit", "reload-or-restart"},
+      {"ReloadOrTryRestartUnit", "reload-or-try-restart"},
+  };
+  static const std::unordered_map<std::string_view, std::string_view> kUnitJobs = {
+      {"Start", "start"},
+      {"Stop", "stop"},
+      {"Restart", "restart"},
+      {"Reload", "reload"},
+      {"TryRestart", "try-restart"},
+      {"ReloadOrRestart", "reload-or-restart"},
+      {"ReloadOrTryRestart", "reload-or-try-restart"},
+  };
+  return guarded("org.freedesktop.systemd1", error, [&]() -> int {
+    std::string_view interface = sd_bus_message_get_interface(m) ? sd_bus_message_get_interface(m) : "";
+    std::string_view member = sd_bus_message_get_member(m) ? sd_bus_message_get_member(m) : "";
+    if (interface == kManagerInterface) {
+      if (auto it = kManager.find(member); it != kManager.end()) return (this->*(it->second))(m, error);
+      if (auto it = kManagerJobs.find(member); it != kManagerJobs.end()) return manager_job(m, it->second, error);
+    } else if (interface == kUnitInterface) {
+      if (auto it = kUnitJobs.find(member); it != kUnitJobs.end()) return unit_job(m, it->second, error);
+      if (member == "Kill") return unit_kill(m, error);
+    } else if (interface == kJobInterface) {
+      if (member == "Cancel") return job_cancel(m, error);
+      if (member == "GetAfter" || member == "GetBefore") {
+        // Vermilion's jobs wait on one another only through the units'
+        // ordering, which the bridge does not see: no job is listed.
+        return sd_bus_reply_method_return(m, "a(usssoo)", 0);
+      }
+    }
+    return set_error(error, en::kNotSupported,
+                     "Vermilion does not support " + std::string(interface) + "." + std::string(member) +
+                         " (vermilion-bridge's README lists what org.freedesktop.systemd1 offers)");
+  });
+}
+
+int Systemd1Server::get_unit(sd_bus_message* m, sd_bus_error* error) {
+  const char* name = nullptr;
+  int r = sd_bus_message_read(m, "s", &name);
+  if (r < 0) return r;
+  if (!bridge_.mirror().find(name)) return set_error(error, en::kNoSuchUnit, "Unit " + shown(name) + " not loaded.");
+  return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
+}
+
+int Systemd1Server::load_unit(sd_bus_message* m, sd_bus_error* error) {
+  const char* name = nullptr;
+  int r = sd_bus_message_read(m, "s", &name);
+  if (r < 0) return r;
+  if (!is_valid_unit_name(name)) return set_error(error, en::kInvalidArgs, "Unit name " + shown(name) + " is not valid.");
+  return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
+}
+
+int Systemd1Server::get_unit_by_pid(sd_bus_message* m, sd_bus_error* error) {
+  std::uint32_t pid = 0;
+  int r = sd_bus_message_read(m, "u", &pid);
+  if (r < 0) return r;
+  if (pid == 0) {
+    // The caller's own unit: the bus says who calls.
+    sd_bus_creds* creds = nullptr;
+    pid_t caller = 0;
+    r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID, &creds);
+    if (r >= 0) r = sd_bus_creds_get_pid(creds, &caller);
+    sd_bus_creds_unref(creds);
+    if (r < 0) return r;
+    pid = static_cast<std::uint32_t>(caller);
+  }
+  // Only main processes are known to the bridge: vermiliond's link does not
+  // carry a service's other processes.
+  for (const auto& [name, status] : bridge_.mirror().services())
+    if (status.main_pid == pid) return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
+  return set_error(error, en::kNoUnitForPid, "PID " + std::to_string(pid) + " does not belong to any loaded unit.");
+}
+
+int Systemd1Server::append_unit_row(sd_bus_message* reply, const UnitView& unit) const {
+  const ServiceStatus* s = unit.status;
+  std::string path = unit_object_path(unit.name);
+  std::string description = s && !s->description.empty() ? s->description : unit.name;
+  std::uint32_t job_id = unit.job ? unit.job->id : 0;
+  std::string job_type = unit.job ? unit.job->type : "";
+  std::string job_path = unit.job ? job_object_path(job_id) : "/";
+  return sd_bus_message_append(reply, "(ssssssouso)", unit.name.c_str(), description.c_str(),
+                               s ? s->load_state.c_str() : "not-found", s ? s->active_state.c_str() : "inactive",
+                               s ? s->sub_state.c_str() : "dead", "", path.c_str(), job_id, job_type.c_str(),
+                               job_path.c_str());
+}
+
+int Systemd1Server::append_units(sd_bus_message* m, const std::vector<std::string>& states,
+                                 const std::vector<std::string>& patterns) {
+  sd_bus_message* raw = nullptr;
+  int r = sd_bus_message_new_method_return(m, &raw);
+  if (r < 0) return r;
+  std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+  if ((r = sd_bus_message_open_container(raw, 'a', "(ssssssouso)")) < 0) return r;
+  for (const auto& [name, status] : bridge_.mirror().services()) {
+    if (!states.empty() && std::find(states.begin(), states.end(), status.load_state) == states.end() &&
+        std::find(states.begin(), states.end(), status.active_state) == states.end() &&
+        std::find(states.begin(), states.end(), status.sub_state) == states.end())
+      continue;
+    if (!matches_any(name, patterns)) continue;
+    if ((r = append_unit_row(raw, view_of(name))) < 0) return r;
+  }
+  if ((r = sd_bus_message_close_container(raw)) < 0) return r;
+  return sd_bus_send(nullptr, raw, nullptr);
+}
+
+int Systemd1Server::list_units(sd_bus_message* m, sd_bus_error*) { return append_units(m, {}, {}); }
+
+int Systemd1Server::list_units_filtered(sd_bus_message* m, sd_bus_error*) {
+  std::vector<std::string> states;
+  if (int r = read_strv(m, states); r < 0) return r;
+  return append_units(m, states, {});
+}
+
+int Systemd1Server::list_units_by_patterns(sd_bus_message* m, sd_bus_error*) {
+  std::vector<std::string> states, patterns;
+  if (int r = read_strv(m, states); r < 0) return r;
+  if (int r = read_strv(m, patterns); r < 0) return r;
+  return append_units(m, states, patterns);
+}
+
+int Systemd1Server::list_units_by_names(sd_bus_message* m, sd_bus_error* error) {
+  std::vector<std::string> names;
+  if (int r = read_strv(m, names); r < 0) return r;
+  sd_bus_message* raw = nullptr;
+  int r = sd_bus_message_new_method_return(m, &raw);
+  if (r < 0) return r;
+  std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+  if ((r = sd_bus_message_open_container(raw, 'a', "(ssssssouso)")) < 0) return r;
+  for (const auto& name : names) {
+    // As LoadUnit: every valid name answers, those vermiliond lacks as not-found.
+    if (!is_valid_unit_name(name))
+      return set_error(error, en::kInvalidArgs, "Unit name " + shown(name) + " is not valid.");
+    if ((r = append_unit_row(raw, view_of(name))) < 0) return r;
+  }
+  if ((r = sd_bus_message_close_container(raw)) < 0) return r;
+  return sd_bus_send(nullptr, raw, nullptr);
+}
+
+int Systemd1Server::subscribe(sd_bus_message* m, sd_bus_error* error) {
+  int r = sd_bus_track_add_sender(subscribers_, m);
+  if (r < 0) return r;
+  if (r == 0) return set_error(error, en::kAlreadySubscribed, "Client is already subscribed.");
+  return sd_bus_reply_method_return(m, nullptr);
+}
+
+int Systemd1Server::unsubscribe(sd_bus_message* m, sd_bus_error* error) {
+  int r = sd_bus_track_remove_sender(subscribers_, m);
+  if (r < 0) return r;
+  if (r == 0) return set_error(error, en::kNotSubscribed, "Client is not subscribed.");
+  return sd_bus_reply_method_return(m, nullptr);
+}
+
+bool Systemd1Server::anyone_subscribed() const { return sd_bus_track_count(subscribers_) > 0; }
+
+int Systemd1Server::reload(sd_bus_message* m, sd_bus_error*) {
+  const char* sender = sd_bus_message_get_sender(m);
+  const HeldCapability& capability =
+      bridge_.authorize_manager_of(sender ? sender : "", rights::reload, "reload the configuration");
+  sd_bus_message* call = sd_bus_message_ref(m);
+  reloading_ = true;
+  emit_reloading(true);
+  bridge_.link().call(capability, kManagerCapabilityInterface, "Reload", nullptr,
+                      [this, call](sd_bus_message*, const LinkError* failure) {
+                        std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> owned(
+                            call, &sd_bus_message_unref);
+                        if (failure) {
+                          reloading_ = false;
+                          emit_reloading(false);
+                          sd_bus_error e = SD_BUS_ERROR_NULL;
+                          sd_bus_error_set(&e, en::kFailed, ("vermiliond: " + failure->message).c_str());
+                          (void)sd_bus_reply_method_error(call, &e);
+                          sd_bus_error_free(&e);
+                          return;
+                        }
+                        // Reloading(false) follows once the bridge has the
+                        // new table (on_reloaded()).
+                        (void)sd_bus_reply_method_return(call, nullptr);
+                      });
+  return 1;
+}
+
+int Systemd1Server::list_jobs(sd_bus_message* m, sd_bus_error*) {
+  sd_bus_message* raw = nullptr;
+  int r = sd_bus_message_new_method_return(m, &raw);
+  if (r < 0) return r;
+  std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+  if ((r = sd_bus_message_open_container(raw, 'a', "(usssoo)")) < 0) return r;
+  for (const auto& [id, job] : jobs_) {
+    if ((r = sd_bus_message_append(raw, "(usssoo)", id, job.unit.c_str(), job.type.c_str(), job.state.c_str(),
+                                   job_object_path(id).c_str(), unit_object_path(job.unit).c_str())) < 0)
+      return r;
+  }
+  if ((r = sd_bus_message_close_container(raw)) < 0) return r;
+  return sd_bus_send(nullptr, raw, nullptr);
+}
+
+int Systemd1Server::get_job(sd_bus_message* m, sd_bus_error* error) {
+  std::uint32_t id = 0;
+  int r = sd_bus_message_read(m, "u", &id);
+  if (r < 0) return r;
+  if (!jobs_.count(id)) return set_error(error, en::kNoSuchJob, "Job " + std::to_string(id) + " does not exist.");
+  return sd_bus_reply_method_return(m, "o", job_object_path(id).c_str());
+}
+
+int Systemd1Server::cancel_job(sd_bus_message* m, sd_bus_error* error) {
+  std::uint32_t id = 0;
+  int r = sd_bus_message_read(m, "u", &id);
+  if (r < 0) return r;
+  if (!jobs_.count(id)) return set_error(error, en::kNoSuchJob, "Job " + std::to_string(id) + " does not exist.");
+  return set_error(error, en::kNotSupported,
+                   "Vermilion cannot cancel job " + std::to_string(id) + ": a job runs until it ends; stop the unit instead");
+}
+
+int Systemd1Server::job_cancel(sd_bus_message* m, sd_bus_error* error) {
+  auto id = job_id_of_path(sd_bus_message_get_path(m));
+  return set_error(error, en::kNotSupported,
+                   "Vermilion cannot cancel job " + (id ? std::to_string(*id) : std::string("?")) +
+                       ": a job runs until it ends; stop the unit instead");
+}
+
+int Systemd1Server::manager_job(sd_bus_message* m, std::string_view verb, sd_bus_error* error) {
+  const char* name = nullptr;
+  const char* mode = nullptr;
+  int r = sd_bus_message_read(m, "ss", &name, &mode);
+  if (r < 0) return r;
+  return enqueue(m, name, verb, mode, error);
+}
+
+int Systemd1Server::unit_job(sd_bus_message* m, std::string_view verb, sd_bus_error* error) {
+  const char* mode = nullptr;
+  int r = sd_bus_message_read(m, "s", &mode);
+  if (r < 0) return r;
+  auto name = unit_name_of_path(sd_bus_message_get_path(m));
+  if (!name) return set_error(error, en::kNoSuchUnit, "No such unit.");
+  return enqueue(m, *name, verb, mode, error);
+}
+
+int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::string_view verb, std::string_view mode,
+                            sd_bus_error* error) {
+  // systemd 252's job modes (job_mode_from_string); Vermilion runs three.
+  static const std::set<std::string_view> kModes = {"fail",  "replace",          "replace-irreversibly",
+                                                     "isolate", "flush",         "ignore-dependencies",
+                                                     "ignore-requirements", "triggering"};
+  if (!kModes.count(mode)) return set_error(error, en::kInvalidArgs, "Job mode " + shown(mode) + " invalid");
+  if (mode != "replace" && mode != "fail" && mode != "ignore-dependencies")
+    return set_error(error, en::kNotSupported,
+                     "Job mode " + std::string(mode) +
+                         " is not supported by Vermilion (it runs 'replace', 'fail' and 'ignore-dependencies' jobs)");
+  if (!is_valid_unit_name(unit)) return set_error(error, en::kInvalidArgs, "Unit name " + shown(unit) + " is not valid.");
+
+  // bus_unit_validate_load_state(): the unit itself must have loaded.
+  const ServiceStatus* status = bridge_.mirror().find(unit);
+  if (!status || status->load_state == "not-found")
+    return set_error(error, en::kNoSuchUnit, "Unit " + shown(unit) + " not found.");
+  if (status->load_state == "masked") return set_error(error, en::kUnitMasked, "Unit " + unit + " is masked.");
+  if (status->load_state == "bad-setting")
+    return set_error(error, en::kBadUnitSetting, "Unit " + unit + " has a bad unit file setting.");
+  if (status->load_state != "loaded")
+    return set_error(error, en::kLoadFailed,
+                     "Unit " + unit + " failed to load properly, please adjust/correct and reload service manager.");
+
+  // The job type after systemd's job_type_collapse(). Vermilion does not
+  // tell the bridge whether a unit has ExecReload=, so reload-or-* reload
+  // an active unit, and vermiliond's answer ("invalid") says if it cannot.
+  std::string type;
+  if (verb == "start" || verb == "stop" || verb == "restart" || verb == "reload") {
+    type = verb;
+  } else if (verb == "try-restart") {
+    type = is_active_or_activating(status) ? "restart" : "nop";
+  } else if (verb == "reload-or-restart") {
+    type = is_active_or_reloading(status) ? "reload" : "start";
+  } else {  // reload-or-try-restart
+    type = is_active_or_reloading(status) ? "reload" : "nop";
+  }
+
+  const char* sender = sd_bus_message_get_sender(m);
+  const HeldCapability* capability = nullptr;
+  if (type != "nop") {
+    capability = &bridge_.authorize_service_of(sender ? sender : "", unit, right_of(type), type.c_str());
+    if (bridge_.link().jobs_in_flight() >= BrokerLink::kMaxJobsInFlight)
+      return set_error(error, en::kLimitsExceeded,
+                       std::to_string(BrokerLink::kMaxJobsInFlight) +
+                           " jobs are already in progress through vermilion-bridge; try again when one has finished");
+  } else {
+    // A job that does nothing still needs the right the caller asked for.
+    (void)bridge_.authorize_service_of(sender ? sender : "", unit, verb == "try-restart" ? rights::restart : rights::reload,
+                                       std::string(verb).c_str());
+  }
+
+  std::uint32_t id = ++last_job_id_;
+  if (id == 0) id = ++last_job_id_;  // wrapped: 0 means "no job"
+  jobs_[id] = Job{id, unit, type, "running"};
+  std::string path = job_object_path(id);
+  int r = sd_bus_reply_method_return(m, "o", path.c_str());
+  if (r < 0) {
+    jobs_.erase(id);
+    return r;
+  }
+  // After the reply, as systemd: a client learns the path before the signals.
+  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "JobNew", "uos", id, path.c_str(), unit.c_str());
+  emit_unit_changed(unit, {"Job"});
+  if (type == "nop") {
+    finish_job(id, "done");
+    return 1;
+  }
+  std::string member = link_member_of(type);
+  bridge_.link().call(
+      *capability, kServiceCapabilityInterface, member.c_str(),
+      [unit](sd_bus_message* call) { return sd_bus_message_append(call, "s", unit.c_str()); },
+      [this, id](sd_bus_message*, const LinkError* failure) { finish_job(id, failure ? result_of(*failure) : "done"); },
+      BrokerLink::CallKind::job);
+  return 1;
+}
+
+void Systemd1Server::finish_job(std::uint32_t id, std::string_view result) {
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  Job job = std::move(it->second);
+  jobs_.erase(it);
+  std::string path = job_object_path(id);
+  std::string result_text(result);
+  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "JobRemoved", "uoss", id, path.c_str(),
+                           job.unit.c_str(), result_text.c_str());
+  emit_unit_changed(job.unit, {"Job"});
+}
+
+int Systemd1Server::kill_unit(sd_bus_message* m, sd_bus_error* error) {
+  const char* name = nullptr;
+  const char* whom = nullptr;
+  std::int32_t signal = 0;
+  int r = sd_bus_message_read(m, "ssi", &name, &whom, &signal);
+  if (r < 0) return r;
+  return kill(m, name, whom, signal, error);
+}
+
+int Systemd1Server::unit_kill(sd_bus_message* m, sd_bus_error* error) {
+  const char* whom = nullptr;
+  std::int32_t signal = 0;
+  int r = sd_bus_message_read(m, "si", &whom, &signal);
+  if (r < 0) return r;
+  auto name = unit_name_of_path(sd_bus_message_get_path(m));
+  if (!name) return set_error(error, en::kNoSuchUnit, "No such unit.");
+  return kill(m, *name, whom, signal, error);
+}
+
+int Systemd1Server::kill(sd_bus_message* m, const std::string& unit, std::string_view whom, std::int32_t signal,
+                         sd_bus_error* error) {
+  // kill_who_from_string(): "" is all. vermiliond signals every process of
+  // a service; it has no main-only or control-only kill on the link.
+  if (!whom.empty() && whom != "all" && whom != "main" && whom != "control" && whom != "main-fail" &&
+      whom != "all-fail" && whom != "control-fail")
+    return set_error(error, en::kInvalidArgs, "Invalid who argument: " + shown(whom));
+  if (!whom.empty() && whom != "all" && whom != "all-fail")
+    return set_error(error, en::kNotSupported,
+                     "Vermilion signals every process of a unit; --kill-whom=" + std::string(whom) + " is not supported");
+  if (signal <= 0 || signal >= _NSIG)
+    return set_error(error, en::kInvalidArgs, "Signal number out of range.");
+  const ServiceStatus* status = bridge_.mirror().find(unit);
+  if (!status) return set_error(error, en::kNoSuchUnit, "Unit " + shown(unit) + " not loaded.");
+  const char* sender = sd_bus_message_get_sender(m);
+  const HeldCapability& capability = bridge_.authorize_service_of(sender ? sender : "", unit, rights::kill, "kill");
+  sd_bus_message* call = sd_bus_message_ref(m);
+  bridge_.link().call(
+      capability, kServiceCapabilityInterface, "Kill",
+      [unit, signal](sd_bus_message* c) { return sd_bus_message_append(c, "si", unit.c_str(), signal); },
+      [call, unit](sd_bus_message*, const LinkError* failure) {
+        std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> owned(call, &sd_bus_message_unref);
+        if (!failure) {
+          (void)sd_bus_reply_method_return(call, nullptr);
+          return;
+        }
+        sdbus::Error e = errors::from_link(*failure, unit, nullptr, "");
+        sd_bus_error reply = SD_BUS_ERROR_NULL;
+        sd_bus_error_set(&reply, e.getName().c_str(), e.getMessage().c_str());
+        (void)sd_bus_reply_method_error(call, &reply);
+        sd_bus_error_free(&reply);
+      });
+  return 1;
+}
+
+// ---- properties ----------------------------------------------------------------
+
+int Systemd1Server::get_property(const char* path, const char* interface, const char* property,
+                                 sd_bus_message* reply, sd_bus_error* error) {
+  return guarded("org.freedesktop.systemd1 property", error, [&]() -> int {
+    std::string_view iface = interface;
+    int r = -ENOENT;  // not ours: the type's zero
+    if (iface == kManagerInterface) {
+      r = manager_property(property, reply);
+    } else if (iface == kUnitInterface || iface == kSystemdServiceInterface) {
+      auto name = unit_name_of_path(path);
+      if (!name) return set_error(error, en::kNoSuchUnit, "No such unit.");
+      r = unit_property(view_of(*name), iface, property, reply);
+    } else if (iface == kJobInterface) {
+      auto id = job_id_of_path(path);
+      auto it = id ? jobs_.find(*id) : jobs_.end();
+      if (it == jobs_.end()) return set_error(error, en::kNoSuchJob, "No such job.");
+      r = job_property(it->second, property, reply);
+    }
+    if (r != -ENOENT) return r;
+    const char* signature = nullptr;
+    for (const auto& member : kMembers)
+      if (member.kind == MemberKind::property && iface == member.interface && std::string_view(property) == member.name)
+        signature = member.signature;
+    if (!signature) return -ENOENT;
+    return append_zero_value(reply, signature);
+  });
+}
+
+int Systemd1Server::set_property(const char* interface, const char* property, sd_bus_error* error) {
+  return set_error(error, en::kNotSupported,
+                   "Vermilion does not support setting " + std::string(interface) + "." + std::string(property));
+}
+
+int Systemd1Server::manager_property(std::string_view p, sd_bus_message* reply) const {
+  const auto& services = bridge_.mirror().services();
+  if (p == "Version") return sd_bus_message_append(reply, "s", ("252 (vermilion " + bridge_.version() + ")").c_str());
+  if (p == "Features") return sd_bus_message_append(reply, "s", "+VERMILION");
+  if (p == "Architecture") return sd_bus_message_append(reply, "s", architecture().c_str());
+  if (p == "NNames") return sd_bus_message_append(reply, "u", static_cast<std::uint32_t>(services.size()));
+  if (p == "NJobs") return sd_bus_message_append(reply, "u", static_cast<std::uint32_t>(jobs_.size()));
+  std::uint32_t failed = 0;
+  for (const auto& [name, s] : services) failed += s.active_state == "failed";
+  if (p == "NFailedUnits") return sd_bus_message_append(reply, "u", failed);
+  if (p == "SystemState") return sd_bus_message_append(reply, "s", failed ? "degraded" : "running");
+  if (p == "Progress") return sd_bus_message_append(reply, "d", 1.0);
+  if (p == "DefaultStandardOutput") return sd_bus_message_append(reply, "s", "journal");
+  if (p == "DefaultStandardError") return sd_bus_message_append(reply, "s", "inherit");
+  return -ENOENT;
+}
+
+int Systemd1Server::unit_property(const UnitView& unit, std::string_view interface, std::string_view p,
+                                  sd_bus_message* reply) const {
+  const ServiceStatus* s = unit.status;
+  const bool loaded = s && s->load_state == "loaded";
+  if (interface == kUnitInterface) {
+    if (p == "Id") return sd_bus_message_append(reply, "s", unit.name.c_str());
+    if (p == "Names") return sd_bus_message_append(reply, "as", 1, unit.name.c_str());
+    if (p == "Description")
+      return sd_bus_message_append(reply, "s", s && !s->description.empty() ? s->description.c_str() : unit.name.c_str());
+    if (p == "LoadState") return sd_bus_message_append(reply, "s", s ? s->load_state.c_str() : "not-found");
+    if (p == "ActiveState") return sd_bus_message_append(reply, "s", s ? s->active_state.c_str() : "inactive");
+    if (p == "SubState") return sd_bus_message_append(reply, "s", s ? s->sub_state.c_str() : "dead");
+    if (p == "FreezerState") return sd_bus_message_append(reply, "s", "running");
+    if (p == "ActiveEnterTimestamp") return sd_bus_message_append(reply, "t", s ? s->active_enter_timestamp : 0);
+    if (p == "InactiveEnterTimestamp") return sd_bus_message_append(reply, "t", s ? s->inactive_enter_timestamp : 0);
+    if (p == "CanStart" || p == "CanStop" || p == "CanRestart") return sd_bus_message_append(reply, "b", loaded);
+    if (p == "CanReload") return sd_bus_message_append(reply, "b", loaded);
+    if (p == "CanClean") return sd_bus_message_append(reply, "as", 0);
+    if (p == "Job") {
+      if (!unit.job) return sd_bus_message_append(reply, "(uo)", 0, "/");
+      return sd_bus_message_append(reply, "(uo)", unit.job->id, job_object_path(unit.job->id).c_str());
+    }
+    if (p == "LoadError") {
+      if (!s || s->load_state == "not-found")
+        return sd_bus_message_append(reply, "(ss)", en::kNoSuchUnit, ("Unit " + unit.name + " not found.").c_str());
+      if (s->load_state == "bad-setting")
+        return sd_bus_message_append(reply, "(ss)", en::kBadUnitSetting,
+                                     ("Unit " + unit.name + " has a bad unit file setting.").c_str());
+      if (s->load_state == "masked")
+        return sd_bus_message_append(reply, "(ss)", en::kUnitMasked, ("Unit " + unit.name + " is masked.").c_str());
+      if (s->load_state == "error")
+        return sd_bus_message_append(reply, "(ss)", en::kLoadFailed,
+                                     ("Unit " + unit.name + " failed to load properly.").c_str());
+      return sd_bus_message_append(reply, "(ss)", "", "");
+    }
+    if (p == "ConditionResult" || p == "AssertResult") return sd_bus_message_append(reply, "b", loaded);
+    if (p == "CollectMode") return sd_bus_message_append(reply, "s", "inactive");
+    if (p == "OnFailureJobMode" || p == "OnSuccessJobMode") return sd_bus_message_append(reply, "s", "replace");
+    if (p == "StartLimitAction" || p == "FailureAction" || p == "SuccessAction" || p == "JobTimeoutAction")
+      return sd_bus_message_append(reply, "s", "none");
+    if (p == "DefaultDependencies") return sd_bus_message_append(reply, "b", 1);
+    return -ENOENT;
+  }
+  // org.freedesktop.systemd1.Service
+  if (p == "MainPID" || p == "ExecMainPID") return sd_bus_message_append(reply, "u", s ? s->main_pid : 0);
+  if (p == "ExecMainStatus") return sd_bus_message_append(reply, "i", s ? s->exec_main_status : 0);
+  if (p == "Result") return sd_bus_message_append(reply, "s", s ? s->result.c_str() : "success");
+  if (p == "StatusText") return sd_bus_message_append(reply, "s", s ? s->status_text.c_str() : "");
+  if (p == "NRestarts") return sd_bus_message_append(reply, "u", s ? s->n_restarts : 0);
+  if (p == "Type") return sd_bus_message_append(reply, "s", "simple");
+  if (p == "Restart") return sd_bus_message_append(reply, "s", "no");
+  if (p == "NotifyAccess") return sd_bus_message_append(reply, "s", "none");
+  if (p == "KillMode") return sd_bus_message_append(reply, "s", "control-group");
+  if (p == "KillSignal") return sd_bus_message_append(reply, "i", SIGTERM);
+  if (p == "FinalKillSignal" || p == "RestartKillSignal") return sd_bus_message_append(reply, "i", p == "FinalKillSignal" ? SIGKILL : SIGTERM);
+  if (p == "WatchdogSignal") return sd_bus_message_append(reply, "i", SIGABRT);
+  if (p == "SendSIGKILL") return sd_bus_message_append(reply, "b", 1);
+  // Not known to the bridge: systemd's "not available" (UINT64_MAX), never
+  // a zero that would read as a measured or configured value.
+  if (p == "MemoryCurrent" || p == "MemoryAvailable" || p == "CPUUsageNSec" || p == "TasksCurrent" ||
+      p == "IPIngressBytes" || p == "IPIngressPackets" || p == "IPEgressBytes" || p == "IPEgressPackets" ||
+      p == "IOReadBytes" || p == "IOReadOperations" || p == "IOWriteBytes" || p == "IOWriteOperations" ||
+      p == "MemoryHigh" || p == "MemoryMax" || p == "MemorySwapMax" || p == "MemoryLimit" || p == "TasksMax" ||
+      p == "CPUQuotaPerSecUSec" || p == "CPUWeight" || p == "StartupCPUWeight" || p == "CPUShares" ||
+      p == "StartupCPUShares" || p == "IOWeight" || p == "StartupIOWeight" || p == "BlockIOWeight" ||
+      p == "StartupBlockIOWeight" || p == "MemoryZSwapMax" || p == "DefaultMemoryMin" ||
+      p == "CPUQuotaPeriodUSec" || p == "TimeoutAbortUSec" || p == "RuntimeMaxUSec" || p == "TimeoutCleanUSec" ||
+      p == "WatchdogUSec" || p == "RestartMaxDelayUSec")
+    return sd_bus_message_append(reply, "t", UINT64_MAX);
+  return -ENOENT;
+}
+
+int Systemd1Server::job_property(const Job& job, std::string_view p, sd_bus_message* reply) const {
+  if (p == "Id") return sd_bus_message_append(reply, "u", job.id);
+  if (p == "Unit") return sd_bus_message_append(reply, "(so)", job.unit.c_str(), unit_object_path(job.unit).c_str());
+  if (p == "JobType") return sd_bus_message_append(reply, "s", job.type.c_str());
+  if (p == "State") return sd_bus_message_append(reply, "s", job.state.c_str());
+  return -ENOENT;
+}
+
+// ---- following the table -------------------------------------------------------
+
+void Systemd1Server::emit_unit_changed(const std::string& unit, const std::vector<std::string>& vermilion_properties) {
+  if (!anyone_subscribed()) return;
+  // org.vermilion1.Service's names are systemd's; each belongs to one of
+  // the two interfaces, and only those that emit changes are sent.
+  std::vector<std::string> unit_names, service_names;
+  auto place = [&](const std::string& name) {
+    for (const auto& member : kMembers) {
+      if (member.kind != MemberKind::property || name != member.name) continue;
+      if (member.emits != Emits::change && member.emits != Emits::invalidates) continue;
+      std::string_view iface = member.interface;
+      if (iface == kUnitInterface) unit_names.push_back(name);
+      if (iface == kSystemdServiceInterface) service_names.push_back(name);
+    }
+  };
+  for (const auto& name : vermilion_properties) place(name);
+  std::string path = unit_object_path(unit);
+  auto emit = [&](const char* iface, std::vector<std::string>& names) {
+    if (names.empty()) return;
+    std::vector<char*> strv;
+    for (auto& n : names) strv.push_back(n.data());
+    strv.push_back(nullptr);
+    (void)sd_bus_emit_properties_changed_strv(bus_, path.c_str(), iface, strv.data());
+  };
+  emit(kUnitInterface, unit_names);
+  if (unit_type_of(unit) == "service") emit(kSystemdServiceInterface, service_names);
+}
+
+void Systemd1Server::emit_reloading(bool active) {
+  if (!anyone_subscribed()) return;
+  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "Reloading", "b", active ? 1 : 0);
+}
+
+void Systemd1Server::on_mirror_changed(const ServiceMirror::Delta& delta) noexcept {
+  drop_if_out_of_memory("systemd1 on_mirror_changed", [&] {
+    if (!anyone_subscribed()) return;
+    for (const auto& name : delta.removed)
+      (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "UnitRemoved", "so", name.c_str(),
+                               unit_object_path(name).c_str());
+    for (const auto& name : delta.added)
+      (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "UnitNew", "so", name.c_str(),
+                               unit_object_path(name).c_str());
+    for (const auto& changed : delta.changed) emit_unit_changed(changed.name, changed.properties);
+  });
+}
+
+void Systemd1Server::on_reloaded() noexcept {
+  drop_if_out_of_memory("systemd1 on_reloaded", [&] {
+    // A reload vermiliond did on its own (SIGHUP) gets its Reloading(true)
+    // now; ours sent it when it asked.
+    if (!reloading_) emit_reloading(true);
+    reloading_ = false;
+    emit_reloading(false);
+  });
+}
+
+}  // namespace vermilion::bridge

@@ -1,0 +1,149 @@
+// org.freedesktop.systemd1 as systemd 252 serves it, for systemctl, busctl,
+// Cockpit and GUI service managers (`vermilion-bridge --systemd-compat`;
+// bridge/README.md says what is implemented and what answers NotSupported).
+//
+// Why sd-bus and not sdbus-c++ here: systemd has an object for *any* unit
+// name (/org/freedesktop/systemd1/unit/<bus_label_escape(name)>; systemctl
+// reads a unit it never listed straight from its path), which takes
+// sd-bus's fallback vtables with a find callback; sdbus-c++ 1.2 has none.
+// sd-bus also writes the introspection, flags and Properties.GetAll("")
+// merging exactly as systemd does, since systemd uses the same library. So
+// this face has its own sd-bus connection to the same bus (the bridge's
+// loop polls it beside the other two), and vtables generated at build time
+// from systemd's own introspection (interfaces/org.freedesktop.systemd1.xml,
+// systemd1_vtables.py).
+//
+// Authority is the Bridge's, unchanged: reads come from its mirror, every
+// action is checked against the caller's [Bus] rules and goes through the
+// bridge's capabilities on its private link; this class holds none.
+//
+// Jobs: systemd answers a job method with the job's path at once and says
+// how it ended in JobRemoved. The link's job calls reply when the job ends,
+// so each bus job is one link call: the method replies with
+// /org/freedesktop/systemd1/job/N, JobNew follows, and JobRemoved (result
+// done, failed, dependency, canceled, invalid) when the link replies.
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bridge/bridge.h"
+
+namespace vermilion::bridge {
+
+class Systemd1Server final : private MirrorObserver {
+ public:
+  struct Job {
+    std::uint32_t id = 0;
+    std::string unit;
+    std::string type;   // systemd's job type: start, stop, restart, reload, try-restart
+    std::string state;  // waiting, running
+  };
+
+  // Opens its own connection to the system bus (the session bus with
+  // `user`) with sd-bus, registers every object and requests
+  // org.freedesktop.systemd1, then follows `bridge`'s table until destroyed.
+  // Returns 0 when serving; -EEXIST when someone else owns the name, -EACCES
+  // when the bus policy does not let us own it (both logged, naming the
+  // owner); other negative errnos from sd-bus.
+  [[nodiscard]] static int create(Bridge& bridge, bool user, std::unique_ptr<Systemd1Server>& out);
+  ~Systemd1Server() override;
+  Systemd1Server(const Systemd1Server&) = delete;
+  Systemd1Server& operator=(const Systemd1Server&) = delete;
+
+  [[nodiscard]] sd_bus* bus() const { return bus_; }
+  [[nodiscard]] const std::map<std::uint32_t, Job>& jobs() const { return jobs_; }
+
+  // The vtables' entry points (systemd1_handlers.h).
+  int method(sd_bus_message* m, sd_bus_error* error);
+  int get_property(const char* path, const char* interface, const char* property, sd_bus_message* reply,
+                   sd_bus_error* error);
+  int set_property(const char* interface, const char* property, sd_bus_error* error);
+
+ private:
+  explicit Systemd1Server(Bridge& bridge) : bridge_(bridge) {}
+  [[nodiscard]] int serve(bool user);
+  void log(const std::string& line) const;
+
+  // What a unit object shows: `status` is null for a unit vermiliond does
+  // not have (load state not-found, as systemd's LoadUnit of an unknown name).
+  struct UnitView {
+    std::string name;
+    const ServiceStatus* status = nullptr;
+    const Job* job = nullptr;
+  };
+  [[nodiscard]] UnitView view_of(std::string name) const;
+  [[nodiscard]] const Job* job_of_unit(std::string_view unit) const;
+
+  // Manager methods (each answers m, or returns an error through `error`).
+  int get_unit(sd_bus_message* m, sd_bus_error* error);
+  int load_unit(sd_bus_message* m, sd_bus_error* error);
+  int get_unit_by_pid(sd_bus_message* m, sd_bus_error* error);
+  int list_units(sd_bus_message* m, sd_bus_error* error);
+  int list_units_filtered(sd_bus_message* m, sd_bus_error* error);
+  int list_units_by_patterns(sd_bus_message* m, sd_bus_error* error);
+  int list_units_by_names(sd_bus_message* m, sd_bus_error* error);
+  int subscribe(sd_bus_message* m, sd_bus_error* error);
+  int unsubscribe(sd_bus_message* m, sd_bus_error* error);
+  int reload(sd_bus_message* m, sd_bus_error* error);
+  int list_jobs(sd_bus_message* m, sd_bus_error* error);
+  int get_job(sd_bus_message* m, sd_bus_error* error);
+  int cancel_job(sd_bus_message* m, sd_bus_error* error);
+  int kill_unit(sd_bus_message* m, sd_bus_error* error);
+  int manager_job(sd_bus_message* m, std::string_view verb, sd_bus_error* error);
+  // Unit methods: the same, the unit from the object's path.
+  int unit_job(sd_bus_message* m, std::string_view verb, sd_bus_error* error);
+  int unit_kill(sd_bus_message* m, sd_bus_error* error);
+  int job_cancel(sd_bus_message* m, sd_bus_error* error);
+
+  // A job method on `unit` with `verb` (StartUnit's "start", ... ,
+  // "reload-or-try-restart") and `mode`, for the caller of m.
+  int enqueue(sd_bus_message* m, const std::string& unit, std::string_view verb, std::string_view mode,
+              sd_bus_error* error);
+  int kill(sd_bus_message* m, const std::string& unit, std::string_view whom, std::int32_t signal,
+           sd_bus_error* error);
+  void finish_job(std::uint32_t id, std::string_view result);
+
+  int append_unit_row(sd_bus_message* reply, const UnitView& unit) const;
+  int append_units(sd_bus_message* m, const std::vector<std::string>& states,
+                   const std::vector<std::string>& patterns);
+
+  int unit_property(const UnitView& unit, std::string_view interface, std::string_view property,
+                    sd_bus_message* reply) const;
+  int manager_property(std::string_view property, sd_bus_message* reply) const;
+  int job_property(const Job& job, std::string_view property, sd_bus_message* reply) const;
+
+  // Signals, to subscribers as systemd sends them (UnitNew, UnitRemoved,
+  // PropertiesChanged, Reloading only while someone is subscribed; job
+  // signals always).
+  [[nodiscard]] bool anyone_subscribed() const;
+  void emit_unit_changed(const std::string& unit, const std::vector<std::string>& vermilion_properties);
+  void emit_reloading(bool active);
+
+  // MirrorObserver
+  void on_mirror_changed(const ServiceMirror::Delta& delta) noexcept override;
+  void on_reloaded() noexcept override;
+
+  static int find_unit(sd_bus*, const char* path, const char* interface, void* self, void** found, sd_bus_error*);
+  static int find_service(sd_bus*, const char* path, const char* interface, void* self, void** found,
+                          sd_bus_error*);
+  static int find_job(sd_bus*, const char* path, const char* interface, void* self, void** found, sd_bus_error*);
+  static int enumerate_units(sd_bus*, const char* prefix, void* self, char*** nodes, sd_bus_error*);
+  static int enumerate_jobs(sd_bus*, const char* prefix, void* self, char*** nodes, sd_bus_error*);
+
+  Bridge& bridge_;
+  sd_bus* bus_ = nullptr;
+  std::vector<sd_bus_slot*> slots_;
+  sd_bus_track* subscribers_ = nullptr;
+  std::map<std::uint32_t, Job> jobs_;
+  std::uint32_t last_job_id_ = 0;
+  bool reloading_ = false;  // a Manager.Reload of ours is in flight
+};
+
+}  // namespace vermilion::bridge
