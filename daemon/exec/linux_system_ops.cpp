@@ -259,7 +259,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
 
   ExecChildPlan plan;
   plan.service_name = config.name.c_str();
-  plan.cgroup_procs_fd = scope ? scope->join_fd() : -1;
+  plan.cgroup_procs_fd = -1;  // set below only when the child must move itself in
   plan.log_fd = request.log_fd;
   plan.standard_output = {config.standard_output.kind, config.standard_output.path.c_str()};
   plan.standard_error = {config.standard_error.kind, config.standard_error.path.c_str()};
@@ -285,13 +285,12 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   pid_t pid = -1;
   bool born_inside = false;
   if (int cgroup = scope && single_threaded() ? scope->clone_into_fd() : -1; cgroup >= 0) {
-    ExecChildPlan inside = plan;
-    inside.cgroup_procs_fd = -1;  // already there
     pid = fork_into_cgroup(cgroup);
-    if (pid == 0) run_exec_child(inside);
+    if (pid == 0) run_exec_child(plan);
     born_inside = pid > 0;
   }
   if (!born_inside) {
+    plan.cgroup_procs_fd = scope ? scope->join_fd() : -1;
     pid = fork();
     if (pid < 0) return -errno;
     if (pid == 0) run_exec_child(plan);

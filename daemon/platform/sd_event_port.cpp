@@ -17,14 +17,20 @@ class SdTimer final : public Timer {
   SdTimer(sd_event* loop, std::function<void()> fire) : loop_(loop), fire_(std::move(fire)) {}
 
   void arm(usec_t deadline) override {
+    // A deadline already due (RestartSec=0) fires at the next turn of the
+    // loop: within the accuracy window sd-event would pick a later wake-up
+    // shared with other timers, up to a millisecond on every restart.
+    uint64_t now = 0;
+    const uint64_t accuracy =
+        sd_event_now(loop_, CLOCK_MONOTONIC, &now) >= 0 && deadline <= now ? 1 : kTimerAccuracyUsec;
     if (!source_) {
       sd_event_source* s = nullptr;
-      if (sd_event_add_time(loop_, &s, CLOCK_MONOTONIC, deadline, kTimerAccuracyUsec, &SdTimer::dispatch,
-                            this) < 0)
+      if (sd_event_add_time(loop_, &s, CLOCK_MONOTONIC, deadline, accuracy, &SdTimer::dispatch, this) < 0)
         return;  // only ENOMEM; the phase then waits for its process events
       source_.reset(s);
     } else {
       sd_event_source_set_time(source_.get(), deadline);
+      sd_event_source_set_time_accuracy(source_.get(), accuracy);
     }
     sd_event_source_set_enabled(source_.get(), SD_EVENT_ONESHOT);
   }
