@@ -32,18 +32,6 @@ std::vector<LogLine> ManagerControl::logs(const std::string& name, std::size_t l
   return logs_(s->name(), lines);
 }
 
-int ManagerControl::change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,
-                                      std::vector<InstallChange>& changes, Diagnostics& diags) {
-  switch (op) {
-    case UnitFileOperation::enable: return installer_.enable(names, changes, diags);
-    case UnitFileOperation::disable: return installer_.disable(names, changes, diags);
-    case UnitFileOperation::reenable: return installer_.reenable(names, changes, diags);
-    case UnitFileOperation::mask: return installer_.mask(names, changes, diags);
-    case UnitFileOperation::unmask: return installer_.unmask(names, changes, diags);
-  }
-  return -EINVAL;
-}
-
 InstallPaths install_paths_for(const std::vector<std::string>& unit_dirs) {
   InstallPaths paths;
   paths.search_path = unit_dirs;

@@ -27,7 +27,9 @@ class ManagerControl final : public ServiceControl {
   [[nodiscard]] std::vector<LogLine> logs(const std::string& name, std::size_t lines) override;
   void reload_units() override { reload_(); }
   [[nodiscard]] int change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,
-                                      std::vector<InstallChange>& changes, Diagnostics& diags) override;
+                                      std::vector<InstallChange>& changes, Diagnostics& diags) override {
+    return installer_.change(op, names, changes, diags);
+  }
   [[nodiscard]] std::optional<UnitFileState> unit_file_state(const std::string& name) override {
     return installer_.state(name);
   }

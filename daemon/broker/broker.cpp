@@ -400,25 +400,14 @@ BrokerResult Broker::capabilities_of(const std::string& holder, Slot slot, const
   return BrokerResult::success();
 }
 
-const char* to_string(UnitFileOperation op) {
-  switch (op) {
-    case UnitFileOperation::enable: return "enable";
-    case UnitFileOperation::disable: return "disable";
-    case UnitFileOperation::reenable: return "reenable";
-    case UnitFileOperation::mask: return "mask";
-    case UnitFileOperation::unmask: return "unmask";
-  }
-  return "?";
-}
-
 BrokerResult Broker::change_unit_files(const std::string& holder, Slot slot, UnitFileOperation op,
                                        const std::vector<std::string>& names, std::vector<InstallChange>& changes) {
   std::string unused;
   BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::enable, "", unused);
   if (!allowed.ok()) return allowed;
+  if (names.empty()) return BrokerResult::failure(BrokerError::invalid_argument, "no unit files named");
   std::string listed;
   for (const std::string& n : names) listed += (listed.empty() ? "" : " ") + quoted(n);
-  if (names.empty()) return BrokerResult::failure(BrokerError::invalid_argument, "no unit files named");
   Diagnostics diags;
   int r = control_.change_unit_files(op, names, changes, diags);
   std::string message;

@@ -63,10 +63,6 @@ struct [[nodiscard]] BrokerResult {
 };
 
 // What the broker may do to services: the manager, seen through a window.
-// What enablement does to unit files (units/unit_install.h).
-enum class UnitFileOperation { enable, disable, reenable, mask, unmask };
-[[nodiscard]] const char* to_string(UnitFileOperation op);  // "enable", ...
-
 class ServiceControl {
  public:
   virtual ~ServiceControl() = default;

@@ -3,24 +3,11 @@
 #include <optional>
 
 #include "common/unit_name.h"
+#include "units/extract_word.h"
 #include "units/unit_file_syntax.h"
 
 namespace vermilion {
 namespace {
-
-std::vector<std::string> split_whitespace(std::string_view value) {
-  std::vector<std::string> words;
-  std::size_t at = 0;
-  while (at < value.size()) {
-    std::size_t start = value.find_first_not_of(" \t\n", at);
-    if (start == std::string_view::npos) break;
-    std::size_t end = value.find_first_of(" \t\n", start);
-    if (end == std::string_view::npos) end = value.size();
-    words.emplace_back(value.substr(start, end - start));
-    at = end;
-  }
-  return words;
-}
 
 // install_name_printf's name specifiers; nullopt names an unsupported one.
 std::optional<std::string> expand(std::string_view name, std::string_view word, char& unsupported) {
@@ -85,7 +72,16 @@ InstallSection parse_install_section(std::string_view name, std::string_view tex
       list->clear();
       continue;
     }
-    for (const std::string& word : split_whitespace(a.value)) {
+    // As config_parse_strv(): words unquoted, escapes kept for the names.
+    std::string_view rest = a.value;
+    for (;;) {
+      ExtractedWord extracted = extract_first_word(rest, kExtractUnquote | kExtractRetainEscape);
+      if (extracted.status == ExtractStatus::end) break;
+      if (extracted.status == ExtractStatus::invalid) {
+        diags.warn(where, a.key + "=: invalid syntax, ignoring the rest: " + std::string(rest));
+        break;
+      }
+      const std::string& word = extracted.word;
       char unsupported = 0;
       auto value = expand(name, word, unsupported);
       if (!value) {

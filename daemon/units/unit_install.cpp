@@ -125,6 +125,11 @@ int remove_link(const std::string& path, std::vector<InstallChange>& changes, Di
   return 0;
 }
 
+// Keeps the first error of several: what systemctl reports.
+void keep_first(int& result, int r) {
+  if (r < 0 && result == 0) result = r;
+}
+
 // 0, or -EINVAL with systemctl's message.
 int check_name(const std::string& name, Diagnostics& diags) {
   if (is_valid_unit_name(name)) return 0;
@@ -133,6 +138,29 @@ int check_name(const std::string& name, Diagnostics& diags) {
 }
 
 }  // namespace
+
+const char* to_string(UnitFileOperation op) {
+  switch (op) {
+    case UnitFileOperation::enable: return "enable";
+    case UnitFileOperation::disable: return "disable";
+    case UnitFileOperation::reenable: return "reenable";
+    case UnitFileOperation::mask: return "mask";
+    case UnitFileOperation::unmask: return "unmask";
+  }
+  return "?";
+}
+
+int UnitInstaller::change(UnitFileOperation op, const std::vector<std::string>& names,
+                          std::vector<InstallChange>& changes, Diagnostics& diags) const {
+  switch (op) {
+    case UnitFileOperation::enable: return enable(names, changes, diags);
+    case UnitFileOperation::disable: return disable(names, changes, diags);
+    case UnitFileOperation::reenable: return reenable(names, changes, diags);
+    case UnitFileOperation::mask: return mask(names, changes, diags);
+    case UnitFileOperation::unmask: return unmask(names, changes, diags);
+  }
+  return -EINVAL;
+}
 
 const char* to_string(UnitFileState state) {
   switch (state) {
@@ -252,9 +280,7 @@ int UnitInstaller::install(const std::string& name, std::vector<std::string>& vi
   }
   InstallSection section = install_section(*found, diags);
   int result = 0;
-  auto keep = [&](int r) {
-    if (r < 0 && result == 0) result = r;
-  };
+  auto keep = [&](int r) { keep_first(result, r); };
   const std::string& unit = found->unit_name;
   auto wants = [&](const std::vector<std::string>& targets, const char* suffix) {
     for (const std::string& target : targets) {
@@ -309,7 +335,7 @@ int UnitInstaller::enable(const std::vector<std::string>& names, std::vector<Ins
   std::vector<std::string> visited;
   int result = 0;
   for (const std::string& name : names)
-    if (int r = install(name, visited, changes, diags); r < 0 && result == 0) result = r;
+    keep_first(result, install(name, visited, changes, diags));
   return result;
 }
 
@@ -328,7 +354,7 @@ int UnitInstaller::disable(const std::vector<std::string>& names, std::vector<In
     if (target == kDevNull) continue;  // masks stay: unmask removes them
     std::string link_name = base_name(path), target_name = base_name(target);
     if (!is_marked(link_name) && !is_marked(target_name) && !is_marked(template_name_of(link_name))) continue;
-    if (int r = remove_link(path, changes, diags); r < 0 && result == 0) result = r;
+    keep_first(result, remove_link(path, changes, diags));
   }
   return result;
 }
@@ -344,10 +370,10 @@ int UnitInstaller::mask(const std::vector<std::string>& names, std::vector<Insta
   int result = 0;
   for (const std::string& name : names) {
     if (int r = check_name(name, diags); r < 0) {
-      if (result == 0) result = r;
+      keep_first(result, r);
       continue;
     }
-    if (int r = link(paths_.config + "/" + name, kDevNull, changes, diags); r < 0 && result == 0) result = r;
+    keep_first(result, link(paths_.config + "/" + name, kDevNull, changes, diags));
   }
   return result;
 }
@@ -357,13 +383,13 @@ int UnitInstaller::unmask(const std::vector<std::string>& names, std::vector<Ins
   int result = 0;
   for (const std::string& name : names) {
     if (int r = check_name(name, diags); r < 0) {
-      if (result == 0) result = r;
+      keep_first(result, r);
       continue;
     }
     // Only the persistent mask: systemctl unmask leaves /run's (--runtime).
     std::string path = paths_.config + "/" + name;
     if (read_link(path) != std::optional<std::string>(kDevNull)) continue;
-    if (int r = remove_link(path, changes, diags); r < 0 && result == 0) result = r;
+    keep_first(result, remove_link(path, changes, diags));
   }
   return result;
 }

@@ -48,6 +48,10 @@ enum class UnitFileState {
 // systemd's words: "enabled", "enabled-runtime", "static", ...
 [[nodiscard]] const char* to_string(UnitFileState state);
 
+// What enablement does to unit files.
+enum class UnitFileOperation { enable, disable, reenable, mask, unmask };
+[[nodiscard]] const char* to_string(UnitFileOperation op);  // "enable", ...
+
 struct InstallPaths {
   std::vector<std::string> search_path;  // unit directories; the first holding a name wins
   std::string config;                    // where links are written: /etc/systemd/system
@@ -89,6 +93,9 @@ class UnitInstaller {
                          Diagnostics& diags) const;
   [[nodiscard]] int unmask(const std::vector<std::string>& names, std::vector<InstallChange>& changes,
                            Diagnostics& diags) const;
+  // The one of the above that `op` names.
+  [[nodiscard]] int change(UnitFileOperation op, const std::vector<std::string>& names,
+                           std::vector<InstallChange>& changes, Diagnostics& diags) const;
 
   // nullopt: no unit file of that name.
   [[nodiscard]] std::optional<UnitFileState> state(const std::string& name) const;

@@ -45,15 +45,7 @@ class TableControl final : public ServiceControl {
   // Enablement is real, on `install_paths` (empty: no unit files at all).
   int change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,
                         std::vector<InstallChange>& changes, Diagnostics& diags) override {
-    UnitInstaller installer(install_paths);
-    switch (op) {
-      case UnitFileOperation::enable: return installer.enable(names, changes, diags);
-      case UnitFileOperation::disable: return installer.disable(names, changes, diags);
-      case UnitFileOperation::reenable: return installer.reenable(names, changes, diags);
-      case UnitFileOperation::mask: return installer.mask(names, changes, diags);
-      case UnitFileOperation::unmask: return installer.unmask(names, changes, diags);
-    }
-    return -EINVAL;
+    return UnitInstaller(install_paths).change(op, names, changes, diags);
   }
   std::optional<UnitFileState> unit_file_state(const std::string& name) override {
     return UnitInstaller(install_paths).state(name);

@@ -99,12 +99,10 @@ std::string replay(const std::string& case_text, const std::string& root) {
       std::vector<std::string> units(args.begin() + 1, args.end());
       std::vector<InstallChange> changes;
       Diagnostics diags;
-      int r = args[0] == "enable"     ? installer.enable(units, changes, diags)
-              : args[0] == "disable"  ? installer.disable(units, changes, diags)
-              : args[0] == "reenable" ? installer.reenable(units, changes, diags)
-              : args[0] == "mask"     ? installer.mask(units, changes, diags)
-              : args[0] == "unmask"   ? installer.unmask(units, changes, diags)
-                                      : -EINVAL;
+      int r = -EINVAL;
+      for (auto op : {UnitFileOperation::enable, UnitFileOperation::disable, UnitFileOperation::reenable,
+                      UnitFileOperation::mask, UnitFileOperation::unmask})
+        if (args[0] == to_string(op)) r = installer.change(op, units, changes, diags);
       std::string joined;
       for (const auto& a : args) joined += (joined.empty() ? "" : " ") + a;
       out += "run " + joined + " -> " + (r < 0 ? "1" : "0") + "\n" + links_under(root);
