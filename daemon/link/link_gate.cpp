@@ -60,7 +60,9 @@ void LinkGate::stop() {
 
 int LinkGate::on_child(sd_event_source*, int, uint32_t, void* userdata) {
   return event_guard("a link's input", [&] {
-    static_cast<LinkGate*>(userdata)->read_child();
+    LinkGate& self = *static_cast<LinkGate*>(userdata);
+    self.read_child();
+    if (self.child_ && self.on_passed_) self.on_passed_();  // not once stopped
     return 0;
   });
 }
@@ -74,6 +76,7 @@ int LinkGate::on_feed(sd_event_source*, int, uint32_t, void* userdata) {
       self.end_of_input();
     else
       sd_event_source_set_enabled(self.child_source_.get(), SD_EVENT_ON);
+    if (self.child_ && self.on_passed_) self.on_passed_();
     return 0;
   });
 }

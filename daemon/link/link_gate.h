@@ -54,6 +54,10 @@ class LinkGate {
   // File descriptors closed so far (counting those the kernel dropped when
   // more came than one read can take).
   [[nodiscard]] std::size_t fds_closed() const { return fds_closed_; }
+  // Runs after the gate has passed bytes on, as the last thing in its
+  // callback (it may stop the gate): the link has sd-bus dispatch them in
+  // the same turn of the loop.
+  void set_on_passed(std::function<void()> on_passed) { on_passed_ = std::move(on_passed); }
   // Reads nothing more, passes nothing on, and closes its fds.
   void stop();
 
@@ -72,6 +76,7 @@ class LinkGate {
   unique_fd child_;
   unique_fd feed_;
   FaultCallback on_fault_;
+  std::function<void()> on_passed_;
   InboundStream stream_;
   EventSourcePtr child_source_;
   EventSourcePtr feed_source_;

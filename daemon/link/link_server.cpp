@@ -12,36 +12,26 @@
 namespace vermilion {
 namespace {
 
-// 256 bytes hold fewer: a method call's header alone is over 32 bytes.
-constexpr int kMaxBufferedAtBegin = 16;
+// Messages dispatched right after the gate passed them on, per turn.
+constexpr int kMaxDispatchPerTurn = 64;
 
 }  // namespace
 
-// sd-bus (systemd 252) reads the authentication lines in chunks of up to
-// 256 bytes; what follows the client's BEGIN in the same chunk (its first
-// messages) stays in sd-bus's read buffer when the bus starts running, and
-// nothing wakes the loop for it: the fd has no new data and the read queue
-// is empty, so sd-bus neither polls for it nor sets a timeout. A client
-// that sends BEGIN and its first call back to back and then waits for the
-// reply (GDBus does) hangs. sd-bus clients send BEGIN with their AUTH
-// line, long before their first call, so they rarely hit it.
-// This post source runs after every event until the bus is running, then
-// once calls sd_bus_process() for what is buffered (a few messages at most
-// fit in that chunk) and switches itself off; from then on sd-bus's own
-// sources drive the link.
-int LinkServer::after_auth(sd_event_source* source, void* userdata) {
-  return event_guard("a link's first messages", [&] {
-    LinkServer& self = *static_cast<LinkServer*>(userdata);
-    if (!self.closed_ && sd_bus_is_open(self.bus_) > 0 && sd_bus_is_ready(self.bus_) == 0)
-      return 0;  // still authenticating: look again after the next event
-    sd_event_source_set_enabled(source, SD_EVENT_OFF);
-    for (int i = 0; i < kMaxBufferedAtBegin && !self.closed_ && sd_bus_is_ready(self.bus_) > 0; ++i) {
-      int r = sd_bus_process(self.bus_, nullptr);
-      if (r < 0) self.close(std::string("processing its first messages failed: ") + std::strerror(-r));
-      if (r <= 0) break;
-    }
-    return 0;
-  });
+// What the gate has just passed on is dispatched at once, in the same turn
+// of the loop: left to sd-bus's own source it would wait for another wakeup,
+// which a busy loop (a notify flood) delays, and one case would never come:
+// sd-bus 252 reads the authentication lines in chunks of up to 256 bytes,
+// and what follows the client's BEGIN in the same chunk (its first call)
+// stays in sd-bus's read buffer with nothing to wake the loop for it (GDBus
+// sends BEGIN and its first call back to back, then waits). Bounded per
+// turn; sd-bus's own source (which sees a non-empty read queue) takes the
+// rest.
+void LinkServer::process_passed() {
+  for (int i = 0; i < kMaxDispatchPerTurn && !closed_; ++i) {
+    int r = sd_bus_process(bus_, nullptr);
+    if (r < 0) close(std::string("processing its messages failed: ") + std::strerror(-r));
+    if (r <= 0) break;
+  }
 }
 
 // Sees every message first: hang-ups, messages that came with fds, and
@@ -95,7 +85,6 @@ LinkServer::LinkServer(Broker& broker, std::string holder, ClosedCallback on_clo
       self_(std::make_shared<LinkServer*>(this)) {}
 
 LinkServer::~LinkServer() {
-  after_auth_.reset();
   gate_.reset();  // before sd-bus closes the socket it reads
   *self_ = nullptr;
   broker_.detach(holder_, *this);
@@ -143,9 +132,7 @@ int LinkServer::create(sd_event* loop, Broker& broker, std::string holder, uniqu
     if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) < 0) return -errno;
   }
   if ((r = sd_bus_attach_event(bus, loop, SD_EVENT_PRIORITY_NORMAL)) < 0) return r;
-  sd_event_source* after_auth = nullptr;
-  if ((r = sd_event_add_post(loop, &after_auth, &LinkServer::after_auth, self)) < 0) return r;
-  link->after_auth_.reset(after_auth);
+  link->gate_->set_on_passed([raw] { raw->process_passed(); });
   broker.attach(link->holder_, *link);
   out = std::move(link);
   return 0;

@@ -67,7 +67,8 @@ class LinkServer final : public LinkPeer {
   // sd-bus filter: sees every message before the handlers.
   static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);
   static int filter_message(sd_bus_message* m, void* userdata, sd_bus_error* error);
-  static int after_auth(sd_event_source* source, void* userdata);
+  // sd_bus_process() for what the gate just passed on (link_server.cpp).
+  void process_passed();
   // Sends the Link signal `member` with the body `fill` appends (fill
   // returns 0 or -errno), then checks the queue. 0 or -errno; a signal that
   // could not be built or queued closes the link (audited), since the child
@@ -82,9 +83,6 @@ class LinkServer final : public LinkPeer {
   sd_bus* bus_ = nullptr;
   // Reads the child's socket for sd-bus and keeps every fd out of it.
   std::unique_ptr<LinkGate> gate_;
-  // Until authentication is over: dispatches what the child sent in the same
-  // read as its BEGIN (see link_server.cpp, after_auth).
-  EventSourcePtr after_auth_;
   std::size_t in_flight_ = 0;
   bool closed_ = false;
   bool misbehaved_ = false;
