@@ -87,7 +87,7 @@ StartLimitInterval=30s
   EXPECT_EQ(c.standard_error.path, "/tmp/err.log");
   EXPECT_TRUE(c.no_new_privileges);
   EXPECT_EQ(c.limits.at(RLIMIT_NOFILE).soft, 100u);
-  EXPECT_EQ(c.runtime_directory, (std::vector<std::string>{"a", "a/b"}));
+  EXPECT_EQ(c.directory(ExecDirectoryType::runtime).names, (std::vector<std::string>{"a", "a/b"}));
   EXPECT_EQ(c.watchdog_usec, 0u);
 }
 
@@ -286,7 +286,7 @@ WantedBy=bad! multi-user.target
   EXPECT_EQ(c.success_exit_status.codes, (std::set<int>{0, 65}));
   EXPECT_EQ(c.restart_prevent_exit_status.codes, (std::set<int>{3}));
   EXPECT_EQ(c.restart_force_exit_status.codes, (std::set<int>{3}));
-  EXPECT_EQ(c.runtime_directory, (std::vector<std::string>{"ok"}));
+  EXPECT_EQ(c.directory(ExecDirectoryType::runtime).names, (std::vector<std::string>{"ok"}));
   EXPECT_EQ(c.type, ServiceType::simple);
   EXPECT_FALSE(c.type_explicit);
   EXPECT_EQ(c.kill_signal, SIGTERM);
@@ -332,7 +332,7 @@ User=a b
   EXPECT_EQ(c.environment_files.at(0).path, "/a/b/c");
   EXPECT_EQ(c.working_directory, "/a/b/c");
   EXPECT_EQ(c.standard_output.path, "/a/b/c");
-  EXPECT_EQ(c.runtime_directory, (std::vector<std::string>{"a/b/c", "d"}));
+  EXPECT_EQ(c.directory(ExecDirectoryType::runtime).names, (std::vector<std::string>{"a/b/c", "d"}));
   EXPECT_EQ(c.pid_file, "/run/rel/x");
   EXPECT_EQ(c.user, "a b");
 }
