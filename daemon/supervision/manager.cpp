@@ -417,7 +417,8 @@ void Manager::run_job(Unit& unit) {
   Service& s = *unit.service;
   job.running = true;
   if (job.type == JobType::stop || (job.type == JobType::restart && !job.restart_stopped)) {
-    if (s.stop() == StopOutcome::already_inactive) {
+    StopReason reason = job.type == JobType::restart ? StopReason::restart : StopReason::stop;
+    if (s.stop(reason) == StopOutcome::already_inactive) {
       if (job.type == JobType::stop) {
         finish_job(unit, JobResult::done);
       } else {

@@ -103,16 +103,21 @@ TEST_F(ServiceTest, StopSendsKillSignalToTheWholeServiceThenGoesDead) {
   EXPECT_EQ(s.stop(), StopOutcome::already_inactive);
 }
 
+// systemd's order: stop-sigterm ends with the main process (ExecStopPost=
+// may run while a child still exits), final-sigterm signals what is left
+// again and waits for all of it.
 TEST_F(ServiceTest, StopWaitsForLeftoverProcessesOfTheService) {
   Service& s = make(make_config("web.service"));
   ASSERT_EQ(s.start(), StartOutcome::started);
   pid_t child = ops_.add_process("web.service");
   ASSERT_EQ(s.stop(), StopOutcome::stopping);
   kill_main(SIGTERM);
-  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm) << "a child of the service is still alive";
+  EXPECT_EQ(s.sub_state(), SubState::final_sigterm) << "a child of the service is still alive";
+  EXPECT_EQ(s.active_state(), ActiveState::deactivating);
   ops_.live.erase(child);
   s.on_scope_maybe_empty();
   EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_EQ(s.result(), ServiceResult::success);
 }
 
 TEST_F(ServiceTest, StopTimeoutEscalatesToSigkill) {
