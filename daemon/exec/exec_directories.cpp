@@ -121,7 +121,11 @@ int set_up_exec_directory(const std::string& path, ExecDirectoryType type, mode_
     what = "use " + path;
     return -ENOTDIR;
   }
-  if (owner_uid != static_cast<uid_t>(-1)) {
+  // systemd's path_chown_recursive() shortcut: a top-level directory that
+  // already has its owner stands for the whole tree, so a large
+  // StateDirectory= is not walked at every start.
+  bool owned = st.st_uid == owner_uid && st.st_gid == owner_gid;
+  if (owner_uid != static_cast<uid_t>(-1) && !owned) {
     g_owner_uid = owner_uid;
     g_owner_gid = owner_gid;
     g_chown_errno = 0;

@@ -98,6 +98,11 @@ TEST(ExecDirectories, OwnershipGoesToTheOwnerWithEverythingInside) {
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_uid, 65534u);
   EXPECT_EQ(st.st_mode & 07777, 02750u) << "the setgid bit survives the chown";
+  // Once the top is owned, the tree is not walked again (systemd's shortcut).
+  ASSERT_EQ(chown((path + "/file").c_str(), 0, 0), 0);
+  ASSERT_EQ(set_up_exec_directory(path, ExecDirectoryType::state, 02750, 65534, 65534, what), 0) << what;
+  ASSERT_EQ(stat((path + "/file").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
 }
 
 }  // namespace
