@@ -376,7 +376,10 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   scope_.reset();
   bool restart = allow_restart && !stop_requested_ && should_restart(result_);
   DirectoryPreserve preserve = running_->runtime_directory_preserve;
-  if (preserve == DirectoryPreserve::no || (preserve == DirectoryPreserve::restart && !restart))
+  // A restart asked for keeps it as an automatic one does (systemd's
+  // unit_will_restart()).
+  bool will_restart = restart || restarting_;
+  if (preserve == DirectoryPreserve::no || (preserve == DirectoryPreserve::restart && !will_restart))
     env_.ops.remove_runtime_directories(*running_);
   set_state(result_ == ServiceResult::success ? SubState::dead : SubState::failed);
   if (restart) enter_auto_restart();

@@ -271,6 +271,10 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
       });
       return "wait-lines " + w[1] + " " + w[2] + (reached ? ": reached" : ": not reached");
     }
+    if (verb == "wait-gone") {
+      bool gone = wait_quietly([&] { return !fs::exists(w.at(1)); });
+      return "wait-gone " + w[1] + (gone ? ": gone" : ": still there");
+    }
     if (verb == "alive") {
       pid_t pid = std::atoi(read_file(w.at(1)).c_str());
       return "alive " + w[1] + (testing::process_exists(pid) ? ": yes" : ": no");

@@ -207,6 +207,9 @@ while IFS= read -r line || [ -n "$line" ]; do
     wait-lines)  # wait-lines PATH N: until the file has N lines
       if wait_until 20 has_lines "${w[1]}" "${w[2]}"; then echo "wait-lines ${w[1]} ${w[2]}: reached"
       else echo "wait-lines ${w[1]} ${w[2]}: not reached"; fi ;;
+    wait-gone)  # wait-gone PATH: until PATH no longer exists
+      if wait_until 20 test ! -e "${w[1]}"; then echo "wait-gone ${w[1]}: gone"
+      else echo "wait-gone ${w[1]}: still there"; fi ;;
     alive)  # alive PIDFILE: whether that process still exists
       if kill -0 "$(cat "${w[1]}")" 2>/dev/null; then echo "alive ${w[1]}: yes"; else echo "alive ${w[1]}: no"; fi ;;
     file)
