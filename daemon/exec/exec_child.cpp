@@ -172,7 +172,8 @@ int set_priority_closest(int priority) noexcept {
   rlimit highest{};
   if (getrlimit(RLIMIT_NICE, &highest) < 0) return -errno;
   // RLIMIT_NICE n allows nice levels down to 20 - n.
-  int limit = highest.rlim_cur == RLIM_INFINITY ? -20 : 20 - static_cast<int>(highest.rlim_cur > 40 ? 40 : highest.rlim_cur);
+  rlim_t allowed = highest.rlim_cur == RLIM_INFINITY || highest.rlim_cur > 40 ? 40 : highest.rlim_cur;
+  int limit = 20 - static_cast<int>(allowed);
   if (current <= limit) return 0;  // already as low as allowed
   return setpriority(PRIO_PROCESS, 0, limit) == 0 ? 0 : -errno;
 }

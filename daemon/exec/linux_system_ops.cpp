@@ -230,7 +230,7 @@ int LinuxSystemOps::directory_paths(const ServiceConfig& config, DirectoryPaths&
                                       "ConfigurationDirectory"};
   for (std::size_t t = 0; t < kExecDirectoryTypes; ++t) {
     if (exec_directory_paths(config, static_cast<ExecDirectoryType>(t), options_.directory_roots, out[t]) < 0) {
-      if (failure) *failure = std::string(kKeys[t]) + "=: a name leaves its directory, or there is no such directory here";
+      if (failure) *failure = std::string(kKeys[t]) + "=: a name leaves its directory, or it has no root here";
       return -EINVAL;
     }
   }

@@ -15,8 +15,9 @@ namespace vermilion {
 // Returns 0 and an inotify fd (non-blocking, close-on-exec) that becomes
 // readable when `path` or any directory on the way to it is created,
 // written, moved, or changes attributes (or something else appears in
-// the directory watched); -errno (-EINVAL for a relative path). A watch is good for one wake-up: open a new one, then look at the
-// file, so that nothing between the two is missed.
+// the directory watched); -errno (-EINVAL for a relative path). A watch
+// is good for one wake-up: open a new one, then look at the file, so that
+// nothing between the two is missed.
 [[nodiscard]] int open_path_watch(const std::string& path, unique_fd& out);
 
 }  // namespace vermilion

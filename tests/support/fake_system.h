@@ -202,7 +202,9 @@ class FakeSystemOps : public SystemOps {
     return 0;
   }
   int check_exec_directories(const ServiceConfig&) override { return 0; }
-  void remove_runtime_directories(const ServiceConfig& config) override { removed_runtime_directories.push_back(config.name); }
+  void remove_runtime_directories(const ServiceConfig& config) override {
+    removed_runtime_directories.push_back(config.name);
+  }
 
   // The test's hands: a process of `service` that the fake never forked.
   pid_t add_process(const std::string& service) {
