@@ -131,13 +131,32 @@ TEST_F(ManagerTest, AnExitOfAnotherProcessEndsTheStopThatWaitedForIt) {
   std::optional<JobResult> stopped;
   ASSERT_TRUE(manager().enqueue(JobType::stop, "a", [&](JobResult r) { stopped = r; }).queued());
   exit_main("a.service", CLD_KILLED, SIGTERM);
-  EXPECT_EQ(service("a").sub_state(), SubState::stop_sigterm) << "a process of a is left";
+  EXPECT_EQ(service("a").sub_state(), SubState::final_sigterm) << "a process of a is left";
   EXPECT_FALSE(stopped);
   ops_.live.erase(kLeftover);
   manager().on_child_exited(kLeftover, {CLD_KILLED, SIGTERM});
   EXPECT_EQ(service("a").active_state(), ActiveState::inactive);
   EXPECT_EQ(stopped, JobResult::done);
   EXPECT_EQ(service("b").sub_state(), SubState::running);
+}
+
+// A forking daemon that dies before writing its PID file is no main or
+// control process: its exit still ends the start that waited for the file.
+TEST_F(ManagerTest, ADaemonThatDiesBeforeItsPidFileFailsTheStart) {
+  ServiceConfig& c = source_.add(make_config("d.service", ServiceType::forking));
+  c.pid_file = "/run/d.pid";
+  std::optional<JobResult> started;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "d", [&](JobResult r) { started = r; }).queued());
+  constexpr pid_t kDaemon = 90002;
+  ops_.live[kDaemon] = "d.service";
+  pid_t parent = service("d").control_pid();
+  ops_.live.erase(parent);
+  manager().on_child_exited(parent, {CLD_EXITED, 0});
+  EXPECT_EQ(service("d").sub_state(), SubState::start) << "waiting for the PID file";
+  ops_.live.erase(kDaemon);
+  manager().on_child_exited(kDaemon, {CLD_EXITED, 0});
+  EXPECT_EQ(started, JobResult::failed);
+  EXPECT_EQ(service("d").result(), ServiceResult::protocol);
 }
 
 TEST_F(ManagerTest, StartsRequirementsFirstWhenOrdered) {
