@@ -119,6 +119,10 @@ int Supervisor::init() {
   LinuxSystemOpsOptions ops_options;
   ops_options.scope = options_.scope;
   ops_options.runtime_root = options_.scope == RuntimeScope::system ? "/run" : identity.runtime_dir;
+  // The roots of RuntimeDirectory=, StateDirectory=, ... are the manager's
+  // prefixes that %t %S %C %L %E name (runtime_scope.h), so the two agree.
+  ops_options.directory_roots = {ops_options.runtime_root, identity.state_dir, identity.cache_dir,
+                                 identity.logs_dir, identity.config_dir};
   ops_options.lang = options_.environment.lang;
   ops_options.reaper = reaper_.get();
   if (int r = LinuxSystemOps::create(ops_options, ops_); r < 0) {

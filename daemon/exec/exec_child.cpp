@@ -145,6 +145,39 @@ void set_up_fds(const ExecChildPlan& plan) {
 
 }  // namespace
 
+int set_rlimit_closest(int resource, const rlimit& wanted) noexcept {
+  auto which = static_cast<__rlimit_resource>(resource);
+  if (setrlimit(which, &wanted) == 0) return 0;
+  if (errno != EPERM) return -errno;
+  rlimit highest{};
+  if (getrlimit(which, &highest) < 0) return -errno;
+  // An unbounded hard limit means the refusal had another reason.
+  if (highest.rlim_max == RLIM_INFINITY) return -EPERM;
+  rlimit fixed{wanted.rlim_cur < highest.rlim_max ? wanted.rlim_cur : highest.rlim_max,
+               wanted.rlim_max < highest.rlim_max ? wanted.rlim_max : highest.rlim_max};
+  if (fixed.rlim_cur == highest.rlim_cur && fixed.rlim_max == highest.rlim_max) return 0;
+  return setrlimit(which, &fixed) == 0 ? 0 : -errno;
+}
+
+int set_priority_closest(int priority) noexcept {
+  if (setpriority(PRIO_PROCESS, 0, priority) == 0) return 0;
+  int refused = errno;
+  if (refused != EPERM && refused != EACCES) return -refused;
+  errno = 0;
+  int current = getpriority(PRIO_PROCESS, 0);
+  if (errno != 0) return -errno;
+  if (priority == current) return 0;
+  // Raising the nice level is always allowed: a refusal there is real.
+  if (priority > current) return -refused;
+  rlimit highest{};
+  if (getrlimit(RLIMIT_NICE, &highest) < 0) return -errno;
+  // RLIMIT_NICE n allows nice levels down to 20 - n.
+  rlim_t allowed = highest.rlim_cur == RLIM_INFINITY || highest.rlim_cur > 40 ? 40 : highest.rlim_cur;
+  int limit = 20 - static_cast<int>(allowed);
+  if (current <= limit) return 0;  // already as low as allowed
+  return setpriority(PRIO_PROCESS, 0, limit) == 0 ? 0 : -errno;
+}
+
 void run_exec_child(const ExecChildPlan& given) noexcept {
   ExecChildPlan plan = given;  // the child's own, which prepare may complete
   reset_signals();
@@ -167,9 +200,32 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     nofile.rlim_cur = FD_SETSIZE;
     if (setrlimit(RLIMIT_NOFILE, &nofile) < 0) fail(plan, ExecExitStatus::limits, errno, "set resource limits");
   }
+  if (plan.has_oom_score_adjust) {
+    char text[16];
+    int n = 0;
+    unsigned magnitude = plan.oom_score_adjust < 0 ? static_cast<unsigned>(-plan.oom_score_adjust)
+                                                   : static_cast<unsigned>(plan.oom_score_adjust);
+    char digits[12];
+    int d = 0;
+    do {
+      digits[d++] = static_cast<char>('0' + magnitude % 10);
+      magnitude /= 10;
+    } while (magnitude > 0);
+    if (plan.oom_score_adjust < 0) text[n++] = '-';
+    while (d > 0) text[n++] = digits[--d];
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    int error = fd < 0 ? errno : (write(fd, text, static_cast<std::size_t>(n)) == n ? 0 : errno);
+    if (fd >= 0) close(fd);
+    // "assuming containerized execution, ignoring", as systemd says.
+    if (error != 0 && error != EPERM && error != EACCES)
+      fail(plan, ExecExitStatus::oom_adjust, error, "adjust the OOM score");
+  }
+  if (plan.has_nice) {
+    if (int r = set_priority_closest(plan.nice); r < 0) fail(plan, ExecExitStatus::nice, -r, "set the nice level");
+  }
   for (std::size_t i = 0; i < plan.limit_count; ++i) {
-    if (setrlimit(static_cast<__rlimit_resource>(plan.limits[i].resource), &plan.limits[i].value) < 0) {
-      fail(plan, ExecExitStatus::limits, errno, "set resource limits");
+    if (int r = set_rlimit_closest(plan.limits[i].resource, plan.limits[i].value); r < 0) {
+      fail(plan, ExecExitStatus::limits, -r, "set resource limits");
     }
   }
   umask(plan.umask);

@@ -37,6 +37,12 @@ struct ExecChildPlan {
   const ExecLimitPlan* limits = nullptr;
   std::size_t limit_count = 0;
   mode_t umask = 0022;
+  bool has_nice = false;  // Nice=: set_priority_closest(); a real failure is 201/NICE
+  int nice = 0;
+  // OOMScoreAdjust=: refused for lack of privilege (a container, a user
+  // manager lowering it) is ignored, any other failure is 206/OOM_ADJUST.
+  bool has_oom_score_adjust = false;
+  int oom_score_adjust = 0;
   // Runs in the child on its own copy of the plan, right before the
   // credentials step (stdout/stderr are set up, so what it reports reaches
   // the service's log): fills in uid/gid/groups, envp and the working
@@ -69,6 +75,21 @@ struct ExecChildPlan {
 
 // Sets up the process as the plan says and execs; never returns. Any failure
 // writes one line to the process's stderr and exits with systemd's status.
+// Where the kernel refuses part of the context, what follows is systemd
+// 252's exec_child(): a resource limit above what may be set is lowered to
+// the closest allowed value (setrlimit_closest(); LimitNOFILE=65535 under a
+// hard limit of 4096 gives 4096), an OOMScoreAdjust= refused with
+// EPERM/EACCES is skipped, and a Nice= below what is allowed becomes the
+// lowest allowed (setpriority_closest()).
 [[noreturn]] void run_exec_child(const ExecChildPlan& plan) noexcept;
+
+// systemd's setrlimit_closest(): setrlimit(), and where that is refused with
+// EPERM under a finite hard limit, both values clamped to that hard limit.
+// 0 or -errno. Async-signal-safe.
+[[nodiscard]] int set_rlimit_closest(int resource, const rlimit& wanted) noexcept;
+// systemd's setpriority_closest(): the nice level, or where lowering it is
+// not permitted the lowest RLIMIT_NICE allows (never higher than now).
+// 0 or -errno. Async-signal-safe.
+[[nodiscard]] int set_priority_closest(int priority) noexcept;
 
 }  // namespace vermilion

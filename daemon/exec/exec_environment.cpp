@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "common/regular_file.h"
+#include "exec/exec_directories.h"
 
 namespace vermilion {
 namespace {
@@ -206,13 +207,14 @@ int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std:
     set_environment(env, "SHELL", inputs.login->shell);
   }
   if (inputs.xdg_runtime_dir) set_environment(env, "XDG_RUNTIME_DIR", *inputs.xdg_runtime_dir);
-  if (!inputs.runtime_directories.empty()) {
+  for (std::size_t type = 0; type < kExecDirectoryTypes; ++type) {
+    if (inputs.directories[type].empty()) continue;
     std::string joined;
-    for (const auto& dir : inputs.runtime_directories) {
+    for (const auto& dir : inputs.directories[type]) {
       if (!joined.empty()) joined += ':';
       joined += dir;
     }
-    set_environment(env, "RUNTIME_DIRECTORY", joined);
+    set_environment(env, exec_directory_variable(static_cast<ExecDirectoryType>(type)), joined);
   }
   if (inputs.config) {
     for (const auto& assignment : inputs.config->environment) set_environment(env, assignment);

@@ -5,6 +5,7 @@
 // win; then $VAR / ${VAR} in the command's words.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,7 +44,8 @@ struct ExecEnvironmentInputs {
   const std::vector<std::string>* extra = nullptr;  // SpawnRequest::extra_environment
   const LoginIdentity* login = nullptr;             // null: no HOME/USER/LOGNAME/SHELL
   std::optional<std::string> lang;                  // the supervisor's own LANG, if set
-  std::vector<std::string> runtime_directories;     // absolute paths, for $RUNTIME_DIRECTORY
+  // Absolute paths of each ExecDirectoryType, for $RUNTIME_DIRECTORY, ...
+  std::array<std::vector<std::string>, kExecDirectoryTypes> directories;
   std::optional<std::string> xdg_runtime_dir;       // --user: the runtime root
 };
 

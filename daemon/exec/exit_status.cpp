@@ -18,6 +18,12 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::stderr_: return "STDERR";
     case ExecExitStatus::no_new_privileges: return "NO_NEW_PRIVILEGES";
     case ExecExitStatus::runtime_directory: return "RUNTIME_DIRECTORY";
+    case ExecExitStatus::state_directory: return "STATE_DIRECTORY";
+    case ExecExitStatus::cache_directory: return "CACHE_DIRECTORY";
+    case ExecExitStatus::logs_directory: return "LOGS_DIRECTORY";
+    case ExecExitStatus::configuration_directory: return "CONFIGURATION_DIRECTORY";
+    case ExecExitStatus::nice: return "NICE";
+    case ExecExitStatus::oom_adjust: return "OOM_ADJUST";
   }
   return nullptr;
 }

@@ -8,9 +8,11 @@ namespace vermilion {
 
 enum class ExecExitStatus : int {
   chdir = 200,
+  nice = 201,
   fds = 202,
   exec = 203,
   limits = 205,
+  oom_adjust = 206,
   signal_mask = 207,
   stdin_ = 208,
   stdout_ = 209,
@@ -21,6 +23,10 @@ enum class ExecExitStatus : int {
   stderr_ = 222,
   no_new_privileges = 227,
   runtime_directory = 233,
+  state_directory = 238,
+  cache_directory = 239,
+  logs_directory = 240,
+  configuration_directory = 241,
 };
 
 // systemd's name for an exit status ("EXEC" for 203), or nullptr when the

@@ -20,6 +20,8 @@
 #include "exec/exec_environment.h"
 #include "common/regular_file.h"
 #include "platform/file_io.h"
+#include "platform/path_watch.h"
+#include "platform/proc_stat.h"
 #include "platform/session_scope.h"
 
 namespace vermilion {
@@ -36,8 +38,8 @@ std::vector<char*> to_pointers(std::vector<std::string>& strings) {
 
 // What the child works out for itself before it drops privileges: User=,
 // Group= and SupplementaryGroups= through NSS, HOME/USER/LOGNAME/SHELL,
-// '~' and the default working directory, and the ownership of
-// RuntimeDirectory=. vermiliond itself never calls NSS after start-up, so a
+// '~' and the default working directory, and RuntimeDirectory=,
+// StateDirectory=, ... with their modes and (system scope) owner. vermiliond itself never calls NSS after start-up, so a
 // slow name service stalls that one process (until its start timeout), never
 // the supervisor. The parent's instance lives in spawn()'s frame; the child
 // works on its own copy of that memory.
@@ -46,7 +48,8 @@ struct ChildCredentials {
   const ExecCommand* command = nullptr;
   std::vector<std::string> env;  // without what the account and the child add
   bool set_listen_pid = false;
-  std::vector<std::string> runtime_directories;
+  bool chown_directories = false;  // system scope: directories belong to User= (or root)
+  std::array<std::vector<std::string>, kExecDirectoryTypes> directories;
   // Filled in the child; the plan points into them.
   ExecCredentials credentials;
   CredentialFailure failure;
@@ -99,36 +102,35 @@ struct ChildCredentials {
     }
     plan.working_directory = self.working_directory.c_str();
 
-    // Still root here: RuntimeDirectory= (made by the parent) becomes User='s,
-    // as systemd's setup_exec_directory() does, also from a '+' command.
-    if (self.runtime_directories.empty()) return;
-    ExecCredentials owner = c;
-    if (!self.request.apply_identity) {
-      CredentialRequest as_service = self.request;
-      as_service.apply_identity = true;
-      if (resolve_credentials(as_service, owner, self.failure) < 0)
-        return self.fail(plan, self.failure.status, self.failure.error, self.failure.what);
+    // Still privileged here: the directories are made and, in system scope,
+    // given to User= (root without one), as systemd's setup_exec_directory()
+    // does, also from a '+' command.
+    bool any = false;
+    for (const auto& paths : self.directories) any = any || !paths.empty();
+    if (!any) return;
+    uid_t uid = static_cast<uid_t>(-1);
+    gid_t gid = static_cast<gid_t>(-1);
+    if (self.chown_directories) {
+      ExecCredentials owner = c;
+      if (!self.request.apply_identity) {
+        CredentialRequest as_service = self.request;
+        as_service.apply_identity = true;
+        if (resolve_credentials(as_service, owner, self.failure) < 0)
+          return self.fail(plan, self.failure.status, self.failure.error, self.failure.what);
+      }
+      uid = owner.change ? owner.uid : 0;
+      gid = owner.change ? owner.gid : 0;
     }
-    if (!owner.change) return;
-    for (const auto& path : self.runtime_directories) {
-      if (lchown(path.c_str(), owner.uid, owner.gid) < 0)
-        return self.fail(plan, ExecExitStatus::runtime_directory, errno, "give " + path + " to User=");
+    for (std::size_t t = 0; t < kExecDirectoryTypes; ++t) {
+      auto type = static_cast<ExecDirectoryType>(t);
+      for (const auto& path : self.directories[t]) {
+        std::string what;
+        int r = set_up_exec_directory(path, type, config.directory(type).mode, uid, gid, what);
+        if (r < 0) return self.fail(plan, exec_directory_exit_status(type), -r, what);
+      }
     }
   }
 };
-
-bool is_safe_relative_path(const std::string& path) {
-  if (path.empty() || path[0] == '/') return false;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    auto end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    std::string_view part(path.data() + start, end - start);
-    if (part.empty() || part == "." || part == "..") return false;
-    start = end + 1;
-  }
-  return true;
-}
 
 // struct clone_args of <linux/sched.h> up to `cgroup` (CLONE_ARGS_SIZE_VER2),
 // spelled out: that header's CLONE_* macros clash with glibc's <sched.h>.
@@ -199,6 +201,12 @@ int LinuxSystemOps::create(LinuxSystemOpsOptions options, std::unique_ptr<LinuxS
     if (r == 0) r = CgroupTree::create(location, getpid(), tree);
     if (r < 0 && options.backend == ScopeBackend::cgroup) return r;
   }
+  bool no_roots = true;
+  for (const auto& root : options.directory_roots) no_roots = no_roots && root.empty();
+  if (no_roots) {
+    if (options.scope == RuntimeScope::system) options.directory_roots = system_exec_directory_roots();
+    options.directory_roots[static_cast<std::size_t>(ExecDirectoryType::runtime)] = options.runtime_root;
+  }
   out.reset(new LinuxSystemOps(std::move(options), std::move(tree)));
   return 0;
 }
@@ -217,13 +225,15 @@ std::unique_ptr<ProcessScope> LinuxSystemOps::create_scope(const std::string& se
 
 int LinuxSystemOps::scope_owner(pid_t pid, std::string& service) { return owners_->find(pid, service); }
 
-int LinuxSystemOps::runtime_directory_paths(const ServiceConfig& config, std::vector<std::string>& out) const {
-  std::vector<std::string> paths;
-  for (const auto& name : config.runtime_directory) {
-    if (!is_safe_relative_path(name) || options_.runtime_root.empty()) return -EINVAL;
-    paths.push_back(options_.runtime_root + "/" + name);
+int LinuxSystemOps::directory_paths(const ServiceConfig& config, DirectoryPaths& out, std::string* failure) const {
+  static const char* const kKeys[] = {"RuntimeDirectory", "StateDirectory", "CacheDirectory", "LogsDirectory",
+                                      "ConfigurationDirectory"};
+  for (std::size_t t = 0; t < kExecDirectoryTypes; ++t) {
+    if (exec_directory_paths(config, static_cast<ExecDirectoryType>(t), options_.directory_roots, out[t]) < 0) {
+      if (failure) *failure = std::string(kKeys[t]) + "=: a name leaves its directory, or it has no root here";
+      return -EINVAL;
+    }
   }
-  out = std::move(paths);
   return 0;
 }
 
@@ -240,7 +250,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   env_inputs.extra = &request.extra_environment;
   env_inputs.lang = options_.lang;
   if (user_manager && !options_.runtime_root.empty()) env_inputs.xdg_runtime_dir = options_.runtime_root;
-  int r = runtime_directory_paths(config, env_inputs.runtime_directories);
+  int r = directory_paths(config, env_inputs.directories, request.failure);
   if (r < 0) return r;
   std::vector<std::string> env;
   std::string failure;
@@ -268,12 +278,17 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.limits = limits.data();
   plan.limit_count = limits.size();
   plan.umask = config.umask;
+  plan.has_nice = config.nice.has_value();
+  plan.nice = config.nice.value_or(0);
+  plan.has_oom_score_adjust = config.oom_score_adjust.has_value();
+  plan.oom_score_adjust = config.oom_score_adjust.value_or(0);
   ChildCredentials child;
   child.request = {&config, user_manager, !command.full_privileges && !command.ambient_privileges};
   child.command = &command;
   child.env = std::move(env);
   child.set_listen_pid = request.set_listen_pid;
-  child.runtime_directories = env_inputs.runtime_directories;
+  child.directories = env_inputs.directories;
+  child.chown_directories = options_.scope == RuntimeScope::system;
   plan.prepare = &ChildCredentials::prepare;
   plan.prepare_context = &child;
   plan.working_directory_optional = config.working_directory_optional;
@@ -357,28 +372,35 @@ bool LinuxSystemOps::path_exists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
-int LinuxSystemOps::create_runtime_directories(const ServiceConfig& config) {
-  std::vector<std::string> paths;
-  int r = runtime_directory_paths(config, paths);
-  if (r < 0) return r;
-  if (paths.empty()) return 0;
-  for (const auto& path : paths) {
-    r = make_parent_directories(path);
-    if (r < 0) return r;
-    if (mkdir(path.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
-    struct stat st {};
-    if (lstat(path.c_str(), &st) < 0) return -errno;
-    if (!S_ISDIR(st.st_mode)) return -ENOTDIR;  // never follow a planted symlink
-    if (chmod(path.c_str(), 0755) < 0) return -errno;
-    // Its owner is set by each process of the run (ChildCredentials), where
-    // User= is resolved: no name lookup here.
+int LinuxSystemOps::watch_path(const std::string& path, unique_fd& out) { return open_path_watch(path, out); }
+
+int LinuxSystemOps::guess_main_pid(ProcessScope& scope, pid_t control, pid_t& out) {
+  std::vector<pid_t> pids;
+  if (int r = scope.list(pids); r < 0) return r;
+  pid_t found = 0;
+  const pid_t self = getpid();
+  for (pid_t pid : pids) {
+    if (pid == control) continue;
+    ProcStat stat;
+    // Only our own children (daemons re-parented to the subreaper): a
+    // process whose parent is still alive in the service is not its main.
+    if (read_proc_stat(pid, stat) < 0 || stat.ppid != self || stat.state == 'Z') continue;
+    if (found != 0) return -ENODATA;  // several: no way to tell which
+    found = pid;
   }
+  if (found == 0) return -ESRCH;
+  out = found;
   return 0;
+}
+
+int LinuxSystemOps::check_exec_directories(const ServiceConfig& config) {
+  DirectoryPaths paths;
+  return directory_paths(config, paths, nullptr);
 }
 
 void LinuxSystemOps::remove_runtime_directories(const ServiceConfig& config) {
   std::vector<std::string> paths;
-  if (runtime_directory_paths(config, paths) < 0) return;
+  if (exec_directory_paths(config, ExecDirectoryType::runtime, options_.directory_roots, paths) < 0) return;
   for (const auto& path : paths) {
     // FTW_PHYS: symlinks inside are removed, never followed.
     nftw(path.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);

@@ -20,6 +20,7 @@
 #include "platform/child_reaper.h"
 #include "platform/scope_owners.h"
 #include "units/runtime_scope.h"
+#include "exec/exec_directories.h"
 #include "exec/system_ops.h"
 
 namespace vermilion {
@@ -33,8 +34,13 @@ enum class ScopeBackend {
 struct LinuxSystemOpsOptions {
   RuntimeScope scope = RuntimeScope::system;
   ScopeBackend backend = ScopeBackend::automatic;
-  // Where RuntimeDirectory= lives: /run (system) or $XDG_RUNTIME_DIR (user).
+  // /run (system) or $XDG_RUNTIME_DIR (user): XDG_RUNTIME_DIR for --user
+  // services, and where RuntimeDirectory= lives unless directory_roots says.
   std::string runtime_root;
+  // Where RuntimeDirectory=, StateDirectory=, ... live (exec_directories.h).
+  // All empty: the system roots (runtime_root for the runtime kind) in
+  // system scope; in user scope only runtime_root.
+  ExecDirectoryRoots directory_roots;
   // The supervisor's own LANG, handed on to services.
   std::optional<std::string> lang;
   // Told of every child forked; may be null (then the caller reaps).
@@ -55,7 +61,9 @@ class LinuxSystemOps final : public SystemOps {
   [[nodiscard]] bool is_own_child(const SpawnedProcess& process) override;
   [[nodiscard]] int read_pid_file(const std::string& path, pid_t& out) override;
   [[nodiscard]] bool path_exists(const std::string& path) override;
-  [[nodiscard]] int create_runtime_directories(const ServiceConfig& config) override;
+  [[nodiscard]] int watch_path(const std::string& path, unique_fd& out) override;
+  [[nodiscard]] int guess_main_pid(ProcessScope& scope, pid_t control, pid_t& out) override;
+  [[nodiscard]] int check_exec_directories(const ServiceConfig& config) override;
   void remove_runtime_directories(const ServiceConfig& config) override;
 
   [[nodiscard]] bool uses_cgroups() const { return cgroups_ != nullptr; }
@@ -67,7 +75,10 @@ class LinuxSystemOps final : public SystemOps {
       : options_(std::move(options)),
         cgroups_(std::move(cgroups)),
         owners_(std::make_shared<ScopeOwners>(getpid())) {}
-  [[nodiscard]] int runtime_directory_paths(const ServiceConfig& config, std::vector<std::string>& out) const;
+  using DirectoryPaths = std::array<std::vector<std::string>, kExecDirectoryTypes>;
+  // Every kind's absolute paths; -EINVAL (and `failure` says which) for a
+  // name that leaves its root.
+  [[nodiscard]] int directory_paths(const ServiceConfig& config, DirectoryPaths& out, std::string* failure) const;
 
   LinuxSystemOpsOptions options_;
   std::shared_ptr<CgroupTree> cgroups_;  // null: session scopes

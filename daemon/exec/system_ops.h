@@ -80,9 +80,21 @@ class SystemOps {
   // when it holds no PID, -ESRCH when that process does not exist).
   [[nodiscard]] virtual int read_pid_file(const std::string& path, pid_t& out) = 0;
   [[nodiscard]] virtual bool path_exists(const std::string& path) = 0;
-  // RuntimeDirectory=: created (owned by User=) before the first process of
-  // a run starts, removed when the service is dead again. Return 0 or -errno.
-  [[nodiscard]] virtual int create_runtime_directories(const ServiceConfig& config) = 0;
+  // An fd that becomes readable when `path` (or a directory on the way to
+  // it) is created or changes: platform/path_watch.h. 0 or -errno.
+  [[nodiscard]] virtual int watch_path(const std::string& path, unique_fd& out) = 0;
+  // GuessMainPID= (systemd's unit_search_main_pid()): the one process in
+  // the scope, other than `control`, whose parent is the supervisor (a
+  // daemon re-parented to the subreaper). 0 and `out` set; -ENODATA when
+  // there are several, -ESRCH when none; other -errno.
+  [[nodiscard]] virtual int guess_main_pid(ProcessScope& scope, pid_t control, pid_t& out) = 0;
+  // RuntimeDirectory=, StateDirectory=, ... are made by each process of a
+  // run before it drops privileges (exec_directories.h), where User= is
+  // known. Before a run this only checks that every name stays below its
+  // root: 0 or -EINVAL.
+  [[nodiscard]] virtual int check_exec_directories(const ServiceConfig& config) = 0;
+  // Removes RuntimeDirectory= once the service is dead (unless
+  // RuntimeDirectoryPreserve= keeps it); the other kinds stay, as in systemd.
   virtual void remove_runtime_directories(const ServiceConfig& config) = 0;
 };
 

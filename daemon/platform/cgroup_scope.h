@@ -31,6 +31,7 @@ class CgroupScope final : public LinuxProcessScope {
   [[nodiscard]] bool contains(pid_t pid) override;
   // Membership is the cgroup's; a process outside it is not ours to kill.
   void adopt(pid_t pid) override;
+  [[nodiscard]] int list(std::vector<pid_t>& out) override { return read_pids(out); }
 
   // cgroup.procs is open only from join_fd() until on_spawned(): a service
   // that runs costs vermiliond no fd for its cgroup (10 000 services must

@@ -18,6 +18,8 @@
 
 #include <sys/types.h>
 
+#include <vector>
+
 namespace vermilion {
 
 // All processes of one service: its own cgroup where cgroup v2 is writable,
@@ -35,6 +37,8 @@ class ProcessScope {
   // Remembers a process the service told us about (MAINPID=, PIDFile=) so
   // the fallback scope also covers a daemon that left our session.
   virtual void adopt(pid_t pid) = 0;
+  // The PIDs in the scope now (for GuessMainPID=). 0 or -errno.
+  [[nodiscard]] virtual int list(std::vector<pid_t>& out) = 0;
 };
 
 class LinuxProcessScope : public ProcessScope {

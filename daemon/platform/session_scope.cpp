@@ -147,4 +147,13 @@ bool SessionScope::contains(pid_t pid) {
   return false;
 }
 
+int SessionScope::list(std::vector<pid_t>& out) {
+  std::vector<ProcStat> found;
+  int r = members(found);
+  if (r < 0) return r;
+  out.clear();
+  for (const ProcStat& p : found) out.push_back(p.pid);
+  return 0;
+}
+
 }  // namespace vermilion

@@ -46,6 +46,7 @@ class SessionScope final : public LinuxProcessScope {
   [[nodiscard]] bool empty() override;
   [[nodiscard]] bool contains(pid_t pid) override;
   void adopt(pid_t pid) override;
+  [[nodiscard]] int list(std::vector<pid_t>& out) override;
 
   [[nodiscard]] int join_fd() const override { return -1; }
   void on_spawned(pid_t pid) override;

@@ -39,9 +39,11 @@ bool is_down(ActiveState s) { return s == ActiveState::inactive || s == ActiveSt
 bool is_up(ActiveState s) { return s == ActiveState::active || s == ActiveState::reloading; }
 
 // Whether Service::on_scope_maybe_empty() may have something to do: the
-// service is on its stop path (it waits for its processes to be gone), or
-// runs with no main PID known (Type=forking without PIDFile=: it lives as
-// long as its scope). Wider than what the service checks, never narrower.
+// service is on its stop path (it waits for its processes to be gone),
+// starts as Type=forking (it may wait for its PID file while its processes
+// live), or runs with no main PID known (Type=forking without PIDFile=: it
+// lives as long as its scope). Wider than what the service checks, never
+// narrower.
 // Whether any process of the unit writes to the output pipe vermiliond
 // reads (StandardOutput=/StandardError=journal, the default). Units whose
 // output goes elsewhere get no pipe: two fds fewer each.
@@ -51,6 +53,9 @@ bool needs_log(const ServiceConfig& config) {
 
 bool watches_scope(const Service& s) {
   if (s.active_state() == ActiveState::deactivating) return true;
+  // A forking service starting may wait for its PIDFile= while its
+  // daemon lives (Service::watches_scope()).
+  if (s.active_state() == ActiveState::activating && s.config().type == ServiceType::forking) return true;
   return s.sub_state() == SubState::running && s.main_pid() <= 0;
 }
 
@@ -417,7 +422,8 @@ void Manager::run_job(Unit& unit) {
   Service& s = *unit.service;
   job.running = true;
   if (job.type == JobType::stop || (job.type == JobType::restart && !job.restart_stopped)) {
-    if (s.stop() == StopOutcome::already_inactive) {
+    StopReason reason = job.type == JobType::restart ? StopReason::restart : StopReason::stop;
+    if (s.stop(reason) == StopOutcome::already_inactive) {
       if (job.type == JobType::stop) {
         finish_job(unit, JobResult::done);
       } else {

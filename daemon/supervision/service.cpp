@@ -2,6 +2,8 @@
 
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -76,7 +78,8 @@ StartOutcome Service::start() {
   return StartOutcome::started;
 }
 
-StopOutcome Service::stop() {
+StopOutcome Service::stop(StopReason reason) {
+  if (sub_ != SubState::dead && sub_ != SubState::failed) restarting_ = reason == StopReason::restart;
   switch (sub_) {
     case SubState::dead:
     case SubState::failed: return StopOutcome::already_inactive;
@@ -139,6 +142,13 @@ bool Service::waiting_for_empty_scope() const {
   }
 }
 
+bool Service::watches_scope() const {
+  if (waiting_for_empty_scope() || stop_by_notify_) return true;
+  // A PIDFile= still to come, or a daemon whose main PID is unknown: the
+  // end of its processes decides.
+  return pid_file_watch_ != nullptr || (sub_ == SubState::running && main_pid_unknown_);
+}
+
 // ---- the run ----------------------------------------------------------------
 
 void Service::begin_run() {
@@ -153,10 +163,12 @@ void Service::begin_run() {
   status_text_.clear();
   status_errno_ = 0;
   main_command_index_ = 0;
+  restarting_ = false;
+  stop_watching_pid_file();
   watchdog_usec_ = running_->watchdog_usec;
   scope_ = env_.ops.create_scope(running_->name);
-  if (int r = env_.ops.create_runtime_directories(*running_); r < 0) {
-    message(std::string("failed to set up runtime directory: ") + std::strerror(-r));
+  if (int r = env_.ops.check_exec_directories(*running_); r < 0) {
+    message(std::string("failed to set up the service's directories: ") + std::strerror(-r));
     result_ = ServiceResult::resources;
     // Leave inactive through a visible transition so waiting jobs learn of it.
     set_state(SubState::start_pre);
@@ -189,7 +201,6 @@ void Service::enter_start() {
     return;
   }
   if (!spawn_main(commands[0])) return;
-  arm_watchdog();
   switch (running_->type) {
     case ServiceType::simple:
     case ServiceType::exec: enter_start_post(); return;
@@ -197,14 +208,18 @@ void Service::enter_start() {
     case ServiceType::oneshot:
     case ServiceType::forking:
       set_state(SubState::start);
-      // systemd never times out a oneshot's start unless asked explicitly;
-      // its default TimeoutStartSec still applies, so do the same.
+      // A oneshot's TimeoutStartSec= is infinity unless it was set
+      // (service_defaults.h).
       arm_phase_timer(running_->timeout_start);
       return;
   }
 }
 
 void Service::enter_start_post() {
+  // systemd's service_enter_start_post(): the watchdog starts here, so a
+  // oneshot's main process, or a notify service before READY=1, runs
+  // without one.
+  arm_watchdog();
   if (running_->exec_start_post.empty()) {
     enter_running();
     return;
@@ -237,6 +252,7 @@ void Service::enter_running() {
 
 void Service::enter_stop(ServiceResult why) {
   note_result(why);
+  stop_watching_pid_file();
   watchdog_timer_->disarm();
   notify_reloading_ = false;
   if (reached_running_ && !running_->exec_stop.empty()) {
@@ -248,28 +264,83 @@ void Service::enter_stop(ServiceResult why) {
   enter_signal(SubState::stop_sigterm, ServiceResult::success);
 }
 
+bool Service::kill_for_state(SubState state) {
+  step_waits_for_scope_ = false;
+  KillMode mode = running_->kill_mode;
+  if (mode == KillMode::none) {
+    // Nothing is signalled; what is left is waited for once, in
+    // final-sigterm, up to TimeoutStopSec= (measured with systemd 252:
+    // KillMode=none with a process left ends failed/timeout after one
+    // TimeoutStopSec=, tests/conformance/cases/killmode-none).
+    if (state != SubState::final_sigterm || !scope_ || scope_->empty()) return false;
+    step_waits_for_scope_ = true;
+    return true;
+  }
+  bool kill_step = state == SubState::stop_sigkill || state == SubState::final_sigkill;
+  bool terminate = state == SubState::stop_sigterm || state == SubState::final_sigterm;
+  int sig = kill_step                           ? running_->final_kill_signal
+            : state == SubState::stop_watchdog ? SIGABRT
+            : state == SubState::stop_sigterm && restarting_ && running_->restart_kill_signal
+                ? *running_->restart_kill_signal
+                : running_->kill_signal;
+  // systemd's kill_and_sigcont(): a stopped process would never see sig.
+  bool sigcont = sig != SIGKILL && sig != SIGCONT;
+  bool sighup = terminate && running_->send_sighup && sig != SIGHUP;
+  auto hit = [&](const SpawnedProcess& p) {
+    if (env_.ops.signal_process(p, sig) == 0) {
+      if (sigcont) env_.ops.signal_process(p, SIGCONT);
+      if (sighup) env_.ops.signal_process(p, SIGHUP);
+    }
+  };
+  bool wait = false;
+  if (!main_gone()) {
+    hit(main_);
+    wait = true;
+  }
+  if (control_.pid > 0) {
+    hit(control_);
+    wait = true;
+  }
+  bool whole_scope = mode == KillMode::control_group || (mode == KillMode::mixed && kill_step);
+  if (whole_scope && scope_ && !scope_->empty()) {
+    scope_->signal_all(sig);
+    if (sigcont) scope_->signal_all(SIGCONT);
+    if (sighup) scope_->signal_all(SIGHUP);
+    // A stop-* step ends with the main and control processes (what is
+    // left gets the final-* steps); only without them does it wait for
+    // the rest, as must a final-* step.
+    bool final_step = state == SubState::final_sigterm || state == SubState::final_sigkill;
+    step_waits_for_scope_ = final_step || !wait;
+    wait = true;
+  }
+  return wait;
+}
+
 void Service::enter_signal(SubState state, ServiceResult why) {
   note_result(why);
+  stop_watching_pid_file();
   watchdog_timer_->disarm();
   notify_reloading_ = false;
-  bool kill_step = state == SubState::stop_sigkill || state == SubState::final_sigkill;
-  int sig = kill_step ? SIGKILL
-            : state == SubState::stop_watchdog ? SIGABRT
-                                                : running_->kill_signal;
-  KillMode mode = running_->kill_mode;
-  if (mode != KillMode::none) {
-    if (!main_gone()) env_.ops.signal_process(main_, sig);
-    if (control_.pid > 0) env_.ops.signal_process(control_, sig);
-    bool whole_scope =
-        mode == KillMode::control_group || (mode == KillMode::mixed && sig == SIGKILL);
-    if (whole_scope && scope_) scope_->signal_all(sig);
-  }
-  set_state(state);
-  if (stop_complete()) {
-    finish_signal_step();
+  if (kill_for_state(state)) {
+    set_state(state);
+    if (stop_complete()) {
+      finish_signal_step();
+      return;
+    }
+    arm_phase_timer(running_->timeout_stop);
     return;
   }
-  arm_phase_timer(running_->timeout_stop);
+  // Nothing to wait for: the next step at once (systemd's service_enter_signal()).
+  bool stop_step = state == SubState::stop_watchdog || state == SubState::stop_sigterm ||
+                   state == SubState::stop_sigkill;
+  if ((state == SubState::stop_watchdog || state == SubState::stop_sigterm) && running_->send_sigkill)
+    enter_signal(SubState::stop_sigkill, ServiceResult::success);
+  else if (stop_step)
+    enter_stop_post(ServiceResult::success);
+  else if (state == SubState::final_sigterm && running_->send_sigkill)
+    enter_signal(SubState::final_sigkill, ServiceResult::success);
+  else
+    enter_dead(ServiceResult::success, true);
 }
 
 void Service::finish_signal_step() {
@@ -301,9 +372,15 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   forget_control();
   forget_main();
   notify_reloading_ = false;
+  stop_watching_pid_file();
   scope_.reset();
-  env_.ops.remove_runtime_directories(*running_);
   bool restart = allow_restart && !stop_requested_ && should_restart(result_);
+  DirectoryPreserve preserve = running_->runtime_directory_preserve;
+  // A restart asked for keeps it as an automatic one does (systemd's
+  // unit_will_restart()).
+  bool will_restart = restart || restarting_;
+  if (preserve == DirectoryPreserve::no || (preserve == DirectoryPreserve::restart && !will_restart))
+    env_.ops.remove_runtime_directories(*running_);
   set_state(result_ == ServiceResult::success ? SubState::dead : SubState::failed);
   if (restart) enter_auto_restart();
 }
@@ -332,7 +409,7 @@ void Service::restart_now() {
 
 // ---- processes --------------------------------------------------------------
 
-int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out) {
+int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out, bool result_environment) {
   SpawnRequest request;
   request.config = running_.get();
   request.command = &command;
@@ -346,6 +423,22 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
     request.extra_environment.push_back("MAINPID=" + std::to_string(main_.pid));
   if (role == ProcessRole::main && watchdog_usec_ > 0)
     request.extra_environment.push_back("WATCHDOG_USEC=" + std::to_string(watchdog_usec_));
+  if (env_.user_manager) request.extra_environment.push_back("MANAGERPID=" + std::to_string(getpid()));
+  if (result_environment) {
+    // ExecStop= and ExecStopPost= learn how the run went (systemd's
+    // service_spawn() with EXEC_SETENV_RESULT): "exit-code exited 3",
+    // "signal killed KILL".
+    request.extra_environment.push_back(std::string("SERVICE_RESULT=") + std::string(to_string(result_)));
+    if (main_exit_.code != 0) {
+      const char* code = main_exit_.code == CLD_EXITED   ? "exited"
+                         : main_exit_.code == CLD_KILLED ? "killed"
+                                                         : "dumped";
+      request.extra_environment.push_back(std::string("EXIT_CODE=") + code);
+      const char* sig = main_exit_.code == CLD_EXITED ? nullptr : sigabbrev_np(main_exit_.status);
+      request.extra_environment.push_back("EXIT_STATUS=" +
+                                          (sig ? std::string(sig) : std::to_string(main_exit_.status)));
+    }
+  }
   std::vector<unique_fd> child_fds;  // kept open until the child has its copies
   if (env_.spawn_hook) child_fds = env_.spawn_hook->prepare(*running_, role, request);
   std::string failure;
@@ -383,7 +476,8 @@ const std::vector<ExecCommand>& Service::commands_of(Phase phase) const {
 bool Service::run_control(Phase phase, std::size_t index) {
   control_phase_ = phase;
   control_index_ = index;
-  if (spawn(commands_of(phase)[index], ProcessRole::control, control_) == 0) return true;
+  bool result_environment = phase == Phase::stop || phase == Phase::stop_post;
+  if (spawn(commands_of(phase)[index], ProcessRole::control, control_, result_environment) == 0) return true;
   fail_phase(phase, ServiceResult::resources);
   return false;
 }
@@ -397,7 +491,15 @@ void Service::advance_phase() {
   switch (control_phase_) {
     case Phase::start_pre: enter_start(); return;
     case Phase::start: finish_forking_start(); return;
-    case Phase::start_post: enter_running(); return;
+    case Phase::start_post:
+      // A forking daemon's PIDFile= may be written by ExecStartPost=.
+      if (running_->type == ServiceType::forking && !running_->pid_file.empty() && main_gone() &&
+          load_pid_file(true) < 0) {
+        watch_pid_file();
+        return;
+      }
+      enter_running();
+      return;
     case Phase::reload: enter_running(); return;
     case Phase::stop: enter_signal(SubState::stop_sigterm, ServiceResult::success); return;
     case Phase::stop_post: enter_signal(SubState::final_sigterm, ServiceResult::success); return;
@@ -424,25 +526,75 @@ void Service::fail_phase(Phase phase, ServiceResult why) {
   }
 }
 
+// The forking parent has exited successfully: find the main process, as
+// systemd's service_sigchld_event() does for SERVICE_START.
 void Service::finish_forking_start() {
-  const std::string& pid_file = running_->pid_file;
-  if (pid_file.empty()) {
-    // Like systemd without PIDFile=: the service lives as long as its scope.
+  if (running_->pid_file.empty()) {
+    pid_t guessed = 0;
+    if (running_->guess_main_pid && scope_ && env_.ops.guess_main_pid(*scope_, control_.pid, guessed) == 0 &&
+        adopt_main_pid(guessed)) {
+      enter_start_post();
+      return;
+    }
+    // No main PID: the service lives as long as its scope.
     main_pid_unknown_ = true;
     enter_start_post();
     return;
   }
-  pid_t pid = 0;
-  if (int r = env_.ops.read_pid_file(pid_file, pid); r < 0) {
-    message("PIDFile=" + pid_file + ": cannot read PID file: " + read_error_text(r, kPidFileMaxBytes));
-    enter_signal(SubState::stop_sigterm, ServiceResult::protocol);
-    return;
-  }
-  if (!adopt_main_pid(pid)) {
-    enter_signal(SubState::stop_sigterm, ServiceResult::protocol);
+  // With ExecStartPost= the file may come from there: look again after it.
+  bool has_start_post = !running_->exec_start_post.empty();
+  if (load_pid_file(!has_start_post) < 0 && !has_start_post) {
+    watch_pid_file();
     return;
   }
   enter_start_post();
+}
+
+int Service::load_pid_file(bool report) {
+  const std::string& pid_file = running_->pid_file;
+  pid_t pid = 0;
+  if (int r = env_.ops.read_pid_file(pid_file, pid); r < 0) {
+    if (report)
+      message("PIDFile=" + pid_file + ": cannot read PID file yet: " + read_error_text(r, kPidFileMaxBytes));
+    return r;
+  }
+  return adopt_main_pid(pid) ? 0 : -ESRCH;
+}
+
+// systemd's service_demand_pid_file(): the daemon may write its PID file a
+// moment after its parent exited; wait for it while the service has
+// processes, within TimeoutStartSec=.
+void Service::watch_pid_file() {
+  if (!scope_ || scope_->empty()) {
+    message("daemon never wrote its PID file, failing");
+    if (sub_ == SubState::start_post) enter_stop(ServiceResult::protocol);
+    else enter_signal(SubState::stop_sigterm, ServiceResult::protocol);
+    return;
+  }
+  // A new watch first, then a look at the file: nothing in between is lost.
+  pid_file_watch_.reset();
+  if (int r = env_.ops.watch_path(running_->pid_file, pid_file_fd_); r < 0) {
+    message("PIDFile=" + running_->pid_file + ": cannot watch: " + std::strerror(-r));
+    if (sub_ == SubState::start_post) enter_stop(ServiceResult::protocol);
+    else enter_signal(SubState::stop_sigterm, ServiceResult::protocol);
+    return;
+  }
+  pid_file_watch_ = env_.port.watch_readable(pid_file_fd_.get(), [this] { on_pid_file_changed(); });
+}
+
+void Service::on_pid_file_changed() {
+  if (sub_ != SubState::start && sub_ != SubState::start_post) return stop_watching_pid_file();
+  unique_fd old = std::move(pid_file_fd_);
+  watch_pid_file();  // re-armed before the file is read
+  if (!pid_file_watch_) return;
+  if (load_pid_file(false) < 0) return;
+  stop_watching_pid_file();
+  enter_running();
+}
+
+void Service::stop_watching_pid_file() {
+  pid_file_watch_.reset();
+  pid_file_fd_.reset();
 }
 
 bool Service::adopt_main_pid(pid_t pid) {
@@ -485,10 +637,7 @@ void Service::forget_control() {
 
 bool Service::stop_complete() {
   if (!main_gone() || control_.pid > 0) return false;
-  KillMode mode = running_->kill_mode;
-  if (mode == KillMode::control_group || mode == KillMode::mixed)
-    return !scope_ || scope_->empty();
-  return true;
+  return !step_waits_for_scope_ || !scope_ || scope_->empty();
 }
 
 // ---- events -------------------------------------------------------------------
@@ -570,6 +719,13 @@ void Service::on_control_exited(ExitInfo info) {
 
 void Service::on_scope_maybe_empty() {
   if (!scope_) return;
+  if (pid_file_watch_ && (sub_ == SubState::start || sub_ == SubState::start_post)) {
+    if (!scope_->empty()) return;
+    message("daemon never wrote its PID file, failing");
+    if (sub_ == SubState::start_post) enter_stop(ServiceResult::protocol);
+    else enter_signal(SubState::stop_sigterm, ServiceResult::protocol);
+    return;
+  }
   if (waiting_for_empty_scope() || (stop_by_notify_ && sub_ == SubState::stop_sigterm)) {
     if (stop_complete()) finish_signal_step();
     return;
@@ -811,6 +967,11 @@ void Service::set_state(SubState next) {
   ActiveState old_active = active_state();
   SubState old_sub = sub_;
   sub_ = next;
+  // The watchdog lives in start-post, running and reload (systemd's
+  // service_set_state()); in start only a WATCHDOG=1 ping arms it.
+  if (next != SubState::start && next != SubState::start_post && next != SubState::running &&
+      next != SubState::reload)
+    watchdog_timer_->disarm();
   ActiveState now_active = active_state();
   usec_t now = env_.port.now_realtime();
   auto is_down = [](ActiveState s) { return s == ActiveState::inactive || s == ActiveState::failed; };

@@ -17,15 +17,26 @@
 //   process (ExecStartPre=, ExecStartPost=, ExecReload=, ExecStop=,
 //   ExecStopPost=); a failing command (without '-') fails the phase.
 // - Type= decides when "start" ends: simple/exec at fork, notify at READY=1,
-//   forking when the ExecStart= process exits (main PID then from PIDFile= or
-//   MAINPID=), oneshot when every ExecStart= command has exited.
+//   forking when the ExecStart= process exits (main PID then from PIDFile=,
+//   waited for with inotify while the service has processes, or MAINPID=,
+//   or guessed: GuessMainPID=), oneshot when every ExecStart= command has
+//   exited.
 // - The main process ending while running enters the stop path (ExecStop=,
 //   then signals for what is left, then ExecStopPost=), as systemd does. Its
 //   result then decides Restart=.
 // - One timer bounds every phase (TimeoutStartSec=/TimeoutStopSec=); a
-//   second is the watchdog. Expiry moves to the next harsher step, never
-//   back: stop-sigterm -> stop-sigkill -> stop-post -> final-sigterm ->
-//   final-sigkill -> dead.
+//   second is the watchdog, which runs from start-post on (so never while a
+//   oneshot's main process runs). Expiry moves to the next harsher step,
+//   never back: stop-sigterm -> stop-sigkill -> stop-post -> final-sigterm
+//   -> final-sigkill -> dead.
+// - The stop sequence is systemd's (systemd.kill(5), unit_kill_context()):
+//   each signal step signals what KillMode= names (control-group: every
+//   process; mixed: main and control with KillSignal=, every process with
+//   FinalKillSignal=; process: main and control; none: nothing) and waits
+//   only for what it signalled; a step with nothing to wait for moves on at
+//   once. The stop-* steps end when the main and control processes are
+//   gone, the final-* steps when the whole scope is, so KillMode=mixed
+//   sends SIGKILL to the rest as soon as the main process has exited.
 // - Restarts pass through the start limit; hitting it ends in failed with
 //   result start-limit-hit and no further attempt.
 //
@@ -80,6 +91,8 @@ struct ServiceEnvironment {
 
 enum class StartOutcome { started, already_active, busy, not_loaded, condition_failed, start_limit_hit };
 enum class StopOutcome { stopping, already_inactive };
+// Why a stop is asked for: a restart's stop signals with RestartKillSignal=.
+enum class StopReason { stop, restart };
 enum class ReloadOutcome { reloading, failed, not_active, not_reloadable };
 enum class KillTarget { main, all };
 
@@ -97,7 +110,7 @@ class Service {
   Service& operator=(const Service&) = delete;
 
   [[nodiscard]] StartOutcome start();
-  [[nodiscard]] StopOutcome stop();
+  [[nodiscard]] StopOutcome stop(StopReason reason = StopReason::stop);
   [[nodiscard]] ReloadOutcome reload();
   // Returns how many processes were signalled, or -errno (-ESRCH: none).
   [[nodiscard]] int kill(KillTarget target, int sig);
@@ -139,6 +152,9 @@ class Service {
   // True while a stop is under way (the manager waits for these).
   [[nodiscard]] bool is_stopping() const;
   [[nodiscard]] bool waiting_for_empty_scope() const;
+  // Whether the end of the service's last process would change its state
+  // (on_scope_maybe_empty() has something to do).
+  [[nodiscard]] bool watches_scope() const;
 
  private:
   enum class Phase { start_pre, start, start_post, reload, stop, stop_post };
@@ -166,7 +182,9 @@ class Service {
   void advance_phase();  // the current control command succeeded
   bool spawn_main(const ExecCommand& command);
   [[nodiscard]] const std::vector<ExecCommand>& commands_of(Phase phase) const;
-  [[nodiscard]] int spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out);
+  // result_environment: SERVICE_RESULT=, EXIT_CODE=, EXIT_STATUS= (ExecStop=, ExecStopPost=).
+  [[nodiscard]] int spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out,
+                          bool result_environment = false);
 
   void on_main_exited(ExitInfo info);
   void on_adopted_main_readable();
@@ -179,7 +197,17 @@ class Service {
   void forget_control();
   [[nodiscard]] bool main_gone() const { return main_.pid <= 0; }
   [[nodiscard]] bool stop_complete();
+  // Signals what KillMode= says for this step (systemd's unit_kill_context());
+  // true when something is left to wait for.
+  [[nodiscard]] bool kill_for_state(SubState state);
   void finish_signal_step();
+  // PIDFile= not there yet when the forking parent exited: wait for it.
+  void watch_pid_file();
+  void on_pid_file_changed();
+  void stop_watching_pid_file();
+  // Reads PIDFile= and adopts its PID. 0, or -errno (message logged when
+  // `report` is set).
+  [[nodiscard]] int load_pid_file(bool report);
 
   [[nodiscard]] ServiceResult classify_main_exit(ExitInfo info) const;
   [[nodiscard]] bool should_restart(ServiceResult result) const;
@@ -200,6 +228,8 @@ class Service {
   bool reached_running_ = false;  // ExecStop= runs only after a good start
   bool main_pid_unknown_ = false; // Type=forking without PIDFile=
   bool reload_failed_ = false;
+  bool restarting_ = false;       // the current stop is a restart's (RestartKillSignal=)
+  bool step_waits_for_scope_ = false;  // this signal step ends only with an empty scope
 
   SpawnedProcess main_;
   SpawnedProcess control_;
@@ -211,6 +241,9 @@ class Service {
   // The pidfd of a main process we adopted (MAINPID=, PIDFile=): unless it is
   // our child, no SIGCHLD tells of its end, its pidfd does.
   std::unique_ptr<FdWatch> adopted_main_watch_;
+  // While waiting for PIDFile=: the inotify fd and its watch.
+  unique_fd pid_file_fd_;
+  std::unique_ptr<FdWatch> pid_file_watch_;
   std::unique_ptr<Timer> phase_timer_;
   std::unique_ptr<Timer> watchdog_timer_;
   usec_t watchdog_usec_ = 0;

@@ -5,6 +5,7 @@
 
 #include <sys/resource.h>
 
+#include <array>
 #include <csignal>
 #include <cstdint>
 #include <map>
@@ -75,6 +76,19 @@ struct ResourceLimit {
   rlim_t hard = RLIM_INFINITY;
 };
 
+// The directories systemd makes for a service (systemd.exec(5) "RuntimeDirectory="):
+// where each kind lives, per scope, is exec/exec_directories.h.
+enum class ExecDirectoryType { runtime, state, cache, logs, configuration };
+inline constexpr std::size_t kExecDirectoryTypes = 5;
+
+struct ExecDirectory {
+  std::vector<std::string> names;  // relative, normalized paths below the type's root
+  mode_t mode = 0755;              // *DirectoryMode=, applied exactly (no umask)
+};
+
+// RuntimeDirectoryPreserve=: whether RuntimeDirectory= outlives a stop.
+enum class DirectoryPreserve { no, yes, restart };
+
 struct EnvironmentFile {
   std::string path;
   bool optional = false;  // '-' prefix: missing file is fine
@@ -107,11 +121,16 @@ struct ServiceConfig {
   usec_t restart_sec = 100'000;
   usec_t timeout_start = 90 * kUsecPerSec;  // kUsecInfinity: no timeout
   usec_t timeout_stop = 90 * kUsecPerSec;
+  bool timeout_start_set = false;  // TimeoutStartSec=/TimeoutSec= given: a oneshot keeps it
   bool remain_after_exit = false;
   std::string pid_file;
   KillMode kill_mode = KillMode::control_group;
   int kill_signal = SIGTERM;
+  std::optional<int> restart_kill_signal;  // RestartKillSignal=; unset: KillSignal=
+  int final_kill_signal = SIGKILL;         // FinalKillSignal=: the SIGKILL steps' signal
   bool send_sigkill = true;
+  bool send_sighup = false;                // SendSIGHUP=: SIGHUP right after KillSignal=
+  bool guess_main_pid = true;              // GuessMainPID=: Type=forking without PIDFile=
   ExitStatusSet success_exit_status;
   ExitStatusSet restart_prevent_exit_status;
   ExitStatusSet restart_force_exit_status;  // RestartForceExitStatus=
@@ -126,7 +145,11 @@ struct ServiceConfig {
   OutputTarget standard_error{OutputKind::inherit, {}};  // inherit = same as stdout
   bool no_new_privileges = false;
   std::map<int, ResourceLimit> limits;  // RLIMIT_* -> values
-  std::vector<std::string> runtime_directory;  // relative to /run (system) or $XDG_RUNTIME_DIR
+  // Indexed by ExecDirectoryType: RuntimeDirectory=, StateDirectory=, ...
+  std::array<ExecDirectory, kExecDirectoryTypes> directories;
+  DirectoryPreserve runtime_directory_preserve = DirectoryPreserve::no;
+  std::optional<int> nice;             // Nice=, -20..19
+  std::optional<int> oom_score_adjust; // OOMScoreAdjust=, -1000..1000
   usec_t watchdog_usec = 0;                    // 0 = off
   std::optional<NotifyAccess> notify_access;   // unset: main for Type=notify, else none
 
@@ -137,7 +160,16 @@ struct ServiceConfig {
 
   [[nodiscard]] NotifyAccess effective_notify_access() const {
     if (notify_access) return *notify_access;
-    return type == ServiceType::notify ? NotifyAccess::main : NotifyAccess::none;
+    // systemd's service_add_extras(): a watchdog needs someone to ping it.
+    return type == ServiceType::notify || (watchdog_usec > 0 && watchdog_usec != kUsecInfinity)
+               ? NotifyAccess::main
+               : NotifyAccess::none;
+  }
+  [[nodiscard]] const ExecDirectory& directory(ExecDirectoryType type) const {
+    return directories[static_cast<std::size_t>(type)];
+  }
+  [[nodiscard]] ExecDirectory& directory(ExecDirectoryType type) {
+    return directories[static_cast<std::size_t>(type)];
   }
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <array>
+#include <charconv>
 #include <functional>
 #include <map>
 #include <set>
@@ -185,7 +186,11 @@ Handler time_span(usec_t ServiceConfig::*field) {
 void set_timeout(Assignment& a, std::initializer_list<usec_t ServiceConfig::*> fields, const std::string& what) {
   auto t = parse_time_span(a.value);
   if (!t) return a.ignore("Failed to parse " + what + ", ignoring: " + a.value);
-  for (auto field : fields) a.config.*field = *t == 0 ? kUsecInfinity : *t;
+  for (auto field : fields) {
+    a.config.*field = *t == 0 ? kUsecInfinity : *t;
+    // A oneshot has no start timeout unless one is given (complete_service_config).
+    if (field == &ServiceConfig::timeout_start) a.config.timeout_start_set = true;
+  }
 }
 
 template <typename Enum>
@@ -322,6 +327,40 @@ void set_type(Assignment& a) {
 void set_kill_signal(Assignment& a) {
   if (auto sig = parse_signal(a.value)) a.config.kill_signal = *sig;
   else a.ignore("Failed to parse signal name, ignoring: " + a.value);
+}
+
+void set_optional_signal(Assignment& a, std::optional<int> ServiceConfig::*field) {
+  if (auto sig = parse_signal(a.value)) a.config.*field = *sig;
+  else a.ignore("Failed to parse signal name, ignoring: " + a.value);
+}
+
+void set_final_kill_signal(Assignment& a) {
+  if (auto sig = parse_signal(a.value)) a.config.final_kill_signal = *sig;
+  else a.ignore("Failed to parse signal name, ignoring: " + a.value);
+}
+
+// A decimal integer in [low, high], optionally signed, as systemd's safe_atoi.
+std::optional<int> parse_int_in(std::string_view text, int low, int high) {
+  int value = 0;
+  if (text.starts_with('+')) text.remove_prefix(1);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < low || value > high)
+    return std::nullopt;
+  return value;
+}
+
+// systemd's config_parse_nice/config_parse_exec_oom_score_adjust: an
+// invalid value is logged and ignored.
+void set_nice(Assignment& a) {
+  if (a.value.empty()) return a.config.nice.reset();
+  if (auto n = parse_int_in(a.value, -20, 19)) a.config.nice = *n;
+  else a.ignore("Failed to parse nice priority '" + a.value + "', ignoring");
+}
+
+void set_oom_score_adjust(Assignment& a) {
+  if (a.value.empty()) return a.config.oom_score_adjust.reset();
+  if (auto n = parse_int_in(a.value, -1000, 1000)) a.config.oom_score_adjust = *n;
+  else a.ignore("Failed to parse the OOM score adjust value '" + a.value + "', ignoring");
 }
 
 void set_start_limit_burst(Assignment& a) {
@@ -548,21 +587,46 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
   }
 }
 
-void set_runtime_directory(Assignment& a) {
-  if (a.value.empty()) return a.config.runtime_directory.clear();
+// RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=,
+// ConfigurationDirectory= (systemd's config_parse_exec_directories):
+// relative paths below the kind's root; a bad entry is ignored.
+void set_exec_directory(Assignment& a, ExecDirectoryType type) {
+  auto& names = a.config.directory(type).names;
+  if (a.value.empty()) return names.clear();
   for (auto& word : extract_words(a.value, kExtractUnquote)) {
     auto expanded = a.expand(word, SpecifierSet::full, kMaxPathExpansion);
     if (!expanded) continue;
+    // systemd 250+: "path:symlink" also makes a symlink; only the path is made here.
+    if (auto colon = expanded->find(':'); colon != std::string::npos) {
+      a.warn(a.key + "=" + *expanded + ": the symlink after ':' is not implemented by Vermilion; only " +
+             expanded->substr(0, colon) + " is made.");
+      expanded->resize(colon);
+    }
     if (expanded->starts_with('/')) {
-      a.ignore("RuntimeDirectory= path is absolute, ignoring: " + *expanded);
+      a.ignore(a.key + "= path is absolute, ignoring: " + *expanded);
       continue;
     }
     std::string dir = simplify_path(*expanded);
     if (dir.empty() || dir == "." || has_dot_dot(dir)) {
-      a.ignore("RuntimeDirectory= path is not normalized, ignoring: " + *expanded);
+      a.ignore(a.key + "= path is not normalized, ignoring: " + *expanded);
       continue;
     }
-    a.config.runtime_directory.push_back(std::move(dir));
+    if (std::find(names.begin(), names.end(), dir) == names.end()) names.push_back(std::move(dir));
+  }
+}
+
+void set_exec_directory_mode(Assignment& a, ExecDirectoryType type) {
+  if (auto mode = parse_umask(a.value)) a.config.directory(type).mode = *mode;
+  else a.ignore("Failed to parse mode value, ignoring: " + a.value);
+}
+
+void set_runtime_directory_preserve(Assignment& a) {
+  if (a.value == "restart") {
+    a.config.runtime_directory_preserve = DirectoryPreserve::restart;
+  } else if (auto b = parse_boolean(a.value)) {
+    a.config.runtime_directory_preserve = *b ? DirectoryPreserve::yes : DirectoryPreserve::no;
+  } else {
+    a.ignore("Failed to parse RuntimeDirectoryPreserve= value, ignoring: " + a.value);
   }
 }
 
@@ -656,7 +720,13 @@ KeyTable service_section_keys() {
                                           {"mixed", KillMode::mixed},
                                           {"none", KillMode::none}})},
       {"KillSignal", set_kill_signal},
+      {"RestartKillSignal", [](Assignment& a) { set_optional_signal(a, &S::restart_kill_signal); }},
+      {"FinalKillSignal", set_final_kill_signal},
       {"SendSIGKILL", boolean(&S::send_sigkill)},
+      {"SendSIGHUP", boolean(&S::send_sighup)},
+      {"GuessMainPID", boolean(&S::guess_main_pid)},
+      {"Nice", set_nice},
+      {"OOMScoreAdjust", set_oom_score_adjust},
       {"SuccessExitStatus", exit_statuses(&S::success_exit_status)},
       {"RestartPreventExitStatus", exit_statuses(&S::restart_prevent_exit_status)},
       {"RestartForceExitStatus", exit_statuses(&S::restart_force_exit_status)},
@@ -671,7 +741,7 @@ KeyTable service_section_keys() {
       {"StandardOutput", [](Assignment& a) { set_output(a, &S::standard_output); }},
       {"StandardError", [](Assignment& a) { set_output(a, &S::standard_error); }},
       {"NoNewPrivileges", boolean(&S::no_new_privileges)},
-      {"RuntimeDirectory", set_runtime_directory},
+      {"RuntimeDirectoryPreserve", set_runtime_directory_preserve},
       {"WatchdogSec", set_watchdog},
       {"NotifyAccess", set_notify_access},
       // Compatibility spellings from before these moved to [Unit].
@@ -687,6 +757,12 @@ KeyTable service_section_keys() {
       {"LimitRTTIME", RLIMIT_RTTIME},
   }};
   for (auto& [key, resource] : kLimits) t.emplace(key, limit(resource));
+  using E = ExecDirectoryType;
+  for (auto [key, type] : {std::pair{"Runtime", E::runtime}, {"State", E::state}, {"Cache", E::cache},
+                           {"Logs", E::logs}, {"Configuration", E::configuration}}) {
+    t.emplace(std::string(key) + "Directory", [type](Assignment& a) { set_exec_directory(a, type); });
+    t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
+  }
   for (const char* key :
        {"BusName", "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "PrivateNetwork",
         "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelTunables", "ProtectKernelModules",
@@ -699,15 +775,12 @@ KeyTable service_section_keys() {
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",
-        "DevicePolicy", "IPAccounting", "IPAddressAllow", "IPAddressDeny", "Slice", "Delegate", "Nice",
-        "OOMScoreAdjust", "OOMPolicy", "IOSchedulingClass", "IOSchedulingPriority",
+        "DevicePolicy", "IPAccounting", "IPAddressAllow", "IPAddressDeny", "Slice", "Delegate",
+        "OOMPolicy", "IOSchedulingClass", "IOSchedulingPriority",
         "CPUSchedulingPolicy", "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CPUAffinity",
-        "StateDirectory", "StateDirectoryMode", "LogsDirectory", "LogsDirectoryMode", "CacheDirectory",
-        "CacheDirectoryMode", "ConfigurationDirectory", "ConfigurationDirectoryMode",
-        "RuntimeDirectoryMode", "RuntimeDirectoryPreserve", "DynamicUser",
+        "DynamicUser",
         "TimeoutAbortSec", "TimeoutStartFailureMode", "TimeoutStopFailureMode", "RuntimeMaxSec",
-        "RuntimeRandomizedExtraSec", "FinalKillSignal", "RestartKillSignal", "WatchdogSignal",
-        "SendSIGHUP", "GuessMainPID", "PermissionsStartOnly", "RootDirectory", "RootImage", "MountFlags",
+        "RuntimeRandomizedExtraSec", "WatchdogSignal", "PermissionsStartOnly", "RootDirectory", "RootImage", "MountFlags",
         "SyslogIdentifier", "SyslogFacility", "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax",
         "LogExtraFields", "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "TTYPath",
         "TTYReset", "TTYVHangup", "TTYVTDisallocate", "UtmpIdentifier", "UtmpMode", "PAMName",
@@ -778,6 +851,9 @@ ApplyResult apply_service_assignments(const UnitFileSyntax& syntax, const std::s
 
 void complete_service_config(ServiceConfig& config) {
   if (!config.type_explicit && config.exec_start.empty()) config.type = ServiceType::oneshot;
+  // systemd.service(5): TimeoutStartSec= "defaults to infinity for
+  // Type=oneshot" unless it (or TimeoutSec=) is given.
+  if (config.type == ServiceType::oneshot && !config.timeout_start_set) config.timeout_start = kUsecInfinity;
 }
 
 bool verify_service_config(const ServiceConfig& config, Diagnostics& diags) {

@@ -36,8 +36,11 @@ struct ApplyResult {
                                              const ServiceKeyContext& context, ServiceConfig& config,
                                              Diagnostics& diags);
 
-// Defaults that depend on other keys, after all files are applied: without
-// Type= a unit with no ExecStart= is Type=oneshot (service_add_extras).
+// Defaults that depend on other keys, after all files are applied
+// (systemd's service_add_extras): without Type= a unit with no ExecStart=
+// is Type=oneshot; a oneshot without TimeoutStartSec=/TimeoutSec= has no
+// start timeout. (NotifyAccess= with WatchdogSec= is
+// ServiceConfig::effective_notify_access().)
 void complete_service_config(ServiceConfig& config);
 
 // Whole-unit checks after complete_service_config(), in systemd 252's

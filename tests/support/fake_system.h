@@ -127,6 +127,11 @@ class FakeSystemOps : public SystemOps {
       return members().count(pid) > 0;
     }
     void adopt(pid_t pid) override { ops_.live[pid] = name_; }
+    int list(std::vector<pid_t>& out) override {
+      auto m = members();
+      out.assign(m.begin(), m.end());
+      return 0;
+    }
 
    private:
     std::set<pid_t> members() {
@@ -183,8 +188,23 @@ class FakeSystemOps : public SystemOps {
     return 0;
   }
   bool path_exists(const std::string& path) override { return existing_paths.count(path) > 0; }
-  int create_runtime_directories(const ServiceConfig&) override { return 0; }
-  void remove_runtime_directories(const ServiceConfig&) override {}
+  int watch_path(const std::string& path, unique_fd& out) override {
+    out = unique_fd(::dup(0));  // stands for an inotify fd: the test makes it readable
+    path_watches[path] = out.get();
+    return 0;
+  }
+  int guess_main_pid(ProcessScope&, pid_t control, pid_t& out) override {
+    std::vector<pid_t> found;
+    for (pid_t pid : reparented)
+      if (pid != control && live.count(pid)) found.push_back(pid);
+    if (found.size() != 1) return found.empty() ? -ESRCH : -ENODATA;
+    out = found.front();
+    return 0;
+  }
+  int check_exec_directories(const ServiceConfig&) override { return 0; }
+  void remove_runtime_directories(const ServiceConfig& config) override {
+    removed_runtime_directories.push_back(config.name);
+  }
 
   // The test's hands: a process of `service` that the fake never forked.
   pid_t add_process(const std::string& service) {
@@ -213,6 +233,9 @@ class FakeSystemOps : public SystemOps {
   std::vector<SignalRecord> signals;
   std::map<std::string, pid_t> pid_files;
   std::set<std::string> existing_paths;
+  std::map<std::string, int> path_watches;        // path -> the fd watch_path() gave
+  std::set<pid_t> reparented;                     // children of the supervisor, for guess_main_pid()
+  std::vector<std::string> removed_runtime_directories;
   bool fail_spawns = false;
   pid_t next_pid = 1000;
 };

@@ -102,6 +102,8 @@ class SupervisorFixture : public ::testing::Test {
   Supervisor& boot() {
     SupervisorOptions options;
     options.scope = scope_;
+    options.environment = environment_;
+    options.start_boot_units = start_boot_units_;
     options.bridge = bridge_;
     options.unit_dirs = {units_.path()};
     options.policy_dirs = {policies_.path()};
@@ -171,6 +173,8 @@ class SupervisorFixture : public ::testing::Test {
   TempDir units_, policies_, runtime_, scratch_;
   BrokerLimits broker_limits_;  // set before boot() to test quotas
   RuntimeScope scope_ = RuntimeScope::system;  // set before boot()
+  ProcessEnvironment environment_;             // set before boot(): HOME, XDG_* for --user
+  bool start_boot_units_ = true;               // set before boot()
   std::optional<BridgeOptions> bridge_;       // set before boot(): supervise a bridge
   // Set before boot(): the test process is set up as vermiliond's main()
   // sets up its own (a child subreaper; SIGCHLD, SIGTERM, SIGINT, SIGHUP

@@ -89,7 +89,7 @@ TEST(BuildEnvironment, FreshThenUnitThenFilesThenExtra) {
   inputs.extra = &extra;
   inputs.login = &login;
   inputs.lang = "C.UTF-8";
-  inputs.runtime_directories = {"/run/a", "/run/b"};
+  inputs.directories[static_cast<std::size_t>(ExecDirectoryType::runtime)] = {"/run/a", "/run/b"};
   std::vector<std::string> env;
   std::string failed;
   ASSERT_EQ(build_exec_environment(inputs, env, failed), 0);

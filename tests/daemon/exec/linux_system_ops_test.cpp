@@ -359,16 +359,21 @@ TEST_F(LinuxSystemOpsTest, PathExists) {
 }
 
 TEST_F(LinuxSystemOpsTest, RuntimeDirectoriesAreCreatedOwnedExportedAndRemoved) {
-  config_.runtime_directory = {"web", "nested/dir"};
+  config_.directory(ExecDirectoryType::runtime).names = {"web", "nested/dir"};
+  config_.directory(ExecDirectoryType::runtime).mode = 02750;
   if (getuid() == 0) config_.user = "nobody";
-  ASSERT_EQ(ops_->create_runtime_directories(config_), 0);
+  ASSERT_EQ(ops_->check_exec_directories(config_), 0);
+  EXPECT_FALSE(ops_->path_exists(temp_ + "/run/web")) << "made by the service's processes, not before";
+  ProcessRun r = report();
   for (const char* name : {"/run/web", "/run/nested/dir"}) {
     struct stat st {};
     ASSERT_EQ(stat((temp_ + name).c_str(), &st), 0) << name;
     EXPECT_TRUE(S_ISDIR(st.st_mode));
-    EXPECT_EQ(st.st_mode & 07777, 0755u);
+    EXPECT_EQ(st.st_mode & 07777, 02750u) << "RuntimeDirectoryMode= exactly, setgid included";
   }
-  ProcessRun r = report();
+  struct stat parent {};
+  ASSERT_EQ(stat((temp_ + "/run/nested").c_str(), &parent), 0);
+  EXPECT_EQ(parent.st_mode & 07777, 0755u);
   EXPECT_EQ(value_of(r.output, "env=RUNTIME_DIRECTORY"), temp_ + "/run/web:" + temp_ + "/run/nested/dir");
   // The service's process gives them to User=, where User= is resolved (in
   // the child: vermiliond makes no name lookup).
@@ -386,10 +391,10 @@ TEST_F(LinuxSystemOpsTest, RuntimeDirectoriesAreCreatedOwnedExportedAndRemoved) 
 }
 
 TEST_F(LinuxSystemOpsTest, RuntimeDirectoryMustStayBelowTheRoot) {
-  config_.runtime_directory = {"../escape"};
-  EXPECT_EQ(ops_->create_runtime_directories(config_), -EINVAL);
-  config_.runtime_directory = {"/abs"};
-  EXPECT_EQ(ops_->create_runtime_directories(config_), -EINVAL);
+  config_.directory(ExecDirectoryType::runtime).names = {"../escape"};
+  EXPECT_EQ(ops_->check_exec_directories(config_), -EINVAL);
+  config_.directory(ExecDirectoryType::runtime).names = {"/abs"};
+  EXPECT_EQ(ops_->check_exec_directories(config_), -EINVAL);
 }
 
 }  // namespace

@@ -52,6 +52,12 @@ class ServiceTest : public ::testing::Test {
     service_->on_scope_maybe_empty();
   }
   void exit_main(int status = 0) { exit_process(service_->main_pid(), CLD_EXITED, status); }
+  // A process of the service that is neither main nor control ends.
+  void end_other(pid_t pid) {
+    ops_.live.erase(pid);
+    EXPECT_FALSE(service_->on_process_exited(pid, {CLD_EXITED, 0}));
+    service_->on_scope_maybe_empty();
+  }
   void kill_main(int sig) { exit_process(service_->main_pid(), CLD_KILLED, sig); }
   void exit_control(int status = 0) { exit_process(service_->control_pid(), CLD_EXITED, status); }
 
@@ -103,16 +109,21 @@ TEST_F(ServiceTest, StopSendsKillSignalToTheWholeServiceThenGoesDead) {
   EXPECT_EQ(s.stop(), StopOutcome::already_inactive);
 }
 
+// systemd's order: stop-sigterm ends with the main process (ExecStopPost=
+// may run while a child still exits), final-sigterm signals what is left
+// again and waits for all of it.
 TEST_F(ServiceTest, StopWaitsForLeftoverProcessesOfTheService) {
   Service& s = make(make_config("web.service"));
   ASSERT_EQ(s.start(), StartOutcome::started);
   pid_t child = ops_.add_process("web.service");
   ASSERT_EQ(s.stop(), StopOutcome::stopping);
   kill_main(SIGTERM);
-  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm) << "a child of the service is still alive";
+  EXPECT_EQ(s.sub_state(), SubState::final_sigterm) << "a child of the service is still alive";
+  EXPECT_EQ(s.active_state(), ActiveState::deactivating);
   ops_.live.erase(child);
   s.on_scope_maybe_empty();
   EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_EQ(s.result(), ServiceResult::success);
 }
 
 TEST_F(ServiceTest, StopTimeoutEscalatesToSigkill) {
@@ -504,6 +515,172 @@ TEST_F(ServiceTest, ForkingWithoutReadablePidFileFails) {
   exit_control(0);
   EXPECT_EQ(s.sub_state(), SubState::failed);
   EXPECT_EQ(s.result(), ServiceResult::protocol);
+}
+
+// Issue 12: a daemon that writes its PID file a moment after its parent
+// exited. systemd waits (inotify) while the service has processes.
+TEST_F(ServiceTest, ForkingWaitsForAPidFileWrittenLater) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  c.pid_file = "/run/d.pid";
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t daemon = ops_.add_process("d.service");
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::start) << "still waiting for the PID file";
+  ASSERT_EQ(ops_.path_watches.count("/run/d.pid"), 1u);
+  ops_.pid_files["/run/d.pid"] = daemon;
+  port_.make_readable(ops_.path_watches["/run/d.pid"]);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_EQ(s.main_pid(), daemon);
+}
+
+TEST_F(ServiceTest, ForkingPidFileNeverWrittenFailsOnceTheProcessesAreGone) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  c.pid_file = "/run/d.pid";
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t daemon = ops_.add_process("d.service");
+  exit_control(0);
+  ASSERT_EQ(s.sub_state(), SubState::start);
+  EXPECT_TRUE(s.watches_scope());
+  end_other(daemon);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::protocol);
+}
+
+TEST_F(ServiceTest, ForkingPidFileWaitEndsAtTheStartTimeout) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  c.pid_file = "/run/d.pid";
+  c.timeout_start = 5 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t daemon = ops_.add_process("d.service");
+  exit_control(0);
+  port_.advance(5 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm);
+  end_other(daemon);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::timeout);
+}
+
+TEST_F(ServiceTest, ForkingGuessesItsMainPid) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t daemon = ops_.add_process("d.service");
+  ops_.reparented.insert(daemon);
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_EQ(s.main_pid(), daemon);
+  exit_process(daemon, CLD_EXITED, 3);
+  EXPECT_EQ(s.result(), ServiceResult::exit_code);
+}
+
+TEST_F(ServiceTest, ForkingWithoutGuessLivesAsLongAsItsProcesses) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  c.guess_main_pid = false;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t daemon = ops_.add_process("d.service");
+  ops_.reparented.insert(daemon);
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_EQ(s.main_pid(), 0);
+  end_other(daemon);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_EQ(s.result(), ServiceResult::success) << "its status is nobody's";
+}
+
+// Issue 12: KillMode=mixed, a main process with a child: SIGTERM to main
+// only, then SIGKILL to the rest as soon as main has exited.
+TEST_F(ServiceTest, KillModeMixedKillsTheRestOnceMainHasExited) {
+  ServiceConfig c = make_config("m.service");
+  c.kill_mode = KillMode::mixed;
+  c.timeout_stop = 6 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t child = ops_.add_process("m.service");
+  pid_t main = s.main_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGTERM));
+  EXPECT_FALSE(ops_.scope_was_signalled("m.service", SIGTERM));
+  kill_main(SIGTERM);
+  EXPECT_TRUE(ops_.scope_was_signalled("m.service", SIGKILL));
+  EXPECT_EQ(s.sub_state(), SubState::final_sigkill);
+  end_other(child);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+TEST_F(ServiceTest, KillSignalsFollowTheStep) {
+  ServiceConfig c = make_config("k.service");
+  c.restart_kill_signal = SIGUSR1;
+  c.final_kill_signal = SIGQUIT;
+  c.send_sighup = true;
+  c.timeout_stop = kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t main = s.main_pid();
+  ASSERT_EQ(s.stop(StopReason::restart), StopOutcome::stopping);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGUSR1)) << "a restart's stop";
+  EXPECT_TRUE(ops_.was_signalled(main, SIGHUP)) << "SendSIGHUP=";
+  EXPECT_TRUE(ops_.was_signalled(main, SIGCONT));
+  EXPECT_FALSE(ops_.was_signalled(main, SIGTERM));
+  port_.advance(kUsecPerSec);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGQUIT)) << "FinalKillSignal= instead of SIGKILL";
+  EXPECT_FALSE(ops_.was_signalled(main, SIGKILL));
+}
+
+TEST_F(ServiceTest, StopCommandsSeeHowTheMainProcessEnded) {
+  ServiceConfig c = make_config("e.service");
+  c.exec_stop_post.push_back(make_command("/bin/post"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  kill_main(SIGKILL);
+  ASSERT_EQ(s.sub_state(), SubState::stop_post);
+  const auto& env = ops_.last_spawn()->extra_environment;
+  for (const char* expected : {"SERVICE_RESULT=signal", "EXIT_CODE=killed", "EXIT_STATUS=KILL"})
+    EXPECT_NE(std::find(env.begin(), env.end(), expected), env.end()) << expected;
+  exit_control(0);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_main(3);
+  const auto& env3 = ops_.last_spawn()->extra_environment;
+  for (const char* expected : {"SERVICE_RESULT=exit-code", "EXIT_CODE=exited", "EXIT_STATUS=3"})
+    EXPECT_NE(std::find(env3.begin(), env3.end(), expected), env3.end()) << expected;
+}
+
+// Issue 12: the watchdog of a oneshot does not run before its main process
+// has exited (systemd starts it in start-post).
+TEST_F(ServiceTest, OneshotWatchdogWaitsForTheMainProcess) {
+  ServiceConfig c = make_config("o.service", ServiceType::oneshot);
+  c.watchdog_usec = kUsecPerSec;
+  c.remain_after_exit = true;
+  c.timeout_start = kUsecInfinity;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  port_.advance(10 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::start);
+  exit_main(0);
+  EXPECT_EQ(s.sub_state(), SubState::exited);
+  port_.advance(10 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::exited);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+TEST_F(ServiceTest, RuntimeDirectoryPreserveDecidesItsRemoval) {
+  ServiceConfig c = make_config("r.service");
+  c.runtime_directory_preserve = DirectoryPreserve::yes;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  kill_main(SIGTERM);
+  EXPECT_TRUE(ops_.removed_runtime_directories.empty());
+  ServiceConfig no = make_config("n.service");
+  Service& n = make(no);
+  ASSERT_EQ(n.start(), StartOutcome::started);
+  ASSERT_EQ(n.stop(), StopOutcome::stopping);
+  kill_main(SIGTERM);
+  EXPECT_EQ(ops_.removed_runtime_directories, std::vector<std::string>{"n.service"});
 }
 
 TEST_F(ServiceTest, StartPreFailureSkipsMainButRunsStopPost) {

@@ -87,8 +87,95 @@ StartLimitInterval=30s
   EXPECT_EQ(c.standard_error.path, "/tmp/err.log");
   EXPECT_TRUE(c.no_new_privileges);
   EXPECT_EQ(c.limits.at(RLIMIT_NOFILE).soft, 100u);
-  EXPECT_EQ(c.runtime_directory, (std::vector<std::string>{"a", "a/b"}));
+  EXPECT_EQ(c.directory(ExecDirectoryType::runtime).names, (std::vector<std::string>{"a", "a/b"}));
   EXPECT_EQ(c.watchdog_usec, 0u);
+}
+
+TEST(ServiceKeys, ExecDirectoriesKillSignalsAndProcessKeys) {
+  auto l = apply(R"([Service]
+ExecStart=/bin/srv
+RuntimeDirectory=%p
+RuntimeDirectoryMode=2755
+RuntimeDirectoryPreserve=restart
+StateDirectory=a b/c a
+StateDirectoryMode=0700
+CacheDirectory=c
+LogsDirectory=l
+LogsDirectoryMode=750
+ConfigurationDirectory=cf
+ConfigurationDirectoryMode=0711
+RestartKillSignal=SIGUSR1
+FinalKillSignal=QUIT
+SendSIGHUP=yes
+GuessMainPID=no
+Nice=-5
+OOMScoreAdjust=-500
+TimeoutStartSec=5
+)");
+  EXPECT_TRUE(l.ok);
+  EXPECT_TRUE(l.diags.items().empty());
+  const auto& c = l.config;
+  using T = ExecDirectoryType;
+  EXPECT_EQ(c.directory(T::runtime).names, std::vector<std::string>{"t"});
+  EXPECT_EQ(c.directory(T::runtime).mode, 02755u);
+  EXPECT_EQ(c.runtime_directory_preserve, DirectoryPreserve::restart);
+  EXPECT_EQ(c.directory(T::state).names, (std::vector<std::string>{"a", "b/c"}));
+  EXPECT_EQ(c.directory(T::state).mode, 0700u);
+  EXPECT_EQ(c.directory(T::cache).names, std::vector<std::string>{"c"});
+  EXPECT_EQ(c.directory(T::cache).mode, 0755u);
+  EXPECT_EQ(c.directory(T::logs).mode, 0750u);
+  EXPECT_EQ(c.directory(T::configuration).names, std::vector<std::string>{"cf"});
+  EXPECT_EQ(c.directory(T::configuration).mode, 0711u);
+  EXPECT_EQ(c.restart_kill_signal, SIGUSR1);
+  EXPECT_EQ(c.final_kill_signal, SIGQUIT);
+  EXPECT_TRUE(c.send_sighup);
+  EXPECT_FALSE(c.guess_main_pid);
+  EXPECT_EQ(c.nice, -5);
+  EXPECT_EQ(c.oom_score_adjust, -500);
+  EXPECT_TRUE(c.timeout_start_set);
+  EXPECT_FALSE(c.type_explicit);
+}
+
+// As systemd 252's parsers: an invalid value of these keys is logged and
+// that assignment ignored; the unit loads.
+TEST(ServiceKeys, InvalidExecDirectoryAndProcessValuesAreIgnored) {
+  for (const char* line : {"StateDirectory=../x", "CacheDirectory=/abs", "LogsDirectoryMode=8000",
+                           "RuntimeDirectoryPreserve=sometimes", "Nice=20", "OOMScoreAdjust=1001",
+                           "FinalKillSignal=SIGNOPE"}) {
+    auto l = apply(std::string("[Service]\nExecStart=/bin/srv\n") + line + "\n");
+    EXPECT_TRUE(l.ok) << line;
+    EXPECT_FALSE(l.diags.has_errors()) << line;
+    EXPECT_FALSE(l.diags.items().empty()) << line << " is reported";
+    EXPECT_TRUE(l.config.directory(ExecDirectoryType::state).names.empty());
+    EXPECT_EQ(l.config.directory(ExecDirectoryType::logs).mode, 0755u);
+    EXPECT_FALSE(l.config.nice);
+    EXPECT_EQ(l.config.final_kill_signal, SIGKILL);
+  }
+}
+
+// systemd.service(5): a oneshot's TimeoutStartSec= defaults to infinity.
+TEST(ServiceKeys, OneshotHasNoStartTimeoutUnlessOneIsSet) {
+  auto l = apply("[Service]\nType=oneshot\nExecStart=/bin/true\n");
+  complete_service_config(l.config);
+  EXPECT_EQ(l.config.timeout_start, kUsecInfinity);
+  EXPECT_EQ(l.config.timeout_stop, 90 * kUsecPerSec);
+  auto set = apply("[Service]\nType=oneshot\nTimeoutSec=10\nExecStart=/bin/true\n");
+  complete_service_config(set.config);
+  EXPECT_EQ(set.config.timeout_start, 10 * kUsecPerSec);
+  auto none = apply("[Service]\nExecStop=/bin/true\n");
+  complete_service_config(none.config);
+  EXPECT_EQ(none.config.type, ServiceType::oneshot);
+  EXPECT_EQ(none.config.timeout_start, kUsecInfinity);
+  auto simple = apply("[Service]\nExecStart=/bin/true\n");
+  complete_service_config(simple.config);
+  EXPECT_EQ(simple.config.timeout_start, 90 * kUsecPerSec);
+}
+
+TEST(ServiceKeys, WatchdogMakesNotifyAccessMain) {
+  auto l = apply("[Service]\nExecStart=/bin/true\n");
+  EXPECT_EQ(l.config.effective_notify_access(), NotifyAccess::none);
+  auto w = apply("[Service]\nExecStart=/bin/true\nWatchdogSec=30\n");
+  EXPECT_EQ(w.config.effective_notify_access(), NotifyAccess::main);
 }
 
 // A unit file must be UTF-8 (the syntax layer refuses other lines), but a
@@ -286,7 +373,7 @@ WantedBy=bad! multi-user.target
   EXPECT_EQ(c.success_exit_status.codes, (std::set<int>{0, 65}));
   EXPECT_EQ(c.restart_prevent_exit_status.codes, (std::set<int>{3}));
   EXPECT_EQ(c.restart_force_exit_status.codes, (std::set<int>{3}));
-  EXPECT_EQ(c.runtime_directory, (std::vector<std::string>{"ok"}));
+  EXPECT_EQ(c.directory(ExecDirectoryType::runtime).names, (std::vector<std::string>{"ok"}));
   EXPECT_EQ(c.type, ServiceType::simple);
   EXPECT_FALSE(c.type_explicit);
   EXPECT_EQ(c.kill_signal, SIGTERM);
@@ -332,7 +419,7 @@ User=a b
   EXPECT_EQ(c.environment_files.at(0).path, "/a/b/c");
   EXPECT_EQ(c.working_directory, "/a/b/c");
   EXPECT_EQ(c.standard_output.path, "/a/b/c");
-  EXPECT_EQ(c.runtime_directory, (std::vector<std::string>{"a/b/c", "d"}));
+  EXPECT_EQ(c.directory(ExecDirectoryType::runtime).names, (std::vector<std::string>{"a/b/c", "d"}));
   EXPECT_EQ(c.pid_file, "/run/rel/x");
   EXPECT_EQ(c.user, "a b");
 }

@@ -1,0 +1,56 @@
+// The directories systemd makes for a service (systemd.exec(5),
+// "RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=,
+// ConfigurationDirectory="; systemd 252's setup_exec_directory()):
+//
+//   kind            system       user (as systemd 252 resolves it)   variable
+//   runtime         /run         $XDG_RUNTIME_DIR                    RUNTIME_DIRECTORY
+//   state           /var/lib     $XDG_CONFIG_HOME                    STATE_DIRECTORY
+//   cache           /var/cache   $XDG_CACHE_HOME                     CACHE_DIRECTORY
+//   logs            /var/log     $XDG_CONFIG_HOME/log                LOGS_DIRECTORY
+//   configuration   /etc         $XDG_CONFIG_HOME                    CONFIGURATION_DIRECTORY
+//
+// Each process of a run makes them before it drops privileges: missing
+// parents with mode 0755, the directory itself with *DirectoryMode=
+// (default 0755) set exactly, whatever the umask (so 2755 keeps its
+// setgid bit); an existing ConfigurationDirectory= keeps its mode and
+// owner. In system scope the directory and what it holds then belong to
+// User=/Group= (resolved in that same child: no name lookup in vermiliond).
+// Only RuntimeDirectory= is removed when the service stops
+// (RuntimeDirectoryPreserve=).
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "exec/exit_status.h"
+#include "units/unit_config.h"
+
+namespace vermilion {
+
+// The root of each kind (indexed by ExecDirectoryType); empty: not available.
+using ExecDirectoryRoots = std::array<std::string, kExecDirectoryTypes>;
+
+[[nodiscard]] ExecDirectoryRoots system_exec_directory_roots();
+[[nodiscard]] ExecDirectoryRoots user_exec_directory_roots(const std::string& runtime_dir,
+                                                           const std::string& config_home,
+                                                           const std::string& cache_home);
+
+// "RUNTIME_DIRECTORY", ... and the exit status of a failure (233, 238, ...).
+[[nodiscard]] const char* exec_directory_variable(ExecDirectoryType type);
+[[nodiscard]] ExecExitStatus exec_directory_exit_status(ExecDirectoryType type);
+
+// The absolute paths of one kind for a unit. 0, or -EINVAL when a name is
+// not a relative path below the root ("..", empty parts) or there is no root.
+[[nodiscard]] int exec_directory_paths(const ServiceConfig& config, ExecDirectoryType type,
+                                       const ExecDirectoryRoots& roots, std::vector<std::string>& out);
+
+// In the child, before privileges are dropped: makes `path` as described
+// above; owner_uid/gid (uid_t(-1): none) is given to the directory and
+// everything in it. 0, or -errno with `what` naming the step.
+[[nodiscard]] int set_up_exec_directory(const std::string& path, ExecDirectoryType type, mode_t mode,
+                                        uid_t owner_uid, gid_t owner_gid, std::string& what);
+
+}  // namespace vermilion

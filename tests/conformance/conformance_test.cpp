@@ -1,0 +1,352 @@
+// The conformance suite: every case in tests/conformance/cases runs under
+// vermiliond (in-process, user scope, as systemd --user ran it) and what it
+// observes must be what systemd 252 did, as recorded in the case's
+// `expected` by record-systemd.sh. The format is tests/conformance/README.md.
+#include <dirent.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "supervisor_fixture.h"
+
+namespace vermilion {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::read_file;
+
+const std::string kCases = VERMILION_SOURCE_DIR "/tests/conformance/cases";
+
+std::vector<std::string> case_names() {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(kCases, error))
+    if (entry.is_directory() && fs::exists(entry.path() / "steps")) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> words_of(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size())
+    text.replace(at, from.size(), to);
+}
+
+// systemd's format_timespan() at 1 µs accuracy, as `systemctl show` prints.
+std::string format_timespan(usec_t t) {
+  if (t == kUsecInfinity) return "infinity";
+  if (t == 0) return "0";
+  static const std::pair<const char*, usec_t> kUnits[] = {
+      {"y", 31557600ULL * kUsecPerSec}, {"month", 2629800ULL * kUsecPerSec}, {"w", 604800ULL * kUsecPerSec},
+      {"d", 86400ULL * kUsecPerSec},    {"h", 3600ULL * kUsecPerSec},        {"min", 60ULL * kUsecPerSec},
+      {"s", kUsecPerSec},               {"ms", 1000},                        {"us", 1}};
+  std::string out;
+  for (const auto& [name, size] : kUnits) {
+    if (t < size) continue;
+    if (!out.empty()) out += ' ';
+    out += std::to_string(t / size) + name;
+    t %= size;
+  }
+  return out;
+}
+
+std::string yes_no(bool b) { return b ? "yes" : "no"; }
+
+const char* type_name(ServiceType t) {
+  switch (t) {
+    case ServiceType::simple: return "simple";
+    case ServiceType::exec: return "exec";
+    case ServiceType::notify: return "notify";
+    case ServiceType::oneshot: return "oneshot";
+    case ServiceType::forking: return "forking";
+  }
+  return "?";
+}
+
+const char* restart_name(RestartPolicy r) {
+  switch (r) {
+    case RestartPolicy::no: return "no";
+    case RestartPolicy::on_success: return "on-success";
+    case RestartPolicy::on_failure: return "on-failure";
+    case RestartPolicy::on_abnormal: return "on-abnormal";
+    case RestartPolicy::on_watchdog: return "on-watchdog";
+    case RestartPolicy::on_abort: return "on-abort";
+    case RestartPolicy::always: return "always";
+  }
+  return "?";
+}
+
+const char* kill_mode_name(KillMode m) {
+  switch (m) {
+    case KillMode::control_group: return "control-group";
+    case KillMode::process: return "process";
+    case KillMode::mixed: return "mixed";
+    case KillMode::none: return "none";
+  }
+  return "?";
+}
+
+// One property as `systemctl show -p NAME --value` prints it, with PIDs
+// reduced to "0" or "set" and ExecMainCode to words (record-systemd.sh's
+// show_value does the same to systemd's numbers).
+std::string property(const Service& s, const std::string& name) {
+  const ServiceConfig& c = s.config();
+  if (name == "ActiveState") return std::string(to_string(s.active_state()));
+  if (name == "SubState") return std::string(to_string(s.sub_state()));
+  if (name == "Result") return std::string(to_string(s.result()));
+  if (name == "ExecMainCode") {
+    switch (s.exec_main_status().code) {
+      case CLD_EXITED: return "exited";
+      case CLD_KILLED: return "killed";
+      case CLD_DUMPED: return "dumped";
+      default: return "none";
+    }
+  }
+  if (name == "ExecMainStatus") return std::to_string(s.exec_main_status().status);
+  if (name == "MainPID") return s.main_pid() > 0 ? "set" : "0";
+  if (name == "ControlPID") return s.control_pid() > 0 ? "set" : "0";
+  if (name == "NRestarts") return std::to_string(s.n_restarts());
+  if (name == "Type") return type_name(c.type);
+  if (name == "TimeoutStartUSec") return format_timespan(c.timeout_start);
+  if (name == "TimeoutStopUSec") return format_timespan(c.timeout_stop);
+  if (name == "RemainAfterExit") return yes_no(c.remain_after_exit);
+  if (name == "Restart") return restart_name(c.restart);
+  if (name == "GuessMainPID") return yes_no(c.guess_main_pid);
+  if (name == "NotifyAccess") return to_string(c.effective_notify_access());
+  if (name == "KillMode") return kill_mode_name(c.kill_mode);
+  if (name == "KillSignal") return std::to_string(c.kill_signal);
+  if (name == "RestartKillSignal") return std::to_string(c.restart_kill_signal.value_or(c.kill_signal));
+  if (name == "FinalKillSignal") return std::to_string(c.final_kill_signal);
+  if (name == "SendSIGKILL") return yes_no(c.send_sigkill);
+  if (name == "SendSIGHUP") return yes_no(c.send_sighup);
+  return "<property " + name + " unknown to conformance_test.cpp>";
+}
+
+std::string describe_stat(const std::string& path) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) < 0) return "missing";
+  const char* type = S_ISDIR(st.st_mode) ? "directory" : S_ISREG(st.st_mode) ? "regular file" : "other";
+  if (S_ISREG(st.st_mode) && st.st_size == 0) type = "regular empty file";
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%o", st.st_mode & 07777);
+  const passwd* pw = getpwuid(st.st_uid);
+  const group* gr = getgrgid(st.st_gid);
+  return std::string(type) + " " + mode + " " + (pw ? pw->pw_name : std::to_string(st.st_uid)) + ":" +
+         (gr ? gr->gr_name : std::to_string(st.st_gid));
+}
+
+// Takes capabilities away from this process (its bounding set, then its
+// effective and permitted sets), as `setpriv --bounding-set` does for the
+// recorded systemd: the manager may not raise limits, and so on.
+void drop_capabilities(const std::vector<std::string>& names) {
+  static const std::map<std::string, int> kCaps{{"sys_resource", CAP_SYS_RESOURCE}, {"sys_nice", CAP_SYS_NICE}};
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  ASSERT_EQ(syscall(SYS_capget, &header, data), 0);
+  for (const auto& name : names) {
+    auto it = kCaps.find(name);
+    ASSERT_NE(it, kCaps.end()) << "capability " << name << " unknown to conformance_test.cpp";
+    int cap = it->second;
+    ASSERT_EQ(prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), 0);
+    data[cap / 32].effective &= ~(1u << (cap % 32));
+    data[cap / 32].permitted &= ~(1u << (cap % 32));
+    data[cap / 32].inheritable &= ~(1u << (cap % 32));
+  }
+  ASSERT_EQ(syscall(SYS_capset, &header, data), 0);
+}
+
+class ConformanceTest : public testing::SupervisorFixture, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    SupervisorFixture::SetUp();
+    if (IsSkipped()) return;
+    for (const char* dir : {"units", "runtime", "home/.config", "home/.cache", "home/.local/share", "scratch"})
+      fs::create_directories(work_.file(dir));
+    fs::permissions(work_.file("runtime"), fs::perms::owner_all);
+    places_ = {{"@CONFIG@", work_.file("home/.config")}, {"@CACHE@", work_.file("home/.cache")},
+               {"@HOME@", work_.file("home")},           {"@RUNTIME@", work_.file("runtime")},
+               {"@SCRATCH@", work_.file("scratch")}};
+  }
+
+  std::string fill_in(std::string text) const {
+    for (const auto& [key, path] : places_) replace_all(text, key, path);
+    return text;
+  }
+  // Back to placeholders; @CONFIG@ and @CACHE@ come before @HOME@ in places_.
+  std::string generalize(std::string text) const {
+    for (const auto& [key, path] : places_) replace_all(text, path, key);
+    return text;
+  }
+
+  void install_case_files(const fs::path& dir) {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::string base = entry.path().filename();
+      if (base == "steps" || base == "expected" || base.starts_with("README")) continue;
+      if (entry.is_directory()) {  // drop-ins: NAME.service.d/
+        for (const auto& inner : fs::directory_iterator(entry.path()))
+          units_.write(base + "/" + inner.path().filename().string(), fill_in(read_file(inner.path())));
+      } else if (base.ends_with(".service") || base.ends_with(".target")) {
+        units_.write(base, fill_in(read_file(entry.path())));
+      } else {
+        work_.write("scratch/" + base, fill_in(read_file(entry.path())));
+      }
+    }
+  }
+
+  void set_up_manager(const std::vector<std::string>& w) {
+    if (w[0] == "manager-nofile-hard") {
+      rlim_t hard = std::stoul(w.at(1));
+      rlimit limit{hard, hard};
+      ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
+    } else if (w[0] == "manager-drop-capabilities") {
+      drop_capabilities({w.begin() + 1, w.end()});
+    }
+  }
+
+  bool wait_quietly(const std::function<bool()>& done) { return supervisor_->run_until(done, testing::kWait); }
+
+  std::string job(JobType type, const std::vector<std::string>& w) {
+    auto start = std::chrono::steady_clock::now();
+    std::optional<JobResult> result;
+    EnqueueResult r = supervisor_->manager().enqueue(type, w.at(1), [&](JobResult j) { result = j; });
+    bool done = r.queued() && wait_quietly([&] { return result.has_value(); });
+    std::string out = w[0] + " " + w[1] + ": " + (done && *result == JobResult::done ? "done" : "failed");
+    if (w.size() >= 4 && w[2] == "within") {
+      auto took = std::chrono::steady_clock::now() - start;
+      std::string span = w[3];
+      auto limit = span.ends_with("ms") ? std::chrono::milliseconds(std::stoul(span))
+                                        : std::chrono::milliseconds(std::stoul(span) * 1000);
+      out += took <= limit ? ", within " + span : ", not within " + span;
+    }
+    return out;
+  }
+
+  std::string run_step(const std::vector<std::string>& w) {
+    const std::string& verb = w[0];
+    if (verb == "start") return job(JobType::start, w);
+    if (verb == "stop") return job(JobType::stop, w);
+    if (verb == "restart") return job(JobType::restart, w);
+    if (verb == "reload") return job(JobType::reload, w);
+    if (verb == "show") {
+      std::string out = "show " + w.at(1) + ":";
+      Service* s = supervisor_->manager().find(w[1]);
+      for (std::size_t i = 2; i < w.size(); ++i)
+        out += " " + w[i] + "=" + (s ? property(*s, w[i]) : "<no such unit>");
+      return out;
+    }
+    if (verb == "wait") {
+      auto slash = w.at(2).find('/');
+      std::string active = w[2].substr(0, slash), sub = w[2].substr(slash + 1);
+      bool reached = wait_quietly([&] {
+        Service* s = supervisor_->manager().find(w[1]);
+        return s && to_string(s->active_state()) == active && to_string(s->sub_state()) == sub;
+      });
+      return "wait " + w[1] + " " + w[2] + (reached ? ": reached" : ": not reached");
+    }
+    if (verb == "wait-file") {
+      bool present = wait_quietly([&] { return fs::exists(w.at(1)); });
+      return "wait-file " + w[1] + (present ? ": present" : ": absent");
+    }
+    if (verb == "wait-lines") {
+      std::size_t n = std::stoul(w.at(2));
+      bool reached = wait_quietly([&] {
+        std::string text = read_file(w[1]);
+        return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) >= n;
+      });
+      return "wait-lines " + w[1] + " " + w[2] + (reached ? ": reached" : ": not reached");
+    }
+    if (verb == "wait-gone") {
+      bool gone = wait_quietly([&] { return !fs::exists(w.at(1)); });
+      return "wait-gone " + w[1] + (gone ? ": gone" : ": still there");
+    }
+    if (verb == "alive") {
+      pid_t pid = std::atoi(read_file(w.at(1)).c_str());
+      return "alive " + w[1] + (testing::process_exists(pid) ? ": yes" : ": no");
+    }
+    if (verb == "file") {
+      if (!fs::exists(w.at(1))) return "file " + w[1] + ": missing";
+      std::string out = "file " + w[1] + ":";
+      std::istringstream lines(read_file(w[1]));
+      for (std::string line; std::getline(lines, line);) out += "\n  | " + line;
+      return out;
+    }
+    if (verb == "stat") return "stat " + w.at(1) + ": " + describe_stat(w[1]);
+    if (verb == "kill") {  // kill UNIT SIGNAL main|all
+      Service* s = supervisor_->manager().find(w.at(1));
+      auto sig = parse_signal(w.at(2));
+      bool sent = s && sig && s->kill(w.at(3) == "main" ? KillTarget::main : KillTarget::all, *sig) > 0;
+      return "kill " + w[1] + " " + w[2] + " " + w[3] + (sent ? ": sent" : ": failed");
+    }
+    ADD_FAILURE() << "unknown step: " << verb;
+    return "unknown step " + verb;
+  }
+
+  // Processes a case left behind on purpose (KillMode=process, none) end
+  // with the test.
+  void kill_leftovers() {
+    for (pid_t child : testing::children_of(getpid())) ::kill(child, SIGKILL);
+  }
+
+  testing::TempDir work_;
+  std::vector<std::pair<std::string, std::string>> places_;
+};
+
+TEST_P(ConformanceTest, BehavesAsSystemd) {
+  const fs::path dir = fs::path(kCases) / GetParam();
+  ASSERT_TRUE(fs::exists(dir / "expected"))
+      << "no expected values: run tests/conformance/record-systemd.sh " << dir.string();
+  std::vector<std::vector<std::string>> steps;
+  std::istringstream lines(read_file(dir / "steps"));
+  for (std::string line; std::getline(lines, line);) {
+    auto w = words_of(fill_in(line));
+    if (w.empty() || w[0].starts_with("#")) continue;
+    if (w[0].starts_with("manager-")) {
+      set_up_manager(w);
+      if (HasFatalFailure()) return;
+      continue;
+    }
+    steps.push_back(std::move(w));
+  }
+  install_case_files(dir);
+
+  scope_ = RuntimeScope::user;
+  environment_.home = work_.file("home");
+  environment_.xdg_config_home = work_.file("home/.config");
+  environment_.xdg_cache_home = work_.file("home/.cache");
+  environment_.xdg_data_home = work_.file("home/.local/share");
+  environment_.xdg_runtime_dir = work_.file("runtime");
+  start_boot_units_ = false;
+  as_main_process_ = true;  // a subreaper, as systemd --user is: forking daemons are ours
+  boot();
+
+  std::string observed;
+  for (const auto& w : steps) observed += generalize(run_step(w)) + "\n";
+  EXPECT_EQ(observed, read_file(dir / "expected")) << "case " << GetParam();
+  kill_leftovers();
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ConformanceTest, ::testing::ValuesIn(case_names()),
+                         [](const ::testing::TestParamInfo<std::string>& test) {
+                           std::string name = test.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace vermilion
