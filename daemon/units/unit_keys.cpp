@@ -758,8 +758,9 @@ KeyTable service_section_keys() {
   }};
   for (auto& [key, resource] : kLimits) t.emplace(key, limit(resource));
   using E = ExecDirectoryType;
-  for (auto [key, type] : {std::pair{"Runtime", E::runtime}, {"State", E::state}, {"Cache", E::cache},
+  for (auto [key, kind] : {std::pair{"Runtime", E::runtime}, {"State", E::state}, {"Cache", E::cache},
                            {"Logs", E::logs}, {"Configuration", E::configuration}}) {
+    const ExecDirectoryType type = kind;  // clang 14 cannot capture a structured binding
     t.emplace(std::string(key) + "Directory", [type](Assignment& a) { set_exec_directory(a, type); });
     t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
   }
