@@ -1,8 +1,11 @@
 // Soak 4: the D-Bus fuzzer (vermilion-dbus-fuzzer, dbus_fuzzer.c) drives
-// every method of org.vermilion1 for N iterations (default 200), first as
-// nobody, then as root, on a system-style private bus with the shipped
-// default policy (policies/00-defaults.policy: everyone may read, root may
-// control).
+// every method of org.vermilion1, then of org.freedesktop.systemd1 (the
+// compat API, vermiliond --systemd-compat), for N iterations each (default
+// 200), first as nobody, then as root, on a system-style private bus with
+// the shipped default policy (policies/00-defaults.policy: everyone may
+// read, root may control). System scope with the compat API creates
+// /run/systemd/system: the soak runs in a mount namespace of its own with a
+// tmpfs on /run/systemd.
 //
 //   dbus_fuzz_soak [N [SEED]]
 //
@@ -11,7 +14,8 @@
 // call answered within 10 s); 0 state changes by nobody (every service's
 // ActiveState, SubState, MainPID and NRestarts the same before and after
 // the unprivileged run). As root the fuzzer skips the bridge's own service
-// object, whose Stop and Kill would end the bridge by right. vermiliond's fds
+// and unit objects, whose Stop and Kill would end the bridge by right, and
+// the compat Manager's methods that end or restart the manager itself. vermiliond's fds
 // and cgroups at the end (sleeper started again if root's run stopped it)
 // match the start; RSS within kRssToleranceKib.
 #include <signal.h>
@@ -19,6 +23,7 @@
 #include <map>
 #include <tuple>
 
+#include "private_run_systemd.h"
 #include "run_as.h"
 #include "soak.h"
 
@@ -29,6 +34,19 @@ constexpr int kFullIterations = 200;
 constexpr int kCallTimeoutMs = 10000;
 const std::string kBridge = "vermilion-bridge.service";
 const std::vector<std::string> kServices = {"sleeper.service", "oneshot.service", kBridge};
+
+// A bus name the fuzzer drives, from its root object down.
+struct Target {
+  std::string name, root;
+  std::vector<std::string> skip_as_root;  // objects root's run leaves alone
+};
+
+std::vector<Target> targets() {
+  return {{"org.vermilion1", "/org/vermilion1", {service_path(kBridge)}},
+          {"org.freedesktop.systemd1",
+           "/org/freedesktop/systemd1",
+           {"/org/freedesktop/systemd1/unit/vermilion_2dbridge_2eservice"}}};
+}
 
 using State = std::tuple<std::string, std::string, std::uint32_t, std::uint32_t>;
 
@@ -76,13 +94,22 @@ int run(int iterations, unsigned seed) {
                   "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep infinity\nTimeoutStopSec=2s\n"
                   "[Install]\nWantedBy=multi-user.target\n"},
                  {"oneshot.service", "[Service]\nType=oneshot\nExecStart=/bin/true\nRemainAfterExit=yes\n"}};
+  files.vermiliond_options = {"--systemd-compat"};
+  files.also_wait_for = "org.freedesktop.systemd1";
+  std::string why;
+  if (!testing::private_run_systemd(why)) {
+    std::fprintf(stderr, "no private /run/systemd: %s\n", why.c_str());
+    return 1;
+  }
   testing::BridgeStack stack(files, testing::BusFlavour::system);
   if (!stack.ok()) {
     std::fprintf(stderr, "stack did not start: %s\n", stack.error().c_str());
     return 1;
   }
   const pid_t daemon = stack.daemon().pid();
-  Report report("soak: D-Bus fuzzer, " + std::to_string(iterations) + " iterations over every method, as nobody and as root (seed " +
+  Report report("soak: D-Bus fuzzer, " + std::to_string(iterations) +
+                " iterations over every method of org.vermilion1 and org.freedesktop.systemd1, as nobody and as "
+                "root (seed " +
                 std::to_string(seed) + ")");
   Client client(stack.bus().address(), kCallTimeoutMs);
   if (!client.ok()) return 1;
@@ -97,10 +124,28 @@ int run(int iterations, unsigned seed) {
   const pid_t bridge = bridge_pid(daemon);
   Sample start = sample(daemon);
 
-  const std::vector<std::string> fuzzer = {VERMILION_DBUS_FUZZER_PATH, "--address", stack.bus().address(),
-                                           "--iterations", std::to_string(iterations), "--seed",
-                                           std::to_string(seed), "--timeout-ms", std::to_string(kCallTimeoutMs)};
-  FuzzRun as_nobody = fuzz(testing::run_as(testing::nobody(), fuzzer), iterations);
+  // Runs the fuzzer on every target as `who`; one FuzzRun adding them up.
+  auto fuzz_all = [&](bool as_root) {
+    FuzzRun total;
+    total.finished = true;
+    for (const Target& target : targets()) {
+      std::vector<std::string> argv = {VERMILION_DBUS_FUZZER_PATH, "--address", stack.bus().address(), "--name",
+                                       target.name, "--root", target.root, "--iterations",
+                                       std::to_string(iterations), "--seed", std::to_string(as_root ? seed + 1 : seed),
+                                       "--timeout-ms", std::to_string(kCallTimeoutMs)};
+      if (as_root)
+        for (const auto& path : target.skip_as_root) argv.insert(argv.end(), {"--skip-path", path});
+      FuzzRun run = fuzz(as_root ? argv : testing::run_as(testing::nobody(), argv), iterations);
+      total.finished = total.finished && run.finished;
+      total.calls += run.calls;
+      total.errors += run.errors;
+      total.hangs += run.hangs;
+      total.lost += run.lost;
+      total.output += "[" + target.name + "]\n" + run.output;
+    }
+    return total;
+  };
+  FuzzRun as_nobody = fuzz_all(false);
   auto after_nobody = snapshot(client);
   long long changed = 0;
   std::string first_change;
@@ -112,9 +157,7 @@ int run(int iterations, unsigned seed) {
                      std::get<0>(after_nobody[name]) + "/" + std::get<1>(after_nobody[name]);
   }
 
-  std::vector<std::string> as_root_argv = fuzzer;
-  as_root_argv.insert(as_root_argv.end(), {"--skip-path", service_path(kBridge), "--seed", std::to_string(seed + 1)});
-  FuzzRun as_root = fuzz(as_root_argv, iterations);
+  FuzzRun as_root = fuzz_all(true);
 
   const bool daemon_alive = kill(daemon, 0) == 0;
   const pid_t bridge_after = bridge_pid(daemon);
@@ -142,11 +185,15 @@ int run(int iterations, unsigned seed) {
   std::string summary;
   for (const auto* r : {&as_nobody, &as_root}) {
     std::istringstream lines(r->output);
-    for (std::string line; std::getline(lines, line);)
-      if (line.rfind("error ", 0) == 0 || line.rfind("hang", 0) == 0 || line.rfind("lost", 0) == 0)
-        summary += "  " + std::string(r == &as_nobody ? "nobody " : "root ") + line + "\n";
+    std::string target;  // the "[name]" line fuzz_all puts before each run
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind('[', 0) == 0) target = line;
+      if (line.rfind("error ", 0) == 0 || line.rfind("hang", 0) == 0 || line.rfind("lost", 0) == 0 ||
+          line.rfind("fuzz: ", 0) == 0)
+        summary += "  " + std::string(r == &as_nobody ? "nobody " : "root ") + target + " " + line + "\n";
+    }
   }
-  report.note("answers by D-Bus error name:\n" + summary);
+  report.note("answers by D-Bus error name, and each run's totals:\n" + summary);
   return report.print(start, end);
 }
 

@@ -10,8 +10,6 @@
 // when it exits; no /run/systemd/private exists there, so systemctl falls
 // back to the bus at DBUS_SYSTEM_BUS_ADDRESS: the test's.
 #include <gtest/gtest.h>
-#include <sched.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +19,7 @@
 #include <vector>
 
 #include "bridge_fixture.h"
+#include "private_run_systemd.h"
 #include "run_as.h"
 
 namespace vermilion::testing {
@@ -32,27 +31,6 @@ const std::pair<std::string, std::string> kOneshotUnit{
     "once.service", "[Unit]\nDescription=Runs once\n[Service]\nType=oneshot\nExecStart=/bin/true\n"};
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// A private /run/systemd for this process and its children.
-bool private_run_systemd(std::string& why) {
-  if (unshare(CLONE_NEWNS) < 0) {
-    why = std::string("unshare(CLONE_NEWNS): ") + std::strerror(errno);
-    return false;
-  }
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) {
-    why = std::string("making / private: ") + std::strerror(errno);
-    return false;
-  }
-  // Over /run/systemd where it exists; otherwise over /run, in which it is
-  // then made (in this namespace only).
-  const bool exists = std::filesystem::is_directory("/run/systemd");
-  if (mount("tmpfs", exists ? "/run/systemd" : "/run", "tmpfs", 0, "mode=0755") < 0) {
-    why = std::string("tmpfs: ") + std::strerror(errno);
-    return false;
-  }
-  if (!exists) mkdir("/run/systemd", 0755);
-  return true;
-}
 
 class SystemctlSystemTest : public ::testing::Test {
  protected:

@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,26 +26,27 @@ inline long long monotonic_ms() {
 
 class Subprocess {
  public:
+  // The child dies with the thread that made it (PR_SET_PDEATHSIG): a test
+  // killed by ctest's timeout leaves no vermiliond or client behind.
   explicit Subprocess(const std::vector<std::string>& argv) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0) return;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+    // Built before fork(): between fork and exec the child (of a process
+    // that may have threads) makes only async-signal-safe calls.
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    // The child must not inherit our blocked signals.
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
     sigset_t empty;
     sigemptyset(&empty);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-    if (posix_spawn(&pid_, args[0], &actions, &attr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    const pid_t parent = getpid();
+    pid_ = fork();
+    if (pid_ == 0) {
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) _exit(127);
+      if (dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0) _exit(127);
+      sigprocmask(SIG_SETMASK, &empty, nullptr);  // inherit no blocked signals
+      execve(args[0], args.data(), environ);
+      _exit(127);
+    }
     close(fds[1]);
     out_ = fds[0];
   }
