@@ -323,6 +323,14 @@ TEST_P(ConformanceTest, BehavesAsSystemd) {
     }
     steps.push_back(std::move(w));
   }
+  // systemd's Nice= results were recorded at nice level 0; from a higher
+  // level (`nice ctest`) lowering it needs CAP_SYS_NICE, which a container
+  // may lack, so the values would differ for a reason outside the case.
+  if (getpriority(PRIO_PROCESS, 0) != 0)
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (read_file(entry.path()).find("\nNice=") != std::string::npos)
+        GTEST_SKIP() << "the case sets Nice= and was recorded at nice level 0; this test runs at "
+                     << getpriority(PRIO_PROCESS, 0);
   install_case_files(dir);
 
   scope_ = RuntimeScope::user;
