@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "private_bus.h"
+#include "enable_units.h"
 #include "subprocess.h"
 #include "temp_dir.h"
 
@@ -25,7 +26,7 @@ namespace vermilion::testing {
 inline const std::string kVermiliondPath = VERMILIOND_PATH;
 inline const std::string kBridgePath = VERMILION_BRIDGE_PATH;
 
-// A unit every stack test uses: started at boot, runs until stopped.
+// A unit every stack test uses: enabled, so started at boot; runs until stopped.
 inline const std::pair<std::string, std::string> kSleeperUnit{
     "sleeper.service",
     "[Unit]\nDescription=Sleeps until stopped\n[Service]\nExecStart=/bin/sleep infinity\n"
@@ -53,6 +54,12 @@ class BridgeStack {
     std::filesystem::create_directories(dir_.file("units"));
     std::filesystem::create_directories(dir_.file("policies"));
     for (const auto& [name, text] : files.units) dir_.write("units/" + name, text);
+    // Units with an [Install] section are enabled, as an administrator
+    // would before boot: only enabled units start then.
+    std::vector<std::string> installable;
+    for (const auto& [name, text] : files.units)
+      if (text.find("[Install]") != std::string::npos) installable.push_back(name);
+    if (!installable.empty()) enable_units(dir_.file("units"), installable);
     for (const auto& [name, text] : files.policies) dir_.write("policies/" + name, text);
     // vermiliond logs to a file: a pipe nobody drains would fill and stall it.
     std::string command = "exec '" + kVermiliondPath + "'" + (system ? " --system" : " --user") + " --unit-dir '" +
