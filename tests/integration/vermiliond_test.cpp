@@ -134,6 +134,37 @@ TEST(Vermiliond, OnlyEnabledUnitsStartAtBoot) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << again.output();
 }
 
+// --systemd-paths: the units packages install (/usr/lib/systemd/system) and
+// the links `systemctl enable` made (/etc/systemd/system) are what
+// vermiliond sees. Inside `unshare --mount`, with a tmpfs on each of
+// systemd's directories that exists here, so the machine's own units and
+// /etc stay untouched and unseen.
+TEST(Vermiliond, SystemdPathsSeeWhatPackagesAndEnableWrote) {
+  if (geteuid() != 0) GTEST_SKIP() << "unshare --mount needs root";
+  if (::access("/usr/bin/unshare", X_OK) != 0) GTEST_SKIP() << "no unshare(1)";
+  TempDir runtime;
+  const std::string script =
+      "set -e\n"
+      "for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system "
+      "/usr/lib/systemd/system; do if [ -d \"$d\" ]; then mount -t tmpfs vermilion-test \"$d\"; fi; done\n"
+      "[ -d /etc/systemd/system ] && [ -d /usr/lib/systemd/system ] || exit 77\n"
+      "printf '[Service]\\nExecStart=/bin/sleep 1000\\n[Install]\\nWantedBy=multi-user.target\\n' "
+      ">/usr/lib/systemd/system/packaged.service\n"
+      "cp /usr/lib/systemd/system/packaged.service /usr/lib/systemd/system/not-enabled.service\n"
+      "mkdir /etc/systemd/system/multi-user.target.wants\n"
+      "ln -s /usr/lib/systemd/system/packaged.service /etc/systemd/system/multi-user.target.wants/\n"
+      "exec \"$0\" --system --systemd-paths --no-bridge --runtime-dir \"$1\"\n";
+  Subprocess daemon({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script,
+                     kVermiliond, runtime.file("rt")});
+  ASSERT_TRUE(daemon.wait_for_output("default.target: state active/active")) << daemon.output();
+  EXPECT_NE(daemon.output().find("packaged.service: state active/running"), std::string::npos) << daemon.output();
+  EXPECT_EQ(daemon.output().find("not-enabled.service: state"), std::string::npos) << daemon.output();
+  EXPECT_NE(daemon.output().find("units from 5 directories"), std::string::npos) << daemon.output();
+  kill(daemon.pid(), SIGTERM);
+  int status = daemon.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
+}
+
 // Files a unit makes vermiliond read must never stop it: a FIFO or a
 // device as EnvironmentFile= or as the unit file itself fails that unit
 // alone, with the unit, the key and the file named, and the others run.
