@@ -32,7 +32,7 @@ int run(int cycles, int reloads) {
       {"cycle.service", "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep infinity\n"},
       {"chatty.service",
        "[Service]\nExecStart=/bin/sh -c 'while :; do echo tick; sleep 0.01; done'\n"
-       "[Install]\nWantedBy=multi-user.target\n"}};
+       "[Install]\nWantedBy=default.target\n"}};
   testing::BridgeStack stack(files);
   if (!stack.ok()) {
     std::fprintf(stderr, "stack did not start: %s\n", stack.error().c_str());

@@ -92,7 +92,7 @@ int run(int iterations, unsigned seed) {
   // Root may start and restart sleeper many times: no start limit.
   files.units = {{"sleeper.service",
                   "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep infinity\nTimeoutStopSec=2s\n"
-                  "[Install]\nWantedBy=multi-user.target\n"},
+                  "[Install]\nWantedBy=default.target\n"},
                  {"oneshot.service", "[Service]\nType=oneshot\nExecStart=/bin/true\nRemainAfterExit=yes\n"}};
   files.vermiliond_options = {"--systemd-compat"};
   files.also_wait_for = "org.freedesktop.systemd1";

@@ -355,6 +355,12 @@ class Run {
                          "\nRestart=always\nRestartSec=0\nStandardOutput=null\nStandardError=null\n"
                          "[Install]\nWantedBy=multi-user.target\n");
         if (n_ == 0) mkdir(dir_.file("units").c_str(), 0755);
+        // Enabled, as `systemctl enable` links them: only enabled units start at boot.
+        mkdir(dir_.file("units/multi-user.target.wants").c_str(), 0755);
+        for (int i = 0; i < n_; ++i)
+          if (symlink(("../" + name(i) + ".service").c_str(),
+                      dir_.file("units/multi-user.target.wants/" + name(i) + ".service").c_str()) < 0)
+            return failed("symlink into multi-user.target.wants");
         return true;
       case Kind::s6:
       case Kind::runit: {

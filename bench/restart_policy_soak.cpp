@@ -75,7 +75,7 @@ int run(int kills, unsigned seed) {
   for (const auto& p : kPolicies)
     files.units.push_back({unit_name(p), std::string("[Unit]\nStartLimitIntervalSec=0\n[Service]\n"
                                                      "ExecStart=/bin/sleep infinity\nRestartSec=0\nRestart=") +
-                                             p.restart + "\n[Install]\nWantedBy=multi-user.target\n"});
+                                             p.restart + "\n[Install]\nWantedBy=default.target\n"});
   testing::BridgeStack stack(files);
   if (!stack.ok()) {
     std::fprintf(stderr, "stack did not start: %s\n", stack.error().c_str());

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -437,6 +438,11 @@ std::optional<long> vermiliond_rss_kib(int n) {
   for (int i = 0; i < n; ++i)
     units.write(service_name(i), std::string("[Service]\nExecStart=") + kProgram + " " + kProgramArg +
                                      "\n[Install]\nWantedBy=multi-user.target\n");
+  // Enabled, as `systemctl enable` links them: only enabled units start at boot.
+  if (n > 0) mkdir(units.file("multi-user.target.wants").c_str(), 0755);
+  for (int i = 0; i < n; ++i)
+    if (symlink(("../" + service_name(i)).c_str(), units.file("multi-user.target.wants/" + service_name(i)).c_str()) < 0)
+      return std::nullopt;
   Daemon daemon;
   if (!daemon.spawn({VERMILIOND_PATH, "--system", "--no-bridge", "--unit-dir", units.path(), "--runtime-dir",
                      runtime.file("rt"), "--log-level", "info"}))
@@ -446,7 +452,8 @@ std::optional<long> vermiliond_rss_kib(int n) {
   const std::string marker = ": state active/running";
   bool ready = daemon.read_until(
       [&](const std::string& line) {
-        if (n == 0) return line.find("loaded 0 units") != std::string::npos;
+        // With no service: the built-in targets are all there is.
+        if (n == 0) return line.find("default.target: state active/active") != std::string::npos;
         if (auto at = line.find(marker); at != std::string::npos) active.insert(line.substr(0, at));
         return active.size() == static_cast<std::size_t>(n);
       },

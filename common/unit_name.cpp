@@ -68,10 +68,27 @@ std::optional<std::string> normalize_service_name(std::string_view name) {
   return full;
 }
 
+bool is_supported_unit_type(std::string_view type) { return type == "service" || type == "target"; }
+
+std::optional<UnitNameParts> split_supported_unit_name(std::string_view name) {
+  std::string_view type = unit_type_of(name);
+  if (!is_supported_unit_type(type) || name.size() > kUnitNameMax || name.size() <= type.size() + 1)
+    return std::nullopt;
+  return split_stem(name.substr(0, name.size() - type.size() - 1));
+}
+
+std::optional<std::string> normalize_unit_name(std::string_view name) {
+  if (name.ends_with(kTargetSuffix)) {
+    if (!split_supported_unit_name(name)) return std::nullopt;
+    return std::string(name);
+  }
+  return normalize_service_name(name);
+}
+
 std::optional<std::string> template_of(std::string_view name) {
-  auto parts = split_service_name(name);
+  auto parts = split_supported_unit_name(name);
   if (!parts || parts->instance.empty()) return std::nullopt;
-  return parts->prefix + "@" + std::string(kServiceSuffix);
+  return parts->prefix + "@." + std::string(unit_type_of(name));
 }
 
 std::optional<std::string> bus_label_unescape(std::string_view label) {

@@ -10,6 +10,7 @@
 namespace vermilion {
 
 inline constexpr std::string_view kServiceSuffix = ".service";
+inline constexpr std::string_view kTargetSuffix = ".target";
 inline constexpr std::size_t kUnitNameMax = 255;
 
 struct UnitNameParts {
@@ -37,7 +38,20 @@ struct UnitNameParts {
 // Splits a valid service name. nullopt for an invalid one.
 [[nodiscard]] std::optional<UnitNameParts> split_service_name(std::string_view name);
 
-// "getty@tty1.service" -> "getty@.service"; nullopt if not an instance.
+// The unit types vermiliond loads and runs: services, and targets
+// (systemd.target(5)), which have no processes. Dependencies on the other
+// types systemd knows are dropped when a unit loads (units/unit_keys.h).
+[[nodiscard]] bool is_supported_unit_type(std::string_view type);
+// Splits a valid name of a supported type ("web.service", "getty@tty1.service",
+// "multi-user.target"); nullopt for anything else.
+[[nodiscard]] std::optional<UnitNameParts> split_supported_unit_name(std::string_view name);
+// "web" -> "web.service", "web.service" and "multi-user.target" stay:
+// the name of a unit vermiliond can load, or nullopt. Names without a
+// supported suffix are taken as services, as systemctl does.
+[[nodiscard]] std::optional<std::string> normalize_unit_name(std::string_view name);
+
+// "getty@tty1.service" -> "getty@.service" (any supported type:
+// "foo@x.target" -> "foo@.target"); nullopt if not an instance.
 [[nodiscard]] std::optional<std::string> template_of(std::string_view name);
 
 // systemd's bus_label_escape: [A-Za-z0-9] stay, every other byte becomes

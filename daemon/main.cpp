@@ -70,11 +70,17 @@ int main(int argc, char** argv) {
   auto* sys = app.add_flag("--system", system_scope, "Run as the system's supervisor (default for root)");
   auto* usr = app.add_flag("--user", user_scope, "Run as a user's supervisor (default for other users)");
   sys->excludes(usr);
-  app.add_option("--unit-dir", options.unit_dirs,
+  auto* unit_dir = app.add_option("--unit-dir", options.unit_dirs,
                  "Directory to load units from (repeatable, first wins); replaces the defaults:\n"
                  "  --system: /etc/vermilion/system, /usr/lib/vermilion/system\n"
                  "  --user:   $XDG_CONFIG_HOME/vermilion/user, $XDG_DATA_HOME/vermilion/user")
       ->check(CLI::ExistingDirectory);
+  app.add_flag("--systemd-paths", options.systemd_unit_paths,
+               "Load units from systemd's unit search path instead (systemd.unit(5)):\n"
+               "  --system: /etc/systemd/system, /run/systemd/system, /usr/local/lib/systemd/system,\n"
+               "            /lib/systemd/system, /usr/lib/systemd/system\n"
+               "  --user:   ~/.config/systemd/user, /etc/systemd/user, ..., /usr/lib/systemd/user")
+      ->excludes(unit_dir);
   app.add_option("--policy-dir", options.policy_dirs,
                  "Directory to load *.policy files from (repeatable); replaces the defaults:\n"
                  "  --system: /etc/vermilion/policy, /usr/lib/vermilion/policy\n"
@@ -86,7 +92,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
   app.add_option("--log-buffer-size", log_buffer, "Bytes of output kept in memory per service")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
-  app.add_flag("--no-boot-units", no_boot, "Do not start units wanted by multi-user.target/default.target");
+  app.add_flag("--no-boot-units", no_boot, "Do not start default.target (and what it pulls in) at start");
   auto* no_bridge_flag = app.add_flag("--no-bridge", no_bridge,
                                       "Run without the D-Bus bridge (the built-in vermilion-bridge.service)");
   app.add_option("--bridge-path", bridge_path,

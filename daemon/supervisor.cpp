@@ -16,6 +16,8 @@
 #include "common/clock.h"
 #include "platform/notify_socket.h"
 #include "broker/policy_loader.h"
+#include "units/systemd_unit_dirs.h"
+#include "units/target_unit.h"
 #include "units/unit_loader.h"
 #include "common/unit_name.h"
 
@@ -101,7 +103,10 @@ int Supervisor::init() {
   }
 
   RuntimeIdentity identity = RuntimeIdentity::current(options_.scope, options_.environment);
-  if (options_.unit_dirs.empty()) options_.unit_dirs = default_unit_dirs(options_.scope, identity);
+  if (options_.unit_dirs.empty())
+    options_.unit_dirs = options_.systemd_unit_paths
+                             ? systemd_unit_dirs(options_.scope, identity, options_.environment)
+                             : default_unit_dirs(options_.scope, identity);
   if (options_.runtime_dir.empty()) {
     if (options_.scope == RuntimeScope::user && identity.runtime_dir.empty()) {
       logger_.error("--user needs XDG_RUNTIME_DIR (or --runtime-dir)");
@@ -158,9 +163,19 @@ int Supervisor::init() {
   }
 
   UnitLoader loader(options_.unit_dirs, identity);
-  if (options_.bridge)
+  for (auto& target : builtin_targets(options_.scope))
+    loader.add_builtin(std::move(target.name), std::move(target.source_name), std::move(target.text));
+  if (options_.bridge) {
     loader.add_builtin(std::string(kBridgeUnitName), std::string(kBridgeUnitSource),
                        bridge_unit_text(*options_.bridge, options_.scope));
+    // The bridge is Vermilion's own face, not a package's service: it
+    // starts at boot without anyone enabling it (a built-in unit has no
+    // file an enable link could point to), as systemd pulls in its own
+    // units. The want is by name, so a vermilion-bridge.service file that
+    // replaces the built-in starts too, a mask (a link to /dev/null) still
+    // keeps it down, and --no-bridge removes both.
+    loader.add_builtin_want(std::string(kDefaultTarget), std::string(kBridgeUnitName));
+  }
   source_ = std::make_unique<LoaderSource>(std::move(loader));
   manager_ = std::make_unique<Manager>(
       *source_, *ops_, *port_, *this,

@@ -42,8 +42,11 @@ struct SupervisorOptions {
   // home, XDG directories and runtime dir, LANG for services,
   // JOURNAL_STREAM for our log. Empty: the defaults (runtime_scope.h).
   ProcessEnvironment environment;
-  // Search path, first wins; empty: the defaults for the scope (unit_loader.h).
+  // Search path, first wins; empty: the defaults for the scope
+  // (unit_loader.h), or systemd's with systemd_unit_paths
+  // (units/systemd_unit_dirs.h; `vermiliond --systemd-paths`).
   std::vector<std::string> unit_dirs;
+  bool systemd_unit_paths = false;
   // Where *.policy files live; empty: the defaults for the scope (policy_loader.h).
   std::vector<std::string> policy_dirs;
   // Holds the notify socket. Default: /run/vermilion (system) or
@@ -52,11 +55,12 @@ struct SupervisorOptions {
   LogLevel log_level = LogLevel::info;
   int log_fd = 2;  // where vermiliond's own log (and the audit trail) goes
   std::size_t log_buffer_bytes = LogBuffer::kDefaultMaxBytes;
-  bool start_boot_units = true;
+  bool start_boot_units = true;  // start default.target (units/target_unit.h)
   bool use_journal = true;  // forward service output to journald when it runs
   BrokerLimits broker_limits;  // quotas of every private link
   // Supervise vermilion-bridge as the built-in unit vermilion-bridge.service
-  // (bridge_unit.h), unless a unit file of that name replaces or masks it.
+  // (bridge_unit.h), unless a unit file of that name replaces or masks it;
+  // default.target wants it (whatever defines either), so it starts at boot.
   // Off by default: in-process tests and benchmarks run without a bridge.
   std::optional<BridgeOptions> bridge;
   // What main() made of the process (set_up_supervisor_process()). The

@@ -5,7 +5,8 @@
 # using (and being refused) capabilities over its private link, a crash and
 # its restart, a crash loop ending at the start limit, a reload on SIGHUP,
 # the D-Bus bridge (vermilionctl and busctl on a private bus), and an
-# orderly stop of everything on SIGTERM. Needs root.
+# orderly stop of everything on SIGTERM. Units start at boot because they
+# are enabled (links in multi-user.target.wants/), as with systemd. Needs root.
 set -eu
 cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
@@ -41,6 +42,14 @@ ExecStart=$client list status 1 '' restart 1 '' status 1 '' stop 1 '' kill 1 '' 
 [Install]
 WantedBy=multi-user.target
 UNIT
+
+# Only enabled units start at boot, as with systemd: examples/units carries
+# its links in multi-user.target.wants/ (what `systemctl enable` makes of
+# WantedBy=multi-user.target); these two are enabled the same way here.
+mkdir -p "$work/units/multi-user.target.wants"
+for unit in web.service admin-panel.service; do
+  ln -s "../$unit" "$work/units/multi-user.target.wants/$unit"
+done
 
 # A private bus configured like the system bus (system.conf's policy plus
 # dbus-1/system.d/org.vermilion1.conf), never the machine's own: the bridge
@@ -80,8 +89,10 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # At debug level vermiliond also echoes each service's output as "unit| line".
 events() { grep -v -E '\| |: job |^audit: ' "$1"; }
 
-step "starting vermiliond with the example units and policies"
+step "starting vermiliond with the example units and policies: default.target and the enabled units"
+find "$work/units" examples/units -path '*.wants/*' -printf '%p -> %l\n'
 wait_for "api.service: state active/running"
+wait_for "default.target: state active/active"
 wait_for "admin-panel.service: state inactive/dead"
 events "$log"
 

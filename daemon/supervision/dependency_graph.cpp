@@ -45,15 +45,6 @@ std::vector<std::string> DependencyGraph::rebuild(
     }
     for (const auto& n : config->wants)
       if (canonical(n) != name) wants_[name].insert(canonical(n));
-    // [Install] WantedBy=/RequiredBy= naming services: the reverse edges.
-    for (const auto& n : config->wanted_by)
-      if (units.count(canonical(n))) wants_[canonical(n)].insert(name);
-    for (const auto& n : config->required_by) {
-      std::string other = canonical(n);
-      if (!units.count(other) || other == name) continue;
-      requires_[other].insert(name);
-      required_by_[name].insert(other);
-    }
     for (const auto& n : config->conflicts) {
       std::string other = canonical(n);
       if (other == name) continue;
@@ -61,7 +52,32 @@ std::vector<std::string> DependencyGraph::rebuild(
       conflicts_[other].insert(name);
     }
   }
+  add_target_default_dependencies(units);
   return break_cycles();
+}
+
+// systemd's target_add_default_dependencies() and
+// unit_add_default_target_dependency() (src/core/target.c, unit.c): a
+// target with DefaultDependencies=yes is ordered After= every loaded unit
+// it Wants=/Requires=/Requisite=/BindsTo= that has DefaultDependencies=yes
+// too, unless it is already ordered Before= it (no loop is made). Only
+// after every explicit edge is in, so that check sees them all.
+void DependencyGraph::add_target_default_dependencies(const std::map<std::string, const ServiceConfig*>& units) {
+  auto uses_defaults = [&units](const std::string& name) {
+    auto it = units.find(name);
+    return it != units.end() && it->second->load_state == LoadState::loaded && it->second->default_dependencies;
+  };
+  for (const auto& [name, config] : units) {
+    if (config->unit_type != UnitType::target || !uses_defaults(name)) continue;
+    Names pulled = lookup(wants_, name);
+    for (const auto* more : {&lookup(requires_, name), &lookup(requisite_, name)})
+      pulled.insert(more->begin(), more->end());
+    for (const auto& other : pulled) {
+      if (other == name || !uses_defaults(other) || lookup(before_, name).count(other)) continue;
+      after_[name].insert(other);
+      before_[other].insert(name);
+    }
+  }
 }
 
 // Tarjan's strongly connected components over "after" edges, iteratively so

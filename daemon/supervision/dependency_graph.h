@@ -1,5 +1,8 @@
 // Who needs whom and who starts after whom, built once per (re)load from the
-// units' configurations. Ordering cycles are found here and broken: their
+// units' configurations: their Requires=/Wants=/... lines and .wants/ and
+// .requires/ directories (the loader merged those), never [Install] (read
+// only by enablement, as in systemd), plus the ordering systemd.target(5)'s
+// DefaultDependencies= gives targets. Ordering cycles are found here and broken: their
 // edges are dropped (with a message naming the cycle), so every unit in or
 // around a cycle still starts.
 #pragma once
@@ -28,10 +31,10 @@ class DependencyGraph {
   [[nodiscard]] const Names& after(const std::string& name) const { return lookup(after_, name); }
   // Units ordered after `name`.
   [[nodiscard]] const Names& before(const std::string& name) const { return lookup(before_, name); }
-  // Requires= and BindsTo= (and others' RequiredBy=): must start with it.
+  // Requires= and BindsTo= (and .requires/ entries): must start with it.
   [[nodiscard]] const Names& requirements(const std::string& name) const { return lookup(requires_, name); }
   [[nodiscard]] const Names& requisites(const std::string& name) const { return lookup(requisite_, name); }
-  // Wants= and others' WantedBy=.
+  // Wants= (and .wants/ entries).
   [[nodiscard]] const Names& wants(const std::string& name) const { return lookup(wants_, name); }
   // Units whose Requires=/BindsTo=/Requisite= name this one: they stop with it.
   [[nodiscard]] const Names& required_by(const std::string& name) const { return lookup(required_by_, name); }
@@ -42,6 +45,7 @@ class DependencyGraph {
  private:
   static const Names& lookup(const std::map<std::string, Names>& m, const std::string& name);
   std::vector<std::string> break_cycles();
+  void add_target_default_dependencies(const std::map<std::string, const ServiceConfig*>& units);
 
   std::map<std::string, Names> after_, before_, requires_, requisite_, wants_, required_by_,
       bound_by_, conflicts_;

@@ -5,6 +5,7 @@
 #include "common/out_of_memory.h"
 #include "common/unit_name.h"
 #include "supervision/service_snapshot.h"
+#include "units/target_unit.h"
 
 namespace vermilion {
 
@@ -48,6 +49,7 @@ bool is_up(ActiveState s) { return s == ActiveState::active || s == ActiveState:
 // reads (StandardOutput=/StandardError=journal, the default). Units whose
 // output goes elsewhere get no pipe: two fds fewer each.
 bool needs_log(const ServiceConfig& config) {
+  if (config.unit_type == UnitType::target) return false;  // no process
   return config.standard_output.kind == OutputKind::journal || config.standard_error.kind == OutputKind::journal;
 }
 
@@ -195,7 +197,7 @@ void Manager::rebuild_graph() {
 }
 
 Manager::Unit* Manager::resolve(const std::string& name, bool load_if_missing) {
-  auto normalized = normalize_service_name(name);
+  auto normalized = normalize_unit_name(name);
   if (!normalized) return nullptr;
   std::string full = canonical(*normalized);
   auto it = units_.find(full);
@@ -236,7 +238,7 @@ bool Manager::has_jobs() const { return job_count_ > 0; }
 // ---- requests ----------------------------------------------------------------
 
 EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallback done) {
-  auto normalized = normalize_service_name(name);
+  auto normalized = normalize_unit_name(name);
   if (!normalized) return {EnqueueOutcome::invalid_name, name};
   Unit* root = resolve(*normalized, true);
   if (!root) return {EnqueueOutcome::not_found, *normalized};
@@ -468,13 +470,9 @@ void Manager::run_job(Unit& unit) {
 }
 
 void Manager::start_boot_units() {
-  std::vector<std::string> names;
-  for (const auto& [name, unit] : units_)
-    if (unit->service->config().start_at_boot) names.push_back(name);
-  for (const auto& name : names) {
-    EnqueueResult r = enqueue(JobType::start, name);
-    if (!r.queued()) observer_.on_manager_message(Severity::error, "cannot start " + name + ": " + describe(r));
-  }
+  const std::string target(kDefaultTarget);
+  EnqueueResult r = enqueue(JobType::start, target);
+  if (!r.queued()) observer_.on_manager_message(Severity::error, "cannot start " + target + ": " + describe(r));
 }
 
 void Manager::stop_all(std::function<void()> done) {

@@ -85,17 +85,22 @@ class Manager final : private ServiceListener {
   // Loads every unit the source lists. Messages go to diags.
   void load_units(Diagnostics& diags);
   // SIGHUP: new units appear, removed ones vanish once inactive, changed
-  // ones take their new configuration at the next start.
+  // ones take their new configuration at the next start. Starts nothing,
+  // as systemd's daemon-reload: a unit newly wanted by an active target
+  // (enabled since) starts with the next start of that target, or its own.
   void reload_units(Diagnostics& diags);
 
-  // Queues a job for `name` ("web", "web.service" or an alias) and what it
+  // Queues a job for `name` ("web", "web.service", "multi-user.target" or
+  // an alias) and what it
   // pulls in; `done` runs once the job has finished. Refused (nothing
   // queued, `done` never runs) when the unit, or one it requires, does not
   // load: a start needs every unit of its Requires=/BindsTo=/Requisite=
   // closure loaded, as systemd's transactions do. A Requisite= that is not
   // active is no refusal: the job fails with JobResult::dependency.
   EnqueueResult enqueue(JobType type, const std::string& name, JobCallback done = {});
-  // Units wanted by multi-user.target/default.target.
+  // Starts default.target (units/target_unit.h) and what it pulls in, as
+  // systemd does at boot; nothing else. A refusal (it does not load) is
+  // logged.
   void start_boot_units();
   // Stops everything in reverse dependency order; `done` runs once all is down.
   void stop_all(std::function<void()> done);
@@ -104,7 +109,7 @@ class Manager final : private ServiceListener {
   void on_child_exited(pid_t pid, ExitInfo info);
   void on_notify(pid_t sender, const NotifyMessage& message);
 
-  // "web", "web.service" or an alias; nullptr when unknown.
+  // "web", "web.service", "multi-user.target" or an alias; nullptr when unknown.
   [[nodiscard]] Service* find(const std::string& name);
   [[nodiscard]] std::vector<const Service*> services() const;
   // The service watching this pid (main or control process), if any.

@@ -53,6 +53,7 @@ void Service::replace_config(std::shared_ptr<const ServiceConfig> config) {
 
 StartOutcome Service::start() {
   if (config_->load_state != LoadState::loaded) return StartOutcome::not_loaded;
+  if (config_->unit_type == UnitType::target) return start_target();
   switch (sub_) {
     case SubState::dead:
     case SubState::failed: break;
@@ -79,6 +80,12 @@ StartOutcome Service::start() {
 }
 
 StopOutcome Service::stop(StopReason reason) {
+  if (config_->unit_type == UnitType::target) {
+    // A target has nothing to stop: it is down as soon as it is asked.
+    if (sub_ != SubState::active) return StopOutcome::already_inactive;
+    set_state(SubState::dead);
+    return StopOutcome::stopping;
+  }
   if (sub_ != SubState::dead && sub_ != SubState::failed) restarting_ = reason == StopReason::restart;
   switch (sub_) {
     case SubState::dead:
@@ -106,7 +113,30 @@ StopOutcome Service::stop(StopReason reason) {
   }
 }
 
+// systemd.target(5): a target has no processes, so it is active as soon
+// as it starts (its conditions and start limit still apply, as to any
+// unit); the manager's jobs and ordering make it a synchronisation point.
+StartOutcome Service::start_target() {
+  if (sub_ == SubState::active) return StartOutcome::already_active;
+  if (!conditions_pass()) {
+    message("start condition failed, not starting");
+    return StartOutcome::condition_failed;
+  }
+  if (!start_limit_allows()) {
+    message("start request repeated too quickly, refusing to start");
+    result_ = ServiceResult::start_limit_hit;
+    set_state(SubState::failed);
+    return StartOutcome::start_limit_hit;
+  }
+  running_ = config_;
+  result_ = ServiceResult::success;
+  set_state(SubState::active);
+  return StartOutcome::started;
+}
+
 ReloadOutcome Service::reload() {
+  // systemd: "Job type reload is not applicable" to a target.
+  if (config_->unit_type == UnitType::target) return ReloadOutcome::not_reloadable;
   if (sub_ != SubState::running && sub_ != SubState::exited) return ReloadOutcome::not_active;
   if (running_->exec_reload.empty()) return ReloadOutcome::not_reloadable;
   reload_failed_ = false;

@@ -40,6 +40,11 @@
 // - Restarts pass through the start limit; hitting it ends in failed with
 //   result start-limit-hit and no further attempt.
 //
+// - A target (systemd.target(5), config().unit_type) runs nothing: start
+//   goes dead/failed -> active at once (after its conditions and start
+//   limit), stop active -> dead; reload is not applicable, kill finds no
+//   process.
+//
 // The class never calls back into itself through the manager: it tells its
 // listener about state changes, and the manager decides what follows after
 // the current event (no recursion through the dependency graph).
@@ -160,6 +165,7 @@ class Service {
   enum class Phase { start_pre, start, start_post, reload, stop, stop_post };
 
   void set_state(SubState next);
+  [[nodiscard]] StartOutcome start_target();
   void enter_start_pre();
   void enter_start();
   void enter_start_post();

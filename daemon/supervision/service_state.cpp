@@ -32,6 +32,7 @@ std::string_view to_string(SubState s) {
     case SubState::final_sigkill: return "final-sigkill";
     case SubState::auto_restart: return "auto-restart";
     case SubState::failed: return "failed";
+    case SubState::active: return "active";
   }
   return "dead";
 }
@@ -61,7 +62,8 @@ ActiveState active_state_of(SubState s, bool reloading_by_notify) {
     case SubState::auto_restart: return ActiveState::activating;
     case SubState::running:
       return reloading_by_notify ? ActiveState::reloading : ActiveState::active;
-    case SubState::exited: return ActiveState::active;
+    case SubState::exited:
+    case SubState::active: return ActiveState::active;
     case SubState::reload: return ActiveState::reloading;
     case SubState::stop:
     case SubState::stop_watchdog:

@@ -26,6 +26,7 @@ enum class SubState {
   final_sigkill,
   auto_restart,  // waiting RestartSec before starting again
   failed,
+  active,  // a target that was started (systemd's TARGET_ACTIVE); no process
 };
 
 // Why the last run ended; "success" while nothing went wrong.

@@ -46,8 +46,9 @@ std::string bridge_unit_text(const BridgeOptions& options, RuntimeScope scope) {
   }
   for (const auto& assignment : options.environment)
     text += "Environment=" + quote_unit_value(assignment) + "\n";
-  text += "\n[Install]\n";
-  text += system ? "WantedBy=multi-user.target\n" : "WantedBy=default.target\n";
+  // No [Install]: default.target wants this unit by vermiliond's own doing
+  // (UnitLoader::add_builtin_want, in the Supervisor), and enablement needs
+  // a file to link to, which a built-in unit is not.
   return text;
 }
 

@@ -40,7 +40,7 @@ struct BridgeOptions {
 //             (':': no $VAR expansion, so the path is taken as it is), Restart=always,
 //             RestartSec=100ms, User=/Group=vermilion-bridge (system scope
 //             only), Environment= for each assignment
-//   [Install] WantedBy=multi-user.target (system) or default.target (user)
+//   no [Install]: the Supervisor makes default.target want it.
 // Values are quoted so that they load back exactly, whatever they contain.
 [[nodiscard]] std::string bridge_unit_text(const BridgeOptions& options, RuntimeScope scope);
 

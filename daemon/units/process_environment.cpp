@@ -34,6 +34,8 @@ ProcessEnvironment ProcessEnvironment::parse(const char* const* envp) {
       {"XDG_RUNTIME_DIR", &ProcessEnvironment::xdg_runtime_dir, true},
       {"XDG_CACHE_HOME", &ProcessEnvironment::xdg_cache_home, true},
       {"SHELL", &ProcessEnvironment::shell, true},
+      {"XDG_CONFIG_DIRS", &ProcessEnvironment::xdg_config_dirs, false},
+      {"XDG_DATA_DIRS", &ProcessEnvironment::xdg_data_dirs, false},
       {"LANG", &ProcessEnvironment::lang, false},
       {"JOURNAL_STREAM", &ProcessEnvironment::journal_stream, false},
       {"DBUS_SYSTEM_BUS_ADDRESS", &ProcessEnvironment::dbus_system_bus_address, false},

@@ -27,6 +27,11 @@ struct ProcessEnvironment {
   // TMPDIR, TEMP, TMP in this order (%T, %V): the first that is set and
   // absolute; whether it is a directory is checked by its user.
   std::optional<std::string> tmpdir;
+  // Lists of paths, as set (':'-separated; systemd_unit_dirs.h keeps the
+  // absolute ones): XDG_CONFIG_DIRS and XDG_DATA_DIRS, for a user manager's
+  // systemd unit search path.
+  std::optional<std::string> xdg_config_dirs;
+  std::optional<std::string> xdg_data_dirs;
   // Values: non-empty, or nullopt.
   std::optional<std::string> lang;                      // LANG, handed on to services
   std::optional<std::string> journal_stream;            // JOURNAL_STREAM "dev:ino" of our stderr

@@ -12,6 +12,8 @@ const char* to_string(LoadState s) {
   return "error";
 }
 
+const char* to_string(UnitType t) { return t == UnitType::target ? "target" : "service"; }
+
 const char* to_string(NotifyAccess n) {
   switch (n) {
     case NotifyAccess::none: return "none";

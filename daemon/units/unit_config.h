@@ -1,4 +1,5 @@
-// What a loaded .service file says, after parsing and specifier expansion.
+// What a loaded unit file says, after parsing and specifier expansion: a
+// .service, or a .target (unit_type; a target uses only the [Unit] keys).
 // This is the contract between the unit loader (which fills it) and the
 // supervisor (which only reads it). Defaults are systemd's.
 #pragma once
@@ -20,6 +21,10 @@
 namespace vermilion {
 
 enum class LoadState { loaded, not_found, bad_setting, error };
+
+// The unit types vermiliond runs. A target (systemd.target(5)) has no
+// processes: it groups units through its dependencies and orders them.
+enum class UnitType { service, target };
 
 enum class ServiceType { simple, exec, notify, oneshot, forking };
 
@@ -96,7 +101,8 @@ struct EnvironmentFile {
 
 struct ServiceConfig {
   // Identity.
-  std::string name;            // "web.service", "getty@tty1.service"
+  UnitType unit_type = UnitType::service;  // from the name's suffix
+  std::string name;            // "web.service", "getty@tty1.service", "multi-user.target"
   std::string fragment_path;   // file it came from ("" when not found)
   std::vector<std::string> aliases;  // from [Install] Alias=
   LoadState load_state = LoadState::not_found;
@@ -109,6 +115,13 @@ struct ServiceConfig {
   std::vector<PathCondition> condition_path_exists;
   EmergencyAction success_action = EmergencyAction::none;
   EmergencyAction failure_action = EmergencyAction::none;
+  // DefaultDependencies= (systemd.unit(5)). Vermilion adds only the
+  // ordering systemd.target(5) describes: a target is ordered After= the
+  // units it Wants=/Requires= when both have it (dependency_graph.h).
+  bool default_dependencies = true;
+  // Requires=/Wants= above include what the .requires/ and .wants/
+  // directories of the unit (and its aliases and template) hold, as systemd
+  // adds them when the unit loads (unit_loader.h).
 
   // [Service]
   // Without Type= it is simple, or oneshot when there is no ExecStart=
@@ -153,10 +166,10 @@ struct ServiceConfig {
   usec_t watchdog_usec = 0;                    // 0 = off
   std::optional<NotifyAccess> notify_access;   // unset: main for Type=notify, else none
 
-  // [Install]
+  // [Install], kept as written: read only by enablement
+  // (units/unit_install.h), which turns them into links in .wants/ and
+  // .requires/ directories. They start nothing by themselves.
   std::vector<std::string> wanted_by, required_by;
-  // WantedBy=multi-user.target or default.target: start when vermiliond starts.
-  bool start_at_boot = false;
 
   [[nodiscard]] NotifyAccess effective_notify_access() const {
     if (notify_access) return *notify_access;
@@ -174,6 +187,7 @@ struct ServiceConfig {
 };
 
 [[nodiscard]] const char* to_string(LoadState s);
+[[nodiscard]] const char* to_string(UnitType t);  // "service", "target"
 [[nodiscard]] const char* to_string(NotifyAccess n);
 
 }  // namespace vermilion

@@ -243,9 +243,11 @@ Handler dependency(std::vector<std::string> ServiceConfig::*field, NonServiceDep
         a.ignore("Failed to add dependency on " + *name + ", ignoring: Invalid argument");
         continue;
       }
-      if (parsed->type != "service") {
+      // The types Vermilion does not run (.socket .timer .mount .device
+      // .path .slice ...): README "Units of other types".
+      if (!is_supported_unit_type(parsed->type)) {
         if (non_service == NonServiceDependency::drop_with_warning)
-          a.warn(a.key + "=" + *name + " ignored: Vermilion manages only services");
+          a.warn(a.key + "=" + *name + " ignored: Vermilion runs only services and targets");
         continue;
       }
       auto& list = a.config.*field;
@@ -266,7 +268,6 @@ Handler install_targets(std::vector<std::string> ServiceConfig::*field) {
         a.ignore("Invalid unit name '" + name + "' in " + a.key + "=, ignoring.");
         continue;
       }
-      if (name == "multi-user.target" || name == "default.target") a.config.start_at_boot = true;
       auto& list = a.config.*field;
       if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
     }
@@ -648,9 +649,10 @@ void add_alias(Assignment& a) {
   auto expanded = a.expand(a.value);
   if (!expanded) return;
   for (auto& name : split_words(*expanded)) {
-    auto parts = split_service_name(name);
-    if (!parts) {
-      a.ignore("Invalid Alias= name '" + name + "': aliases of a service must be service names, ignoring.");
+    auto parts = split_supported_unit_name(name);
+    if (!parts || unit_type_of(name) != unit_type_of(a.config.name)) {
+      a.ignore("Invalid Alias= name '" + name + "': aliases of a " + to_string(a.config.unit_type) + " must be " +
+               to_string(a.config.unit_type) + " names, ignoring.");
       continue;
     }
     auto& aliases = a.config.aliases;
@@ -679,9 +681,10 @@ KeyTable unit_section_keys() {
       {"ConditionPathExists", set_condition_path_exists},
       {"SuccessAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::success_action); }},
       {"FailureAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::failure_action); }},
+      {"DefaultDependencies", boolean(&ServiceConfig::default_dependencies)},
   };
   for (const char* key :
-       {"Documentation", "DefaultDependencies", "StartLimitAction", "OnFailure", "OnFailureJobMode",
+       {"Documentation", "StartLimitAction", "OnFailure", "OnFailureJobMode",
         "OnSuccess", "OnSuccessJobMode", "PartOf", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
         "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor",
         "IgnoreOnIsolate", "StopWhenUnneeded", "RefuseManualStart", "RefuseManualStop", "AllowIsolate",
@@ -806,13 +809,14 @@ KeyTable install_section_keys() {
   return t;
 }
 
-const KeyTable* keys_of_section(std::string_view section) {
+// A target has [Unit] and [Install] only (systemd.target(5)).
+const KeyTable* keys_of_section(std::string_view section, UnitType type) {
   // Built once; immutable afterwards (no mutable global state).
   static const KeyTable kUnit = unit_section_keys();
   static const KeyTable kService = service_section_keys();
   static const KeyTable kInstall = install_section_keys();
   if (section == "Unit") return &kUnit;
-  if (section == "Service") return &kService;
+  if (section == "Service" && type == UnitType::service) return &kService;
   if (section == "Install") return &kInstall;
   return nullptr;
 }
@@ -823,12 +827,12 @@ ApplyResult apply_service_assignments(const UnitFileSyntax& syntax, const std::s
                                       const ServiceKeyContext& context, ServiceConfig& config, Diagnostics& diags) {
   for (const auto& header : syntax.sections) {
     // "X-" sections are for other tools; systemd ignores them silently.
-    if (!header.name.empty() && !keys_of_section(header.name) && !header.name.starts_with("X-"))
+    if (!header.name.empty() && !keys_of_section(header.name, config.unit_type) && !header.name.starts_with("X-"))
       diags.warn({path, header.line}, "Unknown section '" + header.name + "'. Ignoring.");
   }
   ApplyResult result;
   for (const auto& assignment : syntax.assignments) {
-    const KeyTable* keys = keys_of_section(assignment.section);
+    const KeyTable* keys = keys_of_section(assignment.section, config.unit_type);
     if (keys == nullptr || assignment.key.starts_with("X-")) continue;
     auto it = keys->find(assignment.key);
     if (it == keys->end()) {

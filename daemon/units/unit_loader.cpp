@@ -12,6 +12,7 @@
 #include <cstring>
 #include <map>
 
+#include "units/dependency_dirs.h"
 #include "units/unit_keys.h"
 #include "units/specifiers.h"
 #include "common/regular_file.h"
@@ -43,6 +44,10 @@ ReadResult read_unit_file(const std::string& path) {
 std::string base_name(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+UnitType type_of_name(const std::string& name) {
+  return unit_type_of(name) == "target" ? UnitType::target : UnitType::service;
 }
 
 std::optional<std::string> real_path(const std::string& path) {
@@ -79,6 +84,10 @@ void UnitLoader::add_builtin(std::string name, std::string source_name, std::str
   builtins_[std::move(name)] = Builtin{std::move(source_name), std::move(text)};
 }
 
+void UnitLoader::add_builtin_want(std::string unit, std::string wanted) {
+  builtin_wants_[std::move(unit)].push_back(std::move(wanted));
+}
+
 std::optional<std::string> UnitLoader::find_in_search_path(const std::string& file_name) const {
   const UnitNameMap::Entry* entry = names_.find(file_name);
   if (!entry) return std::nullopt;
@@ -91,7 +100,7 @@ void UnitLoader::refresh() const {
   // than by a scan of it for every unit loaded.
   aliases_.clear();
   for (const auto& [entry, where] : names_.entries()) {
-    if (!where.symlink || !split_service_name(entry)) continue;
+    if (!where.symlink || !split_supported_unit_name(entry)) continue;
     auto fragment = resolve(entry, 0);
     if (fragment && !fragment->masked && fragment->name != entry) aliases_[fragment->name].push_back(entry);
   }
@@ -125,9 +134,10 @@ std::optional<UnitLoader::Fragment> UnitLoader::resolve(const std::string& name,
   if (*target == "/dev/null") return Fragment{name, *path, true};
   std::string target_name = base_name(*target);
   // Same name (a linked unit file), the template of this instance, or a
-  // target that is no service name: not an alias.
-  if (target_name == name || template_of(name) == target_name || !split_service_name(target_name) ||
-      split_service_name(target_name)->is_template)
+  // target that is no unit name of the same type: not an alias.
+  auto target_parts = split_supported_unit_name(target_name);
+  if (target_name == name || template_of(name) == target_name || !target_parts || target_parts->is_template ||
+      unit_type_of(target_name) != unit_type_of(name))
     return Fragment{name, *target, false};
   if (depth >= kMaxAliasDepth) return Fragment{name, *target, false};
   auto canonical = resolve(target_name, depth + 1);
@@ -144,7 +154,7 @@ std::vector<std::string> UnitLoader::list_units() const {
   refresh();
   std::vector<std::string> names;
   for (const auto& [entry, where] : names_.entries()) {  // first directory wins, sorted
-    auto parts = split_service_name(entry);
+    auto parts = split_supported_unit_name(entry);
     if (!parts || parts->is_template) continue;
     auto fragment = resolve(entry, 0);
     if (!fragment || fragment->masked || fragment->name != entry) continue;
@@ -194,8 +204,10 @@ UnitLoader::FileResult UnitLoader::apply_file(const std::string& path_for_messag
 ServiceConfig UnitLoader::finish(ServiceConfig config, FileResult result, Diagnostics& diags) const {
   // Whole-unit checks only for units whose lines were all valid: after an
   // invalid ExecStart= line, "no ExecStart=" would only repeat the problem.
-  complete_service_config(config);
-  bool verified = result.syntax_ok && result.values_ok && verify_service_config(config, diags);
+  // A target has no [Service] to complete or check.
+  const bool service = config.unit_type == UnitType::service;
+  if (service) complete_service_config(config);
+  bool verified = result.syntax_ok && result.values_ok && (!service || verify_service_config(config, diags));
   if (!result.syntax_ok) config.load_state = LoadState::error;
   else if (!result.values_ok || !verified) config.load_state = LoadState::bad_setting;
   else config.load_state = LoadState::loaded;
@@ -206,9 +218,10 @@ ServiceConfig UnitLoader::load_text(const std::string& name, const std::string& 
                                     const std::string& text, Diagnostics& diags) const {
   ServiceConfig config;
   config.name = name;
+  config.unit_type = type_of_name(name);
   config.fragment_path = path_for_messages;
-  if (!split_service_name(name)) {
-    diags.error({path_for_messages, 0}, "'" + name + "' is not a valid service unit name.");
+  if (!split_supported_unit_name(name)) {
+    diags.error({path_for_messages, 0}, "'" + name + "' is not a valid service or target unit name.");
     config.load_state = LoadState::error;
     return config;
   }
@@ -237,7 +250,8 @@ ServiceConfig UnitLoader::load_file(const std::string& path, Diagnostics& diags)
   // systemd-analyze verify loads a template file as the instance "i"
   // (t@.service as t@i.service), so %i and friends resolve.
   std::string name = base_name(path);
-  if (auto parts = split_service_name(name); parts && parts->is_template) name = parts->prefix + "@i.service";
+  if (auto parts = split_supported_unit_name(name); parts && parts->is_template)
+    name = parts->prefix + "@i." + std::string(unit_type_of(name));
   return load_text(name, path, *read.text, diags);
 }
 
@@ -245,15 +259,16 @@ ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) cons
   refresh();
   ServiceConfig config;
   config.name = name;
-  auto parts = split_service_name(name);
+  config.unit_type = type_of_name(name);
+  auto parts = split_supported_unit_name(name);
   if (!parts) {
-    diags.error({name, 0}, "'" + name + "' is not a valid service unit name.");
+    diags.error({name, 0}, "'" + name + "' is not a valid service or target unit name.");
     config.load_state = LoadState::not_found;
     return config;
   }
   if (parts->is_template) {
     diags.error({name, 0}, "Cannot load template unit " + name + " by itself; name an instance such as " +
-                               parts->prefix + "@NAME.service.");
+                               parts->prefix + "@NAME." + std::string(unit_type_of(name)) + ".");
     config.load_state = LoadState::error;
     return config;
   }
@@ -292,7 +307,31 @@ ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) cons
     result.syntax_ok = result.syntax_ok && part.syntax_ok;
     result.values_ok = result.values_ok && part.values_ok;
   }
+  add_directory_dependencies(config, diags);
   return finish(std::move(config), result, diags);
+}
+
+void UnitLoader::add_directory_dependencies(ServiceConfig& config, Diagnostics& diags) const {
+  std::vector<std::string> names{config.name};
+  names.insert(names.end(), config.aliases.begin(), config.aliases.end());
+  if (auto template_name = template_of(config.name)) names.push_back(*template_name);
+  // Only names some directory has a .wants/ or .requires/ for: the name map
+  // knows every entry of the search path, so most units cost no system call.
+  std::vector<std::string> with_dirs;
+  for (const auto& name : names)
+    if (names_.find(name + ".wants") || names_.find(name + ".requires")) with_dirs.push_back(name);
+  DependencyDirs dirs;
+  if (!with_dirs.empty()) dirs = read_dependency_dirs(search_path_, with_dirs, config.name, diags);
+  for (const auto& name : names) {
+    if (auto it = builtin_wants_.find(name); it != builtin_wants_.end())
+      dirs.wants.insert(dirs.wants.end(), it->second.begin(), it->second.end());
+  }
+  auto add = [&config](std::vector<std::string>& list, const std::vector<std::string>& more) {
+    for (const auto& n : more)
+      if (n != config.name && std::find(list.begin(), list.end(), n) == list.end()) list.push_back(n);
+  };
+  add(config.wants, dirs.wants);
+  add(config.requires_, dirs.requires_);
 }
 
 }  // namespace vermilion

@@ -1,7 +1,8 @@
-// Finds .service files in a search path and loads them into ServiceConfig:
-// symlink aliases, template instances, drop-ins, specifiers, and systemd's
-// checks; also built-in units whose text vermiliond supplies. Load time
-// only; nothing here spawns anything.
+// Finds .service and .target files in a search path and loads them into
+// ServiceConfig: symlink aliases, template instances, drop-ins, the
+// .wants/.requires directories, specifiers, and systemd's checks; also
+// built-in units whose text vermiliond supplies. Load time only; nothing
+// here spawns anything.
 #pragma once
 
 #include <map>
@@ -33,18 +34,27 @@ class UnitLoader {
   // apply to it. Diagnostics name `source_name` ("<built-in>/NAME").
   void add_builtin(std::string name, std::string source_name, std::string text);
 
-  // Names of every loadable non-template .service in the search path (first
-  // directory wins for the same file name), sorted. Symlink aliases and
+  // Whatever loads as `unit` (a file or a built-in unit, under its own name
+  // or an alias) also Wants= `wanted`, as if unit.wants/wanted existed.
+  // For vermiliond's own units (the bridge), which start at boot without
+  // being enabled; a mask of `wanted` still keeps it from starting.
+  void add_builtin_want(std::string unit, std::string wanted);
+
+  // Names of every loadable non-template .service and .target in the search
+  // path (first directory wins for the same file name), sorted. Symlink aliases and
   // masked units (symlinks to /dev/null) are not listed; an instance
   // symlinked to its template ("getty@tty1.service -> getty@.service") is.
   [[nodiscard]] std::vector<std::string> list_units() const;
 
-  // Loads by normalized name ("web.service"; an instance "getty@tty1.service"
-  // falls back to "getty@.service"). Resolves symlink aliases: the result's
-  // `name` is the canonical name and `aliases` lists symlink names and
-  // [Install] Alias= names. Applies drop-ins (NAME.service.d/*.conf and the
-  // template's prefix@.service.d/*.conf in every search directory; the first
-  // directory wins for the same file name; applied in file-name order).
+  // Loads by normalized name ("web.service", "multi-user.target"; an
+  // instance "getty@tty1.service" falls back to "getty@.service"). Resolves
+  // symlink aliases (to a unit of the same type): the result's `name` is the
+  // canonical name and `aliases` lists symlink names and [Install] Alias=
+  // names. Applies drop-ins (NAME.service.d/*.conf and the template's
+  // prefix@.service.d/*.conf in every search directory; the first
+  // directory wins for the same file name; applied in file-name order), then
+  // adds the NAME.wants/ and NAME.requires/ entries (dependency_dirs.h) and
+  // built-in wants to Wants=/Requires=.
   // Never fails hard: problems go to diags and set load_state
   // (not_found / bad_setting / error).
   [[nodiscard]] ServiceConfig load(const std::string& name, Diagnostics& diags) const;
@@ -83,6 +93,8 @@ class UnitLoader {
   [[nodiscard]] std::optional<Fragment> resolve(const std::string& name, int depth) const;
   [[nodiscard]] std::vector<std::string> symlink_aliases_of(const std::string& canonical) const;
   [[nodiscard]] std::vector<std::string> drop_in_paths(const ServiceConfig& config) const;
+  // The .wants/.requires entries and built-in wants, added to config.
+  void add_directory_dependencies(ServiceConfig& config, Diagnostics& diags) const;
   FileResult apply_file(const std::string& path_for_messages, const std::string& text,
                         ServiceConfig& config, Diagnostics& diags) const;
   [[nodiscard]] ServiceConfig finish(ServiceConfig config, FileResult result, Diagnostics& diags) const;
@@ -90,6 +102,7 @@ class UnitLoader {
   std::vector<std::string> search_path_;
   RuntimeIdentity identity_;
   std::map<std::string, Builtin> builtins_;  // by unit name
+  std::map<std::string, std::vector<std::string>> builtin_wants_;  // unit -> wanted units
   // Caches of the search path's contents, kept current by refresh().
   mutable UnitNameMap names_;
   mutable std::map<std::string, std::vector<std::string>> aliases_;  // canonical name -> symlink names

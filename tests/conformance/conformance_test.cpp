@@ -198,9 +198,16 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
     for (const auto& entry : fs::directory_iterator(dir)) {
       std::string base = entry.path().filename();
       if (base == "steps" || base == "expected" || base.starts_with("README")) continue;
-      if (entry.is_directory()) {  // drop-ins: NAME.service.d/
-        for (const auto& inner : fs::directory_iterator(entry.path()))
-          units_.write(base + "/" + inner.path().filename().string(), fill_in(read_file(inner.path())));
+      if (entry.is_directory()) {  // drop-ins: NAME.service.d/; NAME.wants/ and .requires/ links
+        for (const auto& inner : fs::directory_iterator(entry.path())) {
+          std::string name = base + "/" + inner.path().filename().string();
+          if (inner.is_symlink()) {
+            fs::create_directories(units_.file(base));
+            fs::create_symlink(fs::read_symlink(inner.path()), units_.file(name));
+          } else {
+            units_.write(name, fill_in(read_file(inner.path())));
+          }
+        }
       } else if (base.ends_with(".service") || base.ends_with(".target")) {
         units_.write(base, fill_in(read_file(entry.path())));
       } else {

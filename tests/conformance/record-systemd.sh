@@ -99,6 +99,10 @@ for f in "$case_dir"/*; do
     *.d)
       mkdir -p "$work/units/$base"
       for g in "$f"/*; do fill_in <"$g" >"$work/units/$base/$(basename "$g")"; done ;;
+    *.wants | *.requires)
+      # What `systemctl enable` makes: symlinks, copied as they are.
+      mkdir -p "$work/units/$base"
+      cp -P "$f"/* "$work/units/$base/" ;;
     *.service | *.target) fill_in <"$f" >"$work/units/$base" ;;
     *) fill_in <"$f" >"$work/scratch/$base" ;;
   esac

@@ -44,7 +44,7 @@ StackFiles example_files() {
       {"talker.service",
        "[Unit]\nDescription=Says hello, then sleeps\n[Service]\n"
        "ExecStart=/bin/sh -c 'echo hello from talker; echo second line; exec sleep infinity'\n"
-       "[Install]\nWantedBy=multi-user.target\n"},
+       "[Install]\nWantedBy=default.target\n"},
       {"broken.service", "[Unit]\nDescription=Always fails\n[Service]\nType=oneshot\nExecStart=/bin/false\n"},
       {"notifier.service",
        "[Service]\nType=notify\nExecStart=" + kHelpers + "/vermilion-test-notify status-on-usr1\n"},

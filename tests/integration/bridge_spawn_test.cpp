@@ -22,9 +22,10 @@ class BridgeSpawnTest : public testing::SupervisorFixture {
   void use_bridge(RuntimeScope scope, std::vector<std::string> environment = {}) {
     scope_ = scope;
     bridge_ = BridgeOptions{kFakeBridge, std::move(environment)};
-    // A unit file beside the built-in one; both start at boot.
+    // A unit file beside the built-in one; both start at boot (this one enabled).
     unit("other.service",
          "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target default.target\n");
+    enable({"other.service"});
   }
   [[nodiscard]] bool wait_bridge_running() {
     return wait_state(kBridge, ActiveState::active, SubState::running);
@@ -72,7 +73,10 @@ TEST_F(BridgeSpawnTest, SystemScopeRunsItAsTheBridgeAccount) {
   EXPECT_EQ(config.load_state, LoadState::loaded);
   EXPECT_EQ(config.user, "vermilion-bridge");
   EXPECT_EQ(config.group, "vermilion-bridge");
-  EXPECT_TRUE(config.start_at_boot);
+  // Vermilion's own: default.target wants it without an [Install] or a link.
+  EXPECT_TRUE(config.wanted_by.empty());
+  const auto& wants = service("default.target").config().wants;
+  EXPECT_NE(std::find(wants.begin(), wants.end(), kBridge), wants.end());
   ASSERT_EQ(config.exec_start.size(), 1u);
   EXPECT_EQ(config.exec_start[0].argv, (std::vector<std::string>{kFakeBridge, "--system"}));
   EXPECT_EQ(config.environment,
@@ -101,8 +105,8 @@ TEST_F(BridgeSpawnTest, SystemScopeBridgeRunsUnprivileged) {
 
 TEST_F(BridgeSpawnTest, UnitFileOfTheSameNameReplacesIt) {
   use_bridge(RuntimeScope::user);
-  unit(kBridge, "[Unit]\nDescription=site bridge\n[Service]\nExecStart=/bin/sleep 1000\n"
-                "[Install]\nWantedBy=default.target\n");
+  // Not enabled, no [Install]: default.target's built-in want names the unit.
+  unit(kBridge, "[Unit]\nDescription=site bridge\n[Service]\nExecStart=/bin/sleep 1000\n");
   boot();
   ASSERT_TRUE(wait_bridge_running());
   const ServiceConfig& config = service(kBridge).config();
@@ -127,9 +131,16 @@ TEST_F(BridgeSpawnTest, MaskingDisablesIt) {
   ASSERT_EQ(symlink("/dev/null", units_.file(kBridge).c_str()), 0);
   boot();
   ASSERT_TRUE(wait_state("other.service", ActiveState::active, SubState::running));
-  EXPECT_EQ(supervisor_->manager().find(kBridge), nullptr);
   EXPECT_TRUE(wait_daemon_log({"vermilion-bridge.service: masked"}));
-  for (const Service* s : supervisor_->manager().services()) EXPECT_NE(s->name(), kBridge);
+  // default.target's want found it masked: known (as systemd lists a masked
+  // unit something refers to), never started.
+  EXPECT_TRUE(wait_daemon_log({"default.target wants vermilion-bridge.service, which is not loadable"}));
+  const Service* bridge = supervisor_->manager().find(kBridge);
+  if (bridge) {
+    EXPECT_NE(bridge->config().load_state, LoadState::loaded);
+    EXPECT_EQ(bridge->active_state(), ActiveState::inactive);
+    EXPECT_EQ(bridge->main_pid(), 0);
+  }
 }
 
 TEST_F(BridgeSpawnTest, ReloadKeepsItRunning) {

@@ -239,6 +239,7 @@ TEST_F(SupervisionTest, SigtermStopsEverythingInReverseOrder) {
   unit("top.service",
        "[Unit]\nRequires=base.service\nAfter=base.service\n[Service]\nExecStart=/bin/sleep 1000\n"
        "[Install]\nWantedBy=multi-user.target\n");
+  enable({"base.service", "top.service"});
   as_main_process_ = true;  // SIGTERM is the process's
   boot();
   ASSERT_TRUE(wait_state("top.service", ActiveState::active, SubState::running));

@@ -11,12 +11,15 @@
 #include <fstream>
 #include <iterator>
 
+#include "enable_units.h"
+#include "manager_control.h"
 #include "subprocess.h"
 #include "temp_dir.h"
 
 namespace vermilion {
 namespace {
 
+using testing::enable_units;
 using testing::Subprocess;
 using testing::TempDir;
 
@@ -64,6 +67,7 @@ TEST(Vermiliond, StartsBootUnitsReloadsOnSighupAndStopsEverythingOnSigterm) {
   units.write("web.service",
               "[Unit]\nDescription=web\n[Service]\nExecStart=/bin/sleep 1000\n"
               "[Install]\nWantedBy=multi-user.target\n");
+  enable_units(units.path(), {"web.service"});
   units.write("broken.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n");
   Subprocess daemon({kVermiliond, "--system", "--unit-dir", units.path(), "--runtime-dir",
                      runtime.file("rt"), "--no-bridge"});
@@ -74,7 +78,8 @@ TEST(Vermiliond, StartsBootUnitsReloadsOnSighupAndStopsEverythingOnSigterm) {
   units.write("extra.service", "[Service]\nExecStart=/bin/sleep 1000\n");
   kill(daemon.pid(), SIGHUP);
   ASSERT_TRUE(daemon.wait_for_output("reloading units")) << daemon.output();
-  ASSERT_TRUE(daemon.wait_for_output("3 units")) << daemon.output();
+  // web, broken, extra, and the built-in default.target and multi-user.target.
+  ASSERT_TRUE(daemon.wait_for_output("reloaded: 5 units")) << daemon.output();
 
   kill(daemon.pid(), SIGTERM);
   ASSERT_TRUE(daemon.wait_for_output("web.service: state inactive/dead")) << daemon.output();
@@ -82,6 +87,82 @@ TEST(Vermiliond, StartsBootUnitsReloadsOnSighupAndStopsEverythingOnSigterm) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
   EXPECT_EQ(access(runtime.file("rt/notify").c_str(), F_OK), -1) << "the notify socket is removed";
   EXPECT_EQ(daemon.output().find("vermilion-bridge"), std::string::npos) << "--no-bridge: no bridge unit";
+}
+
+// Issue 12: which units start follows enablement, as in systemd. Both units
+// say WantedBy=multi-user.target; only the enabled one (its link in
+// multi-user.target.wants/) starts. A reload (SIGHUP, daemon-reload) after
+// enabling the other starts nothing; once vermiliond starts again, it does.
+// The second enable goes through install_paths_for(), which is how the
+// supervisor hands its unit directories to ManagerControl's enablement.
+TEST(Vermiliond, OnlyEnabledUnitsStartAtBoot) {
+  if (geteuid() != 0) GTEST_SKIP() << "multi-user.target is the system scope's: needs root";
+  TempDir units, runtime;
+  for (const char* name : {"enabled.service", "disabled.service"})
+    units.write(name, "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n");
+  enable_units(units.path(), {"enabled.service"});
+  std::vector<std::string> argv{kVermiliond, "--system", "--unit-dir", units.path(), "--runtime-dir",
+                                runtime.file("rt"), "--no-bridge"};
+  {
+    Subprocess daemon(argv);
+    // default.target is reached after what it pulls in has started.
+    ASSERT_TRUE(daemon.wait_for_output("default.target: state active/active")) << daemon.output();
+    EXPECT_NE(daemon.output().find("enabled.service: state active/running"), std::string::npos) << daemon.output();
+    EXPECT_NE(daemon.output().find("multi-user.target: state active/active"), std::string::npos) << daemon.output();
+
+    std::vector<InstallChange> changes;
+    Diagnostics diags;
+    ASSERT_EQ(UnitInstaller(install_paths_for({units.path()}))
+                  .change(UnitFileOperation::enable, {"disabled.service"}, changes, diags),
+              0);
+    ASSERT_EQ(changes.size(), 1u);
+    EXPECT_EQ(changes[0].path, units.file("multi-user.target.wants/disabled.service"));
+    kill(daemon.pid(), SIGHUP);
+    ASSERT_TRUE(daemon.wait_for_output("reloaded: ")) << daemon.output();
+    kill(daemon.pid(), SIGTERM);
+    int status = daemon.wait_exit();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
+    EXPECT_EQ(daemon.output().find("disabled.service: state"), std::string::npos)
+        << "neither boot nor reload starts a unit that was not enabled then: " << daemon.output();
+  }
+  Subprocess again(argv);
+  ASSERT_TRUE(again.wait_for_output("default.target: state active/active")) << again.output();
+  EXPECT_NE(again.output().find("enabled.service: state active/running"), std::string::npos) << again.output();
+  EXPECT_NE(again.output().find("disabled.service: state active/running"), std::string::npos) << again.output();
+  kill(again.pid(), SIGTERM);
+  int status = again.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << again.output();
+}
+
+// --systemd-paths: the units packages install (/usr/lib/systemd/system) and
+// the links `systemctl enable` made (/etc/systemd/system) are what
+// vermiliond sees. Inside `unshare --mount`, with a tmpfs on each of
+// systemd's directories that exists here, so the machine's own units and
+// /etc stay untouched and unseen.
+TEST(Vermiliond, SystemdPathsSeeWhatPackagesAndEnableWrote) {
+  if (geteuid() != 0) GTEST_SKIP() << "unshare --mount needs root";
+  if (::access("/usr/bin/unshare", X_OK) != 0) GTEST_SKIP() << "no unshare(1)";
+  TempDir runtime;
+  const std::string script =
+      "set -e\n"
+      "for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system "
+      "/usr/lib/systemd/system; do if [ -d \"$d\" ]; then mount -t tmpfs vermilion-test \"$d\"; fi; done\n"
+      "[ -d /etc/systemd/system ] && [ -d /usr/lib/systemd/system ] || exit 77\n"
+      "printf '[Service]\\nExecStart=/bin/sleep 1000\\n[Install]\\nWantedBy=multi-user.target\\n' "
+      ">/usr/lib/systemd/system/packaged.service\n"
+      "cp /usr/lib/systemd/system/packaged.service /usr/lib/systemd/system/not-enabled.service\n"
+      "mkdir /etc/systemd/system/multi-user.target.wants\n"
+      "ln -s /usr/lib/systemd/system/packaged.service /etc/systemd/system/multi-user.target.wants/\n"
+      "exec \"$0\" --system --systemd-paths --no-bridge --runtime-dir \"$1\"\n";
+  Subprocess daemon({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script,
+                     kVermiliond, runtime.file("rt")});
+  ASSERT_TRUE(daemon.wait_for_output("default.target: state active/active")) << daemon.output();
+  EXPECT_NE(daemon.output().find("packaged.service: state active/running"), std::string::npos) << daemon.output();
+  EXPECT_EQ(daemon.output().find("not-enabled.service: state"), std::string::npos) << daemon.output();
+  EXPECT_NE(daemon.output().find("units from 5 directories"), std::string::npos) << daemon.output();
+  kill(daemon.pid(), SIGTERM);
+  int status = daemon.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
 }
 
 // Files a unit makes vermiliond read must never stop it: a FIFO or a
@@ -96,6 +177,7 @@ TEST(Vermiliond, UnreadableFilesFailOnlyTheirUnit) {
   units.write("zero-env.service",
               "[Service]\nEnvironmentFile=/dev/zero\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=default.target\n");
   units.write("web.service", "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=default.target\n");
+  enable_units(units.path(), {"fifo-env.service", "zero-env.service", "web.service"});
   Subprocess daemon({kVermiliond, "--user", "--unit-dir", units.path(), "--runtime-dir", runtime.file("rt"),
                      "--no-bridge"});
   // The three units start in parallel: their lines come in any order.
@@ -131,6 +213,7 @@ TEST(Vermiliond, NoNameServiceLookupInTheSupervisorAfterStartUp) {
                                  "\nRuntimeDirectory=nss\nExecStart=/bin/sh -c 'echo home=$HOME'\n"
                                  "StandardOutput=append:" + work.file("out") +
                                  "\nRestart=always\nRestartSec=100ms\n[Install]\nWantedBy=default.target\n");
+  enable_units(units.path(), {"nss.service"});
   const std::string log = work.file("nss.log"), trigger = work.file("hang");
   // Armed from the start: vermiliond's own start-up (who am I) runs before
   // the file exists; the test creates it once the first run has started.
@@ -169,6 +252,7 @@ class VermiliondBridge : public ::testing::Test {
  protected:
   void SetUp() override {
     units_.write("web.service", "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=default.target\n");
+    enable_units(units_.path(), {"web.service"});
   }
   std::vector<std::string> argv(const std::string& program, std::vector<std::string> extra) {
     std::vector<std::string> out{program, "--user", "--unit-dir", units_.path(), "--runtime-dir",

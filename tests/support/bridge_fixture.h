@@ -9,9 +9,11 @@
 
 #include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,11 +27,12 @@ namespace vermilion::testing {
 inline const std::string kVermiliondPath = VERMILIOND_PATH;
 inline const std::string kBridgePath = VERMILION_BRIDGE_PATH;
 
-// A unit every stack test uses: started at boot, runs until stopped.
+// A unit every stack test uses: enabled (WantedBy=default.target exists in
+// both scopes), so started at boot; runs until stopped.
 inline const std::pair<std::string, std::string> kSleeperUnit{
     "sleeper.service",
     "[Unit]\nDescription=Sleeps until stopped\n[Service]\nExecStart=/bin/sleep infinity\n"
-    "[Install]\nWantedBy=multi-user.target\n"};
+    "[Install]\nWantedBy=default.target\n"};
 
 struct StackFiles {
   std::vector<std::pair<std::string, std::string>> units;     // file name, text
@@ -53,6 +56,21 @@ class BridgeStack {
     std::filesystem::create_directories(dir_.file("units"));
     std::filesystem::create_directories(dir_.file("policies"));
     for (const auto& [name, text] : files.units) dir_.write("units/" + name, text);
+    // Units with WantedBy= are enabled, as an administrator would before
+    // boot (only enabled units start then): the link `systemctl enable`
+    // makes, TARGET.wants/NAME. (Made here rather than by UnitInstaller:
+    // the soak programs use this header without the daemon's libraries.)
+    for (const auto& [name, text] : files.units) {
+      std::istringstream lines(text);
+      for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with("WantedBy=")) continue;
+        std::istringstream targets(line.substr(9));
+        for (std::string target; targets >> target;) {
+          std::filesystem::create_directories(dir_.file("units/" + target + ".wants"));
+          std::filesystem::create_symlink("../" + name, dir_.file("units/" + target + ".wants/" + name));
+        }
+      }
+    }
     for (const auto& [name, text] : files.policies) dir_.write("policies/" + name, text);
     // vermiliond logs to a file: a pipe nobody drains would fill and stall it.
     std::string command = "exec '" + kVermiliondPath + "'" + (system ? " --system" : " --user") + " --unit-dir '" +

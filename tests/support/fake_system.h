@@ -252,6 +252,15 @@ inline ServiceConfig make_config(const std::string& name, ServiceType type = Ser
   return c;
 }
 
+// A loaded target: no commands, only what the test adds.
+inline ServiceConfig make_target(const std::string& name) {
+  ServiceConfig c;
+  c.name = name;
+  c.unit_type = UnitType::target;
+  c.load_state = LoadState::loaded;
+  return c;
+}
+
 inline ExecCommand make_command(const std::string& path, bool ignore_failure = false) {
   ExecCommand cmd;
   cmd.path = path;

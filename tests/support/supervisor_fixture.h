@@ -21,6 +21,7 @@
 
 #include "process_setup.h"
 #include "supervisor.h"
+#include "enable_units.h"
 #include "temp_dir.h"
 
 namespace vermilion::testing {
@@ -97,6 +98,8 @@ class SupervisorFixture : public ::testing::Test {
   }
 
   void unit(const std::string& name, const std::string& text) { units_.write(name, text); }
+  // `systemctl enable NAME...`: the links of their [Install] sections.
+  void enable(const std::vector<std::string>& names) { enable_units(units_.path(), names); }
   void policy(const std::string& name, const std::string& text) { policies_.write(name, text); }
 
   Supervisor& boot() {

@@ -65,15 +65,49 @@ TEST_F(DependencyGraphTest, RequirementsAndTheirReverse) {
   EXPECT_TRUE(graph_.after("web.service").empty()) << "requirements do not order";
 }
 
-TEST_F(DependencyGraphTest, InstallSectionAddsReverseEdgesBetweenServices) {
+// [Install] is read only by enablement (as in systemd): WantedBy= and
+// RequiredBy= add no edge; the links enable makes (.wants/, merged into
+// Wants= by the loader) do.
+TEST_F(DependencyGraphTest, InstallSectionAddsNoEdges) {
   unit("app.service");
   unit("plugin.service").wanted_by = {"app.service", "multi-user.target"};
   unit("driver.service").required_by = {"app.service"};
   rebuild();
-  EXPECT_EQ(graph_.wants("app.service"), Names{"plugin.service"});
-  EXPECT_TRUE(graph_.wants("multi-user.target").empty()) << "only units in the table get edges";
-  EXPECT_EQ(graph_.requirements("app.service"), Names{"driver.service"});
-  EXPECT_EQ(graph_.required_by("driver.service"), Names{"app.service"});
+  EXPECT_TRUE(graph_.wants("app.service").empty());
+  EXPECT_TRUE(graph_.requirements("app.service").empty());
+  EXPECT_TRUE(graph_.required_by("driver.service").empty());
+}
+
+// systemd.target(5): a target is ordered after what it Wants=/Requires=
+// (and Requisite=/BindsTo=), when both sides have DefaultDependencies=yes
+// and are loaded, unless it is already ordered before it.
+TEST_F(DependencyGraphTest, TargetsAreOrderedAfterWhatTheyPullIn) {
+  auto loaded = [this](const std::string& name) -> ServiceConfig& {
+    ServiceConfig& c = unit(name);
+    c.load_state = LoadState::loaded;
+    c.unit_type = name.ends_with(".target") ? UnitType::target : UnitType::service;
+    return c;
+  };
+  ServiceConfig& multi = loaded("multi-user.target");
+  multi.wants = {"a.service", "early.service", "nodefaults.service", "missing.service", "b.service"};
+  multi.requires_ = {"r.service"};
+  multi.requisite = {"q.service"};
+  multi.before = {"early.service"};
+  loaded("default.target").requires_ = {"multi-user.target"};
+  for (const char* n : {"a.service", "early.service", "r.service", "q.service"}) loaded(n);
+  loaded("nodefaults.service").default_dependencies = false;
+  unit("b.service").load_state = LoadState::bad_setting;
+  ServiceConfig& plain = loaded("plain.target");
+  plain.default_dependencies = false;
+  plain.wants = {"a.service"};
+  loaded("svc.service").wants = {"a.service"};
+  EXPECT_TRUE(rebuild().empty());
+  EXPECT_EQ(graph_.after("multi-user.target"), (Names{"a.service", "q.service", "r.service"}));
+  EXPECT_EQ(graph_.before("early.service"), Names{}) << "already before: no loop is made";
+  EXPECT_EQ(graph_.after("early.service"), Names{"multi-user.target"});
+  EXPECT_EQ(graph_.after("default.target"), Names{"multi-user.target"});
+  EXPECT_TRUE(graph_.after("plain.target").empty()) << "DefaultDependencies=no";
+  EXPECT_TRUE(graph_.after("svc.service").empty()) << "only targets";
 }
 
 TEST_F(DependencyGraphTest, ConflictsGoBothWays) {

@@ -10,6 +10,7 @@ namespace {
 using testing::FakeEventPort;
 using testing::FakeSystemOps;
 using testing::make_config;
+using testing::make_target;
 
 class FakeUnitSource : public UnitSource {
  public:
@@ -439,13 +440,66 @@ TEST_F(ManagerTest, TemplateInstancesLoadOnDemandAndAliasesResolve) {
   EXPECT_EQ(manager().find("www")->name(), "web.service");
 }
 
-TEST_F(ManagerTest, BootUnitsStart) {
-  ServiceConfig& a = source_.add(make_config("a.service"));
-  a.start_at_boot = true;
-  source_.add(make_config("b.service"));
+// At boot: default.target and what it pulls in, nothing else; [Install]
+// WantedBy= alone starts nothing (b), a .wants/ link (merged into Wants=
+// by the loader) does (a), through multi-user.target too (c).
+TEST_F(ManagerTest, BootStartsTheDefaultTargetAndWhatItPullsIn) {
+  source_.add(make_config("a.service"));
+  source_.add(make_config("b.service")).wanted_by = {"default.target", "multi-user.target"};
+  source_.add(make_config("c.service"));
+  ServiceConfig& def = source_.add(make_target("default.target"));
+  def.wants = {"a.service"};
+  def.requires_ = {"multi-user.target"};
+  source_.add(make_target("multi-user.target")).wants = {"c.service"};
   manager().start_boot_units();
   EXPECT_EQ(service("a").sub_state(), SubState::running);
   EXPECT_EQ(service("b").sub_state(), SubState::dead);
+  EXPECT_EQ(service("c").sub_state(), SubState::running);
+  EXPECT_EQ(service("default.target").active_state(), ActiveState::active);
+  EXPECT_EQ(service("default.target").sub_state(), SubState::active);
+  EXPECT_EQ(service("multi-user.target").sub_state(), SubState::active);
+}
+
+// A target is a synchronisation point: with DefaultDependencies= it is
+// ordered after what it wants, so it is reached once they are up (here a
+// notify service still starting holds it), and what is ordered after it
+// waits for it.
+TEST_F(ManagerTest, TargetIsReachedAfterWhatItWants) {
+  source_.add(make_config("slow.service", ServiceType::notify));
+  source_.add(make_config("late.service")).after = {"app.target"};
+  ServiceConfig& app = source_.add(make_target("app.target"));
+  app.wants = {"slow.service", "late.service"};
+  std::optional<JobResult> result;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "app.target", [&](JobResult r) { result = r; }).queued());
+  EXPECT_EQ(service("app.target").active_state(), ActiveState::inactive);
+  EXPECT_EQ(service("slow").sub_state(), SubState::start);
+  EXPECT_EQ(service("late").sub_state(), SubState::dead) << "ordered after the target";
+  EXPECT_FALSE(result);
+  ready("slow");
+  EXPECT_EQ(result, JobResult::done);
+  EXPECT_EQ(service("app.target").sub_state(), SubState::active);
+  EXPECT_EQ(service("late").sub_state(), SubState::running);
+  std::optional<JobResult> stopped;
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "app.target", [&](JobResult r) { stopped = r; }).queued());
+  EXPECT_EQ(stopped, JobResult::done);
+  EXPECT_EQ(service("app.target").sub_state(), SubState::dead);
+  EXPECT_EQ(service("slow").sub_state(), SubState::running) << "Wants= does not stop with the target";
+}
+
+// daemon-reload starts nothing (systemd): a unit a running target now
+// wants waits for the next start of that target.
+TEST_F(ManagerTest, ReloadDoesNotStartNewlyWantedUnits) {
+  source_.add(make_config("a.service"));
+  source_.add(make_target("default.target"));
+  manager().start_boot_units();
+  ASSERT_EQ(service("default.target").sub_state(), SubState::active);
+  source_.configs["default.target"].wants = {"a.service"};
+  Diagnostics diags;
+  manager().reload_units(diags);
+  manager().process_queues();
+  EXPECT_EQ(service("a").sub_state(), SubState::dead);
+  EXPECT_EQ(start("default.target"), JobResult::done);
+  EXPECT_EQ(service("a").sub_state(), SubState::running);
 }
 
 TEST_F(ManagerTest, ReloadAddsRemovesAndReplaces) {

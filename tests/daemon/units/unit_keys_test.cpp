@@ -17,6 +17,7 @@ Loaded apply(std::string_view text, std::string name = "t.service", RuntimeScope
   SpecifierResolver specifiers(name, id);
   Loaded out;
   out.config.name = name;
+  out.config.unit_type = name.ends_with(".target") ? UnitType::target : UnitType::service;
   auto syntax = parse_unit_file_syntax(text, "t.service", out.diags);
   auto result = apply_service_assignments(syntax, "t.service", {specifiers, id}, out.config, out.diags);
   out.ok = !result.bad_setting && !result.load_error;
@@ -62,7 +63,7 @@ StartLimitInterval=30s
   EXPECT_TRUE(l.diags.items().empty());
   const auto& c = l.config;
   EXPECT_EQ(c.description, "t on h");
-  EXPECT_EQ(c.wants, (std::vector<std::string>{"a.service"}));
+  EXPECT_EQ(c.wants, (std::vector<std::string>{"a.service", "b.target"}));  // targets are units Vermilion runs
   EXPECT_EQ(c.after, (std::vector<std::string>{"a.service"}));
   EXPECT_EQ(c.start_limit_interval, 30 * kUsecPerSec);  // the later [Service] spelling wins
   EXPECT_EQ(c.start_limit_burst, 7u);
@@ -224,7 +225,6 @@ WantedBy=
   EXPECT_TRUE(c.supplementary_groups.empty());
   EXPECT_TRUE(c.environment_files.empty());
   EXPECT_TRUE(c.wanted_by.empty());
-  EXPECT_TRUE(c.start_at_boot);  // set once seen; systemd would also keep the symlink
 }
 
 TEST(ServiceKeys, EnvironmentQuotingAndOverride) {
@@ -280,8 +280,8 @@ Alias=other.service other.service
   EXPECT_EQ(c.standard_output.kind, OutputKind::journal);
   EXPECT_EQ(c.standard_error.kind, OutputKind::file);
   EXPECT_EQ(c.type, ServiceType::simple);
-  EXPECT_FALSE(c.start_at_boot);
   EXPECT_EQ(c.wanted_by, (std::vector<std::string>{"graphical.target"}));
+  EXPECT_TRUE(c.wants.empty());  // [Install] pulls nothing in by itself: only enable links do
   EXPECT_EQ(c.required_by, (std::vector<std::string>{"x.service"}));
   EXPECT_EQ(c.aliases, (std::vector<std::string>{"other.service"}));
   EXPECT_EQ(l.diags.items().size(), 2u);  // journal+console, Type=dbus
@@ -377,7 +377,7 @@ WantedBy=bad! multi-user.target
   EXPECT_EQ(c.type, ServiceType::simple);
   EXPECT_FALSE(c.type_explicit);
   EXPECT_EQ(c.kill_signal, SIGTERM);
-  EXPECT_TRUE(c.start_at_boot);
+  EXPECT_EQ(c.wanted_by, (std::vector<std::string>{"multi-user.target"}));
 }
 
 // The few keys whose invalid values make the unit bad-setting in systemd 252.
@@ -424,11 +424,42 @@ User=a b
   EXPECT_EQ(c.user, "a b");
 }
 
-TEST(ServiceKeys, NonServiceDependencies) {
-  auto l = apply("[Unit]\nBindsTo=dev-sda.device x.service\nBefore=shutdown.target\n");
+// Targets are units Vermilion runs; the other types stay dropped (README).
+TEST(ServiceKeys, DependenciesOnTypesNotRunAreDropped) {
+  auto l = apply("[Unit]\nBindsTo=dev-sda.device x.service\nBefore=shutdown.target\n"
+                 "Wants=a.socket b.timer c.mount d.path e.slice network.target\n"
+                 "Requires=f.socket\n");
   EXPECT_TRUE(l.ok);
   EXPECT_EQ(l.config.binds_to, (std::vector<std::string>{"x.service"}));
-  EXPECT_TRUE(l.config.before.empty());
+  EXPECT_EQ(l.config.before, (std::vector<std::string>{"shutdown.target"}));
+  EXPECT_EQ(l.config.wants, (std::vector<std::string>{"network.target"}));
+  EXPECT_TRUE(l.config.requires_.empty());
+  EXPECT_EQ(messages(l.diags),
+            "t.service:2: warning: BindsTo=dev-sda.device ignored: Vermilion runs only services and targets\n"
+            "t.service:5: warning: Requires=f.socket ignored: Vermilion runs only services and targets\n");
+}
+
+TEST(ServiceKeys, DefaultDependencies) {
+  EXPECT_TRUE(apply("[Unit]\n").config.default_dependencies);
+  auto l = apply("[Unit]\nDefaultDependencies=no\n");
+  EXPECT_FALSE(l.config.default_dependencies);
+  EXPECT_TRUE(l.diags.items().empty()) << messages(l.diags);
+}
+
+// systemd.target(5): a target has [Unit] and [Install]; a [Service]
+// section there is unknown, as systemd says of any section a type lacks.
+TEST(TargetKeys, OnlyUnitAndInstallSections) {
+  auto l = apply("[Unit]\nDescription=T\nWants=a.service\n[Service]\nExecStart=/bin/true\n[Install]\n"
+                 "WantedBy=default.target\n",
+                 "t.target");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(l.config.description, "T");
+  EXPECT_EQ(l.config.wants, (std::vector<std::string>{"a.service"}));
+  EXPECT_TRUE(l.config.exec_start.empty());
+  EXPECT_EQ(l.config.wanted_by, (std::vector<std::string>{"default.target"}));
+  EXPECT_EQ(messages(l.diags), "t.service:4: warning: Unknown section 'Service'. Ignoring.\n");
+  l = apply("[Install]\nAlias=x.service y.target\n", "t.target");
+  EXPECT_EQ(l.config.aliases, (std::vector<std::string>{"y.target"}));
 }
 
 // systemd 252's resolve_template(): a template named in a dependency gets
@@ -450,7 +481,7 @@ TEST(ServiceKeys, DependencyNamesAsSystemd) {
   EXPECT_TRUE(l.ok);
   EXPECT_EQ(messages(l.diags),
             "t.service:2: warning: Failed to add dependency on foo, ignoring: Invalid argument\n"
-            "t.service:2: warning: Requires=bar.socket ignored: Vermilion manages only services\n"
+            "t.service:2: warning: Requires=bar.socket ignored: Vermilion runs only services and targets\n"
             "t.service:2: warning: Failed to resolve unit specifiers in '%Z', ignoring: Invalid slot\n"
             "t.service:2: warning: Failed to add dependency on baz, ignoring: Invalid argument\n"
             "t.service:2: warning: Failed to add dependency on .service, ignoring: Invalid argument\n");

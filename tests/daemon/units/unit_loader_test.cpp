@@ -106,7 +106,7 @@ TEST(UnitLoaderCorpus, LoadsAsSystemd) {
     while (std::getline(systemd, line)) {
       if (line.starts_with("load-state: ")) {
         systemd_state = line.substr(12);
-      } else if (auto colon = line.find(": "); colon != std::string::npos && line.ends_with(".service") &&
+      } else if (auto colon = line.find(": "); colon != std::string::npos && (line.ends_with(".service") || line.ends_with(".target")) &&
                  (line.starts_with("wants") || line.starts_with("requires") || line.starts_with("after"))) {
         systemd_deps[line.substr(0, colon)].push_back(line.substr(colon + 2));
       } else if (line.starts_with(unit + ":") && line.find(':', unit.size() + 1) != std::string::npos) {
@@ -327,7 +327,6 @@ TEST_F(SearchPathTest, BuiltinUnitLoadsItsTextWithDropInsAndNamesItsSource) {
   EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
   EXPECT_EQ(config.fragment_path, "<built-in>/made.service");
   EXPECT_EQ(config.exec_start.at(0).path, "/bin/builtin");
-  EXPECT_TRUE(config.start_at_boot);
   EXPECT_EQ(config.environment, (std::vector<std::string>{"A=1"}));
   EXPECT_EQ(formatted(diags),
             "<built-in>/made.service:5: warning: Unknown key 'Bogus' in section [Service], ignoring.\n");
@@ -342,7 +341,7 @@ TEST_F(SearchPathTest, FileOfTheSameNameReplacesABuiltinUnit) {
   auto config = l.load("made.service", diags);
   EXPECT_EQ(config.fragment_path, lib_ + "/made.service");
   EXPECT_EQ(config.exec_start.at(0).path, "/bin/file");
-  EXPECT_FALSE(config.start_at_boot);
+  EXPECT_TRUE(config.wanted_by.empty());
 }
 
 TEST_F(SearchPathTest, MaskedBuiltinUnitIsNotListedAndDoesNotLoad) {
@@ -420,4 +419,100 @@ TEST_F(SearchPathTest, FragmentSpecifiers) {
 }
 
 }  // namespace
+// Targets load like services, from [Unit] (and [Install]) alone.
+TEST_F(SearchPathTest, TargetsAreListedAndLoad) {
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\n");
+  write(lib_ + "/app.target", "[Unit]\nDescription=App\nWants=web.service\nDefaultDependencies=no\n");
+  write(lib_ + "/t@.target", "[Unit]\nDescription=T %i\n");
+  link(lib_ + "/app.target", etc_ + "/alias.target");
+  EXPECT_EQ(loader().list_units(), (std::vector<std::string>{"app.target", "web.service"}));
+  Diagnostics diags;
+  auto config = loader().load("alias.target", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.unit_type, UnitType::target);
+  EXPECT_EQ(config.name, "app.target");
+  EXPECT_EQ(config.aliases, (std::vector<std::string>{"alias.target"}));
+  EXPECT_EQ(config.wants, (std::vector<std::string>{"web.service"}));
+  EXPECT_FALSE(config.default_dependencies);
+  EXPECT_TRUE(diags.items().empty()) << formatted(diags);
+  auto instance = loader().load("t@x.target", diags);
+  EXPECT_EQ(instance.load_state, LoadState::loaded);
+  EXPECT_EQ(instance.description, "T x");
+  EXPECT_EQ(loader().load("web.service", diags).unit_type, UnitType::service);
+}
+
+// What `systemctl enable` writes is what pulls a unit in: NAME.wants/ and
+// NAME.requires/ in every directory, for the name, its aliases and its
+// template; the first directory holding an entry wins (a link to /dev/null
+// masks it); entries that are not symlinks or not unit names are skipped
+// with a warning naming the unit and the path.
+TEST_F(SearchPathTest, WantsAndRequiresDirectoriesAddDependencies) {
+  write(lib_ + "/multi-user.target", "[Unit]\nWants=b.service\n");
+  link("multi-user.target", lib_ + "/default.target");
+  mkdir((lib_ + "/multi-user.target.wants").c_str(), 0755);
+  link("../a.service", lib_ + "/multi-user.target.wants/a.service");
+  mkdir((etc_ + "/multi-user.target.wants").c_str(), 0755);
+  link("/dev/null", etc_ + "/multi-user.target.wants/masked.service");  // masks the one below
+  link("/nowhere/masked.service", lib_ + "/multi-user.target.wants/masked.service");
+  link("/nowhere/c.service", etc_ + "/multi-user.target.wants/c.service");  // dangling: the name counts
+  write(etc_ + "/multi-user.target.wants/plain.service", "[Unit]\n");      // not a symlink
+  link("x", etc_ + "/multi-user.target.wants/bad!name");                    // not a unit name
+  link("/x/s.socket", etc_ + "/multi-user.target.wants/s.socket");          // a type not run: dropped
+  mkdir((etc_ + "/default.target.requires").c_str(), 0755);
+  link("../d.service", etc_ + "/default.target.requires/d.service");  // via the alias
+  Diagnostics diags;
+  auto config = loader().load("multi-user.target", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded);
+  EXPECT_EQ(config.wants, (std::vector<std::string>{"b.service", "a.service", "c.service"}));
+  EXPECT_EQ(config.requires_, (std::vector<std::string>{"d.service"}));
+  EXPECT_EQ(formatted(diags),
+            etc_ + "/multi-user.target.wants/bad!name: warning: multi-user.target: Wants dependency " + etc_ +
+                "/multi-user.target.wants/bad!name is not a valid unit name, ignoring.\n" +
+            etc_ + "/multi-user.target.wants/plain.service: warning: multi-user.target: Wants dependency " + etc_ +
+                "/multi-user.target.wants/plain.service is not a symlink, ignoring.\n");
+}
+
+// A template's directories apply to its instances, and a template entry
+// takes the instance (systemd's resolve_template()).
+TEST_F(SearchPathTest, TemplateWantsDirectoriesApplyToInstances) {
+  write(lib_ + "/getty@.service", "[Service]\nExecStart=/sbin/getty %I\n");
+  write(lib_ + "/log@.service", "[Service]\nExecStart=/bin/log %I\n");
+  mkdir((lib_ + "/getty@.service.wants").c_str(), 0755);
+  link("../log@.service", lib_ + "/getty@.service.wants/log@.service");
+  Diagnostics diags;
+  auto config = loader().load("getty@tty1.service", diags);
+  EXPECT_EQ(config.wants, (std::vector<std::string>{"log@tty1.service"}));
+  EXPECT_TRUE(diags.items().empty()) << formatted(diags);
+}
+
+// Issue 11: reading a .wants "directory" never blocks and never fails the
+// unit: a FIFO in its place is refused at once, with the unit and path.
+TEST_F(SearchPathTest, WantsDirectoryThatIsAFifoDoesNotBlock) {
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\n");
+  ASSERT_EQ(mkfifo((etc_ + "/web.service.wants").c_str(), 0644), 0);
+  Diagnostics diags;
+  auto config = loader().load("web.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded);
+  EXPECT_TRUE(config.wants.empty());
+  EXPECT_EQ(formatted(diags), etc_ + "/web.service.wants: warning: web.service: cannot read " + etc_ +
+                                  "/web.service.wants, ignoring it: Not a directory\n");
+}
+
+// vermiliond's own wants (the bridge): whatever loads as the unit, under
+// its name or an alias, a file or a built-in, gets them.
+TEST_F(SearchPathTest, BuiltinWantFollowsTheUnitWhateverDefinesIt) {
+  UnitLoader l = loader();
+  l.add_builtin("default.target", "<built-in>/default.target", "[Unit]\nDescription=D\n");
+  l.add_builtin_want("default.target", "own.service");
+  Diagnostics diags;
+  EXPECT_EQ(l.load("default.target", diags).wants, (std::vector<std::string>{"own.service"}));
+  write(lib_ + "/graphical.target", "[Unit]\nWants=x.service\n");
+  link(lib_ + "/graphical.target", etc_ + "/default.target");
+  auto config = l.load("default.target", diags);
+  EXPECT_EQ(config.name, "graphical.target");
+  EXPECT_EQ(config.wants, (std::vector<std::string>{"x.service", "own.service"}));
+  EXPECT_TRUE(l.load("graphical.target", diags).wants.size() == 2u);
+  EXPECT_TRUE(diags.items().empty()) << formatted(diags);
+}
+
 }  // namespace vermilion
