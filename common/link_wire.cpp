@@ -20,16 +20,29 @@ constexpr const char* dbus_type() {
   if constexpr (std::is_same_v<T, std::string>) return "s";
   else if constexpr (std::is_same_v<T, std::uint32_t>) return "u";
   else if constexpr (std::is_same_v<T, std::int32_t>) return "i";
+  else if constexpr (std::is_same_v<T, bool>) return "b";
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>) return "as";
   else {
     static_assert(std::is_same_v<T, std::uint64_t>, "a property of a type the dict does not carry");
     return "t";
   }
 }
 
+int append_strings(sd_bus_message* m, const std::vector<std::string>& strings);
+int read_strings(sd_bus_message* m, std::vector<std::string>& out);
+
 template <typename T>
 int append_value(sd_bus_message* m, const T& value) {
-  if constexpr (std::is_same_v<T, std::string>) return sd_bus_message_append_basic(m, 's', value.c_str());
-  else return sd_bus_message_append_basic(m, dbus_type<T>()[0], &value);
+  if constexpr (std::is_same_v<T, std::string>) {
+    return sd_bus_message_append_basic(m, 's', value.c_str());
+  } else if constexpr (std::is_same_v<T, bool>) {
+    int b = value;  // sd-bus's boolean is an int
+    return sd_bus_message_append_basic(m, 'b', &b);
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    return append_strings(m, value);
+  } else {
+    return sd_bus_message_append_basic(m, dbus_type<T>()[0], &value);
+  }
 }
 
 template <typename T>
@@ -39,6 +52,14 @@ int read_value(sd_bus_message* m, T& value) {
     int r = sd_bus_message_read_basic(m, 's', &s);
     if (r > 0) value = s;
     return need(r);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    int b = 0;
+    int r = sd_bus_message_read_basic(m, 'b', &b);
+    if (r > 0) value = b != 0;
+    return need(r);
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    int r = read_strings(m, value);
+    return r < 0 ? r : 1;
   } else {
     return need(sd_bus_message_read_basic(m, dbus_type<T>()[0], &value));
   }

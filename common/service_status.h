@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vermilion {
 
@@ -26,6 +27,24 @@ struct ServiceStatus {
   // sd_notify (systemd's StatusText), UTF-8; "" when it said none this run.
   std::string status_text;
 
+  // What systemctl status and show read beyond the state (org.freedesktop.
+  // systemd1.Unit and .Service of systemd 252, same names and types). Only
+  // the private link and the compat face carry these; org.vermilion1.Service
+  // does not (yet) have them.
+  std::string fragment_path;              // the unit file loaded; "" if none
+  std::vector<std::string> drop_in_paths;  // the drop-ins applied, in order
+  // Dependencies as written in [Unit], unit names.
+  std::vector<std::string> requires_, wants, binds_to, requisite, conflicts, before, after;
+  std::uint64_t active_exit_timestamp = 0;    // realtime µs; 0 if never
+  std::uint64_t inactive_exit_timestamp = 0;  // realtime µs; 0 if never
+  std::uint64_t exec_main_start_timestamp = 0;  // realtime µs of the last main process's start
+  std::uint64_t exec_main_exit_timestamp = 0;   // ... and of its end; 0 if never / still running
+  std::uint32_t exec_main_pid = 0;  // the last main process, kept after it ended (systemd's ExecMainPID)
+  std::int32_t exec_main_code = 0;  // CLD_EXITED, CLD_KILLED, CLD_DUMPED; 0 while it runs
+  std::string type;                 // Type=: simple, exec, notify, oneshot, forking
+  std::string restart;              // Restart=: no, on-failure, always, ...
+  bool can_reload = false;          // it has ExecReload=
+
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
 
@@ -34,7 +53,7 @@ struct ServiceStatus {
 // visit("Name", &ServiceStatus::name), visit("Description", ...), ... so that
 // encoders, decoders and comparisons name each property in one place. The
 // member pointers' types are the D-Bus types: std::string s, std::uint32_t u,
-// std::int32_t i, std::uint64_t t.
+// std::int32_t i, std::uint64_t t, bool b, std::vector<std::string> as.
 template <typename Visit>
 void for_each_service_property(Visit&& visit) {
   visit("Name", &ServiceStatus::name);
@@ -49,6 +68,24 @@ void for_each_service_property(Visit&& visit) {
   visit("ActiveEnterTimestamp", &ServiceStatus::active_enter_timestamp);
   visit("InactiveEnterTimestamp", &ServiceStatus::inactive_enter_timestamp);
   visit("StatusText", &ServiceStatus::status_text);
+  visit("FragmentPath", &ServiceStatus::fragment_path);
+  visit("DropInPaths", &ServiceStatus::drop_in_paths);
+  visit("Requires", &ServiceStatus::requires_);
+  visit("Wants", &ServiceStatus::wants);
+  visit("BindsTo", &ServiceStatus::binds_to);
+  visit("Requisite", &ServiceStatus::requisite);
+  visit("Conflicts", &ServiceStatus::conflicts);
+  visit("Before", &ServiceStatus::before);
+  visit("After", &ServiceStatus::after);
+  visit("ActiveExitTimestamp", &ServiceStatus::active_exit_timestamp);
+  visit("InactiveExitTimestamp", &ServiceStatus::inactive_exit_timestamp);
+  visit("ExecMainStartTimestamp", &ServiceStatus::exec_main_start_timestamp);
+  visit("ExecMainExitTimestamp", &ServiceStatus::exec_main_exit_timestamp);
+  visit("ExecMainPID", &ServiceStatus::exec_main_pid);
+  visit("ExecMainCode", &ServiceStatus::exec_main_code);
+  visit("Type", &ServiceStatus::type);
+  visit("Restart", &ServiceStatus::restart);
+  visit("CanReload", &ServiceStatus::can_reload);
 }
 
 }  // namespace vermilion

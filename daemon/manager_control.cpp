@@ -26,6 +26,13 @@ int ManagerControl::kill(const std::string& name, int sig) {
   return s->kill(KillTarget::all, sig);
 }
 
+int ManagerControl::reset_failed(const std::string& name) {
+  Service* s = manager_.find(name);
+  if (!s) return -ENOENT;
+  s->reset_failed();
+  return 0;
+}
+
 std::vector<LogLine> ManagerControl::logs(const std::string& name, std::size_t lines) {
   Service* s = manager_.find(name);
   if (!s || !logs_) return {};

@@ -2,7 +2,11 @@
 // stand for, and nothing else.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <utility>
+
+#include "common/clock.h"
 
 #include "broker/broker.h"
 #include "supervision/manager.h"
@@ -34,12 +38,20 @@ class ManagerControl final : public ServiceControl {
     return installer_.state(name);
   }
   [[nodiscard]] std::map<std::string, UnitFileState> unit_files() override { return installer_.list(); }
+  [[nodiscard]] std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() override {
+    return installer_.list_paths();
+  }
+  [[nodiscard]] int reset_failed(const std::string& name) override;
+  [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> started_at() override { return started_at_; }
 
  private:
   Manager& manager_;
   LogSource logs_;
   Reloader reload_;
   UnitInstaller installer_;
+  // Made once, as vermiliond sets up its manager.
+  std::pair<std::uint64_t, std::uint64_t> started_at_{clock_now_usec(CLOCK_REALTIME),
+                                                      clock_now_usec(CLOCK_MONOTONIC)};
 };
 
 // Where enablement writes: the first unit directory (as systemctl enable

@@ -415,6 +415,8 @@ BrokerResult Broker::change_unit_files(const std::string& holder, Slot slot, Uni
     if (d.severity == Severity::error) message += (message.empty() ? "" : " ") + d.message;
   audit(to_string(op), holder, "units=" + listed + " changes=" + std::to_string(changes.size()),
         r < 0 ? "failed (" + message + ")" : std::string("ok"));
+  // Before the reply, as systemd sends UnitFilesChanged before its reply.
+  if (!changes.empty()) unit_files_changed();
   if (r >= 0) return BrokerResult::success();
   BrokerError error = r == -ENOENT    ? BrokerError::no_such_unit_file
                       : r == -ERFKILL ? BrokerError::unit_masked
@@ -443,6 +445,15 @@ BrokerResult Broker::unit_files(const std::string& holder, Slot slot, std::map<s
   return BrokerResult::success();
 }
 
+BrokerResult Broker::unit_file_paths(const std::string& holder, Slot slot,
+                                     std::vector<std::pair<std::string, UnitFileState>>& out) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::list, "", unused);
+  if (!allowed.ok()) return allowed;
+  out = control_.unit_file_paths();
+  return BrokerResult::success();
+}
+
 bool Broker::still_held(const std::string& holder, Slot slot, CapabilityId id) const {
   const Capability* cap = table_.lookup(holder, slot);
   return cap && cap->id == id;
@@ -460,5 +471,7 @@ void Broker::service_properties_changed(const ServiceStatus& status) {
 }
 
 void Broker::reloaded() { watchers_.reloaded(); }
+
+void Broker::unit_files_changed() { watchers_.unit_files_changed(); }
 
 }  // namespace vermilion

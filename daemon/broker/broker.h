@@ -81,6 +81,14 @@ class ServiceControl {
   // nullopt: no unit file of that name.
   [[nodiscard]] virtual std::optional<UnitFileState> unit_file_state(const std::string& name) = 0;
   [[nodiscard]] virtual std::map<std::string, UnitFileState> unit_files() = 0;
+  // systemd's ListUnitFiles rows: each unit file's path in the search path
+  // (the first directory holding the name) and its state.
+  [[nodiscard]] virtual std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() = 0;
+  // systemctl reset-failed of one service; -ENOENT if it is not loaded.
+  [[nodiscard]] virtual int reset_failed(const std::string& name) = 0;
+  // When vermiliond began to serve (systemd's UserspaceTimestamp): realtime
+  // and monotonic µs; 0 when unknown (the fakes of tests).
+  [[nodiscard]] virtual std::pair<std::uint64_t, std::uint64_t> started_at() { return {0, 0}; }
 };
 
 struct BrokerLimits {
@@ -158,6 +166,9 @@ class Broker {
   // Every unit file and its state, with `list`.
   [[nodiscard]] BrokerResult unit_files(const std::string& holder, Slot slot,
                                         std::map<std::string, UnitFileState>& out);
+  // The same as systemd's ListUnitFiles rows (path, state), with `list`.
+  [[nodiscard]] BrokerResult unit_file_paths(const std::string& holder, Slot slot,
+                                             std::vector<std::pair<std::string, UnitFileState>>& out);
   // A capability still exists (for replies to calls queued before a revoke).
   [[nodiscard]] bool still_held(const std::string& holder, Slot slot, CapabilityId id) const;
 
@@ -169,6 +180,8 @@ class Broker {
   void service_properties_changed(const ServiceStatus& status);
   // Tells watchers that a reload of units and policies has completed.
   void reloaded();
+  // Tells watchers that enablement changed unit files (links made or removed).
+  void unit_files_changed();
   // A manager capability with `watch` subscribes this link; it ends when the
   // capability is revoked or dropped, or the link goes.
   void watch(const std::string& holder, Slot slot, LinkPeer& peer);

@@ -30,6 +30,9 @@ class LinkPeer {
   // Units and policies were reloaded (for links that watch): services may
   // have come or gone, and the [Bus] rules may have changed.
   virtual void reloaded() noexcept = 0;
+  // Enablement made or removed links (for links that watch): unit file
+  // states may differ. Not pure: peers that do not care need not say so.
+  virtual void unit_files_changed() noexcept {}
 };
 
 }  // namespace vermilion

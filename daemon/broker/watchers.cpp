@@ -22,6 +22,10 @@ void Watchers::reloaded() {
   tell([](LinkPeer& peer) { peer.reloaded(); });
 }
 
+void Watchers::unit_files_changed() {
+  tell([](LinkPeer& peer) { peer.unit_files_changed(); });
+}
+
 void Watchers::tell(const std::function<void(LinkPeer&)>& what) {
   // Who was subscribed when the change came; each is looked up again at its
   // turn, as telling the ones before may have cut it (and removed it).

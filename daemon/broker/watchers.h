@@ -37,6 +37,7 @@ class Watchers {
   void service_state_changed(const ServiceStatus& status);
   void service_properties_changed(const ServiceStatus& status);
   void reloaded();
+  void unit_files_changed();
 
  private:
   struct Watch {

@@ -170,6 +170,20 @@ struct LinkServer::Calls {
     if (r < 0) return sd_bus_error_setf(error, error_names::kFailed, "kill %s: %s", resolved.c_str(), std::strerror(-r));
     return sd_bus_reply_method_return(m, "");
   }
+  // systemctl reset-failed: with `start`, as it makes a failed service
+  // startable again (its start limit starts afresh).
+  static int reset_failed(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    std::string resolved;
+    BrokerResult result =
+        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::start, name, resolved);
+    if (!result.ok()) return reply_error(error, result);
+    if (self.broker_.control().reset_failed(resolved) < 0)
+      return sd_bus_error_setf(error, error_names::kNoSuchService, "Unit %s not found.", resolved.c_str());
+    return sd_bus_reply_method_return(m, "");
+  }
   static int logs(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     const char* name = nullptr;
@@ -296,6 +310,30 @@ struct LinkServer::Calls {
       return r < 0 ? r : sd_bus_message_close_container(reply);
     });
   }
+  static int list_unit_file_paths(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    std::vector<std::pair<std::string, UnitFileState>> files;
+    BrokerResult result = self.broker_.unit_file_paths(self.holder_, slot(m), files);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(ss)");
+      for (const auto& [path, state] : files) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(ss)", path.c_str(), to_string(state));
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+  static int get_manager_properties(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = authorize_manager(self, m, rights::list);
+    if (!result.ok()) return reply_error(error, result);
+    auto [realtime, monotonic] = self.broker_.control().started_at();
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      return sd_bus_message_append(reply, "a{sv}", 2, "UserspaceTimestamp", "t", realtime,
+                                   "UserspaceTimestampMonotonic", "t", monotonic);
+    });
+  }
   static int reload_units(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     BrokerResult result = authorize_manager(self, m, rights::reload);
@@ -395,6 +433,7 @@ const sd_bus_vtable kLinkVtable[] = {
     SD_BUS_SIGNAL_WITH_NAMES("Revoked", "u", SD_BUS_PARAM(slot), 0),
     SD_BUS_SIGNAL_WITH_NAMES("Connection", "ht", SD_BUS_PARAM(socket) SD_BUS_PARAM(badge), 0),
     SD_BUS_SIGNAL("Reloaded", "", 0),
+    SD_BUS_SIGNAL("UnitFilesChanged", "", 0),
     SD_BUS_SIGNAL_WITH_NAMES("ServicePropertiesChanged", "sa{sv}", SD_BUS_PARAM(name) SD_BUS_PARAM(properties), 0),
     SD_BUS_SIGNAL_WITH_NAMES("ServiceStateChanged", "sss",
                              SD_BUS_PARAM(name) SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state), 0),
@@ -430,6 +469,8 @@ const sd_bus_vtable kServiceVtable[] = {
     SD_BUS_METHOD_WITH_NAMES("Kill", "si", SD_BUS_PARAM(name) SD_BUS_PARAM(signal), "", ,
                              &guarded<&LinkServer::Calls::kill>,
                              kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("ResetFailed", "s", SD_BUS_PARAM(name), "", ,
+                             &guarded<&LinkServer::Calls::reset_failed>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("GetLogs", "su", SD_BUS_PARAM(name) SD_BUS_PARAM(lines), "a(ts)", SD_BUS_PARAM(lines),
                              &guarded<&LinkServer::Calls::logs>, kUnprivileged),
     SD_BUS_VTABLE_END};
@@ -460,6 +501,10 @@ const sd_bus_vtable kManagerVtable[] = {
                              &guarded<&LinkServer::Calls::get_unit_file_state>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ListUnitFiles", "", , "a(ss)", SD_BUS_PARAM(files),
                              &guarded<&LinkServer::Calls::list_unit_files>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("ListUnitFilePaths", "", , "a(ss)", SD_BUS_PARAM(files),
+                             &guarded<&LinkServer::Calls::list_unit_file_paths>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetManagerProperties", "", , "a{sv}", SD_BUS_PARAM(properties),
+                             &guarded<&LinkServer::Calls::get_manager_properties>, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 const sd_bus_vtable kEndpointVtable[] = {

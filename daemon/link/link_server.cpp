@@ -244,4 +244,8 @@ void LinkServer::reloaded() noexcept {
   (void)emit("Reloaded", [](sd_bus_message*) { return 0; });
 }
 
+void LinkServer::unit_files_changed() noexcept {
+  (void)emit("UnitFilesChanged", [](sd_bus_message*) { return 0; });
+}
+
 }  // namespace vermilion

@@ -56,6 +56,7 @@ class LinkServer final : public LinkPeer {
   // ServicePropertiesChanged alone.
   void service_properties_changed(const ServiceStatus& status) noexcept override;
   void reloaded() noexcept override;
+  void unit_files_changed() noexcept override;
 
   // The method handlers (link_calls.cpp).
   struct Calls;

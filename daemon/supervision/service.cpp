@@ -488,7 +488,26 @@ bool Service::spawn_main(const ExecCommand& command) {
     enter_signal(SubState::stop_sigterm, ServiceResult::resources);
     return false;
   }
+  note_main_started(main_.pid);
   return true;
+}
+
+void Service::reset_failed() {
+  recent_starts_.clear();
+  bool changed = result_ != ServiceResult::success || n_restarts_ != 0;
+  result_ = ServiceResult::success;
+  n_restarts_ = 0;
+  if (sub_ == SubState::failed) {
+    set_state(SubState::dead);  // tells the listener, with the new result
+  } else if (changed) {
+    env_.listener.on_properties_changed(*this);
+  }
+}
+
+void Service::note_main_started(pid_t pid) {
+  exec_main_pid_ = pid;
+  exec_main_start_realtime_ = env_.port.now_realtime();
+  exec_main_exit_realtime_ = 0;
 }
 
 const std::vector<ExecCommand>& Service::commands_of(Phase phase) const {
@@ -636,6 +655,8 @@ bool Service::adopt_main_pid(pid_t pid) {
   forget_main();
   main_ = std::move(process);
   main_pid_unknown_ = false;
+  // systemd's service_set_main_pid(): a different PID starts a new ExecMain*.
+  if (pid != exec_main_pid_) note_main_started(pid);
   if (scope_) scope_->adopt(pid);
   env_.listener.on_pid_attached(*this, pid);
   if (main_.pidfd)
@@ -687,6 +708,7 @@ bool Service::on_process_exited(pid_t pid, ExitInfo info) {
 
 void Service::on_main_exited(ExitInfo info) {
   main_exit_ = info;
+  exec_main_exit_realtime_ = env_.port.now_realtime();
   forget_main();
   ServiceResult r = classify_main_exit(info);
   message("main process exited, " + describe_exit(info) +
@@ -1009,6 +1031,7 @@ void Service::set_state(SubState next) {
   if (is_down(old_active) && !is_down(now_active)) inactive_exit_realtime_ = now;
   if (!is_up(old_active) && is_up(now_active)) active_enter_realtime_ = now;
   if (!is_down(old_active) && is_down(now_active)) inactive_enter_realtime_ = now;
+  if (is_up(old_active) && !is_up(now_active)) active_exit_realtime_ = now;
   if (old_sub != next) env_.listener.on_state_changed(*this, old_active, old_sub);
 }
 

@@ -119,6 +119,10 @@ class Service {
   [[nodiscard]] ReloadOutcome reload();
   // Returns how many processes were signalled, or -errno (-ESRCH: none).
   [[nodiscard]] int kill(KillTarget target, int sig);
+  // systemctl reset-failed (systemd's unit_reset_failed() and
+  // service_reset_failed()): a failed service becomes inactive/dead; the
+  // result, the restart count and the start rate limit start afresh.
+  void reset_failed();
 
   // Events from the loop. Return false when the pid is not this service's.
   bool on_process_exited(pid_t pid, ExitInfo info);
@@ -154,6 +158,13 @@ class Service {
   [[nodiscard]] usec_t active_enter_timestamp() const { return active_enter_realtime_; }
   [[nodiscard]] usec_t inactive_enter_timestamp() const { return inactive_enter_realtime_; }
   [[nodiscard]] usec_t inactive_exit_timestamp() const { return inactive_exit_realtime_; }
+  [[nodiscard]] usec_t active_exit_timestamp() const { return active_exit_realtime_; }
+  // The last main process (systemd's ExecMain*: kept after it ended, until
+  // the next one starts): its PID, when it started and when it ended (realtime
+  // µs; 0 while it runs or if none ever did).
+  [[nodiscard]] pid_t exec_main_pid() const { return exec_main_pid_; }
+  [[nodiscard]] usec_t exec_main_start_timestamp() const { return exec_main_start_realtime_; }
+  [[nodiscard]] usec_t exec_main_exit_timestamp() const { return exec_main_exit_realtime_; }
   // True while a stop is under way (the manager waits for these).
   [[nodiscard]] bool is_stopping() const;
   [[nodiscard]] bool waiting_for_empty_scope() const;
@@ -260,7 +271,11 @@ class Service {
   std::string status_text_;
   int status_errno_ = 0;
   usec_t active_enter_realtime_ = 0;
-  usec_t inactive_enter_realtime_ = 0, inactive_exit_realtime_ = 0;
+  usec_t inactive_enter_realtime_ = 0, inactive_exit_realtime_ = 0, active_exit_realtime_ = 0;
+  pid_t exec_main_pid_ = 0;
+  usec_t exec_main_start_realtime_ = 0, exec_main_exit_realtime_ = 0;
+  // A new main process: what ExecMain* tell from now on.
+  void note_main_started(pid_t pid);
 };
 
 }  // namespace vermilion

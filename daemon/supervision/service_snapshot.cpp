@@ -3,6 +3,35 @@
 #include <string>
 
 namespace vermilion {
+namespace {
+
+// systemd's words for Type= and Restart= (service_type_to_string(),
+// service_restart_to_string()).
+const char* type_word(ServiceType t) {
+  switch (t) {
+    case ServiceType::simple: return "simple";
+    case ServiceType::exec: return "exec";
+    case ServiceType::notify: return "notify";
+    case ServiceType::oneshot: return "oneshot";
+    case ServiceType::forking: return "forking";
+  }
+  return "simple";
+}
+
+const char* restart_word(RestartPolicy p) {
+  switch (p) {
+    case RestartPolicy::no: return "no";
+    case RestartPolicy::on_success: return "on-success";
+    case RestartPolicy::on_failure: return "on-failure";
+    case RestartPolicy::on_abnormal: return "on-abnormal";
+    case RestartPolicy::on_watchdog: return "on-watchdog";
+    case RestartPolicy::on_abort: return "on-abort";
+    case RestartPolicy::always: return "always";
+  }
+  return "no";
+}
+
+}  // namespace
 
 ServiceStatus status_of(const Service& s) {
   ServiceStatus out;
@@ -18,6 +47,25 @@ ServiceStatus status_of(const Service& s) {
   out.active_enter_timestamp = s.active_enter_timestamp();
   out.inactive_enter_timestamp = s.inactive_enter_timestamp();
   out.status_text = s.status_text();
+  const ServiceConfig& c = s.config();
+  out.fragment_path = c.fragment_path;
+  out.drop_in_paths = c.drop_in_paths;
+  out.requires_ = c.requires_;
+  out.wants = c.wants;
+  out.binds_to = c.binds_to;
+  out.requisite = c.requisite;
+  out.conflicts = c.conflicts;
+  out.before = c.before;
+  out.after = c.after;
+  out.active_exit_timestamp = s.active_exit_timestamp();
+  out.inactive_exit_timestamp = s.inactive_exit_timestamp();
+  out.exec_main_start_timestamp = s.exec_main_start_timestamp();
+  out.exec_main_exit_timestamp = s.exec_main_exit_timestamp();
+  out.exec_main_pid = static_cast<std::uint32_t>(s.exec_main_pid());
+  out.exec_main_code = s.exec_main_status().code;
+  out.type = type_word(c.type);
+  out.restart = restart_word(c.restart);
+  out.can_reload = !c.exec_reload.empty();
   return out;
 }
 

@@ -104,6 +104,7 @@ struct ServiceConfig {
   UnitType unit_type = UnitType::service;  // from the name's suffix
   std::string name;            // "web.service", "getty@tty1.service", "multi-user.target"
   std::string fragment_path;   // file it came from ("" when not found)
+  std::vector<std::string> drop_in_paths;  // NAME.d/*.conf applied after it, in order
   std::vector<std::string> aliases;  // from [Install] Alias=
   LoadState load_state = LoadState::not_found;
 

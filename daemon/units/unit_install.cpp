@@ -454,4 +454,17 @@ std::map<std::string, UnitFileState> UnitInstaller::list() const {
   return out;
 }
 
+std::vector<std::pair<std::string, UnitFileState>> UnitInstaller::list_paths() const {
+  std::vector<std::pair<std::string, UnitFileState>> out;
+  std::map<std::string, bool> seen;
+  for (const std::string& dir : paths_.search_path) {
+    for (const std::string& name : entries(dir)) {
+      if (seen.count(name) || !is_valid_unit_name(name) || is_dir(dir + "/" + name)) continue;
+      seen.emplace(name, true);
+      if (auto s = state(name)) out.emplace_back(dir + "/" + name, *s);
+    }
+  }
+  return out;
+}
+
 }  // namespace vermilion

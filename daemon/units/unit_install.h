@@ -101,6 +101,9 @@ class UnitInstaller {
   [[nodiscard]] std::optional<UnitFileState> state(const std::string& name) const;
   // Every unit file in the search path (the first directory wins), by name.
   [[nodiscard]] std::map<std::string, UnitFileState> list() const;
+  // The same files as systemd's ListUnitFiles gives them: the path where the
+  // search path holds each name (not following links), and its state.
+  [[nodiscard]] std::vector<std::pair<std::string, UnitFileState>> list_paths() const;
 
  private:
   struct Found;

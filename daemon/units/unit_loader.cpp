@@ -296,7 +296,8 @@ ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) cons
     config.aliases.push_back(name);
 
   FileResult result = apply_file(fragment->path, *read.text, config, diags);
-  for (const auto& drop_in : drop_in_paths(config)) {
+  config.drop_in_paths = drop_in_paths(config);
+  for (const auto& drop_in : config.drop_in_paths) {
     auto drop_in_text = read_unit_file(drop_in);
     if (!drop_in_text.text) {
       diags.error({drop_in, 0}, "Cannot read drop-in: " + drop_in_text.error);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -31,6 +32,19 @@ ServiceStatus failed_web() {
   s.n_restarts = 3;
   s.active_enter_timestamp = 1700000000123456u;
   s.inactive_enter_timestamp = 1700000000999999u;
+  s.fragment_path = "/etc/vermilion/units/web.service";
+  s.drop_in_paths = {"/etc/vermilion/units/web.service.d/10-a.conf", "/run/vermilion/units/web.service.d/20-b.conf"};
+  s.wants = {"db.service"};
+  s.after = {"db.service", "network.target"};
+  s.active_exit_timestamp = 1700000000888888u;
+  s.inactive_exit_timestamp = 1700000000000002u;
+  s.exec_main_start_timestamp = 1700000000000003u;
+  s.exec_main_exit_timestamp = 1700000000888880u;
+  s.exec_main_pid = 4343;
+  s.exec_main_code = 2;  // CLD_KILLED
+  s.type = "notify";
+  s.restart = "on-failure";
+  s.can_reload = true;
   return s;
 }
 
@@ -112,6 +126,18 @@ class LinkWireTest : public ::testing::Test {
         uint64_t t = 0;
         EXPECT_GE(sd_bus_message_read_basic(m_, 't', &t), 0);
         value = std::to_string(t);
+      } else if (std::string_view(contents) == "b") {
+        int b = 0;
+        EXPECT_GE(sd_bus_message_read_basic(m_, 'b', &b), 0);
+        value = b ? "true" : "false";
+      } else if (std::string_view(contents) == "as") {
+        char** strv = nullptr;
+        EXPECT_GE(sd_bus_message_read_strv(m_, &strv), 0);
+        for (char** p = strv; p && *p; ++p) {
+          value += (value.empty() ? "" : ",") + std::string(*p);
+          free(*p);
+        }
+        free(strv);
       }
       EXPECT_GE(sd_bus_message_exit_container(m_), 0);
       EXPECT_GE(sd_bus_message_exit_container(m_), 0);
@@ -159,6 +185,26 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ActiveEnterTimestamp", "t", "1700000000123456"},
                                 {"InactiveEnterTimestamp", "t", "1700000000999999"},
                                 {"StatusText", "s", ""},
+                                {"FragmentPath", "s", "/etc/vermilion/units/web.service"},
+                                {"DropInPaths", "as",
+                                 "/etc/vermilion/units/web.service.d/10-a.conf,"
+                                 "/run/vermilion/units/web.service.d/20-b.conf"},
+                                {"Requires", "as", ""},
+                                {"Wants", "as", "db.service"},
+                                {"BindsTo", "as", ""},
+                                {"Requisite", "as", ""},
+                                {"Conflicts", "as", ""},
+                                {"Before", "as", ""},
+                                {"After", "as", "db.service,network.target"},
+                                {"ActiveExitTimestamp", "t", "1700000000888888"},
+                                {"InactiveExitTimestamp", "t", "1700000000000002"},
+                                {"ExecMainStartTimestamp", "t", "1700000000000003"},
+                                {"ExecMainExitTimestamp", "t", "1700000000888880"},
+                                {"ExecMainPID", "u", "4343"},
+                                {"ExecMainCode", "i", "2"},
+                                {"Type", "s", "notify"},
+                                {"Restart", "s", "on-failure"},
+                                {"CanReload", "b", "true"},
                             }));
 }
 

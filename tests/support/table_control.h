@@ -3,6 +3,7 @@
 // recorded and finish when the test calls their `done`.
 #pragma once
 
+#include <cerrno>
 #include <functional>
 #include <map>
 #include <new>
@@ -51,6 +52,21 @@ class TableControl final : public ServiceControl {
     return UnitInstaller(install_paths).state(name);
   }
   std::map<std::string, UnitFileState> unit_files() override { return UnitInstaller(install_paths).list(); }
+  std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() override {
+    return UnitInstaller(install_paths).list_paths();
+  }
+  // A failed service becomes inactive/dead with result success.
+  int reset_failed(const std::string& name) override {
+    auto it = services.find(name);
+    if (it == services.end()) return -ENOENT;
+    resets.push_back(name);
+    if (it->second.active_state == "failed") {
+      it->second.active_state = "inactive";
+      it->second.sub_state = "dead";
+    }
+    it->second.result = "success";
+    return 0;
+  }
 
   struct Job {
     JobType type;
@@ -63,6 +79,7 @@ class TableControl final : public ServiceControl {
   std::vector<std::pair<std::string, int>> kills;
   std::vector<std::pair<std::string, std::size_t>> asked_logs;
   int reloads = 0;
+  std::vector<std::string> resets;
   InstallPaths install_paths;
   // status() fails this many times as an allocation inside it would.
   int out_of_memory_in_status = 0;

@@ -29,6 +29,7 @@ class Peer final : public LinkPeer {
     log_.push_back(name_ + ": reloaded");
     if (on_told) on_told();
   }
+  void unit_files_changed() noexcept override { log_.push_back(name_ + ": unit files changed"); }
   std::function<void()> on_told;
 
  private:
@@ -87,6 +88,13 @@ TEST_F(WatchersTest, PropertyChangesGoWhereStateChangesGo) {
   watchers_.service_state_changed(change("stop-sigterm", 0));
   EXPECT_EQ(log_, (std::vector<std::string>{"bridge: web.service says \"serving 3 clients\"",
                                             "bridge: web.service stop-sigterm pid 0"}));
+}
+
+TEST_F(WatchersTest, EnablementChangesReachWatchers) {
+  Peer bridge("bridge", log_);
+  subscribe(bridge, "bridge.service", grant_watch("bridge.service"));
+  watchers_.unit_files_changed();
+  EXPECT_EQ(log_, std::vector<std::string>{"bridge: unit files changed"});
 }
 
 TEST_F(WatchersTest, AWatchEndsWithItsCapability) {

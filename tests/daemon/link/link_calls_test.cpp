@@ -218,6 +218,12 @@ TEST_F(LinkCallsTest, EnablementNeedsTheEnableRight) {
   const char *name = nullptr, *listed = nullptr;
   ASSERT_GE(sd_bus_message_read(r.get(), "a(ss)", 1, &name, &listed), 0) << r.error();
   EXPECT_STREQ(name, "web.service");
+  r = call(cap(2), kManagerInterface, "ListUnitFilePaths");
+  const char* path_listed = nullptr;
+  ASSERT_GE(sd_bus_message_read(r.get(), "a(ss)", 1, &path_listed, &listed), 0) << r.error();
+  EXPECT_EQ(std::string(path_listed), data_.file("units/web.service")) << "the path in the search path, as systemd's";
+  EXPECT_STREQ(listed, "enabled");
+  EXPECT_EQ(call(cap(4), kManagerInterface, "ListUnitFilePaths").error(), error_names::kAccessDenied);
 
   EXPECT_EQ(call(cap(4), kManagerInterface, "MaskUnitFiles", "as", 1, "bad name").error(),
             error_names::kInvalidArgs);
@@ -229,6 +235,20 @@ TEST_F(LinkCallsTest, EnablementNeedsTheEnableRight) {
   r = call(cap(2), kManagerInterface, "GetUnitFileState", "s", "web.service");
   ASSERT_GE(sd_bus_message_read(r.get(), "s", &state), 0) << r.error();
   EXPECT_STREQ(state, "disabled");
+}
+
+// reset-failed takes the service right `start` and a service the
+// capability covers.
+TEST_F(LinkCallsTest, ResetFailedNeedsStartOnTheService) {
+  control_.services["web.service"].active_state = "failed";
+  control_.services["web.service"].sub_state = "failed";
+  ASSERT_TRUE(call(cap(1), kServiceInterface, "ResetFailed", "s", "web.service").ok());
+  EXPECT_EQ(control_.resets, std::vector<std::string>{"web.service"});
+  EXPECT_EQ(control_.services["web.service"].active_state, "inactive");
+  EXPECT_EQ(call(cap(1), kServiceInterface, "ResetFailed", "s", "db.service").error(), error_names::kAccessDenied);
+  EXPECT_EQ(call(cap(2), kServiceInterface, "ResetFailed", "s", "web.service").error(),
+            "org.freedesktop.DBus.Error.UnknownMethod")
+      << "a manager capability has no ResetFailed";
 }
 
 TEST_F(LinkCallsTest, CapabilityPropertiesDescribeTheSlot) {

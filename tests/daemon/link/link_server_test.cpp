@@ -41,6 +41,8 @@ class NoServices final : public ServiceControl {
   }
   std::optional<UnitFileState> unit_file_state(const std::string&) override { return std::nullopt; }
   std::map<std::string, UnitFileState> unit_files() override { return {}; }
+  std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() override { return {}; }
+  int reset_failed(const std::string&) override { return -ENOENT; }
 };
 
 class LinkServerTest : public ::testing::Test {

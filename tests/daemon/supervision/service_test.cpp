@@ -196,6 +196,54 @@ TEST_F(ServiceTest, CrashLoopEndsInStartLimitHit) {
   EXPECT_EQ(s.start(), StartOutcome::started) << "the interval has passed";
 }
 
+// systemctl reset-failed (systemd's unit_reset_failed()): failed becomes
+// dead, the result and restart count start afresh, and so does the start
+// limit, so a start is allowed at once.
+TEST_F(ServiceTest, ResetFailedClearsTheFailureAndTheStartLimit) {
+  ServiceConfig c = make_config("loop.service");
+  c.restart = RestartPolicy::always;
+  c.restart_sec = 100'000;
+  c.start_limit_burst = 2;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  for (int i = 0; i < 2; ++i) {
+    exit_main(1);
+    port_.advance(100'000);
+  }
+  ASSERT_EQ(s.sub_state(), SubState::failed);
+  ASSERT_EQ(s.start(), StartOutcome::start_limit_hit);
+  listener_.transitions.clear();
+  s.reset_failed();
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+  EXPECT_EQ(s.n_restarts(), 0u);
+  ASSERT_EQ(listener_.transitions.size(), 1u) << "the listener hears of it";
+  EXPECT_EQ(s.start(), StartOutcome::started);
+  s.reset_failed();  // not failed: it stays as it is
+  EXPECT_EQ(s.sub_state(), SubState::running);
+}
+
+// What systemctl status shows of the main process and the state's edges:
+// ExecMainPID and its start and exit times outlive the process;
+// ActiveExitTimestamp is when it left active.
+TEST_F(ServiceTest, ExecMainAndExitTimestampsOutliveTheProcess) {
+  Service& s = make(make_config("web.service"));
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t main = s.main_pid();
+  EXPECT_EQ(s.exec_main_pid(), main);
+  EXPECT_GT(s.exec_main_start_timestamp(), 0u);
+  EXPECT_EQ(s.exec_main_exit_timestamp(), 0u);
+  EXPECT_GT(s.inactive_exit_timestamp(), 0u);
+  EXPECT_EQ(s.active_exit_timestamp(), 0u);
+  port_.advance(kUsecPerSec);
+  exit_main(3);
+  EXPECT_EQ(s.main_pid(), 0);
+  EXPECT_EQ(s.exec_main_pid(), main);
+  EXPECT_EQ(s.exec_main_status().code, CLD_EXITED);
+  EXPECT_GT(s.exec_main_exit_timestamp(), s.exec_main_start_timestamp());
+  EXPECT_GT(s.active_exit_timestamp(), 0u);
+}
+
 TEST_F(ServiceTest, RestartPolicies) {
   struct Case {
     RestartPolicy policy;
