@@ -35,6 +35,15 @@ Rights job_right(errors::JobKind kind) {
   return rights::start;
 }
 
+// org.vermilion1.Service's properties (interfaces/org.vermilion1.xml).
+bool is_vermilion_service_property(std::string_view name) {
+  for (const char* known : {"Name", "Description", "LoadState", "ActiveState", "SubState", "Result", "MainPID",
+                            "ExecMainStatus", "NRestarts", "ActiveEnterTimestamp", "InactiveEnterTimestamp",
+                            "StatusText"})
+    if (name == known) return true;
+  return false;
+}
+
 // Appends one string argument.
 BrokerLink::Append with_name(const std::string& name) {
   return [name](sd_bus_message* m) { return sd_bus_message_append(m, "s", name.c_str()); };
@@ -112,7 +121,62 @@ int Bridge::load_initial_state() {
     return 0;
   }
   load_rules(reply.get());
+  if (link_->call_blocking(*list, kManagerCapabilityInterface, "GetManagerProperties", reply, error) < 0) {
+    log_line("GetManagerProperties failed: " + error.name + ": " + error.message);
+  } else {
+    // a{sv}: the t values; anything else is skipped (a newer vermiliond).
+    int r = sd_bus_message_enter_container(reply.get(), 'a', "{sv}");
+    while (r > 0 && (r = sd_bus_message_enter_container(reply.get(), 'e', "sv")) > 0) {
+      const char* key = nullptr;
+      std::uint64_t value = 0;
+      if ((r = sd_bus_message_read_basic(reply.get(), 's', &key)) < 0) break;
+      if (sd_bus_message_verify_type(reply.get(), 'v', "t") > 0)
+        r = sd_bus_message_read(reply.get(), "v", "t", &value);
+      else
+        r = sd_bus_message_skip(reply.get(), "v");
+      if (r < 0) break;
+      if (value) manager_timestamps_[key] = value;
+      r = sd_bus_message_exit_container(reply.get());
+    }
+    if (r < 0) log_line("vermiliond sent malformed manager properties");
+  }
+  if (link_->call_blocking(*list, kManagerCapabilityInterface, "ListUnitFilePaths", reply, error) < 0) {
+    log_line("ListUnitFilePaths failed: " + error.name + ": " + error.message + "; no unit file states");
+    return 0;
+  }
+  load_unit_files(reply.get());
   return 0;
+}
+
+void Bridge::load_unit_files(sd_bus_message* reply) {
+  std::map<std::string, UnitFile, std::less<>> files;
+  int r = sd_bus_message_enter_container(reply, 'a', "(ss)");
+  const char* path = nullptr;
+  const char* state = nullptr;
+  while (r >= 0 && (r = sd_bus_message_read(reply, "(ss)", &path, &state)) > 0) {
+    std::string_view p = path;
+    auto slash = p.rfind('/');
+    files.insert_or_assign(std::string(slash == std::string_view::npos ? p : p.substr(slash + 1)),
+                           UnitFile{path, state});
+  }
+  if (r < 0) return log_line("vermiliond sent a malformed unit file list");
+  unit_files_ = std::move(files);
+}
+
+void Bridge::refresh_unit_files(std::function<void()> then) {
+  const HeldCapability* list = link_->manager_capability(rights::list);
+  if (!list) {
+    if (then) then();
+    return;
+  }
+  link_->call(*list, kManagerCapabilityInterface, "ListUnitFilePaths", nullptr,
+              [this, then = std::move(then)](sd_bus_message* message, const LinkError* error) {
+                if (error)
+                  log_line("ListUnitFilePaths failed: " + error->name + ": " + error->message);
+                else
+                  load_unit_files(message);
+                if (then) then();
+              });
 }
 
 void Bridge::load_rules(sd_bus_message* reply) {
@@ -266,6 +330,126 @@ void Bridge::reload(const sdbus::Message* call, sdbus::Result<>&& result) {
   });
 }
 
+// ---- enablement ----------------------------------------------------------
+
+void Bridge::change_unit_files(const std::string& sender, const char* member, const std::vector<std::string>& names,
+                               ChangesDone done) {
+  const HeldCapability& capability = authorize_manager_of(sender, rights::enable, "enable or disable unit files");
+  link_->call(
+      capability, kManagerCapabilityInterface, member,
+      [names](sd_bus_message* m) {
+        int r = sd_bus_message_open_container(m, 'a', "s");
+        for (const auto& n : names) {
+          if (r < 0) break;
+          r = sd_bus_message_append_basic(m, 's', n.c_str());
+        }
+        return r < 0 ? r : sd_bus_message_close_container(m);
+      },
+      [this, done = std::move(done)](sd_bus_message* message, const LinkError* error) {
+        if (error) return done(error, {});
+        std::vector<UnitFileChange> changes;
+        int r = sd_bus_message_enter_container(message, 'a', "(sss)");
+        const char *type = nullptr, *path = nullptr, *target = nullptr;
+        while (r >= 0 && (r = sd_bus_message_read(message, "(sss)", &type, &path, &target)) > 0)
+          changes.push_back({type, path, target});
+        if (r < 0) {
+          LinkError malformed{error_names::kUnavailable, "vermiliond sent malformed changes"};
+          return done(&malformed, {});
+        }
+        // Answered once the table is current, so that a caller who reads
+        // UnitFileState right after its reply sees its own change.
+        refresh_unit_files([done, changes] { done(nullptr, changes); });
+      });
+}
+
+void Bridge::unit_file_state(const std::string& name, StateDone done) {
+  const HeldCapability* list = link_->manager_capability(rights::list);
+  if (!list) throw errors::access_denied("vermilion-bridge holds no capability to read unit file states");
+  link_->call(*list, kManagerCapabilityInterface, "GetUnitFileState", with_name(name),
+              [done = std::move(done)](sd_bus_message* message, const LinkError* error) {
+                if (error) return done(error, "");
+                const char* state = nullptr;
+                if (sd_bus_message_read(message, "s", &state) < 0) {
+                  LinkError malformed{error_names::kUnavailable, "vermiliond sent a malformed unit file state"};
+                  return done(&malformed, "");
+                }
+                done(nullptr, state);
+              });
+}
+
+void Bridge::list_unit_files(bool by_path, FilesDone done) {
+  const HeldCapability* list = link_->manager_capability(rights::list);
+  if (!list) throw errors::access_denied("vermilion-bridge holds no capability to list unit files");
+  link_->call(*list, kManagerCapabilityInterface, by_path ? "ListUnitFilePaths" : "ListUnitFiles", nullptr,
+              [done = std::move(done)](sd_bus_message* message, const LinkError* error) {
+                std::vector<std::pair<std::string, std::string>> rows;
+                if (error) return done(error, rows);
+                int r = sd_bus_message_enter_container(message, 'a', "(ss)");
+                const char *first = nullptr, *state = nullptr;
+                while (r >= 0 && (r = sd_bus_message_read(message, "(ss)", &first, &state)) > 0)
+                  rows.emplace_back(first, state);
+                if (r < 0) {
+                  LinkError malformed{error_names::kUnavailable, "vermiliond sent a malformed unit file list"};
+                  return done(&malformed, {});
+                }
+                done(nullptr, rows);
+              });
+}
+
+void Bridge::reset_failed(const std::string& sender, const std::string& service,
+                          std::function<void(const LinkError* error)> done) {
+  const HeldCapability& capability = authorize_service_of(sender, service, rights::start, "reset the failed state of");
+  link_->call(capability, kServiceCapabilityInterface, "ResetFailed", with_name(service),
+              [done = std::move(done)](sd_bus_message*, const LinkError* error) { done(error); });
+}
+
+void Bridge::change_unit_files(
+    const sdbus::Message* call, const char* member, const std::vector<std::string>& names,
+    sdbus::Result<std::vector<sdbus::Struct<std::string, std::string, std::string>>>&& result) {
+  if (!call) throw errors::access_denied("no caller");
+  if (names.empty()) throw errors::invalid_args("no unit files named");
+  for (const auto& n : names)
+    if (!is_valid_unit_name(n)) throw errors::invalid_args("'" + errors::printable(n) + "' is not a valid unit name");
+  auto reply = share(std::move(result));
+  change_unit_files(call->getSender(), member, names,
+                    [reply](const LinkError* error, const std::vector<UnitFileChange>& changes) {
+                      if (error) return reply->returnError(sdbus::Error(error->name, error->message));
+                      std::vector<sdbus::Struct<std::string, std::string, std::string>> rows;
+                      for (const auto& c : changes) rows.emplace_back(c.type, c.path, c.target);
+                      reply->returnResults(rows);
+                    });
+}
+
+void Bridge::unit_file_state(const sdbus::Message*, std::string_view name, sdbus::Result<std::string>&& result) {
+  if (!is_valid_unit_name(name)) throw errors::invalid_args("'" + errors::printable(name) + "' is not a valid unit name");
+  auto reply = share(std::move(result));
+  unit_file_state(std::string(name), [reply](const LinkError* error, const std::string& state) {
+    if (error) return reply->returnError(sdbus::Error(error->name, error->message));
+    reply->returnResults(state);
+  });
+}
+
+void Bridge::list_unit_files(const sdbus::Message*,
+                             sdbus::Result<std::vector<sdbus::Struct<std::string, std::string>>>&& result) {
+  auto reply = share(std::move(result));
+  list_unit_files(false, [reply](const LinkError* error, const std::vector<std::pair<std::string, std::string>>& rows) {
+    if (error) return reply->returnError(sdbus::Error(error->name, error->message));
+    std::vector<sdbus::Struct<std::string, std::string>> out;
+    for (const auto& [name, state] : rows) out.emplace_back(name, state);
+    reply->returnResults(out);
+  });
+}
+
+void Bridge::reset_failed(const sdbus::Message* call, std::string_view name, sdbus::Result<>&& result) {
+  if (!call) throw errors::access_denied("no caller");
+  std::string service = resolve(name);
+  auto reply = share(std::move(result));
+  reset_failed(call->getSender(), service, [reply, service](const LinkError* error) {
+    if (!error) return reply->returnResults();
+    reply->returnError(errors::from_link(*error, service, nullptr, ""));
+  });
+}
+
 void Bridge::apply(const ServiceMirror::Delta& delta) {
   for (const auto& name : delta.removed) {
     auto it = services_.find(name);
@@ -280,7 +464,13 @@ void Bridge::apply(const ServiceMirror::Delta& delta) {
   }
   for (const auto& changed : delta.changed) {
     auto it = services_.find(changed.name);
-    if (it != services_.end()) it->second->emitPropertiesChangedSignal(kServiceInterface, changed.properties);
+    if (it == services_.end()) continue;
+    // The link's dict has more than org.vermilion1.Service (what only the
+    // systemd1 face serves); sdbus-c++ refuses names the interface lacks.
+    std::vector<std::string> ours;
+    for (const auto& name : changed.properties)
+      if (is_vermilion_service_property(name)) ours.push_back(name);
+    if (!ours.empty()) it->second->emitPropertiesChangedSignal(kServiceInterface, ours);
   }
   if (observer_) observer_->on_mirror_changed(delta);
 }
@@ -336,10 +526,22 @@ void Bridge::on_service_state(const std::string& name, const std::string& active
   }
 }
 
+void Bridge::on_unit_files_changed() noexcept {
+  try {
+    refresh_unit_files([this] {
+      if (serving_) manager_->emitUnitFilesChanged();
+      if (observer_) observer_->on_unit_files_changed();
+    });
+  } catch (const std::exception& error) {
+    log_line(std::string("cannot follow a change of unit files: ") + error.what());
+  }
+}
+
 void Bridge::on_reloaded() noexcept {
   try {
     refresh_table();
     refresh_rules();
+    refresh_unit_files(nullptr);
   } catch (const std::exception& error) {
     log_line(std::string("cannot follow a reload: ") + error.what());
   }

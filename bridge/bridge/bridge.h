@@ -14,6 +14,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -41,6 +42,23 @@ class MirrorObserver {
   // vermiliond reloaded units and policies, and the mirror holds the new
   // table (its delta came just before).
   virtual void on_reloaded() noexcept = 0;
+  // Enablement changed unit files, and Bridge::unit_files() holds the new
+  // table.
+  virtual void on_unit_files_changed() noexcept {}
+};
+
+// One unit file as vermiliond's enablement sees it.
+struct UnitFile {
+  std::string path;   // where the search path holds it: "/etc/vermilion/units/web.service"
+  std::string state;  // systemd's words: enabled, disabled, static, masked, ...
+};
+
+// One change enablement made, as systemd's a(sss): "symlink" or "unlink",
+// the link, what it points to.
+struct UnitFileChange {
+  std::string type;
+  std::string path;
+  std::string target;
 };
 
 inline constexpr const char* kBusName = "org.vermilion1";
@@ -92,6 +110,54 @@ class Bridge final : private BrokerLinkListener {
           result);
   void reload(const sdbus::Message* call, sdbus::Result<>&& result);
 
+  // ---- enablement, for both faces ----
+  // The unit files vermiliond sees, by unit name, as last read
+  // (ManagerCapability.ListUnitFilePaths): at start-up, after every
+  // Link.UnitFilesChanged and reload, and before an enablement change
+  // through the bridge is answered. Empty without a manager capability
+  // with `list`.
+  [[nodiscard]] const std::map<std::string, UnitFile, std::less<>>& unit_files() const { return unit_files_; }
+  // vermiliond's own timestamps, by systemd's Manager property names
+  // (UserspaceTimestamp, UserspaceTimestampMonotonic), read at start-up
+  // (ManagerCapability.GetManagerProperties); empty if it could not be.
+  [[nodiscard]] const std::map<std::string, std::uint64_t, std::less<>>& manager_timestamps() const {
+    return manager_timestamps_;
+  }
+  // Enablement (systemctl enable/disable/reenable/mask/unmask) for the caller
+  // `sender`: `member` is the link's EnableUnitFiles, DisableUnitFiles,
+  // ReenableUnitFiles, MaskUnitFiles or UnmaskUnitFiles. Throws
+  // AccessDenied unless the caller's [Bus] ManagerRights give `enable` and
+  // the bridge holds a manager capability with it; otherwise `done` gets
+  // the changes or the link's error (org.vermilion1.Error.NoSuchUnitFile,
+  // .UnitMasked, org.freedesktop.DBus.Error.FileExists, .InvalidArgs,
+  // ...), once unit_files() has been read again.
+  using ChangesDone = std::function<void(const LinkError* error, const std::vector<UnitFileChange>& changes)>;
+  void change_unit_files(const std::string& sender, const char* member, const std::vector<std::string>& names,
+                         ChangesDone done);
+  // Reads, open to every caller as systemd's GetUnitFileState and
+  // ListUnitFiles are ("anyone can call this method"). Each throws
+  // AccessDenied when the bridge holds no manager capability with `list`.
+  // state: systemd's word; error NoSuchUnitFile when there is no such file.
+  using StateDone = std::function<void(const LinkError* error, const std::string& state)>;
+  void unit_file_state(const std::string& name, StateDone done);
+  // rows: (name, state) with `by_path` false, (path, state) with it true.
+  using FilesDone =
+      std::function<void(const LinkError* error, const std::vector<std::pair<std::string, std::string>>& rows)>;
+  void list_unit_files(bool by_path, FilesDone done);
+  // systemctl reset-failed of one loaded service for `sender`: [Bus] right
+  // `start` (throws AccessDenied, as authorize_service_of); `done` gets the
+  // link's error or nullptr.
+  void reset_failed(const std::string& sender, const std::string& service,
+                    std::function<void(const LinkError* error)> done);
+
+  // org.vermilion1.Manager's enablement methods (interfaces/org.vermilion1.xml).
+  void change_unit_files(const sdbus::Message* call, const char* member, const std::vector<std::string>& names,
+                         sdbus::Result<std::vector<sdbus::Struct<std::string, std::string, std::string>>>&& result);
+  void unit_file_state(const sdbus::Message* call, std::string_view name, sdbus::Result<std::string>&& result);
+  void list_unit_files(const sdbus::Message* call,
+                       sdbus::Result<std::vector<sdbus::Struct<std::string, std::string>>>&& result);
+  void reset_failed(const sdbus::Message* call, std::string_view name, sdbus::Result<>&& result);
+
  private:
   Bridge(sdbus::IConnection& bus, std::string version);
   [[nodiscard]] int load_initial_state();
@@ -108,6 +174,9 @@ class Bridge final : private BrokerLinkListener {
   void apply(const ServiceMirror::Delta& delta);
   void refresh_table();
   void refresh_rules();
+  // Reads unit_files() again; `then` runs after, whether or not it could.
+  void refresh_unit_files(std::function<void()> then);
+  void load_unit_files(sd_bus_message* reply);
   void load_rules(sd_bus_message* reply);
   void deny_every_caller(const std::string& why);
 
@@ -116,6 +185,7 @@ class Bridge final : private BrokerLinkListener {
   void on_service_state(const std::string& name, const std::string& active_state,
                         const std::string& sub_state) noexcept override;
   void on_reloaded() noexcept override;
+  void on_unit_files_changed() noexcept override;
 
   sdbus::IConnection& bus_;
   std::string version_;
@@ -127,6 +197,8 @@ class Bridge final : private BrokerLinkListener {
   std::map<std::string, std::unique_ptr<ServiceObject>, std::less<>> services_;
   bool serving_ = false;  // objects are public: changes are signalled
   MirrorObserver* observer_ = nullptr;
+  std::map<std::string, UnitFile, std::less<>> unit_files_;
+  std::map<std::string, std::uint64_t, std::less<>> manager_timestamps_;
 };
 
 }  // namespace vermilion::bridge

@@ -41,6 +41,32 @@ void ManagerObject::GetCapabilities(sdbus::Result<std::vector<CapabilityRow>>&& 
 void ManagerObject::Reload(sdbus::Result<>&& result) {
   bridge_.reload(getObject().getCurrentlyProcessedMessage(), std::move(result));
 }
+void ManagerObject::ResetFailedService(sdbus::Result<>&& result, std::string name) {
+  bridge_.reset_failed(getObject().getCurrentlyProcessedMessage(), name, std::move(result));
+}
+void ManagerObject::EnableUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result, std::vector<std::string> names) {
+  bridge_.change_unit_files(getObject().getCurrentlyProcessedMessage(), "EnableUnitFiles", names, std::move(result));
+}
+void ManagerObject::DisableUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result, std::vector<std::string> names) {
+  bridge_.change_unit_files(getObject().getCurrentlyProcessedMessage(), "DisableUnitFiles", names, std::move(result));
+}
+void ManagerObject::ReenableUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result,
+                                      std::vector<std::string> names) {
+  bridge_.change_unit_files(getObject().getCurrentlyProcessedMessage(), "ReenableUnitFiles", names,
+                            std::move(result));
+}
+void ManagerObject::MaskUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result, std::vector<std::string> names) {
+  bridge_.change_unit_files(getObject().getCurrentlyProcessedMessage(), "MaskUnitFiles", names, std::move(result));
+}
+void ManagerObject::UnmaskUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result, std::vector<std::string> names) {
+  bridge_.change_unit_files(getObject().getCurrentlyProcessedMessage(), "UnmaskUnitFiles", names, std::move(result));
+}
+void ManagerObject::GetUnitFileState(sdbus::Result<std::string>&& result, std::string name) {
+  bridge_.unit_file_state(getObject().getCurrentlyProcessedMessage(), name, std::move(result));
+}
+void ManagerObject::ListUnitFiles(sdbus::Result<std::vector<FileRow>>&& result) {
+  bridge_.list_unit_files(getObject().getCurrentlyProcessedMessage(), std::move(result));
+}
 std::string ManagerObject::Version() { return bridge_.version(); }
 
 }  // namespace vermilion::bridge

@@ -22,11 +22,14 @@ class ManagerObject final
   ManagerObject& operator=(const ManagerObject&) = delete;
 
   using Manager_adaptor::emitServiceStateChanged;
+  using Manager_adaptor::emitUnitFilesChanged;
 
  private:
   using ServiceRow = sdbus::Struct<std::string, std::string, std::string, std::string, sdbus::ObjectPath>;
   using LogEntry = sdbus::Struct<uint64_t, std::string>;
   using CapabilityRow = sdbus::Struct<uint32_t, std::string, std::string, std::string, uint64_t>;
+  using ChangeRow = sdbus::Struct<std::string, std::string, std::string>;
+  using FileRow = sdbus::Struct<std::string, std::string>;
 
   std::vector<ServiceRow> ListServices() override;
   sdbus::ObjectPath GetService(const std::string& name) override;
@@ -38,6 +41,14 @@ class ManagerObject final
   void GetLogs(sdbus::Result<std::vector<LogEntry>>&& result, std::string name, uint32_t lines) override;
   void GetCapabilities(sdbus::Result<std::vector<CapabilityRow>>&& result, std::string name) override;
   void Reload(sdbus::Result<>&& result) override;
+  void ResetFailedService(sdbus::Result<>&& result, std::string name) override;
+  void EnableUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result, std::vector<std::string> names) override;
+  void DisableUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result, std::vector<std::string> names) override;
+  void ReenableUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result, std::vector<std::string> names) override;
+  void MaskUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result, std::vector<std::string> names) override;
+  void UnmaskUnitFiles(sdbus::Result<std::vector<ChangeRow>>&& result, std::vector<std::string> names) override;
+  void GetUnitFileState(sdbus::Result<std::string>&& result, std::string name) override;
+  void ListUnitFiles(sdbus::Result<std::vector<FileRow>>&& result) override;
   std::string Version() override;
 
   Bridge& bridge_;

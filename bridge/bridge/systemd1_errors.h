@@ -18,6 +18,11 @@ inline constexpr const char* kJobTypeNotApplicable = "org.freedesktop.systemd1.J
 inline constexpr const char* kAlreadySubscribed = "org.freedesktop.systemd1.AlreadySubscribed";
 inline constexpr const char* kNotSubscribed = "org.freedesktop.systemd1.NotSubscribed";
 inline constexpr const char* kNoSuchUnitFile = "org.freedesktop.systemd1.NoSuchUnitFile";
+// install_error() in src/core/dbus-manager.c: a file or link in the way.
+inline constexpr const char* kUnitExists = "org.freedesktop.systemd1.UnitExists";
+// What sd_bus_error_set_errno(-ENOENT) names: GetUnitFileState of a unit
+// without a file ("No such file or directory", as systemctl is-enabled prints).
+inline constexpr const char* kFileNotFound = "org.freedesktop.DBus.Error.FileNotFound";
 inline constexpr const char* kAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
 inline constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
 inline constexpr const char* kNotSupported = "org.freedesktop.DBus.Error.NotSupported";

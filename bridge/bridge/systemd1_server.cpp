@@ -10,6 +10,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -57,6 +59,15 @@ int read_strv(sd_bus_message* m, std::vector<std::string>& out) {
   }
   free(raw);
   return 0;
+}
+
+int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
+  int r = sd_bus_message_open_container(m, 'a', "s");
+  for (const auto& one : strings) {
+    if (r < 0) break;
+    r = sd_bus_message_append_basic(m, 's', one.c_str());
+  }
+  return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
 bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
@@ -110,6 +121,36 @@ std::string architecture() {
   if (machine == "aarch64") return "arm64";
   return machine;
 }
+
+using MessagePtr = std::shared_ptr<sd_bus_message>;
+
+// Keeps a call for a reply that comes later (the link's).
+MessagePtr keep(sd_bus_message* m) { return MessagePtr(sd_bus_message_ref(m), &sd_bus_message_unref); }
+
+void reply_error(const MessagePtr& call, const char* name, const std::string& message) {
+  sd_bus_error e = SD_BUS_ERROR_NULL;
+  sd_bus_error_set(&e, name, message.c_str());
+  (void)sd_bus_reply_method_error(call.get(), &e);
+  sd_bus_error_free(&e);
+}
+
+// An enablement error of vermiliond's link in systemd's words
+// (install_error() in src/core/dbus-manager.c); the message is already
+// systemctl's ("Unit file web.service does not exist.").
+const char* install_error_name(const LinkError& error) {
+  namespace ve = vermilion::error_names;
+  if (error.name == ve::kNoSuchUnitFile) return en::kNoSuchUnit;
+  if (error.name == ve::kUnitMasked) return en::kUnitMasked;
+  if (error.name == ve::kFileExists) return en::kUnitExists;
+  if (error.name == ve::kInvalidArgs) return en::kInvalidArgs;
+  if (error.name == ve::kAccessDenied) return en::kAccessDenied;
+  return en::kFailed;
+}
+
+// systemd 252's UnitFileFlags (src/shared/install.h) a client may send.
+constexpr std::uint64_t kUnitFileRuntime = 1u << 0;
+constexpr std::uint64_t kUnitFileForce = 1u << 1;
+constexpr std::uint64_t kUnitFilePortable = 1u << 2;
 
 template <typename Body>
 int guarded(const char* where, sd_bus_error* error, Body&& body) noexcept {
@@ -320,6 +361,18 @@ int Systemd1Server::method(sd_bus_message* m, sd_bus_error* error) {
       {"GetJob", &Systemd1Server::get_job},
       {"CancelJob", &Systemd1Server::cancel_job},
       {"KillUnit", &Systemd1Server::kill_unit},
+      {"ListUnitFiles", &Systemd1Server::list_unit_files},
+      {"ListUnitFilesByPatterns", &Systemd1Server::list_unit_files_by_patterns},
+      {"GetUnitFileState", &Systemd1Server::get_unit_file_state},
+      {"EnableUnitFiles", &Systemd1Server::change_unit_files},
+      {"EnableUnitFilesWithFlags", &Systemd1Server::change_unit_files},
+      {"DisableUnitFiles", &Systemd1Server::change_unit_files},
+      {"DisableUnitFilesWithFlags", &Systemd1Server::change_unit_files},
+      {"ReenableUnitFiles", &Systemd1Server::change_unit_files},
+      {"MaskUnitFiles", &Systemd1Server::change_unit_files},
+      {"UnmaskUnitFiles", &Systemd1Server::change_unit_files},
+      {"ResetFailed", &Systemd1Server::reset_failed},
+      {"ResetFailedUnit", &Systemd1Server::reset_failed_unit},
   };
   static const std::unordered_map<std::string_view, std::string_view> kManagerJobs = {
       {"StartUnit", "start"},
@@ -348,6 +401,7 @@ int Systemd1Server::method(sd_bus_message* m, sd_bus_error* error) {
     } else if (interface == kUnitInterface) {
       if (auto it = kUnitJobs.find(member); it != kUnitJobs.end()) return unit_job(m, it->second, error);
       if (member == "Kill") return unit_kill(m, error);
+      if (member == "ResetFailed") return unit_reset_failed(m, error);
     } else if (interface == kJobInterface) {
       if (member == "Cancel") return job_cancel(m, error);
       if (member == "GetAfter" || member == "GetBefore") {
@@ -546,6 +600,204 @@ int Systemd1Server::job_cancel(sd_bus_message* m, sd_bus_error* error) {
                        ": a job runs until it ends; stop the unit instead");
 }
 
+// ---- unit files ----------------------------------------------------------------
+
+int Systemd1Server::list_unit_files(sd_bus_message* m, sd_bus_error* error) {
+  return list_unit_files_by_patterns(m, error);
+}
+
+int Systemd1Server::list_unit_files_by_patterns(sd_bus_message* m, sd_bus_error*) {
+  std::vector<std::string> states, patterns;
+  if (std::string_view(sd_bus_message_get_member(m)) == "ListUnitFilesByPatterns") {
+    if (int r = read_strv(m, states); r < 0) return r;
+    if (int r = read_strv(m, patterns); r < 0) return r;
+  }
+  MessagePtr call = keep(m);
+  bridge_.list_unit_files(true, [call, states, patterns](const LinkError* failure,
+                                                         const std::vector<std::pair<std::string, std::string>>& rows) {
+    if (failure) return reply_error(call, en::kFailed, "vermiliond: " + failure->message);
+    sd_bus_message* raw = nullptr;
+    if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
+    std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+    int r = sd_bus_message_open_container(raw, 'a', "(ss)");
+    for (const auto& [path, state] : rows) {
+      if (r < 0) break;
+      // unit_file_get_list(): states match exactly, patterns the file name.
+      if (!states.empty() && std::find(states.begin(), states.end(), state) == states.end()) continue;
+      std::string name = path.substr(path.rfind('/') + 1);
+      if (!matches_any(name, patterns)) continue;
+      r = sd_bus_message_append(raw, "(ss)", path.c_str(), state.c_str());
+    }
+    if (r >= 0) r = sd_bus_message_close_container(raw);
+    if (r >= 0) (void)sd_bus_send(nullptr, raw, nullptr);
+  });
+  return 1;
+}
+
+int Systemd1Server::get_unit_file_state(sd_bus_message* m, sd_bus_error* error) {
+  const char* name = nullptr;
+  if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+  // unit_file_get_state(): -EINVAL for a name that is not a unit's.
+  if (!is_valid_unit_name(name)) return set_error(error, en::kInvalidArgs, "Invalid argument");
+  MessagePtr call = keep(m);
+  bridge_.unit_file_state(name, [call](const LinkError* failure, const std::string& state) {
+    if (!failure) {
+      (void)sd_bus_reply_method_return(call.get(), "s", state.c_str());
+      return;
+    }
+    if (failure->name == vermilion::error_names::kNoSuchUnitFile)
+      return reply_error(call, en::kFileNotFound, "No such file or directory");
+    reply_error(call, en::kFailed, "vermiliond: " + failure->message);
+  });
+  return 1;
+}
+
+int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
+  std::string_view member = sd_bus_message_get_member(m);
+  std::vector<std::string> names;
+  if (int r = read_strv(m, names); r < 0) return r;
+  // The trailing arguments of each signature (systemd 252's
+  // method_enable_unit_files_generic() and method_disable_unit_files_generic()).
+  std::uint64_t flags = 0;
+  int runtime = 0, force = 0;
+  if (member.ends_with("WithFlags")) {
+    if (int r = sd_bus_message_read(m, "t", &flags); r < 0) return r;
+    if ((flags & ~(kUnitFileRuntime | kUnitFileForce | kUnitFilePortable)) != 0)
+      return set_error(error, en::kInvalidArgs, "Invalid argument");
+    if (member.starts_with("Disable") && (flags & kUnitFileForce))
+      return set_error(error, en::kInvalidArgs, "Invalid argument");
+  } else if (member == "DisableUnitFiles" || member == "UnmaskUnitFiles") {
+    if (int r = sd_bus_message_read(m, "b", &runtime); r < 0) return r;
+  } else {
+    if (int r = sd_bus_message_read(m, "bb", &runtime, &force); r < 0) return r;
+  }
+  if (runtime || (flags & kUnitFileRuntime))
+    return set_error(error, en::kNotSupported,
+                     "Vermilion enables units in its first unit directory only; --runtime is not supported");
+  if (force || (flags & kUnitFileForce))
+    return set_error(error, en::kNotSupported, "Vermilion never replaces what is in the way; --force is not supported");
+  if (flags & kUnitFilePortable)
+    return set_error(error, en::kNotSupported, "Vermilion has no portable services");
+
+  const char* link_member = member.starts_with("EnableUnitFiles")    ? "EnableUnitFiles"
+                            : member.starts_with("DisableUnitFiles") ? "DisableUnitFiles"
+                            : member == "ReenableUnitFiles"          ? "ReenableUnitFiles"
+                            : member == "MaskUnitFiles"              ? "MaskUnitFiles"
+                                                                     : "UnmaskUnitFiles";
+  // EnableUnitFiles and ReenableUnitFiles say whether the units carry
+  // [Install] (systemctl's notice about static units reads it).
+  const bool carries = member.starts_with("EnableUnitFiles") || member == "ReenableUnitFiles";
+  MessagePtr call = keep(m);
+  auto answer = [this, call, carries, names](const std::vector<UnitFileChange>& changes) {
+    sd_bus_message* raw = nullptr;
+    if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
+    std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+    int r = 0;
+    if (carries) {
+      // What unit_file_enable() returns: whether any unit has install
+      // information, which a static unit lacks.
+      int any = 0;
+      for (const auto& n : names) {
+        auto it = bridge_.unit_files().find(n);
+        if (it == bridge_.unit_files().end() || it->second.state != "static") any = 1;
+      }
+      r = sd_bus_message_append(raw, "b", any);
+    }
+    if (r >= 0) r = sd_bus_message_open_container(raw, 'a', "(sss)");
+    for (const auto& c : changes) {
+      if (r < 0) break;
+      r = sd_bus_message_append(raw, "(sss)", c.type.c_str(), c.path.c_str(), c.target.c_str());
+    }
+    if (r >= 0) r = sd_bus_message_close_container(raw);
+    if (r >= 0) (void)sd_bus_send(nullptr, raw, nullptr);
+  };
+  for (const auto& name : names)
+    if (!is_valid_unit_name(name))
+      return set_error(error, en::kInvalidArgs, "Unit name " + shown(name) + " is not valid.");
+  // systemd answers an empty list with no change and asks nobody.
+  if (names.empty()) {
+    answer({});
+    return 1;
+  }
+  const char* sender = sd_bus_message_get_sender(m);
+  bridge_.change_unit_files(sender ? sender : "", link_member, names,
+                            [call, answer](const LinkError* failure, const std::vector<UnitFileChange>& changes) {
+                              if (failure)
+                                return reply_error(call, install_error_name(*failure), shown(failure->message));
+                              answer(changes);
+                            });
+  return 1;
+}
+
+void Systemd1Server::on_unit_files_changed() noexcept {
+  // As systemd's send_unit_files_changed(): to everyone, subscribed or not.
+  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "UnitFilesChanged", "");
+}
+
+std::string Systemd1Server::unit_file_state_of(const UnitView& unit) const {
+  const auto& files = bridge_.unit_files();
+  auto it = files.find(unit.name);
+  if (it == files.end()) {
+    if (auto template_name = template_of(unit.name)) it = files.find(*template_name);
+  }
+  if (it == files.end()) return "";
+  return it->second.state;
+}
+
+// ---- reset-failed --------------------------------------------------------------
+
+int Systemd1Server::reset_failed_unit(sd_bus_message* m, sd_bus_error* error) {
+  const char* name = nullptr;
+  if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+  return reset_failed_of(m, name, error);
+}
+
+int Systemd1Server::unit_reset_failed(sd_bus_message* m, sd_bus_error* error) {
+  auto name = unit_name_of_path(sd_bus_message_get_path(m));
+  if (!name) return set_error(error, en::kNoSuchUnit, "No such unit.");
+  return reset_failed_of(m, *name, error);
+}
+
+int Systemd1Server::reset_failed_of(sd_bus_message* m, const std::string& unit, sd_bus_error* error) {
+  // bus_get_unit_by_name(): only a loaded unit can be reset.
+  if (!bridge_.mirror().find(unit)) return set_error(error, en::kNoSuchUnit, "Unit " + shown(unit) + " not loaded.");
+  const char* sender = sd_bus_message_get_sender(m);
+  MessagePtr call = keep(m);
+  bridge_.reset_failed(sender ? sender : "", unit, [call, unit](const LinkError* failure) {
+    if (!failure) {
+      (void)sd_bus_reply_method_return(call.get(), nullptr);
+      return;
+    }
+    sdbus::Error e = errors::from_link(*failure, unit, nullptr, "");
+    reply_error(call, e.getName().c_str(), e.getMessage());
+  });
+  return 1;
+}
+
+int Systemd1Server::reset_failed(sd_bus_message* m, sd_bus_error*) {
+  // manager_reset_failed(): every unit. Each needs the caller's right, and
+  // all are checked before any is reset, so a refusal changes nothing.
+  const char* sender = sd_bus_message_get_sender(m);
+  std::vector<std::string> units;
+  for (const auto& [name, status] : bridge_.mirror().services())
+    if (status.active_state == "failed" || status.result != "success" || status.n_restarts != 0) units.push_back(name);
+  for (const auto& unit : units)
+    (void)bridge_.authorize_service_of(sender ? sender : "", unit, rights::start, "reset the failed state of");
+  if (units.empty()) return sd_bus_reply_method_return(m, nullptr);
+  MessagePtr call = keep(m);
+  auto left = std::make_shared<std::size_t>(units.size());
+  auto first_error = std::make_shared<std::optional<LinkError>>();
+  for (const auto& unit : units) {
+    bridge_.reset_failed(sender ? sender : "", unit, [call, left, first_error](const LinkError* failure) {
+      if (failure && !*first_error) *first_error = *failure;
+      if (--*left > 0) return;
+      if (*first_error) return reply_error(call, en::kFailed, "vermiliond: " + (*first_error)->message);
+      (void)sd_bus_reply_method_return(call.get(), nullptr);
+    });
+  }
+  return 1;
+}
+
 int Systemd1Server::manager_job(sd_bus_message* m, std::string_view verb, sd_bus_error* error) {
   const char* name = nullptr;
   const char* mode = nullptr;
@@ -587,17 +839,17 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
     return set_error(error, en::kLoadFailed,
                      "Unit " + unit + " failed to load properly, please adjust/correct and reload service manager.");
 
-  // The job type after systemd's job_type_collapse(). Vermilion does not
-  // tell the bridge whether a unit has ExecReload=, so reload-or-* reload
-  // an active unit, and vermiliond's answer ("invalid") says if it cannot.
+  // The job type as systemd 252's bus_unit_queue_job() makes it: the
+  // reload-or-* verbs reload only a unit that can (CanReload, it has
+  // ExecReload=) and restart the others; then job_type_collapse().
   std::string type;
   if (verb == "start" || verb == "stop" || verb == "restart" || verb == "reload") {
     type = verb;
-  } else if (verb == "try-restart") {
+  } else if (verb == "try-restart" || (verb == "reload-or-try-restart" && !status->can_reload)) {
     type = is_active_or_activating(status) ? "restart" : "nop";
   } else if (verb == "reload-or-restart") {
-    type = is_active_or_reloading(status) ? "reload" : "start";
-  } else {  // reload-or-try-restart
+    type = !status->can_reload ? "restart" : is_active_or_reloading(status) ? "reload" : "start";
+  } else {  // reload-or-try-restart of a unit that can reload
     type = is_active_or_reloading(status) ? "reload" : "nop";
   }
 
@@ -614,6 +866,10 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
     (void)bridge_.authorize_service_of(sender ? sender : "", unit, verb == "try-restart" ? rights::restart : rights::reload,
                                        std::string(verb).c_str());
   }
+  // unit_job_is_applicable(), after the caller's rights as in systemd: a
+  // reload needs ExecReload=.
+  if (type == "reload" && !status->can_reload)
+    return set_error(error, en::kJobTypeNotApplicable, "Job type reload is not applicable for unit " + unit + ".");
 
   std::uint32_t id = ++last_job_id_;
   if (id == 0) id = ++last_job_id_;  // wrapped: 0 means "no job"
@@ -754,6 +1010,9 @@ int Systemd1Server::manager_property(std::string_view p, sd_bus_message* reply) 
   if (p == "Progress") return sd_bus_message_append(reply, "d", 1.0);
   if (p == "DefaultStandardOutput") return sd_bus_message_append(reply, "s", "journal");
   if (p == "DefaultStandardError") return sd_bus_message_append(reply, "s", "inherit");
+  // UserspaceTimestamp (systemctl status's "Since:") and its monotonic twin.
+  if (auto it = bridge_.manager_timestamps().find(p); it != bridge_.manager_timestamps().end())
+    return sd_bus_message_append(reply, "t", it->second);
   return -ENOENT;
 }
 
@@ -772,8 +1031,24 @@ int Systemd1Server::unit_property(const UnitView& unit, std::string_view interfa
     if (p == "FreezerState") return sd_bus_message_append(reply, "s", "running");
     if (p == "ActiveEnterTimestamp") return sd_bus_message_append(reply, "t", s ? s->active_enter_timestamp : 0);
     if (p == "InactiveEnterTimestamp") return sd_bus_message_append(reply, "t", s ? s->inactive_enter_timestamp : 0);
+    if (p == "ActiveExitTimestamp") return sd_bus_message_append(reply, "t", s ? s->active_exit_timestamp : 0);
+    if (p == "InactiveExitTimestamp") return sd_bus_message_append(reply, "t", s ? s->inactive_exit_timestamp : 0);
     if (p == "CanStart" || p == "CanStop" || p == "CanRestart") return sd_bus_message_append(reply, "b", loaded);
-    if (p == "CanReload") return sd_bus_message_append(reply, "b", loaded);
+    if (p == "CanReload") return sd_bus_message_append(reply, "b", loaded && s->can_reload);
+    if (p == "FragmentPath") return sd_bus_message_append(reply, "s", s ? s->fragment_path.c_str() : "");
+    if (p == "DropInPaths") return append_strings(reply, s ? s->drop_in_paths : std::vector<std::string>{});
+    if (p == "UnitFileState") return sd_bus_message_append(reply, "s", unit_file_state_of(unit).c_str());
+    // Vermilion reads no preset files: "" is what systemd answers when it
+    // cannot tell, and systemctl status then shows no "preset:".
+    if (p == "UnitFilePreset") return sd_bus_message_append(reply, "s", "");
+    if (s) {
+      const std::pair<const char*, const std::vector<std::string>*> dependencies[] = {
+          {"Requires", &s->requires_},   {"Wants", &s->wants}, {"BindsTo", &s->binds_to},
+          {"Requisite", &s->requisite}, {"Conflicts", &s->conflicts}, {"Before", &s->before},
+          {"After", &s->after}};
+      for (const auto& [name, list] : dependencies)
+        if (p == name) return append_strings(reply, *list);
+    }
     if (p == "CanClean") return sd_bus_message_append(reply, "as", 0);
     if (p == "Job") {
       if (!unit.job) return sd_bus_message_append(reply, "(uo)", 0, "/");
@@ -801,13 +1076,17 @@ int Systemd1Server::unit_property(const UnitView& unit, std::string_view interfa
     return -ENOENT;
   }
   // org.freedesktop.systemd1.Service
-  if (p == "MainPID" || p == "ExecMainPID") return sd_bus_message_append(reply, "u", s ? s->main_pid : 0);
+  if (p == "MainPID") return sd_bus_message_append(reply, "u", s ? s->main_pid : 0);
+  if (p == "ExecMainPID") return sd_bus_message_append(reply, "u", s ? s->exec_main_pid : 0);
   if (p == "ExecMainStatus") return sd_bus_message_append(reply, "i", s ? s->exec_main_status : 0);
+  if (p == "ExecMainCode") return sd_bus_message_append(reply, "i", s ? s->exec_main_code : 0);
+  if (p == "ExecMainStartTimestamp") return sd_bus_message_append(reply, "t", s ? s->exec_main_start_timestamp : 0);
+  if (p == "ExecMainExitTimestamp") return sd_bus_message_append(reply, "t", s ? s->exec_main_exit_timestamp : 0);
   if (p == "Result") return sd_bus_message_append(reply, "s", s ? s->result.c_str() : "success");
   if (p == "StatusText") return sd_bus_message_append(reply, "s", s ? s->status_text.c_str() : "");
   if (p == "NRestarts") return sd_bus_message_append(reply, "u", s ? s->n_restarts : 0);
-  if (p == "Type") return sd_bus_message_append(reply, "s", "simple");
-  if (p == "Restart") return sd_bus_message_append(reply, "s", "no");
+  if (p == "Type") return sd_bus_message_append(reply, "s", s && !s->type.empty() ? s->type.c_str() : "simple");
+  if (p == "Restart") return sd_bus_message_append(reply, "s", s && !s->restart.empty() ? s->restart.c_str() : "no");
   if (p == "NotifyAccess") return sd_bus_message_append(reply, "s", "none");
   if (p == "KillMode") return sd_bus_message_append(reply, "s", "control-group");
   if (p == "KillSignal") return sd_bus_message_append(reply, "i", SIGTERM);

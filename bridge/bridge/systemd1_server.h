@@ -79,6 +79,9 @@ class Systemd1Server final : private MirrorObserver {
     const Job* job = nullptr;
   };
   [[nodiscard]] UnitView view_of(std::string name) const;
+  // The unit's UnitFileState: its file's, or its template's for an
+  // instance without a file of its own; "" without a file (as systemd).
+  [[nodiscard]] std::string unit_file_state_of(const UnitView& unit) const;
   [[nodiscard]] const Job* job_of_unit(std::string_view unit) const;
 
   // Manager methods (each answers m, or returns an error through `error`).
@@ -96,6 +99,23 @@ class Systemd1Server final : private MirrorObserver {
   int get_job(sd_bus_message* m, sd_bus_error* error);
   int cancel_job(sd_bus_message* m, sd_bus_error* error);
   int kill_unit(sd_bus_message* m, sd_bus_error* error);
+  // Enablement (src/core/dbus-manager.c of systemd 252): ListUnitFiles,
+  // ListUnitFilesByPatterns (as states, as patterns), GetUnitFileState,
+  // Enable/Reenable(asbb)->(ba(sss)), Mask(asbb)->a(sss),
+  // Disable/Unmask(asb)->a(sss), Enable(ast)->(ba(sss)), Disable(ast)->a(sss),
+  // through the bridge's manager capabilities (Bridge::change_unit_files).
+  // runtime, force and their flags answer NotSupported: vermiliond links in
+  // its first unit directory only and never replaces what is in the way.
+  int list_unit_files(sd_bus_message* m, sd_bus_error* error);
+  int list_unit_files_by_patterns(sd_bus_message* m, sd_bus_error* error);
+  int get_unit_file_state(sd_bus_message* m, sd_bus_error* error);
+  int change_unit_files(sd_bus_message* m, sd_bus_error* error);
+  // ResetFailed() (every failed unit the caller may reset) and
+  // ResetFailedUnit(s), Unit.ResetFailed().
+  int reset_failed(sd_bus_message* m, sd_bus_error* error);
+  int reset_failed_unit(sd_bus_message* m, sd_bus_error* error);
+  int unit_reset_failed(sd_bus_message* m, sd_bus_error* error);
+  int reset_failed_of(sd_bus_message* m, const std::string& unit, sd_bus_error* error);
   int manager_job(sd_bus_message* m, std::string_view verb, sd_bus_error* error);
   // Unit methods: the same, the unit from the object's path.
   int unit_job(sd_bus_message* m, std::string_view verb, sd_bus_error* error);
@@ -129,6 +149,7 @@ class Systemd1Server final : private MirrorObserver {
   // MirrorObserver
   void on_mirror_changed(const ServiceMirror::Delta& delta) noexcept override;
   void on_reloaded() noexcept override;
+  void on_unit_files_changed() noexcept override;
 
   static int find_unit(sd_bus*, const char* path, const char* interface, void* self, void** found, sd_bus_error*);
   static int find_service(sd_bus*, const char* path, const char* interface, void* self, void** found,

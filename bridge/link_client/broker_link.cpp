@@ -227,6 +227,8 @@ void BrokerLink::dispatch_signal(sd_bus_message* message) {
       link->listener_.on_service_state(state.name, state.active_state, state.sub_state);
   } else if (member == "Reloaded") {
     link->listener_.on_reloaded();
+  } else if (member == "UnitFilesChanged") {
+    link->listener_.on_unit_files_changed();
   }
 }
 

@@ -61,6 +61,8 @@ class BrokerLinkListener {
   virtual void on_service_state(const std::string& name, const std::string& active_state,
                                 const std::string& sub_state) noexcept = 0;
   virtual void on_reloaded() noexcept = 0;
+  // Link.UnitFilesChanged: enablement changed unit files (any link's).
+  virtual void on_unit_files_changed() noexcept {}
 };
 
 class BrokerLink {

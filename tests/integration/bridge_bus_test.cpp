@@ -27,6 +27,7 @@ class ManagerProxy final : public sdbus::ProxyInterfaces<org::vermilion1::Manage
 
  private:
   void onServiceStateChanged(const std::string&, const std::string&, const std::string&) override {}
+  void onUnitFilesChanged() override {}
 };
 
 class ServiceProxy final : public sdbus::ProxyInterfaces<org::vermilion1::Service_proxy> {

@@ -30,6 +30,13 @@ const std::pair<std::string, std::string> kFailsUnit{
 const std::pair<std::string, std::string> kOneshotUnit{
     "once.service", "[Unit]\nDescription=Runs once\n[Service]\nType=oneshot\nExecStart=/bin/true\n"};
 
+const std::pair<std::string, std::string> kReloadsUnit{
+    "reloads.service",
+    "[Unit]\nDescription=Reloads on request\n[Service]\nExecStart=/bin/sleep infinity\nExecReload=/bin/true\n"
+    "[Install]\nWantedBy=multi-user.target\n"};
+const std::pair<std::string, std::string> kDropInUnit{"reloads.service.d/10-after.conf",
+                                                      "[Unit]\nAfter=sleeper.service\n"};
+
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 class SystemctlSystemTest : public ::testing::Test {
@@ -40,9 +47,11 @@ class SystemctlSystemTest : public ::testing::Test {
     std::string why;
     ASSERT_TRUE(private_run_systemd(why)) << why;
   }
-  void start(const std::vector<std::pair<std::string, std::string>>& units) {
+  // `vendor`: the units go to a second unit directory, so that enablement's
+  // first one holds only its links (a mask needs the name free there).
+  void start(const std::vector<std::pair<std::string, std::string>>& units, bool vendor = false) {
     StackFiles files;
-    files.units = units;
+    (vendor ? files.vendor_units : files.units) = units;
     files.vermiliond_options = {"--systemd-compat"};
     files.also_wait_for = "org.freedesktop.systemd1";
     stack_ = std::make_unique<BridgeStack>(files, BusFlavour::system);
@@ -170,6 +179,144 @@ TEST_F(SystemctlSystemTest, AnUnprivilegedCallerReadsButMayNotAct) {
   EXPECT_TRUE(contains(reload.output, "Reload daemon failed: Access denied")) << reload.output;
 }
 
+// Enablement through org.freedesktop.systemd1: systemctl asks vermiliond
+// (through the bridge's manager capability), then daemon-reloads; states,
+// messages and exit codes are systemctl's against systemd.
+TEST_F(SystemctlSystemTest, EnablementAsSystemctlDoesIt) {
+  start({kSleeperUnit, kFailsUnit, kReloadsUnit}, true);
+  const std::string units = stack_->dir().file("units");
+  const std::string vendor = stack_->dir().file("vendor");
+
+  auto files = as_root({"list-unit-files"});
+  EXPECT_EQ(files.status, 0) << files.output;
+  EXPECT_TRUE(contains(files.output, "sleeper.service")) << files.output;
+  EXPECT_TRUE(contains(files.output, "3 unit files listed.")) << files.output;
+  auto by_state = as_root({"list-unit-files", "--state=static"});
+  EXPECT_TRUE(contains(by_state.output, "fails.service")) << by_state.output;
+  EXPECT_FALSE(contains(by_state.output, "sleeper.service")) << by_state.output;
+  auto by_pattern = as_root({"list-unit-files", "sleep*"});
+  EXPECT_TRUE(contains(by_pattern.output, "1 unit files listed.")) << by_pattern.output;
+
+  auto disabled = as_root({"is-enabled", "sleeper"});
+  EXPECT_EQ(disabled.status, 1) << disabled.output;
+  EXPECT_EQ(disabled.output, "disabled\n");
+  auto is_static = as_root({"is-enabled", "fails"});
+  EXPECT_EQ(is_static.status, 0) << is_static.output;  // static counts as enabled
+  EXPECT_EQ(is_static.output, "static\n");
+  auto nosuch = as_root({"is-enabled", "nosuch"});
+  EXPECT_EQ(nosuch.status, 1) << nosuch.output;
+  EXPECT_TRUE(contains(nosuch.output, "Failed to get unit file state for nosuch.service: No such file or directory"))
+      << nosuch.output;
+
+  auto enable = as_root({"enable", "sleeper"});
+  EXPECT_EQ(enable.status, 0) << enable.output;
+  EXPECT_TRUE(contains(enable.output, "Created symlink " + units + "/multi-user.target.wants/sleeper.service → " +
+                                          vendor + "/sleeper.service."))
+      << enable.output;
+  EXPECT_TRUE(std::filesystem::is_symlink(units + "/multi-user.target.wants/sleeper.service"));
+  EXPECT_EQ(as_root({"is-enabled", "sleeper"}).output, "enabled\n");
+  auto status = as_root({"status", "sleeper"});
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_TRUE(contains(status.output, "Loaded: loaded (" + vendor + "/sleeper.service; enabled")) << status.output;
+  EXPECT_TRUE(contains(status.output, "Active: active (running) since ")) << status.output;
+  EXPECT_TRUE(contains(status.output, " ago")) << status.output;
+  auto static_enable = as_root({"enable", "fails"});
+  EXPECT_EQ(static_enable.status, 0) << static_enable.output;
+  EXPECT_TRUE(contains(static_enable.output, "The unit files have no installation config")) << static_enable.output;
+
+  auto disable = as_root({"disable", "sleeper"});
+  EXPECT_EQ(disable.status, 0) << disable.output;
+  EXPECT_TRUE(contains(disable.output, "Removed")) << disable.output;
+  EXPECT_EQ(as_root({"is-enabled", "sleeper"}).output, "disabled\n");
+  EXPECT_EQ(as_root({"reenable", "sleeper"}).status, 0);
+  EXPECT_EQ(as_root({"is-enabled", "sleeper"}).output, "enabled\n");
+  auto missing = as_root({"enable", "nosuch"});
+  EXPECT_EQ(missing.status, 1) << missing.output;
+  EXPECT_TRUE(contains(missing.output, "Failed to enable unit: Unit file nosuch.service does not exist."))
+      << missing.output;
+
+  // mask --now: the link to /dev/null, then a stop.
+  auto mask = as_root({"mask", "--now", "sleeper"});
+  EXPECT_EQ(mask.status, 0) << mask.output;
+  EXPECT_TRUE(contains(mask.output, "Created symlink " + units + "/sleeper.service → /dev/null")) << mask.output;
+  auto masked = as_root({"is-enabled", "sleeper"});
+  EXPECT_EQ(masked.output, "masked\n");
+  EXPECT_EQ(masked.status, 1);
+  EXPECT_EQ(as_root({"is-active", "sleeper"}).output, "inactive\n");
+  auto enable_masked = as_root({"enable", "sleeper"});
+  EXPECT_EQ(enable_masked.status, 1) << enable_masked.output;
+  EXPECT_TRUE(contains(enable_masked.output, "masked")) << enable_masked.output;
+  EXPECT_EQ(as_root({"unmask", "sleeper"}).status, 0);
+  EXPECT_EQ(as_root({"is-enabled", "sleeper"}).output, "enabled\n");
+  auto disable_now = as_root({"disable", "--now", "reloads"});
+  EXPECT_EQ(disable_now.status, 0) << disable_now.output;
+  EXPECT_EQ(as_root({"is-active", "reloads"}).output, "inactive\n");
+  auto enable_now = as_root({"enable", "--now", "reloads"});
+  EXPECT_EQ(enable_now.status, 0) << enable_now.output;
+  EXPECT_EQ(as_root({"is-active", "reloads"}).output, "active\n");
+  EXPECT_EQ(as_root({"is-enabled", "reloads"}).output, "enabled\n");
+
+  // Nobody may read, not change.
+  auto denied = as_nobody({"disable", "reloads"});
+  EXPECT_EQ(denied.status, 1) << denied.output;
+  EXPECT_TRUE(contains(denied.output, "Access denied")) << denied.output;
+  EXPECT_EQ(as_nobody({"is-enabled", "reloads"}).output, "enabled\n");
+}
+
+TEST_F(SystemctlSystemTest, ResetFailedIsFailedCatAndReloads) {
+  std::pair<std::string, std::string> drop_in{kDropInUnit};
+  start({kSleeperUnit, kFailsUnit, kReloadsUnit, drop_in});
+  const std::string units = stack_->dir().file("units");
+
+  EXPECT_EQ(as_root({"start", "fails"}).status, 1);
+  auto failed = as_root({"is-failed", "fails"});
+  EXPECT_EQ(failed.status, 0) << failed.output;
+  EXPECT_EQ(failed.output, "failed\n");
+  auto list = as_root({"list-units", "--failed"});
+  EXPECT_TRUE(contains(list.output, "fails.service")) << list.output;
+  auto reset = as_root({"reset-failed", "fails"});
+  EXPECT_EQ(reset.status, 0) << reset.output;
+  auto after = as_root({"is-failed", "fails"});
+  EXPECT_EQ(after.status, 1) << after.output;
+  EXPECT_EQ(after.output, "inactive\n");
+  EXPECT_EQ(as_root({"start", "fails"}).status, 1);
+  EXPECT_EQ(as_root({"reset-failed"}).status, 0);  // every unit
+  EXPECT_EQ(as_root({"is-failed", "fails"}).output, "inactive\n");
+  auto unknown = as_root({"reset-failed", "nosuch"});
+  EXPECT_NE(unknown.status, 0) << unknown.output;
+  EXPECT_TRUE(contains(unknown.output, "Unit nosuch.service not loaded.")) << unknown.output;
+  EXPECT_EQ(as_root({"start", "fails"}).status, 1);
+  EXPECT_EQ(as_nobody({"reset-failed", "fails"}).status, 4);
+  EXPECT_EQ(as_root({"is-failed", "fails"}).output, "failed\n");
+
+  // cat reads FragmentPath and DropInPaths itself.
+  auto cat = as_root({"cat", "reloads"});
+  EXPECT_EQ(cat.status, 0) << cat.output;
+  EXPECT_TRUE(contains(cat.output, "# " + units + "/reloads.service\n")) << cat.output;
+  EXPECT_TRUE(contains(cat.output, "ExecReload=/bin/true")) << cat.output;
+  EXPECT_TRUE(contains(cat.output, "# " + units + "/reloads.service.d/10-after.conf\n")) << cat.output;
+  auto status = as_root({"status", "reloads"});
+  EXPECT_TRUE(contains(status.output, "Drop-In: " + units + "/reloads.service.d")) << status.output;
+  auto show = as_root({"show", "-p", "After,CanReload,Type,Restart", "reloads"});
+  EXPECT_EQ(show.output, "Type=simple\nRestart=no\nCanReload=yes\nAfter=sleeper.service\n") << show.output;
+
+  EXPECT_EQ(as_root({"reload", "reloads"}).status, 0);
+  auto not_applicable = as_root({"reload", "sleeper"});
+  EXPECT_EQ(not_applicable.status, 3) << not_applicable.output;  // JobTypeNotApplicable, as systemd
+  EXPECT_TRUE(contains(not_applicable.output, "Job type reload is not applicable for unit sleeper.service."))
+      << not_applicable.output;
+  EXPECT_EQ(as_root({"reload-or-restart", "sleeper"}).status, 0);  // restarts what cannot reload
+  EXPECT_EQ(as_root({"reload-or-restart", "reloads"}).status, 0);
+  EXPECT_EQ(as_root({"try-reload-or-restart", "reloads"}).status, 0);
+  EXPECT_EQ(as_root({"is-active", "sleeper", "reloads"}).output, "active\nactive\n");
+
+  // The manager's own block: "Since:" is when vermiliond began to serve.
+  auto system = as_root({"status"});
+  EXPECT_TRUE(contains(system.output, "State: running")) << system.output;
+  EXPECT_TRUE(contains(system.output, "Since: ")) << system.output;
+  EXPECT_FALSE(contains(system.output, "Since: n/a")) << system.output;
+}
+
 // --user: systemctl tries $XDG_RUNTIME_DIR/systemd/private, then the
 // session bus.
 TEST(SystemctlUserTest, DrivesAUserVermiliond) {
@@ -194,6 +341,13 @@ TEST(SystemctlUserTest, DrivesAUserVermiliond) {
   auto status = sc({"status", "sleeper"});
   EXPECT_EQ(status.status, 0) << status.output;
   EXPECT_TRUE(contains(status.output, "Active: active (running)")) << status.output;
+  EXPECT_EQ(sc({"is-enabled", "sleeper"}).output, "disabled\n");
+  auto enable = sc({"enable", "sleeper"});
+  EXPECT_EQ(enable.status, 0) << enable.output;
+  EXPECT_EQ(sc({"is-enabled", "sleeper"}).output, "enabled\n");
+  auto listed = sc({"list-unit-files"});
+  EXPECT_TRUE(contains(listed.output, "sleeper.service")) << listed.output;
+  EXPECT_TRUE(contains(listed.output, "enabled")) << listed.output;
   unsetenv("XDG_RUNTIME_DIR");
 }
 
