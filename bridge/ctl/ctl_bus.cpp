@@ -25,6 +25,7 @@ class ManagerProxy final : public sdbus::ProxyInterfaces<org::vermilion1::Manage
 
  private:
   void onServiceStateChanged(const std::string&, const std::string&, const std::string&) override {}
+  void onUnitFilesChanged() override {}
 };
 
 // The generated Service_proxy for single properties; the standard Properties
@@ -122,6 +123,39 @@ class BusControl final : public Control {
 
   Outcome reload() override {
     return guarded_void([&] { manager_.Reload(); });
+  }
+
+  Outcome reset_failed_service(const std::string& name) override {
+    return guarded_void([&] { manager_.ResetFailedService(name); });
+  }
+
+  Reply<std::vector<UnitFileChangeEntry>> change_unit_files(UnitFileVerb verb,
+                                                            const std::vector<std::string>& names) override {
+    return guarded<std::vector<UnitFileChangeEntry>>([&] {
+      std::vector<sdbus::Struct<std::string, std::string, std::string>> rows;
+      switch (verb) {
+        case UnitFileVerb::enable: rows = manager_.EnableUnitFiles(names); break;
+        case UnitFileVerb::disable: rows = manager_.DisableUnitFiles(names); break;
+        case UnitFileVerb::reenable: rows = manager_.ReenableUnitFiles(names); break;
+        case UnitFileVerb::mask: rows = manager_.MaskUnitFiles(names); break;
+        case UnitFileVerb::unmask: rows = manager_.UnmaskUnitFiles(names); break;
+      }
+      std::vector<UnitFileChangeEntry> out;
+      for (const auto& r : rows) out.push_back({r.get<0>(), r.get<1>(), r.get<2>()});
+      return out;
+    });
+  }
+
+  Reply<std::string> get_unit_file_state(const std::string& name) override {
+    return guarded<std::string>([&] { return manager_.GetUnitFileState(name); });
+  }
+
+  Reply<std::vector<UnitFileEntry>> list_unit_files() override {
+    return guarded<std::vector<UnitFileEntry>>([&] {
+      std::vector<UnitFileEntry> out;
+      for (const auto& f : manager_.ListUnitFiles()) out.push_back({f.get<0>(), f.get<1>()});
+      return out;
+    });
   }
 
   Reply<ServiceStatus> properties(const std::string& object_path) override {

@@ -170,4 +170,54 @@ int run_reload_config(CommandEnv& env) {
   return fail(env, describe_failure("reload configuration", "", *outcome));
 }
 
+int run_reset_failed(CommandEnv& env, const std::string& unit) {
+  Outcome outcome = env.bus.reset_failed_service(unit);
+  if (!outcome) return kExitSuccess;
+  return fail(env, describe_failure("reset failed state of unit " + unit, unit, *outcome));
+}
+
+int run_unit_files(CommandEnv& env, UnitFileVerb verb, const std::vector<std::string>& names, bool now) {
+  static constexpr const char* kVerbs[] = {"enable", "disable", "reenable", "mask", "unmask"};
+  const char* verb_word = kVerbs[static_cast<int>(verb)];
+  auto changes = env.bus.change_unit_files(verb, names);
+  if (!changes.ok()) {
+    env.err << "Failed to " << verb_word << " unit: " << changes.error->message << "\n";
+    env.err.flush();
+    return kExitFailure;
+  }
+  env.err << format_unit_file_changes(changes.value);
+  env.err.flush();
+  if (!now || verb == UnitFileVerb::reenable || verb == UnitFileVerb::unmask) return kExitSuccess;
+  int code = kExitSuccess;
+  for (const auto& name : names) {
+    int r = run_job(env, verb == UnitFileVerb::enable ? JobVerb::start : JobVerb::stop, name);
+    if (code == kExitSuccess) code = r;
+  }
+  return code;
+}
+
+int run_is_enabled(CommandEnv& env, const std::vector<std::string>& names, bool quiet) {
+  bool enabled = false;
+  for (const auto& name : names) {
+    auto state = env.bus.get_unit_file_state(name);
+    if (!state.ok()) {
+      env.err << "Failed to get unit file state for " << name << ": " << state.error->message << "\n";
+      env.err.flush();
+      return kExitFailure;
+    }
+    if (counts_as_enabled(state.value)) enabled = true;
+    if (!quiet) env.out << state.value << "\n";
+  }
+  env.out.flush();
+  return enabled ? kExitSuccess : kExitFailure;
+}
+
+int run_list_unit_files(CommandEnv& env, bool legend) {
+  auto files = env.bus.list_unit_files();
+  if (!files.ok()) return fail(env, describe_failure("list unit files", "", *files.error));
+  env.out << format_unit_files(std::move(files.value), legend);
+  env.out.flush();
+  return kExitSuccess;
+}
+
 }  // namespace vermilion::ctl

@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "ctl/ctl_control.h"
 
@@ -52,5 +53,23 @@ int run_logs(CommandEnv& env, const std::string& unit, std::uint32_t lines, bool
 int run_caps(CommandEnv& env, const std::string& unit, bool legend);
 // `reload-config`: Manager.Reload (unit files and policies).
 int run_reload_config(CommandEnv& env);
+// `reset-failed NAME`: silent on success (systemctl reset-failed).
+int run_reset_failed(CommandEnv& env, const std::string& unit);
+
+// `enable|disable|reenable|mask|unmask NAME...` (systemctl(1)): each change
+// on stderr as systemctl writes it ("Created symlink A → B.", "Removed
+// "A"."); a failure as "Failed to enable unit: <message>", exit 1. With
+// `now`, enable then starts the units and disable and mask stop them, as
+// systemctl --now (the exit code is the first failed job's). Nothing is
+// reloaded: vermiliond reads links when it reloads (reload-config).
+int run_unit_files(CommandEnv& env, UnitFileVerb verb, const std::vector<std::string>& names, bool now);
+// `is-enabled NAME...`: each unit file's state (unless quiet); exit 0 when
+// one of them is enabled, enabled-runtime, static, alias, indirect or
+// generated, as systemctl's unit_is_enabled(), else 1; "Failed to get unit
+// file state for NAME: <message>", exit 1, for a unit without a file.
+int run_is_enabled(CommandEnv& env, const std::vector<std::string>& names, bool quiet);
+// `list-unit-files`: UNIT FILE and STATE by name, then (with `legend`) "N
+// unit files listed.". No PRESET column: Vermilion reads no presets.
+int run_list_unit_files(CommandEnv& env, bool legend);
 
 }  // namespace vermilion::ctl

@@ -64,6 +64,25 @@ struct CapabilityEntry {
   std::uint64_t badge = 0;
 };
 
+// One change of Manager.EnableUnitFiles and its siblings, as systemd's
+// a(sss): "symlink" or "unlink", the link, what a new link points to.
+struct UnitFileChangeEntry {
+  std::string type;
+  std::string path;
+  std::string target;
+  friend bool operator==(const UnitFileChangeEntry&, const UnitFileChangeEntry&) = default;
+};
+
+// One entry of Manager.ListUnitFiles.
+struct UnitFileEntry {
+  std::string name;   // "web.service"
+  std::string state;  // "enabled", "disabled", "static", ...
+};
+
+// Manager.EnableUnitFiles, DisableUnitFiles, ReenableUnitFiles,
+// MaskUnitFiles, UnmaskUnitFiles.
+enum class UnitFileVerb { enable, disable, reenable, mask, unmask };
+
 class Control {
  public:
   virtual ~Control() = default;
@@ -79,6 +98,11 @@ class Control {
   virtual Reply<std::vector<LogEntry>> get_logs(const std::string& name, std::uint32_t lines) = 0;
   virtual Reply<std::vector<CapabilityEntry>> get_capabilities(const std::string& name) = 0;
   virtual Outcome reload() = 0;
+  virtual Outcome reset_failed_service(const std::string& name) = 0;
+  virtual Reply<std::vector<UnitFileChangeEntry>> change_unit_files(UnitFileVerb verb,
+                                                                    const std::vector<std::string>& names) = 0;
+  virtual Reply<std::string> get_unit_file_state(const std::string& name) = 0;
+  virtual Reply<std::vector<UnitFileEntry>> list_unit_files() = 0;
 
   // Service objects (by the path get_service or list_services gave)
   virtual Reply<ServiceStatus> properties(const std::string& object_path) = 0;

@@ -30,6 +30,18 @@ const CLI::Validator kUnitName(
     },
     "NAME", "unit name");
 
+// Enablement names any unit file: "web" is web.service, as systemctl's
+// unit_name_mangle(); "multi-user.target" stays as it is.
+const CLI::Validator kUnitFileName(
+    [](std::string& name) -> std::string {
+      if (vermilion::is_valid_unit_name(name)) return "";
+      auto normalized = vermilion::normalize_service_name(name);
+      if (!normalized) return "Invalid unit name '" + name + "'";
+      name = *normalized;
+      return "";
+    },
+    "NAME", "unit name");
+
 const CLI::Validator kSignal(
     [](std::string& text) -> std::string {
       if (parse_signal(text)) return "";
@@ -118,6 +130,30 @@ int main(int argc, char** argv) {
   is_active->add_flag("-q,--quiet", quiet, "Print nothing, only set the exit code");
   add_unit(is_active);
 
+  auto* reset_failed = app.add_subcommand("reset-failed", "Put a failed service back to inactive; reset its restart count");
+  add_unit(reset_failed);
+
+  std::vector<std::string> unit_files;
+  bool now = false;
+  auto add_unit_files = [&](CLI::App* command, bool with_now) {
+    command->add_option("NAME", unit_files, "Unit names: web or web.service")->required()->transform(kUnitFileName);
+    if (with_now) command->add_flag("--now", now, "Also start (enable) or stop (disable, mask) the units");
+  };
+  auto* enable = app.add_subcommand("enable", "Enable unit files ([Install] links), as systemctl enable");
+  add_unit_files(enable, true);
+  auto* disable = app.add_subcommand("disable", "Disable unit files: remove their links");
+  add_unit_files(disable, true);
+  auto* reenable = app.add_subcommand("reenable", "Disable, then enable unit files");
+  add_unit_files(reenable, false);
+  auto* mask = app.add_subcommand("mask", "Mask unit files: link them to /dev/null");
+  add_unit_files(mask, true);
+  auto* unmask = app.add_subcommand("unmask", "Unmask unit files");
+  add_unit_files(unmask, false);
+  auto* is_enabled = app.add_subcommand("is-enabled", "Print unit file states; exit 0 if one is enabled, else 1");
+  add_unit_files(is_enabled, false);
+  is_enabled->add_flag("-q,--quiet", quiet, "Print nothing, only set the exit code");
+  auto* list_unit_files = app.add_subcommand("list-unit-files", "List unit files and their enablement states");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -146,6 +182,14 @@ int main(int argc, char** argv) {
   if (*is_active) return run_is_active(env, unit, quiet);
   if (*caps) return run_caps(env, unit, legend);
   if (*reload_config) return run_reload_config(env);
+  if (*reset_failed) return run_reset_failed(env, unit);
+  if (*enable) return run_unit_files(env, UnitFileVerb::enable, unit_files, now);
+  if (*disable) return run_unit_files(env, UnitFileVerb::disable, unit_files, now);
+  if (*reenable) return run_unit_files(env, UnitFileVerb::reenable, unit_files, false);
+  if (*mask) return run_unit_files(env, UnitFileVerb::mask, unit_files, now);
+  if (*unmask) return run_unit_files(env, UnitFileVerb::unmask, unit_files, false);
+  if (*is_enabled) return run_is_enabled(env, unit_files, quiet);
+  if (*list_unit_files) return run_list_unit_files(env, legend);
   if (*logs) {
     if (!follow) return run_logs(env, unit, lines, false, [] { return false; });
     StopSignals stop_signals;

@@ -148,4 +148,31 @@ std::string format_capabilities(std::vector<CapabilityEntry> capabilities, bool 
   return out;
 }
 
+std::string format_unit_files(std::vector<UnitFileEntry> files, bool legend) {
+  std::sort(files.begin(), files.end(), [](const UnitFileEntry& a, const UnitFileEntry& b) { return a.name < b.name; });
+  std::vector<TableRow> rows;
+  rows.reserve(files.size());
+  for (auto& f : files) rows.push_back({std::move(f.name), std::move(f.state)});
+  std::string out = format_table(legend ? TableRow{"UNIT FILE", "STATE"} : TableRow{}, rows);
+  if (legend) out += "\n" + std::to_string(files.size()) + " unit files listed.\n";
+  return out;
+}
+
+std::string format_unit_file_changes(const std::vector<UnitFileChangeEntry>& changes) {
+  std::string out;
+  for (const auto& c : changes) {
+    if (c.type == "symlink")
+      out += "Created symlink " + c.path + " \u2192 " + c.target + ".\n";
+    else if (c.type == "unlink")
+      out += "Removed \"" + c.path + "\".\n";
+  }
+  return out;
+}
+
+bool counts_as_enabled(std::string_view state) {
+  for (std::string_view s : {"enabled", "enabled-runtime", "static", "alias", "indirect", "generated"})
+    if (state == s) return true;
+  return false;
+}
+
 }  // namespace vermilion::ctl

@@ -65,4 +65,19 @@ struct UnitRow {
 // then (with `legend`) "N capabilities listed.".
 [[nodiscard]] std::string format_capabilities(std::vector<CapabilityEntry> capabilities, bool legend);
 
+// systemctl list-unit-files without its PRESET column:
+//   UNIT FILE   STATE
+//   web.service enabled
+// sorted by name, then (with `legend`) a blank line and "N unit files listed.".
+[[nodiscard]] std::string format_unit_files(std::vector<UnitFileEntry> files, bool legend);
+
+// What systemctl enable and its siblings print of each change (systemd's
+// install_changes_dump()): "Created symlink LINK → TARGET." and
+// "Removed "LINK".", one line each.
+[[nodiscard]] std::string format_unit_file_changes(const std::vector<UnitFileChangeEntry>& changes);
+
+// is-enabled's test (systemctl's unit_is_enabled()): enabled,
+// enabled-runtime, static, alias, indirect and generated count as enabled.
+[[nodiscard]] bool counts_as_enabled(std::string_view state);
+
 }  // namespace vermilion::ctl

@@ -12,13 +12,15 @@ namespace {
 
 StackFiles files() {
   StackFiles f;
-  f.units = {kSleeperUnit,
+  // In a second unit directory: the first holds only enablement's links.
+  f.vendor_units = {kSleeperUnit,
              {"talker.service",
               "[Unit]\nDescription=Says hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
               "ExecStart=/bin/echo hello from talker\n"},
              {"broken.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n"},
              {"needy.service", "[Unit]\nRequisite=talker.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
-             {"needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n"}};
+             {"needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
+             {"fails.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n"}};
   return f;
 }
 
@@ -114,6 +116,78 @@ TEST_F(VermilionctlTest, BadSettingAndInactiveRequisiteAreNotUnknownUnits) {
   EXPECT_EQ(missing.status, 4) << missing.output;
   EXPECT_EQ(missing.output, "Failed to start needs-ghost.service: Unit ghost.service not found.\n")
       << "the unit that is missing, not the one asked for";
+}
+
+// Enablement through org.vermilion1 and vermiliond's manager capability:
+// systemctl's words and exit codes; the links land in the first unit
+// directory, and reload-config makes vermiliond read them.
+TEST_F(VermilionctlTest, EnableDisableMaskAndIsEnabled) {
+  const std::string units = stack_.dir().file("units");
+  const std::string vendor = stack_.dir().file("vendor");
+  auto files = ctl({"list-unit-files"});
+  EXPECT_EQ(files.status, 0) << files.output;
+  EXPECT_EQ(files.output.rfind("UNIT FILE", 0), 0u) << files.output;
+  EXPECT_NE(files.output.find("sleeper.service     disabled"), std::string::npos) << files.output;
+  EXPECT_NE(files.output.find("talker.service      static"), std::string::npos) << files.output;
+  EXPECT_NE(files.output.find("unit files listed."), std::string::npos) << files.output;
+
+  auto disabled = ctl({"is-enabled", "sleeper"});
+  EXPECT_EQ(disabled.status, 1);
+  EXPECT_EQ(disabled.output, "disabled\n");
+  auto is_static = ctl({"is-enabled", "talker"});
+  EXPECT_EQ(is_static.status, 0) << "static counts as enabled, as with systemctl";
+  EXPECT_EQ(is_static.output, "static\n");
+  auto nosuch = ctl({"is-enabled", "no-such"});
+  EXPECT_EQ(nosuch.status, 1);
+  EXPECT_NE(nosuch.output.find("Failed to get unit file state for no-such.service:"), std::string::npos)
+      << nosuch.output;
+
+  auto enable = ctl({"enable", "sleeper"});
+  EXPECT_EQ(enable.status, 0) << enable.output;
+  EXPECT_EQ(enable.output, "Created symlink " + units + "/multi-user.target.wants/sleeper.service \u2192 " + vendor +
+                               "/sleeper.service.\n");
+  auto enabled = ctl({"is-enabled", "-q", "sleeper", "talker"});
+  EXPECT_EQ(enabled.status, 0);
+  EXPECT_EQ(enabled.output, "");
+  EXPECT_EQ(ctl({"is-enabled", "sleeper"}).output, "enabled\n");
+
+  auto disable = ctl({"disable", "--now", "sleeper"});
+  EXPECT_EQ(disable.status, 0) << disable.output;
+  EXPECT_EQ(disable.output, "Removed \"" + units + "/multi-user.target.wants/sleeper.service\".\n");
+  EXPECT_EQ(ctl({"is-active", "sleeper"}).output, "inactive\n") << "--now stops it";
+  EXPECT_EQ(ctl({"reenable", "sleeper"}).status, 0);
+  EXPECT_EQ(ctl({"is-enabled", "sleeper"}).output, "enabled\n");
+
+  auto mask = ctl({"mask", "sleeper"});
+  EXPECT_EQ(mask.status, 0) << mask.output;
+  EXPECT_EQ(mask.output, "Created symlink " + units + "/sleeper.service \u2192 /dev/null.\n");
+  auto masked = ctl({"is-enabled", "sleeper"});
+  EXPECT_EQ(masked.status, 1);
+  EXPECT_EQ(masked.output, "masked\n");
+  auto enable_masked = ctl({"enable", "sleeper"});
+  EXPECT_EQ(enable_masked.status, 1);
+  EXPECT_EQ(enable_masked.output.rfind("Failed to enable unit: ", 0), 0u) << enable_masked.output;
+  EXPECT_EQ(ctl({"unmask", "sleeper"}).status, 0);
+  EXPECT_EQ(ctl({"is-enabled", "sleeper"}).output, "enabled\n");
+
+  auto missing = ctl({"enable", "no-such"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_EQ(missing.output, "Failed to enable unit: Unit file no-such.service does not exist.\n");
+  EXPECT_NE(ctl({"enable", "bad/name"}).status, 0);
+  EXPECT_EQ(ctl({"enable", "--now", "sleeper"}).status, 0);
+  EXPECT_EQ(ctl({"is-active", "sleeper"}).output, "active\n");
+}
+
+TEST_F(VermilionctlTest, ResetFailed) {
+  ASSERT_EQ(ctl({"start", "fails"}).status, 1);
+  EXPECT_EQ(ctl({"is-active", "fails"}).output, "failed\n");
+  auto reset = ctl({"reset-failed", "fails"});
+  EXPECT_EQ(reset.status, 0) << reset.output;
+  EXPECT_EQ(reset.output, "");
+  EXPECT_EQ(ctl({"is-active", "fails"}).output, "inactive\n");
+  EXPECT_EQ(ctl({"reset-failed", "sleeper"}).status, 0);
+  EXPECT_EQ(ctl({"is-active", "sleeper"}).output, "active\n") << "a unit that did not fail is left as it is";
+  EXPECT_EQ(ctl({"reset-failed", "no-such"}).status, 4);
 }
 
 }  // namespace

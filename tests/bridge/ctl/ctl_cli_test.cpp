@@ -192,8 +192,54 @@ class FakeBridge final : public sdbus::AdaptorInterfaces<org::vermilion1::Manage
     ++reloads_;
     result.returnResults();
   }
+  void ResetFailedService(sdbus::Result<>&& result, std::string name) override {
+    if (!known(name)) return result.returnError(no_such(name));
+    result.returnResults();
+  }
+  using Changes = std::vector<sdbus::Struct<std::string, std::string, std::string>>;
+  // Enablement on a table: web enabled, crash disabled, nothing else.
+  void change(sdbus::Result<Changes>&& result, const std::vector<std::string>& names, const std::string& state) {
+    Changes out;
+    for (const auto& n : names) {
+      if (!unit_files_.count(n))
+        return result.returnError(
+            sdbus::Error("org.vermilion1.Error.NoSuchUnitFile", "Unit file " + n + " does not exist."));
+      unit_files_[n] = state;
+      if (state == "enabled") out.push_back({"symlink", "/etc/units/multi-user.target.wants/" + n, "/lib/" + n});
+      if (state == "disabled") out.push_back({"unlink", "/etc/units/multi-user.target.wants/" + n, ""});
+      if (state == "masked") out.push_back({"symlink", "/etc/units/" + n, "/dev/null"});
+    }
+    result.returnResults(out);
+  }
+  void EnableUnitFiles(sdbus::Result<Changes>&& r, std::vector<std::string> n) override {
+    change(std::move(r), n, "enabled");
+  }
+  void DisableUnitFiles(sdbus::Result<Changes>&& r, std::vector<std::string> n) override {
+    change(std::move(r), n, "disabled");
+  }
+  void ReenableUnitFiles(sdbus::Result<Changes>&& r, std::vector<std::string> n) override {
+    change(std::move(r), n, "enabled");
+  }
+  void MaskUnitFiles(sdbus::Result<Changes>&& r, std::vector<std::string> n) override {
+    change(std::move(r), n, "masked");
+  }
+  void UnmaskUnitFiles(sdbus::Result<Changes>&& r, std::vector<std::string> n) override {
+    change(std::move(r), n, "disabled");
+  }
+  void GetUnitFileState(sdbus::Result<std::string>&& result, std::string name) override {
+    auto it = unit_files_.find(name);
+    if (it == unit_files_.end())
+      return result.returnError(sdbus::Error("org.vermilion1.Error.NoSuchUnitFile", "No such file or directory"));
+    result.returnResults(it->second);
+  }
+  void ListUnitFiles(sdbus::Result<std::vector<sdbus::Struct<std::string, std::string>>>&& result) override {
+    std::vector<sdbus::Struct<std::string, std::string>> out;
+    for (const auto& [name, state] : unit_files_) out.push_back({name, state});
+    result.returnResults(out);
+  }
   std::string Version() override { return "test"; }
 
+  std::map<std::string, std::string> unit_files_{{"web.service", "enabled"}, {"crash.service", "disabled"}};
   std::map<std::string, FakeServiceState> services_;
   std::vector<std::unique_ptr<FakeService>> objects_;
   std::vector<std::thread> delayed_;
@@ -266,6 +312,42 @@ TEST_F(VermilionctlCli, List) {
             "\u25CF crash.service loaded failed   failed  Crashes\n"
             "  slow.service  loaded inactive dead    Takes its time\n"
             "  web.service   loaded active   running Serves the site\n");
+}
+
+// Enablement commands: systemctl's words on stderr, its exit codes.
+TEST_F(VermilionctlCli, EnablementCommands) {
+  start_bridge();
+  Run files = run({"list-unit-files"});
+  EXPECT_EQ(files.exit_code, 0);
+  EXPECT_EQ(files.output,
+            "UNIT FILE     STATE\n"
+            "crash.service disabled\n"
+            "web.service   enabled\n"
+            "\n"
+            "2 unit files listed.\n");
+  Run states = run({"is-enabled", "web", "crash"});
+  EXPECT_EQ(states.exit_code, 0) << "one of them is enabled";
+  EXPECT_EQ(states.output, "enabled\ndisabled\n");
+  EXPECT_EQ(run({"is-enabled", "crash"}).exit_code, 1);
+  Run missing = run({"is-enabled", "nope"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.output, "Failed to get unit file state for nope.service: No such file or directory\n");
+
+  Run enable = run({"enable", "crash"});
+  EXPECT_EQ(enable.exit_code, 0);
+  EXPECT_EQ(enable.output,
+            "Created symlink /etc/units/multi-user.target.wants/crash.service \u2192 /lib/crash.service.\n");
+  Run disable = run({"disable", "crash.service"});
+  EXPECT_EQ(disable.output, "Removed \"/etc/units/multi-user.target.wants/crash.service\".\n");
+  Run mask = run({"mask", "web"});
+  EXPECT_EQ(mask.output, "Created symlink /etc/units/web.service \u2192 /dev/null.\n");
+  EXPECT_EQ(run({"is-enabled", "web"}).output, "masked\n");
+  Run bad = run({"enable", "nope"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.output, "Failed to enable unit: Unit file nope.service does not exist.\n");
+  EXPECT_EQ(run({"reset-failed", "crash"}).exit_code, 0);
+  EXPECT_EQ(run({"reset-failed", "nope"}).exit_code, 4);
+  EXPECT_NE(run({"enable"}).exit_code, 0) << "a name is required";
 }
 
 TEST_F(VermilionctlCli, Status) {

@@ -27,6 +27,7 @@ class FakeControl final : public Control {
   std::map<std::string, std::vector<CapabilityEntry>> caps;
   std::map<std::string, BusError> fail;
   std::vector<std::string> calls;
+  std::map<std::string, std::string> unit_files;  // name -> state
 
   void add(const std::string& name, const std::string& active, const std::string& sub,
            const std::string& description = "") {
@@ -75,6 +76,57 @@ class FakeControl final : public Control {
     return caps[name];
   }
   Outcome reload() override { return failure("Reload", ""); }
+  Outcome reset_failed_service(const std::string& name) override {
+    if (auto e = failure("ResetFailedService", name)) return e;
+    if (!services.count(name)) return no_such(name);
+    services[name].active_state = "inactive";
+    services[name].result = "success";
+    return std::nullopt;
+  }
+  Reply<std::vector<UnitFileChangeEntry>> change_unit_files(UnitFileVerb verb,
+                                                            const std::vector<std::string>& names) override {
+    static constexpr const char* kMembers[] = {"EnableUnitFiles", "DisableUnitFiles", "ReenableUnitFiles",
+                                               "MaskUnitFiles", "UnmaskUnitFiles"};
+    std::string listed;
+    for (const auto& n : names) listed += (listed.empty() ? "" : " ") + n;
+    if (auto e = failure(kMembers[static_cast<int>(verb)], listed)) return *e;
+    std::vector<UnitFileChangeEntry> out;
+    for (const auto& n : names) {
+      if (!unit_files.count(n))
+        return BusError{"org.vermilion1.Error.NoSuchUnitFile", "Unit file " + n + " does not exist."};
+      std::string link = "/etc/vermilion/units/multi-user.target.wants/" + n;
+      switch (verb) {
+        case UnitFileVerb::enable: unit_files[n] = "enabled"; out.push_back({"symlink", link, "/lib/" + n}); break;
+        case UnitFileVerb::disable: unit_files[n] = "disabled"; out.push_back({"unlink", link, ""}); break;
+        case UnitFileVerb::reenable:
+          out.push_back({"unlink", link, ""});
+          out.push_back({"symlink", link, "/lib/" + n});
+          unit_files[n] = "enabled";
+          break;
+        case UnitFileVerb::mask:
+          unit_files[n] = "masked";
+          out.push_back({"symlink", "/etc/vermilion/units/" + n, "/dev/null"});
+          break;
+        case UnitFileVerb::unmask:
+          unit_files[n] = "disabled";
+          out.push_back({"unlink", "/etc/vermilion/units/" + n, ""});
+          break;
+      }
+    }
+    return out;
+  }
+  Reply<std::string> get_unit_file_state(const std::string& name) override {
+    if (auto e = failure("GetUnitFileState", name)) return *e;
+    auto it = unit_files.find(name);
+    if (it == unit_files.end()) return BusError{"org.vermilion1.Error.NoSuchUnitFile", "No such file or directory"};
+    return it->second;
+  }
+  Reply<std::vector<UnitFileEntry>> list_unit_files() override {
+    if (auto e = failure("ListUnitFiles", "")) return *e;
+    std::vector<UnitFileEntry> out;
+    for (const auto& [name, state] : unit_files) out.push_back({name, state});
+    return out;
+  }
 
   Reply<ServiceStatus> properties(const std::string& path) override {
     if (auto e = failure("GetAll", path)) return *e;
@@ -238,6 +290,38 @@ TEST_F(CtlCommands, JobsAreSilentOnSuccess) {
   EXPECT_EQ(out.str() + err.str(), "");
   EXPECT_EQ(bus.calls, (std::vector<std::string>{"StartService web.service", "ReloadService web.service",
                                                  "RestartService web.service", "StopService web.service"}));
+}
+
+// enable --now: the links, then a start of each unit; disable --now and
+// mask --now stop; reenable and unmask never start or stop anything.
+TEST_F(CtlCommands, UnitFileChangesWithNow) {
+  bus.add("web.service", "inactive", "dead");
+  bus.unit_files["web.service"] = "disabled";
+  EXPECT_EQ(run_unit_files(env, UnitFileVerb::enable, {"web.service"}, true), kExitSuccess);
+  EXPECT_EQ(err.str(), "Created symlink /etc/vermilion/units/multi-user.target.wants/web.service \u2192 "
+                       "/lib/web.service.\n");
+  EXPECT_EQ(bus.services["web.service"].active_state, "active");
+  EXPECT_EQ(run_unit_files(env, UnitFileVerb::mask, {"web.service"}, true), kExitSuccess);
+  EXPECT_EQ(bus.services["web.service"].active_state, "inactive");
+  EXPECT_EQ(run_unit_files(env, UnitFileVerb::unmask, {"web.service"}, true), kExitSuccess);
+  EXPECT_EQ(bus.calls, (std::vector<std::string>{"EnableUnitFiles web.service", "StartService web.service",
+                                                 "MaskUnitFiles web.service", "StopService web.service",
+                                                 "UnmaskUnitFiles web.service"}));
+}
+
+TEST_F(CtlCommands, UnitFileFailuresAreSystemctls) {
+  bus.unit_files["web.service"] = "static";
+  EXPECT_EQ(run_unit_files(env, UnitFileVerb::disable, {"nope.service"}, false), kExitFailure);
+  EXPECT_EQ(err.str(), "Failed to disable unit: Unit file nope.service does not exist.\n");
+  EXPECT_EQ(run_is_enabled(env, {"web.service"}, false), kExitSuccess) << "static counts as enabled";
+  EXPECT_EQ(run_is_enabled(env, {"web.service"}, true), kExitSuccess);
+  EXPECT_EQ(out.str(), "static\n") << "quiet prints nothing";
+  bus.unit_files["web.service"] = "indirect";
+  EXPECT_EQ(run_is_enabled(env, {"web.service"}, true), kExitSuccess);
+  bus.unit_files["web.service"] = "linked";
+  EXPECT_EQ(run_is_enabled(env, {"web.service"}, true), kExitFailure);
+  bus.fail["ListUnitFiles"] = {"org.freedesktop.DBus.Error.AccessDenied", "Access denied"};
+  EXPECT_EQ(run_list_unit_files(env, true), kExitFailure);
 }
 
 TEST_F(CtlCommands, JobOnAnUnknownUnit) {
