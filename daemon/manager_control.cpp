@@ -30,6 +30,8 @@ int ManagerControl::reset_failed(const std::string& name) {
   Service* s = manager_.find(name);
   if (!s) return -ENOENT;
   s->reset_failed();
+  // Its state change is queued as any other: tell it now, before the reply.
+  manager_.process_queues();
   return 0;
 }
 

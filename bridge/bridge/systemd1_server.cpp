@@ -24,6 +24,7 @@
 #include "common/link_wire.h"
 #include "common/out_of_memory.h"
 #include "common/unit_name.h"
+#include "common/utf8.h"
 #include "systemd1_vtables.h"
 
 namespace vermilion::bridge {
@@ -722,8 +723,11 @@ int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
   const char* sender = sd_bus_message_get_sender(m);
   bridge_.change_unit_files(sender ? sender : "", link_member, names,
                             [call, answer](const LinkError* failure, const std::vector<UnitFileChange>& changes) {
+                              // vermiliond's message names what the bridge
+                              // checked (valid unit names) and its own paths.
                               if (failure)
-                                return reply_error(call, install_error_name(*failure), shown(failure->message));
+                                return reply_error(call, install_error_name(*failure),
+                                                   escape_invalid_utf8(failure->message));
                               answer(changes);
                             });
   return 1;
@@ -828,14 +832,23 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
                          " is not supported by Vermilion (it runs 'replace', 'fail' and 'ignore-dependencies' jobs)");
   if (!is_valid_unit_name(unit)) return set_error(error, en::kInvalidArgs, "Unit name " + shown(unit) + " is not valid.");
 
-  // bus_unit_validate_load_state(): the unit itself must have loaded.
   const ServiceStatus* status = bridge_.mirror().find(unit);
-  if (!status || status->load_state == "not-found")
+  // bus_unit_queue_job(): a stop needs no loaded unit file (a unit masked
+  // or broken since it started can still be stopped), only something to
+  // stop; transaction_add_job_and_dependencies() checks the load state of
+  // every other job.
+  if (verb == "stop") {
+    if (!status || ((status->load_state == "not-found" || status->load_state == "error" ||
+                     status->load_state == "bad-setting") &&
+                    status->active_state == "inactive"))
+      return set_error(error, en::kNoSuchUnit, "Unit " + shown(unit) + " not loaded.");
+  } else if (!status || status->load_state == "not-found")
     return set_error(error, en::kNoSuchUnit, "Unit " + shown(unit) + " not found.");
-  if (status->load_state == "masked") return set_error(error, en::kUnitMasked, "Unit " + unit + " is masked.");
-  if (status->load_state == "bad-setting")
+  else if (status->load_state == "masked")
+    return set_error(error, en::kUnitMasked, "Unit " + unit + " is masked.");
+  else if (status->load_state == "bad-setting")
     return set_error(error, en::kBadUnitSetting, "Unit " + unit + " has a bad unit file setting.");
-  if (status->load_state != "loaded")
+  else if (status->load_state != "loaded")
     return set_error(error, en::kLoadFailed,
                      "Unit " + unit + " failed to load properly, please adjust/correct and reload service manager.");
 

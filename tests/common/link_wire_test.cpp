@@ -321,9 +321,15 @@ TEST_F(LinkWireTest, StatusReplyRoundTrips) {
   EXPECT_STREQ(sd_bus_message_get_signature(m_, 1), "sssuuis");
   ServiceStatus got;
   ASSERT_EQ(read_service_status_reply(m_, got), 0);
-  ServiceStatus expected = failed_web();
-  expected.name = expected.load_state = "";
-  expected.active_enter_timestamp = expected.inactive_enter_timestamp = 0;
+  const ServiceStatus sent = failed_web();
+  ServiceStatus expected;
+  expected.active_state = sent.active_state;
+  expected.sub_state = sent.sub_state;
+  expected.result = sent.result;
+  expected.main_pid = sent.main_pid;
+  expected.n_restarts = sent.n_restarts;
+  expected.exec_main_status = sent.exec_main_status;
+  expected.description = sent.description;
   EXPECT_EQ(got, expected) << "the seven fields of the reply, no more";
 }
 

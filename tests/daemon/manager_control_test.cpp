@@ -33,7 +33,10 @@ class MapSource final : public UnitSource {
 
 class SilentObserver final : public ManagerObserver {
  public:
-  void on_unit_state_changed(const ServiceStatus&, const StateChange&) noexcept override {}
+  void on_unit_state_changed(const ServiceStatus& status, const StateChange&) noexcept override {
+    told.push_back(status.name + " " + status.active_state);
+  }
+  std::vector<std::string> told;  // "web.service failed", in order
   void on_unit_properties_changed(const ServiceStatus&) noexcept override {}
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view) noexcept override {}
@@ -130,6 +133,21 @@ TEST_F(ManagerControlTest, JobsGoToTheManager) {
   EXPECT_EQ(start("db"), JobResult::done);
   EXPECT_EQ(manager_->find("db")->active_state(), ActiveState::active);
   EXPECT_EQ(ops_.spawns.size(), 1u);
+}
+
+// reset-failed's change is told before it returns, as a job's is: the
+// link's reply must not overtake the signal.
+TEST_F(ManagerControlTest, ResetFailedIsToldAtOnce) {
+  ASSERT_EQ(start("web"), JobResult::done);
+  pid_t pid = manager_->find("web")->main_pid();
+  ops_.live.erase(pid);
+  manager_->on_child_exited(pid, {CLD_EXITED, 3});
+  ASSERT_EQ(control_->status("web")->active_state, "failed");
+  observer_.told.clear();
+  EXPECT_EQ(control_->reset_failed("www.service"), 0);
+  EXPECT_EQ(observer_.told, std::vector<std::string>{"web.service inactive"});
+  EXPECT_EQ(control_->status("web")->result, "success");
+  EXPECT_EQ(control_->reset_failed("nope"), -ENOENT);
 }
 
 TEST_F(ManagerControlTest, KillSignalsTheWholeService) {

@@ -148,11 +148,20 @@ static int print_properties(sd_bus_message *m) {
         (r = sd_bus_message_enter_container(m, 'v', contents)) < 0)
       return r;
     printf(" %s:%s=", key, contents);
+    if (strcmp(contents, "as") == 0) {  /* a list: its words joined by commas */
+      const char *word;
+      if ((r = sd_bus_message_enter_container(m, 'a', "s")) < 0) return r;
+      for (int k = 0; (r = sd_bus_message_read_basic(m, 's', &word)) > 0; ++k) printf("%s%s", k ? "," : "", word);
+      if (r < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
+      if ((r = sd_bus_message_exit_container(m)) < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
+      continue;
+    }
     union {
       const char *s;
       uint32_t u;
       int32_t i;
       uint64_t t;
+      int b;
     } v;
     if ((r = sd_bus_message_read_basic(m, contents[0], &v)) < 0) return r;
     switch (contents[0]) {
@@ -160,6 +169,7 @@ static int print_properties(sd_bus_message *m) {
       case 'u': printf("%u", v.u); break;
       case 'i': printf("%d", v.i); break;
       case 't': printf("%llu", (unsigned long long)v.t); break;
+      case 'b': printf("%s", v.b ? "yes" : "no"); break;
       default: printf("?"); break;
     }
     if ((r = sd_bus_message_exit_container(m)) < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;

@@ -10,17 +10,22 @@
 namespace vermilion::testing {
 namespace {
 
-StackFiles files() {
+// The units go into `vendor`, a unit directory searched after the stack's
+// own units/ (which then holds only enablement's links, as
+// /etc/systemd/system beside /usr/lib/systemd/system).
+StackFiles files(const TempDir& vendor) {
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           kSleeperUnit,
+           {"talker.service",
+            "[Unit]\nDescription=Says hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+            "ExecStart=/bin/echo hello from talker\n"},
+           {"broken.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n"},
+           {"needy.service", "[Unit]\nRequisite=talker.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
+           {"needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
+           {"fails.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n"}})
+    vendor.write(name, text);
   StackFiles f;
-  // In a second unit directory: the first holds only enablement's links.
-  f.vendor_units = {kSleeperUnit,
-             {"talker.service",
-              "[Unit]\nDescription=Says hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
-              "ExecStart=/bin/echo hello from talker\n"},
-             {"broken.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n"},
-             {"needy.service", "[Unit]\nRequisite=talker.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
-             {"needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
-             {"fails.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n"}};
+  f.vermiliond_options = {"--unit-dir", vendor.path()};
   return f;
 }
 
@@ -31,7 +36,8 @@ class VermilionctlTest : public ::testing::Test {
     args.insert(args.begin(), {VERMILIONCTL_PATH, "--user"});
     return run_command(args);
   }
-  BridgeStack stack_{files()};
+  TempDir vendor_;
+  BridgeStack stack_{files(vendor_)};
 };
 
 TEST_F(VermilionctlTest, ListShowsEveryServiceLikeSystemctl) {
@@ -123,7 +129,7 @@ TEST_F(VermilionctlTest, BadSettingAndInactiveRequisiteAreNotUnknownUnits) {
 // directory, and reload-config makes vermiliond read them.
 TEST_F(VermilionctlTest, EnableDisableMaskAndIsEnabled) {
   const std::string units = stack_.dir().file("units");
-  const std::string vendor = stack_.dir().file("vendor");
+  const std::string vendor = vendor_.path();
   auto files = ctl({"list-unit-files"});
   EXPECT_EQ(files.status, 0) << files.output;
   EXPECT_EQ(files.output.rfind("UNIT FILE", 0), 0u) << files.output;

@@ -126,10 +126,24 @@ TEST_F(BrokerBridgeApiTest, ListServicePropertiesGivesEveryServiceWithTypedPrope
   EXPECT_NE(property(web, "ActiveEnterTimestamp:t"), "0");
   EXPECT_EQ(property(web, "InactiveEnterTimestamp:t"), "0") << "never went inactive";
 
-  EXPECT_EQ(line_starting("a.service", "props idle.service "),
-            "props idle.service Name:s=idle.service Description:s= LoadState:s=loaded ActiveState:s=inactive "
-            "SubState:s=dead Result:s=success MainPID:u=0 ExecMainStatus:i=0 NRestarts:u=0 "
-            "ActiveEnterTimestamp:t=0 InactiveEnterTimestamp:t=0 StatusText:s=");
+  std::string idle = line_starting("a.service", "props idle.service ");
+  EXPECT_EQ(idle.rfind("props idle.service Name:s=idle.service Description:s= LoadState:s=loaded ActiveState:s=inactive "
+                       "SubState:s=dead Result:s=success MainPID:u=0 ExecMainStatus:i=0 NRestarts:u=0 "
+                       "ActiveEnterTimestamp:t=0 InactiveEnterTimestamp:t=0 StatusText:s= FragmentPath:s=",
+                       0),
+            0u)
+      << idle;
+  // What systemctl status and show read, under systemd's names and types.
+  EXPECT_EQ(property(idle, "FragmentPath:s"), units_.file("idle.service"));
+  EXPECT_EQ(property(idle, "DropInPaths:as"), "");
+  EXPECT_EQ(property(idle, "Type:s"), "simple");
+  EXPECT_EQ(property(idle, "Restart:s"), "no");
+  EXPECT_EQ(property(idle, "CanReload:b"), "no");
+  EXPECT_EQ(property(idle, "ExecMainPID:u"), "0");
+  EXPECT_EQ(property(web, "ExecMainPID:u"), std::to_string(service("web").main_pid()));
+  EXPECT_NE(property(web, "ExecMainStartTimestamp:t"), "0");
+  EXPECT_NE(property(web, "InactiveExitTimestamp:t"), "0");
+  EXPECT_EQ(property(web, "ActiveExitTimestamp:t"), "0");
   EXPECT_EQ(property(line_starting("a.service", "props broken.service "), "LoadState:s"), "bad-setting");
   EXPECT_EQ(property(line_starting("a.service", "props a.service "), "ActiveState:s"), "activating")
       << "a oneshot listing while it runs";
