@@ -276,7 +276,7 @@ TEST(PolicyCorpus, ShippedDefaultsAreReadOnlyForEveryoneAndControlForRoot) {
   ASSERT_EQ(set.grants.size(), 2u);
   for (const auto& g : set.grants) EXPECT_EQ(g.to, "vermilion-bridge.service");
   EXPECT_EQ(set.grants[0].kind, CapabilityKind::manager);
-  EXPECT_EQ(set.grants[0].rights, r::list | r::watch | r::reload | r::inspect);
+  EXPECT_EQ(set.grants[0].rights, r::list | r::watch | r::reload | r::inspect | r::enable);
   EXPECT_EQ(set.grants[1].kind, CapabilityKind::service);
   EXPECT_EQ(set.grants[1].object, "*.service");
   EXPECT_EQ(set.grants[1].rights, control);
@@ -293,7 +293,7 @@ TEST(PolicyCorpus, ShippedDefaultsAreReadOnlyForEveryoneAndControlForRoot) {
   EXPECT_TRUE(root.groups.empty());
   EXPECT_EQ(root.service_glob, "*.service");
   EXPECT_EQ(root.rights, control);
-  EXPECT_EQ(root.manager_rights, r::reload | r::inspect);
+  EXPECT_EQ(root.manager_rights, r::reload | r::inspect | r::enable);
 }
 
 }  // namespace
