@@ -33,7 +33,7 @@ struct ServiceStatus {
   // does not (yet) have them.
   std::string fragment_path;              // the unit file loaded; "" if none
   std::vector<std::string> drop_in_paths;  // the drop-ins applied, in order
-  // Dependencies as written in [Unit], unit names.
+  // Dependencies, unit names: [Unit] and the .wants/ and .requires/ directories.
   std::vector<std::string> requires_, wants, binds_to, requisite, conflicts, before, after;
   std::uint64_t active_exit_timestamp = 0;    // realtime µs; 0 if never
   std::uint64_t inactive_exit_timestamp = 0;  // realtime µs; 0 if never

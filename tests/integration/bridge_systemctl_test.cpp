@@ -33,7 +33,7 @@ const std::pair<std::string, std::string> kOneshotUnit{
 const std::pair<std::string, std::string> kReloadsUnit{
     "reloads.service",
     "[Unit]\nDescription=Reloads on request\n[Service]\nExecStart=/bin/sleep infinity\nExecReload=/bin/true\n"
-    "[Install]\nWantedBy=multi-user.target\n"};
+    "[Install]\nWantedBy=default.target\n"};
 const std::pair<std::string, std::string> kDropInUnit{"reloads.service.d/10-after.conf",
                                                       "[Unit]\nAfter=sleeper.service\n"};
 
@@ -215,12 +215,13 @@ TEST_F(SystemctlSystemTest, EnablementAsSystemctlDoesIt) {
   EXPECT_TRUE(contains(nosuch.output, "Failed to get unit file state for nosuch.service: No such file or directory"))
       << nosuch.output;
 
-  auto enable = as_root({"enable", "sleeper"});
+  EXPECT_EQ(as_root({"is-active", "sleeper"}).output, "inactive\n") << "not enabled, so not started at boot";
+  auto enable = as_root({"enable", "--now", "sleeper"});
   EXPECT_EQ(enable.status, 0) << enable.output;
-  EXPECT_TRUE(contains(enable.output, "Created symlink " + units + "/multi-user.target.wants/sleeper.service → " +
+  EXPECT_TRUE(contains(enable.output, "Created symlink " + units + "/default.target.wants/sleeper.service → " +
                                           vendor + "/sleeper.service."))
       << enable.output;
-  EXPECT_TRUE(std::filesystem::is_symlink(units + "/multi-user.target.wants/sleeper.service"));
+  EXPECT_TRUE(std::filesystem::is_symlink(units + "/default.target.wants/sleeper.service"));
   EXPECT_EQ(as_root({"is-enabled", "sleeper"}).output, "enabled\n");
   auto status = as_root({"status", "sleeper"});
   EXPECT_EQ(status.status, 0) << status.output;
@@ -311,7 +312,7 @@ TEST_F(SystemctlSystemTest, ResetFailedIsFailedCatAndReloads) {
     EXPECT_TRUE(contains(show.output, line)) << show.output;
   auto main = as_root({"show", "-p", "ExecMainPID,ExecMainStartTimestamp,FragmentPath,UnitFileState", "reloads"});
   EXPECT_TRUE(contains(main.output, "FragmentPath=" + units + "/reloads.service\n")) << main.output;
-  EXPECT_TRUE(contains(main.output, "UnitFileState=disabled\n")) << main.output;
+  EXPECT_TRUE(contains(main.output, "UnitFileState=enabled\n")) << main.output;
   EXPECT_FALSE(contains(main.output, "ExecMainPID=0\n")) << main.output;
   EXPECT_FALSE(contains(main.output, "ExecMainStartTimestamp=\n")) << main.output;
 
@@ -384,7 +385,7 @@ TEST(SystemctlUserTest, EnablementGoesToTheUserVermiliond) {
   auto enable = sc({"enable", "sleeper"});
   EXPECT_EQ(enable.status, 0) << enable.output;
   EXPECT_TRUE(contains(enable.output, "Created symlink " + stack.dir().file("units") +
-                                          "/multi-user.target.wants/sleeper.service"))
+                                          "/default.target.wants/sleeper.service"))
       << enable.output;
   EXPECT_EQ(sc({"is-enabled", "sleeper"}).output, "enabled\n");
   auto listed = sc({"list-unit-files"});

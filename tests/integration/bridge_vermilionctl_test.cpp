@@ -10,21 +10,28 @@
 namespace vermilion::testing {
 namespace {
 
-// The units go into `vendor`, a unit directory searched after the stack's
-// own units/ (which then holds only enablement's links, as
-// /etc/systemd/system beside /usr/lib/systemd/system).
-StackFiles files(const TempDir& vendor) {
-  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
-           kSleeperUnit,
-           {"talker.service",
-            "[Unit]\nDescription=Says hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
-            "ExecStart=/bin/echo hello from talker\n"},
-           {"broken.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n"},
-           {"needy.service", "[Unit]\nRequisite=talker.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
-           {"needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
-           {"fails.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n"}})
-    vendor.write(name, text);
+StackFiles files() {
   StackFiles f;
+  f.units = {kSleeperUnit,
+             {"talker.service",
+              "[Unit]\nDescription=Says hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+              "ExecStart=/bin/echo hello from talker\n"},
+             {"broken.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n"},
+             {"needy.service", "[Unit]\nRequisite=talker.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
+             {"needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
+             {"fails.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n"}};
+  return f;
+}
+
+// With one more unit, spare.service, in `vendor`: a unit directory searched
+// after the stack's own units/, as /usr/lib/systemd/system after
+// /etc/systemd/system, so that enablement's links and masks have the name
+// free in the first. Not enabled, so not started at boot.
+StackFiles files_with_spare(const TempDir& vendor) {
+  vendor.write("spare.service",
+               "[Unit]\nDescription=Spare\n[Service]\nExecStart=/bin/sleep infinity\n"
+               "[Install]\nWantedBy=default.target\n");
+  StackFiles f = files();
   f.vermiliond_options = {"--unit-dir", vendor.path()};
   return f;
 }
@@ -37,7 +44,7 @@ class VermilionctlTest : public ::testing::Test {
     return run_command(args);
   }
   TempDir vendor_;
-  BridgeStack stack_{files(vendor_)};
+  BridgeStack stack_{files_with_spare(vendor_)};
 };
 
 TEST_F(VermilionctlTest, ListShowsEveryServiceLikeSystemctl) {
@@ -133,11 +140,12 @@ TEST_F(VermilionctlTest, EnableDisableMaskAndIsEnabled) {
   auto files = ctl({"list-unit-files"});
   EXPECT_EQ(files.status, 0) << files.output;
   EXPECT_EQ(files.output.rfind("UNIT FILE", 0), 0u) << files.output;
-  EXPECT_NE(files.output.find("sleeper.service     disabled"), std::string::npos) << files.output;
-  EXPECT_NE(files.output.find("talker.service      static"), std::string::npos) << files.output;
+  EXPECT_NE(files.output.find("sleeper.service     enabled\n"), std::string::npos) << files.output;
+  EXPECT_NE(files.output.find("spare.service       disabled\n"), std::string::npos) << files.output;
+  EXPECT_NE(files.output.find("talker.service      static\n"), std::string::npos) << files.output;
   EXPECT_NE(files.output.find("unit files listed."), std::string::npos) << files.output;
 
-  auto disabled = ctl({"is-enabled", "sleeper"});
+  auto disabled = ctl({"is-enabled", "spare"});
   EXPECT_EQ(disabled.status, 1);
   EXPECT_EQ(disabled.output, "disabled\n");
   auto is_static = ctl({"is-enabled", "talker"});
@@ -148,40 +156,43 @@ TEST_F(VermilionctlTest, EnableDisableMaskAndIsEnabled) {
   EXPECT_NE(nosuch.output.find("Failed to get unit file state for no-such.service:"), std::string::npos)
       << nosuch.output;
 
-  auto enable = ctl({"enable", "sleeper"});
+  EXPECT_EQ(ctl({"is-active", "spare"}).output, "inactive\n") << "not enabled, not started at boot";
+  auto enable = ctl({"enable", "--now", "spare"});
   EXPECT_EQ(enable.status, 0) << enable.output;
-  EXPECT_EQ(enable.output, "Created symlink " + units + "/multi-user.target.wants/sleeper.service \u2192 " + vendor +
-                               "/sleeper.service.\n");
-  auto enabled = ctl({"is-enabled", "-q", "sleeper", "talker"});
+  EXPECT_EQ(enable.output, "Created symlink " + units + "/default.target.wants/spare.service \u2192 " + vendor +
+                               "/spare.service.\n");
+  EXPECT_EQ(ctl({"is-active", "spare"}).output, "active\n") << "--now starts it";
+  auto enabled = ctl({"is-enabled", "-q", "spare", "talker"});
   EXPECT_EQ(enabled.status, 0);
   EXPECT_EQ(enabled.output, "");
-  EXPECT_EQ(ctl({"is-enabled", "sleeper"}).output, "enabled\n");
+  EXPECT_EQ(ctl({"is-enabled", "spare"}).output, "enabled\n");
 
-  auto disable = ctl({"disable", "--now", "sleeper"});
+  auto disable = ctl({"disable", "--now", "spare"});
   EXPECT_EQ(disable.status, 0) << disable.output;
-  EXPECT_EQ(disable.output, "Removed \"" + units + "/multi-user.target.wants/sleeper.service\".\n");
-  EXPECT_EQ(ctl({"is-active", "sleeper"}).output, "inactive\n") << "--now stops it";
-  EXPECT_EQ(ctl({"reenable", "sleeper"}).status, 0);
-  EXPECT_EQ(ctl({"is-enabled", "sleeper"}).output, "enabled\n");
+  EXPECT_EQ(disable.output, "Removed \"" + units + "/default.target.wants/spare.service\".\n");
+  EXPECT_EQ(ctl({"is-active", "spare"}).output, "inactive\n") << "--now stops it";
+  EXPECT_EQ(ctl({"reenable", "spare"}).status, 0);
+  EXPECT_EQ(ctl({"is-enabled", "spare"}).output, "enabled\n");
 
-  auto mask = ctl({"mask", "sleeper"});
+  auto mask = ctl({"mask", "spare"});
   EXPECT_EQ(mask.status, 0) << mask.output;
-  EXPECT_EQ(mask.output, "Created symlink " + units + "/sleeper.service \u2192 /dev/null.\n");
-  auto masked = ctl({"is-enabled", "sleeper"});
+  EXPECT_EQ(mask.output, "Created symlink " + units + "/spare.service \u2192 /dev/null.\n");
+  auto masked = ctl({"is-enabled", "spare"});
   EXPECT_EQ(masked.status, 1);
   EXPECT_EQ(masked.output, "masked\n");
-  auto enable_masked = ctl({"enable", "sleeper"});
+  auto enable_masked = ctl({"enable", "spare"});
   EXPECT_EQ(enable_masked.status, 1);
   EXPECT_EQ(enable_masked.output.rfind("Failed to enable unit: ", 0), 0u) << enable_masked.output;
-  EXPECT_EQ(ctl({"unmask", "sleeper"}).status, 0);
-  EXPECT_EQ(ctl({"is-enabled", "sleeper"}).output, "enabled\n");
+  auto in_the_way = ctl({"mask", "sleeper"});
+  EXPECT_EQ(in_the_way.status, 1) << "a unit file is in the way in the first directory";
+  EXPECT_EQ(in_the_way.output.rfind("Failed to mask unit: ", 0), 0u) << in_the_way.output;
+  EXPECT_EQ(ctl({"unmask", "spare"}).status, 0);
+  EXPECT_EQ(ctl({"is-enabled", "spare"}).output, "enabled\n");
 
   auto missing = ctl({"enable", "no-such"});
   EXPECT_EQ(missing.status, 1);
   EXPECT_EQ(missing.output, "Failed to enable unit: Unit file no-such.service does not exist.\n");
   EXPECT_NE(ctl({"enable", "bad/name"}).status, 0);
-  EXPECT_EQ(ctl({"enable", "--now", "sleeper"}).status, 0);
-  EXPECT_EQ(ctl({"is-active", "sleeper"}).output, "active\n");
 }
 
 TEST_F(VermilionctlTest, ResetFailed) {
