@@ -11,9 +11,12 @@
 // back to the bus at DBUS_SYSTEM_BUS_ADDRESS: the test's.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <systemd/sd-bus.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +41,44 @@ const std::pair<std::string, std::string> kDropInUnit{"reloads.service.d/10-afte
                                                       "[Unit]\nAfter=sleeper.service\n"};
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Counts the UnitFilesChanged signals of each interface that reach a client
+// of the test's bus (Cockpit lists the unit files again on each).
+class UnitFilesChangedCounter {
+ public:
+  explicit UnitFilesChangedCounter(const std::string& address) {
+    if (sd_bus_new(&bus_) < 0) return;
+    sd_bus_set_address(bus_, address.c_str());
+    sd_bus_set_bus_client(bus_, 1);
+    if (sd_bus_start(bus_) < 0) return;
+    // Synchronous: the match is in place before anything is changed.
+    sd_bus_match_signal(bus_, nullptr, nullptr, nullptr, nullptr, "UnitFilesChanged", &on_signal, this);
+  }
+  ~UnitFilesChangedCounter() { sd_bus_flush_close_unref(bus_); }
+  // Processes the bus until `interface` has sent `n` of them, or 20 s passed.
+  bool wait_for(const std::string& interface, int n) {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const long long deadline = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + 20000;
+    for (;;) {
+      while (sd_bus_process(bus_, nullptr) > 0) {
+      }
+      if (seen_[interface] >= n) return true;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      long long left = deadline - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+      if (left <= 0) return false;
+      sd_bus_wait(bus_, static_cast<std::uint64_t>(left) * 1000);
+    }
+  }
+
+ private:
+  static int on_signal(sd_bus_message* m, void* self, sd_bus_error*) {
+    static_cast<UnitFilesChangedCounter*>(self)->seen_[sd_bus_message_get_interface(m)]++;
+    return 0;
+  }
+  sd_bus* bus_ = nullptr;
+  std::map<std::string, int> seen_;
+};
 
 class SystemctlSystemTest : public ::testing::Test {
  protected:
@@ -216,7 +257,10 @@ TEST_F(SystemctlSystemTest, EnablementAsSystemctlDoesIt) {
       << nosuch.output;
 
   EXPECT_EQ(as_root({"is-active", "sleeper"}).output, "inactive\n") << "not enabled, so not started at boot";
+  UnitFilesChangedCounter signals(stack_->bus().address());
   auto enable = as_root({"enable", "--now", "sleeper"});
+  EXPECT_TRUE(signals.wait_for("org.freedesktop.systemd1.Manager", 1)) << "systemd's UnitFilesChanged";
+  EXPECT_TRUE(signals.wait_for("org.vermilion1.Manager", 1)) << "and org.vermilion1's";
   EXPECT_EQ(enable.status, 0) << enable.output;
   EXPECT_TRUE(contains(enable.output, "Created symlink " + units + "/default.target.wants/sleeper.service → " +
                                           vendor + "/sleeper.service."))
