@@ -20,6 +20,8 @@ inline constexpr const char* kUnitMasked = "org.vermilion1.Error.UnitMasked";
 inline constexpr const char* kFileExists = "org.freedesktop.DBus.Error.FileExists";
 inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
 inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
+// CancelJob of a unit that has no job.
+inline constexpr const char* kNoSuchJob = "org.vermilion1.Error.NoSuchJob";
 inline constexpr const char* kRevoked = "org.vermilion1.Error.Revoked";
 inline constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExceeded";
 inline constexpr const char* kUnavailable = "org.vermilion1.Error.Unavailable";

@@ -42,6 +42,7 @@ class ManagerControl final : public ServiceControl {
     return installer_.list_paths();
   }
   [[nodiscard]] int reset_failed(const std::string& name) override;
+  [[nodiscard]] int cancel_job(const std::string& name) override { return manager_.cancel_job(name); }
   [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> started_at() override { return started_at_; }
 
  private:

@@ -589,16 +589,38 @@ int Systemd1Server::cancel_job(sd_bus_message* m, sd_bus_error* error) {
   std::uint32_t id = 0;
   int r = sd_bus_message_read(m, "u", &id);
   if (r < 0) return r;
-  if (!jobs_.count(id)) return set_error(error, en::kNoSuchJob, "Job " + std::to_string(id) + " does not exist.");
-  return set_error(error, en::kNotSupported,
-                   "Vermilion cannot cancel job " + std::to_string(id) + ": a job runs until it ends; stop the unit instead");
+  return cancel(m, id, error);
 }
 
 int Systemd1Server::job_cancel(sd_bus_message* m, sd_bus_error* error) {
   auto id = job_id_of_path(sd_bus_message_get_path(m));
-  return set_error(error, en::kNotSupported,
-                   "Vermilion cannot cancel job " + (id ? std::to_string(*id) : std::string("?")) +
-                       ": a job runs until it ends; stop the unit instead");
+  return cancel(m, id.value_or(0), error);
+}
+
+int Systemd1Server::cancel(sd_bus_message* m, std::uint32_t id, sd_bus_error* error) {
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return set_error(error, en::kNoSuchJob, "Job " + std::to_string(id) + " does not exist.");
+  // bus_job_method_cancel(): the caller needs the unit's "stop" permission.
+  const std::string unit = it->second.unit;
+  const char* sender = sd_bus_message_get_sender(m);
+  const HeldCapability& capability = bridge_.authorize_service_of(sender ? sender : "", unit, rights::stop, "cancel");
+  MessagePtr call = keep(m);
+  // vermiliond ends the unit's job; the link call this job is then replies
+  // JobFailed "canceled", and finish_job() sends JobRemoved with it.
+  bridge_.link().call(
+      capability, kServiceCapabilityInterface, "CancelJob",
+      [unit](sd_bus_message* c) { return sd_bus_message_append(c, "s", unit.c_str()); },
+      [call, id, unit](sd_bus_message*, const LinkError* failure) {
+        if (!failure) {
+          (void)sd_bus_reply_method_return(call.get(), nullptr);
+          return;
+        }
+        if (failure->name == vermilion::error_names::kNoSuchJob)  // it ended meanwhile
+          return reply_error(call, en::kNoSuchJob, "Job " + std::to_string(id) + " does not exist.");
+        sdbus::Error e = errors::from_link(*failure, unit, nullptr, "");
+        reply_error(call, e.getName().c_str(), e.getMessage());
+      });
+  return 1;
 }
 
 // ---- unit files ----------------------------------------------------------------

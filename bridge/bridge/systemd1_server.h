@@ -121,6 +121,9 @@ class Systemd1Server final : private MirrorObserver {
   int unit_job(sd_bus_message* m, std::string_view verb, sd_bus_error* error);
   int unit_kill(sd_bus_message* m, sd_bus_error* error);
   int job_cancel(sd_bus_message* m, sd_bus_error* error);
+  // CancelJob(u) and Job.Cancel(): the job's unit's job in vermiliond ends
+  // (ServiceCapability.CancelJob, right stop); NoSuchJob for an unknown id.
+  int cancel(sd_bus_message* m, std::uint32_t id, sd_bus_error* error);
 
   // A job method on `unit` with `verb` (StartUnit's "start", ... ,
   // "reload-or-try-restart") and `mode`, for the caller of m.

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cerrno>
 #include <functional>
 #include <map>
 #include <memory>
@@ -86,6 +87,9 @@ class ServiceControl {
   [[nodiscard]] virtual std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() = 0;
   // systemctl reset-failed of one service; -ENOENT if it is not loaded.
   [[nodiscard]] virtual int reset_failed(const std::string& name) = 0;
+  // Manager::cancel_job: 0, -ENOENT (no such service), -ESRCH (no job).
+  // Not pure: controls without jobs of their own (tests) have none to cancel.
+  [[nodiscard]] virtual int cancel_job(const std::string&) { return -ESRCH; }
   // When vermiliond began to serve (systemd's UserspaceTimestamp): realtime
   // and monotonic µs; 0 when unknown (the fakes of tests).
   [[nodiscard]] virtual std::pair<std::uint64_t, std::uint64_t> started_at() { return {0, 0}; }

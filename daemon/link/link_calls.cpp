@@ -184,6 +184,22 @@ struct LinkServer::Calls {
       return sd_bus_error_setf(error, error_names::kNoSuchService, "Unit %s not found.", resolved.c_str());
     return sd_bus_reply_method_return(m, "");
   }
+  // systemctl cancel: with `stop`, as systemd's Job.Cancel checks the
+  // unit's "stop" permission.
+  static int cancel_job(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    std::string resolved;
+    BrokerResult result =
+        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::stop, name, resolved);
+    if (!result.ok()) return reply_error(error, result);
+    int r = self.broker_.control().cancel_job(resolved);
+    if (r == -ENOENT)
+      return sd_bus_error_setf(error, error_names::kNoSuchService, "Unit %s not found.", resolved.c_str());
+    if (r < 0) return sd_bus_error_setf(error, error_names::kNoSuchJob, "Unit %s has no job.", resolved.c_str());
+    return reply_with(self, m, [](sd_bus_message*) { return 0; });
+  }
   static int logs(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     const char* name = nullptr;
@@ -471,6 +487,8 @@ const sd_bus_vtable kServiceVtable[] = {
                              kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ResetFailed", "s", SD_BUS_PARAM(name), "", ,
                              &guarded<&LinkServer::Calls::reset_failed>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("CancelJob", "s", SD_BUS_PARAM(name), "", ,
+                             &guarded<&LinkServer::Calls::cancel_job>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("GetLogs", "su", SD_BUS_PARAM(name) SD_BUS_PARAM(lines), "a(ts)", SD_BUS_PARAM(lines),
                              &guarded<&LinkServer::Calls::logs>, kUnprivileged),
     SD_BUS_VTABLE_END};

@@ -214,6 +214,15 @@ Manager::Unit* Manager::resolve(const std::string& name, bool load_if_missing) {
   return &unit;
 }
 
+int Manager::cancel_job(const std::string& name) {
+  Unit* unit = resolve(name, false);
+  if (!unit) return -ENOENT;
+  if (!unit->job) return -ESRCH;
+  finish_job(*unit, JobResult::canceled);
+  process_queues();  // the waiters hear it now, after what the cancel changed
+  return 0;
+}
+
 Service* Manager::find(const std::string& name) {
   Unit* unit = resolve(name, false);
   return unit ? unit->service.get() : nullptr;

@@ -109,6 +109,13 @@ class Manager final : private ServiceListener {
   void on_child_exited(pid_t pid, ExitInfo info);
   void on_notify(pid_t sender, const NotifyMessage& message);
 
+  // systemctl cancel (systemd's job_finish_and_invalidate(JOB_CANCELED)):
+  // the unit's job ends with `canceled` for whoever waits on it, and start
+  // jobs that need it fail as a dependency; what the unit was doing goes on
+  // (a start under way is not undone). 0, -ENOENT (no such unit) or -ESRCH
+  // (it has no job).
+  [[nodiscard]] int cancel_job(const std::string& name);
+
   // "web", "web.service", "multi-user.target" or an alias; nullptr when unknown.
   [[nodiscard]] Service* find(const std::string& name);
   [[nodiscard]] std::vector<const Service*> services() const;

@@ -150,6 +150,11 @@ TEST_F(ManagerControlTest, ResetFailedIsToldAtOnce) {
   EXPECT_EQ(control_->reset_failed("nope"), -ENOENT);
 }
 
+TEST_F(ManagerControlTest, CancelNeedsAJob) {
+  EXPECT_EQ(control_->cancel_job("web"), -ESRCH) << "no job to cancel";
+  EXPECT_EQ(control_->cancel_job("nope"), -ENOENT);
+}
+
 TEST_F(ManagerControlTest, KillSignalsTheWholeService) {
   ASSERT_EQ(start("web"), JobResult::done);
   EXPECT_GT(control_->kill("web", SIGUSR1), 0);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -375,6 +376,37 @@ TEST_F(SystemctlSystemTest, ResetFailedIsFailedCatAndReloads) {
   EXPECT_TRUE(contains(system.output, "State: degraded")) << "fails.service failed: " << system.output;
   EXPECT_TRUE(contains(system.output, "Since: ")) << system.output;
   EXPECT_FALSE(contains(system.output, "Since: n/a")) << system.output;
+}
+
+// systemctl cancel: the job ends "canceled" for whoever waited, list-jobs
+// has it no more, and what the unit was doing goes on (systemd's
+// job_finish_and_invalidate()).
+TEST_F(SystemctlSystemTest, CancelAJobThatWaits) {
+  start({kSleeperUnit,
+         {"waits.service", "[Service]\nType=notify\nExecStart=/bin/sleep infinity\nTimeoutStartSec=infinity\n"}});
+  auto queued = as_root({"start", "--no-block", "waits"});
+  EXPECT_EQ(queued.status, 0) << queued.output;
+  auto jobs = as_root({"list-jobs"});
+  EXPECT_TRUE(contains(jobs.output, "waits.service start")) << jobs.output;
+  // The first column of the first row is the job's id.
+  auto row = jobs.output.find('\n');
+  ASSERT_NE(row, std::string::npos) << jobs.output;
+  std::string id;
+  for (std::size_t i = row + 1; i < jobs.output.size() && std::isdigit(static_cast<unsigned char>(jobs.output[i])); ++i)
+    id += jobs.output[i];
+  ASSERT_FALSE(id.empty()) << jobs.output;
+
+  auto denied = as_nobody({"cancel", id});
+  EXPECT_NE(denied.status, 0) << denied.output;
+  EXPECT_TRUE(contains(denied.output, "Access denied")) << denied.output;
+  auto cancel = as_root({"cancel", id});
+  EXPECT_EQ(cancel.status, 0) << cancel.output;
+  EXPECT_TRUE(contains(as_root({"list-jobs"}).output, "No jobs running."));
+  EXPECT_EQ(as_root({"is-active", "waits"}).output, "activating\n") << "the start under way goes on";
+  auto again = as_root({"cancel", id});
+  EXPECT_NE(again.status, 0) << again.output;
+  EXPECT_TRUE(contains(again.output, "Job " + id + " does not exist.")) << again.output;
+  EXPECT_EQ(as_root({"stop", "waits"}).status, 0);
 }
 
 // --user: systemctl tries $XDG_RUNTIME_DIR/systemd/private, then the

@@ -68,6 +68,19 @@ class TableControl final : public ServiceControl {
     return 0;
   }
 
+  // The service's recorded job ends canceled.
+  int cancel_job(const std::string& name) override {
+    if (!services.count(name)) return -ENOENT;
+    for (auto it = jobs.begin(); it != jobs.end(); ++it) {
+      if (it->name != name) continue;
+      auto done = std::move(it->done);
+      jobs.erase(it);
+      if (done) done(JobResult::canceled);
+      return 0;
+    }
+    return -ESRCH;
+  }
+
   struct Job {
     JobType type;
     std::string name;

@@ -251,6 +251,19 @@ TEST_F(LinkCallsTest, ResetFailedNeedsStartOnTheService) {
       << "a manager capability has no ResetFailed";
 }
 
+// CancelJob: the job's caller hears JobFailed "canceled" first, then the
+// canceller its reply; without a job, NoSuchJob; `stop` is needed.
+TEST_F(LinkCallsTest, CancelJobEndsTheUnitsJob) {
+  Reply started;
+  send(started, cap(1), kServiceInterface, "Start", "s", "web.service");
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return control_.jobs.size() == 1; }));
+  EXPECT_EQ(call(cap(1), kServiceInterface, "CancelJob", "s", "web.service").error(), error_names::kAccessDenied)
+      << "slot 1 has start, not stop";
+  control_.jobs.front().done(JobResult::canceled);  // as the manager does on a cancel
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return started.arrived(); }));
+  EXPECT_EQ(started.error(), error_names::kJobFailed);
+}
+
 TEST_F(LinkCallsTest, CapabilityPropertiesDescribeTheSlot) {
   Reply r = call(cap(1), "org.freedesktop.DBus.Properties", "Get", "ss", kCapabilityInterface, "Object");
   ASSERT_TRUE(r.ok()) << r.error();
