@@ -9,6 +9,7 @@ close() (or the death of this process) takes the browser and every helper
 process it forked with it.
 """
 
+import base64
 import ctypes
 import fcntl
 import json
@@ -182,6 +183,5 @@ class Browser:
 
     def screenshot(self, path):
         data = self.call("Page.captureScreenshot", {"format": "png"})["data"]
-        import base64
         with open(path, "wb") as out:
             out.write(base64.b64decode(data))

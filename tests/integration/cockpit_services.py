@@ -25,6 +25,7 @@ which drops a session that no browser has opened within 15 s.
 """
 
 import argparse
+import json
 import os
 import re
 import select
@@ -49,7 +50,6 @@ class StepFailed(Exception):
 
 def js_string(text):
     """A JavaScript string literal (JSON's is one)."""
-    import json
     return json.dumps(text)
 
 
