@@ -32,15 +32,16 @@ const std::vector<std::pair<std::string, std::string>> kPackages = {
     {"chromium", "/usr/bin/chromium"},
 };
 
-// Active at boot; [Install] but no links: "Disabled".
+// Enabled (the fixture links WantedBy=), so active after boot.
 const std::pair<std::string, std::string> kRunningUnit = kSleeperUnit;
 const std::string kRunningDescription = "Sleeps until stopped";
-// Inactive: its target is one nothing starts, so only the page's switch
-// (enable, then start) makes it run.
-const std::string kIdleTarget = "vermilion-cockpit-test.target";
+// Disabled and inactive: RequiredBy=, which the fixture does not link, of a
+// target nothing starts, so only the page's switch (enable, then start)
+// makes it run.
 const std::pair<std::string, std::string> kIdleUnit{
     "idle.service", "[Unit]\nDescription=Waits to be started\n[Service]\nExecStart=/bin/sleep infinity\n"
-                    "[Install]\nWantedBy=" + kIdleTarget + "\n"};
+                    "[Install]\nRequiredBy=vermilion-cockpit-test.target\n"};
+const std::string kIdleLink = "vermilion-cockpit-test.target.requires/idle.service";
 const std::string kIdleDescription = "Waits to be started";
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -96,11 +97,11 @@ TEST(CockpitServicesTest, ListsOpensAndActsOnTheRealServices) {
 
   const std::string artifacts = stack.dir().file("cockpit");
   auto page = run_command({"/usr/bin/python3", "-B", kScript, "--unit-dir", stack.dir().file("units"), "--artifacts",
-                           artifacts, "--target", kIdleTarget, kRunningUnit.first, kRunningDescription,
+                           artifacts, "--link", kIdleLink, kRunningUnit.first, kRunningDescription,
                            kIdleUnit.first, kIdleDescription},
                           110000);
   const std::string& out = page.output;
-  EXPECT_TRUE(contains(out, "step list ok sleeper.service Running Disabled, idle.service Not running Disabled"))
+  EXPECT_TRUE(contains(out, "step list ok sleeper.service Running Enabled, idle.service Not running Disabled"))
       << out;
   EXPECT_TRUE(contains(out, "step open ok sleeper.service")) << out;
   EXPECT_TRUE(contains(out, "step stop ok sleeper.service inactive")) << out;

@@ -90,13 +90,13 @@ TEST_F(GdbusGenieTest, ListsUnitFilesAndEnablesAsSystemdGenie) {
   const std::string& out = run.output;
   EXPECT_EQ(run.status, 0) << out;
   EXPECT_TRUE(contains(out, "unit sleeper.service loaded active running\n")) << out;
-  // [Install] but no links: disabled.
-  EXPECT_TRUE(contains(out, "unit-file sleeper.service disabled\n")) << out;
-  EXPECT_TRUE(contains(out, "file-state disabled\n")) << out;
+  // Enabled by the fixture (WantedBy=default.target).
+  EXPECT_TRUE(contains(out, "unit-file sleeper.service enabled\n")) << out;
+  EXPECT_TRUE(contains(out, "file-state enabled\n")) << out;
   // Each call, then Reload, heard as Reloading(false); the file state follows.
   EXPECT_TRUE(contains(out, "disabled\nreloading false\nfile-state disabled\n")) << out;
   EXPECT_TRUE(contains(out, "enabled\nreloading false\nfile-state enabled\n")) << out;
-  EXPECT_TRUE(std::filesystem::is_symlink(stack_->dir().file("units/multi-user.target.wants/sleeper.service")))
+  EXPECT_TRUE(std::filesystem::is_symlink(stack_->dir().file("units/default.target.wants/sleeper.service")))
       << out;
   EXPECT_FALSE(contains(out, "error ")) << out;
   EXPECT_FALSE(contains(out, "timeout ")) << out;
