@@ -18,7 +18,12 @@
 //      vermilion-bridge it supervises on a private dbus-daemon; a client
 //      reads one service's ActiveState (Properties.Get: a status round trip
 //      through the bus and the bridge), and calls Manager.ListServices,
-//      reading all 1000 rows.
+//      reading all 1000 rows;
+//  (e) org.freedesktop.systemd1: the same stack with --systemd-compat;
+//      the bridge's systemd face answers Manager.ListUnits (all 1000 rows,
+//      what systemctl list-units, Cockpit and GUI managers ask first) and
+//      Properties.GetAll("") on one unit (every interface merged, what
+//      systemctl show/status send).
 // Clients time every call themselves (CLOCK_MONOTONIC), one call at a time;
 // the table shows median and p95.
 //
@@ -402,7 +407,19 @@ constexpr long kListWarmup = 20;
 struct BridgeStats {
   Stats get;
   Stats list;
+  Stats units;   // systemd1 ListUnits
+  Stats getall;  // systemd1 GetAll("")
 };
+
+// One client of link_bench_client's bus modes; its figures or nullopt.
+std::optional<Stats> bus_client(const std::vector<std::string>& args, long calls, const std::string& what,
+                                std::string& error) {
+  Subprocess client(args);
+  int status = client.wait_exit(kTimeoutMs);
+  std::optional<Stats> stats = parse_rtt(client.output(), calls);
+  if (status != 0 || !stats) error = "the " + what + " client: " + client.output();
+  return stats;
+}
 
 std::optional<BridgeStats> bridge_round_trips(std::string& error) {
   testing::StackFiles files;
@@ -412,28 +429,29 @@ std::optional<BridgeStats> bridge_round_trips(std::string& error) {
     files.units.push_back({name, "[Unit]\nDescription=Benchmark service " + std::to_string(i) +
                                      "\n[Service]\nExecStart=/bin/sleep infinity\n"});
   }
+  // --user, so that the compat face needs no /run/systemd/system.
+  files.vermiliond_options = {"--systemd-compat"};
+  files.also_wait_for = "org.freedesktop.systemd1";
   testing::BridgeStack stack(files);
   if (!stack.ok()) {
     error = stack.error();
     return std::nullopt;
   }
   const std::string& address = stack.bus().address();
-  Subprocess get({kHelper, "get", std::to_string(kCalls), std::to_string(kWarmup), address,
-                  "/org/vermilion1/service/bench_2d0000_2eservice"});
-  int get_status = get.wait_exit(kTimeoutMs);
-  std::optional<Stats> get_stats = parse_rtt(get.output());
-  if (get_status != 0 || !get_stats) {
-    error = "the Get client: " + get.output();
-    return std::nullopt;
-  }
-  Subprocess list({kHelper, "list", std::to_string(kListCalls), std::to_string(kListWarmup), address});
-  int list_status = list.wait_exit(kTimeoutMs);
-  std::optional<Stats> list_stats = parse_rtt(list.output(), kListCalls);
-  if (list_status != 0 || !list_stats) {
-    error = "the ListServices client: " + list.output();
-    return std::nullopt;
-  }
-  return BridgeStats{*get_stats, *list_stats};
+  const std::string calls = std::to_string(kCalls), warmup = std::to_string(kWarmup);
+  const std::string list_calls = std::to_string(kListCalls), list_warmup = std::to_string(kListWarmup);
+  auto get = bus_client({kHelper, "get", calls, warmup, address, "/org/vermilion1/service/bench_2d0000_2eservice"},
+                        kCalls, "Get", error);
+  if (!get) return std::nullopt;
+  auto list = bus_client({kHelper, "list", list_calls, list_warmup, address}, kListCalls, "ListServices", error);
+  if (!list) return std::nullopt;
+  auto units = bus_client({kHelper, "units", list_calls, list_warmup, address}, kListCalls, "ListUnits", error);
+  if (!units) return std::nullopt;
+  auto getall = bus_client({kHelper, "getall", calls, warmup, address,
+                            "/org/freedesktop/systemd1/unit/bench_2d0000_2eservice"},
+                           kCalls, "GetAll", error);
+  if (!getall) return std::nullopt;
+  return BridgeStats{*get, *list, *units, *getall};
 }
 
 // ---------------------------------------------------------------------------
@@ -496,7 +514,11 @@ int run() {
                {"org.vermilion1: Get(ActiveState) via dbus-daemon and the bridge", bridge->get},
                {"org.vermilion1: ListServices, " + std::to_string(kBridgeServices) + " services (" +
                     std::to_string(kListCalls) + " calls)",
-                bridge->list}});
+                bridge->list},
+               {"org.freedesktop.systemd1: ListUnits, " + std::to_string(kBridgeServices) + " units (" +
+                    std::to_string(kListCalls) + " calls)",
+                bridge->units},
+               {"org.freedesktop.systemd1: Properties.GetAll(\"\") on a unit via the bridge", bridge->getall}});
   std::printf("\nbroker's own share of a Status round trip (broker - sd-bus p2p): %.2f us median\n",
               broker->median_us - p2p->median_us);
   std::printf("\ncapability table (in this process)                         | median\n");

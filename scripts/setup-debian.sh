@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs every Debian 12 package that building, testing and the demo need,
+# Installs every Debian 12 package that building, testing and the demo need
+# (Cockpit and Chromium: tests/integration/bridge_cockpit_test.cpp drives
+# Cockpit's Services page in headless Chromium),
 # and creates the account vermilion-bridge runs as under `vermiliond --system`.
 # Run as root on a fresh machine; safe to run again.
 set -eu
@@ -10,7 +12,8 @@ apt-get install -y -q --no-install-recommends \
   libsystemd-dev libsdbus-c++-dev libsdbus-c++-bin libcli11-dev \
   googletest libgtest-dev libgmock-dev libglib2.0-dev libglib2.0-bin \
   dbus dbus-daemon dbus-bin systemd procps util-linux adduser python3 \
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev \
+  cockpit-ws cockpit-bridge cockpit-system chromium
 
 # The D-Bus bridge's system account and group (what sysusers.d/vermilion.conf
 # declares for systemd-sysusers): no home, no login.

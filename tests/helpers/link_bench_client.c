@@ -16,6 +16,13 @@
  *       service object PATH (a status round trip through the bridge);
  *   link_bench_client list N WARMUP ADDRESS
  *       org.vermilion1's Manager.ListServices, reading every row;
+ *   link_bench_client units N WARMUP ADDRESS
+ *       org.freedesktop.systemd1's Manager.ListUnits through the bridge
+ *       (--systemd-compat), reading every row;
+ *   link_bench_client getall N WARMUP ADDRESS PATH
+ *       org.freedesktop.systemd1: Properties.GetAll("") on the unit object
+ *       PATH (every interface merged, what `systemctl show` sends), reading
+ *       every property;
  *   link_bench_client serve ADDRESS DESTINATION
  *       the other end of that: connects to the bus at ADDRESS, owns
  *       DESTINATION, exports Status there (a fixed answer the size of the
@@ -87,6 +94,50 @@ static int list_call(sd_bus *bus, const char *destination) {
     const char *name, *description, *active, *sub, *path;
     r = sd_bus_message_enter_container(reply, 'a', "(sssso)");
     while (r >= 0 && (r = sd_bus_message_read(reply, "(sssso)", &name, &description, &active, &sub, &path)) > 0) {
+    }
+  } else {
+    printf("error call %s %s\n", e.name ? e.name : "errno", e.message ? e.message : strerror(-r));
+  }
+  sd_bus_error_free(&e);
+  sd_bus_message_unref(reply);
+  return r;
+}
+
+/* org.freedesktop.systemd1 through the bridge's compat face. */
+static int units_call(sd_bus *bus, const char *destination) {
+  sd_bus_error e = SD_BUS_ERROR_NULL;
+  sd_bus_message *reply = NULL;
+  int r = sd_bus_call_method(bus, destination, "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                             "ListUnits", &e, &reply, "");
+  if (r >= 0) {
+    const char *name, *description, *load, *active, *sub, *following, *path, *job_type, *job_path;
+    uint32_t job;
+    r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
+    while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssssouso)", &name, &description, &load, &active, &sub,
+                                               &following, &path, &job, &job_type, &job_path)) > 0) {
+    }
+  } else {
+    printf("error call %s %s\n", e.name ? e.name : "errno", e.message ? e.message : strerror(-r));
+  }
+  sd_bus_error_free(&e);
+  sd_bus_message_unref(reply);
+  return r;
+}
+
+static int getall_call(sd_bus *bus, const char *destination) {
+  sd_bus_error e = SD_BUS_ERROR_NULL;
+  sd_bus_message *reply = NULL;
+  int r = sd_bus_call_method(bus, destination, service_path, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply,
+                             "s", "");
+  if (r >= 0) {
+    /* Every entry parsed: the name read, the variant's value skipped
+     * (sd_bus_message_skip walks it). */
+    r = sd_bus_message_enter_container(reply, 'a', "{sv}");
+    while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
+      const char *property;
+      r = sd_bus_message_read(reply, "s", &property);
+      if (r >= 0) r = sd_bus_message_skip(reply, "v");
+      if (r >= 0) r = sd_bus_message_exit_container(reply);
     }
   } else {
     printf("error call %s %s\n", e.name ? e.name : "errno", e.message ? e.message : strerror(-r));
@@ -169,13 +220,20 @@ int main(int argc, char **argv) {
   int (*call)(sd_bus *, const char *) = status_call;
   long n = 0, warmup = 0;
   const char *address = NULL, *destination = NULL;
-  if (argc >= 5 && (strcmp(argv[1], "get") == 0 || strcmp(argv[1], "list") == 0)) {
-    call = strcmp(argv[1], "get") == 0 ? get_call : list_call;
-    if (call == get_call ? argc != 6 : argc != 5) {
-      printf("error usage link_bench_client get N WARMUP ADDRESS PATH | list N WARMUP ADDRESS\n");
+  if (argc >= 5 && (strcmp(argv[1], "get") == 0 || strcmp(argv[1], "list") == 0 || strcmp(argv[1], "units") == 0 ||
+                    strcmp(argv[1], "getall") == 0)) {
+    const int systemd1 = strcmp(argv[1], "units") == 0 || strcmp(argv[1], "getall") == 0;
+    call = strcmp(argv[1], "get") == 0      ? get_call
+           : strcmp(argv[1], "list") == 0   ? list_call
+           : strcmp(argv[1], "units") == 0  ? units_call
+                                            : getall_call;
+    const int takes_path = call == get_call || call == getall_call;
+    if (takes_path ? argc != 6 : argc != 5) {
+      printf("error usage link_bench_client get|getall N WARMUP ADDRESS PATH | list|units N WARMUP ADDRESS\n");
       return 1;
     }
-    n = atol(argv[2]), warmup = atol(argv[3]), address = argv[4], destination = "org.vermilion1";
+    n = atol(argv[2]), warmup = atol(argv[3]), address = argv[4];
+    destination = systemd1 ? "org.freedesktop.systemd1" : "org.vermilion1";
     service_path = argc == 6 ? argv[5] : NULL;
   } else if (argc == 3 || argc == 5) {
     n = atol(argv[1]), warmup = atol(argv[2]);

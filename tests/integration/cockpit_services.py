@@ -1,0 +1,364 @@
+#!/usr/bin/python3
+"""Cockpit's Services page (Debian's cockpit-ws, cockpit-bridge and
+cockpit-system) in headless Chromium, driven over the DevTools protocol
+(cdp.py), against whatever owns org.freedesktop.systemd1 on the bus at
+$DBUS_SYSTEM_BUS_ADDRESS: tests/integration/bridge_cockpit_test.cpp runs it
+against vermiliond --systemd-compat on a private bus.
+
+    cockpit_services.py --unit-dir DIR --artifacts DIR --link PATH
+                        RUNNING RUNNING_DESCRIPTION IDLE IDLE_DESCRIPTION
+
+RUNNING is an active service, enabled; IDLE an inactive one, disabled,
+whose enablement makes the link PATH (relative to the unit directory) for a
+target that nothing starts. The page
+must list both with their states and enablement badges, open each one's
+page, and its Start, Stop, Restart and enable switch must act on the real
+services: each effect is read back from org.vermilion1 (busctl), and the
+enablement links from the unit directory.
+
+Prints one line per step, "step NAME ok DETAIL" or "step NAME FAIL DETAIL",
+and stops at the first failure (later steps build on earlier ones), leaving
+a screenshot and the page's text in --artifacts. Exit 0 when every step
+passed.
+
+Every wait is a DOM condition checked on each mutation, with a deadline
+(Browser.wait_for); nothing sleeps. The browser starts before cockpit-ws,
+which drops a session that no browser has opened within 15 s.
+"""
+
+import argparse
+import json
+import os
+import re
+import select
+import socket
+import subprocess
+import sys
+import time
+
+# No __pycache__ in the source tree, which the tests run from.
+sys.dont_write_bytecode = True
+import cdp  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+COCKPIT_WS = "/usr/lib/cockpit/cockpit-ws"
+COCKPIT_BRIDGE = "/usr/bin/cockpit-bridge"
+WAIT = 30.0  # seconds for one DOM condition; the bridge answers in ms
+
+
+class StepFailed(Exception):
+    pass
+
+
+def js_string(text):
+    """A JavaScript string literal (JSON's is one)."""
+    return json.dumps(text)
+
+
+def bus_label_escape(name):
+    return "".join(c if c.isalnum() and c.isascii() else "_%02x" % ord(c) for c in name)
+
+
+def service_property(unit, prop):
+    """A property of the real service, from org.vermilion1 (not from the page
+    nor from org.freedesktop.systemd1)."""
+    path = "/org/vermilion1/service/" + bus_label_escape(unit)
+    out = subprocess.run(["busctl", "--system", "get-property", "org.vermilion1", path, "org.vermilion1.Service",
+                          prop], capture_output=True, text=True, timeout=30)
+    if out.returncode != 0:
+        raise StepFailed("busctl get-property %s %s: %s" % (unit, prop, out.stderr.strip()))
+    kind, value = out.stdout.strip().split(" ", 1)
+    return value.strip('"') if kind == "s" else int(value)
+
+
+def start_cockpit_ws(log_path):
+    """cockpit-ws on a listening socket made here (socket activation: it is
+    ready before the process starts, and no port is guessed)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    port = listener.getsockname()[1]
+    fd = listener.fileno()
+
+    def child_setup():
+        cdp.die_with_parent()
+        os.dup2(fd, 3)  # SD_LISTEN_FDS_START; dup2 clears O_CLOEXEC
+
+    # LISTEN_PID must be cockpit-ws's own pid: the shell's $$, kept by exec.
+    command = 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$0" --no-tls --local-session="$1"'
+    process = subprocess.Popen(["/bin/sh", "-c", command, COCKPIT_WS, COCKPIT_BRIDGE], stdin=subprocess.DEVNULL,
+                               stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, preexec_fn=child_setup,
+                               close_fds=False)
+    listener.close()
+    return process, port
+
+
+class Scenario:
+    def __init__(self, browser, base, unit_dir):
+        self.browser = browser
+        self.base = base
+        self.unit_dir = unit_dir
+
+    def step(self, name, detail):
+        print("step %s ok %s" % (name, detail), flush=True)
+
+    def wait(self, condition, what, timeout=WAIT):
+        try:
+            return self.browser.wait_for(condition, timeout)
+        except cdp.CdpError as e:
+            raise StepFailed("%s: %s%s" % (what, e, self.dialog()))
+
+    def dialog(self):
+        """What a dialog on the page says: a failed call shows one
+        (show_error: a modal titled "Error")."""
+        try:
+            text = self.browser.evaluate("(() => { const d = document.querySelector('.pf-c-modal-box'); "
+                                         "return d ? d.textContent : ''; })()")
+        except cdp.CdpError:
+            return ""
+        return "; the page shows a dialog: " + text if text else ""
+
+    def click(self, selector, what):
+        found = self.browser.evaluate("(() => { const e = document.querySelector(%s); if (!e) return false; "
+                                      "e.click(); return true; })()" % js_string(selector))
+        if not found:
+            raise StepFailed("%s: no %s" % (what, selector))
+
+    # --- the list --------------------------------------------------------
+
+    def row_condition(self, unit, status=None, badge=None):
+        row = "document.getElementById(%s)" % js_string(unit)
+        parts = [row]
+        if status:
+            parts.append("%s.querySelector('.service-unit-status') && "
+                         "%s.querySelector('.service-unit-status').textContent.trim() == %s"
+                         % (row, row, js_string(status)))
+        if badge:
+            parts.append("%s.querySelector('.service-unit-file-state') && "
+                         "%s.querySelector('.service-unit-file-state').textContent.trim() == %s"
+                         % (row, row, js_string(badge)))
+        return " && ".join(parts)
+
+    def open_list(self):
+        self.browser.navigate(self.base + "/cockpit/@localhost/system/services.html")
+
+    def expect_row(self, unit, status, badge):
+        self.wait(self.row_condition(unit, status, badge),
+                  "the list shows %s as %s, %s" % (unit, status, badge))
+
+    # --- a unit's page ---------------------------------------------------
+
+    def open_unit(self, unit, description):
+        # A click on the unit's name in its row, as a person would: the
+        # page goes to #/UNIT.
+        self.click("#services-list tr[data-goto-unit=%s] a.service-unit-id" % js_string(unit), "opening " + unit)
+        self.wait("document.querySelector('#service-details .service-name') && "
+                  "document.querySelector('#service-details .service-name').textContent.trim() == %s"
+                  % js_string(description), "the page of " + unit)
+
+    def expect_status(self, text, absent=None):
+        """The page's Status says `text` (and not `absent`). A stopped unit
+        that is disabled shows "Disabled" there, not "Not running"."""
+        condition = ("document.getElementById('statuses') && "
+                     "document.getElementById('statuses').textContent.includes(%s)" % js_string(text))
+        if absent:
+            condition += " && !document.getElementById('statuses').textContent.includes(%s)" % js_string(absent)
+        self.wait(condition, "the unit's status says %r%s" % (text, " without %r" % absent if absent else ""))
+
+    def action(self, label):
+        """Picks LABEL from the page's actions menu (the kebab)."""
+        self.click("#service-actions button", "opening the actions menu")
+        item = self.wait("[...document.querySelectorAll('#service-actions .pf-c-dropdown__menu-item')]"
+                         ".some(e => e.textContent.trim() == %s)" % js_string(label),
+                         "the actions menu offers " + label)
+        if item:
+            self.browser.evaluate("[...document.querySelectorAll('#service-actions .pf-c-dropdown__menu-item')]"
+                                  ".find(e => e.textContent.trim() == %s).click()" % js_string(label))
+
+    # The enable switch beside the unit's name (its tooltip, not the switch,
+    # carries the id switch-unit-state, and exists only while hovered).
+    SWITCH = "#service-details .service-top-panel input.pf-c-switch__input"
+
+    def switch_condition(self, checked):
+        switch = "document.querySelector(%s)" % js_string(self.SWITCH)
+        return "%s && %s.checked == %s && !%s.disabled" % (switch, switch, "true" if checked else "false", switch)
+
+    def expect_no_error(self, what):
+        dialog = self.dialog()
+        if dialog:
+            raise StepFailed(what + dialog)
+
+    def run(self, running, running_description, idle, idle_description, link):
+        link = os.path.join(self.unit_dir, link)
+        # 1. The list: both units, their states, their enablement badges.
+        self.open_list()
+        self.expect_row(running, "Running", "Enabled")
+        self.expect_row(idle, "Not running", "Disabled")
+        self.step("list", "%s Running Enabled, %s Not running Disabled" % (running, idle))
+
+        # 2. The running unit's page; Stop, Start and Restart from its menu.
+        self.open_unit(running, running_description)
+        self.expect_status("Running")
+        self.step("open", running)
+        pid = service_property(running, "MainPID")
+
+        self.action("Stop")
+        self.expect_status("Not running")
+        if service_property(running, "ActiveState") != "inactive":
+            raise StepFailed("Stop: %s is not inactive" % running)
+        self.expect_no_error("Stop")
+        self.step("stop", "%s inactive" % running)
+
+        self.action("Start")
+        self.expect_status("Running")
+        started = service_property(running, "MainPID")
+        if service_property(running, "ActiveState") != "active" or started in (0, pid):
+            raise StepFailed("Start: %s not active with a new main process (%d, was %d)" % (running, started, pid))
+        self.expect_no_error("Start")
+        self.step("start", "%s active, MainPID %d" % (running, started))
+
+        # The page says "Running" before and after a restart; what changes
+        # is the real main process: heard from org.vermilion1.
+        watch = ServiceWatch(running)
+        try:
+            self.action("Restart")
+            watch.wait_main_pid_other_than(started)
+        finally:
+            watch.close()
+        self.expect_status("Running")
+        restarted = service_property(running, "MainPID")
+        if service_property(running, "ActiveState") != "active" or restarted in (0, started):
+            raise StepFailed("Restart: %s not active with a new main process (%d, was %d)"
+                             % (running, restarted, started))
+        self.expect_no_error("Restart")
+        self.step("restart", "%s active, MainPID %d (was %d)" % (running, restarted, started))
+
+        # 3. The idle unit: the switch enables it and starts it, then stops
+        #    and disables it, as systemctl enable --now / disable --now.
+        self.open_list()
+        self.expect_row(idle, "Not running", "Disabled")
+        self.open_unit(idle, idle_description)
+        self.expect_status("Disabled", absent="Running")
+        self.wait(self.switch_condition(False), "the switch of %s is off" % idle)
+        self.click(self.SWITCH, "switching %s on" % idle)
+        self.wait(self.switch_condition(True), "the switch of %s is on" % idle)
+        self.expect_status("Running")
+        self.expect_status("Automatically starts")
+        if not os.path.islink(link):
+            raise StepFailed("enable: no link %s" % link)
+        if service_property(idle, "ActiveState") != "active":
+            raise StepFailed("enable: %s is not active" % idle)
+        self.expect_no_error("enable")
+        self.step("enable", "%s enabled (%s) and active" % (idle, link))
+
+        self.open_list()
+        self.expect_row(idle, "Running", "Enabled")
+        self.step("badge", "%s Running Enabled" % idle)
+
+        self.open_unit(idle, idle_description)
+        self.wait(self.switch_condition(True), "the switch of %s is on" % idle)
+        self.click(self.SWITCH, "switching %s off" % idle)
+        self.wait(self.switch_condition(False), "the switch of %s is off" % idle)
+        self.expect_status("Disabled", absent="Running")
+        if os.path.lexists(link):
+            raise StepFailed("disable: %s is still there" % link)
+        if service_property(idle, "ActiveState") != "inactive":
+            raise StepFailed("disable: %s is not inactive" % idle)
+        self.expect_no_error("disable")
+        self.step("disable", "%s disabled and inactive" % idle)
+
+
+
+class ServiceWatch:
+    """The real service's PropertiesChanged on org.vermilion1, heard through
+    `gdbus monitor`: set up before an action, so that what the action changes
+    is waited for as an event."""
+
+    def __init__(self, unit):
+        self.path = "/org/vermilion1/service/" + bus_label_escape(unit)
+        self.process = subprocess.Popen(["gdbus", "monitor", "--system", "--dest", "org.vermilion1",
+                                         "--object-path", self.path], stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        preexec_fn=cdp.die_with_parent)
+        self.buffer = b""
+        # gdbus subscribes, then asks who owns the name: once it says so, the
+        # subscription is in place (the bus handles a connection's messages
+        # in order).
+        self.wait_line(lambda line: "owned by" in line, "gdbus monitor to start")
+
+    def close(self):
+        cdp.kill_group(self.process)
+
+    def wait_line(self, predicate, what, timeout=WAIT):
+        deadline = time.monotonic() + timeout
+        fd = self.process.stdout.fileno()
+        while True:
+            while b"\n" in self.buffer:
+                line, self.buffer = self.buffer.split(b"\n", 1)
+                text = line.decode(errors="replace")
+                if predicate(text):
+                    return text
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StepFailed("timed out waiting for " + what)
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise StepFailed("gdbus monitor exited waiting for " + what)
+                self.buffer += chunk
+
+    def wait_main_pid_other_than(self, old):
+        pattern = re.compile(r"'MainPID': <uint32 (\d+)>")
+
+        def new_pid(line):
+            match = pattern.search(line)
+            return match is not None and int(match.group(1)) not in (0, old)
+        self.wait_line(new_pid, "a new MainPID (old %d)" % old)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--unit-dir", required=True)
+    parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--link", required=True, help="the link enabling IDLE makes, in --unit-dir")
+    parser.add_argument("running")
+    parser.add_argument("running_description")
+    parser.add_argument("idle")
+    parser.add_argument("idle_description")
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    cdp.die_with_parent()
+
+    # The browser must not reach the test's bus (it probes D-Bus services of
+    # its own); cockpit-ws and cockpit-bridge must.
+    bus_address = os.environ.get("DBUS_SYSTEM_BUS_ADDRESS", "")
+    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = "disabled:"
+    os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    browser = cdp.Browser(CHROMIUM, os.path.join(args.artifacts, "chromium.log"))
+    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = bus_address
+    ws = None
+    try:
+        browser.call("Browser.getVersion", session=False, timeout=60)
+        browser.open_page()
+        ws, port = start_cockpit_ws(os.path.join(args.artifacts, "cockpit-ws.log"))
+        scenario = Scenario(browser, "http://127.0.0.1:%d" % port, args.unit_dir)
+        scenario.run(args.running, args.running_description, args.idle, args.idle_description, args.link)
+        print("passed", flush=True)
+        return 0
+    except (StepFailed, cdp.CdpError) as e:
+        print("step FAIL %s" % e, flush=True)
+        try:
+            browser.screenshot(os.path.join(args.artifacts, "failure.png"))
+            text = browser.evaluate("document.body ? document.body.innerText : ''")
+            print("page text:\n%s" % text, flush=True)
+        except cdp.CdpError as more:
+            print("no screenshot: %s" % more, flush=True)
+        return 1
+    finally:
+        browser.close()
+        cdp.kill_group(ws)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
