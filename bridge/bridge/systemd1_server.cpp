@@ -697,8 +697,12 @@ int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
   if (runtime || (flags & kUnitFileRuntime))
     return set_error(error, en::kNotSupported,
                      "Vermilion enables units in its first unit directory only; --runtime is not supported");
-  if (force || (flags & kUnitFileForce))
-    return set_error(error, en::kNotSupported, "Vermilion never replaces what is in the way; --force is not supported");
+  // force (systemd's create_symlink()) only matters when a link to another
+  // unit is in the way, which it replaces. vermiliond never replaces one:
+  // such a conflict is answered UnitExists naming the link, as without
+  // force; with nothing in the way (the usual case, and what SystemdGenie
+  // and other clients that always pass force meet) the result is systemd's.
+  (void)force;
   if (flags & kUnitFilePortable)
     return set_error(error, en::kNotSupported, "Vermilion has no portable services");
 

@@ -268,6 +268,11 @@ TEST_F(SystemctlSystemTest, EnablementAsSystemctlDoesIt) {
       << enable.output;
   EXPECT_TRUE(std::filesystem::is_symlink(units + "/default.target.wants/sleeper.service"));
   EXPECT_EQ(as_root({"is-enabled", "sleeper"}).output, "enabled\n");
+  // --force (which SystemdGenie always passes) with nothing in the way is a
+  // plain enable: the link is already there, nothing changes.
+  auto forced = as_root({"enable", "--force", "sleeper"});
+  EXPECT_EQ(forced.status, 0) << forced.output;
+  EXPECT_FALSE(contains(forced.output, "Created symlink")) << forced.output;
   auto status = as_root({"status", "sleeper"});
   EXPECT_EQ(status.status, 0) << status.output;
   EXPECT_TRUE(contains(status.output, "Loaded: loaded (" + vendor + "/sleeper.service; enabled")) << status.output;
