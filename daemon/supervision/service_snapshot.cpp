@@ -3,35 +3,6 @@
 #include <string>
 
 namespace vermilion {
-namespace {
-
-// systemd's words for Type= and Restart= (service_type_to_string(),
-// service_restart_to_string()).
-const char* type_word(ServiceType t) {
-  switch (t) {
-    case ServiceType::simple: return "simple";
-    case ServiceType::exec: return "exec";
-    case ServiceType::notify: return "notify";
-    case ServiceType::oneshot: return "oneshot";
-    case ServiceType::forking: return "forking";
-  }
-  return "simple";
-}
-
-const char* restart_word(RestartPolicy p) {
-  switch (p) {
-    case RestartPolicy::no: return "no";
-    case RestartPolicy::on_success: return "on-success";
-    case RestartPolicy::on_failure: return "on-failure";
-    case RestartPolicy::on_abnormal: return "on-abnormal";
-    case RestartPolicy::on_watchdog: return "on-watchdog";
-    case RestartPolicy::on_abort: return "on-abort";
-    case RestartPolicy::always: return "always";
-  }
-  return "no";
-}
-
-}  // namespace
 
 ServiceStatus status_of(const Service& s) {
   ServiceStatus out;
@@ -63,8 +34,8 @@ ServiceStatus status_of(const Service& s) {
   out.exec_main_exit_timestamp = s.exec_main_exit_timestamp();
   out.exec_main_pid = static_cast<std::uint32_t>(s.exec_main_pid());
   out.exec_main_code = s.exec_main_status().code;
-  out.type = type_word(c.type);
-  out.restart = restart_word(c.restart);
+  out.type = to_string(c.type);
+  out.restart = to_string(c.restart);
   out.can_reload = !c.exec_reload.empty();
   return out;
 }

@@ -24,4 +24,38 @@ const char* to_string(NotifyAccess n) {
   return "none";
 }
 
+const char* to_string(ServiceType t) {
+  switch (t) {
+    case ServiceType::simple: return "simple";
+    case ServiceType::exec: return "exec";
+    case ServiceType::notify: return "notify";
+    case ServiceType::oneshot: return "oneshot";
+    case ServiceType::forking: return "forking";
+  }
+  return "simple";
+}
+
+const char* to_string(RestartPolicy p) {
+  switch (p) {
+    case RestartPolicy::no: return "no";
+    case RestartPolicy::on_success: return "on-success";
+    case RestartPolicy::on_failure: return "on-failure";
+    case RestartPolicy::on_abnormal: return "on-abnormal";
+    case RestartPolicy::on_watchdog: return "on-watchdog";
+    case RestartPolicy::on_abort: return "on-abort";
+    case RestartPolicy::always: return "always";
+  }
+  return "no";
+}
+
+const char* to_string(KillMode m) {
+  switch (m) {
+    case KillMode::control_group: return "control-group";
+    case KillMode::process: return "process";
+    case KillMode::mixed: return "mixed";
+    case KillMode::none: return "none";
+  }
+  return "control-group";
+}
+
 }  // namespace vermilion

@@ -190,5 +190,10 @@ struct ServiceConfig {
 [[nodiscard]] const char* to_string(LoadState s);
 [[nodiscard]] const char* to_string(UnitType t);  // "service", "target"
 [[nodiscard]] const char* to_string(NotifyAccess n);
+// systemd's words (service_type_to_string(), service_restart_to_string(),
+// kill_mode_to_string()): "oneshot", "on-failure", "control-group", ...
+[[nodiscard]] const char* to_string(ServiceType t);
+[[nodiscard]] const char* to_string(RestartPolicy p);
+[[nodiscard]] const char* to_string(KillMode m);
 
 }  // namespace vermilion

@@ -68,40 +68,6 @@ std::string format_timespan(usec_t t) {
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
-const char* type_name(ServiceType t) {
-  switch (t) {
-    case ServiceType::simple: return "simple";
-    case ServiceType::exec: return "exec";
-    case ServiceType::notify: return "notify";
-    case ServiceType::oneshot: return "oneshot";
-    case ServiceType::forking: return "forking";
-  }
-  return "?";
-}
-
-const char* restart_name(RestartPolicy r) {
-  switch (r) {
-    case RestartPolicy::no: return "no";
-    case RestartPolicy::on_success: return "on-success";
-    case RestartPolicy::on_failure: return "on-failure";
-    case RestartPolicy::on_abnormal: return "on-abnormal";
-    case RestartPolicy::on_watchdog: return "on-watchdog";
-    case RestartPolicy::on_abort: return "on-abort";
-    case RestartPolicy::always: return "always";
-  }
-  return "?";
-}
-
-const char* kill_mode_name(KillMode m) {
-  switch (m) {
-    case KillMode::control_group: return "control-group";
-    case KillMode::process: return "process";
-    case KillMode::mixed: return "mixed";
-    case KillMode::none: return "none";
-  }
-  return "?";
-}
-
 // One property as `systemctl show -p NAME --value` prints it, with PIDs
 // reduced to "0" or "set" and ExecMainCode to words (record-systemd.sh's
 // show_value does the same to systemd's numbers).
@@ -122,14 +88,14 @@ std::string property(const Service& s, const std::string& name) {
   if (name == "MainPID") return s.main_pid() > 0 ? "set" : "0";
   if (name == "ControlPID") return s.control_pid() > 0 ? "set" : "0";
   if (name == "NRestarts") return std::to_string(s.n_restarts());
-  if (name == "Type") return type_name(c.type);
+  if (name == "Type") return to_string(c.type);
   if (name == "TimeoutStartUSec") return format_timespan(c.timeout_start);
   if (name == "TimeoutStopUSec") return format_timespan(c.timeout_stop);
   if (name == "RemainAfterExit") return yes_no(c.remain_after_exit);
-  if (name == "Restart") return restart_name(c.restart);
+  if (name == "Restart") return to_string(c.restart);
   if (name == "GuessMainPID") return yes_no(c.guess_main_pid);
   if (name == "NotifyAccess") return to_string(c.effective_notify_access());
-  if (name == "KillMode") return kill_mode_name(c.kill_mode);
+  if (name == "KillMode") return to_string(c.kill_mode);
   if (name == "KillSignal") return std::to_string(c.kill_signal);
   if (name == "RestartKillSignal") return std::to_string(c.restart_kill_signal.value_or(c.kill_signal));
   if (name == "FinalKillSignal") return std::to_string(c.final_kill_signal);
