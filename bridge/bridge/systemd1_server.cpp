@@ -287,44 +287,42 @@ int Systemd1Server::find_job(sd_bus*, const char* path, const char*, void* self,
   return 1;
 }
 
+namespace {
+
+// The NULL-terminated, malloc'ed list sd-bus's node enumerators hand back
+// (it frees it); 0 or -ENOMEM, with nothing allocated left on failure.
+int make_node_list(const std::vector<std::string>& paths, char*** nodes) {
+  char** list = static_cast<char**>(calloc(paths.size() + 1, sizeof(char*)));
+  if (!list) return -ENOMEM;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    list[i] = strdup(paths[i].c_str());
+    if (!list[i]) {
+      for (std::size_t j = 0; j < i; ++j) free(list[j]);
+      free(list);
+      return -ENOMEM;
+    }
+  }
+  *nodes = list;
+  return 0;
+}
+
+}  // namespace
+
 int Systemd1Server::enumerate_units(sd_bus*, const char*, void* self, char*** nodes, sd_bus_error*) {
   return call_guard("systemd1 enumerate_units", -ENOMEM, [&] {
     auto* server = static_cast<Systemd1Server*>(self);
-    const auto& services = server->bridge_.mirror().services();
-    char** list = static_cast<char**>(calloc(services.size() + 1, sizeof(char*)));
-    if (!list) return -ENOMEM;
-    std::size_t i = 0;
-    for (const auto& [name, status] : services) {
-      list[i] = strdup(unit_object_path(name).c_str());
-      if (!list[i]) {
-        for (std::size_t j = 0; j < i; ++j) free(list[j]);
-        free(list);
-        return -ENOMEM;
-      }
-      ++i;
-    }
-    *nodes = list;
-    return 0;
+    std::vector<std::string> paths;
+    for (const auto& [name, status] : server->bridge_.mirror().services()) paths.push_back(unit_object_path(name));
+    return make_node_list(paths, nodes);
   });
 }
 
 int Systemd1Server::enumerate_jobs(sd_bus*, const char*, void* self, char*** nodes, sd_bus_error*) {
   return call_guard("systemd1 enumerate_jobs", -ENOMEM, [&] {
     auto* server = static_cast<Systemd1Server*>(self);
-    char** list = static_cast<char**>(calloc(server->jobs_.size() + 1, sizeof(char*)));
-    if (!list) return -ENOMEM;
-    std::size_t i = 0;
-    for (const auto& [id, job] : server->jobs_) {
-      list[i] = strdup(job_object_path(id).c_str());
-      if (!list[i]) {
-        for (std::size_t j = 0; j < i; ++j) free(list[j]);
-        free(list);
-        return -ENOMEM;
-      }
-      ++i;
-    }
-    *nodes = list;
-    return 0;
+    std::vector<std::string> paths;
+    for (const auto& [id, job] : server->jobs_) paths.push_back(job_object_path(id));
+    return make_node_list(paths, nodes);
   });
 }
 
