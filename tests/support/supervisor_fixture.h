@@ -29,7 +29,25 @@ namespace vermilion::testing {
 inline constexpr usec_t kWait = 20 * kUsecPerSec;  // generous: CI machines are slow
 inline const std::string kHelpers = VERMILION_TEST_HELPER_DIR;
 
-inline bool process_exists(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
+// Alive: signalable and not a zombie. A process killed a moment ago stays
+// signalable until its parent (or the subreaper, often the test itself)
+// reaps it; it has exited all the same, as systemd's cgroup sees it.
+inline bool process_exists(pid_t pid) {
+  if (pid <= 0 || kill(pid, 0) != 0) return false;
+  // read(2), not a stream: a process that exits meanwhile makes the read
+  // fail with ESRCH, which libstdc++'s filebuf would throw.
+  int fd = ::open(("/proc/" + std::to_string(pid) + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[512];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  if (n <= 0) return false;
+  std::string line(buf, static_cast<std::size_t>(n));
+  auto end_of_name = line.rfind(')');  // the name may hold spaces and ')'
+  if (end_of_name == std::string::npos || end_of_name + 2 >= line.size()) return true;
+  char state = line[end_of_name + 2];
+  return state != 'Z' && state != 'X';
+}
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path);
