@@ -268,18 +268,23 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
       todo.pop_back();
       if (!seen.insert(current).second) continue;
       pulled.push_back(resolve(current, true));
+      // Copies: resolve() loads units on first use (template instances),
+      // which rebuilds the graph under a reference into it.
+      const DependencyGraph::Names requisites = graph_.requisites(current);
+      const DependencyGraph::Names requirements = graph_.requirements(current);
+      const DependencyGraph::Names wants = graph_.wants(current);
       // Requisites are not started, only required to load here; whether they
       // are active is checked when the job runs (run_job), as systemd's
       // verify-active jobs do.
-      for (const auto& dep : graph_.requisites(current)) {
+      for (const auto& dep : requisites) {
         if (EnqueueResult r = check_loaded(service_of(resolve(dep, true)), dep); !r.queued()) return r;
       }
-      for (const auto& dep : graph_.requirements(current)) {
+      for (const auto& dep : requirements) {
         Unit* required = resolve(dep, true);
         if (EnqueueResult r = check_loaded(service_of(required), dep); !r.queued()) return r;
         todo.push_back(required->service->name());
       }
-      for (const auto& dep : graph_.wants(current)) {
+      for (const auto& dep : wants) {
         Unit* w = resolve(dep, true);
         if (check_loaded(service_of(w), dep).queued())
           todo.push_back(w->service->name());
@@ -294,7 +299,8 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
         add_job(*unit, type, std::move(done));
       else if (!unit->job || unit->job->type == JobType::stop)
         add_job(*unit, JobType::start, {});
-      for (const auto& other : graph_.conflicts(n)) {
+      const DependencyGraph::Names conflicts = graph_.conflicts(n);
+      for (const auto& other : conflicts) {
         Unit* c = resolve(other, false);
         if (c && !is_down(c->service->active_state())) add_job(*c, JobType::stop, {});
       }

@@ -440,6 +440,22 @@ TEST_F(ManagerTest, TemplateInstancesLoadOnDemandAndAliasesResolve) {
   EXPECT_EQ(manager().find("www")->name(), "web.service");
 }
 
+// Issue 12 (Debian's graphical.target with getty@tty1.service and more in
+// its wants): a start that loads template instances on first use rebuilds
+// the dependency graph while the closure is walked; every want still
+// starts, and the walk ends.
+TEST_F(ManagerTest, WantsOfInstancesLoadedOnFirstUseAllStart) {
+  source_.add(make_config("getty@.service"));
+  for (const char* name : {"a.service", "b.service", "c.service"}) source_.add(make_config(name));
+  ServiceConfig& def = source_.add(make_target("default.target"));
+  def.wants = {"a.service", "getty@tty1.service", "b.service", "getty@tty2.service", "c.service"};
+  def.requires_ = {"getty@tty3.service"};
+  manager().start_boot_units();
+  for (const char* name : {"a", "b", "c", "getty@tty1", "getty@tty2", "getty@tty3"})
+    EXPECT_EQ(service(name).sub_state(), SubState::running) << name;
+  EXPECT_EQ(service("default.target").sub_state(), SubState::active);
+}
+
 // At boot: default.target and what it pulls in, nothing else; [Install]
 // WantedBy= alone starts nothing (b), a .wants/ link (merged into Wants=
 // by the loader) does (a), through multi-user.target too (c).
