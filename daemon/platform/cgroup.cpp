@@ -1,10 +1,14 @@
 #include "platform/cgroup.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <vector>
 
 #include "platform/file_io.h"
 
@@ -136,11 +140,80 @@ std::string escape_cgroup_name(std::string_view name) {
   return out;
 }
 
+namespace {
+
+bool is_tree_name(std::string_view name) {
+  constexpr std::string_view kPrefix = "vermilion-";
+  if (name.substr(0, kPrefix.size()) != kPrefix || name.size() == kPrefix.size()) return false;
+  for (char c : name.substr(kPrefix.size()))
+    if ((c < '0' || c > '9') && c != '-') return false;
+  return true;
+}
+
+// Empty child cgroups first, then `directory` itself; a populated one stays
+// (EBUSY), and so do its parents. Depth is bounded by what cgroupfs allows.
+void remove_empty_cgroups(const std::string& directory) {
+  if (DIR* dir = opendir(directory.c_str())) {
+    std::vector<std::string> children;
+    while (const dirent* entry = readdir(dir))
+      if (entry->d_type == DT_DIR && entry->d_name[0] != '.') children.push_back(directory + "/" + entry->d_name);
+    closedir(dir);
+    for (const auto& child : children) remove_empty_cgroups(child);
+  }
+  rmdir(directory.c_str());
+}
+
+// Trees beside ours whose owner is gone: their lock can be taken.
+void remove_stale_trees(const std::string& parent) {
+  DIR* dir = opendir(parent.c_str());
+  if (!dir) return;
+  std::vector<std::string> candidates;
+  while (const dirent* entry = readdir(dir))
+    if (entry->d_type == DT_DIR && is_tree_name(entry->d_name)) candidates.push_back(parent + "/" + entry->d_name);
+  closedir(dir);
+  for (const auto& tree : candidates) {
+    unique_fd lock(open(tree.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!lock || flock(lock.get(), LOCK_EX | LOCK_NB) < 0) continue;
+    remove_empty_cgroups(tree);
+  }
+}
+
+// Makes (or takes over) `directory` and locks it. 0, -EWOULDBLOCK when a
+// live daemon holds it, or -errno.
+int make_and_lock(const std::string& directory, unique_fd& lock) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (mkdir(directory.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
+    unique_fd fd(open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) {
+      if (errno == ENOENT) continue;  // a cleaner took it between mkdir and open
+      return -errno;
+    }
+    if (flock(fd.get(), LOCK_EX | LOCK_NB) < 0) return -errno;
+    // A cleaner may have removed it after our open and before our lock:
+    // then what we hold is no longer the directory at that path.
+    struct stat held{}, named{};
+    if (fstat(fd.get(), &held) < 0) return -errno;
+    if (stat(directory.c_str(), &named) < 0 || held.st_ino != named.st_ino || held.st_dev != named.st_dev) continue;
+    lock = std::move(fd);
+    return 0;
+  }
+  return -EAGAIN;
+}
+
+}  // namespace
+
 int CgroupTree::create(const CgroupLocation& location, pid_t owner, std::shared_ptr<CgroupTree>& out) {
+  remove_stale_trees(location.own_directory);
   std::string name = "vermilion-" + std::to_string(owner);
-  std::string directory = location.own_directory + "/" + name;
-  if (mkdir(directory.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
-  out.reset(new CgroupTree(directory, join_cgroup_path(location.own_cgroup, name)));
+  unique_fd lock;
+  int r = make_and_lock(location.own_directory + "/" + name, lock);
+  for (int n = 2; r == -EWOULDBLOCK && n < 64; ++n) {
+    name = "vermilion-" + std::to_string(owner) + "-" + std::to_string(n);
+    r = make_and_lock(location.own_directory + "/" + name, lock);
+  }
+  if (r < 0) return r;
+  out.reset(new CgroupTree(location.own_directory + "/" + name, join_cgroup_path(location.own_cgroup, name),
+                           std::move(lock)));
   return 0;
 }
 

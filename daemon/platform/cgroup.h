@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/unique_fd.h"
+
 namespace vermilion {
 
 struct CgroupLocation {
@@ -39,8 +41,16 @@ struct CgroupLocation {
 // <own cgroup>/vermilion-<pid>/ and one child per service. Shared between the
 // system ops and every scope, so the directory outlives the last scope; the
 // subtree is removed (if empty) when the last owner lets go.
+//
+// The owner holds flock(LOCK_EX) on its subtree's directory for as long as
+// it lives. A subtree nobody holds is a dead daemon's (SIGKILLed, or it left
+// KillMode=none processes that later exited): create() removes such trees
+// once they are empty. The lock, not the pid in the name, says who is alive:
+// pids repeat across pid namespaces that share a cgroup parent, and a
+// daemon that finds its name locked takes vermilion-<pid>-<n>.
 class CgroupTree {
  public:
+  // 0, or -errno from mkdir/open/flock.
   [[nodiscard]] static int create(const CgroupLocation& location, pid_t owner, std::shared_ptr<CgroupTree>& out);
   CgroupTree(const CgroupTree&) = delete;
   CgroupTree& operator=(const CgroupTree&) = delete;
@@ -57,12 +67,13 @@ class CgroupTree {
   void release_child(const std::string& name_in_tree);
 
  private:
-  CgroupTree(std::string directory, std::string cgroup_path)
-      : directory_(std::move(directory)), cgroup_path_(std::move(cgroup_path)) {}
+  CgroupTree(std::string directory, std::string cgroup_path, unique_fd lock)
+      : directory_(std::move(directory)), cgroup_path_(std::move(cgroup_path)), lock_(std::move(lock)) {}
 
   std::string directory_;
   std::string cgroup_path_;
   std::map<std::string, unsigned> users_;
+  unique_fd lock_;  // the subtree's directory, flock()ed: we are alive
 };
 
 }  // namespace vermilion

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "cgroup_leftovers.h"
 #include "private_bus.h"
 #include "subprocess.h"
 #include "temp_dir.h"
@@ -93,8 +94,11 @@ class BridgeStack {
   }
   ~BridgeStack() {
     if (daemon_ && daemon_->pid() > 0) {
-      kill(daemon_->pid(), SIGTERM);
+      const pid_t pid = daemon_->pid();
+      kill(pid, SIGTERM);
       (void)daemon_->wait_exit(20000);
+      daemon_.reset();
+      kill_cgroup_leftovers(pid);
     }
   }
   BridgeStack(const BridgeStack&) = delete;

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
 
 #include <string>
 
@@ -81,6 +85,65 @@ TEST(CgroupTree, CreatesSubtreeAndChildrenAndRemovesThem) {
     ASSERT_EQ(tree->acquire_child("db.service", first), 0);
   }
   EXPECT_FALSE(is_directory(subtree)) << "the last owner removes the subtree";
+}
+
+
+// A dead daemon's tree (nobody holds its lock) goes when the next daemon
+// starts, with its empty service cgroups; a live one's and a populated one
+// stay.
+TEST(CgroupTree, RemovesStaleTreesOfDeadDaemonsOnly) {
+  CgroupLocation location;
+  if (discover_cgroup(location) < 0 || !location.writable) GTEST_SKIP() << "cgroup v2 not writable";
+  // A pid no daemon has here: the tree is stale by its lock, not its name.
+  const std::string stale = location.own_directory + "/vermilion-999999999";
+  ASSERT_EQ(mkdir(stale.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir((stale + "/m.service").c_str(), 0755), 0);
+  std::shared_ptr<CgroupTree> live;
+  ASSERT_EQ(CgroupTree::create(location, getpid(), live), 0);
+  EXPECT_FALSE(is_directory(stale)) << "a dead daemon's empty tree is removed";
+
+  // Another daemon with our pid (another pid namespace): the lock tells them
+  // apart, and neither removes the other's tree.
+  std::shared_ptr<CgroupTree> twin;
+  ASSERT_EQ(CgroupTree::create(location, getpid(), twin), 0);
+  EXPECT_NE(twin->directory(), live->directory());
+  EXPECT_TRUE(is_directory(live->directory())) << "a live daemon's tree stays";
+  EXPECT_EQ(twin->directory(), live->directory() + "-2");
+  std::string unused;
+  EXPECT_EQ(live->acquire_child("web.service", unused), 0);
+  live->release_child(unused);
+}
+
+TEST(CgroupTree, LeavesAStaleTreeWithProcessesUntilTheyAreGone) {
+  CgroupLocation location;
+  if (discover_cgroup(location) < 0 || !location.writable) GTEST_SKIP() << "cgroup v2 not writable";
+  const std::string stale = location.own_directory + "/vermilion-999999998";
+  const std::string leftover = stale + "/kept.service";  // KillMode=none left it
+  ASSERT_EQ(mkdir(stale.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir(leftover.c_str(), 0755), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    pause();
+    _exit(0);
+  }
+  {
+    std::FILE* procs = std::fopen((leftover + "/cgroup.procs").c_str(), "w");
+    ASSERT_NE(procs, nullptr);
+    std::fprintf(procs, "%d\n", static_cast<int>(child));
+    ASSERT_EQ(std::fclose(procs), 0) << "moved into the leftover cgroup";
+  }
+  {
+    std::shared_ptr<CgroupTree> first;
+    ASSERT_EQ(CgroupTree::create(location, getpid(), first), 0);
+    EXPECT_TRUE(is_directory(leftover)) << "its processes are not ours to kill";
+  }
+  kill(child, SIGKILL);
+  ASSERT_EQ(waitpid(child, nullptr, 0), child);
+  // The cgroup empties once the zombie is reaped; the next daemon removes it.
+  std::shared_ptr<CgroupTree> second;
+  ASSERT_EQ(CgroupTree::create(location, getpid(), second), 0);
+  EXPECT_FALSE(is_directory(stale));
 }
 
 }  // namespace
