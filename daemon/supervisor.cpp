@@ -1,5 +1,7 @@
 #include "supervisor.h"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -16,6 +18,7 @@
 #include "common/clock.h"
 #include "platform/notify_socket.h"
 #include "broker/policy_loader.h"
+#include "units/generators.h"
 #include "units/systemd_unit_dirs.h"
 #include "units/target_unit.h"
 #include "units/unit_loader.h"
@@ -29,6 +32,8 @@ namespace {
 constexpr int64_t kLogPriority = SD_EVENT_PRIORITY_NORMAL - 20;
 constexpr int64_t kNotifyPriority = SD_EVENT_PRIORITY_NORMAL - 10;
 constexpr int64_t kSignalPriority = SD_EVENT_PRIORITY_NORMAL;
+// systemd 252 gives generators DEFAULT_TIMEOUT_USEC (manager_run_generators).
+constexpr usec_t kGeneratorTimeout = 90'000'000;
 
 class LoaderSource final : public UnitSource {
  public:
@@ -162,7 +167,14 @@ int Supervisor::init() {
     return r;
   }
 
-  UnitLoader loader(options_.unit_dirs, identity);
+  // Generators' output joins the search path where systemd puts it;
+  // enablement still writes into the first configured directory.
+  std::vector<std::string> load_dirs = options_.unit_dirs;
+  if (options_.systemd_unit_paths && (options_.scope == RuntimeScope::system || !identity.runtime_dir.empty())) {
+    generator_output_ = generator_output_dirs(options_.scope, identity);
+    load_dirs = with_generator_output(std::move(load_dirs), *generator_output_);
+  }
+  UnitLoader loader(load_dirs, identity);
   for (auto& target : builtin_targets(options_.scope))
     loader.add_builtin(std::move(target.name), std::move(target.source_name), std::move(target.text));
   if (options_.bridge) {
@@ -325,16 +337,103 @@ void Supervisor::start() {
     }
   }
   reload_policies();
+  run_generators([this] { load_and_boot(); });
+}
+
+void Supervisor::load_and_boot() {
   Diagnostics diags;
   manager_->load_units(diags);
   report(diags);
   logger_.info("loaded " + std::to_string(manager_->services().size()) + " units from " +
                std::to_string(options_.unit_dirs.size()) + " directories");
   if (options_.bridge) report_bridge_unit();
-  if (options_.start_boot_units) manager_->start_boot_units();
+  if (options_.start_boot_units && !shutting_down_) manager_->start_boot_units();
+}
+
+void Supervisor::run_generators(std::function<void()> then) {
+  if (!generator_output_) return then();
+  after_generators_.push_back(std::move(then));
+  if (!generators_running_.empty()) return;
+  if (int r = reset_generator_output(*generator_output_); r < 0) {
+    logger_.error("cannot prepare " + generator_output_->normal + "{,.early,.late}: " + std::strerror(-r) +
+                  "; running no generators");
+    return finish_generators();
+  }
+  std::vector<std::string> env_strings;
+  for (char** e = environ; e && *e; ++e)
+    if (!std::string_view(*e).starts_with("SYSTEMD_SCOPE=")) env_strings.emplace_back(*e);
+  env_strings.push_back(std::string("SYSTEMD_SCOPE=") +
+                        (options_.scope == RuntimeScope::system ? "system" : "user"));
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  // The child starts with no signal blocked and every disposition at its
+  // default (vermiliond blocks SIGCHLD, SIGTERM, ...), stdin /dev/null,
+  // output to vermiliond's log.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, options_.log_fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, options_.log_fd, 2);
+  std::string normal = generator_output_->normal, early = generator_output_->early, late = generator_output_->late;
+  for (std::string path : find_generators(generator_search_dirs(options_.scope))) {
+    char* argv[] = {path.data(), normal.data(), early.data(), late.data(), nullptr};
+    pid_t pid = 0;
+    if (int r = posix_spawn(&pid, path.c_str(), &actions, &attr, argv, envp.data()); r != 0) {
+      logger_.warning("generator " + path + ": cannot run: " + std::strerror(r));
+      continue;
+    }
+    reaper_->forked(pid);
+    generators_running_.emplace(pid, path);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (generators_running_.empty()) return finish_generators();
+  sd_event_source* timer = nullptr;
+  if (sd_event_add_time_relative(
+          loop_.get(), &timer, CLOCK_MONOTONIC, kGeneratorTimeout, 0,
+          [](sd_event_source*, uint64_t, void* userdata) {
+            auto* self = static_cast<Supervisor*>(userdata);
+            for (const auto& entry : self->generators_running_) {
+              self->logger_.warning("generator " + entry.second + ": still running after 90 s, killed");
+              ::kill(entry.first, SIGKILL);
+            }
+            return 0;
+          },
+          this) >= 0)
+    generator_timer_.reset(timer);
+}
+
+void Supervisor::generator_exited(const ChildExit& exit) {
+  auto it = generators_running_.find(exit.pid);
+  if (exit.code != CLD_EXITED || exit.status != 0)
+    logger_.warning("generator " + it->second +
+                    (exit.code == CLD_EXITED ? " failed with exit status " : " killed by signal ") +
+                    std::to_string(exit.status));
+  generators_running_.erase(it);
+  if (generators_running_.empty()) finish_generators();
+}
+
+void Supervisor::finish_generators() {
+  generator_timer_.reset();
+  auto then = std::move(after_generators_);
+  after_generators_.clear();
+  for (auto& f : then) f();
 }
 
 void Supervisor::reload() {
+  run_generators([this] { reload_units(); });
+}
+
+void Supervisor::reload_units() {
   logger_.info("reloading units");
   Diagnostics diags;
   manager_->reload_units(diags);
@@ -397,6 +496,7 @@ int Supervisor::on_signal(sd_event_source*, const struct signalfd_siginfo* info,
 // Every child the reaper collected: a service's, or (every_child) an
 // orphan reparented to us, which no service owns.
 void Supervisor::on_child_exited(const ChildExit& exit) {
+  if (generators_running_.contains(exit.pid)) return generator_exited(exit);
   if (!manager_) return;
   // Whatever it printed last is read before its exit is acted on.
   if (const Service* owner = manager_->owner_of(exit.pid)) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "units/bridge_unit.h"
+#include "units/generators.h"
 #include "broker/broker.h"
 #include "platform/child_reaper.h"
 #include "platform/event_source.h"
@@ -128,6 +129,17 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   [[nodiscard]] std::vector<unique_fd> prepare(const ServiceConfig& config, ProcessRole role,
                                                SpawnRequest& request) override;
   void sweep_closed_links();
+  // With --systemd-paths: runs the generators (units/generators.h), each a
+  // child of ours, then `then`; at once when there are none. Nothing waits
+  // on them: their exits arrive through the reaper like any child's, and
+  // those still running after kGeneratorTimeout are killed (systemd 252
+  // gives them DEFAULT_TIMEOUT_USEC, 90 s). A run asked for while one is in
+  // flight waits for that one and does not run them again.
+  void run_generators(std::function<void()> then);
+  void generator_exited(const ChildExit& exit);
+  void finish_generators();
+  void load_and_boot();
+  void reload_units();
 
   SupervisorOptions options_;
   Logger logger_;
@@ -149,6 +161,10 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   EventSourcePtr link_sweeper_;  // destroys closed links outside their callbacks
   std::vector<EventSourcePtr> signal_sources_;
   bool shutting_down_ = false;
+  std::optional<GeneratorOutput> generator_output_;  // set with systemd_unit_paths
+  std::map<pid_t, std::string> generators_running_;
+  std::vector<std::function<void()>> after_generators_;
+  EventSourcePtr generator_timer_;
 };
 
 }  // namespace vermilion

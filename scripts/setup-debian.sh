@@ -15,6 +15,23 @@ apt-get install -y -q --no-install-recommends \
   clang libclang-rt-14-dev \
   cockpit-ws cockpit-bridge cockpit-system chromium
 
+# The real daemons the real-units integration test runs from their packages'
+# unit files (tests/integration/real_units_test.cpp), and the clients it
+# checks them with. Their maintainer scripts would start them through
+# invoke-rc.d: a policy-rc.d that says 101 keeps them down while they install
+# (a container image may already ship one; ours is removed afterwards).
+policy=/usr/sbin/policy-rc.d
+ours=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  ours=1
+fi
+apt-get install -y -q --no-install-recommends \
+  nginx openssh-server cron rsyslog memcached postgresql redis-server \
+  redis-tools postgresql-client
+if [ -n "$ours" ]; then rm -f "$policy"; fi
+
 # The D-Bus bridge's system account and group (what sysusers.d/vermilion.conf
 # declares for systemd-sysusers): no home, no login.
 if ! getent passwd vermilion-bridge >/dev/null; then

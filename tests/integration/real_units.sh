@@ -1,0 +1,214 @@
+#!/bin/sh
+# Issue 12, "Shown by": the real daemons run from their Debian packages' unit
+# files, unchanged, under `vermiliond --system --systemd-paths`: the enabled
+# ones start and answer on their ports, the disabled ones do not start,
+# enabling and disabling through vermiliond's enablement (a manager
+# capability with the right `enable`, over a service's private link) change
+# that at the next start, and a stop of everything leaves no process.
+#
+#   real_units.sh VERMILIOND LINK_CLIENT
+#
+# Exit 77 (skipped) without root or without the packages
+# (scripts/setup-debian.sh installs them).
+#
+# Everything runs in private namespaces, so the machine is never touched:
+#  - pid: the script is init there; when it exits, for any reason, the
+#    kernel kills every process left inside, so no daemon outlives the test;
+#  - net: only a loopback of its own, so ports 22, 80, ... are ours;
+#  - mount: tmpfs over /run, /tmp, /var/tmp and /dev (with the few device
+#    nodes bound in, so rsyslog's /dev/log is ours), and tmpfs copies over
+#    /etc/systemd (enable links, masks), /var/log and the daemons' state in
+#    /var/lib and /var/spool.
+# Like a container image, the private /etc/systemd masks the machine's own
+# boot (udev, journald, tmpfiles, getty, ... and every generator but
+# postgresql's): on a shared machine they must not run, and they are not
+# what is shown here. The seven daemons' unit files are the machine's.
+set -eu
+
+daemons="nginx.service ssh.service cron.service rsyslog.service memcached.service postgresql.service redis-server.service"
+
+if [ "${1:-}" != --inner ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "SKIP: needs root (namespaces, system scope)"
+    exit 77
+  fi
+  missing=
+  for f in /usr/sbin/nginx /usr/sbin/sshd /usr/sbin/cron /usr/sbin/rsyslogd /usr/bin/memcached \
+    /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/pg_isready /usr/bin/pg_ctlcluster \
+    /lib/systemd/system-generators/postgresql-generator; do
+    [ -x "$f" ] || missing="$missing $f"
+  done
+  for u in $daemons postgresql@.service; do
+    [ -f "/lib/systemd/system/$u" ] || missing="$missing /lib/systemd/system/$u"
+  done
+  if [ -n "$missing" ]; then
+    echo "SKIP: the packages are absent (scripts/setup-debian.sh installs them):$missing"
+    exit 77
+  fi
+  exec unshare --mount --net --pid --fork --mount-proc --propagation private sh "$0" --inner "$@"
+fi
+shift
+vermiliond=$(realpath "$1")
+client=$(realpath "$2")
+
+fail() {
+  echo "FAIL: $*"
+  ps -e -o pid,ppid,stat,wchan:24,args | cut -c1-200
+  for f in "$work"/boot*.log; do
+    [ -f "$f" ] || continue
+    echo "--- $f"
+    grep -v "^warning: /" "$f" | uniq -c | head -n 120
+  done
+  exit 1
+}
+
+# --- the private machine -------------------------------------------------
+ip link set lo up
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=1777 tmpfs /var/tmp
+mount -t tmpfs -o mode=755 tmpfs /run
+work=$(mktemp -d /tmp/realunits.XXXXXX)
+
+mkdir "$work/dev"
+mount --bind /dev "$work/dev"
+mount -t tmpfs -o mode=755 tmpfs /dev
+for n in null zero full random urandom tty; do
+  touch "/dev/$n"
+  mount --bind "$work/dev/$n" "/dev/$n"
+done
+mkdir /dev/pts /dev/shm
+mount --bind "$work/dev/pts" /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+ln -s /proc/self/fd /dev/fd
+ln -s pts/ptmx /dev/ptmx
+
+copy_over() {  # DIR [--attributes-only]: a private copy of DIR, bound over it
+  [ -d "$1" ] || return 0
+  copy="$work/copy$(echo "$1" | tr / _)"
+  cp -a ${2:-} "$1" "$copy"
+  mount --bind "$copy" "$1"
+}
+copy_over /etc/systemd
+copy_over /var/log --attributes-only
+for d in /var/lib/postgresql /var/lib/redis /var/lib/nginx /var/spool/rsyslog /var/spool/cron; do
+  copy_over "$d"
+done
+
+etc=/etc/systemd/system
+mkdir -p /etc/systemd/system-generators
+for link in /lib/systemd/system/*.wants/* /lib/systemd/system/*.requires/* \
+  "$etc"/*.wants/* "$etc"/*.requires/*; do
+  [ -e "$link" ] || [ -L "$link" ] || continue
+  name=${link##*/}
+  case "$name" in *.service) ;; *) continue ;; esac
+  case " $daemons vermilion-enabler.service " in *" $name "*) continue ;; esac
+  ln -sfn /dev/null "$etc/$name"
+done
+for g in /lib/systemd/system-generators/*; do
+  [ "${g##*/}" = postgresql-generator ] || ln -sfn /dev/null "/etc/systemd/system-generators/${g##*/}"
+done
+
+# The enabler: a service whose policy grants it enablement (slot 1), run
+# at each start with the commands of that phase.
+mkdir "$work/policy"
+printf '[Grant]\nTo=vermilion-enabler.service\nCapability=manager\nRights=list enable\n' \
+  >"$work/policy/enabler.policy"
+mkdir -p "$etc/multi-user.target.wants"
+ln -sfn "$etc/vermilion-enabler.service" "$etc/multi-user.target.wants/vermilion-enabler.service"
+enabler() {
+  printf '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=%s %s\n' "$client" "$*" \
+    >"$etc/vermilion-enabler.service"
+}
+
+# --- what "serves" means for each ---------------------------------------
+tcp_says() {  # PORT SEND EXPECT: connect, send, and find EXPECT in the answer
+  timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1 && printf "$2" >&3 && timeout 2 head -n 1 <&3' \
+    sh "$1" "$2" 2>/dev/null | grep -q "$3"
+}
+serves() {
+  case "$1" in
+    nginx.service) tcp_says 80 'HEAD / HTTP/1.0\r\n\r\n' '^HTTP/1.1 ' ;;
+    ssh.service) tcp_says 22 '' '^SSH-2.0-OpenSSH' ;;
+    memcached.service) tcp_says 11211 'version\r\n' '^VERSION ' ;;
+    redis-server.service) [ "$(timeout 3 redis-cli -h 127.0.0.1 ping 2>/dev/null)" = PONG ] ;;
+    postgresql.service) timeout 3 pg_isready -q -h 127.0.0.1 ;;
+    cron.service) pgrep -x cron >/dev/null ;;
+    # Its own socket, then a line through it (logger exits 0 either way).
+    rsyslog.service) pgrep -x rsyslogd >/dev/null && [ -S /dev/log ] ;;
+  esac
+}
+runs() {  # a process of the daemon, whether or not it answers yet
+  case "$1" in
+    nginx.service) pgrep -x nginx ;;
+    ssh.service) pgrep -x sshd ;;
+    memcached.service) pgrep -x memcached ;;
+    redis-server.service) pgrep -x redis-server ;;
+    postgresql.service) pgrep -x postgres ;;
+    cron.service) pgrep -x cron ;;
+    rsyslog.service) pgrep -x rsyslogd ;;
+  esac >/dev/null
+}
+
+# boot N "ENABLED" "DISABLED": starts vermiliond, waits (at most 60 s) until
+# every enabled daemon serves, checks the disabled ones have no process.
+boot() {
+  log="$work/boot$1.log"
+  "$vermiliond" --system --systemd-paths --no-bridge --policy-dir "$work/policy" >"$log" 2>&1 &
+  vpid=$!
+  deadline=$(($(date +%s) + 60))
+  for d in $2; do
+    until serves "$d"; do
+      kill -0 "$vpid" 2>/dev/null || fail "boot $1: vermiliond exited"
+      [ "$(date +%s)" -lt "$deadline" ] || fail "boot $1: $d does not serve after 60 s"
+      sleep 0.2
+    done
+    echo "boot $1: $d serves"
+  done
+  until grep -q "vermilion-enabler.service: state active" "$log"; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "boot $1: the enabler did not finish"
+    sleep 0.2
+  done
+  for d in $3; do
+    if runs "$d" || grep -q "$d: state activ" "$log"; then fail "boot $1: $d is disabled but started"; fi
+    echo "boot $1: $d (disabled) did not start"
+  done
+}
+
+# Stops everything (SIGTERM) and checks that vermiliond exits 0 and leaves
+# no process behind: in this pid namespace only we (init) and ps remain.
+stop() {
+  kill -TERM "$vpid"
+  deadline=$(($(date +%s) + 60))
+  while kill -0 "$vpid" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "vermiliond did not stop within 60 s"
+    sleep 0.1
+  done
+  rc=0
+  wait "$vpid" || rc=$?
+  [ "$rc" = 0 ] || fail "vermiliond exited with $rc"
+  ps -e -o pid=,args= >"$work/ps"  # no subshell of ours in the list
+  left=$(awk '$1 != 1 && $2 != "ps"' "$work/ps")
+  [ -z "$left" ] || fail "processes left after the stop: $left"
+  echo "stopped: no process left"
+}
+
+# 1. As the packages left it: all seven enabled. Disable two.
+enabler disable 1 nginx.service disable 1 memcached.service
+boot 1 "$daemons" ""
+for d in nginx memcached; do
+  [ ! -e "$etc/multi-user.target.wants/$d.service" ] || fail "the enabler did not disable $d.service"
+done
+stop
+
+# 2. The two disabled ones stay down; enable nginx again, disable redis.
+enabler enable 1 nginx.service disable 1 redis-server.service
+boot 2 "ssh.service cron.service rsyslog.service postgresql.service redis-server.service" \
+  "nginx.service memcached.service"
+stop
+
+# 3. nginx is back, redis and memcached are not.
+enabler list
+boot 3 "nginx.service ssh.service cron.service rsyslog.service postgresql.service" \
+  "redis-server.service memcached.service"
+stop
+echo "PASS: real units"
