@@ -3,7 +3,9 @@
 // `vermiliond --systemd-paths`: so that the units packages install, and the
 // links `systemctl enable` makes, are what vermiliond sees. Left out are the
 // directories only systemd itself writes (*.control, *.attached,
-// transient, generator*), which Vermilion neither fills nor reads.
+// transient), which Vermilion neither fills nor reads; the generators'
+// output directories join this list in the supervisor
+// (units/generators.h: with_generator_output).
 #pragma once
 
 #include <string>
