@@ -87,6 +87,33 @@ TEST(UnitLoaderCorpus, BrokenUnitsReportExactlyAndAsSystemd) {
   }
 }
 
+// systemd 252's quote_command_line(): each word as shell_maybe_quote(word,
+// SHELL_ESCAPE_EMPTY) gives it (src/basic/escape.c): as it is unless empty
+// or holding a control character, whitespace or one of SHELL_NEED_QUOTES;
+// else in double quotes with "\`$ escaped by a backslash. (Invalid UTF-8,
+// which systemd also quotes and C-escapes, is in no ExecStart= here.)
+std::string command_line_as_systemd_prints(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& word : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !word.empty() && std::none_of(word.begin(), word.end(), [](char c) {
+      auto u = static_cast<unsigned char>(c);
+      return u <= ' ' || u == 127 || std::string_view("\"\\`$*?['()<>|&;!").find(c) != std::string_view::npos;
+    });
+    if (plain) {
+      out += word;
+      continue;
+    }
+    out += '"';
+    for (char c : word) {
+      if (std::string_view("\"\\`$").find(c) != std::string_view::npos) out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out;
+}
+
 // Each systemd/NAME.service (a file named as an instance loads as that
 // instance) against NAME.systemd, recorded from systemd 252: the same load
 // state, a message at each line systemd reports one, and the same service
@@ -103,9 +130,15 @@ TEST(UnitLoaderCorpus, LoadsAsSystemd) {
     std::istringstream systemd(read_file(stem + ".systemd"));
     std::string line, systemd_state;
     std::map<std::string, std::vector<std::string>> systemd_deps;
+    std::optional<std::string> systemd_description;
+    std::vector<std::string> systemd_exec_start;
     while (std::getline(systemd, line)) {
       if (line.starts_with("load-state: ")) {
         systemd_state = line.substr(12);
+      } else if (line.starts_with("description: ")) {
+        systemd_description = line.substr(13);
+      } else if (line.starts_with("exec-start: ")) {
+        systemd_exec_start.push_back(line.substr(12));
       } else if (auto colon = line.find(": "); colon != std::string::npos && (line.ends_with(".service") || line.ends_with(".target")) &&
                  (line.starts_with("wants") || line.starts_with("requires") || line.starts_with("after"))) {
         systemd_deps[line.substr(0, colon)].push_back(line.substr(colon + 2));
@@ -123,6 +156,15 @@ TEST(UnitLoaderCorpus, LoadsAsSystemd) {
     EXPECT_EQ(sorted(config.wants), sorted(systemd_deps["wants"]));
     EXPECT_EQ(sorted(config.requires_), sorted(systemd_deps["requires"]));
     EXPECT_EQ(sorted(config.after), sorted(systemd_deps["after"]));
+    // What specifiers and escapes made of the words (issue 12, items 1
+    // and 12): the description (systemd shows the name when none is set)
+    // and every ExecStart= argv, quoted as systemd prints them.
+    if (systemd_description) {
+      EXPECT_EQ(config.description.empty() ? config.name : config.description, *systemd_description);
+    }
+    std::vector<std::string> ours;
+    for (const auto& command : config.exec_start) ours.push_back(command_line_as_systemd_prints(command.argv));
+    EXPECT_EQ(ours, systemd_exec_start);
   }
 }
 

@@ -3,8 +3,10 @@
 # reference the unit loader's tests compare Vermilion with: for NAME.service
 # it writes NAME.systemd holding systemd's messages about the file (its
 # directory replaced by nothing, so "NAME.service:3: ..."), the Wants=,
-# Requires= and After= that came from the file ("wants: UNIT"), and
-# "load-state: STATE". A file named as an instance ("echo@x-y\x2dz.service")
+# Requires= and After= that came from the file ("wants: UNIT"), the
+# Description= ("description: TEXT") and each ExecStart= command line as
+# systemd prints it, each word shell-quoted where needed ("exec-start:
+# WORD..."), and "load-state: STATE". A file named as an instance ("echo@x-y\x2dz.service")
 # is installed as its template ("echo@.service") and loaded as that instance.
 #
 #   tests/data/units/record_systemd.sh tests/data/units/broken
@@ -29,6 +31,11 @@ for file in "$corpus"/*.service; do
     I=$installed U=$name W="$work/" awk '
       /^\t-> Unit / { mine = ($3 == ENVIRON["U"] ":") }
       mine && /^\t\tUnit Load State:/ { state = $4 }
+      mine && /^\t\tDescription: / { sub(/^\t\tDescription: /, ""); print "description: " $0 }
+      mine && /^\t\t-> Exec/ { list = $2 }
+      mine && list == "ExecStart:" && /^\t\t\tCommand Line: / {
+        sub(/^\t\t\tCommand Line: /, ""); print "exec-start: " $0
+      }
       mine && /^\t\t(Wants|Requires|After): .* \(origin-file\)$/ {
         key = tolower(substr($1, 1, length($1) - 1)); print key ": " $2
       }
