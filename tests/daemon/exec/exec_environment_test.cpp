@@ -194,6 +194,42 @@ TEST(Expansion, SplitHandlesEscapesAndUnbalancedQuotes) {
   EXPECT_THAT(split_value_into_words("''"), ElementsAre(""));
 }
 
+// systemd 252 src/test/test-env-util.c, TEST(replace_env_argv): what
+// ExecStart= words become. A whole-word $FOO splits into words (two here),
+// $FOO$FOO names an unset variable and gives none, and ${FOO:-...} is not
+// expanded in command lines, though the ${BAR} inside it is.
+TEST(Expansion, SystemdReplaceEnvArgvVectors) {
+  std::vector<std::string> env = {"FOO=BAR BAR", "BAR=waldo"};
+  EXPECT_THAT(expand_exec_arguments({"FOO$FOO", "FOO$FOOFOO", "FOO${FOO}$FOO", "FOO${FOO}", "${FOO}", "$FOO",
+                                     "$FOO$FOO", "${FOO}${BAR}", "${FOO", "FOO$$${FOO}", "$$FOO${FOO}",
+                                     "${FOO:-${BAR}}", "${QUUX:-${FOO}}", "${FOO:+${BAR}}", "${QUUX:+${BAR}}",
+                                     "${FOO:+|${BAR}|}}", "${FOO:+|${BAR}{|}"},
+                                    env),
+              ElementsAre("FOO$FOO", "FOO$FOOFOO", "FOOBAR BAR$FOO", "FOOBAR BAR", "BAR BAR", "BAR", "BAR",
+                          "BAR BARwaldo", "${FOO", "FOO$BAR BAR", "$FOOBAR BAR", "${FOO:-waldo}",
+                          "${QUUX:-BAR BAR}", "${FOO:+waldo}", "${QUUX:+waldo}", "${FOO:+|waldo|}}",
+                          "${FOO:+|waldo{|}"));
+}
+
+// The same file, test_replace_env1(braceless=false) and
+// test_replace_env2(extended=false): within a word only ${NAME} counts.
+TEST(Expansion, SystemdReplaceEnvVectors) {
+  std::vector<std::string> env = {"FOO=BAR BAR", "BAR=waldo"};
+  EXPECT_EQ(expand_variables_in_word("FOO=$FOO=${FOO}", env), "FOO=$FOO=BAR BAR");
+  EXPECT_EQ(expand_variables_in_word("BAR=$BAR=${BAR}", env), "BAR=$BAR=waldo");
+  EXPECT_EQ(expand_variables_in_word("BARBAR=$BARBAR=${BARBAR}", env), "BARBAR=$BARBAR=");
+  EXPECT_EQ(expand_variables_in_word("BAR=$BAR$BAR${BAR}${BAR}", env), "BAR=$BAR$BARwaldowaldo");
+  EXPECT_EQ(expand_variables_in_word("${BAR}$BAR$BAR", env), "waldo$BAR$BAR");
+  std::vector<std::string> env2 = {"FOO=foo", "BAR=bar"};
+  EXPECT_EQ(expand_variables_in_word("FOO=${FOO:-${BAR}}", env2), "FOO=${FOO:-bar}");
+  EXPECT_EQ(expand_variables_in_word("BAR=${XXX:-${BAR}}", env2), "BAR=${XXX:-bar}");
+  EXPECT_EQ(expand_variables_in_word("XXX=${XXX:+${BAR}}", env2), "XXX=${XXX:+bar}");
+  EXPECT_EQ(expand_variables_in_word("FOO=${FOO:+${BAR}}", env2), "FOO=${FOO:+bar}");
+  EXPECT_EQ(expand_variables_in_word("FOO=${FOO:-${BAR}post}", env2), "FOO=${FOO:-barpost}");
+  EXPECT_EQ(expand_variables_in_word("XXX=${XXX:+${BAR}post}", env2), "XXX=${XXX:+barpost}");
+  EXPECT_EQ(expand_variables_in_word("FOO=${FOO}between${BAR:-baz}", env2), "FOO=foobetween${BAR:-baz}");
+}
+
 TEST(FindProgram, AbsoluteBareAndMissing) {
   std::string out;
   ASSERT_EQ(find_program("/bin/true", "/nowhere", out), 0);

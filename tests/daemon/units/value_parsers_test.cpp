@@ -202,3 +202,20 @@ TEST(EnvironmentName, Validity) {
 
 }  // namespace
 }  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+// systemd 252 src/test/test-env-util.c, TEST(env_name_is_valid), and the
+// names of TEST(env_assignment_is_valid).
+TEST(EnvironmentName, SystemdVectors) {
+  EXPECT_TRUE(is_valid_environment_name("test"));
+  EXPECT_TRUE(is_valid_environment_name("a"));
+  for (const char* bad : {"", "xxx\a", "xxx\007b", "\007\009", "5_starting_with_a_number_is_wrong",
+                          "#\xc2\xa4%&?_only_numbers_letters_and_underscore_allowed", "a b", "a ", " b", "a.b",
+                          "a-b"})
+    EXPECT_FALSE(is_valid_environment_name(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace vermilion
