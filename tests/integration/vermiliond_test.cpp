@@ -136,17 +136,20 @@ TEST(Vermiliond, OnlyEnabledUnitsStartAtBoot) {
 
 // --systemd-paths: the units packages install (/usr/lib/systemd/system) and
 // the links `systemctl enable` made (/etc/systemd/system) are what
-// vermiliond sees. Inside `unshare --mount`, with a tmpfs on each of
-// systemd's directories that exists here, so the machine's own units and
-// /etc stay untouched and unseen.
+// vermiliond sees. Inside `unshare --mount`, with a tmpfs on /run and on
+// each of systemd's unit and generator directories that exists here, so
+// the machine's own units, generators, /etc and /run stay untouched and
+// unseen (vermiliond runs generators and writes /run/systemd/generator*).
 TEST(Vermiliond, SystemdPathsSeeWhatPackagesAndEnableWrote) {
   if (geteuid() != 0) GTEST_SKIP() << "unshare --mount needs root";
   if (::access("/usr/bin/unshare", X_OK) != 0) GTEST_SKIP() << "no unshare(1)";
   TempDir runtime;
   const std::string script =
       "set -e\n"
-      "for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system "
-      "/usr/lib/systemd/system; do if [ -d \"$d\" ]; then mount -t tmpfs vermilion-test \"$d\"; fi; done\n"
+      "mount -t tmpfs vermilion-test /run\n"
+      "for d in /etc/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system "
+      "/etc/systemd/system-generators /usr/local/lib/systemd/system-generators /lib/systemd/system-generators "
+      "/usr/lib/systemd/system-generators; do if [ -d \"$d\" ]; then mount -t tmpfs vermilion-test \"$d\"; fi; done\n"
       "[ -d /etc/systemd/system ] && [ -d /usr/lib/systemd/system ] || exit 77\n"
       "printf '[Service]\\nExecStart=/bin/sleep 1000\\n[Install]\\nWantedBy=multi-user.target\\n' "
       ">/usr/lib/systemd/system/packaged.service\n"
