@@ -5,6 +5,25 @@
 namespace vermilion {
 namespace {
 
+// systemd's path_simplify() for an absolute path: "//" and "/./" collapse,
+// ".." stays. A bare name is returned as it is.
+std::string simplified_path(const std::string& path) {
+  if (path.empty() || path[0] != '/') return path;
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    std::size_t end = path.find('/', pos);
+    if (end == std::string::npos) end = path.size();
+    std::string_view part(path.data() + pos, end - pos);
+    if (!part.empty() && part != ".") {
+      out += '/';
+      out += part;
+    }
+    pos = end + 1;
+  }
+  return out.empty() ? "/" : out;
+}
+
 struct Prefixes {
   bool ignore_failure = false;
   bool separate_argv0 = false;
@@ -114,13 +133,16 @@ ExecLineResult parse_exec_line(std::string_view value, const SourceLocation& whe
       return problem("Neither a valid executable name nor an absolute path" + ignoring + ": " + path.text);
 
     ExecCommand command;
-    command.path = path.text;
+    // As systemd's path_simplify(): the path loses repeated slashes and "."
+    // components ("/RValue///slashes" runs /RValue/slashes); argv[0] keeps
+    // the word as written (test-load-fragment.c).
+    command.path = simplified_path(path.text);
     command.ignore_failure = prefixes.ignore_failure;
     command.full_privileges = prefixes.full_privileges;
     command.ambient_privileges = prefixes.no_setuid;
     command.expand_environment = !prefixes.no_env_expand;
     command.where = where;
-    if (!prefixes.separate_argv0) command.argv.push_back(command.path);
+    if (!prefixes.separate_argv0) command.argv.push_back(path.text);
 
     bool more = false;  // a separator ended this command
     while (!rest.empty()) {

@@ -83,7 +83,10 @@ TEST(ExecLine, Prefixes) {
 TEST(ExecLine, ProgramPathsAsSystemd) {
   // Accepted by systemd 252 as written (checked with `systemd --test`).
   EXPECT_EQ(parse_ok("sleep 10")[0].path, "sleep");
-  EXPECT_EQ(parse_ok("/bin//echo")[0].path, "/bin//echo");
+  // The path is simplified as systemd's path_simplify() does; argv[0]
+  // stays as written (test-load-fragment.c, "/RValue///slashes").
+  EXPECT_EQ(parse_ok("/bin//echo")[0].path, "/bin/echo");
+  EXPECT_EQ(parse_ok("/bin//echo")[0].argv, (V{"/bin//echo"}));
   EXPECT_EQ(parse_ok("/bin/../bin/echo")[0].path, "/bin/../bin/echo");
   EXPECT_EQ(parse_ok("\"/bin/ech o\" x")[0].path, "/bin/ech o");
   EXPECT_EQ(parse_ok("/bin/ec\\x20ho x")[0].path, "/bin/ec ho");
@@ -168,6 +171,81 @@ TEST(ExecLine, SpecifiersPerWord) {
   p = parse("/bin/echo %f", "foo@-x.service");  // "-x" is no escaped path
   EXPECT_EQ(p.result, ExecLineResult::fatal);
   EXPECT_EQ(p.messages(), "E: Failed to resolve unit specifiers in %f: Invalid argument\n");
+}
+
+}  // namespace
+}  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+// systemd 252 src/test/test-load-fragment.c, TEST(config_parse_exec): each
+// line's commands as (path, argv, ignore_failure); "fatal" where systemd
+// returns -ENOEXEC (the unit is bad-setting), "dropped" where it returns 0
+// and adds nothing.
+struct Cmd {
+  std::string path;
+  V argv;
+  bool ignore = false;
+};
+void expect_commands(std::string_view line, const std::vector<Cmd>& expected) {
+  SCOPED_TRACE(std::string(line));
+  auto p = parse(line);
+  ASSERT_EQ(p.result, ExecLineResult::ok) << p.messages();
+  ASSERT_EQ(p.commands.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(p.commands[i].path, expected[i].path);
+    EXPECT_EQ(p.commands[i].argv, expected[i].argv);
+    EXPECT_EQ(p.commands[i].ignore_failure, expected[i].ignore);
+  }
+}
+
+TEST(ExecLineSystemdVectors, ConfigParseExec) {
+  expect_commands("/RValue r1", {{"/RValue", {"/RValue", "r1"}}});
+  expect_commands("/RValue///slashes r1///", {{"/RValue/slashes", {"/RValue///slashes", "r1///"}}});
+  expect_commands("@/RValue///slashes2 ///argv0 r1", {{"/RValue/slashes2", {"///argv0", "r1"}}});
+  expect_commands("-@/RValue///slashes3 argv0a r1", {{"/RValue/slashes3", {"argv0a", "r1"}, true}});
+  expect_commands("@-/RValue///slashes4 argv0b r1", {{"/RValue/slashes4", {"argv0b", "r1"}, true}});
+  expect_commands("-@/RValue argv0 r1 ; /goo/goo boo",
+                  {{"/RValue", {"argv0", "r1"}, true}, {"/goo/goo", {"/goo/goo", "boo"}}});
+  expect_commands("-@/RValue argv0 r1 ; ; /goo/goo boo",
+                  {{"/RValue", {"argv0", "r1"}, true}, {"/goo/goo", {"/goo/goo", "boo"}}});
+  expect_commands("-@/RValue argv0 r1 ; ", {{"/RValue", {"argv0", "r1"}, true}});
+  expect_commands("-@/RValue argv0 r1 ;", {{"/RValue", {"argv0", "r1"}, true}});
+  expect_commands("-@/RValue argv0 r1 ';'", {{"/RValue", {"argv0", "r1", ";"}, true}});
+  expect_commands("/bin/find \\;", {{"/bin/find", {"/bin/find", ";"}}});
+  expect_commands("/sbin/find \\; /x", {{"/sbin/find", {"/sbin/find", ";", "/x"}}});
+  expect_commands("/sbin/find \\;x", {{"/sbin/find", {"/sbin/find", "\\;x"}}});
+  expect_commands("/bin/find \\073", {{"/bin/find", {"/bin/find", ";"}}});
+  expect_commands("/bin/find \";\"", {{"/bin/find", {"/bin/find", ";"}}});
+  expect_commands("/sbin/find \";\" /x", {{"/sbin/find", {"/sbin/find", ";", "/x"}}});
+  expect_commands("\"/PATH WITH SPACES/daemon\" -1 -2",
+                  {{"/PATH WITH SPACES/daemon", {"/PATH WITH SPACES/daemon", "-1", "-2"}}});
+  expect_commands("\"/PATH WITH SPACES/daemon -1 -2\"",
+                  {{"/PATH WITH SPACES/daemon -1 -2", {"/PATH WITH SPACES/daemon -1 -2"}}});
+  expect_commands("\"/PATH WITH SPACES/daemon\" \"-1\" '-2'",
+                  {{"/PATH WITH SPACES/daemon", {"/PATH WITH SPACES/daemon", "-1", "-2"}}});
+  expect_commands("\"/PATH\\sWITH\\sSPACES/daemon\" '-1 -2'",
+                  {{"/PATH WITH SPACES/daemon", {"/PATH WITH SPACES/daemon", "-1 -2"}}});
+  expect_commands("\"/PATH\\x20WITH\\x20SPACES/daemon\" \"-1 -2\"",
+                  {{"/PATH WITH SPACES/daemon", {"/PATH WITH SPACES/daemon", "-1 -2"}}});
+  expect_commands("/path\\s", {{"/path ", {"/path "}}});
+  expect_commands("/bin/grep '\\w+\\K'", {{"/bin/grep", {"/bin/grep", "\\w+\\K"}}});
+  std::string long_arg(1024 * 1024 - 100 - 1 - 10, 'x');  // LONG_LINE_MAX - 100, as there
+  expect_commands("/bin/echo " + long_arg, {{"/bin/echo", {"/bin/echo", long_arg}}});
+
+  for (std::string fatal : {"/RValue/ argv0 r1", "@/RValue", "/path\\", "/path 'foo", "/path 'foo\\"}) {
+    EXPECT_EQ(parse(fatal).result, ExecLineResult::fatal) << fatal;
+  }
+  for (char c : std::string_view("abfnrtv\\'\"x")) {
+    std::string path = std::string("/path\\") + c;
+    EXPECT_EQ(parse(path).result, ExecLineResult::fatal) << path;
+  }
+  for (std::string dropped : {"--/RValue argv0 r1", "-@-/RValue argv0 r1", "- /path", "-"}) {
+    auto p = parse(dropped);
+    EXPECT_NE(p.result, ExecLineResult::fatal) << dropped;
+    EXPECT_TRUE(p.commands.empty()) << dropped;
+  }
 }
 
 }  // namespace
