@@ -97,3 +97,59 @@ TEST(UnitNameTest, AnyUnitTypeSystemdKnows) {
 
 }  // namespace
 }  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+// systemd 252 src/test/test-unit-name.c, TEST(unit_name_is_valid): the
+// UNIT_NAME_ANY vectors against is_valid_unit_name, and which of plain,
+// instance and template each service name is, against
+// split_supported_unit_name.
+TEST(UnitNameSystemdVectors, IsValid) {
+  for (const char* good : {"foo.service", "foo@bar.service", "foo@bar@bar.service", "foo@.service", ".test.service",
+                           ".test@.service", "_strange::::.service", "user@1000.slice"})
+    EXPECT_TRUE(is_valid_unit_name(good)) << good;
+  for (const char* bad : {".service", "", "foo.waldo", "@.service", "@piep.service", "foo@%i.service",
+                          "foo@%%i.service", "foo@%%i%f.service", "foo@%F.service", "foo.target.wants/plain.service",
+                          "foo.target.conf/foo.conf", "foo.target.requires/plain.socket"})
+    EXPECT_FALSE(is_valid_unit_name(bad)) << bad;
+
+  struct Kind {
+    const char* name;
+    bool is_template;
+    std::string instance;
+  };
+  for (const Kind& k : {Kind{"foo.service", false, ""}, Kind{"foo@bar.service", false, "bar"},
+                        Kind{"foo@bar@bar.service", false, "bar@bar"}, Kind{"foo@.service", true, ""},
+                        Kind{".test.service", false, ""}, Kind{".test@.service", true, ""}}) {
+    auto parts = split_supported_unit_name(k.name);
+    ASSERT_TRUE(parts) << k.name;
+    EXPECT_EQ(parts->is_template, k.is_template) << k.name;
+    EXPECT_EQ(parts->instance, k.instance) << k.name;
+  }
+}
+
+// TEST(unit_name_template) of the same file: an instance's template; a
+// plain name has none (the instance with an '@' is ours).
+TEST(UnitNameSystemdVectors, Template) {
+  EXPECT_EQ(template_of("foo@bar.service"), "foo@.service");
+  EXPECT_EQ(template_of("foo@bar@bar.service"), "foo@.service");
+  EXPECT_EQ(template_of("foo.service"), std::nullopt);
+}
+
+// TEST(unit_name_from_dbus_path) of the same file: the last path element
+// is the bus label of the unit's name.
+TEST(UnitNameSystemdVectors, FromDbusPath) {
+  for (auto [label, name] : {std::pair{"getty_40tty1_2eservice", "getty@tty1.service"},
+                             {"lm_5fsensors_2eservice", "lm_sensors.service"},
+                             {"multi_2duser_2etarget", "multi-user.target"},
+                             {"sshd_2dkeygen_40ed25519_2eservice", "sshd-keygen@ed25519.service"},
+                             {"sys_2ddevices_2dpci0000_3a00_2d0000_3a00_3a1b_2e0_2dsound_2dcard0_2edevice",
+                              "sys-devices-pci0000:00-0000:00:1b.0-sound-card0.device"}}) {
+    EXPECT_EQ(bus_label_unescape(label), name) << label;
+    EXPECT_EQ(bus_label_escape(name), label) << name;
+  }
+}
+
+}  // namespace
+}  // namespace vermilion
