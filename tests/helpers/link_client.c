@@ -23,8 +23,6 @@
  *   eof                       -> reads the connected socket until it ends: "connection-closed N"
  *   open SLOT                 -> "opened FDKIND"
  *   services SLOT             -> "service NAME ACTIVE SUB" per service
- *   enable|disable SLOT NAME  -> ManagerCapability.EnableUnitFiles/DisableUnitFiles of NAME:
- *                                "change TYPE LINK TARGET" per change, then "done Enable"/"done Disable"
  *   capsof SLOT NAME          -> "capof SLOT KIND OBJECT [RIGHTS] BADGE" per capability NAME holds,
  *                                then "capsof N" (ListCapabilitiesOf)
  *   busrules SLOT             -> "busrule users=[..] groups=[..] service=GLOB rights=[..] manager=[..]
@@ -422,17 +420,6 @@ int main(int argc, char **argv) {
         sd_bus_message_read(reply, "h", &got);
         fstat(got, &st);
         printf("opened %s\n", S_ISSOCK(st.st_mode) ? "socket" : S_ISREG(st.st_mode) ? "file" : "other");
-      }
-    } else if ((strcmp(cmd, "enable") == 0 || strcmp(cmd, "disable") == 0) && i + 2 < argc) {
-      const char *slot = argv[++i], *name = argv[++i];
-      int enable = strcmp(cmd, "enable") == 0;
-      if (call(slot, "org.vermilion1.ManagerCapability", enable ? "EnableUnitFiles" : "DisableUnitFiles", &reply,
-               "as", 1, name) >= 0) {
-        const char *type, *link, *target;
-        sd_bus_message_enter_container(reply, 'a', "(sss)");
-        while (sd_bus_message_read(reply, "(sss)", &type, &link, &target) > 0)
-          printf("change %s %s %s\n", type, link, target);
-        printf("done %s\n", enable ? "Enable" : "Disable");
       }
     } else if (strcmp(cmd, "services") == 0 && i + 1 < argc) {
       if (call(argv[++i], "org.vermilion1.ManagerCapability", "ListServices", &reply, "") >= 0) {

@@ -2,12 +2,15 @@
 # Issue 12, "Shown by": the real daemons run from their Debian packages' unit
 # files, unchanged, under `vermiliond --system --systemd-paths`: the enabled
 # ones start and answer on their ports, the disabled ones do not start,
-# enabling and disabling through vermiliond's enablement (a manager
-# capability with the right `enable`, over a service's private link) change
-# that at the next start, and a stop of everything leaves no process.
+# `vermilionctl enable/disable` (through vermilion-bridge on a private
+# system bus, as root, whom policies/00-defaults.policy allows enablement)
+# change that at the next start, and a stop of everything leaves no
+# process.
 #
-#   real_units.sh VERMILIOND LINK_CLIENT
+#   real_units.sh VERMILIOND VERMILIONCTL
 #
+# vermilion-bridge is the one beside VERMILIOND (its default); it runs as
+# the user vermilion-bridge (scripts/setup-debian.sh creates it).
 # Exit 77 (skipped) without root or without the packages
 # (scripts/setup-debian.sh installs them).
 #
@@ -15,8 +18,9 @@
 #  - pid: the script is init there; when it exits, for any reason, the
 #    kernel kills every process left inside, so no daemon outlives the test;
 #  - net: only a loopback of its own, so ports 22, 80, ... are ours;
-#  - mount: tmpfs over /run, /tmp, /var/tmp and /dev (with the few device
-#    nodes bound in, so rsyslog's /dev/log is ours), and tmpfs copies over
+#  - mount: tmpfs over /run (the private system bus listens there), /tmp,
+#    /var/tmp and /dev (with the few device nodes bound in, so rsyslog's
+#    /dev/log is ours), and tmpfs copies over
 #    /etc/systemd (enable links, masks), /var/log and the daemons' state in
 #    /var/lib and /var/spool.
 # Like a container image, the private /etc/systemd masks the machine's own
@@ -33,7 +37,7 @@ if [ "${1:-}" != --inner ]; then
     exit 77
   fi
   missing=
-  for f in /usr/sbin/nginx /usr/sbin/sshd /usr/sbin/cron /usr/sbin/rsyslogd /usr/bin/memcached \
+  for f in /usr/bin/dbus-daemon /usr/sbin/nginx /usr/sbin/sshd /usr/sbin/cron /usr/sbin/rsyslogd /usr/bin/memcached \
     /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/pg_isready /usr/bin/pg_ctlcluster \
     /lib/systemd/system-generators/postgresql-generator; do
     [ -x "$f" ] || missing="$missing $f"
@@ -41,6 +45,7 @@ if [ "${1:-}" != --inner ]; then
   for u in $daemons postgresql@.service; do
     [ -f "/lib/systemd/system/$u" ] || missing="$missing /lib/systemd/system/$u"
   done
+  getent passwd vermilion-bridge >/dev/null || missing="$missing (the user vermilion-bridge)"
   if [ -n "$missing" ]; then
     echo "SKIP: the packages are absent (scripts/setup-debian.sh installs them):$missing"
     exit 77
@@ -49,7 +54,9 @@ if [ "${1:-}" != --inner ]; then
 fi
 shift
 vermiliond=$(realpath "$1")
-client=$(realpath "$2")
+ctl=$(realpath "$2")
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+buspid=
 
 fail() {
   echo "FAIL: $*"
@@ -101,24 +108,32 @@ for link in /lib/systemd/system/*.wants/* /lib/systemd/system/*.requires/* \
   [ -e "$link" ] || [ -L "$link" ] || continue
   name=${link##*/}
   case "$name" in *.service) ;; *) continue ;; esac
-  case " $daemons vermilion-enabler.service " in *" $name "*) continue ;; esac
+  case " $daemons " in *" $name "*) continue ;; esac
   ln -sfn /dev/null "$etc/$name"
 done
 for g in /lib/systemd/system-generators/*; do
   [ "${g##*/}" = postgresql-generator ] || ln -sfn /dev/null "/etc/systemd/system-generators/${g##*/}"
 done
 
-# The enabler: a service whose policy grants it enablement (slot 1), run
-# at each start with the commands of that phase.
-mkdir "$work/policy"
-printf '[Grant]\nTo=vermilion-enabler.service\nCapability=manager\nRights=list enable\n' \
-  >"$work/policy/enabler.policy"
-mkdir -p "$etc/multi-user.target.wants"
-ln -sfn "$etc/vermilion-enabler.service" "$etc/multi-user.target.wants/vermilion-enabler.service"
-enabler() {
-  printf '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=%s %s\n' "$client" "$*" \
-    >"$etc/vermilion-enabler.service"
-}
+# The system bus: a private dbus-daemon configured as the real one
+# (tests/data/bus/system.conf) with the repository's bus policy files.
+mkdir /run/dbus
+printf '%s\n' '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"' \
+  ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">' \
+  '<busconfig>' \
+  '  <listen>unix:path=/run/dbus/system_bus_socket</listen>' \
+  "  <include>$repo/tests/data/bus/system.conf</include>" \
+  "  <includedir>$repo/dbus-1/system.d</includedir>" \
+  '</busconfig>' >"$work/bus.conf"
+dbus-daemon --config-file="$work/bus.conf" --nofork --nopidfile >"$work/bus.log" 2>&1 &
+buspid=$!
+tries=0
+until [ -S /run/dbus/system_bus_socket ]; do
+  kill -0 "$buspid" 2>/dev/null || fail "dbus-daemon did not start: $(cat "$work/bus.log")"
+  tries=$((tries + 1))
+  [ "$tries" -lt 200 ] || fail "dbus-daemon does not listen after 10 s"
+  sleep 0.05
+done
 
 # --- what "serves" means for each ---------------------------------------
 tcp_says() {  # PORT SEND EXPECT: connect, send, and find EXPECT in the answer
@@ -153,7 +168,7 @@ runs() {  # a process of the daemon, whether or not it answers yet
 # every enabled daemon serves, checks the disabled ones have no process.
 boot() {
   log="$work/boot$1.log"
-  "$vermiliond" --system --systemd-paths --no-bridge --policy-dir "$work/policy" >"$log" 2>&1 &
+  "$vermiliond" --system --systemd-paths --policy-dir "$repo/policies" >"$log" 2>&1 &
   vpid=$!
   deadline=$(($(date +%s) + 60))
   for d in $2; do
@@ -164,8 +179,8 @@ boot() {
     done
     echo "boot $1: $d serves"
   done
-  until grep -q "vermilion-enabler.service: state active" "$log"; do
-    [ "$(date +%s)" -lt "$deadline" ] || fail "boot $1: the enabler did not finish"
+  until "$ctl" is-enabled ssh.service >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "boot $1: vermilionctl gets no answer: $("$ctl" is-enabled ssh.service 2>&1)"
     sleep 0.2
   done
   for d in $3; do
@@ -175,7 +190,8 @@ boot() {
 }
 
 # Stops everything (SIGTERM) and checks that vermiliond exits 0 and leaves
-# no process behind: in this pid namespace only we (init) and ps remain.
+# no process behind: in this pid namespace only we (init), ps and the bus
+# (ours, not vermiliond's) remain.
 stop() {
   kill -TERM "$vpid"
   deadline=$(($(date +%s) + 60))
@@ -187,28 +203,35 @@ stop() {
   wait "$vpid" || rc=$?
   [ "$rc" = 0 ] || fail "vermiliond exited with $rc"
   ps -e -o pid=,args= >"$work/ps"  # no subshell of ours in the list
-  left=$(awk '$1 != 1 && $2 != "ps"' "$work/ps")
+  left=$(awk -v bus="$buspid" '$1 != 1 && $1 != bus && $2 != "ps"' "$work/ps")
   [ -z "$left" ] || fail "processes left after the stop: $left"
   echo "stopped: no process left"
 }
 
+ctl_ok() {  # vermilionctl ARGS... must succeed
+  out=$("$ctl" "$@" 2>&1) || fail "vermilionctl $*: $out"
+  echo "vermilionctl $*: $out"
+}
+
 # 1. As the packages left it: all seven enabled. Disable two.
-enabler disable 1 nginx.service disable 1 memcached.service
 boot 1 "$daemons" ""
+ctl_ok disable nginx.service memcached.service
 for d in nginx memcached; do
-  [ ! -e "$etc/multi-user.target.wants/$d.service" ] || fail "the enabler did not disable $d.service"
+  [ ! -e "$etc/multi-user.target.wants/$d.service" ] || fail "vermilionctl disable left $d.service enabled"
 done
+[ "$("$ctl" is-enabled nginx.service 2>&1)" = disabled ] || fail "nginx.service is not disabled"
 stop
 
 # 2. The two disabled ones stay down; enable nginx again, disable redis.
-enabler enable 1 nginx.service disable 1 redis-server.service
 boot 2 "ssh.service cron.service rsyslog.service postgresql.service redis-server.service" \
   "nginx.service memcached.service"
+ctl_ok enable nginx.service
+ctl_ok disable redis-server.service
 stop
 
 # 3. nginx is back, redis and memcached are not.
-enabler list
 boot 3 "nginx.service ssh.service cron.service rsyslog.service postgresql.service" \
   "redis-server.service memcached.service"
 stop
+kill "$buspid"
 echo "PASS: real units"
