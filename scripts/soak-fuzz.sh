@@ -1,34 +1,54 @@
-#!/bin/sh
+#!/bin/bash
 # The soak run of the libFuzzer targets: each build/fuzz/bin/*_fuzz runs
 # RUNS executions (default 10 000 000, the issue's soak figure; CI runs each
-# for 10 s in scripts/test.sh). Builds the fuzz preset first. Prints one row
+# for 10 s in scripts/test.sh). Builds the fuzz preset first. JOBS targets
+# (default: one per core) run at once, each single-threaded. Prints one row
 # per target: executions done, wall time, findings (crash, leak, timeout or
 # OOM inputs saved under build/fuzz/artifacts/soak/); exits 1 on a finding.
 #
-#   scripts/soak-fuzz.sh [RUNS]
+#   [JOBS=N] scripts/soak-fuzz.sh [RUNS]
 set -eu
 cd "$(dirname "$0")/.."
 runs=${1:-10000000}
+jobs=${JOBS:-$(nproc)}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)"
 out=build/fuzz/artifacts/soak
 mkdir -p "$out"
-findings_total=0
-printf '| %-28s | %12s | %8s | %8s |\n' target executions seconds findings
-printf '|%s|%s|%s|%s|\n' ------------------------------ -------------- ---------- ----------
-for target in build/fuzz/bin/*_fuzz; do
-  name=$(basename "$target")
-  rm -f "$out/$name-"*  # findings of an earlier soak are not this one's
+
+# One target's soak; its row goes to $out/NAME.row.
+soak_one() {
+  name=$(basename "$1")
+  rm -f "$out/$name-"* "$out/$name.row"  # findings of an earlier soak are not this one's
   start=$(date +%s)
   status=0
-  "$target" -runs="$runs" -entropic=0 -print_final_stats=1 \
+  "$1" -runs="$runs" -entropic=0 -print_final_stats=1 \
     -artifact_prefix="$out/$name-" >"$out/$name.log" 2>&1 || status=$?
   seconds=$(( $(date +%s) - start ))
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log" | tail -n 1)
   findings=$(find "$out" -maxdepth 1 -name "$name-*" | wc -l)
   if [ "$status" -ne 0 ] && [ "$findings" -eq 0 ]; then findings=1; fi
-  findings_total=$((findings_total + findings))
-  printf '| %-28s | %12s | %8s | %8s |\n' "$name" "${executions:-?}" "$seconds" "$findings"
+  printf '| %-28s | %12s | %8s | %8s |\n' "$name" "${executions:-?}" "$seconds" "$findings" >"$out/$name.row"
+}
+
+running=0
+for target in build/fuzz/bin/*_fuzz; do
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+  soak_one "$target" &
+  running=$((running + 1))
+done
+wait
+
+printf '| %-28s | %12s | %8s | %8s |\n' target executions seconds findings
+printf '|%s|%s|%s|%s|\n' ------------------------------ -------------- ---------- ----------
+findings_total=0
+for target in build/fuzz/bin/*_fuzz; do
+  name=$(basename "$target")
+  cat "$out/$name.row"
+  findings_total=$((findings_total + $(awk -F'|' '{gsub(/ /, "", $5); print $5}' "$out/$name.row")))
 done
 if [ "$findings_total" -ne 0 ]; then
   echo "findings: see $out/" >&2
