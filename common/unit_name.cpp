@@ -62,6 +62,9 @@ bool is_valid_unit_name(std::string_view name) {
 }
 
 std::optional<std::string> normalize_service_name(std::string_view name) {
+  // As systemctl's unit_name_mangle(): a name with another type's suffix
+  // names that unit ("app.target"), not "app.target.service".
+  if (!name.ends_with(kServiceSuffix) && is_valid_unit_name(name)) return std::nullopt;
   std::string full(name);
   if (!name.ends_with(kServiceSuffix)) full += kServiceSuffix;
   if (!is_valid_service_name(full)) return std::nullopt;

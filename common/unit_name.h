@@ -32,7 +32,8 @@ struct UnitNameParts {
 [[nodiscard]] std::string_view unit_type_of(std::string_view name);
 
 // "web" -> "web.service"; "web.service" stays. Returns nullopt for names that
-// are not valid service names even after adding the suffix.
+// are not valid service names even after adding the suffix, and for names of
+// other unit types ("app.target", "x.socket"), as systemctl's mangling.
 [[nodiscard]] std::optional<std::string> normalize_service_name(std::string_view name);
 
 // Splits a valid service name. nullopt for an invalid one.

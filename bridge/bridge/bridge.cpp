@@ -189,8 +189,8 @@ void Bridge::load_rules(sd_bus_message* reply) {
 }
 
 std::string Bridge::resolve(std::string_view name) const {
-  auto normalized = normalize_service_name(name);
-  if (!normalized) throw errors::invalid_args("'" + errors::printable(name) + "' is not a valid service name");
+  auto normalized = normalize_unit_name(name);  // a service or a target
+  if (!normalized) throw errors::invalid_args("'" + errors::printable(name) + "' is not a valid unit name");
   if (!mirror_.find(*normalized)) throw errors::no_such_service(*normalized);
   return *normalized;
 }

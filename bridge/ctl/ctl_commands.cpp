@@ -3,6 +3,7 @@
 #include "ctl/ctl_errors.h"
 #include "ctl/ctl_follow.h"
 #include "ctl/ctl_views.h"
+#include "common/unit_name.h"
 
 namespace vermilion::ctl {
 
@@ -79,6 +80,10 @@ int run_status(CommandEnv& env, const std::string& unit) {
   std::optional<std::string> comm;
   if (p.main_pid > 0 && env.process_name) comm = env.process_name(p.main_pid);
   env.out << format_status(p, env.now_usec, comm);
+  if (unit_type_of(unit) == "target") {  // no processes, so no output to show
+    env.out.flush();
+    return status_exit_code(p);
+  }
 
   auto logs = env.bus.get_logs(unit, 10);
   if (logs.ok() && !logs.value.empty()) {

@@ -20,10 +20,11 @@ namespace {
 
 using namespace vermilion::ctl;
 
-// "web" -> "web.service"; anything that is no service name is a usage error.
+// "web" -> "web.service", "app.target" stays (the units vermiliond runs);
+// anything else is a usage error.
 const CLI::Validator kUnitName(
     [](std::string& name) -> std::string {
-      auto normalized = vermilion::normalize_service_name(name);
+      auto normalized = vermilion::normalize_unit_name(name);
       if (!normalized) return "Invalid unit name '" + name + "'";
       name = *normalized;
       return "";

@@ -373,10 +373,11 @@ BrokerResult Broker::authorize(const std::string& holder, Slot slot, CapabilityK
     resolved = cap->object;
     return BrokerResult::success();
   }
-  auto normalized = normalize_service_name(service);
+  // A service or a target (which a service capability may cover: policy.h).
+  auto normalized = normalize_unit_name(service);
   if (!normalized) {
     audit("invoke", holder, detail(), "denied (invalid name)");
-    return BrokerResult::failure(BrokerError::invalid_argument, "invalid service name");
+    return BrokerResult::failure(BrokerError::invalid_argument, "invalid unit name");
   }
   if (!capability_covers(*cap, *normalized)) {
     audit("invoke", holder, describe(*cap) + " service=" + quoted(*normalized), "denied (not covered)");

@@ -1,8 +1,8 @@
 #include "broker/capability_table.h"
 
-#include <fnmatch.h>
-
 #include <utility>
+
+#include "common/service_glob.h"
 
 namespace vermilion {
 
@@ -31,8 +31,9 @@ bool capability_covers(const Capability& cap, std::string_view service_name) {
   // fnmatch needs NUL-terminated strings; a name with a NUL in it is no unit
   // name and matches nothing.
   if (service_name.find('\0') != std::string_view::npos) return false;
-  const std::string name(service_name);
-  return fnmatch(cap.object.c_str(), name.c_str(), 0) == 0;
+  // As the bridge matches [Bus] Service= globs: a backslash is part of a
+  // unit name ("a\x2db.service"), never an escape.
+  return service_glob_matches(cap.object, service_name);
 }
 
 CapabilityTable::Node* CapabilityTable::live_node(const std::string& holder, Slot slot) {

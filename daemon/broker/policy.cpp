@@ -123,18 +123,30 @@ struct NameCheck {
 };
 
 // A service name or, when allowed, a glob of them; "web" means web.service.
+// Where globs are allowed (service capabilities, [Bus] Service=) a name or
+// glob may also end in ".target": starting a target is what `systemctl
+// start multi-user.target` does, and it is granted as explicitly as a
+// service ("*" still means every service, "*.target" every target).
 NameCheck check_service_name(std::string_view value, bool glob_allowed) {
   if (value.empty()) return {std::nullopt, "empty service name"};
+  const bool target = glob_allowed && value.ends_with(kTargetSuffix);
   if (is_glob(value)) {
     if (!glob_allowed) return {std::nullopt, "globs are not allowed here; name one service"};
     if (value.find('[') != std::string_view::npos)
       return {std::nullopt, "only '*' and '?' may be used in globs"};
     std::string glob(value);
-    if (!glob.ends_with(kServiceSuffix)) glob += kServiceSuffix;
+    if (!target && !glob.ends_with(kServiceSuffix)) glob += kServiceSuffix;
     std::string probe = glob;
     std::replace_if(probe.begin(), probe.end(), [](char c) { return c == '*' || c == '?'; }, 'x');
-    if (!is_valid_service_name(probe)) return {std::nullopt, "not a valid glob of service names"};
+    if (target ? !split_supported_unit_name(probe) : !is_valid_service_name(probe))
+      return {std::nullopt, target ? "not a valid glob of target names" : "not a valid glob of service names"};
     return {std::move(glob), {}};
+  }
+  if (target) {
+    auto parts = split_supported_unit_name(value);
+    if (!parts) return {std::nullopt, "not a valid target name"};
+    if (parts->is_template) return {std::nullopt, "a template names no target; name an instance or use a glob"};
+    return {std::string(value), {}};
   }
   auto name = normalize_service_name(value);
   if (!name) return {std::nullopt, "not a valid service name"};

@@ -11,6 +11,11 @@ TEST(UnitName, NormalizeAddsSuffix) {
   EXPECT_EQ(normalize_service_name("getty@tty1"), "getty@tty1.service");
   EXPECT_FALSE(normalize_service_name(""));
   EXPECT_FALSE(normalize_service_name("a b"));
+  EXPECT_FALSE(normalize_service_name("app.target")) << "a target, not app.target.service";
+  EXPECT_FALSE(normalize_service_name("web-1.socket"));
+  EXPECT_EQ(normalize_service_name("my.app"), "my.app.service") << "no unit type suffix";
+  EXPECT_EQ(normalize_unit_name("app.target"), "app.target");
+  EXPECT_EQ(normalize_unit_name("web"), "web.service");
   EXPECT_FALSE(normalize_service_name("../etc/passwd"));
   EXPECT_FALSE(normalize_service_name(std::string(300, 'a')));
 }

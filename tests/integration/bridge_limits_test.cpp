@@ -100,7 +100,7 @@ TEST(BridgeLimits, LongNonAsciiNameGetsAnErrorReply) {
   long long begin = monotonic_ms();
   auto result = busctl(stack, {"call", "org.vermilion1", "/org/vermilion1", "org.vermilion1.Manager", "StartService",
                                "s", name});
-  EXPECT_NE(result.output.find("is not a valid service name"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("is not a valid unit name"), std::string::npos) << result.output;
   EXPECT_LT(monotonic_ms() - begin, 9000) << "no reply: busctl timed out";
 }
 

@@ -228,6 +228,32 @@ TEST_F(SystemctlSystemTest, AnUnprivilegedCallerReadsButMayNotAct) {
   EXPECT_TRUE(contains(reload.output, "Reload daemon failed: Access denied")) << reload.output;
 }
 
+// Targets are started and stopped as systemd does it: `systemctl start
+// app.target` pulls in what it Wants=, a stop of the target leaves them
+// (Wants= does not propagate a stop), and status shows it. Everyone reads,
+// only root acts: the shipped policy's *.target grant and [Bus] rules.
+TEST_F(SystemctlSystemTest, TargetsStartStopAndStatusAsSystemds) {
+  start({{"app.target", "[Unit]\nDescription=The app\nWants=app-web.service\n"},
+         {"app-web.service", "[Service]\nExecStart=/bin/sleep infinity\n"}});
+  auto denied = as_nobody({"start", "app.target"});
+  EXPECT_EQ(denied.status, 4) << denied.output;
+  EXPECT_TRUE(contains(denied.output, "Failed to start app.target: Access denied")) << denied.output;
+
+  auto started = as_root({"start", "app.target"});
+  EXPECT_EQ(started.status, 0) << started.output;
+  EXPECT_EQ(as_root({"is-active", "app.target", "app-web.service"}).output, "active\nactive\n");
+  auto status = as_nobody({"status", "app.target"});
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_TRUE(contains(status.output, "app.target - The app")) << status.output;
+  EXPECT_TRUE(contains(status.output, "Active: active since")) << status.output;
+  auto list = as_root({"list-units", "--type=target"});
+  EXPECT_TRUE(contains(list.output, "app.target")) << list.output;
+
+  auto stopped = as_root({"stop", "app.target"});
+  EXPECT_EQ(stopped.status, 0) << stopped.output;
+  EXPECT_EQ(as_root({"is-active", "app.target", "app-web.service"}).output, "inactive\nactive\n");
+}
+
 // Enablement through org.freedesktop.systemd1: systemctl asks vermiliond
 // (through the bridge's manager capability), then daemon-reloads; states,
 // messages and exit codes are systemctl's against systemd.

@@ -19,7 +19,8 @@ StackFiles files() {
              {"broken.service", "[Service]\nExecStart=/bin/true\nUser=bad:name\n"},
              {"needy.service", "[Unit]\nRequisite=talker.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
              {"needs-ghost.service", "[Unit]\nRequires=ghost.service\n[Service]\nExecStart=/bin/sleep 1000\n"},
-             {"fails.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n"}};
+             {"fails.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n"},
+             {"talk.target", "[Unit]\nDescription=Talking\nWants=talker.service\n"}};
   return f;
 }
 
@@ -205,6 +206,21 @@ TEST_F(VermilionctlTest, ResetFailed) {
   EXPECT_EQ(ctl({"reset-failed", "sleeper"}).status, 0);
   EXPECT_EQ(ctl({"is-active", "sleeper"}).output, "active\n") << "a unit that did not fail is left as it is";
   EXPECT_EQ(ctl({"reset-failed", "no-such"}).status, 4);
+}
+
+// A target is a unit vermilionctl names as it is ("talk.target", not
+// "talk.target.service"); status shows no logs (a target has no processes).
+TEST_F(VermilionctlTest, StartsAndShowsATarget) {
+  auto start = ctl({"start", "talk.target"});
+  EXPECT_EQ(start.status, 0) << start.output;
+  EXPECT_EQ(ctl({"is-active", "talk.target"}).output, "active\n");
+  EXPECT_EQ(ctl({"is-active", "talker"}).output, "active\n") << "pulled in by Wants=";
+  auto status = ctl({"status", "talk.target"});
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_NE(status.output.find("talk.target - Talking"), std::string::npos) << status.output;
+  EXPECT_EQ(status.output.find("Logs of"), std::string::npos) << status.output;
+  EXPECT_EQ(ctl({"stop", "talk.target"}).status, 0);
+  EXPECT_EQ(ctl({"is-active", "talk.target"}).output, "inactive\n");
 }
 
 }  // namespace

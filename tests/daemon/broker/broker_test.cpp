@@ -138,6 +138,21 @@ TEST_F(BrokerTest, AuthorizeChecksKindRightsAndCoverage) {
   EXPECT_NE(audit().find("result=denied (no such capability)"), std::string::npos);
 }
 
+// A target is named as it is, and only a capability that covers targets
+// covers it: "*" is every service, not every unit.
+TEST_F(BrokerTest, TargetsAreCoveredOnlyByCapabilitiesNamingThem) {
+  apply("[Grant]\nTo=admin\nCapability=service:*\nRights=start\n"
+        "[Grant]\nTo=admin\nCapability=service:app-*.target\nRights=start\n");
+  std::string resolved;
+  EXPECT_EQ(broker_.authorize("admin.service", 1, CapabilityKind::service, rights::start, "app-a.target", resolved).error,
+            BrokerError::access_denied);
+  ASSERT_TRUE(broker_.authorize("admin.service", 2, CapabilityKind::service, rights::start, "app-a.target", resolved).ok());
+  EXPECT_EQ(resolved, "app-a.target") << "not app-a.target.service";
+  EXPECT_EQ(broker_.authorize("admin.service", 2, CapabilityKind::service, rights::start, "app-a", resolved).error,
+            BrokerError::access_denied)
+      << "a bare name is a service";
+}
+
 TEST_F(BrokerTest, DeriveOnlyShrinks) {
   apply(kPanelPolicy);
   Slot derived = 0;

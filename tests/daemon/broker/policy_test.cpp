@@ -89,6 +89,34 @@ TEST(PolicyParse, ServiceGlobManagerAndEndpoint) {
   EXPECT_EQ(set.grants[0].badge, 0u);
 }
 
+// Service capabilities and [Bus] rules may name targets, by name or glob;
+// a name without a suffix is still a service, and only services hold
+// capabilities or are endpoints.
+TEST(PolicyParse, ServiceCapabilitiesAndBusRulesMayNameTargets) {
+  auto set = parse_ok(
+      "[Grant]\nTo=admin.service\nCapability=service:*.target\nRights=start stop\n"
+      "[Grant]\nTo=admin.service\nCapability=service:multi-user.target\nRights=status\n"
+      "[Grant]\nTo=admin.service\nCapability=service:*\nRights=status\n"
+      "[Bus]\nUser=root\nService=app-*.target\nRights=start\n");
+  ASSERT_EQ(set.grants.size(), 3u);
+  EXPECT_EQ(set.grants[0].object, "*.target");
+  EXPECT_EQ(set.grants[1].object, "multi-user.target");
+  EXPECT_EQ(set.grants[2].object, "*.service") << "\"*\" is every service, not every unit";
+  ASSERT_EQ(set.bus_rules.size(), 1u);
+  EXPECT_EQ(set.bus_rules[0].service_glob, "app-*.target");
+
+  EXPECT_EQ(errors_of("[Grant]\nTo=a\nCapability=service:getty@.target\nRights=start\n"),
+            "t.policy:3: error: Invalid Capability= value 'service:getty@.target': a template names no target; "
+            "name an instance or use a glob\n"
+            "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
+  EXPECT_EQ(errors_of("[Grant]\nTo=a\nCapability=endpoint:app.target\nRights=connect\n"),
+            "t.policy:3: error: Invalid Capability= value 'endpoint:app.target': not a valid service name\n"
+            "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
+  EXPECT_EQ(errors_of("[Grant]\nTo=app.target\nCapability=manager\nRights=list\n"),
+            "t.policy:2: error: Invalid To= value 'app.target': not a valid service name\n"
+            "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
+}
+
 TEST(PolicyParse, ListenStreamFd) {
   auto set = parse_ok(
       "[Grant]\nTo=web.service\nCapability=fd:http\nRights=use\nListenStream=127.0.0.1:8080\n");
@@ -273,27 +301,38 @@ TEST(PolicyCorpus, ShippedDefaultsAreReadOnlyForEveryoneAndControlForRoot) {
   auto set = parse_ok(read_file(path));
   namespace r = rights;
   const Rights control = r::status | r::start | r::stop | r::restart | r::reload | r::kill | r::logs;
-  ASSERT_EQ(set.grants.size(), 2u);
+  const Rights targets = r::status | r::start | r::stop | r::restart;
+  ASSERT_EQ(set.grants.size(), 3u);
   for (const auto& g : set.grants) EXPECT_EQ(g.to, "vermilion-bridge.service");
   EXPECT_EQ(set.grants[0].kind, CapabilityKind::manager);
   EXPECT_EQ(set.grants[0].rights, r::list | r::watch | r::reload | r::inspect | r::enable);
   EXPECT_EQ(set.grants[1].kind, CapabilityKind::service);
   EXPECT_EQ(set.grants[1].object, "*.service");
   EXPECT_EQ(set.grants[1].rights, control);
+  EXPECT_EQ(set.grants[2].kind, CapabilityKind::service);
+  EXPECT_EQ(set.grants[2].object, "*.target");
+  EXPECT_EQ(set.grants[2].rights, targets);
 
-  ASSERT_EQ(set.bus_rules.size(), 2u);
-  const BusRule& everyone = set.bus_rules[0];
-  EXPECT_EQ(everyone.users, std::vector<std::string>{"*"});
-  EXPECT_TRUE(everyone.groups.empty());
-  EXPECT_EQ(everyone.service_glob, "*.service");
-  EXPECT_EQ(everyone.rights, r::status);
-  EXPECT_EQ(everyone.manager_rights, 0u);
-  const BusRule& root = set.bus_rules[1];
+  ASSERT_EQ(set.bus_rules.size(), 4u);
+  for (std::size_t i : {0, 1}) {
+    const BusRule& everyone = set.bus_rules[i];
+    EXPECT_EQ(everyone.users, std::vector<std::string>{"*"});
+    EXPECT_TRUE(everyone.groups.empty());
+    EXPECT_EQ(everyone.service_glob, i == 0 ? "*.service" : "*.target");
+    EXPECT_EQ(everyone.rights, r::status);
+    EXPECT_EQ(everyone.manager_rights, 0u);
+  }
+  const BusRule& root = set.bus_rules[2];
   EXPECT_EQ(root.users, std::vector<std::string>{"root"});
   EXPECT_TRUE(root.groups.empty());
   EXPECT_EQ(root.service_glob, "*.service");
   EXPECT_EQ(root.rights, control);
   EXPECT_EQ(root.manager_rights, r::reload | r::inspect | r::enable);
+  const BusRule& root_targets = set.bus_rules[3];
+  EXPECT_EQ(root_targets.users, std::vector<std::string>{"root"});
+  EXPECT_EQ(root_targets.service_glob, "*.target");
+  EXPECT_EQ(root_targets.rights, targets);
+  EXPECT_EQ(root_targets.manager_rights, 0u);
 }
 
 }  // namespace
