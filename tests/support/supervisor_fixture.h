@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroup_leftovers.h"
 #include "process_setup.h"
 #include "supervisor.h"
 #include "enable_units.h"
@@ -89,6 +90,9 @@ class SupervisorFixture : public ::testing::Test {
       EXPECT_TRUE(supervisor_->shutdown(kWait)) << "every service stops";
     }
     supervisor_.reset();
+    // What a case leaves on purpose (KillMode=none, process) or a failed
+    // test left: killed, and the cgroup tree removed.
+    kill_cgroup_leftovers(getpid());
     if (as_main_process_) {
       // What set_up_supervisor_process() did, undone for the next test.
       prctl(PR_SET_CHILD_SUBREAPER, 0);
