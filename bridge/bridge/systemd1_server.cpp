@@ -1,7 +1,6 @@
 #include "bridge/systemd1_server.h"
 
 #include <fnmatch.h>
-#include <sys/utsname.h>
 
 #include <sdbus-c++/Error.h>
 
@@ -19,6 +18,7 @@
 #include "bridge/systemd1_errors.h"
 #include "bridge/systemd1_handlers.h"
 #include "bridge/systemd1_names.h"
+#include "bridge/systemd1_properties.h"
 #include "bridge/systemd1_values.h"
 #include "common/error_names.h"
 #include "common/link_wire.h"
@@ -62,15 +62,6 @@ int read_strv(sd_bus_message* m, std::vector<std::string>& out) {
   return 0;
 }
 
-int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
-  int r = sd_bus_message_open_container(m, 'a', "s");
-  for (const auto& one : strings) {
-    if (r < 0) break;
-    r = sd_bus_message_append_basic(m, 's', one.c_str());
-  }
-  return r < 0 ? r : sd_bus_message_close_container(m);
-}
-
 bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
   if (patterns.empty()) return true;
   for (const auto& p : patterns)
@@ -111,16 +102,6 @@ Rights right_of(std::string_view type) {
   if (type == "restart") return rights::restart;
   if (type == "reload") return rights::reload;
   return rights::start;
-}
-
-std::string architecture() {
-  struct utsname u {};
-  if (uname(&u) < 0) return "";
-  std::string machine = u.machine;
-  if (machine == "x86_64") return "x86-64";
-  if (machine == "i686" || machine == "i586" || machine == "i486" || machine == "i386") return "x86";
-  if (machine == "aarch64") return "arm64";
-  return machine;
 }
 
 using MessagePtr = std::shared_ptr<sd_bus_message>;
@@ -343,67 +324,102 @@ const Systemd1Server::Job* Systemd1Server::job_of_unit(std::string_view unit) co
 
 // ---- methods -------------------------------------------------------------------
 
+const std::unordered_map<std::string_view, Systemd1Server::Handler>& Systemd1Server::manager_handlers() {
+  static const std::unordered_map<std::string_view, Handler> handlers = {
+    {"GetUnit", &Systemd1Server::get_unit},
+    {"LoadUnit", &Systemd1Server::load_unit},
+    {"GetUnitByPID", &Systemd1Server::get_unit_by_pid},
+    {"ListUnits", &Systemd1Server::list_units},
+    {"ListUnitsFiltered", &Systemd1Server::list_units_filtered},
+    {"ListUnitsByPatterns", &Systemd1Server::list_units_by_patterns},
+    {"ListUnitsByNames", &Systemd1Server::list_units_by_names},
+    {"Subscribe", &Systemd1Server::subscribe},
+    {"Unsubscribe", &Systemd1Server::unsubscribe},
+    {"Reload", &Systemd1Server::reload},
+    {"ListJobs", &Systemd1Server::list_jobs},
+    {"GetJob", &Systemd1Server::get_job},
+    {"CancelJob", &Systemd1Server::cancel_job},
+    {"KillUnit", &Systemd1Server::kill_unit},
+    {"ListUnitFiles", &Systemd1Server::list_unit_files},
+    {"ListUnitFilesByPatterns", &Systemd1Server::list_unit_files_by_patterns},
+    {"GetUnitFileState", &Systemd1Server::get_unit_file_state},
+    {"EnableUnitFiles", &Systemd1Server::change_unit_files},
+    {"EnableUnitFilesWithFlags", &Systemd1Server::change_unit_files},
+    {"DisableUnitFiles", &Systemd1Server::change_unit_files},
+    {"DisableUnitFilesWithFlags", &Systemd1Server::change_unit_files},
+    {"ReenableUnitFiles", &Systemd1Server::change_unit_files},
+    {"MaskUnitFiles", &Systemd1Server::change_unit_files},
+    {"UnmaskUnitFiles", &Systemd1Server::change_unit_files},
+    {"ResetFailed", &Systemd1Server::reset_failed},
+    {"ResetFailedUnit", &Systemd1Server::reset_failed_unit},
+};
+  return handlers;
+}
+
+namespace {
+
+const std::unordered_map<std::string_view, std::string_view> kManagerJobs = {
+    {"StartUnit", "start"},
+    {"StopUnit", "stop"},
+    {"RestartUnit", "restart"},
+    {"ReloadUnit", "reload"},
+    {"TryRestartUnit", "try-restart"},
+    {"ReloadOrRestartUnit", "reload-or-restart"},
+    {"ReloadOrTryRestartUnit", "reload-or-try-restart"},
+};
+const std::unordered_map<std::string_view, std::string_view> kUnitJobs = {
+    {"Start", "start"},
+    {"Stop", "stop"},
+    {"Restart", "restart"},
+    {"Reload", "reload"},
+    {"TryRestart", "try-restart"},
+    {"ReloadOrRestart", "reload-or-restart"},
+    {"ReloadOrTryRestart", "reload-or-try-restart"},
+};
+// The Manager's signals Vermilion sends (StartupFinished is not: vermiliond
+// has no boot to finish).
+constexpr const char* kSignalUnitNew = "UnitNew";
+constexpr const char* kSignalUnitRemoved = "UnitRemoved";
+constexpr const char* kSignalJobNew = "JobNew";
+constexpr const char* kSignalJobRemoved = "JobRemoved";
+constexpr const char* kSignalReloading = "Reloading";
+constexpr const char* kSignalUnitFilesChanged = "UnitFilesChanged";
+const char* const kSignals[] = {kSignalUnitNew,    kSignalUnitRemoved, kSignalJobNew,
+                                kSignalJobRemoved, kSignalReloading,   kSignalUnitFilesChanged};
+// The other interfaces' methods that Vermilion answers (method() below).
+const char* const kUnitMethods[] = {"Kill", "ResetFailed"};
+const char* const kJobMethods[] = {"Cancel", "GetAfter", "GetBefore"};
+
+}  // namespace
+
+std::vector<std::string> Systemd1Server::served_methods_and_signals() {
+  std::vector<std::string> out;
+  auto add = [&](const char* interface, std::string_view member) {
+    out.push_back(std::string(interface) + "." + std::string(member));
+  };
+  for (const auto& [member, handler] : manager_handlers()) add(kManagerInterface, member);
+  for (const auto& [member, verb] : kManagerJobs) add(kManagerInterface, member);
+  for (const auto& [member, verb] : kUnitJobs) add(kUnitInterface, member);
+  for (const char* member : kUnitMethods) add(kUnitInterface, member);
+  for (const char* member : kJobMethods) add(kJobInterface, member);
+  for (const char* member : kSignals) add(kManagerInterface, member);
+  return out;
+}
+
 int Systemd1Server::method(sd_bus_message* m, sd_bus_error* error) {
-  using Handler = int (Systemd1Server::*)(sd_bus_message*, sd_bus_error*);
-  static const std::unordered_map<std::string_view, Handler> kManager = {
-      {"GetUnit", &Systemd1Server::get_unit},
-      {"LoadUnit", &Systemd1Server::load_unit},
-      {"GetUnitByPID", &Systemd1Server::get_unit_by_pid},
-      {"ListUnits", &Systemd1Server::list_units},
-      {"ListUnitsFiltered", &Systemd1Server::list_units_filtered},
-      {"ListUnitsByPatterns", &Systemd1Server::list_units_by_patterns},
-      {"ListUnitsByNames", &Systemd1Server::list_units_by_names},
-      {"Subscribe", &Systemd1Server::subscribe},
-      {"Unsubscribe", &Systemd1Server::unsubscribe},
-      {"Reload", &Systemd1Server::reload},
-      {"ListJobs", &Systemd1Server::list_jobs},
-      {"GetJob", &Systemd1Server::get_job},
-      {"CancelJob", &Systemd1Server::cancel_job},
-      {"KillUnit", &Systemd1Server::kill_unit},
-      {"ListUnitFiles", &Systemd1Server::list_unit_files},
-      {"ListUnitFilesByPatterns", &Systemd1Server::list_unit_files_by_patterns},
-      {"GetUnitFileState", &Systemd1Server::get_unit_file_state},
-      {"EnableUnitFiles", &Systemd1Server::change_unit_files},
-      {"EnableUnitFilesWithFlags", &Systemd1Server::change_unit_files},
-      {"DisableUnitFiles", &Systemd1Server::change_unit_files},
-      {"DisableUnitFilesWithFlags", &Systemd1Server::change_unit_files},
-      {"ReenableUnitFiles", &Systemd1Server::change_unit_files},
-      {"MaskUnitFiles", &Systemd1Server::change_unit_files},
-      {"UnmaskUnitFiles", &Systemd1Server::change_unit_files},
-      {"ResetFailed", &Systemd1Server::reset_failed},
-      {"ResetFailedUnit", &Systemd1Server::reset_failed_unit},
-  };
-  static const std::unordered_map<std::string_view, std::string_view> kManagerJobs = {
-      {"StartUnit", "start"},
-      {"StopUnit", "stop"},
-      {"RestartUnit", "restart"},
-      {"ReloadUnit", "reload"},
-      {"TryRestartUnit", "try-restart"},
-      {"ReloadOrRestartUnit", "reload-or-restart"},
-      {"ReloadOrTryRestartUnit", "reload-or-try-restart"},
-  };
-  static const std::unordered_map<std::string_view, std::string_view> kUnitJobs = {
-      {"Start", "start"},
-      {"Stop", "stop"},
-      {"Restart", "restart"},
-      {"Reload", "reload"},
-      {"TryRestart", "try-restart"},
-      {"ReloadOrRestart", "reload-or-restart"},
-      {"ReloadOrTryRestart", "reload-or-try-restart"},
-  };
   return guarded("org.freedesktop.systemd1", error, [&]() -> int {
     std::string_view interface = sd_bus_message_get_interface(m) ? sd_bus_message_get_interface(m) : "";
     std::string_view member = sd_bus_message_get_member(m) ? sd_bus_message_get_member(m) : "";
     if (interface == kManagerInterface) {
-      if (auto it = kManager.find(member); it != kManager.end()) return (this->*(it->second))(m, error);
+      if (auto it = manager_handlers().find(member); it != manager_handlers().end()) return (this->*(it->second))(m, error);
       if (auto it = kManagerJobs.find(member); it != kManagerJobs.end()) return manager_job(m, it->second, error);
     } else if (interface == kUnitInterface) {
       if (auto it = kUnitJobs.find(member); it != kUnitJobs.end()) return unit_job(m, it->second, error);
-      if (member == "Kill") return unit_kill(m, error);
-      if (member == "ResetFailed") return unit_reset_failed(m, error);
+      if (member == kUnitMethods[0]) return unit_kill(m, error);
+      if (member == kUnitMethods[1]) return unit_reset_failed(m, error);
     } else if (interface == kJobInterface) {
-      if (member == "Cancel") return job_cancel(m, error);
-      if (member == "GetAfter" || member == "GetBefore") {
+      if (member == kJobMethods[0]) return job_cancel(m, error);
+      if (member == kJobMethods[1] || member == kJobMethods[2]) {
         // Vermilion's jobs wait on one another only through the units'
         // ordering, which the bridge does not see: no job is listed.
         return sd_bus_reply_method_return(m, "a(usssoo)", 0);
@@ -759,7 +775,7 @@ int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
 
 void Systemd1Server::on_unit_files_changed() noexcept {
   // As systemd's send_unit_files_changed(): to everyone, subscribed or not.
-  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "UnitFilesChanged", "");
+  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalUnitFilesChanged, "");
 }
 
 std::string Systemd1Server::unit_file_state_of(const UnitView& unit) const {
@@ -918,7 +934,7 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
     return r;
   }
   // After the reply, as systemd: a client learns the path before the signals.
-  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "JobNew", "uos", id, path.c_str(), unit.c_str());
+  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalJobNew, "uos", id, path.c_str(), unit.c_str());
   emit_unit_changed(unit, {"Job"});
   if (type == "nop") {
     finish_job(id, "done");
@@ -940,7 +956,7 @@ void Systemd1Server::finish_job(std::uint32_t id, std::string_view result) {
   jobs_.erase(it);
   std::string path = job_object_path(id);
   std::string result_text(result);
-  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "JobRemoved", "uoss", id, path.c_str(),
+  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalJobRemoved, "uoss", id, path.c_str(),
                            job.unit.c_str(), result_text.c_str());
   emit_unit_changed(job.unit, {"Job"});
 }
@@ -1007,18 +1023,24 @@ int Systemd1Server::get_property(const char* path, const char* interface, const 
     std::string_view iface = interface;
     int r = -ENOENT;  // not ours: the type's zero
     if (iface == kManagerInterface) {
-      r = manager_property(property, reply);
+      r = append_manager_property(ManagerFacts{bridge_, jobs_.size()}, property, reply);
     } else if (iface == kUnitInterface || iface == kSystemdServiceInterface) {
       auto name = unit_name_of_path(path);
       if (!name) return set_error(error, en::kNoSuchUnit, "No such unit.");
-      r = unit_property(view_of(*name), iface, property, reply);
+      UnitView view = view_of(*name);
+      std::string file_state = unit_file_state_of(view);
+      UnitFacts facts{view.name, view.status, view.job ? view.job->id : 0, file_state};
+      r = iface == kUnitInterface ? append_unit_property(facts, property, reply)
+                                  : append_service_property(facts, property, reply);
     } else if (iface == kJobInterface) {
       auto id = job_id_of_path(path);
       auto it = id ? jobs_.find(*id) : jobs_.end();
       if (it == jobs_.end()) return set_error(error, en::kNoSuchJob, "No such job.");
-      r = job_property(it->second, property, reply);
+      r = append_job_property(JobFacts{it->second.id, it->second.unit, it->second.type, it->second.state}, property,
+                              reply);
     }
     if (r != -ENOENT) return r;
+    if (is_not_available(iface, property)) return sd_bus_message_append(reply, "t", UINT64_MAX);
     const char* signature = nullptr;
     for (const auto& member : kMembers)
       if (member.kind == MemberKind::property && iface == member.interface && std::string_view(property) == member.name)
@@ -1031,126 +1053,6 @@ int Systemd1Server::get_property(const char* path, const char* interface, const 
 int Systemd1Server::set_property(const char* interface, const char* property, sd_bus_error* error) {
   return set_error(error, en::kNotSupported,
                    "Vermilion does not support setting " + std::string(interface) + "." + std::string(property));
-}
-
-int Systemd1Server::manager_property(std::string_view p, sd_bus_message* reply) const {
-  const auto& services = bridge_.mirror().services();
-  if (p == "Version") return sd_bus_message_append(reply, "s", ("252 (vermilion " + bridge_.version() + ")").c_str());
-  if (p == "Features") return sd_bus_message_append(reply, "s", "+VERMILION");
-  if (p == "Architecture") return sd_bus_message_append(reply, "s", architecture().c_str());
-  if (p == "NNames") return sd_bus_message_append(reply, "u", static_cast<std::uint32_t>(services.size()));
-  if (p == "NJobs") return sd_bus_message_append(reply, "u", static_cast<std::uint32_t>(jobs_.size()));
-  std::uint32_t failed = 0;
-  for (const auto& [name, s] : services) failed += s.active_state == "failed";
-  if (p == "NFailedUnits") return sd_bus_message_append(reply, "u", failed);
-  if (p == "SystemState") return sd_bus_message_append(reply, "s", failed ? "degraded" : "running");
-  if (p == "Progress") return sd_bus_message_append(reply, "d", 1.0);
-  if (p == "DefaultStandardOutput") return sd_bus_message_append(reply, "s", "journal");
-  if (p == "DefaultStandardError") return sd_bus_message_append(reply, "s", "inherit");
-  // UserspaceTimestamp (systemctl status's "Since:") and its monotonic twin.
-  if (auto it = bridge_.manager_timestamps().find(p); it != bridge_.manager_timestamps().end())
-    return sd_bus_message_append(reply, "t", it->second);
-  return -ENOENT;
-}
-
-int Systemd1Server::unit_property(const UnitView& unit, std::string_view interface, std::string_view p,
-                                  sd_bus_message* reply) const {
-  const ServiceStatus* s = unit.status;
-  const bool loaded = s && s->load_state == "loaded";
-  if (interface == kUnitInterface) {
-    if (p == "Id") return sd_bus_message_append(reply, "s", unit.name.c_str());
-    if (p == "Names") return sd_bus_message_append(reply, "as", 1, unit.name.c_str());
-    if (p == "Description")
-      return sd_bus_message_append(reply, "s", s && !s->description.empty() ? s->description.c_str() : unit.name.c_str());
-    if (p == "LoadState") return sd_bus_message_append(reply, "s", s ? s->load_state.c_str() : "not-found");
-    if (p == "ActiveState") return sd_bus_message_append(reply, "s", s ? s->active_state.c_str() : "inactive");
-    if (p == "SubState") return sd_bus_message_append(reply, "s", s ? s->sub_state.c_str() : "dead");
-    if (p == "FreezerState") return sd_bus_message_append(reply, "s", "running");
-    if (p == "ActiveEnterTimestamp") return sd_bus_message_append(reply, "t", s ? s->active_enter_timestamp : 0);
-    if (p == "InactiveEnterTimestamp") return sd_bus_message_append(reply, "t", s ? s->inactive_enter_timestamp : 0);
-    if (p == "ActiveExitTimestamp") return sd_bus_message_append(reply, "t", s ? s->active_exit_timestamp : 0);
-    if (p == "InactiveExitTimestamp") return sd_bus_message_append(reply, "t", s ? s->inactive_exit_timestamp : 0);
-    if (p == "CanStart" || p == "CanStop" || p == "CanRestart") return sd_bus_message_append(reply, "b", loaded);
-    if (p == "CanReload") return sd_bus_message_append(reply, "b", loaded && s->can_reload);
-    if (p == "FragmentPath") return sd_bus_message_append(reply, "s", s ? s->fragment_path.c_str() : "");
-    if (p == "DropInPaths") return append_strings(reply, s ? s->drop_in_paths : std::vector<std::string>{});
-    if (p == "UnitFileState") return sd_bus_message_append(reply, "s", unit_file_state_of(unit).c_str());
-    // Vermilion reads no preset files: "" is what systemd answers when it
-    // cannot tell, and systemctl status then shows no "preset:".
-    if (p == "UnitFilePreset") return sd_bus_message_append(reply, "s", "");
-    if (s) {
-      const std::pair<const char*, const std::vector<std::string>*> dependencies[] = {
-          {"Requires", &s->requires_},   {"Wants", &s->wants}, {"BindsTo", &s->binds_to},
-          {"Requisite", &s->requisite}, {"Conflicts", &s->conflicts}, {"Before", &s->before},
-          {"After", &s->after}};
-      for (const auto& [name, list] : dependencies)
-        if (p == name) return append_strings(reply, *list);
-    }
-    if (p == "CanClean") return sd_bus_message_append(reply, "as", 0);
-    if (p == "Job") {
-      if (!unit.job) return sd_bus_message_append(reply, "(uo)", 0, "/");
-      return sd_bus_message_append(reply, "(uo)", unit.job->id, job_object_path(unit.job->id).c_str());
-    }
-    if (p == "LoadError") {
-      if (!s || s->load_state == "not-found")
-        return sd_bus_message_append(reply, "(ss)", en::kNoSuchUnit, ("Unit " + unit.name + " not found.").c_str());
-      if (s->load_state == "bad-setting")
-        return sd_bus_message_append(reply, "(ss)", en::kBadUnitSetting,
-                                     ("Unit " + unit.name + " has a bad unit file setting.").c_str());
-      if (s->load_state == "masked")
-        return sd_bus_message_append(reply, "(ss)", en::kUnitMasked, ("Unit " + unit.name + " is masked.").c_str());
-      if (s->load_state == "error")
-        return sd_bus_message_append(reply, "(ss)", en::kLoadFailed,
-                                     ("Unit " + unit.name + " failed to load properly.").c_str());
-      return sd_bus_message_append(reply, "(ss)", "", "");
-    }
-    if (p == "ConditionResult" || p == "AssertResult") return sd_bus_message_append(reply, "b", loaded);
-    if (p == "CollectMode") return sd_bus_message_append(reply, "s", "inactive");
-    if (p == "OnFailureJobMode" || p == "OnSuccessJobMode") return sd_bus_message_append(reply, "s", "replace");
-    if (p == "StartLimitAction" || p == "FailureAction" || p == "SuccessAction" || p == "JobTimeoutAction")
-      return sd_bus_message_append(reply, "s", "none");
-    if (p == "DefaultDependencies") return sd_bus_message_append(reply, "b", 1);
-    return -ENOENT;
-  }
-  // org.freedesktop.systemd1.Service
-  if (p == "MainPID") return sd_bus_message_append(reply, "u", s ? s->main_pid : 0);
-  if (p == "ExecMainPID") return sd_bus_message_append(reply, "u", s ? s->exec_main_pid : 0);
-  if (p == "ExecMainStatus") return sd_bus_message_append(reply, "i", s ? s->exec_main_status : 0);
-  if (p == "ExecMainCode") return sd_bus_message_append(reply, "i", s ? s->exec_main_code : 0);
-  if (p == "ExecMainStartTimestamp") return sd_bus_message_append(reply, "t", s ? s->exec_main_start_timestamp : 0);
-  if (p == "ExecMainExitTimestamp") return sd_bus_message_append(reply, "t", s ? s->exec_main_exit_timestamp : 0);
-  if (p == "Result") return sd_bus_message_append(reply, "s", s ? s->result.c_str() : "success");
-  if (p == "StatusText") return sd_bus_message_append(reply, "s", s ? s->status_text.c_str() : "");
-  if (p == "NRestarts") return sd_bus_message_append(reply, "u", s ? s->n_restarts : 0);
-  if (p == "Type") return sd_bus_message_append(reply, "s", s && !s->type.empty() ? s->type.c_str() : "simple");
-  if (p == "Restart") return sd_bus_message_append(reply, "s", s && !s->restart.empty() ? s->restart.c_str() : "no");
-  if (p == "NotifyAccess") return sd_bus_message_append(reply, "s", "none");
-  if (p == "KillMode") return sd_bus_message_append(reply, "s", "control-group");
-  if (p == "KillSignal") return sd_bus_message_append(reply, "i", SIGTERM);
-  if (p == "FinalKillSignal" || p == "RestartKillSignal") return sd_bus_message_append(reply, "i", p == "FinalKillSignal" ? SIGKILL : SIGTERM);
-  if (p == "WatchdogSignal") return sd_bus_message_append(reply, "i", SIGABRT);
-  if (p == "SendSIGKILL") return sd_bus_message_append(reply, "b", 1);
-  // Not known to the bridge: systemd's "not available" (UINT64_MAX), never
-  // a zero that would read as a measured or configured value.
-  if (p == "MemoryCurrent" || p == "MemoryAvailable" || p == "CPUUsageNSec" || p == "TasksCurrent" ||
-      p == "IPIngressBytes" || p == "IPIngressPackets" || p == "IPEgressBytes" || p == "IPEgressPackets" ||
-      p == "IOReadBytes" || p == "IOReadOperations" || p == "IOWriteBytes" || p == "IOWriteOperations" ||
-      p == "MemoryHigh" || p == "MemoryMax" || p == "MemorySwapMax" || p == "MemoryLimit" || p == "TasksMax" ||
-      p == "CPUQuotaPerSecUSec" || p == "CPUWeight" || p == "StartupCPUWeight" || p == "CPUShares" ||
-      p == "StartupCPUShares" || p == "IOWeight" || p == "StartupIOWeight" || p == "BlockIOWeight" ||
-      p == "StartupBlockIOWeight" || p == "MemoryZSwapMax" || p == "DefaultMemoryMin" ||
-      p == "CPUQuotaPeriodUSec" || p == "TimeoutAbortUSec" || p == "RuntimeMaxUSec" || p == "TimeoutCleanUSec" ||
-      p == "WatchdogUSec" || p == "RestartMaxDelayUSec")
-    return sd_bus_message_append(reply, "t", UINT64_MAX);
-  return -ENOENT;
-}
-
-int Systemd1Server::job_property(const Job& job, std::string_view p, sd_bus_message* reply) const {
-  if (p == "Id") return sd_bus_message_append(reply, "u", job.id);
-  if (p == "Unit") return sd_bus_message_append(reply, "(so)", job.unit.c_str(), unit_object_path(job.unit).c_str());
-  if (p == "JobType") return sd_bus_message_append(reply, "s", job.type.c_str());
-  if (p == "State") return sd_bus_message_append(reply, "s", job.state.c_str());
-  return -ENOENT;
 }
 
 // ---- following the table -------------------------------------------------------
@@ -1184,17 +1086,17 @@ void Systemd1Server::emit_unit_changed(const std::string& unit, const std::vecto
 
 void Systemd1Server::emit_reloading(bool active) {
   if (!anyone_subscribed()) return;
-  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "Reloading", "b", active ? 1 : 0);
+  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalReloading, "b", active ? 1 : 0);
 }
 
 void Systemd1Server::on_mirror_changed(const ServiceMirror::Delta& delta) noexcept {
   drop_if_out_of_memory("systemd1 on_mirror_changed", [&] {
     if (!anyone_subscribed()) return;
     for (const auto& name : delta.removed)
-      (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "UnitRemoved", "so", name.c_str(),
+      (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalUnitRemoved, "so", name.c_str(),
                                unit_object_path(name).c_str());
     for (const auto& name : delta.added)
-      (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, "UnitNew", "so", name.c_str(),
+      (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalUnitNew, "so", name.c_str(),
                                unit_object_path(name).c_str());
     for (const auto& changed : delta.changed) emit_unit_changed(changed.name, changed.properties);
   });

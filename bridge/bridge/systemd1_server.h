@@ -31,6 +31,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "bridge/bridge.h"
@@ -60,6 +61,11 @@ class Systemd1Server final : private MirrorObserver {
   [[nodiscard]] sd_bus* bus() const { return bus_; }
   [[nodiscard]] const std::map<std::uint32_t, Job>& jobs() const { return jobs_; }
 
+  // "org.freedesktop.systemd1.Manager.GetUnit", ...: every method that
+  // does something (the others answer NotSupported) and every signal sent,
+  // for systemd1_served_test.
+  [[nodiscard]] static std::vector<std::string> served_methods_and_signals();
+
   // The vtables' entry points (systemd1_handlers.h).
   int method(sd_bus_message* m, sd_bus_error* error);
   int get_property(const char* path, const char* interface, const char* property, sd_bus_message* reply,
@@ -84,7 +90,10 @@ class Systemd1Server final : private MirrorObserver {
   [[nodiscard]] std::string unit_file_state_of(const UnitView& unit) const;
   [[nodiscard]] const Job* job_of_unit(std::string_view unit) const;
 
-  // Manager methods (each answers m, or returns an error through `error`).
+  // Manager methods (each answers m, or returns an error through `error`),
+  // by member name; the job methods go through manager_job().
+  using Handler = int (Systemd1Server::*)(sd_bus_message*, sd_bus_error*);
+  [[nodiscard]] static const std::unordered_map<std::string_view, Handler>& manager_handlers();
   int get_unit(sd_bus_message* m, sd_bus_error* error);
   int load_unit(sd_bus_message* m, sd_bus_error* error);
   int get_unit_by_pid(sd_bus_message* m, sd_bus_error* error);
@@ -136,11 +145,6 @@ class Systemd1Server final : private MirrorObserver {
   int append_unit_row(sd_bus_message* reply, const UnitView& unit) const;
   int append_units(sd_bus_message* m, const std::vector<std::string>& states,
                    const std::vector<std::string>& patterns);
-
-  int unit_property(const UnitView& unit, std::string_view interface, std::string_view property,
-                    sd_bus_message* reply) const;
-  int manager_property(std::string_view property, sd_bus_message* reply) const;
-  int job_property(const Job& job, std::string_view property, sd_bus_message* reply) const;
 
   // Signals, to subscribers as systemd sends them (UnitNew, UnitRemoved,
   // PropertiesChanged, Reloading only while someone is subscribed; job

@@ -1,0 +1,314 @@
+#include "bridge/systemd1_properties.h"
+
+#include <sys/utsname.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <unordered_map>
+
+#include "bridge/systemd1_errors.h"
+#include "bridge/systemd1_names.h"
+
+namespace vermilion::bridge::systemd1 {
+
+namespace en = error_names;
+
+namespace {
+
+std::string architecture() {
+  struct utsname u {};
+  if (uname(&u) < 0) return "";
+  std::string machine = u.machine;
+  if (machine == "x86_64") return "x86-64";
+  if (machine == "i686" || machine == "i586" || machine == "i486" || machine == "i386") return "x86";
+  if (machine == "aarch64") return "arm64";
+  return machine;
+}
+
+int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
+  int r = sd_bus_message_open_container(m, 'a', "s");
+  for (const auto& one : strings) {
+    if (r < 0) break;
+    r = sd_bus_message_append_basic(m, 's', one.c_str());
+  }
+  return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+std::uint32_t n_failed(const Bridge& bridge) {
+  std::uint32_t failed = 0;
+  for (const auto& [name, s] : bridge.mirror().services()) failed += s.active_state == "failed";
+  return failed;
+}
+
+bool loaded(const UnitFacts& u) { return u.status && u.status->load_state == "loaded"; }
+
+using ManagerGetter = int (*)(const ManagerFacts&, sd_bus_message*);
+using UnitGetter = int (*)(const UnitFacts&, sd_bus_message*);
+using JobGetter = int (*)(const JobFacts&, sd_bus_message*);
+
+const std::unordered_map<std::string_view, ManagerGetter>& manager_table() {
+  static const std::unordered_map<std::string_view, ManagerGetter> table = {
+      {"Version",
+       [](const ManagerFacts& f, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", ("252 (vermilion " + f.bridge.version() + ")").c_str());
+       }},
+      {"Features", [](const ManagerFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "+VERMILION"); }},
+      {"Architecture",
+       [](const ManagerFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", architecture().c_str()); }},
+      {"NNames",
+       [](const ManagerFacts& f, sd_bus_message* r) {
+         return sd_bus_message_append(r, "u", static_cast<std::uint32_t>(f.bridge.mirror().services().size()));
+       }},
+      {"NJobs",
+       [](const ManagerFacts& f, sd_bus_message* r) {
+         return sd_bus_message_append(r, "u", static_cast<std::uint32_t>(f.n_jobs));
+       }},
+      {"NFailedUnits",
+       [](const ManagerFacts& f, sd_bus_message* r) { return sd_bus_message_append(r, "u", n_failed(f.bridge)); }},
+      {"SystemState",
+       [](const ManagerFacts& f, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", n_failed(f.bridge) ? "degraded" : "running");
+       }},
+      {"Progress", [](const ManagerFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "d", 1.0); }},
+      {"DefaultStandardOutput",
+       [](const ManagerFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "journal"); }},
+      {"DefaultStandardError",
+       [](const ManagerFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "inherit"); }},
+      // When vermiliond began to serve (systemctl status's "Since:").
+      {"UserspaceTimestamp",
+       [](const ManagerFacts& f, sd_bus_message* r) {
+         auto it = f.bridge.manager_timestamps().find("UserspaceTimestamp");
+         return sd_bus_message_append(r, "t", it == f.bridge.manager_timestamps().end() ? 0 : it->second);
+       }},
+      {"UserspaceTimestampMonotonic",
+       [](const ManagerFacts& f, sd_bus_message* r) {
+         auto it = f.bridge.manager_timestamps().find("UserspaceTimestampMonotonic");
+         return sd_bus_message_append(r, "t", it == f.bridge.manager_timestamps().end() ? 0 : it->second);
+       }},
+  };
+  return table;
+}
+
+// A dependency list of the unit, empty for one vermiliond does not have.
+template <std::vector<std::string> ServiceStatus::*list>
+int dependencies(const UnitFacts& u, sd_bus_message* r) {
+  return append_strings(r, u.status ? u.status->*list : std::vector<std::string>{});
+}
+
+const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
+  static const std::unordered_map<std::string_view, UnitGetter> table = {
+      {"Id", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "s", std::string(u.name).c_str()); }},
+      {"Names",
+       [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "as", 1, std::string(u.name).c_str()); }},
+      {"Description",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         std::string d = u.status && !u.status->description.empty() ? u.status->description : std::string(u.name);
+         return sd_bus_message_append(r, "s", d.c_str());
+       }},
+      {"LoadState",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status ? u.status->load_state.c_str() : "not-found");
+       }},
+      {"ActiveState",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status ? u.status->active_state.c_str() : "inactive");
+       }},
+      {"SubState",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status ? u.status->sub_state.c_str() : "dead");
+       }},
+      // Vermilion never freezes a unit.
+      {"FreezerState", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "running"); }},
+      {"ActiveEnterTimestamp",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->active_enter_timestamp : 0);
+       }},
+      {"InactiveEnterTimestamp",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->inactive_enter_timestamp : 0);
+       }},
+      {"ActiveExitTimestamp",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->active_exit_timestamp : 0);
+       }},
+      {"InactiveExitTimestamp",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->inactive_exit_timestamp : 0);
+       }},
+      {"CanStart", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
+      {"CanStop", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
+      {"CanReload",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", loaded(u) && u.status->can_reload);
+       }},
+      {"FragmentPath",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status ? u.status->fragment_path.c_str() : "");
+       }},
+      {"DropInPaths", &dependencies<&ServiceStatus::drop_in_paths>},
+      {"UnitFileState",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", std::string(u.unit_file_state).c_str());
+       }},
+      // Vermilion reads no preset files: "" is what systemd answers when it
+      // cannot tell, and systemctl status then shows no "preset:".
+      {"UnitFilePreset", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", ""); }},
+      {"Requires", &dependencies<&ServiceStatus::requires_>},
+      {"Wants", &dependencies<&ServiceStatus::wants>},
+      {"BindsTo", &dependencies<&ServiceStatus::binds_to>},
+      {"Requisite", &dependencies<&ServiceStatus::requisite>},
+      {"Conflicts", &dependencies<&ServiceStatus::conflicts>},
+      {"Before", &dependencies<&ServiceStatus::before>},
+      {"After", &dependencies<&ServiceStatus::after>},
+      {"Job",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         if (!u.job_id) return sd_bus_message_append(r, "(uo)", 0, "/");
+         return sd_bus_message_append(r, "(uo)", u.job_id, job_object_path(u.job_id).c_str());
+       }},
+      {"LoadError",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         const std::string name(u.name);
+         const ServiceStatus* s = u.status;
+         if (!s || s->load_state == "not-found")
+           return sd_bus_message_append(r, "(ss)", en::kNoSuchUnit, ("Unit " + name + " not found.").c_str());
+         if (s->load_state == "bad-setting")
+           return sd_bus_message_append(r, "(ss)", en::kBadUnitSetting,
+                                        ("Unit " + name + " has a bad unit file setting.").c_str());
+         if (s->load_state == "masked")
+           return sd_bus_message_append(r, "(ss)", en::kUnitMasked, ("Unit " + name + " is masked.").c_str());
+         if (s->load_state == "error")
+           return sd_bus_message_append(r, "(ss)", en::kLoadFailed,
+                                        ("Unit " + name + " failed to load properly.").c_str());
+         return sd_bus_message_append(r, "(ss)", "", "");
+       }},
+      {"ConditionResult", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
+      {"AssertResult", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
+      {"CollectMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "inactive"); }},
+      {"OnFailureJobMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "replace"); }},
+      {"OnSuccessJobMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "replace"); }},
+      {"StartLimitAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
+      {"FailureAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
+      {"SuccessAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
+      {"JobTimeoutAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
+      {"DefaultDependencies", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "b", 1); }},
+  };
+  return table;
+}
+
+const std::unordered_map<std::string_view, UnitGetter>& service_table() {
+  static const std::unordered_map<std::string_view, UnitGetter> table = {
+      {"MainPID",
+       [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "u", u.status ? u.status->main_pid : 0); }},
+      {"ExecMainPID",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "u", u.status ? u.status->exec_main_pid : 0);
+       }},
+      {"ExecMainStatus",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", u.status ? u.status->exec_main_status : 0);
+       }},
+      {"ExecMainCode",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", u.status ? u.status->exec_main_code : 0);
+       }},
+      {"ExecMainStartTimestamp",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->exec_main_start_timestamp : 0);
+       }},
+      {"ExecMainExitTimestamp",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->exec_main_exit_timestamp : 0);
+       }},
+      {"Result",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status ? u.status->result.c_str() : "success");
+       }},
+      {"StatusText",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status ? u.status->status_text.c_str() : "");
+       }},
+      {"NRestarts",
+       [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "u", u.status ? u.status->n_restarts : 0); }},
+      {"Type",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status && !u.status->type.empty() ? u.status->type.c_str() : "simple");
+       }},
+      {"Restart",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status && !u.status->restart.empty() ? u.status->restart.c_str() : "no");
+       }},
+      {"NotifyAccess", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
+      {"KillMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "control-group"); }},
+      {"KillSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGTERM); }},
+      {"RestartKillSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGTERM); }},
+      {"FinalKillSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGKILL); }},
+      {"WatchdogSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGABRT); }},
+      {"SendSIGKILL", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "b", 1); }},
+  };
+  return table;
+}
+
+const std::unordered_map<std::string_view, JobGetter>& job_table() {
+  static const std::unordered_map<std::string_view, JobGetter> table = {
+      {"Id", [](const JobFacts& j, sd_bus_message* r) { return sd_bus_message_append(r, "u", j.id); }},
+      {"Unit",
+       [](const JobFacts& j, sd_bus_message* r) {
+         return sd_bus_message_append(r, "(so)", std::string(j.unit).c_str(), unit_object_path(j.unit).c_str());
+       }},
+      {"JobType",
+       [](const JobFacts& j, sd_bus_message* r) { return sd_bus_message_append(r, "s", std::string(j.type).c_str()); }},
+      {"State",
+       [](const JobFacts& j, sd_bus_message* r) { return sd_bus_message_append(r, "s", std::string(j.state).c_str()); }},
+  };
+  return table;
+}
+
+template <typename Table, typename Facts>
+int append_from(const Table& table, const Facts& facts, std::string_view property, sd_bus_message* reply) {
+  auto it = table.find(property);
+  if (it == table.end()) return -ENOENT;
+  return it->second(facts, reply);
+}
+
+}  // namespace
+
+int append_manager_property(const ManagerFacts& manager, std::string_view property, sd_bus_message* reply) {
+  return append_from(manager_table(), manager, property, reply);
+}
+int append_unit_property(const UnitFacts& unit, std::string_view property, sd_bus_message* reply) {
+  return append_from(unit_table(), unit, property, reply);
+}
+int append_service_property(const UnitFacts& unit, std::string_view property, sd_bus_message* reply) {
+  return append_from(service_table(), unit, property, reply);
+}
+int append_job_property(const JobFacts& job, std::string_view property, sd_bus_message* reply) {
+  return append_from(job_table(), job, property, reply);
+}
+
+bool is_not_available(std::string_view interface, std::string_view p) {
+  if (interface != kSystemdServiceInterface) return false;
+  return p == "MemoryCurrent" || p == "MemoryAvailable" || p == "CPUUsageNSec" || p == "TasksCurrent" ||
+         p == "IPIngressBytes" || p == "IPIngressPackets" || p == "IPEgressBytes" || p == "IPEgressPackets" ||
+         p == "IOReadBytes" || p == "IOReadOperations" || p == "IOWriteBytes" || p == "IOWriteOperations" ||
+         p == "MemoryHigh" || p == "MemoryMax" || p == "MemorySwapMax" || p == "MemoryLimit" || p == "TasksMax" ||
+         p == "CPUQuotaPerSecUSec" || p == "CPUWeight" || p == "StartupCPUWeight" || p == "CPUShares" ||
+         p == "StartupCPUShares" || p == "IOWeight" || p == "StartupIOWeight" || p == "BlockIOWeight" ||
+         p == "StartupBlockIOWeight" || p == "MemoryZSwapMax" || p == "DefaultMemoryMin" ||
+         p == "CPUQuotaPeriodUSec" || p == "TimeoutAbortUSec" || p == "RuntimeMaxUSec" || p == "TimeoutCleanUSec" ||
+         p == "WatchdogUSec" || p == "RestartMaxDelayUSec";
+}
+
+std::vector<std::string> served_properties() {
+  std::vector<std::string> out;
+  auto add = [&](const char* interface, const auto& table) {
+    for (const auto& [name, getter] : table) out.push_back(std::string(interface) + "." + std::string(name));
+  };
+  add(kManagerInterface, manager_table());
+  add(kUnitInterface, unit_table());
+  add(kSystemdServiceInterface, service_table());
+  add(kJobInterface, job_table());
+  return out;
+}
+
+}  // namespace vermilion::bridge::systemd1
