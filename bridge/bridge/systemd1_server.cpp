@@ -339,6 +339,7 @@ const std::unordered_map<std::string_view, Systemd1Server::Handler>& Systemd1Ser
     {"ListJobs", &Systemd1Server::list_jobs},
     {"GetJob", &Systemd1Server::get_job},
     {"CancelJob", &Systemd1Server::cancel_job},
+    {"ClearJobs", &Systemd1Server::clear_jobs},
     {"KillUnit", &Systemd1Server::kill_unit},
     {"ListUnitFiles", &Systemd1Server::list_unit_files},
     {"ListUnitFilesByPatterns", &Systemd1Server::list_unit_files_by_patterns},
@@ -604,6 +605,34 @@ int Systemd1Server::cancel_job(sd_bus_message* m, sd_bus_error* error) {
   int r = sd_bus_message_read(m, "u", &id);
   if (r < 0) return r;
   return cancel(m, id, error);
+}
+
+int Systemd1Server::clear_jobs(sd_bus_message* m, sd_bus_error*) {
+  // manager_clear_jobs(): every job ends canceled. The caller needs each
+  // job's unit's stop right (as CancelJob), and all are checked before any
+  // is canceled, so a refusal changes nothing.
+  const char* sender = sd_bus_message_get_sender(m);
+  std::vector<std::pair<std::uint32_t, const HeldCapability*>> jobs;
+  for (const auto& [id, job] : jobs_)
+    jobs.emplace_back(id, &bridge_.authorize_service_of(sender ? sender : "", job.unit, rights::stop, "cancel"));
+  if (jobs.empty()) return sd_bus_reply_method_return(m, nullptr);
+  MessagePtr call = keep(m);
+  auto left = std::make_shared<std::size_t>(jobs.size());
+  auto first_error = std::make_shared<std::optional<LinkError>>();
+  for (const auto& [id, capability] : jobs) {
+    const std::string unit = jobs_.at(id).unit;
+    bridge_.link().call(
+        *capability, kServiceCapabilityInterface, "CancelJob",
+        [unit](sd_bus_message* c) { return sd_bus_message_append(c, "s", unit.c_str()); },
+        [call, left, first_error](sd_bus_message*, const LinkError* failure) {
+          // A job that ended meanwhile is cleared all the same.
+          if (failure && failure->name != vermilion::error_names::kNoSuchJob && !*first_error) *first_error = *failure;
+          if (--*left > 0) return;
+          if (*first_error) return reply_error(call, en::kFailed, "vermiliond: " + (*first_error)->message);
+          (void)sd_bus_reply_method_return(call.get(), nullptr);
+        });
+  }
+  return 1;
 }
 
 int Systemd1Server::job_cancel(sd_bus_message* m, sd_bus_error* error) {

@@ -107,6 +107,8 @@ class Systemd1Server final : private MirrorObserver {
   int list_jobs(sd_bus_message* m, sd_bus_error* error);
   int get_job(sd_bus_message* m, sd_bus_error* error);
   int cancel_job(sd_bus_message* m, sd_bus_error* error);
+  // ClearJobs(): every job, as CancelJob each (systemctl cancel without ids).
+  int clear_jobs(sd_bus_message* m, sd_bus_error* error);
   int kill_unit(sd_bus_message* m, sd_bus_error* error);
   // Enablement (src/core/dbus-manager.c of systemd 252): ListUnitFiles,
   // ListUnitFilesByPatterns (as states, as patterns), GetUnitFileState,

@@ -440,6 +440,24 @@ TEST_F(SystemctlSystemTest, CancelAJobThatWaits) {
   EXPECT_EQ(as_root({"stop", "waits"}).status, 0);
 }
 
+// systemctl cancel without ids: ClearJobs cancels every job, all or none.
+TEST_F(SystemctlSystemTest, CancelWithoutIdsClearsEveryJob) {
+  const std::string waits = "[Service]\nType=notify\nExecStart=/bin/sleep infinity\nTimeoutStartSec=infinity\n";
+  start({kSleeperUnit, {"waits.service", waits}, {"waits-too.service", waits}});
+  EXPECT_EQ(as_root({"start", "--no-block", "waits", "waits-too"}).status, 0);
+  auto denied = as_nobody({"cancel"});
+  EXPECT_NE(denied.status, 0) << denied.output;
+  EXPECT_TRUE(contains(denied.output, "Access denied")) << denied.output;
+  auto jobs = as_root({"list-jobs"});
+  EXPECT_TRUE(contains(jobs.output, "2 jobs listed."))
+      << "a refusal cancels nothing: " << jobs.output;
+  auto cancel = as_root({"cancel"});
+  EXPECT_EQ(cancel.status, 0) << cancel.output;
+  EXPECT_EQ(cancel.output, "");
+  EXPECT_TRUE(contains(as_root({"list-jobs"}).output, "No jobs running."));
+  EXPECT_EQ(as_root({"stop", "waits", "waits-too"}).status, 0);
+}
+
 // --user: systemctl tries $XDG_RUNTIME_DIR/systemd/private, then the
 // session bus.
 TEST(SystemctlUserTest, DrivesAUserVermiliond) {
