@@ -37,6 +37,7 @@ class ManagerControl final : public ServiceControl {
   [[nodiscard]] std::optional<UnitFileState> unit_file_state(const std::string& name) override {
     return installer_.state(name);
   }
+  [[nodiscard]] int default_target(std::string& out) override { return installer_.default_target(out); }
   [[nodiscard]] std::map<std::string, UnitFileState> unit_files() override { return installer_.list(); }
   [[nodiscard]] std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() override {
     return installer_.list_paths();

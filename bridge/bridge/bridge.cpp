@@ -377,6 +377,21 @@ void Bridge::unit_file_state(const std::string& name, StateDone done) {
               });
 }
 
+void Bridge::default_target(StateDone done) {
+  const HeldCapability* list = link_->manager_capability(rights::list);
+  if (!list) throw errors::access_denied("vermilion-bridge holds no capability to read the default target");
+  link_->call(*list, kManagerCapabilityInterface, "GetDefaultTarget", nullptr,
+              [done = std::move(done)](sd_bus_message* message, const LinkError* error) {
+                if (error) return done(error, "");
+                const char* name = nullptr;
+                if (sd_bus_message_read(message, "s", &name) < 0) {
+                  LinkError malformed{error_names::kUnavailable, "vermiliond sent a malformed default target"};
+                  return done(&malformed, "");
+                }
+                done(nullptr, name);
+              });
+}
+
 void Bridge::list_unit_files(bool by_path, FilesDone done) {
   const HeldCapability* list = link_->manager_capability(rights::list);
   if (!list) throw errors::access_denied("vermilion-bridge holds no capability to list unit files");

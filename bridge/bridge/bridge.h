@@ -140,6 +140,9 @@ class Bridge final : private BrokerLinkListener {
   // state: systemd's word; error NoSuchUnitFile when there is no such file.
   using StateDone = std::function<void(const LinkError* error, const std::string& state)>;
   void unit_file_state(const std::string& name, StateDone done);
+  // What default.target is (ManagerCapability.GetDefaultTarget), for every
+  // caller (systemd lets anyone ask).
+  void default_target(StateDone done);
   // rows: (name, state) with `by_path` false, (path, state) with it true.
   using FilesDone =
       std::function<void(const LinkError* error, const std::vector<std::pair<std::string, std::string>>& rows)>;

@@ -344,6 +344,7 @@ const std::unordered_map<std::string_view, Systemd1Server::Handler>& Systemd1Ser
     {"ListUnitFiles", &Systemd1Server::list_unit_files},
     {"ListUnitFilesByPatterns", &Systemd1Server::list_unit_files_by_patterns},
     {"GetUnitFileState", &Systemd1Server::get_unit_file_state},
+    {"GetDefaultTarget", &Systemd1Server::get_default_target},
     {"EnableUnitFiles", &Systemd1Server::change_unit_files},
     {"EnableUnitFilesWithFlags", &Systemd1Server::change_unit_files},
     {"DisableUnitFiles", &Systemd1Server::change_unit_files},
@@ -713,6 +714,23 @@ int Systemd1Server::get_unit_file_state(sd_bus_message* m, sd_bus_error* error) 
     }
     if (failure->name == vermilion::error_names::kNoSuchUnitFile)
       return reply_error(call, en::kFileNotFound, "No such file or directory");
+    reply_error(call, en::kFailed, "vermiliond: " + failure->message);
+  });
+  return 1;
+}
+
+int Systemd1Server::get_default_target(sd_bus_message* m, sd_bus_error*) {
+  MessagePtr call = keep(m);
+  bridge_.default_target([call](const LinkError* failure, const std::string& name) {
+    if (!failure) {
+      (void)sd_bus_reply_method_return(call.get(), "s", name.c_str());
+      return;
+    }
+    // method_get_default_target(): the errno of unit_file_get_default().
+    if (failure->name == vermilion::error_names::kNoSuchUnitFile)
+      return reply_error(call, en::kFileNotFound, "No such file or directory");
+    if (failure->name == vermilion::error_names::kUnitMasked)
+      return reply_error(call, en::kUnitMasked, "Unit file is masked.");
     reply_error(call, en::kFailed, "vermiliond: " + failure->message);
   });
   return 1;

@@ -120,6 +120,8 @@ class Systemd1Server final : private MirrorObserver {
   int list_unit_files(sd_bus_message* m, sd_bus_error* error);
   int list_unit_files_by_patterns(sd_bus_message* m, sd_bus_error* error);
   int get_unit_file_state(sd_bus_message* m, sd_bus_error* error);
+  // GetDefaultTarget(): what default.target is, open to every caller.
+  int get_default_target(sd_bus_message* m, sd_bus_error* error);
   int change_unit_files(sd_bus_message* m, sd_bus_error* error);
   // ResetFailed() (every failed unit the caller may reset) and
   // ResetFailedUnit(s), Unit.ResetFailed().

@@ -438,6 +438,17 @@ BrokerResult Broker::unit_file_state(const std::string& holder, Slot slot, const
   return BrokerResult::success();
 }
 
+BrokerResult Broker::default_target(const std::string& holder, Slot slot, std::string& out) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::list, "", unused);
+  if (!allowed.ok()) return allowed;
+  int r = control_.default_target(out);
+  if (r == -ENOENT) return BrokerResult::failure(BrokerError::no_such_unit_file, "No such file or directory");
+  if (r == -ERFKILL) return BrokerResult::failure(BrokerError::unit_masked, "Unit file is masked.");
+  if (r < 0) return BrokerResult::failure(BrokerError::unavailable, std::string("default.target: ") + std::strerror(-r));
+  return BrokerResult::success();
+}
+
 BrokerResult Broker::unit_files(const std::string& holder, Slot slot, std::map<std::string, UnitFileState>& out) {
   std::string unused;
   BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::list, "", unused);

@@ -81,6 +81,8 @@ class ServiceControl {
                                               std::vector<InstallChange>& changes, Diagnostics& diags) = 0;
   // nullopt: no unit file of that name.
   [[nodiscard]] virtual std::optional<UnitFileState> unit_file_state(const std::string& name) = 0;
+  // UnitInstaller::default_target().
+  [[nodiscard]] virtual int default_target(std::string& out) = 0;
   [[nodiscard]] virtual std::map<std::string, UnitFileState> unit_files() = 0;
   // systemd's ListUnitFiles rows: each unit file's path in the search path
   // (the first directory holding the name) and its state.
@@ -167,6 +169,9 @@ class Broker {
   // A unit file's enablement state, with `list` (no_such_unit_file when none).
   [[nodiscard]] BrokerResult unit_file_state(const std::string& holder, Slot slot, const std::string& name,
                                              UnitFileState& out);
+  // What default.target is ("multi-user.target"), with `list`:
+  // no_such_unit_file without a default.target file, unit_masked.
+  [[nodiscard]] BrokerResult default_target(const std::string& holder, Slot slot, std::string& out);
   // Every unit file and its state, with `list`.
   [[nodiscard]] BrokerResult unit_files(const std::string& holder, Slot slot,
                                         std::map<std::string, UnitFileState>& out);

@@ -312,6 +312,13 @@ struct LinkServer::Calls {
     if (!result.ok()) return reply_error(error, result);
     return sd_bus_reply_method_return(m, "s", to_string(state));
   }
+  static int get_default_target(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    std::string name;
+    BrokerResult result = self.broker_.default_target(self.holder_, slot(m), name);
+    if (!result.ok()) return reply_error(error, result);
+    return sd_bus_reply_method_return(m, "s", name.c_str());
+  }
   static int list_unit_files(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     std::map<std::string, UnitFileState> files;
@@ -518,6 +525,8 @@ const sd_bus_vtable kManagerVtable[] = {
                              &guarded<&LinkServer::Calls::unmask_unit_files>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("GetUnitFileState", "s", SD_BUS_PARAM(name), "s", SD_BUS_PARAM(state),
                              &guarded<&LinkServer::Calls::get_unit_file_state>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetDefaultTarget", "", , "s", SD_BUS_PARAM(name),
+                             &guarded<&LinkServer::Calls::get_default_target>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ListUnitFiles", "", , "a(ss)", SD_BUS_PARAM(files),
                              &guarded<&LinkServer::Calls::list_unit_files>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ListUnitFilePaths", "", , "a(ss)", SD_BUS_PARAM(files),

@@ -231,6 +231,14 @@ std::optional<UnitInstaller::Found> UnitInstaller::find(const std::string& name)
   return std::nullopt;
 }
 
+int UnitInstaller::default_target(std::string& out) const {
+  auto found = find("default.target");
+  if (!found) return -ENOENT;
+  if (found->masked) return -ERFKILL;
+  out = found->unit_name;
+  return 0;
+}
+
 InstallSection UnitInstaller::install_section(const Found& found, Diagnostics& diags) const {
   std::string text;
   if (int r = read_regular_file(found.file, kMaxUnitFileBytes, text); r < 0) {

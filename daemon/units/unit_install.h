@@ -99,6 +99,10 @@ class UnitInstaller {
 
   // nullopt: no unit file of that name.
   [[nodiscard]] std::optional<UnitFileState> state(const std::string& name) const;
+  // systemd's unit_file_get_default(): the unit default.target is, links
+  // followed ("multi-user.target"), or "default.target" for a file of its
+  // own. -ENOENT without a default.target file, -ERFKILL when it is masked.
+  [[nodiscard]] int default_target(std::string& out) const;
   // Every unit file in the search path (the first directory wins), by name.
   [[nodiscard]] std::map<std::string, UnitFileState> list() const;
   // The same files as systemd's ListUnitFiles gives them: the path where the

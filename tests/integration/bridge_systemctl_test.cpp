@@ -440,6 +440,20 @@ TEST_F(SystemctlSystemTest, CancelAJobThatWaits) {
   EXPECT_EQ(as_root({"stop", "waits"}).status, 0);
 }
 
+// systemctl get-default: what default.target links to, read when asked;
+// systemd's errno reply without one. Anyone may ask.
+TEST_F(SystemctlSystemTest, GetDefaultFollowsTheLink) {
+  start({kSleeperUnit, {"multi-user.target", "[Unit]\nDescription=Multi-User System\n"}});
+  auto none = as_root({"get-default"});
+  EXPECT_EQ(none.status, 1) << none.output;
+  EXPECT_EQ(none.output, "Failed to get default target: No such file or directory\n");
+  const std::string units = stack_->dir().file("units");
+  std::filesystem::create_symlink("multi-user.target", units + "/default.target");
+  auto set = as_nobody({"get-default"});
+  EXPECT_EQ(set.status, 0) << set.output;
+  EXPECT_EQ(set.output, "multi-user.target\n");
+}
+
 // systemctl cancel without ids: ClearJobs cancels every job, all or none.
 TEST_F(SystemctlSystemTest, CancelWithoutIdsClearsEveryJob) {
   const std::string waits = "[Service]\nType=notify\nExecStart=/bin/sleep infinity\nTimeoutStartSec=infinity\n";

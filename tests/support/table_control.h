@@ -48,6 +48,7 @@ class TableControl final : public ServiceControl {
                         std::vector<InstallChange>& changes, Diagnostics& diags) override {
     return UnitInstaller(install_paths).change(op, names, changes, diags);
   }
+  int default_target(std::string&) override { return -ENOENT; }
   std::optional<UnitFileState> unit_file_state(const std::string& name) override {
     return UnitInstaller(install_paths).state(name);
   }

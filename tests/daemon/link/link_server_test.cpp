@@ -40,6 +40,7 @@ class NoServices final : public ServiceControl {
     return -ENOENT;
   }
   std::optional<UnitFileState> unit_file_state(const std::string&) override { return std::nullopt; }
+  int default_target(std::string&) override { return -ENOENT; }
   std::map<std::string, UnitFileState> unit_files() override { return {}; }
   std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() override { return {}; }
   int reset_failed(const std::string&) override { return -ENOENT; }

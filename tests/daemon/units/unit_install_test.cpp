@@ -141,5 +141,37 @@ TEST(UnitInstallTest, DescribesChangesAsSystemctl) {
   EXPECT_EQ(describe({InstallChange::Kind::unlink, "/etc/a", ""}), "Removed \"/etc/a\".");
 }
 
+// systemctl get-default: default.target's link followed, as
+// unit_file_get_default() (Debian links it to graphical.target in /lib).
+TEST(UnitInstallTest, DefaultTargetIsWhatTheLinkNames) {
+  testing::TempDir root;
+  InstallPaths paths = paths_under(root.path());
+  for (const auto& dir : paths.search_path) fs::create_directories(dir);
+  UnitInstaller installer(paths);
+  std::string name = "unchanged";
+  EXPECT_EQ(installer.default_target(name), -ENOENT) << "no default.target file";
+  EXPECT_EQ(name, "unchanged");
+
+  std::ofstream(root.path() + "/lib/systemd/system/graphical.target") << "[Unit]\nDescription=Graphical\n";
+  std::ofstream(root.path() + "/lib/systemd/system/multi-user.target") << "[Unit]\nDescription=Multi-User\n";
+  fs::create_symlink("graphical.target", root.path() + "/lib/systemd/system/default.target");
+  ASSERT_EQ(installer.default_target(name), 0);
+  EXPECT_EQ(name, "graphical.target");
+
+  // An administrator's link in /etc wins over the vendor's.
+  fs::create_symlink("/lib/systemd/system/multi-user.target", root.path() + "/etc/systemd/system/default.target");
+  ASSERT_EQ(installer.default_target(name), 0);
+  EXPECT_EQ(name, "multi-user.target");
+
+  fs::remove(root.path() + "/etc/systemd/system/default.target");
+  fs::create_symlink("/dev/null", root.path() + "/etc/systemd/system/default.target");
+  EXPECT_EQ(installer.default_target(name), -ERFKILL) << "masked";
+
+  fs::remove(root.path() + "/etc/systemd/system/default.target");
+  std::ofstream(root.path() + "/etc/systemd/system/default.target") << "[Unit]\nDescription=Own\n";
+  ASSERT_EQ(installer.default_target(name), 0);
+  EXPECT_EQ(name, "default.target") << "a file of its own";
+}
+
 }  // namespace
 }  // namespace vermilion
