@@ -44,6 +44,7 @@ struct ServiceStatus {
   std::string type;                 // Type=: simple, exec, notify, oneshot, forking
   std::string restart;              // Restart=: no, on-failure, always, ...
   bool can_reload = false;          // it has ExecReload=
+  std::string control_group;        // its cgroup while it has processes ("/a/vermilion-1/web.service"), else ""
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -86,6 +87,7 @@ void for_each_service_property(Visit&& visit) {
   visit("Type", &ServiceStatus::type);
   visit("Restart", &ServiceStatus::restart);
   visit("CanReload", &ServiceStatus::can_reload);
+  visit("ControlGroup", &ServiceStatus::control_group);
 }
 
 }  // namespace vermilion

@@ -28,6 +28,10 @@ class ManagerControl final : public ServiceControl {
   [[nodiscard]] std::vector<ServiceStatus> list() override;
   EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override;
   [[nodiscard]] int kill(const std::string& name, int sig) override;
+  [[nodiscard]] int processes(const std::string& name, std::vector<pid_t>& out) override {
+    Service* s = manager_.find(name);
+    return s ? s->processes(out) : -ENOENT;
+  }
   [[nodiscard]] std::vector<LogLine> logs(const std::string& name, std::size_t lines) override;
   void reload_units() override { reload_(); }
   [[nodiscard]] int change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,

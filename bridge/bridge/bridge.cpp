@@ -215,6 +215,29 @@ const HeldCapability& Bridge::authorize_service_of(const std::string& sender, co
   return *capability;
 }
 
+const HeldCapability* Bridge::may(const std::string& sender, const std::string& service, Rights right) {
+  if (!is_subset(right, authorizer_.service_rights(callers_->of(sender), service))) return nullptr;
+  return link_->service_capability(service, right);
+}
+
+void Bridge::processes(const HeldCapability& capability, const std::string& service, ProcessesDone done) {
+  link_->call(capability, kServiceCapabilityInterface, "GetProcesses", with_name(service),
+              [done = std::move(done)](sd_bus_message* message, const LinkError* error) {
+                std::vector<Process> rows;
+                if (error) return done(error, rows);
+                int r = sd_bus_message_enter_container(message, 'a', "(sus)");
+                const char *cgroup = nullptr, *command = nullptr;
+                std::uint32_t pid = 0;
+                while (r >= 0 && (r = sd_bus_message_read(message, "(sus)", &cgroup, &pid, &command)) > 0)
+                  rows.push_back(Process{cgroup, pid, command});
+                if (r < 0) {
+                  LinkError malformed{error_names::kUnavailable, "vermiliond sent a malformed process list"};
+                  return done(&malformed, {});
+                }
+                done(nullptr, rows);
+              });
+}
+
 const HeldCapability& Bridge::authorize_manager(const sdbus::Message* call, Rights right, const char* action) {
   if (!call) throw errors::access_denied("no caller");
   return authorize_manager_of(call->getSender(), right, action);

@@ -140,6 +140,20 @@ class Bridge final : private BrokerLinkListener {
   // state: systemd's word; error NoSuchUnitFile when there is no such file.
   using StateDone = std::function<void(const LinkError* error, const std::string& state)>;
   void unit_file_state(const std::string& name, StateDone done);
+  // The capability through which `sender` may act on `service` with
+  // `right`, or null when its [Bus] rules or the bridge's CList do not
+  // allow it (authorize_service_of() without the exception).
+  [[nodiscard]] const HeldCapability* may(const std::string& sender, const std::string& service, Rights right);
+  // One row of systemd's GetUnitProcesses: cgroup, PID, command line.
+  struct Process {
+    std::string cgroup;
+    std::uint32_t pid = 0;
+    std::string command;
+  };
+  using ProcessesDone = std::function<void(const LinkError* error, const std::vector<Process>& processes)>;
+  // A service's processes now (ServiceCapability.GetProcesses, right
+  // status) through `capability` (from may() or authorize_service_of()).
+  void processes(const HeldCapability& capability, const std::string& service, ProcessesDone done);
   // What default.target is (ManagerCapability.GetDefaultTarget), for every
   // caller (systemd lets anyone ask).
   void default_target(StateDone done);

@@ -238,6 +238,12 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "s", u.status && !u.status->restart.empty() ? u.status->restart.c_str() : "no");
        }},
+      // Its cgroup while it has processes; systemctl status then shows the
+      // tree GetUnitProcesses gives.
+      {"ControlGroup",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status ? u.status->control_group.c_str() : "");
+       }},
       {"NotifyAccess", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
       {"KillMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "control-group"); }},
       {"KillSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGTERM); }},

@@ -345,6 +345,7 @@ const std::unordered_map<std::string_view, Systemd1Server::Handler>& Systemd1Ser
     {"ListUnitFilesByPatterns", &Systemd1Server::list_unit_files_by_patterns},
     {"GetUnitFileState", &Systemd1Server::get_unit_file_state},
     {"GetDefaultTarget", &Systemd1Server::get_default_target},
+    {"GetUnitProcesses", &Systemd1Server::get_unit_processes},
     {"EnableUnitFiles", &Systemd1Server::change_unit_files},
     {"EnableUnitFilesWithFlags", &Systemd1Server::change_unit_files},
     {"DisableUnitFiles", &Systemd1Server::change_unit_files},
@@ -390,6 +391,7 @@ const char* const kSignals[] = {kSignalUnitNew,    kSignalUnitRemoved, kSignalJo
                                 kSignalJobRemoved, kSignalReloading,   kSignalUnitFilesChanged};
 // The other interfaces' methods that Vermilion answers (method() below).
 const char* const kUnitMethods[] = {"Kill", "ResetFailed"};
+const char* const kServiceMethods[] = {"GetProcesses"};
 const char* const kJobMethods[] = {"Cancel", "GetAfter", "GetBefore"};
 
 }  // namespace
@@ -403,6 +405,7 @@ std::vector<std::string> Systemd1Server::served_methods_and_signals() {
   for (const auto& [member, verb] : kManagerJobs) add(kManagerInterface, member);
   for (const auto& [member, verb] : kUnitJobs) add(kUnitInterface, member);
   for (const char* member : kUnitMethods) add(kUnitInterface, member);
+  for (const char* member : kServiceMethods) add(kSystemdServiceInterface, member);
   for (const char* member : kJobMethods) add(kJobInterface, member);
   for (const char* member : kSignals) add(kManagerInterface, member);
   return out;
@@ -419,6 +422,8 @@ int Systemd1Server::method(sd_bus_message* m, sd_bus_error* error) {
       if (auto it = kUnitJobs.find(member); it != kUnitJobs.end()) return unit_job(m, it->second, error);
       if (member == kUnitMethods[0]) return unit_kill(m, error);
       if (member == kUnitMethods[1]) return unit_reset_failed(m, error);
+    } else if (interface == kSystemdServiceInterface) {
+      if (member == kServiceMethods[0]) return service_get_processes(m, error);
     } else if (interface == kJobInterface) {
       if (member == kJobMethods[0]) return job_cancel(m, error);
       if (member == kJobMethods[1] || member == kJobMethods[2]) {
@@ -716,6 +721,68 @@ int Systemd1Server::get_unit_file_state(sd_bus_message* m, sd_bus_error* error) 
       return reply_error(call, en::kFileNotFound, "No such file or directory");
     reply_error(call, en::kFailed, "vermiliond: " + failure->message);
   });
+  return 1;
+}
+
+int Systemd1Server::get_unit_processes(sd_bus_message* m, sd_bus_error* error) {
+  const char* name = nullptr;
+  if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+  return processes_of(m, name, error);
+}
+
+int Systemd1Server::service_get_processes(sd_bus_message* m, sd_bus_error* error) {
+  auto name = unit_name_of_path(sd_bus_message_get_path(m));
+  if (!name) return set_error(error, en::kNoSuchUnit, "No such unit.");
+  return processes_of(m, *name, error);
+}
+
+int Systemd1Server::processes_of(sd_bus_message* m, const std::string& unit, sd_bus_error* error) {
+  const std::string sender = sd_bus_message_get_sender(m) ? sd_bus_message_get_sender(m) : "";
+  // The root slice (systemctl status without a unit asks for it) holds
+  // every unit: here, each service the caller may see.
+  const bool root_slice = unit == "-.slice";
+  std::vector<std::pair<std::string, const HeldCapability*>> services;
+  if (root_slice) {
+    for (const auto& [name, status] : bridge_.mirror().services())
+      if (const HeldCapability* capability = bridge_.may(sender, name, rights::status))
+        services.emplace_back(name, capability);
+  } else {
+    // bus_get_unit_by_name(): only a loaded unit has processes to show.
+    if (!bridge_.mirror().find(unit)) return set_error(error, en::kNoSuchUnit, "Unit " + shown(unit) + " not loaded.");
+    services.emplace_back(unit, &bridge_.authorize_service_of(sender, unit, rights::status, "see the processes of"));
+  }
+  MessagePtr call = keep(m);
+  auto rows = std::make_shared<std::vector<Bridge::Process>>();
+  auto left = std::make_shared<std::size_t>(services.size());
+  auto answer = [call, rows] {
+    sd_bus_message* raw = nullptr;
+    if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
+    std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+    int r = sd_bus_message_open_container(raw, 'a', "(sus)");
+    for (const auto& p : *rows) {
+      if (r < 0) break;
+      r = sd_bus_message_append(raw, "(sus)", p.cgroup.c_str(), p.pid, p.command.c_str());
+    }
+    if (r >= 0) r = sd_bus_message_close_container(raw);
+    if (r >= 0) (void)sd_bus_send(nullptr, raw, nullptr);
+  };
+  if (services.empty()) {
+    answer();
+    return 1;
+  }
+  for (const auto& [name, capability] : services) {
+    bridge_.processes(*capability, name,
+                      [call, rows, left, answer, root_slice, name](const LinkError* failure,
+                                                                   const std::vector<Bridge::Process>& some) {
+                        if (failure && !root_slice) {
+                          sdbus::Error e = errors::from_link(*failure, name, nullptr, "");
+                          return reply_error(call, e.getName().c_str(), e.getMessage());
+                        }
+                        // In the root slice, a unit gone meanwhile has nothing to show.
+                        rows->insert(rows->end(), some.begin(), some.end());
+                        if (--*left == 0) answer();
+                      });
+  }
   return 1;
 }
 

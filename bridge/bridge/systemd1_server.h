@@ -120,6 +120,12 @@ class Systemd1Server final : private MirrorObserver {
   int list_unit_files(sd_bus_message* m, sd_bus_error* error);
   int list_unit_files_by_patterns(sd_bus_message* m, sd_bus_error* error);
   int get_unit_file_state(sd_bus_message* m, sd_bus_error* error);
+  // GetUnitProcesses(s) and Service.GetProcesses(): a service's processes
+  // (right status), or for "-.slice" those of every service the caller may
+  // see, as a(sus) rows.
+  int get_unit_processes(sd_bus_message* m, sd_bus_error* error);
+  int service_get_processes(sd_bus_message* m, sd_bus_error* error);
+  int processes_of(sd_bus_message* m, const std::string& unit, sd_bus_error* error);
   // GetDefaultTarget(): what default.target is, open to every caller.
   int get_default_target(sd_bus_message* m, sd_bus_error* error);
   int change_unit_files(sd_bus_message* m, sd_bus_error* error);

@@ -73,6 +73,8 @@ class ServiceControl {
   virtual EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) = 0;
   [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
   [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
+  // The service's processes now (Service::processes()); -ENOENT for no such service.
+  [[nodiscard]] virtual int processes(const std::string& name, std::vector<pid_t>& out) = 0;
   virtual void reload_units() = 0;
   // Enablement on vermiliond's unit search path (UnitInstaller): 0 or
   // -errno as UnitInstaller's; `changes` holds what was done (also on

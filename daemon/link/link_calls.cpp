@@ -14,6 +14,7 @@
 #include "common/utf8.h"
 #include "common/out_of_memory.h"
 #include "link/link_errors.h"
+#include "platform/proc_cmdline.h"
 #include "link/link_rows.h"
 
 namespace vermilion {
@@ -215,6 +216,33 @@ struct LinkServer::Calls {
         if (r < 0) break;
         // Output is bytes; a D-Bus string must be UTF-8 without NUL.
         r = sd_bus_message_append(reply, "(ts)", line.realtime_usec, escape_invalid_utf8(line.text).c_str());
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
+    });
+  }
+
+  // systemd's GetUnitProcesses rows: (cgroup, pid, command line), with `status`.
+  static int processes(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    std::string resolved;
+    BrokerResult result =
+        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::status, name, resolved);
+    if (!result.ok()) return reply_error(error, result);
+    std::vector<pid_t> pids;
+    if (int r = self.broker_.control().processes(resolved, pids); r < 0)
+      return sd_bus_error_setf(error, error_names::kNoSuchService, "No service %s.", resolved.c_str());
+    const std::optional<ServiceStatus> status = self.broker_.control().status(resolved);
+    const std::string cgroup = status ? status->control_group : std::string();
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      int r = sd_bus_message_open_container(reply, 'a', "(sus)");
+      for (pid_t pid : pids) {
+        std::string line;
+        if (read_proc_cmdline(pid, line) < 0) continue;  // gone meanwhile
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(sus)", cgroup.c_str(), static_cast<std::uint32_t>(pid),
+                                  escape_invalid_utf8(line).c_str());
       }
       return r < 0 ? r : sd_bus_message_close_container(reply);
     });
@@ -499,6 +527,8 @@ const sd_bus_vtable kServiceVtable[] = {
                              &guarded<&LinkServer::Calls::cancel_job>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("GetLogs", "su", SD_BUS_PARAM(name) SD_BUS_PARAM(lines), "a(ts)", SD_BUS_PARAM(lines),
                              &guarded<&LinkServer::Calls::logs>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetProcesses", "s", SD_BUS_PARAM(name), "a(sus)", SD_BUS_PARAM(processes),
+                             &guarded<&LinkServer::Calls::processes>, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 const sd_bus_vtable kManagerVtable[] = {

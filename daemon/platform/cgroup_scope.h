@@ -44,6 +44,7 @@ class CgroupScope final : public LinuxProcessScope {
   void on_spawned_inside(pid_t pid) override;
 
   [[nodiscard]] const std::string& directory() const { return directory_; }
+  [[nodiscard]] std::string control_group() const override { return cgroup_path_; }
 
  private:
   CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd,

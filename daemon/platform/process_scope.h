@@ -39,6 +39,9 @@ class ProcessScope {
   virtual void adopt(pid_t pid) = 0;
   // The PIDs in the scope now (for GuessMainPID=). 0 or -errno.
   [[nodiscard]] virtual int list(std::vector<pid_t>& out) = 0;
+  // Its cgroup as /proc/PID/cgroup names it (systemd's ControlGroup);
+  // "" for a scope that is no cgroup.
+  [[nodiscard]] virtual std::string control_group() const { return {}; }
 };
 
 class LinuxProcessScope : public ProcessScope {

@@ -163,6 +163,10 @@ class Service {
   // the next one starts): its PID, when it started and when it ended (realtime
   // µs; 0 while it runs or if none ever did).
   [[nodiscard]] pid_t exec_main_pid() const { return exec_main_pid_; }
+  // Its processes' cgroup while it has processes (systemd's ControlGroup),
+  // "" otherwise or without cgroups; and those processes now (0 or -errno).
+  [[nodiscard]] std::string control_group() const { return scope_ ? scope_->control_group() : std::string(); }
+  [[nodiscard]] int processes(std::vector<pid_t>& out) const { return scope_ ? scope_->list(out) : 0; }
   [[nodiscard]] usec_t exec_main_start_timestamp() const { return exec_main_start_realtime_; }
   [[nodiscard]] usec_t exec_main_exit_timestamp() const { return exec_main_exit_realtime_; }
   // True while a stop is under way (the manager waits for these).

@@ -37,6 +37,7 @@ ServiceStatus status_of(const Service& s) {
   out.type = to_string(c.type);
   out.restart = to_string(c.restart);
   out.can_reload = !c.exec_reload.empty();
+  out.control_group = s.control_group();
   return out;
 }
 

@@ -205,6 +205,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"Type", "s", "notify"},
                                 {"Restart", "s", "on-failure"},
                                 {"CanReload", "b", "true"},
+                                {"ControlGroup", "s", ""},
                             }));
 }
 

@@ -163,7 +163,9 @@ TEST_F(SystemctlSystemTest, ListStatusShowIsActive) {
   EXPECT_TRUE(contains(status.output, "sleeper.service - Sleeps until stopped")) << status.output;
   EXPECT_TRUE(contains(status.output, "Active: active (running) since")) << status.output;
   EXPECT_TRUE(contains(status.output, "Main PID: ")) << status.output;
-  EXPECT_FALSE(contains(status.output, "Failed")) << status.output;
+  EXPECT_FALSE(contains(status.output, "Failed to")) << status.output;
+  EXPECT_TRUE(contains(status.output, "sleeper.service")) << "its processes, from GetUnitProcesses: " << status.output;
+  EXPECT_TRUE(contains(status.output, "/bin/sleep infinity")) << status.output;
 
   auto missing = as_root({"status", "nosuch"});
   EXPECT_EQ(missing.status, 4) << missing.output;
@@ -452,6 +454,27 @@ TEST_F(SystemctlSystemTest, GetDefaultFollowsTheLink) {
   auto set = as_nobody({"get-default"});
   EXPECT_EQ(set.status, 0) << set.output;
   EXPECT_EQ(set.output, "multi-user.target\n");
+}
+
+// systemctl status shows processes from GetUnitProcesses: the manager's
+// block (the root slice: every service) and a unit's (its ControlGroup),
+// with no "Failed to dump process list" warning.
+TEST_F(SystemctlSystemTest, StatusOfTheManagerWarnsOfNothing) {
+  start({kSleeperUnit});
+  auto status = as_root({"status"});
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_TRUE(contains(status.output, "State: running")) << status.output;
+  EXPECT_FALSE(contains(status.output, "Failed to")) << status.output;
+  EXPECT_TRUE(contains(status.output, "sleeper.service")) << "its processes, from GetUnitProcesses: " << status.output;
+  EXPECT_TRUE(contains(status.output, "/bin/sleep infinity")) << status.output;
+  // A unit's block shows its ControlGroup and the processes in it, also to
+  // a caller who may only read.
+  for (const auto& unit : {as_root({"status", "sleeper"}), as_nobody({"status", "sleeper"})}) {
+    EXPECT_EQ(unit.status, 0) << unit.output;
+    EXPECT_TRUE(contains(unit.output, "CGroup: /")) << unit.output;
+    EXPECT_TRUE(contains(unit.output, "/bin/sleep infinity")) << unit.output;
+    EXPECT_FALSE(contains(unit.output, "Failed to")) << unit.output;
+  }
 }
 
 // systemctl cancel without ids: ClearJobs cancels every job, all or none.

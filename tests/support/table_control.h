@@ -49,6 +49,7 @@ class TableControl final : public ServiceControl {
     return UnitInstaller(install_paths).change(op, names, changes, diags);
   }
   int default_target(std::string&) override { return -ENOENT; }
+  int processes(const std::string&, std::vector<pid_t>&) override { return -ENOENT; }
   std::optional<UnitFileState> unit_file_state(const std::string& name) override {
     return UnitInstaller(install_paths).state(name);
   }

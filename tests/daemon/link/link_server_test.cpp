@@ -41,6 +41,7 @@ class NoServices final : public ServiceControl {
   }
   std::optional<UnitFileState> unit_file_state(const std::string&) override { return std::nullopt; }
   int default_target(std::string&) override { return -ENOENT; }
+  int processes(const std::string&, std::vector<pid_t>&) override { return -ENOENT; }
   std::map<std::string, UnitFileState> unit_files() override { return {}; }
   std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() override { return {}; }
   int reset_failed(const std::string&) override { return -ENOENT; }
