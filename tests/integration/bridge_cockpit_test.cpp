@@ -66,16 +66,49 @@ std::vector<std::string> unserved_methods(const BridgeStack& stack) {
   return unserved;
 }
 
-TEST(CockpitServicesTest, ListsOpensAndActsOnTheRealServices) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root: a mount namespace, and the bridge's system user";
-  if (!user_identity("vermilion-bridge")) GTEST_SKIP() << "no user vermilion-bridge (scripts/setup-debian.sh)";
+// What both cases need; empty when they can run, else why not.
+std::string missing_prerequisites() {
+  if (geteuid() != 0) return "needs root: a mount namespace, and the bridge's system user";
+  if (!user_identity("vermilion-bridge")) return "no user vermilion-bridge (scripts/setup-debian.sh)";
   std::string missing;
   for (const auto& [package, file] : kPackages)
     if (!std::filesystem::exists(file)) missing += " " + package + " (" + file + ")";
   if (!missing.empty())
-    GTEST_SKIP() << "Debian packages for Cockpit's Services page are not installed:" << missing
-                 << "; scripts/setup-debian.sh installs them";
+    return "Debian packages for Cockpit's Services page are not installed:" + missing +
+           "; scripts/setup-debian.sh installs them";
+  return "";
+}
 
+// Cockpit as someone the shipped [Bus] rules let read but not act (nobody):
+// the page lists and opens units (read-only, as Cockpit shows them to a
+// user who is no administrator), the StopUnit its Stop sends through
+// cockpit-bridge gets AccessDenied, and the service goes on running.
+TEST(CockpitServicesTest, AnUnprivilegedUserReadsButCannotStop) {
+  if (auto why = missing_prerequisites(); !why.empty()) GTEST_SKIP() << why;
+  std::string why;
+  ASSERT_TRUE(private_run_systemd(why)) << why;
+  StackFiles files;
+  files.units = {kRunningUnit, kIdleUnit};
+  files.vermiliond_options = {"--systemd-compat"};
+  files.also_wait_for = "org.freedesktop.systemd1";
+  BridgeStack stack(files, BusFlavour::system);
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  const std::string artifacts = stack.dir().file("cockpit");
+  auto page = run_command({"/usr/bin/python3", "-B", kScript, "--unit-dir", stack.dir().file("units"), "--artifacts",
+                           artifacts, "--link", kIdleLink, "--as-user", "nobody", kRunningUnit.first,
+                           kRunningDescription, kIdleUnit.first, kIdleDescription},
+                          110000);
+  const std::string& out = page.output;
+  EXPECT_TRUE(contains(out, "step list ok sleeper.service Running Enabled, idle.service Not running Disabled"))
+      << out;
+  EXPECT_TRUE(contains(out, "step open ok sleeper.service (read-only)")) << out;
+  EXPECT_TRUE(contains(out, "step stop-denied ok sleeper.service active")) << out;
+  EXPECT_TRUE(contains(out, "org.freedesktop.DBus.Error.AccessDenied: uid 65534 may not stop sleeper.service")) << out;
+  EXPECT_EQ(page.status, 0) << out;
+}
+
+TEST(CockpitServicesTest, ListsOpensAndActsOnTheRealServices) {
+  if (auto why = missing_prerequisites(); !why.empty()) GTEST_SKIP() << why;
   std::string why;
   ASSERT_TRUE(private_run_systemd(why)) << why;
   StackFiles files;

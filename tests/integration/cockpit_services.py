@@ -6,6 +6,7 @@ $DBUS_SYSTEM_BUS_ADDRESS: tests/integration/bridge_cockpit_test.cpp runs it
 against vermiliond --systemd-compat on a private bus.
 
     cockpit_services.py --unit-dir DIR --artifacts DIR --link PATH
+                        [--as-user USER]
                         RUNNING RUNNING_DESCRIPTION IDLE IDLE_DESCRIPTION
 
 RUNNING is an active service, enabled; IDLE an inactive one, disabled,
@@ -15,6 +16,13 @@ must list both with their states and enablement badges, open each one's
 page, and its Start, Stop, Restart and enable switch must act on the real
 services: each effect is read back from org.vermilion1 (busctl), and the
 enablement links from the unit directory.
+
+With --as-user, cockpit-ws (and so the cockpit-bridge it starts) runs as
+USER, as a person logged in without privileges: the page must still list
+both units and open the running one's page (read-only: Cockpit offers no
+actions to a user who is no administrator), and the StopUnit its Stop
+makes, sent through the page's own cockpit.dbus client, must be refused
+with AccessDenied while the service goes on running.
 
 Prints one line per step, "step NAME ok DETAIL" or "step NAME FAIL DETAIL",
 and stops at the first failure (later steps build on earlier ones), leaving
@@ -29,6 +37,7 @@ which drops a session that no browser has opened within 15 s.
 import argparse
 import json
 import os
+import pwd
 import re
 import select
 import socket
@@ -71,9 +80,10 @@ def service_property(unit, prop):
     return value.strip('"') if kind == "s" else int(value)
 
 
-def start_cockpit_ws(log_path):
+def start_cockpit_ws(log_path, user=None):
     """cockpit-ws on a listening socket made here (socket activation: it is
-    ready before the process starts, and no port is guessed)."""
+    ready before the process starts, and no port is guessed), as `user` if
+    given (setpriv; its cockpit-bridge is then that user's too)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
@@ -86,7 +96,11 @@ def start_cockpit_ws(log_path):
 
     # LISTEN_PID must be cockpit-ws's own pid: the shell's $$, kept by exec.
     command = 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$0" --no-tls --local-session="$1"'
-    process = subprocess.Popen(["/bin/sh", "-c", command, COCKPIT_WS, COCKPIT_BRIDGE], stdin=subprocess.DEVNULL,
+    as_user = []
+    if user:
+        entry = pwd.getpwnam(user)
+        as_user = ["setpriv", "--reuid=%d" % entry.pw_uid, "--regid=%d" % entry.pw_gid, "--clear-groups"]
+    process = subprocess.Popen(as_user + ["/bin/sh", "-c", command, COCKPIT_WS, COCKPIT_BRIDGE], stdin=subprocess.DEVNULL,
                                stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, preexec_fn=child_setup,
                                close_fds=False)
     listener.close()
@@ -268,6 +282,32 @@ class Scenario:
         self.step("disable", "%s disabled and inactive" % idle)
 
 
+    def run_denied(self, running, running_description, idle):
+        """As a user without rights: the page reads, and a Stop through
+        Cockpit's own bridge (what the page's Stop calls) is refused."""
+        self.open_list()
+        self.expect_row(running, "Running", "Enabled")
+        self.expect_row(idle, "Not running", "Disabled")
+        self.step("list", "%s Running Enabled, %s Not running Disabled" % (running, idle))
+        self.open_unit(running, running_description)
+        self.expect_status("Running")
+        # Cockpit sees no administrator and offers no actions.
+        self.expect_status("Read-only")
+        self.step("open", "%s (read-only)" % running)
+        pid = service_property(running, "MainPID")
+        # The call the page's Stop makes (mode "fail"), through the page's
+        # own cockpit.dbus client: cockpit-bridge, as this user, sends it.
+        said = self.browser.evaluate(
+            "cockpit.dbus('org.freedesktop.systemd1', {bus: 'system', superuser: 'try'})"
+            ".call('/org/freedesktop/systemd1', 'org.freedesktop.systemd1.Manager', 'StopUnit', [%s, 'fail'])"
+            ".then(() => 'stopped', e => e.name + ': ' + e.message)" % js_string(running))
+        if not said.startswith("org.freedesktop.DBus.Error.AccessDenied: "):
+            raise StepFailed("Stop as this user answered %r, not AccessDenied" % said)
+        if service_property(running, "ActiveState") != "active" or service_property(running, "MainPID") != pid:
+            raise StepFailed("Stop was refused (%s), but %s did not go on running" % (said, running))
+        self.expect_status("Running")
+        self.step("stop-denied", "%s active, MainPID %d; %s" % (running, pid, said))
+
 
 class ServiceWatch:
     """The real service's PropertiesChanged on org.vermilion1, heard through
@@ -322,6 +362,7 @@ def main():
     parser.add_argument("--unit-dir", required=True)
     parser.add_argument("--artifacts", required=True)
     parser.add_argument("--link", required=True, help="the link enabling IDLE makes, in --unit-dir")
+    parser.add_argument("--as-user", help="run cockpit-ws and cockpit-bridge as this user: reads only")
     parser.add_argument("running")
     parser.add_argument("running_description")
     parser.add_argument("idle")
@@ -341,9 +382,12 @@ def main():
     try:
         browser.call("Browser.getVersion", session=False, timeout=60)
         browser.open_page()
-        ws, port = start_cockpit_ws(os.path.join(args.artifacts, "cockpit-ws.log"))
+        ws, port = start_cockpit_ws(os.path.join(args.artifacts, "cockpit-ws.log"), args.as_user)
         scenario = Scenario(browser, "http://127.0.0.1:%d" % port, args.unit_dir)
-        scenario.run(args.running, args.running_description, args.idle, args.idle_description, args.link)
+        if args.as_user:
+            scenario.run_denied(args.running, args.running_description, args.idle)
+        else:
+            scenario.run(args.running, args.running_description, args.idle, args.idle_description, args.link)
         print("passed", flush=True)
         return 0
     except (StepFailed, cdp.CdpError) as e:
