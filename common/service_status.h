@@ -45,6 +45,13 @@ struct ServiceStatus {
   std::string restart;              // Restart=: no, on-failure, always, ...
   bool can_reload = false;          // it has ExecReload=
   std::string control_group;        // its cgroup while it has processes ("/a/vermilion-1/web.service"), else ""
+  // How it is stopped and who may notify (systemd's words and numbers).
+  std::string kill_mode;            // KillMode=: control-group, mixed, process, none
+  std::int32_t kill_signal = 0;     // KillSignal=
+  std::int32_t restart_kill_signal = 0;  // RestartKillSignal=, else KillSignal=
+  std::int32_t final_kill_signal = 0;    // FinalKillSignal=
+  bool send_sigkill = true;              // SendSIGKILL=
+  std::string notify_access;             // NotifyAccess=, as in effect: none, main, exec, all
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -88,6 +95,12 @@ void for_each_service_property(Visit&& visit) {
   visit("Restart", &ServiceStatus::restart);
   visit("CanReload", &ServiceStatus::can_reload);
   visit("ControlGroup", &ServiceStatus::control_group);
+  visit("KillMode", &ServiceStatus::kill_mode);
+  visit("KillSignal", &ServiceStatus::kill_signal);
+  visit("RestartKillSignal", &ServiceStatus::restart_kill_signal);
+  visit("FinalKillSignal", &ServiceStatus::final_kill_signal);
+  visit("SendSIGKILL", &ServiceStatus::send_sigkill);
+  visit("NotifyAccess", &ServiceStatus::notify_access);
 }
 
 }  // namespace vermilion

@@ -244,13 +244,36 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "s", u.status ? u.status->control_group.c_str() : "");
        }},
-      {"NotifyAccess", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
-      {"KillMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "control-group"); }},
-      {"KillSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGTERM); }},
-      {"RestartKillSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGTERM); }},
-      {"FinalKillSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGKILL); }},
+      // How vermiliond stops it, from its unit file (systemd's defaults
+      // for a unit vermiliond does not have).
+      {"KillMode",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status && !u.status->kill_mode.empty() ? u.status->kill_mode.c_str()
+                                                                                     : "control-group");
+       }},
+      {"KillSignal",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", u.status ? u.status->kill_signal : SIGTERM);
+       }},
+      {"RestartKillSignal",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", u.status ? u.status->restart_kill_signal : SIGTERM);
+       }},
+      {"FinalKillSignal",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", u.status ? u.status->final_kill_signal : SIGKILL);
+       }},
+      {"SendSIGKILL",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status ? u.status->send_sigkill : true);
+       }},
+      {"NotifyAccess",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status && !u.status->notify_access.empty()
+                                                  ? u.status->notify_access.c_str()
+                                                  : "none");
+       }},
       {"WatchdogSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGABRT); }},
-      {"SendSIGKILL", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "b", 1); }},
   };
   return table;
 }

@@ -38,6 +38,12 @@ ServiceStatus status_of(const Service& s) {
   out.restart = to_string(c.restart);
   out.can_reload = !c.exec_reload.empty();
   out.control_group = s.control_group();
+  out.kill_mode = to_string(c.kill_mode);
+  out.kill_signal = c.kill_signal;
+  out.restart_kill_signal = c.restart_kill_signal.value_or(c.kill_signal);
+  out.final_kill_signal = c.final_kill_signal;
+  out.send_sigkill = c.send_sigkill;
+  out.notify_access = to_string(c.effective_notify_access());
   return out;
 }
 

@@ -206,6 +206,12 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"Restart", "s", "on-failure"},
                                 {"CanReload", "b", "true"},
                                 {"ControlGroup", "s", ""},
+                                {"KillMode", "s", ""},
+                                {"KillSignal", "i", "0"},
+                                {"RestartKillSignal", "i", "0"},
+                                {"FinalKillSignal", "i", "0"},
+                                {"SendSIGKILL", "b", "true"},
+                                {"NotifyAccess", "s", ""},
                             }));
 }
 

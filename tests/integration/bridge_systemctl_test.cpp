@@ -442,6 +442,24 @@ TEST_F(SystemctlSystemTest, CancelAJobThatWaits) {
   EXPECT_EQ(as_root({"stop", "waits"}).status, 0);
 }
 
+// systemctl show: how a unit is stopped and who may notify are its unit
+// file's (and systemd's defaults where it says nothing).
+TEST_F(SystemctlSystemTest, ShowsHowAUnitIsStopped) {
+  start({kSleeperUnit,
+         {"stops.service", "[Service]\nExecStart=/bin/sleep infinity\nKillMode=mixed\nKillSignal=SIGINT\n"
+                           "FinalKillSignal=SIGQUIT\nSendSIGKILL=no\nNotifyAccess=all\n"}});
+  auto own = as_root({"show", "-p", "KillMode,KillSignal,RestartKillSignal,FinalKillSignal,SendSIGKILL,NotifyAccess",
+                      "stops"});
+  for (const char* line : {"KillMode=mixed\n", "KillSignal=2\n", "RestartKillSignal=2\n", "FinalKillSignal=3\n",
+                           "SendSIGKILL=no\n", "NotifyAccess=all\n"})
+    EXPECT_TRUE(contains(own.output, line)) << line << " in " << own.output;
+  auto defaults = as_root(
+      {"show", "-p", "KillMode,KillSignal,RestartKillSignal,FinalKillSignal,SendSIGKILL,NotifyAccess", "sleeper"});
+  for (const char* line : {"KillMode=control-group\n", "KillSignal=15\n", "RestartKillSignal=15\n",
+                           "FinalKillSignal=9\n", "SendSIGKILL=yes\n", "NotifyAccess=none\n"})
+    EXPECT_TRUE(contains(defaults.output, line)) << line << " in " << defaults.output;
+}
+
 // systemctl get-default: what default.target links to, read when asked;
 // systemd's errno reply without one. Anyone may ask.
 TEST_F(SystemctlSystemTest, GetDefaultFollowsTheLink) {
