@@ -4,11 +4,25 @@
 # api), readiness, socket activation of an unprivileged service, a service
 # using (and being refused) capabilities over its private link, a crash and
 # its restart, a crash loop ending at the start limit, a reload on SIGHUP,
-# the D-Bus bridge (vermilionctl and busctl on a private bus), and an
-# orderly stop of everything on SIGTERM. Units start at boot because they
-# are enabled (links in multi-user.target.wants/), as with systemd. Needs root.
+# the D-Bus bridge (vermilionctl and busctl on a private bus), Debian's own
+# systemctl and busctl driving the same services through the
+# org.freedesktop.systemd1 compat name, and an orderly stop of everything
+# on SIGTERM. Units start at boot because they are enabled (links in
+# multi-user.target.wants/), as with systemd. Needs root.
+#
+# It runs in a mount namespace of its own with a tmpfs on /run/systemd:
+# `vermiliond --systemd-compat` creates /run/systemd/system there (what
+# systemctl checks before it talks to a service manager), never on the
+# machine, and systemctl finds the demo's private bus through
+# DBUS_SYSTEM_BUS_ADDRESS, never the machine's.
 set -eu
 cd "$(dirname "$0")/.."
+if [ "${VERMILION_DEMO_NAMESPACE-}" != 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "demo: run as root (a mount namespace, the bridge's user)" >&2; exit 1; }
+  exec env VERMILION_DEMO_NAMESPACE=1 unshare --mount --propagation private "$0" "$@"
+fi
+mkdir -p /run/systemd
+mount -t tmpfs -o mode=755 tmpfs /run/systemd
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)"
 
@@ -71,7 +85,7 @@ bus=$!
 read -r address <"$work/address"
 export DBUS_SYSTEM_BUS_ADDRESS="$address" DBUS_SESSION_BUS_ADDRESS="$address"
 
-./build/release/bin/vermiliond --system --unit-dir "$work/units" --unit-dir examples/units \
+./build/release/bin/vermiliond --system --systemd-compat --unit-dir "$work/units" --unit-dir examples/units \
   --policy-dir examples/policies --policy-dir policies --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; kill "$bus" 2>/dev/null || true
@@ -126,6 +140,31 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups $ctl stop api || true
 step "as root: restart api through the bridge (it replies once the job is done)"
 $ctl restart api && $ctl is-active api
 busctl --user get-property org.vermilion1 /org/vermilion1/service/api_2eservice org.vermilion1.Service MainPID
+
+step "org.freedesktop.systemd1 on the same bus: Debian's systemctl and busctl, unchanged"
+wait_for "serving org.freedesktop.systemd1"
+sctl() { systemctl --no-pager "$@"; }
+step "systemctl list-units --type=service"
+sctl list-units --type=service
+step "systemctl status api.service"
+sctl status api.service || true
+step "systemctl restart api.service, then is-active and show"
+sctl restart api.service && sctl is-active api.service
+sctl show -p MainPID,NRestarts,ControlGroup api.service
+step "systemctl list-unit-files and is-enabled (vermiliond's enablement: links in the unit directories)"
+sctl list-unit-files --type=service
+sctl is-enabled web.service api.service || true
+step "as user nobody: systemctl status works, systemctl stop is refused (exit 4, as with systemd)"
+setpriv --reuid=nobody --regid=nogroup --clear-groups systemctl --no-pager is-active api.service || true
+status=0
+setpriv --reuid=nobody --regid=nogroup --clear-groups systemctl --no-pager stop api.service || status=$?
+echo "exit status $status"
+step "busctl --system call org.freedesktop.systemd1 ... GetUnit s api.service, and its properties"
+busctl --system call org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager GetUnit s api.service
+busctl --system get-property org.freedesktop.systemd1 /org/freedesktop/systemd1/unit/api_2eservice \
+  org.freedesktop.systemd1.Unit Id ActiveState SubState
+busctl --system introspect org.freedesktop.systemd1 /org/freedesktop/systemd1/unit/api_2eservice \
+  org.freedesktop.systemd1.Unit | head -12
 
 step "crashing hello.service (SIGKILL to its main process)"
 hello=$(grep -o 'hello.service: state active/running result=success main-pid=[0-9]*' "$log" | tail -1 | sed 's/.*=//')
