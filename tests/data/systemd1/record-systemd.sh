@@ -15,6 +15,11 @@
 #                                             systemd1_introspection_test
 #                                             compares ours with
 #
+# tests/data/systemd1/unserved.txt, the reviewed list of the members the
+# bridge does not serve, is not recorded: after a new recording,
+# systemd1_served_test and bridge_systemd1_signatures_test show each member
+# that is new (or gone) as a diff, to be served or reviewed onto the list.
+#
 # Run as root on a machine with systemd 252 installed (it need not be
 # running as init): a `systemd --user` runs inside `unshare --mount` with a
 # tmpfs on /run/systemd (so nothing mistakes this machine for a
