@@ -85,8 +85,8 @@ bus=$!
 read -r address <"$work/address"
 export DBUS_SYSTEM_BUS_ADDRESS="$address" DBUS_SESSION_BUS_ADDRESS="$address"
 
-./build/release/bin/vermiliond --system --systemd-compat --unit-dir "$work/units" --unit-dir examples/units \
-  --policy-dir examples/policies --policy-dir policies --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
+./build/release/bin/vermiliond --system --systemd-compat --unit-dir "$work/units" --unit-dir "$PWD/examples/units" \
+  --policy-dir "$PWD/examples/policies" --policy-dir "$PWD/policies" --runtime-dir "$work/run" --log-level debug >"$log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; kill "$bus" 2>/dev/null || true
       rm -rf "$work" /run/vermilion-demo' EXIT
