@@ -269,6 +269,11 @@ void Service::enter_running() {
   if (good) {
     reached_running_ = true;
     set_state(SubState::running);
+    // RuntimeMaxSec= counts from when the service became active, so a
+    // reload's return to running keeps the first deadline (systemd's
+    // service_running_timeout()).
+    usec_t deadline = deadline_after(active_enter_monotonic_, running_->runtime_max);
+    if (deadline != kUsecInfinity) phase_timer_->arm(deadline);
     return;
   }
   if (running_->remain_after_exit) {
@@ -309,7 +314,7 @@ bool Service::kill_for_state(SubState state) {
   bool kill_step = state == SubState::stop_sigkill || state == SubState::final_sigkill;
   bool terminate = state == SubState::stop_sigterm || state == SubState::final_sigterm;
   int sig = kill_step                           ? running_->final_kill_signal
-            : state == SubState::stop_watchdog ? SIGABRT
+            : state == SubState::stop_watchdog ? running_->watchdog_signal
             : state == SubState::stop_sigterm && restarting_ && running_->restart_kill_signal
                 ? *running_->restart_kill_signal
                 : running_->kill_signal;
@@ -357,7 +362,10 @@ void Service::enter_signal(SubState state, ServiceResult why) {
       finish_signal_step();
       return;
     }
-    arm_phase_timer(running_->timeout_stop);
+    // A watchdog abort may take TimeoutAbortSec= (a core dump being
+    // written), other steps TimeoutStopSec= (systemd's service_enter_signal()).
+    arm_phase_timer(state == SubState::stop_watchdog ? running_->timeout_abort.value_or(running_->timeout_stop)
+                                                     : running_->timeout_stop);
     return;
   }
   // Nothing to wait for: the next step at once (systemd's service_enter_signal()).
@@ -806,6 +814,11 @@ void Service::on_timeout() {
       forget_control();
       enter_running();
       return;
+    case SubState::running:
+      // RuntimeMaxSec= (systemd's service_dispatch_timer()).
+      message("service reached runtime time limit, stopping");
+      enter_stop(ServiceResult::timeout);
+      return;
     case SubState::stop:
       message("stop operation timed out, terminating");
       enter_signal(SubState::stop_sigterm, ServiceResult::timeout);
@@ -1029,7 +1042,10 @@ void Service::set_state(SubState next) {
   auto is_down = [](ActiveState s) { return s == ActiveState::inactive || s == ActiveState::failed; };
   auto is_up = [](ActiveState s) { return s == ActiveState::active || s == ActiveState::reloading; };
   if (is_down(old_active) && !is_down(now_active)) inactive_exit_realtime_ = now;
-  if (!is_up(old_active) && is_up(now_active)) active_enter_realtime_ = now;
+  if (!is_up(old_active) && is_up(now_active)) {
+    active_enter_realtime_ = now;
+    active_enter_monotonic_ = env_.port.now_monotonic();
+  }
   if (!is_down(old_active) && is_down(now_active)) inactive_enter_realtime_ = now;
   if (is_up(old_active) && !is_up(now_active)) active_exit_realtime_ = now;
   if (old_sub != next) env_.listener.on_state_changed(*this, old_active, old_sub);

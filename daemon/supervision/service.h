@@ -24,7 +24,8 @@
 // - The main process ending while running enters the stop path (ExecStop=,
 //   then signals for what is left, then ExecStopPost=), as systemd does. Its
 //   result then decides Restart=.
-// - One timer bounds every phase (TimeoutStartSec=/TimeoutStopSec=); a
+// - One timer bounds every phase (TimeoutStartSec=/TimeoutStopSec=, and
+//   in running RuntimeMaxSec= from when the service became active); a
 //   second is the watchdog, which runs from start-post on (so never while a
 //   oneshot's main process runs). Expiry moves to the next harsher step,
 //   never back: stop-sigterm -> stop-sigkill -> stop-post -> final-sigterm
@@ -275,6 +276,7 @@ class Service {
   std::string status_text_;
   int status_errno_ = 0;
   usec_t active_enter_realtime_ = 0;
+  usec_t active_enter_monotonic_ = 0;  // RuntimeMaxSec= counts from here
   usec_t inactive_enter_realtime_ = 0, inactive_exit_realtime_ = 0, active_exit_realtime_ = 0;
   pid_t exec_main_pid_ = 0;
   usec_t exec_main_start_realtime_ = 0, exec_main_exit_realtime_ = 0;

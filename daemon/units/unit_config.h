@@ -135,6 +135,15 @@ struct ServiceConfig {
   usec_t restart_sec = 100'000;
   usec_t timeout_start = 90 * kUsecPerSec;  // kUsecInfinity: no timeout
   usec_t timeout_stop = 90 * kUsecPerSec;
+  // TimeoutAbortSec=: how long a watchdog abort (WatchdogSignal=) may take
+  // before SIGKILL; unset: TimeoutStopSec= (systemd's
+  // service_timeout_abort_usec()). 0 is "at once", infinity none.
+  std::optional<usec_t> timeout_abort;
+  // RuntimeMaxSec=: the longest a service may be active, counted from when
+  // it became active; past it the service stops with result timeout.
+  // Infinity (the default): no limit. A oneshot never reaches running, so
+  // it has no effect there (systemd.service(5)).
+  usec_t runtime_max = kUsecInfinity;
   bool timeout_start_set = false;  // TimeoutStartSec=/TimeoutSec= given: a oneshot keeps it
   bool remain_after_exit = false;
   std::string pid_file;
@@ -142,6 +151,7 @@ struct ServiceConfig {
   int kill_signal = SIGTERM;
   std::optional<int> restart_kill_signal;  // RestartKillSignal=; unset: KillSignal=
   int final_kill_signal = SIGKILL;         // FinalKillSignal=: the SIGKILL steps' signal
+  int watchdog_signal = SIGABRT;           // WatchdogSignal=: what a watchdog timeout sends
   bool send_sigkill = true;
   bool send_sighup = false;                // SendSIGHUP=: SIGHUP right after KillSignal=
   bool guess_main_pid = true;              // GuessMainPID=: Type=forking without PIDFile=

@@ -335,9 +335,20 @@ void set_optional_signal(Assignment& a, std::optional<int> ServiceConfig::*field
   else a.ignore("Failed to parse signal name, ignoring: " + a.value);
 }
 
-void set_final_kill_signal(Assignment& a) {
-  if (auto sig = parse_signal(a.value)) a.config.final_kill_signal = *sig;
+void set_signal(Assignment& a, int ServiceConfig::*field) {
+  if (auto sig = parse_signal(a.value)) a.config.*field = *sig;
   else a.ignore("Failed to parse signal name, ignoring: " + a.value);
+}
+
+// TimeoutAbortSec= (systemd's config_parse_timeout_abort): empty falls back
+// to TimeoutStopSec=; 0 is kept as 0 (no parse_sec_fix_0 here).
+void set_timeout_abort(Assignment& a) {
+  std::string_view text = a.value;
+  while (!text.empty() && kWhitespace.find(text.front()) != std::string_view::npos) text.remove_prefix(1);
+  if (text.empty()) return a.config.timeout_abort.reset();
+  auto t = parse_time_span(text);
+  if (!t) return a.ignore("Failed to parse " + a.key + "= setting, ignoring: " + a.value);
+  a.config.timeout_abort = *t;
 }
 
 // A decimal integer in [low, high], optionally signed, as systemd's safe_atoi.
@@ -724,7 +735,10 @@ KeyTable service_section_keys() {
                                           {"none", KillMode::none}})},
       {"KillSignal", set_kill_signal},
       {"RestartKillSignal", [](Assignment& a) { set_optional_signal(a, &S::restart_kill_signal); }},
-      {"FinalKillSignal", set_final_kill_signal},
+      {"FinalKillSignal", [](Assignment& a) { set_signal(a, &S::final_kill_signal); }},
+      {"WatchdogSignal", [](Assignment& a) { set_signal(a, &S::watchdog_signal); }},
+      {"TimeoutAbortSec", set_timeout_abort},
+      {"RuntimeMaxSec", time_span(&S::runtime_max)},
       {"SendSIGKILL", boolean(&S::send_sigkill)},
       {"SendSIGHUP", boolean(&S::send_sighup)},
       {"GuessMainPID", boolean(&S::guess_main_pid)},
@@ -783,8 +797,8 @@ KeyTable service_section_keys() {
         "OOMPolicy", "IOSchedulingClass", "IOSchedulingPriority",
         "CPUSchedulingPolicy", "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CPUAffinity",
         "DynamicUser",
-        "TimeoutAbortSec", "TimeoutStartFailureMode", "TimeoutStopFailureMode", "RuntimeMaxSec",
-        "RuntimeRandomizedExtraSec", "WatchdogSignal", "PermissionsStartOnly", "RootDirectory", "RootImage", "MountFlags",
+        "TimeoutStartFailureMode", "TimeoutStopFailureMode",
+        "RuntimeRandomizedExtraSec", "PermissionsStartOnly", "RootDirectory", "RootImage", "MountFlags",
         "SyslogIdentifier", "SyslogFacility", "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax",
         "LogExtraFields", "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "TTYPath",
         "TTYReset", "TTYVHangup", "TTYVTDisallocate", "UtmpIdentifier", "UtmpMode", "PAMName",

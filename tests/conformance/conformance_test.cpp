@@ -91,6 +91,9 @@ std::string property(const Service& s, const std::string& name) {
   if (name == "Type") return to_string(c.type);
   if (name == "TimeoutStartUSec") return format_timespan(c.timeout_start);
   if (name == "TimeoutStopUSec") return format_timespan(c.timeout_stop);
+  if (name == "TimeoutAbortUSec") return format_timespan(c.timeout_abort.value_or(c.timeout_stop));
+  if (name == "RuntimeMaxUSec") return format_timespan(c.runtime_max);
+  if (name == "WatchdogSignal") return std::to_string(c.watchdog_signal);
   if (name == "RemainAfterExit") return yes_no(c.remain_after_exit);
   if (name == "Restart") return to_string(c.restart);
   if (name == "GuessMainPID") return yes_no(c.guess_main_pid);

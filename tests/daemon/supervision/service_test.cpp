@@ -441,6 +441,82 @@ TEST_F(ServiceTest, WatchdogTimeoutAbortsAndRestarts) {
   EXPECT_EQ(s.sub_state(), SubState::auto_restart);
 }
 
+// RuntimeMaxSec= (systemd.service(5)): active longer than that, the service
+// is stopped with result timeout; the limit counts from when it became
+// active, not from the last return to running (a reload).
+TEST_F(ServiceTest, RuntimeMaxSecStopsWithResultTimeout) {
+  ServiceConfig c = make_config("r.service");
+  c.runtime_max = 3 * kUsecPerSec;
+  c.exec_reload.push_back(make_command("/bin/reload"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t main = s.main_pid();
+  port_.advance(2 * kUsecPerSec);
+  ASSERT_EQ(s.reload(), ReloadOutcome::reloading);
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  port_.advance(999'999);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  port_.advance(1);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm) << "3 s after it became active, reload or not";
+  EXPECT_TRUE(ops_.was_signalled(main, SIGTERM));
+  kill_main(SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::timeout);
+}
+
+TEST_F(ServiceTest, RuntimeMaxSecDoesNotLimitAnExitedOneshot) {
+  ServiceConfig c = make_config("o.service", ServiceType::oneshot);
+  c.runtime_max = kUsecPerSec;
+  c.remain_after_exit = true;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  port_.advance(5 * kUsecPerSec);
+  exit_main(0);
+  EXPECT_EQ(s.sub_state(), SubState::exited);
+  port_.advance(5 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::exited);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+// A watchdog timeout sends WatchdogSignal= and waits TimeoutAbortSec=
+// (not TimeoutStopSec=) before SIGKILL; the result stays watchdog.
+TEST_F(ServiceTest, WatchdogAbortUsesWatchdogSignalAndTimeoutAbortSec) {
+  ServiceConfig c = make_config("w.service");
+  c.watchdog_usec = kUsecPerSec;
+  c.watchdog_signal = SIGUSR1;
+  c.timeout_stop = 60 * kUsecPerSec;
+  c.timeout_abort = 2 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t main = s.main_pid();
+  port_.advance(kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_watchdog);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGUSR1));
+  EXPECT_FALSE(ops_.was_signalled(main, SIGABRT));
+  port_.advance(2 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigkill);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGKILL));
+  kill_main(SIGKILL);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::watchdog);
+}
+
+TEST_F(ServiceTest, WatchdogAbortWaitsTimeoutStopSecWithoutTimeoutAbortSec) {
+  ServiceConfig c = make_config("w.service");
+  c.watchdog_usec = kUsecPerSec;
+  c.timeout_stop = 5 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t main = s.main_pid();
+  port_.advance(kUsecPerSec);
+  EXPECT_TRUE(ops_.was_signalled(main, SIGABRT));
+  port_.advance(5 * kUsecPerSec - 1);
+  EXPECT_EQ(s.sub_state(), SubState::stop_watchdog);
+  port_.advance(1);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigkill);
+}
+
 // STATUS= and MAINPID= change what the service reports without changing its
 // state: the listener hears of them, before what the same message does to
 // the state, and only when something changed.

@@ -154,6 +154,38 @@ TEST(ServiceKeys, InvalidExecDirectoryAndProcessValuesAreIgnored) {
   }
 }
 
+// RuntimeMaxSec= (config_parse_sec), TimeoutAbortSec= (config_parse_timeout_abort:
+// empty falls back to TimeoutStopSec=, 0 stays 0) and WatchdogSignal=.
+TEST(ServiceKeys, RuntimeMaxTimeoutAbortAndWatchdogSignal) {
+  auto l = apply("[Service]\nExecStart=/bin/srv\nRuntimeMaxSec=1min 5s\nTimeoutAbortSec=0\nWatchdogSignal=SIGUSR2\n");
+  EXPECT_TRUE(l.ok);
+  EXPECT_TRUE(l.diags.items().empty()) << messages(l.diags);
+  EXPECT_EQ(l.config.runtime_max, 65 * kUsecPerSec);
+  EXPECT_EQ(l.config.timeout_abort, usec_t{0});
+  EXPECT_EQ(l.config.watchdog_signal, SIGUSR2);
+
+  auto defaults = apply("[Service]\nExecStart=/bin/srv\n");
+  EXPECT_EQ(defaults.config.runtime_max, kUsecInfinity);
+  EXPECT_FALSE(defaults.config.timeout_abort);
+  EXPECT_EQ(defaults.config.watchdog_signal, SIGABRT);
+
+  auto reset = apply("[Service]\nExecStart=/bin/srv\nTimeoutAbortSec=infinity\nTimeoutAbortSec= \n");
+  EXPECT_FALSE(reset.config.timeout_abort) << "an empty value falls back to TimeoutStopSec=";
+  auto infinite = apply("[Service]\nExecStart=/bin/srv\nTimeoutAbortSec=infinity\n");
+  EXPECT_EQ(infinite.config.timeout_abort, kUsecInfinity);
+
+  auto bad = apply("[Service]\nExecStart=/bin/srv\nRuntimeMaxSec=5x\nTimeoutAbortSec=-1\nWatchdogSignal=SIGNOPE\n");
+  EXPECT_TRUE(bad.ok);
+  EXPECT_FALSE(bad.diags.has_errors());
+  EXPECT_EQ(messages(bad.diags),
+            "t.service:3: warning: Failed to parse sec value, ignoring: 5x\n"
+            "t.service:4: warning: Failed to parse TimeoutAbortSec= setting, ignoring: -1\n"
+            "t.service:5: warning: Failed to parse signal name, ignoring: SIGNOPE\n");
+  EXPECT_EQ(bad.config.runtime_max, kUsecInfinity);
+  EXPECT_FALSE(bad.config.timeout_abort);
+  EXPECT_EQ(bad.config.watchdog_signal, SIGABRT);
+}
+
 // systemd.service(5): a oneshot's TimeoutStartSec= defaults to infinity.
 TEST(ServiceKeys, OneshotHasNoStartTimeoutUnlessOneIsSet) {
   auto l = apply("[Service]\nType=oneshot\nExecStart=/bin/true\n");
