@@ -10,6 +10,7 @@
 #include "common/regular_file.h"
 #include "common/utf8.h"
 #include "exec/exit_status.h"
+#include "platform/invocation_id.h"
 
 namespace vermilion {
 namespace {
@@ -196,6 +197,9 @@ void Service::begin_run() {
   restarting_ = false;
   stop_watching_pid_file();
   watchdog_usec_ = running_->watchdog_usec;
+  // A fresh $INVOCATION_ID for every start, automatic restarts included
+  // (systemd acquires one in service_start()).
+  invocation_id_ = to_string(make_invocation_id());
   scope_ = env_.ops.create_scope(running_->name);
   if (int r = env_.ops.check_exec_directories(*running_); r < 0) {
     message(std::string("failed to set up the service's directories: ") + std::strerror(-r));
@@ -455,6 +459,7 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
   request.log_fd = log_fd_;
   request.scope = scope_.get();
   request.user_manager = env_.user_manager;
+  if (!invocation_id_.empty()) request.extra_environment.push_back("INVOCATION_ID=" + invocation_id_);
   if (running_->effective_notify_access() != NotifyAccess::none && !env_.notify_socket.empty())
     request.extra_environment.push_back("NOTIFY_SOCKET=" + env_.notify_socket);
   if (role == ProcessRole::control && !main_gone())

@@ -153,6 +153,9 @@ class Service {
   [[nodiscard]] unsigned n_restarts() const { return n_restarts_; }
   [[nodiscard]] const ExitInfo& exec_main_status() const { return main_exit_; }
   [[nodiscard]] const std::string& status_text() const { return status_text_; }
+  // $INVOCATION_ID of the current (or last) activation, 32 hex digits; ""
+  // before the first start (systemd's InvocationID).
+  [[nodiscard]] const std::string& invocation_id() const { return invocation_id_; }
   // ERRNO= from sd_notify (systemd's StatusErrno); 0 when none.
   [[nodiscard]] int status_errno() const { return status_errno_; }
   [[nodiscard]] bool last_reload_failed() const { return reload_failed_; }
@@ -274,6 +277,7 @@ class Service {
   unsigned n_restarts_ = 0;
   ExitInfo main_exit_;
   std::string status_text_;
+  std::string invocation_id_;
   int status_errno_ = 0;
   usec_t active_enter_realtime_ = 0;
   usec_t active_enter_monotonic_ = 0;  // RuntimeMaxSec= counts from here

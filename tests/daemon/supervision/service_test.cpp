@@ -441,6 +441,37 @@ TEST_F(ServiceTest, WatchdogTimeoutAbortsAndRestarts) {
   EXPECT_EQ(s.sub_state(), SubState::auto_restart);
 }
 
+// $INVOCATION_ID (systemd.exec(5)): every command of one activation sees
+// the same id, a new start (also an automatic restart) a fresh one.
+TEST_F(ServiceTest, EveryCommandOfOneActivationHasItsInvocationId) {
+  ServiceConfig c = make_config("i.service");
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  c.exec_stop_post.push_back(make_command("/bin/post"));
+  c.restart = RestartPolicy::always;
+  Service& s = make(c);
+  EXPECT_EQ(s.invocation_id(), "");
+  auto id_of_last_spawn = [&] {
+    for (const auto& e : ops_.last_spawn()->extra_environment)
+      if (e.starts_with("INVOCATION_ID=")) return e.substr(14);
+    return std::string();
+  };
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  std::string first = id_of_last_spawn();
+  EXPECT_EQ(first.size(), 32u);
+  EXPECT_EQ(first, s.invocation_id());
+  exit_control(0);
+  EXPECT_EQ(id_of_last_spawn(), first) << "ExecStart=";
+  exit_main(1);
+  EXPECT_EQ(id_of_last_spawn(), first) << "ExecStopPost=";
+  exit_control(0);
+  ASSERT_EQ(s.sub_state(), SubState::auto_restart);
+  port_.advance(c.restart_sec);
+  std::string second = id_of_last_spawn();
+  EXPECT_EQ(second.size(), 32u);
+  EXPECT_NE(second, first) << "an automatic restart is a new activation";
+  EXPECT_EQ(second, s.invocation_id());
+}
+
 // RuntimeMaxSec= (systemd.service(5)): active longer than that, the service
 // is stopped with result timeout; the limit counts from when it became
 // active, not from the last return to running (a reload).
