@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -16,6 +17,8 @@
 
 namespace vermilion {
 namespace {
+
+constexpr int kIoprioWhoProcess = 1;  // IOPRIO_WHO_PROCESS, <linux/ioprio.h>
 
 // A fixed buffer message builder: no allocation after fork.
 class Line {
@@ -223,6 +226,15 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   if (plan.has_nice) {
     if (int r = set_priority_closest(plan.nice); r < 0) fail(plan, ExecExitStatus::nice, -r, "set the nice level");
   }
+  // systemd's exec_child() order: Nice=, then CPUScheduling*=, then IOScheduling*=.
+  if (plan.has_cpu_sched) {
+    sched_param param{};
+    param.sched_priority = plan.cpu_sched_priority;
+    if (sched_setscheduler(0, plan.cpu_sched_policy, &param) < 0)
+      fail(plan, ExecExitStatus::setscheduler, errno, "set up CPU scheduling");
+  }
+  if (plan.has_ioprio && syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, plan.ioprio) < 0)
+    fail(plan, ExecExitStatus::ioprio, errno, "set up IO scheduling priority");
   for (std::size_t i = 0; i < plan.limit_count; ++i) {
     if (int r = set_rlimit_closest(plan.limits[i].resource, plan.limits[i].value); r < 0) {
       fail(plan, ExecExitStatus::limits, -r, "set resource limits");

@@ -43,6 +43,13 @@ struct ExecChildPlan {
   // manager lowering it) is ignored, any other failure is 206/OOM_ADJUST.
   bool has_oom_score_adjust = false;
   int oom_score_adjust = 0;
+  // CPUScheduling*=: sched_setscheduler(); refused is 214/SETSCHEDULER.
+  bool has_cpu_sched = false;
+  int cpu_sched_policy = 0;  // with SCHED_RESET_ON_FORK or'ed in
+  int cpu_sched_priority = 0;
+  // IOScheduling*=: ioprio_set(); refused is 211/IOPRIO.
+  bool has_ioprio = false;
+  int ioprio = 0;
   // Runs in the child on its own copy of the plan, right before the
   // credentials step (stdout/stderr are set up, so what it reports reaches
   // the service's log): fills in uid/gid/groups, envp and the working
@@ -80,7 +87,9 @@ struct ExecChildPlan {
 // the closest allowed value (setrlimit_closest(); LimitNOFILE=65535 under a
 // hard limit of 4096 gives 4096), an OOMScoreAdjust= refused with
 // EPERM/EACCES is skipped, and a Nice= below what is allowed becomes the
-// lowest allowed (setpriority_closest()).
+// lowest allowed (setpriority_closest()). CPUSchedulingPolicy= and
+// IOSchedulingClass= the kernel refuses (no CAP_SYS_NICE for a real-time
+// policy) fail the process, as systemd's do (214/SETSCHEDULER, 211/IOPRIO).
 [[noreturn]] void run_exec_child(const ExecChildPlan& plan) noexcept;
 
 // systemd's setrlimit_closest(): setrlimit(), and where that is refused with

@@ -24,6 +24,8 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::configuration_directory: return "CONFIGURATION_DIRECTORY";
     case ExecExitStatus::nice: return "NICE";
     case ExecExitStatus::oom_adjust: return "OOM_ADJUST";
+    case ExecExitStatus::ioprio: return "IOPRIO";
+    case ExecExitStatus::setscheduler: return "SETSCHEDULER";
   }
   return nullptr;
 }

@@ -16,6 +16,8 @@ enum class ExecExitStatus : int {
   signal_mask = 207,
   stdin_ = 208,
   stdout_ = 209,
+  ioprio = 211,
+  setscheduler = 214,
   group = 216,
   user = 217,
   cgroup = 219,

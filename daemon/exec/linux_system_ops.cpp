@@ -1,6 +1,7 @@
 #include "exec/linux_system_ops.h"
 
 #include <ftw.h>
+#include <sched.h>
 #include <signal.h>
 #include "platform/pidfd.h"
 #include <sys/stat.h>
@@ -282,6 +283,11 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.nice = config.nice.value_or(0);
   plan.has_oom_score_adjust = config.oom_score_adjust.has_value();
   plan.oom_score_adjust = config.oom_score_adjust.value_or(0);
+  plan.has_cpu_sched = config.cpu_sched_set;
+  plan.cpu_sched_policy = config.cpu_sched_policy | (config.cpu_sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0);
+  plan.cpu_sched_priority = config.cpu_sched_priority;
+  plan.has_ioprio = config.ioprio_set;
+  plan.ioprio = config.ioprio;
   ChildCredentials child;
   child.request = {&config, user_manager, !command.full_privileges && !command.ambient_privileges};
   child.command = &command;

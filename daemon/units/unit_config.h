@@ -4,6 +4,7 @@
 // supervisor (which only reads it). Defaults are systemd's.
 #pragma once
 
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <array>
@@ -80,6 +81,14 @@ struct ResourceLimit {
   rlim_t soft = RLIM_INFINITY;
   rlim_t hard = RLIM_INFINITY;
 };
+
+// ioprio values as the kernel's <linux/ioprio.h> (IOPRIO_PRIO_VALUE).
+inline constexpr int kIoprioClassShift = 13;
+enum IoprioClass : int { kIoprioClassNone = 0, kIoprioClassRealtime = 1, kIoprioClassBestEffort = 2, kIoprioClassIdle = 3 };
+inline constexpr int ioprio_value(int io_class, int level) { return (io_class << kIoprioClassShift) | level; }
+inline constexpr int ioprio_class_of(int value) { return value >> kIoprioClassShift; }
+inline constexpr int ioprio_level_of(int value) { return value & ((1 << kIoprioClassShift) - 1); }
+inline constexpr int kIoprioDefault = ioprio_value(kIoprioClassBestEffort, 4);
 
 // The directories systemd makes for a service (systemd.exec(5) "RuntimeDirectory="):
 // where each kind lives, per scope, is exec/exec_directories.h.
@@ -174,6 +183,19 @@ struct ServiceConfig {
   DirectoryPreserve runtime_directory_preserve = DirectoryPreserve::no;
   std::optional<int> nice;             // Nice=, -20..19
   std::optional<int> oom_score_adjust; // OOMScoreAdjust=, -1000..1000
+  // CPUSchedulingPolicy=, CPUSchedulingPriority=, CPUSchedulingResetOnFork=
+  // (systemd's cpu_sched_*): the child calls sched_setscheduler() only when
+  // a policy or priority was given; the kernel refusing it fails the
+  // process with 214/SETSCHEDULER, as systemd 252.
+  bool cpu_sched_set = false;
+  int cpu_sched_policy = SCHED_OTHER;
+  int cpu_sched_priority = 0;
+  bool cpu_sched_reset_on_fork = false;
+  // IOSchedulingClass=, IOSchedulingPriority=: an ioprio_set() value
+  // (class << 13 | level), best-effort 4 unless given; applied only when
+  // set, a refusal is 211/IOPRIO.
+  bool ioprio_set = false;
+  int ioprio = kIoprioDefault;
   usec_t watchdog_usec = 0;                    // 0 = off
   std::optional<NotifyAccess> notify_access;   // unset: main for Type=notify, else none
 

@@ -375,6 +375,78 @@ void set_oom_score_adjust(Assignment& a) {
   else a.ignore("Failed to parse the OOM score adjust value '" + a.value + "', ignoring");
 }
 
+// CPUSchedulingPolicy= (systemd's config_parse_exec_cpu_sched_policy): a
+// name or the policy's number; the priority is clamped into the policy's
+// range (moving to or from a real-time policy).
+void set_cpu_sched_policy(Assignment& a) {
+  if (a.value.empty()) {
+    a.config.cpu_sched_set = false;
+    a.config.cpu_sched_policy = SCHED_OTHER;
+    a.config.cpu_sched_priority = 0;
+    return;
+  }
+  static const std::map<std::string_view, int> kPolicies{
+      {"other", SCHED_OTHER}, {"batch", SCHED_BATCH}, {"idle", SCHED_IDLE}, {"fifo", SCHED_FIFO}, {"rr", SCHED_RR}};
+  std::optional<int> policy;
+  if (auto it = kPolicies.find(a.value); it != kPolicies.end()) policy = it->second;
+  else if (auto n = parse_int_in(a.value, 0, SCHED_IDLE); n && *n != 4) policy = *n;  // 4 is no policy
+  if (!policy) return a.ignore("Failed to parse CPU scheduling policy, ignoring: " + a.value);
+  bool realtime = *policy == SCHED_FIFO || *policy == SCHED_RR;
+  a.config.cpu_sched_policy = *policy;
+  a.config.cpu_sched_priority = std::clamp(a.config.cpu_sched_priority, realtime ? 1 : 0, realtime ? 99 : 0);
+  a.config.cpu_sched_set = true;
+}
+
+// CPUSchedulingPriority=: 0..99 whatever the policy (it may come later).
+void set_cpu_sched_priority(Assignment& a) {
+  int value = 0;
+  std::string_view text = a.value;
+  if (text.starts_with('+')) text.remove_prefix(1);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    return a.ignore("Failed to parse CPU scheduling priority, ignoring: " + a.value);
+  if (value < 0 || value > 99) return a.ignore("CPU scheduling priority is out of range, ignoring: " + a.value);
+  a.config.cpu_sched_priority = value;
+  a.config.cpu_sched_set = true;
+}
+
+// IOSchedulingClass= (config_parse_exec_io_class): none, realtime,
+// best-effort, idle or 0..3; "none" means best-effort 4 (ioprio_normalize()).
+int normalize_ioprio(int value) {
+  return ioprio_class_of(value) == kIoprioClassNone ? kIoprioDefault : value;
+}
+
+void set_io_class(Assignment& a) {
+  if (a.value.empty()) {
+    a.config.ioprio_set = false;
+    a.config.ioprio = kIoprioDefault;
+    return;
+  }
+  static const std::map<std::string_view, int> kClasses{{"none", kIoprioClassNone},
+                                                        {"realtime", kIoprioClassRealtime},
+                                                        {"best-effort", kIoprioClassBestEffort},
+                                                        {"idle", kIoprioClassIdle}};
+  std::optional<int> io_class;
+  if (auto it = kClasses.find(a.value); it != kClasses.end()) io_class = it->second;
+  else io_class = parse_int_in(a.value, kIoprioClassNone, kIoprioClassIdle);
+  if (!io_class) return a.ignore("Failed to parse IO scheduling class, ignoring: " + a.value);
+  a.config.ioprio = normalize_ioprio(ioprio_value(*io_class, ioprio_level_of(a.config.ioprio)));
+  a.config.ioprio_set = true;
+}
+
+// IOSchedulingPriority= (config_parse_exec_io_priority): 0..7.
+void set_io_priority(Assignment& a) {
+  if (a.value.empty()) {
+    a.config.ioprio_set = false;
+    a.config.ioprio = kIoprioDefault;
+    return;
+  }
+  auto level = parse_int_in(a.value, 0, 7);
+  if (!level) return a.ignore("Failed to parse IO priority, ignoring: " + a.value);
+  a.config.ioprio = normalize_ioprio(ioprio_value(ioprio_class_of(a.config.ioprio), *level));
+  a.config.ioprio_set = true;
+}
+
 void set_start_limit_burst(Assignment& a) {
   auto burst = parse_systemd_unsigned(a.value, 0xFFFFFFFFull);
   if (!burst) return a.ignore("Failed to parse unsigned value, ignoring: " + a.value);
@@ -744,6 +816,11 @@ KeyTable service_section_keys() {
       {"GuessMainPID", boolean(&S::guess_main_pid)},
       {"Nice", set_nice},
       {"OOMScoreAdjust", set_oom_score_adjust},
+      {"CPUSchedulingPolicy", set_cpu_sched_policy},
+      {"CPUSchedulingPriority", set_cpu_sched_priority},
+      {"CPUSchedulingResetOnFork", boolean(&S::cpu_sched_reset_on_fork)},
+      {"IOSchedulingClass", set_io_class},
+      {"IOSchedulingPriority", set_io_priority},
       {"SuccessExitStatus", exit_statuses(&S::success_exit_status)},
       {"RestartPreventExitStatus", exit_statuses(&S::restart_prevent_exit_status)},
       {"RestartForceExitStatus", exit_statuses(&S::restart_force_exit_status)},
@@ -794,8 +871,7 @@ KeyTable service_section_keys() {
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",
         "DevicePolicy", "IPAccounting", "IPAddressAllow", "IPAddressDeny", "Slice", "Delegate",
-        "OOMPolicy", "IOSchedulingClass", "IOSchedulingPriority",
-        "CPUSchedulingPolicy", "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CPUAffinity",
+        "OOMPolicy", "CPUAffinity",
         "DynamicUser",
         "TimeoutStartFailureMode", "TimeoutStopFailureMode",
         "RuntimeRandomizedExtraSec", "PermissionsStartOnly", "RootDirectory", "RootImage", "MountFlags",

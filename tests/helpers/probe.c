@@ -1,6 +1,7 @@
 /* A service for spawn tests that reports what it was started with.
  *   probe report        uid=, gid=, groups=, umask=, cwd=, nofile=, nnp=,
- *                       fds= (open fds), sid_is_pid=, then env= and arg= lines
+ *                       fds= (open fds), sid_is_pid=, sched=POLICY:PRIORITY,
+ *                       ioprio=, then env= and arg= lines
  *   probe echo OUT ERR  OUT on stdout, ERR on stderr
  *   probe tree [setsid] two children and a double-forked daemon (in a new
  *                       session with "setsid"), all waiting; prints
@@ -12,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -35,6 +38,10 @@ static void report(int argc, char **argv) {
   printf("nofile=%llu:%llu\n", (unsigned long long)limit.rlim_cur, (unsigned long long)limit.rlim_max);
   printf("nnp=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
   printf("sid_is_pid=%d\n", getsid(0) == getpid());
+  struct sched_param param;
+  sched_getparam(0, &param);
+  printf("sched=%d:%d\n", sched_getscheduler(0), param.sched_priority);
+  printf("ioprio=%ld\n", syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0));
   sigset_t blocked;
   sigprocmask(SIG_BLOCK, NULL, &blocked);
   int blocked_count = 0, ignored_count = 0;

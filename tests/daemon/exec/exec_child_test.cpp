@@ -3,6 +3,7 @@
 #include "exec/exec_child.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/select.h>
@@ -135,6 +136,37 @@ TEST_F(ExecChildTest, TheProcessIsSetUpAsPlanned) {
   EXPECT_TRUE(out.has_line("sid_is_pid=1")) << "a session of its own";
   EXPECT_TRUE(out.has_line("blocked=0"));
   EXPECT_TRUE(out.has_line("ignored=0"));
+}
+
+// CPUScheduling*= and IOScheduling*=, as systemd's exec_child() sets them.
+TEST_F(ExecChildTest, SchedulingPolicyAndIoPriorityAreSetBeforeExec) {
+  plan_.has_cpu_sched = true;
+  plan_.cpu_sched_policy = SCHED_BATCH | SCHED_RESET_ON_FORK;
+  plan_.cpu_sched_priority = 0;
+  plan_.has_ioprio = true;
+  plan_.ioprio = ioprio_value(kIoprioClassBestEffort, 7);
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("sched=" + std::to_string(SCHED_BATCH | SCHED_RESET_ON_FORK) + ":0")) << out.output;
+  EXPECT_TRUE(out.has_line("ioprio=" + std::to_string(ioprio_value(kIoprioClassBestEffort, 7)))) << out.output;
+}
+
+// What the kernel refuses fails the process with systemd's statuses: an
+// invalid priority for the policy (SCHED_OTHER takes only 0) is
+// 214/SETSCHEDULER, an invalid I/O level 211/IOPRIO.
+TEST_F(ExecChildTest, RefusedSchedulingFailsWithSystemdsStatuses) {
+  plan_.has_cpu_sched = true;
+  plan_.cpu_sched_policy = SCHED_OTHER;
+  plan_.cpu_sched_priority = 5;
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 214) << out.output;
+  EXPECT_NE(out.output.find("failed to set up CPU scheduling"), std::string::npos) << out.output;
+
+  plan_.has_cpu_sched = false;
+  plan_.has_ioprio = true;
+  plan_.ioprio = ioprio_value(7, 0);  // no such class
+  out = run();
+  EXPECT_EQ(out.exit_code(), 211) << out.output;
 }
 
 // vermiliond runs with its soft fd limit raised to the hard one; a service

@@ -186,6 +186,54 @@ TEST(ServiceKeys, RuntimeMaxTimeoutAbortAndWatchdogSignal) {
   EXPECT_EQ(bad.config.watchdog_signal, SIGABRT);
 }
 
+// CPUScheduling*= and IOScheduling*= as systemd 252 parses them (measured:
+// tests/conformance/cases/scheduling): a real-time policy lifts the
+// priority to at least 1, leaving one lowers it to 0; IOSchedulingClass=none
+// means best-effort 4; an empty value resets.
+TEST(ServiceKeys, SchedulingKeys) {
+  auto parse = [](std::string lines) { return apply("[Service]\nExecStart=/bin/srv\n" + lines); };
+  auto fifo = parse("CPUSchedulingPolicy=fifo\n");
+  EXPECT_TRUE(fifo.config.cpu_sched_set);
+  EXPECT_EQ(fifo.config.cpu_sched_policy, SCHED_FIFO);
+  EXPECT_EQ(fifo.config.cpu_sched_priority, 1);
+  auto first = parse("CPUSchedulingPriority=30\nCPUSchedulingPolicy=rr\nCPUSchedulingResetOnFork=yes\n");
+  EXPECT_EQ(first.config.cpu_sched_policy, SCHED_RR);
+  EXPECT_EQ(first.config.cpu_sched_priority, 30);
+  EXPECT_TRUE(first.config.cpu_sched_reset_on_fork);
+  auto back = parse("CPUSchedulingPolicy=fifo\nCPUSchedulingPriority=30\nCPUSchedulingPolicy=other\n");
+  EXPECT_EQ(back.config.cpu_sched_priority, 0);
+  auto only_priority = parse("CPUSchedulingPriority=5\n");
+  EXPECT_TRUE(only_priority.config.cpu_sched_set) << "applied (and refused by the kernel) as in systemd";
+  EXPECT_EQ(only_priority.config.cpu_sched_policy, SCHED_OTHER);
+  auto reset = parse("CPUSchedulingPolicy=batch\nCPUSchedulingPolicy=\n");
+  EXPECT_FALSE(reset.config.cpu_sched_set);
+  EXPECT_FALSE(parse("CPUSchedulingResetOnFork=yes\n").config.cpu_sched_set);
+  EXPECT_EQ(parse("CPUSchedulingPolicy=3\n").config.cpu_sched_policy, SCHED_BATCH);
+
+  EXPECT_EQ(parse("IOSchedulingPriority=7\n").config.ioprio, ioprio_value(kIoprioClassBestEffort, 7));
+  EXPECT_EQ(parse("IOSchedulingClass=idle\n").config.ioprio, ioprio_value(kIoprioClassIdle, 4));
+  EXPECT_EQ(parse("IOSchedulingClass=none\nIOSchedulingPriority=6\n").config.ioprio,
+            ioprio_value(kIoprioClassBestEffort, 6));
+  EXPECT_EQ(parse("IOSchedulingClass=realtime\nIOSchedulingPriority=2\n").config.ioprio,
+            ioprio_value(kIoprioClassRealtime, 2));
+  auto io = parse("IOSchedulingClass=3\n");
+  EXPECT_TRUE(io.config.ioprio_set);
+  EXPECT_EQ(io.config.ioprio, ioprio_value(kIoprioClassIdle, 4));
+  EXPECT_FALSE(parse("IOSchedulingClass=idle\nIOSchedulingClass=\n").config.ioprio_set);
+
+  auto bad = parse("CPUSchedulingPolicy=bogus\nCPUSchedulingPriority=100\nIOSchedulingClass=bogus\n"
+                   "IOSchedulingPriority=8\nCPUSchedulingResetOnFork=maybe\n");
+  EXPECT_TRUE(bad.ok);
+  EXPECT_EQ(messages(bad.diags),
+            "t.service:3: warning: Failed to parse CPU scheduling policy, ignoring: bogus\n"
+            "t.service:4: warning: CPU scheduling priority is out of range, ignoring: 100\n"
+            "t.service:5: warning: Failed to parse IO scheduling class, ignoring: bogus\n"
+            "t.service:6: warning: Failed to parse IO priority, ignoring: 8\n"
+            "t.service:7: warning: Failed to parse boolean value, ignoring: maybe\n");
+  EXPECT_FALSE(bad.config.cpu_sched_set);
+  EXPECT_FALSE(bad.config.ioprio_set);
+}
+
 // systemd.service(5): a oneshot's TimeoutStartSec= defaults to infinity.
 TEST(ServiceKeys, OneshotHasNoStartTimeoutUnlessOneIsSet) {
   auto l = apply("[Service]\nType=oneshot\nExecStart=/bin/true\n");
