@@ -12,10 +12,16 @@
 namespace vermilion {
 
 int read_regular_file(const std::string& path, std::size_t max_bytes, std::string& out) {
+  uid_t ignored = 0;
+  return read_regular_file(path, max_bytes, out, ignored);
+}
+
+int read_regular_file(const std::string& path, std::size_t max_bytes, std::string& out, uid_t& owner) {
   unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd) return -errno;
   struct stat st {};
   if (::fstat(fd.get(), &st) < 0) return -errno;
+  owner = st.st_uid;
   if (S_ISDIR(st.st_mode)) return -EISDIR;
   if (!S_ISREG(st.st_mode)) return -EBADFD;
   // st_size is a hint only (/proc files say 0): the read itself is bounded.

@@ -6,6 +6,8 @@
 // never more than a limit the caller documents.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
 
@@ -18,6 +20,9 @@ namespace vermilion {
 //   -errno    from open(2), fstat(2) or read(2) (-ENOENT, -EACCES, ...).
 // The errors follow systemd's read_full_file()/stat_verify_regular().
 [[nodiscard]] int read_regular_file(const std::string& path, std::size_t max_bytes, std::string& out);
+// The same, also telling who owns the file that was read (its fstat()).
+[[nodiscard]] int read_regular_file(const std::string& path, std::size_t max_bytes, std::string& out,
+                                    uid_t& owner);
 
 // Says what read_regular_file()'s error means: "not a regular file",
 // "larger than 4194304 bytes", or strerror(-r).

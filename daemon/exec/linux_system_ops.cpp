@@ -356,9 +356,9 @@ bool LinuxSystemOps::is_own_child(const SpawnedProcess& process) {
   return waitid(kPidfd, static_cast<id_t>(process.pidfd.get()), &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
-int LinuxSystemOps::read_pid_file(const std::string& path, pid_t& out) {
+int LinuxSystemOps::read_pid_file(const std::string& path, pid_t& out, uid_t& owner) {
   std::string text;
-  int r = read_regular_file(path, kPidFileMaxBytes, text);
+  int r = read_regular_file(path, kPidFileMaxBytes, text, owner);
   if (r < 0) return r;
   auto first = text.find_first_not_of(" \t\n");
   auto last = text.find_last_not_of(" \t\n");

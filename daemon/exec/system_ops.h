@@ -77,8 +77,10 @@ class SystemOps {
   [[nodiscard]] virtual int open_process(pid_t pid, SpawnedProcess& out) = 0;
   // Reads a PID file: a regular file of at most kPidFileMaxBytes, opened
   // without blocking. Returns 0 or -errno (read_regular_file()'s, -EBADMSG
-  // when it holds no PID, -ESRCH when that process does not exist).
-  [[nodiscard]] virtual int read_pid_file(const std::string& path, pid_t& out) = 0;
+  // when it holds no PID, -ESRCH when that process does not exist); `owner`
+  // is who owns the file (a PID outside the service is taken only from
+  // root's file).
+  [[nodiscard]] virtual int read_pid_file(const std::string& path, pid_t& out, uid_t& owner) = 0;
   [[nodiscard]] virtual bool path_exists(const std::string& path) = 0;
   // An fd that becomes readable when `path` (or a directory on the way to
   // it) is created or changes: platform/path_watch.h. 0 or -errno.

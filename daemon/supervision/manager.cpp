@@ -237,8 +237,8 @@ std::vector<const Service*> Manager::services() const {
 
 const Service* Manager::owner_of(pid_t pid) const {
   auto it = pid_owner_.find(pid);
-  if (it == pid_owner_.end()) return nullptr;
-  auto unit = units_.find(it->second);
+  if (it == pid_owner_.end() || it->second.empty()) return nullptr;
+  auto unit = units_.find(it->second.front());
   return unit == units_.end() ? nullptr : unit->second->service.get();
 }
 
@@ -501,16 +501,18 @@ void Manager::stop_all(std::function<void()> done) {
 // ---- events -----------------------------------------------------------------
 
 void Manager::on_child_exited(pid_t pid, ExitInfo info) {
-  Service* owner = nullptr;
-  if (auto it = pid_owner_.find(pid); it != pid_owner_.end()) {
-    auto unit = units_.find(it->second);
-    if (unit != units_.end()) owner = unit->second->service.get();
-  }
-  if (owner) {
-    owner->on_process_exited(pid, info);
-    // A main or control process lives in its own service's scope (one
-    // cgroup, or its session): that is the one scope its exit can empty.
-    owner->on_scope_maybe_empty();
+  std::vector<std::string> owners;
+  if (auto it = pid_owner_.find(pid); it != pid_owner_.end()) owners = it->second;  // a copy: exits detach
+  if (!owners.empty()) {
+    for (const auto& name : owners) {
+      auto unit = units_.find(name);
+      if (unit == units_.end()) continue;
+      Service& owner = *unit->second->service;
+      owner.on_process_exited(pid, info);
+      // A main or control process lives in its own service's scope (one
+      // cgroup, or its session): that is the one scope its exit can empty.
+      owner.on_scope_maybe_empty();
+    }
   } else {
     // Some other process (a daemon's child re-parented to us), of a
     // service or of none: it can have emptied only a scope that is waited
@@ -530,8 +532,8 @@ void Manager::on_notify(pid_t sender, const NotifyMessage& message) {
   // to the scopes together (SystemOps::scope_owner), never one per service.
   Service* target = nullptr;
   bool in_scope = false;
-  if (auto it = pid_owner_.find(sender); it != pid_owner_.end()) {
-    auto unit = units_.find(it->second);
+  if (auto it = pid_owner_.find(sender); it != pid_owner_.end() && !it->second.empty()) {
+    auto unit = units_.find(it->second.front());
     if (unit != units_.end()) target = unit->second->service.get();
   }
   if (!target && message.actionable()) {
@@ -594,15 +596,18 @@ void Manager::on_properties_changed(Service& service) noexcept {
 
 void Manager::on_pid_attached(Service& service, pid_t pid) noexcept {
   drop_if_out_of_memory("a new process", [&] {
-    pid_owner_[pid] = service.name();
+    auto& owners = pid_owner_[pid];
+    if (std::find(owners.begin(), owners.end(), service.name()) == owners.end()) owners.push_back(service.name());
     update_scope_watch(service);
   });
 }
 
 void Manager::on_pid_detached(Service& service, pid_t pid) noexcept {
   drop_if_out_of_memory("a process exit", [&] {
-    auto it = pid_owner_.find(pid);
-    if (it != pid_owner_.end() && it->second == service.name()) pid_owner_.erase(it);
+    if (auto it = pid_owner_.find(pid); it != pid_owner_.end()) {
+      std::erase(it->second, service.name());
+      if (it->second.empty()) pid_owner_.erase(it);
+    }
     update_scope_watch(service);
   });
 }

@@ -190,7 +190,11 @@ class Manager final : private ServiceListener {
   std::map<std::string, std::unique_ptr<Unit>> units_;
   std::vector<std::unique_ptr<Unit>> graveyard_;
   std::map<std::string, std::string> aliases_;  // alias -> canonical
-  std::map<pid_t, std::string> pid_owner_;
+  // Who watches each main or control PID, first watcher first. Mostly one;
+  // several when a service adopted another's process (a PID file root
+  // owns may name any process, as in systemd, whose unit_watch_pid() also
+  // lets several units watch one PID): its exit is told to each.
+  std::map<pid_t, std::vector<std::string>> pid_owner_;
   LogRateLimit unknown_sender_log_{kUnknownSenderLogInterval, kUnknownSenderLogBurst};
   DependencyGraph graph_;
 

@@ -612,13 +612,33 @@ void Service::finish_forking_start() {
   enter_start_post();
 }
 
+// systemd's service_load_pid_file() and service_is_suitable_main_pid(): the
+// PID must not be the manager or the control process; one outside the
+// service is taken only from a file root owns (anyone else could point the
+// manager at any process to signal). A refused PID leaves the service
+// waiting for a better file, as a missing one does.
 int Service::load_pid_file(bool report) {
   const std::string& pid_file = running_->pid_file;
   pid_t pid = 0;
-  if (int r = env_.ops.read_pid_file(pid_file, pid); r < 0) {
+  uid_t owner = 0;
+  if (int r = env_.ops.read_pid_file(pid_file, pid, owner); r < 0) {
     if (report)
       message("PIDFile=" + pid_file + ": cannot read PID file yet: " + read_error_text(r, kPidFileMaxBytes));
     return r;
+  }
+  if (!main_gone() && pid == main_.pid) return 0;
+  const std::string named = "new main PID " + std::to_string(pid);
+  if (pid == getpid()) {
+    if (report) message(named + " is the manager itself, refusing");
+    return -EPERM;
+  }
+  if (pid == control_.pid) {
+    if (report) message(named + " is the control process, refusing");
+    return -EPERM;
+  }
+  if (!(scope_ && scope_->contains(pid)) && owner != 0) {
+    message(named + " does not belong to service, and PID file is not owned by root, refusing");
+    return -EPERM;
   }
   return adopt_main_pid(pid) ? 0 : -ESRCH;
 }

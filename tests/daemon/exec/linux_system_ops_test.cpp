@@ -325,19 +325,21 @@ TEST_F(LinuxSystemOpsTest, ReadPidFileValidates) {
   std::string path = temp_ + "/pid";
   pid_t pid = 0;
   std::ofstream(path) << getpid() << "\n";
-  ASSERT_EQ(ops_->read_pid_file(path, pid), 0);
+  uid_t owner = 1;
+  ASSERT_EQ(ops_->read_pid_file(path, pid, owner), 0);
+  EXPECT_EQ(owner, geteuid());
   EXPECT_EQ(pid, getpid());
   for (const char* bad : {"abc\n", "0\n", "-5\n", "12x\n", ""}) {
     std::ofstream(path, std::ios::trunc) << bad;
-    EXPECT_EQ(ops_->read_pid_file(path, pid), -EBADMSG) << bad;
+    EXPECT_EQ(ops_->read_pid_file(path, pid, owner), -EBADMSG) << bad;
   }
   pid_t gone = fork();
   if (gone == 0) _exit(0);
   siginfo_t info{};
   ASSERT_EQ(waitid(P_PID, static_cast<id_t>(gone), &info, WEXITED), 0);
   std::ofstream(path, std::ios::trunc) << gone;
-  EXPECT_EQ(ops_->read_pid_file(path, pid), -ESRCH);
-  EXPECT_EQ(ops_->read_pid_file(temp_ + "/missing", pid), -ENOENT);
+  EXPECT_EQ(ops_->read_pid_file(path, pid, owner), -ESRCH);
+  EXPECT_EQ(ops_->read_pid_file(temp_ + "/missing", pid, owner), -ENOENT);
 }
 
 TEST_F(LinuxSystemOpsTest, ReadPidFileNeverBlocksAndIsBounded) {
@@ -345,11 +347,12 @@ TEST_F(LinuxSystemOpsTest, ReadPidFileNeverBlocksAndIsBounded) {
   std::string fifo = temp_ + "/fifo.pid";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   pid_t pid = 0;
-  EXPECT_EQ(ops_->read_pid_file(fifo, pid), -EBADFD);
-  EXPECT_EQ(ops_->read_pid_file("/dev/zero", pid), -EBADFD);
+  uid_t owner = 0;
+  EXPECT_EQ(ops_->read_pid_file(fifo, pid, owner), -EBADFD);
+  EXPECT_EQ(ops_->read_pid_file("/dev/zero", pid, owner), -EBADFD);
   std::string big = temp_ + "/big.pid";
   std::ofstream(big) << std::string(kPidFileMaxBytes, ' ') << getpid() << "\n";
-  EXPECT_EQ(ops_->read_pid_file(big, pid), -E2BIG);
+  EXPECT_EQ(ops_->read_pid_file(big, pid, owner), -E2BIG);
   alarm(0);
 }
 

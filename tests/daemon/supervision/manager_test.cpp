@@ -160,6 +160,30 @@ TEST_F(ManagerTest, ADaemonThatDiesBeforeItsPidFileFailsTheStart) {
   EXPECT_EQ(service("d").result(), ServiceResult::protocol);
 }
 
+// A PID file root owns may name another service's process (systemd's
+// service_load_pid_file()); both then watch it, and its exit is told to
+// both (systemd's unit_watch_pid() keeps several watchers of one PID).
+TEST_F(ManagerTest, AProcessTwoServicesWatchEndsBoth) {
+  source_.add(make_config("other.service"));
+  ServiceConfig& c = source_.add(make_config("d.service", ServiceType::forking));
+  c.pid_file = "/run/d.pid";
+  EXPECT_EQ(start("other"), JobResult::done);
+  pid_t shared = service("other").main_pid();
+  ops_.pid_files["/run/d.pid"] = shared;
+  std::optional<JobResult> started;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "d", [&](JobResult r) { started = r; }).queued());
+  pid_t parent = service("d").control_pid();
+  ops_.live.erase(parent);
+  manager().on_child_exited(parent, {CLD_EXITED, 0});
+  ASSERT_EQ(started, JobResult::done);
+  EXPECT_EQ(service("d").main_pid(), shared);
+  ops_.live.erase(shared);
+  manager().on_child_exited(shared, {CLD_EXITED, 4});
+  EXPECT_EQ(service("other").active_state(), ActiveState::failed);
+  EXPECT_EQ(service("d").active_state(), ActiveState::failed);
+  EXPECT_EQ(service("d").result(), ServiceResult::exit_code);
+}
+
 TEST_F(ManagerTest, StartsRequirementsFirstWhenOrdered) {
   source_.add(make_config("db.service", ServiceType::notify));
   ServiceConfig& web = source_.add(make_config("web.service"));

@@ -718,6 +718,54 @@ TEST_F(ServiceTest, ForkingPidFileWaitEndsAtTheStartTimeout) {
   EXPECT_EQ(s.result(), ServiceResult::timeout);
 }
 
+// systemd's service_load_pid_file(): a PID outside the service is taken
+// only from a file root owns; refused, the service waits for a better file
+// (here until the start timeout). Inside the service any owner will do.
+TEST_F(ServiceTest, ForkingRefusesAForeignPidFromAFileRootDoesNotOwn) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  c.pid_file = "/run/d.pid";
+  c.timeout_start = 5 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t daemon = ops_.add_process("d.service");
+  pid_t stranger = ops_.add_process("other.service");
+  ops_.pid_files["/run/d.pid"] = stranger;
+  ops_.pid_file_owners["/run/d.pid"] = 65534;
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::start) << "refused: still waiting";
+  EXPECT_EQ(s.main_pid(), 0);
+  EXPECT_NE(std::find(listener_.messages.begin(), listener_.messages.end(),
+                      "new main PID " + std::to_string(stranger) +
+                          " does not belong to service, and PID file is not owned by root, refusing"),
+            listener_.messages.end());
+  port_.advance(5 * kUsecPerSec);
+  end_other(daemon);
+  EXPECT_EQ(s.result(), ServiceResult::timeout);
+}
+
+TEST_F(ServiceTest, ForkingTakesAForeignPidFromRootsFileAndItsOwnFromAnyones) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  c.pid_file = "/run/d.pid";
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t stranger = ops_.add_process("other.service");
+  ops_.pid_files["/run/d.pid"] = stranger;
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_EQ(s.main_pid(), stranger);
+
+  ServiceConfig e = make_config("e.service", ServiceType::forking);
+  e.pid_file = "/run/e.pid";
+  Service& t = make(e);
+  ASSERT_EQ(t.start(), StartOutcome::started);
+  pid_t own = ops_.add_process("e.service");
+  ops_.pid_files["/run/e.pid"] = own;
+  ops_.pid_file_owners["/run/e.pid"] = 65534;
+  exit_control(0);
+  EXPECT_EQ(t.sub_state(), SubState::running);
+  EXPECT_EQ(t.main_pid(), own);
+}
+
 TEST_F(ServiceTest, ForkingGuessesItsMainPid) {
   ServiceConfig c = make_config("d.service", ServiceType::forking);
   Service& s = make(c);
