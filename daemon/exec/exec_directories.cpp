@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cerrno>
 #include <string_view>
 
@@ -95,6 +96,65 @@ int exec_directory_paths(const ServiceConfig& config, ExecDirectoryType type, co
   }
   out = std::move(paths);
   return 0;
+}
+
+int exec_directory_symlinks(const ServiceConfig& config, ExecDirectoryType type, const ExecDirectoryRoots& roots,
+                            std::vector<ExecDirectorySymlink>& out) {
+  const std::string& root = roots[static_cast<std::size_t>(type)];
+  std::vector<ExecDirectorySymlink> links;
+  for (const auto& [name, names] : config.directory(type).symlinks) {
+    for (const auto& link : names) {
+      if (root.empty() || !is_safe_relative_path(name) || !is_safe_relative_path(link)) return -EINVAL;
+      links.push_back({root + "/" + link, root + "/" + name});
+    }
+  }
+  out = std::move(links);
+  return 0;
+}
+
+// systemd's path_make_relative(dirname(link), target), both absolute and
+// normalized: "../../a/b".
+std::string exec_directory_symlink_target(const std::string& link, const std::string& target) {
+  std::string from = link.substr(0, link.rfind('/'));
+  auto parts = [](const std::string& path) {
+    std::vector<std::string_view> out;
+    std::string_view rest(path);
+    while (!rest.empty()) {
+      auto slash = rest.find('/');
+      std::string_view part = rest.substr(0, slash);
+      if (!part.empty()) out.push_back(part);
+      if (slash == std::string_view::npos) break;
+      rest.remove_prefix(slash + 1);
+    }
+    return out;
+  };
+  auto a = parts(from), b = parts(target);
+  std::size_t common = 0;
+  while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
+  std::string out;
+  for (std::size_t i = common; i < a.size(); ++i) out += out.empty() ? ".." : "/..";
+  for (std::size_t i = common; i < b.size(); ++i) {
+    if (!out.empty()) out += '/';
+    out += b[i];
+  }
+  return out.empty() ? "." : out;
+}
+
+int set_up_exec_directory_symlink(const ExecDirectorySymlink& symlink, std::string& what) {
+  if (int r = make_parents(symlink.link); r < 0) {
+    what = "create the parent directories of " + symlink.link;
+    return r;
+  }
+  std::string target = exec_directory_symlink_target(symlink.link, symlink.target);
+  if (::symlink(target.c_str(), symlink.link.c_str()) == 0) return 0;
+  // symlink_idempotent(): the same link already there is fine.
+  int error = errno;
+  what = "link " + symlink.link + " to " + symlink.target;
+  if (error != EEXIST) return -error;
+  char existing[PATH_MAX];
+  ssize_t n = readlink(symlink.link.c_str(), existing, sizeof existing - 1);
+  if (n < 0) return errno == EINVAL ? -EEXIST : -errno;
+  return std::string_view(existing, static_cast<std::size_t>(n)) == target ? 0 : -EEXIST;
 }
 
 int set_up_exec_directory(const std::string& path, ExecDirectoryType type, mode_t mode, uid_t owner_uid,

@@ -47,6 +47,24 @@ using ExecDirectoryRoots = std::array<std::string, kExecDirectoryTypes>;
 [[nodiscard]] int exec_directory_paths(const ServiceConfig& config, ExecDirectoryType type,
                                        const ExecDirectoryRoots& roots, std::vector<std::string>& out);
 
+// "name:link" entries of one kind: (absolute link, absolute target) pairs.
+// Names and links were checked when the unit loaded; -EINVAL without a root.
+struct ExecDirectorySymlink {
+  std::string link, target;
+};
+[[nodiscard]] int exec_directory_symlinks(const ServiceConfig& config, ExecDirectoryType type,
+                                          const ExecDirectoryRoots& roots, std::vector<ExecDirectorySymlink>& out);
+
+// What the symlink holds: `target` relative to the directory of `link`
+// (systemd's symlink_idempotent(..., make_relative=true)).
+[[nodiscard]] std::string exec_directory_symlink_target(const std::string& link, const std::string& target);
+
+// In the child, after the directories (systemd's create_many_symlinks()):
+// missing parents of `link` with mode 0755, then `link` as a relative
+// symlink to `target`; one that already points there is fine, anything
+// else in the way is -EEXIST. 0, or -errno with `what` naming the step.
+[[nodiscard]] int set_up_exec_directory_symlink(const ExecDirectorySymlink& symlink, std::string& what);
+
 // In the child, before privileges are dropped: makes `path` as described
 // above; owner_uid/gid (uid_t(-1): none) is given to the directory and
 // everything in it. 0, or -errno with `what` naming the step.

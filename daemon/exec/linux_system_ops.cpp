@@ -51,6 +51,7 @@ struct ChildCredentials {
   bool set_listen_pid = false;
   bool chown_directories = false;  // system scope: directories belong to User= (or root)
   std::array<std::vector<std::string>, kExecDirectoryTypes> directories;
+  std::array<std::vector<ExecDirectorySymlink>, kExecDirectoryTypes> symlinks;  // "name:link"
   // Filled in the child; the plan points into them.
   ExecCredentials credentials;
   CredentialFailure failure;
@@ -127,6 +128,11 @@ struct ChildCredentials {
       for (const auto& path : self.directories[t]) {
         std::string what;
         int r = set_up_exec_directory(path, type, config.directory(type).mode, uid, gid, what);
+        if (r < 0) return self.fail(plan, exec_directory_exit_status(type), -r, what);
+      }
+      for (const auto& symlink : self.symlinks[t]) {
+        std::string what;
+        int r = set_up_exec_directory_symlink(symlink, what);
         if (r < 0) return self.fail(plan, exec_directory_exit_status(type), -r, what);
       }
     }
@@ -294,6 +300,10 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   child.env = std::move(env);
   child.set_listen_pid = request.set_listen_pid;
   child.directories = env_inputs.directories;
+  for (std::size_t t = 0; t < kExecDirectoryTypes; ++t) {
+    r = exec_directory_symlinks(config, static_cast<ExecDirectoryType>(t), options_.directory_roots, child.symlinks[t]);
+    if (r < 0) return r;
+  }
   child.chown_directories = options_.scope == RuntimeScope::system;
   plan.prepare = &ChildCredentials::prepare;
   plan.prepare_context = &child;
@@ -411,6 +421,10 @@ void LinuxSystemOps::remove_runtime_directories(const ServiceConfig& config) {
     // FTW_PHYS: symlinks inside are removed, never followed.
     nftw(path.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
   }
+  // Their "name:link" symlinks go too (exec_context_destroy_runtime_directory()).
+  std::vector<ExecDirectorySymlink> symlinks;
+  if (exec_directory_symlinks(config, ExecDirectoryType::runtime, options_.directory_roots, symlinks) < 0) return;
+  for (const auto& symlink : symlinks) unlink(symlink.link.c_str());
 }
 
 }  // namespace vermilion

@@ -98,6 +98,9 @@ inline constexpr std::size_t kExecDirectoryTypes = 5;
 struct ExecDirectory {
   std::vector<std::string> names;  // relative, normalized paths below the type's root
   mode_t mode = 0755;              // *DirectoryMode=, applied exactly (no umask)
+  // "name:link" (systemd 250+, systemd.exec(5)): relative, normalized paths
+  // below the same root made as symlinks to `name`, per name.
+  std::map<std::string, std::vector<std::string>> symlinks;
 };
 
 // RuntimeDirectoryPreserve=: whether RuntimeDirectory= outlives a stop.

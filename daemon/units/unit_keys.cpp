@@ -671,31 +671,86 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
   }
 }
 
-// RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=,
-// ConfigurationDirectory= (systemd's config_parse_exec_directories):
-// relative paths below the kind's root; a bad entry is ignored.
-void set_exec_directory(Assignment& a, ExecDirectoryType type) {
-  auto& names = a.config.directory(type).names;
-  if (a.value.empty()) return names.clear();
-  for (auto& word : extract_words(a.value, kExtractUnquote)) {
-    auto expanded = a.expand(word, SpecifierSet::full, kMaxPathExpansion);
-    if (!expanded) continue;
-    // systemd 250+: "path:symlink" also makes a symlink; only the path is made here.
-    if (auto colon = expanded->find(':'); colon != std::string::npos) {
-      a.warn(a.key + "=" + *expanded + ": the symlink after ':' is not implemented by Vermilion; only " +
-             expanded->substr(0, colon) + " is made.");
-      expanded->resize(colon);
+// "path:link" as systemd's extract_many_words(":", EXTRACT_CUNESCAPE |
+// EXTRACT_UNESCAPE_SEPARATORS) splits it: C escapes resolved, "\:" a
+// colon; separators before a word are skipped, anything after the second
+// word is ignored. False on an invalid escape or no word at all.
+bool split_directory_tuple(std::string_view tuple, std::string& source, std::string& destination) {
+  std::string* words[] = {&source, &destination};
+  std::size_t pos = 0;
+  for (std::string* word : words) {
+    while (pos < tuple.size() && tuple[pos] == ':') ++pos;
+    while (pos < tuple.size() && tuple[pos] != ':') {
+      if (tuple[pos] != '\\') {
+        *word += tuple[pos++];
+        continue;
+      }
+      if (++pos >= tuple.size()) return false;
+      if (tuple[pos] == ':') {
+        *word += tuple[pos++];
+        continue;
+      }
+      std::size_t used = cunescape_one(tuple.substr(pos), *word);
+      if (used == 0) return false;
+      pos += used;
     }
+  }
+  return !source.empty();
+}
+
+// RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=,
+// ConfigurationDirectory= (systemd 252's config_parse_exec_directories):
+// relative paths below the kind's root, each optionally "path:link" making
+// `link` (below the same root) a symlink to it; a bad entry is ignored.
+void set_exec_directory(Assignment& a, ExecDirectoryType type) {
+  ExecDirectory& directory = a.config.directory(type);
+  if (a.value.empty()) {
+    directory.names.clear();
+    directory.symlinks.clear();
+    return;
+  }
+  // A relative, normalized path, specifiers expanded; nullopt (reported) if not.
+  auto relative_path = [&](const std::string& text) -> std::optional<std::string> {
+    auto expanded = a.expand(text, SpecifierSet::full, kMaxPathExpansion);
+    if (!expanded) return std::nullopt;
     if (expanded->starts_with('/')) {
       a.ignore(a.key + "= path is absolute, ignoring: " + *expanded);
-      continue;
+      return std::nullopt;
     }
     std::string dir = simplify_path(*expanded);
     if (dir.empty() || dir == "." || has_dot_dot(dir)) {
       a.ignore(a.key + "= path is not normalized, ignoring: " + *expanded);
+      return std::nullopt;
+    }
+    return dir;
+  };
+  for (auto& tuple : extract_words(a.value, kExtractUnquote | kExtractRetainEscape)) {
+    std::string source, destination;
+    if (!split_directory_tuple(tuple, source, destination)) {
+      a.ignore("Invalid syntax in " + a.key + "=, ignoring: " + tuple);
+      return;
+    }
+    auto dir = relative_path(source);
+    if (!dir) continue;
+    if (*dir == "private" || dir->starts_with("private/")) {
+      a.ignore(a.key + "= path can't be 'private', ignoring assignment: " + tuple);
       continue;
     }
-    if (std::find(names.begin(), names.end(), dir) == names.end()) names.push_back(std::move(dir));
+    std::optional<std::string> link;
+    if (!destination.empty()) {
+      if (type == ExecDirectoryType::configuration) {
+        a.ignore("Destination parameter is not supported for ConfigurationDirectory, ignoring: " + tuple);
+        continue;
+      }
+      link = relative_path(destination);
+      if (!link) continue;
+    }
+    if (std::find(directory.names.begin(), directory.names.end(), *dir) == directory.names.end())
+      directory.names.push_back(*dir);
+    if (link) {
+      auto& links = directory.symlinks[*dir];
+      if (std::find(links.begin(), links.end(), *link) == links.end()) links.push_back(std::move(*link));
+    }
   }
 }
 

@@ -263,6 +263,12 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
       return out;
     }
     if (verb == "stat") return "stat " + w.at(1) + ": " + describe_stat(w[1]);
+    if (verb == "link") {
+      std::error_code error;
+      auto status = fs::symlink_status(w.at(1), error);
+      if (fs::is_symlink(status)) return "link " + w[1] + ": -> " + fs::read_symlink(w[1]).string();
+      return "link " + w[1] + (fs::exists(status) ? ": not a symlink" : ": missing");
+    }
     if (verb == "kill") {  // kill UNIT SIGNAL main|all
       Service* s = supervisor_->manager().find(w.at(1));
       auto sig = parse_signal(w.at(2));

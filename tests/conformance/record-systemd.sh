@@ -211,6 +211,10 @@ while IFS= read -r line || [ -n "$line" ]; do
     wait-lines)  # wait-lines PATH N: until the file has N lines
       if wait_until 20 has_lines "${w[1]}" "${w[2]}"; then echo "wait-lines ${w[1]} ${w[2]}: reached"
       else echo "wait-lines ${w[1]} ${w[2]}: not reached"; fi ;;
+    link)  # link PATH: where a symlink points
+      if [ -L "${w[1]}" ]; then echo "link ${w[1]}: -> $(readlink "${w[1]}")"
+      elif [ -e "${w[1]}" ]; then echo "link ${w[1]}: not a symlink"
+      else echo "link ${w[1]}: missing"; fi ;;
     wait-gone)  # wait-gone PATH: until PATH no longer exists
       if wait_until 20 test ! -e "${w[1]}"; then echo "wait-gone ${w[1]}: gone"
       else echo "wait-gone ${w[1]}: still there"; fi ;;

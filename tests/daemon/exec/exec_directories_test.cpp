@@ -84,6 +84,39 @@ TEST(ExecDirectories, ASymlinkInItsPlaceIsRefused) {
             -ENOTDIR);
 }
 
+// "name:link" (systemd's create_many_symlinks()): relative symlinks below
+// the same root, parents made; the same link again is fine, anything else
+// in the way is -EEXIST.
+TEST(ExecDirectories, SymlinksAreRelativeAndIdempotent) {
+  ServiceConfig c;
+  c.directory(ExecDirectoryType::runtime).names = {"r1"};
+  c.directory(ExecDirectoryType::runtime).symlinks["r1"] = {"r1-link", "sub/r1-link2"};
+  auto roots = user_exec_directory_roots("/run/user/1", "/h/.config", "/h/.cache");
+  std::vector<ExecDirectorySymlink> links;
+  ASSERT_EQ(exec_directory_symlinks(c, ExecDirectoryType::runtime, roots, links), 0);
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[0].link, "/run/user/1/r1-link");
+  EXPECT_EQ(links[0].target, "/run/user/1/r1");
+  EXPECT_EQ(exec_directory_symlink_target(links[0].link, links[0].target), "r1");
+  EXPECT_EQ(exec_directory_symlink_target(links[1].link, links[1].target), "../r1");
+  EXPECT_EQ(exec_directory_symlink_target("/a/b/c/link", "/a/x/y"), "../../x/y");
+  c.directory(ExecDirectoryType::runtime).symlinks["r1"] = {"../escape"};
+  EXPECT_EQ(exec_directory_symlinks(c, ExecDirectoryType::runtime, roots, links), -EINVAL);
+
+  TempDir dir;
+  std::string what;
+  ExecDirectorySymlink nested{dir.file("sub/deeper/link"), dir.file("r1")};
+  ASSERT_EQ(set_up_exec_directory_symlink(nested, what), 0) << what;
+  char target[256] = {};
+  ASSERT_GT(readlink(nested.link.c_str(), target, sizeof target - 1), 0);
+  EXPECT_STREQ(target, "../../r1");
+  EXPECT_EQ(set_up_exec_directory_symlink(nested, what), 0) << "already there: fine";
+  ExecDirectorySymlink elsewhere{nested.link, dir.file("other")};
+  EXPECT_EQ(set_up_exec_directory_symlink(elsewhere, what), -EEXIST);
+  ExecDirectorySymlink onto_directory{dir.file("sub"), dir.file("r1")};
+  EXPECT_EQ(set_up_exec_directory_symlink(onto_directory, what), -EEXIST);
+}
+
 TEST(ExecDirectories, OwnershipGoesToTheOwnerWithEverythingInside) {
   if (geteuid() != 0) GTEST_SKIP() << "chown needs root";
   TempDir dir;

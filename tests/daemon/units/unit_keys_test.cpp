@@ -234,6 +234,32 @@ TEST(ServiceKeys, SchedulingKeys) {
   EXPECT_FALSE(bad.config.ioprio_set);
 }
 
+// "path:link" in the directory keys (systemd 252's config_parse_exec_directories,
+// measured: tests/conformance/cases/exec-directory-symlinks).
+TEST(ServiceKeys, ExecDirectorySymlinks) {
+  auto l = apply("[Service]\nExecStart=/bin/srv\nRuntimeDirectory=r1:r1-link r1:sub/r1-link2 r2 %p:%p-l\n"
+                 "StateDirectory=s\\:1:x\nConfigurationDirectory=cf1:cf1-link cf2\nCacheDirectory=private/x c\n"
+                 "LogsDirectory=l:/abs l2:../up\n");
+  EXPECT_TRUE(l.ok);
+  using T = ExecDirectoryType;
+  const auto& runtime = l.config.directory(T::runtime);
+  EXPECT_EQ(runtime.names, (std::vector<std::string>{"r1", "r2", "t"}));
+  EXPECT_EQ(runtime.symlinks.at("r1"), (std::vector<std::string>{"r1-link", "sub/r1-link2"}));
+  EXPECT_EQ(runtime.symlinks.at("t"), std::vector<std::string>{"t-l"});
+  EXPECT_EQ(runtime.symlinks.count("r2"), 0u);
+  EXPECT_EQ(l.config.directory(T::state).names, std::vector<std::string>{"s:1"}) << "\\: is a colon";
+  EXPECT_EQ(l.config.directory(T::state).symlinks.at("s:1"), std::vector<std::string>{"x"});
+  EXPECT_EQ(l.config.directory(T::configuration).names, std::vector<std::string>{"cf2"});
+  EXPECT_EQ(l.config.directory(T::cache).names, std::vector<std::string>{"c"});
+  EXPECT_TRUE(l.config.directory(T::logs).names.empty()) << messages(l.diags);
+  EXPECT_EQ(messages(l.diags),
+            "t.service:5: warning: Destination parameter is not supported for ConfigurationDirectory, ignoring: "
+            "cf1:cf1-link\n"
+            "t.service:6: warning: CacheDirectory= path can't be 'private', ignoring assignment: private/x\n"
+            "t.service:7: warning: LogsDirectory= path is absolute, ignoring: /abs\n"
+            "t.service:7: warning: LogsDirectory= path is not normalized, ignoring: ../up\n");
+}
+
 // systemd.service(5): a oneshot's TimeoutStartSec= defaults to infinity.
 TEST(ServiceKeys, OneshotHasNoStartTimeoutUnlessOneIsSet) {
   auto l = apply("[Service]\nType=oneshot\nExecStart=/bin/true\n");
