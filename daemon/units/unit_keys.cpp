@@ -4,6 +4,7 @@
 #include <cctype>
 #include <array>
 #include <charconv>
+#include <climits>
 #include <functional>
 #include <map>
 #include <set>
@@ -365,8 +366,11 @@ std::optional<int> parse_int_in(std::string_view text, int low, int high) {
 // invalid value is logged and ignored.
 void set_nice(Assignment& a) {
   if (a.value.empty()) return a.config.nice.reset();
+  // Messages as systemd 252's (systemd-analyze verify).
+  if (!parse_int_in(a.value, INT_MIN, INT_MAX))
+    return a.ignore("Failed to parse nice priority '" + a.value + "', ignoring: Invalid argument");
   if (auto n = parse_int_in(a.value, -20, 19)) a.config.nice = *n;
-  else a.ignore("Failed to parse nice priority '" + a.value + "', ignoring");
+  else a.ignore("Nice priority out of range, ignoring: " + a.value);
 }
 
 void set_oom_score_adjust(Assignment& a) {

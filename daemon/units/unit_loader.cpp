@@ -167,13 +167,14 @@ std::vector<std::string> UnitLoader::list_units() const {
   return names;
 }
 
-std::vector<std::string> UnitLoader::drop_in_paths(const ServiceConfig& config) const {
+std::vector<std::string> UnitLoader::drop_in_paths(const ServiceConfig& config,
+                                                  const std::vector<std::string>& search_path) const {
   std::vector<std::string> names{config.name};
   names.insert(names.end(), config.aliases.begin(), config.aliases.end());
   if (auto template_name = template_of(config.name)) names.push_back(*template_name);
 
   std::map<std::string, std::string> by_file_name;  // first search directory wins
-  for (const auto& dir : search_path_) {
+  for (const auto& dir : search_path) {
     for (const auto& unit_name : names) {
       std::string drop_in_dir = dir + "/" + unit_name + ".d";
       for (const auto& entry : directory_entries(drop_in_dir))
@@ -252,7 +253,25 @@ ServiceConfig UnitLoader::load_file(const std::string& path, Diagnostics& diags)
   std::string name = base_name(path);
   if (auto parts = split_supported_unit_name(name); parts && parts->is_template)
     name = parts->prefix + "@i." + std::string(unit_type_of(name));
-  return load_text(name, path, *read.text, diags);
+  ServiceConfig config;
+  config.name = name;
+  config.unit_type = type_of_name(name);
+  config.fragment_path = path;
+  if (!split_supported_unit_name(name)) {
+    diags.error({path, 0}, "'" + name + "' is not a valid service or target unit name.");
+    config.load_state = LoadState::error;
+    return config;
+  }
+  FileResult result = apply_file(path, *read.text, config, diags);
+  // systemd-analyze verify puts the file's directory first in its unit
+  // path, so the drop-ins beside it (NAME.service.d/*.conf, and the
+  // template's) apply as they would when the unit loads, and their
+  // problems are reported with their own file:line.
+  auto slash = path.rfind('/');
+  std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  config.drop_in_paths = drop_in_paths(config, {directory});
+  apply_drop_ins(config, result, diags);
+  return finish(std::move(config), result, diags);
 }
 
 ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) const {
@@ -296,7 +315,13 @@ ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) cons
     config.aliases.push_back(name);
 
   FileResult result = apply_file(fragment->path, *read.text, config, diags);
-  config.drop_in_paths = drop_in_paths(config);
+  config.drop_in_paths = drop_in_paths(config, search_path_);
+  apply_drop_ins(config, result, diags);
+  add_directory_dependencies(config, diags);
+  return finish(std::move(config), result, diags);
+}
+
+void UnitLoader::apply_drop_ins(ServiceConfig& config, FileResult& result, Diagnostics& diags) const {
   for (const auto& drop_in : config.drop_in_paths) {
     auto drop_in_text = read_unit_file(drop_in);
     if (!drop_in_text.text) {
@@ -308,8 +333,6 @@ ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) cons
     result.syntax_ok = result.syntax_ok && part.syntax_ok;
     result.values_ok = result.values_ok && part.values_ok;
   }
-  add_directory_dependencies(config, diags);
-  return finish(std::move(config), result, diags);
 }
 
 void UnitLoader::add_directory_dependencies(ServiceConfig& config, Diagnostics& diags) const {

@@ -59,8 +59,10 @@ class UnitLoader {
   // (not_found / bad_setting / error).
   [[nodiscard]] ServiceConfig load(const std::string& name, Diagnostics& diags) const;
 
-  // For `vermiliond --verify FILE`: loads the file at this path (no
-  // drop-ins), name = its file name. As systemd-analyze verify 252: a link
+  // For `vermiliond --verify FILE`: loads the file at this path, name = its
+  // file name, with the drop-ins in its own directory (NAME.service.d/*.conf
+  // and a template's prefix@.service.d/*.conf), as systemd-analyze verify
+  // 252 applies them; their problems carry their own file:line. A link
   // to /dev/null is reported as "Unit NAME is masked." and fails; a
   // template file loads as the instance "i" (t@.service as t@i.service).
   [[nodiscard]] ServiceConfig load_file(const std::string& path, Diagnostics& diags) const;
@@ -92,7 +94,10 @@ class UnitLoader {
   [[nodiscard]] std::optional<std::string> find_in_search_path(const std::string& file_name) const;
   [[nodiscard]] std::optional<Fragment> resolve(const std::string& name, int depth) const;
   [[nodiscard]] std::vector<std::string> symlink_aliases_of(const std::string& canonical) const;
-  [[nodiscard]] std::vector<std::string> drop_in_paths(const ServiceConfig& config) const;
+  [[nodiscard]] std::vector<std::string> drop_in_paths(const ServiceConfig& config,
+                                                     const std::vector<std::string>& search_path) const;
+  // Applies config.drop_in_paths in order, folding their results into `result`.
+  void apply_drop_ins(ServiceConfig& config, FileResult& result, Diagnostics& diags) const;
   // The .wants/.requires entries and built-in wants, added to config.
   void add_directory_dependencies(ServiceConfig& config, Diagnostics& diags) const;
   FileResult apply_file(const std::string& path_for_messages, const std::string& text,

@@ -558,3 +558,55 @@ TEST_F(SearchPathTest, BuiltinWantFollowsTheUnitWhateverDefinesIt) {
 }
 
 }  // namespace vermilion
+
+namespace vermilion {
+namespace {
+
+// systemd-analyze verify 252 applies the drop-ins beside the file it is
+// given (its directory leads the unit path), the template's too, and
+// reports their problems with their own file:line; checked with systemd 252:
+//   .../v.service.d/10-x.conf:2: Failed to parse nice priority 'abc', ignoring: Invalid argument
+//   .../v.service.d/10-x.conf:3: Failed to parse service restart specifier, ignoring: bogus
+//   .../t@.service.d/a.conf:2: Nice priority out of range, ignoring: 99
+TEST_F(SearchPathTest, VerifyAppliesTheDropInsBesideTheFile) {
+  write(etc_ + "/v.service", "[Service]\nExecStart=/bin/true\n");
+  write(etc_ + "/v.service.d/10-x.conf", "[Service]\nNice=abc\nRestart=bogus\n");
+  write(etc_ + "/v.service.d/20-y.conf", "[Service]\nExecStart=\nExecStart=/bin/false\n");
+  write(etc_ + "/v.service.d/ignored.txt", "[Service]\nNice=5\n");
+  Diagnostics diags;
+  auto config = loader().load_file(etc_ + "/v.service", diags);
+  EXPECT_EQ(config.load_state, LoadState::loaded) << formatted(diags);
+  EXPECT_EQ(config.exec_start.at(0).path, "/bin/false");
+  EXPECT_FALSE(config.nice) << "only *.conf files are drop-ins";
+  EXPECT_EQ(config.drop_in_paths,
+            (std::vector<std::string>{etc_ + "/v.service.d/10-x.conf", etc_ + "/v.service.d/20-y.conf"}));
+  ASSERT_EQ(diags.items().size(), 2u) << formatted(diags);
+  EXPECT_EQ(format_diagnostic(diags.items()[0]),
+            etc_ + "/v.service.d/10-x.conf:2: warning: Failed to parse nice priority 'abc', ignoring: Invalid argument");
+  EXPECT_EQ(format_diagnostic(diags.items()[1]),
+            etc_ + "/v.service.d/10-x.conf:3: warning: Failed to parse service restart specifier, ignoring: bogus");
+
+  write(etc_ + "/t@.service", "[Service]\nExecStart=/bin/echo %i\n");
+  write(etc_ + "/t@.service.d/a.conf", "[Service]\nNice=99\n");
+  Diagnostics template_diags;
+  auto instance = loader().load_file(etc_ + "/t@.service", template_diags);
+  EXPECT_EQ(instance.load_state, LoadState::loaded);
+  ASSERT_EQ(template_diags.items().size(), 1u) << formatted(template_diags);
+  EXPECT_EQ(format_diagnostic(template_diags.items()[0]),
+            etc_ + "/t@.service.d/a.conf:2: warning: Nice priority out of range, ignoring: 99");
+
+  // A drop-in that makes the unit bad fails the verification, naming it
+  // (systemd 252: "b.service: Service has more than one ExecStart= setting,
+  // which is only allowed for Type=oneshot services. Refusing.").
+  write(etc_ + "/b.service", "[Service]\nExecStart=/bin/true\n");
+  write(etc_ + "/b.service.d/a.conf", "[Service]\nExecStart=/bin/false\n");
+  Diagnostics bad_diags;
+  auto bad = loader().load_file(etc_ + "/b.service", bad_diags);
+  EXPECT_NE(bad.load_state, LoadState::loaded);
+  EXPECT_NE(formatted(bad_diags).find(etc_ + "/b.service.d/a.conf:2: error: Service has more than one ExecStart="),
+            std::string::npos)
+      << formatted(bad_diags);
+}
+
+}  // namespace
+}  // namespace vermilion
