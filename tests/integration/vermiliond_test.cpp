@@ -42,6 +42,29 @@ TEST(Vermiliond, VerifyReportsEveryProblemWithFileAndLine) {
   EXPECT_NE(both.output().find("bad:name"), std::string::npos) << both.output();
 }
 
+// As systemd-analyze verify 252: the drop-ins beside the file apply, and
+// their problems name the drop-in and its line; one that makes the unit bad
+// fails the verification.
+TEST(Vermiliond, VerifyReadsTheDropInsBesideTheFile) {
+  TempDir dir;
+  dir.write("d.service", "[Service]\nExecStart=/bin/true\n");
+  dir.write("d.service.d/10-x.conf", "[Service]\nRestart=bogus\n");
+  Subprocess warned({kVermiliond, "--verify", dir.file("d.service")});
+  int status = warned.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << warned.output();
+  EXPECT_NE(warned.output().find(dir.file("d.service.d/10-x.conf") +
+                                 ":2: warning: Failed to parse service restart specifier, ignoring: bogus"),
+            std::string::npos)
+      << warned.output();
+
+  dir.write("d.service.d/20-y.conf", "[Service]\nExecStart=/bin/false\n");
+  Subprocess refused({kVermiliond, "--verify", dir.file("d.service")});
+  status = refused.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << refused.output();
+  EXPECT_NE(refused.output().find(dir.file("d.service.d/20-y.conf") + ":2: error:"), std::string::npos)
+      << refused.output();
+}
+
 TEST(Vermiliond, BadArgumentsAreClearErrors) {
   Subprocess level({kVermiliond, "--log-level", "loud"});
   int status = level.wait_exit();
