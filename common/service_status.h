@@ -52,6 +52,10 @@ struct ServiceStatus {
   std::int32_t final_kill_signal = 0;    // FinalKillSignal=
   bool send_sigkill = true;              // SendSIGKILL=
   std::string notify_access;             // NotifyAccess=, as in effect: none, main, exec, all
+  // $INVOCATION_ID of the current (or last) activation, 32 hex digits; ""
+  // before the first start. systemd's InvocationID is its 16 bytes (ay):
+  // the systemd1 face turns it into those.
+  std::string invocation_id;
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -101,6 +105,7 @@ void for_each_service_property(Visit&& visit) {
   visit("FinalKillSignal", &ServiceStatus::final_kill_signal);
   visit("SendSIGKILL", &ServiceStatus::send_sigkill);
   visit("NotifyAccess", &ServiceStatus::notify_access);
+  visit("InvocationID", &ServiceStatus::invocation_id);
 }
 
 }  // namespace vermilion

@@ -9,6 +9,7 @@ namespace vermilion::bridge::systemd1::error_names {
 
 inline constexpr const char* kNoSuchUnit = "org.freedesktop.systemd1.NoSuchUnit";
 inline constexpr const char* kNoUnitForPid = "org.freedesktop.systemd1.NoUnitForPID";
+inline constexpr const char* kNoUnitForInvocationId = "org.freedesktop.systemd1.NoUnitForInvocationID";
 inline constexpr const char* kLoadFailed = "org.freedesktop.systemd1.LoadFailed";
 inline constexpr const char* kBadUnitSetting = "org.freedesktop.systemd1.BadUnitSetting";
 inline constexpr const char* kUnitMasked = "org.freedesktop.systemd1.UnitMasked";

@@ -35,6 +35,17 @@ int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
   return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
+// systemd's bus_property_get_id128(): the 16 bytes of an id, or none for
+// the null id (a unit never started). `hex` is 32 hex digits or "".
+int append_id128(sd_bus_message* m, const std::string& hex) {
+  std::uint8_t bytes[16];
+  if (hex.size() != 2 * sizeof bytes) return sd_bus_message_append_array(m, 'y', nullptr, 0);
+  auto digit = [](char c) { return c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0'; };
+  for (std::size_t i = 0; i < sizeof bytes; ++i)
+    bytes[i] = static_cast<std::uint8_t>(digit(hex[2 * i]) * 16 + digit(hex[2 * i + 1]));
+  return sd_bus_message_append_array(m, 'y', bytes, sizeof bytes);
+}
+
 std::uint32_t n_failed(const Bridge& bridge) {
   std::uint32_t failed = 0;
   for (const auto& [name, s] : bridge.mirror().services()) failed += s.active_state == "failed";
@@ -145,6 +156,10 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
       {"FragmentPath",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "s", u.status ? u.status->fragment_path.c_str() : "");
+       }},
+      {"InvocationID",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return append_id128(r, u.status ? u.status->invocation_id : std::string());
        }},
       {"DropInPaths", &dependencies<&ServiceStatus::drop_in_paths>},
       {"UnitFileState",

@@ -329,6 +329,7 @@ const std::unordered_map<std::string_view, Systemd1Server::Handler>& Systemd1Ser
     {"GetUnit", &Systemd1Server::get_unit},
     {"LoadUnit", &Systemd1Server::load_unit},
     {"GetUnitByPID", &Systemd1Server::get_unit_by_pid},
+    {"GetUnitByInvocationID", &Systemd1Server::get_unit_by_invocation_id},
     {"ListUnits", &Systemd1Server::list_units},
     {"ListUnitsFiltered", &Systemd1Server::list_units_filtered},
     {"ListUnitsByPatterns", &Systemd1Server::list_units_by_patterns},
@@ -473,6 +474,42 @@ int Systemd1Server::get_unit_by_pid(sd_bus_message* m, sd_bus_error* error) {
   for (const auto& [name, status] : bridge_.mirror().services())
     if (status.main_pid == pid) return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
   return set_error(error, en::kNoUnitForPid, "PID " + std::to_string(pid) + " does not belong to any loaded unit.");
+}
+
+// systemd's method_get_unit_by_invocation_id(): 16 bytes name a unit's
+// current (or last) activation; none (the null id) asks for the caller's
+// own unit.
+int Systemd1Server::get_unit_by_invocation_id(sd_bus_message* m, sd_bus_error* error) {
+  const void* bytes = nullptr;
+  std::size_t size = 0;
+  int r = sd_bus_message_read_array(m, 'y', &bytes, &size);
+  if (r < 0) return r;
+  if (size != 0 && size != 16) return set_error(error, SD_BUS_ERROR_INVALID_ARGS, "Invalid invocation ID");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (std::size_t i = 0; i < size; ++i) {
+    auto b = static_cast<const std::uint8_t*>(bytes)[i];
+    hex += kHex[b >> 4];
+    hex += kHex[b & 0x0F];
+  }
+  if (hex.empty() || hex == std::string(32, '0')) {
+    // The caller's own unit, by its PID (main processes only, as GetUnitByPID).
+    sd_bus_creds* creds = nullptr;
+    pid_t caller = 0;
+    r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID, &creds);
+    if (r >= 0) r = sd_bus_creds_get_pid(creds, &caller);
+    sd_bus_creds_unref(creds);
+    if (r < 0) return r;
+    for (const auto& [name, status] : bridge_.mirror().services())
+      if (status.main_pid == static_cast<std::uint32_t>(caller))
+        return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
+    return set_error(error, en::kNoUnitForPid,
+                     "PID " + std::to_string(caller) + " does not belong to any loaded unit.");
+  }
+  for (const auto& [name, status] : bridge_.mirror().services())
+    if (status.invocation_id == hex) return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
+  return set_error(error, en::kNoUnitForInvocationId,
+                   "No unit with the specified invocation ID " + hex + " known.");
 }
 
 int Systemd1Server::append_unit_row(sd_bus_message* reply, const UnitView& unit) const {

@@ -44,6 +44,7 @@ ServiceStatus status_of(const Service& s) {
   out.final_kill_signal = c.final_kill_signal;
   out.send_sigkill = c.send_sigkill;
   out.notify_access = to_string(c.effective_notify_access());
+  out.invocation_id = s.invocation_id();
   return out;
 }
 

@@ -45,6 +45,7 @@ ServiceStatus failed_web() {
   s.type = "notify";
   s.restart = "on-failure";
   s.can_reload = true;
+  s.invocation_id = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
   return s;
 }
 
@@ -212,6 +213,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"FinalKillSignal", "i", "0"},
                                 {"SendSIGKILL", "b", "true"},
                                 {"NotifyAccess", "s", ""},
+                                {"InvocationID", "s", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"},
                             }));
 }
 

@@ -393,6 +393,22 @@ TEST_F(SystemctlSystemTest, ResetFailedIsFailedCatAndReloads) {
   EXPECT_TRUE(contains(main.output, "UnitFileState=enabled\n")) << main.output;
   EXPECT_FALSE(contains(main.output, "ExecMainPID=0\n")) << main.output;
   EXPECT_FALSE(contains(main.output, "ExecMainStartTimestamp=\n")) << main.output;
+  // InvocationID: the $INVOCATION_ID of the running activation, as systemctl
+  // prints systemd's (32 hex digits).
+  auto invocation = as_root({"show", "-p", "InvocationID", "--value", "reloads"});
+  EXPECT_EQ(invocation.status, 0) << invocation.output;
+  EXPECT_EQ(invocation.output.size(), 33u) << invocation.output;
+  EXPECT_EQ(invocation.output.find_first_not_of("0123456789abcdef\n"), std::string::npos) << invocation.output;
+  // ... and GetUnitByInvocationID finds the unit by those 16 bytes.
+  if (invocation.output.size() == 33) {
+    std::vector<std::string> call{"/usr/bin/busctl", stack_->address_option(), "call", "org.freedesktop.systemd1",
+                                  "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                                  "GetUnitByInvocationID", "ay", "16"};
+    for (std::size_t i = 0; i < 32; i += 2)
+      call.push_back(std::to_string(std::stoi(invocation.output.substr(i, 2), nullptr, 16)));
+    auto found = run_command(call);
+    EXPECT_EQ(found.output, "o \"/org/freedesktop/systemd1/unit/reloads_2eservice\"\n") << found.output;
+  }
 
   EXPECT_EQ(as_root({"reload", "reloads"}).status, 0);
   auto not_applicable = as_root({"reload", "sleeper"});

@@ -47,6 +47,7 @@ TEST_F(ServiceSnapshotTest, ANewServiceInSystemdsWords) {
   EXPECT_EQ(s.n_restarts, 0u);
   EXPECT_EQ(s.active_enter_timestamp, 0u) << "never active";
   EXPECT_EQ(s.status_text, "");
+  EXPECT_EQ(s.invocation_id, "") << "never started";
 }
 
 TEST_F(ServiceSnapshotTest, EveryFieldComesFromTheStateMachineAtThatMoment) {
@@ -57,6 +58,8 @@ TEST_F(ServiceSnapshotTest, EveryFieldComesFromTheStateMachineAtThatMoment) {
   EXPECT_EQ(starting.sub_state, "start");
   EXPECT_EQ(starting.main_pid, static_cast<std::uint32_t>(service.main_pid()));
   EXPECT_NE(starting.main_pid, 0u);
+  EXPECT_EQ(starting.invocation_id, service.invocation_id());
+  EXPECT_EQ(starting.invocation_id.size(), 32u);
 
   port_.advance(5);
   NotifyMessage ready;
