@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 namespace vermilion {
@@ -64,6 +65,24 @@ InvocationId make_invocation_id() noexcept {
   id[6] = static_cast<std::uint8_t>((id[6] & 0x0F) | 0x40);
   id[8] = static_cast<std::uint8_t>((id[8] & 0x3F) | 0x80);
   return id;
+}
+
+std::uint64_t random_below(std::uint64_t n) noexcept {
+  if (n <= 1) return 0;
+  // Rejection sampling: values past the last whole multiple of n would
+  // favour the low remainders.
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  for (;;) {
+    std::uint8_t bytes[8];
+    if (!fill_random(bytes, sizeof bytes)) {
+      std::uint8_t fallback[16];
+      fill_fallback(fallback);
+      std::memcpy(bytes, fallback, sizeof bytes);
+    }
+    std::uint64_t value = 0;
+    std::memcpy(&value, bytes, sizeof value);
+    if (value < limit) return value % n;
+  }
 }
 
 std::string to_string(const InvocationId& id) {

@@ -19,6 +19,10 @@ using InvocationId = std::array<std::uint8_t, 16>;
 // nothing, and vermiliond's loop must not wait for entropy at boot).
 [[nodiscard]] InvocationId make_invocation_id() noexcept;
 
+// An evenly distributed number in [0, n) (0 for n == 0), from the same
+// source, never blocking (systemd's random_u64_range()).
+[[nodiscard]] std::uint64_t random_below(std::uint64_t n) noexcept;
+
 // 32 lowercase hex digits, as SD_ID128_FORMAT_STR; "" for the all-zero id
 // (none yet).
 [[nodiscard]] std::string to_string(const InvocationId& id);

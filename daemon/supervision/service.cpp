@@ -276,7 +276,9 @@ void Service::enter_running() {
     // RuntimeMaxSec= counts from when the service became active, so a
     // reload's return to running keeps the first deadline (systemd's
     // service_running_timeout()).
-    usec_t deadline = deadline_after(active_enter_monotonic_, running_->runtime_max);
+    // RuntimeRandomizedExtraSec= adds a fresh random extra each time.
+    usec_t deadline = deadline_after(deadline_after(active_enter_monotonic_, running_->runtime_max),
+                                     random_below(running_->runtime_randomized_extra));
     if (deadline != kUsecInfinity) phase_timer_->arm(deadline);
     return;
   }

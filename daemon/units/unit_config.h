@@ -156,6 +156,9 @@ struct ServiceConfig {
   // Infinity (the default): no limit. A oneshot never reaches running, so
   // it has no effect there (systemd.service(5)).
   usec_t runtime_max = kUsecInfinity;
+  // RuntimeRandomizedExtraSec=: RuntimeMaxSec= plus an evenly distributed
+  // extra in [0, this), drawn each time the service enters running.
+  usec_t runtime_randomized_extra = 0;
   bool timeout_start_set = false;  // TimeoutStartSec=/TimeoutSec= given: a oneshot keeps it
   bool remain_after_exit = false;
   std::string pid_file;

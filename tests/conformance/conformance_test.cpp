@@ -93,6 +93,7 @@ std::string property(const Service& s, const std::string& name) {
   if (name == "TimeoutStopUSec") return format_timespan(c.timeout_stop);
   if (name == "TimeoutAbortUSec") return format_timespan(c.timeout_abort.value_or(c.timeout_stop));
   if (name == "RuntimeMaxUSec") return format_timespan(c.runtime_max);
+  if (name == "RuntimeRandomizedExtraUSec") return format_timespan(c.runtime_randomized_extra);
   if (name == "WatchdogSignal") return std::to_string(c.watchdog_signal);
   if (name == "RemainAfterExit") return yes_no(c.remain_after_exit);
   if (name == "Restart") return to_string(c.restart);

@@ -23,6 +23,18 @@ TEST(InvocationId, EachIsFresh) {
   EXPECT_EQ(seen.size(), 100u);
 }
 
+TEST(InvocationId, RandomBelowStaysInItsRange) {
+  EXPECT_EQ(random_below(0), 0u);
+  EXPECT_EQ(random_below(1), 0u);
+  std::set<std::uint64_t> seen;
+  for (int i = 0; i < 200; ++i) {
+    std::uint64_t v = random_below(4);
+    EXPECT_LT(v, 4u);
+    seen.insert(v);
+  }
+  EXPECT_EQ(seen.size(), 4u) << "every value comes up in 200 draws";
+}
+
 TEST(InvocationId, TheZeroIdIsNone) {
   EXPECT_EQ(to_string(InvocationId{}), "");
   InvocationId one{};

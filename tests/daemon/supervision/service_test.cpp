@@ -496,6 +496,20 @@ TEST_F(ServiceTest, RuntimeMaxSecStopsWithResultTimeout) {
   EXPECT_EQ(s.result(), ServiceResult::timeout);
 }
 
+// RuntimeRandomizedExtraSec=: the limit lies somewhere in [max, max + extra).
+TEST_F(ServiceTest, RuntimeRandomizedExtraSecLengthensTheLimit) {
+  ServiceConfig c = make_config("r.service");
+  c.runtime_max = 3 * kUsecPerSec;
+  c.runtime_randomized_extra = 2 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  port_.advance(3 * kUsecPerSec - 1);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  port_.advance(2 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm);
+  EXPECT_EQ(s.result(), ServiceResult::timeout);
+}
+
 TEST_F(ServiceTest, RuntimeMaxSecDoesNotLimitAnExitedOneshot) {
   ServiceConfig c = make_config("o.service", ServiceType::oneshot);
   c.runtime_max = kUsecPerSec;

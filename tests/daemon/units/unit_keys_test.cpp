@@ -163,6 +163,8 @@ TEST(ServiceKeys, RuntimeMaxTimeoutAbortAndWatchdogSignal) {
   EXPECT_EQ(l.config.runtime_max, 65 * kUsecPerSec);
   EXPECT_EQ(l.config.timeout_abort, usec_t{0});
   EXPECT_EQ(l.config.watchdog_signal, SIGUSR2);
+  EXPECT_EQ(apply("[Service]\nExecStart=/bin/srv\nRuntimeRandomizedExtraSec=2s\n").config.runtime_randomized_extra,
+            2 * kUsecPerSec);
 
   auto defaults = apply("[Service]\nExecStart=/bin/srv\n");
   EXPECT_EQ(defaults.config.runtime_max, kUsecInfinity);
