@@ -216,6 +216,11 @@ int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std:
     }
     set_environment(env, exec_directory_variable(static_cast<ExecDirectoryType>(type)), joined);
   }
+  // What the manager sets, then the unit's own, which wins (systemd 252:
+  // tests/conformance/cases/environment-precedence).
+  if (inputs.manager) {
+    for (const auto& assignment : *inputs.manager) set_environment(env, assignment);
+  }
   if (inputs.config) {
     for (const auto& assignment : inputs.config->environment) set_environment(env, assignment);
     for (const auto& file : inputs.config->environment_files) {

@@ -41,7 +41,8 @@ struct LoginIdentity {
 
 struct ExecEnvironmentInputs {
   const ServiceConfig* config = nullptr;
-  const std::vector<std::string>* extra = nullptr;  // SpawnRequest::extra_environment
+  const std::vector<std::string>* manager = nullptr;  // SpawnRequest::manager_environment
+  const std::vector<std::string>* extra = nullptr;    // SpawnRequest::extra_environment
   const LoginIdentity* login = nullptr;             // null: no HOME/USER/LOGNAME/SHELL
   std::optional<std::string> lang;                  // the supervisor's own LANG, if set
   // Absolute paths of each ExecDirectoryType, for $RUNTIME_DIRECTORY, ...

@@ -254,6 +254,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
 
   ExecEnvironmentInputs env_inputs;
   env_inputs.config = &config;
+  env_inputs.manager = &request.manager_environment;
   env_inputs.extra = &request.extra_environment;
   env_inputs.lang = options_.lang;
   if (user_manager && !options_.runtime_root.empty()) env_inputs.xdg_runtime_dir = options_.runtime_root;

@@ -26,8 +26,14 @@ struct SpawnRequest {
   const ServiceConfig* config = nullptr;
   const ExecCommand* command = nullptr;
   ProcessRole role = ProcessRole::main;
-  // Added to the environment after the unit's own (NOTIFY_SOCKET, MAINPID,
-  // WATCHDOG_USEC, ...).
+  // What the manager sets for this command as systemd does
+  // (INVOCATION_ID, NOTIFY_SOCKET, MAINPID, WATCHDOG_USEC, SERVICE_RESULT,
+  // ...): applied before the unit's own Environment= and EnvironmentFile=,
+  // which override it (systemd's strv_env_merge() order in exec_child()).
+  std::vector<std::string> manager_environment;
+  // Vermilion's own, describing the fds the broker passes (LISTEN_FDS,
+  // LISTEN_FDNAMES, VERMILION_BROKER_FD): applied last, so that they always
+  // match what the process was given.
   std::vector<std::string> extra_environment;
   // Write end of the service's log pipe, used where StandardOutput= or
   // StandardError= is journal (or inherit pointing at journal). -1: /dev/null.

@@ -461,26 +461,26 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
   request.log_fd = log_fd_;
   request.scope = scope_.get();
   request.user_manager = env_.user_manager;
-  if (!invocation_id_.empty()) request.extra_environment.push_back("INVOCATION_ID=" + invocation_id_);
+  if (!invocation_id_.empty()) request.manager_environment.push_back("INVOCATION_ID=" + invocation_id_);
   if (running_->effective_notify_access() != NotifyAccess::none && !env_.notify_socket.empty())
-    request.extra_environment.push_back("NOTIFY_SOCKET=" + env_.notify_socket);
+    request.manager_environment.push_back("NOTIFY_SOCKET=" + env_.notify_socket);
   if (role == ProcessRole::control && !main_gone())
-    request.extra_environment.push_back("MAINPID=" + std::to_string(main_.pid));
+    request.manager_environment.push_back("MAINPID=" + std::to_string(main_.pid));
   if (role == ProcessRole::main && watchdog_usec_ > 0)
-    request.extra_environment.push_back("WATCHDOG_USEC=" + std::to_string(watchdog_usec_));
-  if (env_.user_manager) request.extra_environment.push_back("MANAGERPID=" + std::to_string(getpid()));
+    request.manager_environment.push_back("WATCHDOG_USEC=" + std::to_string(watchdog_usec_));
+  if (env_.user_manager) request.manager_environment.push_back("MANAGERPID=" + std::to_string(getpid()));
   if (result_environment) {
     // ExecStop= and ExecStopPost= learn how the run went (systemd's
     // service_spawn() with EXEC_SETENV_RESULT): "exit-code exited 3",
     // "signal killed KILL".
-    request.extra_environment.push_back(std::string("SERVICE_RESULT=") + std::string(to_string(result_)));
+    request.manager_environment.push_back(std::string("SERVICE_RESULT=") + std::string(to_string(result_)));
     if (main_exit_.code != 0) {
       const char* code = main_exit_.code == CLD_EXITED   ? "exited"
                          : main_exit_.code == CLD_KILLED ? "killed"
                                                          : "dumped";
-      request.extra_environment.push_back(std::string("EXIT_CODE=") + code);
+      request.manager_environment.push_back(std::string("EXIT_CODE=") + code);
       const char* sig = main_exit_.code == CLD_EXITED ? nullptr : sigabbrev_np(main_exit_.status);
-      request.extra_environment.push_back("EXIT_STATUS=" +
+      request.manager_environment.push_back("EXIT_STATUS=" +
                                           (sig ? std::string(sig) : std::to_string(main_exit_.status)));
     }
   }

@@ -106,7 +106,7 @@ struct SpawnRecord {
   std::string service;
   std::string path;
   ProcessRole role;
-  std::vector<std::string> extra_environment;
+  std::vector<std::string> environment;  // manager_environment, then extra_environment
 };
 
 class FakeSystemOps : public SystemOps {
@@ -165,8 +165,9 @@ class FakeSystemOps : public SystemOps {
     pid_t pid = next_pid++;
     out.pid = pid;
     live[pid] = request.config->name;
-    spawns.push_back({pid, request.config->name, request.command->path, request.role,
-                      request.extra_environment});
+    std::vector<std::string> environment = request.manager_environment;
+    environment.insert(environment.end(), request.extra_environment.begin(), request.extra_environment.end());
+    spawns.push_back({pid, request.config->name, request.command->path, request.role, std::move(environment)});
     return 0;
   }
   int signal_process(const SpawnedProcess& p, int sig) override {

@@ -77,18 +77,22 @@ class LinuxSystemOpsTest : public ::testing::Test {
   ServiceConfig config_;
 };
 
-TEST_F(LinuxSystemOpsTest, EnvironmentIsFreshThenUnitThenExtra) {
+// systemd 252's order (tests/conformance/cases/environment-precedence):
+// what the manager sets, then the unit's own, which wins; Vermilion's fd
+// variables last.
+TEST_F(LinuxSystemOpsTest, EnvironmentIsFreshThenManagerThenUnitThenExtra) {
   setenv("VERMILION_TEST_LEAK", "1", 1);
-  config_.environment = {"A=unit", "B=unit"};
+  config_.environment = {"A=unit", "B=unit", "INVOCATION_ID=unit"};
   SpawnRequest request;
-  request.extra_environment = {"B=extra", "MAINPID=7"};
+  request.manager_environment = {"INVOCATION_ID=manager", "MAINPID=7"};
+  request.extra_environment = {"B=extra"};
   ProcessRun r = report({}, request);
   unsetenv("VERMILION_TEST_LEAK");
   EXPECT_EQ(r.exit.code, CLD_EXITED);
   EXPECT_EQ(r.exit.status, 0);
   EXPECT_THAT(lines_with_prefix(r.output, "env="),
-              ElementsAre(std::string("PATH=") + std::string(kDefaultExecPath), "LANG=C.UTF-8", "A=unit",
-                          "B=extra", "MAINPID=7"));
+              ElementsAre(std::string("PATH=") + std::string(kDefaultExecPath), "LANG=C.UTF-8",
+                          "INVOCATION_ID=unit", "MAINPID=7", "A=unit", "B=extra"));
 }
 
 TEST_F(LinuxSystemOpsTest, EnvironmentFileIsReadAtSpawn) {

@@ -334,7 +334,7 @@ TEST_F(ServiceTest, NotifyWaitsForReady) {
   ASSERT_EQ(s.start(), StartOutcome::started);
   EXPECT_EQ(s.sub_state(), SubState::start);
   EXPECT_EQ(s.active_state(), ActiveState::activating);
-  const auto& env = ops_.last_spawn()->extra_environment;
+  const auto& env = ops_.last_spawn()->environment;
   EXPECT_NE(std::find(env.begin(), env.end(), "NOTIFY_SOCKET=/run/notify"), env.end());
 
   NotifyMessage from_stranger;
@@ -421,7 +421,7 @@ TEST_F(ServiceTest, WatchdogTimeoutAbortsAndRestarts) {
   c.restart = RestartPolicy::on_watchdog;
   Service& s = make(c);
   ASSERT_EQ(s.start(), StartOutcome::started);
-  const auto& env = ops_.last_spawn()->extra_environment;
+  const auto& env = ops_.last_spawn()->environment;
   EXPECT_NE(std::find(env.begin(), env.end(), "WATCHDOG_USEC=2000000"), env.end());
   NotifyMessage m;
   m.ready = true;
@@ -451,7 +451,7 @@ TEST_F(ServiceTest, EveryCommandOfOneActivationHasItsInvocationId) {
   Service& s = make(c);
   EXPECT_EQ(s.invocation_id(), "");
   auto id_of_last_spawn = [&] {
-    for (const auto& e : ops_.last_spawn()->extra_environment)
+    for (const auto& e : ops_.last_spawn()->environment)
       if (e.starts_with("INVOCATION_ID=")) return e.substr(14);
     return std::string();
   };
@@ -855,13 +855,13 @@ TEST_F(ServiceTest, StopCommandsSeeHowTheMainProcessEnded) {
   ASSERT_EQ(s.start(), StartOutcome::started);
   kill_main(SIGKILL);
   ASSERT_EQ(s.sub_state(), SubState::stop_post);
-  const auto& env = ops_.last_spawn()->extra_environment;
+  const auto& env = ops_.last_spawn()->environment;
   for (const char* expected : {"SERVICE_RESULT=signal", "EXIT_CODE=killed", "EXIT_STATUS=KILL"})
     EXPECT_NE(std::find(env.begin(), env.end(), expected), env.end()) << expected;
   exit_control(0);
   ASSERT_EQ(s.start(), StartOutcome::started);
   exit_main(3);
-  const auto& env3 = ops_.last_spawn()->extra_environment;
+  const auto& env3 = ops_.last_spawn()->environment;
   for (const char* expected : {"SERVICE_RESULT=exit-code", "EXIT_CODE=exited", "EXIT_STATUS=3"})
     EXPECT_NE(std::find(env3.begin(), env3.end(), expected), env3.end()) << expected;
 }
@@ -933,7 +933,7 @@ TEST_F(ServiceTest, ExecStopRunsBeforeSignalsAndGetsMainPid) {
   pid_t main = s.main_pid();
   ASSERT_EQ(s.stop(), StopOutcome::stopping);
   EXPECT_EQ(s.sub_state(), SubState::stop);
-  const auto& env = ops_.last_spawn()->extra_environment;
+  const auto& env = ops_.last_spawn()->environment;
   EXPECT_NE(std::find(env.begin(), env.end(), "MAINPID=" + std::to_string(main)), env.end());
   exit_process(main, CLD_EXITED, 0);  // the graceful stop worked
   exit_control(0);
