@@ -23,6 +23,7 @@
 #include "platform/file_io.h"
 #include "platform/path_watch.h"
 #include "platform/proc_stat.h"
+#include "platform/safe_path.h"
 #include "platform/session_scope.h"
 
 namespace vermilion {
@@ -367,10 +368,12 @@ bool LinuxSystemOps::is_own_child(const SpawnedProcess& process) {
   return waitid(kPidfd, static_cast<id_t>(process.pidfd.get()), &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
-int LinuxSystemOps::read_pid_file(const std::string& path, pid_t& out, uid_t& owner) {
+int LinuxSystemOps::read_pid_file(const std::string& path, pid_t& out, PidFileFacts& facts) {
   std::string text;
-  int r = read_regular_file(path, kPidFileMaxBytes, text, owner);
+  int r = read_regular_file(path, kPidFileMaxBytes, text, facts.owner);
   if (r < 0) return r;
+  // A path that cannot be walked again (it changed meanwhile) counts as unsafe.
+  if (path_has_unsafe_transition(path, facts.unsafe_path) < 0) facts.unsafe_path = true;
   auto first = text.find_first_not_of(" \t\n");
   auto last = text.find_last_not_of(" \t\n");
   if (first == std::string::npos) return -EBADMSG;

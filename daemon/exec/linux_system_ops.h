@@ -59,7 +59,7 @@ class LinuxSystemOps final : public SystemOps {
   int signal_process(const SpawnedProcess& process, int sig) override;
   [[nodiscard]] int open_process(pid_t pid, SpawnedProcess& out) override;
   [[nodiscard]] bool is_own_child(const SpawnedProcess& process) override;
-  [[nodiscard]] int read_pid_file(const std::string& path, pid_t& out, uid_t& owner) override;
+  [[nodiscard]] int read_pid_file(const std::string& path, pid_t& out, PidFileFacts& facts) override;
   [[nodiscard]] bool path_exists(const std::string& path) override;
   [[nodiscard]] int watch_path(const std::string& path, unique_fd& out) override;
   [[nodiscard]] int guess_main_pid(ProcessScope& scope, pid_t control, pid_t& out) override;

@@ -50,6 +50,14 @@ struct SpawnRequest {
   std::string* failure = nullptr;
 };
 
+// What service_load_pid_file() weighs besides the PID: the file's owner, and
+// whether the way to it passes through another user's hands
+// (platform/safe_path.h; systemd's CHASE_SAFE).
+struct PidFileFacts {
+  uid_t owner = 0;
+  bool unsafe_path = false;
+};
+
 // A process a service watches. Signals go through its pidfd when it has one,
 // so a reused PID is never hit: processes we adopted (open_process()) have
 // one. A child we forked (spawn()) has none and needs none: its PID cannot
@@ -83,10 +91,10 @@ class SystemOps {
   [[nodiscard]] virtual int open_process(pid_t pid, SpawnedProcess& out) = 0;
   // Reads a PID file: a regular file of at most kPidFileMaxBytes, opened
   // without blocking. Returns 0 or -errno (read_regular_file()'s, -EBADMSG
-  // when it holds no PID, -ESRCH when that process does not exist); `owner`
-  // is who owns the file (a PID outside the service is taken only from
-  // root's file).
-  [[nodiscard]] virtual int read_pid_file(const std::string& path, pid_t& out, uid_t& owner) = 0;
+  // when it holds no PID, -ESRCH when that process does not exist); `facts`
+  // say who owns the file and whether its path is safe (a PID outside the
+  // service is taken only from root's file on a safe path).
+  [[nodiscard]] virtual int read_pid_file(const std::string& path, pid_t& out, PidFileFacts& facts) = 0;
   [[nodiscard]] virtual bool path_exists(const std::string& path) = 0;
   // An fd that becomes readable when `path` (or a directory on the way to
   // it) is created or changes: platform/path_watch.h. 0 or -errno.

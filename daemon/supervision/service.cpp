@@ -622,8 +622,8 @@ void Service::finish_forking_start() {
 int Service::load_pid_file(bool report) {
   const std::string& pid_file = running_->pid_file;
   pid_t pid = 0;
-  uid_t owner = 0;
-  if (int r = env_.ops.read_pid_file(pid_file, pid, owner); r < 0) {
+  PidFileFacts facts;
+  if (int r = env_.ops.read_pid_file(pid_file, pid, facts); r < 0) {
     if (report)
       message("PIDFile=" + pid_file + ": cannot read PID file yet: " + read_error_text(r, kPidFileMaxBytes));
     return r;
@@ -638,9 +638,16 @@ int Service::load_pid_file(bool report) {
     if (report) message(named + " is the control process, refusing");
     return -EPERM;
   }
-  if (!(scope_ && scope_->contains(pid)) && owner != 0) {
-    message(named + " does not belong to service, and PID file is not owned by root, refusing");
-    return -EPERM;
+  if (!(scope_ && scope_->contains(pid))) {
+    if (facts.unsafe_path) {
+      message("refusing to accept PID outside of service control group, acquired through unsafe symlink chain: " +
+              pid_file);
+      return -EPERM;
+    }
+    if (facts.owner != 0) {
+      message(named + " does not belong to service, and PID file is not owned by root, refusing");
+      return -EPERM;
+    }
   }
   return adopt_main_pid(pid) ? 0 : -ESRCH;
 }

@@ -182,12 +182,13 @@ class FakeSystemOps : public SystemOps {
     return 0;
   }
   bool is_own_child(const SpawnedProcess& p) override { return own_children.count(p.pid) > 0; }
-  int read_pid_file(const std::string& path, pid_t& out, uid_t& owner) override {
+  int read_pid_file(const std::string& path, pid_t& out, PidFileFacts& facts) override {
     auto it = pid_files.find(path);
     if (it == pid_files.end()) return -ENOENT;
     out = it->second;
     auto o = pid_file_owners.find(path);
-    owner = o == pid_file_owners.end() ? 0 : o->second;
+    facts.owner = o == pid_file_owners.end() ? 0 : o->second;
+    facts.unsafe_path = unsafe_pid_file_paths.count(path) > 0;
     return 0;
   }
   bool path_exists(const std::string& path) override { return existing_paths.count(path) > 0; }
@@ -236,6 +237,7 @@ class FakeSystemOps : public SystemOps {
   std::vector<SignalRecord> signals;
   std::map<std::string, pid_t> pid_files;
   std::map<std::string, uid_t> pid_file_owners;  // absent: root
+  std::set<std::string> unsafe_pid_file_paths;     // reached through another user's symlink
   std::set<std::string> existing_paths;
   std::map<std::string, int> path_watches;        // path -> the fd watch_path() gave
   std::set<pid_t> reparented;                     // children of the supervisor, for guess_main_pid()

@@ -329,9 +329,10 @@ TEST_F(LinuxSystemOpsTest, ReadPidFileValidates) {
   std::string path = temp_ + "/pid";
   pid_t pid = 0;
   std::ofstream(path) << getpid() << "\n";
-  uid_t owner = 1;
+  PidFileFacts owner{1, true};
   ASSERT_EQ(ops_->read_pid_file(path, pid, owner), 0);
-  EXPECT_EQ(owner, geteuid());
+  EXPECT_EQ(owner.owner, geteuid());
+  EXPECT_FALSE(owner.unsafe_path);
   EXPECT_EQ(pid, getpid());
   for (const char* bad : {"abc\n", "0\n", "-5\n", "12x\n", ""}) {
     std::ofstream(path, std::ios::trunc) << bad;
@@ -351,7 +352,7 @@ TEST_F(LinuxSystemOpsTest, ReadPidFileNeverBlocksAndIsBounded) {
   std::string fifo = temp_ + "/fifo.pid";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   pid_t pid = 0;
-  uid_t owner = 0;
+  PidFileFacts owner;
   EXPECT_EQ(ops_->read_pid_file(fifo, pid, owner), -EBADFD);
   EXPECT_EQ(ops_->read_pid_file("/dev/zero", pid, owner), -EBADFD);
   std::string big = temp_ + "/big.pid";

@@ -757,6 +757,25 @@ TEST_F(ServiceTest, ForkingRefusesAForeignPidFromAFileRootDoesNotOwn) {
   EXPECT_EQ(s.result(), ServiceResult::timeout);
 }
 
+// CHASE_SAFE: a root-owned file reached through another user's symlink or
+// directory does not vouch for a PID outside the service; one inside is fine.
+TEST_F(ServiceTest, ForkingRefusesAForeignPidThroughAnUnsafePath) {
+  ServiceConfig c = make_config("d.service", ServiceType::forking);
+  c.pid_file = "/run/d.pid";
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t own = ops_.add_process("d.service");
+  pid_t stranger = ops_.add_process("other.service");
+  ops_.pid_files["/run/d.pid"] = stranger;
+  ops_.unsafe_pid_file_paths.insert("/run/d.pid");
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::start) << "refused: still waiting";
+  ops_.pid_files["/run/d.pid"] = own;
+  port_.make_readable(ops_.path_watches["/run/d.pid"]);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_EQ(s.main_pid(), own);
+}
+
 TEST_F(ServiceTest, ForkingTakesAForeignPidFromRootsFileAndItsOwnFromAnyones) {
   ServiceConfig c = make_config("d.service", ServiceType::forking);
   c.pid_file = "/run/d.pid";
