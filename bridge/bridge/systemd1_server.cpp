@@ -34,6 +34,24 @@ namespace en = systemd1::error_names;
 
 namespace {
 
+// A property of the generated member table by interface and name, or
+// nullptr. Hashed once: GetAll("") asks for every property of two
+// interfaces, and a scan of all members for each made one call of
+// `systemctl show` cost 2.6 ms (broker_bench).
+const MemberInfo* find_property(std::string_view interface, std::string_view name) {
+  static const std::unordered_map<std::string, const MemberInfo*> index = [] {
+    std::unordered_map<std::string, const MemberInfo*> built;
+    for (const auto& member : kMembers)
+      if (member.kind == MemberKind::property) built.emplace(std::string(member.interface) + '\n' + member.name, &member);
+    return built;
+  }();
+  std::string key;
+  key.reserve(interface.size() + 1 + name.size());
+  key.append(interface).append(1, '\n').append(name);
+  auto it = index.find(key);
+  return it == index.end() ? nullptr : it->second;
+}
+
 int set_error(sd_bus_error* error, const char* name, const std::string& message) {
   return sd_bus_error_set(error, name, message.c_str());
 }
@@ -1192,12 +1210,9 @@ int Systemd1Server::get_property(const char* path, const char* interface, const 
     }
     if (r != -ENOENT) return r;
     if (is_not_available(iface, property)) return sd_bus_message_append(reply, "t", UINT64_MAX);
-    const char* signature = nullptr;
-    for (const auto& member : kMembers)
-      if (member.kind == MemberKind::property && iface == member.interface && std::string_view(property) == member.name)
-        signature = member.signature;
-    if (!signature) return -ENOENT;
-    return append_zero_value(reply, signature);
+    const MemberInfo* member = find_property(iface, property);
+    if (!member) return -ENOENT;
+    return append_zero_value(reply, member->signature);
   });
 }
 
@@ -1214,12 +1229,10 @@ void Systemd1Server::emit_unit_changed(const std::string& unit, const std::vecto
   // the two interfaces, and only those that emit changes are sent.
   std::vector<std::string> unit_names, service_names;
   auto place = [&](const std::string& name) {
-    for (const auto& member : kMembers) {
-      if (member.kind != MemberKind::property || name != member.name) continue;
-      if (member.emits != Emits::change && member.emits != Emits::invalidates) continue;
-      std::string_view iface = member.interface;
-      if (iface == kUnitInterface) unit_names.push_back(name);
-      if (iface == kSystemdServiceInterface) service_names.push_back(name);
+    for (const char* iface : {kUnitInterface, kSystemdServiceInterface}) {
+      const MemberInfo* member = find_property(iface, name);
+      if (!member || (member->emits != Emits::change && member->emits != Emits::invalidates)) continue;
+      (iface == kUnitInterface ? unit_names : service_names).push_back(name);
     }
   };
   for (const auto& name : vermilion_properties) place(name);
