@@ -52,6 +52,16 @@ struct ServiceStatus {
   std::int32_t final_kill_signal = 0;    // FinalKillSignal=
   bool send_sigkill = true;              // SendSIGKILL=
   std::string notify_access;             // NotifyAccess=, as in effect: none, main, exec, all
+  // Its timeouts as in effect, µs; UINT64_MAX is infinity (systemd's
+  // USEC_INFINITY), 0 off where systemd says so.
+  std::uint64_t restart_usec = 0;         // RestartSec=
+  std::uint64_t timeout_start_usec = 0;   // TimeoutStartSec= (infinity for a oneshot without it)
+  std::uint64_t timeout_stop_usec = 0;    // TimeoutStopSec=
+  std::uint64_t timeout_abort_usec = 0;   // TimeoutAbortSec=, else TimeoutStopSec=
+  std::uint64_t runtime_max_usec = 0;     // RuntimeMaxSec=
+  std::uint64_t runtime_randomized_extra_usec = 0;  // RuntimeRandomizedExtraSec=
+  std::uint64_t watchdog_usec = 0;        // WatchdogSec=, 0: off
+  std::int32_t watchdog_signal = 0;       // WatchdogSignal=
   // $INVOCATION_ID of the current (or last) activation, 32 hex digits; ""
   // before the first start. systemd's InvocationID is its 16 bytes (ay):
   // the systemd1 face turns it into those.
@@ -106,6 +116,14 @@ void for_each_service_property(Visit&& visit) {
   visit("SendSIGKILL", &ServiceStatus::send_sigkill);
   visit("NotifyAccess", &ServiceStatus::notify_access);
   visit("InvocationID", &ServiceStatus::invocation_id);
+  visit("RestartUSec", &ServiceStatus::restart_usec);
+  visit("TimeoutStartUSec", &ServiceStatus::timeout_start_usec);
+  visit("TimeoutStopUSec", &ServiceStatus::timeout_stop_usec);
+  visit("TimeoutAbortUSec", &ServiceStatus::timeout_abort_usec);
+  visit("RuntimeMaxUSec", &ServiceStatus::runtime_max_usec);
+  visit("RuntimeRandomizedExtraUSec", &ServiceStatus::runtime_randomized_extra_usec);
+  visit("WatchdogUSec", &ServiceStatus::watchdog_usec);
+  visit("WatchdogSignal", &ServiceStatus::watchdog_signal);
 }
 
 }  // namespace vermilion

@@ -102,6 +102,13 @@ const std::unordered_map<std::string_view, ManagerGetter>& manager_table() {
 }
 
 // A dependency list of the unit, empty for one vermiliond does not have.
+// A timeout of the unit as in effect, µs; 0 for a unit vermiliond does not
+// have.
+template <std::uint64_t ServiceStatus::*field>
+int usec(const UnitFacts& u, sd_bus_message* r) {
+  return sd_bus_message_append(r, "t", u.status ? u.status->*field : std::uint64_t{0});
+}
+
 template <std::vector<std::string> ServiceStatus::*list>
 int dependencies(const UnitFacts& u, sd_bus_message* r) {
   return append_strings(r, u.status ? u.status->*list : std::vector<std::string>{});
@@ -288,7 +295,17 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
                                                   ? u.status->notify_access.c_str()
                                                   : "none");
        }},
-      {"WatchdogSignal", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "i", SIGABRT); }},
+      {"WatchdogSignal",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", u.status ? u.status->watchdog_signal : SIGABRT);
+       }},
+      {"RestartUSec", &usec<&ServiceStatus::restart_usec>},
+      {"TimeoutStartUSec", &usec<&ServiceStatus::timeout_start_usec>},
+      {"TimeoutStopUSec", &usec<&ServiceStatus::timeout_stop_usec>},
+      {"TimeoutAbortUSec", &usec<&ServiceStatus::timeout_abort_usec>},
+      {"RuntimeMaxUSec", &usec<&ServiceStatus::runtime_max_usec>},
+      {"RuntimeRandomizedExtraUSec", &usec<&ServiceStatus::runtime_randomized_extra_usec>},
+      {"WatchdogUSec", &usec<&ServiceStatus::watchdog_usec>},
   };
   return table;
 }
@@ -339,8 +356,7 @@ bool is_not_available(std::string_view interface, std::string_view p) {
          p == "CPUQuotaPerSecUSec" || p == "CPUWeight" || p == "StartupCPUWeight" || p == "CPUShares" ||
          p == "StartupCPUShares" || p == "IOWeight" || p == "StartupIOWeight" || p == "BlockIOWeight" ||
          p == "StartupBlockIOWeight" || p == "MemoryZSwapMax" || p == "DefaultMemoryMin" ||
-         p == "CPUQuotaPeriodUSec" || p == "TimeoutAbortUSec" || p == "RuntimeMaxUSec" || p == "TimeoutCleanUSec" ||
-         p == "WatchdogUSec" || p == "RestartMaxDelayUSec";
+         p == "CPUQuotaPeriodUSec" || p == "TimeoutCleanUSec" || p == "RestartMaxDelayUSec";
 }
 
 std::vector<std::string> served_properties() {

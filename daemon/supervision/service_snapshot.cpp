@@ -45,6 +45,14 @@ ServiceStatus status_of(const Service& s) {
   out.send_sigkill = c.send_sigkill;
   out.notify_access = to_string(c.effective_notify_access());
   out.invocation_id = s.invocation_id();
+  out.restart_usec = c.restart_sec;
+  out.timeout_start_usec = c.timeout_start;
+  out.timeout_stop_usec = c.timeout_stop;
+  out.timeout_abort_usec = c.timeout_abort.value_or(c.timeout_stop);  // systemd's service_timeout_abort_usec()
+  out.runtime_max_usec = c.runtime_max;
+  out.runtime_randomized_extra_usec = c.runtime_randomized_extra;
+  out.watchdog_usec = c.watchdog_usec;
+  out.watchdog_signal = c.watchdog_signal;
   return out;
 }
 

@@ -214,6 +214,14 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"SendSIGKILL", "b", "true"},
                                 {"NotifyAccess", "s", ""},
                                 {"InvocationID", "s", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"},
+                                {"RestartUSec", "t", "0"},
+                                {"TimeoutStartUSec", "t", "0"},
+                                {"TimeoutStopUSec", "t", "0"},
+                                {"TimeoutAbortUSec", "t", "0"},
+                                {"RuntimeMaxUSec", "t", "0"},
+                                {"RuntimeRandomizedExtraUSec", "t", "0"},
+                                {"WatchdogUSec", "t", "0"},
+                                {"WatchdogSignal", "i", "0"},
                             }));
 }
 

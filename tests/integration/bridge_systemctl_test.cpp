@@ -476,6 +476,32 @@ TEST_F(SystemctlSystemTest, ShowsHowAUnitIsStopped) {
     EXPECT_TRUE(contains(defaults.output, line)) << line << " in " << defaults.output;
 }
 
+// The timeouts systemctl show prints, as in effect: the values systemd 252
+// printed for the same units in the conformance recordings
+// (tests/conformance/cases/watchdog-abort, type-defaults, runtime-max-sec).
+TEST_F(SystemctlSystemTest, ShowsTheTimeoutsInEffect) {
+  start({{"a.service", "[Service]\nWatchdogSec=1\nWatchdogSignal=SIGUSR1\nTimeoutStopSec=60\nTimeoutAbortSec=1\n"
+                       "ExecStart=/bin/sleep infinity\n"},
+         {"b.service", "[Service]\nTimeoutStopSec=7\nRestartSec=2\nRuntimeMaxSec=1h\n"
+                       "RuntimeRandomizedExtraSec=1s\nExecStart=/bin/sleep infinity\n"},
+         {"oneshot.service", "[Service]\nType=oneshot\nExecStart=/bin/true\n"}});
+  const std::string timeouts = "TimeoutStartUSec,TimeoutStopUSec,TimeoutAbortUSec,RestartUSec,RuntimeMaxUSec,"
+                               "RuntimeRandomizedExtraUSec,WatchdogUSec,WatchdogSignal";
+  auto a = as_root({"show", "-p", timeouts, "a"});
+  for (const char* line : {"TimeoutAbortUSec=1s\n", "TimeoutStopUSec=1min\n", "WatchdogSignal=10\n",
+                           "WatchdogUSec=1s\n", "TimeoutStartUSec=1min 30s\n", "RestartUSec=100ms\n",
+                           "RuntimeMaxUSec=infinity\n"})
+    EXPECT_TRUE(contains(a.output, line)) << line << " in " << a.output;
+  auto b = as_root({"show", "-p", timeouts, "b"});
+  for (const char* line : {"TimeoutStopUSec=7s\n", "TimeoutAbortUSec=7s\n", "RestartUSec=2s\n",
+                           "RuntimeMaxUSec=1h\n", "RuntimeRandomizedExtraUSec=1s\n", "WatchdogUSec=0\n",
+                           "WatchdogSignal=6\n"})
+    EXPECT_TRUE(contains(b.output, line)) << line << " in " << b.output;
+  auto oneshot = as_root({"show", "-p", timeouts, "oneshot"});
+  for (const char* line : {"TimeoutStartUSec=infinity\n", "TimeoutStopUSec=1min 30s\n"})
+    EXPECT_TRUE(contains(oneshot.output, line)) << line << " in " << oneshot.output;
+}
+
 // systemctl get-default: what default.target links to, read when asked;
 // systemd's errno reply without one. Anyone may ask.
 TEST_F(SystemctlSystemTest, GetDefaultFollowsTheLink) {
