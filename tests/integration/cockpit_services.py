@@ -216,10 +216,15 @@ class Scenario:
         self.step("open", running)
         pid = service_property(running, "MainPID")
 
-        self.action("Stop")
-        self.expect_status("Not running")
-        if service_property(running, "ActiveState") != "inactive":
-            raise StepFailed("Stop: %s is not inactive" % running)
+        # The page may say "Not running" while the service is still
+        # deactivating: the end of the stop is waited for as an event.
+        watch = ServiceWatch(running)
+        try:
+            self.action("Stop")
+            self.expect_status("Not running")
+            watch.wait_active_state(running, "inactive")
+        finally:
+            watch.close()
         self.expect_no_error("Stop")
         self.step("stop", "%s inactive" % running)
 
@@ -271,13 +276,16 @@ class Scenario:
 
         self.open_unit(idle, idle_description)
         self.wait(self.switch_condition(True), "the switch of %s is on" % idle)
-        self.click(self.SWITCH, "switching %s off" % idle)
-        self.wait(self.switch_condition(False), "the switch of %s is off" % idle)
-        self.expect_status("Disabled", absent="Running")
-        if os.path.lexists(link):
-            raise StepFailed("disable: %s is still there" % link)
-        if service_property(idle, "ActiveState") != "inactive":
-            raise StepFailed("disable: %s is not inactive" % idle)
+        watch = ServiceWatch(idle)
+        try:
+            self.click(self.SWITCH, "switching %s off" % idle)
+            self.wait(self.switch_condition(False), "the switch of %s is off" % idle)
+            self.expect_status("Disabled", absent="Running")
+            if os.path.lexists(link):
+                raise StepFailed("disable: %s is still there" % link)
+            watch.wait_active_state(idle, "inactive")
+        finally:
+            watch.close()
         self.expect_no_error("disable")
         self.step("disable", "%s disabled and inactive" % idle)
 
@@ -347,6 +355,13 @@ class ServiceWatch:
                 if not chunk:
                     raise StepFailed("gdbus monitor exited waiting for " + what)
                 self.buffer += chunk
+
+    def wait_active_state(self, unit, state):
+        """Until the real service's ActiveState is `state`: now, or by a
+        PropertiesChanged heard after this watch began."""
+        if service_property(unit, "ActiveState") == state:
+            return
+        self.wait_line(lambda line: "'ActiveState': <'%s'>" % state in line, "%s to be %s" % (unit, state))
 
     def wait_main_pid_other_than(self, old):
         pattern = re.compile(r"'MainPID': <uint32 (\d+)>")
