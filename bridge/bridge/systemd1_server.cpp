@@ -825,7 +825,10 @@ int Systemd1Server::processes_of(sd_bus_message* m, const std::string& unit, sd_
     answer();
     return 1;
   }
-  for (const auto& [name, capability] : services) {
+  for (const auto& service : services) {
+    // Named copies: clang 14 cannot capture a structured binding.
+    const std::string& name = service.first;
+    const HeldCapability* capability = service.second;
     bridge_.processes(*capability, name,
                       [call, rows, left, answer, root_slice, name](const LinkError* failure,
                                                                    const std::vector<Bridge::Process>& some) {
