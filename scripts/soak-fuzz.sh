@@ -5,14 +5,29 @@
 # (default: one per core) run at once, each single-threaded. Prints one row
 # per target: executions done, wall time, findings (crash, leak, timeout or
 # OOM inputs saved under build/fuzz/artifacts/soak/); exits 1 on a finding.
+# Naming targets (e.g. policy_fuzz) soaks only those, so that a soak cut
+# short can be finished target by target.
 #
-#   [JOBS=N] scripts/soak-fuzz.sh [RUNS]
+#   [JOBS=N] scripts/soak-fuzz.sh [RUNS [TARGET...]]
 set -eu
 cd "$(dirname "$0")/.."
 runs=${1:-10000000}
+shift || true
 jobs=${JOBS:-$(nproc)}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)"
+targets=()
+if [ "$#" -eq 0 ]; then
+  targets=(build/fuzz/bin/*_fuzz)
+else
+  for name in "$@"; do
+    if [ ! -x "build/fuzz/bin/$name" ]; then
+      echo "soak-fuzz: no fuzz target build/fuzz/bin/$name" >&2
+      exit 2
+    fi
+    targets+=("build/fuzz/bin/$name")
+  done
+fi
 out=build/fuzz/artifacts/soak
 mkdir -p "$out"
 
@@ -32,7 +47,7 @@ soak_one() {
 }
 
 running=0
-for target in build/fuzz/bin/*_fuzz; do
+for target in "${targets[@]}"; do
   if [ "$running" -ge "$jobs" ]; then
     wait -n
     running=$((running - 1))
@@ -45,7 +60,7 @@ wait
 printf '| %-28s | %12s | %8s | %8s |\n' target executions seconds findings
 printf '|%s|%s|%s|%s|\n' ------------------------------ -------------- ---------- ----------
 findings_total=0
-for target in build/fuzz/bin/*_fuzz; do
+for target in "${targets[@]}"; do
   name=$(basename "$target")
   cat "$out/$name.row"
   findings_total=$((findings_total + $(awk -F'|' '{gsub(/ /, "", $5); print $5}' "$out/$name.row")))
