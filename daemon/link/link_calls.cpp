@@ -48,6 +48,14 @@ struct LinkServer::Calls {
     std::string unused;
     return self.broker_.authorize(self.holder_, slot(m), CapabilityKind::manager, right, "", unused);
   }
+  // The call's slot holds a service capability with `right` that covers
+  // `name` (denials audited). Returns 0 with the service's full name in
+  // `resolved`, or the negative errno of the D-Bus error set in `error`.
+  static int authorize_service(LinkServer& self, sd_bus_message* m, Rights right, const char* name,
+                               std::string& resolved, sd_bus_error* error) {
+    BrokerResult result = self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, right, name, resolved);
+    return result.ok() ? 0 : reply_error(error, result);
+  }
 
   // -- root --
   static int list_capabilities(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -98,9 +106,7 @@ struct LinkServer::Calls {
     const char* name = nullptr;
     if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
     std::string resolved;
-    BrokerResult result =
-        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::status, name, resolved);
-    if (!result.ok()) return reply_error(error, result);
+    if (int r = authorize_service(self, m, rights::status, name, resolved, error); r < 0) return r;
     auto s = self.broker_.control().status(resolved);
     if (!s) return sd_bus_error_setf(error, error_names::kNoSuchService, "Unit %s not found.", resolved.c_str());
     return reply_with(self, m, [&](sd_bus_message* reply) { return append_service_status_reply(reply, *s); });
@@ -110,9 +116,8 @@ struct LinkServer::Calls {
     const char* name = nullptr;
     if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
     std::string resolved;
+    if (int r = authorize_service(self, m, right, name, resolved, error); r < 0) return r;
     Slot s = slot(m);
-    BrokerResult result = self.broker_.authorize(self.holder_, s, CapabilityKind::service, right, name, resolved);
-    if (!result.ok()) return reply_error(error, result);
     if (self.in_flight_ >= self.broker_.limits().calls_in_flight_per_link) {
       self.broker_.audit("invoke", self.holder_, "slot=" + std::to_string(s), "denied (calls in flight)");
       return sd_bus_error_setf(error, error_names::kLimitsExceeded, "more than %zu calls in flight",
@@ -164,9 +169,7 @@ struct LinkServer::Calls {
     if (sig <= 0 || sig >= NSIG)
       return sd_bus_error_setf(error, error_names::kInvalidArgs, "invalid signal %d", sig);
     std::string resolved;
-    BrokerResult result =
-        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::kill, name, resolved);
-    if (!result.ok()) return reply_error(error, result);
+    if (int r = authorize_service(self, m, rights::kill, name, resolved, error); r < 0) return r;
     int r = self.broker_.control().kill(resolved, sig);
     if (r < 0) return sd_bus_error_setf(error, error_names::kFailed, "kill %s: %s", resolved.c_str(), std::strerror(-r));
     return sd_bus_reply_method_return(m, "");
@@ -178,9 +181,7 @@ struct LinkServer::Calls {
     const char* name = nullptr;
     if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
     std::string resolved;
-    BrokerResult result =
-        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::start, name, resolved);
-    if (!result.ok()) return reply_error(error, result);
+    if (int r = authorize_service(self, m, rights::start, name, resolved, error); r < 0) return r;
     if (self.broker_.control().reset_failed(resolved) < 0)
       return sd_bus_error_setf(error, error_names::kNoSuchService, "Unit %s not found.", resolved.c_str());
     return sd_bus_reply_method_return(m, "");
@@ -192,9 +193,7 @@ struct LinkServer::Calls {
     const char* name = nullptr;
     if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
     std::string resolved;
-    BrokerResult result =
-        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::stop, name, resolved);
-    if (!result.ok()) return reply_error(error, result);
+    if (int r = authorize_service(self, m, rights::stop, name, resolved, error); r < 0) return r;
     int r = self.broker_.control().cancel_job(resolved);
     if (r == -ENOENT)
       return sd_bus_error_setf(error, error_names::kNoSuchService, "Unit %s not found.", resolved.c_str());
@@ -207,9 +206,7 @@ struct LinkServer::Calls {
     uint32_t lines = 0;
     if (int r = sd_bus_message_read(m, "su", &name, &lines); r < 0) return r;
     std::string resolved;
-    BrokerResult result =
-        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::logs, name, resolved);
-    if (!result.ok()) return reply_error(error, result);
+    if (int r = authorize_service(self, m, rights::logs, name, resolved, error); r < 0) return r;
     return reply_with(self, m, [&](sd_bus_message* reply) {
       int r = sd_bus_message_open_container(reply, 'a', "(ts)");
       for (const LogLine& line : self.broker_.control().logs(resolved, lines)) {
@@ -227,9 +224,7 @@ struct LinkServer::Calls {
     const char* name = nullptr;
     if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
     std::string resolved;
-    BrokerResult result =
-        self.broker_.authorize(self.holder_, slot(m), CapabilityKind::service, rights::status, name, resolved);
-    if (!result.ok()) return reply_error(error, result);
+    if (int r = authorize_service(self, m, rights::status, name, resolved, error); r < 0) return r;
     std::vector<pid_t> pids;
     if (int r = self.broker_.control().processes(resolved, pids); r < 0)
       return sd_bus_error_setf(error, error_names::kNoSuchService, "No service %s.", resolved.c_str());
