@@ -66,6 +66,13 @@ struct ServiceStatus {
   // before the first start. systemd's InvocationID is its 16 bytes (ay):
   // the systemd1 face turns it into those.
   std::string invocation_id;
+  // OnFailure=/OnSuccess= (unit names), their job modes and the
+  // SuccessAction=/FailureAction= (systemd's words: "replace", "exit-force").
+  std::vector<std::string> on_failure, on_success;
+  std::string on_failure_job_mode = "replace";
+  std::string on_success_job_mode = "replace";
+  std::string success_action = "none";
+  std::string failure_action = "none";
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -124,6 +131,12 @@ void for_each_service_property(Visit&& visit) {
   visit("RuntimeRandomizedExtraUSec", &ServiceStatus::runtime_randomized_extra_usec);
   visit("WatchdogUSec", &ServiceStatus::watchdog_usec);
   visit("WatchdogSignal", &ServiceStatus::watchdog_signal);
+  visit("OnFailure", &ServiceStatus::on_failure);
+  visit("OnSuccess", &ServiceStatus::on_success);
+  visit("OnFailureJobMode", &ServiceStatus::on_failure_job_mode);
+  visit("OnSuccessJobMode", &ServiceStatus::on_success_job_mode);
+  visit("SuccessAction", &ServiceStatus::success_action);
+  visit("FailureAction", &ServiceStatus::failure_action);
 }
 
 }  // namespace vermilion

@@ -101,7 +101,6 @@ const std::unordered_map<std::string_view, ManagerGetter>& manager_table() {
   return table;
 }
 
-// A dependency list of the unit, empty for one vermiliond does not have.
 // A timeout of the unit as in effect, µs; 0 for a unit vermiliond does not
 // have.
 template <std::uint64_t ServiceStatus::*field>
@@ -109,6 +108,13 @@ int usec(const UnitFacts& u, sd_bus_message* r) {
   return sd_bus_message_append(r, "t", u.status ? u.status->*field : std::uint64_t{0});
 }
 
+// A word of the unit (a job mode, an action) in systemd's spelling;
+// systemd's default `fallback` for a unit vermiliond does not have.
+int word(const UnitFacts& u, sd_bus_message* r, std::string ServiceStatus::*field, const char* fallback) {
+  return sd_bus_message_append(r, "s", u.status ? (u.status->*field).c_str() : fallback);
+}
+
+// A dependency list of the unit, empty for one vermiliond does not have.
 template <std::vector<std::string> ServiceStatus::*list>
 int dependencies(const UnitFacts& u, sd_bus_message* r) {
   return append_strings(r, u.status ? u.status->*list : std::vector<std::string>{});
@@ -183,6 +189,8 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
       {"Conflicts", &dependencies<&ServiceStatus::conflicts>},
       {"Before", &dependencies<&ServiceStatus::before>},
       {"After", &dependencies<&ServiceStatus::after>},
+      {"OnFailure", &dependencies<&ServiceStatus::on_failure>},
+      {"OnSuccess", &dependencies<&ServiceStatus::on_success>},
       {"Job",
        [](const UnitFacts& u, sd_bus_message* r) {
          if (!u.job_id) return sd_bus_message_append(r, "(uo)", 0, "/");
@@ -207,11 +215,15 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
       {"ConditionResult", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
       {"AssertResult", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
       {"CollectMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "inactive"); }},
-      {"OnFailureJobMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "replace"); }},
-      {"OnSuccessJobMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "replace"); }},
+      {"OnFailureJobMode",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::on_failure_job_mode, "replace"); }},
+      {"OnSuccessJobMode",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::on_success_job_mode, "replace"); }},
       {"StartLimitAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
-      {"FailureAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
-      {"SuccessAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
+      {"FailureAction",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::failure_action, "none"); }},
+      {"SuccessAction",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::success_action, "none"); }},
       {"JobTimeoutAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
       {"DefaultDependencies", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "b", 1); }},
   };

@@ -11,12 +11,19 @@ const DependencyGraph::Names& DependencyGraph::lookup(const std::map<std::string
   return it == m.end() ? kEmpty : it->second;
 }
 
+const std::vector<std::string>& DependencyGraph::trigger_sources(const std::string& name) const {
+  static const std::vector<std::string> kNone;
+  auto it = trigger_sources_.find(name);
+  return it == trigger_sources_.end() ? kNone : it->second;
+}
+
 std::vector<std::string> DependencyGraph::rebuild(
     const std::map<std::string, const ServiceConfig*>& units,
     const std::function<std::string(const std::string&)>& canonical) {
   for (auto* m : {&after_, &before_, &requires_, &requisite_, &wants_, &required_by_, &bound_by_,
-                  &conflicts_})
+                  &conflicts_, &on_failure_, &on_success_})
     m->clear();
+  trigger_sources_.clear();
   auto order = [&](const std::string& later, const std::string& earlier) {
     if (later == earlier) return;
     after_[later].insert(earlier);
@@ -50,6 +57,12 @@ std::vector<std::string> DependencyGraph::rebuild(
       if (other == name) continue;
       conflicts_[name].insert(other);
       conflicts_[other].insert(name);
+    }
+    for (auto [list, triggers] : {std::pair{&config->on_failure, &on_failure_}, {&config->on_success, &on_success_}}) {
+      for (const auto& n : *list) {
+        std::string other = canonical(n);
+        if ((*triggers)[name].insert(other).second) trigger_sources_[other].push_back(name);
+      }
     }
   }
   add_target_default_dependencies(units);

@@ -41,6 +41,13 @@ class DependencyGraph {
   // Units with BindsTo= on this one: they stop whenever it goes down.
   [[nodiscard]] const Names& bound_by(const std::string& name) const { return lookup(bound_by_, name); }
   [[nodiscard]] const Names& conflicts(const std::string& name) const { return lookup(conflicts_, name); }
+  // OnFailure= and OnSuccess=: started when `name` fails, or succeeds.
+  [[nodiscard]] const Names& on_failure(const std::string& name) const { return lookup(on_failure_, name); }
+  [[nodiscard]] const Names& on_success(const std::string& name) const { return lookup(on_success_, name); }
+  // The units whose OnFailure= or OnSuccess= name `name` (systemd's
+  // OnFailureOf=/OnSuccessOf=), one entry per such line: a unit naming it
+  // in both is there twice, as systemd counts trigger sources.
+  [[nodiscard]] const std::vector<std::string>& trigger_sources(const std::string& name) const;
 
  private:
   static const Names& lookup(const std::map<std::string, Names>& m, const std::string& name);
@@ -48,7 +55,8 @@ class DependencyGraph {
   void add_target_default_dependencies(const std::map<std::string, const ServiceConfig*>& units);
 
   std::map<std::string, Names> after_, before_, requires_, requisite_, wants_, required_by_,
-      bound_by_, conflicts_;
+      bound_by_, conflicts_, on_failure_, on_success_;
+  std::map<std::string, std::vector<std::string>> trigger_sources_;
 };
 
 }  // namespace vermilion

@@ -582,7 +582,8 @@ void Manager::on_state_changed(Service& service, ActiveState old_active, SubStat
     // The snapshot now: by the time the queue is drained the service may have
     // moved on (a crash and its auto-restart are one event).
     transitions_.push_back({service.name(),
-                            StateChange{old_active, service.active_state(), old_sub, service.sub_state()},
+                            StateChange{old_active, service.active_state(), old_sub, service.sub_state(),
+                                        service.will_auto_restart()},
                             status_of(service)});
   });
 }
@@ -659,9 +660,55 @@ void Manager::handle_transition(const Transition& transition) {
     }
   }
 
+  // OnFailure=/OnSuccess=, as systemd 252's unit_notify(): on an end that
+  // stays (no automatic restart follows).
+  if (!t.will_auto_restart) {
+    const ServiceConfig& config = unit.service->config();
+    if (t.new_active == ActiveState::failed && t.old_active != ActiveState::failed)
+      start_triggered(*unit.service, "OnFailure=", graph_.on_failure(transition.unit), config.on_failure_job_mode);
+    else if (t.new_active == ActiveState::inactive && !is_down(t.old_active))
+      start_triggered(*unit.service, "OnSuccess=", graph_.on_success(transition.unit), config.on_success_job_mode);
+  }
+
   // BindsTo=: checked once this event is fully handled, so a unit that goes
   // down only to restart (failed -> auto-restart) takes nobody with it.
   if (is_down(t.new_active) && !is_down(t.old_active)) bound_checks_.insert(transition.unit);
+}
+
+void Manager::start_triggered(const Service& service, const char* key, DependencyGraph::Names others,
+                              JobMode mode) {
+  if (others.empty()) return;
+  if (all_stopped_) {
+    observer_.on_unit_message(service, std::string("Not triggering ") + key + " dependencies: the manager is stopping.");
+    return;
+  }
+  observer_.on_unit_message(service, std::string("Triggering ") + key + " dependencies.");
+  for (const auto& other : others) {
+    // `fail` (systemd's JOB_FAIL): refused when it would replace a queued job.
+    Unit* o = resolve(other, false);
+    if (mode == JobMode::fail && o && o->job && o->job->type == JobType::stop) {
+      observer_.on_unit_message(service, std::string("Failed to enqueue ") + key + " job, ignoring: " + other +
+                                             " has a conflicting job queued (mode 'fail')");
+      continue;
+    }
+    EnqueueResult r = enqueue(JobType::start, other);
+    if (!r.queued())
+      observer_.on_unit_message(service, std::string("Failed to enqueue ") + key + " job, ignoring: " + describe(r));
+  }
+}
+
+const Service* Manager::triggering_service(const Service& service) noexcept {
+  const std::vector<std::string>& sources = graph_.trigger_sources(service.name());
+  if (sources.size() == 1) {
+    auto it = units_.find(sources.front());
+    return it == units_.end() ? nullptr : it->second->service.get();
+  }
+  if (sources.size() > 1)
+    drop_if_out_of_memory("a trigger source warning", [&] {
+      observer_.on_unit_message(service, "multiple trigger source candidates for exit status propagation (" +
+                                             sources[0] + ", " + sources[1] + "), skipping.");
+    });
+  return nullptr;
 }
 
 void Manager::stop_units_bound_to_down_ones() {

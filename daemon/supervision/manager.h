@@ -151,6 +151,7 @@ class Manager final : private ServiceListener {
   void on_pid_attached(Service& service, pid_t pid) noexcept override;
   void on_pid_detached(Service& service, pid_t pid) noexcept override;
   void on_service_message(Service& service, std::string_view message) noexcept override;
+  const Service* triggering_service(const Service& service) noexcept override;
 
   // Logs a notification nobody owns, at most kUnknownSenderLogBurst lines
   // per kUnknownSenderLogInterval.
@@ -177,6 +178,9 @@ class Manager final : private ServiceListener {
   void run_job(Unit& unit);
   void handle_transition(const Transition& t);
   void fail_dependent_jobs(const std::string& failed_unit);
+  // OnFailure=/OnSuccess= of `service` (systemd's unit_start_on_failure()):
+  // a start job for each unit in `others`, in `mode`; refusals are logged.
+  void start_triggered(const Service& service, const char* key, DependencyGraph::Names others, JobMode mode);
   void stop_units_bound_to_down_ones();
   void remove_vanished_units();
 

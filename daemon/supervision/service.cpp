@@ -72,7 +72,9 @@ StartOutcome Service::start() {
   }
   if (!start_limit_allows()) {
     message("start request repeated too quickly, refusing to start");
-    result_ = ServiceResult::start_limit_hit;
+    // As systemd's service_can_start(): a failure already recorded (the
+    // exit-code of a crash loop) stays the result.
+    note_result(ServiceResult::start_limit_hit);
     set_state(SubState::failed);
     return StartOutcome::start_limit_hit;
   }
@@ -125,7 +127,9 @@ StartOutcome Service::start_target() {
   }
   if (!start_limit_allows()) {
     message("start request repeated too quickly, refusing to start");
-    result_ = ServiceResult::start_limit_hit;
+    // As systemd's service_can_start(): a failure already recorded (the
+    // exit-code of a crash loop) stays the result.
+    note_result(ServiceResult::start_limit_hit);
     set_state(SubState::failed);
     return StartOutcome::start_limit_hit;
   }
@@ -425,7 +429,9 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   bool will_restart = restart || restarting_;
   if (preserve == DirectoryPreserve::no || (preserve == DirectoryPreserve::restart && !will_restart))
     env_.ops.remove_runtime_directories(*running_);
+  will_auto_restart_ = restart;
   set_state(result_ == ServiceResult::success ? SubState::dead : SubState::failed);
+  will_auto_restart_ = false;
   if (restart) enter_auto_restart();
 }
 
@@ -439,7 +445,9 @@ void Service::restart_now() {
   ++n_restarts_;
   if (!start_limit_allows()) {
     message("start request repeated too quickly, refusing to start");
-    result_ = ServiceResult::start_limit_hit;
+    // As systemd's service_can_start(): a failure already recorded (the
+    // exit-code of a crash loop) stays the result.
+    note_result(ServiceResult::start_limit_hit);
     set_state(SubState::failed);
     return;
   }
@@ -453,7 +461,24 @@ void Service::restart_now() {
 
 // ---- processes --------------------------------------------------------------
 
-int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out, bool result_environment) {
+namespace {
+
+// SERVICE_RESULT=, EXIT_CODE=, EXIT_STATUS= after `prefix` (systemd's
+// service_spawn_internal()): "exit-code exited 3", "signal killed KILL".
+void append_result_environment(std::vector<std::string>& env, const std::string& prefix, ServiceResult result,
+                               const ExitInfo& main_exit) {
+  env.push_back(prefix + "SERVICE_RESULT=" + std::string(to_string(result)));
+  if (main_exit.code == 0) return;  // no main process has ended
+  const char* code = main_exit.code == CLD_EXITED ? "exited" : main_exit.code == CLD_KILLED ? "killed" : "dumped";
+  env.push_back(prefix + "EXIT_CODE=" + code);
+  const char* sig = main_exit.code == CLD_EXITED ? nullptr : sigabbrev_np(main_exit.status);
+  env.push_back(prefix + "EXIT_STATUS=" + (sig ? std::string(sig) : std::to_string(main_exit.status)));
+}
+
+}  // namespace
+
+int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out,
+                   ResultEnvironment result_environment) {
   SpawnRequest request;
   request.config = running_.get();
   request.command = &command;
@@ -469,19 +494,14 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
   if (role == ProcessRole::main && watchdog_usec_ > 0)
     request.manager_environment.push_back("WATCHDOG_USEC=" + std::to_string(watchdog_usec_));
   if (env_.user_manager) request.manager_environment.push_back("MANAGERPID=" + std::to_string(getpid()));
-  if (result_environment) {
-    // ExecStop= and ExecStopPost= learn how the run went (systemd's
-    // service_spawn() with EXEC_SETENV_RESULT): "exit-code exited 3",
-    // "signal killed KILL".
-    request.manager_environment.push_back(std::string("SERVICE_RESULT=") + std::string(to_string(result_)));
-    if (main_exit_.code != 0) {
-      const char* code = main_exit_.code == CLD_EXITED   ? "exited"
-                         : main_exit_.code == CLD_KILLED ? "killed"
-                                                         : "dumped";
-      request.manager_environment.push_back(std::string("EXIT_CODE=") + code);
-      const char* sig = main_exit_.code == CLD_EXITED ? nullptr : sigabbrev_np(main_exit_.status);
-      request.manager_environment.push_back("EXIT_STATUS=" +
-                                          (sig ? std::string(sig) : std::to_string(main_exit_.status)));
+  if (result_environment == ResultEnvironment::own) {
+    append_result_environment(request.manager_environment, "", result_, main_exit_);
+  } else if (result_environment == ResultEnvironment::monitor) {
+    if (const Service* source = env_.listener.triggering_service(*this)) {
+      append_result_environment(request.manager_environment, "MONITOR_", source->result(), source->exec_main_status());
+      if (!source->invocation_id().empty())
+        request.manager_environment.push_back("MONITOR_INVOCATION_ID=" + source->invocation_id());
+      request.manager_environment.push_back("MONITOR_UNIT=" + source->name());
     }
   }
   std::vector<unique_fd> child_fds;  // kept open until the child has its copies
@@ -498,7 +518,7 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
 }
 
 bool Service::spawn_main(const ExecCommand& command) {
-  if (spawn(command, ProcessRole::main, main_) < 0) {
+  if (spawn(command, ProcessRole::main, main_, ResultEnvironment::monitor) < 0) {
     set_state(SubState::start);
     enter_signal(SubState::stop_sigterm, ServiceResult::resources);
     return false;
@@ -540,7 +560,9 @@ const std::vector<ExecCommand>& Service::commands_of(Phase phase) const {
 bool Service::run_control(Phase phase, std::size_t index) {
   control_phase_ = phase;
   control_index_ = index;
-  bool result_environment = phase == Phase::stop || phase == Phase::stop_post;
+  ResultEnvironment result_environment = phase == Phase::stop || phase == Phase::stop_post ? ResultEnvironment::own
+                                         : phase == Phase::start_pre || phase == Phase::start ? ResultEnvironment::monitor
+                                                                                          : ResultEnvironment::none;
   if (spawn(commands_of(phase)[index], ProcessRole::control, control_, result_environment) == 0) return true;
   fail_phase(phase, ServiceResult::resources);
   return false;

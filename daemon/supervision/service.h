@@ -84,6 +84,11 @@ class ServiceListener {
   virtual void on_pid_detached(Service& service, pid_t pid) noexcept = 0;
   // One line for the daemon's own log about this service.
   virtual void on_service_message(Service& service, std::string_view message) noexcept = 0;
+  // The service whose run ExecStartPre= and ExecStart= of `service` see as
+  // $MONITOR_SERVICE_RESULT, $MONITOR_EXIT_CODE, ... (systemd's
+  // service_get_triggering_service()): the one unit whose OnFailure= or
+  // OnSuccess= names `service`; nullptr when none, or more than one.
+  virtual const Service* triggering_service(const Service& /*service*/) noexcept { return nullptr; }
 };
 
 struct ServiceEnvironment {
@@ -147,6 +152,11 @@ class Service {
   [[nodiscard]] ActiveState active_state() const { return active_state_of(sub_, notify_reloading_); }
   [[nodiscard]] SubState sub_state() const { return sub_; }
   [[nodiscard]] ServiceResult result() const { return result_; }
+  // True while the service goes through `failed` or `dead` on its way to an
+  // automatic restart (systemd's UNIT_NOTIFY_WILL_AUTO_RESTART): for its
+  // listener's on_state_changed(), as OnFailure=/OnSuccess= wait for the
+  // end that stays.
+  [[nodiscard]] bool will_auto_restart() const { return will_auto_restart_; }
   // 0 when there is none, as systemd's MainPID/ControlPID.
   [[nodiscard]] pid_t main_pid() const { return main_.pid > 0 ? main_.pid : 0; }
   [[nodiscard]] pid_t control_pid() const { return control_.pid > 0 ? control_.pid : 0; }
@@ -207,9 +217,14 @@ class Service {
   void advance_phase();  // the current control command succeeded
   bool spawn_main(const ExecCommand& command);
   [[nodiscard]] const std::vector<ExecCommand>& commands_of(Phase phase) const;
-  // result_environment: SERVICE_RESULT=, EXIT_CODE=, EXIT_STATUS= (ExecStop=, ExecStopPost=).
+  // Whose run the command learns of (systemd's EXEC_SETENV_RESULT and
+  // EXEC_SETENV_MONITOR_RESULT): its own as SERVICE_RESULT=, EXIT_CODE=,
+  // EXIT_STATUS= (ExecStop=, ExecStopPost=); the triggering service's as
+  // MONITOR_SERVICE_RESULT=, ..., MONITOR_INVOCATION_ID=, MONITOR_UNIT=
+  // (ExecStartPre=, ExecStart=).
+  enum class ResultEnvironment { none, own, monitor };
   [[nodiscard]] int spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out,
-                          bool result_environment = false);
+                          ResultEnvironment result_environment = ResultEnvironment::none);
 
   void on_main_exited(ExitInfo info);
   void on_adopted_main_readable();
@@ -253,6 +268,7 @@ class Service {
   bool reached_running_ = false;  // ExecStop= runs only after a good start
   bool main_pid_unknown_ = false; // Type=forking without PIDFile=
   bool reload_failed_ = false;
+  bool will_auto_restart_ = false;  // see will_auto_restart()
   bool restarting_ = false;       // the current stop is a restart's (RestartKillSignal=)
   bool step_waits_for_scope_ = false;  // this signal step ends only with an empty scope
 

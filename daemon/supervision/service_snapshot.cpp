@@ -53,6 +53,12 @@ ServiceStatus status_of(const Service& s) {
   out.runtime_randomized_extra_usec = c.runtime_randomized_extra;
   out.watchdog_usec = c.watchdog_usec;
   out.watchdog_signal = c.watchdog_signal;
+  out.on_failure = c.on_failure;
+  out.on_success = c.on_success;
+  out.on_failure_job_mode = to_string(c.on_failure_job_mode);
+  out.on_success_job_mode = to_string(c.on_success_job_mode);
+  out.success_action = to_string(c.success_action);
+  out.failure_action = to_string(c.failure_action);
   return out;
 }
 

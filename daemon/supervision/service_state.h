@@ -46,6 +46,10 @@ enum class ServiceResult {
 struct StateChange {
   ActiveState old_active, new_active;
   SubState old_sub, new_sub;
+  // `failed` or `dead` on the way to an automatic restart (systemd's
+  // UNIT_NOTIFY_WILL_AUTO_RESTART): not an end that OnFailure=/OnSuccess=
+  // act on.
+  bool will_auto_restart = false;
 };
 
 [[nodiscard]] std::string_view to_string(ActiveState s);

@@ -58,4 +58,38 @@ const char* to_string(KillMode m) {
   return "control-group";
 }
 
+const char* to_string(JobMode m) {
+  switch (m) {
+    case JobMode::fail: return "fail";
+    case JobMode::replace: return "replace";
+    case JobMode::replace_irreversibly: return "replace-irreversibly";
+    case JobMode::isolate: return "isolate";
+    case JobMode::flush: return "flush";
+    case JobMode::ignore_dependencies: return "ignore-dependencies";
+    case JobMode::ignore_requirements: return "ignore-requirements";
+    case JobMode::triggering: return "triggering";
+  }
+  return "replace";
+}
+
+const char* to_string(EmergencyAction a) {
+  switch (a) {
+    case EmergencyAction::none: return "none";
+    case EmergencyAction::exit: return "exit";
+    case EmergencyAction::exit_force: return "exit-force";
+    case EmergencyAction::reboot: return "reboot";
+    case EmergencyAction::reboot_force: return "reboot-force";
+    case EmergencyAction::reboot_immediate: return "reboot-immediate";
+    case EmergencyAction::poweroff: return "poweroff";
+    case EmergencyAction::poweroff_force: return "poweroff-force";
+    case EmergencyAction::poweroff_immediate: return "poweroff-immediate";
+    case EmergencyAction::halt: return "halt";
+    case EmergencyAction::halt_force: return "halt-force";
+    case EmergencyAction::halt_immediate: return "halt-immediate";
+    case EmergencyAction::kexec: return "kexec";
+    case EmergencyAction::kexec_force: return "kexec-force";
+  }
+  return "none";
+}
+
 }  // namespace vermilion

@@ -45,6 +45,13 @@ enum class EmergencyAction {
   poweroff_immediate, halt, halt_force, halt_immediate, kexec, kexec_force
 };
 
+// OnFailureJobMode=/OnSuccessJobMode= (systemd.unit(5)), systemd's job
+// modes. Vermilion's manager runs `replace` and `fail` jobs; a unit naming
+// another mode is warned about at load and runs `replace`.
+enum class JobMode {
+  fail, replace, replace_irreversibly, isolate, flush, ignore_dependencies, ignore_requirements, triggering
+};
+
 struct OutputTarget {
   OutputKind kind = OutputKind::journal;
   std::string path;  // for file: and append:
@@ -128,6 +135,12 @@ struct ServiceConfig {
   std::vector<PathCondition> condition_path_exists;
   EmergencyAction success_action = EmergencyAction::none;
   EmergencyAction failure_action = EmergencyAction::none;
+  // OnFailure=/OnSuccess= (systemd.unit(5)): units started when this one
+  // enters `failed`, or goes from active to `inactive`, unless it is about
+  // to restart by Restart= (systemd 252's unit_notify()).
+  std::vector<std::string> on_failure, on_success;
+  JobMode on_failure_job_mode = JobMode::replace;
+  JobMode on_success_job_mode = JobMode::replace;
   // DefaultDependencies= (systemd.unit(5)). Vermilion adds only the
   // ordering systemd.target(5) describes: a target is ordered After= the
   // units it Wants=/Requires= when both have it (dependency_graph.h).
@@ -233,5 +246,9 @@ struct ServiceConfig {
 [[nodiscard]] const char* to_string(ServiceType t);
 [[nodiscard]] const char* to_string(RestartPolicy p);
 [[nodiscard]] const char* to_string(KillMode m);
+// job_mode_to_string(), emergency_action_to_string(): "replace",
+// "ignore-dependencies", "exit-force", "reboot-immediate", ...
+[[nodiscard]] const char* to_string(JobMode m);
+[[nodiscard]] const char* to_string(EmergencyAction a);
 
 }  // namespace vermilion

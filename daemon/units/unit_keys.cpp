@@ -457,29 +457,34 @@ void set_start_limit_burst(Assignment& a) {
   a.config.start_limit_burst = static_cast<unsigned>(*burst);
 }
 
+// The enum value whose to_string() is `word`, if any: the words live in
+// one place (unit_config.cpp).
+template <typename Enum, Enum Last>
+std::optional<Enum> enum_from_string(std::string_view word) {
+  for (int i = 0; i <= static_cast<int>(Last); ++i)
+    if (word == to_string(static_cast<Enum>(i))) return static_cast<Enum>(i);
+  return std::nullopt;
+}
+
 void set_emergency_action(Assignment& a, EmergencyAction ServiceConfig::*field) {
-  static const std::map<std::string_view, EmergencyAction> kActions{
-      {"none", EmergencyAction::none},
-      {"exit", EmergencyAction::exit},
-      {"exit-force", EmergencyAction::exit_force},
-      {"reboot", EmergencyAction::reboot},
-      {"reboot-force", EmergencyAction::reboot_force},
-      {"reboot-immediate", EmergencyAction::reboot_immediate},
-      {"poweroff", EmergencyAction::poweroff},
-      {"poweroff-force", EmergencyAction::poweroff_force},
-      {"poweroff-immediate", EmergencyAction::poweroff_immediate},
-      {"halt", EmergencyAction::halt},
-      {"halt-force", EmergencyAction::halt_force},
-      {"halt-immediate", EmergencyAction::halt_immediate},
-      {"kexec", EmergencyAction::kexec},
-      {"kexec-force", EmergencyAction::kexec_force}};
-  auto it = kActions.find(a.value);
-  if (it == kActions.end()) return a.ignore("Failed to parse " + a.key + "=, ignoring: " + a.value);
-  bool user_allowed = it->second == EmergencyAction::none || it->second == EmergencyAction::exit ||
-                      it->second == EmergencyAction::exit_force;
+  auto action = enum_from_string<EmergencyAction, EmergencyAction::kexec_force>(a.value);
+  if (!action) return a.ignore("Failed to parse " + a.key + "=, ignoring: " + a.value);
+  bool user_allowed = *action == EmergencyAction::none || *action == EmergencyAction::exit ||
+                      *action == EmergencyAction::exit_force;
   if (a.context.identity.scope == RuntimeScope::user && !user_allowed)
     return a.ignore(a.key + "= setting '" + a.value + "' is not supported for user units, ignoring.");
-  a.config.*field = it->second;
+  a.config.*field = *action;
+}
+
+// OnFailureJobMode=/OnSuccessJobMode= (config_parse_job_mode). The manager
+// runs `replace` and `fail` jobs only: another mode is kept for the unit's
+// properties, with a warning that `replace` runs instead.
+void set_job_mode(Assignment& a, JobMode ServiceConfig::*field) {
+  auto mode = enum_from_string<JobMode, JobMode::triggering>(a.value);
+  if (!mode) return a.ignore("Failed to parse job mode, ignoring: " + a.value);
+  if (*mode != JobMode::replace && *mode != JobMode::fail)
+    a.warn(a.key + "=" + a.value + " is not supported by Vermilion, its jobs run in mode 'replace'");
+  a.config.*field = *mode;
 }
 
 // ConditionPathExists=: "|" (trigger) then "!" (negate) prefixes, then an
@@ -824,10 +829,13 @@ KeyTable unit_section_keys() {
       {"SuccessAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::success_action); }},
       {"FailureAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::failure_action); }},
       {"DefaultDependencies", boolean(&ServiceConfig::default_dependencies)},
+      {"OnFailure", dependency(&ServiceConfig::on_failure, D::drop_with_warning)},
+      {"OnSuccess", dependency(&ServiceConfig::on_success, D::drop_with_warning)},
+      {"OnFailureJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_failure_job_mode); }},
+      {"OnSuccessJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_success_job_mode); }},
   };
   for (const char* key :
-       {"Documentation", "StartLimitAction", "OnFailure", "OnFailureJobMode",
-        "OnSuccess", "OnSuccessJobMode", "PartOf", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
+       {"Documentation", "StartLimitAction", "PartOf", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
         "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor",
         "IgnoreOnIsolate", "StopWhenUnneeded", "RefuseManualStart", "RefuseManualStop", "AllowIsolate",
         "CollectMode", "FailureActionExitStatus",

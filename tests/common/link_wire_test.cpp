@@ -23,6 +23,8 @@ ServiceStatus failed_web() {
   ServiceStatus s;
   s.name = "web.service";
   s.description = "The web server";
+  s.on_failure = {"report@web.service.service"};
+  s.failure_action = "exit";
   s.load_state = "loaded";
   s.active_state = "failed";
   s.sub_state = "failed";
@@ -222,6 +224,12 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"RuntimeRandomizedExtraUSec", "t", "0"},
                                 {"WatchdogUSec", "t", "0"},
                                 {"WatchdogSignal", "i", "0"},
+                                {"OnFailure", "as", "report@web.service.service"},
+                                {"OnSuccess", "as", ""},
+                                {"OnFailureJobMode", "s", "replace"},
+                                {"OnSuccessJobMode", "s", "replace"},
+                                {"SuccessAction", "s", "none"},
+                                {"FailureAction", "s", "exit"},
                             }));
 }
 

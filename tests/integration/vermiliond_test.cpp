@@ -332,7 +332,9 @@ TEST_F(VermiliondBridge, BadBridgePathFailsOnlyTheBridgeUnit) {
       << daemon.output();
   ASSERT_TRUE(daemon.wait_for_output("vermilion-bridge.service: main process exited, code=exited, status=203"))
       << daemon.output();
-  ASSERT_TRUE(daemon.wait_for_output("vermilion-bridge.service: state failed/failed result=start-limit-hit"))
+  ASSERT_TRUE(daemon.wait_for_output("vermilion-bridge.service: start request repeated too quickly"))
+      << daemon.output();
+  ASSERT_TRUE(daemon.wait_for_output("vermilion-bridge.service: state failed/failed result=exit-code"))
       << daemon.output();
   EXPECT_NE(daemon.output().find("web.service: state active/running"), std::string::npos) << daemon.output();
   EXPECT_EQ(daemon.output().find("web.service: state inactive"), std::string::npos) << daemon.output();

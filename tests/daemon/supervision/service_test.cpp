@@ -189,7 +189,7 @@ TEST_F(ServiceTest, CrashLoopEndsInStartLimitHit) {
     port_.advance(100'000);
   }
   EXPECT_EQ(s.sub_state(), SubState::failed);
-  EXPECT_EQ(s.result(), ServiceResult::start_limit_hit);
+  EXPECT_EQ(s.result(), ServiceResult::exit_code) << "the crash's result stays, as in systemd 252";
   EXPECT_EQ(port_.next_deadline(), kUsecInfinity) << "no further attempt scheduled";
   EXPECT_EQ(s.start(), StartOutcome::start_limit_hit);
   port_.advance(10 * kUsecPerSec);

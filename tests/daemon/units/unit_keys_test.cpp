@@ -610,6 +610,38 @@ TEST(ServiceKeys, EmergencyActions) {
   EXPECT_EQ(l.diags.items().size(), 1u);
 }
 
+// OnFailure=/OnSuccess= are dependencies (specifiers, templates take the
+// unit's instance, unit types Vermilion does not run are dropped with a
+// warning); the job modes take systemd's words.
+TEST(ServiceKeys, OnFailureAndOnSuccess) {
+  auto l = apply("[Unit]\nOnFailure=report@%n.service alarm.target\nOnFailure=x.timer\nOnSuccess=next@.service\n",
+                 "web@a.service");
+  EXPECT_EQ(l.config.on_failure, (std::vector<std::string>{"report@web@a.service.service", "alarm.target"}));
+  EXPECT_EQ(l.config.on_success, (std::vector<std::string>{"next@a.service"}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:3: warning: OnFailure=x.timer ignored: Vermilion runs only services and targets\n");
+  l = apply("[Unit]\nOnFailure=a.service\nOnFailure=\nOnSuccess=b.service\n");
+  EXPECT_TRUE(l.config.on_failure.empty()) << "an empty assignment resets the list";
+  EXPECT_EQ(l.config.on_success, (std::vector<std::string>{"b.service"}));
+}
+
+TEST(ServiceKeys, OnFailureJobMode) {
+  auto l = apply("[Unit]\nOnFailureJobMode=fail\nOnSuccessJobMode=replace-irreversibly\n");
+  EXPECT_EQ(l.config.on_failure_job_mode, JobMode::fail);
+  EXPECT_EQ(l.config.on_success_job_mode, JobMode::replace_irreversibly);
+  EXPECT_EQ(messages(l.diags),
+            "t.service:3: warning: OnSuccessJobMode=replace-irreversibly is not supported by Vermilion, its jobs "
+            "run in mode 'replace'\n");
+  l = apply("[Unit]\nOnFailureJobMode=fail\nOnFailureJobMode=sometimes\n");
+  EXPECT_EQ(l.config.on_failure_job_mode, JobMode::fail) << "a bad value is ignored";
+  EXPECT_EQ(messages(l.diags), "t.service:3: warning: Failed to parse job mode, ignoring: sometimes\n");
+  for (JobMode m : {JobMode::fail, JobMode::replace, JobMode::replace_irreversibly, JobMode::isolate, JobMode::flush,
+                    JobMode::ignore_dependencies, JobMode::ignore_requirements, JobMode::triggering}) {
+    l = apply(std::string("[Unit]\nOnFailureJobMode=") + to_string(m) + "\n");
+    EXPECT_EQ(l.config.on_failure_job_mode, m) << to_string(m);
+  }
+}
+
 TEST(VerifyService, Rules) {
   ServiceConfig c;
   Diagnostics d;
