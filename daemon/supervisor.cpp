@@ -451,7 +451,7 @@ int Supervisor::run() {
     return EXIT_FAILURE;
   }
   logger_.info("all services stopped, exiting");
-  return EXIT_SUCCESS;
+  return exit_status_;
 }
 
 bool Supervisor::run_until(const std::function<bool()>& done, usec_t timeout_usec) {
@@ -490,6 +490,25 @@ int Supervisor::on_signal(sd_event_source*, const struct signalfd_siginfo* info,
       default: break;
     }
     return 0;
+  });
+}
+
+// SuccessAction=/FailureAction= (systemd's emergency_action()): every action
+// ends vermiliond as SIGTERM does, with the unit's exit status. The machine
+// actions (reboot, poweroff, halt, kexec; system scope only) do the same: a
+// supervisor owns its services, not the machine (README). exit-force and
+// the -force/-immediate variants stop the services as exit does: stopping
+// them in order is the only stop vermiliond has, and leaving them running
+// unsupervised would be worse.
+void Supervisor::on_emergency_action(const std::string& unit, const char* key, EmergencyAction action,
+                                     int exit_status) noexcept {
+  drop_if_out_of_memory("an emergency action", [&] {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    exit_status_ = exit_status >= 0 ? exit_status : EXIT_SUCCESS;
+    logger_.info(unit + ": " + key + "=" + to_string(action) + ", stopping all services and exiting with status " +
+                 std::to_string(exit_status_));
+    manager_->stop_all([this] { sd_event_exit(loop_.get(), exit_status_); });
   });
 }
 

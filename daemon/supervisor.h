@@ -118,6 +118,8 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   void on_unit_message(const Service& service, std::string_view message) noexcept override;
   void on_manager_message(Severity severity, std::string_view message) noexcept override;
   void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept override;
+  void on_emergency_action(const std::string& unit, const char* key, EmergencyAction action,
+                           int exit_status) noexcept override;
 
   static int on_signal(sd_event_source* source, const struct signalfd_siginfo* info, void* self);
   void on_child_exited(const ChildExit& exit);
@@ -161,6 +163,7 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   EventSourcePtr link_sweeper_;  // destroys closed links outside their callbacks
   std::vector<EventSourcePtr> signal_sources_;
   bool shutting_down_ = false;
+  int exit_status_ = EXIT_SUCCESS;  // what run() returns; set by SuccessAction=/FailureAction=
   std::optional<GeneratorOutput> generator_output_;  // set with systemd_unit_paths
   std::map<pid_t, std::string> generators_running_;
   std::vector<std::function<void()>> after_generators_;

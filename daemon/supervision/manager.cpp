@@ -1,6 +1,7 @@
 #include "supervision/manager.h"
 
 #include <algorithm>
+#include <csignal>
 
 #include "common/out_of_memory.h"
 #include "common/unit_name.h"
@@ -668,6 +669,24 @@ void Manager::handle_transition(const Transition& transition) {
       start_triggered(*unit.service, "OnFailure=", graph_.on_failure(transition.unit), config.on_failure_job_mode);
     else if (t.new_active == ActiveState::inactive && !is_down(t.old_active))
       start_triggered(*unit.service, "OnSuccess=", graph_.on_success(transition.unit), config.on_success_job_mode);
+  }
+
+  // SuccessAction=/FailureAction=, as systemd 252's unit_notify(): also on
+  // the way to a restart.
+  {
+    const ServiceConfig& config = unit.service->config();
+    const ExitInfo& main_exit = unit.service->exec_main_status();
+    int main_status = main_exit.code == CLD_EXITED ? main_exit.status : -1;
+    if (t.new_active == ActiveState::failed && t.old_active != ActiveState::failed &&
+        config.failure_action != EmergencyAction::none)
+      observer_.on_emergency_action(transition.unit, "FailureAction", config.failure_action,
+                                    config.failure_action_exit_status >= 0 ? config.failure_action_exit_status
+                                                                           : main_status);
+    else if (t.new_active == ActiveState::inactive && !is_down(t.old_active) &&
+             config.success_action != EmergencyAction::none)
+      observer_.on_emergency_action(transition.unit, "SuccessAction", config.success_action,
+                                    config.success_action_exit_status >= 0 ? config.success_action_exit_status
+                                                                           : main_status);
   }
 
   // BindsTo=: checked once this event is fully handled, so a unit that goes

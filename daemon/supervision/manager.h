@@ -56,6 +56,11 @@ class ManagerObserver {
   virtual void on_unit_message(const Service& service, std::string_view message) noexcept = 0;
   virtual void on_manager_message(Severity severity, std::string_view message) noexcept = 0;
   virtual void on_job_finished(const std::string& unit, JobType type, JobResult result) noexcept = 0;
+  // `unit` failed (key "FailureAction") or succeeded ("SuccessAction") and
+  // its action is not none (systemd's emergency_action()). `exit_status`:
+  // its *ActionExitStatus=, else its main process's exit status, else -1.
+  virtual void on_emergency_action(const std::string& unit, const char* key, EmergencyAction action,
+                                   int exit_status) noexcept = 0;
 };
 
 struct ManagerOptions {

@@ -135,6 +135,10 @@ struct ServiceConfig {
   std::vector<PathCondition> condition_path_exists;
   EmergencyAction success_action = EmergencyAction::none;
   EmergencyAction failure_action = EmergencyAction::none;
+  // SuccessActionExitStatus=/FailureActionExitStatus=: vermiliond's exit
+  // status when the action is exit; -1: the main process's exit status.
+  int success_action_exit_status = -1;
+  int failure_action_exit_status = -1;
   // OnFailure=/OnSuccess= (systemd.unit(5)): units started when this one
   // enters `failed`, or goes from active to `inactive`, unless it is about
   // to restart by Restart= (systemd 252's unit_notify()).

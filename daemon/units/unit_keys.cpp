@@ -473,7 +473,24 @@ void set_emergency_action(Assignment& a, EmergencyAction ServiceConfig::*field) 
                       *action == EmergencyAction::exit_force;
   if (a.context.identity.scope == RuntimeScope::user && !user_allowed)
     return a.ignore(a.key + "= setting '" + a.value + "' is not supported for user units, ignoring.");
+  // README "SuccessAction= and FailureAction=": vermiliond owns its
+  // services, not the machine.
+  if (!user_allowed)
+    a.warn(a.key + "=" + a.value + ": Vermilion does not reboot, power off or halt the machine; it stops its "
+           "services and exits, as for exit");
   a.config.*field = *action;
+}
+
+// SuccessActionExitStatus=/FailureActionExitStatus= (config_parse_exit_status):
+// 0...255, or empty for the main process's own.
+void set_action_exit_status(Assignment& a, int ServiceConfig::*field) {
+  if (a.value.empty()) {
+    a.config.*field = -1;
+    return;
+  }
+  auto status = parse_int_in(a.value, 0, 255);
+  if (!status) return a.ignore("Failed to parse exit status '" + a.value + "', ignoring");
+  a.config.*field = *status;
 }
 
 // OnFailureJobMode=/OnSuccessJobMode= (config_parse_job_mode). The manager
@@ -829,6 +846,10 @@ KeyTable unit_section_keys() {
       {"SuccessAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::success_action); }},
       {"FailureAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::failure_action); }},
       {"DefaultDependencies", boolean(&ServiceConfig::default_dependencies)},
+      {"SuccessActionExitStatus",
+       [](Assignment& a) { set_action_exit_status(a, &ServiceConfig::success_action_exit_status); }},
+      {"FailureActionExitStatus",
+       [](Assignment& a) { set_action_exit_status(a, &ServiceConfig::failure_action_exit_status); }},
       {"OnFailure", dependency(&ServiceConfig::on_failure, D::drop_with_warning)},
       {"OnSuccess", dependency(&ServiceConfig::on_success, D::drop_with_warning)},
       {"OnFailureJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_failure_job_mode); }},
@@ -838,8 +859,7 @@ KeyTable unit_section_keys() {
        {"Documentation", "StartLimitAction", "PartOf", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
         "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor",
         "IgnoreOnIsolate", "StopWhenUnneeded", "RefuseManualStart", "RefuseManualStop", "AllowIsolate",
-        "CollectMode", "FailureActionExitStatus",
-        "SuccessActionExitStatus", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",
+        "CollectMode", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})
     t.emplace(key, not_implemented());
   return t;

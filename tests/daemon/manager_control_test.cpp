@@ -41,6 +41,7 @@ class SilentObserver final : public ManagerObserver {
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view) noexcept override {}
   void on_job_finished(const std::string&, JobType, JobResult) noexcept override {}
+  void on_emergency_action(const std::string&, const char*, EmergencyAction, int) noexcept override {}
 };
 
 class ManagerControlTest : public ::testing::Test {

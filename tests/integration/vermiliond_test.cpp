@@ -225,6 +225,28 @@ TEST(Vermiliond, UnreadableFilesFailOnlyTheirUnit) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
 }
 
+// FailureAction=exit (systemd.unit(5)): the failing unit ends vermiliond as
+// SIGTERM does, every other service stopped, with FailureActionExitStatus=
+// as its exit status.
+TEST(Vermiliond, FailureActionExitStopsEverythingWithItsExitStatus) {
+  TempDir units, runtime;
+  units.write("web.service", "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=default.target\n");
+  // After web: web is running when the job fails.
+  units.write("job.service",
+              "[Unit]\nAfter=web.service\nFailureAction=exit\nFailureActionExitStatus=7\n"
+              "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'exit 3'\n[Install]\nWantedBy=default.target\n");
+  enable_units(units.path(), {"web.service", "job.service"});
+  Subprocess daemon({kVermiliond, "--user", "--unit-dir", units.path(), "--runtime-dir", runtime.file("rt"),
+                     "--no-bridge"});
+  int status = daemon.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7) << daemon.output();
+  EXPECT_NE(daemon.output().find("web.service: state active/running"), std::string::npos) << daemon.output();
+  EXPECT_NE(daemon.output().find("job.service: FailureAction=exit, stopping all services and exiting with status 7"),
+            std::string::npos)
+      << daemon.output();
+  EXPECT_NE(daemon.output().find("web.service: state inactive/dead"), std::string::npos) << daemon.output();
+}
+
 // systemd resolves User= in the forked child; so must vermiliond. With every
 // user/group lookup in vermiliond's own process made to hang after start-up
 // (tests/preload/nss_hang.c), services with User=, Group= and

@@ -53,6 +53,11 @@ class RecordingObserver : public ManagerObserver {
   void on_unit_message(const Service&, std::string_view) noexcept override {}
   void on_manager_message(Severity, std::string_view m) noexcept override { messages.emplace_back(m); }
   void on_job_finished(const std::string&, JobType, JobResult) noexcept override {}
+  void on_emergency_action(const std::string& unit, const char* key, EmergencyAction action,
+                           int exit_status) noexcept override {
+    actions.push_back(unit + " " + key + "=" + to_string(action) + " " + std::to_string(exit_status));
+  }
+  std::vector<std::string> actions;
   std::vector<std::string> states;
   std::vector<ServiceStatus> snapshots;
   std::vector<std::string> messages;
@@ -118,6 +123,55 @@ TEST_F(ManagerTest, AnExitAsksOnlyItsOwnServicesScope) {
   EXPECT_TRUE(all_stopped);
   EXPECT_FALSE(manager().has_jobs());
   EXPECT_LE(ops_.empty_calls, 3 * kUnits) << "scopes asked per exit grow with the number of units";
+}
+
+// SuccessAction=/FailureAction= as systemd 252's unit_notify(): the failure
+// action on each entry into failed (an automatic restart after it too), the
+// success action on a clean end; the exit status is *ActionExitStatus=, else
+// the main process's own (none when a signal ended it).
+TEST_F(ManagerTest, EmergencyActionsAreAskedForWithTheirExitStatus) {
+  ServiceConfig crash = make_config("crash.service");
+  crash.failure_action = EmergencyAction::exit;
+  crash.restart = RestartPolicy::on_failure;
+  source_.add(crash);
+  ServiceConfig fixed = make_config("fixed.service");
+  fixed.failure_action = EmergencyAction::exit_force;
+  fixed.failure_action_exit_status = 42;
+  source_.add(fixed);
+  ServiceConfig done = make_config("done.service");
+  done.success_action = EmergencyAction::exit;
+  done.failure_action = EmergencyAction::exit;
+  source_.add(done);
+  EXPECT_EQ(start("crash"), JobResult::done);
+  EXPECT_EQ(start("fixed"), JobResult::done);
+  EXPECT_EQ(start("done"), JobResult::done);
+  exit_main("crash.service", CLD_EXITED, 3);
+  EXPECT_EQ(service("crash").sub_state(), SubState::auto_restart);
+  exit_main("fixed.service", CLD_KILLED, SIGKILL);
+  exit_main("done.service", CLD_EXITED, 0);
+  EXPECT_EQ(observer_.actions, (std::vector<std::string>{"crash.service FailureAction=exit 3",
+                                                         "fixed.service FailureAction=exit-force 42",
+                                                         "done.service SuccessAction=exit 0"}));
+}
+
+// OnFailureJobMode=fail (systemd's JOB_FAIL): the triggered start is refused
+// while the unit has a stop job queued; `replace` replaces that stop.
+TEST_F(ManagerTest, OnFailureInModeFailLeavesAQueuedStopAlone) {
+  ServiceConfig watched = make_config("watched.service");
+  watched.on_failure = {"report.service"};
+  watched.on_failure_job_mode = JobMode::fail;
+  source_.add(watched);
+  source_.add(make_config("report.service"));
+  EXPECT_EQ(start("report"), JobResult::done);
+  EXPECT_EQ(start("watched"), JobResult::done);
+  std::optional<JobResult> stopped;
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "report", [&](JobResult r) { stopped = r; }).queued());
+  ASSERT_EQ(service("report").sub_state(), SubState::stop_sigterm);
+  exit_main("watched.service", CLD_EXITED, 1);
+  EXPECT_EQ(service("watched").sub_state(), SubState::failed);
+  exit_main("report.service", CLD_KILLED, SIGTERM);
+  EXPECT_EQ(stopped, JobResult::done) << "the stop was not replaced";
+  EXPECT_EQ(service("report").active_state(), ActiveState::inactive) << "and nothing started it again";
 }
 
 // A process that is no main or control process (a daemon's child, reparented

@@ -605,9 +605,26 @@ TEST(ServiceKeys, EmergencyActions) {
   auto l = apply("[Unit]\nSuccessAction=exit\nFailureAction=reboot-force\n");
   EXPECT_EQ(l.config.success_action, EmergencyAction::exit);
   EXPECT_EQ(l.config.failure_action, EmergencyAction::reboot_force);
+  EXPECT_EQ(messages(l.diags),
+            "t.service:3: warning: FailureAction=reboot-force: Vermilion does not reboot, power off or halt the "
+            "machine; it stops its services and exits, as for exit\n");
   l = apply("[Unit]\nFailureAction=reboot\n", "t.service", RuntimeScope::user);
   EXPECT_EQ(l.config.failure_action, EmergencyAction::none);
   EXPECT_EQ(l.diags.items().size(), 1u);
+}
+
+// SuccessActionExitStatus=/FailureActionExitStatus= (config_parse_exit_status).
+TEST(ServiceKeys, ActionExitStatus) {
+  auto l = apply("[Unit]\nSuccessActionExitStatus=0\nFailureActionExitStatus=255\n");
+  EXPECT_EQ(l.config.success_action_exit_status, 0);
+  EXPECT_EQ(l.config.failure_action_exit_status, 255);
+  EXPECT_TRUE(l.diags.items().empty());
+  l = apply("[Unit]\nFailureActionExitStatus=9\nFailureActionExitStatus=256\nSuccessActionExitStatus=x\n"
+            "FailureActionExitStatus=\n");
+  EXPECT_EQ(l.config.failure_action_exit_status, -1) << "empty: the main process's own";
+  EXPECT_EQ(messages(l.diags),
+            "t.service:3: warning: Failed to parse exit status '256', ignoring\n"
+            "t.service:4: warning: Failed to parse exit status 'x', ignoring\n");
 }
 
 // OnFailure=/OnSuccess= are dependencies (specifiers, templates take the
