@@ -88,6 +88,9 @@ class Systemd1Server final : private MirrorObserver {
   // The unit's UnitFileState: its file's, or its template's for an
   // instance without a file of its own; "" without a file (as systemd).
   [[nodiscard]] std::string unit_file_state_of(const UnitView& unit) const;
+  // Its UnitFilePreset: its fragment's preset ("enabled", "disabled"), ""
+  // without one (as systemd).
+  [[nodiscard]] std::string unit_file_preset_of(const UnitView& unit) const;
   [[nodiscard]] const Job* job_of_unit(std::string_view unit) const;
 
   // Manager methods (each answers m, or returns an error through `error`),
@@ -130,6 +133,14 @@ class Systemd1Server final : private MirrorObserver {
   // GetDefaultTarget(): what default.target is, open to every caller.
   int get_default_target(sd_bus_message* m, sd_bus_error* error);
   int change_unit_files(sd_bus_message* m, sd_bus_error* error);
+  // PresetUnitFiles(asbb)->(ba(sss)), PresetUnitFilesWithMode(assbb)->
+  // (ba(sss)), PresetAllUnitFiles(sbb)->a(sss) (systemctl preset,
+  // preset-all), through the bridge's manager capability with `enable`.
+  int preset_unit_files(sd_bus_message* m, sd_bus_error* error);
+  // SetDefaultTarget(sb)->a(sss) (systemctl set-default), right `enable`.
+  int set_default_target(sd_bus_message* m, sd_bus_error* error);
+  // GetUnitFileLinks(sb)->as: the links disable would remove, for anyone.
+  int get_unit_file_links(sd_bus_message* m, sd_bus_error* error);
   // ResetFailed() (every failed unit the caller may reset) and
   // ResetFailedUnit(s), Unit.ResetFailed().
   int reset_failed(sd_bus_message* m, sd_bus_error* error);
