@@ -608,6 +608,7 @@ TEST_F(SystemctlSystemTest, StatusOfAnyProcessOfAService) {
   start({{"forks.service",
           "[Unit]\nDescription=Forks a helper\n[Service]\n"
           "ExecStart=/bin/sh -c '/bin/sleep 1001 & exec /bin/sleep 1002'\n"}});
+  ASSERT_EQ(as_root({"start", "forks"}).status, 0);
   auto main = as_root({"show", "-p", "MainPID", "--value", "forks"});
   const std::string main_pid = main.output.substr(0, main.output.find('\n'));
   ASSERT_NE(main_pid, "0") << main.output;
