@@ -492,6 +492,10 @@ int Systemd1Server::get_unit_by_pid(sd_bus_message* m, sd_bus_error* error) {
     if (r < 0) return r;
     pid = static_cast<std::uint32_t>(caller);
   }
+  return reply_unit_of_pid(m, pid, error);
+}
+
+int Systemd1Server::reply_unit_of_pid(sd_bus_message* m, std::uint32_t pid, sd_bus_error* error) {
   // manager_get_unit_by_pid(): any process of a unit, by its cgroup.
   // vermiliond knows (its scopes: cgroups, or sessions without them).
   MessagePtr call = keep(m);
@@ -535,18 +539,14 @@ int Systemd1Server::get_unit_by_invocation_id(sd_bus_message* m, sd_bus_error* e
     hex += kHex[b & 0x0F];
   }
   if (hex.empty() || hex == std::string(32, '0')) {
-    // The caller's own unit, by its PID (main processes only, as GetUnitByPID).
+    // The caller's own unit, by its PID, as GetUnitByPID(0).
     sd_bus_creds* creds = nullptr;
     pid_t caller = 0;
     r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID, &creds);
     if (r >= 0) r = sd_bus_creds_get_pid(creds, &caller);
     sd_bus_creds_unref(creds);
     if (r < 0) return r;
-    for (const auto& [name, status] : bridge_.mirror().services())
-      if (status.main_pid == static_cast<std::uint32_t>(caller))
-        return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
-    return set_error(error, en::kNoUnitForPid,
-                     "PID " + std::to_string(caller) + " does not belong to any loaded unit.");
+    return reply_unit_of_pid(m, static_cast<std::uint32_t>(caller), error);
   }
   for (const auto& [name, status] : bridge_.mirror().services())
     if (status.invocation_id == hex) return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());

@@ -101,6 +101,8 @@ class Systemd1Server final : private MirrorObserver {
   int load_unit(sd_bus_message* m, sd_bus_error* error);
   int get_unit_by_pid(sd_bus_message* m, sd_bus_error* error);
   int get_unit_by_invocation_id(sd_bus_message* m, sd_bus_error* error);
+  // Answers m with the unit process `pid` belongs to, or NoUnitForPID.
+  int reply_unit_of_pid(sd_bus_message* m, std::uint32_t pid, sd_bus_error* error);
   int list_units(sd_bus_message* m, sd_bus_error* error);
   int list_units_filtered(sd_bus_message* m, sd_bus_error* error);
   int list_units_by_patterns(sd_bus_message* m, sd_bus_error* error);

@@ -545,6 +545,10 @@ TEST_F(SystemctlSystemTest, PresetsAsSystemctlShowsAndAppliesThem) {
                                           vendor + "/sleeper.service."))
       << preset.output;
   EXPECT_EQ(as_root({"is-enabled", "sleeper"}).output, "enabled\n");
+  // is-enabled --full lists the links, from GetUnitFileLinks (anyone may ask).
+  auto full = as_nobody({"is-enabled", "--full", "sleeper"});
+  EXPECT_EQ(full.status, 0) << full.output;
+  EXPECT_TRUE(contains(full.output, units + "/default.target.wants/sleeper.service")) << full.output;
   auto shown = as_root({"status", "sleeper"});
   EXPECT_TRUE(contains(shown.output, "/sleeper.service; enabled; preset: enabled)")) << shown.output;
 
