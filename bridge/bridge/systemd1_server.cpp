@@ -885,6 +885,25 @@ int Systemd1Server::get_default_target(sd_bus_message* m, sd_bus_error*) {
   return 1;
 }
 
+namespace {
+
+// Sends the reply to `call`: "b" first when `carries` has a value, then a(sss).
+void answer_changes(const MessagePtr& call, std::optional<bool> carries, const std::vector<UnitFileChange>& changes) {
+  sd_bus_message* raw = nullptr;
+  if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
+  std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+  int r = carries ? sd_bus_message_append(raw, "b", *carries ? 1 : 0) : 0;
+  if (r >= 0) r = sd_bus_message_open_container(raw, 'a', "(sss)");
+  for (const auto& c : changes) {
+    if (r < 0) break;
+    r = sd_bus_message_append(raw, "(sss)", c.type.c_str(), c.path.c_str(), c.target.c_str());
+  }
+  if (r >= 0) r = sd_bus_message_close_container(raw);
+  if (r >= 0) (void)sd_bus_send(nullptr, raw, nullptr);
+}
+
+}  // namespace
+
 int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
   std::string_view member = sd_bus_message_get_member(m);
   std::vector<std::string> names;
@@ -926,27 +945,17 @@ int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
   const bool carries = member.starts_with("EnableUnitFiles") || member == "ReenableUnitFiles";
   MessagePtr call = keep(m);
   auto answer = [this, call, carries, names](const std::vector<UnitFileChange>& changes) {
-    sd_bus_message* raw = nullptr;
-    if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
-    std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
-    int r = 0;
+    std::optional<bool> any;
     if (carries) {
       // What unit_file_enable() returns: whether any unit has install
       // information, which a static unit lacks.
-      int any = 0;
+      any = false;
       for (const auto& n : names) {
         auto it = bridge_.unit_files().find(n);
-        if (it == bridge_.unit_files().end() || it->second.state != "static") any = 1;
+        if (it == bridge_.unit_files().end() || it->second.state != "static") any = true;
       }
-      r = sd_bus_message_append(raw, "b", any);
     }
-    if (r >= 0) r = sd_bus_message_open_container(raw, 'a', "(sss)");
-    for (const auto& c : changes) {
-      if (r < 0) break;
-      r = sd_bus_message_append(raw, "(sss)", c.type.c_str(), c.path.c_str(), c.target.c_str());
-    }
-    if (r >= 0) r = sd_bus_message_close_container(raw);
-    if (r >= 0) (void)sd_bus_send(nullptr, raw, nullptr);
+    answer_changes(call, any, changes);
   };
   for (const auto& name : names)
     if (!is_valid_unit_name(name))
@@ -969,24 +978,6 @@ int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
   return 1;
 }
 
-namespace {
-
-// Sends the reply to `call`: "b" first when `with_carries`, then a(sss).
-void answer_changes(const MessagePtr& call, std::optional<bool> carries, const std::vector<UnitFileChange>& changes) {
-  sd_bus_message* raw = nullptr;
-  if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
-  std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
-  int r = carries ? sd_bus_message_append(raw, "b", *carries ? 1 : 0) : 0;
-  if (r >= 0) r = sd_bus_message_open_container(raw, 'a', "(sss)");
-  for (const auto& c : changes) {
-    if (r < 0) break;
-    r = sd_bus_message_append(raw, "(sss)", c.type.c_str(), c.path.c_str(), c.target.c_str());
-  }
-  if (r >= 0) r = sd_bus_message_close_container(raw);
-  if (r >= 0) (void)sd_bus_send(nullptr, raw, nullptr);
-}
-
-}  // namespace
 
 int Systemd1Server::preset_unit_files(sd_bus_message* m, sd_bus_error* error) {
   const std::string_view member = sd_bus_message_get_member(m);
