@@ -51,10 +51,13 @@ class ManagerControl final : public ServiceControl {
   [[nodiscard]] std::optional<PresetAction> unit_file_preset(const std::string& name) override {
     return presets_.query(name);
   }
+  // The preset files as they are now: systemd's unit_file_preset() reads
+  // them at each call.
   [[nodiscard]] int preset_unit_files(const std::vector<std::string>& names, bool all, PresetMode mode,
                                       std::vector<InstallChange>& changes, Diagnostics& diags) override {
-    return all ? apply_presets_to_all(installer_, presets_, mode, changes, diags)
-               : apply_presets(installer_, presets_, names, mode, changes, diags);
+    const UnitPresets now = UnitPresets::read(preset_dirs_, diags);
+    return all ? apply_presets_to_all(installer_, now, mode, changes, diags)
+               : apply_presets(installer_, now, names, mode, changes, diags);
   }
   [[nodiscard]] int set_default_target(const std::string& name, bool force, std::vector<InstallChange>& changes,
                                        Diagnostics& diags) override {
@@ -71,9 +74,14 @@ class ManagerControl final : public ServiceControl {
     return 0;
   }
   [[nodiscard]] int reset_failed(const std::string& name) override;
-  // The preset policy in effect (read by the supervisor at start and on
-  // each reload, as systemd reads it again after daemon-reload).
-  void set_presets(UnitPresets presets) { presets_ = std::move(presets); }
+  // Reads the preset files of `dirs` (units/unit_presets.h): what
+  // UnitFilePreset answers until the next call (the supervisor's start and
+  // each reload, as systemd keeps a unit's preset until daemon-reload), and
+  // where preset operations read them again.
+  void load_presets(std::vector<std::string> dirs, Diagnostics& diags) {
+    preset_dirs_ = std::move(dirs);
+    presets_ = UnitPresets::read(preset_dirs_, diags);
+  }
   [[nodiscard]] int cancel_job(const std::string& name) override { return manager_.cancel_job(name); }
   [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> started_at() override { return started_at_; }
 
@@ -82,6 +90,7 @@ class ManagerControl final : public ServiceControl {
   LogSource logs_;
   Reloader reload_;
   UnitInstaller installer_;
+  std::vector<std::string> preset_dirs_;
   UnitPresets presets_;
   // Made once, as vermiliond sets up its manager.
   std::pair<std::uint64_t, std::uint64_t> started_at_{clock_now_usec(CLOCK_REALTIME),

@@ -346,7 +346,7 @@ void Supervisor::start() {
 
 void Supervisor::load_presets() {
   Diagnostics diags;
-  control_->set_presets(UnitPresets::read(options_.preset_dirs, diags));
+  control_->load_presets(options_.preset_dirs, diags);
   report(diags);
 }
 
