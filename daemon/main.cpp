@@ -81,6 +81,12 @@ int main(int argc, char** argv) {
                "            /lib/systemd/system, /usr/lib/systemd/system\n"
                "  --user:   ~/.config/systemd/user, /etc/systemd/user, ..., /usr/lib/systemd/user")
       ->excludes(unit_dir);
+  app.add_option("--preset-dir", options.preset_dirs,
+                 "Directory to read *.preset files from (repeatable, first wins); replaces the defaults:\n"
+                 "  --systemd-paths: systemd's (/etc/systemd/system-preset, ..., /lib/systemd/system-preset;\n"
+                 "                   --user: /etc/systemd/user-preset, ..., /usr/lib/systemd/user-preset)\n"
+                 "  otherwise --system: /etc/vermilion/system-preset, /usr/lib/vermilion/system-preset\n"
+                 "            --user:   $XDG_CONFIG_HOME/vermilion/user-preset, $XDG_DATA_HOME/vermilion/user-preset");
   app.add_option("--policy-dir", options.policy_dirs,
                  "Directory to load *.policy files from (repeatable); replaces the defaults:\n"
                  "  --system: /etc/vermilion/policy, /usr/lib/vermilion/policy\n"

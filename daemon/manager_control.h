@@ -11,7 +11,9 @@
 #include "broker/broker.h"
 #include "supervision/manager.h"
 #include "supervision/service_snapshot.h"
+#include "units/preset_install.h"
 #include "units/unit_install.h"
+#include "units/unit_presets.h"
 
 namespace vermilion {
 
@@ -46,7 +48,40 @@ class ManagerControl final : public ServiceControl {
   [[nodiscard]] std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() override {
     return installer_.list_paths();
   }
+  [[nodiscard]] std::optional<PresetAction> unit_file_preset(const std::string& name) override {
+    return presets_.query(name);
+  }
+  // The preset files as they are now: systemd's unit_file_preset() reads
+  // them at each call.
+  [[nodiscard]] int preset_unit_files(const std::vector<std::string>& names, bool all, PresetMode mode,
+                                      std::vector<InstallChange>& changes, Diagnostics& diags) override {
+    const UnitPresets now = UnitPresets::read(preset_dirs_, diags);
+    return all ? apply_presets_to_all(installer_, now, mode, changes, diags)
+               : apply_presets(installer_, now, names, mode, changes, diags);
+  }
+  [[nodiscard]] int set_default_target(const std::string& name, bool force, std::vector<InstallChange>& changes,
+                                       Diagnostics& diags) override {
+    return installer_.set_default(name, force, changes, diags);
+  }
+  [[nodiscard]] int unit_file_links(const std::string& name, bool runtime, std::vector<std::string>& out,
+                                    Diagnostics& diags) override {
+    return installer_.links_of({name}, runtime, out, diags);
+  }
+  [[nodiscard]] int service_of_process(pid_t pid, std::string& out) override {
+    const Service* s = manager_.service_of_process(pid);
+    if (!s) return -ESRCH;
+    out = s->name();
+    return 0;
+  }
   [[nodiscard]] int reset_failed(const std::string& name) override;
+  // Reads the preset files of `dirs` (units/unit_presets.h): what
+  // UnitFilePreset answers until the next call (the supervisor's start and
+  // each reload, as systemd keeps a unit's preset until daemon-reload), and
+  // where preset operations read them again.
+  void load_presets(std::vector<std::string> dirs, Diagnostics& diags) {
+    preset_dirs_ = std::move(dirs);
+    presets_ = UnitPresets::read(preset_dirs_, diags);
+  }
   [[nodiscard]] int cancel_job(const std::string& name) override { return manager_.cancel_job(name); }
   [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> started_at() override { return started_at_; }
 
@@ -55,6 +90,8 @@ class ManagerControl final : public ServiceControl {
   LogSource logs_;
   Reloader reload_;
   UnitInstaller installer_;
+  std::vector<std::string> preset_dirs_;
+  UnitPresets presets_;
   // Made once, as vermiliond sets up its manager.
   std::pair<std::uint64_t, std::uint64_t> started_at_{clock_now_usec(CLOCK_REALTIME),
                                                       clock_now_usec(CLOCK_MONOTONIC)};

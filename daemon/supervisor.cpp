@@ -20,6 +20,7 @@
 #include "broker/policy_loader.h"
 #include "units/generators.h"
 #include "units/systemd_unit_dirs.h"
+#include "units/unit_presets.h"
 #include "units/target_unit.h"
 #include "units/unit_loader.h"
 #include "common/unit_name.h"
@@ -112,6 +113,9 @@ int Supervisor::init() {
     options_.unit_dirs = options_.systemd_unit_paths
                              ? systemd_unit_dirs(options_.scope, identity, options_.environment)
                              : default_unit_dirs(options_.scope, identity);
+  if (options_.preset_dirs.empty())
+    options_.preset_dirs = options_.systemd_unit_paths ? systemd_preset_dirs(options_.scope)
+                                                       : default_preset_dirs(options_.scope, identity);
   if (options_.runtime_dir.empty()) {
     if (options_.scope == RuntimeScope::user && identity.runtime_dir.empty()) {
       logger_.error("--user needs XDG_RUNTIME_DIR (or --runtime-dir)");
@@ -340,10 +344,17 @@ void Supervisor::start() {
   run_generators([this] { load_and_boot(); });
 }
 
+void Supervisor::load_presets() {
+  Diagnostics diags;
+  control_->load_presets(options_.preset_dirs, diags);
+  report(diags);
+}
+
 void Supervisor::load_and_boot() {
   Diagnostics diags;
   manager_->load_units(diags);
   report(diags);
+  load_presets();
   logger_.info("loaded " + std::to_string(manager_->services().size()) + " units from " +
                std::to_string(options_.unit_dirs.size()) + " directories");
   if (options_.bridge) report_bridge_unit();
@@ -438,6 +449,7 @@ void Supervisor::reload_units() {
   Diagnostics diags;
   manager_->reload_units(diags);
   report(diags);
+  load_presets();
   logger_.info("reloaded: " + std::to_string(manager_->services().size()) + " units");
   reload_policies();
   broker_->reloaded();

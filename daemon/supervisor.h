@@ -48,6 +48,12 @@ struct SupervisorOptions {
   // (units/systemd_unit_dirs.h; `vermiliond --systemd-paths`).
   std::vector<std::string> unit_dirs;
   bool systemd_unit_paths = false;
+  // Where *.preset files live (units/unit_presets.h), first wins by file
+  // name; empty: systemd's with systemd_unit_paths (it reads the presets of
+  // the units it loads), else Vermilion's own beside its default unit
+  // directories (also with unit_dirs given: --unit-dir names units, not
+  // presets; `vermiliond --preset-dir`).
+  std::vector<std::string> preset_dirs;
   // Where *.policy files live; empty: the defaults for the scope (policy_loader.h).
   std::vector<std::string> policy_dirs;
   // Holds the notify socket. Default: /run/vermilion (system) or
@@ -140,6 +146,8 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   void run_generators(std::function<void()> then);
   void generator_exited(const ChildExit& exit);
   void finish_generators();
+  // Reads the preset policy (options_.preset_dirs) into the manager control.
+  void load_presets();
   void load_and_boot();
   void reload_units();
 

@@ -150,14 +150,15 @@ int Bridge::load_initial_state() {
 
 void Bridge::load_unit_files(sd_bus_message* reply) {
   std::map<std::string, UnitFile, std::less<>> files;
-  int r = sd_bus_message_enter_container(reply, 'a', "(ss)");
+  int r = sd_bus_message_enter_container(reply, 'a', "(sss)");
   const char* path = nullptr;
   const char* state = nullptr;
-  while (r >= 0 && (r = sd_bus_message_read(reply, "(ss)", &path, &state)) > 0) {
+  const char* preset = nullptr;
+  while (r >= 0 && (r = sd_bus_message_read(reply, "(sss)", &path, &state, &preset)) > 0) {
     std::string_view p = path;
     auto slash = p.rfind('/');
     files.insert_or_assign(std::string(slash == std::string_view::npos ? p : p.substr(slash + 1)),
-                           UnitFile{path, state});
+                           UnitFile{path, state, preset});
   }
   if (r < 0) return log_line("vermiliond sent a malformed unit file list");
   unit_files_ = std::move(files);
@@ -357,9 +358,8 @@ void Bridge::reload(const sdbus::Message* call, sdbus::Result<>&& result) {
 
 void Bridge::change_unit_files(const std::string& sender, const char* member, const std::vector<std::string>& names,
                                ChangesDone done) {
-  const HeldCapability& capability = authorize_manager_of(sender, rights::enable, "enable or disable unit files");
-  link_->call(
-      capability, kManagerCapabilityInterface, member,
+  change_unit_files(
+      sender, member,
       [names](sd_bus_message* m) {
         int r = sd_bus_message_open_container(m, 'a', "s");
         for (const auto& n : names) {
@@ -368,6 +368,14 @@ void Bridge::change_unit_files(const std::string& sender, const char* member, co
         }
         return r < 0 ? r : sd_bus_message_close_container(m);
       },
+      std::move(done));
+}
+
+void Bridge::change_unit_files(const std::string& sender, const char* member, BrokerLink::Append arguments,
+                               ChangesDone done) {
+  const HeldCapability& capability = authorize_manager_of(sender, rights::enable, "enable or disable unit files");
+  link_->call(
+      capability, kManagerCapabilityInterface, member, std::move(arguments),
       [this, done = std::move(done)](sd_bus_message* message, const LinkError* error) {
         if (error) return done(error, {});
         std::vector<UnitFileChange> changes;
@@ -400,6 +408,44 @@ void Bridge::unit_file_state(const std::string& name, StateDone done) {
               });
 }
 
+void Bridge::unit_file_links(const std::string& name, bool runtime, LinksDone done) {
+  const HeldCapability* list = link_->manager_capability(rights::list);
+  if (!list) throw errors::access_denied("vermilion-bridge holds no capability to read unit file links");
+  link_->call(
+      *list, kManagerCapabilityInterface, "GetUnitFileLinks",
+      [name, runtime](sd_bus_message* m) { return sd_bus_message_append(m, "sb", name.c_str(), runtime ? 1 : 0); },
+      [done = std::move(done)](sd_bus_message* message, const LinkError* error) {
+        std::vector<std::string> links;
+        if (error) return done(error, links);
+        int r = sd_bus_message_enter_container(message, 'a', "s");
+        const char* link = nullptr;
+        while (r >= 0 && (r = sd_bus_message_read_basic(message, 's', &link)) > 0) links.emplace_back(link);
+        if (r < 0) {
+          LinkError malformed{error_names::kUnavailable, "vermiliond sent malformed unit file links"};
+          return done(&malformed, {});
+        }
+        done(nullptr, links);
+      });
+}
+
+bool Bridge::service_of_process(std::uint32_t pid, StateDone done) {
+  const HeldCapability* list = link_->manager_capability(rights::list);
+  if (!list) return false;
+  link_->call(
+      *list, kManagerCapabilityInterface, "GetServiceByPID",
+      [pid](sd_bus_message* m) { return sd_bus_message_append(m, "u", pid); },
+      [done = std::move(done)](sd_bus_message* message, const LinkError* error) {
+        if (error) return done(error, "");
+        const char* name = nullptr;
+        if (sd_bus_message_read(message, "s", &name) < 0) {
+          LinkError malformed{error_names::kUnavailable, "vermiliond sent a malformed service name"};
+          return done(&malformed, "");
+        }
+        done(nullptr, name);
+      });
+  return true;
+}
+
 void Bridge::default_target(StateDone done) {
   const HeldCapability* list = link_->manager_capability(rights::list);
   if (!list) throw errors::access_denied("vermilion-bridge holds no capability to read the default target");
@@ -419,12 +465,15 @@ void Bridge::list_unit_files(bool by_path, FilesDone done) {
   const HeldCapability* list = link_->manager_capability(rights::list);
   if (!list) throw errors::access_denied("vermilion-bridge holds no capability to list unit files");
   link_->call(*list, kManagerCapabilityInterface, by_path ? "ListUnitFilePaths" : "ListUnitFiles", nullptr,
-              [done = std::move(done)](sd_bus_message* message, const LinkError* error) {
+              [by_path, done = std::move(done)](sd_bus_message* message, const LinkError* error) {
                 std::vector<std::pair<std::string, std::string>> rows;
                 if (error) return done(error, rows);
-                int r = sd_bus_message_enter_container(message, 'a', "(ss)");
-                const char *first = nullptr, *state = nullptr;
-                while (r >= 0 && (r = sd_bus_message_read(message, "(ss)", &first, &state)) > 0)
+                // ListUnitFilePaths rows carry the preset too, unused here.
+                const char* row = by_path ? "(sss)" : "(ss)";
+                int r = sd_bus_message_enter_container(message, 'a', row);
+                const char *first = nullptr, *state = nullptr, *preset = nullptr;
+                while (r >= 0 && (r = by_path ? sd_bus_message_read(message, row, &first, &state, &preset)
+                                              : sd_bus_message_read(message, row, &first, &state)) > 0)
                   rows.emplace_back(first, state);
                 if (r < 0) {
                   LinkError malformed{error_names::kUnavailable, "vermiliond sent a malformed unit file list"};

@@ -51,6 +51,7 @@ class MirrorObserver {
 struct UnitFile {
   std::string path;   // where the search path holds it: "/etc/vermilion/units/web.service"
   std::string state;  // systemd's words: enabled, disabled, static, masked, ...
+  std::string preset;  // what its preset is: "enabled", "disabled"; "" when vermiliond cannot tell
 };
 
 // One change enablement made, as systemd's a(sss): "symlink" or "unlink",
@@ -134,12 +135,26 @@ class Bridge final : private BrokerLinkListener {
   using ChangesDone = std::function<void(const LinkError* error, const std::vector<UnitFileChange>& changes)>;
   void change_unit_files(const std::string& sender, const char* member, const std::vector<std::string>& names,
                          ChangesDone done);
+  // The same for the link's methods whose arguments are not just names
+  // (PresetUnitFiles, PresetAllUnitFiles, SetDefaultTarget): `arguments`
+  // appends them.
+  void change_unit_files(const std::string& sender, const char* member, BrokerLink::Append arguments,
+                         ChangesDone done);
+  // The links `systemctl disable NAME` would remove (GetUnitFileLinks), for
+  // every caller as systemd's; throws AccessDenied without `list`.
+  using LinksDone = std::function<void(const LinkError* error, const std::vector<std::string>& links)>;
+  void unit_file_links(const std::string& name, bool runtime, LinksDone done);
   // Reads, open to every caller as systemd's GetUnitFileState and
   // ListUnitFiles are ("anyone can call this method"). Each throws
   // AccessDenied when the bridge holds no manager capability with `list`.
   // state: systemd's word; error NoSuchUnitFile when there is no such file.
   using StateDone = std::function<void(const LinkError* error, const std::string& state)>;
   void unit_file_state(const std::string& name, StateDone done);
+  // The service any process belongs to (ManagerCapability.GetServiceByPID:
+  // its cgroup or session, as systemd's GetUnitByPID); false, calling
+  // nothing, when the bridge holds no manager capability with `list`.
+  // `done` gets the name, or the link's error (NoSuchService when none).
+  bool service_of_process(std::uint32_t pid, StateDone done);
   // The capability through which `sender` may act on `service` with
   // `right`, or null when its [Bus] rules or the bridge's CList do not
   // allow it (authorize_service_of() without the exception).

@@ -179,9 +179,12 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "s", std::string(u.unit_file_state).c_str());
        }},
-      // Vermilion reads no preset files: "" is what systemd answers when it
-      // cannot tell, and systemctl status then shows no "preset:".
-      {"UnitFilePreset", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", ""); }},
+      // vermiliond's preset policy for the unit's file (units/unit_presets.h);
+      // "" when it cannot tell, and systemctl status then shows no "preset:".
+      {"UnitFilePreset",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", std::string(u.unit_file_preset).c_str());
+       }},
       {"Requires", &dependencies<&ServiceStatus::requires_>},
       {"Wants", &dependencies<&ServiceStatus::wants>},
       {"BindsTo", &dependencies<&ServiceStatus::binds_to>},

@@ -23,6 +23,7 @@ struct UnitFacts {
   const ServiceStatus* status = nullptr;  // null: vermiliond has no such unit (load state not-found)
   std::uint32_t job_id = 0;               // 0: no job
   std::string_view unit_file_state;       // "" without a file
+  std::string_view unit_file_preset;      // "enabled", "disabled"; "" when there is none to tell
 };
 
 struct ManagerFacts {

@@ -372,6 +372,11 @@ const std::unordered_map<std::string_view, Systemd1Server::Handler>& Systemd1Ser
     {"ReenableUnitFiles", &Systemd1Server::change_unit_files},
     {"MaskUnitFiles", &Systemd1Server::change_unit_files},
     {"UnmaskUnitFiles", &Systemd1Server::change_unit_files},
+    {"PresetUnitFiles", &Systemd1Server::preset_unit_files},
+    {"PresetUnitFilesWithMode", &Systemd1Server::preset_unit_files},
+    {"PresetAllUnitFiles", &Systemd1Server::preset_unit_files},
+    {"SetDefaultTarget", &Systemd1Server::set_default_target},
+    {"GetUnitFileLinks", &Systemd1Server::get_unit_file_links},
     {"ResetFailed", &Systemd1Server::reset_failed},
     {"ResetFailedUnit", &Systemd1Server::reset_failed_unit},
 };
@@ -487,8 +492,31 @@ int Systemd1Server::get_unit_by_pid(sd_bus_message* m, sd_bus_error* error) {
     if (r < 0) return r;
     pid = static_cast<std::uint32_t>(caller);
   }
-  // Only main processes are known to the bridge: vermiliond's link does not
-  // carry a service's other processes.
+  return reply_unit_of_pid(m, pid, error);
+}
+
+int Systemd1Server::reply_unit_of_pid(sd_bus_message* m, std::uint32_t pid, sd_bus_error* error) {
+  // manager_get_unit_by_pid(): any process of a unit, by its cgroup.
+  // vermiliond knows (its scopes: cgroups, or sessions without them).
+  MessagePtr call = keep(m);
+  const bool asked = bridge_.service_of_process(pid, [this, call, pid](const LinkError* failure, const std::string& name) {
+    if (!failure) {
+      (void)sd_bus_reply_method_return(call.get(), "o", unit_object_path(name).c_str());
+      return;
+    }
+    if (failure->name != vermilion::error_names::kNoSuchService) {
+      // Not an answer about the PID (the link is going away): what the
+      // mirror knows, the main processes.
+      for (const auto& [unit, status] : bridge_.mirror().services())
+        if (status.main_pid == pid) {
+          (void)sd_bus_reply_method_return(call.get(), "o", unit_object_path(unit).c_str());
+          return;
+        }
+    }
+    reply_error(call, en::kNoUnitForPid, "PID " + std::to_string(pid) + " does not belong to any loaded unit.");
+  });
+  if (asked) return 1;
+  // Without a manager capability to ask: the main processes the mirror holds.
   for (const auto& [name, status] : bridge_.mirror().services())
     if (status.main_pid == pid) return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
   return set_error(error, en::kNoUnitForPid, "PID " + std::to_string(pid) + " does not belong to any loaded unit.");
@@ -511,18 +539,14 @@ int Systemd1Server::get_unit_by_invocation_id(sd_bus_message* m, sd_bus_error* e
     hex += kHex[b & 0x0F];
   }
   if (hex.empty() || hex == std::string(32, '0')) {
-    // The caller's own unit, by its PID (main processes only, as GetUnitByPID).
+    // The caller's own unit, by its PID, as GetUnitByPID(0).
     sd_bus_creds* creds = nullptr;
     pid_t caller = 0;
     r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID, &creds);
     if (r >= 0) r = sd_bus_creds_get_pid(creds, &caller);
     sd_bus_creds_unref(creds);
     if (r < 0) return r;
-    for (const auto& [name, status] : bridge_.mirror().services())
-      if (status.main_pid == static_cast<std::uint32_t>(caller))
-        return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
-    return set_error(error, en::kNoUnitForPid,
-                     "PID " + std::to_string(caller) + " does not belong to any loaded unit.");
+    return reply_unit_of_pid(m, static_cast<std::uint32_t>(caller), error);
   }
   for (const auto& [name, status] : bridge_.mirror().services())
     if (status.invocation_id == hex) return sd_bus_reply_method_return(m, "o", unit_object_path(name).c_str());
@@ -861,6 +885,25 @@ int Systemd1Server::get_default_target(sd_bus_message* m, sd_bus_error*) {
   return 1;
 }
 
+namespace {
+
+// Sends the reply to `call`: "b" first when `carries` has a value, then a(sss).
+void answer_changes(const MessagePtr& call, std::optional<bool> carries, const std::vector<UnitFileChange>& changes) {
+  sd_bus_message* raw = nullptr;
+  if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
+  std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+  int r = carries ? sd_bus_message_append(raw, "b", *carries ? 1 : 0) : 0;
+  if (r >= 0) r = sd_bus_message_open_container(raw, 'a', "(sss)");
+  for (const auto& c : changes) {
+    if (r < 0) break;
+    r = sd_bus_message_append(raw, "(sss)", c.type.c_str(), c.path.c_str(), c.target.c_str());
+  }
+  if (r >= 0) r = sd_bus_message_close_container(raw);
+  if (r >= 0) (void)sd_bus_send(nullptr, raw, nullptr);
+}
+
+}  // namespace
+
 int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
   std::string_view member = sd_bus_message_get_member(m);
   std::vector<std::string> names;
@@ -902,27 +945,17 @@ int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
   const bool carries = member.starts_with("EnableUnitFiles") || member == "ReenableUnitFiles";
   MessagePtr call = keep(m);
   auto answer = [this, call, carries, names](const std::vector<UnitFileChange>& changes) {
-    sd_bus_message* raw = nullptr;
-    if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
-    std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
-    int r = 0;
+    std::optional<bool> any;
     if (carries) {
       // What unit_file_enable() returns: whether any unit has install
       // information, which a static unit lacks.
-      int any = 0;
+      any = false;
       for (const auto& n : names) {
         auto it = bridge_.unit_files().find(n);
-        if (it == bridge_.unit_files().end() || it->second.state != "static") any = 1;
+        if (it == bridge_.unit_files().end() || it->second.state != "static") any = true;
       }
-      r = sd_bus_message_append(raw, "b", any);
     }
-    if (r >= 0) r = sd_bus_message_open_container(raw, 'a', "(sss)");
-    for (const auto& c : changes) {
-      if (r < 0) break;
-      r = sd_bus_message_append(raw, "(sss)", c.type.c_str(), c.path.c_str(), c.target.c_str());
-    }
-    if (r >= 0) r = sd_bus_message_close_container(raw);
-    if (r >= 0) (void)sd_bus_send(nullptr, raw, nullptr);
+    answer_changes(call, any, changes);
   };
   for (const auto& name : names)
     if (!is_valid_unit_name(name))
@@ -945,6 +978,111 @@ int Systemd1Server::change_unit_files(sd_bus_message* m, sd_bus_error* error) {
   return 1;
 }
 
+
+int Systemd1Server::preset_unit_files(sd_bus_message* m, sd_bus_error* error) {
+  const std::string_view member = sd_bus_message_get_member(m);
+  const bool all = member == "PresetAllUnitFiles";
+  std::vector<std::string> names;
+  if (!all)
+    if (int r = read_strv(m, names); r < 0) return r;
+  const char* mode = "";
+  if (member != "PresetUnitFiles")
+    if (int r = sd_bus_message_read(m, "s", &mode); r < 0) return r;
+  int runtime = 0, force = 0;
+  if (int r = sd_bus_message_read(m, "bb", &runtime, &force); r < 0) return r;
+  // method_preset_unit_files_with_mode(): "" is full; any other word -EINVAL.
+  const std::string mode_word = mode;
+  if (!mode_word.empty() && mode_word != "full" && mode_word != "enable-only" && mode_word != "disable-only")
+    return set_error(error, en::kInvalidArgs, "Invalid argument");
+  if (runtime)
+    return set_error(error, en::kNotSupported,
+                     "Vermilion enables units in its first unit directory only; --runtime is not supported");
+  (void)force;  // as for enable: vermiliond replaces nothing in the way
+  for (const auto& name : names)
+    if (!is_valid_unit_name(name))
+      return set_error(error, en::kInvalidArgs, "Unit name " + shown(name) + " is not valid.");
+  MessagePtr call = keep(m);
+  // carries_install_info: whether any named unit has install information
+  // (a static one has none), as for EnableUnitFiles; not for preset-all.
+  std::optional<bool> carries;
+  if (!all) {
+    carries = false;
+    for (const auto& n : names) {
+      auto it = bridge_.unit_files().find(n);
+      if (it == bridge_.unit_files().end() || it->second.state != "static") carries = true;
+    }
+  }
+  if (!all && names.empty()) {
+    answer_changes(call, carries, {});
+    return 1;
+  }
+  const char* sender = sd_bus_message_get_sender(m);
+  bridge_.change_unit_files(
+      sender ? sender : "", all ? "PresetAllUnitFiles" : "PresetUnitFiles",
+      [all, names, mode_word](sd_bus_message* c) {
+        int r = 0;
+        if (!all) {
+          r = sd_bus_message_open_container(c, 'a', "s");
+          for (const auto& n : names) {
+            if (r < 0) break;
+            r = sd_bus_message_append_basic(c, 's', n.c_str());
+          }
+          if (r >= 0) r = sd_bus_message_close_container(c);
+        }
+        return r < 0 ? r : sd_bus_message_append(c, "s", mode_word.c_str());
+      },
+      [call, carries](const LinkError* failure, const std::vector<UnitFileChange>& changes) {
+        if (failure) return reply_error(call, install_error_name(*failure), escape_invalid_utf8(failure->message));
+        answer_changes(call, carries, changes);
+      });
+  return 1;
+}
+
+int Systemd1Server::set_default_target(sd_bus_message* m, sd_bus_error*) {
+  const char* name = nullptr;
+  int force = 0;
+  if (int r = sd_bus_message_read(m, "sb", &name, &force); r < 0) return r;
+  const std::string target = name;
+  const char* sender = sd_bus_message_get_sender(m);
+  MessagePtr call = keep(m);
+  // vermiliond checks the name (unit_file_set_default(): a target's, not
+  // default.target's) and answers InvalidArgs "Invalid argument" as systemd.
+  bridge_.change_unit_files(
+      sender ? sender : "", "SetDefaultTarget",
+      [target, force](sd_bus_message* c) { return sd_bus_message_append(c, "sb", target.c_str(), force); },
+      [call](const LinkError* failure, const std::vector<UnitFileChange>& changes) {
+        if (failure) return reply_error(call, install_error_name(*failure), escape_invalid_utf8(failure->message));
+        answer_changes(call, std::nullopt, changes);
+      });
+  return 1;
+}
+
+int Systemd1Server::get_unit_file_links(sd_bus_message* m, sd_bus_error*) {
+  const char* name = nullptr;
+  int runtime = 0;
+  if (int r = sd_bus_message_read(m, "sb", &name, &runtime); r < 0) return r;
+  MessagePtr call = keep(m);
+  bridge_.unit_file_links(name, runtime != 0, [call](const LinkError* failure, const std::vector<std::string>& links) {
+    // method_get_unit_file_links(): unit_file_disable()'s errno.
+    if (failure) {
+      if (failure->name == vermilion::error_names::kInvalidArgs)
+        return reply_error(call, en::kInvalidArgs, "Invalid argument");
+      return reply_error(call, en::kFailed, "vermiliond: " + failure->message);
+    }
+    sd_bus_message* raw = nullptr;
+    if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
+    std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+    int r = sd_bus_message_open_container(raw, 'a', "s");
+    for (const auto& l : links) {
+      if (r < 0) break;
+      r = sd_bus_message_append_basic(raw, 's', l.c_str());
+    }
+    if (r >= 0) r = sd_bus_message_close_container(raw);
+    if (r >= 0) (void)sd_bus_send(nullptr, raw, nullptr);
+  });
+  return 1;
+}
+
 void Systemd1Server::on_unit_files_changed() noexcept {
   // As systemd's send_unit_files_changed(): to everyone, subscribed or not.
   (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalUnitFilesChanged, "");
@@ -958,6 +1096,24 @@ std::string Systemd1Server::unit_file_state_of(const UnitView& unit) const {
   }
   if (it == files.end()) return "";
   return it->second.state;
+}
+
+std::string Systemd1Server::unit_file_preset_of(const UnitView& unit) const {
+  const auto& files = bridge_.unit_files();
+  // unit_get_unit_file_preset(): the preset of the unit's fragment, by its
+  // file name (an instance's is its template's); none without a fragment.
+  auto it = files.end();
+  if (unit.status) {
+    const std::string& fragment = unit.status->fragment_path;
+    if (fragment.empty() || !fragment.starts_with('/')) return "";
+    it = files.find(std::string_view(fragment).substr(fragment.rfind('/') + 1));
+  } else {
+    // Not loaded: the file the name leads to, as unit_file_state_of().
+    it = files.find(unit.name);
+    if (it == files.end())
+      if (auto template_name = template_of(unit.name)) it = files.find(*template_name);
+  }
+  return it == files.end() ? "" : it->second.preset;
 }
 
 // ---- reset-failed --------------------------------------------------------------
@@ -1201,7 +1357,8 @@ int Systemd1Server::get_property(const char* path, const char* interface, const 
       if (!name) return set_error(error, en::kNoSuchUnit, "No such unit.");
       UnitView view = view_of(*name);
       std::string file_state = unit_file_state_of(view);
-      UnitFacts facts{view.name, view.status, view.job ? view.job->id : 0, file_state};
+      std::string file_preset = unit_file_preset_of(view);
+      UnitFacts facts{view.name, view.status, view.job ? view.job->id : 0, file_state, file_preset};
       r = iface == kUnitInterface ? append_unit_property(facts, property, reply)
                                   : append_service_property(facts, property, reply);
     } else if (iface == kJobInterface) {

@@ -88,6 +88,9 @@ class Systemd1Server final : private MirrorObserver {
   // The unit's UnitFileState: its file's, or its template's for an
   // instance without a file of its own; "" without a file (as systemd).
   [[nodiscard]] std::string unit_file_state_of(const UnitView& unit) const;
+  // Its UnitFilePreset: its fragment's preset ("enabled", "disabled"), ""
+  // without one (as systemd).
+  [[nodiscard]] std::string unit_file_preset_of(const UnitView& unit) const;
   [[nodiscard]] const Job* job_of_unit(std::string_view unit) const;
 
   // Manager methods (each answers m, or returns an error through `error`),
@@ -98,6 +101,8 @@ class Systemd1Server final : private MirrorObserver {
   int load_unit(sd_bus_message* m, sd_bus_error* error);
   int get_unit_by_pid(sd_bus_message* m, sd_bus_error* error);
   int get_unit_by_invocation_id(sd_bus_message* m, sd_bus_error* error);
+  // Answers m with the unit process `pid` belongs to, or NoUnitForPID.
+  int reply_unit_of_pid(sd_bus_message* m, std::uint32_t pid, sd_bus_error* error);
   int list_units(sd_bus_message* m, sd_bus_error* error);
   int list_units_filtered(sd_bus_message* m, sd_bus_error* error);
   int list_units_by_patterns(sd_bus_message* m, sd_bus_error* error);
@@ -130,6 +135,14 @@ class Systemd1Server final : private MirrorObserver {
   // GetDefaultTarget(): what default.target is, open to every caller.
   int get_default_target(sd_bus_message* m, sd_bus_error* error);
   int change_unit_files(sd_bus_message* m, sd_bus_error* error);
+  // PresetUnitFiles(asbb)->(ba(sss)), PresetUnitFilesWithMode(assbb)->
+  // (ba(sss)), PresetAllUnitFiles(sbb)->a(sss) (systemctl preset,
+  // preset-all), through the bridge's manager capability with `enable`.
+  int preset_unit_files(sd_bus_message* m, sd_bus_error* error);
+  // SetDefaultTarget(sb)->a(sss) (systemctl set-default), right `enable`.
+  int set_default_target(sd_bus_message* m, sd_bus_error* error);
+  // GetUnitFileLinks(sb)->as: the links disable would remove, for anyone.
+  int get_unit_file_links(sd_bus_message* m, sd_bus_error* error);
   // ResetFailed() (every failed unit the caller may reset) and
   // ResetFailedUnit(s), Unit.ResetFailed().
   int reset_failed(sd_bus_message* m, sd_bus_error* error);

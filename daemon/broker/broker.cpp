@@ -411,10 +411,42 @@ BrokerResult Broker::change_unit_files(const std::string& holder, Slot slot, Uni
   for (const std::string& n : names) listed += (listed.empty() ? "" : " ") + quoted(n);
   Diagnostics diags;
   int r = control_.change_unit_files(op, names, changes, diags);
+  return changed_unit_files(holder, to_string(op), "units=" + listed, r, diags, changes);
+}
+
+BrokerResult Broker::preset_unit_files(const std::string& holder, Slot slot, const std::vector<std::string>& names,
+                                       bool all, PresetMode mode, std::vector<InstallChange>& changes) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::enable, "", unused);
+  if (!allowed.ok()) return allowed;
+  if (!all && names.empty()) return BrokerResult::failure(BrokerError::invalid_argument, "no unit files named");
+  std::string listed;
+  for (const std::string& n : names) listed += (listed.empty() ? "" : " ") + quoted(n);
+  const char* mode_word = mode == PresetMode::full ? "full" : mode == PresetMode::enable_only ? "enable-only"
+                                                                                                : "disable-only";
+  Diagnostics diags;
+  int r = control_.preset_unit_files(names, all, mode, changes, diags);
+  return changed_unit_files(holder, all ? "preset-all" : "preset",
+                            (all ? std::string() : "units=" + listed + " ") + "mode=" + mode_word, r, diags, changes);
+}
+
+BrokerResult Broker::set_default_target(const std::string& holder, Slot slot, const std::string& name, bool force,
+                                        std::vector<InstallChange>& changes) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::enable, "", unused);
+  if (!allowed.ok()) return allowed;
+  Diagnostics diags;
+  int r = control_.set_default_target(name, force, changes, diags);
+  return changed_unit_files(holder, "set-default", "unit=" + quoted(name), r, diags, changes);
+}
+
+BrokerResult Broker::changed_unit_files(const std::string& holder, const std::string& action,
+                                        const std::string& detail, int r, const Diagnostics& diags,
+                                        const std::vector<InstallChange>& changes) {
   std::string message;
   for (const Diagnostic& d : diags.items())
     if (d.severity == Severity::error) message += (message.empty() ? "" : " ") + d.message;
-  audit(to_string(op), holder, "units=" + listed + " changes=" + std::to_string(changes.size()),
+  audit(action, holder, detail + " changes=" + std::to_string(changes.size()),
         r < 0 ? "failed (" + message + ")" : std::string("ok"));
   // Before the reply, as systemd sends UnitFilesChanged before its reply.
   if (!changes.empty()) unit_files_changed();
@@ -425,6 +457,21 @@ BrokerResult Broker::change_unit_files(const std::string& holder, Slot slot, Uni
                       : r == -EINVAL  ? BrokerError::invalid_argument
                                       : BrokerError::unavailable;
   return BrokerResult::failure(error, message.empty() ? std::strerror(-r) : message);
+}
+
+BrokerResult Broker::unit_file_links(const std::string& holder, Slot slot, const std::string& name, bool runtime,
+                                     std::vector<std::string>& out) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::list, "", unused);
+  if (!allowed.ok()) return allowed;
+  Diagnostics diags;
+  int r = control_.unit_file_links(name, runtime, out, diags);
+  if (r >= 0) return BrokerResult::success();
+  std::string message;
+  for (const Diagnostic& d : diags.items())
+    if (d.severity == Severity::error) message += (message.empty() ? "" : " ") + d.message;
+  return BrokerResult::failure(r == -EINVAL ? BrokerError::invalid_argument : BrokerError::unavailable,
+                               message.empty() ? std::strerror(-r) : message);
 }
 
 BrokerResult Broker::unit_file_state(const std::string& holder, Slot slot, const std::string& name,
@@ -457,12 +504,25 @@ BrokerResult Broker::unit_files(const std::string& holder, Slot slot, std::map<s
   return BrokerResult::success();
 }
 
-BrokerResult Broker::unit_file_paths(const std::string& holder, Slot slot,
-                                     std::vector<std::pair<std::string, UnitFileState>>& out) {
+BrokerResult Broker::unit_file_paths(const std::string& holder, Slot slot, std::vector<UnitFileRow>& out) {
   std::string unused;
   BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::list, "", unused);
   if (!allowed.ok()) return allowed;
-  out = control_.unit_file_paths();
+  out.clear();
+  for (auto& [path, state] : control_.unit_file_paths()) {
+    auto preset = control_.unit_file_preset(path.substr(path.rfind('/') + 1));
+    out.push_back(UnitFileRow{std::move(path), state, preset ? to_state_word(*preset) : ""});
+  }
+  return BrokerResult::success();
+}
+
+BrokerResult Broker::service_of_process(const std::string& holder, Slot slot, pid_t pid, std::string& out) {
+  std::string unused;
+  BrokerResult allowed = authorize(holder, slot, CapabilityKind::manager, rights::list, "", unused);
+  if (!allowed.ok()) return allowed;
+  if (control_.service_of_process(pid, out) < 0)
+    return BrokerResult::failure(BrokerError::no_such_service,
+                                 "PID " + std::to_string(pid) + " does not belong to any loaded unit.");
   return BrokerResult::success();
 }
 

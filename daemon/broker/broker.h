@@ -32,6 +32,7 @@
 #include "logs/logger.h"
 #include "broker/policy.h"
 #include "units/unit_install.h"
+#include "units/unit_presets.h"
 #include "common/service_status.h"
 #include "common/unique_fd.h"
 
@@ -89,6 +90,28 @@ class ServiceControl {
   // systemd's ListUnitFiles rows: each unit file's path in the search path
   // (the first directory holding the name) and its state.
   [[nodiscard]] virtual std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() = 0;
+  // Unit.UnitFilePreset of the unit file `name` (units/unit_presets.h):
+  // nullopt when there is nothing to tell (systemd's "").
+  [[nodiscard]] virtual std::optional<PresetAction> unit_file_preset(const std::string&) { return std::nullopt; }
+  // systemctl preset NAMES, or with `all` preset-all (units/preset_install.h);
+  // 0 or -errno as change_unit_files().
+  [[nodiscard]] virtual int preset_unit_files(const std::vector<std::string>&, bool /*all*/, PresetMode,
+                                              std::vector<InstallChange>&, Diagnostics&) {
+    return -EOPNOTSUPP;
+  }
+  // systemctl set-default (UnitInstaller::set_default()).
+  [[nodiscard]] virtual int set_default_target(const std::string&, bool /*force*/, std::vector<InstallChange>&,
+                                               Diagnostics&) {
+    return -EOPNOTSUPP;
+  }
+  // The links disable would remove (UnitInstaller::links_of()).
+  [[nodiscard]] virtual int unit_file_links(const std::string&, bool /*runtime*/, std::vector<std::string>&,
+                                            Diagnostics&) {
+    return -EOPNOTSUPP;
+  }
+  // The loaded service process `pid` belongs to (Manager::service_of_process());
+  // -ESRCH when none.
+  [[nodiscard]] virtual int service_of_process(pid_t, std::string&) { return -ESRCH; }
   // systemctl reset-failed of one service; -ENOENT if it is not loaded.
   [[nodiscard]] virtual int reset_failed(const std::string& name) = 0;
   // Manager::cancel_job: 0, -ENOENT (no such service), -ESRCH (no job).
@@ -177,9 +200,28 @@ class Broker {
   // Every unit file and its state, with `list`.
   [[nodiscard]] BrokerResult unit_files(const std::string& holder, Slot slot,
                                         std::map<std::string, UnitFileState>& out);
-  // The same as systemd's ListUnitFiles rows (path, state), with `list`.
-  [[nodiscard]] BrokerResult unit_file_paths(const std::string& holder, Slot slot,
-                                             std::vector<std::pair<std::string, UnitFileState>>& out);
+  // The same as systemd's ListUnitFiles rows (path, state), and each
+  // file's preset ("enabled", "disabled", "" when there is none), with `list`.
+  struct UnitFileRow {
+    std::string path;
+    UnitFileState state = UnitFileState::static_;
+    std::string preset;
+  };
+  [[nodiscard]] BrokerResult unit_file_paths(const std::string& holder, Slot slot, std::vector<UnitFileRow>& out);
+  // systemctl preset NAMES (or with `all`, preset-all) in `mode`, with
+  // `enable`; errors and audit as change_unit_files().
+  [[nodiscard]] BrokerResult preset_unit_files(const std::string& holder, Slot slot,
+                                               const std::vector<std::string>& names, bool all, PresetMode mode,
+                                               std::vector<InstallChange>& changes);
+  // systemctl set-default NAME, with `enable`; as change_unit_files().
+  [[nodiscard]] BrokerResult set_default_target(const std::string& holder, Slot slot, const std::string& name,
+                                                bool force, std::vector<InstallChange>& changes);
+  // The links `systemctl disable NAME` would remove, with `list`.
+  [[nodiscard]] BrokerResult unit_file_links(const std::string& holder, Slot slot, const std::string& name,
+                                             bool runtime, std::vector<std::string>& out);
+  // The service any process `pid` belongs to (by its cgroup or session, as
+  // systemd's GetUnitByPID), with `list`: no_such_service when none.
+  [[nodiscard]] BrokerResult service_of_process(const std::string& holder, Slot slot, pid_t pid, std::string& out);
   // A capability still exists (for replies to calls queued before a revoke).
   [[nodiscard]] bool still_held(const std::string& holder, Slot slot, CapabilityId id) const;
 
@@ -215,6 +257,10 @@ class Broker {
   // those whose other side has gone).
   [[nodiscard]] std::size_t open_connections(const std::string& holder);
   [[nodiscard]] std::string describe(const Capability& cap) const;
+  // The end of an enablement change (audit, UnitFilesChanged, the result).
+  [[nodiscard]] BrokerResult changed_unit_files(const std::string& holder, const std::string& action,
+                                                const std::string& detail, int r, const Diagnostics& diags,
+                                                const std::vector<InstallChange>& changes);
 
   ServiceControl& control_;
   const Logger& audit_log_;

@@ -301,15 +301,78 @@ struct LinkServer::Calls {
     std::vector<InstallChange> changes;
     BrokerResult result = self.broker_.change_unit_files(self.holder_, slot(m), op, names, changes);
     if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) { return append_changes(reply, changes); });
+  }
+  // systemd's change rows, a(sss).
+  static int append_changes(sd_bus_message* reply, const std::vector<InstallChange>& changes) {
+    int r = sd_bus_message_open_container(reply, 'a', "(sss)");
+    for (const InstallChange& c : changes) {
+      if (r < 0) break;
+      r = sd_bus_message_append(reply, "(sss)", c.kind == InstallChange::Kind::symlink ? "symlink" : "unlink",
+                                c.path.c_str(), c.target.c_str());
+    }
+    return r < 0 ? r : sd_bus_message_close_container(reply);
+  }
+  // PresetUnitFiles(as names, s mode), PresetAllUnitFiles(s mode).
+  static int preset_unit_files(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const bool all = std::string_view(sd_bus_message_get_member(m)) == "PresetAllUnitFiles";
+    std::vector<std::string> names;
+    if (!all) {
+      char** raw = nullptr;
+      if (int r = sd_bus_message_read_strv(m, &raw); r < 0) return r;
+      for (char** n = raw; n && *n; ++n) {
+        names.emplace_back(*n);
+        free(*n);
+      }
+      free(raw);
+    }
+    const char* mode_word = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &mode_word); r < 0) return r;
+    auto mode = parse_preset_mode(mode_word);
+    if (!mode) return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "unknown preset mode \"%s\"", mode_word);
+    std::vector<InstallChange> changes;
+    BrokerResult result = self.broker_.preset_unit_files(self.holder_, slot(m), names, all, *mode, changes);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) { return append_changes(reply, changes); });
+  }
+  static int set_default_target(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    int force = 0;
+    if (int r = sd_bus_message_read(m, "sb", &name, &force); r < 0) return r;
+    std::vector<InstallChange> changes;
+    BrokerResult result = self.broker_.set_default_target(self.holder_, slot(m), name, force != 0, changes);
+    if (!result.ok()) return reply_error(error, result);
+    return reply_with(self, m, [&](sd_bus_message* reply) { return append_changes(reply, changes); });
+  }
+  static int get_unit_file_links(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    int runtime = 0;
+    if (int r = sd_bus_message_read(m, "sb", &name, &runtime); r < 0) return r;
+    std::vector<std::string> links;
+    BrokerResult result = self.broker_.unit_file_links(self.holder_, slot(m), name, runtime != 0, links);
+    if (!result.ok()) return reply_error(error, result);
     return reply_with(self, m, [&](sd_bus_message* reply) {
-      int r = sd_bus_message_open_container(reply, 'a', "(sss)");
-      for (const InstallChange& c : changes) {
+      int r = sd_bus_message_open_container(reply, 'a', "s");
+      for (const std::string& l : links) {
         if (r < 0) break;
-        r = sd_bus_message_append(reply, "(sss)", c.kind == InstallChange::Kind::symlink ? "symlink" : "unlink",
-                                  c.path.c_str(), c.target.c_str());
+        r = sd_bus_message_append_basic(reply, 's', l.c_str());
       }
       return r < 0 ? r : sd_bus_message_close_container(reply);
     });
+  }
+  static int get_service_by_pid(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    std::uint32_t pid = 0;
+    if (int r = sd_bus_message_read(m, "u", &pid); r < 0) return r;
+    if (pid == 0 || pid > static_cast<std::uint32_t>(INT32_MAX))
+      return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%u is not a process ID", pid);
+    std::string name;
+    BrokerResult result = self.broker_.service_of_process(self.holder_, slot(m), static_cast<pid_t>(pid), name);
+    if (!result.ok()) return reply_error(error, result);
+    return sd_bus_reply_method_return(m, "s", name.c_str());
   }
   static int enable_unit_files(sd_bus_message* m, void* u, sd_bus_error* e) {
     return unit_files_change(m, u, e, UnitFileOperation::enable);
@@ -358,14 +421,14 @@ struct LinkServer::Calls {
   }
   static int list_unit_file_paths(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
-    std::vector<std::pair<std::string, UnitFileState>> files;
+    std::vector<Broker::UnitFileRow> files;
     BrokerResult result = self.broker_.unit_file_paths(self.holder_, slot(m), files);
     if (!result.ok()) return reply_error(error, result);
     return reply_with(self, m, [&](sd_bus_message* reply) {
-      int r = sd_bus_message_open_container(reply, 'a', "(ss)");
-      for (const auto& [path, state] : files) {
+      int r = sd_bus_message_open_container(reply, 'a', "(sss)");
+      for (const auto& row : files) {
         if (r < 0) break;
-        r = sd_bus_message_append(reply, "(ss)", path.c_str(), to_string(state));
+        r = sd_bus_message_append(reply, "(sss)", row.path.c_str(), to_string(row.state), row.preset.c_str());
       }
       return r < 0 ? r : sd_bus_message_close_container(reply);
     });
@@ -554,8 +617,18 @@ const sd_bus_vtable kManagerVtable[] = {
                              &guarded<&LinkServer::Calls::get_default_target>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ListUnitFiles", "", , "a(ss)", SD_BUS_PARAM(files),
                              &guarded<&LinkServer::Calls::list_unit_files>, kUnprivileged),
-    SD_BUS_METHOD_WITH_NAMES("ListUnitFilePaths", "", , "a(ss)", SD_BUS_PARAM(files),
+    SD_BUS_METHOD_WITH_NAMES("ListUnitFilePaths", "", , "a(sss)", SD_BUS_PARAM(files),
                              &guarded<&LinkServer::Calls::list_unit_file_paths>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("PresetUnitFiles", "ass", SD_BUS_PARAM(names) SD_BUS_PARAM(mode), "a(sss)",
+                             SD_BUS_PARAM(changes), &guarded<&LinkServer::Calls::preset_unit_files>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("PresetAllUnitFiles", "s", SD_BUS_PARAM(mode), "a(sss)", SD_BUS_PARAM(changes),
+                             &guarded<&LinkServer::Calls::preset_unit_files>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("SetDefaultTarget", "sb", SD_BUS_PARAM(name) SD_BUS_PARAM(force), "a(sss)", SD_BUS_PARAM(changes),
+                             &guarded<&LinkServer::Calls::set_default_target>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetServiceByPID", "u", SD_BUS_PARAM(pid), "s", SD_BUS_PARAM(name),
+                             &guarded<&LinkServer::Calls::get_service_by_pid>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetUnitFileLinks", "sb", SD_BUS_PARAM(name) SD_BUS_PARAM(runtime), "as",
+                             SD_BUS_PARAM(links), &guarded<&LinkServer::Calls::get_unit_file_links>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("GetManagerProperties", "", , "a{sv}", SD_BUS_PARAM(properties),
                              &guarded<&LinkServer::Calls::get_manager_properties>, kUnprivileged),
     SD_BUS_VTABLE_END};

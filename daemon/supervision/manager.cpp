@@ -243,6 +243,15 @@ const Service* Manager::owner_of(pid_t pid) const {
   return unit == units_.end() ? nullptr : unit->second->service.get();
 }
 
+const Service* Manager::service_of_process(pid_t pid) const {
+  if (pid <= 0) return nullptr;
+  if (const Service* owner = owner_of(pid)) return owner;
+  std::string name;
+  if (ops_.scope_owner(pid, name) != 0) return nullptr;
+  auto unit = units_.find(name);
+  return unit == units_.end() ? nullptr : unit->second->service.get();
+}
+
 bool Manager::has_jobs() const { return job_count_ > 0; }
 
 // ---- requests ----------------------------------------------------------------

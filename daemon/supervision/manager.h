@@ -126,6 +126,13 @@ class Manager final : private ServiceListener {
   [[nodiscard]] std::vector<const Service*> services() const;
   // The service watching this pid (main or control process), if any.
   [[nodiscard]] const Service* owner_of(pid_t pid) const;
+  // The service any process belongs to (systemd's GetUnitByPID: its main
+  // or control process, else whichever service's scope holds it, its
+  // cgroup or session): the watched PIDs first, then one question to the
+  // scopes (SystemOps::scope_owner(): one /proc/PID/cgroup read, or a
+  // bounded walk of /proc/PID/stat), never one per service. nullptr when
+  // none does.
+  [[nodiscard]] const Service* service_of_process(pid_t pid) const;
   [[nodiscard]] bool has_jobs() const;
 
   // Decides what follows from everything queued by the last event.

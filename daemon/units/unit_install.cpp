@@ -347,8 +347,8 @@ int UnitInstaller::enable(const std::vector<std::string>& names, std::vector<Ins
   return result;
 }
 
-int UnitInstaller::disable(const std::vector<std::string>& names, std::vector<InstallChange>& changes,
-                           Diagnostics& diags) const {
+int UnitInstaller::links_of(const std::vector<std::string>& names, bool runtime, std::vector<std::string>& out,
+                            Diagnostics& diags) const {
   std::vector<std::string> marked;
   for (const std::string& name : names) {
     if (int r = check_name(name, diags); r < 0) return r;
@@ -357,14 +357,50 @@ int UnitInstaller::disable(const std::vector<std::string>& names, std::vector<In
   auto is_marked = [&](const std::string& n) {
     return std::find(marked.begin(), marked.end(), n) != marked.end();
   };
-  int result = 0;
-  for (const auto& [path, target] : links_in(paths_.config)) {
+  const std::string& dir = runtime ? paths_.runtime_config : paths_.config;
+  if (dir.empty()) return 0;
+  for (const auto& [path, target] : links_in(dir)) {
     if (target == kDevNull) continue;  // masks stay: unmask removes them
     std::string link_name = base_name(path), target_name = base_name(target);
     if (!is_marked(link_name) && !is_marked(target_name) && !is_marked(template_name_of(link_name))) continue;
-    keep_first(result, remove_link(path, changes, diags));
+    out.push_back(path);
   }
+  return 0;
+}
+
+int UnitInstaller::disable(const std::vector<std::string>& names, std::vector<InstallChange>& changes,
+                           Diagnostics& diags) const {
+  std::vector<std::string> links;
+  if (int r = links_of(names, false, links, diags); r < 0) return r;
+  int result = 0;
+  for (const std::string& path : links) keep_first(result, remove_link(path, changes, diags));
   return result;
+}
+
+int UnitInstaller::set_default(const std::string& name, bool force, std::vector<InstallChange>& changes,
+                               Diagnostics& diags) const {
+  // unit_file_set_default(): a target, not default.target itself.
+  if (!is_valid_unit_name(name) || !name.ends_with(".target") || name == "default.target") {
+    diags.error({}, "Invalid argument");
+    return -EINVAL;
+  }
+  auto found = find(name);
+  if (!found) {
+    diags.error({}, "Unit file " + name + " does not exist.");
+    return -ENOENT;
+  }
+  if (found->masked) {
+    diags.error({found->path, 0}, "Unit file " + found->path + " is masked.");
+    return -ERFKILL;
+  }
+  // create_symlink(): with force (systemctl set-default always passes it)
+  // a link elsewhere is replaced, reported as its removal and the new link.
+  const std::string path = paths_.config + "/default.target";
+  if (auto existing = read_link(path); existing && force) {
+    if (*existing == found->file) return 0;
+    if (int r = remove_link(path, changes, diags); r < 0) return r;
+  }
+  return link(path, found->file, changes, diags);
 }
 
 int UnitInstaller::reenable(const std::vector<std::string>& names, std::vector<InstallChange>& changes,

@@ -93,6 +93,19 @@ class UnitInstaller {
                          Diagnostics& diags) const;
   [[nodiscard]] int unmask(const std::vector<std::string>& names, std::vector<InstallChange>& changes,
                            Diagnostics& diags) const;
+  // systemctl set-default NAME (SetDefaultTarget): CONFIG/default.target
+  // -> the target's file. With `force` (systemctl always sends it) a link
+  // to something else is replaced, reported as its removal, then the link.
+  // -EINVAL for a name that is not a target's, or default.target; -ENOENT,
+  // -ERFKILL as enable; -EEXIST for a file (not a link) in the way, or a
+  // link without `force`.
+  [[nodiscard]] int set_default(const std::string& name, bool force, std::vector<InstallChange>& changes,
+                                Diagnostics& diags) const;
+  // The links disable would remove (GetUnitFileLinks: systemd's dry run of
+  // unit_file_disable()), in CONFIG, or with `runtime` in the runtime
+  // directory. -EINVAL for an invalid name.
+  [[nodiscard]] int links_of(const std::vector<std::string>& names, bool runtime, std::vector<std::string>& out,
+                             Diagnostics& diags) const;
   // The one of the above that `op` names.
   [[nodiscard]] int change(UnitFileOperation op, const std::vector<std::string>& names,
                            std::vector<InstallChange>& changes, Diagnostics& diags) const;

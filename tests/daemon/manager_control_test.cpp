@@ -201,5 +201,27 @@ TEST_F(ManagerControlTest, EnablementWorksOnTheUnitDirectories) {
   EXPECT_EQ(install_paths_for({"/etc/vermilion/system", "/usr/lib/vermilion/system"}).runtime_config, "");
 }
 
+// UnitFilePreset answers from the files as read at start or reload (as
+// systemd keeps a unit's preset until daemon-reload); systemctl preset reads
+// them again, as systemd's unit_file_preset() does at each call.
+TEST_F(ManagerControlTest, PresetsAreReadAtLoadAndByEveryPresetOperation) {
+  units_.write("lib/web.service", "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+  units_.write("preset/50-policy.preset", "disable web.service\n");
+  Diagnostics diags;
+  control_->load_presets({units_.path() + "/preset"}, diags);
+  EXPECT_TRUE(diags.items().empty());
+  EXPECT_EQ(control_->unit_file_preset("web.service"), PresetAction::disable);
+  EXPECT_EQ(control_->unit_file_preset("other.service"), PresetAction::enable);
+
+  units_.write("preset/50-policy.preset", "enable web.service\n");
+  EXPECT_EQ(control_->unit_file_preset("web.service"), PresetAction::disable) << "until the next load";
+  std::vector<InstallChange> changes;
+  ASSERT_EQ(control_->preset_unit_files({"web.service"}, false, PresetMode::full, changes, diags), 0);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].path, units_.path() + "/etc/multi-user.target.wants/web.service");
+  control_->load_presets({units_.path() + "/preset"}, diags);
+  EXPECT_EQ(control_->unit_file_preset("web.service"), PresetAction::enable);
+}
+
 }  // namespace
 }  // namespace vermilion

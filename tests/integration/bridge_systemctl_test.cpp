@@ -17,6 +17,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -91,9 +92,11 @@ class SystemctlSystemTest : public ::testing::Test {
   }
   // `vendor`: the units go to a second unit directory, so that enablement's
   // first one holds only its links (a mask needs the name free there).
-  void start(const std::vector<std::pair<std::string, std::string>>& units, bool vendor = false) {
+  void start(const std::vector<std::pair<std::string, std::string>>& units, bool vendor = false,
+             const std::vector<std::string>& options = {}) {
     StackFiles files;
     files.vermiliond_options = {"--systemd-compat"};
+    files.vermiliond_options.insert(files.vermiliond_options.end(), options.begin(), options.end());
     if (vendor) {
       // After the stack's own units/, as /usr/lib/systemd/system after /etc/systemd/system.
       for (const auto& [name, text] : units) vendor_.write(name, text);
@@ -514,6 +517,119 @@ TEST_F(SystemctlSystemTest, GetDefaultFollowsTheLink) {
   auto set = as_nobody({"get-default"});
   EXPECT_EQ(set.status, 0) << set.output;
   EXPECT_EQ(set.output, "multi-user.target\n");
+}
+
+// Presets (systemd.preset(5)) from vermiliond --preset-dir: systemctl
+// status shows them as systemd 252 does ("; preset: enabled)"), systemctl
+// preset applies them through PresetUnitFilesWithMode, preset-all too.
+TEST_F(SystemctlSystemTest, PresetsAsSystemctlShowsAndAppliesThem) {
+  TempDir presets;
+  presets.write("50-test.preset", "# vendor policy\nenable sleeper.service\ndisable *\n");
+  start({kSleeperUnit, kReloadsUnit, kFailsUnit}, true, {"--preset-dir", presets.path()});
+  const std::string units = stack_->dir().file("units");
+  const std::string vendor = vendor_.path();
+
+  auto sleeper = as_root({"status", "sleeper"});
+  EXPECT_TRUE(contains(sleeper.output, "Loaded: loaded (" + vendor + "/sleeper.service; disabled; preset: enabled)"))
+      << sleeper.output;
+  auto reloads = as_root({"status", "reloads"});
+  EXPECT_TRUE(contains(reloads.output, "Loaded: loaded (" + vendor + "/reloads.service; disabled; preset: disabled)"))
+      << reloads.output;
+  EXPECT_EQ(as_root({"show", "-p", "UnitFilePreset", "--value", "fails"}).output, "disabled\n");
+  EXPECT_EQ(as_root({"show", "-p", "UnitFilePreset", "--value", "nosuch.service"}).output, "\n")
+      << "no file: systemd cannot tell";
+
+  auto preset = as_root({"preset", "sleeper"});
+  EXPECT_EQ(preset.status, 0) << preset.output;
+  EXPECT_TRUE(contains(preset.output, "Created symlink " + units + "/default.target.wants/sleeper.service → " +
+                                          vendor + "/sleeper.service."))
+      << preset.output;
+  EXPECT_EQ(as_root({"is-enabled", "sleeper"}).output, "enabled\n");
+  // is-enabled --full lists the links, from GetUnitFileLinks (anyone may ask).
+  auto full = as_nobody({"is-enabled", "--full", "sleeper"});
+  EXPECT_EQ(full.status, 0) << full.output;
+  EXPECT_TRUE(contains(full.output, units + "/default.target.wants/sleeper.service")) << full.output;
+  auto shown = as_root({"status", "sleeper"});
+  EXPECT_TRUE(contains(shown.output, "/sleeper.service; enabled; preset: enabled)")) << shown.output;
+
+  EXPECT_EQ(as_root({"enable", "reloads"}).status, 0);
+  auto disabled = as_root({"preset", "reloads"});
+  EXPECT_EQ(disabled.status, 0) << disabled.output;
+  EXPECT_TRUE(contains(disabled.output, "Removed \"" + units + "/default.target.wants/reloads.service\".")) << disabled.output;
+  EXPECT_EQ(as_root({"is-enabled", "reloads"}).output, "disabled\n");
+  EXPECT_EQ(as_root({"enable", "reloads"}).status, 0);
+  EXPECT_EQ(as_root({"preset", "--preset-mode=enable-only", "reloads"}).status, 0);
+  EXPECT_EQ(as_root({"is-enabled", "reloads"}).output, "enabled\n") << "enable-only disables nothing";
+
+  auto missing = as_root({"preset", "nosuch"});
+  EXPECT_EQ(missing.status, 1) << missing.output;
+  EXPECT_TRUE(contains(missing.output, "Unit file nosuch.service does not exist.")) << missing.output;
+  auto denied = as_nobody({"preset", "sleeper"});
+  EXPECT_EQ(denied.status, 1) << denied.output;
+  EXPECT_TRUE(contains(denied.output, "Access denied")) << denied.output;
+
+  auto all = as_root({"preset-all"});
+  EXPECT_EQ(all.status, 0) << all.output;
+  EXPECT_EQ(as_root({"is-enabled", "reloads"}).output, "disabled\n");
+  EXPECT_EQ(as_root({"is-enabled", "sleeper"}).output, "enabled\n");
+}
+
+// systemctl set-default writes default.target in the first unit directory
+// (as systemd writes /etc/systemd/system/default.target), replacing the
+// link that is there; get-default reads it back.
+TEST_F(SystemctlSystemTest, SetDefaultAndGetDefault) {
+  start({kSleeperUnit,
+         {"multi-user.target", "[Unit]\nDescription=Multi-User System\n"},
+         {"graphical.target", "[Unit]\nDescription=Graphical Interface\n"}},
+        true);
+  const std::string units = stack_->dir().file("units");
+  const std::string vendor = vendor_.path();
+  auto set = as_root({"set-default", "multi-user.target"});
+  EXPECT_EQ(set.status, 0) << set.output;
+  EXPECT_EQ(set.output, "Created symlink " + units + "/default.target → " + vendor + "/multi-user.target.\n");
+  EXPECT_EQ(std::filesystem::read_symlink(units + "/default.target"), vendor + "/multi-user.target");
+  EXPECT_EQ(as_root({"get-default"}).output, "multi-user.target\n");
+
+  auto again = as_root({"set-default", "graphical"});  // systemctl adds .target
+  EXPECT_EQ(again.status, 0) << again.output;
+  EXPECT_EQ(again.output, "Removed \"" + units + "/default.target\".\nCreated symlink " + units +
+                              "/default.target → " + vendor + "/graphical.target.\n");
+  EXPECT_EQ(as_nobody({"get-default"}).output, "graphical.target\n");
+
+  auto missing = as_root({"set-default", "nosuch.target"});
+  EXPECT_EQ(missing.status, 1) << missing.output;
+  EXPECT_TRUE(contains(missing.output, "Unit file nosuch.target does not exist.")) << missing.output;
+  auto denied = as_nobody({"set-default", "multi-user.target"});
+  EXPECT_EQ(denied.status, 1) << denied.output;
+  EXPECT_TRUE(contains(denied.output, "Access denied")) << denied.output;
+  EXPECT_EQ(as_root({"get-default"}).output, "graphical.target\n");
+}
+
+// systemctl status PID asks GetUnitByPID: a service's other processes
+// (here the shell's child left running beside the main process) name it
+// too, as systemd finds them by their cgroup.
+TEST_F(SystemctlSystemTest, StatusOfAnyProcessOfAService) {
+  start({{"forks.service",
+          "[Unit]\nDescription=Forks a helper\n[Service]\n"
+          "ExecStart=/bin/sh -c '/bin/sleep 1001 & exec /bin/sleep 1002'\n"}});
+  ASSERT_EQ(as_root({"start", "forks"}).status, 0);
+  auto main = as_root({"show", "-p", "MainPID", "--value", "forks"});
+  const std::string main_pid = main.output.substr(0, main.output.find('\n'));
+  ASSERT_NE(main_pid, "0") << main.output;
+  std::string child;
+  for (int i = 0; i < 100 && child.empty(); ++i) {
+    std::ifstream children("/proc/" + main_pid + "/task/" + main_pid + "/children");
+    children >> child;
+    if (child.empty()) usleep(20'000);
+  }
+  ASSERT_FALSE(child.empty()) << "the helper of " << main_pid;
+  auto status = as_root({"status", child});
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_TRUE(contains(status.output, "forks.service - Forks a helper")) << status.output;
+  auto nobody = as_root({"status", std::to_string(getpid())});
+  EXPECT_NE(nobody.status, 0) << nobody.output;
+  EXPECT_TRUE(contains(nobody.output, "PID " + std::to_string(getpid()) + " does not belong to any loaded unit."))
+      << nobody.output;
 }
 
 // systemctl status shows processes from GetUnitProcesses: the manager's

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "units/preset_install.h"
 
 namespace vermilion::testing {
 
@@ -57,6 +58,28 @@ class TableControl final : public ServiceControl {
   std::vector<std::pair<std::string, UnitFileState>> unit_file_paths() override {
     return UnitInstaller(install_paths).list_paths();
   }
+  int service_of_process(pid_t pid, std::string& out) override {
+    auto it = process_owners.find(pid);
+    if (it == process_owners.end()) return -ESRCH;
+    out = it->second;
+    return 0;
+  }
+  // Presets are real too, from `presets`.
+  std::optional<PresetAction> unit_file_preset(const std::string& name) override { return presets.query(name); }
+  int preset_unit_files(const std::vector<std::string>& names, bool all, PresetMode mode,
+                        std::vector<InstallChange>& changes, Diagnostics& diags) override {
+    UnitInstaller installer(install_paths);
+    return all ? apply_presets_to_all(installer, presets, mode, changes, diags)
+               : apply_presets(installer, presets, names, mode, changes, diags);
+  }
+  int set_default_target(const std::string& name, bool force, std::vector<InstallChange>& changes,
+                         Diagnostics& diags) override {
+    return UnitInstaller(install_paths).set_default(name, force, changes, diags);
+  }
+  int unit_file_links(const std::string& name, bool runtime, std::vector<std::string>& out,
+                      Diagnostics& diags) override {
+    return UnitInstaller(install_paths).links_of({name}, runtime, out, diags);
+  }
   // A failed service becomes inactive/dead with result success.
   int reset_failed(const std::string& name) override {
     auto it = services.find(name);
@@ -96,6 +119,8 @@ class TableControl final : public ServiceControl {
   int reloads = 0;
   std::vector<std::string> resets;
   InstallPaths install_paths;
+  std::map<pid_t, std::string> process_owners;  // service_of_process()
+  UnitPresets presets;  // none: every unit "enabled", as systemd without preset files
   // status() fails this many times as an allocation inside it would.
   int out_of_memory_in_status = 0;
 };

@@ -18,6 +18,7 @@
 #include "link/link_server.h"
 #include "private_bus.h"
 #include "table_control.h"
+#include "temp_dir.h"
 
 namespace vermilion::bridge {
 namespace {
@@ -251,6 +252,46 @@ TEST_F(BridgeTest, ReloadIsAManagerRequest) {
   call(reload, kManagerPath, kManagerInterface, "Reload", "");
   EXPECT_EQ(reload.error, "");
   EXPECT_EQ(control_.reloads, 1);
+}
+
+// The unit file table carries each file's preset as vermiliond's policy
+// says (systemd1's Unit.UnitFilePreset is served from it), read again when
+// vermiliond says unit files changed.
+TEST_F(BridgeTest, UnitFilesCarryTheirPreset) {
+  vermilion::testing::TempDir units;
+  units.write("web.service", "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+  units.write("db.service", "[Service]\nExecStart=/bin/true\n");
+  control_.install_paths = InstallPaths{{units.path()}, units.path(), ""};
+  Diagnostics diags;
+  control_.presets.add_file("50.preset", "disable db.*\n", diags);
+  broker_.unit_files_changed();
+  ASSERT_TRUE(serve_until([&] { return bridge_->unit_files().size() == 2; }));
+  EXPECT_EQ(bridge_->unit_files().at("web.service").preset, "enabled");
+  EXPECT_EQ(bridge_->unit_files().at("db.service").preset, "disabled");
+  EXPECT_EQ(bridge_->unit_files().at("db.service").state, "static");
+}
+
+// Any process of a service, not only its main one, names it (vermiliond
+// knows its scopes); none is NoSuchService.
+TEST_F(BridgeTest, AProcessNamesItsService) {
+  control_.process_owners[4242] = "db.service";
+  bool arrived = false;
+  std::string name, error;
+  ASSERT_TRUE(bridge_->service_of_process(4242, [&](const LinkError* failure, const std::string& found) {
+    arrived = true;
+    name = found;
+    if (failure) error = failure->name;
+  }));
+  ASSERT_TRUE(serve_until([&] { return arrived; }));
+  EXPECT_EQ(name, "db.service");
+  EXPECT_EQ(error, "");
+  arrived = false;
+  ASSERT_TRUE(bridge_->service_of_process(4343, [&](const LinkError* failure, const std::string&) {
+    arrived = true;
+    if (failure) error = failure->name;
+  }));
+  ASSERT_TRUE(serve_until([&] { return arrived; }));
+  EXPECT_EQ(error, error_names::kNoSuchService);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -219,10 +220,11 @@ TEST_F(LinkCallsTest, EnablementNeedsTheEnableRight) {
   ASSERT_GE(sd_bus_message_read(r.get(), "a(ss)", 1, &name, &listed), 0) << r.error();
   EXPECT_STREQ(name, "web.service");
   r = call(cap(2), kManagerInterface, "ListUnitFilePaths");
-  const char* path_listed = nullptr;
-  ASSERT_GE(sd_bus_message_read(r.get(), "a(ss)", 1, &path_listed, &listed), 0) << r.error();
+  const char *path_listed = nullptr, *preset = nullptr;
+  ASSERT_GE(sd_bus_message_read(r.get(), "a(sss)", 1, &path_listed, &listed, &preset), 0) << r.error();
   EXPECT_EQ(std::string(path_listed), data_.file("units/web.service")) << "the path in the search path, as systemd's";
   EXPECT_STREQ(listed, "enabled");
+  EXPECT_STREQ(preset, "enabled") << "no preset files: systemd enables";
   EXPECT_EQ(call(cap(4), kManagerInterface, "ListUnitFilePaths").error(), error_names::kAccessDenied);
 
   EXPECT_EQ(call(cap(4), kManagerInterface, "MaskUnitFiles", "as", 1, "bad name").error(),
@@ -235,6 +237,62 @@ TEST_F(LinkCallsTest, EnablementNeedsTheEnableRight) {
   r = call(cap(2), kManagerInterface, "GetUnitFileState", "s", "web.service");
   ASSERT_GE(sd_bus_message_read(r.get(), "s", &state), 0) << r.error();
   EXPECT_STREQ(state, "disabled");
+}
+
+// systemctl preset, set-default and GetUnitFileLinks: changes need
+// `enable`, reading the links `list`; ListUnitFilePaths carries the preset.
+TEST_F(LinkCallsTest, PresetsSetDefaultAndLinks) {
+  data_.write("units/web.service", "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+  data_.write("units/db.service", "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+  data_.write("units/multi-user.target", "[Unit]\n");
+  control_.install_paths = InstallPaths{{data_.file("etc"), data_.file("units")}, data_.file("etc"), ""};
+  Diagnostics diags;
+  control_.presets.add_file("50.preset", "enable web.service\ndisable *\n", diags);
+
+  Reply r = call(cap(2), kManagerInterface, "ListUnitFilePaths");
+  ASSERT_TRUE(r.ok()) << r.error();
+  std::map<std::string, std::string> presets;
+  const char *path = nullptr, *state = nullptr, *preset = nullptr;
+  ASSERT_GE(sd_bus_message_enter_container(r.get(), 'a', "(sss)"), 0);
+  while (sd_bus_message_read(r.get(), "(sss)", &path, &state, &preset) > 0)
+    presets[std::string(path).substr(std::string(path).rfind('/') + 1)] = preset;
+  EXPECT_EQ(presets["web.service"], "enabled");
+  EXPECT_EQ(presets["db.service"], "disabled");
+
+  EXPECT_EQ(call(cap(2), kManagerInterface, "PresetUnitFiles", "ass", 1, "web.service", "full").error(),
+            error_names::kAccessDenied);
+  EXPECT_EQ(call(cap(4), kManagerInterface, "PresetUnitFiles", "ass", 1, "web.service", "sideways").error(),
+            error_names::kInvalidArgs);
+  r = call(cap(4), kManagerInterface, "PresetUnitFiles", "ass", 2, "web.service", "db.service", "");
+  ASSERT_TRUE(r.ok()) << r.error();
+  const char *type = nullptr, *link = nullptr, *target = nullptr;
+  ASSERT_GE(sd_bus_message_read(r.get(), "a(sss)", 1, &type, &link, &target), 0);
+  EXPECT_STREQ(type, "symlink");
+  EXPECT_EQ(std::string(link), data_.file("etc/multi-user.target.wants/web.service"));
+  EXPECT_EQ(call(cap(4), kManagerInterface, "PresetUnitFiles", "ass", 1, "nope.service", "full").error(),
+            error_names::kNoSuchUnitFile);
+
+  r = call(cap(2), kManagerInterface, "GetUnitFileLinks", "sb", "web.service", 0);
+  ASSERT_TRUE(r.ok()) << r.error();
+  const char* one = nullptr;
+  ASSERT_GE(sd_bus_message_read(r.get(), "as", 1, &one), 0);
+  EXPECT_EQ(std::string(one), data_.file("etc/multi-user.target.wants/web.service"));
+  EXPECT_EQ(call(cap(2), kManagerInterface, "GetUnitFileLinks", "sb", "bad name", 0).error(),
+            error_names::kInvalidArgs);
+
+  EXPECT_EQ(call(cap(2), kManagerInterface, "SetDefaultTarget", "sb", "multi-user.target", 1).error(),
+            error_names::kAccessDenied);
+  EXPECT_EQ(call(cap(4), kManagerInterface, "SetDefaultTarget", "sb", "web.service", 1).error(),
+            error_names::kInvalidArgs);
+  r = call(cap(4), kManagerInterface, "SetDefaultTarget", "sb", "multi-user.target", 1);
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_GE(sd_bus_message_read(r.get(), "a(sss)", 1, &type, &link, &target), 0);
+  EXPECT_EQ(std::string(link), data_.file("etc/default.target"));
+  EXPECT_EQ(std::string(target), data_.file("units/multi-user.target"));
+
+  r = call(cap(4), kManagerInterface, "PresetAllUnitFiles", "s", "disable-only");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE(std::filesystem::is_symlink(data_.file("etc/multi-user.target.wants/web.service")));
 }
 
 // reset-failed takes the service right `start` and a service the

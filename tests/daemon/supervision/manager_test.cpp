@@ -195,6 +195,27 @@ TEST_F(ManagerTest, AnExitOfAnotherProcessEndsTheStopThatWaitedForIt) {
   EXPECT_EQ(service("b").sub_state(), SubState::running);
 }
 
+// GetUnitByPID: a main process by the watched PIDs, any other process by
+// the scope that holds it (its cgroup or session), one scope question each.
+TEST_F(ManagerTest, AnyProcessOfAServiceNamesIt) {
+  source_.add(make_config("a.service"));
+  source_.add(make_config("b.service"));
+  EXPECT_EQ(start("a"), JobResult::done);
+  EXPECT_EQ(start("b"), JobResult::done);
+  const pid_t main_b = service("b").main_pid();
+  ASSERT_GT(main_b, 0);
+  int lookups = ops_.scope_owner_calls;
+  ASSERT_NE(manager().service_of_process(main_b), nullptr);
+  EXPECT_EQ(manager().service_of_process(main_b)->name(), "b.service");
+  EXPECT_EQ(ops_.scope_owner_calls, lookups) << "a main process is known without asking the scopes";
+  constexpr pid_t kWorker = 90003;
+  ops_.live[kWorker] = "a.service";
+  ASSERT_NE(manager().service_of_process(kWorker), nullptr);
+  EXPECT_EQ(manager().service_of_process(kWorker)->name(), "a.service");
+  EXPECT_EQ(manager().service_of_process(90004), nullptr);
+  EXPECT_EQ(manager().service_of_process(0), nullptr);
+}
+
 // A forking daemon that dies before writing its PID file is no main or
 // control process: its exit still ends the start that waited for the file.
 TEST_F(ManagerTest, ADaemonThatDiesBeforeItsPidFileFailsTheStart) {
