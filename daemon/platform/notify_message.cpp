@@ -115,8 +115,15 @@ class Parser {
       out_.watchdog_usec = *usec;
       return;
     }
-    // Anything else (FDSTORE=, EXTEND_TIMEOUT_USEC=, BUSERROR=, X_*...) is
-    // not supported and, as in systemd, silently ignored.
+    if (key == "EXTEND_TIMEOUT_USEC") {
+      if (!first(seen_extend_timeout_usec_, key, value)) return;
+      const auto usec = parse_decimal<std::uint64_t>(value);
+      if (!usec) return ignore(key, value, "not a number of microseconds");
+      out_.extend_timeout_usec = *usec;
+      return;
+    }
+    // Anything else (FDSTORE=, BUSERROR=, X_*...) is not supported and, as
+    // in systemd, silently ignored.
   }
 
  private:
@@ -147,6 +154,7 @@ class Parser {
   bool seen_main_pid_ = false;
   bool seen_errno_ = false;
   bool seen_watchdog_usec_ = false;
+  bool seen_extend_timeout_usec_ = false;
 };
 
 }  // namespace

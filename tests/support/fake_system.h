@@ -28,6 +28,7 @@ class FakeEventPort : public EventPort {
     ~FakeTimer() override { port_.timers_.erase(this); }
     void arm(usec_t deadline) override { deadline_ = deadline; }
     void disarm() override { deadline_ = kUsecInfinity; }
+    [[nodiscard]] usec_t deadline() const override { return deadline_; }
     usec_t deadline_ = kUsecInfinity;
 
    private:

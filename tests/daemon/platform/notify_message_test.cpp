@@ -126,6 +126,24 @@ TEST(NotifyMessage, WatchdogUsec) {
   }
 }
 
+TEST(NotifyMessage, ExtendTimeoutUsec) {
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=5000000").extend_timeout_usec, 5'000'000u);
+  // Kept as sent: the supervisor ignores 0 and infinity, as systemd does.
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=0").extend_timeout_usec, 0u);
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=18446744073709551615").extend_timeout_usec, UINT64_MAX);
+  EXPECT_TRUE(parse_notify_message("EXTEND_TIMEOUT_USEC=1").actionable());
+  const NotifyMessage twice = parse_notify_message("EXTEND_TIMEOUT_USEC=1\nEXTEND_TIMEOUT_USEC=2");
+  EXPECT_EQ(twice.extend_timeout_usec, 1u);  // the first counts (strv_find_startswith)
+  EXPECT_EQ(twice.ignored.size(), 1u);
+  for (const char* bad : {"EXTEND_TIMEOUT_USEC=18446744073709551616", "EXTEND_TIMEOUT_USEC=5s",
+                          "EXTEND_TIMEOUT_USEC=-1", "EXTEND_TIMEOUT_USEC="}) {
+    const NotifyMessage m = parse_notify_message(bad);
+    EXPECT_FALSE(m.extend_timeout_usec) << bad;
+    EXPECT_FALSE(m.actionable()) << bad;
+    EXPECT_EQ(m.ignored.size(), 1u) << bad;
+  }
+}
+
 TEST(NotifyMessage, NulByteRejectsTheWholeMessage) {
   const NotifyMessage m = parse_notify_message("READY=1\n\0MAINPID=5"sv);
   EXPECT_FALSE(m.ready);
