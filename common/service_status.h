@@ -33,7 +33,9 @@ struct ServiceStatus {
   // does not (yet) have them.
   std::string fragment_path;              // the unit file loaded; "" if none
   std::vector<std::string> drop_in_paths;  // the drop-ins applied, in order
-  // Dependencies, unit names: [Unit] and the .wants/ and .requires/ directories.
+  // Dependencies, unit names: [Unit] and the .wants/ and .requires/
+  // directories, and (as the manager reports them) the implicit ones of
+  // DefaultDependencies= and the other side of each ordering.
   std::vector<std::string> requires_, wants, binds_to, requisite, conflicts, before, after;
   std::uint64_t active_exit_timestamp = 0;    // realtime µs; 0 if never
   std::uint64_t inactive_exit_timestamp = 0;  // realtime µs; 0 if never
@@ -66,6 +68,7 @@ struct ServiceStatus {
   // before the first start. systemd's InvocationID is its 16 bytes (ay):
   // the systemd1 face turns it into those.
   std::string invocation_id;
+  bool default_dependencies = true;  // DefaultDependencies=
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -124,6 +127,7 @@ void for_each_service_property(Visit&& visit) {
   visit("RuntimeRandomizedExtraUSec", &ServiceStatus::runtime_randomized_extra_usec);
   visit("WatchdogUSec", &ServiceStatus::watchdog_usec);
   visit("WatchdogSignal", &ServiceStatus::watchdog_signal);
+  visit("DefaultDependencies", &ServiceStatus::default_dependencies);
 }
 
 }  // namespace vermilion

@@ -53,6 +53,19 @@ ServiceStatus status_of(const Service& s) {
   out.runtime_randomized_extra_usec = c.runtime_randomized_extra;
   out.watchdog_usec = c.watchdog_usec;
   out.watchdog_signal = c.watchdog_signal;
+  out.default_dependencies = c.default_dependencies;
+  return out;
+}
+
+ServiceStatus status_of(const Service& s, DependencyGraph::Listed dependencies) {
+  ServiceStatus out = status_of(s);
+  out.requires_ = std::move(dependencies.requires_);
+  out.wants = std::move(dependencies.wants);
+  out.binds_to = std::move(dependencies.binds_to);
+  out.requisite = std::move(dependencies.requisite);
+  out.conflicts = std::move(dependencies.conflicts);
+  out.before = std::move(dependencies.before);
+  out.after = std::move(dependencies.after);
   return out;
 }
 

@@ -25,6 +25,7 @@ ServiceStatus failed_web() {
   s.description = "The web server";
   s.load_state = "loaded";
   s.active_state = "failed";
+  s.default_dependencies = false;
   s.sub_state = "failed";
   s.result = "signal";
   s.main_pid = 0;
@@ -222,6 +223,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"RuntimeRandomizedExtraUSec", "t", "0"},
                                 {"WatchdogUSec", "t", "0"},
                                 {"WatchdogSignal", "i", "0"},
+                                {"DefaultDependencies", "b", "false"},
                             }));
 }
 

@@ -152,7 +152,13 @@ show_value() {
   v=$(sctl show -p "$prop" --value "$unit")
   case "$prop" in
     ExecMainCode) case "$v" in 0) v=none ;; 1) v=exited ;; 2) v=killed ;; 3) v=dumped ;; esac ;;
-    MainPID | ControlPID) [ "$v" = 0 ] || v=set ;;
+    MainPID | ControlPID | ExecMainPID) [ "$v" = 0 ] || v=set ;;
+    *Timestamp) if [ -n "$v" ]; then v=set; else v=0; fi ;;
+    # Lists of units, in no particular order in systemd: sorted, without the
+    # slices (a unit type vermiliond does not run: README, "Units of other
+    # types are not run").
+    Requires | Wants | BindsTo | Requisite | After | Before | Conflicts | RequiredBy | WantedBy | ConflictedBy)
+      v=$(printf '%s\n' $v | grep -v '\.slice$' | sort | tr '\n' ' '); v=${v% } ;;
   esac
   printf '%s' "$v"
 }

@@ -247,10 +247,15 @@ class FakeSystemOps : public SystemOps {
   pid_t next_pid = 1000;
 };
 
+// Units made here have DefaultDependencies=no: a test's units depend on
+// what the test says and nothing else (no sysinit.target, basic.target or
+// shutdown.target in its unit source). Tests of the implicit dependencies
+// set it to true and provide those targets.
 inline ServiceConfig make_config(const std::string& name, ServiceType type = ServiceType::simple) {
   ServiceConfig c;
   c.name = name;
   c.load_state = LoadState::loaded;
+  c.default_dependencies = false;
   c.type = type;
   ExecCommand cmd;
   cmd.path = "/usr/bin/" + name.substr(0, name.find('.'));
@@ -259,12 +264,14 @@ inline ServiceConfig make_config(const std::string& name, ServiceType type = Ser
   return c;
 }
 
-// A loaded target: no commands, only what the test adds.
+// A loaded target: no commands, only what the test adds (and, as
+// make_config(), DefaultDependencies=no).
 inline ServiceConfig make_target(const std::string& name) {
   ServiceConfig c;
   c.name = name;
   c.unit_type = UnitType::target;
   c.load_state = LoadState::loaded;
+  c.default_dependencies = false;
   return c;
 }
 
