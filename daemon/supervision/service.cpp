@@ -474,8 +474,12 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
     request.manager_environment.push_back("NOTIFY_SOCKET=" + env_.notify_socket);
   if (role == ProcessRole::control && !main_gone())
     request.manager_environment.push_back("MAINPID=" + std::to_string(main_.pid));
-  if (role == ProcessRole::main && watchdog_usec_ > 0)
+  // EXEC_SET_WATCHDOG in systemd's service_enter_start(): ExecStart= (a
+  // forking service's too), with WATCHDOG_PID= naming the process itself.
+  if (start_command && watchdog_usec_ > 0) {
     request.manager_environment.push_back("WATCHDOG_USEC=" + std::to_string(watchdog_usec_));
+    request.set_watchdog_pid = true;
+  }
   if (env_.user_manager) request.manager_environment.push_back("MANAGERPID=" + std::to_string(getpid()));
   if (result_environment) {
     // ExecStop= and ExecStopPost= learn how the run went (systemd's

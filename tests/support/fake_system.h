@@ -168,6 +168,8 @@ class FakeSystemOps : public SystemOps {
     live[pid] = request.config->name;
     std::vector<std::string> environment = request.manager_environment;
     environment.insert(environment.end(), request.extra_environment.begin(), request.extra_environment.end());
+    // What the real child adds for itself.
+    if (request.set_watchdog_pid) environment.push_back("WATCHDOG_PID=" + std::to_string(pid));
     spawns.push_back({pid, request.config->name, request.command->path, request.role, std::move(environment)});
     return 0;
   }

@@ -422,6 +422,47 @@ TEST_F(ServiceTest, ControlProcessesGetTheNotifySocketOnlyWhenTheyMayNotify) {
   EXPECT_FALSE(has_socket(ops_.spawns.at(0))) << "NotifyAccess=none";
 }
 
+// systemd.exec(5) "Environment Variables Set or Propagated by the Service
+// Manager" (recorded: tests/conformance/cases/manager-environment):
+// WATCHDOG_USEC= and WATCHDOG_PID= (the process itself) for what ExecStart=
+// runs, a forking service's included; MAINPID= for control processes while
+// a main process is known.
+TEST_F(ServiceTest, WatchdogVariablesGoToExecStartOnly) {
+  auto has = [](const testing::SpawnRecord& spawn, const std::string& entry) {
+    return std::find(spawn.environment.begin(), spawn.environment.end(), entry) != spawn.environment.end();
+  };
+  auto has_key = [](const testing::SpawnRecord& spawn, const std::string& key) {
+    return std::any_of(spawn.environment.begin(), spawn.environment.end(),
+                       [&](const std::string& e) { return e.starts_with(key + "="); });
+  };
+  ServiceConfig c = make_config("w.service");
+  c.watchdog_usec = 100 * kUsecPerSec;
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  c.exec_start_post.push_back(make_command("/bin/post"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_control(0);
+  ASSERT_EQ(ops_.spawns.size(), 3u);
+  const auto& pre = ops_.spawns[0];
+  const auto& started = ops_.spawns[1];
+  const auto& post = ops_.spawns[2];
+  EXPECT_FALSE(has_key(pre, "WATCHDOG_USEC") || has_key(pre, "WATCHDOG_PID") || has_key(pre, "MAINPID"));
+  EXPECT_TRUE(has(started, "WATCHDOG_USEC=100000000"));
+  EXPECT_TRUE(has(started, "WATCHDOG_PID=" + std::to_string(started.pid)));
+  EXPECT_FALSE(has_key(started, "MAINPID"));
+  EXPECT_FALSE(has_key(post, "WATCHDOG_USEC") || has_key(post, "WATCHDOG_PID"));
+  EXPECT_TRUE(has(post, "MAINPID=" + std::to_string(started.pid)));
+
+  ops_.spawns.clear();
+  ServiceConfig forking = make_config("f.service", ServiceType::forking);
+  forking.watchdog_usec = 100 * kUsecPerSec;
+  Service& f = make(forking);
+  ASSERT_EQ(f.start(), StartOutcome::started);
+  ASSERT_EQ(ops_.spawns.size(), 1u);
+  EXPECT_TRUE(has(ops_.spawns[0], "WATCHDOG_USEC=100000000"));
+  EXPECT_TRUE(has(ops_.spawns[0], "WATCHDOG_PID=" + std::to_string(ops_.spawns[0].pid)));
+}
+
 NotifyMessage extend_by(usec_t span) {
   NotifyMessage m;
   m.extend_timeout_usec = span;
