@@ -129,25 +129,21 @@ class Parser {
       out_.errno_value = *number;
       return;
     }
-    if (key == "WATCHDOG_USEC") {
-      if (!first(seen_watchdog_usec_, key, value)) return;
-      const auto usec = parse_systemd_u64(value);
-      if (!usec) return ignore(key, value, "not a number of microseconds");
-      out_.watchdog_usec = *usec;
-      return;
-    }
-    if (key == "EXTEND_TIMEOUT_USEC") {
-      if (!first(seen_extend_timeout_usec_, key, value)) return;
-      const auto usec = parse_systemd_u64(value);
-      if (!usec) return ignore(key, value, "not a number of microseconds");
-      out_.extend_timeout_usec = *usec;
-      return;
-    }
+    if (key == "WATCHDOG_USEC") return microseconds(key, value, seen_watchdog_usec_, out_.watchdog_usec);
+    if (key == "EXTEND_TIMEOUT_USEC")
+      return microseconds(key, value, seen_extend_timeout_usec_, out_.extend_timeout_usec);
     // Anything else (FDSTORE=, BUSERROR=, X_*...) is not supported and, as
     // in systemd, silently ignored.
   }
 
  private:
+  void microseconds(std::string_view key, std::string_view value, bool& seen, std::optional<std::uint64_t>& target) {
+    if (!first(seen, key, value)) return;
+    const auto usec = parse_systemd_u64(value);
+    if (!usec) return ignore(key, value, "not a number of microseconds");
+    target = *usec;
+  }
+
   void flag(std::string_view key, std::string_view value, bool& target) {
     if (value == "1") {
       target = true;

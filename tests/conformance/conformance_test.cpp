@@ -335,6 +335,9 @@ TEST_P(ConformanceTest, BehavesAsSystemd) {
       if (read_file(entry.path()).find("\nNice=") != std::string::npos)
         GTEST_SKIP() << "the case sets Nice= and was recorded at nice level 0; this test runs at "
                      << getpriority(PRIO_PROCESS, 0);
+  // The helpers every case may use, then the case's own files.
+  for (const auto& entry : fs::directory_iterator(fs::path(VERMILION_SOURCE_DIR "/tests/conformance/helpers")))
+    work_.write("scratch/" + entry.path().filename().string(), fill_in(read_file(entry.path())));
   install_case_files(dir);
 
   scope_ = RuntimeScope::user;

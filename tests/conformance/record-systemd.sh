@@ -90,6 +90,11 @@ generalize() {
     -e "s|$work/home|@HOME@|g" -e "s|$work/runtime|@RUNTIME@|g" -e "s|$work/scratch|@SCRATCH@|g"
 }
 
+# The helpers every case may use (tests/conformance/helpers) go to
+# @SCRATCH@ first; a case's own file of the same name replaces one.
+for f in "$here/helpers"/*; do
+  fill_in <"$f" >"$work/scratch/$(basename "$f")"
+done
 # Unit files (and drop-in directories) go to the unit path, anything else
 # (helper scripts) to @SCRATCH@; placeholders are filled in everywhere.
 for f in "$case_dir"/*; do
