@@ -33,7 +33,9 @@ struct ServiceStatus {
   // does not (yet) have them.
   std::string fragment_path;              // the unit file loaded; "" if none
   std::vector<std::string> drop_in_paths;  // the drop-ins applied, in order
-  // Dependencies, unit names: [Unit] and the .wants/ and .requires/ directories.
+  // Dependencies, unit names: [Unit] and the .wants/ and .requires/
+  // directories, and (as the manager reports them) the implicit ones of
+  // DefaultDependencies= and the other side of each ordering.
   std::vector<std::string> requires_, wants, binds_to, requisite, conflicts, before, after;
   std::uint64_t active_exit_timestamp = 0;    // realtime µs; 0 if never
   std::uint64_t inactive_exit_timestamp = 0;  // realtime µs; 0 if never
@@ -73,6 +75,7 @@ struct ServiceStatus {
   std::string on_success_job_mode = "replace";
   std::string success_action = "none";
   std::string failure_action = "none";
+  bool default_dependencies = true;  // DefaultDependencies=
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -137,6 +140,7 @@ void for_each_service_property(Visit&& visit) {
   visit("OnSuccessJobMode", &ServiceStatus::on_success_job_mode);
   visit("SuccessAction", &ServiceStatus::success_action);
   visit("FailureAction", &ServiceStatus::failure_action);
+  visit("DefaultDependencies", &ServiceStatus::default_dependencies);
 }
 
 }  // namespace vermilion

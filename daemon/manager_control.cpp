@@ -7,12 +7,12 @@ namespace vermilion {
 std::optional<ServiceStatus> ManagerControl::status(const std::string& name) {
   Service* s = manager_.find(name);
   if (!s) return std::nullopt;
-  return status_of(*s);
+  return manager_.status(*s);
 }
 
 std::vector<ServiceStatus> ManagerControl::list() {
   std::vector<ServiceStatus> out;
-  for (const Service* s : manager_.services()) out.push_back(status_of(*s));
+  for (const Service* s : manager_.services()) out.push_back(manager_.status(*s));
   return out;
 }
 

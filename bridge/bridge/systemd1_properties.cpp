@@ -228,7 +228,10 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
       {"SuccessAction",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::success_action, "none"); }},
       {"JobTimeoutAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
-      {"DefaultDependencies", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "b", 1); }},
+      {"DefaultDependencies",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status ? u.status->default_dependencies : true);
+       }},
   };
   return table;
 }

@@ -50,6 +50,7 @@ struct ChildCredentials {
   const ExecCommand* command = nullptr;
   std::vector<std::string> env;  // without what the account and the child add
   bool set_listen_pid = false;
+  bool set_watchdog_pid = false;
   bool chown_directories = false;  // system scope: directories belong to User= (or root)
   std::array<std::vector<std::string>, kExecDirectoryTypes> directories;
   std::array<std::vector<ExecDirectorySymlink>, kExecDirectoryTypes> symlinks;  // "name:link"
@@ -92,6 +93,8 @@ struct ChildCredentials {
     self.argv = command.expand_environment ? expand_exec_arguments(command.argv, self.env) : command.argv;
     if (self.argv.empty()) self.argv.push_back(command.path);
     if (self.set_listen_pid) self.env.push_back("LISTEN_PID=" + std::to_string(getpid()));
+    if (self.set_watchdog_pid && !get_environment(self.env, "WATCHDOG_PID"))
+      self.env.push_back("WATCHDOG_PID=" + std::to_string(getpid()));
     self.argv_pointers = to_pointers(self.argv);
     self.env_pointers = to_pointers(self.env);
     plan.argv = self.argv_pointers.data();
@@ -301,6 +304,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   child.command = &command;
   child.env = std::move(env);
   child.set_listen_pid = request.set_listen_pid;
+  child.set_watchdog_pid = request.set_watchdog_pid;
   child.directories = env_inputs.directories;
   for (std::size_t t = 0; t < kExecDirectoryTypes; ++t) {
     r = exec_directory_symlinks(config, static_cast<ExecDirectoryType>(t), options_.directory_roots, child.symlinks[t]);

@@ -43,6 +43,10 @@ struct SpawnRequest {
   std::vector<int> pass_fds;
   // Adds LISTEN_PID=<the child's own pid>, which only the child knows.
   bool set_listen_pid = false;
+  // Adds WATCHDOG_PID=<the child's own pid> unless the environment has one
+  // (systemd sets it beside WATCHDOG_USEC= for ExecStart=, so that
+  // sd_watchdog_enabled() in a process it forks says no).
+  bool set_watchdog_pid = false;
   ProcessScope* scope = nullptr;  // the child joins it before exec
   bool user_manager = false;      // --user: User=/Group= must name ourselves
   // Where spawn() says why it failed, beyond its -errno, when it can name

@@ -18,6 +18,9 @@ class Timer {
   // Fires once at the monotonic deadline; re-arming replaces the deadline.
   virtual void arm(usec_t monotonic_deadline) = 0;
   virtual void disarm() = 0;
+  // The deadline it is armed for; kUsecInfinity when disarmed or once it
+  // has fired.
+  [[nodiscard]] virtual usec_t deadline() const = 0;
 };
 
 // Ends the watch when destroyed.

@@ -1,6 +1,9 @@
 #include "platform/notify_message.h"
 
+#include <cerrno>
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 
 namespace vermilion {
@@ -19,6 +22,24 @@ std::optional<T> parse_decimal(std::string_view text) {
   T value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// systemd 252's safe_atou64(), which WATCHDOG_USEC= and EXTEND_TIMEOUT_USEC=
+// go through: leading whitespace, then what strtoull() reads in base 0 (an
+// optional sign, 0x for hex, a leading 0 for octal) up to the end; a
+// negative value other than 0 is out of range. (Recorded with systemd 252:
+// "0x2dc6c0", " 3000000" and "+3000000" are 3 s, "03000000" is octal,
+// "3000000 " is refused.)
+std::optional<std::uint64_t> parse_systemd_u64(std::string_view text) {
+  const std::string copy(text);  // NUL-terminated for strtoull
+  const char* start = copy.c_str();
+  start += std::strspn(start, " \t\n\r");
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long value = std::strtoull(start, &end, 0);
+  if (errno != 0 || end == start || *end != '\0') return std::nullopt;
+  if (value != 0 && start[0] == '-') return std::nullopt;
   return value;
 }
 
@@ -108,18 +129,21 @@ class Parser {
       out_.errno_value = *number;
       return;
     }
-    if (key == "WATCHDOG_USEC") {
-      if (!first(seen_watchdog_usec_, key, value)) return;
-      const auto usec = parse_decimal<std::uint64_t>(value);
-      if (!usec) return ignore(key, value, "not a number of microseconds");
-      out_.watchdog_usec = *usec;
-      return;
-    }
-    // Anything else (FDSTORE=, EXTEND_TIMEOUT_USEC=, BUSERROR=, X_*...) is
-    // not supported and, as in systemd, silently ignored.
+    if (key == "WATCHDOG_USEC") return microseconds(key, value, seen_watchdog_usec_, out_.watchdog_usec);
+    if (key == "EXTEND_TIMEOUT_USEC")
+      return microseconds(key, value, seen_extend_timeout_usec_, out_.extend_timeout_usec);
+    // Anything else (FDSTORE=, BUSERROR=, X_*...) is not supported and, as
+    // in systemd, silently ignored.
   }
 
  private:
+  void microseconds(std::string_view key, std::string_view value, bool& seen, std::optional<std::uint64_t>& target) {
+    if (!first(seen, key, value)) return;
+    const auto usec = parse_systemd_u64(value);
+    if (!usec) return ignore(key, value, "not a number of microseconds");
+    target = *usec;
+  }
+
   void flag(std::string_view key, std::string_view value, bool& target) {
     if (value == "1") {
       target = true;
@@ -147,6 +171,7 @@ class Parser {
   bool seen_main_pid_ = false;
   bool seen_errno_ = false;
   bool seen_watchdog_usec_ = false;
+  bool seen_extend_timeout_usec_ = false;
 };
 
 }  // namespace

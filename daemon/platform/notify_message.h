@@ -5,7 +5,8 @@
 //
 // Flags (READY=1, STOPPING=1, RELOADING=1, WATCHDOG=1, WATCHDOG=trigger)
 // count wherever they appear; for keys with a value (STATUS=, MAINPID=,
-// ERRNO=, WATCHDOG_USEC=) the first occurrence decides, as in systemd.
+// ERRNO=, WATCHDOG_USEC=, EXTEND_TIMEOUT_USEC=) the first occurrence
+// decides, as in systemd.
 #pragma once
 
 #include <sys/types.h>
@@ -29,6 +30,10 @@ struct NotifyMessage {
   std::optional<pid_t> main_pid;      // MAINPID=, > 0
   std::optional<int> errno_value;     // ERRNO=, 0..4095
   std::optional<std::uint64_t> watchdog_usec;  // WATCHDOG_USEC=; 0 turns the watchdog off
+  // EXTEND_TIMEOUT_USEC= (sd_notify(3)): the current phase's timeout ends
+  // no earlier than this long from now. 0 and UINT64_MAX (infinity) are
+  // kept here; systemd's service_extend_timeout() ignores both.
+  std::optional<std::uint64_t> extend_timeout_usec;
   // One entry per known field that was ignored, e.g. "MAINPID=abc: not a
   // valid PID". Unknown keys are not listed: they are normal.
   std::vector<std::string> ignored;
@@ -36,7 +41,7 @@ struct NotifyMessage {
   // Whether the message asks for anything (a BARRIER=1 alone does not).
   [[nodiscard]] bool actionable() const {
     return ready || stopping || reloading || watchdog_ping || watchdog_trigger || status || main_pid ||
-           errno_value || watchdog_usec;
+           errno_value || watchdog_usec || extend_timeout_usec;
   }
 };
 

@@ -33,15 +33,19 @@ class SdTimer final : public Timer {
       sd_event_source_set_time_accuracy(source_.get(), accuracy);
     }
     sd_event_source_set_enabled(source_.get(), SD_EVENT_ONESHOT);
+    deadline_ = deadline;
   }
   void disarm() override {
     if (source_) sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF);
+    deadline_ = kUsecInfinity;
   }
+  [[nodiscard]] usec_t deadline() const override { return deadline_; }
 
  private:
   static int dispatch(sd_event_source*, uint64_t, void* self) {
     return event_guard("a timer", [&] {
       auto* timer = static_cast<SdTimer*>(self);
+      timer->deadline_ = kUsecInfinity;  // sd-event turned the one-shot source off
       // A copy: the callback may destroy this timer (and the original) while it runs.
       std::function<void()> fire = timer->fire_;
       fire();
@@ -51,6 +55,7 @@ class SdTimer final : public Timer {
   sd_event* loop_;
   std::function<void()> fire_;
   EventSourcePtr source_;
+  usec_t deadline_ = kUsecInfinity;
 };
 
 class SdFdWatch final : public FdWatch {

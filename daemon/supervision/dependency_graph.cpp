@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "units/target_unit.h"
+
 namespace vermilion {
 
 const DependencyGraph::Names& DependencyGraph::lookup(const std::map<std::string, Names>& m,
@@ -17,18 +19,19 @@ const std::vector<std::string>& DependencyGraph::trigger_sources(const std::stri
   return it == trigger_sources_.end() ? kNone : it->second;
 }
 
+void DependencyGraph::order(const std::string& later, const std::string& earlier) {
+  if (later == earlier) return;
+  after_[later].insert(earlier);
+  before_[earlier].insert(later);
+}
+
 std::vector<std::string> DependencyGraph::rebuild(
     const std::map<std::string, const ServiceConfig*>& units,
-    const std::function<std::string(const std::string&)>& canonical) {
+    const std::function<std::string(const std::string&)>& canonical, RuntimeScope scope) {
   for (auto* m : {&after_, &before_, &requires_, &requisite_, &wants_, &required_by_, &bound_by_,
-                  &conflicts_, &on_failure_, &on_success_})
+                  &conflicts_, &on_failure_, &on_success_, &listed_requires_, &listed_binds_to_, &listed_conflicts_})
     m->clear();
   trigger_sources_.clear();
-  auto order = [&](const std::string& later, const std::string& earlier) {
-    if (later == earlier) return;
-    after_[later].insert(earlier);
-    before_[earlier].insert(later);
-  };
   for (const auto& [name, config] : units) {
     for (const auto& n : config->after) order(name, canonical(n));
     for (const auto& n : config->before) order(canonical(n), name);
@@ -38,6 +41,7 @@ std::vector<std::string> DependencyGraph::rebuild(
         if (dep == name) continue;
         requires_[name].insert(dep);
         required_by_[dep].insert(name);
+        (list == &config->requires_ ? listed_requires_ : listed_binds_to_)[name].insert(dep);
       }
     }
     for (const auto& n : config->binds_to) {
@@ -57,6 +61,7 @@ std::vector<std::string> DependencyGraph::rebuild(
       if (other == name) continue;
       conflicts_[name].insert(other);
       conflicts_[other].insert(name);
+      listed_conflicts_[name].insert(other);
     }
     for (auto [list, triggers] : {std::pair{&config->on_failure, &on_failure_}, {&config->on_success, &on_success_}}) {
       for (const auto& n : *list) {
@@ -65,8 +70,52 @@ std::vector<std::string> DependencyGraph::rebuild(
       }
     }
   }
+  // The services' first: the targets' ordering below must see them, or it
+  // would order a target after a service that is ordered after it.
+  add_default_dependencies(units, scope);
   add_target_default_dependencies(units);
   return break_cycles();
+}
+
+DependencyGraph::Listed DependencyGraph::listed(const std::string& name) const {
+  auto list = [&](const std::map<std::string, Names>& m) {
+    const Names& names = lookup(m, name);
+    return std::vector<std::string>(names.begin(), names.end());
+  };
+  return {list(listed_requires_), list(wants_),  list(listed_binds_to_), list(requisite_),
+          list(listed_conflicts_), list(before_), list(after_)};
+}
+
+// systemd's service_add_default_dependencies() and the end of
+// target_add_default_dependencies() (src/core/service.c, target.c), added
+// when a unit with DefaultDependencies=yes loads. The units named need not
+// exist: the edge is there as in systemd (vermiliond provides them built
+// in, units/target_unit.h), and a start fails only if a required one does
+// not load, as systemd's transactions do.
+void DependencyGraph::add_default_dependencies(const std::map<std::string, const ServiceConfig*>& units,
+                                               RuntimeScope scope) {
+  const std::string sysinit(kSysinitTarget), basic(kBasicTarget), shutdown(kShutdownTarget);
+  auto require = [&](const std::string& name, const std::string& dep) {
+    if (dep == name) return;
+    requires_[name].insert(dep);
+    required_by_[dep].insert(name);
+    listed_requires_[name].insert(dep);
+  };
+  for (const auto& [name, config] : units) {
+    if (config->load_state != LoadState::loaded || !config->default_dependencies) continue;
+    if (config->unit_type == UnitType::service) {
+      // A user manager has no sysinit.target: basic.target is required there.
+      const std::string& required = scope == RuntimeScope::system ? sysinit : basic;
+      require(name, required);
+      order(name, required);
+      order(name, basic);
+    }
+    if (name == shutdown) continue;
+    order(shutdown, name);
+    conflicts_[name].insert(shutdown);
+    conflicts_[shutdown].insert(name);
+    listed_conflicts_[name].insert(shutdown);
+  }
 }
 
 // systemd's target_add_default_dependencies() and

@@ -1,10 +1,14 @@
 // Who needs whom and who starts after whom, built once per (re)load from the
 // units' configurations: their Requires=/Wants=/... lines and .wants/ and
 // .requires/ directories (the loader merged those), never [Install] (read
-// only by enablement, as in systemd), plus the ordering systemd.target(5)'s
-// DefaultDependencies= gives targets. Ordering cycles are found here and broken: their
-// edges are dropped (with a message naming the cycle), so every unit in or
-// around a cycle still starts.
+// only by enablement, as in systemd), plus what DefaultDependencies=yes
+// adds (systemd.service(5), systemd.target(5)): a loaded service requires
+// sysinit.target (user scope: basic.target) and is ordered after it and
+// basic.target; a loaded service or target conflicts with shutdown.target
+// and is ordered before it; a target is ordered after what it pulls in.
+// Ordering cycles are found here and broken: their edges are dropped (with
+// a message naming the cycle), so every unit in or around a cycle still
+// starts.
 #pragma once
 
 #include <functional>
@@ -13,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "units/runtime_scope.h"
 #include "units/unit_config.h"
 
 namespace vermilion {
@@ -25,7 +30,17 @@ class DependencyGraph {
   // name (alias or canonical) to the canonical one. Returns one message per
   // ordering cycle broken.
   std::vector<std::string> rebuild(const std::map<std::string, const ServiceConfig*>& units,
-                                   const std::function<std::string(const std::string&)>& canonical);
+                                   const std::function<std::string(const std::string&)>& canonical,
+                                   RuntimeScope scope);
+
+  // A unit's dependencies as systemctl show lists them (systemd 252's
+  // Requires, Wants, ... properties): the forward ones from its file and
+  // directories plus the implicit ones, canonical names, sorted; After and
+  // Before also hold the other side's Before=/After= (one order, two views).
+  struct Listed {
+    std::vector<std::string> requires_, wants, binds_to, requisite, conflicts, before, after;
+  };
+  [[nodiscard]] Listed listed(const std::string& name) const;
 
   // Units that `name` is ordered after (After=, and others' Before=).
   [[nodiscard]] const Names& after(const std::string& name) const { return lookup(after_, name); }
@@ -52,11 +67,16 @@ class DependencyGraph {
  private:
   static const Names& lookup(const std::map<std::string, Names>& m, const std::string& name);
   std::vector<std::string> break_cycles();
+  void add_default_dependencies(const std::map<std::string, const ServiceConfig*>& units, RuntimeScope scope);
   void add_target_default_dependencies(const std::map<std::string, const ServiceConfig*>& units);
+  void order(const std::string& later, const std::string& earlier);
 
   std::map<std::string, Names> after_, before_, requires_, requisite_, wants_, required_by_,
       bound_by_, conflicts_, on_failure_, on_success_;
   std::map<std::string, std::vector<std::string>> trigger_sources_;
+  // Forward only, as listed (requires_ above also holds BindsTo=, and
+  // conflicts_ both directions, which is what jobs need).
+  std::map<std::string, Names> listed_requires_, listed_binds_to_, listed_conflicts_;
 };
 
 }  // namespace vermilion

@@ -193,7 +193,9 @@ void Manager::remove_vanished_units() {
 void Manager::rebuild_graph() {
   std::map<std::string, const ServiceConfig*> configs;
   for (const auto& [name, unit] : units_) configs[name] = &unit->service->config();
-  for (const auto& message : graph_.rebuild(configs, [this](const std::string& n) { return canonical(n); }))
+  RuntimeScope scope = options_.user_manager ? RuntimeScope::user : RuntimeScope::system;
+  for (const auto& message :
+       graph_.rebuild(configs, [this](const std::string& n) { return canonical(n); }, scope))
     observer_.on_manager_message(Severity::error, message);
 }
 
@@ -234,6 +236,10 @@ std::vector<const Service*> Manager::services() const {
   out.reserve(units_.size());
   for (const auto& [_, unit] : units_) out.push_back(unit->service.get());
   return out;
+}
+
+ServiceStatus Manager::status(const Service& service) const {
+  return status_of(service, graph_.listed(service.name()));
 }
 
 const Service* Manager::owner_of(pid_t pid) const {
@@ -594,14 +600,14 @@ void Manager::on_state_changed(Service& service, ActiveState old_active, SubStat
     transitions_.push_back({service.name(),
                             StateChange{old_active, service.active_state(), old_sub, service.sub_state(),
                                         service.will_auto_restart()},
-                            status_of(service)});
+                            status(service)});
   });
 }
 
 void Manager::on_properties_changed(Service& service) noexcept {
   drop_if_out_of_memory("a property change", [&] {
     update_scope_watch(service);
-    transitions_.push_back({service.name(), std::nullopt, status_of(service)});
+    transitions_.push_back({service.name(), std::nullopt, status(service)});
   });
 }
 

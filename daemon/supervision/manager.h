@@ -124,6 +124,9 @@ class Manager final : private ServiceListener {
   // "web", "web.service", "multi-user.target" or an alias; nullptr when unknown.
   [[nodiscard]] Service* find(const std::string& name);
   [[nodiscard]] std::vector<const Service*> services() const;
+  // Its status with the dependency lists as systemctl show has them
+  // (service_snapshot.h).
+  [[nodiscard]] ServiceStatus status(const Service& service) const;
   // The service watching this pid (main or control process), if any.
   [[nodiscard]] const Service* owner_of(pid_t pid) const;
   // The service any process belongs to (systemd's GetUnitByPID: its main

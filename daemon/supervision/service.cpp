@@ -477,7 +477,7 @@ void append_result_environment(std::vector<std::string>& env, const std::string&
 
 }  // namespace
 
-int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out,
+int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out, bool start_command,
                    ResultEnvironment result_environment) {
   SpawnRequest request;
   request.config = running_.get();
@@ -487,12 +487,23 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
   request.scope = scope_.get();
   request.user_manager = env_.user_manager;
   if (!invocation_id_.empty()) request.manager_environment.push_back("INVOCATION_ID=" + invocation_id_);
-  if (running_->effective_notify_access() != NotifyAccess::none && !env_.notify_socket.empty())
+  // systemd's service_exec_needs_notify_socket(): what ExecStart= runs (a
+  // forking service's too) may always reach the socket it may notify on;
+  // the other command lists (control processes) only with
+  // NotifyAccess=exec or all, which accept their messages.
+  NotifyAccess access = running_->effective_notify_access();
+  bool gets_socket = start_command ? access != NotifyAccess::none
+                                   : access == NotifyAccess::exec || access == NotifyAccess::all;
+  if (gets_socket && !env_.notify_socket.empty())
     request.manager_environment.push_back("NOTIFY_SOCKET=" + env_.notify_socket);
   if (role == ProcessRole::control && !main_gone())
     request.manager_environment.push_back("MAINPID=" + std::to_string(main_.pid));
-  if (role == ProcessRole::main && watchdog_usec_ > 0)
+  // EXEC_SET_WATCHDOG in systemd's service_enter_start(): ExecStart= (a
+  // forking service's too), with WATCHDOG_PID= naming the process itself.
+  if (start_command && watchdog_usec_ > 0) {
     request.manager_environment.push_back("WATCHDOG_USEC=" + std::to_string(watchdog_usec_));
+    request.set_watchdog_pid = true;
+  }
   if (env_.user_manager) request.manager_environment.push_back("MANAGERPID=" + std::to_string(getpid()));
   if (result_environment == ResultEnvironment::own) {
     append_result_environment(request.manager_environment, "", result_, main_exit_);
@@ -518,7 +529,7 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
 }
 
 bool Service::spawn_main(const ExecCommand& command) {
-  if (spawn(command, ProcessRole::main, main_, ResultEnvironment::monitor) < 0) {
+  if (spawn(command, ProcessRole::main, main_, true, ResultEnvironment::monitor) < 0) {
     set_state(SubState::start);
     enter_signal(SubState::stop_sigterm, ServiceResult::resources);
     return false;
@@ -563,7 +574,8 @@ bool Service::run_control(Phase phase, std::size_t index) {
   ResultEnvironment result_environment = phase == Phase::stop || phase == Phase::stop_post ? ResultEnvironment::own
                                          : phase == Phase::start_pre || phase == Phase::start ? ResultEnvironment::monitor
                                                                                           : ResultEnvironment::none;
-  if (spawn(commands_of(phase)[index], ProcessRole::control, control_, result_environment) == 0) return true;
+  if (spawn(commands_of(phase)[index], ProcessRole::control, control_, phase == Phase::start, result_environment) == 0)
+    return true;
   fail_phase(phase, ServiceResult::resources);
   return false;
 }
@@ -775,6 +787,12 @@ void Service::on_main_exited(ExitInfo info) {
   exec_main_exit_realtime_ = env_.port.now_realtime();
   forget_main();
   ServiceResult r = classify_main_exit(info);
+  // A '-' on the ExecStart= line the main process came from (a forking
+  // service's: its first) makes any end of it a success, as systemd's
+  // service_sigchld_event() does; ExecMainStatus= still tells how it ended.
+  const auto& start_commands = running_->exec_start;
+  if (main_command_index_ < start_commands.size() && start_commands[main_command_index_].ignore_failure)
+    r = ServiceResult::success;
   message("main process exited, " + describe_exit(info) +
           (r == ServiceResult::success ? "" : ", result " + std::string(to_string(r))));
   switch (sub_) {
@@ -985,15 +1003,20 @@ void Service::on_notify(pid_t sender, const NotifyMessage& msg, bool sender_in_s
   // Before what the rest of the message does to the state (READY=1,
   // STOPPING=1), so that this change and those are told in that order.
   if (changed) env_.listener.on_properties_changed(*this);
+  // Then as systemd's service_notify_message(): READY=1/RELOADING=1/
+  // STOPPING=1, EXTEND_TIMEOUT_USEC= (so it extends the phase the message
+  // leaves the service in), WATCHDOG=, WATCHDOG_USEC=.
+  apply_notify_state(msg);
+  if (msg.extend_timeout_usec) extend_timeouts(*msg.extend_timeout_usec);
+  if (msg.watchdog_ping) arm_watchdog();
+  if (msg.watchdog_trigger) on_watchdog_timeout();
   if (msg.watchdog_usec) {
     watchdog_usec_ = *msg.watchdog_usec;
     arm_watchdog();
   }
-  if (msg.watchdog_ping) arm_watchdog();
-  if (msg.watchdog_trigger) {
-    on_watchdog_timeout();
-    return;
-  }
+}
+
+void Service::apply_notify_state(const NotifyMessage& msg) {
   if (msg.stopping && sub_ == SubState::running) {
     // The service is stopping on its own: wait for it, as for a stop.
     stop_by_notify_ = true;
@@ -1015,6 +1038,19 @@ void Service::on_notify(pid_t sender, const NotifyMessage& msg, bool sender_in_s
       notify_reloading_ = false;
       env_.listener.on_state_changed(*this, before, sub_);
     }
+  }
+}
+
+// systemd's service_extend_timeout(): the timer of the phase the service is
+// in (start, its ExecStartPre=/Post=, stop, reload, RuntimeMaxSec= while
+// running) and the watchdog, each if armed, now end no earlier than `span`
+// from now; a later deadline stays. 0 and infinity change nothing.
+void Service::extend_timeouts(usec_t span) {
+  if (span == 0 || span == kUsecInfinity) return;
+  usec_t extended = deadline_after(env_.port.now_monotonic(), span);
+  for (Timer* timer : {phase_timer_.get(), watchdog_timer_.get()}) {
+    usec_t current = timer->deadline();
+    if (current != kUsecInfinity && current < extended) timer->arm(extended);
   }
 }
 

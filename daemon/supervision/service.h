@@ -27,7 +27,9 @@
 // - One timer bounds every phase (TimeoutStartSec=/TimeoutStopSec=, and
 //   in running RuntimeMaxSec= from when the service became active); a
 //   second is the watchdog, which runs from start-post on (so never while a
-//   oneshot's main process runs). Expiry moves to the next harsher step,
+//   oneshot's main process runs). An allowed EXTEND_TIMEOUT_USEC=N pushes
+//   whichever of the two is armed out to now+N, never in (systemd's
+//   service_extend_timeout()). Expiry moves to the next harsher step,
 //   never back: stop-sigterm -> stop-sigkill -> stop-post -> final-sigterm
 //   -> final-sigkill -> dead.
 // - The stop sequence is systemd's (systemd.kill(5), unit_kill_context()):
@@ -217,13 +219,14 @@ class Service {
   void advance_phase();  // the current control command succeeded
   bool spawn_main(const ExecCommand& command);
   [[nodiscard]] const std::vector<ExecCommand>& commands_of(Phase phase) const;
-  // Whose run the command learns of (systemd's EXEC_SETENV_RESULT and
-  // EXEC_SETENV_MONITOR_RESULT): its own as SERVICE_RESULT=, EXIT_CODE=,
-  // EXIT_STATUS= (ExecStop=, ExecStopPost=); the triggering service's as
-  // MONITOR_SERVICE_RESULT=, ..., MONITOR_INVOCATION_ID=, MONITOR_UNIT=
-  // (ExecStartPre=, ExecStart=).
+  // start_command: one of ExecStart= (main, or a forking service's control
+  // process). result_environment: whose run the command learns of
+  // (systemd's EXEC_SETENV_RESULT and EXEC_SETENV_MONITOR_RESULT): its own
+  // as SERVICE_RESULT=, EXIT_CODE=, EXIT_STATUS= (ExecStop=, ExecStopPost=);
+  // the triggering service's as MONITOR_SERVICE_RESULT=, ...,
+  // MONITOR_INVOCATION_ID=, MONITOR_UNIT= (ExecStartPre=, ExecStart=).
   enum class ResultEnvironment { none, own, monitor };
-  [[nodiscard]] int spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out,
+  [[nodiscard]] int spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out, bool start_command,
                           ResultEnvironment result_environment = ResultEnvironment::none);
 
   void on_main_exited(ExitInfo info);
@@ -231,6 +234,10 @@ class Service {
   void on_control_exited(ExitInfo info);
   void on_timeout();
   void on_watchdog_timeout();
+  // READY=1, RELOADING=1, STOPPING=1 of an accepted notification.
+  void apply_notify_state(const NotifyMessage& message);
+  // EXTEND_TIMEOUT_USEC=: armed timers end no earlier than span from now.
+  void extend_timeouts(usec_t span);
   void arm_phase_timer(usec_t span);
   void arm_watchdog();
   void forget_main();

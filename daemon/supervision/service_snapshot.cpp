@@ -59,6 +59,19 @@ ServiceStatus status_of(const Service& s) {
   out.on_success_job_mode = to_string(c.on_success_job_mode);
   out.success_action = to_string(c.success_action);
   out.failure_action = to_string(c.failure_action);
+  out.default_dependencies = c.default_dependencies;
+  return out;
+}
+
+ServiceStatus status_of(const Service& s, DependencyGraph::Listed dependencies) {
+  ServiceStatus out = status_of(s);
+  out.requires_ = std::move(dependencies.requires_);
+  out.wants = std::move(dependencies.wants);
+  out.binds_to = std::move(dependencies.binds_to);
+  out.requisite = std::move(dependencies.requisite);
+  out.conflicts = std::move(dependencies.conflicts);
+  out.before = std::move(dependencies.before);
+  out.after = std::move(dependencies.after);
   return out;
 }
 

@@ -6,10 +6,15 @@
 #pragma once
 
 #include "common/service_status.h"
+#include "supervision/dependency_graph.h"
 #include "supervision/service.h"
 
 namespace vermilion {
 
+// The dependency lists are those of its configuration (as written).
 [[nodiscard]] ServiceStatus status_of(const Service& service);
+// The dependency lists are the graph's (DependencyGraph::listed()): with the
+// implicit ones and the other side of each ordering, as systemctl show has them.
+[[nodiscard]] ServiceStatus status_of(const Service& service, DependencyGraph::Listed dependencies);
 
 }  // namespace vermilion

@@ -33,6 +33,10 @@ std::string bridge_unit_text(const BridgeOptions& options, RuntimeScope scope) {
       "# replaces this unit; a symlink to /dev/null there disables it.\n"
       "[Unit]\n"
       "Description=Vermilion D-Bus bridge (org.vermilion1)\n"
+      // The manager's own face, as systemd's journald is: it does not stop
+      // or restart with basic.target or sysinit.target, nor when
+      // shutdown.target starts; vermiliond stops it last, itself.
+      "DefaultDependencies=no\n"
       "\n"
       "[Service]\n"
       "Type=notify\n"

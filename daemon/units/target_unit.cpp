@@ -10,14 +10,19 @@ std::vector<BuiltinTarget> builtin_targets(RuntimeScope scope) {
                              " file in a unit directory replaces this unit.\n" + text};
   };
   if (scope == RuntimeScope::user)
-    return {make(kDefaultTarget, "[Unit]\nDescription=Main User Target\n")};
+    return {make(kBasicTarget, "[Unit]\nDescription=Basic System\n"),
+            make(kDefaultTarget, "[Unit]\nDescription=Main User Target\nRequires=basic.target\nAfter=basic.target\n"),
+            make(kShutdownTarget, "[Unit]\nDescription=Shutdown\nDefaultDependencies=no\n")};
   // systemd ships default.target as a link to graphical.target, which
   // requires multi-user.target; without a graphical target the link goes
   // to multi-user.target itself. Requiring it keeps "enable" (which links
   // into multi-user.target.wants/) meaning "start at boot" either way.
-  return {make(kMultiUserTarget, "[Unit]\nDescription=Multi-User System\n"),
+  return {make(kSysinitTarget, "[Unit]\nDescription=System Initialization\n"),
+          make(kBasicTarget, "[Unit]\nDescription=Basic System\nRequires=sysinit.target\nAfter=sysinit.target\n"),
+          make(kMultiUserTarget, "[Unit]\nDescription=Multi-User System\nRequires=basic.target\nAfter=basic.target\n"),
           make(kDefaultTarget, "[Unit]\nDescription=Default Target\nRequires=multi-user.target\n"
-                               "After=multi-user.target\n")};
+                               "After=multi-user.target\n"),
+          make(kShutdownTarget, "[Unit]\nDescription=System Shutdown\nDefaultDependencies=no\n")};
 }
 
 }  // namespace vermilion

@@ -23,6 +23,15 @@ inline constexpr std::string_view kDefaultTarget = "default.target";
 // built-in default.target requires it, as graphical.target and a
 // default.target linked to multi-user.target do in systemd.
 inline constexpr std::string_view kMultiUserTarget = "multi-user.target";
+// What DefaultDependencies=yes ties units to (systemd.special(7),
+// systemd.service(5) and systemd.target(5) "Default Dependencies"): a
+// service requires sysinit.target in system scope (basic.target in user
+// scope, which has no sysinit.target) and starts after basic.target; every
+// service and target but shutdown.target itself conflicts with
+// shutdown.target and stops before it.
+inline constexpr std::string_view kSysinitTarget = "sysinit.target";
+inline constexpr std::string_view kBasicTarget = "basic.target";
+inline constexpr std::string_view kShutdownTarget = "shutdown.target";
 
 struct BuiltinTarget {
   std::string name;         // "default.target"
@@ -32,11 +41,16 @@ struct BuiltinTarget {
 
 // The targets vermiliond provides when no unit file (or mask) of the name
 // exists, loaded like files placed after the whole search path
-// (UnitLoader::add_builtin):
-//   system: multi-user.target (Description=Multi-User System), and
-//           default.target with Requires=multi-user.target and
-//           After=multi-user.target;
-//   user:   default.target (Description=Main User Target).
+// (UnitLoader::add_builtin), as systemd 252 ships them less the units
+// vermiliond does not run (so that the default dependencies above resolve
+// without systemd installed):
+//   system: sysinit.target; basic.target (Requires=, After=sysinit.target);
+//           multi-user.target (Requires=, After=basic.target);
+//           default.target (Requires=, After=multi-user.target);
+//           shutdown.target (DefaultDependencies=no);
+//   user:   basic.target; default.target (Description=Main User Target,
+//           Requires=, After=basic.target); shutdown.target
+//           (DefaultDependencies=no).
 [[nodiscard]] std::vector<BuiltinTarget> builtin_targets(RuntimeScope scope);
 
 }  // namespace vermilion

@@ -27,6 +27,7 @@ ServiceStatus failed_web() {
   s.failure_action = "exit";
   s.load_state = "loaded";
   s.active_state = "failed";
+  s.default_dependencies = false;
   s.sub_state = "failed";
   s.result = "signal";
   s.main_pid = 0;
@@ -230,6 +231,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"OnSuccessJobMode", "s", "replace"},
                                 {"SuccessAction", "s", "none"},
                                 {"FailureAction", "s", "exit"},
+                                {"DefaultDependencies", "b", "false"},
                             }));
 }
 

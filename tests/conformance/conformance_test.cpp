@@ -69,10 +69,27 @@ std::string format_timespan(usec_t t) {
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
 // One property as `systemctl show -p NAME --value` prints it, with PIDs
-// reduced to "0" or "set" and ExecMainCode to words (record-systemd.sh's
-// show_value does the same to systemd's numbers).
-std::string property(const Service& s, const std::string& name) {
+// and timestamps reduced to "0" or "set" and ExecMainCode to words
+// (record-systemd.sh's show_value does the same to systemd's values).
+std::string property(const Manager& manager, const Service& s, const std::string& name) {
   const ServiceConfig& c = s.config();
+  // Lists of units as the manager reports them (with the implicit ones),
+  // sorted as record-systemd.sh sorts systemd's.
+  auto list = [&](std::vector<std::string> ServiceStatus::*member) {
+    std::vector<std::string> names = manager.status(s).*member;
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : " ") + n;
+    return out;
+  };
+  if (name == "Requires") return list(&ServiceStatus::requires_);
+  if (name == "Wants") return list(&ServiceStatus::wants);
+  if (name == "BindsTo") return list(&ServiceStatus::binds_to);
+  if (name == "Requisite") return list(&ServiceStatus::requisite);
+  if (name == "After") return list(&ServiceStatus::after);
+  if (name == "Before") return list(&ServiceStatus::before);
+  if (name == "Conflicts") return list(&ServiceStatus::conflicts);
+  if (name == "DefaultDependencies") return yes_no(c.default_dependencies);
   if (name == "ActiveState") return std::string(to_string(s.active_state()));
   if (name == "SubState") return std::string(to_string(s.sub_state()));
   if (name == "Result") return std::string(to_string(s.result()));
@@ -85,6 +102,10 @@ std::string property(const Service& s, const std::string& name) {
     }
   }
   if (name == "ExecMainStatus") return std::to_string(s.exec_main_status().status);
+  if (name == "ExecMainPID") return s.exec_main_pid() > 0 ? "set" : "0";
+  if (name == "ExecMainStartTimestamp") return s.exec_main_start_timestamp() > 0 ? "set" : "0";
+  if (name == "ExecMainExitTimestamp") return s.exec_main_exit_timestamp() > 0 ? "set" : "0";
+  if (name == "LoadState") return to_string(c.load_state);
   if (name == "MainPID") return s.main_pid() > 0 ? "set" : "0";
   if (name == "ControlPID") return s.control_pid() > 0 ? "set" : "0";
   if (name == "NRestarts") return std::to_string(s.n_restarts());
@@ -224,7 +245,7 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
       std::string out = "show " + w.at(1) + ":";
       Service* s = supervisor_->manager().find(w[1]);
       for (std::size_t i = 2; i < w.size(); ++i)
-        out += " " + w[i] + "=" + (s ? property(*s, w[i]) : "<no such unit>");
+        out += " " + w[i] + "=" + (s ? property(supervisor_->manager(), *s, w[i]) : "<no such unit>");
       return out;
     }
     if (verb == "wait") {
@@ -314,6 +335,9 @@ TEST_P(ConformanceTest, BehavesAsSystemd) {
       if (read_file(entry.path()).find("\nNice=") != std::string::npos)
         GTEST_SKIP() << "the case sets Nice= and was recorded at nice level 0; this test runs at "
                      << getpriority(PRIO_PROCESS, 0);
+  // The helpers every case may use, then the case's own files.
+  for (const auto& entry : fs::directory_iterator(fs::path(VERMILION_SOURCE_DIR "/tests/conformance/helpers")))
+    work_.write("scratch/" + entry.path().filename().string(), fill_in(read_file(entry.path())));
   install_case_files(dir);
 
   scope_ = RuntimeScope::user;

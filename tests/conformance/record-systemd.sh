@@ -90,6 +90,11 @@ generalize() {
     -e "s|$work/home|@HOME@|g" -e "s|$work/runtime|@RUNTIME@|g" -e "s|$work/scratch|@SCRATCH@|g"
 }
 
+# The helpers every case may use (tests/conformance/helpers) go to
+# @SCRATCH@ first; a case's own file of the same name replaces one.
+for f in "$here/helpers"/*; do
+  fill_in <"$f" >"$work/scratch/$(basename "$f")"
+done
 # Unit files (and drop-in directories) go to the unit path, anything else
 # (helper scripts) to @SCRATCH@; placeholders are filled in everywhere.
 for f in "$case_dir"/*; do
@@ -152,7 +157,13 @@ show_value() {
   v=$(sctl show -p "$prop" --value "$unit")
   case "$prop" in
     ExecMainCode) case "$v" in 0) v=none ;; 1) v=exited ;; 2) v=killed ;; 3) v=dumped ;; esac ;;
-    MainPID | ControlPID) [ "$v" = 0 ] || v=set ;;
+    MainPID | ControlPID | ExecMainPID) [ "$v" = 0 ] || v=set ;;
+    *Timestamp) if [ -n "$v" ]; then v=set; else v=0; fi ;;
+    # Lists of units, in no particular order in systemd: sorted, without the
+    # slices (a unit type vermiliond does not run: README, "Units of other
+    # types are not run").
+    Requires | Wants | BindsTo | Requisite | After | Before | Conflicts | RequiredBy | WantedBy | ConflictedBy)
+      v=$(printf '%s\n' $v | grep -v '\.slice$' | sort | tr '\n' ' '); v=${v% } ;;
   esac
   printf '%s' "$v"
 }

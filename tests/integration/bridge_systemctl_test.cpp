@@ -389,7 +389,9 @@ TEST_F(SystemctlSystemTest, ResetFailedIsFailedCatAndReloads) {
   auto status = as_root({"status", "reloads"});
   EXPECT_TRUE(contains(status.output, "Drop-In: " + units + "/reloads.service.d")) << status.output;
   auto show = as_root({"show", "-p", "After,CanReload,Type,Restart", "reloads"});
-  for (const char* line : {"Type=simple\n", "Restart=no\n", "CanReload=yes\n", "After=sleeper.service\n"})
+  // After= is the drop-in's and what DefaultDependencies= adds (system scope).
+  for (const char* line : {"Type=simple\n", "Restart=no\n", "CanReload=yes\n",
+                           "After=basic.target sleeper.service sysinit.target\n"})
     EXPECT_TRUE(contains(show.output, line)) << show.output;
   auto main = as_root({"show", "-p", "ExecMainPID,ExecMainStartTimestamp,FragmentPath,UnitFileState", "reloads"});
   EXPECT_TRUE(contains(main.output, "FragmentPath=" + units + "/reloads.service\n")) << main.output;

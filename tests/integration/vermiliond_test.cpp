@@ -101,8 +101,9 @@ TEST(Vermiliond, StartsBootUnitsReloadsOnSighupAndStopsEverythingOnSigterm) {
   units.write("extra.service", "[Service]\nExecStart=/bin/sleep 1000\n");
   kill(daemon.pid(), SIGHUP);
   ASSERT_TRUE(daemon.wait_for_output("reloading units")) << daemon.output();
-  // web, broken, extra, and the built-in default.target and multi-user.target.
-  ASSERT_TRUE(daemon.wait_for_output("reloaded: 5 units")) << daemon.output();
+  // web, broken, extra, and the built-in sysinit.target, basic.target,
+  // multi-user.target, default.target and shutdown.target.
+  ASSERT_TRUE(daemon.wait_for_output("reloaded: 8 units")) << daemon.output();
 
   kill(daemon.pid(), SIGTERM);
   ASSERT_TRUE(daemon.wait_for_output("web.service: state inactive/dead")) << daemon.output();

@@ -28,6 +28,7 @@ class FakeEventPort : public EventPort {
     ~FakeTimer() override { port_.timers_.erase(this); }
     void arm(usec_t deadline) override { deadline_ = deadline; }
     void disarm() override { deadline_ = kUsecInfinity; }
+    [[nodiscard]] usec_t deadline() const override { return deadline_; }
     usec_t deadline_ = kUsecInfinity;
 
    private:
@@ -167,6 +168,8 @@ class FakeSystemOps : public SystemOps {
     live[pid] = request.config->name;
     std::vector<std::string> environment = request.manager_environment;
     environment.insert(environment.end(), request.extra_environment.begin(), request.extra_environment.end());
+    // What the real child adds for itself.
+    if (request.set_watchdog_pid) environment.push_back("WATCHDOG_PID=" + std::to_string(pid));
     spawns.push_back({pid, request.config->name, request.command->path, request.role, std::move(environment)});
     return 0;
   }
@@ -246,10 +249,15 @@ class FakeSystemOps : public SystemOps {
   pid_t next_pid = 1000;
 };
 
+// Units made here have DefaultDependencies=no: a test's units depend on
+// what the test says and nothing else (no sysinit.target, basic.target or
+// shutdown.target in its unit source). Tests of the implicit dependencies
+// set it to true and provide those targets.
 inline ServiceConfig make_config(const std::string& name, ServiceType type = ServiceType::simple) {
   ServiceConfig c;
   c.name = name;
   c.load_state = LoadState::loaded;
+  c.default_dependencies = false;
   c.type = type;
   ExecCommand cmd;
   cmd.path = "/usr/bin/" + name.substr(0, name.find('.'));
@@ -258,12 +266,14 @@ inline ServiceConfig make_config(const std::string& name, ServiceType type = Ser
   return c;
 }
 
-// A loaded target: no commands, only what the test adds.
+// A loaded target: no commands, only what the test adds (and, as
+// make_config(), DefaultDependencies=no).
 inline ServiceConfig make_target(const std::string& name) {
   ServiceConfig c;
   c.name = name;
   c.unit_type = UnitType::target;
   c.load_state = LoadState::loaded;
+  c.default_dependencies = false;
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -23,6 +24,7 @@ using ::testing::Not;
 struct ProcessRun {
   std::string output;
   Exit exit;
+  pid_t pid = 0;
 };
 
 class LinuxSystemOpsTest : public ::testing::Test {
@@ -54,6 +56,7 @@ class LinuxSystemOpsTest : public ::testing::Test {
     ProcessRun result;
     EXPECT_EQ(ops_->spawn(request, process), 0);
     if (process.pid <= 0) return result;
+    result.pid = process.pid;
     EXPECT_FALSE(process.pidfd.valid());  // a child of ours needs none (system_ops.h)
     log.second.reset();
     result.output = read_until_eof(log.first.get());
@@ -93,6 +96,26 @@ TEST_F(LinuxSystemOpsTest, EnvironmentIsFreshThenManagerThenUnitThenExtra) {
   EXPECT_THAT(lines_with_prefix(r.output, "env="),
               ElementsAre(std::string("PATH=") + std::string(kDefaultExecPath), "LANG=C.UTF-8",
                           "INVOCATION_ID=unit", "MAINPID=7", "A=unit", "B=extra"));
+}
+
+// WATCHDOG_PID= names the process itself, which only the child knows
+// (recorded: tests/conformance/cases/manager-environment); one the unit's
+// Environment= sets wins, as over anything the manager sets.
+TEST_F(LinuxSystemOpsTest, WatchdogPidIsTheChildsOwn) {
+  SpawnRequest request;
+  request.manager_environment = {"WATCHDOG_USEC=5000000"};
+  request.set_watchdog_pid = true;
+  ProcessRun r = report({}, request);
+  ASSERT_GT(r.pid, 0);
+  EXPECT_THAT(lines_with_prefix(r.output, "env="), ::testing::Contains("WATCHDOG_PID=" + std::to_string(r.pid)));
+  config_.environment = {"WATCHDOG_PID=1"};
+  r = report({}, request);
+  auto env = lines_with_prefix(r.output, "env=");
+  EXPECT_EQ(std::count_if(env.begin(), env.end(), [](const std::string& e) { return e.starts_with("WATCHDOG_PID="); }), 1);
+  EXPECT_THAT(env, ::testing::Contains("WATCHDOG_PID=1"));
+  config_.environment.clear();
+  r = report({}, SpawnRequest{});
+  EXPECT_THAT(lines_with_prefix(r.output, "env="), ::testing::Not(::testing::Contains(::testing::StartsWith("WATCHDOG_PID="))));
 }
 
 TEST_F(LinuxSystemOpsTest, EnvironmentFileIsReadAtSpawn) {

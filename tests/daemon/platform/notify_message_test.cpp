@@ -119,9 +119,40 @@ TEST(NotifyMessage, WatchdogUsec) {
   EXPECT_EQ(parse_notify_message("WATCHDOG_USEC=30000000").watchdog_usec, 30'000'000u);
   EXPECT_EQ(parse_notify_message("WATCHDOG_USEC=0").watchdog_usec, 0u);
   EXPECT_EQ(parse_notify_message("WATCHDOG_USEC=18446744073709551615").watchdog_usec, UINT64_MAX);
-  for (const char* bad : {"WATCHDOG_USEC=18446744073709551616", "WATCHDOG_USEC=5s", "WATCHDOG_USEC=-1"}) {
+  // safe_atou64() as in systemd 252: whitespace before, a sign, hex, octal.
+  EXPECT_EQ(parse_notify_message("WATCHDOG_USEC= \t30").watchdog_usec, 30u);
+  EXPECT_EQ(parse_notify_message("WATCHDOG_USEC=+30").watchdog_usec, 30u);
+  EXPECT_EQ(parse_notify_message("WATCHDOG_USEC=0x1e").watchdog_usec, 30u);
+  EXPECT_EQ(parse_notify_message("WATCHDOG_USEC=036").watchdog_usec, 30u);
+  EXPECT_EQ(parse_notify_message("WATCHDOG_USEC=-0").watchdog_usec, 0u);
+  for (const char* bad : {"WATCHDOG_USEC=18446744073709551616", "WATCHDOG_USEC=5s", "WATCHDOG_USEC=-1",
+                          "WATCHDOG_USEC=30 ", "WATCHDOG_USEC=", "WATCHDOG_USEC=0x", "WATCHDOG_USEC=09"}) {
     const NotifyMessage m = parse_notify_message(bad);
     EXPECT_FALSE(m.watchdog_usec) << bad;
+    EXPECT_EQ(m.ignored.size(), 1u) << bad;
+  }
+}
+
+TEST(NotifyMessage, ExtendTimeoutUsec) {
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=5000000").extend_timeout_usec, 5'000'000u);
+  // Kept as sent: the supervisor ignores 0 and infinity, as systemd does.
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=0").extend_timeout_usec, 0u);
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=18446744073709551615").extend_timeout_usec, UINT64_MAX);
+  EXPECT_TRUE(parse_notify_message("EXTEND_TIMEOUT_USEC=1").actionable());
+  const NotifyMessage twice = parse_notify_message("EXTEND_TIMEOUT_USEC=1\nEXTEND_TIMEOUT_USEC=2");
+  EXPECT_EQ(twice.extend_timeout_usec, 1u);  // the first counts (strv_find_startswith)
+  EXPECT_EQ(twice.ignored.size(), 1u);
+  // Recorded with systemd 252 (extend-timeout-syntax): hex, leading
+  // whitespace and '+' count; a leading 0 is octal; trailing space fails.
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=0x2dc6c0").extend_timeout_usec, 3'000'000u);
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC= 3000000").extend_timeout_usec, 3'000'000u);
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=+3000000").extend_timeout_usec, 3'000'000u);
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=03000000").extend_timeout_usec, 786'432u);
+  for (const char* bad : {"EXTEND_TIMEOUT_USEC=18446744073709551616", "EXTEND_TIMEOUT_USEC=5s",
+                          "EXTEND_TIMEOUT_USEC=-1", "EXTEND_TIMEOUT_USEC=", "EXTEND_TIMEOUT_USEC=3000000 "}) {
+    const NotifyMessage m = parse_notify_message(bad);
+    EXPECT_FALSE(m.extend_timeout_usec) << bad;
+    EXPECT_FALSE(m.actionable()) << bad;
     EXPECT_EQ(m.ignored.size(), 1u) << bad;
   }
 }

@@ -80,6 +80,26 @@ TEST_F(SdEventPortTest, ReArmingReplacesTheDeadlineAndDisarmCancels) {
   ASSERT_TRUE(run_until(loop_.get(), [&] { return late == 1; }));
 }
 
+TEST_F(SdEventPortTest, ATimerTellsItsDeadlineWhileArmed) {
+  bool fired = false;
+  usec_t seen_while_firing = 0;
+  std::unique_ptr<Timer> timer;
+  timer = port_->make_timer([&] {
+    fired = true;
+    seen_while_firing = timer->deadline();
+  });
+  EXPECT_EQ(timer->deadline(), kUsecInfinity) << "never armed";
+  usec_t deadline = port_->now_monotonic() + 3600 * kUsecPerSec;
+  timer->arm(deadline);
+  EXPECT_EQ(timer->deadline(), deadline);
+  timer->disarm();
+  EXPECT_EQ(timer->deadline(), kUsecInfinity);
+  timer->arm(port_->now_monotonic() + 1 * kMs);
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return fired; }));
+  EXPECT_EQ(seen_while_firing, kUsecInfinity) << "a fired one-shot is no longer armed";
+  EXPECT_EQ(timer->deadline(), kUsecInfinity);
+}
+
 TEST_F(SdEventPortTest, ATimerMayDestroyItselfWhenItFires) {
   std::unique_ptr<Timer> timer;
   bool fired = false;

@@ -21,12 +21,23 @@ class DependencyGraphTest : public ::testing::Test {
   std::vector<std::string> rebuild() {
     std::map<std::string, const ServiceConfig*> units;
     for (const auto& [name, config] : configs_) units[name] = &config;
-    return graph_.rebuild(units, [this](const std::string& n) {
-      auto alias = aliases_.find(n);
-      return alias == aliases_.end() ? n : alias->second;
-    });
+    return graph_.rebuild(
+        units,
+        [this](const std::string& n) {
+          auto alias = aliases_.find(n);
+          return alias == aliases_.end() ? n : alias->second;
+        },
+        scope_);
+  }
+  // A unit that loaded, a service or a target by its name.
+  ServiceConfig& loaded(const std::string& name) {
+    ServiceConfig& c = unit(name);
+    c.load_state = LoadState::loaded;
+    c.unit_type = name.ends_with(".target") ? UnitType::target : UnitType::service;
+    return c;
   }
 
+  RuntimeScope scope_ = RuntimeScope::system;
   std::map<std::string, ServiceConfig> configs_;
   std::map<std::string, std::string> aliases_;
   DependencyGraph graph_;
@@ -82,12 +93,6 @@ TEST_F(DependencyGraphTest, InstallSectionAddsNoEdges) {
 // (and Requisite=/BindsTo=), when both sides have DefaultDependencies=yes
 // and are loaded, unless it is already ordered before it.
 TEST_F(DependencyGraphTest, TargetsAreOrderedAfterWhatTheyPullIn) {
-  auto loaded = [this](const std::string& name) -> ServiceConfig& {
-    ServiceConfig& c = unit(name);
-    c.load_state = LoadState::loaded;
-    c.unit_type = name.ends_with(".target") ? UnitType::target : UnitType::service;
-    return c;
-  };
   ServiceConfig& multi = loaded("multi-user.target");
   multi.wants = {"a.service", "early.service", "nodefaults.service", "missing.service", "b.service"};
   multi.requires_ = {"r.service"};
@@ -103,11 +108,93 @@ TEST_F(DependencyGraphTest, TargetsAreOrderedAfterWhatTheyPullIn) {
   loaded("svc.service").wants = {"a.service"};
   EXPECT_TRUE(rebuild().empty());
   EXPECT_EQ(graph_.after("multi-user.target"), (Names{"a.service", "q.service", "r.service"}));
-  EXPECT_EQ(graph_.before("early.service"), Names{}) << "already before: no loop is made";
-  EXPECT_EQ(graph_.after("early.service"), Names{"multi-user.target"});
+  EXPECT_EQ(graph_.before("early.service"), Names{"shutdown.target"}) << "already before: no loop is made";
+  EXPECT_EQ(graph_.after("early.service"), (Names{"basic.target", "multi-user.target", "sysinit.target"}));
   EXPECT_EQ(graph_.after("default.target"), Names{"multi-user.target"});
   EXPECT_TRUE(graph_.after("plain.target").empty()) << "DefaultDependencies=no";
-  EXPECT_TRUE(graph_.after("svc.service").empty()) << "only targets";
+  EXPECT_EQ(graph_.after("svc.service"), (Names{"basic.target", "sysinit.target"})) << "only targets";
+}
+
+// systemd.service(5), systemd.target(5) "Default Dependencies"; what
+// systemd 252 shows is tests/conformance/cases/default-dependencies.
+TEST_F(DependencyGraphTest, DefaultDependenciesOfServicesAndTargets) {
+  loaded("plain.service");
+  loaded("nodefaults.service").default_dependencies = false;
+  loaded("app.target").wants = {"plain.service", "nodefaults.service"};
+  loaded("bare.target").default_dependencies = false;
+  loaded("basic.target").requires_ = {"sysinit.target"};
+  loaded("shutdown.target");  // DefaultDependencies=yes, yet not before or against itself
+  unit("broken.service").load_state = LoadState::bad_setting;
+  EXPECT_TRUE(rebuild().empty());
+
+  DependencyGraph::Listed plain = graph_.listed("plain.service");
+  using List = std::vector<std::string>;
+  EXPECT_EQ(plain.requires_, List{"sysinit.target"});
+  EXPECT_EQ(plain.after, (List{"basic.target", "sysinit.target"}));
+  EXPECT_EQ(plain.before, (List{"app.target", "shutdown.target"})) << "app.target's default After=";
+  EXPECT_EQ(plain.conflicts, List{"shutdown.target"});
+  EXPECT_EQ(graph_.requirements("plain.service"), Names{"sysinit.target"}) << "jobs pull it in";
+  EXPECT_EQ(graph_.conflicts("plain.service"), Names{"shutdown.target"});
+
+  DependencyGraph::Listed nodefaults = graph_.listed("nodefaults.service");
+  EXPECT_TRUE(nodefaults.requires_.empty());
+  EXPECT_TRUE(nodefaults.after.empty());
+  EXPECT_TRUE(nodefaults.before.empty()) << "nor is app.target ordered after it";
+  EXPECT_TRUE(nodefaults.conflicts.empty());
+
+  DependencyGraph::Listed app = graph_.listed("app.target");
+  EXPECT_TRUE(app.requires_.empty()) << "a target requires nothing by default";
+  EXPECT_EQ(app.wants, (List{"nodefaults.service", "plain.service"}));
+  EXPECT_EQ(app.after, List{"plain.service"});
+  EXPECT_EQ(app.before, List{"shutdown.target"});
+  EXPECT_EQ(app.conflicts, List{"shutdown.target"});
+
+  DependencyGraph::Listed bare = graph_.listed("bare.target");
+  EXPECT_TRUE(bare.before.empty());
+  EXPECT_TRUE(bare.conflicts.empty());
+
+  DependencyGraph::Listed shutdown = graph_.listed("shutdown.target");
+  EXPECT_TRUE(shutdown.before.empty());
+  EXPECT_TRUE(shutdown.conflicts.empty()) << "Conflicts= is listed one way: ConflictedBy= is the other";
+  EXPECT_EQ(shutdown.after, (List{"app.target", "basic.target", "plain.service"}));
+  EXPECT_EQ(graph_.conflicts("shutdown.target"), (Names{"app.target", "basic.target", "plain.service"}))
+      << "for jobs, both ways";
+
+  EXPECT_TRUE(graph_.listed("broken.service").after.empty()) << "only units that loaded";
+  EXPECT_EQ(graph_.listed("basic.target").requires_, List{"sysinit.target"});
+}
+
+// A user manager has no sysinit.target: services require basic.target.
+TEST_F(DependencyGraphTest, DefaultDependenciesInUserScope) {
+  scope_ = RuntimeScope::user;
+  loaded("plain.service");
+  rebuild();
+  DependencyGraph::Listed plain = graph_.listed("plain.service");
+  using List = std::vector<std::string>;
+  EXPECT_EQ(plain.requires_, List{"basic.target"});
+  EXPECT_EQ(plain.after, List{"basic.target"});
+  EXPECT_EQ(plain.before, List{"shutdown.target"});
+  EXPECT_EQ(plain.conflicts, List{"shutdown.target"});
+}
+
+// Listed are the forward dependencies: BindsTo= is not Requires=, and the
+// other side of a Conflicts= is not listed (systemd's ConflictedBy=).
+TEST_F(DependencyGraphTest, ListedDependenciesAreForwardOnes) {
+  ServiceConfig& web = unit("web.service");
+  web.requires_ = {"db.service"};
+  web.binds_to = {"net.service"};
+  web.requisite = {"mount.service"};
+  web.conflicts = {"other.service"};
+  web.before = {"late.service"};
+  rebuild();
+  DependencyGraph::Listed listed = graph_.listed("web.service");
+  using List = std::vector<std::string>;
+  EXPECT_EQ(listed.requires_, List{"db.service"});
+  EXPECT_EQ(listed.binds_to, List{"net.service"});
+  EXPECT_EQ(listed.requisite, List{"mount.service"});
+  EXPECT_EQ(listed.conflicts, List{"other.service"});
+  EXPECT_TRUE(graph_.listed("other.service").conflicts.empty());
+  EXPECT_EQ(graph_.listed("late.service").after, List{"web.service"});
 }
 
 TEST_F(DependencyGraphTest, ConflictsGoBothWays) {

@@ -94,6 +94,18 @@ class ManagerTest : public ::testing::Test {
       if (ops_.spawns[i].service == name) return static_cast<int>(i);
     return -1;
   }
+  // The targets DefaultDependencies= names (units/target_unit.h), as
+  // vermiliond provides them in system scope; units here only have default
+  // dependencies when the test says so (fake_system.h).
+  void add_special_targets() {
+    ServiceConfig& sysinit = source_.add(make_target("sysinit.target"));
+    sysinit.default_dependencies = true;
+    ServiceConfig& basic = source_.add(make_target("basic.target"));
+    basic.default_dependencies = true;
+    basic.requires_ = {"sysinit.target"};
+    basic.after = {"sysinit.target"};
+    source_.add(make_target("shutdown.target"));
+  }
   JobResult start(const std::string& name) {
     std::optional<JobResult> result;
     EnqueueResult r = manager().enqueue(JobType::start, name, [&](JobResult j) { result = j; });
@@ -580,10 +592,14 @@ TEST_F(ManagerTest, BootStartsTheDefaultTargetAndWhatItPullsIn) {
 // notify service still starting holds it), and what is ordered after it
 // waits for it.
 TEST_F(ManagerTest, TargetIsReachedAfterWhatItWants) {
-  source_.add(make_config("slow.service", ServiceType::notify));
-  source_.add(make_config("late.service")).after = {"app.target"};
+  add_special_targets();
+  source_.add(make_config("slow.service", ServiceType::notify)).default_dependencies = true;
+  ServiceConfig& late = source_.add(make_config("late.service"));
+  late.after = {"app.target"};
+  late.default_dependencies = true;
   ServiceConfig& app = source_.add(make_target("app.target"));
   app.wants = {"slow.service", "late.service"};
+  app.default_dependencies = true;  // what orders it after slow.service
   std::optional<JobResult> result;
   ASSERT_TRUE(manager().enqueue(JobType::start, "app.target", [&](JobResult r) { result = r; }).queued());
   EXPECT_EQ(service("app.target").active_state(), ActiveState::inactive);
@@ -599,6 +615,73 @@ TEST_F(ManagerTest, TargetIsReachedAfterWhatItWants) {
   EXPECT_EQ(stopped, JobResult::done);
   EXPECT_EQ(service("app.target").sub_state(), SubState::dead);
   EXPECT_EQ(service("slow").sub_state(), SubState::running) << "Wants= does not stop with the target";
+}
+
+// DefaultDependencies=yes (systemd.service(5)): a service's start pulls in
+// sysinit.target (Requires=) and waits for it and basic.target (After=);
+// DefaultDependencies=no pulls in nothing.
+TEST_F(ManagerTest, DefaultDependenciesPullInAndOrderAfterTheSpecialTargets) {
+  add_special_targets();
+  source_.add(make_config("web.service", ServiceType::notify)).default_dependencies = true;
+  source_.add(make_config("bare.service"));
+  EXPECT_EQ(start("bare"), JobResult::done);
+  EXPECT_EQ(service("sysinit.target").active_state(), ActiveState::inactive);
+  ASSERT_TRUE(manager().enqueue(JobType::start, "web").queued());
+  EXPECT_EQ(service("sysinit.target").active_state(), ActiveState::active);
+  EXPECT_EQ(service("basic.target").active_state(), ActiveState::inactive)
+      << "basic.target is ordered after, not pulled in";
+  EXPECT_EQ(service("web").sub_state(), SubState::start);
+  ASSERT_TRUE(manager().enqueue(JobType::start, "basic.target").queued());
+  ready("web");
+  EXPECT_EQ(service("web").sub_state(), SubState::running);
+  std::vector<std::string> expected{"bare.service:running", "sysinit.target:active", "web.service:start",
+                                    "basic.target:active", "web.service:running"};
+  EXPECT_EQ(observer_.states, expected);
+
+  // The snapshots list them as systemctl show does.
+  ServiceStatus status = manager().status(service("web"));
+  EXPECT_EQ(status.requires_, std::vector<std::string>{"sysinit.target"});
+  EXPECT_EQ(status.after, (std::vector<std::string>{"basic.target", "sysinit.target"}));
+  EXPECT_EQ(status.before, std::vector<std::string>{"shutdown.target"});
+  EXPECT_EQ(status.conflicts, std::vector<std::string>{"shutdown.target"});
+  EXPECT_TRUE(status.default_dependencies);
+  EXPECT_FALSE(manager().status(service("bare")).default_dependencies);
+  EXPECT_TRUE(manager().status(service("bare")).after.empty());
+}
+
+// As systemd 252 (a user manager without basic.target refuses to start
+// services that have DefaultDependencies=yes; DefaultDependencies=no ones
+// start): a required unit that does not load refuses the start, implicit
+// or not. vermiliond provides the special targets built in so that this
+// does not happen (units/target_unit.h).
+TEST_F(ManagerTest, AMissingImplicitRequirementRefusesTheStart) {
+  source_.add(make_config("web.service")).default_dependencies = true;
+  source_.add(make_config("bare.service"));
+  EnqueueResult refused = manager().enqueue(JobType::start, "web");
+  EXPECT_EQ(refused.outcome, EnqueueOutcome::not_found);
+  EXPECT_EQ(refused.unit, "sysinit.target");
+  EXPECT_EQ(service("web").active_state(), ActiveState::inactive);
+  EXPECT_EQ(start("bare"), JobResult::done);
+}
+
+// Conflicts=shutdown.target: starting shutdown.target stops what has
+// DefaultDependencies=yes, and leaves the rest.
+TEST_F(ManagerTest, StartingShutdownTargetStopsUnitsWithDefaultDependencies) {
+  add_special_targets();
+  source_.add(make_config("web.service")).default_dependencies = true;
+  source_.add(make_config("bare.service"));
+  EXPECT_EQ(start("web"), JobResult::done);
+  EXPECT_EQ(start("bare"), JobResult::done);
+  pid_t web = service("web").main_pid();
+  ASSERT_TRUE(manager().enqueue(JobType::start, "shutdown.target").queued());
+  EXPECT_TRUE(ops_.was_signalled(web, SIGTERM));
+  EXPECT_EQ(service("shutdown.target").active_state(), ActiveState::inactive) << "ordered after web's stop";
+  exit_main("web", CLD_KILLED, SIGTERM);
+  EXPECT_EQ(service("web").sub_state(), SubState::dead);
+  EXPECT_EQ(service("shutdown.target").active_state(), ActiveState::active);
+  EXPECT_EQ(service("bare").sub_state(), SubState::running);
+  EXPECT_EQ(service("sysinit.target").active_state(), ActiveState::inactive)
+      << "a target with DefaultDependencies=yes conflicts too";
 }
 
 // daemon-reload starts nothing (systemd): a unit a running target now

@@ -387,6 +387,191 @@ TEST_F(ServiceTest, NotifyStartTimeout) {
   EXPECT_EQ(s.result(), ServiceResult::timeout);
 }
 
+// systemd's service_exec_needs_notify_socket() (recorded:
+// tests/conformance/cases/notify-socket-env): ExecStart= gets
+// $NOTIFY_SOCKET whenever NotifyAccess= is not none, the control processes
+// only with exec or all.
+TEST_F(ServiceTest, ControlProcessesGetTheNotifySocketOnlyWhenTheyMayNotify) {
+  auto has_socket = [](const testing::SpawnRecord& spawn) {
+    return std::find(spawn.environment.begin(), spawn.environment.end(), "NOTIFY_SOCKET=/run/notify") !=
+           spawn.environment.end();
+  };
+  for (NotifyAccess access : {NotifyAccess::main, NotifyAccess::exec, NotifyAccess::all}) {
+    ops_.spawns.clear();
+    ServiceConfig c = make_config("n.service", ServiceType::notify);
+    c.notify_access = access;
+    c.exec_start_pre.push_back(make_command("/bin/pre"));
+    Service& s = make(c);
+    ASSERT_EQ(s.start(), StartOutcome::started);
+    exit_control(0);
+    ASSERT_EQ(ops_.spawns.size(), 2u);
+    EXPECT_EQ(has_socket(ops_.spawns[0]), access != NotifyAccess::main) << to_string(access);
+    EXPECT_TRUE(has_socket(ops_.spawns[1])) << "the main process, NotifyAccess=" << to_string(access);
+  }
+  ops_.spawns.clear();
+  ServiceConfig forking = make_config("f.service", ServiceType::forking);
+  forking.notify_access = NotifyAccess::main;
+  Service& f = make(forking);
+  ASSERT_EQ(f.start(), StartOutcome::started);
+  ASSERT_EQ(ops_.spawns.size(), 1u);
+  EXPECT_EQ(ops_.spawns[0].role, ProcessRole::control);
+  EXPECT_TRUE(has_socket(ops_.spawns[0])) << "a forking service's ExecStart= is no control command here";
+  ops_.spawns.clear();
+  Service& none = make(make_config("s.service"));
+  ASSERT_EQ(none.start(), StartOutcome::started);
+  EXPECT_FALSE(has_socket(ops_.spawns.at(0))) << "NotifyAccess=none";
+}
+
+// systemd.exec(5) "Environment Variables Set or Propagated by the Service
+// Manager" (recorded: tests/conformance/cases/manager-environment):
+// WATCHDOG_USEC= and WATCHDOG_PID= (the process itself) for what ExecStart=
+// runs, a forking service's included; MAINPID= for control processes while
+// a main process is known.
+TEST_F(ServiceTest, WatchdogVariablesGoToExecStartOnly) {
+  auto has = [](const testing::SpawnRecord& spawn, const std::string& entry) {
+    return std::find(spawn.environment.begin(), spawn.environment.end(), entry) != spawn.environment.end();
+  };
+  auto has_key = [](const testing::SpawnRecord& spawn, const std::string& key) {
+    return std::any_of(spawn.environment.begin(), spawn.environment.end(),
+                       [&](const std::string& e) { return e.starts_with(key + "="); });
+  };
+  ServiceConfig c = make_config("w.service");
+  c.watchdog_usec = 100 * kUsecPerSec;
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  c.exec_start_post.push_back(make_command("/bin/post"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_control(0);
+  ASSERT_EQ(ops_.spawns.size(), 3u);
+  const auto& pre = ops_.spawns[0];
+  const auto& started = ops_.spawns[1];
+  const auto& post = ops_.spawns[2];
+  EXPECT_FALSE(has_key(pre, "WATCHDOG_USEC") || has_key(pre, "WATCHDOG_PID") || has_key(pre, "MAINPID"));
+  EXPECT_TRUE(has(started, "WATCHDOG_USEC=100000000"));
+  EXPECT_TRUE(has(started, "WATCHDOG_PID=" + std::to_string(started.pid)));
+  EXPECT_FALSE(has_key(started, "MAINPID"));
+  EXPECT_FALSE(has_key(post, "WATCHDOG_USEC") || has_key(post, "WATCHDOG_PID"));
+  EXPECT_TRUE(has(post, "MAINPID=" + std::to_string(started.pid)));
+
+  ops_.spawns.clear();
+  ServiceConfig forking = make_config("f.service", ServiceType::forking);
+  forking.watchdog_usec = 100 * kUsecPerSec;
+  Service& f = make(forking);
+  ASSERT_EQ(f.start(), StartOutcome::started);
+  ASSERT_EQ(ops_.spawns.size(), 1u);
+  EXPECT_TRUE(has(ops_.spawns[0], "WATCHDOG_USEC=100000000"));
+  EXPECT_TRUE(has(ops_.spawns[0], "WATCHDOG_PID=" + std::to_string(ops_.spawns[0].pid)));
+}
+
+NotifyMessage extend_by(usec_t span) {
+  NotifyMessage m;
+  m.extend_timeout_usec = span;
+  return m;
+}
+
+// EXTEND_TIMEOUT_USEC= (sd_notify(3), systemd's service_extend_timeout()):
+// the start timeout ends no earlier than now+N; a shorter extension, 0 and
+// infinity leave the later deadline.
+TEST_F(ServiceTest, ExtendTimeoutPushesTheStartTimeoutOutNeverIn) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.timeout_start = 3 * kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  port_.advance(2 * kUsecPerSec);
+  s.on_notify(s.main_pid(), extend_by(5 * kUsecPerSec), false);  // now ends at 7 s
+  s.on_notify(s.main_pid(), extend_by(1 * kUsecPerSec), false);  // not shortened to 3 s
+  s.on_notify(s.main_pid(), extend_by(0), false);
+  s.on_notify(s.main_pid(), extend_by(kUsecInfinity), false);
+  port_.advance(5 * kUsecPerSec - 1);
+  EXPECT_EQ(s.sub_state(), SubState::start) << "3 s of TimeoutStartSec= became 7 s";
+  port_.advance(1);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm);
+  kill_main(SIGTERM);
+  EXPECT_EQ(s.result(), ServiceResult::timeout);
+}
+
+// Subject to NotifyAccess= like any notification: from a process that may
+// not notify it changes nothing.
+TEST_F(ServiceTest, ExtendTimeoutFromAProcessThatMayNotNotifyIsRefused) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);  // NotifyAccess=main
+  c.timeout_start = 3 * kUsecPerSec;
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_EQ(s.sub_state(), SubState::start_pre);
+  s.on_notify(s.control_pid(), extend_by(10 * kUsecPerSec), true);
+  port_.advance(3 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm) << "the control process may not notify";
+
+  c.notify_access = NotifyAccess::exec;
+  Service& t = make(c);
+  ASSERT_EQ(t.start(), StartOutcome::started);
+  t.on_notify(t.control_pid(), extend_by(10 * kUsecPerSec), true);
+  port_.advance(3 * kUsecPerSec);
+  EXPECT_EQ(t.sub_state(), SubState::start_pre) << "ExecStartPre= extended its own phase";
+  port_.advance(7 * kUsecPerSec);
+  EXPECT_EQ(t.sub_state(), SubState::stop_sigterm);
+}
+
+// The same for the other phases with a timeout: stop (TimeoutStopSec=),
+// reload, and running's RuntimeMaxSec=; and the watchdog.
+TEST_F(ServiceTest, ExtendTimeoutAppliesToStopReloadRuntimeAndWatchdog) {
+  ServiceConfig c = make_config("x.service", ServiceType::notify);
+  c.notify_access = NotifyAccess::all;
+  c.timeout_stop = 2 * kUsecPerSec;
+  c.timeout_start = 2 * kUsecPerSec;
+  c.runtime_max = 10 * kUsecPerSec;
+  c.watchdog_usec = 3 * kUsecPerSec;
+  c.exec_reload.push_back(make_command("/bin/reload"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  NotifyMessage ready;
+  ready.ready = true;
+  ready.extend_timeout_usec = 20 * kUsecPerSec;  // applied after READY=1: to running's timers
+  s.on_notify(s.main_pid(), ready, false);
+  ASSERT_EQ(s.sub_state(), SubState::running);
+  port_.advance(19 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::running) << "RuntimeMaxSec= and WatchdogSec= both extended";
+
+  NotifyMessage ping;
+  ping.watchdog_ping = true;
+  s.on_notify(s.main_pid(), ping, false);
+  ASSERT_EQ(s.reload(), ReloadOutcome::reloading);
+  port_.advance(1 * kUsecPerSec);
+  s.on_notify(s.control_pid(), extend_by(4 * kUsecPerSec), true);
+  port_.advance(2 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::reload) << "2 s of reload became 5 s";
+  s.on_notify(s.main_pid(), ping, false);
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_FALSE(s.last_reload_failed());
+
+  pid_t main = s.main_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  ASSERT_EQ(s.sub_state(), SubState::stop_sigterm);
+  port_.advance(1 * kUsecPerSec);
+  s.on_notify(main, extend_by(5 * kUsecPerSec), false);
+  port_.advance(5 * kUsecPerSec - 1);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm) << "2 s of TimeoutStopSec= became 6 s";
+  EXPECT_FALSE(ops_.was_signalled(main, SIGKILL));
+  port_.advance(1);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigkill);
+}
+
+// Without an armed timer (a oneshot's start has none by default) there is
+// nothing to extend: no timeout appears.
+TEST_F(ServiceTest, ExtendTimeoutAddsNoTimeoutWhereThereIsNone) {
+  ServiceConfig c = make_config("o.service", ServiceType::oneshot);
+  c.timeout_start = kUsecInfinity;
+  c.notify_access = NotifyAccess::main;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  s.on_notify(s.main_pid(), extend_by(1 * kUsecPerSec), false);
+  EXPECT_EQ(port_.next_deadline(), kUsecInfinity);
+  port_.advance(100 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::start);
+}
+
 TEST_F(ServiceTest, NotifyExitBeforeReadyIsAProtocolFailure) {
   Service& s = make(make_config("n.service", ServiceType::notify));
   ASSERT_EQ(s.start(), StartOutcome::started);
@@ -651,6 +836,36 @@ TEST_F(ServiceTest, OneshotRunsCommandsInTurnAndRemainsAfterExit) {
   EXPECT_EQ(s.sub_state(), SubState::exited);
   ASSERT_EQ(s.stop(), StopOutcome::stopping);
   EXPECT_EQ(s.sub_state(), SubState::dead);
+}
+
+// ExecStart=-... (systemd.service(5) "Command lines"): a failing main
+// process counts as a success, for a oneshot's commands in turn and for a
+// daemon's main process; ExecMain* still say how it ended (recorded:
+// tests/conformance/cases/exec-main-status, os-ignore).
+TEST_F(ServiceTest, DashOnExecStartIgnoresTheMainProcessFailure) {
+  ServiceConfig c = make_config("o.service", ServiceType::oneshot);
+  c.exec_start[0].ignore_failure = true;
+  c.exec_start.push_back(make_command("/bin/second"));
+  c.remain_after_exit = true;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_main(6);
+  EXPECT_EQ(ops_.last_spawn()->path, "/bin/second") << "the next command runs";
+  EXPECT_EQ(s.exec_main_status().status, 6);
+  exit_main(7);
+  EXPECT_EQ(s.sub_state(), SubState::failed) << "only the first had '-'";
+  EXPECT_EQ(s.result(), ServiceResult::exit_code);
+
+  ServiceConfig daemon = make_config("d.service");
+  daemon.exec_start[0].ignore_failure = true;
+  daemon.restart = RestartPolicy::on_failure;
+  Service& d = make(daemon);
+  ASSERT_EQ(d.start(), StartOutcome::started);
+  kill_main(SIGKILL);
+  EXPECT_EQ(d.sub_state(), SubState::dead) << "no failure, so no restart either";
+  EXPECT_EQ(d.result(), ServiceResult::success);
+  EXPECT_EQ(d.exec_main_status().code, CLD_KILLED);
+  EXPECT_EQ(d.exec_main_status().status, SIGKILL);
 }
 
 TEST_F(ServiceTest, OneshotWithoutRemainAfterExitEndsInactive) {

@@ -40,6 +40,7 @@ TEST(BridgeUnit, SystemScopeRunsAsTheBridgeUser) {
   ASSERT_EQ(config.load_state, LoadState::loaded);
   EXPECT_EQ(config.name, "vermilion-bridge.service");
   EXPECT_EQ(config.description, "Vermilion D-Bus bridge (org.vermilion1)");
+  EXPECT_FALSE(config.default_dependencies) << "it does not go down with basic.target or shutdown.target";
   EXPECT_EQ(config.type, ServiceType::notify);
   EXPECT_EQ(config.effective_notify_access(), NotifyAccess::main);
   ASSERT_EQ(config.exec_start.size(), 1u);
