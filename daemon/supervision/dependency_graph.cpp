@@ -32,6 +32,7 @@ std::vector<std::string> DependencyGraph::rebuild(
                   &conflicts_, &on_failure_, &on_success_, &listed_requires_, &listed_binds_to_, &listed_conflicts_})
     m->clear();
   trigger_sources_.clear();
+  std::vector<std::string> messages;
   for (const auto& [name, config] : units) {
     for (const auto& n : config->after) order(name, canonical(n));
     for (const auto& n : config->before) order(canonical(n), name);
@@ -63,9 +64,14 @@ std::vector<std::string> DependencyGraph::rebuild(
       conflicts_[other].insert(name);
       listed_conflicts_[name].insert(other);
     }
-    for (auto [list, triggers] : {std::pair{&config->on_failure, &on_failure_}, {&config->on_success, &on_success_}}) {
+    for (auto [key, list, triggers] : {std::tuple{"OnFailure", &config->on_failure, &on_failure_},
+                                       {"OnSuccess", &config->on_success, &on_success_}}) {
       for (const auto& n : *list) {
         std::string other = canonical(n);
+        if (other == name) {  // systemd's unit_add_dependency() refuses these too
+          messages.push_back(name + ": Dependency " + key + "=" + name + " is dropped.");
+          continue;
+        }
         if ((*triggers)[name].insert(other).second) trigger_sources_[other].push_back(name);
       }
     }
@@ -74,7 +80,8 @@ std::vector<std::string> DependencyGraph::rebuild(
   // would order a target after a service that is ordered after it.
   add_default_dependencies(units, scope);
   add_target_default_dependencies(units);
-  return break_cycles();
+  for (auto& cycle : break_cycles()) messages.push_back(std::move(cycle));
+  return messages;
 }
 
 DependencyGraph::Listed DependencyGraph::listed(const std::string& name) const {

@@ -28,7 +28,8 @@ class DependencyGraph {
 
   // `units` maps canonical names to configurations; `canonical` maps any
   // name (alias or canonical) to the canonical one. Returns one message per
-  // ordering cycle broken.
+  // ordering cycle broken and per OnFailure=/OnSuccess= naming its own unit
+  // (dropped, as systemd's unit_add_dependency() does).
   std::vector<std::string> rebuild(const std::map<std::string, const ServiceConfig*>& units,
                                    const std::function<std::string(const std::string&)>& canonical,
                                    RuntimeScope scope);

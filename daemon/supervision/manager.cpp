@@ -84,7 +84,9 @@ Manager::Manager(UnitSource& source, SystemOps& ops, EventPort& port, ManagerObs
       port_(std::make_unique<DrainingPort>(port, *this)),
       observer_(observer),
       options_(std::move(options)),
-      log_fd_for_(std::move(log_fd_for)) {}
+      log_fd_for_(std::move(log_fd_for)) {
+  trigger_timer_ = port_->make_timer([this] { run_triggered_starts(); });
+}
 
 Manager::~Manager() {
   // Services go first: their timers live in the draining port.
@@ -691,7 +693,10 @@ void Manager::handle_transition(const Transition& transition) {
   {
     const ServiceConfig& config = unit.service->config();
     const ExitInfo& main_exit = unit.service->exec_main_status();
-    int main_status = main_exit.code == CLD_EXITED ? main_exit.status : -1;
+    // systemd's unit_*_action_exit_status(): 255 when a signal ended it.
+    int main_status = main_exit.code == CLD_EXITED ? main_exit.status
+                      : main_exit.code != 0        ? 255
+                                                   : -1;
     if (t.new_active == ActiveState::failed && t.old_active != ActiveState::failed &&
         config.failure_action != EmergencyAction::none)
       observer_.on_emergency_action(transition.unit, "FailureAction", config.failure_action,
@@ -717,17 +722,31 @@ void Manager::start_triggered(const Service& service, const char* key, Dependenc
     return;
   }
   observer_.on_unit_message(service, std::string("Triggering ") + key + " dependencies.");
-  for (const auto& other : others) {
-    // `fail` (systemd's JOB_FAIL): refused when it would replace a queued job.
-    Unit* o = resolve(other, false);
-    if (mode == JobMode::fail && o && o->job && o->job->type == JobType::stop) {
-      observer_.on_unit_message(service, std::string("Failed to enqueue ") + key + " job, ignoring: " + other +
-                                             " has a conflicting job queued (mode 'fail')");
+  for (const auto& other : others) triggered_starts_.push_back({service.name(), key, other, mode});
+  if (trigger_timer_->deadline() == kUsecInfinity) trigger_timer_->arm(port_->now_monotonic());
+}
+
+void Manager::run_triggered_starts() {
+  std::deque<TriggeredStart> starts = std::exchange(triggered_starts_, {});
+  for (const TriggeredStart& t : starts) {
+    auto message = [&](const std::string& text) {
+      Unit* source = resolve(t.source, false);
+      if (source) observer_.on_unit_message(*source->service, text);
+      else observer_.on_manager_message(Severity::warning, t.source + ": " + text);
+    };
+    if (all_stopped_) {
+      message(std::string("Not triggering ") + t.key + " dependencies: the manager is stopping.");
       continue;
     }
-    EnqueueResult r = enqueue(JobType::start, other);
-    if (!r.queued())
-      observer_.on_unit_message(service, std::string("Failed to enqueue ") + key + " job, ignoring: " + describe(r));
+    // `fail` (systemd's JOB_FAIL): refused when it would replace a queued job.
+    Unit* o = resolve(t.unit, false);
+    if (t.mode == JobMode::fail && o && o->job && o->job->type == JobType::stop) {
+      message(std::string("Failed to enqueue ") + t.key + " job, ignoring: " + t.unit +
+              " has a conflicting job queued (mode 'fail')");
+      continue;
+    }
+    EnqueueResult r = enqueue(JobType::start, t.unit);
+    if (!r.queued()) message(std::string("Failed to enqueue ") + t.key + " job, ignoring: " + describe(r));
   }
 }
 

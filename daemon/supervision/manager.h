@@ -194,14 +194,26 @@ class Manager final : private ServiceListener {
   void handle_transition(const Transition& t);
   void fail_dependent_jobs(const std::string& failed_unit);
   // OnFailure=/OnSuccess= of `service` (systemd's unit_start_on_failure()):
-  // a start job for each unit in `others`, in `mode`; refusals are logged.
+  // a start job for each unit in `others`, in `mode`, queued at the next turn
+  // of the loop, not in this drain: a start that fails at once (no fork)
+  // triggering another would otherwise loop here for ever (OnFailure=
+  // naming each other) and starve every other event. Refusals are logged.
   void start_triggered(const Service& service, const char* key, DependencyGraph::Names others, JobMode mode);
+  void run_triggered_starts();
+  struct TriggeredStart {
+    std::string source;  // the unit that failed or succeeded
+    const char* key;     // "OnFailure=" or "OnSuccess="
+    std::string unit;    // the unit to start
+    JobMode mode;
+  };
   void stop_units_bound_to_down_ones();
   void remove_vanished_units();
 
   UnitSource& source_;
   SystemOps& ops_;
   std::unique_ptr<DrainingPort> port_;
+  std::deque<TriggeredStart> triggered_starts_;
+  std::unique_ptr<Timer> trigger_timer_;  // fires at the next turn of the loop
   ManagerObserver& observer_;
   ManagerOptions options_;
   LogFdProvider log_fd_for_;

@@ -164,6 +164,40 @@ TEST_F(ManagerTest, EmergencyActionsAreAskedForWithTheirExitStatus) {
   EXPECT_EQ(observer_.actions, (std::vector<std::string>{"crash.service FailureAction=exit 3",
                                                          "fixed.service FailureAction=exit-force 42",
                                                          "done.service SuccessAction=exit 0"}));
+  ServiceConfig killed = make_config("killed.service");
+  killed.failure_action = EmergencyAction::exit;
+  source_.add(killed);
+  Diagnostics diags;
+  manager().reload_units(diags);
+  EXPECT_EQ(start("killed"), JobResult::done);
+  exit_main("killed.service", CLD_KILLED, SIGSEGV);
+  EXPECT_EQ(observer_.actions.back(), "killed.service FailureAction=exit 255") << "systemd's status for a signal";
+}
+
+// Two units whose OnFailure= name each other and whose starts fail before
+// any fork (here: no such program) trigger each other without end, as in
+// systemd; each round waits for a turn of the loop, so nothing else starves.
+TEST_F(ManagerTest, OnFailureStartsWaitForTheNextTurnOfTheLoop) {
+  ServiceConfig a = make_config("a.service");
+  a.on_failure = {"b.service", "a.service"};
+  a.start_limit_interval = 0;
+  ServiceConfig b = make_config("b.service");
+  b.on_failure = {"a.service"};
+  b.start_limit_interval = 0;
+  source_.add(a);
+  source_.add(b);
+  manager();
+  EXPECT_NE(std::find(observer_.messages.begin(), observer_.messages.end(),
+                      "a.service: Dependency OnFailure=a.service is dropped."),
+            observer_.messages.end());
+  ops_.fail_spawns = true;
+  std::optional<JobResult> started;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "a", [&](JobResult r) { started = r; }).queued());
+  EXPECT_EQ(started, JobResult::failed) << "the enqueue returned: no endless loop inside it";
+  EXPECT_EQ(service("b").active_state(), ActiveState::inactive) << "b waits for the next turn of the loop";
+  ops_.fail_spawns = false;
+  port_.advance(0);
+  EXPECT_EQ(service("b").sub_state(), SubState::running);
 }
 
 // OnFailureJobMode=fail (systemd's JOB_FAIL): the triggered start is refused
@@ -181,6 +215,7 @@ TEST_F(ManagerTest, OnFailureInModeFailLeavesAQueuedStopAlone) {
   ASSERT_EQ(service("report").sub_state(), SubState::stop_sigterm);
   exit_main("watched.service", CLD_EXITED, 1);
   EXPECT_EQ(service("watched").sub_state(), SubState::failed);
+  port_.advance(0);  // the triggered start is queued at the next turn of the loop
   exit_main("report.service", CLD_KILLED, SIGTERM);
   EXPECT_EQ(stopped, JobResult::done) << "the stop was not replaced";
   EXPECT_EQ(service("report").active_state(), ActiveState::inactive) << "and nothing started it again";
