@@ -26,18 +26,27 @@ std::optional<T> parse_decimal(std::string_view text) {
 }
 
 // systemd 252's safe_atou64(), which WATCHDOG_USEC= and EXTEND_TIMEOUT_USEC=
-// go through: leading whitespace, then what strtoull() reads in base 0 (an
-// optional sign, 0x for hex, a leading 0 for octal) up to the end; a
-// negative value other than 0 is out of range. (Recorded with systemd 252:
-// "0x2dc6c0", " 3000000" and "+3000000" are 3 s, "03000000" is octal,
-// "3000000 " is refused.)
+// go through: leading whitespace, then mangle_base()'s 0b/0B (binary) and
+// 0o/0O (octal) prefixes, then what strtoull() reads in that base, or in
+// base 0 (an optional sign, 0x for hex, a leading 0 for octal), up to the
+// end; a negative value other than 0 is out of range. (Recorded with
+// systemd 252: "0x2dc6c0", " 3000000", "+3000000", "0b1011011100011011000000"
+// and "0o13343300" are 3 s, "03000000" is octal, "3000000 " is refused.)
 std::optional<std::uint64_t> parse_systemd_u64(std::string_view text) {
   const std::string copy(text);  // NUL-terminated for strtoull
   const char* start = copy.c_str();
   start += std::strspn(start, " \t\n\r");
+  int base = 0;
+  if (start[0] == '0' && (start[1] == 'b' || start[1] == 'B')) {
+    base = 2;
+    start += 2;
+  } else if (start[0] == '0' && (start[1] == 'o' || start[1] == 'O')) {
+    base = 8;
+    start += 2;
+  }
   errno = 0;
   char* end = nullptr;
-  const unsigned long long value = std::strtoull(start, &end, 0);
+  const unsigned long long value = std::strtoull(start, &end, base);
   if (errno != 0 || end == start || *end != '\0') return std::nullopt;
   if (value != 0 && start[0] == '-') return std::nullopt;
   return value;

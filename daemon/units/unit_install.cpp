@@ -395,10 +395,22 @@ int UnitInstaller::set_default(const std::string& name, bool force, std::vector<
   }
   // create_symlink(): with force (systemctl set-default always passes it)
   // a link elsewhere is replaced, reported as its removal and the new link.
+  // The replacement is atomic, as systemd's symlink_atomic(): a new link
+  // beside it, renamed over it, so no moment is without a default.target.
   const std::string path = paths_.config + "/default.target";
   if (auto existing = read_link(path); existing && force) {
     if (*existing == found->file) return 0;
-    if (int r = remove_link(path, changes, diags); r < 0) return r;
+    const std::string temporary = path + ".vermilion-new";
+    (void)::unlink(temporary.c_str());  // left by a crash
+    if (::symlink(found->file.c_str(), temporary.c_str()) < 0 || ::rename(temporary.c_str(), path.c_str()) < 0) {
+      int r = -errno;
+      (void)::unlink(temporary.c_str());
+      diags.error({path, 0}, std::string("cannot replace symlink: ") + std::strerror(-r));
+      return r;
+    }
+    changes.push_back({InstallChange::Kind::unlink, path, {}});
+    changes.push_back({InstallChange::Kind::symlink, path, found->file});
+    return 0;
   }
   return link(path, found->file, changes, diags);
 }

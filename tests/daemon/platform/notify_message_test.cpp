@@ -145,6 +145,12 @@ TEST(NotifyMessage, ExtendTimeoutUsec) {
   // Recorded with systemd 252 (extend-timeout-syntax): hex, leading
   // whitespace and '+' count; a leading 0 is octal; trailing space fails.
   EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=0x2dc6c0").extend_timeout_usec, 3'000'000u);
+  // mangle_base(): 0b and 0o prefixes (conformance case extend-timeout-edges).
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=0b1011011100011011000000").extend_timeout_usec, 3'000'000u);
+  EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=0O13343300").extend_timeout_usec, 3'000'000u);
+  EXPECT_EQ(parse_notify_message("WATCHDOG_USEC=0B11").watchdog_usec, 3u);
+  EXPECT_FALSE(parse_notify_message("EXTEND_TIMEOUT_USEC=0b102").extend_timeout_usec);
+  EXPECT_FALSE(parse_notify_message("EXTEND_TIMEOUT_USEC=0o").extend_timeout_usec);
   EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC= 3000000").extend_timeout_usec, 3'000'000u);
   EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=+3000000").extend_timeout_usec, 3'000'000u);
   EXPECT_EQ(parse_notify_message("EXTEND_TIMEOUT_USEC=03000000").extend_timeout_usec, 786'432u);
