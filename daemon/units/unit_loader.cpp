@@ -209,6 +209,13 @@ ServiceConfig UnitLoader::finish(ServiceConfig config, FileResult result, Diagno
   const bool service = config.unit_type == UnitType::service;
   if (service) complete_service_config(config);
   bool verified = result.syntax_ok && result.values_ok && (!service || verify_service_config(config, diags));
+  // systemd 252's unit_load(), for every unit type: isolate has one unit to
+  // isolate to.
+  if (verified && config.on_failure_job_mode == JobMode::isolate && config.on_failure.size() > 1) {
+    diags.error({config.fragment_path, 0},
+                "More than one OnFailure= dependencies specified but OnFailureJobMode=isolate set. Refusing.");
+    verified = false;
+  }
   if (!result.syntax_ok) config.load_state = LoadState::error;
   else if (!result.values_ok || !verified) config.load_state = LoadState::bad_setting;
   else config.load_state = LoadState::loaded;

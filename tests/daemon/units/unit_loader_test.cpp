@@ -447,6 +447,23 @@ TEST_F(SearchPathTest, SuccessActionWithoutExecStartLoadsAsOneshot) {
   EXPECT_EQ(config.success_action, EmergencyAction::exit);
 }
 
+// OnFailureJobMode=isolate with more than one OnFailure= unit is refused
+// (bad-setting), as systemd 252's unit_load(); with one it loads.
+TEST_F(SearchPathTest, OnFailureIsolateNeedsExactlyOneUnit) {
+  write(lib_ + "/two.service",
+        "[Unit]\nOnFailure=a.service b.target\nOnFailureJobMode=isolate\n[Service]\nExecStart=/bin/true\n");
+  write(lib_ + "/one.target", "[Unit]\nOnFailure=a.service\nOnFailureJobMode=isolate\n");
+  Diagnostics diags;
+  auto two = loader().load("two.service", diags);
+  EXPECT_EQ(two.load_state, LoadState::bad_setting);
+  EXPECT_NE(formatted(diags).find(lib_ + "/two.service: error: More than one OnFailure= dependencies specified but "
+                                  "OnFailureJobMode=isolate set. Refusing."),
+            std::string::npos)
+      << formatted(diags);
+  Diagnostics one_diags;
+  EXPECT_EQ(loader().load("one.target", one_diags).load_state, LoadState::loaded) << formatted(one_diags);
+}
+
 // %y names the fragment (its real path) also in drop-ins.
 TEST_F(SearchPathTest, FragmentSpecifiers) {
   write(lib_ + "/web.service", "[Unit]\nDescription=%y\n[Service]\nExecStart=/bin/web\n");
