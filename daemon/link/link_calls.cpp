@@ -291,6 +291,13 @@ struct LinkServer::Calls {
   static int unit_files_change(sd_bus_message* m, void* userdata, sd_bus_error* error, UnitFileOperation op) {
     LinkServer& self = link(userdata);
     std::vector<std::string> names;
+    if (int r = read_names(m, names); r < 0) return r;
+    std::vector<InstallChange> changes;
+    BrokerResult result = self.broker_.change_unit_files(self.holder_, slot(m), op, names, changes);
+    return reply_changes(self, m, result, changes, error);
+  }
+  // An `as` argument, read into `names` (0 or -errno).
+  static int read_names(sd_bus_message* m, std::vector<std::string>& names) {
     char** raw = nullptr;
     if (int r = sd_bus_message_read_strv(m, &raw); r < 0) return r;
     for (char** n = raw; n && *n; ++n) {
@@ -298,8 +305,11 @@ struct LinkServer::Calls {
       free(*n);
     }
     free(raw);
-    std::vector<InstallChange> changes;
-    BrokerResult result = self.broker_.change_unit_files(self.holder_, slot(m), op, names, changes);
+    return 0;
+  }
+  // The reply of an enablement call: the broker's error, or the change rows.
+  static int reply_changes(LinkServer& self, sd_bus_message* m, const BrokerResult& result,
+                           const std::vector<InstallChange>& changes, sd_bus_error* error) {
     if (!result.ok()) return reply_error(error, result);
     return reply_with(self, m, [&](sd_bus_message* reply) { return append_changes(reply, changes); });
   }
@@ -319,13 +329,7 @@ struct LinkServer::Calls {
     const bool all = std::string_view(sd_bus_message_get_member(m)) == "PresetAllUnitFiles";
     std::vector<std::string> names;
     if (!all) {
-      char** raw = nullptr;
-      if (int r = sd_bus_message_read_strv(m, &raw); r < 0) return r;
-      for (char** n = raw; n && *n; ++n) {
-        names.emplace_back(*n);
-        free(*n);
-      }
-      free(raw);
+      if (int r = read_names(m, names); r < 0) return r;
     }
     const char* mode_word = nullptr;
     if (int r = sd_bus_message_read(m, "s", &mode_word); r < 0) return r;
@@ -333,8 +337,7 @@ struct LinkServer::Calls {
     if (!mode) return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "unknown preset mode \"%s\"", mode_word);
     std::vector<InstallChange> changes;
     BrokerResult result = self.broker_.preset_unit_files(self.holder_, slot(m), names, all, *mode, changes);
-    if (!result.ok()) return reply_error(error, result);
-    return reply_with(self, m, [&](sd_bus_message* reply) { return append_changes(reply, changes); });
+    return reply_changes(self, m, result, changes, error);
   }
   static int set_default_target(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
@@ -343,8 +346,7 @@ struct LinkServer::Calls {
     if (int r = sd_bus_message_read(m, "sb", &name, &force); r < 0) return r;
     std::vector<InstallChange> changes;
     BrokerResult result = self.broker_.set_default_target(self.holder_, slot(m), name, force != 0, changes);
-    if (!result.ok()) return reply_error(error, result);
-    return reply_with(self, m, [&](sd_bus_message* reply) { return append_changes(reply, changes); });
+    return reply_changes(self, m, result, changes, error);
   }
   static int get_unit_file_links(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);

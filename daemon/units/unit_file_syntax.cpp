@@ -5,16 +5,14 @@
 #include "common/utf8.h"
 
 namespace vermilion {
-namespace {
-
-constexpr std::string_view kWhitespace = " \t\n\r";
-
-std::string_view trim(std::string_view s) {
-  auto begin = s.find_first_not_of(kWhitespace);
+std::string_view trim_whitespace(std::string_view s) {
+  auto begin = s.find_first_not_of(kUnitFileWhitespace);
   if (begin == std::string_view::npos) return {};
-  auto end = s.find_last_not_of(kWhitespace);
+  auto end = s.find_last_not_of(kUnitFileWhitespace);
   return s.substr(begin, end - begin + 1);
 }
+
+namespace {
 
 bool is_comment(std::string_view trimmed_line) {
   return !trimmed_line.empty() && (trimmed_line.front() == '#' || trimmed_line.front() == ';');
@@ -62,7 +60,7 @@ std::vector<LogicalLine> logical_lines(std::string_view text, const std::string&
       }
       continue;
     }
-    if (is_comment(trim(raw))) continue;
+    if (is_comment(trim_whitespace(raw))) continue;
     if (!pending) pending = LogicalLine{{}, number};
     bool continued = ends_with_continuation(raw);
     std::string_view part = continued ? raw.substr(0, raw.size() - 1) : raw;
@@ -92,7 +90,7 @@ UnitFileSyntax parse_unit_file_syntax(std::string_view text, const std::string& 
   bool in_section = false;
   for (auto& logical : logical_lines(text, path, diags)) {
     if (logical.too_long) continue;
-    std::string_view line = trim(logical.text);
+    std::string_view line = trim_whitespace(logical.text);
     SourceLocation where{path, logical.first_line};
     if (line.empty()) continue;
     if (!is_valid_utf8(line)) {
@@ -122,7 +120,7 @@ UnitFileSyntax parse_unit_file_syntax(std::string_view text, const std::string& 
       diags.warn(where, "Missing '=', ignoring line.");
       continue;
     }
-    std::string key(trim(line.substr(0, eq)));
+    std::string key(trim_whitespace(line.substr(0, eq)));
     if (key.empty()) {
       diags.warn(where, "Missing key name before '=', ignoring line.");
       continue;
@@ -132,7 +130,7 @@ UnitFileSyntax parse_unit_file_syntax(std::string_view text, const std::string& 
       continue;
     }
     if (section.empty()) continue;  // under an invalid header, already reported
-    out.assignments.push_back({section, std::move(key), std::string(trim(line.substr(eq + 1))),
+    out.assignments.push_back({section, std::move(key), std::string(trim_whitespace(line.substr(eq + 1))),
                                logical.first_line});
   }
   return out;

@@ -30,6 +30,11 @@ struct UnitFileSyntax {
   std::vector<UnitAssignment> assignments;  // in file order
 };
 
+// systemd's WHITESPACE (" \t\n\r"), and `s` without it at either end:
+// what the unit-file and preset parsers strip from lines and values.
+inline constexpr std::string_view kUnitFileWhitespace = " \t\n\r";
+[[nodiscard]] std::string_view trim_whitespace(std::string_view s);
+
 // The longest physical line, newline included (systemd's LONG_LINE_MAX).
 inline constexpr std::size_t kMaxUnitFileLine = 1024 * 1024;
 

@@ -13,19 +13,12 @@
 #include "common/regular_file.h"
 #include "common/unit_name.h"
 #include "units/extract_word.h"
+#include "units/unit_file_syntax.h"
 
 namespace vermilion {
 namespace {
 
-constexpr std::string_view kWhitespace = " \t\n\r";
 constexpr std::string_view kPresetSuffix = ".preset";
-
-std::string_view strip(std::string_view s) {
-  auto first = s.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  auto last = s.find_last_not_of(kWhitespace);
-  return s.substr(first, last - first + 1);
-}
 
 // systemd's first_word(): `line` starts with `word`, followed by its end or
 // whitespace; what follows the whitespace.
@@ -33,8 +26,8 @@ std::optional<std::string_view> first_word(std::string_view line, std::string_vi
   if (!line.starts_with(word)) return std::nullopt;
   std::string_view rest = line.substr(word.size());
   if (rest.empty()) return rest;
-  if (kWhitespace.find(rest.front()) == std::string_view::npos) return std::nullopt;
-  auto next = rest.find_first_not_of(kWhitespace);
+  if (kUnitFileWhitespace.find(rest.front()) == std::string_view::npos) return std::nullopt;
+  auto next = rest.find_first_not_of(kUnitFileWhitespace);
   return next == std::string_view::npos ? std::string_view() : rest.substr(next);
 }
 
@@ -105,7 +98,7 @@ void UnitPresets::add_file(const std::string& path, std::string_view text, Diagn
   unsigned n = 0;
   for (std::string_view raw : lines_of(text)) {
     ++n;
-    std::string_view line = strip(raw);
+    std::string_view line = trim_whitespace(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     auto unparsable = [&] {
       diags.warn({path, n}, "Couldn't parse line '" + std::string(raw) + "'. Ignoring.");
@@ -120,14 +113,14 @@ void UnitPresets::add_file(const std::string& path, std::string_view text, Diagn
         continue;
       }
       PresetRule rule{name.word, PresetAction::enable, {}};
-      if (!strip(rest).empty()) {
+      if (!trim_whitespace(rest).empty()) {
         if (!is_template_name(rule.pattern)) {
           unparsable();
           continue;
         }
         std::string_view list = rest;
-        while (!(list = strip(list)).empty()) {
-          auto end = list.find_first_of(kWhitespace);
+        while (!(list = trim_whitespace(list)).empty()) {
+          auto end = list.find_first_of(kUnitFileWhitespace);
           rule.instances.emplace_back(list.substr(0, end));
           list = end == std::string_view::npos ? std::string_view() : list.substr(end);
         }
