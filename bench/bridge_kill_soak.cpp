@@ -153,7 +153,7 @@ int run(int kills) {
     report.note("kill -> new owner: median " + std::to_string(back_ms[back_ms.size() / 2]) + " ms, max " +
                 std::to_string(back_ms.back()) + " ms (RestartSec=100ms)");
   }
-  return report.print(start, end);
+  return report.print(start, end, stack.log());
 }
 
 }  // namespace

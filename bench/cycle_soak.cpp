@@ -126,7 +126,7 @@ int run(int cycles, int reloads) {
   report.row("reload by the Manager's Reload call", reload_calls, reload_failures);
   report.row("ListServices from a second client (load)", lists, list_failures);
   if (!first_error.empty()) report.note("first error: " + first_error);
-  return report.print(start, end);
+  return report.print(start, end, stack.log());
 }
 
 }  // namespace

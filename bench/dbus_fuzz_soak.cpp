@@ -194,7 +194,7 @@ int run(int iterations, unsigned seed) {
     }
   }
   report.note("answers by D-Bus error name, and each run's totals:\n" + summary);
-  return report.print(start, end);
+  return report.print(start, end, stack.log());
 }
 
 }  // namespace

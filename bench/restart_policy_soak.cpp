@@ -167,7 +167,7 @@ int run(int kills, unsigned seed) {
   report.row("StartService after a policy left it down", manual_starts, start_failures);
   report.note("max zombie children of vermiliond right after a kill settled: " + std::to_string(max_zombies_at_settle));
   if (!first_wrong.empty()) report.note("first wrong outcome: " + first_wrong);
-  return report.print(start, end);
+  return report.print(start, end, stack.log());
 }
 
 }  // namespace

@@ -17,7 +17,9 @@
 #include <systemd/sd-bus.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -59,15 +61,23 @@ inline int count_argument(int argc, char** argv, int index, int full) {
   return full;
 }
 
-// Open fds of `pid` (/proc/PID/fd), -1 if unreadable.
-inline int fd_count(pid_t pid) {
-  DIR* dir = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (!dir) return -1;
-  int n = 0;
-  while (dirent* entry = readdir(dir))
-    if (entry->d_name[0] != '.') ++n;
+// Open fds of `pid` (/proc/PID/fd) as "N -> target" lines, sorted by what
+// they point at so two samples compare line by line; nullopt if unreadable.
+inline std::optional<std::vector<std::string>> fd_targets(pid_t pid) {
+  const std::string dir_path = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* dir = opendir(dir_path.c_str());
+  if (!dir) return std::nullopt;
+  std::vector<std::string> out;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    char target[512];
+    ssize_t n = readlinkat(dirfd(dir), entry->d_name, target, sizeof target - 1);
+    target[n < 0 ? 0 : n] = '\0';
+    out.push_back(std::string(target) + " (fd " + entry->d_name + ")");
+  }
   closedir(dir);
-  return n;
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // The text of a /proc file; "" when it cannot be read. Not an ifstream:
@@ -177,12 +187,15 @@ inline int service_cgroups(pid_t daemon) {
 // What the end of a soak compares with its start.
 struct Sample {
   int fds = -1;
+  std::vector<std::string> fd_list;  // fd_targets(), to name what changed
   long rss_kib = -1;
   int zombies = -1;
   int cgroups = -1;  // -1: vermiliond runs without cgroups
 };
 inline Sample sample(pid_t daemon) {
-  return Sample{fd_count(daemon), rss_kib(daemon), zombie_children(daemon), service_cgroups(daemon)};
+  auto fds = fd_targets(daemon);
+  return Sample{fds ? static_cast<int>(fds->size()) : -1, fds.value_or(std::vector<std::string>{}), rss_kib(daemon),
+                zombie_children(daemon), service_cgroups(daemon)};
 }
 
 // systemd's bus_label_escape: "web.service" -> "web_2eservice".
@@ -268,9 +281,12 @@ class Report {
     failed_ = true;
     notes_.push_back("FAILED: " + why);
   }
-  // Prints the table; the exit status for main().
-  int print(const Sample& start, const Sample& end) {
+  // Prints the table, and on failure the last kLogTailLines lines of
+  // `daemon_log` (vermiliond's log, so that a failure in CI can be read);
+  // the exit status for main().
+  int print(const Sample& start, const Sample& end, const std::string& daemon_log) {
     compare("fds", start.fds, end.fds, 0);
+    if (start.fds != end.fds) note_fd_changes(start.fd_list, end.fd_list);
     compare("cgroups", start.cgroups, end.cgroups, 0);
     if (end.zombies != 0) fail("zombie children of vermiliond at end: " + std::to_string(end.zombies));
     if (kJudgeRss && (start.rss_kib < 0 || end.rss_kib < 0 || end.rss_kib > start.rss_kib + kRssToleranceKib))
@@ -289,6 +305,7 @@ class Report {
     else
       std::printf("| cgroups    | (vermiliond runs without cgroups) |\n");
     for (const auto& n : notes_) std::printf("%s\n", n.c_str());
+    if (failed_) print_tail(daemon_log);
     std::printf("%s\n", failed_ ? "RESULT: FAILED" : "RESULT: passed");
     std::fflush(stdout);
     return failed_ ? 1 : 0;
@@ -298,6 +315,27 @@ class Report {
   void compare(const char* what, long start, long end, long tolerance) {
     if (end > start + tolerance || end < start - tolerance)
       fail(std::string(what) + " changed: " + std::to_string(start) + " -> " + std::to_string(end));
+  }
+  static constexpr std::size_t kLogTailLines = 80;
+  static void print_tail(const std::string& log) {
+    std::size_t at = log.size();
+    for (std::size_t n = 0; at > 0 && n <= kLogTailLines;)
+      if (log[--at] == '\n') ++n;
+    std::printf("--- the end of vermiliond's log ---\n%s\n--- end ---\n", log.c_str() + (at == 0 ? 0 : at + 1));
+  }
+  // Names each fd open at only one of the two samples.
+  void note_fd_changes(const std::vector<std::string>& start, const std::vector<std::string>& end) {
+    auto kind = [](const std::string& line) { return line.substr(0, line.rfind(" (fd ")); };
+    std::vector<std::string> a, b;
+    for (const auto& l : start) a.push_back(kind(l));
+    for (const auto& l : end) b.push_back(kind(l));
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    std::vector<std::string> gone, added;
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(gone));
+    std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(added));
+    for (const auto& g : gone) notes_.push_back("fd open at start only: " + g);
+    for (const auto& g : added) notes_.push_back("fd open at end only: " + g);
   }
   struct Row {
     std::string what;

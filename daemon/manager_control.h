@@ -20,7 +20,7 @@ namespace vermilion {
 class ManagerControl final : public ServiceControl {
  public:
   using LogSource = std::function<std::vector<LogLine>(const std::string& unit, std::size_t lines)>;
-  using Reloader = std::function<void()>;
+  using Reloader = std::function<void(std::function<void()> done)>;
 
   // `install` is where enablement reads unit files and writes its links.
   ManagerControl(Manager& manager, LogSource logs, Reloader reload, InstallPaths install)
@@ -35,7 +35,7 @@ class ManagerControl final : public ServiceControl {
     return s ? s->processes(out) : -ENOENT;
   }
   [[nodiscard]] std::vector<LogLine> logs(const std::string& name, std::size_t lines) override;
-  void reload_units() override { reload_(); }
+  void reload_units(std::function<void()> done) override { reload_(std::move(done)); }
   [[nodiscard]] int change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,
                                       std::vector<InstallChange>& changes, Diagnostics& diags) override {
     return installer_.change(op, names, changes, diags);

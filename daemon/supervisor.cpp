@@ -203,7 +203,7 @@ int Supervisor::init() {
         const OutputCapture* log = log_of(unit);
         return log ? log->buffer().tail(lines) : std::vector<LogLine>{};
       },
-      [this] { reload(); }, install_paths_for(options_.unit_dirs));
+      [this](std::function<void()> done) { reload(std::move(done)); }, install_paths_for(options_.unit_dirs));
   broker_ = std::make_unique<Broker>(*control_, logger_, options_.broker_limits);
   if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(identity);
   return 0;
@@ -440,8 +440,11 @@ void Supervisor::finish_generators() {
   for (auto& f : then) f();
 }
 
-void Supervisor::reload() {
-  run_generators([this] { reload_units(); });
+void Supervisor::reload(std::function<void()> done) {
+  run_generators([this, done = std::move(done)] {
+    reload_units();
+    if (done) done();
+  });
 }
 
 void Supervisor::reload_units() {

@@ -104,7 +104,9 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   [[nodiscard]] bool run_until(const std::function<bool()>& done, usec_t timeout_usec);
   // Stops every service and returns once all are down (or the timeout hit).
   [[nodiscard]] bool shutdown(usec_t timeout_usec);
-  void reload();  // what SIGHUP does: units, then policies, then tells watchers
+  // What SIGHUP and a Reload call do: the generators, then units, then
+  // policies, then tells watchers; `done` (may be empty) runs after that.
+  void reload(std::function<void()> done = {});
   void reload_policies();
 
   [[nodiscard]] Manager& manager() { return *manager_; }

@@ -348,10 +348,15 @@ void Bridge::capabilities(
 void Bridge::reload(const sdbus::Message* call, sdbus::Result<>&& result) {
   const HeldCapability& capability = authorize_manager(call, rights::reload, "reload the configuration");
   auto reply = share(std::move(result));
-  link_->call(capability, kManagerCapabilityInterface, "Reload", nullptr, [reply](sd_bus_message*, const LinkError* error) {
-    if (!error) return reply->returnResults();
-    reply->returnError(errors::from_link(*error, "the configuration", nullptr, ""));
-  });
+  // A job's kind of call: vermiliond answers once the reload (generators
+  // included) is done, which may take longer than a query's deadline.
+  link_->call(
+      capability, kManagerCapabilityInterface, "Reload", nullptr,
+      [reply](sd_bus_message*, const LinkError* error) {
+        if (!error) return reply->returnResults();
+        reply->returnError(errors::from_link(*error, "the configuration", nullptr, ""));
+      },
+      BrokerLink::CallKind::job);
 }
 
 // ---- enablement ----------------------------------------------------------

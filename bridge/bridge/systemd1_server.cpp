@@ -658,7 +658,9 @@ int Systemd1Server::reload(sd_bus_message* m, sd_bus_error*) {
                         // Reloading(false) follows once the bridge has the
                         // new table (on_reloaded()).
                         (void)sd_bus_reply_method_return(call, nullptr);
-                      });
+                      },
+                      // vermiliond answers once the reload is done: a job's deadline.
+                      BrokerLink::CallKind::job);
   return 1;
 }
 

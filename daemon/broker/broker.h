@@ -76,7 +76,10 @@ class ServiceControl {
   [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
   // The service's processes now (Service::processes()); -ENOENT for no such service.
   [[nodiscard]] virtual int processes(const std::string& name, std::vector<pid_t>& out) = 0;
-  virtual void reload_units() = 0;
+  // daemon-reload: `done` runs once the units and policies are reloaded
+  // (after the generators, which run asynchronously), so that a Reload call
+  // replies only then, as systemd's method_reload() does.
+  virtual void reload_units(std::function<void()> done) = 0;
   // Enablement on vermiliond's unit search path (UnitInstaller): 0 or
   // -errno as UnitInstaller's; `changes` holds what was done (also on
   // failure), `diags` what went wrong.

@@ -450,8 +450,27 @@ struct LinkServer::Calls {
     LinkServer& self = link(userdata);
     BrokerResult result = authorize_manager(self, m, rights::reload);
     if (!result.ok()) return reply_error(error, result);
-    self.broker_.control().reload_units();
-    return sd_bus_reply_method_return(m, "");
+    if (self.in_flight_ >= self.broker_.limits().calls_in_flight_per_link) {
+      self.broker_.audit("invoke", self.holder_, "slot=" + std::to_string(slot(m)), "denied (calls in flight)");
+      return sd_bus_error_setf(error, error_names::kLimitsExceeded, "more than %zu calls in flight",
+                               self.broker_.limits().calls_in_flight_per_link);
+    }
+    // The reply waits for the reload (systemd's daemon-reload answers once
+    // it is done): a caller that starts a unit next sees the new files.
+    // It goes out even if the reload revoked the capability: it was done.
+    sd_bus_message_ref(m);
+    ++self.in_flight_;
+    self.broker_.control().reload_units([alive = self.self_, m] {
+      LinkServer* link = *alive;
+      if (link) --link->in_flight_;
+      if (link && !link->closed_)
+        drop_if_out_of_memory("a reload's reply", [&] {
+          sd_bus_reply_method_return(m, "");
+          link->check_queue();
+        });
+      sd_bus_message_unref(m);
+    });
+    return 1;  // the reply comes when the reload is done
   }
 
   // -- endpoint capabilities --

@@ -62,7 +62,11 @@ class ManagerControlTest : public ::testing::Test {
           asked_logs_.emplace_back(unit, lines);
           return std::vector<LogLine>{LogLine{0, "hello from " + unit}};
         },
-        [this] { ++reloads_; }, install_paths_for({units_.path() + "/etc", units_.path() + "/run", units_.path() + "/lib"}));
+        [this](std::function<void()> done) {
+          ++reloads_;
+          done();
+        },
+        install_paths_for({units_.path() + "/etc", units_.path() + "/run", units_.path() + "/lib"}));
   }
 
   // Starts through the control, as a link's Start call does.
@@ -170,14 +174,16 @@ TEST_F(ManagerControlTest, LogsAreAskedForByTheCanonicalName) {
   EXPECT_EQ(asked_logs_[0], (std::pair<std::string, std::size_t>{"web.service", 7}));
 }
 
-TEST_F(ManagerControlTest, ReloadUnitsCallsTheReloader) {
-  control_->reload_units();
-  control_->reload_units();
+TEST_F(ManagerControlTest, ReloadUnitsCallsTheReloaderWhichTellsWhenDone) {
+  int done = 0;
+  control_->reload_units([&] { ++done; });
+  control_->reload_units([&] { ++done; });
   EXPECT_EQ(reloads_, 2);
+  EXPECT_EQ(done, 2);
 }
 
 TEST_F(ManagerControlTest, WithoutALogSourceThereAreNoLogs) {
-  ManagerControl bare(*manager_, nullptr, [] {}, InstallPaths{});
+  ManagerControl bare(*manager_, nullptr, [](std::function<void()>) {}, InstallPaths{});
   EXPECT_TRUE(bare.logs("web", 10).empty());
 }
 

@@ -116,7 +116,7 @@ class FakeControl final : public ServiceControl {
   EnqueueResult enqueue(JobType, const std::string&, std::function<void(JobResult)>) override { return {}; }
   int kill(const std::string&, int) override { return 0; }
   std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
-  void reload_units() override {}
+  void reload_units(std::function<void()> done) override { done(); }
   // No unit files here: enablement finds none.
   int change_unit_files(UnitFileOperation, const std::vector<std::string>&, std::vector<InstallChange>&,
                         Diagnostics&) override {

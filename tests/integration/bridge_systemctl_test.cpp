@@ -10,6 +10,7 @@
 // when it exits; no /run/systemd/private exists there, so systemctl falls
 // back to the bus at DBUS_SYSTEM_BUS_ADDRESS: the test's.
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <systemd/sd-bus.h>
 #include <time.h>
@@ -213,6 +214,47 @@ TEST_F(SystemctlSystemTest, JobsWaitAndReportAsSystemds) {
   auto jobs = as_root({"list-jobs"});
   EXPECT_EQ(jobs.status, 0) << jobs.output;
   EXPECT_TRUE(contains(jobs.output, "No jobs running.")) << jobs.output;
+}
+
+// daemon-reload returns once the reload is done (systemd's method_reload()
+// answers after manager_reload()), generators included: a unit a
+// generator writes on reload can be started right after it. The
+// generator is slow on purpose, so an answer sent before it ran would
+// find no such unit. The machine's own unit and generator directories are
+// hidden under tmpfs (this test runs in its own mount namespace).
+TEST_F(SystemctlSystemTest, DaemonReloadAnswersOnceTheGeneratorsRan) {
+  for (const char* dir : {"/etc/systemd/system", "/usr/local/lib/systemd/system", "/lib/systemd/system",
+                          "/usr/lib/systemd/system", "/etc/systemd/system-generators",
+                          "/usr/local/lib/systemd/system-generators", "/lib/systemd/system-generators",
+                          "/usr/lib/systemd/system-generators"})
+    if (std::filesystem::is_directory(dir)) {
+      ASSERT_EQ(mount("tmpfs", dir, "tmpfs", 0, "mode=0755"), 0) << dir;
+    }
+  ASSERT_EQ(mkdir("/run/systemd/system-generators", 0755), 0);
+  const std::string generator = "/run/systemd/system-generators/late-unit";
+  {
+    std::ofstream out(generator);
+    // The first run (at start) writes nothing; the next, after a pause, a unit.
+    out << R"(#!/bin/sh
+[ -e /run/systemd/late-unit-ran ] || { : >/run/systemd/late-unit-ran; exit 0; }
+sleep 0.5
+printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$1/generated.service"
+)";
+  }
+  ASSERT_EQ(chmod(generator.c_str(), 0755), 0);
+  StackFiles files;
+  files.systemd_paths = true;
+  files.vermiliond_options = {"--systemd-compat"};
+  files.also_wait_for = "org.freedesktop.systemd1";
+  stack_ = std::make_unique<BridgeStack>(files, BusFlavour::system);
+  ASSERT_TRUE(stack_->ok()) << stack_->error();
+  EXPECT_EQ(as_root({"start", "generated"}).status, 5) << "no such unit before the reload";
+
+  auto reload = as_root({"daemon-reload"});
+  EXPECT_EQ(reload.status, 0) << reload.output;
+  auto started = as_root({"start", "generated"});
+  EXPECT_EQ(started.status, 0) << started.output << stack_->log();
+  EXPECT_EQ(as_root({"is-active", "generated"}).output, "active\n");
 }
 
 TEST_F(SystemctlSystemTest, AnUnprivilegedCallerReadsButMayNotAct) {

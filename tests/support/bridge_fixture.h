@@ -41,6 +41,11 @@ struct StackFiles {
   std::vector<std::string> vermiliond_options;                // more options ("--systemd-compat")
   // The stack is ready once this name has an owner too ("" : only org.vermilion1).
   std::string also_wait_for;
+  // --systemd-paths instead of --unit-dir: vermiliond reads systemd's unit
+  // directories and runs the generators. Only inside a mount namespace
+  // where the caller hid the machine's with tmpfs; `units` must be empty
+  // (the caller writes them where it wants them).
+  bool systemd_paths = false;
 };
 
 class BridgeStack {
@@ -73,9 +78,15 @@ class BridgeStack {
       }
     }
     for (const auto& [name, text] : files.policies) dir_.write("policies/" + name, text);
+    if (files.systemd_paths && !files.units.empty()) {
+      error_ = "StackFiles: systemd_paths with units";
+      return;
+    }
     // vermiliond logs to a file: a pipe nobody drains would fill and stall it.
-    std::string command = "exec '" + kVermiliondPath + "'" + (system ? " --system" : " --user") + " --unit-dir '" +
-                          dir_.file("units") + "' --policy-dir '" + dir_.file("policies") + "' --policy-dir '" +
+    const std::string unit_dirs =
+        files.systemd_paths ? std::string(" --systemd-paths") : " --unit-dir '" + dir_.file("units") + "'";
+    std::string command = "exec '" + kVermiliondPath + "'" + (system ? " --system" : " --user") + unit_dirs +
+                          " --policy-dir '" + dir_.file("policies") + "' --policy-dir '" +
                           VERMILION_SOURCE_DIR + "/policies' --runtime-dir '" + dir_.file("run") +
                           "' --bridge-path '" + kBridgePath + "' --log-level debug";
     for (const auto& option : files.vermiliond_options) command += " '" + option + "'";

@@ -43,7 +43,22 @@ class TableControl final : public ServiceControl {
     asked_logs.emplace_back(name, lines);
     return log_lines;
   }
-  void reload_units() override { ++reloads; }
+  // Counts the reload; the reply waits until finish_reloads() when
+  // hold_reloads is set, as vermiliond's waits for its generators.
+  void reload_units(std::function<void()> done) override {
+    ++reloads;
+    if (hold_reloads)
+      held_reloads.push_back(std::move(done));
+    else
+      done();
+  }
+  void finish_reloads() {
+    auto held = std::move(held_reloads);
+    held_reloads.clear();
+    for (auto& done : held) done();
+  }
+  bool hold_reloads = false;
+  std::vector<std::function<void()>> held_reloads;
   // Enablement is real, on `install_paths` (empty: no unit files at all).
   int change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,
                         std::vector<InstallChange>& changes, Diagnostics& diags) override {

@@ -31,7 +31,7 @@ class FakeControl : public ServiceControl {
   }
   int kill(const std::string&, int) override { return 1; }
   std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
-  void reload_units() override {}
+  void reload_units(std::function<void()> done) override { done(); }
   // No unit files here: enablement finds none.
   int change_unit_files(UnitFileOperation, const std::vector<std::string>&, std::vector<InstallChange>&,
                         Diagnostics&) override {

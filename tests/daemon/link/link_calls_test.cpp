@@ -389,6 +389,19 @@ TEST_F(LinkCallsTest, AJobIsAnsweredWhenItFinishes) {
   EXPECT_EQ(failed.error(), error_names::kJobFailed);
 }
 
+// systemd's daemon-reload replies once the reload is done; vermiliond's
+// reload waits for its generators, so the reply must wait too.
+TEST_F(LinkCallsTest, ReloadIsAnsweredOnceTheReloadIsDone) {
+  control_.hold_reloads = true;
+  Reply reloaded;
+  send(reloaded, cap(2), kManagerInterface, "Reload", "");
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return control_.reloads == 1; }));
+  EXPECT_FALSE(reloaded.arrived()) << "no reply before the reload is done";
+  control_.finish_reloads();
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return reloaded.arrived(); }));
+  EXPECT_TRUE(reloaded.ok()) << reloaded.error();
+}
+
 TEST_F(LinkCallsTest, KillChecksTheSignalThenKills) {
   EXPECT_EQ(call(cap(1), kServiceInterface, "Kill", "si", "web.service", 0).error(), error_names::kInvalidArgs);
   EXPECT_EQ(call(cap(1), kServiceInterface, "Kill", "si", "web.service", 4096).error(), error_names::kInvalidArgs);

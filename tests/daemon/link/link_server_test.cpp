@@ -33,7 +33,7 @@ class NoServices final : public ServiceControl {
   std::vector<std::function<void(JobResult)>> jobs;
   int kill(const std::string&, int) override { return -ESRCH; }
   std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
-  void reload_units() override {}
+  void reload_units(std::function<void()> done) override { done(); }
   // No unit files here: enablement finds none.
   int change_unit_files(UnitFileOperation, const std::vector<std::string>&, std::vector<InstallChange>&,
                         Diagnostics&) override {
