@@ -192,8 +192,33 @@ struct Sample {
   int zombies = -1;
   int cgroups = -1;  // -1: vermiliond runs without cgroups
 };
+// Where `pid` sleeps and how often it was switched out ("" when
+// unreadable): equal before and after a look means it never ran between.
+inline std::string sleep_mark(pid_t pid) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::string wchan = read_proc(proc + "/wchan");
+  std::istringstream in(read_proc(proc + "/status"));
+  std::string switches;
+  for (std::string line; std::getline(in, line);)
+    if (line.find("ctxt_switches:") != std::string::npos) switches += line + ";";
+  return wchan.find("epoll_wait") == std::string::npos ? std::string() : wchan + ";" + switches;
+}
+
+// The measurements, taken while vermiliond waits in epoll_wait: a handler
+// that was running would show the files it has open for the moment (a
+// cgroup's memory.current, a unit file) as fds. vermiliond is single-
+// threaded; when its wait channel and context-switch counts are the same
+// before and after the look, it did not run in between. Tries for up to
+// 5 s (a busy loop still gets sampled, as it is, after that).
 inline Sample sample(pid_t daemon) {
-  auto fds = fd_targets(daemon);
+  const long long deadline = monotonic_ms() + 5000;
+  std::optional<std::vector<std::string>> fds;
+  do {
+    const std::string before = sleep_mark(daemon);
+    fds = fd_targets(daemon);
+    if (!before.empty() && before == sleep_mark(daemon)) break;
+    usleep(1000);
+  } while (monotonic_ms() < deadline);
   return Sample{fds ? static_cast<int>(fds->size()) : -1, fds.value_or(std::vector<std::string>{}), rss_kib(daemon),
                 zombie_children(daemon), service_cgroups(daemon)};
 }
