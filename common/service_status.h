@@ -37,6 +37,11 @@ struct ServiceStatus {
   // directories, and (as the manager reports them) the implicit ones of
   // DefaultDependencies= and the other side of each ordering.
   std::vector<std::string> requires_, wants, binds_to, requisite, conflicts, before, after;
+  std::vector<std::string> part_of;  // PartOf=
+  // The inverses: the units whose lists above (and OnFailure=/OnSuccess=)
+  // name this one (systemd's RequiredBy, WantedBy, ..., OnSuccessOf).
+  std::vector<std::string> required_by, wanted_by, bound_by, requisite_of, consists_of, conflicted_by, on_failure_of,
+      on_success_of;
   std::uint64_t active_exit_timestamp = 0;    // realtime µs; 0 if never
   std::uint64_t inactive_exit_timestamp = 0;  // realtime µs; 0 if never
   std::uint64_t exec_main_start_timestamp = 0;  // realtime µs of the last main process's start
@@ -109,6 +114,15 @@ void for_each_service_property(Visit&& visit) {
   visit("Conflicts", &ServiceStatus::conflicts);
   visit("Before", &ServiceStatus::before);
   visit("After", &ServiceStatus::after);
+  visit("PartOf", &ServiceStatus::part_of);
+  visit("RequiredBy", &ServiceStatus::required_by);
+  visit("WantedBy", &ServiceStatus::wanted_by);
+  visit("BoundBy", &ServiceStatus::bound_by);
+  visit("RequisiteOf", &ServiceStatus::requisite_of);
+  visit("ConsistsOf", &ServiceStatus::consists_of);
+  visit("ConflictedBy", &ServiceStatus::conflicted_by);
+  visit("OnFailureOf", &ServiceStatus::on_failure_of);
+  visit("OnSuccessOf", &ServiceStatus::on_success_of);
   visit("ActiveExitTimestamp", &ServiceStatus::active_exit_timestamp);
   visit("InactiveExitTimestamp", &ServiceStatus::inactive_exit_timestamp);
   visit("ExecMainStartTimestamp", &ServiceStatus::exec_main_start_timestamp);

@@ -194,6 +194,15 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
       {"After", &dependencies<&ServiceStatus::after>},
       {"OnFailure", &dependencies<&ServiceStatus::on_failure>},
       {"OnSuccess", &dependencies<&ServiceStatus::on_success>},
+      {"PartOf", &dependencies<&ServiceStatus::part_of>},
+      {"RequiredBy", &dependencies<&ServiceStatus::required_by>},
+      {"WantedBy", &dependencies<&ServiceStatus::wanted_by>},
+      {"BoundBy", &dependencies<&ServiceStatus::bound_by>},
+      {"RequisiteOf", &dependencies<&ServiceStatus::requisite_of>},
+      {"ConsistsOf", &dependencies<&ServiceStatus::consists_of>},
+      {"ConflictedBy", &dependencies<&ServiceStatus::conflicted_by>},
+      {"OnFailureOf", &dependencies<&ServiceStatus::on_failure_of>},
+      {"OnSuccessOf", &dependencies<&ServiceStatus::on_success_of>},
       {"Job",
        [](const UnitFacts& u, sd_bus_message* r) {
          if (!u.job_id) return sd_bus_message_append(r, "(uo)", 0, "/");

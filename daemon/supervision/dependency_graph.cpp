@@ -28,8 +28,9 @@ void DependencyGraph::order(const std::string& later, const std::string& earlier
 std::vector<std::string> DependencyGraph::rebuild(
     const std::map<std::string, const ServiceConfig*>& units,
     const std::function<std::string(const std::string&)>& canonical, RuntimeScope scope) {
-  for (auto* m : {&after_, &before_, &requires_, &requisite_, &wants_, &required_by_, &bound_by_,
-                  &conflicts_, &on_failure_, &on_success_, &listed_requires_, &listed_binds_to_, &listed_conflicts_})
+  for (auto* m : {&after_, &before_, &requires_, &requisite_, &wants_, &required_by_, &bound_by_, &conflicts_,
+                  &on_failure_, &on_success_, &part_of_, &consists_of_, &listed_requires_, &listed_binds_to_,
+                  &listed_conflicts_, &listed_required_by_, &wanted_by_, &requisite_of_, &conflicted_by_})
     m->clear();
   trigger_sources_.clear();
   std::vector<std::string> messages;
@@ -42,7 +43,12 @@ std::vector<std::string> DependencyGraph::rebuild(
         if (dep == name) continue;
         requires_[name].insert(dep);
         required_by_[dep].insert(name);
-        (list == &config->requires_ ? listed_requires_ : listed_binds_to_)[name].insert(dep);
+        if (list == &config->requires_) {
+          listed_requires_[name].insert(dep);
+          listed_required_by_[dep].insert(name);
+        } else {
+          listed_binds_to_[name].insert(dep);
+        }
       }
     }
     for (const auto& n : config->binds_to) {
@@ -54,15 +60,27 @@ std::vector<std::string> DependencyGraph::rebuild(
       if (dep == name) continue;
       requisite_[name].insert(dep);
       required_by_[dep].insert(name);
+      requisite_of_[dep].insert(name);
     }
-    for (const auto& n : config->wants)
-      if (canonical(n) != name) wants_[name].insert(canonical(n));
+    for (const auto& n : config->wants) {
+      std::string dep = canonical(n);
+      if (dep == name) continue;
+      wants_[name].insert(dep);
+      wanted_by_[dep].insert(name);
+    }
+    for (const auto& n : config->part_of) {
+      std::string whole = canonical(n);
+      if (whole == name) continue;
+      part_of_[name].insert(whole);
+      consists_of_[whole].insert(name);
+    }
     for (const auto& n : config->conflicts) {
       std::string other = canonical(n);
       if (other == name) continue;
       conflicts_[name].insert(other);
       conflicts_[other].insert(name);
       listed_conflicts_[name].insert(other);
+      conflicted_by_[other].insert(name);
     }
     for (auto [key, list, triggers] : {std::tuple{"OnFailure", &config->on_failure, &on_failure_},
                                        {"OnSuccess", &config->on_success, &on_success_}}) {
@@ -89,8 +107,35 @@ DependencyGraph::Listed DependencyGraph::listed(const std::string& name) const {
     const Names& names = lookup(m, name);
     return std::vector<std::string>(names.begin(), names.end());
   };
-  return {list(listed_requires_), list(wants_),  list(listed_binds_to_), list(requisite_),
-          list(listed_conflicts_), list(before_), list(after_)};
+  // OnFailureOf=/OnSuccessOf=: each unit once, although trigger_sources()
+  // counts a unit naming this one in both lists twice.
+  auto triggered_by = [&](const std::map<std::string, Names>& triggers) {
+    std::vector<std::string> out;
+    for (const auto& source : trigger_sources(name)) {
+      const Names& targets = lookup(triggers, source);
+      if (targets.count(name) && std::find(out.begin(), out.end(), source) == out.end()) out.push_back(source);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  Listed out;
+  out.requires_ = list(listed_requires_);
+  out.wants = list(wants_);
+  out.binds_to = list(listed_binds_to_);
+  out.requisite = list(requisite_);
+  out.part_of = list(part_of_);
+  out.conflicts = list(listed_conflicts_);
+  out.before = list(before_);
+  out.after = list(after_);
+  out.required_by = list(listed_required_by_);
+  out.wanted_by = list(wanted_by_);
+  out.bound_by = list(bound_by_);
+  out.requisite_of = list(requisite_of_);
+  out.consists_of = list(consists_of_);
+  out.conflicted_by = list(conflicted_by_);
+  out.on_failure_of = triggered_by(on_failure_);
+  out.on_success_of = triggered_by(on_success_);
+  return out;
 }
 
 // systemd's service_add_default_dependencies() and the end of
@@ -107,6 +152,7 @@ void DependencyGraph::add_default_dependencies(const std::map<std::string, const
     requires_[name].insert(dep);
     required_by_[dep].insert(name);
     listed_requires_[name].insert(dep);
+    listed_required_by_[dep].insert(name);
   };
   for (const auto& [name, config] : units) {
     if (config->load_state != LoadState::loaded || !config->default_dependencies) continue;
@@ -122,6 +168,7 @@ void DependencyGraph::add_default_dependencies(const std::map<std::string, const
     conflicts_[name].insert(shutdown);
     conflicts_[shutdown].insert(name);
     listed_conflicts_[name].insert(shutdown);
+    conflicted_by_[shutdown].insert(name);
   }
 }
 

@@ -38,8 +38,12 @@ class DependencyGraph {
   // Requires, Wants, ... properties): the forward ones from its file and
   // directories plus the implicit ones, canonical names, sorted; After and
   // Before also hold the other side's Before=/After= (one order, two views).
+  // The inverse lists (systemd.unit(5), "Mapping of unit properties to their
+  // inverses") name the units whose forward list names this one.
   struct Listed {
-    std::vector<std::string> requires_, wants, binds_to, requisite, conflicts, before, after;
+    std::vector<std::string> requires_, wants, binds_to, requisite, part_of, conflicts, before, after;
+    std::vector<std::string> required_by, wanted_by, bound_by, requisite_of, consists_of, conflicted_by,
+        on_failure_of, on_success_of;
   };
   [[nodiscard]] Listed listed(const std::string& name) const;
 
@@ -56,6 +60,9 @@ class DependencyGraph {
   [[nodiscard]] const Names& required_by(const std::string& name) const { return lookup(required_by_, name); }
   // Units with BindsTo= on this one: they stop whenever it goes down.
   [[nodiscard]] const Names& bound_by(const std::string& name) const { return lookup(bound_by_, name); }
+  // Units with PartOf= on this one (ConsistsOf=): a stop or restart of it
+  // is propagated to them.
+  [[nodiscard]] const Names& consists_of(const std::string& name) const { return lookup(consists_of_, name); }
   [[nodiscard]] const Names& conflicts(const std::string& name) const { return lookup(conflicts_, name); }
   // OnFailure= and OnSuccess=: started when `name` fails, or succeeds.
   [[nodiscard]] const Names& on_failure(const std::string& name) const { return lookup(on_failure_, name); }
@@ -73,11 +80,14 @@ class DependencyGraph {
   void order(const std::string& later, const std::string& earlier);
 
   std::map<std::string, Names> after_, before_, requires_, requisite_, wants_, required_by_,
-      bound_by_, conflicts_, on_failure_, on_success_;
+      bound_by_, conflicts_, on_failure_, on_success_, part_of_, consists_of_;
   std::map<std::string, std::vector<std::string>> trigger_sources_;
   // Forward only, as listed (requires_ above also holds BindsTo=, and
   // conflicts_ both directions, which is what jobs need).
   std::map<std::string, Names> listed_requires_, listed_binds_to_, listed_conflicts_;
+  // The inverses as listed: Requires= (not BindsTo=/Requisite=, which
+  // required_by_ also holds), Wants=, Requisite=, Conflicts=.
+  std::map<std::string, Names> listed_required_by_, wanted_by_, requisite_of_, conflicted_by_;
 };
 
 }  // namespace vermilion

@@ -25,6 +25,7 @@ ServiceStatus status_of(const Service& s) {
   out.wants = c.wants;
   out.binds_to = c.binds_to;
   out.requisite = c.requisite;
+  out.part_of = c.part_of;
   out.conflicts = c.conflicts;
   out.before = c.before;
   out.after = c.after;
@@ -72,6 +73,15 @@ ServiceStatus status_of(const Service& s, DependencyGraph::Listed dependencies) 
   out.conflicts = std::move(dependencies.conflicts);
   out.before = std::move(dependencies.before);
   out.after = std::move(dependencies.after);
+  out.part_of = std::move(dependencies.part_of);
+  out.required_by = std::move(dependencies.required_by);
+  out.wanted_by = std::move(dependencies.wanted_by);
+  out.bound_by = std::move(dependencies.bound_by);
+  out.requisite_of = std::move(dependencies.requisite_of);
+  out.consists_of = std::move(dependencies.consists_of);
+  out.conflicted_by = std::move(dependencies.conflicted_by);
+  out.on_failure_of = std::move(dependencies.on_failure_of);
+  out.on_success_of = std::move(dependencies.on_success_of);
   return out;
 }
 

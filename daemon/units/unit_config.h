@@ -130,6 +130,9 @@ struct ServiceConfig {
   // [Unit]
   std::string description;
   std::vector<std::string> requires_, wants, binds_to, requisite, after, before, conflicts;
+  // PartOf= (systemd.unit(5)): a stop or restart of one of these is
+  // propagated to this unit; nothing else (no start, no retroactive stop).
+  std::vector<std::string> part_of;
   usec_t start_limit_interval = 10 * kUsecPerSec;
   unsigned start_limit_burst = 5;
   std::vector<PathCondition> condition_path_exists;

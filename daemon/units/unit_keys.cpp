@@ -835,6 +835,7 @@ KeyTable unit_section_keys() {
       {"Description", set_description},
       {"Requires", dependency(&ServiceConfig::requires_, D::drop_with_warning)},
       {"Requisite", dependency(&ServiceConfig::requisite, D::drop_with_warning)},
+      {"PartOf", dependency(&ServiceConfig::part_of, D::drop_with_warning)},
       {"BindsTo", dependency(&ServiceConfig::binds_to, D::drop_with_warning)},
       {"Conflicts", dependency(&ServiceConfig::conflicts, D::drop_with_warning)},
       {"Wants", dependency(&ServiceConfig::wants, D::drop_silently)},
@@ -856,7 +857,7 @@ KeyTable unit_section_keys() {
       {"OnSuccessJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_success_job_mode); }},
   };
   for (const char* key :
-       {"Documentation", "StartLimitAction", "PartOf", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
+       {"Documentation", "StartLimitAction", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
         "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor",
         "IgnoreOnIsolate", "StopWhenUnneeded", "RefuseManualStart", "RefuseManualStop", "AllowIsolate",
         "CollectMode", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",

@@ -89,6 +89,15 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "After") return list(&ServiceStatus::after);
   if (name == "Before") return list(&ServiceStatus::before);
   if (name == "Conflicts") return list(&ServiceStatus::conflicts);
+  if (name == "PartOf") return list(&ServiceStatus::part_of);
+  if (name == "RequiredBy") return list(&ServiceStatus::required_by);
+  if (name == "WantedBy") return list(&ServiceStatus::wanted_by);
+  if (name == "BoundBy") return list(&ServiceStatus::bound_by);
+  if (name == "RequisiteOf") return list(&ServiceStatus::requisite_of);
+  if (name == "ConsistsOf") return list(&ServiceStatus::consists_of);
+  if (name == "ConflictedBy") return list(&ServiceStatus::conflicted_by);
+  if (name == "OnFailureOf") return list(&ServiceStatus::on_failure_of);
+  if (name == "OnSuccessOf") return list(&ServiceStatus::on_success_of);
   if (name == "DefaultDependencies") return yes_no(c.default_dependencies);
   if (name == "ActiveState") return std::string(to_string(s.active_state()));
   if (name == "SubState") return std::string(to_string(s.sub_state()));

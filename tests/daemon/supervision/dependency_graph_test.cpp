@@ -197,6 +197,37 @@ TEST_F(DependencyGraphTest, ListedDependenciesAreForwardOnes) {
   EXPECT_EQ(graph_.listed("late.service").after, List{"web.service"});
 }
 
+// systemd.unit(5), "Mapping of unit properties to their inverses": each
+// inverse names exactly the units whose forward list names this one.
+TEST_F(DependencyGraphTest, ListedInversesNameTheUnitsThatReferToIt) {
+  ServiceConfig& web = unit("web.service");
+  web.requires_ = {"db.service"};
+  web.wants = {"cache.service"};
+  web.binds_to = {"net.service"};
+  web.requisite = {"mount.service"};
+  web.conflicts = {"other.service"};
+  web.part_of = {"app.service"};
+  web.on_failure = {"alert.service"};
+  web.on_success = {"alert.service", "done.service"};
+  rebuild();
+  using List = std::vector<std::string>;
+  const List web_only{"web.service"};
+  EXPECT_EQ(graph_.listed("db.service").required_by, web_only);
+  EXPECT_TRUE(graph_.listed("net.service").required_by.empty()) << "BindsTo= is BoundBy=, not RequiredBy=";
+  EXPECT_EQ(graph_.listed("net.service").bound_by, web_only);
+  EXPECT_EQ(graph_.listed("cache.service").wanted_by, web_only);
+  EXPECT_EQ(graph_.listed("mount.service").requisite_of, web_only);
+  EXPECT_EQ(graph_.listed("other.service").conflicted_by, web_only);
+  EXPECT_TRUE(graph_.listed("web.service").conflicted_by.empty());
+  EXPECT_EQ(graph_.listed("web.service").part_of, List{"app.service"});
+  EXPECT_EQ(graph_.listed("app.service").consists_of, web_only);
+  EXPECT_EQ(graph_.consists_of("app.service"), Names{"web.service"});
+  EXPECT_EQ(graph_.listed("alert.service").on_failure_of, web_only);
+  EXPECT_EQ(graph_.listed("alert.service").on_success_of, web_only) << "once, though web names it twice in all";
+  EXPECT_EQ(graph_.listed("done.service").on_success_of, web_only);
+  EXPECT_TRUE(graph_.listed("done.service").on_failure_of.empty());
+}
+
 TEST_F(DependencyGraphTest, ConflictsGoBothWays) {
   unit("a.service").conflicts = {"b.service"};
   unit("b.service");
