@@ -221,6 +221,10 @@ int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std:
   if (inputs.manager) {
     for (const auto& assignment : *inputs.manager) set_environment(env, assignment);
   }
+  if (inputs.config && inputs.own) {
+    for (const auto& name : inputs.config->pass_environment)
+      if (auto value = get_environment(*inputs.own, name)) set_environment(env, name, *value);
+  }
   if (inputs.config) {
     for (const auto& assignment : inputs.config->environment) set_environment(env, assignment);
     for (const auto& file : inputs.config->environment_files) {
@@ -238,6 +242,15 @@ int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std:
   }
   if (inputs.extra) {
     for (const auto& assignment : *inputs.extra) set_environment(env, assignment);
+  }
+  if (inputs.config) {
+    for (const auto& unset : inputs.config->unset_environment) {
+      // "NAME" matches any value; "NAME=VALUE" that assignment only.
+      const bool exact = unset.find('=') != std::string::npos;
+      std::erase_if(env, [&](const std::string& e) {
+        return exact ? e == unset : e.size() > unset.size() && e.starts_with(unset) && e[unset.size()] == '=';
+      });
+    }
   }
   out = std::move(env);
   return 0;

@@ -48,12 +48,17 @@ struct ExecEnvironmentInputs {
   // Absolute paths of each ExecDirectoryType, for $RUNTIME_DIRECTORY, ...
   std::array<std::vector<std::string>, kExecDirectoryTypes> directories;
   std::optional<std::string> xdg_runtime_dir;       // --user: the runtime root
+  // vermiliond's own environment ("KEY=VALUE"), where PassEnvironment= looks
+  // its names up; null: none of them is set.
+  const std::vector<std::string>* own = nullptr;
 };
 
 // The most an EnvironmentFile= may hold (bytes); a larger one fails the start.
 inline constexpr std::size_t kEnvironmentFileMaxBytes = 4 * 1024 * 1024;
 
-// Builds the environment. Returns 0, or read_regular_file()'s -errno when a
+// Builds the environment, in systemd 252's order (exec_child()): what the
+// manager sets, PassEnvironment=, Environment=, EnvironmentFile=, later
+// ones winning; UnsetEnvironment= last. Returns 0, or read_regular_file()'s -errno when a
 // non-optional EnvironmentFile= cannot be read (missing, not a regular file:
 // a FIFO or /dev/zero is refused without blocking, too large); then
 // `failure` says which and why: "EnvironmentFile=/etc/x: not a regular file".

@@ -261,6 +261,11 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   env_inputs.manager = &request.manager_environment;
   env_inputs.extra = &request.extra_environment;
   env_inputs.lang = options_.lang;
+  std::vector<std::string> own;
+  if (!config.pass_environment.empty()) {
+    for (char** e = environ; e && *e; ++e) own.emplace_back(*e);
+    env_inputs.own = &own;
+  }
   if (user_manager && !options_.runtime_root.empty()) env_inputs.xdg_runtime_dir = options_.runtime_root;
   int r = directory_paths(config, env_inputs.directories, request.failure);
   if (r < 0) return r;

@@ -197,6 +197,12 @@ struct ServiceConfig {
   std::vector<std::string> supplementary_groups;
   std::vector<std::string> environment;  // "KEY=value", in order; later wins
   std::vector<EnvironmentFile> environment_files;
+  // PassEnvironment=: names of vermiliond's own variables handed on (when
+  // set), after what the manager sets, before Environment= (systemd.exec(5)).
+  std::vector<std::string> pass_environment;
+  // UnsetEnvironment=: "NAME" drops the variable, "NAME=VALUE" only that
+  // exact assignment, from the final environment, whatever set it.
+  std::vector<std::string> unset_environment;
   std::string working_directory;       // "" = "/" (or home with '~')
   bool working_directory_optional = false;  // '-' prefix
   mode_t umask = 0022;

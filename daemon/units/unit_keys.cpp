@@ -590,6 +590,34 @@ void set_environment(Assignment& a) {
   }
 }
 
+// PassEnvironment= and UnsetEnvironment= (systemd 252's config_parse_pass_environ
+// and config_parse_unset_environ): words unquoted with C escapes, specifiers
+// expanded, each checked on its own (a bad one is skipped with a warning), no
+// name twice; trailing garbage drops the rest of the line.
+void set_environment_names(Assignment& a, std::vector<std::string> ServiceConfig::*field, bool assignments_too) {
+  auto& list = a.config.*field;
+  if (a.value.empty()) return list.clear();
+  std::string_view rest = a.value;
+  while (true) {
+    auto word = extract_first_word(rest, kExtractUnquote | kExtractCunescape);
+    if (word.status == ExtractStatus::end) return;
+    if (word.status == ExtractStatus::invalid) return a.ignore("Trailing garbage in " + a.key + ", ignoring: " + a.value);
+    auto expanded = a.expand(word.word, SpecifierSet::full, kMaxValueExpansion, false);
+    if (!expanded) continue;
+    const std::string_view text = *expanded;
+    const auto eq = text.find('=');
+    const bool name = eq == std::string_view::npos && is_valid_environment_name(text);
+    const bool assignment = assignments_too && eq != std::string_view::npos &&
+                            is_valid_environment_name(text.substr(0, eq)) && is_valid_utf8(text);
+    if (!name && !assignment) {
+      a.ignore(std::string(assignments_too ? "Invalid environment name or assignment " : "Invalid environment name for ") +
+               a.key + ", ignoring: " + escape_invalid_utf8(*expanded));
+      continue;
+    }
+    if (std::find(list.begin(), list.end(), *expanded) == list.end()) list.push_back(std::move(*expanded));
+  }
+}
+
 void set_environment_file(Assignment& a) {
   if (a.value.empty()) return a.config.environment_files.clear();
   auto expanded = a.expand(a.value, SpecifierSet::full, kMaxPathExpansion);
@@ -918,6 +946,8 @@ KeyTable service_section_keys() {
       {"SupplementaryGroups", set_supplementary_groups},
       {"Environment", set_environment},
       {"EnvironmentFile", set_environment_file},
+      {"PassEnvironment", [](Assignment& a) { set_environment_names(a, &ServiceConfig::pass_environment, false); }},
+      {"UnsetEnvironment", [](Assignment& a) { set_environment_names(a, &ServiceConfig::unset_environment, true); }},
       {"WorkingDirectory", set_working_directory},
       {"UMask", set_umask},
       {"StandardInput", set_standard_input},
@@ -971,7 +1001,7 @@ KeyTable service_section_keys() {
         "IgnoreSIGPIPE", "TimerSlackNSec", "FileDescriptorStoreMax", "USBFunctionDescriptors",
         "USBFunctionStrings", "Sockets", "NonBlocking", "StandardInputText", "StandardInputData",
         "LoadCredential", "LoadCredentialEncrypted", "SetCredential", "SetCredentialEncrypted",
-        "ExecCondition", "CoredumpFilter", "UnsetEnvironment", "PassEnvironment", "ManagedOOMSwap",
+        "ExecCondition", "CoredumpFilter", "ManagedOOMSwap",
         "ManagedOOMMemoryPressure", "ManagedOOMMemoryPressureLimit", "ManagedOOMPreference",
         "NUMAPolicy", "NUMAMask"})
     t.emplace(key, not_implemented());

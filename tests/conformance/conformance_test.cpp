@@ -221,6 +221,12 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
       rlim_t hard = std::stoul(w.at(1));
       rlimit limit{hard, hard};
       ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
+    } else if (w[0] == "manager-setenv") {
+      // This process is the manager here (one process per case under ctest).
+      const std::string& assignment = w.at(1);
+      auto eq = assignment.find('=');
+      ASSERT_NE(eq, std::string::npos) << assignment;
+      ASSERT_EQ(setenv(assignment.substr(0, eq).c_str(), assignment.c_str() + eq + 1, 1), 0);
     } else if (w[0] == "manager-drop-capabilities") {
       drop_capabilities({w.begin() + 1, w.end()});
     }

@@ -128,6 +128,7 @@ manager_wrap=()
 while read -r -a w; do
   case "${w[0]-}" in
     manager-nofile-hard) ulimit -Sn "${w[1]}"; ulimit -Hn "${w[1]}" ;;
+    manager-setenv) export "${w[1]}" ;;
     manager-drop-capabilities)
       drop=""
       for cap in "${w[@]:1}"; do drop="$drop,-$cap"; done

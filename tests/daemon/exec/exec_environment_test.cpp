@@ -99,6 +99,27 @@ TEST(BuildEnvironment, FreshThenUnitThenFilesThenExtra) {
   unsetenv("VERMILION_TEST_LEAK");
 }
 
+// systemd 252's exec_child(): PassEnvironment= after what the manager sets
+// and before Environment=; UnsetEnvironment= last, over everything.
+TEST(BuildEnvironment, PassEnvironmentThenUnsetEnvironmentLast) {
+  ServiceConfig config;
+  config.pass_environment = {"SHARED", "MANAGED", "UNSET_HERE", "NOT_IN_OWN"};
+  config.environment = {"SHARED=unit", "KEEP=1", "EXACT=1", "EXACT_NOT=1"};
+  config.unset_environment = {"UNSET_HERE", "EXACT=1", "EXACT_NOT=2", "PATH", "MAINPID", "UNSET"};
+  std::vector<std::string> own = {"SHARED=own", "MANAGED=own", "UNSET_HERE=own", "UNSET_HERE_TOO=own"};
+  std::vector<std::string> manager = {"MANAGED=manager", "UNSET_HERE_TOO=manager"};
+  std::vector<std::string> extra = {"MAINPID=42"};
+  ExecEnvironmentInputs inputs;
+  inputs.config = &config;
+  inputs.own = &own;
+  inputs.manager = &manager;
+  inputs.extra = &extra;
+  std::vector<std::string> env;
+  std::string failed;
+  ASSERT_EQ(build_exec_environment(inputs, env, failed), 0);
+  EXPECT_THAT(env, ElementsAre("MANAGED=own", "UNSET_HERE_TOO=manager", "SHARED=unit", "KEEP=1", "EXACT_NOT=1"));
+}
+
 TEST(BuildEnvironment, WithoutUserOnlyDefaults) {
   ServiceConfig config;
   ExecEnvironmentInputs inputs;

@@ -343,6 +343,25 @@ TEST(ServiceKeys, EnvironmentQuotingAndOverride) {
   EXPECT_EQ(bad.diags.items().size(), 1u);
 }
 
+// systemd 252's config_parse_pass_environ/_unset_environ: names (and, for
+// UnsetEnvironment=, assignments) one by one, each once; an empty value
+// empties the list; a bad word is skipped with a warning.
+TEST(ServiceKeys, PassAndUnsetEnvironment) {
+  auto l = apply("[Service]\nExecStart=/bin/srv\nPassEnvironment=OLD\nPassEnvironment=\n"
+                 "PassEnvironment=A \"B\" A 1BAD C=1\nUnsetEnvironment=X Y=1 Y=1 X=\n");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(l.config.pass_environment, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(l.config.unset_environment, (std::vector<std::string>{"X", "Y=1", "X="}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:5: warning: Invalid environment name for PassEnvironment, ignoring: 1BAD\n"
+            "t.service:5: warning: Invalid environment name for PassEnvironment, ignoring: C=1\n");
+  auto garbage = apply("[Service]\nExecStart=/bin/srv\nUnsetEnvironment=A \"B\nUnsetEnvironment=1=2\n");
+  EXPECT_EQ(garbage.config.unset_environment, (std::vector<std::string>{"A"}));
+  EXPECT_EQ(messages(garbage.diags),
+            "t.service:3: warning: Trailing garbage in UnsetEnvironment, ignoring: A \"B\n"
+            "t.service:4: warning: Invalid environment name or assignment UnsetEnvironment, ignoring: 1=2\n");
+}
+
 // systemd 252 (checked with `systemd --test`): words before one that cannot
 // be split are kept, it and the rest are dropped; invalid assignments are
 // dropped one by one; specifiers use the full table.
