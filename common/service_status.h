@@ -33,6 +33,7 @@ struct ServiceStatus {
   // does not (yet) have them.
   std::string fragment_path;              // the unit file loaded; "" if none
   std::vector<std::string> drop_in_paths;  // the drop-ins applied, in order
+  std::vector<std::string> documentation;  // Documentation= URIs, in order
   // Dependencies, unit names: [Unit] and the .wants/ and .requires/
   // directories, and (as the manager reports them) the implicit ones of
   // DefaultDependencies= and the other side of each ordering.
@@ -107,6 +108,7 @@ void for_each_service_property(Visit&& visit) {
   visit("StatusText", &ServiceStatus::status_text);
   visit("FragmentPath", &ServiceStatus::fragment_path);
   visit("DropInPaths", &ServiceStatus::drop_in_paths);
+  visit("Documentation", &ServiceStatus::documentation);
   visit("Requires", &ServiceStatus::requires_);
   visit("Wants", &ServiceStatus::wants);
   visit("BindsTo", &ServiceStatus::binds_to);

@@ -175,6 +175,7 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
          return append_id128(r, u.status ? u.status->invocation_id : std::string());
        }},
       {"DropInPaths", &dependencies<&ServiceStatus::drop_in_paths>},
+      {"Documentation", &dependencies<&ServiceStatus::documentation>},
       {"UnitFileState",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "s", std::string(u.unit_file_state).c_str());

@@ -129,6 +129,8 @@ struct ServiceConfig {
 
   // [Unit]
   std::string description;
+  // Documentation=: URIs in order, duplicates kept (systemd.unit(5)).
+  std::vector<std::string> documentation;
   std::vector<std::string> requires_, wants, binds_to, requisite, after, before, conflicts;
   // PartOf= (systemd.unit(5)): a stop or restart of one of these is
   // propagated to this unit; nothing else (no start, no retroactive stop).

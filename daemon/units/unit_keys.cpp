@@ -309,6 +309,35 @@ void set_description(Assignment& a) {
   if (auto text = a.expand(a.value)) a.config.description = escape_invalid_utf8(*text);
 }
 
+// systemd 252's documentation_url_is_valid(): http(s)://, file:/, info: or
+// man: followed by something, all ASCII.
+bool is_documentation_url(std::string_view url) {
+  for (std::string_view scheme : {"http://", "https://", "file:/", "info:", "man:"}) {
+    if (!url.starts_with(scheme)) continue;
+    std::string_view rest = url.substr(scheme.size());
+    return !rest.empty() && std::all_of(rest.begin(), rest.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x80;
+    });
+  }
+  return false;
+}
+
+// Documentation= (config_parse_documentation): words unquoted, specifiers
+// expanded; an invalid URI is dropped with a warning.
+void set_documentation(Assignment& a) {
+  auto& list = a.config.documentation;
+  if (a.value.empty()) return list.clear();
+  for (auto& word : extract_words(a.value, kExtractUnquote)) {
+    auto url = a.expand(word);
+    if (!url) continue;
+    if (!is_documentation_url(*url)) {
+      a.ignore("Invalid URL, ignoring: " + escape_invalid_utf8(*url));
+      continue;
+    }
+    list.push_back(std::move(*url));
+  }
+}
+
 void set_type(Assignment& a) {
   static const std::map<std::string_view, ServiceType> kTypes{
       {"simple", ServiceType::simple},   {"exec", ServiceType::exec},
@@ -861,6 +890,7 @@ KeyTable unit_section_keys() {
   using D = NonServiceDependency;
   KeyTable t{
       {"Description", set_description},
+      {"Documentation", set_documentation},
       {"Requires", dependency(&ServiceConfig::requires_, D::drop_with_warning)},
       {"Requisite", dependency(&ServiceConfig::requisite, D::drop_with_warning)},
       {"PartOf", dependency(&ServiceConfig::part_of, D::drop_with_warning)},
@@ -885,7 +915,7 @@ KeyTable unit_section_keys() {
       {"OnSuccessJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_success_job_mode); }},
   };
   for (const char* key :
-       {"Documentation", "StartLimitAction", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
+       {"StartLimitAction", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
         "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor",
         "IgnoreOnIsolate", "StopWhenUnneeded", "RefuseManualStart", "RefuseManualStop", "AllowIsolate",
         "CollectMode", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",

@@ -193,6 +193,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"DropInPaths", "as",
                                  "/etc/vermilion/units/web.service.d/10-a.conf,"
                                  "/run/vermilion/units/web.service.d/20-b.conf"},
+                                {"Documentation", "as", ""},
                                 {"Requires", "as", ""},
                                 {"Wants", "as", "db.service"},
                                 {"BindsTo", "as", ""},

@@ -68,6 +68,28 @@ std::string format_timespan(usec_t t) {
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
+// A list of strings as `systemctl show --value` prints it (systemd 252's
+// bus_print_property): space-separated, each through shell_maybe_quote(),
+// i.e. in double quotes with \ " ` $ escaped when it holds one of those,
+// whitespace, a glob character or ' ( ) < > | & ; !.
+std::string systemctl_show_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += ' ';
+    if (w.find_first_of("\"\\`$*?[ \t\n'()<>|&;!") == std::string::npos) {
+      out += w;
+      continue;
+    }
+    out += '"';
+    for (char c : w) {
+      if (c == '"' || c == '\\' || c == '`' || c == '$') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out;
+}
+
 // One property as `systemctl show -p NAME --value` prints it, with PIDs
 // and timestamps reduced to "0" or "set" and ExecMainCode to words
 // (record-systemd.sh's show_value does the same to systemd's values).
@@ -90,6 +112,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "Before") return list(&ServiceStatus::before);
   if (name == "Conflicts") return list(&ServiceStatus::conflicts);
   if (name == "PartOf") return list(&ServiceStatus::part_of);
+  if (name == "Documentation") return systemctl_show_words(c.documentation);
   if (name == "RequiredBy") return list(&ServiceStatus::required_by);
   if (name == "WantedBy") return list(&ServiceStatus::wanted_by);
   if (name == "BoundBy") return list(&ServiceStatus::bound_by);

@@ -257,6 +257,18 @@ printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$1/generated.service"
   EXPECT_EQ(as_root({"is-active", "generated"}).output, "active\n");
 }
 
+// Documentation= as systemctl status shows it ("Docs:", one URI a line).
+TEST_F(SystemctlSystemTest, StatusShowsTheDocumentation) {
+  start({{"documented.service",
+          "[Unit]\nDocumentation=man:documented(8) https://example.org/doc\n"
+          "[Service]\nExecStart=/bin/sleep infinity\n"}});
+  EXPECT_EQ(as_root({"start", "documented"}).status, 0);
+  auto status = as_root({"status", "documented"});
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_TRUE(contains(status.output, "Docs: man:documented(8)\n")) << status.output;
+  EXPECT_TRUE(contains(status.output, "      https://example.org/doc\n")) << status.output;
+}
+
 TEST_F(SystemctlSystemTest, AnUnprivilegedCallerReadsButMayNotAct) {
   start({kSleeperUnit});
   auto status = as_nobody({"status", "sleeper"});

@@ -343,6 +343,18 @@ TEST(ServiceKeys, EnvironmentQuotingAndOverride) {
   EXPECT_EQ(bad.diags.items().size(), 1u);
 }
 
+// systemd 252's config_parse_documentation() and documentation_url_is_valid().
+TEST(UnitKeys, DocumentationKeepsValidUrisInOrder) {
+  auto l = apply("[Unit]\nDocumentation=man:a(1)\nDocumentation=\n"
+                 "Documentation=man:t(8) \"info:x y\" ftp://x http:// man:%n man:a man:a\n[Service]\nExecStart=/bin/srv\n");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(l.config.documentation,
+            (std::vector<std::string>{"man:t(8)", "info:x y", "man:t.service", "man:a", "man:a"}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:4: warning: Invalid URL, ignoring: ftp://x\n"
+            "t.service:4: warning: Invalid URL, ignoring: http://\n");
+}
+
 // systemd 252's config_parse_pass_environ/_unset_environ: names (and, for
 // UnsetEnvironment=, assignments) one by one, each once; an empty value
 // empties the list; a bad word is skipped with a warning.
