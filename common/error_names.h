@@ -18,6 +18,9 @@ inline constexpr const char* kLoadFailed = "org.vermilion1.Error.LoadFailed";
 inline constexpr const char* kNoSuchUnitFile = "org.vermilion1.Error.NoSuchUnitFile";
 inline constexpr const char* kUnitMasked = "org.vermilion1.Error.UnitMasked";
 inline constexpr const char* kFileExists = "org.freedesktop.DBus.Error.FileExists";
+// RefuseManualStart=/RefuseManualStop=: the unit may be started or stopped
+// only as another unit's dependency (systemd's OnlyByDependency).
+inline constexpr const char* kOnlyByDependency = "org.vermilion1.Error.OnlyByDependency";
 inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
 inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
 // CancelJob of a unit that has no job.

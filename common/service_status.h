@@ -82,6 +82,8 @@ struct ServiceStatus {
   std::string success_action = "none";
   std::string failure_action = "none";
   bool default_dependencies = true;  // DefaultDependencies=
+  bool refuse_manual_start = false;  // RefuseManualStart=
+  bool refuse_manual_stop = false;   // RefuseManualStop=
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -157,6 +159,8 @@ void for_each_service_property(Visit&& visit) {
   visit("SuccessAction", &ServiceStatus::success_action);
   visit("FailureAction", &ServiceStatus::failure_action);
   visit("DefaultDependencies", &ServiceStatus::default_dependencies);
+  visit("RefuseManualStart", &ServiceStatus::refuse_manual_start);
+  visit("RefuseManualStop", &ServiceStatus::refuse_manual_stop);
 }
 
 }  // namespace vermilion

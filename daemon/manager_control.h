@@ -28,6 +28,8 @@ class ManagerControl final : public ServiceControl {
 
   [[nodiscard]] std::optional<ServiceStatus> status(const std::string& name) override;
   [[nodiscard]] std::vector<ServiceStatus> list() override;
+  // Manager::enqueue, for a client: also refused (only_by_dependency) as
+  // RefuseManualStart=/RefuseManualStop= say.
   EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override;
   [[nodiscard]] int kill(const std::string& name, int sig) override;
   [[nodiscard]] int processes(const std::string& name, std::vector<pid_t>& out) override {

@@ -110,6 +110,8 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   void reload_policies();
 
   [[nodiscard]] Manager& manager() { return *manager_; }
+  // The manager as the links' clients see it (manager_control.h).
+  [[nodiscard]] ManagerControl& control() { return *control_; }
   [[nodiscard]] sd_event* loop() { return loop_.get(); }
   [[nodiscard]] const OutputCapture* log_of(const std::string& unit) const;
   [[nodiscard]] const LinuxSystemOps& system_ops() const { return *ops_; }

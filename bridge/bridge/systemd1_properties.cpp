@@ -242,6 +242,14 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status ? u.status->default_dependencies : true);
        }},
+      {"RefuseManualStart",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->refuse_manual_start);
+       }},
+      {"RefuseManualStop",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->refuse_manual_stop);
+       }},
   };
   return table;
 }

@@ -1236,6 +1236,19 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
     type = is_active_or_reloading(status) ? "reload" : "nop";
   }
 
+  // RefuseManualStart=/RefuseManualStop=, checked on the job asked for as
+  // bus_unit_queue_job() does: a restart (also try-restart, and the
+  // reload-or-* verbs of a unit that cannot reload) needs both; a
+  // reload-or-restart that becomes a start needs the start.
+  const bool restart_like = verb == "restart" || verb == "try-restart" ||
+                            ((verb == "reload-or-restart" || verb == "reload-or-try-restart") && !status->can_reload);
+  if ((verb == "start" && status->refuse_manual_start) || (verb == "stop" && status->refuse_manual_stop) ||
+      (restart_like && (status->refuse_manual_start || status->refuse_manual_stop)) ||
+      (verb == "reload-or-restart" && status->can_reload && type == "start" && status->refuse_manual_start))
+    return set_error(error, en::kOnlyByDependency,
+                     "Operation refused, unit " + unit +
+                         " may be requested by dependency only (it is configured to refuse manual start/stop).");
+
   const char* sender = sd_bus_message_get_sender(m);
   const HeldCapability* capability = nullptr;
   if (type != "nop") {

@@ -26,6 +26,7 @@ const char* error_name(EnqueueOutcome outcome) {
     case EnqueueOutcome::not_found: return error_names::kNoSuchService;
     case EnqueueOutcome::bad_setting: return error_names::kBadSetting;
     case EnqueueOutcome::load_failed: return error_names::kLoadFailed;
+    case EnqueueOutcome::only_by_dependency: return error_names::kOnlyByDependency;
   }
   return error_names::kFailed;
 }

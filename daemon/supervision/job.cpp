@@ -34,6 +34,9 @@ std::string describe(const EnqueueResult& r) {
     // when the unit is loaded.
     case EnqueueOutcome::load_failed:
       return "Unit " + r.unit + " failed to load properly, please adjust/correct and reload service manager.";
+    case EnqueueOutcome::only_by_dependency:
+      return "Operation refused, unit " + r.unit +
+             " may be requested by dependency only (it is configured to refuse manual start/stop).";
   }
   return "";
 }

@@ -27,6 +27,7 @@ enum class EnqueueOutcome {
   not_found,     // no such unit: no file for it in the search path
   bad_setting,   // load state bad-setting: an invalid value of a known key
   load_failed,   // load state error: a syntax error, masked, unreadable
+  only_by_dependency,  // RefuseManualStart=/RefuseManualStop= (a client's request only)
 };
 
 struct [[nodiscard]] EnqueueResult {

@@ -62,6 +62,8 @@ ServiceStatus status_of(const Service& s) {
   out.success_action = to_string(c.success_action);
   out.failure_action = to_string(c.failure_action);
   out.default_dependencies = c.default_dependencies;
+  out.refuse_manual_start = c.refuse_manual_start;
+  out.refuse_manual_stop = c.refuse_manual_stop;
   return out;
 }
 

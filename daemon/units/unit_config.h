@@ -154,6 +154,11 @@ struct ServiceConfig {
   // ordering systemd.target(5) describes: a target is ordered After= the
   // units it Wants=/Requires= when both have it (dependency_graph.h).
   bool default_dependencies = true;
+  // RefuseManualStart=/RefuseManualStop= (systemd.unit(5)): a job asked for
+  // over a link (a client's request) is refused; dependencies and triggers
+  // still start and stop the unit.
+  bool refuse_manual_start = false;
+  bool refuse_manual_stop = false;
   // Requires=/Wants= above include what the .requires/ and .wants/
   // directories of the unit (and its aliases and template) hold, as systemd
   // adds them when the unit loads (unit_loader.h).

@@ -905,6 +905,8 @@ KeyTable unit_section_keys() {
       {"SuccessAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::success_action); }},
       {"FailureAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::failure_action); }},
       {"DefaultDependencies", boolean(&ServiceConfig::default_dependencies)},
+      {"RefuseManualStart", boolean(&ServiceConfig::refuse_manual_start)},
+      {"RefuseManualStop", boolean(&ServiceConfig::refuse_manual_stop)},
       {"SuccessActionExitStatus",
        [](Assignment& a) { set_action_exit_status(a, &ServiceConfig::success_action_exit_status); }},
       {"FailureActionExitStatus",
@@ -917,7 +919,7 @@ KeyTable unit_section_keys() {
   for (const char* key :
        {"StartLimitAction", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
         "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor",
-        "IgnoreOnIsolate", "StopWhenUnneeded", "RefuseManualStart", "RefuseManualStop", "AllowIsolate",
+        "IgnoreOnIsolate", "StopWhenUnneeded", "AllowIsolate",
         "CollectMode", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})
     t.emplace(key, not_implemented());

@@ -242,6 +242,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"SuccessAction", "s", "none"},
                                 {"FailureAction", "s", "exit"},
                                 {"DefaultDependencies", "b", "false"},
+                                {"RefuseManualStart", "b", "false"},
+                                {"RefuseManualStop", "b", "false"},
                             }));
 }
 

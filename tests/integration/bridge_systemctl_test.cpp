@@ -257,6 +257,21 @@ printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$1/generated.service"
   EXPECT_EQ(as_root({"is-active", "generated"}).output, "active\n");
 }
 
+// RefuseManualStart= through systemctl: refused with systemd's error
+// (OnlyByDependency) and words, from the bridge's mirror; vermiliond
+// refuses the same request on the link.
+TEST_F(SystemctlSystemTest, RefuseManualStartIsSystemdsError) {
+  start({{"nostart.service", "[Unit]\nRefuseManualStart=yes\n[Service]\nExecStart=/bin/sleep infinity\n"}});
+  auto refused = as_root({"start", "nostart"});
+  EXPECT_NE(refused.status, 0);
+  EXPECT_TRUE(contains(refused.output,
+                       "Failed to start nostart.service: Operation refused, unit nostart.service may be requested by "
+                       "dependency only (it is configured to refuse manual start/stop)."))
+      << refused.output;
+  EXPECT_EQ(as_root({"show", "-p", "RefuseManualStart", "--value", "nostart"}).output, "yes\n");
+  EXPECT_EQ(as_root({"is-active", "nostart"}).output, "inactive\n");
+}
+
 // Documentation= as systemctl status shows it ("Docs:", one URI a line).
 TEST_F(SystemctlSystemTest, StatusShowsTheDocumentation) {
   start({{"documented.service",

@@ -24,6 +24,7 @@ TEST(LinkErrors, JobsThatCannotBeQueuedByName) {
   EXPECT_STREQ(error_name(EnqueueOutcome::not_found), error_names::kNoSuchService);
   EXPECT_STREQ(error_name(EnqueueOutcome::bad_setting), error_names::kBadSetting);
   EXPECT_STREQ(error_name(EnqueueOutcome::load_failed), error_names::kLoadFailed);
+  EXPECT_STREQ(error_name(EnqueueOutcome::only_by_dependency), error_names::kOnlyByDependency);
 }
 
 }  // namespace
