@@ -696,9 +696,13 @@ void Manager::handle_transition(const Transition& transition) {
     } else if (t.new_active == ActiveState::failed) {
       finish_job(unit, JobResult::failed);
     } else if (t.new_active == ActiveState::inactive && !is_down(t.old_active)) {
-      // A oneshot that ran to completion without RemainAfterExit=.
-      finish_job(unit, unit.service->result() == ServiceResult::success ? JobResult::done
-                                                                        : JobResult::failed);
+      // A oneshot that ran to completion without RemainAfterExit=, or a
+      // unit ExecCondition= skipped (systemd 252's unit_process_job():
+      // UNIT_NOTIFY_SKIP_CONDITION makes it JOB_SKIPPED).
+      ServiceResult result = unit.service->result();
+      finish_job(unit, result == ServiceResult::success          ? JobResult::done
+                       : result == ServiceResult::exec_condition ? JobResult::skipped
+                                                                 : JobResult::failed);
     }
   }
 

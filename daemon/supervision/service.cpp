@@ -98,6 +98,7 @@ StopOutcome Service::stop(StopReason reason) {
       stop_requested_ = true;
       set_state(SubState::dead);
       return StopOutcome::already_inactive;
+    case SubState::condition:
     case SubState::start_pre:
     case SubState::start:
     case SubState::start_post:
@@ -213,7 +214,17 @@ void Service::begin_run() {
     enter_dead(ServiceResult::resources, true);
     return;
   }
-  enter_start_pre();
+  enter_condition();
+}
+
+void Service::enter_condition() {
+  if (running_->exec_condition.empty()) {
+    enter_start_pre();
+    return;
+  }
+  if (!run_control(Phase::condition, 0)) return;
+  set_state(SubState::condition);
+  arm_phase_timer(running_->timeout_start);
 }
 
 void Service::enter_start_pre() {
@@ -430,7 +441,10 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   if (preserve == DirectoryPreserve::no || (preserve == DirectoryPreserve::restart && !will_restart))
     env_.ops.remove_runtime_directories(*running_);
   will_auto_restart_ = restart;
-  set_state(result_ == ServiceResult::success ? SubState::dead : SubState::failed);
+  // A skip by ExecCondition= ends dead, as success does (systemd's
+  // service_enter_dead()).
+  bool clean = result_ == ServiceResult::success || result_ == ServiceResult::exec_condition;
+  set_state(clean ? SubState::dead : SubState::failed);
   will_auto_restart_ = false;
   if (restart) enter_auto_restart();
 }
@@ -558,6 +572,7 @@ void Service::note_main_started(pid_t pid) {
 
 const std::vector<ExecCommand>& Service::commands_of(Phase phase) const {
   switch (phase) {
+    case Phase::condition: return running_->exec_condition;
     case Phase::start_pre: return running_->exec_start_pre;
     case Phase::start: return running_->exec_start;
     case Phase::start_post: return running_->exec_start_post;
@@ -587,6 +602,7 @@ void Service::advance_phase() {
     return;
   }
   switch (control_phase_) {
+    case Phase::condition: enter_start_pre(); return;
     case Phase::start_pre: enter_start(); return;
     case Phase::start: finish_forking_start(); return;
     case Phase::start_post:
@@ -606,6 +622,17 @@ void Service::advance_phase() {
 
 void Service::fail_phase(Phase phase, ServiceResult why) {
   switch (phase) {
+    case Phase::condition:
+      if (sub_ != SubState::condition) {
+        // The first command could not be spawned: systemd's
+        // service_enter_condition() goes to dead at once, so ExecStopPost=
+        // does not run; shown through condition so that watchers see it.
+        set_state(SubState::condition);
+        enter_dead(why, true);
+        return;
+      }
+      enter_signal(SubState::stop_sigterm, why);
+      return;
     case Phase::start_pre:
     case Phase::start:
       // Show the attempt before the stop path, so watchers see why it failed.
@@ -832,22 +859,36 @@ void Service::on_main_exited(ExitInfo info) {
 void Service::on_control_exited(ExitInfo info) {
   bool ignore = commands_of(control_phase_)[control_index_].ignore_failure;
   forget_control();
-  bool ok = info.code == CLD_EXITED && info.status == 0;
+  // A forking service's ExecStart= process is judged as a daemon: a clean
+  // signal is no failure (systemd's EXIT_CLEAN_DAEMON); other commands
+  // must exit 0 (EXIT_CLEAN_COMMAND).
+  bool ok = (info.code == CLD_EXITED && info.status == 0) ||
+            (control_phase_ == Phase::start && info.code == CLD_KILLED && is_clean_signal(info.status));
+  ServiceResult why = ok                         ? ServiceResult::success
+                      : info.code == CLD_EXITED  ? ServiceResult::exit_code
+                      : info.code == CLD_DUMPED  ? ServiceResult::core_dump
+                                                 : ServiceResult::signal;
+  // systemd's service_sigchld_event(): ExecCondition= exiting 1-254 (203
+  // when it could not be executed included) skips the unit; 255 fails it.
+  if (why == ServiceResult::exit_code && sub_ == SubState::condition && info.status < 255)
+    why = ServiceResult::exec_condition;
   if (!ok) {
     message("control process (" + commands_of(control_phase_)[control_index_].path + ") exited, " +
-            describe_exit(info) + (ignore ? ", ignoring" : ""));
+            describe_exit(info) + (ignore ? ", ignoring" : "") +
+            (why == ServiceResult::exec_condition && !ignore ? ", skipping the unit" : ""));
   }
+  if (ignore) why = ServiceResult::success;
   if (waiting_for_empty_scope()) {
+    // Stopped while it ran: how it ended (a SIGTERM from the stop
+    // included) is the result, as systemd records every control exit.
+    note_result(why);
     if (stop_complete()) finish_signal_step();
     return;
   }
-  if (ok || ignore) {
+  if (why == ServiceResult::success) {
     advance_phase();
     return;
   }
-  ServiceResult why = info.code == CLD_EXITED   ? ServiceResult::exit_code
-                      : info.code == CLD_DUMPED ? ServiceResult::core_dump
-                                                : ServiceResult::signal;
   fail_phase(control_phase_, why);
 }
 
@@ -872,6 +913,7 @@ void Service::on_scope_maybe_empty() {
 
 void Service::on_timeout() {
   switch (sub_) {
+    case SubState::condition:
     case SubState::start_pre:
     case SubState::start:
       message("start operation timed out, terminating");
@@ -1071,7 +1113,10 @@ ServiceResult Service::classify_main_exit(ExitInfo info) const {
 }
 
 bool Service::should_restart(ServiceResult result) const {
-  if (result == ServiceResult::start_limit_hit) return false;
+  // A skip by ExecCondition= is restarted by no setting, Restart=always
+  // included (systemd 252's service_shall_restart(); recorded in
+  // tests/conformance/cases/exec-condition-restart).
+  if (result == ServiceResult::start_limit_hit || result == ServiceResult::exec_condition) return false;
   if (main_exit_.code != 0 && in_set(running_->restart_prevent_exit_status, main_exit_)) return false;
   bool abnormal = result == ServiceResult::signal || result == ServiceResult::core_dump ||
                   result == ServiceResult::timeout || result == ServiceResult::watchdog;

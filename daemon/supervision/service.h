@@ -2,20 +2,28 @@
 //
 // Lifecycle (systemd's, see service_state.h for the names):
 //
-//   dead/failed --start--> [start-pre] -> start -> [start-post] -> running
-//        ^                                                          |  (exited
-//        |                                                          |   with
+//   dead/failed --start--> [condition] -> [start-pre] -> start -> [start-post] -> running
+//        ^                                                                          |  (exited
+//        |                                                                          |   with
 //        +-- auto-restart <-- dead/failed <-- [stop-post] <-- stop-sigterm <-- [stop]
 //
 // - Desired vs current: the manager's jobs say what is wanted (start, stop,
 //   reload); this class only reports where the service is. A start request
 //   while activating or active, or a stop request while stopping, is a no-op.
-// - Interruptible: a stop request interrupts start-pre/start/start-post,
+// - Interruptible: a stop request interrupts condition/start-pre/start/start-post,
 //   reload and auto-restart at once (the pending restart is dropped). Nothing
 //   interrupts the stop path: it always runs to dead or failed.
 // - Each "phase" runs one command list one command at a time as the control
-//   process (ExecStartPre=, ExecStartPost=, ExecReload=, ExecStop=,
-//   ExecStopPost=); a failing command (without '-') fails the phase.
+//   process (ExecCondition=, ExecStartPre=, ExecStartPost=, ExecReload=,
+//   ExecStop=, ExecStopPost=); a failing command (without '-') fails the
+//   phase. A control process that exits while the service stops counts
+//   toward its result too (a SIGTERM it got included), as in systemd's
+//   service_sigchld_event().
+// - ExecCondition= (systemd.service(5), systemd 252's service.c): an exit
+//   status of 1-254 skips the unit: no further command of any start phase
+//   runs, the stop path does (so ExecStopPost=), and the service ends dead
+//   with result exec-condition, which no Restart= setting restarts; 255, a
+//   signal or a timeout fail it as a failing ExecStartPre= would.
 // - Type= decides when "start" ends: simple/exec at fork, notify at READY=1,
 //   forking when the ExecStart= process exits (main PID then from PIDFile=,
 //   waited for with inotify while the service has processes, or MAINPID=,
@@ -193,10 +201,11 @@ class Service {
   [[nodiscard]] bool watches_scope() const;
 
  private:
-  enum class Phase { start_pre, start, start_post, reload, stop, stop_post };
+  enum class Phase { condition, start_pre, start, start_post, reload, stop, stop_post };
 
   void set_state(SubState next);
   [[nodiscard]] StartOutcome start_target();
+  void enter_condition();
   void enter_start_pre();
   void enter_start();
   void enter_start_post();
@@ -281,7 +290,7 @@ class Service {
 
   SpawnedProcess main_;
   SpawnedProcess control_;
-  Phase control_phase_ = Phase::start_pre;
+  Phase control_phase_ = Phase::condition;
   std::size_t control_index_ = 0;
   std::size_t main_command_index_ = 0;  // oneshot runs ExecStart= commands in turn
   std::unique_ptr<ProcessScope> scope_;

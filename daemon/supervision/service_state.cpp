@@ -17,6 +17,7 @@ std::string_view to_string(ActiveState s) {
 std::string_view to_string(SubState s) {
   switch (s) {
     case SubState::dead: return "dead";
+    case SubState::condition: return "condition";
     case SubState::start_pre: return "start-pre";
     case SubState::start: return "start";
     case SubState::start_post: return "start-post";
@@ -48,6 +49,7 @@ std::string_view to_string(ServiceResult r) {
     case ServiceResult::start_limit_hit: return "start-limit-hit";
     case ServiceResult::resources: return "resources";
     case ServiceResult::protocol: return "protocol";
+    case ServiceResult::exec_condition: return "exec-condition";
   }
   return "success";
 }
@@ -56,6 +58,7 @@ std::string_view to_string(ServiceResult r) {
 ActiveState active_state_of(SubState s, bool reloading_by_notify) {
   switch (s) {
     case SubState::dead: return ActiveState::inactive;
+    case SubState::condition:
     case SubState::start_pre:
     case SubState::start:
     case SubState::start_post:

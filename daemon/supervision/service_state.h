@@ -11,6 +11,7 @@ enum class ActiveState { inactive, activating, active, deactivating, failed, rel
 
 enum class SubState {
   dead,
+  condition,  // ExecCondition= commands run
   start_pre,
   start,
   start_post,
@@ -40,6 +41,9 @@ enum class ServiceResult {
   start_limit_hit,
   resources,  // could not even fork/exec: spawn failed, runtime dir failed
   protocol,   // the service broke the protocol its Type= promises (no PID file)
+  // An ExecCondition= command exited 1-254: the unit was skipped, which ends
+  // in dead, not failed (systemd's SERVICE_SKIP_CONDITION).
+  exec_condition,
 };
 
 // One step of a service's life, as observers are told of it.

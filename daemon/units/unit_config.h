@@ -168,6 +168,9 @@ struct ServiceConfig {
   // (systemd's service_add_extras); type_explicit says Type= was given.
   ServiceType type = ServiceType::simple;
   bool type_explicit = false;
+  // ExecCondition= (systemd >= 243): run before ExecStartPre=; an exit
+  // status of 1-254 skips the unit instead of failing it (service.h).
+  std::vector<ExecCommand> exec_condition;
   std::vector<ExecCommand> exec_start_pre, exec_start, exec_start_post, exec_reload, exec_stop,
       exec_stop_post;
   RestartPolicy restart = RestartPolicy::no;

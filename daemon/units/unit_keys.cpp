@@ -930,6 +930,7 @@ KeyTable service_section_keys() {
   using S = ServiceConfig;
   KeyTable t{
       {"Type", set_type},
+      {"ExecCondition", exec(&S::exec_condition)},
       {"ExecStartPre", exec(&S::exec_start_pre)},
       {"ExecStart", exec(&S::exec_start)},
       {"ExecStartPost", exec(&S::exec_start_post)},
@@ -1033,7 +1034,7 @@ KeyTable service_section_keys() {
         "IgnoreSIGPIPE", "TimerSlackNSec", "FileDescriptorStoreMax", "USBFunctionDescriptors",
         "USBFunctionStrings", "Sockets", "NonBlocking", "StandardInputText", "StandardInputData",
         "LoadCredential", "LoadCredentialEncrypted", "SetCredential", "SetCredentialEncrypted",
-        "ExecCondition", "CoredumpFilter", "ManagedOOMSwap",
+        "CoredumpFilter", "ManagedOOMSwap",
         "ManagedOOMMemoryPressure", "ManagedOOMMemoryPressureLimit", "ManagedOOMPreference",
         "NUMAPolicy", "NUMAMask"})
     t.emplace(key, not_implemented());

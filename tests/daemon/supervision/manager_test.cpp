@@ -174,6 +174,28 @@ TEST_F(ManagerTest, EmergencyActionsAreAskedForWithTheirExitStatus) {
   EXPECT_EQ(observer_.actions.back(), "killed.service FailureAction=exit 255") << "systemd's status for a signal";
 }
 
+// systemd 252's unit_process_job(): a start that ExecCondition= skipped
+// (exit 1-254) ends "skipped", not failed (systemctl start exits 0), while
+// 255 fails it.
+TEST_F(ManagerTest, AStartThatExecConditionSkippedEndsSkipped) {
+  for (auto [status, expected] : {std::pair{1, JobResult::skipped}, {255, JobResult::failed}}) {
+    const std::string name = "c" + std::to_string(status) + ".service";
+    ServiceConfig c = make_config(name);
+    c.exec_condition.push_back(testing::make_command("/bin/cond"));
+    source_.add(c);
+    Diagnostics diags;
+    manager().reload_units(diags);
+    std::optional<JobResult> result;
+    ASSERT_TRUE(manager().enqueue(JobType::start, name, [&](JobResult j) { result = j; }).queued());
+    ASSERT_EQ(service(name).sub_state(), SubState::condition);
+    EXPECT_FALSE(result.has_value());
+    pid_t control = service(name).control_pid();
+    ops_.live.erase(control);
+    manager().on_child_exited(control, {CLD_EXITED, status});
+    EXPECT_EQ(result, expected) << status;
+  }
+}
+
 // Two units whose OnFailure= name each other and whose starts fail before
 // any fork (here: no such program) trigger each other without end, as in
 // systemd; each round waits for a turn of the loop, so nothing else starves.

@@ -10,7 +10,8 @@ namespace vermilion {
 namespace {
 
 const std::vector<SubState> kAllSubStates = {
-    SubState::dead,          SubState::start_pre,     SubState::start,        SubState::start_post,
+    SubState::dead,          SubState::condition,     SubState::start_pre,    SubState::start,
+    SubState::start_post,
     SubState::running,       SubState::exited,        SubState::reload,       SubState::stop,
     SubState::stop_watchdog, SubState::stop_sigterm,  SubState::stop_sigkill, SubState::stop_post,
     SubState::final_sigterm, SubState::final_sigkill, SubState::auto_restart, SubState::failed};
@@ -20,6 +21,7 @@ const std::vector<SubState> kAllSubStates = {
 TEST(ServiceState, ActiveStateOfEachSubStateIsSystemds) {
   const std::vector<std::pair<SubState, ActiveState>> table = {
       {SubState::dead, ActiveState::inactive},
+      {SubState::condition, ActiveState::activating},
       {SubState::start_pre, ActiveState::activating},
       {SubState::start, ActiveState::activating},
       {SubState::start_post, ActiveState::activating},
@@ -58,6 +60,7 @@ TEST(ServiceState, NamesAreSystemds) {
   EXPECT_EQ(to_string(ActiveState::failed), "failed");
   EXPECT_EQ(to_string(ActiveState::reloading), "reloading");
 
+  EXPECT_EQ(to_string(SubState::condition), "condition");
   EXPECT_EQ(to_string(SubState::start_pre), "start-pre");
   EXPECT_EQ(to_string(SubState::stop_sigterm), "stop-sigterm");
   EXPECT_EQ(to_string(SubState::final_sigkill), "final-sigkill");
@@ -75,6 +78,7 @@ TEST(ServiceState, NamesAreSystemds) {
   EXPECT_EQ(to_string(ServiceResult::start_limit_hit), "start-limit-hit");
   EXPECT_EQ(to_string(ServiceResult::resources), "resources");
   EXPECT_EQ(to_string(ServiceResult::protocol), "protocol");
+  EXPECT_EQ(to_string(ServiceResult::exec_condition), "exec-condition");
 }
 
 }  // namespace

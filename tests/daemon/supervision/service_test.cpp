@@ -1159,6 +1159,175 @@ TEST_F(ServiceTest, DashPrefixIgnoresFailure) {
   EXPECT_EQ(s.sub_state(), SubState::running);
 }
 
+// ExecCondition= (systemd 252's service_enter_condition()): its commands
+// run one after another before ExecStartPre=, in sub-state condition.
+TEST_F(ServiceTest, ExecConditionRunsBeforeStartPre) {
+  ServiceConfig c = make_config("c.service");
+  c.exec_condition.push_back(make_command("/bin/cond1"));
+  c.exec_condition.push_back(make_command("/bin/cond2"));
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.sub_state(), SubState::condition);
+  EXPECT_EQ(s.active_state(), ActiveState::activating);
+  EXPECT_EQ(ops_.last_spawn()->path, "/bin/cond1");
+  EXPECT_EQ(ops_.last_spawn()->role, ProcessRole::control);
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::condition);
+  EXPECT_EQ(ops_.last_spawn()->path, "/bin/cond2");
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::start_pre);
+  exit_control(0);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+// An exit status of 1-254 (203, a command that could not be executed,
+// included) skips the unit: no further command starts, the stop path runs
+// (ExecStopPost= sees SERVICE_RESULT=exec-condition), the end is dead.
+// Recorded: tests/conformance/cases/exec-condition.
+TEST_F(ServiceTest, ExecConditionExit1To254SkipsTheUnit) {
+  for (int status : {1, 203, 254}) {
+    ops_.spawns.clear();
+    ServiceConfig c = make_config("c.service");
+    c.exec_condition.push_back(make_command("/bin/cond1"));
+    c.exec_condition.push_back(make_command("/bin/cond2"));
+    c.exec_start_pre.push_back(make_command("/bin/pre"));
+    c.exec_stop.push_back(make_command("/bin/stop"));
+    c.exec_stop_post.push_back(make_command("/bin/stop-post"));
+    Service& s = make(c);
+    ASSERT_EQ(s.start(), StartOutcome::started);
+    exit_control(status);
+    EXPECT_EQ(s.sub_state(), SubState::stop_post) << status;
+    const auto& env = ops_.last_spawn()->environment;
+    EXPECT_NE(std::find(env.begin(), env.end(), "SERVICE_RESULT=exec-condition"), env.end()) << status;
+    exit_control(0);
+    EXPECT_EQ(s.sub_state(), SubState::dead) << status;
+    EXPECT_EQ(s.active_state(), ActiveState::inactive) << status;
+    EXPECT_EQ(s.result(), ServiceResult::exec_condition) << status;
+    std::vector<std::string> paths;
+    for (const auto& spawn : ops_.spawns) paths.push_back(spawn.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"/bin/cond1", "/bin/stop-post"})) << status;
+  }
+}
+
+// 255, a signal or a core dump fail the unit as a failing ExecStartPre=
+// would (systemd keeps 255 for "the condition could not be checked").
+TEST_F(ServiceTest, ExecConditionExit255OrSignalFailsTheUnit) {
+  const std::vector<std::pair<ExitInfo, ServiceResult>> ends = {
+      {{CLD_EXITED, 255}, ServiceResult::exit_code},
+      {{CLD_KILLED, SIGTERM}, ServiceResult::signal},
+      {{CLD_DUMPED, SIGSEGV}, ServiceResult::core_dump},
+  };
+  for (const auto& [end, result] : ends) {
+    ServiceConfig c = make_config("c.service");
+    c.exec_condition.push_back(make_command("/bin/cond"));
+    Service& s = make(c);
+    ASSERT_EQ(s.start(), StartOutcome::started);
+    exit_process(s.control_pid(), end.code, end.status);
+    EXPECT_EQ(s.sub_state(), SubState::failed) << to_string(result);
+    EXPECT_EQ(s.result(), result);
+    for (const auto& spawn : ops_.spawns) EXPECT_NE(spawn.role, ProcessRole::main);
+  }
+}
+
+TEST_F(ServiceTest, ExecConditionDashPrefixGoesOnWhateverTheEnd) {
+  ServiceConfig c = make_config("c.service");
+  c.exec_condition.push_back(make_command("/bin/one", true));
+  c.exec_condition.push_back(make_command("/bin/two-five-five", true));
+  c.exec_condition.push_back(make_command("/bin/killed", true));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_control(1);
+  exit_control(255);
+  exit_process(s.control_pid(), CLD_KILLED, SIGKILL);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+// systemd 252's service_shall_restart(): no Restart= setting restarts a
+// skip, Restart=always included (recorded:
+// tests/conformance/cases/exec-condition-restart); 255 is a failure.
+TEST_F(ServiceTest, ExecConditionSkipIsNeverRestarted) {
+  for (RestartPolicy policy : {RestartPolicy::always, RestartPolicy::on_failure, RestartPolicy::on_abnormal,
+                               RestartPolicy::on_success}) {
+    ServiceConfig c = make_config("c.service");
+    c.restart = policy;
+    c.exec_condition.push_back(make_command("/bin/cond"));
+    Service& s = make(c);
+    ASSERT_EQ(s.start(), StartOutcome::started);
+    exit_control(1);
+    EXPECT_EQ(s.sub_state(), SubState::dead) << static_cast<int>(policy);
+  }
+  ServiceConfig c = make_config("c.service");
+  c.restart = RestartPolicy::on_failure;
+  c.exec_condition.push_back(make_command("/bin/cond"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_control(255);
+  EXPECT_EQ(s.sub_state(), SubState::auto_restart);
+  EXPECT_EQ(s.result(), ServiceResult::exit_code);
+}
+
+TEST_F(ServiceTest, ExecConditionTimesOutWithTimeoutStartSec) {
+  ServiceConfig c = make_config("c.service");
+  c.timeout_start = 2 * kUsecPerSec;
+  c.exec_condition.push_back(make_command("/bin/slow"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  port_.advance(2 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm);
+  exit_process(s.control_pid(), CLD_KILLED, SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::timeout);
+}
+
+// A stop while ExecCondition= runs goes straight to the signals; the
+// command's death by SIGTERM is a control process failing, so the unit
+// ends failed with result signal (recorded from systemd 252:
+// tests/conformance/cases/exec-condition, slow.service).
+TEST_F(ServiceTest, StopDuringExecConditionEndsFailedBySignal) {
+  ServiceConfig c = make_config("c.service");
+  c.exec_condition.push_back(make_command("/bin/slow"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t control = s.control_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm);
+  EXPECT_TRUE(ops_.was_signalled(control, SIGTERM));
+  exit_process(control, CLD_KILLED, SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::signal);
+}
+
+// A forking service's ExecStart= process is judged as a daemon (systemd's
+// EXIT_CLEAN_DAEMON): stopped by SIGTERM while it runs, it is no failure.
+TEST_F(ServiceTest, StopDuringForkingStartEndsDeadOnACleanSignal) {
+  ServiceConfig c = make_config("f.service", ServiceType::forking);
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t control = s.control_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  exit_process(control, CLD_KILLED, SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+// systemd's service_enter_condition(): when the first command cannot even
+// be spawned the unit goes to dead at once (failed, resources).
+TEST_F(ServiceTest, ExecConditionSpawnFailureFailsWithResources) {
+  ServiceConfig c = make_config("c.service");
+  c.exec_condition.push_back(make_command("/bin/cond"));
+  c.exec_stop_post.push_back(make_command("/bin/stop-post"));
+  Service& s = make(c);
+  ops_.fail_spawns = true;
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::resources);
+  ASSERT_GE(listener_.transitions.size(), 2u);
+  EXPECT_EQ(listener_.transitions[0].to, SubState::condition) << "watchers see the attempt";
+}
+
 TEST_F(ServiceTest, ExecStopRunsBeforeSignalsAndGetsMainPid) {
   ServiceConfig c = make_config("s.service");
   c.exec_stop.push_back(make_command("/bin/graceful"));

@@ -335,6 +335,35 @@ WantedBy=
   EXPECT_TRUE(c.wanted_by.empty());
 }
 
+// ExecCondition= (systemd.service(5)) is a command list like ExecStartPre=:
+// the same prefixes and specifiers, several lines in order, an empty
+// assignment resets it; it is no longer warned about as not implemented.
+TEST(ServiceKeys, ExecConditionIsACommandList) {
+  auto l = apply(R"([Service]
+ExecCondition=/bin/dropped
+ExecCondition=
+ExecCondition=-@/bin/check check-%n
+ExecCondition=+/bin/privileged
+ExecCondition=:/bin/literal $HOME
+ExecStart=/bin/srv
+)");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(messages(l.diags), "");
+  const auto& c = l.config.exec_condition;
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[0].path, "/bin/check");
+  EXPECT_EQ(c[0].argv, (std::vector<std::string>{"check-t.service"}));
+  EXPECT_TRUE(c[0].ignore_failure);
+  EXPECT_EQ(c[0].where.line, 4u);
+  EXPECT_TRUE(c[1].full_privileges);
+  EXPECT_FALSE(c[2].expand_environment);
+  EXPECT_EQ(c[2].argv, (std::vector<std::string>{"/bin/literal", "$HOME"}));
+  EXPECT_TRUE(l.config.exec_start_pre.empty());
+  auto bad = apply("[Service]\nExecCondition=bin/relative\nExecStart=/bin/srv\n");
+  EXPECT_TRUE(bad.config.exec_condition.empty());
+  EXPECT_NE(messages(bad.diags), "");
+}
+
 TEST(ServiceKeys, EnvironmentQuotingAndOverride) {
   auto l = apply("[Service]\nEnvironment=\"A=x y\" 'B=$C' A=z D=%n\n");
   EXPECT_EQ(l.config.environment, (std::vector<std::string>{"B=$C", "A=z", "D=t.service"}));
