@@ -327,39 +327,25 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
       // Units that require this one, or are part of it, restart with it if
       // they are running (systemd propagates a restart as try-restart), and
       // so on from each of them; a unit that is down ends the chain.
-      std::vector<std::string> to_restart{root_name};
-      std::set<std::string> restarted;
-      while (!to_restart.empty()) {
-        std::string current = to_restart.back();
-        to_restart.pop_back();
-        if (!restarted.insert(current).second) continue;
-        for_each_stop_dependent(current, [&](const std::string& dependent) {
-          Unit* d = resolve(dependent, false);
-          if (!d || !is_up(d->service->active_state())) return;
-          if (!d->job) add_job(*d, JobType::restart, {});
-          to_restart.push_back(dependent);
-        });
-      }
+      walk_stop_dependents(root_name, [&](const std::string& dependent) {
+        Unit* d = resolve(dependent, false);
+        if (!d || !is_up(d->service->active_state())) return false;
+        if (!d->job) add_job(*d, JobType::restart, {});
+        return true;
+      });
     }
   } else if (type == JobType::stop) {
     add_job(*root, JobType::stop, std::move(done));
     // Whatever requires a stopped unit, or is part of it, stops too; the
     // propagation goes on through units already down (systemd adds their
     // stop jobs all the same), which get no job themselves.
-    std::vector<std::string> todo{root_name};
-    std::set<std::string> seen;
-    while (!todo.empty()) {
-      std::string current = todo.back();
-      todo.pop_back();
-      if (!seen.insert(current).second) continue;
-      for_each_stop_dependent(current, [&](const std::string& dependent) {
-        Unit* d = resolve(dependent, false);
-        if (!d) return;
-        if (!is_down(d->service->active_state()) && (!d->job || d->job->type != JobType::stop))
-          add_job(*d, JobType::stop, {});
-        todo.push_back(dependent);
-      });
-    }
+    walk_stop_dependents(root_name, [&](const std::string& dependent) {
+      Unit* d = resolve(dependent, false);
+      if (!d) return false;
+      if (!is_down(d->service->active_state()) && (!d->job || d->job->type != JobType::stop))
+        add_job(*d, JobType::stop, {});
+      return true;
+    });
   } else {
     add_job(*root, JobType::reload, std::move(done));
   }
@@ -368,13 +354,22 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
 }
 
 // systemd 252's UNIT_ATOM_PROPAGATE_STOP/_RESTART: RequiredBy= (Requires=,
-// BindsTo=, Requisite= on it) and ConsistsOf= (PartOf= on it). Copies the
-// names first: `each` may load units, which rebuilds the graph.
-void Manager::for_each_stop_dependent(const std::string& name, const std::function<void(const std::string&)>& each) {
-  DependencyGraph::Names dependents = graph_.required_by(name);
-  const DependencyGraph::Names& parts = graph_.consists_of(name);
-  dependents.insert(parts.begin(), parts.end());
-  for (const auto& dependent : dependents) each(dependent);
+// BindsTo=, Requisite= on it) and ConsistsOf= (PartOf= on it), each unit
+// once, a worklist (no recursion). Copies the names first: `visit` may load
+// units, which rebuilds the graph.
+void Manager::walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit) {
+  std::vector<std::string> todo{root};
+  std::set<std::string> seen;
+  while (!todo.empty()) {
+    std::string current = todo.back();
+    todo.pop_back();
+    if (!seen.insert(current).second) continue;
+    DependencyGraph::Names dependents = graph_.required_by(current);
+    const DependencyGraph::Names& parts = graph_.consists_of(current);
+    dependents.insert(parts.begin(), parts.end());
+    for (const auto& dependent : dependents)
+      if (visit(dependent)) todo.push_back(dependent);
+  }
 }
 
 void Manager::set_job(Unit& unit, Job job) {

@@ -179,8 +179,9 @@ class Manager final : private ServiceListener {
   void rebuild_graph();
   [[nodiscard]] std::string canonical(const std::string& name) const;
 
-  // Calls `each` with every unit a stop or restart of `name` propagates to.
-  void for_each_stop_dependent(const std::string& name, const std::function<void(const std::string&)>& each);
+  // Calls `visit` with every unit a stop or restart of `root` propagates to,
+  // transitively: on from each unit for which it returns true.
+  void walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit);
   // Every job is set and cleared through these two, which keep the counts
   // process_queues() relies on (waiting_, job_count_).
   void set_job(Unit& unit, Job job);
