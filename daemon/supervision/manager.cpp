@@ -143,12 +143,15 @@ void Manager::reload_units(Diagnostics& diags) {
     }
   }
   // Instances loaded on demand are not listed; they stay while their
-  // template (or own file) still loads.
+  // template (or own file) still loads. A name that now loads another unit
+  // (its file became an alias: `systemctl set-default` relinks
+  // default.target) is gone as a unit of its own: it keeps its
+  // configuration, so that it can still be stopped, and goes once down.
   for (auto& [name, unit] : units_) {
     if (listed.count(name)) continue;
     Diagnostics quiet;
     ServiceConfig config = source_.load(name, quiet);
-    if (config.load_state == LoadState::not_found) {
+    if (config.load_state == LoadState::not_found || config.name != name) {
       unit->removed = true;
       removed_.insert(name);
     } else {

@@ -674,6 +674,12 @@ TEST_F(SystemctlSystemTest, SetDefaultAndGetDefault) {
   EXPECT_EQ(denied.status, 1) << denied.output;
   EXPECT_TRUE(contains(denied.output, "Access denied")) << denied.output;
   EXPECT_EQ(as_root({"get-default"}).output, "graphical.target\n");
+
+  // default.target, a unit of its own at start, is an alias now: it still
+  // stops, and vermiliond exits on SIGTERM (it once waited forever).
+  kill(stack_->daemon().pid(), SIGTERM);
+  int status = stack_->daemon().wait_exit(10000);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << stack_->log();
 }
 
 // systemctl status PID asks GetUnitByPID: a service's other processes

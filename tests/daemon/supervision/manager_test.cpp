@@ -20,7 +20,8 @@ class FakeUnitSource : public UnitSource {
       if (name.find("@.") == std::string::npos) names.push_back(name);
     return names;
   }
-  ServiceConfig load(const std::string& name, Diagnostics&) override {
+  ServiceConfig load(const std::string& name, Diagnostics& diags) override {
+    if (auto link = links.find(name); link != links.end()) return load(link->second, diags);
     auto it = configs.find(name);
     if (it != configs.end()) return it->second;
     auto at = name.find('@');
@@ -38,6 +39,7 @@ class FakeUnitSource : public UnitSource {
   }
   ServiceConfig& add(ServiceConfig c) { return configs[c.name] = std::move(c); }
   std::map<std::string, ServiceConfig> configs;
+  std::map<std::string, std::string> links;  // alias -> unit, as a symlink between unit files
 };
 
 class RecordingObserver : public ManagerObserver {
@@ -739,6 +741,28 @@ TEST_F(ManagerTest, StartingShutdownTargetStopsUnitsWithDefaultDependencies) {
   EXPECT_EQ(service("bare").sub_state(), SubState::running);
   EXPECT_EQ(service("sysinit.target").active_state(), ActiveState::inactive)
       << "a target with DefaultDependencies=yes conflicts too";
+}
+
+// A unit whose name becomes another's alias on reload (systemctl
+// set-default relinks default.target): the old unit is still stopped by a
+// stop of everything, which then ends, and it is gone once down.
+TEST_F(ManagerTest, AUnitThatBecomesAnAliasStillStopsAndGoes) {
+  source_.add(make_target("default.target"));
+  source_.add(make_target("graphical.target"));
+  manager().start_boot_units();
+  ASSERT_EQ(service("default.target").sub_state(), SubState::active);
+  source_.configs.erase("default.target");
+  source_.configs["graphical.target"].aliases = {"default.target"};
+  source_.links["default.target"] = "graphical.target";
+  Diagnostics diags;
+  manager().reload_units(diags);
+  EXPECT_EQ(manager().find("default.target")->name(), "graphical.target");
+  bool stopped = false;
+  manager().stop_all([&] { stopped = true; });
+  manager().process_queues();
+  EXPECT_TRUE(stopped) << "the old default.target stopped too";
+  manager().reload_units(diags);
+  for (const Service* s : manager().services()) EXPECT_NE(s->name(), "default.target");
 }
 
 // daemon-reload starts nothing (systemd): a unit a running target now
