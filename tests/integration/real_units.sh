@@ -71,9 +71,29 @@ fail() {
 
 # --- the private machine -------------------------------------------------
 ip link set lo up
+# A checkout or build under /tmp, /var/tmp or /run (a CI clone in /tmp) is
+# kept: each such directory is held open across the tmpfs mounts and bound
+# back at its path (--no-canonicalize: mount would otherwise resolve the
+# /proc link to the path, now in the empty tmpfs).
+kept=""
+fd=3
+for dir in "$repo" "$(dirname "$vermiliond")" "$(dirname "$ctl")"; do
+  case "$dir" in
+    /tmp/* | /var/tmp/* | /run/*)
+      eval "exec $fd<\"\$dir\""
+      kept="$kept $fd:$dir"
+      fd=$((fd + 1)) ;;
+  esac
+done
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 mount -t tmpfs -o mode=755 tmpfs /run
+for entry in $kept; do
+  fd=${entry%%:*}
+  dir=${entry#*:}
+  mkdir -p "$dir" && mount --no-canonicalize --bind "/proc/self/fd/$fd" "$dir"
+  eval "exec $fd<&-"
+done
 work=$(mktemp -d /tmp/realunits.XXXXXX)
 
 mkdir "$work/dev"

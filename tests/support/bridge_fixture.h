@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -103,15 +105,26 @@ class BridgeStack {
       return;
     }
   }
+  // Stops vermiliond as an administrator would (SIGTERM). One that does not
+  // exit within kStopTimeoutMs is a fault of its own (a stop of everything
+  // that never ends): the program exits 1 with vermiliond's log, so that the
+  // test fails rather than a kill hiding it.
   ~BridgeStack() {
-    if (daemon_ && daemon_->pid() > 0) {
+    if (daemon_ && daemon_->pid() > 0 && !daemon_->exited()) {
       const pid_t pid = daemon_->pid();
       kill(pid, SIGTERM);
-      (void)daemon_->wait_exit(20000);
+      (void)daemon_->wait_exit(kStopTimeoutMs);
+      const bool hung = !daemon_->exited();
       daemon_.reset();
       kill_cgroup_leftovers(pid);
+      if (hung) {
+        std::fprintf(stderr, "vermiliond did not exit within %d ms of SIGTERM; its log:\n%s\n", kStopTimeoutMs,
+                     log().c_str());
+        std::_Exit(1);
+      }
     }
   }
+  static constexpr int kStopTimeoutMs = 20000;
   BridgeStack(const BridgeStack&) = delete;
   BridgeStack& operator=(const BridgeStack&) = delete;
 

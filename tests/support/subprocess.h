@@ -74,6 +74,8 @@ class Subprocess {
   }
 
   // Waits for exit (reading output meanwhile); returns the wait status or -1.
+  // Whether wait_exit() has seen it end.
+  [[nodiscard]] bool exited() const { return exited_; }
   int wait_exit(int timeout_ms = 20000) {
     long long deadline = monotonic_ms() + timeout_ms;
     while (read_some(deadline)) {
@@ -107,7 +109,7 @@ class Subprocess {
 
   pid_t pid_ = -1;
   int out_ = -1;
-  bool exited_ = false;
+  bool exited_ = false;  // reaped by wait_exit()
   std::string output_;
   std::size_t scanned_ = 0;
 };
