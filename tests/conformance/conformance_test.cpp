@@ -104,23 +104,16 @@ std::string property(const Manager& manager, const Service& s, const std::string
     for (const auto& n : names) out += (out.empty() ? "" : " ") + n;
     return out;
   };
-  if (name == "Requires") return list(&ServiceStatus::requires_);
-  if (name == "Wants") return list(&ServiceStatus::wants);
-  if (name == "BindsTo") return list(&ServiceStatus::binds_to);
-  if (name == "Requisite") return list(&ServiceStatus::requisite);
-  if (name == "After") return list(&ServiceStatus::after);
-  if (name == "Before") return list(&ServiceStatus::before);
-  if (name == "Conflicts") return list(&ServiceStatus::conflicts);
-  if (name == "PartOf") return list(&ServiceStatus::part_of);
+  using S = ServiceStatus;
+  static const std::map<std::string, std::vector<std::string> S::*> kUnitLists{
+      {"Requires", &S::requires_},       {"Wants", &S::wants},           {"BindsTo", &S::binds_to},
+      {"Requisite", &S::requisite},      {"After", &S::after},           {"Before", &S::before},
+      {"Conflicts", &S::conflicts},      {"PartOf", &S::part_of},        {"RequiredBy", &S::required_by},
+      {"WantedBy", &S::wanted_by},       {"BoundBy", &S::bound_by},      {"RequisiteOf", &S::requisite_of},
+      {"ConsistsOf", &S::consists_of},   {"ConflictedBy", &S::conflicted_by},
+      {"OnFailureOf", &S::on_failure_of}, {"OnSuccessOf", &S::on_success_of}};
+  if (auto it = kUnitLists.find(name); it != kUnitLists.end()) return list(it->second);
   if (name == "Documentation") return systemctl_show_words(c.documentation);
-  if (name == "RequiredBy") return list(&ServiceStatus::required_by);
-  if (name == "WantedBy") return list(&ServiceStatus::wanted_by);
-  if (name == "BoundBy") return list(&ServiceStatus::bound_by);
-  if (name == "RequisiteOf") return list(&ServiceStatus::requisite_of);
-  if (name == "ConsistsOf") return list(&ServiceStatus::consists_of);
-  if (name == "ConflictedBy") return list(&ServiceStatus::conflicted_by);
-  if (name == "OnFailureOf") return list(&ServiceStatus::on_failure_of);
-  if (name == "OnSuccessOf") return list(&ServiceStatus::on_success_of);
   if (name == "DefaultDependencies") return yes_no(c.default_dependencies);
   if (name == "ActiveState") return std::string(to_string(s.active_state()));
   if (name == "SubState") return std::string(to_string(s.sub_state()));
