@@ -22,6 +22,7 @@ constexpr const char* dbus_type() {
   else if constexpr (std::is_same_v<T, std::int32_t>) return "i";
   else if constexpr (std::is_same_v<T, bool>) return "b";
   else if constexpr (std::is_same_v<T, std::vector<std::string>>) return "as";
+  else if constexpr (std::is_same_v<T, std::vector<ExecCommandStatus>>) return kExecCommandListSignature;
   else {
     static_assert(std::is_same_v<T, std::uint64_t>, "a property of a type the dict does not carry");
     return "t";
@@ -30,6 +31,8 @@ constexpr const char* dbus_type() {
 
 int append_strings(sd_bus_message* m, const std::vector<std::string>& strings);
 int read_strings(sd_bus_message* m, std::vector<std::string>& out);
+int append_exec_commands(sd_bus_message* m, const std::vector<ExecCommandStatus>& commands);
+int read_exec_commands(sd_bus_message* m, std::vector<ExecCommandStatus>& out);
 
 template <typename T>
 int append_value(sd_bus_message* m, const T& value) {
@@ -40,6 +43,8 @@ int append_value(sd_bus_message* m, const T& value) {
     return sd_bus_message_append_basic(m, 'b', &b);
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     return append_strings(m, value);
+  } else if constexpr (std::is_same_v<T, std::vector<ExecCommandStatus>>) {
+    return append_exec_commands(m, value);
   } else {
     return sd_bus_message_append_basic(m, dbus_type<T>()[0], &value);
   }
@@ -59,6 +64,9 @@ int read_value(sd_bus_message* m, T& value) {
     return need(r);
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     int r = read_strings(m, value);
+    return r < 0 ? r : 1;
+  } else if constexpr (std::is_same_v<T, std::vector<ExecCommandStatus>>) {
+    int r = read_exec_commands(m, value);
     return r < 0 ? r : 1;
   } else {
     return need(sd_bus_message_read_basic(m, dbus_type<T>()[0], &value));
@@ -110,6 +118,45 @@ int read_strings(sd_bus_message* m, std::vector<std::string>& out) {
   const char* s = nullptr;
   while (r > 0 && (r = sd_bus_message_read_basic(m, 's', &s)) > 0) out.emplace_back(s);
   return r < 0 ? r : sd_bus_message_exit_container(m);
+}
+
+int append_exec_commands(sd_bus_message* m, const std::vector<ExecCommandStatus>& commands) {
+  int r = sd_bus_message_open_container(m, 'a', "(sasasttttuii)");
+  for (const ExecCommandStatus& c : commands) {
+    if (r >= 0) r = sd_bus_message_open_container(m, 'r', "sasasttttuii");
+    if (r >= 0) r = sd_bus_message_append_basic(m, 's', c.path.c_str());
+    if (r >= 0) r = append_strings(m, c.argv);
+    if (r >= 0) r = append_strings(m, c.flags);
+    if (r >= 0)
+      r = sd_bus_message_append(m, "ttttuii", c.start_realtime, c.start_monotonic, c.exit_realtime, c.exit_monotonic,
+                                c.pid, c.code, c.status);
+    if (r >= 0) r = sd_bus_message_close_container(m);
+  }
+  return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+int read_exec_commands(sd_bus_message* m, std::vector<ExecCommandStatus>& out) {
+  std::vector<ExecCommandStatus> commands;
+  int r = need(sd_bus_message_enter_container(m, 'a', "(sasasttttuii)"));
+  while (r > 0 && (r = sd_bus_message_enter_container(m, 'r', "sasasttttuii")) > 0) {
+    ExecCommandStatus c;
+    const char* path = nullptr;
+    r = need(sd_bus_message_read_basic(m, 's', &path));
+    if (r > 0) {
+      c.path = path;
+      r = read_strings(m, c.argv);
+    }
+    if (r >= 0) r = read_strings(m, c.flags);
+    if (r >= 0)
+      r = need(sd_bus_message_read(m, "ttttuii", &c.start_realtime, &c.start_monotonic, &c.exit_realtime,
+                                   &c.exit_monotonic, &c.pid, &c.code, &c.status));
+    if (r > 0) r = sd_bus_message_exit_container(m);
+    if (r > 0) commands.push_back(std::move(c));
+  }
+  if (r < 0) return r;
+  r = sd_bus_message_exit_container(m);
+  if (r >= 0) out = std::move(commands);
+  return r;
 }
 
 // The fields of one capability row, with or without its path.

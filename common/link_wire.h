@@ -50,6 +50,10 @@ inline constexpr const char* kFdCapabilityInterface = "org.vermilion1.FdCapabili
 // newer vermiliond may send more); a known key with a value of another type
 // is -ENXIO.
 inline constexpr const char* kServicePropertiesSignature = "a{sv}";
+// The type of the Exec*Ex keys (common/exec_command_status.h): path, argv,
+// flags, start realtime and monotonic µs, exit realtime and monotonic µs,
+// pid, code, status; systemd's ExecStartEx.
+inline constexpr const char* kExecCommandListSignature = "a(sasasttttuii)";
 [[nodiscard]] int append_service_properties(sd_bus_message* m, const ServiceStatus& status);
 [[nodiscard]] int read_service_properties(sd_bus_message* m, ServiceStatus& out);
 

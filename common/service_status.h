@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/exec_command_status.h"
+
 namespace vermilion {
 
 struct ServiceStatus {
@@ -84,6 +86,11 @@ struct ServiceStatus {
   bool default_dependencies = true;  // DefaultDependencies=
   bool refuse_manual_start = false;  // RefuseManualStart=
   bool refuse_manual_stop = false;   // RefuseManualStop=
+  // The Exec*= lists of the unit file as loaded, each command with its last
+  // run since the unit last started (systemd's ExecConditionEx, ...,
+  // ExecStopPostEx; the bridge derives ExecCondition, ... from them).
+  std::vector<ExecCommandStatus> exec_condition, exec_start_pre, exec_start, exec_start_post, exec_reload, exec_stop,
+      exec_stop_post;
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -93,7 +100,8 @@ struct ServiceStatus {
 // visit("Name", &ServiceStatus::name), visit("Description", ...), ... so that
 // encoders, decoders and comparisons name each property in one place. The
 // member pointers' types are the D-Bus types: std::string s, std::uint32_t u,
-// std::int32_t i, std::uint64_t t, bool b, std::vector<std::string> as.
+// std::int32_t i, std::uint64_t t, bool b, std::vector<std::string> as,
+// std::vector<ExecCommandStatus> a(sasasttttuii).
 template <typename Visit>
 void for_each_service_property(Visit&& visit) {
   visit("Name", &ServiceStatus::name);
@@ -161,6 +169,13 @@ void for_each_service_property(Visit&& visit) {
   visit("DefaultDependencies", &ServiceStatus::default_dependencies);
   visit("RefuseManualStart", &ServiceStatus::refuse_manual_start);
   visit("RefuseManualStop", &ServiceStatus::refuse_manual_stop);
+  visit("ExecConditionEx", &ServiceStatus::exec_condition);
+  visit("ExecStartPreEx", &ServiceStatus::exec_start_pre);
+  visit("ExecStartEx", &ServiceStatus::exec_start);
+  visit("ExecStartPostEx", &ServiceStatus::exec_start_post);
+  visit("ExecReloadEx", &ServiceStatus::exec_reload);
+  visit("ExecStopEx", &ServiceStatus::exec_stop);
+  visit("ExecStopPostEx", &ServiceStatus::exec_stop_post);
 }
 
 }  // namespace vermilion

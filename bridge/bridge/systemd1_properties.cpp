@@ -120,6 +120,29 @@ int dependencies(const UnitFacts& u, sd_bus_message* r) {
   return append_strings(r, u.status ? u.status->*list : std::vector<std::string>{});
 }
 
+// An Exec*= list as systemd's bus_property_get_exec_command_list() (ex =
+// false: a(sasbttttuii), with "ignore-failure" as the b) and
+// bus_property_get_exec_ex_command_list() (ex: a(sasasttttuii), the flags
+// as words). Empty for a unit vermiliond does not have.
+template <std::vector<ExecCommandStatus> ServiceStatus::*list, bool ex>
+int exec_commands(const UnitFacts& u, sd_bus_message* r) {
+  const char* row = ex ? "sasasttttuii" : "sasbttttuii";
+  int e = sd_bus_message_open_container(r, 'a', ex ? "(sasasttttuii)" : "(sasbttttuii)");
+  if (u.status) {
+    for (const ExecCommandStatus& c : u.status->*list) {
+      if (e >= 0) e = sd_bus_message_open_container(r, 'r', row);
+      if (e >= 0) e = sd_bus_message_append(r, "s", c.path.c_str());
+      if (e >= 0) e = append_strings(r, c.argv);
+      if (e >= 0) e = ex ? append_strings(r, c.flags) : sd_bus_message_append(r, "b", c.ignore_failure());
+      if (e >= 0)
+        e = sd_bus_message_append(r, "ttttuii", c.start_realtime, c.start_monotonic, c.exit_realtime,
+                                  c.exit_monotonic, c.pid, c.code, c.status);
+      if (e >= 0) e = sd_bus_message_close_container(r);
+    }
+  }
+  return e < 0 ? e : sd_bus_message_close_container(r);
+}
+
 const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
   static const std::unordered_map<std::string_view, UnitGetter> table = {
       {"Id", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "s", std::string(u.name).c_str()); }},
@@ -342,6 +365,20 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       {"RuntimeMaxUSec", &usec<&ServiceStatus::runtime_max_usec>},
       {"RuntimeRandomizedExtraUSec", &usec<&ServiceStatus::runtime_randomized_extra_usec>},
       {"WatchdogUSec", &usec<&ServiceStatus::watchdog_usec>},
+      {"ExecCondition", &exec_commands<&ServiceStatus::exec_condition, false>},
+      {"ExecConditionEx", &exec_commands<&ServiceStatus::exec_condition, true>},
+      {"ExecStartPre", &exec_commands<&ServiceStatus::exec_start_pre, false>},
+      {"ExecStartPreEx", &exec_commands<&ServiceStatus::exec_start_pre, true>},
+      {"ExecStart", &exec_commands<&ServiceStatus::exec_start, false>},
+      {"ExecStartEx", &exec_commands<&ServiceStatus::exec_start, true>},
+      {"ExecStartPost", &exec_commands<&ServiceStatus::exec_start_post, false>},
+      {"ExecStartPostEx", &exec_commands<&ServiceStatus::exec_start_post, true>},
+      {"ExecReload", &exec_commands<&ServiceStatus::exec_reload, false>},
+      {"ExecReloadEx", &exec_commands<&ServiceStatus::exec_reload, true>},
+      {"ExecStop", &exec_commands<&ServiceStatus::exec_stop, false>},
+      {"ExecStopEx", &exec_commands<&ServiceStatus::exec_stop, true>},
+      {"ExecStopPost", &exec_commands<&ServiceStatus::exec_stop_post, false>},
+      {"ExecStopPostEx", &exec_commands<&ServiceStatus::exec_stop_post, true>},
   };
   return table;
 }

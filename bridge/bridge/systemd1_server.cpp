@@ -1410,7 +1410,12 @@ void Systemd1Server::emit_unit_changed(const std::string& unit, const std::vecto
       (iface == kUnitInterface ? unit_names : service_names).push_back(name);
     }
   };
-  for (const auto& name : vermilion_properties) place(name);
+  for (const auto& name : vermilion_properties) {
+    place(name);
+    // The link names an Exec*= list by its Ex form only; systemd
+    // invalidates both (ExecStart and ExecStartEx).
+    if (name.starts_with("Exec") && name.ends_with("Ex")) place(name.substr(0, name.size() - 2));
+  }
   std::string path = unit_object_path(unit);
   auto emit = [&](const char* iface, std::vector<std::string>& names) {
     if (names.empty()) return;

@@ -68,6 +68,8 @@ template <typename T>
 void take(const std::map<std::string, sdbus::Variant>& all, const char* key, T& into) {
   if (auto it = all.find(key); it != all.end()) into = it->second.get<T>();
 }
+// org.vermilion1.Service does not carry the Exec* lists: nothing to take.
+void take(const std::map<std::string, sdbus::Variant>&, const char*, std::vector<ExecCommandStatus>&) {}
 
 class BusControl final : public Control {
  public:

@@ -205,6 +205,9 @@ void Service::begin_run() {
   // A fresh $INVOCATION_ID for every start, automatic restarts included
   // (systemd acquires one in service_start()).
   invocation_id_ = to_string(make_invocation_id());
+  // systemd's service_start(): exec_command_reset_status_list_array().
+  for (std::size_t phase = 0; phase < exec_runs_.size(); ++phase)
+    exec_runs_[phase].assign(commands_of(static_cast<Phase>(phase)).size(), ExecRun{});
   scope_ = env_.ops.create_scope(running_->name);
   if (int r = env_.ops.check_exec_directories(*running_); r < 0) {
     message(std::string("failed to set up the service's directories: ") + std::strerror(-r));
@@ -549,6 +552,7 @@ bool Service::spawn_main(const ExecCommand& command) {
     return false;
   }
   note_main_started(main_.pid);
+  note_run_started(Phase::start, main_command_index_, main_.pid);
   return true;
 }
 
@@ -562,6 +566,63 @@ void Service::reset_failed() {
   } else if (changed) {
     env_.listener.on_properties_changed(*this);
   }
+}
+
+void Service::note_run_started(Phase phase, std::size_t index, pid_t pid) {
+  auto& runs = exec_runs_[static_cast<std::size_t>(phase)];
+  if (index >= runs.size()) return;
+  runs[index] = ExecRun{pid, env_.port.now_realtime(), env_.port.now_monotonic(), 0, 0, {}};
+}
+
+void Service::note_run_exited(Phase phase, std::size_t index, pid_t pid, ExitInfo info) {
+  auto& runs = exec_runs_[static_cast<std::size_t>(phase)];
+  if (index >= runs.size()) return;
+  ExecRun& run = runs[index];
+  if (run.pid != pid) run = ExecRun{pid, 0, 0, 0, 0, {}};
+  run.exit_realtime = env_.port.now_realtime();
+  run.exit_monotonic = env_.port.now_monotonic();
+  run.exit = info;
+}
+
+std::vector<ExecCommandStatus> Service::exec_command_statuses(Phase phase) const {
+  const ServiceConfig& c = *config_;
+  const std::vector<ExecCommand>* commands = nullptr;
+  switch (phase) {
+    case Phase::condition: commands = &c.exec_condition; break;
+    case Phase::start_pre: commands = &c.exec_start_pre; break;
+    case Phase::start: commands = &c.exec_start; break;
+    case Phase::start_post: commands = &c.exec_start_post; break;
+    case Phase::reload: commands = &c.exec_reload; break;
+    case Phase::stop: commands = &c.exec_stop; break;
+    case Phase::stop_post: commands = &c.exec_stop_post; break;
+  }
+  const auto& runs = exec_runs_[static_cast<std::size_t>(phase)];
+  const bool with_runs = running_ == config_ && runs.size() == commands->size();
+  std::vector<ExecCommandStatus> out;
+  out.reserve(commands->size());
+  for (std::size_t i = 0; i < commands->size(); ++i) {
+    const ExecCommand& command = (*commands)[i];
+    ExecCommandStatus one;
+    one.path = command.path;
+    one.argv = command.argv;
+    if (command.ignore_failure) one.flags.emplace_back("ignore-failure");
+    if (command.full_privileges) one.flags.emplace_back("privileged");
+    if (command.ambient_privileges) one.flags.emplace_back("no-setuid");
+    if (command.ambient_magic) one.flags.emplace_back("ambient");
+    if (!command.expand_environment) one.flags.emplace_back("no-env-expand");
+    if (with_runs) {
+      const ExecRun& run = runs[i];
+      one.pid = static_cast<std::uint32_t>(run.pid);
+      one.start_realtime = run.start_realtime;
+      one.start_monotonic = run.start_monotonic;
+      one.exit_realtime = run.exit_realtime;
+      one.exit_monotonic = run.exit_monotonic;
+      one.code = run.exit.code;
+      one.status = run.exit.status;
+    }
+    out.push_back(std::move(one));
+  }
+  return out;
 }
 
 void Service::note_main_started(pid_t pid) {
@@ -589,8 +650,10 @@ bool Service::run_control(Phase phase, std::size_t index) {
   ResultEnvironment result_environment = phase == Phase::stop || phase == Phase::stop_post ? ResultEnvironment::own
                                          : phase == Phase::start_pre || phase == Phase::start ? ResultEnvironment::monitor
                                                                                           : ResultEnvironment::none;
-  if (spawn(commands_of(phase)[index], ProcessRole::control, control_, phase == Phase::start, result_environment) == 0)
+  if (spawn(commands_of(phase)[index], ProcessRole::control, control_, phase == Phase::start, result_environment) == 0) {
+    note_run_started(phase, index, control_.pid);
     return true;
+  }
   fail_phase(phase, ServiceResult::resources);
   return false;
 }
@@ -812,6 +875,9 @@ bool Service::on_process_exited(pid_t pid, ExitInfo info) {
 void Service::on_main_exited(ExitInfo info) {
   main_exit_ = info;
   exec_main_exit_realtime_ = env_.port.now_realtime();
+  // A forking daemon's main process came from no ExecStart= line of ours
+  // (systemd's main_command is NULL then).
+  if (running_->type != ServiceType::forking) note_run_exited(Phase::start, main_command_index_, main_.pid, info);
   forget_main();
   ServiceResult r = classify_main_exit(info);
   // A '-' on the ExecStart= line the main process came from (a forking
@@ -858,6 +924,7 @@ void Service::on_main_exited(ExitInfo info) {
 
 void Service::on_control_exited(ExitInfo info) {
   bool ignore = commands_of(control_phase_)[control_index_].ignore_failure;
+  note_run_exited(control_phase_, control_index_, control_.pid, info);
   forget_control();
   // A forking service's ExecStart= process is judged as a daemon: a clean
   // signal is no failure (systemd's EXIT_CLEAN_DAEMON); other commands

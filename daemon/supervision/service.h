@@ -63,11 +63,13 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/exec_command_status.h"
 #include "platform/event_port.h"
 #include "platform/notify_message.h"
 #include "supervision/service_state.h"
@@ -193,6 +195,14 @@ class Service {
   [[nodiscard]] int processes(std::vector<pid_t>& out) const { return scope_ ? scope_->list(out) : 0; }
   [[nodiscard]] usec_t exec_main_start_timestamp() const { return exec_main_start_realtime_; }
   [[nodiscard]] usec_t exec_main_exit_timestamp() const { return exec_main_exit_realtime_; }
+  // An Exec*= list; also the phase of the run that list drives.
+  enum class Phase { condition, start_pre, start, start_post, reload, stop, stop_post };
+  // The list of the unit file as loaded (config()), each command with its
+  // last run since the service last started: systemd's ExecStart, ... with
+  // their ExecStatus (see common/exec_command_status.h). Runs show only
+  // while the loaded file is the one the service last started with; a
+  // reload that changed it shows the new commands without runs.
+  [[nodiscard]] std::vector<ExecCommandStatus> exec_command_statuses(Phase phase) const;
   // True while a stop is under way (the manager waits for these).
   [[nodiscard]] bool is_stopping() const;
   [[nodiscard]] bool waiting_for_empty_scope() const;
@@ -201,7 +211,17 @@ class Service {
   [[nodiscard]] bool watches_scope() const;
 
  private:
-  enum class Phase { condition, start_pre, start, start_post, reload, stop, stop_post };
+  // How one command's last run went (systemd's ExecStatus).
+  struct ExecRun {
+    pid_t pid = 0;
+    usec_t start_realtime = 0, start_monotonic = 0, exit_realtime = 0, exit_monotonic = 0;
+    ExitInfo exit;
+  };
+  // execute.c's exec_status_start() and exec_status_exit(): a start replaces
+  // the record; an end of another PID (an adopted MAINPID=) starts a fresh
+  // one without a start time.
+  void note_run_started(Phase phase, std::size_t index, pid_t pid);
+  void note_run_exited(Phase phase, std::size_t index, pid_t pid, ExitInfo info);
 
   void set_state(SubState next);
   [[nodiscard]] StartOutcome start_target();
@@ -314,6 +334,8 @@ class Service {
   usec_t active_enter_realtime_ = 0;
   usec_t active_enter_monotonic_ = 0;  // RuntimeMaxSec= counts from here
   usec_t inactive_enter_realtime_ = 0, inactive_exit_realtime_ = 0, active_exit_realtime_ = 0;
+  // Per Exec*= list (by Phase), per command of running_'s list.
+  std::array<std::vector<ExecRun>, 7> exec_runs_;
   pid_t exec_main_pid_ = 0;
   usec_t exec_main_start_realtime_ = 0, exec_main_exit_realtime_ = 0;
   // A new main process: what ExecMain* tell from now on.

@@ -64,6 +64,14 @@ ServiceStatus status_of(const Service& s) {
   out.default_dependencies = c.default_dependencies;
   out.refuse_manual_start = c.refuse_manual_start;
   out.refuse_manual_stop = c.refuse_manual_stop;
+  using P = Service::Phase;
+  out.exec_condition = s.exec_command_statuses(P::condition);
+  out.exec_start_pre = s.exec_command_statuses(P::start_pre);
+  out.exec_start = s.exec_command_statuses(P::start);
+  out.exec_start_post = s.exec_command_statuses(P::start_post);
+  out.exec_reload = s.exec_command_statuses(P::reload);
+  out.exec_stop = s.exec_command_statuses(P::stop);
+  out.exec_stop_post = s.exec_command_statuses(P::stop_post);
   return out;
 }
 

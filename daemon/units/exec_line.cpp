@@ -140,6 +140,7 @@ ExecLineResult parse_exec_line(std::string_view value, const SourceLocation& whe
     command.ignore_failure = prefixes.ignore_failure;
     command.full_privileges = prefixes.full_privileges;
     command.ambient_privileges = prefixes.no_setuid;
+    command.ambient_magic = prefixes.ambient_magic;
     command.expand_environment = !prefixes.no_env_expand;
     command.where = where;
     if (!prefixes.separate_argv0) command.argv.push_back(path.text);

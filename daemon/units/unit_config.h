@@ -66,6 +66,7 @@ struct ExecCommand {
   bool ignore_failure = false;     // '-': a non-zero exit counts as success
   bool full_privileges = false;    // '+': run as the supervisor's user, no dropping
   bool ambient_privileges = false; // '!': no User=/Group=/SupplementaryGroups= applied
+  bool ambient_magic = false;      // '!!': shown as systemd's "ambient"; runs as without it
   bool expand_environment = true;  // ':' prefix turns expansion off
   SourceLocation where;            // for messages about this command
 };

@@ -19,6 +19,12 @@
 namespace vermilion {
 namespace {
 
+// Frees what sd_bus_message_read_strv() gave.
+void strv_free(char** strv) {
+  for (char** p = strv; p && *p; ++p) free(*p);
+  free(strv);
+}
+
 ServiceStatus failed_web() {
   ServiceStatus s;
   s.name = "web.service";
@@ -28,6 +34,12 @@ ServiceStatus failed_web() {
   s.load_state = "loaded";
   s.active_state = "failed";
   s.default_dependencies = false;
+  s.exec_start = {{"/usr/sbin/web", {"web", "--port", "80"}, {}, 1700000000000003, 5000003, 1700000000888880, 5888880,
+                   4343, 2, 9}};
+  s.exec_stop_post = {{"/bin/rm", {"/bin/rm", "-f", "/run/web.pid"}, {"ignore-failure", "no-env-expand"}, 0, 0, 0, 0,
+                       0, 0, 0},
+                      {"/bin/true", {"/bin/true"}, {}, 1700000000888890, 5888890, 1700000000888891, 5888891, 4350, 1,
+                       0}};
   s.sub_state = "failed";
   s.result = "signal";
   s.main_pid = 0;
@@ -134,6 +146,32 @@ class LinkWireTest : public ::testing::Test {
         int b = 0;
         EXPECT_GE(sd_bus_message_read_basic(m_, 'b', &b), 0);
         value = b ? "true" : "false";
+      } else if (std::string_view(contents) == "a(sasasttttuii)") {
+        // "path argv... [flags...] start_rt/start_mono exit_rt/exit_mono pid code status; ..."
+        EXPECT_GT(sd_bus_message_enter_container(m_, 'a', "(sasasttttuii)"), 0);
+        while (sd_bus_message_enter_container(m_, 'r', "sasasttttuii") > 0) {
+          const char* path = nullptr;
+          char** argv = nullptr;
+          char** flags = nullptr;
+          uint64_t t[4] = {};
+          uint32_t pid = 0;
+          int32_t code = 0, status = 0;
+          EXPECT_GE(sd_bus_message_read(m_, "s", &path), 0);
+          EXPECT_GE(sd_bus_message_read_strv(m_, &argv), 0);
+          EXPECT_GE(sd_bus_message_read_strv(m_, &flags), 0);
+          EXPECT_GE(sd_bus_message_read(m_, "ttttuii", &t[0], &t[1], &t[2], &t[3], &pid, &code, &status), 0);
+          EXPECT_GE(sd_bus_message_exit_container(m_), 0);
+          value += (value.empty() ? "" : "; ") + std::string(path);
+          for (char** p = argv; p && *p; ++p) value += " " + std::string(*p);
+          value += " [";
+          for (char** p = flags; p && *p; ++p) value += (p == flags ? "" : " ") + std::string(*p);
+          value += "] " + std::to_string(t[0]) + "/" + std::to_string(t[1]) + " " + std::to_string(t[2]) + "/" +
+                   std::to_string(t[3]) + " " + std::to_string(pid) + " " + std::to_string(code) + " " +
+                   std::to_string(status);
+          strv_free(argv);
+          strv_free(flags);
+        }
+        EXPECT_GE(sd_bus_message_exit_container(m_), 0);
       } else if (std::string_view(contents) == "as") {
         char** strv = nullptr;
         EXPECT_GE(sd_bus_message_read_strv(m_, &strv), 0);
@@ -244,6 +282,17 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"DefaultDependencies", "b", "false"},
                                 {"RefuseManualStart", "b", "false"},
                                 {"RefuseManualStop", "b", "false"},
+                                {"ExecConditionEx", "a(sasasttttuii)", ""},
+                                {"ExecStartPreEx", "a(sasasttttuii)", ""},
+                                {"ExecStartEx", "a(sasasttttuii)",
+                                 "/usr/sbin/web web --port 80 [] 1700000000000003/5000003 1700000000888880/5888880 "
+                                 "4343 2 9"},
+                                {"ExecStartPostEx", "a(sasasttttuii)", ""},
+                                {"ExecReloadEx", "a(sasasttttuii)", ""},
+                                {"ExecStopEx", "a(sasasttttuii)", ""},
+                                {"ExecStopPostEx", "a(sasasttttuii)",
+                                 "/bin/rm /bin/rm -f /run/web.pid [ignore-failure no-env-expand] 0/0 0/0 0 0 0; "
+                                 "/bin/true /bin/true [] 1700000000888890/5888890 1700000000888891/5888891 4350 1 0"},
                             }));
 }
 

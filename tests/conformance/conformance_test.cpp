@@ -90,6 +90,32 @@ std::string systemctl_show_words(const std::vector<std::string>& words) {
   return out;
 }
 
+// A command list as `systemctl show -p ExecStart --value` prints it
+// (systemd 252's systemctl-show.c for a(sasbttttuii) and a(sasasttttuii)),
+// one "{ ... }" per command joined by spaces, with times and PIDs as
+// record-systemd.sh reduces them ("[set]", "pid=set").
+std::string show_exec_commands(const std::vector<ExecCommandStatus>& commands, bool ex) {
+  std::string out;
+  for (const ExecCommandStatus& c : commands) {
+    std::string argv, flags;
+    for (const auto& a : c.argv) argv += (argv.empty() ? "" : " ") + a;
+    for (const auto& f : c.flags) flags += (flags.empty() ? "" : " ") + f;
+    std::string status = std::to_string(c.status);
+    if (c.code != CLD_EXITED) {
+      const char* name = c.status > 0 ? sigabbrev_np(c.status) : nullptr;
+      status += "/" + (name ? std::string(name) : std::to_string(c.status));
+    }
+    const char* code = c.code == CLD_EXITED ? "exited" : c.code == CLD_KILLED ? "killed"
+                       : c.code == CLD_DUMPED ? "dumped" : "(null)";
+    out += std::string(out.empty() ? "" : " ") + "{ path=" + c.path + " ; argv[]=" + argv + " ; " +
+           (ex ? "flags=" + flags : std::string("ignore_errors=") + (c.ignore_failure() ? "yes" : "no")) +
+           " ; start_time=[" + (c.start_realtime ? "set" : "n/a") + "] ; stop_time=[" +
+           (c.exit_realtime ? "set" : "n/a") + "] ; pid=" + (c.pid ? "set" : "0") + " ; code=" + code +
+           " ; status=" + status + " }";
+  }
+  return out;
+}
+
 // One property as `systemctl show -p NAME --value` prints it, with PIDs
 // and timestamps reduced to "0" or "set" and ExecMainCode to words
 // (record-systemd.sh's show_value does the same to systemd's values).
@@ -113,6 +139,14 @@ std::string property(const Manager& manager, const Service& s, const std::string
       {"ConsistsOf", &S::consists_of},   {"ConflictedBy", &S::conflicted_by},
       {"OnFailureOf", &S::on_failure_of}, {"OnSuccessOf", &S::on_success_of}};
   if (auto it = kUnitLists.find(name); it != kUnitLists.end()) return list(it->second);
+  static const std::map<std::string, Service::Phase> kCommandLists{
+      {"ExecCondition", Service::Phase::condition}, {"ExecStartPre", Service::Phase::start_pre},
+      {"ExecStart", Service::Phase::start},         {"ExecStartPost", Service::Phase::start_post},
+      {"ExecReload", Service::Phase::reload},       {"ExecStop", Service::Phase::stop},
+      {"ExecStopPost", Service::Phase::stop_post}};
+  const bool ex = name.size() > 2 && name.ends_with("Ex");
+  if (auto it = kCommandLists.find(ex ? name.substr(0, name.size() - 2) : name); it != kCommandLists.end())
+    return show_exec_commands(s.exec_command_statuses(it->second), ex);
   if (name == "Documentation") return systemctl_show_words(c.documentation);
   if (name == "DefaultDependencies") return yes_no(c.default_dependencies);
   if (name == "ActiveState") return std::string(to_string(s.active_state()));

@@ -160,6 +160,11 @@ show_value() {
     ExecMainCode) case "$v" in 0) v=none ;; 1) v=exited ;; 2) v=killed ;; 3) v=dumped ;; esac ;;
     MainPID | ControlPID | ExecMainPID) [ "$v" = 0 ] || v=set ;;
     *Timestamp) if [ -n "$v" ]; then v=set; else v=0; fi ;;
+    # Command lists: one "{ ... }" per line, joined by spaces, with times and
+    # PIDs as "set" ("[n/a]" and pid=0 stay).
+    ExecCondition* | ExecStart* | ExecReload* | ExecStop*)
+      v=$(printf '%s' "$v" | tr '\n' ' ' |
+        sed -E 's/(start|stop)_time=\[[^]n][^]]*\]/\1_time=[set]/g; s/pid=[1-9][0-9]*/pid=set/g') ;;
     # Lists of units, in no particular order in systemd: sorted, without the
     # slices (a unit type vermiliond does not run: README, "Units of other
     # types are not run").

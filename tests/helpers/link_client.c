@@ -137,7 +137,8 @@ static int call(const char *slot, const char *iface, const char *method, sd_bus_
   return r;
 }
 
-/* Prints an a{sv} of basic values as " KEY:TYPE=VALUE" each, in order. */
+/* Prints an a{sv} as " KEY:TYPE=VALUE" each, in order: basic values, string
+   lists and command lists (their paths). */
 static int print_properties(sd_bus_message *m) {
   int r = sd_bus_message_enter_container(m, 'a', "{sv}");
   if (r < 0) return r;
@@ -152,6 +153,19 @@ static int print_properties(sd_bus_message *m) {
       const char *word;
       if ((r = sd_bus_message_enter_container(m, 'a', "s")) < 0) return r;
       for (int k = 0; (r = sd_bus_message_read_basic(m, 's', &word)) > 0; ++k) printf("%s%s", k ? "," : "", word);
+      if (r < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
+      if ((r = sd_bus_message_exit_container(m)) < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
+      continue;
+    }
+    if (strcmp(contents, "a(sasasttttuii)") == 0) { /* a command list: its paths joined by commas */
+      const char *path;
+      if ((r = sd_bus_message_enter_container(m, 'a', "(sasasttttuii)")) < 0) return r;
+      for (int k = 0; (r = sd_bus_message_enter_container(m, 'r', "sasasttttuii")) > 0; ++k) {
+        if ((r = sd_bus_message_read_basic(m, 's', &path)) < 0 || (r = sd_bus_message_skip(m, "asasttttuii")) < 0 ||
+            (r = sd_bus_message_exit_container(m)) < 0)
+          return r;
+        printf("%s%s", k ? "," : "", path);
+      }
       if (r < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
       if ((r = sd_bus_message_exit_container(m)) < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
       continue;

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -282,6 +283,50 @@ TEST_F(SystemctlSystemTest, StatusShowsTheDocumentation) {
   EXPECT_EQ(status.status, 0) << status.output;
   EXPECT_TRUE(contains(status.output, "Docs: man:documented(8)\n")) << status.output;
   EXPECT_TRUE(contains(status.output, "      https://example.org/doc\n")) << status.output;
+}
+
+// The command lists (Service.ExecStartPre, ExecStart, ...): systemctl
+// status prints a "Process:" line for each command that ended, systemctl
+// show each command with its last run (the format is systemctl's own; the
+// values are checked against systemd 252 in tests/conformance/cases/
+// exec-command-status).
+TEST_F(SystemctlSystemTest, StatusAndShowTellEachCommandsLastRun) {
+  start({{"steps.service", "[Service]\nExecStartPre=/bin/true first\nExecStartPre=-/bin/false\n"
+                           "ExecStart=/bin/sleep infinity\n"},
+         {"dies.service", "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'kill -9 $$$$'\nExecStopPost=/bin/true\n"}});
+  auto before = as_root({"show", "-p", "ExecStart", "--value", "steps"});
+  EXPECT_EQ(before.output,
+            "{ path=/bin/sleep ; argv[]=/bin/sleep infinity ; ignore_errors=no ; start_time=[n/a] ; "
+            "stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n");
+  ASSERT_EQ(as_root({"start", "steps"}).status, 0);
+  auto status = as_root({"status", "steps"});
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_TRUE(std::regex_search(status.output,
+                                std::regex("\n +Process: [0-9]+ ExecStartPre=/bin/true first \\(code=exited, "
+                                           "status=0/SUCCESS\\)\n")))
+      << status.output;
+  EXPECT_TRUE(std::regex_search(
+      status.output, std::regex("\n +Process: [0-9]+ ExecStartPre=/bin/false \\(code=exited, status=1/FAILURE\\)\n")))
+      << status.output;
+  EXPECT_FALSE(contains(status.output, "ExecStart=/bin/sleep")) << "the main process runs: no Process: line";
+  auto pre = as_root({"show", "-p", "ExecStartPreEx", "--value", "steps"});
+  EXPECT_TRUE(std::regex_match(
+      pre.output, std::regex("\\{ path=/bin/true ; argv\\[\\]=/bin/true first ; flags= ; start_time=\\[[A-Z][^\\]]+\\] ; "
+                             "stop_time=\\[[A-Z][^\\]]+\\] ; pid=[1-9][0-9]* ; code=exited ; status=0 \\}\n"
+                             "\\{ path=/bin/false ; argv\\[\\]=/bin/false ; flags=ignore-failure ; .* ; "
+                             "code=exited ; status=1 \\}\n")))
+      << pre.output;
+  // A oneshot that dies of SIGKILL: the start job fails once ExecStopPost= ran.
+  // argv is as written, "$$" escapes included, as systemd shows it.
+  EXPECT_NE(as_root({"start", "dies"}).status, 0);
+  auto failed = as_root({"status", "dies"});
+  EXPECT_TRUE(std::regex_search(
+      failed.output, std::regex("\n +Process: [0-9]+ ExecStart=/bin/sh -c kill -9 \\$\\$\\$\\$ \\(code=killed, signal=KILL\\)\n")))
+      << failed.output;
+  EXPECT_TRUE(std::regex_search(failed.output,
+                                std::regex("\n +Process: [0-9]+ ExecStopPost=/bin/true \\(code=exited, "
+                                           "status=0/SUCCESS\\)\n")))
+      << failed.output;
 }
 
 TEST_F(SystemctlSystemTest, AnUnprivilegedCallerReadsButMayNotAct) {

@@ -137,6 +137,8 @@ TEST_F(BrokerBridgeApiTest, ListServicePropertiesGivesEveryServiceWithTypedPrope
   EXPECT_EQ(property(idle, "FragmentPath:s"), units_.file("idle.service"));
   EXPECT_EQ(property(idle, "DropInPaths:as"), "");
   EXPECT_EQ(property(idle, "Type:s"), "simple");
+  EXPECT_EQ(property(idle, "ExecStartEx:a(sasasttttuii)"), "/bin/sleep");
+  EXPECT_EQ(property(idle, "ExecStopPostEx:a(sasasttttuii)"), "");
   EXPECT_EQ(property(idle, "Restart:s"), "no");
   EXPECT_EQ(property(idle, "CanReload:b"), "no");
   EXPECT_EQ(property(idle, "ExecMainPID:u"), "0");

@@ -244,6 +244,81 @@ TEST_F(ServiceTest, ExecMainAndExitTimestampsOutliveTheProcess) {
   EXPECT_GT(s.active_exit_timestamp(), 0u);
 }
 
+// systemd's ExecStart, ExecStartPre, ... (what systemctl status's
+// "Process:" lines come from): each command's PID, start and exit times and
+// how it ended, kept after it ended, cleared by the next start, as
+// exec_status_start()/exec_status_exit() and service_start() do.
+TEST_F(ServiceTest, EachCommandKeepsItsLastRunUntilTheNextStart) {
+  ServiceConfig c = make_config("web.service");
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  c.exec_start_pre.push_back(make_command("/bin/pre2", true));
+  c.exec_stop_post.push_back(make_command("/bin/post"));
+  Service& s = make(c);
+  using P = Service::Phase;
+  auto list = [&](P phase) { return s.exec_command_statuses(phase); };
+  ASSERT_EQ(list(P::start_pre).size(), 2u);
+  EXPECT_EQ(list(P::start_pre)[0].pid, 0u) << "nothing ran yet";
+  EXPECT_EQ(list(P::start_pre)[1].flags, std::vector<std::string>{"ignore-failure"});
+  EXPECT_TRUE(list(P::start_pre)[1].ignore_failure());
+
+  const usec_t t0 = port_.now_realtime();
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  const pid_t pre = s.control_pid();
+  EXPECT_EQ(list(P::start_pre)[0].pid, static_cast<std::uint32_t>(pre));
+  EXPECT_EQ(list(P::start_pre)[0].start_realtime, t0);
+  EXPECT_EQ(list(P::start_pre)[0].start_monotonic, port_.now_monotonic());
+  EXPECT_EQ(list(P::start_pre)[0].code, 0) << "still running";
+  port_.advance(kUsecPerSec);
+  exit_control(0);
+  const pid_t pre2 = s.control_pid();
+  port_.advance(kUsecPerSec);
+  exit_control(4);  // '-': ignored, yet recorded as it ended
+  const pid_t main = s.main_pid();
+  ASSERT_GT(main, 0);
+  auto pres = list(P::start_pre);
+  EXPECT_EQ(pres[0].exit_realtime, t0 + kUsecPerSec);
+  EXPECT_EQ(pres[0].code, CLD_EXITED);
+  EXPECT_EQ(pres[0].status, 0);
+  EXPECT_EQ(pres[1].pid, static_cast<std::uint32_t>(pre2));
+  EXPECT_EQ(pres[1].status, 4);
+  EXPECT_EQ(pres[1].exit_realtime, t0 + 2 * kUsecPerSec);
+  EXPECT_EQ(list(P::start)[0].pid, static_cast<std::uint32_t>(main));
+  EXPECT_EQ(list(P::start)[0].exit_realtime, 0u);
+
+  kill_main(SIGKILL);
+  auto start = list(P::start);
+  EXPECT_EQ(start[0].code, CLD_KILLED);
+  EXPECT_EQ(start[0].status, SIGKILL);
+  const pid_t post = s.control_pid();
+  ASSERT_GT(post, 0);
+  exit_control(0);
+  EXPECT_EQ(list(P::stop_post)[0].pid, static_cast<std::uint32_t>(post));
+  EXPECT_EQ(list(P::stop_post)[0].code, CLD_EXITED);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(list(P::start_pre)[0].pid, static_cast<std::uint32_t>(pre)) << "kept after the run ended";
+
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_NE(list(P::start_pre)[0].pid, static_cast<std::uint32_t>(pre));
+  EXPECT_EQ(list(P::start_pre)[1].pid, 0u) << "the new start cleared it";
+  EXPECT_EQ(list(P::stop_post)[0].pid, 0u) << "the new start cleared it";
+}
+
+// After a reload that changed the unit file, the lists are the new file's;
+// the runs of the old commands do not show against them.
+TEST_F(ServiceTest, CommandsOfAReloadedFileShowWithoutTheOldRuns) {
+  ServiceConfig c = make_config("web.service");
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_GT(s.exec_command_statuses(Service::Phase::start)[0].pid, 0u);
+  ServiceConfig next = c;
+  next.exec_start = {make_command("/bin/other")};
+  s.replace_config(std::make_shared<ServiceConfig>(next));
+  auto start = s.exec_command_statuses(Service::Phase::start);
+  ASSERT_EQ(start.size(), 1u);
+  EXPECT_EQ(start[0].path, "/bin/other");
+  EXPECT_EQ(start[0].pid, 0u);
+}
+
 TEST_F(ServiceTest, RestartPolicies) {
   struct Case {
     RestartPolicy policy;
