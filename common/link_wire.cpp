@@ -23,6 +23,7 @@ constexpr const char* dbus_type() {
   else if constexpr (std::is_same_v<T, bool>) return "b";
   else if constexpr (std::is_same_v<T, std::vector<std::string>>) return "as";
   else if constexpr (std::is_same_v<T, std::vector<ExecCommandStatus>>) return kExecCommandListSignature;
+  else if constexpr (std::is_same_v<T, std::vector<ConditionStatus>>) return kConditionListSignature;
   else {
     static_assert(std::is_same_v<T, std::uint64_t>, "a property of a type the dict does not carry");
     return "t";
@@ -33,6 +34,8 @@ int append_strings(sd_bus_message* m, const std::vector<std::string>& strings);
 int read_strings(sd_bus_message* m, std::vector<std::string>& out);
 int append_exec_commands(sd_bus_message* m, const std::vector<ExecCommandStatus>& commands);
 int read_exec_commands(sd_bus_message* m, std::vector<ExecCommandStatus>& out);
+int append_conditions(sd_bus_message* m, const std::vector<ConditionStatus>& conditions);
+int read_conditions(sd_bus_message* m, std::vector<ConditionStatus>& out);
 
 template <typename T>
 int append_value(sd_bus_message* m, const T& value) {
@@ -45,6 +48,8 @@ int append_value(sd_bus_message* m, const T& value) {
     return append_strings(m, value);
   } else if constexpr (std::is_same_v<T, std::vector<ExecCommandStatus>>) {
     return append_exec_commands(m, value);
+  } else if constexpr (std::is_same_v<T, std::vector<ConditionStatus>>) {
+    return append_conditions(m, value);
   } else {
     return sd_bus_message_append_basic(m, dbus_type<T>()[0], &value);
   }
@@ -67,6 +72,9 @@ int read_value(sd_bus_message* m, T& value) {
     return r < 0 ? r : 1;
   } else if constexpr (std::is_same_v<T, std::vector<ExecCommandStatus>>) {
     int r = read_exec_commands(m, value);
+    return r < 0 ? r : 1;
+  } else if constexpr (std::is_same_v<T, std::vector<ConditionStatus>>) {
+    int r = read_conditions(m, value);
     return r < 0 ? r : 1;
   } else {
     return need(sd_bus_message_read_basic(m, dbus_type<T>()[0], &value));
@@ -156,6 +164,31 @@ int read_exec_commands(sd_bus_message* m, std::vector<ExecCommandStatus>& out) {
   if (r < 0) return r;
   r = sd_bus_message_exit_container(m);
   if (r >= 0) out = std::move(commands);
+  return r;
+}
+
+int append_conditions(sd_bus_message* m, const std::vector<ConditionStatus>& conditions) {
+  int r = sd_bus_message_open_container(m, 'a', "(sbbsi)");
+  for (const ConditionStatus& c : conditions) {
+    if (r >= 0)
+      r = sd_bus_message_append(m, "(sbbsi)", c.type.c_str(), static_cast<int>(c.trigger), static_cast<int>(c.negate),
+                                c.parameter.c_str(), c.state);
+  }
+  return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+int read_conditions(sd_bus_message* m, std::vector<ConditionStatus>& out) {
+  std::vector<ConditionStatus> conditions;
+  int r = need(sd_bus_message_enter_container(m, 'a', "(sbbsi)"));
+  const char* type = nullptr;
+  const char* parameter = nullptr;
+  int trigger = 0, negate = 0;
+  std::int32_t state = 0;
+  while (r > 0 && (r = sd_bus_message_read(m, "(sbbsi)", &type, &trigger, &negate, &parameter, &state)) > 0)
+    conditions.push_back({type, trigger != 0, negate != 0, parameter, state});
+  if (r < 0) return r;
+  r = sd_bus_message_exit_container(m);
+  if (r >= 0) out = std::move(conditions);
   return r;
 }
 

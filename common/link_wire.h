@@ -54,6 +54,9 @@ inline constexpr const char* kServicePropertiesSignature = "a{sv}";
 // flags, start realtime and monotonic µs, exit realtime and monotonic µs,
 // pid, code, status; systemd's ExecStartEx.
 inline constexpr const char* kExecCommandListSignature = "a(sasasttttuii)";
+// The type of Conditions (common/condition_status.h): type, trigger, negate,
+// parameter, state; systemd's Unit.Conditions.
+inline constexpr const char* kConditionListSignature = "a(sbbsi)";
 [[nodiscard]] int append_service_properties(sd_bus_message* m, const ServiceStatus& status);
 [[nodiscard]] int read_service_properties(sd_bus_message* m, ServiceStatus& out);
 

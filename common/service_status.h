@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/condition_status.h"
 #include "common/exec_command_status.h"
 
 namespace vermilion {
@@ -91,6 +92,22 @@ struct ServiceStatus {
   // ExecStopPostEx; the bridge derives ExecCondition, ... from them).
   std::vector<ExecCommandStatus> exec_condition, exec_start_pre, exec_start, exec_start_post, exec_reload, exec_stop,
       exec_stop_post;
+  // The monotonic twins of the timestamps above (CLOCK_MONOTONIC µs, 0 if
+  // never), as systemd's dual timestamps.
+  std::uint64_t active_enter_timestamp_monotonic = 0, active_exit_timestamp_monotonic = 0;
+  std::uint64_t inactive_enter_timestamp_monotonic = 0, inactive_exit_timestamp_monotonic = 0;
+  std::uint64_t exec_main_start_timestamp_monotonic = 0, exec_main_exit_timestamp_monotonic = 0;
+  // The last change of state, any sub-state (systemd's StateChangeTimestamp).
+  std::uint64_t state_change_timestamp = 0, state_change_timestamp_monotonic = 0;
+  // The last test of the conditions (at a start) and of the asserts (once
+  // the conditions held): its outcome and when; false and 0 before the first
+  // (systemd's ConditionResult, ConditionTimestamp, AssertResult, ...).
+  bool condition_result = false, assert_result = false;
+  std::uint64_t condition_timestamp = 0, condition_timestamp_monotonic = 0;
+  std::uint64_t assert_timestamp = 0, assert_timestamp_monotonic = 0;
+  // The Condition*= of the unit as loaded, in systemd's order (last
+  // assignment first), each with its last test.
+  std::vector<ConditionStatus> conditions;
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -101,7 +118,8 @@ struct ServiceStatus {
 // encoders, decoders and comparisons name each property in one place. The
 // member pointers' types are the D-Bus types: std::string s, std::uint32_t u,
 // std::int32_t i, std::uint64_t t, bool b, std::vector<std::string> as,
-// std::vector<ExecCommandStatus> a(sasasttttuii).
+// std::vector<ExecCommandStatus> a(sasasttttuii), std::vector<ConditionStatus>
+// a(sbbsi).
 template <typename Visit>
 void for_each_service_property(Visit&& visit) {
   visit("Name", &ServiceStatus::name);
@@ -176,6 +194,21 @@ void for_each_service_property(Visit&& visit) {
   visit("ExecReloadEx", &ServiceStatus::exec_reload);
   visit("ExecStopEx", &ServiceStatus::exec_stop);
   visit("ExecStopPostEx", &ServiceStatus::exec_stop_post);
+  visit("ActiveEnterTimestampMonotonic", &ServiceStatus::active_enter_timestamp_monotonic);
+  visit("ActiveExitTimestampMonotonic", &ServiceStatus::active_exit_timestamp_monotonic);
+  visit("InactiveEnterTimestampMonotonic", &ServiceStatus::inactive_enter_timestamp_monotonic);
+  visit("InactiveExitTimestampMonotonic", &ServiceStatus::inactive_exit_timestamp_monotonic);
+  visit("ExecMainStartTimestampMonotonic", &ServiceStatus::exec_main_start_timestamp_monotonic);
+  visit("ExecMainExitTimestampMonotonic", &ServiceStatus::exec_main_exit_timestamp_monotonic);
+  visit("StateChangeTimestamp", &ServiceStatus::state_change_timestamp);
+  visit("StateChangeTimestampMonotonic", &ServiceStatus::state_change_timestamp_monotonic);
+  visit("ConditionResult", &ServiceStatus::condition_result);
+  visit("AssertResult", &ServiceStatus::assert_result);
+  visit("ConditionTimestamp", &ServiceStatus::condition_timestamp);
+  visit("ConditionTimestampMonotonic", &ServiceStatus::condition_timestamp_monotonic);
+  visit("AssertTimestamp", &ServiceStatus::assert_timestamp);
+  visit("AssertTimestampMonotonic", &ServiceStatus::assert_timestamp_monotonic);
+  visit("Conditions", &ServiceStatus::conditions);
 }
 
 }  // namespace vermilion

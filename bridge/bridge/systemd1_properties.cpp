@@ -101,8 +101,8 @@ const std::unordered_map<std::string_view, ManagerGetter>& manager_table() {
   return table;
 }
 
-// A timeout of the unit as in effect, µs; 0 for a unit vermiliond does not
-// have.
+// A µs value of the unit (a timeout as in effect, a timestamp); 0 for a
+// unit vermiliond does not have.
 template <std::uint64_t ServiceStatus::*field>
 int usec(const UnitFacts& u, sd_bus_message* r) {
   return sd_bus_message_append(r, "t", u.status ? u.status->*field : std::uint64_t{0});
@@ -183,6 +183,32 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "t", u.status ? u.status->inactive_exit_timestamp : 0);
        }},
+      {"ActiveEnterTimestampMonotonic", &usec<&ServiceStatus::active_enter_timestamp_monotonic>},
+      {"ActiveExitTimestampMonotonic", &usec<&ServiceStatus::active_exit_timestamp_monotonic>},
+      {"InactiveEnterTimestampMonotonic", &usec<&ServiceStatus::inactive_enter_timestamp_monotonic>},
+      {"InactiveExitTimestampMonotonic", &usec<&ServiceStatus::inactive_exit_timestamp_monotonic>},
+      {"StateChangeTimestamp", &usec<&ServiceStatus::state_change_timestamp>},
+      {"StateChangeTimestampMonotonic", &usec<&ServiceStatus::state_change_timestamp_monotonic>},
+      {"ConditionTimestamp", &usec<&ServiceStatus::condition_timestamp>},
+      {"ConditionTimestampMonotonic", &usec<&ServiceStatus::condition_timestamp_monotonic>},
+      {"AssertTimestamp", &usec<&ServiceStatus::assert_timestamp>},
+      {"AssertTimestampMonotonic", &usec<&ServiceStatus::assert_timestamp_monotonic>},
+      {"Conditions",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         int e = sd_bus_message_open_container(r, 'a', "(sbbsi)");
+         if (u.status) {
+           for (const ConditionStatus& c : u.status->conditions) {
+             if (e >= 0)
+               e = sd_bus_message_append(r, "(sbbsi)", c.type.c_str(), static_cast<int>(c.trigger),
+                                         static_cast<int>(c.negate), c.parameter.c_str(), c.state);
+           }
+         }
+         return e < 0 ? e : sd_bus_message_close_container(r);
+       }},
+      // Vermilion makes no transient units, and no unit follows another
+      // (systemd's Following is for device units' aliases).
+      {"Transient", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "b", 0); }},
+      {"Following", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", ""); }},
       {"CanStart", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
       {"CanStop", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
       {"CanReload",
@@ -248,8 +274,14 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
                                         ("Unit " + name + " failed to load properly.").c_str());
          return sd_bus_message_append(r, "(ss)", "", "");
        }},
-      {"ConditionResult", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
-      {"AssertResult", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
+      {"ConditionResult",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->condition_result);
+       }},
+      {"AssertResult",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->assert_result);
+       }},
       {"CollectMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "inactive"); }},
       {"OnFailureJobMode",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::on_failure_job_mode, "replace"); }},
@@ -297,6 +329,8 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "t", u.status ? u.status->exec_main_start_timestamp : 0);
        }},
+      {"ExecMainStartTimestampMonotonic", &usec<&ServiceStatus::exec_main_start_timestamp_monotonic>},
+      {"ExecMainExitTimestampMonotonic", &usec<&ServiceStatus::exec_main_exit_timestamp_monotonic>},
       {"ExecMainExitTimestamp",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "t", u.status ? u.status->exec_main_exit_timestamp : 0);

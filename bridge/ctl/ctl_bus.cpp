@@ -68,8 +68,10 @@ template <typename T>
 void take(const std::map<std::string, sdbus::Variant>& all, const char* key, T& into) {
   if (auto it = all.find(key); it != all.end()) into = it->second.get<T>();
 }
-// org.vermilion1.Service does not carry the Exec* lists: nothing to take.
+// org.vermilion1.Service does not carry the Exec* lists or the conditions:
+// nothing to take.
 void take(const std::map<std::string, sdbus::Variant>&, const char*, std::vector<ExecCommandStatus>&) {}
+void take(const std::map<std::string, sdbus::Variant>&, const char*, std::vector<ConditionStatus>&) {}
 
 class BusControl final : public Control {
  public:

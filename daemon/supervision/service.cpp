@@ -295,7 +295,7 @@ void Service::enter_running() {
     // reload's return to running keeps the first deadline (systemd's
     // service_running_timeout()).
     // RuntimeRandomizedExtraSec= adds a fresh random extra each time.
-    usec_t deadline = deadline_after(deadline_after(active_enter_monotonic_, running_->runtime_max),
+    usec_t deadline = deadline_after(deadline_after(times_.active_enter.monotonic, running_->runtime_max),
                                      random_below(running_->runtime_randomized_extra));
     if (deadline != kUsecInfinity) phase_timer_->arm(deadline);
     return;
@@ -627,8 +627,8 @@ std::vector<ExecCommandStatus> Service::exec_command_statuses(Phase phase) const
 
 void Service::note_main_started(pid_t pid) {
   exec_main_pid_ = pid;
-  exec_main_start_realtime_ = env_.port.now_realtime();
-  exec_main_exit_realtime_ = 0;
+  times_.exec_main_start = now();
+  times_.exec_main_exit = {};
 }
 
 const std::vector<ExecCommand>& Service::commands_of(Phase phase) const {
@@ -874,7 +874,7 @@ bool Service::on_process_exited(pid_t pid, ExitInfo info) {
 
 void Service::on_main_exited(ExitInfo info) {
   main_exit_ = info;
-  exec_main_exit_realtime_ = env_.port.now_realtime();
+  times_.exec_main_exit = now();
   // A forking daemon's main process came from no ExecStart= line of ours
   // (systemd's main_command is NULL then).
   if (running_->type != ServiceType::forking) note_run_exited(Phase::start, main_command_index_, main_.pid, info);
@@ -1212,18 +1212,51 @@ bool Service::start_limit_allows() {
   return true;
 }
 
+// systemd's condition_test_list(): in its list's order (the last assignment
+// first), up to the first non-trigger condition that fails; then at least
+// one trigger condition must hold, if there are any. Results of conditions
+// not reached stay as they were.
 bool Service::conditions_pass() {
+  const auto& conditions = config_->condition_path_exists;
+  if (conditions_of_ != config_.get()) {
+    condition_states_.assign(conditions.size(), 0);
+    conditions_of_ = config_.get();
+  }
+  times_.condition = now();
   bool any_trigger = false, trigger_passed = false;
-  for (const PathCondition& c : config_->condition_path_exists) {
-    bool holds = env_.ops.path_exists(c.path) != c.negate;
+  bool pass = true;
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    const PathCondition& c = conditions[conditions.size() - 1 - i];
+    const bool holds = env_.ops.path_exists(c.path) != c.negate;
+    condition_states_[i] = holds ? 1 : -1;
     if (c.trigger) {
       any_trigger = true;
       trigger_passed = trigger_passed || holds;
     } else if (!holds) {
-      return false;
+      pass = false;
+      break;
     }
   }
-  return !any_trigger || trigger_passed;
+  condition_result_ = pass && (!any_trigger || trigger_passed);
+  if (!condition_result_) {
+    env_.listener.on_properties_changed(*this);  // no state change tells of it
+    return false;
+  }
+  times_.assert_ = times_.condition;
+  assert_result_ = true;
+  return true;
+}
+
+std::vector<ConditionStatus> Service::condition_statuses() const {
+  const auto& conditions = config_->condition_path_exists;
+  const bool tested = conditions_of_ == config_.get();
+  std::vector<ConditionStatus> out;
+  out.reserve(conditions.size());
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    const PathCondition& c = conditions[conditions.size() - 1 - i];
+    out.push_back({"ConditionPathExists", c.trigger, c.negate, c.path, tested ? condition_states_[i] : 0});
+  }
+  return out;
 }
 
 void Service::note_result(ServiceResult why) {
@@ -1242,16 +1275,16 @@ void Service::set_state(SubState next) {
       next != SubState::reload)
     watchdog_timer_->disarm();
   ActiveState now_active = active_state();
-  usec_t now = env_.port.now_realtime();
+  // systemd's unit_notify(): every change stamps state_change; the edges
+  // of active and inactive take the same time.
+  const DualTimestamp at = now();
+  times_.state_change = at;
   auto is_down = [](ActiveState s) { return s == ActiveState::inactive || s == ActiveState::failed; };
   auto is_up = [](ActiveState s) { return s == ActiveState::active || s == ActiveState::reloading; };
-  if (is_down(old_active) && !is_down(now_active)) inactive_exit_realtime_ = now;
-  if (!is_up(old_active) && is_up(now_active)) {
-    active_enter_realtime_ = now;
-    active_enter_monotonic_ = env_.port.now_monotonic();
-  }
-  if (!is_down(old_active) && is_down(now_active)) inactive_enter_realtime_ = now;
-  if (is_up(old_active) && !is_up(now_active)) active_exit_realtime_ = now;
+  if (is_down(old_active) && !is_down(now_active)) times_.inactive_exit = at;
+  if (!is_up(old_active) && is_up(now_active)) times_.active_enter = at;
+  if (!is_down(old_active) && is_down(now_active)) times_.inactive_enter = at;
+  if (is_up(old_active) && !is_up(now_active)) times_.active_exit = at;
   if (old_sub != next) env_.listener.on_state_changed(*this, old_active, old_sub);
 }
 

@@ -69,6 +69,7 @@
 #include <string>
 #include <vector>
 
+#include "common/condition_status.h"
 #include "common/exec_command_status.h"
 #include "platform/event_port.h"
 #include "platform/notify_message.h"
@@ -181,10 +182,32 @@ class Service {
   // ERRNO= from sd_notify (systemd's StatusErrno); 0 when none.
   [[nodiscard]] int status_errno() const { return status_errno_; }
   [[nodiscard]] bool last_reload_failed() const { return reload_failed_; }
-  [[nodiscard]] usec_t active_enter_timestamp() const { return active_enter_realtime_; }
-  [[nodiscard]] usec_t inactive_enter_timestamp() const { return inactive_enter_realtime_; }
-  [[nodiscard]] usec_t inactive_exit_timestamp() const { return inactive_exit_realtime_; }
-  [[nodiscard]] usec_t active_exit_timestamp() const { return active_exit_realtime_; }
+  // When things happened, on both clocks (systemd's dual timestamps: the
+  // Unit's ActiveEnterTimestamp and ...Monotonic, ...); 0 if never.
+  struct DualTimestamp {
+    usec_t realtime = 0;
+    usec_t monotonic = 0;
+  };
+  struct Timestamps {
+    DualTimestamp active_enter, active_exit, inactive_enter, inactive_exit;
+    DualTimestamp state_change;  // any change of sub-state
+    DualTimestamp exec_main_start, exec_main_exit;  // see exec_main_pid()
+    DualTimestamp condition, assert_;  // the last test of the conditions, the asserts
+  };
+  [[nodiscard]] const Timestamps& timestamps() const { return times_; }
+  [[nodiscard]] usec_t active_enter_timestamp() const { return times_.active_enter.realtime; }
+  [[nodiscard]] usec_t inactive_enter_timestamp() const { return times_.inactive_enter.realtime; }
+  [[nodiscard]] usec_t inactive_exit_timestamp() const { return times_.inactive_exit.realtime; }
+  [[nodiscard]] usec_t active_exit_timestamp() const { return times_.active_exit.realtime; }
+  // The outcome of the last test of the conditions (at a start) and of the
+  // asserts (once the conditions held); false before the first, as
+  // systemd's ConditionResult and AssertResult.
+  [[nodiscard]] bool condition_result() const { return condition_result_; }
+  [[nodiscard]] bool assert_result() const { return assert_result_; }
+  // The Condition*= of the unit as loaded, in the order systemd keeps and
+  // tests them (the last assignment first: load-fragment.c prepends), each
+  // with its last test; 0 (untested) for those of a file loaded since.
+  [[nodiscard]] std::vector<ConditionStatus> condition_statuses() const;
   // The last main process (systemd's ExecMain*: kept after it ended, until
   // the next one starts): its PID, when it started and when it ended (realtime
   // µs; 0 while it runs or if none ever did).
@@ -193,8 +216,8 @@ class Service {
   // "" otherwise or without cgroups; and those processes now (0 or -errno).
   [[nodiscard]] std::string control_group() const { return scope_ ? scope_->control_group() : std::string(); }
   [[nodiscard]] int processes(std::vector<pid_t>& out) const { return scope_ ? scope_->list(out) : 0; }
-  [[nodiscard]] usec_t exec_main_start_timestamp() const { return exec_main_start_realtime_; }
-  [[nodiscard]] usec_t exec_main_exit_timestamp() const { return exec_main_exit_realtime_; }
+  [[nodiscard]] usec_t exec_main_start_timestamp() const { return times_.exec_main_start.realtime; }
+  [[nodiscard]] usec_t exec_main_exit_timestamp() const { return times_.exec_main_exit.realtime; }
   // An Exec*= list; also the phase of the run that list drives.
   enum class Phase { condition, start_pre, start, start_post, reload, stop, stop_post };
   // The list of the unit file as loaded (config()), each command with its
@@ -288,7 +311,11 @@ class Service {
   [[nodiscard]] ServiceResult classify_main_exit(ExitInfo info) const;
   [[nodiscard]] bool should_restart(ServiceResult result) const;
   [[nodiscard]] bool start_limit_allows();
+  // Tests the conditions as systemd's unit_test_condition() and, when they
+  // hold, the asserts (none are implemented: they hold), recording outcome
+  // and time; true when the unit may start.
   [[nodiscard]] bool conditions_pass();
+  [[nodiscard]] DualTimestamp now() const { return {env_.port.now_realtime(), env_.port.now_monotonic()}; }
   void message(const std::string& text);
 
   std::shared_ptr<const ServiceConfig> config_;   // newest, used at next start
@@ -331,13 +358,15 @@ class Service {
   std::string status_text_;
   std::string invocation_id_;
   int status_errno_ = 0;
-  usec_t active_enter_realtime_ = 0;
-  usec_t active_enter_monotonic_ = 0;  // RuntimeMaxSec= counts from here
-  usec_t inactive_enter_realtime_ = 0, inactive_exit_realtime_ = 0, active_exit_realtime_ = 0;
+  Timestamps times_;  // RuntimeMaxSec= counts from active_enter.monotonic
+  bool condition_result_ = false, assert_result_ = false;
+  // Per condition_path_exists entry, reversed (see condition_statuses()):
+  // 1 met, -1 not met, 0 untested; for the configuration conditions_of_.
+  std::vector<std::int32_t> condition_states_;
+  const ServiceConfig* conditions_of_ = nullptr;
   // Per Exec*= list (by Phase), per command of running_'s list.
   std::array<std::vector<ExecRun>, 7> exec_runs_;
   pid_t exec_main_pid_ = 0;
-  usec_t exec_main_start_realtime_ = 0, exec_main_exit_realtime_ = 0;
   // A new main process: what ExecMain* tell from now on.
   void note_main_started(pid_t pid);
 };

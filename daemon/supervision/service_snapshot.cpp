@@ -72,6 +72,22 @@ ServiceStatus status_of(const Service& s) {
   out.exec_reload = s.exec_command_statuses(P::reload);
   out.exec_stop = s.exec_command_statuses(P::stop);
   out.exec_stop_post = s.exec_command_statuses(P::stop_post);
+  const Service::Timestamps& t = s.timestamps();
+  out.active_enter_timestamp_monotonic = t.active_enter.monotonic;
+  out.active_exit_timestamp_monotonic = t.active_exit.monotonic;
+  out.inactive_enter_timestamp_monotonic = t.inactive_enter.monotonic;
+  out.inactive_exit_timestamp_monotonic = t.inactive_exit.monotonic;
+  out.exec_main_start_timestamp_monotonic = t.exec_main_start.monotonic;
+  out.exec_main_exit_timestamp_monotonic = t.exec_main_exit.monotonic;
+  out.state_change_timestamp = t.state_change.realtime;
+  out.state_change_timestamp_monotonic = t.state_change.monotonic;
+  out.condition_result = s.condition_result();
+  out.assert_result = s.assert_result();
+  out.condition_timestamp = t.condition.realtime;
+  out.condition_timestamp_monotonic = t.condition.monotonic;
+  out.assert_timestamp = t.assert_.realtime;
+  out.assert_timestamp_monotonic = t.assert_.monotonic;
+  out.conditions = s.condition_statuses();
   return out;
 }
 

@@ -162,6 +162,11 @@ std::string property(const Manager& manager, const Service& s, const std::string
   }
   if (name == "ExecMainStatus") return std::to_string(s.exec_main_status().status);
   if (name == "ExecMainPID") return s.exec_main_pid() > 0 ? "set" : "0";
+  if (name == "ConditionResult") return yes_no(s.condition_result());
+  if (name == "AssertResult") return yes_no(s.assert_result());
+  if (name == "ConditionTimestamp") return s.timestamps().condition.realtime > 0 ? "set" : "0";
+  if (name == "AssertTimestamp") return s.timestamps().assert_.realtime > 0 ? "set" : "0";
+  if (name == "StateChangeTimestamp") return s.timestamps().state_change.realtime > 0 ? "set" : "0";
   if (name == "ExecMainStartTimestamp") return s.exec_main_start_timestamp() > 0 ? "set" : "0";
   if (name == "ExecMainExitTimestamp") return s.exec_main_exit_timestamp() > 0 ? "set" : "0";
   if (name == "LoadState") return to_string(c.load_state);

@@ -138,7 +138,7 @@ static int call(const char *slot, const char *iface, const char *method, sd_bus_
 }
 
 /* Prints an a{sv} as " KEY:TYPE=VALUE" each, in order: basic values, string
-   lists and command lists (their paths). */
+   lists and command lists (their paths); any other value as "...". */
 static int print_properties(sd_bus_message *m) {
   int r = sd_bus_message_enter_container(m, 'a', "{sv}");
   if (r < 0) return r;
@@ -167,6 +167,12 @@ static int print_properties(sd_bus_message *m) {
         printf("%s%s", k ? "," : "", path);
       }
       if (r < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
+      if ((r = sd_bus_message_exit_container(m)) < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
+      continue;
+    }
+    if (!strchr("suitb", contents[0]) || contents[1]) { /* another container: skipped, shown as "..." */
+      if ((r = sd_bus_message_skip(m, contents)) < 0) return r;
+      printf("...");
       if ((r = sd_bus_message_exit_container(m)) < 0 || (r = sd_bus_message_exit_container(m)) < 0) return r;
       continue;
     }

@@ -329,6 +329,29 @@ TEST_F(SystemctlSystemTest, StatusAndShowTellEachCommandsLastRun) {
       << failed.output;
 }
 
+// A start skipped by a condition: systemctl status names the condition that
+// was not met, in systemd's order (the last assignment is tested first,
+// and the test stops at the first that fails: test-condition.c,
+// load-fragment.c). Conditions carries each one's state.
+TEST_F(SystemctlSystemTest, StatusNamesTheConditionThatWasNotMet) {
+  start({{"cond.service", "[Unit]\nConditionPathExists=|/\nConditionPathExists=/nonexistent-vermilion\n"
+                          "ConditionPathExists=!/etc\n[Service]\nExecStart=/bin/sleep infinity\n"}});
+  EXPECT_EQ(as_root({"show", "-p", "ConditionResult,ConditionTimestamp", "cond"}).output,
+            "ConditionResult=no\nConditionTimestamp=\n");
+  EXPECT_EQ(as_root({"start", "cond"}).status, 0) << "a condition that fails is no error";
+  auto status = as_root({"status", "cond"});
+  EXPECT_EQ(status.status, 3) << status.output;
+  EXPECT_TRUE(contains(status.output, "Condition: start condition failed at ")) << status.output;
+  EXPECT_TRUE(contains(status.output, "ConditionPathExists=!/etc was not met")) << status.output;
+  EXPECT_FALSE(contains(status.output, "nonexistent-vermilion")) << "never tested: " << status.output;
+  auto conditions = run_command({"/usr/bin/busctl", stack_->address_option(), "get-property", "org.freedesktop.systemd1",
+                                 "/org/freedesktop/systemd1/unit/cond_2eservice", "org.freedesktop.systemd1.Unit",
+                                 "Conditions"});
+  EXPECT_EQ(conditions.output,
+            "a(sbbsi) 3 \"ConditionPathExists\" false true \"/etc\" -1 \"ConditionPathExists\" false false "
+            "\"/nonexistent-vermilion\" 0 \"ConditionPathExists\" true false \"/\" 0\n");
+}
+
 TEST_F(SystemctlSystemTest, AnUnprivilegedCallerReadsButMayNotAct) {
   start({kSleeperUnit});
   auto status = as_nobody({"status", "sleeper"});
