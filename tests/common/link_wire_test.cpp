@@ -40,6 +40,13 @@ ServiceStatus failed_web() {
                        0, 0, 0},
                       {"/bin/true", {"/bin/true"}, {}, 1700000000888890, 5888890, 1700000000888891, 5888891, 4350, 1,
                        0}};
+  s.conditions = {{"ConditionPathExists", false, true, "/etc/web.off", 1},
+                  {"ConditionPathExists", true, false, "/srv/web", 0}};
+  s.condition_result = true;
+  s.condition_timestamp = 1700000000000001;
+  s.condition_timestamp_monotonic = 4000001;
+  s.state_change_timestamp = 1700000000999999;
+  s.state_change_timestamp_monotonic = 5999999;
   s.sub_state = "failed";
   s.result = "signal";
   s.main_pid = 0;
@@ -172,6 +179,17 @@ class LinkWireTest : public ::testing::Test {
           strv_free(flags);
         }
         EXPECT_GE(sd_bus_message_exit_container(m_), 0);
+      } else if (std::string_view(contents) == "a(sbbsi)") {
+        // "type trigger negate parameter state; ..."
+        EXPECT_GT(sd_bus_message_enter_container(m_, 'a', "(sbbsi)"), 0);
+        const char* kind = nullptr;
+        const char* parameter = nullptr;
+        int trigger = 0, negate = 0;
+        int32_t state = 0;
+        while (sd_bus_message_read(m_, "(sbbsi)", &kind, &trigger, &negate, &parameter, &state) > 0)
+          value += (value.empty() ? "" : "; ") + std::string(kind) + " " + std::to_string(trigger) + " " +
+                   std::to_string(negate) + " " + parameter + " " + std::to_string(state);
+        EXPECT_GE(sd_bus_message_exit_container(m_), 0);
       } else if (std::string_view(contents) == "as") {
         char** strv = nullptr;
         EXPECT_GE(sd_bus_message_read_strv(m_, &strv), 0);
@@ -293,6 +311,22 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ExecStopPostEx", "a(sasasttttuii)",
                                  "/bin/rm /bin/rm -f /run/web.pid [ignore-failure no-env-expand] 0/0 0/0 0 0 0; "
                                  "/bin/true /bin/true [] 1700000000888890/5888890 1700000000888891/5888891 4350 1 0"},
+                                {"ActiveEnterTimestampMonotonic", "t", "0"},
+                                {"ActiveExitTimestampMonotonic", "t", "0"},
+                                {"InactiveEnterTimestampMonotonic", "t", "0"},
+                                {"InactiveExitTimestampMonotonic", "t", "0"},
+                                {"ExecMainStartTimestampMonotonic", "t", "0"},
+                                {"ExecMainExitTimestampMonotonic", "t", "0"},
+                                {"StateChangeTimestamp", "t", "1700000000999999"},
+                                {"StateChangeTimestampMonotonic", "t", "5999999"},
+                                {"ConditionResult", "b", "true"},
+                                {"AssertResult", "b", "false"},
+                                {"ConditionTimestamp", "t", "1700000000000001"},
+                                {"ConditionTimestampMonotonic", "t", "4000001"},
+                                {"AssertTimestamp", "t", "0"},
+                                {"AssertTimestampMonotonic", "t", "0"},
+                                {"Conditions", "a(sbbsi)",
+                                 "ConditionPathExists 0 1 /etc/web.off 1; ConditionPathExists 1 0 /srv/web 0"},
                             }));
 }
 
