@@ -108,6 +108,9 @@ struct ServiceStatus {
   // The Condition*= of the unit as loaded, in systemd's order (last
   // assignment first), each with its last test.
   std::vector<ConditionStatus> conditions;
+  // Its unit file or drop-ins changed on disk since they were loaded: a
+  // daemon-reload would load it differently (systemd's NeedDaemonReload).
+  bool need_daemon_reload = false;
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -209,6 +212,7 @@ void for_each_service_property(Visit&& visit) {
   visit("AssertTimestamp", &ServiceStatus::assert_timestamp);
   visit("AssertTimestampMonotonic", &ServiceStatus::assert_timestamp_monotonic);
   visit("Conditions", &ServiceStatus::conditions);
+  visit("NeedDaemonReload", &ServiceStatus::need_daemon_reload);
 }
 
 }  // namespace vermilion

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "common/out_of_memory.h"
+#include "platform/path_watch.h"
 #include "platform/file_io.h"
 #include "logs/journal_writer.h"
 #include "common/clock.h"
@@ -43,6 +44,8 @@ class LoaderSource final : public UnitSource {
   ServiceConfig load(const std::string& name, Diagnostics& diags) override {
     return loader_.load(name, diags);
   }
+  bool need_daemon_reload(const ServiceConfig& loaded) override { return loader_.need_daemon_reload(loaded); }
+  std::vector<std::string> watched_directories() override { return loader_.watched_directories(); }
 
  private:
   UnitLoader loader_;
@@ -358,7 +361,42 @@ void Supervisor::load_and_boot() {
   logger_.info("loaded " + std::to_string(manager_->services().size()) + " units from " +
                std::to_string(options_.unit_dirs.size()) + " directories");
   if (options_.bridge) report_bridge_unit();
+  watch_unit_files();
   if (options_.start_boot_units && !shutting_down_) manager_->start_boot_units();
+}
+
+// How long a change in the unit directories waits for more before the check.
+constexpr usec_t kUnitFilesSettle = 100'000;
+
+void Supervisor::watch_unit_files() {
+  unit_files_watch_.reset();
+  if (shutting_down_) {
+    unit_files_watch_fd_.reset();
+    return;
+  }
+  // The old fd stays open until the new one replaces it: vermiliond's fd
+  // count does not dip while the timer waits (the soaks compare it).
+  unique_fd fd;
+  if (int r = open_directories_watch(source_->watched_directories(), fd); r < 0) {
+    if (r != unit_files_watch_error_)
+      logger_.warning(std::string("cannot watch the unit directories (NeedDaemonReload will not see changes): ") +
+                      std::strerror(-r));
+    unit_files_watch_error_ = r;
+    return;
+  }
+  unit_files_watch_error_ = 0;
+  unit_files_watch_fd_ = std::move(fd);
+  unit_files_watch_ = port_->watch_readable(unit_files_watch_fd_.get(), [this] {
+    unit_files_watch_.reset();
+    if (!unit_files_timer_) unit_files_timer_ = port_->make_timer([this] { on_unit_files_changed(); });
+    unit_files_timer_->arm(deadline_after(port_->now_monotonic(), kUnitFilesSettle));
+  });
+}
+
+void Supervisor::on_unit_files_changed() {
+  logger_.debug("the unit directories changed: checking every unit's files");
+  watch_unit_files();  // first, so that nothing changed during the check is missed
+  manager_->check_unit_files();
 }
 
 void Supervisor::run_generators(std::function<void()> then) {
@@ -452,6 +490,7 @@ void Supervisor::reload_units() {
   Diagnostics diags;
   manager_->reload_units(diags);
   report(diags);
+  watch_unit_files();  // drop-in directories made since
   load_presets();
   logger_.info("reloaded: " + std::to_string(manager_->services().size()) + " units");
   reload_policies();

@@ -154,6 +154,15 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   void load_presets();
   void load_and_boot();
   void reload_units();
+  // NeedDaemonReload: an inotify watch on the unit directories and their
+  // drop-in directories (UnitSource::watched_directories()). A change there
+  // arms a short timer, so that a burst of changes (a package install) costs
+  // one check; the timer opens a new watch (directories made since are in
+  // it), then has the manager check every unit's files. A watch that cannot
+  // be had is logged once per cause, and NeedDaemonReload stays as last
+  // known.
+  void watch_unit_files();
+  void on_unit_files_changed();
 
   SupervisorOptions options_;
   Logger logger_;
@@ -180,6 +189,10 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   std::map<pid_t, std::string> generators_running_;
   std::vector<std::function<void()>> after_generators_;
   EventSourcePtr generator_timer_;
+  unique_fd unit_files_watch_fd_;
+  std::unique_ptr<FdWatch> unit_files_watch_;
+  std::unique_ptr<Timer> unit_files_timer_;
+  int unit_files_watch_error_ = 0;  // the last failure logged, so that it is logged once
 };
 
 }  // namespace vermilion

@@ -207,6 +207,10 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        }},
       // Vermilion makes no transient units, and no unit follows another
       // (systemd's Following is for device units' aliases).
+      {"NeedDaemonReload",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->need_daemon_reload);
+       }},
       {"Transient", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "b", 0); }},
       {"Following", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", ""); }},
       {"CanStart", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},

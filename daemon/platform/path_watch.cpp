@@ -30,4 +30,17 @@ int open_path_watch(const std::string& path, unique_fd& out) {
   return 0;
 }
 
+int open_directories_watch(const std::vector<std::string>& directories, unique_fd& out) {
+  unique_fd fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  if (!fd) return -errno;
+  constexpr uint32_t kEvents = IN_CREATE | IN_DELETE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_ATTRIB |
+                               IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+  for (const auto& dir : directories) {
+    if (inotify_add_watch(fd.get(), dir.c_str(), kEvents) >= 0) continue;
+    if (errno != ENOENT && errno != ENOTDIR) return -errno;
+  }
+  out = std::move(fd);
+  return 0;
+}
+
 }  // namespace vermilion

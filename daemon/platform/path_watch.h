@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/unique_fd.h"
 
@@ -19,5 +20,13 @@ namespace vermilion {
 // is good for one wake-up: open a new one, then look at the file, so that
 // nothing between the two is missed.
 [[nodiscard]] int open_path_watch(const std::string& path, unique_fd& out);
+
+// Returns 0 and an inotify fd (non-blocking, close-on-exec) that becomes
+// readable when an entry of one of `directories` is created, written,
+// removed, moved or changes attributes, or a directory itself goes (unit
+// directories and their drop-in directories, for NeedDaemonReload). Good
+// for one wake-up, as above. A directory that does not exist (any more) is
+// left out; -errno when inotify refuses (ENOSPC: out of watches).
+[[nodiscard]] int open_directories_watch(const std::vector<std::string>& directories, unique_fd& out);
 
 }  // namespace vermilion

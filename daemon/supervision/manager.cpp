@@ -162,6 +162,8 @@ void Manager::reload_units(Diagnostics& diags) {
   }
   remove_vanished_units();
   rebuild_graph();
+  // Fresh configurations: what changed on disk before is loaded now.
+  check_unit_files();
 }
 
 void Manager::give_log_if_needed(Service& service, const ServiceConfig& config) {
@@ -241,6 +243,17 @@ std::vector<const Service*> Manager::services() const {
   out.reserve(units_.size());
   for (const auto& [_, unit] : units_) out.push_back(unit->service.get());
   return out;
+}
+
+void Manager::check_unit_files() {
+  for (auto& [name, unit] : units_) {
+    Service& service = *unit->service;
+    const bool changed = source_.need_daemon_reload(service.config());
+    if (changed == service.need_daemon_reload()) continue;
+    service.set_need_daemon_reload(changed);
+    on_properties_changed(service);
+  }
+  process_queues();
 }
 
 ServiceStatus Manager::status(const Service& service) const {

@@ -94,6 +94,11 @@ class Manager final : private ServiceListener {
   // as systemd's daemon-reload: a unit newly wanted by an active target
   // (enabled since) starts with the next start of that target, or its own.
   void reload_units(Diagnostics& diags);
+  // Asks the unit source, for every unit, whether its files changed on disk
+  // since it was loaded (NeedDaemonReload), and tells the observer of each
+  // unit whose answer changed. For a watch on the unit directories to call
+  // after a change there; reload_units() calls it too.
+  void check_unit_files();
 
   // Queues a job for `name` ("web", "web.service", "multi-user.target" or
   // an alias) and what it

@@ -208,6 +208,10 @@ class Service {
   // tests them (the last assignment first: load-fragment.c prepends), each
   // with its last test; 0 (untested) for those of a file loaded since.
   [[nodiscard]] std::vector<ConditionStatus> condition_statuses() const;
+  // Its unit files changed on disk since they were loaded (the manager
+  // checks: Manager::check_unit_files()); systemd's NeedDaemonReload.
+  [[nodiscard]] bool need_daemon_reload() const { return need_daemon_reload_; }
+  void set_need_daemon_reload(bool changed) { need_daemon_reload_ = changed; }
   // The last main process (systemd's ExecMain*: kept after it ended, until
   // the next one starts): its PID, when it started and when it ended (realtime
   // µs; 0 while it runs or if none ever did).
@@ -360,6 +364,7 @@ class Service {
   int status_errno_ = 0;
   Timestamps times_;  // RuntimeMaxSec= counts from active_enter.monotonic
   bool condition_result_ = false, assert_result_ = false;
+  bool need_daemon_reload_ = false;
   // Per condition_path_exists entry, reversed (see condition_statuses()):
   // 1 met, -1 not met, 0 untested; for the configuration conditions_of_.
   std::vector<std::int32_t> condition_states_;

@@ -88,6 +88,7 @@ ServiceStatus status_of(const Service& s) {
   out.assert_timestamp = t.assert_.realtime;
   out.assert_timestamp_monotonic = t.assert_.monotonic;
   out.conditions = s.condition_statuses();
+  out.need_daemon_reload = s.need_daemon_reload();
   return out;
 }
 

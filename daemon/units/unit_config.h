@@ -125,6 +125,11 @@ struct ServiceConfig {
   std::string name;            // "web.service", "getty@tty1.service", "multi-user.target"
   std::string fragment_path;   // file it came from ("" when not found)
   std::vector<std::string> drop_in_paths;  // NAME.d/*.conf applied after it, in order
+  // When they were last modified as loaded (st_mtim, realtime µs; 0 for a
+  // masked or built-in unit), for NeedDaemonReload (UnitLoader::
+  // need_daemon_reload()).
+  usec_t fragment_mtime = 0;
+  usec_t drop_in_mtime = 0;  // the newest of the drop-ins
   std::vector<std::string> aliases;  // from [Install] Alias=
   LoadState load_state = LoadState::not_found;
 

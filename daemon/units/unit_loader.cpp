@@ -5,12 +5,14 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "units/dependency_dirs.h"
 #include "units/unit_keys.h"
@@ -39,6 +41,27 @@ ReadResult read_unit_file(const std::string& path) {
   if (int r = read_regular_file(path, kMaxUnitFileSize, text); r < 0)
     return {std::nullopt, read_error_text(r, kMaxUnitFileSize), -r};
   return {std::move(text), {}};
+}
+
+usec_t mtime_of(const struct stat& st) {
+  return static_cast<usec_t>(st.st_mtim.tv_sec) * 1'000'000 + static_cast<usec_t>(st.st_mtim.tv_nsec) / 1000;
+}
+
+// st_mtim in µs; nullopt when it cannot be stat(2)ed.
+std::optional<usec_t> modified_at(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) < 0) return std::nullopt;
+  return mtime_of(st);
+}
+
+// systemd's fragment_mtime_newer(): a file that cannot be stat(2)ed any more
+// counts as changed; one loaded with mtime 0 (masked: /dev/null) as changed
+// once it is no longer empty.
+bool file_newer(const std::string& path, usec_t mtime) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) < 0) return true;
+  if (mtime > 0) return mtime_of(st) > mtime;
+  return !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) && !(S_ISREG(st.st_mode) && st.st_size == 0);
 }
 
 std::string base_name(const std::string& path) {
@@ -321,11 +344,41 @@ ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) cons
   if (name != config.name && std::find(config.aliases.begin(), config.aliases.end(), name) == config.aliases.end())
     config.aliases.push_back(name);
 
+  if (!fragment->builtin) config.fragment_mtime = modified_at(fragment->path).value_or(0);
   FileResult result = apply_file(fragment->path, *read.text, config, diags);
   config.drop_in_paths = drop_in_paths(config, search_path_);
+  for (const auto& drop_in : config.drop_in_paths)
+    config.drop_in_mtime = std::max(config.drop_in_mtime, modified_at(drop_in).value_or(0));
   apply_drop_ins(config, result, diags);
   add_directory_dependencies(config, diags);
   return finish(std::move(config), result, diags);
+}
+
+bool UnitLoader::need_daemon_reload(const ServiceConfig& loaded) const {
+  // A built-in unit's "path" names no file.
+  if (!loaded.fragment_path.empty() && !builtins_.contains(loaded.name) &&
+      file_newer(loaded.fragment_path, loaded.fragment_mtime))
+    return true;
+  // The drop-ins a load would find now (systemd looks only for a loaded unit).
+  if (loaded.load_state == LoadState::loaded) {
+    refresh();
+    if (drop_in_paths(loaded, search_path_) != loaded.drop_in_paths) return true;
+  }
+  for (const auto& drop_in : loaded.drop_in_paths)
+    if (file_newer(drop_in, loaded.drop_in_mtime)) return true;
+  return false;
+}
+
+std::vector<std::string> UnitLoader::watched_directories() const {
+  std::vector<std::string> dirs;
+  for (const auto& dir : search_path_) {
+    struct stat st {};
+    if (stat(dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) continue;
+    dirs.push_back(dir);
+    for (const auto& entry : directory_entries(dir))
+      if (entry.ends_with(".d")) dirs.push_back(dir + "/" + entry);
+  }
+  return dirs;
 }
 
 void UnitLoader::apply_drop_ins(ServiceConfig& config, FileResult& result, Diagnostics& diags) const {

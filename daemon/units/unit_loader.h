@@ -59,6 +59,20 @@ class UnitLoader {
   // (not_found / bad_setting / error).
   [[nodiscard]] ServiceConfig load(const std::string& name, Diagnostics& diags) const;
 
+  // Whether the files `loaded` came from changed on disk since it was loaded,
+  // so that a daemon-reload would load it differently (systemd 252's
+  // unit_need_daemon_reload(), systemctl's "changed on disk" warning): its
+  // fragment is gone, newer, or no longer /dev/null; its drop-ins are other
+  // files now, or one is newer. A fragment that now shadows it from an
+  // earlier directory does not count, as in systemd. Never true for a
+  // built-in unit without drop-ins. stat(2)s and lists the unit's drop-in
+  // directories: O(directories of the search path).
+  [[nodiscard]] bool need_daemon_reload(const ServiceConfig& loaded) const;
+  // The directories whose changes can make need_daemon_reload() true: the
+  // search path's directories that exist and their drop-in directories
+  // (*.d), for an inotify watch.
+  [[nodiscard]] std::vector<std::string> watched_directories() const;
+
   // For `vermiliond --verify FILE`: loads the file at this path, name = its
   // file name, with the drop-ins in its own directory (NAME.service.d/*.conf
   // and a template's prefix@.service.d/*.conf), as systemd-analyze verify

@@ -18,6 +18,12 @@ class UnitSource {
   [[nodiscard]] virtual std::vector<std::string> list_units() = 0;
   // Never fails hard: problems go to diags and the returned load_state.
   [[nodiscard]] virtual ServiceConfig load(const std::string& name, Diagnostics& diags) = 0;
+  // Whether what `loaded` was loaded from changed on disk since
+  // (UnitLoader::need_daemon_reload()); sources without files say no.
+  [[nodiscard]] virtual bool need_daemon_reload(const ServiceConfig& /*loaded*/) { return false; }
+  // The directories where a change can make need_daemon_reload() true, to
+  // watch (UnitLoader::watched_directories()); none for sources without files.
+  [[nodiscard]] virtual std::vector<std::string> watched_directories() { return {}; }
 };
 
 }  // namespace vermilion

@@ -43,6 +43,7 @@ ServiceStatus failed_web() {
   s.conditions = {{"ConditionPathExists", false, true, "/etc/web.off", 1},
                   {"ConditionPathExists", true, false, "/srv/web", 0}};
   s.condition_result = true;
+  s.need_daemon_reload = true;
   s.condition_timestamp = 1700000000000001;
   s.condition_timestamp_monotonic = 4000001;
   s.state_change_timestamp = 1700000000999999;
@@ -327,6 +328,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"AssertTimestampMonotonic", "t", "0"},
                                 {"Conditions", "a(sbbsi)",
                                  "ConditionPathExists 0 1 /etc/web.off 1; ConditionPathExists 1 0 /srv/web 0"},
+                                {"NeedDaemonReload", "b", "true"},
                             }));
 }
 

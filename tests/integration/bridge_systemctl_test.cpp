@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <thread>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -350,6 +352,45 @@ TEST_F(SystemctlSystemTest, StatusNamesTheConditionThatWasNotMet) {
   EXPECT_EQ(conditions.output,
             "a(sbbsi) 3 \"ConditionPathExists\" false true \"/etc\" -1 \"ConditionPathExists\" false false "
             "\"/nonexistent-vermilion\" 0 \"ConditionPathExists\" true false \"/\" 0\n");
+}
+
+// NeedDaemonReload: vermiliond watches the unit directories; a unit file or
+// drop-in changed on disk makes systemctl warn until a daemon-reload.
+TEST_F(SystemctlSystemTest, AUnitFileChangedOnDiskAsksForADaemonReload) {
+  start({{"edited.service", "[Service]\nExecStart=/bin/sleep infinity\n"}, kSleeperUnit});
+  const std::string units = stack_->dir().file("units");
+  auto need = [&](const char* unit) {
+    return as_root({"show", "-p", "NeedDaemonReload", "--value", unit}).output;
+  };
+  // Waits for the watch (it settles for 100 ms after a change) to tell.
+  auto wait_need = [&](const char* unit, const std::string& want) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (need(unit) != want && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return need(unit);
+  };
+  EXPECT_EQ(need("edited"), "no\n");
+  ASSERT_EQ(as_root({"start", "edited"}).status, 0);
+  {
+    std::ofstream(units + "/edited.service") << "[Service]\nExecStart=/bin/sleep 1000\n";
+  }
+  EXPECT_EQ(wait_need("edited", "yes\n"), "yes\n");
+  EXPECT_EQ(need("sleeper"), "no\n") << "another unit's file did not change";
+  auto status = as_root({"status", "edited"});
+  EXPECT_TRUE(contains(status.output, "Warning: The unit file, source configuration file or drop-ins of "
+                                      "edited.service changed on disk. Run 'systemctl daemon-reload' to reload units."))
+      << status.output;
+  ASSERT_EQ(as_root({"daemon-reload"}).status, 0);
+  EXPECT_EQ(need("edited"), "no\n") << "the reload loaded what is on disk";
+
+  // A drop-in directory made after the start is watched too.
+  std::filesystem::create_directories(units + "/sleeper.service.d");
+  {
+    std::ofstream(units + "/sleeper.service.d/10-more.conf") << "[Service]\nEnvironment=MORE=1\n";
+  }
+  EXPECT_EQ(wait_need("sleeper", "yes\n"), "yes\n");
+  ASSERT_EQ(as_root({"daemon-reload"}).status, 0);
+  EXPECT_EQ(need("sleeper"), "no\n");
 }
 
 TEST_F(SystemctlSystemTest, AnUnprivilegedCallerReadsButMayNotAct) {

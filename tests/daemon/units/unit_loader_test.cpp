@@ -1,11 +1,13 @@
 #include "units/unit_loader.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -209,6 +211,64 @@ class SearchPathTest : public ::testing::Test {
 
   std::string root_, etc_, lib_;
 };
+
+// systemd's unit_need_daemon_reload(): the fragment is newer, gone or no
+// longer masked; the drop-ins are other files, or one is newer. A fragment
+// that would now shadow the loaded one does not count.
+TEST_F(SearchPathTest, NeedDaemonReloadWhenTheLoadedFilesChanged) {
+  // Files dated in the past, so that any rewrite is newer.
+  auto age = [](const std::string& path) {
+    timespec times[2] = {{1'600'000'000, 0}, {1'600'000'000, 0}};
+    ASSERT_EQ(utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  };
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web\n");
+  write(lib_ + "/web.service.d/a.conf", "[Service]\nEnvironment=A=1\n");
+  age(lib_ + "/web.service");
+  age(lib_ + "/web.service.d/a.conf");
+  UnitLoader l = loader();
+  Diagnostics diags;
+  ServiceConfig loaded = l.load("web.service", diags);
+  ASSERT_EQ(loaded.load_state, LoadState::loaded);
+  EXPECT_EQ(loaded.fragment_mtime, 1'600'000'000'000'000u);
+  EXPECT_EQ(loaded.drop_in_mtime, 1'600'000'000'000'000u);
+  EXPECT_FALSE(l.need_daemon_reload(loaded));
+
+  write(lib_ + "/web.service", "[Service]\nExecStart=/bin/web2\n");
+  EXPECT_TRUE(l.need_daemon_reload(loaded)) << "fragment rewritten";
+  age(lib_ + "/web.service");
+  EXPECT_FALSE(l.need_daemon_reload(loaded));
+  write(etc_ + "/web.service", "[Service]\nExecStart=/bin/etc\n");
+  EXPECT_FALSE(l.need_daemon_reload(loaded)) << "a shadowing fragment is not looked for (as systemd)";
+  ASSERT_EQ(unlink((etc_ + "/web.service").c_str()), 0);
+
+  write(etc_ + "/web.service.d/b.conf", "[Service]\nEnvironment=B=1\n");
+  EXPECT_TRUE(l.need_daemon_reload(loaded)) << "a new drop-in";
+  ASSERT_EQ(unlink((etc_ + "/web.service.d/b.conf").c_str()), 0);
+  EXPECT_FALSE(l.need_daemon_reload(loaded));
+  write(lib_ + "/web.service.d/a.conf", "[Service]\nEnvironment=A=2\n");
+  EXPECT_TRUE(l.need_daemon_reload(loaded)) << "a drop-in rewritten";
+  ASSERT_EQ(unlink((lib_ + "/web.service.d/a.conf").c_str()), 0);
+  EXPECT_TRUE(l.need_daemon_reload(loaded)) << "a drop-in gone";
+  ServiceConfig reloaded = l.load("web.service", diags);
+  EXPECT_FALSE(l.need_daemon_reload(reloaded));
+  ASSERT_EQ(unlink((lib_ + "/web.service").c_str()), 0);
+  EXPECT_TRUE(l.need_daemon_reload(reloaded)) << "the fragment gone";
+
+  // Masked: changed once the link no longer points to /dev/null.
+  link("/dev/null", etc_ + "/off.service");
+  ServiceConfig masked = l.load("off.service", diags);
+  EXPECT_EQ(masked.fragment_mtime, 0u);
+  EXPECT_FALSE(l.need_daemon_reload(masked));
+  ASSERT_EQ(unlink((etc_ + "/off.service").c_str()), 0);
+  write(etc_ + "/off.service", "[Service]\nExecStart=/bin/off\n");
+  EXPECT_TRUE(l.need_daemon_reload(masked));
+
+  // What to watch: the directories and their drop-in directories.
+  auto dirs = l.watched_directories();
+  EXPECT_NE(std::find(dirs.begin(), dirs.end(), etc_), dirs.end());
+  EXPECT_NE(std::find(dirs.begin(), dirs.end(), lib_ + "/web.service.d"), dirs.end());
+  EXPECT_NE(std::find(dirs.begin(), dirs.end(), etc_ + "/web.service.d"), dirs.end());
+}
 
 TEST_F(SearchPathTest, FirstDirectoryWinsAndListIsSorted) {
   write(lib_ + "/web.service", "[Service]\nExecStart=/bin/lib\n");
