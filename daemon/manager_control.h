@@ -86,6 +86,13 @@ class ManagerControl final : public ServiceControl {
   }
   [[nodiscard]] int cancel_job(const std::string& name) override { return manager_.cancel_job(name); }
   [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> started_at() override { return started_at_; }
+  [[nodiscard]] std::vector<std::string> manager_environment() override { return environment_; }
+  [[nodiscard]] std::vector<std::string> unit_path() override { return unit_path_; }
+  // Set by the supervisor once it knows them (see ServiceControl).
+  void set_manager_facts(std::vector<std::string> environment, std::vector<std::string> unit_path) {
+    environment_ = std::move(environment);
+    unit_path_ = std::move(unit_path);
+  }
 
  private:
   Manager& manager_;
@@ -94,6 +101,7 @@ class ManagerControl final : public ServiceControl {
   UnitInstaller installer_;
   std::vector<std::string> preset_dirs_;
   UnitPresets presets_;
+  std::vector<std::string> environment_, unit_path_;
   // Made once, as vermiliond sets up its manager.
   std::pair<std::uint64_t, std::uint64_t> started_at_{clock_now_usec(CLOCK_REALTIME),
                                                       clock_now_usec(CLOCK_MONOTONIC)};

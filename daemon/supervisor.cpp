@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "common/out_of_memory.h"
+#include "exec/exec_environment.h"
 #include "platform/path_watch.h"
 #include "platform/file_io.h"
 #include "logs/journal_writer.h"
@@ -207,6 +208,11 @@ int Supervisor::init() {
         return log ? log->buffer().tail(lines) : std::vector<LogLine>{};
       },
       [this](std::function<void()> done) { reload(std::move(done)); }, install_paths_for(options_.unit_dirs));
+  // The manager environment as build_exec_environment() hands it to every
+  // service, before the service's own.
+  std::vector<std::string> manager_environment{"PATH=" + std::string(kDefaultExecPath)};
+  if (options_.environment.lang) manager_environment.insert(manager_environment.begin(), "LANG=" + *options_.environment.lang);
+  control_->set_manager_facts(std::move(manager_environment), load_dirs);
   broker_ = std::make_unique<Broker>(*control_, logger_, options_.broker_limits);
   if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(identity);
   return 0;

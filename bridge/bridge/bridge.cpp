@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -124,18 +125,33 @@ int Bridge::load_initial_state() {
   if (link_->call_blocking(*list, kManagerCapabilityInterface, "GetManagerProperties", reply, error) < 0) {
     log_line("GetManagerProperties failed: " + error.name + ": " + error.message);
   } else {
-    // a{sv}: the t values; anything else is skipped (a newer vermiliond).
+    // a{sv}: the t and as values; anything else is skipped (a newer vermiliond).
     int r = sd_bus_message_enter_container(reply.get(), 'a', "{sv}");
     while (r > 0 && (r = sd_bus_message_enter_container(reply.get(), 'e', "sv")) > 0) {
       const char* key = nullptr;
       std::uint64_t value = 0;
       if ((r = sd_bus_message_read_basic(reply.get(), 's', &key)) < 0) break;
-      if (sd_bus_message_verify_type(reply.get(), 'v', "t") > 0)
+      std::vector<std::string> strings;
+      bool is_list = false;
+      if (sd_bus_message_verify_type(reply.get(), 'v', "t") > 0) {
         r = sd_bus_message_read(reply.get(), "v", "t", &value);
-      else
+      } else if (sd_bus_message_verify_type(reply.get(), 'v', "as") > 0) {
+        is_list = true;
+        r = sd_bus_message_enter_container(reply.get(), 'v', "as");
+        char** strv = nullptr;
+        if (r >= 0) r = sd_bus_message_read_strv(reply.get(), &strv);
+        for (char** p = strv; p && *p; ++p) {
+          strings.emplace_back(*p);
+          free(*p);
+        }
+        free(strv);
+        if (r >= 0) r = sd_bus_message_exit_container(reply.get());
+      } else {
         r = sd_bus_message_skip(reply.get(), "v");
+      }
       if (r < 0) break;
       if (value) manager_timestamps_[key] = value;
+      if (is_list) manager_lists_[key] = std::move(strings);
       r = sd_bus_message_exit_container(reply.get());
     }
     if (r < 0) log_line("vermiliond sent malformed manager properties");

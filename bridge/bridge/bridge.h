@@ -124,6 +124,11 @@ class Bridge final : private BrokerLinkListener {
   [[nodiscard]] const std::map<std::string, std::uint64_t, std::less<>>& manager_timestamps() const {
     return manager_timestamps_;
   }
+  // Its string-list properties from GetManagerProperties (Environment,
+  // UnitPath), by name.
+  [[nodiscard]] const std::map<std::string, std::vector<std::string>, std::less<>>& manager_lists() const {
+    return manager_lists_;
+  }
   // Enablement (systemctl enable/disable/reenable/mask/unmask) for the caller
   // `sender`: `member` is the link's EnableUnitFiles, DisableUnitFiles,
   // ReenableUnitFiles, MaskUnitFiles or UnmaskUnitFiles. Throws
@@ -231,6 +236,7 @@ class Bridge final : private BrokerLinkListener {
   MirrorObserver* observer_ = nullptr;
   std::map<std::string, UnitFile, std::less<>> unit_files_;
   std::map<std::string, std::uint64_t, std::less<>> manager_timestamps_;
+  std::map<std::string, std::vector<std::string>, std::less<>> manager_lists_;
 };
 
 }  // namespace vermilion::bridge

@@ -92,6 +92,17 @@ const std::unordered_map<std::string_view, ManagerGetter>& manager_table() {
          auto it = f.bridge.manager_timestamps().find("UserspaceTimestamp");
          return sd_bus_message_append(r, "t", it == f.bridge.manager_timestamps().end() ? 0 : it->second);
        }},
+      // vermiliond's manager environment and unit search path.
+      {"Environment",
+       [](const ManagerFacts& f, sd_bus_message* r) {
+         auto it = f.bridge.manager_lists().find("Environment");
+         return append_strings(r, it == f.bridge.manager_lists().end() ? std::vector<std::string>{} : it->second);
+       }},
+      {"UnitPath",
+       [](const ManagerFacts& f, sd_bus_message* r) {
+         auto it = f.bridge.manager_lists().find("UnitPath");
+         return append_strings(r, it == f.bridge.manager_lists().end() ? std::vector<std::string>{} : it->second);
+       }},
       {"UserspaceTimestampMonotonic",
        [](const ManagerFacts& f, sd_bus_message* r) {
          auto it = f.bridge.manager_timestamps().find("UserspaceTimestampMonotonic");

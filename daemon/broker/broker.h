@@ -123,6 +123,12 @@ class ServiceControl {
   // When vermiliond began to serve (systemd's UserspaceTimestamp): realtime
   // and monotonic µs; 0 when unknown (the fakes of tests).
   [[nodiscard]] virtual std::pair<std::uint64_t, std::uint64_t> started_at() { return {0, 0}; }
+  // What every service gets from the manager ("LANG=...", "PATH=...",
+  // sorted; systemd's Manager.Environment, `systemctl show-environment`) and
+  // the directories units load from, in order (systemd's UnitPath). Empty
+  // when unknown (the fakes of tests).
+  [[nodiscard]] virtual std::vector<std::string> manager_environment() { return {}; }
+  [[nodiscard]] virtual std::vector<std::string> unit_path() { return {}; }
 };
 
 struct BrokerLimits {

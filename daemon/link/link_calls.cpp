@@ -20,6 +20,14 @@
 namespace vermilion {
 namespace {
 
+// An "as" of `strings`.
+int append_string_list(sd_bus_message* m, const std::vector<std::string>& strings) {
+  int r = sd_bus_message_open_container(m, 'a', "s");
+  for (const auto& one : strings)
+    if (r >= 0) r = sd_bus_message_append_basic(m, 's', one.c_str());
+  return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
 int reply_error(sd_bus_error* error, const BrokerResult& r) {
   return sd_bus_error_set(error, error_name(*r.error), r.message.c_str());
 }
@@ -441,9 +449,22 @@ struct LinkServer::Calls {
     if (!result.ok()) return reply_error(error, result);
     // Not a structured binding: clang 14 (the fuzz preset) cannot capture one.
     const std::pair<std::uint64_t, std::uint64_t> started = self.broker_.control().started_at();
+    const std::vector<std::string> environment = self.broker_.control().manager_environment();
+    const std::vector<std::string> unit_path = self.broker_.control().unit_path();
     return reply_with(self, m, [&](sd_bus_message* reply) {
-      return sd_bus_message_append(reply, "a{sv}", 2, "UserspaceTimestamp", "t", started.first,
-                                   "UserspaceTimestampMonotonic", "t", started.second);
+      int r = sd_bus_message_open_container(reply, 'a', "{sv}");
+      if (r >= 0)
+        r = sd_bus_message_append(reply, "{sv}{sv}", "UserspaceTimestamp", "t", started.first,
+                                  "UserspaceTimestampMonotonic", "t", started.second);
+      for (const auto& [key, list] : {std::pair{"Environment", &environment}, std::pair{"UnitPath", &unit_path}}) {
+        if (r >= 0) r = sd_bus_message_open_container(reply, 'e', "sv");
+        if (r >= 0) r = sd_bus_message_append_basic(reply, 's', key);
+        if (r >= 0) r = sd_bus_message_open_container(reply, 'v', "as");
+        if (r >= 0) r = append_string_list(reply, *list);
+        if (r >= 0) r = sd_bus_message_close_container(reply);
+        if (r >= 0) r = sd_bus_message_close_container(reply);
+      }
+      return r < 0 ? r : sd_bus_message_close_container(reply);
     });
   }
   static int reload_units(sd_bus_message* m, void* userdata, sd_bus_error* error) {

@@ -393,6 +393,18 @@ TEST_F(SystemctlSystemTest, AUnitFileChangedOnDiskAsksForADaemonReload) {
   EXPECT_EQ(need("sleeper"), "no\n");
 }
 
+// The manager's environment (what every service starts with) and its unit
+// search path, as systemd's Manager.Environment and UnitPath.
+TEST_F(SystemctlSystemTest, ShowEnvironmentAndTheUnitPath) {
+  start({kSleeperUnit});
+  auto environment = as_root({"show-environment"});
+  EXPECT_EQ(environment.status, 0) << environment.output;
+  EXPECT_TRUE(contains(environment.output, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"))
+      << environment.output;
+  auto path = as_root({"show", "-p", "UnitPath", "--value"});
+  EXPECT_TRUE(contains(path.output, stack_->dir().file("units"))) << path.output;
+}
+
 TEST_F(SystemctlSystemTest, AnUnprivilegedCallerReadsButMayNotAct) {
   start({kSleeperUnit});
   auto status = as_nobody({"status", "sleeper"});
