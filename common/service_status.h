@@ -111,6 +111,11 @@ struct ServiceStatus {
   // Its unit file or drop-ins changed on disk since they were loaded: a
   // daemon-reload would load it differently (systemd's NeedDaemonReload).
   bool need_daemon_reload = false;
+  // The start limit: StartLimitIntervalSec= (µs), StartLimitBurst=,
+  // StartLimitAction= ("none", "exit", ...).
+  std::uint64_t start_limit_interval_usec = 0;
+  std::uint32_t start_limit_burst = 0;
+  std::string start_limit_action = "none";
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -213,6 +218,9 @@ void for_each_service_property(Visit&& visit) {
   visit("AssertTimestampMonotonic", &ServiceStatus::assert_timestamp_monotonic);
   visit("Conditions", &ServiceStatus::conditions);
   visit("NeedDaemonReload", &ServiceStatus::need_daemon_reload);
+  visit("StartLimitIntervalUSec", &ServiceStatus::start_limit_interval_usec);
+  visit("StartLimitBurst", &ServiceStatus::start_limit_burst);
+  visit("StartLimitAction", &ServiceStatus::start_limit_action);
 }
 
 }  // namespace vermilion

@@ -302,7 +302,18 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::on_failure_job_mode, "replace"); }},
       {"OnSuccessJobMode",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::on_success_job_mode, "replace"); }},
-      {"StartLimitAction", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "none"); }},
+      {"StartLimitAction",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::start_limit_action, "none"); }},
+      // systemd's defaults (DefaultStartLimitIntervalSec=10s, Burst=5) for a
+      // unit vermiliond does not have.
+      {"StartLimitIntervalUSec",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->start_limit_interval_usec : UINT64_C(10000000));
+       }},
+      {"StartLimitBurst",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "u", u.status ? u.status->start_limit_burst : 5u);
+       }},
       {"FailureAction",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::failure_action, "none"); }},
       {"SuccessAction",

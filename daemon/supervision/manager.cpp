@@ -648,6 +648,10 @@ void Manager::on_properties_changed(Service& service) noexcept {
   });
 }
 
+void Manager::on_start_limit_hit(Service& service) noexcept {
+  drop_if_out_of_memory("a start limit hit", [&] { start_limit_hits_.push_back(service.name()); });
+}
+
 void Manager::on_pid_attached(Service& service, pid_t pid) noexcept {
   drop_if_out_of_memory("a new process", [&] {
     auto& owners = pid_owner_[pid];
@@ -825,6 +829,14 @@ void Manager::process_queues() {
   graveyard_.clear();
   for (bool progress = true; progress;) {
     progress = false;
+    // StartLimitAction= before the failure it causes is handled (systemd
+    // runs it in unit_test_start_limit(), then the unit fails).
+    for (const auto& name : std::exchange(start_limit_hits_, {})) {
+      Unit* unit = resolve(name, false);
+      if (!unit) continue;
+      const EmergencyAction action = unit->service->config().start_limit_action;
+      if (action != EmergencyAction::none) observer_.on_emergency_action(name, "StartLimitAction", action, -1);
+    }
     while (!transitions_.empty()) {
       Transition t = std::move(transitions_.front());
       transitions_.pop_front();

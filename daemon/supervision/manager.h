@@ -171,6 +171,7 @@ class Manager final : private ServiceListener {
   void on_pid_attached(Service& service, pid_t pid) noexcept override;
   void on_pid_detached(Service& service, pid_t pid) noexcept override;
   void on_service_message(Service& service, std::string_view message) noexcept override;
+  void on_start_limit_hit(Service& service) noexcept override;
   const Service* triggering_service(const Service& service) noexcept override;
 
   // Logs a notification nobody owns, at most kUnknownSenderLogBurst lines
@@ -238,6 +239,7 @@ class Manager final : private ServiceListener {
   DependencyGraph graph_;
 
   std::deque<Transition> transitions_;
+  std::vector<std::string> start_limit_hits_;  // units whose StartLimitAction= is due
   std::set<std::string> bound_checks_;  // units that went down during this event
   std::deque<std::pair<JobCallback, JobResult>> finished_callbacks_;
   std::function<void()> all_stopped_;

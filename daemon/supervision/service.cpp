@@ -1207,7 +1207,10 @@ bool Service::start_limit_allows() {
   usec_t now = env_.port.now_monotonic();
   while (!recent_starts_.empty() && recent_starts_.front() + interval <= now)
     recent_starts_.pop_front();
-  if (recent_starts_.size() >= burst) return false;
+  if (recent_starts_.size() >= burst) {
+    env_.listener.on_start_limit_hit(*this);
+    return false;
+  }
   recent_starts_.push_back(now);
   return true;
 }

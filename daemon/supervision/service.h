@@ -97,6 +97,9 @@ class ServiceListener {
   virtual void on_pid_detached(Service& service, pid_t pid) noexcept = 0;
   // One line for the daemon's own log about this service.
   virtual void on_service_message(Service& service, std::string_view message) noexcept = 0;
+  // A start was refused by the start limit (systemd's unit_test_start_limit(),
+  // which runs StartLimitAction=); the failed state follows.
+  virtual void on_start_limit_hit(Service& /*service*/) noexcept {}
   // The service whose run ExecStartPre= and ExecStart= of `service` see as
   // $MONITOR_SERVICE_RESULT, $MONITOR_EXIT_CODE, ... (systemd's
   // service_get_triggering_service()): the one unit whose OnFailure= or

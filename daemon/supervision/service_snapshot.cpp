@@ -89,6 +89,9 @@ ServiceStatus status_of(const Service& s) {
   out.assert_timestamp_monotonic = t.assert_.monotonic;
   out.conditions = s.condition_statuses();
   out.need_daemon_reload = s.need_daemon_reload();
+  out.start_limit_interval_usec = c.start_limit_interval;
+  out.start_limit_burst = c.start_limit_burst;
+  out.start_limit_action = to_string(c.start_limit_action);
   return out;
 }
 

@@ -146,6 +146,10 @@ struct ServiceConfig {
   std::vector<PathCondition> condition_path_exists;
   EmergencyAction success_action = EmergencyAction::none;
   EmergencyAction failure_action = EmergencyAction::none;
+  // StartLimitAction= (systemd.unit(5)): what happens when a start is
+  // refused by StartLimitIntervalSec=/StartLimitBurst=, besides the unit
+  // failing with start-limit-hit.
+  EmergencyAction start_limit_action = EmergencyAction::none;
   // SuccessActionExitStatus=/FailureActionExitStatus=: vermiliond's exit
   // status when the action is exit; -1: the main process's exit status.
   int success_action_exit_status = -1;

@@ -904,6 +904,7 @@ KeyTable unit_section_keys() {
       {"ConditionPathExists", set_condition_path_exists},
       {"SuccessAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::success_action); }},
       {"FailureAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::failure_action); }},
+      {"StartLimitAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::start_limit_action); }},
       {"DefaultDependencies", boolean(&ServiceConfig::default_dependencies)},
       {"RefuseManualStart", boolean(&ServiceConfig::refuse_manual_start)},
       {"RefuseManualStop", boolean(&ServiceConfig::refuse_manual_stop)},
@@ -917,7 +918,7 @@ KeyTable unit_section_keys() {
       {"OnSuccessJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_success_job_mode); }},
   };
   for (const char* key :
-       {"StartLimitAction", "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
+       {"Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
         "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor",
         "IgnoreOnIsolate", "StopWhenUnneeded", "AllowIsolate",
         "CollectMode", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",
@@ -993,6 +994,8 @@ KeyTable service_section_keys() {
       // Compatibility spellings from before these moved to [Unit].
       {"StartLimitInterval", time_span(&S::start_limit_interval)},
       {"StartLimitBurst", set_start_limit_burst},
+      {"StartLimitAction", [](Assignment& a) { set_emergency_action(a, &S::start_limit_action); }},
+      {"FailureAction", [](Assignment& a) { set_emergency_action(a, &S::failure_action); }},
   };
   static constexpr std::array<std::pair<const char*, int>, 16> kLimits{{
       {"LimitCPU", RLIMIT_CPU},         {"LimitFSIZE", RLIMIT_FSIZE},   {"LimitDATA", RLIMIT_DATA},
@@ -1036,7 +1039,7 @@ KeyTable service_section_keys() {
         "LoadCredential", "LoadCredentialEncrypted", "SetCredential", "SetCredentialEncrypted",
         "CoredumpFilter", "ManagedOOMSwap",
         "ManagedOOMMemoryPressure", "ManagedOOMMemoryPressureLimit", "ManagedOOMPreference",
-        "NUMAPolicy", "NUMAMask"})
+        "NUMAPolicy", "NUMAMask", "RebootArgument"})
     t.emplace(key, not_implemented());
   return t;
 }

@@ -329,6 +329,9 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"Conditions", "a(sbbsi)",
                                  "ConditionPathExists 0 1 /etc/web.off 1; ConditionPathExists 1 0 /srv/web 0"},
                                 {"NeedDaemonReload", "b", "true"},
+                                {"StartLimitIntervalUSec", "t", "0"},
+                                {"StartLimitBurst", "u", "0"},
+                                {"StartLimitAction", "s", "none"},
                             }));
 }
 

@@ -173,6 +173,9 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "MainPID") return s.main_pid() > 0 ? "set" : "0";
   if (name == "ControlPID") return s.control_pid() > 0 ? "set" : "0";
   if (name == "NRestarts") return std::to_string(s.n_restarts());
+  if (name == "StartLimitIntervalUSec") return format_timespan(c.start_limit_interval);
+  if (name == "StartLimitBurst") return std::to_string(c.start_limit_burst);
+  if (name == "StartLimitAction") return to_string(c.start_limit_action);
   if (name == "Type") return to_string(c.type);
   if (name == "TimeoutStartUSec") return format_timespan(c.timeout_start);
   if (name == "TimeoutStopUSec") return format_timespan(c.timeout_stop);

@@ -176,6 +176,36 @@ TEST_F(ManagerTest, EmergencyActionsAreAskedForWithTheirExitStatus) {
   EXPECT_EQ(observer_.actions.back(), "killed.service FailureAction=exit 255") << "systemd's status for a signal";
 }
 
+// StartLimitAction= as systemd 252's unit_test_start_limit(): on every start
+// the limit refuses, before the failure it causes (whose FailureAction=
+// follows); the exit status is none of the unit's (-1: the manager's own).
+TEST_F(ManagerTest, StartLimitActionOnEveryRefusedStart) {
+  ServiceConfig limited = make_config("limited.service");
+  limited.start_limit_burst = 1;
+  limited.start_limit_interval = 60 * kUsecPerSec;
+  limited.start_limit_action = EmergencyAction::exit_force;
+  limited.failure_action = EmergencyAction::exit;
+  source_.add(limited);
+  ServiceConfig quiet = make_config("quiet.service");
+  quiet.start_limit_burst = 1;
+  quiet.start_limit_interval = 60 * kUsecPerSec;
+  source_.add(quiet);
+  EXPECT_EQ(start("limited"), JobResult::done);
+  exit_main("limited.service", CLD_EXITED, 0);
+  EXPECT_TRUE(observer_.actions.empty());
+  EXPECT_EQ(start("limited"), JobResult::failed);
+  EXPECT_EQ(service("limited").result(), ServiceResult::start_limit_hit);
+  EXPECT_EQ(observer_.actions, (std::vector<std::string>{"limited.service StartLimitAction=exit-force -1",
+                                                         "limited.service FailureAction=exit 0"}));
+  EXPECT_EQ(start("limited"), JobResult::failed);
+  EXPECT_EQ(observer_.actions.back(), "limited.service StartLimitAction=exit-force -1") << "again, while failed";
+  const std::size_t before = observer_.actions.size();
+  EXPECT_EQ(start("quiet"), JobResult::done);
+  exit_main("quiet.service", CLD_EXITED, 0);
+  EXPECT_EQ(start("quiet"), JobResult::failed);
+  EXPECT_EQ(observer_.actions.size(), before) << "StartLimitAction=none";
+}
+
 // systemd 252's unit_process_job(): a start that ExecCondition= skipped
 // (exit 1-254) ends "skipped", not failed (systemctl start exits 0), while
 // 255 fails it.
