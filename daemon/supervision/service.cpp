@@ -928,8 +928,10 @@ void Service::on_control_exited(ExitInfo info) {
   forget_control();
   // A forking service's ExecStart= process is judged as a daemon: a clean
   // signal is no failure (systemd's EXIT_CLEAN_DAEMON); other commands
-  // must exit 0 (EXIT_CLEAN_COMMAND).
-  bool ok = (info.code == CLD_EXITED && info.status == 0) ||
+  // must exit 0 (EXIT_CLEAN_COMMAND). SuccessExitStatus= counts for every
+  // command, as systemd judges main and control processes by one
+  // is_clean_exit() (tests/conformance/cases/success-exit-status-control).
+  bool ok = (info.code == CLD_EXITED && info.status == 0) || in_set(running_->success_exit_status, info) ||
             (control_phase_ == Phase::start && info.code == CLD_KILLED && is_clean_signal(info.status));
   ServiceResult why = ok                         ? ServiceResult::success
                       : info.code == CLD_EXITED  ? ServiceResult::exit_code
