@@ -142,6 +142,13 @@ int Supervisor::init() {
   ops_options.directory_roots = {ops_options.runtime_root, identity.state_dir, identity.cache_dir,
                                  identity.logs_dir, identity.config_dir};
   ops_options.lang = options_.environment.lang;
+  std::vector<std::string> inherited_environment;
+  if (options_.scope == RuntimeScope::user) {
+    std::vector<std::string> own;
+    for (char** e = environ; e && *e; ++e) own.emplace_back(*e);
+    inherited_environment = user_manager_environment(own);
+  }
+  ops_options.inherited_environment = inherited_environment;
   ops_options.reaper = reaper_.get();
   if (int r = LinuxSystemOps::create(ops_options, ops_); r < 0) {
     logger_.error(std::string("cannot set up process control: ") + std::strerror(-r));
@@ -209,9 +216,13 @@ int Supervisor::init() {
       },
       [this](std::function<void()> done) { reload(std::move(done)); }, install_paths_for(options_.unit_dirs));
   // The manager environment as build_exec_environment() hands it to every
-  // service, before the service's own.
-  std::vector<std::string> manager_environment{"PATH=" + std::string(kDefaultExecPath)};
-  if (options_.environment.lang) manager_environment.insert(manager_environment.begin(), "LANG=" + *options_.environment.lang);
+  // service, before the service's own: a user manager's own (sanitized),
+  // else PATH and LANG.
+  std::vector<std::string> manager_environment = inherited_environment;
+  if (manager_environment.empty()) {
+    manager_environment = {"PATH=" + std::string(kDefaultExecPath)};
+    if (options_.environment.lang) manager_environment.insert(manager_environment.begin(), "LANG=" + *options_.environment.lang);
+  }
   control_->set_manager_facts(std::move(manager_environment), load_dirs);
   broker_ = std::make_unique<Broker>(*control_, logger_, options_.broker_limits);
   if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(identity);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "common/regular_file.h"
@@ -195,9 +196,28 @@ void parse_environment_file(std::string_view text, std::vector<std::string>& out
   parser.finish();
 }
 
+std::vector<std::string> user_manager_environment(const std::vector<std::string>& own) {
+  static constexpr std::string_view kManagersOwn[] = {
+      "CACHE_DIRECTORY", "CONFIGURATION_DIRECTORY", "CREDENTIALS_DIRECTORY", "EXIT_CODE", "EXIT_STATUS",
+      "INVOCATION_ID", "JOURNAL_STREAM", "LISTEN_FDNAMES", "LISTEN_FDS", "LISTEN_PID", "LOGS_DIRECTORY",
+      "MAINPID", "MANAGERPID", "NOTIFY_SOCKET", "PIDFILE", "REMOTE_ADDR", "REMOTE_PORT", "RUNTIME_DIRECTORY",
+      "SERVICE_RESULT", "STATE_DIRECTORY", "WATCHDOG_PID", "WATCHDOG_USEC"};
+  std::vector<std::string> env;
+  for (const auto& assignment : own) {
+    const std::string_view key = key_of(assignment);
+    if (assignment.find('=') == std::string::npos) continue;
+    if (std::find(std::begin(kManagersOwn), std::end(kManagersOwn), key) != std::end(kManagersOwn)) continue;
+    set_environment(env, key, std::string_view(assignment).substr(key.size() + 1));
+  }
+  set_environment(env, "PATH", kDefaultExecPath);
+  std::sort(env.begin(), env.end());
+  return env;
+}
+
 int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std::string>& out,
                            std::string& failure) {
   std::vector<std::string> env;
+  if (inputs.inherited) env = *inputs.inherited;
   set_environment(env, "PATH", kDefaultExecPath);
   if (inputs.lang) set_environment(env, "LANG", *inputs.lang);
   if (inputs.login) {

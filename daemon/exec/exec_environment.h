@@ -51,7 +51,17 @@ struct ExecEnvironmentInputs {
   // vermiliond's own environment ("KEY=VALUE"), where PassEnvironment= looks
   // its names up; null: none of them is set.
   const std::vector<std::string>* own = nullptr;
+  // A user manager's environment, handed to every service before anything
+  // else (user_manager_environment()); null for the system manager.
+  const std::vector<std::string>* inherited = nullptr;
 };
+
+// What a user manager hands every service of its own environment (systemd
+// 252's manager_default_environment() and sanitize_environment()): all of
+// `own` ("KEY=VALUE") but the variables the manager sets to talk to its
+// clients (INVOCATION_ID, MAINPID, NOTIFY_SOCKET, LISTEN_FDS, EXIT_STATUS,
+// CACHE_DIRECTORY, ...), with PATH= kDefaultExecPath; sorted.
+[[nodiscard]] std::vector<std::string> user_manager_environment(const std::vector<std::string>& own);
 
 // The most an EnvironmentFile= may hold (bytes); a larger one fails the start.
 inline constexpr std::size_t kEnvironmentFileMaxBytes = 4 * 1024 * 1024;

@@ -261,6 +261,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   env_inputs.manager = &request.manager_environment;
   env_inputs.extra = &request.extra_environment;
   env_inputs.lang = options_.lang;
+  if (!options_.inherited_environment.empty()) env_inputs.inherited = &options_.inherited_environment;
   std::vector<std::string> own;
   if (!config.pass_environment.empty()) {
     for (char** e = environ; e && *e; ++e) own.emplace_back(*e);

@@ -43,6 +43,9 @@ struct LinuxSystemOpsOptions {
   ExecDirectoryRoots directory_roots;
   // The supervisor's own LANG, handed on to services.
   std::optional<std::string> lang;
+  // --user: the manager's own environment, sanitized (user_manager_environment()),
+  // handed to every service first, as systemd --user does; empty otherwise.
+  std::vector<std::string> inherited_environment;
   // Told of every child forked; may be null (then the caller reaps).
   ChildReaper* reaper = nullptr;
 };

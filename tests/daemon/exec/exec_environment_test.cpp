@@ -25,6 +25,17 @@ std::vector<std::string> parse(std::string_view text) {
   return out;
 }
 
+// systemd 252's manager_default_environment() for a user manager: its own
+// environment, less what it sets for its services, the default PATH, sorted
+// (recorded: tests/conformance/cases/user-manager-environment).
+TEST(UserManagerEnvironment, OwnLessTheManagersVariablesWithTheDefaultPath) {
+  EXPECT_EQ(user_manager_environment({"PATH=/mine", "DISPLAY=:0", "MAINPID=7", "NOTIFY_SOCKET=/run/n",
+                                      "INVOCATION_ID=ab", "LISTEN_FDS=1", "CACHE_DIRECTORY=/c", "EXIT_STATUS=1",
+                                      "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1/bus", "NOEQUALS", "A=1=2"}),
+            (std::vector<std::string>{"A=1=2", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1/bus", "DISPLAY=:0",
+                                      "PATH=" + std::string(kDefaultExecPath)}));
+}
+
 TEST(EnvironmentFile, PlainAssignmentsCommentsAndBlankLines) {
   EXPECT_THAT(parse("# comment\n; also a comment\n\nA=1\n  B = two words  \nC=\n"),
               ElementsAre("A=1", "B=two words", "C="));
