@@ -30,11 +30,8 @@ constexpr const char* dbus_type() {
   }
 }
 
-int append_strings(sd_bus_message* m, const std::vector<std::string>& strings);
 int read_strings(sd_bus_message* m, std::vector<std::string>& out);
-int append_exec_commands(sd_bus_message* m, const std::vector<ExecCommandStatus>& commands);
 int read_exec_commands(sd_bus_message* m, std::vector<ExecCommandStatus>& out);
-int append_conditions(sd_bus_message* m, const std::vector<ConditionStatus>& conditions);
 int read_conditions(sd_bus_message* m, std::vector<ConditionStatus>& out);
 
 template <typename T>
@@ -47,7 +44,7 @@ int append_value(sd_bus_message* m, const T& value) {
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     return append_strings(m, value);
   } else if constexpr (std::is_same_v<T, std::vector<ExecCommandStatus>>) {
-    return append_exec_commands(m, value);
+    return append_exec_commands(m, value, true);
   } else if constexpr (std::is_same_v<T, std::vector<ConditionStatus>>) {
     return append_conditions(m, value);
   } else {
@@ -111,14 +108,6 @@ int read_entry_value(sd_bus_message* m, std::string_view key, ServiceStatus& out
   return r;
 }
 
-int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
-  int r = sd_bus_message_open_container(m, 'a', "s");
-  for (const std::string& s : strings) {
-    if (r < 0) break;
-    r = sd_bus_message_append_basic(m, 's', s.c_str());
-  }
-  return r < 0 ? r : sd_bus_message_close_container(m);
-}
 
 int read_strings(sd_bus_message* m, std::vector<std::string>& out) {
   out.clear();
@@ -128,20 +117,6 @@ int read_strings(sd_bus_message* m, std::vector<std::string>& out) {
   return r < 0 ? r : sd_bus_message_exit_container(m);
 }
 
-int append_exec_commands(sd_bus_message* m, const std::vector<ExecCommandStatus>& commands) {
-  int r = sd_bus_message_open_container(m, 'a', "(sasasttttuii)");
-  for (const ExecCommandStatus& c : commands) {
-    if (r >= 0) r = sd_bus_message_open_container(m, 'r', "sasasttttuii");
-    if (r >= 0) r = sd_bus_message_append_basic(m, 's', c.path.c_str());
-    if (r >= 0) r = append_strings(m, c.argv);
-    if (r >= 0) r = append_strings(m, c.flags);
-    if (r >= 0)
-      r = sd_bus_message_append(m, "ttttuii", c.start_realtime, c.start_monotonic, c.exit_realtime, c.exit_monotonic,
-                                c.pid, c.code, c.status);
-    if (r >= 0) r = sd_bus_message_close_container(m);
-  }
-  return r < 0 ? r : sd_bus_message_close_container(m);
-}
 
 int read_exec_commands(sd_bus_message* m, std::vector<ExecCommandStatus>& out) {
   std::vector<ExecCommandStatus> commands;
@@ -167,15 +142,6 @@ int read_exec_commands(sd_bus_message* m, std::vector<ExecCommandStatus>& out) {
   return r;
 }
 
-int append_conditions(sd_bus_message* m, const std::vector<ConditionStatus>& conditions) {
-  int r = sd_bus_message_open_container(m, 'a', "(sbbsi)");
-  for (const ConditionStatus& c : conditions) {
-    if (r >= 0)
-      r = sd_bus_message_append(m, "(sbbsi)", c.type.c_str(), static_cast<int>(c.trigger), static_cast<int>(c.negate),
-                                c.parameter.c_str(), c.state);
-  }
-  return r < 0 ? r : sd_bus_message_close_container(m);
-}
 
 int read_conditions(sd_bus_message* m, std::vector<ConditionStatus>& out) {
   std::vector<ConditionStatus> conditions;
@@ -256,6 +222,42 @@ int read_array(sd_bus_message* m, const char* contents, std::vector<Row>& out, R
 }
 
 }  // namespace
+
+// ---- lists the bridge sends on as they are ----------------------------------
+
+int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
+  int r = sd_bus_message_open_container(m, 'a', "s");
+  for (const std::string& s : strings) {
+    if (r < 0) break;
+    r = sd_bus_message_append_basic(m, 's', s.c_str());
+  }
+  return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+int append_exec_commands(sd_bus_message* m, const std::vector<ExecCommandStatus>& commands, bool ex) {
+  int r = sd_bus_message_open_container(m, 'a', ex ? "(sasasttttuii)" : "(sasbttttuii)");
+  for (const ExecCommandStatus& c : commands) {
+    if (r >= 0) r = sd_bus_message_open_container(m, 'r', ex ? "sasasttttuii" : "sasbttttuii");
+    if (r >= 0) r = sd_bus_message_append_basic(m, 's', c.path.c_str());
+    if (r >= 0) r = append_strings(m, c.argv);
+    if (r >= 0) r = ex ? append_strings(m, c.flags) : sd_bus_message_append(m, "b", c.ignore_failure());
+    if (r >= 0)
+      r = sd_bus_message_append(m, "ttttuii", c.start_realtime, c.start_monotonic, c.exit_realtime, c.exit_monotonic,
+                                c.pid, c.code, c.status);
+    if (r >= 0) r = sd_bus_message_close_container(m);
+  }
+  return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+int append_conditions(sd_bus_message* m, const std::vector<ConditionStatus>& conditions) {
+  int r = sd_bus_message_open_container(m, 'a', "(sbbsi)");
+  for (const ConditionStatus& c : conditions) {
+    if (r >= 0)
+      r = sd_bus_message_append(m, "(sbbsi)", c.type.c_str(), static_cast<int>(c.trigger), static_cast<int>(c.negate),
+                                c.parameter.c_str(), c.state);
+  }
+  return r < 0 ? r : sd_bus_message_close_container(m);
+}
 
 // ---- a service's status -----------------------------------------------------
 

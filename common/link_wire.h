@@ -40,6 +40,17 @@ inline constexpr const char* kManagerCapabilityInterface = "org.vermilion1.Manag
 inline constexpr const char* kEndpointCapabilityInterface = "org.vermilion1.EndpointCapability";
 inline constexpr const char* kFdCapabilityInterface = "org.vermilion1.FdCapability";
 
+// ---- lists the bridge sends on as they are ----------------------------------
+
+// An as of `strings`.
+[[nodiscard]] int append_strings(sd_bus_message* m, const std::vector<std::string>& strings);
+// An Exec*= list (common/exec_command_status.h): ex, systemd's ExecStartEx
+// a(sasasttttuii), flags as words; else ExecStart's a(sasbttttuii),
+// "ignore-failure" as the b.
+[[nodiscard]] int append_exec_commands(sd_bus_message* m, const std::vector<ExecCommandStatus>& commands, bool ex);
+// Unit.Conditions, a(sbbsi) (common/condition_status.h).
+[[nodiscard]] int append_conditions(sd_bus_message* m, const std::vector<ConditionStatus>& conditions);
+
 // ---- a service's status -----------------------------------------------------
 
 // The properties dict, a{sv}: every key of for_each_service_property

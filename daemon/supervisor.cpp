@@ -1,12 +1,14 @@
 #include "supervisor.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -215,15 +217,11 @@ int Supervisor::init() {
         return log ? log->buffer().tail(lines) : std::vector<LogLine>{};
       },
       [this](std::function<void()> done) { reload(std::move(done)); }, install_paths_for(options_.unit_dirs));
-  // The manager environment as build_exec_environment() hands it to every
-  // service, before the service's own: a user manager's own (sanitized),
-  // else PATH and LANG.
-  std::vector<std::string> manager_environment = inherited_environment;
-  if (manager_environment.empty()) {
-    manager_environment = {"PATH=" + std::string(kDefaultExecPath)};
-    if (options_.environment.lang) manager_environment.insert(manager_environment.begin(), "LANG=" + *options_.environment.lang);
-  }
-  control_->set_manager_facts(std::move(manager_environment), load_dirs);
+  // Sorted, as systemd keeps its manager environment.
+  std::vector<std::string> environment =
+      manager_environment(inherited_environment.empty() ? nullptr : &inherited_environment, options_.environment.lang);
+  std::sort(environment.begin(), environment.end());
+  control_->set_manager_facts(std::move(environment), load_dirs);
   broker_ = std::make_unique<Broker>(*control_, logger_, options_.broker_limits);
   if (options_.policy_dirs.empty()) options_.policy_dirs = default_policy_dirs(identity);
   return 0;
@@ -393,8 +391,10 @@ void Supervisor::watch_unit_files() {
   }
   // The old fd stays open until the new one replaces it: vermiliond's fd
   // count does not dip while the timer waits (the soaks compare it).
+  std::vector<std::string> dirs = source_->watched_directories();
+  for (auto& dir : manager_->unit_file_directories()) dirs.push_back(std::move(dir));
   unique_fd fd;
-  if (int r = open_directories_watch(source_->watched_directories(), fd); r < 0) {
+  if (int r = open_directories_watch(dirs, fd); r < 0) {
     if (r != unit_files_watch_error_)
       logger_.warning(std::string("cannot watch the unit directories (NeedDaemonReload will not see changes): ") +
                       std::strerror(-r));
@@ -402,12 +402,29 @@ void Supervisor::watch_unit_files() {
     return;
   }
   unit_files_watch_error_ = 0;
+  // What the old watch saw and nobody handled yet (an edit during a reload's
+  // check) still gets a check.
+  if (unit_files_watch_fd_) {
+    pollfd old{unit_files_watch_fd_.get(), POLLIN, 0};
+    if (poll(&old, 1, 0) > 0) arm_unit_files_check();
+  }
   unit_files_watch_fd_ = std::move(fd);
   unit_files_watch_ = port_->watch_readable(unit_files_watch_fd_.get(), [this] {
     unit_files_watch_.reset();
-    if (!unit_files_timer_) unit_files_timer_ = port_->make_timer([this] { on_unit_files_changed(); });
-    unit_files_timer_->arm(deadline_after(port_->now_monotonic(), kUnitFilesSettle));
+    // Emptied, so that it is readable again only for a later change (see
+    // above); a storm of events ends the loop as the check will come anyway.
+    char events[4096];
+    for (int i = 0; i < 64 && read(unit_files_watch_fd_.get(), events, sizeof events) > 0; ++i) {
+    }
+    arm_unit_files_check();
   });
+  if (!unit_files_watch_) logger_.warning("cannot watch the unit directories' inotify fd");
+}
+
+void Supervisor::arm_unit_files_check() {
+  if (!unit_files_timer_) unit_files_timer_ = port_->make_timer([this] { on_unit_files_changed(); });
+  if (unit_files_timer_->deadline() == kUsecInfinity)
+    unit_files_timer_->arm(deadline_after(port_->now_monotonic(), kUnitFilesSettle));
 }
 
 void Supervisor::on_unit_files_changed() {
@@ -507,7 +524,7 @@ void Supervisor::reload_units() {
   Diagnostics diags;
   manager_->reload_units(diags);
   report(diags);
-  watch_unit_files();  // drop-in directories made since
+  watch_unit_files();  // drop-in directories made since, and units' new places
   load_presets();
   logger_.info("reloaded: " + std::to_string(manager_->services().size()) + " units");
   reload_policies();

@@ -162,6 +162,7 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   // be had is logged once per cause, and NeedDaemonReload stays as last
   // known.
   void watch_unit_files();
+  void arm_unit_files_check();  // the settle timer, unless already armed
   void on_unit_files_changed();
 
   SupervisorOptions options_;

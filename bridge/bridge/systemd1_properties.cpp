@@ -9,6 +9,7 @@
 
 #include "bridge/systemd1_errors.h"
 #include "bridge/systemd1_names.h"
+#include "common/link_wire.h"
 
 namespace vermilion::bridge::systemd1 {
 
@@ -24,15 +25,6 @@ std::string architecture() {
   if (machine == "i686" || machine == "i586" || machine == "i486" || machine == "i386") return "x86";
   if (machine == "aarch64") return "arm64";
   return machine;
-}
-
-int append_strings(sd_bus_message* m, const std::vector<std::string>& strings) {
-  int r = sd_bus_message_open_container(m, 'a', "s");
-  for (const auto& one : strings) {
-    if (r < 0) break;
-    r = sd_bus_message_append_basic(m, 's', one.c_str());
-  }
-  return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
 // systemd's bus_property_get_id128(): the 16 bytes of an id, or none for
@@ -132,26 +124,11 @@ int dependencies(const UnitFacts& u, sd_bus_message* r) {
 }
 
 // An Exec*= list as systemd's bus_property_get_exec_command_list() (ex =
-// false: a(sasbttttuii), with "ignore-failure" as the b) and
-// bus_property_get_exec_ex_command_list() (ex: a(sasasttttuii), the flags
-// as words). Empty for a unit vermiliond does not have.
+// false: a(sasbttttuii)) and bus_property_get_exec_ex_command_list() (ex:
+// a(sasasttttuii)). Empty for a unit vermiliond does not have.
 template <std::vector<ExecCommandStatus> ServiceStatus::*list, bool ex>
 int exec_commands(const UnitFacts& u, sd_bus_message* r) {
-  const char* row = ex ? "sasasttttuii" : "sasbttttuii";
-  int e = sd_bus_message_open_container(r, 'a', ex ? "(sasasttttuii)" : "(sasbttttuii)");
-  if (u.status) {
-    for (const ExecCommandStatus& c : u.status->*list) {
-      if (e >= 0) e = sd_bus_message_open_container(r, 'r', row);
-      if (e >= 0) e = sd_bus_message_append(r, "s", c.path.c_str());
-      if (e >= 0) e = append_strings(r, c.argv);
-      if (e >= 0) e = ex ? append_strings(r, c.flags) : sd_bus_message_append(r, "b", c.ignore_failure());
-      if (e >= 0)
-        e = sd_bus_message_append(r, "ttttuii", c.start_realtime, c.start_monotonic, c.exit_realtime,
-                                  c.exit_monotonic, c.pid, c.code, c.status);
-      if (e >= 0) e = sd_bus_message_close_container(r);
-    }
-  }
-  return e < 0 ? e : sd_bus_message_close_container(r);
+  return append_exec_commands(r, u.status ? u.status->*list : std::vector<ExecCommandStatus>{}, ex);
 }
 
 const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
@@ -206,15 +183,7 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
       {"AssertTimestampMonotonic", &usec<&ServiceStatus::assert_timestamp_monotonic>},
       {"Conditions",
        [](const UnitFacts& u, sd_bus_message* r) {
-         int e = sd_bus_message_open_container(r, 'a', "(sbbsi)");
-         if (u.status) {
-           for (const ConditionStatus& c : u.status->conditions) {
-             if (e >= 0)
-               e = sd_bus_message_append(r, "(sbbsi)", c.type.c_str(), static_cast<int>(c.trigger),
-                                         static_cast<int>(c.negate), c.parameter.c_str(), c.state);
-           }
-         }
-         return e < 0 ? e : sd_bus_message_close_container(r);
+         return append_conditions(r, u.status ? u.status->conditions : std::vector<ConditionStatus>{});
        }},
       // Vermilion makes no transient units, and no unit follows another
       // (systemd's Following is for device units' aliases).

@@ -214,12 +214,18 @@ std::vector<std::string> user_manager_environment(const std::vector<std::string>
   return env;
 }
 
+std::vector<std::string> manager_environment(const std::vector<std::string>* inherited,
+                                             const std::optional<std::string>& lang) {
+  std::vector<std::string> env;
+  if (inherited) env = *inherited;
+  set_environment(env, "PATH", kDefaultExecPath);
+  if (lang) set_environment(env, "LANG", *lang);
+  return env;
+}
+
 int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std::string>& out,
                            std::string& failure) {
-  std::vector<std::string> env;
-  if (inputs.inherited) env = *inputs.inherited;
-  set_environment(env, "PATH", kDefaultExecPath);
-  if (inputs.lang) set_environment(env, "LANG", *inputs.lang);
+  std::vector<std::string> env = manager_environment(inputs.inherited, inputs.lang);
   if (inputs.login) {
     set_environment(env, "HOME", inputs.login->home);
     set_environment(env, "USER", inputs.login->user);

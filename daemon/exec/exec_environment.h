@@ -63,6 +63,14 @@ struct ExecEnvironmentInputs {
 // CACHE_DIRECTORY, ...), with PATH= kDefaultExecPath; sorted.
 [[nodiscard]] std::vector<std::string> user_manager_environment(const std::vector<std::string>& own);
 
+// What every service of the manager starts from, before its own settings
+// (systemd's Manager.Environment, `systemctl show-environment`): the user
+// manager's `inherited` environment (null for the system manager), PATH=
+// kDefaultExecPath, LANG= the supervisor's own when set, in that order
+// (a variable already there keeps its place).
+[[nodiscard]] std::vector<std::string> manager_environment(const std::vector<std::string>* inherited,
+                                                           const std::optional<std::string>& lang);
+
 // The most an EnvironmentFile= may hold (bytes); a larger one fails the start.
 inline constexpr std::size_t kEnvironmentFileMaxBytes = 4 * 1024 * 1024;
 

@@ -20,14 +20,6 @@
 namespace vermilion {
 namespace {
 
-// An "as" of `strings`.
-int append_string_list(sd_bus_message* m, const std::vector<std::string>& strings) {
-  int r = sd_bus_message_open_container(m, 'a', "s");
-  for (const auto& one : strings)
-    if (r >= 0) r = sd_bus_message_append_basic(m, 's', one.c_str());
-  return r < 0 ? r : sd_bus_message_close_container(m);
-}
-
 int reply_error(sd_bus_error* error, const BrokerResult& r) {
   return sd_bus_error_set(error, error_name(*r.error), r.message.c_str());
 }
@@ -460,7 +452,7 @@ struct LinkServer::Calls {
         if (r >= 0) r = sd_bus_message_open_container(reply, 'e', "sv");
         if (r >= 0) r = sd_bus_message_append_basic(reply, 's', key);
         if (r >= 0) r = sd_bus_message_open_container(reply, 'v', "as");
-        if (r >= 0) r = append_string_list(reply, *list);
+        if (r >= 0) r = append_strings(reply, *list);
         if (r >= 0) r = sd_bus_message_close_container(reply);
         if (r >= 0) r = sd_bus_message_close_container(reply);
       }

@@ -37,7 +37,8 @@ int open_directories_watch(const std::vector<std::string>& directories, unique_f
                                IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
   for (const auto& dir : directories) {
     if (inotify_add_watch(fd.get(), dir.c_str(), kEvents) >= 0) continue;
-    if (errno != ENOENT && errno != ENOTDIR) return -errno;
+    // Gone, or not ours to read: the others are still worth watching.
+    if (errno != ENOENT && errno != ENOTDIR && errno != EACCES) return -errno;
   }
   out = std::move(fd);
   return 0;

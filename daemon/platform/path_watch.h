@@ -25,8 +25,9 @@ namespace vermilion {
 // readable when an entry of one of `directories` is created, written,
 // removed, moved or changes attributes, or a directory itself goes (unit
 // directories and their drop-in directories, for NeedDaemonReload). Good
-// for one wake-up, as above. A directory that does not exist (any more) is
-// left out; -errno when inotify refuses (ENOSPC: out of watches).
+// for one wake-up, as above. A directory that does not exist (any more) or
+// may not be read is left out; -errno when inotify refuses (ENOSPC: out of
+// watches).
 [[nodiscard]] int open_directories_watch(const std::vector<std::string>& directories, unique_fd& out);
 
 }  // namespace vermilion

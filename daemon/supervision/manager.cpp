@@ -245,6 +245,20 @@ std::vector<const Service*> Manager::services() const {
   return out;
 }
 
+std::vector<std::string> Manager::unit_file_directories() const {
+  std::set<std::string> dirs;
+  auto add = [&dirs](const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash != std::string::npos && slash > 0 && path[0] == '/') dirs.insert(path.substr(0, slash));
+  };
+  for (const auto& [name, unit] : units_) {
+    const ServiceConfig& config = unit->service->config();
+    if (!config.fragment_builtin) add(config.fragment_path);
+    for (const auto& drop_in : config.drop_in_paths) add(drop_in);
+  }
+  return {dirs.begin(), dirs.end()};
+}
+
 void Manager::check_unit_files() {
   for (auto& [name, unit] : units_) {
     Service& service = *unit->service;
@@ -871,7 +885,7 @@ void Manager::process_queues() {
     // far was reported: a job can end in the very step that queued the change
     // ending it (a stop during auto-restart, a start refused by the start
     // limit), and whoever relays both must send the change first.
-    if (!transitions_.empty()) {
+    if (!transitions_.empty() || !start_limit_hits_.empty()) {
       progress = true;
       continue;
     }

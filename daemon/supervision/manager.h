@@ -99,6 +99,10 @@ class Manager final : private ServiceListener {
   // unit whose answer changed. For a watch on the unit directories to call
   // after a change there; reload_units() calls it too.
   void check_unit_files();
+  // The directories the loaded units' fragments and drop-ins are in (a unit
+  // file linked from outside the search path included), for the watch that
+  // calls check_unit_files().
+  [[nodiscard]] std::vector<std::string> unit_file_directories() const;
 
   // Queues a job for `name` ("web", "web.service", "multi-user.target" or
   // an alias) and what it

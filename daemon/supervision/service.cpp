@@ -207,7 +207,8 @@ void Service::begin_run() {
   invocation_id_ = to_string(make_invocation_id());
   // systemd's service_start(): exec_command_reset_status_list_array().
   for (std::size_t phase = 0; phase < exec_runs_.size(); ++phase)
-    exec_runs_[phase].assign(commands_of(static_cast<Phase>(phase)).size(), ExecRun{});
+    exec_runs_[phase].assign(commands_in(*running_, static_cast<Phase>(phase)).size(), ExecRun{});
+  runs_of_ = running_;
   scope_ = env_.ops.create_scope(running_->name);
   if (int r = env_.ops.check_exec_directories(*running_); r < 0) {
     message(std::string("failed to set up the service's directories: ") + std::strerror(-r));
@@ -460,17 +461,19 @@ void Service::enter_auto_restart() {
 
 void Service::restart_now() {
   ++n_restarts_;
+  // Conditions before the start limit, as systemd 252's unit_start() tests
+  // them before service_can_start().
+  if (!conditions_pass()) {
+    message("start condition failed, not restarting");
+    set_state(SubState::dead);
+    return;
+  }
   if (!start_limit_allows()) {
     message("start request repeated too quickly, refusing to start");
     // As systemd's service_can_start(): a failure already recorded (the
     // exit-code of a crash loop) stays the result.
     note_result(ServiceResult::start_limit_hit);
     set_state(SubState::failed);
-    return;
-  }
-  if (!conditions_pass()) {
-    message("start condition failed, not restarting");
-    set_state(SubState::dead);
     return;
   }
   begin_run();
@@ -585,19 +588,11 @@ void Service::note_run_exited(Phase phase, std::size_t index, pid_t pid, ExitInf
 }
 
 std::vector<ExecCommandStatus> Service::exec_command_statuses(Phase phase) const {
-  const ServiceConfig& c = *config_;
-  const std::vector<ExecCommand>* commands = nullptr;
-  switch (phase) {
-    case Phase::condition: commands = &c.exec_condition; break;
-    case Phase::start_pre: commands = &c.exec_start_pre; break;
-    case Phase::start: commands = &c.exec_start; break;
-    case Phase::start_post: commands = &c.exec_start_post; break;
-    case Phase::reload: commands = &c.exec_reload; break;
-    case Phase::stop: commands = &c.exec_stop; break;
-    case Phase::stop_post: commands = &c.exec_stop_post; break;
-  }
+  const std::vector<ExecCommand>* commands = &commands_in(*config_, phase);
   const auto& runs = exec_runs_[static_cast<std::size_t>(phase)];
-  const bool with_runs = running_ == config_ && runs.size() == commands->size();
+  // Runs of the file as loaded only: a reload (even of an inactive unit)
+  // forgets them, as systemd's daemon-reload does.
+  const bool with_runs = runs_of_ == config_ && runs.size() == commands->size();
   std::vector<ExecCommandStatus> out;
   out.reserve(commands->size());
   for (std::size_t i = 0; i < commands->size(); ++i) {
@@ -631,18 +626,20 @@ void Service::note_main_started(pid_t pid) {
   times_.exec_main_exit = {};
 }
 
-const std::vector<ExecCommand>& Service::commands_of(Phase phase) const {
+const std::vector<ExecCommand>& Service::commands_in(const ServiceConfig& config, Phase phase) {
   switch (phase) {
-    case Phase::condition: return running_->exec_condition;
-    case Phase::start_pre: return running_->exec_start_pre;
-    case Phase::start: return running_->exec_start;
-    case Phase::start_post: return running_->exec_start_post;
-    case Phase::reload: return running_->exec_reload;
-    case Phase::stop: return running_->exec_stop;
-    case Phase::stop_post: return running_->exec_stop_post;
+    case Phase::condition: return config.exec_condition;
+    case Phase::start_pre: return config.exec_start_pre;
+    case Phase::start: return config.exec_start;
+    case Phase::start_post: return config.exec_start_post;
+    case Phase::reload: return config.exec_reload;
+    case Phase::stop: return config.exec_stop;
+    case Phase::stop_post: return config.exec_stop_post;
   }
-  return running_->exec_start;
+  return config.exec_start;
 }
+
+const std::vector<ExecCommand>& Service::commands_of(Phase phase) const { return commands_in(*running_, phase); }
 
 bool Service::run_control(Phase phase, std::size_t index) {
   control_phase_ = phase;
@@ -877,7 +874,15 @@ void Service::on_main_exited(ExitInfo info) {
   times_.exec_main_exit = now();
   // A forking daemon's main process came from no ExecStart= line of ours
   // (systemd's main_command is NULL then).
-  if (running_->type != ServiceType::forking) note_run_exited(Phase::start, main_command_index_, main_.pid, info);
+  // Its ExecStart= line takes the main process's record, as systemd's
+  // service_sigchld_event() copies main_exec_status into main_command: an
+  // adopted MAINPID= shows with the time it was adopted.
+  if (running_->type != ServiceType::forking && runs_of_ == running_) {
+    auto& runs = exec_runs_[static_cast<std::size_t>(Phase::start)];
+    if (main_command_index_ < runs.size())
+      runs[main_command_index_] = ExecRun{main_.pid, times_.exec_main_start.realtime, times_.exec_main_start.monotonic,
+                                          times_.exec_main_exit.realtime, times_.exec_main_exit.monotonic, info};
+  }
   forget_main();
   ServiceResult r = classify_main_exit(info);
   // A '-' on the ExecStart= line the main process came from (a forking
@@ -1223,9 +1228,9 @@ bool Service::start_limit_allows() {
 // not reached stay as they were.
 bool Service::conditions_pass() {
   const auto& conditions = config_->condition_path_exists;
-  if (conditions_of_ != config_.get()) {
+  if (conditions_of_ != config_ || condition_states_.size() != conditions.size()) {
     condition_states_.assign(conditions.size(), 0);
-    conditions_of_ = config_.get();
+    conditions_of_ = config_;
   }
   times_.condition = now();
   bool any_trigger = false, trigger_passed = false;
@@ -1254,7 +1259,7 @@ bool Service::conditions_pass() {
 
 std::vector<ConditionStatus> Service::condition_statuses() const {
   const auto& conditions = config_->condition_path_exists;
-  const bool tested = conditions_of_ == config_.get();
+  const bool tested = conditions_of_ == config_ && condition_states_.size() == conditions.size();
   std::vector<ConditionStatus> out;
   out.reserve(conditions.size());
   for (std::size_t i = 0; i < conditions.size(); ++i) {

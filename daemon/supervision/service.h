@@ -277,7 +277,8 @@ class Service {
   bool run_control(Phase phase, std::size_t index);
   void advance_phase();  // the current control command succeeded
   bool spawn_main(const ExecCommand& command);
-  [[nodiscard]] const std::vector<ExecCommand>& commands_of(Phase phase) const;
+  [[nodiscard]] const std::vector<ExecCommand>& commands_of(Phase phase) const;  // of running_
+  [[nodiscard]] static const std::vector<ExecCommand>& commands_in(const ServiceConfig& config, Phase phase);
   // start_command: one of ExecStart= (main, or a forking service's control
   // process). result_environment: whose run the command learns of
   // (systemd's EXEC_SETENV_RESULT and EXEC_SETENV_MONITOR_RESULT): its own
@@ -371,9 +372,10 @@ class Service {
   // Per condition_path_exists entry, reversed (see condition_statuses()):
   // 1 met, -1 not met, 0 untested; for the configuration conditions_of_.
   std::vector<std::int32_t> condition_states_;
-  const ServiceConfig* conditions_of_ = nullptr;
+  std::shared_ptr<const ServiceConfig> conditions_of_;
   // Per Exec*= list (by Phase), per command of running_'s list.
   std::array<std::vector<ExecRun>, 7> exec_runs_;
+  std::shared_ptr<const ServiceConfig> runs_of_;  // the configuration exec_runs_ are of
   pid_t exec_main_pid_ = 0;
   // A new main process: what ExecMain* tell from now on.
   void note_main_started(pid_t pid);

@@ -128,6 +128,7 @@ struct ServiceConfig {
   // When they were last modified as loaded (st_mtim, realtime µs; 0 for a
   // masked or built-in unit), for NeedDaemonReload (UnitLoader::
   // need_daemon_reload()).
+  bool fragment_builtin = false;  // fragment_path names a built-in unit ("<built-in>/..."), no file
   usec_t fragment_mtime = 0;
   usec_t drop_in_mtime = 0;  // the newest of the drop-ins
   std::vector<std::string> aliases;  // from [Install] Alias=

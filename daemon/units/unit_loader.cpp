@@ -344,7 +344,8 @@ ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) cons
   if (name != config.name && std::find(config.aliases.begin(), config.aliases.end(), name) == config.aliases.end())
     config.aliases.push_back(name);
 
-  if (!fragment->builtin) config.fragment_mtime = modified_at(fragment->path).value_or(0);
+  config.fragment_builtin = fragment->builtin != nullptr;
+  if (!config.fragment_builtin) config.fragment_mtime = modified_at(fragment->path).value_or(0);
   FileResult result = apply_file(fragment->path, *read.text, config, diags);
   config.drop_in_paths = drop_in_paths(config, search_path_);
   for (const auto& drop_in : config.drop_in_paths)
@@ -356,7 +357,7 @@ ServiceConfig UnitLoader::load(const std::string& name, Diagnostics& diags) cons
 
 bool UnitLoader::need_daemon_reload(const ServiceConfig& loaded) const {
   // A built-in unit's "path" names no file.
-  if (!loaded.fragment_path.empty() && !builtins_.contains(loaded.name) &&
+  if (!loaded.fragment_path.empty() && !loaded.fragment_builtin &&
       file_newer(loaded.fragment_path, loaded.fragment_mtime))
     return true;
   // The drop-ins a load would find now (systemd looks only for a loaded unit).

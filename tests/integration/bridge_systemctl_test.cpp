@@ -363,6 +363,8 @@ TEST_F(SystemctlSystemTest, AUnitFileChangedOnDiskAsksForADaemonReload) {
     return as_root({"show", "-p", "NeedDaemonReload", "--value", unit}).output;
   };
   // Waits for the watch (it settles for 100 ms after a change) to tell.
+  // Polled: NeedDaemonReload emits no PropertiesChanged, in systemd as here
+  // (service.busctl), so a client can only ask again.
   auto wait_need = [&](const char* unit, const std::string& want) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (need(unit) != want && std::chrono::steady_clock::now() < deadline)

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "fake_system.h"
 
 namespace vermilion {
@@ -37,8 +39,10 @@ class FakeUnitSource : public UnitSource {
     missing.name = name;
     return missing;
   }
+  bool need_daemon_reload(const ServiceConfig& loaded) override { return changed_on_disk.contains(loaded.name); }
   ServiceConfig& add(ServiceConfig c) { return configs[c.name] = std::move(c); }
   std::map<std::string, ServiceConfig> configs;
+  std::set<std::string> changed_on_disk;  // need_daemon_reload() says yes for these
   std::map<std::string, std::string> links;  // alias -> unit, as a symlink between unit files
 };
 
@@ -174,6 +178,30 @@ TEST_F(ManagerTest, EmergencyActionsAreAskedForWithTheirExitStatus) {
   EXPECT_EQ(start("killed"), JobResult::done);
   exit_main("killed.service", CLD_KILLED, SIGSEGV);
   EXPECT_EQ(observer_.actions.back(), "killed.service FailureAction=exit 255") << "systemd's status for a signal";
+}
+
+// NeedDaemonReload: a check asks the source about every unit and tells of
+// each one whose answer changed, once; a reload loads afresh and clears it.
+TEST_F(ManagerTest, CheckUnitFilesTellsOfEachUnitWhoseFilesChanged) {
+  source_.add(make_config("a.service"));
+  source_.add(make_config("b.service"));
+  ASSERT_EQ(start("a"), JobResult::done);
+  observer_.snapshots.clear();
+  manager().check_unit_files();
+  EXPECT_TRUE(observer_.snapshots.empty()) << "nothing changed";
+  source_.changed_on_disk.insert("b.service");
+  manager().check_unit_files();
+  ASSERT_EQ(observer_.snapshots.size(), 1u);
+  EXPECT_EQ(observer_.snapshots[0].name, "b.service");
+  EXPECT_TRUE(observer_.snapshots[0].need_daemon_reload);
+  EXPECT_TRUE(service("b").need_daemon_reload());
+  manager().check_unit_files();
+  EXPECT_EQ(observer_.snapshots.size(), 1u) << "told once";
+  source_.changed_on_disk.clear();
+  Diagnostics diags;
+  manager().reload_units(diags);
+  EXPECT_FALSE(service("b").need_daemon_reload());
+  EXPECT_FALSE(observer_.snapshots.back().need_daemon_reload);
 }
 
 // StartLimitAction= as systemd 252's unit_test_start_limit(): on every start

@@ -319,6 +319,52 @@ TEST_F(ServiceTest, CommandsOfAReloadedFileShowWithoutTheOldRuns) {
   EXPECT_EQ(start[0].pid, 0u);
 }
 
+// A reload forgets each command's last run, of an inactive unit too (systemd
+// makes the commands afresh), even when the lists keep their length.
+TEST_F(ServiceTest, AReloadOfAnInactiveUnitForgetsTheRuns) {
+  ServiceConfig c = make_config("web.service");
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_control(0);
+  kill_main(SIGKILL);
+  ASSERT_EQ(s.sub_state(), SubState::failed);
+  ASSERT_GT(s.exec_command_statuses(Service::Phase::start_pre)[0].pid, 0u);
+  ServiceConfig next = c;
+  next.exec_start_pre = {make_command("/bin/pre-new")};
+  s.replace_config(std::make_shared<ServiceConfig>(next));
+  auto pre = s.exec_command_statuses(Service::Phase::start_pre);
+  ASSERT_EQ(pre.size(), 1u);
+  EXPECT_EQ(pre[0].path, "/bin/pre-new");
+  EXPECT_EQ(pre[0].pid, 0u);
+}
+
+// Conditions of a reloaded file are untested, whatever their number; a test
+// after it covers them all.
+TEST_F(ServiceTest, ConditionsOfAReloadedFileAreUntestedThenTested) {
+  ServiceConfig c = make_config("web.service");
+  c.condition_path_exists.push_back({"/never-there-vermilion", /*negate=*/false, /*trigger=*/false});
+  Service& s = make(c);
+  EXPECT_EQ(s.start(), StartOutcome::condition_failed);
+  EXPECT_FALSE(s.condition_result());
+  ASSERT_EQ(s.condition_statuses().size(), 1u);
+  EXPECT_EQ(s.condition_statuses()[0].state, -1);
+  ServiceConfig next = c;
+  next.condition_path_exists.push_back({"/also-never-vermilion", /*negate=*/false, /*trigger=*/true});
+  next.condition_path_exists.push_back({"/", /*negate=*/false, /*trigger=*/true});
+  s.replace_config(std::make_shared<ServiceConfig>(next));
+  ops_.existing_paths.insert("/");
+  auto untested = s.condition_statuses();
+  ASSERT_EQ(untested.size(), 3u);
+  for (const auto& one : untested) EXPECT_EQ(one.state, 0) << one.parameter;
+  EXPECT_EQ(untested[0].parameter, "/") << "the last assignment first";
+  EXPECT_EQ(s.start(), StartOutcome::condition_failed);
+  auto tested = s.condition_statuses();
+  EXPECT_EQ(tested[0].state, 1);
+  EXPECT_EQ(tested[1].state, -1);
+  EXPECT_EQ(tested[2].state, -1) << "the non-trigger one fails";
+}
+
 TEST_F(ServiceTest, RestartPolicies) {
   struct Case {
     RestartPolicy policy;
