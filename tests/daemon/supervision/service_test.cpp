@@ -303,40 +303,28 @@ TEST_F(ServiceTest, EachCommandKeepsItsLastRunUntilTheNextStart) {
   EXPECT_EQ(list(P::stop_post)[0].pid, 0u) << "the new start cleared it";
 }
 
-// After a reload that changed the unit file, the lists are the new file's;
-// the runs of the old commands do not show against them.
-TEST_F(ServiceTest, CommandsOfAReloadedFileShowWithoutTheOldRuns) {
-  ServiceConfig c = make_config("web.service");
-  Service& s = make(c);
-  ASSERT_EQ(s.start(), StartOutcome::started);
-  ASSERT_GT(s.exec_command_statuses(Service::Phase::start)[0].pid, 0u);
-  ServiceConfig next = c;
-  next.exec_start = {make_command("/bin/other")};
-  s.replace_config(std::make_shared<ServiceConfig>(next));
-  auto start = s.exec_command_statuses(Service::Phase::start);
-  ASSERT_EQ(start.size(), 1u);
-  EXPECT_EQ(start[0].path, "/bin/other");
-  EXPECT_EQ(start[0].pid, 0u);
-}
-
-// A reload forgets each command's last run, of an inactive unit too (systemd
-// makes the commands afresh), even when the lists keep their length.
-TEST_F(ServiceTest, AReloadOfAnInactiveUnitForgetsTheRuns) {
-  ServiceConfig c = make_config("web.service");
-  c.exec_start_pre.push_back(make_command("/bin/pre"));
-  Service& s = make(c);
-  ASSERT_EQ(s.start(), StartOutcome::started);
-  exit_control(0);
-  kill_main(SIGKILL);
-  ASSERT_EQ(s.sub_state(), SubState::failed);
-  ASSERT_GT(s.exec_command_statuses(Service::Phase::start_pre)[0].pid, 0u);
-  ServiceConfig next = c;
-  next.exec_start_pre = {make_command("/bin/pre-new")};
-  s.replace_config(std::make_shared<ServiceConfig>(next));
-  auto pre = s.exec_command_statuses(Service::Phase::start_pre);
-  ASSERT_EQ(pre.size(), 1u);
-  EXPECT_EQ(pre[0].path, "/bin/pre-new");
-  EXPECT_EQ(pre[0].pid, 0u);
+// A reload forgets each command's last run (systemd makes the commands
+// afresh): the lists are the new file's, without runs, whether the unit runs
+// or is down, and even when a list keeps its length.
+TEST_F(ServiceTest, AReloadForgetsTheCommandsRuns) {
+  for (const bool down : {false, true}) {
+    SCOPED_TRACE(down ? "down" : "running");
+    ServiceConfig c = make_config("web.service");
+    c.exec_start_pre.push_back(make_command("/bin/pre"));
+    Service& s = make(c);
+    ASSERT_EQ(s.start(), StartOutcome::started);
+    exit_control(0);
+    if (down) kill_main(SIGKILL);
+    ASSERT_GT(s.exec_command_statuses(Service::Phase::start_pre)[0].pid, 0u);
+    ServiceConfig next = c;
+    next.exec_start_pre = {make_command("/bin/pre-new")};
+    s.replace_config(std::make_shared<ServiceConfig>(next));
+    auto pre = s.exec_command_statuses(Service::Phase::start_pre);
+    ASSERT_EQ(pre.size(), 1u);
+    EXPECT_EQ(pre[0].path, "/bin/pre-new");
+    EXPECT_EQ(pre[0].pid, 0u);
+    if (!down) kill_main(SIGKILL);
+  }
 }
 
 // Conditions of a reloaded file are untested, whatever their number; a test
