@@ -673,6 +673,22 @@ TEST(ServiceKeys, EmergencyActions) {
   EXPECT_EQ(l.diags.items().size(), 1u);
 }
 
+// StartLimitAction= takes the same values, also in [Service] (as
+// FailureAction= does), which systemd-analyze verify accepts without a word;
+// a bad value is systemd's warning, recorded from systemd-analyze verify.
+TEST(ServiceKeys, StartLimitActionInUnitAndService) {
+  auto l = apply("[Unit]\nStartLimitAction=exit-force\n");
+  EXPECT_EQ(l.config.start_limit_action, EmergencyAction::exit_force);
+  EXPECT_TRUE(l.diags.items().empty());
+  l = apply("[Service]\nExecStart=/bin/true\nStartLimitAction=exit\nFailureAction=exit-force\n");
+  EXPECT_EQ(l.config.start_limit_action, EmergencyAction::exit);
+  EXPECT_EQ(l.config.failure_action, EmergencyAction::exit_force);
+  EXPECT_TRUE(l.diags.items().empty()) << messages(l.diags);
+  l = apply("[Unit]\nStartLimitAction=bogus\n");
+  EXPECT_EQ(l.config.start_limit_action, EmergencyAction::none);
+  EXPECT_EQ(messages(l.diags), "t.service:2: warning: Failed to parse StartLimitAction=, ignoring: bogus\n");
+}
+
 // SuccessActionExitStatus=/FailureActionExitStatus= (config_parse_exit_status).
 TEST(ServiceKeys, ActionExitStatus) {
   auto l = apply("[Unit]\nSuccessActionExitStatus=0\nFailureActionExitStatus=255\n");
