@@ -155,22 +155,10 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        }},
       // Vermilion never freezes a unit.
       {"FreezerState", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "running"); }},
-      {"ActiveEnterTimestamp",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "t", u.status ? u.status->active_enter_timestamp : 0);
-       }},
-      {"InactiveEnterTimestamp",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "t", u.status ? u.status->inactive_enter_timestamp : 0);
-       }},
-      {"ActiveExitTimestamp",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "t", u.status ? u.status->active_exit_timestamp : 0);
-       }},
-      {"InactiveExitTimestamp",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "t", u.status ? u.status->inactive_exit_timestamp : 0);
-       }},
+      {"ActiveEnterTimestamp", &usec<&ServiceStatus::active_enter_timestamp>},
+      {"InactiveEnterTimestamp", &usec<&ServiceStatus::inactive_enter_timestamp>},
+      {"ActiveExitTimestamp", &usec<&ServiceStatus::active_exit_timestamp>},
+      {"InactiveExitTimestamp", &usec<&ServiceStatus::inactive_exit_timestamp>},
       {"ActiveEnterTimestampMonotonic", &usec<&ServiceStatus::active_enter_timestamp_monotonic>},
       {"ActiveExitTimestampMonotonic", &usec<&ServiceStatus::active_exit_timestamp_monotonic>},
       {"InactiveEnterTimestampMonotonic", &usec<&ServiceStatus::inactive_enter_timestamp_monotonic>},
@@ -185,12 +173,12 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return append_conditions(r, u.status ? u.status->conditions : std::vector<ConditionStatus>{});
        }},
-      // Vermilion makes no transient units, and no unit follows another
-      // (systemd's Following is for device units' aliases).
       {"NeedDaemonReload",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status && u.status->need_daemon_reload);
        }},
+      // Vermilion makes no transient units, and no unit follows another
+      // (systemd's Following is for device units' aliases).
       {"Transient", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "b", 0); }},
       {"Following", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", ""); }},
       {"CanStart", [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "b", loaded(u)); }},
@@ -320,16 +308,10 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "i", u.status ? u.status->exec_main_code : 0);
        }},
-      {"ExecMainStartTimestamp",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "t", u.status ? u.status->exec_main_start_timestamp : 0);
-       }},
+      {"ExecMainStartTimestamp", &usec<&ServiceStatus::exec_main_start_timestamp>},
       {"ExecMainStartTimestampMonotonic", &usec<&ServiceStatus::exec_main_start_timestamp_monotonic>},
       {"ExecMainExitTimestampMonotonic", &usec<&ServiceStatus::exec_main_exit_timestamp_monotonic>},
-      {"ExecMainExitTimestamp",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "t", u.status ? u.status->exec_main_exit_timestamp : 0);
-       }},
+      {"ExecMainExitTimestamp", &usec<&ServiceStatus::exec_main_exit_timestamp>},
       {"Result",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "s", u.status ? u.status->result.c_str() : "success");
