@@ -36,6 +36,12 @@ class ManagerControl final : public ServiceControl {
     Service* s = manager_.find(name);
     return s ? s->processes(out) : -ENOENT;
   }
+  [[nodiscard]] int resource_usage(const std::string& name, ResourceUsage& out) override {
+    Service* s = manager_.find(name);
+    if (!s) return -ENOENT;
+    out = s->resource_usage();
+    return 0;
+  }
   [[nodiscard]] std::vector<LogLine> logs(const std::string& name, std::size_t lines) override;
   void reload_units(std::function<void()> done) override { reload_(std::move(done)); }
   [[nodiscard]] int change_unit_files(UnitFileOperation op, const std::vector<std::string>& names,

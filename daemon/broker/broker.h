@@ -33,6 +33,7 @@
 #include "broker/policy.h"
 #include "units/unit_install.h"
 #include "units/unit_presets.h"
+#include "common/resource_usage.h"
 #include "common/service_status.h"
 #include "common/unique_fd.h"
 
@@ -76,6 +77,9 @@ class ServiceControl {
   [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
   // The service's processes now (Service::processes()); -ENOENT for no such service.
   [[nodiscard]] virtual int processes(const std::string& name, std::vector<pid_t>& out) = 0;
+  // Its counters now (Service::resource_usage()); 0, or -ENOENT for no
+  // such service.
+  [[nodiscard]] virtual int resource_usage(const std::string&, ResourceUsage&) { return -ENOENT; }
   // daemon-reload: `done` runs once the units and policies are reloaded
   // (after the generators, which run asynchronously), so that a Reload call
   // replies only then, as systemd's method_reload() does.

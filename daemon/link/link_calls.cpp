@@ -243,6 +243,22 @@ struct LinkServer::Calls {
     });
   }
 
+  static int resource_usage(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    std::string resolved;
+    if (int r = authorize_service(self, m, rights::status, name, resolved, error); r < 0) return r;
+    ResourceUsage usage;
+    if (self.broker_.control().resource_usage(resolved, usage) < 0)
+      return sd_bus_error_setf(error, error_names::kNoSuchService, "No service %s.", resolved.c_str());
+    return reply_with(self, m, [&](sd_bus_message* reply) {
+      return sd_bus_message_append(reply, "a{sv}", 3, "MemoryCurrent", "t", usage.memory_current_bytes,
+                                   "TasksCurrent", "t", usage.tasks_current, "CPUUsageNSec", "t",
+                                   usage.cpu_usage_nsec);
+    });
+  }
+
   // -- manager capabilities --
   static int list_services(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
@@ -621,6 +637,8 @@ const sd_bus_vtable kServiceVtable[] = {
                              &guarded<&LinkServer::Calls::logs>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("GetProcesses", "s", SD_BUS_PARAM(name), "a(sus)", SD_BUS_PARAM(processes),
                              &guarded<&LinkServer::Calls::processes>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("GetResourceUsage", "s", SD_BUS_PARAM(name), "a{sv}", SD_BUS_PARAM(counters),
+                             &guarded<&LinkServer::Calls::resource_usage>, kUnprivileged),
     SD_BUS_VTABLE_END};
 
 const sd_bus_vtable kManagerVtable[] = {

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <set>
 
+#include "platform/cgroup_accounting.h"
 #include "platform/file_io.h"
 
 namespace vermilion {
@@ -140,5 +141,7 @@ void CgroupScope::on_spawned_inside(pid_t) {
   procs_fd_.reset();
   directory_fd_.reset();
 }
+
+ResourceUsage CgroupScope::resource_usage() const { return read_cgroup_accounting(directory_); }
 
 }  // namespace vermilion

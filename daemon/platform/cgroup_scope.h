@@ -45,6 +45,7 @@ class CgroupScope final : public LinuxProcessScope {
 
   [[nodiscard]] const std::string& directory() const { return directory_; }
   [[nodiscard]] std::string control_group() const override { return cgroup_path_; }
+  [[nodiscard]] ResourceUsage resource_usage() const override;
 
  private:
   CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd,

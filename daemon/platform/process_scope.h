@@ -18,7 +18,10 @@
 
 #include <sys/types.h>
 
+#include <string>
 #include <vector>
+
+#include "common/resource_usage.h"
 
 namespace vermilion {
 
@@ -42,6 +45,9 @@ class ProcessScope {
   // Its cgroup as /proc/PID/cgroup names it (systemd's ControlGroup);
   // "" for a scope that is no cgroup.
   [[nodiscard]] virtual std::string control_group() const { return {}; }
+  // Its counters now (platform/cgroup_accounting.h); all unknown for a
+  // scope that is no cgroup, as systemd has none without one.
+  [[nodiscard]] virtual ResourceUsage resource_usage() const { return {}; }
 };
 
 class LinuxProcessScope : public ProcessScope {

@@ -209,6 +209,7 @@ void Service::begin_run() {
   for (std::size_t phase = 0; phase < exec_runs_.size(); ++phase)
     exec_runs_[phase].assign(commands_in(*running_, static_cast<Phase>(phase)).size(), ExecRun{});
   runs_of_ = running_;
+  cpu_usage_last_nsec_ = ResourceUsage::kUnknown;
   scope_ = env_.ops.create_scope(running_->name);
   if (int r = env_.ops.check_exec_directories(*running_); r < 0) {
     message(std::string("failed to set up the service's directories: ") + std::strerror(-r));
@@ -436,6 +437,7 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   forget_main();
   notify_reloading_ = false;
   stop_watching_pid_file();
+  if (scope_) cpu_usage_last_nsec_ = scope_->resource_usage().cpu_usage_nsec;
   scope_.reset();
   bool restart = allow_restart && !stop_requested_ && should_restart(result_);
   DirectoryPreserve preserve = running_->runtime_directory_preserve;
@@ -964,6 +966,13 @@ void Service::on_control_exited(ExitInfo info) {
     return;
   }
   fail_phase(control_phase_, why);
+}
+
+ResourceUsage Service::resource_usage() const {
+  if (scope_) return scope_->resource_usage();
+  ResourceUsage usage;
+  usage.cpu_usage_nsec = cpu_usage_last_nsec_;
+  return usage;
 }
 
 void Service::on_scope_maybe_empty() {

@@ -71,6 +71,7 @@
 
 #include "common/condition_status.h"
 #include "common/exec_command_status.h"
+#include "common/resource_usage.h"
 #include "platform/event_port.h"
 #include "platform/notify_message.h"
 #include "supervision/service_state.h"
@@ -223,6 +224,11 @@ class Service {
   // "" otherwise or without cgroups; and those processes now (0 or -errno).
   [[nodiscard]] std::string control_group() const { return scope_ ? scope_->control_group() : std::string(); }
   [[nodiscard]] int processes(std::vector<pid_t>& out) const { return scope_ ? scope_->list(out) : 0; }
+  // Its counters (systemd's MemoryCurrent, TasksCurrent, CPUUsageNSec):
+  // read now while it has a cgroup; after that, the CPU time read just
+  // before the cgroup went, until the next start (systemd 252's
+  // cpu_usage_last, cached by unit_prune_cgroup(), reset at start).
+  [[nodiscard]] ResourceUsage resource_usage() const;
   [[nodiscard]] usec_t exec_main_start_timestamp() const { return times_.exec_main_start.realtime; }
   [[nodiscard]] usec_t exec_main_exit_timestamp() const { return times_.exec_main_exit.realtime; }
   // An Exec*= list; also the phase of the run that list drives.
@@ -377,6 +383,7 @@ class Service {
   std::array<std::vector<ExecRun>, 7> exec_runs_;
   std::shared_ptr<const ServiceConfig> runs_of_;  // the configuration exec_runs_ are of
   pid_t exec_main_pid_ = 0;
+  std::uint64_t cpu_usage_last_nsec_ = ResourceUsage::kUnknown;  // see resource_usage()
   // A new main process: what ExecMain* tell from now on.
   void note_main_started(pid_t pid);
 };

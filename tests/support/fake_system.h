@@ -128,6 +128,10 @@ class FakeSystemOps : public SystemOps {
       return members().count(pid) > 0;
     }
     void adopt(pid_t pid) override { ops_.live[pid] = name_; }
+    [[nodiscard]] ResourceUsage resource_usage() const override {
+      auto it = ops_.usage.find(name_);
+      return it == ops_.usage.end() ? ResourceUsage{} : it->second;
+    }
     int list(std::vector<pid_t>& out) override {
       auto m = members();
       out.assign(m.begin(), m.end());
@@ -150,6 +154,9 @@ class FakeSystemOps : public SystemOps {
     pid_t pid;
     int sig;
   };
+
+  // What each service's scope counts (ProcessScope::resource_usage()).
+  std::map<std::string, ResourceUsage> usage;
 
   std::unique_ptr<ProcessScope> create_scope(const std::string& name) override {
     return std::make_unique<FakeScope>(*this, name);

@@ -66,6 +66,13 @@ class TableControl final : public ServiceControl {
   }
   int default_target(std::string&) override { return -ENOENT; }
   int processes(const std::string&, std::vector<pid_t>&) override { return -ENOENT; }
+  // Each service's counters: `usage` for every service in `services`.
+  int resource_usage(const std::string& name, ResourceUsage& out) override {
+    if (!services.count(name)) return -ENOENT;
+    out = usage;
+    return 0;
+  }
+  ResourceUsage usage;
   std::optional<UnitFileState> unit_file_state(const std::string& name) override {
     return UnitInstaller(install_paths).state(name);
   }

@@ -426,6 +426,31 @@ TEST_F(LinkCallsTest, LogsAreValidUtf8Lines) {
   EXPECT_STREQ(text, "bad \\xff byte") << "output is bytes; D-Bus strings are UTF-8";
 }
 
+// systemd's MemoryCurrent, TasksCurrent and CPUUsageNSec, with `status`.
+TEST_F(LinkCallsTest, ResourceUsageNamesTheCountersAsSystemd) {
+  control_.usage.memory_current_bytes = 4096;
+  control_.usage.cpu_usage_nsec = 12'000'000;
+  Reply r = call(cap(1), kServiceInterface, "GetResourceUsage", "s", "web.service");
+  ASSERT_TRUE(r.ok()) << r.error();
+  std::map<std::string, std::uint64_t> counters;
+  ASSERT_GE(sd_bus_message_enter_container(r.get(), 'a', "{sv}"), 0);
+  const char* key = nullptr;
+  std::uint64_t value = 0;
+  while (sd_bus_message_enter_container(r.get(), 'e', "sv") > 0) {
+    ASSERT_GE(sd_bus_message_read(r.get(), "sv", &key, "t", &value), 0);
+    counters[key] = value;
+    ASSERT_GE(sd_bus_message_exit_container(r.get()), 0);
+  }
+  EXPECT_EQ(counters, (std::map<std::string, std::uint64_t>{
+                          {"CPUUsageNSec", 12'000'000}, {"MemoryCurrent", 4096}, {"TasksCurrent", UINT64_MAX}}));
+  EXPECT_EQ(call(cap(1), kServiceInterface, "GetResourceUsage", "s", "db.service").error(),
+            error_names::kAccessDenied)
+      << "another service";
+  EXPECT_EQ(call(cap(2), kServiceInterface, "GetResourceUsage", "s", "web.service").error(),
+            "org.freedesktop.DBus.Error.UnknownMethod")
+      << "a manager capability has no service methods";
+}
+
 TEST_F(LinkCallsTest, ManagerCapabilityListsAndReloads) {
   Reply r = call(cap(2), kManagerInterface, "ListServices");
   ASSERT_TRUE(r.ok()) << r.error();

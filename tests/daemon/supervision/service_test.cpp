@@ -248,6 +248,28 @@ TEST_F(ServiceTest, ExecMainAndExitTimestampsOutliveTheProcess) {
 // "Process:" lines come from): each command's PID, start and exit times and
 // how it ended, kept after it ended, cleared by the next start, as
 // exec_status_start()/exec_status_exit() and service_start() do.
+// systemd 252: the counters are read from the cgroup while there is one;
+// after it is gone CPUUsageNSec keeps the last value read before
+// (unit_prune_cgroup()), until the next start resets it.
+TEST_F(ServiceTest, CountersAreLiveThenTheLastCpuTimeUntilTheNextStart) {
+  Service& s = make(make_config("web.service"));
+  EXPECT_EQ(s.resource_usage().cpu_usage_nsec, ResourceUsage::kUnknown) << "never ran";
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ops_.usage["web.service"] = ResourceUsage{4096, 2, 5'000'000};
+  EXPECT_EQ(s.resource_usage().memory_current_bytes, 4096u);
+  EXPECT_EQ(s.resource_usage().tasks_current, 2u);
+  EXPECT_EQ(s.resource_usage().cpu_usage_nsec, 5'000'000u);
+  ops_.usage["web.service"] = ResourceUsage{4096, 1, 7'000'000};
+  exit_main(0);
+  ASSERT_EQ(s.active_state(), ActiveState::inactive);
+  ops_.usage.erase("web.service");
+  EXPECT_EQ(s.resource_usage().cpu_usage_nsec, 7'000'000u) << "read as the cgroup went";
+  EXPECT_EQ(s.resource_usage().memory_current_bytes, ResourceUsage::kUnknown);
+  EXPECT_EQ(s.resource_usage().tasks_current, ResourceUsage::kUnknown);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.resource_usage().cpu_usage_nsec, ResourceUsage::kUnknown) << "a new cgroup, nothing read yet";
+}
+
 TEST_F(ServiceTest, EachCommandKeepsItsLastRunUntilTheNextStart) {
   ServiceConfig c = make_config("web.service");
   c.exec_start_pre.push_back(make_command("/bin/pre"));
