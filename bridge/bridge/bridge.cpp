@@ -255,6 +255,35 @@ void Bridge::processes(const HeldCapability& capability, const std::string& serv
               });
 }
 
+void Bridge::resource_usage(const HeldCapability& capability, const std::string& service, UsageDone done) {
+  link_->call(capability, kServiceCapabilityInterface, "GetResourceUsage", with_name(service),
+              [done = std::move(done)](sd_bus_message* message, const LinkError* error) {
+                ResourceUsage usage;
+                if (error) return done(error, usage);
+                int r = sd_bus_message_enter_container(message, 'a', "{sv}");
+                while (r >= 0 && (r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
+                  const char* key = nullptr;
+                  std::uint64_t value = ResourceUsage::kUnknown;
+                  if ((r = sd_bus_message_read_basic(message, 's', &key)) < 0) break;
+                  if (sd_bus_message_verify_type(message, 'v', "t") > 0)
+                    r = sd_bus_message_read(message, "v", "t", &value);
+                  else
+                    r = sd_bus_message_skip(message, "v");  // a newer vermiliond's
+                  if (r < 0) break;
+                  std::string_view name = key;
+                  if (name == "MemoryCurrent") usage.memory_current_bytes = value;
+                  if (name == "TasksCurrent") usage.tasks_current = value;
+                  if (name == "CPUUsageNSec") usage.cpu_usage_nsec = value;
+                  r = sd_bus_message_exit_container(message);
+                }
+                if (r < 0) {
+                  LinkError malformed{error_names::kUnavailable, "vermiliond sent malformed counters"};
+                  return done(&malformed, ResourceUsage{});
+                }
+                done(nullptr, usage);
+              });
+}
+
 const HeldCapability& Bridge::authorize_manager(const sdbus::Message* call, Rights right, const char* action) {
   if (!call) throw errors::access_denied("no caller");
   return authorize_manager_of(call->getSender(), right, action);

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/resource_usage.h"
 #include "link_client/broker_link.h"
 #include "bridge/bus_authorizer.h"
 #include "bridge/bus_errors.h"
@@ -174,6 +175,11 @@ class Bridge final : private BrokerLinkListener {
   // A service's processes now (ServiceCapability.GetProcesses, right
   // status) through `capability` (from may() or authorize_service_of()).
   void processes(const HeldCapability& capability, const std::string& service, ProcessesDone done);
+  using UsageDone = std::function<void(const LinkError* error, const ResourceUsage& usage)>;
+  // A service's counters now (ServiceCapability.GetResourceUsage, right
+  // status) through `capability`; a counter vermiliond does not name stays
+  // unknown.
+  void resource_usage(const HeldCapability& capability, const std::string& service, UsageDone done);
   // What default.target is (ManagerCapability.GetDefaultTarget), for every
   // caller (systemd lets anyone ask).
   void default_target(StateDone done);

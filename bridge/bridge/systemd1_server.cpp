@@ -122,6 +122,8 @@ Rights right_of(std::string_view type) {
   return rights::start;
 }
 
+constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
+
 using MessagePtr = std::shared_ptr<sd_bus_message>;
 
 // Keeps a call for a reply that comes later (the link's).
@@ -227,6 +229,8 @@ int Systemd1Server::serve(bool user) {
                slot)) < 0 ||
       (r = add(sd_bus_add_fallback_vtable(bus_, &slot, kJobPathPrefix, kJobInterface, kJobVtable, &find_job, this),
                slot)) < 0 ||
+      // Runs before the vtables (sd-bus tries an object's callbacks first).
+      (r = add(sd_bus_add_fallback(bus_, &slot, kUnitPathPrefix, &on_unit_message, this), slot)) < 0 ||
       (r = add(sd_bus_add_node_enumerator(bus_, &slot, kUnitPathPrefix, &enumerate_units, this), slot)) < 0 ||
       (r = add(sd_bus_add_node_enumerator(bus_, &slot, kJobPathPrefix, &enumerate_jobs, this), slot)) < 0 ||
       (r = sd_bus_track_new(bus_, &subscribers_, nullptr, nullptr)) < 0) {
@@ -1360,8 +1364,8 @@ int Systemd1Server::kill(sd_bus_message* m, const std::string& unit, std::string
 
 // ---- properties ----------------------------------------------------------------
 
-int Systemd1Server::get_property(const char* path, const char* interface, const char* property,
-                                 sd_bus_message* reply, sd_bus_error* error) {
+int Systemd1Server::append_property(const char* path, const char* interface, const char* property,
+                                    sd_bus_message* reply, sd_bus_error* error, const ResourceUsage* usage) {
   return guarded("org.freedesktop.systemd1 property", error, [&]() -> int {
     std::string_view iface = interface;
     int r = -ENOENT;  // not ours: the type's zero
@@ -1384,11 +1388,97 @@ int Systemd1Server::get_property(const char* path, const char* interface, const 
                               reply);
     }
     if (r != -ENOENT) return r;
+    if (usage && iface == kSystemdServiceInterface) {
+      std::string_view p = property;
+      if (p == "MemoryCurrent") return sd_bus_message_append(reply, "t", usage->memory_current_bytes);
+      if (p == "TasksCurrent") return sd_bus_message_append(reply, "t", usage->tasks_current);
+      if (p == "CPUUsageNSec") return sd_bus_message_append(reply, "t", usage->cpu_usage_nsec);
+    }
     if (is_not_available(iface, property)) return sd_bus_message_append(reply, "t", UINT64_MAX);
     const MemberInfo* member = find_property(iface, property);
     if (!member) return -ENOENT;
     return append_zero_value(reply, member->signature);
   });
+}
+
+int Systemd1Server::properties_with_counters(sd_bus_message* m, sd_bus_error* error) {
+  return guarded("org.freedesktop.systemd1 counters", error, [&]() -> int {
+    if (!sd_bus_message_is_method_call(m, kPropertiesInterface, nullptr)) return 0;
+    const std::string member = sd_bus_message_get_member(m);
+    const char* interface = nullptr;
+    const char* property = nullptr;
+    bool wanted = false;
+    if (member == "Get" && sd_bus_message_read(m, "ss", &interface, &property) >= 0) {
+      std::string_view p = property;
+      wanted = std::string_view(interface) == kSystemdServiceInterface &&
+               (p == "MemoryCurrent" || p == "TasksCurrent" || p == "CPUUsageNSec");
+    } else if (member == "GetAll" && sd_bus_message_read(m, "s", &interface) >= 0) {
+      wanted = std::string_view(interface).empty() || std::string_view(interface) == kSystemdServiceInterface;
+    }
+    // Copies: rewinding frees what the reads pointed into.
+    const std::string asked_interface = interface ? interface : "";
+    const std::string asked_property = property ? property : "";
+    // The vtables read the arguments again.
+    if (int r = sd_bus_message_rewind(m, true); r < 0) return r;
+    if (!wanted) return 0;
+    const char* path = sd_bus_message_get_path(m);
+    auto name = unit_name_of_path(path);
+    if (!name || unit_type_of(*name) != "service" || !bridge_.mirror().find(*name)) return 0;
+    const char* sender = sd_bus_message_get_sender(m);
+    // Read as systemctl status reads the processes: with the caller's
+    // `status`; without it the counters are unknown, the rest as always.
+    const HeldCapability* capability = bridge_.may(sender ? sender : "", *name, rights::status);
+    if (!capability) return 0;
+    MessagePtr call = keep(m);
+    const std::string object = path;
+    bridge_.resource_usage(*capability, *name, [this, call, object, member, asked_interface, asked_property](
+                                                   const LinkError*, const ResourceUsage& usage) {
+      // A failed read (the service went meanwhile) answers unknown
+      // counters, as systemd does when the cgroup is gone.
+      sd_bus_message* raw = nullptr;
+      if (sd_bus_message_new_method_return(call.get(), &raw) < 0) return;
+      std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> reply(raw, &sd_bus_message_unref);
+      sd_bus_error failure = SD_BUS_ERROR_NULL;
+      int r = member == "Get" ? sd_bus_message_open_container(raw, 'v', "t") : 0;
+      if (r >= 0 && member == "Get")
+        r = append_property(object.c_str(), asked_interface.c_str(), asked_property.c_str(), raw, &failure, &usage);
+      else if (r >= 0)
+        r = append_all_properties(object.c_str(), asked_interface, raw, &failure, usage);
+      if (r >= 0 && member == "Get") r = sd_bus_message_close_container(raw);
+      if (r >= 0) {
+        (void)sd_bus_send(nullptr, raw, nullptr);
+      } else if (sd_bus_error_is_set(&failure)) {
+        (void)sd_bus_reply_method_error(call.get(), &failure);
+      } else {
+        (void)sd_bus_reply_method_errno(call.get(), r, nullptr);
+      }
+      sd_bus_error_free(&failure);
+    });
+    return 1;
+  });
+}
+
+int Systemd1Server::append_all_properties(const char* path, const std::string& interface, sd_bus_message* reply,
+                                          sd_bus_error* error, const ResourceUsage& usage) {
+  int r = sd_bus_message_open_container(reply, 'a', "{sv}");
+  for (const MemberInfo& member : kMembers) {
+    if (r < 0) break;
+    if (member.kind != MemberKind::property) continue;
+    std::string_view iface = member.interface;
+    bool ours = interface.empty() ? (iface == kUnitInterface || iface == kSystemdServiceInterface) : iface == interface;
+    if (!ours) continue;
+    r = sd_bus_message_open_container(reply, 'e', "sv");
+    if (r >= 0) r = sd_bus_message_append_basic(reply, 's', member.name);
+    if (r >= 0) r = sd_bus_message_open_container(reply, 'v', member.signature);
+    if (r >= 0) r = append_property(path, member.interface, member.name, reply, error, &usage);
+    if (r >= 0) r = sd_bus_message_close_container(reply);
+    if (r >= 0) r = sd_bus_message_close_container(reply);
+  }
+  return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+int Systemd1Server::on_unit_message(sd_bus_message* m, void* self, sd_bus_error* error) {
+  return static_cast<Systemd1Server*>(self)->properties_with_counters(m, error);
 }
 
 int Systemd1Server::set_property(const char* interface, const char* property, sd_bus_error* error) {

@@ -69,11 +69,28 @@ class Systemd1Server final : private MirrorObserver {
   // The vtables' entry points (systemd1_handlers.h).
   int method(sd_bus_message* m, sd_bus_error* error);
   int get_property(const char* path, const char* interface, const char* property, sd_bus_message* reply,
-                   sd_bus_error* error);
+                   sd_bus_error* error) {
+    return append_property(path, interface, property, reply, error, nullptr);
+  }
   int set_property(const char* interface, const char* property, sd_bus_error* error);
 
  private:
   explicit Systemd1Server(Bridge& bridge) : bridge_(bridge) {}
+  // One property's value; `usage` (null: unknown) gives the Service's
+  // counters, which the mirror does not hold.
+  int append_property(const char* path, const char* interface, const char* property, sd_bus_message* reply,
+                      sd_bus_error* error, const ResourceUsage* usage);
+  // Properties.Get of a counter (MemoryCurrent, TasksCurrent, CPUUsageNSec)
+  // and GetAll("" or the Service interface) on a loaded service, which
+  // systemd answers from the cgroup: these wait for vermiliond's
+  // GetResourceUsage and return 1. Every other message: 0, and the vtables
+  // answer it from the mirror at once.
+  int properties_with_counters(sd_bus_message* m, sd_bus_error* error);
+  static int on_unit_message(sd_bus_message* m, void* self, sd_bus_error* error);
+  // GetAll's a{sv} as sd-bus builds it: every property of `interface`
+  // ("" for both unit interfaces), in introspection order.
+  int append_all_properties(const char* path, const std::string& interface, sd_bus_message* reply,
+                            sd_bus_error* error, const ResourceUsage& usage);
   [[nodiscard]] int serve(bool user);
   void log(const std::string& line) const;
 

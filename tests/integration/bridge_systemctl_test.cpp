@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "bridge_fixture.h"
+#include "platform/cgroup.h"
 #include "private_run_systemd.h"
 #include "run_as.h"
 
@@ -352,6 +353,50 @@ TEST_F(SystemctlSystemTest, StatusNamesTheConditionThatWasNotMet) {
   EXPECT_EQ(conditions.output,
             "a(sbbsi) 3 \"ConditionPathExists\" false true \"/etc\" -1 \"ConditionPathExists\" false false "
             "\"/nonexistent-vermilion\" 0 \"ConditionPathExists\" true false \"/\" 0\n");
+}
+
+// systemd reads a service's counters from its cgroup when asked:
+// MemoryCurrent (memory.current), TasksCurrent (pids.current) where those
+// controllers are enabled, and CPUUsageNSec (cpu.stat), which outlives the
+// cgroup until the next start. systemctl status prints "CPU:", "Memory:"
+// and "Tasks:" for the ones that are set, show "[not set]" for the others.
+TEST_F(SystemctlSystemTest, StatusAndShowReadTheCountersFromTheCgroup) {
+  CgroupLocation cgroups;
+  if (discover_cgroup(cgroups) < 0 || !cgroups.writable) GTEST_SKIP() << "no writable cgroup v2: no counters";
+  start({{"busy.service", "[Service]\nExecStart=/bin/sh -c 'i=0; while [ $$i -lt 20000 ]; do i=$$((i+1)); done; "
+                          "exec /bin/sleep infinity'\n"}});
+  ASSERT_EQ(as_root({"start", "busy"}).status, 0);
+  const std::string cgroup = as_root({"show", "-p", "ControlGroup", "--value", "busy"}).output;
+  ASSERT_TRUE(cgroup.starts_with("/") && cgroup.ends_with("/busy.service\n")) << cgroup;
+  const std::string directory = cgroups.mount_point + cgroup.substr(0, cgroup.size() - 1);
+  const bool memory = std::filesystem::exists(directory + "/memory.current");
+  const bool pids = std::filesystem::exists(directory + "/pids.current");
+  const std::regex number("[1-9][0-9]*\n");
+
+  auto cpu = as_root({"show", "-p", "CPUUsageNSec", "--value", "busy"});
+  EXPECT_TRUE(std::regex_match(cpu.output, number)) << cpu.output;
+  auto memory_current = as_root({"show", "-p", "MemoryCurrent", "--value", "busy"});
+  EXPECT_TRUE(memory ? std::regex_match(memory_current.output, number) : memory_current.output == "[not set]\n")
+      << memory_current.output;
+  auto tasks = as_root({"show", "-p", "TasksCurrent", "--value", "busy"});
+  EXPECT_EQ(tasks.output, pids ? "1\n" : "[not set]\n");
+  auto status = as_root({"status", "busy"});
+  EXPECT_TRUE(std::regex_search(status.output, std::regex("\n +CPU: [0-9][^\n]*\n"))) << status.output;
+  EXPECT_EQ(contains(status.output, "\n     Memory: "), memory) << status.output;
+  EXPECT_EQ(contains(status.output, "\n      Tasks: 1"), pids) << status.output;
+  // Properties.Get of one counter waits for vermiliond as GetAll does.
+  auto get = run_command({"/usr/bin/busctl", stack_->address_option(), "get-property", "org.freedesktop.systemd1",
+                          "/org/freedesktop/systemd1/unit/busy_2eservice", "org.freedesktop.systemd1.Service",
+                          "CPUUsageNSec"});
+  EXPECT_TRUE(std::regex_match(get.output, std::regex("t [1-9][0-9]*\n"))) << get.output;
+
+  ASSERT_EQ(as_root({"stop", "busy"}).status, 0);
+  // In systemd's introspection order, as GetAll answers.
+  auto kept = as_root({"show", "-p", "CPUUsageNSec,MemoryCurrent,TasksCurrent", "busy"});
+  EXPECT_TRUE(std::regex_match(kept.output, std::regex("MemoryCurrent=\\[not set\\]\nCPUUsageNSec=[1-9][0-9]*\n"
+                                                        "TasksCurrent=\\[not set\\]\n")))
+      << kept.output;
+  EXPECT_TRUE(contains(as_root({"status", "busy"}).output, "\n        CPU: ")) << "kept after the stop";
 }
 
 // NeedDaemonReload: vermiliond watches the unit directories; a unit file or
