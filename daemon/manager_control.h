@@ -10,6 +10,7 @@
 
 #include "broker/broker.h"
 #include "supervision/manager.h"
+#include "platform/taint.h"
 #include "supervision/service_snapshot.h"
 #include "units/preset_install.h"
 #include "units/unit_install.h"
@@ -94,6 +95,11 @@ class ManagerControl final : public ServiceControl {
   [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> started_at() override { return started_at_; }
   [[nodiscard]] std::vector<std::string> manager_environment() override { return environment_; }
   [[nodiscard]] std::vector<std::string> unit_path() override { return unit_path_; }
+  // Probed on each ask, as systemd's property getter does: a few stat()s
+  // and two small regular files.
+  [[nodiscard]] std::string tainted() override {
+    return taint_string(probe_taint("", clock_now_usec(CLOCK_REALTIME)));
+  }
   // Set by the supervisor once it knows them (see ServiceControl).
   void set_manager_facts(std::vector<std::string> environment, std::vector<std::string> unit_path) {
     environment_ = std::move(environment);

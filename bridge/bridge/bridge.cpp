@@ -125,7 +125,7 @@ int Bridge::load_initial_state() {
   if (link_->call_blocking(*list, kManagerCapabilityInterface, "GetManagerProperties", reply, error) < 0) {
     log_line("GetManagerProperties failed: " + error.name + ": " + error.message);
   } else {
-    // a{sv}: the t and as values; anything else is skipped (a newer vermiliond).
+    // a{sv}: the t, s and as values; anything else is skipped (a newer vermiliond).
     int r = sd_bus_message_enter_container(reply.get(), 'a', "{sv}");
     while (r > 0 && (r = sd_bus_message_enter_container(reply.get(), 'e', "sv")) > 0) {
       const char* key = nullptr;
@@ -135,6 +135,10 @@ int Bridge::load_initial_state() {
       bool is_list = false;
       if (sd_bus_message_verify_type(reply.get(), 'v', "t") > 0) {
         r = sd_bus_message_read(reply.get(), "v", "t", &value);
+      } else if (sd_bus_message_verify_type(reply.get(), 'v', "s") > 0) {
+        const char* text = nullptr;
+        r = sd_bus_message_read(reply.get(), "v", "s", &text);
+        if (r >= 0) manager_texts_[key] = text;
       } else if (sd_bus_message_verify_type(reply.get(), 'v', "as") > 0) {
         is_list = true;
         r = sd_bus_message_enter_container(reply.get(), 'v', "as");

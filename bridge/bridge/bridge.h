@@ -125,6 +125,10 @@ class Bridge final : private BrokerLinkListener {
   [[nodiscard]] const std::map<std::string, std::uint64_t, std::less<>>& manager_timestamps() const {
     return manager_timestamps_;
   }
+  // Its string properties from GetManagerProperties (Tainted).
+  [[nodiscard]] const std::map<std::string, std::string, std::less<>>& manager_texts() const {
+    return manager_texts_;
+  }
   // Its string-list properties from GetManagerProperties (Environment,
   // UnitPath), by name.
   [[nodiscard]] const std::map<std::string, std::vector<std::string>, std::less<>>& manager_lists() const {
@@ -242,6 +246,7 @@ class Bridge final : private BrokerLinkListener {
   MirrorObserver* observer_ = nullptr;
   std::map<std::string, UnitFile, std::less<>> unit_files_;
   std::map<std::string, std::uint64_t, std::less<>> manager_timestamps_;
+  std::map<std::string, std::string, std::less<>> manager_texts_;
   std::map<std::string, std::vector<std::string>, std::less<>> manager_lists_;
 };
 

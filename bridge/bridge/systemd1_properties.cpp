@@ -84,6 +84,12 @@ const std::unordered_map<std::string_view, ManagerGetter>& manager_table() {
          auto it = f.bridge.manager_timestamps().find("UserspaceTimestamp");
          return sd_bus_message_append(r, "t", it == f.bridge.manager_timestamps().end() ? 0 : it->second);
        }},
+      // systemd's taint flags of the system vermiliond runs on.
+      {"Tainted",
+       [](const ManagerFacts& f, sd_bus_message* r) {
+         auto it = f.bridge.manager_texts().find("Tainted");
+         return sd_bus_message_append(r, "s", it == f.bridge.manager_texts().end() ? "" : it->second.c_str());
+       }},
       // vermiliond's manager environment and unit search path.
       {"Environment",
        [](const ManagerFacts& f, sd_bus_message* r) {

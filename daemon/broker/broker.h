@@ -133,6 +133,8 @@ class ServiceControl {
   // when unknown (the fakes of tests).
   [[nodiscard]] virtual std::vector<std::string> manager_environment() { return {}; }
   [[nodiscard]] virtual std::vector<std::string> unit_path() { return {}; }
+  // systemd's Manager.Tainted now (platform/taint.h); "" when unknown.
+  [[nodiscard]] virtual std::string tainted() { return {}; }
 };
 
 struct BrokerLimits {

@@ -459,11 +459,13 @@ struct LinkServer::Calls {
     const std::pair<std::uint64_t, std::uint64_t> started = self.broker_.control().started_at();
     const std::vector<std::string> environment = self.broker_.control().manager_environment();
     const std::vector<std::string> unit_path = self.broker_.control().unit_path();
+    const std::string tainted = self.broker_.control().tainted();
     return reply_with(self, m, [&](sd_bus_message* reply) {
       int r = sd_bus_message_open_container(reply, 'a', "{sv}");
       if (r >= 0)
-        r = sd_bus_message_append(reply, "{sv}{sv}", "UserspaceTimestamp", "t", started.first,
-                                  "UserspaceTimestampMonotonic", "t", started.second);
+        r = sd_bus_message_append(reply, "{sv}{sv}{sv}", "UserspaceTimestamp", "t", started.first,
+                                  "UserspaceTimestampMonotonic", "t", started.second, "Tainted", "s",
+                                  tainted.c_str());
       for (const auto& [key, list] : {std::pair{"Environment", &environment}, std::pair{"UnitPath", &unit_path}}) {
         if (r >= 0) r = sd_bus_message_open_container(reply, 'e', "sv");
         if (r >= 0) r = sd_bus_message_append_basic(reply, 's', key);

@@ -29,6 +29,7 @@
 
 #include "bridge_fixture.h"
 #include "platform/cgroup.h"
+#include "platform/taint.h"
 #include "private_run_systemd.h"
 #include "run_as.h"
 
@@ -888,6 +889,11 @@ TEST_F(SystemctlSystemTest, StatusOfTheManagerWarnsOfNothing) {
   EXPECT_FALSE(contains(status.output, "Failed to")) << status.output;
   EXPECT_TRUE(contains(status.output, "sleeper.service")) << "its processes, from GetUnitProcesses: " << status.output;
   EXPECT_TRUE(contains(status.output, "/bin/sleep infinity")) << status.output;
+  // Tainted, probed as systemd probes it (platform/taint.h), and printed as
+  // systemctl prints it when there is any.
+  const std::string tainted = taint_string(probe_taint("", clock_now_usec(CLOCK_REALTIME)));
+  EXPECT_EQ(as_root({"show", "-p", "Tainted", "--value"}).output, tainted + "\n");
+  EXPECT_EQ(contains(status.output, "\n  Tainted: " + tainted + "\n"), !tainted.empty()) << status.output;
   // A unit's block shows its ControlGroup and the processes in it, also to
   // a caller who may only read.
   for (const auto& unit : {as_root({"status", "sleeper"}), as_nobody({"status", "sleeper"})}) {
