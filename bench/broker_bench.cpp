@@ -22,8 +22,9 @@
 //  (e) org.freedesktop.systemd1: the same stack with --systemd-compat;
 //      the bridge's systemd face answers Manager.ListUnits (all 1000 rows,
 //      what systemctl list-units, Cockpit and GUI managers ask first) and
-//      Properties.GetAll("") on one unit (every interface merged, what
-//      systemctl show/status send).
+//      Properties.GetAll("") on one service (every interface merged, what
+//      systemctl show/status send; its counters, MemoryCurrent and the
+//      others, come from vermiliond, so each includes a link round trip).
 // Clients time every call themselves (CLOCK_MONOTONIC), one call at a time;
 // the table shows median and p95.
 //
