@@ -110,6 +110,8 @@ const std::unordered_map<std::string_view, ManagerGetter>& manager_table() {
   return table;
 }
 
+int not_counted(const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "t", UINT64_MAX); }
+
 // A µs value of the unit (a timeout as in effect, a timestamp); 0 for a
 // unit vermiliond does not have.
 template <std::uint64_t ServiceStatus::*field>
@@ -300,6 +302,12 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
 
 const std::unordered_map<std::string_view, UnitGetter>& service_table() {
   static const std::unordered_map<std::string_view, UnitGetter> table = {
+      // The counters come from vermiliond when asked (Systemd1Server::
+      // properties_with_counters()); this is the answer without them: a
+      // caller without `status`, a unit that is no loaded service.
+      {"MemoryCurrent", &not_counted},
+      {"TasksCurrent", &not_counted},
+      {"CPUUsageNSec", &not_counted},
       {"MainPID",
        [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "u", u.status ? u.status->main_pid : 0); }},
       {"ExecMainPID",
@@ -439,8 +447,7 @@ int append_job_property(const JobFacts& job, std::string_view property, sd_bus_m
 
 bool is_not_available(std::string_view interface, std::string_view p) {
   if (interface != kSystemdServiceInterface) return false;
-  return p == "MemoryCurrent" || p == "MemoryAvailable" || p == "CPUUsageNSec" || p == "TasksCurrent" ||
-         p == "IPIngressBytes" || p == "IPIngressPackets" || p == "IPEgressBytes" || p == "IPEgressPackets" ||
+  return p == "MemoryAvailable" || p == "IPIngressBytes" || p == "IPIngressPackets" || p == "IPEgressBytes" || p == "IPEgressPackets" ||
          p == "IOReadBytes" || p == "IOReadOperations" || p == "IOWriteBytes" || p == "IOWriteOperations" ||
          p == "MemoryHigh" || p == "MemoryMax" || p == "MemorySwapMax" || p == "MemoryLimit" || p == "TasksMax" ||
          p == "CPUQuotaPerSecUSec" || p == "CPUWeight" || p == "StartupCPUWeight" || p == "CPUShares" ||

@@ -229,8 +229,10 @@ int Systemd1Server::serve(bool user) {
                slot)) < 0 ||
       (r = add(sd_bus_add_fallback_vtable(bus_, &slot, kJobPathPrefix, kJobInterface, kJobVtable, &find_job, this),
                slot)) < 0 ||
-      // Runs before the vtables (sd-bus tries an object's callbacks first).
-      (r = add(sd_bus_add_fallback(bus_, &slot, kUnitPathPrefix, &on_unit_message, this), slot)) < 0 ||
+      // A filter, not an object callback: it sees every message before
+      // the objects do, and makes no path an object (a path that is no unit
+      // stays UnknownObject).
+      (r = add(sd_bus_add_filter(bus_, &slot, &on_unit_message, this), slot)) < 0 ||
       (r = add(sd_bus_add_node_enumerator(bus_, &slot, kUnitPathPrefix, &enumerate_units, this), slot)) < 0 ||
       (r = add(sd_bus_add_node_enumerator(bus_, &slot, kJobPathPrefix, &enumerate_jobs, this), slot)) < 0 ||
       (r = sd_bus_track_new(bus_, &subscribers_, nullptr, nullptr)) < 0) {
@@ -1368,6 +1370,12 @@ int Systemd1Server::append_property(const char* path, const char* interface, con
                                     sd_bus_message* reply, sd_bus_error* error, const ResourceUsage* usage) {
   return guarded("org.freedesktop.systemd1 property", error, [&]() -> int {
     std::string_view iface = interface;
+    if (usage && iface == kSystemdServiceInterface) {
+      std::string_view p = property;
+      if (p == "MemoryCurrent") return sd_bus_message_append(reply, "t", usage->memory_current_bytes);
+      if (p == "TasksCurrent") return sd_bus_message_append(reply, "t", usage->tasks_current);
+      if (p == "CPUUsageNSec") return sd_bus_message_append(reply, "t", usage->cpu_usage_nsec);
+    }
     int r = -ENOENT;  // not ours: the type's zero
     if (iface == kManagerInterface) {
       r = append_manager_property(ManagerFacts{bridge_, jobs_.size()}, property, reply);
@@ -1388,12 +1396,6 @@ int Systemd1Server::append_property(const char* path, const char* interface, con
                               reply);
     }
     if (r != -ENOENT) return r;
-    if (usage && iface == kSystemdServiceInterface) {
-      std::string_view p = property;
-      if (p == "MemoryCurrent") return sd_bus_message_append(reply, "t", usage->memory_current_bytes);
-      if (p == "TasksCurrent") return sd_bus_message_append(reply, "t", usage->tasks_current);
-      if (p == "CPUUsageNSec") return sd_bus_message_append(reply, "t", usage->cpu_usage_nsec);
-    }
     if (is_not_available(iface, property)) return sd_bus_message_append(reply, "t", UINT64_MAX);
     const MemberInfo* member = find_property(iface, property);
     if (!member) return -ENOENT;
@@ -1404,6 +1406,8 @@ int Systemd1Server::append_property(const char* path, const char* interface, con
 int Systemd1Server::properties_with_counters(sd_bus_message* m, sd_bus_error* error) {
   return guarded("org.freedesktop.systemd1 counters", error, [&]() -> int {
     if (!sd_bus_message_is_method_call(m, kPropertiesInterface, nullptr)) return 0;
+    const char* object_path = sd_bus_message_get_path(m);
+    if (!object_path || !std::string_view(object_path).starts_with(std::string(kUnitPathPrefix) + "/")) return 0;
     const std::string member = sd_bus_message_get_member(m);
     const char* interface = nullptr;
     const char* property = nullptr;
