@@ -260,6 +260,9 @@ void Bridge::processes(const HeldCapability& capability, const std::string& serv
 }
 
 void Bridge::resource_usage(const HeldCapability& capability, const std::string& service, UsageDone done) {
+  // Asked for by a Get or GetAll that also has every other property ready:
+  // a vermiliond that does not answer within 2 s costs the counters only.
+  constexpr std::uint64_t kCountersTimeoutUsec = 2'000'000;
   link_->call(capability, kServiceCapabilityInterface, "GetResourceUsage", with_name(service),
               [done = std::move(done)](sd_bus_message* message, const LinkError* error) {
                 ResourceUsage usage;
@@ -285,8 +288,11 @@ void Bridge::resource_usage(const HeldCapability& capability, const std::string&
                   return done(&malformed, ResourceUsage{});
                 }
                 done(nullptr, usage);
-              });
+              },
+              BrokerLink::CallKind::query, kCountersTimeoutUsec);
 }
+
+bool Bridge::link_busy() const { return link_->queries_queued() > 0; }
 
 const HeldCapability& Bridge::authorize_manager(const sdbus::Message* call, Rights right, const char* action) {
   if (!call) throw errors::access_denied("no caller");

@@ -184,6 +184,9 @@ class Bridge final : private BrokerLinkListener {
   // status) through `capability`; a counter vermiliond does not name stays
   // unknown.
   void resource_usage(const HeldCapability& capability, const std::string& service, UsageDone done);
+  // Queries wait on the link for others to finish: what can be answered
+  // without vermiliond had better not wait.
+  [[nodiscard]] bool link_busy() const;
   // What default.target is (ManagerCapability.GetDefaultTarget), for every
   // caller (systemd lets anyone ask).
   void default_target(StateDone done);

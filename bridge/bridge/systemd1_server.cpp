@@ -1406,6 +1406,9 @@ int Systemd1Server::append_property(const char* path, const char* interface, con
 int Systemd1Server::properties_with_counters(sd_bus_message* m, sd_bus_error* error) {
   return guarded("org.freedesktop.systemd1 counters", error, [&]() -> int {
     if (!sd_bus_message_is_method_call(m, kPropertiesInterface, nullptr)) return 0;
+    // What sd-bus's object dispatch would not answer either, it ignores
+    // here too (no reply wanted; a broadcast without a destination).
+    if (!sd_bus_message_get_expect_reply(m) || !sd_bus_message_get_destination(m)) return 0;
     const char* object_path = sd_bus_message_get_path(m);
     if (!object_path || !std::string_view(object_path).starts_with(std::string(kUnitPathPrefix) + "/")) return 0;
     const std::string member = sd_bus_message_get_member(m);
@@ -1419,7 +1422,6 @@ int Systemd1Server::properties_with_counters(sd_bus_message* m, sd_bus_error* er
     } else if (member == "GetAll" && sd_bus_message_read(m, "s", &interface) >= 0) {
       wanted = std::string_view(interface).empty() || std::string_view(interface) == kSystemdServiceInterface;
     }
-    // Copies: rewinding frees what the reads pointed into.
     const std::string asked_interface = interface ? interface : "";
     const std::string asked_property = property ? property : "";
     // The vtables read the arguments again.
@@ -1431,8 +1433,14 @@ int Systemd1Server::properties_with_counters(sd_bus_message* m, sd_bus_error* er
     const char* sender = sd_bus_message_get_sender(m);
     // Read as systemctl status reads the processes: with the caller's
     // `status`; without it the counters are unknown, the rest as always.
-    const HeldCapability* capability = bridge_.may(sender ? sender : "", *name, rights::status);
-    if (!capability) return 0;
+    // Without an answer on who the caller is, or with queries already
+    // waiting on the link, the counters are unknown and the rest answers now.
+    const HeldCapability* capability = nullptr;
+    try {
+      capability = bridge_.may(sender ? sender : "", *name, rights::status);
+    } catch (const sdbus::Error&) {
+    }
+    if (!capability || bridge_.link_busy()) return 0;
     MessagePtr call = keep(m);
     const std::string object = path;
     bridge_.resource_usage(*capability, *name, [this, call, object, member, asked_interface, asked_property](
@@ -1464,19 +1472,26 @@ int Systemd1Server::properties_with_counters(sd_bus_message* m, sd_bus_error* er
 
 int Systemd1Server::append_all_properties(const char* path, const std::string& interface, sd_bus_message* reply,
                                           sd_bus_error* error, const ResourceUsage& usage) {
+  // GetAll("") walks the object's vtables as sd-bus does: the interface
+  // registered last first (it inserts each new one at the head), so
+  // Service before Unit, as systemd's `systemctl show` begins with Type=.
+  std::vector<std::string_view> interfaces;
+  if (interface.empty())
+    interfaces = {kSystemdServiceInterface, kUnitInterface};
+  else
+    interfaces = {interface};
   int r = sd_bus_message_open_container(reply, 'a', "{sv}");
-  for (const MemberInfo& member : kMembers) {
-    if (r < 0) break;
-    if (member.kind != MemberKind::property) continue;
-    std::string_view iface = member.interface;
-    bool ours = interface.empty() ? (iface == kUnitInterface || iface == kSystemdServiceInterface) : iface == interface;
-    if (!ours) continue;
-    r = sd_bus_message_open_container(reply, 'e', "sv");
-    if (r >= 0) r = sd_bus_message_append_basic(reply, 's', member.name);
-    if (r >= 0) r = sd_bus_message_open_container(reply, 'v', member.signature);
-    if (r >= 0) r = append_property(path, member.interface, member.name, reply, error, &usage);
-    if (r >= 0) r = sd_bus_message_close_container(reply);
-    if (r >= 0) r = sd_bus_message_close_container(reply);
+  for (std::string_view iface : interfaces) {
+    for (const MemberInfo& member : kMembers) {
+      if (r < 0) break;
+      if (member.kind != MemberKind::property || iface != member.interface) continue;
+      r = sd_bus_message_open_container(reply, 'e', "sv");
+      if (r >= 0) r = sd_bus_message_append_basic(reply, 's', member.name);
+      if (r >= 0) r = sd_bus_message_open_container(reply, 'v', member.signature);
+      if (r >= 0) r = append_property(path, member.interface, member.name, reply, error, &usage);
+      if (r >= 0) r = sd_bus_message_close_container(reply);
+      if (r >= 0) r = sd_bus_message_close_container(reply);
+    }
   }
   return r < 0 ? r : sd_bus_message_close_container(reply);
 }

@@ -107,7 +107,7 @@ const HeldCapability* BrokerLink::manager_capability(Rights right) const {
 }
 
 void BrokerLink::call(const HeldCapability& capability, const char* interface, const char* member,
-                      const Append& append, ReplyHandler handler, CallKind kind) {
+                      const Append& append, ReplyHandler handler, CallKind kind, std::uint64_t timeout_usec) {
   auto fail = [&](LinkError error) {
     without_exceptions("link call", [&] { handler(nullptr, &error); });
   };
@@ -125,7 +125,7 @@ void BrokerLink::call(const HeldCapability& capability, const char* interface, c
   SdBusMessagePtr message(raw);
   if (r >= 0 && append) r = append(message.get());
   if (r < 0) return fail(error_of(nullptr, r));
-  PendingCall pending{std::move(message), std::move(handler), kind};
+  PendingCall pending{std::move(message), std::move(handler), kind, timeout_usec};
   if (kind == CallKind::job) return send(std::move(pending));
   queued_.push_back(std::move(pending));
   send_queued();
@@ -144,7 +144,7 @@ void BrokerLink::send(PendingCall call) {
   sd_bus_slot* slot = nullptr;
   const bool job = call.kind == CallKind::job;
   int r = sd_bus_call_async(bus_.get(), &slot, call.message.get(), &BrokerLink::on_reply, state,
-                            job ? kJobTimeoutUsec : kQueryTimeoutUsec);
+                            call.timeout_usec ? call.timeout_usec : job ? kJobTimeoutUsec : kQueryTimeoutUsec);
   if (r < 0) {
     LinkError error = error_of(nullptr, r);
     auto handler = std::move(state->handler);

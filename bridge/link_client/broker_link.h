@@ -98,8 +98,10 @@ class BrokerLink {
 
   // An asynchronous call of `member` on a capability's object. Failures to
   // even send, and the limits above, are reported through `handler` too.
+  // `timeout_usec` (0: the kind's own, none for jobs and 60 s for queries)
+  // counts from when the call is sent.
   void call(const HeldCapability& capability, const char* interface, const char* member, const Append& append,
-            ReplyHandler handler, CallKind kind = CallKind::query);
+            ReplyHandler handler, CallKind kind = CallKind::query, std::uint64_t timeout_usec = 0);
   // The same, blocking: start-up only, before the bridge serves the bus.
   [[nodiscard]] int call_blocking(const HeldCapability& capability, const char* interface, const char* member,
                                   SdBusMessagePtr& reply, LinkError& error);
@@ -108,12 +110,15 @@ class BrokerLink {
   // and kMaxQueriesInFlight).
   [[nodiscard]] std::size_t jobs_in_flight() const { return jobs_in_flight_; }
   [[nodiscard]] std::size_t queries_in_flight() const { return queries_in_flight_; }
+  // Queries waiting for one of those to finish.
+  [[nodiscard]] std::size_t queries_queued() const { return queued_.size(); }
 
  private:
   struct PendingCall {
     SdBusMessagePtr message;
     ReplyHandler handler;
     CallKind kind = CallKind::query;
+    std::uint64_t timeout_usec = 0;
   };
   BrokerLink(BrokerLinkListener& listener) : listener_(listener) {}
   [[nodiscard]] int start(int fd);

@@ -7,7 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstdint>
+#include <utility>
+#include <vector>
 #include <string_view>
 
 #include "common/regular_file.h"
@@ -55,8 +60,15 @@ bool cgroups_v1(const std::string& root) {
          is_filesystem(base + "/systemd/", CGROUP2_SUPER_MAGIC);
 }
 
+// read_line(): a line ends at \n, \r\n, \r or NUL.
 std::string first_line(std::string_view text) {
-  return std::string(text.substr(0, text.find('\n')));
+  return std::string(text.substr(0, text.find_first_of(std::string_view("\n\r\0", 3))));
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
 }
 
 // clock_is_localtime(): the third line of /etc/adjtime is "LOCAL".
@@ -76,17 +88,18 @@ bool local_hwclock(const std::string& root) {
 // (or /usr/lib/os-release) is before today.
 bool support_ended(const std::string& root, usec_t now) {
   std::string text;
-  if (read_regular_file(root + "/etc/os-release", kMaxConfigBytes, text) < 0 &&
-      read_regular_file(root + "/usr/lib/os-release", kMaxConfigBytes, text) < 0)
-    return false;
+  int r = read_regular_file(root + "/etc/os-release", kMaxConfigBytes, text);
+  if (r == -ENOENT) r = read_regular_file(root + "/usr/lib/os-release", kMaxConfigBytes, text);
+  if (r < 0) return false;
   std::string_view rest = text;
   std::string value;
   while (!rest.empty()) {
     std::size_t eol = rest.find('\n');
-    std::string_view line = rest.substr(0, eol);
+    std::string_view line = trimmed(rest.substr(0, eol));
     rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
-    if (!line.starts_with("SUPPORT_END=")) continue;
-    line.remove_prefix(12);
+    std::size_t equals = line.find('=');
+    if (equals == std::string_view::npos || trimmed(line.substr(0, equals)) != "SUPPORT_END") continue;
+    line = trimmed(line.substr(equals + 1));
     if (line.size() >= 2 && (line.front() == '"' || line.front() == '\'') && line.back() == line.front())
       line = line.substr(1, line.size() - 2);
     value = std::string(line);
@@ -95,7 +108,8 @@ bool support_ended(const std::string& root, usec_t now) {
   struct tm tm {};
   const char* end = strptime(value.c_str(), "%F", &tm);
   if (!end || *end) return false;  // systemd ignores what it cannot parse
-  time_t eol = timegm(&tm);
+  tm.tm_isdst = -1;
+  time_t eol = mktime(&tm);  // local midnight, as systemd's os_release_support_ended()
   if (eol == static_cast<time_t>(-1)) return false;
   return (now + kUsecPerSec - 1) / kUsecPerSec > static_cast<usec_t>(eol);
 }
@@ -117,6 +131,38 @@ bool older_than_baseline(std::string_view release) {
   return major < 4 || (major == 4 && minor < 15);
 }
 
+// uid_range_covers(0, 65535) of a /proc/self/uid_map or gid_map: the
+// mapped ranges ("inside outside count" lines) leave no ID of 0…65534 out.
+// An unreadable map is no taint, as in systemd.
+bool short_range(const std::string& path) {
+  std::string text;
+  if (read_text_file(path, text) < 0) return false;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;  // [start, end)
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    std::size_t eol = rest.find('\n');
+    std::string_view line = rest.substr(0, eol);
+    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+    std::uint64_t numbers[3] = {};
+    int n = 0;
+    while (n < 3) {
+      line = trimmed(line);
+      auto [p, ec] = std::from_chars(line.data(), line.data() + line.size(), numbers[n]);
+      if (ec != std::errc()) break;
+      line.remove_prefix(static_cast<std::size_t>(p - line.data()));
+      ++n;
+    }
+    if (n == 3) ranges.emplace_back(numbers[0], numbers[0] + numbers[2]);
+  }
+  std::sort(ranges.begin(), ranges.end());
+  std::uint64_t covered = 0;  // every ID below this is mapped
+  for (const auto& [start, end] : ranges) {
+    if (start > covered) break;
+    covered = std::max(covered, end);
+  }
+  return covered < 65535;
+}
+
 }  // namespace
 
 TaintFacts probe_taint(const std::string& root, usec_t now) {
@@ -134,6 +180,8 @@ TaintFacts probe_taint(const std::string& root, usec_t now) {
   facts.overflowgid = kernel_value(root + "/proc/sys/kernel/overflowgid");
   struct utsname uts {};
   if (uname(&uts) == 0) facts.kernel_release = uts.release;
+  facts.uid_range_short = short_range(root + "/proc/self/uid_map");
+  facts.gid_range_short = short_range(root + "/proc/self/gid_map");
   return facts;
 }
 
@@ -154,6 +202,8 @@ std::string taint_string(const TaintFacts& facts) {
   add(facts.overflowuid != "65534", "overflowuid-not-65534");
   add(facts.overflowgid != "65534", "overflowgid-not-65534");
   add(!facts.kernel_release.empty() && older_than_baseline(facts.kernel_release), "old-kernel");
+  add(facts.uid_range_short, "short-uid-range");
+  add(facts.gid_range_short, "short-gid-range");
   return out;
 }
 

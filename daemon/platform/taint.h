@@ -22,6 +22,8 @@ struct TaintFacts {
   std::string overflowuid = "65534";  // /proc/sys/kernel/overflowuid, "65534" if unreadable
   std::string overflowgid = "65534";
   std::string kernel_release;   // uname's release; old-kernel below 4.15 (Debian's baseline)
+  bool uid_range_short = false; // /proc/self/uid_map does not map 0…65534 (short-uid-range)
+  bool gid_range_short = false; // the same of gid_map (short-gid-range)
 };
 
 // The facts of the system under `root` ("" for this one; tests pass a
@@ -33,7 +35,8 @@ struct TaintFacts {
 // systemd's string: the flags that apply, ':'-separated, in systemd's
 // order (split-usr, unmerged-usr, cgroups-missing, cgroupsv1,
 // local-hwclock, support-ended, var-run-bad, overflowuid-not-65534,
-// overflowgid-not-65534, old-kernel); "" for none.
+// overflowgid-not-65534, old-kernel, short-uid-range, short-gid-range);
+// "" for none.
 [[nodiscard]] std::string taint_string(const TaintFacts& facts);
 
 }  // namespace vermilion

@@ -210,6 +210,7 @@ void Service::begin_run() {
     exec_runs_[phase].assign(commands_in(*running_, static_cast<Phase>(phase)).size(), ExecRun{});
   runs_of_ = running_;
   cpu_usage_last_nsec_ = ResourceUsage::kUnknown;
+  counters_pruned_ = false;
   scope_ = env_.ops.create_scope(running_->name);
   if (int r = env_.ops.check_exec_directories(*running_); r < 0) {
     message(std::string("failed to set up the service's directories: ") + std::strerror(-r));
@@ -304,6 +305,12 @@ void Service::enter_running() {
   }
   if (running_->remain_after_exit) {
     reached_running_ = true;
+    // systemd's service_set_state() prunes the cgroup on entering exited,
+    // if it is empty: the counters are gone but the CPU time, as after a stop.
+    if (scope_ && scope_->empty()) {
+      cpu_usage_last_nsec_ = scope_->resource_usage().cpu_usage_nsec;
+      counters_pruned_ = true;
+    }
     set_state(SubState::exited);
     return;
   }
@@ -969,7 +976,7 @@ void Service::on_control_exited(ExitInfo info) {
 }
 
 ResourceUsage Service::resource_usage() const {
-  if (scope_) return scope_->resource_usage();
+  if (scope_ && !(counters_pruned_ && sub_ == SubState::exited)) return scope_->resource_usage();
   ResourceUsage usage;
   usage.cpu_usage_nsec = cpu_usage_last_nsec_;
   return usage;

@@ -227,7 +227,9 @@ class Service {
   // Its counters (systemd's MemoryCurrent, TasksCurrent, CPUUsageNSec):
   // read now while it has a cgroup; after that, the CPU time read just
   // before the cgroup went, until the next start (systemd 252's
-  // cpu_usage_last, cached by unit_prune_cgroup(), reset at start).
+  // cpu_usage_last, cached by unit_prune_cgroup(), reset at start). An
+  // exited RemainAfterExit= service whose cgroup was empty counts as
+  // without one, as systemd prunes it there.
   [[nodiscard]] ResourceUsage resource_usage() const;
   [[nodiscard]] usec_t exec_main_start_timestamp() const { return times_.exec_main_start.realtime; }
   [[nodiscard]] usec_t exec_main_exit_timestamp() const { return times_.exec_main_exit.realtime; }
@@ -384,6 +386,7 @@ class Service {
   std::shared_ptr<const ServiceConfig> runs_of_;  // the configuration exec_runs_ are of
   pid_t exec_main_pid_ = 0;
   std::uint64_t cpu_usage_last_nsec_ = ResourceUsage::kUnknown;  // see resource_usage()
+  bool counters_pruned_ = false;  // RemainAfterExit=: the cgroup was empty when it became exited
   // A new main process: what ExecMain* tell from now on.
   void note_main_started(pid_t pid);
 };

@@ -383,6 +383,11 @@ TEST_F(SystemctlSystemTest, StatusAndShowReadTheCountersFromTheCgroup) {
   EXPECT_EQ(tasks.output, pids ? "1\n" : "[not set]\n");
   auto status = as_root({"status", "busy"});
   EXPECT_TRUE(std::regex_search(status.output, std::regex("\n +CPU: [0-9][^\n]*\n"))) << status.output;
+  // GetAll("") in sd-bus's order, the Service interface first (systemd's
+  // `systemctl show` begins with Type=), then the Unit's.
+  auto show = as_root({"show", "busy"});
+  EXPECT_TRUE(show.output.starts_with("Type=simple\nRestart=no\n")) << show.output.substr(0, 200);
+  EXPECT_LT(show.output.find("\nCPUUsageNSec="), show.output.find("\nId=busy.service\n"));
   EXPECT_EQ(contains(status.output, "\n     Memory: "), memory) << status.output;
   EXPECT_EQ(contains(status.output, "\n      Tasks: 1"), pids) << status.output;
   // Properties.Get of one counter waits for vermiliond as GetAll does.

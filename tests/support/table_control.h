@@ -73,6 +73,8 @@ class TableControl final : public ServiceControl {
     return 0;
   }
   ResourceUsage usage;
+  std::string tainted() override { return taint; }
+  std::string taint;
   std::optional<UnitFileState> unit_file_state(const std::string& name) override {
     return UnitInstaller(install_paths).state(name);
   }

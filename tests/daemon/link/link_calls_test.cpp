@@ -451,6 +451,38 @@ TEST_F(LinkCallsTest, ResourceUsageNamesTheCountersAsSystemd) {
       << "a manager capability has no service methods";
 }
 
+// What org.freedesktop.systemd1.Manager's properties of the same names
+// say, each in its own type; Tainted as the control probes it.
+TEST_F(LinkCallsTest, ManagerPropertiesCarryTheTaint) {
+  control_.taint = "cgroupsv1:local-hwclock";
+  Reply r = call(cap(2), kManagerInterface, "GetManagerProperties");
+  ASSERT_TRUE(r.ok()) << r.error();
+  std::map<std::string, std::string> types;
+  std::string tainted;
+  ASSERT_GE(sd_bus_message_enter_container(r.get(), 'a', "{sv}"), 0);
+  while (sd_bus_message_enter_container(r.get(), 'e', "sv") > 0) {
+    const char* key = nullptr;
+    const char* contents = nullptr;
+    ASSERT_GE(sd_bus_message_read(r.get(), "s", &key), 0);
+    ASSERT_GE(sd_bus_message_peek_type(r.get(), nullptr, &contents), 0);
+    types[key] = contents;
+    if (std::string(key) == "Tainted") {
+      const char* text = nullptr;
+      ASSERT_GE(sd_bus_message_read(r.get(), "v", "s", &text), 0);
+      tainted = text;
+    } else {
+      ASSERT_GE(sd_bus_message_skip(r.get(), "v"), 0);
+    }
+    ASSERT_GE(sd_bus_message_exit_container(r.get()), 0);
+  }
+  EXPECT_EQ(types, (std::map<std::string, std::string>{{"Environment", "as"},
+                                                       {"Tainted", "s"},
+                                                       {"UnitPath", "as"},
+                                                       {"UserspaceTimestamp", "t"},
+                                                       {"UserspaceTimestampMonotonic", "t"}}));
+  EXPECT_EQ(tainted, "cgroupsv1:local-hwclock");
+}
+
 TEST_F(LinkCallsTest, ManagerCapabilityListsAndReloads) {
   Reply r = call(cap(2), kManagerInterface, "ListServices");
   ASSERT_TRUE(r.ok()) << r.error();

@@ -244,10 +244,6 @@ TEST_F(ServiceTest, ExecMainAndExitTimestampsOutliveTheProcess) {
   EXPECT_GT(s.active_exit_timestamp(), 0u);
 }
 
-// systemd's ExecStart, ExecStartPre, ... (what systemctl status's
-// "Process:" lines come from): each command's PID, start and exit times and
-// how it ended, kept after it ended, cleared by the next start, as
-// exec_status_start()/exec_status_exit() and service_start() do.
 // systemd 252: the counters are read from the cgroup while there is one;
 // after it is gone CPUUsageNSec keeps the last value read before
 // (unit_prune_cgroup()), until the next start resets it.
@@ -270,6 +266,25 @@ TEST_F(ServiceTest, CountersAreLiveThenTheLastCpuTimeUntilTheNextStart) {
   EXPECT_EQ(s.resource_usage().cpu_usage_nsec, ResourceUsage::kUnknown) << "a new cgroup, nothing read yet";
 }
 
+// RemainAfterExit=: systemd prunes an empty cgroup on entering exited
+// (service_set_state()), so only the CPU time is left to show.
+TEST_F(ServiceTest, AnExitedServiceWithAnEmptyCgroupKeepsOnlyItsCpuTime) {
+  ServiceConfig c = make_config("o.service", ServiceType::oneshot);
+  c.remain_after_exit = true;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ops_.usage["o.service"] = ResourceUsage{8192, 0, 3'000'000};
+  exit_main(0);
+  ASSERT_EQ(s.sub_state(), SubState::exited);
+  EXPECT_EQ(s.resource_usage().cpu_usage_nsec, 3'000'000u);
+  EXPECT_EQ(s.resource_usage().memory_current_bytes, ResourceUsage::kUnknown);
+  EXPECT_EQ(s.resource_usage().tasks_current, ResourceUsage::kUnknown);
+}
+
+// systemd's ExecStart, ExecStartPre, ... (what systemctl status's
+// "Process:" lines come from): each command's PID, start and exit times and
+// how it ended, kept after it ended, cleared by the next start, as
+// exec_status_start()/exec_status_exit() and service_start() do.
 TEST_F(ServiceTest, EachCommandKeepsItsLastRunUntilTheNextStart) {
   ServiceConfig c = make_config("web.service");
   c.exec_start_pre.push_back(make_command("/bin/pre"));
