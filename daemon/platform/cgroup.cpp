@@ -222,11 +222,15 @@ CgroupTree::~CgroupTree() {
   rmdir(directory_.c_str());
 }
 
-int CgroupTree::acquire_child(const std::string& service_name, std::string& name_in_tree) {
+int CgroupTree::acquire_child(const std::string& service_name, std::string& name_in_tree, bool& reused) {
   std::string name = escape_cgroup_name(service_name);
   if (name.find('/') != std::string::npos || name == "." || name == "..") return -EINVAL;
   std::string path = directory_ + "/" + name;
-  if (mkdir(path.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
+  reused = false;
+  if (mkdir(path.c_str(), 0755) < 0) {
+    if (errno != EEXIST) return -errno;
+    reused = true;
+  }
   ++users_[name];
   name_in_tree = std::move(name);
   return 0;

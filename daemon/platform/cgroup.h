@@ -61,9 +61,9 @@ class CgroupTree {
   [[nodiscard]] const std::string& cgroup_path() const { return cgroup_path_; }
 
   // Creates (or reuses, when a previous run left processes behind) the
-  // service's child cgroup. Every acquire needs one release; the last
-  // release removes the directory if it is empty.
-  [[nodiscard]] int acquire_child(const std::string& service_name, std::string& name_in_tree);
+  // service's child cgroup; `reused` says which. Every acquire needs one
+  // release; the last release removes the directory if it is empty.
+  [[nodiscard]] int acquire_child(const std::string& service_name, std::string& name_in_tree, bool& reused);
   void release_child(const std::string& name_in_tree);
 
  private:

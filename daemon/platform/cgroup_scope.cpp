@@ -24,7 +24,8 @@ constexpr int kMaxSignalRounds = 16;
 int CgroupScope::create(std::shared_ptr<CgroupTree> tree, const std::string& service_name,
                         std::unique_ptr<CgroupScope>& out, std::shared_ptr<ScopeOwners> owners) {
   std::string name;
-  int r = tree->acquire_child(service_name, name);
+  bool reused = false;
+  int r = tree->acquire_child(service_name, name, reused);
   if (r < 0) return r;
   std::string procs = tree->directory() + "/" + name + "/cgroup.procs";
   unique_fd procs_fd(open(procs.c_str(), O_WRONLY | O_CLOEXEC));
@@ -34,6 +35,13 @@ int CgroupScope::create(std::shared_ptr<CgroupTree> tree, const std::string& ser
     return r;
   }
   out.reset(new CgroupScope(std::move(tree), std::move(name), std::move(procs_fd), std::move(owners), service_name));
+  // A cgroup an earlier run left behind has counted CPU time already: this
+  // run's counts from here (systemd's cpu_usage_base). A new one starts at 0,
+  // so the common path reads nothing.
+  if (reused) {
+    const std::uint64_t base = read_cgroup_accounting(out->directory_).cpu_usage_nsec;
+    if (base != ResourceUsage::kUnknown) out->cpu_usage_base_nsec_ = base;
+  }
   return 0;
 }
 
@@ -142,6 +150,11 @@ void CgroupScope::on_spawned_inside(pid_t) {
   directory_fd_.reset();
 }
 
-ResourceUsage CgroupScope::resource_usage() const { return read_cgroup_accounting(directory_); }
+ResourceUsage CgroupScope::resource_usage() const {
+  ResourceUsage usage = read_cgroup_accounting(directory_);
+  if (usage.cpu_usage_nsec != ResourceUsage::kUnknown)
+    usage.cpu_usage_nsec = usage.cpu_usage_nsec > cpu_usage_base_nsec_ ? usage.cpu_usage_nsec - cpu_usage_base_nsec_ : 0;
+  return usage;
+}
 
 }  // namespace vermilion

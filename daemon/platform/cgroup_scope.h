@@ -3,6 +3,7 @@
 // "populated") whether any process is left.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +60,7 @@ class CgroupScope final : public LinuxProcessScope {
   mutable unique_fd procs_fd_;
   mutable unique_fd directory_fd_;
   std::shared_ptr<ScopeOwners> owners_;
+  std::uint64_t cpu_usage_base_nsec_ = 0;  // a reused cgroup's CPU time before this run
 };
 
 }  // namespace vermilion

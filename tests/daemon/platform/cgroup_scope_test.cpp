@@ -69,6 +69,24 @@ TEST_F(CgroupScopeTest, KillReachesGrandchildrenAndSetsidDaemon) {
   EXPECT_EQ(e.code, CLD_KILLED);
 }
 
+// A cgroup that processes of an earlier run kept (rmdir EBUSY) is used
+// again; its CPU time counts from this run, as systemd's cpu_usage_base.
+TEST_F(CgroupScopeTest, CpuTimeOfAReusedCgroupCountsFromThisRun) {
+  SpawnedTree tree = spawn_tree(*ops_, *scope_, false);
+  const std::string directory = scope_->directory();
+  const std::uint64_t earlier = scope_->resource_usage().cpu_usage_nsec;
+  ASSERT_NE(earlier, ResourceUsage::kUnknown);
+  ASSERT_GT(earlier, 0u) << "four processes were forked and exec'd in it";
+  scope_.reset();
+  ASSERT_TRUE(is_directory(directory)) << "its processes keep it";
+  auto again = ops_->create_scope("tree.service");
+  ASSERT_NE(again, nullptr);
+  EXPECT_LT(again->resource_usage().cpu_usage_nsec, earlier) << "the earlier run's time is not this run's";
+  EXPECT_GE(again->signal_all(SIGKILL), 4);
+  for (pid_t pid : tree.pids) EXPECT_TRUE(wait_exited(pid)) << pid;
+  (void)reap(tree.main);
+}
+
 TEST_F(CgroupScopeTest, OtherSignalsGoToEveryProcess) {
   unique_fd inotify(inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
   ASSERT_TRUE(inotify.valid());

@@ -73,8 +73,11 @@ TEST(CgroupTree, CreatesSubtreeAndChildrenAndRemovesThem) {
     EXPECT_TRUE(is_directory(subtree));
     EXPECT_EQ(tree->cgroup_path().substr(tree->cgroup_path().rfind('/')), "/vermilion-" + std::to_string(getpid()));
     std::string first, second;
-    ASSERT_EQ(tree->acquire_child("web.service", first), 0);
-    ASSERT_EQ(tree->acquire_child("web.service", second), 0);
+    bool reused = true;
+    ASSERT_EQ(tree->acquire_child("web.service", first, reused), 0);
+    EXPECT_FALSE(reused) << "made now";
+    ASSERT_EQ(tree->acquire_child("web.service", second, reused), 0);
+    EXPECT_TRUE(reused) << "it was there";
     EXPECT_EQ(first, second);
     child_directory = subtree + "/" + first;
     EXPECT_TRUE(is_directory(child_directory));
@@ -82,7 +85,7 @@ TEST(CgroupTree, CreatesSubtreeAndChildrenAndRemovesThem) {
     EXPECT_TRUE(is_directory(child_directory)) << "still used by the second acquire";
     tree->release_child(second);
     EXPECT_FALSE(is_directory(child_directory));
-    ASSERT_EQ(tree->acquire_child("db.service", first), 0);
+    ASSERT_EQ(tree->acquire_child("db.service", first, reused), 0);
   }
   EXPECT_FALSE(is_directory(subtree)) << "the last owner removes the subtree";
 }
@@ -110,7 +113,8 @@ TEST(CgroupTree, RemovesStaleTreesOfDeadDaemonsOnly) {
   EXPECT_TRUE(is_directory(live->directory())) << "a live daemon's tree stays";
   EXPECT_EQ(twin->directory(), live->directory() + "-2");
   std::string unused;
-  EXPECT_EQ(live->acquire_child("web.service", unused), 0);
+  bool reused_unused = false;
+  EXPECT_EQ(live->acquire_child("web.service", unused, reused_unused), 0);
   live->release_child(unused);
 }
 
