@@ -30,7 +30,8 @@ std::vector<std::string> DependencyGraph::rebuild(
     const std::function<std::string(const std::string&)>& canonical, RuntimeScope scope) {
   for (auto* m : {&after_, &before_, &requires_, &requisite_, &wants_, &required_by_, &bound_by_, &conflicts_,
                   &on_failure_, &on_success_, &part_of_, &consists_of_, &listed_requires_, &listed_binds_to_,
-                  &listed_conflicts_, &listed_required_by_, &wanted_by_, &requisite_of_, &conflicted_by_})
+                  &listed_conflicts_, &listed_required_by_, &wanted_by_, &requisite_of_, &conflicted_by_,
+                  &propagates_stop_to_, &propagates_reload_to_})
     m->clear();
   trigger_sources_.clear();
   std::vector<std::string> messages;
@@ -73,6 +74,21 @@ std::vector<std::string> DependencyGraph::rebuild(
       if (whole == name) continue;
       part_of_[name].insert(whole);
       consists_of_[whole].insert(name);
+    }
+    // Each pair names the same edge from either end (systemd's
+    // UNIT_PROPAGATES_STOP_TO and its inverse, the same for reload).
+    for (auto [to, from, edges] : {std::tuple{&config->propagates_stop_to, &config->stop_propagated_from,
+                                              &propagates_stop_to_},
+                                   {&config->propagates_reload_to, &config->reload_propagated_from,
+                                    &propagates_reload_to_}}) {
+      for (const auto& n : *to) {
+        std::string other = canonical(n);
+        if (other != name) (*edges)[name].insert(other);
+      }
+      for (const auto& n : *from) {
+        std::string other = canonical(n);
+        if (other != name) (*edges)[other].insert(name);
+      }
     }
     for (const auto& n : config->conflicts) {
       std::string other = canonical(n);

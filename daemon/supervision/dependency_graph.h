@@ -64,6 +64,16 @@ class DependencyGraph {
   // is propagated to them.
   [[nodiscard]] const Names& consists_of(const std::string& name) const { return lookup(consists_of_, name); }
   [[nodiscard]] const Names& conflicts(const std::string& name) const { return lookup(conflicts_, name); }
+  // PropagatesStopTo= of `name` and the others' StopPropagatedFrom= on it:
+  // stopped when it stops by a job or goes down without one.
+  [[nodiscard]] const Names& stop_propagates_to(const std::string& name) const {
+    return lookup(propagates_stop_to_, name);
+  }
+  // PropagatesReloadTo= of `name` and the others' ReloadPropagatedFrom= on
+  // it: reloaded with it, if active.
+  [[nodiscard]] const Names& reload_propagates_to(const std::string& name) const {
+    return lookup(propagates_reload_to_, name);
+  }
   // OnFailure= and OnSuccess=: started when `name` fails, or succeeds.
   [[nodiscard]] const Names& on_failure(const std::string& name) const { return lookup(on_failure_, name); }
   [[nodiscard]] const Names& on_success(const std::string& name) const { return lookup(on_success_, name); }
@@ -80,7 +90,8 @@ class DependencyGraph {
   void order(const std::string& later, const std::string& earlier);
 
   std::map<std::string, Names> after_, before_, requires_, requisite_, wants_, required_by_,
-      bound_by_, conflicts_, on_failure_, on_success_, part_of_, consists_of_;
+      bound_by_, conflicts_, on_failure_, on_success_, part_of_, consists_of_, propagates_stop_to_,
+      propagates_reload_to_;
   std::map<std::string, std::vector<std::string>> trigger_sources_;
   // Forward only, as listed (requires_ above also holds BindsTo=, and
   // conflicts_ both directions, which is what jobs need).

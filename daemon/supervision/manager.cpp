@@ -369,25 +369,30 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
     // Whatever requires a stopped unit, or is part of it, stops too; the
     // propagation goes on through units already down (systemd adds their
     // stop jobs all the same), which get no job themselves.
-    walk_stop_dependents(root_name, [&](const std::string& dependent) {
-      Unit* d = resolve(dependent, false);
-      if (!d) return false;
-      if (!is_down(d->service->active_state()) && (!d->job || d->job->type != JobType::stop))
-        add_job(*d, JobType::stop, {});
-      return true;
-    });
+    walk_stop_dependents(
+        root_name,
+        [&](const std::string& dependent) {
+          Unit* d = resolve(dependent, false);
+          if (!d) return false;
+          if (!is_down(d->service->active_state()) && (!d->job || d->job->type != JobType::stop))
+            add_job(*d, JobType::stop, {});
+          return true;
+        },
+        true);
   } else {
     add_job(*root, JobType::reload, std::move(done));
+    propagate_reload(root_name);
   }
   process_queues();
   return {};
 }
 
 // systemd 252's UNIT_ATOM_PROPAGATE_STOP/_RESTART: RequiredBy= (Requires=,
-// BindsTo=, Requisite= on it) and ConsistsOf= (PartOf= on it), each unit
-// once, a worklist (no recursion). Copies the names first: `visit` may load
-// units, which rebuilds the graph.
-void Manager::walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit) {
+// BindsTo=, Requisite= on it) and ConsistsOf= (PartOf= on it), and for a
+// stop also PropagatesStopTo=, each unit once, a worklist (no recursion).
+// Copies the names first: `visit` may load units, which rebuilds the graph.
+void Manager::walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit,
+                                   bool stop) {
   std::vector<std::string> todo{root};
   std::set<std::string> seen;
   while (!todo.empty()) {
@@ -397,8 +402,40 @@ void Manager::walk_stop_dependents(const std::string& root, const std::function<
     DependencyGraph::Names dependents = graph_.required_by(current);
     const DependencyGraph::Names& parts = graph_.consists_of(current);
     dependents.insert(parts.begin(), parts.end());
+    if (stop) {
+      const DependencyGraph::Names& propagated = graph_.stop_propagates_to(current);
+      dependents.insert(propagated.begin(), propagated.end());
+    }
     for (const auto& dependent : dependents)
       if (visit(dependent)) todo.push_back(dependent);
+  }
+}
+
+// systemd 252's transaction_add_job_and_dependencies() for a reload: each
+// unit of PropagatesReloadTo= gets a try-reload (a reload if it is active,
+// nothing otherwise), and so on from each reloaded one. One that cannot
+// reload is left out with a warning; one with a job of its own keeps it.
+void Manager::propagate_reload(const std::string& root) {
+  std::vector<std::string> todo{root};
+  std::set<std::string> seen;
+  while (!todo.empty()) {
+    std::string current = todo.back();
+    todo.pop_back();
+    if (!seen.insert(current).second) continue;
+    const DependencyGraph::Names targets = graph_.reload_propagates_to(current);
+    for (const auto& name : targets) {
+      Unit* d = resolve(name, false);
+      if (!d || !is_up(d->service->active_state()) || d->job) continue;
+      const ServiceConfig& config = d->service->config();
+      if (config.unit_type == UnitType::target || config.exec_reload.empty()) {
+        observer_.on_manager_message(Severity::warning, "Cannot add dependency reload job for " + name +
+                                                            ", ignoring: Job type reload is not applicable for unit " +
+                                                            name + ".");
+        continue;
+      }
+      add_job(*d, JobType::reload, {});
+      todo.push_back(name);
+    }
   }
 }
 
@@ -702,6 +739,7 @@ void Manager::handle_transition(const Transition& transition) {
   }
   const StateChange& t = *transition.change;
   observer_.on_unit_state_changed(transition.status, t);
+  const bool had_job = unit.job.has_value();
 
   if (unit.job && unit.job->running) {
     Job& job = *unit.job;
@@ -769,6 +807,11 @@ void Manager::handle_transition(const Transition& transition) {
   // BindsTo=: checked once this event is fully handled, so a unit that goes
   // down only to restart (failed -> auto-restart) takes nobody with it.
   if (is_down(t.new_active) && !is_down(t.old_active)) bound_checks_.insert(transition.unit);
+  // Down without a job of its own (killed, exited): systemd's
+  // retroactively_stop_dependencies() stops what it PropagatesStopTo=.
+  const bool falling = (is_up(t.old_active) || t.old_active == ActiveState::activating) &&
+                       (is_down(t.new_active) || t.new_active == ActiveState::deactivating);
+  if (falling && !had_job) propagated_stops_.insert(transition.unit);
 }
 
 void Manager::start_triggered(const Service& service, const char* key, DependencyGraph::Names others,
@@ -822,6 +865,16 @@ const Service* Manager::triggering_service(const Service& service) noexcept {
 }
 
 void Manager::stop_units_bound_to_down_ones() {
+  for (const auto& name : std::exchange(propagated_stops_, {})) {
+    const DependencyGraph::Names targets = graph_.stop_propagates_to(name);
+    for (const auto& target : targets) {
+      Unit* t = resolve(target, false);
+      if (!t || is_down(t->service->active_state()) || t->service->active_state() == ActiveState::deactivating)
+        continue;
+      if (t->job && t->job->type == JobType::stop) continue;
+      add_job(*t, JobType::stop, {});
+    }
+  }
   std::set<std::string> checks = std::exchange(bound_checks_, {});
   for (const auto& name : checks) {
     Unit* down = resolve(name, false);
@@ -857,7 +910,7 @@ void Manager::process_queues() {
       handle_transition(t);
       progress = true;
     }
-    if (!bound_checks_.empty()) {
+    if (!bound_checks_.empty() || !propagated_stops_.empty()) {
       stop_units_bound_to_down_ones();
       progress = true;
     }

@@ -191,7 +191,11 @@ class Manager final : private ServiceListener {
 
   // Calls `visit` with every unit a stop or restart of `root` propagates to,
   // transitively: on from each unit for which it returns true.
-  void walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit);
+  // `stop`: a stop (PropagatesStopTo= too), not a restart.
+  void walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit,
+                            bool stop = false);
+  // Reload jobs for what a reload of `root` propagates to (PropagatesReloadTo=).
+  void propagate_reload(const std::string& root);
   // Every job is set and cleared through these two, which keep the counts
   // process_queues() relies on (waiting_, job_count_).
   void set_job(Unit& unit, Job job);
@@ -245,6 +249,7 @@ class Manager final : private ServiceListener {
   std::deque<Transition> transitions_;
   std::vector<std::string> start_limit_hits_;  // units whose StartLimitAction= is due
   std::set<std::string> bound_checks_;  // units that went down during this event
+  std::set<std::string> propagated_stops_;  // ... without a job: their PropagatesStopTo= stop
   std::deque<std::pair<JobCallback, JobResult>> finished_callbacks_;
   std::function<void()> all_stopped_;
   bool draining_ = false;

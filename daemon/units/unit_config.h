@@ -142,6 +142,13 @@ struct ServiceConfig {
   // PartOf= (systemd.unit(5)): a stop or restart of one of these is
   // propagated to this unit; nothing else (no start, no retroactive stop).
   std::vector<std::string> part_of;
+  // PropagatesStopTo=/StopPropagatedFrom= (systemd.unit(5)): a stop of this
+  // unit (of the other, for From) stops the listed ones, and so does this
+  // unit going down without a job (killed, exited); a restart does not.
+  std::vector<std::string> propagates_stop_to, stop_propagated_from;
+  // PropagatesReloadTo=/ReloadPropagatedFrom=: a reload of this unit (of
+  // the other) reloads the listed ones that are active.
+  std::vector<std::string> propagates_reload_to, reload_propagated_from;
   usec_t start_limit_interval = 10 * kUsecPerSec;
   unsigned start_limit_burst = 5;
   std::vector<PathCondition> condition_path_exists;

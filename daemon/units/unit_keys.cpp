@@ -894,6 +894,10 @@ KeyTable unit_section_keys() {
       {"Requires", dependency(&ServiceConfig::requires_, D::drop_with_warning)},
       {"Requisite", dependency(&ServiceConfig::requisite, D::drop_with_warning)},
       {"PartOf", dependency(&ServiceConfig::part_of, D::drop_with_warning)},
+      {"PropagatesStopTo", dependency(&ServiceConfig::propagates_stop_to, D::drop_with_warning)},
+      {"StopPropagatedFrom", dependency(&ServiceConfig::stop_propagated_from, D::drop_with_warning)},
+      {"PropagatesReloadTo", dependency(&ServiceConfig::propagates_reload_to, D::drop_with_warning)},
+      {"ReloadPropagatedFrom", dependency(&ServiceConfig::reload_propagated_from, D::drop_with_warning)},
       {"BindsTo", dependency(&ServiceConfig::binds_to, D::drop_with_warning)},
       {"Conflicts", dependency(&ServiceConfig::conflicts, D::drop_with_warning)},
       {"Wants", dependency(&ServiceConfig::wants, D::drop_silently)},
@@ -918,8 +922,7 @@ KeyTable unit_section_keys() {
       {"OnSuccessJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_success_job_mode); }},
   };
   for (const char* key :
-       {"Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom",
-        "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor",
+       {"Upholds", "JoinsNamespaceOf", "RequiresMountsFor",
         "IgnoreOnIsolate", "StopWhenUnneeded", "AllowIsolate",
         "CollectMode", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})

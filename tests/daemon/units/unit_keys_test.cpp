@@ -364,6 +364,31 @@ ExecStart=/bin/srv
   EXPECT_NE(messages(bad.diags), "");
 }
 
+// PropagatesStopTo=, StopPropagatedFrom=, PropagatesReloadTo=,
+// ReloadPropagatedFrom= (systemd.unit(5)) are dependency lists like PartOf=:
+// names with specifiers, an empty assignment resets, a unit type Vermilion
+// does not run is dropped with a warning; no longer "not implemented".
+TEST(ServiceKeys, PropagationKeysAreDependencyLists) {
+  auto l = apply(R"([Unit]
+PropagatesStopTo=gone.service
+PropagatesStopTo=
+PropagatesStopTo=a.service b-%i.service
+StopPropagatedFrom=c.service
+PropagatesReloadTo=d.service web.socket
+ReloadPropagatedFrom=e.target
+[Service]
+ExecStart=/bin/srv
+)");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(l.config.propagates_stop_to, (std::vector<std::string>{"a.service", "b-.service"}));
+  EXPECT_EQ(l.config.stop_propagated_from, (std::vector<std::string>{"c.service"}));
+  EXPECT_EQ(l.config.propagates_reload_to, (std::vector<std::string>{"d.service"}));
+  EXPECT_EQ(l.config.reload_propagated_from, (std::vector<std::string>{"e.target"}));
+  const std::string text = messages(l.diags);
+  EXPECT_NE(text.find("PropagatesReloadTo=web.socket ignored"), std::string::npos) << text;
+  EXPECT_EQ(text.find("not implemented"), std::string::npos) << text;
+}
+
 TEST(ServiceKeys, EnvironmentQuotingAndOverride) {
   auto l = apply("[Service]\nEnvironment=\"A=x y\" 'B=$C' A=z D=%n\n");
   EXPECT_EQ(l.config.environment, (std::vector<std::string>{"B=$C", "A=z", "D=t.service"}));
