@@ -42,6 +42,9 @@ struct ServiceStatus {
   // DefaultDependencies= and the other side of each ordering.
   std::vector<std::string> requires_, wants, binds_to, requisite, conflicts, before, after;
   std::vector<std::string> part_of;  // PartOf=
+  // PropagatesStopTo=/PropagatesReloadTo= and their inverses, each edge as
+  // systemd lists it whichever side named it.
+  std::vector<std::string> propagates_stop_to, stop_propagated_from, propagates_reload_to, reload_propagated_from;
   // The inverses: the units whose lists above (and OnFailure=/OnSuccess=)
   // name this one (systemd's RequiredBy, WantedBy, ..., OnSuccessOf).
   std::vector<std::string> required_by, wanted_by, bound_by, requisite_of, consists_of, conflicted_by, on_failure_of,
@@ -153,6 +156,10 @@ void for_each_service_property(Visit&& visit) {
   visit("Before", &ServiceStatus::before);
   visit("After", &ServiceStatus::after);
   visit("PartOf", &ServiceStatus::part_of);
+  visit("PropagatesStopTo", &ServiceStatus::propagates_stop_to);
+  visit("StopPropagatedFrom", &ServiceStatus::stop_propagated_from);
+  visit("PropagatesReloadTo", &ServiceStatus::propagates_reload_to);
+  visit("ReloadPropagatedFrom", &ServiceStatus::reload_propagated_from);
   visit("RequiredBy", &ServiceStatus::required_by);
   visit("WantedBy", &ServiceStatus::wanted_by);
   visit("BoundBy", &ServiceStatus::bound_by);

@@ -31,7 +31,7 @@ std::vector<std::string> DependencyGraph::rebuild(
   for (auto* m : {&after_, &before_, &requires_, &requisite_, &wants_, &required_by_, &bound_by_, &conflicts_,
                   &on_failure_, &on_success_, &part_of_, &consists_of_, &listed_requires_, &listed_binds_to_,
                   &listed_conflicts_, &listed_required_by_, &wanted_by_, &requisite_of_, &conflicted_by_,
-                  &propagates_stop_to_, &propagates_reload_to_})
+                  &propagates_stop_to_, &propagates_reload_to_, &stop_propagated_from_, &reload_propagated_from_})
     m->clear();
   trigger_sources_.clear();
   std::vector<std::string> messages;
@@ -77,17 +77,22 @@ std::vector<std::string> DependencyGraph::rebuild(
     }
     // Each pair names the same edge from either end (systemd's
     // UNIT_PROPAGATES_STOP_TO and its inverse, the same for reload).
-    for (auto [to, from, edges] : {std::tuple{&config->propagates_stop_to, &config->stop_propagated_from,
-                                              &propagates_stop_to_},
-                                   {&config->propagates_reload_to, &config->reload_propagated_from,
-                                    &propagates_reload_to_}}) {
+    for (auto [to, from, edges, inverse] :
+         {std::tuple{&config->propagates_stop_to, &config->stop_propagated_from, &propagates_stop_to_,
+                     &stop_propagated_from_},
+          {&config->propagates_reload_to, &config->reload_propagated_from, &propagates_reload_to_,
+           &reload_propagated_from_}}) {
       for (const auto& n : *to) {
         std::string other = canonical(n);
-        if (other != name) (*edges)[name].insert(other);
+        if (other == name) continue;
+        (*edges)[name].insert(other);
+        (*inverse)[other].insert(name);
       }
       for (const auto& n : *from) {
         std::string other = canonical(n);
-        if (other != name) (*edges)[other].insert(name);
+        if (other == name) continue;
+        (*edges)[other].insert(name);
+        (*inverse)[name].insert(other);
       }
     }
     for (const auto& n : config->conflicts) {
@@ -140,6 +145,10 @@ DependencyGraph::Listed DependencyGraph::listed(const std::string& name) const {
   out.binds_to = list(listed_binds_to_);
   out.requisite = list(requisite_);
   out.part_of = list(part_of_);
+  out.propagates_stop_to = list(propagates_stop_to_);
+  out.stop_propagated_from = list(stop_propagated_from_);
+  out.propagates_reload_to = list(propagates_reload_to_);
+  out.reload_propagated_from = list(reload_propagated_from_);
   out.conflicts = list(listed_conflicts_);
   out.before = list(before_);
   out.after = list(after_);

@@ -41,7 +41,8 @@ class DependencyGraph {
   // The inverse lists (systemd.unit(5), "Mapping of unit properties to their
   // inverses") name the units whose forward list names this one.
   struct Listed {
-    std::vector<std::string> requires_, wants, binds_to, requisite, part_of, conflicts, before, after;
+    std::vector<std::string> requires_, wants, binds_to, requisite, part_of, conflicts, before, after,
+        propagates_stop_to, stop_propagated_from, propagates_reload_to, reload_propagated_from;
     std::vector<std::string> required_by, wanted_by, bound_by, requisite_of, consists_of, conflicted_by,
         on_failure_of, on_success_of;
   };
@@ -91,7 +92,7 @@ class DependencyGraph {
 
   std::map<std::string, Names> after_, before_, requires_, requisite_, wants_, required_by_,
       bound_by_, conflicts_, on_failure_, on_success_, part_of_, consists_of_, propagates_stop_to_,
-      propagates_reload_to_;
+      propagates_reload_to_, stop_propagated_from_, reload_propagated_from_;
   std::map<std::string, std::vector<std::string>> trigger_sources_;
   // Forward only, as listed (requires_ above also holds BindsTo=, and
   // conflicts_ both directions, which is what jobs need).

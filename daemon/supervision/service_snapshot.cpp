@@ -27,6 +27,10 @@ ServiceStatus status_of(const Service& s) {
   out.binds_to = c.binds_to;
   out.requisite = c.requisite;
   out.part_of = c.part_of;
+  out.propagates_stop_to = c.propagates_stop_to;
+  out.stop_propagated_from = c.stop_propagated_from;
+  out.propagates_reload_to = c.propagates_reload_to;
+  out.reload_propagated_from = c.reload_propagated_from;
   out.conflicts = c.conflicts;
   out.before = c.before;
   out.after = c.after;
@@ -105,6 +109,10 @@ ServiceStatus status_of(const Service& s, DependencyGraph::Listed dependencies) 
   out.before = std::move(dependencies.before);
   out.after = std::move(dependencies.after);
   out.part_of = std::move(dependencies.part_of);
+  out.propagates_stop_to = std::move(dependencies.propagates_stop_to);
+  out.stop_propagated_from = std::move(dependencies.stop_propagated_from);
+  out.propagates_reload_to = std::move(dependencies.propagates_reload_to);
+  out.reload_propagated_from = std::move(dependencies.reload_propagated_from);
   out.required_by = std::move(dependencies.required_by);
   out.wanted_by = std::move(dependencies.wanted_by);
   out.bound_by = std::move(dependencies.bound_by);

@@ -137,7 +137,9 @@ std::string property(const Manager& manager, const Service& s, const std::string
       {"Conflicts", &S::conflicts},      {"PartOf", &S::part_of},        {"RequiredBy", &S::required_by},
       {"WantedBy", &S::wanted_by},       {"BoundBy", &S::bound_by},      {"RequisiteOf", &S::requisite_of},
       {"ConsistsOf", &S::consists_of},   {"ConflictedBy", &S::conflicted_by},
-      {"OnFailureOf", &S::on_failure_of}, {"OnSuccessOf", &S::on_success_of}};
+      {"OnFailureOf", &S::on_failure_of}, {"OnSuccessOf", &S::on_success_of},
+      {"PropagatesStopTo", &S::propagates_stop_to}, {"StopPropagatedFrom", &S::stop_propagated_from},
+      {"PropagatesReloadTo", &S::propagates_reload_to}, {"ReloadPropagatedFrom", &S::reload_propagated_from}};
   if (auto it = kUnitLists.find(name); it != kUnitLists.end()) return list(it->second);
   static const std::map<std::string, Service::Phase> kCommandLists{
       {"ExecCondition", Service::Phase::condition}, {"ExecStartPre", Service::Phase::start_pre},

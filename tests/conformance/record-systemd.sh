@@ -168,7 +168,9 @@ show_value() {
     # Lists of units, in no particular order in systemd: sorted, without the
     # slices (a unit type vermiliond does not run: README, "Units of other
     # types are not run").
-    Requires | Wants | BindsTo | Requisite | After | Before | Conflicts | RequiredBy | WantedBy | ConflictedBy)
+    Requires | Wants | BindsTo | Requisite | After | Before | Conflicts | RequiredBy | WantedBy | ConflictedBy | \
+    PartOf | ConsistsOf | BoundBy | RequisiteOf | OnFailureOf | OnSuccessOf | \
+    PropagatesStopTo | StopPropagatedFrom | PropagatesReloadTo | ReloadPropagatedFrom)
       v=$(printf '%s\n' $v | grep -v '\.slice$' | sort | tr '\n' ' '); v=${v% } ;;
   esac
   printf '%s' "$v"
