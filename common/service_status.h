@@ -45,6 +45,8 @@ struct ServiceStatus {
   // PropagatesStopTo=/PropagatesReloadTo= and their inverses, each edge as
   // systemd lists it whichever side named it.
   std::vector<std::string> propagates_stop_to, stop_propagated_from, propagates_reload_to, reload_propagated_from;
+  std::vector<std::string> upholds, upheld_by;  // Upholds= and its inverse
+  bool stop_when_unneeded = false;              // StopWhenUnneeded=
   // The inverses: the units whose lists above (and OnFailure=/OnSuccess=)
   // name this one (systemd's RequiredBy, WantedBy, ..., OnSuccessOf).
   std::vector<std::string> required_by, wanted_by, bound_by, requisite_of, consists_of, conflicted_by, on_failure_of,
@@ -160,6 +162,9 @@ void for_each_service_property(Visit&& visit) {
   visit("StopPropagatedFrom", &ServiceStatus::stop_propagated_from);
   visit("PropagatesReloadTo", &ServiceStatus::propagates_reload_to);
   visit("ReloadPropagatedFrom", &ServiceStatus::reload_propagated_from);
+  visit("Upholds", &ServiceStatus::upholds);
+  visit("UpheldBy", &ServiceStatus::upheld_by);
+  visit("StopWhenUnneeded", &ServiceStatus::stop_when_unneeded);
   visit("RequiredBy", &ServiceStatus::required_by);
   visit("WantedBy", &ServiceStatus::wanted_by);
   visit("BoundBy", &ServiceStatus::bound_by);

@@ -229,6 +229,12 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
       {"StopPropagatedFrom", &dependencies<&ServiceStatus::stop_propagated_from>},
       {"PropagatesReloadTo", &dependencies<&ServiceStatus::propagates_reload_to>},
       {"ReloadPropagatedFrom", &dependencies<&ServiceStatus::reload_propagated_from>},
+      {"Upholds", &dependencies<&ServiceStatus::upholds>},
+      {"UpheldBy", &dependencies<&ServiceStatus::upheld_by>},
+      {"StopWhenUnneeded",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->stop_when_unneeded ? 1 : 0);
+       }},
       {"RequiredBy", &dependencies<&ServiceStatus::required_by>},
       {"WantedBy", &dependencies<&ServiceStatus::wanted_by>},
       {"BoundBy", &dependencies<&ServiceStatus::bound_by>},

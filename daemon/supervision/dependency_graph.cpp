@@ -31,7 +31,8 @@ std::vector<std::string> DependencyGraph::rebuild(
   for (auto* m : {&after_, &before_, &requires_, &requisite_, &wants_, &required_by_, &bound_by_, &conflicts_,
                   &on_failure_, &on_success_, &part_of_, &consists_of_, &listed_requires_, &listed_binds_to_,
                   &listed_conflicts_, &listed_required_by_, &wanted_by_, &requisite_of_, &conflicted_by_,
-                  &propagates_stop_to_, &propagates_reload_to_, &stop_propagated_from_, &reload_propagated_from_})
+                  &propagates_stop_to_, &propagates_reload_to_, &stop_propagated_from_, &reload_propagated_from_,
+                  &upholds_, &upheld_by_})
     m->clear();
   trigger_sources_.clear();
   std::vector<std::string> messages;
@@ -68,6 +69,12 @@ std::vector<std::string> DependencyGraph::rebuild(
       if (dep == name) continue;
       wants_[name].insert(dep);
       wanted_by_[dep].insert(name);
+    }
+    for (const auto& n : config->upholds) {
+      std::string dep = canonical(n);
+      if (dep == name) continue;
+      upholds_[name].insert(dep);
+      upheld_by_[dep].insert(name);
     }
     for (const auto& n : config->part_of) {
       std::string whole = canonical(n);
@@ -145,6 +152,8 @@ DependencyGraph::Listed DependencyGraph::listed(const std::string& name) const {
   out.binds_to = list(listed_binds_to_);
   out.requisite = list(requisite_);
   out.part_of = list(part_of_);
+  out.upholds = list(upholds_);
+  out.upheld_by = list(upheld_by_);
   out.propagates_stop_to = list(propagates_stop_to_);
   out.stop_propagated_from = list(stop_propagated_from_);
   out.propagates_reload_to = list(propagates_reload_to_);

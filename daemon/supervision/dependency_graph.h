@@ -42,9 +42,9 @@ class DependencyGraph {
   // inverses") name the units whose forward list names this one.
   struct Listed {
     std::vector<std::string> requires_, wants, binds_to, requisite, part_of, conflicts, before, after,
-        propagates_stop_to, stop_propagated_from, propagates_reload_to, reload_propagated_from;
+        propagates_stop_to, stop_propagated_from, propagates_reload_to, reload_propagated_from, upholds;
     std::vector<std::string> required_by, wanted_by, bound_by, requisite_of, consists_of, conflicted_by,
-        on_failure_of, on_success_of;
+        on_failure_of, on_success_of, upheld_by;
   };
   [[nodiscard]] Listed listed(const std::string& name) const;
 
@@ -57,6 +57,11 @@ class DependencyGraph {
   [[nodiscard]] const Names& requisites(const std::string& name) const { return lookup(requisite_, name); }
   // Wants= (and .wants/ entries).
   [[nodiscard]] const Names& wants(const std::string& name) const { return lookup(wants_, name); }
+  // Upholds= of `name`, and the units with Upholds= on it (UpheldBy=).
+  [[nodiscard]] const Names& upholds(const std::string& name) const { return lookup(upholds_, name); }
+  [[nodiscard]] const Names& upheld_by(const std::string& name) const { return lookup(upheld_by_, name); }
+  // Units with Wants= on `name` (WantedBy=).
+  [[nodiscard]] const Names& wanted_by(const std::string& name) const { return lookup(wanted_by_, name); }
   // Units whose Requires=/BindsTo=/Requisite= name this one: they stop with it.
   [[nodiscard]] const Names& required_by(const std::string& name) const { return lookup(required_by_, name); }
   // Units with BindsTo= on this one: they stop whenever it goes down.
@@ -92,7 +97,7 @@ class DependencyGraph {
 
   std::map<std::string, Names> after_, before_, requires_, requisite_, wants_, required_by_,
       bound_by_, conflicts_, on_failure_, on_success_, part_of_, consists_of_, propagates_stop_to_,
-      propagates_reload_to_, stop_propagated_from_, reload_propagated_from_;
+      propagates_reload_to_, stop_propagated_from_, reload_propagated_from_, upholds_, upheld_by_;
   std::map<std::string, std::vector<std::string>> trigger_sources_;
   // Forward only, as listed (requires_ above also holds BindsTo=, and
   // conflicts_ both directions, which is what jobs need).

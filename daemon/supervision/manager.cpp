@@ -320,7 +320,9 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
       // which rebuilds the graph under a reference into it.
       const DependencyGraph::Names requisites = graph_.requisites(current);
       const DependencyGraph::Names requirements = graph_.requirements(current);
-      const DependencyGraph::Names wants = graph_.wants(current);
+      DependencyGraph::Names wants = graph_.wants(current);
+      const DependencyGraph::Names& upholds = graph_.upholds(current);  // pulled in as Wants= is
+      wants.insert(upholds.begin(), upholds.end());
       // Requisites are not started, only required to load here; whether they
       // are active is checked when the job runs (run_job), as systemd's
       // verify-active jobs do.
@@ -812,6 +814,19 @@ void Manager::handle_transition(const Transition& transition) {
   const bool falling = (is_up(t.old_active) || t.old_active == ActiveState::activating) &&
                        (is_down(t.new_active) || t.new_active == ActiveState::deactivating);
   if (falling && !had_job) propagated_stops_.insert(transition.unit);
+  // systemd 252's unit_notify(): an active unit may be unneeded (StopWhenUnneeded=),
+  // a unit that went down may leave its dependencies unneeded and may be
+  // upheld; a unit that came up upholds what it Upholds=.
+  if (is_up(t.new_active) && !is_up(t.old_active)) {
+    unneeded_checks_.insert(transition.unit);
+    for (const auto& upheld : graph_.upholds(transition.unit)) upheld_checks_.insert(upheld);
+  }
+  if (is_down(t.new_active) && !is_down(t.old_active)) {
+    upheld_checks_.insert(transition.unit);
+    for (const auto* pinned : {&graph_.requirements(transition.unit), &graph_.requisites(transition.unit),
+                               &graph_.wants(transition.unit), &graph_.upholds(transition.unit)})
+      unneeded_checks_.insert(pinned->begin(), pinned->end());
+  }
 }
 
 void Manager::start_triggered(const Service& service, const char* key, DependencyGraph::Names others,
@@ -890,6 +905,41 @@ void Manager::stop_units_bound_to_down_ones() {
   }
 }
 
+// systemd 252's manager_dispatch_stop_when_unneeded_queue() (unit_is_unneeded():
+// active, no job, and every unit that needs it down without a job) and
+// manager_dispatch_start_when_upheld_queue() (unit_is_upheld_by_active():
+// down, no job, and an active unit without a job upholds it).
+void Manager::stop_unneeded_and_start_upheld() {
+  for (const auto& name : std::exchange(unneeded_checks_, {})) {
+    Unit* u = resolve(name, false);
+    if (!u || !u->service->config().stop_when_unneeded || u->job) continue;
+    if (u->service->active_state() != ActiveState::active) continue;
+    bool needed = false;
+    for (const auto* users : {&graph_.required_by(name), &graph_.wanted_by(name), &graph_.upheld_by(name)}) {
+      for (const auto& user : *users) {
+        Unit* o = resolve(user, false);
+        if (o && (o->job || !is_down(o->service->active_state()))) needed = true;
+      }
+    }
+    if (needed) continue;
+    observer_.on_unit_message(*u->service, "Unit not needed anymore. Stopping.");
+    add_job(*u, JobType::stop, {});
+  }
+  for (const auto& name : std::exchange(upheld_checks_, {})) {
+    Unit* u = resolve(name, false);
+    if (!u || u->job || !is_down(u->service->active_state())) continue;
+    const DependencyGraph::Names holders = graph_.upheld_by(name);
+    for (const auto& holder : holders) {
+      Unit* h = resolve(holder, false);
+      if (!h || h->job || !is_up(h->service->active_state())) continue;
+      observer_.on_unit_message(*u->service, "Unit is started because upheld by active unit " + holder + ".");
+      EnqueueResult r = enqueue(JobType::start, name);
+      if (!r.queued()) observer_.on_unit_message(*u->service, "Failed to enqueue start job, ignoring: " + describe(r));
+      break;
+    }
+  }
+}
+
 void Manager::process_queues() {
   if (draining_) return;  // the outer drain picks up whatever was queued
   draining_ = true;
@@ -912,6 +962,10 @@ void Manager::process_queues() {
     }
     if (!bound_checks_.empty() || !propagated_stops_.empty()) {
       stop_units_bound_to_down_ones();
+      progress = true;
+    }
+    if (!unneeded_checks_.empty() || !upheld_checks_.empty()) {
+      stop_unneeded_and_start_upheld();
       progress = true;
     }
     // Only units whose job waits: a drain costs what is queued, not the

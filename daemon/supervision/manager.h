@@ -196,6 +196,8 @@ class Manager final : private ServiceListener {
                             bool stop = false);
   // Reload jobs for what a reload of `root` propagates to (PropagatesReloadTo=).
   void propagate_reload(const std::string& root);
+  // StopWhenUnneeded= stops and Upholds= starts, after each event.
+  void stop_unneeded_and_start_upheld();
   // Every job is set and cleared through these two, which keep the counts
   // process_queues() relies on (waiting_, job_count_).
   void set_job(Unit& unit, Job job);
@@ -250,6 +252,8 @@ class Manager final : private ServiceListener {
   std::vector<std::string> start_limit_hits_;  // units whose StartLimitAction= is due
   std::set<std::string> bound_checks_;  // units that went down during this event
   std::set<std::string> propagated_stops_;  // ... without a job: their PropagatesStopTo= stop
+  std::set<std::string> unneeded_checks_;   // StopWhenUnneeded= units to look at
+  std::set<std::string> upheld_checks_;     // Upholds= targets to look at
   std::deque<std::pair<JobCallback, JobResult>> finished_callbacks_;
   std::function<void()> all_stopped_;
   bool draining_ = false;

@@ -31,6 +31,8 @@ ServiceStatus status_of(const Service& s) {
   out.stop_propagated_from = c.stop_propagated_from;
   out.propagates_reload_to = c.propagates_reload_to;
   out.reload_propagated_from = c.reload_propagated_from;
+  out.upholds = c.upholds;
+  out.stop_when_unneeded = c.stop_when_unneeded;
   out.conflicts = c.conflicts;
   out.before = c.before;
   out.after = c.after;
@@ -113,6 +115,8 @@ ServiceStatus status_of(const Service& s, DependencyGraph::Listed dependencies) 
   out.stop_propagated_from = std::move(dependencies.stop_propagated_from);
   out.propagates_reload_to = std::move(dependencies.propagates_reload_to);
   out.reload_propagated_from = std::move(dependencies.reload_propagated_from);
+  out.upholds = std::move(dependencies.upholds);
+  out.upheld_by = std::move(dependencies.upheld_by);
   out.required_by = std::move(dependencies.required_by);
   out.wanted_by = std::move(dependencies.wanted_by);
   out.bound_by = std::move(dependencies.bound_by);

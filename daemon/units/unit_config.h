@@ -149,6 +149,12 @@ struct ServiceConfig {
   // PropagatesReloadTo=/ReloadPropagatedFrom=: a reload of this unit (of
   // the other) reloads the listed ones that are active.
   std::vector<std::string> propagates_reload_to, reload_propagated_from;
+  // Upholds= (systemd.unit(5)): pulled in like Wants=, and started again
+  // whenever it is down while this unit is active.
+  std::vector<std::string> upholds;
+  // StopWhenUnneeded=: stopped once no active unit (or unit with a job)
+  // needs it through Requires=, Requisite=, BindsTo=, Wants= or Upholds=.
+  bool stop_when_unneeded = false;
   usec_t start_limit_interval = 10 * kUsecPerSec;
   unsigned start_limit_burst = 5;
   std::vector<PathCondition> condition_path_exists;

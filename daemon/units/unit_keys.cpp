@@ -901,6 +901,8 @@ KeyTable unit_section_keys() {
       {"BindsTo", dependency(&ServiceConfig::binds_to, D::drop_with_warning)},
       {"Conflicts", dependency(&ServiceConfig::conflicts, D::drop_with_warning)},
       {"Wants", dependency(&ServiceConfig::wants, D::drop_silently)},
+      {"Upholds", dependency(&ServiceConfig::upholds, D::drop_silently)},
+      {"StopWhenUnneeded", boolean(&ServiceConfig::stop_when_unneeded)},
       {"After", dependency(&ServiceConfig::after, D::drop_silently)},
       {"Before", dependency(&ServiceConfig::before, D::drop_silently)},
       {"StartLimitIntervalSec", time_span(&ServiceConfig::start_limit_interval)},
@@ -922,8 +924,7 @@ KeyTable unit_section_keys() {
       {"OnSuccessJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_success_job_mode); }},
   };
   for (const char* key :
-       {"Upholds", "JoinsNamespaceOf", "RequiresMountsFor",
-        "IgnoreOnIsolate", "StopWhenUnneeded", "AllowIsolate",
+       {"JoinsNamespaceOf", "RequiresMountsFor", "IgnoreOnIsolate", "AllowIsolate",
         "CollectMode", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})
     t.emplace(key, not_implemented());

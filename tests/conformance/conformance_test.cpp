@@ -139,7 +139,8 @@ std::string property(const Manager& manager, const Service& s, const std::string
       {"ConsistsOf", &S::consists_of},   {"ConflictedBy", &S::conflicted_by},
       {"OnFailureOf", &S::on_failure_of}, {"OnSuccessOf", &S::on_success_of},
       {"PropagatesStopTo", &S::propagates_stop_to}, {"StopPropagatedFrom", &S::stop_propagated_from},
-      {"PropagatesReloadTo", &S::propagates_reload_to}, {"ReloadPropagatedFrom", &S::reload_propagated_from}};
+      {"PropagatesReloadTo", &S::propagates_reload_to}, {"ReloadPropagatedFrom", &S::reload_propagated_from},
+      {"Upholds", &S::upholds}, {"UpheldBy", &S::upheld_by}};
   if (auto it = kUnitLists.find(name); it != kUnitLists.end()) return list(it->second);
   static const std::map<std::string, Service::Phase> kCommandLists{
       {"ExecCondition", Service::Phase::condition}, {"ExecStartPre", Service::Phase::start_pre},
@@ -186,6 +187,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "RuntimeRandomizedExtraUSec") return format_timespan(c.runtime_randomized_extra);
   if (name == "WatchdogSignal") return std::to_string(c.watchdog_signal);
   if (name == "RemainAfterExit") return yes_no(c.remain_after_exit);
+  if (name == "StopWhenUnneeded") return yes_no(c.stop_when_unneeded);
   if (name == "Restart") return to_string(c.restart);
   if (name == "GuessMainPID") return yes_no(c.guess_main_pid);
   if (name == "NotifyAccess") return to_string(c.effective_notify_access());

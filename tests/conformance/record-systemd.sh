@@ -170,7 +170,7 @@ show_value() {
     # types are not run").
     Requires | Wants | BindsTo | Requisite | After | Before | Conflicts | RequiredBy | WantedBy | ConflictedBy | \
     PartOf | ConsistsOf | BoundBy | RequisiteOf | OnFailureOf | OnSuccessOf | \
-    PropagatesStopTo | StopPropagatedFrom | PropagatesReloadTo | ReloadPropagatedFrom)
+    PropagatesStopTo | StopPropagatedFrom | PropagatesReloadTo | ReloadPropagatedFrom | Upholds | UpheldBy)
       v=$(printf '%s\n' $v | grep -v '\.slice$' | sort | tr '\n' ' '); v=${v% } ;;
   esac
   printf '%s' "$v"

@@ -365,7 +365,7 @@ ExecStart=/bin/srv
 }
 
 // PropagatesStopTo=, StopPropagatedFrom=, PropagatesReloadTo=,
-// ReloadPropagatedFrom= (systemd.unit(5)) are dependency lists like PartOf=:
+// ReloadPropagatedFrom= and Upholds= (systemd.unit(5)) are dependency lists like PartOf=:
 // names with specifiers, an empty assignment resets, a unit type Vermilion
 // does not run is dropped with a warning; no longer "not implemented".
 TEST(ServiceKeys, PropagationKeysAreDependencyLists) {
@@ -376,6 +376,8 @@ PropagatesStopTo=a.service b-%i.service
 StopPropagatedFrom=c.service
 PropagatesReloadTo=d.service web.socket
 ReloadPropagatedFrom=e.target
+Upholds=kept.service kept.socket
+StopWhenUnneeded=yes
 [Service]
 ExecStart=/bin/srv
 )");
@@ -384,6 +386,8 @@ ExecStart=/bin/srv
   EXPECT_EQ(l.config.stop_propagated_from, (std::vector<std::string>{"c.service"}));
   EXPECT_EQ(l.config.propagates_reload_to, (std::vector<std::string>{"d.service"}));
   EXPECT_EQ(l.config.reload_propagated_from, (std::vector<std::string>{"e.target"}));
+  EXPECT_EQ(l.config.upholds, (std::vector<std::string>{"kept.service"})) << "dropped silently, as Wants=";
+  EXPECT_TRUE(l.config.stop_when_unneeded);
   const std::string text = messages(l.diags);
   EXPECT_NE(text.find("PropagatesReloadTo=web.socket ignored"), std::string::npos) << text;
   EXPECT_EQ(text.find("not implemented"), std::string::npos) << text;
