@@ -121,6 +121,11 @@ struct ServiceStatus {
   std::uint64_t start_limit_interval_usec = 0;
   std::uint32_t start_limit_burst = 0;
   std::string start_limit_action = "none";
+  // JobTimeoutSec=, JobRunningTimeoutSec= (µs, UINT64_MAX for none) and
+  // JobTimeoutAction=.
+  std::uint64_t job_timeout_usec = UINT64_MAX;
+  std::uint64_t job_running_timeout_usec = UINT64_MAX;
+  std::string job_timeout_action = "none";
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -233,6 +238,9 @@ void for_each_service_property(Visit&& visit) {
   visit("StartLimitIntervalUSec", &ServiceStatus::start_limit_interval_usec);
   visit("StartLimitBurst", &ServiceStatus::start_limit_burst);
   visit("StartLimitAction", &ServiceStatus::start_limit_action);
+  visit("JobTimeoutUSec", &ServiceStatus::job_timeout_usec);
+  visit("JobRunningTimeoutUSec", &ServiceStatus::job_running_timeout_usec);
+  visit("JobTimeoutAction", &ServiceStatus::job_timeout_action);
 }
 
 }  // namespace vermilion

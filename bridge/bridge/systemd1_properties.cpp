@@ -279,6 +279,17 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::on_success_job_mode, "replace"); }},
       {"StartLimitAction",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::start_limit_action, "none"); }},
+      {"JobTimeoutAction",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::job_timeout_action, "none"); }},
+      // infinity (systemd's default) for a unit vermiliond does not have.
+      {"JobTimeoutUSec",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->job_timeout_usec : UINT64_MAX);
+       }},
+      {"JobRunningTimeoutUSec",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->job_running_timeout_usec : UINT64_MAX);
+       }},
       // systemd's defaults (DefaultStartLimitIntervalSec=10s, Burst=5) for a
       // unit vermiliond does not have.
       {"StartLimitIntervalUSec",

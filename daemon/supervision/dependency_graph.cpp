@@ -220,7 +220,7 @@ void DependencyGraph::add_target_default_dependencies(const std::map<std::string
   for (const auto& [name, config] : units) {
     if (config->unit_type != UnitType::target || !uses_defaults(name)) continue;
     Names pulled = lookup(wants_, name);
-    for (const auto* more : {&lookup(requires_, name), &lookup(requisite_, name)})
+    for (const auto* more : {&lookup(requires_, name), &lookup(requisite_, name), &lookup(upholds_, name)})
       pulled.insert(more->begin(), more->end());
     for (const auto& other : pulled) {
       if (other == name || !uses_defaults(other) || lookup(before_, name).count(other)) continue;

@@ -20,6 +20,7 @@ std::string_view to_string(JobResult r) {
     case JobResult::canceled: return "canceled";
     case JobResult::skipped: return "skipped";
     case JobResult::invalid: return "invalid";
+    case JobResult::timeout: return "timeout";
   }
   return "failed";
 }

@@ -17,6 +17,7 @@ enum class JobResult {
   canceled,    // replaced by a conflicting job
   skipped,     // a start condition was false; the unit stays inactive
   invalid,     // not applicable to the unit's state (reload of an inactive unit)
+  timeout,     // JobTimeoutSec=/JobRunningTimeoutSec= passed; the unit goes on as it was
 };
 
 // Whether a job was queued, and if not, why. A job that was not queued never

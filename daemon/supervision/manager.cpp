@@ -445,11 +445,39 @@ void Manager::set_job(Unit& unit, Job job) {
   if (!unit.job) ++job_count_;
   unit.job = std::move(job);
   if (!unit.job->running) waiting_.insert(unit.service->name());
+  arm_job_timer(unit, false);
 }
 
 void Manager::clear_job(Unit& unit) {
   if (unit.job) --job_count_;
   unit.job.reset();
+  if (unit.job_timer) unit.job_timer->disarm();
+}
+
+void Manager::arm_job_timer(Unit& unit, bool running) {
+  const ServiceConfig& config = unit.service->config();
+  const usec_t span = running ? config.job_running_timeout : config.job_timeout;
+  const bool armed = unit.job_timer && unit.job_timer->deadline() != kUsecInfinity;
+  if (span == kUsecInfinity || (!running && armed)) return;
+  const usec_t deadline = deadline_after(port_->now_monotonic(), span);
+  if (armed && unit.job_timer->deadline() <= deadline) return;  // the earlier one stands
+  if (!unit.job_timer)
+    unit.job_timer = port_->make_timer([this, name = unit.service->name()] { on_job_timeout(name); });
+  unit.job_timer->arm(deadline);
+}
+
+// systemd 252's job_dispatch_timer(): the job ends with result timeout,
+// JobTimeoutAction= runs, and OnFailure= is triggered as for a failed job
+// (job_finish_and_invalidate()); the unit itself goes on as it was.
+void Manager::on_job_timeout(const std::string& name) {
+  Unit* unit = resolve(name, false);
+  if (!unit || !unit->job) return;
+  observer_.on_unit_message(*unit->service, "Job " + name + "/" + std::string(to_string(unit->job->type)) + " timed out.");
+  const ServiceConfig& config = unit->service->config();
+  if (config.job_timeout_action != EmergencyAction::none)
+    observer_.on_emergency_action(name, "JobTimeoutAction", config.job_timeout_action, -1);
+  finish_job(*unit, JobResult::timeout);
+  start_triggered(*unit->service, "OnFailure=", graph_.on_failure(name), config.on_failure_job_mode);
 }
 
 void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
@@ -544,6 +572,7 @@ void Manager::run_job(Unit& unit) {
   Job& job = *unit.job;
   Service& s = *unit.service;
   job.running = true;
+  arm_job_timer(unit, true);
   if (job.type == JobType::stop || (job.type == JobType::restart && !job.restart_stopped)) {
     StopReason reason = job.type == JobType::restart ? StopReason::restart : StopReason::stop;
     if (s.stop(reason) == StopOutcome::already_inactive) {
@@ -741,7 +770,17 @@ void Manager::handle_transition(const Transition& transition) {
   }
   const StateChange& t = *transition.change;
   observer_.on_unit_state_changed(transition.status, t);
-  const bool had_job = unit.job.has_value();
+  // systemd 252's unit_process_job(): a change is unexpected without a job,
+  // and with a running start (or a restart's start) or reload job that the
+  // unit leaves for down or deactivating (a oneshot that finished, a start
+  // that failed, a reload whose unit died).
+  bool unexpected = !unit.job;
+  if (unit.job && unit.job->running) {
+    const Job& job = *unit.job;
+    const bool starting = job.type == JobType::start || (job.type == JobType::restart && job.restart_stopped);
+    const bool leaving = is_down(t.new_active) || t.new_active == ActiveState::deactivating;
+    if ((starting || job.type == JobType::reload) && leaving) unexpected = true;
+  }
 
   if (unit.job && unit.job->running) {
     Job& job = *unit.job;
@@ -809,19 +848,20 @@ void Manager::handle_transition(const Transition& transition) {
   // BindsTo=: checked once this event is fully handled, so a unit that goes
   // down only to restart (failed -> auto-restart) takes nobody with it.
   if (is_down(t.new_active) && !is_down(t.old_active)) bound_checks_.insert(transition.unit);
-  // Down without a job of its own (killed, exited): systemd's
+  // Down unexpectedly (killed, exited): systemd's
   // retroactively_stop_dependencies() stops what it PropagatesStopTo=.
   const bool falling = (is_up(t.old_active) || t.old_active == ActiveState::activating) &&
                        (is_down(t.new_active) || t.new_active == ActiveState::deactivating);
-  if (falling && !had_job) propagated_stops_.insert(transition.unit);
+  if (falling && unexpected) propagated_stops_.insert(transition.unit);
   // systemd 252's unit_notify(): an active unit may be unneeded (StopWhenUnneeded=),
-  // a unit that went down may leave its dependencies unneeded and may be
-  // upheld; a unit that came up upholds what it Upholds=.
-  if (is_up(t.new_active) && !is_up(t.old_active)) {
+  // a unit that is down may leave its dependencies unneeded and may be
+  // upheld; an active one upholds what it Upholds=. On every change to such
+  // a state (a reload's end too), as systemd checks.
+  if (is_up(t.new_active)) {
     unneeded_checks_.insert(transition.unit);
     for (const auto& upheld : graph_.upholds(transition.unit)) upheld_checks_.insert(upheld);
   }
-  if (is_down(t.new_active) && !is_down(t.old_active)) {
+  if (is_down(t.new_active)) {
     upheld_checks_.insert(transition.unit);
     for (const auto* pinned : {&graph_.requirements(transition.unit), &graph_.requisites(transition.unit),
                                &graph_.wants(transition.unit), &graph_.upholds(transition.unit)})
@@ -887,7 +927,10 @@ void Manager::stop_units_bound_to_down_ones() {
       if (!t || is_down(t->service->active_state()) || t->service->active_state() == ActiveState::deactivating)
         continue;
       if (t->job && t->job->type == JobType::stop) continue;
-      add_job(*t, JobType::stop, {});
+      // A whole stop, as manager_add_job() makes it: what requires it, is
+      // part of it or it propagates stop to goes too.
+      EnqueueResult r = enqueue(JobType::stop, target);
+      if (!r.queued()) observer_.on_unit_message(*t->service, "Failed to enqueue stop job, ignoring: " + describe(r));
     }
   }
   std::set<std::string> checks = std::exchange(bound_checks_, {});
@@ -910,34 +953,54 @@ void Manager::stop_units_bound_to_down_ones() {
 // manager_dispatch_start_when_upheld_queue() (unit_is_upheld_by_active():
 // down, no job, and an active unit without a job upholds it).
 void Manager::stop_unneeded_and_start_upheld() {
+  // Graph names are canonical: a lookup, not resolve()'s normalisation.
+  auto find = [this](const std::string& name) -> Unit* {
+    auto it = units_.find(name);
+    return it == units_.end() ? nullptr : it->second.get();
+  };
   for (const auto& name : std::exchange(unneeded_checks_, {})) {
-    Unit* u = resolve(name, false);
+    Unit* u = find(name);
     if (!u || !u->service->config().stop_when_unneeded || u->job) continue;
     if (u->service->active_state() != ActiveState::active) continue;
+    auto needs = [&](const std::string& user) {
+      Unit* o = find(user);
+      return o && (o->job || !is_down(o->service->active_state()));
+    };
     bool needed = false;
-    for (const auto* users : {&graph_.required_by(name), &graph_.wanted_by(name), &graph_.upheld_by(name)}) {
-      for (const auto& user : *users) {
-        Unit* o = resolve(user, false);
-        if (o && (o->job || !is_down(o->service->active_state()))) needed = true;
-      }
-    }
-    if (needed) continue;
+    for (const auto* users : {&graph_.required_by(name), &graph_.wanted_by(name), &graph_.upheld_by(name)})
+      if (!needed) needed = std::any_of(users->begin(), users->end(), needs);
+    if (needed || !auto_start_stop_allowed(*u, "stopping")) continue;
     observer_.on_unit_message(*u->service, "Unit not needed anymore. Stopping.");
-    add_job(*u, JobType::stop, {});
+    EnqueueResult r = enqueue(JobType::stop, name);
+    if (!r.queued()) observer_.on_unit_message(*u->service, "Failed to enqueue stop job, ignoring: " + describe(r));
   }
   for (const auto& name : std::exchange(upheld_checks_, {})) {
-    Unit* u = resolve(name, false);
-    if (!u || u->job || !is_down(u->service->active_state())) continue;
+    Unit* u = find(name);
+    if (!u || u->job || !is_down(u->service->active_state()) || all_stopped_) continue;
     const DependencyGraph::Names holders = graph_.upheld_by(name);
     for (const auto& holder : holders) {
-      Unit* h = resolve(holder, false);
+      Unit* h = find(holder);
       if (!h || h->job || !is_up(h->service->active_state())) continue;
+      if (!auto_start_stop_allowed(*u, "starting")) break;
       observer_.on_unit_message(*u->service, "Unit is started because upheld by active unit " + holder + ".");
       EnqueueResult r = enqueue(JobType::start, name);
       if (!r.queued()) observer_.on_unit_message(*u->service, "Failed to enqueue start job, ignoring: " + describe(r));
       break;
     }
   }
+}
+
+bool Manager::auto_start_stop_allowed(Unit& unit, const char* what) {
+  const usec_t now = port_->now_monotonic();
+  if (unit.auto_start_stop_count == 0 || now >= deadline_after(unit.auto_start_stop_begin, kAutoStartStopInterval)) {
+    unit.auto_start_stop_begin = now;
+    unit.auto_start_stop_count = 0;
+  }
+  if (++unit.auto_start_stop_count <= kAutoStartStopBurst) return true;
+  observer_.on_unit_message(*unit.service, std::string("Unit needs ") + what +
+                                               " because it is not needed or upheld, but not " + what +
+                                               " since we tried this too often recently.");
+  return false;
 }
 
 void Manager::process_queues() {

@@ -161,6 +161,13 @@ class Manager final : private ServiceListener {
     std::unique_ptr<Service> service;
     std::optional<Job> job;
     bool removed = false;  // gone from disk; vanishes once inactive
+    // JobTimeoutSec=/JobRunningTimeoutSec= of its job; made on first use,
+    // so units without them cost no timer.
+    std::unique_ptr<Timer> job_timer;
+    // Upholds=/StopWhenUnneeded= starts and stops in the current window
+    // (auto_start_stop_allowed()).
+    usec_t auto_start_stop_begin = 0;
+    unsigned auto_start_stop_count = 0;
   };
   struct Transition {
     std::string unit;
@@ -198,10 +205,20 @@ class Manager final : private ServiceListener {
   void propagate_reload(const std::string& root);
   // StopWhenUnneeded= stops and Upholds= starts, after each event.
   void stop_unneeded_and_start_upheld();
+  // systemd's auto_start_stop_ratelimit (unit_new(): 16 per 10 s per unit),
+  // so a unit that fails at once cannot be started again forever; false
+  // (and a warning naming `what`) past it.
+  bool auto_start_stop_allowed(Unit& unit, const char* what);
+  static constexpr usec_t kAutoStartStopInterval = 10 * kUsecPerSec;
+  static constexpr unsigned kAutoStartStopBurst = 16;
   // Every job is set and cleared through these two, which keep the counts
   // process_queues() relies on (waiting_, job_count_).
   void set_job(Unit& unit, Job job);
   void clear_job(Unit& unit);
+  // systemd's job_start_timer(): JobTimeoutSec= from when the job is
+  // queued, JobRunningTimeoutSec= from when it runs, whichever ends first.
+  void arm_job_timer(Unit& unit, bool running);
+  void on_job_timeout(const std::string& name);
   // Keeps scope_watchers_ in step with the service's state. May throw
   // std::bad_alloc: the listener calls it inside their out-of-memory guard.
   void update_scope_watch(Service& service);

@@ -98,6 +98,9 @@ ServiceStatus status_of(const Service& s) {
   out.start_limit_interval_usec = c.start_limit_interval;
   out.start_limit_burst = c.start_limit_burst;
   out.start_limit_action = to_string(c.start_limit_action);
+  out.job_timeout_usec = c.job_timeout;
+  out.job_running_timeout_usec = c.job_running_timeout;
+  out.job_timeout_action = to_string(c.job_timeout_action);
   return out;
 }
 

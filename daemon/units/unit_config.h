@@ -164,6 +164,14 @@ struct ServiceConfig {
   // refused by StartLimitIntervalSec=/StartLimitBurst=, besides the unit
   // failing with start-limit-hit.
   EmergencyAction start_limit_action = EmergencyAction::none;
+  // JobTimeoutSec= (from when a job is queued) and JobRunningTimeoutSec=
+  // (from when it runs), µs, kUsecInfinity for none: a job that takes
+  // longer ends with result timeout and JobTimeoutAction= runs; the unit
+  // goes on as it was (systemd.unit(5), job_dispatch_timer()).
+  usec_t job_timeout = kUsecInfinity;
+  usec_t job_running_timeout = kUsecInfinity;
+  bool job_running_timeout_set = false;  // JobTimeoutSec= sets it too unless it was given
+  EmergencyAction job_timeout_action = EmergencyAction::none;
   // SuccessActionExitStatus=/FailureActionExitStatus=: vermiliond's exit
   // status when the action is exit; -1: the main process's exit status.
   int success_action_exit_status = -1;

@@ -182,6 +182,23 @@ Handler time_span(usec_t ServiceConfig::*field) {
   };
 }
 
+// JobTimeoutSec=/JobRunningTimeoutSec= (systemd's
+// config_parse_job_timeout_sec(), config_parse_job_running_timeout_sec()):
+// 0 means none, as infinity; JobTimeoutSec= also sets JobRunningTimeoutSec=
+// unless that was given, for compatibility with older versions.
+void set_job_timeout(Assignment& a, bool running) {
+  auto t = parse_time_span(a.value);
+  if (!t) return a.ignore("Failed to parse " + a.key + "= parameter, ignoring: " + a.value);
+  const usec_t value = *t == 0 ? kUsecInfinity : *t;
+  if (running) {
+    a.config.job_running_timeout = value;
+    a.config.job_running_timeout_set = true;
+    return;
+  }
+  if (!a.config.job_running_timeout_set) a.config.job_running_timeout = value;
+  a.config.job_timeout = value;
+}
+
 // TimeoutStartSec=/TimeoutStopSec=/TimeoutSec=: 0 and infinity both
 // disable the timeout (systemd's parse_sec_fix_0).
 void set_timeout(Assignment& a, std::initializer_list<usec_t ServiceConfig::*> fields, const std::string& what) {
@@ -911,6 +928,9 @@ KeyTable unit_section_keys() {
       {"SuccessAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::success_action); }},
       {"FailureAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::failure_action); }},
       {"StartLimitAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::start_limit_action); }},
+      {"JobTimeoutSec", [](Assignment& a) { set_job_timeout(a, false); }},
+      {"JobRunningTimeoutSec", [](Assignment& a) { set_job_timeout(a, true); }},
+      {"JobTimeoutAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::job_timeout_action); }},
       {"DefaultDependencies", boolean(&ServiceConfig::default_dependencies)},
       {"RefuseManualStart", boolean(&ServiceConfig::refuse_manual_start)},
       {"RefuseManualStop", boolean(&ServiceConfig::refuse_manual_stop)},
@@ -925,7 +945,7 @@ KeyTable unit_section_keys() {
   };
   for (const char* key :
        {"JoinsNamespaceOf", "RequiresMountsFor", "IgnoreOnIsolate", "AllowIsolate",
-        "CollectMode", "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction",
+        "CollectMode",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})
     t.emplace(key, not_implemented());
   return t;

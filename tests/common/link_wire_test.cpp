@@ -339,6 +339,9 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"StartLimitIntervalUSec", "t", "0"},
                                 {"StartLimitBurst", "u", "0"},
                                 {"StartLimitAction", "s", "none"},
+                                {"JobTimeoutUSec", "t", "18446744073709551615"},
+                                {"JobRunningTimeoutUSec", "t", "18446744073709551615"},
+                                {"JobTimeoutAction", "s", "none"},
                             }));
 }
 

@@ -179,6 +179,9 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "StartLimitIntervalUSec") return format_timespan(c.start_limit_interval);
   if (name == "StartLimitBurst") return std::to_string(c.start_limit_burst);
   if (name == "StartLimitAction") return to_string(c.start_limit_action);
+  if (name == "JobTimeoutUSec") return format_timespan(c.job_timeout);
+  if (name == "JobRunningTimeoutUSec") return format_timespan(c.job_running_timeout);
+  if (name == "JobTimeoutAction") return to_string(c.job_timeout_action);
   if (name == "Type") return to_string(c.type);
   if (name == "TimeoutStartUSec") return format_timespan(c.timeout_start);
   if (name == "TimeoutStopUSec") return format_timespan(c.timeout_stop);

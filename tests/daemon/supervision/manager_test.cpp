@@ -126,6 +126,46 @@ class ManagerTest : public ::testing::Test {
   std::unique_ptr<Manager> manager_;
 };
 
+// Upholds=: an upheld unit whose start fails at once (here its spawn), with
+// no start limit of its own, is started again at most 16 times in 10 s
+// (systemd's auto_start_stop_ratelimit); before, the drain never ended.
+TEST_F(ManagerTest, AnUpheldUnitThatFailsAtOnceIsNotStartedForever) {
+  ServiceConfig& keeper = source_.add(make_config("keeper.service"));
+  keeper.upholds = {"kept.service"};
+  ServiceConfig& kept = source_.add(make_config("kept.service"));
+  kept.start_limit_interval = 0;  // no start limit
+  EXPECT_EQ(start("keeper"), JobResult::done);
+  ASSERT_EQ(service("kept.service").active_state(), ActiveState::active) << "pulled in as Wants= does";
+  ops_.fail_spawns = true;
+  exit_main("kept.service", CLD_KILLED, SIGKILL);
+  EXPECT_EQ(service("kept.service").active_state(), ActiveState::failed);
+  EXPECT_FALSE(manager().has_jobs());
+  // Another window: it is upheld again once something changes.
+  port_.advance(11 * kUsecPerSec);
+  ops_.fail_spawns = false;
+  EXPECT_EQ(start("kept"), JobResult::done);
+  ops_.fail_spawns = true;
+  exit_main("kept.service", CLD_KILLED, SIGKILL);
+  EXPECT_EQ(service("kept.service").active_state(), ActiveState::failed);
+}
+
+// StopWhenUnneeded=: stopped once its last user is down, with what is
+// PartOf= it (a whole stop job, as systemd's manager_add_job()).
+TEST_F(ManagerTest, AnUnneededUnitStopsWithItsParts) {
+  ServiceConfig& user = source_.add(make_config("user.service"));
+  user.wants = {"helper.service"};
+  ServiceConfig& helper = source_.add(make_config("helper.service"));
+  helper.stop_when_unneeded = true;
+  ServiceConfig& part = source_.add(make_config("part.service"));
+  part.part_of = {"helper.service"};
+  EXPECT_EQ(start("user"), JobResult::done);
+  EXPECT_EQ(start("part"), JobResult::done);
+  ASSERT_EQ(service("helper.service").active_state(), ActiveState::active);
+  exit_main("user.service", CLD_EXITED, 0);
+  EXPECT_NE(service("helper.service").active_state(), ActiveState::active);
+  EXPECT_NE(service("part.service").active_state(), ActiveState::active) << "its stop propagates";
+}
+
 // What one exit costs must not grow with the number of units (issue 10): a
 // main process's exit asks only its own service's scope whether it is empty.
 TEST_F(ManagerTest, AnExitAsksOnlyItsOwnServicesScope) {

@@ -393,6 +393,24 @@ ExecStart=/bin/srv
   EXPECT_EQ(text.find("not implemented"), std::string::npos) << text;
 }
 
+// JobTimeoutSec= also sets JobRunningTimeoutSec= unless that was given
+// (config_parse_job_timeout_sec()); 0 is none, as infinity.
+TEST(ServiceKeys, JobTimeoutsAsSystemdParsesThem) {
+  auto both = apply("[Unit]\nJobTimeoutSec=5s\nJobTimeoutAction=exit\n[Service]\nExecStart=/bin/srv\n");
+  EXPECT_EQ(both.config.job_timeout, 5 * kUsecPerSec);
+  EXPECT_EQ(both.config.job_running_timeout, 5 * kUsecPerSec);
+  EXPECT_EQ(both.config.job_timeout_action, EmergencyAction::exit);
+  auto running_first = apply("[Unit]\nJobRunningTimeoutSec=2s\nJobTimeoutSec=5s\n[Service]\nExecStart=/bin/srv\n");
+  EXPECT_EQ(running_first.config.job_running_timeout, 2 * kUsecPerSec) << "given, so it stands";
+  EXPECT_EQ(running_first.config.job_timeout, 5 * kUsecPerSec);
+  auto zero = apply("[Unit]\nJobTimeoutSec=0\n[Service]\nExecStart=/bin/srv\n");
+  EXPECT_EQ(zero.config.job_timeout, kUsecInfinity);
+  auto bad = apply("[Unit]\nJobTimeoutSec=soon\n[Service]\nExecStart=/bin/srv\n");
+  EXPECT_EQ(bad.config.job_timeout, kUsecInfinity);
+  EXPECT_NE(messages(bad.diags).find("Failed to parse JobTimeoutSec= parameter, ignoring: soon"), std::string::npos)
+      << messages(bad.diags);
+}
+
 TEST(ServiceKeys, EnvironmentQuotingAndOverride) {
   auto l = apply("[Service]\nEnvironment=\"A=x y\" 'B=$C' A=z D=%n\n");
   EXPECT_EQ(l.config.environment, (std::vector<std::string>{"B=$C", "A=z", "D=t.service"}));
