@@ -405,6 +405,18 @@ TEST_F(SystemctlSystemTest, StatusAndShowReadTheCountersFromTheCgroup) {
   EXPECT_TRUE(contains(as_root({"status", "busy"}).output, "\n        CPU: ")) << "kept after the stop";
 }
 
+// JobRunningTimeoutSec=: the start job ends with result timeout, which
+// systemctl words as systemd's; the unit goes on starting.
+TEST_F(SystemctlSystemTest, AJobThatTimesOutSaysSo) {
+  start({{"slow.service", "[Unit]\nJobRunningTimeoutSec=300ms\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+                          "ExecStart=/bin/sleep 1\n"}});
+  auto started = as_root({"start", "slow"});
+  EXPECT_EQ(started.status, 1) << started.output;
+  EXPECT_TRUE(contains(started.output, "Job for slow.service timed out.")) << started.output;
+  EXPECT_EQ(as_root({"show", "-p", "JobRunningTimeoutUSec,JobTimeoutUSec", "slow"}).output,
+            "JobTimeoutUSec=infinity\nJobRunningTimeoutUSec=300ms\n");
+}
+
 // NeedDaemonReload: vermiliond watches the unit directories; a unit file or
 // drop-in changed on disk makes systemctl warn until a daemon-reload.
 TEST_F(SystemctlSystemTest, AUnitFileChangedOnDiskAsksForADaemonReload) {
