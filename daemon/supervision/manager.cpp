@@ -389,28 +389,40 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
   return {};
 }
 
-// systemd 252's UNIT_ATOM_PROPAGATE_STOP/_RESTART: RequiredBy= (Requires=,
-// BindsTo=, Requisite= on it) and ConsistsOf= (PartOf= on it), and for a
-// stop also PropagatesStopTo=, each unit once, a worklist (no recursion).
-// Copies the names first: `visit` may load units, which rebuilds the graph.
-void Manager::walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit,
-                                   bool stop) {
+// Each unit once, from `root` on through the units `next` names (a
+// worklist, no recursion); `visit` says whether to go on from a unit. The
+// names are copies: `visit` may load units, which rebuilds the graph.
+void Manager::walk(const std::string& root, const std::function<DependencyGraph::Names(const std::string&)>& next,
+                   const std::function<bool(const std::string&)>& visit) {
   std::vector<std::string> todo{root};
   std::set<std::string> seen;
   while (!todo.empty()) {
     std::string current = todo.back();
     todo.pop_back();
     if (!seen.insert(current).second) continue;
-    DependencyGraph::Names dependents = graph_.required_by(current);
-    const DependencyGraph::Names& parts = graph_.consists_of(current);
-    dependents.insert(parts.begin(), parts.end());
-    if (stop) {
-      const DependencyGraph::Names& propagated = graph_.stop_propagates_to(current);
-      dependents.insert(propagated.begin(), propagated.end());
-    }
-    for (const auto& dependent : dependents)
-      if (visit(dependent)) todo.push_back(dependent);
+    for (const auto& unit : next(current))
+      if (visit(unit)) todo.push_back(unit);
   }
+}
+
+// systemd 252's UNIT_ATOM_PROPAGATE_STOP/_RESTART: RequiredBy= (Requires=,
+// BindsTo=, Requisite= on it) and ConsistsOf= (PartOf= on it), and for a
+// stop also PropagatesStopTo=.
+void Manager::walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit,
+                                   bool stop) {
+  walk(
+      root,
+      [this, stop](const std::string& current) {
+        DependencyGraph::Names dependents = graph_.required_by(current);
+        const DependencyGraph::Names& parts = graph_.consists_of(current);
+        dependents.insert(parts.begin(), parts.end());
+        if (stop) {
+          const DependencyGraph::Names& propagated = graph_.stop_propagates_to(current);
+          dependents.insert(propagated.begin(), propagated.end());
+        }
+        return dependents;
+      },
+      visit);
 }
 
 // systemd 252's transaction_add_job_and_dependencies() for a reload: each
@@ -418,27 +430,21 @@ void Manager::walk_stop_dependents(const std::string& root, const std::function<
 // nothing otherwise), and so on from each reloaded one. One that cannot
 // reload is left out with a warning; one with a job of its own keeps it.
 void Manager::propagate_reload(const std::string& root) {
-  std::vector<std::string> todo{root};
-  std::set<std::string> seen;
-  while (!todo.empty()) {
-    std::string current = todo.back();
-    todo.pop_back();
-    if (!seen.insert(current).second) continue;
-    const DependencyGraph::Names targets = graph_.reload_propagates_to(current);
-    for (const auto& name : targets) {
-      Unit* d = resolve(name, false);
-      if (!d || !is_up(d->service->active_state()) || d->job) continue;
-      const ServiceConfig& config = d->service->config();
-      if (config.unit_type == UnitType::target || config.exec_reload.empty()) {
-        observer_.on_manager_message(Severity::warning, "Cannot add dependency reload job for " + name +
-                                                            ", ignoring: Job type reload is not applicable for unit " +
-                                                            name + ".");
-        continue;
-      }
-      add_job(*d, JobType::reload, {});
-      todo.push_back(name);
-    }
-  }
+  walk(
+      root, [this](const std::string& current) { return graph_.reload_propagates_to(current); },
+      [this](const std::string& name) {
+        Unit* d = resolve(name, false);
+        if (!d || !is_up(d->service->active_state()) || d->job) return false;
+        const ServiceConfig& config = d->service->config();
+        if (config.unit_type == UnitType::target || config.exec_reload.empty()) {
+          observer_.on_manager_message(Severity::warning, "Cannot add dependency reload job for " + name +
+                                                              ", ignoring: Job type reload is not applicable for unit " +
+                                                              name + ".");
+          return false;
+        }
+        add_job(*d, JobType::reload, {});
+        return true;
+      });
 }
 
 void Manager::set_job(Unit& unit, Job job) {
