@@ -25,6 +25,9 @@ inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
 inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
 // CancelJob of a unit that has no job.
 inline constexpr const char* kNoSuchJob = "org.vermilion1.Error.NoSuchJob";
+// Kill of a process the service does not have now (its main or control
+// process, or any process at all).
+inline constexpr const char* kNoSuchProcess = "org.vermilion1.Error.NoSuchProcess";
 inline constexpr const char* kRevoked = "org.vermilion1.Error.Revoked";
 inline constexpr const char* kLimitsExceeded = "org.vermilion1.Error.LimitsExceeded";
 inline constexpr const char* kUnavailable = "org.vermilion1.Error.Unavailable";

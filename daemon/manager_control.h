@@ -33,6 +33,11 @@ class ManagerControl final : public ServiceControl {
   // RefuseManualStart=/RefuseManualStop= say.
   EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override;
   [[nodiscard]] int kill(const std::string& name, int sig) override;
+  [[nodiscard]] int kill_process(const std::string& name, KillWhom whom, int sig) override {
+    Service* s = manager_.find(name);
+    if (!s) return -ENOENT;
+    return s->kill(whom == KillWhom::main ? KillTarget::main : KillTarget::control, sig);
+  }
   [[nodiscard]] int processes(const std::string& name, std::vector<pid_t>& out) override {
     Service* s = manager_.find(name);
     return s ? s->processes(out) : -ENOENT;

@@ -16,6 +16,7 @@ inline constexpr const char* kUnitMasked = "org.freedesktop.systemd1.UnitMasked"
 inline constexpr const char* kOnlyByDependency = "org.freedesktop.systemd1.OnlyByDependency";
 inline constexpr const char* kJobFailed = "org.freedesktop.systemd1.JobFailed";
 inline constexpr const char* kNoSuchJob = "org.freedesktop.systemd1.NoSuchJob";
+inline constexpr const char* kNoSuchProcess = "org.freedesktop.systemd1.NoSuchProcess";
 inline constexpr const char* kJobTypeNotApplicable = "org.freedesktop.systemd1.JobTypeNotApplicable";
 inline constexpr const char* kAlreadySubscribed = "org.freedesktop.systemd1.AlreadySubscribed";
 inline constexpr const char* kNotSubscribed = "org.freedesktop.systemd1.NotSubscribed";

@@ -1331,14 +1331,10 @@ int Systemd1Server::unit_kill(sd_bus_message* m, sd_bus_error* error) {
 
 int Systemd1Server::kill(sd_bus_message* m, const std::string& unit, std::string_view whom, std::int32_t signal,
                          sd_bus_error* error) {
-  // kill_who_from_string(): "" is all. vermiliond signals every process of
-  // a service; it has no main-only or control-only kill on the link.
+  // kill_who_from_string(): "" is all.
   if (!whom.empty() && whom != "all" && whom != "main" && whom != "control" && whom != "main-fail" &&
       whom != "all-fail" && whom != "control-fail")
     return set_error(error, en::kInvalidArgs, "Invalid who argument: " + shown(whom));
-  if (!whom.empty() && whom != "all" && whom != "all-fail")
-    return set_error(error, en::kNotSupported,
-                     "Vermilion signals every process of a unit; --kill-whom=" + std::string(whom) + " is not supported");
   if (signal <= 0 || signal >= _NSIG)
     return set_error(error, en::kInvalidArgs, "Signal number out of range.");
   const ServiceStatus* status = bridge_.mirror().find(unit);
@@ -1346,11 +1342,33 @@ int Systemd1Server::kill(sd_bus_message* m, const std::string& unit, std::string
   const char* sender = sd_bus_message_get_sender(m);
   const HeldCapability& capability = bridge_.authorize_service_of(sender ? sender : "", unit, rights::kill, "kill");
   sd_bus_message* call = sd_bus_message_ref(m);
+  // systemd 252's unit_kill_common(): main and control name one process
+  // ("No main process to kill" without it); all signals every process and
+  // is content with none; the -fail forms want at least one.
+  const std::string who = whom.empty() ? "all" : std::string(whom);
+  const bool every = who == "all" || who == "all-fail";
+  const std::string one = who.substr(0, who.find('-'));  // main, control
   bridge_.link().call(
-      capability, kServiceCapabilityInterface, "Kill",
-      [unit, signal](sd_bus_message* c) { return sd_bus_message_append(c, "si", unit.c_str(), signal); },
-      [call, unit](sd_bus_message*, const LinkError* failure) {
+      capability, kServiceCapabilityInterface, every ? "Kill" : "KillProcess",
+      [unit, signal, every, one](sd_bus_message* c) {
+        return every ? sd_bus_message_append(c, "si", unit.c_str(), signal)
+                     : sd_bus_message_append(c, "ssi", unit.c_str(), one.c_str(), signal);
+      },
+      [call, unit, who, one](sd_bus_message*, const LinkError* failure) {
         std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> owned(call, &sd_bus_message_unref);
+        if (failure && failure->name == vermilion::error_names::kNoSuchProcess) {
+          if (who == "all") {
+            (void)sd_bus_reply_method_return(call, nullptr);
+          } else {
+            const std::string text =
+                who == one ? "No " + one + " process to kill" : std::string("No matching processes to kill");
+            sd_bus_error reply = SD_BUS_ERROR_NULL;
+            sd_bus_error_set(&reply, en::kNoSuchProcess, text.c_str());
+            (void)sd_bus_reply_method_error(call, &reply);
+            sd_bus_error_free(&reply);
+          }
+          return;
+        }
         if (!failure) {
           (void)sd_bus_reply_method_return(call, nullptr);
           return;

@@ -74,6 +74,11 @@ class ServiceControl {
   // Manager::enqueue: `done` runs once the job finished, if it was queued.
   virtual EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) = 0;
   [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
+  // systemctl kill --kill-whom=main|control: the service's main (or
+  // control) process only. 1, -ENOENT (no such service), -ESRCH (no such
+  // process now).
+  enum class KillWhom { main, control };
+  [[nodiscard]] virtual int kill_process(const std::string&, KillWhom, int) { return -ESRCH; }
   [[nodiscard]] virtual std::vector<LogLine> logs(const std::string& name, std::size_t lines) = 0;
   // The service's processes now (Service::processes()); -ENOENT for no such service.
   [[nodiscard]] virtual int processes(const std::string& name, std::vector<pid_t>& out) = 0;

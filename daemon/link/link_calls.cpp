@@ -171,6 +171,29 @@ struct LinkServer::Calls {
     std::string resolved;
     if (int r = authorize_service(self, m, rights::kill, name, resolved, error); r < 0) return r;
     int r = self.broker_.control().kill(resolved, sig);
+    if (r == -ESRCH) return sd_bus_error_setf(error, error_names::kNoSuchProcess, "No matching processes to kill");
+    if (r < 0) return sd_bus_error_setf(error, error_names::kFailed, "kill %s: %s", resolved.c_str(), std::strerror(-r));
+    return sd_bus_reply_method_return(m, "");
+  }
+  // systemctl kill --kill-whom=main|control (right `kill`): that process only.
+  static int kill_process(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    const char* whom = nullptr;
+    int sig = 0;
+    if (int r = sd_bus_message_read(m, "ssi", &name, &whom, &sig); r < 0) return r;
+    const std::string_view who = whom;
+    if (who != "main" && who != "control")
+      return sd_bus_error_setf(error, error_names::kInvalidArgs, "whom must be main or control, not '%s'", whom);
+    if (sig <= 0 || sig >= NSIG)
+      return sd_bus_error_setf(error, error_names::kInvalidArgs, "invalid signal %d", sig);
+    std::string resolved;
+    if (int r = authorize_service(self, m, rights::kill, name, resolved, error); r < 0) return r;
+    using W = ServiceControl::KillWhom;
+    int r = self.broker_.control().kill_process(resolved, who == "main" ? W::main : W::control, sig);
+    if (r == -ENOENT) return sd_bus_error_setf(error, error_names::kNoSuchService, "No service %s.", resolved.c_str());
+    if (r == -ESRCH)
+      return sd_bus_error_setf(error, error_names::kNoSuchProcess, "No %s process to kill", whom);
     if (r < 0) return sd_bus_error_setf(error, error_names::kFailed, "kill %s: %s", resolved.c_str(), std::strerror(-r));
     return sd_bus_reply_method_return(m, "");
   }
@@ -631,6 +654,8 @@ const sd_bus_vtable kServiceVtable[] = {
     SD_BUS_METHOD_WITH_NAMES("Kill", "si", SD_BUS_PARAM(name) SD_BUS_PARAM(signal), "", ,
                              &guarded<&LinkServer::Calls::kill>,
                              kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("KillProcess", "ssi", SD_BUS_PARAM(name) SD_BUS_PARAM(whom) SD_BUS_PARAM(signal), "", ,
+                             &guarded<&LinkServer::Calls::kill_process>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("ResetFailed", "s", SD_BUS_PARAM(name), "", ,
                              &guarded<&LinkServer::Calls::reset_failed>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("CancelJob", "s", SD_BUS_PARAM(name), "", ,

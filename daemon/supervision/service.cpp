@@ -158,6 +158,11 @@ int Service::kill(KillTarget target, int sig) {
     int r = env_.ops.signal_process(main_, sig);
     return r < 0 ? r : 1;
   }
+  if (target == KillTarget::control) {
+    if (control_.pid <= 0) return -ESRCH;
+    int r = env_.ops.signal_process(control_, sig);
+    return r < 0 ? r : 1;
+  }
   if (!scope_) return -ESRCH;
   int n = scope_->signal_all(sig);
   return n == 0 ? -ESRCH : n;

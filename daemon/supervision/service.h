@@ -122,7 +122,7 @@ enum class StopOutcome { stopping, already_inactive };
 // Why a stop is asked for: a restart's stop signals with RestartKillSignal=.
 enum class StopReason { stop, restart };
 enum class ReloadOutcome { reloading, failed, not_active, not_reloadable };
-enum class KillTarget { main, all };
+enum class KillTarget { main, control, all };
 
 // How a process ended, as waitid reports it.
 struct ExitInfo {

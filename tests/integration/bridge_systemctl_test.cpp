@@ -405,6 +405,58 @@ TEST_F(SystemctlSystemTest, StatusAndShowReadTheCountersFromTheCgroup) {
   EXPECT_TRUE(contains(as_root({"status", "busy"}).output, "\n        CPU: ")) << "kept after the stop";
 }
 
+// A process's state letter from /proc/PID/stat ('T' stopped), '?' if gone.
+char process_state(const std::string& pid) {
+  std::ifstream stat("/proc/" + pid + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');
+  return close == std::string::npos || close + 2 >= text.size() ? '?' : text[close + 2];
+}
+
+bool wait_for_state(const std::string& pid, char state) {
+  for (int i = 0; i < 500; ++i) {
+    if (process_state(pid) == state) return true;
+    usleep(10'000);
+  }
+  return false;
+}
+
+// systemctl kill --kill-whom= as systemd 252's unit_kill_common(): main or
+// control signals that one process ("No main process to kill" without
+// one), all every process and is content with none, the -fail forms want one.
+TEST_F(SystemctlSystemTest, KillWhomNamesTheProcess) {
+  start({{"forks.service", "[Service]\nExecStart=/bin/sh -c '/bin/sleep 1001 & exec /bin/sleep 1002'\n"},
+         {"done.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n"}});
+  ASSERT_EQ(as_root({"start", "forks", "done"}).status, 0);
+  const std::string main_pid = as_root({"show", "-p", "MainPID", "--value", "forks"}).output;
+  const std::string main = main_pid.substr(0, main_pid.find('\n'));
+  std::string helper;
+  for (int i = 0; i < 100 && helper.empty(); ++i) {
+    std::ifstream children("/proc/" + main + "/task/" + main + "/children");
+    children >> helper;
+    if (helper.empty()) usleep(20'000);
+  }
+  ASSERT_FALSE(helper.empty());
+  EXPECT_EQ(as_root({"kill", "--kill-whom=main", "-s", "SIGSTOP", "forks"}).status, 0);
+  EXPECT_TRUE(wait_for_state(main, 'T'));
+  EXPECT_NE(process_state(helper), 'T') << "only the main process";
+  EXPECT_EQ(as_root({"kill", "-s", "SIGSTOP", "forks"}).status, 0);
+  EXPECT_TRUE(wait_for_state(helper, 'T')) << "all: every process";
+  EXPECT_EQ(as_root({"kill", "-s", "SIGCONT", "forks"}).status, 0);
+  EXPECT_TRUE(wait_for_state(main, 'S'));
+  auto control = as_root({"kill", "--kill-whom=control", "forks"});
+  EXPECT_EQ(control.status, 1) << control.output;
+  EXPECT_TRUE(contains(control.output, "Failed to kill unit forks.service: No control process to kill")) << control.output;
+  // done.service is active with no process left.
+  EXPECT_EQ(as_root({"kill", "done"}).status, 0) << "all is content with none";
+  auto main_none = as_root({"kill", "--kill-whom=main", "done"});
+  EXPECT_TRUE(contains(main_none.output, "No main process to kill")) << main_none.output;
+  auto all_fail = as_root({"kill", "--kill-whom=all-fail", "done"});
+  EXPECT_EQ(all_fail.status, 1) << all_fail.output;
+  EXPECT_TRUE(contains(all_fail.output, "No matching processes to kill")) << all_fail.output;
+  EXPECT_EQ(as_root({"is-active", "forks"}).output, "active\n");
+}
+
 // JobRunningTimeoutSec=: the start job ends with result timeout, which
 // systemctl words as systemd's; the unit goes on starting.
 TEST_F(SystemctlSystemTest, AJobThatTimesOutSaysSo) {

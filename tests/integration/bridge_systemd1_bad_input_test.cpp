@@ -66,7 +66,7 @@ TEST_F(Systemd1BadInputTest, EachGetsAnErrorAndNothingChanges) {
       {manager("StartUnit", {"nosuch.service", "replace"}), "org.freedesktop.systemd1.NoSuchUnit"},
       {manager("StartUnit", {"multi-user.target", "replace"}), "org.freedesktop.systemd1.NoSuchUnit"},
       {manager("StopUnit", {huge, "replace"}), "org.freedesktop.DBus.Error.InvalidArgs"},
-      {manager("KillUnit", {"sleeper.service", "main", "15"}), "org.freedesktop.DBus.Error.NotSupported"},
+      {manager("KillUnit", {"sleeper.service", "control", "15"}), "org.freedesktop.systemd1.NoSuchProcess: No control process to kill"},
       {manager("KillUnit", {"sleeper.service", "everyone", "15"}), "org.freedesktop.DBus.Error.InvalidArgs"},
       {manager("KillUnit", {"sleeper.service", "all", "999"}), "org.freedesktop.DBus.Error.InvalidArgs"},
       {manager("Unsubscribe"), "org.freedesktop.systemd1.NotSubscribed"},
