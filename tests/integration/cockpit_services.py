@@ -329,6 +329,7 @@ class ServiceWatch:
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         preexec_fn=cdp.die_with_parent)
         self.buffer = b""
+        self.heard = []  # the last lines the monitor printed, for a failure
         # gdbus subscribes, then asks who owns the name: once it says so, the
         # subscription is in place (the bus handles a connection's messages
         # in order).
@@ -344,6 +345,7 @@ class ServiceWatch:
             while b"\n" in self.buffer:
                 line, self.buffer = self.buffer.split(b"\n", 1)
                 text = line.decode(errors="replace")
+                self.heard = (self.heard + [text])[-20:]
                 if predicate(text):
                     return text
             left = deadline - time.monotonic()
@@ -369,7 +371,17 @@ class ServiceWatch:
         def new_pid(line):
             match = pattern.search(line)
             return match is not None and int(match.group(1)) not in (0, old)
-        self.wait_line(new_pid, "a new MainPID (old %d)" % old)
+        try:
+            self.wait_line(new_pid, "a new MainPID (old %d)" % old)
+        except StepFailed as failure:
+            # What the monitor heard and what the manager holds now, for a
+            # restart that never showed (seen once, under heavy load).
+            heard = "\n".join(self.heard + [self.buffer.decode(errors="replace")])
+            jobs = subprocess.run(["busctl", "--system", "call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                   "org.freedesktop.systemd1.Manager", "ListJobs"],
+                                  capture_output=True, text=True, timeout=30)
+            raise StepFailed("%s\nlast monitor output:\n%s\njobs now: %s%s" % (
+                failure, heard, jobs.stdout.strip(), jobs.stderr.strip())) from None
 
 
 def main():
