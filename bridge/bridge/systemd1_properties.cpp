@@ -326,7 +326,7 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       // The counters come from vermiliond when asked (Systemd1Server::
       // properties_with_counters()); this is the answer without them: a
       // caller without `status`, a unit that is no loaded service.
-      {"MemoryCurrent", &not_counted},
+      {"MemoryCurrent", &not_counted},  // is_counter()'s three
       {"TasksCurrent", &not_counted},
       {"CPUUsageNSec", &not_counted},
       {"MainPID",
@@ -464,6 +464,15 @@ int append_service_property(const UnitFacts& unit, std::string_view property, sd
 }
 int append_job_property(const JobFacts& job, std::string_view property, sd_bus_message* reply) {
   return append_from(job_table(), job, property, reply);
+}
+
+bool is_counter(std::string_view p) { return p == "MemoryCurrent" || p == "TasksCurrent" || p == "CPUUsageNSec"; }
+
+int append_counter(const ResourceUsage& usage, std::string_view p, sd_bus_message* reply) {
+  if (p == "MemoryCurrent") return sd_bus_message_append(reply, "t", usage.memory_current_bytes);
+  if (p == "TasksCurrent") return sd_bus_message_append(reply, "t", usage.tasks_current);
+  if (p == "CPUUsageNSec") return sd_bus_message_append(reply, "t", usage.cpu_usage_nsec);
+  return -ENOENT;
 }
 
 bool is_not_available(std::string_view interface, std::string_view p) {

@@ -44,6 +44,12 @@ struct JobFacts {
 [[nodiscard]] int append_service_property(const UnitFacts& unit, std::string_view property, sd_bus_message* reply);
 [[nodiscard]] int append_job_property(const JobFacts& job, std::string_view property, sd_bus_message* reply);
 
+// The Service counters vermiliond reads from the cgroup when asked
+// (MemoryCurrent, TasksCurrent, CPUUsageNSec): whether `property` is one,
+// and its value from `usage` (-ENOENT for any other property).
+[[nodiscard]] bool is_counter(std::string_view property);
+[[nodiscard]] int append_counter(const ResourceUsage& usage, std::string_view property, sd_bus_message* reply);
+
 // Counters and limits Vermilion does not measure or set: systemd's "not
 // available" (UINT64_MAX), never a zero that would read as a value.
 [[nodiscard]] bool is_not_available(std::string_view interface, std::string_view property);

@@ -1388,12 +1388,8 @@ int Systemd1Server::append_property(const char* path, const char* interface, con
                                     sd_bus_message* reply, sd_bus_error* error, const ResourceUsage* usage) {
   return guarded("org.freedesktop.systemd1 property", error, [&]() -> int {
     std::string_view iface = interface;
-    if (usage && iface == kSystemdServiceInterface) {
-      std::string_view p = property;
-      if (p == "MemoryCurrent") return sd_bus_message_append(reply, "t", usage->memory_current_bytes);
-      if (p == "TasksCurrent") return sd_bus_message_append(reply, "t", usage->tasks_current);
-      if (p == "CPUUsageNSec") return sd_bus_message_append(reply, "t", usage->cpu_usage_nsec);
-    }
+    if (usage && iface == kSystemdServiceInterface && is_counter(property))
+      return append_counter(*usage, property, reply);
     int r = -ENOENT;  // not ours: the type's zero
     if (iface == kManagerInterface) {
       r = append_manager_property(ManagerFacts{bridge_, jobs_.size()}, property, reply);
@@ -1434,9 +1430,7 @@ int Systemd1Server::properties_with_counters(sd_bus_message* m, sd_bus_error* er
     const char* property = nullptr;
     bool wanted = false;
     if (member == "Get" && sd_bus_message_read(m, "ss", &interface, &property) >= 0) {
-      std::string_view p = property;
-      wanted = std::string_view(interface) == kSystemdServiceInterface &&
-               (p == "MemoryCurrent" || p == "TasksCurrent" || p == "CPUUsageNSec");
+      wanted = std::string_view(interface) == kSystemdServiceInterface && is_counter(property);
     } else if (member == "GetAll" && sd_bus_message_read(m, "s", &interface) >= 0) {
       wanted = std::string_view(interface).empty() || std::string_view(interface) == kSystemdServiceInterface;
     }

@@ -313,7 +313,7 @@ void Service::enter_running() {
     // systemd's service_set_state() prunes the cgroup on entering exited,
     // if it is empty: the counters are gone but the CPU time, as after a stop.
     if (scope_ && scope_->empty()) {
-      cpu_usage_last_nsec_ = scope_->resource_usage().cpu_usage_nsec;
+      remember_cpu_usage();
       counters_pruned_ = true;
     }
     set_state(SubState::exited);
@@ -449,7 +449,7 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   forget_main();
   notify_reloading_ = false;
   stop_watching_pid_file();
-  if (scope_) cpu_usage_last_nsec_ = scope_->resource_usage().cpu_usage_nsec;
+  remember_cpu_usage();
   scope_.reset();
   bool restart = allow_restart && !stop_requested_ && should_restart(result_);
   DirectoryPreserve preserve = running_->runtime_directory_preserve;
@@ -978,6 +978,10 @@ void Service::on_control_exited(ExitInfo info) {
     return;
   }
   fail_phase(control_phase_, why);
+}
+
+void Service::remember_cpu_usage() {
+  if (scope_) cpu_usage_last_nsec_ = scope_->resource_usage().cpu_usage_nsec;
 }
 
 ResourceUsage Service::resource_usage() const {

@@ -385,6 +385,8 @@ class Service {
   std::array<std::vector<ExecRun>, 7> exec_runs_;
   std::shared_ptr<const ServiceConfig> runs_of_;  // the configuration exec_runs_ are of
   pid_t exec_main_pid_ = 0;
+  // The CPU time read as the cgroup goes (systemd's unit_prune_cgroup()).
+  void remember_cpu_usage();
   std::uint64_t cpu_usage_last_nsec_ = ResourceUsage::kUnknown;  // see resource_usage()
   bool counters_pruned_ = false;  // RemainAfterExit=: the cgroup was empty when it became exited
   // A new main process: what ExecMain* tell from now on.
