@@ -473,8 +473,8 @@ void Manager::arm_job_timer(Unit& unit, bool running) {
 }
 
 // systemd 252's job_dispatch_timer(): the job ends with result timeout,
-// JobTimeoutAction= runs, and OnFailure= is triggered as for a failed job
-// (job_finish_and_invalidate()); the unit itself goes on as it was.
+// JobTimeoutAction= runs, and OnFailure= is triggered (finish_job()); the
+// unit itself goes on as it was.
 void Manager::on_job_timeout(const std::string& name) {
   Unit* unit = resolve(name, false);
   if (!unit || !unit->job) return;
@@ -483,7 +483,6 @@ void Manager::on_job_timeout(const std::string& name) {
   if (config.job_timeout_action != EmergencyAction::none)
     observer_.on_emergency_action(name, "JobTimeoutAction", config.job_timeout_action, -1);
   finish_job(*unit, JobResult::timeout);
-  start_triggered(*unit->service, "OnFailure=", graph_.on_failure(name), config.on_failure_job_mode);
 }
 
 void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
@@ -512,9 +511,18 @@ void Manager::finish_job(Unit& unit, JobResult result) {
   observer_.on_job_finished(unit.service->name(), job.type, result);
   for (auto& w : job.waiters)
     if (w) finished_callbacks_.push_back({std::move(w), result});
+  trigger_on_job_failure(*unit.service, result);
   bool start_like = job.type == JobType::start || job.type == JobType::restart;
   if (start_like && result != JobResult::done && result != JobResult::skipped)
     fail_dependent_jobs(unit.service->name());
+}
+
+// systemd 252's job_finish_and_invalidate(): a job that timed out or
+// failed for a dependency triggers OnFailure= although the unit itself
+// did not fail (a unit that fails triggers it from its state change).
+void Manager::trigger_on_job_failure(const Service& service, JobResult result) {
+  if (result != JobResult::timeout && result != JobResult::dependency) return;
+  start_triggered(service, "OnFailure=", graph_.on_failure(service.name()), service.config().on_failure_job_mode);
 }
 
 // A unit that failed to start takes down the waiting start jobs of units that
@@ -535,6 +543,7 @@ void Manager::fail_dependent_jobs(const std::string& failed_unit) {
       observer_.on_job_finished(dependent, job.type, JobResult::dependency);
       for (auto& w : job.waiters)
         if (w) finished_callbacks_.push_back({std::move(w), JobResult::dependency});
+      trigger_on_job_failure(*d->service, JobResult::dependency);
       todo.push_back(dependent);
     }
   }

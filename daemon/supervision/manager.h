@@ -230,6 +230,7 @@ class Manager final : private ServiceListener {
   [[nodiscard]] bool runnable(const std::string& name, const Unit& unit) const;
   void run_job(Unit& unit);
   void handle_transition(const Transition& t);
+  void trigger_on_job_failure(const Service& service, JobResult result);
   void fail_dependent_jobs(const std::string& failed_unit);
   // OnFailure=/OnSuccess= of `service` (systemd's unit_start_on_failure()):
   // a start job for each unit in `others`, in `mode`, queued at the next turn
