@@ -126,6 +126,10 @@ struct ServiceStatus {
   std::uint64_t job_timeout_usec = UINT64_MAX;
   std::uint64_t job_running_timeout_usec = UINT64_MAX;
   std::string job_timeout_action = "none";
+  // CapabilityBoundingSet= and AmbientCapabilities=: bit N for capability
+  // N (UINT64_MAX: none dropped).
+  std::uint64_t capability_bounding_set = UINT64_MAX;
+  std::uint64_t ambient_capabilities = 0;
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -241,6 +245,8 @@ void for_each_service_property(Visit&& visit) {
   visit("JobTimeoutUSec", &ServiceStatus::job_timeout_usec);
   visit("JobRunningTimeoutUSec", &ServiceStatus::job_running_timeout_usec);
   visit("JobTimeoutAction", &ServiceStatus::job_timeout_action);
+  visit("CapabilityBoundingSet", &ServiceStatus::capability_bounding_set);
+  visit("AmbientCapabilities", &ServiceStatus::ambient_capabilities);
 }
 
 }  // namespace vermilion

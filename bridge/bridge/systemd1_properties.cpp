@@ -411,6 +411,14 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       {"RuntimeMaxUSec", &usec<&ServiceStatus::runtime_max_usec>},
       {"RuntimeRandomizedExtraUSec", &usec<&ServiceStatus::runtime_randomized_extra_usec>},
       {"WatchdogUSec", &usec<&ServiceStatus::watchdog_usec>},
+      {"CapabilityBoundingSet",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->capability_bounding_set : UINT64_MAX);
+       }},
+      {"AmbientCapabilities",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->ambient_capabilities : std::uint64_t{0});
+       }},
       {"ExecCondition", &exec_commands<&ServiceStatus::exec_condition, false>},
       {"ExecConditionEx", &exec_commands<&ServiceStatus::exec_condition, true>},
       {"ExecStartPre", &exec_commands<&ServiceStatus::exec_start_pre, false>},

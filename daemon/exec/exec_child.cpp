@@ -1,6 +1,8 @@
 #include "exec/exec_child.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 
 #include "exec/exit_status.h"
 
@@ -22,6 +25,50 @@ namespace {
 constexpr int kIoprioWhoProcess = 1;  // IOPRIO_WHO_PROCESS, <linux/ioprio.h>
 
 // A fixed buffer message builder: no allocation after fork.
+// systemd 252's capability_bounding_set_drop(keep, false): each capability
+// not in `keep` leaves the bounding set and the inheritable set, so that no
+// program this process execs can regain it. 0 or -errno.
+int drop_bounding_set(std::uint64_t keep) noexcept {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  if (syscall(SYS_capget, &header, data) < 0) return -errno;
+  for (unsigned cap = 0; cap < 64; ++cap) {
+    if (keep & (std::uint64_t{1} << cap)) continue;
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0) break;  // past the kernel's last capability
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) return -errno;
+    data[cap / 32].inheritable &= ~(1u << (cap % 32));
+  }
+  return syscall(SYS_capset, &header, data) < 0 ? -errno : 0;
+}
+
+// systemd 252's capability_ambient_set_apply(): the capabilities of `set`
+// still in the bounding set are raised into the ambient set (first into
+// the inheritable set, with `also_inherit`), every other one lowered out of
+// it. 0 or -errno.
+int apply_ambient_set(std::uint64_t set, bool also_inherit) noexcept {
+  for (unsigned cap = 0; cap < 64; ++cap)
+    if ((set & (std::uint64_t{1} << cap)) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+      set &= ~(std::uint64_t{1} << cap);
+  if (also_inherit) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (syscall(SYS_capget, &header, data) < 0) return -errno;
+    data[0].inheritable |= static_cast<std::uint32_t>(set);
+    data[1].inheritable |= static_cast<std::uint32_t>(set >> 32);
+    if (syscall(SYS_capset, &header, data) < 0) return -errno;
+  }
+  for (unsigned cap = 0; cap < 64; ++cap) {
+    int is_set = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0);
+    if (is_set < 0) break;  // past the kernel's last capability
+    if (set & (std::uint64_t{1} << cap)) {
+      if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) return -errno;
+    } else if (is_set == 1 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, cap, 0, 0) < 0) {
+      return -errno;
+    }
+  }
+  return 0;
+}
+
 class Line {
  public:
   Line& add(const char* text) {
@@ -247,12 +294,32 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
          plan.credential_failure_what);
   }
+  const bool ambient = plan.apply_capabilities && plan.ambient_capabilities != 0;
+  if (plan.apply_capabilities && plan.capability_bounding_set != UINT64_MAX) {
+    if (int r = drop_bounding_set(plan.capability_bounding_set); r < 0)
+      fail(plan, ExecExitStatus::capabilities, -r, "drop capabilities");
+  }
+  if (ambient) {
+    if (int r = apply_ambient_set(plan.ambient_capabilities, true); r < 0)
+      fail(plan, ExecExitStatus::capabilities, -r, "apply ambient capabilities");
+  }
   if (plan.change_credentials) {
     if (plan.set_groups && setgroups(plan.group_count, plan.groups) < 0) {
       fail(plan, ExecExitStatus::group, errno, "set supplementary groups");
     }
     if (setresgid(plan.gid, plan.gid, plan.gid) < 0) fail(plan, ExecExitStatus::group, errno, "change group");
+    // systemd's enforce_user(): the permitted set survives leaving root, so
+    // that the ambient capabilities can be raised again after it.
+    if (ambient && plan.uid != 0) {
+      int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+      if (bits < 0 || prctl(PR_SET_SECUREBITS, bits | SECBIT_KEEP_CAPS, 0, 0, 0) < 0)
+        fail(plan, ExecExitStatus::user, errno, "change user");
+    }
     if (setresuid(plan.uid, plan.uid, plan.uid) < 0) fail(plan, ExecExitStatus::user, errno, "change user");
+    if (ambient) {
+      if (int r = apply_ambient_set(plan.ambient_capabilities, false); r < 0)
+        fail(plan, ExecExitStatus::capabilities, -r, "apply ambient capabilities");
+    }
   }
   if (chdir(plan.working_directory) < 0) {
     if (!plan.working_directory_optional) {

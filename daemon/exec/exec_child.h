@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 
 #include "units/unit_config.h"
 
@@ -70,6 +71,15 @@ struct ExecChildPlan {
   const char* working_directory = "/";
   bool working_directory_optional = false;
   bool no_new_privileges = false;
+  // CapabilityBoundingSet= and AmbientCapabilities= (bit N: capability N),
+  // applied unless the command runs with full privileges ('+'): what is not
+  // in the bounding set leaves it (and the inheritable set) before the
+  // credentials change; the ambient ones are raised, and raised again after
+  // a change of user (kept across it with SECBIT_KEEP_CAPS). A failure is
+  // 218/CAPABILITIES, as systemd's exec_child().
+  bool apply_capabilities = false;
+  std::uint64_t capability_bounding_set = UINT64_MAX;
+  std::uint64_t ambient_capabilities = 0;
   const char* program = nullptr;          // resolved path
   int program_lookup_errno = 0;           // non-zero: lookup failed in the parent
   const char* program_as_written = "";    // for messages

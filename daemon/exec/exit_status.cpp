@@ -13,6 +13,7 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::stdout_: return "STDOUT";
     case ExecExitStatus::group: return "GROUP";
     case ExecExitStatus::user: return "USER";
+    case ExecExitStatus::capabilities: return "CAPABILITIES";
     case ExecExitStatus::cgroup: return "CGROUP";
     case ExecExitStatus::setsid: return "SETSID";
     case ExecExitStatus::stderr_: return "STDERR";

@@ -20,6 +20,7 @@ enum class ExecExitStatus : int {
   setscheduler = 214,
   group = 216,
   user = 217,
+  capabilities = 218,
   cgroup = 219,
   setsid = 220,
   stderr_ = 222,

@@ -321,6 +321,9 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.prepare_context = &child;
   plan.working_directory_optional = config.working_directory_optional;
   plan.no_new_privileges = config.no_new_privileges;
+  plan.apply_capabilities = !command.full_privileges;
+  plan.capability_bounding_set = config.capability_bounding_set;
+  plan.ambient_capabilities = config.ambient_capabilities;
   plan.program = lookup == 0 ? program.c_str() : nullptr;
   plan.program_lookup_errno = -lookup;
   plan.program_as_written = command.path.c_str();

@@ -101,6 +101,8 @@ ServiceStatus status_of(const Service& s) {
   out.job_timeout_usec = c.job_timeout;
   out.job_running_timeout_usec = c.job_running_timeout;
   out.job_timeout_action = to_string(c.job_timeout_action);
+  out.capability_bounding_set = c.capability_bounding_set;
+  out.ambient_capabilities = c.ambient_capabilities;
   return out;
 }
 

@@ -251,6 +251,11 @@ struct ServiceConfig {
   OutputTarget standard_output{OutputKind::journal, {}};
   OutputTarget standard_error{OutputKind::inherit, {}};  // inherit = same as stdout
   bool no_new_privileges = false;
+  // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
+  // N for capability N: the bounding set (every bit: none dropped) and the
+  // capabilities raised into the ambient set once User= is in effect.
+  std::uint64_t capability_bounding_set = UINT64_MAX;
+  std::uint64_t ambient_capabilities = 0;
   std::map<int, ResourceLimit> limits;  // RLIMIT_* -> values
   // Indexed by ExecDirectoryType: RuntimeDirectory=, StateDirectory=, ...
   std::array<ExecDirectory, kExecDirectoryTypes> directories;

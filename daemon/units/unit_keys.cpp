@@ -10,6 +10,7 @@
 #include <set>
 #include <string_view>
 
+#include "units/capability_set.h"
 #include "units/exec_line.h"
 #include "units/extract_word.h"
 #include "common/unit_name.h"
@@ -539,6 +540,12 @@ void set_action_exit_status(Assignment& a, int ServiceConfig::*field) {
   a.config.*field = *status;
 }
 
+// CapabilityBoundingSet=/AmbientCapabilities= (config_parse_capability_set):
+// never refused; names no capability has are skipped (capability_set.h).
+void set_capabilities(Assignment& a, std::uint64_t ServiceConfig::*field, std::uint64_t initial) {
+  a.config.*field = apply_capability_assignment(a.config.*field, initial, a.value);
+}
+
 // OnFailureJobMode=/OnSuccessJobMode= (config_parse_job_mode). The manager
 // runs `replace` and `fail` jobs only: another mode is kept for the unit's
 // properties, with a warning that `replace` runs instead.
@@ -1012,6 +1019,8 @@ KeyTable service_section_keys() {
       {"StandardOutput", [](Assignment& a) { set_output(a, &S::standard_output); }},
       {"StandardError", [](Assignment& a) { set_output(a, &S::standard_error); }},
       {"NoNewPrivileges", boolean(&S::no_new_privileges)},
+      {"CapabilityBoundingSet", [](Assignment& a) { set_capabilities(a, &ServiceConfig::capability_bounding_set, kAllCapabilities); }},
+      {"AmbientCapabilities", [](Assignment& a) { set_capabilities(a, &ServiceConfig::ambient_capabilities, 0); }},
       {"RuntimeDirectoryPreserve", set_runtime_directory_preserve},
       {"WatchdogSec", set_watchdog},
       {"NotifyAccess", set_notify_access},
@@ -1042,8 +1051,7 @@ KeyTable service_section_keys() {
         "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelTunables", "ProtectKernelModules",
         "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock", "ProtectHostname", "ProtectProc",
         "ProcSubset", "ReadOnlyPaths", "ReadWritePaths", "InaccessiblePaths", "ExecPaths", "NoExecPaths",
-        "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", "CapabilityBoundingSet",
-        "AmbientCapabilities", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
+        "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
         "SystemCallLog", "RestrictAddressFamilies", "RestrictNamespaces", "RestrictRealtime",
         "RestrictSUIDSGID", "RestrictFileSystems", "LockPersonality", "MemoryDenyWriteExecute", "RemoveIPC",
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",

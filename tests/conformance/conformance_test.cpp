@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -116,6 +118,23 @@ std::string show_exec_commands(const std::vector<ExecCommandStatus>& commands, b
   return out;
 }
 
+// A capability set as systemctl prints it (systemd 252's
+// capability_set_to_string()): the names of its bits up to the kernel's
+// last capability.
+std::string capability_names(std::uint64_t set) {
+  std::ifstream last_cap("/proc/sys/kernel/cap_last_cap");
+  unsigned last = 0;
+  last_cap >> last;
+  std::string out;
+  for (unsigned cap = 0; cap <= last && cap < 64; ++cap) {
+    if (!(set & (std::uint64_t{1} << cap))) continue;
+    char* text = cap_to_name(static_cast<cap_value_t>(cap));
+    out += (out.empty() ? "" : " ") + std::string(text ? text : std::to_string(cap));
+    cap_free(text);
+  }
+  return out;
+}
+
 // One property as `systemctl show -p NAME --value` prints it, with PIDs
 // and timestamps reduced to "0" or "set" and ExecMainCode to words
 // (record-systemd.sh's show_value does the same to systemd's values).
@@ -200,6 +219,8 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "FinalKillSignal") return std::to_string(c.final_kill_signal);
   if (name == "SendSIGKILL") return yes_no(c.send_sigkill);
   if (name == "SendSIGHUP") return yes_no(c.send_sighup);
+  if (name == "CapabilityBoundingSet") return capability_names(c.capability_bounding_set);
+  if (name == "AmbientCapabilities") return capability_names(c.ambient_capabilities);
   return "<property " + name + " unknown to conformance_test.cpp>";
 }
 

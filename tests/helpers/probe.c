@@ -1,7 +1,8 @@
 /* A service for spawn tests that reports what it was started with.
  *   probe report        uid=, gid=, groups=, umask=, cwd=, nofile=, nnp=,
  *                       fds= (open fds), sid_is_pid=, sched=POLICY:PRIORITY,
- *                       ioprio=, then env= and arg= lines
+ *                       ioprio=, capinh= capprm= capeff= capbnd= capamb=
+ *                       (hex, as /proc/self/status), then env= and arg= lines
  *   probe echo OUT ERR  OUT on stdout, ERR on stderr
  *   probe tree [setsid] two children and a double-forked daemon (in a new
  *                       session with "setsid"), all waiting; prints
@@ -37,6 +38,15 @@ static void report(int argc, char **argv) {
   getrlimit(RLIMIT_NOFILE, &limit);
   printf("nofile=%llu:%llu\n", (unsigned long long)limit.rlim_cur, (unsigned long long)limit.rlim_max);
   printf("nnp=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+  FILE *status = fopen("/proc/self/status", "re");
+  char line[256];
+  while (status && fgets(line, sizeof line, status)) {
+    char set[4], value[32];
+    if (sscanf(line, "Cap%3[A-Za-z]:%31s", set, value) != 2) continue;
+    for (char *c = set; *c; c++) *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    printf("cap%s=%s\n", set, value);
+  }
+  if (status) fclose(status);
   printf("sid_is_pid=%d\n", getsid(0) == getpid());
   struct sched_param param;
   sched_getparam(0, &param);

@@ -3,15 +3,18 @@
 #include "exec/exec_child.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -261,6 +264,56 @@ TEST_F(ExecChildTest, CredentialsChangeToThePlannedUser) {
   EXPECT_TRUE(out.has_line("uid=65534"));
   EXPECT_TRUE(out.has_line("gid=65534"));
   EXPECT_TRUE(out.has_line("groups=65534"));
+}
+
+// CapabilityBoundingSet=/AmbientCapabilities= across a change of user, as
+// systemd 252's exec_child() (the conformance case "capabilities" has the
+// rest: a user manager refuses User=).
+TEST_F(ExecChildTest, AmbientCapabilitiesSurviveTheChangeOfUser) {
+  if (geteuid() != 0) GTEST_SKIP() << "changing user needs root";
+  constexpr std::uint64_t kNetBindService = std::uint64_t{1} << 10, kNetRaw = std::uint64_t{1} << 13,
+                          kSysAdmin = std::uint64_t{1} << 21;
+  plan_.change_credentials = true;
+  plan_.uid = 65534;
+  plan_.gid = 65534;
+  plan_.apply_capabilities = true;
+  plan_.capability_bounding_set = kNetBindService | kNetRaw;
+  plan_.ambient_capabilities = kNetBindService | kSysAdmin;  // not bounded: left out
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("uid=65534"));
+  EXPECT_TRUE(out.has_line("capbnd=0000000000002400")) << out.output;
+  EXPECT_TRUE(out.has_line("capinh=0000000000000400")) << out.output;
+  EXPECT_TRUE(out.has_line("capamb=0000000000000400")) << out.output;
+  EXPECT_TRUE(out.has_line("capeff=0000000000000400")) << out.output;
+
+  // Without them, nothing survives leaving root.
+  plan_.ambient_capabilities = 0;
+  out = run();
+  EXPECT_TRUE(out.has_line("capeff=0000000000000000")) << out.output;
+  EXPECT_TRUE(out.has_line("capbnd=0000000000002400")) << out.output;
+
+  // Full privileges ('+'): no set applies.
+  plan_.apply_capabilities = false;
+  plan_.change_credentials = false;
+  out = run();
+  EXPECT_FALSE(out.has_line("capbnd=0000000000002400")) << out.output;
+}
+
+TEST_F(ExecChildTest, ACapabilityThatCannotBeDroppedIsTheCapabilitiesStatus) {
+  // Without CAP_SETPCAP the bounding set cannot shrink: 218/CAPABILITIES,
+  // as for systemd's user services run by an unprivileged manager.
+  plan_.apply_capabilities = true;
+  plan_.capability_bounding_set = 1;
+  Outcome out = run([] {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (syscall(SYS_capget, &header, data) < 0) _exit(90);
+    data[CAP_SETPCAP / 32].effective &= ~(1u << (CAP_SETPCAP % 32));
+    data[CAP_SETPCAP / 32].permitted &= ~(1u << (CAP_SETPCAP % 32));
+    if (syscall(SYS_capset, &header, data) < 0) _exit(91);
+  });
+  EXPECT_EQ(out.exit_code(), 218) << out.output;
 }
 
 class ExecChildOutputTest : public ExecChildTest {
