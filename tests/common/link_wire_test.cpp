@@ -342,6 +342,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"JobTimeoutUSec", "t", "18446744073709551615"},
                                 {"JobRunningTimeoutUSec", "t", "18446744073709551615"},
                                 {"JobTimeoutAction", "s", "none"},
+                                {"CapabilityBoundingSet", "t", "18446744073709551615"},
+                                {"AmbientCapabilities", "t", "0"},
                             }));
 }
 
