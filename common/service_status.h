@@ -130,6 +130,7 @@ struct ServiceStatus {
   // N (UINT64_MAX: none dropped).
   std::uint64_t capability_bounding_set = UINT64_MAX;
   std::uint64_t ambient_capabilities = 0;
+  bool ignore_sigpipe = true;  // IgnoreSIGPIPE=
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -247,6 +248,7 @@ void for_each_service_property(Visit&& visit) {
   visit("JobTimeoutAction", &ServiceStatus::job_timeout_action);
   visit("CapabilityBoundingSet", &ServiceStatus::capability_bounding_set);
   visit("AmbientCapabilities", &ServiceStatus::ambient_capabilities);
+  visit("IgnoreSIGPIPE", &ServiceStatus::ignore_sigpipe);
 }
 
 }  // namespace vermilion

@@ -232,6 +232,8 @@ int set_priority_closest(int priority) noexcept {
 void run_exec_child(const ExecChildPlan& given) noexcept {
   ExecChildPlan plan = given;  // the child's own, which prepare may complete
   reset_signals();
+  // systemd's exec_child(): IgnoreSIGPIPE= (default yes) survives execve.
+  if (plan.ignore_sigpipe) signal(SIGPIPE, SIG_IGN);
   sigset_t all;
   sigemptyset(&all);
   if (sigprocmask(SIG_SETMASK, &all, nullptr) < 0) {

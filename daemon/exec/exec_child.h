@@ -71,6 +71,7 @@ struct ExecChildPlan {
   const char* working_directory = "/";
   bool working_directory_optional = false;
   bool no_new_privileges = false;
+  bool ignore_sigpipe = true;  // IgnoreSIGPIPE=: SIGPIPE starts ignored
   // CapabilityBoundingSet= and AmbientCapabilities= (bit N: capability N),
   // applied unless the command runs with full privileges ('+'): what is not
   // in the bounding set leaves it (and the inheritable set) before the

@@ -321,6 +321,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.prepare_context = &child;
   plan.working_directory_optional = config.working_directory_optional;
   plan.no_new_privileges = config.no_new_privileges;
+  plan.ignore_sigpipe = config.ignore_sigpipe;
   plan.apply_capabilities = !command.full_privileges;
   plan.capability_bounding_set = config.capability_bounding_set;
   plan.ambient_capabilities = config.ambient_capabilities;

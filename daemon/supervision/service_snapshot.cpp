@@ -103,6 +103,7 @@ ServiceStatus status_of(const Service& s) {
   out.job_timeout_action = to_string(c.job_timeout_action);
   out.capability_bounding_set = c.capability_bounding_set;
   out.ambient_capabilities = c.ambient_capabilities;
+  out.ignore_sigpipe = c.ignore_sigpipe;
   return out;
 }
 

@@ -251,6 +251,9 @@ struct ServiceConfig {
   OutputTarget standard_output{OutputKind::journal, {}};
   OutputTarget standard_error{OutputKind::inherit, {}};  // inherit = same as stdout
   bool no_new_privileges = false;
+  // IgnoreSIGPIPE= (systemd.exec(5)): processes start with SIGPIPE ignored
+  // (a write to a closed pipe fails with EPIPE instead of killing them).
+  bool ignore_sigpipe = true;
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the
   // capabilities raised into the ambient set once User= is in effect.

@@ -344,6 +344,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"JobTimeoutAction", "s", "none"},
                                 {"CapabilityBoundingSet", "t", "18446744073709551615"},
                                 {"AmbientCapabilities", "t", "0"},
+                                {"IgnoreSIGPIPE", "b", "true"},
                             }));
 }
 

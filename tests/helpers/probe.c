@@ -1,5 +1,6 @@
 /* A service for spawn tests that reports what it was started with.
  *   probe report        uid=, gid=, groups=, umask=, cwd=, nofile=, nnp=,
+ *                       blocked= (how many), ignored= (which),
  *                       fds= (open fds), sid_is_pid=, sched=POLICY:PRIORITY,
  *                       ioprio=, capinh= capprm= capeff= capbnd= capamb=
  *                       (hex, as /proc/self/status), then env= and arg= lines
@@ -54,13 +55,19 @@ static void report(int argc, char **argv) {
   printf("ioprio=%ld\n", syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0));
   sigset_t blocked;
   sigprocmask(SIG_BLOCK, NULL, &blocked);
-  int blocked_count = 0, ignored_count = 0;
+  int blocked_count = 0;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sigismember(&blocked, sig) == 1) blocked_count++;
+  printf("blocked=%d\nignored=", blocked_count);
+  const char *comma = "";
   for (int sig = 1; sig < NSIG; sig++) {
     struct sigaction action;
-    if (sigismember(&blocked, sig) == 1) blocked_count++;
-    if (sigaction(sig, NULL, &action) == 0 && action.sa_handler == SIG_IGN) ignored_count++;
+    if (sigaction(sig, NULL, &action) == 0 && action.sa_handler == SIG_IGN) {
+      printf("%s%d", comma, sig);
+      comma = ",";
+    }
   }
-  printf("blocked=%d\nignored=%d\n", blocked_count, ignored_count);
+  printf("\n");
   DIR *dir = opendir("/proc/self/fd");
   printf("fds=");
   int first = 1;

@@ -138,7 +138,11 @@ TEST_F(ExecChildTest, TheProcessIsSetUpAsPlanned) {
   EXPECT_TRUE(out.has_line("nnp=1"));
   EXPECT_TRUE(out.has_line("sid_is_pid=1")) << "a session of its own";
   EXPECT_TRUE(out.has_line("blocked=0"));
-  EXPECT_TRUE(out.has_line("ignored=0"));
+  EXPECT_TRUE(out.has_line("ignored=13")) << "IgnoreSIGPIPE=yes, the default: only SIGPIPE";
+
+  plan_.ignore_sigpipe = false;
+  out = run([] { signal(SIGPIPE, SIG_IGN); });
+  EXPECT_TRUE(out.has_line("ignored=")) << out.output;
 }
 
 // CPUScheduling*= and IOScheduling*=, as systemd's exec_child() sets them.
