@@ -1,5 +1,7 @@
 #include "broker/capability_table.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "common/service_glob.h"
@@ -57,9 +59,11 @@ std::optional<Slot> CapabilityTable::insert(const std::string& holder, Capabilit
   cap.holder = holder;
   cap.slot = slot;
   if (cap.parent == 0) {
-    h.roots.insert(id);
+    h.roots.emplace_hint(h.roots.end(), id);
   } else {
-    nodes_.at(cap.parent).children.insert(id);
+    // Ids only grow: the hint makes this O(1) however many children.
+    std::set<CapabilityId>& children = nodes_.at(cap.parent).children;
+    children.emplace_hint(children.end(), id);
   }
   h.slots.emplace(slot, id);
   nodes_.emplace(id, Node{std::move(cap), {}, false});
@@ -268,6 +272,7 @@ std::vector<const Capability*> CapabilityTable::clist(const std::string& holder)
   if (h == holders_.end()) return out;
   out.reserve(h->second.slots.size());
   for (const auto& [slot, id] : h->second.slots) out.push_back(&nodes_.at(id).cap);
+  std::sort(out.begin(), out.end(), [](const Capability* a, const Capability* b) { return a->slot < b->slot; });
   return out;
 }
 
