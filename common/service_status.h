@@ -131,6 +131,7 @@ struct ServiceStatus {
   std::uint64_t capability_bounding_set = UINT64_MAX;
   std::uint64_t ambient_capabilities = 0;
   bool ignore_sigpipe = true;  // IgnoreSIGPIPE=
+  bool private_tmp = false;    // PrivateTmp=
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -249,6 +250,7 @@ void for_each_service_property(Visit&& visit) {
   visit("CapabilityBoundingSet", &ServiceStatus::capability_bounding_set);
   visit("AmbientCapabilities", &ServiceStatus::ambient_capabilities);
   visit("IgnoreSIGPIPE", &ServiceStatus::ignore_sigpipe);
+  visit("PrivateTmp", &ServiceStatus::private_tmp);
 }
 
 }  // namespace vermilion

@@ -419,6 +419,10 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status ? u.status->ignore_sigpipe : true);
        }},
+      {"PrivateTmp",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->private_tmp);
+       }},
       {"AmbientCapabilities",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "t", u.status ? u.status->ambient_capabilities : std::uint64_t{0});

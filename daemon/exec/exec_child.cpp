@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "exec/exit_status.h"
+#include "exec/private_tmp.h"
 
 namespace vermilion {
 namespace {
@@ -296,8 +297,12 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
          plan.credential_failure_what);
   }
-  const bool ambient = plan.apply_capabilities && plan.ambient_capabilities != 0;
-  if (plan.apply_capabilities && plan.capability_bounding_set != UINT64_MAX) {
+  if (plan.apply_sandboxing && plan.private_tmp) {
+    int r = enter_private_tmp(plan.private_tmp, plan.private_var_tmp);
+    if (r < 0 && r != -EPERM && r != -EACCES) fail(plan, ExecExitStatus::namespace_, -r, "set up the mount namespace");
+  }
+  const bool ambient = plan.apply_sandboxing && plan.ambient_capabilities != 0;
+  if (plan.apply_sandboxing && plan.capability_bounding_set != UINT64_MAX) {
     if (int r = drop_bounding_set(plan.capability_bounding_set); r < 0)
       fail(plan, ExecExitStatus::capabilities, -r, "drop capabilities");
   }

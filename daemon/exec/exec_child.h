@@ -72,13 +72,20 @@ struct ExecChildPlan {
   bool working_directory_optional = false;
   bool no_new_privileges = false;
   bool ignore_sigpipe = true;  // IgnoreSIGPIPE=: SIGPIPE starts ignored
+  // Whether the sandboxing below applies: not for a command with full
+  // privileges ('+'; systemd's EXEC_APPLY_SANDBOXING).
+  bool apply_sandboxing = false;
+  // PrivateTmp=: the run's directories to bind on /tmp and /var/tmp in a
+  // mount namespace of its own (exec/private_tmp.h); null: none. A
+  // failure other than a refused namespace is 226/NAMESPACE.
+  const char* private_tmp = nullptr;
+  const char* private_var_tmp = nullptr;
   // CapabilityBoundingSet= and AmbientCapabilities= (bit N: capability N),
-  // applied unless the command runs with full privileges ('+'): what is not
+  // applied with the sandboxing: what is not
   // in the bounding set leaves it (and the inheritable set) before the
   // credentials change; the ambient ones are raised, and raised again after
   // a change of user (kept across it with SECBIT_KEEP_CAPS). A failure is
   // 218/CAPABILITIES, as systemd's exec_child().
-  bool apply_capabilities = false;
   std::uint64_t capability_bounding_set = UINT64_MAX;
   std::uint64_t ambient_capabilities = 0;
   const char* program = nullptr;          // resolved path

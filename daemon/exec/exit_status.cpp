@@ -17,6 +17,7 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::cgroup: return "CGROUP";
     case ExecExitStatus::setsid: return "SETSID";
     case ExecExitStatus::stderr_: return "STDERR";
+    case ExecExitStatus::namespace_: return "NAMESPACE";
     case ExecExitStatus::no_new_privileges: return "NO_NEW_PRIVILEGES";
     case ExecExitStatus::runtime_directory: return "RUNTIME_DIRECTORY";
     case ExecExitStatus::state_directory: return "STATE_DIRECTORY";

@@ -322,7 +322,13 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.working_directory_optional = config.working_directory_optional;
   plan.no_new_privileges = config.no_new_privileges;
   plan.ignore_sigpipe = config.ignore_sigpipe;
-  plan.apply_capabilities = !command.full_privileges;
+  plan.apply_sandboxing = !command.full_privileges;
+  const std::string private_tmp = request.private_tmp ? request.private_tmp->tmp() : std::string();
+  const std::string private_var_tmp = request.private_tmp ? request.private_tmp->var_tmp() : std::string();
+  if (request.private_tmp) {
+    plan.private_tmp = private_tmp.c_str();
+    plan.private_var_tmp = private_var_tmp.c_str();
+  }
   plan.capability_bounding_set = config.capability_bounding_set;
   plan.ambient_capabilities = config.ambient_capabilities;
   plan.program = lookup == 0 ? program.c_str() : nullptr;
@@ -444,5 +450,11 @@ void LinuxSystemOps::remove_runtime_directories(const ServiceConfig& config) {
   if (exec_directory_symlinks(config, ExecDirectoryType::runtime, options_.directory_roots, symlinks) < 0) return;
   for (const auto& symlink : symlinks) unlink(symlink.link.c_str());
 }
+
+int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateTmp& out) {
+  return vermilion::create_private_tmp(service_name, out);
+}
+
+void LinuxSystemOps::remove_private_tmp(const PrivateTmp& dirs) { vermilion::remove_private_tmp(dirs); }
 
 }  // namespace vermilion

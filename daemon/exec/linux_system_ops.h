@@ -68,6 +68,8 @@ class LinuxSystemOps final : public SystemOps {
   [[nodiscard]] int guess_main_pid(ProcessScope& scope, pid_t control, pid_t& out) override;
   [[nodiscard]] int check_exec_directories(const ServiceConfig& config) override;
   void remove_runtime_directories(const ServiceConfig& config) override;
+  [[nodiscard]] int create_private_tmp(const std::string& service_name, PrivateTmp& out) override;
+  void remove_private_tmp(const PrivateTmp& dirs) override;
 
   [[nodiscard]] bool uses_cgroups() const { return cgroups_ != nullptr; }
   // <own cgroup>/vermilion-<pid>, "" without cgroups.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/unique_fd.h"
+#include "exec/private_tmp.h"
 #include "platform/process_scope.h"
 #include "units/unit_config.h"
 
@@ -48,6 +49,8 @@ struct SpawnRequest {
   // sd_watchdog_enabled() in a process it forks says no).
   bool set_watchdog_pid = false;
   ProcessScope* scope = nullptr;  // the child joins it before exec
+  // PrivateTmp=: the run's directories (create_private_tmp()); null: none.
+  const PrivateTmp* private_tmp = nullptr;
   bool user_manager = false;      // --user: User=/Group= must name ourselves
   // Where spawn() says why it failed, beyond its -errno, when it can name
   // the setting ("EnvironmentFile=/etc/x: not a regular file"). May be null.
@@ -116,6 +119,10 @@ class SystemOps {
   // Removes RuntimeDirectory= once the service is dead (unless
   // RuntimeDirectoryPreserve= keeps it); the other kinds stay, as in systemd.
   virtual void remove_runtime_directories(const ServiceConfig& config) = 0;
+  // PrivateTmp=: the /tmp and /var/tmp of one run (exec/private_tmp.h),
+  // made before its first process and removed once it is dead. 0 or -errno.
+  [[nodiscard]] virtual int create_private_tmp(const std::string& service_name, PrivateTmp& out) = 0;
+  virtual void remove_private_tmp(const PrivateTmp& dirs) = 0;
 };
 
 }  // namespace vermilion

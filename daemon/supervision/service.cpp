@@ -217,7 +217,12 @@ void Service::begin_run() {
   cpu_usage_last_nsec_ = ResourceUsage::kUnknown;
   counters_pruned_ = false;
   scope_ = env_.ops.create_scope(running_->name);
-  if (int r = env_.ops.check_exec_directories(*running_); r < 0) {
+  int r = env_.ops.check_exec_directories(*running_);
+  if (r >= 0 && running_->private_tmp) {
+    PrivateTmp dirs;
+    if ((r = env_.ops.create_private_tmp(running_->name, dirs)) >= 0) private_tmp_ = std::move(dirs);
+  }
+  if (r < 0) {
     message(std::string("failed to set up the service's directories: ") + std::strerror(-r));
     result_ = ServiceResult::resources;
     // Leave inactive through a visible transition so waiting jobs learn of it.
@@ -458,6 +463,9 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   bool will_restart = restart || restarting_;
   if (preserve == DirectoryPreserve::no || (preserve == DirectoryPreserve::restart && !will_restart))
     env_.ops.remove_runtime_directories(*running_);
+  // A restart gets fresh ones (systemd's service_enter_dead()).
+  if (private_tmp_) env_.ops.remove_private_tmp(*private_tmp_);
+  private_tmp_.reset();
   will_auto_restart_ = restart;
   // A skip by ExecCondition= ends dead, as success does (systemd's
   // service_enter_dead()).
@@ -519,6 +527,7 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
   request.role = role;
   request.log_fd = log_fd_;
   request.scope = scope_.get();
+  request.private_tmp = private_tmp_ ? &*private_tmp_ : nullptr;
   request.user_manager = env_.user_manager;
   if (!invocation_id_.empty()) request.manager_environment.push_back("INVOCATION_ID=" + invocation_id_);
   // systemd's service_exec_needs_notify_socket(): what ExecStart= runs (a

@@ -66,6 +66,7 @@
 #include <array>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -357,6 +358,8 @@ class Service {
   std::size_t control_index_ = 0;
   std::size_t main_command_index_ = 0;  // oneshot runs ExecStart= commands in turn
   std::unique_ptr<ProcessScope> scope_;
+  // PrivateTmp=: this run's /tmp and /var/tmp, from its start until it is dead.
+  std::optional<PrivateTmp> private_tmp_;
 
   // The pidfd of a main process we adopted (MAINPID=, PIDFile=): unless it is
   // our child, no SIGCHLD tells of its end, its pidfd does.

@@ -104,6 +104,7 @@ ServiceStatus status_of(const Service& s) {
   out.capability_bounding_set = c.capability_bounding_set;
   out.ambient_capabilities = c.ambient_capabilities;
   out.ignore_sigpipe = c.ignore_sigpipe;
+  out.private_tmp = c.private_tmp;
   return out;
 }
 

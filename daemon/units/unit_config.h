@@ -254,6 +254,7 @@ struct ServiceConfig {
   // IgnoreSIGPIPE= (systemd.exec(5)): processes start with SIGPIPE ignored
   // (a write to a closed pipe fails with EPIPE instead of killing them).
   bool ignore_sigpipe = true;
+  bool private_tmp = false;  // PrivateTmp= (exec/private_tmp.h)
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the
   // capabilities raised into the ambient set once User= is in effect.

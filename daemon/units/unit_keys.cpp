@@ -1020,6 +1020,7 @@ KeyTable service_section_keys() {
       {"StandardError", [](Assignment& a) { set_output(a, &S::standard_error); }},
       {"NoNewPrivileges", boolean(&S::no_new_privileges)},
       {"IgnoreSIGPIPE", boolean(&S::ignore_sigpipe)},
+      {"PrivateTmp", boolean(&S::private_tmp)},
       {"CapabilityBoundingSet", [](Assignment& a) { set_capabilities(a, &ServiceConfig::capability_bounding_set, kAllCapabilities); }},
       {"AmbientCapabilities", [](Assignment& a) { set_capabilities(a, &ServiceConfig::ambient_capabilities, 0); }},
       {"RuntimeDirectoryPreserve", set_runtime_directory_preserve},
@@ -1048,7 +1049,7 @@ KeyTable service_section_keys() {
     t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
   }
   for (const char* key :
-       {"BusName", "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "PrivateNetwork",
+       {"BusName", "ProtectSystem", "ProtectHome", "PrivateDevices", "PrivateNetwork",
         "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelTunables", "ProtectKernelModules",
         "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock", "ProtectHostname", "ProtectProc",
         "ProcSubset", "ReadOnlyPaths", "ReadWritePaths", "InaccessiblePaths", "ExecPaths", "NoExecPaths",

@@ -345,6 +345,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"CapabilityBoundingSet", "t", "18446744073709551615"},
                                 {"AmbientCapabilities", "t", "0"},
                                 {"IgnoreSIGPIPE", "b", "true"},
+                                {"PrivateTmp", "b", "false"},
                             }));
 }
 

@@ -222,6 +222,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "CapabilityBoundingSet") return capability_names(c.capability_bounding_set);
   if (name == "AmbientCapabilities") return capability_names(c.ambient_capabilities);
   if (name == "IgnoreSIGPIPE") return yes_no(c.ignore_sigpipe);
+  if (name == "PrivateTmp") return yes_no(c.private_tmp);
   return "<property " + name + " unknown to conformance_test.cpp>";
 }
 

@@ -108,6 +108,7 @@ struct SpawnRecord {
   std::string path;
   ProcessRole role;
   std::vector<std::string> environment;  // manager_environment, then extra_environment
+  std::string private_tmp;               // PrivateTmp=: its /tmp root, "" for none
 };
 
 class FakeSystemOps : public SystemOps {
@@ -177,7 +178,8 @@ class FakeSystemOps : public SystemOps {
     environment.insert(environment.end(), request.extra_environment.begin(), request.extra_environment.end());
     // What the real child adds for itself.
     if (request.set_watchdog_pid) environment.push_back("WATCHDOG_PID=" + std::to_string(pid));
-    spawns.push_back({pid, request.config->name, request.command->path, request.role, std::move(environment)});
+    spawns.push_back({pid, request.config->name, request.command->path, request.role, std::move(environment),
+                      request.private_tmp ? request.private_tmp->tmp_root : std::string()});
     return 0;
   }
   int signal_process(const SpawnedProcess& p, int sig) override {
@@ -216,6 +218,16 @@ class FakeSystemOps : public SystemOps {
     return 0;
   }
   int check_exec_directories(const ServiceConfig&) override { return 0; }
+  // PrivateTmp=: names only, nothing is made; each run's are told apart.
+  int create_private_tmp(const std::string& service_name, PrivateTmp& out) override {
+    if (private_tmp_error != 0) return private_tmp_error;
+    const std::string run = std::to_string(++private_tmp_runs);
+    out.tmp_root = "/tmp/systemd-private-" + service_name + "-" + run;
+    out.var_tmp_root = "/var/tmp/systemd-private-" + service_name + "-" + run;
+    created_private_tmp.push_back(out.tmp_root);
+    return 0;
+  }
+  void remove_private_tmp(const PrivateTmp& dirs) override { removed_private_tmp.push_back(dirs.tmp_root); }
   void remove_runtime_directories(const ServiceConfig& config) override {
     removed_runtime_directories.push_back(config.name);
   }
@@ -252,6 +264,9 @@ class FakeSystemOps : public SystemOps {
   std::map<std::string, int> path_watches;        // path -> the fd watch_path() gave
   std::set<pid_t> reparented;                     // children of the supervisor, for guess_main_pid()
   std::vector<std::string> removed_runtime_directories;
+  int private_tmp_error = 0;  // what create_private_tmp() returns; 0: it works
+  int private_tmp_runs = 0;
+  std::vector<std::string> created_private_tmp, removed_private_tmp;  // their /tmp roots
   bool fail_spawns = false;
   pid_t next_pid = 1000;
 };

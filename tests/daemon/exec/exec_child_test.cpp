@@ -280,7 +280,7 @@ TEST_F(ExecChildTest, AmbientCapabilitiesSurviveTheChangeOfUser) {
   plan_.change_credentials = true;
   plan_.uid = 65534;
   plan_.gid = 65534;
-  plan_.apply_capabilities = true;
+  plan_.apply_sandboxing = true;
   plan_.capability_bounding_set = kNetBindService | kNetRaw;
   plan_.ambient_capabilities = kNetBindService | kSysAdmin;  // not bounded: left out
   Outcome out = run();
@@ -298,7 +298,7 @@ TEST_F(ExecChildTest, AmbientCapabilitiesSurviveTheChangeOfUser) {
   EXPECT_TRUE(out.has_line("capbnd=0000000000002400")) << out.output;
 
   // Full privileges ('+'): no set applies.
-  plan_.apply_capabilities = false;
+  plan_.apply_sandboxing = false;
   plan_.change_credentials = false;
   out = run();
   EXPECT_FALSE(out.has_line("capbnd=0000000000002400")) << out.output;
@@ -307,7 +307,7 @@ TEST_F(ExecChildTest, AmbientCapabilitiesSurviveTheChangeOfUser) {
 TEST_F(ExecChildTest, ACapabilityThatCannotBeDroppedIsTheCapabilitiesStatus) {
   // Without CAP_SETPCAP the bounding set cannot shrink: 218/CAPABILITIES,
   // as for systemd's user services run by an unprivileged manager.
-  plan_.apply_capabilities = true;
+  plan_.apply_sandboxing = true;
   plan_.capability_bounding_set = 1;
   Outcome out = run([] {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};

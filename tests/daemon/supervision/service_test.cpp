@@ -1280,6 +1280,45 @@ TEST_F(ServiceTest, RuntimeDirectoryPreserveDecidesItsRemoval) {
   EXPECT_EQ(ops_.removed_runtime_directories, std::vector<std::string>{"n.service"});
 }
 
+// PrivateTmp=: one pair of directories per run, given to every process of
+// it, removed once dead; a restart gets fresh ones (systemd's
+// service_enter_dead()).
+TEST_F(ServiceTest, PrivateTmpIsOnePerRunAndGoesWhenDead) {
+  ServiceConfig c = make_config("p.service");
+  c.private_tmp = true;
+  c.restart = RestartPolicy::on_failure;
+  c.restart_sec = kUsecPerSec;
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  c.exec_stop_post.push_back(make_command("/bin/post"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_EQ(ops_.created_private_tmp.size(), 1u);
+  const std::string first = ops_.created_private_tmp.front();
+  exit_control(0);
+  exit_main(1);  // crashes: ExecStopPost= runs, then dead, then a restart
+  ASSERT_EQ(s.sub_state(), SubState::stop_post);
+  exit_control(0);
+  EXPECT_EQ(ops_.removed_private_tmp, std::vector<std::string>{first});
+  port_.advance(kUsecPerSec);
+  ASSERT_EQ(ops_.created_private_tmp.size(), 2u);
+  const std::string second = ops_.created_private_tmp.back();
+  EXPECT_NE(second, first);
+  exit_control(0);  // the second run's ExecStartPre=
+  ASSERT_EQ(s.sub_state(), SubState::running);
+  std::vector<std::string> seen;
+  for (const auto& spawn : ops_.spawns) seen.push_back(spawn.private_tmp);
+  EXPECT_EQ(seen, (std::vector<std::string>{first, first, first, second, second}));
+
+  // Without it, none; when they cannot be made, the start fails (resources).
+  ops_.private_tmp_error = -ENOSPC;
+  ServiceConfig broken = make_config("b.service");
+  broken.private_tmp = true;
+  Service& b = make(broken);
+  (void)b.start();
+  EXPECT_EQ(b.result(), ServiceResult::resources);
+  EXPECT_EQ(b.active_state(), ActiveState::failed);
+}
+
 TEST_F(ServiceTest, StartPreFailureSkipsMainButRunsStopPost) {
   ServiceConfig c = make_config("pre.service");
   c.exec_start_pre.push_back(make_command("/bin/check"));

@@ -1,0 +1,85 @@
+#include "exec/private_tmp.h"
+
+#include <ftw.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <systemd/sd-id128.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <vector>
+
+namespace vermilion {
+namespace {
+
+int remove_entry(const char* path, const struct stat*, int type, FTW*) {
+  if (type == FTW_DP)
+    rmdir(path);
+  else
+    unlink(path);
+  return 0;  // remove as much as possible
+}
+
+void remove_tree(const std::string& root) {
+  if (!root.empty()) nftw(root.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+// systemd's setup_one_tmp_dir(): PREFIX/systemd-private-BOOTID-UNIT-XXXXXX
+// (0700) holding tmp (1777, whatever the umask).
+int make_one(const std::string& prefix, const std::string& unit, const std::string& boot_id, std::string& out) {
+  std::string path = prefix + "/systemd-private-" + boot_id + "-" + unit + "-XXXXXX";
+  std::vector<char> buffer(path.begin(), path.end());
+  buffer.push_back('\0');
+  if (!mkdtemp(buffer.data())) return -errno;
+  out = buffer.data();
+  const std::string inner = out + "/tmp";
+  if (chmod(out.c_str(), 0700) < 0 || mkdir(inner.c_str(), 0700) < 0 || chmod(inner.c_str(), 01777) < 0) {
+    int r = -errno;
+    remove_tree(out);
+    out.clear();
+    return r;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int create_private_tmp(const std::string& unit, PrivateTmp& out, const std::string& tmp_prefix,
+                       const std::string& var_tmp_prefix) {
+  sd_id128_t boot{};
+  if (int r = sd_id128_get_boot(&boot); r < 0) return r;
+  char boot_id[SD_ID128_STRING_MAX];
+  sd_id128_to_string(boot, boot_id);
+  PrivateTmp dirs;
+  if (int r = make_one(tmp_prefix, unit, boot_id, dirs.tmp_root); r < 0) return r;
+  if (int r = make_one(var_tmp_prefix, unit, boot_id, dirs.var_tmp_root); r < 0) {
+    remove_tree(dirs.tmp_root);
+    return r;
+  }
+  out = std::move(dirs);
+  return 0;
+}
+
+void remove_private_tmp(const PrivateTmp& dirs) {
+  remove_tree(dirs.tmp_root);
+  remove_tree(dirs.var_tmp_root);
+}
+
+int enter_private_tmp(const char* tmp, const char* var_tmp) noexcept {
+  if (unshare(CLONE_NEWNS) < 0) return -errno;
+  // Nothing mounted from here on shows on the host; the host's mounts still
+  // reach in (systemd's setup_namespace()).
+  if (mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) return -errno;
+  // /var/tmp first: its directory may lie below /tmp (tests do), not the
+  // other way round.
+  if (mount(var_tmp, "/var/tmp", nullptr, MS_BIND | MS_REC, nullptr) < 0) return -errno;
+  if (mount(tmp, "/tmp", nullptr, MS_BIND | MS_REC, nullptr) < 0) return -errno;
+  // Shared again inside, as systemd's default MountFlags=shared leaves it.
+  if (mount(nullptr, "/", nullptr, MS_SHARED | MS_REC, nullptr) < 0) return -errno;
+  return 0;
+}
+
+}  // namespace vermilion
