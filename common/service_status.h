@@ -132,6 +132,10 @@ struct ServiceStatus {
   std::uint64_t ambient_capabilities = 0;
   bool ignore_sigpipe = true;  // IgnoreSIGPIPE=
   bool private_tmp = false;    // PrivateTmp=
+  std::string protect_system = "no";  // ProtectSystem=: no, yes, full, strict
+  std::string protect_home = "no";    // ProtectHome=: no, yes, read-only, tmpfs
+  // ReadWritePaths=, ReadOnlyPaths=, each path with its "-" if it had one.
+  std::vector<std::string> read_write_paths, read_only_paths;
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -251,6 +255,10 @@ void for_each_service_property(Visit&& visit) {
   visit("AmbientCapabilities", &ServiceStatus::ambient_capabilities);
   visit("IgnoreSIGPIPE", &ServiceStatus::ignore_sigpipe);
   visit("PrivateTmp", &ServiceStatus::private_tmp);
+  visit("ProtectSystem", &ServiceStatus::protect_system);
+  visit("ProtectHome", &ServiceStatus::protect_home);
+  visit("ReadWritePaths", &ServiceStatus::read_write_paths);
+  visit("ReadOnlyPaths", &ServiceStatus::read_only_paths);
 }
 
 }  // namespace vermilion

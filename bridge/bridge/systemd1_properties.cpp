@@ -423,6 +423,12 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status && u.status->private_tmp);
        }},
+      {"ProtectSystem",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_system, "no"); }},
+      {"ProtectHome",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_home, "no"); }},
+      {"ReadWritePaths", &dependencies<&ServiceStatus::read_write_paths>},
+      {"ReadOnlyPaths", &dependencies<&ServiceStatus::read_only_paths>},
       {"AmbientCapabilities",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "t", u.status ? u.status->ambient_capabilities : std::uint64_t{0});

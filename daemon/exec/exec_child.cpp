@@ -18,7 +18,7 @@
 #include <cstdint>
 
 #include "exec/exit_status.h"
-#include "exec/private_tmp.h"
+#include "exec/mount_namespace.h"
 
 namespace vermilion {
 namespace {
@@ -297,8 +297,8 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
          plan.credential_failure_what);
   }
-  if (plan.apply_sandboxing && plan.private_tmp) {
-    int r = enter_private_tmp(plan.private_tmp, plan.private_var_tmp);
+  if (plan.apply_sandboxing && plan.mount_count > 0) {
+    int r = enter_mount_namespace(plan.mounts, plan.mount_count);
     if (r < 0 && r != -EPERM && r != -EACCES) fail(plan, ExecExitStatus::namespace_, -r, "set up the mount namespace");
   }
   const bool ambient = plan.apply_sandboxing && plan.ambient_capabilities != 0;

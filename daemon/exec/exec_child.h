@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "exec/mount_namespace.h"
 #include "units/unit_config.h"
 
 namespace vermilion {
@@ -75,11 +76,11 @@ struct ExecChildPlan {
   // Whether the sandboxing below applies: not for a command with full
   // privileges ('+'; systemd's EXEC_APPLY_SANDBOXING).
   bool apply_sandboxing = false;
-  // PrivateTmp=: the run's directories to bind on /tmp and /var/tmp in a
-  // mount namespace of its own (exec/private_tmp.h); null: none. A
-  // failure other than a refused namespace is 226/NAMESPACE.
-  const char* private_tmp = nullptr;
-  const char* private_var_tmp = nullptr;
+  // The mount namespace (exec/mount_namespace.h: PrivateTmp=,
+  // ProtectSystem=, ...); none when empty. A failure other than a refused
+  // namespace is 226/NAMESPACE.
+  const ExecMount* mounts = nullptr;
+  std::size_t mount_count = 0;
   // CapabilityBoundingSet= and AmbientCapabilities= (bit N: capability N),
   // applied with the sandboxing: what is not
   // in the bounding set leaves it (and the inheritable set) before the

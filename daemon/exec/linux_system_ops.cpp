@@ -323,12 +323,17 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.no_new_privileges = config.no_new_privileges;
   plan.ignore_sigpipe = config.ignore_sigpipe;
   plan.apply_sandboxing = !command.full_privileges;
-  const std::string private_tmp = request.private_tmp ? request.private_tmp->tmp() : std::string();
-  const std::string private_var_tmp = request.private_tmp ? request.private_tmp->var_tmp() : std::string();
-  if (request.private_tmp) {
-    plan.private_tmp = private_tmp.c_str();
-    plan.private_var_tmp = private_var_tmp.c_str();
+  std::vector<std::string> writable;
+  for (const auto& paths : env_inputs.directories) writable.insert(writable.end(), paths.begin(), paths.end());
+  const std::vector<MountEntry> mounts = namespace_mounts(config, request.private_tmp, writable);
+  if (mounts.size() > kMaxMountEntries) {
+    if (request.failure) *request.failure = "more than " + std::to_string(kMaxMountEntries) + " paths to mount";
+    return -E2BIG;
   }
+  std::vector<ExecMount> exec_mounts;
+  for (const auto& m : mounts) exec_mounts.push_back({m.path.c_str(), m.source.c_str(), m.mode, m.ignore_missing});
+  plan.mounts = exec_mounts.data();
+  plan.mount_count = exec_mounts.size();
   plan.capability_bounding_set = config.capability_bounding_set;
   plan.ambient_capabilities = config.ambient_capabilities;
   plan.program = lookup == 0 ? program.c_str() : nullptr;

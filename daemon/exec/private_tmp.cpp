@@ -1,8 +1,6 @@
 #include "exec/private_tmp.h"
 
 #include <ftw.h>
-#include <sched.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,20 +64,6 @@ int create_private_tmp(const std::string& unit, PrivateTmp& out, const std::stri
 void remove_private_tmp(const PrivateTmp& dirs) {
   remove_tree(dirs.tmp_root);
   remove_tree(dirs.var_tmp_root);
-}
-
-int enter_private_tmp(const char* tmp, const char* var_tmp) noexcept {
-  if (unshare(CLONE_NEWNS) < 0) return -errno;
-  // Nothing mounted from here on shows on the host; the host's mounts still
-  // reach in (systemd's setup_namespace()).
-  if (mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) return -errno;
-  // /var/tmp first: its directory may lie below /tmp (tests do), not the
-  // other way round.
-  if (mount(var_tmp, "/var/tmp", nullptr, MS_BIND | MS_REC, nullptr) < 0) return -errno;
-  if (mount(tmp, "/tmp", nullptr, MS_BIND | MS_REC, nullptr) < 0) return -errno;
-  // Shared again inside, as systemd's default MountFlags=shared leaves it.
-  if (mount(nullptr, "/", nullptr, MS_SHARED | MS_REC, nullptr) < 0) return -errno;
-  return 0;
 }
 
 }  // namespace vermilion

@@ -6,13 +6,10 @@
 //    directory inside (mode 1777), for PREFIX /tmp and /var/tmp
 //    (setup_tmp_dirs(); the name is what systemd-tmpfiles' tmp.conf spares);
 //  - each process, before it drops privileges, enters a mount namespace of
-//    its own (slave to the host's, so nothing it mounts shows outside) with
-//    those "tmp" directories bound on /tmp and /var/tmp (setup_namespace());
+//    its own with those "tmp" directories bound on /tmp and /var/tmp
+//    (exec/mount_namespace.h);
 //  - once the service is dead both are removed (service_enter_dead() drops
 //    the exec runtime: a restart gets fresh ones).
-// Where the kernel refuses the namespace for lack of privilege (a --user
-// manager without CAP_SYS_ADMIN), the process runs without, as systemd's
-// "assuming containerized execution" does.
 #pragma once
 
 #include <string>
@@ -34,10 +31,5 @@ struct PrivateTmp {
 
 // Removes both trees, never following a symlink or crossing a mount point.
 void remove_private_tmp(const PrivateTmp& dirs);
-
-// In the child, before exec: a mount namespace with `tmp` on /tmp and
-// `var_tmp` on /var/tmp. 0; -EPERM/-EACCES where namespaces are not
-// allowed (the caller goes on without); other -errno. Async-signal-safe.
-[[nodiscard]] int enter_private_tmp(const char* tmp, const char* var_tmp) noexcept;
 
 }  // namespace vermilion

@@ -105,6 +105,10 @@ ServiceStatus status_of(const Service& s) {
   out.ambient_capabilities = c.ambient_capabilities;
   out.ignore_sigpipe = c.ignore_sigpipe;
   out.private_tmp = c.private_tmp;
+  out.protect_system = to_string(c.protect_system);
+  out.protect_home = to_string(c.protect_home);
+  for (const auto& p : c.read_write_paths) out.read_write_paths.push_back((p.ignore_missing ? "-" : "") + p.path);
+  for (const auto& p : c.read_only_paths) out.read_only_paths.push_back((p.ignore_missing ? "-" : "") + p.path);
   return out;
 }
 

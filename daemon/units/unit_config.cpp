@@ -58,6 +58,26 @@ const char* to_string(KillMode m) {
   return "control-group";
 }
 
+const char* to_string(ProtectSystem p) {
+  switch (p) {
+    case ProtectSystem::no: return "no";
+    case ProtectSystem::yes: return "yes";
+    case ProtectSystem::full: return "full";
+    case ProtectSystem::strict: return "strict";
+  }
+  return "no";
+}
+
+const char* to_string(ProtectHome p) {
+  switch (p) {
+    case ProtectHome::no: return "no";
+    case ProtectHome::yes: return "yes";
+    case ProtectHome::read_only: return "read-only";
+    case ProtectHome::tmpfs: return "tmpfs";
+  }
+  return "no";
+}
+
 const char* to_string(JobMode m) {
   switch (m) {
     case JobMode::fail: return "fail";

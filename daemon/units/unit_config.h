@@ -114,6 +114,18 @@ struct ExecDirectory {
 // RuntimeDirectoryPreserve=: whether RuntimeDirectory= outlives a stop.
 enum class DirectoryPreserve { no, yes, restart };
 
+// ProtectSystem= and ProtectHome= (systemd.exec(5); exec/mount_namespace.h).
+enum class ProtectSystem { no, yes, full, strict };
+enum class ProtectHome { no, yes, read_only, tmpfs };
+
+// One entry of ReadWritePaths=/ReadOnlyPaths=: an absolute, normalized path;
+// "-" before it: no error when it does not exist.
+struct NamespacePath {
+  std::string path;
+  bool ignore_missing = false;
+  friend bool operator==(const NamespacePath&, const NamespacePath&) = default;
+};
+
 struct EnvironmentFile {
   std::string path;
   bool optional = false;  // '-' prefix: missing file is fine
@@ -255,6 +267,9 @@ struct ServiceConfig {
   // (a write to a closed pipe fails with EPIPE instead of killing them).
   bool ignore_sigpipe = true;
   bool private_tmp = false;  // PrivateTmp= (exec/private_tmp.h)
+  ProtectSystem protect_system = ProtectSystem::no;
+  ProtectHome protect_home = ProtectHome::no;
+  std::vector<NamespacePath> read_write_paths, read_only_paths;
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the
   // capabilities raised into the ambient set once User= is in effect.
@@ -313,6 +328,8 @@ struct ServiceConfig {
 // job_mode_to_string(), emergency_action_to_string(): "replace",
 // "ignore-dependencies", "exit-force", "reboot-immediate", ...
 [[nodiscard]] const char* to_string(JobMode m);
+[[nodiscard]] const char* to_string(ProtectSystem p);  // "no", "yes", "full", "strict"
+[[nodiscard]] const char* to_string(ProtectHome p);    // "no", "yes", "read-only", "tmpfs"
 [[nodiscard]] const char* to_string(EmergencyAction a);
 
 }  // namespace vermilion

@@ -866,6 +866,66 @@ void set_exec_directory_mode(Assignment& a, ExecDirectoryType type) {
   else a.ignore("Failed to parse mode value, ignoring: " + a.value);
 }
 
+// ProtectSystem= (systemd 252's protect_system_from_string()): a boolean,
+// "full" or "strict".
+void set_protect_system(Assignment& a) {
+  if (a.value == "full") {
+    a.config.protect_system = ProtectSystem::full;
+  } else if (a.value == "strict") {
+    a.config.protect_system = ProtectSystem::strict;
+  } else if (auto b = parse_boolean(a.value)) {
+    a.config.protect_system = *b ? ProtectSystem::yes : ProtectSystem::no;
+  } else {
+    a.ignore("Failed to parse protect system value, ignoring: " + a.value);
+  }
+}
+
+// ProtectHome= (protect_home_from_string()): a boolean, "read-only" or "tmpfs".
+void set_protect_home(Assignment& a) {
+  if (a.value == "read-only") {
+    a.config.protect_home = ProtectHome::read_only;
+  } else if (a.value == "tmpfs") {
+    a.config.protect_home = ProtectHome::tmpfs;
+  } else if (auto b = parse_boolean(a.value)) {
+    a.config.protect_home = *b ? ProtectHome::yes : ProtectHome::no;
+  } else {
+    a.ignore("Failed to parse protect home value, ignoring: " + a.value);
+  }
+}
+
+// ReadWritePaths=/ReadOnlyPaths= (config_parse_namespace_path_strv): empty
+// resets; each word may start with "-" (missing is fine), its specifiers
+// are expanded, and it must be an absolute, normalized path, else that word
+// is ignored. ("+", relative to RootDirectory=, needs RootDirectory=, which
+// Vermilion does not run: such a word is ignored with a warning.)
+void set_namespace_paths(Assignment& a, std::vector<NamespacePath> ServiceConfig::*field) {
+  if (a.value.empty()) return (a.config.*field).clear();
+  for (auto& word : extract_words(a.value, kExtractUnquote)) {
+    std::string_view w = word;
+    NamespacePath entry;
+    if (w.starts_with('-')) {
+      entry.ignore_missing = true;
+      w.remove_prefix(1);
+    }
+    if (w.starts_with('+')) {
+      a.warn(a.key + "= path relative to RootDirectory= is not supported by Vermilion, ignoring: " + word);
+      continue;
+    }
+    auto expanded = a.expand(w, SpecifierSet::full, kMaxPathExpansion);
+    if (!expanded) continue;
+    if (!expanded->starts_with('/')) {
+      a.ignore(a.key + "= path is not absolute, ignoring: " + *expanded);
+      continue;
+    }
+    entry.path = simplify_path(*expanded);
+    if (has_dot_dot(entry.path)) {
+      a.ignore(a.key + "= path is not normalized, ignoring: " + *expanded);
+      continue;
+    }
+    (a.config.*field).push_back(std::move(entry));
+  }
+}
+
 void set_runtime_directory_preserve(Assignment& a) {
   if (a.value == "restart") {
     a.config.runtime_directory_preserve = DirectoryPreserve::restart;
@@ -1021,6 +1081,10 @@ KeyTable service_section_keys() {
       {"NoNewPrivileges", boolean(&S::no_new_privileges)},
       {"IgnoreSIGPIPE", boolean(&S::ignore_sigpipe)},
       {"PrivateTmp", boolean(&S::private_tmp)},
+      {"ProtectSystem", set_protect_system},
+      {"ProtectHome", set_protect_home},
+      {"ReadWritePaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::read_write_paths); }},
+      {"ReadOnlyPaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::read_only_paths); }},
       {"CapabilityBoundingSet", [](Assignment& a) { set_capabilities(a, &ServiceConfig::capability_bounding_set, kAllCapabilities); }},
       {"AmbientCapabilities", [](Assignment& a) { set_capabilities(a, &ServiceConfig::ambient_capabilities, 0); }},
       {"RuntimeDirectoryPreserve", set_runtime_directory_preserve},
@@ -1049,10 +1113,10 @@ KeyTable service_section_keys() {
     t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
   }
   for (const char* key :
-       {"BusName", "ProtectSystem", "ProtectHome", "PrivateDevices", "PrivateNetwork",
+       {"BusName", "PrivateDevices", "PrivateNetwork",
         "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelTunables", "ProtectKernelModules",
         "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock", "ProtectHostname", "ProtectProc",
-        "ProcSubset", "ReadOnlyPaths", "ReadWritePaths", "InaccessiblePaths", "ExecPaths", "NoExecPaths",
+        "ProcSubset", "InaccessiblePaths", "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
         "SystemCallLog", "RestrictAddressFamilies", "RestrictNamespaces", "RestrictRealtime",
         "RestrictSUIDSGID", "RestrictFileSystems", "LockPersonality", "MemoryDenyWriteExecute", "RemoveIPC",

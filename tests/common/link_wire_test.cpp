@@ -346,6 +346,10 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"AmbientCapabilities", "t", "0"},
                                 {"IgnoreSIGPIPE", "b", "true"},
                                 {"PrivateTmp", "b", "false"},
+                                {"ProtectSystem", "s", "no"},
+                                {"ProtectHome", "s", "no"},
+                                {"ReadWritePaths", "as", ""},
+                                {"ReadOnlyPaths", "as", ""},
                             }));
 }
 

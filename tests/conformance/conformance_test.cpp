@@ -223,6 +223,14 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "AmbientCapabilities") return capability_names(c.ambient_capabilities);
   if (name == "IgnoreSIGPIPE") return yes_no(c.ignore_sigpipe);
   if (name == "PrivateTmp") return yes_no(c.private_tmp);
+  if (name == "ProtectSystem") return to_string(c.protect_system);
+  if (name == "ProtectHome") return to_string(c.protect_home);
+  if (name == "ReadWritePaths" || name == "ReadOnlyPaths") {
+    std::vector<std::string> paths;
+    for (const auto& p : name == "ReadWritePaths" ? c.read_write_paths : c.read_only_paths)
+      paths.push_back((p.ignore_missing ? "-" : "") + p.path);
+    return systemctl_show_words(paths);
+  }
   return "<property " + name + " unknown to conformance_test.cpp>";
 }
 

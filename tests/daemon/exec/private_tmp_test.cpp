@@ -2,6 +2,8 @@
 // and the namespace a process of the run enters (root only).
 #include "exec/private_tmp.h"
 
+#include "exec/mount_namespace.h"
+
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,7 +74,11 @@ TEST(PrivateTmpTest, TheProcessSeesItsOwnTmpAndTheHostDoesNotSeeIt) {
   const std::string host_file = "/tmp/vermilion-private-tmp-test-" + std::to_string(getpid());
   pid_t pid = fork();
   if (pid == 0) {
-    if (enter_private_tmp(dirs.tmp().c_str(), dirs.var_tmp().c_str()) < 0) _exit(10);
+    const std::string tmp_dir = dirs.tmp(), var_tmp_dir = dirs.var_tmp();
+    // /var/tmp first: this test's directories both lie below the host's /tmp.
+    const ExecMount mounts[] = {{"/var/tmp", var_tmp_dir.c_str(), MountMode::bind, false},
+                                {"/tmp", tmp_dir.c_str(), MountMode::bind, false}};
+    if (enter_mount_namespace(mounts, 2) < 0) _exit(10);
     std::ifstream t("/tmp/mine"), v("/var/tmp/mine");
     std::string a, b;
     t >> a;

@@ -1,0 +1,68 @@
+// The mount namespace a service's process runs in when its unit asks for
+// one (systemd.exec(5): PrivateTmp=, ProtectSystem=, ProtectHome=,
+// ReadWritePaths=, ReadOnlyPaths=), as systemd 252's setup_namespace()
+// builds it:
+//   ProtectSystem=yes     /usr, /boot, /efi read-only; =full also /etc;
+//   ProtectSystem=strict  / read-only but /dev, /proc, /sys, /home, /root,
+//                         /run/user (implicitly writable, the weakest entry)
+//                         and the unit's RuntimeDirectory=, StateDirectory=,
+//                         ... (writable);
+//   ProtectHome=yes       /home, /root, /run/user empty and inaccessible
+//                         (=read-only: read-only; =tmpfs: an empty,
+//                         writable tmpfs of its own, as 252 has it);
+//   ReadOnlyPaths=, ReadWritePaths= as listed ("-": may be missing);
+//   PrivateTmp=           the run's directories bound on /tmp, /var/tmp.
+// Entries are applied parents first; for one path the strongest wins
+// (inaccessible, then a bind, read-only, read-write, tmpfs, implicit
+// read-write), and nothing is mounted below an inaccessible or tmpfs path.
+// A writable entry keeps the flags its mounts had on the host (a read-only
+// /proc/sys stays read-only), as systemd leaves READWRITE mounts alone.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "exec/private_tmp.h"
+#include "units/unit_config.h"
+
+namespace vermilion {
+
+// Ordered by precedence for one path (systemd's MountMode order).
+enum class MountMode : int { inaccessible, bind, read_only, read_write, tmpfs, read_write_implicit };
+
+struct MountEntry {
+  std::string path;
+  std::string source;  // bind only
+  MountMode mode = MountMode::read_only;
+  bool ignore_missing = false;
+  friend bool operator==(const MountEntry&, const MountEntry&) = default;
+};
+
+// The most entries one process may have (ReadWritePaths= and the others
+// together); a unit with more fails its start with E2BIG.
+inline constexpr std::size_t kMaxMountEntries = 256;
+
+// What `config` asks for, sorted and reduced as above; empty when it asks
+// for no namespace. `writable_directories`: the unit's exec directories
+// (absolute), writable under ProtectSystem=strict.
+[[nodiscard]] std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const PrivateTmp* private_tmp,
+                                                       const std::vector<std::string>& writable_directories);
+
+// The child's view of one entry (pointers into the parent's MountEntry).
+struct ExecMount {
+  const char* path = nullptr;
+  const char* source = nullptr;
+  MountMode mode = MountMode::read_only;
+  bool ignore_missing = false;
+};
+
+// In the child, before exec: a mount namespace of its own (slave to the
+// host's, so nothing done here shows outside), then `mounts` in order. 0;
+// -EPERM/-EACCES when namespaces are not allowed here (the caller goes on
+// without, as systemd does for sandboxing-only options); -ENOENT for a
+// missing path without "-"; other -errno. At most kMaxMountEntries.
+// Async-signal-safe.
+[[nodiscard]] int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept;
+
+}  // namespace vermilion

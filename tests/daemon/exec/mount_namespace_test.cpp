@@ -1,0 +1,107 @@
+// exec/mount_namespace.h: the entries systemd 252's setup_namespace() would
+// make for a unit, and (as root) what a process sees once inside.
+#include "exec/mount_namespace.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "temp_dir.h"
+
+namespace vermilion {
+namespace {
+
+namespace fs = std::filesystem;
+using M = MountMode;
+
+std::string describe(const std::vector<MountEntry>& entries) {
+  std::string out;
+  static const char* const kModes[] = {"inaccessible", "bind", "ro", "rw", "tmpfs", "rw-implicit"};
+  for (const auto& e : entries)
+    out += e.path + ":" + kModes[static_cast<int>(e.mode)] + (e.ignore_missing ? "?" : "") + " ";
+  return out;
+}
+
+TEST(MountNamespaceTest, NoSandboxingKeyNoNamespace) {
+  ServiceConfig c;
+  EXPECT_TRUE(namespace_mounts(c, nullptr, {"/run/web"}).empty()) << "exec directories alone ask for none";
+}
+
+TEST(MountNamespaceTest, ProtectSystemLevels) {
+  ServiceConfig c;
+  c.protect_system = ProtectSystem::yes;
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})), "/boot:ro? /efi:ro? /usr:ro ");
+  c.protect_system = ProtectSystem::full;
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})), "/boot:ro? /efi:ro? /etc:ro /usr:ro ");
+  c.protect_system = ProtectSystem::strict;
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {"/var/lib/web"})),
+            "/:ro /dev:rw-implicit? /home:rw-implicit? /proc:rw-implicit? /root:rw-implicit? "
+            "/run/user:rw-implicit? /sys:rw-implicit? /var/lib/web:rw ");
+}
+
+TEST(MountNamespaceTest, TheStrongestEntryForAPathWinsAndNothingGoesBelowAnInaccessibleOne) {
+  ServiceConfig c;
+  c.protect_system = ProtectSystem::strict;
+  c.protect_home = ProtectHome::yes;
+  c.read_write_paths = {{"/etc", false}, {"/home/web/data", true}};
+  c.read_only_paths = {{"/etc", false}};
+  PrivateTmp tmp{"/tmp/systemd-private-x", "/var/tmp/systemd-private-y"};
+  EXPECT_EQ(describe(namespace_mounts(c, &tmp, {})),
+            "/:ro /dev:rw-implicit? /etc:ro /home:inaccessible? /proc:rw-implicit? /root:inaccessible? "
+            "/run/user:inaccessible? /sys:rw-implicit? /tmp:bind /var/tmp:bind ");
+  c.protect_home = ProtectHome::tmpfs;
+  c.read_write_paths = {{"/home", false}};  // read-write is stronger than tmpfs
+  EXPECT_NE(describe(namespace_mounts(c, nullptr, {})).find("/home:rw "), std::string::npos);
+  c.read_write_paths.clear();
+  EXPECT_NE(describe(namespace_mounts(c, nullptr, {})).find("/home:tmpfs? "), std::string::npos);
+}
+
+// Root only: ProtectSystem=strict with ReadWritePaths= and ProtectHome=yes,
+// seen from inside.
+TEST(MountNamespaceTest, InsideStrictOnlyTheWritablePathsAreWritable) {
+  if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
+  testing::TempDir dir;
+  fs::create_directories(dir.file("rw"));
+  fs::create_directories(dir.file("ro"));
+  ServiceConfig c;
+  c.protect_system = ProtectSystem::strict;
+  c.protect_home = ProtectHome::yes;
+  c.read_write_paths = {{dir.file("rw"), false}, {"/nonexistent-vermilion", true}};
+  const std::vector<MountEntry> entries = namespace_mounts(c, nullptr, {});
+  std::vector<ExecMount> mounts;
+  for (const auto& e : entries) mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing});
+  const std::string rw = dir.file("rw/file"), ro = dir.file("ro/file");
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (int r = enter_mount_namespace(mounts.data(), mounts.size()); r < 0) _exit(100 + (-r % 100));
+    if (!std::ofstream(rw).good()) _exit(11);         // ReadWritePaths=
+    if (std::ofstream(ro).good()) _exit(12);          // the rest of / is read-only
+    if (!std::ofstream("/dev/null").good()) _exit(13);  // /dev stays as it was
+    std::error_code ec;
+    if (fs::exists("/root") && !fs::is_empty("/root", ec)) _exit(14);  // ProtectHome=yes: empty
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
+  EXPECT_TRUE(fs::exists(rw));
+  EXPECT_FALSE(fs::exists(ro));
+}
+
+TEST(MountNamespaceTest, AMissingPathWithoutDashFails) {
+  if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
+  const ExecMount mounts[] = {{"/nonexistent-vermilion", "", MountMode::read_only, false}};
+  pid_t pid = fork();
+  if (pid == 0) _exit(enter_mount_namespace(mounts, 1) == -ENOENT ? 0 : 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+}  // namespace
+}  // namespace vermilion
