@@ -16,6 +16,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 
 #include "exec/exit_status.h"
 #include "exec/mount_namespace.h"
@@ -25,27 +26,45 @@ namespace {
 
 constexpr int kIoprioWhoProcess = 1;  // IOPRIO_WHO_PROCESS, <linux/ioprio.h>
 
-// A fixed buffer message builder: no allocation after fork.
 // systemd 252's capability_bounding_set_drop(keep, false): each capability
 // not in `keep` leaves the bounding set and the inheritable set, so that no
-// program this process execs can regain it. 0 or -errno.
+// program this process execs can regain it. CAP_SETPCAP is raised into the
+// effective set for the while if it is only permitted; one already gone
+// from the bounding set is fine. 0 or -errno.
 int drop_bounding_set(std::uint64_t keep) noexcept {
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2]{};
-  if (syscall(SYS_capget, &header, data) < 0) return -errno;
-  for (unsigned cap = 0; cap < 64; ++cap) {
-    if (keep & (std::uint64_t{1} << cap)) continue;
-    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0) break;  // past the kernel's last capability
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) return -errno;
-    data[cap / 32].inheritable &= ~(1u << (cap % 32));
+  __user_cap_data_struct before[2]{}, during[2]{};
+  if (syscall(SYS_capget, &header, before) < 0) return -errno;
+  std::memcpy(during, before, sizeof during);
+  constexpr unsigned kSetpcapWord = CAP_SETPCAP / 32;
+  constexpr std::uint32_t kSetpcapBit = 1u << (CAP_SETPCAP % 32);
+  const bool raise = !(before[kSetpcapWord].effective & kSetpcapBit) && (before[kSetpcapWord].permitted & kSetpcapBit);
+  if (raise) {
+    during[kSetpcapWord].effective |= kSetpcapBit;
+    if (syscall(SYS_capset, &header, during) < 0) return -errno;
   }
-  return syscall(SYS_capset, &header, data) < 0 ? -errno : 0;
+  bool changed = raise;
+  __user_cap_data_struct after[2]{};
+  std::memcpy(after, before, sizeof after);
+  int r = 0;
+  for (unsigned cap = 0; cap < 64 && r == 0; ++cap) {
+    if (keep & (std::uint64_t{1} << cap)) continue;
+    int held = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+    if (held < 0) break;  // past the kernel's last capability
+    if (held == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) r = -errno;
+    if (after[cap / 32].inheritable & (1u << (cap % 32))) changed = true;
+    after[cap / 32].inheritable &= ~(1u << (cap % 32));
+  }
+  // Back to the effective set it had, without what left the inheritable one.
+  if (changed && syscall(SYS_capset, &header, after) < 0 && r == 0) r = -errno;
+  return r;
 }
 
 // systemd 252's capability_ambient_set_apply(): the capabilities of `set`
-// still in the bounding set are raised into the ambient set (first into
-// the inheritable set, with `also_inherit`), every other one lowered out of
-// it. 0 or -errno.
+// still in the bounding set are raised into the ambient set (with
+// `also_inherit`, the inheritable set first becomes exactly them:
+// capability_update_inherited_set()), every other one lowered out of it.
+// 0 or -errno.
 int apply_ambient_set(std::uint64_t set, bool also_inherit) noexcept {
   for (unsigned cap = 0; cap < 64; ++cap)
     if ((set & (std::uint64_t{1} << cap)) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
@@ -54,8 +73,8 @@ int apply_ambient_set(std::uint64_t set, bool also_inherit) noexcept {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2]{};
     if (syscall(SYS_capget, &header, data) < 0) return -errno;
-    data[0].inheritable |= static_cast<std::uint32_t>(set);
-    data[1].inheritable |= static_cast<std::uint32_t>(set >> 32);
+    data[0].inheritable = static_cast<std::uint32_t>(set);
+    data[1].inheritable = static_cast<std::uint32_t>(set >> 32);
     if (syscall(SYS_capset, &header, data) < 0) return -errno;
   }
   for (unsigned cap = 0; cap < 64; ++cap) {
@@ -70,6 +89,7 @@ int apply_ambient_set(std::uint64_t set, bool also_inherit) noexcept {
   return 0;
 }
 
+// A fixed buffer message builder: no allocation after fork.
 class Line {
  public:
   Line& add(const char* text) {
@@ -298,8 +318,9 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
          plan.credential_failure_what);
   }
   if (plan.apply_sandboxing && plan.mount_count > 0) {
-    int r = enter_mount_namespace(plan.mounts, plan.mount_count);
-    if (r < 0 && r != -EPERM && r != -EACCES) fail(plan, ExecExitStatus::namespace_, -r, "set up the mount namespace");
+    // Only a refused namespace is let pass; half of one is a failure.
+    if (int r = enter_mount_namespace(plan.mounts, plan.mount_count); r < 0)
+      fail(plan, ExecExitStatus::namespace_, -r, "set up the mount namespace");
   }
   const bool ambient = plan.apply_sandboxing && plan.ambient_capabilities != 0;
   if (plan.apply_sandboxing && plan.capability_bounding_set != UINT64_MAX) {

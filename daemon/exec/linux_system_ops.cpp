@@ -1,6 +1,5 @@
 #include "exec/linux_system_ops.h"
 
-#include <ftw.h>
 #include <sched.h>
 #include <signal.h>
 #include "platform/pidfd.h"
@@ -23,6 +22,7 @@
 #include "platform/file_io.h"
 #include "platform/path_watch.h"
 #include "platform/proc_stat.h"
+#include "platform/remove_tree.h"
 #include "platform/safe_path.h"
 #include "platform/session_scope.h"
 
@@ -190,15 +190,6 @@ bool single_threaded() {
     if (!p) return false;
   }
   return std::strtol(p + 1, nullptr, 10) == 1;
-}
-
-int remove_entry(const char* path, const struct stat*, int type, FTW*) {
-  if (type == FTW_DP) {
-    rmdir(path);
-  } else {
-    unlink(path);
-  }
-  return 0;  // keep going: remove as much as we can
 }
 
 }  // namespace
@@ -446,10 +437,8 @@ int LinuxSystemOps::check_exec_directories(const ServiceConfig& config) {
 void LinuxSystemOps::remove_runtime_directories(const ServiceConfig& config) {
   std::vector<std::string> paths;
   if (exec_directory_paths(config, ExecDirectoryType::runtime, options_.directory_roots, paths) < 0) return;
-  for (const auto& path : paths) {
-    // FTW_PHYS: symlinks inside are removed, never followed.
-    nftw(path.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-  }
+  // Here and now, not forked: the next start may make it again at once.
+  for (const auto& path : paths) remove_tree(path);
   // Their "name:link" symlinks go too (exec_context_destroy_runtime_directory()).
   std::vector<ExecDirectorySymlink> symlinks;
   if (exec_directory_symlinks(config, ExecDirectoryType::runtime, options_.directory_roots, symlinks) < 0) return;

@@ -88,7 +88,10 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
 
 int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
   if (count > kMaxMountEntries) return -E2BIG;
-  if (unshare(CLONE_NEWNS) < 0) return -errno;
+  if (unshare(CLONE_NEWNS) < 0) {
+    if (errno == EPERM || errno == EACCES || errno == EOPNOTSUPP || errno == ENOSYS) return kNamespaceRefused;
+    return -errno;
+  }
   if (mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) return -errno;
   // Writable entries keep their mounts as they are now: each is cloned
   // before anything is made read-only and put back on top in its turn.

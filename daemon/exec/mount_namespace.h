@@ -57,11 +57,15 @@ struct ExecMount {
   bool ignore_missing = false;
 };
 
+// enter_mount_namespace(): the kernel refused the namespace itself.
+inline constexpr int kNamespaceRefused = 1;
+
 // In the child, before exec: a mount namespace of its own (slave to the
 // host's, so nothing done here shows outside), then `mounts` in order. 0;
-// -EPERM/-EACCES when namespaces are not allowed here (the caller goes on
-// without, as systemd does for sandboxing-only options); -ENOENT for a
-// missing path without "-"; other -errno. At most kMaxMountEntries.
+// kNamespaceRefused when unshare() is not allowed here (EPERM, EACCES,
+// EOPNOTSUPP, ENOSYS: the caller goes on without, as systemd does for
+// sandboxing-only options); -ENOENT for a missing path without "-"; any
+// other failure, once inside, -errno. At most kMaxMountEntries.
 // Async-signal-safe.
 [[nodiscard]] int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept;
 

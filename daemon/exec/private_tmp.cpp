@@ -1,6 +1,5 @@
 #include "exec/private_tmp.h"
 
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,20 +9,10 @@
 #include <cstdlib>
 #include <vector>
 
+#include "platform/remove_tree.h"
+
 namespace vermilion {
 namespace {
-
-int remove_entry(const char* path, const struct stat*, int type, FTW*) {
-  if (type == FTW_DP)
-    rmdir(path);
-  else
-    unlink(path);
-  return 0;  // remove as much as possible
-}
-
-void remove_tree(const std::string& root) {
-  if (!root.empty()) nftw(root.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-}
 
 // systemd's setup_one_tmp_dir(): PREFIX/systemd-private-BOOTID-UNIT-XXXXXX
 // (0700) holding tmp (1777, whatever the umask).
@@ -62,8 +51,10 @@ int create_private_tmp(const std::string& unit, PrivateTmp& out, const std::stri
 }
 
 void remove_private_tmp(const PrivateTmp& dirs) {
-  remove_tree(dirs.tmp_root);
-  remove_tree(dirs.var_tmp_root);
+  std::vector<std::string> roots;
+  for (const std::string* root : {&dirs.tmp_root, &dirs.var_tmp_root})
+    if (!root->empty()) roots.push_back(*root);
+  remove_trees_async(roots);
 }
 
 }  // namespace vermilion

@@ -29,7 +29,9 @@ struct PrivateTmp {
 [[nodiscard]] int create_private_tmp(const std::string& unit, PrivateTmp& out, const std::string& tmp_prefix = "/tmp",
                                      const std::string& var_tmp_prefix = "/var/tmp");
 
-// Removes both trees, never following a symlink or crossing a mount point.
+// Removes both trees in a forked process (platform/remove_tree.h: by
+// directory fds, never following a symlink or crossing a mount point),
+// as systemd's asynchronous_rm_rf() does; the caller does not wait.
 void remove_private_tmp(const PrivateTmp& dirs);
 
 }  // namespace vermilion

@@ -511,10 +511,11 @@ void Manager::finish_job(Unit& unit, JobResult result) {
   observer_.on_job_finished(unit.service->name(), job.type, result);
   for (auto& w : job.waiters)
     if (w) finished_callbacks_.push_back({std::move(w), result});
-  trigger_on_job_failure(*unit.service, result);
   bool start_like = job.type == JobType::start || job.type == JobType::restart;
   if (start_like && result != JobResult::done && result != JobResult::skipped)
     fail_dependent_jobs(unit.service->name());
+  // After the dependents' (job_finish_and_invalidate() fails them first).
+  trigger_on_job_failure(*unit.service, result);
 }
 
 // systemd 252's job_finish_and_invalidate(): a job that timed out or

@@ -43,7 +43,11 @@ Service::Service(std::shared_ptr<const ServiceConfig> config, ServiceEnvironment
   watchdog_timer_ = env_.port.make_timer([this] { on_watchdog_timeout(); });
 }
 
-Service::~Service() = default;
+// A run's PrivateTmp= goes with it even when the manager itself goes first
+// (systemd-tmpfiles spares systemd-private-* until the next boot).
+Service::~Service() {
+  if (private_tmp_) env_.ops.remove_private_tmp(*private_tmp_);
+}
 
 void Service::replace_config(std::shared_ptr<const ServiceConfig> config) {
   config_ = std::move(config);

@@ -15,8 +15,9 @@ std::uint64_t capability_set_from_string(std::string_view text) {
     ExtractedWord w = extract_first_word(rest, kExtractUnquote);
     if (w.status != ExtractStatus::word) break;
     cap_value_t value = 0;
-    // libcap also takes numbers up to 63: systemd knows only its own list.
-    if (cap_from_name(w.word.c_str(), &value) < 0 || value < 0 || value > CAP_LAST_CAP) continue;
+    // Names of the capabilities libcap knows, or numbers 0-63, as systemd
+    // 252's capability_from_name().
+    if (cap_from_name(w.word.c_str(), &value) < 0 || value < 0 || value > 63) continue;
     set |= std::uint64_t{1} << value;
   }
   return set;

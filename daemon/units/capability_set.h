@@ -14,9 +14,9 @@ inline constexpr std::uint64_t kAllCapabilities = UINT64_MAX;
 
 // systemd 252's capability_set_from_string(): the union of the words of
 // `text` (split and unquoted as extract_first_word(EXTRACT_UNQUOTE) does).
-// A word that names no capability this build knows (above CAP_LAST_CAP, or
-// no name) is skipped, as systemd skips it; splitting stops at an
-// unterminated quote. Returns the mask.
+// A word that is no capability name and no number 0-63 is skipped, as
+// systemd skips it; splitting stops at an unterminated quote. Returns the
+// mask.
 [[nodiscard]] std::uint64_t capability_set_from_string(std::string_view text);
 
 // systemd 252's config_parse_capability_set() for one assignment: a

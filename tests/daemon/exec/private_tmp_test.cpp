@@ -40,21 +40,25 @@ TEST(PrivateTmpTest, MakesSystemdsDirectoriesAndRemovesThem) {
   EXPECT_EQ(mode_of(dirs.tmp()), 01777u);
   EXPECT_EQ(mode_of(dirs.var_tmp()), 01777u);
 
-  // What the service left there goes, but never what a symlink points at.
+  // What the service left there goes (in a child), but never what a
+  // symlink points at.
   std::ofstream(dirs.tmp() + "/left") << "x";
   fs::create_directories(dirs.var_tmp() + "/a/b");
-  std::ofstream(tmp.file("outside")) << "keep";
-  fs::create_symlink(tmp.file("outside"), dirs.tmp() + "/link");
+  fs::create_directories(tmp.file("outside"));
+  std::ofstream(tmp.file("outside/file")) << "keep";
+  fs::create_directory_symlink(tmp.file("outside"), dirs.tmp() + "/link");
   remove_private_tmp(dirs);
+  ASSERT_GT(wait(nullptr), 0);
   EXPECT_FALSE(fs::exists(dirs.tmp_root));
   EXPECT_FALSE(fs::exists(dirs.var_tmp_root));
-  EXPECT_TRUE(fs::exists(tmp.file("outside")));
+  EXPECT_TRUE(fs::exists(tmp.file("outside/file")));
 
   // A second run gets other names.
   PrivateTmp again;
   ASSERT_EQ(create_private_tmp("web.service", again, tmp.path(), var_tmp.path()), 0);
   EXPECT_NE(again.tmp_root, dirs.tmp_root);
   remove_private_tmp(again);
+  ASSERT_GT(wait(nullptr), 0);
 }
 
 TEST(PrivateTmpTest, NothingIsLeftWhenOneCannotBeMade) {
@@ -93,6 +97,7 @@ TEST(PrivateTmpTest, TheProcessSeesItsOwnTmpAndTheHostDoesNotSeeIt) {
   EXPECT_FALSE(fs::exists(host_file));
   EXPECT_TRUE(fs::exists(dirs.tmp() + "/" + fs::path(host_file).filename().string()));
   remove_private_tmp(dirs);
+  ASSERT_GT(wait(nullptr), 0);
 }
 
 }  // namespace

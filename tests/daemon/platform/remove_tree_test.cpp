@@ -1,0 +1,54 @@
+// platform/remove_tree.h: a tree goes, what its symlinks point at stays.
+#include "platform/remove_tree.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "temp_dir.h"
+
+namespace vermilion {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(RemoveTreeTest, RemovesEverythingBelowButNeverFollowsASymlink) {
+  testing::TempDir dir;
+  fs::create_directories(dir.file("tree/a/b/c"));
+  std::ofstream(dir.file("tree/a/b/c/file")) << "x";
+  std::ofstream(dir.file("tree/top")) << "x";
+  fs::create_directories(dir.file("outside/kept"));
+  std::ofstream(dir.file("outside/kept/file")) << "keep";
+  fs::create_directory_symlink(dir.file("outside"), dir.file("tree/a/link-to-dir"));
+  fs::create_symlink(dir.file("outside/kept/file"), dir.file("tree/link-to-file"));
+  remove_tree(dir.file("tree"));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(dir.file("tree"))));
+  EXPECT_TRUE(fs::exists(dir.file("outside/kept/file")));
+}
+
+TEST(RemoveTreeTest, ASymlinkGivenAsTheTopIsNotFollowed) {
+  testing::TempDir dir;
+  fs::create_directories(dir.file("real"));
+  std::ofstream(dir.file("real/file")) << "keep";
+  fs::create_directory_symlink(dir.file("real"), dir.file("link"));
+  remove_tree(dir.file("link"));
+  EXPECT_TRUE(fs::exists(dir.file("real/file")));
+}
+
+TEST(RemoveTreeTest, TheAsyncOneRemovesInAChild) {
+  testing::TempDir dir;
+  fs::create_directories(dir.file("one/x"));
+  fs::create_directories(dir.file("two/y"));
+  remove_trees_async({dir.file("one"), dir.file("two")});
+  int status = 0;
+  ASSERT_GT(wait(&status), 0) << "a child did the work";
+  EXPECT_FALSE(fs::exists(dir.file("one")));
+  EXPECT_FALSE(fs::exists(dir.file("two")));
+}
+
+}  // namespace
+}  // namespace vermilion
