@@ -449,6 +449,9 @@ int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateT
   return vermilion::create_private_tmp(service_name, out);
 }
 
-void LinuxSystemOps::remove_private_tmp(const PrivateTmp& dirs) { vermilion::remove_private_tmp(dirs); }
+void LinuxSystemOps::remove_private_tmp(const PrivateTmp& dirs) {
+  pid_t remover = vermilion::remove_private_tmp(dirs);
+  if (remover > 0 && options_.reaper) options_.reaper->forked(remover);
+}
 
 }  // namespace vermilion

@@ -50,11 +50,11 @@ int create_private_tmp(const std::string& unit, PrivateTmp& out, const std::stri
   return 0;
 }
 
-void remove_private_tmp(const PrivateTmp& dirs) {
+pid_t remove_private_tmp(const PrivateTmp& dirs) {
   std::vector<std::string> roots;
   for (const std::string* root : {&dirs.tmp_root, &dirs.var_tmp_root})
     if (!root->empty()) roots.push_back(*root);
-  remove_trees_async(roots);
+  return remove_trees_async(roots);
 }
 
 }  // namespace vermilion

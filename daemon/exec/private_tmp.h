@@ -12,6 +12,8 @@
 //    the exec runtime: a restart gets fresh ones).
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 namespace vermilion {
@@ -31,7 +33,8 @@ struct PrivateTmp {
 
 // Removes both trees in a forked process (platform/remove_tree.h: by
 // directory fds, never following a symlink or crossing a mount point),
-// as systemd's asynchronous_rm_rf() does; the caller does not wait.
-void remove_private_tmp(const PrivateTmp& dirs);
+// as systemd's asynchronous_rm_rf() does; the caller does not wait. Returns
+// that process's PID for the caller to reap (0: none, remove_trees_async()).
+[[nodiscard]] pid_t remove_private_tmp(const PrivateTmp& dirs);
 
 }  // namespace vermilion

@@ -55,14 +55,14 @@ void remove_tree(const std::string& path) noexcept {
   rmdir(path.c_str());
 }
 
-void remove_trees_async(const std::vector<std::string>& paths) noexcept {
-  if (paths.empty()) return;
+pid_t remove_trees_async(const std::vector<std::string>& paths) noexcept {
+  if (paths.empty()) return 0;
   pid_t pid = fork();
   if (pid < 0) {  // no process to spare: do it here rather than leave it
     for (const auto& p : paths) remove_tree(p);
-    return;
+    return 0;
   }
-  if (pid > 0) return;
+  if (pid > 0) return pid;
   for (const auto& p : paths) remove_tree(p);
   _exit(0);
 }

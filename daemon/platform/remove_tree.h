@@ -5,6 +5,8 @@
 // mount point below is left alone and not crossed.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -19,7 +21,9 @@ void remove_tree(const std::string& path) noexcept;
 
 // The same in a forked process, so that a tree of any size never stalls the
 // caller (systemd's asynchronous_rm_rf()); only for paths nothing will
-// reuse (the caller does not wait). Its exit is reaped like any orphan.
-void remove_trees_async(const std::vector<std::string>& paths) noexcept;
+// reuse (the caller does not wait). Returns that process's PID for the
+// caller to reap; 0 when none was forked (nothing to do, or no process to
+// spare: then the trees were removed here).
+[[nodiscard]] pid_t remove_trees_async(const std::vector<std::string>& paths) noexcept;
 
 }  // namespace vermilion

@@ -47,8 +47,7 @@ TEST(PrivateTmpTest, MakesSystemdsDirectoriesAndRemovesThem) {
   fs::create_directories(tmp.file("outside"));
   std::ofstream(tmp.file("outside/file")) << "keep";
   fs::create_directory_symlink(tmp.file("outside"), dirs.tmp() + "/link");
-  remove_private_tmp(dirs);
-  ASSERT_GT(wait(nullptr), 0);
+  ASSERT_GT(waitpid(remove_private_tmp(dirs), nullptr, 0), 0);
   EXPECT_FALSE(fs::exists(dirs.tmp_root));
   EXPECT_FALSE(fs::exists(dirs.var_tmp_root));
   EXPECT_TRUE(fs::exists(tmp.file("outside/file")));
@@ -57,8 +56,7 @@ TEST(PrivateTmpTest, MakesSystemdsDirectoriesAndRemovesThem) {
   PrivateTmp again;
   ASSERT_EQ(create_private_tmp("web.service", again, tmp.path(), var_tmp.path()), 0);
   EXPECT_NE(again.tmp_root, dirs.tmp_root);
-  remove_private_tmp(again);
-  ASSERT_GT(wait(nullptr), 0);
+  ASSERT_GT(waitpid(remove_private_tmp(again), nullptr, 0), 0);
 }
 
 TEST(PrivateTmpTest, NothingIsLeftWhenOneCannotBeMade) {
@@ -96,8 +94,7 @@ TEST(PrivateTmpTest, TheProcessSeesItsOwnTmpAndTheHostDoesNotSeeIt) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   EXPECT_FALSE(fs::exists(host_file));
   EXPECT_TRUE(fs::exists(dirs.tmp() + "/" + fs::path(host_file).filename().string()));
-  remove_private_tmp(dirs);
-  ASSERT_GT(wait(nullptr), 0);
+  ASSERT_GT(waitpid(remove_private_tmp(dirs), nullptr, 0), 0);
 }
 
 }  // namespace

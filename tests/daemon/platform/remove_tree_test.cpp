@@ -43,9 +43,12 @@ TEST(RemoveTreeTest, TheAsyncOneRemovesInAChild) {
   testing::TempDir dir;
   fs::create_directories(dir.file("one/x"));
   fs::create_directories(dir.file("two/y"));
-  remove_trees_async({dir.file("one"), dir.file("two")});
+  pid_t remover = remove_trees_async({dir.file("one"), dir.file("two")});
+  ASSERT_GT(remover, 0) << "a child does the work";
   int status = 0;
-  ASSERT_GT(wait(&status), 0) << "a child did the work";
+  ASSERT_EQ(waitpid(remover, &status, 0), remover);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(remove_trees_async({}), 0) << "nothing to do, no child";
   EXPECT_FALSE(fs::exists(dir.file("one")));
   EXPECT_FALSE(fs::exists(dir.file("two")));
 }
