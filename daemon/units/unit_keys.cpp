@@ -7,8 +7,10 @@
 #include <climits>
 #include <functional>
 #include <map>
+#include <initializer_list>
 #include <set>
 #include <string_view>
+#include <utility>
 
 #include "units/capability_set.h"
 #include "units/exec_line.h"
@@ -866,31 +868,16 @@ void set_exec_directory_mode(Assignment& a, ExecDirectoryType type) {
   else a.ignore("Failed to parse mode value, ignoring: " + a.value);
 }
 
-// ProtectSystem= (systemd 252's protect_system_from_string()): a boolean,
-// "full" or "strict".
-void set_protect_system(Assignment& a) {
-  if (a.value == "full") {
-    a.config.protect_system = ProtectSystem::full;
-  } else if (a.value == "strict") {
-    a.config.protect_system = ProtectSystem::strict;
-  } else if (auto b = parse_boolean(a.value)) {
-    a.config.protect_system = *b ? ProtectSystem::yes : ProtectSystem::no;
-  } else {
-    a.ignore("Failed to parse protect system value, ignoring: " + a.value);
-  }
-}
-
-// ProtectHome= (protect_home_from_string()): a boolean, "read-only" or "tmpfs".
-void set_protect_home(Assignment& a) {
-  if (a.value == "read-only") {
-    a.config.protect_home = ProtectHome::read_only;
-  } else if (a.value == "tmpfs") {
-    a.config.protect_home = ProtectHome::tmpfs;
-  } else if (auto b = parse_boolean(a.value)) {
-    a.config.protect_home = *b ? ProtectHome::yes : ProtectHome::no;
-  } else {
-    a.ignore("Failed to parse protect home value, ignoring: " + a.value);
-  }
+// A value that is a boolean or one of a few words (systemd's
+// DEFINE_STRING_TABLE_LOOKUP_WITH_BOOLEAN: ProtectSystem=, ProtectHome=,
+// RuntimeDirectoryPreserve=); anything else is ignored with `complaint`.
+template <typename E>
+void set_boolean_or_word(Assignment& a, E ServiceConfig::*field, E no, E yes,
+                         std::initializer_list<std::pair<const char*, E>> words, const char* complaint) {
+  for (const auto& [word, value] : words)
+    if (a.value == word) return void(a.config.*field = value);
+  if (auto b = parse_boolean(a.value)) return void(a.config.*field = *b ? yes : no);
+  a.ignore(std::string(complaint) + ", ignoring: " + a.value);
 }
 
 // ReadWritePaths=/ReadOnlyPaths= (config_parse_namespace_path_strv): empty
@@ -923,16 +910,6 @@ void set_namespace_paths(Assignment& a, std::vector<NamespacePath> ServiceConfig
       continue;
     }
     (a.config.*field).push_back(std::move(entry));
-  }
-}
-
-void set_runtime_directory_preserve(Assignment& a) {
-  if (a.value == "restart") {
-    a.config.runtime_directory_preserve = DirectoryPreserve::restart;
-  } else if (auto b = parse_boolean(a.value)) {
-    a.config.runtime_directory_preserve = *b ? DirectoryPreserve::yes : DirectoryPreserve::no;
-  } else {
-    a.ignore("Failed to parse RuntimeDirectoryPreserve= value, ignoring: " + a.value);
   }
 }
 
@@ -1081,13 +1058,28 @@ KeyTable service_section_keys() {
       {"NoNewPrivileges", boolean(&S::no_new_privileges)},
       {"IgnoreSIGPIPE", boolean(&S::ignore_sigpipe)},
       {"PrivateTmp", boolean(&S::private_tmp)},
-      {"ProtectSystem", set_protect_system},
-      {"ProtectHome", set_protect_home},
+      {"ProtectSystem",
+       [](Assignment& a) {
+         using P = ProtectSystem;
+         set_boolean_or_word(a, &S::protect_system, P::no, P::yes, {{"full", P::full}, {"strict", P::strict}},
+                             "Failed to parse protect system value");
+       }},
+      {"ProtectHome",
+       [](Assignment& a) {
+         using P = ProtectHome;
+         set_boolean_or_word(a, &S::protect_home, P::no, P::yes, {{"read-only", P::read_only}, {"tmpfs", P::tmpfs}},
+                             "Failed to parse protect home value");
+       }},
       {"ReadWritePaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::read_write_paths); }},
       {"ReadOnlyPaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::read_only_paths); }},
       {"CapabilityBoundingSet", [](Assignment& a) { set_capabilities(a, &ServiceConfig::capability_bounding_set, kAllCapabilities); }},
       {"AmbientCapabilities", [](Assignment& a) { set_capabilities(a, &ServiceConfig::ambient_capabilities, 0); }},
-      {"RuntimeDirectoryPreserve", set_runtime_directory_preserve},
+      {"RuntimeDirectoryPreserve",
+       [](Assignment& a) {
+         using P = DirectoryPreserve;
+         set_boolean_or_word(a, &S::runtime_directory_preserve, P::no, P::yes, {{"restart", P::restart}},
+                             "Failed to parse RuntimeDirectoryPreserve= value");
+       }},
       {"WatchdogSec", set_watchdog},
       {"NotifyAccess", set_notify_access},
       // Compatibility spellings from before these moved to [Unit].
