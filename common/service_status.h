@@ -134,6 +134,7 @@ struct ServiceStatus {
   bool private_tmp = false;    // PrivateTmp=
   std::string protect_system = "no";  // ProtectSystem=: no, yes, full, strict
   std::string protect_home = "no";    // ProtectHome=: no, yes, read-only, tmpfs
+  bool protect_kernel_tunables = false, protect_control_groups = false;
   // ReadWritePaths=, ReadOnlyPaths=, each path with its "-" if it had one.
   std::vector<std::string> read_write_paths, read_only_paths;
 
@@ -257,6 +258,8 @@ void for_each_service_property(Visit&& visit) {
   visit("PrivateTmp", &ServiceStatus::private_tmp);
   visit("ProtectSystem", &ServiceStatus::protect_system);
   visit("ProtectHome", &ServiceStatus::protect_home);
+  visit("ProtectKernelTunables", &ServiceStatus::protect_kernel_tunables);
+  visit("ProtectControlGroups", &ServiceStatus::protect_control_groups);
   visit("ReadWritePaths", &ServiceStatus::read_write_paths);
   visit("ReadOnlyPaths", &ServiceStatus::read_only_paths);
 }

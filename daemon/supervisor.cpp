@@ -152,6 +152,7 @@ int Supervisor::init() {
   }
   ops_options.inherited_environment = inherited_environment;
   ops_options.reaper = reaper_.get();
+  ops_options.state_dir = options_.runtime_dir;
   if (int r = LinuxSystemOps::create(ops_options, ops_); r < 0) {
     logger_.error(std::string("cannot set up process control: ") + std::strerror(-r));
     return r;

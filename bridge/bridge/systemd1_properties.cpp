@@ -427,6 +427,14 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_system, "no"); }},
       {"ProtectHome",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_home, "no"); }},
+      {"ProtectKernelTunables",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->protect_kernel_tunables);
+       }},
+      {"ProtectControlGroups",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->protect_control_groups);
+       }},
       {"ReadWritePaths", &dependencies<&ServiceStatus::read_write_paths>},
       {"ReadOnlyPaths", &dependencies<&ServiceStatus::read_only_paths>},
       {"AmbientCapabilities",

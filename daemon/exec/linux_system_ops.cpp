@@ -209,7 +209,13 @@ int LinuxSystemOps::create(LinuxSystemOpsOptions options, std::unique_ptr<LinuxS
     if (options.scope == RuntimeScope::system) options.directory_roots = system_exec_directory_roots();
     options.directory_roots[static_cast<std::size_t>(ExecDirectoryType::runtime)] = options.runtime_root;
   }
+  std::string inaccessible;
+  if (!options.state_dir.empty()) {
+    // Without it, only a process that needs it fails (ENOTDIR, 226).
+    (void)make_inaccessible_file(options.state_dir, inaccessible);
+  }
   out.reset(new LinuxSystemOps(std::move(options), std::move(tree)));
+  out->inaccessible_file_ = std::move(inaccessible);
   return 0;
 }
 
@@ -316,7 +322,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.apply_sandboxing = !command.full_privileges;
   std::vector<std::string> writable;
   for (const auto& paths : env_inputs.directories) writable.insert(writable.end(), paths.begin(), paths.end());
-  const std::vector<MountEntry> mounts = namespace_mounts(config, request.private_tmp, writable);
+  const std::vector<MountEntry> mounts = namespace_mounts(config, request.private_tmp, writable, inaccessible_file_);
   if (mounts.size() > kMaxMountEntries) {
     if (request.failure) *request.failure = "more than " + std::to_string(kMaxMountEntries) + " paths to mount";
     return -E2BIG;

@@ -48,6 +48,9 @@ struct LinuxSystemOpsOptions {
   std::vector<std::string> inherited_environment;
   // Told of every child forked; may be null (then the caller reaps).
   ChildReaper* reaper = nullptr;
+  // The manager's own runtime directory, where the node bound over an
+  // inaccessible file lives (exec/mount_namespace.h); "": none.
+  std::string state_dir;
 };
 
 class LinuxSystemOps final : public SystemOps {
@@ -86,6 +89,7 @@ class LinuxSystemOps final : public SystemOps {
   [[nodiscard]] int directory_paths(const ServiceConfig& config, DirectoryPaths& out, std::string* failure) const;
 
   LinuxSystemOpsOptions options_;
+  std::string inaccessible_file_;  // make_inaccessible_file(), "" if none
   std::shared_ptr<CgroupTree> cgroups_;  // null: session scopes
   std::shared_ptr<ScopeOwners> owners_;  // every live scope registers here
 };

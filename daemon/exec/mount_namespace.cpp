@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +41,19 @@ void add_protect_system(std::vector<MountEntry>& out, ProtectSystem p) {
   }
 }
 
+// protect_kernel_tunables_proc_table[] and _sys_table[].
+void add_protect_kernel_tunables(std::vector<MountEntry>& out) {
+  for (const char* path : {"/proc/acpi", "/proc/apm", "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq",
+                           "/proc/latency_stats", "/proc/mtrr", "/proc/scsi", "/proc/sys", "/proc/sysrq-trigger",
+                           "/proc/timer_stats", "/sys/fs/bpf", "/sys/kernel/debug", "/sys/kernel/tracing"})
+    add(out, path, MountMode::read_only, true);
+  for (const char* path : {"/proc/kallsyms", "/proc/kcore"}) add(out, path, MountMode::inaccessible, true);
+  add(out, "/sys", MountMode::read_only, false);
+  // ProtectControlGroups= decides about these.
+  add(out, "/sys/fs/cgroup", MountMode::read_write_implicit, false);
+  add(out, "/sys/fs/selinux", MountMode::read_write_implicit, true);
+}
+
 void add_protect_home(std::vector<MountEntry>& out, ProtectHome p) {
   if (p == ProtectHome::no) return;
   const MountMode mode = p == ProtectHome::yes         ? MountMode::inaccessible
@@ -56,11 +70,30 @@ int set_read_only(const char* path, bool read_only) noexcept {
 
 }  // namespace
 
+int make_inaccessible_file(const std::string& dir, std::string& out) {
+  const std::string parent = dir + "/inaccessible";
+  if (mkdir(parent.c_str(), 0755) < 0 && errno != EEXIST) return -errno;
+  const std::string path = parent + "/reg";
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0);
+  if (fd < 0) return -errno;
+  struct stat st {};
+  int r = fstat(fd, &st) < 0 ? -errno : 0;
+  if (r == 0 && !S_ISREG(st.st_mode)) r = -EEXIST;
+  if (r == 0 && (st.st_mode & 07777) != 0 && fchmod(fd, 0) < 0) r = -errno;
+  if (r == 0 && st.st_size != 0 && ftruncate(fd, 0) < 0) r = -errno;
+  close(fd);
+  if (r == 0) out = path;
+  return r;
+}
+
 std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const PrivateTmp* private_tmp,
-                                         const std::vector<std::string>& writable_directories) {
+                                         const std::vector<std::string>& writable_directories,
+                                         const std::string& inaccessible_file) {
   std::vector<MountEntry> out;
   add_protect_system(out, config.protect_system);
   add_protect_home(out, config.protect_home);
+  if (config.protect_kernel_tunables) add_protect_kernel_tunables(out);
+  if (config.protect_control_groups) add(out, "/sys/fs/cgroup", MountMode::read_only, false);
   for (const auto& p : config.read_only_paths) add(out, p.path, MountMode::read_only, p.ignore_missing);
   for (const auto& p : config.read_write_paths) add(out, p.path, MountMode::read_write, p.ignore_missing);
   // compile_read_write_paths(): the exec directories stay writable.
@@ -81,7 +114,9 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
     bool hidden = std::any_of(kept.begin(), kept.end(), [&](const MountEntry& k) {
       return (k.mode == MountMode::inaccessible || k.mode == MountMode::tmpfs) && below(entry.path, k.path);
     });
-    if (!hidden) kept.push_back(std::move(entry));
+    if (hidden) continue;
+    if (entry.mode == MountMode::inaccessible) entry.source = inaccessible_file;
+    kept.push_back(std::move(entry));
   }
   return kept;
 }
@@ -128,13 +163,27 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
       case MountMode::read_write_implicit:
         if (clones[i] >= 0 && move_mount(clones[i], "", AT_FDCWD, m.path, MOVE_MOUNT_F_EMPTY_PATH) < 0) r = -errno;
         break;
-      case MountMode::inaccessible:
-        // Empty, mode 0 and read-only: systemd binds its "inaccessible"
-        // directory, which is all of that.
-        if (mount("tmpfs", m.path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000") < 0 &&
-            (errno != ENOENT || !m.ignore_missing))
+      case MountMode::inaccessible: {
+        // Empty, mode 0 and read-only, as systemd's "inaccessible" nodes:
+        // a directory gets such a tmpfs, anything else `source` (an empty
+        // regular file of mode 0, made by the manager) bound over it.
+        struct stat st {};
+        if (stat(m.path, &st) < 0) {
+          if (errno != ENOENT || !m.ignore_missing) r = -errno;
+          break;
+        }
+        if (S_ISDIR(st.st_mode)) {
+          if (mount("tmpfs", m.path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000") < 0)
+            r = -errno;
+        } else if (!m.source || !*m.source) {
+          r = -ENOTDIR;  // no node to bind
+        } else if (mount(m.source, m.path, nullptr, MS_BIND, nullptr) < 0) {
           r = -errno;
+        } else {
+          r = set_read_only(m.path, true);
+        }
         break;
+      }
       case MountMode::tmpfs:
         // As systemd 252 mounts it for ProtectHome=tmpfs: an empty,
         // writable tmpfs with tmpfs's own defaults (1777).

@@ -7,6 +7,9 @@
 //                         /run/user (implicitly writable, the weakest entry)
 //                         and the unit's RuntimeDirectory=, StateDirectory=,
 //                         ... (writable);
+//   ProtectKernelTunables= /proc/sys, /sys and other kernel knobs read-only,
+//                         /proc/kallsyms and /proc/kcore inaccessible;
+//   ProtectControlGroups= /sys/fs/cgroup read-only;
 //   ProtectHome=yes       /home, /root, /run/user empty and inaccessible
 //                         (=read-only: read-only; =tmpfs: an empty,
 //                         writable tmpfs of its own, as 252 has it);
@@ -45,9 +48,16 @@ inline constexpr std::size_t kMaxMountEntries = 256;
 
 // What `config` asks for, sorted and reduced as above; empty when it asks
 // for no namespace. `writable_directories`: the unit's exec directories
-// (absolute), writable under ProtectSystem=strict.
+// (absolute), writable under ProtectSystem=strict. `inaccessible_file`:
+// what is bound over an inaccessible path that is not a directory
+// (make_inaccessible_file()); "" fails such a process with ENOTDIR.
 [[nodiscard]] std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const PrivateTmp* private_tmp,
-                                                       const std::vector<std::string>& writable_directories);
+                                                       const std::vector<std::string>& writable_directories,
+                                                       const std::string& inaccessible_file = {});
+
+// Makes `dir`/inaccessible/reg, an empty regular file of mode 0 (systemd's
+// /run/systemd/inaccessible/reg), for the manager's life. 0 or -errno.
+[[nodiscard]] int make_inaccessible_file(const std::string& dir, std::string& out);
 
 // The child's view of one entry (pointers into the parent's MountEntry).
 struct ExecMount {

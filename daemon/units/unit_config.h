@@ -269,6 +269,8 @@ struct ServiceConfig {
   bool private_tmp = false;  // PrivateTmp= (exec/private_tmp.h)
   ProtectSystem protect_system = ProtectSystem::no;
   ProtectHome protect_home = ProtectHome::no;
+  bool protect_kernel_tunables = false;  // ProtectKernelTunables=
+  bool protect_control_groups = false;   // ProtectControlGroups=
   std::vector<NamespacePath> read_write_paths, read_only_paths;
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the

@@ -1058,6 +1058,8 @@ KeyTable service_section_keys() {
       {"NoNewPrivileges", boolean(&S::no_new_privileges)},
       {"IgnoreSIGPIPE", boolean(&S::ignore_sigpipe)},
       {"PrivateTmp", boolean(&S::private_tmp)},
+      {"ProtectKernelTunables", boolean(&S::protect_kernel_tunables)},
+      {"ProtectControlGroups", boolean(&S::protect_control_groups)},
       {"ProtectSystem",
        [](Assignment& a) {
          using P = ProtectSystem;
@@ -1106,8 +1108,8 @@ KeyTable service_section_keys() {
   }
   for (const char* key :
        {"BusName", "PrivateDevices", "PrivateNetwork",
-        "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelTunables", "ProtectKernelModules",
-        "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock", "ProtectHostname", "ProtectProc",
+        "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelModules",
+        "ProtectKernelLogs", "ProtectClock", "ProtectHostname", "ProtectProc",
         "ProcSubset", "InaccessiblePaths", "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
         "SystemCallLog", "RestrictAddressFamilies", "RestrictNamespaces", "RestrictRealtime",

@@ -348,6 +348,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"PrivateTmp", "b", "false"},
                                 {"ProtectSystem", "s", "no"},
                                 {"ProtectHome", "s", "no"},
+                                {"ProtectKernelTunables", "b", "false"},
+                                {"ProtectControlGroups", "b", "false"},
                                 {"ReadWritePaths", "as", ""},
                                 {"ReadOnlyPaths", "as", ""},
                             }));

@@ -225,6 +225,8 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "PrivateTmp") return yes_no(c.private_tmp);
   if (name == "ProtectSystem") return to_string(c.protect_system);
   if (name == "ProtectHome") return to_string(c.protect_home);
+  if (name == "ProtectKernelTunables") return yes_no(c.protect_kernel_tunables);
+  if (name == "ProtectControlGroups") return yes_no(c.protect_control_groups);
   if (name == "ReadWritePaths" || name == "ReadOnlyPaths") {
     std::vector<std::string> paths;
     for (const auto& p : name == "ReadWritePaths" ? c.read_write_paths : c.read_only_paths)

@@ -2,6 +2,7 @@
 // make for a unit, and (as root) what a process sees once inside.
 #include "exec/mount_namespace.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,6 +92,40 @@ TEST(MountNamespaceTest, InsideStrictOnlyTheWritablePathsAreWritable) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
   EXPECT_TRUE(fs::exists(rw));
   EXPECT_FALSE(fs::exists(ro));
+}
+
+// Root only: ProtectKernelTunables=, seen from inside: the kernel's knobs
+// read-only, /proc/kallsyms an empty file of mode 0 (what
+// make_inaccessible_file() makes), the cgroup tree as it was.
+TEST(MountNamespaceTest, InsideProtectKernelTunablesTheKnobsAreReadOnly) {
+  if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
+  if (access("/proc/sys/kernel/domainname", W_OK) != 0) GTEST_SKIP() << "/proc/sys is read-only here already";
+  testing::TempDir dir;
+  std::string inaccessible;
+  ASSERT_EQ(make_inaccessible_file(dir.path(), inaccessible), 0);
+  struct stat st {};
+  ASSERT_EQ(stat(inaccessible.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0u);
+  ServiceConfig c;
+  c.protect_kernel_tunables = true;
+  const std::vector<MountEntry> entries = namespace_mounts(c, nullptr, {}, inaccessible);
+  std::vector<ExecMount> mounts;
+  for (const auto& e : entries) mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing});
+  const bool cgroup_writable = access("/sys/fs/cgroup", W_OK) == 0;
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (int r = enter_mount_namespace(mounts.data(), mounts.size()); r != 0) _exit(100 + (r < 0 ? -r % 100 : 99));
+    if (access("/proc/sys/kernel/domainname", W_OK) == 0) _exit(11);
+    if (access("/sys/kernel", W_OK) == 0) _exit(12);
+    if ((access("/sys/fs/cgroup", W_OK) == 0) != cgroup_writable) _exit(13);
+    std::ifstream kallsyms("/proc/kallsyms");
+    std::string line;
+    if (std::getline(kallsyms, line)) _exit(14);  // empty
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
 }
 
 TEST(MountNamespaceTest, AMissingPathWithoutDashFails) {
