@@ -135,8 +135,9 @@ struct ServiceStatus {
   std::string protect_system = "no";  // ProtectSystem=: no, yes, full, strict
   std::string protect_home = "no";    // ProtectHome=: no, yes, read-only, tmpfs
   bool protect_kernel_tunables = false, protect_control_groups = false;
-  // ReadWritePaths=, ReadOnlyPaths=, each path with its "-" if it had one.
-  std::vector<std::string> read_write_paths, read_only_paths;
+  // ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=, each path with its
+  // "-" if it had one.
+  std::vector<std::string> read_write_paths, read_only_paths, inaccessible_paths;
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -262,6 +263,7 @@ void for_each_service_property(Visit&& visit) {
   visit("ProtectControlGroups", &ServiceStatus::protect_control_groups);
   visit("ReadWritePaths", &ServiceStatus::read_write_paths);
   visit("ReadOnlyPaths", &ServiceStatus::read_only_paths);
+  visit("InaccessiblePaths", &ServiceStatus::inaccessible_paths);
 }
 
 }  // namespace vermilion

@@ -96,6 +96,7 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   if (config.protect_control_groups) add(out, "/sys/fs/cgroup", MountMode::read_only, false);
   for (const auto& p : config.read_only_paths) add(out, p.path, MountMode::read_only, p.ignore_missing);
   for (const auto& p : config.read_write_paths) add(out, p.path, MountMode::read_write, p.ignore_missing);
+  for (const auto& p : config.inaccessible_paths) add(out, p.path, MountMode::inaccessible, p.ignore_missing);
   // compile_read_write_paths(): the exec directories stay writable.
   if (!out.empty())
     for (const auto& dir : writable_directories) add(out, dir, MountMode::read_write, false);

@@ -13,7 +13,8 @@
 //   ProtectHome=yes       /home, /root, /run/user empty and inaccessible
 //                         (=read-only: read-only; =tmpfs: an empty,
 //                         writable tmpfs of its own, as 252 has it);
-//   ReadOnlyPaths=, ReadWritePaths= as listed ("-": may be missing);
+//   ReadOnlyPaths=, ReadWritePaths=, InaccessiblePaths= as listed ("-":
+//                         may be missing);
 //   PrivateTmp=           the run's directories bound on /tmp, /var/tmp.
 // Entries are applied parents first; for one path the strongest wins
 // (inaccessible, then a bind, read-only, read-write, tmpfs, implicit

@@ -118,7 +118,8 @@ enum class DirectoryPreserve { no, yes, restart };
 enum class ProtectSystem { no, yes, full, strict };
 enum class ProtectHome { no, yes, read_only, tmpfs };
 
-// One entry of ReadWritePaths=/ReadOnlyPaths=: an absolute, normalized path;
+// One entry of ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=: an
+// absolute, normalized path;
 // "-" before it: no error when it does not exist.
 struct NamespacePath {
   std::string path;
@@ -271,7 +272,7 @@ struct ServiceConfig {
   ProtectHome protect_home = ProtectHome::no;
   bool protect_kernel_tunables = false;  // ProtectKernelTunables=
   bool protect_control_groups = false;   // ProtectControlGroups=
-  std::vector<NamespacePath> read_write_paths, read_only_paths;
+  std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the
   // capabilities raised into the ambient set once User= is in effect.

@@ -880,7 +880,8 @@ void set_boolean_or_word(Assignment& a, E ServiceConfig::*field, E no, E yes,
   a.ignore(std::string(complaint) + ", ignoring: " + a.value);
 }
 
-// ReadWritePaths=/ReadOnlyPaths= (config_parse_namespace_path_strv): empty
+// ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=
+// (config_parse_namespace_path_strv): empty
 // resets; each word may start with "-" (missing is fine), its specifiers
 // are expanded, and it must be an absolute, normalized path, else that word
 // is ignored. ("+", relative to RootDirectory=, needs RootDirectory=, which
@@ -1074,6 +1075,7 @@ KeyTable service_section_keys() {
        }},
       {"ReadWritePaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::read_write_paths); }},
       {"ReadOnlyPaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::read_only_paths); }},
+      {"InaccessiblePaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::inaccessible_paths); }},
       {"CapabilityBoundingSet", [](Assignment& a) { set_capabilities(a, &ServiceConfig::capability_bounding_set, kAllCapabilities); }},
       {"AmbientCapabilities", [](Assignment& a) { set_capabilities(a, &ServiceConfig::ambient_capabilities, 0); }},
       {"RuntimeDirectoryPreserve",
@@ -1110,7 +1112,7 @@ KeyTable service_section_keys() {
        {"BusName", "PrivateDevices", "PrivateNetwork",
         "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelModules",
         "ProtectKernelLogs", "ProtectClock", "ProtectHostname", "ProtectProc",
-        "ProcSubset", "InaccessiblePaths", "ExecPaths", "NoExecPaths",
+        "ProcSubset", "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
         "SystemCallLog", "RestrictAddressFamilies", "RestrictNamespaces", "RestrictRealtime",
         "RestrictSUIDSGID", "RestrictFileSystems", "LockPersonality", "MemoryDenyWriteExecute", "RemoveIPC",

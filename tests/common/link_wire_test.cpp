@@ -352,6 +352,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ProtectControlGroups", "b", "false"},
                                 {"ReadWritePaths", "as", ""},
                                 {"ReadOnlyPaths", "as", ""},
+                                {"InaccessiblePaths", "as", ""},
                             }));
 }
 

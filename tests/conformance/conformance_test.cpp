@@ -227,9 +227,11 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "ProtectHome") return to_string(c.protect_home);
   if (name == "ProtectKernelTunables") return yes_no(c.protect_kernel_tunables);
   if (name == "ProtectControlGroups") return yes_no(c.protect_control_groups);
-  if (name == "ReadWritePaths" || name == "ReadOnlyPaths") {
+  if (name == "ReadWritePaths" || name == "ReadOnlyPaths" || name == "InaccessiblePaths") {
     std::vector<std::string> paths;
-    for (const auto& p : name == "ReadWritePaths" ? c.read_write_paths : c.read_only_paths)
+    for (const auto& p : name == "ReadWritePaths"  ? c.read_write_paths
+                         : name == "ReadOnlyPaths" ? c.read_only_paths
+                                                   : c.inaccessible_paths)
       paths.push_back((p.ignore_missing ? "-" : "") + p.path);
     return systemctl_show_words(paths);
   }

@@ -128,6 +128,40 @@ TEST(MountNamespaceTest, InsideProtectKernelTunablesTheKnobsAreReadOnly) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
 }
 
+// Root only: InaccessiblePaths= on a directory and on a file.
+TEST(MountNamespaceTest, InaccessiblePathsAreEmptyAndReadOnly) {
+  if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
+  testing::TempDir dir;
+  std::string inaccessible;
+  ASSERT_EQ(make_inaccessible_file(dir.path(), inaccessible), 0);
+  fs::create_directories(dir.file("secret-dir"));
+  std::ofstream(dir.file("secret-dir/inside")) << "x";
+  std::ofstream(dir.file("secret-file")) << "secret";
+  ServiceConfig c;
+  c.inaccessible_paths = {{dir.file("secret-dir"), false}, {dir.file("secret-file"), false}, {"/nonexistent-v", true}};
+  const std::vector<MountEntry> entries = namespace_mounts(c, nullptr, {}, inaccessible);
+  std::vector<ExecMount> mounts;
+  for (const auto& e : entries) mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing});
+  const std::string secret_dir = dir.file("secret-dir"), secret_file = dir.file("secret-file");
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (int r = enter_mount_namespace(mounts.data(), mounts.size()); r != 0) _exit(100 + (r < 0 ? -r % 100 : 99));
+    std::error_code ec;
+    if (!fs::is_empty(secret_dir, ec) || ec) _exit(11);
+    std::ifstream file(secret_file);
+    std::string text;
+    if (std::getline(file, text)) _exit(12);
+    if (std::ofstream(secret_file).good()) _exit(13);  // read-only
+    struct stat st {};
+    if (stat(secret_file.c_str(), &st) < 0 || (st.st_mode & 07777) != 0) _exit(14);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
+  EXPECT_TRUE(fs::exists(dir.file("secret-dir/inside"))) << "the host's stays";
+}
+
 TEST(MountNamespaceTest, AMissingPathWithoutDashFails) {
   if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
   const ExecMount mounts[] = {{"/nonexistent-vermilion", "", MountMode::read_only, false}};

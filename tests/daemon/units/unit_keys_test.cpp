@@ -154,6 +154,41 @@ TEST(ServiceKeys, InvalidExecDirectoryAndProcessValuesAreIgnored) {
   }
 }
 
+// The sandboxing keys (systemd 252's config_parse_protect_system/_home,
+// config_parse_namespace_path_strv): bad values and bad paths are reported
+// and ignored one by one; an empty assignment resets a list.
+TEST(ServiceKeys, SandboxingKeys) {
+  auto l = apply(
+      "[Service]\nExecStart=/bin/srv\nProtectSystem=strict\nProtectHome=read-only\nPrivateTmp=yes\n"
+      "ProtectKernelTunables=yes\nProtectControlGroups=true\n"
+      "ReadWritePaths=/var/lib/%N -/run/x//y/ relative /a/../b +/rooted\n"
+      "ReadOnlyPaths=/etc\nReadOnlyPaths=\nReadOnlyPaths=-/srv\nInaccessiblePaths=/home/secret\n");
+  EXPECT_TRUE(l.ok) << messages(l.diags);
+  EXPECT_EQ(l.config.protect_system, ProtectSystem::strict);
+  EXPECT_EQ(l.config.protect_home, ProtectHome::read_only);
+  EXPECT_TRUE(l.config.private_tmp);
+  EXPECT_TRUE(l.config.protect_kernel_tunables);
+  EXPECT_TRUE(l.config.protect_control_groups);
+  EXPECT_EQ(l.config.read_write_paths, (std::vector<NamespacePath>{{"/var/lib/t", false}, {"/run/x/y", true}}));
+  EXPECT_EQ(l.config.read_only_paths, (std::vector<NamespacePath>{{"/srv", true}}));
+  EXPECT_EQ(l.config.inaccessible_paths, (std::vector<NamespacePath>{{"/home/secret", false}}));
+  const std::string said = messages(l.diags);
+  EXPECT_NE(said.find("ReadWritePaths= path is not absolute, ignoring: relative"), std::string::npos) << said;
+  EXPECT_NE(said.find("ReadWritePaths= path is not normalized, ignoring: /a/../b"), std::string::npos) << said;
+  EXPECT_NE(said.find("+/rooted"), std::string::npos) << said;
+
+  for (const char* line : {"ProtectSystem=very", "ProtectHome=maybe"}) {
+    auto bad = apply(std::string("[Service]\nExecStart=/bin/srv\n") + line + "\n");
+    EXPECT_TRUE(bad.ok) << line;
+    EXPECT_FALSE(bad.diags.items().empty()) << line << " is reported";
+    EXPECT_EQ(bad.config.protect_system, ProtectSystem::no);
+    EXPECT_EQ(bad.config.protect_home, ProtectHome::no);
+  }
+  auto yes = apply("[Service]\nExecStart=/bin/srv\nProtectSystem=yes\nProtectHome=tmpfs\n");
+  EXPECT_EQ(yes.config.protect_system, ProtectSystem::yes);
+  EXPECT_EQ(yes.config.protect_home, ProtectHome::tmpfs);
+}
+
 // RuntimeMaxSec= (config_parse_sec), TimeoutAbortSec= (config_parse_timeout_abort:
 // empty falls back to TimeoutStopSec=, 0 stays 0) and WatchdogSignal=.
 TEST(ServiceKeys, RuntimeMaxTimeoutAbortAndWatchdogSignal) {
