@@ -328,7 +328,8 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
     return -E2BIG;
   }
   std::vector<ExecMount> exec_mounts;
-  for (const auto& m : mounts) exec_mounts.push_back({m.path.c_str(), m.source.c_str(), m.mode, m.ignore_missing});
+  for (const auto& m : mounts)
+    exec_mounts.push_back({m.path.c_str(), m.source.c_str(), m.mode, m.ignore_missing, m.read_only});
   plan.mounts = exec_mounts.data();
   plan.mount_count = exec_mounts.size();
   plan.capability_bounding_set = config.capability_bounding_set;

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
 
 namespace vermilion {
 namespace {
@@ -27,7 +30,7 @@ void add_protect_system(std::vector<MountEntry>& out, ProtectSystem p) {
     case ProtectSystem::no: return;
     case ProtectSystem::strict:
       add(out, "/", MountMode::read_only, false);
-      for (const char* path : {"/proc", "/sys", "/dev"}) add(out, path, MountMode::read_write_implicit, true);
+      for (const char* path : {"/proc", "/sys", "/dev"}) add(out, path, MountMode::read_write_implicit, false);
       for (const char* path : {"/home", "/run/user", "/root"}) add(out, path, MountMode::read_write_implicit, true);
       return;
     case ProtectSystem::full:
@@ -104,105 +107,154 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
     add(out, "/tmp", MountMode::bind, false, private_tmp->tmp());
     add(out, "/var/tmp", MountMode::bind, false, private_tmp->var_tmp());
   }
-  std::stable_sort(out.begin(), out.end(), [](const MountEntry& a, const MountEntry& b) {
+  reduce_mounts(out);
+  for (auto& entry : out)
+    if (entry.mode == MountMode::inaccessible) entry.source = inaccessible_file;
+  return out;
+}
+
+void reduce_mounts(std::vector<MountEntry>& entries) {
+  std::stable_sort(entries.begin(), entries.end(), [](const MountEntry& a, const MountEntry& b) {
     return a.path != b.path ? a.path < b.path : a.mode < b.mode;
   });
-  // For one path the first (strongest) stays; nothing below an
-  // inaccessible or tmpfs path (drop_duplicates(), drop_inaccessible()).
+  // For one path the first (strongest) stays, read-only if any of them
+  // asked for it (drop_duplicates()); nothing below an inaccessible path
+  // (drop_inaccessible()).
   std::vector<MountEntry> kept;
-  for (auto& entry : out) {
-    if (!kept.empty() && kept.back().path == entry.path) continue;
+  for (auto& entry : entries) {
+    if (!kept.empty() && kept.back().path == entry.path) {
+      if (entry.mode == MountMode::read_only) kept.back().read_only = true;
+      continue;
+    }
     bool hidden = std::any_of(kept.begin(), kept.end(), [&](const MountEntry& k) {
-      return (k.mode == MountMode::inaccessible || k.mode == MountMode::tmpfs) && below(entry.path, k.path);
+      return k.mode == MountMode::inaccessible && below(entry.path, k.path);
     });
-    if (hidden) continue;
-    if (entry.mode == MountMode::inaccessible) entry.source = inaccessible_file;
-    kept.push_back(std::move(entry));
+    if (!hidden) kept.push_back(std::move(entry));
   }
-  return kept;
+  entries = std::move(kept);
 }
 
 int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
   if (count > kMaxMountEntries) return -E2BIG;
+  // Resolved before anything is mounted, as the host has them.
+  std::vector<MountEntry> entries;
+  int inaccessible_fd = -1;
+  try {
+    for (std::size_t i = 0; i < count; ++i) {
+      const ExecMount& m = mounts[i];
+      MountEntry e{m.path, m.source ? m.source : "", m.mode, m.ignore_missing, m.read_only};
+      char resolved[PATH_MAX];
+      if (realpath(m.path, resolved)) e.path = resolved;
+      entries.push_back(std::move(e));
+    }
+    reduce_mounts(entries);
+  } catch (...) {
+    return -ENOMEM;
+  }
   if (unshare(CLONE_NEWNS) < 0) {
     if (errno == EPERM || errno == EACCES || errno == EOPNOTSUPP || errno == ENOSYS) return kNamespaceRefused;
     return -errno;
   }
-  if (mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) return -errno;
+  const std::size_t n = entries.size();
+  // Per entry: the clone of a writable one, or the source of a bind, both
+  // taken before anything is mounted (a bind's source may lie below a path
+  // that an earlier entry covers, as in tests below /tmp).
+  int fds[kMaxMountEntries];
+  std::fill(fds, fds + n, -1);
+  int* clones = fds;
+  auto close_all = [&] {
+    for (std::size_t i = 0; i < n; ++i)
+      if (fds[i] >= 0) close(fds[i]);
+    if (inaccessible_fd >= 0) close(inaccessible_fd);
+  };
+  int r = mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0 ? -errno : 0;
+  // Opened in this namespace (a mount of another cannot be bound), before
+  // anything is mounted: an entry may hide them later (ProtectHome= over a
+  // runtime directory below /run/user).
+  for (std::size_t i = 0; i < n && r == 0; ++i) {
+    const MountEntry& e = entries[i];
+    if (e.mode == MountMode::bind) {
+      fds[i] = open(e.source.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (fds[i] < 0) r = -errno;
+    } else if (e.mode == MountMode::inaccessible && !e.source.empty() && inaccessible_fd < 0) {
+      inaccessible_fd = open(e.source.c_str(), O_PATH | O_CLOEXEC);
+    }
+  }
   // Writable entries keep their mounts as they are now: each is cloned
   // before anything is made read-only and put back on top in its turn.
-  int clones[kMaxMountEntries];
-  std::fill(clones, clones + count, -1);
-  auto close_clones = [&] {
-    for (std::size_t i = 0; i < count; ++i)
-      if (clones[i] >= 0) close(clones[i]);
-  };
-  int r = 0;
-  for (std::size_t i = 0; i < count && r == 0; ++i) {
-    const ExecMount& m = mounts[i];
+  for (std::size_t i = 0; i < n && r == 0; ++i) {
+    const MountEntry& m = entries[i];
     if (m.mode != MountMode::read_write && m.mode != MountMode::read_write_implicit) continue;
-    clones[i] = open_tree(AT_FDCWD, m.path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    clones[i] = open_tree(AT_FDCWD, m.path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     if (clones[i] < 0 && !(errno == ENOENT && m.ignore_missing)) r = -errno;
   }
-  for (std::size_t i = 0; i < count && r == 0; ++i) {
-    const ExecMount& m = mounts[i];
+  for (std::size_t i = 0; i < n && r == 0; ++i) {
+    const MountEntry& m = entries[i];
+    const char* path = m.path.c_str();
     switch (m.mode) {
       case MountMode::read_only:
         // "/" is a mount point already, and one bound over it would not be
         // seen by this process (its root stays the one below).
-        if (m.path[0] == '/' && m.path[1] == '\0') {
-          r = set_read_only(m.path, true);
+        if (m.path == "/") {
+          r = set_read_only(path, true);
           break;
         }
-        if (mount(m.path, m.path, nullptr, MS_BIND | MS_REC, nullptr) < 0) {
+        if (mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) < 0) {
           if (errno != ENOENT || !m.ignore_missing) r = -errno;
           break;
         }
-        r = set_read_only(m.path, true);
+        r = set_read_only(path, true);
         break;
       case MountMode::read_write:
       case MountMode::read_write_implicit:
-        if (clones[i] >= 0 && move_mount(clones[i], "", AT_FDCWD, m.path, MOVE_MOUNT_F_EMPTY_PATH) < 0) r = -errno;
+        if (clones[i] >= 0 && move_mount(clones[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0 &&
+            !(errno == ENOENT && m.ignore_missing))
+          r = -errno;
         break;
       case MountMode::inaccessible: {
         // Empty, mode 0 and read-only, as systemd's "inaccessible" nodes:
-        // a directory gets such a tmpfs, anything else `source` (an empty
-        // regular file of mode 0, made by the manager) bound over it.
+        // a directory gets such a tmpfs, anything else the manager's empty
+        // file of mode 0 bound over it.
         struct stat st {};
-        if (stat(m.path, &st) < 0) {
+        if (stat(path, &st) < 0) {
           if (errno != ENOENT || !m.ignore_missing) r = -errno;
           break;
         }
         if (S_ISDIR(st.st_mode)) {
-          if (mount("tmpfs", m.path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000") < 0)
-            r = -errno;
-        } else if (!m.source || !*m.source) {
-          r = -ENOTDIR;  // no node to bind
-        } else if (mount(m.source, m.path, nullptr, MS_BIND, nullptr) < 0) {
-          r = -errno;
-        } else {
-          r = set_read_only(m.path, true);
+          if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000") < 0) r = -errno;
+          break;
         }
+        if (inaccessible_fd < 0) {
+          r = -ENOTDIR;  // no node to bind
+          break;
+        }
+        char source[32];
+        std::snprintf(source, sizeof source, "/proc/self/fd/%d", inaccessible_fd);
+        r = mount(source, path, nullptr, MS_BIND, nullptr) < 0 ? -errno : set_read_only(path, true);
         break;
       }
       case MountMode::tmpfs:
         // As systemd 252 mounts it for ProtectHome=tmpfs: an empty,
         // writable tmpfs with tmpfs's own defaults (1777).
-        if (mount("tmpfs", m.path, "tmpfs", 0, nullptr) < 0 && (errno != ENOENT || !m.ignore_missing)) r = -errno;
+        if (mount("tmpfs", path, "tmpfs", 0, nullptr) < 0 && (errno != ENOENT || !m.ignore_missing)) r = -errno;
         break;
-      case MountMode::bind:
-        if (mount(m.source, m.path, nullptr, MS_BIND | MS_REC, nullptr) < 0) {
+      case MountMode::bind: {
+        char source[32];
+        std::snprintf(source, sizeof source, "/proc/self/fd/%d", fds[i]);
+        if (mount(source, path, nullptr, MS_BIND | MS_REC, nullptr) < 0) {
           r = -errno;
           break;
         }
         // A bind copies the flags of the mount it comes from, which may
-        // have just been made read-only; where the host's is locked
-        // read-only, it stays so.
-        if (int e = set_read_only(m.path, false); e < 0 && e != -EPERM) r = e;
+        // have just been made read-only: writable unless a read-only entry
+        // for this path asked otherwise (where the host's is locked
+        // read-only, it stays so).
+        if (int e = set_read_only(path, m.read_only); e < 0 && (m.read_only || e != -EPERM)) r = e;
         break;
+      }
     }
   }
-  close_clones();
+  close_all();
   if (r < 0) return r;
   // Shared again inside, as systemd's default MountFlags=shared leaves it.
   return mount(nullptr, "/", nullptr, MS_SHARED | MS_REC, nullptr) < 0 ? -errno : 0;

@@ -18,7 +18,8 @@
 //   PrivateTmp=           the run's directories bound on /tmp, /var/tmp.
 // Entries are applied parents first; for one path the strongest wins
 // (inaccessible, then a bind, read-only, read-write, tmpfs, implicit
-// read-write), and nothing is mounted below an inaccessible or tmpfs path.
+// read-write; a bind is read-only if a read-only entry named its path),
+// and nothing is mounted below an inaccessible path.
 // A writable entry keeps the flags its mounts had on the host (a read-only
 // /proc/sys stays read-only), as systemd leaves READWRITE mounts alone.
 #pragma once
@@ -37,9 +38,10 @@ enum class MountMode : int { inaccessible, bind, read_only, read_write, tmpfs, r
 
 struct MountEntry {
   std::string path;
-  std::string source;  // bind only
+  std::string source;  // bind and inaccessible only
   MountMode mode = MountMode::read_only;
   bool ignore_missing = false;
+  bool read_only = false;  // a bind that a read-only entry for its path made so
   friend bool operator==(const MountEntry&, const MountEntry&) = default;
 };
 
@@ -60,24 +62,32 @@ inline constexpr std::size_t kMaxMountEntries = 256;
 // /run/systemd/inaccessible/reg), for the manager's life. 0 or -errno.
 [[nodiscard]] int make_inaccessible_file(const std::string& dir, std::string& out);
 
+// Sorts `entries` parents first and keeps, for each path, the strongest
+// (read-only if any asked for it); drops what lies below an inaccessible
+// path (systemd 252's drop_duplicates(), drop_inaccessible()).
+void reduce_mounts(std::vector<MountEntry>& entries);
+
 // The child's view of one entry (pointers into the parent's MountEntry).
 struct ExecMount {
   const char* path = nullptr;
   const char* source = nullptr;
   MountMode mode = MountMode::read_only;
   bool ignore_missing = false;
+  bool read_only = false;
 };
 
 // enter_mount_namespace(): the kernel refused the namespace itself.
 inline constexpr int kNamespaceRefused = 1;
 
 // In the child, before exec: a mount namespace of its own (slave to the
-// host's, so nothing done here shows outside), then `mounts` in order. 0;
+// host's, so nothing done here shows outside), then `mounts`, each path
+// first resolved through its symlinks (systemd chases them) and the whole
+// reduced again by the resolved paths (/home -> /var/home). 0;
 // kNamespaceRefused when unshare() is not allowed here (EPERM, EACCES,
 // EOPNOTSUPP, ENOSYS: the caller goes on without, as systemd does for
 // sandboxing-only options); -ENOENT for a missing path without "-"; any
-// other failure, once inside, -errno. At most kMaxMountEntries.
-// Async-signal-safe.
+// other failure, once inside, -errno. At most kMaxMountEntries. Runs in the
+// forked child of the single-threaded manager, where allocating is safe.
 [[nodiscard]] int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept;
 
 }  // namespace vermilion

@@ -31,7 +31,12 @@ void remove_children(int fd, dev_t dev, int depth) noexcept {
     if (sub < 0) continue;
     struct stat opened {};
     // Swapped between the look and the open: not what was seen, leave it.
-    if (fstat(sub, &opened) < 0 || opened.st_dev != st.st_dev || opened.st_ino != st.st_ino) {
+    // A mount point of the same file system (a bind) is left too.
+    struct statx mount_root {};
+    const bool is_mount = statx(sub, "", AT_EMPTY_PATH, 0, &mount_root) == 0 &&
+                          (mount_root.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+                          (mount_root.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+    if (fstat(sub, &opened) < 0 || opened.st_dev != st.st_dev || opened.st_ino != st.st_ino || is_mount) {
       close(sub);
       continue;
     }

@@ -109,10 +109,9 @@ ServiceStatus status_of(const Service& s) {
   out.protect_home = to_string(c.protect_home);
   out.protect_kernel_tunables = c.protect_kernel_tunables;
   out.protect_control_groups = c.protect_control_groups;
-  for (const auto& p : c.read_write_paths) out.read_write_paths.push_back((p.ignore_missing ? "-" : "") + p.path);
-  for (const auto& p : c.read_only_paths) out.read_only_paths.push_back((p.ignore_missing ? "-" : "") + p.path);
-  for (const auto& p : c.inaccessible_paths)
-    out.inaccessible_paths.push_back((p.ignore_missing ? "-" : "") + p.path);
+  for (const auto& p : c.read_write_paths) out.read_write_paths.push_back(to_string(p));
+  for (const auto& p : c.read_only_paths) out.read_only_paths.push_back(to_string(p));
+  for (const auto& p : c.inaccessible_paths) out.inaccessible_paths.push_back(to_string(p));
   return out;
 }
 

@@ -58,6 +58,10 @@ const char* to_string(KillMode m) {
   return "control-group";
 }
 
+std::string to_string(const NamespacePath& p) {
+  return std::string(p.ignore_missing ? "-" : "") + (p.root_relative ? "+" : "") + p.path;
+}
+
 const char* to_string(ProtectSystem p) {
   switch (p) {
     case ProtectSystem::no: return "no";

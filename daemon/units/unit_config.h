@@ -124,6 +124,9 @@ enum class ProtectHome { no, yes, read_only, tmpfs };
 struct NamespacePath {
   std::string path;
   bool ignore_missing = false;
+  // "+": relative to RootDirectory=; with none (Vermilion runs none) the
+  // path itself, as in systemd. Kept to be shown.
+  bool root_relative = false;
   friend bool operator==(const NamespacePath&, const NamespacePath&) = default;
 };
 
@@ -333,6 +336,8 @@ struct ServiceConfig {
 [[nodiscard]] const char* to_string(JobMode m);
 [[nodiscard]] const char* to_string(ProtectSystem p);  // "no", "yes", "full", "strict"
 [[nodiscard]] const char* to_string(ProtectHome p);    // "no", "yes", "read-only", "tmpfs"
+// As systemd stores and shows it: "-+/path", "-/path", "+/path", "/path".
+[[nodiscard]] std::string to_string(const NamespacePath& p);
 [[nodiscard]] const char* to_string(EmergencyAction a);
 
 }  // namespace vermilion

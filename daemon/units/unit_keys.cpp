@@ -884,8 +884,8 @@ void set_boolean_or_word(Assignment& a, E ServiceConfig::*field, E no, E yes,
 // (config_parse_namespace_path_strv): empty
 // resets; each word may start with "-" (missing is fine), its specifiers
 // are expanded, and it must be an absolute, normalized path, else that word
-// is ignored. ("+", relative to RootDirectory=, needs RootDirectory=, which
-// Vermilion does not run: such a word is ignored with a warning.)
+// is ignored. "+" (relative to RootDirectory=) is kept; without a root
+// directory the path is the host's, as in systemd.
 void set_namespace_paths(Assignment& a, std::vector<NamespacePath> ServiceConfig::*field) {
   if (a.value.empty()) return (a.config.*field).clear();
   for (auto& word : extract_words(a.value, kExtractUnquote)) {
@@ -896,8 +896,8 @@ void set_namespace_paths(Assignment& a, std::vector<NamespacePath> ServiceConfig
       w.remove_prefix(1);
     }
     if (w.starts_with('+')) {
-      a.warn(a.key + "= path relative to RootDirectory= is not supported by Vermilion, ignoring: " + word);
-      continue;
+      entry.root_relative = true;
+      w.remove_prefix(1);
     }
     auto expanded = a.expand(w, SpecifierSet::full, kMaxPathExpansion);
     if (!expanded) continue;

@@ -232,7 +232,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
     for (const auto& p : name == "ReadWritePaths"  ? c.read_write_paths
                          : name == "ReadOnlyPaths" ? c.read_only_paths
                                                    : c.inaccessible_paths)
-      paths.push_back((p.ignore_missing ? "-" : "") + p.path);
+      paths.push_back(to_string(p));
     return systemctl_show_words(paths);
   }
   return "<property " + name + " unknown to conformance_test.cpp>";

@@ -24,7 +24,8 @@ std::string describe(const std::vector<MountEntry>& entries) {
   std::string out;
   static const char* const kModes[] = {"inaccessible", "bind", "ro", "rw", "tmpfs", "rw-implicit"};
   for (const auto& e : entries)
-    out += e.path + ":" + kModes[static_cast<int>(e.mode)] + (e.ignore_missing ? "?" : "") + " ";
+    out += e.path + ":" + (e.read_only && e.mode == MountMode::bind ? "ro-" : "") + kModes[static_cast<int>(e.mode)] +
+           (e.ignore_missing ? "?" : "") + " ";
   return out;
 }
 
@@ -41,8 +42,8 @@ TEST(MountNamespaceTest, ProtectSystemLevels) {
   EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})), "/boot:ro? /efi:ro? /etc:ro /usr:ro ");
   c.protect_system = ProtectSystem::strict;
   EXPECT_EQ(describe(namespace_mounts(c, nullptr, {"/var/lib/web"})),
-            "/:ro /dev:rw-implicit? /home:rw-implicit? /proc:rw-implicit? /root:rw-implicit? "
-            "/run/user:rw-implicit? /sys:rw-implicit? /var/lib/web:rw ");
+            "/:ro /dev:rw-implicit /home:rw-implicit? /proc:rw-implicit /root:rw-implicit? "
+            "/run/user:rw-implicit? /sys:rw-implicit /var/lib/web:rw ");
 }
 
 TEST(MountNamespaceTest, TheStrongestEntryForAPathWinsAndNothingGoesBelowAnInaccessibleOne) {
@@ -53,13 +54,72 @@ TEST(MountNamespaceTest, TheStrongestEntryForAPathWinsAndNothingGoesBelowAnInacc
   c.read_only_paths = {{"/etc", false}};
   PrivateTmp tmp{"/tmp/systemd-private-x", "/var/tmp/systemd-private-y"};
   EXPECT_EQ(describe(namespace_mounts(c, &tmp, {})),
-            "/:ro /dev:rw-implicit? /etc:ro /home:inaccessible? /proc:rw-implicit? /root:inaccessible? "
-            "/run/user:inaccessible? /sys:rw-implicit? /tmp:bind /var/tmp:bind ");
+            "/:ro /dev:rw-implicit /etc:ro /home:inaccessible? /proc:rw-implicit /root:inaccessible? "
+            "/run/user:inaccessible? /sys:rw-implicit /tmp:bind /var/tmp:bind ");
   c.protect_home = ProtectHome::tmpfs;
   c.read_write_paths = {{"/home", false}};  // read-write is stronger than tmpfs
   EXPECT_NE(describe(namespace_mounts(c, nullptr, {})).find("/home:rw "), std::string::npos);
   c.read_write_paths.clear();
   EXPECT_NE(describe(namespace_mounts(c, nullptr, {})).find("/home:tmpfs? "), std::string::npos);
+}
+
+// PrivateTmp= with ReadOnlyPaths=/tmp: the private /tmp, read-only (as
+// systemd 252's drop_duplicates() passes read_only on).
+TEST(MountNamespaceTest, AReadOnlyEntryMakesTheBindOfItsPathReadOnly) {
+  ServiceConfig c;
+  c.read_only_paths = {{"/tmp", false}};
+  PrivateTmp tmp{"/tmp/systemd-private-x", "/var/tmp/systemd-private-y"};
+  EXPECT_EQ(describe(namespace_mounts(c, &tmp, {})), "/tmp:ro-bind /var/tmp:bind ");
+}
+
+// Root only: paths are resolved through symlinks before they are applied,
+// and a private /tmp stays writable under ProtectSystem=strict.
+TEST(MountNamespaceTest, InsideSymlinkedPathsAreResolvedAndPrivateTmpIsWritable) {
+  if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
+  testing::TempDir dir, tmp_root, var_tmp_root;
+  fs::create_directories(dir.file("real"));
+  fs::create_directory_symlink(dir.file("real"), dir.file("link"));
+  PrivateTmp tmp;
+  ASSERT_EQ(create_private_tmp("sym.service", tmp, tmp_root.path(), var_tmp_root.path()), 0);
+  ServiceConfig c;
+  c.protect_system = ProtectSystem::strict;
+  c.read_write_paths = {{dir.file("link"), false}};
+  // (This test's directories lie below the host's /tmp, which the private
+  // one covers: the writable path is checked without it.)
+  const std::vector<MountEntry> entries = namespace_mounts(c, nullptr, {});
+  ServiceConfig with_tmp;
+  with_tmp.protect_system = ProtectSystem::strict;
+  const std::vector<MountEntry> tmp_entries = namespace_mounts(with_tmp, &tmp, {});
+  std::vector<ExecMount> tmp_mounts;
+  for (const auto& e : tmp_entries)
+    tmp_mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing, e.read_only});
+  std::vector<ExecMount> mounts;
+  for (const auto& e : entries)
+    mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing, e.read_only});
+  const std::string through_link = dir.file("link/file");
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (int r = enter_mount_namespace(mounts.data(), mounts.size()); r != 0) _exit(100 + (r < 0 ? -r % 100 : 99));
+    if (!std::ofstream(through_link).good()) _exit(11);  // the real directory is writable
+    _exit(0);
+  }
+  int tmp_status = 0;
+  pid_t tmp_pid = fork();
+  if (tmp_pid == 0) {
+    if (int r = enter_mount_namespace(tmp_mounts.data(), tmp_mounts.size()); r != 0)
+      _exit(100 + (r < 0 ? -r % 100 : 99));
+    if (!std::ofstream("/tmp/in-private-tmp").good()) _exit(12);
+    if (!std::ofstream("/var/tmp/in-private-tmp").good()) _exit(13);
+    _exit(0);
+  }
+  ASSERT_EQ(waitpid(tmp_pid, &tmp_status, 0), tmp_pid);
+  EXPECT_TRUE(WIFEXITED(tmp_status) && WEXITSTATUS(tmp_status) == 0) << "exit " << WEXITSTATUS(tmp_status);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
+  EXPECT_TRUE(fs::exists(dir.file("real/file")));
+  EXPECT_TRUE(fs::exists(tmp.tmp() + "/in-private-tmp"));
+  ASSERT_GT(waitpid(remove_private_tmp(tmp), nullptr, 0), 0);
 }
 
 // Root only: ProtectSystem=strict with ReadWritePaths= and ProtectHome=yes,

@@ -1,6 +1,8 @@
 // platform/remove_tree.h: a tree goes, what its symlinks point at stays.
 #include "platform/remove_tree.h"
 
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +39,28 @@ TEST(RemoveTreeTest, ASymlinkGivenAsTheTopIsNotFollowed) {
   fs::create_directory_symlink(dir.file("real"), dir.file("link"));
   remove_tree(dir.file("link"));
   EXPECT_TRUE(fs::exists(dir.file("real/file")));
+}
+
+// Root only, in a mount namespace of its own: a bind mount below (same file
+// system) is neither crossed nor removed.
+TEST(RemoveTreeTest, AMountPointBelowIsLeftAlone) {
+  if (geteuid() != 0) GTEST_SKIP() << "mounting needs root";
+  testing::TempDir dir;
+  fs::create_directories(dir.file("tree/mnt"));
+  fs::create_directories(dir.file("outside"));
+  std::ofstream(dir.file("outside/file")) << "keep";
+  const std::string tree = dir.file("tree"), mnt = dir.file("tree/mnt"), outside = dir.file("outside");
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (unshare(CLONE_NEWNS) < 0 || mount(nullptr, "/", nullptr, MS_PRIVATE | MS_REC, nullptr) < 0) _exit(10);
+    if (mount(outside.c_str(), mnt.c_str(), nullptr, MS_BIND, nullptr) < 0) _exit(11);
+    remove_tree(tree);
+    _exit(fs::exists(outside + "/file") ? 0 : 12);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
+  EXPECT_TRUE(fs::exists(dir.file("outside/file")));
 }
 
 TEST(RemoveTreeTest, TheAsyncOneRemovesInAChild) {
