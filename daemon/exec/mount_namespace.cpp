@@ -161,7 +161,6 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
   // that an earlier entry covers, as in tests below /tmp).
   int fds[kMaxMountEntries];
   std::fill(fds, fds + n, -1);
-  int* clones = fds;
   auto close_all = [&] {
     for (std::size_t i = 0; i < n; ++i)
       if (fds[i] >= 0) close(fds[i]);
@@ -185,8 +184,8 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
   for (std::size_t i = 0; i < n && r == 0; ++i) {
     const MountEntry& m = entries[i];
     if (m.mode != MountMode::read_write && m.mode != MountMode::read_write_implicit) continue;
-    clones[i] = open_tree(AT_FDCWD, m.path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-    if (clones[i] < 0 && !(errno == ENOENT && m.ignore_missing)) r = -errno;
+    fds[i] = open_tree(AT_FDCWD, m.path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (fds[i] < 0 && !(errno == ENOENT && m.ignore_missing)) r = -errno;
   }
   for (std::size_t i = 0; i < n && r == 0; ++i) {
     const MountEntry& m = entries[i];
@@ -207,7 +206,7 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
         break;
       case MountMode::read_write:
       case MountMode::read_write_implicit:
-        if (clones[i] >= 0 && move_mount(clones[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0 &&
+        if (fds[i] >= 0 && move_mount(fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0 &&
             !(errno == ENOENT && m.ignore_missing))
           r = -errno;
         break;
