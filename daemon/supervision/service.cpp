@@ -587,7 +587,7 @@ bool Service::spawn_main(const ExecCommand& command) {
 }
 
 void Service::reset_failed() {
-  recent_starts_.clear();
+  start_window_open_ = false;  // systemd's ratelimit_reset()
   bool changed = result_ != ServiceResult::success || n_restarts_ != 0;
   result_ = ServiceResult::success;
   n_restarts_ = 0;
@@ -1249,14 +1249,19 @@ bool Service::start_limit_allows() {
   usec_t interval = config_->start_limit_interval;
   unsigned burst = config_->start_limit_burst;
   if (interval == 0 || burst == 0) return true;
+  // systemd 252's ratelimit_below(): a window opens at the first start and
+  // at the first start after it closed; within it, `burst` starts pass.
   usec_t now = env_.port.now_monotonic();
-  while (!recent_starts_.empty() && recent_starts_.front() + interval <= now)
-    recent_starts_.pop_front();
-  if (recent_starts_.size() >= burst) {
+  if (!start_window_open_ || now - start_window_begin_ > interval) {
+    start_window_open_ = true;
+    start_window_begin_ = now;
+    start_window_count_ = 0;
+  }
+  if (start_window_count_ >= burst) {
     env_.listener.on_start_limit_hit(*this);
     return false;
   }
-  recent_starts_.push_back(now);
+  ++start_window_count_;
   return true;
 }
 

@@ -64,7 +64,6 @@
 #include <sys/types.h>
 
 #include <array>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -371,7 +370,11 @@ class Service {
   std::unique_ptr<Timer> watchdog_timer_;
   usec_t watchdog_usec_ = 0;
 
-  std::deque<usec_t> recent_starts_;  // monotonic times, for the start limit
+  // The start limit's window (systemd's RateLimit start_ratelimit): opened
+  // at monotonic µs start_window_begin_, starts counted in it.
+  bool start_window_open_ = false;
+  usec_t start_window_begin_ = 0;
+  unsigned start_window_count_ = 0;
   unsigned n_restarts_ = 0;
   ExitInfo main_exit_;
   std::string status_text_;

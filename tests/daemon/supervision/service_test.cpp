@@ -196,6 +196,25 @@ TEST_F(ServiceTest, CrashLoopEndsInStartLimitHit) {
   EXPECT_EQ(s.start(), StartOutcome::started) << "the interval has passed";
 }
 
+// The start limit is systemd 252's ratelimit_below(): a window of
+// StartLimitIntervalSec= opens at a start and counts StartLimitBurst=
+// starts; the first start after it closed opens a new one. (A sliding
+// window, counting the starts of the last interval, refuses the fifth.)
+TEST_F(ServiceTest, StartLimitCountsInWindowsThatOpenAtAStart) {
+  ServiceConfig c = make_config("window.service");
+  c.start_limit_burst = 3;
+  c.start_limit_interval = 10 * kUsecPerSec;
+  Service& s = make(c);
+  for (usec_t step : std::initializer_list<usec_t>{0, 5 * kUsecPerSec, kUsecPerSec, 4 * kUsecPerSec + 500'000, 100'000, 100'000}) {
+    port_.advance(step);
+    ASSERT_EQ(s.start(), StartOutcome::started) << "at +" << step << " us";
+    exit_main(0);
+    ASSERT_EQ(s.sub_state(), SubState::dead);
+  }
+  port_.advance(100'000);
+  EXPECT_EQ(s.start(), StartOutcome::start_limit_hit) << "the fourth start of the second window";
+}
+
 // systemctl reset-failed (systemd's unit_reset_failed()): failed becomes
 // dead, the result and restart count start afresh, and so does the start
 // limit, so a start is allowed at once.
