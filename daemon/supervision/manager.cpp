@@ -776,6 +776,25 @@ void Manager::on_service_message(Service& service, std::string_view message) noe
 
 // ---- the queues ---------------------------------------------------------------
 
+bool Manager::report_changes() {
+  bool any = false;
+  // StartLimitAction= before the failure it causes is handled (systemd
+  // runs it in unit_test_start_limit(), then the unit fails).
+  for (const auto& name : std::exchange(start_limit_hits_, {})) {
+    Unit* unit = resolve(name, false);
+    if (!unit) continue;
+    const EmergencyAction action = unit->service->config().start_limit_action;
+    if (action != EmergencyAction::none) observer_.on_emergency_action(name, "StartLimitAction", action, -1);
+  }
+  while (!transitions_.empty()) {
+    Transition t = std::move(transitions_.front());
+    transitions_.pop_front();
+    handle_transition(t);
+    any = true;
+  }
+  return any;
+}
+
 void Manager::handle_transition(const Transition& transition) {
   auto it = units_.find(transition.unit);
   if (it == units_.end()) return;
@@ -1025,20 +1044,7 @@ void Manager::process_queues() {
   graveyard_.clear();
   for (bool progress = true; progress;) {
     progress = false;
-    // StartLimitAction= before the failure it causes is handled (systemd
-    // runs it in unit_test_start_limit(), then the unit fails).
-    for (const auto& name : std::exchange(start_limit_hits_, {})) {
-      Unit* unit = resolve(name, false);
-      if (!unit) continue;
-      const EmergencyAction action = unit->service->config().start_limit_action;
-      if (action != EmergencyAction::none) observer_.on_emergency_action(name, "StartLimitAction", action, -1);
-    }
-    while (!transitions_.empty()) {
-      Transition t = std::move(transitions_.front());
-      transitions_.pop_front();
-      handle_transition(t);
-      progress = true;
-    }
+    if (report_changes()) progress = true;
     if (!bound_checks_.empty() || !propagated_stops_.empty()) {
       stop_units_bound_to_down_ones();
       progress = true;
@@ -1063,9 +1069,14 @@ void Manager::process_queues() {
     for (const auto& name : ready) {
       auto it = units_.find(name);
       if (it == units_.end() || !it->second->job || it->second->job->running) continue;
+      // The changes reported after each job may have ended or replaced it.
+      if (!runnable(name, *it->second)) continue;
       waiting_.erase(name);
       run_job(*it->second);
       progress = true;
+      // Each change holds a snapshot of its service (kilobytes): reported
+      // now, a boot of N units holds one at a time, not N at once.
+      report_changes();
     }
     // A job's waiters hear of its end only once every state change queued so
     // far was reported: a job can end in the very step that queued the change

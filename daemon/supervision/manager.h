@@ -229,6 +229,10 @@ class Manager final : private ServiceListener {
   void finish_job(Unit& unit, JobResult result);
   [[nodiscard]] bool runnable(const std::string& name, const Unit& unit) const;
   void run_job(Unit& unit);
+  // Reports what is queued: start limits hit (their StartLimitAction=),
+  // then state and property changes (handle_transition()). True if any
+  // change was.
+  bool report_changes();
   void handle_transition(const Transition& t);
   void trigger_on_job_failure(const Service& service, JobResult result);
   void fail_dependent_jobs(const std::string& failed_unit);
