@@ -39,6 +39,9 @@ constexpr int64_t kNotifyPriority = SD_EVENT_PRIORITY_NORMAL - 10;
 constexpr int64_t kSignalPriority = SD_EVENT_PRIORITY_NORMAL;
 // systemd 252 gives generators DEFAULT_TIMEOUT_USEC (manager_run_generators).
 constexpr usec_t kGeneratorTimeout = 90'000'000;
+// How long an exit waits for vermiliond's helpers (removers of PrivateTmp=
+// directories) once every service has stopped.
+constexpr usec_t kHelperExitWait = 10'000'000;
 
 class LoaderSource final : public UnitSource {
  public:
@@ -574,7 +577,7 @@ int Supervisor::on_signal(sd_event_source*, const struct signalfd_siginfo* info,
         self->shutting_down_ = true;
         self->logger_.info(std::string("received SIG") + sigabbrev_np(static_cast<int>(info->ssi_signo)) +
                            ", stopping all services");
-        self->manager_->stop_all([self] { sd_event_exit(self->loop_.get(), 0); });
+        self->manager_->stop_all([self] { self->exit_after_helpers(EXIT_SUCCESS); });
         break;
       default: break;
     }
@@ -597,13 +600,42 @@ void Supervisor::on_emergency_action(const std::string& unit, const char* key, E
     exit_status_ = exit_status >= 0 ? exit_status : EXIT_SUCCESS;
     logger_.info(unit + ": " + key + "=" + to_string(action) + ", stopping all services and exiting with status " +
                  std::to_string(exit_status_));
-    manager_->stop_all([this] { sd_event_exit(loop_.get(), exit_status_); });
+    manager_->stop_all([this] { exit_after_helpers(exit_status_); });
   });
+}
+
+// The helpers are waited for so that none outlives vermiliond (a stop of
+// everything leaves no process), but not forever: a removal stuck on a
+// hung file system must not keep it from exiting.
+void Supervisor::exit_after_helpers(int status) {
+  exiting_with_ = status;
+  if (!reaper_ || reaper_->helpers_running() == 0) {
+    sd_event_exit(loop_.get(), status);
+    return;
+  }
+  sd_event_source* timer = nullptr;
+  const int r = sd_event_add_time_relative(
+      loop_.get(), &timer, CLOCK_MONOTONIC, kHelperExitWait, 0,
+      [](sd_event_source*, uint64_t, void* userdata) {
+        auto* self = static_cast<Supervisor*>(userdata);
+        self->logger_.warning(std::to_string(self->reaper_->helpers_running()) +
+                              " helper processes (removing PrivateTmp= directories) still running after 10 s; "
+                              "exiting without them");
+        sd_event_exit(self->loop_.get(), *self->exiting_with_);
+        return 0;
+      },
+      this);
+  if (r < 0) {
+    sd_event_exit(loop_.get(), status);
+    return;
+  }
+  helper_exit_timer_.reset(timer);
 }
 
 // Every child the reaper collected: a service's, or (every_child) an
 // orphan reparented to us, which no service owns.
 void Supervisor::on_child_exited(const ChildExit& exit) {
+  if (exiting_with_ && reaper_->helpers_running() == 0) sd_event_exit(loop_.get(), *exiting_with_);
   if (generators_running_.contains(exit.pid)) return generator_exited(exit);
   if (!manager_) return;
   // Whatever it printed last is read before its exit is acted on.

@@ -149,6 +149,9 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   // flight waits for that one and does not run them again.
   void run_generators(std::function<void()> then);
   void generator_exited(const ChildExit& exit);
+  // Ends the loop with `status` once vermiliond's helpers have exited (at
+  // most kHelperExitWait later).
+  void exit_after_helpers(int status);
   void finish_generators();
   // Reads the preset policy (options_.preset_dirs) into the manager control.
   void load_presets();
@@ -190,6 +193,8 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   std::map<pid_t, std::string> generators_running_;
   std::vector<std::function<void()>> after_generators_;
   EventSourcePtr generator_timer_;
+  std::optional<int> exiting_with_;  // set once every service stopped for an exit
+  EventSourcePtr helper_exit_timer_;
   unique_fd unit_files_watch_fd_;
   std::unique_ptr<FdWatch> unit_files_watch_;
   std::unique_ptr<Timer> unit_files_timer_;

@@ -458,7 +458,7 @@ int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateT
 
 void LinuxSystemOps::remove_private_tmp(const PrivateTmp& dirs) {
   pid_t remover = vermilion::remove_private_tmp(dirs);
-  if (remover > 0 && options_.reaper) options_.reaper->forked(remover);
+  if (remover > 0 && options_.reaper) options_.reaper->forked_helper(remover);
 }
 
 }  // namespace vermilion

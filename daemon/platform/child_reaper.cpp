@@ -84,6 +84,18 @@ void ChildReaper::forked(pid_t pid) noexcept {
   });
 }
 
+void ChildReaper::forked_helper(pid_t pid) noexcept {
+  drop_if_out_of_memory("a new helper", [&] {
+    if (pid > 0) helpers_.insert(pid);
+  });
+  forked(pid);
+}
+
+void ChildReaper::exited(const ChildExit& exit) {
+  helpers_.erase(exit.pid);
+  on_exit_(exit);
+}
+
 int ChildReaper::on_sigchld(sd_event_source*, const struct signalfd_siginfo*, void* self) {
   return event_guard("a child's exit", [&] {
     // Signals coalesce: one SIGCHLD may stand for many exits.
@@ -96,7 +108,7 @@ void ChildReaper::reap_all() {
   for (;;) {
     siginfo_t info{};
     if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0 || info.si_pid == 0) return;
-    on_exit_(ChildExit{info.si_pid, info.si_code, info.si_status});
+    exited(ChildExit{info.si_pid, info.si_code, info.si_status});
   }
 }
 
@@ -112,12 +124,12 @@ void ChildReaper::reap_watched(pid_t pid) {
   auto it = watched_.find(pid);
   if (it == watched_.end()) return;
   ChildExit exit{pid};
-  const bool exited = collect(kPidfd, static_cast<id_t>(it->second->pidfd.get()), exit);
+  const bool collected = collect(kPidfd, static_cast<id_t>(it->second->pidfd.get()), exit);
   // Gone before on_exit runs: it may fork a child that gets this PID again.
   // (sd-event allows a source to be freed from its own callback.)
   watched_.erase(it);
-  if (exited) {
-    on_exit_(exit);
+  if (collected) {
+    exited(exit);
     return;
   }
   // Readable, yet nothing to collect (a kernel without P_PIDFD): a
@@ -163,7 +175,7 @@ void ChildReaper::reap_polled() {
     }
   }
   // After the loop: on_exit may fork, and add to polled_.
-  for (const ChildExit& exit : exits) on_exit_(exit);
+  for (const ChildExit& exit : exits) exited(exit);
 }
 
 }  // namespace vermilion

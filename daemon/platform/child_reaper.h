@@ -62,6 +62,12 @@ class ChildReaper {
   // limit), it is polled every 100 ms instead.
   void forked(pid_t pid) noexcept;
 
+  // forked() for a helper of vermiliond's own (a remover of PrivateTmp=
+  // directories), which it waits for before it exits (helpers_running()).
+  void forked_helper(pid_t pid) noexcept;
+  // Helpers forked and not reaped yet.
+  [[nodiscard]] std::size_t helpers_running() const { return helpers_.size(); }
+
   [[nodiscard]] ReapScope scope() const { return scope_; }
   // forked_children: how many children are still to be reaped.
   [[nodiscard]] std::size_t pending() const { return watched_.size() + polled_.size(); }
@@ -77,6 +83,7 @@ class ChildReaper {
   void reap_watched(pid_t pid);
   void reap_polled();
   void arm_poll_timer();
+  void exited(const ChildExit& exit);
 
   sd_event* loop_;
   ReapScope scope_;
@@ -86,6 +93,7 @@ class ChildReaper {
   std::map<pid_t, std::unique_ptr<Watched>> watched_;  // forked_children, by pidfd
   std::set<pid_t> polled_;                             // forked_children, without a pidfd
   EventSourcePtr poll_timer_;
+  std::set<pid_t> helpers_;
 };
 
 }  // namespace vermilion

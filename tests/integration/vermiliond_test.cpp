@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -246,6 +247,46 @@ TEST(Vermiliond, FailureActionExitStopsEverythingWithItsExitStatus) {
             std::string::npos)
       << daemon.output();
   EXPECT_NE(daemon.output().find("web.service: state inactive/dead"), std::string::npos) << daemon.output();
+}
+
+// A stop of everything leaves no process: vermiliond waits for its own
+// helpers, the removers of PrivateTmp= directories (forked, as systemd's
+// asynchronous_rm_rf()), before it exits: the directories are gone once
+// vermiliond is, and no process of its is left to us, a subreaper (the
+// remover used to be, running or a zombie: real_units saw it in ps).
+TEST(Vermiliond, ExitWaitsForThePrivateTmpRemoval) {
+  if (geteuid() != 0) {
+    GTEST_SKIP() << "PrivateTmp= needs a mount namespace: root";
+  }
+  // Whatever vermiliond leaves behind becomes our child.
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  TempDir units, runtime;
+  units.write("ptmp.service",
+              "[Service]\nType=oneshot\nRemainAfterExit=yes\nPrivateTmp=yes\n"
+              "ExecStart=/bin/sh -c 'mkdir /tmp/d && cd /tmp/d && seq 1 2000 | xargs touch'\n"
+              "[Install]\nWantedBy=multi-user.target\n");
+  enable_units(units.path(), {"ptmp.service"});
+  Subprocess daemon({kVermiliond, "--system", "--unit-dir", units.path(), "--runtime-dir", runtime.file("rt"),
+                     "--no-bridge"});
+  ASSERT_TRUE(daemon.wait_for_output("ptmp.service: state active/exited")) << daemon.output();
+  auto private_dirs = [] {
+    std::vector<std::string> out;
+    for (const char* top : {"/tmp", "/var/tmp"})
+      for (const auto& entry : std::filesystem::directory_iterator(top))
+        if (entry.path().filename().string().find("-ptmp.service-") != std::string::npos &&
+            entry.path().filename().string().starts_with("systemd-private-"))
+          out.push_back(entry.path());
+    return out;
+  };
+  ASSERT_EQ(private_dirs().size(), 2u) << "/tmp's and /var/tmp's";
+  kill(daemon.pid(), SIGTERM);
+  int status = daemon.wait_exit();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << daemon.output();
+  EXPECT_EQ(private_dirs(), std::vector<std::string>{}) << daemon.output();
+  errno = 0;
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1) << "a process vermiliond left, running or not reaped";
+  EXPECT_EQ(errno, ECHILD);
+  (void)prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 
 // systemd resolves User= in the forked child; so must vermiliond. With every
