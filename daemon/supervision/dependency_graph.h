@@ -9,10 +9,19 @@
 // Ordering cycles are found here and broken: their edges are dropped (with
 // a message naming the cycle), so every unit in or around a cycle still
 // starts.
+//
+// Stored compactly (issue 10: memory per service): each name once, sorted,
+// and per unit one array of (relation, other unit) edges, so a service with
+// default dependencies costs about its dozen edges of 8 bytes, not a dozen
+// std::set nodes holding copies of names.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,8 +32,62 @@
 namespace vermilion {
 
 class DependencyGraph {
+  enum class Relation : std::uint8_t;
+  struct Edge {
+    std::uint32_t to;  // index into names_
+    Relation relation;
+  };
+
  public:
-  using Names = std::set<std::string>;
+  using NameSet = std::set<std::string>;
+
+  // A unit's list in one relation: canonical names, sorted. A view into
+  // the graph, valid until the next rebuild(); owned() copies it for a
+  // caller that may load units (which rebuilds) while it iterates.
+  class Names {
+   public:
+    class iterator {
+     public:
+      using iterator_category = std::forward_iterator_tag;
+      using value_type = std::string;
+      using difference_type = std::ptrdiff_t;
+      using pointer = const std::string*;
+      using reference = const std::string&;
+      iterator() = default;
+      reference operator*() const { return (*names_)[edge_->to]; }
+      pointer operator->() const { return &**this; }
+      iterator& operator++() {
+        ++edge_;
+        return *this;
+      }
+      iterator operator++(int) {
+        iterator was = *this;
+        ++edge_;
+        return was;
+      }
+      friend bool operator==(const iterator& a, const iterator& b) { return a.edge_ == b.edge_; }
+
+     private:
+      friend class Names;
+      iterator(const Edge* edge, const std::vector<std::string>* names) : edge_(edge), names_(names) {}
+      const Edge* edge_ = nullptr;
+      const std::vector<std::string>* names_ = nullptr;
+    };
+    Names() = default;
+    [[nodiscard]] iterator begin() const { return {begin_, names_}; }
+    [[nodiscard]] iterator end() const { return {end_, names_}; }
+    [[nodiscard]] std::size_t size() const { return static_cast<std::size_t>(end_ - begin_); }
+    [[nodiscard]] bool empty() const { return begin_ == end_; }
+    [[nodiscard]] bool contains(const std::string& name) const;
+    [[nodiscard]] NameSet owned() const { return NameSet(begin(), end()); }
+
+   private:
+    friend class DependencyGraph;
+    Names(const Edge* b, const Edge* e, const std::vector<std::string>* names) : begin_(b), end_(e), names_(names) {}
+    const Edge* begin_ = nullptr;
+    const Edge* end_ = nullptr;
+    const std::vector<std::string>* names_ = nullptr;
+  };
 
   // `units` maps canonical names to configurations; `canonical` maps any
   // name (alias or canonical) to the canonical one. Returns one message per
@@ -49,62 +112,56 @@ class DependencyGraph {
   [[nodiscard]] Listed listed(const std::string& name) const;
 
   // Units that `name` is ordered after (After=, and others' Before=).
-  [[nodiscard]] const Names& after(const std::string& name) const { return lookup(after_, name); }
+  [[nodiscard]] Names after(const std::string& name) const;
   // Units ordered after `name`.
-  [[nodiscard]] const Names& before(const std::string& name) const { return lookup(before_, name); }
+  [[nodiscard]] Names before(const std::string& name) const;
   // Requires= and BindsTo= (and .requires/ entries): must start with it.
-  [[nodiscard]] const Names& requirements(const std::string& name) const { return lookup(requires_, name); }
-  [[nodiscard]] const Names& requisites(const std::string& name) const { return lookup(requisite_, name); }
+  [[nodiscard]] Names requirements(const std::string& name) const;
+  [[nodiscard]] Names requisites(const std::string& name) const;
   // Wants= (and .wants/ entries).
-  [[nodiscard]] const Names& wants(const std::string& name) const { return lookup(wants_, name); }
+  [[nodiscard]] Names wants(const std::string& name) const;
   // Upholds= of `name`, and the units with Upholds= on it (UpheldBy=).
-  [[nodiscard]] const Names& upholds(const std::string& name) const { return lookup(upholds_, name); }
-  [[nodiscard]] const Names& upheld_by(const std::string& name) const { return lookup(upheld_by_, name); }
+  [[nodiscard]] Names upholds(const std::string& name) const;
+  [[nodiscard]] Names upheld_by(const std::string& name) const;
   // Units with Wants= on `name` (WantedBy=).
-  [[nodiscard]] const Names& wanted_by(const std::string& name) const { return lookup(wanted_by_, name); }
+  [[nodiscard]] Names wanted_by(const std::string& name) const;
   // Units whose Requires=/BindsTo=/Requisite= name this one: they stop with it.
-  [[nodiscard]] const Names& required_by(const std::string& name) const { return lookup(required_by_, name); }
+  [[nodiscard]] Names required_by(const std::string& name) const;
   // Units with BindsTo= on this one: they stop whenever it goes down.
-  [[nodiscard]] const Names& bound_by(const std::string& name) const { return lookup(bound_by_, name); }
+  [[nodiscard]] Names bound_by(const std::string& name) const;
   // Units with PartOf= on this one (ConsistsOf=): a stop or restart of it
   // is propagated to them.
-  [[nodiscard]] const Names& consists_of(const std::string& name) const { return lookup(consists_of_, name); }
-  [[nodiscard]] const Names& conflicts(const std::string& name) const { return lookup(conflicts_, name); }
+  [[nodiscard]] Names consists_of(const std::string& name) const;
+  [[nodiscard]] Names conflicts(const std::string& name) const;
   // PropagatesStopTo= of `name` and the others' StopPropagatedFrom= on it:
   // stopped when it stops by a job or goes down without one.
-  [[nodiscard]] const Names& stop_propagates_to(const std::string& name) const {
-    return lookup(propagates_stop_to_, name);
-  }
+  [[nodiscard]] Names stop_propagates_to(const std::string& name) const;
   // PropagatesReloadTo= of `name` and the others' ReloadPropagatedFrom= on
   // it: reloaded with it, if active.
-  [[nodiscard]] const Names& reload_propagates_to(const std::string& name) const {
-    return lookup(propagates_reload_to_, name);
-  }
+  [[nodiscard]] Names reload_propagates_to(const std::string& name) const;
   // OnFailure= and OnSuccess=: started when `name` fails, or succeeds.
-  [[nodiscard]] const Names& on_failure(const std::string& name) const { return lookup(on_failure_, name); }
-  [[nodiscard]] const Names& on_success(const std::string& name) const { return lookup(on_success_, name); }
+  [[nodiscard]] Names on_failure(const std::string& name) const;
+  [[nodiscard]] Names on_success(const std::string& name) const;
   // The units whose OnFailure= or OnSuccess= name `name` (systemd's
   // OnFailureOf=/OnSuccessOf=), one entry per such line: a unit naming it
   // in both is there twice, as systemd counts trigger sources.
   [[nodiscard]] const std::vector<std::string>& trigger_sources(const std::string& name) const;
 
  private:
-  static const Names& lookup(const std::map<std::string, Names>& m, const std::string& name);
-  std::vector<std::string> break_cycles();
-  void add_default_dependencies(const std::map<std::string, const ServiceConfig*>& units, RuntimeScope scope);
-  void add_target_default_dependencies(const std::map<std::string, const ServiceConfig*>& units);
-  void order(const std::string& later, const std::string& earlier);
+  class Builder;
+  [[nodiscard]] std::optional<std::uint32_t> id_of(const std::string& name) const;
+  [[nodiscard]] Names list(std::uint32_t id, Relation relation) const;
+  [[nodiscard]] Names list(const std::string& name, Relation relation) const;
+  void freeze(const Builder& builder);
+  static void add_default_dependencies(const std::map<std::string, const ServiceConfig*>& units, RuntimeScope scope,
+                                       Builder& builder);
+  void add_target_default_dependencies(const std::map<std::string, const ServiceConfig*>& units, Builder& builder);
+  [[nodiscard]] std::vector<std::string> break_cycles(Builder& builder);
 
-  std::map<std::string, Names> after_, before_, requires_, requisite_, wants_, required_by_,
-      bound_by_, conflicts_, on_failure_, on_success_, part_of_, consists_of_, propagates_stop_to_,
-      propagates_reload_to_, stop_propagated_from_, reload_propagated_from_, upholds_, upheld_by_;
+  std::vector<std::string> names_;    // every unit named, sorted: an id is an index
+  std::vector<std::uint32_t> first_;  // unit id's edges: edges_[first_[id], first_[id + 1])
+  std::vector<Edge> edges_;           // per unit, by relation, then by the other's name
   std::map<std::string, std::vector<std::string>> trigger_sources_;
-  // Forward only, as listed (requires_ above also holds BindsTo=, and
-  // conflicts_ both directions, which is what jobs need).
-  std::map<std::string, Names> listed_requires_, listed_binds_to_, listed_conflicts_;
-  // The inverses as listed: Requires= (not BindsTo=/Requisite=, which
-  // required_by_ also holds), Wants=, Requisite=, Conflicts=.
-  std::map<std::string, Names> listed_required_by_, wanted_by_, requisite_of_, conflicted_by_;
 };
 
 }  // namespace vermilion

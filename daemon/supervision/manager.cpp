@@ -318,10 +318,10 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
       pulled.push_back(resolve(current, true));
       // Copies: resolve() loads units on first use (template instances),
       // which rebuilds the graph under a reference into it.
-      const DependencyGraph::Names requisites = graph_.requisites(current);
-      const DependencyGraph::Names requirements = graph_.requirements(current);
-      DependencyGraph::Names wants = graph_.wants(current);
-      const DependencyGraph::Names& upholds = graph_.upholds(current);  // pulled in as Wants= is
+      const DependencyGraph::NameSet requisites = graph_.requisites(current).owned();
+      const DependencyGraph::NameSet requirements = graph_.requirements(current).owned();
+      DependencyGraph::NameSet wants = graph_.wants(current).owned();
+      const DependencyGraph::Names upholds = graph_.upholds(current);  // pulled in as Wants= is
       wants.insert(upholds.begin(), upholds.end());
       // Requisites are not started, only required to load here; whether they
       // are active is checked when the job runs (run_job), as systemd's
@@ -349,7 +349,7 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
         add_job(*unit, type, std::move(done));
       else if (!unit->job || unit->job->type == JobType::stop)
         add_job(*unit, JobType::start, {});
-      const DependencyGraph::Names conflicts = graph_.conflicts(n);
+      const DependencyGraph::NameSet conflicts = graph_.conflicts(n).owned();
       for (const auto& other : conflicts) {
         Unit* c = resolve(other, false);
         if (c && !is_down(c->service->active_state())) add_job(*c, JobType::stop, {});
@@ -392,7 +392,7 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
 // Each unit once, from `root` on through the units `next` names (a
 // worklist, no recursion); `visit` says whether to go on from a unit. The
 // names are copies: `visit` may load units, which rebuilds the graph.
-void Manager::walk(const std::string& root, const std::function<DependencyGraph::Names(const std::string&)>& next,
+void Manager::walk(const std::string& root, const std::function<DependencyGraph::NameSet(const std::string&)>& next,
                    const std::function<bool(const std::string&)>& visit) {
   std::vector<std::string> todo{root};
   std::set<std::string> seen;
@@ -413,11 +413,11 @@ void Manager::walk_stop_dependents(const std::string& root, const std::function<
   walk(
       root,
       [this, stop](const std::string& current) {
-        DependencyGraph::Names dependents = graph_.required_by(current);
-        const DependencyGraph::Names& parts = graph_.consists_of(current);
+        DependencyGraph::NameSet dependents = graph_.required_by(current).owned();
+        const DependencyGraph::Names parts = graph_.consists_of(current);
         dependents.insert(parts.begin(), parts.end());
         if (stop) {
-          const DependencyGraph::Names& propagated = graph_.stop_propagates_to(current);
+          const DependencyGraph::Names propagated = graph_.stop_propagates_to(current);
           dependents.insert(propagated.begin(), propagated.end());
         }
         return dependents;
@@ -431,7 +431,7 @@ void Manager::walk_stop_dependents(const std::string& root, const std::function<
 // reload is left out with a warning; one with a job of its own keeps it.
 void Manager::propagate_reload(const std::string& root) {
   walk(
-      root, [this](const std::string& current) { return graph_.reload_propagates_to(current); },
+      root, [this](const std::string& current) { return graph_.reload_propagates_to(current).owned(); },
       [this](const std::string& name) {
         Unit* d = resolve(name, false);
         if (!d || !is_up(d->service->active_state()) || d->job) return false;
@@ -898,9 +898,9 @@ void Manager::handle_transition(const Transition& transition) {
   }
   if (is_down(t.new_active)) {
     upheld_checks_.insert(transition.unit);
-    for (const auto* pinned : {&graph_.requirements(transition.unit), &graph_.requisites(transition.unit),
-                               &graph_.wants(transition.unit), &graph_.upholds(transition.unit)})
-      unneeded_checks_.insert(pinned->begin(), pinned->end());
+    for (const DependencyGraph::Names& pinned : {graph_.requirements(transition.unit), graph_.requisites(transition.unit),
+                                                 graph_.wants(transition.unit), graph_.upholds(transition.unit)})
+      unneeded_checks_.insert(pinned.begin(), pinned.end());
   }
 }
 
@@ -956,7 +956,7 @@ const Service* Manager::triggering_service(const Service& service) noexcept {
 
 void Manager::stop_units_bound_to_down_ones() {
   for (const auto& name : std::exchange(propagated_stops_, {})) {
-    const DependencyGraph::Names targets = graph_.stop_propagates_to(name);
+    const DependencyGraph::NameSet targets = graph_.stop_propagates_to(name).owned();
     for (const auto& target : targets) {
       Unit* t = resolve(target, false);
       if (!t || is_down(t->service->active_state()) || t->service->active_state() == ActiveState::deactivating)
@@ -1002,8 +1002,8 @@ void Manager::stop_unneeded_and_start_upheld() {
       return o && (o->job || !is_down(o->service->active_state()));
     };
     bool needed = false;
-    for (const auto* users : {&graph_.required_by(name), &graph_.wanted_by(name), &graph_.upheld_by(name)})
-      if (!needed) needed = std::any_of(users->begin(), users->end(), needs);
+    for (const DependencyGraph::Names& users : {graph_.required_by(name), graph_.wanted_by(name), graph_.upheld_by(name)})
+      if (!needed) needed = std::any_of(users.begin(), users.end(), needs);
     if (needed || !auto_start_stop_allowed(*u, "stopping")) continue;
     observer_.on_unit_message(*u->service, "Unit not needed anymore. Stopping.");
     EnqueueResult r = enqueue(JobType::stop, name);
@@ -1012,7 +1012,7 @@ void Manager::stop_unneeded_and_start_upheld() {
   for (const auto& name : std::exchange(upheld_checks_, {})) {
     Unit* u = find(name);
     if (!u || u->job || !is_down(u->service->active_state()) || all_stopped_) continue;
-    const DependencyGraph::Names holders = graph_.upheld_by(name);
+    const DependencyGraph::NameSet holders = graph_.upheld_by(name).owned();
     for (const auto& holder : holders) {
       Unit* h = find(holder);
       if (!h || h->job || !is_up(h->service->active_state())) continue;

@@ -198,7 +198,7 @@ class Manager final : private ServiceListener {
 
   // Calls `visit` with every unit a stop or restart of `root` propagates to,
   // transitively: on from each unit for which it returns true.
-  void walk(const std::string& root, const std::function<DependencyGraph::Names(const std::string&)>& next,
+  void walk(const std::string& root, const std::function<DependencyGraph::NameSet(const std::string&)>& next,
             const std::function<bool(const std::string&)>& visit);
   // `stop`: a stop (PropagatesStopTo= too), not a restart.
   void walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit,

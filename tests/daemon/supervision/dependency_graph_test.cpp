@@ -8,7 +8,7 @@
 namespace vermilion {
 namespace {
 
-using Names = DependencyGraph::Names;
+using Names = DependencyGraph::NameSet;
 
 // Configurations by canonical name; `aliases` maps other names to them.
 class DependencyGraphTest : public ::testing::Test {
@@ -48,9 +48,9 @@ TEST_F(DependencyGraphTest, AfterAndBeforeAreTwoViewsOfOneOrder) {
   unit("db.service").before = {"cache.service"};
   unit("cache.service");
   EXPECT_TRUE(rebuild().empty());
-  EXPECT_EQ(graph_.after("web.service"), Names{"db.service"});
-  EXPECT_EQ(graph_.before("db.service"), (Names{"cache.service", "web.service"}));
-  EXPECT_EQ(graph_.after("cache.service"), Names{"db.service"}) << "db's Before= orders cache after db";
+  EXPECT_EQ(graph_.after("web.service").owned(), Names{"db.service"});
+  EXPECT_EQ(graph_.before("db.service").owned(), (Names{"cache.service", "web.service"}));
+  EXPECT_EQ(graph_.after("cache.service").owned(), Names{"db.service"}) << "db's Before= orders cache after db";
   EXPECT_TRUE(graph_.after("db.service").empty());
   EXPECT_TRUE(graph_.after("unknown.service").empty()) << "unknown names have no edges";
 }
@@ -63,15 +63,15 @@ TEST_F(DependencyGraphTest, RequirementsAndTheirReverse) {
   web.wants = {"metrics.service"};
   for (const char* n : {"db.service", "net.service", "mount.service", "metrics.service"}) unit(n);
   rebuild();
-  EXPECT_EQ(graph_.requirements("web.service"), (Names{"db.service", "net.service"}))
+  EXPECT_EQ(graph_.requirements("web.service").owned(), (Names{"db.service", "net.service"}))
       << "BindsTo= requires too";
-  EXPECT_EQ(graph_.requisites("web.service"), Names{"mount.service"});
-  EXPECT_EQ(graph_.wants("web.service"), Names{"metrics.service"});
-  EXPECT_EQ(graph_.required_by("db.service"), Names{"web.service"});
-  EXPECT_EQ(graph_.required_by("net.service"), Names{"web.service"});
-  EXPECT_EQ(graph_.required_by("mount.service"), Names{"web.service"}) << "Requisite= stops with it too";
+  EXPECT_EQ(graph_.requisites("web.service").owned(), Names{"mount.service"});
+  EXPECT_EQ(graph_.wants("web.service").owned(), Names{"metrics.service"});
+  EXPECT_EQ(graph_.required_by("db.service").owned(), Names{"web.service"});
+  EXPECT_EQ(graph_.required_by("net.service").owned(), Names{"web.service"});
+  EXPECT_EQ(graph_.required_by("mount.service").owned(), Names{"web.service"}) << "Requisite= stops with it too";
   EXPECT_TRUE(graph_.required_by("metrics.service").empty()) << "Wants= is not a requirement";
-  EXPECT_EQ(graph_.bound_by("net.service"), Names{"web.service"});
+  EXPECT_EQ(graph_.bound_by("net.service").owned(), Names{"web.service"});
   EXPECT_TRUE(graph_.bound_by("db.service").empty());
   EXPECT_TRUE(graph_.after("web.service").empty()) << "requirements do not order";
 }
@@ -107,12 +107,12 @@ TEST_F(DependencyGraphTest, TargetsAreOrderedAfterWhatTheyPullIn) {
   plain.wants = {"a.service"};
   loaded("svc.service").wants = {"a.service"};
   EXPECT_TRUE(rebuild().empty());
-  EXPECT_EQ(graph_.after("multi-user.target"), (Names{"a.service", "q.service", "r.service"}));
-  EXPECT_EQ(graph_.before("early.service"), Names{"shutdown.target"}) << "already before: no loop is made";
-  EXPECT_EQ(graph_.after("early.service"), (Names{"basic.target", "multi-user.target", "sysinit.target"}));
-  EXPECT_EQ(graph_.after("default.target"), Names{"multi-user.target"});
+  EXPECT_EQ(graph_.after("multi-user.target").owned(), (Names{"a.service", "q.service", "r.service"}));
+  EXPECT_EQ(graph_.before("early.service").owned(), Names{"shutdown.target"}) << "already before: no loop is made";
+  EXPECT_EQ(graph_.after("early.service").owned(), (Names{"basic.target", "multi-user.target", "sysinit.target"}));
+  EXPECT_EQ(graph_.after("default.target").owned(), Names{"multi-user.target"});
   EXPECT_TRUE(graph_.after("plain.target").empty()) << "DefaultDependencies=no";
-  EXPECT_EQ(graph_.after("svc.service"), (Names{"basic.target", "sysinit.target"})) << "only targets";
+  EXPECT_EQ(graph_.after("svc.service").owned(), (Names{"basic.target", "sysinit.target"})) << "only targets";
 }
 
 // systemd.service(5), systemd.target(5) "Default Dependencies"; what
@@ -133,8 +133,8 @@ TEST_F(DependencyGraphTest, DefaultDependenciesOfServicesAndTargets) {
   EXPECT_EQ(plain.after, (List{"basic.target", "sysinit.target"}));
   EXPECT_EQ(plain.before, (List{"app.target", "shutdown.target"})) << "app.target's default After=";
   EXPECT_EQ(plain.conflicts, List{"shutdown.target"});
-  EXPECT_EQ(graph_.requirements("plain.service"), Names{"sysinit.target"}) << "jobs pull it in";
-  EXPECT_EQ(graph_.conflicts("plain.service"), Names{"shutdown.target"});
+  EXPECT_EQ(graph_.requirements("plain.service").owned(), Names{"sysinit.target"}) << "jobs pull it in";
+  EXPECT_EQ(graph_.conflicts("plain.service").owned(), Names{"shutdown.target"});
 
   DependencyGraph::Listed nodefaults = graph_.listed("nodefaults.service");
   EXPECT_TRUE(nodefaults.requires_.empty());
@@ -157,7 +157,7 @@ TEST_F(DependencyGraphTest, DefaultDependenciesOfServicesAndTargets) {
   EXPECT_TRUE(shutdown.before.empty());
   EXPECT_TRUE(shutdown.conflicts.empty()) << "Conflicts= is listed one way: ConflictedBy= is the other";
   EXPECT_EQ(shutdown.after, (List{"app.target", "basic.target", "plain.service"}));
-  EXPECT_EQ(graph_.conflicts("shutdown.target"), (Names{"app.target", "basic.target", "plain.service"}))
+  EXPECT_EQ(graph_.conflicts("shutdown.target").owned(), (Names{"app.target", "basic.target", "plain.service"}))
       << "for jobs, both ways";
 
   EXPECT_TRUE(graph_.listed("broken.service").after.empty()) << "only units that loaded";
@@ -221,7 +221,7 @@ TEST_F(DependencyGraphTest, ListedInversesNameTheUnitsThatReferToIt) {
   EXPECT_TRUE(graph_.listed("web.service").conflicted_by.empty());
   EXPECT_EQ(graph_.listed("web.service").part_of, List{"app.service"});
   EXPECT_EQ(graph_.listed("app.service").consists_of, web_only);
-  EXPECT_EQ(graph_.consists_of("app.service"), Names{"web.service"});
+  EXPECT_EQ(graph_.consists_of("app.service").owned(), Names{"web.service"});
   EXPECT_EQ(graph_.listed("alert.service").on_failure_of, web_only);
   EXPECT_EQ(graph_.listed("alert.service").on_success_of, web_only) << "once, though web names it twice in all";
   EXPECT_EQ(graph_.listed("done.service").on_success_of, web_only);
@@ -232,8 +232,8 @@ TEST_F(DependencyGraphTest, ConflictsGoBothWays) {
   unit("a.service").conflicts = {"b.service"};
   unit("b.service");
   rebuild();
-  EXPECT_EQ(graph_.conflicts("a.service"), Names{"b.service"});
-  EXPECT_EQ(graph_.conflicts("b.service"), Names{"a.service"});
+  EXPECT_EQ(graph_.conflicts("a.service").owned(), Names{"b.service"});
+  EXPECT_EQ(graph_.conflicts("b.service").owned(), Names{"a.service"});
 }
 
 TEST_F(DependencyGraphTest, AliasesResolveToCanonicalNames) {
@@ -243,8 +243,8 @@ TEST_F(DependencyGraphTest, AliasesResolveToCanonicalNames) {
   web.after = {"database.service"};
   web.requires_ = {"database.service"};
   rebuild();
-  EXPECT_EQ(graph_.after("web.service"), Names{"db.service"});
-  EXPECT_EQ(graph_.required_by("db.service"), Names{"web.service"});
+  EXPECT_EQ(graph_.after("web.service").owned(), Names{"db.service"});
+  EXPECT_EQ(graph_.required_by("db.service").owned(), Names{"web.service"});
   EXPECT_TRUE(graph_.required_by("database.service").empty());
 }
 
@@ -283,8 +283,8 @@ TEST_F(DependencyGraphTest, AnOrderingCycleIsBrokenAndNamed) {
   for (const char* n : {"a.service", "b.service", "c.service"}) {
     EXPECT_TRUE(graph_.after(n).empty()) << n << ": edges inside the cycle dropped";
   }
-  EXPECT_EQ(graph_.after("d.service"), (Names{"a.service", "e.service"})) << "edges around it stay";
-  EXPECT_EQ(graph_.before("a.service"), Names{"d.service"});
+  EXPECT_EQ(graph_.after("d.service").owned(), (Names{"a.service", "e.service"})) << "edges around it stay";
+  EXPECT_EQ(graph_.before("a.service").owned(), Names{"d.service"});
 }
 
 TEST_F(DependencyGraphTest, SeparateCyclesAreEachReported) {
@@ -306,7 +306,7 @@ TEST_F(DependencyGraphTest, ALongChainIsNoCycleAndNeedsNoRecursion) {
     unit("u" + std::to_string(i) + ".service").after = {"u" + std::to_string(i - 1) + ".service"};
   unit("u0.service");
   EXPECT_TRUE(rebuild().empty());
-  EXPECT_EQ(graph_.after("u19999.service"), Names{"u19998.service"});
+  EXPECT_EQ(graph_.after("u19999.service").owned(), Names{"u19998.service"});
   // Closing the chain makes one cycle of all of them.
   unit("u0.service").after = {"u19999.service"};
   auto messages = rebuild();
