@@ -78,6 +78,7 @@ class DependencyGraph {
     [[nodiscard]] iterator end() const { return {end_, names_}; }
     [[nodiscard]] std::size_t size() const { return static_cast<std::size_t>(end_ - begin_); }
     [[nodiscard]] bool empty() const { return begin_ == end_; }
+    [[nodiscard]] const std::string& operator[](std::size_t i) const { return (*names_)[begin_[i].to]; }
     [[nodiscard]] bool contains(const std::string& name) const;
     [[nodiscard]] NameSet owned() const { return NameSet(begin(), end()); }
 

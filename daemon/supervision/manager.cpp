@@ -559,17 +559,29 @@ bool Manager::runnable(const std::string& name, const Unit& unit) const {
   auto is_stop_phase = [](const Job& j) {
     return j.type == JobType::stop || (j.type == JobType::restart && !j.restart_stopped);
   };
-  if (is_stop_phase(job)) {
-    // Reverse order: whatever starts after us stops before us.
-    for (const auto& later : graph_.before(name)) {
-      const Job* other = job_on(later);
-      if (other && is_stop_phase(*other)) return false;
+  // Whether a unit of `others` has a job that `blocks`: from where the last
+  // one was found, round the whole list.
+  auto any_blocking = [](const DependencyGraph::Names& others, std::size_t& hint, auto blocks) {
+    const std::size_t n = others.size();
+    if (hint >= n) hint = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = hint + k < n ? hint + k : hint + k - n;
+      if (blocks(others[i])) {
+        hint = i;
+        return true;
+      }
     }
-    return true;
-  }
+    return false;
+  };
+  auto stopping_first = [&](const std::string& later) {
+    const Job* other = job_on(later);
+    return other && is_stop_phase(*other);
+  };
+  // Reverse order: whatever starts after us stops before us.
+  if (is_stop_phase(job)) return !any_blocking(graph_.before(name), job.before_hint, stopping_first);
   if (unit.service->is_stopping()) return false;
-  for (const auto& earlier : graph_.after(name))
-    if (job_on(earlier)) return false;
+  if (any_blocking(graph_.after(name), job.after_hint, [&](const std::string& earlier) { return job_on(earlier); }))
+    return false;
   // A Requisite= still activating may yet come up: wait for it to settle,
   // as systemd's verify-active job does, rather than fail the start.
   for (const auto& requisite : graph_.requisites(name)) {
@@ -577,11 +589,7 @@ bool Manager::runnable(const std::string& name, const Unit& unit) const {
     if (it != units_.end() && it->second->service->active_state() == ActiveState::activating) return false;
   }
   // A stop goes before a start it is ordered with, whichever the direction.
-  for (const auto& later : graph_.before(name)) {
-    const Job* other = job_on(later);
-    if (other && is_stop_phase(*other)) return false;
-  }
-  return true;
+  return !any_blocking(graph_.before(name), job.before_hint, stopping_first);
 }
 
 void Manager::run_job(Unit& unit) {

@@ -156,6 +156,11 @@ class Manager final : private ServiceListener {
     bool running = false;
     bool restart_stopped = false;  // restart: the stop half is done
     std::vector<JobCallback> waiters;
+    // Where runnable() last found a job it must wait for, in the unit's
+    // After= and Before= lists: checked first, as the next such job is
+    // usually close by (a target after 10 000 services is checked at each
+    // of their events; a scan from the start each time was quadratic).
+    mutable std::size_t after_hint = 0, before_hint = 0;
   };
   struct Unit {
     std::unique_ptr<Service> service;
