@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/lazy_value.h"
 #include "units/diagnostics.h"
 
 namespace vermilion {
@@ -283,7 +284,8 @@ struct ServiceConfig {
   std::uint64_t ambient_capabilities = 0;
   std::map<int, ResourceLimit> limits;  // RLIMIT_* -> values
   // Indexed by ExecDirectoryType: RuntimeDirectory=, StateDirectory=, ...
-  std::array<ExecDirectory, kExecDirectoryTypes> directories;
+  // (directory()); most services have none, and pay a pointer, not 400 bytes.
+  LazyValue<std::array<ExecDirectory, kExecDirectoryTypes>> directories;
   DirectoryPreserve runtime_directory_preserve = DirectoryPreserve::no;
   std::optional<int> nice;             // Nice=, -20..19
   std::optional<int> oom_score_adjust; // OOMScoreAdjust=, -1000..1000
@@ -316,10 +318,11 @@ struct ServiceConfig {
                : NotifyAccess::none;
   }
   [[nodiscard]] const ExecDirectory& directory(ExecDirectoryType type) const {
-    return directories[static_cast<std::size_t>(type)];
+    return directories.get()[static_cast<std::size_t>(type)];
   }
+  // For writing: makes the directories' record if there is none yet.
   [[nodiscard]] ExecDirectory& directory(ExecDirectoryType type) {
-    return directories[static_cast<std::size_t>(type)];
+    return directories.mut()[static_cast<std::size_t>(type)];
   }
 };
 
