@@ -51,6 +51,9 @@ Service::~Service() {
 
 void Service::replace_config(std::shared_ptr<const ServiceConfig> config) {
   config_ = std::move(config);
+  // systemd 252's daemon-reload rebuilds its units without their start
+  // rate limit (serialized only from v255): the count starts afresh.
+  start_window_open_ = false;
   if (sub_ == SubState::dead || sub_ == SubState::failed) running_ = config_;
 }
 
@@ -71,7 +74,10 @@ StartOutcome Service::start() {
   }
   if (!conditions_pass()) {
     message("start condition failed, not starting");
-    if (sub_ == SubState::auto_restart) set_state(SubState::dead);
+    if (sub_ == SubState::auto_restart) {
+      flush_n_restarts_ = true;
+      set_state(SubState::dead);
+    }
     return StartOutcome::condition_failed;
   }
   if (!start_limit_allows()) {
@@ -79,8 +85,16 @@ StartOutcome Service::start() {
     // As systemd's service_can_start(): a failure already recorded (the
     // exit-code of a crash loop) stays the result.
     note_result(ServiceResult::start_limit_hit);
+    flush_n_restarts_ = true;
     set_state(SubState::failed);
     return StartOutcome::start_limit_hit;
+  }
+  // Not an automatic restart: a restart count kept for introspection since
+  // the service last went down for good starts over (systemd 252's
+  // service_start(), flush_n_restarts).
+  if (flush_n_restarts_) {
+    n_restarts_ = 0;
+    flush_n_restarts_ = false;
   }
   begin_run();
   return StartOutcome::started;
@@ -471,6 +485,8 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   if (private_tmp_) env_.ops.remove_private_tmp(*private_tmp_);
   private_tmp_.reset();
   will_auto_restart_ = restart;
+  // Down for good: the restart count stays to be seen until the next start.
+  if (!restart) flush_n_restarts_ = true;
   // A skip by ExecCondition= ends dead, as success does (systemd's
   // service_enter_dead()).
   bool clean = result_ == ServiceResult::success || result_ == ServiceResult::exec_condition;
@@ -491,6 +507,7 @@ void Service::restart_now() {
   // them before service_can_start().
   if (!conditions_pass()) {
     message("start condition failed, not restarting");
+    flush_n_restarts_ = true;
     set_state(SubState::dead);
     return;
   }
@@ -499,6 +516,7 @@ void Service::restart_now() {
     // As systemd's service_can_start(): a failure already recorded (the
     // exit-code of a crash loop) stays the result.
     note_result(ServiceResult::start_limit_hit);
+    flush_n_restarts_ = true;
     set_state(SubState::failed);
     return;
   }

@@ -157,7 +157,8 @@ class Service {
   // Something of ours died; check whether the scope became empty.
   void on_scope_maybe_empty();
 
-  // A new configuration (reload of units). Takes effect at the next start.
+  // A new configuration (reload of units). Takes effect at the next start;
+  // the start limit counts afresh, as after systemd 252's daemon-reload.
   void replace_config(std::shared_ptr<const ServiceConfig> config);
   // The output pipe, for a service that had none (its output went nowhere
   // the journal reads until a reload said otherwise). Used from the next spawn.
@@ -376,6 +377,7 @@ class Service {
   usec_t start_window_begin_ = 0;
   unsigned start_window_count_ = 0;
   unsigned n_restarts_ = 0;
+  bool flush_n_restarts_ = false;  // the next start that is no auto-restart zeroes n_restarts_
   ExitInfo main_exit_;
   std::string status_text_;
   std::string invocation_id_;

@@ -360,6 +360,11 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
     if (verb == "stop") return job(JobType::stop, w);
     if (verb == "restart") return job(JobType::restart, w);
     if (verb == "reload") return job(JobType::reload, w);
+    if (verb == "daemon-reload") {
+      bool done = false;
+      supervisor_->control().reload_units([&] { done = true; });
+      return std::string("daemon-reload: ") + (wait_quietly([&] { return done; }) ? "done" : "failed");
+    }
     if (verb == "show") {
       std::string out = "show " + w.at(1) + ":";
       Service* s = supervisor_->manager().find(w[1]);

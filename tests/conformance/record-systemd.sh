@@ -217,6 +217,8 @@ while IFS= read -r line || [ -n "$line" ]; do
   case "${w[0]}" in
     '#'* | manager-*) ;;
     start | stop | restart | reload) job "${w[0]}" "${w[1]}" "${w[2]-}" "${w[3]-}" ;;
+    daemon-reload)
+      if sctl daemon-reload; then echo "daemon-reload: done"; else echo "daemon-reload: failed"; fi ;;
     show)
       out="show ${w[1]}:"
       for prop in "${w[@]:2}"; do out="$out $prop=$(show_value "${w[1]}" "$prop")"; done
