@@ -115,6 +115,19 @@ TEST_F(DependencyGraphTest, TargetsAreOrderedAfterWhatTheyPullIn) {
   EXPECT_EQ(graph_.after("svc.service").owned(), (Names{"basic.target", "sysinit.target"})) << "only targets";
 }
 
+// Two targets that pull in each other: the first (in name order) is ordered
+// after the second, and the second, already ordered before the first by
+// that very edge, is not ordered after it (no loop is made, nothing to
+// break: the check sees edges added for earlier targets too).
+TEST_F(DependencyGraphTest, TargetsPullingInEachOtherMakeNoLoop) {
+  loaded("a.target").wants = {"b.target"};
+  loaded("b.target").requires_ = {"a.target"};
+  EXPECT_TRUE(rebuild().empty()) << "no ordering cycle to break";
+  EXPECT_EQ(graph_.after("a.target").owned(), Names{"b.target"});
+  EXPECT_FALSE(graph_.after("b.target").contains("a.target"));
+  EXPECT_TRUE(graph_.before("b.target").contains("a.target"));
+}
+
 // systemd.service(5), systemd.target(5) "Default Dependencies"; what
 // systemd 252 shows is tests/conformance/cases/default-dependencies.
 TEST_F(DependencyGraphTest, DefaultDependenciesOfServicesAndTargets) {
