@@ -40,7 +40,6 @@ bool in_set(const ExitStatusSet& set, ExitInfo info) {
 Service::Service(std::shared_ptr<const ServiceConfig> config, ServiceEnvironment env, int log_fd)
     : config_(config), running_(std::move(config)), env_(std::move(env)), log_fd_(log_fd) {
   phase_timer_ = env_.port.make_timer([this] { on_timeout(); });
-  watchdog_timer_ = env_.port.make_timer([this] { on_watchdog_timeout(); });
 }
 
 // A run's PrivateTmp= goes with it even when the manager itself goes first
@@ -349,7 +348,7 @@ void Service::enter_running() {
 void Service::enter_stop(ServiceResult why) {
   note_result(why);
   stop_watching_pid_file();
-  watchdog_timer_->disarm();
+  if (watchdog_timer_) watchdog_timer_->disarm();
   notify_reloading_ = false;
   if (reached_running_ && !running_->exec_stop.empty()) {
     if (!run_control(Phase::stop, 0)) return;
@@ -415,7 +414,7 @@ bool Service::kill_for_state(SubState state) {
 void Service::enter_signal(SubState state, ServiceResult why) {
   note_result(why);
   stop_watching_pid_file();
-  watchdog_timer_->disarm();
+  if (watchdog_timer_) watchdog_timer_->disarm();
   notify_reloading_ = false;
   if (kill_for_state(state)) {
     set_state(state);
@@ -467,7 +466,7 @@ void Service::enter_stop_post(ServiceResult why) {
 void Service::enter_dead(ServiceResult why, bool allow_restart) {
   note_result(why);
   phase_timer_->disarm();
-  watchdog_timer_->disarm();
+  if (watchdog_timer_) watchdog_timer_->disarm();
   forget_control();
   forget_main();
   notify_reloading_ = false;
@@ -981,7 +980,7 @@ void Service::on_control_exited(ExitInfo info) {
   // must exit 0 (EXIT_CLEAN_COMMAND). SuccessExitStatus= counts for every
   // command, as systemd judges main and control processes by one
   // is_clean_exit() (tests/conformance/cases/success-exit-status-control).
-  bool ok = (info.code == CLD_EXITED && info.status == 0) || in_set(running_->success_exit_status, info) ||
+  bool ok = (info.code == CLD_EXITED && info.status == 0) || in_set(running_->success_exit_status.get(), info) ||
             (control_phase_ == Phase::start && info.code == CLD_KILLED && is_clean_signal(info.status));
   ServiceResult why = ok                         ? ServiceResult::success
                       : info.code == CLD_EXITED  ? ServiceResult::exit_code
@@ -1119,9 +1118,11 @@ void Service::on_watchdog_timeout() {
 
 void Service::arm_watchdog() {
   if (watchdog_usec_ == 0 || watchdog_usec_ == kUsecInfinity) {
-    watchdog_timer_->disarm();
+    if (watchdog_timer_) watchdog_timer_->disarm();
     return;
   }
+  // Made on first use: most services have no watchdog.
+  if (!watchdog_timer_) watchdog_timer_ = env_.port.make_timer([this] { on_watchdog_timeout(); });
   watchdog_timer_->arm(deadline_after(env_.port.now_monotonic(), watchdog_usec_));
 }
 
@@ -1192,7 +1193,7 @@ void Service::apply_notify_state(const NotifyMessage& msg) {
   if (msg.stopping && sub_ == SubState::running) {
     // The service is stopping on its own: wait for it, as for a stop.
     stop_by_notify_ = true;
-    watchdog_timer_->disarm();
+    if (watchdog_timer_) watchdog_timer_->disarm();
     set_state(SubState::stop_sigterm);
     arm_phase_timer(running_->timeout_stop);
     return;
@@ -1221,6 +1222,7 @@ void Service::extend_timeouts(usec_t span) {
   if (span == 0 || span == kUsecInfinity) return;
   usec_t extended = deadline_after(env_.port.now_monotonic(), span);
   for (Timer* timer : {phase_timer_.get(), watchdog_timer_.get()}) {
+    if (!timer) continue;
     usec_t current = timer->deadline();
     if (current != kUsecInfinity && current < extended) timer->arm(extended);
   }
@@ -1229,7 +1231,7 @@ void Service::extend_timeouts(usec_t span) {
 // ---- policy -------------------------------------------------------------------
 
 ServiceResult Service::classify_main_exit(ExitInfo info) const {
-  if (in_set(running_->success_exit_status, info)) return ServiceResult::success;
+  if (in_set(running_->success_exit_status.get(), info)) return ServiceResult::success;
   switch (info.code) {
     case CLD_EXITED:
       return info.status == 0 ? ServiceResult::success : ServiceResult::exit_code;
@@ -1247,7 +1249,7 @@ bool Service::should_restart(ServiceResult result) const {
   // included (systemd 252's service_shall_restart(); recorded in
   // tests/conformance/cases/exec-condition-restart).
   if (result == ServiceResult::start_limit_hit || result == ServiceResult::exec_condition) return false;
-  if (main_exit_.code != 0 && in_set(running_->restart_prevent_exit_status, main_exit_)) return false;
+  if (main_exit_.code != 0 && in_set(running_->restart_prevent_exit_status.get(), main_exit_)) return false;
   bool abnormal = result == ServiceResult::signal || result == ServiceResult::core_dump ||
                   result == ServiceResult::timeout || result == ServiceResult::watchdog;
   switch (running_->restart) {
@@ -1344,7 +1346,7 @@ void Service::set_state(SubState next) {
   // service_set_state()); in start only a WATCHDOG=1 ping arms it.
   if (next != SubState::start && next != SubState::start_post && next != SubState::running &&
       next != SubState::reload)
-    watchdog_timer_->disarm();
+    if (watchdog_timer_) watchdog_timer_->disarm();
   ActiveState now_active = active_state();
   // systemd's unit_notify(): every change stamps state_change; the edges
   // of active and inactive take the same time.

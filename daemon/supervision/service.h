@@ -368,7 +368,7 @@ class Service {
   unique_fd pid_file_fd_;
   std::unique_ptr<FdWatch> pid_file_watch_;
   std::unique_ptr<Timer> phase_timer_;
-  std::unique_ptr<Timer> watchdog_timer_;
+  std::unique_ptr<Timer> watchdog_timer_;  // made when first armed
   usec_t watchdog_usec_ = 0;
 
   // The start limit's window (systemd's RateLimit start_ratelimit): opened

@@ -249,9 +249,10 @@ struct ServiceConfig {
   bool send_sigkill = true;
   bool send_sighup = false;                // SendSIGHUP=: SIGHUP right after KillSignal=
   bool guess_main_pid = true;              // GuessMainPID=: Type=forking without PIDFile=
-  ExitStatusSet success_exit_status;
-  ExitStatusSet restart_prevent_exit_status;
-  ExitStatusSet restart_force_exit_status;  // RestartForceExitStatus=
+  // Rarely set: made on first write (common/lazy_value.h).
+  LazyValue<ExitStatusSet> success_exit_status;
+  LazyValue<ExitStatusSet> restart_prevent_exit_status;
+  LazyValue<ExitStatusSet> restart_force_exit_status;  // RestartForceExitStatus=
   std::string user, group;
   std::vector<std::string> supplementary_groups;
   std::vector<std::string> environment;  // "KEY=value", in order; later wins

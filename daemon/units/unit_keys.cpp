@@ -295,11 +295,11 @@ Handler install_targets(std::vector<std::string> ServiceConfig::*field) {
   };
 }
 
-Handler exit_statuses(ExitStatusSet ServiceConfig::*field) {
+Handler exit_statuses(LazyValue<ExitStatusSet> ServiceConfig::*field) {
   return [field](Assignment& a) {
-    auto parsed = parse_exit_status_list(a.value, a.config.*field);
+    auto parsed = parse_exit_status_list(a.value, (a.config.*field).get());
     for (auto& word : parsed.invalid) a.ignore("Failed to parse value, ignoring: " + word);
-    a.config.*field = std::move(parsed.set);
+    (a.config.*field).mut() = std::move(parsed.set);
   };
 }
 
@@ -1224,7 +1224,7 @@ bool verify_service_config(const ServiceConfig& config, Diagnostics& diags) {
     return refuse(unit,
                   "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot "
                   "services. Refusing.");
-  if (config.type == ServiceType::oneshot && !config.restart_force_exit_status.empty())
+  if (config.type == ServiceType::oneshot && !config.restart_force_exit_status.get().empty())
     return refuse(unit, "Service has RestartForceExitStatus= set, which isn't allowed for Type=oneshot services. Refusing.");
   return true;
 }

@@ -457,8 +457,8 @@ TEST_F(ServiceTest, ResultsNameHowTheMainProcessEnded) {
 TEST_F(ServiceTest, SuccessAndRestartPreventExitStatus) {
   ServiceConfig c = make_config("x.service");
   c.restart = RestartPolicy::always;
-  c.success_exit_status.codes = {42};
-  c.restart_prevent_exit_status.codes = {7};
+  c.success_exit_status.mut().codes = {42};
+  c.restart_prevent_exit_status.mut().codes = {7};
   Service& s = make(c);
   ASSERT_EQ(s.start(), StartOutcome::started);
   exit_main(42);

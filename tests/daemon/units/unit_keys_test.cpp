@@ -365,7 +365,7 @@ WantedBy=
   ASSERT_EQ(c.exec_start.size(), 1u);
   EXPECT_EQ(c.exec_start[0].path, "/bin/b");
   EXPECT_EQ(c.environment, (std::vector<std::string>{"C=3"}));
-  EXPECT_EQ(c.success_exit_status.codes, (std::set<int>{3}));
+  EXPECT_EQ(c.success_exit_status.get().codes, (std::set<int>{3}));
   EXPECT_TRUE(c.supplementary_groups.empty());
   EXPECT_TRUE(c.environment_files.empty());
   EXPECT_TRUE(c.wanted_by.empty());
@@ -621,9 +621,9 @@ WantedBy=bad! multi-user.target
             "t.service:36: warning: WorkingDirectory= path is not absolute, ignoring: relative\n"
             "t.service:38: warning: Invalid unit name 'bad!' in WantedBy=, ignoring.\n");
   const auto& c = l.config;
-  EXPECT_EQ(c.success_exit_status.codes, (std::set<int>{0, 65}));
-  EXPECT_EQ(c.restart_prevent_exit_status.codes, (std::set<int>{3}));
-  EXPECT_EQ(c.restart_force_exit_status.codes, (std::set<int>{3}));
+  EXPECT_EQ(c.success_exit_status.get().codes, (std::set<int>{0, 65}));
+  EXPECT_EQ(c.restart_prevent_exit_status.get().codes, (std::set<int>{3}));
+  EXPECT_EQ(c.restart_force_exit_status.get().codes, (std::set<int>{3}));
   EXPECT_EQ(c.directory(ExecDirectoryType::runtime).names, (std::vector<std::string>{"ok"}));
   EXPECT_EQ(c.type, ServiceType::simple);
   EXPECT_FALSE(c.type_explicit);
