@@ -39,7 +39,7 @@ int CgroupScope::create(std::shared_ptr<CgroupTree> tree, const std::string& ser
   // run's counts from here (systemd's cpu_usage_base). A new one starts at 0,
   // so the common path reads nothing.
   if (reused) {
-    const std::uint64_t base = read_cgroup_accounting(out->directory_).cpu_usage_nsec;
+    const std::uint64_t base = read_cgroup_accounting(out->directory()).cpu_usage_nsec;
     if (base != ResourceUsage::kUnknown) out->cpu_usage_base_nsec_ = base;
   }
   return 0;
@@ -49,22 +49,24 @@ CgroupScope::CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, uni
                          std::shared_ptr<ScopeOwners> owners, const std::string& service_name)
     : tree_(std::move(tree)),
       name_in_tree_(std::move(name)),
-      directory_(tree_->directory() + "/" + name_in_tree_),
-      cgroup_path_(tree_->cgroup_path() + "/" + name_in_tree_),
       procs_fd_(std::move(procs_fd)),
       owners_(std::move(owners)) {
-  if (owners_) owners_->add_cgroup(cgroup_path_, service_name);
+  if (owners_) owners_->add_cgroup(control_group(), service_name);
 }
 
+std::string CgroupScope::directory() const { return tree_->directory() + "/" + name_in_tree_; }
+
+std::string CgroupScope::control_group() const { return tree_->cgroup_path() + "/" + name_in_tree_; }
+
 CgroupScope::~CgroupScope() {
-  if (owners_) owners_->remove_cgroup(cgroup_path_);
+  if (owners_) owners_->remove_cgroup(control_group());
   procs_fd_.reset();
   tree_->release_child(name_in_tree_);
 }
 
 int CgroupScope::read_pids(std::vector<pid_t>& out) const {
   std::string text;
-  int r = read_text_file(directory_ + "/cgroup.procs", text);
+  int r = read_text_file(directory() + "/cgroup.procs", text);
   if (r < 0) return r;
   std::vector<pid_t> pids;
   const char* p = text.data();
@@ -86,7 +88,7 @@ int CgroupScope::signal_all(int sig) {
     std::vector<pid_t> pids;
     int r = read_pids(pids);
     if (r < 0) return r;
-    if (write_text_file(directory_ + "/cgroup.kill", "1") == 0) return static_cast<int>(pids.size());
+    if (write_text_file(directory() + "/cgroup.kill", "1") == 0) return static_cast<int>(pids.size());
     // No cgroup.kill (kernels before 5.14): fall through to one by one.
   }
   for (int round = 0; round < kMaxSignalRounds; ++round) {
@@ -109,7 +111,7 @@ bool CgroupScope::empty() {
   std::string events;
   // A cgroup we cannot read counts as empty: otherwise the supervisor would
   // wait forever for processes it can no longer see.
-  if (read_text_file(directory_ + "/cgroup.events", events) < 0) return true;
+  if (read_text_file(directory() + "/cgroup.events", events) < 0) return true;
   return events.find("populated 1") == std::string::npos;
 }
 
@@ -118,13 +120,13 @@ bool CgroupScope::contains(pid_t pid) {
   std::string text, path;
   if (read_text_file("/proc/" + std::to_string(pid) + "/cgroup", text) < 0) return false;
   if (parse_unified_cgroup(text, path) < 0) return false;
-  return path == cgroup_path_;
+  return path == control_group();
 }
 
 void CgroupScope::adopt(pid_t) {}
 
 int CgroupScope::join_fd() const {
-  if (!procs_fd_) procs_fd_.reset(open((directory_ + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+  if (!procs_fd_) procs_fd_.reset(open((directory() + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
   return procs_fd_.get();
 }
 
@@ -135,13 +137,13 @@ void CgroupScope::on_spawned(pid_t pid) {
   if (procs_fd_)
     (void)!write(procs_fd_.get(), text.data(), text.size());
   else
-    (void)write_text_file(directory_ + "/cgroup.procs", text);
+    (void)write_text_file(directory() + "/cgroup.procs", text);
   procs_fd_.reset();
   directory_fd_.reset();
 }
 
 int CgroupScope::clone_into_fd() const {
-  if (!directory_fd_) directory_fd_.reset(open(directory_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!directory_fd_) directory_fd_.reset(open(directory().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   return directory_fd_.get();
 }
 
@@ -151,7 +153,7 @@ void CgroupScope::on_spawned_inside(pid_t) {
 }
 
 ResourceUsage CgroupScope::resource_usage() const {
-  ResourceUsage usage = read_cgroup_accounting(directory_);
+  ResourceUsage usage = read_cgroup_accounting(directory());
   if (usage.cpu_usage_nsec != ResourceUsage::kUnknown)
     usage.cpu_usage_nsec = usage.cpu_usage_nsec > cpu_usage_base_nsec_ ? usage.cpu_usage_nsec - cpu_usage_base_nsec_ : 0;
   return usage;

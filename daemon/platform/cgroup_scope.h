@@ -44,8 +44,10 @@ class CgroupScope final : public LinuxProcessScope {
   [[nodiscard]] int clone_into_fd() const override;
   void on_spawned_inside(pid_t pid) override;
 
-  [[nodiscard]] const std::string& directory() const { return directory_; }
-  [[nodiscard]] std::string control_group() const override { return cgroup_path_; }
+  // Made from the tree's and the scope's names at each call: not kept per
+  // running service (issue 10: memory per service).
+  [[nodiscard]] std::string directory() const;
+  [[nodiscard]] std::string control_group() const override;
   [[nodiscard]] ResourceUsage resource_usage() const override;
 
  private:
@@ -55,8 +57,6 @@ class CgroupScope final : public LinuxProcessScope {
 
   std::shared_ptr<CgroupTree> tree_;
   std::string name_in_tree_;
-  std::string directory_;
-  std::string cgroup_path_;
   mutable unique_fd procs_fd_;
   mutable unique_fd directory_fd_;
   std::shared_ptr<ScopeOwners> owners_;
