@@ -302,8 +302,12 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.cpu_sched_priority = config.cpu_sched_priority;
   plan.has_ioprio = config.ioprio_set;
   plan.ioprio = config.ioprio;
+  // "+" on the line, or any control process under PermissionsStartOnly=
+  // (systemd 252: EXEC_APPLY_SANDBOXING off for it): no User=, no sandbox.
+  const bool sandboxed =
+      !command.full_privileges && !(config.permissions_start_only && request.role == ProcessRole::control);
   ChildCredentials child;
-  child.request = {&config, user_manager, !command.full_privileges && !command.ambient_privileges};
+  child.request = {&config, user_manager, sandboxed && !command.ambient_privileges};
   child.command = &command;
   child.env = std::move(env);
   child.set_listen_pid = request.set_listen_pid;
@@ -319,7 +323,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.working_directory_optional = config.working_directory_optional;
   plan.no_new_privileges = config.no_new_privileges;
   plan.ignore_sigpipe = config.ignore_sigpipe;
-  plan.apply_sandboxing = !command.full_privileges;
+  plan.apply_sandboxing = sandboxed;
   std::vector<std::string> writable;
   for (const auto& paths : env_inputs.directories) writable.insert(writable.end(), paths.begin(), paths.end());
   const std::vector<MountEntry> mounts = namespace_mounts(config, request.private_tmp, writable, inaccessible_file_);

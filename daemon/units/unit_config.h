@@ -249,6 +249,10 @@ struct ServiceConfig {
   bool send_sigkill = true;
   bool send_sighup = false;                // SendSIGHUP=: SIGHUP right after KillSignal=
   bool guess_main_pid = true;              // GuessMainPID=: Type=forking without PIDFile=
+  // PermissionsStartOnly= (deprecated, still in packaged units): User=,
+  // Group= and the sandboxing apply to the main process only; every
+  // control process runs as with "+" (systemd 252's service_spawn()).
+  bool permissions_start_only = false;
   // Rarely set: made on first write (common/lazy_value.h).
   LazyValue<ExitStatusSet> success_exit_status;
   LazyValue<ExitStatusSet> restart_prevent_exit_status;

@@ -109,6 +109,7 @@ RestartKillSignal=SIGUSR1
 FinalKillSignal=QUIT
 SendSIGHUP=yes
 GuessMainPID=no
+PermissionsStartOnly=yes
 Nice=-5
 OOMScoreAdjust=-500
 TimeoutStartSec=5
@@ -131,6 +132,7 @@ TimeoutStartSec=5
   EXPECT_EQ(c.final_kill_signal, SIGQUIT);
   EXPECT_TRUE(c.send_sighup);
   EXPECT_FALSE(c.guess_main_pid);
+  EXPECT_TRUE(c.permissions_start_only);
   EXPECT_EQ(c.nice, -5);
   EXPECT_EQ(c.oom_score_adjust, -500);
   EXPECT_TRUE(c.timeout_start_set);
