@@ -492,6 +492,7 @@ void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
                 (existing.type == JobType::restart && type == JobType::start);
     if (same) {
       if (done) existing.waiters.push_back(std::move(done));
+      if (type == JobType::reload && existing.running) existing.rerun = true;
       return;
     }
     // A newer, different request wins; whoever waited on the old one hears so.
@@ -500,12 +501,18 @@ void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
     observer_.on_job_finished(unit.service->name(), existing.type, JobResult::canceled);
     clear_job(unit);
   }
-  set_job(unit, Job{type, false, false, {}});
+  set_job(unit, Job{type, false, false, false, {}});
   if (done) unit.job->waiters.push_back(std::move(done));
 }
 
 void Manager::finish_job(Unit& unit, JobResult result) {
   if (!unit.job) return;
+  if (unit.job->rerun) {  // whatever this run's result: the job runs again
+    unit.job->rerun = false;
+    unit.job->running = false;
+    waiting_.insert(unit.service->name());
+    return;
+  }
   Job job = std::move(*unit.job);
   clear_job(unit);
   observer_.on_job_finished(unit.service->name(), job.type, result);

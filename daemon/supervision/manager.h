@@ -155,6 +155,11 @@ class Manager final : private ServiceListener {
     JobType type;
     bool running = false;
     bool restart_stopped = false;  // restart: the stop half is done
+    // A reload asked for while this reload runs: it runs again once this
+    // run ends, for everyone waiting (systemd 252's job_install(): a
+    // reload is never merged into a running one, which may have read the
+    // old configuration already).
+    bool rerun = false;
     std::vector<JobCallback> waiters;
     // Where runnable() last found a job it must wait for, in the unit's
     // After= and Before= lists: checked first, as the next such job is

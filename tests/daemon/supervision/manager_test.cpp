@@ -681,6 +681,32 @@ TEST_F(ManagerTest, RestartIsStopThenStart) {
   EXPECT_NE(service("web").main_pid(), before);
 }
 
+// systemd 252's job_install(): a reload asked for while a reload runs is
+// not merged into it (the daemon may have read its old configuration
+// already): the job runs ExecReload= again once the first run ends, and
+// both callers hear when the second run is done.
+TEST_F(ManagerTest, AReloadDuringAReloadRunsItAgain) {
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.exec_reload.push_back(testing::make_command("/bin/reload"));
+  EXPECT_EQ(start("web"), JobResult::done);
+  std::optional<JobResult> first, second;
+  ASSERT_TRUE(manager().enqueue(JobType::reload, "web", [&](JobResult r) { first = r; }).queued());
+  ASSERT_EQ(ops_.last_spawn()->path, "/bin/reload");
+  const pid_t first_run = ops_.last_spawn()->pid;
+  ASSERT_TRUE(manager().enqueue(JobType::reload, "web", [&](JobResult r) { second = r; }).queued());
+  ops_.live.erase(first_run);
+  manager().on_child_exited(first_run, {CLD_EXITED, 0});
+  EXPECT_FALSE(first) << "the job runs again";
+  ASSERT_EQ(ops_.last_spawn()->path, "/bin/reload");
+  const pid_t second_run = ops_.last_spawn()->pid;
+  ASSERT_NE(second_run, first_run) << "ExecReload= ran a second time";
+  ops_.live.erase(second_run);
+  manager().on_child_exited(second_run, {CLD_EXITED, 0});
+  EXPECT_EQ(first, JobResult::done);
+  EXPECT_EQ(second, JobResult::done);
+  EXPECT_EQ(service("web").sub_state(), SubState::running);
+}
+
 TEST_F(ManagerTest, ReloadOfInactiveUnitIsInvalid) {
   source_.add(make_config("web.service"));
   std::optional<JobResult> result;
