@@ -37,6 +37,9 @@ struct ServiceStatus {
   std::string fragment_path;              // the unit file loaded; "" if none
   std::vector<std::string> drop_in_paths;  // the drop-ins applied, in order
   std::vector<std::string> documentation;  // Documentation= URIs, in order
+  // Paths whose mounts it requires: RequiresMountsFor= and what its other
+  // keys imply (SystemOps::mounts_required_by()).
+  std::vector<std::string> requires_mounts_for;
   // Dependencies, unit names: [Unit] and the .wants/ and .requires/
   // directories, and (as the manager reports them) the implicit ones of
   // DefaultDependencies= and the other side of each ordering.
@@ -167,6 +170,7 @@ void for_each_service_property(Visit&& visit) {
   visit("FragmentPath", &ServiceStatus::fragment_path);
   visit("DropInPaths", &ServiceStatus::drop_in_paths);
   visit("Documentation", &ServiceStatus::documentation);
+  visit("RequiresMountsFor", &ServiceStatus::requires_mounts_for);
   visit("Requires", &ServiceStatus::requires_);
   visit("Wants", &ServiceStatus::wants);
   visit("BindsTo", &ServiceStatus::binds_to);

@@ -205,6 +205,7 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        }},
       {"DropInPaths", &dependencies<&ServiceStatus::drop_in_paths>},
       {"Documentation", &dependencies<&ServiceStatus::documentation>},
+      {"RequiresMountsFor", &dependencies<&ServiceStatus::requires_mounts_for>},
       {"UnitFileState",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "s", std::string(u.unit_file_state).c_str());

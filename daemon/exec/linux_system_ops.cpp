@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -438,6 +439,25 @@ int LinuxSystemOps::guess_main_pid(ProcessScope& scope, pid_t control, pid_t& ou
   if (found == 0) return -ESRCH;
   out = found;
   return 0;
+}
+
+std::vector<std::string> LinuxSystemOps::mounts_required_by(const ServiceConfig& config) const {
+  std::vector<std::string> out = config.requires_mounts_for;
+  auto add = [&out](std::string path) {
+    if (std::find(out.begin(), out.end(), path) == out.end()) out.push_back(std::move(path));
+  };
+  if (!config.working_directory.empty() && config.working_directory != "~" && !config.working_directory_optional)
+    add(config.working_directory);
+  for (std::size_t t = 0; t < kExecDirectoryTypes; ++t) {
+    std::vector<std::string> paths;
+    if (exec_directory_paths(config, static_cast<ExecDirectoryType>(t), options_.directory_roots, paths) < 0) continue;
+    for (auto& path : paths) add(std::move(path));
+  }
+  if (options_.scope == RuntimeScope::system && config.private_tmp) {
+    add("/tmp");
+    add("/var/tmp");
+  }
+  return out;
 }
 
 int LinuxSystemOps::check_exec_directories(const ServiceConfig& config) {

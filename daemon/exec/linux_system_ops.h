@@ -70,6 +70,7 @@ class LinuxSystemOps final : public SystemOps {
   [[nodiscard]] int watch_path(const std::string& path, unique_fd& out) override;
   [[nodiscard]] int guess_main_pid(ProcessScope& scope, pid_t control, pid_t& out) override;
   [[nodiscard]] int check_exec_directories(const ServiceConfig& config) override;
+  [[nodiscard]] std::vector<std::string> mounts_required_by(const ServiceConfig& config) const override;
   void remove_runtime_directories(const ServiceConfig& config) override;
   [[nodiscard]] int create_private_tmp(const std::string& service_name, PrivateTmp& out) override;
   void remove_private_tmp(const PrivateTmp& dirs) override;

@@ -123,6 +123,15 @@ class SystemOps {
   // made before its first process and removed once it is dead. 0 or -errno.
   [[nodiscard]] virtual int create_private_tmp(const std::string& service_name, PrivateTmp& out) = 0;
   virtual void remove_private_tmp(const PrivateTmp& dirs) = 0;
+  // The paths whose mounts the unit requires (systemd's RequiresMountsFor
+  // property): RequiresMountsFor= and what other keys imply, as systemd
+  // 252's unit_add_exec_dependencies() adds them (a WorkingDirectory=
+  // without "-", the exec directories, /tmp and /var/tmp for PrivateTmp=
+  // in the system scope). Vermiliond runs no mount units, so they order
+  // nothing; they are shown. This default knows no directory roots.
+  [[nodiscard]] virtual std::vector<std::string> mounts_required_by(const ServiceConfig& config) const {
+    return config.requires_mounts_for;
+  }
 };
 
 }  // namespace vermilion

@@ -242,6 +242,8 @@ class Service {
   // while the loaded file is the one the service last started with; a
   // reload that changed it shows the new commands without runs.
   [[nodiscard]] std::vector<ExecCommandStatus> exec_command_statuses(Phase phase) const;
+  // systemd's RequiresMountsFor of the loaded file (SystemOps::mounts_required_by()).
+  [[nodiscard]] std::vector<std::string> mounts_required() const { return env_.ops.mounts_required_by(*config_); }
   // True while a stop is under way (the manager waits for these).
   [[nodiscard]] bool is_stopping() const;
   [[nodiscard]] bool waiting_for_empty_scope() const;

@@ -22,6 +22,7 @@ ServiceStatus status_of(const Service& s) {
   out.fragment_path = c.fragment_path;
   out.drop_in_paths = c.drop_in_paths;
   out.documentation = c.documentation;
+  out.requires_mounts_for = s.mounts_required();
   out.requires_ = c.requires_;
   out.wants = c.wants;
   out.binds_to = c.binds_to;

@@ -169,6 +169,10 @@ struct ServiceConfig {
   // Upholds= (systemd.unit(5)): pulled in like Wants=, and started again
   // whenever it is down while this unit is active.
   std::vector<std::string> upholds;
+  // RequiresMountsFor=: absolute, normalized paths, each once, in order.
+  // What a unit requires in all adds paths its other keys imply
+  // (SystemOps::mounts_required_by()).
+  std::vector<std::string> requires_mounts_for;
   // StopWhenUnneeded=: stopped once no active unit (or unit with a job)
   // needs it through Requires=, Requisite=, BindsTo=, Wants= or Upholds=.
   bool stop_when_unneeded = false;

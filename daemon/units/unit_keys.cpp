@@ -880,6 +880,28 @@ void set_boolean_or_word(Assignment& a, E ServiceConfig::*field, E no, E yes,
   a.ignore(std::string(complaint) + ", ignoring: " + a.value);
 }
 
+// RequiresMountsFor= (systemd 252's config_parse_unit_requires_mounts_for()):
+// specifiers expanded, each path simplified and kept if absolute and
+// normalized, else that word is ignored; a path given twice is there once.
+// An empty value resets nothing, as in systemd.
+void add_requires_mounts_for(Assignment& a) {
+  for (auto& word : extract_words(a.value, kExtractUnquote)) {
+    auto expanded = a.expand(word, SpecifierSet::full, kMaxPathExpansion);
+    if (!expanded) continue;
+    if (!expanded->starts_with('/')) {
+      a.ignore(a.key + "= path is not absolute, ignoring: " + *expanded);
+      continue;
+    }
+    std::string path = simplify_path(*expanded);
+    if (has_dot_dot(path)) {
+      a.ignore(a.key + "= path is not normalized, ignoring: " + *expanded);
+      continue;
+    }
+    auto& paths = a.config.requires_mounts_for;
+    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(std::move(path));
+  }
+}
+
 // ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=
 // (config_parse_namespace_path_strv): empty
 // resets; each word may start with "-" (missing is fine), its specifiers
@@ -983,13 +1005,14 @@ KeyTable unit_section_keys() {
        [](Assignment& a) { set_action_exit_status(a, &ServiceConfig::success_action_exit_status); }},
       {"FailureActionExitStatus",
        [](Assignment& a) { set_action_exit_status(a, &ServiceConfig::failure_action_exit_status); }},
+      {"RequiresMountsFor", add_requires_mounts_for},
       {"OnFailure", dependency(&ServiceConfig::on_failure, D::drop_with_warning)},
       {"OnSuccess", dependency(&ServiceConfig::on_success, D::drop_with_warning)},
       {"OnFailureJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_failure_job_mode); }},
       {"OnSuccessJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_success_job_mode); }},
   };
   for (const char* key :
-       {"JoinsNamespaceOf", "RequiresMountsFor", "IgnoreOnIsolate", "AllowIsolate",
+       {"JoinsNamespaceOf", "IgnoreOnIsolate", "AllowIsolate",
         "CollectMode",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})
     t.emplace(key, not_implemented());

@@ -251,6 +251,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                  "/etc/vermilion/units/web.service.d/10-a.conf,"
                                  "/run/vermilion/units/web.service.d/20-b.conf"},
                                 {"Documentation", "as", ""},
+                                {"RequiresMountsFor", "as", ""},
                                 {"Requires", "as", ""},
                                 {"Wants", "as", "db.service"},
                                 {"BindsTo", "as", ""},

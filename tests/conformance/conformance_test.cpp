@@ -170,6 +170,11 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (auto it = kCommandLists.find(ex ? name.substr(0, name.size() - 2) : name); it != kCommandLists.end())
     return show_exec_commands(s.exec_command_statuses(it->second), ex);
   if (name == "Documentation") return systemctl_show_words(c.documentation);
+  if (name == "RequiresMountsFor") {  // systemd's order is a hashmap's: sorted, as recorded
+    std::vector<std::string> paths = s.mounts_required();
+    std::sort(paths.begin(), paths.end());
+    return systemctl_show_words(paths);
+  }
   if (name == "DefaultDependencies") return yes_no(c.default_dependencies);
   if (name == "ActiveState") return std::string(to_string(s.active_state()));
   if (name == "SubState") return std::string(to_string(s.sub_state()));

@@ -172,6 +172,8 @@ show_value() {
     PartOf | ConsistsOf | BoundBy | RequisiteOf | OnFailureOf | OnSuccessOf | \
     PropagatesStopTo | StopPropagatedFrom | PropagatesReloadTo | ReloadPropagatedFrom | Upholds | UpheldBy)
       v=$(printf '%s\n' $v | grep -v '\.slice$' | sort | tr '\n' ' '); v=${v% } ;;
+    # Paths, in hashmap order in systemd: sorted (a case names none with spaces).
+    RequiresMountsFor) v=$(printf '%s\n' $v | sort | tr '\n' ' '); v=${v% } ;;
   esac
   printf '%s' "$v"
 }

@@ -466,6 +466,33 @@ TEST(LinuxSystemOpsUserScope, RunsInHomeWithOwnLoginAndRuntimeDir) {
   EXPECT_EQ(value_of(output, "uid"), std::to_string(getuid()));
 }
 
+// systemd 252's unit_add_exec_dependencies(): RequiresMountsFor= first,
+// then WorkingDirectory= (not with "-", not "~"), the exec directories below
+// their roots, and in the system scope /tmp and /var/tmp for PrivateTmp=;
+// each path once. (The user scope is recorded from systemd: conformance
+// case requires-mounts-for.)
+TEST(LinuxSystemOpsSystemScope, MountsRequiredAddWhatOtherKeysImply) {
+  LinuxSystemOpsOptions options;
+  options.scope = RuntimeScope::system;
+  options.backend = ScopeBackend::session;
+  options.runtime_root = "/run";
+  std::unique_ptr<LinuxSystemOps> ops;
+  ASSERT_EQ(LinuxSystemOps::create(options, ops), 0);
+  ServiceConfig config;
+  config.name = "db.service";
+  config.requires_mounts_for = {"/srv/db", "/tmp"};
+  config.working_directory = "/srv/db";
+  config.directory(ExecDirectoryType::state).names = {"db"};
+  config.directory(ExecDirectoryType::runtime).names = {"db"};
+  config.private_tmp = true;
+  EXPECT_EQ(ops->mounts_required_by(config),
+            (std::vector<std::string>{"/srv/db", "/tmp", "/run/db", "/var/lib/db", "/var/tmp"}));
+  config.working_directory_optional = true;
+  config.working_directory = "/srv/work";
+  config.private_tmp = false;
+  EXPECT_EQ(ops->mounts_required_by(config), (std::vector<std::string>{"/srv/db", "/tmp", "/run/db", "/var/lib/db"}));
+}
+
 TEST(LinuxSystemOpsAutomatic, PrefersCgroupsWhereWritable) {
   CgroupLocation location;
   bool writable = discover_cgroup(location) == 0 && location.writable;
