@@ -880,6 +880,22 @@ void set_boolean_or_word(Assignment& a, E ServiceConfig::*field, E no, E yes,
   a.ignore(std::string(complaint) + ", ignoring: " + a.value);
 }
 
+// systemd's path_simplify_and_warn(PATH_CHECK_ABSOLUTE) for one word of a
+// path list: the simplified path, or nothing once the warning that ignores
+// the word is given.
+std::optional<std::string> absolute_path_or_ignore(Assignment& a, const std::string& expanded) {
+  if (!expanded.starts_with('/')) {
+    a.ignore(a.key + "= path is not absolute, ignoring: " + expanded);
+    return std::nullopt;
+  }
+  std::string path = simplify_path(expanded);
+  if (has_dot_dot(path)) {
+    a.ignore(a.key + "= path is not normalized, ignoring: " + expanded);
+    return std::nullopt;
+  }
+  return path;
+}
+
 // RequiresMountsFor= (systemd 252's config_parse_unit_requires_mounts_for()):
 // specifiers expanded, each path simplified and kept if absolute and
 // normalized, else that word is ignored; a path given twice is there once.
@@ -888,17 +904,10 @@ void add_requires_mounts_for(Assignment& a) {
   for (auto& word : extract_words(a.value, kExtractUnquote)) {
     auto expanded = a.expand(word, SpecifierSet::full, kMaxPathExpansion);
     if (!expanded) continue;
-    if (!expanded->starts_with('/')) {
-      a.ignore(a.key + "= path is not absolute, ignoring: " + *expanded);
-      continue;
-    }
-    std::string path = simplify_path(*expanded);
-    if (has_dot_dot(path)) {
-      a.ignore(a.key + "= path is not normalized, ignoring: " + *expanded);
-      continue;
-    }
+    std::optional<std::string> path = absolute_path_or_ignore(a, *expanded);
+    if (!path) continue;
     auto& paths = a.config.requires_mounts_for;
-    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(std::move(path));
+    if (std::find(paths.begin(), paths.end(), *path) == paths.end()) paths.push_back(std::move(*path));
   }
 }
 
@@ -923,15 +932,9 @@ void set_namespace_paths(Assignment& a, std::vector<NamespacePath> ServiceConfig
     }
     auto expanded = a.expand(w, SpecifierSet::full, kMaxPathExpansion);
     if (!expanded) continue;
-    if (!expanded->starts_with('/')) {
-      a.ignore(a.key + "= path is not absolute, ignoring: " + *expanded);
-      continue;
-    }
-    entry.path = simplify_path(*expanded);
-    if (has_dot_dot(entry.path)) {
-      a.ignore(a.key + "= path is not normalized, ignoring: " + *expanded);
-      continue;
-    }
+    std::optional<std::string> path = absolute_path_or_ignore(a, *expanded);
+    if (!path) continue;
+    entry.path = std::move(*path);
     (a.config.*field).push_back(std::move(entry));
   }
 }
