@@ -355,7 +355,8 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     }
     if (chdir("/") < 0) fail(plan, ExecExitStatus::chdir, errno, "change directory to", "/");
   }
-  if (plan.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+  // With the sandboxing, as systemd 252's exec_child(): not for "+".
+  if (plan.apply_sandboxing && plan.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
     fail(plan, ExecExitStatus::no_new_privileges, errno, "set no_new_privs");
   }
   if (plan.program_lookup_errno != 0 || !plan.program) {

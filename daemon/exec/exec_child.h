@@ -71,7 +71,7 @@ struct ExecChildPlan {
   std::size_t group_count = 0;
   const char* working_directory = "/";
   bool working_directory_optional = false;
-  bool no_new_privileges = false;
+  bool no_new_privileges = false;  // NoNewPrivileges=, applied only with apply_sandboxing
   bool ignore_sigpipe = true;  // IgnoreSIGPIPE=: SIGPIPE starts ignored
   // Whether the sandboxing below applies: not for a command with full
   // privileges ('+'; systemd's EXEC_APPLY_SANDBOXING).

@@ -306,7 +306,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   // "+" on the line, or any control process under PermissionsStartOnly=
   // (systemd 252: EXEC_APPLY_SANDBOXING off for it): no User=, no sandbox.
   const bool sandboxed =
-      !command.full_privileges && !(config.permissions_start_only && request.role == ProcessRole::control);
+      !command.full_privileges && !(config.permissions_start_only && request.exec_is_control);
   ChildCredentials child;
   child.request = {&config, user_manager, sandboxed && !command.ambient_privileges};
   child.command = &command;
@@ -453,10 +453,8 @@ std::vector<std::string> LinuxSystemOps::mounts_required_by(const ServiceConfig&
     if (exec_directory_paths(config, static_cast<ExecDirectoryType>(t), options_.directory_roots, paths) < 0) continue;
     for (auto& path : paths) add(std::move(path));
   }
-  if (options_.scope == RuntimeScope::system && config.private_tmp) {
-    add("/tmp");
-    add("/var/tmp");
-  }
+  // /tmp gets a weak tmp.mount dependency instead (systemd PR #16894).
+  if (options_.scope == RuntimeScope::system && config.private_tmp) add("/var/tmp");
   return out;
 }
 

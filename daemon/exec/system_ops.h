@@ -27,6 +27,10 @@ struct SpawnRequest {
   const ServiceConfig* config = nullptr;
   const ExecCommand* command = nullptr;
   ProcessRole role = ProcessRole::main;
+  // Every command but ExecStart= (systemd's EXEC_IS_CONTROL; a forking
+  // service's ExecStart= runs in the control role, yet is not one):
+  // PermissionsStartOnly= takes User= and the sandboxing from these.
+  bool exec_is_control = false;
   // What the manager sets for this command as systemd does
   // (INVOCATION_ID, NOTIFY_SOCKET, MAINPID, WATCHDOG_USEC, SERVICE_RESULT,
   // ...): applied before the unit's own Environment= and EnvironmentFile=,
@@ -126,7 +130,7 @@ class SystemOps {
   // The paths whose mounts the unit requires (systemd's RequiresMountsFor
   // property): RequiresMountsFor= and what other keys imply, as systemd
   // 252's unit_add_exec_dependencies() adds them (a WorkingDirectory=
-  // without "-", the exec directories, /tmp and /var/tmp for PrivateTmp=
+  // without "-", the exec directories, /var/tmp for PrivateTmp=
   // in the system scope). Vermiliond runs no mount units, so they order
   // nothing; they are shown. This default knows no directory roots.
   [[nodiscard]] virtual std::vector<std::string> mounts_required_by(const ServiceConfig& config) const {

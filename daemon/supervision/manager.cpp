@@ -507,7 +507,9 @@ void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
 
 void Manager::finish_job(Unit& unit, JobResult result) {
   if (!unit.job) return;
-  if (unit.job->rerun) {  // whatever this run's result: the job runs again
+  // The run ended (however it went): the job runs again. A cancel or a
+  // timeout ends the job itself, re-run or not.
+  if (unit.job->rerun && result != JobResult::canceled && result != JobResult::timeout) {
     unit.job->rerun = false;
     unit.job->running = false;
     waiting_.insert(unit.service->name());

@@ -73,10 +73,8 @@ StartOutcome Service::start() {
   }
   if (!conditions_pass()) {
     message("start condition failed, not starting");
-    if (sub_ == SubState::auto_restart) {
-      flush_n_restarts_ = true;
-      set_state(SubState::dead);
-    }
+    // Not through service_enter_dead() in systemd: the count stays.
+    if (sub_ == SubState::auto_restart) set_state(SubState::dead);
     return StartOutcome::condition_failed;
   }
   if (!start_limit_allows()) {
@@ -502,12 +500,12 @@ void Service::enter_auto_restart() {
 
 void Service::restart_now() {
   ++n_restarts_;
+  flush_n_restarts_ = false;  // systemd's service_enter_restart()
   // Conditions before the start limit, as systemd 252's unit_start() tests
   // them before service_can_start().
   if (!conditions_pass()) {
     message("start condition failed, not restarting");
-    flush_n_restarts_ = true;
-    set_state(SubState::dead);
+    set_state(SubState::dead);  // the count stays (no service_enter_dead() in systemd)
     return;
   }
   if (!start_limit_allows()) {
@@ -546,6 +544,7 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
   request.config = running_.get();
   request.command = &command;
   request.role = role;
+  request.exec_is_control = !start_command;
   request.log_fd = log_fd_;
   request.scope = scope_.get();
   request.private_tmp = private_tmp_ ? &*private_tmp_ : nullptr;

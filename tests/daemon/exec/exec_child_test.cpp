@@ -122,6 +122,7 @@ TEST_F(ExecChildTest, TheProcessIsSetUpAsPlanned) {
   plan_.umask = 0027;
   plan_.working_directory = "/tmp";
   plan_.no_new_privileges = true;
+  plan_.apply_sandboxing = true;  // NoNewPrivileges= is part of it
   // The supervisor's own process blocks and ignores signals: none of that
   // reaches the service.
   Outcome out = run([] {

@@ -217,6 +217,26 @@ TEST_F(LinuxSystemOpsTest, LimitsUmaskDirectoryAndNoNewPrivileges) {
   EXPECT_EQ(value_of(r.output, "nnp"), "1");
 }
 
+// NoNewPrivileges= is part of the sandboxing (systemd 252's exec_child()):
+// not for a "+" command, nor for a control process under
+// PermissionsStartOnly=, but for ExecStart= (a forking one's too, which
+// runs in the control role yet is no EXEC_IS_CONTROL command).
+TEST_F(LinuxSystemOpsTest, NoNewPrivilegesOnlyWhereTheSandboxingApplies) {
+  config_.no_new_privileges = true;
+  ExecCommand privileged = command_of({kProbe, "report"});
+  privileged.full_privileges = true;
+  ProcessRun plus = run(privileged, {});
+  EXPECT_EQ(value_of(plus.output, "nnp"), "0") << plus.output;
+  config_.permissions_start_only = true;
+  SpawnRequest control;
+  control.role = ProcessRole::control;
+  control.exec_is_control = true;
+  EXPECT_EQ(value_of(report({}, control).output, "nnp"), "0") << "ExecStartPre= and the like";
+  SpawnRequest forking_start;
+  forking_start.role = ProcessRole::control;
+  EXPECT_EQ(value_of(report({}, forking_start).output, "nnp"), "1") << "a forking service's ExecStart=";
+}
+
 TEST_F(LinuxSystemOpsTest, DefaultsAreRootDirectoryAndNoNoNewPrivileges) {
   ProcessRun r = report();
   EXPECT_EQ(value_of(r.output, "cwd"), "/");
@@ -468,7 +488,8 @@ TEST(LinuxSystemOpsUserScope, RunsInHomeWithOwnLoginAndRuntimeDir) {
 
 // systemd 252's unit_add_exec_dependencies(): RequiresMountsFor= first,
 // then WorkingDirectory= (not with "-", not "~"), the exec directories below
-// their roots, and in the system scope /tmp and /var/tmp for PrivateTmp=;
+// their roots, and in the system scope /var/tmp for PrivateTmp= (/tmp has
+// a weak tmp.mount dependency instead, which vermiliond does not run);
 // each path once. (The user scope is recorded from systemd: conformance
 // case requires-mounts-for.)
 TEST(LinuxSystemOpsSystemScope, MountsRequiredAddWhatOtherKeysImply) {
@@ -480,17 +501,17 @@ TEST(LinuxSystemOpsSystemScope, MountsRequiredAddWhatOtherKeysImply) {
   ASSERT_EQ(LinuxSystemOps::create(options, ops), 0);
   ServiceConfig config;
   config.name = "db.service";
-  config.requires_mounts_for = {"/srv/db", "/tmp"};
+  config.requires_mounts_for = {"/srv/db"};
   config.working_directory = "/srv/db";
   config.directory(ExecDirectoryType::state).names = {"db"};
   config.directory(ExecDirectoryType::runtime).names = {"db"};
   config.private_tmp = true;
   EXPECT_EQ(ops->mounts_required_by(config),
-            (std::vector<std::string>{"/srv/db", "/tmp", "/run/db", "/var/lib/db", "/var/tmp"}));
+            (std::vector<std::string>{"/srv/db", "/run/db", "/var/lib/db", "/var/tmp"}));
   config.working_directory_optional = true;
   config.working_directory = "/srv/work";
   config.private_tmp = false;
-  EXPECT_EQ(ops->mounts_required_by(config), (std::vector<std::string>{"/srv/db", "/tmp", "/run/db", "/var/lib/db"}));
+  EXPECT_EQ(ops->mounts_required_by(config), (std::vector<std::string>{"/srv/db", "/run/db", "/var/lib/db"}));
 }
 
 TEST(LinuxSystemOpsAutomatic, PrefersCgroupsWhereWritable) {

@@ -707,6 +707,24 @@ TEST_F(ManagerTest, AReloadDuringAReloadRunsItAgain) {
   EXPECT_EQ(service("web").sub_state(), SubState::running);
 }
 
+// A cancel ends a reload job that was to run again: canceled, no re-run.
+TEST_F(ManagerTest, ACanceledReloadDoesNotRunAgain) {
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.exec_reload.push_back(testing::make_command("/bin/reload"));
+  EXPECT_EQ(start("web"), JobResult::done);
+  std::optional<JobResult> first, second;
+  ASSERT_TRUE(manager().enqueue(JobType::reload, "web", [&](JobResult r) { first = r; }).queued());
+  const std::size_t spawns = ops_.spawns.size();
+  ASSERT_TRUE(manager().enqueue(JobType::reload, "web", [&](JobResult r) { second = r; }).queued());
+  ASSERT_EQ(manager().cancel_job("web.service"), 0);
+  EXPECT_EQ(first, JobResult::canceled);
+  EXPECT_EQ(second, JobResult::canceled);
+  const pid_t run = ops_.last_spawn()->pid;
+  ops_.live.erase(run);
+  manager().on_child_exited(run, {CLD_EXITED, 0});
+  EXPECT_EQ(ops_.spawns.size(), spawns) << "no second ExecReload=";
+}
+
 TEST_F(ManagerTest, ReloadOfInactiveUnitIsInvalid) {
   source_.add(make_config("web.service"));
   std::optional<JobResult> result;

@@ -1590,6 +1590,34 @@ TEST_F(ServiceTest, ConditionPathExists) {
   EXPECT_EQ(s.start(), StartOutcome::started);
 }
 
+// A restart that a condition stops keeps NRestarts for the next start
+// (systemd 252: the unit goes dead without service_enter_dead(), so its
+// flush_n_restarts stays off), while a stop for good flushes it.
+TEST_F(ServiceTest, ARestartStoppedByAConditionKeepsTheRestartCount) {
+  ServiceConfig c = make_config("cond.service");
+  c.restart = RestartPolicy::always;
+  c.restart_sec = 100'000;
+  c.condition_path_exists.push_back({"/etc/ready", false, false});
+  ops_.existing_paths.insert("/etc/ready");
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_main(1);
+  port_.advance(100'000);
+  ASSERT_EQ(s.n_restarts(), 1u);
+  ops_.existing_paths.erase("/etc/ready");
+  exit_main(1);
+  port_.advance(100'000);
+  ASSERT_EQ(s.sub_state(), SubState::dead) << "the condition failed at the restart";
+  EXPECT_EQ(s.n_restarts(), 2u);
+  ops_.existing_paths.insert("/etc/ready");
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.n_restarts(), 2u) << "not flushed";
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  kill_main(SIGTERM);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.n_restarts(), 0u) << "a stop for good flushes it at the next start";
+}
+
 TEST_F(ServiceTest, SpawnFailureIsAResourcesFailure) {
   Service& s = make(make_config("x.service"));
   ops_.fail_spawns = true;
