@@ -78,12 +78,7 @@ StartOutcome Service::start() {
     return StartOutcome::condition_failed;
   }
   if (!start_limit_allows()) {
-    message("start request repeated too quickly, refusing to start");
-    // As systemd's service_can_start(): a failure already recorded (the
-    // exit-code of a crash loop) stays the result.
-    note_result(ServiceResult::start_limit_hit);
-    flush_n_restarts_ = true;
-    set_state(SubState::failed);
+    enter_start_limit_hit();
     return StartOutcome::start_limit_hit;
   }
   // Not an automatic restart: a restart count kept for introspection since
@@ -346,7 +341,7 @@ void Service::enter_running() {
 void Service::enter_stop(ServiceResult why) {
   note_result(why);
   stop_watching_pid_file();
-  if (watchdog_timer_) watchdog_timer_->disarm();
+  disarm_watchdog();
   notify_reloading_ = false;
   if (reached_running_ && !running_->exec_stop.empty()) {
     if (!run_control(Phase::stop, 0)) return;
@@ -412,7 +407,7 @@ bool Service::kill_for_state(SubState state) {
 void Service::enter_signal(SubState state, ServiceResult why) {
   note_result(why);
   stop_watching_pid_file();
-  if (watchdog_timer_) watchdog_timer_->disarm();
+  disarm_watchdog();
   notify_reloading_ = false;
   if (kill_for_state(state)) {
     set_state(state);
@@ -464,7 +459,7 @@ void Service::enter_stop_post(ServiceResult why) {
 void Service::enter_dead(ServiceResult why, bool allow_restart) {
   note_result(why);
   phase_timer_->disarm();
-  if (watchdog_timer_) watchdog_timer_->disarm();
+  disarm_watchdog();
   forget_control();
   forget_main();
   notify_reloading_ = false;
@@ -509,12 +504,7 @@ void Service::restart_now() {
     return;
   }
   if (!start_limit_allows()) {
-    message("start request repeated too quickly, refusing to start");
-    // As systemd's service_can_start(): a failure already recorded (the
-    // exit-code of a crash loop) stays the result.
-    note_result(ServiceResult::start_limit_hit);
-    flush_n_restarts_ = true;
-    set_state(SubState::failed);
+    enter_start_limit_hit();
     return;
   }
   begin_run();
@@ -1115,9 +1105,23 @@ void Service::on_watchdog_timeout() {
   enter_signal(SubState::stop_watchdog, ServiceResult::watchdog);
 }
 
+// The start refused by the start limit, as systemd's service_can_start()
+// and service_enter_dead(..., false): a failure already recorded (the
+// exit-code of a crash loop) stays the result.
+void Service::enter_start_limit_hit() {
+  message("start request repeated too quickly, refusing to start");
+  note_result(ServiceResult::start_limit_hit);
+  flush_n_restarts_ = true;
+  set_state(SubState::failed);
+}
+
+void Service::disarm_watchdog() {
+  if (watchdog_timer_) watchdog_timer_->disarm();  // none made yet: nothing armed
+}
+
 void Service::arm_watchdog() {
   if (watchdog_usec_ == 0 || watchdog_usec_ == kUsecInfinity) {
-    if (watchdog_timer_) watchdog_timer_->disarm();
+    disarm_watchdog();
     return;
   }
   // Made on first use: most services have no watchdog.
@@ -1192,7 +1196,7 @@ void Service::apply_notify_state(const NotifyMessage& msg) {
   if (msg.stopping && sub_ == SubState::running) {
     // The service is stopping on its own: wait for it, as for a stop.
     stop_by_notify_ = true;
-    if (watchdog_timer_) watchdog_timer_->disarm();
+    disarm_watchdog();
     set_state(SubState::stop_sigterm);
     arm_phase_timer(running_->timeout_stop);
     return;
@@ -1345,7 +1349,7 @@ void Service::set_state(SubState next) {
   // service_set_state()); in start only a WATCHDOG=1 ping arms it.
   if (next != SubState::start && next != SubState::start_post && next != SubState::running &&
       next != SubState::reload)
-    if (watchdog_timer_) watchdog_timer_->disarm();
+    disarm_watchdog();
   ActiveState now_active = active_state();
   // systemd's unit_notify(): every change stamps state_change; the edges
   // of active and inactive take the same time.

@@ -310,6 +310,8 @@ class Service {
   // EXTEND_TIMEOUT_USEC=: armed timers end no earlier than span from now.
   void extend_timeouts(usec_t span);
   void arm_phase_timer(usec_t span);
+  void disarm_watchdog();
+  void enter_start_limit_hit();
   void arm_watchdog();
   void forget_main();
   void forget_control();
