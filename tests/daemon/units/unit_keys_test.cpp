@@ -458,6 +458,21 @@ TEST(ServiceKeys, EnvironmentQuotingAndOverride) {
 }
 
 // systemd 252's config_parse_documentation() and documentation_url_is_valid().
+// RequiresMountsFor= (config_parse_unit_requires_mounts_for()): each bad
+// path is reported with its line and ignored, the rest kept once,
+// simplified; an empty value resets nothing (recorded from systemd 252:
+// conformance case requires-mounts-for).
+TEST(UnitKeys, RequiresMountsForReportsAndIgnoresBadPaths) {
+  auto l = apply(
+      "[Unit]\nRequiresMountsFor=/srv//data/ relative /a/../b /srv/data\nRequiresMountsFor=\n"
+      "RequiresMountsFor=/b/%N\n[Service]\nExecStart=/bin/srv\n");
+  EXPECT_TRUE(l.ok) << messages(l.diags);
+  EXPECT_EQ(l.config.requires_mounts_for, (std::vector<std::string>{"/srv/data", "/b/t"}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:2: warning: RequiresMountsFor= path is not absolute, ignoring: relative\n"
+            "t.service:2: warning: RequiresMountsFor= path is not normalized, ignoring: /a/../b\n");
+}
+
 TEST(UnitKeys, DocumentationKeepsValidUrisInOrder) {
   auto l = apply("[Unit]\nDocumentation=man:a(1)\nDocumentation=\n"
                  "Documentation=man:t(8) \"info:x y\" ftp://x http:// man:%n man:a man:a\n[Service]\nExecStart=/bin/srv\n");
