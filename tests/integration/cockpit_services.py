@@ -38,7 +38,6 @@ import argparse
 import json
 import os
 import pwd
-import re
 import select
 import socket
 import subprocess
@@ -254,19 +253,28 @@ class Scenario:
 
         # 3. The idle unit: the switch enables it and starts it, then stops
         #    and disables it, as systemctl enable --now / disable --now.
+        #    Each effect is waited for on the bus; what the page shows of it
+        #    is read from a fresh load of the page. Cockpit 287 updates a
+        #    unit from a copy of its state taken before React applied the
+        #    last update (services.jsx updateProperties()), so the
+        #    UnitFileState its re-listing after Reload brings can be
+        #    overwritten by the GetAll that the start job's JobRemoved makes
+        #    a few ms later: seen here under load, and systemd's replies
+        #    would race the same way.
         self.open_list()
         self.expect_row(idle, "Not running", "Disabled")
         self.open_unit(idle, idle_description)
         self.expect_status("Disabled", absent="Running")
         self.wait(self.switch_condition(False), "the switch of %s is off" % idle)
-        self.click(self.SWITCH, "switching %s on" % idle)
-        self.wait(self.switch_condition(True), "the switch of %s is on" % idle)
-        self.expect_status("Running")
-        self.expect_status("Automatically starts")
+        watch = ServiceWatch(idle)
+        try:
+            self.click(self.SWITCH, "switching %s on" % idle)
+            watch.wait_active_state(idle, "active")
+        finally:
+            watch.close()
         if not os.path.islink(link):
             raise StepFailed("enable: no link %s" % link)
-        if service_property(idle, "ActiveState") != "active":
-            raise StepFailed("enable: %s is not active" % idle)
+        self.expect_status("Running")
         self.expect_no_error("enable")
         self.step("enable", "%s enabled (%s) and active" % (idle, link))
 
@@ -276,17 +284,27 @@ class Scenario:
 
         self.open_unit(idle, idle_description)
         self.wait(self.switch_condition(True), "the switch of %s is on" % idle)
+        self.expect_status("Automatically starts")
+        # The page stops the unit, then disables it and asks for a Reload
+        # (onOnOffSwitch()): the link is gone once that reload has ended.
         watch = ServiceWatch(idle)
+        reloads = BusWatch("type='signal',path='/org/freedesktop/systemd1',"
+                           "interface='org.freedesktop.systemd1.Manager',member='Reloading'")
         try:
             self.click(self.SWITCH, "switching %s off" % idle)
-            self.wait(self.switch_condition(False), "the switch of %s is off" % idle)
-            self.expect_status("Disabled", absent="Running")
-            if os.path.lexists(link):
-                raise StepFailed("disable: %s is still there" % link)
             watch.wait_active_state(idle, "inactive")
+            reloads.wait_line(lambda line: reloads.arguments(line) == [False], "the page's Reload to end")
         finally:
             watch.close()
+            reloads.close()
+        if os.path.lexists(link):
+            raise StepFailed("disable: %s is still there" % link)
         self.expect_no_error("disable")
+        self.open_list()
+        self.expect_row(idle, "Not running", "Disabled")
+        self.open_unit(idle, idle_description)
+        self.wait(self.switch_condition(False), "the switch of %s is off" % idle)
+        self.expect_status("Disabled", absent="Running")
         self.step("disable", "%s disabled and inactive" % idle)
 
 
@@ -317,23 +335,21 @@ class Scenario:
         self.step("stop-denied", "%s active, MainPID %d; %s" % (running, pid, said))
 
 
-class ServiceWatch:
-    """The real service's PropertiesChanged on org.vermilion1, heard through
-    `gdbus monitor`: set up before an action, so that what the action changes
-    is waited for as an event."""
+class BusWatch:
+    """The signals matching MATCH, heard through `busctl monitor`: set up
+    before an action, so that what the action changes is waited for as an
+    event. busctl says "Monitoring bus message stream." only once the bus has
+    made it a monitor (BecomeMonitor returned), so from then on nothing is
+    missed; `gdbus monitor` subscribes only after it has printed that the
+    name is owned, which let a fast restart slip past it."""
 
-    def __init__(self, unit):
-        self.path = "/org/vermilion1/service/" + bus_label_escape(unit)
-        self.process = subprocess.Popen(["gdbus", "monitor", "--system", "--dest", "org.vermilion1",
-                                         "--object-path", self.path], stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    def __init__(self, match):
+        self.process = subprocess.Popen(["busctl", "--system", "monitor", "--json=short", "--match=" + match],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         preexec_fn=cdp.die_with_parent)
         self.buffer = b""
         self.heard = []  # the last lines the monitor printed, for a failure
-        # gdbus subscribes, then asks who owns the name: once it says so, the
-        # subscription is in place (the bus handles a connection's messages
-        # in order).
-        self.wait_line(lambda line: "owned by" in line, "gdbus monitor to start")
+        self.wait_line(lambda line: line == "Monitoring bus message stream.", "busctl monitor to start")
 
     def close(self):
         cdp.kill_group(self.process)
@@ -355,27 +371,48 @@ class ServiceWatch:
             if ready:
                 chunk = os.read(fd, 65536)
                 if not chunk:
-                    raise StepFailed("gdbus monitor exited waiting for " + what)
+                    raise StepFailed("busctl monitor exited waiting for " + what)
                 self.buffer += chunk
+
+    @staticmethod
+    def arguments(line):
+        """A signal line's arguments, [] for any other line."""
+        try:
+            return json.loads(line)["payload"]["data"]
+        except (ValueError, KeyError, TypeError):
+            return []
+
+
+class ServiceWatch(BusWatch):
+    """The real service's PropertiesChanged on org.vermilion1."""
+
+    def __init__(self, unit):
+        super().__init__("type='signal',path='/org/vermilion1/service/%s',interface='org.freedesktop.DBus.Properties',"
+                         "member='PropertiesChanged'" % bus_label_escape(unit))
+
+    @staticmethod
+    def changed(line):
+        """The properties a PropertiesChanged line sets, {} for any other line."""
+        try:
+            return {name: value["data"] for name, value in BusWatch.arguments(line)[1].items()}
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return {}
 
     def wait_active_state(self, unit, state):
         """Until the real service's ActiveState is `state`: now, or by a
         PropertiesChanged heard after this watch began."""
         if service_property(unit, "ActiveState") == state:
             return
-        self.wait_line(lambda line: "'ActiveState': <'%s'>" % state in line, "%s to be %s" % (unit, state))
+        self.wait_line(lambda line: self.changed(line).get("ActiveState") == state, "%s to be %s" % (unit, state))
 
     def wait_main_pid_other_than(self, old):
-        pattern = re.compile(r"'MainPID': <uint32 (\d+)>")
-
         def new_pid(line):
-            match = pattern.search(line)
-            return match is not None and int(match.group(1)) not in (0, old)
+            return self.changed(line).get("MainPID") not in (None, 0, old)
         try:
             self.wait_line(new_pid, "a new MainPID (old %d)" % old)
         except StepFailed as failure:
             # What the monitor heard and what the manager holds now, for a
-            # restart that never showed (seen once, under heavy load).
+            # restart that never showed.
             heard = "\n".join(self.heard + [self.buffer.decode(errors="replace")])
             jobs = subprocess.run(["busctl", "--system", "call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                    "org.freedesktop.systemd1.Manager", "ListJobs"],
@@ -406,6 +443,11 @@ def main():
     browser = cdp.Browser(CHROMIUM, os.path.join(args.artifacts, "chromium.log"))
     os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = bus_address
     ws = None
+    # Everything on the bus, kept beside the screenshot: what the page asked
+    # and which signals it was sent is what a failure is read from.
+    monitor = subprocess.Popen(["dbus-monitor", "--system"], stdin=subprocess.DEVNULL,
+                               stdout=open(os.path.join(args.artifacts, "dbus-monitor.log"), "wb"),
+                               stderr=subprocess.STDOUT, preexec_fn=cdp.die_with_parent)
     try:
         browser.call("Browser.getVersion", session=False, timeout=60)
         browser.open_page()
@@ -429,6 +471,7 @@ def main():
     finally:
         browser.close()
         cdp.kill_group(ws)
+        cdp.kill_group(monitor)
 
 
 if __name__ == "__main__":
