@@ -138,6 +138,8 @@ struct ServiceStatus {
   std::string protect_system = "no";  // ProtectSystem=: no, yes, full, strict
   std::string protect_home = "no";    // ProtectHome=: no, yes, read-only, tmpfs
   bool protect_kernel_tunables = false, protect_control_groups = false;
+  // ProtectHostname=, RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=.
+  bool protect_hostname = false, restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
   // ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=, each path with its
   // "-" if it had one.
   std::vector<std::string> read_write_paths, read_only_paths, inaccessible_paths;
@@ -265,6 +267,10 @@ void for_each_service_property(Visit&& visit) {
   visit("ProtectHome", &ServiceStatus::protect_home);
   visit("ProtectKernelTunables", &ServiceStatus::protect_kernel_tunables);
   visit("ProtectControlGroups", &ServiceStatus::protect_control_groups);
+  visit("ProtectHostname", &ServiceStatus::protect_hostname);
+  visit("RestrictRealtime", &ServiceStatus::restrict_realtime);
+  visit("LockPersonality", &ServiceStatus::lock_personality);
+  visit("RestrictSUIDSGID", &ServiceStatus::restrict_suid_sgid);
   visit("ReadWritePaths", &ServiceStatus::read_write_paths);
   visit("ReadOnlyPaths", &ServiceStatus::read_only_paths);
   visit("InaccessiblePaths", &ServiceStatus::inaccessible_paths);

@@ -9,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
   build-essential g++ cmake ninja-build pkg-config \
-  libsystemd-dev libcap-dev libsdbus-c++-dev libsdbus-c++-bin libcli11-dev \
+  libsystemd-dev libcap-dev libseccomp-dev libsdbus-c++-dev libsdbus-c++-bin libcli11-dev \
   googletest libgtest-dev libgmock-dev libglib2.0-dev libglib2.0-bin \
   dbus dbus-daemon dbus-bin systemd procps util-linux adduser python3 \
   clang libclang-rt-14-dev \

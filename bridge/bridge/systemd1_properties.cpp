@@ -436,6 +436,22 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status && u.status->protect_control_groups);
        }},
+      {"ProtectHostname",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->protect_hostname);
+       }},
+      {"RestrictRealtime",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->restrict_realtime);
+       }},
+      {"LockPersonality",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->lock_personality);
+       }},
+      {"RestrictSUIDSGID",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->restrict_suid_sgid);
+       }},
       {"ReadWritePaths", &dependencies<&ServiceStatus::read_write_paths>},
       {"ReadOnlyPaths", &dependencies<&ServiceStatus::read_only_paths>},
       {"InaccessiblePaths", &dependencies<&ServiceStatus::inaccessible_paths>},

@@ -60,6 +60,14 @@ int drop_bounding_set(std::uint64_t keep) noexcept {
   return r;
 }
 
+// Whether CAP is in the calling process's effective set.
+bool has_effective_capability(unsigned cap) noexcept {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  if (syscall(SYS_capget, &header, data) < 0) return false;
+  return (data[cap / 32].effective & (1u << (cap % 32))) != 0;
+}
+
 // systemd 252's capability_ambient_set_apply(): the capabilities of `set`
 // still in the bounding set are raised into the ambient set (with
 // `also_inherit`, the inheritable set first becomes exactly them:
@@ -322,6 +330,15 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     if (int r = enter_mount_namespace(plan.mounts, plan.mount_count); r < 0)
       fail(plan, ExecExitStatus::namespace_, -r, "set up the mount namespace");
   }
+  if (plan.apply_sandboxing && plan.private_uts && unshare(CLONE_NEWUTS) < 0) {
+    if (errno != EPERM && errno != EACCES && errno != EINVAL && errno != EOPNOTSUPP)
+      fail(plan, ExecExitStatus::namespace_, errno, "set up UTS namespacing");
+    Line line;
+    line.add("vermiliond: ").add(plan.service_name).add(
+        ": ProtectHostname=yes is configured, but UTS namespace setup is prohibited (container manager?), "
+        "ignoring namespace setup.");
+    line.write_to(STDERR_FILENO);
+  }
   const bool ambient = plan.apply_sandboxing && plan.ambient_capabilities != 0;
   if (plan.apply_sandboxing && plan.capability_bounding_set != UINT64_MAX) {
     if (int r = drop_bounding_set(plan.capability_bounding_set); r < 0)
@@ -355,8 +372,12 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     }
     if (chdir("/") < 0) fail(plan, ExecExitStatus::chdir, errno, "change directory to", "/");
   }
-  // With the sandboxing, as systemd 252's exec_child(): not for "+".
-  if (plan.apply_sandboxing && plan.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+  // With the sandboxing, as systemd 252's exec_child(): not for "+". A
+  // seccomp filter needs no_new_privs unless the process (as it is now,
+  // after User=) has CAP_SYS_ADMIN (context_has_no_new_privileges()).
+  const bool seccomp = plan.apply_sandboxing && !plan.seccomp.empty() && seccomp_available();
+  const bool no_new_privileges = plan.no_new_privileges || (seccomp && !has_effective_capability(CAP_SYS_ADMIN));
+  if (plan.apply_sandboxing && no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
     fail(plan, ExecExitStatus::no_new_privileges, errno, "set no_new_privs");
   }
   if (plan.program_lookup_errno != 0 || !plan.program) {
@@ -369,6 +390,10 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     for (pid_t p = getpid(); p > 0 && n < 15; p /= 10) digits[n++] = static_cast<char>('0' + p % 10);
     for (int i = 0; i < n; ++i) plan.listen_pid_value[i] = digits[n - 1 - i];
     plan.listen_pid_value[n] = '\0';
+  }
+  // Last, so that as little of this code as may be runs under the filter.
+  if (seccomp) {
+    if (int r = load_seccomp_filter(plan.seccomp); r < 0) fail(plan, ExecExitStatus::seccomp, -r, "apply the seccomp filter");
   }
   execve(plan.program, plan.argv, plan.envp);
   fail(plan, ExecExitStatus::exec, errno, "execute", plan.program);

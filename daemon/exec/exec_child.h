@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "exec/mount_namespace.h"
+#include "exec/seccomp_filter.h"
 #include "units/unit_config.h"
 
 namespace vermilion {
@@ -89,6 +90,17 @@ struct ExecChildPlan {
   // 218/CAPABILITIES, as systemd's exec_child().
   std::uint64_t capability_bounding_set = UINT64_MAX;
   std::uint64_t ambient_capabilities = 0;
+  // ProtectHostname=: a UTS namespace of its own, after the mount
+  // namespace; where the kernel refuses it (EPERM, EINVAL: a container) the
+  // process runs without it, with a warning, as systemd 252's; any other
+  // failure is 226/NAMESPACE.
+  bool private_uts = false;
+  // The seccomp rules (exec/seccomp_filter.h), loaded last before execve,
+  // after no_new_privs, which they imply for a process without
+  // CAP_SYS_ADMIN (systemd's context_has_no_new_privileges()). A failure is
+  // 228/SECCOMP; a kernel without seccomp skips them (systemd notes that
+  // at debug level).
+  SeccompPlan seccomp;
   const char* program = nullptr;          // resolved path
   int program_lookup_errno = 0;           // non-zero: lookup failed in the parent
   const char* program_as_written = "";    // for messages

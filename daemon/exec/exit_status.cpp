@@ -19,6 +19,7 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::stderr_: return "STDERR";
     case ExecExitStatus::namespace_: return "NAMESPACE";
     case ExecExitStatus::no_new_privileges: return "NO_NEW_PRIVILEGES";
+    case ExecExitStatus::seccomp: return "SECCOMP";
     case ExecExitStatus::runtime_directory: return "RUNTIME_DIRECTORY";
     case ExecExitStatus::state_directory: return "STATE_DIRECTORY";
     case ExecExitStatus::cache_directory: return "CACHE_DIRECTORY";

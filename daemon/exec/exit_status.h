@@ -26,6 +26,7 @@ enum class ExecExitStatus : int {
   stderr_ = 222,
   namespace_ = 226,
   no_new_privileges = 227,
+  seccomp = 228,
   runtime_directory = 233,
   state_directory = 238,
   cache_directory = 239,

@@ -339,6 +339,11 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.mount_count = exec_mounts.size();
   plan.capability_bounding_set = config.capability_bounding_set;
   plan.ambient_capabilities = config.ambient_capabilities;
+  plan.private_uts = config.protect_hostname;
+  plan.seccomp.restrict_realtime = config.restrict_realtime;
+  plan.seccomp.lock_personality = config.lock_personality;
+  plan.seccomp.protect_hostname = config.protect_hostname;
+  plan.seccomp.restrict_suid_sgid = config.restrict_suid_sgid;
   plan.program = lookup == 0 ? program.c_str() : nullptr;
   plan.program_lookup_errno = -lookup;
   plan.program_as_written = command.path.c_str();

@@ -110,6 +110,10 @@ ServiceStatus status_of(const Service& s) {
   out.protect_home = to_string(c.protect_home);
   out.protect_kernel_tunables = c.protect_kernel_tunables;
   out.protect_control_groups = c.protect_control_groups;
+  out.protect_hostname = c.protect_hostname;
+  out.restrict_realtime = c.restrict_realtime;
+  out.lock_personality = c.lock_personality;
+  out.restrict_suid_sgid = c.restrict_suid_sgid;
   for (const auto& p : c.read_write_paths) out.read_write_paths.push_back(to_string(p));
   for (const auto& p : c.read_only_paths) out.read_only_paths.push_back(to_string(p));
   for (const auto& p : c.inaccessible_paths) out.inaccessible_paths.push_back(to_string(p));

@@ -285,6 +285,10 @@ struct ServiceConfig {
   ProtectHome protect_home = ProtectHome::no;
   bool protect_kernel_tunables = false;  // ProtectKernelTunables=
   bool protect_control_groups = false;   // ProtectControlGroups=
+  bool protect_hostname = false;         // ProtectHostname= (a UTS namespace, and exec/seccomp_filter.h)
+  // RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=: seccomp rules
+  // (exec/seccomp_filter.h).
+  bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
   std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the

@@ -1088,6 +1088,10 @@ KeyTable service_section_keys() {
       {"PrivateTmp", boolean(&S::private_tmp)},
       {"ProtectKernelTunables", boolean(&S::protect_kernel_tunables)},
       {"ProtectControlGroups", boolean(&S::protect_control_groups)},
+      {"ProtectHostname", boolean(&S::protect_hostname)},
+      {"RestrictRealtime", boolean(&S::restrict_realtime)},
+      {"LockPersonality", boolean(&S::lock_personality)},
+      {"RestrictSUIDSGID", boolean(&S::restrict_suid_sgid)},
       {"ProtectSystem",
        [](Assignment& a) {
          using P = ProtectSystem;
@@ -1138,11 +1142,11 @@ KeyTable service_section_keys() {
   for (const char* key :
        {"BusName", "PrivateDevices", "PrivateNetwork",
         "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelModules",
-        "ProtectKernelLogs", "ProtectClock", "ProtectHostname", "ProtectProc",
+        "ProtectKernelLogs", "ProtectClock", "ProtectProc",
         "ProcSubset", "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
-        "SystemCallLog", "RestrictAddressFamilies", "RestrictNamespaces", "RestrictRealtime",
-        "RestrictSUIDSGID", "RestrictFileSystems", "LockPersonality", "MemoryDenyWriteExecute", "RemoveIPC",
+        "SystemCallLog", "RestrictAddressFamilies", "RestrictNamespaces", 
+        "RestrictFileSystems", "MemoryDenyWriteExecute", "RemoveIPC",
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",

@@ -232,6 +232,10 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "ProtectHome") return to_string(c.protect_home);
   if (name == "ProtectKernelTunables") return yes_no(c.protect_kernel_tunables);
   if (name == "ProtectControlGroups") return yes_no(c.protect_control_groups);
+  if (name == "ProtectHostname") return yes_no(c.protect_hostname);
+  if (name == "RestrictRealtime") return yes_no(c.restrict_realtime);
+  if (name == "LockPersonality") return yes_no(c.lock_personality);
+  if (name == "RestrictSUIDSGID") return yes_no(c.restrict_suid_sgid);
   if (name == "ReadWritePaths" || name == "ReadOnlyPaths" || name == "InaccessiblePaths") {
     std::vector<std::string> paths;
     for (const auto& p : name == "ReadWritePaths"  ? c.read_write_paths

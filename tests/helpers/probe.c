@@ -3,7 +3,8 @@
  *                       blocked= (how many), ignored= (which),
  *                       fds= (open fds), sid_is_pid=, sched=POLICY:PRIORITY,
  *                       ioprio=, capinh= capprm= capeff= capbnd= capamb=
- *                       (hex, as /proc/self/status), then env= and arg= lines
+ *                       (hex, as /proc/self/status), seccomp= (the mode),
+ *                       uts= (its namespace), then env= and arg= lines
  *   probe echo OUT ERR  OUT on stdout, ERR on stderr
  *   probe tree [setsid] two children and a double-forked daemon (in a new
  *                       session with "setsid"), all waiting; prints
@@ -39,6 +40,10 @@ static void report(int argc, char **argv) {
   getrlimit(RLIMIT_NOFILE, &limit);
   printf("nofile=%llu:%llu\n", (unsigned long long)limit.rlim_cur, (unsigned long long)limit.rlim_max);
   printf("nnp=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+  printf("seccomp=%d\n", prctl(PR_GET_SECCOMP, 0, 0, 0, 0));
+  char uts[64];
+  ssize_t uts_length = readlink("/proc/self/ns/uts", uts, sizeof uts - 1);
+  printf("uts=%.*s\n", uts_length > 0 ? (int)uts_length : 1, uts_length > 0 ? uts : "?");
   FILE *status = fopen("/proc/self/status", "re");
   char line[256];
   while (status && fgets(line, sizeof line, status)) {

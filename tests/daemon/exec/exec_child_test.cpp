@@ -321,6 +321,63 @@ TEST_F(ExecChildTest, ACapabilityThatCannotBeDroppedIsTheCapabilitiesStatus) {
   EXPECT_EQ(out.exit_code(), 218) << out.output;
 }
 
+// The seccomp keys (exec/seccomp_filter.h; the conformance case
+// "seccomp-sandboxing" has what each rule refuses): the filter is loaded with
+// the sandboxing only, and implies no_new_privs where the process, after
+// User=, lacks CAP_SYS_ADMIN (systemd 252's context_has_no_new_privileges()).
+TEST_F(ExecChildTest, SeccompKeysLoadAFilterAndImplyNoNewPrivsOnlyWithoutCapSysAdmin) {
+  if (geteuid() != 0) GTEST_SKIP() << "changing user needs root";
+  plan_.apply_sandboxing = true;
+  plan_.seccomp.restrict_realtime = true;
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("seccomp=2")) << out.output;
+  EXPECT_TRUE(out.has_line("nnp=0")) << out.output;
+
+  plan_.change_credentials = true;
+  plan_.uid = 65534;
+  plan_.gid = 65534;
+  out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("seccomp=2")) << out.output;
+  EXPECT_TRUE(out.has_line("nnp=1")) << out.output;
+
+  // Full privileges ('+'): neither.
+  plan_.apply_sandboxing = false;
+  out = run();
+  EXPECT_TRUE(out.has_line("seccomp=0")) << out.output;
+  EXPECT_TRUE(out.has_line("nnp=0")) << out.output;
+}
+
+TEST_F(ExecChildTest, ProtectHostnameGivesTheProcessAUtsNamespaceOfItsOwn) {
+  char own[64] = {};
+  ASSERT_GT(readlink("/proc/self/ns/uts", own, sizeof own - 1), 0);
+  plan_.apply_sandboxing = true;
+  Outcome out = run();
+  EXPECT_TRUE(out.has_line(std::string("uts=") + own)) << out.output;
+  plan_.private_uts = true;
+  out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  if (geteuid() == 0) {
+    EXPECT_FALSE(out.has_line(std::string("uts=") + own)) << out.output;
+  }
+  // Refused (no CAP_SYS_ADMIN, as in a container): a warning, and the
+  // process runs in the namespace it has.
+  out = run([] {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (syscall(SYS_capget, &header, data) < 0) _exit(90);
+    data[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+    data[CAP_SYS_ADMIN / 32].permitted &= ~(1u << (CAP_SYS_ADMIN % 32));
+    if (syscall(SYS_capset, &header, data) < 0) _exit(91);
+  });
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line(std::string("uts=") + own)) << out.output;
+  EXPECT_TRUE(out.has_line("vermiliond: test.service: ProtectHostname=yes is configured, but UTS namespace setup is "
+                           "prohibited (container manager?), ignoring namespace setup."))
+      << out.output;
+}
+
 class ExecChildOutputTest : public ExecChildTest {
  protected:
   ExecChildOutputTest() {

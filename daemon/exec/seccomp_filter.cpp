@@ -1,0 +1,117 @@
+#include "exec/seccomp_filter.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <memory>
+
+namespace vermilion {
+namespace {
+
+using Filter = std::unique_ptr<void, decltype(&seccomp_release)>;
+
+// The architectures a process of this one's may call in (systemd's
+// seccomp_local_archs[]): for x86-64, also x86 and x32.
+int add_secondary_archs(scmp_filter_ctx filter) {
+  const std::uint32_t native = seccomp_arch_native();
+  if (native == SCMP_ARCH_X86_64) {
+    for (std::uint32_t arch : {SCMP_ARCH_X86, SCMP_ARCH_X32}) {
+      int r = seccomp_arch_add(filter, arch);
+      if (r < 0 && r != -EEXIST) return r;
+    }
+  }
+  return 0;
+}
+
+// One rule; a system call an architecture lacks (open() on some) is no
+// error, as systemd logs and skips it.
+int deny(scmp_filter_ctx filter, int syscall, unsigned count, const scmp_arg_cmp* args) {
+  if (syscall == __NR_SCMP_ERROR) return 0;  // unknown to this libseccomp
+  int r = seccomp_rule_add_array(filter, SCMP_ACT_ERRNO(EPERM), syscall, count, args);
+  return r == -EDOM || r == -EOPNOTSUPP ? 0 : r;
+}
+
+int deny(scmp_filter_ctx filter, const char* name) {
+  return deny(filter, seccomp_syscall_resolve_name(name), 0, nullptr);
+}
+
+int deny(scmp_filter_ctx filter, const char* name, scmp_arg_cmp arg) {
+  return deny(filter, seccomp_syscall_resolve_name(name), 1, &arg);
+}
+
+int deny(scmp_filter_ctx filter, const char* name, scmp_arg_cmp first, scmp_arg_cmp second) {
+  const scmp_arg_cmp args[2] = {first, second};
+  return deny(filter, seccomp_syscall_resolve_name(name), 2, args);
+}
+
+// seccomp_restrict_realtime(): each policy below the highest permitted one
+// that is not permitted, and everything above it (unsigned: a negative
+// policy too).
+int restrict_realtime(scmp_filter_ctx filter) {
+  constexpr int kMax = SCHED_IDLE;
+  for (int policy = 0; policy < kMax; ++policy) {
+    if (policy == SCHED_OTHER || policy == SCHED_BATCH) continue;
+    if (int r = deny(filter, "sched_setscheduler", SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(policy))); r < 0)
+      return r;
+  }
+  return deny(filter, "sched_setscheduler", SCMP_A1(SCMP_CMP_GT, static_cast<scmp_datum_t>(kMax)));
+}
+
+// systemd's opinionated_personality(): PER_LINUX32 stays, anything else is
+// PER_LINUX.
+int lock_personality(scmp_filter_ctx filter) {
+  const int current = personality(0xffffffff);
+  if (current < 0) return -errno;
+  const unsigned long locked = (static_cast<unsigned long>(current) & PER_MASK) == PER_LINUX32 ? PER_LINUX32 : PER_LINUX;
+  return deny(filter, "personality", SCMP_A0(SCMP_CMP_NE, locked));
+}
+
+int protect_hostname(scmp_filter_ctx filter) {
+  if (int r = deny(filter, "sethostname"); r < 0) return r;
+  return deny(filter, "setdomainname");
+}
+
+// seccomp_restrict_sxid(): the mode argument of each call that sets one.
+int restrict_sxid(scmp_filter_ctx filter, scmp_datum_t bit) {
+  struct ModeArgument {
+    const char* name;
+    unsigned mode;  // which argument holds the mode
+  };
+  for (ModeArgument call : {ModeArgument{"chmod", 1}, {"fchmod", 1}, {"fchmodat", 2}, {"mkdir", 1}, {"mkdirat", 2},
+                            {"mknod", 1}, {"mknodat", 2}, {"creat", 1}}) {
+    if (int r = deny(filter, call.name, scmp_arg_cmp{call.mode, SCMP_CMP_MASKED_EQ, bit, bit}); r < 0) return r;
+  }
+  const scmp_datum_t create = O_CREAT;
+  if (int r = deny(filter, "open", SCMP_A1(SCMP_CMP_MASKED_EQ, create, create), SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit));
+      r < 0)
+    return r;
+  return deny(filter, "openat", SCMP_A2(SCMP_CMP_MASKED_EQ, create, create), SCMP_A3(SCMP_CMP_MASKED_EQ, bit, bit));
+}
+
+}  // namespace
+
+bool seccomp_available() noexcept { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0; }
+
+int load_seccomp_filter(const SeccompPlan& plan) noexcept {
+  if (plan.empty()) return 0;
+  Filter filter(seccomp_init(SCMP_ACT_ALLOW), &seccomp_release);
+  if (!filter) return -ENOMEM;
+  // no_new_privs is exec_child's to set (NoNewPrivileges=, or implied
+  // without CAP_SYS_ADMIN), not libseccomp's.
+  int r = seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_NNP, 0);
+  if (r == 0) r = add_secondary_archs(filter.get());
+  if (r == 0 && plan.restrict_realtime) r = restrict_realtime(filter.get());
+  if (r == 0 && plan.lock_personality) r = lock_personality(filter.get());
+  if (r == 0 && plan.protect_hostname) r = protect_hostname(filter.get());
+  if (r == 0 && plan.restrict_suid_sgid) r = restrict_sxid(filter.get(), S_ISUID);
+  if (r == 0 && plan.restrict_suid_sgid) r = restrict_sxid(filter.get(), S_ISGID);
+  if (r == 0) r = seccomp_load(filter.get());
+  return r;
+}
+
+}  // namespace vermilion

@@ -1,0 +1,45 @@
+// The seccomp filter a process gets from its unit's sandboxing keys
+// (systemd.exec(5) "System Call Filtering" and "Sandboxing"), with the
+// rules systemd 252's exec_child() loads for them (src/core/execute.c
+// apply_restrict_realtime() and its siblings, src/shared/seccomp-util.c).
+// A filter covers the native architecture and the secondary ones a process
+// could switch to (x86 and x32 on x86-64), as systemd's loop over
+// seccomp_local_archs[] does, so that no 32-bit entry point goes around it.
+#pragma once
+
+namespace vermilion {
+
+struct SeccompPlan {
+  // RestrictRealtime=: sched_setscheduler() to any policy but SCHED_OTHER,
+  // SCHED_BATCH or SCHED_IDLE (SCHED_RESET_ON_FORK included) fails EPERM.
+  bool restrict_realtime = false;
+  // LockPersonality=: personality() with any value but the one the process
+  // has (PER_LINUX, or PER_LINUX32 for a 32-bit one; systemd's
+  // opinionated_personality()) fails EPERM, a query (0xffffffff) too.
+  bool lock_personality = false;
+  // ProtectHostname=: sethostname() and setdomainname() fail EPERM (the UTS
+  // namespace the key also asks for is exec_child's).
+  bool protect_hostname = false;
+  // RestrictSUIDSGID=: making a file set-user-ID or set-group-ID (chmod,
+  // fchmod, fchmodat, mkdir, mkdirat, mknod, mknodat, open, openat, creat
+  // with S_ISUID or S_ISGID in the mode) fails EPERM.
+  bool restrict_suid_sgid = false;
+
+  [[nodiscard]] bool empty() const {
+    return !restrict_realtime && !lock_personality && !protect_hostname && !restrict_suid_sgid;
+  }
+};
+
+// Whether the kernel filters system calls (prctl(PR_GET_SECCOMP) works):
+// where it does not, systemd skips each of these keys with a note
+// (skip_seccomp_unavailable()), and so does exec_child.
+[[nodiscard]] bool seccomp_available() noexcept;
+
+// Loads PLAN's filter into the calling process: 0, or -errno (the process
+// then fails with 228/SECCOMP, as systemd's does). Loading needs
+// CAP_SYS_ADMIN or no_new_privs set first (-EACCES otherwise). Allocates
+// (libseccomp builds the filter): for the forked child of the
+// single-threaded vermiliond, or a test.
+[[nodiscard]] int load_seccomp_filter(const SeccompPlan& plan) noexcept;
+
+}  // namespace vermilion

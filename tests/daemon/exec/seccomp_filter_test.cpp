@@ -1,0 +1,113 @@
+// load_seccomp_filter() in forked children: each key's rules refuse what
+// systemd 252's do (src/shared/seccomp-util.c) and let the rest through.
+#include "exec/seccomp_filter.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <functional>
+#include <string>
+
+#include "temp_dir.h"
+
+namespace vermilion {
+namespace {
+
+// Runs `probe` in a child under PLAN's filter: its return value is the
+// child's exit status (0: as expected; 100+: the filter did not load).
+int under_filter(const SeccompPlan& plan, const std::function<int()>& probe) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) _exit(100);
+    if (load_seccomp_filter(plan) < 0) _exit(101);
+    _exit(probe());
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+// 0 when `result` is -1 with EPERM, else `code`.
+int refused(int result, int code) { return result == -1 && errno == EPERM ? 0 : code; }
+
+TEST(SeccompFilterTest, AnEmptyPlanLoadsNothing) {
+  EXPECT_EQ(under_filter({}, [] { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0 ? 0 : 1; }), 0);
+}
+
+TEST(SeccompFilterTest, RestrictRealtimeRefusesRealTimePoliciesOnly) {
+  SeccompPlan plan;
+  plan.restrict_realtime = true;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           sched_param param{};
+                           param.sched_priority = 1;
+                           if (int r = refused(sched_setscheduler(0, SCHED_FIFO, &param), 1)) return r;
+                           if (int r = refused(sched_setscheduler(0, SCHED_RR, &param), 2)) return r;
+                           param.sched_priority = 0;
+                           // Past SCHED_IDLE (SCHED_DEADLINE, RESET_ON_FORK'ed ones) too.
+                           if (int r = refused(sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK, &param), 3))
+                             return r;
+                           if (sched_setscheduler(0, SCHED_BATCH, &param) < 0) return 4;
+                           if (sched_setscheduler(0, SCHED_IDLE, &param) < 0) return 5;
+                           return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2 ? 0 : 6;
+                         }),
+            0);
+}
+
+TEST(SeccompFilterTest, LockPersonalityAllowsOnlyTheCurrentOne) {
+  SeccompPlan plan;
+  plan.lock_personality = true;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           if (personality(PER_LINUX) < 0) return 1;
+                           if (int r = refused(personality(static_cast<unsigned long>(PER_LINUX) | ADDR_NO_RANDOMIZE), 2)) return r;
+                           if (int r = refused(personality(PER_LINUX32), 3)) return r;
+                           // systemd 252 refuses the query too.
+                           return refused(personality(0xffffffff), 4);
+                         }),
+            0);
+}
+
+TEST(SeccompFilterTest, ProtectHostnameRefusesSettingTheNames) {
+  SeccompPlan plan;
+  plan.protect_hostname = true;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           // A UTS namespace of its own first, so that an
+                           // unfiltered call would change nothing outside.
+                           if (unshare(CLONE_NEWUTS) < 0 && errno != EPERM) return 9;
+                           if (int r = refused(sethostname("x", 1), 1)) return r;
+                           return refused(setdomainname("x", 1), 2);
+                         }),
+            0);
+}
+
+TEST(SeccompFilterTest, RestrictSuidSgidRefusesOnlySetIdModes) {
+  testing::TempDir dir;
+  const std::string file = dir.file("f"), made = dir.file("made"), plain = dir.file("plain");
+  SeccompPlan plan;
+  plan.restrict_suid_sgid = true;
+  EXPECT_EQ(under_filter(plan,
+                         [&] {
+                           int fd = open(file.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+                           if (fd < 0) return 1;
+                           if (int r = refused(fchmod(fd, 04755), 2)) return r;
+                           if (int r = refused(chmod(file.c_str(), 02755), 3)) return r;
+                           if (chmod(file.c_str(), 0750) < 0) return 4;
+                           if (int r = refused(open(made.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 04644), 5)) return r;
+                           if (int r = refused(mkdir(made.c_str(), 02755), 6)) return r;
+                           return mkdir(plain.c_str(), 0755) < 0 ? 7 : 0;
+                         }),
+            0);
+}
+
+}  // namespace
+}  // namespace vermilion
