@@ -140,6 +140,14 @@ struct ServiceStatus {
   bool protect_kernel_tunables = false, protect_control_groups = false;
   // ProtectHostname=, RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=.
   bool protect_hostname = false, restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
+  // SystemCallFilter= (its calls by name, sorted, ":ERRNO" where a call has
+  // its own; and whether it is an allow list), SystemCallErrorNumber= (the
+  // errno, or systemd's INT_MAX - 1 for kill), SystemCallArchitectures=
+  // (systemd's names, sorted).
+  std::vector<std::string> system_call_filter;
+  bool system_call_filter_allow_list = false;
+  std::int32_t system_call_error_number = INT32_MAX - 1;
+  std::vector<std::string> system_call_architectures;
   // ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=, each path with its
   // "-" if it had one.
   std::vector<std::string> read_write_paths, read_only_paths, inaccessible_paths;
@@ -271,6 +279,12 @@ void for_each_service_property(Visit&& visit) {
   visit("RestrictRealtime", &ServiceStatus::restrict_realtime);
   visit("LockPersonality", &ServiceStatus::lock_personality);
   visit("RestrictSUIDSGID", &ServiceStatus::restrict_suid_sgid);
+  visit("SystemCallFilter", &ServiceStatus::system_call_filter);
+  // The other half of systemd's "(bas)" SystemCallFilter (the link's dict
+  // holds plain types).
+  visit("SystemCallFilterAllowList", &ServiceStatus::system_call_filter_allow_list);
+  visit("SystemCallErrorNumber", &ServiceStatus::system_call_error_number);
+  visit("SystemCallArchitectures", &ServiceStatus::system_call_architectures);
   visit("ReadWritePaths", &ServiceStatus::read_write_paths);
   visit("ReadOnlyPaths", &ServiceStatus::read_only_paths);
   visit("InaccessiblePaths", &ServiceStatus::inaccessible_paths);

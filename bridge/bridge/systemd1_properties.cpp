@@ -452,6 +452,18 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status && u.status->restrict_suid_sgid);
        }},
+      {"SystemCallFilter",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         int e = sd_bus_message_open_container(r, 'r', "bas");
+         if (e >= 0) e = sd_bus_message_append(r, "b", u.status && u.status->system_call_filter_allow_list);
+         if (e >= 0) e = append_strings(r, u.status ? u.status->system_call_filter : std::vector<std::string>{});
+         return e < 0 ? e : sd_bus_message_close_container(r);
+       }},
+      {"SystemCallErrorNumber",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", u.status ? u.status->system_call_error_number : INT32_MAX - 1);
+       }},
+      {"SystemCallArchitectures", &dependencies<&ServiceStatus::system_call_architectures>},
       {"ReadWritePaths", &dependencies<&ServiceStatus::read_write_paths>},
       {"ReadOnlyPaths", &dependencies<&ServiceStatus::read_only_paths>},
       {"InaccessiblePaths", &dependencies<&ServiceStatus::inaccessible_paths>},

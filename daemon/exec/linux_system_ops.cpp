@@ -344,6 +344,10 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.seccomp.lock_personality = config.lock_personality;
   plan.seccomp.protect_hostname = config.protect_hostname;
   plan.seccomp.restrict_suid_sgid = config.restrict_suid_sgid;
+  plan.seccomp.architectures = config.syscall_architectures.get().data();
+  plan.seccomp.architecture_count = config.syscall_architectures.get().size();
+  plan.seccomp.syscall_filter = &config.syscall_filter.get();
+  plan.seccomp.syscall_error_number = config.syscall_error_number;
   plan.program = lookup == 0 ? program.c_str() : nullptr;
   plan.program_lookup_errno = -lookup;
   plan.program_as_written = command.path.c_str();

@@ -14,6 +14,7 @@ namespace vermilion {
 namespace {
 
 using Filter = std::unique_ptr<void, decltype(&seccomp_release)>;
+Filter new_filter(std::uint32_t default_action);
 
 // The architectures a process of this one's may call in (systemd's
 // seccomp_local_archs[]): for x86-64, also x86 and x32.
@@ -93,25 +94,86 @@ int restrict_sxid(scmp_filter_ctx filter, scmp_datum_t bit) {
   return deny(filter, "openat", SCMP_A2(SCMP_CMP_MASKED_EQ, create, create), SCMP_A3(SCMP_CMP_MASKED_EQ, bit, bit));
 }
 
+// A filter whose no_new_privs is exec_child's to set (NoNewPrivileges=, or
+// implied without CAP_SYS_ADMIN), not libseccomp's.
+Filter new_filter(std::uint32_t default_action) {
+  Filter filter(seccomp_init(default_action), &seccomp_release);
+  if (filter && seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_NNP, 0) < 0) filter.reset();
+  return filter;
+}
+
+// systemd's scmp_act_kill_process(): the whole process, where the kernel
+// can (API level 3, Linux 4.14), else the thread.
+std::uint32_t kill_action() { return seccomp_api_get() >= 3 ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_KILL; }
+
+// seccomp_restrict_archs(): no rules, only the architectures; x32's vDSO
+// needs x86-64's calls.
+int restrict_architectures(const std::uint32_t* archs, std::size_t count) {
+  Filter filter = new_filter(SCMP_ACT_ALLOW);
+  if (!filter) return -ENOMEM;
+  bool x32 = seccomp_arch_native() == SCMP_ARCH_X32;
+  for (std::size_t i = 0; i < count; ++i) {
+    x32 = x32 || archs[i] == SCMP_ARCH_X32;
+    int r = seccomp_arch_add(filter.get(), archs[i]);
+    if (r < 0 && r != -EEXIST) return r;
+  }
+  if (x32) {
+    int r = seccomp_arch_add(filter.get(), SCMP_ARCH_X86_64);
+    if (r < 0 && r != -EEXIST) return r;
+  }
+  return seccomp_load(filter.get());
+}
+
+// apply_syscall_filter() and seccomp_load_syscall_filter_set_raw(): an
+// allow list refuses by default and allows its calls; a deny list allows
+// by default and refuses its calls, each with its own errno if it has one.
+int load_syscall_filter(const SyscallFilter& syscalls, int error_number) {
+  const std::uint32_t refuse = error_number == kSyscallKill ? kill_action()
+                                                            : SCMP_ACT_ERRNO(static_cast<std::uint16_t>(error_number));
+  Filter filter = new_filter(syscalls.allow_list ? refuse : SCMP_ACT_ALLOW);
+  if (!filter) return -ENOMEM;
+  if (int r = add_secondary_archs(filter.get()); r < 0) return r;
+  for (const auto& [number, error] : syscalls.calls) {
+    std::uint32_t action = SCMP_ACT_ALLOW;
+    if (!syscalls.allow_list) {
+      action = error == kSyscallKill           ? kill_action()
+               : error == kSyscallErrorNumber ? refuse
+                                               : SCMP_ACT_ERRNO(static_cast<std::uint16_t>(error));
+    }
+    int r = seccomp_rule_add(filter.get(), action, number, 0);
+    // A call an architecture of the filter lacks is no error (-EDOM), as
+    // systemd's; nor one whose action is the default already.
+    if (r < 0 && r != -EDOM && r != -EACCES) return r;
+  }
+  return seccomp_load(filter.get());
+}
+
 }  // namespace
 
 bool seccomp_available() noexcept { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0; }
 
 int load_seccomp_filter(const SeccompPlan& plan) noexcept {
-  if (plan.empty()) return 0;
-  Filter filter(seccomp_init(SCMP_ACT_ALLOW), &seccomp_release);
-  if (!filter) return -ENOMEM;
-  // no_new_privs is exec_child's to set (NoNewPrivileges=, or implied
-  // without CAP_SYS_ADMIN), not libseccomp's.
-  int r = seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_NNP, 0);
-  if (r == 0) r = add_secondary_archs(filter.get());
-  if (r == 0 && plan.restrict_realtime) r = restrict_realtime(filter.get());
-  if (r == 0 && plan.lock_personality) r = lock_personality(filter.get());
-  if (r == 0 && plan.protect_hostname) r = protect_hostname(filter.get());
-  if (r == 0 && plan.restrict_suid_sgid) r = restrict_sxid(filter.get(), S_ISUID);
-  if (r == 0 && plan.restrict_suid_sgid) r = restrict_sxid(filter.get(), S_ISGID);
-  if (r == 0) r = seccomp_load(filter.get());
-  return r;
+  const bool restrictions =
+      plan.restrict_realtime || plan.lock_personality || plan.protect_hostname || plan.restrict_suid_sgid;
+  if (restrictions) {
+    Filter filter = new_filter(SCMP_ACT_ALLOW);
+    if (!filter) return -ENOMEM;
+    int r = add_secondary_archs(filter.get());
+    if (r == 0 && plan.restrict_realtime) r = restrict_realtime(filter.get());
+    if (r == 0 && plan.lock_personality) r = lock_personality(filter.get());
+    if (r == 0 && plan.protect_hostname) r = protect_hostname(filter.get());
+    if (r == 0 && plan.restrict_suid_sgid) r = restrict_sxid(filter.get(), S_ISUID);
+    if (r == 0 && plan.restrict_suid_sgid) r = restrict_sxid(filter.get(), S_ISGID);
+    if (r == 0) r = seccomp_load(filter.get());
+    if (r < 0) return r;
+  }
+  if (plan.architecture_count > 0) {
+    if (int r = restrict_architectures(plan.architectures, plan.architecture_count); r < 0) return r;
+  }
+  if (plan.syscall_filter && plan.syscall_filter->active()) {
+    if (int r = load_syscall_filter(*plan.syscall_filter, plan.syscall_error_number); r < 0) return r;
+  }
+  return 0;
 }
 
 }  // namespace vermilion

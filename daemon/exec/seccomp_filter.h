@@ -7,6 +7,11 @@
 // seccomp_local_archs[] does, so that no 32-bit entry point goes around it.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+
+#include "units/syscall_filter.h"
+
 namespace vermilion {
 
 struct SeccompPlan {
@@ -24,9 +29,19 @@ struct SeccompPlan {
   // fchmod, fchmodat, mkdir, mkdirat, mknod, mknodat, open, openat, creat
   // with S_ISUID or S_ISGID in the mode) fails EPERM.
   bool restrict_suid_sgid = false;
+  // SystemCallArchitectures=: system calls of any other architecture than
+  // these (and the native one, which systemd 252 keeps) kill the process.
+  const std::uint32_t* architectures = nullptr;
+  std::size_t architecture_count = 0;
+  // SystemCallFilter= (null or inactive: none) and SystemCallErrorNumber=
+  // (an errno, or kSyscallKill): loaded last, as a filter of its own, since
+  // an allow list's default action refuses.
+  const SyscallFilter* syscall_filter = nullptr;
+  int syscall_error_number = kSyscallKill;
 
   [[nodiscard]] bool empty() const {
-    return !restrict_realtime && !lock_personality && !protect_hostname && !restrict_suid_sgid;
+    return !restrict_realtime && !lock_personality && !protect_hostname && !restrict_suid_sgid &&
+           architecture_count == 0 && !(syscall_filter && syscall_filter->active());
   }
 };
 

@@ -1,5 +1,6 @@
 #include "supervision/service_snapshot.h"
 
+#include <algorithm>
 #include <string>
 
 namespace vermilion {
@@ -114,6 +115,11 @@ ServiceStatus status_of(const Service& s) {
   out.restrict_realtime = c.restrict_realtime;
   out.lock_personality = c.lock_personality;
   out.restrict_suid_sgid = c.restrict_suid_sgid;
+  out.system_call_filter = syscall_filter_names(c.syscall_filter.get());
+  out.system_call_filter_allow_list = c.syscall_filter.get().allow_list;
+  out.system_call_error_number = syscall_error_number_property(c.syscall_error_number);
+  for (std::uint32_t arch : c.syscall_architectures.get()) out.system_call_architectures.push_back(syscall_arch_name(arch));
+  std::sort(out.system_call_architectures.begin(), out.system_call_architectures.end());
   for (const auto& p : c.read_write_paths) out.read_write_paths.push_back(to_string(p));
   for (const auto& p : c.read_only_paths) out.read_only_paths.push_back(to_string(p));
   for (const auto& p : c.inaccessible_paths) out.inaccessible_paths.push_back(to_string(p));

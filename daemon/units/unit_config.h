@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "common/lazy_value.h"
 #include "units/diagnostics.h"
+#include "units/syscall_filter.h"
 
 namespace vermilion {
 
@@ -289,6 +290,12 @@ struct ServiceConfig {
   // RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=: seccomp rules
   // (exec/seccomp_filter.h).
   bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
+  // SystemCallFilter=, SystemCallErrorNumber= (an errno, or kSyscallKill),
+  // SystemCallArchitectures= (libseccomp's SCMP_ARCH_* tokens):
+  // units/syscall_filter.h. Few units have them: a pointer each until set.
+  LazyValue<SyscallFilter> syscall_filter;
+  int syscall_error_number = kSyscallKill;
+  LazyValue<std::vector<std::uint32_t>> syscall_architectures;
   std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the

@@ -548,6 +548,41 @@ void set_capabilities(Assignment& a, std::uint64_t ServiceConfig::*field, std::u
   a.config.*field = apply_capability_assignment(a.config.*field, initial, a.value);
 }
 
+// SystemCallErrorNumber= (config_parse_syscall_errno): empty or "kill"
+// kills, an errno name or 1-4095 fails the call with it.
+void set_syscall_error_number(Assignment& a) {
+  if (a.value.empty() || a.value == "kill") {
+    a.config.syscall_error_number = kSyscallKill;
+    return;
+  }
+  const int error = parse_errno_value(a.value);
+  if (error < 0) return a.ignore("Failed to parse error number, ignoring: " + a.value);
+  if (error == 0) return a.ignore("Invalid error number, ignoring: " + a.value);
+  a.config.syscall_error_number = error;
+}
+
+// SystemCallArchitectures= (config_parse_syscall_archs): empty resets, each
+// word adds one; an unknown name is skipped.
+void set_syscall_architectures(Assignment& a) {
+  if (a.value.empty()) {
+    a.config.syscall_architectures.mut().clear();
+    return;
+  }
+  std::string_view rest = a.value;
+  while (true) {
+    ExtractedWord word = extract_first_word(rest, kExtractUnquote);
+    if (word.status == ExtractStatus::end) return;
+    if (word.status == ExtractStatus::invalid) return a.ignore("Invalid syntax, ignoring: " + a.value);
+    auto arch = syscall_arch_from_name(word.word);
+    if (!arch) {
+      a.ignore("Failed to parse system call architecture \"" + word.word + "\", ignoring");
+      continue;
+    }
+    auto& archs = a.config.syscall_architectures.mut();
+    if (std::find(archs.begin(), archs.end(), *arch) == archs.end()) archs.push_back(*arch);
+  }
+}
+
 // OnFailureJobMode=/OnSuccessJobMode= (config_parse_job_mode). The manager
 // runs `replace` and `fail` jobs only: another mode is kept for the unit's
 // properties, with a warning that `replace` runs instead.
@@ -1092,6 +1127,13 @@ KeyTable service_section_keys() {
       {"RestrictRealtime", boolean(&S::restrict_realtime)},
       {"LockPersonality", boolean(&S::lock_personality)},
       {"RestrictSUIDSGID", boolean(&S::restrict_suid_sgid)},
+      {"SystemCallFilter",
+       [](Assignment& a) {
+         apply_syscall_filter_assignment(a.config.syscall_filter.mut(), a.value,
+                                         [&a](const std::string& message) { a.ignore(message); });
+       }},
+      {"SystemCallErrorNumber", set_syscall_error_number},
+      {"SystemCallArchitectures", set_syscall_architectures},
       {"ProtectSystem",
        [](Assignment& a) {
          using P = ProtectSystem;
@@ -1144,7 +1186,7 @@ KeyTable service_section_keys() {
         "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelModules",
         "ProtectKernelLogs", "ProtectClock", "ProtectProc",
         "ProcSubset", "ExecPaths", "NoExecPaths",
-        "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
+        "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", 
         "SystemCallLog", "RestrictAddressFamilies", "RestrictNamespaces", 
         "RestrictFileSystems", "MemoryDenyWriteExecute", "RemoveIPC",
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",

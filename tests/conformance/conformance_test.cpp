@@ -236,6 +236,21 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "RestrictRealtime") return yes_no(c.restrict_realtime);
   if (name == "LockPersonality") return yes_no(c.lock_personality);
   if (name == "RestrictSUIDSGID") return yes_no(c.restrict_suid_sgid);
+  if (name == "SystemCallFilter") {
+    std::string shown = c.syscall_filter.get().allow_list ? "" : "~";
+    for (const auto& call : syscall_filter_names(c.syscall_filter.get()))
+      shown += (shown.empty() || shown == "~" ? "" : " ") + call;
+    return shown;
+  }
+  if (name == "SystemCallErrorNumber") return std::to_string(syscall_error_number_property(c.syscall_error_number));
+  if (name == "SystemCallArchitectures") {
+    std::vector<std::string> names;
+    for (std::uint32_t arch : c.syscall_architectures.get()) names.push_back(syscall_arch_name(arch));
+    std::sort(names.begin(), names.end());
+    std::string shown;
+    for (const auto& n : names) shown += (shown.empty() ? "" : " ") + n;
+    return shown;
+  }
   if (name == "ReadWritePaths" || name == "ReadOnlyPaths" || name == "InaccessiblePaths") {
     std::vector<std::string> paths;
     for (const auto& p : name == "ReadWritePaths"  ? c.read_write_paths

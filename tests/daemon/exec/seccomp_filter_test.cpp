@@ -4,9 +4,12 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,6 +110,54 @@ TEST(SeccompFilterTest, RestrictSuidSgidRefusesOnlySetIdModes) {
                            return mkdir(plain.c_str(), 0755) < 0 ? 7 : 0;
                          }),
             0);
+}
+
+SyscallFilter parsed(std::string_view value) {
+  SyscallFilter filter;
+  apply_syscall_filter_assignment(filter, value, [](const std::string& warning) { ADD_FAILURE() << warning; });
+  return filter;
+}
+
+TEST(SeccompFilterTest, ADenyListRefusesItsCallsWithTheirErrno) {
+  const SyscallFilter filter = parsed("~chroot:EACCES umask");
+  SeccompPlan plan;
+  plan.syscall_filter = &filter;
+  plan.syscall_error_number = EROFS;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           if (chroot("/") != -1 || errno != EACCES) return 1;
+                           if (syscall(SYS_umask, 022) != -1 || errno != EROFS) return 2;
+                           return getppid() > 0 ? 0 : 3;
+                         }),
+            0);
+}
+
+TEST(SeccompFilterTest, AnAllowListRefusesEverythingElse) {
+  const SyscallFilter filter = parsed("getppid");  // and @default, exit_group among them
+  SeccompPlan plan;
+  plan.syscall_filter = &filter;
+  plan.syscall_error_number = EPERM;
+  EXPECT_EQ(under_filter(plan, [] { return getppid() > 0 && chroot("/") == -1 && errno == EPERM ? 0 : 1; }), 0);
+  // Without an errno, a refused call kills the process with SIGSYS.
+  plan.syscall_error_number = kSyscallKill;
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || load_seccomp_filter(plan) < 0) _exit(100);
+    (void)!chroot("/");
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) << status;
+}
+
+TEST(SeccompFilterTest, NativeArchitectureOnlyStillRunsNativeCalls) {
+  const std::uint32_t native = seccomp_arch_native();
+  SeccompPlan plan;
+  plan.architectures = &native;
+  plan.architecture_count = 1;
+  EXPECT_FALSE(plan.empty());
+  EXPECT_EQ(under_filter(plan, [] { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2 && getppid() > 0 ? 0 : 1; }), 0);
 }
 
 }  // namespace

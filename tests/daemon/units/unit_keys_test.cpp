@@ -1,5 +1,7 @@
 #include "units/unit_keys.h"
 
+#include <seccomp.h>
+
 #include <gtest/gtest.h>
 
 namespace vermilion {
@@ -471,6 +473,25 @@ TEST(UnitKeys, RequiresMountsForReportsAndIgnoresBadPaths) {
   EXPECT_EQ(messages(l.diags),
             "t.service:2: warning: RequiresMountsFor= path is not absolute, ignoring: relative\n"
             "t.service:2: warning: RequiresMountsFor= path is not normalized, ignoring: /a/../b\n");
+}
+
+// SystemCallErrorNumber= and SystemCallArchitectures=
+// (config_parse_syscall_errno(), config_parse_syscall_archs()): a bad value
+// is a warning and leaves the setting as it was.
+TEST(UnitKeys, SystemCallErrorNumberAndArchitectures) {
+  auto l = apply("[Service]\nExecStart=/bin/srv\nSystemCallErrorNumber=EPERM\nSystemCallErrorNumber=bogus\n"
+                 "SystemCallErrorNumber=0\nSystemCallArchitectures=native x86 sparc\nSystemCallArchitectures=x86\n");
+  EXPECT_TRUE(l.ok) << messages(l.diags);
+  EXPECT_EQ(l.config.syscall_error_number, EPERM);
+  EXPECT_EQ(l.config.syscall_architectures.get(), (std::vector<std::uint32_t>{SCMP_ARCH_NATIVE, SCMP_ARCH_X86}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:4: warning: Failed to parse error number, ignoring: bogus\n"
+            "t.service:5: warning: Invalid error number, ignoring: 0\n"
+            "t.service:6: warning: Failed to parse system call architecture \"sparc\", ignoring\n");
+  auto reset = apply("[Service]\nExecStart=/bin/srv\nSystemCallErrorNumber=EPERM\nSystemCallErrorNumber=kill\n"
+                     "SystemCallArchitectures=native\nSystemCallArchitectures=\n");
+  EXPECT_EQ(reset.config.syscall_error_number, kSyscallKill);
+  EXPECT_TRUE(reset.config.syscall_architectures.get().empty());
 }
 
 TEST(UnitKeys, DocumentationKeepsValidUrisInOrder) {

@@ -1,4 +1,4 @@
-#include "exec/syscall_groups.h"
+#include "units/syscall_groups.h"
 
 #include <algorithm>
 #include <set>
