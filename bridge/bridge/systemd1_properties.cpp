@@ -452,6 +452,18 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status && u.status->restrict_suid_sgid);
        }},
+      {"ProtectKernelModules",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->protect_kernel_modules);
+       }},
+      {"ProtectKernelLogs",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->protect_kernel_logs);
+       }},
+      {"ProtectClock",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->protect_clock);
+       }},
       {"SystemCallFilter",
        [](const UnitFacts& u, sd_bus_message* r) {
          int e = sd_bus_message_open_container(r, 'r', "bas");

@@ -344,6 +344,9 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.seccomp.lock_personality = config.lock_personality;
   plan.seccomp.protect_hostname = config.protect_hostname;
   plan.seccomp.restrict_suid_sgid = config.restrict_suid_sgid;
+  plan.seccomp.protect_kernel_modules = config.protect_kernel_modules;
+  plan.seccomp.protect_kernel_logs = config.protect_kernel_logs;
+  plan.seccomp.protect_clock = config.protect_clock;
   plan.seccomp.architectures = config.syscall_architectures.get().data();
   plan.seccomp.architecture_count = config.syscall_architectures.get().size();
   plan.seccomp.syscall_filter = &config.syscall_filter.get();

@@ -97,6 +97,13 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   add_protect_home(out, config.protect_home);
   if (config.protect_kernel_tunables) add_protect_kernel_tunables(out);
   if (config.protect_control_groups) add(out, "/sys/fs/cgroup", MountMode::read_only, false);
+  // namespace.c's protect_kernel_modules_table[] and protect_kernel_logs_table[].
+  // (/dev/kmsg gets the empty file where systemd binds a character device
+  // node 0:0: either way nothing can be read from it.)
+  if (config.protect_kernel_modules)
+    for (const char* path : {"/lib/modules", "/usr/lib/modules"}) add(out, path, MountMode::inaccessible, true);
+  if (config.protect_kernel_logs)
+    for (const char* path : {"/proc/kmsg", "/dev/kmsg"}) add(out, path, MountMode::inaccessible, true);
   for (const auto& p : config.read_only_paths) add(out, p.path, MountMode::read_only, p.ignore_missing);
   for (const auto& p : config.read_write_paths) add(out, p.path, MountMode::read_write, p.ignore_missing);
   for (const auto& p : config.inaccessible_paths) add(out, p.path, MountMode::inaccessible, p.ignore_missing);

@@ -9,6 +9,9 @@
 
 #include <cerrno>
 #include <memory>
+#include <string_view>
+
+#include "units/syscall_groups.h"
 
 namespace vermilion {
 namespace {
@@ -48,6 +51,16 @@ int deny(scmp_filter_ctx filter, const char* name, scmp_arg_cmp arg) {
 int deny(scmp_filter_ctx filter, const char* name, scmp_arg_cmp first, scmp_arg_cmp second) {
   const scmp_arg_cmp args[2] = {first, second};
   return deny(filter, seccomp_syscall_resolve_name(name), 2, args);
+}
+
+// seccomp_load_syscall_filter_set(ALLOW, group, ERRNO(EPERM)): each call
+// of the group this machine knows.
+int deny_group(scmp_filter_ctx filter, std::string_view group) {
+  auto calls = expand_syscall_group(group);
+  if (!calls) return -EINVAL;
+  for (const auto& name : *calls)
+    if (int r = deny(filter, name.c_str()); r < 0) return r;
+  return 0;
 }
 
 // seccomp_restrict_realtime(): each policy below the highest permitted one
@@ -153,8 +166,9 @@ int load_syscall_filter(const SyscallFilter& syscalls, int error_number) {
 bool seccomp_available() noexcept { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0; }
 
 int load_seccomp_filter(const SeccompPlan& plan) noexcept {
-  const bool restrictions =
-      plan.restrict_realtime || plan.lock_personality || plan.protect_hostname || plan.restrict_suid_sgid;
+  const bool restrictions = plan.restrict_realtime || plan.lock_personality || plan.protect_hostname ||
+                            plan.restrict_suid_sgid || plan.protect_kernel_modules || plan.protect_kernel_logs ||
+                            plan.protect_clock;
   if (restrictions) {
     Filter filter = new_filter(SCMP_ACT_ALLOW);
     if (!filter) return -ENOMEM;
@@ -164,6 +178,9 @@ int load_seccomp_filter(const SeccompPlan& plan) noexcept {
     if (r == 0 && plan.protect_hostname) r = protect_hostname(filter.get());
     if (r == 0 && plan.restrict_suid_sgid) r = restrict_sxid(filter.get(), S_ISUID);
     if (r == 0 && plan.restrict_suid_sgid) r = restrict_sxid(filter.get(), S_ISGID);
+    if (r == 0 && plan.protect_kernel_modules) r = deny_group(filter.get(), "@module");
+    if (r == 0 && plan.protect_kernel_logs) r = deny(filter.get(), "syslog");
+    if (r == 0 && plan.protect_clock) r = deny_group(filter.get(), "@clock");
     if (r == 0) r = seccomp_load(filter.get());
     if (r < 0) return r;
   }

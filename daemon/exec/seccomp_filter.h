@@ -29,6 +29,9 @@ struct SeccompPlan {
   // fchmod, fchmodat, mkdir, mkdirat, mknod, mknodat, open, openat, creat
   // with S_ISUID or S_ISGID in the mode) fails EPERM.
   bool restrict_suid_sgid = false;
+  // ProtectKernelModules= (@module), ProtectKernelLogs= (syslog()),
+  // ProtectClock= (@clock): those calls fail EPERM.
+  bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false;
   // SystemCallArchitectures=: system calls of any other architecture than
   // these (and the native one, which systemd 252 keeps) kill the process.
   const std::uint32_t* architectures = nullptr;
@@ -41,7 +44,7 @@ struct SeccompPlan {
 
   [[nodiscard]] bool empty() const {
     return !restrict_realtime && !lock_personality && !protect_hostname && !restrict_suid_sgid &&
-           architecture_count == 0 && !(syscall_filter && syscall_filter->active());
+           !protect_kernel_modules && !protect_kernel_logs && !protect_clock && architecture_count == 0 && !(syscall_filter && syscall_filter->active());
   }
 };
 

@@ -287,6 +287,11 @@ struct ServiceConfig {
   bool protect_kernel_tunables = false;  // ProtectKernelTunables=
   bool protect_control_groups = false;   // ProtectControlGroups=
   bool protect_hostname = false;         // ProtectHostname= (a UTS namespace, and exec/seccomp_filter.h)
+  // ProtectKernelModules=, ProtectKernelLogs=, ProtectClock=: their
+  // capabilities leave the bounding set (complete_service_config()), their
+  // files are hidden (exec/mount_namespace.h), their calls refused
+  // (exec/seccomp_filter.h).
+  bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false;
   // RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=: seccomp rules
   // (exec/seccomp_filter.h).
   bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;

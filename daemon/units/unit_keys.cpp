@@ -1,5 +1,7 @@
 #include "units/unit_keys.h"
 
+#include <linux/capability.h>
+
 #include <algorithm>
 #include <cctype>
 #include <array>
@@ -1124,6 +1126,9 @@ KeyTable service_section_keys() {
       {"ProtectKernelTunables", boolean(&S::protect_kernel_tunables)},
       {"ProtectControlGroups", boolean(&S::protect_control_groups)},
       {"ProtectHostname", boolean(&S::protect_hostname)},
+      {"ProtectKernelModules", boolean(&S::protect_kernel_modules)},
+      {"ProtectKernelLogs", boolean(&S::protect_kernel_logs)},
+      {"ProtectClock", boolean(&S::protect_clock)},
       {"RestrictRealtime", boolean(&S::restrict_realtime)},
       {"LockPersonality", boolean(&S::lock_personality)},
       {"RestrictSUIDSGID", boolean(&S::restrict_suid_sgid)},
@@ -1183,8 +1188,8 @@ KeyTable service_section_keys() {
   }
   for (const char* key :
        {"BusName", "PrivateDevices", "PrivateNetwork",
-        "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectKernelModules",
-        "ProtectKernelLogs", "ProtectClock", "ProtectProc",
+        "PrivateUsers", "PrivateMounts", "PrivateIPC", 
+        "ProtectProc",
         "ProcSubset", "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", 
         "SystemCallLog", "RestrictAddressFamilies", "RestrictNamespaces", 
@@ -1271,6 +1276,14 @@ void complete_service_config(ServiceConfig& config) {
   // systemd.service(5): TimeoutStartSec= "defaults to infinity for
   // Type=oneshot" unless it (or TimeoutSec=) is given.
   if (config.type == ServiceType::oneshot && !config.timeout_start_set) config.timeout_start = kUsecInfinity;
+  // unit_patch_contexts(): what these keys protect needs these capabilities.
+  auto drop = [&config](int capability) { config.capability_bounding_set &= ~(std::uint64_t{1} << capability); };
+  if (config.protect_kernel_modules) drop(CAP_SYS_MODULE);
+  if (config.protect_kernel_logs) drop(CAP_SYSLOG);
+  if (config.protect_clock) {
+    drop(CAP_SYS_TIME);
+    drop(CAP_WAKE_ALARM);
+  }
 }
 
 bool verify_service_config(const ServiceConfig& config, Diagnostics& diags) {

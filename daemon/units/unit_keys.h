@@ -39,7 +39,9 @@ struct ApplyResult {
 // Defaults that depend on other keys, after all files are applied
 // (systemd's service_add_extras): without Type= a unit with no ExecStart=
 // is Type=oneshot; a oneshot without TimeoutStartSec=/TimeoutSec= has no
-// start timeout. (NotifyAccess= with WatchdogSec= is
+// start timeout; ProtectKernelModules=, ProtectKernelLogs= and
+// ProtectClock= drop CAP_SYS_MODULE, CAP_SYSLOG, CAP_SYS_TIME and
+// CAP_WAKE_ALARM from the bounding set (unit_patch_contexts()). (NotifyAccess= with WatchdogSec= is
 // ServiceConfig::effective_notify_access().)
 void complete_service_config(ServiceConfig& config);
 

@@ -236,6 +236,9 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "RestrictRealtime") return yes_no(c.restrict_realtime);
   if (name == "LockPersonality") return yes_no(c.lock_personality);
   if (name == "RestrictSUIDSGID") return yes_no(c.restrict_suid_sgid);
+  if (name == "ProtectKernelModules") return yes_no(c.protect_kernel_modules);
+  if (name == "ProtectKernelLogs") return yes_no(c.protect_kernel_logs);
+  if (name == "ProtectClock") return yes_no(c.protect_clock);
   if (name == "SystemCallFilter") {
     std::string shown = c.syscall_filter.get().allow_list ? "" : "~";
     for (const auto& call : syscall_filter_names(c.syscall_filter.get()))

@@ -46,6 +46,16 @@ TEST(MountNamespaceTest, ProtectSystemLevels) {
             "/run/user:rw-implicit? /sys:rw-implicit /var/lib/web:rw ");
 }
 
+// namespace.c's protect_kernel_modules_table[] and protect_kernel_logs_table[].
+TEST(MountNamespaceTest, ProtectKernelModulesAndLogsHideTheirFiles) {
+  ServiceConfig c;
+  c.protect_kernel_modules = true;
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})), "/lib/modules:inaccessible? /usr/lib/modules:inaccessible? ");
+  c = {};
+  c.protect_kernel_logs = true;
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})), "/dev/kmsg:inaccessible? /proc/kmsg:inaccessible? ");
+}
+
 TEST(MountNamespaceTest, TheStrongestEntryForAPathWinsAndNothingGoesBelowAnInaccessibleOne) {
   ServiceConfig c;
   c.protect_system = ProtectSystem::strict;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -108,6 +109,36 @@ TEST(SeccompFilterTest, RestrictSuidSgidRefusesOnlySetIdModes) {
                            if (int r = refused(open(made.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 04644), 5)) return r;
                            if (int r = refused(mkdir(made.c_str(), 02755), 6)) return r;
                            return mkdir(plain.c_str(), 0755) < 0 ? 7 : 0;
+                         }),
+            0);
+}
+
+// ProtectKernelModules=, ProtectKernelLogs=, ProtectClock=: their calls
+// (the conformance case "protect-kernel-modules-clock" has them under
+// systemd) fail EPERM, others do not.
+TEST(SeccompFilterTest, ProtectKernelModulesLogsAndClockRefuseTheirCalls) {
+  SeccompPlan plan;
+  plan.protect_kernel_logs = true;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           if (int r = refused(static_cast<int>(syscall(SYS_syslog, 10, nullptr, 0)), 1)) return r;
+                           return syscall(SYS_getppid) > 0 ? 0 : 2;
+                         }),
+            0);
+  plan = {};
+  plan.protect_kernel_modules = true;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           return refused(static_cast<int>(syscall(SYS_delete_module, "vermilion_none", 0)), 1);
+                         }),
+            0);
+  plan = {};
+  plan.protect_clock = true;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           timespec now{};
+                           if (int r = refused(clock_settime(CLOCK_REALTIME, &now), 1)) return r;
+                           return clock_gettime(CLOCK_REALTIME, &now) == 0 ? 0 : 2;
                          }),
             0);
 }

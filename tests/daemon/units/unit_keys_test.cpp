@@ -1,5 +1,6 @@
 #include "units/unit_keys.h"
 
+#include <linux/capability.h>
 #include <seccomp.h>
 
 #include <gtest/gtest.h>
@@ -492,6 +493,18 @@ TEST(UnitKeys, SystemCallErrorNumberAndArchitectures) {
                      "SystemCallArchitectures=native\nSystemCallArchitectures=\n");
   EXPECT_EQ(reset.config.syscall_error_number, kSyscallKill);
   EXPECT_TRUE(reset.config.syscall_architectures.get().empty());
+}
+
+// unit_patch_contexts(): ProtectKernelModules=, ProtectKernelLogs= and
+// ProtectClock= take their capabilities out of the bounding set (systemctl
+// show has them so: conformance case protect-kernel-modules-clock).
+TEST(UnitKeys, ProtectKernelKeysDropTheirCapabilities) {
+  auto l = apply("[Service]\nExecStart=/bin/srv\nProtectKernelModules=yes\nProtectKernelLogs=yes\nProtectClock=yes\n"
+                 "CapabilityBoundingSet=CAP_SYS_MODULE CAP_SYSLOG CAP_SYS_TIME CAP_WAKE_ALARM CAP_CHOWN\n");
+  ASSERT_TRUE(l.ok) << messages(l.diags);
+  ServiceConfig config = l.config;
+  complete_service_config(config);
+  EXPECT_EQ(config.capability_bounding_set, std::uint64_t{1} << CAP_CHOWN);
 }
 
 TEST(UnitKeys, DocumentationKeepsValidUrisInOrder) {
