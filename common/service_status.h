@@ -140,7 +140,7 @@ struct ServiceStatus {
   bool protect_kernel_tunables = false, protect_control_groups = false;
   // ProtectHostname=, RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=.
   bool protect_hostname = false, restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
-  bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false;
+  bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false, private_devices = false;
   // SystemCallFilter= (its calls by name, sorted, ":ERRNO" where a call has
   // its own; and whether it is an allow list), SystemCallErrorNumber= (the
   // errno, or systemd's INT_MAX - 1 for kill), SystemCallArchitectures=
@@ -283,6 +283,7 @@ void for_each_service_property(Visit&& visit) {
   visit("ProtectKernelModules", &ServiceStatus::protect_kernel_modules);
   visit("ProtectKernelLogs", &ServiceStatus::protect_kernel_logs);
   visit("ProtectClock", &ServiceStatus::protect_clock);
+  visit("PrivateDevices", &ServiceStatus::private_devices);
   visit("SystemCallFilter", &ServiceStatus::system_call_filter);
   // The other half of systemd's "(bas)" SystemCallFilter (the link's dict
   // holds plain types).

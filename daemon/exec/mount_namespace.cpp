@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -65,6 +66,123 @@ void add_protect_home(std::vector<MountEntry>& out, ProtectHome p) {
   for (const char* path : {"/home", "/run/user", "/root"}) add(out, path, mode, true);
 }
 
+// What mount_private_dev() takes from the host's /dev, gathered before
+// anything is mounted.
+struct HostDev {
+  struct Node {
+    const char* name;
+    struct stat st;
+    int fd;  // O_PATH, for a bind where mknod is refused
+    bool present;
+  };
+  // systemd 252's devnodes[], then /dev/ptmx (cloned where it is a device,
+  // a symlink to pts/ptmx where it is one).
+  Node nodes[7] = {{"null", {}, -1, false},   {"zero", {}, -1, false}, {"full", {}, -1, false},
+                   {"random", {}, -1, false}, {"urandom", {}, -1, false}, {"tty", {}, -1, false},
+                   {"ptmx", {}, -1, false}};
+  bool ptmx_is_symlink = false;
+  bool kcore = false;
+  // Clones of the host's mounts to bind in: pts, shm, mqueue, hugepages.
+  // (pts and shm must bind; mqueue and hugepages only where the host has them.)
+  struct Bind {
+    const char* name;
+    bool required;
+    int fd;
+  };
+  Bind binds[4] = {{"pts", true, -1}, {"shm", true, -1}, {"mqueue", false, -1}, {"hugepages", false, -1}};
+
+  void gather() noexcept {
+    char path[64];
+    for (Node& node : nodes) {
+      std::snprintf(path, sizeof path, "/dev/%s", node.name);
+      if (&node == &nodes[6] && lstat(path, &node.st) == 0 && S_ISLNK(node.st.st_mode)) {
+        ptmx_is_symlink = true;
+        continue;
+      }
+      node.present = stat(path, &node.st) == 0 && (S_ISCHR(node.st.st_mode) || S_ISBLK(node.st.st_mode));
+      if (node.present) node.fd = open(path, O_PATH | O_CLOEXEC);
+    }
+    for (Bind& bind : binds) {
+      std::snprintf(path, sizeof path, "/dev/%s", bind.name);
+      bind.fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    }
+    struct stat st {};
+    kcore = lstat("/proc/kcore", &st) == 0;
+  }
+
+  void close_all() noexcept {
+    for (Node& node : nodes)
+      if (node.fd >= 0) close(node.fd);
+    for (Bind& bind : binds)
+      if (bind.fd >= 0) close(bind.fd);
+  }
+};
+
+// systemd 252's mount_private_dev() and dev_setup(), built in place on
+// `path` (this process's own namespace already). 0 or -errno.
+int mount_private_dev(const char* path, const HostDev& host) noexcept {
+  if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME, "mode=0755,size=4m,nr_inodes=64k") < 0)
+    return -errno;
+  const int dev = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dev < 0) return -errno;
+  const mode_t old_umask = umask(0);
+  int r = 0;
+  for (const HostDev::Bind& bind : host.binds) {
+    if (mkdirat(dev, bind.name, 0755) < 0 && errno != EEXIST) r = -errno;
+    if (r == 0 && bind.fd >= 0 && move_mount(bind.fd, "", dev, bind.name, MOVE_MOUNT_F_EMPTY_PATH) < 0 &&
+        bind.required)
+      r = -errno;
+    if (r == 0 && bind.fd < 0 && bind.required) r = -ENOENT;
+    if (r < 0) break;
+  }
+  if (r == 0 && host.ptmx_is_symlink && symlinkat("pts/ptmx", dev, "ptmx") < 0) r = -errno;
+  if (r == 0 && symlinkat("/run/systemd/journal/dev-log", dev, "log") < 0) r = -errno;
+  if (r == 0 && mkdirat(dev, "char", 0755) < 0) r = -errno;
+  bool can_mknod = true;
+  for (const HostDev::Node& node : host.nodes) {
+    if (r < 0 || !node.present) continue;
+    // clone_device_node(): the node itself, or where mknod is refused a
+    // bind of the host's over an empty file.
+    if (can_mknod && mknodat(dev, node.name, node.st.st_mode, node.st.st_rdev) < 0) {
+      if (errno != EPERM) {
+        r = -errno;
+        break;
+      }
+      can_mknod = false;
+    }
+    if (!can_mknod) {
+      char source[32], target[64];
+      std::snprintf(source, sizeof source, "/proc/self/fd/%d", node.fd);
+      std::snprintf(target, sizeof target, "%s/%s", path, node.name);
+      if (mknodat(dev, node.name, S_IFREG, 0) < 0 && errno != EEXIST) r = -errno;
+      if (r == 0 && mount(source, target, nullptr, MS_BIND, nullptr) < 0) r = -errno;
+      if (r < 0) break;
+    }
+    char link[32], target[32];
+    std::snprintf(link, sizeof link, "char/%u:%u", major(node.st.st_rdev), minor(node.st.st_rdev));
+    std::snprintf(target, sizeof target, "../%s", node.name);
+    if (symlinkat(target, dev, link) < 0 && errno != EEXIST) r = -errno;
+  }
+  // dev_setup()'s symlinks; core only where /proc/kcore exists.
+  struct Link {
+    const char* target;
+    const char* name;
+  };
+  for (Link link : {Link{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+                    {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"}}) {
+    if (r < 0) break;
+    if (link.name[0] == 'c' && !host.kcore) continue;
+    if (symlinkat(link.target, dev, link.name) < 0) r = -errno;
+  }
+  umask(old_umask);
+  close(dev);
+  if (r < 0) return r;
+  // Read-only itself, not what is bound below it (make_read_only()).
+  mount_attr attr{};
+  attr.attr_set = MOUNT_ATTR_RDONLY;
+  return mount_setattr(AT_FDCWD, path, 0, &attr, sizeof attr) < 0 ? -errno : 0;
+}
+
 int set_read_only(const char* path, bool read_only) noexcept {
   mount_attr attr{};
   (read_only ? attr.attr_set : attr.attr_clr) = MOUNT_ATTR_RDONLY;
@@ -97,6 +215,7 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   add_protect_home(out, config.protect_home);
   if (config.protect_kernel_tunables) add_protect_kernel_tunables(out);
   if (config.protect_control_groups) add(out, "/sys/fs/cgroup", MountMode::read_only, false);
+  if (config.private_devices) add(out, "/dev", MountMode::private_dev, false);
   // namespace.c's protect_kernel_modules_table[] and protect_kernel_logs_table[].
   // (/dev/kmsg gets the empty file where systemd binds a character device
   // node 0:0: either way nothing can be read from it.)
@@ -174,6 +293,14 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
     if (inaccessible_fd >= 0) close(inaccessible_fd);
   };
   int r = mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0 ? -errno : 0;
+  HostDev host_dev;
+  struct HostDevCloser {
+    HostDev& dev;
+    ~HostDevCloser() { dev.close_all(); }
+  } host_dev_closer{host_dev};
+  if (r == 0 && std::any_of(entries.begin(), entries.end(),
+                            [](const MountEntry& e) { return e.mode == MountMode::private_dev; }))
+    host_dev.gather();
   // Opened in this namespace (a mount of another cannot be bound), before
   // anything is mounted: an entry may hide them later (ProtectHome= over a
   // runtime directory below /run/user).
@@ -239,6 +366,9 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
         r = mount(source, path, nullptr, MS_BIND, nullptr) < 0 ? -errno : set_read_only(path, true);
         break;
       }
+      case MountMode::private_dev:
+        r = mount_private_dev(path, host_dev);
+        break;
       case MountMode::tmpfs:
         // As systemd 252 mounts it for ProtectHome=tmpfs: an empty,
         // writable tmpfs with tmpfs's own defaults (1777).

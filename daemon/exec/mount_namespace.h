@@ -15,7 +15,12 @@
 //                         writable tmpfs of its own, as 252 has it);
 //   ReadOnlyPaths=, ReadWritePaths=, InaccessiblePaths= as listed ("-":
 //                         may be missing);
-//   PrivateTmp=           the run's directories bound on /tmp, /var/tmp.
+//   PrivateTmp=           the run's directories bound on /tmp, /var/tmp;
+//   PrivateDevices=       a /dev of its own (mount_private_dev()): a
+//                         read-only tmpfs holding clones of null, zero,
+//                         full, random, urandom, tty and ptmx, the host's
+//                         pts, shm, mqueue and hugepages bound in, and
+//                         systemd's symlinks (log, fd, stdin, ..., char/M:N).
 // Entries are applied parents first; for one path the strongest wins
 // (inaccessible, then a bind, read-only, read-write, tmpfs, implicit
 // read-write; a bind is read-only if a read-only entry named its path),
@@ -34,7 +39,7 @@
 namespace vermilion {
 
 // Ordered by precedence for one path (systemd's MountMode order).
-enum class MountMode : int { inaccessible, bind, read_only, read_write, tmpfs, read_write_implicit };
+enum class MountMode : int { inaccessible, bind, private_dev, read_only, read_write, tmpfs, read_write_implicit };
 
 struct MountEntry {
   std::string path;

@@ -168,7 +168,7 @@ bool seccomp_available() noexcept { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 
 int load_seccomp_filter(const SeccompPlan& plan) noexcept {
   const bool restrictions = plan.restrict_realtime || plan.lock_personality || plan.protect_hostname ||
                             plan.restrict_suid_sgid || plan.protect_kernel_modules || plan.protect_kernel_logs ||
-                            plan.protect_clock;
+                            plan.protect_clock || plan.private_devices;
   if (restrictions) {
     Filter filter = new_filter(SCMP_ACT_ALLOW);
     if (!filter) return -ENOMEM;
@@ -181,6 +181,7 @@ int load_seccomp_filter(const SeccompPlan& plan) noexcept {
     if (r == 0 && plan.protect_kernel_modules) r = deny_group(filter.get(), "@module");
     if (r == 0 && plan.protect_kernel_logs) r = deny(filter.get(), "syslog");
     if (r == 0 && plan.protect_clock) r = deny_group(filter.get(), "@clock");
+    if (r == 0 && plan.private_devices) r = deny_group(filter.get(), "@raw-io");
     if (r == 0) r = seccomp_load(filter.get());
     if (r < 0) return r;
   }

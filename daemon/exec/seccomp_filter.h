@@ -32,6 +32,7 @@ struct SeccompPlan {
   // ProtectKernelModules= (@module), ProtectKernelLogs= (syslog()),
   // ProtectClock= (@clock): those calls fail EPERM.
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false;
+  bool private_devices = false;  // PrivateDevices=: @raw-io fails EPERM
   // SystemCallArchitectures=: system calls of any other architecture than
   // these (and the native one, which systemd 252 keeps) kill the process.
   const std::uint32_t* architectures = nullptr;
@@ -44,7 +45,8 @@ struct SeccompPlan {
 
   [[nodiscard]] bool empty() const {
     return !restrict_realtime && !lock_personality && !protect_hostname && !restrict_suid_sgid &&
-           !protect_kernel_modules && !protect_kernel_logs && !protect_clock && architecture_count == 0 && !(syscall_filter && syscall_filter->active());
+           !protect_kernel_modules && !protect_kernel_logs && !protect_clock && !private_devices &&
+           architecture_count == 0 && !(syscall_filter && syscall_filter->active());
   }
 };
 

@@ -292,6 +292,7 @@ struct ServiceConfig {
   // files are hidden (exec/mount_namespace.h), their calls refused
   // (exec/seccomp_filter.h).
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false;
+  bool private_devices = false;  // PrivateDevices=: the same three ways, and a /dev of its own
   // RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=: seccomp rules
   // (exec/seccomp_filter.h).
   bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;

@@ -1129,6 +1129,7 @@ KeyTable service_section_keys() {
       {"ProtectKernelModules", boolean(&S::protect_kernel_modules)},
       {"ProtectKernelLogs", boolean(&S::protect_kernel_logs)},
       {"ProtectClock", boolean(&S::protect_clock)},
+      {"PrivateDevices", boolean(&S::private_devices)},
       {"RestrictRealtime", boolean(&S::restrict_realtime)},
       {"LockPersonality", boolean(&S::lock_personality)},
       {"RestrictSUIDSGID", boolean(&S::restrict_suid_sgid)},
@@ -1187,7 +1188,7 @@ KeyTable service_section_keys() {
     t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
   }
   for (const char* key :
-       {"BusName", "PrivateDevices", "PrivateNetwork",
+       {"BusName", "PrivateNetwork",
         "PrivateUsers", "PrivateMounts", "PrivateIPC", 
         "ProtectProc",
         "ProcSubset", "ExecPaths", "NoExecPaths",
@@ -1279,6 +1280,10 @@ void complete_service_config(ServiceConfig& config) {
   // unit_patch_contexts(): what these keys protect needs these capabilities.
   auto drop = [&config](int capability) { config.capability_bounding_set &= ~(std::uint64_t{1} << capability); };
   if (config.protect_kernel_modules) drop(CAP_SYS_MODULE);
+  if (config.private_devices) {
+    drop(CAP_MKNOD);
+    drop(CAP_SYS_RAWIO);
+  }
   if (config.protect_kernel_logs) drop(CAP_SYSLOG);
   if (config.protect_clock) {
     drop(CAP_SYS_TIME);

@@ -41,7 +41,8 @@ struct ApplyResult {
 // is Type=oneshot; a oneshot without TimeoutStartSec=/TimeoutSec= has no
 // start timeout; ProtectKernelModules=, ProtectKernelLogs= and
 // ProtectClock= drop CAP_SYS_MODULE, CAP_SYSLOG, CAP_SYS_TIME and
-// CAP_WAKE_ALARM from the bounding set (unit_patch_contexts()). (NotifyAccess= with WatchdogSec= is
+// CAP_WAKE_ALARM from the bounding set, PrivateDevices= CAP_MKNOD and
+// CAP_SYS_RAWIO (unit_patch_contexts()). (NotifyAccess= with WatchdogSec= is
 // ServiceConfig::effective_notify_access().)
 void complete_service_config(ServiceConfig& config);
 

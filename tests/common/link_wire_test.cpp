@@ -358,6 +358,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ProtectKernelModules", "b", "false"},
                                 {"ProtectKernelLogs", "b", "false"},
                                 {"ProtectClock", "b", "false"},
+                                {"PrivateDevices", "b", "false"},
                                 {"SystemCallFilter", "as", ""},
                                 {"SystemCallFilterAllowList", "b", "false"},
                                 {"SystemCallErrorNumber", "i", "2147483646"},

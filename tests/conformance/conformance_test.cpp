@@ -239,6 +239,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "ProtectKernelModules") return yes_no(c.protect_kernel_modules);
   if (name == "ProtectKernelLogs") return yes_no(c.protect_kernel_logs);
   if (name == "ProtectClock") return yes_no(c.protect_clock);
+  if (name == "PrivateDevices") return yes_no(c.private_devices);
   if (name == "SystemCallFilter") {
     std::string shown = c.syscall_filter.get().allow_list ? "" : "~";
     for (const auto& call : syscall_filter_names(c.syscall_filter.get()))

@@ -22,7 +22,7 @@ using M = MountMode;
 
 std::string describe(const std::vector<MountEntry>& entries) {
   std::string out;
-  static const char* const kModes[] = {"inaccessible", "bind", "ro", "rw", "tmpfs", "rw-implicit"};
+  static const char* const kModes[] = {"inaccessible", "bind", "private-dev", "ro", "rw", "tmpfs", "rw-implicit"};
   for (const auto& e : entries)
     out += e.path + ":" + (e.read_only && e.mode == MountMode::bind ? "ro-" : "") + kModes[static_cast<int>(e.mode)] +
            (e.ignore_missing ? "?" : "") + " ";
@@ -44,6 +44,17 @@ TEST(MountNamespaceTest, ProtectSystemLevels) {
   EXPECT_EQ(describe(namespace_mounts(c, nullptr, {"/var/lib/web"})),
             "/:ro /dev:rw-implicit /home:rw-implicit? /proc:rw-implicit /root:rw-implicit? "
             "/run/user:rw-implicit? /sys:rw-implicit /var/lib/web:rw ");
+}
+
+// PrivateDevices= (the conformance case "private-devices" has what the
+// private /dev holds): it outranks ProtectSystem=strict's implicit /dev.
+TEST(MountNamespaceTest, PrivateDevicesIsAPrivateDev) {
+  ServiceConfig c;
+  c.private_devices = true;
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})), "/dev:private-dev ");
+  c.protect_system = ProtectSystem::strict;
+  EXPECT_NE(describe(namespace_mounts(c, nullptr, {})).find("/dev:private-dev "), std::string::npos);
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})).find("/dev:rw-implicit"), std::string::npos);
 }
 
 // namespace.c's protect_kernel_modules_table[] and protect_kernel_logs_table[].

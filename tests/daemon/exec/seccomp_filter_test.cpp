@@ -143,6 +143,13 @@ TEST(SeccompFilterTest, ProtectKernelModulesLogsAndClockRefuseTheirCalls) {
             0);
 }
 
+// PrivateDevices=: @raw-io (here ioperm(), asking to turn nothing on).
+TEST(SeccompFilterTest, PrivateDevicesRefusesRawIo) {
+  SeccompPlan plan;
+  plan.private_devices = true;
+  EXPECT_EQ(under_filter(plan, [] { return refused(static_cast<int>(syscall(SYS_ioperm, 0x80, 1, 0)), 1); }), 0);
+}
+
 SyscallFilter parsed(std::string_view value) {
   SyscallFilter filter;
   apply_syscall_filter_assignment(filter, value, [](const std::string& warning) { ADD_FAILURE() << warning; });
