@@ -314,10 +314,18 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   }
   if (plan.has_ioprio && syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, plan.ioprio) < 0)
     fail(plan, ExecExitStatus::ioprio, errno, "set up IO scheduling priority");
+  bool rtprio_given = false;
   for (std::size_t i = 0; i < plan.limit_count; ++i) {
+    rtprio_given = rtprio_given || plan.limits[i].resource == RLIMIT_RTPRIO;
     if (int r = set_rlimit_closest(plan.limits[i].resource, plan.limits[i].value); r < 0) {
       fail(plan, ExecExitStatus::limits, -r, "set resource limits");
     }
+  }
+  // RestrictRealtime=: no real-time priority either (sched_setattr() is
+  // not filtered), unless LimitRTPRIO= says otherwise.
+  if (plan.apply_sandboxing && plan.seccomp.restrict_realtime && !rtprio_given) {
+    const rlimit none{0, 0};
+    if (setrlimit(RLIMIT_RTPRIO, &none) < 0) fail(plan, ExecExitStatus::limits, errno, "set resource limits");
   }
   umask(plan.umask);
   if (plan.prepare) plan.prepare(plan, plan.prepare_context);
@@ -331,7 +339,7 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
       fail(plan, ExecExitStatus::namespace_, -r, "set up the mount namespace");
   }
   if (plan.apply_sandboxing && plan.private_uts && unshare(CLONE_NEWUTS) < 0) {
-    if (errno != EPERM && errno != EACCES && errno != EINVAL && errno != EOPNOTSUPP)
+    if (errno != EPERM && errno != EACCES && errno != EINVAL && errno != EOPNOTSUPP && errno != ENOSYS)
       fail(plan, ExecExitStatus::namespace_, errno, "set up UTS namespacing");
     Line line;
     line.add("vermiliond: ").add(plan.service_name).add(
@@ -375,8 +383,10 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   // With the sandboxing, as systemd 252's exec_child(): not for "+". A
   // seccomp filter needs no_new_privs unless the process (as it is now,
   // after User=) has CAP_SYS_ADMIN (context_has_no_new_privileges()).
-  const bool seccomp = plan.apply_sandboxing && !plan.seccomp.empty() && seccomp_available();
-  const bool no_new_privileges = plan.no_new_privileges || (seccomp && !has_effective_capability(CAP_SYS_ADMIN));
+  const bool wants_seccomp = plan.apply_sandboxing && !plan.seccomp.empty();
+  const bool no_new_privileges =
+      plan.no_new_privileges || (wants_seccomp && !has_effective_capability(CAP_SYS_ADMIN));
+  const bool seccomp = wants_seccomp && seccomp_available();
   if (plan.apply_sandboxing && no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
     fail(plan, ExecExitStatus::no_new_privileges, errno, "set no_new_privs");
   }

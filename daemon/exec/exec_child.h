@@ -95,7 +95,8 @@ struct ExecChildPlan {
   // process runs without it, with a warning, as systemd 252's; any other
   // failure is 226/NAMESPACE.
   bool private_uts = false;
-  // The seccomp rules (exec/seccomp_filter.h), loaded last before execve,
+  // The seccomp rules (exec/seccomp_filter.h; with RestrictRealtime= and no
+  // LimitRTPRIO=, also RLIMIT_RTPRIO 0), loaded last before execve,
   // after no_new_privs, which they imply for a process without
   // CAP_SYS_ADMIN (systemd's context_has_no_new_privileges()). A failure is
   // 228/SECCOMP; a kernel without seccomp skips them (systemd notes that

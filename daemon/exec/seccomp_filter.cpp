@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "units/syscall_groups.h"
@@ -17,18 +18,45 @@ namespace vermilion {
 namespace {
 
 using Filter = std::unique_ptr<void, decltype(&seccomp_release)>;
-Filter new_filter(std::uint32_t default_action);
+Filter new_filter(std::uint32_t default_action, bool other_archs_allowed);
 
-// The architectures a process of this one's may call in (systemd's
-// seccomp_local_archs[]): for x86-64, also x86 and x32.
-int add_secondary_archs(scmp_filter_ctx filter) {
-  const std::uint32_t native = seccomp_arch_native();
-  if (native == SCMP_ARCH_X86_64) {
-    for (std::uint32_t arch : {SCMP_ARCH_X86, SCMP_ARCH_X32}) {
-      int r = seccomp_arch_add(filter, arch);
-      if (r < 0 && r != -EEXIST) return r;
-    }
+// The architectures besides the native one a process of this machine may
+// call in (systemd's seccomp_local_archs[]).
+std::span<const std::uint32_t> secondary_archs() {
+  static constexpr std::uint32_t kX86_64[] = {SCMP_ARCH_X86, SCMP_ARCH_X32};
+  static constexpr std::uint32_t kAarch64[] = {SCMP_ARCH_ARM};
+  static constexpr std::uint32_t kS390x[] = {SCMP_ARCH_S390};
+  static constexpr std::uint32_t kPpc64[] = {SCMP_ARCH_PPC};
+  switch (seccomp_arch_native()) {
+    case SCMP_ARCH_X86_64: return kX86_64;
+    case SCMP_ARCH_AARCH64: return kAarch64;
+    case SCMP_ARCH_S390X: return kS390x;
+    case SCMP_ARCH_PPC64: return kPpc64;
+    default: return {};
   }
+}
+
+bool is_local_arch(std::uint32_t arch) {
+  if (arch == SCMP_ARCH_NATIVE || arch == seccomp_arch_native()) return true;
+  for (std::uint32_t local : secondary_archs())
+    if (arch == local) return true;
+  return false;
+}
+
+int add_secondary_archs(scmp_filter_ctx filter) {
+  for (std::uint32_t arch : secondary_archs()) {
+    int r = seccomp_arch_add(filter, arch);
+    if (r < 0 && r != -EEXIST) return r;
+  }
+  return 0;
+}
+
+// seccomp_load(), as systemd treats its result (ERRNO_IS_SECCOMP_FATAL):
+// the kernel refusing for want of privilege or memory fails the process;
+// any other refusal (a filter this kernel cannot run) skips this one.
+int load(scmp_filter_ctx filter) {
+  int r = seccomp_load(filter);
+  if (r == -EPERM || r == -EACCES || r == -ENOMEM || r == -EFAULT) return r;
   return 0;
 }
 
@@ -104,14 +132,27 @@ int restrict_sxid(scmp_filter_ctx filter, scmp_datum_t bit) {
   if (int r = deny(filter, "open", SCMP_A1(SCMP_CMP_MASKED_EQ, create, create), SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit));
       r < 0)
     return r;
-  return deny(filter, "openat", SCMP_A2(SCMP_CMP_MASKED_EQ, create, create), SCMP_A3(SCMP_CMP_MASKED_EQ, bit, bit));
+  if (int r = deny(filter, "openat", SCMP_A2(SCMP_CMP_MASKED_EQ, create, create), SCMP_A3(SCMP_CMP_MASKED_EQ, bit, bit));
+      r < 0)
+    return r;
+  // openat2() holds its mode in a structure no filter can read: refused
+  // outright with ENOSYS, so that callers fall back to openat().
+  const int openat2 = seccomp_syscall_resolve_name("openat2");
+  if (openat2 == __NR_SCMP_ERROR) return 0;
+  int r = seccomp_rule_add(filter, SCMP_ACT_ERRNO(ENOSYS), openat2, 0);
+  return r == -EDOM || r == -EEXIST ? 0 : r;
 }
 
 // A filter whose no_new_privs is exec_child's to set (NoNewPrivileges=, or
-// implied without CAP_SYS_ADMIN), not libseccomp's.
-Filter new_filter(std::uint32_t default_action) {
+// implied without CAP_SYS_ADMIN), not libseccomp's; the kernel's own errno
+// on a refused load; and (seccomp_init_for_arch()) calls of architectures
+// it does not cover allowed, which only SystemCallArchitectures= forbids.
+Filter new_filter(std::uint32_t default_action, bool other_archs_allowed = true) {
   Filter filter(seccomp_init(default_action), &seccomp_release);
-  if (filter && seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_NNP, 0) < 0) filter.reset();
+  if (filter && (seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_NNP, 0) < 0 ||
+                 seccomp_attr_set(filter.get(), SCMP_FLTATR_API_SYSRAWRC, 1) < 0 ||
+                 (other_archs_allowed && seccomp_attr_set(filter.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW) < 0)))
+    filter.reset();
   return filter;
 }
 
@@ -119,13 +160,15 @@ Filter new_filter(std::uint32_t default_action) {
 // can (API level 3, Linux 4.14), else the thread.
 std::uint32_t kill_action() { return seccomp_api_get() >= 3 ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_KILL; }
 
-// seccomp_restrict_archs(): no rules, only the architectures; x32's vDSO
-// needs x86-64's calls.
+// seccomp_restrict_archs(): no rules, only the architectures (those of
+// this machine; another is no error), the native one always; x32's vDSO
+// needs x86-64's calls. Calls of any other architecture kill.
 int restrict_architectures(const std::uint32_t* archs, std::size_t count) {
-  Filter filter = new_filter(SCMP_ACT_ALLOW);
+  Filter filter = new_filter(SCMP_ACT_ALLOW, false);
   if (!filter) return -ENOMEM;
   bool x32 = seccomp_arch_native() == SCMP_ARCH_X32;
   for (std::size_t i = 0; i < count; ++i) {
+    if (!is_local_arch(archs[i])) continue;
     x32 = x32 || archs[i] == SCMP_ARCH_X32;
     int r = seccomp_arch_add(filter.get(), archs[i]);
     if (r < 0 && r != -EEXIST) return r;
@@ -134,12 +177,13 @@ int restrict_architectures(const std::uint32_t* archs, std::size_t count) {
     int r = seccomp_arch_add(filter.get(), SCMP_ARCH_X86_64);
     if (r < 0 && r != -EEXIST) return r;
   }
-  return seccomp_load(filter.get());
+  return load(filter.get());
 }
 
 // apply_syscall_filter() and seccomp_load_syscall_filter_set_raw(): an
 // allow list refuses by default and allows its calls; a deny list allows
-// by default and refuses its calls, each with its own errno if it has one.
+// by default and refuses its calls. A call with an errno (or kill) of its
+// own gets that in either.
 int load_syscall_filter(const SyscallFilter& syscalls, int error_number) {
   const std::uint32_t refuse = error_number == kSyscallKill ? kill_action()
                                                             : SCMP_ACT_ERRNO(static_cast<std::uint16_t>(error_number));
@@ -147,18 +191,16 @@ int load_syscall_filter(const SyscallFilter& syscalls, int error_number) {
   if (!filter) return -ENOMEM;
   if (int r = add_secondary_archs(filter.get()); r < 0) return r;
   for (const auto& [number, error] : syscalls.calls) {
-    std::uint32_t action = SCMP_ACT_ALLOW;
-    if (!syscalls.allow_list) {
-      action = error == kSyscallKill           ? kill_action()
-               : error == kSyscallErrorNumber ? refuse
-                                               : SCMP_ACT_ERRNO(static_cast<std::uint16_t>(error));
-    }
+    const std::uint32_t action = error == kSyscallKill          ? kill_action()
+                                 : error >= 0                   ? SCMP_ACT_ERRNO(static_cast<std::uint16_t>(error))
+                                 : syscalls.allow_list          ? SCMP_ACT_ALLOW
+                                                                : refuse;
     int r = seccomp_rule_add(filter.get(), action, number, 0);
     // A call an architecture of the filter lacks is no error (-EDOM), as
     // systemd's; nor one whose action is the default already.
     if (r < 0 && r != -EDOM && r != -EACCES) return r;
   }
-  return seccomp_load(filter.get());
+  return load(filter.get());
 }
 
 }  // namespace
@@ -168,7 +210,7 @@ bool seccomp_available() noexcept { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 
 int load_seccomp_filter(const SeccompPlan& plan) noexcept {
   const bool restrictions = plan.restrict_realtime || plan.lock_personality || plan.protect_hostname ||
                             plan.restrict_suid_sgid || plan.protect_kernel_modules || plan.protect_kernel_logs ||
-                            plan.protect_clock || plan.private_devices;
+                            plan.protect_clock || plan.private_devices || plan.protect_kernel_tunables;
   if (restrictions) {
     Filter filter = new_filter(SCMP_ACT_ALLOW);
     if (!filter) return -ENOMEM;
@@ -182,7 +224,8 @@ int load_seccomp_filter(const SeccompPlan& plan) noexcept {
     if (r == 0 && plan.protect_kernel_logs) r = deny(filter.get(), "syslog");
     if (r == 0 && plan.protect_clock) r = deny_group(filter.get(), "@clock");
     if (r == 0 && plan.private_devices) r = deny_group(filter.get(), "@raw-io");
-    if (r == 0) r = seccomp_load(filter.get());
+    if (r == 0 && plan.protect_kernel_tunables) r = deny(filter.get(), "_sysctl");
+    if (r == 0) r = load(filter.get());
     if (r < 0) return r;
   }
   if (plan.architecture_count > 0) {

@@ -27,12 +27,15 @@ struct SeccompPlan {
   bool protect_hostname = false;
   // RestrictSUIDSGID=: making a file set-user-ID or set-group-ID (chmod,
   // fchmod, fchmodat, mkdir, mkdirat, mknod, mknodat, open, openat, creat
-  // with S_ISUID or S_ISGID in the mode) fails EPERM.
+  // with S_ISUID or S_ISGID in the mode) fails EPERM; openat2() fails
+  // ENOSYS (its mode cannot be seen).
   bool restrict_suid_sgid = false;
   // ProtectKernelModules= (@module), ProtectKernelLogs= (syslog()),
   // ProtectClock= (@clock): those calls fail EPERM.
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false;
   bool private_devices = false;  // PrivateDevices=: @raw-io fails EPERM
+  // ProtectKernelTunables=: _sysctl() fails EPERM (seccomp_protect_sysctl()).
+  bool protect_kernel_tunables = false;
   // SystemCallArchitectures=: system calls of any other architecture than
   // these (and the native one, which systemd 252 keeps) kill the process.
   const std::uint32_t* architectures = nullptr;
@@ -46,6 +49,7 @@ struct SeccompPlan {
   [[nodiscard]] bool empty() const {
     return !restrict_realtime && !lock_personality && !protect_hostname && !restrict_suid_sgid &&
            !protect_kernel_modules && !protect_kernel_logs && !protect_clock && !private_devices &&
+           !protect_kernel_tunables &&
            architecture_count == 0 && !(syscall_filter && syscall_filter->active());
   }
 };
@@ -56,7 +60,9 @@ struct SeccompPlan {
 [[nodiscard]] bool seccomp_available() noexcept;
 
 // Loads PLAN's filter into the calling process: 0, or -errno (the process
-// then fails with 228/SECCOMP, as systemd's does). Loading needs
+// then fails with 228/SECCOMP, as systemd's does). As systemd, only a load
+// the kernel refuses with EPERM, EACCES, ENOMEM or EFAULT is an error; a
+// filter it cannot run otherwise is skipped. Loading needs
 // CAP_SYS_ADMIN or no_new_privs set first (-EACCES otherwise). Allocates
 // (libseccomp builds the filter): for the forked child of the
 // single-threaded vermiliond, or a test.

@@ -15,6 +15,9 @@ namespace vermilion {
 namespace {
 
 constexpr int kErrnoMax = 4095;  // systemd's ERRNO_MAX
+// Past every architecture's last system call number (x32's carry a bit of
+// their own, but this walks the native table only).
+constexpr int kMaxSyscallNumber = 4096;
 
 struct Parse {
   SyscallFilter& filter;
@@ -26,7 +29,10 @@ struct Parse {
     auto it = std::lower_bound(filter.calls.begin(), filter.calls.end(), number,
                                [](const auto& entry, int n) { return entry.first < n; });
     const bool present = it != filter.calls.end() && it->first == number;
-    if (!add) {
+    // Taken out of an allow list with an action of its own, a call keeps
+    // that action (systemd v248, issue #18916).
+    const bool keep = !add && filter.allow_list && error != kSyscallErrorNumber;
+    if (!add && !keep) {
       if (present) filter.calls.erase(it);
     } else if (present) {
       it->second = error;
@@ -36,8 +42,18 @@ struct Parse {
   }
 
   // seccomp_parse_syscall_filter(): a group adds or removes each of its
-  // members; "@known" is every name libseccomp resolves.
+  // members; "@known" is every call there is (systemd's syscall-list.h),
+  // here every one libseccomp knows for this architecture.
   void word(std::string_view name, bool top) {
+    if (name == "@known") {
+      for (int number = 0; number < kMaxSyscallNumber; ++number) {
+        char* resolved = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number);
+        if (!resolved) continue;
+        free(resolved);
+        call(number);
+      }
+      return;
+    }
     if (name.starts_with('@')) {
       const SyscallGroup* group = find_syscall_group(name);
       if (!group) {
@@ -65,6 +81,10 @@ int parse_errno_value(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec == std::errc() && end == text.data() + text.size()) return value >= 0 && value <= kErrnoMax ? value : -1;
   if (text.empty() || text.size() > 32) return -1;
+  // errno_from_name() knows these other names too.
+  if (text == "EWOULDBLOCK") return EWOULDBLOCK;
+  if (text == "EDEADLOCK") return EDEADLOCK;
+  if (text == "ENOTSUP") return ENOTSUP;
   for (int e = 1; e <= kErrnoMax; ++e) {
     const char* name = strerrorname_np(e);
     if (name && text == name) return e;
@@ -149,6 +169,9 @@ std::string syscall_arch_name(std::uint32_t token) {
 std::vector<std::string> syscall_filter_names(const SyscallFilter& filter) {
   std::vector<std::string> names;
   for (const auto& [number, error] : filter.calls) {
+    // An allow list's calls with an action of their own are refused ones:
+    // not listed (systemd v252, #23756).
+    if (filter.allow_list && error != kSyscallErrorNumber) continue;
     char* resolved = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number);
     if (!resolved) continue;
     std::string name = resolved;

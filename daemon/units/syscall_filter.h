@@ -43,14 +43,15 @@ struct SyscallFilter {
 // deny list (an allow list starts with @default). Each word is a system
 // call or "@group" (units/syscall_groups.h), with ":ERRNO" (a name such as
 // EPERM, 0-4095, or "kill") for that call's own action, allowed only on
-// inverted words. Unknown names
+// inverted words (in an allow list such a call stays, refused with its
+// action). "@known" is every call libseccomp knows here. Unknown names
 // and groups are skipped with a warning through `warn`, as systemd's
 // SECCOMP_PARSE_PERMISSIVE does; the rest of the assignment applies.
 void apply_syscall_filter_assignment(SyscallFilter& filter, std::string_view value,
                                      const std::function<void(const std::string&)>& warn);
 
-// systemd's parse_errno(): an errno name ("EPERM") or number 0-4095; -1
-// for anything else.
+// systemd's parse_errno(): an errno name ("EPERM", also EWOULDBLOCK,
+// EDEADLOCK, ENOTSUP) or number 0-4095; -1 for anything else.
 [[nodiscard]] int parse_errno_value(std::string_view text);
 
 // SystemCallArchitectures=: one of systemd's architecture names ("native",
@@ -63,7 +64,8 @@ void apply_syscall_filter_assignment(SyscallFilter& filter, std::string_view val
 
 // What the SystemCallFilter= property lists (systemd 252's
 // property_get_syscall_filter()): each call's name, with ":ERRNO" (its
-// name, or "kill") where it has its own action, sorted.
+// name, or "kill") where it has its own action, sorted; an allow list
+// lists only the calls it allows.
 [[nodiscard]] std::vector<std::string> syscall_filter_names(const SyscallFilter& filter);
 
 // SystemCallErrorNumber='s value on the bus: the errno, or systemd's

@@ -1,5 +1,5 @@
 /* A service for spawn tests that reports what it was started with.
- *   probe report        uid=, gid=, groups=, umask=, cwd=, nofile=, nnp=,
+ *   probe report        uid=, gid=, groups=, umask=, cwd=, nofile=, rtprio=, nnp=,
  *                       blocked= (how many), ignored= (which),
  *                       fds= (open fds), sid_is_pid=, sched=POLICY:PRIORITY,
  *                       ioprio=, capinh= capprm= capeff= capbnd= capamb=
@@ -39,6 +39,8 @@ static void report(int argc, char **argv) {
   struct rlimit limit;
   getrlimit(RLIMIT_NOFILE, &limit);
   printf("nofile=%llu:%llu\n", (unsigned long long)limit.rlim_cur, (unsigned long long)limit.rlim_max);
+  getrlimit(RLIMIT_RTPRIO, &limit);
+  printf("rtprio=%llu:%llu\n", (unsigned long long)limit.rlim_cur, (unsigned long long)limit.rlim_max);
   printf("nnp=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
   printf("seccomp=%d\n", prctl(PR_GET_SECCOMP, 0, 0, 0, 0));
   char uts[64];

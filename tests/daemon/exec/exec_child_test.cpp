@@ -349,6 +349,23 @@ TEST_F(ExecChildTest, SeccompKeysLoadAFilterAndImplyNoNewPrivsOnlyWithoutCapSysA
   EXPECT_TRUE(out.has_line("nnp=0")) << out.output;
 }
 
+// RestrictRealtime= also makes RLIMIT_RTPRIO 0, unless LimitRTPRIO= is given
+// (systemd 252's exec_child()).
+TEST_F(ExecChildTest, RestrictRealtimeLowersTheRealTimePriorityLimit) {
+  rlimit own{};
+  ASSERT_EQ(getrlimit(RLIMIT_RTPRIO, &own), 0);
+  if (own.rlim_max == 0) GTEST_SKIP() << "RLIMIT_RTPRIO is 0 here already: nothing to see lowered";
+  plan_.apply_sandboxing = true;
+  plan_.seccomp.restrict_realtime = true;
+  Outcome out = run();
+  EXPECT_TRUE(out.has_line("rtprio=0:0")) << out.output;
+  const ExecLimitPlan given[] = {{RLIMIT_RTPRIO, {1, 1}}};
+  plan_.limits = given;
+  plan_.limit_count = 1;
+  out = run();
+  EXPECT_TRUE(out.has_line("rtprio=1:1")) << out.output;
+}
+
 TEST_F(ExecChildTest, ProtectHostnameGivesTheProcessAUtsNamespaceOfItsOwn) {
   char own[64] = {};
   ASSERT_GT(readlink("/proc/self/ns/uts", own, sizeof own - 1), 0);

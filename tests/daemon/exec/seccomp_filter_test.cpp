@@ -108,6 +108,9 @@ TEST(SeccompFilterTest, RestrictSuidSgidRefusesOnlySetIdModes) {
                            if (chmod(file.c_str(), 0750) < 0) return 4;
                            if (int r = refused(open(made.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 04644), 5)) return r;
                            if (int r = refused(mkdir(made.c_str(), 02755), 6)) return r;
+                           // openat2() cannot be checked: refused with ENOSYS.
+                           if (syscall(SYS_openat2, AT_FDCWD, made.c_str(), nullptr, 0) != -1 || errno != ENOSYS)
+                             return 8;
                            return mkdir(plain.c_str(), 0755) < 0 ? 7 : 0;
                          }),
             0);
@@ -187,6 +190,33 @@ TEST(SeccompFilterTest, AnAllowListRefusesEverythingElse) {
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) << status;
+}
+
+#if defined(__x86_64__)
+// The 32-bit entry point (int $0x80, x86's sethostname is 74) is filtered
+// as the native one.
+TEST(SeccompFilterTest, TheCompatEntryPointIsFilteredToo) {
+  SeccompPlan plan;
+  plan.protect_hostname = true;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           if (unshare(CLONE_NEWUTS) < 0 && errno != EPERM) return 9;
+                           long result = 74;
+                           const char name[] = "x";
+                           asm volatile("int $0x80" : "+a"(result) : "b"(name), "c"(1L) : "memory");
+                           return result == -EPERM ? 0 : 1;
+                         }),
+            0);
+}
+#endif
+
+// SystemCallArchitectures= naming one this machine does not run is no error.
+TEST(SeccompFilterTest, AForeignArchitectureIsIgnored) {
+  const std::uint32_t archs[] = {SCMP_ARCH_NATIVE, SCMP_ARCH_S390X, SCMP_ARCH_MIPS};
+  SeccompPlan plan;
+  plan.architectures = archs;
+  plan.architecture_count = 3;
+  EXPECT_EQ(under_filter(plan, [] { return getppid() > 0 ? 0 : 1; }), 0);
 }
 
 TEST(SeccompFilterTest, NativeArchitectureOnlyStillRunsNativeCalls) {
