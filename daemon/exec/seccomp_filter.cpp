@@ -98,10 +98,11 @@ int restrict_realtime(scmp_filter_ctx filter) {
   constexpr int kMax = SCHED_IDLE;
   for (int policy = 0; policy < kMax; ++policy) {
     if (policy == SCHED_OTHER || policy == SCHED_BATCH) continue;
-    if (int r = deny(filter, "sched_setscheduler", SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(policy))); r < 0)
+    if (int r = deny(filter, "sched_setscheduler", scmp_arg_cmp{1, SCMP_CMP_EQ, static_cast<scmp_datum_t>(policy), 0}); r < 0)
       return r;
   }
-  return deny(filter, "sched_setscheduler", SCMP_A1(SCMP_CMP_GT, static_cast<scmp_datum_t>(kMax)));
+  // (scmp_arg_cmp in full: the SCMP_A*() macros leave datum_b out.)
+  return deny(filter, "sched_setscheduler", scmp_arg_cmp{1, SCMP_CMP_GT, static_cast<scmp_datum_t>(kMax), 0});
 }
 
 // systemd's opinionated_personality(): PER_LINUX32 stays, anything else is
@@ -110,7 +111,7 @@ int lock_personality(scmp_filter_ctx filter) {
   const int current = personality(0xffffffff);
   if (current < 0) return -errno;
   const unsigned long locked = (static_cast<unsigned long>(current) & PER_MASK) == PER_LINUX32 ? PER_LINUX32 : PER_LINUX;
-  return deny(filter, "personality", SCMP_A0(SCMP_CMP_NE, locked));
+  return deny(filter, "personality", scmp_arg_cmp{0, SCMP_CMP_NE, locked, 0});
 }
 
 int protect_hostname(scmp_filter_ctx filter) {
