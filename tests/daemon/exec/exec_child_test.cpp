@@ -57,6 +57,17 @@ struct Outcome {
   }
 };
 
+// In a test's child: CAP leaves the effective and permitted sets, as for a
+// manager that lacks it (exit 90/91 where that fails).
+void lose_capability(unsigned cap) {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  if (syscall(SYS_capget, &header, data) < 0) _exit(90);
+  data[cap / 32].effective &= ~(1u << (cap % 32));
+  data[cap / 32].permitted &= ~(1u << (cap % 32));
+  if (syscall(SYS_capset, &header, data) < 0) _exit(91);
+}
+
 class ExecChildTest : public ::testing::Test {
  protected:
   ExecChildTest() : argv_({kProbe, "report"}), env_({"FOO=bar"}) {
@@ -310,14 +321,7 @@ TEST_F(ExecChildTest, ACapabilityThatCannotBeDroppedIsTheCapabilitiesStatus) {
   // as for systemd's user services run by an unprivileged manager.
   plan_.apply_sandboxing = true;
   plan_.capability_bounding_set = 1;
-  Outcome out = run([] {
-    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2]{};
-    if (syscall(SYS_capget, &header, data) < 0) _exit(90);
-    data[CAP_SETPCAP / 32].effective &= ~(1u << (CAP_SETPCAP % 32));
-    data[CAP_SETPCAP / 32].permitted &= ~(1u << (CAP_SETPCAP % 32));
-    if (syscall(SYS_capset, &header, data) < 0) _exit(91);
-  });
+  Outcome out = run([] { lose_capability(CAP_SETPCAP); });
   EXPECT_EQ(out.exit_code(), 218) << out.output;
 }
 
@@ -380,14 +384,7 @@ TEST_F(ExecChildTest, ProtectHostnameGivesTheProcessAUtsNamespaceOfItsOwn) {
   }
   // Refused (no CAP_SYS_ADMIN, as in a container): a warning, and the
   // process runs in the namespace it has.
-  out = run([] {
-    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2]{};
-    if (syscall(SYS_capget, &header, data) < 0) _exit(90);
-    data[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
-    data[CAP_SYS_ADMIN / 32].permitted &= ~(1u << (CAP_SYS_ADMIN % 32));
-    if (syscall(SYS_capset, &header, data) < 0) _exit(91);
-  });
+  out = run([] { lose_capability(CAP_SYS_ADMIN); });
   EXPECT_EQ(out.exit_code(), 0) << out.output;
   EXPECT_TRUE(out.has_line(std::string("uts=") + own)) << out.output;
   EXPECT_TRUE(out.has_line("vermiliond: test.service: ProtectHostname=yes is configured, but UTS namespace setup is "
