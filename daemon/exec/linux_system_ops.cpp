@@ -349,6 +349,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.seccomp.protect_clock = config.protect_clock;
   plan.seccomp.private_devices = config.private_devices;
   plan.seccomp.protect_kernel_tunables = config.protect_kernel_tunables;
+  plan.seccomp.namespaces_retained = config.restrict_namespaces;
   plan.seccomp.architectures = config.syscall_architectures.get().data();
   plan.seccomp.architecture_count = config.syscall_architectures.get().size();
   plan.seccomp.syscall_filter = &config.syscall_filter.get();

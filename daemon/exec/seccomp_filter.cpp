@@ -91,6 +91,31 @@ int deny_group(scmp_filter_ctx filter, std::string_view group) {
   return 0;
 }
 
+// seccomp_restrict_namespaces().
+int restrict_namespaces(scmp_filter_ctx filter, unsigned long retained) {
+  const int clone3 = seccomp_syscall_resolve_name("clone3");
+  if (clone3 != __NR_SCMP_ERROR) {
+    int r = seccomp_rule_add(filter, SCMP_ACT_ERRNO(ENOSYS), clone3, 0);
+    if (r < 0 && r != -EDOM) return r;
+  }
+  const bool none = (retained & namespace_flags_all()) == 0;
+  if (int r = none ? deny(filter, "setns") : deny(filter, "setns", scmp_arg_cmp{1, SCMP_CMP_EQ, 0, 0}); r < 0)
+    return r;
+  // s390's clone() takes the stack first and the flags second.
+  const std::uint32_t native = seccomp_arch_native();
+  const unsigned clone_flags = native == SCMP_ARCH_S390X || native == SCMP_ARCH_S390 ? 1 : 0;
+  for (const auto& type : kNamespaceTypes) {
+    if ((retained & type.flag) == type.flag) continue;
+    const scmp_datum_t flag = type.flag;
+    if (int r = deny(filter, "unshare", scmp_arg_cmp{0, SCMP_CMP_MASKED_EQ, flag, flag}); r < 0) return r;
+    if (int r = deny(filter, "clone", scmp_arg_cmp{clone_flags, SCMP_CMP_MASKED_EQ, flag, flag}); r < 0) return r;
+    if (!none) {
+      if (int r = deny(filter, "setns", scmp_arg_cmp{1, SCMP_CMP_MASKED_EQ, flag, flag}); r < 0) return r;
+    }
+  }
+  return 0;
+}
+
 // seccomp_restrict_realtime(): each policy below the highest permitted one
 // that is not permitted, and everything above it (unsigned: a negative
 // policy too).
@@ -211,7 +236,8 @@ bool seccomp_available() noexcept { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 
 int load_seccomp_filter(const SeccompPlan& plan) noexcept {
   const bool restrictions = plan.restrict_realtime || plan.lock_personality || plan.protect_hostname ||
                             plan.restrict_suid_sgid || plan.protect_kernel_modules || plan.protect_kernel_logs ||
-                            plan.protect_clock || plan.private_devices || plan.protect_kernel_tunables;
+                            plan.protect_clock || plan.private_devices || plan.protect_kernel_tunables ||
+                            plan.restricts_namespaces();
   if (restrictions) {
     Filter filter = new_filter(SCMP_ACT_ALLOW);
     if (!filter) return -ENOMEM;
@@ -226,6 +252,7 @@ int load_seccomp_filter(const SeccompPlan& plan) noexcept {
     if (r == 0 && plan.protect_clock) r = deny_group(filter.get(), "@clock");
     if (r == 0 && plan.private_devices) r = deny_group(filter.get(), "@raw-io");
     if (r == 0 && plan.protect_kernel_tunables) r = deny(filter.get(), "_sysctl");
+    if (r == 0 && plan.restricts_namespaces()) r = restrict_namespaces(filter.get(), plan.namespaces_retained);
     if (r == 0) r = load(filter.get());
     if (r < 0) return r;
   }

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "units/namespace_types.h"
 #include "units/syscall_filter.h"
 
 namespace vermilion {
@@ -36,6 +37,14 @@ struct SeccompPlan {
   bool private_devices = false;  // PrivateDevices=: @raw-io fails EPERM
   // ProtectKernelTunables=: _sysctl() fails EPERM (seccomp_protect_sysctl()).
   bool protect_kernel_tunables = false;
+  // RestrictNamespaces= (the CLONE_NEW* flags retained; all of them, or
+  // never given: no rule): unshare(), clone() and setns() with another
+  // flag fail EPERM, clone3() ENOSYS (its flags cannot be seen; callers
+  // fall back to clone()); with none retained, every setns().
+  unsigned long namespaces_retained = kNamespaceFlagsInitial;
+  [[nodiscard]] bool restricts_namespaces() const {
+    return (namespaces_retained & namespace_flags_all()) != namespace_flags_all();
+  }
   // SystemCallArchitectures=: system calls of any other architecture than
   // these (and the native one, which systemd 252 keeps) kill the process.
   const std::uint32_t* architectures = nullptr;
@@ -49,7 +58,7 @@ struct SeccompPlan {
   [[nodiscard]] bool empty() const {
     return !restrict_realtime && !lock_personality && !protect_hostname && !restrict_suid_sgid &&
            !protect_kernel_modules && !protect_kernel_logs && !protect_clock && !private_devices &&
-           !protect_kernel_tunables &&
+           !protect_kernel_tunables && !restricts_namespaces() &&
            architecture_count == 0 && !(syscall_filter && syscall_filter->active());
   }
 };

@@ -119,6 +119,7 @@ ServiceStatus status_of(const Service& s) {
   out.protect_kernel_logs = c.protect_kernel_logs;
   out.protect_clock = c.protect_clock;
   out.private_devices = c.private_devices;
+  out.restrict_namespaces = c.restrict_namespaces;
   out.system_call_filter = syscall_filter_names(c.syscall_filter.get());
   out.system_call_filter_allow_list = c.syscall_filter.get().allow_list;
   out.system_call_error_number = syscall_error_number_property(c.syscall_error_number);

@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "common/lazy_value.h"
 #include "units/diagnostics.h"
+#include "units/namespace_types.h"
 #include "units/syscall_filter.h"
 
 namespace vermilion {
@@ -293,6 +294,9 @@ struct ServiceConfig {
   // (exec/seccomp_filter.h).
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false;
   bool private_devices = false;  // PrivateDevices=: the same three ways, and a /dev of its own
+  // RestrictNamespaces=: the CLONE_NEW* flags still allowed
+  // (units/namespace_types.h; kNamespaceFlagsInitial: never given).
+  unsigned long restrict_namespaces = kNamespaceFlagsInitial;
   // RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=: seccomp rules
   // (exec/seccomp_filter.h).
   bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;

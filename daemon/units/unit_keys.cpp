@@ -1130,6 +1130,11 @@ KeyTable service_section_keys() {
       {"ProtectKernelLogs", boolean(&S::protect_kernel_logs)},
       {"ProtectClock", boolean(&S::protect_clock)},
       {"PrivateDevices", boolean(&S::private_devices)},
+      {"RestrictNamespaces",
+       [](Assignment& a) {
+         if (!apply_restrict_namespaces(a.config.restrict_namespaces, a.value))
+           a.ignore("Failed to parse namespace type string, ignoring: " + a.value);
+       }},
       {"RestrictRealtime", boolean(&S::restrict_realtime)},
       {"LockPersonality", boolean(&S::lock_personality)},
       {"RestrictSUIDSGID", boolean(&S::restrict_suid_sgid)},
@@ -1193,7 +1198,7 @@ KeyTable service_section_keys() {
         "ProtectProc",
         "ProcSubset", "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", 
-        "SystemCallLog", "RestrictAddressFamilies", "RestrictNamespaces", 
+        "SystemCallLog", "RestrictAddressFamilies", 
         "RestrictFileSystems", "MemoryDenyWriteExecute", "RemoveIPC",
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",

@@ -359,6 +359,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ProtectKernelLogs", "b", "false"},
                                 {"ProtectClock", "b", "false"},
                                 {"PrivateDevices", "b", "false"},
+                                {"RestrictNamespaces", "t", "18446744073709551615"},
                                 {"SystemCallFilter", "as", ""},
                                 {"SystemCallFilterAllowList", "b", "false"},
                                 {"SystemCallErrorNumber", "i", "2147483646"},

@@ -153,6 +153,22 @@ TEST(SeccompFilterTest, PrivateDevicesRefusesRawIo) {
   EXPECT_EQ(under_filter(plan, [] { return refused(static_cast<int>(syscall(SYS_ioperm, 0x80, 1, 0)), 1); }), 0);
 }
 
+// RestrictNamespaces=net: only a network namespace may be made; clone3()
+// says ENOSYS so that callers fall back to clone().
+TEST(SeccompFilterTest, RestrictNamespacesRefusesTheOthers) {
+  SeccompPlan plan;
+  plan.namespaces_retained = CLONE_NEWNET;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           if (int r = refused(unshare(CLONE_NEWUTS), 1)) return r;
+                           if (int r = refused(unshare(CLONE_NEWNET | CLONE_NEWIPC), 2)) return r;
+                           if (int r = refused(setns(-1, 0), 3)) return r;
+                           if (syscall(SYS_clone3, nullptr, 0) != -1 || errno != ENOSYS) return 4;
+                           return unshare(CLONE_NEWNET) == 0 || errno == EPERM ? 0 : 5;
+                         }),
+            0);
+}
+
 SyscallFilter parsed(std::string_view value) {
   SyscallFilter filter;
   apply_syscall_filter_assignment(filter, value, [](const std::string& warning) { ADD_FAILURE() << warning; });
