@@ -142,6 +142,7 @@ struct ServiceStatus {
   bool protect_hostname = false, restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false, private_devices = false;
   std::uint64_t restrict_namespaces = ~std::uint64_t{0};  // RestrictNamespaces=: CLONE_NEW* flags retained
+  bool memory_deny_write_execute = false;                  // MemoryDenyWriteExecute=
   // SystemCallFilter= (its calls by name, sorted, ":ERRNO" where a call has
   // its own; and whether it is an allow list), SystemCallErrorNumber= (the
   // errno, or systemd's INT_MAX - 1 for kill), SystemCallArchitectures=
@@ -286,6 +287,7 @@ void for_each_service_property(Visit&& visit) {
   visit("ProtectClock", &ServiceStatus::protect_clock);
   visit("PrivateDevices", &ServiceStatus::private_devices);
   visit("RestrictNamespaces", &ServiceStatus::restrict_namespaces);
+  visit("MemoryDenyWriteExecute", &ServiceStatus::memory_deny_write_execute);
   visit("SystemCallFilter", &ServiceStatus::system_call_filter);
   // The other half of systemd's "(bas)" SystemCallFilter (the link's dict
   // holds plain types).

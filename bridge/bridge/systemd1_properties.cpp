@@ -472,6 +472,10 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "t", u.status ? u.status->restrict_namespaces : ~std::uint64_t{0});
        }},
+      {"MemoryDenyWriteExecute",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->memory_deny_write_execute);
+       }},
       {"SystemCallFilter",
        [](const UnitFacts& u, sd_bus_message* r) {
          int e = sd_bus_message_open_container(r, 'r', "bas");

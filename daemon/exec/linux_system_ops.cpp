@@ -350,6 +350,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.seccomp.private_devices = config.private_devices;
   plan.seccomp.protect_kernel_tunables = config.protect_kernel_tunables;
   plan.seccomp.namespaces_retained = config.restrict_namespaces;
+  plan.seccomp.memory_deny_write_execute = config.memory_deny_write_execute;
   plan.seccomp.architectures = config.syscall_architectures.get().data();
   plan.seccomp.architecture_count = config.syscall_architectures.get().size();
   plan.seccomp.syscall_filter = &config.syscall_filter.get();

@@ -4,13 +4,16 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/personality.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "units/syscall_groups.h"
 
@@ -18,7 +21,7 @@ namespace vermilion {
 namespace {
 
 using Filter = std::unique_ptr<void, decltype(&seccomp_release)>;
-Filter new_filter(std::uint32_t default_action, bool other_archs_allowed);
+Filter new_filter(std::uint32_t default_action, bool other_archs_allowed = true);
 
 // The architectures besides the native one a process of this machine may
 // call in (systemd's seccomp_local_archs[]).
@@ -88,6 +91,71 @@ int deny_group(scmp_filter_ctx filter, std::string_view group) {
   if (!calls) return -EINVAL;
   for (const auto& name : *calls)
     if (int r = deny(filter, name.c_str()); r < 0) return r;
+  return 0;
+}
+
+// A filter for one architecture only (seccomp_init_for_arch()), for rules
+// whose calls differ between architectures.
+Filter filter_for_arch(std::uint32_t arch) {
+  Filter filter = new_filter(SCMP_ACT_ALLOW);
+  const std::uint32_t native = seccomp_arch_native();
+  if (filter && arch != native &&
+      (seccomp_arch_add(filter.get(), arch) < 0 || seccomp_arch_remove(filter.get(), native) < 0))
+    filter.reset();
+  return filter;
+}
+
+// One rule for the call NAME in a one-architecture filter (libseccomp
+// translates the native number, or pseudo-number, to that architecture's).
+int deny_exact(scmp_filter_ctx filter, const char* name, unsigned count, const scmp_arg_cmp* arg) {
+  const int number = seccomp_syscall_resolve_name(name);
+  if (number == __NR_SCMP_ERROR) return -EDOM;
+  return seccomp_rule_add_exact_array(filter, SCMP_ACT_ERRNO(EPERM), number, count, arg);
+}
+
+// seccomp_memory_deny_write_execute(), one filter per architecture: mmap()
+// (mmap2() where there is one, old mmap() refused outright) of memory both
+// writable and executable, mprotect()/pkey_mprotect() to executable, and
+// shmat() with SHM_EXEC fail EPERM. As systemd, an architecture where a
+// rule cannot be added goes without the filter (x86: libseccomp 2.5 takes
+// its shmat() for the ipc() multiplexer and refuses argument rules).
+int memory_deny_write_execute() {
+  std::vector<std::uint32_t> archs{seccomp_arch_native()};
+  for (std::uint32_t arch : secondary_archs()) archs.push_back(arch);
+  for (std::uint32_t arch : archs) {
+    const char* filtered = "mmap";
+    bool block_mmap = false, shmat = true;
+    switch (arch) {
+      case SCMP_ARCH_X86:
+      case SCMP_ARCH_S390:
+        filtered = "mmap2";
+        block_mmap = true;
+        break;
+      case SCMP_ARCH_PPC:
+      case SCMP_ARCH_PPC64:
+      case SCMP_ARCH_PPC64LE:
+        shmat = false;  // multiplexed through ipc(): not filtered, as systemd
+        break;
+      case SCMP_ARCH_ARM:
+        filtered = "mmap2";
+        break;
+      default:
+        break;
+    }
+    Filter filter = filter_for_arch(arch);
+    if (!filter) return -ENOMEM;
+    const scmp_datum_t write_exec = PROT_WRITE | PROT_EXEC, exec = PROT_EXEC, shm_exec = SHM_EXEC;
+    const scmp_arg_cmp mapping{2, SCMP_CMP_MASKED_EQ, write_exec, write_exec};
+    const scmp_arg_cmp protection{2, SCMP_CMP_MASKED_EQ, exec, exec};
+    const scmp_arg_cmp attach{2, SCMP_CMP_MASKED_EQ, shm_exec, shm_exec};
+    int r = deny_exact(filter.get(), filtered, 1, &mapping);
+    if (r == 0 && block_mmap) r = deny_exact(filter.get(), "mmap", 0, nullptr);
+    if (r == 0) r = deny_exact(filter.get(), "mprotect", 1, &protection);
+    if (r == 0) r = deny_exact(filter.get(), "pkey_mprotect", 1, &protection);
+    if (r == 0 && shmat) r = deny_exact(filter.get(), "shmat", 1, &attach);
+    if (r < 0) continue;
+    if (int loaded = load(filter.get()); loaded < 0) return loaded;
+  }
   return 0;
 }
 
@@ -173,7 +241,7 @@ int restrict_sxid(scmp_filter_ctx filter, scmp_datum_t bit) {
 // implied without CAP_SYS_ADMIN), not libseccomp's; the kernel's own errno
 // on a refused load; and (seccomp_init_for_arch()) calls of architectures
 // it does not cover allowed, which only SystemCallArchitectures= forbids.
-Filter new_filter(std::uint32_t default_action, bool other_archs_allowed = true) {
+Filter new_filter(std::uint32_t default_action, bool other_archs_allowed) {
   Filter filter(seccomp_init(default_action), &seccomp_release);
   if (filter && (seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_NNP, 0) < 0 ||
                  seccomp_attr_set(filter.get(), SCMP_FLTATR_API_SYSRAWRC, 1) < 0 ||
@@ -255,6 +323,9 @@ int load_seccomp_filter(const SeccompPlan& plan) noexcept {
     if (r == 0 && plan.restricts_namespaces()) r = restrict_namespaces(filter.get(), plan.namespaces_retained);
     if (r == 0) r = load(filter.get());
     if (r < 0) return r;
+  }
+  if (plan.memory_deny_write_execute) {
+    if (int r = memory_deny_write_execute(); r < 0) return r;
   }
   if (plan.architecture_count > 0) {
     if (int r = restrict_architectures(plan.architectures, plan.architecture_count); r < 0) return r;

@@ -42,6 +42,10 @@ struct SeccompPlan {
   // flag fail EPERM, clone3() ENOSYS (its flags cannot be seen; callers
   // fall back to clone()); with none retained, every setns().
   unsigned long namespaces_retained = kNamespaceFlagsInitial;
+  // MemoryDenyWriteExecute=: no mapping writable and executable at once,
+  // none made executable later (a filter per architecture, as their
+  // mmap() calls differ).
+  bool memory_deny_write_execute = false;
   [[nodiscard]] bool restricts_namespaces() const {
     return (namespaces_retained & namespace_flags_all()) != namespace_flags_all();
   }
@@ -58,7 +62,7 @@ struct SeccompPlan {
   [[nodiscard]] bool empty() const {
     return !restrict_realtime && !lock_personality && !protect_hostname && !restrict_suid_sgid &&
            !protect_kernel_modules && !protect_kernel_logs && !protect_clock && !private_devices &&
-           !protect_kernel_tunables && !restricts_namespaces() &&
+           !protect_kernel_tunables && !restricts_namespaces() && !memory_deny_write_execute &&
            architecture_count == 0 && !(syscall_filter && syscall_filter->active());
   }
 };

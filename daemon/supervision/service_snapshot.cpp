@@ -120,6 +120,7 @@ ServiceStatus status_of(const Service& s) {
   out.protect_clock = c.protect_clock;
   out.private_devices = c.private_devices;
   out.restrict_namespaces = c.restrict_namespaces;
+  out.memory_deny_write_execute = c.memory_deny_write_execute;
   out.system_call_filter = syscall_filter_names(c.syscall_filter.get());
   out.system_call_filter_allow_list = c.syscall_filter.get().allow_list;
   out.system_call_error_number = syscall_error_number_property(c.syscall_error_number);

@@ -297,6 +297,7 @@ struct ServiceConfig {
   // RestrictNamespaces=: the CLONE_NEW* flags still allowed
   // (units/namespace_types.h; kNamespaceFlagsInitial: never given).
   unsigned long restrict_namespaces = kNamespaceFlagsInitial;
+  bool memory_deny_write_execute = false;  // MemoryDenyWriteExecute= (exec/seccomp_filter.h)
   // RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=: seccomp rules
   // (exec/seccomp_filter.h).
   bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;

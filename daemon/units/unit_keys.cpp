@@ -1130,6 +1130,7 @@ KeyTable service_section_keys() {
       {"ProtectKernelLogs", boolean(&S::protect_kernel_logs)},
       {"ProtectClock", boolean(&S::protect_clock)},
       {"PrivateDevices", boolean(&S::private_devices)},
+      {"MemoryDenyWriteExecute", boolean(&S::memory_deny_write_execute)},
       {"RestrictNamespaces",
        [](Assignment& a) {
          if (!apply_restrict_namespaces(a.config.restrict_namespaces, a.value))
@@ -1199,7 +1200,7 @@ KeyTable service_section_keys() {
         "ProcSubset", "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", 
         "SystemCallLog", "RestrictAddressFamilies", 
-        "RestrictFileSystems", "MemoryDenyWriteExecute", "RemoveIPC",
+        "RestrictFileSystems", "RemoveIPC",
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",

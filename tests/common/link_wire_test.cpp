@@ -360,6 +360,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ProtectClock", "b", "false"},
                                 {"PrivateDevices", "b", "false"},
                                 {"RestrictNamespaces", "t", "18446744073709551615"},
+                                {"MemoryDenyWriteExecute", "b", "false"},
                                 {"SystemCallFilter", "as", ""},
                                 {"SystemCallFilterAllowList", "b", "false"},
                                 {"SystemCallErrorNumber", "i", "2147483646"},

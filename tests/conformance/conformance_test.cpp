@@ -241,6 +241,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "ProtectClock") return yes_no(c.protect_clock);
   if (name == "PrivateDevices") return yes_no(c.private_devices);
   if (name == "RestrictNamespaces") return namespace_flags_to_string(c.restrict_namespaces);
+  if (name == "MemoryDenyWriteExecute") return yes_no(c.memory_deny_write_execute);
   if (name == "SystemCallFilter") {
     std::string shown = c.syscall_filter.get().allow_list ? "" : "~";
     for (const auto& call : syscall_filter_names(c.syscall_filter.get()))

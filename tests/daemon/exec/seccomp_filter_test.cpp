@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -165,6 +166,23 @@ TEST(SeccompFilterTest, RestrictNamespacesRefusesTheOthers) {
                            if (int r = refused(setns(-1, 0), 3)) return r;
                            if (syscall(SYS_clone3, nullptr, 0) != -1 || errno != ENOSYS) return 4;
                            return unshare(CLONE_NEWNET) == 0 || errno == EPERM ? 0 : 5;
+                         }),
+            0);
+}
+
+TEST(SeccompFilterTest, MemoryDenyWriteExecuteRefusesWritableCode) {
+  SeccompPlan plan;
+  plan.memory_deny_write_execute = true;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           const int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+                           if (mmap(nullptr, 4096, PROT_WRITE | PROT_EXEC, flags, -1, 0) != MAP_FAILED ||
+                               errno != EPERM)
+                             return 1;
+                           void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, flags, -1, 0);
+                           if (page == MAP_FAILED) return 2;
+                           if (int r = refused(mprotect(page, 4096, PROT_READ | PROT_EXEC), 3)) return r;
+                           return mprotect(page, 4096, PROT_READ) == 0 ? 0 : 4;
                          }),
             0);
 }
