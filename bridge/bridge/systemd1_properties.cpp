@@ -476,6 +476,13 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status && u.status->memory_deny_write_execute);
        }},
+      {"RestrictAddressFamilies",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         int e = sd_bus_message_open_container(r, 'r', "bas");
+         if (e >= 0) e = sd_bus_message_append(r, "b", u.status && u.status->restrict_address_families_allow_list);
+         if (e >= 0) e = append_strings(r, u.status ? u.status->restrict_address_families : std::vector<std::string>{});
+         return e < 0 ? e : sd_bus_message_close_container(r);
+       }},
       {"SystemCallFilter",
        [](const UnitFacts& u, sd_bus_message* r) {
          int e = sd_bus_message_open_container(r, 'r', "bas");

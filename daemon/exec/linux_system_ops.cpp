@@ -351,6 +351,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.seccomp.protect_kernel_tunables = config.protect_kernel_tunables;
   plan.seccomp.namespaces_retained = config.restrict_namespaces;
   plan.seccomp.memory_deny_write_execute = config.memory_deny_write_execute;
+  plan.seccomp.address_families = &config.restrict_address_families.get();
   plan.seccomp.architectures = config.syscall_architectures.get().data();
   plan.seccomp.architecture_count = config.syscall_architectures.get().size();
   plan.seccomp.syscall_filter = &config.syscall_filter.get();

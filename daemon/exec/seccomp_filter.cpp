@@ -159,6 +159,61 @@ int memory_deny_write_execute() {
   return 0;
 }
 
+// seccomp_restrict_address_families(): for an allow list, socket() below
+// its first family, above its last, and in each gap fails; for a deny list,
+// in each family listed.
+int restrict_address_families(const AddressFamilies& families) {
+  std::vector<std::uint32_t> archs{seccomp_arch_native()};
+  for (std::uint32_t arch : secondary_archs()) archs.push_back(arch);
+  const std::uint32_t refuse = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+  const int socket = seccomp_syscall_resolve_name("socket");
+  for (std::uint32_t arch : archs) {
+    switch (arch) {
+      case SCMP_ARCH_X86_64:
+      case SCMP_ARCH_X32:
+      case SCMP_ARCH_ARM:
+      case SCMP_ARCH_AARCH64:
+      case SCMP_ARCH_MIPSEL64N32:
+      case SCMP_ARCH_MIPS64N32:
+      case SCMP_ARCH_MIPSEL64:
+      case SCMP_ARCH_MIPS64:
+      case SCMP_ARCH_RISCV64:
+        break;
+      default:
+        continue;  // socketcall(), or unknown: not filtered, as systemd
+    }
+    Filter filter = filter_for_arch(arch);
+    if (!filter) return -ENOMEM;
+    auto rule = [&](unsigned count, scmp_compare op, int family) {
+      const scmp_arg_cmp arg{0, op, static_cast<scmp_datum_t>(family), 0};
+      return seccomp_rule_add_exact_array(filter.get(), refuse, socket, count, &arg);
+    };
+    int r = 0;
+    if (families.allow_list) {
+      int first = 0, last = 0;
+      for (int family : families.families) {
+        if (family <= 0 || family >= address_family_max()) continue;
+        if (first == 0 || family < first) first = family;
+        if (last == 0 || family > last) last = family;
+      }
+      if (first == 0) {
+        r = rule(0, SCMP_CMP_EQ, 0);
+      } else {
+        r = rule(1, SCMP_CMP_LT, first);
+        if (r == 0) r = rule(1, SCMP_CMP_GT, last);
+        for (int family = 1; family < last && r == 0; ++family)
+          if (!families.families.contains(family)) r = rule(1, SCMP_CMP_EQ, family);
+      }
+    } else {
+      for (int family : families.families)
+        if (r == 0) r = rule(1, SCMP_CMP_EQ, family);
+    }
+    if (r < 0) continue;  // as systemd: that architecture goes without
+    if (int loaded = load(filter.get()); loaded < 0) return loaded;
+  }
+  return 0;
+}
+
 // seccomp_restrict_namespaces().
 int restrict_namespaces(scmp_filter_ctx filter, unsigned long retained) {
   const int clone3 = seccomp_syscall_resolve_name("clone3");
@@ -323,6 +378,9 @@ int load_seccomp_filter(const SeccompPlan& plan) noexcept {
     if (r == 0 && plan.restricts_namespaces()) r = restrict_namespaces(filter.get(), plan.namespaces_retained);
     if (r == 0) r = load(filter.get());
     if (r < 0) return r;
+  }
+  if (plan.address_families && plan.address_families->active()) {
+    if (int r = restrict_address_families(*plan.address_families); r < 0) return r;
   }
   if (plan.memory_deny_write_execute) {
     if (int r = memory_deny_write_execute(); r < 0) return r;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "units/address_families.h"
 #include "units/namespace_types.h"
 #include "units/syscall_filter.h"
 
@@ -46,6 +47,10 @@ struct SeccompPlan {
   // none made executable later (a filter per architecture, as their
   // mmap() calls differ).
   bool memory_deny_write_execute = false;
+  // RestrictAddressFamilies= (null or inactive: none): socket() in another
+  // family fails EAFNOSUPPORT, on the architectures whose socket() is a
+  // call of its own (not x86's socketcall(); systemd leaves those alone).
+  const AddressFamilies* address_families = nullptr;
   [[nodiscard]] bool restricts_namespaces() const {
     return (namespaces_retained & namespace_flags_all()) != namespace_flags_all();
   }
@@ -63,6 +68,7 @@ struct SeccompPlan {
     return !restrict_realtime && !lock_personality && !protect_hostname && !restrict_suid_sgid &&
            !protect_kernel_modules && !protect_kernel_logs && !protect_clock && !private_devices &&
            !protect_kernel_tunables && !restricts_namespaces() && !memory_deny_write_execute &&
+           !(address_families && address_families->active()) &&
            architecture_count == 0 && !(syscall_filter && syscall_filter->active());
   }
 };

@@ -121,6 +121,10 @@ ServiceStatus status_of(const Service& s) {
   out.private_devices = c.private_devices;
   out.restrict_namespaces = c.restrict_namespaces;
   out.memory_deny_write_execute = c.memory_deny_write_execute;
+  for (int family : c.restrict_address_families.get().families)
+    out.restrict_address_families.push_back(address_family_name(family));
+  std::sort(out.restrict_address_families.begin(), out.restrict_address_families.end());
+  out.restrict_address_families_allow_list = c.restrict_address_families.get().allow_list;
   out.system_call_filter = syscall_filter_names(c.syscall_filter.get());
   out.system_call_filter_allow_list = c.syscall_filter.get().allow_list;
   out.system_call_error_number = syscall_error_number_property(c.syscall_error_number);

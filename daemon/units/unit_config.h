@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "common/lazy_value.h"
 #include "units/diagnostics.h"
+#include "units/address_families.h"
 #include "units/namespace_types.h"
 #include "units/syscall_filter.h"
 
@@ -298,6 +299,7 @@ struct ServiceConfig {
   // (units/namespace_types.h; kNamespaceFlagsInitial: never given).
   unsigned long restrict_namespaces = kNamespaceFlagsInitial;
   bool memory_deny_write_execute = false;  // MemoryDenyWriteExecute= (exec/seccomp_filter.h)
+  LazyValue<AddressFamilies> restrict_address_families;  // RestrictAddressFamilies=
   // RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=: seccomp rules
   // (exec/seccomp_filter.h).
   bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;

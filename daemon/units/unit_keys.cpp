@@ -1131,6 +1131,11 @@ KeyTable service_section_keys() {
       {"ProtectClock", boolean(&S::protect_clock)},
       {"PrivateDevices", boolean(&S::private_devices)},
       {"MemoryDenyWriteExecute", boolean(&S::memory_deny_write_execute)},
+      {"RestrictAddressFamilies",
+       [](Assignment& a) {
+         apply_address_families_assignment(a.config.restrict_address_families.mut(), a.value,
+                                           [&a](const std::string& message) { a.ignore(message); });
+       }},
       {"RestrictNamespaces",
        [](Assignment& a) {
          if (!apply_restrict_namespaces(a.config.restrict_namespaces, a.value))
@@ -1199,7 +1204,7 @@ KeyTable service_section_keys() {
         "ProtectProc",
         "ProcSubset", "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", 
-        "SystemCallLog", "RestrictAddressFamilies", 
+        "SystemCallLog", 
         "RestrictFileSystems", "RemoveIPC",
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",

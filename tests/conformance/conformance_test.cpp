@@ -242,6 +242,15 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "PrivateDevices") return yes_no(c.private_devices);
   if (name == "RestrictNamespaces") return namespace_flags_to_string(c.restrict_namespaces);
   if (name == "MemoryDenyWriteExecute") return yes_no(c.memory_deny_write_execute);
+  if (name == "RestrictAddressFamilies") {
+    const AddressFamilies& families = c.restrict_address_families.get();
+    std::vector<std::string> names;
+    for (int family : families.families) names.push_back(address_family_name(family));
+    std::sort(names.begin(), names.end());
+    std::string shown = families.allow_list ? "" : "~";
+    for (std::size_t i = 0; i < names.size(); ++i) shown += (i ? " " : "") + names[i];
+    return shown;
+  }
   if (name == "SystemCallFilter") {
     std::string shown = c.syscall_filter.get().allow_list ? "" : "~";
     for (const auto& call : syscall_filter_names(c.syscall_filter.get()))

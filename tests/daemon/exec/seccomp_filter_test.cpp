@@ -7,6 +7,7 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -183,6 +184,26 @@ TEST(SeccompFilterTest, MemoryDenyWriteExecuteRefusesWritableCode) {
                            if (page == MAP_FAILED) return 2;
                            if (int r = refused(mprotect(page, 4096, PROT_READ | PROT_EXEC), 3)) return r;
                            return mprotect(page, 4096, PROT_READ) == 0 ? 0 : 4;
+                         }),
+            0);
+}
+
+TEST(SeccompFilterTest, RestrictAddressFamiliesRefusesOtherFamilies) {
+  AddressFamilies families;
+  families.assigned = families.allow_list = true;
+  families.families = {AF_UNIX, AF_INET6};
+  SeccompPlan plan;
+  plan.address_families = &families;
+  auto refused_family = [](int family) {
+    int fd = socket(family, SOCK_DGRAM, 0);
+    if (fd >= 0) close(fd);
+    return fd < 0 && errno == EAFNOSUPPORT;
+  };
+  EXPECT_EQ(under_filter(plan,
+                         [&] {
+                           if (refused_family(AF_UNIX) || refused_family(AF_INET6)) return 1;
+                           if (!refused_family(AF_INET) || !refused_family(AF_NETLINK)) return 2;
+                           return refused_family(AF_MAX + 5) ? 0 : 3;  // past the last: refused too
                          }),
             0);
 }
