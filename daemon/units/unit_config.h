@@ -295,20 +295,22 @@ struct ServiceConfig {
   // (exec/seccomp_filter.h).
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false;
   bool private_devices = false;  // PrivateDevices=: the same three ways, and a /dev of its own
-  // RestrictNamespaces=: the CLONE_NEW* flags still allowed
-  // (units/namespace_types.h; kNamespaceFlagsInitial: never given).
-  unsigned long restrict_namespaces = kNamespaceFlagsInitial;
-  bool memory_deny_write_execute = false;  // MemoryDenyWriteExecute= (exec/seccomp_filter.h)
-  LazyValue<AddressFamilies> restrict_address_families;  // RestrictAddressFamilies=
-  // RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=: seccomp rules
-  // (exec/seccomp_filter.h).
+  // RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=,
+  // MemoryDenyWriteExecute=: seccomp rules (exec/seccomp_filter.h).
+  // (The flags sit together, and the wider members after them, so that
+  // the record has no padding to pay per unit: issue 10.)
   bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
+  bool memory_deny_write_execute = false;
   // SystemCallFilter=, SystemCallErrorNumber= (an errno, or kSyscallKill),
   // SystemCallArchitectures= (libseccomp's SCMP_ARCH_* tokens):
   // units/syscall_filter.h. Few units have them: a pointer each until set.
-  LazyValue<SyscallFilter> syscall_filter;
   int syscall_error_number = kSyscallKill;
+  LazyValue<SyscallFilter> syscall_filter;
   LazyValue<std::vector<std::uint32_t>> syscall_architectures;
+  // RestrictNamespaces=: the CLONE_NEW* flags still allowed
+  // (units/namespace_types.h; kNamespaceFlagsInitial: never given).
+  unsigned long restrict_namespaces = kNamespaceFlagsInitial;
+  LazyValue<AddressFamilies> restrict_address_families;  // RestrictAddressFamilies=
   std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the
