@@ -143,6 +143,8 @@ struct ServiceStatus {
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false, private_devices = false;
   std::uint64_t restrict_namespaces = ~std::uint64_t{0};  // RestrictNamespaces=: CLONE_NEW* flags retained
   bool memory_deny_write_execute = false;                  // MemoryDenyWriteExecute=
+  std::string protect_proc = "default";                    // ProtectProc=
+  std::string proc_subset = "all";                         // ProcSubset=
   // RestrictAddressFamilies= (AF_* names, sorted; and whether they are an
   // allow list: the two halves of systemd's "(bas)").
   std::vector<std::string> restrict_address_families;
@@ -292,6 +294,8 @@ void for_each_service_property(Visit&& visit) {
   visit("PrivateDevices", &ServiceStatus::private_devices);
   visit("RestrictNamespaces", &ServiceStatus::restrict_namespaces);
   visit("MemoryDenyWriteExecute", &ServiceStatus::memory_deny_write_execute);
+  visit("ProtectProc", &ServiceStatus::protect_proc);
+  visit("ProcSubset", &ServiceStatus::proc_subset);
   visit("RestrictAddressFamilies", &ServiceStatus::restrict_address_families);
   visit("RestrictAddressFamiliesAllowList", &ServiceStatus::restrict_address_families_allow_list);
   visit("SystemCallFilter", &ServiceStatus::system_call_filter);

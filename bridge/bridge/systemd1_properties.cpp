@@ -476,6 +476,10 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status && u.status->memory_deny_write_execute);
        }},
+      {"ProtectProc",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_proc, "default"); }},
+      {"ProcSubset",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::proc_subset, "all"); }},
       {"RestrictAddressFamilies",
        [](const UnitFacts& u, sd_bus_message* r) {
          int e = sd_bus_message_open_container(r, 'r', "bas");

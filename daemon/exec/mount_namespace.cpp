@@ -216,6 +216,12 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   if (config.protect_kernel_tunables) add_protect_kernel_tunables(out);
   if (config.protect_control_groups) add(out, "/sys/fs/cgroup", MountMode::read_only, false);
   if (config.private_devices) add(out, "/dev", MountMode::private_dev, false);
+  if (config.protect_proc != ProtectProc::default_ || config.proc_subset != ProcSubset::all) {
+    std::string options;
+    if (config.protect_proc != ProtectProc::default_) options = std::string("hidepid=") + to_string(config.protect_proc);
+    if (config.proc_subset == ProcSubset::pid) options += options.empty() ? "subset=pid" : ",subset=pid";
+    add(out, "/proc", MountMode::procfs, false, std::move(options));
+  }
   // namespace.c's protect_kernel_modules_table[] and protect_kernel_logs_table[].
   // (/dev/kmsg gets the empty file where systemd binds a character device
   // node 0:0: either way nothing can be read from it.)
@@ -236,6 +242,7 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   reduce_mounts(out);
   for (auto& entry : out)
     if (entry.mode == MountMode::inaccessible) entry.source = inaccessible_file;
+
   return out;
 }
 
@@ -369,6 +376,17 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
       case MountMode::private_dev:
         r = mount_private_dev(path, host_dev);
         break;
+      case MountMode::procfs: {
+        // A new instance over the old (mount_procfs()); a kernel that does
+        // not know the options (before 5.8) gets one without them, rather
+        // than have them change the host's.
+        const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        if (mount("proc", path, "proc", flags, m.source.c_str()) < 0) {
+          r = -errno;
+          if (r == -EINVAL) r = mount("proc", path, "proc", flags, nullptr) < 0 ? -errno : 0;
+        }
+        break;
+      }
       case MountMode::tmpfs:
         // As systemd 252 mounts it for ProtectHome=tmpfs: an empty,
         // writable tmpfs with tmpfs's own defaults (1777).

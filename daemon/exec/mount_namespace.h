@@ -16,6 +16,9 @@
 //   ReadOnlyPaths=, ReadWritePaths=, InaccessiblePaths= as listed ("-":
 //                         may be missing);
 //   PrivateTmp=           the run's directories bound on /tmp, /var/tmp;
+//   ProtectProc=, ProcSubset= a /proc of its own (mount_procfs()), with
+//                         hidepid= and subset=pid; where the kernel
+//                         refuses those options, without them;
 //   PrivateDevices=       a /dev of its own (mount_private_dev()): a
 //                         read-only tmpfs holding clones of null, zero,
 //                         full, random, urandom, tty and ptmx, the host's
@@ -39,11 +42,11 @@
 namespace vermilion {
 
 // Ordered by precedence for one path (systemd's MountMode order).
-enum class MountMode : int { inaccessible, bind, private_dev, read_only, read_write, tmpfs, read_write_implicit };
+enum class MountMode : int { inaccessible, bind, private_dev, procfs, read_only, read_write, tmpfs, read_write_implicit };
 
 struct MountEntry {
   std::string path;
-  std::string source;  // bind and inaccessible only
+  std::string source;  // bind and inaccessible: what is mounted; procfs: its options
   MountMode mode = MountMode::read_only;
   bool ignore_missing = false;
   bool read_only = false;  // a bind that a read-only entry for its path made so

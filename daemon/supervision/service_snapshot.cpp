@@ -121,6 +121,8 @@ ServiceStatus status_of(const Service& s) {
   out.private_devices = c.private_devices;
   out.restrict_namespaces = c.restrict_namespaces;
   out.memory_deny_write_execute = c.memory_deny_write_execute;
+  out.protect_proc = to_string(c.protect_proc);
+  out.proc_subset = to_string(c.proc_subset);
   for (int family : c.restrict_address_families.get().families)
     out.restrict_address_families.push_back(address_family_name(family));
   std::sort(out.restrict_address_families.begin(), out.restrict_address_families.end());

@@ -72,6 +72,18 @@ const char* to_string(ProtectSystem p) {
   return "no";
 }
 
+const char* to_string(ProtectProc p) {
+  switch (p) {
+    case ProtectProc::default_: return "default";
+    case ProtectProc::noaccess: return "noaccess";
+    case ProtectProc::invisible: return "invisible";
+    case ProtectProc::ptraceable: return "ptraceable";
+  }
+  return "default";
+}
+
+const char* to_string(ProcSubset p) { return p == ProcSubset::pid ? "pid" : "all"; }
+
 const char* to_string(ProtectHome p) {
   switch (p) {
     case ProtectHome::no: return "no";

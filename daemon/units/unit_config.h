@@ -121,6 +121,10 @@ enum class DirectoryPreserve { no, yes, restart };
 // ProtectSystem= and ProtectHome= (systemd.exec(5); exec/mount_namespace.h).
 enum class ProtectSystem { no, yes, full, strict };
 enum class ProtectHome { no, yes, read_only, tmpfs };
+// ProtectProc= and ProcSubset= (systemd.exec(5)): /proc mounted anew with
+// hidepid= and subset=pid where either is not its default.
+enum class ProtectProc { default_, noaccess, invisible, ptraceable };
+enum class ProcSubset { all, pid };
 
 // One entry of ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=: an
 // absolute, normalized path;
@@ -301,6 +305,8 @@ struct ServiceConfig {
   // the record has no padding to pay per unit: issue 10.)
   bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
   bool memory_deny_write_execute = false;
+  ProtectProc protect_proc = ProtectProc::default_;
+  ProcSubset proc_subset = ProcSubset::all;
   // SystemCallFilter=, SystemCallErrorNumber= (an errno, or kSyscallKill),
   // SystemCallArchitectures= (libseccomp's SCMP_ARCH_* tokens):
   // units/syscall_filter.h. Few units have them: a pointer each until set.
@@ -374,6 +380,8 @@ struct ServiceConfig {
 [[nodiscard]] const char* to_string(JobMode m);
 [[nodiscard]] const char* to_string(ProtectSystem p);  // "no", "yes", "full", "strict"
 [[nodiscard]] const char* to_string(ProtectHome p);    // "no", "yes", "read-only", "tmpfs"
+[[nodiscard]] const char* to_string(ProtectProc p);    // "default", "noaccess", "invisible", "ptraceable"
+[[nodiscard]] const char* to_string(ProcSubset p);     // "all", "pid"
 // As systemd stores and shows it: "-+/path", "-/path", "+/path", "/path".
 [[nodiscard]] std::string to_string(const NamespacePath& p);
 [[nodiscard]] const char* to_string(EmergencyAction a);

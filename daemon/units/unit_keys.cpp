@@ -1131,6 +1131,16 @@ KeyTable service_section_keys() {
       {"ProtectClock", boolean(&S::protect_clock)},
       {"PrivateDevices", boolean(&S::private_devices)},
       {"MemoryDenyWriteExecute", boolean(&S::memory_deny_write_execute)},
+      {"ProtectProc",
+       [](Assignment& a) {
+         if (auto p = enum_from_string<ProtectProc, ProtectProc::ptraceable>(a.value)) a.config.protect_proc = *p;
+         else a.ignore("Failed to parse protect proc value, ignoring: " + a.value);
+       }},
+      {"ProcSubset",
+       [](Assignment& a) {
+         if (auto p = enum_from_string<ProcSubset, ProcSubset::pid>(a.value)) a.config.proc_subset = *p;
+         else a.ignore("Failed to parse proc subset value, ignoring: " + a.value);
+       }},
       {"RestrictAddressFamilies",
        [](Assignment& a) {
          apply_address_families_assignment(a.config.restrict_address_families.mut(), a.value,
@@ -1201,8 +1211,8 @@ KeyTable service_section_keys() {
   for (const char* key :
        {"BusName", "PrivateNetwork",
         "PrivateUsers", "PrivateMounts", "PrivateIPC", 
-        "ProtectProc",
-        "ProcSubset", "ExecPaths", "NoExecPaths",
+        
+        "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", 
         "SystemCallLog", 
         "RestrictFileSystems", "RemoveIPC",

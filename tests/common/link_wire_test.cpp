@@ -361,6 +361,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"PrivateDevices", "b", "false"},
                                 {"RestrictNamespaces", "t", "18446744073709551615"},
                                 {"MemoryDenyWriteExecute", "b", "false"},
+                                {"ProtectProc", "s", "default"},
+                                {"ProcSubset", "s", "all"},
                                 {"RestrictAddressFamilies", "as", ""},
                                 {"RestrictAddressFamiliesAllowList", "b", "false"},
                                 {"SystemCallFilter", "as", ""},

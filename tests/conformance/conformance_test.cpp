@@ -242,6 +242,8 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "PrivateDevices") return yes_no(c.private_devices);
   if (name == "RestrictNamespaces") return namespace_flags_to_string(c.restrict_namespaces);
   if (name == "MemoryDenyWriteExecute") return yes_no(c.memory_deny_write_execute);
+  if (name == "ProtectProc") return to_string(c.protect_proc);
+  if (name == "ProcSubset") return to_string(c.proc_subset);
   if (name == "RestrictAddressFamilies") {
     const AddressFamilies& families = c.restrict_address_families.get();
     std::vector<std::string> names;

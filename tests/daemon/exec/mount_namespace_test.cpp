@@ -22,7 +22,7 @@ using M = MountMode;
 
 std::string describe(const std::vector<MountEntry>& entries) {
   std::string out;
-  static const char* const kModes[] = {"inaccessible", "bind", "private-dev", "ro", "rw", "tmpfs", "rw-implicit"};
+  static const char* const kModes[] = {"inaccessible", "bind", "private-dev", "procfs", "ro", "rw", "tmpfs", "rw-implicit"};
   for (const auto& e : entries)
     out += e.path + ":" + (e.read_only && e.mode == MountMode::bind ? "ro-" : "") + kModes[static_cast<int>(e.mode)] +
            (e.ignore_missing ? "?" : "") + " ";
@@ -55,6 +55,23 @@ TEST(MountNamespaceTest, PrivateDevicesIsAPrivateDev) {
   c.protect_system = ProtectSystem::strict;
   EXPECT_NE(describe(namespace_mounts(c, nullptr, {})).find("/dev:private-dev "), std::string::npos);
   EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})).find("/dev:rw-implicit"), std::string::npos);
+}
+
+// ProtectProc=, ProcSubset= (conformance case protect-proc): /proc anew,
+// with the options only where one is not its default.
+TEST(MountNamespaceTest, ProtectProcAndProcSubsetMountProcAnew) {
+  ServiceConfig c;
+  c.protect_proc = ProtectProc::default_;
+  EXPECT_TRUE(namespace_mounts(c, nullptr, {}).empty());
+  c.protect_proc = ProtectProc::invisible;
+  auto mounts = namespace_mounts(c, nullptr, {});
+  ASSERT_EQ(mounts.size(), 1u);
+  EXPECT_EQ(mounts[0].mode, MountMode::procfs);
+  EXPECT_EQ(mounts[0].source, "hidepid=invisible");
+  c.proc_subset = ProcSubset::pid;
+  EXPECT_EQ(namespace_mounts(c, nullptr, {})[0].source, "hidepid=invisible,subset=pid");
+  c.protect_proc = ProtectProc::default_;
+  EXPECT_EQ(namespace_mounts(c, nullptr, {})[0].source, "subset=pid");
 }
 
 // namespace.c's protect_kernel_modules_table[] and protect_kernel_logs_table[].

@@ -507,6 +507,17 @@ TEST(UnitKeys, ProtectKernelKeysDropTheirCapabilities) {
   EXPECT_EQ(config.capability_bounding_set, std::uint64_t{1} << CAP_CHOWN);
 }
 
+TEST(UnitKeys, ProtectProcAndProcSubsetWords) {
+  auto l = apply("[Service]\nExecStart=/bin/srv\nProtectProc=invisible\nProtectProc=bogus\nProcSubset=pid\n"
+                 "ProcSubset=all-of-it\n");
+  EXPECT_TRUE(l.ok) << messages(l.diags);
+  EXPECT_EQ(l.config.protect_proc, ProtectProc::invisible);
+  EXPECT_EQ(l.config.proc_subset, ProcSubset::pid);
+  EXPECT_EQ(messages(l.diags),
+            "t.service:4: warning: Failed to parse protect proc value, ignoring: bogus\n"
+            "t.service:6: warning: Failed to parse proc subset value, ignoring: all-of-it\n");
+}
+
 TEST(UnitKeys, DocumentationKeepsValidUrisInOrder) {
   auto l = apply("[Unit]\nDocumentation=man:a(1)\nDocumentation=\n"
                  "Documentation=man:t(8) \"info:x y\" ftp://x http:// man:%n man:a man:a\n[Service]\nExecStart=/bin/srv\n");
