@@ -117,8 +117,7 @@ int deny_exact(scmp_filter_ctx filter, const char* name, unsigned count, const s
 // (mmap2() where there is one, old mmap() refused outright) of memory both
 // writable and executable, mprotect()/pkey_mprotect() to executable, and
 // shmat() with SHM_EXEC fail EPERM. As systemd, an architecture where a
-// rule cannot be added goes without the filter (x86: libseccomp 2.5 takes
-// its shmat() for the ipc() multiplexer and refuses argument rules).
+// rule cannot be added goes without the filter.
 int memory_deny_write_execute() {
   std::vector<std::uint32_t> archs{seccomp_arch_native()};
   for (std::uint32_t arch : secondary_archs()) archs.push_back(arch);
@@ -126,15 +125,20 @@ int memory_deny_write_execute() {
     const char* filtered = "mmap";
     bool block_mmap = false, shmat = true;
     switch (arch) {
+      // shmat() goes through the ipc() multiplexer on these: not filtered,
+      // as systemd (and libseccomp refuses an argument rule on it, which
+      // would cost the architecture its whole filter).
       case SCMP_ARCH_X86:
       case SCMP_ARCH_S390:
         filtered = "mmap2";
         block_mmap = true;
+        shmat = false;
         break;
       case SCMP_ARCH_PPC:
       case SCMP_ARCH_PPC64:
       case SCMP_ARCH_PPC64LE:
-        shmat = false;  // multiplexed through ipc(): not filtered, as systemd
+      case SCMP_ARCH_S390X:
+        shmat = false;
         break;
       case SCMP_ARCH_ARM:
         filtered = "mmap2";

@@ -267,6 +267,30 @@ TEST(SeccompFilterTest, TheCompatEntryPointIsFilteredToo) {
 }
 #endif
 
+#if defined(__x86_64__)
+// MemoryDenyWriteExecute= through the 32-bit entry point: x86's own
+// mprotect (125) is filtered too.
+TEST(SeccompFilterTest, MemoryDenyWriteExecuteHoldsOnTheCompatEntryPoint) {
+  SeccompPlan plan;
+  plan.memory_deny_write_execute = true;
+  EXPECT_EQ(under_filter(plan,
+                         [] {
+                           // Below 4 GiB, where a 32-bit call can name it.
+                           void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE,
+                                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+                           if (page == MAP_FAILED) return 9;
+                           long result = 125;
+                           asm volatile("int $0x80"
+                                        : "+a"(result)
+                                        : "b"(reinterpret_cast<long>(page)), "c"(4096L), "d"(long{PROT_READ | PROT_EXEC})
+                                        : "memory");
+                           if (result == -ENOSYS) return 0;  // no 32-bit entry point in this kernel
+                           return result == -EPERM ? 0 : 1;
+                         }),
+            0);
+}
+#endif
+
 // SystemCallArchitectures= naming one this machine does not run is no error.
 TEST(SeccompFilterTest, AForeignArchitectureIsIgnored) {
   const std::uint32_t archs[] = {SCMP_ARCH_NATIVE, SCMP_ARCH_S390X, SCMP_ARCH_MIPS};
