@@ -88,8 +88,9 @@ struct HostDev {
     const char* name;
     bool required;
     int fd;
+    int error;  // open_tree()'s, where fd is -1
   };
-  Bind binds[4] = {{"pts", true, -1}, {"shm", true, -1}, {"mqueue", false, -1}, {"hugepages", false, -1}};
+  Bind binds[4] = {{"pts", true, -1, 0}, {"shm", true, -1, 0}, {"mqueue", false, -1, 0}, {"hugepages", false, -1, 0}};
 
   void gather() noexcept {
     char path[64];
@@ -105,6 +106,7 @@ struct HostDev {
     for (Bind& bind : binds) {
       std::snprintf(path, sizeof path, "/dev/%s", bind.name);
       bind.fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+      if (bind.fd < 0) bind.error = errno;
     }
     struct stat st {};
     kcore = lstat("/proc/kcore", &st) == 0;
@@ -132,12 +134,13 @@ int mount_private_dev(const char* path, const HostDev& host) noexcept {
     if (r == 0 && bind.fd >= 0 && move_mount(bind.fd, "", dev, bind.name, MOVE_MOUNT_F_EMPTY_PATH) < 0 &&
         bind.required)
       r = -errno;
-    if (r == 0 && bind.fd < 0 && bind.required) r = -ENOENT;
+    if (r == 0 && bind.fd < 0 && bind.required) r = -bind.error;
     if (r < 0) break;
   }
   if (r == 0 && host.ptmx_is_symlink && symlinkat("pts/ptmx", dev, "ptmx") < 0) r = -errno;
-  if (r == 0 && symlinkat("/run/systemd/journal/dev-log", dev, "log") < 0) r = -errno;
-  if (r == 0 && mkdirat(dev, "char", 0755) < 0) r = -errno;
+  // The symlinks systemd only logs about when they fail.
+  if (r == 0) (void)symlinkat("/run/systemd/journal/dev-log", dev, "log");
+  if (r == 0) (void)mkdirat(dev, "char", 0755);
   bool can_mknod = true;
   for (const HostDev::Node& node : host.nodes) {
     if (r < 0 || !node.present) continue;
@@ -161,7 +164,7 @@ int mount_private_dev(const char* path, const HostDev& host) noexcept {
     char link[32], target[32];
     std::snprintf(link, sizeof link, "char/%u:%u", major(node.st.st_rdev), minor(node.st.st_rdev));
     std::snprintf(target, sizeof target, "../%s", node.name);
-    if (symlinkat(target, dev, link) < 0 && errno != EEXIST) r = -errno;
+    (void)symlinkat(target, dev, link);
   }
   // dev_setup()'s symlinks; core only where /proc/kcore exists.
   struct Link {
@@ -172,7 +175,7 @@ int mount_private_dev(const char* path, const HostDev& host) noexcept {
                     {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"}}) {
     if (r < 0) break;
     if (link.name[0] == 'c' && !host.kcore) continue;
-    if (symlinkat(link.target, dev, link.name) < 0) r = -errno;
+    (void)symlinkat(link.target, dev, link.name);
   }
   umask(old_umask);
   close(dev);
@@ -375,6 +378,8 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
       }
       case MountMode::private_dev:
         r = mount_private_dev(path, host_dev);
+        // ReadOnlyPaths=/dev too: what is bound in below goes read-only.
+        if (r == 0 && m.read_only) r = set_read_only(path, true);
         break;
       case MountMode::procfs: {
         // A new instance over the old (mount_procfs()); a kernel that does
@@ -385,6 +390,7 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
           r = -errno;
           if (r == -EINVAL) r = mount("proc", path, "proc", flags, nullptr) < 0 ? -errno : 0;
         }
+        if (r == 0 && m.read_only) r = set_read_only(path, true);
         break;
       }
       case MountMode::tmpfs:

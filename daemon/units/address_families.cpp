@@ -53,8 +53,9 @@ void apply_address_families_assignment(AddressFamilies& families, std::string_vi
     return;
   }
   if (value == "none") {
+    // Allows nothing, and (systemd frees the set) the next assignment
+    // starts afresh.
     families = {};
-    families.assigned = true;
     families.allow_list = true;
     return;
   }
@@ -65,7 +66,7 @@ void apply_address_families_assignment(AddressFamilies& families, std::string_vi
     families.allow_list = !invert;
   }
   while (true) {
-    ExtractedWord word = extract_first_word(value, kExtractPlain);
+    ExtractedWord word = extract_first_word(value, kExtractUnquote);
     if (word.status == ExtractStatus::end) return;
     if (word.status == ExtractStatus::invalid) return warn("Invalid syntax, ignoring: " + std::string(value));
     auto family = address_family_from_name(word.word);

@@ -1134,12 +1134,12 @@ KeyTable service_section_keys() {
       {"ProtectProc",
        [](Assignment& a) {
          if (auto p = enum_from_string<ProtectProc, ProtectProc::ptraceable>(a.value)) a.config.protect_proc = *p;
-         else a.ignore("Failed to parse protect proc value, ignoring: " + a.value);
+         else a.ignore("Failed to parse /proc/ protection mode, ignoring: " + a.value);
        }},
       {"ProcSubset",
        [](Assignment& a) {
          if (auto p = enum_from_string<ProcSubset, ProcSubset::pid>(a.value)) a.config.proc_subset = *p;
-         else a.ignore("Failed to parse proc subset value, ignoring: " + a.value);
+         else a.ignore("Failed to parse /proc/ subset mode, ignoring: " + a.value);
        }},
       {"RestrictAddressFamilies",
        [](Assignment& a) {

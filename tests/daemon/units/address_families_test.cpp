@@ -48,6 +48,15 @@ TEST(AddressFamiliesTest, NoneAllowsNothingAndEmptyResets) {
   EXPECT_FALSE(a.families.active());
   a("~AF_UNIX");  // a fresh first assignment
   EXPECT_FALSE(a.families.allow_list);
+
+  Applied after_none;  // "none" leaves the next assignment to decide afresh
+  after_none("none");
+  after_none("~AF_PACKET");
+  EXPECT_FALSE(after_none.families.allow_list);
+  EXPECT_EQ(after_none.families.families, (std::set<int>{AF_PACKET}));
+  Applied quoted;
+  quoted("\"AF_UNIX\" 'AF_INET'");
+  EXPECT_EQ(quoted.families.families, (std::set<int>{AF_UNIX, AF_INET}));
 }
 
 TEST(AddressFamiliesTest, NamesAreTheHeadersWithAliases) {

@@ -514,8 +514,8 @@ TEST(UnitKeys, ProtectProcAndProcSubsetWords) {
   EXPECT_EQ(l.config.protect_proc, ProtectProc::invisible);
   EXPECT_EQ(l.config.proc_subset, ProcSubset::pid);
   EXPECT_EQ(messages(l.diags),
-            "t.service:4: warning: Failed to parse protect proc value, ignoring: bogus\n"
-            "t.service:6: warning: Failed to parse proc subset value, ignoring: all-of-it\n");
+            "t.service:4: warning: Failed to parse /proc/ protection mode, ignoring: bogus\n"
+            "t.service:6: warning: Failed to parse /proc/ subset mode, ignoring: all-of-it\n");
 }
 
 TEST(UnitKeys, DocumentationKeepsValidUrisInOrder) {

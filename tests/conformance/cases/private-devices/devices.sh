@@ -1,9 +1,10 @@
 #!/bin/sh
 # What /dev holds: each entry's type (a symlink's target, a device's mode
 # and numbers), /dev's own mode and mount options (sizes left out), and
-# whether the devices work.
+# whether the devices work. (core, a link to /proc/kcore, is there only where
+# the host has that file.)
 cd /dev || exit 1
-for f in $(ls -A | sort); do
+for f in $(ls -A | grep -vx core | sort); do
   if [ -h "$f" ]; then echo "$f -> $(readlink "$f")"
   elif [ -c "$f" ]; then echo "$f $(stat -c 'char %a %t:%T' "$f")"
   elif [ -d "$f" ]; then echo "$f dir"
