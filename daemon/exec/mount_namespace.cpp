@@ -12,6 +12,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace vermilion {
 namespace {
@@ -72,7 +73,7 @@ struct HostDev {
   struct Node {
     const char* name;
     struct stat st;
-    int fd;  // O_PATH, for a bind where mknod is refused
+    int fd;  // a clone of the host's node (open_tree), moved in where mknod is refused
     bool present;
   };
   // systemd 252's devnodes[], then /dev/ptmx (cloned where it is a device,
@@ -101,7 +102,7 @@ struct HostDev {
         continue;
       }
       node.present = stat(path, &node.st) == 0 && (S_ISCHR(node.st.st_mode) || S_ISBLK(node.st.st_mode));
-      if (node.present) node.fd = open(path, O_PATH | O_CLOEXEC);
+      if (node.present) node.fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
     }
     for (Bind& bind : binds) {
       std::snprintf(path, sizeof path, "/dev/%s", bind.name);
@@ -120,11 +121,49 @@ struct HostDev {
   }
 };
 
-// systemd 252's mount_private_dev() and dev_setup(), built in place on
-// `path` (this process's own namespace already). 0 or -errno.
+// A new instance of filesystem TYPE (fsopen()) with the comma-separated
+// key=value OPTIONS, put in the place of what is mounted on PATH (all of
+// it, submounts too: systemd's umount_recursive()). -EINVAL where an
+// option is not known to the kernel; nothing is changed then.
+int replace_with_new_instance(const char* path, const char* type, const char* options, unsigned attributes) noexcept {
+  const int fs = fsopen(type, FSOPEN_CLOEXEC);
+  if (fs < 0) return -errno;
+  // Named as mount(2) would name it ("tmpfs", "proc"), not "none".
+  int r = fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0) < 0 ? -errno : 0;
+  char option[128];
+  for (const char* p = options; r == 0 && p && *p;) {
+    const char* end = std::strchr(p, ',');
+    const std::size_t length = end ? static_cast<std::size_t>(end - p) : std::strlen(p);
+    if (length >= sizeof option) {
+      r = -EINVAL;
+      break;
+    }
+    std::memcpy(option, p, length);
+    option[length] = '\0';
+    char* value = std::strchr(option, '=');
+    if (value) *value++ = '\0';
+    if (fsconfig(fs, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, option, value, 0) < 0) r = -errno;
+    p = end ? end + 1 : nullptr;
+  }
+  if (r == 0 && fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) r = -errno;
+  const int mnt = r == 0 ? fsmount(fs, FSMOUNT_CLOEXEC, attributes) : -1;
+  if (r == 0 && mnt < 0) r = -errno;
+  close(fs);
+  if (r < 0) return r;
+  if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL) r = -errno;  // EINVAL: nothing was mounted there
+  if (r == 0 && move_mount(mnt, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) r = -errno;
+  close(mnt);
+  return r;
+}
+
+// systemd 252's mount_private_dev() and dev_setup(): a tmpfs in the place
+// of the host's /dev on `path` (this process's own namespace already),
+// filled from what `host` took before. 0 or -errno.
 int mount_private_dev(const char* path, const HostDev& host) noexcept {
-  if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME, "mode=0755,size=4m,nr_inodes=64k") < 0)
-    return -errno;
+  if (int r = replace_with_new_instance(path, "tmpfs", "mode=0755,size=4m,nr_inodes=64k",
+                                        MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_STRICTATIME);
+      r < 0)
+    return r;
   const int dev = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dev < 0) return -errno;
   const mode_t old_umask = umask(0);
@@ -154,11 +193,9 @@ int mount_private_dev(const char* path, const HostDev& host) noexcept {
       can_mknod = false;
     }
     if (!can_mknod) {
-      char source[32], target[64];
-      std::snprintf(source, sizeof source, "/proc/self/fd/%d", node.fd);
-      std::snprintf(target, sizeof target, "%s/%s", path, node.name);
       if (mknodat(dev, node.name, S_IFREG, 0) < 0 && errno != EEXIST) r = -errno;
-      if (r == 0 && mount(source, target, nullptr, MS_BIND, nullptr) < 0) r = -errno;
+      if (r == 0 && (node.fd < 0 || move_mount(node.fd, "", dev, node.name, MOVE_MOUNT_F_EMPTY_PATH) < 0))
+        r = node.fd < 0 ? -ENOENT : -errno;
       if (r < 0) break;
     }
     char link[32], target[32];
@@ -382,14 +419,14 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
         if (r == 0 && m.read_only) r = set_read_only(path, true);
         break;
       case MountMode::procfs: {
-        // A new instance over the old (mount_procfs()); a kernel that does
-        // not know the options (before 5.8) gets one without them, rather
-        // than have them change the host's.
-        const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-        if (mount("proc", path, "proc", flags, m.source.c_str()) < 0) {
-          r = -errno;
-          if (r == -EINVAL) r = mount("proc", path, "proc", flags, nullptr) < 0 ? -errno : 0;
-        }
+        // A new instance in the place of the old (mount_procfs()); a kernel
+        // that does not know the options (before 5.8) gets one without
+        // them, rather than have them change the host's; where no new one
+        // may be made (EPERM), the host's stays, as systemd's fallback.
+        const unsigned attributes = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+        r = replace_with_new_instance(path, "proc", m.source.c_str(), attributes);
+        if (r == -EINVAL) r = replace_with_new_instance(path, "proc", nullptr, attributes);
+        if (r == -EPERM) r = 0;
         if (r == 0 && m.read_only) r = set_read_only(path, true);
         break;
       }

@@ -2,6 +2,8 @@
 // make for a unit, and (as root) what a process sees once inside.
 #include "exec/mount_namespace.h"
 
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -220,6 +222,40 @@ TEST(MountNamespaceTest, InsideProtectKernelTunablesTheKnobsAreReadOnly) {
     std::string line;
     if (std::getline(kallsyms, line)) _exit(14);  // empty
     _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
+}
+
+// Root only: where mknod is refused (no CAP_MKNOD, as in a user namespace),
+// the private /dev binds the host's nodes in instead (clone_device_node()),
+// and it replaces the host's /dev rather than cover it.
+TEST(MountNamespaceTest, InsidePrivateDevicesWithoutMknodTheHostsNodesAreBound) {
+  if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
+  struct stat host_null {};
+  ASSERT_EQ(stat("/dev/null", &host_null), 0);
+  ServiceConfig c;
+  c.private_devices = true;
+  const std::vector<MountEntry> entries = namespace_mounts(c, nullptr, {});
+  std::vector<ExecMount> mounts;
+  for (const auto& e : entries) mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing});
+  pid_t pid = fork();
+  if (pid == 0) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (syscall(SYS_capget, &header, data) < 0) _exit(90);
+    data[CAP_MKNOD / 32].effective &= ~(1u << (CAP_MKNOD % 32));
+    if (syscall(SYS_capset, &header, data) < 0) _exit(91);
+    if (int r = enter_mount_namespace(mounts.data(), mounts.size()); r != 0) _exit(100 + (r < 0 ? -r % 100 : 99));
+    struct stat st {};
+    if (stat("/dev/null", &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != host_null.st_rdev) _exit(11);
+    if (access("/dev/kmsg", F_OK) == 0) _exit(12);  // not the host's /dev
+    std::ifstream mounts_file("/proc/self/mounts");
+    int on_dev = 0;
+    for (std::string device, point, rest; mounts_file >> device >> point && std::getline(mounts_file, rest);)
+      on_dev += point == "/dev";
+    _exit(on_dev == 1 ? 0 : 13);
   }
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);

@@ -13,5 +13,6 @@ done
 for f in $(ls -A /dev/char | sort); do echo "char/$f -> $(readlink "/dev/char/$f")"; done
 stat -c '/dev %a' /dev
 awk '$2 == "/dev" { print $1, $2, $3, $4 }' /proc/self/mounts | tail -n 1 | sed 's/,size=[0-9]*k//; s/,nr_inodes=[0-9]*//'
+echo "mounts on /dev: $(awk '$2 == "/dev"' /proc/self/mounts | wc -l)"
 echo x > /dev/null && echo "null writable"
 echo "zero reads $(head -c 4 /dev/zero | wc -c)"
