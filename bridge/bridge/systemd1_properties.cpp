@@ -125,6 +125,12 @@ int word(const UnitFacts& u, sd_bus_message* r, std::string ServiceStatus::*fiel
   return sd_bus_message_append(r, "s", u.status ? (u.status->*field).c_str() : fallback);
 }
 
+// A yes/no of the unit; no for one vermiliond does not have.
+template <bool ServiceStatus::*field>
+int flag(const UnitFacts& u, sd_bus_message* r) {
+  return sd_bus_message_append(r, "b", u.status && u.status->*field);
+}
+
 // A dependency list of the unit, empty for one vermiliond does not have.
 template <std::vector<std::string> ServiceStatus::*list>
 int dependencies(const UnitFacts& u, sd_bus_message* r) {
@@ -181,10 +187,7 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return append_conditions(r, u.status ? u.status->conditions : std::vector<ConditionStatus>{});
        }},
-      {"NeedDaemonReload",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->need_daemon_reload);
-       }},
+      {"NeedDaemonReload", &flag<&ServiceStatus::need_daemon_reload>},
       // Vermilion makes no transient units, and no unit follows another
       // (systemd's Following is for device units' aliases).
       {"Transient", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "b", 0); }},
@@ -265,14 +268,8 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
                                         ("Unit " + name + " failed to load properly.").c_str());
          return sd_bus_message_append(r, "(ss)", "", "");
        }},
-      {"ConditionResult",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->condition_result);
-       }},
-      {"AssertResult",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->assert_result);
-       }},
+      {"ConditionResult", &flag<&ServiceStatus::condition_result>},
+      {"AssertResult", &flag<&ServiceStatus::assert_result>},
       {"CollectMode", [](const UnitFacts&, sd_bus_message* r) { return sd_bus_message_append(r, "s", "inactive"); }},
       {"OnFailureJobMode",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::on_failure_job_mode, "replace"); }},
@@ -310,14 +307,8 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status ? u.status->default_dependencies : true);
        }},
-      {"RefuseManualStart",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->refuse_manual_start);
-       }},
-      {"RefuseManualStop",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->refuse_manual_stop);
-       }},
+      {"RefuseManualStart", &flag<&ServiceStatus::refuse_manual_start>},
+      {"RefuseManualStop", &flag<&ServiceStatus::refuse_manual_stop>},
   };
   return table;
 }
@@ -420,62 +411,26 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status ? u.status->ignore_sigpipe : true);
        }},
-      {"PrivateTmp",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->private_tmp);
-       }},
+      {"PrivateTmp", &flag<&ServiceStatus::private_tmp>},
       {"ProtectSystem",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_system, "no"); }},
       {"ProtectHome",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_home, "no"); }},
-      {"ProtectKernelTunables",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->protect_kernel_tunables);
-       }},
-      {"ProtectControlGroups",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->protect_control_groups);
-       }},
-      {"ProtectHostname",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->protect_hostname);
-       }},
-      {"RestrictRealtime",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->restrict_realtime);
-       }},
-      {"LockPersonality",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->lock_personality);
-       }},
-      {"RestrictSUIDSGID",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->restrict_suid_sgid);
-       }},
-      {"ProtectKernelModules",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->protect_kernel_modules);
-       }},
-      {"ProtectKernelLogs",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->protect_kernel_logs);
-       }},
-      {"ProtectClock",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->protect_clock);
-       }},
-      {"PrivateDevices",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->private_devices);
-       }},
+      {"ProtectKernelTunables", &flag<&ServiceStatus::protect_kernel_tunables>},
+      {"ProtectControlGroups", &flag<&ServiceStatus::protect_control_groups>},
+      {"ProtectHostname", &flag<&ServiceStatus::protect_hostname>},
+      {"RestrictRealtime", &flag<&ServiceStatus::restrict_realtime>},
+      {"LockPersonality", &flag<&ServiceStatus::lock_personality>},
+      {"RestrictSUIDSGID", &flag<&ServiceStatus::restrict_suid_sgid>},
+      {"ProtectKernelModules", &flag<&ServiceStatus::protect_kernel_modules>},
+      {"ProtectKernelLogs", &flag<&ServiceStatus::protect_kernel_logs>},
+      {"ProtectClock", &flag<&ServiceStatus::protect_clock>},
+      {"PrivateDevices", &flag<&ServiceStatus::private_devices>},
       {"RestrictNamespaces",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "t", u.status ? u.status->restrict_namespaces : ~std::uint64_t{0});
        }},
-      {"MemoryDenyWriteExecute",
-       [](const UnitFacts& u, sd_bus_message* r) {
-         return sd_bus_message_append(r, "b", u.status && u.status->memory_deny_write_execute);
-       }},
+      {"MemoryDenyWriteExecute", &flag<&ServiceStatus::memory_deny_write_execute>},
       {"ProtectProc",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_proc, "default"); }},
       {"ProcSubset",
