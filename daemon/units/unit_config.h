@@ -119,12 +119,13 @@ struct ExecDirectory {
 enum class DirectoryPreserve { no, yes, restart };
 
 // ProtectSystem= and ProtectHome= (systemd.exec(5); exec/mount_namespace.h).
-enum class ProtectSystem { no, yes, full, strict };
-enum class ProtectHome { no, yes, read_only, tmpfs };
+// (A byte each: they sit with the sandboxing flags in every unit's record.)
+enum class ProtectSystem : std::uint8_t { no, yes, full, strict };
+enum class ProtectHome : std::uint8_t { no, yes, read_only, tmpfs };
 // ProtectProc= and ProcSubset= (systemd.exec(5)): /proc mounted anew with
 // hidepid= and subset=pid where either is not its default.
-enum class ProtectProc { default_, noaccess, invisible, ptraceable };
-enum class ProcSubset { all, pid };
+enum class ProtectProc : std::uint8_t { default_, noaccess, invisible, ptraceable };
+enum class ProcSubset : std::uint8_t { all, pid };
 
 // One entry of ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=: an
 // absolute, normalized path;
@@ -279,10 +280,10 @@ struct ServiceConfig {
   // exact assignment, from the final environment, whatever set it.
   std::vector<std::string> unset_environment;
   std::string working_directory;       // "" = "/" (or home with '~')
-  bool working_directory_optional = false;  // '-' prefix
   mode_t umask = 0022;
   OutputTarget standard_output{OutputKind::journal, {}};
   OutputTarget standard_error{OutputKind::inherit, {}};  // inherit = same as stdout
+  bool working_directory_optional = false;  // WorkingDirectory='s '-' prefix
   bool no_new_privileges = false;
   // IgnoreSIGPIPE= (systemd.exec(5)): processes start with SIGPIPE ignored
   // (a write to a closed pipe fails with EPIPE instead of killing them).
