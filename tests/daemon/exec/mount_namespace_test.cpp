@@ -262,6 +262,40 @@ TEST(MountNamespaceTest, InsidePrivateDevicesWithoutMknodTheHostsNodesAreBound) 
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
 }
 
+// Root only: ProtectProc= with ProtectKernelTunables=: the knobs are
+// read-only inside the new /proc, which replaced the host's.
+TEST(MountNamespaceTest, InsideProtectProcTheKnobsOfTheNewProcAreReadOnly) {
+  if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
+  if (access("/proc/sys/kernel/domainname", W_OK) != 0) GTEST_SKIP() << "/proc/sys is read-only here already";
+  testing::TempDir dir;
+  std::string inaccessible;
+  ASSERT_EQ(make_inaccessible_file(dir.path(), inaccessible), 0);
+  ServiceConfig c;
+  c.protect_kernel_tunables = true;
+  c.protect_proc = ProtectProc::invisible;
+  const std::vector<MountEntry> entries = namespace_mounts(c, nullptr, {}, inaccessible);
+  std::vector<ExecMount> mounts;
+  for (const auto& e : entries) mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing});
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (int r = enter_mount_namespace(mounts.data(), mounts.size()); r != 0) _exit(100 + (r < 0 ? -r % 100 : 99));
+    if (access("/proc/sys/kernel/domainname", W_OK) == 0) _exit(11);
+    std::ifstream mounts_file("/proc/self/mounts");
+    int on_proc = 0;
+    bool hidepid = false;
+    for (std::string device, point, type, options, rest;
+         mounts_file >> device >> point >> type >> options && std::getline(mounts_file, rest);) {
+      if (point != "/proc") continue;
+      ++on_proc;
+      hidepid = options.find("hidepid=invisible") != std::string::npos;
+    }
+    _exit(on_proc == 1 && hidepid ? 0 : 12);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
+}
+
 // Root only: InaccessiblePaths= on a directory and on a file.
 TEST(MountNamespaceTest, InaccessiblePathsAreEmptyAndReadOnly) {
   if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
