@@ -121,6 +121,11 @@ struct HostDev {
   }
 };
 
+// A symlink systemd only logs about when it cannot be made.
+void symlink_or_not(const char* target, int dir, const char* name) noexcept {
+  if (symlinkat(target, dir, name) < 0) return;
+}
+
 // A new instance of filesystem TYPE (fsopen()) with the comma-separated
 // key=value OPTIONS, put in the place of what is mounted on PATH (all of
 // it, submounts too: systemd's umount_recursive()). -EINVAL where an
@@ -178,7 +183,7 @@ int mount_private_dev(const char* path, const HostDev& host) noexcept {
   }
   if (r == 0 && host.ptmx_is_symlink && symlinkat("pts/ptmx", dev, "ptmx") < 0) r = -errno;
   // The symlinks systemd only logs about when they fail.
-  if (r == 0) (void)symlinkat("/run/systemd/journal/dev-log", dev, "log");
+  if (r == 0) symlink_or_not("/run/systemd/journal/dev-log", dev, "log");
   if (r == 0) (void)mkdirat(dev, "char", 0755);
   bool can_mknod = true;
   for (const HostDev::Node& node : host.nodes) {
@@ -201,7 +206,7 @@ int mount_private_dev(const char* path, const HostDev& host) noexcept {
     char link[32], target[32];
     std::snprintf(link, sizeof link, "char/%u:%u", major(node.st.st_rdev), minor(node.st.st_rdev));
     std::snprintf(target, sizeof target, "../%s", node.name);
-    (void)symlinkat(target, dev, link);
+    symlink_or_not(target, dev, link);
   }
   // dev_setup()'s symlinks; core only where /proc/kcore exists.
   struct Link {
@@ -212,7 +217,7 @@ int mount_private_dev(const char* path, const HostDev& host) noexcept {
                     {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"}}) {
     if (r < 0) break;
     if (link.name[0] == 'c' && !host.kcore) continue;
-    (void)symlinkat(link.target, dev, link.name);
+    symlink_or_not(link.target, dev, link.name);
   }
   umask(old_umask);
   close(dev);
