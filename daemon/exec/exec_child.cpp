@@ -276,9 +276,12 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   // vermiliond raised its own soft RLIMIT_NOFILE to the hard limit; a
   // service starts with systemd's default soft limit, FD_SETSIZE (1024),
   // since select() breaks on fds past it. The hard limit stays, so a
-  // service may raise it itself; LimitNOFILE= below overrides both.
+  // service may raise it itself; LimitNOFILE= below overrides both. Like
+  // every limit, only with the sandboxing: a '+' command keeps the
+  // manager's (systemd 252's exec_child(), recorded: conformance case
+  // limits-full-privileges).
   rlimit nofile{};
-  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur > FD_SETSIZE) {
+  if (plan.apply_sandboxing && getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur > FD_SETSIZE) {
     nofile.rlim_cur = FD_SETSIZE;
     if (setrlimit(RLIMIT_NOFILE, &nofile) < 0) fail(plan, ExecExitStatus::limits, errno, "set resource limits");
   }
@@ -315,7 +318,7 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   if (plan.has_ioprio && syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, plan.ioprio) < 0)
     fail(plan, ExecExitStatus::ioprio, errno, "set up IO scheduling priority");
   bool rtprio_given = false;
-  for (std::size_t i = 0; i < plan.limit_count; ++i) {
+  for (std::size_t i = 0; plan.apply_sandboxing && i < plan.limit_count; ++i) {
     rtprio_given = rtprio_given || plan.limits[i].resource == RLIMIT_RTPRIO;
     if (int r = set_rlimit_closest(plan.limits[i].resource, plan.limits[i].value); r < 0) {
       fail(plan, ExecExitStatus::limits, -r, "set resource limits");

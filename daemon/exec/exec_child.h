@@ -37,7 +37,7 @@ struct ExecChildPlan {
   ExecOutputPlan standard_error;  // inherit: whatever stdout became
   const int* pass_fds = nullptr;  // become 3, 4, ...
   std::size_t pass_fd_count = 0;
-  const ExecLimitPlan* limits = nullptr;
+  const ExecLimitPlan* limits = nullptr;  // LimitXXX=: with the sandboxing only (not for '+')
   std::size_t limit_count = 0;
   mode_t umask = 0022;
   bool has_nice = false;  // Nice=: set_priority_closest(); a real failure is 201/NICE

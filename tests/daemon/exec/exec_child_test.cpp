@@ -194,14 +194,25 @@ TEST_F(ExecChildTest, TheSoftFdLimitIsFdSetSizeUnlessTheUnitSaysOtherwise) {
   rlimit own{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &own), 0);
   if (own.rlim_max <= FD_SETSIZE) GTEST_SKIP() << "the hard limit leaves nothing to raise";
-  Outcome out = run([] {
+  auto raise = [] {
     rlimit raised{};
     getrlimit(RLIMIT_NOFILE, &raised);
     raised.rlim_cur = raised.rlim_max;  // what vermiliond does at start
     setrlimit(RLIMIT_NOFILE, &raised);
-  });
+  };
+  plan_.apply_sandboxing = true;
+  Outcome out = run(raise);
   EXPECT_EQ(out.exit_code(), 0) << out.output;
   EXPECT_TRUE(out.has_line("nofile=" + std::to_string(FD_SETSIZE) + ":" + std::to_string(own.rlim_max)))
+      << out.output;
+  // A '+' command keeps vermiliond's limits, LimitNOFILE= too (systemd
+  // 252: limits are part of the sandboxing).
+  const ExecLimitPlan given[] = {{RLIMIT_NOFILE, {100, 100}}};
+  plan_.limits = given;
+  plan_.limit_count = 1;
+  plan_.apply_sandboxing = false;
+  out = run(raise);
+  EXPECT_TRUE(out.has_line("nofile=" + std::to_string(own.rlim_max) + ":" + std::to_string(own.rlim_max)))
       << out.output;
 }
 
