@@ -46,6 +46,14 @@ bool is_local_arch(std::uint32_t arch) {
   return false;
 }
 
+// The native architecture, then the secondary ones: the architectures
+// systemd loads one filter each for (SECCOMP_FOREACH_LOCAL_ARCH).
+std::vector<std::uint32_t> local_archs() {
+  std::vector<std::uint32_t> archs{seccomp_arch_native()};
+  for (std::uint32_t arch : secondary_archs()) archs.push_back(arch);
+  return archs;
+}
+
 int add_secondary_archs(scmp_filter_ctx filter) {
   for (std::uint32_t arch : secondary_archs()) {
     int r = seccomp_arch_add(filter, arch);
@@ -119,9 +127,7 @@ int deny_exact(scmp_filter_ctx filter, const char* name, unsigned count, const s
 // shmat() with SHM_EXEC fail EPERM. As systemd, an architecture where a
 // rule cannot be added goes without the filter.
 int memory_deny_write_execute() {
-  std::vector<std::uint32_t> archs{seccomp_arch_native()};
-  for (std::uint32_t arch : secondary_archs()) archs.push_back(arch);
-  for (std::uint32_t arch : archs) {
+  for (std::uint32_t arch : local_archs()) {
     const char* filtered = "mmap";
     bool block_mmap = false, shmat = true;
     switch (arch) {
@@ -167,11 +173,9 @@ int memory_deny_write_execute() {
 // its first family, above its last, and in each gap fails; for a deny list,
 // in each family listed.
 int restrict_address_families(const AddressFamilies& families) {
-  std::vector<std::uint32_t> archs{seccomp_arch_native()};
-  for (std::uint32_t arch : secondary_archs()) archs.push_back(arch);
   const std::uint32_t refuse = SCMP_ACT_ERRNO(EAFNOSUPPORT);
   const int socket = seccomp_syscall_resolve_name("socket");
-  for (std::uint32_t arch : archs) {
+  for (std::uint32_t arch : local_archs()) {
     switch (arch) {
       case SCMP_ARCH_X86_64:
       case SCMP_ARCH_X32:

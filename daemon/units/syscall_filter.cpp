@@ -19,6 +19,24 @@ constexpr int kErrnoMax = 4095;  // systemd's ERRNO_MAX
 // their own, but this walks the native table only).
 constexpr int kMaxSyscallNumber = 4096;
 
+// The native name of each system call number libseccomp knows ("" for a
+// number it does not), resolved once per process: the SystemCallFilter=
+// property is built at every state change of a unit that has a filter,
+// and "@known" walks the whole table.
+const std::vector<std::string>& native_syscall_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out(kMaxSyscallNumber);
+    for (int number = 0; number < kMaxSyscallNumber; ++number) {
+      if (char* resolved = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number)) {
+        out[static_cast<std::size_t>(number)] = resolved;
+        free(resolved);
+      }
+    }
+    return out;
+  }();
+  return names;
+}
+
 struct Parse {
   SyscallFilter& filter;
   bool add;  // systemd's "!(flags & INVERT) == !!(flags & ALLOW_LIST)"
@@ -46,12 +64,9 @@ struct Parse {
   // here every one libseccomp knows for this architecture.
   void word(std::string_view name, bool top) {
     if (name == "@known") {
-      for (int number = 0; number < kMaxSyscallNumber; ++number) {
-        char* resolved = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number);
-        if (!resolved) continue;
-        free(resolved);
-        call(number);
-      }
+      const auto& names = native_syscall_names();
+      for (int number = 0; number < kMaxSyscallNumber; ++number)
+        if (!names[static_cast<std::size_t>(number)].empty()) call(number);
       return;
     }
     if (name.starts_with('@')) {
@@ -172,10 +187,14 @@ std::vector<std::string> syscall_filter_names(const SyscallFilter& filter) {
     // An allow list's calls with an action of their own are refused ones:
     // not listed (systemd v252, #23756).
     if (filter.allow_list && error != kSyscallErrorNumber) continue;
-    char* resolved = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number);
-    if (!resolved) continue;
-    std::string name = resolved;
-    free(resolved);
+    std::string name;
+    if (number >= 0 && number < kMaxSyscallNumber) {
+      name = native_syscall_names()[static_cast<std::size_t>(number)];
+    } else if (char* resolved = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number)) {
+      name = resolved;  // libseccomp's pseudo-number of a call another architecture has
+      free(resolved);
+    }
+    if (name.empty()) continue;
     if (error == kSyscallKill) {
       name += ":kill";
     } else if (error >= 0) {
