@@ -116,6 +116,7 @@ struct ServiceStatus {
   // The Condition*= of the unit as loaded, in systemd's order (last
   // assignment first), each with its last test.
   std::vector<ConditionStatus> conditions;
+  std::vector<ConditionStatus> asserts;  // the Assert*=, the same way
   // Its unit file or drop-ins changed on disk since they were loaded: a
   // daemon-reload would load it differently (systemd's NeedDaemonReload).
   bool need_daemon_reload = false;
@@ -269,6 +270,7 @@ void for_each_service_property(Visit&& visit) {
   visit("AssertTimestamp", &ServiceStatus::assert_timestamp);
   visit("AssertTimestampMonotonic", &ServiceStatus::assert_timestamp_monotonic);
   visit("Conditions", &ServiceStatus::conditions);
+  visit("Asserts", &ServiceStatus::asserts);
   visit("NeedDaemonReload", &ServiceStatus::need_daemon_reload);
   visit("StartLimitIntervalUSec", &ServiceStatus::start_limit_interval_usec);
   visit("StartLimitBurst", &ServiceStatus::start_limit_burst);

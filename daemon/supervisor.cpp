@@ -154,6 +154,9 @@ int Supervisor::init() {
     inherited_environment = user_manager_environment(own);
   }
   ops_options.inherited_environment = inherited_environment;
+  ops_options.conditions = ConditionContext::current({}, options_.environment.user,
+                                                     options_.environment.credentials_directory,
+                                                     options_.environment.encrypted_credentials_directory);
   ops_options.reaper = reaper_.get();
   ops_options.state_dir = options_.runtime_dir;
   if (int r = LinuxSystemOps::create(ops_options, ops_); r < 0) {

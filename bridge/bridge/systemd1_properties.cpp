@@ -187,6 +187,10 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return append_conditions(r, u.status ? u.status->conditions : std::vector<ConditionStatus>{});
        }},
+      {"Asserts",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return append_conditions(r, u.status ? u.status->asserts : std::vector<ConditionStatus>{});
+       }},
       {"NeedDaemonReload", &flag<&ServiceStatus::need_daemon_reload>},
       // Vermilion makes no transient units, and no unit follows another
       // (systemd's Following is for device units' aliases).

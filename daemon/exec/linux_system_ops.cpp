@@ -204,6 +204,8 @@ int LinuxSystemOps::create(LinuxSystemOpsOptions options, std::unique_ptr<LinuxS
     if (r == 0) r = CgroupTree::create(location, getpid(), tree);
     if (r < 0 && options.backend == ScopeBackend::cgroup) return r;
   }
+  options.conditions.environment = manager_environment(
+      options.scope == RuntimeScope::user ? &options.inherited_environment : nullptr, options.lang);
   bool no_roots = true;
   for (const auto& root : options.directory_roots) no_roots = no_roots && root.empty();
   if (no_roots) {
@@ -432,9 +434,8 @@ int LinuxSystemOps::read_pid_file(const std::string& path, pid_t& out, PidFileFa
   return 0;
 }
 
-bool LinuxSystemOps::path_exists(const std::string& path) {
-  struct stat st {};
-  return stat(path.c_str(), &st) == 0;
+int LinuxSystemOps::test_condition(const UnitCondition& condition) {
+  return vermilion::test_condition(condition, options_.conditions);
 }
 
 int LinuxSystemOps::watch_path(const std::string& path, unique_fd& out) { return open_path_watch(path, out); }

@@ -20,6 +20,7 @@
 #include "platform/child_reaper.h"
 #include "platform/scope_owners.h"
 #include "units/runtime_scope.h"
+#include "exec/condition_check.h"
 #include "exec/exec_directories.h"
 #include "exec/system_ops.h"
 
@@ -48,6 +49,9 @@ struct LinuxSystemOpsOptions {
   std::vector<std::string> inherited_environment;
   // Told of every child forked; may be null (then the caller reaps).
   ChildReaper* reaper = nullptr;
+  // What Condition*= compare with besides the machine; its environment is
+  // filled in by create() (manager_environment()).
+  ConditionContext conditions;
   // The manager's own runtime directory, where the node bound over an
   // inaccessible file lives (exec/mount_namespace.h); "": none.
   std::string state_dir;
@@ -66,7 +70,7 @@ class LinuxSystemOps final : public SystemOps {
   [[nodiscard]] int open_process(pid_t pid, SpawnedProcess& out) override;
   [[nodiscard]] bool is_own_child(const SpawnedProcess& process) override;
   [[nodiscard]] int read_pid_file(const std::string& path, pid_t& out, PidFileFacts& facts) override;
-  [[nodiscard]] bool path_exists(const std::string& path) override;
+  [[nodiscard]] int test_condition(const UnitCondition& condition) override;
   [[nodiscard]] int watch_path(const std::string& path, unique_fd& out) override;
   [[nodiscard]] int guess_main_pid(ProcessScope& scope, pid_t control, pid_t& out) override;
   [[nodiscard]] int check_exec_directories(const ServiceConfig& config) override;

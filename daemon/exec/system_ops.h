@@ -106,7 +106,9 @@ class SystemOps {
   // say who owns the file and whether its path is safe (a PID outside the
   // service is taken only from root's file on a safe path).
   [[nodiscard]] virtual int read_pid_file(const std::string& path, pid_t& out, PidFileFacts& facts) = 0;
-  [[nodiscard]] virtual bool path_exists(const std::string& path) = 0;
+  // One Condition*=/Assert*= tested against the machine: 1 holds, 0 does
+  // not, -errno cannot be told ("!" not applied; exec/condition_check.h).
+  [[nodiscard]] virtual int test_condition(const UnitCondition& condition) = 0;
   // An fd that becomes readable when `path` (or a directory on the way to
   // it) is created or changes: platform/path_watch.h. 0 or -errno.
   [[nodiscard]] virtual int watch_path(const std::string& path, unique_fd& out) = 0;

@@ -19,6 +19,7 @@ std::string_view to_string(JobResult r) {
     case JobResult::dependency: return "dependency";
     case JobResult::canceled: return "canceled";
     case JobResult::skipped: return "skipped";
+    case JobResult::assert_failed: return "assert";
     case JobResult::invalid: return "invalid";
     case JobResult::timeout: return "timeout";
   }

@@ -16,6 +16,7 @@ enum class JobResult {
   dependency,  // a unit this one requires failed, or a Requisite= is not active
   canceled,    // replaced by a conflicting job
   skipped,     // a start condition was false; the unit stays inactive
+  assert_failed,  // an Assert*= did not hold ("assert"); the unit stays as it was
   invalid,     // not applicable to the unit's state (reload of an inactive unit)
   timeout,     // JobTimeoutSec=/JobRunningTimeoutSec= passed; the unit goes on as it was
 };

@@ -648,6 +648,7 @@ void Manager::run_job(Unit& unit) {
       return;
     case StartOutcome::not_loaded: finish_job(unit, JobResult::failed); return;
     case StartOutcome::condition_failed: finish_job(unit, JobResult::skipped); return;
+    case StartOutcome::assert_failed: finish_job(unit, JobResult::assert_failed); return;
     case StartOutcome::start_limit_hit: finish_job(unit, JobResult::failed); return;
   }
 }

@@ -71,11 +71,10 @@ StartOutcome Service::start() {
     default:
       return is_stopping() ? StartOutcome::busy : StartOutcome::already_active;
   }
-  if (!conditions_pass()) {
-    message("start condition failed, not starting");
+  if (StartOutcome tested = test_conditions(); tested != StartOutcome::started) {
     // Not through service_enter_dead() in systemd: the count stays.
     if (sub_ == SubState::auto_restart) set_state(SubState::dead);
-    return StartOutcome::condition_failed;
+    return tested;
   }
   if (!start_limit_allows()) {
     enter_start_limit_hit();
@@ -132,10 +131,7 @@ StopOutcome Service::stop(StopReason reason) {
 // unit); the manager's jobs and ordering make it a synchronisation point.
 StartOutcome Service::start_target() {
   if (sub_ == SubState::active) return StartOutcome::already_active;
-  if (!conditions_pass()) {
-    message("start condition failed, not starting");
-    return StartOutcome::condition_failed;
-  }
+  if (StartOutcome tested = test_conditions(); tested != StartOutcome::started) return tested;
   if (!start_limit_allows()) {
     message("start request repeated too quickly, refusing to start");
     // As systemd's service_can_start(): a failure already recorded (the
@@ -498,8 +494,7 @@ void Service::restart_now() {
   flush_n_restarts_ = false;  // systemd's service_enter_restart()
   // Conditions before the start limit, as systemd 252's unit_start() tests
   // them before service_can_start().
-  if (!conditions_pass()) {
-    message("start condition failed, not restarting");
+  if (test_conditions() != StartOutcome::started) {
     set_state(SubState::dead);  // the count stays (no service_enter_dead() in systemd)
     return;
   }
@@ -1292,45 +1287,63 @@ bool Service::start_limit_allows() {
 // first), up to the first non-trigger condition that fails; then at least
 // one trigger condition must hold, if there are any. Results of conditions
 // not reached stay as they were.
-bool Service::conditions_pass() {
-  const auto& conditions = config_->condition_path_exists;
-  if (conditions_of_ != config_ || condition_states_.size() != conditions.size()) {
-    condition_states_.assign(conditions.size(), 0);
-    conditions_of_ = config_;
-  }
-  times_.condition = now();
+bool Service::test_condition_list(const std::vector<UnitCondition>& list, std::vector<std::int32_t>& states) {
   bool any_trigger = false, trigger_passed = false;
-  bool pass = true;
-  for (std::size_t i = 0; i < conditions.size(); ++i) {
-    const PathCondition& c = conditions[conditions.size() - 1 - i];
-    const bool holds = env_.ops.path_exists(c.path) != c.negate;
-    condition_states_[i] = holds ? 1 : -1;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const UnitCondition& c = list[list.size() - 1 - i];
+    const int tested = env_.ops.test_condition(c);
+    const bool holds = tested >= 0 && (tested > 0) != c.negate;
+    states[i] = holds ? 1 : -1;
+    if (tested < 0)
+      message("Couldn't determine result for " + condition_key_name(c.type, &list == &config_->asserts) + "=" +
+              (c.trigger ? "|" : "") + (c.negate ? "!" : "") + c.parameter + ", assuming failed: " +
+              std::strerror(-tested));
     if (c.trigger) {
       any_trigger = true;
       trigger_passed = trigger_passed || holds;
     } else if (!holds) {
-      pass = false;
-      break;
+      return false;
     }
   }
-  condition_result_ = pass && (!any_trigger || trigger_passed);
-  if (!condition_result_) {
-    env_.listener.on_properties_changed(*this);  // no state change tells of it
-    return false;
-  }
-  times_.assert_ = times_.condition;
-  assert_result_ = true;
-  return true;
+  return !any_trigger || trigger_passed;
 }
 
-std::vector<ConditionStatus> Service::condition_statuses() const {
-  const auto& conditions = config_->condition_path_exists;
-  const bool tested = conditions_of_ == config_ && condition_states_.size() == conditions.size();
+// systemd 252's unit_start(): conditions, then asserts; a condition that
+// fails skips the start, an assert that fails fails the job ("assert"), the
+// unit staying as it was either way.
+StartOutcome Service::test_conditions() {
+  if (conditions_of_ != config_ || condition_states_.size() != config_->conditions.size() ||
+      assert_states_.size() != config_->asserts.size()) {
+    condition_states_.assign(config_->conditions.size(), 0);
+    assert_states_.assign(config_->asserts.size(), 0);
+    conditions_of_ = config_;
+  }
+  times_.condition = now();
+  condition_result_ = test_condition_list(config_->conditions, condition_states_);
+  if (!condition_result_) {
+    message("start condition failed, not starting");
+    env_.listener.on_properties_changed(*this);  // no state change tells of it
+    return StartOutcome::condition_failed;
+  }
+  times_.assert_ = times_.condition;
+  assert_result_ = test_condition_list(config_->asserts, assert_states_);
+  if (!assert_result_) {
+    message("Starting requested but asserts failed.");
+    env_.listener.on_properties_changed(*this);
+    return StartOutcome::assert_failed;
+  }
+  return StartOutcome::started;
+}
+
+std::vector<ConditionStatus> Service::condition_statuses(bool asserts) const {
+  const auto& list = asserts ? config_->asserts : config_->conditions;
+  const auto& states = asserts ? assert_states_ : condition_states_;
+  const bool tested = conditions_of_ == config_ && states.size() == list.size();
   std::vector<ConditionStatus> out;
-  out.reserve(conditions.size());
-  for (std::size_t i = 0; i < conditions.size(); ++i) {
-    const PathCondition& c = conditions[conditions.size() - 1 - i];
-    out.push_back({"ConditionPathExists", c.trigger, c.negate, c.path, tested ? condition_states_[i] : 0});
+  out.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const UnitCondition& c = list[list.size() - 1 - i];
+    out.push_back({condition_key_name(c.type, asserts), c.trigger, c.negate, c.parameter, tested ? states[i] : 0});
   }
   return out;
 }

@@ -117,7 +117,7 @@ struct ServiceEnvironment {
   SpawnHook* spawn_hook = nullptr;  // the broker's link and fds, if any
 };
 
-enum class StartOutcome { started, already_active, busy, not_loaded, condition_failed, start_limit_hit };
+enum class StartOutcome { started, already_active, busy, not_loaded, condition_failed, assert_failed, start_limit_hit };
 enum class StopOutcome { stopping, already_inactive };
 // Why a stop is asked for: a restart's stop signals with RestartKillSignal=.
 enum class StopReason { stop, restart };
@@ -209,10 +209,11 @@ class Service {
   // systemd's ConditionResult and AssertResult.
   [[nodiscard]] bool condition_result() const { return condition_result_; }
   [[nodiscard]] bool assert_result() const { return assert_result_; }
-  // The Condition*= of the unit as loaded, in the order systemd keeps and
-  // tests them (the last assignment first: load-fragment.c prepends), each
-  // with its last test; 0 (untested) for those of a file loaded since.
-  [[nodiscard]] std::vector<ConditionStatus> condition_statuses() const;
+  // The Condition*= (or Assert*=) of the unit as loaded, in the order
+  // systemd keeps and tests them (the last assignment first: load-fragment.c
+  // prepends), each with its last test; 0 (untested) for those of a file
+  // loaded since.
+  [[nodiscard]] std::vector<ConditionStatus> condition_statuses(bool asserts = false) const;
   // Its unit files changed on disk since they were loaded (the manager
   // checks: Manager::check_unit_files()); systemd's NeedDaemonReload.
   [[nodiscard]] bool need_daemon_reload() const { return need_daemon_reload_; }
@@ -333,9 +334,12 @@ class Service {
   [[nodiscard]] bool should_restart(ServiceResult result) const;
   [[nodiscard]] bool start_limit_allows();
   // Tests the conditions as systemd's unit_test_condition() and, when they
-  // hold, the asserts (none are implemented: they hold), recording outcome
-  // and time; true when the unit may start.
-  [[nodiscard]] bool conditions_pass();
+  // hold, the asserts (unit_test_assert()), recording outcomes and times.
+  // started when the unit may start, else condition_failed or assert_failed
+  // (logged as systemd logs them).
+  [[nodiscard]] StartOutcome test_conditions();
+  // systemd's condition_test_list() over one list, recording each outcome.
+  [[nodiscard]] bool test_condition_list(const std::vector<UnitCondition>& list, std::vector<std::int32_t>& states);
   [[nodiscard]] DualTimestamp now() const { return {env_.port.now_realtime(), env_.port.now_monotonic()}; }
   void message(const std::string& text);
 
@@ -389,9 +393,10 @@ class Service {
   Timestamps times_;  // RuntimeMaxSec= counts from active_enter.monotonic
   bool condition_result_ = false, assert_result_ = false;
   bool need_daemon_reload_ = false;
-  // Per condition_path_exists entry, reversed (see condition_statuses()):
-  // 1 met, -1 not met, 0 untested; for the configuration conditions_of_.
-  std::vector<std::int32_t> condition_states_;
+  // Per entry of the configuration's conditions and asserts, reversed (see
+  // condition_statuses()): 1 met, -1 not met, 0 untested; for the
+  // configuration conditions_of_.
+  std::vector<std::int32_t> condition_states_, assert_states_;
   std::shared_ptr<const ServiceConfig> conditions_of_;
   // Per Exec*= list (by Phase), per command of running_'s list.
   std::array<std::vector<ExecRun>, 7> exec_runs_;

@@ -96,6 +96,7 @@ ServiceStatus status_of(const Service& s) {
   out.assert_timestamp = t.assert_.realtime;
   out.assert_timestamp_monotonic = t.assert_.monotonic;
   out.conditions = s.condition_statuses();
+  out.asserts = s.condition_statuses(/*asserts=*/true);
   out.need_daemon_reload = s.need_daemon_reload();
   out.start_limit_interval_usec = c.start_limit_interval;
   out.start_limit_burst = c.start_limit_burst;

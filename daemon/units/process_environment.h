@@ -24,6 +24,9 @@ struct ProcessEnvironment {
   std::optional<std::string> xdg_runtime_dir;  // XDG_RUNTIME_DIR
   std::optional<std::string> xdg_cache_home;   // XDG_CACHE_HOME (%C of a user manager)
   std::optional<std::string> shell;            // SHELL (%s of a user manager)
+  // The credentials the manager itself was given (ConditionCredential=).
+  std::optional<std::string> credentials_directory;            // CREDENTIALS_DIRECTORY
+  std::optional<std::string> encrypted_credentials_directory;  // ENCRYPTED_CREDENTIALS_DIRECTORY
   // TMPDIR, TEMP, TMP in this order (%T, %V): the first that is set and
   // absolute; whether it is a directory is checked by its user.
   std::optional<std::string> tmpdir;
@@ -34,6 +37,7 @@ struct ProcessEnvironment {
   std::optional<std::string> xdg_data_dirs;
   // Values: non-empty, or nullopt.
   std::optional<std::string> lang;                      // LANG, handed on to services
+  std::optional<std::string> user;                      // USER (ConditionUser=, as systemd's getusername_malloc())
   std::optional<std::string> journal_stream;            // JOURNAL_STREAM "dev:ino" of our stderr
   std::optional<std::string> dbus_system_bus_address;   // DBUS_SYSTEM_BUS_ADDRESS
   std::optional<std::string> dbus_session_bus_address;  // DBUS_SESSION_BUS_ADDRESS

@@ -22,6 +22,7 @@
 #include "units/address_families.h"
 #include "units/namespace_types.h"
 #include "units/syscall_filter.h"
+#include "units/unit_condition.h"
 
 namespace vermilion {
 
@@ -81,12 +82,6 @@ struct ExitStatusSet {
   std::set<int> codes;
   std::set<int> signals;
   [[nodiscard]] bool empty() const { return codes.empty() && signals.empty(); }
-};
-
-struct PathCondition {
-  std::string path;
-  bool negate = false;   // "!path"
-  bool trigger = false;  // "|path": any trigger condition passing is enough
 };
 
 struct ResourceLimit {
@@ -186,7 +181,10 @@ struct ServiceConfig {
   bool stop_when_unneeded = false;
   usec_t start_limit_interval = 10 * kUsecPerSec;
   unsigned start_limit_burst = 5;
-  std::vector<PathCondition> condition_path_exists;
+  // Condition*=/Assert*= in the order given; systemd tests them the other
+  // way round (each assignment is prepended to its list).
+  std::vector<UnitCondition> conditions;
+  std::vector<UnitCondition> asserts;
   EmergencyAction success_action = EmergencyAction::none;
   EmergencyAction failure_action = EmergencyAction::none;
   // StartLimitAction= (systemd.unit(5)): what happens when a start is

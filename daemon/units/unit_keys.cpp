@@ -17,6 +17,7 @@
 #include "units/capability_set.h"
 #include "units/exec_line.h"
 #include "units/extract_word.h"
+#include "units/unit_condition.h"
 #include "common/unit_name.h"
 #include "common/utf8.h"
 #include "units/value_parsers.h"
@@ -596,29 +597,37 @@ void set_job_mode(Assignment& a, JobMode ServiceConfig::*field) {
   a.config.*field = *mode;
 }
 
-// ConditionPathExists=: "|" (trigger) then "!" (negate) prefixes, then an
-// absolute path, simplified.
-void set_condition_path_exists(Assignment& a) {
-  if (a.value.empty()) return a.config.condition_path_exists.clear();
+// Condition*=/Assert*= (systemd 252's config_parse_unit_condition_path()
+// and _string()): "|" (trigger) then "!" (negate) prefixes, each followed by
+// optional whitespace, then the parameter with specifiers expanded; a path
+// must be absolute and normalized. An empty value resets the whole list
+// (every Condition*=, or every Assert*=), not only this key's.
+void set_condition(Assignment& a, ConditionKey key) {
+  std::vector<UnitCondition>& list = key.is_assert ? a.config.asserts : a.config.conditions;
+  if (a.value.empty()) return list.clear();
   std::string_view text = a.value;
-  PathCondition condition;
-  if (text.starts_with('|')) {
-    condition.trigger = true;
+  UnitCondition condition;
+  condition.type = key.type;
+  auto skip_prefix = [&text](char prefix) {
+    if (!text.starts_with(prefix)) return false;
     text.remove_prefix(1);
     while (!text.empty() && kWhitespace.find(text.front()) != std::string_view::npos) text.remove_prefix(1);
-  }
-  if (text.starts_with('!')) {
-    condition.negate = true;
-    text.remove_prefix(1);
-    while (!text.empty() && kWhitespace.find(text.front()) != std::string_view::npos) text.remove_prefix(1);
-  }
-  auto expanded = a.expand(text, SpecifierSet::full, kMaxPathExpansion, false);
+    return true;
+  };
+  condition.trigger = skip_prefix('|');
+  condition.negate = skip_prefix('!');
+  const bool path = condition_takes_path(key.type);
+  auto expanded = a.expand(text, SpecifierSet::full, path ? kMaxPathExpansion : kMaxValueExpansion, !path);
   if (!expanded) return;
-  if (!expanded->starts_with('/')) return a.ignore(a.key + "= path is not absolute, ignoring: " + *expanded);
-  std::string path = simplify_path(*expanded);
-  if (has_dot_dot(path)) return a.ignore(a.key + "= path is not normalized, ignoring: " + path);
-  condition.path = std::move(path);
-  a.config.condition_path_exists.push_back(std::move(condition));
+  if (path) {
+    if (!expanded->starts_with('/')) return a.ignore(a.key + "= path is not absolute, ignoring: " + *expanded);
+    std::string simplified = simplify_path(*expanded);
+    if (has_dot_dot(simplified)) return a.ignore(a.key + "= path is not normalized, ignoring: " + simplified);
+    condition.parameter = std::move(simplified);
+  } else {
+    condition.parameter = std::move(*expanded);
+  }
+  list.push_back(std::move(condition));
 }
 
 void set_pid_file(Assignment& a) {
@@ -1031,7 +1040,6 @@ KeyTable unit_section_keys() {
       {"Before", dependency(&ServiceConfig::before, D::drop_silently)},
       {"StartLimitIntervalSec", time_span(&ServiceConfig::start_limit_interval)},
       {"StartLimitBurst", set_start_limit_burst},
-      {"ConditionPathExists", set_condition_path_exists},
       {"SuccessAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::success_action); }},
       {"FailureAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::failure_action); }},
       {"StartLimitAction", [](Assignment& a) { set_emergency_action(a, &ServiceConfig::start_limit_action); }},
@@ -1056,6 +1064,11 @@ KeyTable unit_section_keys() {
         "CollectMode",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})
     t.emplace(key, not_implemented());
+  for (int type = 0; type <= static_cast<int>(ConditionType::control_group_controller); ++type)
+    for (bool is_assert : {false, true}) {
+      const ConditionKey key{static_cast<ConditionType>(type), is_assert};
+      t.emplace(condition_key_name(key.type, is_assert), [key](Assignment& a) { set_condition(a, key); });
+    }
   return t;
 }
 
@@ -1275,14 +1288,8 @@ ApplyResult apply_service_assignments(const UnitFileSyntax& syntax, const std::s
     if (keys == nullptr || assignment.key.starts_with("X-")) continue;
     auto it = keys->find(assignment.key);
     if (it == keys->end()) {
-      bool condition = assignment.section == "Unit" &&
-                       (assignment.key.starts_with("Condition") || assignment.key.starts_with("Assert"));
-      if (condition)
-        diags.warn({path, assignment.line},
-                   assignment.key + "= is not implemented by Vermilion; ignored (the unit starts as if it held).");
-      else
-        diags.warn({path, assignment.line}, "Unknown key '" + assignment.key + "' in section [" +
-                                                assignment.section + "], ignoring.");
+      diags.warn({path, assignment.line},
+                 "Unknown key '" + assignment.key + "' in section [" + assignment.section + "], ignoring.");
       continue;
     }
     Assignment a(assignment, path, context, config, diags);

@@ -123,37 +123,6 @@ std::optional<int> signal_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-// parse_size with base 1024, as systemd: "512", "4K", "1.5G".
-std::optional<rlim_t> parse_byte_size(std::string_view s) {
-  struct Suffix {
-    char c;
-    int shift;
-  };
-  constexpr std::array<Suffix, 7> kSuffixes{{{'B', 0}, {'K', 10}, {'M', 20}, {'G', 30}, {'T', 40}, {'P', 50}, {'E', 60}}};
-  int shift = 0;
-  if (!s.empty() && !std::isdigit(static_cast<unsigned char>(s.back()))) {
-    auto it = std::find_if(kSuffixes.begin(), kSuffixes.end(), [&](const Suffix& x) { return x.c == s.back(); });
-    if (it == kSuffixes.end()) return std::nullopt;
-    shift = it->shift;
-    s.remove_suffix(1);
-  }
-  auto dot = s.find('.');
-  auto whole = parse_unsigned<rlim_t>(s.substr(0, dot));
-  if (!whole) return std::nullopt;
-  if (*whole > (std::numeric_limits<rlim_t>::max() >> shift)) return std::nullopt;
-  rlim_t value = *whole << shift;
-  if (dot != std::string_view::npos) {
-    std::string_view frac = s.substr(dot + 1);
-    if (frac.empty() || frac.size() > 9 || !parse_unsigned<rlim_t>(frac)) return std::nullopt;
-    rlim_t numerator = *parse_unsigned<rlim_t>(frac), denominator = 1;
-    for (std::size_t i = 0; i < frac.size(); ++i) denominator *= 10;
-    rlim_t extra = static_cast<rlim_t>((static_cast<unsigned __int128>(numerator) << shift) / denominator);
-    if (value > std::numeric_limits<rlim_t>::max() - extra) return std::nullopt;
-    value += extra;
-  }
-  return value;
-}
-
 std::optional<rlim_t> parse_one_limit(std::string_view s, RlimitUnit unit) {
   if (s == "infinity") return RLIM_INFINITY;
   switch (unit) {
@@ -191,6 +160,37 @@ std::optional<rlim_t> parse_one_limit(std::string_view s, RlimitUnit unit) {
 }
 
 }  // namespace
+
+std::optional<rlim_t> parse_byte_size(std::string_view s) {
+  struct Suffix {
+    char c;
+    int shift;
+  };
+  constexpr std::array<Suffix, 7> kSuffixes{{{'B', 0}, {'K', 10}, {'M', 20}, {'G', 30}, {'T', 40}, {'P', 50}, {'E', 60}}};
+  int shift = 0;
+  if (!s.empty() && !std::isdigit(static_cast<unsigned char>(s.back()))) {
+    auto it = std::find_if(kSuffixes.begin(), kSuffixes.end(), [&](const Suffix& x) { return x.c == s.back(); });
+    if (it == kSuffixes.end()) return std::nullopt;
+    shift = it->shift;
+    s.remove_suffix(1);
+  }
+  auto dot = s.find('.');
+  auto whole = parse_unsigned<rlim_t>(s.substr(0, dot));
+  if (!whole) return std::nullopt;
+  if (*whole > (std::numeric_limits<rlim_t>::max() >> shift)) return std::nullopt;
+  rlim_t value = *whole << shift;
+  if (dot != std::string_view::npos) {
+    std::string_view frac = s.substr(dot + 1);
+    if (frac.empty() || frac.size() > 9 || !parse_unsigned<rlim_t>(frac)) return std::nullopt;
+    rlim_t numerator = *parse_unsigned<rlim_t>(frac), denominator = 1;
+    for (std::size_t i = 0; i < frac.size(); ++i) denominator *= 10;
+    rlim_t extra = static_cast<rlim_t>((static_cast<unsigned __int128>(numerator) << shift) / denominator);
+    if (value > std::numeric_limits<rlim_t>::max() - extra) return std::nullopt;
+    value += extra;
+  }
+  return value;
+}
+
 
 std::optional<bool> parse_boolean(std::string_view s) {
   for (std::string_view yes : {"1", "yes", "y", "true", "t", "on"})

@@ -37,6 +37,11 @@ struct [[nodiscard]] ParseResult {
 [[nodiscard]] std::optional<usec_t> parse_time_span(std::string_view s,
                                                     usec_t default_unit = kUsecPerSec);
 
+// A size in bytes as systemd's parse_size(s, 1024) reads it: "512", "4K",
+// "1.5G" (suffixes B K M G T P E, powers of 1024); nullopt when invalid or
+// too large for 64 bits.
+[[nodiscard]] std::optional<rlim_t> parse_byte_size(std::string_view s);
+
 // An unsigned integer as systemd's safe_atou() reads it (strtoul base 0
 // plus "0b"/"0o"): leading whitespace and '+' allowed, "0x1f" hex, "017"
 // octal, "0b101" binary; "-0" is 0; anything else negative is refused.

@@ -42,6 +42,7 @@ ServiceStatus failed_web() {
                        0}};
   s.conditions = {{"ConditionPathExists", false, true, "/etc/web.off", 1},
                   {"ConditionPathExists", true, false, "/srv/web", 0}};
+  s.asserts = {{"AssertKernelVersion", false, false, ">=5.10", -1}};
   s.condition_result = true;
   s.need_daemon_reload = true;
   s.condition_timestamp = 1700000000000001;
@@ -336,6 +337,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"AssertTimestampMonotonic", "t", "0"},
                                 {"Conditions", "a(sbbsi)",
                                  "ConditionPathExists 0 1 /etc/web.off 1; ConditionPathExists 1 0 /srv/web 0"},
+                                {"Asserts", "a(sbbsi)", "AssertKernelVersion 0 0 >=5.10 -1"},
                                 {"NeedDaemonReload", "b", "true"},
                                 {"StartLimitIntervalUSec", "t", "0"},
                                 {"StartLimitBurst", "u", "0"},

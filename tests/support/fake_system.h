@@ -203,7 +203,13 @@ class FakeSystemOps : public SystemOps {
     facts.unsafe_path = unsafe_pid_file_paths.count(path) > 0;
     return 0;
   }
-  bool path_exists(const std::string& path) override { return existing_paths.count(path) > 0; }
+  // ConditionPathExists= looks at existing_paths; any other condition's
+  // outcome is condition_results[parameter] (1 when not listed).
+  int test_condition(const UnitCondition& c) override {
+    if (c.type == ConditionType::path_exists) return existing_paths.count(c.parameter) > 0 ? 1 : 0;
+    auto it = condition_results.find(c.parameter);
+    return it == condition_results.end() ? 1 : it->second;
+  }
   int watch_path(const std::string& path, unique_fd& out) override {
     out = unique_fd(::dup(0));  // stands for an inotify fd: the test makes it readable
     path_watches[path] = out.get();
@@ -261,6 +267,7 @@ class FakeSystemOps : public SystemOps {
   std::map<std::string, uid_t> pid_file_owners;  // absent: root
   std::set<std::string> unsafe_pid_file_paths;     // reached through another user's symlink
   std::set<std::string> existing_paths;
+  std::map<std::string, int> condition_results;
   std::map<std::string, int> path_watches;        // path -> the fd watch_path() gave
   std::set<pid_t> reparented;                     // children of the supervisor, for guess_main_pid()
   std::vector<std::string> removed_runtime_directories;

@@ -16,6 +16,11 @@
 namespace vermilion {
 namespace {
 
+bool exists(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0;
+}
+
 using namespace vermilion::test;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -404,9 +409,13 @@ TEST_F(LinuxSystemOpsTest, ReadPidFileNeverBlocksAndIsBounded) {
   alarm(0);
 }
 
-TEST_F(LinuxSystemOpsTest, PathExists) {
-  EXPECT_TRUE(ops_->path_exists(temp_));
-  EXPECT_FALSE(ops_->path_exists(temp_ + "/missing"));
+// Conditions go to condition_check.h with the manager's environment, which
+// create() fills in (PATH as services get it).
+TEST_F(LinuxSystemOpsTest, TestsConditionsAgainstTheMachineAndTheManagersEnvironment) {
+  EXPECT_EQ(ops_->test_condition({ConditionType::path_exists, temp_, false, false}), 1);
+  EXPECT_EQ(ops_->test_condition({ConditionType::path_exists, temp_ + "/missing", false, false}), 0);
+  EXPECT_EQ(ops_->test_condition({ConditionType::environment, "PATH", false, false}), 1);
+  EXPECT_EQ(ops_->test_condition({ConditionType::environment, "VERMILION_NEVER_SET", false, false}), 0);
 }
 
 TEST_F(LinuxSystemOpsTest, RuntimeDirectoriesAreCreatedOwnedExportedAndRemoved) {
@@ -414,7 +423,7 @@ TEST_F(LinuxSystemOpsTest, RuntimeDirectoriesAreCreatedOwnedExportedAndRemoved) 
   config_.directory(ExecDirectoryType::runtime).mode = 02750;
   if (getuid() == 0) config_.user = "nobody";
   ASSERT_EQ(ops_->check_exec_directories(config_), 0);
-  EXPECT_FALSE(ops_->path_exists(temp_ + "/run/web")) << "made by the service's processes, not before";
+  EXPECT_FALSE(exists(temp_ + "/run/web")) << "made by the service's processes, not before";
   ProcessRun r = report();
   for (const char* name : {"/run/web", "/run/nested/dir"}) {
     struct stat st {};
@@ -437,8 +446,8 @@ TEST_F(LinuxSystemOpsTest, RuntimeDirectoriesAreCreatedOwnedExportedAndRemoved) 
   }
   std::ofstream(temp_ + "/run/web/file") << "x";
   ops_->remove_runtime_directories(config_);
-  EXPECT_FALSE(ops_->path_exists(temp_ + "/run/web"));
-  EXPECT_FALSE(ops_->path_exists(temp_ + "/run/nested/dir"));
+  EXPECT_FALSE(exists(temp_ + "/run/web"));
+  EXPECT_FALSE(exists(temp_ + "/run/nested/dir"));
 }
 
 TEST_F(LinuxSystemOpsTest, RuntimeDirectoryMustStayBelowTheRoot) {

@@ -24,14 +24,15 @@ TEST(Job, ResultNamesAreSystemds) {
   EXPECT_EQ(to_string(JobResult::canceled), "canceled");
   EXPECT_EQ(to_string(JobResult::skipped), "skipped");
   EXPECT_EQ(to_string(JobResult::invalid), "invalid");
+  EXPECT_EQ(to_string(JobResult::assert_failed), "assert");
 }
 
 TEST(Job, EveryResultHasItsOwnName) {
   std::set<std::string_view> names;
   for (JobResult r : {JobResult::done, JobResult::failed, JobResult::dependency, JobResult::canceled,
-                      JobResult::skipped, JobResult::invalid})
+                      JobResult::skipped, JobResult::invalid, JobResult::timeout, JobResult::assert_failed})
     names.insert(to_string(r));
-  EXPECT_EQ(names.size(), 6u) << "no two results read alike";
+  EXPECT_EQ(names.size(), 8u) << "no two results read alike";
 }
 
 }  // namespace

@@ -12,6 +12,10 @@ using testing::FakeSystemOps;
 using testing::make_command;
 using testing::make_config;
 
+UnitCondition path_exists(std::string path, bool trigger, bool negate) {
+  return {ConditionType::path_exists, std::move(path), trigger, negate};
+}
+
 struct Transition {
   std::string service;
   SubState from, to;
@@ -387,15 +391,15 @@ TEST_F(ServiceTest, AReloadForgetsTheCommandsRuns) {
 // after it covers them all.
 TEST_F(ServiceTest, ConditionsOfAReloadedFileAreUntestedThenTested) {
   ServiceConfig c = make_config("web.service");
-  c.condition_path_exists.push_back({"/never-there-vermilion", /*negate=*/false, /*trigger=*/false});
+  c.conditions.push_back(path_exists("/never-there-vermilion", /*trigger=*/false, /*negate=*/false));
   Service& s = make(c);
   EXPECT_EQ(s.start(), StartOutcome::condition_failed);
   EXPECT_FALSE(s.condition_result());
   ASSERT_EQ(s.condition_statuses().size(), 1u);
   EXPECT_EQ(s.condition_statuses()[0].state, -1);
   ServiceConfig next = c;
-  next.condition_path_exists.push_back({"/also-never-vermilion", /*negate=*/false, /*trigger=*/true});
-  next.condition_path_exists.push_back({"/", /*negate=*/false, /*trigger=*/true});
+  next.conditions.push_back(path_exists("/also-never-vermilion", /*trigger=*/true, /*negate=*/false));
+  next.conditions.push_back(path_exists("/", /*trigger=*/true, /*negate=*/false));
   s.replace_config(std::make_shared<ServiceConfig>(next));
   ops_.existing_paths.insert("/");
   auto untested = s.condition_statuses();
@@ -1580,9 +1584,44 @@ TEST_F(ServiceTest, ReloadRunsExecReload) {
   EXPECT_EQ(s.sub_state(), SubState::running);
 }
 
+// An assert that fails fails the start (the job's result "assert") and
+// leaves the unit as it was; its outcome shows in Asserts and AssertResult.
+// Asserts are tested only when the conditions hold.
+TEST_F(ServiceTest, AFailedAssertFailsTheStartAndLeavesTheUnitDead) {
+  ServiceConfig c = make_config("assert.service");
+  c.asserts.push_back({ConditionType::kernel_version, ">=99", false, false});
+  c.conditions.push_back(path_exists("/etc/ready", false, false));
+  ops_.condition_results[">=99"] = 0;
+  Service& s = make(c);
+  EXPECT_EQ(s.start(), StartOutcome::condition_failed);
+  EXPECT_EQ(s.condition_statuses(/*asserts=*/true).at(0).state, 0) << "not reached";
+  ops_.existing_paths.insert("/etc/ready");
+  EXPECT_EQ(s.start(), StartOutcome::assert_failed);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_TRUE(s.condition_result());
+  EXPECT_FALSE(s.assert_result());
+  auto asserts = s.condition_statuses(/*asserts=*/true);
+  ASSERT_EQ(asserts.size(), 1u);
+  EXPECT_EQ(asserts[0].type, "AssertKernelVersion");
+  EXPECT_EQ(asserts[0].state, -1);
+  ops_.condition_results[">=99"] = 1;
+  EXPECT_EQ(s.start(), StartOutcome::started);
+  EXPECT_TRUE(s.assert_result());
+}
+
+// A condition that cannot be tested (-errno) counts as not met, negated or not.
+TEST_F(ServiceTest, AConditionThatCannotBeTestedFailsEvenNegated) {
+  ServiceConfig c = make_config("cpus.service");
+  c.conditions.push_back({ConditionType::cpus, "1k", false, /*negate=*/true});
+  ops_.condition_results["1k"] = -EINVAL;
+  Service& s = make(c);
+  EXPECT_EQ(s.start(), StartOutcome::condition_failed);
+  EXPECT_EQ(s.condition_statuses().at(0).state, -1);
+}
+
 TEST_F(ServiceTest, ConditionPathExists) {
   ServiceConfig c = make_config("cond.service");
-  c.condition_path_exists.push_back({"/etc/ready", false, false});
+  c.conditions.push_back(path_exists("/etc/ready", /*trigger=*/false, /*negate=*/false));
   Service& s = make(c);
   EXPECT_EQ(s.start(), StartOutcome::condition_failed);
   EXPECT_EQ(s.sub_state(), SubState::dead);
@@ -1597,7 +1636,7 @@ TEST_F(ServiceTest, ARestartStoppedByAConditionKeepsTheRestartCount) {
   ServiceConfig c = make_config("cond.service");
   c.restart = RestartPolicy::always;
   c.restart_sec = 100'000;
-  c.condition_path_exists.push_back({"/etc/ready", false, false});
+  c.conditions.push_back(path_exists("/etc/ready", /*trigger=*/false, /*negate=*/false));
   ops_.existing_paths.insert("/etc/ready");
   Service& s = make(c);
   ASSERT_EQ(s.start(), StartOutcome::started);

@@ -366,7 +366,7 @@ WantedBy=
   EXPECT_TRUE(l.ok);
   const auto& c = l.config;
   EXPECT_EQ(c.after, (std::vector<std::string>{"b.service"}));
-  EXPECT_TRUE(c.condition_path_exists.empty());
+  EXPECT_TRUE(c.conditions.empty());
   ASSERT_EQ(c.exec_start.size(), 1u);
   EXPECT_EQ(c.exec_start[0].path, "/bin/b");
   EXPECT_EQ(c.environment, (std::vector<std::string>{"C=3"}));
@@ -476,6 +476,34 @@ TEST(UnitKeys, RequiresMountsForReportsAndIgnoresBadPaths) {
             "t.service:2: warning: RequiresMountsFor= path is not normalized, ignoring: /a/../b\n");
 }
 
+// Condition*=/Assert*= (config_parse_unit_condition_path()/_string(), as
+// `systemd-analyze condition` shows them): prefixes, specifiers, path
+// checks with file:line, an empty value resetting its whole family, and
+// the string keys taking their value as it is.
+TEST(UnitKeys, ConditionsAndAssertsOfEveryType) {
+  auto l = apply(
+      "[Unit]\nConditionPathExists=/nonexistent\nConditionHost=%H\nConditionKernelVersion=\n"
+      "ConditionPathIsDirectory=|! /a//b/\nConditionDirectoryNotEmpty=relative\nConditionNeedsUpdate=/a/../b\n"
+      "AssertKernelVersion=>= 5 <7\nConditionFirstBoot=maybe\nAssertPathExists=\nAssertUser=@system\n"
+      "ConditionFoo=1\nConditionNull=yes\n[Service]\nExecStart=/bin/srv\n");
+  EXPECT_TRUE(l.ok) << messages(l.diags);
+  using T = ConditionType;
+  EXPECT_EQ(l.config.conditions, (std::vector<UnitCondition>{{T::path_is_directory, "/a/b", true, true},
+                                                             {T::first_boot, "maybe", false, false}}));
+  EXPECT_EQ(l.config.asserts, (std::vector<UnitCondition>{{T::user, "@system", false, false}}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:6: warning: ConditionDirectoryNotEmpty= path is not absolute, ignoring: relative\n"
+            "t.service:7: warning: ConditionNeedsUpdate= path is not normalized, ignoring: /a/../b\n"
+            "t.service:12: warning: Unknown key 'ConditionFoo' in section [Unit], ignoring.\n"
+            "t.service:13: warning: Unknown key 'ConditionNull' in section [Unit], ignoring.\n");
+  auto named = condition_key_from_name("AssertControlGroupController");
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->type, T::control_group_controller);
+  EXPECT_TRUE(named->is_assert);
+  EXPECT_EQ(condition_key_name(T::ac_power, false), "ConditionACPower");
+  EXPECT_FALSE(condition_key_from_name("ConditionNull"));
+}
+
 // SystemCallErrorNumber= and SystemCallArchitectures=
 // (config_parse_syscall_errno(), config_parse_syscall_archs()): a bad value
 // is a warning and leaves the setting as it was.
@@ -581,10 +609,10 @@ Alias=other.service other.service
 )");
   EXPECT_TRUE(l.ok);
   const auto& c = l.config;
-  ASSERT_EQ(c.condition_path_exists.size(), 1u);
-  EXPECT_TRUE(c.condition_path_exists[0].trigger);
-  EXPECT_TRUE(c.condition_path_exists[0].negate);
-  EXPECT_EQ(c.condition_path_exists[0].path, "/etc/x");
+  ASSERT_EQ(c.conditions.size(), 1u);
+  EXPECT_TRUE(c.conditions[0].trigger);
+  EXPECT_TRUE(c.conditions[0].negate);
+  EXPECT_EQ(c.conditions[0].parameter, "/etc/x");
   EXPECT_EQ(c.working_directory, "~");
   EXPECT_TRUE(c.working_directory_optional);
   ASSERT_EQ(c.environment_files.size(), 1u);
@@ -728,7 +756,7 @@ User=a b
 )");
   EXPECT_TRUE(l.ok) << messages(l.diags);
   const auto& c = l.config;
-  EXPECT_EQ(c.condition_path_exists.at(0).path, "/a/b/c");
+  EXPECT_EQ(c.conditions.at(0).parameter, "/a/b/c");
   EXPECT_EQ(c.environment_files.at(0).path, "/a/b/c");
   EXPECT_EQ(c.working_directory, "/a/b/c");
   EXPECT_EQ(c.standard_output.path, "/a/b/c");
