@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cerrno>
 #include <cctype>
 #include <cstdint>
@@ -327,8 +328,12 @@ int test_capability(const std::string& parameter) {
   std::string status;
   if (int r = read_regular_file("/proc/self/status", kSmallFileBytes, status); r < 0) return r;
   std::uint64_t bounding = UINT64_MAX;  // a valid capability is assumed present when unknown
-  if (auto at = status.find("\nCapBnd:"); at != std::string::npos)
-    std::sscanf(status.c_str() + at + 8, "%lx", &bounding);
+  if (auto at = status.find("\nCapBnd:"); at != std::string::npos) {
+    std::string_view hex = std::string_view(status).substr(at + 8);
+    hex.remove_prefix(std::min(hex.size(), hex.find_first_not_of(" \t")));
+    std::uint64_t parsed = 0;
+    if (auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), parsed, 16); ec == std::errc()) bounding = parsed;
+  }
   return (bounding >> value) & 1U ? 1 : 0;
 }
 
