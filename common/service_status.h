@@ -142,6 +142,7 @@ struct ServiceStatus {
   // ProtectHostname=, RestrictRealtime=, LockPersonality=, RestrictSUIDSGID=.
   bool protect_hostname = false, restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false, private_devices = false;
+  bool private_network = false, private_ipc = false;  // PrivateNetwork=, PrivateIPC=
   std::uint64_t restrict_namespaces = ~std::uint64_t{0};  // RestrictNamespaces=: CLONE_NEW* flags retained
   bool memory_deny_write_execute = false;                  // MemoryDenyWriteExecute=
   std::string protect_proc = "default";                    // ProtectProc=
@@ -287,6 +288,8 @@ void for_each_service_property(Visit&& visit) {
   visit("ProtectKernelTunables", &ServiceStatus::protect_kernel_tunables);
   visit("ProtectControlGroups", &ServiceStatus::protect_control_groups);
   visit("ProtectHostname", &ServiceStatus::protect_hostname);
+  visit("PrivateNetwork", &ServiceStatus::private_network);
+  visit("PrivateIPC", &ServiceStatus::private_ipc);
   visit("RestrictRealtime", &ServiceStatus::restrict_realtime);
   visit("LockPersonality", &ServiceStatus::lock_personality);
   visit("RestrictSUIDSGID", &ServiceStatus::restrict_suid_sgid);

@@ -423,6 +423,8 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       {"ProtectKernelTunables", &flag<&ServiceStatus::protect_kernel_tunables>},
       {"ProtectControlGroups", &flag<&ServiceStatus::protect_control_groups>},
       {"ProtectHostname", &flag<&ServiceStatus::protect_hostname>},
+      {"PrivateNetwork", &flag<&ServiceStatus::private_network>},
+      {"PrivateIPC", &flag<&ServiceStatus::private_ipc>},
       {"RestrictRealtime", &flag<&ServiceStatus::restrict_realtime>},
       {"LockPersonality", &flag<&ServiceStatus::lock_personality>},
       {"RestrictSUIDSGID", &flag<&ServiceStatus::restrict_suid_sgid>},

@@ -20,6 +20,7 @@
 
 #include "exec/exit_status.h"
 #include "exec/mount_namespace.h"
+#include "exec/shared_namespace.h"
 
 namespace vermilion {
 namespace {
@@ -173,6 +174,29 @@ bool same_file_output(const ExecOutputPlan& a, const ExecOutputPlan& b) {
 bool place(int fd, int target) { return dup2(fd, target) == target; }
 
 // stdin, stdout, stderr, then pass_fds as 3, 4, ...; every other fd closed.
+// PrivateNetwork=/PrivateIPC= with systemd 252's messages (exec_child()).
+void enter_private_namespace(const ExecChildPlan& plan, const int (&storage)[2], int nstype) {
+  if (storage[0] < 0) return;
+  const bool network = nstype == CLONE_NEWNET;
+  const char* key = network ? "PrivateNetwork" : "PrivateIPC";
+  const char* kind = network ? "network" : "IPC";
+  Line line;
+  line.add("vermiliond: ").add(plan.service_name).add(": ").add(key).add("=yes is configured, but ");
+  if (access(network ? "/proc/self/ns/net" : "/proc/self/ns/ipc", F_OK) < 0) {
+    line.add("the kernel does not support ").add(kind).add(" namespaces, ignoring.");
+    line.write_to(STDERR_FILENO);
+    return;
+  }
+  const int r = enter_shared_namespace(storage[0], storage[1], nstype);
+  if (r >= 0) return;
+  if (r != -EPERM)
+    fail(plan, network ? ExecExitStatus::network : ExecExitStatus::namespace_, -r,
+         network ? "set up network namespacing" : "set up IPC namespacing");
+  const char* description = strerrordesc_np(-r);
+  line.add(kind).add(" namespace setup failed, ignoring: ").add(description ? description : "Unknown error");
+  line.write_to(STDERR_FILENO);
+}
+
 void set_up_fds(const ExecChildPlan& plan) {
   // Everything is first copied above the highest target, so placing one fd
   // can never overwrite the source of another.
@@ -272,6 +296,10 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   if (plan.cgroup_procs_fd >= 0 && write(plan.cgroup_procs_fd, "0", 1) != 1) {
     fail(plan, ExecExitStatus::cgroup, errno, "join the service's cgroup");
   }
+  // Not part of the sandboxing: '+' commands join them too (recorded:
+  // conformance case private-network).
+  enter_private_namespace(plan, plan.network_namespace_storage, CLONE_NEWNET);
+  enter_private_namespace(plan, plan.ipc_namespace_storage, CLONE_NEWIPC);
   set_up_fds(plan);
   // vermiliond raised its own soft RLIMIT_NOFILE to the hard limit; a
   // service starts with systemd's default soft limit, FD_SETSIZE (1024),

@@ -95,6 +95,14 @@ struct ExecChildPlan {
   // process runs without it, with a warning, as systemd 252's; any other
   // failure is 226/NAMESPACE.
   bool private_uts = false;
+  // PrivateNetwork=, PrivateIPC=: the run's namespace storage pairs
+  // (exec/shared_namespace.h), -1 for none; joined (or made) first, before
+  // the standard fds, as systemd 252's exec_child() does after the cgroup,
+  // for '+' commands too.
+  // Where the kernel refuses (EPERM: a container) the process runs without,
+  // with a warning; any other failure is 225/NETWORK (226/NAMESPACE for IPC).
+  int network_namespace_storage[2] = {-1, -1};
+  int ipc_namespace_storage[2] = {-1, -1};
   // The seccomp rules (exec/seccomp_filter.h; with RestrictRealtime= and no
   // LimitRTPRIO=, also RLIMIT_RTPRIO 0), loaded last before execve,
   // after no_new_privs, which they imply for a process without

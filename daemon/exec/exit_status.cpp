@@ -17,6 +17,7 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::cgroup: return "CGROUP";
     case ExecExitStatus::setsid: return "SETSID";
     case ExecExitStatus::stderr_: return "STDERR";
+    case ExecExitStatus::network: return "NETWORK";
     case ExecExitStatus::namespace_: return "NAMESPACE";
     case ExecExitStatus::no_new_privileges: return "NO_NEW_PRIVILEGES";
     case ExecExitStatus::seccomp: return "SECCOMP";

@@ -24,6 +24,7 @@ enum class ExecExitStatus : int {
   cgroup = 219,
   setsid = 220,
   stderr_ = 222,
+  network = 225,
   namespace_ = 226,
   no_new_privileges = 227,
   seccomp = 228,

@@ -342,6 +342,14 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.capability_bounding_set = config.capability_bounding_set;
   plan.ambient_capabilities = config.ambient_capabilities;
   plan.private_uts = config.protect_hostname;
+  if (request.network_namespace) {
+    plan.network_namespace_storage[0] = request.network_namespace->socket[0].get();
+    plan.network_namespace_storage[1] = request.network_namespace->socket[1].get();
+  }
+  if (request.ipc_namespace) {
+    plan.ipc_namespace_storage[0] = request.ipc_namespace->socket[0].get();
+    plan.ipc_namespace_storage[1] = request.ipc_namespace->socket[1].get();
+  }
   plan.seccomp.restrict_realtime = config.restrict_realtime;
   plan.seccomp.lock_personality = config.lock_personality;
   plan.seccomp.protect_hostname = config.protect_hostname;

@@ -13,6 +13,7 @@
 
 #include "common/unique_fd.h"
 #include "exec/private_tmp.h"
+#include "exec/shared_namespace.h"
 #include "platform/process_scope.h"
 #include "units/unit_config.h"
 
@@ -55,6 +56,9 @@ struct SpawnRequest {
   ProcessScope* scope = nullptr;  // the child joins it before exec
   // PrivateTmp=: the run's directories (create_private_tmp()); null: none.
   const PrivateTmp* private_tmp = nullptr;
+  // PrivateNetwork=, PrivateIPC=: the run's namespaces (exec/shared_namespace.h); null: none.
+  const NamespaceStorage* network_namespace = nullptr;
+  const NamespaceStorage* ipc_namespace = nullptr;
   bool user_manager = false;      // --user: User=/Group= must name ourselves
   // Where spawn() says why it failed, beyond its -errno, when it can name
   // the setting ("EnvironmentFile=/etc/x: not a regular file"). May be null.

@@ -228,6 +228,13 @@ void Service::begin_run() {
     PrivateTmp dirs;
     if ((r = env_.ops.create_private_tmp(running_->name, dirs)) >= 0) private_tmp_ = std::move(dirs);
   }
+  // systemd's exec_runtime_make(): one storage pair per namespace, per run.
+  for (auto [wanted, storage] : {std::pair{running_->private_network, &network_namespace_},
+                                 std::pair{running_->private_ipc, &ipc_namespace_}}) {
+    if (r < 0 || !wanted) continue;
+    NamespaceStorage made;
+    if ((r = create_namespace_storage(made)) >= 0) storage->emplace(std::move(made));
+  }
   if (r < 0) {
     message(std::string("failed to set up the service's directories: ") + std::strerror(-r));
     result_ = ServiceResult::resources;
@@ -472,6 +479,9 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   // A restart gets fresh ones (systemd's service_enter_dead()).
   if (private_tmp_) env_.ops.remove_private_tmp(*private_tmp_);
   private_tmp_.reset();
+  // Its processes are gone: the namespaces end with the last reference.
+  network_namespace_.reset();
+  ipc_namespace_.reset();
   will_auto_restart_ = restart;
   // Down for good: the restart count stays to be seen until the next start.
   if (!restart) flush_n_restarts_ = true;
@@ -533,6 +543,8 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
   request.log_fd = log_fd_;
   request.scope = scope_.get();
   request.private_tmp = private_tmp_ ? &*private_tmp_ : nullptr;
+  request.network_namespace = network_namespace_ ? &*network_namespace_ : nullptr;
+  request.ipc_namespace = ipc_namespace_ ? &*ipc_namespace_ : nullptr;
   request.user_manager = env_.user_manager;
   if (!invocation_id_.empty()) request.manager_environment.push_back("INVOCATION_ID=" + invocation_id_);
   // systemd's service_exec_needs_notify_socket(): what ExecStart= runs (a

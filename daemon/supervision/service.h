@@ -368,6 +368,8 @@ class Service {
   std::unique_ptr<ProcessScope> scope_;
   // PrivateTmp=: this run's /tmp and /var/tmp, from its start until it is dead.
   std::optional<PrivateTmp> private_tmp_;
+  // PrivateNetwork=, PrivateIPC=: the run's namespaces, released with it.
+  std::optional<NamespaceStorage> network_namespace_, ipc_namespace_;
 
   // The pidfd of a main process we adopted (MAINPID=, PIDFile=): unless it is
   // our child, no SIGCHLD tells of its end, its pidfd does.

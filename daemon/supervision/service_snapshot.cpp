@@ -113,6 +113,8 @@ ServiceStatus status_of(const Service& s) {
   out.protect_kernel_tunables = c.protect_kernel_tunables;
   out.protect_control_groups = c.protect_control_groups;
   out.protect_hostname = c.protect_hostname;
+  out.private_network = c.private_network;
+  out.private_ipc = c.private_ipc;
   out.restrict_realtime = c.restrict_realtime;
   out.lock_personality = c.lock_personality;
   out.restrict_suid_sgid = c.restrict_suid_sgid;

@@ -292,6 +292,9 @@ struct ServiceConfig {
   bool protect_kernel_tunables = false;  // ProtectKernelTunables=
   bool protect_control_groups = false;   // ProtectControlGroups=
   bool protect_hostname = false;         // ProtectHostname= (a UTS namespace, and exec/seccomp_filter.h)
+  // PrivateNetwork=, PrivateIPC=: a network (IPC) namespace shared by the
+  // processes of a run (exec/shared_namespace.h).
+  bool private_network = false, private_ipc = false;
   // ProtectKernelModules=, ProtectKernelLogs=, ProtectClock=: their
   // capabilities leave the bounding set (complete_service_config()), their
   // files are hidden (exec/mount_namespace.h), their calls refused

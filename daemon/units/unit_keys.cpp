@@ -1139,6 +1139,8 @@ KeyTable service_section_keys() {
       {"ProtectKernelTunables", boolean(&S::protect_kernel_tunables)},
       {"ProtectControlGroups", boolean(&S::protect_control_groups)},
       {"ProtectHostname", boolean(&S::protect_hostname)},
+      {"PrivateNetwork", boolean(&S::private_network)},
+      {"PrivateIPC", boolean(&S::private_ipc)},
       {"ProtectKernelModules", boolean(&S::protect_kernel_modules)},
       {"ProtectKernelLogs", boolean(&S::protect_kernel_logs)},
       {"ProtectClock", boolean(&S::protect_clock)},
@@ -1222,8 +1224,8 @@ KeyTable service_section_keys() {
     t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
   }
   for (const char* key :
-       {"BusName", "PrivateNetwork",
-        "PrivateUsers", "PrivateMounts", "PrivateIPC", 
+       {"BusName",
+        "PrivateUsers", "PrivateMounts",
         
         "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", 

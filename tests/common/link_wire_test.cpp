@@ -354,6 +354,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ProtectKernelTunables", "b", "false"},
                                 {"ProtectControlGroups", "b", "false"},
                                 {"ProtectHostname", "b", "false"},
+                                {"PrivateNetwork", "b", "false"},
+                                {"PrivateIPC", "b", "false"},
                                 {"RestrictRealtime", "b", "false"},
                                 {"LockPersonality", "b", "false"},
                                 {"RestrictSUIDSGID", "b", "false"},
