@@ -109,6 +109,9 @@ struct SpawnRecord {
   ProcessRole role;
   std::vector<std::string> environment;  // manager_environment, then extra_environment
   std::string private_tmp;               // PrivateTmp=: its /tmp root, "" for none
+  // PrivateNetwork=, PrivateIPC=: the storage pair's socket inode (sockfs
+  // numbers are not reused soon), 0 for none.
+  ino_t network_namespace = 0, ipc_namespace = 0;
 };
 
 class FakeSystemOps : public SystemOps {
@@ -178,8 +181,13 @@ class FakeSystemOps : public SystemOps {
     environment.insert(environment.end(), request.extra_environment.begin(), request.extra_environment.end());
     // What the real child adds for itself.
     if (request.set_watchdog_pid) environment.push_back("WATCHDOG_PID=" + std::to_string(pid));
+    auto storage_inode = [](const NamespaceStorage* storage) -> ino_t {
+      struct stat st {};
+      return storage && fstat(storage->socket[0].get(), &st) == 0 ? st.st_ino : 0;
+    };
     spawns.push_back({pid, request.config->name, request.command->path, request.role, std::move(environment),
-                      request.private_tmp ? request.private_tmp->tmp_root : std::string()});
+                      request.private_tmp ? request.private_tmp->tmp_root : std::string(),
+                      storage_inode(request.network_namespace), storage_inode(request.ipc_namespace)});
     return 0;
   }
   int signal_process(const SpawnedProcess& p, int sig) override {

@@ -1303,6 +1303,41 @@ TEST_F(ServiceTest, RuntimeDirectoryPreserveDecidesItsRemoval) {
   EXPECT_EQ(ops_.removed_runtime_directories, std::vector<std::string>{"n.service"});
 }
 
+// PrivateNetwork=, PrivateIPC=: one namespace storage each per run, given to
+// every process of it (so they share one namespace), dropped once dead; a
+// restart gets fresh ones (systemd's exec_runtime, unref'ed in
+// service_enter_dead()).
+TEST_F(ServiceTest, PrivateNetworkAndIpcAreOnePerRun) {
+  ServiceConfig c = make_config("n.service");
+  c.private_network = true;
+  c.private_ipc = true;
+  c.restart = RestartPolicy::on_failure;
+  c.restart_sec = kUsecPerSec;
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_control(0);
+  exit_main(1);  // a restart, after RestartSec=
+  port_.advance(kUsecPerSec);
+  exit_control(0);
+  ASSERT_EQ(s.sub_state(), SubState::running);
+  ASSERT_EQ(ops_.spawns.size(), 4u);
+  const auto& spawns = ops_.spawns;
+  EXPECT_NE(spawns[0].network_namespace, 0u);
+  EXPECT_NE(spawns[0].ipc_namespace, 0u);
+  EXPECT_NE(spawns[0].network_namespace, spawns[0].ipc_namespace) << "one storage per namespace";
+  EXPECT_EQ(spawns[1].network_namespace, spawns[0].network_namespace) << "ExecStart= joins ExecStartPre='s";
+  EXPECT_EQ(spawns[1].ipc_namespace, spawns[0].ipc_namespace);
+  EXPECT_NE(spawns[2].network_namespace, spawns[0].network_namespace) << "the restart's run has its own";
+  EXPECT_EQ(spawns[3].network_namespace, spawns[2].network_namespace);
+
+  ServiceConfig plain = make_config("plain.service");
+  Service& p = make(plain);
+  ASSERT_EQ(p.start(), StartOutcome::started);
+  EXPECT_EQ(ops_.spawns.back().network_namespace, 0u);
+  EXPECT_EQ(ops_.spawns.back().ipc_namespace, 0u);
+}
+
 // PrivateTmp=: one pair of directories per run, given to every process of
 // it, removed once dead; a restart gets fresh ones (systemd's
 // service_enter_dead()).
