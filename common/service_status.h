@@ -143,6 +143,7 @@ struct ServiceStatus {
   bool protect_hostname = false, restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false, private_devices = false;
   bool private_network = false, private_ipc = false;  // PrivateNetwork=, PrivateIPC=
+  bool private_users = false;                         // PrivateUsers=
   std::uint64_t restrict_namespaces = ~std::uint64_t{0};  // RestrictNamespaces=: CLONE_NEW* flags retained
   bool memory_deny_write_execute = false;                  // MemoryDenyWriteExecute=
   std::string protect_proc = "default";                    // ProtectProc=
@@ -290,6 +291,7 @@ void for_each_service_property(Visit&& visit) {
   visit("ProtectHostname", &ServiceStatus::protect_hostname);
   visit("PrivateNetwork", &ServiceStatus::private_network);
   visit("PrivateIPC", &ServiceStatus::private_ipc);
+  visit("PrivateUsers", &ServiceStatus::private_users);
   visit("RestrictRealtime", &ServiceStatus::restrict_realtime);
   visit("LockPersonality", &ServiceStatus::lock_personality);
   visit("RestrictSUIDSGID", &ServiceStatus::restrict_suid_sgid);

@@ -425,6 +425,7 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       {"ProtectHostname", &flag<&ServiceStatus::protect_hostname>},
       {"PrivateNetwork", &flag<&ServiceStatus::private_network>},
       {"PrivateIPC", &flag<&ServiceStatus::private_ipc>},
+      {"PrivateUsers", &flag<&ServiceStatus::private_users>},
       {"RestrictRealtime", &flag<&ServiceStatus::restrict_realtime>},
       {"LockPersonality", &flag<&ServiceStatus::lock_personality>},
       {"RestrictSUIDSGID", &flag<&ServiceStatus::restrict_suid_sgid>},

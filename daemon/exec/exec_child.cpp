@@ -20,6 +20,7 @@
 
 #include "exec/exit_status.h"
 #include "exec/mount_namespace.h"
+#include "exec/private_users.h"
 #include "exec/shared_namespace.h"
 
 namespace vermilion {
@@ -174,6 +175,14 @@ bool same_file_output(const ExecOutputPlan& a, const ExecOutputPlan& b) {
 bool place(int fd, int target) { return dup2(fd, target) == target; }
 
 // stdin, stdout, stderr, then pass_fds as 3, 4, ...; every other fd closed.
+// Supplementary groups (when the plan sets them) and the group: 216/GROUP.
+void set_groups(const ExecChildPlan& plan) {
+  if (plan.set_groups && setgroups(plan.group_count, plan.groups) < 0) {
+    fail(plan, ExecExitStatus::group, errno, "set supplementary groups");
+  }
+  if (setresgid(plan.gid, plan.gid, plan.gid) < 0) fail(plan, ExecExitStatus::group, errno, "change group");
+}
+
 // PrivateNetwork=/PrivateIPC= with systemd 252's messages (exec_child()).
 void enter_private_namespace(const ExecChildPlan& plan, const int (&storage)[2], int nstype) {
   if (storage[0] < 0) return;
@@ -296,6 +305,18 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   if (plan.cgroup_procs_fd >= 0 && write(plan.cgroup_procs_fd, "0", 1) != 1) {
     fail(plan, ExecExitStatus::cgroup, errno, "join the service's cgroup");
   }
+  const uid_t original_uid = getuid();
+  const gid_t original_gid = getgid();
+  // Without CAP_SYS_ADMIN the user namespace comes first, so that the other
+  // namespaces can be made inside it. User= is then the manager's own (a
+  // user manager's services run as its user): the map is the original IDs.
+  bool user_namespace_set_up = false;
+  if (plan.apply_sandboxing && plan.private_users && !plan.change_credentials &&
+      !has_effective_capability(CAP_SYS_ADMIN)) {
+    if (int r = set_up_private_users(original_uid, original_gid, original_uid, original_gid); r < 0)
+      fail(plan, ExecExitStatus::user, -r, "set up user namespacing for unprivileged user");
+    user_namespace_set_up = true;
+  }
   // Not part of the sandboxing: '+' commands join them too (recorded:
   // conformance case private-network).
   enter_private_namespace(plan, plan.network_namespace_storage, CLONE_NEWNET);
@@ -378,6 +399,18 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
         "ignoring namespace setup.");
     line.write_to(STDERR_FILENO);
   }
+  // The groups before the user namespace, where setgroups() is denied.
+  bool groups_set = false;
+  if (plan.apply_sandboxing && plan.private_users && !user_namespace_set_up) {
+    if (plan.change_credentials) {
+      set_groups(plan);
+      groups_set = true;
+    }
+    const uid_t uid = plan.change_credentials ? plan.uid : original_uid;
+    const gid_t gid = plan.change_credentials ? plan.gid : original_gid;
+    if (int r = set_up_private_users(original_uid, original_gid, uid, gid); r < 0)
+      fail(plan, ExecExitStatus::user, -r, "set up user namespacing");
+  }
   const bool ambient = plan.apply_sandboxing && plan.ambient_capabilities != 0;
   if (plan.apply_sandboxing && plan.capability_bounding_set != UINT64_MAX) {
     if (int r = drop_bounding_set(plan.capability_bounding_set); r < 0)
@@ -388,10 +421,7 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
       fail(plan, ExecExitStatus::capabilities, -r, "apply ambient capabilities");
   }
   if (plan.change_credentials) {
-    if (plan.set_groups && setgroups(plan.group_count, plan.groups) < 0) {
-      fail(plan, ExecExitStatus::group, errno, "set supplementary groups");
-    }
-    if (setresgid(plan.gid, plan.gid, plan.gid) < 0) fail(plan, ExecExitStatus::group, errno, "change group");
+    if (!groups_set) set_groups(plan);
     // systemd's enforce_user(): the permitted set survives leaving root, so
     // that the ambient capabilities can be raised again after it.
     if (ambient && plan.uid != 0) {

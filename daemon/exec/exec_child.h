@@ -101,6 +101,13 @@ struct ExecChildPlan {
   // for '+' commands too.
   // Where the kernel refuses (EPERM: a container) the process runs without,
   // with a warning; any other failure is 225/NETWORK (226/NAMESPACE for IPC).
+  // PrivateUsers=: a user namespace of its own (exec/private_users.h),
+  // with the sandboxing. As systemd 252's exec_child(): made first, before
+  // every other namespace, by a process without CAP_SYS_ADMIN (a user
+  // manager's), so that it may make them inside; otherwise after the mount
+  // and UTS namespaces, once the groups are set (setgroups is denied in it),
+  // before the capability bounding set and User=. A failure is 217/USER.
+  bool private_users = false;
   int network_namespace_storage[2] = {-1, -1};
   int ipc_namespace_storage[2] = {-1, -1};
   // The seccomp rules (exec/seccomp_filter.h; with RestrictRealtime= and no

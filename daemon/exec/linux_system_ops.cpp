@@ -342,6 +342,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.capability_bounding_set = config.capability_bounding_set;
   plan.ambient_capabilities = config.ambient_capabilities;
   plan.private_uts = config.protect_hostname;
+  plan.private_users = config.private_users;
   if (request.network_namespace) {
     plan.network_namespace_storage[0] = request.network_namespace->socket[0].get();
     plan.network_namespace_storage[1] = request.network_namespace->socket[1].get();

@@ -115,6 +115,7 @@ ServiceStatus status_of(const Service& s) {
   out.protect_hostname = c.protect_hostname;
   out.private_network = c.private_network;
   out.private_ipc = c.private_ipc;
+  out.private_users = c.private_users;
   out.restrict_realtime = c.restrict_realtime;
   out.lock_personality = c.lock_personality;
   out.restrict_suid_sgid = c.restrict_suid_sgid;

@@ -295,6 +295,7 @@ struct ServiceConfig {
   // PrivateNetwork=, PrivateIPC=: a network (IPC) namespace shared by the
   // processes of a run (exec/shared_namespace.h).
   bool private_network = false, private_ipc = false;
+  bool private_users = false;  // PrivateUsers= (exec/private_users.h)
   // ProtectKernelModules=, ProtectKernelLogs=, ProtectClock=: their
   // capabilities leave the bounding set (complete_service_config()), their
   // files are hidden (exec/mount_namespace.h), their calls refused

@@ -1141,6 +1141,7 @@ KeyTable service_section_keys() {
       {"ProtectHostname", boolean(&S::protect_hostname)},
       {"PrivateNetwork", boolean(&S::private_network)},
       {"PrivateIPC", boolean(&S::private_ipc)},
+      {"PrivateUsers", boolean(&S::private_users)},
       {"ProtectKernelModules", boolean(&S::protect_kernel_modules)},
       {"ProtectKernelLogs", boolean(&S::protect_kernel_logs)},
       {"ProtectClock", boolean(&S::protect_clock)},
@@ -1225,7 +1226,7 @@ KeyTable service_section_keys() {
   }
   for (const char* key :
        {"BusName",
-        "PrivateUsers", "PrivateMounts",
+        "PrivateMounts",
         
         "ExecPaths", "NoExecPaths",
         "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", 

@@ -356,6 +356,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ProtectHostname", "b", "false"},
                                 {"PrivateNetwork", "b", "false"},
                                 {"PrivateIPC", "b", "false"},
+                                {"PrivateUsers", "b", "false"},
                                 {"RestrictRealtime", "b", "false"},
                                 {"LockPersonality", "b", "false"},
                                 {"RestrictSUIDSGID", "b", "false"},

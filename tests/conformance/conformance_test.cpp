@@ -235,6 +235,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "ProtectHostname") return yes_no(c.protect_hostname);
   if (name == "PrivateNetwork") return yes_no(c.private_network);
   if (name == "PrivateIPC") return yes_no(c.private_ipc);
+  if (name == "PrivateUsers") return yes_no(c.private_users);
   if (name == "RestrictRealtime") return yes_no(c.restrict_realtime);
   if (name == "LockPersonality") return yes_no(c.lock_personality);
   if (name == "RestrictSUIDSGID") return yes_no(c.restrict_suid_sgid);

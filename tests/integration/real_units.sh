@@ -236,14 +236,18 @@ ctl_ok() {  # vermilionctl ARGS... must succeed
 # 1. As the packages left it: all seven enabled. Disable two.
 boot 1 "$daemons" ""
 # redis-server.service asks for most of systemd's sandbox (SystemCallFilter=,
-# PrivateDevices=, ProtectProc=, MemoryDenyWriteExecute=, ...): its process
-# runs under seccomp filters, with a /dev of its own, and serves (above).
+# PrivateDevices=, ProtectProc=, MemoryDenyWriteExecute=, PrivateUsers=, ...):
+# its process runs under seccomp filters, with a /dev of its own, in a user
+# namespace mapping only root and redis, and serves (above).
 pid=$(pgrep -x redis-server | head -n 1)
 grep -q '^Seccomp:[[:space:]]*2' "/proc/$pid/status" || fail "redis-server runs without a seccomp filter"
 grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$pid/status" || fail "redis-server runs without no_new_privs"
 [ -c "/proc/$pid/root/dev/null" ] && [ ! -e "/proc/$pid/root/dev/kmsg" ] ||
   fail "redis-server's /dev is not a private one: $(ls "/proc/$pid/root/dev" | tr '\n' ' ')"
-echo "redis-server: seccomp filter, no_new_privs, private /dev"
+redis_uid=$(id -u redis)
+uid_map=$(tr -s ' ' <"/proc/$pid/uid_map" | tr '\n' ';')
+[ "$uid_map" = " 0 0 1; $redis_uid $redis_uid 1;" ] || fail "redis-server's user namespace maps: $uid_map"
+echo "redis-server: seccomp filter, no_new_privs, private /dev, private users"
 ctl_ok disable nginx.service memcached.service
 for d in nginx memcached; do
   [ ! -e "$etc/multi-user.target.wants/$d.service" ] || fail "vermilionctl disable left $d.service enabled"

@@ -276,6 +276,29 @@ TEST_F(LinuxSystemOpsTest, GroupAndSupplementaryGroups) {
   EXPECT_EQ(value_of(r.output, "groups"), "0,4");
 }
 
+// PrivateUsers= with User=: root and the service's IDs map to themselves,
+// the groups it was given stay (set before the namespace, where setgroups
+// is denied) but show as nobody's where unmapped (systemd 252's
+// setup_private_users(), after enforce_groups()).
+TEST_F(LinuxSystemOpsTest, PrivateUsersMapsRootAndTheServicesIds) {
+  if (getuid() != 0) GTEST_SKIP() << "needs root";
+  config_.user = "daemon";
+  config_.group = "root";
+  config_.supplementary_groups = {"4"};
+  config_.private_users = true;
+  ProcessRun r = run(command_of({"/bin/sh", "-c",
+                                 "tr -s ' ' < /proc/self/uid_map; tr -s ' ' < /proc/self/gid_map; "
+                                 "cat /proc/self/setgroups; id -u; id -G"}));
+  if (r.exit.status == 217 && r.output.find("Operation not permitted") != std::string::npos)
+    GTEST_SKIP() << "this machine refuses user namespaces: " << r.output;
+  EXPECT_EQ(r.exit.status, 0) << r.output;
+  EXPECT_EQ(r.output, " 0 0 1\n 1 1 1\n 0 0 1\ndeny\n1\n0 65534\n") << "gid 4 is not mapped";
+  // '+' goes without it.
+  ExecCommand plus = command_of({"/bin/sh", "-c", "tr -s ' ' < /proc/self/uid_map"});
+  plus.full_privileges = true;
+  EXPECT_EQ(run(plus).output, " 0 0 4294967295\n");
+}
+
 TEST_F(LinuxSystemOpsTest, PrivilegedCommandKeepsOurIdentity) {
   if (getuid() != 0) GTEST_SKIP() << "needs root";
   config_.user = "nobody";
