@@ -69,6 +69,13 @@ struct ServiceStatus {
   std::int32_t kill_signal = 0;     // KillSignal=
   std::int32_t restart_kill_signal = 0;  // RestartKillSignal=, else KillSignal=
   std::int32_t final_kill_signal = 0;    // FinalKillSignal=
+  // How its output is labelled in the journal: SyslogIdentifier= ("": the
+  // default), the priority (facility << 3 | level: SyslogFacility=,
+  // SyslogLevel=), SyslogLevelPrefix=, LogLevelMax= (-1: none).
+  std::string syslog_identifier;
+  std::int32_t syslog_priority = 30;
+  bool syslog_level_prefix = true;
+  std::int32_t log_level_max = -1;
   bool send_sigkill = true;              // SendSIGKILL=
   std::string notify_access;             // NotifyAccess=, as in effect: none, main, exec, all
   // Its timeouts as in effect, µs; UINT64_MAX is infinity (systemd's
@@ -228,6 +235,10 @@ void for_each_service_property(Visit&& visit) {
   visit("ControlGroup", &ServiceStatus::control_group);
   visit("KillMode", &ServiceStatus::kill_mode);
   visit("KillSignal", &ServiceStatus::kill_signal);
+  visit("SyslogIdentifier", &ServiceStatus::syslog_identifier);
+  visit("SyslogPriority", &ServiceStatus::syslog_priority);
+  visit("SyslogLevelPrefix", &ServiceStatus::syslog_level_prefix);
+  visit("LogLevelMax", &ServiceStatus::log_level_max);
   visit("RestartKillSignal", &ServiceStatus::restart_kill_signal);
   visit("FinalKillSignal", &ServiceStatus::final_kill_signal);
   visit("SendSIGKILL", &ServiceStatus::send_sigkill);

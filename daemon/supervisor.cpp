@@ -216,7 +216,7 @@ int Supervisor::init() {
   manager_ = std::make_unique<Manager>(
       *source_, *ops_, *port_, *this,
       ManagerOptions{notify_path_, options_.scope == RuntimeScope::user, this},
-      [this](const std::string& unit) { return log_fd_for(unit); });
+      [this](const ServiceConfig& unit) { return log_fd_for(unit); });
   control_ = std::make_unique<ManagerControl>(
       *manager_,
       [this](const std::string& unit, std::size_t lines) {
@@ -253,9 +253,13 @@ void Supervisor::report_bridge_unit() {
                     "; the unit will fail (see --bridge-path, --no-bridge)");
 }
 
-int Supervisor::log_fd_for(const std::string& unit) {
+int Supervisor::log_fd_for(const ServiceConfig& config) {
+  const std::string& unit = config.name;
   auto it = logs_.find(unit);
-  if (it != logs_.end()) return it->second->write_fd();
+  if (it != logs_.end()) {
+    it->second->set_syslog(config.syslog);
+    return it->second->write_fd();
+  }
   OutputCaptureOptions log_options;
   log_options.unit_name = unit;
   log_options.priority = kLogPriority;
@@ -266,6 +270,7 @@ int Supervisor::log_fd_for(const std::string& unit) {
     logger_.error(unit + ": cannot capture output: " + std::strerror(-r));
     return -1;
   }
+  log->set_syslog(config.syslog);
   if (logger_.enabled(LogLevel::debug))
     log->set_listener([this, unit](const LogLine& line) { logger_.debug(unit + "| " + line.text); });
   int fd = log->write_fd();

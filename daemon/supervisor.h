@@ -133,7 +133,7 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
 
   static int on_signal(sd_event_source* source, const struct signalfd_siginfo* info, void* self);
   void on_child_exited(const ChildExit& exit);
-  int log_fd_for(const std::string& unit);
+  int log_fd_for(const ServiceConfig& config);
   void report_bridge_unit();  // after loading: built-in, replaced or masked
   void report(const Diagnostics& diags);
   // SpawnHook: LISTEN_FDS for the main process, a private link for every

@@ -378,6 +378,27 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "i", u.status ? u.status->kill_signal : SIGTERM);
        }},
+      {"SyslogIdentifier",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status ? u.status->syslog_identifier.c_str() : "");
+       }},
+      {"SyslogPriority",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", u.status ? u.status->syslog_priority : 30);
+       }},
+      {"SyslogLevel",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", (u.status ? u.status->syslog_priority : 30) & 7);
+       }},
+      {"SyslogFacility",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", (u.status ? u.status->syslog_priority : 30) >> 3);
+       }},
+      {"SyslogLevelPrefix", &flag<&ServiceStatus::syslog_level_prefix>},
+      {"LogLevelMax",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "i", u.status ? u.status->log_level_max : -1);
+       }},
       {"RestartKillSignal",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "i", u.status ? u.status->restart_kill_signal : SIGTERM);

@@ -14,6 +14,7 @@
 #include "common/out_of_memory.h"
 #include "platform/event_port.h"
 #include "common/unit_name.h"
+#include "units/syslog_priority.h"
 
 namespace vermilion {
 
@@ -29,7 +30,7 @@ std::string identifier_for(std::string_view unit_name) {
 
 OutputCapture::OutputCapture(OutputCaptureOptions options, unique_fd read_end, unique_fd write_end)
     : options_(std::move(options)),
-      syslog_identifier_(identifier_for(options_.unit_name)),
+      syslog_identifier_(identifier_for(options_.unit_name)),  // set_syslog() may change it
       read_end_(std::move(read_end)),
       write_end_(std::move(write_end)),
       splitter_(options_.line_max),
@@ -106,15 +107,27 @@ void OutputCapture::flush_partial() {
   splitter_.flush([this, now](std::string_view line) { emit(now, line); });
 }
 
+void OutputCapture::set_syslog(const SyslogSettings& settings) {
+  syslog_ = settings;
+  syslog_identifier_ = settings.identifier.empty() ? identifier_for(options_.unit_name) : settings.identifier;
+}
+
 void OutputCapture::emit(std::uint64_t realtime_usec, std::string_view text) {
+  int level = syslog_.level;
+  if (syslog_.level_prefix)
+    if (auto prefixed = take_level_prefix(text)) level = *prefixed;
+  if (syslog_.level_max >= 0 && level > syslog_.level_max) return;
   const LogLine& line = buffer_.append(realtime_usec, std::string(text));
   if (options_.journal) {
     // A journal that is full or gone does not get the line; the buffer
     // (status, GetLogs) still has it, and we never wait for journald.
-    (void)options_.journal->send({{"MESSAGE", line.text},
-                                  {"PRIORITY", "6"},
-                                  {"SYSLOG_IDENTIFIER", syslog_identifier_},
-                                  {"VERMILION_UNIT", options_.unit_name}});
+    const std::string priority = std::to_string(level), facility = std::to_string(syslog_.facility);
+    std::vector<JournalField> fields{{"MESSAGE", line.text}, {"PRIORITY", priority}};
+    // journald leaves SYSLOG_FACILITY out for kern (0), as systemd's stdout streams.
+    if (syslog_.facility != 0) fields.push_back({"SYSLOG_FACILITY", facility});
+    fields.push_back({"SYSLOG_IDENTIFIER", syslog_identifier_});
+    fields.push_back({"VERMILION_UNIT", options_.unit_name});
+    (void)options_.journal->send(fields);
   }
   if (listener_) listener_(line);
 }

@@ -23,6 +23,7 @@
 #include "logs/line_splitter.h"
 #include "logs/log_buffer.h"
 #include "common/unique_fd.h"
+#include "units/unit_config.h"
 
 namespace vermilion {
 
@@ -71,6 +72,15 @@ class OutputCapture {
 
   void set_listener(Listener listener) { listener_ = std::move(listener); }
 
+  // How lines are labelled from now on (the unit's configuration, at each
+  // load): as journald labels a stdout stream in systemd 252
+  // (journald-stream.c stdout_stream_log()). With level_prefix a leading
+  // "<N>" (0-7) is the line's level and is stripped, in the buffer too;
+  // lines above level_max are dropped; the journal gets PRIORITY,
+  // SYSLOG_FACILITY and SYSLOG_IDENTIFIER (the identifier, else the unit's
+  // name without ".service").
+  void set_syslog(const SyslogSettings& settings);
+
   [[nodiscard]] const LogBuffer& buffer() const { return buffer_; }
 
  private:
@@ -83,6 +93,7 @@ class OutputCapture {
   void emit(std::uint64_t realtime_usec, std::string_view text);
 
   OutputCaptureOptions options_;
+  SyslogSettings syslog_;
   std::string syslog_identifier_;
   unique_fd read_end_;
   unique_fd write_end_;

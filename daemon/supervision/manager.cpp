@@ -105,7 +105,7 @@ Manager::Unit& Manager::add_unit(ServiceConfig config) {
   for (const auto& alias : config.aliases)
     if (alias != name) aliases_[alias] = name;
   auto unit = std::make_unique<Unit>();
-  int log_fd = log_fd_for_ && needs_log(config) ? log_fd_for_(name) : -1;
+  int log_fd = log_fd_for_ && needs_log(config) ? log_fd_for_(config) : -1;
   unit->service = std::make_unique<Service>(
       std::make_shared<const ServiceConfig>(std::move(config)),
       ServiceEnvironment{ops_, *port_, *this, options_.notify_socket, options_.user_manager,
@@ -166,8 +166,12 @@ void Manager::reload_units(Diagnostics& diags) {
   check_unit_files();
 }
 
+// Also when it has one: the provider applies the (re)loaded configuration's
+// SyslogIdentifier=, SyslogLevel=, ... to the unit's log.
 void Manager::give_log_if_needed(Service& service, const ServiceConfig& config) {
-  if (log_fd_for_ && service.log_fd() < 0 && needs_log(config)) service.set_log_fd(log_fd_for_(config.name));
+  if (!log_fd_for_ || !needs_log(config)) return;
+  const int fd = log_fd_for_(config);
+  if (service.log_fd() < 0) service.set_log_fd(fd);
 }
 
 void Manager::remove_vanished_units() {

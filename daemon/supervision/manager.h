@@ -70,8 +70,10 @@ struct ManagerOptions {
 };
 
 // Gives the write end of a unit's log pipe (or -1), kept open by its owner
-// for the unit's whole life; called once per unit.
-using LogFdProvider = std::function<int(const std::string& unit)>;
+// for the unit's whole life; called when the unit is loaded and at each
+// reload of it, the same pipe every time, so that the owner may apply the
+// configuration's SyslogIdentifier=, SyslogLevel=, ... (OutputCapture::set_syslog()).
+using LogFdProvider = std::function<int(const ServiceConfig& unit)>;
 
 class Manager final : private ServiceListener {
  public:

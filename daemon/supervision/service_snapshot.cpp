@@ -50,6 +50,10 @@ ServiceStatus status_of(const Service& s) {
   out.control_group = s.control_group();
   out.kill_mode = to_string(c.kill_mode);
   out.kill_signal = c.kill_signal;
+  out.syslog_identifier = c.syslog.identifier;
+  out.syslog_priority = c.syslog.facility << 3 | c.syslog.level;
+  out.syslog_level_prefix = c.syslog.level_prefix;
+  out.log_level_max = c.syslog.level_max;
   out.restart_kill_signal = c.restart_kill_signal.value_or(c.kill_signal);
   out.final_kill_signal = c.final_kill_signal;
   out.send_sigkill = c.send_sigkill;

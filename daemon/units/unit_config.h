@@ -139,6 +139,17 @@ struct EnvironmentFile {
   bool optional = false;  // '-' prefix: missing file is fine
 };
 
+// How lines a service writes to the journal are labelled (systemd.exec(5)
+// "Logging and Standard Input/Output"; logs/output_capture.h applies it).
+struct SyslogSettings {
+  std::string identifier;   // SyslogIdentifier=; "": the unit's name without ".service"
+  int facility = 3;         // SyslogFacility=, unshifted: daemon
+  int level = 6;            // SyslogLevel=: info
+  bool level_prefix = true; // SyslogLevelPrefix=: "<N>" starting a line is its level, stripped
+  int level_max = -1;       // LogLevelMax=: lines above it are dropped; -1: none
+  friend bool operator==(const SyslogSettings&, const SyslogSettings&) = default;
+};
+
 struct ServiceConfig {
   // Identity.
   UnitType unit_type = UnitType::service;  // from the name's suffix
@@ -281,6 +292,7 @@ struct ServiceConfig {
   mode_t umask = 0022;
   OutputTarget standard_output{OutputKind::journal, {}};
   OutputTarget standard_error{OutputKind::inherit, {}};  // inherit = same as stdout
+  SyslogSettings syslog;
   bool working_directory_optional = false;  // WorkingDirectory='s '-' prefix
   bool no_new_privileges = false;
   // IgnoreSIGPIPE= (systemd.exec(5)): processes start with SIGPIPE ignored

@@ -17,6 +17,7 @@
 #include "units/capability_set.h"
 #include "units/exec_line.h"
 #include "units/extract_word.h"
+#include "units/syslog_priority.h"
 #include "units/unit_condition.h"
 #include "common/unit_name.h"
 #include "common/utf8.h"
@@ -630,6 +631,13 @@ void set_condition(Assignment& a, ConditionKey key) {
   list.push_back(std::move(condition));
 }
 
+// SyslogIdentifier= (config_parse_unit_string_printf()): specifiers
+// expanded; empty: the default again.
+void set_syslog_identifier(Assignment& a) {
+  if (a.value.empty()) return a.config.syslog.identifier.clear();
+  if (auto expanded = a.expand(a.value)) a.config.syslog.identifier = std::move(*expanded);
+}
+
 void set_pid_file(Assignment& a) {
   if (a.value.empty()) return a.config.pid_file.clear();
   auto expanded = a.expand(a.value, SpecifierSet::full, kMaxPathExpansion);
@@ -1142,6 +1150,24 @@ KeyTable service_section_keys() {
       {"PrivateNetwork", boolean(&S::private_network)},
       {"PrivateIPC", boolean(&S::private_ipc)},
       {"PrivateUsers", boolean(&S::private_users)},
+      {"SyslogIdentifier", set_syslog_identifier},
+      {"SyslogFacility", [](Assignment& a) {
+         if (auto f = parse_syslog_facility(a.value)) a.config.syslog.facility = *f;
+         else a.ignore("Failed to parse log facility, ignoring: " + a.value);
+       }},
+      {"SyslogLevel", [](Assignment& a) {
+         if (auto l = parse_syslog_level(a.value)) a.config.syslog.level = *l;
+         else a.ignore("Failed to parse log level, ignoring: " + a.value);
+       }},
+      {"SyslogLevelPrefix", [](Assignment& a) {
+         if (auto b = parse_boolean(a.value)) a.config.syslog.level_prefix = *b;
+         else a.ignore("Failed to parse boolean value, ignoring: " + a.value);
+       }},
+      {"LogLevelMax", [](Assignment& a) {
+         if (a.value.empty()) a.config.syslog.level_max = -1;
+         else if (auto l = parse_syslog_level(a.value)) a.config.syslog.level_max = *l;
+         else a.ignore("Failed to parse log level, ignoring: " + a.value);
+       }},
       {"ProtectKernelModules", boolean(&S::protect_kernel_modules)},
       {"ProtectKernelLogs", boolean(&S::protect_kernel_logs)},
       {"ProtectClock", boolean(&S::protect_clock)},
@@ -1240,7 +1266,6 @@ KeyTable service_section_keys() {
         "DynamicUser",
         "TimeoutStartFailureMode", "TimeoutStopFailureMode",
         "RootDirectory", "RootImage", "MountFlags",
-        "SyslogIdentifier", "SyslogFacility", "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax",
         "LogExtraFields", "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "TTYPath",
         "TTYReset", "TTYVHangup", "TTYVTDisallocate", "UtmpIdentifier", "UtmpMode", "PAMName",
         "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits", "Personality",

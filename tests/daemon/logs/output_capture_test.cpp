@@ -238,12 +238,41 @@ TEST_F(OutputCaptureTest, LinesGoToTheJournal) {
   write_all(log_->write_fd(), "hello journal\n");
   ASSERT_TRUE(run_until_lines(1));
 
-  char datagram[512];
-  const ssize_t n = ::recv(fake_journal.get(), datagram, sizeof(datagram), MSG_DONTWAIT);
-  ASSERT_GT(n, 0);
-  EXPECT_EQ(std::string(datagram, static_cast<std::size_t>(n)),
-            "MESSAGE=hello journal\nPRIORITY=6\nSYSLOG_IDENTIFIER=getty@tty1\n"
+  auto next_datagram = [&] {
+    char datagram[512];
+    const ssize_t n = ::recv(fake_journal.get(), datagram, sizeof(datagram), MSG_DONTWAIT);
+    return n > 0 ? std::string(datagram, static_cast<std::size_t>(n)) : std::string("(none)");
+  };
+  EXPECT_EQ(next_datagram(),
+            "MESSAGE=hello journal\nPRIORITY=6\nSYSLOG_FACILITY=3\nSYSLOG_IDENTIFIER=getty@tty1\n"
             "VERMILION_UNIT=getty@tty1.service\n");
+
+  // SyslogIdentifier=, SyslogFacility=, SyslogLevel=, LogLevelMax= and the
+  // "<N>" prefixes (SyslogLevelPrefix=), as journald reads a stdout stream.
+  SyslogSettings settings;
+  settings.identifier = "tty";
+  settings.facility = 4;  // auth
+  settings.level = 5;     // notice
+  settings.level_max = 5;
+  log_->set_syslog(settings);
+  write_all(log_->write_fd(), "<3>broken\nplain\n<7>chatty\n<12>not a level\n");
+  ASSERT_TRUE(run_until_lines(4));
+  EXPECT_EQ(seen_, (Lines{"hello journal", "broken", "plain", "<12>not a level"})) << "the debug line is dropped";
+  EXPECT_EQ(next_datagram(),
+            "MESSAGE=broken\nPRIORITY=3\nSYSLOG_FACILITY=4\nSYSLOG_IDENTIFIER=tty\nVERMILION_UNIT=getty@tty1.service\n");
+  EXPECT_EQ(next_datagram(),
+            "MESSAGE=plain\nPRIORITY=5\nSYSLOG_FACILITY=4\nSYSLOG_IDENTIFIER=tty\nVERMILION_UNIT=getty@tty1.service\n");
+  EXPECT_EQ(next_datagram(), "MESSAGE=<12>not a level\nPRIORITY=5\nSYSLOG_FACILITY=4\nSYSLOG_IDENTIFIER=tty\n"
+                             "VERMILION_UNIT=getty@tty1.service\n");
+  // Without the prefix rule the text stays; kern (0) has no SYSLOG_FACILITY.
+  settings = SyslogSettings{};
+  settings.level_prefix = false;
+  settings.facility = 0;
+  log_->set_syslog(settings);
+  write_all(log_->write_fd(), "<3>as written\n");
+  ASSERT_TRUE(run_until_lines(5));
+  EXPECT_EQ(next_datagram(), "MESSAGE=<3>as written\nPRIORITY=6\nSYSLOG_IDENTIFIER=getty@tty1\n"
+                             "VERMILION_UNIT=getty@tty1.service\n");
   ::unlink(path.c_str());
   ::rmdir(dir_template);
 }

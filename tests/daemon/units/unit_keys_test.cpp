@@ -504,6 +504,23 @@ TEST(UnitKeys, ConditionsAndAssertsOfEveryType) {
   EXPECT_FALSE(condition_key_from_name("ConditionNull"));
 }
 
+// SyslogIdentifier=, SyslogFacility=, SyslogLevel=, SyslogLevelPrefix=,
+// LogLevelMax= (config_parse_log_facility(), config_parse_log_level()): a
+// bad value is a warning; an empty identifier or LogLevelMax= resets.
+TEST(UnitKeys, SyslogSettings) {
+  auto l = apply(
+      "[Service]\nExecStart=/bin/srv\nSyslogIdentifier=srv-%p\nSyslogFacility=local3\nSyslogLevel=warning\n"
+      "SyslogLevelPrefix=no\nLogLevelMax=notice\nSyslogFacility=bogus\nSyslogLevel=9\nLogLevelMax=loud\n");
+  EXPECT_TRUE(l.ok) << messages(l.diags);
+  EXPECT_EQ(l.config.syslog, (SyslogSettings{"srv-t", 19, 4, false, 5}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:8: warning: Failed to parse log facility, ignoring: bogus\n"
+            "t.service:9: warning: Failed to parse log level, ignoring: 9\n"
+            "t.service:10: warning: Failed to parse log level, ignoring: loud\n");
+  auto reset = apply("[Service]\nExecStart=/bin/srv\nSyslogIdentifier=x\nSyslogIdentifier=\nLogLevelMax=err\nLogLevelMax=\n");
+  EXPECT_EQ(reset.config.syslog, SyslogSettings{});
+}
+
 // SystemCallErrorNumber= and SystemCallArchitectures=
 // (config_parse_syscall_errno(), config_parse_syscall_archs()): a bad value
 // is a warning and leaves the setting as it was.
