@@ -96,7 +96,7 @@ std::string result_of(const LinkError& error) {
     auto at = error.message.rfind(": ");
     if (at != std::string::npos) {
       std::string word = error.message.substr(at + 2);
-      for (const char* known : {"done", "failed", "dependency", "canceled", "skipped", "invalid", "timeout"})
+      for (const char* known : {"done", "failed", "dependency", "canceled", "skipped", "invalid", "timeout", "assert"})
         if (word == known) return word == "skipped" ? "done" : word;
     }
     return "failed";

@@ -197,18 +197,28 @@ bool cgroup_unified() { return exists("/sys/fs/cgroup/cgroup.controllers"); }
 std::uint64_t physical_memory() {
   const long page = sysconf(_SC_PAGESIZE);
   const std::uint64_t memory = static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<std::uint64_t>(page);
-  if (!cgroup_unified()) return memory;
-  std::string limit = first_line("/sys/fs/cgroup" + root_cgroup() + "/memory.max");
+  std::string limit = first_line(cgroup_unified() ? "/sys/fs/cgroup" + root_cgroup() + "/memory.max"
+                                                  : "/sys/fs/cgroup/memory" + root_cgroup() + "/memory.limit_in_bytes");
   auto bytes = parse_systemd_unsigned(limit, UINT64_MAX);
   if (limit.empty() || limit == "max" || !bytes) return memory;
   return std::min<std::uint64_t>(memory, *bytes / static_cast<std::uint64_t>(page) * static_cast<std::uint64_t>(page));
 }
 
+// systemd's cpus_in_affinity_mask(): the set grows until the kernel's fits.
 std::uint64_t cpus_in_affinity_mask() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) < 0) return 0;
-  return static_cast<std::uint64_t>(CPU_COUNT(&set));
+  for (int cpus = 1024; cpus <= 1024 * 1024; cpus *= 4) {
+    cpu_set_t* set = CPU_ALLOC(cpus);
+    if (set == nullptr) return 0;
+    const std::size_t size = CPU_ALLOC_SIZE(cpus);
+    CPU_ZERO_S(size, set);
+    const int r = sched_getaffinity(0, size, set);
+    const int count = r == 0 ? CPU_COUNT_S(size, set) : 0;
+    const int error = errno;
+    CPU_FREE(set);
+    if (r == 0) return static_cast<std::uint64_t>(count);
+    if (error != EINVAL) return 0;
+  }
+  return 0;
 }
 
 int test_virtualization(const std::string& parameter) {
@@ -343,7 +353,8 @@ int test_firmware(const std::string& parameter) {
   static constexpr std::string_view kCompatible = "device-tree-compatible(";
   if (parameter.starts_with(kCompatible)) {
     std::string_view wanted = std::string_view(parameter).substr(kCompatible.size());
-    if (wanted.find(')') != wanted.size() - 1) return 0;  // malformed
+    // The last ')' must end it, as systemd's strrchr(): else malformed, false.
+    if (wanted.empty() || wanted.rfind(')') != wanted.size() - 1) return 0;
     wanted.remove_suffix(1);
     std::string list;
     if (read_regular_file("/proc/device-tree/compatible", kSmallFileBytes, list) < 0) return 0;
@@ -393,28 +404,86 @@ int test_cpu_feature(const std::string& parameter) {
   return 0;
 }
 
-// PSI: "10%" for the whole system, or "SLICE:10%", each optionally
-// "/10sec", "/1min" or "/5min" (the default) for the averaging window.
+// Words of `text` split at any of `separators`, as extract_many_words()
+// (separators at the start and runs of them count as one); at most `max`.
+std::vector<std::string_view> split_words(std::string_view text, std::string_view separators, std::size_t max) {
+  std::vector<std::string_view> words;
+  while (words.size() < max) {
+    const auto begin = text.find_first_not_of(separators);
+    if (begin == std::string_view::npos) break;
+    text.remove_prefix(begin);
+    const auto end = std::min(text.find_first_of(separators), text.size());
+    words.push_back(text.substr(0, end));
+    text.remove_prefix(end);
+  }
+  return words;
+}
+
+std::string_view strip(std::string_view s) {
+  while (!s.empty() && is_unit_whitespace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_unit_whitespace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// A number with at most `decimals` digits after the point, scaled by
+// 10^decimals; nullopt on anything else or when it is too big.
+std::optional<std::uint64_t> parse_scaled(std::string_view s, int decimals) {
+  const auto dot = s.find('.');
+  std::string_view whole = s.substr(0, dot), fraction = dot == std::string_view::npos ? "" : s.substr(dot + 1);
+  if (whole.empty() || whole.size() > 9 || static_cast<int>(fraction.size()) > decimals ||
+      (dot != std::string_view::npos && fraction.empty()))
+    return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : whole) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  for (int i = 0; i < decimals; ++i) {
+    const char c = i < static_cast<int>(fraction.size()) ? fraction[static_cast<std::size_t>(i)] : '0';
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value;
+}
+
+// systemd's parse_permyriad(): "12%", "12.34%", "123‰", "12.3‰", "1234‱".
+std::optional<std::uint64_t> parse_permyriad(std::string_view s) {
+  std::optional<std::uint64_t> value;
+  if (s.ends_with("‱")) value = parse_scaled(s.substr(0, s.size() - std::string_view("‱").size()), 0);
+  else if (s.ends_with("‰")) value = parse_scaled(s.substr(0, s.size() - std::string_view("‰").size()), 1);
+  else if (s.ends_with('%')) value = parse_scaled(s.substr(0, s.size() - 1), 2);
+  if (!value || *value > 10000) return std::nullopt;
+  return value;
+}
+
+// ConditionMemoryPressure= and its siblings (systemd 252's
+// condition_test_psi()): "10%" for the whole system, or "SLICE:10%", each
+// optionally "/10sec", "/1min" or "/5min" (the default) for the averaging
+// window; holds while the pressure ("full", else "some") is at most that.
+// A kernel without PSI, a slice's check on cgroup v1 or without the
+// controller, and a cgroup that does not exist all let the unit start.
 int test_pressure(ConditionType type, const std::string& parameter) {
-  if (!exists("/proc/pressure")) return -EOPNOTSUPP;
+  if (!exists("/proc/pressure")) return 1;
   const char* resource = type == ConditionType::memory_pressure ? "memory"
                          : type == ConditionType::cpu_pressure  ? "cpu"
                                                                 : "io";
-  std::string_view text = parameter;
+  const auto parts = split_words(parameter, ":", 2);
+  if (parts.empty()) return -EINVAL;
   std::string path = std::string("/proc/pressure/") + resource;
-  if (auto colon = text.find(':'); colon != std::string_view::npos) {
-    std::string_view slice = text.substr(0, colon);
-    text.remove_prefix(colon + 1);
-    while (!slice.empty() && is_unit_whitespace(slice.back())) slice.remove_suffix(1);
-    while (!slice.empty() && is_unit_whitespace(slice.front())) slice.remove_prefix(1);
-    if (!slice.ends_with(".slice")) return -EINVAL;
-    if (!cgroup_unified()) return 1;  // systemd: PSI of a slice needs cgroup v2, the check is skipped
-    if (first_line("/sys/fs/cgroup/cgroup.controllers").find(resource) == std::string::npos) return 1;
-    // cg_slice_to_path(): "a-b.slice" is below "a.slice".
+  std::string_view value = parts[0];
+  if (parts.size() == 2) {
+    const std::string_view slice = strip(parts[0]);
+    value = parts[1];
+    if (!cgroup_unified()) return 1;
+    const std::string controllers = " " + first_line("/sys/fs/cgroup" + root_cgroup() + "/cgroup.controllers") + " ";
+    if (controllers.find(std::string(" ") + resource + " ") == std::string::npos) return 1;
+    // cg_slice_to_path(): "a-b.slice" lives in "a.slice/a-b.slice".
+    if (!slice.ends_with(".slice") || slice.size() == 6) return -EINVAL;
+    const std::string_view name = slice.substr(0, slice.size() - 6);
     std::string slice_path;
-    std::string_view name = slice.substr(0, slice.size() - 6);
     if (name != "-") {
-      for (std::size_t dash = 0; (dash = name.find('-', dash)) != std::string_view::npos; ++dash)
+      if (name.starts_with('-') || name.ends_with('-') || name.find("--") != std::string_view::npos) return -EINVAL;
+      for (std::size_t dash = name.find('-'); dash != std::string_view::npos; dash = name.find('-', dash + 1))
         slice_path += "/" + std::string(name.substr(0, dash)) + ".slice";
       slice_path += "/" + std::string(slice);
     }
@@ -422,61 +491,36 @@ int test_pressure(ConditionType type, const std::string& parameter) {
     if (root == "/") root.clear();
     path = "/sys/fs/cgroup" + root + slice_path + "/" + resource + ".pressure";
   }
-  std::string_view window = "5min";
-  if (auto slash = text.find('/'); slash != std::string_view::npos) {
-    window = text.substr(slash + 1);
-    text = text.substr(0, slash);
+  const auto window_parts = split_words(value, "/", 2);
+  if (window_parts.empty()) return -EINVAL;
+  std::string_view field = "avg300=";
+  if (window_parts.size() == 2) {
+    std::string_view window = window_parts[1];
     while (!window.empty() && is_unit_whitespace(window.front())) window.remove_prefix(1);
+    if (window.starts_with("10sec")) field = "avg10=";
+    else if (window.starts_with("1min")) field = "avg60=";
+    else if (window.starts_with("5min")) field = "avg300=";
+    else return -EINVAL;
   }
-  const char* field = window.starts_with("10sec") ? "avg10=" : window.starts_with("1min") ? "avg60=" : window.starts_with("5min") ? "avg300=" : nullptr;
-  if (field == nullptr) return -EINVAL;
-  while (!text.empty() && is_unit_whitespace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_unit_whitespace(text.back())) text.remove_suffix(1);
-  // parse_permyriad(): "12%", "12.34%" or "1234‱"; the limit in hundredths of a percent.
-  if (!text.ends_with('%')) return -EINVAL;
-  text.remove_suffix(1);
-  std::uint64_t whole = 0, hundredths = 0;
-  const auto dot = text.find('.');
-  auto digits = [](std::string_view s, std::uint64_t& out) {
-    if (s.empty() || s.find_first_not_of("0123456789") != std::string_view::npos) return false;
-    out = 0;
-    for (char c : s) out = out * 10 + static_cast<std::uint64_t>(c - '0');
-    return true;
-  };
-  if (!digits(text.substr(0, dot), whole)) return -EINVAL;
-  if (dot != std::string_view::npos) {
-    std::string_view frac = text.substr(dot + 1);
-    if (frac.size() > 2 || !digits(frac, hundredths)) return -EINVAL;
-    if (frac.size() == 1) hundredths *= 10;
-  }
-  const std::uint64_t limit = whole * 100 + hundredths;
-  if (limit > 10000) return -ERANGE;
+  const auto limit = parse_permyriad(strip(window_parts[0]));
+  if (!limit) return -EINVAL;
   std::string pressure;
   if (int r = read_regular_file(path, kSmallFileBytes, pressure); r < 0) return r == -ENOENT ? 1 : r;
   // "full" where there is one (cpu.pressure has had it only lately), else "some".
   auto line_of = [&pressure](std::string_view kind) -> std::string_view {
-    for (std::size_t at = 0; at < pressure.size();) {
-      std::string_view line = std::string_view(pressure).substr(at, pressure.find('\n', at) - at);
+    for (const std::string_view line : split_words(pressure, "\n", 8))
       if (line.starts_with(kind)) return line;
-      at += line.size() + 1;
-    }
     return {};
   };
   std::string_view line = line_of("full ");
   if (line.empty()) line = line_of("some ");
-  auto at = line.find(field);
+  const auto at = line.find(field);
   if (at == std::string_view::npos) return -EBADMSG;
-  std::string_view value = line.substr(at + std::string_view(field).size());
-  value = value.substr(0, value.find(' '));
-  const auto value_dot = value.find('.');
-  std::uint64_t current_whole = 0, current_hundredths = 0;
-  if (!digits(value.substr(0, value_dot), current_whole)) return -EBADMSG;
-  if (value_dot != std::string_view::npos) {
-    std::string_view frac = value.substr(value_dot + 1, 2);
-    if (!digits(frac, current_hundredths)) return -EBADMSG;
-    if (frac.size() == 1) current_hundredths *= 10;
-  }
-  return current_whole * 100 + current_hundredths <= limit ? 1 : 0;
+  std::string_view current = line.substr(at + field.size());
+  current = current.substr(0, current.find(' '));
+  const auto now = parse_scaled(current, 2);
+  if (!now) return -EBADMSG;
+  return *now <= *limit ? 1 : 0;
 }
 
 // systemd's path_is_read_only_fs(): 1 read-only, 0 writable, -errno.
@@ -524,7 +568,7 @@ int test_needs_update(const std::string& parameter) {
 
 int test_path_is_mount_point(const std::string& path) {
   struct statx stx {};
-  if (statx(AT_FDCWD, path.c_str(), 0, STATX_BASIC_STATS, &stx) < 0) return 0;
+  if (statx(AT_FDCWD, path.c_str(), AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &stx) < 0) return 0;
   if (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ? 1 : 0;
   if (path == "/") return 1;
   // Older kernels: a different device than the parent's.
@@ -673,7 +717,8 @@ int test_control_group_controller(const std::string& parameter) {
         }
       return false;
     }
-    for (std::string_view v1 : {"cpu", "cpuacct", "cpuset", "blkio", "memory", "devices", "pids"})
+    // systemd's CGROUP_MASK_V1: cpuset is not among them (recorded).
+    for (std::string_view v1 : {"cpu", "cpuacct", "blkio", "memory", "devices", "pids"})
       if (name == v1) return exists("/sys/fs/cgroup/" + std::string(name));
     return false;
   };

@@ -19,9 +19,9 @@ int cmp(bool a, bool b) { return static_cast<int>(a) - static_cast<int>(b); }
 }  // namespace
 
 // strverscmp_improved(), segment by segment; a string_view's end stands
-// for the NUL the C code looks at.
+// for the NUL the C code looks at. An empty string goes through the same
+// loop (systemd compares a missing os-release field as ""): "" > "~1".
 int compare_versions(std::string_view a, std::string_view b) {
-  if (a.empty() || b.empty()) return sign(a.compare(b));
   auto at = [](std::string_view s, std::size_t i) { return i < s.size() ? s[i] : '\0'; };
   std::size_t i = 0, j = 0;
   for (;;) {

@@ -128,9 +128,11 @@ Virtualization vm_cpuid() {
   std::memcpy(signature.data() + 4, &ecx, 4);
   std::memcpy(signature.data() + 8, &edx, 4);
   const std::string_view text(signature.data());
-  static constexpr std::array<std::pair<std::string_view, const char*>, 8> kSignatures{{
+  static constexpr std::array<std::pair<std::string_view, const char*>, 10> kSignatures{{
       {"XenVMMXenVMM", "xen"},
       {"KVMKVMKVM", "kvm"},
+      {"Linux KVM Hv", "kvm"},  // KVM with Hyper-V enlightenments
+      {"SRESRESRESRE", "sre"},
       {"TCGTCGTCGTCG", "qemu"},
       {"VMwareVMware", "vmware"},
       {"Microsoft Hv", "microsoft"},
@@ -158,8 +160,11 @@ SmbiosVmBit smbios_vm_bit() {
 
 Virtualization vm_dmi() {
 #if defined(__i386__) || defined(__x86_64__) || defined(__arm__) || defined(__aarch64__)
-  static constexpr std::array<std::pair<std::string_view, const char*>, 11> kVendors{{
+  // As Debian's systemd 252.39 (later entries of virt.c backported there).
+  static constexpr std::array<std::pair<std::string_view, const char*>, 17> kVendors{{
       {"KVM", "kvm"},
+      {"OpenStack", "kvm"},
+      {"KubeVirt", "kvm"},
       {"Amazon EC2", "amazon"},
       {"QEMU", "qemu"},
       {"VMware", "vmware"},
@@ -170,11 +175,16 @@ Virtualization vm_dmi() {
       {"Bochs", "bochs"},
       {"Parallels", "parallels"},
       {"BHYVE", "bhyve"},
+      {"Hyper-V", "microsoft"},
+      {"VirtualBox", "oracle"},
+      {"Apple Virtualization", "apple"},
+      {"Google Compute Engine", "google"},
   }};
   Virtualization found;
   // product_name first: it tells KVM from QEMU.
   for (const char* file : {"/sys/class/dmi/id/product_name", "/sys/class/dmi/id/sys_vendor",
-                           "/sys/class/dmi/id/board_vendor", "/sys/class/dmi/id/bios_vendor"}) {
+                           "/sys/class/dmi/id/board_vendor", "/sys/class/dmi/id/bios_vendor",
+                           "/sys/class/dmi/id/product_version"}) {
     std::string value = first_line(file);
     for (const auto& [vendor, id] : kVendors)
       if (value.starts_with(vendor)) {
@@ -245,7 +255,8 @@ bool xen_dom0() {
 }
 
 // The order is systemd's: DMI names that hide behind KVM or Hyper-V first,
-// then UML, CPUID, the rest of DMI, /proc/xen, /sys/hypervisor, the device tree.
+// then UML, /proc/xen (Xen PV does not show in CPUID when nested), CPUID,
+// the rest of DMI, /sys/hypervisor, the device tree.
 Virtualization detect_vm() {
   Virtualization dmi = vm_dmi();
   Virtualization found;
@@ -255,9 +266,9 @@ Virtualization detect_vm() {
     else if (v.kind != VirtualizationKind::none) found = std::move(v);
     return found.kind != VirtualizationKind::none;
   };
-  if (dmi.id == "oracle" || dmi.id == "xen" || dmi.id == "amazon") found = dmi;
-  else if (!settle(vm_uml()) && !settle(vm_cpuid()) && !settle(dmi) &&
-           !settle(exists("/proc/xen") ? vm("xen") : Virtualization{}) && !settle(vm_hypervisor_type()))
+  if (dmi.id == "oracle" || dmi.id == "xen" || dmi.id == "amazon" || dmi.id == "parallels") found = dmi;
+  else if (!settle(vm_uml()) && !settle(exists("/proc/xen") ? vm("xen") : Virtualization{}) && !settle(vm_cpuid()) &&
+           !settle(dmi) && !settle(vm_hypervisor_type()))
     settle(vm_device_tree());
   if (found.id == "xen" && xen_dom0()) return {};
   if (found.kind == VirtualizationKind::none && other) return vm("vm-other");

@@ -599,9 +599,10 @@ void set_job_mode(Assignment& a, JobMode ServiceConfig::*field) {
 }
 
 // Condition*=/Assert*= (systemd 252's config_parse_unit_condition_path()
-// and _string()): "|" (trigger) then "!" (negate) prefixes, each followed by
-// optional whitespace, then the parameter with specifiers expanded; a path
-// must be absolute and normalized. An empty value resets the whole list
+// and _string()): "|" (trigger) then "!" (negate) prefixes (for a string
+// each may be followed by whitespace; a path may not: "| /etc" is not
+// absolute), then the parameter with specifiers expanded; a path must be
+// absolute and normalized. An empty value resets the whole list
 // (every Condition*=, or every Assert*=), not only this key's.
 void set_condition(Assignment& a, ConditionKey key) {
   std::vector<UnitCondition>& list = key.is_assert ? a.config.asserts : a.config.conditions;
@@ -609,15 +610,15 @@ void set_condition(Assignment& a, ConditionKey key) {
   std::string_view text = a.value;
   UnitCondition condition;
   condition.type = key.type;
-  auto skip_prefix = [&text](char prefix) {
+  const bool path = condition_takes_path(key.type);
+  auto skip_prefix = [&text, path](char prefix) {
     if (!text.starts_with(prefix)) return false;
     text.remove_prefix(1);
-    while (!text.empty() && kWhitespace.find(text.front()) != std::string_view::npos) text.remove_prefix(1);
+    while (!path && !text.empty() && kWhitespace.find(text.front()) != std::string_view::npos) text.remove_prefix(1);
     return true;
   };
   condition.trigger = skip_prefix('|');
   condition.negate = skip_prefix('!');
-  const bool path = condition_takes_path(key.type);
   auto expanded = a.expand(text, SpecifierSet::full, path ? kMaxPathExpansion : kMaxValueExpansion, !path);
   if (!expanded) return;
   if (path) {

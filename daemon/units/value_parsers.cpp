@@ -162,33 +162,56 @@ std::optional<rlim_t> parse_one_limit(std::string_view s, RlimitUnit unit) {
 }  // namespace
 
 std::optional<rlim_t> parse_byte_size(std::string_view s) {
+  // systemd 252's parse_size(t, 1024): whitespace-separated parts ("1G 512M")
+  // are added up, each a number (strtoull(): '+' allowed, '-' refused), an
+  // optional fraction ("1.5G", "10.M"), an optional suffix; the suffixes
+  // must come in decreasing order.
   struct Suffix {
-    char c;
+    std::string_view name;
     int shift;
   };
-  constexpr std::array<Suffix, 7> kSuffixes{{{'B', 0}, {'K', 10}, {'M', 20}, {'G', 30}, {'T', 40}, {'P', 50}, {'E', 60}}};
-  int shift = 0;
-  if (!s.empty() && !std::isdigit(static_cast<unsigned char>(s.back()))) {
-    auto it = std::find_if(kSuffixes.begin(), kSuffixes.end(), [&](const Suffix& x) { return x.c == s.back(); });
-    if (it == kSuffixes.end()) return std::nullopt;
-    shift = it->shift;
-    s.remove_suffix(1);
-  }
-  auto dot = s.find('.');
-  auto whole = parse_unsigned<rlim_t>(s.substr(0, dot));
-  if (!whole) return std::nullopt;
-  if (*whole > (std::numeric_limits<rlim_t>::max() >> shift)) return std::nullopt;
-  rlim_t value = *whole << shift;
-  if (dot != std::string_view::npos) {
-    std::string_view frac = s.substr(dot + 1);
-    if (frac.empty() || frac.size() > 9 || !parse_unsigned<rlim_t>(frac)) return std::nullopt;
-    rlim_t numerator = *parse_unsigned<rlim_t>(frac), denominator = 1;
-    for (std::size_t i = 0; i < frac.size(); ++i) denominator *= 10;
-    rlim_t extra = static_cast<rlim_t>((static_cast<unsigned __int128>(numerator) << shift) / denominator);
-    if (value > std::numeric_limits<rlim_t>::max() - extra) return std::nullopt;
-    value += extra;
-  }
-  return value;
+  static constexpr std::array<Suffix, 8> kSuffixes{
+      {{"E", 60}, {"P", 50}, {"T", 40}, {"G", 30}, {"M", 20}, {"K", 10}, {"B", 0}, {"", 0}}};
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  unsigned long long total = 0;
+  std::size_t start = 0, p = 0;
+  do {
+    while (p < s.size() && is_space(s[p])) ++p;
+    std::size_t e = p;
+    if (e < s.size() && s[e] == '-') return std::nullopt;
+    if (e < s.size() && s[e] == '+') ++e;
+    const std::size_t digits_begin = e;
+    unsigned long long whole = 0;
+    for (; e < s.size() && is_digit(s[e]); ++e) {
+      if (whole > (std::numeric_limits<unsigned long long>::max() - 9) / 10) return std::nullopt;
+      whole = whole * 10 + static_cast<unsigned>(s[e] - '0');
+    }
+    if (e == digits_begin) return std::nullopt;
+    double fraction = 0;
+    if (e < s.size() && s[e] == '.') {
+      ++e;
+      double scale = 1;
+      for (; e < s.size() && is_digit(s[e]); ++e) {
+        scale /= 10;
+        fraction += (s[e] - '0') * scale;
+      }
+    }
+    while (e < s.size() && is_space(s[e])) ++e;
+    std::size_t i = start;
+    for (; i < kSuffixes.size(); ++i)
+      if (s.substr(e).starts_with(kSuffixes[i].name)) break;
+    if (i >= kSuffixes.size()) return std::nullopt;
+    const unsigned long long factor = 1ULL << kSuffixes[i].shift;
+    if (whole + (fraction > 0 ? 1 : 0) > std::numeric_limits<unsigned long long>::max() / factor) return std::nullopt;
+    const unsigned long long part =
+        whole * factor + static_cast<unsigned long long>(fraction * static_cast<double>(factor));
+    if (part > std::numeric_limits<unsigned long long>::max() - total) return std::nullopt;
+    total += part;
+    p = e + kSuffixes[i].name.size();
+    start = i + 1;
+  } while (p < s.size());
+  return static_cast<rlim_t>(total);
 }
 
 

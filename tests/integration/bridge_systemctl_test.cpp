@@ -356,6 +356,25 @@ TEST_F(SystemctlSystemTest, StatusNamesTheConditionThatWasNotMet) {
             "\"/nonexistent-vermilion\" 0 \"ConditionPathExists\" true false \"/\" 0\n");
 }
 
+// An assert that fails fails the job with result "assert", which systemctl
+// names; status shows it, and Asserts carries each one's outcome.
+TEST_F(SystemctlSystemTest, AFailedAssertIsSystemctlsAssertionFailed) {
+  start({{"asserted.service", "[Unit]\nAssertPathExists=/nonexistent-vermilion\nAssertPathIsDirectory=/\n"
+                              "[Service]\nExecStart=/bin/sleep infinity\n"}});
+  auto started = as_root({"start", "asserted"});
+  EXPECT_EQ(started.status, 1);
+  EXPECT_TRUE(contains(started.output, "Assertion failed on job for asserted.service.")) << started.output;
+  auto status = as_root({"status", "asserted"});
+  EXPECT_TRUE(contains(status.output, "Assert: start assertion failed at ")) << status.output;
+  EXPECT_TRUE(contains(status.output, "AssertPathExists=/nonexistent-vermilion was not met")) << status.output;
+  auto asserts = run_command({"/usr/bin/busctl", stack_->address_option(), "get-property", "org.freedesktop.systemd1",
+                              "/org/freedesktop/systemd1/unit/asserted_2eservice", "org.freedesktop.systemd1.Unit",
+                              "Asserts"});
+  EXPECT_EQ(asserts.output,
+            "a(sbbsi) 2 \"AssertPathIsDirectory\" false false \"/\" 1 \"AssertPathExists\" false false "
+            "\"/nonexistent-vermilion\" -1\n");
+}
+
 // systemd reads a service's counters from its cgroup when asked:
 // MemoryCurrent (memory.current), TasksCurrent (pids.current) where those
 // controllers are enabled, and CPUUsageNSec (cpu.stat), which outlives the

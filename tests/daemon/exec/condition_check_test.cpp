@@ -168,6 +168,15 @@ TEST_F(ConditionCheckTest, AgreesWithSystemdAnalyzeCondition) {
       "ConditionControlGroupController=bogus", "ConditionControlGroupController=hugetlb",
       "ConditionControlGroupController=bpf-firewall", "ConditionControlGroupController=io",
       "AssertPathExists=/nonexistent", "AssertPathExists=/etc",
+      // What a review found differing (each was wrong once).
+      "ConditionFirmware=device-tree-compatible(", "ConditionFirmware=device-tree-compatible()",
+      "ConditionControlGroupController=cpuset", "ConditionMemory=>= 1G", "ConditionMemory=1G 512M",
+      "ConditionMemory=1K 1G", "ConditionMemory=+1G", "ConditionMemory=10.M", "ConditionMemory=1.0000000001G",
+      "ConditionCPUs=+1", "ConditionMemoryPressure=:10%", "ConditionMemoryPressure=500‰",
+      "ConditionMemoryPressure=5‱", "ConditionMemoryPressure=10.55%", "ConditionMemoryPressure=10.555%",
+      "ConditionMemoryPressure=10%/", "ConditionCPUPressure=foo:10%", "ConditionIOPressure=user.slice:0%/1min",
+      "ConditionMemoryPressure=99999999999999999999%", "ConditionOSRelease=NOPE>~1", "ConditionOSRelease=NOPE>=_",
+      "ConditionOSRelease=NOPE<_", "ConditionOSRelease=VERSION_ID>12~rc1", "ConditionOSRelease=VERSION_ID<12.0",
   };
   const ConditionContext context =
       ConditionContext::current(manager_environment(nullptr, std::nullopt), std::nullopt, std::nullopt, std::nullopt);

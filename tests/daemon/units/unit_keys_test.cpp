@@ -483,19 +483,22 @@ TEST(UnitKeys, RequiresMountsForReportsAndIgnoresBadPaths) {
 TEST(UnitKeys, ConditionsAndAssertsOfEveryType) {
   auto l = apply(
       "[Unit]\nConditionPathExists=/nonexistent\nConditionHost=%H\nConditionKernelVersion=\n"
-      "ConditionPathIsDirectory=|! /a//b/\nConditionDirectoryNotEmpty=relative\nConditionNeedsUpdate=/a/../b\n"
+      "ConditionPathIsDirectory=|!/a//b/\nConditionDirectoryNotEmpty=relative\nConditionNeedsUpdate=/a/../b\n"
       "AssertKernelVersion=>= 5 <7\nConditionFirstBoot=maybe\nAssertPathExists=\nAssertUser=@system\n"
-      "ConditionFoo=1\nConditionNull=yes\n[Service]\nExecStart=/bin/srv\n");
+      "ConditionFoo=1\nConditionNull=yes\nConditionPathExists=| /etc\nConditionHost=| ! other\n"
+      "[Service]\nExecStart=/bin/srv\n");
   EXPECT_TRUE(l.ok) << messages(l.diags);
   using T = ConditionType;
   EXPECT_EQ(l.config.conditions, (std::vector<UnitCondition>{{T::path_is_directory, "/a/b", true, true},
-                                                             {T::first_boot, "maybe", false, false}}));
+                                                             {T::first_boot, "maybe", false, false},
+                                                             {T::host, "other", true, true}}));
   EXPECT_EQ(l.config.asserts, (std::vector<UnitCondition>{{T::user, "@system", false, false}}));
   EXPECT_EQ(messages(l.diags),
             "t.service:6: warning: ConditionDirectoryNotEmpty= path is not absolute, ignoring: relative\n"
             "t.service:7: warning: ConditionNeedsUpdate= path is not normalized, ignoring: /a/../b\n"
             "t.service:12: warning: Unknown key 'ConditionFoo' in section [Unit], ignoring.\n"
-            "t.service:13: warning: Unknown key 'ConditionNull' in section [Unit], ignoring.\n");
+            "t.service:13: warning: Unknown key 'ConditionNull' in section [Unit], ignoring.\n"
+            "t.service:14: warning: ConditionPathExists= path is not absolute, ignoring:  /etc\n");
   auto named = condition_key_from_name("AssertControlGroupController");
   ASSERT_TRUE(named);
   EXPECT_EQ(named->type, T::control_group_controller);

@@ -185,6 +185,24 @@ TEST(ParseResourceLimit, Rejects) {
   EXPECT_FALSE(parse_resource_limit("-1", RLIMIT_NOFILE).ok());
 }
 
+// systemd 252's parse_size(t, 1024) (src/basic/parse-util.c; the sums and
+// fractions as `systemd-analyze condition ConditionMemory=...` takes them).
+TEST(ParseByteSize, SystemdParseSize) {
+  constexpr rlim_t K = 1024, M = K * K, G = M * K;
+  EXPECT_EQ(parse_byte_size("512"), 512u);
+  EXPECT_EQ(parse_byte_size("4K"), 4 * K);
+  EXPECT_EQ(parse_byte_size("1.5G"), G + G / 2);
+  EXPECT_EQ(parse_byte_size("1G 512M"), G + 512 * M) << "parts add up";
+  EXPECT_EQ(parse_byte_size("1 G"), G);
+  EXPECT_EQ(parse_byte_size("+1G"), G);
+  EXPECT_EQ(parse_byte_size("10.M"), 10 * M);
+  EXPECT_EQ(parse_byte_size("1.0000000001G"), G);
+  EXPECT_EQ(parse_byte_size("3B"), 3u);
+  EXPECT_EQ(parse_byte_size("16E"), std::nullopt) << "2^64";
+  for (const char* bad : {"", "1K 1G", "-1", "1X", "G", "1.5.5G", "1 2", "0x10"})
+    EXPECT_EQ(parse_byte_size(bad), std::nullopt) << bad;
+}
+
 TEST(ParseUmask, Octal) {
   EXPECT_EQ(parse_umask("0022"), 0022u);
   EXPECT_EQ(parse_umask("077"), 077u);
