@@ -32,6 +32,15 @@
 namespace vermilion {
 namespace {
 
+// What systemd calls a process's lines when SyslogIdentifier= is unset:
+// the name of the program it runs (basename(command->path) in exec_child()).
+// One pipe carries all of a unit's processes here: its ExecStart='s.
+std::string default_syslog_identifier(const ServiceConfig& config) {
+  if (config.exec_start.empty()) return {};
+  const std::string& path = config.exec_start.front().path;
+  return path.substr(path.rfind('/') + 1);
+}
+
 // Output is read before exits are handled, and readiness before exits too,
 // so a service that prints, notifies and dies is seen in that order.
 constexpr int64_t kLogPriority = SD_EVENT_PRIORITY_NORMAL - 20;
@@ -257,7 +266,7 @@ int Supervisor::log_fd_for(const ServiceConfig& config) {
   const std::string& unit = config.name;
   auto it = logs_.find(unit);
   if (it != logs_.end()) {
-    it->second->set_syslog(config.syslog);
+    it->second->set_syslog(config.syslog, default_syslog_identifier(config));
     return it->second->write_fd();
   }
   OutputCaptureOptions log_options;
@@ -270,7 +279,7 @@ int Supervisor::log_fd_for(const ServiceConfig& config) {
     logger_.error(unit + ": cannot capture output: " + std::strerror(-r));
     return -1;
   }
-  log->set_syslog(config.syslog);
+  log->set_syslog(config.syslog, default_syslog_identifier(config));
   if (logger_.enabled(LogLevel::debug))
     log->set_listener([this, unit](const LogLine& line) { logger_.debug(unit + "| " + line.text); });
   int fd = log->write_fd();

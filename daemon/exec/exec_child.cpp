@@ -206,10 +206,16 @@ void enter_private_namespace(const ExecChildPlan& plan, const int (&storage)[2],
   line.write_to(STDERR_FILENO);
 }
 
-void set_up_fds(const ExecChildPlan& plan) {
+void set_up_fds(ExecChildPlan& plan) {
+  // The namespace storage pairs the child still needs (close-on-exec) go
+  // right after the passed fds, and the plan is told where.
+  int* keep[4] = {&plan.network_namespace_storage[0], &plan.network_namespace_storage[1],
+                  &plan.ipc_namespace_storage[0], &plan.ipc_namespace_storage[1]};
+  int lifted_keep[4] = {-1, -1, -1, -1};
+  const int kept_from = 3 + static_cast<int>(plan.pass_fd_count);
   // Everything is first copied above the highest target, so placing one fd
   // can never overwrite the source of another.
-  const int first_free = 3 + static_cast<int>(plan.pass_fd_count);
+  const int first_free = kept_from + 4;
   auto lift = [&](int fd) { return fd < 0 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, first_free); };
 
   int in = lift(open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY));
@@ -241,12 +247,27 @@ void set_up_fds(const ExecChildPlan& plan) {
     if (lifted_pass[i] < 0) fail(plan, ExecExitStatus::fds, errno, "pass file descriptors");
   }
 
+  for (int k = 0; k < 4; ++k) {
+    if (*keep[k] < 0) continue;
+    lifted_keep[k] = lift(*keep[k]);
+    if (lifted_keep[k] < 0) fail(plan, ExecExitStatus::fds, errno, "keep the namespace storage");
+  }
+
   if (!place(in, STDIN_FILENO)) fail(plan, ExecExitStatus::stdin_, errno, "set up standard input");
   if (!place(out, STDOUT_FILENO)) fail(plan, ExecExitStatus::stdout_, errno, "set up standard output");
   bool err_ok = err_is_out ? dup2(STDOUT_FILENO, STDERR_FILENO) == STDERR_FILENO : place(err, STDERR_FILENO);
   if (!err_ok) fail(plan, ExecExitStatus::stderr_, errno, "set up standard error");
   for (std::size_t i = 0; i < plan.pass_fd_count; ++i) {
     if (!place(lifted_pass[i], 3 + static_cast<int>(i))) fail(plan, ExecExitStatus::fds, errno, "pass file descriptors");
+  }
+  for (int k = 0; k < 4; ++k) {
+    if (lifted_keep[k] < 0) {
+      close(kept_from + k);  // whatever was there is nothing of the service's
+      continue;
+    }
+    if (dup3(lifted_keep[k], kept_from + k, O_CLOEXEC) != kept_from + k)
+      fail(plan, ExecExitStatus::fds, errno, "keep the namespace storage");
+    *keep[k] = kept_from + k;
   }
   if (close_range(static_cast<unsigned>(first_free), ~0U, 0) < 0) {
     // Kernels before 5.9: close one by one up to the fd limit.
@@ -307,20 +328,6 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   }
   const uid_t original_uid = getuid();
   const gid_t original_gid = getgid();
-  // Without CAP_SYS_ADMIN the user namespace comes first, so that the other
-  // namespaces can be made inside it. User= is then the manager's own (a
-  // user manager's services run as its user): the map is the original IDs.
-  bool user_namespace_set_up = false;
-  if (plan.apply_sandboxing && plan.private_users && !plan.change_credentials &&
-      !has_effective_capability(CAP_SYS_ADMIN)) {
-    if (int r = set_up_private_users(original_uid, original_gid, original_uid, original_gid); r < 0)
-      fail(plan, ExecExitStatus::user, -r, "set up user namespacing for unprivileged user");
-    user_namespace_set_up = true;
-  }
-  // Not part of the sandboxing: '+' commands join them too (recorded:
-  // conformance case private-network).
-  enter_private_namespace(plan, plan.network_namespace_storage, CLONE_NEWNET);
-  enter_private_namespace(plan, plan.ipc_namespace_storage, CLONE_NEWIPC);
   set_up_fds(plan);
   // vermiliond raised its own soft RLIMIT_NOFILE to the hard limit; a
   // service starts with systemd's default soft limit, FD_SETSIZE (1024),
@@ -385,6 +392,30 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
          plan.credential_failure_what);
   }
+  // systemd 252's exec_child() order from here: (without CAP_SYS_ADMIN) the
+  // user namespace, so that the others can be made inside it; the network
+  // and IPC namespaces; the mount and UTS namespaces; (with it) the user
+  // namespace. User= was resolved above, outside all of them (a name
+  // service may need the host's network). The groups come before the user
+  // namespace, where setgroups() is denied.
+  const bool private_users = plan.apply_sandboxing && plan.private_users;
+  const uid_t service_uid = plan.change_credentials ? plan.uid : original_uid;
+  const gid_t service_gid = plan.change_credentials ? plan.gid : original_gid;
+  bool groups_set = false;
+  bool user_namespace_set_up = false;
+  if (private_users && !has_effective_capability(CAP_SYS_ADMIN)) {
+    if (plan.change_credentials) {
+      set_groups(plan);
+      groups_set = true;
+    }
+    if (int r = set_up_private_users(original_uid, original_gid, service_uid, service_gid); r < 0)
+      fail(plan, ExecExitStatus::user, -r, "set up user namespacing for unprivileged user");
+    user_namespace_set_up = true;
+  }
+  // Not part of the sandboxing: '+' commands join them too (recorded:
+  // conformance case private-network).
+  enter_private_namespace(plan, plan.network_namespace_storage, CLONE_NEWNET);
+  enter_private_namespace(plan, plan.ipc_namespace_storage, CLONE_NEWIPC);
   if (plan.apply_sandboxing && plan.mount_count > 0) {
     // Only a refused namespace is let pass; half of one is a failure.
     if (int r = enter_mount_namespace(plan.mounts, plan.mount_count); r < 0)
@@ -399,16 +430,12 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
         "ignoring namespace setup.");
     line.write_to(STDERR_FILENO);
   }
-  // The groups before the user namespace, where setgroups() is denied.
-  bool groups_set = false;
-  if (plan.apply_sandboxing && plan.private_users && !user_namespace_set_up) {
+  if (private_users && !user_namespace_set_up) {
     if (plan.change_credentials) {
       set_groups(plan);
       groups_set = true;
     }
-    const uid_t uid = plan.change_credentials ? plan.uid : original_uid;
-    const gid_t gid = plan.change_credentials ? plan.gid : original_gid;
-    if (int r = set_up_private_users(original_uid, original_gid, uid, gid); r < 0)
+    if (int r = set_up_private_users(original_uid, original_gid, service_uid, service_gid); r < 0)
       fail(plan, ExecExitStatus::user, -r, "set up user namespacing");
   }
   const bool ambient = plan.apply_sandboxing && plan.ambient_capabilities != 0;

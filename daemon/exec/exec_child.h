@@ -96,17 +96,18 @@ struct ExecChildPlan {
   // failure is 226/NAMESPACE.
   bool private_uts = false;
   // PrivateNetwork=, PrivateIPC=: the run's namespace storage pairs
-  // (exec/shared_namespace.h), -1 for none; joined (or made) first, before
-  // the standard fds, as systemd 252's exec_child() does after the cgroup,
-  // for '+' commands too.
+  // (exec/shared_namespace.h), -1 for none, kept (close-on-exec) past the
+  // fd clean-up; joined (or made) after User= is resolved, just before the
+  // mount namespace, as systemd 252's exec_child(), for '+' commands too.
   // Where the kernel refuses (EPERM: a container) the process runs without,
   // with a warning; any other failure is 225/NETWORK (226/NAMESPACE for IPC).
   // PrivateUsers=: a user namespace of its own (exec/private_users.h),
-  // with the sandboxing. As systemd 252's exec_child(): made first, before
-  // every other namespace, by a process without CAP_SYS_ADMIN (a user
-  // manager's), so that it may make them inside; otherwise after the mount
-  // and UTS namespaces, once the groups are set (setgroups is denied in it),
-  // before the capability bounding set and User=. A failure is 217/USER.
+  // with the sandboxing. As systemd 252's exec_child(): made before every
+  // other namespace by a process without CAP_SYS_ADMIN (a user manager's),
+  // so that it may make them inside; otherwise after the mount and UTS
+  // namespaces; either way after User= is resolved and once the groups are
+  // set (setgroups is denied in it), before the capability bounding set and
+  // the change of user. A failure is 217/USER.
   bool private_users = false;
   int network_namespace_storage[2] = {-1, -1};
   int ipc_namespace_storage[2] = {-1, -1};

@@ -336,7 +336,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   }
   std::vector<ExecMount> exec_mounts;
   for (const auto& m : mounts)
-    exec_mounts.push_back({m.path.c_str(), m.source.c_str(), m.mode, m.ignore_missing, m.read_only});
+    exec_mounts.push_back({m.path.c_str(), m.source.c_str(), m.mode, m.ignore_missing, m.read_only, m.recursive, m.flags});
   plan.mounts = exec_mounts.data();
   plan.mount_count = exec_mounts.size();
   plan.capability_bounding_set = config.capability_bounding_set;

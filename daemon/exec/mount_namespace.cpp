@@ -228,6 +228,29 @@ int mount_private_dev(const char* path, const HostDev& host) noexcept {
   return mount_setattr(AT_FDCWD, path, 0, &attr, sizeof attr) < 0 ? -errno : 0;
 }
 
+// `path` as a mount point: left as it is when it exists, else made (its
+// parents 0755, itself a 0755 directory or an empty 0644 file). 0 or -errno.
+int make_mount_point(const char* path, bool directory) noexcept {
+  struct stat st {};
+  if (lstat(path, &st) == 0) return 0;
+  if (errno != ENOENT) return -errno;
+  char parent[PATH_MAX];
+  const std::size_t length = std::strlen(path);
+  if (length >= sizeof parent) return -ENAMETOOLONG;
+  std::memcpy(parent, path, length + 1);
+  // mkdir -p of every parent, from the top.
+  for (char* slash = std::strchr(parent + 1, '/'); slash != nullptr; slash = std::strchr(slash + 1, '/')) {
+    *slash = '\0';
+    if (mkdir(parent, 0755) < 0 && errno != EEXIST) return -errno;
+    *slash = '/';
+  }
+  if (directory) return mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
+  const int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY | O_CLOEXEC, 0644);
+  if (fd < 0) return errno == EEXIST ? 0 : -errno;
+  close(fd);
+  return 0;
+}
+
 int set_read_only(const char* path, bool read_only) noexcept {
   mount_attr attr{};
   (read_only ? attr.attr_set : attr.attr_clr) = MOUNT_ATTR_RDONLY;
@@ -280,6 +303,22 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   // compile_read_write_paths(): the exec directories stay writable.
   if (!out.empty())
     for (const auto& dir : writable_directories) add(out, dir, MountMode::read_write, false);
+  // setup_namespace(): the IPC namespace's own message queues.
+  if (config.private_ipc) add(out, "/dev/mqueue", MountMode::mqueue, false);
+  // append_bind_mounts(), append_tmpfs_mounts().
+  for (const auto& b : config.bind_mounts) {
+    add(out, b.destination, MountMode::bind, b.ignore_missing, b.source);
+    out.back().read_only = b.read_only;
+    out.back().recursive = b.recursive;
+  }
+  for (const auto& t : config.temporary_filesystems) {
+    MountEntry entry{t.path, {}, MountMode::tmpfs};
+    entry.flags = MS_NODEV | MS_STRICTATIME;
+    mangle_mount_options("mode=0755," + t.options, entry.flags, entry.source);
+    entry.read_only = (entry.flags & MS_RDONLY) != 0;
+    entry.flags &= ~static_cast<unsigned long>(MS_RDONLY);
+    out.push_back(std::move(entry));
+  }
   if (private_tmp) {
     add(out, "/tmp", MountMode::bind, false, private_tmp->tmp());
     add(out, "/var/tmp", MountMode::bind, false, private_tmp->var_tmp());
@@ -289,6 +328,43 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
     if (entry.mode == MountMode::inaccessible) entry.source = inaccessible_file;
 
   return out;
+}
+
+void mangle_mount_options(std::string_view options, unsigned long& flags, std::string& data) {
+  struct Flag {
+    std::string_view name;
+    unsigned long bits;
+    bool clear;
+  };
+  // libmount's MNT_LINUX_MAP, which systemd's mount_option_mangle() uses.
+  static constexpr Flag kFlags[] = {
+      {"ro", MS_RDONLY, false},         {"rw", MS_RDONLY, true},          {"exec", MS_NOEXEC, true},
+      {"noexec", MS_NOEXEC, false},     {"suid", MS_NOSUID, true},        {"nosuid", MS_NOSUID, false},
+      {"dev", MS_NODEV, true},          {"nodev", MS_NODEV, false},       {"sync", MS_SYNCHRONOUS, false},
+      {"async", MS_SYNCHRONOUS, true},  {"dirsync", MS_DIRSYNC, false},   {"remount", MS_REMOUNT, false},
+      {"bind", MS_BIND, false},         {"rbind", MS_BIND | MS_REC, false}, {"silent", MS_SILENT, false},
+      {"loud", MS_SILENT, true},        {"mand", MS_MANDLOCK, false},     {"nomand", MS_MANDLOCK, true},
+      {"atime", MS_NOATIME, true},      {"noatime", MS_NOATIME, false},   {"iversion", MS_I_VERSION, false},
+      {"noiversion", MS_I_VERSION, true}, {"diratime", MS_NODIRATIME, true}, {"nodiratime", MS_NODIRATIME, false},
+      {"relatime", MS_RELATIME, false}, {"norelatime", MS_RELATIME, true}, {"strictatime", MS_STRICTATIME, false},
+      {"nostrictatime", MS_STRICTATIME, true}, {"lazytime", MS_LAZYTIME, false}, {"nolazytime", MS_LAZYTIME, true},
+      {"defaults", 0, false},
+  };
+  while (!options.empty()) {
+    const auto comma = options.find(',');
+    const std::string_view word = options.substr(0, comma);
+    options.remove_prefix(comma == std::string_view::npos ? options.size() : comma + 1);
+    if (word.empty()) continue;
+    const Flag* flag = std::find_if(std::begin(kFlags), std::end(kFlags), [&](const Flag& f) { return f.name == word; });
+    if (flag != std::end(kFlags)) {
+      if (flag->clear) flags &= ~flag->bits;
+      else flags |= flag->bits;
+      continue;
+    }
+    if (word.size() >= 2 && (word[0] == 'x' || word[0] == 'X') && word[1] == '-') continue;
+    if (!data.empty()) data += ',';
+    data += word;
+  }
 }
 
 void reduce_mounts(std::vector<MountEntry>& entries) {
@@ -320,7 +396,7 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
   try {
     for (std::size_t i = 0; i < count; ++i) {
       const ExecMount& m = mounts[i];
-      MountEntry e{m.path, m.source ? m.source : "", m.mode, m.ignore_missing, m.read_only};
+      MountEntry e{m.path, m.source ? m.source : "", m.mode, m.ignore_missing, m.read_only, m.recursive, m.flags};
       char resolved[PATH_MAX];
       if (realpath(m.path, resolved)) e.path = resolved;
       entries.push_back(std::move(e));
@@ -359,8 +435,9 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
   for (std::size_t i = 0; i < n && r == 0; ++i) {
     const MountEntry& e = entries[i];
     if (e.mode == MountMode::bind) {
-      fds[i] = open(e.source.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (fds[i] < 0) r = -errno;
+      // Any kind of file, its symlinks followed (systemd chases the source).
+      fds[i] = open(e.source.c_str(), O_PATH | O_CLOEXEC);
+      if (fds[i] < 0 && !(errno == ENOENT && e.ignore_missing)) r = -errno;
     } else if (e.mode == MountMode::inaccessible && !e.source.empty() && inaccessible_fd < 0) {
       inaccessible_fd = open(e.source.c_str(), O_PATH | O_CLOEXEC);
     }
@@ -436,14 +513,31 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
         break;
       }
       case MountMode::tmpfs:
-        // As systemd 252 mounts it for ProtectHome=tmpfs: an empty,
-        // writable tmpfs with tmpfs's own defaults (1777).
-        if (mount("tmpfs", path, "tmpfs", 0, nullptr) < 0 && (errno != ENOENT || !m.ignore_missing)) r = -errno;
+        // ProtectHome=tmpfs (may be missing; tmpfs's own defaults, 1777, as
+        // systemd 252 mounts it) or TemporaryFileSystem= (its mount point
+        // made first, as mount_tmpfs() does; its flags and options).
+        if (!m.ignore_missing && (r = make_mount_point(path, true)) < 0) break;
+        if (mount("tmpfs", path, "tmpfs", m.flags, m.source.empty() ? nullptr : m.source.c_str()) < 0) {
+          if (errno != ENOENT || !m.ignore_missing) r = -errno;
+          break;
+        }
+        if (m.read_only) r = set_read_only(path, true);
+        break;
+      case MountMode::mqueue:
+        // mount_mqueuefs(): made if missing; a new instance shows the
+        // queues of the IPC namespace the process is in now.
+        if ((r = make_mount_point(path, true)) < 0) break;
+        if (mount("mqueue", path, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) < 0) r = -errno;
         break;
       case MountMode::bind: {
+        if (fds[i] < 0) break;  // a "-" source that is missing
         char source[32];
         std::snprintf(source, sizeof source, "/proc/self/fd/%d", fds[i]);
-        if (mount(source, path, nullptr, MS_BIND | MS_REC, nullptr) < 0) {
+        // A destination that is missing is made, a directory or a file as
+        // the source is (systemd's make_mount_point_inode_from_stat()).
+        struct stat source_stat {};
+        if (fstat(fds[i], &source_stat) == 0 && (r = make_mount_point(path, S_ISDIR(source_stat.st_mode))) < 0) break;
+        if (mount(source, path, nullptr, MS_BIND | (m.recursive ? MS_REC : 0), nullptr) < 0) {
           r = -errno;
           break;
         }

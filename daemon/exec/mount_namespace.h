@@ -16,6 +16,14 @@
 //   ReadOnlyPaths=, ReadWritePaths=, InaccessiblePaths= as listed ("-":
 //                         may be missing);
 //   PrivateTmp=           the run's directories bound on /tmp, /var/tmp;
+//   BindPaths=, BindReadOnlyPaths= each source bound on its destination
+//                         (recursively unless "norbind"; a missing
+//                         destination is made, a missing "-" source
+//                         skipped);
+//   TemporaryFileSystem=  a tmpfs ("mode=0755,nodev,strictatime" and the
+//                         entry's options; "ro" makes it read-only);
+//   PrivateIPC=           a new mqueue file system on /dev/mqueue (the IPC
+//                         namespace's own queues, not the host's);
 //   ProtectProc=, ProcSubset= a /proc of its own (mount_procfs()), with
 //                         hidepid= and subset=pid; where the kernel
 //                         refuses those options, without them;
@@ -42,16 +50,25 @@
 namespace vermilion {
 
 // Ordered by precedence for one path (systemd's MountMode order).
-enum class MountMode : int { inaccessible, bind, private_dev, procfs, read_only, read_write, tmpfs, read_write_implicit };
+enum class MountMode : int {
+  inaccessible, bind, private_dev, procfs, read_only, read_write, tmpfs, mqueue, read_write_implicit
+};
 
 struct MountEntry {
   std::string path;
-  std::string source;  // bind and inaccessible: what is mounted; procfs: its options
+  std::string source;  // bind and inaccessible: what is mounted; procfs, tmpfs: its options
   MountMode mode = MountMode::read_only;
-  bool ignore_missing = false;
-  bool read_only = false;  // a bind that a read-only entry for its path made so
+  bool ignore_missing = false;  // a bind: its source may be missing
+  bool read_only = false;  // a bind or tmpfs made read-only (by its own entry or a read-only one for its path)
+  bool recursive = true;   // a bind: with what is mounted below its source (MS_REC)
+  unsigned long flags = 0;  // a tmpfs: MS_* flags for mount(2)
   friend bool operator==(const MountEntry&, const MountEntry&) = default;
 };
+
+// systemd's mount_option_mangle(): the words of `options` ("ro,size=10%")
+// that are mount(2) flags set or clear bits of `flags`, the others are
+// joined in `data` ("x-" ones dropped).
+void mangle_mount_options(std::string_view options, unsigned long& flags, std::string& data);
 
 // The most entries one process may have (ReadWritePaths= and the others
 // together); a unit with more fails its start with E2BIG.
@@ -82,6 +99,8 @@ struct ExecMount {
   MountMode mode = MountMode::read_only;
   bool ignore_missing = false;
   bool read_only = false;
+  bool recursive = true;
+  unsigned long flags = 0;
 };
 
 // enter_mount_namespace(): the kernel refused the namespace itself.

@@ -91,8 +91,9 @@ int set_up_private_users(uid_t original_uid, gid_t original_gid, uid_t uid, gid_
     return -error;
   }
   if (helper == 0) {
-    // In the original user namespace, with its privileges.
-    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // In the original user namespace, with its privileges; gone with the
+    // process it serves (which may have gone before the prctl took hold).
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) _exit(3);
     close(errors[0]);
     std::uint64_t count = 0;
     int r = 0;
@@ -113,11 +114,16 @@ int set_up_private_users(uid_t original_uid, gid_t original_gid, uid_t uid, gid_
   }
   close(errors[1]);
   int r = 0;
-  if (unshare(CLONE_NEWUSER) < 0) r = -errno;
-  // Tell the helper in any case, so that it ends; after a failed unshare
-  // its writes fail harmlessly against our own (initial) namespace's maps.
-  const std::uint64_t one = 1;
-  if (write(ready, &one, sizeof one) < 0 && r == 0) r = -errno;
+  if (unshare(CLONE_NEWUSER) < 0) {
+    r = -errno;
+    kill(helper, SIGKILL);  // it must not touch the maps of the namespace we stay in
+  } else {
+    const std::uint64_t one = 1;
+    if (write(ready, &one, sizeof one) < 0) {
+      r = -errno;
+      kill(helper, SIGKILL);
+    }
+  }
   int reported = 0;
   const ssize_t n = read(errors[0], &reported, sizeof reported);
   if (r == 0) {
@@ -126,9 +132,10 @@ int set_up_private_users(uid_t original_uid, gid_t original_gid, uid_t uid, gid_
     else if (n != 0) r = -EIO;
   }
   int status = 0;
-  while (waitpid(helper, &status, 0) < 0 && errno == EINTR) {
+  pid_t waited = -1;
+  while ((waited = waitpid(helper, &status, 0)) < 0 && errno == EINTR) {
   }
-  if (r == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) r = -EIO;
+  if (r == 0 && (waited != helper || !WIFEXITED(status) || WEXITSTATUS(status) != 0)) r = -EIO;
   close(ready);
   close(errors[0]);
   return r;

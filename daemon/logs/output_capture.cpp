@@ -107,9 +107,11 @@ void OutputCapture::flush_partial() {
   splitter_.flush([this, now](std::string_view line) { emit(now, line); });
 }
 
-void OutputCapture::set_syslog(const SyslogSettings& settings) {
+void OutputCapture::set_syslog(const SyslogSettings& settings, std::string_view default_identifier) {
   syslog_ = settings;
-  syslog_identifier_ = settings.identifier.empty() ? identifier_for(options_.unit_name) : settings.identifier;
+  syslog_identifier_ = !settings.identifier.empty() ? settings.identifier
+                       : !default_identifier.empty() ? std::string(default_identifier)
+                                                     : identifier_for(options_.unit_name);
 }
 
 void OutputCapture::emit(std::uint64_t realtime_usec, std::string_view text) {
@@ -117,6 +119,8 @@ void OutputCapture::emit(std::uint64_t realtime_usec, std::string_view text) {
   if (syslog_.level_prefix)
     if (auto prefixed = take_level_prefix(text)) level = *prefixed;
   if (syslog_.level_max >= 0 && level > syslog_.level_max) return;
+  // journald's stdout_stream_log() keeps no empty line (nor one that was only "<N>").
+  if (text.empty()) return;
   const LogLine& line = buffer_.append(realtime_usec, std::string(text));
   if (options_.journal) {
     // A journal that is full or gone does not get the line; the buffer

@@ -72,14 +72,17 @@ class OutputCapture {
 
   void set_listener(Listener listener) { listener_ = std::move(listener); }
 
-  // How lines are labelled from now on (the unit's configuration, at each
-  // load): as journald labels a stdout stream in systemd 252
+  // How lines are labelled from now on (the configuration of the run that
+  // begins): as journald labels a stdout stream in systemd 252
   // (journald-stream.c stdout_stream_log()). With level_prefix a leading
   // "<N>" (0-7) is the line's level and is stripped, in the buffer too;
-  // lines above level_max are dropped; the journal gets PRIORITY,
-  // SYSLOG_FACILITY and SYSLOG_IDENTIFIER (the identifier, else the unit's
-  // name without ".service").
-  void set_syslog(const SyslogSettings& settings);
+  // lines above level_max, and lines left empty, are dropped; the journal
+  // gets PRIORITY, SYSLOG_FACILITY (unless kern) and SYSLOG_IDENTIFIER:
+  // the settings' identifier, else `default_identifier`, else the unit's
+  // name without ".service". (systemd's default is each process's
+  // executable name; all processes of a unit share one pipe here, so the
+  // caller gives its ExecStart='s.)
+  void set_syslog(const SyslogSettings& settings, std::string_view default_identifier = {});
 
   [[nodiscard]] const LogBuffer& buffer() const { return buffer_; }
 

@@ -166,12 +166,8 @@ void Manager::reload_units(Diagnostics& diags) {
   check_unit_files();
 }
 
-// Also when it has one: the provider applies the (re)loaded configuration's
-// SyslogIdentifier=, SyslogLevel=, ... to the unit's log.
 void Manager::give_log_if_needed(Service& service, const ServiceConfig& config) {
-  if (!log_fd_for_ || !needs_log(config)) return;
-  const int fd = log_fd_for_(config);
-  if (service.log_fd() < 0) service.set_log_fd(fd);
+  if (log_fd_for_ && service.log_fd() < 0 && needs_log(config)) service.set_log_fd(log_fd_for_(config));
 }
 
 void Manager::remove_vanished_units() {
@@ -758,6 +754,17 @@ void Manager::on_state_changed(Service& service, ActiveState old_active, SubStat
                             StateChange{old_active, service.active_state(), old_sub, service.sub_state(),
                                         service.will_auto_restart()},
                             status(service)});
+  });
+}
+
+// The run's SyslogIdentifier=, SyslogLevel=, ... label its lines until it
+// ends, as systemd fixes them in each stream when a process starts: a
+// reload changes them for the next run (the provider applies them).
+void Manager::on_run_begins(Service& service, const ServiceConfig& config) noexcept {
+  drop_if_out_of_memory("a run's log settings", [&] {
+    if (!log_fd_for_ || !needs_log(config)) return;
+    const int fd = log_fd_for_(config);
+    if (service.log_fd() < 0) service.set_log_fd(fd);
   });
 }
 

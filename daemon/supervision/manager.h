@@ -70,8 +70,8 @@ struct ManagerOptions {
 };
 
 // Gives the write end of a unit's log pipe (or -1), kept open by its owner
-// for the unit's whole life; called when the unit is loaded and at each
-// reload of it, the same pipe every time, so that the owner may apply the
+// for the unit's whole life; called when the unit is loaded and when each
+// run begins, the same pipe every time, so that the owner may apply the
 // configuration's SyslogIdentifier=, SyslogLevel=, ... (OutputCapture::set_syslog()).
 using LogFdProvider = std::function<int(const ServiceConfig& unit)>;
 
@@ -191,6 +191,7 @@ class Manager final : private ServiceListener {
   // ServiceListener
   void on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept override;
   void on_properties_changed(Service& service) noexcept override;
+  void on_run_begins(Service& service, const ServiceConfig& config) noexcept override;
   void on_pid_attached(Service& service, pid_t pid) noexcept override;
   void on_pid_detached(Service& service, pid_t pid) noexcept override;
   void on_service_message(Service& service, std::string_view message) noexcept override;

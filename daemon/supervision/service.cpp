@@ -200,6 +200,7 @@ bool Service::watches_scope() const {
 
 void Service::begin_run() {
   running_ = config_;
+  env_.listener.on_run_begins(*this, *running_);
   stop_requested_ = false;
   stop_by_notify_ = false;
   reached_running_ = false;

@@ -98,6 +98,9 @@ class ServiceListener {
   virtual void on_pid_detached(Service& service, pid_t pid) noexcept = 0;
   // One line for the daemon's own log about this service.
   virtual void on_service_message(Service& service, std::string_view message) noexcept = 0;
+  // A run begins with this configuration (a start, or an automatic
+  // restart): what holds for the whole run is fixed now.
+  virtual void on_run_begins(Service& service, const ServiceConfig& config) noexcept = 0;
   // A start was refused by the start limit (systemd's unit_test_start_limit(),
   // which runs StartLimitAction=); the failed state follows.
   virtual void on_start_limit_hit(Service& /*service*/) noexcept {}

@@ -125,6 +125,25 @@ enum class ProcSubset : std::uint8_t { all, pid };
 // One entry of ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=: an
 // absolute, normalized path;
 // "-" before it: no error when it does not exist.
+// BindPaths=/BindReadOnlyPaths= (systemd.exec(5)): `source` bound on
+// `destination` in the service's mount namespace.
+struct BindMount {
+  std::string source;
+  std::string destination;
+  bool read_only = false;       // BindReadOnlyPaths=
+  bool recursive = true;        // "rbind" (the default) or "norbind"
+  bool ignore_missing = false;  // "-SOURCE": a missing source is skipped
+  friend bool operator==(const BindMount&, const BindMount&) = default;
+};
+
+// TemporaryFileSystem= (systemd.exec(5)): a tmpfs on `path`, mounted with
+// "mode=0755,nodev,strictatime" and then `options` ("ro", "size=10%", ...).
+struct TemporaryFileSystem {
+  std::string path;
+  std::string options;
+  friend bool operator==(const TemporaryFileSystem&, const TemporaryFileSystem&) = default;
+};
+
 struct NamespacePath {
   std::string path;
   bool ignore_missing = false;
@@ -333,6 +352,8 @@ struct ServiceConfig {
   unsigned long restrict_namespaces = kNamespaceFlagsInitial;
   LazyValue<AddressFamilies> restrict_address_families;  // RestrictAddressFamilies=
   std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
+  std::vector<BindMount> bind_mounts;                    // BindPaths=, BindReadOnlyPaths=, in order
+  std::vector<TemporaryFileSystem> temporary_filesystems;  // TemporaryFileSystem=
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the
   // capabilities raised into the ambient set once User= is in effect.

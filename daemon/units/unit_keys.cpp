@@ -994,6 +994,110 @@ void set_namespace_paths(Assignment& a, std::vector<NamespacePath> ServiceConfig
   }
 }
 
+// One word of a BindPaths= value as extract_first_word(":" WHITESPACE,
+// EXTRACT_UNQUOTE|EXTRACT_DONT_COALESCE_SEPARATORS) takes it: quotes
+// removed, a backslash makes the next character literal, every separator
+// ends a word (two in a row give an empty one). `separator` is what ended
+// it ('\0': the end of the value). False on an unterminated quote.
+struct SeparatedWord {
+  std::string word;
+  char separator = '\0';
+};
+bool take_separated_word(std::string_view& rest, std::string_view separators, SeparatedWord& out) {
+  out = {};
+  char quote = 0;
+  while (!rest.empty()) {
+    const char c = rest.front();
+    rest.remove_prefix(1);
+    if (c == '\\' && !rest.empty()) {
+      out.word += rest.front();
+      rest.remove_prefix(1);
+    } else if (quote != 0) {
+      if (c == quote) quote = 0;
+      else out.word += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (separators.find(c) != std::string_view::npos) {
+      out.separator = c;
+      return true;
+    } else {
+      out.word += c;
+    }
+  }
+  return quote == 0;
+}
+
+// BindPaths=/BindReadOnlyPaths= (systemd 252's config_parse_bind_paths()):
+// "[-]SOURCE[:DESTINATION[:OPTIONS]]" words; empty resets both; a word with
+// a path that is not absolute and normalized is skipped with a warning; a
+// value that does not parse ends the assignment there.
+void set_bind_paths(Assignment& a, bool read_only) {
+  if (a.value.empty()) return a.config.bind_mounts.clear();
+  static constexpr std::string_view kSeparators = ": \t\n\r";
+  std::string_view rest = a.value;
+  while (!rest.empty()) {
+    SeparatedWord source;
+    if (!take_separated_word(rest, kSeparators, source))
+      return a.ignore("Failed to parse " + a.key + ", ignoring: " + a.value);
+    BindMount bind;
+    bind.read_only = read_only;
+    auto expanded_source = a.expand(source.word, SpecifierSet::full, kMaxPathExpansion);
+    std::string_view s = expanded_source ? std::string_view(*expanded_source) : std::string_view();
+    if (s.starts_with('-')) {
+      bind.ignore_missing = true;
+      s.remove_prefix(1);
+    }
+    std::optional<std::string> source_path = expanded_source ? absolute_path_or_ignore(a, std::string(s)) : std::nullopt;
+    bool valid = source_path.has_value();
+    if (source.separator == ':') {
+      SeparatedWord destination;
+      if (!take_separated_word(rest, kSeparators, destination))
+        return a.ignore("Failed to parse " + a.key + ", ignoring: " + a.value);
+      auto expanded = a.expand(destination.word, SpecifierSet::full, kMaxPathExpansion);
+      std::optional<std::string> destination_path =
+          expanded && valid ? absolute_path_or_ignore(a, *expanded) : std::nullopt;
+      valid = valid && destination_path.has_value();
+      if (valid) bind.destination = std::move(*destination_path);
+      if (destination.separator == ':') {
+        ExtractedWord options = extract_first_word(rest, kExtractUnquote);
+        if (options.status == ExtractStatus::invalid)
+          return a.ignore("Failed to parse " + a.key + ": " + a.value);
+        if (options.word == "norbind") {
+          bind.recursive = false;
+        } else if (!options.word.empty() && options.word != "rbind") {
+          a.ignore("Invalid option string, ignoring setting: " + options.word);
+          continue;
+        }
+      }
+    } else if (valid) {
+      bind.destination = *source_path;
+    }
+    if (!valid) continue;
+    bind.source = std::move(*source_path);
+    a.config.bind_mounts.push_back(std::move(bind));
+  }
+}
+
+// TemporaryFileSystem= (config_parse_temporary_filesystems()): words
+// "PATH[:OPTIONS]"; empty resets.
+void set_temporary_filesystems(Assignment& a) {
+  if (a.value.empty()) return a.config.temporary_filesystems.clear();
+  std::string_view rest = a.value;
+  for (;;) {
+    ExtractedWord word = extract_first_word(rest, kExtractUnquote);
+    if (word.status == ExtractStatus::invalid) return a.ignore("Invalid syntax, ignoring: " + a.value);
+    if (word.status == ExtractStatus::end) return;
+    const auto colon = word.word.find(':');
+    const std::string path = word.word.substr(0, colon);
+    auto expanded = a.expand(path, SpecifierSet::full, kMaxPathExpansion);
+    if (!expanded) continue;
+    std::optional<std::string> absolute = absolute_path_or_ignore(a, *expanded);
+    if (!absolute) continue;
+    a.config.temporary_filesystems.push_back(
+        {std::move(*absolute), colon == std::string::npos ? std::string() : word.word.substr(colon + 1)});
+  }
+}
+
 void set_watchdog(Assignment& a) {
   auto t = parse_time_span(a.value);
   if (!t) return a.ignore("Failed to parse sec value, ignoring: " + a.value);
@@ -1151,6 +1255,9 @@ KeyTable service_section_keys() {
       {"PrivateNetwork", boolean(&S::private_network)},
       {"PrivateIPC", boolean(&S::private_ipc)},
       {"PrivateUsers", boolean(&S::private_users)},
+      {"BindPaths", [](Assignment& a) { set_bind_paths(a, false); }},
+      {"BindReadOnlyPaths", [](Assignment& a) { set_bind_paths(a, true); }},
+      {"TemporaryFileSystem", set_temporary_filesystems},
       {"SyslogIdentifier", set_syslog_identifier},
       {"SyslogFacility", [](Assignment& a) {
          if (auto f = parse_syslog_facility(a.value)) a.config.syslog.facility = *f;
@@ -1165,8 +1272,8 @@ KeyTable service_section_keys() {
          else a.ignore("Failed to parse boolean value, ignoring: " + a.value);
        }},
       {"LogLevelMax", [](Assignment& a) {
-         if (a.value.empty()) a.config.syslog.level_max = -1;
-         else if (auto l = parse_syslog_level(a.value)) a.config.syslog.level_max = *l;
+         // config_parse_log_level(): no empty case, so "" is a bad level.
+         if (auto l = parse_syslog_level(a.value)) a.config.syslog.level_max = *l;
          else a.ignore("Failed to parse log level, ignoring: " + a.value);
        }},
       {"ProtectKernelModules", boolean(&S::protect_kernel_modules)},
@@ -1256,7 +1363,7 @@ KeyTable service_section_keys() {
         "PrivateMounts",
         
         "ExecPaths", "NoExecPaths",
-        "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", 
+
         "SystemCallLog", 
         "RestrictFileSystems", "RemoveIPC",
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",

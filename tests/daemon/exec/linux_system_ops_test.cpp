@@ -299,6 +299,39 @@ TEST_F(LinuxSystemOpsTest, PrivateUsersMapsRootAndTheServicesIds) {
   EXPECT_EQ(run(plus).output, " 0 0 4294967295\n");
 }
 
+// PrivateNetwork=/PrivateIPC= with User= and PrivateUsers=: the namespace
+// storage survives the fd clean-up until the namespaces are joined (after
+// User= is resolved, outside them), and nothing of it reaches the program.
+TEST_F(LinuxSystemOpsTest, PrivateNetworkWithUserAndPrivateUsersLeaksNoFd) {
+  if (getuid() != 0) GTEST_SKIP() << "needs root";
+  config_.user = "daemon";
+  config_.private_network = true;
+  config_.private_ipc = true;
+  config_.private_users = true;
+  NamespaceStorage network, ipc;
+  ASSERT_EQ(create_namespace_storage(network), 0);
+  ASSERT_EQ(create_namespace_storage(ipc), 0);
+  SpawnRequest request;
+  request.network_namespace = &network;
+  request.ipc_namespace = &ipc;
+  struct stat host_net {};
+  ASSERT_EQ(stat("/proc/self/ns/net", &host_net), 0);
+  ProcessRun r = run(command_of({"/bin/sh", "-c",
+                                 "stat -L -c %i /proc/self/ns/net; ls /sys/class/net | wc -l; ls /proc/self/fd | wc -l; "
+                                 "id -u; stat -f -c %T /dev/mqueue"}),
+                     request);
+  if (r.exit.status == 217 || r.output.find("ignoring") != std::string::npos)
+    GTEST_SKIP() << "this machine refuses namespaces: " << r.output;
+  EXPECT_EQ(r.exit.status, 0) << r.output;
+  std::istringstream lines(r.output);
+  std::string inode, interfaces, fds, uid, mqueue;
+  lines >> inode >> interfaces >> fds >> uid >> mqueue;
+  EXPECT_NE(inode, std::to_string(host_net.st_ino)) << "a network namespace of its own";
+  EXPECT_EQ(fds, "4") << "0, 1, 2 and ls's own directory fd: " << r.output;
+  EXPECT_EQ(uid, "1");
+  EXPECT_EQ(mqueue, "mqueue") << "PrivateIPC= mounts the IPC namespace's own queues";
+}
+
 TEST_F(LinuxSystemOpsTest, PrivilegedCommandKeepsOurIdentity) {
   if (getuid() != 0) GTEST_SKIP() << "needs root";
   config_.user = "nobody";

@@ -3,6 +3,7 @@
 #include "exec/mount_namespace.h"
 
 #include <linux/capability.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,7 +25,8 @@ using M = MountMode;
 
 std::string describe(const std::vector<MountEntry>& entries) {
   std::string out;
-  static const char* const kModes[] = {"inaccessible", "bind", "private-dev", "procfs", "ro", "rw", "tmpfs", "rw-implicit"};
+  static const char* const kModes[] = {"inaccessible", "bind",  "private-dev", "procfs",     "ro",
+                                       "rw",           "tmpfs", "mqueue",      "rw-implicit"};
   for (const auto& e : entries)
     out += e.path + ":" + (e.read_only && e.mode == MountMode::bind ? "ro-" : "") + kModes[static_cast<int>(e.mode)] +
            (e.ignore_missing ? "?" : "") + " ";
@@ -46,6 +48,34 @@ TEST(MountNamespaceTest, ProtectSystemLevels) {
   EXPECT_EQ(describe(namespace_mounts(c, nullptr, {"/var/lib/web"})),
             "/:ro /dev:rw-implicit /home:rw-implicit? /proc:rw-implicit /root:rw-implicit? "
             "/run/user:rw-implicit? /sys:rw-implicit /var/lib/web:rw ");
+}
+
+// BindPaths=, BindReadOnlyPaths= (append_bind_mounts()), TemporaryFileSystem=
+// (append_tmpfs_mounts(): "mode=0755" first, nodev and strictatime unless
+// the options say otherwise, "ro" taken out as the entry's read-only), and
+// PrivateIPC='s /dev/mqueue.
+TEST(MountNamespaceTest, BindsTemporaryFileSystemsAndMqueue) {
+  ServiceConfig c;
+  c.bind_mounts = {{"/srv/data", "/data", false, true, false}, {"/etc/conf", "/conf", true, false, true}};
+  c.temporary_filesystems = {{"/scratch", ""}, {"/ro", "ro,size=1M,x-hint,dev,nostrictatime"}};
+  c.private_ipc = true;
+  auto entries = namespace_mounts(c, nullptr, {});
+  EXPECT_EQ(describe(entries), "/conf:ro-bind? /data:bind /dev/mqueue:mqueue /ro:tmpfs /scratch:tmpfs ");
+  EXPECT_EQ(entries[0].source, "/etc/conf");
+  EXPECT_FALSE(entries[0].recursive) << "norbind";
+  EXPECT_TRUE(entries[1].recursive);
+  EXPECT_EQ(entries[3].source, "mode=0755,size=1M");
+  EXPECT_TRUE(entries[3].read_only);
+  EXPECT_EQ(entries[3].flags, 0u) << "ro became the entry's read-only; dev and nostrictatime cleared the defaults";
+  EXPECT_EQ(entries[4].source, "mode=0755");
+  EXPECT_EQ(entries[4].flags, static_cast<unsigned long>(MS_NODEV | MS_STRICTATIME));
+  EXPECT_FALSE(entries[4].read_only);
+
+  unsigned long flags = 0;
+  std::string data;
+  mangle_mount_options("rw,noexec,nosuid,,uid=5,defaults,X-mount.mkdir,relatime", flags, data);
+  EXPECT_EQ(flags, static_cast<unsigned long>(MS_NOEXEC | MS_NOSUID | MS_RELATIME));
+  EXPECT_EQ(data, "uid=5");
 }
 
 // PrivateDevices= (the conformance case "private-devices" has what the

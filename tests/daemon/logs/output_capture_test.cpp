@@ -264,13 +264,22 @@ TEST_F(OutputCaptureTest, LinesGoToTheJournal) {
             "MESSAGE=plain\nPRIORITY=5\nSYSLOG_FACILITY=4\nSYSLOG_IDENTIFIER=tty\nVERMILION_UNIT=getty@tty1.service\n");
   EXPECT_EQ(next_datagram(), "MESSAGE=<12>not a level\nPRIORITY=5\nSYSLOG_FACILITY=4\nSYSLOG_IDENTIFIER=tty\n"
                              "VERMILION_UNIT=getty@tty1.service\n");
+  // Lines left empty are dropped (journald's stdout_stream_log()); the
+  // default identifier is the caller's (ExecStart='s program).
+  log_->set_syslog(SyslogSettings{}, "agetty");
+  write_all(log_->write_fd(), "\n<5>\nnamed\n");
+  ASSERT_TRUE(run_until_lines(5));
+  EXPECT_EQ(seen_.back(), "named");
+  EXPECT_EQ(seen_.size(), 5u) << "no empty line";
+  EXPECT_EQ(next_datagram(), "MESSAGE=named\nPRIORITY=6\nSYSLOG_FACILITY=3\nSYSLOG_IDENTIFIER=agetty\n"
+                             "VERMILION_UNIT=getty@tty1.service\n");
   // Without the prefix rule the text stays; kern (0) has no SYSLOG_FACILITY.
   settings = SyslogSettings{};
   settings.level_prefix = false;
   settings.facility = 0;
   log_->set_syslog(settings);
   write_all(log_->write_fd(), "<3>as written\n");
-  ASSERT_TRUE(run_until_lines(5));
+  ASSERT_TRUE(run_until_lines(6));
   EXPECT_EQ(next_datagram(), "MESSAGE=<3>as written\nPRIORITY=6\nSYSLOG_IDENTIFIER=getty@tty1\n"
                              "VERMILION_UNIT=getty@tty1.service\n");
   ::unlink(path.c_str());

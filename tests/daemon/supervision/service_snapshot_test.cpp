@@ -18,6 +18,7 @@ class QuietListener : public ServiceListener {
   void on_pid_attached(Service&, pid_t) noexcept override {}
   void on_pid_detached(Service&, pid_t) noexcept override {}
   void on_service_message(Service&, std::string_view) noexcept override {}
+  void on_run_begins(Service&, const ServiceConfig&) noexcept override {}
 };
 
 class ServiceSnapshotTest : public ::testing::Test {

@@ -36,6 +36,10 @@ class RecordingListener : public ServiceListener {
   void on_service_message(Service&, std::string_view m) noexcept override {
     messages.emplace_back(m);
   }
+  void on_run_begins(Service& s, const ServiceConfig& config) noexcept override {
+    runs.push_back(s.name() + " " + config.description);
+  }
+  std::vector<std::string> runs;  // "name description" of each run's configuration
   std::vector<Transition> transitions;
   std::vector<std::string> properties;
   std::vector<std::string> messages;
@@ -1301,6 +1305,25 @@ TEST_F(ServiceTest, RuntimeDirectoryPreserveDecidesItsRemoval) {
   ASSERT_EQ(n.stop(), StopOutcome::stopping);
   kill_main(SIGTERM);
   EXPECT_EQ(ops_.removed_runtime_directories, std::vector<std::string>{"n.service"});
+}
+
+// The listener hears of each run with the configuration it runs with: a
+// reload in between counts from the next run on, an automatic restart is a
+// run (the manager fixes the run's log labels then).
+TEST_F(ServiceTest, EachRunBeginsWithItsConfiguration) {
+  ServiceConfig c = make_config("web.service");
+  c.description = "first";
+  c.restart = RestartPolicy::always;
+  c.restart_sec = kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ServiceConfig next = c;
+  next.description = "second";
+  s.replace_config(std::make_shared<ServiceConfig>(next));
+  EXPECT_EQ(listener_.runs, std::vector<std::string>{"web.service first"}) << "a reload alone begins no run";
+  exit_main(1);
+  port_.advance(kUsecPerSec);
+  EXPECT_EQ(listener_.runs, (std::vector<std::string>{"web.service first", "web.service second"}));
 }
 
 // PrivateNetwork=, PrivateIPC=: one namespace storage each per run, given to

@@ -509,7 +509,8 @@ TEST(UnitKeys, ConditionsAndAssertsOfEveryType) {
 
 // SyslogIdentifier=, SyslogFacility=, SyslogLevel=, SyslogLevelPrefix=,
 // LogLevelMax= (config_parse_log_facility(), config_parse_log_level()): a
-// bad value is a warning; an empty identifier or LogLevelMax= resets.
+// bad value is a warning; an empty identifier resets, an empty LogLevelMax=
+// is a bad level (systemd has no empty case there).
 TEST(UnitKeys, SyslogSettings) {
   auto l = apply(
       "[Service]\nExecStart=/bin/srv\nSyslogIdentifier=srv-%p\nSyslogFacility=local3\nSyslogLevel=warning\n"
@@ -521,7 +522,43 @@ TEST(UnitKeys, SyslogSettings) {
             "t.service:9: warning: Failed to parse log level, ignoring: 9\n"
             "t.service:10: warning: Failed to parse log level, ignoring: loud\n");
   auto reset = apply("[Service]\nExecStart=/bin/srv\nSyslogIdentifier=x\nSyslogIdentifier=\nLogLevelMax=err\nLogLevelMax=\n");
-  EXPECT_EQ(reset.config.syslog, SyslogSettings{});
+  EXPECT_EQ(reset.config.syslog, (SyslogSettings{"", 3, 6, true, 3}));
+  EXPECT_EQ(messages(reset.diags), "t.service:6: warning: Failed to parse log level, ignoring: \n");
+}
+
+// BindPaths=, BindReadOnlyPaths=, TemporaryFileSystem= (config_parse_bind_paths(),
+// config_parse_temporary_filesystems()); the warnings are what
+// `systemd-analyze verify` gives for the same file.
+TEST(UnitKeys, BindPathsAndTemporaryFileSystems) {
+  auto l = apply(
+      "[Service]\nExecStart=/bin/true\n"
+      "BindPaths=/a /b:/c -/d:/e:norbind /f:/g:rbind /h:/i:bogus relative /j/../k:/l /m: /n:rel\n"
+      "BindReadOnlyPaths=/x:/y\nBindPaths=/q:\n"
+      "TemporaryFileSystem=/t1 /t2:ro,size=1M :x rel /t3/../t4\n"
+      "BindPaths=\"/sp ace\":/o%n\n");
+  EXPECT_TRUE(l.ok) << messages(l.diags);
+  EXPECT_EQ(l.config.bind_mounts, (std::vector<BindMount>{{"/a", "/a", false, true, false},
+                                                          {"/b", "/c", false, true, false},
+                                                          {"/d", "/e", false, false, true},
+                                                          {"/f", "/g", false, true, false},
+                                                          {"/x", "/y", true, true, false},
+                                                          {"/sp ace", "/ot.service", false, true, false}}));
+  EXPECT_EQ(l.config.temporary_filesystems,
+            (std::vector<TemporaryFileSystem>{{"/t1", ""}, {"/t2", "ro,size=1M"}}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:3: warning: Invalid option string, ignoring setting: bogus\n"
+            "t.service:3: warning: BindPaths= path is not absolute, ignoring: relative\n"
+            "t.service:3: warning: BindPaths= path is not normalized, ignoring: /j/../k\n"
+            "t.service:3: warning: BindPaths= path is not absolute, ignoring: \n"
+            "t.service:3: warning: BindPaths= path is not absolute, ignoring: rel\n"
+            "t.service:5: warning: BindPaths= path is not absolute, ignoring: \n"
+            "t.service:6: warning: TemporaryFileSystem= path is not absolute, ignoring: \n"
+            "t.service:6: warning: TemporaryFileSystem= path is not absolute, ignoring: rel\n"
+            "t.service:6: warning: TemporaryFileSystem= path is not normalized, ignoring: /t3/../t4\n");
+  auto reset = apply("[Service]\nExecStart=/bin/true\nBindPaths=/a\nBindReadOnlyPaths=\nTemporaryFileSystem=/t\n"
+                     "TemporaryFileSystem=\n");
+  EXPECT_TRUE(reset.config.bind_mounts.empty()) << "an empty BindReadOnlyPaths= resets both";
+  EXPECT_TRUE(reset.config.temporary_filesystems.empty());
 }
 
 // SystemCallErrorNumber= and SystemCallArchitectures=
