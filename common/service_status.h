@@ -151,6 +151,8 @@ struct ServiceStatus {
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false, private_devices = false;
   bool private_network = false, private_ipc = false;  // PrivateNetwork=, PrivateIPC=
   bool private_users = false;                         // PrivateUsers=
+  bool private_mounts = false;                        // PrivateMounts= (false when unset)
+  std::uint64_t mount_flags = 0;                      // MountFlags=: MS_SHARED, MS_SLAVE, MS_PRIVATE or 0
   std::uint64_t restrict_namespaces = ~std::uint64_t{0};  // RestrictNamespaces=: CLONE_NEW* flags retained
   bool memory_deny_write_execute = false;                  // MemoryDenyWriteExecute=
   std::string protect_proc = "default";                    // ProtectProc=
@@ -303,6 +305,8 @@ void for_each_service_property(Visit&& visit) {
   visit("PrivateNetwork", &ServiceStatus::private_network);
   visit("PrivateIPC", &ServiceStatus::private_ipc);
   visit("PrivateUsers", &ServiceStatus::private_users);
+  visit("PrivateMounts", &ServiceStatus::private_mounts);
+  visit("MountFlags", &ServiceStatus::mount_flags);
   visit("RestrictRealtime", &ServiceStatus::restrict_realtime);
   visit("LockPersonality", &ServiceStatus::lock_personality);
   visit("RestrictSUIDSGID", &ServiceStatus::restrict_suid_sgid);

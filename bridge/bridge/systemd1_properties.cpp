@@ -447,6 +447,11 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       {"PrivateNetwork", &flag<&ServiceStatus::private_network>},
       {"PrivateIPC", &flag<&ServiceStatus::private_ipc>},
       {"PrivateUsers", &flag<&ServiceStatus::private_users>},
+      {"PrivateMounts", &flag<&ServiceStatus::private_mounts>},
+      {"MountFlags",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "t", u.status ? u.status->mount_flags : std::uint64_t{0});
+       }},
       {"RestrictRealtime", &flag<&ServiceStatus::restrict_realtime>},
       {"LockPersonality", &flag<&ServiceStatus::lock_personality>},
       {"RestrictSUIDSGID", &flag<&ServiceStatus::restrict_suid_sgid>},

@@ -416,9 +416,14 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   // conformance case private-network).
   enter_private_namespace(plan, plan.network_namespace_storage, CLONE_NEWNET);
   enter_private_namespace(plan, plan.ipc_namespace_storage, CLONE_NEWIPC);
-  if (plan.apply_sandboxing && plan.mount_count > 0) {
+  if (plan.apply_sandboxing && (plan.mount_count > 0 || plan.mount_namespace)) {
     // Only a refused namespace is let pass; half of one is a failure.
-    if (int r = enter_mount_namespace(plan.mounts, plan.mount_count); r < 0)
+    // Mount points it makes get their own modes (systemd's setup_namespace()
+    // runs under umask 0000), not UMask='s.
+    umask(0);
+    const int r = enter_mount_namespace(plan.mounts, plan.mount_count, plan.mount_propagation);
+    umask(plan.umask);
+    if (r < 0)
       fail(plan, ExecExitStatus::namespace_, -r, "set up the mount namespace");
   }
   if (plan.apply_sandboxing && plan.private_uts && unshare(CLONE_NEWUTS) < 0) {

@@ -82,6 +82,10 @@ struct ExecChildPlan {
   // namespace is 226/NAMESPACE.
   const ExecMount* mounts = nullptr;
   std::size_t mount_count = 0;
+  // A namespace even with no mounts (needs_mount_namespace()), and the
+  // propagation of its / (MountFlags=; 0: shared).
+  bool mount_namespace = false;
+  unsigned long mount_propagation = 0;
   // CapabilityBoundingSet= and AmbientCapabilities= (bit N: capability N),
   // applied with the sandboxing: what is not
   // in the bounding set leaves it (and the inheritable set) before the

@@ -339,6 +339,8 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
     exec_mounts.push_back({m.path.c_str(), m.source.c_str(), m.mode, m.ignore_missing, m.read_only, m.recursive, m.flags});
   plan.mounts = exec_mounts.data();
   plan.mount_count = exec_mounts.size();
+  plan.mount_namespace = needs_mount_namespace(config);
+  plan.mount_propagation = config.mount_propagation;
   plan.capability_bounding_set = config.capability_bounding_set;
   plan.ambient_capabilities = config.ambient_capabilities;
   plan.private_uts = config.protect_hostname;

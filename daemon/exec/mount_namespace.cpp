@@ -251,6 +251,72 @@ int make_mount_point(const char* path, bool directory) noexcept {
   return 0;
 }
 
+// One mount read-only, not what is mounted below it. 0 or -errno.
+int set_read_only_one(const char* path) noexcept {
+  mount_attr attr{};
+  attr.attr_set = MOUNT_ATTR_RDONLY;
+  return mount_setattr(AT_FDCWD, path, 0, &attr, sizeof attr) < 0 ? -errno : 0;
+}
+
+// A mount point as /proc/self/mountinfo writes it: " ", "\t", "\n" and
+// "\\" as octal escapes.
+std::string unescape_mountinfo(std::string_view field) {
+  std::string out;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '\\' && i + 3 < field.size()) {
+      out += static_cast<char>((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += field[i];
+    }
+  }
+  return out;
+}
+
+// systemd's bind_remount_recursive_with_mountinfo() with every entry's path
+// as the deny list: `prefix` and the mounts below it read-only, except
+// those at or below another entry further down. 0 or -errno.
+int make_read_only_below(const std::string& prefix, const std::vector<MountEntry>& entries) {
+  std::string text;
+  {
+    int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    char buffer[8192];
+    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+    close(fd);
+  }
+  std::vector<std::string> targets;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    at = end + 1;
+    // id parent major:minor root MOUNT-POINT ...
+    std::size_t field = 0, start = 0;
+    std::string_view mount_point;
+    for (std::size_t i = 0; i <= line.size(); ++i) {
+      if (i < line.size() && line[i] != ' ') continue;
+      if (field == 4) {
+        mount_point = line.substr(start, i - start);
+        break;
+      }
+      ++field;
+      start = i + 1;
+    }
+    if (mount_point.empty()) continue;
+    const std::string path = unescape_mountinfo(mount_point);
+    if (path != prefix && !below(path, prefix)) continue;
+    const bool denied = path != prefix && std::any_of(entries.begin(), entries.end(), [&](const MountEntry& e) {
+      return e.path != prefix && below(e.path, prefix) && (path == e.path || below(path, e.path));
+    });
+    if (!denied && std::find(targets.begin(), targets.end(), path) == targets.end()) targets.push_back(path);
+  }
+  for (const std::string& path : targets)
+    if (int r = set_read_only_one(path.c_str()); r < 0 && r != -ENOENT) return r;
+  return 0;
+}
+
 int set_read_only(const char* path, bool read_only) noexcept {
   mount_attr attr{};
   (read_only ? attr.attr_set : attr.attr_clr) = MOUNT_ATTR_RDONLY;
@@ -314,7 +380,8 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   for (const auto& t : config.temporary_filesystems) {
     MountEntry entry{t.path, {}, MountMode::tmpfs};
     entry.flags = MS_NODEV | MS_STRICTATIME;
-    mangle_mount_options("mode=0755," + t.options, entry.flags, entry.source);
+    // NESTED_TMPFS_LIMITS: a tenth of the memory, 400k inodes, unless the options say otherwise.
+    mangle_mount_options("mode=0755,size=10%,nr_inodes=400k," + t.options, entry.flags, entry.source);
     entry.read_only = (entry.flags & MS_RDONLY) != 0;
     entry.flags &= ~static_cast<unsigned long>(MS_RDONLY);
     out.push_back(std::move(entry));
@@ -348,7 +415,6 @@ void mangle_mount_options(std::string_view options, unsigned long& flags, std::s
       {"noiversion", MS_I_VERSION, true}, {"diratime", MS_NODIRATIME, true}, {"nodiratime", MS_NODIRATIME, false},
       {"relatime", MS_RELATIME, false}, {"norelatime", MS_RELATIME, true}, {"strictatime", MS_STRICTATIME, false},
       {"nostrictatime", MS_STRICTATIME, true}, {"lazytime", MS_LAZYTIME, false}, {"nolazytime", MS_LAZYTIME, true},
-      {"defaults", 0, false},
   };
   while (!options.empty()) {
     const auto comma = options.find(',');
@@ -377,7 +443,10 @@ void reduce_mounts(std::vector<MountEntry>& entries) {
   std::vector<MountEntry> kept;
   for (auto& entry : entries) {
     if (!kept.empty() && kept.back().path == entry.path) {
-      if (entry.mode == MountMode::read_only) kept.back().read_only = true;
+      // mount_entry_read_only(): a read-only or inaccessible entry, or one
+      // asking for it (BindReadOnlyPaths=, a tmpfs with "ro").
+      if (entry.mode == MountMode::read_only || entry.mode == MountMode::inaccessible || entry.read_only)
+        kept.back().read_only = true;
       continue;
     }
     bool hidden = std::any_of(kept.begin(), kept.end(), [&](const MountEntry& k) {
@@ -388,7 +457,12 @@ void reduce_mounts(std::vector<MountEntry>& entries) {
   entries = std::move(kept);
 }
 
-int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
+bool needs_mount_namespace(const ServiceConfig& config) {
+  if (config.private_mounts.value_or(false)) return true;
+  return config.mount_propagation != 0 && config.mount_propagation != MS_SHARED;
+}
+
+int enter_mount_namespace(const ExecMount* mounts, std::size_t count, unsigned long propagation) noexcept {
   if (count > kMaxMountEntries) return -E2BIG;
   // Resolved before anything is mounted, as the host has them.
   std::vector<MountEntry> entries;
@@ -455,17 +529,12 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
     const char* path = m.path.c_str();
     switch (m.mode) {
       case MountMode::read_only:
-        // "/" is a mount point already, and one bound over it would not be
-        // seen by this process (its root stays the one below).
-        if (m.path == "/") {
-          r = set_read_only(path, true);
-          break;
-        }
-        if (mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) < 0) {
-          if (errno != ENOENT || !m.ignore_missing) r = -errno;
-          break;
-        }
-        r = set_read_only(path, true);
+        // A mount of its own, made read-only in the second round. "/" is a
+        // mount point already, and one bound over it would not be seen by
+        // this process (its root stays the one below).
+        if (m.path != "/" && mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) < 0 &&
+            (errno != ENOENT || !m.ignore_missing))
+          r = -errno;
         break;
       case MountMode::read_write:
       case MountMode::read_write_implicit:
@@ -497,8 +566,6 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
       }
       case MountMode::private_dev:
         r = mount_private_dev(path, host_dev);
-        // ReadOnlyPaths=/dev too: what is bound in below goes read-only.
-        if (r == 0 && m.read_only) r = set_read_only(path, true);
         break;
       case MountMode::procfs: {
         // A new instance in the place of the old (mount_procfs()); a kernel
@@ -509,7 +576,6 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
         r = replace_with_new_instance(path, "proc", m.source.c_str(), attributes);
         if (r == -EINVAL) r = replace_with_new_instance(path, "proc", nullptr, attributes);
         if (r == -EPERM) r = 0;
-        if (r == 0 && m.read_only) r = set_read_only(path, true);
         break;
       }
       case MountMode::tmpfs:
@@ -517,11 +583,9 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
         // systemd 252 mounts it) or TemporaryFileSystem= (its mount point
         // made first, as mount_tmpfs() does; its flags and options).
         if (!m.ignore_missing && (r = make_mount_point(path, true)) < 0) break;
-        if (mount("tmpfs", path, "tmpfs", m.flags, m.source.empty() ? nullptr : m.source.c_str()) < 0) {
-          if (errno != ENOENT || !m.ignore_missing) r = -errno;
-          break;
-        }
-        if (m.read_only) r = set_read_only(path, true);
+        if (mount("tmpfs", path, "tmpfs", m.flags, m.source.empty() ? nullptr : m.source.c_str()) < 0 &&
+            (errno != ENOENT || !m.ignore_missing))
+          r = -errno;
         break;
       case MountMode::mqueue:
         // mount_mqueuefs(): made if missing; a new instance shows the
@@ -537,23 +601,39 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept {
         // the source is (systemd's make_mount_point_inode_from_stat()).
         struct stat source_stat {};
         if (fstat(fds[i], &source_stat) == 0 && (r = make_mount_point(path, S_ISDIR(source_stat.st_mode))) < 0) break;
-        if (mount(source, path, nullptr, MS_BIND | (m.recursive ? MS_REC : 0), nullptr) < 0) {
-          r = -errno;
-          break;
-        }
-        // A bind copies the flags of the mount it comes from, which may
-        // have just been made read-only: writable unless a read-only entry
-        // for this path asked otherwise (where the host's is locked
-        // read-only, it stays so).
-        if (int e = set_read_only(path, m.read_only); e < 0 && (m.read_only || e != -EPERM)) r = e;
+        if (mount(source, path, nullptr, MS_BIND | (m.recursive ? MS_REC : 0), nullptr) < 0) r = -errno;
         break;
       }
     }
   }
+  // The second round, as systemd 252's apply_mounts(): only now, with
+  // everything mounted (a mount point below a read-only path may have had
+  // to be made), the read-only ones are flipped, each with what lies below
+  // it but for the entries further down, which keep what they asked for.
+  // Nothing is ever made writable: what the host has read-only stays so.
+  for (std::size_t i = 0; i < n && r == 0; ++i) {
+    const MountEntry& m = entries[i];
+    const bool flip = m.mode == MountMode::read_only ||
+                      (m.read_only && (m.mode == MountMode::bind || m.mode == MountMode::tmpfs ||
+                                       m.mode == MountMode::procfs || m.mode == MountMode::private_dev));
+    if (!flip) continue;
+    struct stat st {};
+    if (lstat(m.path.c_str(), &st) < 0) {
+      if (errno != ENOENT || !m.ignore_missing) r = -errno;
+      continue;
+    }
+    // A tmpfs has nothing below it but other entries (make_read_only()).
+    try {
+      r = m.mode == MountMode::tmpfs ? set_read_only_one(m.path.c_str()) : make_read_only_below(m.path, entries);
+    } catch (...) {
+      r = -ENOMEM;
+    }
+  }
   close_all();
   if (r < 0) return r;
-  // Shared again inside, as systemd's default MountFlags=shared leaves it.
-  return mount(nullptr, "/", nullptr, MS_SHARED | MS_REC, nullptr) < 0 ? -errno : 0;
+  // Shared again inside, as systemd's default MountFlags=shared leaves it
+  // (or as MountFlags= says).
+  return mount(nullptr, "/", nullptr, (propagation != 0 ? propagation : static_cast<unsigned long>(MS_SHARED)) | MS_REC, nullptr) < 0 ? -errno : 0;
 }
 
 }  // namespace vermilion

@@ -115,6 +115,14 @@ inline constexpr int kNamespaceRefused = 1;
 // sandboxing-only options); -ENOENT for a missing path without "-"; any
 // other failure, once inside, -errno. At most kMaxMountEntries. Runs in the
 // forked child of the single-threaded manager, where allocating is safe.
-[[nodiscard]] int enter_mount_namespace(const ExecMount* mounts, std::size_t count) noexcept;
+// At the end / and everything below it get `propagation` (MountFlags=;
+// 0: MS_SHARED, systemd's default), which does not reach the host again.
+[[nodiscard]] int enter_mount_namespace(const ExecMount* mounts, std::size_t count,
+                                        unsigned long propagation = 0) noexcept;
+
+// Whether the unit's processes get a mount namespace even with no entry
+// (systemd 252's exec_needs_mount_namespace(): PrivateMounts=, MountFlags=
+// other than shared; PrivateNetwork= does not imply it in 252, recorded).
+[[nodiscard]] bool needs_mount_namespace(const ServiceConfig& config);
 
 }  // namespace vermilion

@@ -120,6 +120,8 @@ ServiceStatus status_of(const Service& s) {
   out.private_network = c.private_network;
   out.private_ipc = c.private_ipc;
   out.private_users = c.private_users;
+  out.private_mounts = c.private_mounts.value_or(false);
+  out.mount_flags = c.mount_propagation;
   out.restrict_realtime = c.restrict_realtime;
   out.lock_personality = c.lock_personality;
   out.restrict_suid_sgid = c.restrict_suid_sgid;

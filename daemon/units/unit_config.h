@@ -327,6 +327,12 @@ struct ServiceConfig {
   // processes of a run (exec/shared_namespace.h).
   bool private_network = false, private_ipc = false;
   bool private_users = false;  // PrivateUsers= (exec/private_users.h)
+  // PrivateMounts=: a mount namespace of its own (unset: as no).
+  std::optional<bool> private_mounts;
+  // MountFlags=: the propagation of / inside the namespace, MS_SHARED,
+  // MS_SLAVE or MS_PRIVATE; 0: unset (shared). Other than shared, it asks
+  // for a namespace of its own.
+  unsigned long mount_propagation = 0;
   // ProtectKernelModules=, ProtectKernelLogs=, ProtectClock=: their
   // capabilities leave the bounding set (complete_service_config()), their
   // files are hidden (exec/mount_namespace.h), their calls refused

@@ -1,6 +1,7 @@
 #include "units/unit_keys.h"
 
 #include <linux/capability.h>
+#include <sys/mount.h>
 
 #include <algorithm>
 #include <cctype>
@@ -1042,22 +1043,25 @@ void set_bind_paths(Assignment& a, bool read_only) {
     BindMount bind;
     bind.read_only = read_only;
     auto expanded_source = a.expand(source.word, SpecifierSet::full, kMaxPathExpansion);
-    std::string_view s = expanded_source ? std::string_view(*expanded_source) : std::string_view();
+    if (!expanded_source) continue;
+    std::string_view s = *expanded_source;
     if (s.starts_with('-')) {
       bind.ignore_missing = true;
       s.remove_prefix(1);
     }
-    std::optional<std::string> source_path = expanded_source ? absolute_path_or_ignore(a, std::string(s)) : std::nullopt;
-    bool valid = source_path.has_value();
+    // As systemd: a bad source skips only itself, so what followed its ':'
+    // is read as the next word (a source of its own).
+    std::optional<std::string> source_path = absolute_path_or_ignore(a, std::string(s));
+    if (!source_path) continue;
     if (source.separator == ':') {
       SeparatedWord destination;
       if (!take_separated_word(rest, kSeparators, destination))
         return a.ignore("Failed to parse " + a.key + ", ignoring: " + a.value);
       auto expanded = a.expand(destination.word, SpecifierSet::full, kMaxPathExpansion);
-      std::optional<std::string> destination_path =
-          expanded && valid ? absolute_path_or_ignore(a, *expanded) : std::nullopt;
-      valid = valid && destination_path.has_value();
-      if (valid) bind.destination = std::move(*destination_path);
+      if (!expanded) continue;
+      std::optional<std::string> destination_path = absolute_path_or_ignore(a, *expanded);
+      if (!destination_path) continue;
+      bind.destination = std::move(*destination_path);
       if (destination.separator == ':') {
         ExtractedWord options = extract_first_word(rest, kExtractUnquote);
         if (options.status == ExtractStatus::invalid)
@@ -1069,10 +1073,9 @@ void set_bind_paths(Assignment& a, bool read_only) {
           continue;
         }
       }
-    } else if (valid) {
+    } else {
       bind.destination = *source_path;
     }
-    if (!valid) continue;
     bind.source = std::move(*source_path);
     a.config.bind_mounts.push_back(std::move(bind));
   }
@@ -1255,6 +1258,17 @@ KeyTable service_section_keys() {
       {"PrivateNetwork", boolean(&S::private_network)},
       {"PrivateIPC", boolean(&S::private_ipc)},
       {"PrivateUsers", boolean(&S::private_users)},
+      {"PrivateMounts", [](Assignment& a) {
+         if (auto b = parse_boolean(a.value)) a.config.private_mounts = *b;
+         else a.ignore("Failed to parse boolean value, ignoring: " + a.value);
+       }},
+      {"MountFlags", [](Assignment& a) {
+         // config_parse_exec_mount_propagation_flag(): empty is unset.
+         static const std::map<std::string_view, unsigned long> kFlags{
+             {"", 0}, {"shared", MS_SHARED}, {"slave", MS_SLAVE}, {"private", MS_PRIVATE}};
+         if (auto it = kFlags.find(a.value); it != kFlags.end()) a.config.mount_propagation = it->second;
+         else a.ignore("Failed to parse mount propagation flags, ignoring: " + a.value);
+       }},
       {"BindPaths", [](Assignment& a) { set_bind_paths(a, false); }},
       {"BindReadOnlyPaths", [](Assignment& a) { set_bind_paths(a, true); }},
       {"TemporaryFileSystem", set_temporary_filesystems},
@@ -1360,7 +1374,7 @@ KeyTable service_section_keys() {
   }
   for (const char* key :
        {"BusName",
-        "PrivateMounts",
+
         
         "ExecPaths", "NoExecPaths",
 
@@ -1373,7 +1387,7 @@ KeyTable service_section_keys() {
         "OOMPolicy", "CPUAffinity",
         "DynamicUser",
         "TimeoutStartFailureMode", "TimeoutStopFailureMode",
-        "RootDirectory", "RootImage", "MountFlags",
+        "RootDirectory", "RootImage",
         "LogExtraFields", "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "TTYPath",
         "TTYReset", "TTYVHangup", "TTYVTDisallocate", "UtmpIdentifier", "UtmpMode", "PAMName",
         "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits", "Personality",

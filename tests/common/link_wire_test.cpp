@@ -361,6 +361,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"PrivateNetwork", "b", "false"},
                                 {"PrivateIPC", "b", "false"},
                                 {"PrivateUsers", "b", "false"},
+                                {"PrivateMounts", "b", "false"},
+                                {"MountFlags", "t", "0"},
                                 {"RestrictRealtime", "b", "false"},
                                 {"LockPersonality", "b", "false"},
                                 {"RestrictSUIDSGID", "b", "false"},

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
+#include <sys/mount.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -236,6 +237,12 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "PrivateNetwork") return yes_no(c.private_network);
   if (name == "PrivateIPC") return yes_no(c.private_ipc);
   if (name == "PrivateUsers") return yes_no(c.private_users);
+  if (name == "PrivateMounts") return yes_no(c.private_mounts.value_or(false));
+  if (name == "MountFlags")  // as systemctl show names the flag
+    return c.mount_propagation == MS_SHARED  ? "shared"
+           : c.mount_propagation == MS_SLAVE ? "slave"
+           : c.mount_propagation == MS_PRIVATE ? "private"
+                                              : "";
   if (name == "RestrictRealtime") return yes_no(c.restrict_realtime);
   if (name == "LockPersonality") return yes_no(c.lock_personality);
   if (name == "RestrictSUIDSGID") return yes_no(c.restrict_suid_sgid);

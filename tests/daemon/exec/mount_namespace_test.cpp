@@ -64,18 +64,27 @@ TEST(MountNamespaceTest, BindsTemporaryFileSystemsAndMqueue) {
   EXPECT_EQ(entries[0].source, "/etc/conf");
   EXPECT_FALSE(entries[0].recursive) << "norbind";
   EXPECT_TRUE(entries[1].recursive);
-  EXPECT_EQ(entries[3].source, "mode=0755,size=1M");
+  EXPECT_EQ(entries[3].source, "mode=0755,size=10%,nr_inodes=400k,size=1M") << "NESTED_TMPFS_LIMITS first";
   EXPECT_TRUE(entries[3].read_only);
   EXPECT_EQ(entries[3].flags, 0u) << "ro became the entry's read-only; dev and nostrictatime cleared the defaults";
-  EXPECT_EQ(entries[4].source, "mode=0755");
+  EXPECT_EQ(entries[4].source, "mode=0755,size=10%,nr_inodes=400k");
   EXPECT_EQ(entries[4].flags, static_cast<unsigned long>(MS_NODEV | MS_STRICTATIME));
   EXPECT_FALSE(entries[4].read_only);
 
   unsigned long flags = 0;
   std::string data;
-  mangle_mount_options("rw,noexec,nosuid,,uid=5,defaults,X-mount.mkdir,relatime", flags, data);
+  mangle_mount_options("rw,noexec,nosuid,,uid=5,X-mount.mkdir,relatime", flags, data);
   EXPECT_EQ(flags, static_cast<unsigned long>(MS_NOEXEC | MS_NOSUID | MS_RELATIME));
   EXPECT_EQ(data, "uid=5");
+
+  // Two entries on one destination: the strongest stays, read-only if any
+  // of them asked for it (drop_duplicates()).
+  ServiceConfig twice;
+  twice.bind_mounts = {{"/a", "/d", false, true, false}, {"/b", "/d", true, true, false}};
+  auto one = namespace_mounts(twice, nullptr, {});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].source, "/a");
+  EXPECT_TRUE(one[0].read_only);
 }
 
 // PrivateDevices= (the conformance case "private-devices" has what the

@@ -2,6 +2,7 @@
 
 #include <linux/capability.h>
 #include <seccomp.h>
+#include <sys/mount.h>
 
 #include <gtest/gtest.h>
 
@@ -528,11 +529,12 @@ TEST(UnitKeys, SyslogSettings) {
 
 // BindPaths=, BindReadOnlyPaths=, TemporaryFileSystem= (config_parse_bind_paths(),
 // config_parse_temporary_filesystems()); the warnings are what
-// `systemd-analyze verify` gives for the same file.
+// `systemd-analyze verify` gives for the same file. A bad source skips only
+// itself: what followed its ':' is read as a source ("/l" below).
 TEST(UnitKeys, BindPathsAndTemporaryFileSystems) {
   auto l = apply(
       "[Service]\nExecStart=/bin/true\n"
-      "BindPaths=/a /b:/c -/d:/e:norbind /f:/g:rbind /h:/i:bogus relative /j/../k:/l /m: /n:rel\n"
+      "BindPaths=/a /b:/c -/d:/e:norbind /f:/g:rbind /h:/i:bogus relative:rel2 /j/../k:/l /m: /n:rel\n"
       "BindReadOnlyPaths=/x:/y\nBindPaths=/q:\n"
       "TemporaryFileSystem=/t1 /t2:ro,size=1M :x rel /t3/../t4\n"
       "BindPaths=\"/sp ace\":/o%n\n");
@@ -541,6 +543,7 @@ TEST(UnitKeys, BindPathsAndTemporaryFileSystems) {
                                                           {"/b", "/c", false, true, false},
                                                           {"/d", "/e", false, false, true},
                                                           {"/f", "/g", false, true, false},
+                                                          {"/l", "/l", false, true, false},
                                                           {"/x", "/y", true, true, false},
                                                           {"/sp ace", "/ot.service", false, true, false}}));
   EXPECT_EQ(l.config.temporary_filesystems,
@@ -548,6 +551,7 @@ TEST(UnitKeys, BindPathsAndTemporaryFileSystems) {
   EXPECT_EQ(messages(l.diags),
             "t.service:3: warning: Invalid option string, ignoring setting: bogus\n"
             "t.service:3: warning: BindPaths= path is not absolute, ignoring: relative\n"
+            "t.service:3: warning: BindPaths= path is not absolute, ignoring: rel2\n"
             "t.service:3: warning: BindPaths= path is not normalized, ignoring: /j/../k\n"
             "t.service:3: warning: BindPaths= path is not absolute, ignoring: \n"
             "t.service:3: warning: BindPaths= path is not absolute, ignoring: rel\n"
@@ -555,6 +559,10 @@ TEST(UnitKeys, BindPathsAndTemporaryFileSystems) {
             "t.service:6: warning: TemporaryFileSystem= path is not absolute, ignoring: \n"
             "t.service:6: warning: TemporaryFileSystem= path is not absolute, ignoring: rel\n"
             "t.service:6: warning: TemporaryFileSystem= path is not normalized, ignoring: /t3/../t4\n");
+  auto flags = apply("[Service]\nExecStart=/bin/true\nMountFlags=slave\nMountFlags=bogus\nPrivateMounts=yes\n");
+  EXPECT_EQ(flags.config.mount_propagation, static_cast<unsigned long>(MS_SLAVE));
+  EXPECT_EQ(flags.config.private_mounts, true);
+  EXPECT_EQ(messages(flags.diags), "t.service:4: warning: Failed to parse mount propagation flags, ignoring: bogus\n");
   auto reset = apply("[Service]\nExecStart=/bin/true\nBindPaths=/a\nBindReadOnlyPaths=\nTemporaryFileSystem=/t\n"
                      "TemporaryFileSystem=\n");
   EXPECT_TRUE(reset.config.bind_mounts.empty()) << "an empty BindReadOnlyPaths= resets both";
