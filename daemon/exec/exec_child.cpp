@@ -425,6 +425,8 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     umask(plan.umask);
     if (r < 0)
       fail(plan, ExecExitStatus::namespace_, -r, "set up the mount namespace");
+    if (r == kNamespaceRefused && plan.insist_on_mount_namespace)
+      fail(plan, ExecExitStatus::namespace_, EPERM, "set up the mount namespace its binds need");
   }
   if (plan.apply_sandboxing && plan.private_uts && unshare(CLONE_NEWUTS) < 0) {
     if (errno != EPERM && errno != EACCES && errno != EINVAL && errno != EOPNOTSUPP && errno != ENOSYS)

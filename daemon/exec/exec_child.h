@@ -86,6 +86,11 @@ struct ExecChildPlan {
   // propagation of its / (MountFlags=; 0: shared).
   bool mount_namespace = false;
   unsigned long mount_propagation = 0;
+  // Where the kernel refuses the namespace the process goes on without it,
+  // unless it cannot do without: a TemporaryFileSystem= or a bind that
+  // puts something elsewhere (systemd 252's insist_on_sandboxing()); then
+  // 226/NAMESPACE.
+  bool insist_on_mount_namespace = false;
   // CapabilityBoundingSet= and AmbientCapabilities= (bit N: capability N),
   // applied with the sandboxing: what is not
   // in the bounding set leaves it (and the inheritable set) before the

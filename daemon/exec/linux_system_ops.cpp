@@ -340,6 +340,10 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.mounts = exec_mounts.data();
   plan.mount_count = exec_mounts.size();
   plan.mount_namespace = needs_mount_namespace(config);
+  plan.insist_on_mount_namespace =
+      !config.temporary_filesystems.empty() ||
+      std::any_of(config.bind_mounts.begin(), config.bind_mounts.end(),
+                  [](const BindMount& b) { return b.source != b.destination; });
   plan.mount_propagation = config.mount_propagation;
   plan.capability_bounding_set = config.capability_bounding_set;
   plan.ambient_capabilities = config.ambient_capabilities;

@@ -403,6 +403,20 @@ TEST_F(ExecChildTest, ProtectHostnameGivesTheProcessAUtsNamespaceOfItsOwn) {
       << out.output;
 }
 
+// A mount namespace the kernel refuses: the process goes on without it,
+// unless it has binds or temporary file systems it cannot do without
+// (systemd 252's insist_on_sandboxing()): then 226/NAMESPACE.
+TEST_F(ExecChildTest, ARefusedMountNamespaceFailsOnlyWhereBindsNeedIt) {
+  plan_.apply_sandboxing = true;
+  plan_.mount_namespace = true;  // PrivateMounts=
+  Outcome out = run([] { lose_capability(CAP_SYS_ADMIN); });
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  plan_.insist_on_mount_namespace = true;
+  out = run([] { lose_capability(CAP_SYS_ADMIN); });
+  EXPECT_EQ(out.exit_code(), 226) << out.output;
+  EXPECT_NE(out.output.find("set up the mount namespace its binds need"), std::string::npos) << out.output;
+}
+
 class ExecChildOutputTest : public ExecChildTest {
  protected:
   ExecChildOutputTest() {
