@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "exec/decimal.h"
 #include "exec/exit_status.h"
 #include "exec/mount_namespace.h"
 #include "exec/private_users.h"
@@ -344,16 +345,10 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   if (plan.has_oom_score_adjust) {
     char text[16];
     int n = 0;
-    unsigned magnitude = plan.oom_score_adjust < 0 ? static_cast<unsigned>(-plan.oom_score_adjust)
-                                                   : static_cast<unsigned>(plan.oom_score_adjust);
-    char digits[12];
-    int d = 0;
-    do {
-      digits[d++] = static_cast<char>('0' + magnitude % 10);
-      magnitude /= 10;
-    } while (magnitude > 0);
+    const unsigned magnitude = plan.oom_score_adjust < 0 ? static_cast<unsigned>(-plan.oom_score_adjust)
+                                                         : static_cast<unsigned>(plan.oom_score_adjust);
     if (plan.oom_score_adjust < 0) text[n++] = '-';
-    while (d > 0) text[n++] = digits[--d];
+    n += static_cast<int>(write_decimal(text + n, magnitude));
     int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     int error = fd < 0 ? errno : (write(fd, text, static_cast<std::size_t>(n)) == n ? 0 : errno);
     if (fd >= 0) close(fd);
@@ -490,10 +485,7 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
          plan.program_as_written);
   }
   if (plan.listen_pid_value) {
-    char digits[16];
-    int n = 0;
-    for (pid_t p = getpid(); p > 0 && n < 15; p /= 10) digits[n++] = static_cast<char>('0' + p % 10);
-    for (int i = 0; i < n; ++i) plan.listen_pid_value[i] = digits[n - 1 - i];
+    const std::size_t n = write_decimal(plan.listen_pid_value, static_cast<unsigned long>(getpid()));
     plan.listen_pid_value[n] = '\0';
   }
   // Last, so that as little of this code as may be runs under the filter.

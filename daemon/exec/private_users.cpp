@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "exec/decimal.h"
+
 namespace vermilion {
 namespace {
 
@@ -20,15 +22,7 @@ struct IdMap {
   char text[64] = {};
   std::size_t size = 0;
 
-  void add_number(unsigned long value) {
-    char digits[24];
-    int n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    } while (value > 0);
-    while (n > 0) text[size++] = digits[--n];
-  }
+  void add_number(unsigned long value) { size += write_decimal(text + size, value); }
   void add_line(unsigned long id) {
     add_number(id);
     text[size++] = ' ';
@@ -50,10 +44,7 @@ IdMap id_map(unsigned long original, unsigned long wanted) {
 int write_proc_file(pid_t pid, const char* name, const char* text, std::size_t size) noexcept {
   char path[64] = "/proc/";
   std::size_t n = 6;
-  char digits[16];
-  int d = 0;
-  for (pid_t p = pid; p > 0 && d < 15; p /= 10) digits[d++] = static_cast<char>('0' + p % 10);
-  while (d > 0) path[n++] = digits[--d];
+  n += write_decimal(path + n, static_cast<unsigned long>(pid));
   path[n++] = '/';
   for (const char* c = name; *c != '\0' && n < sizeof path - 1; ++c) path[n++] = *c;
   path[n] = '\0';

@@ -13,36 +13,39 @@
 namespace vermilion {
 namespace {
 
-// One fd in one datagram, as systemd's send_one_fd()/receive_one_fd().
-int send_fd(int socket, int fd) noexcept {
+// One byte with room for one fd, as systemd's send_one_fd() and
+// receive_one_fd() exchange them. Points into itself: not copied.
+struct OneFdMessage {
   char data = 0;
   iovec iov{&data, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
   msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+
+  OneFdMessage() noexcept {
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+  }
+  OneFdMessage(const OneFdMessage&) = delete;
+  OneFdMessage& operator=(const OneFdMessage&) = delete;
+};
+
+int send_fd(int socket, int fd) noexcept {
+  OneFdMessage m;
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&m.msg);
   cmsg->cmsg_level = SOL_SOCKET;
   cmsg->cmsg_type = SCM_RIGHTS;
   cmsg->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
-  return sendmsg(socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
+  return sendmsg(socket, &m.msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
 // The fd, or -EAGAIN when nothing is stored.
 int receive_fd(int socket) noexcept {
-  char data = 0;
-  iovec iov{&data, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  if (recvmsg(socket, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) < 0) return -errno;
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  OneFdMessage m;
+  if (recvmsg(socket, &m.msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) < 0) return -errno;
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&m.msg);
   if (cmsg == nullptr || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
       cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
     return -EIO;
