@@ -366,9 +366,6 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   for (const auto& p : config.read_only_paths) add(out, p.path, MountMode::read_only, p.ignore_missing);
   for (const auto& p : config.read_write_paths) add(out, p.path, MountMode::read_write, p.ignore_missing);
   for (const auto& p : config.inaccessible_paths) add(out, p.path, MountMode::inaccessible, p.ignore_missing);
-  // compile_read_write_paths(): the exec directories stay writable.
-  if (!out.empty())
-    for (const auto& dir : writable_directories) add(out, dir, MountMode::read_write, false);
   // setup_namespace(): the IPC namespace's own message queues.
   if (config.private_ipc) add(out, "/dev/mqueue", MountMode::mqueue, false);
   // append_bind_mounts(), append_tmpfs_mounts().
@@ -386,6 +383,10 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
     entry.flags &= ~static_cast<unsigned long>(MS_RDONLY);
     out.push_back(std::move(entry));
   }
+  // compile_read_write_paths(): the exec directories stay writable, also
+  // below a TemporaryFileSystem= or a bind (so the list is checked after them).
+  if (!out.empty())
+    for (const auto& dir : writable_directories) add(out, dir, MountMode::read_write, false);
   if (private_tmp) {
     add(out, "/tmp", MountMode::bind, false, private_tmp->tmp());
     add(out, "/var/tmp", MountMode::bind, false, private_tmp->var_tmp());
@@ -538,9 +539,14 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count, unsigned l
         break;
       case MountMode::read_write:
       case MountMode::read_write_implicit:
-        if (fds[i] >= 0 && move_mount(fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0 &&
-            !(errno == ENOENT && m.ignore_missing))
-          r = -errno;
+        if (fds[i] < 0) break;
+        if (move_mount(fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) == 0) break;
+        // Below a tmpfs of the unit's own the path is not there yet: made
+        // as a directory is for an exec directory's bind in systemd.
+        if (errno == ENOENT && !m.ignore_missing && make_mount_point(path, true) == 0 &&
+            move_mount(fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) == 0)
+          break;
+        if (errno != ENOENT || !m.ignore_missing) r = -errno;
         break;
       case MountMode::inaccessible: {
         // Empty, mode 0 and read-only, as systemd's "inaccessible" nodes:

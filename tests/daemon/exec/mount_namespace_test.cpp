@@ -3,6 +3,7 @@
 #include "exec/mount_namespace.h"
 
 #include <linux/capability.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -76,6 +77,12 @@ TEST(MountNamespaceTest, BindsTemporaryFileSystemsAndMqueue) {
   mangle_mount_options("rw,noexec,nosuid,,uid=5,X-mount.mkdir,relatime", flags, data);
   EXPECT_EQ(flags, static_cast<unsigned long>(MS_NOEXEC | MS_NOSUID | MS_RELATIME));
   EXPECT_EQ(data, "uid=5");
+
+  // The exec directories stay writable below a unit's own tmpfs (systemd
+  // binds them, making the mount point).
+  ServiceConfig state;
+  state.temporary_filesystems = {{"/var/lib", ""}};
+  EXPECT_EQ(describe(namespace_mounts(state, nullptr, {"/var/lib/web"})), "/var/lib:tmpfs /var/lib/web:rw ");
 
   // Two entries on one destination: the strongest stays, read-only if any
   // of them asked for it (drop_duplicates()).
@@ -231,6 +238,45 @@ TEST(MountNamespaceTest, InsideStrictOnlyTheWritablePathsAreWritable) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
   EXPECT_TRUE(fs::exists(rw));
   EXPECT_FALSE(fs::exists(ro));
+}
+
+// Root only: an exec directory below the unit's own read-only tmpfs, with a
+// host mount that is read-only bound in writably: the directory is there and
+// writable (its mount point made in the tmpfs before it turned read-only),
+// the tmpfs is not, and the host's read-only mount stays read-only.
+TEST(MountNamespaceTest, InsideExecDirectoriesBelowATmpfsAndReadOnlyHostMountsStaySo) {
+  if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
+  testing::TempDir dir;
+  fs::create_directories(dir.file("state/web"));
+  fs::create_directories(dir.file("locked"));
+  fs::create_directories(dir.file("tree/state"));  // an exec directory, hidden by the tmpfs
+  ServiceConfig c;
+  c.temporary_filesystems = {{dir.file("tree"), "ro"}};
+  c.bind_mounts = {{dir.file("state/web"), dir.file("tree/web"), false, true, false},
+                   {dir.file("locked"), dir.file("tree/locked"), false, true, false}};
+  const std::vector<MountEntry> entries = namespace_mounts(c, nullptr, {dir.file("tree/state")});
+  std::vector<ExecMount> mounts;
+  for (const auto& e : entries)
+    mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing, e.read_only, e.recursive, e.flags});
+  const std::string locked = dir.file("locked");
+  pid_t pid = fork();
+  if (pid == 0) {
+    // The host's read-only mount, made in a namespace of the test's own.
+    if (unshare(CLONE_NEWNS) < 0 || mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0 ||
+        mount(locked.c_str(), locked.c_str(), nullptr, MS_BIND, nullptr) < 0 ||
+        mount(nullptr, locked.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) < 0)
+      _exit(90);
+    if (int r = enter_mount_namespace(mounts.data(), mounts.size()); r < 0) _exit(100 + (-r % 100));
+    if (!std::ofstream(dir.file("tree/web/file")).good()) _exit(11);   // writable through the bind
+    if (std::ofstream(dir.file("tree/other")).good()) _exit(12);       // the tmpfs is read-only
+    if (std::ofstream(dir.file("tree/locked/file")).good()) _exit(13);  // the host's read-only stays
+    if (!std::ofstream(dir.file("tree/state/file")).good()) _exit(14);  // the exec directory is there, writable
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
+  EXPECT_TRUE(fs::exists(dir.file("state/web/file")));
 }
 
 // Root only: ProtectKernelTunables=, seen from inside: the kernel's knobs
