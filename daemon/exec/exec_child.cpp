@@ -411,7 +411,9 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   // conformance case private-network).
   enter_private_namespace(plan, plan.network_namespace_storage, CLONE_NEWNET);
   enter_private_namespace(plan, plan.ipc_namespace_storage, CLONE_NEWIPC);
-  if (plan.apply_sandboxing && (plan.mount_count > 0 || plan.mount_namespace)) {
+  // The mounts are the sandboxing's only with it ('+' commands get their
+  // binds and temporary file systems: namespace_mounts()).
+  if (plan.mount_count > 0 || (plan.apply_sandboxing && plan.mount_namespace)) {
     // Only a refused namespace is let pass; half of one is a failure.
     // Mount points it makes get their own modes (systemd's setup_namespace()
     // runs under umask 0000), not UMask='s.

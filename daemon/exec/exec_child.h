@@ -78,7 +78,8 @@ struct ExecChildPlan {
   // privileges ('+'; systemd's EXEC_APPLY_SANDBOXING).
   bool apply_sandboxing = false;
   // The mount namespace (exec/mount_namespace.h: PrivateTmp=,
-  // ProtectSystem=, ...); none when empty. A failure other than a refused
+  // ProtectSystem=, ...; for a '+' command only the binds and temporary
+  // file systems); none when empty. A failure other than a refused
   // namespace is 226/NAMESPACE.
   const ExecMount* mounts = nullptr;
   std::size_t mount_count = 0;

@@ -329,7 +329,8 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.apply_sandboxing = sandboxed;
   std::vector<std::string> writable;
   for (const auto& paths : env_inputs.directories) writable.insert(writable.end(), paths.begin(), paths.end());
-  const std::vector<MountEntry> mounts = namespace_mounts(config, request.private_tmp, writable, inaccessible_file_);
+  const std::vector<MountEntry> mounts =
+      namespace_mounts(config, request.private_tmp, writable, inaccessible_file_, sandboxed);
   if (mounts.size() > kMaxMountEntries) {
     if (request.failure) *request.failure = "more than " + std::to_string(kMaxMountEntries) + " paths to mount";
     return -E2BIG;

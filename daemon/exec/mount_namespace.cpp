@@ -341,10 +341,9 @@ int make_inaccessible_file(const std::string& dir, std::string& out) {
   return r;
 }
 
-std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const PrivateTmp* private_tmp,
-                                         const std::vector<std::string>& writable_directories,
-                                         const std::string& inaccessible_file) {
-  std::vector<MountEntry> out;
+// What the sandboxing asks for (systemd 252's NamespaceInfo and the paths
+// apply_mount_namespace() passes only with EXEC_APPLY_SANDBOXING).
+static void add_sandboxing_mounts(std::vector<MountEntry>& out, const ServiceConfig& config) {
   add_protect_system(out, config.protect_system);
   add_protect_home(out, config.protect_home);
   if (config.protect_kernel_tunables) add_protect_kernel_tunables(out);
@@ -364,10 +363,17 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   if (config.protect_kernel_logs)
     for (const char* path : {"/proc/kmsg", "/dev/kmsg"}) add(out, path, MountMode::inaccessible, true);
   for (const auto& p : config.read_only_paths) add(out, p.path, MountMode::read_only, p.ignore_missing);
-  for (const auto& p : config.read_write_paths) add(out, p.path, MountMode::read_write, p.ignore_missing);
   for (const auto& p : config.inaccessible_paths) add(out, p.path, MountMode::inaccessible, p.ignore_missing);
   // setup_namespace(): the IPC namespace's own message queues.
   if (config.private_ipc) add(out, "/dev/mqueue", MountMode::mqueue, false);
+}
+
+std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const PrivateTmp* private_tmp,
+                                         const std::vector<std::string>& writable_directories,
+                                         const std::string& inaccessible_file, bool sandboxing) {
+  std::vector<MountEntry> out;
+  if (sandboxing) add_sandboxing_mounts(out, config);
+  for (const auto& p : config.read_write_paths) add(out, p.path, MountMode::read_write, p.ignore_missing);
   // append_bind_mounts(), append_tmpfs_mounts().
   for (const auto& b : config.bind_mounts) {
     add(out, b.destination, MountMode::bind, b.ignore_missing, b.source);
@@ -387,7 +393,7 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   // below a TemporaryFileSystem= or a bind (so the list is checked after them).
   if (!out.empty())
     for (const auto& dir : writable_directories) add(out, dir, MountMode::read_write, false);
-  if (private_tmp) {
+  if (private_tmp && sandboxing) {
     add(out, "/tmp", MountMode::bind, false, private_tmp->tmp());
     add(out, "/var/tmp", MountMode::bind, false, private_tmp->var_tmp());
   }

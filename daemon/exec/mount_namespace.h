@@ -75,13 +75,17 @@ void mangle_mount_options(std::string_view options, unsigned long& flags, std::s
 inline constexpr std::size_t kMaxMountEntries = 256;
 
 // What `config` asks for, sorted and reduced as above; empty when it asks
-// for no namespace. `writable_directories`: the unit's exec directories
+// for no namespace. Without `sandboxing` (a '+' command) only what systemd
+// 252's apply_mount_namespace() passes whatever the flags: ReadWritePaths=,
+// the binds and the temporary file systems (recorded: conformance case
+// plus-mount-namespace). `writable_directories`: the unit's exec directories
 // (absolute), writable under ProtectSystem=strict. `inaccessible_file`:
 // what is bound over an inaccessible path that is not a directory
 // (make_inaccessible_file()); "" fails such a process with ENOTDIR.
 [[nodiscard]] std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const PrivateTmp* private_tmp,
                                                        const std::vector<std::string>& writable_directories,
-                                                       const std::string& inaccessible_file = {});
+                                                       const std::string& inaccessible_file = {},
+                                                       bool sandboxing = true);
 
 // Makes `dir`/inaccessible/reg, an empty regular file of mode 0 (systemd's
 // /run/systemd/inaccessible/reg), for the manager's life. 0 or -errno.
