@@ -163,7 +163,7 @@ int Supervisor::init() {
     inherited_environment = user_manager_environment(own);
   }
   ops_options.inherited_environment = inherited_environment;
-  ops_options.conditions = ConditionContext::current({}, options_.environment.user,
+  ops_options.conditions = ConditionContext::current(options_.environment.user,
                                                      options_.environment.credentials_directory,
                                                      options_.environment.encrypted_credentials_directory);
   ops_options.reaper = reaper_.get();

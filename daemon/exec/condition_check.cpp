@@ -35,6 +35,7 @@
 #include "platform/virtualization.h"
 #include "units/extract_word.h"
 #include "units/host_facts.h"
+#include "units/unit_file_syntax.h"
 #include "units/value_parsers.h"
 
 namespace vermilion {
@@ -419,11 +420,6 @@ std::vector<std::string_view> split_words(std::string_view text, std::string_vie
   return words;
 }
 
-std::string_view strip(std::string_view s) {
-  while (!s.empty() && is_unit_whitespace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_unit_whitespace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // A number with at most `decimals` digits after the point, scaled by
 // 10^decimals; nullopt on anything else or when it is too big.
@@ -472,7 +468,7 @@ int test_pressure(ConditionType type, const std::string& parameter) {
   std::string path = std::string("/proc/pressure/") + resource;
   std::string_view value = parts[0];
   if (parts.size() == 2) {
-    const std::string_view slice = strip(parts[0]);
+    const std::string_view slice = trim_whitespace(parts[0]);
     value = parts[1];
     if (!cgroup_unified()) return 1;
     const std::string controllers = " " + first_line("/sys/fs/cgroup" + root_cgroup() + "/cgroup.controllers") + " ";
@@ -502,7 +498,7 @@ int test_pressure(ConditionType type, const std::string& parameter) {
     else if (window.starts_with("5min")) field = "avg300=";
     else return -EINVAL;
   }
-  const auto limit = parse_permyriad(strip(window_parts[0]));
+  const auto limit = parse_permyriad(trim_whitespace(window_parts[0]));
   if (!limit) return -EINVAL;
   std::string pressure;
   if (int r = read_regular_file(path, kSmallFileBytes, pressure); r < 0) return r == -ENOENT ? 1 : r;
@@ -752,11 +748,10 @@ std::string native_architecture() {
 
 }  // namespace
 
-ConditionContext ConditionContext::current(std::vector<std::string> environment, const std::optional<std::string>& user,
+ConditionContext ConditionContext::current(const std::optional<std::string>& user,
                                            std::optional<std::string> credentials_directory,
                                            std::optional<std::string> encrypted_credentials_directory) {
   ConditionContext context;
-  context.environment = std::move(environment);
   context.credentials_directory = std::move(credentials_directory);
   context.encrypted_credentials_directory = std::move(encrypted_credentials_directory);
   std::vector<char> buffer(16384);
@@ -775,7 +770,11 @@ ConditionContext ConditionContext::current(std::vector<std::string> environment,
     gids.insert(gids.end(), supplementary.begin(), supplementary.end());
   for (gid_t gid : gids) {
     group entry{}, *found = nullptr;
-    if (getgrgid_r(gid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+    int r = 0;
+    // A group with many members (a directory's "users") needs more room.
+    while ((r = getgrgid_r(gid, &entry, buffer.data(), buffer.size(), &found)) == ERANGE && buffer.size() < (16u << 20))
+      buffer.resize(buffer.size() * 4);
+    if (r == 0 && found != nullptr &&
         std::find(context.group_names.begin(), context.group_names.end(), found->gr_name) == context.group_names.end())
       context.group_names.emplace_back(found->gr_name);
   }

@@ -3,11 +3,14 @@
 // systemd.unit(5) "Conditions and Asserts"; `systemd-analyze condition`
 // gives the same answers, and the tests compare with it).
 //
-// Everything here is a stat(2), an access(2), a syscall or a read of a small
-// kernel or configuration file (bounded, never blocking: common/
-// regular_file.h); no user or group database lookup happens here, so the
-// names ConditionUser=/ConditionGroup= compare with are resolved once, at
-// start-up (ConditionContext::current()).
+// Everything here is a stat(2), an access(2), a statvfs(2), a glob(3) or
+// directory read, a syscall, or a read of a small kernel or configuration
+// file (bounded, never waiting on a FIFO: common/regular_file.h). Like
+// systemd's, these run in the manager's loop when a unit starts: a path on
+// a hung network file system can hold it, as it holds systemd. No user or
+// group database lookup happens here: the names ConditionUser=/
+// ConditionGroup= compare with are resolved once, at start-up
+// (ConditionContext::current()).
 #pragma once
 
 #include <sys/types.h>
@@ -36,9 +39,9 @@ struct ConditionContext {
 
   // The names of getuid()'s user and of getgid() and getgroups(), from the
   // password and group databases; called once, at start-up. `user_name` is
-  // $USER when set, as systemd's getusername_malloc().
-  [[nodiscard]] static ConditionContext current(std::vector<std::string> environment,
-                                                const std::optional<std::string>& user,
+  // $USER when set, as systemd's getusername_malloc(). The environment is
+  // left to the caller (LinuxSystemOps::create() fills it in).
+  [[nodiscard]] static ConditionContext current(const std::optional<std::string>& user,
                                                 std::optional<std::string> credentials_directory,
                                                 std::optional<std::string> encrypted_credentials_directory);
 };

@@ -105,12 +105,6 @@ struct ExecChildPlan {
   // process runs without it, with a warning, as systemd 252's; any other
   // failure is 226/NAMESPACE.
   bool private_uts = false;
-  // PrivateNetwork=, PrivateIPC=: the run's namespace storage pairs
-  // (exec/shared_namespace.h), -1 for none, kept (close-on-exec) past the
-  // fd clean-up; joined (or made) after User= is resolved, just before the
-  // mount namespace, as systemd 252's exec_child(), for '+' commands too.
-  // Where the kernel refuses (EPERM: a container) the process runs without,
-  // with a warning; any other failure is 225/NETWORK (226/NAMESPACE for IPC).
   // PrivateUsers=: a user namespace of its own (exec/private_users.h),
   // with the sandboxing. As systemd 252's exec_child(): made before every
   // other namespace by a process without CAP_SYS_ADMIN (a user manager's),
@@ -119,6 +113,12 @@ struct ExecChildPlan {
   // set (setgroups is denied in it), before the capability bounding set and
   // the change of user. A failure is 217/USER.
   bool private_users = false;
+  // PrivateNetwork=, PrivateIPC=: the run's namespace storage pairs
+  // (exec/shared_namespace.h), -1 for none, kept (close-on-exec) past the
+  // fd clean-up; joined (or made) after User= is resolved, just before the
+  // mount namespace, as systemd 252's exec_child(), for '+' commands too.
+  // Where the kernel refuses (EPERM: a container) the process runs without,
+  // with a warning; any other failure is 225/NETWORK (226/NAMESPACE for IPC).
   int network_namespace_storage[2] = {-1, -1};
   int ipc_namespace_storage[2] = {-1, -1};
   // The seccomp rules (exec/seccomp_filter.h; with RestrictRealtime= and no

@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "platform/file_io.h"
+
 namespace vermilion {
 namespace {
 
@@ -275,16 +277,9 @@ std::string unescape_mountinfo(std::string_view field) {
 
 // systemd's bind_remount_recursive_with_mountinfo() with every entry's path
 // as the deny list: `prefix` and the mounts below it read-only, except
-// those at or below another entry further down. 0 or -errno.
-int make_read_only_below(const std::string& prefix, const std::vector<MountEntry>& entries) {
-  std::string text;
-  {
-    int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -errno;
-    char buffer[8192];
-    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(n));
-    close(fd);
-  }
+// those at or below another entry further down. `text`: /proc/self/mountinfo
+// as it is once everything is mounted. 0 or -errno.
+int make_read_only_below(const std::string& prefix, const std::vector<MountEntry>& entries, const std::string& text) {
   std::vector<std::string> targets;
   std::size_t at = 0;
   while (at < text.size()) {
@@ -623,6 +618,12 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count, unsigned l
   // to be made), the read-only ones are flipped, each with what lies below
   // it but for the entries further down, which keep what they asked for.
   // Nothing is ever made writable: what the host has read-only stays so.
+  std::string mountinfo;
+  try {
+    if (r == 0) r = read_text_file("/proc/self/mountinfo", mountinfo);
+  } catch (...) {
+    r = -ENOMEM;
+  }
   for (std::size_t i = 0; i < n && r == 0; ++i) {
     const MountEntry& m = entries[i];
     const bool flip = m.mode == MountMode::read_only ||
@@ -636,7 +637,8 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count, unsigned l
     }
     // A tmpfs has nothing below it but other entries (make_read_only()).
     try {
-      r = m.mode == MountMode::tmpfs ? set_read_only_one(m.path.c_str()) : make_read_only_below(m.path, entries);
+      r = m.mode == MountMode::tmpfs ? set_read_only_one(m.path.c_str())
+                                     : make_read_only_below(m.path, entries, mountinfo);
     } catch (...) {
       r = -ENOMEM;
     }

@@ -20,8 +20,9 @@
 //                         (recursively unless "norbind"; a missing
 //                         destination is made, a missing "-" source
 //                         skipped);
-//   TemporaryFileSystem=  a tmpfs ("mode=0755,nodev,strictatime" and the
-//                         entry's options; "ro" makes it read-only);
+//   TemporaryFileSystem=  a tmpfs ("mode=0755,size=10%,nr_inodes=400k,
+//                         nodev,strictatime" and the entry's options; "ro"
+//                         makes it read-only);
 //   PrivateIPC=           a new mqueue file system on /dev/mqueue (the IPC
 //                         namespace's own queues, not the host's);
 //   ProtectProc=, ProcSubset= a /proc of its own (mount_procfs()), with

@@ -109,6 +109,7 @@ void OutputCapture::flush_partial() {
 
 void OutputCapture::set_syslog(const SyslogSettings& settings, std::string_view default_identifier) {
   syslog_ = settings;
+  syslog_facility_ = std::to_string(settings.facility);
   syslog_identifier_ = !settings.identifier.empty() ? settings.identifier
                        : !default_identifier.empty() ? std::string(default_identifier)
                                                      : identifier_for(options_.unit_name);
@@ -125,10 +126,11 @@ void OutputCapture::emit(std::uint64_t realtime_usec, std::string_view text) {
   if (options_.journal) {
     // A journal that is full or gone does not get the line; the buffer
     // (status, GetLogs) still has it, and we never wait for journald.
-    const std::string priority = std::to_string(level), facility = std::to_string(syslog_.facility);
-    std::vector<JournalField> fields{{"MESSAGE", line.text}, {"PRIORITY", priority}};
+    static constexpr std::string_view kLevels[8] = {"0", "1", "2", "3", "4", "5", "6", "7"};
+    std::vector<JournalField>& fields = journal_fields_;  // kept: no allocation per line
+    fields.assign({{"MESSAGE", line.text}, {"PRIORITY", kLevels[level & 7]}});
     // journald leaves SYSLOG_FACILITY out for kern (0), as systemd's stdout streams.
-    if (syslog_.facility != 0) fields.push_back({"SYSLOG_FACILITY", facility});
+    if (syslog_.facility != 0) fields.push_back({"SYSLOG_FACILITY", syslog_facility_});
     fields.push_back({"SYSLOG_IDENTIFIER", syslog_identifier_});
     fields.push_back({"VERMILION_UNIT", options_.unit_name});
     (void)options_.journal->send(fields);

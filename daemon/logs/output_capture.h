@@ -97,7 +97,9 @@ class OutputCapture {
 
   OutputCaptureOptions options_;
   SyslogSettings syslog_;
+  std::string syslog_facility_ = "3";
   std::string syslog_identifier_;
+  std::vector<JournalField> journal_fields_;
   unique_fd read_end_;
   unique_fd write_end_;
   EventSourcePtr source_;

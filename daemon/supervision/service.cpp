@@ -237,7 +237,7 @@ void Service::begin_run() {
     if ((r = create_namespace_storage(made)) >= 0) storage->emplace(std::move(made));
   }
   if (r < 0) {
-    message(std::string("failed to set up the service's directories: ") + std::strerror(-r));
+    message(std::string("failed to set up the service's directories or namespaces: ") + std::strerror(-r));
     result_ = ServiceResult::resources;
     // Leave inactive through a visible transition so waiting jobs learn of it.
     set_state(SubState::start_pre);
@@ -1300,7 +1300,8 @@ bool Service::start_limit_allows() {
 // first), up to the first non-trigger condition that fails; then at least
 // one trigger condition must hold, if there are any. Results of conditions
 // not reached stay as they were.
-bool Service::test_condition_list(const std::vector<UnitCondition>& list, std::vector<std::int32_t>& states) {
+bool Service::test_condition_list(const std::vector<UnitCondition>& list, bool asserts,
+                                  std::vector<std::int32_t>& states) {
   bool any_trigger = false, trigger_passed = false;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const UnitCondition& c = list[list.size() - 1 - i];
@@ -1308,7 +1309,7 @@ bool Service::test_condition_list(const std::vector<UnitCondition>& list, std::v
     const bool holds = tested >= 0 && (tested > 0) != c.negate;
     states[i] = holds ? 1 : -1;
     if (tested < 0)
-      message("Couldn't determine result for " + condition_key_name(c.type, &list == &config_->asserts) + "=" +
+      message("Couldn't determine result for " + condition_key_name(c.type, asserts) + "=" +
               (c.trigger ? "|" : "") + (c.negate ? "!" : "") + c.parameter + ", assuming failed: " +
               std::strerror(-tested));
     if (c.trigger) {
@@ -1332,14 +1333,14 @@ StartOutcome Service::test_conditions() {
     conditions_of_ = config_;
   }
   times_.condition = now();
-  condition_result_ = test_condition_list(config_->conditions, condition_states_);
+  condition_result_ = test_condition_list(config_->conditions, false, condition_states_);
   if (!condition_result_) {
     message("start condition failed, not starting");
     env_.listener.on_properties_changed(*this);  // no state change tells of it
     return StartOutcome::condition_failed;
   }
   times_.assert_ = times_.condition;
-  assert_result_ = test_condition_list(config_->asserts, assert_states_);
+  assert_result_ = test_condition_list(config_->asserts, true, assert_states_);
   if (!assert_result_) {
     message("Starting requested but asserts failed.");
     env_.listener.on_properties_changed(*this);

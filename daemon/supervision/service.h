@@ -342,7 +342,8 @@ class Service {
   // (logged as systemd logs them).
   [[nodiscard]] StartOutcome test_conditions();
   // systemd's condition_test_list() over one list, recording each outcome.
-  [[nodiscard]] bool test_condition_list(const std::vector<UnitCondition>& list, std::vector<std::int32_t>& states);
+  [[nodiscard]] bool test_condition_list(const std::vector<UnitCondition>& list, bool asserts,
+                                         std::vector<std::int32_t>& states);
   [[nodiscard]] DualTimestamp now() const { return {env_.port.now_realtime(), env_.port.now_monotonic()}; }
   void message(const std::string& text);
 

@@ -1,17 +1,17 @@
 #include "units/syslog_priority.h"
 
 #include <array>
-#include <charconv>
+
+#include "units/value_parsers.h"
 
 namespace vermilion {
 namespace {
 
+// As systemd's fallback, safe_atou() (" 3", "+3", "0x3").
 std::optional<int> parse_number(std::string_view text, int max) {
-  int value = -1;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0 || value > max)
-    return std::nullopt;
-  return value;
+  auto value = parse_systemd_unsigned(text, static_cast<unsigned long long>(max));
+  if (!value) return std::nullopt;
+  return static_cast<int>(*value);
 }
 
 }  // namespace

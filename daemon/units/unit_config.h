@@ -122,9 +122,6 @@ enum class ProtectHome : std::uint8_t { no, yes, read_only, tmpfs };
 enum class ProtectProc : std::uint8_t { default_, noaccess, invisible, ptraceable };
 enum class ProcSubset : std::uint8_t { all, pid };
 
-// One entry of ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=: an
-// absolute, normalized path;
-// "-" before it: no error when it does not exist.
 // BindPaths=/BindReadOnlyPaths= (systemd.exec(5)): `source` bound on
 // `destination` in the service's mount namespace.
 struct BindMount {
@@ -137,13 +134,17 @@ struct BindMount {
 };
 
 // TemporaryFileSystem= (systemd.exec(5)): a tmpfs on `path`, mounted with
-// "mode=0755,nodev,strictatime" and then `options` ("ro", "size=10%", ...).
+// "mode=0755,size=10%,nr_inodes=400k,nodev,strictatime" and then `options`
+// ("ro", "size=1M", ...).
 struct TemporaryFileSystem {
   std::string path;
   std::string options;
   friend bool operator==(const TemporaryFileSystem&, const TemporaryFileSystem&) = default;
 };
 
+// One entry of ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=: an
+// absolute, normalized path;
+// "-" before it: no error when it does not exist.
 struct NamespacePath {
   std::string path;
   bool ignore_missing = false;
@@ -161,7 +162,7 @@ struct EnvironmentFile {
 // How lines a service writes to the journal are labelled (systemd.exec(5)
 // "Logging and Standard Input/Output"; logs/output_capture.h applies it).
 struct SyslogSettings {
-  std::string identifier;   // SyslogIdentifier=; "": the unit's name without ".service"
+  std::string identifier;   // SyslogIdentifier=; "": ExecStart='s program (supervisor.cpp)
   int facility = 3;         // SyslogFacility=, unshifted: daemon
   int level = 6;            // SyslogLevel=: info
   bool level_prefix = true; // SyslogLevelPrefix=: "<N>" starting a line is its level, stripped

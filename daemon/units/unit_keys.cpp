@@ -1373,13 +1373,7 @@ KeyTable service_section_keys() {
     t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
   }
   for (const char* key :
-       {"BusName",
-
-        
-        "ExecPaths", "NoExecPaths",
-
-        "SystemCallLog", 
-        "RestrictFileSystems", "RemoveIPC",
+       {"BusName", "ExecPaths", "NoExecPaths", "SystemCallLog", "RestrictFileSystems", "RemoveIPC",
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",

@@ -178,8 +178,8 @@ TEST_F(ConditionCheckTest, AgreesWithSystemdAnalyzeCondition) {
       "ConditionMemoryPressure=99999999999999999999%", "ConditionOSRelease=NOPE>~1", "ConditionOSRelease=NOPE>=_",
       "ConditionOSRelease=NOPE<_", "ConditionOSRelease=VERSION_ID>12~rc1", "ConditionOSRelease=VERSION_ID<12.0",
   };
-  const ConditionContext context =
-      ConditionContext::current(manager_environment(nullptr, std::nullopt), std::nullopt, std::nullopt, std::nullopt);
+  ConditionContext context = ConditionContext::current(std::nullopt, std::nullopt, std::nullopt);
+  context.environment = manager_environment(nullptr, std::nullopt);
   int compared = 0;
   for (const std::string& expression : expressions) {
     auto verdict = systemd_verdict(expression);
@@ -197,10 +197,10 @@ TEST_F(ConditionCheckTest, AgreesWithSystemdAnalyzeCondition) {
 // The names ConditionUser=/ConditionGroup= compare with are resolved once;
 // $USER, when set, names the user, as systemd's getusername_malloc().
 TEST(ConditionContext, UserNameComesFromUserOrThePasswordDatabase) {
-  const ConditionContext named = ConditionContext::current({}, std::string("someone"), std::nullopt, std::nullopt);
+  const ConditionContext named = ConditionContext::current(std::string("someone"), std::nullopt, std::nullopt);
   EXPECT_EQ(named.user_name, "someone");
   EXPECT_EQ(test_condition({ConditionType::user, "someone", false, false}, named), getpid() == 1 ? 0 : 1);
-  const ConditionContext looked_up = ConditionContext::current({}, std::nullopt, std::nullopt, std::nullopt);
+  const ConditionContext looked_up = ConditionContext::current(std::nullopt, std::nullopt, std::nullopt);
   EXPECT_FALSE(looked_up.user_name.empty());
   EXPECT_FALSE(looked_up.group_names.empty());
 }
@@ -210,7 +210,7 @@ TEST(ConditionContext, CredentialsAreLookedForInTheManagersDirectories) {
   ASSERT_NE(mkdtemp(dir_template), nullptr);
   const std::string dir = dir_template;
   std::ofstream(dir + "/token") << "secret";
-  const ConditionContext context = ConditionContext::current({}, std::nullopt, std::nullopt, dir);
+  const ConditionContext context = ConditionContext::current(std::nullopt, std::nullopt, dir);
   EXPECT_EQ(test_condition({ConditionType::credential, "token", false, false}, context), 1);
   EXPECT_EQ(test_condition({ConditionType::credential, "other", false, false}, context), 0);
   EXPECT_EQ(test_condition({ConditionType::credential, "../token", false, false}, context), 0) << "not a valid name";
