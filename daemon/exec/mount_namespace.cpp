@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "platform/file_io.h"
+#include "platform/mountinfo.h"
 
 namespace vermilion {
 namespace {
@@ -258,21 +259,6 @@ int set_read_only_one(const char* path) noexcept {
   mount_attr attr{};
   attr.attr_set = MOUNT_ATTR_RDONLY;
   return mount_setattr(AT_FDCWD, path, 0, &attr, sizeof attr) < 0 ? -errno : 0;
-}
-
-// A mount point as /proc/self/mountinfo writes it: " ", "\t", "\n" and
-// "\\" as octal escapes.
-std::string unescape_mountinfo(std::string_view field) {
-  std::string out;
-  for (std::size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size()) {
-      out += static_cast<char>((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0'));
-      i += 3;
-    } else {
-      out += field[i];
-    }
-  }
-  return out;
 }
 
 // systemd's bind_remount_recursive_with_mountinfo() with every entry's path
