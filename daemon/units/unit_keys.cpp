@@ -1401,7 +1401,9 @@ KeyTable install_section_keys() {
       {"RequiredBy", install_targets(&ServiceConfig::required_by)},
       {"Alias", add_alias},
   };
-  for (const char* key : {"Also", "DefaultInstance"}) t.emplace(key, not_implemented());
+  // Read by enable and is-enabled (install_section.h), not by a load: as
+  // systemd 252's load-fragment table, which gives them no parser.
+  for (const char* key : {"Also", "DefaultInstance"}) t.emplace(key, [](Assignment&) {});
   return t;
 }
 

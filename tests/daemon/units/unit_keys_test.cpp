@@ -1019,5 +1019,20 @@ TEST(VerifyService, TypeWithoutExecStartIsOneshot) {
 namespace vermilion {
 namespace {
 
+// Also= and DefaultInstance= are read by enable (install_section.h); a load
+// passes over them without a word, as systemd 252's does.
+TEST(UnitKeys, InstallKeysReadByEnableAreNotWarnedAbout) {
+  auto l = apply(R"([Service]
+ExecStart=/bin/srv
+[Install]
+WantedBy=multi-user.target
+Also=other.service
+DefaultInstance=main
+)");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(messages(l.diags), "");
+}
+
 }  // namespace
 }  // namespace vermilion
+
