@@ -30,7 +30,7 @@ void append_utf8(std::string& out, char32_t cp) {
 
 }  // namespace
 
-std::size_t cunescape_one(std::string_view s, std::string& out) {
+std::size_t cunescape_one(std::string_view s, std::string& out, bool accept_nul) {
   if (s.empty()) return 0;
   char c = s[0];
   switch (c) {
@@ -48,7 +48,7 @@ std::size_t cunescape_one(std::string_view s, std::string& out) {
     case 'x': {
       if (s.size() < 3) return 0;
       int hi = hex_digit(s[1]), lo = hex_digit(s[2]);
-      if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return 0;
+      if (hi < 0 || lo < 0 || (hi == 0 && lo == 0 && !accept_nul)) return 0;
       out += static_cast<char>(hi * 16 + lo);
       return 3;
     }
@@ -62,7 +62,7 @@ std::size_t cunescape_one(std::string_view s, std::string& out) {
         if (d < 0) return 0;
         cp = cp * 16 + static_cast<char32_t>(d);
       }
-      if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+      if ((cp == 0 && !accept_nul) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
       append_utf8(out, cp);
       return digits + 1;
     }
@@ -76,11 +76,25 @@ std::size_t cunescape_one(std::string_view s, std::string& out) {
       if (s[i] < '0' || s[i] > '7') return 0;
       value = value * 8 + (s[i] - '0');
     }
-    if (value == 0 || value > 255) return 0;
+    if ((value == 0 && !accept_nul) || value > 255) return 0;
     out += static_cast<char>(value);
     return 3;
   }
   return 0;
+}
+
+bool cunescape(std::string_view s, std::string& out, bool accept_nul) {
+  out.clear();
+  for (std::size_t pos = 0; pos < s.size();) {
+    if (s[pos] != '\\') {
+      out += s[pos++];
+      continue;
+    }
+    const std::size_t used = cunescape_one(s.substr(pos + 1), out, accept_nul);
+    if (used == 0) return false;
+    pos += 1 + used;
+  }
+  return true;
 }
 
 ExtractedWord extract_first_word(std::string_view& rest, unsigned flags) {

@@ -38,10 +38,15 @@ struct ExtractedWord {
 // Resolves one C escape, `s` starting after the backslash: \a \b \f \n \r
 // \t \v \\ \" \' \s (space), \xNN, \uNNNN, \UNNNNNNNN, \NNN (octal, at most
 // 255). NUL (\x00, \000, \u0000) and code points that are not Unicode
-// scalar values are invalid. Appends the result (UTF-8 for \u and \U, the
-// byte for \x and octal) and returns the number of characters consumed
-// after the backslash, or 0 when the escape is invalid.
-[[nodiscard]] std::size_t cunescape_one(std::string_view s, std::string& out);
+// scalar values are invalid, NUL unless `accept_nul` (UNESCAPE_ACCEPT_NUL).
+// Appends the result (UTF-8 for \u and \U, the byte for \x and octal) and
+// returns the number of characters consumed after the backslash, or 0 when
+// the escape is invalid.
+[[nodiscard]] std::size_t cunescape_one(std::string_view s, std::string& out, bool accept_nul = false);
+
+// systemd's cunescape(): every C escape of `s` resolved into `out`. False
+// on an invalid escape or a trailing backslash.
+[[nodiscard]] bool cunescape(std::string_view s, std::string& out, bool accept_nul = false);
 
 // True for ' ', '\t', '\n', '\r' (systemd's WHITESPACE).
 [[nodiscard]] inline bool is_unit_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }

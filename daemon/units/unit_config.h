@@ -142,6 +142,22 @@ struct TemporaryFileSystem {
   friend bool operator==(const TemporaryFileSystem&, const TemporaryFileSystem&) = default;
 };
 
+// LoadCredential=ID[:PATH] and SetCredential=ID:DATA (systemd.exec(5),
+// "Credentials"): what a service finds in $CREDENTIALS_DIRECTORY/ID. `path`
+// is absolute (a file, a directory read recursively or an AF_UNIX socket)
+// or a credential name looked up in the manager's own credentials and
+// credential stores; without ":PATH" it is the ID. `data` is C-unescaped
+// and may hold NUL bytes. A LoadCredential= that finds its source wins over
+// a SetCredential= of the same ID.
+struct LoadCredential {
+  std::string id, path;
+  friend bool operator==(const LoadCredential&, const LoadCredential&) = default;
+};
+struct SetCredential {
+  std::string id, data;
+  friend bool operator==(const SetCredential&, const SetCredential&) = default;
+};
+
 // One entry of ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=: an
 // absolute, normalized path;
 // "-" before it: no error when it does not exist.
@@ -361,6 +377,11 @@ struct ServiceConfig {
   std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
   std::vector<BindMount> bind_mounts;                    // BindPaths=, BindReadOnlyPaths=, in order
   std::vector<TemporaryFileSystem> temporary_filesystems;  // TemporaryFileSystem=
+  // LoadCredential=, SetCredential=: one entry per ID, where the ID's
+  // first assignment was (systemd keeps them in a hashmap keyed by ID).
+  std::vector<LoadCredential> load_credentials;
+  std::vector<SetCredential> set_credentials;
+  [[nodiscard]] bool has_credentials() const { return !load_credentials.empty() || !set_credentials.empty(); }
   // CapabilityBoundingSet= and AmbientCapabilities= (systemd.exec(5)), bit
   // N for capability N: the bounding set (every bit: none dropped) and the
   // capabilities raised into the ambient set once User= is in effect.

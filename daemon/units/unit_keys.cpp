@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "units/capability_set.h"
+#include "units/credential_name.h"
 #include "units/exec_line.h"
 #include "units/extract_word.h"
 #include "units/syslog_priority.h"
@@ -995,24 +996,33 @@ void set_namespace_paths(Assignment& a, std::vector<NamespacePath> ServiceConfig
   }
 }
 
-// One word of a BindPaths= value as extract_first_word(":" WHITESPACE,
-// EXTRACT_UNQUOTE|EXTRACT_DONT_COALESCE_SEPARATORS) takes it: quotes
-// removed, a backslash makes the next character literal, every separator
-// ends a word (two in a row give an empty one). `separator` is what ended
-// it ('\0': the end of the value). False on an unterminated quote.
+// One word of a value as extract_first_word(separators,
+// [EXTRACT_UNQUOTE|]EXTRACT_DONT_COALESCE_SEPARATORS) takes it: quotes
+// removed (if `unquote`), a backslash makes the next character literal,
+// every separator ends a word (two in a row give an empty one).
+// `separator` is what ended it ('\0': the end of the value). False on an
+// unterminated quote or a trailing backslash.
 struct SeparatedWord {
   std::string word;
   char separator = '\0';
 };
-bool take_separated_word(std::string_view& rest, std::string_view separators, SeparatedWord& out) {
+bool take_separated_word(std::string_view& rest, std::string_view separators, SeparatedWord& out,
+                         bool unquote = true) {
   out = {};
   char quote = 0;
   while (!rest.empty()) {
     const char c = rest.front();
     rest.remove_prefix(1);
-    if (c == '\\' && !rest.empty()) {
+    if (c == '\\') {
+      if (rest.empty()) return false;
       out.word += rest.front();
       rest.remove_prefix(1);
+    } else if (!unquote) {
+      if (separators.find(c) != std::string_view::npos) {
+        out.separator = c;
+        return true;
+      }
+      out.word += c;
     } else if (quote != 0) {
       if (c == quote) quote = 0;
       else out.word += c;
@@ -1026,6 +1036,88 @@ bool take_separated_word(std::string_view& rest, std::string_view separators, Se
     }
   }
   return quote == 0;
+}
+
+// The ID of LoadCredential=/SetCredential= (unit_cred_printf()): before
+// the first unescaped ':', specifiers expanded; nullopt after a warning.
+std::optional<std::string> credential_id(Assignment& a, std::string_view& rest, bool& had_separator) {
+  SeparatedWord id;
+  if (!take_separated_word(rest, ":", id, false)) {
+    a.ignore("Invalid syntax, ignoring: " + a.value);
+    return std::nullopt;
+  }
+  had_separator = id.separator == ':';
+  auto expanded = a.expand(id.word, SpecifierSet::full, kCredentialNameMax);
+  if (!expanded) return std::nullopt;
+  if (!is_valid_credential_name(*expanded)) {
+    a.ignore("Credential name \"" + *expanded + "\" not valid, ignoring.");
+    return std::nullopt;
+  }
+  return expanded;
+}
+
+// systemd's path_is_normalized(): no "." or ".." component, no "//".
+bool is_normalized_path(std::string_view path) {
+  if (path.empty() || path.size() >= 4096) return false;
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    auto end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(pos, end - pos);
+    if (part == "." || part == ".." || part.size() > 255) return false;
+    if (part.empty() && pos != 0 && end != path.size()) return false;  // "//"
+    pos = end + 1;
+  }
+  return true;
+}
+
+// LoadCredential= (systemd 252's config_parse_load_credential()):
+// "ID[:PATH]"; a bad ID or source is a warning, the assignment ignored;
+// the same ID again replaces its source; empty resets.
+void set_load_credential(Assignment& a) {
+  auto& list = a.config.load_credentials;
+  if (a.value.empty()) return list.clear();
+  std::string_view rest = a.value;
+  bool had_separator = false;
+  auto id = credential_id(a, rest, had_separator);
+  if (!id) return;
+  std::string path;
+  if (rest.empty()) {
+    path = *id;  // the manager's credential of that name
+  } else {
+    auto expanded = a.expand(rest, SpecifierSet::full, kMaxPathExpansion);
+    if (!expanded) return;
+    path = std::move(*expanded);
+    if (path.starts_with('/') ? !is_normalized_path(path) : !is_valid_credential_name(path))
+      return a.ignore("Credential source \"" + path + "\" not valid, ignoring.");
+  }
+  auto same = std::find_if(list.begin(), list.end(), [&](const LoadCredential& c) { return c.id == *id; });
+  if (same != list.end()) {
+    same->path = std::move(path);
+  } else {
+    list.push_back({std::move(*id), std::move(path)});
+  }
+}
+
+// SetCredential= (systemd 252's config_parse_set_credential()): "ID:DATA",
+// DATA C-unescaped (NUL allowed), not specifier-expanded; DATA may not be
+// empty; the same ID again replaces its data; empty resets.
+void set_set_credential(Assignment& a) {
+  auto& list = a.config.set_credentials;
+  if (a.value.empty()) return list.clear();
+  std::string_view rest = a.value;
+  bool had_separator = false;
+  auto id = credential_id(a, rest, had_separator);
+  if (!id) return;
+  if (!had_separator || rest.empty()) return a.ignore("Invalid syntax, ignoring: " + a.value);
+  std::string data;
+  if (!cunescape(rest, data, true)) return a.ignore("Can't unescape \"" + std::string(rest) + "\", ignoring: Invalid argument");
+  auto same = std::find_if(list.begin(), list.end(), [&](const SetCredential& c) { return c.id == *id; });
+  if (same != list.end()) {
+    same->data = std::move(data);
+  } else {
+    list.push_back({std::move(*id), std::move(data)});
+  }
 }
 
 // BindPaths=/BindReadOnlyPaths= (systemd 252's config_parse_bind_paths()):
@@ -1269,6 +1361,8 @@ KeyTable service_section_keys() {
          if (auto it = kFlags.find(a.value); it != kFlags.end()) a.config.mount_propagation = it->second;
          else a.ignore("Failed to parse mount propagation flags, ignoring: " + a.value);
        }},
+      {"LoadCredential", set_load_credential},
+      {"SetCredential", set_set_credential},
       {"BindPaths", [](Assignment& a) { set_bind_paths(a, false); }},
       {"BindReadOnlyPaths", [](Assignment& a) { set_bind_paths(a, true); }},
       {"TemporaryFileSystem", set_temporary_filesystems},
@@ -1387,7 +1481,7 @@ KeyTable service_section_keys() {
         "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits", "Personality",
         "TimerSlackNSec", "FileDescriptorStoreMax", "USBFunctionDescriptors",
         "USBFunctionStrings", "Sockets", "NonBlocking", "StandardInputText", "StandardInputData",
-        "LoadCredential", "LoadCredentialEncrypted", "SetCredential", "SetCredentialEncrypted",
+        "LoadCredentialEncrypted", "SetCredentialEncrypted",
         "CoredumpFilter", "ManagedOOMSwap",
         "ManagedOOMMemoryPressure", "ManagedOOMMemoryPressureLimit", "ManagedOOMPreference",
         "NUMAPolicy", "NUMAMask", "RebootArgument"})

@@ -107,5 +107,23 @@ TEST(ExtractWord, CunescapeOne) {
   EXPECT_EQ(one("q"), std::nullopt);
 }
 
+// systemd's test-escape.c (test_cunescape): whole strings, NUL only with
+// UNESCAPE_ACCEPT_NUL (SetCredential= uses it).
+TEST(Cunescape, SystemdVectors) {
+  std::string out;
+  EXPECT_FALSE(cunescape("abc\\\\\\\"\\b\\f\\a\\n\\r\\t\\v\\003\\177\\234\\313\\000\\x00", out));
+  ASSERT_TRUE(cunescape("abc\\\\\\\"\\b\\f\\a\\n\\r\\t\\v\\003\\177\\234\\313\\000\\x00", out, true));
+  EXPECT_EQ(out, std::string("abc\\\"\b\f\a\n\r\t\v\003\177\234\313\000\000", 18));
+  EXPECT_FALSE(cunescape("\\", out));
+  EXPECT_FALSE(cunescape("\\w", out));
+  ASSERT_TRUE(cunescape("\\u00DF\\U000000df\\u03a0\\U00000041", out));
+  EXPECT_EQ(out, "\xc3\x9f\xc3\x9f\xce\xa0" "A");
+  EXPECT_FALSE(cunescape("\\u0000", out));
+  ASSERT_TRUE(cunescape("\\u0000", out, true));
+  EXPECT_EQ(out, std::string(1, '\0'));
+  ASSERT_TRUE(cunescape("plain: text", out));
+  EXPECT_EQ(out, "plain: text");
+}
+
 }  // namespace
 }  // namespace vermilion

@@ -1033,6 +1033,48 @@ DefaultInstance=main
   EXPECT_EQ(messages(l.diags), "");
 }
 
+// LoadCredential=/SetCredential= as systemd 252's load-fragment.c parses
+// them; the warnings are the ones `systemd-analyze verify` gives for the
+// same lines.
+TEST(UnitKeys, CredentialsAsSystemdParsesThem) {
+  auto l = apply(R"([Service]
+ExecStart=/bin/true
+LoadCredential=a:/etc/hostname
+LoadCredential=b
+LoadCredential=c:
+LoadCredential=d:not/valid
+LoadCredential=e:/etc/../x
+LoadCredential=bad/name:/x
+LoadCredential=a:/etc/os-release
+LoadCredential=f\:g:/x
+LoadCredential=h:/x\:y
+LoadCredential=:/x
+SetCredential=s1:hello\nworld\x00!
+SetCredential=s2:
+SetCredential=s3
+SetCredential=s4:bad\w
+SetCredential=s5:a:b:c
+SetCredential=s1:again\n
+)");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(l.config.load_credentials, (std::vector<LoadCredential>{{"a", "/etc/os-release"}, {"b", "b"}, {"c", "c"},
+                                                                     {"h", "/x\\:y"}}));
+  EXPECT_EQ(l.config.set_credentials, (std::vector<SetCredential>{{"s1", "again\n"}, {"s5", "a:b:c"}}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:6: warning: Credential source \"not/valid\" not valid, ignoring.\n"
+            "t.service:7: warning: Credential source \"/etc/../x\" not valid, ignoring.\n"
+            "t.service:8: warning: Credential name \"bad/name\" not valid, ignoring.\n"
+            "t.service:10: warning: Credential name \"f:g\" not valid, ignoring.\n"
+            "t.service:12: warning: Credential name \"\" not valid, ignoring.\n"
+            "t.service:14: warning: Invalid syntax, ignoring: s2:\n"
+            "t.service:15: warning: Invalid syntax, ignoring: s3\n"
+            "t.service:16: warning: Can't unescape \"bad\\w\", ignoring: Invalid argument\n");
+
+  auto nul = apply("[Service]\nExecStart=/bin/true\nSetCredential=z:a\\x00b\nLoadCredential=x\nLoadCredential=\n");
+  EXPECT_EQ(nul.config.set_credentials, (std::vector<SetCredential>{{"z", std::string("a\0b", 3)}}));
+  EXPECT_TRUE(nul.config.load_credentials.empty()) << "an empty assignment resets";
+}
+
 }  // namespace
 }  // namespace vermilion
 
