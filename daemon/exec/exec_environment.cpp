@@ -242,6 +242,7 @@ int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std:
     }
     set_environment(env, exec_directory_variable(static_cast<ExecDirectoryType>(type)), joined);
   }
+  if (inputs.credentials_directory) set_environment(env, "CREDENTIALS_DIRECTORY", *inputs.credentials_directory);
   // What the manager sets, then the unit's own, which wins (systemd 252:
   // tests/conformance/cases/environment-precedence).
   if (inputs.manager) {

@@ -26,6 +26,7 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::cache_directory: return "CACHE_DIRECTORY";
     case ExecExitStatus::logs_directory: return "LOGS_DIRECTORY";
     case ExecExitStatus::configuration_directory: return "CONFIGURATION_DIRECTORY";
+    case ExecExitStatus::credentials: return "CREDENTIALS";
     case ExecExitStatus::nice: return "NICE";
     case ExecExitStatus::oom_adjust: return "OOM_ADJUST";
     case ExecExitStatus::ioprio: return "IOPRIO";

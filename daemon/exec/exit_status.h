@@ -33,6 +33,7 @@ enum class ExecExitStatus : int {
   cache_directory = 239,
   logs_directory = 240,
   configuration_directory = 241,
+  credentials = 243,
 };
 
 // systemd's name for an exit status ("EXEC" for 203), or nullptr when the

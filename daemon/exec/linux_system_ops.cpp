@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "platform/cgroup_scope.h"
+#include "exec/credential_store.h"
 #include "exec/exec_child.h"
 #include "exec/exec_credentials.h"
 #include "exec/exec_environment.h"
@@ -55,6 +56,8 @@ struct ChildCredentials {
   bool chown_directories = false;  // system scope: directories belong to User= (or root)
   std::array<std::vector<std::string>, kExecDirectoryTypes> directories;
   std::array<std::vector<ExecDirectorySymlink>, kExecDirectoryTypes> symlinks;  // "name:link"
+  bool write_credentials = false;
+  CredentialStoreRequest credential_store;  // its owner is filled in the child
   // Filled in the child; the plan points into them.
   ExecCredentials credentials;
   CredentialFailure failure;
@@ -111,20 +114,21 @@ struct ChildCredentials {
 
     // Still privileged here: the directories are made and, in system scope,
     // given to User= (root without one), as systemd's setup_exec_directory()
-    // does, also from a '+' command.
-    bool any = false;
+    // does, also from a '+' command; then the credentials, given to User=
+    // (setup_credentials(), after the directories).
+    bool any = self.write_credentials;
     for (const auto& paths : self.directories) any = any || !paths.empty();
     if (!any) return;
+    ExecCredentials owner = c;
+    if (!self.request.apply_identity) {  // a '+' command's files are still the service's
+      CredentialRequest as_service = self.request;
+      as_service.apply_identity = true;
+      if (resolve_credentials(as_service, owner, self.failure) < 0)
+        return self.fail(plan, self.failure.status, self.failure.error, self.failure.what);
+    }
     uid_t uid = static_cast<uid_t>(-1);
     gid_t gid = static_cast<gid_t>(-1);
     if (self.chown_directories) {
-      ExecCredentials owner = c;
-      if (!self.request.apply_identity) {
-        CredentialRequest as_service = self.request;
-        as_service.apply_identity = true;
-        if (resolve_credentials(as_service, owner, self.failure) < 0)
-          return self.fail(plan, self.failure.status, self.failure.error, self.failure.what);
-      }
       uid = owner.change ? owner.uid : 0;
       gid = owner.change ? owner.gid : 0;
     }
@@ -140,6 +144,12 @@ struct ChildCredentials {
         int r = set_up_exec_directory_symlink(symlink, what);
         if (r < 0) return self.fail(plan, exec_directory_exit_status(type), -r, what);
       }
+    }
+    if (self.write_credentials) {
+      self.credential_store.owner = owner.change ? owner.uid : static_cast<uid_t>(-1);
+      std::string what;
+      if (int r = set_up_credential_store(self.credential_store, what); r < 0)
+        return self.fail(plan, ExecExitStatus::credentials, -r, "set up credentials: " + what);
     }
   }
 };
@@ -270,6 +280,12 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   if (user_manager && !options_.runtime_root.empty()) env_inputs.xdg_runtime_dir = options_.runtime_root;
   int r = directory_paths(config, env_inputs.directories, request.failure);
   if (r < 0) return r;
+  const std::string& runtime_root = options_.directory_roots[static_cast<std::size_t>(ExecDirectoryType::runtime)];
+  std::string credentials_directory;
+  if (config.has_credentials() && !runtime_root.empty()) {
+    credentials_directory = credential_store_directory(runtime_root, config.name);
+    env_inputs.credentials_directory = credentials_directory;
+  }
   std::vector<std::string> env;
   std::string failure;
   r = build_exec_environment(env_inputs, env, failure);
@@ -321,6 +337,14 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
     if (r < 0) return r;
   }
   child.chown_directories = options_.scope == RuntimeScope::system;
+  child.write_credentials = request.write_credentials && !credentials_directory.empty();
+  if (child.write_credentials) {
+    child.credential_store.config = &config;
+    child.credential_store.directory = credentials_directory;
+    if (options_.conditions.credentials_directory)
+      child.credential_store.search_path.push_back(*options_.conditions.credentials_directory);
+    for (const auto& store : options_.credential_stores) child.credential_store.search_path.push_back(store);
+  }
   plan.prepare = &ChildCredentials::prepare;
   plan.prepare_context = &child;
   plan.working_directory_optional = config.working_directory_optional;
@@ -329,8 +353,8 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.apply_sandboxing = sandboxed;
   std::vector<std::string> writable;
   for (const auto& paths : env_inputs.directories) writable.insert(writable.end(), paths.begin(), paths.end());
-  const std::vector<MountEntry> mounts =
-      namespace_mounts(config, request.private_tmp, writable, inaccessible_file_, sandboxed);
+  const std::vector<MountEntry> mounts = namespace_mounts(config, request.private_tmp, writable, inaccessible_file_,
+                                                         sandboxed, child.write_credentials ? credentials_directory : "");
   if (mounts.size() > kMaxMountEntries) {
     if (request.failure) *request.failure = "more than " + std::to_string(kMaxMountEntries) + " paths to mount";
     return -E2BIG;
@@ -506,6 +530,12 @@ void LinuxSystemOps::remove_runtime_directories(const ServiceConfig& config) {
   std::vector<ExecDirectorySymlink> symlinks;
   if (exec_directory_symlinks(config, ExecDirectoryType::runtime, options_.directory_roots, symlinks) < 0) return;
   for (const auto& symlink : symlinks) unlink(symlink.link.c_str());
+}
+
+void LinuxSystemOps::remove_credentials(const ServiceConfig& config) {
+  const std::string& runtime_root = options_.directory_roots[static_cast<std::size_t>(ExecDirectoryType::runtime)];
+  if (config.has_credentials() && !runtime_root.empty())
+    remove_credential_store(credential_store_directory(runtime_root, config.name));
 }
 
 int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateTmp& out) {

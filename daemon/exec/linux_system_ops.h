@@ -21,6 +21,7 @@
 #include "platform/scope_owners.h"
 #include "units/runtime_scope.h"
 #include "exec/condition_check.h"
+#include "exec/credential_store.h"
 #include "exec/exec_directories.h"
 #include "exec/system_ops.h"
 
@@ -52,6 +53,9 @@ struct LinuxSystemOpsOptions {
   // What Condition*= compare with besides the machine; its environment is
   // filled in by create() (manager_environment()).
   ConditionContext conditions;
+  // Where a relative LoadCredential= source is looked for, after the
+  // manager's own $CREDENTIALS_DIRECTORY (conditions.credentials_directory).
+  std::vector<std::string> credential_stores = default_credential_stores();
   // The manager's own runtime directory, where the node bound over an
   // inaccessible file lives (exec/mount_namespace.h); "": none.
   std::string state_dir;
@@ -76,6 +80,7 @@ class LinuxSystemOps final : public SystemOps {
   [[nodiscard]] int check_exec_directories(const ServiceConfig& config) override;
   [[nodiscard]] std::vector<std::string> mounts_required_by(const ServiceConfig& config) const override;
   void remove_runtime_directories(const ServiceConfig& config) override;
+  void remove_credentials(const ServiceConfig& config) override;
   [[nodiscard]] int create_private_tmp(const std::string& service_name, PrivateTmp& out) override;
   void remove_private_tmp(const PrivateTmp& dirs) override;
 

@@ -351,7 +351,8 @@ static void add_sandboxing_mounts(std::vector<MountEntry>& out, const ServiceCon
 
 std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const PrivateTmp* private_tmp,
                                          const std::vector<std::string>& writable_directories,
-                                         const std::string& inaccessible_file, bool sandboxing) {
+                                         const std::string& inaccessible_file, bool sandboxing,
+                                         const std::string& credentials_directory) {
   std::vector<MountEntry> out;
   if (sandboxing) add_sandboxing_mounts(out, config);
   for (const auto& p : config.read_write_paths) add(out, p.path, MountMode::read_write, p.ignore_missing);
@@ -377,6 +378,19 @@ std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const Priv
   if (private_tmp && sandboxing) {
     add(out, "/tmp", MountMode::bind, false, private_tmp->tmp());
     add(out, "/var/tmp", MountMode::bind, false, private_tmp->var_tmp());
+  }
+  if (!out.empty() || (sandboxing && needs_mount_namespace(config))) {
+    if (!credentials_directory.empty()) {
+      MountEntry entry{"/run/credentials", {}, MountMode::tmpfs};
+      entry.flags = MS_NODEV | MS_STRICTATIME | MS_NOSUID | MS_NOEXEC;
+      entry.source = "mode=0755,size=4m,nr_inodes=1k";  // TMPFS_LIMITS_EMPTY_OR_ALMOST
+      entry.read_only = true;
+      out.push_back(std::move(entry));
+      add(out, credentials_directory, MountMode::bind, false, credentials_directory);
+      out.back().read_only = true;
+    } else {
+      add(out, "/run/credentials", MountMode::inaccessible, true);
+    }
   }
   reduce_mounts(out);
   for (auto& entry : out)

@@ -83,10 +83,15 @@ inline constexpr std::size_t kMaxMountEntries = 256;
 // (absolute), writable under ProtectSystem=strict. `inaccessible_file`:
 // what is bound over an inaccessible path that is not a directory
 // (make_inaccessible_file()); "" fails such a process with ENOTDIR.
+// Wherever there is a namespace, /run/credentials is hidden, but for
+// `credentials_directory` (the store this command has written, if any):
+// then a read-only tmpfs holds that store alone, bound read-only
+// (systemd 252's setup_namespace(), creds_path).
 [[nodiscard]] std::vector<MountEntry> namespace_mounts(const ServiceConfig& config, const PrivateTmp* private_tmp,
                                                        const std::vector<std::string>& writable_directories,
                                                        const std::string& inaccessible_file = {},
-                                                       bool sandboxing = true);
+                                                       bool sandboxing = true,
+                                                       const std::string& credentials_directory = {});
 
 // Makes `dir`/inaccessible/reg, an empty regular file of mode 0 (systemd's
 // /run/systemd/inaccessible/reg), for the manager's life. 0 or -errno.

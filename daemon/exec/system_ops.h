@@ -53,6 +53,10 @@ struct SpawnRequest {
   // (systemd sets it beside WATCHDOG_USEC= for ExecStart=, so that
   // sd_watchdog_enabled() in a process it forks says no).
   bool set_watchdog_pid = false;
+  // Writes the unit's credential store (exec/credential_store.h) before
+  // the command runs: systemd 252 does it for the first ExecStartPre= and
+  // the first ExecStart= of a start (EXEC_WRITE_CREDENTIALS).
+  bool write_credentials = false;
   ProcessScope* scope = nullptr;  // the child joins it before exec
   // PrivateTmp=: the run's directories (create_private_tmp()); null: none.
   const PrivateTmp* private_tmp = nullptr;
@@ -129,6 +133,9 @@ class SystemOps {
   // Removes RuntimeDirectory= once the service is dead (unless
   // RuntimeDirectoryPreserve= keeps it); the other kinds stay, as in systemd.
   virtual void remove_runtime_directories(const ServiceConfig& config) = 0;
+  // Unmounts and removes the unit's credential store, at every stop and
+  // before an automatic restart (exec/credential_store.h).
+  virtual void remove_credentials(const ServiceConfig&) {}
   // PrivateTmp=: the /tmp and /var/tmp of one run (exec/private_tmp.h),
   // made before its first process and removed once it is dead. 0 or -errno.
   [[nodiscard]] virtual int create_private_tmp(const std::string& service_name, PrivateTmp& out) = 0;

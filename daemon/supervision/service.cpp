@@ -477,6 +477,9 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   bool will_restart = restart || restarting_;
   if (preserve == DirectoryPreserve::no || (preserve == DirectoryPreserve::restart && !will_restart))
     env_.ops.remove_runtime_directories(*running_);
+  // Whatever RuntimeDirectoryPreserve= says: each start reads them anew
+  // (unit_destroy_runtime_data()).
+  env_.ops.remove_credentials(*running_);
   // A restart gets fresh ones (systemd's service_enter_dead()).
   if (private_tmp_) env_.ops.remove_private_tmp(*private_tmp_);
   private_tmp_.reset();
@@ -535,8 +538,9 @@ void append_result_environment(std::vector<std::string>& env, const std::string&
 }  // namespace
 
 int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out, bool start_command,
-                   ResultEnvironment result_environment) {
+                   ResultEnvironment result_environment, bool write_credentials) {
   SpawnRequest request;
+  request.write_credentials = write_credentials;
   request.config = running_.get();
   request.command = &command;
   request.role = role;
@@ -590,7 +594,7 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
 }
 
 bool Service::spawn_main(const ExecCommand& command) {
-  if (spawn(command, ProcessRole::main, main_, true, ResultEnvironment::monitor) < 0) {
+  if (spawn(command, ProcessRole::main, main_, true, ResultEnvironment::monitor, main_command_index_ == 0) < 0) {
     set_state(SubState::start);
     enter_signal(SubState::stop_sigterm, ServiceResult::resources);
     return false;
@@ -688,7 +692,11 @@ bool Service::run_control(Phase phase, std::size_t index) {
   ResultEnvironment result_environment = phase == Phase::stop || phase == Phase::stop_post ? ResultEnvironment::own
                                          : phase == Phase::start_pre || phase == Phase::start ? ResultEnvironment::monitor
                                                                                           : ResultEnvironment::none;
-  if (spawn(commands_of(phase)[index], ProcessRole::control, control_, phase == Phase::start, result_environment) == 0) {
+  // The first of ExecStartPre= and of ExecStart= (systemd 252's
+  // service_enter_start_pre() and service_enter_start()).
+  const bool write_credentials = (phase == Phase::start_pre || phase == Phase::start) && index == 0;
+  if (spawn(commands_of(phase)[index], ProcessRole::control, control_, phase == Phase::start, result_environment,
+            write_credentials) == 0) {
     note_run_started(phase, index, control_.pid);
     return true;
   }

@@ -301,8 +301,10 @@ class Service {
   // the triggering service's as MONITOR_SERVICE_RESULT=, ...,
   // MONITOR_INVOCATION_ID=, MONITOR_UNIT= (ExecStartPre=, ExecStart=).
   enum class ResultEnvironment { none, own, monitor };
+  // `write_credentials`: SpawnRequest::write_credentials.
   [[nodiscard]] int spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess& out, bool start_command,
-                          ResultEnvironment result_environment = ResultEnvironment::none);
+                          ResultEnvironment result_environment = ResultEnvironment::none,
+                          bool write_credentials = false);
 
   void on_main_exited(ExitInfo info);
   void on_adopted_main_readable();

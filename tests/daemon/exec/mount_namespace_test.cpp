@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -24,12 +25,15 @@ namespace {
 namespace fs = std::filesystem;
 using M = MountMode;
 
+// Without the entry that hides /run/credentials wherever there is a
+// namespace (HidesOtherCredentialStores checks it).
 std::string describe(const std::vector<MountEntry>& entries) {
   std::string out;
   static const char* const kModes[] = {"inaccessible", "bind",  "private-dev", "procfs",     "ro",
                                        "rw",           "tmpfs", "mqueue",      "rw-implicit"};
   for (const auto& e : entries)
-    out += e.path + ":" + (e.read_only && e.mode == MountMode::bind ? "ro-" : "") + kModes[static_cast<int>(e.mode)] +
+    if (e.path != "/run/credentials" || e.mode != MountMode::inaccessible)
+      out += e.path + ":" + (e.read_only && e.mode == MountMode::bind ? "ro-" : "") + kModes[static_cast<int>(e.mode)] +
            (e.ignore_missing ? "?" : "") + " ";
   return out;
 }
@@ -68,9 +72,10 @@ TEST(MountNamespaceTest, BindsTemporaryFileSystemsAndMqueue) {
   EXPECT_EQ(entries[3].source, "mode=0755,size=10%,nr_inodes=400k,size=1M") << "NESTED_TMPFS_LIMITS first";
   EXPECT_TRUE(entries[3].read_only);
   EXPECT_EQ(entries[3].flags, 0u) << "ro became the entry's read-only; dev and nostrictatime cleared the defaults";
-  EXPECT_EQ(entries[4].source, "mode=0755,size=10%,nr_inodes=400k");
-  EXPECT_EQ(entries[4].flags, static_cast<unsigned long>(MS_NODEV | MS_STRICTATIME));
-  EXPECT_FALSE(entries[4].read_only);
+  EXPECT_EQ(entries[4].path, "/run/credentials");
+  EXPECT_EQ(entries[5].source, "mode=0755,size=10%,nr_inodes=400k");
+  EXPECT_EQ(entries[5].flags, static_cast<unsigned long>(MS_NODEV | MS_STRICTATIME));
+  EXPECT_FALSE(entries[5].read_only);
 
   unsigned long flags = 0;
   std::string data;
@@ -89,7 +94,7 @@ TEST(MountNamespaceTest, BindsTemporaryFileSystemsAndMqueue) {
   ServiceConfig twice;
   twice.bind_mounts = {{"/a", "/d", false, true, false}, {"/b", "/d", true, true, false}};
   auto one = namespace_mounts(twice, nullptr, {});
-  ASSERT_EQ(one.size(), 1u);
+  ASSERT_EQ(describe(one), "/d:ro-bind ");
   EXPECT_EQ(one[0].source, "/a");
   EXPECT_TRUE(one[0].read_only);
 }
@@ -113,7 +118,7 @@ TEST(MountNamespaceTest, ProtectProcAndProcSubsetMountProcAnew) {
   EXPECT_TRUE(namespace_mounts(c, nullptr, {}).empty());
   c.protect_proc = ProtectProc::invisible;
   auto mounts = namespace_mounts(c, nullptr, {});
-  ASSERT_EQ(mounts.size(), 1u);
+  ASSERT_EQ(describe(mounts), "/proc:procfs ");
   EXPECT_EQ(mounts[0].mode, MountMode::procfs);
   EXPECT_EQ(mounts[0].source, "hidepid=invisible");
   c.proc_subset = ProcSubset::pid;
@@ -423,6 +428,38 @@ TEST(MountNamespaceTest, AMissingPathWithoutDashFails) {
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+// Wherever there is a namespace, the credential stores of other units are
+// hidden; a command that has just written its own sees it alone, read-only,
+// on an empty read-only tmpfs (systemd 252's setup_namespace()).
+TEST(MountNamespaceTest, HidesOtherCredentialStores) {
+  ServiceConfig none;
+  EXPECT_TRUE(namespace_mounts(none, nullptr, {}, {}, true, "/run/credentials/web.service").empty())
+      << "credentials alone ask for no namespace";
+  ServiceConfig c;
+  c.protect_system = ProtectSystem::full;
+  auto hidden = namespace_mounts(c, nullptr, {});
+  auto it = std::find_if(hidden.begin(), hidden.end(), [](const MountEntry& e) { return e.path == "/run/credentials"; });
+  ASSERT_NE(it, hidden.end());
+  EXPECT_EQ(it->mode, MountMode::inaccessible);
+  EXPECT_TRUE(it->ignore_missing);
+
+  auto own = namespace_mounts(c, nullptr, {}, {}, true, "/run/credentials/web.service");
+  EXPECT_EQ(describe(own), "/boot:ro? /efi:ro? /etc:ro /run/credentials:tmpfs /run/credentials/web.service:ro-bind /usr:ro ");
+  it = std::find_if(own.begin(), own.end(), [](const MountEntry& e) { return e.path == "/run/credentials"; });
+  EXPECT_TRUE(it->read_only);
+  EXPECT_EQ(it->source, "mode=0755,size=4m,nr_inodes=1k");
+  EXPECT_EQ(it->flags, static_cast<unsigned long>(MS_NODEV | MS_STRICTATIME | MS_NOSUID | MS_NOEXEC));
+  EXPECT_EQ((it + 1)->source, "/run/credentials/web.service");
+
+  // A '+' command enters one only for its binds; then the same holds.
+  ServiceConfig binds;
+  binds.bind_mounts = {{"/srv", "/srv", false, true, false}};
+  EXPECT_EQ(describe(namespace_mounts(binds, nullptr, {}, {}, false, "/home/u/.run/credentials/x.service")),
+            "/home/u/.run/credentials/x.service:ro-bind /run/credentials:tmpfs /srv:bind ");
+  c.private_network = true;
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {}, {}, false)), "") << "no namespace for '+' here";
 }
 
 }  // namespace
