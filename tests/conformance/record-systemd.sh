@@ -66,6 +66,11 @@ echo $$ >"$cg/cgroup.procs"
 
 mount -t tmpfs -o mode=755 tmpfs /run/systemd
 mkdir /run/systemd/system
+# Shared, as on a machine systemd booted (its mount_setup() makes / shared),
+# so that what a helper of systemd mounts in a namespace of its own reaches
+# the manager (the credential store is moved into place that way); new peer
+# groups, so nothing reaches the machine's own namespace.
+mount --make-rshared /
 
 work=$(mktemp -d /tmp/vermilion-oracle.XXXXXX)
 trap 'rm -rf "$work"' EXIT
