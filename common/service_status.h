@@ -172,6 +172,7 @@ struct ServiceStatus {
   // ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=, each path with its
   // "-" if it had one.
   std::vector<std::string> read_write_paths, read_only_paths, inaccessible_paths;
+  std::vector<std::string> exec_paths, no_exec_paths;  // ExecPaths=, NoExecPaths=, as the ones above
 
   friend bool operator==(const ServiceStatus&, const ServiceStatus&) = default;
 };
@@ -329,6 +330,8 @@ void for_each_service_property(Visit&& visit) {
   visit("ReadWritePaths", &ServiceStatus::read_write_paths);
   visit("ReadOnlyPaths", &ServiceStatus::read_only_paths);
   visit("InaccessiblePaths", &ServiceStatus::inaccessible_paths);
+  visit("ExecPaths", &ServiceStatus::exec_paths);
+  visit("NoExecPaths", &ServiceStatus::no_exec_paths);
 }
 
 }  // namespace vermilion

@@ -490,6 +490,8 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       {"ReadWritePaths", &dependencies<&ServiceStatus::read_write_paths>},
       {"ReadOnlyPaths", &dependencies<&ServiceStatus::read_only_paths>},
       {"InaccessiblePaths", &dependencies<&ServiceStatus::inaccessible_paths>},
+      {"ExecPaths", &dependencies<&ServiceStatus::exec_paths>},
+      {"NoExecPaths", &dependencies<&ServiceStatus::no_exec_paths>},
       {"AmbientCapabilities",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "t", u.status ? u.status->ambient_capabilities : std::uint64_t{0});

@@ -254,18 +254,29 @@ int make_mount_point(const char* path, bool directory) noexcept {
   return 0;
 }
 
-// One mount read-only, not what is mounted below it. 0 or -errno.
-int set_read_only_one(const char* path) noexcept {
+// One mount's attributes (MOUNT_ATTR_*), not what is mounted below it. 0 or -errno.
+int set_attributes_one(const char* path, std::uint64_t set, std::uint64_t clear = 0) noexcept {
   mount_attr attr{};
-  attr.attr_set = MOUNT_ATTR_RDONLY;
+  attr.attr_set = set;
+  attr.attr_clr = clear;
   return mount_setattr(AT_FDCWD, path, 0, &attr, sizeof attr) < 0 ? -errno : 0;
 }
 
-// systemd's bind_remount_recursive_with_mountinfo() with every entry's path
-// as the deny list: `prefix` and the mounts below it read-only, except
-// those at or below another entry further down. `text`: /proc/self/mountinfo
-// as it is once everything is mounted. 0 or -errno.
-int make_read_only_below(const std::string& prefix, const std::vector<MountEntry>& entries, const std::string& text) {
+// One mount read-only, not what is mounted below it. 0 or -errno.
+int set_read_only_one(const char* path) noexcept { return set_attributes_one(path, MOUNT_ATTR_RDONLY); }
+
+// Every entry is in the read-only round's deny list; only NoExecPaths= and
+// ExecPaths= are in the noexec round's (setup_namespace()'s third round).
+bool any_entry(const MountEntry&) { return true; }
+bool exec_entry(const MountEntry& e) { return e.mode == MountMode::noexec || e.mode == MountMode::exec; }
+
+// systemd's bind_remount_recursive_with_mountinfo() with the paths of the
+// entries `in_deny_list` picks as the deny list: `prefix` and the mounts
+// below it get the attributes, except those at or below another such entry
+// further down. `text`: /proc/self/mountinfo as it is once everything is
+// mounted. 0 or -errno.
+int set_attributes_below(const std::string& prefix, const std::vector<MountEntry>& entries, const std::string& text,
+                         bool (*in_deny_list)(const MountEntry&), std::uint64_t set, std::uint64_t clear) {
   std::vector<std::string> targets;
   std::size_t at = 0;
   while (at < text.size()) {
@@ -289,12 +300,12 @@ int make_read_only_below(const std::string& prefix, const std::vector<MountEntry
     const std::string path = unescape_mountinfo(mount_point);
     if (path != prefix && !below(path, prefix)) continue;
     const bool denied = path != prefix && std::any_of(entries.begin(), entries.end(), [&](const MountEntry& e) {
-      return e.path != prefix && below(e.path, prefix) && (path == e.path || below(path, e.path));
+      return in_deny_list(e) && e.path != prefix && below(e.path, prefix) && (path == e.path || below(path, e.path));
     });
     if (!denied && std::find(targets.begin(), targets.end(), path) == targets.end()) targets.push_back(path);
   }
   for (const std::string& path : targets)
-    if (int r = set_read_only_one(path.c_str()); r < 0 && r != -ENOENT) return r;
+    if (int r = set_attributes_one(path.c_str(), set, clear); r < 0 && r != -ENOENT) return r;
   return 0;
 }
 
@@ -344,6 +355,8 @@ static void add_sandboxing_mounts(std::vector<MountEntry>& out, const ServiceCon
   if (config.protect_kernel_logs)
     for (const char* path : {"/proc/kmsg", "/dev/kmsg"}) add(out, path, MountMode::inaccessible, true);
   for (const auto& p : config.read_only_paths) add(out, p.path, MountMode::read_only, p.ignore_missing);
+  for (const auto& p : config.no_exec_paths) add(out, p.path, MountMode::noexec, p.ignore_missing);
+  for (const auto& p : config.exec_paths) add(out, p.path, MountMode::exec, p.ignore_missing);
   for (const auto& p : config.inaccessible_paths) add(out, p.path, MountMode::inaccessible, p.ignore_missing);
   // setup_namespace(): the IPC namespace's own message queues.
   if (config.private_ipc) add(out, "/dev/mqueue", MountMode::mqueue, false);
@@ -531,7 +544,10 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count, unsigned l
     const char* path = m.path.c_str();
     switch (m.mode) {
       case MountMode::read_only:
-        // A mount of its own, made read-only in the second round. "/" is a
+      case MountMode::noexec:
+      case MountMode::exec:
+        // A mount of its own, made read-only (noexec, exec) in the second
+        // (third) round. "/" is a
         // mount point already, and one bound over it would not be seen by
         // this process (its root stays the one below).
         if (m.path != "/" && mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) < 0 &&
@@ -637,8 +653,27 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count, unsigned l
     }
     // A tmpfs has nothing below it but other entries (make_read_only()).
     try {
-      r = m.mode == MountMode::tmpfs ? set_read_only_one(m.path.c_str())
-                                     : make_read_only_below(m.path, entries, mountinfo);
+      r = m.mode == MountMode::tmpfs
+              ? set_read_only_one(m.path.c_str())
+              : set_attributes_below(m.path, entries, mountinfo, any_entry, MOUNT_ATTR_RDONLY, 0);
+    } catch (...) {
+      r = -ENOMEM;
+    }
+  }
+  // The third round (make_noexec()): NoExecPaths= and ExecPaths=, each
+  // with what lies below it but for the others further down.
+  for (std::size_t i = 0; i < n && r == 0; ++i) {
+    const MountEntry& m = entries[i];
+    if (!exec_entry(m)) continue;
+    struct stat st {};
+    if (lstat(m.path.c_str(), &st) < 0) {
+      if (errno != ENOENT || !m.ignore_missing) r = -errno;
+      continue;
+    }
+    const bool noexec = m.mode == MountMode::noexec;
+    try {
+      r = set_attributes_below(m.path, entries, mountinfo, exec_entry, noexec ? MOUNT_ATTR_NOEXEC : 0,
+                               noexec ? 0 : MOUNT_ATTR_NOEXEC);
     } catch (...) {
       r = -ENOMEM;
     }

@@ -15,6 +15,9 @@
 //                         writable tmpfs of its own, as 252 has it);
 //   ReadOnlyPaths=, ReadWritePaths=, InaccessiblePaths= as listed ("-":
 //                         may be missing);
+//   NoExecPaths=, ExecPaths= the path and the mounts below it noexec (or
+//                         exec again), in a round after read-only, but
+//                         for the mounts at or below another of these;
 //   PrivateTmp=           the run's directories bound on /tmp, /var/tmp;
 //   BindPaths=, BindReadOnlyPaths= each source bound on its destination
 //                         (recursively unless "norbind"; a missing
@@ -34,8 +37,9 @@
 //                         pts, shm, mqueue and hugepages bound in, and
 //                         systemd's symlinks (log, fd, stdin, ..., char/M:N).
 // Entries are applied parents first; for one path the strongest wins
-// (inaccessible, then a bind, read-only, read-write, tmpfs, implicit
-// read-write; a bind is read-only if a read-only entry named its path),
+// (inaccessible, then a bind, read-only, read-write, noexec, exec, tmpfs,
+// implicit read-write; a bind is read-only if a read-only entry named its
+// path; noexec is not carried over, as in 252's drop_duplicates()),
 // and nothing is mounted below an inaccessible path.
 // A writable entry keeps the flags its mounts had on the host (a read-only
 // /proc/sys stays read-only), as systemd leaves READWRITE mounts alone.
@@ -52,7 +56,7 @@ namespace vermilion {
 
 // Ordered by precedence for one path (systemd's MountMode order).
 enum class MountMode : int {
-  inaccessible, bind, private_dev, procfs, read_only, read_write, tmpfs, mqueue, read_write_implicit
+  inaccessible, bind, private_dev, procfs, read_only, read_write, noexec, exec, tmpfs, mqueue, read_write_implicit
 };
 
 struct MountEntry {

@@ -145,6 +145,8 @@ ServiceStatus status_of(const Service& s) {
   for (const auto& p : c.read_write_paths) out.read_write_paths.push_back(to_string(p));
   for (const auto& p : c.read_only_paths) out.read_only_paths.push_back(to_string(p));
   for (const auto& p : c.inaccessible_paths) out.inaccessible_paths.push_back(to_string(p));
+  for (const auto& p : c.exec_paths) out.exec_paths.push_back(to_string(p));
+  for (const auto& p : c.no_exec_paths) out.no_exec_paths.push_back(to_string(p));
   return out;
 }
 

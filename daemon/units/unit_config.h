@@ -375,6 +375,7 @@ struct ServiceConfig {
   unsigned long restrict_namespaces = kNamespaceFlagsInitial;
   LazyValue<AddressFamilies> restrict_address_families;  // RestrictAddressFamilies=
   std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
+  std::vector<NamespacePath> exec_paths, no_exec_paths;  // ExecPaths=, NoExecPaths=
   std::vector<BindMount> bind_mounts;                    // BindPaths=, BindReadOnlyPaths=, in order
   std::vector<TemporaryFileSystem> temporary_filesystems;  // TemporaryFileSystem=
   // LoadCredential=, SetCredential=: one entry per ID, where the ID's

@@ -968,7 +968,7 @@ void add_requires_mounts_for(Assignment& a) {
   }
 }
 
-// ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=
+// ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=/ExecPaths=/NoExecPaths=
 // (config_parse_namespace_path_strv): empty
 // resets; each word may start with "-" (missing is fine), its specifiers
 // are expanded, and it must be an absolute, normalized path, else that word
@@ -1434,6 +1434,8 @@ KeyTable service_section_keys() {
       {"ReadWritePaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::read_write_paths); }},
       {"ReadOnlyPaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::read_only_paths); }},
       {"InaccessiblePaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::inaccessible_paths); }},
+      {"ExecPaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::exec_paths); }},
+      {"NoExecPaths", [](Assignment& a) { set_namespace_paths(a, &ServiceConfig::no_exec_paths); }},
       {"CapabilityBoundingSet", [](Assignment& a) { set_capabilities(a, &ServiceConfig::capability_bounding_set, kAllCapabilities); }},
       {"AmbientCapabilities", [](Assignment& a) { set_capabilities(a, &ServiceConfig::ambient_capabilities, 0); }},
       {"RuntimeDirectoryPreserve",
@@ -1467,7 +1469,7 @@ KeyTable service_section_keys() {
     t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
   }
   for (const char* key :
-       {"BusName", "ExecPaths", "NoExecPaths", "SystemCallLog", "RestrictFileSystems", "RemoveIPC",
+       {"BusName", "SystemCallLog", "RestrictFileSystems", "RemoveIPC",
         "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",

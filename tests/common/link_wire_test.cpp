@@ -383,6 +383,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ReadWritePaths", "as", ""},
                                 {"ReadOnlyPaths", "as", ""},
                                 {"InaccessiblePaths", "as", ""},
+                                {"ExecPaths", "as", ""},
+                                {"NoExecPaths", "as", ""},
                             }));
 }
 

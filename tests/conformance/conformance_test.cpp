@@ -278,11 +278,14 @@ std::string property(const Manager& manager, const Service& s, const std::string
     for (const auto& n : names) shown += (shown.empty() ? "" : " ") + n;
     return shown;
   }
-  if (name == "ReadWritePaths" || name == "ReadOnlyPaths" || name == "InaccessiblePaths") {
+  if (name == "ReadWritePaths" || name == "ReadOnlyPaths" || name == "InaccessiblePaths" || name == "ExecPaths" ||
+      name == "NoExecPaths") {
     std::vector<std::string> paths;
-    for (const auto& p : name == "ReadWritePaths"  ? c.read_write_paths
-                         : name == "ReadOnlyPaths" ? c.read_only_paths
-                                                   : c.inaccessible_paths)
+    for (const auto& p : name == "ReadWritePaths"      ? c.read_write_paths
+                         : name == "ReadOnlyPaths"     ? c.read_only_paths
+                         : name == "InaccessiblePaths" ? c.inaccessible_paths
+                         : name == "ExecPaths"         ? c.exec_paths
+                                                       : c.no_exec_paths)
       paths.push_back(to_string(p));
     return systemctl_show_words(paths);
   }

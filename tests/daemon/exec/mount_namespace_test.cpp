@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,8 +30,8 @@ using M = MountMode;
 // namespace (HidesOtherCredentialStores checks it).
 std::string describe(const std::vector<MountEntry>& entries) {
   std::string out;
-  static const char* const kModes[] = {"inaccessible", "bind",  "private-dev", "procfs",     "ro",
-                                       "rw",           "tmpfs", "mqueue",      "rw-implicit"};
+  static const char* const kModes[] = {"inaccessible", "bind", "private-dev", "procfs", "ro",         "rw",
+                                       "noexec",       "exec", "tmpfs",       "mqueue", "rw-implicit"};
   for (const auto& e : entries)
     if (e.path != "/run/credentials" || e.mode != MountMode::inaccessible)
       out += e.path + ":" + (e.read_only && e.mode == MountMode::bind ? "ro-" : "") + kModes[static_cast<int>(e.mode)] +
@@ -460,6 +461,54 @@ TEST(MountNamespaceTest, HidesOtherCredentialStores) {
             "/home/u/.run/credentials/x.service:ro-bind /run/credentials:tmpfs /srv:bind ");
   c.private_network = true;
   EXPECT_EQ(describe(namespace_mounts(c, nullptr, {}, {}, false)), "") << "no namespace for '+' here";
+}
+
+// NoExecPaths=, ExecPaths= (systemd.exec(5)): entries of their own,
+// sandboxing only; for one path they yield to read-only and read-write.
+TEST(MountNamespaceTest, ExecAndNoExecPaths) {
+  ServiceConfig c;
+  c.no_exec_paths = {{"/srv", false}, {"/opt", true}};
+  c.exec_paths = {{"/srv/bin", false}};
+  c.read_only_paths = {{"/opt", false}};
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})), "/opt:ro /srv:noexec /srv/bin:exec ");
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {}, {}, false)), "") << "not for '+' commands";
+}
+
+// Root only: seen from inside, NoExecPaths= makes the path and a mount
+// below it noexec, but for an ExecPaths= further down.
+TEST(MountNamespaceTest, InsideNoExecPathsHoldForSubmountsButExecPaths) {
+  if (geteuid() != 0) GTEST_SKIP() << "mount namespaces need root";
+  testing::TempDir dir;
+  fs::create_directories(dir.file("tree/mnt"));
+  fs::create_directories(dir.file("tree/bin"));
+  ServiceConfig c;
+  c.no_exec_paths = {{dir.file("tree"), false}};
+  c.exec_paths = {{dir.file("tree/bin"), false}};
+  const std::vector<MountEntry> entries = namespace_mounts(c, nullptr, {});
+  std::vector<ExecMount> mounts;
+  for (const auto& e : entries)
+    mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing, e.read_only, e.recursive, e.flags});
+  const std::string sub = dir.file("tree/mnt");
+  pid_t pid = fork();
+  if (pid == 0) {
+    // A mount below the path, made in a namespace of the test's own.
+    if (unshare(CLONE_NEWNS) < 0 || mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0 ||
+        mount("tmpfs", sub.c_str(), "tmpfs", 0, nullptr) < 0)
+      _exit(90);
+    if (int r = enter_mount_namespace(mounts.data(), mounts.size()); r < 0) _exit(100 + (-r % 100));
+    auto noexec = [](const std::string& path) {
+      struct statvfs st {};
+      return statvfs(path.c_str(), &st) == 0 && (st.f_flag & ST_NOEXEC) != 0;
+    };
+    if (!noexec(dir.file("tree"))) _exit(11);
+    if (!noexec(sub)) _exit(12);
+    if (noexec(dir.file("tree/bin"))) _exit(13);
+    if (noexec(dir.path())) _exit(14);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit " << WEXITSTATUS(status);
 }
 
 }  // namespace
