@@ -79,13 +79,25 @@ int read_from_socket(const std::string& path, const std::string& unit, const std
 }
 
 // read_full_file_full(..., READ_FULL_FILE_CONNECT_SOCKET when `socket_ok`).
-int read_source(int dir_fd, const std::string& path, bool socket_ok, const std::string& unit, const std::string& id,
+int read_source(const std::string& path, bool socket_ok, const std::string& unit, const std::string& id,
                 std::string& out) {
-  unique_fd fd(openat(dir_fd, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  unique_fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (!fd) {
     if (errno == ENXIO && socket_ok) return read_from_socket(path, unit, id, out);
     return -errno;
   }
+  return read_all(fd.get(), kCredentialSizeMax, out);
+}
+
+// A regular file `name` in the directory `dir_fd`, as it was listed: no
+// symlink followed, no FIFO waited for (swapped in meanwhile: -ELOOP,
+// -EBADFD; gone: -ENOENT).
+int read_listed_file(int dir_fd, const char* name, std::string& out) {
+  unique_fd fd(openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd) return -errno;
+  struct stat st {};
+  if (fstat(fd.get(), &st) < 0) return -errno;
+  if (!S_ISREG(st.st_mode)) return -EBADFD;
   return read_all(fd.get(), kCredentialSizeMax, out);
 }
 
@@ -96,25 +108,28 @@ class StoreWriter {
 
   bool exists(const std::string& id) const { return faccessat(dir_fd_, id.c_str(), F_OK, AT_SYMLINK_NOFOLLOW) == 0; }
 
-  // systemd's write_credential(): a new file, 0400, renamed into place.
+  // systemd's write_credential(): a new file ".#cred<random>", 0400,
+  // renamed into place (removed again on failure). Handed to User= at once:
+  // the store is root's 0700 until everything is written.
   int write(const std::string& id, const std::string& data) {
     const std::size_t cost = id.size() + data.size();
     if (cost > left_) return fail(-E2BIG, "fit credential " + id + " within " + std::to_string(kCredentialsTotalSizeMax) + " bytes");
     left_ -= cost;
-    const std::string temporary = ".#" + id;
-    (void)unlinkat(dir_fd_, temporary.c_str(), 0);
-    unique_fd fd(openat(dir_fd_, temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    char temporary[32];
+    std::snprintf(temporary, sizeof temporary, ".#cred%016" PRIx64, random_u64());
+    unique_fd fd(openat(dir_fd_, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd) return fail(-errno, "create credential " + id);
-    for (std::size_t done = 0; done < data.size();) {
+    int r = 0;
+    for (std::size_t done = 0; done < data.size() && r == 0;) {
       const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail(-errno, "write credential " + id);
-      done += static_cast<std::size_t>(n);
+      if (n < 0 && errno != EINTR) r = fail(-errno, "write credential " + id);
+      if (n > 0) done += static_cast<std::size_t>(n);
     }
-    if (fchmod(fd.get(), 0400) < 0) return fail(-errno, "set the mode of credential " + id);
-    if (int r = hand_over(fd.get()); r < 0) return fail(r, "give credential " + id + " to its user");
-    if (renameat(dir_fd_, temporary.c_str(), dir_fd_, id.c_str()) < 0) return fail(-errno, "place credential " + id);
-    return 0;
+    if (r == 0 && fchmod(fd.get(), 0400) < 0) r = fail(-errno, "set the mode of credential " + id);
+    if (r == 0 && (r = hand_over(fd.get())) < 0) r = fail(r, "give credential " + id + " to its user");
+    if (r == 0 && renameat(dir_fd_, temporary, dir_fd_, id.c_str()) < 0) r = fail(-errno, "place credential " + id);
+    if (r < 0) (void)unlinkat(dir_fd_, temporary, 0);
+    return r;
   }
 
   // To User= where it is not us: by chown on our own mount, which is
@@ -133,7 +148,7 @@ class StoreWriter {
 
   // A directory source: each regular file or socket below it (sorted,
   // dot-files skipped), as "<id>_<sub>_<file>"; an ID already there stays.
-  int load_directory(int fd, const std::string& prefix, int depth) {
+  int load_directory(int fd, const std::string& prefix, const std::string& prefix_path, int depth) {
     DIR* dir = fdopendir(fd);
     if (!dir) {
       close(fd);
@@ -148,13 +163,17 @@ class StoreWriter {
       struct stat st {};
       if (fstatat(dirfd(dir), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
       const std::string id = prefix + "_" + name;
-      if (S_ISDIR(st.st_mode) && depth < 64) {
+      if (S_ISDIR(st.st_mode)) {
+        if (depth >= 64) {
+          r = fail(-ELOOP, "read the directory of credential " + id + " (more than 64 levels deep)");
+          break;
+        }
         int sub = openat(dirfd(dir), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (sub < 0) {
           r = fail(-errno, "open the directory of credential " + id);
           break;
         }
-        if ((r = load_directory(sub, id, depth + 1)) < 0) break;
+        if ((r = load_directory(sub, id, prefix_path + "/" + name, depth + 1)) < 0) break;
         continue;
       }
       if (!S_ISREG(st.st_mode) && !S_ISSOCK(st.st_mode)) continue;
@@ -164,7 +183,13 @@ class StoreWriter {
       }
       if (exists(id)) continue;
       std::string data;
-      if ((r = read_source(dirfd(dir), name, false, request_.config->name, id, data)) < 0) {
+      r = S_ISSOCK(st.st_mode) ? read_from_socket(prefix_path + "/" + name, request_.config->name, id, data)
+                               : read_listed_file(dirfd(dir), name.c_str(), data);
+      if (r == -ENOENT || r == -ELOOP || r == -EBADFD) {  // gone or swapped since it was listed
+        r = 0;
+        continue;
+      }
+      if (r < 0) {
         r = fail(r, "read credential " + id);
         break;
       }
@@ -183,13 +208,13 @@ class StoreWriter {
     bool missing_ok = false;
     if (credential.path.starts_with('/')) {
       int dir = open(credential.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dir >= 0) return load_directory(dir, credential.id, 0);
+      if (dir >= 0) return load_directory(dir, credential.id, credential.path, 0);
       if (errno != ENOTDIR && errno != ENOENT) return fail(-errno, "open " + credential.path);
-      r = read_source(AT_FDCWD, credential.path, true, config.name, credential.id, data);
+      r = read_source(credential.path, true, config.name, credential.id, data);
     } else {
       missing_ok = true;  // the manager's, passed on if it has one
       for (const auto& store : request_.search_path) {
-        r = read_source(AT_FDCWD, store + "/" + credential.path, false, config.name, credential.id, data);
+        r = read_source(store + "/" + credential.path, false, config.name, credential.id, data);
         if (r != -ENOENT) break;
       }
     }
@@ -221,9 +246,11 @@ std::string credential_store_directory(const std::string& runtime_root, const st
   return runtime_root + "/credentials/" + unit;
 }
 
-int set_up_credential_store(const CredentialStoreRequest& request, std::string& what) {
+namespace {
+
+// The store as described in the header; the umask is 0 throughout.
+int write_store(const CredentialStoreRequest& request, std::string& what) {
   const ServiceConfig& config = *request.config;
-  if (!config.has_credentials()) return 0;
   const std::string& final_path = request.directory;
   const std::string parent = final_path.substr(0, final_path.rfind('/'));
   if (mkdir(parent.c_str(), 0755) < 0 && errno != EEXIST) {
@@ -234,17 +261,15 @@ int set_up_credential_store(const CredentialStoreRequest& request, std::string& 
     what = "create " + final_path;
     return -errno;
   }
-  // Our own file system where we may mount: nobody else writes to it, and
-  // it is read-only once written. Made here, before the command's own
-  // namespaces, so that it is the manager's and outlives this command.
-  bool mounted = is_mount_point(final_path, parent);
-  if (mounted) {
-    if (mount(nullptr, final_path.c_str(), nullptr, MS_BIND | MS_REMOUNT | kStoreFlags, nullptr) < 0) {
-      what = "make " + final_path + " writable";
-      return -errno;
-    }
-  } else if (mount("ramfs", final_path.c_str(), "ramfs", kStoreFlags, "mode=0700") == 0 ||
-             mount("tmpfs", final_path.c_str(), "tmpfs", kStoreFlags, "mode=0700,nr_inodes=1024,size=1048576") == 0) {
+  // Our own file system where we may mount: root's 0700 while it is
+  // written, read-only before User= gets it. A store an earlier command of
+  // this start wrote is replaced by a fresh one (what still uses it keeps
+  // it), never made writable again where User= could reach it. Made here,
+  // before the command's own namespaces, so that it is the manager's.
+  if (is_mount_point(final_path, parent)) (void)umount2(final_path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
+  bool mounted = false;
+  if (mount("ramfs", final_path.c_str(), "ramfs", kStoreFlags, "mode=0700") == 0 ||
+      mount("tmpfs", final_path.c_str(), "tmpfs", kStoreFlags, "mode=0700,nr_inodes=1024,size=1048576") == 0) {
     mounted = true;
   } else if (!is_privilege_error(errno)) {
     what = "mount a file system on " + final_path;
@@ -273,19 +298,43 @@ int set_up_credential_store(const CredentialStoreRequest& request, std::string& 
     what = "set the mode of " + final_path;
     return -errno;
   }
-  if (int r = writer.hand_over(dir.get()); r < 0) {
-    what = "give " + final_path + " to its user";
-    return r;
-  }
-  if (mounted) {
-    if (mount(nullptr, final_path.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | kStoreFlags, nullptr) < 0) {
-      what = "make " + final_path + " read-only";
-      return -errno;
-    }
-  } else {
+  if (!mounted) {
     (void)chmod(parent.c_str(), 0755);
+    if (int r = writer.hand_over(dir.get()); r < 0) {
+      what = "give " + final_path + " to its user";
+      return r;
+    }
+    return 0;
+  }
+  // Read-only first, then handed over through a detached, writable clone
+  // of the same file system that nobody else can reach.
+  unique_fd clone(open_tree(AT_FDCWD, final_path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+  if (!clone) {
+    what = "clone the mount of " + final_path;
+    return -errno;
+  }
+  if (mount(nullptr, final_path.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | kStoreFlags, nullptr) < 0) {
+    what = "make " + final_path + " read-only";
+    return -errno;
+  }
+  const uid_t owner = request.owner;
+  if (owner != static_cast<uid_t>(-1) && owner != getuid() &&
+      fchownat(clone.get(), "", owner, static_cast<gid_t>(-1), AT_EMPTY_PATH) < 0) {
+    what = "give " + final_path + " to its user";
+    return -errno;
   }
   return 0;
+}
+
+}  // namespace
+
+int set_up_credential_store(const CredentialStoreRequest& request, std::string& what) {
+  if (!request.config->has_credentials()) return 0;
+  // The modes are the store's, not UMask='s (systemd sets the umask later).
+  const mode_t umask_before = umask(0);
+  const int r = write_store(request, what);
+  umask(umask_before);
+  return r;
 }
 
 void remove_credential_store(const std::string& directory) {

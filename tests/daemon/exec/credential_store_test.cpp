@@ -3,6 +3,7 @@
 // this test's own, so that no mount is left on the machine).
 #include "exec/credential_store.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
@@ -23,6 +24,7 @@
 #include <thread>
 
 #include "temp_dir.h"
+#include "units/credential_name.h"
 
 namespace vermilion {
 namespace {
@@ -231,6 +233,72 @@ TEST_F(CredentialStoreTest, WithoutMountsAPlainDirectory) {
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+// The store's modes are its own whatever the umask (UMask= is set before
+// the child writes it); the temporary files neither limit an ID's length
+// nor touch an ID that looks like one.
+TEST_F(CredentialStoreTest, ModesIgnoreTheUmaskAndAnyValidIdWorks) {
+  const std::string longest(kCredentialNameMax, 'k');
+  config_.set_credentials = {{longest, "long"}, {".#a", "dotted"}, {"a", "plain"}};
+  const mode_t before = umask(077);
+  const int r = set_up();
+  umask(before);
+  ASSERT_EQ(r, 0) << what_;
+  EXPECT_EQ(mode_of(dir_.path() + "/run/credentials"), 0755u);
+  EXPECT_EQ(mode_of(request_.directory), 0500u);
+  EXPECT_EQ(mode_of(request_.directory + "/a"), 0400u);
+  EXPECT_EQ(stored(longest), "long");
+  EXPECT_EQ(stored(".#a"), "dotted");
+  EXPECT_EQ(stored("a"), "plain");
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(request_.directory)) files += entry.is_regular_file();
+  EXPECT_EQ(files, 3u) << "no temporary file left";
+}
+
+// A socket below a directory source is asked as a socket source is.
+TEST_F(CredentialStoreTest, SocketInADirectorySource) {
+  fs::create_directories(dir_.file("tree"));
+  const std::string path = dir_.file("tree/sock");
+  int server = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(server, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strcpy(address.sun_path, path.c_str());
+  ASSERT_EQ(bind(server, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(server, 1), 0);
+  std::thread answer([&] {
+    int client = accept4(server, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) return;
+    (void)!write(client, "answered", 8);
+    close(client);
+  });
+  config_.load_credentials = {{"t", dir_.file("tree")}};
+  EXPECT_EQ(set_up(), 0) << what_;
+  answer.join();
+  close(server);
+  EXPECT_EQ(stored("t_sock"), "answered");
+}
+
+// Root only: a second command of the same start gets a fresh store (a new
+// file system), never the old one made writable where User= could reach it.
+TEST_F(CredentialStoreTest, ASecondWriteMountsAFreshStore) {
+  if (!private_mounts_) GTEST_SKIP() << "needs root";
+  config_.set_credentials = {{"k", "v"}};
+  request_.owner = 65534;
+  ASSERT_EQ(set_up(), 0) << what_;
+  // Held, the first store stays (detached) and its mount ID taken.
+  const int held = open(request_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(held, 0);
+  struct statx first {}, second {};
+  ASSERT_EQ(statx(held, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_UID, &first), 0);
+  ASSERT_EQ(set_up(), 0) << what_;
+  close(held);
+  ASSERT_EQ(statx(AT_FDCWD, request_.directory.c_str(), 0, STATX_MNT_ID | STATX_UID, &second), 0);
+  ASSERT_TRUE(second.stx_mask & STATX_MNT_ID);
+  EXPECT_NE(first.stx_mnt_id, second.stx_mnt_id);
+  EXPECT_EQ(second.stx_uid, 65534u);
+  EXPECT_EQ(stored("k"), "v");
 }
 
 }  // namespace
