@@ -22,6 +22,7 @@
 #include "exec/exit_status.h"
 #include "exec/mount_namespace.h"
 #include "exec/private_users.h"
+#include "exec/session_keyring.h"
 #include "exec/shared_namespace.h"
 
 namespace vermilion {
@@ -387,6 +388,10 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
          plan.credential_failure_what);
   }
+  if (int r = set_up_session_keyring(plan.keyring_mode, plan.keyring_uid, plan.keyring_gid,
+                                     plan.has_invocation_id ? plan.invocation_id : nullptr);
+      r < 0)
+    fail(plan, ExecExitStatus::keyring, -r, "set up the kernel keyring");
   // systemd 252's exec_child() order from here: (without CAP_SYS_ADMIN) the
   // user namespace, so that the others can be made inside it; the network
   // and IPC namespaces; the mount and UTS namespaces; (with it) the user

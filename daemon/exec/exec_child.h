@@ -74,6 +74,14 @@ struct ExecChildPlan {
   bool working_directory_optional = false;
   bool no_new_privileges = false;  // NoNewPrivileges=, applied only with apply_sandboxing
   bool ignore_sigpipe = true;  // IgnoreSIGPIPE=: SIGPIPE starts ignored
+  // KeyringMode= (exec/session_keyring.h), for '+' commands too: the
+  // keyring's owner (prepare fills it in: User='s IDs, -1 for none) and the
+  // run's invocation ID.
+  KeyringMode keyring_mode = KeyringMode::inherit;
+  uid_t keyring_uid = static_cast<uid_t>(-1);
+  gid_t keyring_gid = static_cast<gid_t>(-1);
+  bool has_invocation_id = false;
+  std::uint8_t invocation_id[16] = {};
   // Whether the sandboxing below applies: not for a command with full
   // privileges ('+'; systemd's EXEC_APPLY_SANDBOXING).
   bool apply_sandboxing = false;

@@ -22,6 +22,7 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::no_new_privileges: return "NO_NEW_PRIVILEGES";
     case ExecExitStatus::seccomp: return "SECCOMP";
     case ExecExitStatus::runtime_directory: return "RUNTIME_DIRECTORY";
+    case ExecExitStatus::keyring: return "KEYRING";
     case ExecExitStatus::state_directory: return "STATE_DIRECTORY";
     case ExecExitStatus::cache_directory: return "CACHE_DIRECTORY";
     case ExecExitStatus::logs_directory: return "LOGS_DIRECTORY";

@@ -29,6 +29,7 @@ enum class ExecExitStatus : int {
   no_new_privileges = 227,
   seccomp = 228,
   runtime_directory = 233,
+  keyring = 237,
   state_directory = 238,
   cache_directory = 239,
   logs_directory = 240,

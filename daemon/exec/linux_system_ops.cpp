@@ -116,7 +116,7 @@ struct ChildCredentials {
     // given to User= (root without one), as systemd's setup_exec_directory()
     // does, also from a '+' command; then the credentials, given to User=
     // (setup_credentials(), after the directories).
-    bool any = self.write_credentials;
+    bool any = self.write_credentials || plan.keyring_mode != KeyringMode::inherit;
     for (const auto& paths : self.directories) any = any || !paths.empty();
     if (!any) return;
     ExecCredentials owner = c;
@@ -126,6 +126,9 @@ struct ChildCredentials {
       if (resolve_credentials(as_service, owner, self.failure) < 0)
         return self.fail(plan, self.failure.status, self.failure.error, self.failure.what);
     }
+    // setup_keyring(): the keyring is User='s, also for a '+' command.
+    plan.keyring_uid = owner.change ? owner.uid : static_cast<uid_t>(-1);
+    plan.keyring_gid = owner.change ? owner.gid : static_cast<gid_t>(-1);
     uid_t uid = static_cast<uid_t>(-1);
     gid_t gid = static_cast<gid_t>(-1);
     if (self.chown_directories) {
@@ -350,6 +353,17 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.working_directory_optional = config.working_directory_optional;
   plan.no_new_privileges = config.no_new_privileges;
   plan.ignore_sigpipe = config.ignore_sigpipe;
+  plan.keyring_mode =
+      config.keyring_mode.value_or(user_manager ? KeyringMode::inherit : KeyringMode::private_);
+  for (const auto& assignment : request.manager_environment) {
+    if (!assignment.starts_with("INVOCATION_ID=")) continue;
+    const std::string_view hex = std::string_view(assignment).substr(14);
+    plan.has_invocation_id = hex.size() == 32;
+    for (std::size_t i = 0; plan.has_invocation_id && i < 16; ++i) {
+      const auto result = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, plan.invocation_id[i], 16);
+      plan.has_invocation_id = result.ec == std::errc() && result.ptr == hex.data() + 2 * i + 2;
+    }
+  }
   plan.apply_sandboxing = sandboxed;
   std::vector<std::string> writable;
   for (const auto& paths : env_inputs.directories) writable.insert(writable.end(), paths.begin(), paths.end());

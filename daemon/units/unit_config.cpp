@@ -94,6 +94,15 @@ const char* to_string(ProtectHome p) {
   return "no";
 }
 
+const char* to_string(KeyringMode m) {
+  switch (m) {
+    case KeyringMode::inherit: return "inherit";
+    case KeyringMode::private_: return "private";
+    case KeyringMode::shared: return "shared";
+  }
+  return "inherit";
+}
+
 const char* to_string(JobMode m) {
   switch (m) {
     case JobMode::fail: return "fail";

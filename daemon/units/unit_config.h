@@ -120,6 +120,9 @@ enum class ProtectHome : std::uint8_t { no, yes, read_only, tmpfs };
 // ProtectProc= and ProcSubset= (systemd.exec(5)): /proc mounted anew with
 // hidepid= and subset=pid where either is not its default.
 enum class ProtectProc : std::uint8_t { default_, noaccess, invisible, ptraceable };
+
+// KeyringMode= (systemd.exec(5)): the session keyring each process gets.
+enum class KeyringMode : std::uint8_t { inherit, private_, shared };
 enum class ProcSubset : std::uint8_t { all, pid };
 
 // BindPaths=/BindReadOnlyPaths= (systemd.exec(5)): `source` bound on
@@ -376,6 +379,9 @@ struct ServiceConfig {
   LazyValue<AddressFamilies> restrict_address_families;  // RestrictAddressFamilies=
   std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
   std::vector<NamespacePath> exec_paths, no_exec_paths;  // ExecPaths=, NoExecPaths=
+  // KeyringMode=; unset: private for the system manager's services,
+  // inherit for a user manager's (systemd 252's service_init()).
+  std::optional<KeyringMode> keyring_mode;
   std::vector<BindMount> bind_mounts;                    // BindPaths=, BindReadOnlyPaths=, in order
   std::vector<TemporaryFileSystem> temporary_filesystems;  // TemporaryFileSystem=
   // LoadCredential=, SetCredential=: one entry per ID, where the ID's
@@ -443,6 +449,8 @@ struct ServiceConfig {
 // job_mode_to_string(), emergency_action_to_string(): "replace",
 // "ignore-dependencies", "exit-force", "reboot-immediate", ...
 [[nodiscard]] const char* to_string(JobMode m);
+// "inherit", "private", "shared" (exec_keyring_mode_to_string()).
+[[nodiscard]] const char* to_string(KeyringMode m);
 [[nodiscard]] const char* to_string(ProtectSystem p);  // "no", "yes", "full", "strict"
 [[nodiscard]] const char* to_string(ProtectHome p);    // "no", "yes", "read-only", "tmpfs"
 [[nodiscard]] const char* to_string(ProtectProc p);    // "default", "noaccess", "invisible", "ptraceable"

@@ -521,6 +521,13 @@ std::optional<Enum> enum_from_string(std::string_view word) {
   return std::nullopt;
 }
 
+// KeyringMode= (DEFINE_CONFIG_PARSE_ENUM(config_parse_exec_keyring_mode)).
+void set_keyring_mode(Assignment& a) {
+  auto mode = enum_from_string<KeyringMode, KeyringMode::shared>(a.value);
+  if (!mode) return a.ignore("Failed to parse keyring mode, ignoring: " + a.value);
+  a.config.keyring_mode = *mode;
+}
+
 void set_emergency_action(Assignment& a, EmergencyAction ServiceConfig::*field) {
   auto action = enum_from_string<EmergencyAction, EmergencyAction::kexec_force>(a.value);
   if (!action) return a.ignore("Failed to parse " + a.key + "=, ignoring: " + a.value);
@@ -1362,6 +1369,7 @@ KeyTable service_section_keys() {
          else a.ignore("Failed to parse mount propagation flags, ignoring: " + a.value);
        }},
       {"LoadCredential", set_load_credential},
+      {"KeyringMode", set_keyring_mode},
       {"SetCredential", set_set_credential},
       {"BindPaths", [](Assignment& a) { set_bind_paths(a, false); }},
       {"BindReadOnlyPaths", [](Assignment& a) { set_bind_paths(a, true); }},
@@ -1470,7 +1478,7 @@ KeyTable service_section_keys() {
   }
   for (const char* key :
        {"BusName", "SystemCallLog", "RestrictFileSystems", "RemoveIPC",
-        "KeyringMode", "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
+        "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",
         "DevicePolicy", "IPAccounting", "IPAddressAllow", "IPAddressDeny", "Slice", "Delegate",
