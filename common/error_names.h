@@ -21,6 +21,8 @@ inline constexpr const char* kFileExists = "org.freedesktop.DBus.Error.FileExist
 // RefuseManualStart=/RefuseManualStop=: the unit may be started or stopped
 // only as another unit's dependency (systemd's OnlyByDependency).
 inline constexpr const char* kOnlyByDependency = "org.vermilion1.Error.OnlyByDependency";
+// Isolate of a unit without AllowIsolate= (systemd's NoIsolation).
+inline constexpr const char* kNoIsolation = "org.vermilion1.Error.NoIsolation";
 inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
 inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
 // CancelJob of a unit that has no job.

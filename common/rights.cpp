@@ -7,9 +7,9 @@ namespace vermilion {
 namespace {
 
 // Index i names bit 1 << i.
-constexpr std::array<std::string_view, 14> kRightNames = {
-    "status", "start", "stop",   "restart", "kill",  "logs",   "list",
-    "watch",  "reload", "connect", "grant", "use",  "inspect", "enable",
+constexpr std::array<std::string_view, 15> kRightNames = {
+    "status", "start", "stop",   "restart", "kill",  "logs",   "list",   "watch",
+    "reload", "connect", "grant", "use",    "inspect", "enable", "isolate",
 };
 static_assert(rights::all_known == (Rights{1} << kRightNames.size()) - 1);
 
@@ -30,7 +30,7 @@ Rights allowed_rights(CapabilityKind kind) {
       return rights::status | rights::start | rights::stop | rights::restart | rights::kill |
              rights::logs | rights::reload;
     case CapabilityKind::manager:
-      return rights::list | rights::watch | rights::reload | rights::inspect | rights::enable;
+      return rights::list | rights::watch | rights::reload | rights::inspect | rights::enable | rights::isolate;
     case CapabilityKind::endpoint:
       return rights::connect | rights::grant;
     case CapabilityKind::fd:

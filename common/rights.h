@@ -35,11 +35,14 @@ inline constexpr Rights grant = 1024;
 inline constexpr Rights use = 2048;
 inline constexpr Rights inspect = 4096;
 inline constexpr Rights enable = 8192;
-inline constexpr Rights all_known = 16383;  // every bit above
+inline constexpr Rights isolate = 16384;
+inline constexpr Rights all_known = 32767;  // every bit above
 }  // namespace rights
 
 // service: status start stop restart kill logs reload; manager: list watch
-// reload inspect enable; endpoint: connect grant; fd: use. `reload` is one bit for
+// reload inspect enable isolate; endpoint: connect grant; fd: use.
+// `isolate` (systemctl isolate) is the manager's: it starts a unit and
+// stops every other, which no capability for one service may do. `reload` is one bit for
 // both kinds: on a service capability it reloads that service (ExecReload=),
 // on the manager it reloads units and policies.
 [[nodiscard]] Rights allowed_rights(CapabilityKind kind);

@@ -50,6 +50,8 @@ struct ServiceStatus {
   std::vector<std::string> propagates_stop_to, stop_propagated_from, propagates_reload_to, reload_propagated_from;
   std::vector<std::string> upholds, upheld_by;  // Upholds= and its inverse
   bool stop_when_unneeded = false;              // StopWhenUnneeded=
+  bool allow_isolate = false;                   // AllowIsolate=
+  bool ignore_on_isolate = false;               // IgnoreOnIsolate=
   // The inverses: the units whose lists above (and OnFailure=/OnSuccess=)
   // name this one (systemd's RequiredBy, WantedBy, ..., OnSuccessOf).
   std::vector<std::string> required_by, wanted_by, bound_by, requisite_of, consists_of, conflicted_by, on_failure_of,
@@ -218,6 +220,8 @@ void for_each_service_property(Visit&& visit) {
   visit("Upholds", &ServiceStatus::upholds);
   visit("UpheldBy", &ServiceStatus::upheld_by);
   visit("StopWhenUnneeded", &ServiceStatus::stop_when_unneeded);
+  visit("AllowIsolate", &ServiceStatus::allow_isolate);
+  visit("IgnoreOnIsolate", &ServiceStatus::ignore_on_isolate);
   visit("RequiredBy", &ServiceStatus::required_by);
   visit("WantedBy", &ServiceStatus::wanted_by);
   visit("BoundBy", &ServiceStatus::bound_by);

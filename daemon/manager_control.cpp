@@ -30,6 +30,12 @@ EnqueueResult ManagerControl::enqueue(JobType type, const std::string& name, std
   return manager_.enqueue(type, name, std::move(done));
 }
 
+EnqueueResult ManagerControl::isolate(const std::string& name, std::function<void(JobResult)> done) {
+  if (const Service* s = manager_.find(name); s && s->config().refuse_manual_start)
+    return {EnqueueOutcome::only_by_dependency, s->name()};
+  return manager_.isolate(name, std::move(done));
+}
+
 int ManagerControl::kill(const std::string& name, int sig) {
   Service* s = manager_.find(name);
   if (!s) return -ENOENT;

@@ -32,6 +32,7 @@ class ManagerControl final : public ServiceControl {
   // Manager::enqueue, for a client: also refused (only_by_dependency) as
   // RefuseManualStart=/RefuseManualStop= say.
   EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override;
+  EnqueueResult isolate(const std::string& name, std::function<void(JobResult)> done) override;
   [[nodiscard]] int kill(const std::string& name, int sig) override;
   [[nodiscard]] int kill_process(const std::string& name, KillWhom whom, int sig) override {
     Service* s = manager_.find(name);

@@ -243,6 +243,14 @@ const std::unordered_map<std::string_view, UnitGetter>& unit_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "b", u.status && u.status->stop_when_unneeded ? 1 : 0);
        }},
+      {"AllowIsolate",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->allow_isolate ? 1 : 0);
+       }},
+      {"IgnoreOnIsolate",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "b", u.status && u.status->ignore_on_isolate ? 1 : 0);
+       }},
       {"RequiredBy", &dependencies<&ServiceStatus::required_by>},
       {"WantedBy", &dependencies<&ServiceStatus::wanted_by>},
       {"BoundBy", &dependencies<&ServiceStatus::bound_by>},

@@ -1197,15 +1197,19 @@ int Systemd1Server::unit_job(sd_bus_message* m, std::string_view verb, sd_bus_er
 
 int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::string_view verb, std::string_view mode,
                             sd_bus_error* error) {
-  // systemd 252's job modes (job_mode_from_string); Vermilion runs three.
+  // systemd 252's job modes (job_mode_from_string); Vermilion runs four.
   static const std::set<std::string_view> kModes = {"fail",  "replace",          "replace-irreversibly",
                                                      "isolate", "flush",         "ignore-dependencies",
                                                      "ignore-requirements", "triggering"};
   if (!kModes.count(mode)) return set_error(error, en::kInvalidArgs, "Job mode " + shown(mode) + " invalid");
-  if (mode != "replace" && mode != "fail" && mode != "ignore-dependencies")
+  if (mode != "replace" && mode != "fail" && mode != "ignore-dependencies" && mode != "isolate")
     return set_error(error, en::kNotSupported,
                      "Job mode " + std::string(mode) +
-                         " is not supported by Vermilion (it runs 'replace', 'fail' and 'ignore-dependencies' jobs)");
+                         " is not supported by Vermilion (it runs 'replace', 'fail', 'ignore-dependencies' and "
+                         "'isolate' jobs)");
+  // manager_add_job_full()'s checks.
+  const bool isolate = mode == "isolate";
+  if (isolate && verb != "start") return set_error(error, en::kInvalidArgs, "Isolate is only valid for start.");
   if (!is_valid_unit_name(unit)) return set_error(error, en::kInvalidArgs, "Unit name " + shown(unit) + " is not valid.");
 
   const ServiceStatus* status = bridge_.mirror().find(unit);
@@ -1272,6 +1276,12 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
   // reload needs ExecReload=.
   if (type == "reload" && !status->can_reload)
     return set_error(error, en::kJobTypeNotApplicable, "Job type reload is not applicable for unit " + unit + ".");
+  // An isolate stops other units: the manager's right, not the unit's.
+  if (isolate) {
+    if (!status->allow_isolate)
+      return set_error(error, en::kNoIsolation, "Operation refused, unit may not be isolated.");
+    capability = &bridge_.authorize_manager_of(sender ? sender : "", rights::isolate, "isolate units");
+  }
 
   std::uint32_t id = ++last_job_id_;
   if (id == 0) id = ++last_job_id_;  // wrapped: 0 means "no job"
@@ -1289,9 +1299,9 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
     finish_job(id, "done");
     return 1;
   }
-  std::string member = link_member_of(type);
+  std::string member = isolate ? "Isolate" : link_member_of(type);
   bridge_.link().call(
-      *capability, kServiceCapabilityInterface, member.c_str(),
+      *capability, isolate ? kManagerCapabilityInterface : kServiceCapabilityInterface, member.c_str(),
       [unit](sd_bus_message* call) { return sd_bus_message_append(call, "s", unit.c_str()); },
       [this, id](sd_bus_message*, const LinkError* failure) { finish_job(id, failure ? result_of(*failure) : "done"); },
       BrokerLink::CallKind::job);

@@ -73,6 +73,10 @@ class ServiceControl {
   [[nodiscard]] virtual std::vector<ServiceStatus> list() = 0;
   // Manager::enqueue: `done` runs once the job finished, if it was queued.
   virtual EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) = 0;
+  // Manager::isolate, a client's: RefuseManualStart= is checked as for a start.
+  virtual EnqueueResult isolate(const std::string& name, std::function<void(JobResult)>) {
+    return {EnqueueOutcome::not_found, name};
+  }
   [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
   // systemctl kill --kill-whom=main|control: the service's main (or
   // control) process only. 1, -ENOENT (no such service), -ESRCH (no such

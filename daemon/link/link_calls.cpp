@@ -117,6 +117,26 @@ struct LinkServer::Calls {
     if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
     std::string resolved;
     if (int r = authorize_service(self, m, right, name, resolved, error); r < 0) return r;
+    return queue_job(self, m, resolved, error, [&](std::function<void(JobResult)> done) {
+      return self.broker_.control().enqueue(type, resolved, std::move(done));
+    });
+  }
+  // systemctl isolate NAME, on the manager capability (right `isolate`).
+  static int isolate(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    BrokerResult result = authorize_manager(self, m, rights::isolate);
+    if (!result.ok()) return reply_error(error, result);
+    const std::string unit = name;
+    return queue_job(self, m, unit, error, [&](std::function<void(JobResult)> done) {
+      return self.broker_.control().isolate(unit, std::move(done));
+    });
+  }
+  // Queues what `enqueue` asks for on behalf of the call in `m`, which is
+  // answered when the job has finished (or at once, when it is refused).
+  static int queue_job(LinkServer& self, sd_bus_message* m, const std::string& resolved, sd_bus_error* error,
+                       const std::function<EnqueueResult(std::function<void(JobResult)>)>& enqueue) {
     Slot s = slot(m);
     if (self.in_flight_ >= self.broker_.limits().calls_in_flight_per_link) {
       self.broker_.audit("invoke", self.holder_, "slot=" + std::to_string(s), "denied (calls in flight)");
@@ -127,8 +147,7 @@ struct LinkServer::Calls {
     // Kept for the reply; it holds no fd (the link's gate let none through).
     sd_bus_message_ref(m);
     ++self.in_flight_;
-    EnqueueResult enqueued = self.broker_.control().enqueue(
-        type, resolved, [alive = self.self_, m, s, id, resolved](JobResult job_result) {
+    EnqueueResult enqueued = enqueue([alive = self.self_, m, s, id, resolved](JobResult job_result) {
           LinkServer* link = *alive;
           if (link) --link->in_flight_;
           if (link && !link->closed_) {
@@ -680,6 +699,8 @@ const sd_bus_vtable kManagerVtable[] = {
                              &guarded<&LinkServer::Calls::get_bus_rules>, kUnprivileged),
     SD_BUS_METHOD("Watch", "", "", &guarded<&LinkServer::Calls::watch>, kUnprivileged),
     SD_BUS_METHOD("Reload", "", "", &guarded<&LinkServer::Calls::reload_units>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("Isolate", "s", SD_BUS_PARAM(name), "", , &guarded<&LinkServer::Calls::isolate>,
+                             kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("EnableUnitFiles", "as", SD_BUS_PARAM(names), "a(sss)", SD_BUS_PARAM(changes),
                              &guarded<&LinkServer::Calls::enable_unit_files>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("DisableUnitFiles", "as", SD_BUS_PARAM(names), "a(sss)", SD_BUS_PARAM(changes),

@@ -27,6 +27,7 @@ const char* error_name(EnqueueOutcome outcome) {
     case EnqueueOutcome::bad_setting: return error_names::kBadSetting;
     case EnqueueOutcome::load_failed: return error_names::kLoadFailed;
     case EnqueueOutcome::only_by_dependency: return error_names::kOnlyByDependency;
+    case EnqueueOutcome::no_isolation: return error_names::kNoIsolation;
   }
   return error_names::kFailed;
 }

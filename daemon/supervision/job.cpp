@@ -39,6 +39,7 @@ std::string describe(const EnqueueResult& r) {
     case EnqueueOutcome::only_by_dependency:
       return "Operation refused, unit " + r.unit +
              " may be requested by dependency only (it is configured to refuse manual start/stop).";
+    case EnqueueOutcome::no_isolation: return "Operation refused, unit may not be isolated.";
   }
   return "";
 }

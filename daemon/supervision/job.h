@@ -30,6 +30,7 @@ enum class EnqueueOutcome {
   bad_setting,   // load state bad-setting: an invalid value of a known key
   load_failed,   // load state error: a syntax error, masked, unreadable
   only_by_dependency,  // RefuseManualStart=/RefuseManualStop= (a client's request only)
+  no_isolation,        // isolate of a unit without AllowIsolate=
 };
 
 struct [[nodiscard]] EnqueueResult {

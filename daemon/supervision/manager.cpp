@@ -295,6 +295,48 @@ bool Manager::has_jobs() const { return job_count_ > 0; }
 // ---- requests ----------------------------------------------------------------
 
 EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallback done) {
+  return enqueue_job(type, name, std::move(done), nullptr);
+}
+
+EnqueueResult Manager::isolate(const std::string& name, JobCallback done) {
+  auto normalized = normalize_unit_name(name);
+  if (!normalized) return {EnqueueOutcome::invalid_name, name};
+  Unit* root = resolve(*normalized, true);
+  if (!root) return {EnqueueOutcome::not_found, *normalized};
+  if (EnqueueResult r = check_loaded(root->service.get(), root->service->name()); !r.queued()) return r;
+  if (!root->service->config().allow_isolate) return {EnqueueOutcome::no_isolation, root->service->name()};
+  std::set<std::string> kept;
+  if (EnqueueResult r = enqueue_job(JobType::start, *normalized, std::move(done), &kept); !r.queued()) return r;
+  std::vector<std::string> to_stop;
+  for (const auto& [unit_name, unit] : units_) {
+    if (kept.count(unit_name) || !unit->service) continue;
+    if (unit->service->config().ignore_on_isolate) continue;
+    if (is_down(unit->service->active_state()) && !unit->job) continue;  // nothing to stop
+    to_stop.push_back(unit_name);
+  }
+  for (const auto& unit_name : to_stop) {
+    Unit* unit = resolve(unit_name, false);
+    if (!unit || (unit->job && unit->job->type == JobType::stop)) continue;
+    add_job(*unit, JobType::stop, {});
+    // As a stop does: what requires it stops too, but for what the start keeps.
+    walk_stop_dependents(
+        unit_name,
+        [&](const std::string& dependent) {
+          if (kept.count(dependent)) return false;
+          Unit* d = resolve(dependent, false);
+          if (!d) return false;
+          if (!is_down(d->service->active_state()) && (!d->job || d->job->type != JobType::stop))
+            add_job(*d, JobType::stop, {});
+          return true;
+        },
+        true);
+  }
+  process_queues();
+  return {};
+}
+
+EnqueueResult Manager::enqueue_job(JobType type, const std::string& name, JobCallback done,
+                                   std::set<std::string>* pulled_names) {
   auto normalized = normalize_unit_name(name);
   if (!normalized) return {EnqueueOutcome::invalid_name, name};
   Unit* root = resolve(*normalized, true);
@@ -309,7 +351,7 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
     auto service_of = [](const Unit* unit) -> const Service* { return unit ? unit->service.get() : nullptr; };
     // The requirement closure must be loadable before anything is queued.
     std::vector<std::string> todo{root_name};
-    std::set<std::string> seen;
+    std::set<std::string> seen, verified;
     std::vector<Unit*> pulled;
     while (!todo.empty()) {
       std::string current = todo.back();
@@ -328,6 +370,7 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
       // verify-active jobs do.
       for (const auto& dep : requisites) {
         if (EnqueueResult r = check_loaded(service_of(resolve(dep, true)), dep); !r.queued()) return r;
+        verified.insert(dep);
       }
       for (const auto& dep : requirements) {
         Unit* required = resolve(dep, true);
@@ -342,6 +385,12 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
           observer_.on_manager_message(Severity::warning,
                                        current + " wants " + dep + ", which is not loadable; skipping it");
       }
+    }
+    // An isolate keeps the requisites too (their verify-active jobs are in
+    // systemd's transaction).
+    if (pulled_names) {
+      *pulled_names = seen;
+      pulled_names->insert(verified.begin(), verified.end());
     }
     for (Unit* unit : pulled) {
       const std::string& n = unit->service->name();

@@ -114,6 +114,12 @@ class Manager final : private ServiceListener {
   // closure loaded, as systemd's transactions do. A Requisite= that is not
   // active is no refusal: the job fails with JobResult::dependency.
   EnqueueResult enqueue(JobType type, const std::string& name, JobCallback done = {});
+  // `systemctl isolate`: starts `name` as enqueue() does and stops every
+  // unit that is up (or has a job) which that start does not pull in,
+  // unless it has IgnoreOnIsolate= (systemd 252's JOB_ISOLATE,
+  // transaction_add_isolate_jobs()); `done` runs when the start finished.
+  // Also refused with no_isolation when the unit has no AllowIsolate=.
+  EnqueueResult isolate(const std::string& name, JobCallback done = {});
   // Starts default.target (units/target_unit.h) and what it pulls in, as
   // systemd does at boot; nothing else. A refusal (it does not load) is
   // logged.
@@ -239,6 +245,8 @@ class Manager final : private ServiceListener {
   void update_scope_watch(Service& service);
 
   void add_job(Unit& unit, JobType type, JobCallback done);
+  // enqueue(); a start also tells which units it pulls in (`pulled`, may be null).
+  EnqueueResult enqueue_job(JobType type, const std::string& name, JobCallback done, std::set<std::string>* pulled);
   void finish_job(Unit& unit, JobResult result);
   [[nodiscard]] bool runnable(const std::string& name, const Unit& unit) const;
   void run_job(Unit& unit);

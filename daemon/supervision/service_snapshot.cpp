@@ -35,6 +35,8 @@ ServiceStatus status_of(const Service& s) {
   out.reload_propagated_from = c.reload_propagated_from;
   out.upholds = c.upholds;
   out.stop_when_unneeded = c.stop_when_unneeded;
+  out.allow_isolate = c.allow_isolate;
+  out.ignore_on_isolate = c.ignore_on_isolate;
   out.conflicts = c.conflicts;
   out.before = c.before;
   out.after = c.after;

@@ -35,8 +35,11 @@ std::string bridge_unit_text(const BridgeOptions& options, RuntimeScope scope) {
       "Description=Vermilion D-Bus bridge (org.vermilion1)\n"
       // The manager's own face, as systemd's journald is: it does not stop
       // or restart with basic.target or sysinit.target, nor when
-      // shutdown.target starts; vermiliond stops it last, itself.
+      // shutdown.target starts; vermiliond stops it last, itself. An
+      // isolate leaves it, as systemd's leaves dbus.service (which every
+      // target pulls in): the client asking is talking through it.
       "DefaultDependencies=no\n"
+      "IgnoreOnIsolate=yes\n"
       "\n"
       "[Service]\n"
       "Type=notify\n"

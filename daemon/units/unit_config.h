@@ -229,6 +229,10 @@ struct ServiceConfig {
   // StopWhenUnneeded=: stopped once no active unit (or unit with a job)
   // needs it through Requires=, Requisite=, BindsTo=, Wants= or Upholds=.
   bool stop_when_unneeded = false;
+  // AllowIsolate=: `isolate` may start it (and stop what it does not pull
+  // in); IgnoreOnIsolate=: an isolate leaves it as it is (systemd.unit(5)).
+  bool allow_isolate = false;
+  bool ignore_on_isolate = false;
   usec_t start_limit_interval = 10 * kUsecPerSec;
   unsigned start_limit_burst = 5;
   // Condition*=/Assert*= in the order given; systemd tests them the other

@@ -1251,6 +1251,8 @@ KeyTable unit_section_keys() {
       {"Wants", dependency(&ServiceConfig::wants, D::drop_silently)},
       {"Upholds", dependency(&ServiceConfig::upholds, D::drop_silently)},
       {"StopWhenUnneeded", boolean(&ServiceConfig::stop_when_unneeded)},
+      {"AllowIsolate", boolean(&ServiceConfig::allow_isolate)},
+      {"IgnoreOnIsolate", boolean(&ServiceConfig::ignore_on_isolate)},
       {"After", dependency(&ServiceConfig::after, D::drop_silently)},
       {"Before", dependency(&ServiceConfig::before, D::drop_silently)},
       {"StartLimitIntervalSec", time_span(&ServiceConfig::start_limit_interval)},
@@ -1275,7 +1277,7 @@ KeyTable unit_section_keys() {
       {"OnSuccessJobMode", [](Assignment& a) { set_job_mode(a, &ServiceConfig::on_success_job_mode); }},
   };
   for (const char* key :
-       {"JoinsNamespaceOf", "IgnoreOnIsolate", "AllowIsolate",
+       {"JoinsNamespaceOf",
         "CollectMode",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})
     t.emplace(key, not_implemented());

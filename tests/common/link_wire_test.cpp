@@ -268,6 +268,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"Upholds", "as", ""},
                                 {"UpheldBy", "as", ""},
                                 {"StopWhenUnneeded", "b", "false"},
+                                {"AllowIsolate", "b", "false"},
+                                {"IgnoreOnIsolate", "b", "false"},
                                 {"RequiredBy", "as", ""},
                                 {"WantedBy", "as", ""},
                                 {"BoundBy", "as", ""},

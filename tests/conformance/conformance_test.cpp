@@ -216,6 +216,8 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "WatchdogSignal") return std::to_string(c.watchdog_signal);
   if (name == "RemainAfterExit") return yes_no(c.remain_after_exit);
   if (name == "StopWhenUnneeded") return yes_no(c.stop_when_unneeded);
+  if (name == "AllowIsolate") return yes_no(c.allow_isolate);
+  if (name == "IgnoreOnIsolate") return yes_no(c.ignore_on_isolate);
   if (name == "Restart") return to_string(c.restart);
   if (name == "GuessMainPID") return yes_no(c.guess_main_pid);
   if (name == "NotifyAccess") return to_string(c.effective_notify_access());
@@ -389,10 +391,16 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
   bool wait_quietly(const std::function<bool()>& done) { return supervisor_->run_until(done, testing::kWait); }
 
   std::string job(JobType type, const std::vector<std::string>& w) {
+    return job_of(w, [&](std::function<void(JobResult)> done) {
+      return supervisor_->control().enqueue(type, w.at(1), std::move(done));
+    });
+  }
+  std::string job_of(const std::vector<std::string>& w,
+                     const std::function<EnqueueResult(std::function<void(JobResult)>)>& enqueue) {
     auto start = std::chrono::steady_clock::now();
     std::optional<JobResult> result;
     // As a client asks (systemctl's request): the manager's control face.
-    EnqueueResult r = supervisor_->control().enqueue(type, w.at(1), [&](JobResult j) { result = j; });
+    EnqueueResult r = enqueue([&](JobResult j) { result = j; });
     bool done = r.queued() && wait_quietly([&] { return result.has_value(); });
     // systemctl exits 0 for a skipped job as for a done one (what
     // record-systemd.sh sees): a condition that does not hold is no failure.
@@ -414,6 +422,11 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
     if (verb == "stop") return job(JobType::stop, w);
     if (verb == "restart") return job(JobType::restart, w);
     if (verb == "reload") return job(JobType::reload, w);
+    if (verb == "isolate") {
+      return job_of(w, [&](std::function<void(JobResult)> done) {
+        return supervisor_->control().isolate(w.at(1), std::move(done));
+      });
+    }
     if (verb == "daemon-reload") {
       bool done = false;
       supervisor_->control().reload_units([&] { done = true; });

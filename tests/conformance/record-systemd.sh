@@ -223,7 +223,7 @@ while IFS= read -r line || [ -n "$line" ]; do
   [ ${#w[@]} -eq 0 ] && continue
   case "${w[0]}" in
     '#'* | manager-*) ;;
-    start | stop | restart | reload) job "${w[0]}" "${w[1]}" "${w[2]-}" "${w[3]-}" ;;
+    start | stop | restart | reload | isolate) job "${w[0]}" "${w[1]}" "${w[2]-}" "${w[3]-}" ;;
     daemon-reload)
       if sctl daemon-reload; then echo "daemon-reload: done"; else echo "daemon-reload: failed"; fi ;;
     show)

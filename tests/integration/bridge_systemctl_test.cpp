@@ -585,6 +585,36 @@ TEST_F(SystemctlSystemTest, TargetsStartStopAndStatusAsSystemds) {
   EXPECT_EQ(as_root({"is-active", "app.target", "app-web.service"}).output, "inactive\nactive\n");
 }
 
+// systemctl isolate (StartUnit with mode "isolate"): the target starts,
+// what it does not pull in stops, units with IgnoreOnIsolate= and the
+// bridge itself stay; without AllowIsolate= systemd's refusal; only a
+// caller with the manager's `isolate` right (root in the shipped policy).
+TEST_F(SystemctlSystemTest, IsolateAsSystemctlDoesIt) {
+  start({{"iso.target", "[Unit]\nAllowIsolate=yes\nWants=kept.service\n"},
+         {"plain.target", "[Unit]\nWants=kept.service\n"},
+         {"kept.service", "[Service]\nExecStart=/bin/sleep infinity\n"},
+         {"other.service", "[Service]\nExecStart=/bin/sleep infinity\n"},
+         {"ignored.service", "[Unit]\nIgnoreOnIsolate=yes\n[Service]\nExecStart=/bin/sleep infinity\n"}});
+  ASSERT_EQ(as_root({"start", "other", "ignored"}).status, 0);
+  auto refused = as_root({"isolate", "plain.target"});
+  EXPECT_EQ(refused.status, 4) << refused.output;  // systemctl's own mapping of NoIsolation
+  EXPECT_TRUE(contains(refused.output, "Failed to start plain.target: Operation refused, unit may not be isolated."))
+      << refused.output;
+  auto denied = as_nobody({"isolate", "iso.target"});
+  EXPECT_EQ(denied.status, 4) << denied.output;
+  EXPECT_EQ(as_root({"is-active", "other"}).output, "active\n");
+
+  auto isolated = as_root({"isolate", "iso.target"});
+  EXPECT_EQ(isolated.status, 0) << isolated.output;
+  EXPECT_EQ(as_root({"is-active", "iso.target", "kept", "ignored", "vermilion-bridge"}).output,
+            "active\nactive\nactive\nactive\n");
+  auto other = as_root({"is-active", "other"});
+  EXPECT_TRUE(other.output == "inactive\n" || other.output == "deactivating\n") << other.output;
+  auto show = as_root({"show", "-p", "AllowIsolate", "-p", "IgnoreOnIsolate", "iso.target", "ignored"});
+  EXPECT_TRUE(contains(show.output, "AllowIsolate=yes\nIgnoreOnIsolate=no")) << show.output;
+  EXPECT_TRUE(contains(show.output, "AllowIsolate=no\nIgnoreOnIsolate=yes")) << show.output;
+}
+
 // Enablement through org.freedesktop.systemd1: systemctl asks vermiliond
 // (through the bridge's manager capability), then daemon-reloads; states,
 // messages and exit codes are systemctl's against systemd.

@@ -243,7 +243,7 @@ TEST(PolicyParse, MissingKeysAreOneLine) {
 
 TEST(PolicyParse, EmptyRightsIsAnError) {
   EXPECT_EQ(errors_of("[Grant]\nTo=a\nCapability=manager\nRights=\n"),
-            "t.policy:4: error: Invalid Rights= value '': no rights given (manager allows: list watch reload inspect enable)\n"
+            "t.policy:4: error: Invalid Rights= value '': no rights given (manager allows: list watch reload inspect enable isolate)\n"
             "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
 }
 
@@ -305,7 +305,7 @@ TEST(PolicyCorpus, ShippedDefaultsAreReadOnlyForEveryoneAndControlForRoot) {
   ASSERT_EQ(set.grants.size(), 3u);
   for (const auto& g : set.grants) EXPECT_EQ(g.to, "vermilion-bridge.service");
   EXPECT_EQ(set.grants[0].kind, CapabilityKind::manager);
-  EXPECT_EQ(set.grants[0].rights, r::list | r::watch | r::reload | r::inspect | r::enable);
+  EXPECT_EQ(set.grants[0].rights, r::list | r::watch | r::reload | r::inspect | r::enable | r::isolate);
   EXPECT_EQ(set.grants[1].kind, CapabilityKind::service);
   EXPECT_EQ(set.grants[1].object, "*.service");
   EXPECT_EQ(set.grants[1].rights, control);
@@ -327,7 +327,7 @@ TEST(PolicyCorpus, ShippedDefaultsAreReadOnlyForEveryoneAndControlForRoot) {
   EXPECT_TRUE(root.groups.empty());
   EXPECT_EQ(root.service_glob, "*.service");
   EXPECT_EQ(root.rights, control);
-  EXPECT_EQ(root.manager_rights, r::reload | r::inspect | r::enable);
+  EXPECT_EQ(root.manager_rights, r::reload | r::inspect | r::enable | r::isolate);
   const BusRule& root_targets = set.bus_rules[3];
   EXPECT_EQ(root_targets.users, std::vector<std::string>{"root"});
   EXPECT_EQ(root_targets.service_glob, "*.target");
