@@ -375,7 +375,8 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   }
   std::vector<ExecMount> exec_mounts;
   for (const auto& m : mounts)
-    exec_mounts.push_back({m.path.c_str(), m.source.c_str(), m.mode, m.ignore_missing, m.read_only, m.recursive, m.flags});
+    exec_mounts.push_back({m.path.c_str(), m.source.c_str(), m.mode, m.ignore_missing, m.read_only, m.recursive, m.flags,
+                           m.noexec, m.exec});
   plan.mounts = exec_mounts.data();
   plan.mount_count = exec_mounts.size();
   plan.mount_namespace = needs_mount_namespace(config);

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -23,6 +24,12 @@ namespace {
 void add(std::vector<MountEntry>& out, std::string path, MountMode mode, bool ignore_missing, std::string source = {}) {
   out.push_back({std::move(path), std::move(source), mode, ignore_missing});
 }
+
+// mount_entry_noexec(), mount_entry_exec().
+bool is_noexec(const MountEntry& e) {
+  return e.noexec || e.mode == MountMode::noexec || e.mode == MountMode::inaccessible || e.mode == MountMode::procfs;
+}
+bool is_exec(const MountEntry& e) { return e.exec || e.mode == MountMode::exec; }
 
 bool below(const std::string& path, const std::string& parent) {
   if (parent == "/") return path != "/";
@@ -259,24 +266,35 @@ int set_attributes_one(const char* path, std::uint64_t set, std::uint64_t clear 
   mount_attr attr{};
   attr.attr_set = set;
   attr.attr_clr = clear;
-  return mount_setattr(AT_FDCWD, path, 0, &attr, sizeof attr) < 0 ? -errno : 0;
+  return mount_setattr(AT_FDCWD, path, AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW, &attr, sizeof attr) < 0 ? -errno : 0;
 }
 
 // One mount read-only, not what is mounted below it. 0 or -errno.
 int set_read_only_one(const char* path) noexcept { return set_attributes_one(path, MOUNT_ATTR_RDONLY); }
 
-// Every entry is in the read-only round's deny list; only NoExecPaths= and
-// ExecPaths= are in the noexec round's (setup_namespace()'s third round).
-bool any_entry(const MountEntry&) { return true; }
-bool exec_entry(const MountEntry& e) { return e.mode == MountMode::noexec || e.mode == MountMode::exec; }
 
-// systemd's bind_remount_recursive_with_mountinfo() with the paths of the
-// entries `in_deny_list` picks as the deny list: `prefix` and the mounts
-// below it get the attributes, except those at or below another such entry
-// further down. `text`: /proc/self/mountinfo as it is once everything is
-// mounted. 0 or -errno.
+// Whether a mount below the top has the attributes already (then a
+// failure to set them there does not matter).
+bool has_attributes(const std::string& path, std::uint64_t set, std::uint64_t clear) {
+  struct statvfs st {};
+  if (statvfs(path.c_str(), &st) < 0) return false;
+  auto has = [&](std::uint64_t attribute, unsigned long flag) {
+    const bool on = (st.f_flag & flag) != 0;
+    return (!(set & attribute) || on) && (!(clear & attribute) || !on);
+  };
+  return has(MOUNT_ATTR_RDONLY, ST_RDONLY) && has(MOUNT_ATTR_NOEXEC, ST_NOEXEC);
+}
+
+// systemd's bind_remount_recursive_with_mountinfo() with every entry's path
+// as the deny list (also in the noexec round: 252's "simplified" list is
+// the full one): `prefix` and the mounts below it get the attributes,
+// except those at or below another entry further down. `text`:
+// /proc/self/mountinfo as it is once everything is mounted. As there,
+// autofs mounts are left alone (never triggered), and below `prefix` a
+// mount that is no mount root any more (hidden by a later one) or that
+// has the attributes already is let pass when the kernel refuses. 0 or -errno.
 int set_attributes_below(const std::string& prefix, const std::vector<MountEntry>& entries, const std::string& text,
-                         bool (*in_deny_list)(const MountEntry&), std::uint64_t set, std::uint64_t clear) {
+                         std::uint64_t set, std::uint64_t clear) {
   std::vector<std::string> targets;
   std::size_t at = 0;
   while (at < text.size()) {
@@ -297,15 +315,22 @@ int set_attributes_below(const std::string& prefix, const std::vector<MountEntry
       start = i + 1;
     }
     if (mount_point.empty()) continue;
+    // ... " - FSTYPE SOURCE OPTIONS": what the kernel would mount on access.
+    const std::size_t separator = line.find(" - ");
+    if (separator != std::string_view::npos && line.substr(separator + 3).starts_with("autofs ")) continue;
     const std::string path = unescape_mountinfo(mount_point);
     if (path != prefix && !below(path, prefix)) continue;
     const bool denied = path != prefix && std::any_of(entries.begin(), entries.end(), [&](const MountEntry& e) {
-      return in_deny_list(e) && e.path != prefix && below(e.path, prefix) && (path == e.path || below(path, e.path));
+      return e.path != prefix && below(e.path, prefix) && (path == e.path || below(path, e.path));
     });
     if (!denied && std::find(targets.begin(), targets.end(), path) == targets.end()) targets.push_back(path);
   }
-  for (const std::string& path : targets)
-    if (int r = set_attributes_one(path.c_str(), set, clear); r < 0 && r != -ENOENT) return r;
+  for (const std::string& path : targets) {
+    const int r = set_attributes_one(path.c_str(), set, clear);
+    if (r == 0 || r == -ENOENT) continue;
+    if (path != prefix && (r == -EINVAL || has_attributes(path, set, clear))) continue;
+    return r;
+  }
   return 0;
 }
 
@@ -462,6 +487,8 @@ void reduce_mounts(std::vector<MountEntry>& entries) {
       // asking for it (BindReadOnlyPaths=, a tmpfs with "ro").
       if (entry.mode == MountMode::read_only || entry.mode == MountMode::inaccessible || entry.read_only)
         kept.back().read_only = true;
+      kept.back().noexec = kept.back().noexec || is_noexec(entry);
+      kept.back().exec = kept.back().exec || is_exec(entry);
       continue;
     }
     bool hidden = std::any_of(kept.begin(), kept.end(), [&](const MountEntry& k) {
@@ -485,7 +512,8 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count, unsigned l
   try {
     for (std::size_t i = 0; i < count; ++i) {
       const ExecMount& m = mounts[i];
-      MountEntry e{m.path, m.source ? m.source : "", m.mode, m.ignore_missing, m.read_only, m.recursive, m.flags};
+      MountEntry e{m.path,      m.source ? m.source : "", m.mode,  m.ignore_missing, m.read_only,
+                   m.recursive, m.flags,                m.noexec, m.exec};
       char resolved[PATH_MAX];
       if (realpath(m.path, resolved)) e.path = resolved;
       entries.push_back(std::move(e));
@@ -644,7 +672,8 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count, unsigned l
     const MountEntry& m = entries[i];
     const bool flip = m.mode == MountMode::read_only ||
                       (m.read_only && (m.mode == MountMode::bind || m.mode == MountMode::tmpfs ||
-                                       m.mode == MountMode::procfs || m.mode == MountMode::private_dev));
+                                       m.mode == MountMode::procfs || m.mode == MountMode::private_dev ||
+                                       m.mode == MountMode::noexec || m.mode == MountMode::exec));
     if (!flip) continue;
     struct stat st {};
     if (lstat(m.path.c_str(), &st) < 0) {
@@ -655,25 +684,27 @@ int enter_mount_namespace(const ExecMount* mounts, std::size_t count, unsigned l
     try {
       r = m.mode == MountMode::tmpfs
               ? set_read_only_one(m.path.c_str())
-              : set_attributes_below(m.path, entries, mountinfo, any_entry, MOUNT_ATTR_RDONLY, 0);
+              : set_attributes_below(m.path, entries, mountinfo, MOUNT_ATTR_RDONLY, 0);
     } catch (...) {
       r = -ENOMEM;
     }
   }
-  // The third round (make_noexec()): NoExecPaths= and ExecPaths=, each
-  // with what lies below it but for the others further down.
+  // The third round (make_noexec()): noexec where an entry asked for it
+  // (NoExecPaths=, inaccessible paths, a new /proc), else exec again where
+  // one did (ExecPaths=); a tmpfs by itself, others with what lies below.
   for (std::size_t i = 0; i < n && r == 0; ++i) {
     const MountEntry& m = entries[i];
-    if (!exec_entry(m)) continue;
+    const bool noexec = is_noexec(m);
+    if (!noexec && !is_exec(m)) continue;
     struct stat st {};
     if (lstat(m.path.c_str(), &st) < 0) {
       if (errno != ENOENT || !m.ignore_missing) r = -errno;
       continue;
     }
-    const bool noexec = m.mode == MountMode::noexec;
+    const std::uint64_t set = noexec ? MOUNT_ATTR_NOEXEC : 0, clear = noexec ? 0 : MOUNT_ATTR_NOEXEC;
     try {
-      r = set_attributes_below(m.path, entries, mountinfo, exec_entry, noexec ? MOUNT_ATTR_NOEXEC : 0,
-                               noexec ? 0 : MOUNT_ATTR_NOEXEC);
+      r = m.mode == MountMode::tmpfs ? set_attributes_one(m.path.c_str(), set, clear)
+                                     : set_attributes_below(m.path, entries, mountinfo, set, clear);
     } catch (...) {
       r = -ENOMEM;
     }

@@ -17,7 +17,8 @@
 //                         may be missing);
 //   NoExecPaths=, ExecPaths= the path and the mounts below it noexec (or
 //                         exec again), in a round after read-only, but
-//                         for the mounts at or below another of these;
+//                         for the mounts at or below another entry (also
+//                         inaccessible paths and a new /proc are noexec);
 //   PrivateTmp=           the run's directories bound on /tmp, /var/tmp;
 //   BindPaths=, BindReadOnlyPaths= each source bound on its destination
 //                         (recursively unless "norbind"; a missing
@@ -38,8 +39,8 @@
 //                         systemd's symlinks (log, fd, stdin, ..., char/M:N).
 // Entries are applied parents first; for one path the strongest wins
 // (inaccessible, then a bind, read-only, read-write, noexec, exec, tmpfs,
-// implicit read-write; a bind is read-only if a read-only entry named its
-// path; noexec is not carried over, as in 252's drop_duplicates()),
+// implicit read-write; the one kept is read-only, noexec or exec if an
+// entry that gave way asked for it, as 252's drop_duplicates()),
 // and nothing is mounted below an inaccessible path.
 // A writable entry keeps the flags its mounts had on the host (a read-only
 // /proc/sys stays read-only), as systemd leaves READWRITE mounts alone.
@@ -67,6 +68,10 @@ struct MountEntry {
   bool read_only = false;  // a bind or tmpfs made read-only (by its own entry or a read-only one for its path)
   bool recursive = true;   // a bind: with what is mounted below its source (MS_REC)
   unsigned long flags = 0;  // a tmpfs: MS_* flags for mount(2)
+  // noexec or exec asked for by an entry of the same path that gave way
+  // to this one (drop_duplicates() carries them over, as read_only).
+  bool noexec = false;
+  bool exec = false;
   friend bool operator==(const MountEntry&, const MountEntry&) = default;
 };
 
@@ -115,6 +120,8 @@ struct ExecMount {
   bool read_only = false;
   bool recursive = true;
   unsigned long flags = 0;
+  bool noexec = false;
+  bool exec = false;
 };
 
 // enter_mount_namespace(): the kernel refused the namespace itself.

@@ -35,7 +35,7 @@ std::string describe(const std::vector<MountEntry>& entries) {
   for (const auto& e : entries)
     if (e.path != "/run/credentials" || e.mode != MountMode::inaccessible)
       out += e.path + ":" + (e.read_only && e.mode == MountMode::bind ? "ro-" : "") + kModes[static_cast<int>(e.mode)] +
-           (e.ignore_missing ? "?" : "") + " ";
+             (e.noexec ? "+noexec" : "") + (e.exec ? "+exec" : "") + (e.ignore_missing ? "?" : "") + " ";
   return out;
 }
 
@@ -464,14 +464,18 @@ TEST(MountNamespaceTest, HidesOtherCredentialStores) {
 }
 
 // NoExecPaths=, ExecPaths= (systemd.exec(5)): entries of their own,
-// sandboxing only; for one path they yield to read-only and read-write.
+// sandboxing only; for one path they yield to read-only and read-write,
+// which then carry noexec/exec on (drop_duplicates()).
 TEST(MountNamespaceTest, ExecAndNoExecPaths) {
   ServiceConfig c;
-  c.no_exec_paths = {{"/srv", false}, {"/opt", true}};
-  c.exec_paths = {{"/srv/bin", false}};
+  c.no_exec_paths = {{"/srv", false}, {"/opt", true}, {"/var/lib/app", false}};
+  c.exec_paths = {{"/srv/bin", false}, {"/usr", false}};
   c.read_only_paths = {{"/opt", false}};
-  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})), "/opt:ro /srv:noexec /srv/bin:exec ");
-  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {}, {}, false)), "") << "not for '+' commands";
+  c.read_write_paths = {{"/var/lib/app", false}};
+  c.protect_system = ProtectSystem::yes;
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {})),
+            "/boot:ro? /efi:ro? /opt:ro+noexec /srv:noexec /srv/bin:exec /usr:ro+exec /var/lib/app:rw+noexec ");
+  EXPECT_EQ(describe(namespace_mounts(c, nullptr, {}, {}, false)), "/var/lib/app:rw ") << "not for '+' commands";
 }
 
 // Root only: seen from inside, NoExecPaths= makes the path and a mount
@@ -481,19 +485,23 @@ TEST(MountNamespaceTest, InsideNoExecPathsHoldForSubmountsButExecPaths) {
   testing::TempDir dir;
   fs::create_directories(dir.file("tree/mnt"));
   fs::create_directories(dir.file("tree/bin"));
+  fs::create_directories(dir.file("host-noexec"));
   ServiceConfig c;
   c.no_exec_paths = {{dir.file("tree"), false}};
-  c.exec_paths = {{dir.file("tree/bin"), false}};
+  c.exec_paths = {{dir.file("tree/bin"), false}, {dir.file("host-noexec/bin"), false}};
   const std::vector<MountEntry> entries = namespace_mounts(c, nullptr, {});
   std::vector<ExecMount> mounts;
   for (const auto& e : entries)
-    mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing, e.read_only, e.recursive, e.flags});
-  const std::string sub = dir.file("tree/mnt");
+    mounts.push_back({e.path.c_str(), e.source.c_str(), e.mode, e.ignore_missing, e.read_only, e.recursive, e.flags,
+                      e.noexec, e.exec});
+  const std::string sub = dir.file("tree/mnt"), host = dir.file("host-noexec");
   pid_t pid = fork();
   if (pid == 0) {
-    // A mount below the path, made in a namespace of the test's own.
+    // A mount below the path, and a noexec one as a host may have it
+    // (ExecPaths= below it clears that), made in a namespace of the test's own.
     if (unshare(CLONE_NEWNS) < 0 || mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0 ||
-        mount("tmpfs", sub.c_str(), "tmpfs", 0, nullptr) < 0)
+        mount("tmpfs", sub.c_str(), "tmpfs", 0, nullptr) < 0 || mount("tmpfs", host.c_str(), "tmpfs", MS_NOEXEC, nullptr) < 0 ||
+        mkdir((host + "/bin").c_str(), 0755) < 0)
       _exit(90);
     if (int r = enter_mount_namespace(mounts.data(), mounts.size()); r < 0) _exit(100 + (-r % 100));
     auto noexec = [](const std::string& path) {
@@ -504,6 +512,8 @@ TEST(MountNamespaceTest, InsideNoExecPathsHoldForSubmountsButExecPaths) {
     if (!noexec(sub)) _exit(12);
     if (noexec(dir.file("tree/bin"))) _exit(13);
     if (noexec(dir.path())) _exit(14);
+    if (!noexec(host)) _exit(15);
+    if (noexec(host + "/bin")) _exit(16);  // ExecPaths= cleared what it inherited
     _exit(0);
   }
   int status = 0;
