@@ -158,6 +158,7 @@ struct ServiceStatus {
   std::uint64_t restrict_namespaces = ~std::uint64_t{0};  // RestrictNamespaces=: CLONE_NEW* flags retained
   bool memory_deny_write_execute = false;                  // MemoryDenyWriteExecute=
   std::string protect_proc = "default";                    // ProtectProc=
+  std::string keyring_mode = "inherit";                    // KeyringMode= in effect
   std::string proc_subset = "all";                         // ProcSubset=
   // RestrictAddressFamilies= (AF_* names, sorted; and whether they are an
   // allow list: the two halves of systemd's "(bas)").
@@ -322,6 +323,7 @@ void for_each_service_property(Visit&& visit) {
   visit("RestrictNamespaces", &ServiceStatus::restrict_namespaces);
   visit("MemoryDenyWriteExecute", &ServiceStatus::memory_deny_write_execute);
   visit("ProtectProc", &ServiceStatus::protect_proc);
+  visit("KeyringMode", &ServiceStatus::keyring_mode);
   visit("ProcSubset", &ServiceStatus::proc_subset);
   visit("RestrictAddressFamilies", &ServiceStatus::restrict_address_families);
   visit("RestrictAddressFamiliesAllowList", &ServiceStatus::restrict_address_families_allow_list);

@@ -474,6 +474,8 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       {"MemoryDenyWriteExecute", &flag<&ServiceStatus::memory_deny_write_execute>},
       {"ProtectProc",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_proc, "default"); }},
+      {"KeyringMode",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::keyring_mode, "inherit"); }},
       {"ProcSubset",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::proc_subset, "all"); }},
       {"RestrictAddressFamilies",

@@ -353,8 +353,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.working_directory_optional = config.working_directory_optional;
   plan.no_new_privileges = config.no_new_privileges;
   plan.ignore_sigpipe = config.ignore_sigpipe;
-  plan.keyring_mode =
-      config.keyring_mode.value_or(user_manager ? KeyringMode::inherit : KeyringMode::private_);
+  plan.keyring_mode = effective_keyring_mode(config, user_manager);
   for (const auto& assignment : request.manager_environment) {
     if (!assignment.starts_with("INVOCATION_ID=")) continue;
     const std::string_view hex = std::string_view(assignment).substr(14);

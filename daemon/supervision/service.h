@@ -248,6 +248,7 @@ class Service {
   [[nodiscard]] std::vector<ExecCommandStatus> exec_command_statuses(Phase phase) const;
   // systemd's RequiresMountsFor of the loaded file (SystemOps::mounts_required_by()).
   [[nodiscard]] std::vector<std::string> mounts_required() const { return env_.ops.mounts_required_by(*config_); }
+  [[nodiscard]] KeyringMode keyring_mode() const { return effective_keyring_mode(*config_, env_.user_manager); }
   // True while a stop is under way (the manager waits for these).
   [[nodiscard]] bool is_stopping() const;
   [[nodiscard]] bool waiting_for_empty_scope() const;

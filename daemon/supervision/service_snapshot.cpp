@@ -134,6 +134,7 @@ ServiceStatus status_of(const Service& s) {
   out.restrict_namespaces = c.restrict_namespaces;
   out.memory_deny_write_execute = c.memory_deny_write_execute;
   out.protect_proc = to_string(c.protect_proc);
+  out.keyring_mode = to_string(s.keyring_mode());
   out.proc_subset = to_string(c.proc_subset);
   for (int family : c.restrict_address_families.get().families)
     out.restrict_address_families.push_back(address_family_name(family));

@@ -455,6 +455,11 @@ struct ServiceConfig {
 [[nodiscard]] const char* to_string(JobMode m);
 // "inherit", "private", "shared" (exec_keyring_mode_to_string()).
 [[nodiscard]] const char* to_string(KeyringMode m);
+// KeyringMode= in effect: as set, else private for the system manager's
+// services and inherit for a user manager's (systemd 252's service_init()).
+[[nodiscard]] inline KeyringMode effective_keyring_mode(const ServiceConfig& c, bool user_manager) {
+  return c.keyring_mode.value_or(user_manager ? KeyringMode::inherit : KeyringMode::private_);
+}
 [[nodiscard]] const char* to_string(ProtectSystem p);  // "no", "yes", "full", "strict"
 [[nodiscard]] const char* to_string(ProtectHome p);    // "no", "yes", "read-only", "tmpfs"
 [[nodiscard]] const char* to_string(ProtectProc p);    // "default", "noaccess", "invisible", "ptraceable"

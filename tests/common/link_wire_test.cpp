@@ -375,6 +375,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"RestrictNamespaces", "t", "18446744073709551615"},
                                 {"MemoryDenyWriteExecute", "b", "false"},
                                 {"ProtectProc", "s", "default"},
+                                {"KeyringMode", "s", "inherit"},
                                 {"ProcSubset", "s", "all"},
                                 {"RestrictAddressFamilies", "as", ""},
                                 {"RestrictAddressFamiliesAllowList", "b", "false"},

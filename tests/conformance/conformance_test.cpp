@@ -255,6 +255,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "RestrictNamespaces") return namespace_flags_to_string(c.restrict_namespaces);
   if (name == "MemoryDenyWriteExecute") return yes_no(c.memory_deny_write_execute);
   if (name == "ProtectProc") return to_string(c.protect_proc);
+  if (name == "KeyringMode") return to_string(effective_keyring_mode(c, true));  // user scope
   if (name == "ProcSubset") return to_string(c.proc_subset);
   if (name == "RestrictAddressFamilies") {
     const AddressFamilies& families = c.restrict_address_families.get();

@@ -835,6 +835,8 @@ TEST_F(SystemctlSystemTest, ShowsHowAUnitIsStopped) {
   for (const char* line : {"KillMode=control-group\n", "KillSignal=15\n", "RestartKillSignal=15\n",
                            "FinalKillSignal=9\n", "SendSIGKILL=yes\n", "NotifyAccess=none\n"})
     EXPECT_TRUE(contains(defaults.output, line)) << line << " in " << defaults.output;
+  // The system manager's services get a session keyring of their own.
+  EXPECT_EQ(as_root({"show", "-p", "KeyringMode", "--value", "sleeper"}).output, "private\n");
 }
 
 // The timeouts systemctl show prints, as in effect: the values systemd 252

@@ -6,7 +6,7 @@ import os
 import sys
 
 libc = ctypes.CDLL(None, use_errno=True)
-SYS_KEYCTL = 250  # x86_64
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219, "riscv64": 219, "i686": 288, "armv7l": 311}[os.uname().machine]
 KEYCTL_GET_KEYRING_ID, KEYCTL_DESCRIBE, KEYCTL_SEARCH, KEYCTL_READ = 0, 6, 10, 11
 KEY_SPEC_SESSION_KEYRING = -3
 
