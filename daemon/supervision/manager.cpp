@@ -298,6 +298,23 @@ EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallbac
   return enqueue_job(type, name, std::move(done), nullptr);
 }
 
+// Whatever requires a stopped unit, or is part of it, stops too; the
+// propagation goes on through units already down (systemd adds their stop
+// jobs all the same), which get no job themselves, and not into `keep`.
+void Manager::stop_dependents(const std::string& root, const std::set<std::string>* keep) {
+  walk_stop_dependents(
+      root,
+      [&](const std::string& dependent) {
+        if (keep && keep->count(dependent)) return false;
+        Unit* d = resolve(dependent, false);
+        if (!d) return false;
+        if (!is_down(d->service->active_state()) && (!d->job || d->job->type != JobType::stop))
+          add_job(*d, JobType::stop, {});
+        return true;
+      },
+      true);
+}
+
 EnqueueResult Manager::isolate(const std::string& name, JobCallback done) {
   auto normalized = normalize_unit_name(name);
   if (!normalized) return {EnqueueOutcome::invalid_name, name};
@@ -319,17 +336,7 @@ EnqueueResult Manager::isolate(const std::string& name, JobCallback done) {
     if (!unit || (unit->job && unit->job->type == JobType::stop)) continue;
     add_job(*unit, JobType::stop, {});
     // As a stop does: what requires it stops too, but for what the start keeps.
-    walk_stop_dependents(
-        unit_name,
-        [&](const std::string& dependent) {
-          if (kept.count(dependent)) return false;
-          Unit* d = resolve(dependent, false);
-          if (!d) return false;
-          if (!is_down(d->service->active_state()) && (!d->job || d->job->type != JobType::stop))
-            add_job(*d, JobType::stop, {});
-          return true;
-        },
-        true);
+    stop_dependents(unit_name, &kept);
   }
   process_queues();
   return {};
@@ -417,19 +424,7 @@ EnqueueResult Manager::enqueue_job(JobType type, const std::string& name, JobCal
     }
   } else if (type == JobType::stop) {
     add_job(*root, JobType::stop, std::move(done));
-    // Whatever requires a stopped unit, or is part of it, stops too; the
-    // propagation goes on through units already down (systemd adds their
-    // stop jobs all the same), which get no job themselves.
-    walk_stop_dependents(
-        root_name,
-        [&](const std::string& dependent) {
-          Unit* d = resolve(dependent, false);
-          if (!d) return false;
-          if (!is_down(d->service->active_state()) && (!d->job || d->job->type != JobType::stop))
-            add_job(*d, JobType::stop, {});
-          return true;
-        },
-        true);
+    stop_dependents(root_name, nullptr);
   } else {
     add_job(*root, JobType::reload, std::move(done));
     propagate_reload(root_name);

@@ -245,6 +245,9 @@ class Manager final : private ServiceListener {
   void update_scope_watch(Service& service);
 
   void add_job(Unit& unit, JobType type, JobCallback done);
+  // Stop jobs for what requires `root` (or is part of it), onwards, but
+  // not for the units in `keep` (may be null).
+  void stop_dependents(const std::string& root, const std::set<std::string>* keep);
   // enqueue(); a start also tells which units it pulls in (`pulled`, may be null).
   EnqueueResult enqueue_job(JobType type, const std::string& name, JobCallback done, std::set<std::string>* pulled);
   void finish_job(Unit& unit, JobResult result);

@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <set>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "units/capability_set.h"
@@ -1078,6 +1079,20 @@ bool is_normalized_path(std::string_view path) {
   return true;
 }
 
+// The entry of `id` takes `value` (path or data), where the ID first came;
+// a new ID is appended (systemd's hashmap keyed by ID).
+template <typename Credential>
+void set_credential_entry(std::vector<Credential>& list, std::string id, std::string value) {
+  auto same = std::find_if(list.begin(), list.end(), [&](const Credential& c) { return c.id == id; });
+  if (same == list.end()) {
+    list.push_back({std::move(id), std::move(value)});
+  } else if constexpr (std::is_same_v<Credential, LoadCredential>) {
+    same->path = std::move(value);
+  } else {
+    same->data = std::move(value);
+  }
+}
+
 // LoadCredential= (systemd 252's config_parse_load_credential()):
 // "ID[:PATH]"; a bad ID or source is a warning, the assignment ignored;
 // the same ID again replaces its source; empty resets.
@@ -1098,12 +1113,7 @@ void set_load_credential(Assignment& a) {
     if (path.starts_with('/') ? !is_normalized_path(path) : !is_valid_credential_name(path))
       return a.ignore("Credential source \"" + path + "\" not valid, ignoring.");
   }
-  auto same = std::find_if(list.begin(), list.end(), [&](const LoadCredential& c) { return c.id == *id; });
-  if (same != list.end()) {
-    same->path = std::move(path);
-  } else {
-    list.push_back({std::move(*id), std::move(path)});
-  }
+  set_credential_entry(list, std::move(*id), std::move(path));
 }
 
 // SetCredential= (systemd 252's config_parse_set_credential()): "ID:DATA",
@@ -1118,13 +1128,9 @@ void set_set_credential(Assignment& a) {
   if (!id) return;
   if (!had_separator || rest.empty()) return a.ignore("Invalid syntax, ignoring: " + a.value);
   std::string data;
-  if (!cunescape(rest, data, true)) return a.ignore("Can't unescape \"" + std::string(rest) + "\", ignoring: Invalid argument");
-  auto same = std::find_if(list.begin(), list.end(), [&](const SetCredential& c) { return c.id == *id; });
-  if (same != list.end()) {
-    same->data = std::move(data);
-  } else {
-    list.push_back({std::move(*id), std::move(data)});
-  }
+  if (!cunescape(rest, data, true))
+    return a.ignore("Can't unescape \"" + std::string(rest) + "\", ignoring: Invalid argument");
+  set_credential_entry(list, std::move(*id), std::move(data));
 }
 
 // BindPaths=/BindReadOnlyPaths= (systemd 252's config_parse_bind_paths()):

@@ -43,6 +43,50 @@ mode_t mode_of(const std::string& path) {
   return stat(path.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
 }
 
+// A listening AF_UNIX socket at `path` that answers one connection with
+// `answer` once the caller has shut its side, noting the caller's address.
+class OneAnswerServer {
+ public:
+  OneAnswerServer(const std::string& path, std::string answer) {
+    fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strcpy(address.sun_path, path.c_str());
+    listening_ = fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 && listen(fd_, 1) == 0;
+    if (!listening_) return;
+    thread_ = std::thread([this, answer = std::move(answer)] {
+      int client = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) return;
+      sockaddr_un from{};
+      socklen_t length = sizeof from;
+      getpeername(client, reinterpret_cast<sockaddr*>(&from), &length);
+      if (length > offsetof(sockaddr_un, sun_path) + 1)
+        peer_.assign(from.sun_path + 1, length - offsetof(sockaddr_un, sun_path) - 1);
+      char byte;
+      while (read(client, &byte, 1) > 0) {
+      }
+      (void)!write(client, answer.data(), answer.size());
+      close(client);
+    });
+  }
+  ~OneAnswerServer() {
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) close(fd_);
+  }
+  [[nodiscard]] bool listening() const { return listening_; }
+  // The caller's abstract address (without the leading NUL), once answered.
+  std::string peer() {
+    if (thread_.joinable()) thread_.join();
+    return peer_;
+  }
+
+ private:
+  int fd_ = -1;
+  bool listening_ = false;
+  std::thread thread_;
+  std::string peer_;
+};
+
 class CredentialStoreTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -153,32 +197,11 @@ TEST_F(CredentialStoreTest, SizeLimits) {
 // our side shut, its answer read to the end.
 TEST_F(CredentialStoreTest, SocketSourceIsAskedWithTheUnitAndId) {
   const std::string path = dir_.file("sock");
-  int server = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(server, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strcpy(address.sun_path, path.c_str());
-  ASSERT_EQ(bind(server, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(listen(server, 1), 0);
-  std::string peer;
-  std::thread answer([&] {
-    int client = accept4(server, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) return;
-    sockaddr_un from{};
-    socklen_t length = sizeof from;
-    getpeername(client, reinterpret_cast<sockaddr*>(&from), &length);
-    if (length > offsetof(sockaddr_un, sun_path) + 1)
-      peer.assign(from.sun_path + 1, length - offsetof(sockaddr_un, sun_path) - 1);
-    char byte;
-    while (read(client, &byte, 1) > 0) {
-    }
-    (void)!write(client, "from a socket", 13);
-    close(client);
-  });
+  OneAnswerServer server(path, "from a socket");
+  ASSERT_TRUE(server.listening());
   config_.load_credentials = {{"sock", path}};
   EXPECT_EQ(set_up(), 0) << what_;
-  answer.join();
-  close(server);
+  const std::string peer = server.peer();
   EXPECT_EQ(stored("sock"), "from a socket");
   ASSERT_NE(peer.find('/'), std::string::npos) << peer;
   EXPECT_EQ(peer.substr(peer.find('/')), "/unit/web.service/sock");
@@ -259,24 +282,11 @@ TEST_F(CredentialStoreTest, ModesIgnoreTheUmaskAndAnyValidIdWorks) {
 // A socket below a directory source is asked as a socket source is.
 TEST_F(CredentialStoreTest, SocketInADirectorySource) {
   fs::create_directories(dir_.file("tree"));
-  const std::string path = dir_.file("tree/sock");
-  int server = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(server, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strcpy(address.sun_path, path.c_str());
-  ASSERT_EQ(bind(server, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(listen(server, 1), 0);
-  std::thread answer([&] {
-    int client = accept4(server, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) return;
-    (void)!write(client, "answered", 8);
-    close(client);
-  });
+  OneAnswerServer server(dir_.file("tree/sock"), "answered");
+  ASSERT_TRUE(server.listening());
   config_.load_credentials = {{"t", dir_.file("tree")}};
   EXPECT_EQ(set_up(), 0) << what_;
-  answer.join();
-  close(server);
+  (void)server.peer();
   EXPECT_EQ(stored("t_sock"), "answered");
 }
 
