@@ -1207,9 +1207,19 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
                      "Job mode " + std::string(mode) +
                          " is not supported by Vermilion (it runs 'replace', 'fail', 'ignore-dependencies' and "
                          "'isolate' jobs)");
-  // manager_add_job_full()'s checks.
+  // manager_add_job_full()'s checks, which come before the unit's load
+  // state is looked at; the caller's right (polkit's, in systemd) first.
   const bool isolate = mode == "isolate";
   if (isolate && verb != "start") return set_error(error, en::kInvalidArgs, "Isolate is only valid for start.");
+  const char* sender = sd_bus_message_get_sender(m);
+  const HeldCapability* capability = nullptr;
+  if (isolate) {
+    // An isolate stops other units: the manager's right, not the unit's.
+    capability = &bridge_.authorize_manager_of(sender ? sender : "", rights::isolate, "isolate units");
+    const ServiceStatus* target = bridge_.mirror().find(unit);
+    if (!target || !target->allow_isolate)
+      return set_error(error, en::kNoIsolation, "Operation refused, unit may not be isolated.");
+  }
   if (!is_valid_unit_name(unit)) return set_error(error, en::kInvalidArgs, "Unit name " + shown(unit) + " is not valid.");
 
   const ServiceStatus* status = bridge_.mirror().find(unit);
@@ -1259,10 +1269,9 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
                      "Operation refused, unit " + unit +
                          " may be requested by dependency only (it is configured to refuse manual start/stop).");
 
-  const char* sender = sd_bus_message_get_sender(m);
-  const HeldCapability* capability = nullptr;
   if (type != "nop") {
-    capability = &bridge_.authorize_service_of(sender ? sender : "", unit, right_of(type), type.c_str());
+    if (!isolate)  // an isolate's was checked above
+      capability = &bridge_.authorize_service_of(sender ? sender : "", unit, right_of(type), type.c_str());
     if (bridge_.link().jobs_in_flight() >= BrokerLink::kMaxJobsInFlight)
       return set_error(error, en::kLimitsExceeded,
                        std::to_string(BrokerLink::kMaxJobsInFlight) +
@@ -1276,12 +1285,6 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
   // reload needs ExecReload=.
   if (type == "reload" && !status->can_reload)
     return set_error(error, en::kJobTypeNotApplicable, "Job type reload is not applicable for unit " + unit + ".");
-  // An isolate stops other units: the manager's right, not the unit's.
-  if (isolate) {
-    if (!status->allow_isolate)
-      return set_error(error, en::kNoIsolation, "Operation refused, unit may not be isolated.");
-    capability = &bridge_.authorize_manager_of(sender ? sender : "", rights::isolate, "isolate units");
-  }
 
   std::uint32_t id = ++last_job_id_;
   if (id == 0) id = ++last_job_id_;  // wrapped: 0 means "no job"

@@ -323,7 +323,10 @@ EnqueueResult Manager::isolate(const std::string& name, JobCallback done) {
   if (EnqueueResult r = check_loaded(root->service.get(), root->service->name()); !r.queued()) return r;
   if (!root->service->config().allow_isolate) return {EnqueueOutcome::no_isolation, root->service->name()};
   std::set<std::string> kept;
-  if (EnqueueResult r = enqueue_job(JobType::start, *normalized, std::move(done), &kept); !r.queued()) return r;
+  if (EnqueueResult r = enqueue_job(JobType::start, *normalized, std::move(done), &kept, false); !r.queued()) {
+    process_queues();
+    return r;
+  }
   std::vector<std::string> to_stop;
   for (const auto& [unit_name, unit] : units_) {
     if (kept.count(unit_name) || !unit->service) continue;
@@ -343,7 +346,7 @@ EnqueueResult Manager::isolate(const std::string& name, JobCallback done) {
 }
 
 EnqueueResult Manager::enqueue_job(JobType type, const std::string& name, JobCallback done,
-                                   std::set<std::string>* pulled_names) {
+                                   std::set<std::string>* pulled_names, bool run) {
   auto normalized = normalize_unit_name(name);
   if (!normalized) return {EnqueueOutcome::invalid_name, name};
   Unit* root = resolve(*normalized, true);
@@ -429,7 +432,7 @@ EnqueueResult Manager::enqueue_job(JobType type, const std::string& name, JobCal
     add_job(*root, JobType::reload, std::move(done));
     propagate_reload(root_name);
   }
-  process_queues();
+  if (run) process_queues();
   return {};
 }
 

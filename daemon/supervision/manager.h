@@ -249,7 +249,10 @@ class Manager final : private ServiceListener {
   // not for the units in `keep` (may be null).
   void stop_dependents(const std::string& root, const std::set<std::string>* keep);
   // enqueue(); a start also tells which units it pulls in (`pulled`, may be null).
-  EnqueueResult enqueue_job(JobType type, const std::string& name, JobCallback done, std::set<std::string>* pulled);
+  // `run`: run the queues afterwards (an isolate adds its stops first, so
+  // that they are ordered with the start as one transaction).
+  EnqueueResult enqueue_job(JobType type, const std::string& name, JobCallback done, std::set<std::string>* pulled,
+                            bool run = true);
   void finish_job(Unit& unit, JobResult result);
   [[nodiscard]] bool runnable(const std::string& name, const Unit& unit) const;
   void run_job(Unit& unit);

@@ -11,17 +11,21 @@ std::vector<BuiltinTarget> builtin_targets(RuntimeScope scope) {
   };
   if (scope == RuntimeScope::user)
     return {make(kBasicTarget, "[Unit]\nDescription=Basic System\n"),
-            make(kDefaultTarget, "[Unit]\nDescription=Main User Target\nRequires=basic.target\nAfter=basic.target\n"),
+            make(kDefaultTarget,
+                 "[Unit]\nDescription=Main User Target\nRequires=basic.target\nAfter=basic.target\nAllowIsolate=yes\n"),
             make(kShutdownTarget, "[Unit]\nDescription=Shutdown\nDefaultDependencies=no\n")};
+  // As systemd's own files, the main targets may be isolated
+  // (`systemctl isolate multi-user.target`, `systemctl default`).
   // systemd ships default.target as a link to graphical.target, which
   // requires multi-user.target; without a graphical target the link goes
   // to multi-user.target itself. Requiring it keeps "enable" (which links
   // into multi-user.target.wants/) meaning "start at boot" either way.
   return {make(kSysinitTarget, "[Unit]\nDescription=System Initialization\n"),
           make(kBasicTarget, "[Unit]\nDescription=Basic System\nRequires=sysinit.target\nAfter=sysinit.target\n"),
-          make(kMultiUserTarget, "[Unit]\nDescription=Multi-User System\nRequires=basic.target\nAfter=basic.target\n"),
+          make(kMultiUserTarget,
+               "[Unit]\nDescription=Multi-User System\nRequires=basic.target\nAfter=basic.target\nAllowIsolate=yes\n"),
           make(kDefaultTarget, "[Unit]\nDescription=Default Target\nRequires=multi-user.target\n"
-                               "After=multi-user.target\n"),
+                               "After=multi-user.target\nAllowIsolate=yes\n"),
           make(kShutdownTarget, "[Unit]\nDescription=System Shutdown\nDefaultDependencies=no\n")};
 }
 

@@ -613,6 +613,15 @@ TEST_F(SystemctlSystemTest, IsolateAsSystemctlDoesIt) {
   auto show = as_root({"show", "-p", "AllowIsolate", "-p", "IgnoreOnIsolate", "iso.target", "ignored"});
   EXPECT_TRUE(contains(show.output, "AllowIsolate=yes\nIgnoreOnIsolate=no")) << show.output;
   EXPECT_TRUE(contains(show.output, "AllowIsolate=no\nIgnoreOnIsolate=yes")) << show.output;
+
+  // systemd refuses an isolate before it looks at the unit's load state.
+  auto unknown = as_root({"isolate", "nosuch.target"});
+  EXPECT_TRUE(contains(unknown.output, "Operation refused, unit may not be isolated.")) << unknown.output;
+  // The built-in main target may be isolated, as systemd's own file says.
+  auto back = as_root({"isolate", "multi-user.target"});
+  EXPECT_EQ(back.status, 0) << back.output;
+  EXPECT_EQ(as_root({"is-active", "multi-user.target", "iso.target", "vermilion-bridge"}).output,
+            "active\ninactive\nactive\n");
 }
 
 // Enablement through org.freedesktop.systemd1: systemctl asks vermiliond
