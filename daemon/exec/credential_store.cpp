@@ -123,6 +123,7 @@ class StoreWriter {
     for (std::size_t done = 0; done < data.size() && r == 0;) {
       const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
       if (n < 0 && errno != EINTR) r = fail(-errno, "write credential " + id);
+      if (n == 0) r = fail(-EIO, "write credential " + id);  // never for a file, but no endless loop
       if (n > 0) done += static_cast<std::size_t>(n);
     }
     if (r == 0 && fchmod(fd.get(), 0400) < 0) r = fail(-errno, "set the mode of credential " + id);
@@ -151,8 +152,9 @@ class StoreWriter {
   int load_directory(int fd, const std::string& prefix, const std::string& prefix_path, int depth) {
     DIR* dir = fdopendir(fd);
     if (!dir) {
+      const int error = errno;
       close(fd);
-      return fail(-errno, "read the directory of credential " + prefix);
+      return fail(-error, "read the directory of credential " + prefix);
     }
     std::vector<std::string> names;
     while (dirent* entry = readdir(dir))
