@@ -279,7 +279,8 @@ int main(int argc, char **argv) {
       gboolean skipped = FALSE;
       for (guint s = 0; s < skip->len; ++s) skipped |= strcmp(method->path, g_ptr_array_index(skip, s)) == 0;
       if (skipped) continue;
-      GVariant *args = generate(method->in, 0);
+      GVariant *args = g_variant_ref_sink(generate(method->in, 0));
+      const gsize args_size = g_variant_get_size(args);
       GUnixFDList *fds = g_unix_fd_list_new_from_array(&null_fd, 0);
       if (g_rand_int_range(rng, 0, 8) == 0) g_unix_fd_list_append(fds, null_fd, NULL);
       ++calls;
@@ -287,6 +288,7 @@ int main(int argc, char **argv) {
           bus, name, method->path, method->interface, method->method, args, NULL, G_DBUS_CALL_FLAGS_NONE,
           timeout_ms, fds, NULL, NULL, &error);
       g_object_unref(fds);
+      g_variant_unref(args);
       if (reply) {
         ++replies;
         g_variant_unref(reply);
@@ -296,7 +298,8 @@ int main(int argc, char **argv) {
       if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
           (remote && strcmp(remote, "org.freedesktop.DBus.Error.NoReply") == 0)) {
         ++hangs;
-        fprintf(stderr, "hang: %s %s.%s\n", method->path, method->interface, method->method);
+        fprintf(stderr, "hang: %s %s.%s (%zu bytes of arguments)\n", method->path, method->interface, method->method,
+                args_size);
       } else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED)) {
         /* dbus-daemon dropped *our* connection (a message it refuses, such
          * as one over its limits): not the service's doing. Reconnect. */
