@@ -24,6 +24,7 @@
 #include "exec/private_users.h"
 #include "exec/session_keyring.h"
 #include "exec/shared_namespace.h"
+#include "exec/terminal.h"
 
 namespace vermilion {
 namespace {
@@ -140,8 +141,15 @@ void reset_signals() {
   }
 }
 
-// Opens what one of stdout/stderr should be. -errno on failure.
-int open_output(const ExecChildPlan& plan, const ExecOutputPlan& output, int inherited) {
+// The service's terminal, write-only, not as controlling terminal.
+int open_terminal_output(const ExecChildPlan& plan) {
+  return open_terminal(terminal_path(*plan.terminal), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+}
+
+// Opens what one of stdout/stderr should be (systemd 252's setup_output());
+// `in` is the standard input set up. -errno on failure.
+int open_output(const ExecChildPlan& plan, const ExecOutputPlan& output, int inherited, int in) {
+  const bool terminal_in = plan.standard_input != InputKind::null;
   int fd = -1;
   switch (output.kind) {
     case OutputKind::journal:
@@ -152,8 +160,18 @@ int open_output(const ExecChildPlan& plan, const ExecOutputPlan& output, int inh
       fd = open("/dev/null", O_WRONLY | O_CLOEXEC | O_NOCTTY);
       break;
     case OutputKind::inherit:
+      if (terminal_in) {
+        fd = fcntl(in, F_DUPFD_CLOEXEC, 3);
+        break;
+      }
+      if (plan.terminal_input_configured && plan.terminal) return open_terminal_output(plan);
       fd = fcntl(inherited, F_DUPFD_CLOEXEC, 3);
       if (fd < 0) fd = open("/dev/null", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      break;
+    case OutputKind::tty:
+      if (terminal_in) fd = fcntl(in, F_DUPFD_CLOEXEC, 3);
+      else if (plan.terminal) return open_terminal_output(plan);
+      else return -ENOTTY;
       break;
     case OutputKind::file:
     case OutputKind::append: {
@@ -220,10 +238,24 @@ void set_up_fds(ExecChildPlan& plan) {
   const int first_free = kept_from + 4;
   auto lift = [&](int fd) { return fd < 0 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, first_free); };
 
-  int in = lift(open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (in < 0) fail(plan, ExecExitStatus::stdin_, errno, "open /dev/null for standard input");
+  int in = -1;
+  if (plan.standard_input == InputKind::null || !plan.terminal) {
+    in = lift(open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (in < 0) fail(plan, ExecExitStatus::stdin_, errno, "open /dev/null for standard input");
+  } else {
+    const char* path = terminal_path(*plan.terminal);
+    const AcquireTerminal mode = plan.standard_input == InputKind::tty_fail    ? AcquireTerminal::try_
+                                 : plan.standard_input == InputKind::tty_force ? AcquireTerminal::force
+                                                                               : AcquireTerminal::wait;
+    int terminal = acquire_terminal(path, mode);
+    if (terminal < 0) fail(plan, ExecExitStatus::stdin_, -terminal, "acquire the terminal", path);
+    if (int r = set_terminal_size(terminal, plan.terminal->rows, plan.terminal->columns); r < 0)
+      fail(plan, ExecExitStatus::stdin_, -r, "set the terminal size of", path);
+    in = lift(terminal);
+    if (in < 0) fail(plan, ExecExitStatus::stdin_, errno, "set up standard input");
+  }
 
-  int out = open_output(plan, plan.standard_output, STDOUT_FILENO);
+  int out = open_output(plan, plan.standard_output, STDOUT_FILENO, in);
   if (out < 0) fail(plan, ExecExitStatus::stdout_, -out, "set up standard output", plan.standard_output.path);
   out = lift(out);
   if (out < 0) fail(plan, ExecExitStatus::stdout_, errno, "set up standard output");
@@ -234,7 +266,7 @@ void set_up_fds(ExecChildPlan& plan) {
   bool err_is_out = plan.standard_error.kind == OutputKind::inherit ||
                     same_file_output(plan.standard_output, plan.standard_error);
   if (!err_is_out) {
-    err = open_output(plan, plan.standard_error, STDERR_FILENO);
+    err = open_output(plan, plan.standard_error, STDERR_FILENO, in);
     if (err < 0) fail(plan, ExecExitStatus::stderr_, -err, "set up standard error", plan.standard_error.path);
     err = lift(err);
     if (err < 0) fail(plan, ExecExitStatus::stderr_, errno, "set up standard error");
@@ -325,6 +357,8 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     fail(plan, ExecExitStatus::signal_mask, errno, "reset the signal mask");
   }
   if (setsid() < 0) fail(plan, ExecExitStatus::setsid, errno, "start a new session");
+  // exec_context_tty_reset(): before the terminal is acquired.
+  if (plan.terminal) reset_terminal_as_configured(*plan.terminal, true);
   if (plan.cgroup_procs_fd >= 0 && write(plan.cgroup_procs_fd, "0", 1) != 1) {
     fail(plan, ExecExitStatus::cgroup, errno, "join the service's cgroup");
   }
@@ -387,6 +421,11 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   if (plan.credential_failure_status != 0) {
     fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
          plan.credential_failure_what);
+  }
+  // systemd's chown_terminal(): a terminal on stdin becomes User='s.
+  if (plan.change_credentials) {
+    if (int r = chown_terminal(STDIN_FILENO, plan.uid); r < 0)
+      fail(plan, ExecExitStatus::stdin_, -r, "change the owner of the terminal");
   }
   if (int r = set_up_session_keyring(plan.keyring_mode, plan.keyring_uid, plan.keyring_gid,
                                      plan.has_invocation_id ? plan.invocation_id : nullptr);

@@ -33,6 +33,17 @@ struct ExecChildPlan {
   const char* service_name = "";
   int cgroup_procs_fd = -1;  // write "0" here to join the scope's cgroup
   int log_fd = -1;           // journal output; -1: /dev/null
+  // StandardInput=: a terminal kind only for the main process, null for
+  // the others (systemd's fixup_input() without EXEC_APPLY_TTY_STDIN).
+  // Acquired after TTYVHangup=/TTYReset=/TTYVTDisallocate= (done right
+  // after setsid()); failing is 208/STDIN, and so is handing it to User=.
+  InputKind standard_input = InputKind::null;
+  // StandardInput= in the unit names a terminal (for stdout inherit in a
+  // process that got /dev/null: the terminal, opened write-only).
+  bool terminal_input_configured = false;
+  const TerminalSettings* terminal = nullptr;  // the unit's TTY settings; null: none touched
+  // inherit: with a terminal on stdin, that terminal; otherwise the
+  // manager's own stdout. tty: the terminal (stdin's, if it is one).
   ExecOutputPlan standard_output;
   ExecOutputPlan standard_error;  // inherit: whatever stdout became
   const int* pass_fds = nullptr;  // become 3, 4, ...

@@ -233,6 +233,7 @@ int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std:
     set_environment(env, "SHELL", inputs.login->shell);
   }
   if (inputs.xdg_runtime_dir) set_environment(env, "XDG_RUNTIME_DIR", *inputs.xdg_runtime_dir);
+  if (inputs.term) set_environment(env, "TERM", *inputs.term);
   for (std::size_t type = 0; type < kExecDirectoryTypes; ++type) {
     if (inputs.directories[type].empty()) continue;
     std::string joined;

@@ -48,6 +48,7 @@ struct ExecEnvironmentInputs {
   // Absolute paths of each ExecDirectoryType, for $RUNTIME_DIRECTORY, ...
   std::array<std::vector<std::string>, kExecDirectoryTypes> directories;
   std::optional<std::string> xdg_runtime_dir;       // --user: the runtime root
+  std::optional<std::string> term;                  // $TERM for a service on a terminal (exec/terminal.h)
   std::optional<std::string> credentials_directory;  // $CREDENTIALS_DIRECTORY, if the unit has credentials
   // vermiliond's own environment ("KEY=VALUE"), where PassEnvironment= looks
   // its names up; null: none of them is set.

@@ -20,6 +20,7 @@
 #include "exec/exec_child.h"
 #include "exec/exec_credentials.h"
 #include "exec/exec_environment.h"
+#include "exec/terminal.h"
 #include "common/regular_file.h"
 #include "platform/file_io.h"
 #include "platform/path_watch.h"
@@ -281,6 +282,7 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
     env_inputs.own = &own;
   }
   if (user_manager && !options_.runtime_root.empty()) env_inputs.xdg_runtime_dir = options_.runtime_root;
+  env_inputs.term = term_for_service(config);
   int r = directory_paths(config, env_inputs.directories, request.failure);
   if (r < 0) return r;
   const std::string& runtime_root = options_.directory_roots[static_cast<std::size_t>(ExecDirectoryType::runtime)];
@@ -308,6 +310,9 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.service_name = config.name.c_str();
   plan.cgroup_procs_fd = -1;  // set below only when the child must move itself in
   plan.log_fd = request.log_fd;
+  plan.standard_input = request.exec_is_control ? InputKind::null : config.standard_input;
+  plan.terminal_input_configured = config.standard_input != InputKind::null;
+  plan.terminal = &config.terminal;
   plan.standard_output = {config.standard_output.kind, config.standard_output.path.c_str()};
   plan.standard_error = {config.standard_error.kind, config.standard_error.path.c_str()};
   plan.pass_fds = request.pass_fds.data();
@@ -550,6 +555,10 @@ void LinuxSystemOps::remove_credentials(const ServiceConfig& config) {
   const std::string& runtime_root = options_.directory_roots[static_cast<std::size_t>(ExecDirectoryType::runtime)];
   if (config.has_credentials() && !runtime_root.empty())
     remove_credential_store(credential_store_directory(runtime_root, config.name));
+}
+
+std::string LinuxSystemOps::revert_terminal(const ServiceConfig& config) {
+  return vermilion::revert_terminal(config.terminal, may_touch_terminal(config));
 }
 
 int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateTmp& out) {

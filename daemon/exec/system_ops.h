@@ -136,6 +136,9 @@ class SystemOps {
   // Unmounts and removes the unit's credential store, at every stop and
   // before an automatic restart (exec/credential_store.h).
   virtual void remove_credentials(const ServiceConfig&) {}
+  // Once the service is dead: its terminal reset and handed back to root
+  // (exec/terminal.h revert_terminal()). A warning to log, or "".
+  [[nodiscard]] virtual std::string revert_terminal(const ServiceConfig&) { return ""; }
   // PrivateTmp=: the /tmp and /var/tmp of one run (exec/private_tmp.h),
   // made before its first process and removed once it is dead. 0 or -errno.
   [[nodiscard]] virtual int create_private_tmp(const std::string& service_name, PrivateTmp& out) = 0;

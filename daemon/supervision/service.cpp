@@ -480,6 +480,8 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   // Whatever RuntimeDirectoryPreserve= says: each start reads them anew
   // (unit_destroy_runtime_data()).
   env_.ops.remove_credentials(*running_);
+  // "Reset TTY ownership if necessary" (systemd 252's service_enter_dead()).
+  if (std::string warning = env_.ops.revert_terminal(*running_); !warning.empty()) message(warning);
   // A restart gets fresh ones (systemd's service_enter_dead()).
   if (private_tmp_) env_.ops.remove_private_tmp(*private_tmp_);
   private_tmp_.reset();

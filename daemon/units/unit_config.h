@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include <array>
+#include <climits>
 #include <csignal>
 #include <cstdint>
 #include <map>
@@ -40,7 +41,25 @@ enum class KillMode { control_group, process, mixed, none };
 
 enum class NotifyAccess { none, main, exec, all };
 
-enum class OutputKind { inherit, null, journal, file, append };
+// StandardOutput=/StandardError= (systemd.exec(5)) as Vermilion runs them;
+// tty is the service's terminal (TTYPath=).
+enum class OutputKind { inherit, null, journal, file, append, tty };
+
+// StandardInput= (systemd.exec(5)): /dev/null, or the service's terminal
+// as its controlling terminal, waited for (tty), taken (tty-force) or
+// failing when another session has it (tty-fail). Only the main process
+// gets it; the others have /dev/null (systemd's EXEC_APPLY_TTY_STDIN).
+enum class InputKind { null, tty, tty_force, tty_fail };
+
+// TTYPath= and what is done to it (systemd.exec(5); exec/terminal.h).
+struct TerminalSettings {
+  std::string path;  // "" = /dev/console
+  bool reset = false;           // TTYReset=
+  bool vhangup = false;         // TTYVHangup=
+  bool vt_disallocate = false;  // TTYVTDisallocate=
+  unsigned rows = UINT_MAX;     // TTYRows=; UINT_MAX: unchanged
+  unsigned columns = UINT_MAX;  // TTYColumns=
+};
 
 // SuccessAction=/FailureAction= (systemd.unit(5)): what the manager does
 // when the unit succeeds or fails. A user manager accepts only none, exit
@@ -333,8 +352,14 @@ struct ServiceConfig {
   std::vector<std::string> unset_environment;
   std::string working_directory;       // "" = "/" (or home with '~')
   mode_t umask = 0022;
+  // systemd 252's service_fix_stdio() (complete_service_config()): with a
+  // terminal on stdin, a StandardOutput= not given is inherit (the
+  // terminal); otherwise inherit, given or not, is journal.
+  InputKind standard_input = InputKind::null;
   OutputTarget standard_output{OutputKind::journal, {}};
+  bool standard_output_set = false;
   OutputTarget standard_error{OutputKind::inherit, {}};  // inherit = same as stdout
+  TerminalSettings terminal;
   SyslogSettings syslog;
   bool working_directory_optional = false;  // WorkingDirectory='s '-' prefix
   bool no_new_privileges = false;

@@ -800,10 +800,17 @@ void set_umask(Assignment& a) {
 }
 
 void set_standard_input(Assignment& a) {
-  static const std::set<std::string_view> kKnown{"tty", "tty-force", "tty-fail", "data", "socket"};
-  if (a.value == "null") return;
+  static const std::map<std::string_view, InputKind> kTerminal{
+      {"null", InputKind::null}, {"tty", InputKind::tty}, {"tty-force", InputKind::tty_force},
+      {"tty-fail", InputKind::tty_fail}};
+  if (auto it = kTerminal.find(a.value); it != kTerminal.end()) {
+    a.config.standard_input = it->second;
+    return;
+  }
+  static const std::set<std::string_view> kKnown{"data", "socket"};
   if (kKnown.count(a.value) || a.value.starts_with("file:") || a.value.starts_with("fd:") || a.value == "fd") {
     a.warn("StandardInput=" + a.value + " is not implemented by Vermilion; treated as null.");
+    a.config.standard_input = InputKind::null;
     return;
   }
   a.ignore("Failed to parse input specifier, ignoring: " + a.value);
@@ -812,19 +819,26 @@ void set_standard_input(Assignment& a) {
 void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
   std::string_view v = a.value;
   OutputTarget& target = a.config.*field;
-  static const std::map<std::string_view, OutputKind> kPlain{
-      {"inherit", OutputKind::inherit}, {"null", OutputKind::null}, {"journal", OutputKind::journal}};
+  static const std::map<std::string_view, OutputKind> kPlain{{"inherit", OutputKind::inherit},
+                                                             {"null", OutputKind::null},
+                                                             {"journal", OutputKind::journal},
+                                                             {"tty", OutputKind::tty}};
   static const std::set<std::string_view> kAsJournal{"kmsg", "journal+console", "kmsg+console", "syslog",
                                                      "syslog+console"};
-  static const std::set<std::string_view> kAsInherit{"tty", "socket", "fd"};
+  static const std::set<std::string_view> kAsInherit{"socket", "fd"};
+  // A valid value counts as given (service_fix_stdio() in complete_service_config()).
+  auto set = [&](OutputTarget value) {
+    target = std::move(value);
+    if (field == &ServiceConfig::standard_output) a.config.standard_output_set = true;
+  };
   if (auto it = kPlain.find(v); it != kPlain.end()) {
-    target = {it->second, {}};
+    set({it->second, {}});
   } else if (kAsJournal.count(v)) {
     a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as journal.");
-    target = {OutputKind::journal, {}};
+    set({OutputKind::journal, {}});
   } else if (kAsInherit.count(v) || v.starts_with("fd:")) {
     a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as inherit.");
-    target = {OutputKind::inherit, {}};
+    set({OutputKind::inherit, {}});
   } else {
     // truncate: is file: that also truncates on open; the spawner opens
     // file: targets from the start, so the difference is only stale tails.
@@ -838,11 +852,41 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
       if (!expanded->starts_with('/')) return a.ignore(a.key + "= path is not absolute: " + *expanded);
       std::string path = simplify_path(*expanded);
       if (has_dot_dot(path)) return a.ignore(a.key + "= path is not normalized: " + *expanded);
-      target = {kind, std::move(path)};
+      set({kind, std::move(path)});
       return;
     }
     a.ignore("Failed to parse output specifier, ignoring: " + a.value);
   }
+}
+
+// TTYPath= (config_parse_unit_path_printf(), not fatal): specifiers
+// expanded, absolute and normalized; empty: /dev/console again.
+void set_tty_path(Assignment& a) {
+  if (a.value.empty()) return a.config.terminal.path.clear();
+  auto expanded = a.expand(a.value, SpecifierSet::full, kMaxPathExpansion);
+  if (!expanded) return;
+  if (!expanded->starts_with('/')) return a.ignore("TTYPath= path is not absolute, ignoring: " + *expanded);
+  std::string path = simplify_path(*expanded);
+  if (has_dot_dot(path)) return a.ignore("TTYPath= path is not normalized, ignoring: " + *expanded);
+  a.config.terminal.path = std::move(path);
+}
+
+void set_tty_flag(Assignment& a, bool TerminalSettings::*field) {
+  if (auto b = parse_boolean(a.value)) a.config.terminal.*field = *b;
+  else a.ignore("Failed to parse boolean value, ignoring: " + a.value);
+}
+
+// TTYRows=/TTYColumns= (config_parse_tty_size()): empty is unset.
+void set_tty_size(Assignment& a, unsigned TerminalSettings::*field) {
+  if (a.value.empty()) {
+    a.config.terminal.*field = UINT_MAX;
+    return;
+  }
+  unsigned value = 0;
+  auto [end, error] = std::from_chars(a.value.data(), a.value.data() + a.value.size(), value);
+  if (error != std::errc() || end != a.value.data() + a.value.size())
+    return a.ignore("Failed to parse unsigned value, ignoring: " + a.value);
+  a.config.terminal.*field = value;
 }
 
 // "path:link" as systemd's extract_many_words(":", EXTRACT_CUNESCAPE |
@@ -1354,6 +1398,12 @@ KeyTable service_section_keys() {
       {"WorkingDirectory", set_working_directory},
       {"UMask", set_umask},
       {"StandardInput", set_standard_input},
+      {"TTYPath", set_tty_path},
+      {"TTYReset", [](Assignment& a) { set_tty_flag(a, &TerminalSettings::reset); }},
+      {"TTYVHangup", [](Assignment& a) { set_tty_flag(a, &TerminalSettings::vhangup); }},
+      {"TTYVTDisallocate", [](Assignment& a) { set_tty_flag(a, &TerminalSettings::vt_disallocate); }},
+      {"TTYRows", [](Assignment& a) { set_tty_size(a, &TerminalSettings::rows); }},
+      {"TTYColumns", [](Assignment& a) { set_tty_size(a, &TerminalSettings::columns); }},
       {"StandardOutput", [](Assignment& a) { set_output(a, &S::standard_output); }},
       {"StandardError", [](Assignment& a) { set_output(a, &S::standard_error); }},
       {"NoNewPrivileges", boolean(&S::no_new_privileges)},
@@ -1494,8 +1544,8 @@ KeyTable service_section_keys() {
         "DynamicUser",
         "TimeoutStartFailureMode", "TimeoutStopFailureMode",
         "RootDirectory", "RootImage",
-        "LogExtraFields", "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "TTYPath",
-        "TTYReset", "TTYVHangup", "TTYVTDisallocate", "UtmpIdentifier", "UtmpMode", "PAMName",
+        "LogExtraFields", "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace",
+        "UtmpIdentifier", "UtmpMode", "PAMName",
         "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits", "Personality",
         "TimerSlackNSec", "FileDescriptorStoreMax", "USBFunctionDescriptors",
         "USBFunctionStrings", "Sockets", "NonBlocking", "StandardInputText", "StandardInputData",
@@ -1563,6 +1613,14 @@ void complete_service_config(ServiceConfig& config) {
   // systemd.service(5): TimeoutStartSec= "defaults to infinity for
   // Type=oneshot" unless it (or TimeoutSec=) is given.
   if (config.type == ServiceType::oneshot && !config.timeout_start_set) config.timeout_start = kUsecInfinity;
+  // systemd 252's service_fix_stdio(): a terminal on stdin is what stdout
+  // inherits unless it is given; without one, inherit is the manager's
+  // default (DefaultStandardOutput=journal), given or not.
+  if (config.standard_input != InputKind::null) {
+    if (!config.standard_output_set) config.standard_output = {OutputKind::inherit, {}};
+  } else if (config.standard_output.kind == OutputKind::inherit) {
+    config.standard_output = {OutputKind::journal, {}};
+  }
   // unit_patch_contexts(): what these keys protect needs these capabilities.
   auto drop = [&config](int capability) { config.capability_bounding_set &= ~(std::uint64_t{1} << capability); };
   if (config.protect_kernel_modules) drop(CAP_SYS_MODULE);

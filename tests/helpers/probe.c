@@ -6,6 +6,11 @@
  *                       (hex, as /proc/self/status), seccomp= (the mode),
  *                       uts= (its namespace), then env= and arg= lines
  *   probe echo OUT ERR  OUT on stdout, ERR on stderr
+ *   probe terminal FILE writes to FILE: for fd 0, 1, 2 "fdN=" the device
+ *                       number (major:minor, "-" for none) and whether it is
+ *                       a terminal, "ctty=" the controlling terminal's
+ *                       device number (0:0 for none), "ctty_is_stdin=",
+ *                       "term=" $TERM; then "hello" on stdout
  *   probe tree [setsid] two children and a double-forked daemon (in a new
  *                       session with "setsid"), all waiting; prints
  *                       "pids=A B C D" once all exist, then waits itself */
@@ -21,6 +26,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <termios.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -124,6 +131,33 @@ static int tree(int use_setsid) {
   return 0;
 }
 
+static int terminal(const char *path) {
+  FILE *out = fopen(path, "we");
+  if (!out) return 1;
+  for (int fd = 0; fd < 3; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) < 0) fprintf(out, "fd%d=-\n", fd);
+    else fprintf(out, "fd%d=%u:%u tty=%d\n", fd, major(st.st_rdev), minor(st.st_rdev), isatty(fd));
+  }
+  /* Field 7 of /proc/self/stat, after the parenthesised name. */
+  unsigned long tty_nr = 0;
+  FILE *stat_file = fopen("/proc/self/stat", "re");
+  char line[1024];
+  if (stat_file && fgets(line, sizeof line, stat_file)) {
+    char *close_paren = strrchr(line, ')');
+    if (close_paren) sscanf(close_paren + 2, "%*c %*d %*d %*d %lu", &tty_nr);
+  }
+  if (stat_file) fclose(stat_file);
+  fprintf(out, "ctty=%u:%u\n", major((dev_t)tty_nr), minor((dev_t)tty_nr));
+  fprintf(out, "ctty_is_stdin=%d\n", isatty(0) && tcgetsid(0) == getsid(0));
+  const char *term = getenv("TERM");
+  fprintf(out, "term=%s\n", term ? term : "-");
+  fclose(out);
+  printf("hello\n");
+  fflush(stdout);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "report") == 0) {
     report(argc, argv);
@@ -136,6 +170,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc > 1 && strcmp(argv[1], "tree") == 0) return tree(argc > 2 && strcmp(argv[2], "setsid") == 0);
-  fprintf(stderr, "usage: probe report | echo OUT ERR | tree [setsid]\n");
+  if (argc > 2 && strcmp(argv[1], "terminal") == 0) return terminal(argv[2]);
+  fprintf(stderr, "usage: probe report | echo OUT ERR | tree [setsid] | terminal FILE\n");
   return 2;
 }

@@ -3,6 +3,10 @@
 // Waits are on the loop with a deadline, never sleeps.
 #include <fcntl.h>
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "pty.h"
 #include "supervisor_fixture.h"
 
 namespace vermilion {
@@ -234,6 +238,39 @@ TEST_F(SupervisionTest, ServicesStartWithACleanEnvironmentAndNoStrayFds) {
     greeting = greeting || line == "GREETING=hi";
   }
   EXPECT_TRUE(greeting);
+}
+
+// StandardInput=tty (systemd.exec(5)): the main process gets the terminal
+// as stdin, stdout, stderr and controlling terminal, with $TERM; a control
+// process writes to it but reads /dev/null; once the service is dead the
+// terminal is root's again (exec_context_revert_tty()).
+TEST_F(SupervisionTest, AServiceOnATerminalGetsItAndHandsItBackWhenDead) {
+  if (geteuid() != 0) GTEST_SKIP() << "handing the terminal back needs root";
+  testing::Pty pty;
+  ASSERT_TRUE(pty.ok());
+  ASSERT_EQ(chown(pty.path().c_str(), 65534, 65534), 0);  // as a previous user left it
+  testing::TempDir dir;
+  const std::string report = dir.file("report");
+  unit("console.service", "[Service]\nType=oneshot\nStandardInput=tty\nTTYPath=" + pty.path() +
+                              "\nTTYReset=yes\nExecStartPre=/bin/sh -c 'test -t 0 || echo pre-has-no-terminal-stdin'\n"
+                              "ExecStart=" + kHelpers + "/vermilion-test-probe terminal " + report + "\n");
+  boot();
+  ASSERT_EQ(run_job(JobType::start, "console"), JobResult::done);
+  const std::string on_terminal = pty.read_until("hello");
+  EXPECT_NE(on_terminal.find("pre-has-no-terminal-stdin"), std::string::npos) << on_terminal;
+  EXPECT_NE(on_terminal.find("hello"), std::string::npos) << on_terminal;
+  const std::string device = std::to_string(major(pty.device())) + ":" + std::to_string(minor(pty.device()));
+  const std::string r = read_file(report);
+  EXPECT_NE(r.find("fd0=" + device + " tty=1\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("fd2=" + device + " tty=1\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("ctty_is_stdin=1\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("term=vt220\n"), std::string::npos) << r;
+  ASSERT_TRUE(wait_state("console.service", ActiveState::inactive, SubState::dead));
+  struct stat st {};
+  ASSERT_EQ(stat(pty.path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
+  EXPECT_EQ(st.st_gid, 5u);
+  EXPECT_EQ(st.st_mode & 07777, 0620u);
 }
 
 TEST_F(SupervisionTest, SigtermStopsEverythingInReverseOrder) {

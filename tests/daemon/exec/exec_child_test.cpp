@@ -9,7 +9,11 @@
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -24,6 +28,7 @@
 
 #include "common/unique_fd.h"
 #include "exec/exit_status.h"
+#include "pty.h"
 #include "temp_dir.h"
 
 namespace vermilion {
@@ -455,6 +460,136 @@ TEST_F(ExecChildOutputTest, AnOutputFileThatCannotBeOpenedIsTheStdoutStatus) {
   plan_.standard_output = {OutputKind::file, "/nonexistent-vermilion-dir/out"};
   Outcome out = run();
   EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::stdout_));
+}
+
+// StandardInput=tty and friends on a pseudo-terminal (TTYPath=).
+class ExecChildTerminalTest : public ExecChildTest {
+ protected:
+  ExecChildTerminalTest() {
+    report_ = dir_.file("terminal");
+    argv_ = Words({kProbe, "terminal", report_});
+    plan_.argv = argv_.pointers.data();
+    terminal_.path = pty_.path();
+    plan_.terminal = &terminal_;
+  }
+  // The probe's report, one "key=value" per line.
+  std::string report() const {
+    std::ifstream in(report_);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string device() const {
+    dev_t d = pty_.device();
+    return std::to_string(major(d)) + ":" + std::to_string(minor(d));
+  }
+
+  testing::Pty pty_;
+  TempDir dir_;
+  std::string report_;
+  TerminalSettings terminal_;
+};
+
+TEST_F(ExecChildTerminalTest, TheMainProcessGetsTheTerminalOnStdioAsItsControllingTerminal) {
+  ASSERT_TRUE(pty_.ok());
+  plan_.standard_input = InputKind::tty;
+  plan_.terminal_input_configured = true;
+  plan_.standard_output = {OutputKind::inherit, nullptr};
+  plan_.standard_error = {OutputKind::inherit, nullptr};
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  const std::string r = report();
+  for (const char* fd : {"fd0=", "fd1=", "fd2="})
+    EXPECT_NE(r.find(fd + device() + " tty=1\n"), std::string::npos) << fd << "\n" << r;
+  EXPECT_NE(r.find("ctty=" + device() + "\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("ctty_is_stdin=1\n"), std::string::npos) << r;
+  EXPECT_NE(pty_.read_until("hello").find("hello"), std::string::npos);
+}
+
+TEST_F(ExecChildTerminalTest, AControlProcessGetsDevNullAndTheTerminalOnlyForOutput) {
+  ASSERT_TRUE(pty_.ok());
+  plan_.standard_input = InputKind::null;  // what the spawner plans for ExecStartPre= and the like
+  plan_.terminal_input_configured = true;
+  plan_.standard_output = {OutputKind::inherit, nullptr};
+  plan_.standard_error = {OutputKind::inherit, nullptr};
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  const std::string r = report();
+  EXPECT_NE(r.find("fd0=1:3 tty=0\n"), std::string::npos) << "/dev/null\n" << r;
+  EXPECT_NE(r.find("fd1=" + device() + " tty=1\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("ctty=0:0\n"), std::string::npos) << "not its controlling terminal\n" << r;
+}
+
+TEST_F(ExecChildTerminalTest, OutputTtyWithoutATerminalOnStdinOpensIt) {
+  ASSERT_TRUE(pty_.ok());
+  plan_.standard_output = {OutputKind::journal, nullptr};
+  plan_.standard_error = {OutputKind::tty, nullptr};
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  const std::string r = report();
+  EXPECT_NE(r.find("fd2=" + device() + " tty=1\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("fd1=" + device()), 0u);
+  EXPECT_EQ(out.output, "hello\n") << "stdout stays the journal's";
+}
+
+TEST_F(ExecChildTerminalTest, ATerminalHeldElsewhereFailsTtyFailWithTheStdinStatus) {
+  ASSERT_TRUE(pty_.ok());
+  // Another session's controlling terminal: this test process's child.
+  fd_pair ready, release;
+  ASSERT_EQ(make_pipe(ready), 0);
+  ASSERT_EQ(make_pipe(release), 0);
+  pid_t holder = fork();
+  if (holder == 0) {
+    ready.first.reset();
+    release.second.reset();
+    if (setsid() < 0) _exit(1);
+    int fd = open(pty_.path().c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0) _exit(2);
+    if (write(ready.second.get(), "r", 1) != 1) _exit(3);
+    char c;
+    (void)!read(release.first.get(), &c, 1);
+    _exit(0);
+  }
+  ready.second.reset();
+  release.first.reset();
+  char c = 0;
+  ASSERT_EQ(read(ready.first.get(), &c, 1), 1);
+  plan_.standard_input = InputKind::tty_fail;
+  plan_.terminal_input_configured = true;
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::stdin_)) << out.output;
+  release.second.reset();
+  int status = 0;
+  EXPECT_EQ(waitpid(holder, &status, 0), holder);
+}
+
+TEST_F(ExecChildTerminalTest, TheTerminalIsHandedToUserAndTtyResetRunsFirst) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to change user";
+  ASSERT_TRUE(pty_.ok());
+  plan_.standard_input = InputKind::tty;
+  plan_.terminal_input_configured = true;
+  plan_.standard_output = {OutputKind::inherit, nullptr};
+  plan_.change_credentials = true;
+  plan_.uid = 65534;
+  plan_.gid = 65534;
+  terminal_.reset = true;
+  {
+    unique_fd fd(open(pty_.path().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
+    termios settings{};
+    ASSERT_EQ(tcgetattr(fd.get(), &settings), 0);
+    settings.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ASSERT_EQ(tcsetattr(fd.get(), TCSANOW, &settings), 0);
+  }
+  // The report goes where nobody may write.
+  ASSERT_EQ(chmod(dir_.path().c_str(), 0777), 0);
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  struct stat st {};
+  ASSERT_EQ(stat(pty_.path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 65534u);
+  EXPECT_EQ(st.st_mode & 07777, 0620u);
+  unique_fd fd(open(pty_.path().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
+  termios settings{};
+  ASSERT_EQ(tcgetattr(fd.get(), &settings), 0);
+  EXPECT_NE(settings.c_lflag & ECHO, 0u) << "TTYReset=yes";
 }
 
 }  // namespace

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
+#include <utility>
+
 namespace vermilion {
 namespace {
 
@@ -320,6 +323,61 @@ TEST(ServiceKeys, OneshotHasNoStartTimeoutUnlessOneIsSet) {
   auto simple = apply("[Service]\nExecStart=/bin/true\n");
   complete_service_config(simple.config);
   EXPECT_EQ(simple.config.timeout_start, 90 * kUsecPerSec);
+}
+
+TEST(ServiceKeys, TerminalKeysAsSystemdParsesThem) {
+  auto l = apply(
+      "[Service]\nExecStart=/bin/true\nStandardInput=tty-force\nTTYPath=/dev//%i/./tty9\nTTYReset=yes\n"
+      "TTYVHangup=on\nTTYVTDisallocate=1\nTTYRows=40\nTTYColumns=132\nStandardError=tty\n",
+      "getty@x.service");
+  EXPECT_EQ(messages(l.diags), "");
+  EXPECT_EQ(l.config.standard_input, InputKind::tty_force);
+  EXPECT_EQ(l.config.terminal.path, "/dev/x/tty9");
+  EXPECT_TRUE(l.config.terminal.reset);
+  EXPECT_TRUE(l.config.terminal.vhangup);
+  EXPECT_TRUE(l.config.terminal.vt_disallocate);
+  EXPECT_EQ(l.config.terminal.rows, 40u);
+  EXPECT_EQ(l.config.terminal.columns, 132u);
+  EXPECT_EQ(l.config.standard_error.kind, OutputKind::tty);
+  for (auto [value, kind] : {std::pair{"tty", InputKind::tty}, {"tty-fail", InputKind::tty_fail},
+                             {"null", InputKind::null}})
+    EXPECT_EQ(apply(std::string("[Service]\nStandardInput=") + value + "\n").config.standard_input, kind) << value;
+
+  // Each bad value is ignored with systemd's message; the unit loads.
+  auto bad = apply(
+      "[Service]\nExecStart=/bin/true\nTTYPath=/dev/tty3\nTTYPath=tty4\nTTYReset=maybe\nTTYRows=-1\n"
+      "TTYColumns=12x\nTTYRows=30\nTTYRows=\nStandardInput=ttyy\n");
+  EXPECT_TRUE(bad.ok);
+  EXPECT_EQ(messages(bad.diags),
+            "t.service:4: warning: TTYPath= path is not absolute, ignoring: tty4\n"
+            "t.service:5: warning: Failed to parse boolean value, ignoring: maybe\n"
+            "t.service:6: warning: Failed to parse unsigned value, ignoring: -1\n"
+            "t.service:7: warning: Failed to parse unsigned value, ignoring: 12x\n"
+            "t.service:10: warning: Failed to parse input specifier, ignoring: ttyy\n");
+  EXPECT_EQ(bad.config.terminal.path, "/dev/tty3");
+  EXPECT_EQ(bad.config.terminal.rows, UINT_MAX) << "empty: unset again";
+  EXPECT_EQ(bad.config.standard_input, InputKind::null);
+}
+
+// systemd 252's service_fix_stdio(), as `systemd --test` dumps it.
+TEST(ServiceKeys, StandardOutputInheritsATerminalOnStdinAndIsTheJournalOtherwise) {
+  auto complete = [](std::string_view text) {
+    auto l = apply(text);
+    complete_service_config(l.config);
+    return l.config;
+  };
+  auto tty = complete("[Service]\nExecStart=/bin/true\nStandardInput=tty\n");
+  EXPECT_EQ(tty.standard_output.kind, OutputKind::inherit);
+  EXPECT_EQ(tty.standard_error.kind, OutputKind::inherit);
+  auto tty_journal = complete("[Service]\nExecStart=/bin/true\nStandardInput=tty\nStandardOutput=journal\n");
+  EXPECT_EQ(tty_journal.standard_output.kind, OutputKind::journal) << "given: kept";
+  auto inherit = complete("[Service]\nExecStart=/bin/true\nStandardOutput=inherit\n");
+  EXPECT_EQ(inherit.standard_output.kind, OutputKind::journal) << "inherit without a terminal is the default";
+  auto plain = complete("[Service]\nExecStart=/bin/true\n");
+  EXPECT_EQ(plain.standard_output.kind, OutputKind::journal);
+  EXPECT_EQ(plain.standard_error.kind, OutputKind::inherit);
+  auto null_in = complete("[Service]\nExecStart=/bin/true\nStandardInput=tty\nStandardInput=null\n");
+  EXPECT_EQ(null_in.standard_output.kind, OutputKind::journal) << "the last StandardInput= counts";
 }
 
 TEST(ServiceKeys, WatchdogMakesNotifyAccessMain) {
