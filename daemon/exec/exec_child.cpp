@@ -7,11 +7,14 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -141,6 +144,79 @@ void reset_signals() {
   }
 }
 
+bool is_file_output(OutputKind kind) {
+  return kind == OutputKind::file || kind == OutputKind::truncate || kind == OutputKind::append;
+}
+
+// StandardInput=file: and this output name the same path.
+bool same_input_file(const ExecChildPlan& plan, const ExecOutputPlan& output) {
+  return plan.standard_input == InputKind::file && is_file_output(output.kind) && output.path &&
+         plan.standard_input_file && strcmp(output.path, plan.standard_input_file) == 0;
+}
+
+// systemd 252's acquire_path(): open(2) (creating the file when writing);
+// a path that is an AF_UNIX stream socket (ENXIO) is connected to, the
+// direction not used shut down. The fd (close-on-exec) or -errno.
+int acquire_path(const char* path, int flags, mode_t mode) {
+  if ((flags & O_ACCMODE) != O_RDONLY) flags |= O_CREAT;
+  int fd = open(path, flags | O_NOCTTY | O_CLOEXEC, mode);
+  if (fd >= 0) return fd;
+  if (errno != ENXIO) return -errno;
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  const std::size_t length = strlen(path);
+  if (length >= sizeof address.sun_path) return -ENXIO;
+  memcpy(address.sun_path, path, length);
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -errno;
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0) {
+    const int error = errno == ENOTSOCK || errno == EINVAL ? ENXIO : errno;
+    close(fd);
+    return -error;
+  }
+  const int direction = flags & O_ACCMODE;
+  if ((direction == O_RDONLY && shutdown(fd, SHUT_WR) < 0) || (direction == O_WRONLY && shutdown(fd, SHUT_RD) < 0)) {
+    const int error = errno;
+    close(fd);
+    return -error;
+  }
+  return fd;
+}
+
+// systemd 252's setup_input() for file: and data. The fd (close-on-exec)
+// or -errno.
+int open_input(const ExecChildPlan& plan) {
+  if (plan.standard_input == InputKind::data) {
+    int fd = memfd_create("vermilion-stdin", MFD_CLOEXEC);
+    if (fd < 0) return -errno;
+    const char* data = plan.standard_input_data;
+    for (std::size_t left = plan.standard_input_data_size; left > 0;) {
+      ssize_t n = write(fd, data, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        const int error = n < 0 ? errno : EIO;
+        close(fd);
+        return -error;
+      }
+      data += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    if (lseek(fd, 0, SEEK_SET) < 0) {
+      const int error = errno;
+      close(fd);
+      return -error;
+    }
+    return fd;
+  }
+  // Read-write when stdout or stderr is file: (not append:/truncate:) of
+  // the same path, as systemd's setup_input() decides it.
+  auto same_file = [&](const ExecOutputPlan& output) {
+    return output.kind == OutputKind::file && output.path && strcmp(output.path, plan.standard_input_file) == 0;
+  };
+  const bool rw = same_file(plan.standard_output) || same_file(plan.standard_error);
+  return acquire_path(plan.standard_input_file, rw ? O_RDWR : O_RDONLY, 0666 & ~plan.umask);
+}
+
 // The service's terminal, write-only, not as controlling terminal.
 int open_terminal_output(const ExecChildPlan& plan) {
   return open_terminal(terminal_path(*plan.terminal), O_WRONLY | O_NOCTTY | O_CLOEXEC);
@@ -149,7 +225,7 @@ int open_terminal_output(const ExecChildPlan& plan) {
 // Opens what one of stdout/stderr should be (systemd 252's setup_output());
 // `in` is the standard input set up. -errno on failure.
 int open_output(const ExecChildPlan& plan, const ExecOutputPlan& output, int inherited, int in) {
-  const bool terminal_in = plan.standard_input != InputKind::null;
+  const bool terminal_in = is_terminal_input(plan.standard_input);
   int fd = -1;
   switch (output.kind) {
     case OutputKind::journal:
@@ -160,7 +236,7 @@ int open_output(const ExecChildPlan& plan, const ExecOutputPlan& output, int inh
       fd = open("/dev/null", O_WRONLY | O_CLOEXEC | O_NOCTTY);
       break;
     case OutputKind::inherit:
-      if (terminal_in) {
+      if (terminal_in || plan.standard_input == InputKind::file) {
         fd = fcntl(in, F_DUPFD_CLOEXEC, 3);
         break;
       }
@@ -174,21 +250,26 @@ int open_output(const ExecChildPlan& plan, const ExecOutputPlan& output, int inh
       else return -ENOTTY;
       break;
     case OutputKind::file:
+    case OutputKind::truncate:
     case OutputKind::append: {
+      // The file stdin reads: the same open file (systemd's "rw").
+      if (same_input_file(plan, output)) {
+        fd = fcntl(in, F_DUPFD_CLOEXEC, 3);
+        break;
+      }
       // systemd 252: file: neither truncates nor appends, it writes from the
-      // start over what is there; append: appends.
-      int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY;
+      // start over what is there; truncate: empties it; append: appends.
+      int flags = O_WRONLY;
       if (output.kind == OutputKind::append) flags |= O_APPEND;
-      fd = open(output.path, flags, 0666 & ~plan.umask);
-      break;
+      if (output.kind == OutputKind::truncate) flags |= O_TRUNC;
+      return acquire_path(output.path, flags, 0666 & ~plan.umask);
     }
   }
   return fd < 0 ? -errno : fd;
 }
 
 bool same_file_output(const ExecOutputPlan& a, const ExecOutputPlan& b) {
-  return a.kind == b.kind && (a.kind == OutputKind::file || a.kind == OutputKind::append) && a.path && b.path &&
-         strcmp(a.path, b.path) == 0;
+  return a.kind == b.kind && is_file_output(a.kind) && a.path && b.path && strcmp(a.path, b.path) == 0;
 }
 
 // Moves fd (CLOEXEC, above every target) to target without CLOEXEC.
@@ -239,7 +320,14 @@ void set_up_fds(ExecChildPlan& plan) {
   auto lift = [&](int fd) { return fd < 0 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, first_free); };
 
   int in = -1;
-  if (plan.standard_input == InputKind::null || !plan.terminal) {
+  if (plan.standard_input == InputKind::file || plan.standard_input == InputKind::data) {
+    int r = plan.standard_input == InputKind::data || plan.standard_input_file ? open_input(plan) : -EINVAL;
+    if (r < 0)
+      fail(plan, ExecExitStatus::stdin_, -r, "set up standard input",
+           plan.standard_input == InputKind::file ? plan.standard_input_file : nullptr);
+    in = lift(r);
+    if (in < 0) fail(plan, ExecExitStatus::stdin_, errno, "set up standard input");
+  } else if (!is_terminal_input(plan.standard_input) || !plan.terminal) {
     in = lift(open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (in < 0) fail(plan, ExecExitStatus::stdin_, errno, "open /dev/null for standard input");
   } else {

@@ -37,12 +37,18 @@ struct ExecChildPlan {
   // the others (systemd's fixup_input() without EXEC_APPLY_TTY_STDIN).
   // Acquired after TTYVHangup=/TTYReset=/TTYVTDisallocate= (done right
   // after setsid()); failing is 208/STDIN, and so is handing it to User=.
+  // file: opened read-only (read-write when stdout or stderr is the same
+  // file:, which then shares it); data: a memfd holding the bytes. Failing
+  // is 208/STDIN.
   InputKind standard_input = InputKind::null;
+  const char* standard_input_file = nullptr;
+  const char* standard_input_data = nullptr;
+  std::size_t standard_input_data_size = 0;
   // StandardInput= in the unit names a terminal (for stdout inherit in a
   // process that got /dev/null: the terminal, opened write-only).
   bool terminal_input_configured = false;
   const TerminalSettings* terminal = nullptr;  // the unit's TTY settings; null: none touched
-  // inherit: with a terminal on stdin, that terminal; otherwise the
+  // inherit: with a terminal or file on stdin, that; otherwise the
   // manager's own stdout. tty: the terminal (stdin's, if it is one).
   ExecOutputPlan standard_output;
   ExecOutputPlan standard_error;  // inherit: whatever stdout became

@@ -310,8 +310,12 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.service_name = config.name.c_str();
   plan.cgroup_procs_fd = -1;  // set below only when the child must move itself in
   plan.log_fd = request.log_fd;
-  plan.standard_input = request.exec_is_control ? InputKind::null : config.standard_input;
-  plan.terminal_input_configured = config.standard_input != InputKind::null;
+  const bool terminal_input = is_terminal_input(config.standard_input);
+  plan.standard_input = request.exec_is_control && terminal_input ? InputKind::null : config.standard_input;
+  plan.terminal_input_configured = terminal_input;
+  plan.standard_input_file = config.standard_input_file.c_str();
+  plan.standard_input_data = config.standard_input_data.data();
+  plan.standard_input_data_size = config.standard_input_data.size();
   plan.terminal = &config.terminal;
   plan.standard_output = {config.standard_output.kind, config.standard_output.path.c_str()};
   plan.standard_error = {config.standard_error.kind, config.standard_error.path.c_str()};

@@ -257,12 +257,12 @@ std::string revert_terminal(const TerminalSettings& terminal, bool touches_termi
 
 bool may_touch_terminal(const ServiceConfig& config) noexcept {
   const TerminalSettings& t = config.terminal;
-  return t.reset || t.vhangup || t.vt_disallocate || config.standard_input != InputKind::null ||
+  return t.reset || t.vhangup || t.vt_disallocate || is_terminal_input(config.standard_input) ||
          config.standard_output.kind == OutputKind::tty || config.standard_error.kind == OutputKind::tty;
 }
 
 std::optional<std::string> term_for_service(const ServiceConfig& config) {
-  const bool needs_term = config.standard_input != InputKind::null || config.standard_output.kind == OutputKind::tty ||
+  const bool needs_term = is_terminal_input(config.standard_input) || config.standard_output.kind == OutputKind::tty ||
                           config.standard_error.kind == OutputKind::tty || !config.terminal.path.empty();
   if (!needs_term) return std::nullopt;
   const char* path = terminal_path(config.terminal);

@@ -41,15 +41,21 @@ enum class KillMode { control_group, process, mixed, none };
 
 enum class NotifyAccess { none, main, exec, all };
 
-// StandardOutput=/StandardError= (systemd.exec(5)) as Vermilion runs them;
-// tty is the service's terminal (TTYPath=).
-enum class OutputKind { inherit, null, journal, file, append, tty };
+// StandardOutput=/StandardError= (systemd.exec(5)) as Vermilion runs them:
+// file: writes from the start over what is there, truncate: empties the
+// file first, append: appends; tty is the service's terminal (TTYPath=).
+enum class OutputKind { inherit, null, journal, file, append, truncate, tty };
 
-// StandardInput= (systemd.exec(5)): /dev/null, or the service's terminal
-// as its controlling terminal, waited for (tty), taken (tty-force) or
-// failing when another session has it (tty-fail). Only the main process
-// gets it; the others have /dev/null (systemd's EXEC_APPLY_TTY_STDIN).
-enum class InputKind { null, tty, tty_force, tty_fail };
+// StandardInput= (systemd.exec(5)): /dev/null; the service's terminal as
+// its controlling terminal, waited for (tty), taken (tty-force) or failing
+// when another session has it (tty-fail), for the main process only (the
+// others have /dev/null: systemd's EXEC_APPLY_TTY_STDIN); a file (file:);
+// or StandardInputText='s bytes (data).
+enum class InputKind { null, tty, tty_force, tty_fail, file, data };
+
+[[nodiscard]] constexpr bool is_terminal_input(InputKind kind) {
+  return kind == InputKind::tty || kind == InputKind::tty_force || kind == InputKind::tty_fail;
+}
 
 // TTYPath= and what is done to it (systemd.exec(5); exec/terminal.h).
 struct TerminalSettings {
@@ -78,8 +84,11 @@ enum class JobMode {
 
 struct OutputTarget {
   OutputKind kind = OutputKind::journal;
-  std::string path;  // for file: and append:
+  std::string path;  // for file:, truncate: and append:
 };
+
+// systemd's EXEC_STDIN_DATA_MAX: what StandardInputText= may add up to (bytes).
+inline constexpr std::size_t kStandardInputDataMax = 64 * 1024 * 1024;
 
 // One Exec*= line. Words are kept as written (quotes removed, C escapes
 // resolved, specifiers expanded); $VAR/${VAR} are expanded at spawn time
@@ -356,6 +365,10 @@ struct ServiceConfig {
   // terminal on stdin, a StandardOutput= not given is inherit (the
   // terminal); otherwise inherit, given or not, is journal.
   InputKind standard_input = InputKind::null;
+  std::string standard_input_file;  // StandardInput=file:PATH
+  // StandardInputText= lines, each ending in "\n" (at most
+  // kStandardInputDataMax bytes); with StandardInput= not given, they make it data.
+  std::string standard_input_data;
   OutputTarget standard_output{OutputKind::journal, {}};
   bool standard_output_set = false;
   OutputTarget standard_error{OutputKind::inherit, {}};  // inherit = same as stdout

@@ -807,8 +807,24 @@ void set_standard_input(Assignment& a) {
     a.config.standard_input = it->second;
     return;
   }
-  static const std::set<std::string_view> kKnown{"data", "socket"};
-  if (kKnown.count(a.value) || a.value.starts_with("file:") || a.value.starts_with("fd:") || a.value == "fd") {
+  if (a.value == "data") {
+    a.config.standard_input = InputKind::data;
+    return;
+  }
+  if (a.value.starts_with("file:")) {
+    // config_parse_exec_input(): an absolute, normalized path; a bad one
+    // leaves StandardInput= as it was.
+    auto expanded = a.expand(std::string_view(a.value).substr(5), SpecifierSet::full, kMaxPathExpansion);
+    if (!expanded) return;
+    if (!expanded->starts_with('/')) return a.ignore("StandardInput= path is not absolute: " + *expanded);
+    std::string path = simplify_path(*expanded);
+    if (has_dot_dot(path)) return a.ignore("StandardInput= path is not normalized: " + *expanded);
+    a.config.standard_input = InputKind::file;
+    a.config.standard_input_file = std::move(path);
+    return;
+  }
+  static const std::set<std::string_view> kKnown{"socket"};
+  if (kKnown.count(a.value) || a.value.starts_with("fd:") || a.value == "fd") {
     a.warn("StandardInput=" + a.value + " is not implemented by Vermilion; treated as null.");
     a.config.standard_input = InputKind::null;
     return;
@@ -840,10 +856,8 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
     a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as inherit.");
     set({OutputKind::inherit, {}});
   } else {
-    // truncate: is file: that also truncates on open; the spawner opens
-    // file: targets from the start, so the difference is only stale tails.
     static const std::array<std::pair<std::string_view, OutputKind>, 3> kPaths{
-        {{"file:", OutputKind::file}, {"truncate:", OutputKind::file}, {"append:", OutputKind::append}}};
+        {{"file:", OutputKind::file}, {"truncate:", OutputKind::truncate}, {"append:", OutputKind::append}}};
     for (auto& [prefix, kind] : kPaths) {
       if (!v.starts_with(prefix)) continue;
       auto expanded = a.expand(v.substr(prefix.size()), SpecifierSet::full, kMaxPathExpansion);
@@ -857,6 +871,23 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
     }
     a.ignore("Failed to parse output specifier, ignoring: " + a.value);
   }
+}
+
+// StandardInputText= (config_parse_exec_input_text()): C escapes resolved,
+// specifiers expanded, appended with a newline; empty clears what was given.
+void set_standard_input_text(Assignment& a) {
+  if (a.value.empty()) return a.config.standard_input_data.clear();
+  std::string unescaped;
+  if (!cunescape(a.value, unescaped))
+    return a.ignore("Failed to decode C escaped text '" + a.value + "', ignoring: Invalid argument");
+  auto expanded = a.expand(unescaped, SpecifierSet::full, kStandardInputDataMax);
+  if (!expanded) return;
+  std::string& data = a.config.standard_input_data;
+  if (data.size() + expanded->size() + 1 > kStandardInputDataMax)
+    return a.ignore("Standard input data too large (" + std::to_string(data.size() + expanded->size()) +
+                    "), maximum of " + std::to_string(kStandardInputDataMax) + " permitted, ignoring.");
+  data += *expanded;
+  data += '\n';
 }
 
 // TTYPath= (config_parse_unit_path_printf(), not fatal): specifiers
@@ -1398,6 +1429,7 @@ KeyTable service_section_keys() {
       {"WorkingDirectory", set_working_directory},
       {"UMask", set_umask},
       {"StandardInput", set_standard_input},
+      {"StandardInputText", set_standard_input_text},
       {"TTYPath", set_tty_path},
       {"TTYReset", [](Assignment& a) { set_tty_flag(a, &TerminalSettings::reset); }},
       {"TTYVHangup", [](Assignment& a) { set_tty_flag(a, &TerminalSettings::vhangup); }},
@@ -1548,7 +1580,7 @@ KeyTable service_section_keys() {
         "UtmpIdentifier", "UtmpMode", "PAMName",
         "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits", "Personality",
         "TimerSlackNSec", "FileDescriptorStoreMax", "USBFunctionDescriptors",
-        "USBFunctionStrings", "Sockets", "NonBlocking", "StandardInputText", "StandardInputData",
+        "USBFunctionStrings", "Sockets", "NonBlocking", "StandardInputData",
         "LoadCredentialEncrypted", "SetCredentialEncrypted",
         "CoredumpFilter", "ManagedOOMSwap",
         "ManagedOOMMemoryPressure", "ManagedOOMMemoryPressureLimit", "ManagedOOMPreference",
@@ -1613,10 +1645,13 @@ void complete_service_config(ServiceConfig& config) {
   // systemd.service(5): TimeoutStartSec= "defaults to infinity for
   // Type=oneshot" unless it (or TimeoutSec=) is given.
   if (config.type == ServiceType::oneshot && !config.timeout_start_set) config.timeout_start = kUsecInfinity;
-  // systemd 252's service_fix_stdio(): a terminal on stdin is what stdout
-  // inherits unless it is given; without one, inherit is the manager's
-  // default (DefaultStandardOutput=journal), given or not.
-  if (config.standard_input != InputKind::null) {
+  // systemd 252's service_fix_stdio(): StandardInputText= without
+  // StandardInput= is data; a terminal on stdin is what stdout inherits
+  // unless it is given; without one, inherit is the manager's default
+  // (DefaultStandardOutput=journal), given or not.
+  if (config.standard_input == InputKind::null && !config.standard_input_data.empty())
+    config.standard_input = InputKind::data;
+  if (is_terminal_input(config.standard_input)) {
     if (!config.standard_output_set) config.standard_output = {OutputKind::inherit, {}};
   } else if (config.standard_output.kind == OutputKind::inherit) {
     config.standard_output = {OutputKind::journal, {}};

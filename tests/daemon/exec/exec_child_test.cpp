@@ -10,8 +10,10 @@
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -456,10 +459,94 @@ TEST_F(ExecChildOutputTest, FileOutputWritesFromTheStartAndAppendAppends) {
   EXPECT_EQ(contents(path), "to-stdout\nto-stderr\nklmnop\nto-stdout\n");
 }
 
+TEST_F(ExecChildOutputTest, TruncateEmptiesTheFileFirst) {
+  TempDir dir;
+  dir.write("out", "0123456789abcdefghijklmnop\n");
+  std::string path = dir.file("out");
+  plan_.standard_output = {OutputKind::truncate, path.c_str()};
+  plan_.standard_error = {OutputKind::inherit, nullptr};
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0);
+  EXPECT_EQ(contents(path), "to-stdout\nto-stderr\n");
+}
+
+TEST_F(ExecChildOutputTest, AnOutputPathThatIsASocketIsConnectedTo) {
+  TempDir dir;
+  const std::string path = dir.file("socket");
+  unique_fd listener(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  ASSERT_LT(path.size(), sizeof address.sun_path);
+  memcpy(address.sun_path, path.c_str(), path.size());
+  ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener.get(), 1), 0);
+  plan_.standard_output = {OutputKind::append, path.c_str()};
+  plan_.standard_error = {OutputKind::inherit, nullptr};
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  unique_fd peer(accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  ASSERT_GE(peer.get(), 0);
+  std::string got;
+  char buffer[256];
+  for (ssize_t n; (n = read(peer.get(), buffer, sizeof buffer)) > 0;) got.append(buffer, static_cast<std::size_t>(n));
+  EXPECT_EQ(got, "to-stdout\nto-stderr\n");
+}
+
 TEST_F(ExecChildOutputTest, AnOutputFileThatCannotBeOpenedIsTheStdoutStatus) {
   plan_.standard_output = {OutputKind::file, "/nonexistent-vermilion-dir/out"};
   Outcome out = run();
   EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::stdout_));
+}
+
+// StandardInput=file: and data, with cat as the service.
+class ExecChildInputTest : public ExecChildTest {
+ protected:
+  ExecChildInputTest() {
+    argv_ = Words({"/bin/sh", "-c", "cat; echo end"});
+    plan_.program = "/bin/sh";
+    plan_.argv = argv_.pointers.data();
+  }
+  TempDir dir_;
+};
+
+TEST_F(ExecChildInputTest, DataIsReadFromTheStart) {
+  const std::string data = std::string("line one\n") + '\0' + "two\n";
+  plan_.standard_input = InputKind::data;
+  plan_.standard_input_data = data.data();
+  plan_.standard_input_data_size = data.size();
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0);
+  EXPECT_EQ(out.output, data + "end\n");
+}
+
+TEST_F(ExecChildInputTest, AFileIsReadAndAMissingOneIsTheStdinStatus) {
+  dir_.write("in", "from a file\n");
+  const std::string path = dir_.file("in");
+  plan_.standard_input = InputKind::file;
+  plan_.standard_input_file = path.c_str();
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0);
+  EXPECT_EQ(out.output, "from a file\nend\n");
+
+  const std::string missing = dir_.file("missing");
+  plan_.standard_input_file = missing.c_str();
+  out = run();
+  EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::stdin_));
+}
+
+TEST_F(ExecChildInputTest, TheSameFileOnStdinAndStdoutIsOneOpenFile) {
+  dir_.write("both", "question\n");
+  const std::string path = dir_.file("both");
+  argv_ = Words({"/bin/sh", "-c", "read line; echo \"answer to $line\""});
+  plan_.argv = argv_.pointers.data();
+  plan_.standard_input = InputKind::file;
+  plan_.standard_input_file = path.c_str();
+  plan_.standard_output = {OutputKind::file, path.c_str()};
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  std::ifstream in(path);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "question\nanswer to question\n")
+      << "read and written through one offset (systemd's rw)";
 }
 
 // StandardInput=tty and friends on a pseudo-terminal (TTYPath=).

@@ -359,6 +359,27 @@ TEST(ServiceKeys, TerminalKeysAsSystemdParsesThem) {
   EXPECT_EQ(bad.config.standard_input, InputKind::null);
 }
 
+TEST(ServiceKeys, StandardInputFileAndText) {
+  auto l = apply(
+      "[Service]\nExecStart=/bin/true\nStandardInput=file:/srv//%p/./in\nStandardInput=file:relative\n"
+      "StandardInputText=hello %n\\tthere\nStandardInputText=\nStandardInputText=one\nStandardInputText=two\\x00\n"
+      "StandardInputText=\\q\nStandardOutput=truncate:/var/log/x\n");
+  EXPECT_EQ(messages(l.diags),
+            "t.service:4: warning: StandardInput= path is not absolute: relative\n"
+            "t.service:8: warning: Failed to decode C escaped text 'two\\x00', ignoring: Invalid argument\n"
+            "t.service:9: warning: Failed to decode C escaped text '\\q', ignoring: Invalid argument\n");
+  EXPECT_EQ(l.config.standard_input, InputKind::file);
+  EXPECT_EQ(l.config.standard_input_file, "/srv/t/in");
+  EXPECT_EQ(l.config.standard_input_data, "one\n") << "empty clears; each line ends in a newline";
+  EXPECT_EQ(l.config.standard_output.kind, OutputKind::truncate);
+  EXPECT_EQ(l.config.standard_output.path, "/var/log/x");
+
+  auto text = apply("[Service]\nExecStart=/bin/true\nStandardInputText=a\\tb %n\n");
+  complete_service_config(text.config);
+  EXPECT_EQ(text.config.standard_input, InputKind::data) << "text without StandardInput= is data";
+  EXPECT_EQ(text.config.standard_input_data, "a\tb t.service\n");
+}
+
 // systemd 252's service_fix_stdio(), as `systemd --test` dumps it.
 TEST(ServiceKeys, StandardOutputInheritsATerminalOnStdinAndIsTheJournalOtherwise) {
   auto complete = [](std::string_view text) {
@@ -742,7 +763,7 @@ Alias=other.service other.service
   EXPECT_EQ(c.environment_files[0].path, "/etc/default/t");
   EXPECT_TRUE(c.environment_files[0].optional);
   EXPECT_EQ(c.standard_output.kind, OutputKind::journal);
-  EXPECT_EQ(c.standard_error.kind, OutputKind::file);
+  EXPECT_EQ(c.standard_error.kind, OutputKind::truncate);
   EXPECT_EQ(c.type, ServiceType::simple);
   EXPECT_EQ(c.wanted_by, (std::vector<std::string>{"graphical.target"}));
   EXPECT_TRUE(c.wants.empty());  // [Install] pulls nothing in by itself: only enable links do
