@@ -225,7 +225,7 @@ int open_terminal_output(const ExecChildPlan& plan) {
 // Opens what one of stdout/stderr should be (systemd 252's setup_output());
 // `in` is the standard input set up. -errno on failure.
 int open_output(const ExecChildPlan& plan, const ExecOutputPlan& output, int inherited, int in) {
-  const bool terminal_in = is_terminal_input(plan.standard_input);
+  const bool terminal_in = is_terminal_input(plan.standard_input) && plan.terminal;
   int fd = -1;
   switch (output.kind) {
     case OutputKind::journal:
@@ -452,7 +452,9 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   }
   const uid_t original_uid = getuid();
   const gid_t original_gid = getgid();
-  set_up_fds(plan);
+  // systemd's exec_child() resolves User= before it takes a terminal.
+  const bool terminal_after_user = is_terminal_input(plan.standard_input);
+  if (!terminal_after_user) set_up_fds(plan);
   // vermiliond raised its own soft RLIMIT_NOFILE to the hard limit; a
   // service starts with systemd's default soft limit, FD_SETSIZE (1024),
   // since select() breaks on fds past it. The hard limit stays, so a
@@ -510,9 +512,10 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
          plan.credential_failure_what);
   }
+  if (terminal_after_user) set_up_fds(plan);
   // systemd's chown_terminal(): a terminal on stdin becomes User='s.
-  if (plan.change_credentials) {
-    if (int r = chown_terminal(STDIN_FILENO, plan.uid); r < 0)
+  if (plan.has_terminal_owner) {
+    if (int r = chown_terminal(STDIN_FILENO, plan.terminal_owner); r < 0)
       fail(plan, ExecExitStatus::stdin_, -r, "change the owner of the terminal");
   }
   if (int r = set_up_session_keyring(plan.keyring_mode, plan.keyring_uid, plan.keyring_gid,

@@ -36,7 +36,9 @@ struct ExecChildPlan {
   // StandardInput=: a terminal kind only for the main process, null for
   // the others (systemd's fixup_input() without EXEC_APPLY_TTY_STDIN).
   // Acquired after TTYVHangup=/TTYReset=/TTYVTDisallocate= (done right
-  // after setsid()); failing is 208/STDIN, and so is handing it to User=.
+  // after setsid()) and after User= is resolved (prepare), so that a bad
+  // User= takes nobody's terminal; failing is 208/STDIN, and so is handing
+  // it to User=.
   // file: opened read-only (read-write when stdout or stderr is the same
   // file:, which then shares it); data: a memfd holding the bytes. Failing
   // is 208/STDIN.
@@ -48,6 +50,10 @@ struct ExecChildPlan {
   // process that got /dev/null: the terminal, opened write-only).
   bool terminal_input_configured = false;
   const TerminalSettings* terminal = nullptr;  // the unit's TTY settings; null: none touched
+  // User='s UID (prepare fills it in, for '+' commands too): a terminal on
+  // stdin becomes its, mode 0620 (systemd's chown_terminal()).
+  bool has_terminal_owner = false;
+  uid_t terminal_owner = 0;
   // inherit: with a terminal or file on stdin, that; otherwise the
   // manager's own stdout. tty: the terminal (stdin's, if it is one).
   ExecOutputPlan standard_output;
@@ -72,7 +78,8 @@ struct ExecChildPlan {
   int ioprio = 0;
   // Runs in the child on its own copy of the plan, right before the
   // credentials step (stdout/stderr are set up, so what it reports reaches
-  // the service's log): fills in uid/gid/groups, envp and the working
+  // the service's log; with a terminal on stdin they are not yet, and it
+  // goes to the manager's): fills in uid/gid/groups, envp and the working
   // directory, or sets credential_failure_*. Null: the plan is complete.
   void (*prepare)(struct ExecChildPlan& plan, void* context) = nullptr;
   void* prepare_context = nullptr;

@@ -114,6 +114,7 @@ int resolve_credentials(const CredentialRequest& request, ExecCredentials& out, 
     int r = lookup_user(config.user, account);
     if (r < 0) return fail(failure, ExecExitStatus::user, r, "resolve user " + config.user);
     result.login = login_of(account);
+    result.user_uid = account.uid;
   }
   if (!request.apply_identity) {
     out = std::move(result);

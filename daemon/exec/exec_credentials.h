@@ -25,6 +25,9 @@ struct ExecCredentials {
   gid_t gid = 0;
   bool set_groups = false;
   std::vector<gid_t> groups;
+  // User='s UID once resolved, also for '+'/'!' commands (a terminal on
+  // stdin is handed to it: systemd's chown_terminal()); nullopt without User=.
+  std::optional<uid_t> user_uid;
   // HOME/USER/LOGNAME/SHELL and '~' come from here: the User= account, or
   // under --user our own account.
   std::optional<LoginIdentity> login;

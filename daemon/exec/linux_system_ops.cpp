@@ -85,6 +85,8 @@ struct ChildCredentials {
     plan.gid = c.gid;
     plan.groups = c.groups.data();
     plan.group_count = c.groups.size();
+    plan.has_terminal_owner = c.user_uid.has_value();
+    plan.terminal_owner = c.user_uid.value_or(0);
 
     // The account's variables as if set before the unit's own Environment=
     // (build_exec_environment's order): a value the unit sets wins.

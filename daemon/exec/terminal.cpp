@@ -8,6 +8,7 @@
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -185,14 +186,18 @@ int set_terminal_size(int fd, unsigned rows, unsigned columns) noexcept {
   if (rows == kTerminalSizeUnset && columns == kTerminalSizeUnset) return 0;
   winsize size{};
   if (ioctl(fd, TIOCGWINSZ, &size) < 0) return -errno;
-  if (rows != kTerminalSizeUnset) size.ws_row = static_cast<unsigned short>(rows);
-  if (columns != kTerminalSizeUnset) size.ws_col = static_cast<unsigned short>(columns);
+  // terminal_set_size_fd() clamps what winsize cannot hold.
+  if (rows != kTerminalSizeUnset) size.ws_row = static_cast<unsigned short>(rows > USHRT_MAX ? USHRT_MAX : rows);
+  if (columns != kTerminalSizeUnset)
+    size.ws_col = static_cast<unsigned short>(columns > USHRT_MAX ? USHRT_MAX : columns);
   return ioctl(fd, TIOCSWINSZ, &size) < 0 ? -errno : 0;
 }
 
 int vt_disallocate(const char* path, bool may_wait) noexcept {
   if (std::strncmp(path, "/dev/", 5) != 0) return -EINVAL;
-  if (const int vt = vc_number(path); vt > 0) {
+  const int vt = vc_number(path);
+  if (vt == 0) return -EINVAL;  // tty0 is whichever VT is in front: not one to deallocate
+  if (vt > 0) {
     int console = open_terminal("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, may_wait);
     if (console < 0) return console;
     const int r = ioctl(console, VT_DISALLOCATE, vt);
@@ -255,15 +260,19 @@ std::string revert_terminal(const TerminalSettings& terminal, bool touches_termi
   return warning;
 }
 
+bool is_terminal_output(const OutputTarget& output) noexcept {
+  return output.kind == OutputKind::tty || output.console;
+}
+
 bool may_touch_terminal(const ServiceConfig& config) noexcept {
   const TerminalSettings& t = config.terminal;
   return t.reset || t.vhangup || t.vt_disallocate || is_terminal_input(config.standard_input) ||
-         config.standard_output.kind == OutputKind::tty || config.standard_error.kind == OutputKind::tty;
+         is_terminal_output(config.standard_output) || is_terminal_output(config.standard_error);
 }
 
 std::optional<std::string> term_for_service(const ServiceConfig& config) {
-  const bool needs_term = is_terminal_input(config.standard_input) || config.standard_output.kind == OutputKind::tty ||
-                          config.standard_error.kind == OutputKind::tty || !config.terminal.path.empty();
+  const bool needs_term = is_terminal_input(config.standard_input) || is_terminal_output(config.standard_output) ||
+                          is_terminal_output(config.standard_error) || !config.terminal.path.empty();
   if (!needs_term) return std::nullopt;
   const char* path = terminal_path(config.terminal);
   if (getpid() == 1 && std::strcmp(path, "/dev/console") == 0) {
@@ -274,6 +283,10 @@ std::optional<std::string> term_for_service(const ServiceConfig& config) {
 
 std::string default_term_for_tty(std::string_view path) {
   if (path == "/dev/console") {
+    // resolve_dev_console(): a read-only /sys (a container) says nothing
+    // about this machine's console.
+    struct statvfs sys {};
+    if (statvfs("/sys", &sys) == 0 && (sys.f_flag & ST_RDONLY)) return "vt220";
     // The kernel's console: the last of the active ones; tty0 means the
     // foreground VT.
     std::string active;

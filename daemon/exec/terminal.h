@@ -50,7 +50,8 @@ int reset_terminal_fd(int fd, bool switch_to_text) noexcept;
 inline constexpr unsigned kTerminalSizeUnset = UINT_MAX;
 int set_terminal_size(int fd, unsigned rows, unsigned columns) noexcept;
 
-// systemd's vt_disallocate(): a VT (/dev/ttyN, N 1..63) is deallocated
+// systemd's vt_disallocate(): /dev/tty0 is refused (EINVAL); a VT
+// (/dev/ttyN, N 1..63) is deallocated
 // through /dev/tty0 (VT_DISALLOCATE); any other terminal, or a VT still in
 // use, has its screen and scroll-back cleared. Without `may_wait` the
 // terminal is opened non-blocking and EIO is not retried. 0 or -errno.
@@ -76,6 +77,9 @@ void reset_terminal_as_configured(const TerminalSettings& terminal, bool may_wai
 // The warning systemd logs (not a character device, chown refused), or ""
 // (also when the path does not exist).
 [[nodiscard]] std::string revert_terminal(const TerminalSettings& terminal, bool touches_terminal);
+
+// is_terminal_output(): tty, or one of the +console kinds.
+[[nodiscard]] bool is_terminal_output(const OutputTarget& output) noexcept;
 
 // exec_context_may_touch_tty(): a TTY key set, or a terminal on stdin,
 // stdout or stderr.

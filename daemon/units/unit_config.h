@@ -85,6 +85,10 @@ enum class JobMode {
 struct OutputTarget {
   OutputKind kind = OutputKind::journal;
   std::string path;  // for file:, truncate: and append:
+  // journal+console, kmsg+console, syslog+console: run as journal, but a
+  // terminal output to systemd (is_terminal_output(): $TERM, the console
+  // handed back to root when the service is dead).
+  bool console = false;
 };
 
 // systemd's EXEC_STDIN_DATA_MAX: what StandardInputText= may add up to (bytes).

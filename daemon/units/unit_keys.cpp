@@ -851,7 +851,7 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
     set({it->second, {}});
   } else if (kAsJournal.count(v)) {
     a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as journal.");
-    set({OutputKind::journal, {}});
+    set({OutputKind::journal, {}, v.ends_with("+console")});
   } else if (kAsInherit.count(v) || v.starts_with("fd:")) {
     a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as inherit.");
     set({OutputKind::inherit, {}});
@@ -913,11 +913,10 @@ void set_tty_size(Assignment& a, unsigned TerminalSettings::*field) {
     a.config.terminal.*field = UINT_MAX;
     return;
   }
-  unsigned value = 0;
-  auto [end, error] = std::from_chars(a.value.data(), a.value.data() + a.value.size(), value);
-  if (error != std::errc() || end != a.value.data() + a.value.size())
-    return a.ignore("Failed to parse unsigned value, ignoring: " + a.value);
-  a.config.terminal.*field = value;
+  // safe_atou(): base 0 (0x.., 0..), as systemd reads it.
+  auto value = parse_systemd_unsigned(a.value, UINT_MAX);
+  if (!value) return a.ignore("Failed to parse unsigned value, ignoring: " + a.value);
+  a.config.terminal.*field = static_cast<unsigned>(*value);
 }
 
 // "path:link" as systemd's extract_many_words(":", EXTRACT_CUNESCAPE |

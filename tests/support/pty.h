@@ -6,10 +6,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
+
+#include "common/unique_fd.h"
 
 namespace vermilion::testing {
 
@@ -54,6 +58,48 @@ class Pty {
  private:
   int master_ = -1;
   std::string path_;
+};
+
+// A process in a session of its own holding `path` as its controlling
+// terminal until released (its stdin pipe closed) or killed.
+class TerminalHolder {
+ public:
+  explicit TerminalHolder(const std::string& path) {
+    fd_pair ready, release;
+    if (make_pipe(ready) < 0 || make_pipe(release) < 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      ready.first.reset();
+      release.second.reset();
+      if (setsid() < 0) _exit(1);
+      int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+      if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0) _exit(2);
+      if (write(ready.second.get(), "r", 1) != 1) _exit(3);
+      char c;
+      (void)!read(release.first.get(), &c, 1);
+      _exit(0);
+    }
+    ready.second.reset();
+    release.first.reset();
+    char c = 0;
+    held_ = read(ready.first.get(), &c, 1) == 1;
+    release_ = std::move(release.second);
+  }
+  ~TerminalHolder() { release(); }
+  [[nodiscard]] bool held() const { return held_; }
+  void release() {
+    release_.reset();
+    if (pid_ > 0) {
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+  }
+
+ private:
+  pid_t pid_ = -1;
+  bool held_ = false;
+  unique_fd release_;
 };
 
 }  // namespace vermilion::testing

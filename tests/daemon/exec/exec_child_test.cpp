@@ -613,39 +613,36 @@ TEST_F(ExecChildTerminalTest, OutputTtyWithoutATerminalOnStdinOpensIt) {
   EXPECT_EQ(out.exit_code(), 0) << out.output;
   const std::string r = report();
   EXPECT_NE(r.find("fd2=" + device() + " tty=1\n"), std::string::npos) << r;
-  EXPECT_NE(r.find("fd1=" + device()), 0u);
+  EXPECT_EQ(r.find("fd1=" + device()), std::string::npos) << r;
   EXPECT_EQ(out.output, "hello\n") << "stdout stays the journal's";
 }
 
 TEST_F(ExecChildTerminalTest, ATerminalHeldElsewhereFailsTtyFailWithTheStdinStatus) {
   ASSERT_TRUE(pty_.ok());
-  // Another session's controlling terminal: this test process's child.
-  fd_pair ready, release;
-  ASSERT_EQ(make_pipe(ready), 0);
-  ASSERT_EQ(make_pipe(release), 0);
-  pid_t holder = fork();
-  if (holder == 0) {
-    ready.first.reset();
-    release.second.reset();
-    if (setsid() < 0) _exit(1);
-    int fd = open(pty_.path().c_str(), O_RDWR | O_CLOEXEC);
-    if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0) _exit(2);
-    if (write(ready.second.get(), "r", 1) != 1) _exit(3);
-    char c;
-    (void)!read(release.first.get(), &c, 1);
-    _exit(0);
-  }
-  ready.second.reset();
-  release.first.reset();
-  char c = 0;
-  ASSERT_EQ(read(ready.first.get(), &c, 1), 1);
+  testing::TerminalHolder holder(pty_.path());
+  ASSERT_TRUE(holder.held());
   plan_.standard_input = InputKind::tty_fail;
   plan_.terminal_input_configured = true;
   Outcome out = run();
   EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::stdin_)) << out.output;
-  release.second.reset();
-  int status = 0;
-  EXPECT_EQ(waitpid(holder, &status, 0), holder);
+}
+
+// systemd's exec_child() resolves User= first: a bad one takes nobody's
+// terminal, even with tty-force.
+TEST_F(ExecChildTerminalTest, AUserThatCannotBeResolvedFailsBeforeTheTerminalIsTaken) {
+  ASSERT_TRUE(pty_.ok());
+  testing::TerminalHolder holder(pty_.path());
+  ASSERT_TRUE(holder.held());
+  const pid_t session = tcgetsid(pty_.master());
+  ASSERT_GT(session, 0);
+  plan_.standard_input = InputKind::tty_force;
+  plan_.terminal_input_configured = true;
+  plan_.credential_failure_status = static_cast<int>(ExecExitStatus::user);
+  plan_.credential_failure_errno = ESRCH;
+  plan_.credential_failure_what = "resolve user nosuchuser";
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::user));
+  EXPECT_EQ(tcgetsid(pty_.master()), session) << "still the holder's controlling terminal";
 }
 
 TEST_F(ExecChildTerminalTest, TheTerminalIsHandedToUserAndTtyResetRunsFirst) {
@@ -657,6 +654,8 @@ TEST_F(ExecChildTerminalTest, TheTerminalIsHandedToUserAndTtyResetRunsFirst) {
   plan_.change_credentials = true;
   plan_.uid = 65534;
   plan_.gid = 65534;
+  plan_.has_terminal_owner = true;
+  plan_.terminal_owner = 65534;
   terminal_.reset = true;
   {
     unique_fd fd(open(pty_.path().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));

@@ -72,6 +72,21 @@ TEST(ExecCredentials, PrivilegedCommandKeepsIdentityButKnowsLogin) {
   EXPECT_FALSE(creds.change);
   ASSERT_TRUE(creds.login);
   EXPECT_EQ(creds.login->user, "nobody");
+  EXPECT_EQ(creds.user_uid, 65534u) << "a terminal on stdin still becomes User='s";
+}
+
+// The owner a terminal on stdin is handed to: User= only, not Group=.
+TEST(ExecCredentials, OnlyUserNamesTheTerminalsOwner) {
+  ServiceConfig config;
+  config.group = "nogroup";
+  ExecCredentials creds;
+  CredentialFailure failure;
+  ASSERT_EQ(resolve_credentials({&config, false, true}, creds, failure), 0);
+  EXPECT_TRUE(creds.change);
+  EXPECT_FALSE(creds.user_uid.has_value());
+  config.user = "nobody";
+  ASSERT_EQ(resolve_credentials({&config, false, true}, creds, failure), 0);
+  EXPECT_EQ(creds.user_uid, 65534u);
 }
 
 TEST(ExecCredentials, UserManagerOnlyRunsAsItself) {

@@ -3,11 +3,11 @@
 // the terminal to a user and back.
 #include "exec/terminal.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -15,6 +15,8 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <climits>
+#include <fstream>
 #include <string>
 
 #include "common/unique_fd.h"
@@ -25,48 +27,7 @@ namespace vermilion {
 namespace {
 
 using testing::Pty;
-
-// A process in a session of its own holding `path` as its controlling
-// terminal until released (its stdin pipe closed) or killed.
-class TerminalHolder {
- public:
-  explicit TerminalHolder(const std::string& path) {
-    fd_pair ready, release;
-    if (make_pipe(ready) < 0 || make_pipe(release) < 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      ready.first.reset();
-      release.second.reset();
-      if (setsid() < 0) _exit(1);
-      int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
-      if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0) _exit(2);
-      if (write(ready.second.get(), "r", 1) != 1) _exit(3);
-      char c;
-      (void)!read(release.first.get(), &c, 1);
-      _exit(0);
-    }
-    ready.second.reset();
-    release.first.reset();
-    char c = 0;
-    held_ = read(ready.first.get(), &c, 1) == 1;
-    release_ = std::move(release.second);
-  }
-  ~TerminalHolder() { release(); }
-  [[nodiscard]] bool held() const { return held_; }
-  void release() {
-    release_.reset();
-    if (pid_ > 0) {
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-    }
-  }
-
- private:
-  pid_t pid_ = -1;
-  bool held_ = false;
-  unique_fd release_;
-};
+using testing::TerminalHolder;
 
 // In a forked child leading a session of its own: acquire_terminal(), then
 // 0 if the terminal is now its controlling terminal, else the errno (as
@@ -90,20 +51,13 @@ int exit_status(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-// Whether `pid` has an inotify instance open: what acquire_terminal()
-// waits on (the event that says it is waiting, without a guess at time).
-bool has_inotify(pid_t pid) {
-  const std::string dir_path = "/proc/" + std::to_string(pid) + "/fd";
-  DIR* dir = opendir(dir_path.c_str());
-  if (!dir) return false;
-  bool found = false;
-  while (dirent* entry = readdir(dir)) {
-    char target[64] = {};
-    std::string link = dir_path + "/" + entry->d_name;
-    if (readlink(link.c_str(), target, sizeof target - 1) > 0 && std::string(target) == "anon_inode:inotify") found = true;
-  }
-  closedir(dir);
-  return found;
+// Whether `pid` is blocked in poll(2)/ppoll(2) (/proc/PID/syscall): where
+// acquire_terminal() waits once refused, known without a guess at time.
+bool blocked_in_poll(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/syscall");
+  long number = -1;
+  in >> number;
+  return number == SYS_poll || number == SYS_ppoll;
 }
 
 TEST(TerminalTest, OpenTerminalRefusesWhatIsNotATerminal) {
@@ -141,8 +95,8 @@ TEST(TerminalTest, TtyWaitsUntilTheOtherSessionLetsGo) {
   TerminalHolder holder(pty.path());
   ASSERT_TRUE(holder.held());
   pid_t waiter = acquire_in_child(pty.path(), AcquireTerminal::wait);
-  // It has been refused once and watches the terminal for a close.
-  while (!has_inotify(waiter)) {
+  // It has been refused once and waits for the terminal to be closed.
+  while (!blocked_in_poll(waiter)) {
     int status = 0;
     ASSERT_EQ(waitpid(waiter, &status, WNOHANG), 0) << "the waiter ended while the terminal was held";
     sched_yield();
@@ -194,6 +148,9 @@ TEST(TerminalTest, SizeSetsWhatIsGivenAndKeepsTheRest) {
   ASSERT_EQ(ioctl(fd.get(), TIOCGWINSZ, &size), 0);
   EXPECT_EQ(size.ws_row, 40);
   EXPECT_EQ(size.ws_col, 132);
+  EXPECT_EQ(set_terminal_size(fd.get(), 70000, kTerminalSizeUnset), 0);
+  ASSERT_EQ(ioctl(fd.get(), TIOCGWINSZ, &size), 0);
+  EXPECT_EQ(size.ws_row, USHRT_MAX) << "clamped, not wrapped";
 }
 
 TEST(TerminalTest, VtDisallocateOfATerminalThatIsNoVtClearsItsScreen) {
@@ -209,6 +166,7 @@ TEST(TerminalTest, VtDisallocateOfATerminalThatIsNoVtClearsItsScreen) {
   EXPECT_EQ(vt_disallocate(pty.path().c_str(), false), 0);
   EXPECT_EQ(pty.read_until("\033[3J"), "\033[r\033[H\033[3J");
   EXPECT_EQ(vt_disallocate("relative/tty", false), -EINVAL);
+  EXPECT_EQ(vt_disallocate("/dev/tty0", false), -EINVAL) << "the VT in front is not one to deallocate";
 }
 
 TEST(TerminalTest, VhangupCutsOffWhoeverHadTheTerminalOpen) {
@@ -285,6 +243,8 @@ TEST(TerminalTest, TermIsLinuxOnAVirtualConsoleAndVt220Elsewhere) {
   config.terminal.path.clear();
   config.standard_output.kind = OutputKind::tty;
   EXPECT_TRUE(term_for_service(config).has_value()) << "/dev/console: whatever the kernel's console is";
+  config.standard_output = {OutputKind::journal, {}, true};
+  EXPECT_TRUE(term_for_service(config).has_value()) << "journal+console is a terminal output";
 }
 
 TEST(TerminalTest, MayTouchTheTerminalWithAnyTtyKeyOrTerminalStream) {
@@ -297,7 +257,8 @@ TEST(TerminalTest, MayTouchTheTerminalWithAnyTtyKeyOrTerminalStream) {
                       +[](ServiceConfig& c) { c.terminal.vt_disallocate = true; },
                       +[](ServiceConfig& c) { c.standard_input = InputKind::tty_fail; },
                       +[](ServiceConfig& c) { c.standard_output.kind = OutputKind::tty; },
-                      +[](ServiceConfig& c) { c.standard_error.kind = OutputKind::tty; }}) {
+                      +[](ServiceConfig& c) { c.standard_error.kind = OutputKind::tty; },
+                      +[](ServiceConfig& c) { c.standard_output.console = true; }}) {
     ServiceConfig changed = config;
     change(changed);
     EXPECT_TRUE(may_touch_terminal(changed));

@@ -328,7 +328,7 @@ TEST(ServiceKeys, OneshotHasNoStartTimeoutUnlessOneIsSet) {
 TEST(ServiceKeys, TerminalKeysAsSystemdParsesThem) {
   auto l = apply(
       "[Service]\nExecStart=/bin/true\nStandardInput=tty-force\nTTYPath=/dev//%i/./tty9\nTTYReset=yes\n"
-      "TTYVHangup=on\nTTYVTDisallocate=1\nTTYRows=40\nTTYColumns=132\nStandardError=tty\n",
+      "TTYVHangup=on\nTTYVTDisallocate=1\nTTYRows=40\nTTYColumns=0x84\nStandardError=tty\n",
       "getty@x.service");
   EXPECT_EQ(messages(l.diags), "");
   EXPECT_EQ(l.config.standard_input, InputKind::tty_force);
@@ -397,6 +397,10 @@ TEST(ServiceKeys, StandardOutputInheritsATerminalOnStdinAndIsTheJournalOtherwise
   auto plain = complete("[Service]\nExecStart=/bin/true\n");
   EXPECT_EQ(plain.standard_output.kind, OutputKind::journal);
   EXPECT_EQ(plain.standard_error.kind, OutputKind::inherit);
+  auto tty_out = complete("[Service]\nExecStart=/bin/true\nStandardOutput=tty\nStandardError=journal+console\n");
+  EXPECT_EQ(tty_out.standard_output.kind, OutputKind::tty) << "without a terminal on stdin: kept";
+  EXPECT_EQ(tty_out.standard_error.kind, OutputKind::journal);
+  EXPECT_TRUE(tty_out.standard_error.console);
   auto null_in = complete("[Service]\nExecStart=/bin/true\nStandardInput=tty\nStandardInput=null\n");
   EXPECT_EQ(null_in.standard_output.kind, OutputKind::journal) << "the last StandardInput= counts";
 }
