@@ -187,7 +187,13 @@ int acquire_path(const char* path, int flags, mode_t mode) {
 // or -errno.
 int open_input(const ExecChildPlan& plan) {
   if (plan.standard_input == InputKind::data) {
-    int fd = memfd_create("vermilion-stdin", MFD_CLOEXEC);
+    // acquire_data_fd(): nothing to read is /dev/null; otherwise a sealed
+    // memfd, which the service cannot write to.
+    if (plan.standard_input_data_size == 0) {
+      int null = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+      return null < 0 ? -errno : null;
+    }
+    int fd = memfd_create("data-fd", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) return -errno;
     const char* data = plan.standard_input_data;
     for (std::size_t left = plan.standard_input_data_size; left > 0;) {
@@ -201,7 +207,7 @@ int open_input(const ExecChildPlan& plan) {
       data += n;
       left -= static_cast<std::size_t>(n);
     }
-    if (lseek(fd, 0, SEEK_SET) < 0) {
+    if (lseek(fd, 0, SEEK_SET) < 0 || fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
       const int error = errno;
       close(fd);
       return -error;
@@ -399,6 +405,16 @@ void set_up_fds(ExecChildPlan& plan) {
   }
 }
 
+// The plan's prepare step (User=, the environment, directories,
+// credentials), then a failure it found, with its status.
+void prepare_credentials(ExecChildPlan& plan) {
+  if (plan.prepare) plan.prepare(plan, plan.prepare_context);
+  if (plan.credential_failure_status != 0) {
+    fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
+         plan.credential_failure_what);
+  }
+}
+
 }  // namespace
 
 int set_rlimit_closest(int resource, const rlimit& wanted) noexcept {
@@ -452,9 +468,22 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   }
   const uid_t original_uid = getuid();
   const gid_t original_gid = getgid();
-  // systemd's exec_child() resolves User= before it takes a terminal.
+  // What stdio opens gets exactly 0666 & ~UMask= (systemd's PID 1 runs
+  // with umask 0); UMask= itself is set further down.
+  umask(0);
+  // systemd's exec_child() resolves User= before it takes a terminal; the
+  // fds are still set up (the manager's closed) before the limits below.
   const bool terminal_after_user = is_terminal_input(plan.standard_input);
-  if (!terminal_after_user) set_up_fds(plan);
+  if (terminal_after_user) {
+    umask(plan.umask);
+    prepare_credentials(plan);
+  }
+  set_up_fds(plan);
+  if (plan.has_terminal_owner && terminal_after_user) {
+    // systemd's chown_terminal(): a terminal on stdin becomes User='s.
+    if (int r = chown_terminal(STDIN_FILENO, plan.terminal_owner); r < 0)
+      fail(plan, ExecExitStatus::stdin_, -r, "change the owner of the terminal");
+  }
   // vermiliond raised its own soft RLIMIT_NOFILE to the hard limit; a
   // service starts with systemd's default soft limit, FD_SETSIZE (1024),
   // since select() breaks on fds past it. The hard limit stays, so a
@@ -507,17 +536,7 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     if (setrlimit(RLIMIT_RTPRIO, &none) < 0) fail(plan, ExecExitStatus::limits, errno, "set resource limits");
   }
   umask(plan.umask);
-  if (plan.prepare) plan.prepare(plan, plan.prepare_context);
-  if (plan.credential_failure_status != 0) {
-    fail(plan, static_cast<ExecExitStatus>(plan.credential_failure_status), plan.credential_failure_errno,
-         plan.credential_failure_what);
-  }
-  if (terminal_after_user) set_up_fds(plan);
-  // systemd's chown_terminal(): a terminal on stdin becomes User='s.
-  if (plan.has_terminal_owner) {
-    if (int r = chown_terminal(STDIN_FILENO, plan.terminal_owner); r < 0)
-      fail(plan, ExecExitStatus::stdin_, -r, "change the owner of the terminal");
-  }
+  if (!terminal_after_user) prepare_credentials(plan);
   if (int r = set_up_session_keyring(plan.keyring_mode, plan.keyring_uid, plan.keyring_gid,
                                      plan.has_invocation_id ? plan.invocation_id : nullptr);
       r < 0)

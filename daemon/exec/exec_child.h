@@ -78,9 +78,10 @@ struct ExecChildPlan {
   int ioprio = 0;
   // Runs in the child on its own copy of the plan, right before the
   // credentials step (stdout/stderr are set up, so what it reports reaches
-  // the service's log; with a terminal on stdin they are not yet, and it
-  // goes to the manager's): fills in uid/gid/groups, envp and the working
-  // directory, or sets credential_failure_*. Null: the plan is complete.
+  // the service's log), or, with a terminal on stdin, before stdio is set
+  // up at all (what it reports goes to the manager's log): fills in
+  // uid/gid/groups, envp and the working directory, or sets
+  // credential_failure_*. Null: the plan is complete.
   void (*prepare)(struct ExecChildPlan& plan, void* context) = nullptr;
   void* prepare_context = nullptr;
   // Why the process must not start: reported at the credentials step with

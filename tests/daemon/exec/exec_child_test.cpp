@@ -459,6 +459,20 @@ TEST_F(ExecChildOutputTest, FileOutputWritesFromTheStartAndAppendAppends) {
   EXPECT_EQ(contents(path), "to-stdout\nto-stderr\nklmnop\nto-stdout\n");
 }
 
+TEST_F(ExecChildOutputTest, AnOutputFileGetsExactlyTheModeUMaskLeaves) {
+  TempDir dir;
+  std::string path = dir.file("new");
+  plan_.umask = 0002;
+  plan_.standard_output = {OutputKind::file, path.c_str()};
+  const mode_t before = umask(0077);  // what the supervisor's own umask is does not matter
+  Outcome out = run();
+  umask(before);
+  EXPECT_EQ(out.exit_code(), 0);
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0664u);
+}
+
 TEST_F(ExecChildOutputTest, TruncateEmptiesTheFileFirst) {
   TempDir dir;
   dir.write("out", "0123456789abcdefghijklmnop\n");
@@ -517,6 +531,21 @@ TEST_F(ExecChildInputTest, DataIsReadFromTheStart) {
   Outcome out = run();
   EXPECT_EQ(out.exit_code(), 0);
   EXPECT_EQ(out.output, data + "end\n");
+}
+
+TEST_F(ExecChildInputTest, DataIsASealedMemfdAndNoDataIsDevNull) {
+  argv_ = Words({"/bin/sh", "-c", "readlink /proc/self/fd/0; (echo x >&0) 2>/dev/null || echo read-only"});
+  plan_.argv = argv_.pointers.data();
+  const std::string data = "abc\n";
+  plan_.standard_input = InputKind::data;
+  plan_.standard_input_data = data.data();
+  plan_.standard_input_data_size = data.size();
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0);
+  EXPECT_EQ(out.output, "/memfd:data-fd (deleted)\nread-only\n");
+  plan_.standard_input_data_size = 0;
+  out = run();
+  EXPECT_EQ(out.output.substr(0, out.output.find('\n')), "/dev/null");
 }
 
 TEST_F(ExecChildInputTest, AFileIsReadAndAMissingOneIsTheStdinStatus) {
