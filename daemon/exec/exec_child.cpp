@@ -123,6 +123,11 @@ class Line {
   std::size_t size_ = 0;
 };
 
+// Where a failure is told: the service's log until its stdio is set up
+// (so that `vermilionctl logs` shows why it never ran, as journalctl -u
+// does under systemd), then its stderr. The child is single-threaded.
+int report_fd = STDERR_FILENO;
+
 [[noreturn]] void fail(const ExecChildPlan& plan, ExecExitStatus status, int error, const char* what,
                        const char* detail = nullptr) {
   Line line;
@@ -130,7 +135,7 @@ class Line {
   if (detail) line.add(" ").add(detail);
   const char* description = strerrordesc_np(error);
   line.add(": ").add(description ? description : "Unknown error");
-  line.write_to(STDERR_FILENO);
+  line.write_to(report_fd);
   _exit(static_cast<int>(status));
 }
 
@@ -452,6 +457,7 @@ int set_priority_closest(int priority) noexcept {
 
 void run_exec_child(const ExecChildPlan& given) noexcept {
   ExecChildPlan plan = given;  // the child's own, which prepare may complete
+  if (plan.log_fd >= 0) report_fd = plan.log_fd;
   reset_signals();
   // systemd's exec_child(): IgnoreSIGPIPE= (default yes) survives execve.
   if (plan.ignore_sigpipe) signal(SIGPIPE, SIG_IGN);
@@ -468,19 +474,17 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   }
   const uid_t original_uid = getuid();
   const gid_t original_gid = getgid();
+  // systemd's exec_child() resolves User= before stdio: a bad User=
+  // truncates no StandardOutput=truncate: file and takes nobody's terminal.
+  umask(plan.umask);
+  prepare_credentials(plan);
   // What stdio opens gets exactly 0666 & ~UMask= (systemd's PID 1 runs
-  // with umask 0); UMask= itself is set further down.
+  // with umask 0); UMask= itself is set again further down.
   umask(0);
-  // systemd's exec_child() resolves User= before it takes a terminal; the
-  // fds are still set up (the manager's closed) before the limits below.
-  const bool terminal_after_user = is_terminal_input(plan.standard_input);
-  if (terminal_after_user) {
-    umask(plan.umask);
-    prepare_credentials(plan);
-  }
   set_up_fds(plan);
-  if (plan.has_terminal_owner && terminal_after_user) {
-    // systemd's chown_terminal(): a terminal on stdin becomes User='s.
+  report_fd = STDERR_FILENO;
+  // systemd's chown_terminal(): a terminal on stdin becomes User='s.
+  if (plan.has_terminal_owner) {
     if (int r = chown_terminal(STDIN_FILENO, plan.terminal_owner); r < 0)
       fail(plan, ExecExitStatus::stdin_, -r, "change the owner of the terminal");
   }
@@ -536,7 +540,6 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     if (setrlimit(RLIMIT_RTPRIO, &none) < 0) fail(plan, ExecExitStatus::limits, errno, "set resource limits");
   }
   umask(plan.umask);
-  if (!terminal_after_user) prepare_credentials(plan);
   if (int r = set_up_session_keyring(plan.keyring_mode, plan.keyring_uid, plan.keyring_gid,
                                      plan.has_invocation_id ? plan.invocation_id : nullptr);
       r < 0)

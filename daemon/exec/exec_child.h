@@ -76,12 +76,11 @@ struct ExecChildPlan {
   // IOScheduling*=: ioprio_set(); refused is 211/IOPRIO.
   bool has_ioprio = false;
   int ioprio = 0;
-  // Runs in the child on its own copy of the plan, right before the
-  // credentials step (stdout/stderr are set up, so what it reports reaches
-  // the service's log), or, with a terminal on stdin, before stdio is set
-  // up at all (what it reports goes to the manager's log): fills in
-  // uid/gid/groups, envp and the working directory, or sets
-  // credential_failure_*. Null: the plan is complete.
+  // Runs in the child on its own copy of the plan, before stdio is set up
+  // (systemd's exec_child() resolves User= first: a bad one opens no
+  // output file and takes no terminal): fills in uid/gid/groups, envp and
+  // the working directory, or sets credential_failure_*, told with its
+  // status right after. Null: the plan is complete.
   void (*prepare)(struct ExecChildPlan& plan, void* context) = nullptr;
   void* prepare_context = nullptr;
   // Why the process must not start: reported at the credentials step with
@@ -172,7 +171,8 @@ struct ExecChildPlan {
 };
 
 // Sets up the process as the plan says and execs; never returns. Any failure
-// writes one line to the process's stderr and exits with systemd's status.
+// writes one line (to log_fd until stdio is set up, then to the process's
+// stderr) and exits with systemd's status.
 // Where the kernel refuses part of the context, what follows is systemd
 // 252's exec_child(): a resource limit above what may be set is lowered to
 // the closest allowed value (setrlimit_closest(); LimitNOFILE=65535 under a

@@ -473,6 +473,22 @@ TEST_F(ExecChildOutputTest, AnOutputFileGetsExactlyTheModeUMaskLeaves) {
   EXPECT_EQ(st.st_mode & 07777, 0664u);
 }
 
+// systemd's exec_child() resolves User= before stdio: a bad one truncates
+// nothing, and says why in the service's log.
+TEST_F(ExecChildOutputTest, AUserThatCannotBeResolvedOpensNoOutputFile) {
+  TempDir dir;
+  dir.write("out", "keep me\n");
+  std::string path = dir.file("out");
+  plan_.standard_output = {OutputKind::truncate, path.c_str()};
+  plan_.credential_failure_status = static_cast<int>(ExecExitStatus::user);
+  plan_.credential_failure_errno = ESRCH;
+  plan_.credential_failure_what = "determine user nobody-here";
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 217);
+  EXPECT_EQ(contents(path), "keep me\n");
+  EXPECT_EQ(out.output, "vermiliond: test.service: failed to determine user nobody-here: No such process\n");
+}
+
 TEST_F(ExecChildOutputTest, TruncateEmptiesTheFileFirst) {
   TempDir dir;
   dir.write("out", "0123456789abcdefghijklmnop\n");
