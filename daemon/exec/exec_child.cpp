@@ -28,6 +28,7 @@
 #include "exec/session_keyring.h"
 #include "exec/shared_namespace.h"
 #include "exec/terminal.h"
+#include "platform/file_io.h"
 
 namespace vermilion {
 namespace {
@@ -200,22 +201,13 @@ int open_input(const ExecChildPlan& plan) {
     }
     int fd = memfd_create("data-fd", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) return -errno;
-    const char* data = plan.standard_input_data;
-    for (std::size_t left = plan.standard_input_data_size; left > 0;) {
-      ssize_t n = write(fd, data, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        const int error = n < 0 ? errno : EIO;
-        close(fd);
-        return -error;
-      }
-      data += n;
-      left -= static_cast<std::size_t>(n);
-    }
-    if (lseek(fd, 0, SEEK_SET) < 0 || fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
-      const int error = errno;
+    int r = write_all(fd, plan.standard_input_data, plan.standard_input_data_size);
+    if (r == 0 && (lseek(fd, 0, SEEK_SET) < 0 ||
+                   fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0))
+      r = -errno;
+    if (r < 0) {
       close(fd);
-      return -error;
+      return r;
     }
     return fd;
   }

@@ -17,6 +17,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "platform/file_io.h"
+
 namespace vermilion {
 namespace {
 
@@ -37,28 +39,13 @@ int vc_number(std::string_view path) noexcept {
   return n <= 63 ? n : -1;
 }
 
-void write_all_ignoring_errors(int fd, const char* text, std::size_t length) noexcept {
-  while (length > 0) {
-    ssize_t n = write(fd, text, length);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    text += n;
-    length -= static_cast<std::size_t>(n);
-  }
-}
-
-// terminal_vhangup(): TIOCVHANGUP on a fresh non-blocking fd.
-void vhangup_path(const char* path, bool may_wait) noexcept {
+// Opens `path` non-blocking (as terminal_vhangup() and reset_terminal()
+// do) and applies `act` to it; nothing if it cannot be opened.
+template <typename Act>
+void on_terminal(const char* path, bool may_wait, Act act) noexcept {
   int fd = open_terminal(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, may_wait);
   if (fd < 0) return;
-  (void)ioctl(fd, TIOCVHANGUP);
-  close(fd);
-}
-
-void reset_path(const char* path, bool may_wait) noexcept {
-  int fd = open_terminal(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, may_wait);
-  if (fd < 0) return;
-  (void)reset_terminal_fd(fd, true);
+  act(fd);
   close(fd);
 }
 
@@ -210,7 +197,7 @@ int vt_disallocate(const char* path, bool may_wait) noexcept {
   int fd = open_terminal(path, O_RDWR | O_NOCTTY | O_CLOEXEC | (may_wait ? 0 : O_NONBLOCK), may_wait);
   if (fd < 0) return fd;
   static constexpr char kClear[] = "\033[r\033[H\033[3J";
-  write_all_ignoring_errors(fd, kClear, sizeof kClear - 1);
+  (void)write_all(fd, kClear, sizeof kClear - 1);
   close(fd);
   return 0;
 }
@@ -230,8 +217,8 @@ const char* terminal_path(const TerminalSettings& terminal) noexcept {
 
 void reset_terminal_as_configured(const TerminalSettings& terminal, bool may_wait) noexcept {
   const char* path = terminal_path(terminal);
-  if (terminal.vhangup) vhangup_path(path, may_wait);
-  if (terminal.reset) reset_path(path, may_wait);
+  if (terminal.vhangup) on_terminal(path, may_wait, [](int fd) { (void)ioctl(fd, TIOCVHANGUP); });
+  if (terminal.reset) on_terminal(path, may_wait, [](int fd) { (void)reset_terminal_fd(fd, true); });
   if (terminal.vt_disallocate) (void)vt_disallocate(path, may_wait);
 }
 

@@ -1,5 +1,6 @@
 #include "platform/file_io.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,25 @@ using testing::TempDir;
 bool is_directory(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+TEST(WriteAll, WritesEverythingAcrossShortWritesAndGivesErrno) {
+  int pipe_fds[2];
+  ASSERT_EQ(pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK), 0);
+  const std::string text(100'000, 'x');  // more than a pipe holds: the write fails part way
+  EXPECT_EQ(write_all(pipe_fds[1], text.data(), text.size()), -EAGAIN);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  TempDir dir;
+  dir.write("f", "");
+  int fd = open(dir.file("f").c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(write_all(fd, text.data(), text.size()), 0);
+  close(fd);
+  std::string back;
+  ASSERT_EQ(read_text_file(dir.file("f"), back), 0);
+  EXPECT_EQ(back, text);
+  EXPECT_EQ(write_all(-1, "a", 1), -EBADF);
 }
 
 TEST(ReadTextFile, ReadsTheWholeFile) {
