@@ -328,6 +328,10 @@ Handler not_implemented(std::string how_treated = "ignored") {
   };
 }
 
+// A key systemd 252 still knows but no longer acts on
+// (config_parse_warn_compat(), DISABLED_LEGACY): its own warning.
+void removed_key(Assignment& a) { a.warn("Support for option " + a.key + "= has been removed and it is ignored"); }
+
 // --- Handlers with their own rules -------------------------------------------
 
 void set_description(Assignment& a) {
@@ -1314,6 +1318,11 @@ void add_alias(Assignment& a) {
 
 using KeyTable = std::map<std::string, Handler, std::less<>>;
 
+// Another spelling of a key in the same table (systemd 252's
+// load-fragment-gperf.gperf.in gives both one parser): applied as the key's,
+// with messages naming the key as written.
+void alias_key(KeyTable& table, const char* alias, const char* key) { table.emplace(alias, table.at(key)); }
+
 KeyTable unit_section_keys() {
   using D = NonServiceDependency;
   KeyTable t{
@@ -1361,6 +1370,29 @@ KeyTable unit_section_keys() {
         "CollectMode",
         "JobTimeoutRebootArgument", "RebootArgument", "SourcePath"})
     t.emplace(key, not_implemented());
+  // Old spellings systemd 252 still reads.
+  alias_key(t, "BindTo", "BindsTo");
+  alias_key(t, "PropagateReloadTo", "PropagatesReloadTo");
+  alias_key(t, "PropagateReloadFrom", "ReloadPropagatedFrom");
+  alias_key(t, "StartLimitInterval", "StartLimitIntervalSec");
+  for (auto [old_key, key] : {std::pair{"RequiresOverridable", "Requires"}, {"RequisiteOverridable", "Requisite"}}) {
+    const Handler handler = t.at(key);
+    const std::string message = std::string("Unit dependency type ") + old_key + "= is obsolete, replacing by " +
+                                key + "=, please update your unit file";
+    t.emplace(old_key, [handler, message](Assignment& a) {
+      a.warn(message);
+      handler(a);
+    });
+  }
+  // config_parse_job_mode_isolate(): yes is OnFailureJobMode=isolate, no replace.
+  t.emplace("OnFailureIsolate", [](Assignment& a) {
+    auto isolate = parse_boolean(a.value);
+    if (!isolate) return a.ignore("Failed to parse boolean value, ignoring: " + a.value);
+    a.warn("OnFailureIsolate= is deprecated. Please use OnFailureJobMode= instead");
+    a.config.on_failure_job_mode = *isolate ? JobMode::isolate : JobMode::replace;
+    if (*isolate) a.warn("OnFailureJobMode=isolate is not supported by Vermilion, its jobs run in mode 'replace'");
+  });
+  t.emplace("IgnoreOnSnapshot", removed_key);
   for (int type = 0; type <= static_cast<int>(ConditionType::control_group_controller); ++type)
     for (bool is_assert : {false, true}) {
       const ConditionKey key{static_cast<ConditionType>(type), is_assert};
@@ -1583,8 +1615,24 @@ KeyTable service_section_keys() {
         "LoadCredentialEncrypted", "SetCredentialEncrypted",
         "CoredumpFilter", "ManagedOOMSwap",
         "ManagedOOMMemoryPressure", "ManagedOOMMemoryPressureLimit", "ManagedOOMPreference",
-        "NUMAPolicy", "NUMAMask", "RebootArgument"})
+        "NUMAPolicy", "NUMAMask", "RebootArgument",
+        // The rest of systemd 252's [Service] keys: known, so not "Unknown key".
+        "AllowedCPUs", "AllowedMemoryNodes", "StartupAllowedCPUs", "StartupAllowedMemoryNodes",
+        "CPUQuotaPeriodSec", "StartupCPUWeight", "StartupCPUShares", "StartupIOWeight", "StartupBlockIOWeight",
+        "DefaultMemoryLow", "DefaultMemoryMin", "DisableControllers", "IODeviceWeight", "IODeviceLatencyTargetSec",
+        "IOReadBandwidthMax", "IOWriteBandwidthMax", "IOReadIOPSMax", "IOWriteIOPSMax", "BlockIODeviceWeight",
+        "BlockIOReadBandwidth", "BlockIOWriteBandwidth", "BPFProgram", "IPIngressFilterPath", "IPEgressFilterPath",
+        "SocketBindAllow", "SocketBindDeny", "RestrictNetworkInterfaces", "NetworkNamespacePath",
+        "IPCNamespacePath", "RootDirectoryStartOnly", "RootImageOptions", "RootHash", "RootHashSignature",
+        "RootVerity", "MountAPIVFS", "MountImages", "ExtensionImages", "ExtensionDirectories", "ExitType",
+        "ExecSearchPath", "TimeoutCleanSec"})
     t.emplace(key, not_implemented());
+  for (const char* key : {"Capabilities", "SysVStartPriority", "NetClass", "BusPolicy"}) t.emplace(key, removed_key);
+  // Old spellings systemd 252 still reads (ProtectSystem=strict units such
+  // as Debian's redis-server.service need ReadWriteDirectories=).
+  alias_key(t, "ReadWriteDirectories", "ReadWritePaths");
+  alias_key(t, "ReadOnlyDirectories", "ReadOnlyPaths");
+  alias_key(t, "InaccessibleDirectories", "InaccessiblePaths");
   return t;
 }
 

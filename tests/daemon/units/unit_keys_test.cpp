@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <climits>
+#include <fstream>
+#include <map>
 #include <utility>
 
 namespace vermilion {
@@ -589,6 +591,65 @@ TEST(UnitKeys, ConditionsAndAssertsOfEveryType) {
   EXPECT_TRUE(named->is_assert);
   EXPECT_EQ(condition_key_name(T::ac_power, false), "ConditionACPower");
   EXPECT_FALSE(condition_key_from_name("ConditionNull"));
+}
+
+// Every [Unit], [Service] and [Install] key systemd 252 knows
+// (tests/data/units/systemd-252-keys, from its key table) is known here:
+// implemented, an old spelling of one, or warned about as not implemented
+// or removed, never "Unknown key", which would tell a user coming from
+// systemd that the unit file is wrong.
+TEST(UnitKeys, EveryKeySystemd252KnowsIsKnown) {
+  std::ifstream list(std::string(VERMILION_TEST_DATA_DIR) + "/units/systemd-252-keys");
+  ASSERT_TRUE(list) << "tests/data/units/systemd-252-keys";
+  std::map<std::string, std::string> sections;
+  std::size_t count = 0;
+  for (std::string line; std::getline(list, line); ++count) {
+    const auto dot = line.find('.');
+    ASSERT_NE(dot, std::string::npos) << line;
+    sections[line.substr(0, dot)] += line.substr(dot + 1) + "=\n";
+  }
+  EXPECT_GT(count, 300u);
+  std::string text;
+  for (auto& [section, keys] : sections) text += "[" + section + "]\n" + keys;
+  auto l = apply(text + "[Service]\nExecStart=/bin/srv\n");
+  EXPECT_EQ(messages(l.diags).find("Unknown key"), std::string::npos) << messages(l.diags);
+}
+
+// The old spellings systemd 252 still reads act as the keys they stand for;
+// those it no longer acts on are ignored with its own warning.
+TEST(UnitKeys, OldSpellingsActAsTheirKeys) {
+  auto l = apply(
+      "[Unit]\nBindTo=a.service\nPropagateReloadTo=b.service\nPropagateReloadFrom=c.service\n"
+      "StartLimitInterval=7s\nRequiresOverridable=d.service\nRequisiteOverridable=e.service\n"
+      "OnFailureIsolate=yes\nIgnoreOnSnapshot=yes\n"
+      "[Service]\nExecStart=/bin/srv\nReadWriteDirectories=/rw\nReadOnlyDirectories=/ro\n"
+      "InaccessibleDirectories=-/gone\nCapabilities=cap_chown=ep\nSysVStartPriority=5\n");
+  EXPECT_TRUE(l.ok) << messages(l.diags);
+  EXPECT_EQ(l.config.binds_to, (std::vector<std::string>{"a.service"}));
+  EXPECT_EQ(l.config.propagates_reload_to, (std::vector<std::string>{"b.service"}));
+  EXPECT_EQ(l.config.reload_propagated_from, (std::vector<std::string>{"c.service"}));
+  EXPECT_EQ(l.config.start_limit_interval, 7'000'000u);
+  EXPECT_EQ(l.config.requires_, (std::vector<std::string>{"d.service"}));
+  EXPECT_EQ(l.config.requisite, (std::vector<std::string>{"e.service"}));
+  EXPECT_EQ(l.config.on_failure_job_mode, JobMode::isolate);
+  ASSERT_EQ(l.config.read_write_paths.size(), 1u);
+  EXPECT_EQ(l.config.read_write_paths[0].path, "/rw");
+  ASSERT_EQ(l.config.read_only_paths.size(), 1u);
+  EXPECT_EQ(l.config.read_only_paths[0].path, "/ro");
+  ASSERT_EQ(l.config.inaccessible_paths.size(), 1u);
+  EXPECT_EQ(l.config.inaccessible_paths[0].path, "/gone");
+  EXPECT_TRUE(l.config.inaccessible_paths[0].ignore_missing);
+  EXPECT_EQ(messages(l.diags),
+            "t.service:6: warning: Unit dependency type RequiresOverridable= is obsolete, replacing by Requires=, "
+            "please update your unit file\n"
+            "t.service:7: warning: Unit dependency type RequisiteOverridable= is obsolete, replacing by Requisite=, "
+            "please update your unit file\n"
+            "t.service:8: warning: OnFailureIsolate= is deprecated. Please use OnFailureJobMode= instead\n"
+            "t.service:8: warning: OnFailureJobMode=isolate is not supported by Vermilion, its jobs run in mode "
+            "'replace'\n"
+            "t.service:9: warning: Support for option IgnoreOnSnapshot= has been removed and it is ignored\n"
+            "t.service:15: warning: Support for option Capabilities= has been removed and it is ignored\n"
+            "t.service:16: warning: Support for option SysVStartPriority= has been removed and it is ignored\n");
 }
 
 // SyslogIdentifier=, SyslogFacility=, SyslogLevel=, SyslogLevelPrefix=,
