@@ -4,6 +4,7 @@
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -402,6 +404,43 @@ void set_up_fds(ExecChildPlan& plan) {
   }
 }
 
+// Whether fd hangs up (every writer gone) within timeout_usec; EINTR
+// retries with what is left.
+bool hangs_up_within(int fd, std::uint64_t timeout_usec) {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  const std::uint64_t deadline =
+      static_cast<std::uint64_t>(now.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(now.tv_nsec) / 1000 + timeout_usec;
+  for (;;) {
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const std::uint64_t at =
+        static_cast<std::uint64_t>(now.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(now.tv_nsec) / 1000;
+    const std::uint64_t left = at >= deadline ? 0 : deadline - at;
+    const timespec wait{static_cast<time_t>(left / 1'000'000), static_cast<long>(left % 1'000'000) * 1000};
+    pollfd p{fd, POLLHUP, 0};
+    const int r = ppoll(&p, 1, &wait, nullptr);
+    if (r > 0) return true;
+    if (r == 0 || errno != EINTR) return false;
+  }
+}
+
+// systemd 252's do_idle_pipe_dance() (ExecChildPlan::idle_pipe).
+void idle_pipe_dance(ExecChildPlan& plan) {
+  for (int i : {1, 2}) {
+    if (plan.idle_pipe[i] >= 0) close(plan.idle_pipe[i]);
+    plan.idle_pipe[i] = -1;
+  }
+  if (plan.wait_for_idle && plan.idle_pipe[0] >= 0 && !hangs_up_within(plan.idle_pipe[0], plan.idle_timeout_usec) &&
+      plan.idle_pipe[3] >= 0 && write(plan.idle_pipe[3], "x", 1) > 0) {
+    // Tired of waiting: the manager closes the pipe for every waiter.
+    (void)hangs_up_within(plan.idle_pipe[0], plan.idle_timeout2_usec);
+  }
+  for (int i : {0, 3}) {
+    if (plan.idle_pipe[i] >= 0) close(plan.idle_pipe[i]);
+    plan.idle_pipe[i] = -1;
+  }
+}
+
 // The plan's prepare step (User=, the environment, directories,
 // credentials), then a failure it found, with its status.
 void prepare_credentials(ExecChildPlan& plan) {
@@ -458,6 +497,7 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
   if (sigprocmask(SIG_SETMASK, &all, nullptr) < 0) {
     fail(plan, ExecExitStatus::signal_mask, errno, "reset the signal mask");
   }
+  idle_pipe_dance(plan);
   if (setsid() < 0) fail(plan, ExecExitStatus::setsid, errno, "start a new session");
   // exec_context_tty_reset(): before the terminal is acquired.
   if (plan.terminal) reset_terminal_as_configured(*plan.terminal, true);

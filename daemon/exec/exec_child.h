@@ -32,6 +32,15 @@ struct ExecLimitPlan {
 struct ExecChildPlan {
   const char* service_name = "";
   int cgroup_procs_fd = -1;  // write "0" here to join the scope's cgroup
+  // Type=idle (systemd 252's do_idle_pipe_dance(), right after the signal
+  // mask is reset): the child first closes its copies of the manager's ends
+  // ([1], [2]; every child does, or no wait would end); with wait_for_idle
+  // it then waits for a hang-up on [0] up to idle_timeout_usec, and when
+  // that passes writes one byte to [3] and waits idle_timeout2_usec more.
+  int idle_pipe[4] = {-1, -1, -1, -1};
+  bool wait_for_idle = false;
+  std::uint64_t idle_timeout_usec = 5'000'000;   // systemd's IDLE_TIMEOUT_USEC
+  std::uint64_t idle_timeout2_usec = 1'000'000;  // IDLE_TIMEOUT2_USEC
   int log_fd = -1;           // journal output; -1: /dev/null
   // StandardInput=: a terminal kind only for the main process, null for
   // the others (systemd's fixup_input() without EXEC_APPLY_TTY_STDIN).

@@ -312,6 +312,8 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.service_name = config.name.c_str();
   plan.cgroup_procs_fd = -1;  // set below only when the child must move itself in
   plan.log_fd = request.log_fd;
+  for (int i = 0; i < 4; ++i) plan.idle_pipe[i] = request.idle_pipe[static_cast<std::size_t>(i)];
+  plan.wait_for_idle = request.wait_for_idle;
   const bool terminal_input = is_terminal_input(config.standard_input);
   plan.standard_input = request.exec_is_control && terminal_input ? InputKind::null : config.standard_input;
   plan.terminal_input_configured = terminal_input;

@@ -4,6 +4,7 @@
 // inject a fake and drive the state machine without real processes.
 #pragma once
 
+#include <array>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -64,6 +65,12 @@ struct SpawnRequest {
   const NamespaceStorage* network_namespace = nullptr;
   const NamespaceStorage* ipc_namespace = nullptr;
   bool user_manager = false;      // --user: User=/Group= must name ourselves
+  // The manager's idle pipe (supervision/idle_pipe.h: wait end, manager's
+  // end, manager's "tired" end, "tired" end; -1 when none). Every child
+  // closes its copies of the manager's ends first; with wait_for_idle
+  // (Type=idle) it then waits (ExecChildPlan::idle_pipe).
+  std::array<int, 4> idle_pipe{-1, -1, -1, -1};
+  bool wait_for_idle = false;
   // Where spawn() says why it failed, beyond its -errno, when it can name
   // the setting ("EnvironmentFile=/etc/x: not a regular file"). May be null.
   std::string* failure = nullptr;

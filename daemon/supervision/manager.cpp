@@ -84,7 +84,8 @@ Manager::Manager(UnitSource& source, SystemOps& ops, EventPort& port, ManagerObs
       port_(std::make_unique<DrainingPort>(port, *this)),
       observer_(observer),
       options_(std::move(options)),
-      log_fd_for_(std::move(log_fd_for)) {
+      log_fd_for_(std::move(log_fd_for)),
+      idle_pipe_(port) {
   trigger_timer_ = port_->make_timer([this] { run_triggered_starts(); });
 }
 
@@ -109,7 +110,7 @@ Manager::Unit& Manager::add_unit(ServiceConfig config) {
   unit->service = std::make_unique<Service>(
       std::make_shared<const ServiceConfig>(std::move(config)),
       ServiceEnvironment{ops_, *port_, *this, options_.notify_socket, options_.user_manager,
-                         options_.spawn_hook},
+                         options_.spawn_hook, &idle_pipe_},
       log_fd);
   Unit& ref = *unit;
   units_[name] = std::move(unit);
@@ -496,6 +497,7 @@ void Manager::propagate_reload(const std::string& root) {
 
 void Manager::set_job(Unit& unit, Job job) {
   if (!unit.job) ++job_count_;
+  idle_pipe_.open();  // systemd's transaction_activate(): jobs, so a pipe
   unit.job = std::move(job);
   if (!unit.job->running) waiting_.insert(unit.service->name());
   arm_job_timer(unit, false);
@@ -503,6 +505,7 @@ void Manager::set_job(Unit& unit, Job job) {
 
 void Manager::clear_job(Unit& unit) {
   if (unit.job) --job_count_;
+  if (job_count_ == 0) idle_pipe_.close();  // manager_check_finished(): Type=idle goes ahead
   unit.job.reset();
   if (unit.job_timer) unit.job_timer->disarm();
 }

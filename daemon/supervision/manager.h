@@ -34,6 +34,7 @@
 #include "supervision/dependency_graph.h"
 #include "platform/event_port.h"
 #include "common/service_status.h"
+#include "supervision/idle_pipe.h"
 #include "supervision/job.h"
 #include "logs/log_rate_limit.h"
 #include "supervision/service.h"
@@ -317,6 +318,9 @@ class Manager final : private ServiceListener {
   // can concern.
   std::set<std::string> waiting_;
   std::size_t job_count_ = 0;
+  // Open while there are jobs (Type=idle's wait; made by set_job(), closed
+  // by clear_job() when the last job is gone).
+  IdlePipe idle_pipe_;
   std::set<std::string> removed_;
   std::set<std::string> scope_watchers_;
 };

@@ -282,7 +282,8 @@ void Service::enter_start() {
   if (!spawn_main(commands[0])) return;
   switch (running_->type) {
     case ServiceType::simple:
-    case ServiceType::exec: enter_start_post(); return;
+    case ServiceType::exec:
+    case ServiceType::idle: enter_start_post(); return;
     case ServiceType::notify:
     case ServiceType::oneshot:
     case ServiceType::forking:
@@ -553,6 +554,9 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
   request.network_namespace = network_namespace_ ? &*network_namespace_ : nullptr;
   request.ipc_namespace = ipc_namespace_ ? &*ipc_namespace_ : nullptr;
   request.user_manager = env_.user_manager;
+  // Every command of an idle service waits, as in systemd's service_spawn().
+  if (env_.idle_pipe) request.idle_pipe = env_.idle_pipe->fds();
+  request.wait_for_idle = running_->type == ServiceType::idle;
   if (!invocation_id_.empty()) request.manager_environment.push_back("INVOCATION_ID=" + invocation_id_);
   // systemd's service_exec_needs_notify_socket(): what ExecStart= runs (a
   // forking service's too) may always reach the socket it may notify on;

@@ -74,6 +74,7 @@
 #include "common/resource_usage.h"
 #include "platform/event_port.h"
 #include "platform/notify_message.h"
+#include "supervision/idle_pipe.h"
 #include "supervision/service_state.h"
 #include "exec/spawn_hook.h"
 #include "exec/system_ops.h"
@@ -118,6 +119,7 @@ struct ServiceEnvironment {
   std::string notify_socket;  // value for NOTIFY_SOCKET; empty: none
   bool user_manager = false;
   SpawnHook* spawn_hook = nullptr;  // the broker's link and fds, if any
+  const IdlePipe* idle_pipe = nullptr;  // the manager's, for Type=idle; null: none
 };
 
 enum class StartOutcome { started, already_active, busy, not_loaded, condition_failed, assert_failed, start_limit_hit };
@@ -170,7 +172,9 @@ class Service {
 
   [[nodiscard]] const std::string& name() const { return config_->name; }
   [[nodiscard]] const ServiceConfig& config() const { return *config_; }
-  [[nodiscard]] ActiveState active_state() const { return active_state_of(sub_, notify_reloading_); }
+  [[nodiscard]] ActiveState active_state() const {
+    return active_state_of(sub_, notify_reloading_, running_ && running_->type == ServiceType::idle);
+  }
   [[nodiscard]] SubState sub_state() const { return sub_; }
   [[nodiscard]] ServiceResult result() const { return result_; }
   // True while the service goes through `failed` or `dead` on its way to an

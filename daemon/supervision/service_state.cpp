@@ -55,12 +55,12 @@ std::string_view to_string(ServiceResult r) {
 }
 
 // The same table as systemd's service_state_table.
-ActiveState active_state_of(SubState s, bool reloading_by_notify) {
+ActiveState active_state_of(SubState s, bool reloading_by_notify, bool idle) {
   switch (s) {
     case SubState::dead: return ActiveState::inactive;
     case SubState::condition:
     case SubState::start_pre:
-    case SubState::start:
+    case SubState::start: return idle ? ActiveState::active : ActiveState::activating;
     case SubState::start_post:
     case SubState::auto_restart: return ActiveState::activating;
     case SubState::running:

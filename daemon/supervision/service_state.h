@@ -59,6 +59,10 @@ struct StateChange {
 [[nodiscard]] std::string_view to_string(ActiveState s);
 [[nodiscard]] std::string_view to_string(SubState s);
 [[nodiscard]] std::string_view to_string(ServiceResult r);
-[[nodiscard]] ActiveState active_state_of(SubState s, bool reloading_by_notify);
+// systemd's service_state_table; for Type=idle (idle: true) its
+// state_translation_table_idle, where condition, start-pre and start are
+// active, so that the service's own start job is done at once and does
+// not hold back the idle pipe it waits on.
+[[nodiscard]] ActiveState active_state_of(SubState s, bool reloading_by_notify, bool idle = false);
 
 }  // namespace vermilion

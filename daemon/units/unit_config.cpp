@@ -31,6 +31,7 @@ const char* to_string(ServiceType t) {
     case ServiceType::notify: return "notify";
     case ServiceType::oneshot: return "oneshot";
     case ServiceType::forking: return "forking";
+    case ServiceType::idle: return "idle";
   }
   return "simple";
 }

@@ -33,7 +33,10 @@ enum class LoadState { loaded, not_found, bad_setting, error };
 // processes: it groups units through its dependencies and orders them.
 enum class UnitType { service, target };
 
-enum class ServiceType { simple, exec, notify, oneshot, forking };
+// idle: simple, but each command waits (5 s at most) until the manager has
+// no job left, and the unit counts as active from its start on
+// (systemd.service(5), systemd 252's state_translation_table_idle).
+enum class ServiceType { simple, exec, notify, oneshot, forking, idle };
 
 enum class RestartPolicy { no, on_success, on_failure, on_abnormal, on_watchdog, on_abort, always };
 

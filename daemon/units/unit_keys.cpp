@@ -373,11 +373,11 @@ void set_type(Assignment& a) {
   static const std::map<std::string_view, ServiceType> kTypes{
       {"simple", ServiceType::simple},   {"exec", ServiceType::exec},
       {"notify", ServiceType::notify},   {"oneshot", ServiceType::oneshot},
-      {"forking", ServiceType::forking}};
+      {"forking", ServiceType::forking}, {"idle", ServiceType::idle}};
   if (auto it = kTypes.find(a.value); it != kTypes.end()) {
     a.config.type = it->second;
     a.config.type_explicit = true;
-  } else if (a.value == "dbus" || a.value == "idle") {
+  } else if (a.value == "dbus") {
     a.warn("Type=" + a.value + " is not implemented by Vermilion; treated as Type=simple.");
     a.config.type = ServiceType::simple;
     a.config.type_explicit = true;

@@ -3,12 +3,15 @@
 // and report processes that the test then "exits" by hand.
 #pragma once
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -89,6 +92,16 @@ class FakeEventPort : public EventPort {
     }
   }
 
+  // Fires every watch whose fd is readable now (poll), as one turn of the loop would.
+  void dispatch_readable() {
+    std::vector<int> fds;
+    for (FakeWatch* w : watches_) {
+      pollfd p{w->fd_, POLLIN, 0};
+      if (!w->fired_ && ::poll(&p, 1, 0) == 1) fds.push_back(w->fd_);
+    }
+    for (int fd : fds) make_readable(fd);
+  }
+
   // The earliest armed deadline, or infinity.
   [[nodiscard]] usec_t next_deadline() const {
     usec_t best = kUsecInfinity;
@@ -112,6 +125,10 @@ struct SpawnRecord {
   // PrivateNetwork=, PrivateIPC=: the storage pair's socket inode (sockfs
   // numbers are not reused soon), 0 for none.
   ino_t network_namespace = 0, ipc_namespace = 0;
+  // The idle pipe: copies of the request's wait end and "tired" end (-1 for
+  // none), as a Type=idle child holds them, and whether it would wait.
+  std::shared_ptr<unique_fd> idle_wait, idle_tired;
+  bool wait_for_idle = false;
 };
 
 class FakeSystemOps : public SystemOps {
@@ -185,9 +202,11 @@ class FakeSystemOps : public SystemOps {
       struct stat st {};
       return storage && fstat(storage->socket[0].get(), &st) == 0 ? st.st_ino : 0;
     };
+    auto copy = [](int fd) { return std::make_shared<unique_fd>(fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1); };
     spawns.push_back({pid, request.config->name, request.command->path, request.role, std::move(environment),
                       request.private_tmp ? request.private_tmp->tmp_root : std::string(),
-                      storage_inode(request.network_namespace), storage_inode(request.ipc_namespace)});
+                      storage_inode(request.network_namespace), storage_inode(request.ipc_namespace),
+                      copy(request.idle_pipe[0]), copy(request.idle_pipe[3]), request.wait_for_idle});
     return 0;
   }
   int signal_process(const SpawnedProcess& p, int sig) override {

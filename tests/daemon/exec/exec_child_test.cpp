@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -29,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "blocked_in_poll.h"
 #include "common/unique_fd.h"
 #include "exec/exit_status.h"
 #include "pty.h"
@@ -90,18 +92,31 @@ class ExecChildTest : public ::testing::Test {
   // process would be like), runs the plan, and collects the output and the
   // exit status. Output goes through a pipe, as to the journal.
   Outcome run(const std::function<void()>& in_child = {}) {
-    fd_pair log;
-    EXPECT_EQ(make_pipe(log), 0);
-    plan_.log_fd = log.second.get();
-    Outcome out;
-    out.pid = fork();
-    if (out.pid == 0) {
+    unique_fd log;
+    pid_t pid = start(log, in_child);
+    return finish(pid, log);
+  }
+
+  // run() in two halves, for a test that acts while the child runs: the
+  // child's pid, and the read end of its output in `log`.
+  pid_t start(unique_fd& log, const std::function<void()>& in_child = {}) {
+    fd_pair pipe;
+    EXPECT_EQ(make_pipe(pipe), 0);
+    plan_.log_fd = pipe.second.get();
+    pid_t pid = fork();
+    if (pid == 0) {
       if (in_child) in_child();
       run_exec_child(plan_);
     }
-    log.second.reset();
+    log = std::move(pipe.first);
+    return pid;
+  }
+
+  Outcome finish(pid_t pid, unique_fd& log) {
+    Outcome out;
+    out.pid = pid;
     char buffer[4096];
-    for (ssize_t n; (n = read(log.first.get(), buffer, sizeof buffer)) > 0;)
+    for (ssize_t n; (n = read(log.get(), buffer, sizeof buffer)) > 0;)
       out.output.append(buffer, static_cast<std::size_t>(n));
     EXPECT_EQ(waitpid(out.pid, &out.status, 0), out.pid);
     return out;
@@ -132,6 +147,65 @@ TEST_F(ExecChildTest, OnlyStdioAndThePassedFdsSurvive) {
   Outcome out = run();
   ::close(leaked);
   EXPECT_TRUE(out.has_line("fds=0,1,2,3,4")) << out.output;
+}
+
+// Type=idle (systemd's do_idle_pipe_dance()): the child waits for the
+// manager to close its end of the idle pipe before it sets anything up.
+TEST_F(ExecChildTest, AnIdleProcessWaitsUntilTheManagerClosesItsEnd) {
+  fd_pair first, second;
+  ASSERT_EQ(make_pipe(first, O_NONBLOCK), 0);
+  ASSERT_EQ(make_pipe(second, O_NONBLOCK), 0);
+  const int ends[4] = {first.first.get(), first.second.get(), second.first.get(), second.second.get()};
+  std::copy(ends, ends + 4, plan_.idle_pipe);
+  plan_.wait_for_idle = true;
+  plan_.idle_timeout_usec = 600'000'000;  // longer than the test
+  unique_fd log;
+  pid_t pid = start(log);
+  while (!testing::blocked_in_poll(pid)) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, WNOHANG), 0) << "the child went ahead with the pipe open";
+    sched_yield();
+  }
+  first.second.reset();  // the last job is done
+  Outcome out = finish(pid, log);
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("arg=report")) << out.output;
+  char byte = 0;
+  EXPECT_EQ(read(second.first.get(), &byte, 1), -1) << "it did not say it was tired of waiting";
+}
+
+TEST_F(ExecChildTest, AnIdleProcessTiredOfWaitingSaysSoAndGoesAhead) {
+  fd_pair first, second;
+  ASSERT_EQ(make_pipe(first, O_NONBLOCK), 0);
+  ASSERT_EQ(make_pipe(second, O_NONBLOCK), 0);
+  const int ends[4] = {first.first.get(), first.second.get(), second.first.get(), second.second.get()};
+  std::copy(ends, ends + 4, plan_.idle_pipe);
+  plan_.wait_for_idle = true;
+  plan_.idle_timeout_usec = 20'000;
+  plan_.idle_timeout2_usec = 20'000;
+  Outcome out = run();  // the manager's end stays open
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  char byte = 0;
+  EXPECT_EQ(read(second.first.get(), &byte, 1), 1);
+  EXPECT_EQ(byte, 'x');
+}
+
+// Every child, idle or not, lets go of the manager's ends at once: one
+// holding them would keep every idle process waiting.
+TEST_F(ExecChildTest, EveryProcessClosesTheManagersEndsOfTheIdlePipeFirst) {
+  fd_pair first, second;
+  ASSERT_EQ(make_pipe(first, O_NONBLOCK), 0);
+  ASSERT_EQ(make_pipe(second, O_NONBLOCK), 0);
+  const int ends[4] = {first.first.get(), first.second.get(), second.first.get(), second.second.get()};
+  std::copy(ends, ends + 4, plan_.idle_pipe);
+  plan_.prepare_context = const_cast<int*>(ends);
+  plan_.prepare = [](ExecChildPlan& plan, void* context) {
+    const int* fds = static_cast<const int*>(context);
+    for (int i : {1, 2})
+      if (fcntl(fds[i], F_GETFD) != -1) plan.credential_failure_status = 217;
+  };
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
 }
 
 TEST_F(ExecChildTest, TheProcessIsSetUpAsPlanned) {

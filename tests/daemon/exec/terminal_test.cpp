@@ -19,6 +19,7 @@
 #include <fstream>
 #include <string>
 
+#include "blocked_in_poll.h"
 #include "common/unique_fd.h"
 #include "pty.h"
 #include "temp_dir.h"
@@ -49,15 +50,6 @@ int exit_status(pid_t pid) {
   int status = 0;
   if (waitpid(pid, &status, 0) != pid) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// Whether `pid` is blocked in poll(2)/ppoll(2) (/proc/PID/syscall): where
-// acquire_terminal() waits once refused, known without a guess at time.
-bool blocked_in_poll(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/syscall");
-  long number = -1;
-  in >> number;
-  return number == SYS_poll || number == SYS_ppoll;
 }
 
 TEST(TerminalTest, OpenTerminalRefusesWhatIsNotATerminal) {
@@ -96,7 +88,7 @@ TEST(TerminalTest, TtyWaitsUntilTheOtherSessionLetsGo) {
   ASSERT_TRUE(holder.held());
   pid_t waiter = acquire_in_child(pty.path(), AcquireTerminal::wait);
   // It has been refused once and waits for the terminal to be closed.
-  while (!blocked_in_poll(waiter)) {
+  while (!testing::blocked_in_poll(waiter)) {
     int status = 0;
     ASSERT_EQ(waitpid(waiter, &status, WNOHANG), 0) << "the waiter ended while the terminal was held";
     sched_yield();

@@ -1,5 +1,7 @@
 #include "supervision/manager.h"
 
+#include <poll.h>
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -129,6 +131,66 @@ class ManagerTest : public ::testing::Test {
 // Upholds=: an upheld unit whose start fails at once (here its spawn), with
 // no start limit of its own, is started again at most 16 times in 10 s
 // (systemd's auto_start_stop_ratelimit); before, the drain never ended.
+bool hung_up(const std::shared_ptr<unique_fd>& fd) {
+  pollfd p{fd->get(), 0, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
+}
+
+// Type=idle (systemd 252): the start job is done at once (start-pre and
+// start count as active), and every process of the service gets the idle
+// pipe to wait on, which the manager closes when no job is left.
+TEST_F(ManagerTest, AnIdleServicesProcessesWaitUntilNoJobIsLeft) {
+  source_.add(make_config("slow.service", ServiceType::oneshot));
+  ServiceConfig& idle = source_.add(make_config("idle.service", ServiceType::idle));
+  idle.exec_start_pre = idle.exec_start;
+  std::optional<JobResult> slow;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "slow.service", [&](JobResult r) { slow = r; }).queued());
+  EXPECT_EQ(start("idle.service"), JobResult::done);
+  EXPECT_EQ(service("idle.service").active_state(), ActiveState::active);
+  EXPECT_EQ(service("idle.service").sub_state(), SubState::start_pre);
+  EXPECT_FALSE(slow);
+  ASSERT_EQ(ops_.spawns.size(), 2u);
+  const auto& pre = ops_.spawns[static_cast<std::size_t>(order_of_spawn("idle.service"))];
+  EXPECT_TRUE(pre.wait_for_idle);
+  ASSERT_TRUE(pre.idle_wait->valid());
+  EXPECT_FALSE(ops_.spawns[static_cast<std::size_t>(order_of_spawn("slow.service"))].wait_for_idle);
+  EXPECT_FALSE(hung_up(pre.idle_wait)) << "slow.service's job is not done";
+
+  exit_main("slow.service", CLD_EXITED, 0);
+  EXPECT_EQ(slow, JobResult::done);
+  EXPECT_TRUE(hung_up(pre.idle_wait));
+  // ExecStart= is spawned with no job left: nothing to wait for.
+  manager().on_child_exited(pre.pid, {CLD_EXITED, 0});
+  EXPECT_EQ(service("idle.service").sub_state(), SubState::running);
+  EXPECT_TRUE(ops_.spawns.back().wait_for_idle);
+  EXPECT_FALSE(ops_.spawns.back().idle_wait->valid());
+}
+
+// One waiter tired of waiting (a byte on the second pipe) ends the wait
+// for all of them (systemd's manager_dispatch_idle_pipe_fd()).
+TEST_F(ManagerTest, AnIdleProcessTiredOfWaitingEndsTheWaitForAll) {
+  source_.add(make_config("slow.service", ServiceType::oneshot));
+  source_.add(make_config("idle.service", ServiceType::idle));
+  source_.add(make_config("idle2.service", ServiceType::idle));
+  source_.add(make_config("idle3.service", ServiceType::idle));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "slow.service", {}).queued());
+  EXPECT_EQ(start("idle.service"), JobResult::done);
+  EXPECT_EQ(start("idle2.service"), JobResult::done);
+  const auto& first = ops_.spawns[static_cast<std::size_t>(order_of_spawn("idle.service"))];
+  const auto& second = ops_.spawns[static_cast<std::size_t>(order_of_spawn("idle2.service"))];
+  ASSERT_TRUE(first.idle_tired->valid());
+  port_.dispatch_readable();
+  EXPECT_FALSE(hung_up(second.idle_wait));
+  ASSERT_EQ(::write(first.idle_tired->get(), "x", 1), 1);
+  port_.dispatch_readable();
+  EXPECT_TRUE(hung_up(first.idle_wait));
+  EXPECT_TRUE(hung_up(second.idle_wait));
+  // A new job opens a new pipe (slow.service's job still runs).
+  EXPECT_EQ(start("idle3.service"), JobResult::done);
+  ASSERT_TRUE(ops_.spawns.back().idle_wait->valid());
+  EXPECT_FALSE(hung_up(ops_.spawns.back().idle_wait));
+}
+
 TEST_F(ManagerTest, AnUpheldUnitThatFailsAtOnceIsNotStartedForever) {
   ServiceConfig& keeper = source_.add(make_config("keeper.service"));
   keeper.upholds = {"kept.service"};
