@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/select.h>
@@ -546,6 +547,24 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     if (error != 0 && error != EPERM && error != EACCES)
       fail(plan, ExecExitStatus::oom_adjust, error, "adjust the OOM score");
   }
+  if (plan.has_coredump_filter) {
+    // set_coredump_filter(): "0x%" PRIx64; refused for privilege is skipped.
+    char text[24] = "0x";
+    std::size_t n = 2;
+    char digits[16];
+    std::size_t count = 0;
+    std::uint64_t mask = plan.coredump_filter;
+    do {
+      digits[count++] = "0123456789abcdef"[mask & 0xf];
+      mask >>= 4;
+    } while (mask != 0);
+    while (count > 0) text[n++] = digits[--count];
+    int fd = open("/proc/self/coredump_filter", O_WRONLY | O_CLOEXEC);
+    int error = fd < 0 ? errno : (write(fd, text, n) == static_cast<ssize_t>(n) ? 0 : errno);
+    if (fd >= 0) close(fd);
+    if (error != 0 && error != EPERM && error != EACCES)
+      fail(plan, ExecExitStatus::limits, error, "adjust coredump_filter");
+  }
   if (plan.has_nice) {
     if (int r = set_priority_closest(plan.nice); r < 0) fail(plan, ExecExitStatus::nice, -r, "set the nice level");
   }
@@ -556,8 +575,20 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     if (sched_setscheduler(0, plan.cpu_sched_policy, &param) < 0)
       fail(plan, ExecExitStatus::setscheduler, errno, "set up CPU scheduling");
   }
+  if (plan.cpu_affinity_words > 0 &&
+      sched_setaffinity(0, plan.cpu_affinity_words * sizeof(unsigned long),
+                        reinterpret_cast<const cpu_set_t*>(plan.cpu_affinity)) < 0)
+    fail(plan, ExecExitStatus::cpuaffinity, errno, "set up CPU affinity");
   if (plan.has_ioprio && syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, plan.ioprio) < 0)
     fail(plan, ExecExitStatus::ioprio, errno, "set up IO scheduling priority");
+  if (plan.has_timer_slack && prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(plan.timer_slack_nsec)) < 0)
+    fail(plan, ExecExitStatus::timerslack, errno, "set up timer slack");
+  // safe_personality(): personality() returns the old value, or -errno.
+  if (plan.has_personality) {
+    errno = 0;
+    if (personality(plan.personality) < 0 && errno != 0)
+      fail(plan, ExecExitStatus::personality, errno, "set up execution domain (personality)");
+  }
   bool rtprio_given = false;
   for (std::size_t i = 0; plan.apply_sandboxing && i < plan.limit_count; ++i) {
     rtprio_given = rtprio_given || plan.limits[i].resource == RLIMIT_RTPRIO;

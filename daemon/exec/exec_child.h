@@ -85,6 +85,19 @@ struct ExecChildPlan {
   // IOScheduling*=: ioprio_set(); refused is 211/IOPRIO.
   bool has_ioprio = false;
   int ioprio = 0;
+  // CoredumpFilter= (before Nice=; refused for privilege is skipped, any
+  // other failure 205/LIMITS), CPUAffinity= (after CPUScheduling*=;
+  // 215/CPUAFFINITY), TimerSlackNSec= and Personality= (after
+  // IOScheduling*=; 212/TIMERSLACK, 230/PERSONALITY): systemd 252's
+  // exec_child() order. cpu_affinity: the kernel's cpu_set_t words.
+  bool has_coredump_filter = false;
+  std::uint64_t coredump_filter = 0;
+  const unsigned long* cpu_affinity = nullptr;
+  std::size_t cpu_affinity_words = 0;
+  bool has_timer_slack = false;
+  std::uint64_t timer_slack_nsec = 0;
+  bool has_personality = false;
+  unsigned long personality = 0;
   // Runs in the child on its own copy of the plan, before stdio is set up
   // (systemd's exec_child() resolves User= first: a bad one opens no
   // output file and takes no terminal): fills in uid/gid/groups, envp and

@@ -32,6 +32,9 @@ const char* exit_status_name(int status) {
     case ExecExitStatus::oom_adjust: return "OOM_ADJUST";
     case ExecExitStatus::ioprio: return "IOPRIO";
     case ExecExitStatus::setscheduler: return "SETSCHEDULER";
+    case ExecExitStatus::timerslack: return "TIMERSLACK";
+    case ExecExitStatus::cpuaffinity: return "CPUAFFINITY";
+    case ExecExitStatus::personality: return "PERSONALITY";
   }
   return nullptr;
 }

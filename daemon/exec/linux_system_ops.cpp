@@ -337,6 +337,14 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.cpu_sched_priority = config.cpu_sched_priority;
   plan.has_ioprio = config.ioprio_set;
   plan.ioprio = config.ioprio;
+  plan.has_coredump_filter = config.coredump_filter.has_value();
+  plan.coredump_filter = config.coredump_filter.value_or(0);
+  plan.cpu_affinity = config.cpu_affinity.data();
+  plan.cpu_affinity_words = config.cpu_affinity.size();
+  plan.has_timer_slack = config.timer_slack_nsec.has_value();
+  plan.timer_slack_nsec = config.timer_slack_nsec.value_or(0);
+  plan.has_personality = config.personality.has_value();
+  plan.personality = config.personality.value_or(0);
   // "+" on the line, or any control process under PermissionsStartOnly=
   // (systemd 252: EXEC_APPLY_SANDBOXING off for it): no User=, no sandbox.
   const bool sandboxed =

@@ -1,5 +1,7 @@
 #include "units/unit_config.h"
 
+#include <sys/personality.h>
+
 namespace vermilion {
 
 const char* to_string(LoadState s) {
@@ -71,6 +73,30 @@ const char* to_string(ProtectSystem p) {
     case ProtectSystem::strict: return "strict";
   }
   return "no";
+}
+
+std::string cpu_set_to_string(const std::vector<unsigned long>& cpus) {
+  constexpr std::size_t kBits = 8 * sizeof(unsigned long);
+  auto has = [&](std::size_t cpu) { return (cpus[cpu / kBits] >> (cpu % kBits)) & 1UL; };
+  std::string out;
+  const std::size_t total = cpus.size() * kBits;
+  for (std::size_t cpu = 0; cpu < total; ++cpu) {
+    if (!has(cpu)) continue;
+    std::size_t last = cpu;
+    while (last + 1 < total && has(last + 1)) ++last;
+    if (!out.empty()) out += ' ';
+    out += std::to_string(cpu);
+    if (last > cpu) out += "-" + std::to_string(last);
+    cpu = last;
+  }
+  return out;
+}
+
+std::string personality_to_string(std::optional<unsigned long> personality) {
+  if (!personality) return "";
+  if (*personality == PER_LINUX) return "x86-64";
+  if (*personality == PER_LINUX32) return "x86";
+  return std::to_string(*personality);
 }
 
 const char* to_string(ProtectProc p) {

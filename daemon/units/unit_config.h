@@ -463,6 +463,16 @@ struct ServiceConfig {
   // set, a refusal is 211/IOPRIO.
   bool ioprio_set = false;
   int ioprio = kIoprioDefault;
+  // CPUAffinity=: the kernel's cpu_set_t bits (bit N of the words: CPU N);
+  // empty: not set. A refusal is 215/CPUAFFINITY.
+  std::vector<unsigned long> cpu_affinity;
+  // TimerSlackNSec= (ns; a refusal is 212/TIMERSLACK), Personality= (a
+  // personality(2) value; 230/PERSONALITY), CoredumpFilter= (the
+  // /proc/PID/coredump_filter mask; a refusal other than for privilege is
+  // 205/LIMITS). Unset: the process keeps the manager's.
+  std::optional<std::uint64_t> timer_slack_nsec;
+  std::optional<unsigned long> personality;
+  std::optional<std::uint64_t> coredump_filter;
   usec_t watchdog_usec = 0;                    // 0 = off
   std::optional<NotifyAccess> notify_access;   // unset: main for Type=notify, else none
 
@@ -507,6 +517,11 @@ struct ServiceConfig {
 }
 [[nodiscard]] const char* to_string(ProtectSystem p);  // "no", "yes", "full", "strict"
 [[nodiscard]] const char* to_string(ProtectHome p);    // "no", "yes", "read-only", "tmpfs"
+// CPUAffinity= as systemctl shows it (cpu_set_to_range_string()): "0-3 8";
+// "" for none.
+[[nodiscard]] std::string cpu_set_to_string(const std::vector<unsigned long>& cpus);
+// Personality= as systemctl shows it: "x86-64", "x86", "" for none.
+[[nodiscard]] std::string personality_to_string(std::optional<unsigned long> personality);
 [[nodiscard]] const char* to_string(ProtectProc p);    // "default", "noaccess", "invisible", "ptraceable"
 [[nodiscard]] const char* to_string(ProcSubset p);     // "all", "pid"
 // As systemd stores and shows it: "-+/path", "-/path", "+/path", "/path".

@@ -2,6 +2,7 @@
 
 #include <linux/capability.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 
 #include <algorithm>
 #include <cctype>
@@ -437,6 +438,92 @@ void set_oom_score_adjust(Assignment& a) {
   if (a.value.empty()) return a.config.oom_score_adjust.reset();
   if (auto n = parse_int_in(a.value, -1000, 1000)) a.config.oom_score_adjust = *n;
   else a.ignore("Failed to parse the OOM score adjust value '" + a.value + "', ignoring");
+}
+
+// CPUAffinity= (systemd 252's config_parse_exec_cpu_affinity() and
+// parse_cpu_set_extend()): after specifiers, CPU numbers and ranges ("0-3")
+// separated by whitespace or commas, added to what is set; empty clears it.
+// A word that is no number or range drops the whole assignment; a
+// backwards range ("3-1") only itself.
+void set_cpu_affinity(Assignment& a) {
+  if (a.value.empty()) return a.config.cpu_affinity.clear();
+  if (a.value == "numa") return a.warn("CPUAffinity=numa is not implemented by Vermilion; ignored.");
+  auto expanded = a.expand(a.value);
+  if (!expanded) return;
+  constexpr unsigned kMaxCpus = 8192;  // systemd's CPU_SET_MAX_CPU (src/shared/cpu-set-util.c)
+  constexpr unsigned kBits = 8 * sizeof(unsigned long);
+  std::vector<unsigned long> cpus = a.config.cpu_affinity;
+  std::string_view rest = *expanded;
+  while (!rest.empty()) {
+    const std::size_t start = rest.find_first_not_of(" \t\n\r,");
+    if (start == std::string_view::npos) break;
+    rest.remove_prefix(start);
+    const std::size_t end = rest.find_first_of(" \t\n\r,");
+    const std::string_view word = rest.substr(0, end);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+    const std::size_t dash = word.find('-');
+    auto lower = parse_systemd_unsigned(word.substr(0, dash), UINT_MAX);
+    auto upper = dash == std::string_view::npos ? lower : parse_systemd_unsigned(word.substr(dash + 1), UINT_MAX);
+    if (!lower || !upper) return a.ignore("Failed to parse CPU affinity '" + std::string(word) + "'");
+    if (*lower > *upper) {
+      a.ignore("Range '" + std::string(word) + "' is invalid, " + std::to_string(*lower) + " > " +
+               std::to_string(*upper) + ", ignoring.");
+      continue;
+    }
+    if (*upper >= kMaxCpus)
+      return a.ignore("Cannot add CPU " + std::to_string(*upper) + " to set: Numerical result out of range");
+    if (cpus.size() * kBits <= *upper) cpus.resize(*upper / kBits + 1);
+    for (auto cpu = *lower; cpu <= *upper; ++cpu) cpus[cpu / kBits] |= 1UL << (cpu % kBits);
+  }
+  a.config.cpu_affinity = std::move(cpus);
+}
+
+// TimerSlackNSec= (config_parse_nsec()): a time span in nanoseconds;
+// "infinity" unsets it, and empty is invalid, as in systemd 252.
+void set_timer_slack(Assignment& a) {
+  auto ns = parse_nsec_span(a.value);
+  if (!ns) return a.ignore("Failed to parse nsec value, ignoring: " + a.value);
+  if (*ns == UINT64_MAX) a.config.timer_slack_nsec.reset();
+  else a.config.timer_slack_nsec = *ns;
+}
+
+// Personality= (config_parse_personality(), personality_from_string() on
+// x86-64): "x86-64" (PER_LINUX) or "x86" (PER_LINUX32); empty unsets it.
+void set_execution_domain(Assignment& a) {
+  if (a.value.empty()) return a.config.personality.reset();
+  if (a.value == "x86-64") a.config.personality = PER_LINUX;
+  else if (a.value == "x86") a.config.personality = PER_LINUX32;
+  else a.ignore("Failed to parse personality, ignoring: " + a.value);
+}
+
+// CoredumpFilter= (config_parse_exec_coredump_filter(),
+// coredump_filter_mask_from_string()): names of the mask's bits,
+// "default", "all" or hex numbers, or'ed into what is set.
+void set_coredump_filter_mask(Assignment& a) {
+  if (a.value.empty()) return a.config.coredump_filter.reset();
+  static constexpr std::array<std::string_view, 9> kBitNames{
+      "private-anonymous", "shared-anonymous", "private-file-backed", "shared-file-backed", "elf-headers",
+      "private-huge",      "shared-huge",      "private-dax",         "shared-dax"};
+  std::uint64_t mask = 0;
+  for (const auto& word : split_words(a.value)) {
+    if (word == "default") {
+      mask |= 0x33;  // COREDUMP_FILTER_MASK_DEFAULT, the kernel's default
+      continue;
+    }
+    if (word == "all") {
+      mask = UINT32_MAX;  // COREDUMP_FILTER_MASK_ALL: the kernel refuses UINT64_MAX
+      continue;
+    }
+    auto bit = std::find(kBitNames.begin(), kBitNames.end(), word);
+    if (bit != kBitNames.end()) {
+      mask |= 1ULL << (bit - kBitNames.begin());
+      continue;
+    }
+    auto number = parse_hex_u64(word);
+    if (!number) return a.ignore("Failed to parse the CoredumpFilter=" + a.value + ", ignoring: Invalid argument");
+    mask |= *number;
+  }
+  a.config.coredump_filter = a.config.coredump_filter.value_or(0) | mask;
 }
 
 // CPUSchedulingPolicy= (systemd's config_parse_exec_cpu_sched_policy): a
@@ -1442,6 +1529,10 @@ KeyTable service_section_keys() {
       {"PermissionsStartOnly", boolean(&S::permissions_start_only)},
       {"Nice", set_nice},
       {"OOMScoreAdjust", set_oom_score_adjust},
+      {"CoredumpFilter", set_coredump_filter_mask},
+      {"CPUAffinity", set_cpu_affinity},
+      {"TimerSlackNSec", set_timer_slack},
+      {"Personality", set_execution_domain},
       {"CPUSchedulingPolicy", set_cpu_sched_policy},
       {"CPUSchedulingPriority", set_cpu_sched_priority},
       {"CPUSchedulingResetOnFork", boolean(&S::cpu_sched_reset_on_fork)},
@@ -1603,17 +1694,17 @@ KeyTable service_section_keys() {
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",
         "DevicePolicy", "IPAccounting", "IPAddressAllow", "IPAddressDeny", "Slice", "Delegate",
-        "OOMPolicy", "CPUAffinity",
+        "OOMPolicy",
         "DynamicUser",
         "TimeoutStartFailureMode", "TimeoutStopFailureMode",
         "RootDirectory", "RootImage",
         "LogExtraFields", "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace",
         "UtmpIdentifier", "UtmpMode", "PAMName",
-        "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits", "Personality",
-        "TimerSlackNSec", "FileDescriptorStoreMax", "USBFunctionDescriptors",
+        "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits",
+        "FileDescriptorStoreMax", "USBFunctionDescriptors",
         "USBFunctionStrings", "Sockets", "NonBlocking", "StandardInputData",
         "LoadCredentialEncrypted", "SetCredentialEncrypted",
-        "CoredumpFilter", "ManagedOOMSwap",
+        "ManagedOOMSwap",
         "ManagedOOMMemoryPressure", "ManagedOOMMemoryPressureLimit", "ManagedOOMPreference",
         "NUMAPolicy", "NUMAMask", "RebootArgument",
         // The rest of systemd 252's [Service] keys: known, so not "Unknown key".

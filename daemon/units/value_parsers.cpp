@@ -223,7 +223,13 @@ std::optional<bool> parse_boolean(std::string_view s) {
   return std::nullopt;
 }
 
-std::optional<usec_t> parse_time_span(std::string_view t, usec_t default_unit) {
+namespace {
+
+// parse_time() and parse_nsec() are one algorithm over two tables: the
+// units in µs times `scale` (1000 for nanoseconds), and with a scale of
+// 1000 also "nsec"/"ns" (systemd's nsec table has them last, before the
+// default unit).
+std::optional<std::uint64_t> parse_span(std::string_view t, std::uint64_t default_unit, std::uint64_t scale) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   std::size_t p = 0;
@@ -273,8 +279,15 @@ std::optional<usec_t> parse_time_span(std::string_view t, usec_t default_unit) {
     std::string_view rest = t.substr(u);
     auto unit = std::find_if(kTimeUnits.begin(), kTimeUnits.end(), [&](const TimeUnit& x) { return rest.starts_with(x.suffix); });
     if (unit != kTimeUnits.end()) {
-      multiplier = unit->usec;
+      multiplier = unit->usec * scale;
       next = u + unit->suffix.size();
+    } else if (scale == 1000) {
+      for (std::string_view nsec : {"nsec", "ns"}) {
+        if (!rest.starts_with(nsec)) continue;
+        multiplier = 1;
+        next = u + nsec.size();
+        break;
+      }
     }
     // "12.34.56" is refused, "12.34 .56" and "12.34s.56" are fine.
     if (next == after && after < t.size()) return std::nullopt;
@@ -298,6 +311,14 @@ std::optional<usec_t> parse_time_span(std::string_view t, usec_t default_unit) {
   return usec;
 }
 
+}  // namespace
+
+std::optional<usec_t> parse_time_span(std::string_view t, usec_t default_unit) {
+  return parse_span(t, default_unit, 1);
+}
+
+std::optional<std::uint64_t> parse_nsec_span(std::string_view t) { return parse_span(t, 1, 1000); }
+
 std::optional<unsigned long long> parse_systemd_unsigned(std::string_view s, unsigned long long max) {
   std::size_t i = 0;
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
@@ -316,6 +337,18 @@ std::optional<unsigned long long> parse_systemd_unsigned(std::string_view s, uns
   if (errno != 0 || end == digits.c_str() || *end != '\0') return std::nullopt;
   if (value != 0 && digits.find('-') != std::string::npos) return std::nullopt;  // strtoull wraps negatives
   if (value > max) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> parse_hex_u64(std::string_view s) {
+  std::string text(s);
+  std::size_t i = text.find_first_not_of(" \t\n\r");
+  if (i == std::string::npos || text[i] == '-' || text[i] == '+' || text.find('\0') != std::string::npos)
+    return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long value = std::strtoull(text.c_str() + i, &end, 16);
+  if (errno != 0 || end == text.c_str() + i || *end != '\0') return std::nullopt;
   return value;
 }
 

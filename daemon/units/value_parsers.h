@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,11 @@ struct [[nodiscard]] ParseResult {
 [[nodiscard]] std::optional<usec_t> parse_time_span(std::string_view s,
                                                     usec_t default_unit = kUsecPerSec);
 
+// systemd 252's parse_nsec(): parse_time_span()'s syntax in nanoseconds,
+// with "nsec"/"ns" too; a bare number is nanoseconds; "infinity" is
+// UINT64_MAX (NSEC_INFINITY).
+[[nodiscard]] std::optional<std::uint64_t> parse_nsec_span(std::string_view s);
+
 // A size in bytes as systemd's parse_size(s, 1024) reads it: "512", "4K",
 // "1.5G" (suffixes B K M G T P E, powers of 1024); nullopt when invalid or
 // too large for 64 bits.
@@ -47,6 +53,9 @@ struct [[nodiscard]] ParseResult {
 // octal, "0b101" binary; "-0" is 0; anything else negative is refused.
 [[nodiscard]] std::optional<unsigned long long> parse_systemd_unsigned(std::string_view s,
                                                                        unsigned long long max);
+
+// systemd's safe_atoux64(): a hexadecimal number, "0x" optional, no sign.
+[[nodiscard]] std::optional<std::uint64_t> parse_hex_u64(std::string_view s);
 
 // systemd's signal_from_string(): a number 1-64 (as safe_atoi reads it), or
 // a name with or without "SIG" from its table (HUP ... SYS; no aliases such

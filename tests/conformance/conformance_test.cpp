@@ -255,6 +255,22 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "RestrictNamespaces") return namespace_flags_to_string(c.restrict_namespaces);
   if (name == "MemoryDenyWriteExecute") return yes_no(c.memory_deny_write_execute);
   if (name == "ProtectProc") return to_string(c.protect_proc);
+  if (name == "CPUAffinity") return cpu_set_to_string(c.cpu_affinity);
+  if (name == "Personality") return personality_to_string(c.personality);
+  // Unset: the manager's own, as systemd's property shows PID 1's.
+  if (name == "TimerSlackNSec")
+    return std::to_string(c.timer_slack_nsec.value_or(static_cast<std::uint64_t>(prctl(PR_GET_TIMERSLACK))));
+  if (name == "CoredumpFilter") {
+    std::uint64_t mask = 0x33;
+    if (c.coredump_filter) {
+      mask = *c.coredump_filter;
+    } else if (std::ifstream own("/proc/self/coredump_filter"); own) {
+      own >> std::hex >> mask;
+    }
+    std::ostringstream text;
+    text << "0x" << std::hex << mask;
+    return text.str();
+  }
   if (name == "KeyringMode") return to_string(effective_keyring_mode(c, true));  // user scope
   if (name == "ProcSubset") return to_string(c.proc_subset);
   if (name == "RestrictAddressFamilies") {

@@ -4,7 +4,10 @@
  *                       fds= (open fds), sid_is_pid=, sched=POLICY:PRIORITY,
  *                       ioprio=, capinh= capprm= capeff= capbnd= capamb=
  *                       (hex, as /proc/self/status), seccomp= (the mode),
- *                       uts= (its namespace), then env= and arg= lines
+ *                       uts= (its namespace), cpus= (Cpus_allowed_list),
+ *                       timerslack= (ns), personality= (decimal),
+ *                       coredump_filter= (as /proc shows it), then env= and
+ *                       arg= lines
  *   probe echo OUT ERR  OUT on stdout, ERR on stderr
  *   probe terminal FILE writes to FILE: for fd 0, 1, 2 "fdN=" the device
  *                       number (major:minor, "-" for none) and whether it is
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -57,12 +61,20 @@ static void report(int argc, char **argv) {
   char line[256];
   while (status && fgets(line, sizeof line, status)) {
     char set[4], value[32];
+    if (sscanf(line, "Cpus_allowed_list:%31s", value) == 1) printf("cpus=%s\n", value);
     if (sscanf(line, "Cap%3[A-Za-z]:%31s", set, value) != 2) continue;
     for (char *c = set; *c; c++) *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
     printf("cap%s=%s\n", set, value);
   }
   if (status) fclose(status);
   printf("sid_is_pid=%d\n", getsid(0) == getpid());
+  printf("timerslack=%d\n", prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0));
+  printf("personality=%d\n", personality(0xffffffff));
+  FILE *filter = fopen("/proc/self/coredump_filter", "re");
+  char dump_mask[32] = "?";
+  if (filter && fscanf(filter, "%31s", dump_mask) != 1) strcpy(dump_mask, "?");
+  if (filter) fclose(filter);
+  printf("coredump_filter=%s\n", dump_mask);
   struct sched_param param;
   sched_getparam(0, &param);
   printf("sched=%d:%d\n", sched_getscheduler(0), param.sched_priority);

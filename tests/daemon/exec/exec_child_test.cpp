@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
@@ -272,6 +273,34 @@ TEST_F(ExecChildTest, RefusedSchedulingFailsWithSystemdsStatuses) {
 
 // vermiliond runs with its soft fd limit raised to the hard one; a service
 // gets systemd's default soft limit, FD_SETSIZE, with the hard one kept.
+// CPUAffinity=, TimerSlackNSec=, Personality=, CoredumpFilter= are in
+// place before exec; a CPU set the kernel refuses (no such CPU online) is
+// 215/CPUAFFINITY, as in systemd 252.
+TEST_F(ExecChildTest, ProcessAttributesAreSetBeforeExecAndARefusedCpuSetFails) {
+  const unsigned long cpu0[1] = {1UL};
+  plan_.cpu_affinity = cpu0;
+  plan_.cpu_affinity_words = 1;
+  plan_.has_timer_slack = true;
+  plan_.timer_slack_nsec = 1'000'000;
+  plan_.has_personality = true;
+  plan_.personality = PER_LINUX32;
+  plan_.has_coredump_filter = true;
+  plan_.coredump_filter = 0x13;
+  Outcome out = run();
+  EXPECT_EQ(out.exit_code(), 0) << out.output;
+  EXPECT_TRUE(out.has_line("cpus=0")) << out.output;
+  EXPECT_TRUE(out.has_line("timerslack=1000000")) << out.output;
+  EXPECT_TRUE(out.has_line("personality=8")) << out.output;
+  EXPECT_TRUE(out.has_line("coredump_filter=00000013")) << out.output;
+
+  unsigned long far_away[64] = {};
+  far_away[63] = 1UL << 63;  // CPU 4095
+  plan_.cpu_affinity = far_away;
+  plan_.cpu_affinity_words = 64;
+  out = run();
+  EXPECT_EQ(out.exit_code(), static_cast<int>(ExecExitStatus::cpuaffinity)) << out.output;
+}
+
 TEST_F(ExecChildTest, TheSoftFdLimitIsFdSetSizeUnlessTheUnitSaysOtherwise) {
   rlimit own{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &own), 0);

@@ -239,6 +239,37 @@ TEST(ServiceKeys, RuntimeMaxTimeoutAbortAndWatchdogSignal) {
 // tests/conformance/cases/scheduling): a real-time policy lifts the
 // priority to at least 1, leaving one lowers it to 0; IOSchedulingClass=none
 // means best-effort 4; an empty value resets.
+// CPUAffinity=, TimerSlackNSec=, Personality=, CoredumpFilter= as systemd
+// 252 parses them (recorded behaviour: conformance case
+// process-attributes): CPU sets and coredump masks add up, an empty
+// value resets, a bad word drops its assignment with systemd's message.
+TEST(ServiceKeys, ProcessAttributeKeys) {
+  auto l = apply(
+      "[Service]\nExecStart=/bin/srv\nCPUAffinity=1\nCPUAffinity=\nCPUAffinity=0,2-3 %i\nCPUAffinity=70\n"
+      "CPUAffinity=7 banana\nCPUAffinity=3-1\nCPUAffinity=9000\n"
+      "TimerSlackNSec=\nTimerSlackNSec=20us\nPersonality=x86\nPersonality=arm64\n"
+      "CoredumpFilter=private-anonymous\nCoredumpFilter=elf-headers 0x100\nCoredumpFilter=banana\n",
+      "t@5.service");
+  EXPECT_TRUE(l.ok) << messages(l.diags);
+  EXPECT_EQ(cpu_set_to_string(l.config.cpu_affinity), "0 2-3 5 70");
+  EXPECT_EQ(l.config.timer_slack_nsec, 20'000u);
+  EXPECT_EQ(personality_to_string(l.config.personality), "x86");
+  EXPECT_EQ(l.config.coredump_filter, 0x111u);
+  EXPECT_EQ(messages(l.diags),
+            "t.service:7: warning: Failed to parse CPU affinity 'banana'\n"
+            "t.service:8: warning: Range '3-1' is invalid, 3 > 1, ignoring.\n"
+            "t.service:9: warning: Cannot add CPU 9000 to set: Numerical result out of range\n"
+            "t.service:10: warning: Failed to parse nsec value, ignoring: \n"
+            "t.service:13: warning: Failed to parse personality, ignoring: arm64\n"
+            "t.service:16: warning: Failed to parse the CoredumpFilter=banana, ignoring: Invalid argument\n");
+  auto reset = apply("[Service]\nExecStart=/bin/srv\nPersonality=x86\nPersonality=\nCoredumpFilter=all\n"
+                     "CoredumpFilter=\nTimerSlackNSec=1\nTimerSlackNSec=infinity\n");
+  EXPECT_FALSE(reset.config.personality);
+  EXPECT_FALSE(reset.config.coredump_filter);
+  EXPECT_FALSE(reset.config.timer_slack_nsec);
+  EXPECT_EQ(apply("[Service]\nExecStart=/bin/srv\nCoredumpFilter=all default\n").config.coredump_filter, 0xffffffffu);
+}
+
 TEST(ServiceKeys, SchedulingKeys) {
   auto parse = [](std::string lines) { return apply("[Service]\nExecStart=/bin/srv\n" + lines); };
   auto fifo = parse("CPUSchedulingPolicy=fifo\n");

@@ -5,6 +5,32 @@
 namespace vermilion {
 namespace {
 
+// systemd 252's parse_nsec() (TimerSlackNSec=): parse_time()'s syntax with
+// nanoseconds as the default unit and "ns"/"nsec".
+TEST(ValueParsers, NanosecondSpans) {
+  EXPECT_EQ(parse_nsec_span("50000"), 50'000u);
+  EXPECT_EQ(parse_nsec_span("1ms"), 1'000'000u);
+  EXPECT_EQ(parse_nsec_span("20us"), 20'000u);
+  EXPECT_EQ(parse_nsec_span("3ns"), 3u);
+  EXPECT_EQ(parse_nsec_span("2nsec 1us"), 1'002u);
+  EXPECT_EQ(parse_nsec_span("1.5s"), 1'500'000'000u);
+  EXPECT_EQ(parse_nsec_span("infinity"), UINT64_MAX);
+  EXPECT_EQ(parse_nsec_span(""), std::nullopt);
+  EXPECT_EQ(parse_nsec_span("5."), std::nullopt);
+  EXPECT_EQ(parse_nsec_span("banana"), std::nullopt);
+  EXPECT_EQ(parse_nsec_span("-1"), std::nullopt);
+}
+
+// safe_atoux64(): base 16, "0x" optional, no sign.
+TEST(ValueParsers, HexNumbers) {
+  EXPECT_EQ(parse_hex_u64("33"), 0x33u);
+  EXPECT_EQ(parse_hex_u64("0x13"), 0x13u);
+  EXPECT_EQ(parse_hex_u64("ffffffff"), 0xffffffffu);
+  EXPECT_EQ(parse_hex_u64("-1"), std::nullopt);
+  EXPECT_EQ(parse_hex_u64("0xg"), std::nullopt);
+  EXPECT_EQ(parse_hex_u64(""), std::nullopt);
+}
+
 TEST(ParseBoolean, AcceptsSystemdSpellings) {
   for (auto s : {"1", "yes", "y", "true", "t", "on", "YES", "True"}) EXPECT_EQ(parse_boolean(s), true) << s;
   for (auto s : {"0", "no", "n", "false", "f", "off", "OFF"}) EXPECT_EQ(parse_boolean(s), false) << s;
