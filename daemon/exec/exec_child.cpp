@@ -405,6 +405,19 @@ void set_up_fds(ExecChildPlan& plan) {
   }
 }
 
+// The kernel's struct sched_attr (SCHED_ATTR_SIZE_VER0), which glibc 2.36
+// does not declare; <linux/sched/types.h> clashes with <sched.h>.
+struct SchedAttr {
+  std::uint32_t size;
+  std::uint32_t policy;
+  std::uint64_t flags;
+  std::int32_t nice;
+  std::uint32_t priority;
+  std::uint64_t runtime, deadline, period;
+};
+static_assert(sizeof(SchedAttr) == 48);
+constexpr std::uint64_t kSchedFlagResetOnFork = 0x01;  // SCHED_FLAG_RESET_ON_FORK
+
 // Whether fd hangs up (every writer gone) within timeout_usec; EINTR
 // retries with what is left.
 bool hangs_up_within(int fd, std::uint64_t timeout_usec) {
@@ -565,15 +578,19 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     if (error != 0 && error != EPERM && error != EACCES)
       fail(plan, ExecExitStatus::limits, error, "adjust coredump_filter");
   }
+  // systemd 252.39's exec_child() order: CPUScheduling*= (sched_setattr(),
+  // which for a normal policy also sets the nice level to 0), then Nice=.
+  if (plan.has_cpu_sched) {
+    SchedAttr attr{};
+    attr.size = sizeof attr;
+    attr.policy = static_cast<std::uint32_t>(plan.cpu_sched_policy & ~SCHED_RESET_ON_FORK);
+    attr.flags = (plan.cpu_sched_policy & SCHED_RESET_ON_FORK) ? kSchedFlagResetOnFork : 0;
+    attr.priority = static_cast<std::uint32_t>(plan.cpu_sched_priority);
+    if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+      fail(plan, ExecExitStatus::setscheduler, errno, "set up CPU scheduling");
+  }
   if (plan.has_nice) {
     if (int r = set_priority_closest(plan.nice); r < 0) fail(plan, ExecExitStatus::nice, -r, "set the nice level");
-  }
-  // systemd's exec_child() order: Nice=, then CPUScheduling*=, then IOScheduling*=.
-  if (plan.has_cpu_sched) {
-    sched_param param{};
-    param.sched_priority = plan.cpu_sched_priority;
-    if (sched_setscheduler(0, plan.cpu_sched_policy, &param) < 0)
-      fail(plan, ExecExitStatus::setscheduler, errno, "set up CPU scheduling");
   }
   if (plan.cpu_affinity_words > 0 &&
       sched_setaffinity(0, plan.cpu_affinity_words * sizeof(unsigned long),
@@ -583,11 +600,12 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     fail(plan, ExecExitStatus::ioprio, errno, "set up IO scheduling priority");
   if (plan.has_timer_slack && prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(plan.timer_slack_nsec)) < 0)
     fail(plan, ExecExitStatus::timerslack, errno, "set up timer slack");
-  // safe_personality(): personality() returns the old value, or -errno.
+  // safe_personality(): a negative return is a failure, its errno or else
+  // the negated value (some architectures return -errno).
   if (plan.has_personality) {
     errno = 0;
-    if (personality(plan.personality) < 0 && errno != 0)
-      fail(plan, ExecExitStatus::personality, errno, "set up execution domain (personality)");
+    if (const int r = personality(plan.personality); r < 0)
+      fail(plan, ExecExitStatus::personality, errno != 0 ? errno : -r, "set up execution domain (personality)");
   }
   bool rtprio_given = false;
   for (std::size_t i = 0; plan.apply_sandboxing && i < plan.limit_count; ++i) {

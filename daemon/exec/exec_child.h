@@ -78,7 +78,7 @@ struct ExecChildPlan {
   // manager lowering it) is ignored, any other failure is 206/OOM_ADJUST.
   bool has_oom_score_adjust = false;
   int oom_score_adjust = 0;
-  // CPUScheduling*=: sched_setscheduler(); refused is 214/SETSCHEDULER.
+  // CPUScheduling*=: sched_setattr() (before Nice=); refused is 214/SETSCHEDULER.
   bool has_cpu_sched = false;
   int cpu_sched_policy = 0;  // with SCHED_RESET_ON_FORK or'ed in
   int cpu_sched_priority = 0;

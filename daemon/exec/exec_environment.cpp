@@ -223,6 +223,15 @@ std::vector<std::string> manager_environment(const std::vector<std::string>* inh
   return env;
 }
 
+std::string join_search_path(const std::vector<std::string>& paths) {
+  std::string joined;
+  for (const auto& path : paths) {
+    if (!joined.empty()) joined += ':';
+    joined += path;
+  }
+  return joined;
+}
+
 int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std::string>& out,
                            std::string& failure) {
   std::vector<std::string> env = manager_environment(inputs.inherited, inputs.lang);
@@ -249,6 +258,10 @@ int build_exec_environment(const ExecEnvironmentInputs& inputs, std::vector<std:
   if (inputs.manager) {
     for (const auto& assignment : *inputs.manager) set_environment(env, assignment);
   }
+  // ExecSearchPath= is PATH= unless the unit sets PATH itself (systemd
+  // 252's exec_child(): between the manager's variables and PassEnvironment=).
+  if (inputs.config && !inputs.config->exec_search_path.empty())
+    set_environment(env, "PATH", join_search_path(inputs.config->exec_search_path));
   if (inputs.config && inputs.own) {
     for (const auto& name : inputs.config->pass_environment)
       if (auto value = get_environment(*inputs.own, name)) set_environment(env, name, *value);

@@ -103,6 +103,9 @@ inline constexpr std::size_t kEnvironmentFileMaxBytes = 4 * 1024 * 1024;
 [[nodiscard]] std::vector<std::string> expand_exec_arguments(const std::vector<std::string>& argv,
                                                              const std::vector<std::string>& env);
 
+// ExecSearchPath='s paths as a PATH value ("/a:/b").
+[[nodiscard]] std::string join_search_path(const std::vector<std::string>& paths);
+
 // Resolves a command name: an absolute path is taken as is, anything
 // containing '/' is refused (-EINVAL), a bare name is searched in path_value
 // (':'-separated) for an executable regular file. 0 or -ENOENT.

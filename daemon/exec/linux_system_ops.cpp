@@ -302,8 +302,12 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   }
 
   std::string program;
-  auto path_value = get_environment(env, "PATH");
-  int lookup = find_program(command.path, path_value ? *path_value : kDefaultExecPath, program);
+  // systemd 252's find_executable_full(..., exec_search_path, false): a
+  // command name is looked up in ExecSearchPath= or else the default path,
+  // never in the unit's PATH= (recorded: conformance case exec-search-path).
+  const std::string search_path = config.exec_search_path.empty() ? std::string(kDefaultExecPath)
+                                                                   : join_search_path(config.exec_search_path);
+  int lookup = find_program(command.path, search_path, program);
 
   std::vector<ExecLimitPlan> limits;
   for (const auto& [resource, limit] : config.limits) limits.push_back({resource, {limit.soft, limit.hard}});

@@ -268,24 +268,40 @@ std::optional<std::string> term_for_service(const ServiceConfig& config) {
   return default_term_for_tty(path);
 }
 
+std::optional<std::string> resolve_dev_console() {
+  // A read-only /sys (a container) says nothing about this machine's console.
+  struct statvfs sys {};
+  if (statvfs("/sys", &sys) == 0 && (sys.f_flag & ST_RDONLY)) return std::nullopt;
+  // The last of the active consoles; tty0 means the foreground VT.
+  std::string active;
+  std::ifstream console("/sys/class/tty/console/active");
+  for (std::string word; console >> word;) active = word;
+  if (active.empty()) return std::nullopt;
+  if (active == "tty0") {
+    std::ifstream tty0("/sys/class/tty/tty0/active");
+    if (!(tty0 >> active)) return std::nullopt;
+  }
+  return active;
+}
+
 std::string default_term_for_tty(std::string_view path) {
   if (path == "/dev/console") {
-    // resolve_dev_console(): a read-only /sys (a container) says nothing
-    // about this machine's console.
-    struct statvfs sys {};
-    if (statvfs("/sys", &sys) == 0 && (sys.f_flag & ST_RDONLY)) return "vt220";
-    // The kernel's console: the last of the active ones; tty0 means the
-    // foreground VT.
-    std::string active;
-    std::ifstream console("/sys/class/tty/console/active");
-    for (std::string word; console >> word;) active = word;
-    if (active == "tty0") {
-      std::ifstream tty0("/sys/class/tty/tty0/active");
-      tty0 >> active;
-    }
-    return vc_number("/dev/" + active) >= 0 ? "linux" : "vt220";
+    auto active = resolve_dev_console();
+    return active && vc_number("/dev/" + *active) >= 0 ? "linux" : "vt220";
   }
   return vc_number(path) >= 0 ? "linux" : "vt220";
+}
+
+bool may_touch_console(const ServiceConfig& config) {
+  if (!may_touch_terminal(config)) return false;
+  // tty_may_match_dev_console(): the console itself, or what it resolves to
+  // (tty0 is whichever VT is in front); unknown counts as may.
+  std::string_view tty = terminal_path(config.terminal);
+  if (tty.starts_with("/dev/")) tty.remove_prefix(5);
+  if (tty == "console") return true;
+  auto active = resolve_dev_console();
+  if (!active) return true;
+  return *active == tty || (*active == "tty0" && vc_number("/dev/" + std::string(tty)) >= 0);
 }
 
 }  // namespace vermilion

@@ -91,6 +91,16 @@ void reset_terminal_as_configured(const TerminalSettings& terminal, bool may_wai
 // terminal is /dev/console, else default_term_for_tty(). nullopt otherwise.
 [[nodiscard]] std::optional<std::string> term_for_service(const ServiceConfig& config);
 
+// resolve_dev_console(): the terminal /dev/console is now ("tty1",
+// "ttyS0"; for tty0 the VT in front), from /sys/class/tty; nullopt when
+// /sys cannot tell (read-only in a container, missing).
+[[nodiscard]] std::optional<std::string> resolve_dev_console();
+
+// exec_context_may_touch_console(): may_touch_terminal() on a terminal that
+// may be the console (tty_may_match_dev_console(); unknown counts as may).
+// Reads /sys; for a service that touches no terminal, nothing.
+[[nodiscard]] bool may_touch_console(const ServiceConfig& config);
+
 // default_term_for_tty(): "linux" for a VT (/dev/ttyN, or /dev/console when
 // the kernel's console is one: /sys/class/tty/console/active), else "vt220".
 [[nodiscard]] std::string default_term_for_tty(std::string_view path);

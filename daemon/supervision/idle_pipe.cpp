@@ -12,6 +12,10 @@ void IdlePipe::open() {
   hang_up_ = std::move(first.second);
   tired_read_ = std::move(second.first);
   tired_write_ = std::move(second.second);
+}
+
+void IdlePipe::watch_tired() {
+  if (!is_open() || tired_watch_) return;
   // One byte from any waiter ends the wait for all of them.
   tired_watch_ = port_.watch_readable(tired_read_.get(), [this] { close(); });
 }

@@ -7,10 +7,11 @@
 // write end of the first and the read end of the second; a waiting process
 // the other two. The manager closes its ends when the last job is done
 // (manager_check_finished()), which the waiting processes see as a hang-up
-// on the first pipe; a process tired of waiting writes to the second, and
-// the manager then closes the pipes for every waiter
-// (manager_dispatch_idle_pipe_fd()). A new job makes a new pair
-// (transaction_activate()).
+// on the first pipe. A process tired of waiting writes to the second and
+// waits 1 s more; only while a service may be on the console does the
+// manager listen there (manager_watch_idle_pipe()), and then closes the
+// pipes for every waiter (manager_dispatch_idle_pipe_fd()). A new job
+// makes a new pair (transaction_activate()).
 #pragma once
 
 #include <array>
@@ -28,6 +29,8 @@ class IdlePipe {
   // Makes the pipes unless they are open. Failing to leaves them closed
   // (an idle process then waits for nothing): the wait is cosmetic.
   void open();
+  // Listens for a tired waiter (once), while open: one byte closes the pipes.
+  void watch_tired();
   // Closes the manager's ends: every waiting process goes ahead.
   void close();
   [[nodiscard]] bool is_open() const { return wait_.valid(); }

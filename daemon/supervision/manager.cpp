@@ -5,6 +5,7 @@
 
 #include "common/out_of_memory.h"
 #include "common/unit_name.h"
+#include "exec/terminal.h"
 #include "supervision/service_snapshot.h"
 #include "units/target_unit.h"
 
@@ -505,7 +506,6 @@ void Manager::set_job(Unit& unit, Job job) {
 
 void Manager::clear_job(Unit& unit) {
   if (unit.job) --job_count_;
-  if (job_count_ == 0) idle_pipe_.close();  // manager_check_finished(): Type=idle goes ahead
   unit.job.reset();
   if (unit.job_timer) unit.job_timer->disarm();
 }
@@ -798,6 +798,13 @@ void Manager::update_scope_watch(Service& service) {
 void Manager::on_state_changed(Service& service, ActiveState old_active, SubState old_sub) noexcept {
   drop_if_out_of_memory("a state change", [&] {
     update_scope_watch(service);
+    // systemd's service_needs_console(): a service that may touch the
+    // console, from its condition check until it is down (not exited).
+    const SubState now = service.sub_state();
+    const bool on_console = now != SubState::dead && now != SubState::exited && now != SubState::failed &&
+                            now != SubState::auto_restart && may_touch_console(service.running_config());
+    if (on_console) on_console_.insert(service.name());
+    else on_console_.erase(service.name());
     // The snapshot now: by the time the queue is drained the service may have
     // moved on (a crash and its auto-restart are one event).
     transitions_.push_back({service.name(),
@@ -1174,6 +1181,12 @@ void Manager::process_queues() {
   }
   remove_vanished_units();
   draining_ = false;
+  // Type=idle (supervision/idle_pipe.h), at this quiet point only, as
+  // systemd's manager_check_finished() after a job's end and its
+  // consequences: a job replaced by another, or a failure whose OnFailure=
+  // start is queued for the next turn, leaves the waiters waiting.
+  if (job_count_ == 0 && triggered_starts_.empty()) idle_pipe_.close();
+  else if (!on_console_.empty()) idle_pipe_.watch_tired();
   if (all_stopped_ && !has_jobs()) {
     bool all_down = std::all_of(units_.begin(), units_.end(), [](const auto& u) {
       return is_down(u.second->service->active_state());

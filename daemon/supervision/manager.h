@@ -321,6 +321,7 @@ class Manager final : private ServiceListener {
   // Open while there are jobs (Type=idle's wait; made by set_job(), closed
   // by clear_job() when the last job is gone).
   IdlePipe idle_pipe_;
+  std::set<std::string> on_console_;  // services that may be on the console now (service_needs_console())
   std::set<std::string> removed_;
   std::set<std::string> scope_watchers_;
 };

@@ -172,6 +172,8 @@ class Service {
 
   [[nodiscard]] const std::string& name() const { return config_->name; }
   [[nodiscard]] const ServiceConfig& config() const { return *config_; }
+  // The configuration this run started with (config() until the next start).
+  [[nodiscard]] const ServiceConfig& running_config() const { return *running_; }
   [[nodiscard]] ActiveState active_state() const {
     return active_state_of(sub_, notify_reloading_, running_ && running_->type == ServiceType::idle);
   }

@@ -94,8 +94,8 @@ std::string cpu_set_to_string(const std::vector<unsigned long>& cpus) {
 
 std::string personality_to_string(std::optional<unsigned long> personality) {
   if (!personality) return "";
-  if (*personality == PER_LINUX) return "x86-64";
-  if (*personality == PER_LINUX32) return "x86";
+  if (*personality == PER_LINUX) return std::string(kNativeArchitecture);
+  if (*personality == PER_LINUX32) return std::string(kSecondaryArchitecture);
   return std::to_string(*personality);
 }
 

@@ -466,6 +466,10 @@ struct ServiceConfig {
   // CPUAffinity=: the kernel's cpu_set_t bits (bit N of the words: CPU N);
   // empty: not set. A refusal is 215/CPUAFFINITY.
   std::vector<unsigned long> cpu_affinity;
+  // ExecSearchPath=: where command names are looked up instead of the
+  // default path, and PATH= (before PassEnvironment=/Environment=, which
+  // override it); empty: the default path (kDefaultExecPath).
+  std::vector<std::string> exec_search_path;
   // TimerSlackNSec= (ns; a refusal is 212/TIMERSLACK), Personality= (a
   // personality(2) value; 230/PERSONALITY), CoredumpFilter= (the
   // /proc/PID/coredump_filter mask; a refusal other than for privilege is
@@ -517,6 +521,20 @@ struct ServiceConfig {
 }
 [[nodiscard]] const char* to_string(ProtectSystem p);  // "no", "yes", "full", "strict"
 [[nodiscard]] const char* to_string(ProtectHome p);    // "no", "yes", "read-only", "tmpfs"
+// Personality='s names (systemd's architecture_to_string()): the native
+// architecture's and its secondary one's, "" where it has none.
+#if defined(__x86_64__)
+inline constexpr std::string_view kNativeArchitecture = "x86-64", kSecondaryArchitecture = "x86";
+#elif defined(__i386__)
+inline constexpr std::string_view kNativeArchitecture = "x86", kSecondaryArchitecture = "";
+#elif defined(__aarch64__)
+inline constexpr std::string_view kNativeArchitecture = "arm64", kSecondaryArchitecture = "arm";
+#elif defined(__s390x__)
+inline constexpr std::string_view kNativeArchitecture = "s390x", kSecondaryArchitecture = "s390";
+#else
+#error "Personality= names for this architecture (systemd's src/basic/architecture.h)"
+#endif
+
 // CPUAffinity= as systemctl shows it (cpu_set_to_range_string()): "0-3 8";
 // "" for none.
 [[nodiscard]] std::string cpu_set_to_string(const std::vector<unsigned long>& cpus);

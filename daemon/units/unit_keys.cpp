@@ -442,17 +442,21 @@ void set_oom_score_adjust(Assignment& a) {
 
 // CPUAffinity= (systemd 252's config_parse_exec_cpu_affinity() and
 // parse_cpu_set_extend()): after specifiers, CPU numbers and ranges ("0-3")
-// separated by whitespace or commas, added to what is set; empty clears it.
-// A word that is no number or range drops the whole assignment; a
-// backwards range ("3-1") only itself.
+// separated by whitespace or commas, added to what is set; a value with
+// none (empty, ",") clears it, and so does "numa" (not implemented). A
+// word that is no number or range drops the whole assignment; a backwards
+// range ("3-1") only itself, yet it makes a set, if an empty one (which
+// the kernel then refuses: 215/CPUAFFINITY, as under systemd).
 void set_cpu_affinity(Assignment& a) {
-  if (a.value.empty()) return a.config.cpu_affinity.clear();
-  if (a.value == "numa") return a.warn("CPUAffinity=numa is not implemented by Vermilion; ignored.");
+  if (a.value == "numa") {
+    a.config.cpu_affinity.clear();
+    return a.warn("CPUAffinity=numa is not implemented by Vermilion; ignored.");
+  }
   auto expanded = a.expand(a.value);
   if (!expanded) return;
   constexpr unsigned kMaxCpus = 8192;  // systemd's CPU_SET_MAX_CPU (src/shared/cpu-set-util.c)
   constexpr unsigned kBits = 8 * sizeof(unsigned long);
-  std::vector<unsigned long> cpus = a.config.cpu_affinity;
+  std::vector<unsigned long> parsed;
   std::string_view rest = *expanded;
   while (!rest.empty()) {
     const std::size_t start = rest.find_first_not_of(" \t\n\r,");
@@ -468,14 +472,39 @@ void set_cpu_affinity(Assignment& a) {
     if (*lower > *upper) {
       a.ignore("Range '" + std::string(word) + "' is invalid, " + std::to_string(*lower) + " > " +
                std::to_string(*upper) + ", ignoring.");
+      if (parsed.empty()) parsed.resize(1);
       continue;
     }
     if (*upper >= kMaxCpus)
       return a.ignore("Cannot add CPU " + std::to_string(*upper) + " to set: Numerical result out of range");
-    if (cpus.size() * kBits <= *upper) cpus.resize(*upper / kBits + 1);
-    for (auto cpu = *lower; cpu <= *upper; ++cpu) cpus[cpu / kBits] |= 1UL << (cpu % kBits);
+    if (parsed.size() * kBits <= *upper) parsed.resize(*upper / kBits + 1);
+    for (auto cpu = *lower; cpu <= *upper; ++cpu) parsed[cpu / kBits] |= 1UL << (cpu % kBits);
   }
-  a.config.cpu_affinity = std::move(cpus);
+  auto& cpus = a.config.cpu_affinity;
+  if (parsed.empty()) return cpus.clear();
+  if (cpus.size() < parsed.size()) cpus.resize(parsed.size());
+  for (std::size_t w = 0; w < parsed.size(); ++w) cpus[w] |= parsed[w];
+}
+
+// ExecSearchPath= (config_parse_colon_separated_paths()): ':'-separated
+// absolute paths, each after specifiers, added to the list; an empty
+// assignment resets it. A word that is empty, relative or not normalized
+// is refused with the rest of its assignment (what came before it stays).
+void set_exec_search_path(Assignment& a) {
+  if (a.value.empty()) return a.config.exec_search_path.clear();
+  std::string_view rest = a.value;
+  for (;;) {
+    const std::size_t colon = rest.find(':');
+    const std::string_view word = rest.substr(0, colon);
+    auto expanded = a.expand(word, SpecifierSet::full, kMaxPathExpansion);
+    if (!expanded) return;
+    if (!expanded->starts_with('/')) return a.ignore(a.key + "= path is not absolute, ignoring: " + *expanded);
+    std::string simplified = simplify_path(*expanded);
+    if (has_dot_dot(simplified)) return a.ignore(a.key + "= path is not normalized, ignoring: " + simplified);
+    a.config.exec_search_path.push_back(std::move(simplified));
+    if (colon == std::string_view::npos) return;
+    rest.remove_prefix(colon + 1);
+  }
 }
 
 // TimerSlackNSec= (config_parse_nsec()): a time span in nanoseconds;
@@ -487,12 +516,13 @@ void set_timer_slack(Assignment& a) {
   else a.config.timer_slack_nsec = *ns;
 }
 
-// Personality= (config_parse_personality(), personality_from_string() on
-// x86-64): "x86-64" (PER_LINUX) or "x86" (PER_LINUX32); empty unsets it.
+// Personality= (config_parse_personality(), personality_from_string()):
+// the native architecture's name (PER_LINUX) or its secondary one's
+// (PER_LINUX32); empty unsets it.
 void set_execution_domain(Assignment& a) {
   if (a.value.empty()) return a.config.personality.reset();
-  if (a.value == "x86-64") a.config.personality = PER_LINUX;
-  else if (a.value == "x86") a.config.personality = PER_LINUX32;
+  if (a.value == kNativeArchitecture) a.config.personality = PER_LINUX;
+  else if (!kSecondaryArchitecture.empty() && a.value == kSecondaryArchitecture) a.config.personality = PER_LINUX32;
   else a.ignore("Failed to parse personality, ignoring: " + a.value);
 }
 
@@ -1474,7 +1504,7 @@ KeyTable unit_section_keys() {
   // config_parse_job_mode_isolate(): yes is OnFailureJobMode=isolate, no replace.
   t.emplace("OnFailureIsolate", [](Assignment& a) {
     auto isolate = parse_boolean(a.value);
-    if (!isolate) return a.ignore("Failed to parse boolean value, ignoring: " + a.value);
+    if (!isolate) return a.ignore("Failed to parse boolean, ignoring: " + a.value);
     a.warn("OnFailureIsolate= is deprecated. Please use OnFailureJobMode= instead");
     a.config.on_failure_job_mode = *isolate ? JobMode::isolate : JobMode::replace;
     if (*isolate) a.warn("OnFailureJobMode=isolate is not supported by Vermilion, its jobs run in mode 'replace'");
@@ -1532,6 +1562,7 @@ KeyTable service_section_keys() {
       {"CoredumpFilter", set_coredump_filter_mask},
       {"CPUAffinity", set_cpu_affinity},
       {"TimerSlackNSec", set_timer_slack},
+      {"ExecSearchPath", set_exec_search_path},
       {"Personality", set_execution_domain},
       {"CPUSchedulingPolicy", set_cpu_sched_policy},
       {"CPUSchedulingPriority", set_cpu_sched_priority},
@@ -1716,7 +1747,7 @@ KeyTable service_section_keys() {
         "SocketBindAllow", "SocketBindDeny", "RestrictNetworkInterfaces", "NetworkNamespacePath",
         "IPCNamespacePath", "RootDirectoryStartOnly", "RootImageOptions", "RootHash", "RootHashSignature",
         "RootVerity", "MountAPIVFS", "MountImages", "ExtensionImages", "ExtensionDirectories", "ExitType",
-        "ExecSearchPath", "TimeoutCleanSec"})
+        "TimeoutCleanSec"})
     t.emplace(key, not_implemented());
   for (const char* key : {"Capabilities", "SysVStartPriority", "NetClass", "BusPolicy"}) t.emplace(key, removed_key);
   // Old spellings systemd 252 still reads (ProtectSystem=strict units such

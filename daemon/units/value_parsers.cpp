@@ -261,6 +261,8 @@ std::optional<std::uint64_t> parse_span(std::string_view t, std::uint64_t defaul
       if (whole > (kUsecInfinity - 1) / 10) return std::nullopt;
       whole = whole * 10 + static_cast<usec_t>(t[i] - '0');
     }
+    // strtoll(): beyond LLONG_MAX is ERANGE.
+    if (whole > static_cast<usec_t>(std::numeric_limits<long long>::max())) return std::nullopt;
     std::size_t after;
     bool fraction = e < t.size() && t[e] == '.';
     if (fraction) {

@@ -158,12 +158,21 @@ TEST_F(LinuxSystemOpsTest, ExpansionCanBeTurnedOff) {
   EXPECT_THAT(lines_with_prefix(r.output, "arg="), ElementsAre(kProbe, "report", "$W", "${W}"));
 }
 
-TEST_F(LinuxSystemOpsTest, BareCommandIsFoundInPath) {
+// systemd 252's find_executable_full(..., exec_search_path, false): a bare
+// command name is looked up in ExecSearchPath= (which is also PATH=), else
+// the default path, never in the unit's own PATH=.
+TEST_F(LinuxSystemOpsTest, BareCommandIsFoundInExecSearchPathNotInTheUnitsPath) {
   std::string dir = kProbe.substr(0, kProbe.rfind('/'));
   config_.environment = {"PATH=/nonexistent:" + dir};
   ProcessRun r = run(command_of({"vermilion-test-probe", "report"}));
+  EXPECT_EQ(r.exit.status, 203) << r.output;
+
+  config_.environment.clear();
+  config_.exec_search_path = {"/nonexistent", dir};
+  r = run(command_of({"vermilion-test-probe", "report"}));
   EXPECT_EQ(r.exit.status, 0) << r.output;
   EXPECT_EQ(value_of(r.output, "arg"), "vermilion-test-probe");
+  EXPECT_EQ(value_of(r.output, "env=PATH"), "/nonexistent:" + dir) << r.output;
 }
 
 TEST_F(LinuxSystemOpsTest, OnlyStdioAndPassedFdsSurvive) {

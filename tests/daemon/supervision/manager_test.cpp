@@ -128,9 +128,6 @@ class ManagerTest : public ::testing::Test {
   std::unique_ptr<Manager> manager_;
 };
 
-// Upholds=: an upheld unit whose start fails at once (here its spawn), with
-// no start limit of its own, is started again at most 16 times in 10 s
-// (systemd's auto_start_stop_ratelimit); before, the drain never ended.
 bool hung_up(const std::shared_ptr<unique_fd>& fd) {
   pollfd p{fd->get(), 0, 0};
   return ::poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
@@ -167,21 +164,28 @@ TEST_F(ManagerTest, AnIdleServicesProcessesWaitUntilNoJobIsLeft) {
 }
 
 // One waiter tired of waiting (a byte on the second pipe) ends the wait
-// for all of them (systemd's manager_dispatch_idle_pipe_fd()).
-TEST_F(ManagerTest, AnIdleProcessTiredOfWaitingEndsTheWaitForAll) {
+// for all of them, but only while a service may be on the console
+// (systemd's manager_watch_idle_pipe() when n_on_console > 0); otherwise
+// each waiter waits its own extra second.
+TEST_F(ManagerTest, AnIdleProcessTiredOfWaitingEndsTheWaitForAllOnlyWithAServiceOnTheConsole) {
   source_.add(make_config("slow.service", ServiceType::oneshot));
   source_.add(make_config("idle.service", ServiceType::idle));
   source_.add(make_config("idle2.service", ServiceType::idle));
   source_.add(make_config("idle3.service", ServiceType::idle));
+  ServiceConfig& console = source_.add(make_config("console.service"));
+  console.standard_output.kind = OutputKind::tty;
+  console.terminal.path = "/dev/console";
   ASSERT_TRUE(manager().enqueue(JobType::start, "slow.service", {}).queued());
   EXPECT_EQ(start("idle.service"), JobResult::done);
   EXPECT_EQ(start("idle2.service"), JobResult::done);
   const auto& first = ops_.spawns[static_cast<std::size_t>(order_of_spawn("idle.service"))];
   const auto& second = ops_.spawns[static_cast<std::size_t>(order_of_spawn("idle2.service"))];
   ASSERT_TRUE(first.idle_tired->valid());
-  port_.dispatch_readable();
-  EXPECT_FALSE(hung_up(second.idle_wait));
   ASSERT_EQ(::write(first.idle_tired->get(), "x", 1), 1);
+  port_.dispatch_readable();
+  EXPECT_FALSE(hung_up(first.idle_wait)) << "nobody listens without a service on the console";
+
+  EXPECT_EQ(start("console.service"), JobResult::done);
   port_.dispatch_readable();
   EXPECT_TRUE(hung_up(first.idle_wait));
   EXPECT_TRUE(hung_up(second.idle_wait));
@@ -191,6 +195,29 @@ TEST_F(ManagerTest, AnIdleProcessTiredOfWaitingEndsTheWaitForAll) {
   EXPECT_FALSE(hung_up(ops_.spawns.back().idle_wait));
 }
 
+// A job that replaces another leaves the pipe open: there was never a
+// moment without a job (systemd's transaction_apply() installs the new job
+// before the old one goes).
+TEST_F(ManagerTest, AJobReplacedByAnotherKeepsIdleProcessesWaiting) {
+  ServiceConfig& slow = source_.add(make_config("slow.service", ServiceType::oneshot));
+  slow.exec_start_pre = slow.exec_start;
+  source_.add(make_config("idle.service", ServiceType::idle));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "slow.service", {}).queued());
+  EXPECT_EQ(start("idle.service"), JobResult::done);
+  const auto& waiter = ops_.spawns[static_cast<std::size_t>(order_of_spawn("idle.service"))];
+  std::optional<JobResult> stopped;
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "slow.service", [&](JobResult r) { stopped = r; }).queued());
+  EXPECT_FALSE(hung_up(waiter.idle_wait)) << "slow.service's stop job is there";
+  const pid_t control = service("slow.service").control_pid();
+  ops_.live.erase(control);
+  manager().on_child_exited(control, {CLD_KILLED, SIGTERM});
+  EXPECT_EQ(stopped, JobResult::done);
+  EXPECT_TRUE(hung_up(waiter.idle_wait));
+}
+
+// Upholds=: an upheld unit whose start fails at once (here its spawn), with
+// no start limit of its own, is started again at most 16 times in 10 s
+// (systemd's auto_start_stop_ratelimit); before, the drain never ended.
 TEST_F(ManagerTest, AnUpheldUnitThatFailsAtOnceIsNotStartedForever) {
   ServiceConfig& keeper = source_.add(make_config("keeper.service"));
   keeper.upholds = {"kept.service"};

@@ -235,10 +235,6 @@ TEST(ServiceKeys, RuntimeMaxTimeoutAbortAndWatchdogSignal) {
   EXPECT_EQ(bad.config.watchdog_signal, SIGABRT);
 }
 
-// CPUScheduling*= and IOScheduling*= as systemd 252 parses them (measured:
-// tests/conformance/cases/scheduling): a real-time policy lifts the
-// priority to at least 1, leaving one lowers it to 0; IOSchedulingClass=none
-// means best-effort 4; an empty value resets.
 // CPUAffinity=, TimerSlackNSec=, Personality=, CoredumpFilter= as systemd
 // 252 parses them (recorded behaviour: conformance case
 // process-attributes): CPU sets and coredump masks add up, an empty
@@ -268,8 +264,33 @@ TEST(ServiceKeys, ProcessAttributeKeys) {
   EXPECT_FALSE(reset.config.coredump_filter);
   EXPECT_FALSE(reset.config.timer_slack_nsec);
   EXPECT_EQ(apply("[Service]\nExecStart=/bin/srv\nCoredumpFilter=all default\n").config.coredump_filter, 0xffffffffu);
+  // No CPU at all resets; a backwards range alone is a set with no CPU
+  // (which the kernel refuses at exec, as under systemd); numa resets.
+  EXPECT_TRUE(apply("[Service]\nExecStart=/bin/srv\nCPUAffinity=1\nCPUAffinity=,\n").config.cpu_affinity.empty());
+  auto backwards = apply("[Service]\nExecStart=/bin/srv\nCPUAffinity=3-1\n").config.cpu_affinity;
+  EXPECT_EQ(backwards, std::vector<unsigned long>{0});
+  EXPECT_TRUE(apply("[Service]\nExecStart=/bin/srv\nCPUAffinity=1\nCPUAffinity=numa\n").config.cpu_affinity.empty());
 }
 
+// ExecSearchPath= (config_parse_colon_separated_paths()): absolute paths
+// after specifiers, added up; an empty word or a relative path drops the
+// rest of its assignment, an empty assignment resets.
+TEST(ServiceKeys, ExecSearchPath) {
+  auto l = apply(
+      "[Service]\nExecStart=srv\nExecSearchPath=/nonexistent\nExecSearchPath=\nExecSearchPath=/opt/%i/bin:/usr//bin/\n"
+      "ExecSearchPath=/sbin:relative:/bin\nExecSearchPath=/a::/b\nExecSearchPath=/c/../d\n",
+      "t@x.service");
+  EXPECT_EQ(l.config.exec_search_path, (std::vector<std::string>{"/opt/x/bin", "/usr/bin", "/sbin", "/a"}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:6: warning: ExecSearchPath= path is not absolute, ignoring: relative\n"
+            "t.service:7: warning: ExecSearchPath= path is not absolute, ignoring: \n"
+            "t.service:8: warning: ExecSearchPath= path is not normalized, ignoring: /c/../d\n");
+}
+
+// CPUScheduling*= and IOScheduling*= as systemd 252 parses them (measured:
+// tests/conformance/cases/scheduling): a real-time policy lifts the
+// priority to at least 1, leaving one lowers it to 0; IOSchedulingClass=none
+// means best-effort 4; an empty value resets.
 TEST(ServiceKeys, SchedulingKeys) {
   auto parse = [](std::string lines) { return apply("[Service]\nExecStart=/bin/srv\n" + lines); };
   auto fifo = parse("CPUSchedulingPolicy=fifo\n");
