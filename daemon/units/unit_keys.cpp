@@ -960,8 +960,8 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
                                                              {"null", OutputKind::null},
                                                              {"journal", OutputKind::journal},
                                                              {"tty", OutputKind::tty}};
-  static const std::set<std::string_view> kAsJournal{"kmsg", "journal+console", "kmsg+console", "syslog",
-                                                     "syslog+console"};
+  // journald's kmsg forwarding is not done: kmsg is the journal alone.
+  static const std::set<std::string_view> kAsJournal{"kmsg", "kmsg+console"};
   static const std::set<std::string_view> kAsInherit{"socket", "fd"};
   // A valid value counts as given (service_fix_stdio() in complete_service_config()).
   auto set = [&](OutputTarget value) {
@@ -970,9 +970,19 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
   };
   if (auto it = kPlain.find(v); it != kPlain.end()) {
     set({it->second, {}});
+  } else if (v == "journal+console") {
+    set({OutputKind::journal, {}, true});
+  } else if (v == "syslog" || v == "syslog+console") {
+    const bool console = v == "syslog+console";
+    a.warn("Standard output type " + std::string(v) + " is obsolete, automatically updating to " +
+           (console ? "journal+console" : "journal") +
+           ". Please update your unit file, and consider removing the setting altogether.");
+    set({OutputKind::journal, {}, console});
   } else if (kAsJournal.count(v)) {
-    a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as journal.");
-    set({OutputKind::journal, {}, v.ends_with("+console")});
+    const bool console = v.ends_with("+console");
+    a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as " +
+           (console ? "journal+console." : "journal."));
+    set({OutputKind::journal, {}, console});
   } else if (kAsInherit.count(v) || v.starts_with("fd:")) {
     a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as inherit.");
     set({OutputKind::inherit, {}});

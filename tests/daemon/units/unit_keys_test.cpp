@@ -880,13 +880,33 @@ Alias=other.service other.service
   EXPECT_EQ(c.environment_files[0].path, "/etc/default/t");
   EXPECT_TRUE(c.environment_files[0].optional);
   EXPECT_EQ(c.standard_output.kind, OutputKind::journal);
+  EXPECT_TRUE(c.standard_output.console);
   EXPECT_EQ(c.standard_error.kind, OutputKind::truncate);
   EXPECT_EQ(c.type, ServiceType::simple);
   EXPECT_EQ(c.wanted_by, (std::vector<std::string>{"graphical.target"}));
   EXPECT_TRUE(c.wants.empty());  // [Install] pulls nothing in by itself: only enable links do
   EXPECT_EQ(c.required_by, (std::vector<std::string>{"x.service"}));
   EXPECT_EQ(c.aliases, (std::vector<std::string>{"other.service"}));
-  EXPECT_EQ(l.diags.items().size(), 2u);  // journal+console, Type=dbus
+  EXPECT_EQ(messages(l.diags), "t.service:8: warning: Type=dbus is not implemented by Vermilion; treated as Type=simple.\n");
+}
+
+// syslog and syslog+console are journal and journal+console, with systemd
+// 252's notice (config_parse_exec_output()); kmsg forwarding is not done.
+TEST(ServiceKeys, ObsoleteAndUnimplementedOutputs) {
+  auto l = apply(
+      "[Service]\nExecStart=/bin/srv\nStandardOutput=syslog+console\nStandardError=syslog\n"
+      "StandardError=kmsg+console\n");
+  EXPECT_EQ(l.config.standard_output.kind, OutputKind::journal);
+  EXPECT_TRUE(l.config.standard_output.console);
+  EXPECT_EQ(l.config.standard_error.kind, OutputKind::journal);
+  EXPECT_TRUE(l.config.standard_error.console);
+  EXPECT_EQ(messages(l.diags),
+            "t.service:3: warning: Standard output type syslog+console is obsolete, automatically updating to "
+            "journal+console. Please update your unit file, and consider removing the setting altogether.\n"
+            "t.service:4: warning: Standard output type syslog is obsolete, automatically updating to journal. "
+            "Please update your unit file, and consider removing the setting altogether.\n"
+            "t.service:5: warning: StandardError=kmsg+console is not implemented by Vermilion; treated as "
+            "journal+console.\n");
 }
 
 // Every implemented key with an invalid value, and what systemd 252 says
