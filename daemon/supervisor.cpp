@@ -270,6 +270,7 @@ int Supervisor::log_fd_for(const ServiceConfig& config) {
   if (it != logs_.end()) {
     it->second->set_syslog(config.syslog, default_syslog_identifier(config));
     it->second->set_console(console);
+    it->second->set_extra_fields(config.log_extra_fields);
     return it->second->write_fd();
   }
   OutputCaptureOptions log_options;
@@ -284,6 +285,7 @@ int Supervisor::log_fd_for(const ServiceConfig& config) {
   }
   log->set_syslog(config.syslog, default_syslog_identifier(config));
   log->set_console(console);
+  log->set_extra_fields(config.log_extra_fields);
   if (logger_.enabled(LogLevel::debug))
     log->set_listener([this, unit](const LogLine& line) { logger_.debug(unit + "| " + line.text); });
   int fd = log->write_fd();

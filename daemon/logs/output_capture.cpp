@@ -138,6 +138,10 @@ void OutputCapture::emit(std::uint64_t realtime_usec, std::string_view text) {
     if (syslog_.facility != 0) fields.push_back({"SYSLOG_FACILITY", syslog_facility_});
     fields.push_back({"SYSLOG_IDENTIFIER", syslog_identifier_});
     fields.push_back({"VERMILION_UNIT", options_.unit_name});
+    for (const std::string& extra : extra_fields_) {
+      const std::size_t eq = extra.find('=');
+      fields.push_back({std::string_view(extra).substr(0, eq), std::string_view(extra).substr(eq + 1)});
+    }
     (void)options_.journal->send(fields);
   }
   if (console_) forward_to_console(level, line.text);

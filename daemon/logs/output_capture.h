@@ -94,6 +94,10 @@ class OutputCapture {
   // waited for: a line it cannot take at once is not written there.
   void set_console(bool forward) { console_ = forward; }
 
+  // LogExtraFields= ("NAME=value", valid journal field names): added to
+  // each journal entry from now on.
+  void set_extra_fields(std::vector<std::string> fields) { extra_fields_ = std::move(fields); }
+
   [[nodiscard]] const LogBuffer& buffer() const { return buffer_; }
 
  private:
@@ -119,6 +123,7 @@ class OutputCapture {
   LogBuffer buffer_;
   Listener listener_;
   bool console_ = false;
+  std::vector<std::string> extra_fields_;
 };
 
 }  // namespace vermilion

@@ -466,6 +466,10 @@ struct ServiceConfig {
   // CPUAffinity=: the kernel's cpu_set_t bits (bit N of the words: CPU N);
   // empty: not set. A refusal is 215/CPUAFFINITY.
   std::vector<unsigned long> cpu_affinity;
+  // LogExtraFields=: "NAME=value" fields added to each journal entry of the
+  // unit's output (journal field names: A-Z, 0-9, '_', not leading '_' or a
+  // digit, at most 64 bytes).
+  std::vector<std::string> log_extra_fields;
   // ExecSearchPath=: where command names are looked up instead of the
   // default path, and PATH= (before PassEnvironment=/Environment=, which
   // override it); empty: the default path (kDefaultExecPath).

@@ -486,6 +486,39 @@ void set_cpu_affinity(Assignment& a) {
   for (std::size_t w = 0; w < parsed.size(); ++w) cpus[w] |= parsed[w];
 }
 
+// LogExtraFields= (systemd 252's config_parse_log_extra_fields()): words
+// (quotes removed, C escapes resolved, then specifiers), each NAME=value
+// with a valid journal field name (journal_field_valid()), added to the
+// list; an empty assignment resets it. A bad word is skipped alone; one
+// that cannot be split (an open quote) ends the assignment.
+void set_log_extra_fields(Assignment& a) {
+  if (a.value.empty()) return a.config.log_extra_fields.clear();
+  bool failed = false;
+  auto words = extract_words(a.value, kExtractUnquote | kExtractCunescape, &failed);
+  for (const auto& word : words) {
+    auto field = a.expand(word);
+    if (!field) continue;
+    const std::size_t eq = field->find('=');
+    if (eq == std::string::npos) {
+      a.ignore("Log field lacks '=' character, ignoring: " + *field);
+      continue;
+    }
+    const std::string_view name = std::string_view(*field).substr(0, eq);
+    const bool valid = !name.empty() && name.size() <= 64 && name.front() != '_' &&
+                       !(name.front() >= '0' && name.front() <= '9') &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+                       });
+    if (!valid) {
+      a.ignore("Log field name is invalid, ignoring: " + *field);
+      continue;
+    }
+    a.config.log_extra_fields.push_back(std::move(*field));
+  }
+  // What came before a word that cannot be split stays, as in systemd.
+  if (failed) a.ignore("Invalid syntax, ignoring: " + a.value);
+}
+
 // ExecSearchPath= (config_parse_colon_separated_paths()): ':'-separated
 // absolute paths, each after specifiers, added to the list; an empty
 // assignment resets it. A word that is empty, relative or not normalized
@@ -1573,6 +1606,7 @@ KeyTable service_section_keys() {
       {"CPUAffinity", set_cpu_affinity},
       {"TimerSlackNSec", set_timer_slack},
       {"ExecSearchPath", set_exec_search_path},
+      {"LogExtraFields", set_log_extra_fields},
       {"Personality", set_execution_domain},
       {"CPUSchedulingPolicy", set_cpu_sched_policy},
       {"CPUSchedulingPriority", set_cpu_sched_priority},
@@ -1739,7 +1773,7 @@ KeyTable service_section_keys() {
         "DynamicUser",
         "TimeoutStartFailureMode", "TimeoutStopFailureMode",
         "RootDirectory", "RootImage",
-        "LogExtraFields", "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace",
+        "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace",
         "UtmpIdentifier", "UtmpMode", "PAMName",
         "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits",
         "FileDescriptorStoreMax", "USBFunctionDescriptors",

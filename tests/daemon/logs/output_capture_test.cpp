@@ -283,6 +283,12 @@ TEST_F(OutputCaptureTest, LinesGoToTheJournal) {
   ASSERT_TRUE(run_until_lines(6));
   EXPECT_EQ(next_datagram(), "MESSAGE=<3>as written\nPRIORITY=6\nSYSLOG_IDENTIFIER=getty@tty1\n"
                              "VERMILION_UNIT=getty@tty1.service\n");
+  // LogExtraFields= go into every entry; a value may hold '='.
+  log_->set_extra_fields({"TEAM=web", "QUERY=a=b"});
+  write_all(log_->write_fd(), "tagged\n");
+  ASSERT_TRUE(run_until_lines(7));
+  EXPECT_EQ(next_datagram(), "MESSAGE=tagged\nPRIORITY=6\nSYSLOG_IDENTIFIER=getty@tty1\n"
+                             "VERMILION_UNIT=getty@tty1.service\nTEAM=web\nQUERY=a=b\n");
   ::unlink(path.c_str());
   ::rmdir(dir_template);
 }

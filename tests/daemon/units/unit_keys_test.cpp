@@ -287,6 +287,24 @@ TEST(ServiceKeys, ExecSearchPath) {
             "t.service:8: warning: ExecSearchPath= path is not normalized, ignoring: /c/../d\n");
 }
 
+// LogExtraFields= (config_parse_log_extra_fields()): unquoted, C escapes
+// resolved, specifiers expanded; bad fields skipped one by one, an open
+// quote ends the assignment, empty resets.
+TEST(ServiceKeys, LogExtraFields) {
+  auto l = apply(
+      "[Service]\nExecStart=/bin/srv\nLogExtraFields=OLD=1\nLogExtraFields=\n"
+      "LogExtraFields=TEAM=web \"NOTE=two words\" UNIT=%n TAB=a\\tb nofield _HIDDEN=1 1ST=x lower=y\n"
+      "LogExtraFields=LAST=1 \"OPEN=x\n");
+  EXPECT_EQ(l.config.log_extra_fields,
+            (std::vector<std::string>{"TEAM=web", "NOTE=two words", "UNIT=t.service", "TAB=a\tb", "LAST=1"}));
+  EXPECT_EQ(messages(l.diags),
+            "t.service:5: warning: Log field lacks '=' character, ignoring: nofield\n"
+            "t.service:5: warning: Log field name is invalid, ignoring: _HIDDEN=1\n"
+            "t.service:5: warning: Log field name is invalid, ignoring: 1ST=x\n"
+            "t.service:5: warning: Log field name is invalid, ignoring: lower=y\n"
+            "t.service:6: warning: Invalid syntax, ignoring: LAST=1 \"OPEN=x\n");
+}
+
 // CPUScheduling*= and IOScheduling*= as systemd 252 parses them (measured:
 // tests/conformance/cases/scheduling): a real-time policy lifts the
 // priority to at least 1, leaving one lowers it to 0; IOSchedulingClass=none
