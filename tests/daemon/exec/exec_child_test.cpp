@@ -150,14 +150,27 @@ TEST_F(ExecChildTest, OnlyStdioAndThePassedFdsSurvive) {
   EXPECT_TRUE(out.has_line("fds=0,1,2,3,4")) << out.output;
 }
 
+// The manager's idle pipe as supervision/idle_pipe.h makes it: `first`'s
+// read end is the waiting end, `second`'s write end the "tired" one.
+struct IdlePipeEnds {
+  fd_pair first, second;
+  int ends[4] = {-1, -1, -1, -1};
+};
+
+void make_idle_pipe(IdlePipeEnds& pipe, ExecChildPlan& plan) {
+  ASSERT_EQ(make_pipe(pipe.first, O_NONBLOCK), 0);
+  ASSERT_EQ(make_pipe(pipe.second, O_NONBLOCK), 0);
+  const int ends[4] = {pipe.first.first.get(), pipe.first.second.get(), pipe.second.first.get(),
+                       pipe.second.second.get()};
+  std::copy(ends, ends + 4, pipe.ends);
+  std::copy(ends, ends + 4, plan.idle_pipe);
+}
+
 // Type=idle (systemd's do_idle_pipe_dance()): the child waits for the
 // manager to close its end of the idle pipe before it sets anything up.
 TEST_F(ExecChildTest, AnIdleProcessWaitsUntilTheManagerClosesItsEnd) {
-  fd_pair first, second;
-  ASSERT_EQ(make_pipe(first, O_NONBLOCK), 0);
-  ASSERT_EQ(make_pipe(second, O_NONBLOCK), 0);
-  const int ends[4] = {first.first.get(), first.second.get(), second.first.get(), second.second.get()};
-  std::copy(ends, ends + 4, plan_.idle_pipe);
+  IdlePipeEnds pipe;
+  make_idle_pipe(pipe, plan_);
   plan_.wait_for_idle = true;
   plan_.idle_timeout_usec = 600'000'000;  // longer than the test
   unique_fd log;
@@ -167,39 +180,33 @@ TEST_F(ExecChildTest, AnIdleProcessWaitsUntilTheManagerClosesItsEnd) {
     ASSERT_EQ(waitpid(pid, &status, WNOHANG), 0) << "the child went ahead with the pipe open";
     sched_yield();
   }
-  first.second.reset();  // the last job is done
+  pipe.first.second.reset();  // the last job is done
   Outcome out = finish(pid, log);
   EXPECT_EQ(out.exit_code(), 0) << out.output;
   EXPECT_TRUE(out.has_line("arg=report")) << out.output;
   char byte = 0;
-  EXPECT_EQ(read(second.first.get(), &byte, 1), -1) << "it did not say it was tired of waiting";
+  EXPECT_EQ(read(pipe.second.first.get(), &byte, 1), -1) << "it did not say it was tired of waiting";
 }
 
 TEST_F(ExecChildTest, AnIdleProcessTiredOfWaitingSaysSoAndGoesAhead) {
-  fd_pair first, second;
-  ASSERT_EQ(make_pipe(first, O_NONBLOCK), 0);
-  ASSERT_EQ(make_pipe(second, O_NONBLOCK), 0);
-  const int ends[4] = {first.first.get(), first.second.get(), second.first.get(), second.second.get()};
-  std::copy(ends, ends + 4, plan_.idle_pipe);
+  IdlePipeEnds pipe;
+  make_idle_pipe(pipe, plan_);
   plan_.wait_for_idle = true;
   plan_.idle_timeout_usec = 20'000;
   plan_.idle_timeout2_usec = 20'000;
   Outcome out = run();  // the manager's end stays open
   EXPECT_EQ(out.exit_code(), 0) << out.output;
   char byte = 0;
-  EXPECT_EQ(read(second.first.get(), &byte, 1), 1);
+  EXPECT_EQ(read(pipe.second.first.get(), &byte, 1), 1);
   EXPECT_EQ(byte, 'x');
 }
 
 // Every child, idle or not, lets go of the manager's ends at once: one
 // holding them would keep every idle process waiting.
 TEST_F(ExecChildTest, EveryProcessClosesTheManagersEndsOfTheIdlePipeFirst) {
-  fd_pair first, second;
-  ASSERT_EQ(make_pipe(first, O_NONBLOCK), 0);
-  ASSERT_EQ(make_pipe(second, O_NONBLOCK), 0);
-  const int ends[4] = {first.first.get(), first.second.get(), second.first.get(), second.second.get()};
-  std::copy(ends, ends + 4, plan_.idle_pipe);
-  plan_.prepare_context = const_cast<int*>(ends);
+  IdlePipeEnds pipe;
+  make_idle_pipe(pipe, plan_);
+  plan_.prepare_context = pipe.ends;
   plan_.prepare = [](ExecChildPlan& plan, void* context) {
     const int* fds = static_cast<const int*>(context);
     for (int i : {1, 2})
