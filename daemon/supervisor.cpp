@@ -265,11 +265,8 @@ void Supervisor::report_bridge_unit() {
 int Supervisor::log_fd_for(const ServiceConfig& config) {
   const std::string& unit = config.name;
   auto it = logs_.find(unit);
-  // One pipe carries stdout and stderr: a +console on either copies both.
-  const bool console = config.standard_output.console || config.standard_error.console;
   if (it != logs_.end()) {
     it->second->set_syslog(config.syslog, default_syslog_identifier(config));
-    it->second->set_console(console);
     it->second->set_extra_fields(config.log_extra_fields);
     return it->second->write_fd();
   }
@@ -284,7 +281,6 @@ int Supervisor::log_fd_for(const ServiceConfig& config) {
     return -1;
   }
   log->set_syslog(config.syslog, default_syslog_identifier(config));
-  log->set_console(console);
   log->set_extra_fields(config.log_extra_fields);
   if (logger_.enabled(LogLevel::debug))
     log->set_listener([this, unit](const LogLine& line) { logger_.debug(unit + "| " + line.text); });

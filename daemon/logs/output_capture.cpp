@@ -2,24 +2,19 @@
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstdio>
-#include <fstream>
 #include <string_view>
 #include <utility>
 
 #include "common/out_of_memory.h"
 #include "platform/event_port.h"
-#include "platform/file_io.h"
 #include "common/unit_name.h"
 #include "units/syslog_priority.h"
-#include "units/value_parsers.h"
 
 namespace vermilion {
 
@@ -144,41 +139,7 @@ void OutputCapture::emit(std::uint64_t realtime_usec, std::string_view text) {
     }
     (void)options_.journal->send(fields);
   }
-  if (console_) forward_to_console(level, line.text);
   if (listener_) listener_(line);
-}
-
-namespace {
-
-// journald's prefix_timestamp(): the kernel's printk.time, read once.
-bool console_lines_stamped() {
-  static const bool stamped = [] {
-    std::ifstream in("/sys/module/printk/parameters/time");
-    std::string value;
-    return in >> value && parse_boolean(value).value_or(false);
-  }();
-  return stamped;
-}
-
-}  // namespace
-
-void OutputCapture::forward_to_console(int level, std::string_view text) const {
-  if (level > LOG_INFO) return;  // journald's MaxLevelConsole=info
-  std::string out;
-  if (console_lines_stamped()) {
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    char stamp[48];
-    std::snprintf(stamp, sizeof stamp, "[%5lld.%06ld] ", static_cast<long long>(now.tv_sec), now.tv_nsec / 1000);
-    out += stamp;
-  }
-  out.append(syslog_identifier_).append(": ").append(text).push_back('\n');
-  // Opened for each line, as journald does (a console fd held open is what
-  // the kernel's SAK kills); O_NONBLOCK: a stuck console drops the line.
-  const int fd = ::open(options_.console_path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return;
-  (void)write_all(fd, out.data(), out.size());
-  ::close(fd);
 }
 
 }  // namespace vermilion

@@ -36,8 +36,6 @@ struct OutputCaptureOptions {
   std::size_t line_max = LineSplitter::kDefaultLineMax;  // longer lines are cut, as journald's LineMax=
   // Where lines also go; null: no journal. Not owned; must outlive the OutputCapture.
   const JournalWriter* journal = nullptr;
-  // Where set_console() copies lines (journald's TTYPath=).
-  std::string console_path = "/dev/console";
 };
 
 class OutputCapture {
@@ -86,14 +84,6 @@ class OutputCapture {
   // caller gives its ExecStart='s.)
   void set_syslog(const SyslogSettings& settings, std::string_view default_identifier = {});
 
-  // StandardOutput=/StandardError=journal+console (and syslog+console,
-  // kmsg+console): each line up to info also goes to the console, as
-  // journald's server_forward_console() writes it: "[   12.345678] "
-  // when the kernel stamps its own lines (printk.time), then
-  // "IDENTIFIER: text". The console is opened for each line, never
-  // waited for: a line it cannot take at once is not written there.
-  void set_console(bool forward) { console_ = forward; }
-
   // LogExtraFields= ("NAME=value", valid journal field names): added to
   // each journal entry from now on.
   void set_extra_fields(std::vector<std::string> fields) { extra_fields_ = std::move(fields); }
@@ -108,7 +98,6 @@ class OutputCapture {
   // is empty, or -errno.
   [[nodiscard]] ssize_t read_once(std::size_t limit);
   void emit(std::uint64_t realtime_usec, std::string_view text);
-  void forward_to_console(int level, std::string_view text) const;
 
   OutputCaptureOptions options_;
   SyslogSettings syslog_;
@@ -122,7 +111,6 @@ class OutputCapture {
   LineSplitter splitter_;
   LogBuffer buffer_;
   Listener listener_;
-  bool console_ = false;
   std::vector<std::string> extra_fields_;
 };
 

@@ -318,8 +318,8 @@ class Manager final : private ServiceListener {
   // can concern.
   std::set<std::string> waiting_;
   std::size_t job_count_ = 0;
-  // Open while there are jobs (Type=idle's wait; made by set_job(), closed
-  // by clear_job() when the last job is gone).
+  // Open while there are jobs (Type=idle's wait): made by set_job(), closed
+  // at the end of process_queues() when no job is left.
   IdlePipe idle_pipe_;
   std::set<std::string> on_console_;  // services that may be on the console now (service_needs_console())
   std::set<std::string> removed_;

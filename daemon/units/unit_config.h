@@ -536,7 +536,9 @@ inline constexpr std::string_view kNativeArchitecture = "arm64", kSecondaryArchi
 #elif defined(__s390x__)
 inline constexpr std::string_view kNativeArchitecture = "s390x", kSecondaryArchitecture = "s390";
 #else
-#error "Personality= names for this architecture (systemd's src/basic/architecture.h)"
+// Not named here yet (systemd's src/basic/architecture.h has them): every
+// Personality= is refused with its warning.
+inline constexpr std::string_view kNativeArchitecture = "", kSecondaryArchitecture = "";
 #endif
 
 // CPUAffinity= as systemctl shows it (cpu_set_to_range_string()): "0-3 8";

@@ -554,7 +554,7 @@ void set_timer_slack(Assignment& a) {
 // (PER_LINUX32); empty unsets it.
 void set_execution_domain(Assignment& a) {
   if (a.value.empty()) return a.config.personality.reset();
-  if (a.value == kNativeArchitecture) a.config.personality = PER_LINUX;
+  if (!kNativeArchitecture.empty() && a.value == kNativeArchitecture) a.config.personality = PER_LINUX;
   else if (!kSecondaryArchitecture.empty() && a.value == kSecondaryArchitecture) a.config.personality = PER_LINUX32;
   else a.ignore("Failed to parse personality, ignoring: " + a.value);
 }
@@ -993,8 +993,11 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
                                                              {"null", OutputKind::null},
                                                              {"journal", OutputKind::journal},
                                                              {"tty", OutputKind::tty}};
-  // journald's kmsg forwarding is not done: kmsg is the journal alone.
-  static const std::set<std::string_view> kAsJournal{"kmsg", "kmsg+console"};
+  // journald's kmsg and console forwarding are not done: the journal alone.
+  // (A copy to the console must not be written by vermiliond: closing a
+  // serial console waits for it to drain, up to 30 s; it needs a process
+  // of its own, as journald is for systemd.)
+  static const std::set<std::string_view> kAsJournal{"kmsg", "kmsg+console", "journal+console"};
   static const std::set<std::string_view> kAsInherit{"socket", "fd"};
   // A valid value counts as given (service_fix_stdio() in complete_service_config()).
   auto set = [&](OutputTarget value) {
@@ -1003,8 +1006,6 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
   };
   if (auto it = kPlain.find(v); it != kPlain.end()) {
     set({it->second, {}});
-  } else if (v == "journal+console") {
-    set({OutputKind::journal, {}, true});
   } else if (v == "syslog" || v == "syslog+console") {
     const bool console = v == "syslog+console";
     a.warn("Standard output type " + std::string(v) + " is obsolete, automatically updating to " +
@@ -1013,8 +1014,7 @@ void set_output(Assignment& a, OutputTarget ServiceConfig::*field) {
     set({OutputKind::journal, {}, console});
   } else if (kAsJournal.count(v)) {
     const bool console = v.ends_with("+console");
-    a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as " +
-           (console ? "journal+console." : "journal."));
+    a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as journal.");
     set({OutputKind::journal, {}, console});
   } else if (kAsInherit.count(v) || v.starts_with("fd:")) {
     a.warn(a.key + "=" + std::string(v) + " is not implemented by Vermilion; treated as inherit.");

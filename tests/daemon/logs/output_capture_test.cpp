@@ -5,7 +5,6 @@
 #include <sys/eventfd.h>
 
 #include "loop_wait.h"
-#include "pty.h"
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -291,42 +290,6 @@ TEST_F(OutputCaptureTest, LinesGoToTheJournal) {
                              "VERMILION_UNIT=getty@tty1.service\nTEAM=web\nQUERY=a=b\n");
   ::unlink(path.c_str());
   ::rmdir(dir_template);
-}
-
-}  // namespace
-}  // namespace vermilion
-
-namespace vermilion {
-namespace {
-
-// StandardOutput=journal+console: each line up to info also goes to the
-// console (here a pty standing in for it), "IDENTIFIER: text" as journald's
-// server_forward_console() writes it (after "[  secs.usecs] " when the
-// kernel stamps its lines); a debug line does not.
-TEST_F(OutputCaptureTest, ConsoleGetsACopyOfEachLineUpToInfo) {
-  testing::Pty console;
-  ASSERT_TRUE(console.ok());
-  OutputCaptureOptions options;
-  options.console_path = console.path();
-  make_log(std::move(options));
-  SyslogSettings syslog;
-  syslog.level_prefix = true;
-  log_->set_syslog(syslog, "web");
-  log_->set_console(true);
-  write_all(log_->write_fd(), "hello\n<7>details\n<3>broken\n");
-  ASSERT_TRUE(run_until_lines(3));
-  const std::string shown = console.read_until("web: broken\r\n");
-  EXPECT_NE(shown.find("web: hello\r\n"), std::string::npos) << shown;
-  EXPECT_NE(shown.find("web: broken\r\n"), std::string::npos) << shown;
-  EXPECT_EQ(shown.find("details"), std::string::npos) << shown;
-
-  log_->set_console(false);
-  write_all(log_->write_fd(), "quiet\n");
-  ASSERT_TRUE(run_until_lines(4));
-  // Nothing to read: with no slave open, the master reads EIO, not data.
-  char byte = 0;
-  EXPECT_EQ(::fcntl(console.master(), F_SETFL, O_NONBLOCK), 0);
-  EXPECT_LT(::read(console.master(), &byte, 1), 0) << "the console got a line with set_console(false)";
 }
 
 }  // namespace

@@ -905,11 +905,15 @@ Alias=other.service other.service
   EXPECT_TRUE(c.wants.empty());  // [Install] pulls nothing in by itself: only enable links do
   EXPECT_EQ(c.required_by, (std::vector<std::string>{"x.service"}));
   EXPECT_EQ(c.aliases, (std::vector<std::string>{"other.service"}));
-  EXPECT_EQ(messages(l.diags), "t.service:8: warning: Type=dbus is not implemented by Vermilion; treated as Type=simple.\n");
+  EXPECT_EQ(messages(l.diags),
+            "t.service:6: warning: StandardOutput=journal+console is not implemented by Vermilion; treated as "
+            "journal.\n"
+            "t.service:8: warning: Type=dbus is not implemented by Vermilion; treated as Type=simple.\n");
 }
 
 // syslog and syslog+console are journal and journal+console, with systemd
-// 252's notice (config_parse_exec_output()); kmsg forwarding is not done.
+// 252's notice (config_parse_exec_output()); kmsg and console forwarding
+// are not done (a +console still counts as on a terminal for $TERM).
 TEST(ServiceKeys, ObsoleteAndUnimplementedOutputs) {
   auto l = apply(
       "[Service]\nExecStart=/bin/srv\nStandardOutput=syslog+console\nStandardError=syslog\n"
@@ -924,7 +928,7 @@ TEST(ServiceKeys, ObsoleteAndUnimplementedOutputs) {
             "t.service:4: warning: Standard output type syslog is obsolete, automatically updating to journal. "
             "Please update your unit file, and consider removing the setting altogether.\n"
             "t.service:5: warning: StandardError=kmsg+console is not implemented by Vermilion; treated as "
-            "journal+console.\n");
+            "journal.\n");
 }
 
 // Every implemented key with an invalid value, and what systemd 252 says
