@@ -18,6 +18,34 @@ bool is_directory(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// A cgroup of the test's own below ours, as the place its daemon trees go:
+// every CgroupTree::create() in a parallel test (ctest -j, or a vermiliond
+// an integration test starts) scans the shared cgroup for stale trees and
+// briefly locks each to tell, so a stale tree made there may be seen as
+// live by the scan of this test. Removed (when empty) at the end.
+class PrivateCgroup {
+ public:
+  explicit PrivateCgroup(const char* name) {
+    if (discover_cgroup(location) < 0 || !location.writable) return;
+    const std::string leaf = std::string("test-") + name + "-" + std::to_string(getpid());
+    if (mkdir((location.own_directory + "/" + leaf).c_str(), 0755) < 0) return;
+    location.own_directory += "/" + leaf;
+    location.own_cgroup = (location.own_cgroup == "/" ? "" : location.own_cgroup) + "/" + leaf;
+    made_ = true;
+  }
+  ~PrivateCgroup() {
+    if (made_) rmdir(location.own_directory.c_str());
+  }
+  PrivateCgroup(const PrivateCgroup&) = delete;
+  PrivateCgroup& operator=(const PrivateCgroup&) = delete;
+  [[nodiscard]] bool usable() const { return made_; }
+
+  CgroupLocation location;
+
+ private:
+  bool made_ = false;
+};
+
 TEST(CgroupDiscovery, FindsUnifiedMountInHybridLayout) {
   const char* mountinfo =
       "25 30 0:23 / /sys rw,nosuid - sysfs sysfs rw\n"
@@ -63,8 +91,9 @@ TEST(CgroupDiscovery, DiscoversThisMachine) {
 }
 
 TEST(CgroupTree, CreatesSubtreeAndChildrenAndRemovesThem) {
-  CgroupLocation location;
-  if (discover_cgroup(location) < 0 || !location.writable) GTEST_SKIP() << "cgroup v2 not writable";
+  PrivateCgroup cgroup("created");
+  if (!cgroup.usable()) GTEST_SKIP() << "cgroup v2 not writable";
+  const CgroupLocation& location = cgroup.location;
   std::string subtree, child_directory;
   {
     std::shared_ptr<CgroupTree> tree;
@@ -95,8 +124,9 @@ TEST(CgroupTree, CreatesSubtreeAndChildrenAndRemovesThem) {
 // starts, with its empty service cgroups; a live one's and a populated one
 // stay.
 TEST(CgroupTree, RemovesStaleTreesOfDeadDaemonsOnly) {
-  CgroupLocation location;
-  if (discover_cgroup(location) < 0 || !location.writable) GTEST_SKIP() << "cgroup v2 not writable";
+  PrivateCgroup cgroup("stale");
+  if (!cgroup.usable()) GTEST_SKIP() << "cgroup v2 not writable";
+  const CgroupLocation& location = cgroup.location;
   // A pid no daemon has here: the tree is stale by its lock, not its name.
   const std::string stale = location.own_directory + "/vermilion-999999999";
   ASSERT_EQ(mkdir(stale.c_str(), 0755), 0);
@@ -119,8 +149,9 @@ TEST(CgroupTree, RemovesStaleTreesOfDeadDaemonsOnly) {
 }
 
 TEST(CgroupTree, LeavesAStaleTreeWithProcessesUntilTheyAreGone) {
-  CgroupLocation location;
-  if (discover_cgroup(location) < 0 || !location.writable) GTEST_SKIP() << "cgroup v2 not writable";
+  PrivateCgroup cgroup("leftover");
+  if (!cgroup.usable()) GTEST_SKIP() << "cgroup v2 not writable";
+  const CgroupLocation& location = cgroup.location;
   const std::string stale = location.own_directory + "/vermilion-999999998";
   const std::string leftover = stale + "/kept.service";  // KillMode=none left it
   ASSERT_EQ(mkdir(stale.c_str(), 0755), 0);
