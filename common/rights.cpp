@@ -7,9 +7,9 @@ namespace vermilion {
 namespace {
 
 // Index i names bit 1 << i.
-constexpr std::array<std::string_view, 15> kRightNames = {
+constexpr std::array<std::string_view, 16> kRightNames = {
     "status", "start", "stop",   "restart", "kill",  "logs",   "list",   "watch",
-    "reload", "connect", "grant", "use",    "inspect", "enable", "isolate",
+    "reload", "connect", "grant", "use",    "inspect", "enable", "isolate", "bus-names",
 };
 static_assert(rights::all_known == (Rights{1} << kRightNames.size()) - 1);
 
@@ -30,7 +30,8 @@ Rights allowed_rights(CapabilityKind kind) {
       return rights::status | rights::start | rights::stop | rights::restart | rights::kill |
              rights::logs | rights::reload;
     case CapabilityKind::manager:
-      return rights::list | rights::watch | rights::reload | rights::inspect | rights::enable | rights::isolate;
+      return rights::list | rights::watch | rights::reload | rights::inspect | rights::enable | rights::isolate |
+             rights::bus_names;
     case CapabilityKind::endpoint:
       return rights::connect | rights::grant;
     case CapabilityKind::fd:

@@ -36,13 +36,16 @@ inline constexpr Rights use = 2048;
 inline constexpr Rights inspect = 4096;
 inline constexpr Rights enable = 8192;
 inline constexpr Rights isolate = 16384;
-inline constexpr Rights all_known = 32767;  // every bit above
+inline constexpr Rights bus_names = 32768;
+inline constexpr Rights all_known = 65535;  // every bit above
 }  // namespace rights
 
 // service: status start stop restart kill logs reload; manager: list watch
-// reload inspect enable isolate; endpoint: connect grant; fd: use.
+// reload inspect enable isolate bus-names; endpoint: connect grant; fd: use.
 // `isolate` (systemctl isolate) is the manager's: it starts a unit and
-// stops every other, which no capability for one service may do. `reload` is one bit for
+// stops every other, which no capability for one service may do. `bus-names`
+// (the bridge's) reports who owns which D-Bus names, which Type=dbus services
+// wait for (systemd.service(5) BusName=). `reload` is one bit for
 // both kinds: on a service capability it reloads that service (ExecReload=),
 // on the manager it reloads units and policies.
 [[nodiscard]] Rights allowed_rights(CapabilityKind kind);

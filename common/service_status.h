@@ -62,7 +62,8 @@ struct ServiceStatus {
   std::uint64_t exec_main_exit_timestamp = 0;   // ... and of its end; 0 if never / still running
   std::uint32_t exec_main_pid = 0;  // the last main process, kept after it ended (systemd's ExecMainPID)
   std::int32_t exec_main_code = 0;  // CLD_EXITED, CLD_KILLED, CLD_DUMPED; 0 while it runs
-  std::string type;                 // Type=: simple, exec, notify, oneshot, forking
+  std::string type;                 // Type=: simple, exec, notify, oneshot, forking, idle, dbus
+  std::string bus_name;             // BusName=, "" if none
   std::string restart;              // Restart=: no, on-failure, always, ...
   bool can_reload = false;          // it has ExecReload=
   std::string control_group;        // its cgroup while it has processes ("/a/vermilion-1/web.service"), else ""
@@ -238,6 +239,7 @@ void for_each_service_property(Visit&& visit) {
   visit("ExecMainPID", &ServiceStatus::exec_main_pid);
   visit("ExecMainCode", &ServiceStatus::exec_main_code);
   visit("Type", &ServiceStatus::type);
+  visit("BusName", &ServiceStatus::bus_name);
   visit("Restart", &ServiceStatus::restart);
   visit("CanReload", &ServiceStatus::can_reload);
   visit("ControlGroup", &ServiceStatus::control_group);

@@ -34,6 +34,9 @@ class ManagerControl final : public ServiceControl {
   EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override;
   EnqueueResult isolate(const std::string& name, std::function<void(JobResult)> done) override;
   [[nodiscard]] int kill(const std::string& name, int sig) override;
+  void bus_name_owners(const std::vector<std::pair<std::string, std::string>>& owners, bool complete) override {
+    manager_.on_bus_name_owners(owners, complete);
+  }
   [[nodiscard]] int kill_process(const std::string& name, KillWhom whom, int sig) override {
     Service* s = manager_.find(name);
     if (!s) return -ENOENT;

@@ -78,6 +78,7 @@ int Bridge::create(sdbus::IConnection& bus, int link_fd, std::string version, st
     return r;
   }
   if (int r = bridge->load_initial_state(); r < 0) return r;
+  bridge->bus_names_ = BusNameReporter::create(bus, *bridge->link_);
   bridge->manager_ = std::make_unique<ManagerObject>(bus, *bridge);
   for (const auto& [name, properties] : bridge->mirror_.services()) {
     bridge->services_.emplace(name, std::make_unique<ServiceObject>(bus, *bridge, name));

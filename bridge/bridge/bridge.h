@@ -25,6 +25,7 @@
 #include "link_client/broker_link.h"
 #include "bridge/bus_authorizer.h"
 #include "bridge/bus_errors.h"
+#include "bridge/bus_name_reporter.h"
 #include "bridge/caller_identity.h"
 #include "bridge/service_mirror.h"
 
@@ -240,6 +241,7 @@ class Bridge final : private BrokerLinkListener {
   sdbus::IConnection& bus_;
   std::string version_;
   std::unique_ptr<BrokerLink> link_;
+  std::unique_ptr<BusNameReporter> bus_names_;  // after link_: goes first
   ServiceMirror mirror_;
   BusAuthorizer authorizer_;
   std::unique_ptr<CallerIdentity> callers_;

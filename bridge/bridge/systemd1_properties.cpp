@@ -386,6 +386,10 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "i", u.status ? u.status->kill_signal : SIGTERM);
        }},
+      {"BusName",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "s", u.status ? u.status->bus_name.c_str() : "");
+       }},
       {"SyslogIdentifier",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "s", u.status ? u.status->syslog_identifier.c_str() : "");

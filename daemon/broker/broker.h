@@ -78,6 +78,9 @@ class ServiceControl {
     return {EnqueueOutcome::not_found, name};
   }
   [[nodiscard]] virtual int kill(const std::string& name, int sig) = 0;
+  // Manager::on_bus_name_owners: who owns which D-Bus names, as the bridge
+  // saw on the bus (right bus-names).
+  virtual void bus_name_owners(const std::vector<std::pair<std::string, std::string>>&, bool /*complete*/) {}
   // systemctl kill --kill-whom=main|control: the service's main (or
   // control) process only. 1, -ENOENT (no such service), -ESRCH (no such
   // process now).

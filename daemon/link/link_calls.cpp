@@ -519,6 +519,32 @@ struct LinkServer::Calls {
       return r < 0 ? r : sd_bus_message_close_container(reply);
     });
   }
+  // The bridge's report of D-Bus name owners (right `bus-names`): a{ss}
+  // well-known name -> owner's unique name ("" for none), and whether the
+  // list is every owned name. Each name is checked before any is used.
+  static int bus_name_owners_changed(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    BrokerResult result = authorize_manager(self, m, rights::bus_names);
+    if (!result.ok()) return reply_error(error, result);
+    std::vector<std::pair<std::string, std::string>> owners;
+    int r = sd_bus_message_enter_container(m, 'a', "{ss}");
+    const char* name = nullptr;
+    const char* owner = nullptr;
+    while (r >= 0 && (r = sd_bus_message_read(m, "{ss}", &name, &owner)) > 0) {
+      if (name[0] == ':' || sd_bus_service_name_is_valid(name) <= 0)
+        return sd_bus_error_setf(error, error_names::kInvalidArgs, "owners: '%s' is not a well-known bus name", name);
+      if (owner[0] != '\0' && (owner[0] != ':' || sd_bus_service_name_is_valid(owner) <= 0))
+        return sd_bus_error_setf(error, error_names::kInvalidArgs, "owners: the owner of %s, '%s', is not a unique bus name",
+                                 name, owner);
+      owners.emplace_back(name, owner);
+    }
+    if (r >= 0) r = sd_bus_message_exit_container(m);
+    int complete = 0;
+    if (r >= 0) r = sd_bus_message_read(m, "b", &complete);
+    if (r < 0) return r;
+    self.broker_.control().bus_name_owners(owners, complete != 0);
+    return sd_bus_reply_method_return(m, "");
+  }
   static int reload_units(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     LinkServer& self = link(userdata);
     BrokerResult result = authorize_manager(self, m, rights::reload);
@@ -699,6 +725,8 @@ const sd_bus_vtable kManagerVtable[] = {
                              &guarded<&LinkServer::Calls::get_bus_rules>, kUnprivileged),
     SD_BUS_METHOD("Watch", "", "", &guarded<&LinkServer::Calls::watch>, kUnprivileged),
     SD_BUS_METHOD("Reload", "", "", &guarded<&LinkServer::Calls::reload_units>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("BusNameOwnersChanged", "a{ss}b", SD_BUS_PARAM(owners) SD_BUS_PARAM(complete), "", ,
+                             &guarded<&LinkServer::Calls::bus_name_owners_changed>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("Isolate", "s", SD_BUS_PARAM(name), "", , &guarded<&LinkServer::Calls::isolate>,
                              kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("EnableUnitFiles", "as", SD_BUS_PARAM(names), "a(sss)", SD_BUS_PARAM(changes),

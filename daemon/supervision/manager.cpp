@@ -200,12 +200,63 @@ void Manager::remove_vanished_units() {
 }
 
 void Manager::rebuild_graph() {
+  rebuild_bus_watchers();  // first: it may refuse a unit, replacing its configuration
   std::map<std::string, const ServiceConfig*> configs;
   for (const auto& [name, unit] : units_) configs[name] = &unit->service->config();
   RuntimeScope scope = options_.user_manager ? RuntimeScope::user : RuntimeScope::system;
   for (const auto& message :
        graph_.rebuild(configs, [this](const std::string& n) { return canonical(n); }, scope))
     observer_.on_manager_message(Severity::error, message);
+}
+
+void Manager::rebuild_bus_watchers() {
+  bus_watchers_.clear();
+  for (auto& [name, unit] : units_) {
+    Service& service = *unit->service;
+    const std::string& bus_name = service.config().bus_name.get();
+    if (bus_name.empty() || service.config().load_state != LoadState::loaded) continue;
+    auto [it, added] = bus_watchers_.try_emplace(bus_name, name);
+    if (!added) {
+      std::string message = "Two services allocated for the same bus name " + bus_name + ", refusing operation.";
+      observer_.on_manager_message(Severity::error, name + ": " + message);
+      if (is_down(service.active_state())) {
+        auto refused = std::make_shared<ServiceConfig>(service.config());
+        refused->load_state = LoadState::error;
+        service.replace_config(std::move(refused));
+      }
+      continue;
+    }
+    bool owned = bus_owners_.count(bus_name) != 0;
+    if (service.bus_name_owned() != owned) service.on_bus_name_owner(owned);
+  }
+}
+
+void Manager::tell_bus_name_owner(const std::string& bus_name, bool owned) {
+  auto watcher = bus_watchers_.find(bus_name);
+  if (watcher == bus_watchers_.end()) return;
+  auto unit = units_.find(watcher->second);
+  if (unit == units_.end()) return;
+  Service& service = *unit->second->service;
+  if (service.bus_name_owned() != owned) service.on_bus_name_owner(owned);
+}
+
+void Manager::on_bus_name_owners(const std::vector<std::pair<std::string, std::string>>& owners, bool complete) {
+  if (complete) {
+    std::unordered_map<std::string, std::string> now;
+    for (const auto& [name, owner] : owners)
+      if (!owner.empty()) now[name] = owner;
+    bus_owners_ = std::move(now);
+    for (const auto& [bus_name, unit] : bus_watchers_) tell_bus_name_owner(bus_name, bus_owners_.count(bus_name) != 0);
+  } else {
+    for (const auto& [name, owner] : owners) {
+      if (owner.empty())
+        bus_owners_.erase(name);
+      else
+        bus_owners_[name] = owner;
+      tell_bus_name_owner(name, !owner.empty());
+    }
+  }
+  process_queues();
 }
 
 Manager::Unit* Manager::resolve(const std::string& name, bool load_if_missing) {

@@ -29,6 +29,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "supervision/dependency_graph.h"
@@ -131,6 +133,13 @@ class Manager final : private ServiceListener {
   // Events from the loop.
   void on_child_exited(pid_t pid, ExitInfo info);
   void on_notify(pid_t sender, const NotifyMessage& message);
+  // What the bridge saw on the bus (link method BusNameOwnersChanged):
+  // each well-known name with its owner's unique name, "" for none.
+  // `complete`: the list is every owned name, so a name not in it has no
+  // owner (sent after each connect). Each service whose BusName= changed
+  // hears of it (Service::on_bus_name_owner()); a lookup per name, whatever
+  // the number of units.
+  void on_bus_name_owners(const std::vector<std::pair<std::string, std::string>>& owners, bool complete);
 
   // systemctl cancel (systemd's job_finish_and_invalidate(JOB_CANCELED)):
   // the unit's job ends with `canceled` for whoever waits on it, and start
@@ -214,6 +223,10 @@ class Manager final : private ServiceListener {
   // An output pipe for a unit that now writes to the journal and had none.
   void give_log_if_needed(Service& service, const ServiceConfig& config);
   void rebuild_graph();
+  // bus_watchers_ from the units' BusName=; a second unit with a name
+  // already watched fails to load, as in systemd 252's unit_watch_bus_name().
+  void rebuild_bus_watchers();
+  void tell_bus_name_owner(const std::string& bus_name, bool owned);
   [[nodiscard]] std::string canonical(const std::string& name) const;
 
   // Calls `visit` with every unit a stop or restart of `root` propagates to,
@@ -324,6 +337,10 @@ class Manager final : private ServiceListener {
   std::set<std::string> on_console_;  // services that may be on the console now (service_needs_console())
   std::set<std::string> removed_;
   std::set<std::string> scope_watchers_;
+  // Well-known D-Bus names with an owner, as last reported, and the unit
+  // watching each BusName=.
+  std::unordered_map<std::string, std::string> bus_owners_;
+  std::unordered_map<std::string, std::string> bus_watchers_;
 };
 
 }  // namespace vermilion

@@ -285,6 +285,7 @@ void Service::enter_start() {
     case ServiceType::exec:
     case ServiceType::idle: enter_start_post(); return;
     case ServiceType::notify:
+    case ServiceType::dbus:  // until its BusName= appears
     case ServiceType::oneshot:
     case ServiceType::forking:
       set_state(SubState::start);
@@ -315,7 +316,9 @@ void Service::enter_running() {
     enter_signal(SubState::stop_sigterm, result_);
     return;
   }
-  bool good = !main_gone() || (main_pid_unknown_ && scope_ && !scope_->empty());
+  // systemd's service_good(): a Type=dbus service also needs its name.
+  bool good = (!main_gone() || (main_pid_unknown_ && scope_ && !scope_->empty())) &&
+              (running_->type != ServiceType::dbus || bus_name_owned_);
   if (good) {
     reached_running_ = true;
     set_state(SubState::running);
@@ -958,7 +961,19 @@ void Service::on_main_exited(ExitInfo info) {
         enter_start_post();
         return;
       }
-      // A notify service that exits before READY=1 broke its promise.
+      // systemd 252's service_sigchld_event(): a Type=dbus service is
+      // judged as a running one (without its main process it is not
+      // good: exited with RemainAfterExit=, else stopped).
+      if (running_->type == ServiceType::dbus) {
+        note_result(r);
+        enter_running();
+        return;
+      }
+      // A notify service that exits before READY=1 broke its promise,
+      // unless RemainAfterExit= lets another process send it.
+      if (r == ServiceResult::success && running_->remain_after_exit &&
+          running_->notify_access != NotifyAccess::main)
+        return;
       if (r == ServiceResult::success) r = ServiceResult::protocol;
       enter_signal(SubState::stop_sigterm, r);
       return;
@@ -1237,6 +1252,16 @@ void Service::apply_notify_state(const NotifyMessage& msg) {
       env_.listener.on_state_changed(*this, before, sub_);
     }
   }
+}
+
+void Service::on_bus_name_owner(bool owned) {
+  bus_name_owned_ = owned;
+  message("D-Bus name " + config_->bus_name.get() + (owned ? " now owned" : " now not owned by anyone"));
+  if (!running_ || running_->type != ServiceType::dbus) return;
+  if (sub_ == SubState::running && !owned)
+    enter_running();  // no longer good: stops (or exited with RemainAfterExit=)
+  else if (sub_ == SubState::start && owned)
+    enter_start_post();
 }
 
 // systemd's service_extend_timeout(): the timer of the phase the service is

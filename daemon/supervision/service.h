@@ -161,6 +161,12 @@ class Service {
   void on_notify(pid_t sender, const NotifyMessage& message, bool sender_in_scope);
   // Something of ours died; check whether the scope became empty.
   void on_scope_maybe_empty();
+  // Whether its BusName= is owned now: the manager tells each change (the
+  // bridge's reports, Manager::on_bus_name_owners()). A Type=dbus service
+  // in start goes on to start-post when the name appears, and a running one
+  // stops when it is gone (systemd 252's service_bus_name_owner_change()).
+  void on_bus_name_owner(bool owned);
+  [[nodiscard]] bool bus_name_owned() const { return bus_name_owned_; }
 
   // A new configuration (reload of units). Takes effect at the next start;
   // the start limit counts afresh, as after systemd 252's daemon-reload.
@@ -364,6 +370,7 @@ class Service {
   SubState sub_ = SubState::dead;
   ServiceResult result_ = ServiceResult::success;
   bool notify_reloading_ = false;
+  bool bus_name_owned_ = false;  // its BusName= has an owner on the bus
   bool stop_requested_ = false;   // an explicit stop forbids auto-restart
   bool stop_by_notify_ = false;   // STOPPING=1: the service stops by itself
   bool reached_running_ = false;  // ExecStop= runs only after a good start

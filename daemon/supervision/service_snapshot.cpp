@@ -47,6 +47,7 @@ ServiceStatus status_of(const Service& s) {
   out.exec_main_pid = static_cast<std::uint32_t>(s.exec_main_pid());
   out.exec_main_code = s.exec_main_status().code;
   out.type = to_string(c.type);
+  out.bus_name = c.bus_name.get();
   out.restart = to_string(c.restart);
   out.can_reload = !c.exec_reload.empty();
   out.control_group = s.control_group();

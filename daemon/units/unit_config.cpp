@@ -34,6 +34,7 @@ const char* to_string(ServiceType t) {
     case ServiceType::oneshot: return "oneshot";
     case ServiceType::forking: return "forking";
     case ServiceType::idle: return "idle";
+    case ServiceType::dbus: return "dbus";
   }
   return "simple";
 }

@@ -36,7 +36,7 @@ enum class UnitType { service, target };
 // idle: simple, but each command waits (5 s at most) until the manager has
 // no job left, and the unit counts as active from its start on
 // (systemd.service(5), systemd 252's state_translation_table_idle).
-enum class ServiceType { simple, exec, notify, oneshot, forking, idle };
+enum class ServiceType { simple, exec, notify, oneshot, forking, idle, dbus };
 
 enum class RestartPolicy { no, on_success, on_failure, on_abnormal, on_watchdog, on_abort, always };
 
@@ -316,6 +316,10 @@ struct ServiceConfig {
   // (systemd's service_add_extras); type_explicit says Type= was given.
   ServiceType type = ServiceType::simple;
   bool type_explicit = false;
+  // BusName= (systemd.service(5)): the D-Bus name a Type=dbus service takes
+  // to say it is ready, and that it keeps while it runs; without Type= it
+  // makes the service Type=dbus. Reported by the bridge (right bus-names).
+  LazyValue<std::string> bus_name;
   // ExecCondition= (systemd >= 243): run before ExecStartPre=; an exit
   // status of 1-254 skips the unit instead of failing it (service.h).
   std::vector<ExecCommand> exec_condition;

@@ -3,6 +3,7 @@
 #include <linux/capability.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <systemd/sd-bus.h>
 
 #include <algorithm>
 #include <cctype>
@@ -374,17 +375,24 @@ void set_type(Assignment& a) {
   static const std::map<std::string_view, ServiceType> kTypes{
       {"simple", ServiceType::simple},   {"exec", ServiceType::exec},
       {"notify", ServiceType::notify},   {"oneshot", ServiceType::oneshot},
-      {"forking", ServiceType::forking}, {"idle", ServiceType::idle}};
+      {"forking", ServiceType::forking}, {"idle", ServiceType::idle},
+      {"dbus", ServiceType::dbus}};
   if (auto it = kTypes.find(a.value); it != kTypes.end()) {
     a.config.type = it->second;
-    a.config.type_explicit = true;
-  } else if (a.value == "dbus") {
-    a.warn("Type=" + a.value + " is not implemented by Vermilion; treated as Type=simple.");
-    a.config.type = ServiceType::simple;
     a.config.type_explicit = true;
   } else {
     a.ignore("Failed to parse service type, ignoring: " + a.value);
   }
+}
+
+// BusName= (systemd 252's config_parse_bus_name()): specifiers expanded up
+// to D-Bus's 255 bytes, then a valid bus name or the assignment is ignored
+// (an empty value too: it resets nothing).
+void set_bus_name(Assignment& a) {
+  auto name = a.expand(a.value, SpecifierSet::full, 255);
+  if (!name) return;
+  if (sd_bus_service_name_is_valid(name->c_str()) <= 0) return a.ignore("Invalid bus name, ignoring: " + *name);
+  a.config.bus_name.mut() = std::move(*name);
 }
 
 void set_kill_signal(Assignment& a) {
@@ -1585,6 +1593,7 @@ KeyTable service_section_keys() {
       {"TimeoutSec", [](Assignment& a) { set_timeout(a, {&S::timeout_start, &S::timeout_stop}, "TimeoutSec= parameter"); }},
       {"RemainAfterExit", boolean(&S::remain_after_exit)},
       {"PIDFile", set_pid_file},
+      {"BusName", set_bus_name},
       {"KillMode", choice(&S::kill_mode, "kill mode specification", {{"control-group", KillMode::control_group},
                                           {"process", KillMode::process},
                                           {"mixed", KillMode::mixed},
@@ -1764,7 +1773,7 @@ KeyTable service_section_keys() {
     t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
   }
   for (const char* key :
-       {"BusName", "SystemCallLog", "RestrictFileSystems", "RemoveIPC",
+       {"SystemCallLog", "RestrictFileSystems", "RemoveIPC",
         "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",
@@ -1854,7 +1863,10 @@ ApplyResult apply_service_assignments(const UnitFileSyntax& syntax, const std::s
 }
 
 void complete_service_config(ServiceConfig& config) {
-  if (!config.type_explicit && config.exec_start.empty()) config.type = ServiceType::oneshot;
+  // service_add_extras(): without Type=, BusName= makes it dbus, no
+  // ExecStart= oneshot.
+  if (!config.type_explicit && !config.bus_name.get().empty()) config.type = ServiceType::dbus;
+  else if (!config.type_explicit && config.exec_start.empty()) config.type = ServiceType::oneshot;
   // systemd.service(5): TimeoutStartSec= "defaults to infinity for
   // Type=oneshot" unless it (or TimeoutSec=) is given.
   if (config.type == ServiceType::oneshot && !config.timeout_start_set) config.timeout_start = kUsecInfinity;
@@ -1909,6 +1921,8 @@ bool verify_service_config(const ServiceConfig& config, Diagnostics& diags) {
                   "services. Refusing.");
   if (config.type == ServiceType::oneshot && !config.restart_force_exit_status.get().empty())
     return refuse(unit, "Service has RestartForceExitStatus= set, which isn't allowed for Type=oneshot services. Refusing.");
+  if (config.type == ServiceType::dbus && config.bus_name.get().empty())
+    return refuse(unit, "Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
   return true;
 }
 

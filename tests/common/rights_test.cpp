@@ -8,7 +8,7 @@ namespace {
 TEST(CapabilityRights, AllowedRightsPerKind) {
   EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::service)),
             "status start stop restart kill logs reload");
-  EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::manager)), "list watch reload inspect enable isolate");
+  EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::manager)), "list watch reload inspect enable isolate bus-names");
   EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::endpoint)), "connect grant");
   EXPECT_EQ(rights_to_string(allowed_rights(CapabilityKind::fd)), "use");
   // The kinds split the known rights between them; only `reload` is shared
@@ -77,13 +77,14 @@ TEST(CapabilityRights, UnknownWordNamesWordAndKind) {
 TEST(CapabilityRights, ToStringUsesFixedOrder) {
   EXPECT_EQ(rights_to_string(rights::use | rights::status | rights::grant), "status grant use");
   EXPECT_EQ(rights_to_string(rights::all_known),
-            "status start stop restart kill logs list watch reload connect grant use inspect enable isolate");
+            "status start stop restart kill logs list watch reload connect grant use inspect enable isolate "
+            "bus-names");
 }
 
 TEST(CapabilityRights, ToStringShowsUnknownBits) {
   EXPECT_EQ(rights_to_string(rights::stop | 0x10000u), "stop 0x10000");
-  EXPECT_EQ(rights_to_string(0x18000u), "0x18000");
-  EXPECT_EQ(rights_to_string(0x9000u), "inspect 0x8000");
+  EXPECT_EQ(rights_to_string(0x30000u), "0x30000");
+  EXPECT_EQ(rights_to_string(0x11000u), "inspect 0x10000");
 }
 
 TEST(CapabilityRights, ParseAndPrintRoundTrip) {

@@ -39,6 +39,11 @@ class TableControl final : public ServiceControl {
     kills.emplace_back(name, sig);
     return 1;
   }
+  // Each BusNameOwnersChanged as received: the owners, and whether complete.
+  void bus_name_owners(const std::vector<std::pair<std::string, std::string>>& owners, bool complete) override {
+    bus_name_reports.emplace_back(owners, complete);
+  }
+  std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, bool>> bus_name_reports;
   std::vector<LogLine> logs(const std::string& name, std::size_t lines) override {
     asked_logs.emplace_back(name, lines);
     return log_lines;

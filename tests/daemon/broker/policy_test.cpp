@@ -243,7 +243,7 @@ TEST(PolicyParse, MissingKeysAreOneLine) {
 
 TEST(PolicyParse, EmptyRightsIsAnError) {
   EXPECT_EQ(errors_of("[Grant]\nTo=a\nCapability=manager\nRights=\n"),
-            "t.policy:4: error: Invalid Rights= value '': no rights given (manager allows: list watch reload inspect enable isolate)\n"
+            "t.policy:4: error: Invalid Rights= value '': no rights given (manager allows: list watch reload inspect enable isolate bus-names)\n"
             "t.policy: error: Policy file has errors; none of its grants or bus rules are in effect\n");
 }
 
@@ -305,7 +305,7 @@ TEST(PolicyCorpus, ShippedDefaultsAreReadOnlyForEveryoneAndControlForRoot) {
   ASSERT_EQ(set.grants.size(), 3u);
   for (const auto& g : set.grants) EXPECT_EQ(g.to, "vermilion-bridge.service");
   EXPECT_EQ(set.grants[0].kind, CapabilityKind::manager);
-  EXPECT_EQ(set.grants[0].rights, r::list | r::watch | r::reload | r::inspect | r::enable | r::isolate);
+  EXPECT_EQ(set.grants[0].rights, r::list | r::watch | r::reload | r::inspect | r::enable | r::isolate | r::bus_names);
   EXPECT_EQ(set.grants[1].kind, CapabilityKind::service);
   EXPECT_EQ(set.grants[1].object, "*.service");
   EXPECT_EQ(set.grants[1].rights, control);

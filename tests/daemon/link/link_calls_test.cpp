@@ -99,6 +99,9 @@ class LinkCallsTest : public ::testing::Test {
     PolicyGrant enabler = manager;  // slot 4
     enabler.rights = rights::enable;
     policy.grants.push_back(enabler);
+    PolicyGrant bus_names = manager;  // slot 5
+    bus_names.rights = rights::bus_names;
+    policy.grants.push_back(bus_names);
     broker_.apply_policy(policy);
 
     sd_event* e = nullptr;
@@ -184,7 +187,7 @@ TEST_F(LinkCallsTest, ListCapabilitiesIsTheHoldersCList) {
   while (sd_bus_message_read(r.get(), "(usssto)", &slot, &kind, &object, &rights, &badge, &path) > 0)
     rows.push_back(std::to_string(slot) + " " + kind + " " + object + " [" + rights + "] " + std::to_string(badge) +
                    " " + path);
-  ASSERT_EQ(rows.size(), 4u);
+  ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows[0].rfind("1 service web.service [", 0), 0u) << rows[0];
   EXPECT_NE(rows[0].find("] 7 /org/vermilion1/link/cap/1"), std::string::npos) << rows[0];
   EXPECT_EQ(rows[1].rfind("2 manager", 0), 0u) << rows[1];
@@ -237,6 +240,27 @@ TEST_F(LinkCallsTest, EnablementNeedsTheEnableRight) {
   r = call(cap(2), kManagerInterface, "GetUnitFileState", "s", "web.service");
   ASSERT_GE(sd_bus_message_read(r.get(), "s", &state), 0) << r.error();
   EXPECT_STREQ(state, "disabled");
+}
+
+// The bridge's report of bus name owners needs `bus-names`; every name is
+// checked (a well-known name, a unique owner or none) before any is passed on.
+TEST_F(LinkCallsTest, BusNameOwnersNeedTheRightAndValidNames) {
+  EXPECT_EQ(call(cap(2), kManagerInterface, "BusNameOwnersChanged", "a{ss}b", 1, "org.example.A", ":1.4", 0).error(),
+            error_names::kAccessDenied);
+  EXPECT_TRUE(control_.bus_name_reports.empty());
+  Reply r = call(cap(5), kManagerInterface, "BusNameOwnersChanged", "a{ss}b", 2, "org.example.A", ":1.4",
+                 "org.example.B", "", 1);
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(control_.bus_name_reports.size(), 1u);
+  using Owners = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(control_.bus_name_reports[0].first, (Owners{{"org.example.A", ":1.4"}, {"org.example.B", ""}}));
+  EXPECT_TRUE(control_.bus_name_reports[0].second);
+  for (auto [name, owner] : {std::pair{":1.4", ":1.5"}, std::pair{"no dots", ""}, std::pair{"", ""},
+                             std::pair{"org.example.A", "org.example.B"}, std::pair{"org.example.A", ":"}}) {
+    r = call(cap(5), kManagerInterface, "BusNameOwnersChanged", "a{ss}b", 2, "org.example.C", ":1.9", name, owner, 0);
+    EXPECT_EQ(r.error(), error_names::kInvalidArgs) << name << " " << owner;
+  }
+  EXPECT_EQ(control_.bus_name_reports.size(), 1u) << "a list with one bad name is refused whole";
 }
 
 // systemctl preset, set-default and GetUnitFileLinks: changes need
@@ -503,10 +527,10 @@ TEST_F(LinkCallsTest, DeriveRevokeAndDrop) {
   uint32_t slot = 0;
   const char* path = nullptr;
   ASSERT_GE(sd_bus_message_read(derived.get(), "uo", &slot, &path), 0);
-  EXPECT_EQ(slot, 5u);
-  EXPECT_EQ(path, cap(5));
-  EXPECT_TRUE(call(cap(5), kServiceInterface, "Status", "s", "web.service").ok());
-  EXPECT_EQ(call(cap(5), kServiceInterface, "GetLogs", "su", "web.service", 1u).error(), error_names::kAccessDenied)
+  EXPECT_EQ(slot, 6u);
+  EXPECT_EQ(path, cap(6));
+  EXPECT_TRUE(call(cap(6), kServiceInterface, "Status", "s", "web.service").ok());
+  EXPECT_EQ(call(cap(6), kServiceInterface, "GetLogs", "su", "web.service", 1u).error(), error_names::kAccessDenied)
       << "rights only shrink";
   EXPECT_FALSE(call(cap(1), kCapabilityInterface, "Derive", "s", "status stop").ok()) << "nor grow";
 
@@ -514,7 +538,7 @@ TEST_F(LinkCallsTest, DeriveRevokeAndDrop) {
   EXPECT_TRUE(call(cap(1), kCapabilityInterface, "Revoke").ok());
   EXPECT_TRUE(run_until(loop_.get(), [&] { return !signals_.empty(); }));
   EXPECT_EQ(signals_[0], "Revoked");
-  EXPECT_FALSE(call(cap(5), kServiceInterface, "Status", "s", "web.service").ok());
+  EXPECT_FALSE(call(cap(6), kServiceInterface, "Status", "s", "web.service").ok());
 
   EXPECT_TRUE(call(cap(2), kCapabilityInterface, "Drop").ok());
   EXPECT_FALSE(call(cap(2), kManagerInterface, "ListServices").ok()) << "dropped: gone from the CList";

@@ -753,6 +753,85 @@ TEST_F(ServiceTest, NotifyExitBeforeReadyIsAProtocolFailure) {
   EXPECT_EQ(s.result(), ServiceResult::protocol);
 }
 
+// systemd 252's service_sigchld_event(): with RemainAfterExit= and a
+// NotifyAccess= beyond main, another process may still send READY=1.
+TEST_F(ServiceTest, NotifyExitBeforeReadyWaitsWhenAnotherProcessMayReport) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.remain_after_exit = true;
+  c.notify_access = NotifyAccess::all;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  pid_t helper = ops_.add_process("n.service");
+  exit_main(0);
+  EXPECT_EQ(s.sub_state(), SubState::start);
+  NotifyMessage ready;
+  ready.ready = true;
+  s.on_notify(helper, ready, true);
+  EXPECT_EQ(s.sub_state(), SubState::exited);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+// Type=dbus (systemd 252's service_enter_start(), service_bus_name_owner_
+// change(), service_good()): started once its BusName= has an owner, stopped
+// (with success) when the name goes while it runs.
+TEST_F(ServiceTest, DbusWaitsForItsNameAndStopsWhenItGoes) {
+  ServiceConfig c = make_config("d.service", ServiceType::dbus);
+  c.bus_name.mut() = "org.example.D";
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.sub_state(), SubState::start);
+  EXPECT_EQ(s.active_state(), ActiveState::activating);
+  s.on_bus_name_owner(true);
+  EXPECT_EQ(s.sub_state(), SubState::running);
+  s.on_bus_name_owner(false);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm);
+  kill_main(SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_EQ(s.result(), ServiceResult::success);
+}
+
+TEST_F(ServiceTest, DbusNameOwnedBeforeTheStartIsNoReadiness) {
+  ServiceConfig c = make_config("d.service", ServiceType::dbus);
+  c.bus_name.mut() = "org.example.D";
+  c.timeout_start = 2 * kUsecPerSec;
+  Service& s = make(c);
+  s.on_bus_name_owner(true);  // an old owner: only a change counts
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(s.sub_state(), SubState::start);
+  port_.advance(2 * kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::stop_sigterm);
+  kill_main(SIGTERM);
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::timeout);
+}
+
+// A main process that exits before the name appears: judged as a running
+// service's (service_enter_running()): a failure fails it, a clean exit stops
+// it, or leaves it exited with RemainAfterExit=.
+TEST_F(ServiceTest, DbusMainExitBeforeItsName) {
+  ServiceConfig c = make_config("d.service", ServiceType::dbus);
+  c.bus_name.mut() = "org.example.D";
+  Service& clean = make(c);
+  ASSERT_EQ(clean.start(), StartOutcome::started);
+  exit_main(0);
+  EXPECT_EQ(clean.sub_state(), SubState::dead);
+  EXPECT_EQ(clean.result(), ServiceResult::success);
+  ASSERT_EQ(clean.start(), StartOutcome::started);
+  exit_main(3);
+  EXPECT_EQ(clean.sub_state(), SubState::failed);
+  EXPECT_EQ(clean.result(), ServiceResult::exit_code);
+}
+
+TEST_F(ServiceTest, DbusRemainAfterExitWithoutMainIsExited) {
+  ServiceConfig c = make_config("d.service", ServiceType::dbus);
+  c.bus_name.mut() = "org.example.D";
+  c.remain_after_exit = true;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_main(0);
+  EXPECT_EQ(s.sub_state(), SubState::exited);
+}
+
 TEST_F(ServiceTest, NotifyReloadingAndStopping) {
   Service& s = make(make_config("n.service", ServiceType::notify));
   ASSERT_EQ(s.start(), StartOutcome::started);

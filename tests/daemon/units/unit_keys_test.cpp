@@ -900,15 +900,49 @@ Alias=other.service other.service
   EXPECT_EQ(c.standard_output.kind, OutputKind::journal);
   EXPECT_TRUE(c.standard_output.console);
   EXPECT_EQ(c.standard_error.kind, OutputKind::truncate);
-  EXPECT_EQ(c.type, ServiceType::simple);
+  EXPECT_EQ(c.type, ServiceType::dbus);
   EXPECT_EQ(c.wanted_by, (std::vector<std::string>{"graphical.target"}));
   EXPECT_TRUE(c.wants.empty());  // [Install] pulls nothing in by itself: only enable links do
   EXPECT_EQ(c.required_by, (std::vector<std::string>{"x.service"}));
   EXPECT_EQ(c.aliases, (std::vector<std::string>{"other.service"}));
   EXPECT_EQ(messages(l.diags),
             "t.service:6: warning: StandardOutput=journal+console is not implemented by Vermilion; treated as "
-            "journal.\n"
-            "t.service:8: warning: Type=dbus is not implemented by Vermilion; treated as Type=simple.\n");
+            "journal.\n");
+}
+
+// BusName= (systemd 252's config_parse_bus_name(), service_add_extras(),
+// service_verify()): a valid name after specifiers, else ignored with a
+// warning; without Type= it makes the service Type=dbus, and Type=dbus
+// without it is refused.
+TEST(ServiceKeys, BusNameAndTypeDbus) {
+  auto l = apply("[Service]\nExecStart=/bin/d\nBusName=org.example.%p\n", "svc.service");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(l.config.bus_name.get(), "org.example.svc");
+  complete_service_config(l.config);
+  EXPECT_EQ(l.config.type, ServiceType::dbus) << "BusName= without Type= is dbus";
+  EXPECT_TRUE(verify_service_config(l.config, l.diags));
+
+  auto typed = apply("[Service]\nType=notify\nExecStart=/bin/d\nBusName=org.example.N\n");
+  complete_service_config(typed.config);
+  EXPECT_EQ(typed.config.type, ServiceType::notify) << "Type= given wins";
+
+  auto bad = apply("[Service]\nExecStart=/bin/d\nBusName=org.example.Good\nBusName=no-dots\nBusName=\n"
+                   "BusName=:1.5\nBusName=org..x\n");
+  EXPECT_TRUE(bad.ok);
+  EXPECT_EQ(bad.config.bus_name.get(), ":1.5") << "a unique name is valid for sd_bus_service_name_is_valid()";
+  EXPECT_EQ(messages(bad.diags),
+            "t.service:4: warning: Invalid bus name, ignoring: no-dots\n"
+            "t.service:5: warning: Invalid bus name, ignoring: \n"
+            "t.service:7: warning: Invalid bus name, ignoring: org..x\n");
+
+  auto nameless = apply("[Service]\nType=dbus\nExecStart=/bin/d\n");
+  EXPECT_TRUE(nameless.ok);
+  complete_service_config(nameless.config);
+  EXPECT_FALSE(verify_service_config(nameless.config, nameless.diags));
+  EXPECT_NE(messages(nameless.diags)
+                .find("error: Service is of type D-Bus but no D-Bus service name has been specified. Refusing."),
+            std::string::npos)
+      << messages(nameless.diags);
 }
 
 // syslog and syslog+console are journal and journal+console, with systemd
