@@ -1237,5 +1237,34 @@ TEST_F(ManagerTest, WarningsAboutStrangersAreRateLimited) {
   EXPECT_EQ(observer_.messages.size(), 2u);
 }
 
+// The bridge's reports of bus name owners reach the unit watching each
+// name: changes one by one, or a complete list in which a name that is
+// missing has no owner; a second unit with a name already watched does not
+// load (systemd 252's unit_watch_bus_name(): "Two services allocated for
+// the same bus name").
+TEST_F(ManagerTest, BusNameOwnersReachTheServiceThatWatchesEach) {
+  ServiceConfig& d = source_.add(make_config("d.service", ServiceType::dbus));
+  d.bus_name.mut() = "org.example.D";
+  ServiceConfig& twin = source_.add(make_config("twin.service", ServiceType::dbus));
+  twin.bus_name.mut() = "org.example.D";
+  manager().on_bus_name_owners({{"org.example.Other", ":1.1"}}, false);
+  EXPECT_EQ(service("twin.service").config().load_state, LoadState::error);
+  EXPECT_NE(std::find(observer_.messages.begin(), observer_.messages.end(),
+                      "twin.service: Two services allocated for the same bus name org.example.D, refusing operation."),
+            observer_.messages.end());
+  EXPECT_FALSE(manager().enqueue(JobType::start, "twin.service").queued());
+
+  std::optional<JobResult> result;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "d.service", [&](JobResult j) { result = j; }).queued());
+  EXPECT_EQ(service("d.service").sub_state(), SubState::start);
+  manager().on_bus_name_owners({{"org.example.D", ":1.7"}}, false);
+  EXPECT_EQ(service("d.service").sub_state(), SubState::running);
+  EXPECT_EQ(result, JobResult::done) << "the start job ends once the name is there";
+  manager().on_bus_name_owners({{"org.example.D", ":1.7"}, {"org.example.Other", ":1.1"}}, true);
+  EXPECT_EQ(service("d.service").sub_state(), SubState::running) << "no change, nothing done";
+  manager().on_bus_name_owners({{"org.example.Other", ":1.1"}}, true);
+  EXPECT_EQ(service("d.service").sub_state(), SubState::stop_sigterm) << "missing from a complete list: gone";
+}
+
 }  // namespace
 }  // namespace vermilion
