@@ -43,13 +43,13 @@ std::unique_ptr<BusNameReporter> BusNameReporter::create(sdbus::IConnection& bus
       } catch (const sdbus::Error&) {
         continue;  // released since ListNames: its signal follows
       }
-      reporter->pending_[name] = owner;
+      reporter->snapshot_.emplace_back(name, owner);
     }
   } catch (const sdbus::Error& error) {
     log_line(std::string("cannot follow bus names: ") + error.what());
     return nullptr;
   }
-  reporter->complete_pending_ = true;
+  reporter->snapshot_pending_ = true;
   reporter->flush();
   return reporter;
 }
@@ -62,37 +62,61 @@ void BusNameReporter::on_name_owner_changed(sdbus::Message& signal) {
     return;  // not the bus daemon's signature
   }
   if (!is_well_known(name)) return;
-  pending_[name] = new_owner;
+  if (changes_.size() >= kMaxPendingChanges) {
+    std::map<std::string, std::string> latest;
+    for (auto& [n, o] : changes_) latest[n] = std::move(o);
+    changes_.assign(latest.begin(), latest.end());
+  }
+  changes_.emplace_back(std::move(name), std::move(new_owner));
+  failures_ = 0;  // news: worth another try
   flush();
 }
 
 void BusNameReporter::flush() {
-  if (in_flight_ || (pending_.empty() && !complete_pending_)) return;
+  if (in_flight_ || (!snapshot_pending_ && changes_.empty()) || failures_ >= kMaxRetries) return;
   const HeldCapability* capability = link_.manager_capability(rights::bus_names);
   if (!capability) {
-    pending_.clear();  // revoked: nobody to tell
-    complete_pending_ = false;
+    snapshot_pending_ = false;  // revoked: nobody to tell
+    changes_.clear();
     return;
   }
-  std::map<std::string, std::string> owners;
-  owners.swap(pending_);
-  const bool complete = complete_pending_;
-  complete_pending_ = false;
+  // The complete list goes alone, before the changes seen after it.
+  const bool complete = snapshot_pending_;
+  Owners report;
+  if (complete)
+    report = std::move(snapshot_);
+  else
+    report.swap(changes_);
+  snapshot_pending_ = false;
   in_flight_ = true;
-  ++reports_sent_;
+  auto sent = std::make_shared<Owners>(std::move(report));
   link_.call(
       *capability, kManagerCapabilityInterface, "BusNameOwnersChanged",
-      [&owners, complete](sd_bus_message* m) {
+      [&sent, complete](sd_bus_message* m) {
         int r = sd_bus_message_open_container(m, 'a', "{ss}");
-        for (auto it = owners.begin(); r >= 0 && it != owners.end(); ++it)
+        for (auto it = sent->begin(); r >= 0 && it != sent->end(); ++it)
           r = sd_bus_message_append(m, "{ss}", it->first.c_str(), it->second.c_str());
         if (r >= 0) r = sd_bus_message_close_container(m);
         if (r >= 0) r = sd_bus_message_append(m, "b", complete ? 1 : 0);
         return r;
       },
-      [this](sd_bus_message*, const LinkError* error) {
+      [this, sent, complete](sd_bus_message*, const LinkError* error) {
         in_flight_ = false;
-        if (error) log_line("BusNameOwnersChanged failed: " + error->name + ": " + error->message);
+        if (!error) {
+          failures_ = 0;
+        } else {
+          log_line("BusNameOwnersChanged failed: " + error->name + ": " + error->message);
+          ++failures_;
+          // Back in front of what came since, to go again in order.
+          if (complete) {
+            snapshot_ = std::move(*sent);
+            snapshot_pending_ = true;
+          } else {
+            sent->insert(sent->end(), std::make_move_iterator(changes_.begin()),
+                         std::make_move_iterator(changes_.end()));
+            changes_ = std::move(*sent);
+          }
+        }
         flush();
       });
 }

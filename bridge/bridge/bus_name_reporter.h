@@ -6,10 +6,13 @@
 //
 // At start it subscribes to the bus daemon's NameOwnerChanged, then sends
 // every owned well-known name as one complete list (ListNames and
-// GetNameOwner: blocking calls, start-up only); after that, each change.
-// One report is on the link at a time: changes seen meanwhile wait in a map
-// (the latest owner of each name), so a bus busy with names costs the link
-// one call at a time, never a queue of them.
+// GetNameOwner: blocking calls, start-up only); after that, each change, in
+// the order seen. One report is on the link at a time: changes seen
+// meanwhile wait and go in the next one, so a bus busy with names costs the
+// link one call at a time. A report that fails is sent again (at most
+// kMaxRetries times in a row; then with the next change). The right is
+// looked for at start: a policy that grants it later takes effect when the
+// bridge restarts.
 #pragma once
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -17,6 +20,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "link_client/broker_link.h"
 
@@ -31,11 +36,14 @@ class BusNameReporter {
   BusNameReporter(const BusNameReporter&) = delete;
   BusNameReporter& operator=(const BusNameReporter&) = delete;
 
-  // Reports sent, and names waiting for the next one (for tests).
-  [[nodiscard]] unsigned reports_sent() const { return reports_sent_; }
-  [[nodiscard]] std::size_t pending() const { return pending_.size(); }
+  // Changes kept for the next report, at most: past it they are folded to
+  // the latest owner of each name (a name gone and back within one such
+  // burst then looks replaced, not lost).
+  static constexpr std::size_t kMaxPendingChanges = 4096;
+  static constexpr unsigned kMaxRetries = 3;
 
  private:
+  using Owners = std::vector<std::pair<std::string, std::string>>;  // name, owner ("" for none)
   BusNameReporter(sdbus::IConnection& bus, BrokerLink& link) : bus_(bus), link_(link) {}
   void on_name_owner_changed(sdbus::Message& signal);
   // Sends what waits, unless a report is on its way.
@@ -44,10 +52,11 @@ class BusNameReporter {
   sdbus::IConnection& bus_;
   BrokerLink& link_;
   sdbus::Slot match_;
-  std::map<std::string, std::string> pending_;  // name -> owner ("" for none)
-  bool complete_pending_ = false;
+  Owners snapshot_;                // the complete list, until it is sent
+  bool snapshot_pending_ = false;
+  Owners changes_;                 // seen since, in order
   bool in_flight_ = false;
-  unsigned reports_sent_ = 0;
+  unsigned failures_ = 0;          // reports failed in a row
 };
 
 }  // namespace vermilion::bridge

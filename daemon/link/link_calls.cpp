@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "common/bus_name.h"
 #include "common/error_names.h"
 #include "common/link_wire.h"
 #include "common/utf8.h"
@@ -531,9 +532,9 @@ struct LinkServer::Calls {
     const char* name = nullptr;
     const char* owner = nullptr;
     while (r >= 0 && (r = sd_bus_message_read(m, "{ss}", &name, &owner)) > 0) {
-      if (name[0] == ':' || sd_bus_service_name_is_valid(name) <= 0)
+      if (!is_well_known_bus_name(name))
         return sd_bus_error_setf(error, error_names::kInvalidArgs, "owners: '%s' is not a well-known bus name", name);
-      if (owner[0] != '\0' && (owner[0] != ':' || sd_bus_service_name_is_valid(owner) <= 0))
+      if (owner[0] != '\0' && !is_unique_bus_name(owner))
         return sd_bus_error_setf(error, error_names::kInvalidArgs, "owners: the owner of %s, '%s', is not a unique bus name",
                                  name, owner);
       owners.emplace_back(name, owner);

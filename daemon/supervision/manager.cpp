@@ -60,6 +60,7 @@ bool watches_scope(const Service& s) {
   // A forking service starting may wait for its PIDFile= while its
   // daemon lives (Service::watches_scope()).
   if (s.active_state() == ActiveState::activating && s.config().type == ServiceType::forking) return true;
+  if (s.awaits_ready_from_others()) return true;
   return s.sub_state() == SubState::running && s.main_pid() <= 0;
 }
 
@@ -210,15 +211,26 @@ void Manager::rebuild_graph() {
 }
 
 void Manager::rebuild_bus_watchers() {
-  bus_watchers_.clear();
+  // The units that watched a name keep it: the first to take a name holds
+  // it, as systemd's unit_watch_bus_name() at load, whatever the names sort as.
+  std::unordered_map<std::string, std::string> watchers;
+  auto watches = [this](const std::string& unit, const std::string& bus_name) {
+    auto it = units_.find(unit);
+    if (it == units_.end()) return false;
+    const ServiceConfig& config = it->second->service->config();
+    return config.load_state == LoadState::loaded && config.bus_name.get() == bus_name;
+  };
+  for (const auto& [bus_name, unit] : bus_watchers_)
+    if (watches(unit, bus_name)) watchers.emplace(bus_name, unit);
   for (auto& [name, unit] : units_) {
     Service& service = *unit->service;
     const std::string& bus_name = service.config().bus_name.get();
     if (bus_name.empty() || service.config().load_state != LoadState::loaded) continue;
-    auto [it, added] = bus_watchers_.try_emplace(bus_name, name);
-    if (!added) {
-      std::string message = "Two services allocated for the same bus name " + bus_name + ", refusing operation.";
-      observer_.on_manager_message(Severity::error, name + ": " + message);
+    auto [it, added] = watchers.try_emplace(bus_name, name);
+    if (!added && it->second != name) {
+      observer_.on_manager_message(Severity::error, name + ": Two services allocated for the same bus name " +
+                                                        bus_name + ", refusing operation.");
+      // A unit that runs keeps running, unwatched, until it stops.
       if (is_down(service.active_state())) {
         auto refused = std::make_shared<ServiceConfig>(service.config());
         refused->load_state = LoadState::error;
@@ -227,35 +239,39 @@ void Manager::rebuild_bus_watchers() {
       continue;
     }
     bool owned = bus_owners_.count(bus_name) != 0;
-    if (service.bus_name_owned() != owned) service.on_bus_name_owner(owned);
+    if (added && service.bus_name_owned() != owned) service.on_bus_name_owner(owned);
   }
+  bus_watchers_ = std::move(watchers);
 }
 
-void Manager::tell_bus_name_owner(const std::string& bus_name, bool owned) {
+void Manager::set_bus_name_owner(const std::string& bus_name, const std::string& owner) {
+  auto known = bus_owners_.find(bus_name);
+  const std::string old = known == bus_owners_.end() ? std::string() : known->second;
+  if (old == owner) return;
+  if (owner.empty())
+    bus_owners_.erase(known);
+  else
+    bus_owners_[bus_name] = owner;
+  // Any other owner is news (systemd 252's service_bus_name_owner_change()),
+  // also one owner replacing another: a restarted service's new process
+  // while the old one's exit went unreported. Unique names never repeat.
   auto watcher = bus_watchers_.find(bus_name);
   if (watcher == bus_watchers_.end()) return;
   auto unit = units_.find(watcher->second);
-  if (unit == units_.end()) return;
-  Service& service = *unit->second->service;
-  if (service.bus_name_owned() != owned) service.on_bus_name_owner(owned);
+  if (unit != units_.end()) unit->second->service->on_bus_name_owner(!owner.empty());
 }
 
 void Manager::on_bus_name_owners(const std::vector<std::pair<std::string, std::string>>& owners, bool complete) {
   if (complete) {
-    std::unordered_map<std::string, std::string> now;
-    for (const auto& [name, owner] : owners)
-      if (!owner.empty()) now[name] = owner;
-    bus_owners_ = std::move(now);
-    for (const auto& [bus_name, unit] : bus_watchers_) tell_bus_name_owner(bus_name, bus_owners_.count(bus_name) != 0);
-  } else {
-    for (const auto& [name, owner] : owners) {
-      if (owner.empty())
-        bus_owners_.erase(name);
-      else
-        bus_owners_[name] = owner;
-      tell_bus_name_owner(name, !owner.empty());
-    }
+    // Names not in the list have no owner now; the listed ones, in order.
+    std::unordered_map<std::string, std::string> listed;
+    for (const auto& [name, owner] : owners) listed[name] = owner;
+    std::vector<std::string> gone;
+    for (const auto& [name, owner] : bus_owners_)
+      if (!listed.count(name)) gone.push_back(name);
+    for (const auto& name : gone) set_bus_name_owner(name, "");
   }
+  for (const auto& [name, owner] : owners) set_bus_name_owner(name, owner);
   process_queues();
 }
 

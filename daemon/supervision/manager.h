@@ -134,11 +134,12 @@ class Manager final : private ServiceListener {
   void on_child_exited(pid_t pid, ExitInfo info);
   void on_notify(pid_t sender, const NotifyMessage& message);
   // What the bridge saw on the bus (link method BusNameOwnersChanged):
-  // each well-known name with its owner's unique name, "" for none.
+  // each well-known name with its owner's unique name, "" for none, in the
+  // order seen (a name may come more than once: gone, then back).
   // `complete`: the list is every owned name, so a name not in it has no
-  // owner (sent after each connect). Each service whose BusName= changed
-  // hears of it (Service::on_bus_name_owner()); a lookup per name, whatever
-  // the number of units.
+  // owner (sent after each connect). Each service whose BusName= got
+  // another owner hears of it (Service::on_bus_name_owner()); a lookup per
+  // name, whatever the number of units.
   void on_bus_name_owners(const std::vector<std::pair<std::string, std::string>>& owners, bool complete);
 
   // systemctl cancel (systemd's job_finish_and_invalidate(JOB_CANCELED)):
@@ -226,7 +227,9 @@ class Manager final : private ServiceListener {
   // bus_watchers_ from the units' BusName=; a second unit with a name
   // already watched fails to load, as in systemd 252's unit_watch_bus_name().
   void rebuild_bus_watchers();
-  void tell_bus_name_owner(const std::string& bus_name, bool owned);
+  // Records `owner` ("" for none) of `bus_name`; a change is told to the
+  // unit watching it.
+  void set_bus_name_owner(const std::string& bus_name, const std::string& owner);
   [[nodiscard]] std::string canonical(const std::string& name) const;
 
   // Calls `visit` with every unit a stop or restart of `root` propagates to,

@@ -189,8 +189,13 @@ bool Service::waiting_for_empty_scope() const {
   }
 }
 
+bool Service::awaits_ready_from_others() const {
+  return sub_ == SubState::start && running_ && running_->type == ServiceType::notify && main_gone() &&
+         control_.pid <= 0;
+}
+
 bool Service::watches_scope() const {
-  if (waiting_for_empty_scope() || stop_by_notify_) return true;
+  if (waiting_for_empty_scope() || stop_by_notify_ || awaits_ready_from_others()) return true;
   // A PIDFile= still to come, or a daemon whose main PID is unknown: the
   // end of its processes decides.
   return pid_file_watch_ != nullptr || (sub_ == SubState::running && main_pid_unknown_);
@@ -972,7 +977,7 @@ void Service::on_main_exited(ExitInfo info) {
       // A notify service that exits before READY=1 broke its promise,
       // unless RemainAfterExit= lets another process send it.
       if (r == ServiceResult::success && running_->remain_after_exit &&
-          running_->notify_access != NotifyAccess::main)
+          running_->effective_notify_access() != NotifyAccess::main)
         return;
       if (r == ServiceResult::success) r = ServiceResult::protocol;
       enter_signal(SubState::stop_sigterm, r);
@@ -1049,6 +1054,14 @@ ResourceUsage Service::resource_usage() const {
 
 void Service::on_scope_maybe_empty() {
   if (!scope_) return;
+  if (awaits_ready_from_others()) {
+    // systemd 252's service_notify_cgroup_empty_event(): with no process
+    // left, nobody can send READY=1 any more.
+    if (!scope_->empty()) return;
+    message("no process left to send READY=1, failing");
+    enter_stop_post(ServiceResult::protocol);
+    return;
+  }
   if (pid_file_watch_ && (sub_ == SubState::start || sub_ == SubState::start_post)) {
     if (!scope_->empty()) return;
     message("daemon never wrote its PID file, failing");

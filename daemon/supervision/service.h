@@ -161,10 +161,11 @@ class Service {
   void on_notify(pid_t sender, const NotifyMessage& message, bool sender_in_scope);
   // Something of ours died; check whether the scope became empty.
   void on_scope_maybe_empty();
-  // Whether its BusName= is owned now: the manager tells each change (the
-  // bridge's reports, Manager::on_bus_name_owners()). A Type=dbus service
-  // in start goes on to start-post when the name appears, and a running one
-  // stops when it is gone (systemd 252's service_bus_name_owner_change()).
+  // Its BusName= got another owner (`owned`), or lost it: the manager
+  // tells each change of owner (the bridge's reports, Manager::
+  // on_bus_name_owners()). A Type=dbus service in start goes on to
+  // start-post on any new owner, and a running one stops when the name is
+  // gone (systemd 252's service_bus_name_owner_change()).
   void on_bus_name_owner(bool owned);
   [[nodiscard]] bool bus_name_owned() const { return bus_name_owned_; }
 
@@ -267,6 +268,10 @@ class Service {
   // Whether the end of the service's last process would change its state
   // (on_scope_maybe_empty() has something to do).
   [[nodiscard]] bool watches_scope() const;
+  // A notify service still starting whose main process is gone: READY=1
+  // may come only from another of its processes (RemainAfterExit=,
+  // NotifyAccess= beyond main), while there is one.
+  [[nodiscard]] bool awaits_ready_from_others() const;
 
  private:
   // How one command's last run went (systemd's ExecStatus).

@@ -494,11 +494,13 @@ struct ServiceConfig {
   std::vector<std::string> wanted_by, required_by;
 
   [[nodiscard]] NotifyAccess effective_notify_access() const {
-    if (notify_access) return *notify_access;
-    // systemd's service_add_extras(): a watchdog needs someone to ping it.
-    return type == ServiceType::notify || (watchdog_usec > 0 && watchdog_usec != kUsecInfinity)
-               ? NotifyAccess::main
-               : NotifyAccess::none;
+    // systemd 252's service_add_extras(): none (also when given) becomes
+    // main for a notify service, and where a watchdog needs someone to ping it.
+    NotifyAccess access = notify_access.value_or(NotifyAccess::none);
+    if (access == NotifyAccess::none &&
+        (type == ServiceType::notify || (watchdog_usec > 0 && watchdog_usec != kUsecInfinity)))
+      return NotifyAccess::main;
+    return access;
   }
   [[nodiscard]] const ExecDirectory& directory(ExecDirectoryType type) const {
     return directories.get()[static_cast<std::size_t>(type)];

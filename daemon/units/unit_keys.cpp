@@ -3,7 +3,6 @@
 #include <linux/capability.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
-#include <systemd/sd-bus.h>
 
 #include <algorithm>
 #include <cctype>
@@ -18,6 +17,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "common/bus_name.h"
 #include "units/capability_set.h"
 #include "units/credential_name.h"
 #include "units/exec_line.h"
@@ -389,9 +389,9 @@ void set_type(Assignment& a) {
 // to D-Bus's 255 bytes, then a valid bus name or the assignment is ignored
 // (an empty value too: it resets nothing).
 void set_bus_name(Assignment& a) {
-  auto name = a.expand(a.value, SpecifierSet::full, 255);
+  auto name = a.expand(a.value, SpecifierSet::full, kMaxBusNameLength);
   if (!name) return;
-  if (sd_bus_service_name_is_valid(name->c_str()) <= 0) return a.ignore("Invalid bus name, ignoring: " + *name);
+  if (!is_valid_bus_name(*name)) return a.ignore("Invalid bus name, ignoring: " + *name);
   a.config.bus_name.mut() = std::move(*name);
 }
 

@@ -285,6 +285,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"ExecMainPID", "u", "4343"},
                                 {"ExecMainCode", "i", "2"},
                                 {"Type", "s", "notify"},
+                                {"BusName", "s", ""},
                                 {"Restart", "s", "on-failure"},
                                 {"CanReload", "b", "true"},
                                 {"ControlGroup", "s", ""},

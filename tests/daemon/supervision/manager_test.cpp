@@ -1266,5 +1266,40 @@ TEST_F(ManagerTest, BusNameOwnersReachTheServiceThatWatchesEach) {
   EXPECT_EQ(service("d.service").sub_state(), SubState::stop_sigterm) << "missing from a complete list: gone";
 }
 
+// Any other owner is news: a restarted service whose old process's exit was
+// not reported before its new one took the name (the bridge was down, or
+// both came in one report) still becomes active; a loss and a return in one
+// report are both acted on.
+TEST_F(ManagerTest, AnotherOwnerOfTheNameIsAChange) {
+  ServiceConfig& d = source_.add(make_config("d.service", ServiceType::dbus));
+  d.bus_name.mut() = "org.example.D";
+  ASSERT_TRUE(manager().enqueue(JobType::start, "d.service").queued());
+  manager().on_bus_name_owners({{"org.example.D", ":1.7"}}, false);
+  ASSERT_EQ(service("d.service").sub_state(), SubState::running);
+  ASSERT_TRUE(manager().enqueue(JobType::restart, "d.service").queued());
+  exit_main("d.service", CLD_KILLED, SIGTERM);
+  ASSERT_EQ(service("d.service").sub_state(), SubState::start);
+  manager().on_bus_name_owners({{"org.example.D", ":1.9"}}, true);
+  EXPECT_EQ(service("d.service").sub_state(), SubState::running) << "a new owner, not the old one";
+  manager().on_bus_name_owners({{"org.example.D", ""}, {"org.example.D", ":1.12"}}, false);
+  EXPECT_EQ(service("d.service").sub_state(), SubState::stop_sigterm) << "the name was gone for a moment";
+}
+
+// The unit that watched a name first keeps it: a unit added later with the
+// same BusName= does not load, whatever the names sort as.
+TEST_F(ManagerTest, TheFirstUnitWithABusNameKeepsIt) {
+  ServiceConfig& z = source_.add(make_config("z.service", ServiceType::dbus));
+  z.bus_name.mut() = "org.example.Z";
+  ASSERT_TRUE(manager().enqueue(JobType::start, "z.service").queued());
+  ServiceConfig& a = source_.add(make_config("a.service", ServiceType::dbus));
+  a.bus_name.mut() = "org.example.Z";
+  Diagnostics diags;
+  manager().reload_units(diags);
+  EXPECT_EQ(service("a.service").config().load_state, LoadState::error);
+  EXPECT_EQ(service("z.service").config().load_state, LoadState::loaded);
+  manager().on_bus_name_owners({{"org.example.Z", ":1.3"}}, false);
+  EXPECT_EQ(service("z.service").sub_state(), SubState::running);
+}
+
 }  // namespace
 }  // namespace vermilion
