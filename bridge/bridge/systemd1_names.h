@@ -14,6 +14,7 @@ inline constexpr const char* kSystemdManagerPath = "/org/freedesktop/systemd1";
 inline constexpr const char* kUnitPathPrefix = "/org/freedesktop/systemd1/unit";
 inline constexpr const char* kJobPathPrefix = "/org/freedesktop/systemd1/job";
 inline constexpr const char* kManagerInterface = "org.freedesktop.systemd1.Manager";
+inline constexpr const char* kActivatorInterface = "org.freedesktop.systemd1.Activator";  // D-Bus activation
 inline constexpr const char* kUnitInterface = "org.freedesktop.systemd1.Unit";
 inline constexpr const char* kSystemdServiceInterface = "org.freedesktop.systemd1.Service";
 inline constexpr const char* kJobInterface = "org.freedesktop.systemd1.Job";

@@ -239,6 +239,12 @@ int Systemd1Server::serve(bool user) {
     log(std::string("org.freedesktop.systemd1: cannot register its objects: ") + std::strerror(-r));
     return r;
   }
+  // D-Bus activation (dbus-daemon --systemd-activation), subscribed before
+  // the name is taken: the bus daemon holds its requests until then.
+  if ((r = add(sd_bus_match_signal(bus_, &slot, "org.freedesktop.DBus", "/org/freedesktop/DBus", kActivatorInterface,
+                                   "ActivationRequest", &on_activation_request, this),
+               slot)) < 0)
+    log(std::string("org.freedesktop.systemd1: cannot follow activation requests: ") + std::strerror(-r));
   r = sd_bus_request_name(bus_, kSystemdBusName, 0);
   if (r < 0) {
     std::string owner = "someone else";
@@ -1212,6 +1218,7 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
   const bool isolate = mode == "isolate";
   if (isolate && verb != "start") return set_error(error, en::kInvalidArgs, "Isolate is only valid for start.");
   const char* sender = sd_bus_message_get_sender(m);
+  const bool activation = sd_bus_message_is_signal(m, kActivatorInterface, "ActivationRequest") > 0;
   const HeldCapability* capability = nullptr;
   if (isolate) {
     // An isolate stops other units: the manager's right, not the unit's.
@@ -1270,8 +1277,16 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
                          " may be requested by dependency only (it is configured to refuse manual start/stop).");
 
   if (type != "nop") {
-    if (!isolate)  // an isolate's was checked above
+    if (activation) {
+      // The bus daemon asks for whoever it activates for; its policy has
+      // decided who may. The bridge's own capability is all that is
+      // checked, as systemd checks nothing more.
+      capability = bridge_.link().service_capability(unit, right_of(type));
+      if (!capability)
+        return set_error(error, en::kAccessDenied, "vermilion-bridge holds no capability to start " + unit);
+    } else if (!isolate) {  // an isolate's was checked above
       capability = &bridge_.authorize_service_of(sender ? sender : "", unit, right_of(type), type.c_str());
+    }
     if (bridge_.link().jobs_in_flight() >= BrokerLink::kMaxJobsInFlight)
       return set_error(error, en::kLimitsExceeded,
                        std::to_string(BrokerLink::kMaxJobsInFlight) +
@@ -1290,10 +1305,12 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
   if (id == 0) id = ++last_job_id_;  // wrapped: 0 means "no job"
   jobs_[id] = Job{id, unit, type, "running"};
   std::string path = job_object_path(id);
-  int r = sd_bus_reply_method_return(m, "o", path.c_str());
-  if (r < 0) {
-    jobs_.erase(id);
-    return r;
+  if (!activation) {
+    int r = sd_bus_reply_method_return(m, "o", path.c_str());
+    if (r < 0) {
+      jobs_.erase(id);
+      return r;
+    }
   }
   // After the reply, as systemd: a client learns the path before the signals.
   (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalJobNew, "uos", id, path.c_str(), unit.c_str());
@@ -1309,6 +1326,37 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
       [this, id](sd_bus_message*, const LinkError* failure) { finish_job(id, failure ? result_of(*failure) : "done"); },
       BrokerLink::CallKind::job);
   return 1;
+}
+
+int Systemd1Server::on_activation_request(sd_bus_message* m, void* self, sd_bus_error*) {
+  static_cast<Systemd1Server*>(self)->activate(m);
+  return 0;
+}
+
+void Systemd1Server::activate(sd_bus_message* m) {
+  const char* name = nullptr;
+  if (sd_bus_message_read(m, "s", &name) < 0 || !name) return;  // not the bus daemon's signature
+  const std::string unit = name;
+  sd_bus_error error = SD_BUS_ERROR_NULL;
+  int r = guarded("ActivationRequest", &error, [&] {
+    // signal_activation_request()'s order: the name, RefuseManualStart=
+    // (in its own words), then the job's checks.
+    if (!is_valid_unit_name(unit)) return set_error(&error, en::kInvalidArgs, "Unit name " + shown(unit) + " is not valid.");
+    if (const ServiceStatus* status = bridge_.mirror().find(unit); status && status->refuse_manual_start)
+      return set_error(&error, en::kOnlyByDependency,
+                       "Operation refused, " + unit +
+                           " may be requested by dependency only (it is configured to refuse manual start/stop).");
+    return enqueue(m, unit, "start", "replace", &error);
+  });
+  if (r >= 0 && !sd_bus_error_is_set(&error)) return;
+  if (!sd_bus_error_is_set(&error)) sd_bus_error_set_errno(&error, r);
+  log("D-Bus activation failed for " + unit + ": " + (error.message ? error.message : ""));
+  sd_bus_message* failure = nullptr;
+  if (sd_bus_message_new_signal(bus_, &failure, kSystemdManagerPath, kActivatorInterface, "ActivationFailure") >= 0 &&
+      sd_bus_message_append(failure, "sss", unit.c_str(), error.name, error.message ? error.message : "") >= 0)
+    (void)sd_bus_send_to(bus_, failure, "org.freedesktop.DBus", nullptr);
+  sd_bus_message_unref(failure);
+  sd_bus_error_free(&error);
 }
 
 void Systemd1Server::finish_job(std::uint32_t id, std::string_view result) {

@@ -182,6 +182,14 @@ class Systemd1Server final : private MirrorObserver {
   int kill(sd_bus_message* m, const std::string& unit, std::string_view whom, std::int32_t signal,
            sd_bus_error* error);
   void finish_job(std::uint32_t id, std::string_view result);
+  // D-Bus activation (dbus-daemon --systemd-activation): the bus daemon
+  // asks, with the signal ActivationRequest(s unit), for the unit a D-Bus
+  // service file names (SystemdService=): a start job in mode replace, as
+  // systemd 252's signal_activation_request(); a refusal goes back to the
+  // bus daemon as ActivationFailure(s unit, s error, s message), which
+  // fails the activation for the client that caused it.
+  static int on_activation_request(sd_bus_message* m, void* self, sd_bus_error* error);
+  void activate(sd_bus_message* m);
 
   int append_unit_row(sd_bus_message* reply, const UnitView& unit) const;
   int append_units(sd_bus_message* m, const std::vector<std::string>& states,

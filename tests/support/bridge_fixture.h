@@ -48,12 +48,16 @@ struct StackFiles {
   // where the caller hid the machine's with tmpfs; `units` must be empty
   // (the caller writes them where it wants them).
   bool systemd_paths = false;
+  // More of the private bus's configuration (a <servicedir>), and whether
+  // it runs with --systemd-activation (PrivateBus).
+  std::string bus_config = {};
+  bool systemd_activation = false;
 };
 
 class BridgeStack {
  public:
   explicit BridgeStack(const StackFiles& files, BusFlavour flavour = BusFlavour::session)
-      : bus_(flavour) {
+      : bus_(flavour, files.bus_config, files.systemd_activation) {
     if (!bus_.ok()) {
       error_ = "private bus: " + bus_.error();
       return;

@@ -116,8 +116,12 @@ inline std::optional<std::string> wait_name_owner(sd_bus* bus, const std::string
 
 class PrivateBus {
  public:
-  explicit PrivateBus(BusFlavour flavour = BusFlavour::session, const std::string& extra_config = {})
-      : flavour_(flavour) {
+  // `systemd_activation`: dbus-daemon --systemd-activation, which asks
+  // org.freedesktop.systemd1 to start the unit a service file names
+  // (SystemdService=) instead of running its Exec=.
+  explicit PrivateBus(BusFlavour flavour = BusFlavour::session, const std::string& extra_config = {},
+                      bool systemd_activation = false)
+      : flavour_(flavour), systemd_activation_(systemd_activation) {
     const std::string base = std::string(VERMILION_TEST_DATA_DIR) + "/bus/" +
                              (flavour == BusFlavour::system ? "system.conf" : "session.conf");
     std::string config =
@@ -232,7 +236,9 @@ class PrivateBus {
     const std::string program = "/usr/bin/dbus-daemon";
     const std::string config_arg = "--config-file=" + config_path();
     std::vector<char*> argv = {const_cast<char*>(program.c_str()), const_cast<char*>(config_arg.c_str()),
-                               const_cast<char*>("--nofork"), const_cast<char*>("--print-address=3"), nullptr};
+                               const_cast<char*>("--nofork"), const_cast<char*>("--print-address=3")};
+    if (systemd_activation_) argv.push_back(const_cast<char*>("--systemd-activation"));
+    argv.push_back(nullptr);
     const pid_t parent = getpid();
     sigset_t none;
     sigemptyset(&none);
@@ -295,6 +301,7 @@ class PrivateBus {
 
   TempDir dir_;
   BusFlavour flavour_;
+  bool systemd_activation_ = false;
   pid_t pid_ = -1;
   int pidfd_ = -1;
   std::string address_;
