@@ -16,7 +16,8 @@ apt-get install -y -q --no-install-recommends \
   cockpit-ws cockpit-bridge cockpit-system chromium
 
 # The real daemons the real-units integration test runs from their packages'
-# unit files (tests/integration/real_units_test.cpp), and the clients it
+# unit files (tests/integration/real_units_test.cpp; polkitd is started by
+# D-Bus activation there), and the clients it
 # checks them with. Their maintainer scripts would start them through
 # invoke-rc.d: a policy-rc.d that says 101 keeps them down while they install
 # (a container image may already ship one; ours is removed afterwards).
@@ -29,7 +30,7 @@ if [ ! -e "$policy" ]; then
 fi
 apt-get install -y -q --no-install-recommends \
   nginx openssh-server cron rsyslog memcached postgresql redis-server \
-  redis-tools postgresql-client
+  redis-tools postgresql-client polkitd
 if [ -n "$ours" ]; then rm -f "$policy"; fi
 
 # The D-Bus bridge's system account and group (what sysusers.d/vermilion.conf

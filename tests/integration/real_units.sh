@@ -5,7 +5,9 @@
 # `vermilionctl enable/disable` (through vermilion-bridge on a private
 # system bus, as root, whom policies/00-defaults.policy allows enablement)
 # change that at the next start, and a stop of everything leaves no
-# process.
+# process. polkit.service (Type=dbus, static: no [Install]) is started by D-Bus
+# activation, as on a systemd machine: a call to org.freedesktop.PolicyKit1
+# makes the bus (--systemd-activation) ask org.freedesktop.systemd1 for it.
 #
 #   real_units.sh VERMILIOND VERMILIONCTL
 #
@@ -39,10 +41,10 @@ if [ "${1:-}" != --inner ]; then
   missing=
   for f in /usr/bin/dbus-daemon /usr/sbin/nginx /usr/sbin/sshd /usr/sbin/cron /usr/sbin/rsyslogd /usr/bin/memcached \
     /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/pg_isready /usr/bin/pg_ctlcluster \
-    /lib/systemd/system-generators/postgresql-generator; do
+    /lib/systemd/system-generators/postgresql-generator /usr/lib/polkit-1/polkitd; do
     [ -x "$f" ] || missing="$missing $f"
   done
-  for u in $daemons postgresql@.service; do
+  for u in $daemons postgresql@.service polkit.service; do
     [ -f "/lib/systemd/system/$u" ] || missing="$missing /lib/systemd/system/$u"
   done
   getent passwd vermilion-bridge >/dev/null || missing="$missing (the user vermilion-bridge)"
@@ -136,7 +138,9 @@ for g in /lib/systemd/system-generators/*; do
 done
 
 # The system bus: a private dbus-daemon configured as the real one
-# (tests/data/bus/system.conf) with the repository's bus policy files.
+# (tests/data/bus/system.conf) with the repository's bus policy files and
+# the packages' (polkit's), their activatable services, and systemd
+# activation, as Debian's dbus.service runs it.
 mkdir /run/dbus
 printf '%s\n' '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"' \
   ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">' \
@@ -144,8 +148,10 @@ printf '%s\n' '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configu
   '  <listen>unix:path=/run/dbus/system_bus_socket</listen>' \
   "  <include>$repo/tests/data/bus/system.conf</include>" \
   "  <includedir>$repo/dbus-1/system.d</includedir>" \
+  '  <includedir>/usr/share/dbus-1/system.d</includedir>' \
+  '  <servicedir>/usr/share/dbus-1/system-services</servicedir>' \
   '</busconfig>' >"$work/bus.conf"
-dbus-daemon --config-file="$work/bus.conf" --nofork --nopidfile >"$work/bus.log" 2>&1 &
+dbus-daemon --config-file="$work/bus.conf" --nofork --nopidfile --systemd-activation >"$work/bus.log" 2>&1 &
 buspid=$!
 tries=0
 until [ -S /run/dbus/system_bus_socket ]; do
@@ -181,6 +187,7 @@ runs() {  # a process of the daemon, whether or not it answers yet
     postgresql.service) pgrep -x postgres ;;
     cron.service) pgrep -x cron ;;
     rsyslog.service) pgrep -x rsyslogd ;;
+    polkit.service) pgrep -x polkitd ;;
   esac >/dev/null
 }
 
@@ -188,7 +195,7 @@ runs() {  # a process of the daemon, whether or not it answers yet
 # every enabled daemon serves, checks the disabled ones have no process.
 boot() {
   log="$work/boot$1.log"
-  "$vermiliond" --system --systemd-paths --policy-dir "$repo/policies" >"$log" 2>&1 &
+  "$vermiliond" --system --systemd-paths --systemd-compat --policy-dir "$repo/policies" >"$log" 2>&1 &
   vpid=$!
   deadline=$(($(date +%s) + 60))
   for d in $2; do
@@ -265,6 +272,12 @@ stop
 # 3. nginx is back, redis and memcached are not.
 boot 3 "nginx.service ssh.service cron.service rsyslog.service postgresql.service" \
   "redis-server.service memcached.service"
+# 4. polkit is down until a client calls its name.
+runs polkit.service && fail "polkit.service runs before anyone called it"
+backend=$(timeout 60 busctl --system get-property org.freedesktop.PolicyKit1 /org/freedesktop/PolicyKit1/Authority \
+  org.freedesktop.PolicyKit1.Authority BackendName 2>&1) || fail "activating org.freedesktop.PolicyKit1: $backend"
+[ "$("$ctl" is-active polkit.service 2>&1)" = active ] || fail "polkit.service is not active after its activation"
+echo "polkit.service: started by D-Bus activation, BackendName $backend"
 stop
 kill "$buspid"
 echo "PASS: real units"
