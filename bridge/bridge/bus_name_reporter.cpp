@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "common/bus_name.h"
 #include "common/link_wire.h"
 #include "common/rights.h"
 
@@ -13,8 +14,6 @@ constexpr const char* kDBusName = "org.freedesktop.DBus";
 constexpr const char* kDBusPath = "/org/freedesktop/DBus";
 
 void log_line(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
-
-bool is_well_known(const std::string& name) { return !name.empty() && name[0] != ':'; }
 
 }  // namespace
 
@@ -32,40 +31,63 @@ std::unique_ptr<BusNameReporter> BusNameReporter::create(sdbus::IConnection& bus
         std::string("type='signal',sender='") + kDBusName + "',path='" + kDBusPath + "',interface='" + kDBusName +
             "',member='NameOwnerChanged'",
         [self = reporter.get()](sdbus::Message& signal) { self->on_name_owner_changed(signal); });
-    auto daemon = sdbus::createProxy(bus, kDBusName, kDBusPath);
+  } catch (const sdbus::Error& error) {
+    log_line(std::string("cannot follow bus names: ") + error.what());
+    return nullptr;
+  }
+  if (!reporter->take_snapshot()) return nullptr;
+  reporter->flush();
+  return reporter;
+}
+
+bool BusNameReporter::take_snapshot() {
+  snapshot_.clear();
+  try {
+    auto daemon = sdbus::createProxy(bus_, kDBusName, kDBusPath);
     std::vector<std::string> names;
     daemon->callMethod("ListNames").onInterface(kDBusName).storeResultsTo(names);
     for (const auto& name : names) {
-      if (!is_well_known(name) || name == kDBusName) continue;
+      if (!is_well_known_bus_name(name)) continue;  // unique names; org.freedesktop.DBus is owned by no connection
       std::string owner;
       try {
         daemon->callMethod("GetNameOwner").onInterface(kDBusName).withArguments(name).storeResultsTo(owner);
       } catch (const sdbus::Error&) {
         continue;  // released since ListNames: its signal follows
       }
-      reporter->snapshot_.emplace_back(name, owner);
+      if (is_unique_bus_name(owner)) snapshot_.emplace_back(name, owner);
     }
   } catch (const sdbus::Error& error) {
-    log_line(std::string("cannot follow bus names: ") + error.what());
-    return nullptr;
+    log_line(std::string("cannot list the bus names: ") + error.what());
+    return false;
   }
-  reporter->snapshot_pending_ = true;
-  reporter->flush();
-  return reporter;
+  snapshot_pending_ = true;
+  return true;
 }
 
 void BusNameReporter::on_name_owner_changed(sdbus::Message& signal) {
+  // Only the bus daemon's own: a client may send a signal of that name to
+  // the bridge, and sd-bus's match on sender='org.freedesktop.DBus' lets a
+  // unique-name sender through (bus-match.c); the bus daemon alone sends
+  // as org.freedesktop.DBus.
+  if (signal.getSender() != kDBusName) return;
   std::string name, old_owner, new_owner;
   try {
     signal >> name >> old_owner >> new_owner;
   } catch (const sdbus::Error&) {
     return;  // not the bus daemon's signature
   }
-  if (!is_well_known(name)) return;
+  if (!is_well_known_bus_name(name) || (!new_owner.empty() && !is_unique_bus_name(new_owner))) return;
   if (changes_.size() >= kMaxPendingChanges) {
+    // Fold to the latest owner of each name; if that is still too many,
+    // list the bus afresh instead (blocking, rare: thousands of names
+    // changing while one report is on the link).
     std::map<std::string, std::string> latest;
     for (auto& [n, o] : changes_) latest[n] = std::move(o);
     changes_.assign(latest.begin(), latest.end());
+    if (changes_.size() >= kMaxPendingChanges / 2) {
+      changes_.clear();
+      if (!take_snapshot()) return;
+    }
   }
   changes_.emplace_back(std::move(name), std::move(new_owner));
   failures_ = 0;  // news: worth another try
@@ -73,7 +95,7 @@ void BusNameReporter::on_name_owner_changed(sdbus::Message& signal) {
 }
 
 void BusNameReporter::flush() {
-  if (in_flight_ || (!snapshot_pending_ && changes_.empty()) || failures_ >= kMaxRetries) return;
+  if (in_flight_ || (!snapshot_pending_ && changes_.empty())) return;
   const HeldCapability* capability = link_.manager_capability(rights::bus_names);
   if (!capability) {
     snapshot_pending_ = false;  // revoked: nobody to tell
@@ -104,9 +126,14 @@ void BusNameReporter::flush() {
         in_flight_ = false;
         if (!error) {
           failures_ = 0;
+        } else if (++failures_ >= kMaxRetries) {
+          // Sending it again changes nothing: it goes, and what follows
+          // is sent (vermiliond's view may be off until the next restart).
+          log_line("BusNameOwnersChanged failed " + std::to_string(failures_) + " times, dropping " +
+                   std::to_string(sent->size()) + " names: " + error->name + ": " + error->message);
+          failures_ = 0;
         } else {
-          log_line("BusNameOwnersChanged failed: " + error->name + ": " + error->message);
-          ++failures_;
+          log_line("BusNameOwnersChanged failed, sending it again: " + error->name + ": " + error->message);
           // Back in front of what came since, to go again in order.
           if (complete) {
             snapshot_ = std::move(*sent);

@@ -9,8 +9,10 @@
 // GetNameOwner: blocking calls, start-up only); after that, each change, in
 // the order seen. One report is on the link at a time: changes seen
 // meanwhile wait and go in the next one, so a bus busy with names costs the
-// link one call at a time. A report that fails is sent again (at most
-// kMaxRetries times in a row; then with the next change). The right is
+// link one call at a time. A report that fails is sent again, at most
+// kMaxRetries times; then it is dropped and what follows is sent. Only the
+// bus daemon's own NameOwnerChanged counts (a client may send one to the
+// bridge). The right is
 // looked for at start: a policy that grants it later takes effect when the
 // bridge restarts.
 #pragma once
@@ -38,7 +40,8 @@ class BusNameReporter {
 
   // Changes kept for the next report, at most: past it they are folded to
   // the latest owner of each name (a name gone and back within one such
-  // burst then looks replaced, not lost).
+  // burst then looks replaced, not lost), or, with too many names, replaced
+  // by a fresh complete list.
   static constexpr std::size_t kMaxPendingChanges = 4096;
   static constexpr unsigned kMaxRetries = 3;
 
@@ -46,6 +49,9 @@ class BusNameReporter {
   using Owners = std::vector<std::pair<std::string, std::string>>;  // name, owner ("" for none)
   BusNameReporter(sdbus::IConnection& bus, BrokerLink& link) : bus_(bus), link_(link) {}
   void on_name_owner_changed(sdbus::Message& signal);
+  // Lists every owned well-known name into snapshot_ (blocking calls to the
+  // bus daemon); false, logged, when it does not answer.
+  bool take_snapshot();
   // Sends what waits, unless a report is on its way.
   void flush();
 

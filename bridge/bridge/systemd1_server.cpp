@@ -107,6 +107,16 @@ std::string result_of(const LinkError& error) {
   return "failed";
 }
 
+// systemd's error for a job vermiliond refused to queue.
+const char* activation_error_of(const LinkError& error) {
+  namespace ve = vermilion::error_names;
+  if (error.name == ve::kNoSuchService) return en::kNoSuchUnit;
+  if (error.name == ve::kBadSetting) return en::kBadUnitSetting;
+  if (error.name == ve::kLoadFailed) return en::kLoadFailed;
+  if (error.name == ve::kAccessDenied) return en::kAccessDenied;
+  return en::kFailed;
+}
+
 const char* link_member_of(std::string_view type) {
   if (type == "start") return "Start";
   if (type == "stop") return "Stop";
@@ -240,7 +250,7 @@ int Systemd1Server::serve(bool user) {
     return r;
   }
   // D-Bus activation (dbus-daemon --systemd-activation), subscribed before
-  // the name is taken: the bus daemon holds its requests until then.
+  // the name is taken, so that no request sent to the new owner is missed.
   if ((r = add(sd_bus_match_signal(bus_, &slot, "org.freedesktop.DBus", "/org/freedesktop/DBus", kActivatorInterface,
                                    "ActivationRequest", &on_activation_request, this),
                slot)) < 0)
@@ -1323,7 +1333,15 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
   bridge_.link().call(
       *capability, isolate ? kManagerCapabilityInterface : kServiceCapabilityInterface, member.c_str(),
       [unit](sd_bus_message* call) { return sd_bus_message_append(call, "s", unit.c_str()); },
-      [this, id](sd_bus_message*, const LinkError* failure) { finish_job(id, failure ? result_of(*failure) : "done"); },
+      [this, id, unit, activation](sd_bus_message*, const LinkError* failure) {
+        // vermiliond refused the job (a Requires= unit that does not
+        // load, ...), where systemd's transaction would have refused the
+        // activation at once: told back, or the bus daemon would wait its
+        // 25 s. A job that ran and failed is not (systemd does not either).
+        if (activation && failure && failure->name != vermilion::error_names::kJobFailed)
+          send_activation_failure(unit, activation_error_of(*failure), failure->message);
+        finish_job(id, failure ? result_of(*failure) : "done");
+      },
       BrokerLink::CallKind::job);
   return 1;
 }
@@ -1334,6 +1352,11 @@ int Systemd1Server::on_activation_request(sd_bus_message* m, void* self, sd_bus_
 }
 
 void Systemd1Server::activate(sd_bus_message* m) {
+  // Only the bus daemon's: a client may send this signal to the bridge, and
+  // sd-bus's match on sender='org.freedesktop.DBus' lets a unique-name
+  // sender through (bus-match.c); the bus daemon alone sends as that name.
+  const char* sender = sd_bus_message_get_sender(m);
+  if (!sender || std::string_view(sender) != "org.freedesktop.DBus") return;
   const char* name = nullptr;
   if (sd_bus_message_read(m, "s", &name) < 0 || !name) return;  // not the bus daemon's signature
   const std::string unit = name;
@@ -1350,13 +1373,18 @@ void Systemd1Server::activate(sd_bus_message* m) {
   });
   if (r >= 0 && !sd_bus_error_is_set(&error)) return;
   if (!sd_bus_error_is_set(&error)) sd_bus_error_set_errno(&error, r);
-  log("D-Bus activation failed for " + unit + ": " + (error.message ? error.message : ""));
+  send_activation_failure(unit, error.name, error.message ? error.message : "");
+  sd_bus_error_free(&error);
+}
+
+void Systemd1Server::send_activation_failure(const std::string& unit, const char* error_name,
+                                             const std::string& message) {
+  log("D-Bus activation failed for " + unit + ": " + message);
   sd_bus_message* failure = nullptr;
   if (sd_bus_message_new_signal(bus_, &failure, kSystemdManagerPath, kActivatorInterface, "ActivationFailure") >= 0 &&
-      sd_bus_message_append(failure, "sss", unit.c_str(), error.name, error.message ? error.message : "") >= 0)
+      sd_bus_message_append(failure, "sss", unit.c_str(), error_name, message.c_str()) >= 0)
     (void)sd_bus_send_to(bus_, failure, "org.freedesktop.DBus", nullptr);
   sd_bus_message_unref(failure);
-  sd_bus_error_free(&error);
 }
 
 void Systemd1Server::finish_job(std::uint32_t id, std::string_view result) {

@@ -190,6 +190,7 @@ class Systemd1Server final : private MirrorObserver {
   // fails the activation for the client that caused it.
   static int on_activation_request(sd_bus_message* m, void* self, sd_bus_error* error);
   void activate(sd_bus_message* m);
+  void send_activation_failure(const std::string& unit, const char* error_name, const std::string& message);
 
   int append_unit_row(sd_bus_message* reply, const UnitView& unit) const;
   int append_units(sd_bus_message* m, const std::vector<std::string>& states,

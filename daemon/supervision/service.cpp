@@ -890,10 +890,13 @@ bool Service::adopt_main_pid(pid_t pid) {
   return true;
 }
 
+// The listener hears of the detach with the process already forgotten, so
+// that what it asks (watches_scope()) sees the service as it now is.
 void Service::forget_main() {
   adopted_main_watch_.reset();
-  if (main_.pid > 0) env_.listener.on_pid_detached(*this, main_.pid);
+  const pid_t pid = main_.pid;
   main_ = SpawnedProcess{};
+  if (pid > 0) env_.listener.on_pid_detached(*this, pid);
 }
 
 // The adopted main process ended. If it is our child after all (reparented to
@@ -905,11 +908,13 @@ void Service::on_adopted_main_readable() {
   if (main_gone() || env_.ops.is_own_child(main_)) return;
   message("main process " + std::to_string(main_.pid) + " (not our child) exited; its status is unknown");
   on_main_exited(ExitInfo{CLD_EXITED, 0});
+  on_scope_maybe_empty();  // as after a child's exit (Manager::on_child_exited())
 }
 
 void Service::forget_control() {
-  if (control_.pid > 0) env_.listener.on_pid_detached(*this, control_.pid);
+  const pid_t pid = control_.pid;
   control_ = SpawnedProcess{};
+  if (pid > 0) env_.listener.on_pid_detached(*this, pid);
 }
 
 bool Service::stop_complete() {

@@ -497,8 +497,7 @@ struct ServiceConfig {
     // systemd 252's service_add_extras(): none (also when given) becomes
     // main for a notify service, and where a watchdog needs someone to ping it.
     NotifyAccess access = notify_access.value_or(NotifyAccess::none);
-    if (access == NotifyAccess::none &&
-        (type == ServiceType::notify || (watchdog_usec > 0 && watchdog_usec != kUsecInfinity)))
+    if (access == NotifyAccess::none && (type == ServiceType::notify || watchdog_usec > 0))
       return NotifyAccess::main;
     return access;
   }

@@ -1455,7 +1455,9 @@ void set_temporary_filesystems(Assignment& a) {
 void set_watchdog(Assignment& a) {
   auto t = parse_time_span(a.value);
   if (!t) return a.ignore("Failed to parse sec value, ignoring: " + a.value);
-  a.config.watchdog_usec = *t == kUsecInfinity ? 0 : *t;  // infinity disables it, as in systemd
+  // infinity runs no watchdog, but is a value as systemd keeps it: the
+  // service is told WATCHDOG_USEC=, and may notify (service_add_extras()).
+  a.config.watchdog_usec = *t;
 }
 
 void set_notify_access(Assignment& a) {

@@ -215,6 +215,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "RuntimeMaxUSec") return format_timespan(c.runtime_max);
   if (name == "RuntimeRandomizedExtraUSec") return format_timespan(c.runtime_randomized_extra);
   if (name == "WatchdogSignal") return std::to_string(c.watchdog_signal);
+  if (name == "WatchdogUSec") return format_timespan(c.watchdog_usec);
   if (name == "RemainAfterExit") return yes_no(c.remain_after_exit);
   if (name == "StopWhenUnneeded") return yes_no(c.stop_when_unneeded);
   if (name == "AllowIsolate") return yes_no(c.allow_isolate);

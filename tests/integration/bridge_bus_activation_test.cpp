@@ -33,6 +33,7 @@ class BridgeBusActivationTest : public ::testing::Test {
                service_file("org.vermilion1.test.Missing", "missing.service"));
     dir_.write("services/org.vermilion1.test.Refused.service",
                service_file("org.vermilion1.test.Refused", "refused.service"));
+    dir_.write("services/org.vermilion1.test.Needy.service", service_file("org.vermilion1.test.Needy", "needy.service"));
     StackFiles files;
     files.units = {
         {"activated.service",
@@ -40,6 +41,7 @@ class BridgeBusActivationTest : public ::testing::Test {
          "ExecStart=/bin/sh -c 'exec " + kHelpers +
              "/vermilion-test-bus_peer \"$$DBUS_SESSION_BUS_ADDRESS\" own org.vermilion1.test.Activated serve'\n"},
         {"refused.service", "[Unit]\nRefuseManualStart=yes\n[Service]\nExecStart=/bin/sleep infinity\n"},
+        {"needy.service", "[Unit]\nRequires=nosuch.service\n[Service]\nExecStart=/bin/sleep infinity\n"},
     };
     files.vermiliond_options = {"--systemd-compat"};
     files.also_wait_for = "org.freedesktop.systemd1";
@@ -101,6 +103,28 @@ TEST_F(BridgeBusActivationTest, AUnitThatCannotStartFailsTheCallWithSystemdsErro
             std::string::npos)
       << refused.output;
   EXPECT_EQ(active_state("refused.service"), "s \"inactive\"\n");
+  // Refused by vermiliond (what it requires does not load), not by the
+  // bridge: told back at once all the same, not after the bus daemon's 25 s.
+  long long before = monotonic_ms();
+  auto needy = who_am_i("org.vermilion1.test.Needy");
+  EXPECT_NE(needy.status, 0);
+  EXPECT_NE(needy.output.find("nosuch.service"), std::string::npos) << needy.output;
+  EXPECT_LT(monotonic_ms() - before, 10000) << needy.output;
+}
+
+// Only the bus daemon may ask: a client that sends ActivationRequest to
+// org.freedesktop.systemd1 itself starts nothing.
+TEST_F(BridgeBusActivationTest, AForgedActivationRequestStartsNothing) {
+  ASSERT_TRUE(stack_.ok()) << stack_.error();
+  auto forged = busctl({"emit", "--destination=org.freedesktop.systemd1", "/org/freedesktop/DBus",
+                        "org.freedesktop.systemd1.Activator", "ActivationRequest", "s", "activated.service"});
+  ASSERT_EQ(forged.status, 0) << forged.output;
+  // A call after it on the same bus, answered by the same connection: the
+  // signal was handled before (one connection, messages in order).
+  EXPECT_EQ(active_state("activated.service"), "s \"inactive\"\n");
+  auto again = busctl({"emit", "--destination=org.freedesktop.systemd1", "/org/freedesktop/DBus",
+                       "org.freedesktop.systemd1.Activator", "ActivationRequest", "s", "activated.service"});
+  EXPECT_EQ(active_state("activated.service"), "s \"inactive\"\n");
 }
 
 }  // namespace

@@ -146,6 +146,21 @@ TEST_F(BridgeTypeDbusTest, ANameThatNeverComesIsAStartTimeout) {
   EXPECT_EQ(property("never.service", "Result"), "s \"timeout\"\n");
 }
 
+// Only the bus daemon's NameOwnerChanged counts: one a client sends to the
+// bridge stops nothing.
+TEST_F(BridgeTypeDbusTest, AForgedNameOwnerChangedIsIgnored) {
+  ASSERT_TRUE(stack_.ok()) << stack_.error();
+  start_named();
+  auto forged = busctl({"emit", "--destination=" + stack_.owner(), "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                        "NameOwnerChanged", "sss", "org.vermilion1.test.Named", ":1.1", ""});
+  ASSERT_EQ(forged.status, 0) << forged.output;
+  // Through the same bridge connection and then the link: after the signal.
+  auto logs = busctl({"call", "org.vermilion1", "/org/vermilion1", "org.vermilion1.Manager", "GetLogs", "su",
+                      "named.service", "1"});
+  ASSERT_EQ(logs.status, 0) << logs.output;
+  EXPECT_EQ(property("named.service", "SubState"), "s \"running\"\n") << stack_.log();
+}
+
 // The bridge, restarted, sends every owned name as one complete list: a
 // name that went while it was down stops the service then...
 TEST_F(BridgeTypeDbusTest, ANameLostWhileTheBridgeIsDownIsSeenWhenItIsBack) {

@@ -98,7 +98,7 @@ StartLimitInterval=30s
   EXPECT_TRUE(c.no_new_privileges);
   EXPECT_EQ(c.limits.at(RLIMIT_NOFILE).soft, 100u);
   EXPECT_EQ(c.directory(ExecDirectoryType::runtime).names, (std::vector<std::string>{"a", "a/b"}));
-  EXPECT_EQ(c.watchdog_usec, 0u);
+  EXPECT_EQ(c.watchdog_usec, kUsecInfinity);
 }
 
 TEST(ServiceKeys, ExecDirectoriesKillSignalsAndProcessKeys) {
