@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bridge_fixture.h"
+#include "common/unit_name.h"
 #include "temp_dir.h"
 
 namespace vermilion::testing {
@@ -59,22 +60,9 @@ class BridgeBusActivationTest : public ::testing::Test {
     return busctl({"call", name, "/org/vermilion1", "org.vermilion1.Test", "WhoAmI"});
   }
   std::string active_state(const std::string& unit) {
-    return busctl({"get-property", "org.freedesktop.systemd1", "/org/freedesktop/systemd1/unit/" + label(unit),
+    return busctl({"get-property", "org.freedesktop.systemd1", "/org/freedesktop/systemd1/unit/" + bus_label_escape(unit),
                    "org.freedesktop.systemd1.Unit", "ActiveState"})
         .output;
-  }
-  static std::string label(const std::string& unit) {
-    std::string out;
-    for (char c : unit) {
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        out += c;
-      } else {
-        char hex[4];
-        std::snprintf(hex, sizeof hex, "_%02x", static_cast<unsigned char>(c));
-        out += hex;
-      }
-    }
-    return out;
   }
 
   TempDir dir_;

@@ -7,14 +7,13 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cctype>
-#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "bridge_fixture.h"
+#include "common/unit_name.h"
 
 namespace vermilion::testing {
 namespace {
@@ -61,21 +60,8 @@ class BridgeTypeDbusTest : public ::testing::Test {
     return run_command(argv);
   }
   std::string property(const std::string& service, const std::string& name) {
-    auto path = "/org/vermilion1/service/" + bus_label(service);
+    auto path = "/org/vermilion1/service/" + bus_label_escape(service);
     return busctl({"get-property", "org.vermilion1", path, "org.vermilion1.Service", name}).output;
-  }
-  static std::string bus_label(const std::string& name) {
-    std::string out;
-    for (char c : name) {
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        out += c;
-      } else {
-        char hex[4];
-        std::snprintf(hex, sizeof hex, "_%02x", static_cast<unsigned char>(c));
-        out += hex;
-      }
-    }
-    return out;
   }
   std::vector<std::string> start_command(const std::string& service) {
     return {"/usr/bin/busctl", stack_.address_option(), "call", "org.vermilion1", "/org/vermilion1",
