@@ -5,6 +5,9 @@
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <thread>
 
 #include "pty.h"
 #include "supervisor_fixture.h"
@@ -251,14 +254,31 @@ TEST_F(SupervisionTest, AServiceOnATerminalGetsItAndHandsItBackWhenDead) {
   ASSERT_EQ(chown(pty.path().c_str(), 65534, 65534), 0);  // as a previous user left it
   testing::TempDir dir;
   const std::string report = dir.file("report");
+  // TTYReset= flushes what the terminal holds at each start and once the
+  // service is dead, as systemd does: what the test reads from it is
+  // written after the last start and read (by a thread, while the loop runs
+  // the job) before the main process, which waits for a line from the test,
+  // ends. The control process tells what it got in a file. The test holds
+  // the terminal open, so that the master does not read as hung up while
+  // no service has it.
   unit("console.service", "[Service]\nType=oneshot\nStandardInput=tty\nTTYPath=" + pty.path() +
-                              "\nTTYReset=yes\nExecStartPre=/bin/sh -c 'test -t 0 || echo pre-has-no-terminal-stdin'\n"
-                              "ExecStart=" + kHelpers + "/vermilion-test-probe terminal " + report + "\n");
+                              "\nTTYReset=yes\nExecStartPre=/bin/sh -c 'test -t 1 && out=stdout-terminal; { test -t 0 || "
+                              "echo stdin-not-terminal; echo $$out; } >" + dir.file("pre") + "'\n"
+                              "ExecStart=/bin/sh -c '" + kHelpers + "/vermilion-test-probe terminal " + report +
+                              " && read ack'\n");
+  const int held = open(pty.path().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ASSERT_GE(held, 0);
   boot();
-  ASSERT_EQ(run_job(JobType::start, "console"), JobResult::done);
-  const std::string on_terminal = pty.read_until("hello");
-  EXPECT_NE(on_terminal.find("pre-has-no-terminal-stdin"), std::string::npos) << on_terminal;
+  std::string on_terminal;
+  std::thread reader([&] {
+    on_terminal = pty.read_until("hello");
+    (void)!write(pty.master(), "\n", 1);
+  });
+  EXPECT_EQ(run_job(JobType::start, "console"), JobResult::done);
+  reader.join();
+  close(held);
   EXPECT_NE(on_terminal.find("hello"), std::string::npos) << on_terminal;
+  EXPECT_EQ(read_file(dir.file("pre")), "stdin-not-terminal\nstdout-terminal\n");
   const std::string device = std::to_string(major(pty.device())) + ":" + std::to_string(minor(pty.device()));
   const std::string r = read_file(report);
   EXPECT_NE(r.find("fd0=" + device + " tty=1\n"), std::string::npos) << r;
