@@ -1088,7 +1088,9 @@ void Manager::run_triggered_starts() {
               " has a conflicting job queued (mode 'fail')");
       continue;
     }
-    EnqueueResult r = enqueue(JobType::start, t.unit);
+    // `isolate` (OnFailureJobMode=isolate): as systemctl isolate, refused
+    // without AllowIsolate=.
+    EnqueueResult r = t.mode == JobMode::isolate ? isolate(t.unit) : enqueue(JobType::start, t.unit);
     if (!r.queued()) message(std::string("Failed to enqueue ") + t.key + " job, ignoring: " + describe(r));
   }
 }

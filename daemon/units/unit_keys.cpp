@@ -760,12 +760,12 @@ void set_syscall_architectures(Assignment& a) {
 }
 
 // OnFailureJobMode=/OnSuccessJobMode= (config_parse_job_mode). The manager
-// runs `replace` and `fail` jobs only: another mode is kept for the unit's
-// properties, with a warning that `replace` runs instead.
+// runs `replace`, `fail` and `isolate` jobs only: another mode is kept for
+// the unit's properties, with a warning that `replace` runs instead.
 void set_job_mode(Assignment& a, JobMode ServiceConfig::*field) {
   auto mode = enum_from_string<JobMode, JobMode::triggering>(a.value);
   if (!mode) return a.ignore("Failed to parse job mode, ignoring: " + a.value);
-  if (*mode != JobMode::replace && *mode != JobMode::fail)
+  if (*mode != JobMode::replace && *mode != JobMode::fail && *mode != JobMode::isolate)
     a.warn(a.key + "=" + a.value + " is not supported by Vermilion, its jobs run in mode 'replace'");
   a.config.*field = *mode;
 }
@@ -1560,7 +1560,6 @@ KeyTable unit_section_keys() {
     if (!isolate) return a.ignore("Failed to parse boolean, ignoring: " + a.value);
     a.warn("OnFailureIsolate= is deprecated. Please use OnFailureJobMode= instead");
     a.config.on_failure_job_mode = *isolate ? JobMode::isolate : JobMode::replace;
-    if (*isolate) a.warn("OnFailureJobMode=isolate is not supported by Vermilion, its jobs run in mode 'replace'");
   });
   t.emplace("IgnoreOnSnapshot", removed_key);
   for (int type = 0; type <= static_cast<int>(ConditionType::control_group_controller); ++type)

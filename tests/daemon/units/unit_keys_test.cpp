@@ -715,8 +715,6 @@ TEST(UnitKeys, OldSpellingsActAsTheirKeys) {
             "t.service:7: warning: Unit dependency type RequisiteOverridable= is obsolete, replacing by Requisite=, "
             "please update your unit file\n"
             "t.service:8: warning: OnFailureIsolate= is deprecated. Please use OnFailureJobMode= instead\n"
-            "t.service:8: warning: OnFailureJobMode=isolate is not supported by Vermilion, its jobs run in mode "
-            "'replace'\n"
             "t.service:9: warning: Support for option IgnoreOnSnapshot= has been removed and it is ignored\n"
             "t.service:15: warning: Support for option Capabilities= has been removed and it is ignored\n"
             "t.service:16: warning: Support for option SysVStartPriority= has been removed and it is ignored\n");
