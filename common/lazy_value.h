@@ -31,6 +31,8 @@ class LazyValue {
     if (!value_) value_ = std::make_unique<T>();
     return *value_;
   }
+  // Back to the default, freeing what was written.
+  void reset() noexcept { value_.reset(); }
 
  private:
   std::unique_ptr<T> value_;

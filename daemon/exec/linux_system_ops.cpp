@@ -17,6 +17,7 @@
 
 #include "platform/cgroup_scope.h"
 #include "exec/credential_store.h"
+#include "exec/device_access.h"
 #include "exec/exec_child.h"
 #include "exec/exec_credentials.h"
 #include "exec/exec_environment.h"
@@ -579,6 +580,27 @@ void LinuxSystemOps::remove_credentials(const ServiceConfig& config) {
 
 std::string LinuxSystemOps::revert_terminal(const ServiceConfig& config) {
   return vermilion::revert_terminal(config.terminal, may_touch_terminal(config));
+}
+
+std::vector<std::string> LinuxSystemOps::apply_device_policy(ProcessScope& scope, const ServiceConfig& config) {
+  DeviceFilterPlan plan = plan_device_filter(config.device_policy, config.device_allow.get(), [] {
+    std::string text;
+    (void)read_text_file("/proc/devices", text);
+    return text;
+  });
+  auto* cgroup = dynamic_cast<CgroupScope*>(&scope);
+  // A new cgroup has no filter to take away.
+  if (!plan.filtered && (!cgroup || !cgroup->reused())) return std::move(plan.warnings);
+  if (!cgroup) {
+    plan.warnings.push_back("DevicePolicy=/DeviceAllow= not enforced: the service runs without a cgroup of its own.");
+    return std::move(plan.warnings);
+  }
+  std::vector<bpf_insn> program;
+  if (plan.filtered) program = build_device_program(plan.rules, plan.deny_everything);
+  std::string error;
+  if (cgroup->install_device_program(program, error) < 0)
+    plan.warnings.push_back("DevicePolicy=/DeviceAllow= not enforced: " + error);
+  return std::move(plan.warnings);
 }
 
 int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateTmp& out) {

@@ -146,6 +146,14 @@ class SystemOps {
   // Once the service is dead: its terminal reset and handed back to root
   // (exec/terminal.h revert_terminal()). A warning to log, or "".
   [[nodiscard]] virtual std::string revert_terminal(const ServiceConfig&) { return ""; }
+  // DevicePolicy=, DeviceAllow=: the run's device filter put on its scope
+  // (exec/device_access.h), before its first process. As in systemd, a
+  // filter that cannot be installed (no cgroup, no privilege, no kernel
+  // support) does not stop the start; the returned warnings say why, and
+  // name entries that matched no device.
+  [[nodiscard]] virtual std::vector<std::string> apply_device_policy(ProcessScope&, const ServiceConfig&) {
+    return {};
+  }
   // PrivateTmp=: the /tmp and /var/tmp of one run (exec/private_tmp.h),
   // made before its first process and removed once it is dead. 0 or -errno.
   [[nodiscard]] virtual int create_private_tmp(const std::string& service_name, PrivateTmp& out) = 0;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <charconv>
 #include <set>
 
@@ -38,6 +39,7 @@ int CgroupScope::create(std::shared_ptr<CgroupTree> tree, const std::string& ser
   // A cgroup an earlier run left behind has counted CPU time already: this
   // run's counts from here (systemd's cpu_usage_base). A new one starts at 0,
   // so the common path reads nothing.
+  out->reused_ = reused;
   if (reused) {
     const std::uint64_t base = read_cgroup_accounting(out->directory()).cpu_usage_nsec;
     if (base != ResourceUsage::kUnknown) out->cpu_usage_base_nsec_ = base;
@@ -52,6 +54,17 @@ CgroupScope::CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, uni
       procs_fd_(std::move(procs_fd)),
       owners_(std::move(owners)) {
   if (owners_) owners_->add_cgroup(control_group(), service_name);
+}
+
+int CgroupScope::install_device_program(const std::vector<bpf_insn>& program, std::string& error) const {
+  // bpf(2) takes the cgroup as an fd open for reading: O_PATH will not do.
+  unique_fd dir(open(directory().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) {
+    const int e = errno;
+    error = "opening the cgroup " + directory() + ": " + std::strerror(e);
+    return -e;
+  }
+  return vermilion::install_device_program(dir.get(), program, error);
 }
 
 std::string CgroupScope::directory() const { return tree_->directory() + "/" + name_in_tree_; }

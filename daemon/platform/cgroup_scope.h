@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "platform/cgroup.h"
+#include "platform/device_filter.h"
 #include "platform/process_scope.h"
 #include "platform/scope_owners.h"
 #include "common/unique_fd.h"
@@ -50,6 +51,13 @@ class CgroupScope final : public LinuxProcessScope {
   [[nodiscard]] std::string control_group() const override;
   [[nodiscard]] ResourceUsage resource_usage() const override;
 
+  // Whether an earlier run left this cgroup behind (with its processes,
+  // and whatever device filter it had).
+  [[nodiscard]] bool reused() const { return reused_; }
+  // Puts `program` on the cgroup in place of any device filter it had
+  // (empty: none). 0 or -errno, `error` set (platform/device_filter.h).
+  [[nodiscard]] int install_device_program(const std::vector<bpf_insn>& program, std::string& error) const;
+
  private:
   CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd,
               std::shared_ptr<ScopeOwners> owners, const std::string& service_name);
@@ -61,6 +69,7 @@ class CgroupScope final : public LinuxProcessScope {
   mutable unique_fd directory_fd_;
   std::shared_ptr<ScopeOwners> owners_;
   std::uint64_t cpu_usage_base_nsec_ = 0;  // a reused cgroup's CPU time before this run
+  bool reused_ = false;
 };
 
 }  // namespace vermilion

@@ -229,6 +229,7 @@ void Service::begin_run() {
   cpu_usage_last_nsec_ = ResourceUsage::kUnknown;
   counters_pruned_ = false;
   scope_ = env_.ops.create_scope(running_->name);
+  for (const std::string& warning : env_.ops.apply_device_policy(*scope_, *running_)) message(warning);
   int r = env_.ops.check_exec_directories(*running_);
   if (r >= 0 && running_->private_tmp) {
     PrivateTmp dirs;

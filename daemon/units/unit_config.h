@@ -21,6 +21,7 @@
 #include "common/lazy_value.h"
 #include "units/diagnostics.h"
 #include "units/address_families.h"
+#include "units/device_policy.h"
 #include "units/namespace_types.h"
 #include "units/syscall_filter.h"
 #include "units/unit_condition.h"
@@ -418,6 +419,9 @@ struct ServiceConfig {
   // the record has no padding to pay per unit: issue 10.)
   bool restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
   bool memory_deny_write_execute = false;
+  // DevicePolicy= (units/device_policy.h); PrivateDevices= makes auto
+  // closed (complete_service_config()).
+  DevicePolicy device_policy = DevicePolicy::automatic;
   ProtectProc protect_proc = ProtectProc::default_;
   ProcSubset proc_subset = ProcSubset::all;
   // SystemCallFilter=, SystemCallErrorNumber= (an errno, or kSyscallKill),
@@ -430,6 +434,9 @@ struct ServiceConfig {
   // (units/namespace_types.h; kNamespaceFlagsInitial: never given).
   unsigned long restrict_namespaces = kNamespaceFlagsInitial;
   LazyValue<AddressFamilies> restrict_address_families;  // RestrictAddressFamilies=
+  // DeviceAllow=, newest first as systemd keeps them (LIST_PREPEND in
+  // cgroup_add_device_allow()) and shows them.
+  LazyValue<std::vector<DeviceAllow>> device_allow;
   std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
   std::vector<NamespacePath> exec_paths, no_exec_paths;  // ExecPaths=, NoExecPaths=
   // KeyringMode=; unset: private for the system manager's services,

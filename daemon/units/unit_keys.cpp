@@ -20,6 +20,7 @@
 #include "common/bus_name.h"
 #include "units/capability_set.h"
 #include "units/credential_name.h"
+#include "units/device_policy.h"
 #include "units/exec_line.h"
 #include "units/extract_word.h"
 #include "units/syslog_priority.h"
@@ -546,6 +547,39 @@ void set_exec_search_path(Assignment& a) {
     if (colon == std::string_view::npos) return;
     rest.remove_prefix(colon + 1);
   }
+}
+
+// DeviceAllow= (systemd 252's config_parse_device_allow()): a path (first
+// word, unquoted, specifiers expanded) and the rest of the value as rights
+// from "rwm" (none: all three). A path that is not "block-..." or
+// "char-..." is simplified and must be a normalized device node path. An
+// empty value clears the list; entries go to its front, as in systemd.
+void add_device_allow(Assignment& a) {
+  auto& list = a.config.device_allow;
+  if (a.value.empty()) return list.reset();
+  std::string_view rest = a.value;
+  auto word = extract_first_word(rest, kExtractUnquote);
+  if (word.status != ExtractStatus::word)
+    return a.ignore("Failed to extract device path and rights from '" + a.value + "', ignoring.");
+  auto path = a.expand(word.word, SpecifierSet::full, kMaxPathExpansion);
+  if (!path) return;
+  if (!path->starts_with("block-") && !path->starts_with("char-")) {
+    if (!is_valid_utf8(*path))
+      return a.ignore("String is not UTF-8 clean, ignoring assignment: " + escape_invalid_utf8(*path));
+    *path = simplify_path(*path);
+    if (path->size() >= PATH_MAX)
+      return a.ignore(a.key + "= path has invalid length (" + std::to_string(path->size()) + " bytes), ignoring.");
+    if (has_dot_dot(*path)) return a.ignore(a.key + "= path is not normalized, ignoring: " + *path);
+    if (!is_valid_device_node_path(*path)) return a.ignore("Invalid device node path '" + *path + "', ignoring.");
+  }
+  if (rest.find_first_not_of("rwm") != std::string_view::npos)
+    return a.ignore("Invalid device rights '" + std::string(rest) + "', ignoring.");
+  DeviceAllow entry{std::move(*path)};
+  const bool all = rest.empty();
+  entry.read = all || rest.find('r') != std::string_view::npos;
+  entry.write = all || rest.find('w') != std::string_view::npos;
+  entry.mknod = all || rest.find('m') != std::string_view::npos;
+  list.mut().insert(list.mut().begin(), std::move(entry));
 }
 
 // TimerSlackNSec= (config_parse_nsec()): a time span in nanoseconds;
@@ -1693,6 +1727,12 @@ KeyTable service_section_keys() {
       {"ProtectKernelLogs", boolean(&S::protect_kernel_logs)},
       {"ProtectClock", boolean(&S::protect_clock)},
       {"PrivateDevices", boolean(&S::private_devices)},
+      {"DevicePolicy",
+       [](Assignment& a) {
+         if (auto policy = device_policy_from_string(a.value)) a.config.device_policy = *policy;
+         else a.ignore("Failed to parse device policy, ignoring: " + a.value);
+       }},
+      {"DeviceAllow", add_device_allow},
       {"MemoryDenyWriteExecute", boolean(&S::memory_deny_write_execute)},
       {"ProtectProc",
        [](Assignment& a) {
@@ -1777,8 +1817,8 @@ KeyTable service_section_keys() {
        {"SystemCallLog", "RestrictFileSystems", "RemoveIPC",
         "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
-        "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting", "DeviceAllow",
-        "DevicePolicy", "IPAccounting", "IPAddressAllow", "IPAddressDeny", "Slice", "Delegate",
+        "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting",
+        "IPAccounting", "IPAddressAllow", "IPAddressDeny", "Slice", "Delegate",
         "OOMPolicy",
         "DynamicUser",
         "TimeoutStartFailureMode", "TimeoutStopFailureMode",
@@ -1893,6 +1933,14 @@ void complete_service_config(ServiceConfig& config) {
   if (config.protect_clock) {
     drop(CAP_SYS_TIME);
     drop(CAP_WAKE_ALARM);
+  }
+  // unit_patch_contexts(): PrivateDevices= closes an auto device policy;
+  // once anything is filtered, ProtectClock= still lets the RTC be read.
+  if (config.private_devices && config.device_policy == DevicePolicy::automatic)
+    config.device_policy = DevicePolicy::closed;
+  if ((config.device_policy != DevicePolicy::automatic || !config.device_allow.get().empty()) && config.protect_clock) {
+    auto& list = config.device_allow.mut();
+    list.insert(list.begin(), DeviceAllow{"char-rtc", true, false, false});
   }
 }
 

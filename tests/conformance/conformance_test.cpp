@@ -255,6 +255,13 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "ProtectKernelLogs") return yes_no(c.protect_kernel_logs);
   if (name == "ProtectClock") return yes_no(c.protect_clock);
   if (name == "PrivateDevices") return yes_no(c.private_devices);
+  if (name == "DevicePolicy") return device_policy_to_string(c.device_policy);
+  if (name == "DeviceAllow") {
+    std::string out;
+    for (const DeviceAllow& entry : c.device_allow.get())
+      out += (out.empty() ? "" : "\n") + entry.path + " " + device_rights_string(entry);
+    return out;
+  }
   if (name == "RestrictNamespaces") return namespace_flags_to_string(c.restrict_namespaces);
   if (name == "MemoryDenyWriteExecute") return yes_no(c.memory_deny_write_execute);
   if (name == "ProtectProc") return to_string(c.protect_proc);

@@ -912,6 +912,65 @@ Alias=other.service other.service
 // service_verify()): a valid name after specifiers, else ignored with a
 // warning; without Type= it makes the service Type=dbus, and Type=dbus
 // without it is refused.
+// The messages are systemd 252's, from `systemd --test` on the same file.
+TEST(ServiceKeys, DeviceAllowAndDevicePolicy) {
+  auto l = apply("[Service]\nExecStart=/bin/true\n"
+                 "DeviceAllow=\"/dev/null\" r\n"      // 3
+                 "DeviceAllow=/dev/%n rw\n"            // 4
+                 "DeviceAllow=/dev/sda1 rwmm\n"        // 5
+                 "DeviceAllow=char-*\n"                // 6
+                 "DeviceAllow=/dev/ r\n"               // 7: "/dev"
+                 "DeviceAllow=dev/null r\n"            // 8
+                 "DeviceAllow=/run/systemd/inaccessible/chr r\n"
+                 "DeviceAllow=block-%i\n"              // 10: an empty instance
+                 "DeviceAllow=\"unterminated\n"        // 11
+                 "DeviceAllow=/dev/x \"\"\n"           // 12
+                 "DeviceAllow=/dev/y r w\n"            // 13
+                 "DeviceAllow=/dev/../dev/zero r\n"    // 14
+                 "DevicePolicy=\n"                     // 15
+                 "DevicePolicy=closed\n"
+                 "DevicePolicy=open\n",                // 17
+                 "more.service");
+  EXPECT_TRUE(l.ok);
+  EXPECT_EQ(l.config.device_policy, DevicePolicy::closed);
+  std::vector<std::string> shown;
+  for (const DeviceAllow& e : l.config.device_allow.get()) shown.push_back(e.path + " " + device_rights_string(e));
+  EXPECT_EQ(shown, (std::vector<std::string>{"block- rwm", "/run/systemd/inaccessible/chr r", "/dev r", "char-* rwm",
+                                             "/dev/sda1 rwm", "/dev/more.service rw", "/dev/null r"}))
+      << "newest first, as systemd shows them";
+  EXPECT_EQ(messages(l.diags),
+            "t.service:8: warning: Invalid device node path 'dev/null', ignoring.\n"
+            "t.service:11: warning: Failed to extract device path and rights from '\"unterminated', ignoring.\n"
+            "t.service:12: warning: Invalid device rights '\"\"', ignoring.\n"
+            "t.service:13: warning: Invalid device rights 'r w', ignoring.\n"
+            "t.service:14: warning: DeviceAllow= path is not normalized, ignoring: /dev/../dev/zero\n"
+            "t.service:15: warning: Failed to parse device policy, ignoring: \n"
+            "t.service:17: warning: Failed to parse device policy, ignoring: open\n");
+
+  auto cleared = apply("[Service]\nExecStart=/bin/true\nDeviceAllow=/dev/null\nDeviceAllow=\n");
+  EXPECT_TRUE(cleared.config.device_allow.get().empty());
+}
+
+// unit_patch_contexts(): PrivateDevices= closes an auto policy, and a filter
+// with ProtectClock= lets the RTC be read.
+TEST(ServiceKeys, PrivateDevicesAndProtectClockShapeTheDeviceFilter) {
+  auto priv = apply("[Service]\nExecStart=/bin/true\nPrivateDevices=yes\n");
+  complete_service_config(priv.config);
+  EXPECT_EQ(priv.config.device_policy, DevicePolicy::closed);
+  EXPECT_TRUE(priv.config.device_allow.get().empty());
+
+  auto strict = apply("[Service]\nExecStart=/bin/true\nPrivateDevices=yes\nDevicePolicy=strict\nProtectClock=yes\n");
+  complete_service_config(strict.config);
+  EXPECT_EQ(strict.config.device_policy, DevicePolicy::strict) << "only auto is made closed";
+  ASSERT_EQ(strict.config.device_allow.get().size(), 1u);
+  EXPECT_EQ(strict.config.device_allow.get()[0], (DeviceAllow{"char-rtc", true, false, false}));
+
+  auto clock = apply("[Service]\nExecStart=/bin/true\nProtectClock=yes\n");
+  complete_service_config(clock.config);
+  EXPECT_EQ(clock.config.device_policy, DevicePolicy::automatic);
+  EXPECT_TRUE(clock.config.device_allow.get().empty()) << "nothing filtered: nothing added";
+}
+
 TEST(ServiceKeys, BusNameAndTypeDbus) {
   auto l = apply("[Service]\nExecStart=/bin/d\nBusName=org.example.%p\n", "svc.service");
   EXPECT_TRUE(l.ok);
