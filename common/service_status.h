@@ -153,6 +153,11 @@ struct ServiceStatus {
   bool protect_hostname = false, restrict_realtime = false, lock_personality = false, restrict_suid_sgid = false;
   bool protect_kernel_modules = false, protect_kernel_logs = false, protect_clock = false, private_devices = false;
   bool private_network = false, private_ipc = false;  // PrivateNetwork=, PrivateIPC=
+  // DevicePolicy= (auto, closed, strict) and DeviceAllow= (its paths and
+  // their rights, "rwm" or fewer, newest first: the two halves of
+  // systemd's "a(ss)").
+  std::string device_policy = "auto";
+  std::vector<std::string> device_allow_paths, device_allow_rights;
   bool private_users = false;                         // PrivateUsers=
   bool private_mounts = false;                        // PrivateMounts= (false when unset)
   std::uint64_t mount_flags = 0;                      // MountFlags=: MS_SHARED, MS_SLAVE, MS_PRIVATE or 0
@@ -322,6 +327,9 @@ void for_each_service_property(Visit&& visit) {
   visit("ProtectKernelLogs", &ServiceStatus::protect_kernel_logs);
   visit("ProtectClock", &ServiceStatus::protect_clock);
   visit("PrivateDevices", &ServiceStatus::private_devices);
+  visit("DevicePolicy", &ServiceStatus::device_policy);
+  visit("DeviceAllowPaths", &ServiceStatus::device_allow_paths);
+  visit("DeviceAllowRights", &ServiceStatus::device_allow_rights);
   visit("RestrictNamespaces", &ServiceStatus::restrict_namespaces);
   visit("MemoryDenyWriteExecute", &ServiceStatus::memory_deny_write_execute);
   visit("ProtectProc", &ServiceStatus::protect_proc);

@@ -471,6 +471,19 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       {"ProtectKernelLogs", &flag<&ServiceStatus::protect_kernel_logs>},
       {"ProtectClock", &flag<&ServiceStatus::protect_clock>},
       {"PrivateDevices", &flag<&ServiceStatus::private_devices>},
+      {"DevicePolicy",
+       [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::device_policy, "auto"); }},
+      {"DeviceAllow",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         int e = sd_bus_message_open_container(r, 'a', "(ss)");
+         if (u.status) {
+           const auto& paths = u.status->device_allow_paths;
+           const auto& rights = u.status->device_allow_rights;
+           for (std::size_t i = 0; e >= 0 && i < paths.size(); ++i)
+             e = sd_bus_message_append(r, "(ss)", paths[i].c_str(), i < rights.size() ? rights[i].c_str() : "");
+         }
+         return e < 0 ? e : sd_bus_message_close_container(r);
+       }},
       {"RestrictNamespaces",
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "t", u.status ? u.status->restrict_namespaces : ~std::uint64_t{0});

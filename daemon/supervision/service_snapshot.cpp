@@ -132,6 +132,11 @@ ServiceStatus status_of(const Service& s) {
   out.protect_kernel_logs = c.protect_kernel_logs;
   out.protect_clock = c.protect_clock;
   out.private_devices = c.private_devices;
+  out.device_policy = device_policy_to_string(c.device_policy);
+  for (const DeviceAllow& entry : c.device_allow.get()) {
+    out.device_allow_paths.push_back(entry.path);
+    out.device_allow_rights.push_back(device_rights_string(entry));
+  }
   out.restrict_namespaces = c.restrict_namespaces;
   out.memory_deny_write_execute = c.memory_deny_write_execute;
   out.protect_proc = to_string(c.protect_proc);

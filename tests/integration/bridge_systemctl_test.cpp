@@ -277,6 +277,19 @@ TEST_F(SystemctlSystemTest, RefuseManualStartIsSystemdsError) {
   EXPECT_EQ(as_root({"is-active", "nostart"}).output, "inactive\n");
 }
 
+// DevicePolicy= and DeviceAllow= as systemctl shows them (values as
+// systemd 252 shows them: tests/conformance/cases/device-policy).
+TEST_F(SystemctlSystemTest, ShowTellsTheDeviceFilter) {
+  start({{"devices.service", "[Service]\nExecStart=/bin/sleep infinity\nPrivateDevices=yes\nProtectClock=yes\n"
+                             "DeviceAllow=/dev/kmsg r\nDeviceAllow=block-loop\n"},
+         {"plain.service", "[Service]\nExecStart=/bin/sleep infinity\n"}});
+  EXPECT_EQ(as_root({"show", "-p", "DevicePolicy", "--value", "devices"}).output, "closed\n");
+  EXPECT_EQ(as_root({"show", "-p", "DeviceAllow", "--value", "devices"}).output,
+            "char-rtc r\nblock-loop rwm\n/dev/kmsg r\n");
+  EXPECT_EQ(as_root({"show", "-p", "DevicePolicy,DeviceAllow", "plain"}).output, "DevicePolicy=auto\n")
+      << "an empty list is left out without --all, as systemctl does";
+}
+
 // Documentation= as systemctl status shows it ("Docs:", one URI a line).
 TEST_F(SystemctlSystemTest, StatusShowsTheDocumentation) {
   start({{"documented.service",
