@@ -158,6 +158,8 @@ struct ServiceStatus {
   // systemd's "a(ss)").
   std::string device_policy = "auto";
   std::vector<std::string> device_allow_paths, device_allow_rights;
+  // IPAddressAllow=, IPAddressDeny=: "ADDRESS/LENGTH" each, sorted.
+  std::vector<std::string> ip_address_allow, ip_address_deny;
   bool private_users = false;                         // PrivateUsers=
   bool private_mounts = false;                        // PrivateMounts= (false when unset)
   std::uint64_t mount_flags = 0;                      // MountFlags=: MS_SHARED, MS_SLAVE, MS_PRIVATE or 0
@@ -330,6 +332,8 @@ void for_each_service_property(Visit&& visit) {
   visit("DevicePolicy", &ServiceStatus::device_policy);
   visit("DeviceAllowPaths", &ServiceStatus::device_allow_paths);
   visit("DeviceAllowRights", &ServiceStatus::device_allow_rights);
+  visit("IPAddressAllow", &ServiceStatus::ip_address_allow);
+  visit("IPAddressDeny", &ServiceStatus::ip_address_deny);
   visit("RestrictNamespaces", &ServiceStatus::restrict_namespaces);
   visit("MemoryDenyWriteExecute", &ServiceStatus::memory_deny_write_execute);
   visit("ProtectProc", &ServiceStatus::protect_proc);

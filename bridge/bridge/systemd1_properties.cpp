@@ -1,10 +1,13 @@
 #include "bridge/systemd1_properties.h"
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "bridge/systemd1_errors.h"
@@ -120,6 +123,28 @@ int usec(const UnitFacts& u, sd_bus_message* r) {
 }
 
 // A word of the unit (a job mode, an action) in systemd's spelling;
+// IPAddressAllow=/IPAddressDeny= as systemd's bus_cgroup_context
+// property_get_ip_address_access(): a(iayu), the family, the address
+// bytes, the prefix length; from the link's "ADDRESS/LENGTH" words.
+int append_address_prefixes(sd_bus_message* r, const std::vector<std::string>& prefixes) {
+  int e = sd_bus_message_open_container(r, 'a', "(iayu)");
+  for (const std::string& prefix : prefixes) {
+    if (e < 0) break;
+    const std::size_t slash = prefix.find('/');
+    const std::string address = prefix.substr(0, slash);
+    unsigned char bytes[16] = {};
+    const int family = address.find(':') == std::string::npos ? AF_INET : AF_INET6;
+    if (slash == std::string::npos || inet_pton(family, address.c_str(), bytes) != 1) continue;
+    const unsigned length = static_cast<unsigned>(std::strtoul(prefix.c_str() + slash + 1, nullptr, 10));
+    e = sd_bus_message_open_container(r, 'r', "iayu");
+    if (e >= 0) e = sd_bus_message_append(r, "i", family);
+    if (e >= 0) e = sd_bus_message_append_array(r, 'y', bytes, family == AF_INET ? 4 : 16);
+    if (e >= 0) e = sd_bus_message_append(r, "u", length);
+    if (e >= 0) e = sd_bus_message_close_container(r);
+  }
+  return e < 0 ? e : sd_bus_message_close_container(r);
+}
+
 // systemd's default `fallback` for a unit vermiliond does not have.
 int word(const UnitFacts& u, sd_bus_message* r, std::string ServiceStatus::*field, const char* fallback) {
   return sd_bus_message_append(r, "s", u.status ? (u.status->*field).c_str() : fallback);
@@ -473,6 +498,14 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
       {"PrivateDevices", &flag<&ServiceStatus::private_devices>},
       {"DevicePolicy",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::device_policy, "auto"); }},
+      {"IPAddressAllow",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return append_address_prefixes(r, u.status ? u.status->ip_address_allow : std::vector<std::string>{});
+       }},
+      {"IPAddressDeny",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return append_address_prefixes(r, u.status ? u.status->ip_address_deny : std::vector<std::string>{});
+       }},
       {"DeviceAllow",
        [](const UnitFacts& u, sd_bus_message* r) {
          int e = sd_bus_message_open_container(r, 'a', "(ss)");

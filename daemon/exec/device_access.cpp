@@ -1,29 +1,43 @@
 #include "exec/device_access.h"
 
+#include <fnmatch.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <optional>
+
+#include "units/value_parsers.h"
 
 namespace vermilion {
 namespace {
 
+constexpr unsigned kAll = kDeviceRead | kDeviceWrite | kDeviceMknod;
+// systemd's DEVICE_MAJOR_VALID(), DEVICE_MINOR_VALID().
+constexpr unsigned long long kMajorMax = (1u << 12) - 1, kMinorMax = (1u << 20) - 1;
+
 class Planner {
  public:
-  Planner(DeviceFilterPlan& plan, const std::function<std::string()>& proc_devices)
+  Planner(DeviceFilterPlan& plan, const std::function<std::optional<std::string>()>& proc_devices)
       : plan_(plan), proc_devices_(proc_devices) {}
 
   // bpf_devices_allow_list_device(): true if the node gave a rule.
   bool node(const std::string& path, unsigned access) {
-    if (auto rule = device_rule_from_name(path, access)) {
-      plan_.rules.push_back(*rule);
+    DeviceRule rule;
+    const int r = device_path_rule(path, access, rule);
+    if (r == 0) {
+      plan_.rules.push_back(rule);
       return true;
+    }
+    if (r != -ENODEV) {
+      plan_.warnings.push_back("Couldn't parse major/minor from device path '" + path + "': " + std::strerror(-r));
+      return false;
     }
     struct stat st {};
     if (stat(path.c_str(), &st) < 0) {
-      plan_.warnings.push_back("Couldn't stat device " + path + ": " + std::strerror(errno));
+      const int e = errno;
+      plan_.warnings.push_back("Couldn't stat device " + path + ": " + std::strerror(e));
       return false;
     }
     if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
@@ -37,24 +51,96 @@ class Planner {
   // bpf_devices_allow_list_major(); a name that matches nothing is only
   // a debug message in systemd.
   bool major_name(const std::string& name, char type, unsigned access) {
-    if (!proc_devices_text_) proc_devices_text_ = proc_devices_();
-    auto rules = device_rules_for_major(name, type, access, *proc_devices_text_);
+    std::vector<DeviceRule> rules;
+    if (name == "*" || parse_systemd_unsigned(name, kMajorMax)) {
+      rules = device_rules_for_major(name, type, access, "");
+    } else {
+      if (!proc_devices_text_) proc_devices_text_ = proc_devices_();
+      if (!*proc_devices_text_) {
+        plan_.warnings.push_back("Cannot open /proc/devices to resolve " + name);
+        return false;
+      }
+      rules = device_rules_for_major(name, type, access, **proc_devices_text_);
+    }
     plan_.rules.insert(plan_.rules.end(), rules.begin(), rules.end());
     return !rules.empty();
   }
 
  private:
   DeviceFilterPlan& plan_;
-  const std::function<std::string()>& proc_devices_;
-  std::optional<std::string> proc_devices_text_;
+  const std::function<std::optional<std::string>()>& proc_devices_;
+  std::optional<std::optional<std::string>> proc_devices_text_;
 };
-
-constexpr unsigned kAll = kDeviceRead | kDeviceWrite | kDeviceMknod;
 
 }  // namespace
 
+int device_path_rule(std::string_view node, unsigned access, DeviceRule& out) {
+  if (node == "/run/systemd/inaccessible/chr" || node == "/run/systemd/inaccessible/blk") {
+    out = DeviceRule{node.back() == 'r' ? 'c' : 'b', 0u, 0u, access};
+    return 0;
+  }
+  char type = 0;
+  if (node.starts_with("/dev/char/")) {
+    type = 'c';
+    node.remove_prefix(10);
+  } else if (node.starts_with("/dev/block/")) {
+    type = 'b';
+    node.remove_prefix(11);
+  } else {
+    return -ENODEV;
+  }
+  // parse_devnum(): decimal digits, ':', then the minor.
+  const std::size_t digits = std::min(node.find_first_not_of("0123456789"), node.size());
+  if (digits == 0 || digits >= node.size() || node[digits] != ':') return -EINVAL;
+  auto major = parse_systemd_unsigned(node.substr(0, digits), UINT_MAX);
+  auto minor = parse_systemd_unsigned(node.substr(digits + 1), UINT_MAX);
+  if (!major || !minor) return -EINVAL;
+  if (*major > kMajorMax || *minor > kMinorMax) return -ERANGE;
+  out = DeviceRule{type, static_cast<unsigned>(*major), static_cast<unsigned>(*minor), access};
+  return 0;
+}
+
+std::vector<DeviceRule> device_rules_for_major(std::string_view name, char type, unsigned access,
+                                               std::string_view proc_devices) {
+  if (name == "*") return {DeviceRule{type, std::nullopt, std::nullopt, access}};
+  if (auto major = parse_systemd_unsigned(name, kMajorMax))
+    return {DeviceRule{type, static_cast<unsigned>(*major), std::nullopt, access}};
+  std::vector<DeviceRule> out;
+  const std::string pattern(name);
+  const std::string_view section = type == 'c' ? "Character devices:" : "Block devices:";
+  bool good = false;
+  while (!proc_devices.empty()) {
+    const std::size_t eol = proc_devices.find('\n');
+    std::string_view line = proc_devices.substr(0, eol);
+    proc_devices.remove_prefix(eol == std::string_view::npos ? proc_devices.size() : eol + 1);
+    if (line == section) {
+      good = true;
+      continue;
+    }
+    if (line.empty()) {
+      good = false;
+      continue;
+    }
+    if (!good) continue;
+    // "  1 mem": the major, whitespace, the name.
+    const std::size_t start = line.find_first_not_of(" \t");
+    if (start == std::string_view::npos) continue;
+    line.remove_prefix(start);
+    const std::size_t gap = line.find_first_of(" \t");
+    if (gap == std::string_view::npos) continue;
+    auto major = parse_systemd_unsigned(line.substr(0, gap), UINT_MAX);
+    if (!major || *major == 0) continue;
+    std::string_view device = line.substr(gap);
+    device.remove_prefix(std::min(device.find_first_not_of(" \t"), device.size()));
+    while (!device.empty() && (device.back() == ' ' || device.back() == '\t')) device.remove_suffix(1);
+    if (fnmatch(pattern.c_str(), std::string(device).c_str(), 0) != 0) continue;
+    out.push_back(DeviceRule{type, static_cast<unsigned>(*major), std::nullopt, access});
+  }
+  return out;
+}
+
 DeviceFilterPlan plan_device_filter(DevicePolicy policy, const std::vector<DeviceAllow>& allow,
-                                    const std::function<std::string()>& proc_devices) {
+                                    const std::function<std::optional<std::string>()>& proc_devices) {
   DeviceFilterPlan plan;
   if (policy == DevicePolicy::automatic && allow.empty()) return plan;
   plan.filtered = true;

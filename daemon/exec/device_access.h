@@ -6,7 +6,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "platform/device_filter.h"
@@ -22,10 +24,27 @@ struct DeviceFilterPlan {
 };
 
 // `allow` newest first (as ServiceConfig holds it). Device nodes are
-// stat()ed (except the names device_rule_from_name() reads); `proc_devices`
-// gives the text of /proc/devices, asked for at most once, only when a
-// "char-"/"block-" name or the closed policy's pts needs it.
-[[nodiscard]] DeviceFilterPlan plan_device_filter(DevicePolicy policy, const std::vector<DeviceAllow>& allow,
-                                                  const std::function<std::string()>& proc_devices);
+// stat()ed (except the names device_path_rule() reads); `proc_devices`
+// gives the text of /proc/devices (nullopt: unreadable), asked for at most
+// once, only when a "char-"/"block-" name or the closed policy's pts
+// needs it.
+[[nodiscard]] DeviceFilterPlan plan_device_filter(
+    DevicePolicy policy, const std::vector<DeviceAllow>& allow,
+    const std::function<std::optional<std::string>()>& proc_devices);
+
+// systemd's device_path_parse_major_minor(): /dev/char/MAJ:MIN,
+// /dev/block/MAJ:MIN (numbers as safe_atou() reads them),
+// /run/systemd/inaccessible/chr and .../blk name a device without a node
+// being there. -ENODEV for any other path (it is to be stat()ed), -EINVAL
+// or -ERANGE for such a name that does not parse.
+[[nodiscard]] int device_path_rule(std::string_view node, unsigned access, DeviceRule& out);
+
+// The rules for "char-NAME"/"block-NAME" (bpf_devices_allow_list_major()):
+// NAME "*" is every device of the type, a number (safe_atou()) its major,
+// anything else a glob (fnmatch(3)) over the names in `proc_devices` (the
+// text of /proc/devices) under "Character devices:" or "Block devices:".
+// Empty when nothing matches.
+[[nodiscard]] std::vector<DeviceRule> device_rules_for_major(std::string_view name, char type, unsigned access,
+                                                           std::string_view proc_devices);
 
 }  // namespace vermilion

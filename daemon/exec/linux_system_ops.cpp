@@ -18,6 +18,7 @@
 #include "platform/cgroup_scope.h"
 #include "exec/credential_store.h"
 #include "exec/device_access.h"
+#include "exec/ip_access.h"
 #include "exec/exec_child.h"
 #include "exec/exec_credentials.h"
 #include "exec/exec_environment.h"
@@ -582,25 +583,42 @@ std::string LinuxSystemOps::revert_terminal(const ServiceConfig& config) {
   return vermilion::revert_terminal(config.terminal, may_touch_terminal(config));
 }
 
-std::vector<std::string> LinuxSystemOps::apply_device_policy(ProcessScope& scope, const ServiceConfig& config) {
-  DeviceFilterPlan plan = plan_device_filter(config.device_policy, config.device_allow.get(), [] {
-    std::string text;
-    (void)read_text_file("/proc/devices", text);
-    return text;
-  });
+std::vector<std::string> LinuxSystemOps::apply_cgroup_filters(ProcessScope& scope, const ServiceConfig& config,
+                                                              bool reapply) {
+  DeviceFilterPlan devices =
+      plan_device_filter(config.device_policy, config.device_allow.get(), []() -> std::optional<std::string> {
+        std::string text;
+        if (read_text_file("/proc/devices", text) < 0) return std::nullopt;
+        return text;
+      });
+  const FirewallRules firewall = plan_ip_firewall(config.ip_address_allow.get(), config.ip_address_deny.get());
+  std::vector<std::string> warnings = std::move(devices.warnings);
   auto* cgroup = dynamic_cast<CgroupScope*>(&scope);
-  // A new cgroup has no filter to take away.
-  if (!plan.filtered && (!cgroup || !cgroup->reused())) return std::move(plan.warnings);
+  // A new cgroup has no filter to take away; one an earlier run left
+  // behind may have (and taking it away needs privilege we may lack: then
+  // only a filter that is wanted is worth a word).
+  const bool reused = cgroup && (reapply || cgroup->reused());
+  if (!devices.filtered && firewall.empty() && !reused) return warnings;
   if (!cgroup) {
-    plan.warnings.push_back("DevicePolicy=/DeviceAllow= not enforced: the service runs without a cgroup of its own.");
-    return std::move(plan.warnings);
+    warnings.push_back("DevicePolicy=/DeviceAllow=/IPAddressAllow=/IPAddressDeny= not enforced: the service runs "
+                       "without a cgroup of its own.");
+    return warnings;
   }
-  std::vector<bpf_insn> program;
-  if (plan.filtered) program = build_device_program(plan.rules, plan.deny_everything);
+  unique_fd dir;
+  if (int r = cgroup->open_directory(dir); r < 0) {
+    if (devices.filtered || !firewall.empty())
+      warnings.push_back("DevicePolicy=/DeviceAllow=/IPAddressAllow=/IPAddressDeny= not enforced: opening the cgroup " +
+                         cgroup->directory() + ": " + std::strerror(-r));
+    return warnings;
+  }
   std::string error;
-  if (cgroup->install_device_program(program, error) < 0)
-    plan.warnings.push_back("DevicePolicy=/DeviceAllow= not enforced: " + error);
-  return std::move(plan.warnings);
+  std::vector<bpf_insn> program;
+  if (devices.filtered) program = build_device_program(devices.rules, devices.deny_everything);
+  if ((devices.filtered || reused) && install_device_program(dir.get(), program, reused, error) < 0 && devices.filtered)
+    warnings.push_back("DevicePolicy=/DeviceAllow= not enforced: " + error);
+  if ((!firewall.empty() || reused) && install_ip_firewall(dir.get(), firewall, reused, error) < 0 && !firewall.empty())
+    warnings.push_back("IPAddressAllow=/IPAddressDeny= not enforced: " + error);
+  return warnings;
 }
 
 int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateTmp& out) {

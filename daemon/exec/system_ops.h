@@ -146,12 +146,16 @@ class SystemOps {
   // Once the service is dead: its terminal reset and handed back to root
   // (exec/terminal.h revert_terminal()). A warning to log, or "".
   [[nodiscard]] virtual std::string revert_terminal(const ServiceConfig&) { return ""; }
-  // DevicePolicy=, DeviceAllow=: the run's device filter put on its scope
-  // (exec/device_access.h), before its first process. As in systemd, a
-  // filter that cannot be installed (no cgroup, no privilege, no kernel
+  // The filters systemd puts on a unit's cgroup (cgroup_context_apply()):
+  // DevicePolicy=/DeviceAllow= (exec/device_access.h) and
+  // IPAddressAllow=/IPAddressDeny= (exec/ip_access.h), before the run's
+  // first process and again when a reload changes them. As in systemd, a
+  // filter that cannot be put in place (no cgroup, no privilege, no kernel
   // support) does not stop the start; the returned warnings say why, and
   // name entries that matched no device.
-  [[nodiscard]] virtual std::vector<std::string> apply_device_policy(ProcessScope&, const ServiceConfig&) {
+  // `reapply`: the scope has had filters of this unit before.
+  [[nodiscard]] virtual std::vector<std::string> apply_cgroup_filters(ProcessScope&, const ServiceConfig&,
+                                                                      bool /*reapply*/ = false) {
     return {};
   }
   // PrivateTmp=: the /tmp and /var/tmp of one run (exec/private_tmp.h),

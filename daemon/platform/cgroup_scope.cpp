@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <charconv>
 #include <set>
 
@@ -56,15 +55,9 @@ CgroupScope::CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, uni
   if (owners_) owners_->add_cgroup(control_group(), service_name);
 }
 
-int CgroupScope::install_device_program(const std::vector<bpf_insn>& program, std::string& error) const {
-  // bpf(2) takes the cgroup as an fd open for reading: O_PATH will not do.
-  unique_fd dir(open(directory().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir) {
-    const int e = errno;
-    error = "opening the cgroup " + directory() + ": " + std::strerror(e);
-    return -e;
-  }
-  return vermilion::install_device_program(dir.get(), program, error);
+int CgroupScope::open_directory(unique_fd& out) const {
+  out.reset(open(directory().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  return out ? 0 : -errno;
 }
 
 std::string CgroupScope::directory() const { return tree_->directory() + "/" + name_in_tree_; }

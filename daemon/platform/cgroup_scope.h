@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "platform/cgroup.h"
-#include "platform/device_filter.h"
 #include "platform/process_scope.h"
 #include "platform/scope_owners.h"
 #include "common/unique_fd.h"
@@ -54,9 +53,9 @@ class CgroupScope final : public LinuxProcessScope {
   // Whether an earlier run left this cgroup behind (with its processes,
   // and whatever device filter it had).
   [[nodiscard]] bool reused() const { return reused_; }
-  // Puts `program` on the cgroup in place of any device filter it had
-  // (empty: none). 0 or -errno, `error` set (platform/device_filter.h).
-  [[nodiscard]] int install_device_program(const std::vector<bpf_insn>& program, std::string& error) const;
+  // The cgroup's directory open for reading, as bpf(2) takes a cgroup
+  // (O_PATH will not do). 0 or -errno.
+  [[nodiscard]] int open_directory(unique_fd& out) const;
 
  private:
   CgroupScope(std::shared_ptr<CgroupTree> tree, std::string name, unique_fd procs_fd,

@@ -9,7 +9,6 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace vermilion {
@@ -35,27 +34,15 @@ struct DeviceRule {
 // (cgroup_apply_devices() turns it into deny_everything).
 [[nodiscard]] std::vector<bpf_insn> build_device_program(const std::vector<DeviceRule>& rules, bool deny_everything);
 
-// systemd's device_path_parse_major_minor(): /dev/char/MAJ:MIN,
-// /dev/block/MAJ:MIN, /run/systemd/inaccessible/chr and .../blk name a
-// device without a node being there. nullopt for any other path.
-[[nodiscard]] std::optional<DeviceRule> device_rule_from_name(std::string_view node, unsigned access);
-
-// The rules for "char-NAME"/"block-NAME" (bpf_devices_allow_list_major()):
-// NAME "*" is every device of the type, a number its major, anything else
-// a glob (fnmatch(3)) over the names in `proc_devices` (the text of
-// /proc/devices) under "Character devices:" or "Block devices:". Empty
-// when nothing matches.
-[[nodiscard]] std::vector<DeviceRule> device_rules_for_major(std::string_view name, char type, unsigned access,
-                                                           std::string_view proc_devices);
-
 // Loads `program` into the kernel and attaches it to the cgroup directory
-// `cgroup_fd` (BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI), then detaches every
-// other device program attached there before (one an earlier run of a
-// reused cgroup left), so the cgroup is never without a filter. An empty
-// `program` only detaches. 0, or -errno from bpf(2) (-EPERM without
-// CAP_SYS_ADMIN/CAP_BPF, -EINVAL where the kernel lacks the program type);
-// `error` then says which step failed, with the verifier's log for a
-// program it refused.
-[[nodiscard]] int install_device_program(int cgroup_fd, const std::vector<bpf_insn>& program, std::string& error);
+// `cgroup_fd` (BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI). With `replace`, then
+// detaches every other device program attached there before (one an
+// earlier run of a reused cgroup left), so the cgroup is never without a
+// filter; an empty `program` then only detaches. 0, or -errno from bpf(2)
+// (-EPERM without CAP_SYS_ADMIN/CAP_BPF, -EINVAL where the kernel lacks the
+// program type); `error` then says which step failed, with the verifier's
+// log for a program it refused.
+[[nodiscard]] int install_device_program(int cgroup_fd, const std::vector<bpf_insn>& program, bool replace,
+                                         std::string& error);
 
 }  // namespace vermilion

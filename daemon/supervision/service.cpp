@@ -49,7 +49,15 @@ Service::~Service() {
 }
 
 void Service::replace_config(std::shared_ptr<const ServiceConfig> config) {
+  // systemd 252 re-applies a unit's cgroup settings at daemon-reload
+  // (unit_invalidate_cgroup_bpf()): the filters of a live cgroup follow.
+  const bool filters_changed = config->device_policy != config_->device_policy ||
+                               config->device_allow.get() != config_->device_allow.get() ||
+                               config->ip_address_allow.get() != config_->ip_address_allow.get() ||
+                               config->ip_address_deny.get() != config_->ip_address_deny.get();
   config_ = std::move(config);
+  if (filters_changed && scope_)
+    for (const std::string& warning : env_.ops.apply_cgroup_filters(*scope_, *config_, true)) message(warning);
   // systemd 252's daemon-reload rebuilds its units without their start
   // rate limit (serialized only from v255): the count starts afresh.
   start_window_open_ = false;
@@ -229,7 +237,7 @@ void Service::begin_run() {
   cpu_usage_last_nsec_ = ResourceUsage::kUnknown;
   counters_pruned_ = false;
   scope_ = env_.ops.create_scope(running_->name);
-  for (const std::string& warning : env_.ops.apply_device_policy(*scope_, *running_)) message(warning);
+  for (const std::string& warning : env_.ops.apply_cgroup_filters(*scope_, *running_)) message(warning);
   int r = env_.ops.check_exec_directories(*running_);
   if (r >= 0 && running_->private_tmp) {
     PrivateTmp dirs;

@@ -137,6 +137,8 @@ ServiceStatus status_of(const Service& s) {
     out.device_allow_paths.push_back(entry.path);
     out.device_allow_rights.push_back(device_rights_string(entry));
   }
+  for (const IPAddressPrefix& p : c.ip_address_allow.get()) out.ip_address_allow.push_back(to_string(p));
+  for (const IPAddressPrefix& p : c.ip_address_deny.get()) out.ip_address_deny.push_back(to_string(p));
   out.restrict_namespaces = c.restrict_namespaces;
   out.memory_deny_write_execute = c.memory_deny_write_execute;
   out.protect_proc = to_string(c.protect_proc);

@@ -22,6 +22,7 @@
 #include "units/diagnostics.h"
 #include "units/address_families.h"
 #include "units/device_policy.h"
+#include "units/ip_address_prefix.h"
 #include "units/namespace_types.h"
 #include "units/syscall_filter.h"
 #include "units/unit_condition.h"
@@ -437,6 +438,8 @@ struct ServiceConfig {
   // DeviceAllow=, newest first as systemd keeps them (LIST_PREPEND in
   // cgroup_add_device_allow()) and shows them.
   LazyValue<std::vector<DeviceAllow>> device_allow;
+  // IPAddressAllow=, IPAddressDeny=: sorted sets (units/ip_address_prefix.h).
+  LazyValue<std::vector<IPAddressPrefix>> ip_address_allow, ip_address_deny;
   std::vector<NamespacePath> read_write_paths, read_only_paths, inaccessible_paths;
   std::vector<NamespacePath> exec_paths, no_exec_paths;  // ExecPaths=, NoExecPaths=
   // KeyringMode=; unset: private for the system manager's services,

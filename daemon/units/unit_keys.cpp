@@ -21,6 +21,7 @@
 #include "units/capability_set.h"
 #include "units/credential_name.h"
 #include "units/device_policy.h"
+#include "units/ip_address_prefix.h"
 #include "units/exec_line.h"
 #include "units/extract_word.h"
 #include "units/syslog_priority.h"
@@ -580,6 +581,19 @@ void add_device_allow(Assignment& a) {
   entry.write = all || rest.find('w') != std::string_view::npos;
   entry.mknod = all || rest.find('m') != std::string_view::npos;
   list.mut().insert(list.mut().begin(), std::move(entry));
+}
+
+// IPAddressAllow=/IPAddressDeny= (config_parse_in_addr_prefixes()): empty
+// clears the set; each invalid word is ignored on its own.
+Handler ip_address_prefixes(LazyValue<std::vector<IPAddressPrefix>> ServiceConfig::*field) {
+  return [field](Assignment& a) {
+    auto& set = a.config.*field;
+    if (a.value.empty()) return set.reset();
+    std::vector<std::string> invalid;
+    const bool split = add_ip_address_prefixes(set.mut(), a.value, invalid);
+    for (const std::string& word : invalid) a.ignore("Address prefix is invalid, ignoring assignment: " + word);
+    if (!split) a.ignore("Invalid syntax, ignoring: " + a.value);
+  };
 }
 
 // TimerSlackNSec= (config_parse_nsec()): a time span in nanoseconds;
@@ -1733,6 +1747,8 @@ KeyTable service_section_keys() {
          else a.ignore("Failed to parse device policy, ignoring: " + a.value);
        }},
       {"DeviceAllow", add_device_allow},
+      {"IPAddressAllow", ip_address_prefixes(&S::ip_address_allow)},
+      {"IPAddressDeny", ip_address_prefixes(&S::ip_address_deny)},
       {"MemoryDenyWriteExecute", boolean(&S::memory_deny_write_execute)},
       {"ProtectProc",
        [](Assignment& a) {
@@ -1818,7 +1834,7 @@ KeyTable service_section_keys() {
         "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting",
-        "IPAccounting", "IPAddressAllow", "IPAddressDeny", "Slice", "Delegate",
+        "IPAccounting", "Slice", "Delegate",
         "OOMPolicy",
         "DynamicUser",
         "TimeoutStartFailureMode", "TimeoutStopFailureMode",

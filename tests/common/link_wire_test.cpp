@@ -376,6 +376,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"DevicePolicy", "s", "auto"},
                                 {"DeviceAllowPaths", "as", ""},
                                 {"DeviceAllowRights", "as", ""},
+                                {"IPAddressAllow", "as", ""},
+                                {"IPAddressDeny", "as", ""},
                                 {"RestrictNamespaces", "t", "18446744073709551615"},
                                 {"MemoryDenyWriteExecute", "b", "false"},
                                 {"ProtectProc", "s", "default"},

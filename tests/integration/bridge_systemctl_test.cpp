@@ -277,17 +277,24 @@ TEST_F(SystemctlSystemTest, RefuseManualStartIsSystemdsError) {
   EXPECT_EQ(as_root({"is-active", "nostart"}).output, "inactive\n");
 }
 
-// DevicePolicy= and DeviceAllow= as systemctl shows them (values as
-// systemd 252 shows them: tests/conformance/cases/device-policy).
+// DevicePolicy=, DeviceAllow=, IPAddressAllow=, IPAddressDeny= as systemctl
+// shows them (device values as systemd 252 shows them:
+// tests/conformance/cases/device-policy; systemd's own order of addresses
+// is its hash set's, ours is sorted).
 TEST_F(SystemctlSystemTest, ShowTellsTheDeviceFilter) {
   start({{"devices.service", "[Service]\nExecStart=/bin/sleep infinity\nPrivateDevices=yes\nProtectClock=yes\n"
                              "DeviceAllow=/dev/kmsg r\nDeviceAllow=block-loop\n"},
-         {"plain.service", "[Service]\nExecStart=/bin/sleep infinity\n"}});
+         {"plain.service", "[Service]\nExecStart=/bin/sleep infinity\n"},
+         {"walled.service", "[Service]\nExecStart=/bin/sleep infinity\nIPAddressDeny=any\n"
+                            "IPAddressAllow=localhost 10.1.2.3/8\n"}});
+  EXPECT_EQ(as_root({"show", "-p", "IPAddressAllow,IPAddressDeny", "walled"}).output,
+            "IPAddressAllow=10.0.0.0/8 127.0.0.0/8 ::1/128\nIPAddressDeny=0.0.0.0/0 ::/0\n");
   EXPECT_EQ(as_root({"show", "-p", "DevicePolicy", "--value", "devices"}).output, "closed\n");
   EXPECT_EQ(as_root({"show", "-p", "DeviceAllow", "--value", "devices"}).output,
             "char-rtc r\nblock-loop rwm\n/dev/kmsg r\n");
-  EXPECT_EQ(as_root({"show", "-p", "DevicePolicy,DeviceAllow", "plain"}).output, "DevicePolicy=auto\n")
-      << "an empty list is left out without --all, as systemctl does";
+  EXPECT_EQ(as_root({"show", "-p", "DevicePolicy,DeviceAllow,IPAddressDeny", "plain"}).output,
+            "DevicePolicy=auto\nIPAddressDeny=\n")
+      << "an empty a(ss) is left out without --all, an empty a(iayu) not: systemctl's own way";
 }
 
 // Documentation= as systemctl status shows it ("Docs:", one URI a line).

@@ -1,6 +1,5 @@
 // The device program, instruction for instruction as systemd 252's
-// bpf-devices.c builds it, and the rules read from device names and
-// /proc/devices. (The kernel's verdicts: tests/integration/device_filter_kernel_test.cpp.)
+// bpf-devices.c builds it. (The kernel's verdicts: tests/integration/cgroup_filters_kernel_test.cpp.)
 #include "platform/device_filter.h"
 
 #include <gtest/gtest.h>
@@ -52,45 +51,6 @@ TEST(DeviceFilter, EachRuleHasSystemdsShapeAndJumpsToTheFinalAllow) {
   EXPECT_EQ(p[22].off, 1);
   EXPECT_EQ(p[23].imm, 1);
   EXPECT_EQ(p[24].code, BPF_JMP | BPF_EXIT);
-}
-
-TEST(DeviceFilter, NamesThatCarryTheirNumbers) {
-  EXPECT_EQ(device_rule_from_name("/dev/char/1:3", kDeviceRead), (DeviceRule{'c', 1u, 3u, kDeviceRead}));
-  EXPECT_EQ(device_rule_from_name("/dev/block/7:0", kAll), (DeviceRule{'b', 7u, 0u, kAll}));
-  EXPECT_EQ(device_rule_from_name("/run/systemd/inaccessible/chr", kAll), (DeviceRule{'c', 0u, 0u, kAll}));
-  EXPECT_EQ(device_rule_from_name("/run/systemd/inaccessible/blk", kAll), (DeviceRule{'b', 0u, 0u, kAll}));
-  EXPECT_FALSE(device_rule_from_name("/dev/null", kAll));
-  EXPECT_FALSE(device_rule_from_name("/dev/char/1", kAll));
-  EXPECT_FALSE(device_rule_from_name("/dev/char/x:1", kAll));
-  EXPECT_FALSE(device_rule_from_name("/dev/char/4096:1", kAll)) << "majors are below 4096";
-}
-
-const char kProcDevices[] =
-    "Character devices:\n"
-    "  1 mem\n"
-    "  4 /dev/vc/0\n"
-    "  4 tty\n"
-    "  5 /dev/tty\n"
-    " 10 misc\n"
-    "136 pts\n"
-    "254 ndctl\n"
-    "\n"
-    "Block devices:\n"
-    "  7 loop\n"
-    "259 blkext\n";
-
-TEST(DeviceFilter, MajorsByNumberGlobOrName) {
-  EXPECT_EQ(device_rules_for_major("*", 'c', kAll, kProcDevices),
-            (std::vector<DeviceRule>{DeviceRule{'c', std::nullopt, std::nullopt, kAll}}));
-  EXPECT_EQ(device_rules_for_major("136", 'c', kAll, ""), (std::vector<DeviceRule>{DeviceRule{'c', 136u, {}, kAll}}));
-  EXPECT_EQ(device_rules_for_major("pts", 'c', kDeviceRead, kProcDevices),
-            (std::vector<DeviceRule>{DeviceRule{'c', 136u, {}, kDeviceRead}}));
-  EXPECT_EQ(device_rules_for_major("/dev/*", 'c', kAll, kProcDevices),
-            (std::vector<DeviceRule>{DeviceRule{'c', 4u, {}, kAll}, DeviceRule{'c', 5u, {}, kAll}}));
-  EXPECT_EQ(device_rules_for_major("loop", 'b', kAll, kProcDevices),
-            (std::vector<DeviceRule>{DeviceRule{'b', 7u, {}, kAll}}));
-  EXPECT_TRUE(device_rules_for_major("loop", 'c', kAll, kProcDevices).empty()) << "only its own section";
-  EXPECT_TRUE(device_rules_for_major("no-such", 'c', kAll, kProcDevices).empty());
 }
 
 }  // namespace

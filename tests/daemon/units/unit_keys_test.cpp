@@ -908,10 +908,6 @@ Alias=other.service other.service
             "journal.\n");
 }
 
-// BusName= (systemd 252's config_parse_bus_name(), service_add_extras(),
-// service_verify()): a valid name after specifiers, else ignored with a
-// warning; without Type= it makes the service Type=dbus, and Type=dbus
-// without it is refused.
 // The messages are systemd 252's, from `systemd --test` on the same file.
 TEST(ServiceKeys, DeviceAllowAndDevicePolicy) {
   auto l = apply("[Service]\nExecStart=/bin/true\n"
@@ -971,6 +967,32 @@ TEST(ServiceKeys, PrivateDevicesAndProtectClockShapeTheDeviceFilter) {
   EXPECT_TRUE(clock.config.device_allow.get().empty()) << "nothing filtered: nothing added";
 }
 
+// The messages are systemd 252's, from `systemd --test` on the same file.
+TEST(ServiceKeys, IPAddressAllowAndDeny) {
+  auto l = apply("[Service]\nExecStart=/bin/true\n"
+                 "IPAddressDeny=nonsense 127.0.0.2/32 10.0.0.0/33 1.2.3.4/08 LOCALHOST\n"  // 3
+                 "IPAddressDeny=10.1.2.3/8 \"quoted\"\n"                                  // 4
+                 "IPAddressAllow=any\n"
+                 "IPAddressAllow=\n"
+                 "IPAddressAllow=fe80::1/64 trailing\n");                            // 7
+  EXPECT_TRUE(l.ok);
+  std::vector<std::string> deny, allow;
+  for (const IPAddressPrefix& p : l.config.ip_address_deny.get()) deny.push_back(to_string(p));
+  for (const IPAddressPrefix& p : l.config.ip_address_allow.get()) allow.push_back(to_string(p));
+  EXPECT_EQ(deny, (std::vector<std::string>{"10.0.0.0/8", "127.0.0.0/8", "127.0.0.2/32", "::1/128"}));
+  EXPECT_EQ(allow, (std::vector<std::string>{"fe80::/64"})) << "the words beside a bad one count";
+  EXPECT_EQ(messages(l.diags),
+            "t.service:3: warning: Address prefix is invalid, ignoring assignment: nonsense\n"
+            "t.service:3: warning: Address prefix is invalid, ignoring assignment: 10.0.0.0/33\n"
+            "t.service:3: warning: Address prefix is invalid, ignoring assignment: 1.2.3.4/08\n"
+            "t.service:4: warning: Address prefix is invalid, ignoring assignment: \"quoted\"\n"
+            "t.service:7: warning: Address prefix is invalid, ignoring assignment: trailing\n");
+}
+
+// BusName= (systemd 252's config_parse_bus_name(), service_add_extras(),
+// service_verify()): a valid name after specifiers, else ignored with a
+// warning; without Type= it makes the service Type=dbus, and Type=dbus
+// without it is refused.
 TEST(ServiceKeys, BusNameAndTypeDbus) {
   auto l = apply("[Service]\nExecStart=/bin/d\nBusName=org.example.%p\n", "svc.service");
   EXPECT_TRUE(l.ok);
