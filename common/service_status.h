@@ -24,6 +24,8 @@ struct ServiceStatus {
   std::uint32_t main_pid = 0;
   std::int32_t exec_main_status = 0;  // exit status, or the signal that ended it
   std::uint32_t n_restarts = 0;
+  // FileDescriptorStoreMax=, and how many fds the store holds now.
+  std::uint32_t file_descriptor_store_max = 0, n_file_descriptor_store = 0;
   std::uint64_t active_enter_timestamp = 0;    // realtime µs; 0 if never
   std::uint64_t inactive_enter_timestamp = 0;  // realtime µs; 0 if never
   // The service's own word on what it is doing: its last STATUS= through
@@ -334,6 +336,8 @@ void for_each_service_property(Visit&& visit) {
   visit("DeviceAllowRights", &ServiceStatus::device_allow_rights);
   visit("IPAddressAllow", &ServiceStatus::ip_address_allow);
   visit("IPAddressDeny", &ServiceStatus::ip_address_deny);
+  visit("FileDescriptorStoreMax", &ServiceStatus::file_descriptor_store_max);
+  visit("NFileDescriptorStore", &ServiceStatus::n_file_descriptor_store);
   visit("RestrictNamespaces", &ServiceStatus::restrict_namespaces);
   visit("MemoryDenyWriteExecute", &ServiceStatus::memory_deny_write_execute);
   visit("ProtectProc", &ServiceStatus::protect_proc);

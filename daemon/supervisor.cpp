@@ -184,8 +184,8 @@ int Supervisor::init() {
   NotifySocketOptions notify_options;
   notify_options.path = notify_path_;
   notify_options.priority = kNotifyPriority;
-  notify_options.on_message = [this](pid_t sender, uid_t, const NotifyMessage& message) {
-    manager_->on_notify(sender, message);
+  notify_options.on_message = [this](pid_t sender, uid_t, const NotifyMessage& message, std::vector<unique_fd>& fds) {
+    manager_->on_notify(sender, message, &fds);
   };
   notify_options.on_problem = [this](const NotifyIncident& incident) {
     std::uint64_t suppressed = 0;
@@ -321,6 +321,10 @@ std::vector<unique_fd> Supervisor::prepare(const ServiceConfig& config, ProcessR
   // LISTEN_PID set by the child itself.
   if (role == ProcessRole::main) {
     std::vector<Broker::PassedFd> listen = broker_->listen_fds(config.name);
+    // Then the fd store, as systemd 252's service_collect_fds() puts it
+    // after the sockets' fds.
+    if (const Service* service = manager_->find(config.name))
+      for (const Service::StoredFd& stored : service->fd_store()) listen.push_back({stored.fd.get(), stored.name});
     if (!listen.empty()) {
       std::string names;
       for (const auto& fd : listen) {

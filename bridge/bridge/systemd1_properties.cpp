@@ -384,6 +384,14 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) {
          return sd_bus_message_append(r, "s", u.status ? u.status->status_text.c_str() : "");
        }},
+      {"FileDescriptorStoreMax",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "u", u.status ? u.status->file_descriptor_store_max : 0);
+       }},
+      {"NFileDescriptorStore",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return sd_bus_message_append(r, "u", u.status ? u.status->n_file_descriptor_store : 0);
+       }},
       {"NRestarts",
        [](const UnitFacts& u, sd_bus_message* r) { return sd_bus_message_append(r, "u", u.status ? u.status->n_restarts : 0); }},
       {"Type",

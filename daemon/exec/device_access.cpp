@@ -19,8 +19,8 @@ constexpr unsigned long long kMajorMax = (1u << 12) - 1, kMinorMax = (1u << 20) 
 
 class Planner {
  public:
-  Planner(DeviceFilterPlan& plan, const std::function<std::optional<std::string>()>& proc_devices)
-      : plan_(plan), proc_devices_(proc_devices) {}
+  Planner(DeviceFilterPlan& plan, const std::function<int(std::string&)>& read_proc_devices)
+      : plan_(plan), read_proc_devices_(read_proc_devices) {}
 
   // bpf_devices_allow_list_device(): true if the node gave a rule.
   bool node(const std::string& path, unsigned access) {
@@ -55,12 +55,13 @@ class Planner {
     if (name == "*" || parse_systemd_unsigned(name, kMajorMax)) {
       rules = device_rules_for_major(name, type, access, "");
     } else {
-      if (!proc_devices_text_) proc_devices_text_ = proc_devices_();
-      if (!*proc_devices_text_) {
-        plan_.warnings.push_back("Cannot open /proc/devices to resolve " + name);
+      if (proc_devices_error_ == 1) proc_devices_error_ = read_proc_devices_(proc_devices_);
+      if (proc_devices_error_ < 0) {
+        plan_.warnings.push_back("Cannot open /proc/devices to resolve " + name + ": " +
+                                 std::strerror(-proc_devices_error_));
         return false;
       }
-      rules = device_rules_for_major(name, type, access, **proc_devices_text_);
+      rules = device_rules_for_major(name, type, access, proc_devices_);
     }
     plan_.rules.insert(plan_.rules.end(), rules.begin(), rules.end());
     return !rules.empty();
@@ -68,8 +69,9 @@ class Planner {
 
  private:
   DeviceFilterPlan& plan_;
-  const std::function<std::optional<std::string>()>& proc_devices_;
-  std::optional<std::optional<std::string>> proc_devices_text_;
+  const std::function<int(std::string&)>& read_proc_devices_;
+  int proc_devices_error_ = 1;  // 1: not read yet
+  std::string proc_devices_;
 };
 
 }  // namespace
@@ -140,7 +142,7 @@ std::vector<DeviceRule> device_rules_for_major(std::string_view name, char type,
 }
 
 DeviceFilterPlan plan_device_filter(DevicePolicy policy, const std::vector<DeviceAllow>& allow,
-                                    const std::function<std::optional<std::string>()>& proc_devices) {
+                                    const std::function<int(std::string&)>& proc_devices) {
   DeviceFilterPlan plan;
   if (policy == DevicePolicy::automatic && allow.empty()) return plan;
   plan.filtered = true;

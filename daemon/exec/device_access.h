@@ -24,13 +24,11 @@ struct DeviceFilterPlan {
 };
 
 // `allow` newest first (as ServiceConfig holds it). Device nodes are
-// stat()ed (except the names device_path_rule() reads); `proc_devices`
-// gives the text of /proc/devices (nullopt: unreadable), asked for at most
-// once, only when a "char-"/"block-" name or the closed policy's pts
-// needs it.
-[[nodiscard]] DeviceFilterPlan plan_device_filter(
-    DevicePolicy policy, const std::vector<DeviceAllow>& allow,
-    const std::function<std::optional<std::string>()>& proc_devices);
+// stat()ed (except the names device_path_rule() reads); `read_proc_devices`
+// reads /proc/devices into its argument (0 or -errno), asked at most once,
+// only when a "char-"/"block-" name or the closed policy's pts needs it.
+[[nodiscard]] DeviceFilterPlan plan_device_filter(DevicePolicy policy, const std::vector<DeviceAllow>& allow,
+                                                  const std::function<int(std::string&)>& read_proc_devices);
 
 // systemd's device_path_parse_major_minor(): /dev/char/MAJ:MIN,
 // /dev/block/MAJ:MIN (numbers as safe_atou() reads them),

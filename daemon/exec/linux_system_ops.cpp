@@ -583,42 +583,56 @@ std::string LinuxSystemOps::revert_terminal(const ServiceConfig& config) {
   return vermilion::revert_terminal(config.terminal, may_touch_terminal(config));
 }
 
-std::vector<std::string> LinuxSystemOps::apply_cgroup_filters(ProcessScope& scope, const ServiceConfig& config,
-                                                              bool reapply) {
+SystemOps::CgroupFilterOutcome LinuxSystemOps::apply_cgroup_filters(ProcessScope& scope, const ServiceConfig& config,
+                                                                   bool reapply) {
   DeviceFilterPlan devices =
-      plan_device_filter(config.device_policy, config.device_allow.get(), []() -> std::optional<std::string> {
-        std::string text;
-        if (read_text_file("/proc/devices", text) < 0) return std::nullopt;
-        return text;
-      });
+      plan_device_filter(config.device_policy, config.device_allow.get(),
+                         [](std::string& text) { return read_text_file("/proc/devices", text); });
   const FirewallRules firewall = plan_ip_firewall(config.ip_address_allow.get(), config.ip_address_deny.get());
-  std::vector<std::string> warnings = std::move(devices.warnings);
+  const bool wanted = devices.filtered || !firewall.empty();
+  CgroupFilterOutcome out;
+  out.warnings = std::move(devices.warnings);
   auto* cgroup = dynamic_cast<CgroupScope*>(&scope);
   // A new cgroup has no filter to take away; one an earlier run left
   // behind may have (and taking it away needs privilege we may lack: then
   // only a filter that is wanted is worth a word).
-  const bool reused = cgroup && (reapply || cgroup->reused());
-  if (!devices.filtered && firewall.empty() && !reused) return warnings;
+  const bool replace = cgroup && (reapply || cgroup->reused());
+  if (!wanted && !replace) return out;
+  const std::string keys = "DevicePolicy=/DeviceAllow=/IPAddressAllow=/IPAddressDeny=";
   if (!cgroup) {
-    warnings.push_back("DevicePolicy=/DeviceAllow=/IPAddressAllow=/IPAddressDeny= not enforced: the service runs "
-                       "without a cgroup of its own.");
-    return warnings;
+    out.complete = false;
+    if (options_.scope == RuntimeScope::system) {
+      out.refused = true;
+      out.warnings.push_back(keys + " cannot be enforced without a cgroup of the service's own: refusing to start");
+    } else {
+      out.warnings.push_back(keys + " not enforced: the service runs without a cgroup of its own.");
+    }
+    return out;
   }
   unique_fd dir;
   if (int r = cgroup->open_directory(dir); r < 0) {
-    if (devices.filtered || !firewall.empty())
-      warnings.push_back("DevicePolicy=/DeviceAllow=/IPAddressAllow=/IPAddressDeny= not enforced: opening the cgroup " +
-                         cgroup->directory() + ": " + std::strerror(-r));
-    return warnings;
+    out.complete = !wanted;
+    if (wanted)
+      out.warnings.push_back(keys + " not enforced: opening the cgroup " + cgroup->directory() + ": " +
+                             std::strerror(-r));
+    return out;
   }
   std::string error;
-  std::vector<bpf_insn> program;
-  if (devices.filtered) program = build_device_program(devices.rules, devices.deny_everything);
-  if ((devices.filtered || reused) && install_device_program(dir.get(), program, reused, error) < 0 && devices.filtered)
-    warnings.push_back("DevicePolicy=/DeviceAllow= not enforced: " + error);
-  if ((!firewall.empty() || reused) && install_ip_firewall(dir.get(), firewall, reused, error) < 0 && !firewall.empty())
-    warnings.push_back("IPAddressAllow=/IPAddressDeny= not enforced: " + error);
-  return warnings;
+  if (devices.filtered || replace) {
+    std::vector<bpf_insn> program;
+    if (devices.filtered) program = build_device_program(devices.rules, devices.deny_everything);
+    if (install_device_program(dir.get(), program, replace, error) < 0 && devices.filtered) {
+      out.complete = false;
+      out.warnings.push_back("DevicePolicy=/DeviceAllow= not (fully) enforced: " + error);
+    }
+  }
+  if (!firewall.empty() || replace) {
+    if (install_ip_firewall(dir.get(), firewall, replace, error) < 0 && !firewall.empty()) {
+      out.complete = false;
+      out.warnings.push_back("IPAddressAllow=/IPAddressDeny= not (fully) enforced: " + error);
+    }
+  }
+  return out;
 }
 
 int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateTmp& out) {

@@ -82,8 +82,8 @@ class LinuxSystemOps final : public SystemOps {
   void remove_runtime_directories(const ServiceConfig& config) override;
   void remove_credentials(const ServiceConfig& config) override;
   [[nodiscard]] std::string revert_terminal(const ServiceConfig& config) override;
-  [[nodiscard]] std::vector<std::string> apply_cgroup_filters(ProcessScope& scope, const ServiceConfig& config,
-                                                              bool reapply = false) override;
+  [[nodiscard]] CgroupFilterOutcome apply_cgroup_filters(ProcessScope& scope, const ServiceConfig& config,
+                                                         bool reapply = false) override;
   [[nodiscard]] int create_private_tmp(const std::string& service_name, PrivateTmp& out) override;
   void remove_private_tmp(const PrivateTmp& dirs) override;
 

@@ -150,12 +150,18 @@ class SystemOps {
   // DevicePolicy=/DeviceAllow= (exec/device_access.h) and
   // IPAddressAllow=/IPAddressDeny= (exec/ip_access.h), before the run's
   // first process and again when a reload changes them. As in systemd, a
-  // filter that cannot be put in place (no cgroup, no privilege, no kernel
-  // support) does not stop the start; the returned warnings say why, and
-  // name entries that matched no device.
+  // filter the kernel will not take (no privilege, no support) does not
+  // stop the start: `warnings` say why, and name entries that matched no
+  // device. A system service that asks for one and has no cgroup of its own
+  // is `refused`, as systemd's would fail (219/CGROUP).
   // `reapply`: the scope has had filters of this unit before.
-  [[nodiscard]] virtual std::vector<std::string> apply_cgroup_filters(ProcessScope&, const ServiceConfig&,
-                                                                      bool /*reapply*/ = false) {
+  struct CgroupFilterOutcome {
+    std::vector<std::string> warnings;
+    bool complete = true;  // every filter asked for is in place
+    bool refused = false;
+  };
+  [[nodiscard]] virtual CgroupFilterOutcome apply_cgroup_filters(ProcessScope&, const ServiceConfig&,
+                                                                 bool /*reapply*/ = false) {
     return {};
   }
   // PrivateTmp=: the /tmp and /var/tmp of one run (exec/private_tmp.h),

@@ -61,10 +61,8 @@ int load_program(bpf_prog_type type, const char* name, const std::vector<bpf_ins
 
 int replace_cgroup_program(int cgroup_fd, bpf_attach_type type, int program, bool replace, std::string& error) {
   std::vector<std::uint32_t> old;
-  if (int r = replace ? attached_programs(cgroup_fd, type, old) : 0; r < 0) {
-    error = std::string("listing the cgroup's programs: ") + std::strerror(-r);
-    return r;
-  }
+  // Listed before the new one is attached, which is then not among them.
+  const int listed = replace ? attached_programs(cgroup_fd, type, old) : 0;
   if (program >= 0) {
     bpf_attr attach{};
     attach.target_fd = static_cast<std::uint32_t>(cgroup_fd);
@@ -76,6 +74,11 @@ int replace_cgroup_program(int cgroup_fd, bpf_attach_type type, int program, boo
       error = std::string("attaching the program to the cgroup: ") + std::strerror(e);
       return -e;
     }
+  }
+  if (listed < 0) {
+    // The new filter is in place; an earlier one may still be there too.
+    error = std::string("listing the cgroup's earlier programs: ") + std::strerror(-listed);
+    return listed;
   }
   for (std::uint32_t id : old) {
     bpf_attr get{};

@@ -49,25 +49,6 @@ struct Maps {
   unique_fd allow4, allow6, deny4, deny6;
 };
 
-std::vector<bpf_insn> compile(const FirewallRules& rules, const Maps& maps, bool ingress) {
-  std::vector<bpf_insn> p;
-  p.push_back(mov64_reg(BPF_REG_6, BPF_REG_1));  // the skb, kept across calls
-  p.push_back(load_word(BPF_REG_7, BPF_REG_6, offsetof(__sk_buff, protocol)));
-  p.push_back(mov32_imm(BPF_REG_8, 0));  // allowed/denied bits
-  if (maps.deny4) add_lookup(p, maps.deny4.get(), false, ingress, kAccessDenied);
-  if (maps.deny6) add_lookup(p, maps.deny6.get(), true, ingress, kAccessDenied);
-  if (maps.allow4) add_lookup(p, maps.allow4.get(), false, ingress, kAccessAllowed);
-  if (maps.allow6) add_lookup(p, maps.allow6.get(), true, ingress, kAccessAllowed);
-  if (rules.allow_any) p.push_back(alu32_imm(BPF_OR, BPF_REG_8, kAccessAllowed));
-  if (rules.deny_any) p.push_back(alu32_imm(BPF_OR, BPF_REG_8, kAccessDenied));
-  // Dropped only if denied and not allowed.
-  p.push_back(mov64_imm(BPF_REG_0, 1));
-  p.push_back(jmp_imm(BPF_JNE, BPF_REG_8, kAccessDenied, 1));
-  p.push_back(mov64_imm(BPF_REG_0, 0));
-  p.push_back(exit_insn());
-  return p;
-}
-
 // bpf_firewall_prepare_access_maps(): one map per family that has prefixes.
 int make_maps(const std::vector<FirewallPrefix>& prefixes, int verdict, unique_fd& v4, unique_fd& v6,
               std::string& error) {
@@ -93,6 +74,25 @@ int make_maps(const std::vector<FirewallPrefix>& prefixes, int verdict, unique_f
 
 }  // namespace
 
+std::vector<bpf_insn> build_firewall_program(const FirewallMapFds& maps, bool allow_any, bool deny_any, bool ingress) {
+  std::vector<bpf_insn> p;
+  p.push_back(mov64_reg(BPF_REG_6, BPF_REG_1));  // the skb, kept across calls
+  p.push_back(load_word(BPF_REG_7, BPF_REG_6, offsetof(__sk_buff, protocol)));
+  p.push_back(mov32_imm(BPF_REG_8, 0));  // allowed/denied bits
+  if (maps.deny4 >= 0) add_lookup(p, maps.deny4, false, ingress, kAccessDenied);
+  if (maps.deny6 >= 0) add_lookup(p, maps.deny6, true, ingress, kAccessDenied);
+  if (maps.allow4 >= 0) add_lookup(p, maps.allow4, false, ingress, kAccessAllowed);
+  if (maps.allow6 >= 0) add_lookup(p, maps.allow6, true, ingress, kAccessAllowed);
+  if (allow_any) p.push_back(alu32_imm(BPF_OR, BPF_REG_8, kAccessAllowed));
+  if (deny_any) p.push_back(alu32_imm(BPF_OR, BPF_REG_8, kAccessDenied));
+  // Dropped only if denied and not allowed.
+  p.push_back(mov64_imm(BPF_REG_0, 1));
+  p.push_back(jmp_imm(BPF_JNE, BPF_REG_8, kAccessDenied, 1));
+  p.push_back(mov64_imm(BPF_REG_0, 0));
+  p.push_back(exit_insn());
+  return p;
+}
+
 int install_ip_firewall(int cgroup_fd, const FirewallRules& rules, bool replace, std::string& error) {
   unique_fd ingress, egress;
   if (!rules.empty()) {
@@ -104,17 +104,28 @@ int install_ip_firewall(int cgroup_fd, const FirewallRules& rules, bool replace,
       if (int r = make_maps(rules.deny, kAccessDenied, maps.deny4, maps.deny6, error); r < 0) return r;
     }
     // The programs hold the maps: their fds go when this returns.
-    if (int r = load_program(BPF_PROG_TYPE_CGROUP_SKB, "vm_fw_ingress", compile(rules, maps, true), ingress, error);
-        r < 0)
-      return r;
-    if (int r = load_program(BPF_PROG_TYPE_CGROUP_SKB, "vm_fw_egress", compile(rules, maps, false), egress, error);
-        r < 0)
-      return r;
+    const FirewallMapFds fds{maps.allow4 ? maps.allow4.get() : -1, maps.allow6 ? maps.allow6.get() : -1,
+                             maps.deny4 ? maps.deny4.get() : -1, maps.deny6 ? maps.deny6.get() : -1};
+    for (bool in : {true, false}) {
+      auto program = build_firewall_program(fds, rules.allow_any, rules.deny_any, in);
+      if (int r = load_program(BPF_PROG_TYPE_CGROUP_SKB, in ? "vm_fw_ingress" : "vm_fw_egress", program,
+                               in ? ingress : egress, error);
+          r < 0)
+        return r;
+    }
   }
-  if (int r = replace_cgroup_program(cgroup_fd, BPF_CGROUP_INET_INGRESS, ingress ? ingress.get() : -1, replace, error);
-      r < 0)
-    return r;
-  return replace_cgroup_program(cgroup_fd, BPF_CGROUP_INET_EGRESS, egress ? egress.get() : -1, replace, error);
+  // Egress first, as systemd; a failure on one still leaves the other
+  // direction its new program.
+  std::string egress_error;
+  const int e = replace_cgroup_program(cgroup_fd, BPF_CGROUP_INET_EGRESS, egress ? egress.get() : -1, replace,
+                                       egress_error);
+  const int i = replace_cgroup_program(cgroup_fd, BPF_CGROUP_INET_INGRESS, ingress ? ingress.get() : -1, replace, error);
+  if (e < 0) {
+    error = "egress: " + egress_error;
+    return e;
+  }
+  if (i < 0) error = "ingress: " + error;
+  return i;
 }
 
 }  // namespace vermilion

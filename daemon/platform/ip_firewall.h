@@ -7,6 +7,8 @@
 // denied one does, else let through.
 #pragma once
 
+#include <linux/bpf.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,6 +28,15 @@ struct FirewallRules {
   std::vector<FirewallPrefix> allow, deny;  // ignored where the *_any is set
   [[nodiscard]] bool empty() const { return !allow_any && !deny_any && allow.empty() && deny.empty(); }
 };
+
+// The maps' fds (-1: none) a program looks addresses up in.
+struct FirewallMapFds {
+  int allow4 = -1, allow6 = -1, deny4 = -1, deny6 = -1;
+};
+// One direction's program (ingress: the packet's source address; egress:
+// its destination), for the maps given and the "any" sets.
+[[nodiscard]] std::vector<bpf_insn> build_firewall_program(const FirewallMapFds& maps, bool allow_any, bool deny_any,
+                                                           bool ingress);
 
 // Puts the firewall for `rules` on the cgroup directory `cgroup_fd`
 // (BPF_CGROUP_INET_INGRESS and _EGRESS, BPF_F_ALLOW_MULTI); with `replace`,

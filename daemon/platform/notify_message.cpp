@@ -1,5 +1,6 @@
 #include "platform/notify_message.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -141,8 +142,18 @@ class Parser {
     if (key == "WATCHDOG_USEC") return microseconds(key, value, seen_watchdog_usec_, out_.watchdog_usec);
     if (key == "EXTEND_TIMEOUT_USEC")
       return microseconds(key, value, seen_extend_timeout_usec_, out_.extend_timeout_usec);
-    // Anything else (FDSTORE=, BUSERROR=, X_*...) is not supported and, as
-    // in systemd, silently ignored.
+    if (key == "FDSTORE") return flag(key, value, out_.fd_store);
+    if (key == "FDSTOREREMOVE") return flag(key, value, out_.fd_store_remove);
+    if (key == "FDNAME") {
+      if (!out_.fd_name) out_.fd_name = std::string(value);  // strv_find_startswith(): the first
+      return;
+    }
+    if (key == "FDPOLL") {
+      if (value == "0") out_.fd_poll = false;
+      return;
+    }
+    // Anything else (BUSERROR=, X_*...) is not supported and, as in
+    // systemd, silently ignored.
   }
 
  private:
@@ -184,6 +195,11 @@ class Parser {
 };
 
 }  // namespace
+
+bool is_valid_fd_name(std::string_view name) {
+  if (name.size() > 255) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return c >= ' ' && c < 127 && c != ':'; });
+}
 
 NotifyMessage parse_notify_message(std::string_view datagram) {
   NotifyMessage message;

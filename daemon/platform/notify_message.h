@@ -34,6 +34,14 @@ struct NotifyMessage {
   // no earlier than this long from now. 0 and UINT64_MAX (infinity) are
   // kept here; systemd's service_extend_timeout() ignores both.
   std::optional<std::uint64_t> extend_timeout_usec;
+  // The fd store (sd_pid_notify_with_fds(3)): FDSTORE=1 keeps the fds sent
+  // along, FDSTOREREMOVE=1 closes the stored ones named FDNAME= (the first
+  // one; its validity is the service's to judge), FDPOLL=0 asks not to
+  // watch them for errors.
+  bool fd_store = false;
+  bool fd_store_remove = false;
+  std::optional<std::string> fd_name;
+  bool fd_poll = true;
   // One entry per known field that was ignored, e.g. "MAINPID=abc: not a
   // valid PID". Unknown keys are not listed: they are normal.
   std::vector<std::string> ignored;
@@ -41,9 +49,13 @@ struct NotifyMessage {
   // Whether the message asks for anything (a BARRIER=1 alone does not).
   [[nodiscard]] bool actionable() const {
     return ready || stopping || reloading || watchdog_ping || watchdog_trigger || status || main_pid ||
-           errno_value || watchdog_usec || extend_timeout_usec;
+           errno_value || watchdog_usec || extend_timeout_usec || fd_store || fd_store_remove;
   }
 };
+
+// systemd's fdname_is_valid(): at most 255 printable ASCII characters, no
+// ':' (the separator of $LISTEN_FDNAMES); empty is valid.
+[[nodiscard]] bool is_valid_fd_name(std::string_view name);
 
 // Never fails: a datagram with nothing usable gives an empty message. One
 // with a NUL byte is ignored as a whole (systemd does the same), with a reason.

@@ -111,9 +111,10 @@ bool NotifySocket::receive_one() {
     return false;
   }
 
-  // First take care of every fd that came along, whatever happens next.
+  // First take hold of every fd that came along, whatever happens next:
+  // each closes when `fds` goes, unless on_message takes it.
   const ucred* credentials = nullptr;
-  long fds_closed = 0;
+  std::vector<unique_fd> fds;
   for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
     if (c->cmsg_level != SOL_SOCKET) continue;
     if (c->cmsg_type == SCM_RIGHTS) {
@@ -121,15 +122,14 @@ bool NotifySocket::receive_one() {
       for (std::size_t i = 0; i < count; ++i) {
         int fd;
         std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-        ::close(fd);
-        ++fds_closed;
+        fds.emplace_back(fd);
       }
     } else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof(ucred))) {
       credentials = reinterpret_cast<const ucred*>(CMSG_DATA(c));
     }
   }
   const pid_t sender = credentials ? credentials->pid : 0;
-  const bool fds_dropped = fds_closed > 0 || (header.msg_flags & MSG_CTRUNC);
+  const bool truncated = (header.msg_flags & MSG_CTRUNC) != 0;
 
   if (sender <= 0) {
     report(NotifyProblem::no_credentials, 0, 0);
@@ -146,10 +146,13 @@ bool NotifySocket::receive_one() {
   }
   NotifyMessage message = parse_notify_message(text);
   // sd_notify_barrier() sends one fd and waits for us to close it: that is
-  // the protocol, not an fd store attempt.
-  if (fds_dropped && !(message.barrier && fds_closed == 1))
-    report(NotifyProblem::fds_closed, sender, fds_closed);
-  options_.on_message(sender, credentials->uid, message);
+  // the protocol, not an fd store attempt (systemd's
+  // manager_process_barrier_fd()).
+  if (message.barrier && fds.size() == 1 && !truncated) fds.clear();
+  options_.on_message(sender, credentials->uid, message, fds);
+  long left = 0;
+  for (const unique_fd& fd : fds) left += fd ? 1 : 0;
+  if (left > 0 || truncated) report(NotifyProblem::fds_closed, sender, left);
   return true;
 }
 

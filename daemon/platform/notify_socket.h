@@ -4,8 +4,10 @@
 //
 // Received as systemd does: SO_PASSCRED, a datagram of at most
 // kMaxDatagram bytes, no embedded NUL. File descriptors sent along
-// (SCM_RIGHTS, sd_pid_notify_with_fds) are closed at once: there is no fd
-// store, and keeping them would let any service make us hold its fds.
+// (SCM_RIGHTS, sd_pid_notify_with_fds) go to on_message, which may take
+// some (FDSTORE=1, for a service with FileDescriptorStoreMax=); whatever it
+// leaves is closed when it returns, as is a dropped datagram's at once, so
+// no sender can make us hold its fds.
 #pragma once
 
 #include <sys/types.h>
@@ -16,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "platform/event_source.h"
 #include "platform/io_yield.h"
@@ -45,7 +48,8 @@ struct NotifySocketOptions {
   // other users can notify; access is decided per message by sender PID.
   std::string path;
   std::int64_t priority = SD_EVENT_PRIORITY_NORMAL;
-  std::function<void(pid_t sender, uid_t uid, const NotifyMessage& message)> on_message;
+  // `fds`: those sent along, in order; what is left in it is closed after.
+  std::function<void(pid_t sender, uid_t uid, const NotifyMessage& message, std::vector<unique_fd>& fds)> on_message;
   std::function<void(const NotifyIncident& incident)> on_problem;  // optional
 };
 

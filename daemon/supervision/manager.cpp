@@ -812,7 +812,7 @@ void Manager::on_child_exited(pid_t pid, ExitInfo info) {
   process_queues();
 }
 
-void Manager::on_notify(pid_t sender, const NotifyMessage& message) {
+void Manager::on_notify(pid_t sender, const NotifyMessage& message, std::vector<unique_fd>* fds) {
   // Anyone may send, so finding the sender costs the same however many
   // services there are: a map of main and control PIDs, then one question
   // to the scopes together (SystemOps::scope_owner), never one per service.
@@ -836,7 +836,7 @@ void Manager::on_notify(pid_t sender, const NotifyMessage& message) {
     }
   }
   if (target)
-    target->on_notify(sender, message, in_scope);
+    target->on_notify(sender, message, in_scope, fds);
   else if (message.actionable())
     warn_unknown_sender(sender);
   process_queues();

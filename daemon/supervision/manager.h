@@ -132,7 +132,9 @@ class Manager final : private ServiceListener {
 
   // Events from the loop.
   void on_child_exited(pid_t pid, ExitInfo info);
-  void on_notify(pid_t sender, const NotifyMessage& message);
+  // `fds` (may be null): those sent along; an FDSTORE=1 the service takes
+  // keeps some (Service::on_notify()).
+  void on_notify(pid_t sender, const NotifyMessage& message, std::vector<unique_fd>* fds = nullptr);
   // What the bridge saw on the bus (link method BusNameOwnersChanged):
   // each well-known name with its owner's unique name, "" for none, in the
   // order seen (a name may come more than once: gone, then back).

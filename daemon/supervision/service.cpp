@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -11,6 +12,7 @@
 #include "common/utf8.h"
 #include "exec/exit_status.h"
 #include "platform/invocation_id.h"
+#include "platform/same_file.h"
 
 namespace vermilion {
 namespace {
@@ -56,8 +58,12 @@ void Service::replace_config(std::shared_ptr<const ServiceConfig> config) {
                                config->ip_address_allow.get() != config_->ip_address_allow.get() ||
                                config->ip_address_deny.get() != config_->ip_address_deny.get();
   config_ = std::move(config);
-  if (filters_changed && scope_)
-    for (const std::string& warning : env_.ops.apply_cgroup_filters(*scope_, *config_, true)) message(warning);
+  // Again after a failed try, too: a reload is how to ask for another.
+  if ((filters_changed || !filters_complete_) && scope_) {
+    SystemOps::CgroupFilterOutcome filters = env_.ops.apply_cgroup_filters(*scope_, *config_, true);
+    for (const std::string& warning : filters.warnings) message(warning);
+    filters_complete_ = filters.complete;
+  }
   // systemd 252's daemon-reload rebuilds its units without their start
   // rate limit (serialized only from v255): the count starts afresh.
   start_window_open_ = false;
@@ -237,8 +243,10 @@ void Service::begin_run() {
   cpu_usage_last_nsec_ = ResourceUsage::kUnknown;
   counters_pruned_ = false;
   scope_ = env_.ops.create_scope(running_->name);
-  for (const std::string& warning : env_.ops.apply_cgroup_filters(*scope_, *running_)) message(warning);
-  int r = env_.ops.check_exec_directories(*running_);
+  SystemOps::CgroupFilterOutcome filters = env_.ops.apply_cgroup_filters(*scope_, *running_);
+  for (const std::string& warning : filters.warnings) message(warning);
+  filters_complete_ = filters.complete;
+  int r = filters.refused ? -EPERM : env_.ops.check_exec_directories(*running_);
   if (r >= 0 && running_->private_tmp) {
     PrivateTmp dirs;
     if ((r = env_.ops.create_private_tmp(running_->name, dirs)) >= 0) private_tmp_ = std::move(dirs);
@@ -251,7 +259,8 @@ void Service::begin_run() {
     if ((r = create_namespace_storage(made)) >= 0) storage->emplace(std::move(made));
   }
   if (r < 0) {
-    message(std::string("failed to set up the service's directories or namespaces: ") + std::strerror(-r));
+    if (!filters.refused)
+      message(std::string("failed to set up the service's directories or namespaces: ") + std::strerror(-r));
     result_ = ServiceResult::resources;
     // Leave inactive through a visible transition so waiting jobs learn of it.
     set_state(SubState::start_pre);
@@ -493,6 +502,9 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   // A restart asked for keeps it as an automatic one does (systemd's
   // unit_will_restart()).
   bool will_restart = restart || restarting_;
+  // Down for good: the fd store goes (service_release_resources(), run for
+  // a unit inactive with no job; a restart keeps it).
+  if (!will_restart) fd_store_.reset();
   if (preserve == DirectoryPreserve::no || (preserve == DirectoryPreserve::restart && !will_restart))
     env_.ops.remove_runtime_directories(*running_);
   // Whatever RuntimeDirectoryPreserve= says: each start reads them anew
@@ -1201,7 +1213,7 @@ void Service::arm_phase_timer(usec_t span) {
     phase_timer_->arm(deadline);
 }
 
-void Service::on_notify(pid_t sender, const NotifyMessage& msg, bool sender_in_scope) {
+void Service::on_notify(pid_t sender, const NotifyMessage& msg, bool sender_in_scope, std::vector<unique_fd>* fds) {
   if (!msg.actionable()) return;  // e.g. BARRIER=1 alone: nothing to allow or refuse
   NotifyAccess access = running_->effective_notify_access();
   bool allowed = false;
@@ -1254,6 +1266,46 @@ void Service::on_notify(pid_t sender, const NotifyMessage& msg, bool sender_in_s
     watchdog_usec_ = *msg.watchdog_usec;
     arm_watchdog();
   }
+  // Last, as in systemd's service_notify_message(); FDNAME= is needed to
+  // remove, optional to store.
+  const std::size_t stored_before = fd_store_.get().size();
+  if (msg.fd_store_remove) {
+    if (!msg.fd_name || !is_valid_fd_name(*msg.fd_name))
+      message("FDSTOREREMOVE=1 requested, but no valid file descriptor name passed, ignoring.");
+    else
+      remove_stored_fds(*msg.fd_name);
+  } else if (msg.fd_store && fds) {
+    std::string name = msg.fd_name.value_or("stored");
+    if (msg.fd_name && !is_valid_fd_name(*msg.fd_name)) {
+      message("Passed FDNAME= name is invalid, ignoring.");
+      name = "stored";
+    }
+    store_fds(*fds, name);
+  }
+  if (fd_store_.get().size() != stored_before) env_.listener.on_properties_changed(*this);
+}
+
+void Service::store_fds(std::vector<unique_fd>& fds, const std::string& name) {
+  for (unique_fd& fd : fds) {
+    if (!fd) continue;
+    if (fd_store_.get().size() >= running_->file_descriptor_store_max) {
+      message("Cannot store more fds than FileDescriptorStoreMax=" + std::to_string(running_->file_descriptor_store_max) +
+              ", closing remaining.");
+      return;
+    }
+    auto& store = fd_store_.mut();
+    // The same open file twice is kept once (systemd's same_fd()).
+    if (std::any_of(store.begin(), store.end(), [&](const StoredFd& s) { return is_same_open_file(s.fd.get(), fd.get()); })) {
+      fd.reset();
+      continue;
+    }
+    store.insert(store.begin(), StoredFd{std::move(fd), name});
+  }
+}
+
+void Service::remove_stored_fds(const std::string& name) {
+  if (fd_store_.get().empty()) return;
+  std::erase_if(fd_store_.mut(), [&](const StoredFd& s) { return s.name == name; });
 }
 
 void Service::apply_notify_state(const NotifyMessage& msg) {

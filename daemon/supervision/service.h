@@ -71,6 +71,8 @@
 
 #include "common/condition_status.h"
 #include "common/exec_command_status.h"
+#include "common/lazy_value.h"
+#include "common/unique_fd.h"
 #include "common/resource_usage.h"
 #include "platform/event_port.h"
 #include "platform/notify_message.h"
@@ -158,7 +160,20 @@ class Service {
   // (SystemOps::scope_owner(), one lookup for all services), which is what
   // NotifyAccess=all allows beyond the main and control processes. Asking
   // the scope here instead would read /proc per datagram again.
-  void on_notify(pid_t sender, const NotifyMessage& message, bool sender_in_scope);
+  // `fds` (may be null): those sent along. FDSTORE=1 from an allowed sender
+  // keeps them (up to FileDescriptorStoreMax=), taking them out of `fds`.
+  void on_notify(pid_t sender, const NotifyMessage& message, bool sender_in_scope,
+                 std::vector<unique_fd>* fds = nullptr);
+  // The fd store (systemd.service(5) FileDescriptorStoreMax=): fds the
+  // service handed back to keep across its restarts, newest first, with
+  // their FDNAME= ("stored" when none). ExecStart= gets them after the
+  // broker's (LISTEN_FDS). Let go once the service is down for good
+  // (systemd 252's service_release_resources()).
+  struct StoredFd {
+    unique_fd fd;
+    std::string name;
+  };
+  [[nodiscard]] const std::vector<StoredFd>& fd_store() const { return fd_store_.get(); }
   // Something of ours died; check whether the scope became empty.
   void on_scope_maybe_empty();
   // Its BusName= got another owner (`owned`), or lost it: the manager
@@ -366,6 +381,10 @@ class Service {
                                          std::vector<std::int32_t>& states);
   [[nodiscard]] DualTimestamp now() const { return {env_.port.now_realtime(), env_.port.now_monotonic()}; }
   void message(const std::string& text);
+  // FDSTORE=1, FDSTOREREMOVE=1 (systemd 252's service_add_fd_store_set(),
+  // service_remove_fd_store()).
+  void store_fds(std::vector<unique_fd>& fds, const std::string& name);
+  void remove_stored_fds(const std::string& name);
 
   std::shared_ptr<const ServiceConfig> config_;   // newest, used at next start
   std::shared_ptr<const ServiceConfig> running_;  // the one this run started with
@@ -393,6 +412,10 @@ class Service {
   std::unique_ptr<ProcessScope> scope_;
   // PrivateTmp=: this run's /tmp and /var/tmp, from its start until it is dead.
   std::optional<PrivateTmp> private_tmp_;
+  // The cgroup filters asked for are all in place (apply_cgroup_filters()).
+  bool filters_complete_ = true;
+  // Most services have no fd store: a pointer each until one is used.
+  LazyValue<std::vector<StoredFd>> fd_store_;
   // PrivateNetwork=, PrivateIPC=: the run's namespaces, released with it.
   std::optional<NamespaceStorage> network_namespace_, ipc_namespace_;
 

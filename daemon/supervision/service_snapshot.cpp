@@ -16,6 +16,8 @@ ServiceStatus status_of(const Service& s) {
   out.main_pid = static_cast<std::uint32_t>(s.main_pid());
   out.exec_main_status = s.exec_main_status().status;
   out.n_restarts = s.n_restarts();
+  out.file_descriptor_store_max = s.config().file_descriptor_store_max;
+  out.n_file_descriptor_store = static_cast<std::uint32_t>(s.fd_store().size());
   out.active_enter_timestamp = s.active_enter_timestamp();
   out.inactive_enter_timestamp = s.inactive_enter_timestamp();
   out.status_text = s.status_text();

@@ -496,6 +496,7 @@ struct ServiceConfig {
   std::optional<unsigned long> personality;
   std::optional<std::uint64_t> coredump_filter;
   usec_t watchdog_usec = 0;                    // 0 = off
+  unsigned file_descriptor_store_max = 0;      // FileDescriptorStoreMax=: fds kept at most (Service::fd_store())
   std::optional<NotifyAccess> notify_access;   // unset: main for Type=notify, else none
 
   // [Install], kept as written: read only by enablement
@@ -505,9 +506,11 @@ struct ServiceConfig {
 
   [[nodiscard]] NotifyAccess effective_notify_access() const {
     // systemd 252's service_add_extras(): none (also when given) becomes
-    // main for a notify service, and where a watchdog needs someone to ping it.
+    // main for a notify service, and where a watchdog needs someone to ping
+    // it or an fd store someone to fill it.
     NotifyAccess access = notify_access.value_or(NotifyAccess::none);
-    if (access == NotifyAccess::none && (type == ServiceType::notify || watchdog_usec > 0))
+    if (access == NotifyAccess::none &&
+        (type == ServiceType::notify || watchdog_usec > 0 || file_descriptor_store_max > 0))
       return NotifyAccess::main;
     return access;
   }

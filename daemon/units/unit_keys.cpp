@@ -1747,6 +1747,12 @@ KeyTable service_section_keys() {
          else a.ignore("Failed to parse device policy, ignoring: " + a.value);
        }},
       {"DeviceAllow", add_device_allow},
+      {"FileDescriptorStoreMax",
+       [](Assignment& a) {
+         auto max = parse_systemd_unsigned(a.value, UINT_MAX);
+         if (!max) return a.ignore("Failed to parse unsigned value, ignoring: " + a.value);
+         a.config.file_descriptor_store_max = static_cast<unsigned>(*max);
+       }},
       {"IPAddressAllow", ip_address_prefixes(&S::ip_address_allow)},
       {"IPAddressDeny", ip_address_prefixes(&S::ip_address_deny)},
       {"MemoryDenyWriteExecute", boolean(&S::memory_deny_write_execute)},
@@ -1842,7 +1848,7 @@ KeyTable service_section_keys() {
         "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace",
         "UtmpIdentifier", "UtmpMode", "PAMName",
         "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits",
-        "FileDescriptorStoreMax", "USBFunctionDescriptors",
+        "USBFunctionDescriptors",
         "USBFunctionStrings", "Sockets", "NonBlocking", "StandardInputData",
         "LoadCredentialEncrypted", "SetCredentialEncrypted",
         "ManagedOOMSwap",
@@ -1950,6 +1956,10 @@ void complete_service_config(ServiceConfig& config) {
     drop(CAP_SYS_TIME);
     drop(CAP_WAKE_ALARM);
   }
+  // bpf_firewall_prepare_access_maps() reduces the sets in place before the
+  // first start; shown reduced from the start here.
+  for (auto* set : {&config.ip_address_allow, &config.ip_address_deny})
+    if (!set->get().empty()) reduce_ip_address_prefixes(set->mut());
   // unit_patch_contexts(): PrivateDevices= closes an auto device policy;
   // once anything is filtered, ProtectClock= still lets the RTC be read.
   if (config.private_devices && config.device_policy == DevicePolicy::automatic)

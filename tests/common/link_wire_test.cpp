@@ -378,6 +378,8 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"DeviceAllowRights", "as", ""},
                                 {"IPAddressAllow", "as", ""},
                                 {"IPAddressDeny", "as", ""},
+                                {"FileDescriptorStoreMax", "u", "0"},
+                                {"NFileDescriptorStore", "u", "0"},
                                 {"RestrictNamespaces", "t", "18446744073709551615"},
                                 {"MemoryDenyWriteExecute", "b", "false"},
                                 {"ProtectProc", "s", "default"},

@@ -297,6 +297,14 @@ TEST_F(SystemctlSystemTest, ShowTellsTheDeviceFilter) {
       << "an empty a(ss) is left out without --all, an empty a(iayu) not: systemctl's own way";
 }
 
+// FileDescriptorStoreMax= and how many fds the store holds (the store
+// itself: tests/conformance/cases/fd-store).
+TEST_F(SystemctlSystemTest, ShowTellsTheFdStore) {
+  start({{"stores.service", "[Service]\nExecStart=/bin/sleep infinity\nFileDescriptorStoreMax=4\n"}});
+  EXPECT_EQ(as_root({"show", "-p", "FileDescriptorStoreMax,NFileDescriptorStore,NotifyAccess", "stores"}).output,
+            "NotifyAccess=main\nFileDescriptorStoreMax=4\nNFileDescriptorStore=0\n");
+}
+
 // Documentation= as systemctl status shows it ("Docs:", one URI a line).
 TEST_F(SystemctlSystemTest, StatusShowsTheDocumentation) {
   start({{"documented.service",

@@ -261,6 +261,10 @@ class FakeSystemOps : public SystemOps {
     return 0;
   }
   void remove_private_tmp(const PrivateTmp& dirs) override { removed_private_tmp.push_back(dirs.tmp_root); }
+  CgroupFilterOutcome apply_cgroup_filters(ProcessScope&, const ServiceConfig& config, bool reapply) override {
+    filter_calls.push_back({config.name, reapply});
+    return filter_outcome;
+  }
   void remove_runtime_directories(const ServiceConfig& config) override {
     removed_runtime_directories.push_back(config.name);
   }
@@ -299,6 +303,8 @@ class FakeSystemOps : public SystemOps {
   std::set<pid_t> reparented;                     // children of the supervisor, for guess_main_pid()
   std::vector<std::string> removed_runtime_directories;
   int private_tmp_error = 0;  // what create_private_tmp() returns; 0: it works
+  CgroupFilterOutcome filter_outcome;                   // what apply_cgroup_filters() returns
+  std::vector<std::pair<std::string, bool>> filter_calls;  // (unit, reapply) of each call
   int private_tmp_runs = 0;
   std::vector<std::string> created_private_tmp, removed_private_tmp;  // their /tmp roots
   bool fail_spawns = false;

@@ -27,10 +27,11 @@ const char kProcDevices[] =
 
 DeviceFilterPlan plan(DevicePolicy policy, std::vector<DeviceAllow> allow, int* reads = nullptr,
                       bool readable = true) {
-  return plan_device_filter(policy, allow, [reads, readable]() -> std::optional<std::string> {
+  return plan_device_filter(policy, allow, [reads, readable](std::string& text) {
     if (reads) ++*reads;
-    if (!readable) return std::nullopt;
-    return std::string(kProcDevices);
+    if (!readable) return -EACCES;
+    text = kProcDevices;
+    return 0;
   });
 }
 
@@ -76,7 +77,7 @@ TEST(DeviceAccess, UnparsableAndUnreadableAreNamed) {
                 nullptr, false);
   EXPECT_EQ(p.warnings, (std::vector<std::string>{"Couldn't parse major/minor from device path '/dev/char/4096:0': "
                                                   "Numerical result out of range",
-                                                  "Cannot open /proc/devices to resolve misc",
+                                                  "Cannot open /proc/devices to resolve misc: Permission denied",
                                                   "No devices matched by device filter."}));
 }
 

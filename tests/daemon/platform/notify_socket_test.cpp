@@ -55,8 +55,10 @@ class NotifySocketTest : public ::testing::Test {
     dir_ = dir_template;
     NotifySocketOptions options;
     options.path = dir_ + "/notify";
-    options.on_message = [this](pid_t sender, uid_t uid, const NotifyMessage& m) {
+    options.on_message = [this](pid_t sender, uid_t uid, const NotifyMessage& m, std::vector<unique_fd>& fds) {
       received_.push_back({sender, uid, m});
+      // As a service with an fd store takes what FDSTORE=1 brings.
+      if (take_first_fd_ && !fds.empty()) taken_.push_back(std::move(fds.front()));
     };
     options.on_problem = [this](const NotifyIncident& incident) { incidents_.push_back(incident); };
     ASSERT_EQ(NotifySocket::create(loop_.get(), std::move(options), socket_), 0);
@@ -101,6 +103,8 @@ class NotifySocketTest : public ::testing::Test {
   std::unique_ptr<NotifySocket> socket_;
   unique_fd sender_;
   std::vector<Received> received_;
+  bool take_first_fd_ = false;
+  std::vector<unique_fd> taken_;
   std::vector<NotifyIncident> incidents_;
 };
 
@@ -149,14 +153,14 @@ TEST_F(NotifySocketTest, ReplacesAStaleSocket) {
   std::unique_ptr<NotifySocket> second;
   NotifySocketOptions options;
   options.path = socket_->address();
-  options.on_message = [](pid_t, uid_t, const NotifyMessage&) {};
+  options.on_message = [](pid_t, uid_t, const NotifyMessage&, std::vector<unique_fd>&) {};
   EXPECT_EQ(NotifySocket::create(loop_.get(), std::move(options), second), 0);
 }
 
 TEST_F(NotifySocketTest, RejectsBadPaths) {
   std::unique_ptr<NotifySocket> other;
   NotifySocketOptions options;
-  options.on_message = [](pid_t, uid_t, const NotifyMessage&) {};
+  options.on_message = [](pid_t, uid_t, const NotifyMessage&, std::vector<unique_fd>&) {};
   options.path = "relative/notify";
   EXPECT_EQ(NotifySocket::create(loop_.get(), options, other), -EINVAL);
   options.path = "/" + std::string(200, 'x');
@@ -223,6 +227,22 @@ TEST_F(NotifySocketTest, FdsSentAlongAreClosed) {
   EXPECT_EQ(incidents_[0].problem, NotifyProblem::fds_closed);
   EXPECT_EQ(incidents_[0].detail, 3);
   EXPECT_EQ(incidents_[0].sender, ::getpid());
+}
+
+TEST_F(NotifySocketTest, FdsTheReceiverTakesStayOpenTheRestAreClosed) {
+  take_first_fd_ = true;
+  unique_fd a(::eventfd(0, EFD_CLOEXEC)), b(::eventfd(0, EFD_CLOEXEC));
+  ASSERT_TRUE(a && b);
+  const int before = open_fd_count();
+  ASSERT_GT(send("FDSTORE=1\nFDNAME=x", {a.get(), b.get()}), 0);
+  ASSERT_TRUE(run_until_received(1));
+  EXPECT_TRUE(received_[0].message.fd_store);
+  EXPECT_EQ(received_[0].message.fd_name, "x");
+  ASSERT_EQ(taken_.size(), 1u);
+  EXPECT_EQ(open_fd_count(), before + 1) << "the one taken";
+  ASSERT_EQ(incidents_.size(), 1u);
+  EXPECT_EQ(incidents_[0].problem, NotifyProblem::fds_closed);
+  EXPECT_EQ(incidents_[0].detail, 1);
 }
 
 TEST_F(NotifySocketTest, BarrierFdIsClosedQuietly) {

@@ -525,6 +525,144 @@ TEST_F(ServiceTest, NotifyWaitsForReady) {
   EXPECT_EQ(s.status_errno(), 11);
 }
 
+// The fd store (systemd 252's service_add_fd_store(), _remove_fd_store(),
+// service_release_resources(); end to end against systemd in the
+// conformance case fd-store).
+std::vector<unique_fd> open_fds(std::initializer_list<const char*> paths) {
+  std::vector<unique_fd> fds;
+  for (const char* path : paths) fds.emplace_back(::open(path, O_RDONLY | O_CLOEXEC));
+  return fds;
+}
+
+std::vector<std::string> stored_names(const Service& s) {
+  std::vector<std::string> names;
+  for (const auto& stored : s.fd_store()) names.push_back(stored.name);
+  return names;
+}
+
+TEST_F(ServiceTest, TheFdStoreKeepsWhatFitsNewestFirstOnceEach) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.file_descriptor_store_max = 3;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  NotifyMessage store;
+  store.fd_store = true;
+  store.fd_name = "a";
+  auto fds = open_fds({"/dev/null", "/dev/zero"});
+  const int null_fd = fds[0].get();
+  s.on_notify(s.main_pid(), store, false, &fds);
+  EXPECT_FALSE(fds[0] || fds[1]) << "both taken";
+  // The same open file again is closed, not stored twice.
+  std::vector<unique_fd> again;
+  again.emplace_back(::dup(null_fd));
+  store.fd_name = "not:valid";
+  auto more = open_fds({"/dev/full", "/dev/urandom"});
+  again.push_back(std::move(more[0]));
+  again.push_back(std::move(more[1]));
+  s.on_notify(s.main_pid(), store, false, &again);
+  EXPECT_EQ(stored_names(s), (std::vector<std::string>{"stored", "a", "a"}))
+      << "an invalid FDNAME= is \"stored\"; the dup is not kept; the last is one too many";
+  EXPECT_TRUE(again[2]) << "left to the caller to close";
+  EXPECT_NE(std::find(listener_.messages.begin(), listener_.messages.end(), "Passed FDNAME= name is invalid, ignoring."),
+            listener_.messages.end());
+  EXPECT_NE(std::find(listener_.messages.begin(), listener_.messages.end(),
+                      "Cannot store more fds than FileDescriptorStoreMax=3, closing remaining."),
+            listener_.messages.end());
+
+  NotifyMessage remove;
+  remove.fd_store_remove = true;
+  remove.fd_name = "a";
+  s.on_notify(s.main_pid(), remove, false);
+  EXPECT_EQ(stored_names(s), (std::vector<std::string>{"stored"}));
+  remove.fd_name.reset();
+  s.on_notify(s.main_pid(), remove, false);
+  EXPECT_EQ(listener_.messages.back(), "FDSTOREREMOVE=1 requested, but no valid file descriptor name passed, ignoring.");
+}
+
+TEST_F(ServiceTest, TheFdStoreTakesNothingFromARefusedSenderOrWithoutAMaximum) {
+  ServiceConfig c = make_config("n.service", ServiceType::notify);
+  c.file_descriptor_store_max = 2;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  NotifyMessage store;
+  store.fd_store = true;
+  auto fds = open_fds({"/dev/null"});
+  s.on_notify(4242, store, false, &fds);
+  EXPECT_TRUE(fds[0]) << "NotifyAccess=main refuses another PID";
+  EXPECT_TRUE(s.fd_store().empty());
+
+  ServiceConfig none = make_config("m.service", ServiceType::simple);
+  Service& t = make(none);
+  ASSERT_EQ(t.start(), StartOutcome::started);
+  t.on_notify(t.main_pid(), store, false, &fds);
+  EXPECT_TRUE(fds[0]) << "without FileDescriptorStoreMax= nobody may notify a simple service";
+  EXPECT_TRUE(t.fd_store().empty());
+}
+
+TEST_F(ServiceTest, TheFdStoreOutlivesARestartNotAStop) {
+  ServiceConfig c = make_config("n.service", ServiceType::simple);
+  c.file_descriptor_store_max = 1;
+  c.restart = RestartPolicy::on_failure;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  EXPECT_EQ(c.effective_notify_access(), NotifyAccess::main) << "an fd store needs someone to fill it";
+  NotifyMessage store;
+  store.fd_store = true;
+  auto fds = open_fds({"/dev/null"});
+  s.on_notify(s.main_pid(), store, false, &fds);
+  ASSERT_EQ(s.fd_store().size(), 1u);
+  exit_main(3);  // on-failure: restarts
+  EXPECT_EQ(s.sub_state(), SubState::auto_restart);
+  EXPECT_EQ(s.fd_store().size(), 1u);
+  port_.advance(c.restart_sec + kUsecPerSec);
+  ASSERT_EQ(s.sub_state(), SubState::running);
+  ASSERT_EQ(s.stop(StopReason::restart), StopOutcome::stopping);
+  exit_main(0);
+  EXPECT_EQ(s.fd_store().size(), 1u) << "a restart job keeps it";
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  exit_main(0);
+  EXPECT_TRUE(s.fd_store().empty()) << "down for good";
+}
+
+// The cgroup filters (DevicePolicy=, IPAddressDeny=, ...): put on before
+// the first process; a run they must have and cannot get does not start;
+// a reload re-applies them to a live cgroup when they change, or when the
+// last try fell short.
+TEST_F(ServiceTest, CgroupFiltersComeFirstAndARefusalStopsTheStart) {
+  ops_.filter_outcome.refused = true;
+  ops_.filter_outcome.complete = false;
+  ops_.filter_outcome.warnings = {"cannot be enforced"};
+  Service& s = make(make_config("f.service", ServiceType::simple));
+  (void)s.start();
+  EXPECT_EQ(ops_.spawns.size(), 0u) << "nothing ran";
+  EXPECT_EQ(s.sub_state(), SubState::failed);
+  EXPECT_EQ(s.result(), ServiceResult::resources);
+  EXPECT_NE(std::find(listener_.messages.begin(), listener_.messages.end(), "cannot be enforced"),
+            listener_.messages.end());
+}
+
+TEST_F(ServiceTest, AReloadReappliesChangedOrIncompleteCgroupFilters) {
+  ServiceConfig c = make_config("f.service", ServiceType::simple);
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_EQ(ops_.filter_calls.size(), 1u);
+  EXPECT_FALSE(ops_.filter_calls[0].second);
+  s.replace_config(std::make_shared<ServiceConfig>(c));
+  EXPECT_EQ(ops_.filter_calls.size(), 1u) << "nothing changed";
+  ServiceConfig closed = c;
+  closed.device_policy = DevicePolicy::closed;
+  ops_.filter_outcome.complete = false;
+  s.replace_config(std::make_shared<ServiceConfig>(closed));
+  ASSERT_EQ(ops_.filter_calls.size(), 2u);
+  EXPECT_TRUE(ops_.filter_calls[1].second) << "in place of what is there";
+  ops_.filter_outcome.complete = true;
+  s.replace_config(std::make_shared<ServiceConfig>(closed));
+  EXPECT_EQ(ops_.filter_calls.size(), 3u) << "the last try fell short: once more";
+  s.replace_config(std::make_shared<ServiceConfig>(closed));
+  EXPECT_EQ(ops_.filter_calls.size(), 3u);
+}
+
 // StatusText goes out as a D-Bus string, and a signal sd-bus cannot send
 // closes the watcher's link: bytes that are not UTF-8 are escaped.
 TEST_F(ServiceTest, StatusTextThatIsNotUtf8IsEscaped) {
