@@ -315,16 +315,13 @@ void Supervisor::reload_policies() {
                std::to_string(policy.files.size()) + " files");
 }
 
-std::vector<unique_fd> Supervisor::prepare(const ServiceConfig& config, ProcessRole role, SpawnRequest& request) {
+std::vector<unique_fd> Supervisor::prepare(const ServiceConfig& config, ProcessRole /*role*/, SpawnRequest& request) {
   std::vector<unique_fd> child_fds;
   // systemd's socket activation protocol: fds from 3 on, named, with
   // LISTEN_PID set by the child itself.
-  if (role == ProcessRole::main) {
+  if (!request.exec_is_control) {  // ExecStart= (EXEC_PASS_FDS), a forking service's too
     std::vector<Broker::PassedFd> listen = broker_->listen_fds(config.name);
-    // Then the fd store, as systemd 252's service_collect_fds() puts it
-    // after the sockets' fds.
-    if (const Service* service = manager_->find(config.name))
-      for (const Service::StoredFd& stored : service->fd_store()) listen.push_back({stored.fd.get(), stored.name});
+    for (const auto& [fd, name] : request.stored_fds) listen.push_back({fd, name});
     if (!listen.empty()) {
       std::string names;
       for (const auto& fd : listen) {

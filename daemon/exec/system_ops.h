@@ -48,6 +48,10 @@ struct SpawnRequest {
   // Passed to the child as fds 3, 4, ... in this order (LISTEN_FDS, the
   // broker link). Nothing else beyond stdio survives exec.
   std::vector<int> pass_fds;
+  // ExecStart= (a forking service's too): the service's fd store
+  // (Service::fd_store()), passed after the broker's fds as systemd 252's
+  // service_collect_fds() puts them after the sockets'. Fd and FDNAME=.
+  std::vector<std::pair<int, std::string>> stored_fds;
   // Adds LISTEN_PID=<the child's own pid>, which only the child knows.
   bool set_listen_pid = false;
   // Adds WATCHDOG_PID=<the child's own pid> unless the environment has one

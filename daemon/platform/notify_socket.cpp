@@ -27,7 +27,7 @@ const char* to_string(NotifyProblem problem) {
     case NotifyProblem::no_credentials: return "no sender credentials";
     case NotifyProblem::too_large: return "message too large";
     case NotifyProblem::embedded_nul: return "message contains a NUL byte";
-    case NotifyProblem::fds_closed: return "file descriptors sent along were closed (no fd store)";
+    case NotifyProblem::fds_closed: return "file descriptors sent along were closed (not taken into an fd store)";
     case NotifyProblem::receive_failed: return "receiving failed";
   }
   return "unknown";
@@ -145,14 +145,22 @@ bool NotifySocket::receive_one() {
     return true;
   }
   NotifyMessage message = parse_notify_message(text);
-  // sd_notify_barrier() sends one fd and waits for us to close it: that is
-  // the protocol, not an fd store attempt (systemd's
-  // manager_process_barrier_fd()).
-  if (message.barrier && fds.size() == 1 && !truncated) fds.clear();
+  // sd_notify_barrier() sends one fd and waits for us to close it. As
+  // systemd's manager_process_barrier_fd(), a BARRIER=1 message is only
+  // that: its fds closed, nothing else in it acted on.
+  if (message.barrier) {
+    if (fds.size() != 1 || truncated) report(NotifyProblem::fds_closed, sender, static_cast<long>(fds.size()));
+    return true;
+  }
+  // Nor is what came with cut-off control data (systemd drops it too).
+  if (truncated) {
+    report(NotifyProblem::fds_closed, sender, static_cast<long>(fds.size()));
+    return true;
+  }
   options_.on_message(sender, credentials->uid, message, fds);
   long left = 0;
   for (const unique_fd& fd : fds) left += fd ? 1 : 0;
-  if (left > 0 || truncated) report(NotifyProblem::fds_closed, sender, left);
+  if (left > 0) report(NotifyProblem::fds_closed, sender, left);
   return true;
 }
 

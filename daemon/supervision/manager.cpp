@@ -642,6 +642,9 @@ void Manager::finish_job(Unit& unit, JobResult result) {
     fail_dependent_jobs(unit.service->name());
   // After the dependents' (job_finish_and_invalidate() fails them first).
   trigger_on_job_failure(*unit.service, result);
+  // A unit down with no job lets its resources go (unit_may_gc()): a
+  // restart job whose start never ran kept them until now.
+  if (!unit.job) unit.service->release_resources();
 }
 
 // systemd 252's job_finish_and_invalidate(): a job that timed out or

@@ -502,9 +502,6 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   // A restart asked for keeps it as an automatic one does (systemd's
   // unit_will_restart()).
   bool will_restart = restart || restarting_;
-  // Down for good: the fd store goes (service_release_resources(), run for
-  // a unit inactive with no job; a restart keeps it).
-  if (!will_restart) fd_store_.reset();
   if (preserve == DirectoryPreserve::no || (preserve == DirectoryPreserve::restart && !will_restart))
     env_.ops.remove_runtime_directories(*running_);
   // Whatever RuntimeDirectoryPreserve= says: each start reads them anew
@@ -577,6 +574,8 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
   request.command = &command;
   request.role = role;
   request.exec_is_control = !start_command;
+  if (start_command)  // EXEC_PASS_FDS: ExecStart= only
+    for (const StoredFd& stored : fd_store_.get()) request.stored_fds.emplace_back(stored.fd.get(), stored.name);
   request.log_fd = log_fd_;
   request.scope = scope_.get();
   request.private_tmp = private_tmp_ ? &*private_tmp_ : nullptr;
@@ -1293,6 +1292,10 @@ void Service::store_fds(std::vector<unique_fd>& fds, const std::string& name) {
               ", closing remaining.");
       return;
     }
+    if (fd_store_.get().size() >= kFdStoreLimit) {
+      message("Cannot store more than " + std::to_string(kFdStoreLimit) + " fds (Vermilion's limit), closing remaining.");
+      return;
+    }
     auto& store = fd_store_.mut();
     // The same open file twice is kept once (systemd's same_fd()).
     if (std::any_of(store.begin(), store.end(), [&](const StoredFd& s) { return is_same_open_file(s.fd.get(), fd.get()); })) {
@@ -1490,6 +1493,11 @@ void Service::set_state(SubState next) {
   ActiveState old_active = active_state();
   SubState old_sub = sub_;
   sub_ = next;
+  // Down for good: the fd store goes (systemd's service_release_resources(),
+  // for a unit inactive with no job). An automatic restart or a restart
+  // job keeps it; a restart job that ends without its start half: the
+  // manager calls release_resources().
+  if ((next == SubState::dead || next == SubState::failed) && !will_auto_restart_ && !restarting_) release_resources();
   // The watchdog lives in start-post, running and reload (systemd's
   // service_set_state()); in start only a WATCHDOG=1 ping arms it.
   if (next != SubState::start && next != SubState::start_post && next != SubState::running &&

@@ -174,6 +174,13 @@ class Service {
     std::string name;
   };
   [[nodiscard]] const std::vector<StoredFd>& fd_store() const { return fd_store_.get(); }
+  // Lets the fd store go if the service is down (dead or failed).
+  void release_resources() {
+    if (sub_ == SubState::dead || sub_ == SubState::failed) fd_store_.reset();
+  }
+  // At most this many fds are stored whatever FileDescriptorStoreMax= says:
+  // the exec child passes at most 256 fds, the broker's among them.
+  static constexpr unsigned kFdStoreLimit = 192;
   // Something of ours died; check whether the scope became empty.
   void on_scope_maybe_empty();
   // Its BusName= got another owner (`owned`), or lost it: the manager

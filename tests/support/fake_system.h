@@ -129,6 +129,7 @@ struct SpawnRecord {
   // none), as a Type=idle child holds them, and whether it would wait.
   std::shared_ptr<unique_fd> idle_wait, idle_tired;
   bool wait_for_idle = false;
+  std::vector<std::string> stored_fd_names;  // the fd store handed to this command
 };
 
 class FakeSystemOps : public SystemOps {
@@ -206,7 +207,8 @@ class FakeSystemOps : public SystemOps {
     spawns.push_back({pid, request.config->name, request.command->path, request.role, std::move(environment),
                       request.private_tmp ? request.private_tmp->tmp_root : std::string(),
                       storage_inode(request.network_namespace), storage_inode(request.ipc_namespace),
-                      copy(request.idle_pipe[0]), copy(request.idle_pipe[3]), request.wait_for_idle});
+                      copy(request.idle_pipe[0]), copy(request.idle_pipe[3]), request.wait_for_idle, {}});
+    for (const auto& stored : request.stored_fds) spawns.back().stored_fd_names.push_back(stored.second);
     return 0;
   }
   int signal_process(const SpawnedProcess& p, int sig) override {

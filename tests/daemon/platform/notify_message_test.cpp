@@ -176,5 +176,32 @@ TEST(NotifyMessage, LongBadValueIsShortenedInTheReason) {
   EXPECT_LT(m.ignored[0].size(), 120u);
 }
 
+// The fd store's fields (systemd 252's service_notify_message(): FDSTORE=1
+// and FDSTOREREMOVE=1 exactly, the first FDNAME=, FDPOLL=0).
+TEST(NotifyMessage, FdStoreFields) {
+  NotifyMessage m = parse_notify_message("FDSTORE=1\nFDNAME=first\nFDNAME=second\nFDPOLL=0");
+  EXPECT_TRUE(m.fd_store);
+  EXPECT_FALSE(m.fd_store_remove);
+  EXPECT_EQ(m.fd_name, "first");
+  EXPECT_FALSE(m.fd_poll);
+  EXPECT_TRUE(m.actionable());
+  NotifyMessage r = parse_notify_message("FDSTOREREMOVE=1\nFDNAME=");
+  EXPECT_TRUE(r.fd_store_remove);
+  EXPECT_EQ(r.fd_name, "") << "an empty name is a name";
+  EXPECT_TRUE(r.fd_poll);
+  EXPECT_FALSE(parse_notify_message("FDSTORE=0").fd_store);
+}
+
+// systemd's fdname_is_valid().
+TEST(NotifyMessage, FdNames) {
+  EXPECT_TRUE(is_valid_fd_name(""));
+  EXPECT_TRUE(is_valid_fd_name("web socket #1"));
+  EXPECT_TRUE(is_valid_fd_name(std::string(255, 'x')));
+  EXPECT_FALSE(is_valid_fd_name(std::string(256, 'x')));
+  EXPECT_FALSE(is_valid_fd_name("a:b")) << "the separator of $LISTEN_FDNAMES";
+  EXPECT_FALSE(is_valid_fd_name("tab\there"));
+  EXPECT_FALSE(is_valid_fd_name("caf\xc3\xa9"));
+}
+
 }  // namespace
 }  // namespace vermilion

@@ -251,11 +251,27 @@ TEST_F(NotifySocketTest, BarrierFdIsClosedQuietly) {
   ASSERT_TRUE(barrier);
   const int before = open_fd_count();
   ASSERT_GT(send("BARRIER=1", {barrier.get()}), 0);
+  ASSERT_GT(send("READY=1"), 0);
   ASSERT_TRUE(run_until_received(1));
   EXPECT_EQ(open_fd_count(), before);
-  EXPECT_TRUE(received_[0].message.barrier);
-  EXPECT_FALSE(received_[0].message.actionable());
+  EXPECT_TRUE(received_[0].message.ready) << "the barrier itself is nobody's business";
   EXPECT_TRUE(incidents_.empty()) << "a barrier is the protocol, not an fd store attempt";
+}
+
+// systemd's manager_process_barrier_fd(): a BARRIER=1 message is only a
+// barrier, whatever else it says or carries.
+TEST_F(NotifySocketTest, ABarrierMessageIsNothingElse) {
+  take_first_fd_ = true;
+  unique_fd a(::eventfd(0, EFD_CLOEXEC)), b(::eventfd(0, EFD_CLOEXEC));
+  const int before = open_fd_count();
+  ASSERT_GT(send("BARRIER=1\nFDSTORE=1\nREADY=1", {a.get(), b.get()}), 0);
+  ASSERT_GT(send("STATUS=after"), 0);
+  ASSERT_TRUE(run_until_received(1));
+  EXPECT_EQ(received_[0].message.status, "after");
+  EXPECT_TRUE(taken_.empty());
+  EXPECT_EQ(open_fd_count(), before);
+  ASSERT_EQ(incidents_.size(), 1u) << "two fds with a barrier";
+  EXPECT_EQ(incidents_[0].detail, 2);
 }
 
 TEST_F(NotifySocketTest, OversizedDatagramIsDropped) {

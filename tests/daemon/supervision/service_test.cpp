@@ -599,6 +599,70 @@ TEST_F(ServiceTest, TheFdStoreTakesNothingFromARefusedSenderOrWithoutAMaximum) {
   EXPECT_TRUE(t.fd_store().empty());
 }
 
+// EXEC_PASS_FDS: ExecStart= gets the store, a forking service's too; the
+// other command lists do not.
+TEST_F(ServiceTest, OnlyExecStartGetsTheFdStore) {
+  ServiceConfig c = make_config("f.service", ServiceType::forking);
+  c.file_descriptor_store_max = 2;
+  c.pid_file = "/run/f.pid";
+  c.exec_start_pre.push_back(c.exec_start[0]);
+  c.exec_start_pre[0].path = "/bin/pre";
+  Service& s = make(c);
+  // A first run fills the store (its forked daemon is the main process).
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  exit_control();  // ExecStartPre=
+  pid_t daemon = ops_.add_process("f.service");
+  ops_.pid_files["/run/f.pid"] = daemon;
+  exit_control();  // the forking parent
+  ASSERT_EQ(s.sub_state(), SubState::running);
+  NotifyMessage store;
+  store.fd_store = true;
+  store.fd_name = "sock";
+  auto fds = open_fds({"/dev/null"});
+  s.on_notify(s.main_pid(), store, false, &fds);
+  ASSERT_EQ(s.fd_store().size(), 1u);
+  ASSERT_EQ(s.stop(StopReason::restart), StopOutcome::stopping);
+  exit_main(0);
+  ops_.pid_files.erase("/run/f.pid");
+  const std::size_t before = ops_.spawns.size();
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_EQ(ops_.spawns.size(), before + 1);
+  EXPECT_EQ(ops_.spawns.back().path, "/bin/pre");
+  EXPECT_TRUE(ops_.spawns.back().stored_fd_names.empty()) << "ExecStartPre= gets none";
+  exit_control();
+  EXPECT_EQ(ops_.spawns.back().stored_fd_names, std::vector<std::string>{"sock"}) << "the forking ExecStart= does";
+}
+
+// Down for good is down however it came: a stop during the restart delay,
+// or the start limit, let the store go too.
+TEST_F(ServiceTest, TheFdStoreGoesWhenAnAutomaticRestartIsCalledOff) {
+  ServiceConfig c = make_config("n.service", ServiceType::simple);
+  c.file_descriptor_store_max = 1;
+  c.restart = RestartPolicy::always;
+  c.start_limit_burst = 2;  // two starts asked for, the automatic third is refused
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  NotifyMessage store;
+  store.fd_store = true;
+  auto fds = open_fds({"/dev/null"});
+  s.on_notify(s.main_pid(), store, false, &fds);
+  exit_main(1);
+  ASSERT_EQ(s.sub_state(), SubState::auto_restart);
+  EXPECT_EQ(s.fd_store().size(), 1u);
+  ASSERT_EQ(s.stop(), StopOutcome::already_inactive);
+  EXPECT_EQ(s.sub_state(), SubState::dead);
+  EXPECT_TRUE(s.fd_store().empty());
+
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  auto more = open_fds({"/dev/zero"});
+  s.on_notify(s.main_pid(), store, false, &more);
+  EXPECT_EQ(s.fd_store().size(), 1u);
+  exit_main(1);  // the restart is one start too many
+  port_.advance(c.restart_sec + kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::failed) << "the start limit was hit";
+  EXPECT_TRUE(s.fd_store().empty());
+}
+
 TEST_F(ServiceTest, TheFdStoreOutlivesARestartNotAStop) {
   ServiceConfig c = make_config("n.service", ServiceType::simple);
   c.file_descriptor_store_max = 1;
