@@ -148,6 +148,9 @@ TEST_F(CgroupFiltersKernelTest, AReloadPutsTheNewFiltersOnARunningService) {
   const std::string script = scratch_.file("connect.py");
   scratch_.write("connect.py", kConnectProbe);
   unit("live.service", reprobing_service(trigger, script, ""));
+  // A SIGTERM between the loop's fork and exec of `sleep` leaves that child
+  // an orphan, whose exit only a subreaper sees (vermiliond is one).
+  as_main_process_ = true;
   boot();
   ASSERT_EQ(run_job(JobType::start, "live"), JobResult::done);
   auto probe_now = [&](std::size_t round) {
