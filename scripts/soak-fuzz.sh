@@ -9,7 +9,17 @@
 # Naming targets (e.g. policy_fuzz) soaks only those, so that a soak cut
 # short can be finished target by target.
 #
-#   [JOBS=N] scripts/soak-fuzz.sh [RUNS [TARGET...]]
+# A soak can be done in installments (the slowest targets need hours of a
+# core): each target's corpus is kept in build/fuzz/corpus/soak/NAME, so a
+# later installment starts from the coverage found, and each installment
+# (date, commit, executions, seconds, findings, how it ended) is a line of
+# build/fuzz/artifacts/soak/NAME.ledger. RESUME=1 runs only what the ledger
+# still lacks of RUNS and reports the ledger's total; without it the corpus
+# and ledger start afresh. SIGINT or SIGTERM ends an installment cleanly:
+# libFuzzer stops, and what it did is recorded as "interrupted", not as a
+# finding.
+#
+#   [JOBS=N] [RESUME=1] scripts/soak-fuzz.sh [RUNS [TARGET...]]
 set -eu
 cd "$(dirname "$0")/.."
 runs=${1:-10000000}
@@ -32,14 +42,37 @@ fi
 out=build/fuzz/artifacts/soak
 mkdir -p "$out"
 
-# One target's soak; its row goes to $out/NAME.row.
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# Executions the ledger holds for NAME (0 without one).
+ledger_total() {
+  [ -f "$out/$1.ledger" ] || { echo 0; return; }
+  awk '{ sum += $3 } END { print sum + 0 }' "$out/$1.ledger"
+}
+
+# One target's installment; its row goes to $out/NAME.row.
 soak_one() {
   name=$(basename "$1")
+  corpus=build/fuzz/corpus/soak/$name
+  if [ "${RESUME:-0}" != 1 ]; then
+    rm -rf "$corpus" "$out/$name.ledger"
+  fi
+  mkdir -p "$corpus"
   rm -f "$out/$name-"* "$out/$name.row"  # findings of an earlier soak are not this one's
+  done_before=$(ledger_total "$name")
+  left=$(( runs - done_before ))
   start=$(date +%s)
   status=0
-  "$1" -runs="$runs" -entropic=0 -print_final_stats=1 \
-    -artifact_prefix="$out/$name-" >"$out/$name.log" 2>&1 || status=$?
+  ended=done
+  if [ "$left" -gt 0 ]; then
+    # This shell outlives a signal to the soak, to record the installment;
+    # libFuzzer sets its own handlers (SIGINT, SIGTERM: stop, write stats).
+    trap '' INT TERM
+    "$1" -runs="$left" -entropic=0 -print_final_stats=1 \
+      -artifact_prefix="$out/$name-" "$corpus" >"$out/$name.log" 2>&1 &
+    wait $! || status=$?
+  else
+    : >"$out/$name.log"
+  fi
   seconds=$(( $(date +%s) - start ))
   # libFuzzer saves an input that took over 10 s as slow-unit-*; beside a
   # build (a niced soak) any input can. It counts only if it is slow again.
@@ -52,8 +85,18 @@ soak_one() {
   done
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log" | tail -n 1)
   findings=$(find "$out" -maxdepth 1 -name "$name-*" | wc -l)
-  if [ "$status" -ne 0 ] && [ "$findings" -eq 0 ]; then findings=1; fi
-  printf '| %-28s | %12s | %8s | %8s |\n' "$name" "${executions:-?}" "$seconds" "$findings" >"$out/$name.row"
+  # 72 is libFuzzer's exit status for a run stopped by SIGINT.
+  if grep -q 'libFuzzer: run interrupted' "$out/$name.log"; then
+    ended=interrupted
+  elif [ "$status" -ne 0 ] && [ "$findings" -eq 0 ]; then
+    findings=1
+  fi
+  if [ "$left" -gt 0 ]; then
+    echo "$(date -u +%FT%TZ) $commit ${executions:-0} $seconds $findings $ended" >>"$out/$name.ledger"
+  fi
+  total=$(ledger_total "$name")
+  if [ "$total" -lt "$runs" ] && [ "$findings" -eq 0 ]; then ended="short ($total of $runs)"; else ended=""; fi
+  printf '| %-28s | %12s | %8s | %8s | %s\n' "$name" "$total" "$seconds" "$findings" "$ended" >"$out/$name.row"
 }
 
 running=0
@@ -65,9 +108,13 @@ for target in "${targets[@]}"; do
   soak_one "$target" &
   running=$((running + 1))
 done
-wait
+# A signal to the script ends every installment cleanly (see above): each
+# fuzzer, a child of its soak_one, gets SIGINT and writes its stats.
+trap 'for job in $(jobs -p); do pkill -INT -P "$job"; done' INT TERM
+while ! wait; do :; done
 
 printf '| %-28s | %12s | %8s | %8s |\n' target executions seconds findings
+# executions: the ledger's total; seconds: this installment's
 printf '|%s|%s|%s|%s|\n' ------------------------------ -------------- ---------- ----------
 findings_total=0
 for target in "${targets[@]}"; do
