@@ -23,6 +23,9 @@ inline constexpr const char* kFileExists = "org.freedesktop.DBus.Error.FileExist
 inline constexpr const char* kOnlyByDependency = "org.vermilion1.Error.OnlyByDependency";
 // Isolate of a unit without AllowIsolate= (systemd's NoIsolation).
 inline constexpr const char* kNoIsolation = "org.vermilion1.Error.NoIsolation";
+// The job would reverse a queued one that its mode may not replace
+// (systemd's TransactionIsDestructive; job modes `fail`, replace-irreversibly).
+inline constexpr const char* kTransactionIsDestructive = "org.vermilion1.Error.TransactionIsDestructive";
 inline constexpr const char* kStartFailed = "org.vermilion1.Error.StartFailed";
 inline constexpr const char* kJobFailed = "org.vermilion1.Error.JobFailed";
 // CancelJob of a unit that has no job.

@@ -20,14 +20,15 @@ std::vector<ServiceStatus> ManagerControl::list() {
 // checked here, not in the Manager, whose own jobs (dependencies, OnFailure=,
 // boot) they do not concern (systemd 252's bus_unit_queue_job(); a restart
 // needs both directions allowed).
-EnqueueResult ManagerControl::enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) {
+EnqueueResult ManagerControl::enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done,
+                                     JobMode mode) {
   if (const Service* s = manager_.find(name)) {
     const ServiceConfig& c = s->config();
     if ((type == JobType::start && c.refuse_manual_start) || (type == JobType::stop && c.refuse_manual_stop) ||
         (type == JobType::restart && (c.refuse_manual_start || c.refuse_manual_stop)))
       return {EnqueueOutcome::only_by_dependency, s->name()};
   }
-  return manager_.enqueue(type, name, std::move(done));
+  return manager_.enqueue(type, name, std::move(done), mode);
 }
 
 EnqueueResult ManagerControl::isolate(const std::string& name, std::function<void(JobResult)> done) {

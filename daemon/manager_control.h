@@ -31,7 +31,8 @@ class ManagerControl final : public ServiceControl {
   [[nodiscard]] std::vector<ServiceStatus> list() override;
   // Manager::enqueue, for a client: also refused (only_by_dependency) as
   // RefuseManualStart=/RefuseManualStop= say.
-  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override;
+  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done,
+                        JobMode mode) override;
   EnqueueResult isolate(const std::string& name, std::function<void(JobResult)> done) override;
   [[nodiscard]] int kill(const std::string& name, int sig) override;
   void bus_name_owners(const std::vector<std::pair<std::string, std::string>>& owners, bool complete) override {

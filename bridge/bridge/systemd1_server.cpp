@@ -104,6 +104,10 @@ std::string result_of(const LinkError& error) {
   if (error.name == vermilion::error_names::kNoSuchService || error.name == vermilion::error_names::kBadSetting ||
       error.name == vermilion::error_names::kLoadFailed)
     return "dependency";
+  // The job mode refused it (fail, or an irreversible job in the way): it
+  // never ran. systemd refuses such a call before there is a job; here the
+  // job path was answered already.
+  if (error.name == vermilion::error_names::kTransactionIsDestructive) return "canceled";
   return "failed";
 }
 
@@ -115,14 +119,6 @@ const char* activation_error_of(const LinkError& error) {
   if (error.name == ve::kLoadFailed) return en::kLoadFailed;
   if (error.name == ve::kAccessDenied) return en::kAccessDenied;
   return en::kFailed;
-}
-
-const char* link_member_of(std::string_view type) {
-  if (type == "start") return "Start";
-  if (type == "stop") return "Stop";
-  if (type == "restart") return "Restart";
-  if (type == "reload") return "Reload";
-  return nullptr;
 }
 
 Rights right_of(std::string_view type) {
@@ -1213,16 +1209,12 @@ int Systemd1Server::unit_job(sd_bus_message* m, std::string_view verb, sd_bus_er
 
 int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::string_view verb, std::string_view mode,
                             sd_bus_error* error) {
-  // systemd 252's job modes (job_mode_from_string); Vermilion runs four.
+  // systemd 252's job modes (job_mode_from_string); vermiliond runs each
+  // (Manager::enqueue()).
   static const std::set<std::string_view> kModes = {"fail",  "replace",          "replace-irreversibly",
                                                      "isolate", "flush",         "ignore-dependencies",
                                                      "ignore-requirements", "triggering"};
   if (!kModes.count(mode)) return set_error(error, en::kInvalidArgs, "Job mode " + shown(mode) + " invalid");
-  if (mode != "replace" && mode != "fail" && mode != "ignore-dependencies" && mode != "isolate")
-    return set_error(error, en::kNotSupported,
-                     "Job mode " + std::string(mode) +
-                         " is not supported by Vermilion (it runs 'replace', 'fail', 'ignore-dependencies' and "
-                         "'isolate' jobs)");
   // manager_add_job_full()'s checks, which come before the unit's load
   // state is looked at; the caller's right (polkit's, in systemd) first.
   const bool isolate = mode == "isolate";
@@ -1306,6 +1298,9 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
     (void)bridge_.authorize_service_of(sender ? sender : "", unit, verb == "try-restart" ? rights::restart : rights::reload,
                                        std::string(verb).c_str());
   }
+  // manager_add_job()'s check, before the transaction's.
+  if (mode == "triggering" && type != "stop")
+    return set_error(error, en::kInvalidArgs, "--job-mode=triggering is only valid for stop.");
   // unit_job_is_applicable(), after the caller's rights as in systemd: a
   // reload needs ExecReload=.
   if (type == "reload" && !status->can_reload)
@@ -1329,10 +1324,15 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
     finish_job(id, "done");
     return 1;
   }
-  std::string member = isolate ? "Isolate" : link_member_of(type);
+  // Isolate is the manager capability's; the other modes go with the job.
+  const std::string mode_text(mode);
   bridge_.link().call(
-      *capability, isolate ? kManagerCapabilityInterface : kServiceCapabilityInterface, member.c_str(),
-      [unit](sd_bus_message* call) { return sd_bus_message_append(call, "s", unit.c_str()); },
+      *capability, isolate ? kManagerCapabilityInterface : kServiceCapabilityInterface,
+      isolate ? "Isolate" : "EnqueueJob",
+      [unit, type, mode_text, isolate](sd_bus_message* call) {
+        if (isolate) return sd_bus_message_append(call, "s", unit.c_str());
+        return sd_bus_message_append(call, "sss", unit.c_str(), type.c_str(), mode_text.c_str());
+      },
       [this, id, unit, activation](sd_bus_message*, const LinkError* failure) {
         // vermiliond refused the job (a Requires= unit that does not
         // load, ...), where systemd's transaction would have refused the
@@ -1340,6 +1340,8 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
         // 25 s. A job that ran and failed is not (systemd does not either).
         if (activation && failure && failure->name != vermilion::error_names::kJobFailed)
           send_activation_failure(unit, activation_error_of(*failure), failure->message);
+        if (failure && failure->name == vermilion::error_names::kTransactionIsDestructive)
+          log("Failed to enqueue a job for " + unit + ": " + failure->message);
         finish_job(id, failure ? result_of(*failure) : "done");
       },
       BrokerLink::CallKind::job);

@@ -72,7 +72,8 @@ class ServiceControl {
   [[nodiscard]] virtual std::optional<ServiceStatus> status(const std::string& name) = 0;
   [[nodiscard]] virtual std::vector<ServiceStatus> list() = 0;
   // Manager::enqueue: `done` runs once the job finished, if it was queued.
-  virtual EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) = 0;
+  virtual EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done,
+                                JobMode mode) = 0;
   // Manager::isolate, a client's: RefuseManualStart= is checked as for a start.
   virtual EnqueueResult isolate(const std::string& name, std::function<void(JobResult)>) {
     return {EnqueueOutcome::not_found, name};

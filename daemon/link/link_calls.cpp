@@ -4,6 +4,7 @@
 // decides anything.
 #include "link/link_server.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <csignal>
@@ -116,10 +117,40 @@ struct LinkServer::Calls {
     LinkServer& self = link(userdata);
     const char* name = nullptr;
     if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    return queue_service_job(self, m, error, name, type, right, JobMode::replace);
+  }
+  // EnqueueJob(name, type, mode): systemd's EnqueueUnitJob, as Start, Stop,
+  // Restart or Reload with a job mode; the type's right, and for `isolate`
+  // the manager's (as Isolate).
+  static int enqueue_job(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    LinkServer& self = link(userdata);
+    const char* name = nullptr;
+    const char* type_text = nullptr;
+    const char* mode_text = nullptr;
+    if (int r = sd_bus_message_read(m, "sss", &name, &type_text, &mode_text); r < 0) return r;
+    static const std::pair<std::string_view, std::pair<JobType, Rights>> kTypes[] = {
+        {"start", {JobType::start, rights::start}},
+        {"stop", {JobType::stop, rights::stop}},
+        {"restart", {JobType::restart, rights::restart}},
+        {"reload", {JobType::reload, rights::reload}}};
+    const auto* type = std::find_if(std::begin(kTypes), std::end(kTypes),
+                                    [&](const auto& t) { return t.first == type_text; });
+    if (type == std::end(kTypes))
+      return sd_bus_error_setf(error, error_names::kInvalidArgs, "Job type %s invalid", type_text);
+    std::optional<JobMode> mode = job_mode_from_string(mode_text);
+    if (!mode) return sd_bus_error_setf(error, error_names::kInvalidArgs, "Job mode %s invalid", mode_text);
+    // Stopping every other unit is the manager's right: its capability's Isolate.
+    if (*mode == JobMode::isolate)
+      return sd_bus_error_set(error, error_names::kInvalidArgs,
+                              "Job mode isolate is the manager capability's Isolate method.");
+    return queue_service_job(self, m, error, name, type->second.first, type->second.second, *mode);
+  }
+  static int queue_service_job(LinkServer& self, sd_bus_message* m, sd_bus_error* error, const char* name,
+                               JobType type, Rights right, JobMode mode) {
     std::string resolved;
     if (int r = authorize_service(self, m, right, name, resolved, error); r < 0) return r;
     return queue_job(self, m, resolved, error, [&](std::function<void(JobResult)> done) {
-      return self.broker_.control().enqueue(type, resolved, std::move(done));
+      return self.broker_.control().enqueue(type, resolved, std::move(done), mode);
     });
   }
   // systemctl isolate NAME, on the manager capability (right `isolate`).
@@ -697,6 +728,8 @@ const sd_bus_vtable kServiceVtable[] = {
                              &guarded<&LinkServer::Calls::restart>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("Reload", "s", SD_BUS_PARAM(name), "", ,
                              &guarded<&LinkServer::Calls::reload>, kUnprivileged),
+    SD_BUS_METHOD_WITH_NAMES("EnqueueJob", "sss", SD_BUS_PARAM(name) SD_BUS_PARAM(type) SD_BUS_PARAM(mode), "", ,
+                             &guarded<&LinkServer::Calls::enqueue_job>, kUnprivileged),
     SD_BUS_METHOD_WITH_NAMES("Kill", "si", SD_BUS_PARAM(name) SD_BUS_PARAM(signal), "", ,
                              &guarded<&LinkServer::Calls::kill>,
                              kUnprivileged),

@@ -28,6 +28,8 @@ const char* error_name(EnqueueOutcome outcome) {
     case EnqueueOutcome::load_failed: return error_names::kLoadFailed;
     case EnqueueOutcome::only_by_dependency: return error_names::kOnlyByDependency;
     case EnqueueOutcome::no_isolation: return error_names::kNoIsolation;
+    case EnqueueOutcome::destructive: return error_names::kTransactionIsDestructive;
+    case EnqueueOutcome::invalid_job_mode: return error_names::kInvalidArgs;
   }
   return error_names::kFailed;
 }

@@ -40,6 +40,8 @@ std::string describe(const EnqueueResult& r) {
       return "Operation refused, unit " + r.unit +
              " may be requested by dependency only (it is configured to refuse manual start/stop).";
     case EnqueueOutcome::no_isolation: return "Operation refused, unit may not be isolated.";
+    case EnqueueOutcome::destructive:
+    case EnqueueOutcome::invalid_job_mode: return r.detail;
   }
   return "";
 }

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace vermilion {
 
@@ -31,13 +32,28 @@ enum class EnqueueOutcome {
   load_failed,   // load state error: a syntax error, masked, unreadable
   only_by_dependency,  // RefuseManualStart=/RefuseManualStop= (a client's request only)
   no_isolation,        // isolate of a unit without AllowIsolate=
+  // systemd's TransactionIsDestructive: the request would reverse a queued
+  // job (start against stop) that its mode may not replace: any, in mode
+  // `fail`; an irreversible one (replace-irreversibly), in every mode.
+  destructive,
+  // A job mode that does not go with the job type (isolate of a stop,
+  // triggering of a start): systemd's InvalidArgs.
+  invalid_job_mode,
 };
 
 struct [[nodiscard]] EnqueueResult {
+  EnqueueResult() = default;
+  EnqueueResult(EnqueueOutcome o, std::string u, std::string d = {})
+      : outcome(o), unit(std::move(u)), detail(std::move(d)) {}
+
   EnqueueOutcome outcome = EnqueueOutcome::queued;
   // When refused, the unit at fault: the one asked for, or a unit it
   // requires (Requires=, BindsTo=, Requisite=). Empty when queued.
   std::string unit;
+  // destructive, invalid_job_mode: systemd's whole message ("Transaction
+  // for a.service/stop is destructive (...)."), which names more than one
+  // unit.
+  std::string detail;
 
   [[nodiscard]] bool queued() const { return outcome == EnqueueOutcome::queued; }
 };

@@ -363,22 +363,46 @@ bool Manager::has_jobs() const { return job_count_ > 0; }
 
 // ---- requests ----------------------------------------------------------------
 
-EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallback done) {
-  return enqueue_job(type, name, std::move(done), nullptr);
+EnqueueResult Manager::enqueue(JobType type, const std::string& name, JobCallback done, JobMode mode) {
+  // manager_add_job()'s checks of the mode, before the unit is looked at.
+  if (mode == JobMode::isolate) {
+    if (type != JobType::start) return {EnqueueOutcome::invalid_job_mode, name, "Isolate is only valid for start."};
+    return isolate(name, std::move(done));
+  }
+  if (mode == JobMode::triggering && type != JobType::stop)
+    return {EnqueueOutcome::invalid_job_mode, name, "--job-mode=triggering is only valid for stop."};
+  Transaction tr;
+  EnqueueResult r = plan_job(tr, type, name, std::move(done), mode);
+  if (r.queued()) r = commit(tr, mode);
+  process_queues();
+  return r;
+}
+
+std::optional<JobType> Manager::Transaction::job_of(const Unit& unit) const {
+  auto it = outcome.find(&unit);
+  if (it != outcome.end()) return it->second;
+  return unit.job ? std::optional(unit.job->type) : std::nullopt;
+}
+
+// As add_job() will: the same job (or a start into a restart) merges, a
+// different one replaces.
+void Manager::Transaction::add(Unit& unit, JobType type, bool matters, JobCallback done) {
+  std::optional<JobType> now = job_of(unit);
+  if (!(now && (*now == type || (*now == JobType::restart && type == JobType::start)))) outcome[&unit] = type;
+  jobs.push_back({&unit, type, std::move(done), matters});
 }
 
 // Whatever requires a stopped unit, or is part of it, stops too; the
 // propagation goes on through units already down (systemd adds their stop
 // jobs all the same), which get no job themselves, and not into `keep`.
-void Manager::stop_dependents(const std::string& root, const std::set<std::string>* keep) {
+void Manager::plan_stop_dependents(Transaction& tr, const std::string& root, const std::set<std::string>* keep) {
   walk_stop_dependents(
       root,
       [&](const std::string& dependent) {
         if (keep && keep->count(dependent)) return false;
         Unit* d = resolve(dependent, false);
         if (!d) return false;
-        if (!is_down(d->service->active_state()) && (!d->job || d->job->type != JobType::stop))
-          add_job(*d, JobType::stop, {});
+        if (!is_down(d->service->active_state()) && tr.job_of(*d) != JobType::stop) tr.add(*d, JobType::stop, true);
         return true;
       },
       true);
@@ -391,11 +415,12 @@ EnqueueResult Manager::isolate(const std::string& name, JobCallback done) {
   if (!root) return {EnqueueOutcome::not_found, *normalized};
   if (EnqueueResult r = check_loaded(root->service.get(), root->service->name()); !r.queued()) return r;
   if (!root->service->config().allow_isolate) return {EnqueueOutcome::no_isolation, root->service->name()};
-  std::set<std::string> kept;
-  if (EnqueueResult r = enqueue_job(JobType::start, *normalized, std::move(done), &kept, false); !r.queued()) {
+  Transaction tr;
+  if (EnqueueResult r = plan_job(tr, JobType::start, *normalized, std::move(done), JobMode::isolate); !r.queued()) {
     process_queues();
     return r;
   }
+  const std::set<std::string> kept = tr.pulled;
   std::vector<std::string> to_stop;
   for (const auto& [unit_name, unit] : units_) {
     if (kept.count(unit_name) || !unit->service) continue;
@@ -405,17 +430,18 @@ EnqueueResult Manager::isolate(const std::string& name, JobCallback done) {
   }
   for (const auto& unit_name : to_stop) {
     Unit* unit = resolve(unit_name, false);
-    if (!unit || (unit->job && unit->job->type == JobType::stop)) continue;
-    add_job(*unit, JobType::stop, {});
+    if (!unit || tr.job_of(*unit) == JobType::stop) continue;
+    tr.add(*unit, JobType::stop, true);
     // As a stop does: what requires it stops too, but for what the start keeps.
-    stop_dependents(unit_name, &kept);
+    plan_stop_dependents(tr, unit_name, &kept);
   }
+  EnqueueResult r = commit(tr, JobMode::isolate);
   process_queues();
-  return {};
+  return r;
 }
 
-EnqueueResult Manager::enqueue_job(JobType type, const std::string& name, JobCallback done,
-                                   std::set<std::string>* pulled_names, bool run) {
+EnqueueResult Manager::plan_job(Transaction& tr, JobType type, const std::string& name, JobCallback done,
+                                JobMode mode) {
   auto normalized = normalize_unit_name(name);
   if (!normalized) return {EnqueueOutcome::invalid_name, name};
   Unit* root = resolve(*normalized, true);
@@ -425,18 +451,35 @@ EnqueueResult Manager::enqueue_job(JobType type, const std::string& name, JobCal
   if (type != JobType::stop) {
     if (EnqueueResult r = check_loaded(root->service.get(), root_name); !r.queued()) return r;
   }
+  // transaction_add_job_and_dependencies() with ignore_requirements: the
+  // job alone, nothing pulled in, stopped or propagated.
+  tr.anchor = root;
+  tr.anchor_type = type;
+  if (mode == JobMode::ignore_dependencies || mode == JobMode::ignore_requirements) {
+    tr.add(*root, type, true, std::move(done));
+    tr.pulled.insert(root_name);
+    return {};
+  }
 
   if (type == JobType::start || type == JobType::restart) {
     auto service_of = [](const Unit* unit) -> const Service* { return unit ? unit->service.get() : nullptr; };
-    // The requirement closure must be loadable before anything is queued.
-    std::vector<std::string> todo{root_name};
-    std::set<std::string> seen, verified;
-    std::vector<Unit*> pulled;
+    // The requirement closure must be loadable before anything is planned.
+    // Each unit is visited once; `matters` says whether it was reached from
+    // the anchor through requirements alone.
+    std::vector<std::pair<std::string, bool>> todo{{root_name, true}};
+    std::map<std::string, bool> seen;
+    std::set<std::string> verified;
+    std::vector<std::pair<Unit*, bool>> pulled;
     while (!todo.empty()) {
-      std::string current = todo.back();
+      auto [current, matters] = todo.back();
       todo.pop_back();
-      if (!seen.insert(current).second) continue;
-      pulled.push_back(resolve(current, true));
+      auto [at, fresh] = seen.emplace(current, matters);
+      if (!fresh) {
+        if (!matters || at->second) continue;
+        at->second = true;  // reached by requirement after all: visit again to pass it on
+      }
+      Unit* unit = resolve(current, true);
+      if (fresh) pulled.emplace_back(unit, matters);
       // Copies: resolve() loads units on first use (template instances),
       // which rebuilds the graph under a reference into it.
       const DependencyGraph::NameSet requisites = graph_.requisites(current).owned();
@@ -454,35 +497,36 @@ EnqueueResult Manager::enqueue_job(JobType type, const std::string& name, JobCal
       for (const auto& dep : requirements) {
         Unit* required = resolve(dep, true);
         if (EnqueueResult r = check_loaded(service_of(required), dep); !r.queued()) return r;
-        todo.push_back(required->service->name());
+        todo.emplace_back(required->service->name(), matters);
       }
       for (const auto& dep : wants) {
         Unit* w = resolve(dep, true);
         if (check_loaded(service_of(w), dep).queued())
-          todo.push_back(w->service->name());
-        else
+          todo.emplace_back(w->service->name(), false);
+        else if (fresh)
           observer_.on_manager_message(Severity::warning,
                                        current + " wants " + dep + ", which is not loadable; skipping it");
       }
     }
-    // An isolate keeps the requisites too (their verify-active jobs are in
-    // systemd's transaction).
-    if (pulled_names) {
-      *pulled_names = seen;
-      pulled_names->insert(verified.begin(), verified.end());
-    }
-    for (Unit* unit : pulled) {
+    for (auto& [unit, fresh_matters] : pulled) {
       const std::string& n = unit->service->name();
+      const bool matters = seen[n];
+      // An isolate keeps the requisites too (their verify-active jobs are
+      // in systemd's transaction).
+      tr.pulled.insert(n);
       if (unit == root)
-        add_job(*unit, type, std::move(done));
-      else if (!unit->job || unit->job->type == JobType::stop)
-        add_job(*unit, JobType::start, {});
+        tr.add(*unit, type, true, std::move(done));
+      else if (std::optional<JobType> now = tr.job_of(*unit); !now || *now == JobType::stop)
+        tr.add(*unit, JobType::start, matters);
+      else
+        tr.add(*unit, *now, matters);  // merges with the job it has (in the transaction, as for `flush`)
       const DependencyGraph::NameSet conflicts = graph_.conflicts(n).owned();
       for (const auto& other : conflicts) {
         Unit* c = resolve(other, false);
-        if (c && !is_down(c->service->active_state())) add_job(*c, JobType::stop, {});
+        if (c && !is_down(c->service->active_state())) tr.add(*c, JobType::stop, matters);
       }
     }
+    tr.pulled.insert(verified.begin(), verified.end());
     if (type == JobType::restart) {
       // Units that require this one, or are part of it, restart with it if
       // they are running (systemd propagates a restart as try-restart), and
@@ -490,18 +534,78 @@ EnqueueResult Manager::enqueue_job(JobType type, const std::string& name, JobCal
       walk_stop_dependents(root_name, [&](const std::string& dependent) {
         Unit* d = resolve(dependent, false);
         if (!d || !is_up(d->service->active_state())) return false;
-        if (!d->job) add_job(*d, JobType::restart, {});
+        if (!tr.job_of(*d)) tr.add(*d, JobType::restart, true);
         return true;
       });
     }
   } else if (type == JobType::stop) {
-    add_job(*root, JobType::stop, std::move(done));
-    stop_dependents(root_name, nullptr);
+    tr.add(*root, JobType::stop, true, std::move(done));
+    plan_stop_dependents(tr, root_name, nullptr);
   } else {
-    add_job(*root, JobType::reload, std::move(done));
-    propagate_reload(root_name);
+    tr.add(*root, JobType::reload, true, std::move(done));
+    plan_reload_propagation(tr, root_name);
   }
-  if (run) process_queues();
+  return {};
+}
+
+namespace {
+
+// job_type_is_conflicting(): a stop merges with nothing but a stop; the
+// other types merge with each other (start into restart, reload-or-start).
+bool conflicting(JobType a, JobType b) { return (a == JobType::stop) != (b == JobType::stop); }
+
+}  // namespace
+
+EnqueueResult Manager::commit(Transaction& tr, JobMode mode) {
+  std::map<const Unit*, bool> matters;
+  for (const PlannedJob& j : tr.jobs) matters[j.unit] = matters[j.unit] || j.matters;
+  // transaction_minimize_impact(), in mode `fail` only: a job pulled in only
+  // by Wants= is left out where it would reverse a queued job or stop a
+  // unit that is up or coming up.
+  std::set<const Unit*> dropped;
+  if (mode == JobMode::fail) {
+    for (const auto& [unit, type] : tr.outcome) {
+      if (matters[unit] || !type) continue;
+      const ActiveState state = unit->service->active_state();
+      const bool stops_running = *type == JobType::stop && !is_down(state) && state != ActiveState::deactivating;
+      const bool changes_existing = unit->job && conflicting(unit->job->type, *type);
+      if (stops_running || changes_existing) dropped.insert(unit);
+    }
+  }
+  // transaction_is_destructive(): what is left may not reverse a queued job
+  // in mode `fail`, nor an irreversible one in any mode.
+  for (const PlannedJob& j : tr.jobs) {
+    const Unit& unit = *j.unit;
+    if (dropped.count(&unit) || !unit.job) continue;
+    const JobType type = *tr.job_of(unit);
+    if ((mode == JobMode::fail || unit.job->irreversible) && conflicting(unit.job->type, type))
+      return {EnqueueOutcome::destructive, unit.service->name(),
+              "Transaction for " + tr.anchor->service->name() + "/" + std::string(to_string(tr.anchor_type)) +
+                  " is destructive (" + unit.service->name() + " has '" + std::string(to_string(unit.job->type)) +
+                  "' job queued, but '" + std::string(to_string(type)) + "' is included in transaction)."};
+  }
+  // transaction_apply(): `flush` cancels the queued jobs of every other
+  // unit, without failing what depends on them (an isolate's stop jobs
+  // replace them instead).
+  if (mode == JobMode::flush) {
+    std::vector<Unit*> others;
+    for (auto& [name, unit] : units_)
+      if (unit->job && !matters.count(unit.get()) && !unit->service->config().ignore_on_isolate)
+        others.push_back(unit.get());
+    for (Unit* other : others) finish_job(*other, JobResult::canceled, false);
+  }
+  for (PlannedJob& j : tr.jobs) {
+    if (dropped.count(j.unit)) continue;
+    add_job(*j.unit, j.type, std::move(j.done));
+    Job& installed = *j.unit->job;
+    // As job_merge_into_installed(): once set, a flag stays.
+    installed.irreversible = installed.irreversible || mode == JobMode::replace_irreversibly;
+    if (j.unit == tr.anchor) {
+      installed.ignore_order = installed.ignore_order || mode == JobMode::ignore_dependencies;
+      installed.ignore_requirements = installed.ignore_requirements || mode == JobMode::ignore_dependencies ||
+                                      mode == JobMode::ignore_requirements;
+    }
+  }
   return {};
 }
 
@@ -545,12 +649,12 @@ void Manager::walk_stop_dependents(const std::string& root, const std::function<
 // unit of PropagatesReloadTo= gets a try-reload (a reload if it is active,
 // nothing otherwise), and so on from each reloaded one. One that cannot
 // reload is left out with a warning; one with a job of its own keeps it.
-void Manager::propagate_reload(const std::string& root) {
+void Manager::plan_reload_propagation(Transaction& tr, const std::string& root) {
   walk(
       root, [this](const std::string& current) { return graph_.reload_propagates_to(current).owned(); },
-      [this](const std::string& name) {
+      [&](const std::string& name) {
         Unit* d = resolve(name, false);
-        if (!d || !is_up(d->service->active_state()) || d->job) return false;
+        if (!d || !is_up(d->service->active_state()) || tr.job_of(*d)) return false;
         const ServiceConfig& config = d->service->config();
         if (config.unit_type == UnitType::target || config.exec_reload.empty()) {
           observer_.on_manager_message(Severity::warning, "Cannot add dependency reload job for " + name +
@@ -558,7 +662,7 @@ void Manager::propagate_reload(const std::string& root) {
                                                               name + ".");
           return false;
         }
-        add_job(*d, JobType::reload, {});
+        tr.add(*d, JobType::reload, true);
         return true;
       });
 }
@@ -618,11 +722,13 @@ void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
     observer_.on_job_finished(unit.service->name(), existing.type, JobResult::canceled);
     clear_job(unit);
   }
-  set_job(unit, Job{type, false, false, false, {}});
+  Job job{};
+  job.type = type;
+  set_job(unit, std::move(job));
   if (done) unit.job->waiters.push_back(std::move(done));
 }
 
-void Manager::finish_job(Unit& unit, JobResult result) {
+void Manager::finish_job(Unit& unit, JobResult result, bool propagate) {
   if (!unit.job) return;
   // The run ended (however it went): the job runs again. A cancel or a
   // timeout ends the job itself, re-run or not.
@@ -638,10 +744,10 @@ void Manager::finish_job(Unit& unit, JobResult result) {
   for (auto& w : job.waiters)
     if (w) finished_callbacks_.push_back({std::move(w), result});
   bool start_like = job.type == JobType::start || job.type == JobType::restart;
-  if (start_like && result != JobResult::done && result != JobResult::skipped)
+  if (propagate && start_like && result != JobResult::done && result != JobResult::skipped)
     fail_dependent_jobs(unit.service->name());
   // After the dependents' (job_finish_and_invalidate() fails them first).
-  trigger_on_job_failure(*unit.service, result);
+  if (propagate) trigger_on_job_failure(*unit.service, result);
   // A unit down with no job lets its resources go (unit_may_gc()): a
   // restart job whose start never ran kept them until now.
   if (!unit.job) unit.service->release_resources();
@@ -681,9 +787,10 @@ void Manager::fail_dependent_jobs(const std::string& failed_unit) {
 
 bool Manager::runnable(const std::string& name, const Unit& unit) const {
   const Job& job = *unit.job;
+  // No job waits for one that ignores ordering (systemd's job_is_runnable()).
   auto job_on = [this](const std::string& other) -> const Job* {
     auto it = units_.find(other);
-    return it == units_.end() || !it->second->job ? nullptr : &*it->second->job;
+    return it == units_.end() || !it->second->job || it->second->job->ignore_order ? nullptr : &*it->second->job;
   };
   auto is_stop_phase = [](const Job& j) {
     return j.type == JobType::stop || (j.type == JobType::restart && !j.restart_stopped);
@@ -707,12 +814,14 @@ bool Manager::runnable(const std::string& name, const Unit& unit) const {
     return other && is_stop_phase(*other);
   };
   // Reverse order: whatever starts after us stops before us.
-  if (is_stop_phase(job)) return !any_blocking(graph_.before(name), job.before_hint, stopping_first);
+  if (is_stop_phase(job)) return job.ignore_order || !any_blocking(graph_.before(name), job.before_hint, stopping_first);
   if (unit.service->is_stopping()) return false;
+  if (job.ignore_order) return true;
   if (any_blocking(graph_.after(name), job.after_hint, [&](const std::string& earlier) { return job_on(earlier); }))
     return false;
   // A Requisite= still activating may yet come up: wait for it to settle,
   // as systemd's verify-active job does, rather than fail the start.
+  if (!job.ignore_requirements)
   for (const auto& requisite : graph_.requisites(name)) {
     auto it = units_.find(requisite);
     if (it != units_.end() && it->second->service->active_state() == ActiveState::activating) return false;
@@ -748,7 +857,9 @@ void Manager::run_job(Unit& unit) {
     }
     return;
   }
-  // Requisite= units are not started for us: they must be up already.
+  // Requisite= units are not started for us: they must be up already
+  // (unless the job's mode ignores requirements).
+  if (!job.ignore_requirements)
   for (const auto& requisite : graph_.requisites(s.name())) {
     Unit* r = resolve(requisite, false);
     if (r && is_up(r->service->active_state())) continue;
@@ -1084,16 +1195,8 @@ void Manager::run_triggered_starts() {
       message(std::string("Not triggering ") + t.key + " dependencies: the manager is stopping.");
       continue;
     }
-    // `fail` (systemd's JOB_FAIL): refused when it would replace a queued job.
-    Unit* o = resolve(t.unit, false);
-    if (t.mode == JobMode::fail && o && o->job && o->job->type == JobType::stop) {
-      message(std::string("Failed to enqueue ") + t.key + " job, ignoring: " + t.unit +
-              " has a conflicting job queued (mode 'fail')");
-      continue;
-    }
-    // `isolate` (OnFailureJobMode=isolate): as systemctl isolate, refused
-    // without AllowIsolate=.
-    EnqueueResult r = t.mode == JobMode::isolate ? isolate(t.unit) : enqueue(JobType::start, t.unit);
+    // In the unit's OnFailureJobMode=/OnSuccessJobMode= (unit_start_on_failure()).
+    EnqueueResult r = enqueue(JobType::start, t.unit, {}, t.mode);
     if (!r.queued()) message(std::string("Failed to enqueue ") + t.key + " job, ignoring: " + describe(r));
   }
 }
@@ -1164,7 +1267,7 @@ void Manager::stop_unneeded_and_start_upheld() {
       if (!needed) needed = std::any_of(users.begin(), users.end(), needs);
     if (needed || !auto_start_stop_allowed(*u, "stopping")) continue;
     observer_.on_unit_message(*u->service, "Unit not needed anymore. Stopping.");
-    EnqueueResult r = enqueue(JobType::stop, name);
+    EnqueueResult r = enqueue(JobType::stop, name, {}, JobMode::fail);  // as manager.c does
     if (!r.queued()) observer_.on_unit_message(*u->service, "Failed to enqueue stop job, ignoring: " + describe(r));
   }
   for (const auto& name : std::exchange(upheld_checks_, {})) {
@@ -1176,7 +1279,7 @@ void Manager::stop_unneeded_and_start_upheld() {
       if (!h || h->job || !is_up(h->service->active_state())) continue;
       if (!auto_start_stop_allowed(*u, "starting")) break;
       observer_.on_unit_message(*u->service, "Unit is started because upheld by active unit " + holder + ".");
-      EnqueueResult r = enqueue(JobType::start, name);
+      EnqueueResult r = enqueue(JobType::start, name, {}, JobMode::fail);  // as manager.c does
       if (!r.queued()) observer_.on_unit_message(*u->service, "Failed to enqueue start job, ignoring: " + describe(r));
       break;
     }

@@ -116,7 +116,20 @@ class Manager final : private ServiceListener {
   // load: a start needs every unit of its Requires=/BindsTo=/Requisite=
   // closure loaded, as systemd's transactions do. A Requisite= that is not
   // active is no refusal: the job fails with JobResult::dependency.
-  EnqueueResult enqueue(JobType type, const std::string& name, JobCallback done = {});
+  // `mode` is systemctl's --job-mode= (systemd 252's manager_add_job(),
+  // transaction.c): `replace` replaces conflicting queued jobs; `fail`
+  // leaves out the jobs pulled in only by Wants= that would reverse a queued
+  // job or stop a running unit, and refuses (destructive) if another would
+  // still reverse one; `replace-irreversibly` as replace, and its jobs
+  // cannot be reversed by later requests (they are refused as destructive);
+  // `ignore-dependencies` queues the job alone and runs it whatever its
+  // ordering; `ignore-requirements` queues it alone in its order; `flush`
+  // cancels every queued job not in this request (but those of units with
+  // IgnoreOnIsolate=); `isolate` is isolate() (start only); `triggering`
+  // is a stop (Vermilion runs no units that trigger others). An isolate of
+  // a stop, or a triggering start, is refused with invalid_job_mode.
+  EnqueueResult enqueue(JobType type, const std::string& name, JobCallback done = {},
+                        JobMode mode = JobMode::replace);
   // `systemctl isolate`: starts `name` as enqueue() does and stops every
   // unit that is up (or has a job) which that start does not pull in,
   // unless it has IgnoreOnIsolate= (systemd 252's JOB_ISOLATE,
@@ -176,6 +189,14 @@ class Manager final : private ServiceListener {
     JobType type;
     bool running = false;
     bool restart_stopped = false;  // restart: the stop half is done
+    // replace-irreversibly: a later request that would reverse it is refused.
+    bool irreversible = false;
+    // ignore-dependencies: runs whatever its ordering, and no job waits for it
+    // (systemd's ignore_order).
+    bool ignore_order = false;
+    // ignore-dependencies, ignore-requirements: its Requisite= units are not
+    // checked (systemd adds no verify-active jobs for them).
+    bool ignore_requirements = false;
     // A reload asked for while this reload runs: it runs again once this
     // run ends, for everyone waiting (systemd 252's job_install(): a
     // reload is never merged into a running one, which may have read the
@@ -234,6 +255,28 @@ class Manager final : private ServiceListener {
   void set_bus_name_owner(const std::string& bus_name, const std::string& owner);
   [[nodiscard]] std::string canonical(const std::string& name) const;
 
+  // The jobs one request adds, planned before any is installed, so that its
+  // job mode can judge them as a whole (systemd 252's Transaction).
+  struct PlannedJob {
+    Unit* unit;
+    JobType type;
+    JobCallback done;  // the anchor's: whoever asked
+    // Pulled in from the anchor by requirement only (Requires=, BindsTo=,
+    // a propagated stop or restart, Conflicts=), not by Wants=
+    // (transaction_find_jobs_that_matter_to_anchor()).
+    bool matters;
+  };
+  struct Transaction {
+    std::vector<PlannedJob> jobs;  // in the order add_job() installs them
+    // The job type each unit has once the planned jobs are installed, for
+    // the checks planning makes (none: no job).
+    std::map<const Unit*, std::optional<JobType>> outcome;
+    std::set<std::string> pulled;  // a start's units and requisites (isolate keeps them)
+    const Unit* anchor = nullptr;  // the unit asked for, and its job
+    JobType anchor_type = JobType::start;
+    [[nodiscard]] std::optional<JobType> job_of(const Unit& unit) const;
+    void add(Unit& unit, JobType type, bool matters, JobCallback done = {});
+  };
   // Calls `visit` with every unit a stop or restart of `root` propagates to,
   // transitively: on from each unit for which it returns true.
   void walk(const std::string& root, const std::function<DependencyGraph::NameSet(const std::string&)>& next,
@@ -241,8 +284,9 @@ class Manager final : private ServiceListener {
   // `stop`: a stop (PropagatesStopTo= too), not a restart.
   void walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit,
                             bool stop = false);
-  // Reload jobs for what a reload of `root` propagates to (PropagatesReloadTo=).
-  void propagate_reload(const std::string& root);
+  // Plans reload jobs for what a reload of `root` propagates to
+  // (PropagatesReloadTo=).
+  void plan_reload_propagation(Transaction& tr, const std::string& root);
   // StopWhenUnneeded= stops and Upholds= starts, after each event.
   void stop_unneeded_and_start_upheld();
   // systemd's auto_start_stop_ratelimit (unit_new(): 16 per 10 s per unit),
@@ -264,15 +308,18 @@ class Manager final : private ServiceListener {
   void update_scope_watch(Service& service);
 
   void add_job(Unit& unit, JobType type, JobCallback done);
-  // Stop jobs for what requires `root` (or is part of it), onwards, but
-  // not for the units in `keep` (may be null).
-  void stop_dependents(const std::string& root, const std::set<std::string>* keep);
-  // enqueue(); a start also tells which units it pulls in (`pulled`, may be null).
-  // `run`: run the queues afterwards (an isolate adds its stops first, so
-  // that they are ordered with the start as one transaction).
-  EnqueueResult enqueue_job(JobType type, const std::string& name, JobCallback done, std::set<std::string>* pulled,
-                            bool run = true);
-  void finish_job(Unit& unit, JobResult result);
+  // Plans stop jobs for what requires `root` (or is part of it), onwards,
+  // but not for the units in `keep` (may be null).
+  void plan_stop_dependents(Transaction& tr, const std::string& root, const std::set<std::string>* keep);
+  // Plans the job `type` on `name` and, unless `mode` ignores them, what it
+  // pulls in. Refused when a unit it needs does not load.
+  EnqueueResult plan_job(Transaction& tr, JobType type, const std::string& name, JobCallback done, JobMode mode);
+  // Checks the plan against the queued jobs as `mode` says, then installs it.
+  EnqueueResult commit(Transaction& tr, JobMode mode);
+  // `propagate`: a failed start also fails the start jobs that need it and
+  // may trigger OnFailure= (not for a job canceled by `flush`, as systemd's
+  // transaction_apply() cancels without recursion).
+  void finish_job(Unit& unit, JobResult result, bool propagate = true);
   [[nodiscard]] bool runnable(const std::string& name, const Unit& unit) const;
   void run_job(Unit& unit);
   // Reports what is queued: start limits hit (their StartLimitAction=),

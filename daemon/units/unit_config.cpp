@@ -145,6 +145,12 @@ const char* to_string(JobMode m) {
   return "replace";
 }
 
+std::optional<JobMode> job_mode_from_string(std::string_view word) {
+  for (int i = 0; i <= static_cast<int>(JobMode::triggering); ++i)
+    if (word == to_string(static_cast<JobMode>(i))) return static_cast<JobMode>(i);
+  return std::nullopt;
+}
+
 const char* to_string(EmergencyAction a) {
   switch (a) {
     case EmergencyAction::none: return "none";

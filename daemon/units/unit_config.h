@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <set>
 #include <string>
 #include <vector>
@@ -534,6 +535,9 @@ struct ServiceConfig {
 // job_mode_to_string(), emergency_action_to_string(): "replace",
 // "ignore-dependencies", "exit-force", "reboot-immediate", ...
 [[nodiscard]] const char* to_string(JobMode m);
+// job_mode_from_string(): the mode named `word` ("replace", "fail", ...), or
+// none when it names none.
+[[nodiscard]] std::optional<JobMode> job_mode_from_string(std::string_view word);
 // "inherit", "private", "shared" (exec_keyring_mode_to_string()).
 [[nodiscard]] const char* to_string(KeyringMode m);
 // KeyringMode= in effect: as set, else private for the system manager's

@@ -807,14 +807,10 @@ void set_syscall_architectures(Assignment& a) {
   }
 }
 
-// OnFailureJobMode=/OnSuccessJobMode= (config_parse_job_mode). The manager
-// runs `replace`, `fail` and `isolate` jobs only: another mode is kept for
-// the unit's properties, with a warning that `replace` runs instead.
+// OnFailureJobMode=/OnSuccessJobMode= (config_parse_job_mode).
 void set_job_mode(Assignment& a, JobMode ServiceConfig::*field) {
-  auto mode = enum_from_string<JobMode, JobMode::triggering>(a.value);
+  auto mode = job_mode_from_string(a.value);
   if (!mode) return a.ignore("Failed to parse job mode, ignoring: " + a.value);
-  if (*mode != JobMode::replace && *mode != JobMode::fail && *mode != JobMode::isolate)
-    a.warn(a.key + "=" + a.value + " is not supported by Vermilion, its jobs run in mode 'replace'");
   a.config.*field = *mode;
 }
 

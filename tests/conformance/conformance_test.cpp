@@ -419,7 +419,7 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
 
   std::string job(JobType type, const std::vector<std::string>& w) {
     return job_of(w, [&](std::function<void(JobResult)> done) {
-      return supervisor_->control().enqueue(type, w.at(1), std::move(done));
+      return supervisor_->control().enqueue(type, w.at(1), std::move(done), JobMode::replace);
     });
   }
   std::string job_of(const std::vector<std::string>& w,
@@ -449,6 +449,17 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
     if (verb == "stop") return job(JobType::stop, w);
     if (verb == "restart") return job(JobType::restart, w);
     if (verb == "reload") return job(JobType::reload, w);
+    if (verb == "enqueue") {  // enqueue TYPE UNIT MODE: queued, not waited for
+      static const std::map<std::string, JobType> kTypes = {
+          {"start", JobType::start}, {"stop", JobType::stop}, {"restart", JobType::restart}, {"reload", JobType::reload}};
+      std::optional<JobMode> mode = job_mode_from_string(w.at(3));
+      EnqueueResult r = supervisor_->control().enqueue(kTypes.at(w.at(1)), w.at(2), {}, mode.value());
+      return "enqueue " + w[1] + " " + w[2] + " " + w[3] + ": " + (r.queued() ? "queued" : "refused: " + describe(r));
+    }
+    if (verb == "touch") {
+      std::ofstream(w.at(1)).flush();
+      return "touch " + w[1] + ": done";
+    }
     if (verb == "isolate") {
       return job_of(w, [&](std::function<void(JobResult)> done) {
         return supervisor_->control().isolate(w.at(1), std::move(done));

@@ -196,6 +196,16 @@ job() {  # job VERB UNIT [within SPAN]
   echo "$verb $unit: $result"
 }
 
+enqueue() {  # enqueue VERB UNIT MODE: queued without waiting, or systemd's refusal
+  local out
+  if out=$(sctl "$1" --no-block --job-mode="$3" "$2" 2>&1 >/dev/null); then
+    echo "enqueue $1 $2 $3: queued"
+  else
+    out=$(printf '%s\n' "$out" | head -n 1)
+    echo "enqueue $1 $2 $3: refused: ${out#"Failed to $1 $2: "}"
+  fi
+}
+
 span_ms() {  # 300ms, 2s
   case "$1" in
     *ms) echo "${1%ms}" ;;
@@ -224,6 +234,8 @@ while IFS= read -r line || [ -n "$line" ]; do
   case "${w[0]}" in
     '#'* | manager-*) ;;
     start | stop | restart | reload | isolate) job "${w[0]}" "${w[1]}" "${w[2]-}" "${w[3]-}" ;;
+    enqueue) enqueue "${w[1]}" "${w[2]}" "${w[3]}" ;;
+    touch) touch "${w[1]}" && echo "touch ${w[1]}: done" ;;
     daemon-reload)
       if sctl daemon-reload; then echo "daemon-reload: done"; else echo "daemon-reload: failed"; fi ;;
     show)

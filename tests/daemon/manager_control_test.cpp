@@ -72,7 +72,7 @@ class ManagerControlTest : public ::testing::Test {
   // Starts through the control, as a link's Start call does.
   std::optional<JobResult> start(const std::string& name) {
     std::optional<JobResult> result;
-    (void)control_->enqueue(JobType::start, name, [&](JobResult r) { result = r; });
+    (void)control_->enqueue(JobType::start, name, [&](JobResult r) { result = r; }, JobMode::replace);
     return result;
   }
 

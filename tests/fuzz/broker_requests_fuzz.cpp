@@ -113,7 +113,7 @@ class FakeControl final : public ServiceControl {
     return s;
   }
   std::vector<ServiceStatus> list() override { return {}; }
-  EnqueueResult enqueue(JobType, const std::string&, std::function<void(JobResult)>) override { return {}; }
+  EnqueueResult enqueue(JobType, const std::string&, std::function<void(JobResult)>, JobMode) override { return {}; }
   int kill(const std::string&, int) override { return 0; }
   std::vector<LogLine> logs(const std::string&, std::size_t) override { return {}; }
   void reload_units(std::function<void()> done) override { done(); }

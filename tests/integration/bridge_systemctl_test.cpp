@@ -856,6 +856,32 @@ TEST_F(SystemctlSystemTest, CancelAJobThatWaits) {
   EXPECT_EQ(as_root({"stop", "waits"}).status, 0);
 }
 
+// systemctl --job-mode= reaches vermiliond's manager (Manager::enqueue()).
+TEST_F(SystemctlSystemTest, JobModesReachTheManager) {
+  start({kSleeperUnit,
+         {"waits.service", "[Service]\nType=notify\nExecStart=/bin/sleep infinity\nTimeoutStartSec=infinity\n"},
+         {"needs.service", "[Unit]\nRequires=needed.service\n[Service]\nExecStart=/bin/sleep infinity\n"},
+         {"needed.service", "[Service]\nExecStart=/bin/sleep infinity\n"}});
+  ASSERT_EQ(as_root({"start", "--no-block", "waits"}).status, 0);
+  // `fail`: the stop would reverse the queued start, so it never runs.
+  auto refused = as_root({"stop", "--job-mode=fail", "waits"});
+  EXPECT_NE(refused.status, 0) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "canceled")) << refused.output;
+  EXPECT_TRUE(contains(as_root({"list-jobs"}).output, "waits.service start"));
+  EXPECT_EQ(as_root({"is-active", "waits"}).output, "activating\n");
+  // `ignore-dependencies`: Requires= pulls nothing in.
+  auto alone = as_root({"start", "--job-mode=ignore-dependencies", "needs"});
+  EXPECT_EQ(alone.status, 0) << alone.output;
+  EXPECT_EQ(as_root({"is-active", "needed"}).output, "inactive\n");
+  // `flush`: every other queued job is canceled.
+  EXPECT_EQ(as_root({"start", "--job-mode=flush", "sleeper"}).status, 0);
+  EXPECT_TRUE(contains(as_root({"list-jobs"}).output, "No jobs running."));
+  auto triggering = as_root({"start", "--job-mode=triggering", "sleeper"});
+  EXPECT_TRUE(contains(triggering.output, "--job-mode=triggering is only valid for stop.")) << triggering.output;
+  EXPECT_EQ(as_root({"stop", "--job-mode=triggering", "needs"}).status, 0);
+  EXPECT_EQ(as_root({"stop", "waits"}).status, 0);
+}
+
 // systemctl show: how a unit is stopped and who may notify are its unit
 // file's (and systemd's defaults where it says nothing).
 TEST_F(SystemctlSystemTest, ShowsHowAUnitIsStopped) {

@@ -30,7 +30,8 @@ class TableControl final : public ServiceControl {
     for (const auto& [_, s] : services) out.push_back(s);
     return out;
   }
-  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done) override {
+  EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done,
+                        JobMode) override {
     if (!services.count(name)) return {EnqueueOutcome::not_found, name};
     jobs.push_back({type, name, std::move(done)});
     return {};

@@ -25,7 +25,7 @@ class FakeControl : public ServiceControl {
     return s;
   }
   std::vector<ServiceStatus> list() override { return {}; }
-  EnqueueResult enqueue(JobType, const std::string&, std::function<void(JobResult)> done) override {
+  EnqueueResult enqueue(JobType, const std::string&, std::function<void(JobResult)> done, JobMode) override {
     done(JobResult::done);
     return {};
   }

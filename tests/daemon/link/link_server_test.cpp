@@ -25,7 +25,7 @@ class NoServices final : public ServiceControl {
   std::optional<ServiceStatus> status(const std::string&) override { return std::nullopt; }
   std::vector<ServiceStatus> list() override { return {}; }
   // web.service's jobs wait until the test ends them.
-  EnqueueResult enqueue(JobType, const std::string& name, std::function<void(JobResult)> done) override {
+  EnqueueResult enqueue(JobType, const std::string& name, std::function<void(JobResult)> done, JobMode) override {
     if (name != "web.service") return {EnqueueOutcome::not_found, name};
     jobs.push_back(std::move(done));
     return {};

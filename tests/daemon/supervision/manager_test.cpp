@@ -432,6 +432,154 @@ TEST_F(ManagerTest, OnFailureInModeFailLeavesAQueuedStopAlone) {
   EXPECT_EQ(service("report").active_state(), ActiveState::inactive) << "and nothing started it again";
 }
 
+// Job modes (systemctl --job-mode=, systemd 252's transaction.c). A notify
+// service's start job stays queued until READY=1, and its stop job until the
+// main process exits: the queued jobs the modes are judged against.
+
+TEST_F(ManagerTest, ModeFailLeavesOutAWantedUnitsConflictingJob) {
+  ServiceConfig& a = source_.add(make_config("a.service"));
+  a.wants = {"b.service"};
+  source_.add(make_config("b.service", ServiceType::notify));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "b").queued());
+  ready("b.service");
+  std::optional<JobResult> stopped;
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "b", [&](JobResult r) { stopped = r; }).queued());
+  std::optional<JobResult> started;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "a", [&](JobResult r) { started = r; }, JobMode::fail).queued())
+      << "b's start is left out (transaction_minimize_impact()), not refused";
+  EXPECT_EQ(started, JobResult::done);
+  EXPECT_FALSE(stopped.has_value()) << "b's stop was not replaced";
+  exit_main("b.service", CLD_KILLED, SIGTERM);
+  EXPECT_EQ(stopped, JobResult::done);
+  EXPECT_EQ(service("b").active_state(), ActiveState::inactive);
+}
+
+TEST_F(ManagerTest, ModeFailRefusesToReverseARequiredUnitsJob) {
+  ServiceConfig& a = source_.add(make_config("a.service"));
+  a.requires_ = {"b.service"};
+  source_.add(make_config("b.service", ServiceType::notify));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "b").queued());
+  ready("b.service");
+  std::optional<JobResult> stopped;
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "b", [&](JobResult r) { stopped = r; }).queued());
+  bool ran = false;
+  EnqueueResult r = manager().enqueue(JobType::start, "a", [&](JobResult) { ran = true; }, JobMode::fail);
+  EXPECT_EQ(r.outcome, EnqueueOutcome::destructive);
+  EXPECT_EQ(describe(r),
+            "Transaction for a.service/start is destructive (b.service has 'stop' job queued, but 'start' is "
+            "included in transaction).");
+  EXPECT_FALSE(ran) << "a refused request never calls back";
+  EXPECT_EQ(order_of_spawn("a.service"), -1);
+  EXPECT_FALSE(stopped.has_value());
+  ASSERT_TRUE(manager().enqueue(JobType::start, "a").queued()) << "`replace` replaces the stop";
+  EXPECT_EQ(stopped, JobResult::canceled);
+}
+
+TEST_F(ManagerTest, AnIrreversibleJobIsNotReversedInAnyMode) {
+  source_.add(make_config("n.service", ServiceType::notify));
+  std::optional<JobResult> started;
+  ASSERT_TRUE(
+      manager().enqueue(JobType::start, "n", [&](JobResult r) { started = r; }, JobMode::replace_irreversibly).queued());
+  for (JobMode mode : {JobMode::replace, JobMode::fail, JobMode::replace_irreversibly, JobMode::flush}) {
+    EnqueueResult r = manager().enqueue(JobType::stop, "n", {}, mode);
+    EXPECT_EQ(r.outcome, EnqueueOutcome::destructive) << to_string(mode);
+  }
+  ready("n.service");
+  EXPECT_EQ(started, JobResult::done);
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "n").queued()) << "once done, the job is gone";
+}
+
+TEST_F(ManagerTest, ModeFlushCancelsEveryOtherJobButThoseOfIgnoreOnIsolateUnits) {
+  source_.add(make_config("first.service", ServiceType::notify));
+  ServiceConfig& kept = source_.add(make_config("kept.service", ServiceType::notify));
+  kept.ignore_on_isolate = true;
+  ServiceConfig& needs = source_.add(make_config("needs.service"));
+  needs.requires_ = {"first.service"};
+  needs.after = {"first.service"};
+  source_.add(make_config("other.service"));
+  std::optional<JobResult> first, kept_result, needs_result;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "first", [&](JobResult r) { first = r; }).queued());
+  ASSERT_TRUE(manager().enqueue(JobType::start, "kept", [&](JobResult r) { kept_result = r; }).queued());
+  ASSERT_TRUE(manager().enqueue(JobType::start, "needs", [&](JobResult r) { needs_result = r; }).queued());
+  ASSERT_TRUE(manager().enqueue(JobType::start, "other", {}, JobMode::flush).queued());
+  EXPECT_EQ(first, JobResult::canceled);
+  EXPECT_EQ(needs_result, JobResult::canceled) << "canceled itself, not failed as first's dependency";
+  EXPECT_FALSE(kept_result.has_value());
+  EXPECT_EQ(service("other").sub_state(), SubState::running);
+  EXPECT_EQ(service("first").active_state(), ActiveState::activating) << "a canceled start leaves the unit as it is";
+  ready("kept.service");
+  EXPECT_EQ(kept_result, JobResult::done);
+}
+
+TEST_F(ManagerTest, ModeIgnoreDependenciesStartsTheUnitAloneWhateverItsOrder) {
+  source_.add(make_config("early.service", ServiceType::notify));
+  ServiceConfig& a = source_.add(make_config("a.service"));
+  a.requires_ = {"b.service"};
+  a.requisite = {"down.service"};
+  a.after = {"early.service", "b.service"};
+  source_.add(make_config("b.service"));
+  source_.add(make_config("down.service"));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "early").queued());
+  std::optional<JobResult> started;
+  ASSERT_TRUE(
+      manager().enqueue(JobType::start, "a", [&](JobResult r) { started = r; }, JobMode::ignore_dependencies).queued());
+  EXPECT_EQ(started, JobResult::done) << "early's queued start is not waited for; down's not checked";
+  EXPECT_EQ(service("b").active_state(), ActiveState::inactive) << "Requires= pulled nothing in";
+  // No job waits for one that ignores its order either.
+  ServiceConfig& c = source_.add(make_config("c.service"));
+  c.after = {"slow.service"};
+  source_.add(make_config("slow.service", ServiceType::notify));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "slow", {}, JobMode::ignore_dependencies).queued());
+  EXPECT_EQ(start("c"), JobResult::done);
+}
+
+TEST_F(ManagerTest, ModeIgnoreRequirementsStartsTheUnitAloneInItsOrder) {
+  source_.add(make_config("early.service", ServiceType::notify));
+  ServiceConfig& a = source_.add(make_config("a.service"));
+  a.requires_ = {"b.service"};
+  a.requisite = {"down.service"};
+  a.after = {"early.service"};
+  source_.add(make_config("b.service"));
+  source_.add(make_config("down.service"));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "early").queued());
+  std::optional<JobResult> started;
+  ASSERT_TRUE(
+      manager().enqueue(JobType::start, "a", [&](JobResult r) { started = r; }, JobMode::ignore_requirements).queued());
+  EXPECT_FALSE(started.has_value()) << "it waits for early's start";
+  ready("early.service");
+  EXPECT_EQ(started, JobResult::done) << "down's state is not checked";
+  EXPECT_EQ(service("b").active_state(), ActiveState::inactive);
+}
+
+TEST_F(ManagerTest, AJobModeThatDoesNotGoWithTheJobTypeIsRefused) {
+  source_.add(make_config("a.service"));
+  EnqueueResult r = manager().enqueue(JobType::stop, "a", {}, JobMode::isolate);
+  EXPECT_EQ(r.outcome, EnqueueOutcome::invalid_job_mode);
+  EXPECT_EQ(describe(r), "Isolate is only valid for start.");
+  r = manager().enqueue(JobType::start, "missing", {}, JobMode::triggering);
+  EXPECT_EQ(describe(r), "--job-mode=triggering is only valid for stop.") << "checked before the unit is";
+  EXPECT_EQ(start("a"), JobResult::done);
+  std::optional<JobResult> stopped;
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "a", [&](JobResult j) { stopped = j; }, JobMode::triggering).queued());
+  exit_main("a.service", CLD_KILLED, SIGTERM);
+  EXPECT_EQ(stopped, JobResult::done) << "a stop: no unit here triggers another";
+}
+
+// OnFailureJobMode=replace-irreversibly (10 of Debian 12's units): the
+// triggered start cannot be reversed.
+TEST_F(ManagerTest, OnFailureInModeReplaceIrreversiblyQueuesAnIrreversibleStart) {
+  ServiceConfig watched = make_config("watched.service");
+  watched.on_failure = {"rescue.service"};
+  watched.on_failure_job_mode = JobMode::replace_irreversibly;
+  source_.add(watched);
+  source_.add(make_config("rescue.service", ServiceType::notify));
+  EXPECT_EQ(start("watched"), JobResult::done);
+  exit_main("watched.service", CLD_EXITED, 1);
+  port_.advance(0);  // the triggered start is queued at the next turn of the loop
+  EXPECT_EQ(service("rescue").active_state(), ActiveState::activating);
+  EXPECT_EQ(manager().enqueue(JobType::stop, "rescue").outcome, EnqueueOutcome::destructive);
+}
+
 // A process that is no main or control process (a daemon's child, reparented
 // to vermiliond) can empty the scope of a service that waits for it.
 TEST_F(ManagerTest, AnExitOfAnotherProcessEndsTheStopThatWaitedForIt) {
