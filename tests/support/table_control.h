@@ -31,9 +31,10 @@ class TableControl final : public ServiceControl {
     return out;
   }
   EnqueueResult enqueue(JobType type, const std::string& name, std::function<void(JobResult)> done,
-                        JobMode) override {
+                        JobMode mode) override {
     if (!services.count(name)) return {EnqueueOutcome::not_found, name};
-    jobs.push_back({type, name, std::move(done)});
+    if (refuse_as_destructive) return {EnqueueOutcome::destructive, name, "Transaction for " + name + " is destructive"};
+    jobs.push_back({type, name, std::move(done), mode});
     return {};
   }
   int kill(const std::string& name, int sig) override {
@@ -140,7 +141,9 @@ class TableControl final : public ServiceControl {
     JobType type;
     std::string name;
     std::function<void(JobResult)> done;
+    JobMode mode;
   };
+  bool refuse_as_destructive = false;  // enqueue() answers as a job mode that refuses
   std::map<std::string, ServiceStatus> services;
   std::vector<LogLine> log_lines;  // what logs() answers, whatever is asked
   std::vector<Job> jobs;

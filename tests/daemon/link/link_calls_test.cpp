@@ -413,6 +413,34 @@ TEST_F(LinkCallsTest, AJobIsAnsweredWhenItFinishes) {
   EXPECT_EQ(failed.error(), error_names::kJobFailed);
 }
 
+// EnqueueJob: systemd's EnqueueUnitJob, a job type and a job mode; the
+// type's right, as Start/Stop/Restart/Reload.
+TEST_F(LinkCallsTest, EnqueueJobPassesTheModeAndNeedsTheTypesRight) {
+  Reply started;
+  send(started, cap(1), kServiceInterface, "EnqueueJob", "sss", "web", "start", "ignore-dependencies");
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return !control_.jobs.empty(); }));
+  EXPECT_EQ(control_.jobs[0].type, JobType::start);
+  EXPECT_EQ(control_.jobs[0].mode, JobMode::ignore_dependencies);
+  control_.jobs[0].done(JobResult::done);
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return started.arrived(); }));
+  EXPECT_TRUE(started.ok()) << started.error();
+
+  EXPECT_EQ(call(cap(1), kServiceInterface, "EnqueueJob", "sss", "web", "stop", "replace").error(),
+            error_names::kAccessDenied)
+      << "stop is not held";
+  EXPECT_EQ(call(cap(1), kServiceInterface, "EnqueueJob", "sss", "web", "start", "sometimes").error(),
+            error_names::kInvalidArgs);
+  EXPECT_EQ(call(cap(1), kServiceInterface, "EnqueueJob", "sss", "web", "nop", "replace").error(),
+            error_names::kInvalidArgs);
+  EXPECT_EQ(call(cap(1), kServiceInterface, "EnqueueJob", "sss", "web", "start", "isolate").error(),
+            error_names::kInvalidArgs)
+      << "isolate is the manager capability's";
+  EXPECT_EQ(control_.jobs.size(), 1u);
+  control_.refuse_as_destructive = true;
+  EXPECT_EQ(call(cap(1), kServiceInterface, "EnqueueJob", "sss", "web", "start", "fail").error(),
+            error_names::kTransactionIsDestructive);
+}
+
 // systemd's daemon-reload replies once the reload is done; vermiliond's
 // reload waits for its generators, so the reply must wait too.
 TEST_F(LinkCallsTest, ReloadIsAnsweredOnceTheReloadIsDone) {
