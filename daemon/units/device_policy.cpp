@@ -1,5 +1,7 @@
 #include "units/device_policy.h"
 
+#include "units/value_parsers.h"
+
 namespace vermilion {
 namespace {
 
@@ -9,21 +11,6 @@ bool starts_with_components(std::string_view path, std::string_view prefix) {
   if (prefix.ends_with('/')) prefix.remove_suffix(1);
   if (!path.starts_with(prefix)) return false;
   return path.size() == prefix.size() || path[prefix.size()] == '/';
-}
-
-// systemd's path_is_normalized() on an absolute path: no "." or ".."
-// component and no "//".
-bool is_normalized(std::string_view path) {
-  std::size_t pos = 0;
-  while (pos <= path.size()) {
-    std::size_t end = path.find('/', pos);
-    if (end == std::string_view::npos) end = path.size();
-    const std::string_view part = path.substr(pos, end - pos);
-    if (part == "." || part == "..") return false;
-    if (part.empty() && pos != 0 && end != path.size()) return false;  // "//"
-    pos = end + 1;
-  }
-  return true;
 }
 
 }  // namespace
@@ -56,7 +43,7 @@ bool is_valid_device_node_path(std::string_view path) {
   if (!starts_with_components(path, "/dev/") && !starts_with_components(path, "/run/systemd/inaccessible/"))
     return false;
   if (path.ends_with('/')) return false;
-  return is_normalized(path);
+  return path_is_normalized(path);
 }
 
 }  // namespace vermilion

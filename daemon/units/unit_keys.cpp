@@ -99,37 +99,6 @@ std::optional<ParsedUnitName> parse_unit_name(std::string_view name) {
   return out;
 }
 
-// systemd's path_simplify(): "//" and "." components go, as does a
-// trailing '/'. ".." stays (path_is_normalized() then refuses it).
-std::string simplify_path(std::string_view path) {
-  std::string out;
-  bool absolute = !path.empty() && path.front() == '/';
-  std::size_t pos = 0;
-  while (pos < path.size()) {
-    auto end = path.find('/', pos);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view part = path.substr(pos, end - pos);
-    if (!part.empty() && part != ".") {
-      if (!out.empty() || absolute) out += '/';
-      out += part;
-    }
-    pos = end + 1;
-  }
-  if (out.empty()) return absolute ? "/" : (path.empty() ? "" : ".");
-  return out;
-}
-
-bool has_dot_dot(std::string_view path) {
-  std::size_t pos = 0;
-  while (pos <= path.size()) {
-    auto end = path.find('/', pos);
-    if (end == std::string_view::npos) end = path.size();
-    if (path.substr(pos, end - pos) == "..") return true;
-    pos = end + 1;
-  }
-  return false;
-}
-
 // One assignment being applied: where it is, and how to report about it.
 // Following systemd 252 (src/core/load-fragment.c), most invalid values are
 // a warning and leave the setting as it was ("ignoring"); a few make the

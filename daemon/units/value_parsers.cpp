@@ -466,4 +466,39 @@ bool is_valid_environment_name(std::string_view name) {
   });
 }
 
+// systemd's path_simplify(): "//" and "." components go, as does a
+// trailing '/'. ".." stays (path_is_normalized() then refuses it).
+std::string simplify_path(std::string_view path) {
+  std::string out;
+  bool absolute = !path.empty() && path.front() == '/';
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    auto end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(pos, end - pos);
+    if (!part.empty() && part != ".") {
+      if (!out.empty() || absolute) out += '/';
+      out += part;
+    }
+    pos = end + 1;
+  }
+  if (out.empty()) return absolute ? "/" : (path.empty() ? "" : ".");
+  return out;
+}
+
+bool has_dot_dot(std::string_view path) {
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    auto end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    if (path.substr(pos, end - pos) == "..") return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+bool path_is_normalized(std::string_view path) {
+  return !has_dot_dot(path) && (path.empty() || simplify_path(path) == path);
+}
+
 }  // namespace vermilion

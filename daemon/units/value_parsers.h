@@ -101,4 +101,13 @@ enum class RlimitUnit { count, bytes, cpu_seconds, microseconds, nice };
 // systemd's env_name_is_valid: [A-Za-z_][A-Za-z0-9_]*.
 [[nodiscard]] bool is_valid_environment_name(std::string_view name);
 
+// systemd's path_simplify(): "//" and "." components go, as does a
+// trailing '/' ("/a//b/./c/" is "/a/b/c"); ".." stays. "" stays "".
+[[nodiscard]] std::string simplify_path(std::string_view path);
+// Whether a component of `path` is "..".
+[[nodiscard]] bool has_dot_dot(std::string_view path);
+// systemd's path_is_normalized() for a path without a trailing '/': no "."
+// or ".." component and no "//".
+[[nodiscard]] bool path_is_normalized(std::string_view path);
+
 }  // namespace vermilion

@@ -262,4 +262,17 @@ TEST(EnvironmentName, SystemdVectors) {
 }
 
 }  // namespace
+// path_simplify() and path_is_normalized() (systemd's test-path-util.c).
+TEST(PathSyntax, SimplifyAndNormalized) {
+  EXPECT_EQ(simplify_path("/a//b/./c/"), "/a/b/c");
+  EXPECT_EQ(simplify_path("//"), "/");
+  EXPECT_EQ(simplify_path("a/../b"), "a/../b") << "\"..\" stays";
+  EXPECT_EQ(simplify_path("./"), ".");
+  EXPECT_TRUE(has_dot_dot("/a/../b"));
+  EXPECT_FALSE(has_dot_dot("/a/..b"));
+  for (const char* good : {"/", "/dev/null", "/dev/a..b", "/a/.b"}) EXPECT_TRUE(path_is_normalized(good)) << good;
+  for (const char* bad : {"/dev//null", "/dev/./null", "/dev/../null", "/dev/.", "/.."})
+    EXPECT_FALSE(path_is_normalized(bad)) << bad;
+}
+
 }  // namespace vermilion
