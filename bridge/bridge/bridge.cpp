@@ -3,7 +3,10 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <set>
 #include <utility>
 
 #include "bridge/manager_object.h"
@@ -325,11 +328,25 @@ sdbus::ObjectPath Bridge::get_service(std::string_view name) const {
   return sdbus::ObjectPath(service_object_path(resolve(name)));
 }
 
-void Bridge::job(const sdbus::Message* call, std::string_view name, errors::JobKind kind, sdbus::Result<>&& result) {
+void Bridge::job(const sdbus::Message* call, std::string_view name, errors::JobKind kind, sdbus::Result<>&& result,
+                 std::string_view mode) {
+  // systemd's job modes but isolate, which stops other units: the manager's.
+  static const std::set<std::string_view> kModes = {"fail",  "replace", "replace-irreversibly", "flush",
+                                                     "ignore-dependencies", "ignore-requirements", "triggering"};
+  if (!kModes.count(mode))
+    throw errors::invalid_args("Job mode " + errors::printable(mode) + " invalid" +
+                               (mode == "isolate" ? " here (systemctl isolate stops other units)" : ""));
   std::string service = resolve(name);
   const HeldCapability& capability = authorize_service(call, service, job_right(kind), job_member(kind));
   auto reply = share(std::move(result));
-  link_->call(capability, kServiceCapabilityInterface, job_member(kind), with_name(service),
+  const bool plain = mode == "replace";
+  std::string type = job_member(kind);
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  link_->call(capability, kServiceCapabilityInterface, plain ? job_member(kind) : "EnqueueJob",
+              [service, plain, type, mode_text = std::string(mode)](sd_bus_message* m) {
+                if (plain) return sd_bus_message_append(m, "s", service.c_str());
+                return sd_bus_message_append(m, "sss", service.c_str(), type.c_str(), mode_text.c_str());
+              },
               [this, reply, service, kind](sd_bus_message*, const LinkError* error) {
                 if (!error) return reply->returnResults();
                 const ServiceStatus* now = mirror_.find(service);

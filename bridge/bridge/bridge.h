@@ -103,7 +103,10 @@ class Bridge final : private BrokerLinkListener {
   [[nodiscard]] std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, sdbus::ObjectPath>>
   list_services() const;
   [[nodiscard]] sdbus::ObjectPath get_service(std::string_view name) const;
-  void job(const sdbus::Message* call, std::string_view name, errors::JobKind kind, sdbus::Result<>&& result);
+  // `mode`: a job mode as systemctl's --job-mode= (not isolate); InvalidArgs
+  // for another word.
+  void job(const sdbus::Message* call, std::string_view name, errors::JobKind kind, sdbus::Result<>&& result,
+           std::string_view mode = "replace");
   void kill(const sdbus::Message* call, std::string_view name, std::int32_t signal, sdbus::Result<>&& result);
   void logs(const sdbus::Message* call, std::string_view name, std::uint32_t lines,
             sdbus::Result<std::vector<sdbus::Struct<std::uint64_t, std::string>>>&& result);

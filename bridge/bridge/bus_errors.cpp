@@ -53,7 +53,7 @@ sdbus::Error from_link(const LinkError& error, std::string_view service, const J
     return access_denied("vermilion-bridge no longer holds the capability for " + what + ": " + error.message);
   }
   if (name == kAccessDenied) return access_denied("vermilion-bridge may not do that to " + what + ": " + error.message);
-  if (name == kInvalidArgs || name == kLimitsExceeded || name == kOnlyByDependency)
+  if (name == kInvalidArgs || name == kLimitsExceeded || name == kOnlyByDependency || name == kTransactionIsDestructive)
     return sdbus::Error(name, error.message);
   return sdbus::Error(kUnavailable, "vermiliond: " + name + ": " + error.message);
 }

@@ -29,6 +29,16 @@ void ManagerObject::RestartService(sdbus::Result<>&& result, std::string name) {
 void ManagerObject::ReloadService(sdbus::Result<>&& result, std::string name) {
   bridge_.job(getObject().getCurrentlyProcessedMessage(), name, errors::JobKind::reload, std::move(result));
 }
+void ManagerObject::EnqueueServiceJob(sdbus::Result<>&& result, std::string name, std::string type,
+                                      std::string mode) {
+  static const std::pair<std::string_view, errors::JobKind> kKinds[] = {{"start", errors::JobKind::start},
+                                                                        {"stop", errors::JobKind::stop},
+                                                                        {"restart", errors::JobKind::restart},
+                                                                        {"reload", errors::JobKind::reload}};
+  for (const auto& [word, kind] : kKinds)
+    if (type == word) return bridge_.job(getObject().getCurrentlyProcessedMessage(), name, kind, std::move(result), mode);
+  throw errors::invalid_args("Job type " + type + " invalid");
+}
 void ManagerObject::KillService(sdbus::Result<>&& result, std::string name, int32_t signal) {
   bridge_.kill(getObject().getCurrentlyProcessedMessage(), name, signal, std::move(result));
 }

@@ -37,6 +37,7 @@ class ManagerObject final
   void StopService(sdbus::Result<>&& result, std::string name) override;
   void RestartService(sdbus::Result<>&& result, std::string name) override;
   void ReloadService(sdbus::Result<>&& result, std::string name) override;
+  void EnqueueServiceJob(sdbus::Result<>&& result, std::string name, std::string type, std::string mode) override;
   void KillService(sdbus::Result<>&& result, std::string name, int32_t signal) override;
   void GetLogs(sdbus::Result<std::vector<LogEntry>>&& result, std::string name, uint32_t lines) override;
   void GetCapabilities(sdbus::Result<std::vector<CapabilityRow>>&& result, std::string name) override;

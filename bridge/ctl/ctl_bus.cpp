@@ -103,6 +103,9 @@ class BusControl final : public Control {
   Outcome reload_service(const std::string& name) override {
     return job([&] { manager_.ReloadService(name); });
   }
+  Outcome enqueue_service_job(const std::string& name, const std::string& type, const std::string& mode) override {
+    return job([&] { manager_.EnqueueServiceJob(name, type, mode); });
+  }
 
   Outcome kill_service(const std::string& name, int signal) override {
     return guarded_void([&] { manager_.KillService(name, signal); });

@@ -101,8 +101,9 @@ int run_status(CommandEnv& env, const std::string& unit) {
   return status_exit_code(p);
 }
 
-int run_job(CommandEnv& env, JobVerb verb, const std::string& unit) {
-  Outcome outcome = call_job(env.bus, verb, unit);
+int run_job(CommandEnv& env, JobVerb verb, const std::string& unit, const std::string& mode) {
+  Outcome outcome = mode == "replace" ? call_job(env.bus, verb, unit)
+                                      : env.bus.enqueue_service_job(unit, std::string(verb_name(verb)), mode);
   if (!outcome) return kExitSuccess;
   if (classify(*outcome) == ErrorKind::job_failed) {
     std::optional<std::string> result;

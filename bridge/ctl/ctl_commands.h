@@ -38,7 +38,8 @@ int run_list(CommandEnv& env, bool legend);
 // 3 not active, 4 no such unit.
 int run_status(CommandEnv& env, const std::string& unit);
 // `start|stop|restart|reload NAME`: silent on success.
-int run_job(CommandEnv& env, JobVerb verb, const std::string& unit);
+// `mode`: a job mode as systemctl's --job-mode= ("replace" unless asked).
+int run_job(CommandEnv& env, JobVerb verb, const std::string& unit, const std::string& mode = "replace");
 // `kill [-s SIG] NAME`: silent on success.
 int run_kill(CommandEnv& env, const std::string& unit, int signal);
 // `is-active NAME`: prints ActiveState (unless quiet); 0 if active or

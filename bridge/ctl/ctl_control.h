@@ -94,6 +94,9 @@ class Control {
   virtual Outcome stop_service(const std::string& name) = 0;
   virtual Outcome restart_service(const std::string& name) = 0;
   virtual Outcome reload_service(const std::string& name) = 0;
+  // EnqueueServiceJob: `type` start|stop|restart|reload, `mode` a job mode
+  // as systemctl's --job-mode= (not isolate).
+  virtual Outcome enqueue_service_job(const std::string& name, const std::string& type, const std::string& mode) = 0;
   virtual Outcome kill_service(const std::string& name, int signal) = 0;
   virtual Reply<std::vector<LogEntry>> get_logs(const std::string& name, std::uint32_t lines) = 0;
   virtual Reply<std::vector<CapabilityEntry>> get_capabilities(const std::string& name) = 0;

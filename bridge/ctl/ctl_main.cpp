@@ -95,6 +95,11 @@ int main(int argc, char** argv) {
   usr->excludes(sys);
   app.add_flag("--no-legend", no_legend, "list, caps: print neither the header nor the footer");
   app.add_flag("--no-pager", no_pager, "Accepted for systemctl compatibility (vermilionctl never pages)");
+  std::string job_mode = "replace";
+  app.add_option("--job-mode", job_mode,
+                 "start, stop, restart, reload: how the job deals with queued ones, as systemctl's (default replace)")
+      ->check(CLI::IsMember({"fail", "replace", "replace-irreversibly", "flush", "ignore-dependencies",
+                             "ignore-requirements", "triggering"}));
 
   std::string unit;
   auto add_unit = [&](CLI::App* command) {
@@ -175,10 +180,10 @@ int main(int argc, char** argv) {
                  process_name};
   const bool legend = !no_legend;
   if (*status) return run_status(env, unit);
-  if (*start) return run_job(env, JobVerb::start, unit);
-  if (*stop) return run_job(env, JobVerb::stop, unit);
-  if (*restart) return run_job(env, JobVerb::restart, unit);
-  if (*reload) return run_job(env, JobVerb::reload, unit);
+  if (*start) return run_job(env, JobVerb::start, unit, job_mode);
+  if (*stop) return run_job(env, JobVerb::stop, unit, job_mode);
+  if (*restart) return run_job(env, JobVerb::restart, unit, job_mode);
+  if (*reload) return run_job(env, JobVerb::reload, unit, job_mode);
   if (*kill) return run_kill(env, unit, *parse_signal(signal_text));
   if (*is_active) return run_is_active(env, unit, quiet);
   if (*caps) return run_caps(env, unit, legend);

@@ -126,6 +126,9 @@ DependencyGraph::Names DependencyGraph::consists_of(const std::string& name) con
 DependencyGraph::Names DependencyGraph::conflicts(const std::string& name) const {
   return list(name, Relation::conflicts);
 }
+DependencyGraph::Names DependencyGraph::listed_conflicts(const std::string& name) const {
+  return list(name, Relation::listed_conflicts);
+}
 DependencyGraph::Names DependencyGraph::stop_propagates_to(const std::string& name) const {
   return list(name, Relation::propagates_stop_to);
 }

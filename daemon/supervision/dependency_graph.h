@@ -134,6 +134,9 @@ class DependencyGraph {
   // is propagated to them.
   [[nodiscard]] Names consists_of(const std::string& name) const;
   [[nodiscard]] Names conflicts(const std::string& name) const;
+  // Only the Conflicts= `name` lists (systemd's UNIT_ATOM_PULL_IN_STOP; the
+  // others' on it, ConflictedBy=, are conflicts() too).
+  [[nodiscard]] Names listed_conflicts(const std::string& name) const;
   // PropagatesStopTo= of `name` and the others' StopPropagatedFrom= on it:
   // stopped when it stops by a job or goes down without one.
   [[nodiscard]] Names stop_propagates_to(const std::string& name) const;

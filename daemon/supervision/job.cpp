@@ -2,6 +2,15 @@
 
 namespace vermilion {
 
+bool jobs_conflict(JobType a, JobType b) { return (a == JobType::stop) != (b == JobType::stop); }
+
+std::optional<JobType> merged_job_type(JobType a, JobType b, bool unit_is_up) {
+  if (a == b) return a;
+  if (jobs_conflict(a, b)) return std::nullopt;
+  if (a == JobType::restart || b == JobType::restart) return JobType::restart;
+  return unit_is_up ? JobType::reload : JobType::start;  // systemd's reload-or-start, collapsed
+}
+
 std::string_view to_string(JobType t) {
   switch (t) {
     case JobType::start: return "start";

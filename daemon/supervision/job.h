@@ -3,6 +3,7 @@
 // refusals in systemd's words, so messages read the same.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,6 +58,14 @@ struct [[nodiscard]] EnqueueResult {
 
   [[nodiscard]] bool queued() const { return outcome == EnqueueOutcome::queued; }
 };
+
+// job_type_is_conflicting(): a stop merges with nothing but a stop.
+[[nodiscard]] bool jobs_conflict(JobType a, JobType b);
+// job_type_lookup_merge() then job_type_collapse(): the one job that does
+// what both ask, none when they conflict. Start and restart make a
+// restart, as do reload and restart; start and reload make a reload of a
+// unit that is up (active or reloading) and a start of one that is not.
+[[nodiscard]] std::optional<JobType> merged_job_type(JobType a, JobType b, bool unit_is_up);
 
 [[nodiscard]] std::string_view to_string(JobType t);
 [[nodiscard]] std::string_view to_string(JobResult r);

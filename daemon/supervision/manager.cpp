@@ -384,25 +384,32 @@ std::optional<JobType> Manager::Transaction::job_of(const Unit& unit) const {
   return unit.job ? std::optional(unit.job->type) : std::nullopt;
 }
 
-// As add_job() will: the same job (or a start into a restart) merges, a
-// different one replaces.
-void Manager::Transaction::add(Unit& unit, JobType type, bool matters, JobCallback done) {
+void Manager::Transaction::add(Unit& unit, JobType type, const Unit* by, bool required, JobCallback done) {
   std::optional<JobType> now = job_of(unit);
-  if (!(now && (*now == type || (*now == JobType::restart && type == JobType::start)))) outcome[&unit] = type;
-  jobs.push_back({&unit, type, std::move(done), matters});
+  std::optional<JobType> merged = now ? merged_job_type(*now, type, is_up(unit.service->active_state())) : type;
+  if (!merged) merged = type;  // a stop against a start: the newer wins
+  if (!now || *merged != *now) outcome[&unit] = *merged;
+  jobs.push_back({&unit, *merged, std::move(done), by, required});
+}
+
+void Manager::Transaction::keep(Unit& unit, const Unit* by, bool required) {
+  jobs.push_back({&unit, std::nullopt, {}, by, required});
 }
 
 // Whatever requires a stopped unit, or is part of it, stops too; the
 // propagation goes on through units already down (systemd adds their stop
-// jobs all the same), which get no job themselves, and not into `keep`.
-void Manager::plan_stop_dependents(Transaction& tr, const std::string& root, const std::set<std::string>* keep) {
+// jobs all the same), which get no job themselves unless they have one to
+// reverse, and not into `keep`.
+void Manager::plan_stop_dependents(Transaction& tr, Unit& root, const std::set<std::string>* keep) {
   walk_stop_dependents(
-      root,
-      [&](const std::string& dependent) {
+      root.service->name(),
+      [&](const std::string& from, const std::string& dependent) {
         if (keep && keep->count(dependent)) return false;
         Unit* d = resolve(dependent, false);
         if (!d) return false;
-        if (!is_down(d->service->active_state()) && tr.job_of(*d) != JobType::stop) tr.add(*d, JobType::stop, true);
+        const std::optional<JobType> now = tr.job_of(*d);
+        if ((!is_down(d->service->active_state()) || now) && now != JobType::stop)
+          tr.add(*d, JobType::stop, resolve(from, false), true);
         return true;
       },
       true);
@@ -431,9 +438,9 @@ EnqueueResult Manager::isolate(const std::string& name, JobCallback done) {
   for (const auto& unit_name : to_stop) {
     Unit* unit = resolve(unit_name, false);
     if (!unit || tr.job_of(*unit) == JobType::stop) continue;
-    tr.add(*unit, JobType::stop, true);
+    tr.add(*unit, JobType::stop, nullptr, true);
     // As a stop does: what requires it stops too, but for what the start keeps.
-    plan_stop_dependents(tr, unit_name, &kept);
+    plan_stop_dependents(tr, *unit, &kept);
   }
   EnqueueResult r = commit(tr, JobMode::isolate);
   process_queues();
@@ -451,12 +458,12 @@ EnqueueResult Manager::plan_job(Transaction& tr, JobType type, const std::string
   if (type != JobType::stop) {
     if (EnqueueResult r = check_loaded(root->service.get(), root_name); !r.queued()) return r;
   }
-  // transaction_add_job_and_dependencies() with ignore_requirements: the
-  // job alone, nothing pulled in, stopped or propagated.
   tr.anchor = root;
   tr.anchor_type = type;
+  // transaction_add_job_and_dependencies() with ignore_requirements: the
+  // job alone, nothing pulled in, stopped or propagated.
   if (mode == JobMode::ignore_dependencies || mode == JobMode::ignore_requirements) {
-    tr.add(*root, type, true, std::move(done));
+    tr.add(*root, type, nullptr, true, std::move(done));
     tr.pulled.insert(root_name);
     return {};
   }
@@ -464,28 +471,26 @@ EnqueueResult Manager::plan_job(Transaction& tr, JobType type, const std::string
   if (type == JobType::start || type == JobType::restart) {
     auto service_of = [](const Unit* unit) -> const Service* { return unit ? unit->service.get() : nullptr; };
     // The requirement closure must be loadable before anything is planned.
-    // Each unit is visited once; `matters` says whether it was reached from
-    // the anchor through requirements alone.
-    std::vector<std::pair<std::string, bool>> todo{{root_name, true}};
-    std::map<std::string, bool> seen;
-    std::set<std::string> verified;
-    std::vector<std::pair<Unit*, bool>> pulled;
+    // Each pull is one link: from whom, and whether it is a requirement.
+    struct Pull {
+      std::string unit;
+      std::string by;  // "" for the anchor
+      bool required;
+    };
+    std::vector<Pull> todo{{root_name, "", true}};
+    std::set<std::string> seen, verified;
+    std::vector<Pull> pulls;  // every link, the first to each unit first
     while (!todo.empty()) {
-      auto [current, matters] = todo.back();
+      Pull current = todo.back();
       todo.pop_back();
-      auto [at, fresh] = seen.emplace(current, matters);
-      if (!fresh) {
-        if (!matters || at->second) continue;
-        at->second = true;  // reached by requirement after all: visit again to pass it on
-      }
-      Unit* unit = resolve(current, true);
-      if (fresh) pulled.emplace_back(unit, matters);
+      pulls.push_back(current);
+      if (!seen.insert(current.unit).second) continue;
       // Copies: resolve() loads units on first use (template instances),
       // which rebuilds the graph under a reference into it.
-      const DependencyGraph::NameSet requisites = graph_.requisites(current).owned();
-      const DependencyGraph::NameSet requirements = graph_.requirements(current).owned();
-      DependencyGraph::NameSet wants = graph_.wants(current).owned();
-      const DependencyGraph::Names upholds = graph_.upholds(current);  // pulled in as Wants= is
+      const DependencyGraph::NameSet requisites = graph_.requisites(current.unit).owned();
+      const DependencyGraph::NameSet requirements = graph_.requirements(current.unit).owned();
+      DependencyGraph::NameSet wants = graph_.wants(current.unit).owned();
+      const DependencyGraph::Names upholds = graph_.upholds(current.unit);  // pulled in as Wants= is
       wants.insert(upholds.begin(), upholds.end());
       // Requisites are not started, only required to load here; whether they
       // are active is checked when the job runs (run_job), as systemd's
@@ -497,33 +502,42 @@ EnqueueResult Manager::plan_job(Transaction& tr, JobType type, const std::string
       for (const auto& dep : requirements) {
         Unit* required = resolve(dep, true);
         if (EnqueueResult r = check_loaded(service_of(required), dep); !r.queued()) return r;
-        todo.emplace_back(required->service->name(), matters);
+        todo.push_back({required->service->name(), current.unit, true});
       }
       for (const auto& dep : wants) {
         Unit* w = resolve(dep, true);
         if (check_loaded(service_of(w), dep).queued())
-          todo.emplace_back(w->service->name(), false);
-        else if (fresh)
+          todo.push_back({w->service->name(), current.unit, false});
+        else
           observer_.on_manager_message(Severity::warning,
-                                       current + " wants " + dep + ", which is not loadable; skipping it");
+                                       current.unit + " wants " + dep + ", which is not loadable; skipping it");
       }
     }
-    for (auto& [unit, fresh_matters] : pulled) {
+    std::set<std::string> planned;
+    for (const Pull& pull : pulls) {
+      Unit* unit = resolve(pull.unit, false);
+      const Unit* by = pull.by.empty() ? nullptr : resolve(pull.by, false);
       const std::string& n = unit->service->name();
-      const bool matters = seen[n];
       // An isolate keeps the requisites too (their verify-active jobs are
       // in systemd's transaction).
       tr.pulled.insert(n);
-      if (unit == root)
-        tr.add(*unit, type, true, std::move(done));
-      else if (std::optional<JobType> now = tr.job_of(*unit); !now || *now == JobType::stop)
-        tr.add(*unit, JobType::start, matters);
-      else
-        tr.add(*unit, *now, matters);  // merges with the job it has (in the transaction, as for `flush`)
+      const bool first = planned.insert(n).second;
+      if (unit == root && first) {
+        tr.add(*unit, type, nullptr, true, std::move(done));
+      } else if (std::optional<JobType> now = tr.job_of(*unit); !now || *now == JobType::stop) {
+        tr.add(*unit, JobType::start, by, pull.required);
+      } else {
+        tr.keep(*unit, by, pull.required);  // merges with the job it has
+      }
+      if (!first) continue;
+      // Conflicts= it lists is a requirement of its job; another's on it
+      // (ConflictedBy=) is not (UNIT_ATOM_PULL_IN_STOP_IGNORED).
+      const DependencyGraph::Names listed = graph_.listed_conflicts(n);
       const DependencyGraph::NameSet conflicts = graph_.conflicts(n).owned();
       for (const auto& other : conflicts) {
         Unit* c = resolve(other, false);
-        if (c && !is_down(c->service->active_state())) tr.add(*c, JobType::stop, matters);
+        if (c && !is_down(c->service->active_state()))
+          tr.add(*c, JobType::stop, unit, std::find(listed.begin(), listed.end(), other) != listed.end());
       }
     }
     tr.pulled.insert(verified.begin(), verified.end());
@@ -531,80 +545,114 @@ EnqueueResult Manager::plan_job(Transaction& tr, JobType type, const std::string
       // Units that require this one, or are part of it, restart with it if
       // they are running (systemd propagates a restart as try-restart), and
       // so on from each of them; a unit that is down ends the chain.
-      walk_stop_dependents(root_name, [&](const std::string& dependent) {
+      walk_stop_dependents(root_name, [&](const std::string& from, const std::string& dependent) {
         Unit* d = resolve(dependent, false);
         if (!d || !is_up(d->service->active_state())) return false;
-        if (!tr.job_of(*d)) tr.add(*d, JobType::restart, true);
+        if (!tr.job_of(*d))
+          tr.add(*d, JobType::restart, resolve(from, false), true);
+        else
+          tr.keep(*d, resolve(from, false), true);
         return true;
       });
     }
   } else if (type == JobType::stop) {
-    tr.add(*root, JobType::stop, true, std::move(done));
-    plan_stop_dependents(tr, root_name, nullptr);
+    tr.add(*root, JobType::stop, nullptr, true, std::move(done));
+    plan_stop_dependents(tr, *root, nullptr);
   } else {
-    tr.add(*root, JobType::reload, true, std::move(done));
-    plan_reload_propagation(tr, root_name);
+    tr.add(*root, JobType::reload, nullptr, true, std::move(done));
+    plan_reload_propagation(tr, *root);
   }
   return {};
 }
 
-namespace {
-
-// job_type_is_conflicting(): a stop merges with nothing but a stop; the
-// other types merge with each other (start into restart, reload-or-start).
-bool conflicting(JobType a, JobType b) { return (a == JobType::stop) != (b == JobType::stop); }
-
-}  // namespace
-
 EnqueueResult Manager::commit(Transaction& tr, JobMode mode) {
-  std::map<const Unit*, bool> matters;
-  for (const PlannedJob& j : tr.jobs) matters[j.unit] = matters[j.unit] || j.matters;
-  // transaction_minimize_impact(), in mode `fail` only: a job pulled in only
-  // by Wants= is left out where it would reverse a queued job or stop a
-  // unit that is up or coming up.
+  // Which jobs matter to the anchor (transaction_find_jobs_that_matter_to_anchor()):
+  // the anchor's, and those required by one that matters.
+  std::set<const Unit*> matters;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const PlannedJob& j : tr.jobs)
+      if (j.required && (!j.by || matters.count(j.by)) && matters.insert(j.unit).second) grew = true;
+  }
   std::set<const Unit*> dropped;
+  // transaction_delete_job(.., delete_dependencies): what required the
+  // dropped job goes too.
+  std::function<void(const Unit*)> drop = [&](const Unit* unit) {
+    if (!dropped.insert(unit).second) return;
+    for (const PlannedJob& j : tr.jobs)
+      if (j.unit == unit && j.required && j.by) drop(j.by);
+  };
+  // transaction_minimize_impact(), in mode `fail` only: a job that does
+  // not matter to the anchor is left out where it would reverse a queued
+  // job or stop a unit that is up or coming up.
   if (mode == JobMode::fail) {
     for (const auto& [unit, type] : tr.outcome) {
-      if (matters[unit] || !type) continue;
+      if (matters.count(unit)) continue;
       const ActiveState state = unit->service->active_state();
-      const bool stops_running = *type == JobType::stop && !is_down(state) && state != ActiveState::deactivating;
-      const bool changes_existing = unit->job && conflicting(unit->job->type, *type);
-      if (stops_running || changes_existing) dropped.insert(unit);
+      const bool stops_running = type == JobType::stop && !is_down(state) && state != ActiveState::deactivating;
+      const bool changes_existing = unit->job && jobs_conflict(unit->job->type, type);
+      if (stops_running || changes_existing) drop(unit);
+    }
+    // transaction_collect_garbage(): a job only what was left out pulled in
+    // goes too.
+    for (bool grew = !dropped.empty(); grew;) {
+      grew = false;
+      std::map<const Unit*, bool> wanted;  // still pulled in by a job that stays
+      for (const PlannedJob& j : tr.jobs)
+        if (!dropped.count(j.unit)) wanted[j.unit] = wanted[j.unit] || !j.by || !dropped.count(j.by);
+      for (const auto& [unit, still] : wanted)
+        if (!still) grew = dropped.insert(unit).second || grew;
     }
   }
   // transaction_is_destructive(): what is left may not reverse a queued job
   // in mode `fail`, nor an irreversible one in any mode.
   for (const PlannedJob& j : tr.jobs) {
+    auto type = tr.outcome.find(j.unit);
     const Unit& unit = *j.unit;
-    if (dropped.count(&unit) || !unit.job) continue;
-    const JobType type = *tr.job_of(unit);
-    if ((mode == JobMode::fail || unit.job->irreversible) && conflicting(unit.job->type, type))
+    if (type == tr.outcome.end() || dropped.count(&unit) || !unit.job) continue;
+    if ((mode == JobMode::fail || unit.job->irreversible) && jobs_conflict(unit.job->type, type->second))
       return {EnqueueOutcome::destructive, unit.service->name(),
               "Transaction for " + tr.anchor->service->name() + "/" + std::string(to_string(tr.anchor_type)) +
                   " is destructive (" + unit.service->name() + " has '" + std::string(to_string(unit.job->type)) +
-                  "' job queued, but '" + std::string(to_string(type)) + "' is included in transaction)."};
+                  "' job queued, but '" + std::string(to_string(type->second)) + "' is included in transaction)."};
   }
   // transaction_apply(): `flush` cancels the queued jobs of every other
   // unit, without failing what depends on them (an isolate's stop jobs
   // replace them instead).
   if (mode == JobMode::flush) {
+    std::set<const Unit*> members;
+    for (const PlannedJob& j : tr.jobs)
+      if (!dropped.count(j.unit)) members.insert(j.unit);
     std::vector<Unit*> others;
     for (auto& [name, unit] : units_)
-      if (unit->job && !matters.count(unit.get()) && !unit->service->config().ignore_on_isolate)
+      if (unit->job && !members.count(unit.get()) && !unit->service->config().ignore_on_isolate)
         others.push_back(unit.get());
     for (Unit* other : others) finish_job(*other, JobResult::canceled, false);
   }
+  // Each unit's job once, as it ends up (a stop planned and then a start
+  // is a start), in the order first planned.
+  std::set<const Unit*> installed;
   for (PlannedJob& j : tr.jobs) {
     if (dropped.count(j.unit)) continue;
-    add_job(*j.unit, j.type, std::move(j.done));
-    Job& installed = *j.unit->job;
-    // As job_merge_into_installed(): once set, a flag stays.
-    installed.irreversible = installed.irreversible || mode == JobMode::replace_irreversibly;
-    if (j.unit == tr.anchor) {
-      installed.ignore_order = installed.ignore_order || mode == JobMode::ignore_dependencies;
-      installed.ignore_requirements = installed.ignore_requirements || mode == JobMode::ignore_dependencies ||
-                                      mode == JobMode::ignore_requirements;
+    auto final_type = tr.outcome.find(j.unit);
+    bool fresh = false;
+    if (final_type != tr.outcome.end() && installed.insert(j.unit).second) {
+      fresh = !j.unit->job || jobs_conflict(j.unit->job->type, final_type->second);
+      add_job(*j.unit, final_type->second, std::move(j.done));
+    } else if (j.done && j.unit->job) {
+      add_job(*j.unit, j.unit->job->type, std::move(j.done));  // the anchor merges with the job there
+    } else {
+      if (j.unit->job && mode == JobMode::replace_irreversibly) j.unit->job->irreversible = true;
+      continue;
     }
+    Job& job = *j.unit->job;
+    const bool is_anchor = j.unit == tr.anchor;
+    // As job_merge_into_installed(): once set, these stay.
+    job.irreversible = job.irreversible || mode == JobMode::replace_irreversibly;
+    job.ignore_order = job.ignore_order || (is_anchor && mode == JobMode::ignore_dependencies);
+    // Requisite= is checked unless every request merged into the job ignores it.
+    const bool ignores = is_anchor && (mode == JobMode::ignore_dependencies || mode == JobMode::ignore_requirements);
+    job.ignore_requirements = fresh ? ignores : job.ignore_requirements && ignores;
   }
   return {};
 }
@@ -613,7 +661,7 @@ EnqueueResult Manager::commit(Transaction& tr, JobMode mode) {
 // worklist, no recursion); `visit` says whether to go on from a unit. The
 // names are copies: `visit` may load units, which rebuilds the graph.
 void Manager::walk(const std::string& root, const std::function<DependencyGraph::NameSet(const std::string&)>& next,
-                   const std::function<bool(const std::string&)>& visit) {
+                   const std::function<bool(const std::string&, const std::string&)>& visit) {
   std::vector<std::string> todo{root};
   std::set<std::string> seen;
   while (!todo.empty()) {
@@ -621,14 +669,15 @@ void Manager::walk(const std::string& root, const std::function<DependencyGraph:
     todo.pop_back();
     if (!seen.insert(current).second) continue;
     for (const auto& unit : next(current))
-      if (visit(unit)) todo.push_back(unit);
+      if (visit(current, unit)) todo.push_back(unit);
   }
 }
 
 // systemd 252's UNIT_ATOM_PROPAGATE_STOP/_RESTART: RequiredBy= (Requires=,
 // BindsTo=, Requisite= on it) and ConsistsOf= (PartOf= on it), and for a
 // stop also PropagatesStopTo=.
-void Manager::walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit,
+void Manager::walk_stop_dependents(const std::string& root,
+                                   const std::function<bool(const std::string&, const std::string&)>& visit,
                                    bool stop) {
   walk(
       root,
@@ -649,12 +698,16 @@ void Manager::walk_stop_dependents(const std::string& root, const std::function<
 // unit of PropagatesReloadTo= gets a try-reload (a reload if it is active,
 // nothing otherwise), and so on from each reloaded one. One that cannot
 // reload is left out with a warning; one with a job of its own keeps it.
-void Manager::plan_reload_propagation(Transaction& tr, const std::string& root) {
+void Manager::plan_reload_propagation(Transaction& tr, Unit& root) {
   walk(
-      root, [this](const std::string& current) { return graph_.reload_propagates_to(current).owned(); },
-      [&](const std::string& name) {
+      root.service->name(), [this](const std::string& current) { return graph_.reload_propagates_to(current).owned(); },
+      [&](const std::string& from, const std::string& name) {
         Unit* d = resolve(name, false);
-        if (!d || !is_up(d->service->active_state()) || tr.job_of(*d)) return false;
+        if (!d || !is_up(d->service->active_state())) return false;
+        if (tr.job_of(*d)) {
+          tr.keep(*d, resolve(from, false), true);  // its job stays; systemd's try-reload merges into it
+          return false;
+        }
         const ServiceConfig& config = d->service->config();
         if (config.unit_type == UnitType::target || config.exec_reload.empty()) {
           observer_.on_manager_message(Severity::warning, "Cannot add dependency reload job for " + name +
@@ -662,7 +715,7 @@ void Manager::plan_reload_propagation(Transaction& tr, const std::string& root) 
                                                               name + ".");
           return false;
         }
-        tr.add(*d, JobType::reload, true);
+        tr.add(*d, JobType::reload, resolve(from, false), true);
         return true;
       });
 }
@@ -709,11 +762,21 @@ void Manager::on_job_timeout(const std::string& name) {
 void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
   if (unit.job) {
     Job& existing = *unit.job;
-    bool same = existing.type == type ||
-                (existing.type == JobType::restart && type == JobType::start);
-    if (same) {
+    // job_install(): a job that merges with the queued one joins it, its
+    // waiters and flags kept; if that changes what the job does, it runs
+    // (again) as the merged job.
+    if (std::optional<JobType> merged = merged_job_type(existing.type, type, is_up(unit.service->active_state()))) {
       if (done) existing.waiters.push_back(std::move(done));
-      if (type == JobType::reload && existing.running) existing.rerun = true;
+      if (*merged == existing.type) {
+        if (type == JobType::reload && existing.running) existing.rerun = true;
+        return;
+      }
+      existing.type = *merged;
+      existing.restart_stopped = false;
+      if (existing.running) {
+        existing.running = false;
+        waiting_.insert(unit.service->name());
+      }
       return;
     }
     // A newer, different request wins; whoever waited on the old one hears so.

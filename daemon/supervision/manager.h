@@ -259,34 +259,44 @@ class Manager final : private ServiceListener {
   // job mode can judge them as a whole (systemd 252's Transaction).
   struct PlannedJob {
     Unit* unit;
-    JobType type;
+    // nullopt: the unit is only part of the request, merging with the job it
+    // has (a start of a unit already starting), which stays as it is.
+    std::optional<JobType> type;
     JobCallback done;  // the anchor's: whoever asked
-    // Pulled in from the anchor by requirement only (Requires=, BindsTo=,
-    // a propagated stop or restart, Conflicts=), not by Wants=
-    // (transaction_find_jobs_that_matter_to_anchor()).
-    bool matters;
+    const Unit* by;    // whose job pulled it in; null for the anchor (and an isolate's stops)
+    // That pull is a requirement (Requires=, BindsTo=, a propagated stop or
+    // restart, its own Conflicts=), not Wants= or ConflictedBy= (systemd's
+    // job dependency `matters`).
+    bool required;
   };
   struct Transaction {
-    std::vector<PlannedJob> jobs;  // in the order add_job() installs them
+    std::vector<PlannedJob> jobs;  // in the order they were planned
     // The job type each unit has once the planned jobs are installed, for
-    // the checks planning makes (none: no job).
-    std::map<const Unit*, std::optional<JobType>> outcome;
+    // the checks planning makes; a unit not in it keeps the job it has.
+    std::map<const Unit*, JobType> outcome;
     std::set<std::string> pulled;  // a start's units and requisites (isolate keeps them)
     const Unit* anchor = nullptr;  // the unit asked for, and its job
     JobType anchor_type = JobType::start;
     [[nodiscard]] std::optional<JobType> job_of(const Unit& unit) const;
-    void add(Unit& unit, JobType type, bool matters, JobCallback done = {});
+    // A job of `type` for `unit`, as add_job() will merge it with the one
+    // planned or queued.
+    void add(Unit& unit, JobType type, const Unit* by, bool required, JobCallback done = {});
+    // `unit` is part of the request, its job as it is (for `flush`).
+    void keep(Unit& unit, const Unit* by, bool required);
   };
-  // Calls `visit` with every unit a stop or restart of `root` propagates to,
-  // transitively: on from each unit for which it returns true.
+  // Calls `visit(from, unit)` with every unit `next` names, from `root` on,
+  // transitively: on from each unit for which it returns true; `from` is
+  // the unit that named it.
   void walk(const std::string& root, const std::function<DependencyGraph::NameSet(const std::string&)>& next,
-            const std::function<bool(const std::string&)>& visit);
-  // `stop`: a stop (PropagatesStopTo= too), not a restart.
-  void walk_stop_dependents(const std::string& root, const std::function<bool(const std::string&)>& visit,
+            const std::function<bool(const std::string&, const std::string&)>& visit);
+  // walk() over what a stop or restart of `root` propagates to; `stop`: a
+  // stop (PropagatesStopTo= too), not a restart.
+  void walk_stop_dependents(const std::string& root,
+                            const std::function<bool(const std::string&, const std::string&)>& visit,
                             bool stop = false);
   // Plans reload jobs for what a reload of `root` propagates to
   // (PropagatesReloadTo=).
-  void plan_reload_propagation(Transaction& tr, const std::string& root);
+  void plan_reload_propagation(Transaction& tr, Unit& root);
   // StopWhenUnneeded= stops and Upholds= starts, after each event.
   void stop_unneeded_and_start_upheld();
   // systemd's auto_start_stop_ratelimit (unit_new(): 16 per 10 s per unit),
@@ -310,7 +320,7 @@ class Manager final : private ServiceListener {
   void add_job(Unit& unit, JobType type, JobCallback done);
   // Plans stop jobs for what requires `root` (or is part of it), onwards,
   // but not for the units in `keep` (may be null).
-  void plan_stop_dependents(Transaction& tr, const std::string& root, const std::set<std::string>* keep);
+  void plan_stop_dependents(Transaction& tr, Unit& root, const std::set<std::string>* keep);
   // Plans the job `type` on `name` and, unless `mode` ignores them, what it
   // pulls in. Refused when a unit it needs does not load.
   EnqueueResult plan_job(Transaction& tr, JobType type, const std::string& name, JobCallback done, JobMode mode);

@@ -105,6 +105,10 @@ class FakeBridge final : public sdbus::AdaptorInterfaces<org::vermilion1::Manage
     std::lock_guard lock(mutex_);
     logs_.push_back({1700000000000000 + logs_.size() * 1000000, line});
   }
+  std::string last_job() {
+    std::lock_guard lock(mutex_);
+    return last_job_;
+  }
   int last_signal() {
     std::lock_guard lock(mutex_);
     return last_signal_;
@@ -158,6 +162,17 @@ class FakeBridge final : public sdbus::AdaptorInterfaces<org::vermilion1::Manage
   }
   void RestartService(sdbus::Result<>&& result, std::string name) override {
     if (!known(name)) return result.returnError(no_such(name));
+    result.returnResults();
+  }
+  void EnqueueServiceJob(sdbus::Result<>&& result, std::string name, std::string type, std::string mode) override {
+    if (!known(name)) return result.returnError(no_such(name));
+    if (mode == "fail")
+      return result.returnError(sdbus::Error("org.vermilion1.Error.TransactionIsDestructive",
+                                             "Transaction for " + name + "/" + type + " is destructive (" + name +
+                                                 " has 'start' job queued, but '" + type +
+                                                 "' is included in transaction)."));
+    std::lock_guard lock(mutex_);
+    last_job_ = name + " " + type + " " + mode;
     result.returnResults();
   }
   void ReloadService(sdbus::Result<>&& result, std::string name) override {
@@ -246,6 +261,7 @@ class FakeBridge final : public sdbus::AdaptorInterfaces<org::vermilion1::Manage
   std::mutex mutex_;
   LogEntries logs_;
   int last_signal_ = 0;
+  std::string last_job_;
   int reloads_ = 0;
 };
 
@@ -423,6 +439,24 @@ TEST_F(VermilionctlCli, JobsWaitPastTheCallTimeoutOtherCallsDoNot) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.output.rfind("Failed to get logs of slow.service: ", 0), 0u) << r.output;
   unsetenv("SYSTEMD_BUS_TIMEOUT");
+}
+
+// --job-mode= as systemctl's: a mode but replace goes through
+// EnqueueServiceJob; vermiliond's refusal is told as systemd's message.
+TEST_F(VermilionctlCli, JobModes) {
+  start_bridge();
+  Run r = run({"start", "--job-mode=ignore-dependencies", "web"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(bridge_->last_job(), "web.service start ignore-dependencies");
+  r = run({"--job-mode", "flush", "restart", "web"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(bridge_->last_job(), "web.service restart flush");
+  r = run({"stop", "--job-mode=fail", "web"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("Transaction for web.service/stop is destructive"), std::string::npos) << r.output;
+  r = run({"start", "--job-mode=isolate", "web"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--job-mode"), std::string::npos) << r.output;
 }
 
 TEST_F(VermilionctlCli, KillIsActiveCapsReloadConfig) {

@@ -58,6 +58,11 @@ class FakeControl final : public Control {
     return job("RestartService", name, "active", "running");
   }
   Outcome reload_service(const std::string& name) override { return job("ReloadService", name, "active", "running"); }
+  Outcome enqueue_service_job(const std::string& name, const std::string& type, const std::string& mode) override {
+    if (auto e = failure("EnqueueServiceJob", name + " " + type + " " + mode)) return e;
+    if (!services.count(name)) return no_such(name);
+    return std::nullopt;
+  }
   Outcome kill_service(const std::string& name, int signal) override {
     if (auto e = failure("KillService", name + " " + std::to_string(signal))) return e;
     if (!services.count(name)) return no_such(name);
@@ -287,9 +292,12 @@ TEST_F(CtlCommands, JobsAreSilentOnSuccess) {
   EXPECT_EQ(run_job(env, JobVerb::reload, "web.service"), kExitSuccess);
   EXPECT_EQ(run_job(env, JobVerb::restart, "web.service"), kExitSuccess);
   EXPECT_EQ(run_job(env, JobVerb::stop, "web.service"), kExitSuccess);
+  EXPECT_EQ(run_job(env, JobVerb::stop, "web.service", "fail"), kExitSuccess);
   EXPECT_EQ(out.str() + err.str(), "");
   EXPECT_EQ(bus.calls, (std::vector<std::string>{"StartService web.service", "ReloadService web.service",
-                                                 "RestartService web.service", "StopService web.service"}));
+                                                 "RestartService web.service", "StopService web.service",
+                                                 "EnqueueServiceJob web.service stop fail"}))
+      << "a mode but replace: EnqueueServiceJob";
 }
 
 // enable --now: the links, then a start of each unit; disable --now and
