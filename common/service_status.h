@@ -101,7 +101,7 @@ struct ServiceStatus {
   // SuccessAction=/FailureAction= (systemd's words: "replace", "exit-force").
   std::vector<std::string> on_failure, on_success;
   std::string on_failure_job_mode = "replace";
-  std::string on_success_job_mode = "replace";
+  std::string on_success_job_mode = "fail";
   std::string success_action = "none";
   std::string failure_action = "none";
   bool default_dependencies = true;  // DefaultDependencies=

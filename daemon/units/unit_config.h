@@ -300,7 +300,7 @@ struct ServiceConfig {
   // to restart by Restart= (systemd 252's unit_notify()).
   std::vector<std::string> on_failure, on_success;
   JobMode on_failure_job_mode = JobMode::replace;
-  JobMode on_success_job_mode = JobMode::replace;
+  JobMode on_success_job_mode = JobMode::fail;  // systemd 252 unit_new(): fail, unlike OnFailureJobMode=
   // DefaultDependencies= (systemd.unit(5)). Vermilion adds only the
   // ordering systemd.target(5) describes: a target is ordered After= the
   // units it Wants=/Requires= when both have it (dependency_graph.h).

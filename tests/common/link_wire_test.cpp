@@ -311,7 +311,7 @@ TEST_F(LinkWireTest, DictHasExactlyTheKeysAndTypesOfTheServiceInterface) {
                                 {"OnFailure", "as", "report@web.service.service"},
                                 {"OnSuccess", "as", ""},
                                 {"OnFailureJobMode", "s", "replace"},
-                                {"OnSuccessJobMode", "s", "replace"},
+                                {"OnSuccessJobMode", "s", "fail"},
                                 {"SuccessAction", "s", "none"},
                                 {"FailureAction", "s", "exit"},
                                 {"DefaultDependencies", "b", "false"},

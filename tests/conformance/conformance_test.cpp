@@ -209,6 +209,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "JobTimeoutAction") return to_string(c.job_timeout_action);
   if (name == "Type") return to_string(c.type);
   if (name == "OnFailureJobMode") return to_string(c.on_failure_job_mode);
+  if (name == "OnSuccessJobMode") return to_string(c.on_success_job_mode);
   if (name == "BusName") return c.bus_name.get();
   if (name == "TimeoutStartUSec") return format_timespan(c.timeout_start);
   if (name == "TimeoutStopUSec") return format_timespan(c.timeout_stop);

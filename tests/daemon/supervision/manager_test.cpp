@@ -551,6 +551,86 @@ TEST_F(ManagerTest, ModeIgnoreRequirementsStartsTheUnitAloneInItsOrder) {
   EXPECT_EQ(service("b").active_state(), ActiveState::inactive);
 }
 
+// A start that pulls in a unit in the middle of a reload leaves that reload
+// alone: it is not run a second time (systemd drops the redundant job).
+TEST_F(ManagerTest, AStartPullingInAReloadingUnitDoesNotReloadItAgain) {
+  ServiceConfig& db = source_.add(make_config("db.service"));
+  db.exec_reload.push_back(testing::make_command("/bin/reload"));
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.requires_ = {"db.service"};
+  EXPECT_EQ(start("db"), JobResult::done);
+  std::optional<JobResult> reloaded;
+  ASSERT_TRUE(manager().enqueue(JobType::reload, "db", [&](JobResult r) { reloaded = r; }).queued());
+  const std::size_t spawns = ops_.spawns.size();
+  EXPECT_EQ(start("web"), JobResult::done);
+  const pid_t reload = ops_.spawns[spawns - 1].pid;
+  ops_.live.erase(reload);
+  manager().on_child_exited(reload, {CLD_EXITED, 0});
+  EXPECT_EQ(reloaded, JobResult::done);
+  for (std::size_t i = spawns; i < ops_.spawns.size(); ++i)
+    EXPECT_NE(ops_.spawns[i].service, "db.service") << "no second ExecReload=";
+}
+
+// Jobs that merge (job_type_lookup_merge()) join the queued one: its
+// waiters hear the merged job's end, and an irreversible one stays so.
+TEST_F(ManagerTest, AStartAndARestartMerge) {
+  source_.add(make_config("n.service", ServiceType::notify));
+  std::optional<JobResult> started, restarted;
+  ASSERT_TRUE(
+      manager().enqueue(JobType::start, "n", [&](JobResult r) { started = r; }, JobMode::replace_irreversibly).queued());
+  ASSERT_TRUE(manager().enqueue(JobType::restart, "n", [&](JobResult r) { restarted = r; }).queued());
+  EXPECT_FALSE(started.has_value()) << "not canceled";
+  EXPECT_EQ(manager().enqueue(JobType::stop, "n").outcome, EnqueueOutcome::destructive) << "still irreversible";
+  exit_main("n.service", CLD_KILLED, SIGTERM);  // the restart's stop half
+  ready("n.service");
+  EXPECT_EQ(started, JobResult::done);
+  EXPECT_EQ(restarted, JobResult::done);
+}
+
+// Mode `fail` leaves out a Wants= unit whose job would stop a running unit
+// (its own Conflicts=), and with it nothing else is left half done; the
+// others' Conflicts= on the anchor (ConflictedBy=) does not matter either.
+TEST_F(ManagerTest, ModeFailLeavesOutWhatWouldStopARunningUnitUnlessItMatters) {
+  ServiceConfig& a = source_.add(make_config("a.service"));
+  a.wants = {"w.service"};
+  ServiceConfig& w = source_.add(make_config("w.service"));
+  w.conflicts = {"x.service"};
+  w.requires_ = {"r.service"};
+  source_.add(make_config("r.service"));
+  source_.add(make_config("x.service"));
+  ServiceConfig& rival = source_.add(make_config("rival.service"));
+  rival.conflicts = {"a.service"};
+  EXPECT_EQ(start("x"), JobResult::done);
+  EXPECT_EQ(start("rival"), JobResult::done);
+  std::optional<JobResult> started;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "a", [&](JobResult r) { started = r; }, JobMode::fail).queued());
+  EXPECT_EQ(started, JobResult::done);
+  EXPECT_EQ(service("x").active_state(), ActiveState::active) << "w's Conflicts= stop was left out";
+  EXPECT_EQ(service("w").active_state(), ActiveState::inactive) << "and w with it";
+  EXPECT_EQ(service("r").active_state(), ActiveState::inactive) << "and what only w pulled in";
+  EXPECT_EQ(service("rival").active_state(), ActiveState::active) << "ConflictedBy= does not matter";
+  EXPECT_EQ(start("w"), JobResult::done) << "in mode replace, w's start stops x";
+  EXPECT_EQ(service("x").sub_state(), SubState::stop_sigterm);
+}
+
+// A stop of a unit reverses the queued start of a unit that requires it,
+// although that unit is not up yet (systemd adds its stop job too).
+TEST_F(ManagerTest, AStopCancelsTheQueuedStartOfWhatRequiresIt) {
+  source_.add(make_config("early.service", ServiceType::notify));
+  ServiceConfig& a = source_.add(make_config("a.service"));
+  a.requires_ = {"b.service"};
+  a.after = {"early.service"};
+  source_.add(make_config("b.service"));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "early").queued());
+  std::optional<JobResult> started;
+  ASSERT_TRUE(manager().enqueue(JobType::start, "a", [&](JobResult r) { started = r; }).queued());
+  EXPECT_FALSE(started.has_value()) << "a waits for early";
+  EXPECT_EQ(manager().enqueue(JobType::stop, "b", {}, JobMode::fail).outcome, EnqueueOutcome::destructive)
+      << "a's queued start would be reversed";
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "b").queued());
+  EXPECT_EQ(started, JobResult::canceled);
+}
+
 TEST_F(ManagerTest, AJobModeThatDoesNotGoWithTheJobTypeIsRefused) {
   source_.add(make_config("a.service"));
   EnqueueResult r = manager().enqueue(JobType::stop, "a", {}, JobMode::isolate);
