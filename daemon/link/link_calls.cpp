@@ -179,29 +179,47 @@ struct LinkServer::Calls {
     // Kept for the reply; it holds no fd (the link's gate let none through).
     sd_bus_message_ref(m);
     ++self.in_flight_;
-    EnqueueResult enqueued = enqueue([alive = self.self_, m, s, id, resolved](JobResult job_result) {
-          LinkServer* link = *alive;
-          if (link) --link->in_flight_;
-          if (link && !link->closed_) {
-            drop_if_out_of_memory("a job's reply", [&] {
-              if (!link->broker_.still_held(link->holder_, s, id))
-                sd_bus_reply_method_errorf(m, error_names::kRevoked, "the capability was revoked");
-              else if (job_result == JobResult::done || job_result == JobResult::skipped)
-                sd_bus_reply_method_return(m, "");
-              else
-                sd_bus_reply_method_errorf(m, error_names::kJobFailed, "job for %s finished: %s",
-                                           resolved.c_str(), std::string(to_string(job_result)).c_str());
-              link->check_queue();
-            });
-          }
-          sd_bus_message_unref(m);
+    // A job may end inside enqueue() (a start of a unit that is up): its
+    // reply waits until JobQueued has gone, so that the signal comes first.
+    auto early = std::make_shared<std::optional<JobResult>>();
+    auto announced = std::make_shared<bool>(false);
+    auto reply = [alive = self.self_, m, s, id, resolved](JobResult job_result) {
+      LinkServer* link = *alive;
+      if (link) --link->in_flight_;
+      if (link && !link->closed_) {
+        drop_if_out_of_memory("a job's reply", [&] {
+          if (!link->broker_.still_held(link->holder_, s, id))
+            sd_bus_reply_method_errorf(m, error_names::kRevoked, "the capability was revoked");
+          else if (job_result == JobResult::done || job_result == JobResult::skipped)
+            sd_bus_reply_method_return(m, "");
+          else
+            sd_bus_reply_method_errorf(m, error_names::kJobFailed, "job for %s finished: %s", resolved.c_str(),
+                                       std::string(to_string(job_result)).c_str());
+          link->check_queue();
         });
+      }
+      sd_bus_message_unref(m);
+    };
+    EnqueueResult enqueued = enqueue([reply, early, announced](JobResult job_result) {
+      if (*announced)
+        reply(job_result);
+      else
+        *early = job_result;
+    });
     if (!enqueued.queued()) {
       // Not queued: the callback never runs.
       --self.in_flight_;
       sd_bus_message_unref(m);
       return sd_bus_error_set(error, error_name(enqueued.outcome), describe(enqueued).c_str());
     }
+    // Queued: told now, so that a client can answer its own caller before
+    // the job ends (the bridge's systemd1 job path); a refusal above is
+    // told by the reply alone.
+    std::uint64_t cookie = 0;
+    (void)sd_bus_message_get_cookie(m, &cookie);
+    (void)self.emit("JobQueued", [&](sd_bus_message* signal) { return sd_bus_message_append(signal, "t", cookie); });
+    *announced = true;
+    if (*early) reply(**early);
     return 1;  // the reply comes when the job is done
   }
   static int start(sd_bus_message* m, void* u, sd_bus_error* e) { return job(m, u, e, JobType::start, rights::start); }
@@ -696,6 +714,7 @@ const sd_bus_vtable kLinkVtable[] = {
     SD_BUS_SIGNAL_WITH_NAMES("Connection", "ht", SD_BUS_PARAM(socket) SD_BUS_PARAM(badge), 0),
     SD_BUS_SIGNAL("Reloaded", "", 0),
     SD_BUS_SIGNAL("UnitFilesChanged", "", 0),
+    SD_BUS_SIGNAL_WITH_NAMES("JobQueued", "t", SD_BUS_PARAM(call), 0),
     SD_BUS_SIGNAL_WITH_NAMES("ServicePropertiesChanged", "sa{sv}", SD_BUS_PARAM(name) SD_BUS_PARAM(properties), 0),
     SD_BUS_SIGNAL_WITH_NAMES("ServiceStateChanged", "sss",
                              SD_BUS_PARAM(name) SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state), 0),

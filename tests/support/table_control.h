@@ -34,6 +34,10 @@ class TableControl final : public ServiceControl {
                         JobMode mode) override {
     if (!services.count(name)) return {EnqueueOutcome::not_found, name};
     if (refuse_as_destructive) return {EnqueueOutcome::destructive, name, "Transaction for " + name + " is destructive"};
+    if (finish_at_once) {  // as a start of a unit already up: done inside enqueue()
+      done(*finish_at_once);
+      return {};
+    }
     jobs.push_back({type, name, std::move(done), mode});
     return {};
   }
@@ -144,6 +148,7 @@ class TableControl final : public ServiceControl {
     JobMode mode;
   };
   bool refuse_as_destructive = false;  // enqueue() answers as a job mode that refuses
+  std::optional<JobResult> finish_at_once;  // enqueue() ends the job with this at once
   std::map<std::string, ServiceStatus> services;
   std::vector<LogLine> log_lines;  // what logs() answers, whatever is asked
   std::vector<Job> jobs;

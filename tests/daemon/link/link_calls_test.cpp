@@ -441,6 +441,36 @@ TEST_F(LinkCallsTest, EnqueueJobPassesTheModeAndNeedsTheTypesRight) {
             error_names::kTransactionIsDestructive);
 }
 
+// A queued job is told by JobQueued (with the call's serial) before its
+// reply, even when it ended inside the enqueue; a refused one is not.
+TEST_F(LinkCallsTest, JobQueuedComesBeforeTheReply) {
+  auto queued = [&] { return std::count(signals_.begin(), signals_.end(), "JobQueued"); };
+  Reply started;
+  send(started, cap(1), kServiceInterface, "Start", "s", "web");
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return queued() == 1; }));
+  EXPECT_FALSE(started.arrived());
+  control_.jobs[0].done(JobResult::done);
+  ASSERT_TRUE(run_until(loop_.get(), [&] { return started.arrived(); }));
+
+  control_.finish_at_once = JobResult::done;
+  std::size_t signals_at_reply = 0;
+  Reply at_once;
+  send(at_once, cap(1), kServiceInterface, "Start", "s", "web");
+  ASSERT_TRUE(run_until(loop_.get(), [&] {
+    if (at_once.arrived() && signals_at_reply == 0) signals_at_reply = signals_.size();
+    return at_once.arrived();
+  }));
+  EXPECT_TRUE(at_once.ok()) << at_once.error();
+  EXPECT_EQ(queued(), 2) << "JobQueued was sent, and came first";
+  EXPECT_EQ(signals_.back(), "JobQueued");
+  EXPECT_GT(signals_at_reply, 0u);
+
+  control_.finish_at_once.reset();
+  control_.refuse_as_destructive = true;
+  EXPECT_FALSE(call(cap(1), kServiceInterface, "Start", "s", "web").ok());
+  EXPECT_EQ(queued(), 2) << "no JobQueued for a refusal";
+}
+
 // systemd's daemon-reload replies once the reload is done; vermiliond's
 // reload waits for its generators, so the reply must wait too.
 TEST_F(LinkCallsTest, ReloadIsAnsweredOnceTheReloadIsDone) {
