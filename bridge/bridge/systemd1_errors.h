@@ -15,6 +15,7 @@ inline constexpr const char* kBadUnitSetting = "org.freedesktop.systemd1.BadUnit
 inline constexpr const char* kUnitMasked = "org.freedesktop.systemd1.UnitMasked";
 inline constexpr const char* kOnlyByDependency = "org.freedesktop.systemd1.OnlyByDependency";
 inline constexpr const char* kNoIsolation = "org.freedesktop.systemd1.NoIsolation";
+inline constexpr const char* kTransactionIsDestructive = "org.freedesktop.systemd1.TransactionIsDestructive";
 inline constexpr const char* kJobFailed = "org.freedesktop.systemd1.JobFailed";
 inline constexpr const char* kNoSuchJob = "org.freedesktop.systemd1.NoSuchJob";
 inline constexpr const char* kNoSuchProcess = "org.freedesktop.systemd1.NoSuchProcess";

@@ -104,10 +104,6 @@ std::string result_of(const LinkError& error) {
   if (error.name == vermilion::error_names::kNoSuchService || error.name == vermilion::error_names::kBadSetting ||
       error.name == vermilion::error_names::kLoadFailed)
     return "dependency";
-  // The job mode refused it (fail, or an irreversible job in the way): it
-  // never ran. systemd refuses such a call before there is a job; here the
-  // job path was answered already.
-  if (error.name == vermilion::error_names::kTransactionIsDestructive) return "canceled";
   return "failed";
 }
 
@@ -118,6 +114,11 @@ const char* activation_error_of(const LinkError& error) {
   if (error.name == ve::kBadSetting) return en::kBadUnitSetting;
   if (error.name == ve::kLoadFailed) return en::kLoadFailed;
   if (error.name == ve::kAccessDenied) return en::kAccessDenied;
+  if (error.name == ve::kTransactionIsDestructive) return en::kTransactionIsDestructive;
+  if (error.name == ve::kOnlyByDependency) return en::kOnlyByDependency;
+  if (error.name == ve::kNoIsolation) return en::kNoIsolation;
+  if (error.name == ve::kInvalidArgs) return en::kInvalidArgs;
+  if (error.name == ve::kLimitsExceeded) return en::kLimitsExceeded;
   return en::kFailed;
 }
 
@@ -1308,22 +1309,29 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
 
   std::uint32_t id = ++last_job_id_;
   if (id == 0) id = ++last_job_id_;  // wrapped: 0 means "no job"
-  jobs_[id] = Job{id, unit, type, "running"};
-  std::string path = job_object_path(id);
-  if (!activation) {
-    int r = sd_bus_reply_method_return(m, "o", path.c_str());
-    if (r < 0) {
-      jobs_.erase(id);
-      return r;
-    }
-  }
-  // After the reply, as systemd: a client learns the path before the signals.
-  (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalJobNew, "uos", id, path.c_str(), unit.c_str());
-  emit_unit_changed(unit, {"Job"});
+  // The job exists once vermiliond queued it: the caller gets its path
+  // then, after the reply JobNew, as systemd's. A request vermiliond
+  // refuses before queueing anything (a Requires= unit that does not load,
+  // a job mode that refuses) is answered with the error, as systemd's
+  // transaction refuses it.
+  auto announced = std::make_shared<bool>(false);
+  auto announce = [this, id, unit, type, m, activation, announced] {
+    if (*announced) return;
+    *announced = true;
+    jobs_[id] = Job{id, unit, type, "running"};
+    std::string path = job_object_path(id);
+    if (!activation) (void)sd_bus_reply_method_return(m, "o", path.c_str());
+    // After the reply, as systemd: a client learns the path before the signals.
+    (void)sd_bus_emit_signal(bus_, kSystemdManagerPath, kManagerInterface, kSignalJobNew, "uos", id, path.c_str(),
+                             unit.c_str());
+    emit_unit_changed(unit, {"Job"});
+  };
   if (type == "nop") {
+    announce();
     finish_job(id, "done");
     return 1;
   }
+  sd_bus_message_ref(m);  // until answered
   // Isolate is the manager capability's; the other modes go with the job.
   const std::string mode_text(mode);
   bridge_.link().call(
@@ -1333,18 +1341,22 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
         if (isolate) return sd_bus_message_append(call, "s", unit.c_str());
         return sd_bus_message_append(call, "sss", unit.c_str(), type.c_str(), mode_text.c_str());
       },
-      [this, id, unit, activation](sd_bus_message*, const LinkError* failure) {
-        // vermiliond refused the job (a Requires= unit that does not
-        // load, ...), where systemd's transaction would have refused the
-        // activation at once: told back, or the bus daemon would wait its
-        // 25 s. A job that ran and failed is not (systemd does not either).
-        if (activation && failure && failure->name != vermilion::error_names::kJobFailed)
-          send_activation_failure(unit, activation_error_of(*failure), failure->message);
-        if (failure && failure->name == vermilion::error_names::kTransactionIsDestructive)
-          log("Failed to enqueue a job for " + unit + ": " + failure->message);
-        finish_job(id, failure ? result_of(*failure) : "done");
+      [this, id, unit, activation, m, announced, announce](sd_bus_message*, const LinkError* failure) {
+        const bool ran = !failure || failure->name == vermilion::error_names::kJobFailed ||
+                         failure->name == vermilion::error_names::kRevoked;
+        if (!*announced && !ran) {
+          // Refused: the bus daemon hears it too, or it would wait its 25 s.
+          if (activation)
+            send_activation_failure(unit, activation_error_of(*failure), failure->message);
+          else
+            (void)sd_bus_reply_method_errorf(m, activation_error_of(*failure), "%s", failure->message.c_str());
+        } else {
+          announce();  // a job that ended before JobQueued was read
+          finish_job(id, failure ? result_of(*failure) : "done");
+        }
+        sd_bus_message_unref(m);
       },
-      BrokerLink::CallKind::job);
+      BrokerLink::CallKind::job, 0, announce);
   return 1;
 }
 

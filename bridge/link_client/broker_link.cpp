@@ -25,6 +25,8 @@ struct InFlight {
   BrokerLink* link;
   BrokerLink::ReplyHandler handler;
   BrokerLink::CallKind kind;
+  BrokerLink::QueuedHandler queued;
+  std::uint64_t cookie = 0;  // while in BrokerLink::awaiting_queued_
 };
 
 // Handlers run inside sd-bus's dispatch, i.e. C code: nothing may escape.
@@ -107,7 +109,8 @@ const HeldCapability* BrokerLink::manager_capability(Rights right) const {
 }
 
 void BrokerLink::call(const HeldCapability& capability, const char* interface, const char* member,
-                      const Append& append, ReplyHandler handler, CallKind kind, std::uint64_t timeout_usec) {
+                      const Append& append, ReplyHandler handler, CallKind kind, std::uint64_t timeout_usec,
+                      QueuedHandler queued) {
   auto fail = [&](LinkError error) {
     without_exceptions("link call", [&] { handler(nullptr, &error); });
   };
@@ -125,7 +128,7 @@ void BrokerLink::call(const HeldCapability& capability, const char* interface, c
   SdBusMessagePtr message(raw);
   if (r >= 0 && append) r = append(message.get());
   if (r < 0) return fail(error_of(nullptr, r));
-  PendingCall pending{std::move(message), std::move(handler), kind, timeout_usec};
+  PendingCall pending{std::move(message), std::move(handler), kind, timeout_usec, std::move(queued)};
   if (kind == CallKind::job) return send(std::move(pending));
   queued_.push_back(std::move(pending));
   send_queued();
@@ -140,7 +143,7 @@ void BrokerLink::send_queued() {
 }
 
 void BrokerLink::send(PendingCall call) {
-  auto* state = new InFlight{this, std::move(call.handler), call.kind};
+  auto* state = new InFlight{this, std::move(call.handler), call.kind, std::move(call.queued), 0};
   sd_bus_slot* slot = nullptr;
   const bool job = call.kind == CallKind::job;
   int r = sd_bus_call_async(bus_.get(), &slot, call.message.get(), &BrokerLink::on_reply, state,
@@ -154,9 +157,17 @@ void BrokerLink::send(PendingCall call) {
   }
   // The bus owns the slot from here; the state goes with it, whether the
   // reply comes or the link closes first.
-  sd_bus_slot_set_destroy_callback(slot, [](void* userdata) { delete static_cast<InFlight*>(userdata); });
+  sd_bus_slot_set_destroy_callback(slot, [](void* userdata) {
+    auto* gone = static_cast<InFlight*>(userdata);
+    if (gone->cookie) gone->link->awaiting_queued_.erase(gone->cookie);
+    delete gone;
+  });
   sd_bus_slot_set_floating(slot, 1);
   sd_bus_slot_unref(slot);
+  if (state->queued && sd_bus_message_get_cookie(call.message.get(), &state->cookie) >= 0)
+    awaiting_queued_[state->cookie] = &state->queued;
+  else
+    state->cookie = 0;
   ++(job ? jobs_in_flight_ : queries_in_flight_);
 }
 
@@ -166,6 +177,10 @@ int BrokerLink::on_reply(sd_bus_message* message, void* userdata, sd_bus_error*)
   --(state->kind == CallKind::job ? link->jobs_in_flight_ : link->queries_in_flight_);
   auto handler = std::move(state->handler);
   state->handler = nullptr;
+  if (state->cookie) {  // no JobQueued now: refused, or it came already
+    link->awaiting_queued_.erase(state->cookie);
+    state->cookie = 0;
+  }
   without_exceptions("link reply", [&] {
     if (const sd_bus_error* error = sd_bus_message_get_error(message)) {
       LinkError failure = error_of(error, -EIO);
@@ -210,6 +225,17 @@ int BrokerLink::on_signal(sd_bus_message* message, void* userdata, sd_bus_error*
   return 0;
 }
 
+void BrokerLink::on_job_queued(sd_bus_message* message) {
+  std::uint64_t cookie = 0;
+  if (sd_bus_message_read(message, "t", &cookie) < 0) return;
+  auto it = awaiting_queued_.find(cookie);
+  if (it == awaiting_queued_.end()) return;
+  QueuedHandler queued = std::move(*it->second);
+  *it->second = nullptr;
+  awaiting_queued_.erase(it);
+  without_exceptions("link JobQueued", [&] { queued(); });
+}
+
 void BrokerLink::dispatch_signal(sd_bus_message* message) {
   BrokerLink* link = this;
   std::string_view member = sd_bus_message_get_member(message);
@@ -229,6 +255,8 @@ void BrokerLink::dispatch_signal(sd_bus_message* message) {
     link->listener_.on_reloaded();
   } else if (member == "UnitFilesChanged") {
     link->listener_.on_unit_files_changed();
+  } else if (member == "JobQueued") {
+    link->on_job_queued(message);
   }
 }
 

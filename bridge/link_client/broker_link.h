@@ -78,6 +78,8 @@ class BrokerLink {
   // Exactly one of reply / error is set. Called from sd-bus's dispatch: an
   // exception escaping it is caught, logged and dropped there.
   using ReplyHandler = std::function<void(sd_bus_message* reply, const LinkError* error)>;
+  // A job call's job was queued (the link's JobQueued): before its reply.
+  using QueuedHandler = std::function<void()>;
 
   // Takes ownership of fd, connects, and reads the CList (a blocking call:
   // start-up only). Negative errno on failure.
@@ -100,8 +102,11 @@ class BrokerLink {
   // even send, and the limits above, are reported through `handler` too.
   // `timeout_usec` (0: the kind's own, none for jobs and 60 s for queries)
   // counts from when the call is sent.
+  // `queued` (jobs; may be empty) runs when vermiliond tells that the job
+  // was queued, before `handler`; a call refused at once gets `handler` alone.
   void call(const HeldCapability& capability, const char* interface, const char* member, const Append& append,
-            ReplyHandler handler, CallKind kind = CallKind::query, std::uint64_t timeout_usec = 0);
+            ReplyHandler handler, CallKind kind = CallKind::query, std::uint64_t timeout_usec = 0,
+            QueuedHandler queued = {});
   // The same, blocking: start-up only, before the bridge serves the bus.
   [[nodiscard]] int call_blocking(const HeldCapability& capability, const char* interface, const char* member,
                                   SdBusMessagePtr& reply, LinkError& error);
@@ -119,6 +124,7 @@ class BrokerLink {
     ReplyHandler handler;
     CallKind kind = CallKind::query;
     std::uint64_t timeout_usec = 0;
+    QueuedHandler queued;
   };
   BrokerLink(BrokerLinkListener& listener) : listener_(listener) {}
   [[nodiscard]] int start(int fd);
@@ -127,11 +133,15 @@ class BrokerLink {
   void send_queued();
   void on_capability_received(sd_bus_message* message);
   void on_revoked(sd_bus_message* message);
+  void on_job_queued(sd_bus_message* message);
   static int on_signal(sd_bus_message* message, void* self, sd_bus_error* error);
   void dispatch_signal(sd_bus_message* message);
   static int on_reply(sd_bus_message* message, void* call, sd_bus_error* error);
 
   BrokerLinkListener& listener_;
+  // Job calls waiting for JobQueued, by the call's serial. Declared before
+  // bus_: closing the bus destroys the calls, which leave this map.
+  std::map<std::uint64_t, QueuedHandler*> awaiting_queued_;
   SdBusPtr bus_;
   std::map<std::uint32_t, HeldCapability> capabilities_;
   std::deque<PendingCall> queued_;  // queries only
