@@ -1231,6 +1231,11 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
       return set_error(error, en::kNoIsolation, "Operation refused, unit may not be isolated.");
   }
   if (!is_valid_unit_name(unit)) return set_error(error, en::kInvalidArgs, "Unit name " + shown(unit) + " is not valid.");
+  // manager_add_job()'s check, before the transaction looks at the unit's
+  // load state (a stop is the only job triggering goes with; the verbs
+  // that make other jobs are refused whatever they become).
+  if (mode == "triggering" && verb != "stop")
+    return set_error(error, en::kInvalidArgs, "--job-mode=triggering is only valid for stop.");
 
   const ServiceStatus* status = bridge_.mirror().find(unit);
   // bus_unit_queue_job(): a stop needs no loaded unit file (a unit masked
@@ -1299,9 +1304,6 @@ int Systemd1Server::enqueue(sd_bus_message* m, const std::string& unit, std::str
     (void)bridge_.authorize_service_of(sender ? sender : "", unit, verb == "try-restart" ? rights::restart : rights::reload,
                                        std::string(verb).c_str());
   }
-  // manager_add_job()'s check, before the transaction's.
-  if (mode == "triggering" && type != "stop")
-    return set_error(error, en::kInvalidArgs, "--job-mode=triggering is only valid for stop.");
   // unit_job_is_applicable(), after the caller's rights as in systemd: a
   // reload needs ExecReload=.
   if (type == "reload" && !status->can_reload)

@@ -883,8 +883,10 @@ TEST_F(SystemctlSystemTest, JobModesReachTheManager) {
   // `flush`: every other queued job is canceled.
   EXPECT_EQ(as_root({"start", "--job-mode=flush", "sleeper"}).status, 0);
   EXPECT_TRUE(contains(as_root({"list-jobs"}).output, "No jobs running."));
-  auto triggering = as_root({"start", "--job-mode=triggering", "sleeper"});
-  EXPECT_TRUE(contains(triggering.output, "--job-mode=triggering is only valid for stop.")) << triggering.output;
+  for (const char* unit : {"sleeper", "missing"}) {  // before the unit's load state is looked at
+    auto triggering = as_root({"start", "--job-mode=triggering", unit});
+    EXPECT_TRUE(contains(triggering.output, "--job-mode=triggering is only valid for stop.")) << triggering.output;
+  }
   EXPECT_EQ(as_root({"stop", "--job-mode=triggering", "needs"}).status, 0);
   EXPECT_EQ(as_root({"stop", "waits"}).status, 0);
 }

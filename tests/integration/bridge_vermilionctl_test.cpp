@@ -79,6 +79,21 @@ TEST_F(VermilionctlTest, StopStartStatusAndIsActive) {
   EXPECT_EQ(active.output, "active\n");
 }
 
+// --job-mode= reaches the manager (org.vermilion1's EnqueueServiceJob):
+// ignore-dependencies starts a unit whose Requires= unit does not exist.
+TEST_F(VermilionctlTest, JobModes) {
+  auto refused = ctl({"start", "needs-ghost"});
+  EXPECT_NE(refused.status, 0) << refused.output;
+  EXPECT_NE(refused.output.find("ghost.service"), std::string::npos) << refused.output;
+  auto alone = ctl({"start", "--job-mode=ignore-dependencies", "needs-ghost"});
+  EXPECT_EQ(alone.status, 0) << alone.output;
+  EXPECT_EQ(ctl({"is-active", "needs-ghost"}).output, "active\n");
+  auto bad = ctl({"stop", "--job-mode=sometimes", "needs-ghost"});
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.output.find("--job-mode"), std::string::npos) << bad.output;
+  EXPECT_EQ(ctl({"stop", "--job-mode=fail", "needs-ghost"}).status, 0);
+}
+
 TEST_F(VermilionctlTest, KillLogsCapsAndReloadConfig) {
   ASSERT_EQ(ctl({"start", "talker"}).status, 0);
   auto logs = ctl({"logs", "-n", "5", "talker"});
