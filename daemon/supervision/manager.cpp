@@ -410,6 +410,8 @@ void Manager::plan_stop_dependents(Transaction& tr, Unit& root, const std::set<s
         const std::optional<JobType> now = tr.job_of(*d);
         if ((!is_down(d->service->active_state()) || now) && now != JobType::stop)
           tr.add(*d, JobType::stop, resolve(from, false), true);
+        else
+          tr.keep(*d, resolve(from, false), true);  // a link of the chain all the same (matters to the anchor)
         return true;
       },
       true);
@@ -639,12 +641,13 @@ EnqueueResult Manager::commit(Transaction& tr, JobMode mode) {
     if (final_type != tr.outcome.end() && installed.insert(j.unit).second) {
       fresh = !j.unit->job || jobs_conflict(j.unit->job->type, final_type->second);
       add_job(*j.unit, final_type->second, std::move(j.done));
-    } else if (j.done && j.unit->job) {
-      add_job(*j.unit, j.unit->job->type, std::move(j.done));  // the anchor merges with the job there
-    } else {
-      if (j.unit->job && mode == JobMode::replace_irreversibly) j.unit->job->irreversible = true;
+    } else if (j.unit == tr.anchor && j.type && j.unit->job) {
+      // The request merges with the job there (a reload asked for while
+      // one runs runs again: add_job()).
+      add_job(*j.unit, *j.type, std::move(j.done));
+    } else if (!j.unit->job) {
       continue;
-    }
+    }  // else part of the request, its job as it is: the flags still merge
     Job& job = *j.unit->job;
     const bool is_anchor = j.unit == tr.anchor;
     // As job_merge_into_installed(): once set, these stay.
@@ -765,14 +768,18 @@ void Manager::add_job(Unit& unit, JobType type, JobCallback done) {
     // job_install(): a job that merges with the queued one joins it, its
     // waiters and flags kept; if that changes what the job does, it runs
     // (again) as the merged job.
-    if (std::optional<JobType> merged = merged_job_type(existing.type, type, is_up(unit.service->active_state()))) {
+    // A restart whose stop half is done is a start by now (systemd turns
+    // it into one): another restart merges into it as a new restart.
+    const JobType now = existing.type == JobType::restart && existing.restart_stopped ? JobType::start : existing.type;
+    if (std::optional<JobType> merged = merged_job_type(now, type, is_up(unit.service->active_state()))) {
       if (done) existing.waiters.push_back(std::move(done));
-      if (*merged == existing.type) {
+      if (*merged == now) {
         if (type == JobType::reload && existing.running) existing.rerun = true;
         return;
       }
       existing.type = *merged;
       existing.restart_stopped = false;
+      existing.rerun = false;  // the merged job runs from the start; no second pass of the old one
       if (existing.running) {
         existing.running = false;
         waiting_.insert(unit.service->name());

@@ -191,6 +191,7 @@ class FakeSystemOps : public SystemOps {
     return 0;
   }
   int spawn(const SpawnRequest& request, SpawnedProcess& out) override {
+    ++spawn_attempts;
     if (fail_spawns) return -ENOMEM;
     pid_t pid = next_pid++;
     out.pid = pid;
@@ -310,6 +311,7 @@ class FakeSystemOps : public SystemOps {
   int private_tmp_runs = 0;
   std::vector<std::string> created_private_tmp, removed_private_tmp;  // their /tmp roots
   bool fail_spawns = false;
+  int spawn_attempts = 0;  // fail_spawns ones too
   pid_t next_pid = 1000;
 };
 

@@ -631,6 +631,63 @@ TEST_F(ManagerTest, AStopCancelsTheQueuedStartOfWhatRequiresIt) {
   EXPECT_EQ(started, JobResult::canceled);
 }
 
+// A reload that was to run again, turned into a restart by a merge, is a
+// restart: one pass, whose failure its waiters hear.
+TEST_F(ManagerTest, AReloadMergedIntoARestartDoesNotRunAgain) {
+  ServiceConfig& web = source_.add(make_config("web.service"));
+  web.exec_reload.push_back(testing::make_command("/bin/reload"));
+  EXPECT_EQ(start("web"), JobResult::done);
+  std::optional<JobResult> reloaded, restarted;
+  ASSERT_TRUE(manager().enqueue(JobType::reload, "web", [&](JobResult r) { reloaded = r; }).queued());
+  const pid_t reload = ops_.last_spawn()->pid;
+  ASSERT_TRUE(manager().enqueue(JobType::reload, "web").queued());  // to run again
+  ASSERT_TRUE(manager().enqueue(JobType::restart, "web", [&](JobResult r) { restarted = r; }).queued());
+  ops_.live.erase(reload);
+  manager().on_child_exited(reload, {CLD_EXITED, 0});
+  ops_.fail_spawns = true;
+  const int attempts = ops_.spawn_attempts;
+  if (service("web").main_pid() > 0) exit_main("web.service", CLD_KILLED, SIGTERM);  // the restart's stop
+  port_.advance(0);
+  EXPECT_EQ(restarted, JobResult::failed);
+  EXPECT_EQ(reloaded, JobResult::failed) << "merged: the same job's result";
+  EXPECT_EQ(ops_.spawn_attempts - attempts, 1) << "one start, not a second pass";
+}
+
+// A restart whose stop half is done is a start by now: a new restart
+// merges as a restart, and the unit stops again (systemd's job_install()).
+TEST_F(ManagerTest, ARestartAfterTheStopHalfOfAnotherStopsAgain) {
+  source_.add(make_config("n.service", ServiceType::notify));
+  ASSERT_TRUE(manager().enqueue(JobType::start, "n").queued());
+  ready("n.service");
+  std::optional<JobResult> first, second;
+  ASSERT_TRUE(manager().enqueue(JobType::restart, "n", [&](JobResult r) { first = r; }).queued());
+  exit_main("n.service", CLD_KILLED, SIGTERM);  // the stop half
+  ASSERT_EQ(service("n").active_state(), ActiveState::activating) << "the start half runs";
+  const pid_t starting = service("n").main_pid();
+  ASSERT_TRUE(manager().enqueue(JobType::restart, "n", [&](JobResult r) { second = r; }).queued());
+  EXPECT_EQ(service("n").sub_state(), SubState::stop_sigterm) << "stopped again";
+  ops_.live.erase(starting);
+  manager().on_child_exited(starting, {CLD_KILLED, SIGTERM});
+  ready("n.service");
+  EXPECT_EQ(first, JobResult::done);
+  EXPECT_EQ(second, JobResult::done);
+}
+
+// Mode `fail`: a stop's chain of requirements goes on through a unit that
+// is down already, so what requires that one still matters and stops.
+TEST_F(ManagerTest, ModeFailStopsTheRequirementChainThroughADownUnit) {
+  source_.add(make_config("a.service"));
+  ServiceConfig& b = source_.add(make_config("b.service", ServiceType::oneshot));
+  b.requires_ = {"a.service"};
+  ServiceConfig& c = source_.add(make_config("c.service"));
+  c.requires_ = {"b.service"};
+  EXPECT_EQ(start("c"), JobResult::done);
+  exit_main("b.service", CLD_EXITED, 0);  // the oneshot is done: inactive
+  ASSERT_EQ(service("b").active_state(), ActiveState::inactive);
+  ASSERT_TRUE(manager().enqueue(JobType::stop, "a", {}, JobMode::fail).queued());
+  EXPECT_EQ(service("c").sub_state(), SubState::stop_sigterm);
+}
+
 TEST_F(ManagerTest, AJobModeThatDoesNotGoWithTheJobTypeIsRefused) {
   source_.add(make_config("a.service"));
   EnqueueResult r = manager().enqueue(JobType::stop, "a", {}, JobMode::isolate);
