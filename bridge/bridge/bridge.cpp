@@ -3,8 +3,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <set>
 #include <utility>
@@ -27,6 +25,17 @@ const char* job_member(errors::JobKind kind) {
     case errors::JobKind::reload: return "Reload";
   }
   return "Start";
+}
+
+// The link's EnqueueJob type word: systemd's job type names.
+const char* job_type(errors::JobKind kind) {
+  switch (kind) {
+    case errors::JobKind::start: return "start";
+    case errors::JobKind::stop: return "stop";
+    case errors::JobKind::restart: return "restart";
+    case errors::JobKind::reload: return "reload";
+  }
+  return "start";
 }
 
 Rights job_right(errors::JobKind kind) {
@@ -340,8 +349,7 @@ void Bridge::job(const sdbus::Message* call, std::string_view name, errors::JobK
   const HeldCapability& capability = authorize_service(call, service, job_right(kind), job_member(kind));
   auto reply = share(std::move(result));
   const bool plain = mode == "replace";
-  std::string type = job_member(kind);
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string type = job_type(kind);
   link_->call(capability, kServiceCapabilityInterface, plain ? job_member(kind) : "EnqueueJob",
               [service, plain, type, mode_text = std::string(mode)](sd_bus_message* m) {
                 if (plain) return sd_bus_message_append(m, "s", service.c_str());

@@ -567,45 +567,64 @@ EnqueueResult Manager::plan_job(Transaction& tr, JobType type, const std::string
   return {};
 }
 
-EnqueueResult Manager::commit(Transaction& tr, JobMode mode) {
+// Mode `fail` only, so that other requests (a boot's start of thousands of
+// units) pay nothing for it. Worklists over indexes of the planned links:
+// linear in the transaction's size.
+std::set<const Manager::Unit*> Manager::left_out_in_mode_fail(const Transaction& tr) {
+  std::map<const Unit*, std::vector<const PlannedJob*>> pulled_by, links_to;
+  for (const PlannedJob& j : tr.jobs) {
+    pulled_by[j.by].push_back(&j);
+    links_to[j.unit].push_back(&j);
+  }
   // Which jobs matter to the anchor (transaction_find_jobs_that_matter_to_anchor()):
   // the anchor's, and those required by one that matters.
   std::set<const Unit*> matters;
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const PlannedJob& j : tr.jobs)
-      if (j.required && (!j.by || matters.count(j.by)) && matters.insert(j.unit).second) grew = true;
+  std::vector<const Unit*> todo{nullptr};
+  while (!todo.empty()) {
+    const Unit* from = todo.back();
+    todo.pop_back();
+    for (const PlannedJob* j : pulled_by[from])
+      if (j->required && matters.insert(j->unit).second) todo.push_back(j->unit);
   }
+  // transaction_minimize_impact(): a job that does not matter is left out
+  // where it would reverse a queued job or stop a unit that is up or coming
+  // up, and with it what required it (transaction_delete_job(.., true)).
   std::set<const Unit*> dropped;
-  // transaction_delete_job(.., delete_dependencies): what required the
-  // dropped job goes too.
-  std::function<void(const Unit*)> drop = [&](const Unit* unit) {
-    if (!dropped.insert(unit).second) return;
-    for (const PlannedJob& j : tr.jobs)
-      if (j.unit == unit && j.required && j.by) drop(j.by);
-  };
-  // transaction_minimize_impact(), in mode `fail` only: a job that does
-  // not matter to the anchor is left out where it would reverse a queued
-  // job or stop a unit that is up or coming up.
-  if (mode == JobMode::fail) {
-    for (const auto& [unit, type] : tr.outcome) {
-      if (matters.count(unit)) continue;
-      const ActiveState state = unit->service->active_state();
-      const bool stops_running = type == JobType::stop && !is_down(state) && state != ActiveState::deactivating;
-      const bool changes_existing = unit->job && jobs_conflict(unit->job->type, type);
-      if (stops_running || changes_existing) drop(unit);
-    }
-    // transaction_collect_garbage(): a job only what was left out pulled in
-    // goes too.
-    for (bool grew = !dropped.empty(); grew;) {
-      grew = false;
-      std::map<const Unit*, bool> wanted;  // still pulled in by a job that stays
-      for (const PlannedJob& j : tr.jobs)
-        if (!dropped.count(j.unit)) wanted[j.unit] = wanted[j.unit] || !j.by || !dropped.count(j.by);
-      for (const auto& [unit, still] : wanted)
-        if (!still) grew = dropped.insert(unit).second || grew;
+  for (const auto& [unit, type] : tr.outcome) {
+    if (matters.count(unit)) continue;
+    const ActiveState state = unit->service->active_state();
+    const bool stops_running = type == JobType::stop && !is_down(state) && state != ActiveState::deactivating;
+    const bool changes_existing = unit->job && jobs_conflict(unit->job->type, type);
+    if (stops_running || changes_existing) todo.push_back(unit);
+  }
+  std::vector<const Unit*> gone;  // dropped, for the garbage collection below
+  while (!todo.empty()) {
+    const Unit* unit = todo.back();
+    todo.pop_back();
+    if (!dropped.insert(unit).second) continue;
+    gone.push_back(unit);
+    for (const PlannedJob* j : links_to[unit])
+      if (j->required && j->by) todo.push_back(j->by);
+  }
+  // transaction_collect_garbage(): a job that only what was left out pulled
+  // in goes too.
+  while (!gone.empty()) {
+    const Unit* unit = gone.back();
+    gone.pop_back();
+    for (const PlannedJob* child : pulled_by[unit]) {
+      if (dropped.count(child->unit)) continue;
+      const auto& pullers = links_to[child->unit];
+      if (std::all_of(pullers.begin(), pullers.end(), [&](const PlannedJob* p) { return p->by && dropped.count(p->by); })) {
+        dropped.insert(child->unit);
+        gone.push_back(child->unit);
+      }
     }
   }
+  return dropped;
+}
+
+EnqueueResult Manager::commit(Transaction& tr, JobMode mode) {
+  const std::set<const Unit*> dropped = mode == JobMode::fail ? left_out_in_mode_fail(tr) : std::set<const Unit*>{};
   // transaction_is_destructive(): what is left may not reverse a queued job
   // in mode `fail`, nor an irreversible one in any mode.
   for (const PlannedJob& j : tr.jobs) {

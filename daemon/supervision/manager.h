@@ -324,6 +324,9 @@ class Manager final : private ServiceListener {
   // Plans the job `type` on `name` and, unless `mode` ignores them, what it
   // pulls in. Refused when a unit it needs does not load.
   EnqueueResult plan_job(Transaction& tr, JobType type, const std::string& name, JobCallback done, JobMode mode);
+  // The units whose planned jobs mode `fail` leaves out (systemd's
+  // transaction_minimize_impact(), transaction_collect_garbage()).
+  [[nodiscard]] static std::set<const Unit*> left_out_in_mode_fail(const Transaction& tr);
   // Checks the plan against the queued jobs as `mode` says, then installs it.
   EnqueueResult commit(Transaction& tr, JobMode mode);
   // `propagate`: a failed start also fails the start jobs that need it and
