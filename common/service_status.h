@@ -169,6 +169,8 @@ struct ServiceStatus {
   bool memory_deny_write_execute = false;                  // MemoryDenyWriteExecute=
   std::string protect_proc = "default";                    // ProtectProc=
   std::string keyring_mode = "inherit";                    // KeyringMode= in effect
+  std::string utmp_identifier;                             // UtmpIdentifier=
+  std::string utmp_mode = "init";                          // UtmpMode=
   std::string proc_subset = "all";                         // ProcSubset=
   // RestrictAddressFamilies= (AF_* names, sorted; and whether they are an
   // allow list: the two halves of systemd's "(bas)").
@@ -342,6 +344,8 @@ void for_each_service_property(Visit&& visit) {
   visit("MemoryDenyWriteExecute", &ServiceStatus::memory_deny_write_execute);
   visit("ProtectProc", &ServiceStatus::protect_proc);
   visit("KeyringMode", &ServiceStatus::keyring_mode);
+  visit("UtmpIdentifier", &ServiceStatus::utmp_identifier);
+  visit("UtmpMode", &ServiceStatus::utmp_mode);
   visit("ProcSubset", &ServiceStatus::proc_subset);
   visit("RestrictAddressFamilies", &ServiceStatus::restrict_address_families);
   visit("RestrictAddressFamiliesAllowList", &ServiceStatus::restrict_address_families_allow_list);

@@ -117,6 +117,8 @@ class Supervisor final : public ManagerObserver, private SpawnHook {
   [[nodiscard]] const LinuxSystemOps& system_ops() const { return *ops_; }
   [[nodiscard]] Broker& broker() { return *broker_; }
   [[nodiscard]] std::size_t link_count() const { return links_.size(); }
+  // Processes of the supervisor's own still running (ChildReaper::forked_helper()).
+  [[nodiscard]] std::size_t helpers_running() const { return reaper_ ? reaper_->helpers_running() : 0; }
 
  private:
   explicit Supervisor(SupervisorOptions options);

@@ -31,6 +31,7 @@
 #include "exec/session_keyring.h"
 #include "exec/shared_namespace.h"
 #include "exec/terminal.h"
+#include "exec/utmp_record.h"
 #include "platform/file_io.h"
 
 namespace vermilion {
@@ -607,6 +608,11 @@ void run_exec_child(const ExecChildPlan& given) noexcept {
     if (const int r = personality(plan.personality); r < 0)
       fail(plan, ExecExitStatus::personality, errno != 0 ? errno : -r, "set up execution domain (personality)");
   }
+  // exec_child(): utmp's records, still as the manager's user, after the
+  // personality; a failure is ignored.
+  if (plan.utmp_id)
+    (void)put_init_process(UtmpFiles{}, plan.utmp_id, getpid(), getsid(0), plan.utmp_line, plan.utmp_mode,
+                           plan.utmp_user);
   bool rtprio_given = false;
   for (std::size_t i = 0; plan.apply_sandboxing && i < plan.limit_count; ++i) {
     rtprio_given = rtprio_given || plan.limits[i].resource == RLIMIT_RTPRIO;

@@ -98,6 +98,13 @@ struct ExecChildPlan {
   std::uint64_t timer_slack_nsec = 0;
   bool has_personality = false;
   unsigned long personality = 0;
+  // UtmpIdentifier= (null: none), UtmpMode=, the terminal's line (TTYPath=
+  // without "/dev/"; null: none) and, for UtmpMode=user, User='s name
+  // (prepare fills it in): exec/utmp_record.h.
+  const char* utmp_id = nullptr;
+  UtmpMode utmp_mode = UtmpMode::init;
+  const char* utmp_line = nullptr;
+  const char* utmp_user = nullptr;
   // Runs in the child on its own copy of the plan, before stdio is set up
   // (systemd's exec_child() resolves User= first: a bad one opens no
   // output file and takes no terminal): fills in uid/gid/groups, envp and

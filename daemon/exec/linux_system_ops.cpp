@@ -1,5 +1,6 @@
 #include "exec/linux_system_ops.h"
 
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include "platform/pidfd.h"
@@ -23,6 +24,7 @@
 #include "exec/exec_credentials.h"
 #include "exec/exec_environment.h"
 #include "exec/terminal.h"
+#include "exec/utmp_record.h"
 #include "common/regular_file.h"
 #include "platform/file_io.h"
 #include "platform/path_watch.h"
@@ -65,6 +67,7 @@ struct ChildCredentials {
   ExecCredentials credentials;
   CredentialFailure failure;
   std::string working_directory;
+  std::string utmp_user;
   std::vector<std::string> argv;
   std::vector<char*> argv_pointers, env_pointers;
 
@@ -108,6 +111,22 @@ struct ChildCredentials {
     self.env_pointers = to_pointers(self.env);
     plan.argv = self.argv_pointers.data();
     plan.envp = self.env_pointers.data();
+
+    // exec_child(): UtmpMode=user names User=, or else the manager's user
+    // (uid_to_name(): its name, or its number).
+    if (!config.utmp_id.empty() && config.utmp_mode == UtmpMode::user) {
+      if (c.login) {
+        self.utmp_user = c.login->user;
+      } else {
+        passwd entry{};
+        passwd* found = nullptr;
+        std::vector<char> buffer(4096);
+        self.utmp_user = getpwuid_r(getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 && found
+                             ? std::string(found->pw_name)
+                             : std::to_string(getuid());
+      }
+      plan.utmp_user = self.utmp_user.c_str();
+    }
 
     self.working_directory = config.working_directory;
     if (self.working_directory.empty()) {
@@ -351,6 +370,10 @@ int LinuxSystemOps::spawn(const SpawnRequest& request, SpawnedProcess& out) {
   plan.timer_slack_nsec = config.timer_slack_nsec.value_or(0);
   plan.has_personality = config.personality.has_value();
   plan.personality = config.personality.value_or(0);
+  plan.utmp_id = config.utmp_id.empty() ? nullptr : config.utmp_id.c_str();
+  plan.utmp_mode = config.utmp_mode;
+  const std::string& tty = config.terminal.path;
+  plan.utmp_line = tty.empty() ? nullptr : tty.c_str() + (tty.starts_with("/dev/") ? 5 : 0);
   // "+" on the line, or any control process under PermissionsStartOnly=
   // (systemd 252: EXEC_APPLY_SANDBOXING off for it): no User=, no sandbox.
   const bool sandboxed =
@@ -637,6 +660,12 @@ SystemOps::CgroupFilterOutcome LinuxSystemOps::apply_cgroup_filters(ProcessScope
 
 int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateTmp& out) {
   return vermilion::create_private_tmp(service_name, out);
+}
+
+void LinuxSystemOps::record_process_exit(const ServiceConfig& config, pid_t pid, int code, int status) {
+  if (config.utmp_id.empty()) return;
+  pid_t writer = put_dead_process_async(UtmpFiles{}, config.utmp_id, pid, code, status);
+  if (writer > 0 && options_.reaper) options_.reaper->forked_helper(writer);
 }
 
 void LinuxSystemOps::remove_private_tmp(const PrivateTmp& dirs) {

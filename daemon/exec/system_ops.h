@@ -147,6 +147,10 @@ class SystemOps {
   // Unmounts and removes the unit's credential store, at every stop and
   // before an automatic restart (exec/credential_store.h).
   virtual void remove_credentials(const ServiceConfig&) {}
+  // A process of the service (main or control) has exited with `code`
+  // (CLD_*) and `status`: UtmpIdentifier='s DEAD_PROCESS record, written
+  // by a process of its own (exec/utmp_record.h).
+  virtual void record_process_exit(const ServiceConfig&, pid_t /*pid*/, int /*code*/, int /*status*/) {}
   // Once the service is dead: its terminal reset and handed back to root
   // (exec/terminal.h revert_terminal()). A warning to log, or "".
   [[nodiscard]] virtual std::string revert_terminal(const ServiceConfig&) { return ""; }

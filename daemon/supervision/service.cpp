@@ -946,6 +946,8 @@ bool Service::stop_complete() {
 
 bool Service::on_process_exited(pid_t pid, ExitInfo info) {
   if (pid <= 0) return false;
+  if (running_ && (pid == main_.pid || pid == control_.pid))
+    env_.ops.record_process_exit(*running_, pid, info.code, info.status);  // exec_status_exit()
   if (pid == main_.pid) {
     on_main_exited(info);
     return true;

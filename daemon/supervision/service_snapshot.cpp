@@ -145,6 +145,8 @@ ServiceStatus status_of(const Service& s) {
   out.memory_deny_write_execute = c.memory_deny_write_execute;
   out.protect_proc = to_string(c.protect_proc);
   out.keyring_mode = to_string(s.keyring_mode());
+  out.utmp_identifier = c.utmp_id;
+  out.utmp_mode = to_string(c.utmp_mode);
   out.proc_subset = to_string(c.proc_subset);
   for (int family : c.restrict_address_families.get().families)
     out.restrict_address_families.push_back(address_family_name(family));

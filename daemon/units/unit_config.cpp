@@ -131,6 +131,15 @@ const char* to_string(KeyringMode m) {
   return "inherit";
 }
 
+const char* to_string(UtmpMode m) {
+  switch (m) {
+    case UtmpMode::init: return "init";
+    case UtmpMode::login: return "login";
+    case UtmpMode::user: return "user";
+  }
+  return "init";
+}
+
 const char* to_string(JobMode m) {
   switch (m) {
     case JobMode::fail: return "fail";

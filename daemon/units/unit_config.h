@@ -161,6 +161,9 @@ enum class ProtectProc : std::uint8_t { default_, noaccess, invisible, ptraceabl
 
 // KeyringMode= (systemd.exec(5)): the session keyring each process gets.
 enum class KeyringMode : std::uint8_t { inherit, private_, shared };
+// UtmpMode= (systemd.exec(5)): which utmp/wtmp records a process with
+// UtmpIdentifier= gets: INIT_PROCESS; also LOGIN_PROCESS; also USER_PROCESS.
+enum class UtmpMode : std::uint8_t { init, login, user };
 enum class ProcSubset : std::uint8_t { all, pid };
 
 // BindPaths=/BindReadOnlyPaths= (systemd.exec(5)): `source` bound on
@@ -446,6 +449,10 @@ struct ServiceConfig {
   // KeyringMode=; unset: private for the system manager's services,
   // inherit for a user manager's (systemd 252's service_init()).
   std::optional<KeyringMode> keyring_mode;
+  // UtmpIdentifier= (specifiers expanded; "": no records), UtmpMode=:
+  // exec/utmp_record.h.
+  std::string utmp_id;
+  UtmpMode utmp_mode = UtmpMode::init;
   std::vector<BindMount> bind_mounts;                    // BindPaths=, BindReadOnlyPaths=, in order
   std::vector<TemporaryFileSystem> temporary_filesystems;  // TemporaryFileSystem=
   // LoadCredential=, SetCredential=: one entry per ID, where the ID's
@@ -540,6 +547,7 @@ struct ServiceConfig {
 [[nodiscard]] std::optional<JobMode> job_mode_from_string(std::string_view word);
 // "inherit", "private", "shared" (exec_keyring_mode_to_string()).
 [[nodiscard]] const char* to_string(KeyringMode m);
+[[nodiscard]] const char* to_string(UtmpMode m);  // "init", "login", "user"
 // KeyringMode= in effect: as set, else private for the system manager's
 // services and inherit for a user manager's (systemd 252's service_init()).
 [[nodiscard]] inline KeyringMode effective_keyring_mode(const ServiceConfig& c, bool user_manager) {

@@ -708,6 +708,13 @@ void set_keyring_mode(Assignment& a) {
   a.config.keyring_mode = *mode;
 }
 
+// UtmpMode= (DEFINE_CONFIG_PARSE_ENUM(config_parse_exec_utmp_mode)).
+void set_utmp_mode(Assignment& a) {
+  auto mode = enum_from_string<UtmpMode, UtmpMode::user>(a.value);
+  if (!mode) return a.ignore("Failed to parse utmp mode, ignoring: " + a.value);
+  a.config.utmp_mode = *mode;
+}
+
 void set_emergency_action(Assignment& a, EmergencyAction ServiceConfig::*field) {
   auto action = enum_from_string<EmergencyAction, EmergencyAction::kexec_force>(a.value);
   if (!action) return a.ignore("Failed to parse " + a.key + "=, ignoring: " + a.value);
@@ -822,6 +829,12 @@ void set_condition(Assignment& a, ConditionKey key) {
 void set_syslog_identifier(Assignment& a) {
   if (a.value.empty()) return a.config.syslog.identifier.clear();
   if (auto expanded = a.expand(a.value)) a.config.syslog.identifier = std::move(*expanded);
+}
+
+// UtmpIdentifier= (config_parse_unit_string_printf()): empty: none.
+void set_utmp_id(Assignment& a) {
+  if (a.value.empty()) return a.config.utmp_id.clear();
+  if (auto expanded = a.expand(a.value)) a.config.utmp_id = std::move(*expanded);
 }
 
 void set_pid_file(Assignment& a) {
@@ -1680,6 +1693,8 @@ KeyTable service_section_keys() {
        }},
       {"LoadCredential", set_load_credential},
       {"KeyringMode", set_keyring_mode},
+      {"UtmpIdentifier", set_utmp_id},
+      {"UtmpMode", set_utmp_mode},
       {"SetCredential", set_set_credential},
       {"BindPaths", [](Assignment& a) { set_bind_paths(a, false); }},
       {"BindReadOnlyPaths", [](Assignment& a) { set_bind_paths(a, true); }},
@@ -1811,7 +1826,7 @@ KeyTable service_section_keys() {
         "TimeoutStartFailureMode", "TimeoutStopFailureMode",
         "RootDirectory", "RootImage",
         "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace",
-        "UtmpIdentifier", "UtmpMode", "PAMName",
+        "PAMName",
         "SELinuxContext", "AppArmorProfile", "SmackProcessLabel", "SecureBits",
         "USBFunctionDescriptors",
         "USBFunctionStrings", "Sockets", "NonBlocking", "StandardInputData",

@@ -134,6 +134,14 @@ while read -r -a w; do
   case "${w[0]-}" in
     manager-nofile-hard) ulimit -Sn "${w[1]}"; ulimit -Hn "${w[1]}" ;;
     manager-setenv) export "${w[1]}" ;;
+    manager-utmp)
+      # utmp and wtmp of the namespace's own (UtmpIdentifier=), empty: a
+      # tmpfs on /run (with /run/systemd/system again) and on /var/log.
+      mount -t tmpfs -o mode=755 tmpfs /run
+      mkdir -p /run/systemd/system
+      mount -t tmpfs -o mode=755 tmpfs /var/log
+      install -m 0664 /dev/null /run/utmp
+      install -m 0664 /dev/null /var/log/wtmp ;;
     manager-drop-capabilities)
       drop=""
       for cap in "${w[@]:1}"; do drop="$drop,-$cap"; done
@@ -223,6 +231,24 @@ wait_until() {  # wait_until SECONDS COMMAND...: polls every 20 ms
   done
 }
 
+# The records of a utmp or wtmp file, as conformance_test.cpp prints them
+# (struct utmpx of x86-64 glibc, 384 bytes).
+dump_utmp() {
+  python3 - "$1" <<'PY'
+import struct, sys
+types = {0: "EMPTY", 1: "RUN_LVL", 2: "BOOT_TIME", 3: "NEW_TIME", 4: "OLD_TIME", 5: "INIT_PROCESS",
+         6: "LOGIN_PROCESS", 7: "USER_PROCESS", 8: "DEAD_PROCESS", 9: "ACCOUNTING"}
+text = lambda b: b.split(b"\0", 1)[0].decode()
+data = open(sys.argv[1], "rb").read()
+for at in range(0, len(data) - 383, 384):
+    (kind, pid, line, ident, user, host, term, code, session, sec, usec) = struct.unpack_from(
+        "<h2xi32s4s32s256shhiii", data, at)
+    print(f"  | {types.get(kind, kind)} id={text(ident)} line={text(line)} user={text(user)} "
+          f"pid={'set' if pid else 0} session={'pid' if session == pid else session} "
+          f"exit={term}/{code} time={'set' if sec else 0}")
+PY
+}
+
 has_lines() { [ -e "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 
 in_state() { [ "$(sctl show -p ActiveState --value "$1")/$(sctl show -p SubState --value "$1")" = "$2" ]; }
@@ -263,6 +289,9 @@ while IFS= read -r line || [ -n "$line" ]; do
     file)
       if [ -e "${w[1]}" ]; then echo "file ${w[1]}:"; sed 's/^/  | /' "${w[1]}"
       else echo "file ${w[1]}: missing"; fi ;;
+    utmp | wtmp)  # the records of /run/utmp or /var/log/wtmp (manager-utmp)
+      f=/run/utmp; [ "${w[0]}" = wtmp ] && f=/var/log/wtmp
+      echo "${w[0]}:"; dump_utmp "$f" ;;
     stat)
       if [ -e "${w[1]}" ]; then echo "stat ${w[1]}: $(stat -c '%F %a %U:%G' "${w[1]}")"
       else echo "stat ${w[1]}: missing"; fi ;;
