@@ -167,6 +167,7 @@ struct ServiceStatus {
   std::uint64_t mount_flags = 0;                      // MountFlags=: MS_SHARED, MS_SLAVE, MS_PRIVATE or 0
   std::uint64_t restrict_namespaces = ~std::uint64_t{0};  // RestrictNamespaces=: CLONE_NEW* flags retained
   bool memory_deny_write_execute = false;                  // MemoryDenyWriteExecute=
+  bool remove_ipc = false;                                 // RemoveIPC=
   std::string protect_proc = "default";                    // ProtectProc=
   std::string keyring_mode = "inherit";                    // KeyringMode= in effect
   std::string utmp_identifier;                             // UtmpIdentifier=
@@ -342,6 +343,7 @@ void for_each_service_property(Visit&& visit) {
   visit("NFileDescriptorStore", &ServiceStatus::n_file_descriptor_store);
   visit("RestrictNamespaces", &ServiceStatus::restrict_namespaces);
   visit("MemoryDenyWriteExecute", &ServiceStatus::memory_deny_write_execute);
+  visit("RemoveIPC", &ServiceStatus::remove_ipc);
   visit("ProtectProc", &ServiceStatus::protect_proc);
   visit("KeyringMode", &ServiceStatus::keyring_mode);
   visit("UtmpIdentifier", &ServiceStatus::utmp_identifier);

@@ -530,6 +530,7 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
          return sd_bus_message_append(r, "t", u.status ? u.status->restrict_namespaces : ~std::uint64_t{0});
        }},
       {"MemoryDenyWriteExecute", &flag<&ServiceStatus::memory_deny_write_execute>},
+      {"RemoveIPC", &flag<&ServiceStatus::remove_ipc>},
       {"ProtectProc",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_proc, "default"); }},
       {"KeyringMode",

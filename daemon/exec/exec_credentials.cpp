@@ -99,6 +99,16 @@ int resolve_for_user_manager(const ServiceConfig& config, ExecCredentials& out, 
 
 }  // namespace
 
+int lookup_user_ids(const std::string& user, uid_t& uid, gid_t& primary_gid) {
+  Account account;
+  if (int r = lookup_user(user, account); r < 0) return r;
+  uid = account.uid;
+  primary_gid = account.gid;
+  return 0;
+}
+
+int lookup_group_id(const std::string& group, gid_t& gid) { return lookup_group(group, gid); }
+
 int resolve_credentials(const CredentialRequest& request, ExecCredentials& out, CredentialFailure& failure) {
   const ServiceConfig& config = *request.config;
   ExecCredentials result;

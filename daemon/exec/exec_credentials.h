@@ -51,4 +51,10 @@ struct CredentialRequest {
 [[nodiscard]] int resolve_credentials(const CredentialRequest& request, ExecCredentials& out,
                                       CredentialFailure& failure);
 
+// User= or Group= as a unit gives it (a name or a number) resolved through
+// NSS (getpwnam_r(), getgrnam_r()): only in a forked process, never in
+// vermiliond's loop. 0, -ESRCH (no such account) or -errno.
+[[nodiscard]] int lookup_user_ids(const std::string& user, uid_t& uid, gid_t& primary_gid);
+[[nodiscard]] int lookup_group_id(const std::string& group, gid_t& gid);
+
 }  // namespace vermilion

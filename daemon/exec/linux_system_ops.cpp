@@ -20,6 +20,7 @@
 #include "exec/credential_store.h"
 #include "exec/device_access.h"
 #include "exec/ip_access.h"
+#include "exec/ipc_cleanup.h"
 #include "exec/exec_child.h"
 #include "exec/exec_credentials.h"
 #include "exec/exec_environment.h"
@@ -660,6 +661,11 @@ SystemOps::CgroupFilterOutcome LinuxSystemOps::apply_cgroup_filters(ProcessScope
 
 int LinuxSystemOps::create_private_tmp(const std::string& service_name, PrivateTmp& out) {
   return vermilion::create_private_tmp(service_name, out);
+}
+
+void LinuxSystemOps::clean_ipc(const IpcOwner& owner) {
+  pid_t cleaner = clean_ipc_async(owner);
+  if (cleaner > 0 && options_.reaper) options_.reaper->forked_helper(cleaner);
 }
 
 void LinuxSystemOps::record_process_exit(const ServiceConfig& config, pid_t pid, int code, int status) {

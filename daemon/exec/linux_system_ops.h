@@ -86,6 +86,7 @@ class LinuxSystemOps final : public SystemOps {
                                                          bool reapply = false) override;
   [[nodiscard]] int create_private_tmp(const std::string& service_name, PrivateTmp& out) override;
   void remove_private_tmp(const PrivateTmp& dirs) override;
+  void clean_ipc(const IpcOwner& owner) override;
   void record_process_exit(const ServiceConfig& config, pid_t pid, int code, int status) override;
 
   [[nodiscard]] bool uses_cgroups() const { return cgroups_ != nullptr; }

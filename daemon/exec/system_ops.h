@@ -16,6 +16,7 @@
 #include "exec/private_tmp.h"
 #include "exec/shared_namespace.h"
 #include "platform/process_scope.h"
+#include "exec/ipc_cleanup.h"
 #include "units/unit_config.h"
 
 namespace vermilion {
@@ -147,6 +148,8 @@ class SystemOps {
   // Unmounts and removes the unit's credential store, at every stop and
   // before an automatic restart (exec/credential_store.h).
   virtual void remove_credentials(const ServiceConfig&) {}
+  // RemoveIPC=: the last run as `owner` has ended (exec/ipc_cleanup.h).
+  virtual void clean_ipc(const IpcOwner& /*owner*/) {}
   // A process of the service (main or control) has exited with `code`
   // (CLD_*) and `status`: UtmpIdentifier='s DEAD_PROCESS record, written
   // by a process of its own (exec/utmp_record.h).

@@ -112,7 +112,7 @@ Manager::Unit& Manager::add_unit(ServiceConfig config) {
   unit->service = std::make_unique<Service>(
       std::make_shared<const ServiceConfig>(std::move(config)),
       ServiceEnvironment{ops_, *port_, *this, options_.notify_socket, options_.user_manager,
-                         options_.spawn_hook, &idle_pipe_},
+                         options_.spawn_hook, &idle_pipe_, &ipc_owners_},
       log_fd);
   Unit& ref = *unit;
   units_[name] = std::move(unit);

@@ -367,6 +367,7 @@ class Manager final : private ServiceListener {
   ManagerOptions options_;
   LogFdProvider log_fd_for_;
 
+  IpcOwners ipc_owners_;  // RemoveIPC=: runs per User= and Group=; outlives the services
   std::map<std::string, std::unique_ptr<Unit>> units_;
   std::vector<std::unique_ptr<Unit>> graveyard_;
   std::map<std::string, std::string> aliases_;  // alias -> canonical

@@ -48,6 +48,8 @@ Service::Service(std::shared_ptr<const ServiceConfig> config, ServiceEnvironment
 // (systemd-tmpfiles spares systemd-private-* until the next boot).
 Service::~Service() {
   if (private_tmp_) env_.ops.remove_private_tmp(*private_tmp_);
+  // A unit that goes away only drops its count (unit_free(): no cleanup).
+  if (ipc_ref_) (void)env_.ipc_owners->unref(*ipc_ref_);
 }
 
 void Service::replace_config(std::shared_ptr<const ServiceConfig> config) {
@@ -220,6 +222,8 @@ bool Service::watches_scope() const {
 void Service::begin_run() {
   running_ = config_;
   env_.listener.on_run_begins(*this, *running_);
+  if (env_.ipc_owners && !ipc_ref_)
+    ipc_ref_ = env_.ipc_owners->ref(running_->user, running_->group, running_->remove_ipc);
   stop_requested_ = false;
   stop_by_notify_ = false;
   reached_running_ = false;
@@ -509,6 +513,11 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   env_.ops.remove_credentials(*running_);
   // "Reset TTY ownership if necessary" (systemd 252's service_enter_dead()).
   if (std::string warning = env_.ops.revert_terminal(*running_); !warning.empty()) message(warning);
+  // "Get rid of the IPC bits of the user" (service_enter_dead()).
+  if (ipc_ref_) {
+    if (auto owner = env_.ipc_owners->unref(*ipc_ref_)) env_.ops.clean_ipc(*owner);
+    ipc_ref_.reset();
+  }
   // A restart gets fresh ones (systemd's service_enter_dead()).
   if (private_tmp_) env_.ops.remove_private_tmp(*private_tmp_);
   private_tmp_.reset();

@@ -77,6 +77,7 @@
 #include "platform/event_port.h"
 #include "platform/notify_message.h"
 #include "supervision/idle_pipe.h"
+#include "supervision/ipc_owners.h"
 #include "supervision/service_state.h"
 #include "exec/spawn_hook.h"
 #include "exec/system_ops.h"
@@ -122,6 +123,7 @@ struct ServiceEnvironment {
   bool user_manager = false;
   SpawnHook* spawn_hook = nullptr;  // the broker's link and fds, if any
   const IdlePipe* idle_pipe = nullptr;  // the manager's, for Type=idle; null: none
+  IpcOwners* ipc_owners = nullptr;      // the manager's count for RemoveIPC=; null: none kept
 };
 
 enum class StartOutcome { started, already_active, busy, not_loaded, condition_failed, assert_failed, start_limit_hit };
@@ -419,6 +421,7 @@ class Service {
   std::unique_ptr<ProcessScope> scope_;
   // PrivateTmp=: this run's /tmp and /var/tmp, from its start until it is dead.
   std::optional<PrivateTmp> private_tmp_;
+  std::optional<IpcOwners::Ref> ipc_ref_;  // this run's count for RemoveIPC=
   // The cgroup filters asked for are all in place (apply_cgroup_filters()).
   bool filters_complete_ = true;
   // Most services have no fd store: a pointer each until one is used.

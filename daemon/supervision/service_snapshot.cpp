@@ -143,6 +143,7 @@ ServiceStatus status_of(const Service& s) {
   for (const IPAddressPrefix& p : c.ip_address_deny.get()) out.ip_address_deny.push_back(to_string(p));
   out.restrict_namespaces = c.restrict_namespaces;
   out.memory_deny_write_execute = c.memory_deny_write_execute;
+  out.remove_ipc = c.remove_ipc;
   out.protect_proc = to_string(c.protect_proc);
   out.keyring_mode = to_string(s.keyring_mode());
   out.utmp_identifier = c.utmp_id;

@@ -393,6 +393,7 @@ struct ServiceConfig {
   SyslogSettings syslog;
   bool working_directory_optional = false;  // WorkingDirectory='s '-' prefix
   bool no_new_privileges = false;
+  bool remove_ipc = false;  // RemoveIPC= (supervision/ipc_owners.h)
   // IgnoreSIGPIPE= (systemd.exec(5)): processes start with SIGPIPE ignored
   // (a write to a closed pipe fails with EPIPE instead of killing them).
   bool ignore_sigpipe = true;

@@ -1672,6 +1672,7 @@ KeyTable service_section_keys() {
       {"StandardOutput", [](Assignment& a) { set_output(a, &S::standard_output); }},
       {"StandardError", [](Assignment& a) { set_output(a, &S::standard_error); }},
       {"NoNewPrivileges", boolean(&S::no_new_privileges)},
+      {"RemoveIPC", boolean(&S::remove_ipc)},
       {"IgnoreSIGPIPE", boolean(&S::ignore_sigpipe)},
       {"PrivateTmp", boolean(&S::private_tmp)},
       {"ProtectKernelTunables", boolean(&S::protect_kernel_tunables)},
@@ -1816,7 +1817,7 @@ KeyTable service_section_keys() {
     t.emplace(std::string(key) + "DirectoryMode", [type](Assignment& a) { set_exec_directory_mode(a, type); });
   }
   for (const char* key :
-       {"SystemCallLog", "RestrictFileSystems", "RemoveIPC",
+       {"SystemCallLog", "RestrictFileSystems",
         "MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin", "MemorySwapMax", "MemoryLimit",
         "MemoryAccounting", "CPUQuota", "CPUWeight", "CPUShares", "CPUAccounting", "IOWeight",
         "IOAccounting", "BlockIOWeight", "BlockIOAccounting", "TasksMax", "TasksAccounting",

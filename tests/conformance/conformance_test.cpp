@@ -252,6 +252,7 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "NotifyAccess") return to_string(c.effective_notify_access());
   if (name == "KillMode") return to_string(c.kill_mode);
   if (name == "UtmpIdentifier") return c.utmp_id;
+  if (name == "RemoveIPC") return yes_no(c.remove_ipc);
   if (name == "UtmpMode") return to_string(c.utmp_mode);
   if (name == "KillSignal") return std::to_string(c.kill_signal);
   if (name == "RestartKillSignal") return std::to_string(c.restart_kill_signal.value_or(c.kill_signal));

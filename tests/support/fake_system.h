@@ -264,6 +264,7 @@ class FakeSystemOps : public SystemOps {
     return 0;
   }
   void remove_private_tmp(const PrivateTmp& dirs) override { removed_private_tmp.push_back(dirs.tmp_root); }
+  void clean_ipc(const IpcOwner& owner) override { cleaned_ipc.push_back(owner); }
   CgroupFilterOutcome apply_cgroup_filters(ProcessScope&, const ServiceConfig& config, bool reapply) override {
     filter_calls.push_back({config.name, reapply});
     return filter_outcome;
@@ -310,6 +311,7 @@ class FakeSystemOps : public SystemOps {
   std::vector<std::pair<std::string, bool>> filter_calls;  // (unit, reapply) of each call
   int private_tmp_runs = 0;
   std::vector<std::string> created_private_tmp, removed_private_tmp;  // their /tmp roots
+  std::vector<IpcOwner> cleaned_ipc;  // RemoveIPC= cleanups asked for, in order
   bool fail_spawns = false;
   int spawn_attempts = 0;  // fail_spawns ones too
   pid_t next_pid = 1000;

@@ -1586,5 +1586,54 @@ TEST_F(ManagerTest, TheFirstUnitWithABusNameKeepsIt) {
   EXPECT_EQ(service("z.service").sub_state(), SubState::running);
 }
 
+// RemoveIPC= (systemd's manager_unref_uid()): the user's and group's IPC
+// objects go when the last run as them ends, if any of those runs' units
+// had RemoveIPC=; a unit without it holds the cleanup back while it runs.
+TEST_F(ManagerTest, RemoveIPCCleansWhenTheLastRunAsTheUserEnds) {
+  ServiceConfig& a = source_.add(make_config("a.service", ServiceType::simple));
+  a.user = "redis";
+  a.remove_ipc = true;
+  ServiceConfig& b = source_.add(make_config("b.service", ServiceType::simple));
+  b.user = "redis";
+  ServiceConfig& c = source_.add(make_config("c.service", ServiceType::simple));
+  c.group = "audio";
+  c.remove_ipc = true;
+  ServiceConfig& root = source_.add(make_config("d.service", ServiceType::simple));
+  root.remove_ipc = true;  // no User=, no Group=: the manager's own identity, nothing to clean
+  EXPECT_EQ(start("a.service"), JobResult::done);
+  EXPECT_EQ(start("b.service"), JobResult::done);
+  EXPECT_EQ(start("c.service"), JobResult::done);
+  EXPECT_EQ(start("d.service"), JobResult::done);
+  exit_main("a.service", CLD_EXITED, 0);
+  EXPECT_TRUE(ops_.cleaned_ipc.empty()) << "b.service still runs as redis";
+  exit_main("d.service", CLD_EXITED, 0);
+  EXPECT_TRUE(ops_.cleaned_ipc.empty());
+  exit_main("b.service", CLD_EXITED, 0);
+  ASSERT_EQ(ops_.cleaned_ipc.size(), 1u);
+  EXPECT_EQ(ops_.cleaned_ipc[0], (IpcOwner{"redis", "redis", true}));  // User= and its primary group
+  exit_main("c.service", CLD_EXITED, 0);
+  ASSERT_EQ(ops_.cleaned_ipc.size(), 2u);
+  EXPECT_EQ(ops_.cleaned_ipc[1], (IpcOwner{"", "audio", false}));
+  // The flag goes with the last reference: a later run without RemoveIPC=
+  // cleans nothing.
+  EXPECT_EQ(start("b.service"), JobResult::done);
+  exit_main("b.service", CLD_EXITED, 0);
+  EXPECT_EQ(ops_.cleaned_ipc.size(), 2u);
+}
+
+// Each run counts once, also across an automatic restart (service_enter_dead()
+// drops it before the restart, the next run takes it again).
+TEST_F(ManagerTest, RemoveIPCCleansBeforeEachAutomaticRestart) {
+  ServiceConfig& a = source_.add(make_config("a.service", ServiceType::simple));
+  a.user = "redis";
+  a.group = "redis";
+  a.remove_ipc = true;
+  a.restart = RestartPolicy::always;
+  EXPECT_EQ(start("a.service"), JobResult::done);
+  exit_main("a.service", CLD_EXITED, 1);
+  ASSERT_EQ(ops_.cleaned_ipc.size(), 1u);
+  EXPECT_EQ(ops_.cleaned_ipc[0], (IpcOwner{"redis", "redis", false}));
+}
+
 }  // namespace
 }  // namespace vermilion
