@@ -70,6 +70,18 @@ void Service::replace_config(std::shared_ptr<const ServiceConfig> config) {
   // rate limit (serialized only from v255): the count starts afresh.
   start_window_open_ = false;
   if (sub_ == SubState::dead || sub_ == SubState::failed) running_ = config_;
+  // systemd 252 serializes the fd store and adds each fd back
+  // (service_add_fd_store(): newest first, each put in front) under the
+  // reloaded FileDescriptorStoreMax=: the first that many stay, and their
+  // order turns round (recorded: conformance case fd-store-reload).
+  if (!fd_store_.get().empty()) {
+    auto& store = fd_store_.mut();
+    const std::size_t before = store.size();
+    if (store.size() > config_->file_descriptor_store_max)
+      store.erase(store.begin() + static_cast<std::ptrdiff_t>(config_->file_descriptor_store_max), store.end());
+    std::reverse(store.begin(), store.end());
+    if (store.size() != before) env_.listener.on_properties_changed(*this);
+  }
 }
 
 // ---- requests -------------------------------------------------------------
@@ -1298,8 +1310,10 @@ void Service::on_notify(pid_t sender, const NotifyMessage& msg, bool sender_in_s
 void Service::store_fds(std::vector<unique_fd>& fds, const std::string& name) {
   for (unique_fd& fd : fds) {
     if (!fd) continue;
-    if (fd_store_.get().size() >= running_->file_descriptor_store_max) {
-      message("Cannot store more fds than FileDescriptorStoreMax=" + std::to_string(running_->file_descriptor_store_max) +
+    // The unit's setting as now loaded, also for a run begun before a
+    // daemon-reload (systemd keeps no other).
+    if (fd_store_.get().size() >= config_->file_descriptor_store_max) {
+      message("Cannot store more fds than FileDescriptorStoreMax=" + std::to_string(config_->file_descriptor_store_max) +
               ", closing remaining.");
       return;
     }

@@ -253,6 +253,8 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "KillMode") return to_string(c.kill_mode);
   if (name == "UtmpIdentifier") return c.utmp_id;
   if (name == "RemoveIPC") return yes_no(c.remove_ipc);
+  if (name == "FileDescriptorStoreMax") return std::to_string(c.file_descriptor_store_max);
+  if (name == "NFileDescriptorStore") return std::to_string(s.fd_store().size());
   if (name == "UtmpMode") return to_string(c.utmp_mode);
   if (name == "KillSignal") return std::to_string(c.kill_signal);
   if (name == "RestartKillSignal") return std::to_string(c.restart_kill_signal.value_or(c.kill_signal));
@@ -393,7 +395,7 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
     fs::permissions(work_.file("runtime"), fs::perms::owner_all);
     places_ = {{"@CONFIG@", work_.file("home/.config")}, {"@CACHE@", work_.file("home/.cache")},
                {"@HOME@", work_.file("home")},           {"@RUNTIME@", work_.file("runtime")},
-               {"@SCRATCH@", work_.file("scratch")}};
+               {"@SCRATCH@", work_.file("scratch")},     {"@UNITS@", units_.path()}};
   }
 
   std::string fill_in(std::string text) const {
@@ -497,6 +499,13 @@ class ConformanceTest : public testing::SupervisorFixture, public ::testing::Wit
       std::optional<JobMode> mode = job_mode_from_string(w.at(3));
       EnqueueResult r = supervisor_->control().enqueue(kTypes.at(w.at(1)), w.at(2), {}, mode.value());
       return "enqueue " + w[1] + " " + w[2] + " " + w[3] + ": " + (r.queued() ? "queued" : "refused: " + describe(r));
+    }
+    if (verb == "append") {  // append PATH TEXT...: a line added to PATH (its directory made)
+      fs::create_directories(fs::path(w.at(1)).parent_path());
+      std::string text;
+      for (std::size_t i = 2; i < w.size(); ++i) text += (i > 2 ? " " : "") + w[i];
+      std::ofstream(w[1], std::ios::app) << text << "\n";
+      return "append " + w[1] + ": done";
     }
     if (verb == "touch") {
       std::ofstream(w.at(1)).flush();

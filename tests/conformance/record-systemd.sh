@@ -81,7 +81,7 @@ chmod 700 "$work/runtime"
 # Placeholders a case's files use for the paths that differ between runs.
 declare -A place=(
   [@SCRATCH@]="$work/scratch" [@RUNTIME@]="$work/runtime" [@HOME@]="$work/home"
-  [@CONFIG@]="$work/home/.config" [@CACHE@]="$work/home/.cache"
+  [@CONFIG@]="$work/home/.config" [@CACHE@]="$work/home/.cache" [@UNITS@]="$work/units"
 )
 fill_in() {
   local text
@@ -91,7 +91,7 @@ fill_in() {
 }
 # Back to placeholders, longest path first so @CONFIG@ wins over @HOME@.
 generalize() {
-  sed -e "s|$work/home/.config|@CONFIG@|g" -e "s|$work/home/.cache|@CACHE@|g" \
+  sed -e "s|$work/units|@UNITS@|g" -e "s|$work/home/.config|@CONFIG@|g" -e "s|$work/home/.cache|@CACHE@|g" \
     -e "s|$work/home|@HOME@|g" -e "s|$work/runtime|@RUNTIME@|g" -e "s|$work/scratch|@SCRATCH@|g"
 }
 
@@ -262,6 +262,8 @@ while IFS= read -r line || [ -n "$line" ]; do
     start | stop | restart | reload | isolate) job "${w[0]}" "${w[1]}" "${w[2]-}" "${w[3]-}" ;;
     enqueue) enqueue "${w[1]}" "${w[2]}" "${w[3]}" ;;
     touch) touch "${w[1]}" && echo "touch ${w[1]}: done" ;;
+    append)  # append PATH TEXT...: a line added to PATH (its directory made)
+      mkdir -p "$(dirname "${w[1]}")" && printf '%s\n' "${w[*]:2}" >>"${w[1]}" && echo "append ${w[1]}: done" ;;
     daemon-reload)
       if sctl daemon-reload; then echo "daemon-reload: done"; else echo "daemon-reload: failed"; fi ;;
     show)
