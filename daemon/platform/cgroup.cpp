@@ -221,7 +221,7 @@ void CgroupTree::release_child(const std::string& name_in_tree) {
   if (--it->second > 0) return;
   users_.erase(it);
   // EBUSY when processes are left: the directory stays for the next run.
-  rmdir((directory_ + "/" + name_in_tree).c_str());
+  if (rmdir((directory_ + "/" + name_in_tree).c_str()) == 0) killed_.erase(name_in_tree);
 }
 
 }  // namespace vermilion

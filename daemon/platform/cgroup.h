@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,6 +67,14 @@ class CgroupTree {
   [[nodiscard]] int acquire_child(const std::string& service_name, std::string& name_in_tree, bool& reused);
   void release_child(const std::string& name_in_tree);
 
+  // A child cgroup's cgroup.kill was written. Linux (seen on 6.18) then
+  // SIGKILLs every process later cloned into that cgroup with
+  // CLONE_INTO_CGROUP (its kill sequence number is compared with the
+  // parent's cgroup's), while one moved in through cgroup.procs lives: such
+  // a cgroup takes no more clones until its directory is gone.
+  void note_killed(const std::string& name_in_tree) { killed_.insert(name_in_tree); }
+  [[nodiscard]] bool was_killed(const std::string& name_in_tree) const { return killed_.count(name_in_tree) > 0; }
+
  private:
   CgroupTree(std::string directory, std::string cgroup_path, unique_fd lock)
       : directory_(std::move(directory)), cgroup_path_(std::move(cgroup_path)), lock_(std::move(lock)) {}
@@ -73,6 +82,7 @@ class CgroupTree {
   std::string directory_;
   std::string cgroup_path_;
   std::map<std::string, unsigned> users_;
+  std::set<std::string> killed_;  // note_killed(), until the directory is removed
   unique_fd lock_;  // the subtree's directory, flock()ed: we are alive
 };
 

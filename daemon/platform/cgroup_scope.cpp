@@ -94,7 +94,10 @@ int CgroupScope::signal_all(int sig) {
     std::vector<pid_t> pids;
     int r = read_pids(pids);
     if (r < 0) return r;
-    if (write_text_file(directory() + "/cgroup.kill", "1") == 0) return static_cast<int>(pids.size());
+    if (write_text_file(directory() + "/cgroup.kill", "1") == 0) {
+      tree_->note_killed(name_in_tree_);
+      return static_cast<int>(pids.size());
+    }
     // No cgroup.kill (kernels before 5.14): fall through to one by one.
   }
   for (int round = 0; round < kMaxSignalRounds; ++round) {
@@ -149,6 +152,7 @@ void CgroupScope::on_spawned(pid_t pid) {
 }
 
 int CgroupScope::clone_into_fd() const {
+  if (tree_->was_killed(name_in_tree_)) return -1;  // CgroupTree::note_killed(): the caller moves the child in
   if (!directory_fd_) directory_fd_.reset(open(directory().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   return directory_fd_.get();
 }

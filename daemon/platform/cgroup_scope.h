@@ -40,7 +40,8 @@ class CgroupScope final : public LinuxProcessScope {
   // the child in by path.
   [[nodiscard]] int join_fd() const override;
   void on_spawned(pid_t pid) override;
-  // The directory, open only from here until on_spawned_inside().
+  // The directory, open only from here until on_spawned_inside(); -1
+  // once cgroup.kill was written (CgroupTree::note_killed()).
   [[nodiscard]] int clone_into_fd() const override;
   void on_spawned_inside(pid_t pid) override;
 

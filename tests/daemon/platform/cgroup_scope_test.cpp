@@ -146,6 +146,28 @@ TEST_F(CgroupScopeTest, HoldsNoFdOnceItsChildIsSpawned) {
   EXPECT_EQ(reap(tree.main).code, CLD_KILLED);
 }
 
+// Linux 6.18 SIGKILLs every process cloned into a cgroup (CLONE_INTO_CGROUP)
+// once its cgroup.kill was written: what runs after a kill in the same run
+// (ExecStopPost=) is moved in instead, and lives.
+TEST_F(CgroupScopeTest, ACgroupKilledOnceStillTakesNewProcesses) {
+  unique_fd inotify(inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+  ASSERT_TRUE(inotify.valid());
+  ASSERT_GE(inotify_add_watch(inotify.get(), (scope_->directory() + "/cgroup.events").c_str(), IN_MODIFY), 0);
+  SpawnedTree first = spawn_tree(*ops_, *scope_, false);
+  ASSERT_EQ(first.pids.size(), 4u);
+  EXPECT_GE(scope_->signal_all(SIGKILL), 4);
+  EXPECT_TRUE(wait_empty(inotify.get()));
+  EXPECT_EQ(reap(first.main).code, CLD_KILLED);
+  EXPECT_LT(scope_->clone_into_fd(), 0);
+
+  SpawnedTree second = spawn_tree(*ops_, *scope_, false);
+  ASSERT_EQ(second.pids.size(), 4u) << "the processes spawned after the kill died";
+  for (pid_t pid : second.pids) EXPECT_TRUE(scope_->contains(pid)) << pid;
+  EXPECT_GE(scope_->signal_all(SIGKILL), 4);
+  EXPECT_TRUE(wait_empty(inotify.get()));
+  EXPECT_EQ(reap(second.main).code, CLD_KILLED);
+}
+
 TEST_F(CgroupScopeTest, AdoptDoesNotWidenTheCgroup) {
   scope_->adopt(getpid());
   EXPECT_FALSE(scope_->contains(getpid()));
