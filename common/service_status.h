@@ -172,6 +172,8 @@ struct ServiceStatus {
   std::string keyring_mode = "inherit";                    // KeyringMode= in effect
   std::string utmp_identifier;                             // UtmpIdentifier=
   std::string utmp_mode = "init";                          // UtmpMode=
+  std::string timeout_start_failure_mode = "terminate";    // TimeoutStartFailureMode=
+  std::string timeout_stop_failure_mode = "terminate";     // TimeoutStopFailureMode=
   std::string proc_subset = "all";                         // ProcSubset=
   // RestrictAddressFamilies= (AF_* names, sorted; and whether they are an
   // allow list: the two halves of systemd's "(bas)").
@@ -348,6 +350,8 @@ void for_each_service_property(Visit&& visit) {
   visit("KeyringMode", &ServiceStatus::keyring_mode);
   visit("UtmpIdentifier", &ServiceStatus::utmp_identifier);
   visit("UtmpMode", &ServiceStatus::utmp_mode);
+  visit("TimeoutStartFailureMode", &ServiceStatus::timeout_start_failure_mode);
+  visit("TimeoutStopFailureMode", &ServiceStatus::timeout_stop_failure_mode);
   visit("ProcSubset", &ServiceStatus::proc_subset);
   visit("RestrictAddressFamilies", &ServiceStatus::restrict_address_families);
   visit("RestrictAddressFamiliesAllowList", &ServiceStatus::restrict_address_families_allow_list);

@@ -535,6 +535,14 @@ const std::unordered_map<std::string_view, UnitGetter>& service_table() {
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::protect_proc, "default"); }},
       {"KeyringMode",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::keyring_mode, "inherit"); }},
+      {"TimeoutStartFailureMode",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return word(u, r, &ServiceStatus::timeout_start_failure_mode, "terminate");
+       }},
+      {"TimeoutStopFailureMode",
+       [](const UnitFacts& u, sd_bus_message* r) {
+         return word(u, r, &ServiceStatus::timeout_stop_failure_mode, "terminate");
+       }},
       {"UtmpIdentifier",
        [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::utmp_identifier, ""); }},
       {"UtmpMode", [](const UnitFacts& u, sd_bus_message* r) { return word(u, r, &ServiceStatus::utmp_mode, "init"); }},

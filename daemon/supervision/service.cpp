@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <cerrno>
 #include <cstring>
 
@@ -211,6 +212,7 @@ bool Service::waiting_for_empty_scope() const {
     case SubState::stop_watchdog:
     case SubState::stop_sigterm:
     case SubState::stop_sigkill:
+    case SubState::final_watchdog:
     case SubState::final_sigterm:
     case SubState::final_sigkill: return true;
     default: return false;
@@ -413,8 +415,9 @@ bool Service::kill_for_state(SubState state) {
   }
   bool kill_step = state == SubState::stop_sigkill || state == SubState::final_sigkill;
   bool terminate = state == SubState::stop_sigterm || state == SubState::final_sigterm;
+  const bool watchdog_step = state == SubState::stop_watchdog || state == SubState::final_watchdog;
   int sig = kill_step                           ? running_->final_kill_signal
-            : state == SubState::stop_watchdog ? running_->watchdog_signal
+            : watchdog_step                     ? running_->watchdog_signal
             : state == SubState::stop_sigterm && restarting_ && running_->restart_kill_signal
                 ? *running_->restart_kill_signal
                 : running_->kill_signal;
@@ -444,7 +447,8 @@ bool Service::kill_for_state(SubState state) {
     // A stop-* step ends with the main and control processes (what is
     // left gets the final-* steps); only without them does it wait for
     // the rest, as must a final-* step.
-    bool final_step = state == SubState::final_sigterm || state == SubState::final_sigkill;
+    bool final_step =
+        state == SubState::final_watchdog || state == SubState::final_sigterm || state == SubState::final_sigkill;
     step_waits_for_scope_ = final_step || !wait;
     wait = true;
   }
@@ -464,8 +468,8 @@ void Service::enter_signal(SubState state, ServiceResult why) {
     }
     // A watchdog abort may take TimeoutAbortSec= (a core dump being
     // written), other steps TimeoutStopSec= (systemd's service_enter_signal()).
-    arm_phase_timer(state == SubState::stop_watchdog ? running_->timeout_abort.value_or(running_->timeout_stop)
-                                                     : running_->timeout_stop);
+    const bool abort = state == SubState::stop_watchdog || state == SubState::final_watchdog;
+    arm_phase_timer(abort ? running_->timeout_abort.value_or(running_->timeout_stop) : running_->timeout_stop);
     return;
   }
   // Nothing to wait for: the next step at once (systemd's service_enter_signal()).
@@ -475,7 +479,7 @@ void Service::enter_signal(SubState state, ServiceResult why) {
     enter_signal(SubState::stop_sigkill, ServiceResult::success);
   else if (stop_step)
     enter_stop_post(ServiceResult::success);
-  else if (state == SubState::final_sigterm && running_->send_sigkill)
+  else if ((state == SubState::final_watchdog || state == SubState::final_sigterm) && running_->send_sigkill)
     enter_signal(SubState::final_sigkill, ServiceResult::success);
   else
     enter_dead(ServiceResult::success, true);
@@ -486,6 +490,7 @@ void Service::finish_signal_step() {
     case SubState::stop_watchdog:
     case SubState::stop_sigterm:
     case SubState::stop_sigkill: enter_stop_post(ServiceResult::success); return;
+    case SubState::final_watchdog:
     case SubState::final_sigterm:
     case SubState::final_sigkill: enter_dead(ServiceResult::success, true); return;
     default: return;
@@ -1127,18 +1132,49 @@ void Service::on_scope_maybe_empty() {
   }
 }
 
+// systemd 252's service_dispatch_timer(), with TimeoutStartFailureMode=
+// and TimeoutStopFailureMode= deciding the first step after a timeout.
 void Service::on_timeout() {
+  const std::string state(to_string(sub_));
+  // A timed-out step of a start or stop: SIGTERM and the rest of the stop
+  // sequence, WatchdogSignal= (abort), or SIGKILL at once (kill; without
+  // SendSIGKILL= straight on to `no_sigkill`).
+  auto act = [&](TimeoutFailureMode mode, const std::string& what, SubState terminate, SubState abort,
+                 SubState kill, const std::function<void()>& no_sigkill) {
+    switch (mode) {
+      case TimeoutFailureMode::terminate:
+        message(what + " timed out, terminating");
+        return enter_signal(terminate, ServiceResult::timeout);
+      case TimeoutFailureMode::abort:
+        message(what + " timed out, aborting");
+        return enter_signal(abort, ServiceResult::timeout);
+      case TimeoutFailureMode::kill:
+        if (running_->send_sigkill) {
+          message(what + " timed out, killing");
+          return enter_signal(kill, ServiceResult::timeout);
+        }
+        message(what + " timed out, skipping SIGKILL");
+        return no_sigkill();
+    }
+  };
+  auto to_stop_post = [&] {
+    forget_control();
+    forget_main();
+    enter_stop_post(ServiceResult::timeout);
+  };
+  auto to_dead = [&] {
+    forget_control();
+    forget_main();
+    enter_dead(ServiceResult::timeout, false);
+  };
+  const TimeoutFailureMode stop_mode = running_->timeout_stop_failure_mode;
   switch (sub_) {
     case SubState::condition:
     case SubState::start_pre:
     case SubState::start:
-      message("start operation timed out, terminating");
-      enter_signal(SubState::stop_sigterm, ServiceResult::timeout);
-      return;
     case SubState::start_post:
-      message("start-post operation timed out, stopping");
-      enter_stop(ServiceResult::timeout);
-      return;
+      return act(running_->timeout_start_failure_mode, state + " operation", SubState::stop_sigterm,
+                 SubState::stop_watchdog, SubState::stop_sigkill, [&] { enter_stop_post(ServiceResult::timeout); });
     case SubState::reload:
       message("reload operation timed out, killing reload process");
       reload_failed_ = true;
@@ -1152,38 +1188,40 @@ void Service::on_timeout() {
       enter_stop(ServiceResult::timeout);
       return;
     case SubState::stop:
-      message("stop operation timed out, terminating");
-      enter_signal(SubState::stop_sigterm, ServiceResult::timeout);
-      return;
+      return act(stop_mode, "stopping", SubState::stop_sigterm, SubState::stop_watchdog, SubState::stop_sigkill,
+                 [&] { enter_stop_post(ServiceResult::timeout); });
     case SubState::stop_sigterm:
+      if (stop_mode == TimeoutFailureMode::abort) {
+        message("state 'stop-sigterm' timed out, aborting");
+        return enter_signal(SubState::stop_watchdog, ServiceResult::timeout);
+      }
+      [[fallthrough]];
     case SubState::stop_watchdog:
       if (running_->send_sigkill) {
-        message("state '" + std::string(to_string(sub_)) + "' timed out, killing");
-        enter_signal(SubState::stop_sigkill, ServiceResult::timeout);
-      } else {
-        message("state '" + std::string(to_string(sub_)) + "' timed out, skipping SIGKILL");
-        enter_stop_post(ServiceResult::timeout);
+        message("state '" + state + "' timed out, killing");
+        return enter_signal(SubState::stop_sigkill, ServiceResult::timeout);
       }
-      return;
+      message("state '" + state + "' timed out, skipping SIGKILL");
+      return enter_stop_post(ServiceResult::timeout);
     case SubState::stop_sigkill:
       message("processes still around after SIGKILL, ignoring");
-      forget_control();
-      forget_main();
-      enter_stop_post(ServiceResult::timeout);
-      return;
+      return to_stop_post();
     case SubState::stop_post:
-      message("stop-post operation timed out, terminating");
-      enter_signal(SubState::final_sigterm, ServiceResult::timeout);
-      return;
+      return act(stop_mode, "state 'stop-post'", SubState::final_sigterm, SubState::final_watchdog,
+                 SubState::final_sigkill, to_dead);
     case SubState::final_sigterm:
-      if (running_->send_sigkill) {
-        enter_signal(SubState::final_sigkill, ServiceResult::timeout);
-      } else {
-        forget_control();
-        forget_main();
-        enter_dead(ServiceResult::timeout, true);
+      if (stop_mode == TimeoutFailureMode::abort) {
+        message("state 'final-sigterm' timed out, aborting");
+        return enter_signal(SubState::final_watchdog, ServiceResult::timeout);
       }
-      return;
+      [[fallthrough]];
+    case SubState::final_watchdog:
+      if (running_->send_sigkill) {
+        message("state '" + state + "' timed out, killing");
+        return enter_signal(SubState::final_sigkill, ServiceResult::timeout);
+      }
+      message("state '" + state + "' timed out, skipping SIGKILL, entering failed mode");
+      return to_dead();
     case SubState::final_sigkill:
       message("processes still around after final SIGKILL, entering failed mode");
       forget_control();

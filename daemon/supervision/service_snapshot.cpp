@@ -148,6 +148,8 @@ ServiceStatus status_of(const Service& s) {
   out.keyring_mode = to_string(s.keyring_mode());
   out.utmp_identifier = c.utmp_id;
   out.utmp_mode = to_string(c.utmp_mode);
+  out.timeout_start_failure_mode = to_string(c.timeout_start_failure_mode);
+  out.timeout_stop_failure_mode = to_string(c.timeout_stop_failure_mode);
   out.proc_subset = to_string(c.proc_subset);
   for (int family : c.restrict_address_families.get().families)
     out.restrict_address_families.push_back(address_family_name(family));

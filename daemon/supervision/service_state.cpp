@@ -29,6 +29,7 @@ std::string_view to_string(SubState s) {
     case SubState::stop_sigterm: return "stop-sigterm";
     case SubState::stop_sigkill: return "stop-sigkill";
     case SubState::stop_post: return "stop-post";
+    case SubState::final_watchdog: return "final-watchdog";
     case SubState::final_sigterm: return "final-sigterm";
     case SubState::final_sigkill: return "final-sigkill";
     case SubState::auto_restart: return "auto-restart";
@@ -73,6 +74,7 @@ ActiveState active_state_of(SubState s, bool reloading_by_notify, bool idle) {
     case SubState::stop_sigterm:
     case SubState::stop_sigkill:
     case SubState::stop_post:
+    case SubState::final_watchdog:
     case SubState::final_sigterm:
     case SubState::final_sigkill: return ActiveState::deactivating;
     case SubState::failed: return ActiveState::failed;

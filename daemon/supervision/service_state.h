@@ -23,6 +23,7 @@ enum class SubState {
   stop_sigterm,
   stop_sigkill,
   stop_post,  // ExecStopPost= commands run
+  final_watchdog,  // TimeoutStopFailureMode=abort after stop-post: WatchdogSignal= to what is left
   final_sigterm,
   final_sigkill,
   auto_restart,  // waiting RestartSec before starting again

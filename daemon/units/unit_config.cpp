@@ -131,6 +131,15 @@ const char* to_string(KeyringMode m) {
   return "inherit";
 }
 
+const char* to_string(TimeoutFailureMode m) {
+  switch (m) {
+    case TimeoutFailureMode::terminate: return "terminate";
+    case TimeoutFailureMode::abort: return "abort";
+    case TimeoutFailureMode::kill: return "kill";
+  }
+  return "terminate";
+}
+
 const char* to_string(UtmpMode m) {
   switch (m) {
     case UtmpMode::init: return "init";

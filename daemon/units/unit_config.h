@@ -41,6 +41,10 @@ enum class UnitType { service, target };
 // (systemd.service(5), systemd 252's state_translation_table_idle).
 enum class ServiceType { simple, exec, notify, oneshot, forking, idle, dbus };
 
+// TimeoutStartFailureMode=/TimeoutStopFailureMode= (systemd.service(5)):
+// SIGTERM (KillSignal=) and the stop sequence; WatchdogSignal= with
+// TimeoutAbortSec=; or SIGKILL at once.
+enum class TimeoutFailureMode : std::uint8_t { terminate, abort, kill };
 enum class RestartPolicy { no, on_success, on_failure, on_abnormal, on_watchdog, on_abort, always };
 
 enum class KillMode { control_group, process, mixed, none };
@@ -339,6 +343,10 @@ struct ServiceConfig {
   // before SIGKILL; unset: TimeoutStopSec= (systemd's
   // service_timeout_abort_usec()). 0 is "at once", infinity none.
   std::optional<usec_t> timeout_abort;
+  // TimeoutStartFailureMode=, TimeoutStopFailureMode=: what a timed-out
+  // start (stop) does first (systemd 252's service_dispatch_timer()).
+  TimeoutFailureMode timeout_start_failure_mode = TimeoutFailureMode::terminate;
+  TimeoutFailureMode timeout_stop_failure_mode = TimeoutFailureMode::terminate;
   // RuntimeMaxSec=: the longest a service may be active, counted from when
   // it became active; past it the service stops with result timeout.
   // Infinity (the default): no limit. A oneshot never reaches running, so
@@ -549,6 +557,7 @@ struct ServiceConfig {
 // "inherit", "private", "shared" (exec_keyring_mode_to_string()).
 [[nodiscard]] const char* to_string(KeyringMode m);
 [[nodiscard]] const char* to_string(UtmpMode m);  // "init", "login", "user"
+[[nodiscard]] const char* to_string(TimeoutFailureMode m);  // "terminate", "abort", "kill"
 // KeyringMode= in effect: as set, else private for the system manager's
 // services and inherit for a user manager's (systemd 252's service_init()).
 [[nodiscard]] inline KeyringMode effective_keyring_mode(const ServiceConfig& c, bool user_manager) {

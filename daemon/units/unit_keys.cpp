@@ -708,6 +708,14 @@ void set_keyring_mode(Assignment& a) {
   a.config.keyring_mode = *mode;
 }
 
+// TimeoutStartFailureMode=, TimeoutStopFailureMode=
+// (DEFINE_CONFIG_PARSE_ENUM(config_parse_service_timeout_failure_mode)).
+void set_timeout_failure_mode(Assignment& a, TimeoutFailureMode ServiceConfig::*field) {
+  auto mode = enum_from_string<TimeoutFailureMode, TimeoutFailureMode::kill>(a.value);
+  if (!mode) return a.ignore("Failed to parse timeout failure mode, ignoring: " + a.value);
+  a.config.*field = *mode;
+}
+
 // UtmpMode= (DEFINE_CONFIG_PARSE_ENUM(config_parse_exec_utmp_mode)).
 void set_utmp_mode(Assignment& a) {
   auto mode = enum_from_string<UtmpMode, UtmpMode::user>(a.value);
@@ -1630,6 +1638,10 @@ KeyTable service_section_keys() {
       {"FinalKillSignal", [](Assignment& a) { set_signal(a, &S::final_kill_signal); }},
       {"WatchdogSignal", [](Assignment& a) { set_signal(a, &S::watchdog_signal); }},
       {"TimeoutAbortSec", set_timeout_abort},
+      {"TimeoutStartFailureMode",
+       [](Assignment& a) { set_timeout_failure_mode(a, &ServiceConfig::timeout_start_failure_mode); }},
+      {"TimeoutStopFailureMode",
+       [](Assignment& a) { set_timeout_failure_mode(a, &ServiceConfig::timeout_stop_failure_mode); }},
       {"RuntimeMaxSec", time_span(&S::runtime_max)},
       {"RuntimeRandomizedExtraSec", time_span(&S::runtime_randomized_extra)},
       {"SendSIGKILL", boolean(&S::send_sigkill)},
@@ -1824,7 +1836,6 @@ KeyTable service_section_keys() {
         "IPAccounting", "Slice", "Delegate",
         "OOMPolicy",
         "DynamicUser",
-        "TimeoutStartFailureMode", "TimeoutStopFailureMode",
         "RootDirectory", "RootImage",
         "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace",
         "PAMName",

@@ -253,6 +253,8 @@ std::string property(const Manager& manager, const Service& s, const std::string
   if (name == "KillMode") return to_string(c.kill_mode);
   if (name == "UtmpIdentifier") return c.utmp_id;
   if (name == "RemoveIPC") return yes_no(c.remove_ipc);
+  if (name == "TimeoutStartFailureMode") return to_string(c.timeout_start_failure_mode);
+  if (name == "TimeoutStopFailureMode") return to_string(c.timeout_stop_failure_mode);
   if (name == "FileDescriptorStoreMax") return std::to_string(c.file_descriptor_store_max);
   if (name == "NFileDescriptorStore") return std::to_string(s.fd_store().size());
   if (name == "UtmpMode") return to_string(c.utmp_mode);

@@ -14,7 +14,8 @@ const std::vector<SubState> kAllSubStates = {
     SubState::start_post,
     SubState::running,       SubState::exited,        SubState::reload,       SubState::stop,
     SubState::stop_watchdog, SubState::stop_sigterm,  SubState::stop_sigkill, SubState::stop_post,
-    SubState::final_sigterm, SubState::final_sigkill, SubState::auto_restart, SubState::failed};
+    SubState::final_watchdog, SubState::final_sigterm, SubState::final_sigkill, SubState::auto_restart,
+    SubState::failed};
 
 // systemd's service_state_table (src/core/service.c), which decides what
 // `systemctl is-active` says for each sub-state.
@@ -33,6 +34,7 @@ TEST(ServiceState, ActiveStateOfEachSubStateIsSystemds) {
       {SubState::stop_sigterm, ActiveState::deactivating},
       {SubState::stop_sigkill, ActiveState::deactivating},
       {SubState::stop_post, ActiveState::deactivating},
+      {SubState::final_watchdog, ActiveState::deactivating},
       {SubState::final_sigterm, ActiveState::deactivating},
       {SubState::final_sigkill, ActiveState::deactivating},
       {SubState::auto_restart, ActiveState::activating},
@@ -64,6 +66,7 @@ TEST(ServiceState, NamesAreSystemds) {
   EXPECT_EQ(to_string(SubState::start_pre), "start-pre");
   EXPECT_EQ(to_string(SubState::stop_sigterm), "stop-sigterm");
   EXPECT_EQ(to_string(SubState::final_sigkill), "final-sigkill");
+  EXPECT_EQ(to_string(SubState::final_watchdog), "final-watchdog");
   EXPECT_EQ(to_string(SubState::auto_restart), "auto-restart");
   std::set<std::string_view> names;
   for (SubState sub : kAllSubStates) names.insert(to_string(sub));
