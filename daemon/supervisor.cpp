@@ -639,7 +639,8 @@ void Supervisor::exit_after_helpers(int status) {
       [](sd_event_source*, uint64_t, void* userdata) {
         auto* self = static_cast<Supervisor*>(userdata);
         self->logger_.warning(std::to_string(self->reaper_->helpers_running()) +
-                              " helper processes (removing PrivateTmp= directories) still running after 10 s; "
+                              " helper processes (removing PrivateTmp= directories or IPC objects, writing utmp) still running "
+                              "after 10 s; "
                               "exiting without them");
         sd_event_exit(self->loop_.get(), *self->exiting_with_);
         return 0;

@@ -26,6 +26,20 @@ std::optional<IpcOwner> IpcOwners::unref(const Ref& ref) {
     any = true;
   }
   if (!any) return std::nullopt;
+  // The identities still held (IpcOwner: a user or group another name
+  // resolves to as well stays).
+  for (const auto& [key, count] : counts_) {
+    const std::string name = key.substr(2);
+    if (key.starts_with("u:")) owner.users_in_use.push_back(name);
+    else if (key.starts_with("g:")) owner.groups_in_use.push_back(name);
+    else owner.primary_groups_in_use.push_back(name);
+  }
+  return owner;
+}
+
+std::optional<IpcOwner> IpcOwners::unref(const Ref& ref, std::int64_t now_sec) {
+  auto owner = unref(ref);
+  if (owner) owner->made_before = now_sec;
   return owner;
 }
 

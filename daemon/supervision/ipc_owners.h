@@ -7,6 +7,7 @@
 // `Group=` or else "the primary group of User=".
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ class IpcOwners {
   // the user and/or group whose last reference this was, if one of their
   // runs had RemoveIPC=; nullopt: nothing.
   [[nodiscard]] std::optional<IpcOwner> unref(const Ref& ref);
+  // unref() with the current time as IpcOwner::made_before (realtime s).
+  [[nodiscard]] std::optional<IpcOwner> unref(const Ref& ref, std::int64_t now_sec);
 
   [[nodiscard]] std::size_t size() const { return counts_.size(); }
 

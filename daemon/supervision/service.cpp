@@ -236,8 +236,6 @@ bool Service::watches_scope() const {
 void Service::begin_run() {
   running_ = config_;
   env_.listener.on_run_begins(*this, *running_);
-  if (env_.ipc_owners && !ipc_ref_)
-    ipc_ref_ = env_.ipc_owners->ref(running_->user, running_->group, running_->remove_ipc);
   stop_requested_ = false;
   stop_by_notify_ = false;
   reached_running_ = false;
@@ -532,7 +530,8 @@ void Service::enter_dead(ServiceResult why, bool allow_restart) {
   if (std::string warning = env_.ops.revert_terminal(*running_); !warning.empty()) message(warning);
   // "Get rid of the IPC bits of the user" (service_enter_dead()).
   if (ipc_ref_) {
-    if (auto owner = env_.ipc_owners->unref(*ipc_ref_)) env_.ops.clean_ipc(*owner);
+    const auto now_sec = static_cast<std::int64_t>(env_.port.now_realtime() / kUsecPerSec);
+    if (auto owner = env_.ipc_owners->unref(*ipc_ref_, now_sec)) env_.ops.clean_ipc(*owner);
     ipc_ref_.reset();
   }
   // A restart gets fresh ones (systemd's service_enter_dead()).
@@ -650,6 +649,10 @@ int Service::spawn(const ExecCommand& command, ProcessRole role, SpawnedProcess&
     return r;
   }
   env_.listener.on_pid_attached(*this, out.pid);
+  // RemoveIPC=: the run counts from its first process, whose child resolves
+  // User= (systemd's unit_notify_user_lookup()).
+  if (env_.ipc_owners && !ipc_ref_)
+    ipc_ref_ = env_.ipc_owners->ref(running_->user, running_->group, running_->remove_ipc);
   return 0;
 }
 

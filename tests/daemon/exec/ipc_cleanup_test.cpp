@@ -10,6 +10,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -137,6 +138,63 @@ TEST(IpcCleanupTest, PosixSharedMemoryAndQueuesOfTheUserGo) {
   EXPECT_TRUE(fs::exists(mqueue.path() + "/their-queue"));
 }
 
+// Only what existed when the last run ended goes: what a run started
+// meanwhile made stays (change time at or after made_before).
+TEST(IpcCleanupTest, ObjectsMadeAfterTheRunEndedStay) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (files given to other users)";
+  testing::TempDir shm;
+  std::ofstream(shm.path() + "/new").flush();
+  ASSERT_EQ(lchown((shm.path() + "/new").c_str(), kOwner, 0), 0);
+  const IpcRoots roots{"/nonexistent-sysvipc", shm.path().c_str(), shm.path().c_str()};
+  const std::int64_t now = time(nullptr);
+  EXPECT_EQ(clean_ipc(kOwner, static_cast<gid_t>(-1), roots, now - 60), 0);
+  EXPECT_TRUE(fs::exists(shm.path() + "/new"));
+  EXPECT_EQ(clean_ipc(kOwner, static_cast<gid_t>(-1), roots, now + 60), 1);
+  EXPECT_FALSE(fs::exists(shm.path() + "/new"));
+}
+
+TEST(IpcCleanupTest, SystemVObjectsMadeAfterTheRunEndedStay) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (an IPC namespace, objects given to other users)";
+  int status = in_own_ipc_namespace([&] {
+    const IpcRoots roots{"/proc/sysvipc", "/nonexistent", "/nonexistent"};
+    int shm = new_shm(kOwner, 0), sem = new_sem(kOwner, 0), msg = new_msg(kOwner, 0);
+    if (shm < 0 || sem < 0 || msg < 0) return 1;
+    const std::int64_t now = time(nullptr);
+    if (clean_ipc(kOwner, static_cast<gid_t>(-1), roots, now - 60) != 0) return 2;
+    if (!shm_exists(shm) || !sem_exists(sem) || !msg_exists(msg)) return 3;
+    if (clean_ipc(kOwner, static_cast<gid_t>(-1), roots, now + 60) != 3) return 4;
+    return 0;
+  });
+  EXPECT_EQ(status, 0);
+}
+
+// Names resolve to IDs; an ID another running unit resolves to as well
+// (another name, or the number) is spared.
+TEST(IpcCleanupTest, AnIdentityStillInUseUnderAnotherNameIsSpared) {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  resolve_ipc_owner(IpcOwner{.user = "nobody", .group = "nogroup", .group_of_user = false}, uid, gid);
+  EXPECT_EQ(uid, 65534u);
+  EXPECT_EQ(gid, 65534u);
+  resolve_ipc_owner(IpcOwner{.user = "nobody", .group = "nobody", .group_of_user = true}, uid, gid);
+  EXPECT_EQ(uid, 65534u);
+  EXPECT_EQ(gid, 65534u) << "nobody's primary group";
+  IpcOwner in_use{.user = "nobody", .group = "nogroup"};
+  in_use.users_in_use = {"65534"};
+  in_use.primary_groups_in_use = {"nobody"};
+  resolve_ipc_owner(in_use, uid, gid);
+  EXPECT_EQ(uid, static_cast<uid_t>(-1));
+  EXPECT_EQ(gid, static_cast<gid_t>(-1));
+  IpcOwner other{.user = "nobody", .group = "nogroup"};
+  other.users_in_use = {"root"};
+  other.groups_in_use = {"root"};
+  resolve_ipc_owner(other, uid, gid);
+  EXPECT_EQ(uid, 65534u);
+  EXPECT_EQ(gid, 65534u);
+  resolve_ipc_owner(IpcOwner{.user = "vermilion-no-such-user", .group = "", .group_of_user = false}, uid, gid);
+  EXPECT_EQ(uid, static_cast<uid_t>(-1));
+}
+
 TEST(IpcCleanupTest, NoOwnerMeansNothingIsTouched) {
   testing::TempDir shm;
   std::ofstream(shm.path() + "/x").flush();
@@ -149,7 +207,8 @@ TEST(IpcCleanupTest, NoOwnerMeansNothingIsTouched) {
 // The manager's way: names resolved and objects removed in a process of
 // its own. An unknown name removes nothing and still ends.
 TEST(IpcCleanupTest, TheAsynchronousCleanerResolvesNamesAndEnds) {
-  const pid_t cleaner = clean_ipc_async(IpcOwner{"vermilion-no-such-user", "vermilion-no-such-user", true});
+  const pid_t cleaner =
+      clean_ipc_async(IpcOwner{.user = "vermilion-no-such-user", .group = "vermilion-no-such-user", .group_of_user = true});
   ASSERT_GT(cleaner, 0);
   int status = 0;
   ASSERT_EQ(waitpid(cleaner, &status, 0), cleaner);

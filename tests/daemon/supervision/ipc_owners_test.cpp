@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace vermilion {
 namespace {
 
@@ -21,7 +24,7 @@ TEST(IpcOwnersTest, TheLastRunCleansItsUserAndItsPrimaryGroup) {
   EXPECT_FALSE(owners.unref(*first).has_value());
   auto owner = owners.unref(*second);
   ASSERT_TRUE(owner.has_value());
-  EXPECT_EQ(*owner, (IpcOwner{"redis", "redis", true}));
+  EXPECT_EQ(*owner, (IpcOwner{.user = "redis", .group = "redis", .group_of_user = true}));
   EXPECT_EQ(owners.size(), 0u);
 }
 
@@ -43,10 +46,14 @@ TEST(IpcOwnersTest, UserAndGroupAreCountedApart) {
   auto b = owners.ref("bob", "staff", false);
   auto owner = owners.unref(*a);
   ASSERT_TRUE(owner.has_value());
-  EXPECT_EQ(*owner, (IpcOwner{"alice", "", false}));
-  owner = owners.unref(*b);
+  EXPECT_EQ(owner->user, "alice");
+  EXPECT_EQ(owner->group, "");
+  // What still runs is named, so that the cleaner spares what it resolves to.
+  EXPECT_EQ(owner->users_in_use, std::vector<std::string>{"bob"});
+  EXPECT_EQ(owner->groups_in_use, std::vector<std::string>{"staff"});
+  owner = owners.unref(*b, 1234);
   ASSERT_TRUE(owner.has_value());
-  EXPECT_EQ(*owner, (IpcOwner{"", "staff", false})) << "the flag stays on the group until its count ends";
+  EXPECT_EQ(*owner, (IpcOwner{.group = "staff", .made_before = 1234})) << "the flag stays on the group until its count ends";
 }
 
 TEST(IpcOwnersTest, AGroupAloneIsCounted) {
@@ -55,7 +62,7 @@ TEST(IpcOwnersTest, AGroupAloneIsCounted) {
   ASSERT_TRUE(r.has_value());
   auto owner = owners.unref(*r);
   ASSERT_TRUE(owner.has_value());
-  EXPECT_EQ(*owner, (IpcOwner{"", "audio", false}));
+  EXPECT_EQ(*owner, (IpcOwner{.user = "", .group = "audio", .group_of_user = false}));
 }
 
 }  // namespace

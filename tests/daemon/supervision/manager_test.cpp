@@ -1610,10 +1610,13 @@ TEST_F(ManagerTest, RemoveIPCCleansWhenTheLastRunAsTheUserEnds) {
   EXPECT_TRUE(ops_.cleaned_ipc.empty());
   exit_main("b.service", CLD_EXITED, 0);
   ASSERT_EQ(ops_.cleaned_ipc.size(), 1u);
-  EXPECT_EQ(ops_.cleaned_ipc[0], (IpcOwner{"redis", "redis", true}));  // User= and its primary group
+  EXPECT_EQ(ops_.cleaned_ipc[0].user, "redis");  // User= and its primary group
+  EXPECT_EQ(ops_.cleaned_ipc[0].group, "redis");
+  EXPECT_TRUE(ops_.cleaned_ipc[0].group_of_user);
+  EXPECT_EQ(ops_.cleaned_ipc[0].groups_in_use, std::vector<std::string>{"audio"});  // c.service still runs
   exit_main("c.service", CLD_EXITED, 0);
   ASSERT_EQ(ops_.cleaned_ipc.size(), 2u);
-  EXPECT_EQ(ops_.cleaned_ipc[1], (IpcOwner{"", "audio", false}));
+  EXPECT_EQ(ops_.cleaned_ipc[1], (IpcOwner{.group = "audio", .made_before = ops_.cleaned_ipc[1].made_before}));
   // The flag goes with the last reference: a later run without RemoveIPC=
   // cleans nothing.
   EXPECT_EQ(start("b.service"), JobResult::done);
@@ -1632,7 +1635,21 @@ TEST_F(ManagerTest, RemoveIPCCleansBeforeEachAutomaticRestart) {
   EXPECT_EQ(start("a.service"), JobResult::done);
   exit_main("a.service", CLD_EXITED, 1);
   ASSERT_EQ(ops_.cleaned_ipc.size(), 1u);
-  EXPECT_EQ(ops_.cleaned_ipc[0], (IpcOwner{"redis", "redis", false}));
+  EXPECT_EQ(ops_.cleaned_ipc[0].user, "redis");
+  EXPECT_EQ(ops_.cleaned_ipc[0].group, "redis");
+  EXPECT_FALSE(ops_.cleaned_ipc[0].group_of_user);
+  EXPECT_EQ(ops_.cleaned_ipc[0].made_before, static_cast<std::int64_t>(port_.now_realtime() / kUsecPerSec));
+}
+
+// A start that fails before any process of it runs holds no count, so its
+// end cleans nothing (systemd counts from the child's user lookup).
+TEST_F(ManagerTest, RemoveIPCCountsARunFromItsFirstProcess) {
+  ServiceConfig& a = source_.add(make_config("a.service", ServiceType::simple));
+  a.user = "redis";
+  a.remove_ipc = true;
+  ops_.fail_spawns = true;
+  EXPECT_EQ(start("a.service"), JobResult::failed);
+  EXPECT_TRUE(ops_.cleaned_ipc.empty());
 }
 
 }  // namespace
