@@ -265,6 +265,10 @@ class FakeSystemOps : public SystemOps {
   }
   void remove_private_tmp(const PrivateTmp& dirs) override { removed_private_tmp.push_back(dirs.tmp_root); }
   void clean_ipc(const IpcOwner& owner) override { cleaned_ipc.push_back(owner); }
+  void record_process_exit(const ServiceConfig& config, pid_t pid, int code, int status) override {
+    recorded_exits.push_back(config.name + " " + std::to_string(pid) + " " + std::to_string(code) + "/" +
+                             std::to_string(status));
+  }
   CgroupFilterOutcome apply_cgroup_filters(ProcessScope&, const ServiceConfig& config, bool reapply) override {
     filter_calls.push_back({config.name, reapply});
     return filter_outcome;
@@ -312,6 +316,7 @@ class FakeSystemOps : public SystemOps {
   int private_tmp_runs = 0;
   std::vector<std::string> created_private_tmp, removed_private_tmp;  // their /tmp roots
   std::vector<IpcOwner> cleaned_ipc;  // RemoveIPC= cleanups asked for, in order
+  std::vector<std::string> recorded_exits;  // "unit PID CODE/STATUS" of each main or control exit
   bool fail_spawns = false;
   int spawn_attempts = 0;  // fail_spawns ones too
   pid_t next_pid = 1000;

@@ -2024,5 +2024,27 @@ TEST_F(ServiceTest, BadSettingNeverStarts) {
   EXPECT_TRUE(ops_.spawns.empty());
 }
 
+// exec_status_exit(): every process of the service, control or main, has
+// its end told (UtmpIdentifier='s DEAD_PROCESS record); others are not.
+TEST_F(ServiceTest, EachMainAndControlProcessExitIsRecorded) {
+  ServiceConfig c = make_config("tty.service", ServiceType::simple);
+  c.exec_start_pre.push_back(make_command("/bin/pre"));
+  c.exec_stop.push_back(make_command("/bin/stop"));
+  Service& s = make(std::move(c));
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  const pid_t pre = s.control_pid();
+  exit_control(0);
+  const pid_t main = s.main_pid();
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  const pid_t stop = s.control_pid();
+  exit_control(0);
+  kill_main(SIGTERM);
+  end_other(9999);
+  EXPECT_EQ(ops_.recorded_exits,
+            (std::vector<std::string>{"tty.service " + std::to_string(pre) + " 1/0",
+                                      "tty.service " + std::to_string(stop) + " 1/0",
+                                      "tty.service " + std::to_string(main) + " 2/15"}));
+}
+
 }  // namespace
 }  // namespace vermilion
