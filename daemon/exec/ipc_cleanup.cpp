@@ -1,7 +1,6 @@
 #include "exec/ipc_cleanup.h"
 
 #include <dirent.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
@@ -16,6 +15,7 @@
 #include <string>
 
 #include "exec/exec_credentials.h"
+#include "platform/helper_process.h"
 
 namespace vermilion {
 namespace {
@@ -26,6 +26,9 @@ constexpr gid_t kNoGid = static_cast<gid_t>(-1);
 bool matches(uid_t uid, gid_t gid, uid_t delete_uid, gid_t delete_gid) {
   return (delete_uid != kNoUid && uid == delete_uid) || (delete_gid != kNoGid && gid == delete_gid);
 }
+
+// /dev/shm's directories deeper than this are not entered.
+constexpr int kMaxShmDepth = 64;
 
 bool old_enough(long long changed, std::int64_t made_before) { return made_before == 0 || changed < made_before; }
 
@@ -64,9 +67,9 @@ int clean_table(const std::string& path, Parse parse, Remove remove) {
   return result;
 }
 
-// /dev/shm: files, and directories (after what they hold), owned by the user
+// /dev/shm (and /dev/mqueue): files, and directories (after what they hold), owned by the user
 // or group; never a symlink followed.
-int clean_shm_directory(int dir_fd, uid_t uid, gid_t gid, std::int64_t made_before, int depth) {
+int clean_directory(int dir_fd, uid_t uid, gid_t gid, std::int64_t made_before, int depth) {
   DIR* dir = fdopendir(dir_fd);
   if (!dir) {
     close(dir_fd);
@@ -82,11 +85,11 @@ int clean_shm_directory(int dir_fd, uid_t uid, gid_t gid, std::int64_t made_befo
       continue;
     }
     const bool is_dir = S_ISDIR(st.st_mode);
-    if (is_dir && depth < 64) {
+    if (is_dir && depth < kMaxShmDepth) {
       int kid = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
       if (kid < 0 && errno == EPERM) kid = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (kid >= 0)
-        tally(result, clean_shm_directory(kid, uid, gid, made_before, depth + 1));
+        tally(result, clean_directory(kid, uid, gid, made_before, depth + 1));
       else if (errno != ENOENT)
         tally(result, -errno);
     }
@@ -104,31 +107,14 @@ int clean_shm_directory(int dir_fd, uid_t uid, gid_t gid, std::int64_t made_befo
 int clean_shm(const char* root, uid_t uid, gid_t gid, std::int64_t made_before) {
   int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT ? 0 : -errno;
-  return clean_shm_directory(fd, uid, gid, made_before, 0);
+  return clean_directory(fd, uid, gid, made_before, 0);
 }
 
-// /dev/mqueue: unlinking there is mq_unlink().
+// /dev/mqueue: no directories there; unlinking is mq_unlink().
 int clean_mqueue(const char* root, uid_t uid, gid_t gid, std::int64_t made_before) {
-  DIR* dir = opendir(root);
-  if (!dir) return errno == ENOENT ? 0 : -errno;
-  int result = 0;
-  while (dirent* entry = readdir(dir)) {
-    const char* name = entry->d_name;
-    if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-    struct stat st {};
-    if (fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-      if (errno != ENOENT) tally(result, -errno);
-      continue;
-    }
-    if (!matches(st.st_uid, st.st_gid, uid, gid) || !old_enough(st.st_ctim.tv_sec, made_before)) continue;
-    if (unlinkat(dirfd(dir), name, 0) < 0) {
-      if (errno != ENOENT) tally(result, -errno);
-    } else {
-      tally(result, 1);
-    }
-  }
-  closedir(dir);
-  return result;
+  int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? 0 : -errno;
+  return clean_directory(fd, uid, gid, made_before, kMaxShmDepth);
 }
 
 }  // namespace
@@ -214,17 +200,10 @@ void resolve_ipc_owner(const IpcOwner& owner, uid_t& uid, gid_t& gid) {
 
 pid_t clean_ipc_async(const IpcOwner& owner) noexcept {
   if (owner.user.empty() && owner.group.empty()) return 0;
-  const pid_t pid = fork();
+  // A name service that never answers ends the process.
+  const pid_t pid = fork_helper(30);
   if (pid < 0) return 0;
   if (pid > 0) return pid;
-  // Nothing of the manager's stays open meanwhile (remove_trees_async()),
-  // and a name service that never answers ends the process.
-  close_range(3, ~0U, 0);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  signal(SIGALRM, SIG_DFL);
-  alarm(30);
   uid_t uid = kNoUid;
   gid_t gid = kNoGid;
   resolve_ipc_owner(owner, uid, gid);

@@ -1,12 +1,13 @@
 #include "exec/utmp_record.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <utmpx.h>
 
 #include <cstring>
+
+#include "platform/helper_process.h"
 
 namespace vermilion {
 namespace {
@@ -114,18 +115,11 @@ int put_dead_process(const UtmpFiles& files, const char* id, pid_t pid, int code
 }
 
 pid_t put_dead_process_async(const UtmpFiles& files, const std::string& id, pid_t pid, int code, int status) noexcept {
-  const pid_t writer = fork();
+  // glibc's wait for the lock ends with a SIGALRM (fork_helper() lets it
+  // through), after 10 s.
+  const pid_t writer = fork_helper();
   if (writer < 0) return 0;
   if (writer > 0) return writer;
-  // Nothing of the manager's stays open while the lock may be waited for
-  // (a link's peer would not see it close); and glibc's wait for the lock
-  // ends with a SIGALRM, which must not be blocked or ignored as the
-  // manager's signals are.
-  close_range(3, ~0U, 0);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  signal(SIGALRM, SIG_DFL);
   (void)put_dead_process(files, id.c_str(), pid, code, status);
   _exit(0);
 }

@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include "platform/helper_process.h"
+
 namespace vermilion {
 namespace {
 
@@ -62,15 +64,14 @@ void remove_tree(const std::string& path) noexcept {
 
 pid_t remove_trees_async(const std::vector<std::string>& paths) noexcept {
   if (paths.empty()) return 0;
-  pid_t pid = fork();
+  // Nothing of the manager's stays open there: its end of Type=idle's pipe
+  // would keep idle services waiting while a large tree goes.
+  pid_t pid = fork_helper();
   if (pid < 0) {  // no process to spare: do it here rather than leave it
     for (const auto& p : paths) remove_tree(p);
     return 0;
   }
   if (pid > 0) return pid;
-  // Nothing of the manager's stays open here: its end of Type=idle's pipe
-  // would keep idle services waiting while a large tree goes.
-  close_range(3, ~0U, 0);
   for (const auto& p : paths) remove_tree(p);
   _exit(0);
 }
