@@ -209,6 +209,11 @@ int CgroupTree::acquire_child(const std::string& service_name, std::string& name
   if (mkdir(path.c_str(), 0755) < 0) {
     if (errno != EEXIST) return -errno;
     reused = true;
+    // Left by a run of ours or of an earlier vermiliond: whether its
+    // cgroup.kill was written is not known, so it counts as written.
+    killed_.insert(name);
+  } else {
+    killed_.erase(name);
   }
   ++users_[name];
   name_in_tree = std::move(name);
@@ -221,7 +226,7 @@ void CgroupTree::release_child(const std::string& name_in_tree) {
   if (--it->second > 0) return;
   users_.erase(it);
   // EBUSY when processes are left: the directory stays for the next run.
-  if (rmdir((directory_ + "/" + name_in_tree).c_str()) == 0) killed_.erase(name_in_tree);
+  if (rmdir((directory_ + "/" + name_in_tree).c_str()) == 0 || errno == ENOENT) killed_.erase(name_in_tree);
 }
 
 }  // namespace vermilion

@@ -421,7 +421,9 @@ bool Service::kill_for_state(SubState state) {
                 : running_->kill_signal;
   // systemd's kill_and_sigcont(): a stopped process would never see sig.
   bool sigcont = sig != SIGKILL && sig != SIGCONT;
-  bool sighup = terminate && running_->send_sighup && sig != SIGHUP;
+  // KILL_RESTART (a restart's stop-sigterm) sends no SIGHUP (unit_kill_context()).
+  const bool restart_kill = state == SubState::stop_sigterm && restarting_;
+  bool sighup = terminate && !restart_kill && running_->send_sighup && sig != SIGHUP;
   auto hit = [&](const SpawnedProcess& p) {
     if (env_.ops.signal_process(p, sig) == 0) {
       if (sigcont) env_.ops.signal_process(p, SIGCONT);
@@ -497,6 +499,9 @@ void Service::finish_signal_step() {
 
 void Service::enter_stop_post(ServiceResult why) {
   note_result(why);
+  // A control process a timeout left running is no longer watched
+  // (service_enter_stop_post(): service_unwatch_control_pid()).
+  forget_control();
   if (!running_->exec_stop_post.empty()) {
     if (!run_control(Phase::stop_post, 0)) return;
     set_state(SubState::stop_post);
@@ -1211,7 +1216,10 @@ void Service::on_timeout() {
       return to_stop_post();
     case SubState::stop_post:
       return act(stop_mode, "state 'stop-post'", SubState::final_sigterm, SubState::final_watchdog,
-                 SubState::final_sigkill, to_dead);
+                 SubState::final_sigkill, [&] {
+                   message("entering failed mode");
+                   to_dead();
+                 });
     case SubState::final_sigterm:
       if (stop_mode == TimeoutFailureMode::abort) {
         message("state 'final-sigterm' timed out, aborting");
@@ -1224,6 +1232,14 @@ void Service::on_timeout() {
         return enter_signal(SubState::final_sigkill, ServiceResult::timeout);
       }
       message("state '" + state + "' timed out, skipping SIGKILL, entering failed mode");
+      // With KillMode=none the wait systemd does in stop-post is done here;
+      // its end there (service_enter_signal() finding nothing to signal)
+      // allows a restart.
+      if (running_->kill_mode == KillMode::none) {
+        forget_control();
+        forget_main();
+        return enter_dead(ServiceResult::timeout, true);
+      }
       return to_dead();
     case SubState::final_sigkill:
       message("processes still around after final SIGKILL, entering failed mode");

@@ -1528,7 +1528,7 @@ TEST_F(ServiceTest, KillSignalsFollowTheStep) {
   pid_t main = s.main_pid();
   ASSERT_EQ(s.stop(StopReason::restart), StopOutcome::stopping);
   EXPECT_TRUE(ops_.was_signalled(main, SIGUSR1)) << "a restart's stop";
-  EXPECT_TRUE(ops_.was_signalled(main, SIGHUP)) << "SendSIGHUP=";
+  EXPECT_FALSE(ops_.was_signalled(main, SIGHUP)) << "SendSIGHUP= is not for a restart's stop (KILL_RESTART)";
   EXPECT_TRUE(ops_.was_signalled(main, SIGCONT));
   EXPECT_FALSE(ops_.was_signalled(main, SIGTERM));
   port_.advance(kUsecPerSec);
@@ -2044,6 +2044,28 @@ TEST_F(ServiceTest, EachMainAndControlProcessExitIsRecorded) {
             (std::vector<std::string>{"tty.service " + std::to_string(pre) + " 1/0",
                                       "tty.service " + std::to_string(stop) + " 1/0",
                                       "tty.service " + std::to_string(main) + " 2/15"}));
+}
+
+// TimeoutStopFailureMode=kill without SendSIGKILL=: an ExecStop= still
+// running when the stop times out is no longer watched once ExecStopPost=
+// starts (service_enter_stop_post() unwatches the control PID).
+TEST_F(ServiceTest, AControlProcessLeftByATimeoutIsForgottenBeforeStopPost) {
+  ServiceConfig c = make_config("slow.service");
+  c.exec_stop.push_back(make_command("/bin/slow-stop"));
+  c.exec_stop_post.push_back(make_command("/bin/post"));
+  c.timeout_stop = kUsecPerSec;
+  c.timeout_stop_failure_mode = TimeoutFailureMode::kill;
+  c.send_sigkill = false;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  ASSERT_EQ(s.stop(), StopOutcome::stopping);
+  const pid_t slow_stop = s.control_pid();
+  ASSERT_GT(slow_stop, 0);
+  port_.advance(kUsecPerSec);
+  ASSERT_EQ(s.sub_state(), SubState::stop_post);
+  EXPECT_NE(s.control_pid(), slow_stop);
+  EXPECT_FALSE(ops_.was_signalled(slow_stop, SIGKILL));
+  EXPECT_FALSE(service_->on_process_exited(slow_stop, {CLD_EXITED, 0})) << "no longer the service's control process";
 }
 
 }  // namespace
