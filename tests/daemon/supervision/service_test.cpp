@@ -2068,5 +2068,23 @@ TEST_F(ServiceTest, AControlProcessLeftByATimeoutIsForgottenBeforeStopPost) {
   EXPECT_FALSE(service_->on_process_exited(slow_stop, {CLD_EXITED, 0})) << "no longer the service's control process";
 }
 
+// KillMode=none: what is left is waited for once; without SendSIGKILL= the
+// end of that wait still lets Restart= act, as systemd's end of the wait
+// (service_enter_signal() finding nothing to signal) does.
+TEST_F(ServiceTest, KillModeNonesTimedOutWaitStillRestarts) {
+  ServiceConfig c = make_config("n.service");
+  c.kill_mode = KillMode::none;
+  c.send_sigkill = false;
+  c.restart = RestartPolicy::on_failure;
+  c.timeout_stop = kUsecPerSec;
+  Service& s = make(c);
+  ASSERT_EQ(s.start(), StartOutcome::started);
+  (void)ops_.add_process("n.service");
+  exit_main(1);
+  ASSERT_EQ(s.sub_state(), SubState::final_sigterm);
+  port_.advance(kUsecPerSec);
+  EXPECT_EQ(s.sub_state(), SubState::auto_restart);
+}
+
 }  // namespace
 }  // namespace vermilion
