@@ -99,18 +99,25 @@ soak_one() {
   printf '| %-28s | %12s | %8s | %8s | %s\n' "$name" "$total" "$seconds" "$findings" "$ended" >"$out/$name.row"
 }
 
+# A signal to the script ends every installment cleanly (see above): each
+# fuzzer, a child of its soak_one, gets SIGINT and writes its stats. Set
+# before the first target starts: with JOBS below the number of targets the
+# script also waits inside the loop, and a signal there must not kill it
+# (the installments running would go on unrecorded, the rest not start).
+rm -f "$out"/*.row  # each row is this run's; a target never started has none
+stopping=0
+trap 'stopping=1; for job in $(jobs -p); do pkill -INT -P "$job"; done' INT TERM
 running=0
 for target in "${targets[@]}"; do
+  [ "$stopping" = 0 ] || break
   if [ "$running" -ge "$jobs" ]; then
-    wait -n
+    wait -n || true
     running=$((running - 1))
   fi
+  [ "$stopping" = 0 ] || break
   soak_one "$target" &
   running=$((running + 1))
 done
-# A signal to the script ends every installment cleanly (see above): each
-# fuzzer, a child of its soak_one, gets SIGINT and writes its stats.
-trap 'for job in $(jobs -p); do pkill -INT -P "$job"; done' INT TERM
 while ! wait; do :; done
 
 printf '| %-28s | %12s | %8s | %8s |\n' target executions seconds findings
@@ -119,6 +126,7 @@ printf '|%s|%s|%s|%s|\n' ------------------------------ -------------- ---------
 findings_total=0
 for target in "${targets[@]}"; do
   name=$(basename "$target")
+  [ -f "$out/$name.row" ] || continue  # not started: the soak was stopped first
   cat "$out/$name.row"
   findings_total=$((findings_total + $(awk -F'|' '{gsub(/ /, "", $5); print $5}' "$out/$name.row")))
 done
