@@ -13,8 +13,9 @@ std::optional<IpcOwners::Ref> IpcOwners::ref(const std::string& user, const std:
   return r;
 }
 
-std::optional<IpcOwner> IpcOwners::unref(const Ref& ref) {
+std::optional<IpcOwner> IpcOwners::unref(const Ref& ref, std::int64_t now_sec) {
   IpcOwner owner;
+  owner.made_before = now_sec;
   bool any = false;
   if (!ref.user_key.empty() && drop(ref.user_key)) {
     owner.user = ref.user_key.substr(2);
@@ -34,12 +35,6 @@ std::optional<IpcOwner> IpcOwners::unref(const Ref& ref) {
     else if (key.starts_with("g:")) owner.groups_in_use.push_back(name);
     else owner.primary_groups_in_use.push_back(name);
   }
-  return owner;
-}
-
-std::optional<IpcOwner> IpcOwners::unref(const Ref& ref, std::int64_t now_sec) {
-  auto owner = unref(ref);
-  if (owner) owner->made_before = now_sec;
   return owner;
 }
 

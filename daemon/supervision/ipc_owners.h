@@ -28,12 +28,11 @@ class IpcOwners {
   // `remove_ipc`: its unit has RemoveIPC=. nullopt when there is nothing
   // to count.
   [[nodiscard]] std::optional<Ref> ref(const std::string& user, const std::string& group, bool remove_ipc);
-  // That run has ended (systemd's service_enter_dead()). What to clean now:
-  // the user and/or group whose last reference this was, if one of their
-  // runs had RemoveIPC=; nullopt: nothing.
-  [[nodiscard]] std::optional<IpcOwner> unref(const Ref& ref);
-  // unref() with the current time as IpcOwner::made_before (realtime s).
-  [[nodiscard]] std::optional<IpcOwner> unref(const Ref& ref, std::int64_t now_sec);
+  // That run has ended (systemd's service_enter_dead()) at `now_sec`
+  // (realtime s, IpcOwner::made_before; 0: no such limit). What to clean
+  // now: the user and/or group whose last reference this was, if one of
+  // their runs had RemoveIPC=; nullopt: nothing.
+  [[nodiscard]] std::optional<IpcOwner> unref(const Ref& ref, std::int64_t now_sec = 0);
 
   [[nodiscard]] std::size_t size() const { return counts_.size(); }
 

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <functional>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 
 #include "common/regular_file.h"
 #include "common/utf8.h"
@@ -17,6 +17,12 @@
 
 namespace vermilion {
 namespace {
+
+// The steps that send WatchdogSignal= and may take TimeoutAbortSec=
+// (systemd's KILL_WATCHDOG).
+bool is_watchdog_step(SubState state) {
+  return state == SubState::stop_watchdog || state == SubState::final_watchdog;
+}
 
 bool is_clean_signal(int sig) {
   return sig == SIGHUP || sig == SIGINT || sig == SIGTERM || sig == SIGPIPE;
@@ -413,9 +419,8 @@ bool Service::kill_for_state(SubState state) {
   }
   bool kill_step = state == SubState::stop_sigkill || state == SubState::final_sigkill;
   bool terminate = state == SubState::stop_sigterm || state == SubState::final_sigterm;
-  const bool watchdog_step = state == SubState::stop_watchdog || state == SubState::final_watchdog;
   int sig = kill_step                           ? running_->final_kill_signal
-            : watchdog_step                     ? running_->watchdog_signal
+            : is_watchdog_step(state)           ? running_->watchdog_signal
             : state == SubState::stop_sigterm && restarting_ && running_->restart_kill_signal
                 ? *running_->restart_kill_signal
                 : running_->kill_signal;
@@ -468,8 +473,8 @@ void Service::enter_signal(SubState state, ServiceResult why) {
     }
     // A watchdog abort may take TimeoutAbortSec= (a core dump being
     // written), other steps TimeoutStopSec= (systemd's service_enter_signal()).
-    const bool abort = state == SubState::stop_watchdog || state == SubState::final_watchdog;
-    arm_phase_timer(abort ? running_->timeout_abort.value_or(running_->timeout_stop) : running_->timeout_stop);
+    arm_phase_timer(is_watchdog_step(state) ? running_->timeout_abort.value_or(running_->timeout_stop)
+                                            : running_->timeout_stop);
     return;
   }
   // Nothing to wait for: the next step at once (systemd's service_enter_signal()).
