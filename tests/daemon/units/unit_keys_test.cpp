@@ -235,6 +235,35 @@ TEST(ServiceKeys, RuntimeMaxTimeoutAbortAndWatchdogSignal) {
   EXPECT_EQ(bad.config.watchdog_signal, SIGABRT);
 }
 
+// UtmpIdentifier=, UtmpMode=, RemoveIPC=, TimeoutStartFailureMode=,
+// TimeoutStopFailureMode=: a bad value is named with file:line and
+// ignored, the unit loads (systemd 252's messages; conformance cases utmp,
+// remove-ipc, timeout-failure-mode).
+TEST(ServiceKeys, BadUtmpIpcAndTimeoutModeValuesAreIgnoredWithTheirPlace) {
+  auto good = apply("[Service]\nExecStart=/bin/srv\nUtmpIdentifier=tty%i\nUtmpMode=user\nRemoveIPC=yes\n"
+                    "TimeoutStartFailureMode=abort\nTimeoutStopFailureMode=kill\n");
+  ASSERT_TRUE(good.ok);
+  EXPECT_EQ(good.config.utmp_id, "tty");
+  EXPECT_EQ(good.config.utmp_mode, UtmpMode::user);
+  EXPECT_TRUE(good.config.remove_ipc);
+  EXPECT_EQ(good.config.timeout_start_failure_mode, TimeoutFailureMode::abort);
+  EXPECT_EQ(good.config.timeout_stop_failure_mode, TimeoutFailureMode::kill);
+
+  auto bad = apply("[Service]\nExecStart=/bin/srv\nUtmpMode=nonsense\nRemoveIPC=sometimes\n"
+                   "TimeoutStartFailureMode=maybe\nTimeoutStopFailureMode=\n");
+  EXPECT_TRUE(bad.ok);
+  EXPECT_FALSE(bad.diags.has_errors());
+  EXPECT_EQ(messages(bad.diags),
+            "t.service:3: warning: Failed to parse utmp mode, ignoring: nonsense\n"
+            "t.service:4: warning: Failed to parse boolean value, ignoring: sometimes\n"
+            "t.service:5: warning: Failed to parse timeout failure mode, ignoring: maybe\n"
+            "t.service:6: warning: Failed to parse timeout failure mode, ignoring: \n");
+  EXPECT_EQ(bad.config.utmp_mode, UtmpMode::init);
+  EXPECT_FALSE(bad.config.remove_ipc);
+  EXPECT_EQ(bad.config.timeout_start_failure_mode, TimeoutFailureMode::terminate);
+  EXPECT_EQ(bad.config.timeout_stop_failure_mode, TimeoutFailureMode::terminate);
+}
+
 // CPUAffinity=, TimerSlackNSec=, Personality=, CoredumpFilter= as systemd
 // 252 parses them (recorded behaviour: conformance case
 // process-attributes): CPU sets and coredump masks add up, an empty
